@@ -1,0 +1,32 @@
+// The core reads workspaces only through this interface, so the same discovery and
+// analysis run over Node's fs (CLI, tests) and VS Code's workspace.fs (extension,
+// including remote and virtual workspaces).
+import * as nodeFs from 'node:fs/promises';
+import * as nodePath from 'node:path';
+
+export type EntryKind = 'file' | 'directory';
+
+export interface FileSystem {
+  /** Absolute path → bytes. Rejects when missing. */
+  readFile(path: string): Promise<Uint8Array>;
+  /** Absolute path → entries (names, not paths). Symlinks are reported by what they point to, or skipped. */
+  readDirectory(path: string): Promise<Array<[name: string, kind: EntryKind]>>;
+}
+
+export const nodeFileSystem: FileSystem = {
+  readFile: (path) => nodeFs.readFile(path),
+  async readDirectory(path) {
+    const entries = await nodeFs.readdir(path, { withFileTypes: true });
+    const out: Array<[string, EntryKind]> = [];
+    for (const e of entries) {
+      if (e.isFile()) out.push([e.name, 'file']);
+      else if (e.isDirectory()) out.push([e.name, 'directory']);
+    }
+    return out;
+  },
+};
+
+/** '/'-separated path of `abs` relative to `root`, as the CLI contract prints it. */
+export function relativePath(root: string, abs: string): string {
+  return nodePath.relative(root, abs).split(nodePath.sep).join('/');
+}

@@ -1,0 +1,2 @@
+// Placeholder until the load engine lands.
+export {};
