@@ -1,0 +1,101 @@
+// The workspace as the product knows it: per-file facts cached by content, so after
+// one edit only that file is parsed again; routes and findings are linked from the
+// cached facts and memoised until something changes. CLI and extension share it.
+import { createHash } from 'node:crypto';
+import { extractCodeFacts, findBlockingCalls, type AnalysisConfig, type CodeFacts } from './analysis';
+import { extractRouteFacts, linkRoutes, type RouteFacts } from './discovery';
+import type { FileSystem } from './fs';
+import type { Finding, Route } from './model';
+import type { Parsers } from './parsing/parser';
+import { scanWorkspace, type ScanOptions, type WorkspaceFile } from './workspace';
+
+interface Entry {
+  file: WorkspaceFile;
+  hash: string;
+  routeFacts?: RouteFacts;
+  codeFacts?: CodeFacts;
+  /** Set when the file could not be parsed at all; it then contributes nothing. */
+  problem?: string;
+}
+
+export class ProjectIndex {
+  private readonly entries = new Map<string, Entry>();
+  private routesMemo: Route[] | undefined;
+  private findingsMemo: Finding[] | undefined;
+
+  constructor(
+    readonly root: string,
+    private readonly fs: FileSystem,
+    private readonly parsers: Parsers,
+    private readonly options: ScanOptions & { analysis?: AnalysisConfig } = {},
+  ) {}
+
+  /** Scans the workspace and (re)indexes every file whose content changed. */
+  async refresh(): Promise<void> {
+    const files = await scanWorkspace(this.root, this.fs, this.options);
+    const seen = new Set(files.map((f) => f.path));
+    for (const path of [...this.entries.keys()]) if (!seen.has(path)) this.remove(path);
+    for (const file of files) await this.update(file);
+  }
+
+  /** Re-indexes one file; `text` lets an editor pass unsaved content. Returns whether anything changed. */
+  async update(file: WorkspaceFile, text?: string): Promise<boolean> {
+    let source: string;
+    try {
+      source = text ?? new TextDecoder().decode(await this.fs.readFile(file.absPath));
+    } catch {
+      return this.remove(file.path); // deleted or unreadable: it simply leaves the index
+    }
+    const hash = createHash('sha1').update(source).digest('hex');
+    const old = this.entries.get(file.path);
+    if (old && old.hash === hash) return false;
+    this.entries.set(file.path, this.index(file, source, hash));
+    this.invalidate();
+    return true;
+  }
+
+  remove(path: string): boolean {
+    const had = this.entries.delete(path);
+    if (had) this.invalidate();
+    return had;
+  }
+
+  routes(): Route[] {
+    this.routesMemo ??= linkRoutes([...this.entries.values()].flatMap(({ file, routeFacts }) => (routeFacts ? [{ file, facts: routeFacts }] : [])));
+    return this.routesMemo;
+  }
+
+  findings(): Finding[] {
+    if (!this.findingsMemo) {
+      const facts = new Map([...this.entries].flatMap(([path, e]) => (e.codeFacts ? [[path, { file: e.file, facts: e.codeFacts }] as const] : [])));
+      this.findingsMemo = findBlockingCalls(facts, this.routes(), this.options.analysis);
+    }
+    return this.findingsMemo;
+  }
+
+  files(): WorkspaceFile[] {
+    return [...this.entries.values()].map((e) => e.file);
+  }
+
+  /** Files that could not be parsed at all (tree-sitter recovers from most syntax errors). */
+  problems(): Array<{ path: string; problem: string }> {
+    return [...this.entries.values()].filter((e) => e.problem).map((e) => ({ path: e.file.path, problem: e.problem! }));
+  }
+
+  private index(file: WorkspaceFile, source: string, hash: string): Entry {
+    let tree;
+    try {
+      tree = this.parsers.parse(file.language, source);
+      return { file, hash, routeFacts: extractRouteFacts(file, tree.rootNode), codeFacts: extractCodeFacts(file, tree.rootNode, source) };
+    } catch (err) {
+      return { file, hash, problem: err instanceof Error ? err.message : String(err) };
+    } finally {
+      tree?.delete();
+    }
+  }
+
+  private invalidate(): void {
+    this.routesMemo = undefined;
+    this.findingsMemo = undefined;
+  }
+}
