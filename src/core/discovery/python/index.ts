@@ -1,8 +1,4 @@
-// Placeholder until Python discovery lands.
-import type { Route } from '../../model';
-import type { Node } from '../../parsing/parser';
-import type { WorkspaceFile } from '../../workspace';
-
-export type PythonRouteFacts = Record<string, never>;
-export function extractPythonRouteFacts(_file: WorkspaceFile, _root: Node): PythonRouteFacts { return {}; }
-export function linkPythonRoutes(_files: ReadonlyArray<{ file: WorkspaceFile; facts: PythonRouteFacts }>): Route[] { return []; }
+// Python route discovery: extract (one file → plain facts) and link (all facts → routes).
+export type { PythonRouteFacts } from './facts';
+export { extractPythonRouteFacts } from './extract';
+export { linkPythonRoutes } from './link';

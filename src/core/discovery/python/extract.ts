@@ -1,0 +1,231 @@
+// One Python file's tree → PythonRouteFacts. A walk over statements (module level,
+// function bodies for app factories, if/try/with blocks), never throwing: whatever
+// cannot be read becomes { k: 'other' } and is skipped by the linker.
+import type { Node } from '../../parsing/parser';
+import type { WorkspaceFile } from '../../workspace';
+import type { PyClass, PyExpr, PyFunction, PyImport, PyRange, PythonRouteFacts } from './facts';
+
+const MAX_DEPTH = 40; // expression nesting guard for pathological files
+
+export function extractPythonRouteFacts(_file: WorkspaceFile, root: Node): PythonRouteFacts {
+  const facts: PythonRouteFacts = { imports: [], assignments: [], functions: [], classes: [], calls: [] };
+  walkBlock(root, '', facts);
+  return facts;
+}
+
+function walkBlock(block: Node, scope: string, facts: PythonRouteFacts): void {
+  for (const stmt of block.namedChildren) if (stmt) walkStatement(stmt, scope, facts);
+}
+
+function walkStatement(stmt: Node, scope: string, facts: PythonRouteFacts): void {
+  switch (stmt.type) {
+    case 'import_statement':
+    case 'import_from_statement':
+      if (scope === '') facts.imports.push(...readImport(stmt));
+      return;
+    case 'expression_statement':
+      for (const child of stmt.namedChildren) if (child) walkExpressionStatement(child, scope, facts);
+      return;
+    case 'decorated_definition': {
+      const decorators = stmt.namedChildren.filter((c): c is Node => c?.type === 'decorator').map(decoratorExpr);
+      const def = stmt.childForFieldName('definition');
+      if (def) walkDefinition(def, scope, decorators, facts);
+      return;
+    }
+    case 'function_definition':
+    case 'class_definition':
+      walkDefinition(stmt, scope, [], facts);
+      return;
+    default:
+      // if/elif/else, try/except/finally, with, for, while: routes are often registered inside them
+      for (const child of stmt.namedChildren) {
+        if (!child) continue;
+        if (child.type === 'block') walkBlock(child, scope, facts);
+        else if (/_clause$/.test(child.type)) walkStatement(child, scope, facts);
+      }
+  }
+}
+
+function walkExpressionStatement(node: Node, scope: string, facts: PythonRouteFacts): void {
+  if (node.type === 'assignment' || node.type === 'augmented_assignment') {
+    const left = node.childForFieldName('left');
+    const right = node.childForFieldName('right');
+    if (!left || !right) return;
+    const value = expr(right);
+    if (left.type === 'identifier') {
+      facts.assignments.push({ scope, name: left.text, value, ...(node.type === 'augmented_assignment' ? { augmented: true } : {}) });
+    }
+    if (right.type === 'call') facts.calls.push({ scope, call: value }); // `x = app.include_router(...)` is rare but harmless
+  } else if (node.type === 'call') {
+    facts.calls.push({ scope, call: expr(node) });
+  }
+}
+
+function walkDefinition(def: Node, scope: string, decorators: PyExpr[], facts: PythonRouteFacts): void {
+  const name = def.childForFieldName('name')?.text;
+  if (!name) return;
+  if (def.type === 'function_definition') {
+    const fn: PyFunction = { scope, name, async: isAsync(def), range: rangeOf(def), decorators, returns: [] };
+    facts.functions.push(fn);
+    const body = def.childForFieldName('body');
+    // Nested functions' bodies are walked too: factories register routes on their local app.
+    if (body && scope === '') {
+      walkBlock(body, name, facts);
+      collectReturns(body, fn.returns);
+    }
+  } else if (def.type === 'class_definition' && scope === '') {
+    const bases = def.childForFieldName('superclasses')?.namedChildren.filter((c): c is Node => !!c && c.type !== 'keyword_argument').map((c) => expr(c)) ?? [];
+    const cls: PyClass = { name, bases, range: rangeOf(def), decorators, methods: [] };
+    for (const stmt of def.childForFieldName('body')?.namedChildren ?? []) {
+      if (!stmt) continue;
+      const decos = stmt.type === 'decorated_definition' ? stmt.namedChildren.filter((c): c is Node => c?.type === 'decorator').map(decoratorExpr) : [];
+      const m = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+      if (m?.type === 'function_definition') {
+        const mName = m.childForFieldName('name')?.text;
+        if (mName) cls.methods.push({ name: mName, async: isAsync(m), range: rangeOf(m), decorators: decos });
+      }
+    }
+    facts.classes.push(cls);
+  }
+}
+
+function collectReturns(block: Node, out: string[]): void {
+  for (const stmt of block.namedChildren) {
+    if (!stmt) continue;
+    if (stmt.type === 'return_statement') {
+      const value = stmt.namedChildren[0];
+      if (value?.type === 'identifier') out.push(value.text);
+    } else if (stmt.type !== 'function_definition' && stmt.type !== 'class_definition' && stmt.type !== 'decorated_definition') {
+      for (const child of stmt.namedChildren) if (child && (child.type === 'block' || /_clause$/.test(child.type))) collectReturns(child, out);
+    }
+  }
+}
+
+function readImport(stmt: Node): PyImport[] {
+  const out: PyImport[] = [];
+  if (stmt.type === 'import_statement') {
+    for (const n of stmt.childrenForFieldName('name')) {
+      if (!n) continue;
+      if (n.type === 'aliased_import') {
+        const module = n.childForFieldName('name')?.text;
+        const alias = n.childForFieldName('alias')?.text;
+        if (module && alias) out.push({ local: alias, module, level: 0 });
+      } else {
+        // `import a.b` binds `a`; a dotted use `a.b.x` resolves through it
+        out.push({ local: n.text.split('.')[0]!, module: n.text.split('.')[0]!, level: 0 });
+        if (n.text.includes('.')) out.push({ local: n.text, module: n.text, level: 0 });
+      }
+    }
+    return out;
+  }
+  const moduleNode = stmt.childForFieldName('module_name');
+  if (!moduleNode) return out;
+  let level = 0;
+  let module = moduleNode.text;
+  if (moduleNode.type === 'relative_import') {
+    const prefix = moduleNode.namedChildren.find((c) => c?.type === 'import_prefix');
+    level = prefix ? prefix.text.length : 0;
+    module = moduleNode.namedChildren.find((c) => c?.type === 'dotted_name')?.text ?? '';
+  }
+  for (const n of stmt.childrenForFieldName('name')) {
+    if (!n) continue;
+    if (n.type === 'aliased_import') {
+      const name = n.childForFieldName('name')?.text;
+      const alias = n.childForFieldName('alias')?.text;
+      if (name && alias) out.push({ local: alias, module, name, level });
+    } else {
+      out.push({ local: n.text, module, name: n.text, level });
+    }
+  }
+  return out;
+}
+
+function decoratorExpr(deco: Node): PyExpr {
+  const inner = deco.namedChildren[0];
+  return inner ? expr(inner) : { k: 'other' };
+}
+
+function isAsync(def: Node): boolean {
+  return def.child(0)?.type === 'async';
+}
+
+export function rangeOf(node: Node): PyRange {
+  return { line: node.startPosition.row + 1, column: node.startPosition.column + 1, endLine: node.endPosition.row + 1, endColumn: node.endPosition.column + 1 };
+}
+
+function expr(node: Node, depth = 0): PyExpr {
+  if (depth > MAX_DEPTH) return { k: 'other' };
+  switch (node.type) {
+    case 'identifier':
+      return { k: 'ref', name: node.text };
+    case 'attribute': {
+      const obj = node.childForFieldName('object');
+      const attr = node.childForFieldName('attribute')?.text;
+      if (!obj || !attr) return { k: 'other' };
+      const o = expr(obj, depth + 1);
+      return o.k === 'ref' ? { k: 'ref', name: `${o.name}.${attr}` } : { k: 'attr', obj: o, name: attr };
+    }
+    case 'string':
+      return stringExpr(node, depth);
+    case 'concatenated_string':
+      return node.namedChildren.reduce<PyExpr>((acc, c) => (c ? { k: 'add', l: acc, r: expr(c, depth + 1) } : acc), { k: 'str', v: '' });
+    case 'binary_operator': {
+      const l = node.childForFieldName('left');
+      const r = node.childForFieldName('right');
+      const op = node.childForFieldName('operator')?.text;
+      return l && r && op === '+' ? { k: 'add', l: expr(l, depth + 1), r: expr(r, depth + 1) } : { k: 'other' };
+    }
+    case 'parenthesized_expression': {
+      const inner = node.namedChildren[0];
+      return inner ? expr(inner, depth + 1) : { k: 'other' };
+    }
+    case 'list':
+    case 'tuple':
+    case 'set':
+      return { k: 'seq', items: node.namedChildren.filter((c): c is Node => !!c).map((c) => expr(c, depth + 1)) };
+    case 'call': {
+      const fn = node.childForFieldName('function');
+      const argList = node.childForFieldName('arguments');
+      if (!fn) return { k: 'other' };
+      const args: PyExpr[] = [];
+      const kw: Record<string, PyExpr> = {};
+      for (const a of argList?.namedChildren ?? []) {
+        if (!a) continue;
+        if (a.type === 'keyword_argument') {
+          const name = a.childForFieldName('name')?.text;
+          const value = a.childForFieldName('value');
+          if (name && value) kw[name] = expr(value, depth + 1);
+        } else if (a.type !== 'comment') {
+          args.push(expr(a, depth + 1));
+        }
+      }
+      return { k: 'call', fn: expr(fn, depth + 1), args, kw };
+    }
+    default:
+      return { k: 'other' };
+  }
+}
+
+function stringExpr(node: Node, depth: number): PyExpr {
+  const start = node.namedChildren.find((c) => c?.type === 'string_start')?.text ?? '';
+  const prefix = start.replace(/["']/g, '').toLowerCase();
+  const isF = prefix.includes('f');
+  const isRaw = prefix.includes('r');
+  const parts: Array<string | PyExpr> = [];
+  for (const c of node.namedChildren) {
+    if (!c) continue;
+    if (c.type === 'string_content') parts.push(isRaw ? c.text : unescape(c.text));
+    else if (c.type === 'escape_sequence') parts.push(unescape(c.text));
+    else if (c.type === 'interpolation') {
+      const inner = c.childForFieldName('expression') ?? c.namedChildren[0];
+      parts.push(inner ? expr(inner, depth + 1) : { k: 'other' });
+    }
+  }
+  if (!isF) return { k: 'str', v: parts.filter((p): p is string => typeof p === 'string').join('') };
+  return { k: 'fstr', parts };
+}
+
+/** Route strings rarely hold escapes; only the common ones matter. */
+function unescape(s: string): string {
+  return s.replace(/\\([\\'"nt])/g, (_m, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
+}

@@ -1,0 +1,71 @@
+// The serialisable facts one Python file contributes to route discovery. Extraction
+// records expressions structurally and knows no framework; the linker interprets them,
+// so a router defined in one file and included in another is resolved only once all
+// files' facts are known.
+
+/** An expression, reduced to what route discovery can use. */
+export type PyExpr =
+  | { k: 'str'; v: string }
+  | { k: 'fstr'; parts: Array<string | PyExpr> }
+  | { k: 'ref'; name: string } // a dotted name: a, a.b.c
+  | { k: 'attr'; obj: PyExpr; name: string } // attribute of something that is not a plain name
+  | { k: 'call'; fn: PyExpr; args: PyExpr[]; kw: Record<string, PyExpr> }
+  | { k: 'seq'; items: PyExpr[] }
+  | { k: 'add'; l: PyExpr; r: PyExpr }
+  | { k: 'other' };
+
+/** `import a.b as c` → {local: 'c', module: 'a.b', level: 0}; `from ..x import y as z` → {local: 'z', module: 'x', name: 'y', level: 2}. */
+export interface PyImport {
+  local: string;
+  module: string;
+  name?: string;
+  level: number;
+}
+
+export interface PyRange {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/** `scope` is '' at module level, else the enclosing function's name (app factories). */
+export interface PyAssignment {
+  scope: string;
+  name: string;
+  value: PyExpr;
+  /** `urlpatterns += [...]` */
+  augmented?: boolean;
+}
+
+export interface PyFunction {
+  scope: string;
+  name: string;
+  async: boolean;
+  range: PyRange;
+  decorators: PyExpr[];
+  /** Names the function returns (`return app`), for factories. */
+  returns: string[];
+}
+
+export interface PyClass {
+  name: string;
+  bases: PyExpr[];
+  range: PyRange;
+  decorators: PyExpr[];
+  methods: Array<{ name: string; async: boolean; range: PyRange; decorators: PyExpr[] }>;
+}
+
+export interface PythonRouteFacts {
+  imports: PyImport[];
+  assignments: PyAssignment[];
+  functions: PyFunction[];
+  classes: PyClass[];
+  /** Calls made as statements (`app.include_router(...)`), with their scope. */
+  calls: Array<{ scope: string; call: PyExpr }>;
+}
+
+/** The dotted name of a ref, or undefined. */
+export function refName(e: PyExpr | undefined): string | undefined {
+  return e?.k === 'ref' ? e.name : undefined;
+}

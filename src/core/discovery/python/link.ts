@@ -1,0 +1,452 @@
+// All files' facts → routes. Router objects (apps, routers, blueprints, route tables,
+// Django urlconfs) become nodes; include_router/register_blueprint/mount/include()
+// become edges carrying prefixes; routes are emitted by walking from every object
+// nothing includes, so a router included nowhere is still reported with its own prefix.
+import type { Framework, Route } from '../../model';
+import type { WorkspaceFile } from '../../workspace';
+import type { PyClass, PyExpr, PyRange, PythonRouteFacts } from './facts';
+import { executionOf, HTTP_METHODS, joinPath, kindOfConstructor, type Kind } from './frameworks';
+import { ModuleGraph, type ModuleFile, type Resolved } from './modules';
+
+interface Handler {
+  name: string;
+  file: string;
+  range: PyRange;
+  async: boolean;
+  /** Set for class-based views: the HTTP method this class method serves. */
+  method?: string;
+}
+
+interface LocalRoute { methods: string[]; path: string; handler: Handler }
+
+interface RouterObj {
+  key: string;
+  kind: Kind;
+  display: string;
+  ownPrefix: string;
+  routes: LocalRoute[];
+  edges: Array<{ child: RouterObj; prefix?: string }>;
+  included: boolean;
+}
+
+const MAX_DEPTH = 25;
+
+export function linkPythonRoutes(files: ReadonlyArray<{ file: WorkspaceFile; facts: PythonRouteFacts }>): Route[] {
+  try {
+    return new Linker(files).run();
+  } catch {
+    return []; // discovery never takes the product down; odd code yields fewer routes
+  }
+}
+
+class Linker {
+  private readonly graph: ModuleGraph;
+  private readonly objs = new Map<string, RouterObj>();
+
+  constructor(files: ReadonlyArray<{ file: WorkspaceFile; facts: PythonRouteFacts }>) {
+    this.graph = new ModuleGraph(files.map(({ file, facts }) => ({ file, facts, ...ModuleGraph.moduleName(file.path) })));
+  }
+
+  run(): Route[] {
+    const mods = this.graph.mods;
+    for (const mod of mods) for (const a of mod.facts.assignments) if (!a.augmented) this.objectOf({ k: 'value', mod, scope: a.scope, name: a.name, value: a.value });
+    for (const mod of mods) this.djangoUrlconf(mod);
+    for (const mod of mods) {
+      for (const fn of mod.facts.functions) {
+        for (const deco of fn.decorators) this.decorator(mod, fn.scope, deco, { name: fn.name, file: mod.file.path, range: fn.range, async: fn.async });
+      }
+      for (const { scope, call } of mod.facts.calls) this.call(mod, scope, call);
+    }
+    const out: Route[] = [];
+    for (const obj of this.objs.values()) if (!obj.included) this.emit(obj, '', [], new Set(), out);
+    return out;
+  }
+
+  // ------------------------------------------------------------ objects
+
+  /** The router object a resolved name stands for, creating it on first sight. */
+  private objectOf(r: Resolved | undefined, depth = 0): RouterObj | undefined {
+    if (!r || r.k !== 'value' || depth > MAX_DEPTH) return undefined;
+    const key = `${r.mod.file.path}:${r.scope}:${r.name}`;
+    const known = this.objs.get(key);
+    if (known) return known;
+    const v = r.value;
+    if (v.k !== 'call') return undefined;
+    const callee = this.resolveExpr(r.mod, r.scope, v.fn);
+    const kind = this.kindOf(callee);
+    if (kind) {
+      const obj: RouterObj = { key, kind, display: `${r.mod.module.split('.').pop() || r.mod.module}.${r.name}`, ownPrefix: '', routes: [], edges: [], included: false };
+      this.objs.set(key, obj);
+      const prefixExpr = v.kw['prefix'] ?? v.kw['url_prefix'] ?? (kind.framework === 'flask' || kind.framework === 'quart' ? undefined : undefined);
+      obj.ownPrefix = (prefixExpr && this.str(r.mod, r.scope, prefixExpr)) ?? '';
+      if (kind.role === 'group') for (const a of v.args) this.edge(obj, this.objFromExpr(r.mod, r.scope, a, depth + 1));
+      const routes = v.kw['routes'];
+      if (routes) this.routeList(r.mod, r.scope, obj, routes, '', depth + 1);
+      return obj;
+    }
+    // An app factory: `app = create_app()` → the object the factory returns
+    if (callee?.k === 'func') {
+      for (const ret of callee.fn.returns) {
+        const inner = this.objectOf(this.graph.resolve(callee.mod, callee.fn.name, ret), depth + 1);
+        if (inner) return inner;
+      }
+    }
+    return undefined;
+  }
+
+  private objFromExpr(mod: ModuleFile, scope: string, e: PyExpr, depth = 0): RouterObj | undefined {
+    if (e.k === 'ref') return this.objectOf(this.graph.resolve(mod, scope, e.name), depth);
+    if (e.k === 'call') {
+      // `app.include_router(items.get_router())`, `app.mount('/v1', create_v1())`
+      const callee = this.resolveExpr(mod, scope, e.fn);
+      if (callee?.k === 'func') for (const ret of callee.fn.returns) {
+        const o = this.objectOf(this.graph.resolve(callee.mod, callee.fn.name, ret), depth + 1);
+        if (o) return o;
+      }
+    }
+    return undefined;
+  }
+
+  private kindOf(r: Resolved | undefined, depth = 0): Kind | undefined {
+    if (!r || depth > MAX_DEPTH) return undefined;
+    if (r.k === 'extern') return kindOfConstructor(r.qual);
+    if (r.k === 'class') {
+      // a workspace subclass of FastAPI/APIRouter/Flask/…
+      for (const base of r.cls.bases) {
+        const k = this.kindOf(this.resolveExpr(r.mod, '', base), depth + 1);
+        if (k) return k;
+      }
+    }
+    return undefined;
+  }
+
+  private resolveExpr(mod: ModuleFile, scope: string, e: PyExpr): Resolved | undefined {
+    return e.k === 'ref' ? this.graph.resolve(mod, scope, e.name) : undefined;
+  }
+
+  private edge(parent: RouterObj, child: RouterObj | undefined, prefix?: string): void {
+    if (!child || child === parent) return;
+    parent.edges.push({ child, prefix });
+    child.included = true;
+  }
+
+  // ------------------------------------------------------------ strings
+
+  private str(mod: ModuleFile, scope: string, e: PyExpr, depth = 0): string | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    switch (e.k) {
+      case 'str': return e.v;
+      case 'fstr': {
+        let s = '';
+        for (const p of e.parts) {
+          const v = typeof p === 'string' ? p : this.str(mod, scope, p, depth + 1);
+          if (v === undefined) return undefined;
+          s += v;
+        }
+        return s;
+      }
+      case 'add': {
+        const l = this.str(mod, scope, e.l, depth + 1);
+        const r = this.str(mod, scope, e.r, depth + 1);
+        return l !== undefined && r !== undefined ? l + r : undefined;
+      }
+      case 'ref': {
+        const r = this.graph.resolve(mod, scope, e.name);
+        return r?.k === 'value' ? this.str(r.mod, r.scope, r.value, depth + 1) : undefined;
+      }
+      default: return undefined;
+    }
+  }
+
+  private methodsOf(mod: ModuleFile, scope: string, e: PyExpr | undefined): string[] | undefined {
+    if (!e) return undefined;
+    let list = e;
+    if (e.k === 'ref') {
+      const r = this.graph.resolve(mod, scope, e.name);
+      if (r?.k === 'value') return this.methodsOf(r.mod, r.scope, r.value);
+    }
+    if (list.k === 'str') return [list.v.toUpperCase()];
+    if (list.k !== 'seq') return undefined;
+    const out: string[] = [];
+    for (const item of list.items) {
+      const s = this.str(mod, scope, item);
+      if (s !== undefined) out.push(s.toUpperCase());
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------ handlers
+
+  /** The handler(s) an endpoint expression names: a function, or a class-based view's methods. */
+  private handlers(mod: ModuleFile, scope: string, e: PyExpr | undefined): Handler[] {
+    if (!e) return [];
+    let target: Resolved | undefined;
+    if (e.k === 'ref') target = this.graph.resolve(mod, scope, e.name);
+    else if (e.k === 'call' && e.fn.k === 'ref' && e.fn.name.endsWith('.as_view')) target = this.graph.resolve(mod, scope, e.fn.name.slice(0, -'.as_view'.length));
+    if (target?.k === 'func') return [{ name: target.fn.name, file: target.mod.file.path, range: target.fn.range, async: target.fn.async }];
+    if (target?.k === 'class') return classHandlers(target.mod, target.cls);
+    return [];
+  }
+
+  private addRoute(obj: RouterObj, methods: string[], path: string, handlers: Handler[]): void {
+    for (const h of handlers) {
+      obj.routes.push({ methods: h.method ? [h.method] : methods, path, handler: h });
+    }
+  }
+
+  // ------------------------------------------------------------ decorators and calls
+
+  private decorator(mod: ModuleFile, scope: string, deco: PyExpr, handler: Handler): void {
+    if (deco.k !== 'call' || deco.fn.k !== 'ref') return;
+    const dot = deco.fn.name.lastIndexOf('.');
+    if (dot < 0) return;
+    const obj = this.objectOf(this.graph.resolve(mod, scope, deco.fn.name.slice(0, dot)));
+    if (!obj) return;
+    const method = deco.fn.name.slice(dot + 1);
+    const fw = obj.kind.framework;
+    const path = this.str(mod, scope, deco.args[0] ?? deco.kw['path'] ?? deco.kw['rule'] ?? deco.kw['uri'] ?? { k: 'other' });
+    if (path === undefined) return;
+    let methods: string[] | undefined;
+    if (HTTP_METHODS.includes(method)) methods = [method.toUpperCase()];
+    else if (method === 'websocket' || method === 'websocket_route') methods = ['WEBSOCKET'];
+    else if (method === 'api_route' || method === 'route') {
+      if (fw === 'aiohttp') {
+        // RouteTableDef.route(method, path)
+        const m = this.str(mod, scope, deco.args[0] ?? { k: 'other' });
+        const p = this.str(mod, scope, deco.args[1] ?? { k: 'other' });
+        if (m !== undefined && p !== undefined) this.addRoute(obj, [m.toUpperCase()], p, [handler]);
+        return;
+      }
+      methods = this.methodsOf(mod, scope, deco.kw['methods']) ?? ['GET'];
+    }
+    if (methods) this.addRoute(obj, methods, path, [handler]);
+  }
+
+  private call(mod: ModuleFile, scope: string, call: PyExpr): void {
+    if (call.k !== 'call' || call.fn.k !== 'ref') return;
+    const dot = call.fn.name.lastIndexOf('.');
+    if (dot < 0) return;
+    const obj = this.objectOf(this.graph.resolve(mod, scope, call.fn.name.slice(0, dot)));
+    if (!obj) return;
+    const method = call.fn.name.slice(dot + 1);
+    const fw = obj.kind.framework;
+    const a = call.args;
+    const kw = call.kw;
+    const s = (e: PyExpr | undefined) => (e ? this.str(mod, scope, e) : undefined);
+    const child = (e: PyExpr | undefined) => (e ? this.objFromExpr(mod, scope, e) : undefined);
+    switch (method) {
+      case 'include_router':
+        this.edge(obj, child(a[0] ?? kw['router']), s(kw['prefix']) ?? '');
+        return;
+      case 'mount': {
+        const path = s(a[0] ?? kw['path']);
+        if (path !== undefined) this.edge(obj, child(a[1] ?? kw['app']), path.replace(/\/+$/, ''));
+        return;
+      }
+      case 'register_blueprint':
+        this.edge(obj, child(a[0] ?? kw['blueprint']), s(kw['url_prefix']));
+        return;
+      case 'blueprint': // Sanic app.blueprint(bp_or_group, url_prefix=)
+        if (fw === 'sanic') this.edge(obj, child(a[0]), s(kw['url_prefix']));
+        return;
+      case 'add_subapp': {
+        const prefix = s(a[0]);
+        if (prefix !== undefined) this.edge(obj, child(a[1]), prefix);
+        return;
+      }
+      case 'add_api_route':
+      case 'add_api_websocket_route':
+      case 'add_websocket_route': {
+        const path = s(a[0] ?? kw['path']);
+        const ws = method !== 'add_api_route';
+        if (path !== undefined) this.addRoute(obj, ws ? ['WEBSOCKET'] : this.methodsOf(mod, scope, kw['methods']) ?? ['GET'], path, this.handlers(mod, scope, a[1] ?? kw['endpoint']));
+        return;
+      }
+      case 'add_url_rule': {
+        const path = s(a[0] ?? kw['rule']);
+        if (path !== undefined) this.addRoute(obj, this.methodsOf(mod, scope, kw['methods']) ?? ['GET'], path, this.handlers(mod, scope, a[2] ?? kw['view_func']));
+        return;
+      }
+      case 'add_route': {
+        if (fw === 'aiohttp') {
+          const m = s(a[0]);
+          const path = s(a[1]);
+          if (m !== undefined && path !== undefined) this.addRoute(obj, [m.toUpperCase()], path, this.handlers(mod, scope, a[2]));
+        } else if (fw === 'sanic') {
+          const path = s(a[1] ?? kw['uri']);
+          if (path !== undefined) this.addRoute(obj, this.methodsOf(mod, scope, kw['methods']) ?? ['GET'], path, this.handlers(mod, scope, a[0] ?? kw['handler']));
+        } else {
+          const path = s(a[0] ?? kw['path']);
+          if (path !== undefined) this.addRoute(obj, this.methodsOf(mod, scope, kw['methods']) ?? ['GET'], path, this.handlers(mod, scope, a[1] ?? kw['endpoint']));
+        }
+        return;
+      }
+      case 'add_view': {
+        const path = s(a[0]);
+        if (path !== undefined) this.addRoute(obj, ['*'], path, this.handlers(mod, scope, a[1]));
+        return;
+      }
+      case 'add_routes': {
+        const table = child(a[0]);
+        if (table) this.edge(obj, table, '');
+        else if (a[0]) this.routeList(mod, scope, obj, a[0], '', 0);
+        return;
+      }
+      default: {
+        const m = /^add_(get|post|put|patch|delete|head|options)$/.exec(method);
+        const path = s(a[0]);
+        if (m && fw === 'aiohttp' && path !== undefined) this.addRoute(obj, [m[1]!.toUpperCase()], path, this.handlers(mod, scope, a[1]));
+      }
+    }
+  }
+
+  /** Starlette `Route/WebSocketRoute/Mount` lists and aiohttp `web.get(...)` lists. */
+  private routeList(mod: ModuleFile, scope: string, obj: RouterObj, e: PyExpr, prefix: string, depth: number): void {
+    if (depth > MAX_DEPTH) return;
+    if (e.k === 'ref') {
+      const r = this.graph.resolve(mod, scope, e.name);
+      if (r?.k === 'value') this.routeList(r.mod, r.scope, obj, r.value, prefix, depth + 1);
+      return;
+    }
+    if (e.k === 'add') {
+      this.routeList(mod, scope, obj, e.l, prefix, depth + 1);
+      this.routeList(mod, scope, obj, e.r, prefix, depth + 1);
+      return;
+    }
+    if (e.k !== 'seq') return;
+    for (const item of e.items) {
+      if (item.k !== 'call') continue;
+      const callee = this.resolveExpr(mod, scope, item.fn);
+      const name = callee?.k === 'extern' ? callee.qual.split('.').pop()! : '';
+      const a = item.args;
+      const s = (x: PyExpr | undefined) => (x ? this.str(mod, scope, x) : undefined);
+      const join = (p: string) => (prefix ? prefix + p : p);
+      if (name === 'Route' || name === 'WebSocketRoute') {
+        const path = s(a[0] ?? item.kw['path']);
+        const methods = name === 'WebSocketRoute' ? ['WEBSOCKET'] : this.methodsOf(mod, scope, item.kw['methods']) ?? ['GET'];
+        if (path !== undefined) this.addRoute(obj, methods, join(path), this.handlers(mod, scope, a[1] ?? item.kw['endpoint']));
+      } else if (name === 'Mount') {
+        const path = s(a[0] ?? item.kw['path']);
+        if (path === undefined) continue;
+        const p = join(path.replace(/\/+$/, ''));
+        const sub = item.kw['routes'] ?? (a[1] && a[1].k === 'seq' ? a[1] : undefined);
+        if (sub) this.routeList(mod, scope, obj, sub, p, depth + 1);
+        else this.edge(obj, this.objFromExpr(mod, scope, item.kw['app'] ?? a[1] ?? { k: 'other' }), p);
+      } else if (callee?.k === 'extern' && callee.qual.startsWith('aiohttp')) {
+        if (name === 'route') {
+          const m = s(a[0]);
+          const path = s(a[1]);
+          if (m !== undefined && path !== undefined) this.addRoute(obj, [m.toUpperCase()], join(path), this.handlers(mod, scope, a[2]));
+        } else if (name === 'view') {
+          const path = s(a[0]);
+          if (path !== undefined) this.addRoute(obj, ['*'], join(path), this.handlers(mod, scope, a[1]));
+        } else if (HTTP_METHODS.includes(name)) {
+          const path = s(a[0]);
+          if (path !== undefined) this.addRoute(obj, [name.toUpperCase()], join(path), this.handlers(mod, scope, a[1]));
+        }
+      }
+    }
+  }
+
+  // ------------------------------------------------------------ Django
+
+  /** A urls.py: `urlpatterns` with path()/re_path()/url(), include() as edges to other urlconfs. */
+  private djangoUrlconf(mod: ModuleFile, depth = 0): RouterObj | undefined {
+    const key = `${mod.file.path}::urlpatterns`;
+    const known = this.objs.get(key);
+    if (known) return known;
+    const lists = mod.facts.assignments.filter((a) => a.scope === '' && a.name === 'urlpatterns');
+    if (lists.length === 0 || depth > MAX_DEPTH) return undefined;
+    const obj: RouterObj = { key, kind: { framework: 'django', role: 'app' }, display: `${mod.module}.urlpatterns`, ownPrefix: '', routes: [], edges: [], included: false };
+    this.objs.set(key, obj);
+    for (const l of lists) this.djangoPatterns(mod, obj, l.value, '', depth);
+    return obj;
+  }
+
+  private djangoPatterns(mod: ModuleFile, obj: RouterObj, e: PyExpr, prefix: string, depth: number): void {
+    if (depth > MAX_DEPTH) return;
+    if (e.k === 'add') {
+      this.djangoPatterns(mod, obj, e.l, prefix, depth + 1);
+      this.djangoPatterns(mod, obj, e.r, prefix, depth + 1);
+      return;
+    }
+    if (e.k === 'ref') {
+      const r = this.graph.resolve(mod, '', e.name);
+      if (r?.k === 'value') this.djangoPatterns(r.mod, obj, r.value, prefix, depth + 1);
+      return;
+    }
+    if (e.k !== 'seq') return;
+    for (const item of e.items) {
+      if (item.k !== 'call') continue;
+      const callee = this.resolveExpr(mod, '', item.fn);
+      const fnName = callee?.k === 'extern' ? callee.qual.split('.').pop() : undefined;
+      if (fnName !== 'path' && fnName !== 're_path' && fnName !== 'url') continue;
+      const raw = this.str(mod, '', item.args[0] ?? item.kw['route'] ?? { k: 'other' });
+      if (raw === undefined) continue;
+      const route = prefix + (fnName === 'path' ? raw : stripRegexAnchors(raw));
+      const view = item.args[1] ?? item.kw['view'];
+      if (view?.k === 'call' && view.fn.k === 'ref' && /(^|\.)include$/.test(view.fn.name)) {
+        const target = view.args[0];
+        const inner = target?.k === 'seq' && target.items.length > 0 && target.items[0]!.k === 'str' ? target.items[0] : target;
+        const moduleName = inner && this.str(mod, '', inner);
+        if (moduleName !== undefined) {
+          const sub = this.graph.findModule(moduleName);
+          if (sub) this.edge(obj, this.djangoUrlconf(sub, depth + 1), route);
+        } else if (inner) this.djangoPatterns(mod, obj, inner, route, depth + 1);
+        continue;
+      }
+      this.addRoute(obj, ['ANY'], route, this.handlers(mod, '', view));
+    }
+  }
+
+  // ------------------------------------------------------------ emitting
+
+  private emit(obj: RouterObj, prefix: string, chain: string[], onPath: Set<RouterObj>, out: Route[]): void {
+    if (onPath.has(obj) || onPath.size > MAX_DEPTH) return; // include cycles
+    onPath.add(obj);
+    const fw: Framework = obj.kind.framework;
+    const base = joinPrefix(fw, prefix, obj.ownPrefix);
+    const routers = [...chain, obj.display];
+    for (const r of obj.routes) {
+      let path = joinPath(fw, base, r.path);
+      if (fw === 'django') path = `/${path}`;
+      out.push({
+        framework: fw,
+        methods: r.methods,
+        path,
+        file: r.handler.file,
+        line: r.handler.range.line,
+        handler: r.handler.name,
+        async: r.handler.async,
+        execution: executionOf(fw, r.handler.async),
+        routers,
+        range: { file: r.handler.file, ...r.handler.range },
+      });
+    }
+    for (const e of obj.edges) {
+      // Flask/Quart/Sanic: a url_prefix given at registration replaces the blueprint's own
+      const overrides = e.prefix !== undefined && (fw === 'flask' || fw === 'quart' || fw === 'sanic') && e.child.kind.role === 'blueprint';
+      const childPrefix = joinPrefix(fw, base, e.prefix ?? '');
+      if (overrides) this.emit({ ...e.child, ownPrefix: '' }, childPrefix, routers, onPath, out);
+      else this.emit(e.child, childPrefix, routers, onPath, out);
+    }
+    onPath.delete(obj);
+  }
+}
+
+function joinPrefix(fw: Framework, a: string, b: string): string {
+  if (!b) return a;
+  if (!a) return b;
+  return fw === 'fastapi' || fw === 'django' ? a + b : `${a.replace(/\/+$/, '')}/${b.replace(/^\/+/, '')}`;
+}
+
+function stripRegexAnchors(s: string): string {
+  return s.replace(/^\^/, '').replace(/\$$/, '');
+}
+
+/** Class-based views: one handler per HTTP-method method (Flask MethodView, Django View, Starlette HTTPEndpoint, aiohttp View). */
+function classHandlers(mod: ModuleFile, cls: PyClass): Handler[] {
+  return cls.methods
+    .filter((m) => HTTP_METHODS.includes(m.name))
+    .map((m) => ({ name: `${cls.name}.${m.name}`, file: mod.file.path, range: m.range, async: m.async, method: m.name.toUpperCase() }));
+}

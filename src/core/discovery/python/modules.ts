@@ -1,0 +1,130 @@
+// Module names of workspace files and name resolution across them: absolute and
+// relative imports, packages (__init__.py), submodules reached as attributes
+// (`from .routes import items` then `items.router`), aliases and app factories.
+import type { WorkspaceFile } from '../../workspace';
+import type { PyClass, PyExpr, PyFunction, PythonRouteFacts } from './facts';
+
+export interface ModuleFile {
+  file: WorkspaceFile;
+  facts: PythonRouteFacts;
+  module: string; // dotted module name from the workspace root
+  isPackage: boolean;
+}
+
+export type Resolved =
+  | { k: 'module'; mod: ModuleFile }
+  | { k: 'value'; mod: ModuleFile; scope: string; name: string; value: PyExpr }
+  | { k: 'func'; mod: ModuleFile; fn: PyFunction }
+  | { k: 'class'; mod: ModuleFile; cls: PyClass }
+  | { k: 'extern'; qual: string }; // something imported from outside the workspace (fastapi.FastAPI)
+
+const MAX_HOPS = 30;
+
+export class ModuleGraph {
+  private readonly byName = new Map<string, ModuleFile>();
+
+  constructor(readonly mods: ModuleFile[]) {
+    for (const m of mods) if (!this.byName.has(m.module)) this.byName.set(m.module, m);
+  }
+
+  static moduleName(path: string): { module: string; isPackage: boolean } {
+    const parts = path.replace(/\.py$/, '').split('/');
+    const isPackage = parts[parts.length - 1] === '__init__';
+    if (isPackage) parts.pop();
+    return { module: parts.join('.'), isPackage };
+  }
+
+  /** A module by absolute name; also tolerates a source root (`src/app/…` imported as `app`). */
+  findModule(name: string): ModuleFile | undefined {
+    const exact = this.byName.get(name);
+    if (exact) return exact;
+    for (const m of this.mods) if (m.module.endsWith(`.${name}`)) return m;
+    return undefined;
+  }
+
+  /** Resolves a dotted name as seen from `scope` of `mod`. */
+  resolve(mod: ModuleFile, scope: string, dotted: string, hops = 0): Resolved | undefined {
+    if (hops > MAX_HOPS) return undefined;
+    const parts = dotted.split('.');
+    // `import a.b` binds the full dotted name too; prefer the longest imported prefix
+    for (let i = parts.length; i > 1; i--) {
+      const head = parts.slice(0, i).join('.');
+      const imp = mod.facts.imports.find((x) => x.local === head && !x.name);
+      if (imp) {
+        const base = this.resolveImport(mod, imp.module, undefined, imp.level, hops);
+        return base && this.member(base, parts.slice(i), hops);
+      }
+    }
+    const first = this.lookup(mod, scope, parts[0]!, hops);
+    return first && this.member(first, parts.slice(1), hops);
+  }
+
+  private lookup(mod: ModuleFile, scope: string, name: string, hops: number): Resolved | undefined {
+    const f = mod.facts;
+    for (const s of scope ? [scope, ''] : ['']) {
+      const assignment = lastWhere(f.assignments, (a) => a.scope === s && a.name === name && !a.augmented);
+      if (assignment) {
+        const v = assignment.value;
+        // `X = Y` aliasing: follow it (`router = api.router`), but keep calls/strings/lists as values
+        if (v.k === 'ref' && v.name !== name) return this.resolve(mod, s, v.name, hops + 1) ?? { k: 'value', mod, scope: s, name, value: v };
+        return { k: 'value', mod, scope: s, name, value: v };
+      }
+      const fn = f.functions.find((x) => x.scope === s && x.name === name);
+      if (fn) return { k: 'func', mod, fn };
+    }
+    const cls = f.classes.find((c) => c.name === name);
+    if (cls) return { k: 'class', mod, cls };
+    const imp = lastWhere(f.imports, (x) => x.local === name);
+    if (imp) return this.resolveImport(mod, imp.module, imp.name, imp.level, hops);
+    return undefined;
+  }
+
+  private resolveImport(mod: ModuleFile, module: string, name: string | undefined, level: number, hops: number): Resolved | undefined {
+    let absolute = module;
+    if (level > 0) {
+      const pkg = mod.module.split('.').filter(Boolean);
+      if (!mod.isPackage) pkg.pop();
+      for (let i = 1; i < level; i++) pkg.pop();
+      absolute = [...pkg, ...(module ? [module] : [])].join('.');
+    }
+    const target = absolute ? this.findModule(absolute) : undefined;
+    if (!target) {
+      if (level > 0 && name) {
+        // `from . import items` where the package has no __init__.py
+        const sub = this.findModule(absolute ? `${absolute}.${name}` : name);
+        if (sub) return { k: 'module', mod: sub };
+      }
+      return level === 0 ? { k: 'extern', qual: name ? `${absolute}.${name}` : absolute } : undefined;
+    }
+    return name ? this.member({ k: 'module', mod: target }, [name], hops + 1) : { k: 'module', mod: target };
+  }
+
+  private member(base: Resolved, rest: string[], hops: number): Resolved | undefined {
+    let cur: Resolved | undefined = base;
+    for (const part of rest) {
+      if (!cur) return undefined;
+      if (cur.k === 'extern') cur = { k: 'extern', qual: `${cur.qual}.${part}` };
+      else if (cur.k === 'module') {
+        const mod: ModuleFile = cur.mod;
+        cur = this.lookup(mod, '', part, hops + 1) ?? this.subModule(mod, part);
+      } else if (cur.k === 'value' && part === 'router') {
+        // aiohttp `app.router`, Starlette `app.router`: the app's own router
+        continue;
+      } else if (cur.k === 'class') {
+        // `Blueprint.group` on a workspace subclass is not followed; anything else is opaque
+        return undefined;
+      } else return undefined;
+    }
+    return cur;
+  }
+
+  private subModule(mod: ModuleFile, name: string): Resolved | undefined {
+    const sub = this.findModule(`${mod.module}.${name}`);
+    return sub ? { k: 'module', mod: sub } : undefined;
+  }
+}
+
+function lastWhere<T>(xs: T[], pred: (x: T) => boolean): T | undefined {
+  for (let i = xs.length - 1; i >= 0; i--) if (pred(xs[i]!)) return xs[i];
+  return undefined;
+}

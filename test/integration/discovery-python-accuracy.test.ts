@@ -1,0 +1,23 @@
+// Discovery must find exactly the routes the real framework builds when it imports the
+// fixture app (Debian's python3-fastapi/flask/aiohttp/django under /usr/bin/python3).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
+import { discover, FIXTURES, keys } from '../fixtures/python/discover';
+
+function frameworkRoutes(dir: string, framework: string, target: string): Array<{ methods: string[]; path: string; handler: string }> {
+  const out = execFileSync('/usr/bin/python3', [path.join(FIXTURES, 'dump_routes.py'), framework, target], {
+    cwd: path.join(FIXTURES, dir),
+    timeout: 30_000,
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+  });
+  return JSON.parse(out.toString()) as Array<{ methods: string[]; path: string; handler: string }>;
+}
+
+test('FastAPI: discovery equals app.routes of the imported app (plus the never-included router)', async () => {
+  const ours = keys(await discover('fastapi_app'));
+  const real = keys(frameworkRoutes('fastapi_app', 'fastapi', 'app.main'));
+  assert.ok(real.length >= 10, `framework reported only ${real.length} routes`);
+  assert.deepEqual(ours, [...real, 'GET /orphan/ping orphan_ping'].sort());
+});

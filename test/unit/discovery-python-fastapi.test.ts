@@ -1,0 +1,50 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { discover, find } from '../fixtures/python/discover';
+
+test('FastAPI package: prefixes through include_router across modules, constants and f-strings', async () => {
+  const routes = await discover('fastapi_app');
+  const byHandler = (h: string) => find(routes, h);
+  assert.equal(byHandler('list_items').path, '/api/v1/items/');
+  assert.equal(byHandler('read_item').path, '/api/v1/items/{item_id}');
+  assert.deepEqual(byHandler('update_item').methods, ['PUT', 'PATCH']);
+  assert.equal(byHandler('me').path, '/api/v1/users/me'); // APIRouter(prefix=USERS) imported under an alias
+  assert.equal(byHandler('create_user').path, '/api/v1/users');
+  assert.deepEqual(byHandler('user_feed').methods, ['WEBSOCKET']);
+});
+
+test('FastAPI: nested routers, workspace subclass of APIRouter, add_api_route, mount, app factory', async () => {
+  const routes = await discover('fastapi_app');
+  const lines = find(routes, 'order_lines');
+  assert.equal(lines.path, '/api/v1/orders/{order_id}/lines');
+  assert.deepEqual(lines.routers, ['main.application', 'api.api_router', 'orders.router', 'orders.detail']);
+  assert.equal(find(routes, 'user_stats').path, '/api/v1/users/stats');
+  assert.equal(find(routes, 'admin_stats').path, '/admin/stats');
+  assert.equal(find(routes, 'health').path, '/health'); // decorated inside create_app()
+});
+
+test('FastAPI: file, 1-based def line, async and execution per handler', async () => {
+  const routes = await discover('fastapi_app');
+  const sync = find(routes, 'read_item');
+  assert.equal(sync.file, 'app/api/routes/items.py');
+  assert.equal(sync.line, 14);
+  assert.equal(sync.async, false);
+  assert.equal(sync.execution, 'threadpool');
+  const asyncRoute = find(routes, 'list_items');
+  assert.equal(asyncRoute.line, 9);
+  assert.equal(asyncRoute.async, true);
+  assert.equal(asyncRoute.execution, 'event-loop');
+  assert.equal(asyncRoute.range?.endLine, 10);
+});
+
+test('a router included nowhere is still reported with its own prefix', async () => {
+  const routes = await discover('fastapi_app');
+  const orphan = find(routes, 'orphan_ping');
+  assert.equal(orphan.path, '/orphan/ping');
+  assert.deepEqual(orphan.routers, ['orphan.router']);
+});
+
+test('broken and odd code never throws and yields what it can', async () => {
+  const routes = await discover('broken');
+  assert.deepEqual(routes.map((r) => `${r.methods[0]} ${r.path} ${r.handler}`), ['GET /ok survivor']);
+});
