@@ -21,3 +21,21 @@ test('FastAPI: discovery equals app.routes of the imported app (plus the never-i
   assert.ok(real.length >= 10, `framework reported only ${real.length} routes`);
   assert.deepEqual(ours, [...real, 'GET /orphan/ping orphan_ping'].sort());
 });
+
+test('Flask: discovery equals the imported app.url_map', async () => {
+  const real = keys(frameworkRoutes('flask_app', 'flask', 'wsgi'));
+  assert.ok(real.length >= 8);
+  assert.deepEqual(keys(await discover('flask_app')), real);
+});
+
+test('aiohttp: discovery equals app.router of the imported application, sub-apps included', async () => {
+  const real = keys(frameworkRoutes('aiohttp_app', 'aiohttp', 'svc.app'));
+  assert.ok(real.length >= 7);
+  assert.deepEqual(keys(await discover('aiohttp_app')), real);
+});
+
+test('Django: discovery equals get_resolver() of the configured project', async () => {
+  const real = keys(frameworkRoutes('django_site', 'django', 'mysite.settings'));
+  assert.ok(real.length >= 6);
+  assert.deepEqual(keys(await discover('django_site')), real);
+});

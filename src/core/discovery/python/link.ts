@@ -77,7 +77,7 @@ class Linker {
     if (kind) {
       const obj: RouterObj = { key, kind, display: `${r.mod.module.split('.').pop() || r.mod.module}.${r.name}`, ownPrefix: '', routes: [], edges: [], included: false };
       this.objs.set(key, obj);
-      const prefixExpr = v.kw['prefix'] ?? v.kw['url_prefix'] ?? (kind.framework === 'flask' || kind.framework === 'quart' ? undefined : undefined);
+      const prefixExpr = v.kw['prefix'] ?? v.kw['url_prefix'];
       obj.ownPrefix = (prefixExpr && this.str(r.mod, r.scope, prefixExpr)) ?? '';
       if (kind.role === 'group') for (const a of v.args) this.edge(obj, this.objFromExpr(r.mod, r.scope, a, depth + 1));
       const routes = v.kw['routes'];

@@ -1,0 +1,83 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Route } from '../../src/core/model';
+import { discover, find } from '../fixtures/python/discover';
+
+const summary = (routes: Route[]) => routes.map((r) => `${r.methods.join(',')} ${r.path} ${r.handler} ${r.execution}`).sort();
+
+test('Flask: blueprints in a package, url_prefix overridden at registration, nested blueprints, add_url_rule, MethodView', async () => {
+  const routes = await discover('flask_app');
+  assert.deepEqual(summary(routes), [
+    'DELETE /backoffice/cache purge_cache worker',
+    'DELETE /items/<int:item_id> ItemAPI.delete worker',
+    'GET / index worker',
+    'GET /backoffice/dashboard dashboard worker',
+    'GET /catalog/<slug> product worker',
+    'GET /catalog/export.csv export_csv worker',
+    'GET /items/<int:item_id> ItemAPI.get worker',
+    'GET,POST /catalog/ listing worker',
+    'PUT /api/v2/orders/<int:order_id> update_order worker',
+  ]);
+  assert.equal(find(routes, 'ItemAPI.delete').line, 21);
+  assert.equal(find(routes, 'purge_cache').async, true);
+});
+
+test('aiohttp: RouteTableDef, web.get lists, router.add_get/add_route, sub-app prefix; every handler on the loop', async () => {
+  const routes = await discover('aiohttp_app');
+  assert.deepEqual(summary(routes), [
+    'DELETE /admin/users/{name} delete_user event-loop',
+    'GET / index event-loop',
+    'GET /admin/users/{name} get_user event-loop',
+    'GET /health health event-loop',
+    'PATCH /items/{id} patch_item event-loop',
+    'POST /items create_item event-loop',
+    'PUT /legacy legacy event-loop',
+  ]);
+  assert.equal(find(routes, 'legacy').async, false); // a sync aiohttp handler still runs on the loop
+});
+
+test('Starlette: Route/WebSocketRoute/Mount lists, HTTPEndpoint methods, def → threadpool', async () => {
+  const routes = await discover('starlette_app');
+  assert.deepEqual(summary(routes), [
+    'GET / homepage event-loop',
+    'GET /users/{username} UserEndpoint.get event-loop',
+    'GET,POST /users/{username}/report report threadpool',
+    'PUT /users/{username} UserEndpoint.put threadpool',
+    'WEBSOCKET /ws ws event-loop',
+  ]);
+});
+
+test('Sanic: Blueprint.group prefixes, app.blueprint, add_route with the handler first; sync handlers on the loop', async () => {
+  const routes = await discover('sanic_app');
+  assert.deepEqual(summary(routes), [
+    'GET / index event-loop',
+    'GET /api/orders/ list_orders event-loop',
+    'GET /api/users/<user_id:int> get_user event-loop',
+    'GET /ping sync_ping event-loop',
+    'POST,PUT /api/users/ save_user event-loop',
+    'WEBSOCKET /feed feed event-loop',
+  ]);
+  assert.deepEqual(find(routes, 'get_user').routers, ['server.app', 'api.api', 'users.bp']);
+});
+
+test('Quart: blueprint prefix from a constant expression; def routes run in the executor', async () => {
+  const routes = await discover('quart_app');
+  assert.deepEqual(summary(routes), [
+    'GET,DELETE /v1/items/<int:item_id> item event-loop',
+    'POST /v1/items/ create_item threadpool',
+    'WEBSOCKET /ws ws event-loop',
+  ]);
+});
+
+test('Django: include() prefixes, re_path, class-based views, async views on the loop', async () => {
+  const routes = await discover('django_site');
+  assert.deepEqual(summary(routes), [
+    'ANY / home worker',
+    'ANY /legacy/(?P<year>[0-9]{4})/ archive event-loop',
+    'ANY /polls/ index worker',
+    'ANY /polls/<int:question_id>/ detail event-loop',
+    'GET /polls/<int:pk>/results/ ResultsView.get worker',
+    'POST /polls/<int:pk>/results/ ResultsView.post event-loop',
+  ]);
+  assert.equal(find(routes, 'detail').file, 'polls/views.py');
+});
