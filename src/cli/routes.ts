@@ -1,5 +1,77 @@
-// Placeholder until the routes verb lands.
-export async function run(_argv: string[]): Promise<number> {
-  process.stderr.write('endpoint-profiler routes: not built yet\n');
-  return 2;
+// `endpoint-profiler routes [DIR] [--json] [--exclude PATTERN]…`: every HTTP route
+// handler in a workspace, as the JSON contract of design.md or an aligned table.
+import { parseArgs } from 'node:util';
+import * as path from 'node:path';
+import { stat } from 'node:fs/promises';
+import { nodeFileSystem } from '../core/fs';
+import type { Route } from '../core/model';
+import { Parsers } from '../core/parsing/parser';
+import { ProjectIndex } from '../core/project';
+
+const HELP = `Usage: endpoint-profiler routes [DIR] [--json] [--exclude PATTERN]...
+
+List the HTTP route handlers found in DIR (default: the current folder).
+
+Options:
+  --json             print a JSON array of {framework, methods, path, file, line, handler, async, execution}
+  --exclude PATTERN  skip files matching a .gitignore-style pattern (repeatable)
+  -h, --help         show this help
+`;
+
+export async function run(argv: string[]): Promise<number> {
+  let values: { json?: boolean; exclude?: string[]; help?: boolean };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { json: { type: 'boolean' }, exclude: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
+    }));
+  } catch (err) {
+    process.stderr.write(`endpoint-profiler routes: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (positionals.length > 1) {
+    process.stderr.write(`endpoint-profiler routes: expected at most one folder, got ${positionals.length}\n`);
+    return 2;
+  }
+  const dir = path.resolve(positionals[0] ?? '.');
+  try {
+    if (!(await stat(dir)).isDirectory()) throw new Error('not a folder');
+  } catch {
+    process.stderr.write(`endpoint-profiler routes: ${dir} is not a readable folder\n`);
+    return 2;
+  }
+  try {
+    const index = new ProjectIndex(dir, nodeFileSystem, await Parsers.load(), { exclude: values.exclude ?? [] });
+    await index.refresh();
+    const routes = index.routes();
+    process.stdout.write(values.json ? `${JSON.stringify(routes.map(toJson), null, 2)}\n` : table(routes));
+    return 0;
+  } catch (err) {
+    process.stderr.write(`endpoint-profiler routes: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}
+
+/** The contract's fields first, in its order; `execution` and `routers` are extras. */
+function toJson(r: Route) {
+  return { framework: r.framework, methods: r.methods, path: r.path, file: r.file, line: r.line, handler: r.handler, async: r.async, execution: r.execution, routers: r.routers ?? [] };
+}
+
+const MARKER: Record<Route['execution'], string> = { 'event-loop': 'async (event loop)', threadpool: 'sync (threadpool)', worker: 'sync (worker)' };
+
+function table(routes: Route[]): string {
+  if (routes.length === 0) return 'No routes found.\n';
+  const rows = [['METHOD', 'PATH', 'HANDLER', 'FILE:LINE', 'RUNS ON'], ...routes.map((r) => [
+    r.methods.join(','), r.path, r.handler, `${r.file}:${r.line}`,
+    r.execution === 'event-loop' && !r.async ? 'sync (event loop)' : MARKER[r.execution],
+  ])];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  const lines = rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '));
+  return `${lines.join('\n')}\n\n${routes.length} route${routes.length === 1 ? '' : 's'}\n`;
 }

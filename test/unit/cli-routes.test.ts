@@ -1,0 +1,52 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { FIXTURES } from '../fixtures/python/discover';
+
+const CLI = path.join(__dirname, '..', '..', 'src', 'cli.ts');
+
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', CLI, ...args], { timeout: 60_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+test('routes --json prints the contract fields for every route', async () => {
+  const { code, stdout } = await cli(['routes', path.join(FIXTURES, 'fastapi_app'), '--json']);
+  assert.equal(code, 0);
+  const routes = JSON.parse(stdout) as Array<Record<string, unknown>>;
+  const item = routes.find((r) => r.handler === 'read_item');
+  assert.deepEqual(
+    { framework: item?.framework, methods: item?.methods, path: item?.path, file: item?.file, line: item?.line, async: item?.async },
+    { framework: 'fastapi', methods: ['GET'], path: '/api/v1/items/{item_id}', file: 'app/api/routes/items.py', line: 14, async: false },
+  );
+  for (const r of routes) for (const k of ['framework', 'methods', 'path', 'file', 'line', 'handler', 'async']) assert.ok(k in r, `missing ${k}`);
+});
+
+test('routes --exclude drops matching files; the table is aligned and marks where handlers run', async () => {
+  const { code, stdout } = await cli(['routes', path.join(FIXTURES, 'fastapi_app'), '--exclude', 'app/orphan.py']);
+  assert.equal(code, 0);
+  assert.doesNotMatch(stdout, /orphan_ping/);
+  const line = stdout.split('\n').find((l) => l.includes('read_item'))!;
+  assert.match(line, /^GET\s+\/api\/v1\/items\/\{item_id\}\s+read_item\s+app\/api\/routes\/items\.py:14\s+sync \(threadpool\)$/);
+  const header = stdout.split('\n')[0]!;
+  assert.equal(header.indexOf('PATH'), line.indexOf('/api'));
+});
+
+test('a missing folder is a one-line usage error with exit 2', async () => {
+  const { code, stdout, stderr } = await cli(['routes', '/nonexistent/folder', '--json']);
+  assert.equal(code, 2);
+  assert.equal(stdout, '');
+  assert.equal(stderr.trim().split('\n').length, 1);
+  assert.match(stderr, /not a readable folder/);
+});
+
+test('routes --help exits 0; an unknown flag exits 2 without a stack trace', async () => {
+  assert.match((await cli(['routes', '--help'])).stdout, /Usage: endpoint-profiler routes/);
+  const bad = await cli(['routes', '--frobnicate']);
+  assert.equal(bad.code, 2);
+  assert.doesNotMatch(bad.stderr, /\n\s+at /);
+});
