@@ -1,11 +1,17 @@
-// Placeholder until the analyzer lands. Same two steps as discovery:
-//   1. extractCodeFacts: one file's tree → functions, calls, imports (plain data)
-//   2. findBlockingCalls: all facts + discovered routes → findings
-import type { Finding, Route } from '../model';
+// The blocking-call analyzer, in the same two steps as discovery:
+//   1. extractCodeFacts: one file's tree → functions, calls, imports (plain data, cached)
+//   2. findBlockingCalls: all facts + discovered routes → findings with fixes
+import type { CodeFacts } from './facts';
+import { extractNodeFacts } from './node-facts';
+import { extractPythonFacts } from './python-facts';
 import type { Node } from '../parsing/parser';
 import type { WorkspaceFile } from '../workspace';
 
-export type CodeFacts = Record<string, never>;
-export interface AnalysisConfig { extraBlockingCalls?: Array<{ pattern: string; replacement?: string }>; allowedCalls?: string[] }
-export function extractCodeFacts(_file: WorkspaceFile, _root: Node, _source: string): CodeFacts { return {}; }
-export function findBlockingCalls(_files: ReadonlyMap<string, { file: WorkspaceFile; facts: CodeFacts }>, _routes: Route[], _config: AnalysisConfig = {}): Finding[] { return []; }
+export type { CodeFacts } from './facts';
+export type { AnalysisConfig } from './match';
+export { findBlockingCalls, RULES } from './findings';
+export { CONFIG_FILE, parseAnalysisConfig } from './config';
+
+export function extractCodeFacts(file: WorkspaceFile, root: Node, source: string): CodeFacts {
+  return file.language === 'python' ? extractPythonFacts(file.path, root, source) : extractNodeFacts(file.path, root, source);
+}

@@ -1,0 +1,27 @@
+// One catalog entry: a blocking call, what it does to a server, and what to use instead.
+// Patterns are fnmatch-style over resolved names: 'time.sleep', 'requests.*',
+// 'requests.Session#get' (a method on an instance of requests.Session), 'fs.*Sync'.
+
+export type CallKind = 'sleep' | 'http' | 'dns' | 'socket' | 'file' | 'subprocess' | 'db' | 'cpu' | 'input' | 'lock' | 'custom';
+
+/** H: network/disk latency or unbounded; M: usually short but unbounded; C: CPU-bound, grows with input. */
+export type SeverityHint = 'H' | 'M' | 'C';
+
+/** Machine-applicable rewrites the analyzer knows how to build (see fixes.ts). */
+export type SafeFixId = 'asyncio-sleep' | 'fs-promises';
+
+export interface CatalogEntry {
+  pattern: string;
+  kind: CallKind;
+  severity: SeverityHint;
+  replacement: string;
+  /** Names under a wildcard pattern that are NOT blocking (Ruff's ASYNC240 allow-list style). */
+  except?: string[];
+  /** Only when the call has at most this many arguments (crypto.randomBytes without a callback). */
+  maxArgs?: number;
+  fix?: SafeFixId;
+  source: string;
+}
+
+/** What a call returns, so `s = requests.Session(); s.get()` resolves to 'requests.Session#get'. */
+export type ReturnTypes = Record<string, string>;

@@ -1,0 +1,55 @@
+// Matching resolved callee names against the catalog and the user's configuration.
+import { NODE_CATALOG } from './catalog/node';
+import { PYTHON_CATALOG } from './catalog/python';
+import type { CatalogEntry } from './catalog/types';
+import type { CallFact } from './facts';
+
+export interface AnalysisConfig {
+  /** Extra blocking calls, like flake8-async's async200-blocking-calls: fnmatch pattern → suggestion. */
+  extraBlockingCalls?: Array<{ pattern: string; replacement?: string }>;
+  /** Calls never to flag (fnmatch patterns over resolved names), e.g. a fast local lookup. */
+  allowedCalls?: string[];
+}
+
+/** fnmatch-style: '*' any run of characters, '?' one character; everything else literal. */
+export function globToRegExp(pattern: string): RegExp {
+  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${body}$`);
+}
+
+interface Compiled { exact: Map<string, CatalogEntry>; wild: Array<{ re: RegExp; entry: CatalogEntry; prefixLen: number }>; allowed: RegExp[] }
+
+function compile(entries: CatalogEntry[], allowed: string[]): Compiled {
+  const exact = new Map<string, CatalogEntry>();
+  const wild: Compiled['wild'] = [];
+  for (const entry of entries) {
+    if (/[*?]/.test(entry.pattern)) wild.push({ re: globToRegExp(entry.pattern), entry, prefixLen: entry.pattern.search(/[*?]/) });
+    else if (!exact.has(entry.pattern)) exact.set(entry.pattern, entry);
+  }
+  return { exact, wild, allowed: allowed.map(globToRegExp) };
+}
+
+export class Matcher {
+  private readonly python: Compiled;
+  private readonly node: Compiled;
+
+  constructor(config: AnalysisConfig = {}) {
+    const extra = (config.extraBlockingCalls ?? []).map((e): CatalogEntry => ({
+      pattern: e.pattern, kind: 'custom', severity: 'H', replacement: e.replacement ?? 'an async equivalent, or await asyncio.to_thread(...)', source: 'configuration',
+    }));
+    const allowed = config.allowedCalls ?? [];
+    // User entries come first so they win over the built-in catalog.
+    this.python = compile([...extra, ...PYTHON_CATALOG], allowed);
+    this.node = compile([...extra, ...NODE_CATALOG], allowed);
+  }
+
+  match(language: 'python' | 'node', call: CallFact): CatalogEntry | undefined {
+    const name = call.callee;
+    if (!name) return undefined;
+    const c = language === 'python' ? this.python : this.node;
+    if (c.allowed.some((re) => re.test(name))) return undefined;
+    const hit = c.exact.get(name) ?? c.wild.find((w) => w.re.test(name) && !w.entry.except?.includes(name.slice(w.prefixLen)))?.entry;
+    if (!hit || (hit.maxArgs !== undefined && call.argCount > hit.maxArgs)) return undefined;
+    return hit;
+  }
+}

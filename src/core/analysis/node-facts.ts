@@ -1,0 +1,171 @@
+// JavaScript/TypeScript file → functions (declarations, arrows, methods), calls with
+// resolved callees (require/import aliases, `new`, instances), suppressions.
+import * as posix from 'node:path/posix';
+import { NODE_RETURNS } from './catalog/node';
+import type { CodeFacts, FunctionFact } from './facts';
+import { callFact } from './python-facts';
+import { children, instanceOf, lineEnds, lookup, member, named, spanOf, type Scope } from './resolve';
+import type { Node } from '../parsing/parser';
+
+const FUNCTION_TYPES = new Set(['function_declaration', 'generator_function_declaration', 'function_expression', 'function', 'arrow_function', 'method_definition', 'generator_function']);
+const IGNORE = /endpoint-profiler-ignore(?:\s+([A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*))?/;
+
+export function nodeModule(path: string): string {
+  return path.replace(/\.(m|c)?(j|t)sx?$/, '');
+}
+
+/** 'fs', 'node:fs' → 'fs'; 'fs/promises' → 'fs.promises'; './helpers' → the workspace module path. */
+function moduleName(spec: string, fromPath: string): string {
+  if (spec.startsWith('.')) return nodeModule(posix.normalize(posix.join(posix.dirname(fromPath), spec)));
+  return spec.replace(/^node:/, '').replace(/\//g, '.');
+}
+
+function stringValue(node: Node | null | undefined): string | undefined {
+  if (!node || (node.type !== 'string' && node.type !== 'template_string')) return undefined;
+  return node.text.slice(1, -1);
+}
+
+export function extractNodeFacts(path: string, root: Node, source: string): CodeFacts {
+  const module = nodeModule(path);
+  const ends = lineEnds(source);
+  const facts: CodeFacts = { language: 'node', module, functions: [], suppressions: {} };
+  const moduleScope: Scope = new Map();
+
+  const requireOf = (node: Node | null): string | undefined => {
+    if (node?.type !== 'call_expression' || node.childForFieldName('function')?.text !== 'require') return undefined;
+    const spec = stringValue(named(node.childForFieldName('arguments') ?? node)[0]);
+    return spec === undefined ? undefined : moduleName(spec, path);
+  };
+
+  const resolve = (node: Node | null, scopes: Scope[]): string | undefined => {
+    if (!node) return undefined;
+    switch (node.type) {
+      case 'identifier': return lookup(node.text, scopes) ?? node.text;
+      case 'this': return lookup('this', scopes);
+      case 'member_expression': {
+        const base = resolve(node.childForFieldName('object'), scopes);
+        const prop = node.childForFieldName('property')?.text;
+        return base && prop ? member(base, prop) : undefined;
+      }
+      case 'call_expression': return requireOf(node) ?? instanceOf(resolve(node.childForFieldName('function'), scopes), NODE_RETURNS);
+      case 'new_expression': return instanceOf(resolve(node.childForFieldName('constructor'), scopes), NODE_RETURNS);
+      case 'await_expression': case 'parenthesized_expression': case 'non_null_expression': case 'as_expression': case 'satisfies_expression':
+        return resolve(named(node)[0] ?? null, scopes);
+      default: return undefined;
+    }
+  };
+
+  const bindPattern = (pattern: Node, value: string, scope: Scope): void => {
+    if (pattern.type === 'identifier') return void scope.set(pattern.text, value);
+    if (pattern.type !== 'object_pattern') return;
+    for (const p of named(pattern)) {
+      if (p.type === 'shorthand_property_identifier_pattern') scope.set(p.text, member(value, p.text));
+      else if (p.type === 'pair_pattern') {
+        const key = p.childForFieldName('key')?.text, local = p.childForFieldName('value');
+        if (key && local?.type === 'identifier') scope.set(local.text, member(value, key));
+      }
+    }
+  };
+
+  const bindImport = (st: Node, scope: Scope): void => {
+    const spec = stringValue(st.childForFieldName('source'));
+    if (spec === undefined) return;
+    const mod = moduleName(spec, path);
+    const clause = named(st).find((c) => c.type === 'import_clause');
+    if (!clause) return;
+    for (const c of named(clause)) {
+      if (c.type === 'identifier') scope.set(c.text, mod);
+      else if (c.type === 'namespace_import') { const id = named(c).find((x) => x.type === 'identifier'); if (id) scope.set(id.text, mod); }
+      else if (c.type === 'named_imports') {
+        for (const s of named(c).filter((x) => x.type === 'import_specifier')) {
+          const name = s.childForFieldName('name')?.text, alias = s.childForFieldName('alias')?.text ?? name;
+          if (name && alias) scope.set(alias, name === 'default' ? mod : `${mod}.${name}`);
+        }
+      }
+    }
+  };
+
+  /** The name a function expression gets from where it is written: `const f = () => …`, `{ f: … }`, `exports.f = …`. */
+  const nameFor = (fnNode: Node): string | undefined => {
+    const own = fnNode.childForFieldName('name')?.text;
+    if (own) return own;
+    const p = fnNode.parent;
+    if (!p) return undefined;
+    if (p.type === 'variable_declarator' || p.type === 'public_field_definition' || p.type === 'field_definition') return p.childForFieldName('name')?.text ?? p.childForFieldName('property')?.text;
+    if (p.type === 'pair') return p.childForFieldName('key')?.text;
+    if (p.type === 'assignment_expression') {
+      const left = p.childForFieldName('left');
+      return left?.type === 'member_expression' ? left.childForFieldName('property')?.text : left?.text;
+    }
+    return undefined;
+  };
+
+  // Top-level declarations first, so a handler can call a helper declared below it.
+  for (const st of named(root)) {
+    const decl = st.type === 'export_statement' ? st.childForFieldName('declaration') ?? named(st)[0] : st;
+    if (!decl) continue;
+    const name = decl.childForFieldName('name')?.text;
+    if (name && (decl.type === 'function_declaration' || decl.type === 'class_declaration' || decl.type === 'generator_function_declaration')) moduleScope.set(name, `${module}.${name}`);
+    if (decl.type === 'lexical_declaration' || decl.type === 'variable_declaration') {
+      for (const d of named(decl).filter((x) => x.type === 'variable_declarator')) {
+        const value = d.childForFieldName('value');
+        const id = d.childForFieldName('name');
+        if (id?.type === 'identifier' && value && (value.type === 'arrow_function' || value.type === 'function_expression' || value.type === 'function')) moduleScope.set(id.text, `${module}.${id.text}`);
+      }
+    }
+  }
+
+  const walk = (node: Node, fnIndex: number | undefined, className: string | undefined, scopes: Scope[]): void => {
+    if (node.type === 'comment') {
+      const m = IGNORE.exec(node.text);
+      if (m) {
+        const rules = m[1] ? m[1].split(',').map((s) => s.trim()) : ['*'];
+        const line = node.startPosition.row + 1;
+        facts.suppressions[line] = rules;
+        facts.suppressions[line + 1] = rules; // a comment on its own line covers the next one
+      }
+      return;
+    }
+    if (node.type === 'import_statement') return bindImport(node, scopes[scopes.length - 1]);
+    if (node.type === 'class_declaration' || node.type === 'class') {
+      const name = node.childForFieldName('name')?.text ?? '<class>';
+      const scope: Scope = new Map([['this', `${module}.${name}`]]);
+      const body = node.childForFieldName('body');
+      if (body) walk(body, fnIndex, name, [...scopes, scope]);
+      return;
+    }
+    if (FUNCTION_TYPES.has(node.type)) {
+      const name = nameFor(node) ?? `<anonymous:${node.startPosition.row + 1}>`;
+      const parentFn = fnIndex === undefined ? undefined : facts.functions[fnIndex];
+      const qualname = node.type === 'method_definition' && className ? `${className}.${name}` : parentFn ? `${parentFn.qualname}.${name}` : name;
+      const asyncKw = children(node).find((c) => c.type === 'async');
+      const fn: FunctionFact = {
+        name, qualname, async: !!asyncKw, parent: fnIndex, decorators: [], depends: [],
+        defLine: node.startPosition.row + 1, span: spanOf(node), hasAwait: false, calls: [],
+      };
+      const index = facts.functions.push(fn) - 1;
+      if (parentFn && nameFor(node)) scopes[scopes.length - 1].set(name, `${module}.${qualname}`);
+      for (const c of named(node)) walk(c, index, node.type === 'method_definition' ? className : undefined, [...scopes, new Map()]);
+      return;
+    }
+    if (node.type === 'variable_declarator') {
+      const id = node.childForFieldName('name');
+      const value = node.childForFieldName('value');
+      if (value) walk(value, fnIndex, className, scopes);
+      const resolved = value && (requireOf(value) ?? (value.type === 'identifier' ? undefined : resolve(value, scopes)));
+      if (id && resolved && (value.type !== 'member_expression' || resolved.includes('.') || resolved.includes('#'))) bindPattern(id, resolved, scopes[scopes.length - 1]);
+      return;
+    }
+    if (node.type === 'await_expression' && fnIndex !== undefined) facts.functions[fnIndex].hasAwait = true;
+    if ((node.type === 'call_expression' || node.type === 'new_expression') && fnIndex !== undefined) {
+      const isNew = node.type === 'new_expression';
+      const fnNode = node.childForFieldName(isNew ? 'constructor' : 'function');
+      const callee = fnNode ? resolve(fnNode, scopes) : undefined;
+      facts.functions[fnIndex].calls.push(callFact(node, callee, ends, 'arguments', isNew ? 'constructor' : 'function'));
+    }
+    for (const c of named(node)) walk(c, fnIndex, className, scopes);
+  };
+
+  walk(root, undefined, undefined, [moduleScope]);
+  return facts;
+}

@@ -1,0 +1,46 @@
+// Name resolution shared by both languages. A value is described by a string:
+//   'time.sleep'           a module attribute (a function, class or module)
+//   'requests.Session#'    an instance of a known type (trailing '#')
+//   'requests.Session#get' an attribute of such an instance
+import type { ReturnTypes } from './catalog/types';
+import type { Span } from './facts';
+import type { Node } from '../parsing/parser';
+
+export type Scope = Map<string, string>;
+
+export function lookup(name: string, scopes: Scope[]): string | undefined {
+  for (let i = scopes.length - 1; i >= 0; i--) {
+    const v = scopes[i].get(name);
+    if (v !== undefined) return v;
+  }
+  return undefined;
+}
+
+export function member(base: string, attr: string): string {
+  return base.endsWith('#') ? base + attr : `${base}.${attr}`;
+}
+
+/** The value a call (or an annotation naming a type) produces: an instance of a known type, or nothing known. */
+export function instanceOf(callee: string | undefined, returns: ReturnTypes): string | undefined {
+  const t = callee === undefined ? undefined : returns[callee];
+  return t ? `${t}#` : undefined;
+}
+
+export function spanOf(node: Node): Span {
+  return { line: node.startPosition.row + 1, column: node.startPosition.column + 1, endLine: node.endPosition.row + 1, endColumn: node.endPosition.column + 1 };
+}
+
+export function named(node: Node): Node[] {
+  return node.namedChildren.filter((c): c is Node => c !== null);
+}
+
+export function children(node: Node): Node[] {
+  return node.children.filter((c): c is Node => c !== null);
+}
+
+/** Column just past the end of each line (1-based, exclusive), indexed by 0-based row. */
+export function lineEnds(source: string): number[] {
+  return source.split('\n').map((l) => (l.endsWith('\r') ? l.length : l.length + 1));
+}
+
+export const MAX_ARGS_TEXT = 400;
