@@ -1,0 +1,73 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyze, route } from './analysis-helpers';
+
+const express = (file: string, line: number, extra = {}) => route(file, line, '<anonymous>', { framework: 'express', ...extra });
+const names = (fs: Array<{ message: string }>) => fs.map((f) => f.message.split('(')[0]);
+
+test('require/import aliases: destructured, default from node:fs, namespace import', async () => {
+  const src = [
+    "import fs from 'node:fs';",
+    "import * as cp from 'child_process';",
+    "const { readFileSync: rf, statSync } = require('fs');",
+    "app.get('/', (req, res) => {",
+    "  fs.writeFileSync('a', 'b');",
+    "  cp.execSync('ls');",
+    "  rf('x');",
+    "  statSync('x');",
+    "  fs.promises.readFile('x');",
+    "  res.send('ok');",
+    '});',
+    '',
+  ].join('\n');
+  const fs = await analyze({ 'server.mjs': src }, [express('server.mjs', 4)]);
+  assert.deepEqual(names(fs), ['fs.writeFileSync', 'child_process.execSync', 'fs.readFileSync', 'fs.statSync']);
+});
+
+test('crypto.randomBytes is blocking only without a callback; zlib, Atomics.wait and bcrypt sync forms', async () => {
+  const src = [
+    "const crypto = require('crypto'); const zlib = require('zlib'); const bcrypt = require('bcrypt');",
+    "app.post('/', async (req, res) => {",
+    '  crypto.randomBytes(16);',
+    '  crypto.randomBytes(16, (err, buf) => {});',
+    '  crypto.pbkdf2Sync(p, s, 1e5, 64, "sha512");',
+    '  zlib.gzipSync(buf);',
+    '  Atomics.wait(arr, 0, 0, 100);',
+    '  bcrypt.hashSync(p, 10);',
+    '  await bcrypt.hash(p, 10);',
+    '});',
+    '',
+  ].join('\n');
+  const fs = await analyze({ 'a.js': src }, [express('a.js', 2)]);
+  assert.deepEqual(names(fs), ['crypto.randomBytes', 'crypto.pbkdf2Sync', 'zlib.gzipSync', 'Atomics.wait', 'bcrypt.hashSync']);
+});
+
+test('better-sqlite3: db.prepare(sql).get() and db.exec() on an instance from new Database()', async () => {
+  const src = "const Database = require('better-sqlite3');\nconst db = new Database('app.db');\nfunction getUser(req, res) {\n  const u = db.prepare('select * from u where id = ?').get(req.params.id);\n  db.exec('vacuum');\n  res.json(u);\n}\napp.get('/u/:id', getUser);\n";
+  const fs = await analyze({ 'a.js': src }, [route('a.js', 3, 'getUser', { framework: 'express' })]);
+  assert.deepEqual(names(fs), ['better-sqlite3.Statement.get', 'better-sqlite3.Database.exec']);
+  assert.equal(fs[0].handler, 'getUser');
+});
+
+test('functions that are not reachable from a route are not flagged (startup code may block)', async () => {
+  const src = "const fs = require('fs');\nconst config = JSON.parse(fs.readFileSync('c.json'));\nfunction boot() { fs.readFileSync('x'); }\napp.get('/', (req, res) => res.send('ok'));\n";
+  assert.deepEqual(await analyze({ 'a.js': src }, [express('a.js', 4)]), []);
+});
+
+test('transitive through a helper in another file (require and ESM import), callbacks included', async () => {
+  const files = {
+    'src/app.ts': "import { loadUser } from './users';\nconst helpers = require('./lib');\napp.get('/a', async (req, res) => {\n  res.json(await loadUser(req.params.id));\n});\napp.get('/b', (req, res) => {\n  helpers.compress(req.body);\n});\n",
+    'src/users.ts': "import { readFileSync } from 'fs';\nexport async function loadUser(id: string) {\n  return JSON.parse(readFileSync(`users/${id}.json`, 'utf8'));\n}\n",
+    'src/lib/index.js': "const zlib = require('zlib');\nexports.compress = function (body) {\n  return [body].map((b) => zlib.deflateSync(b));\n};\n",
+  };
+  const fs = await analyze(files, [express('src/app.ts', 3), express('src/app.ts', 6, { async: false })]);
+  assert.deepEqual(fs.map((f) => `${f.rule}@${f.line}`), ['EP102@4', 'EP102@7']);
+  assert.deepEqual(fs[0].chain, ['<anonymous:3>()', 'loadUser()', 'fs.readFileSync (src/users.ts:3)']);
+  assert.deepEqual(fs[1].chain, ['<anonymous:6>()', 'compress()', 'zlib.deflateSync (src/lib/index.js:3)']);
+});
+
+test('class methods via this.helper() and the ignore comment on the line before', async () => {
+  const src = "import { execSync } from 'child_process';\nclass Ctl {\n  run() { return execSync('ls'); }\n  handle(req, res) {\n    // endpoint-profiler-ignore EP102\n    this.run();\n    return this.run();\n  }\n}\n";
+  const fs = await analyze({ 'c.ts': src }, [route('c.ts', 4, 'Ctl.handle', { framework: 'nestjs' })]);
+  assert.deepEqual(fs.map((f) => `${f.rule}@${f.line}`), ['EP102@7']);
+});

@@ -1,0 +1,58 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyze } from './analysis-helpers';
+
+test('transitive across three files with relative imports: chain and chain locations', async () => {
+  const fs = await analyze({
+    'app/__init__.py': '',
+    'app/main.py': 'from . import helpers\n\nasync def fetch_profile():\n    return helpers.load_profile(1)\n',
+    'app/helpers.py': 'from .net.remote import load_remote\n\ndef load_profile(i):\n    return load_remote(i)\n',
+    'app/net/remote.py': 'import requests\n\n\ndef load_remote(i):\n    x = 1\n    return requests.get(f"u/{i}")\n',
+  });
+  assert.equal(fs.length, 1);
+  const f = fs[0];
+  assert.equal(f.rule, 'EP102');
+  assert.equal(f.file, 'app/main.py');
+  assert.equal(f.line, 4);
+  assert.deepEqual(f.chain, ['fetch_profile()', 'load_profile()', 'load_remote()', 'requests.get (app/net/remote.py:6)']);
+  assert.deepEqual(f.chainLocations?.map((l) => `${l.file}:${l.line}`), ['app/helpers.py:3', 'app/net/remote.py:4', 'app/net/remote.py:6']);
+});
+
+test('absolute imports, `import pkg.mod as m` and `from ..x import y` resolve', async () => {
+  const fs = await analyze({
+    'svc/api/views.py': 'import svc.util as u\nfrom ..util import work\nfrom svc.util import work as w2\n\nasync def a():\n    u.work()\n\nasync def b():\n    work()\n\nasync def c():\n    w2()\n',
+    'svc/util.py': 'import subprocess\n\ndef work():\n    subprocess.run(["ls"])\n',
+  });
+  assert.deepEqual(fs.map((f) => `${f.rule}@${f.line}`), ['EP102@6', 'EP102@9', 'EP102@12']);
+});
+
+test('helpers without blocking calls are not flagged, and cycles terminate', async () => {
+  const fs = await analyze({
+    'a.py': 'from b import pong\n\ndef ping(n):\n    return pong(n - 1) if n else 0\n\nasync def h():\n    return ping(3)\n',
+    'b.py': 'from a import ping\n\ndef pong(n):\n    return ping(n)\n',
+  });
+  assert.deepEqual(fs, []);
+});
+
+test('a cycle that blocks somewhere is still found', async () => {
+  const fs = await analyze({
+    'a.py': 'import time\nfrom b import pong\n\ndef ping(n):\n    pong(n)\n    time.sleep(1)\n\nasync def h():\n    return ping(3)\n',
+    'b.py': 'from a import ping\n\ndef pong(n):\n    return ping(n)\n',
+  });
+  assert.deepEqual(fs.map((f) => `${f.file}:${f.rule}@${f.line}`), ['a.py:EP102@9']);
+});
+
+test('awaited async helpers are their own context: flagged inside, not at the await', async () => {
+  const fs = await analyze({ 'a.py': 'import time\n\nasync def helper():\n    time.sleep(1)\n\nasync def h():\n    await helper()\n' });
+  assert.deepEqual(fs.map((f) => `${f.rule}@${f.line}`), ['EP101@4']);
+});
+
+test('a nested def called from the async function is followed', async () => {
+  const fs = await analyze({ 'a.py': 'import time\n\nasync def h():\n    def inner():\n        time.sleep(1)\n    inner()\n' });
+  assert.deepEqual(fs.map((f) => `${f.rule}@${f.line}`), ['EP102@6']);
+});
+
+test('a suppressed blocking call in a helper does not propagate', async () => {
+  const fs = await analyze({ 'a.py': 'import time\n\ndef helper():\n    time.sleep(1)  # noqa: EP101\n\nasync def h():\n    helper()\n' });
+  assert.deepEqual(fs, []);
+});
