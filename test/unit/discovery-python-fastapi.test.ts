@@ -37,11 +37,13 @@ test('FastAPI: file, 1-based def line, async and execution per handler', async (
   assert.equal(asyncRoute.range?.endLine, 10);
 });
 
-test('a router included nowhere is still reported with its own prefix', async () => {
+test('a router included nowhere is still reported with its own prefix; FastAPI callback routers are not', async () => {
   const routes = await discover('fastapi_app');
   const orphan = find(routes, 'orphan_ping');
   assert.equal(orphan.path, '/orphan/ping');
   assert.deepEqual(orphan.routers, ['orphan.router']);
+  assert.equal(find(routes, 'subscribe').path, '/api/v1/webhooks/subscribe');
+  assert.equal(routes.some((r) => r.handler === 'event_received'), false);
 });
 
 test('broken and odd code never throws and yields what it can', async () => {

@@ -204,6 +204,7 @@ class Linker {
     if (!obj) return;
     const method = deco.fn.name.slice(dot + 1);
     const fw = obj.kind.framework;
+    this.markCallbacks(mod, scope, deco.kw['callbacks']);
     const path = this.str(mod, scope, deco.args[0] ?? deco.kw['path'] ?? deco.kw['rule'] ?? deco.kw['uri'] ?? { k: 'other' });
     if (path === undefined) return;
     let methods: string[] | undefined;
@@ -220,6 +221,16 @@ class Linker {
       methods = this.methodsOf(mod, scope, deco.kw['methods']) ?? ['GET'];
     }
     if (methods) this.addRoute(obj, methods, path, [handler]);
+  }
+
+  /**
+   * FastAPI `callbacks=router.routes` documents requests the API sends; the app never
+   * serves them, so that router is not reported.
+   */
+  private markCallbacks(mod: ModuleFile, scope: string, e: PyExpr | undefined): void {
+    if (e?.k !== 'ref' || !e.name.endsWith('.routes')) return;
+    const obj = this.objectOf(this.graph.resolve(mod, scope, e.name.slice(0, -'.routes'.length)));
+    if (obj) obj.included = true;
   }
 
   private call(mod: ModuleFile, scope: string, call: PyExpr): void {
