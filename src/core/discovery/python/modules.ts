@@ -22,9 +22,18 @@ const MAX_HOPS = 30;
 
 export class ModuleGraph {
   private readonly byName = new Map<string, ModuleFile>();
+  /** Every dotted suffix of every module name, for source roots (`src/app/x.py` imported as `app.x`). */
+  private readonly bySuffix = new Map<string, ModuleFile>();
 
   constructor(readonly mods: ModuleFile[]) {
-    for (const m of mods) if (!this.byName.has(m.module)) this.byName.set(m.module, m);
+    for (const m of mods) {
+      if (!this.byName.has(m.module)) this.byName.set(m.module, m);
+      const parts = m.module.split('.');
+      for (let i = 1; i < parts.length; i++) {
+        const suffix = parts.slice(i).join('.');
+        if (!this.bySuffix.has(suffix)) this.bySuffix.set(suffix, m);
+      }
+    }
   }
 
   static moduleName(path: string): { module: string; isPackage: boolean } {
@@ -36,10 +45,7 @@ export class ModuleGraph {
 
   /** A module by absolute name; also tolerates a source root (`src/app/…` imported as `app`). */
   findModule(name: string): ModuleFile | undefined {
-    const exact = this.byName.get(name);
-    if (exact) return exact;
-    for (const m of this.mods) if (m.module.endsWith(`.${name}`)) return m;
-    return undefined;
+    return this.byName.get(name) ?? this.bySuffix.get(name);
   }
 
   /** Resolves a dotted name as seen from `scope` of `mod`. */
