@@ -39,3 +39,9 @@ test('Django: discovery equals get_resolver() of the configured project', async 
   assert.ok(real.length >= 6);
   assert.deepEqual(keys(await discover('django_site')), real);
 });
+
+test('FastAPI src layout: discovery equals app.routes, except lambda endpoints (no def to point at)', async () => {
+  const real = frameworkRoutes('src_layout/src', 'fastapi', 'shop.app');
+  assert.ok(real.some((r) => r.handler === '<lambda>'));
+  assert.deepEqual(keys(await discover('src_layout')), keys(real.filter((r) => r.handler !== '<lambda>')));
+});
