@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { discover, find } from '../fixtures/python/discover';
 
-test('FastAPI package: prefixes through include_router across modules, constants and f-strings', async () => {
+test('FastAPI package: prefixes through include_router across modules, constants, settings-class attributes and f-strings', async () => {
   const routes = await discover('fastapi_app');
   const byHandler = (h: string) => find(routes, h);
   assert.equal(byHandler('list_items').path, '/api/v1/items/');

@@ -75,9 +75,16 @@ function walkDefinition(def: Node, scope: string, decorators: PyExpr[], facts: P
     }
   } else if (def.type === 'class_definition' && scope === '') {
     const bases = def.childForFieldName('superclasses')?.namedChildren.filter((c): c is Node => !!c && c.type !== 'keyword_argument').map((c) => expr(c)) ?? [];
-    const cls: PyClass = { name, bases, range: rangeOf(def), decorators, methods: [] };
+    const cls: PyClass = { name, bases, range: rangeOf(def), decorators, attributes: {}, methods: [] };
     for (const stmt of def.childForFieldName('body')?.namedChildren ?? []) {
       if (!stmt) continue;
+      if (stmt.type === 'expression_statement') {
+        const a = stmt.namedChildren[0];
+        const left = a?.type === 'assignment' ? a.childForFieldName('left') : undefined;
+        const right = a?.childForFieldName('right');
+        if (left?.type === 'identifier' && right) cls.attributes[left.text] = expr(right);
+        continue;
+      }
       const decos = stmt.type === 'decorated_definition' ? stmt.namedChildren.filter((c): c is Node => c?.type === 'decorator').map(decoratorExpr) : [];
       const m = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
       if (m?.type === 'function_definition') {

@@ -53,6 +53,8 @@ export interface PyClass {
   bases: PyExpr[];
   range: PyRange;
   decorators: PyExpr[];
+  /** Class-level `NAME = value` / `NAME: type = value` (settings classes hold route prefixes). */
+  attributes: Record<string, PyExpr>;
   methods: Array<{ name: string; async: boolean; range: PyRange; decorators: PyExpr[] }>;
 }
 

@@ -117,11 +117,19 @@ export class ModuleGraph {
         // aiohttp `app.router`, Starlette `app.router`: the app's own router
         continue;
       } else if (cur.k === 'class') {
-        // `Blueprint.group` on a workspace subclass is not followed; anything else is opaque
-        return undefined;
+        cur = this.classAttribute(cur.mod, cur.cls, part);
+      } else if (cur.k === 'value' && cur.value.k === 'call' && cur.value.fn.k === 'ref') {
+        // `settings = Settings()` then `settings.API_V1_STR`: the class attribute's default
+        const cls = this.resolve(cur.mod, cur.scope, cur.value.fn.name, hops + 1);
+        cur = cls?.k === 'class' ? this.classAttribute(cls.mod, cls.cls, part) : undefined;
       } else return undefined;
     }
     return cur;
+  }
+
+  private classAttribute(mod: ModuleFile, cls: PyClass, name: string): Resolved | undefined {
+    const value = cls.attributes[name];
+    return value ? { k: 'value', mod, scope: '', name: `${cls.name}.${name}`, value } : undefined;
   }
 
   private subModule(mod: ModuleFile, name: string): Resolved | undefined {
