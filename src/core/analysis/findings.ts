@@ -34,47 +34,115 @@ const matchers = new WeakMap<AnalysisConfig, Matcher>();
 const DEFAULT_CONFIG: AnalysisConfig = {};
 
 export function findBlockingCalls(files: FileFacts, routes: Route[], config: AnalysisConfig = DEFAULT_CONFIG): Finding[] {
-  let matcher = matchers.get(config);
-  if (!matcher) matchers.set(config, (matcher = new Matcher(config)));
-  return new Linker(files, matcher).run(routes);
+  let state = states.get(config);
+  if (!state) states.set(config, (state = new Analysis(new Matcher(config))));
+  return state.run(files, routes);
 }
 
-class Linker {
-  private readonly registry = new Map<string, FnRef>();
-  private readonly nested = new Map<CodeFacts, number[][]>();
-  private readonly memo = new Map<FunctionFact, Reach | null>();
-  private readonly out = new Map<string, Finding>();
+/** What a result was computed from, beyond its own file: files visited and function names looked up. */
+interface Deps { files: Set<string>; keys: Set<string> }
+interface FileResult { facts: CodeFacts; routeSig: string; findings: Finding[]; deps: Deps }
 
-  constructor(private readonly files: FileFacts, private readonly matcher: Matcher) {
-    for (const [path, { facts }] of files) {
-      facts.functions.forEach((fn, index) => {
-        const ref = { path, facts, index, fn };
-        for (const key of functionKeys(facts, fn)) if (!this.registry.has(key)) this.registry.set(key, ref);
-      });
+const states = new WeakMap<AnalysisConfig, Analysis>();
+
+/**
+ * Keeps results between calls so one edited file costs one file's work: per-file findings and
+ * per-function reach summaries are reused until a file they depend on (or a name they looked up)
+ * changes. Facts objects are compared by identity; ProjectIndex keeps them for unchanged files.
+ */
+class Analysis {
+  private readonly seen = new Map<string, CodeFacts>();
+  private readonly registry = new Map<string, FnRef>();
+  private readonly nested = new WeakMap<CodeFacts, number[][]>();
+  private readonly memo = new Map<FunctionFact, { reach: Reach | null; deps: Deps }>();
+  private readonly results = new Map<string, FileResult>();
+  private tracking: Deps[] = [];
+  private files: FileFacts = new Map();
+
+  constructor(private readonly matcher: Matcher) {}
+
+  run(files: FileFacts, routes: Route[]): Finding[] {
+    this.files = files;
+    this.sync(files);
+    const byFile = new Map<string, Route[]>();
+    for (const r of routes) (byFile.get(r.file) ?? byFile.set(r.file, []).get(r.file)!).push(r);
+    const out: Finding[] = [];
+    for (const path of [...files.keys()].sort()) {
+      const { facts } = files.get(path)!;
+      const fileRoutes = byFile.get(path) ?? [];
+      const routeSig = fileRoutes.map((r) => `${r.line}|${r.handler}|${r.execution}|${r.framework}`).join(';');
+      let result = this.results.get(path);
+      if (!result || result.facts !== facts || result.routeSig !== routeSig) {
+        result = this.checkFile(path, facts, fileRoutes, routeSig);
+        this.results.set(path, result);
+      }
+      out.push(...result.findings);
     }
+    return out;
   }
 
-  run(routes: Route[]): Finding[] {
+  /** Brings the function registry up to date and drops what the changed files invalidate. */
+  private sync(files: FileFacts): void {
+    const changedFiles = new Set<string>();
+    const changedKeys = new Set<string>();
+    const drop = (path: string, facts: CodeFacts) => {
+      for (const fn of facts.functions) for (const key of functionKeys(facts, fn)) {
+        if (this.registry.get(key)?.path === path) this.registry.delete(key);
+        changedKeys.add(key);
+      }
+    };
+    for (const [path, facts] of this.seen) {
+      if (files.get(path)?.facts === facts) continue;
+      drop(path, facts);
+      changedFiles.add(path);
+      this.seen.delete(path);
+      this.results.delete(path);
+    }
+    for (const [path, { facts }] of files) {
+      if (this.seen.get(path) === facts) continue;
+      this.seen.set(path, facts);
+      changedFiles.add(path);
+      facts.functions.forEach((fn, index) => {
+        for (const key of functionKeys(facts, fn)) {
+          changedKeys.add(key);
+          if (!this.registry.has(key)) this.registry.set(key, { path, facts, index, fn });
+        }
+      });
+    }
+    if (!changedFiles.size) return;
+    const stale = (d: Deps) => [...d.files].some((f) => changedFiles.has(f)) || [...d.keys].some((k) => changedKeys.has(k));
+    for (const [fn, entry] of this.memo) if (stale(entry.deps)) this.memo.delete(fn);
+    for (const [path, result] of this.results) if (stale(result.deps)) this.results.delete(path);
+  }
+
+  private checkFile(path: string, facts: CodeFacts, routes: Route[], routeSig: string): FileResult {
     const routeOf = new Map<FunctionFact, Route>();
     for (const route of routes) {
       const ref = this.routeFunction(route);
       if (!ref) continue;
       routeOf.set(ref.fn, route);
-      if (ref.facts.language === 'node') for (const i of this.descendants(ref.facts, ref.index)) if (!routeOf.has(ref.facts.functions[i])) routeOf.set(ref.facts.functions[i], route);
+      if (facts.language === 'node') for (const i of this.descendants(facts, ref.index)) if (!routeOf.has(facts.functions[i])) routeOf.set(facts.functions[i], route);
     }
-    for (const [path, { facts }] of this.files) {
-      facts.functions.forEach((fn, index) => {
-        const route = routeOf.get(fn);
-        const ref = { path, facts, index, fn };
-        if (facts.language === 'node') { if (route) this.check(ref, route, 'loop'); return; }
-        if (route?.execution === 'worker') this.check(ref, route, 'worker');
-        else if (fn.async || route?.execution === 'event-loop') this.check(ref, route, 'loop');
-      });
-    }
-    return [...this.out.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
+    const deps: Deps = { files: new Set(), keys: new Set() };
+    this.tracking = [deps];
+    const found = new Map<string, Finding>();
+    facts.functions.forEach((fn, index) => {
+      const route = routeOf.get(fn);
+      const ref = { path, facts, index, fn };
+      if (facts.language === 'node') { if (route) this.check(ref, route, 'loop', found); return; }
+      if (route?.execution === 'worker') this.check(ref, route, 'worker', found);
+      else if (fn.async || route?.execution === 'event-loop') this.check(ref, route, 'loop', found);
+    });
+    this.tracking = [];
+    const findings = [...found.values()].sort((a, b) => a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : 1));
+    return { facts, routeSig, findings, deps };
   }
 
-  private check(ref: FnRef, route: Route | undefined, mode: 'loop' | 'worker'): void {
+  private check(ref: FnRef, route: Route | undefined, mode: 'loop' | 'worker', out: Map<string, Finding>): void {
+    const add = (f: Finding) => {
+      const key = `${f.line}:${f.column}:${f.endLine}:${f.endColumn}:${f.rule}`;
+      if (!out.has(key)) out.set(key, f);
+    };
     const { path, facts, fn } = ref;
     const handler = route?.handler ?? fn.qualname;
     let blocked = false;
@@ -88,7 +156,7 @@ class Linker {
         const name = call.callee!.replace('#', '.');
         const fix = mode === 'loop' ? preferredFix(path, facts, fn, call, entry) : undefined;
         const alt = [mode === 'loop' && !fix ? toThreadFix(path, facts, fn, call) : undefined, suppressFix(path, facts, call, rule)].filter((f) => f !== undefined);
-        this.add({
+        add({
           file: path, ...call.span, rule, severity: mode === 'worker' ? 'info' : SEVERITY[entry.severity],
           message: mode === 'worker' ? workerMessage(name, route?.framework ?? 'WSGI') : loopMessage(name, entry.kind),
           handler, replacement: entry.replacement, ...(fix ? { fix } : {}), alternativeFixes: alt,
@@ -103,7 +171,7 @@ class Linker {
       const rule = mode === 'worker' ? 'EP201' : 'EP102';
       if (suppressed(facts, call.span.line, rule)) continue;
       const label = `${target.fn.name}()`;
-      this.add({
+      add({
         file: path, ...call.span, rule, severity: mode === 'worker' ? 'info' : SEVERITY[reach.entry.severity],
         message: mode === 'worker' ? workerMessage(label.slice(0, -2), route?.framework ?? 'WSGI') : transitiveMessage(target.fn.name, reach.blocking, reach.entry.kind),
         handler, chain: [`${fn.name}()`, ...reach.steps.map((s) => s.label)], chainLocations: reach.steps.map((s) => s.loc),
@@ -115,16 +183,22 @@ class Linker {
     if (blocked && mode === 'loop' && fn.async && !fn.hasAwait && route?.framework === 'fastapi' && !suppressed(facts, fn.defLine, 'EP103')) {
       const fix = makeSyncFix(path, fn);
       const at = fn.asyncKeyword ?? { line: fn.defLine, column: fn.span.column, endLine: fn.defLine, endColumn: fn.span.column + 1 };
-      this.add({ file: path, ...at, rule: 'EP103', severity: 'warning', message: NEVER_AWAITS, handler, ...(fix ? { fix } : {}) });
+      add({ file: path, ...at, rule: 'EP103', severity: 'warning', message: NEVER_AWAITS, handler, ...(fix ? { fix } : {}) });
     }
   }
 
   /** The first blocking call `ref` makes, directly or through the sync functions it calls. */
   private reach(ref: FnRef, depth: number, visiting: Set<FunctionFact>): Reach | null {
+    const top = this.tracking[this.tracking.length - 1];
     const known = this.memo.get(ref.fn);
-    if (known !== undefined) return known;
+    if (known) {
+      if (top) merge(top, known.deps);
+      return known.reach;
+    }
     if (depth > MAX_DEPTH || visiting.has(ref.fn)) return null;
     visiting.add(ref.fn);
+    const deps: Deps = { files: new Set([ref.path]), keys: new Set() };
+    this.tracking.push(deps);
     let found: Reach | null = null;
     const here: Step = { label: `${ref.fn.name}()`, loc: { file: ref.path, line: ref.fn.defLine, column: ref.fn.span.column, endLine: ref.fn.defLine, endColumn: ref.fn.span.column } };
     const fns = ref.facts.language === 'node' ? [ref.index, ...this.descendants(ref.facts, ref.index)].map((i) => ref.facts.functions[i]) : [ref.fn];
@@ -147,13 +221,16 @@ class Linker {
       }
     }
     visiting.delete(ref.fn);
-    this.memo.set(ref.fn, found);
+    this.tracking.pop();
+    if (top) merge(top, deps);
+    this.memo.set(ref.fn, { reach: found, deps });
     return found;
   }
 
   /** The user function a call lands in, when it is one the analysis follows. */
   private target(from: FnRef, call: CallFact): FnRef | undefined {
     if (!call.callee) return undefined;
+    this.tracking[this.tracking.length - 1]?.keys.add(call.callee);
     const target = this.registry.get(call.callee);
     if (!target || target.fn === from.fn) return undefined;
     // An async Python function called from the loop is its own loop context, checked on its own.
@@ -189,10 +266,11 @@ class Linker {
     return out;
   }
 
-  private add(f: Finding): void {
-    const key = `${f.file}:${f.line}:${f.column}:${f.endLine}:${f.endColumn}:${f.rule}`;
-    if (!this.out.has(key)) this.out.set(key, f);
-  }
+}
+
+function merge(into: Deps, from: Deps): void {
+  for (const f of from.files) into.files.add(f);
+  for (const k of from.keys) into.keys.add(k);
 }
 
 /** Names other files (and the same file) use to call a function. */

@@ -1,0 +1,33 @@
+// findBlockingCalls keeps results between calls; an edit anywhere down a chain must show.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { findBlockingCalls } from '../../src/core/analysis';
+import { factsOf } from './analysis-helpers';
+
+const rules = (fs: Array<{ file: string; rule: string; line: number }>) => fs.map((f) => `${f.file}:${f.rule}@${f.line}`);
+
+test('editing, adding and removing helper files updates findings in the files that call them', async () => {
+  const main = { 'app/main.py': 'from app.helpers import load\nfrom app.extra import later\n\nasync def h():\n    load()\n    later()\n' };
+  const blocking = await factsOf({ ...main, 'app/helpers.py': 'import time\ndef load():\n    return inner()\ndef inner():\n    time.sleep(1)\n' });
+  assert.deepEqual(rules(findBlockingCalls(blocking, [])), ['app/main.py:EP102@5']);
+
+  const fixedHelper = await factsOf({ 'app/helpers.py': 'def load():\n    return inner()\ndef inner():\n    return 1\n' });
+  const step2 = new Map([...blocking, ...fixedHelper]);
+  assert.deepEqual(findBlockingCalls(step2, []), [], 'the helper no longer blocks');
+
+  const added = await factsOf({ 'app/extra.py': 'import subprocess\ndef later():\n    subprocess.run(["ls"])\n' });
+  const step3 = new Map([...step2, ...added]);
+  assert.deepEqual(rules(findBlockingCalls(step3, [])), ['app/main.py:EP102@6'], 'a new file defines a name that was unresolved');
+
+  const step4 = new Map(step3);
+  step4.delete('app/extra.py');
+  assert.deepEqual(findBlockingCalls(step4, []), [], 'the file is gone again');
+  assert.deepEqual(rules(findBlockingCalls(blocking, [])), ['app/main.py:EP102@5'], 'back to the first workspace');
+});
+
+test('a route appearing for an unchanged file changes its findings (sync aiohttp handler)', async () => {
+  const files = await factsOf({ 'h.py': 'import time\ndef handle(request):\n    time.sleep(1)\n' });
+  assert.deepEqual(findBlockingCalls(files, []), []);
+  const r = { framework: 'aiohttp' as const, methods: ['GET'], path: '/', file: 'h.py', line: 2, handler: 'handle', async: false, execution: 'event-loop' as const };
+  assert.deepEqual(rules(findBlockingCalls(files, [r])), ['h.py:EP101@3']);
+});
