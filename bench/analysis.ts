@@ -62,16 +62,21 @@ async function measure(root: string, label: string, editFile?: string): Promise<
     `| total | ${(t3 - t0).toFixed(0)} |`, '', `peak RSS after full analysis: ${rss.toFixed(0)} MB`, '');
   if (editFile) {
     const file = index.files().find((f) => f.path === editFile)!;
-    const times: number[] = [];
+    const steps = { update: [] as number[], routes: [] as number[], findings: [] as number[], total: [] as number[] };
     for (let i = 0; i < 5; i++) {
       const text = `import time\n\nasync def edited_${i}():\n    time.sleep(${i})\n`;
-      const s = performance.now();
+      const s0 = performance.now();
       await index.update(file, text);
+      const s1 = performance.now();
+      index.routes();
+      const s2 = performance.now();
       index.findings();
-      times.push(performance.now() - s);
+      const s3 = performance.now();
+      steps.update.push(s1 - s0); steps.routes.push(s2 - s1); steps.findings.push(s3 - s2); steps.total.push(s3 - s0);
     }
-    times.sort((a, b) => a - b);
-    out.push(`one-file edit, update + routes + findings (5 edits): median ${times[2].toFixed(1)} ms, max ${times[4].toFixed(1)} ms`, '');
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[2].toFixed(1);
+    out.push('one-file edit, median of 5 edits:', '', '| step | ms |', '|---|---:|',
+      ...Object.entries(steps).map(([k, v]) => `| ${k === 'routes' ? 'routes() (discovery link)' : k === 'findings' ? 'findings() (analysis link)' : k} | ${median(v)} |`), '');
   }
   return out;
 }

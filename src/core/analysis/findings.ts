@@ -57,6 +57,8 @@ class Analysis {
   private readonly memo = new Map<FunctionFact, { reach: Reach | null; deps: Deps }>();
   private readonly results = new Map<string, FileResult>();
   private tracking: Deps[] = [];
+  /** File paths in output order; recomputed only when some file changed. */
+  private order: string[] | undefined;
   private files: FileFacts = new Map();
 
   constructor(private readonly matcher: Matcher) {}
@@ -67,7 +69,8 @@ class Analysis {
     const byFile = new Map<string, Route[]>();
     for (const r of routes) (byFile.get(r.file) ?? byFile.set(r.file, []).get(r.file)!).push(r);
     const out: Finding[] = [];
-    for (const path of [...files.keys()].sort()) {
+    this.order ??= [...files.keys()].sort();
+    for (const path of this.order) {
       const { facts } = files.get(path)!;
       const fileRoutes = byFile.get(path) ?? [];
       const routeSig = fileRoutes.map((r) => `${r.line}|${r.handler}|${r.execution}|${r.framework}`).join(';');
@@ -93,6 +96,7 @@ class Analysis {
     };
     for (const [path, facts] of this.seen) {
       if (files.get(path)?.facts === facts) continue;
+      if (!files.has(path)) this.order = undefined;
       drop(path, facts);
       changedFiles.add(path);
       this.seen.delete(path);
@@ -100,6 +104,7 @@ class Analysis {
     }
     for (const [path, { facts }] of files) {
       if (this.seen.get(path) === facts) continue;
+      if (!changedFiles.has(path)) this.order = undefined; // a new path
       this.seen.set(path, facts);
       changedFiles.add(path);
       facts.functions.forEach((fn, index) => {
@@ -110,7 +115,11 @@ class Analysis {
       });
     }
     if (!changedFiles.size) return;
-    const stale = (d: Deps) => [...d.files].some((f) => changedFiles.has(f)) || [...d.keys].some((k) => changedKeys.has(k));
+    const stale = (d: Deps) => {
+      for (const f of d.files) if (changedFiles.has(f)) return true;
+      for (const k of d.keys) if (changedKeys.has(k)) return true;
+      return false;
+    };
     for (const [fn, entry] of this.memo) if (stale(entry.deps)) this.memo.delete(fn);
     for (const [path, result] of this.results) if (stale(result.deps)) this.results.delete(path);
   }
