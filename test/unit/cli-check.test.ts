@@ -84,3 +84,14 @@ test('.endpoint-profiler.json adds and allows calls; a broken config is a usage 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('framework semantics end to end: aiohttp sync handler on the loop, Flask worker (network only), Django sync ORM in async view', async () => {
+  const { code, stdout } = await cli([path.join(FIX, 'mixed-frameworks'), '--json']);
+  assert.equal(code, 1);
+  const fs = JSON.parse(stdout) as Array<{ file: string; line: number; rule: string; severity: string }>;
+  assert.deepEqual(fs.map((f) => `${f.file}:${f.line} ${f.rule} ${f.severity}`), [
+    'aio.py:7 EP101 error',
+    'views.py:7 EP101 error',
+    'wsgi.py:9 EP201 info',
+  ]);
+});

@@ -24,6 +24,7 @@ export const RULES = {
 } as const;
 
 const MAX_DEPTH = 8;
+const WORKER_ADVICE = 'set a timeout, size the worker count for concurrent slow calls, or move the call to a background job';
 
 interface FnRef { path: string; facts: CodeFacts; index: number; fn: FunctionFact }
 interface Step { label: string; loc: SourceRange }
@@ -168,7 +169,7 @@ class Analysis {
         add({
           file: path, ...call.span, rule, severity: mode === 'worker' ? 'info' : SEVERITY[entry.severity],
           message: mode === 'worker' ? workerMessage(name, route?.framework ?? 'WSGI') : loopMessage(name, entry.kind),
-          handler, replacement: entry.replacement, ...(fix ? { fix } : {}), alternativeFixes: alt,
+          handler, replacement: mode === 'worker' ? WORKER_ADVICE : entry.replacement, ...(fix ? { fix } : {}), alternativeFixes: alt,
         });
         blocked = true;
         continue;
@@ -184,7 +185,7 @@ class Analysis {
         file: path, ...call.span, rule, severity: mode === 'worker' ? 'info' : SEVERITY[reach.entry.severity],
         message: mode === 'worker' ? workerMessage(label.slice(0, -2), route?.framework ?? 'WSGI') : transitiveMessage(target.fn.name, reach.blocking, reach.entry.kind),
         handler, chain: [`${fn.name}()`, ...reach.steps.map((s) => s.label)], chainLocations: reach.steps.map((s) => s.loc),
-        replacement: reach.entry.replacement,
+        replacement: mode === 'worker' ? WORKER_ADVICE : reach.entry.replacement,
         alternativeFixes: [mode === 'loop' ? toThreadFix(path, facts, fn, call) : undefined, suppressFix(path, facts, call, rule)].filter((f) => f !== undefined),
       });
       blocked = true;

@@ -60,6 +60,9 @@ export const PYTHON_CATALOG: CatalogEntry[] = [
   ...each('sqlalchemy.orm.Session#', ['execute', 'query', 'commit', 'scalars', 'scalar', 'get', 'flush', 'refresh', 'merge', 'rollback'], { kind: 'db', severity: 'H', replacement: 'create_async_engine + AsyncSession (`await session.execute(...)`), or a plain `def` endpoint', source: 'catalog (SQLAlchemy)' }),
   ...each('sqlalchemy.Engine#', ['connect', 'begin', 'execute'], { kind: 'db', severity: 'H', replacement: 'create_async_engine', source: 'catalog (SQLAlchemy)' }),
   ...each('sqlalchemy.Connection#', ['execute', 'commit'], { kind: 'db', severity: 'H', replacement: 'create_async_engine', source: 'catalog (SQLAlchemy)' }),
+  // Django's sync ORM in an async view (raises SynchronousOnlyOperation at runtime); lazy
+  // QuerySet builders (filter, exclude, all) do not touch the database and are not listed.
+  ...each('*.objects.', ['get', 'create', 'first', 'last', 'count', 'exists', 'update', 'delete', 'get_or_create', 'update_or_create', 'bulk_create', 'bulk_update', 'aggregate', 'earliest', 'latest', 'in_bulk'], { kind: 'db', severity: 'H', replacement: 'the async ORM: `await Model.objects.aget(...)` (acreate, afirst, acount, …), or sync_to_async', source: 'Django docs topics/async' }),
   // CPU-heavy: no async form, offload
   ...['bcrypt.hashpw', 'bcrypt.checkpw', 'bcrypt.kdf', 'hashlib.pbkdf2_hmac', 'hashlib.scrypt', 'passlib.context.CryptContext#hash', 'passlib.context.CryptContext#verify', 'argon2.PasswordHasher#hash', 'argon2.PasswordHasher#verify'].map((pattern): CatalogEntry => ({ pattern, kind: 'cpu', severity: 'C', replacement: TO_THREAD, source: 'catalog (CPU-bound)' })),
   ...['pandas.read_csv', 'pandas.read_excel', 'pandas.read_parquet'].map((pattern): CatalogEntry => ({ pattern, kind: 'file', severity: 'C', replacement: TO_THREAD + ' (or a process pool)', source: 'catalog' })),
