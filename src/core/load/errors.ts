@@ -1,0 +1,20 @@
+// Maps Node/undici errors to the run record's error kinds.
+import type { ErrorKind } from '../model';
+
+const BY_CODE: Record<string, ErrorKind> = {
+  ECONNREFUSED: 'refused',
+  UND_ERR_HEADERS_TIMEOUT: 'timeout', UND_ERR_BODY_TIMEOUT: 'timeout', UND_ERR_CONNECT_TIMEOUT: 'timeout', ETIMEDOUT: 'timeout',
+  ECONNRESET: 'reset', EPIPE: 'reset', UND_ERR_SOCKET: 'reset', UND_ERR_CLOSED: 'reset',
+  ENOTFOUND: 'dns', EAI_AGAIN: 'dns',
+  UND_ERR_RES_EXCEEDED_MAX_SIZE: 'too-large',
+};
+
+export function classifyError(err: unknown): ErrorKind {
+  let e = err as { code?: string; cause?: unknown; name?: string } | undefined;
+  for (let depth = 0; e && depth < 4; depth++) {
+    if (e.name === 'TimeoutError') return 'timeout';
+    if (e.code && BY_CODE[e.code]) return BY_CODE[e.code];
+    e = e.cause as typeof e;
+  }
+  return 'other';
+}

@@ -1,0 +1,171 @@
+// The measuring loop, run inside the worker. undici Pool (one connection per unit of
+// concurrency), body streamed and discarded (bytes counted, never buffered).
+import { randomUUID } from 'node:crypto';
+import * as os from 'node:os';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { Pool } from 'undici';
+import type { RunRecord } from '../model';
+import type { LoadOptions } from './engine';
+import { classifyError } from './errors';
+import { encodeHistogram, summarizeHistogram } from './histogram';
+import { Recorder } from './recorder';
+import { dueCount, lateSlackMs, scheduledAt } from './schedule';
+
+export const TOOL = 'endpoint-profiler';
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const VERSION: string = (() => { try { return (require('../../../package.json') as { version: string }).version; } catch { return '0.0.0'; } })();
+
+export interface Measurement {
+  /** Resolves with the final record; `cancel()` stops early and still resolves (status 'cancelled'). */
+  done: Promise<RunRecord>;
+  cancel(): void;
+  snapshot(): RunRecord;
+  elapsedS(): number;
+  fraction(): number | undefined;
+}
+
+export function measure(o: LoadOptions): Measurement {
+  const url = new URL(o.url);
+  const method = (o.method ?? 'GET').toUpperCase();
+  const headers = { ...(o.headers ?? {}) };
+  const body = o.body;
+  const timeoutMs = (o.timeoutS ?? 20) * 1000;
+  const keepAlive = o.keepAlive !== false;
+  const open = o.rate !== undefined;
+  const pool = new Pool(url.origin, {
+    connections: o.concurrency, pipelining: o.pipelining ?? 1,
+    headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connectTimeout: timeoutMs,
+    ...(keepAlive ? {} : { keepAliveTimeout: 1, keepAliveMaxTimeout: 1 }),
+  });
+  const pathQuery = url.pathname + url.search;
+  const bodyBytes = body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+
+  let warmupLeft = o.warmup ?? 0;
+  let started = 0;          // measured requests started (closed) / scheduled (open)
+  let stopped = false;
+  let cancelled = false;
+  let rec = new Recorder(performance.now());
+  let measureStart = rec.startMs;
+  const deadline = (): number => (o.durationS !== undefined ? measureStart + o.durationS * 1000 : Infinity);
+  const elu0 = performance.eventLoopUtilization();
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+
+  const one = async (scheduledMs: number): Promise<void> => {
+    const sentMs = performance.now();
+    try {
+      const res = await pool.request({ path: pathQuery, method, headers, body, reset: !keepAlive });
+      let bytes = 0;
+      for await (const chunk of res.body) bytes += (chunk as Buffer).length;
+      const end = performance.now();
+      if (warmupLeft > 0) { warmupLeft--; return; }
+      rec.success(res.statusCode, bytes, (end - scheduledMs) * 1000, (end - sentMs) * 1000, end);
+    } catch (err) {
+      if (warmupLeft > 0) { warmupLeft--; return; }
+      if (cancelled) return;
+      rec.failure(classifyError(err), performance.now());
+    }
+  };
+
+  const moreClosed = (): boolean => !stopped && (o.requests === undefined || started < o.requests) && performance.now() < deadline();
+
+  const warmupPhase = async (): Promise<void> => {
+    const n = warmupLeft;
+    const lanes = Array.from({ length: Math.min(o.concurrency, n) }, async () => {
+      while (warmupLeft > 0 && !stopped) await one(performance.now());
+    });
+    await Promise.all(lanes);
+    void n;
+    rec = new Recorder(performance.now());
+    measureStart = rec.startMs;
+  };
+
+  const closed = async (): Promise<void> => {
+    const lanes = Array.from({ length: o.concurrency }, async () => {
+      while (moreClosed()) { started++; await one(performance.now()); }
+    });
+    await Promise.all(lanes);
+  };
+
+  const openModel = async (): Promise<void> => {
+    const rate = o.rate as number;
+    const slack = lateSlackMs(rate);
+    const inflight = new Set<Promise<void>>();
+    const limit = o.requests ?? Infinity;
+    while (!stopped && started < limit) {
+      const now = performance.now();
+      if (now >= deadline()) break;
+      const due = Math.min(limit, dueCount(measureStart, rate, now));
+      while (started < due) {
+        const at = scheduledAt(measureStart, rate, started);
+        started++;
+        if (now - at > slack) rec.late();
+        const p = one(at).finally(() => inflight.delete(p));
+        inflight.add(p);
+      }
+      const next = scheduledAt(measureStart, rate, started);
+      await new Promise((r) => setTimeout(r, Math.max(0, Math.min(50, next - performance.now()))));
+    }
+    await Promise.all(inflight);
+  };
+
+  const snapshot = (status: RunRecord['status'] = 'complete', failure?: string): RunRecord => {
+    const durationS = Math.max(1e-6, (performance.now() - measureStart) / 1000);
+    const elu = performance.eventLoopUtilization(elu0);
+    // The client was the bottleneck if its own loop was saturated or lagging (then its timings include its own queueing).
+    const clientBound = elu.utilization > 0.9 || delay.mean / 1e6 > 20;
+    const record: RunRecord = {
+      schemaVersion: 1, id: runId, label: o.label, group: o.group, createdAt,
+      target: { url: o.url, method, headers, bodyBytes },
+      config: {
+        model: open ? 'open' : 'closed', concurrency: o.concurrency, requests: o.requests, durationS: o.durationS, rate: o.rate,
+        timeoutS: timeoutMs / 1000, warmup: o.warmup ?? 0, keepAlive, pipelining: o.pipelining ?? 1, threads: 1,
+      },
+      environment: { host: os.hostname(), cpus: os.cpus().length, node: process.version, tool: TOOL, version: VERSION },
+      server: o.server, route: o.route,
+      summary: {
+        count: rec.count, ok: rec.ok, errors: rec.errors, rps: Math.round((rec.count / durationS) * 100) / 100,
+        durationS: Math.round(durationS * 1000) / 1000, bytes: rec.bytes, latencyMs: summarizeHistogram(rec.latency),
+      },
+      statusCodes: { ...rec.statusCodes }, errorKinds: { ...rec.errorKinds }, timeline: rec.timelineSnapshot(),
+      histogram: encodeHistogram(rec.latency),
+      ...(open ? { uncorrectedHistogram: encodeHistogram(rec.uncorrected) } : {}),
+      ...(clientBound ? { clientBound } : {}),
+      status, ...(failure ? { failure } : {}),
+    };
+    return JSON.parse(JSON.stringify(record)) as RunRecord; // drops undefined fields
+  };
+
+  const runId = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`;
+  const createdAt = new Date().toISOString();
+
+  const done = (async (): Promise<RunRecord> => {
+    try {
+      if (warmupLeft > 0) await warmupPhase();
+      await (open ? openModel() : closed());
+    } finally {
+      delay.disable();
+      await pool.destroy().catch(() => undefined);
+    }
+    if (cancelled) return snapshot('cancelled');
+    const unreachable = (rec.errorKinds.refused ?? 0) + (rec.errorKinds.dns ?? 0);
+    if (rec.count > 0 && rec.ok === 0 && unreachable === rec.errors && rec.errors === rec.count) {
+      const why = rec.errorKinds.dns ? `cannot resolve host '${url.hostname}'` : `connection refused by ${url.host}`;
+      return snapshot('failed', why);
+    }
+    return snapshot('complete');
+  })();
+
+  return {
+    done,
+    cancel: () => { cancelled = true; stopped = true; void pool.destroy().catch(() => undefined); },
+    snapshot: () => snapshot(cancelled ? 'cancelled' : 'complete'),
+    elapsedS: () => (performance.now() - measureStart) / 1000,
+    fraction: () => {
+      const parts: number[] = [];
+      if (o.requests !== undefined) parts.push(rec.count / o.requests);
+      if (o.durationS !== undefined) parts.push((performance.now() - measureStart) / 1000 / o.durationS);
+      return parts.length ? Math.min(1, Math.max(...parts)) : undefined;
+    },
+  };
+}

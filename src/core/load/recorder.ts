@@ -1,0 +1,70 @@
+// Aggregates results as they arrive with constant memory: two HDR histograms for the whole
+// run, one for the current second (reset at each rollover), counters, and one timeline
+// point per second.
+import type { ErrorKind, TimelinePoint } from '../model';
+import { newHistogram, recordUs, type Histogram } from './histogram';
+
+export class Recorder {
+  readonly latency: Histogram = newHistogram();
+  readonly uncorrected: Histogram = newHistogram();
+  readonly timeline: TimelinePoint[] = [];
+  readonly statusCodes: Record<string, number> = {};
+  readonly errorKinds: Partial<Record<ErrorKind, number>> = {};
+  count = 0; ok = 0; errors = 0; bytes = 0;
+  private second = newHistogram();
+  private secondIndex = 0;
+  private secondCount = 0;
+  private secondErrors = 0;
+
+  constructor(readonly startMs: number) {}
+
+  /** `doneMs` is when the response ended; rolls the per-second bucket forward first. */
+  private roll(doneMs: number): void {
+    const idx = Math.floor((doneMs - this.startMs) / 1000);
+    while (idx > this.secondIndex) this.flushSecond();
+  }
+
+  private flushSecond(): void {
+    this.timeline.push({
+      t: this.secondIndex, count: this.secondCount, errors: this.secondErrors,
+      p50: this.second.totalCount ? this.second.getValueAtPercentile(50) / 1000 : 0,
+      p99: this.second.totalCount ? this.second.getValueAtPercentile(99) / 1000 : 0,
+    });
+    this.second.reset();
+    this.secondIndex++;
+    this.secondCount = 0;
+    this.secondErrors = 0;
+  }
+
+  success(status: number, bytes: number, latencyUs: number, uncorrectedUs: number, doneMs: number): void {
+    this.roll(doneMs);
+    this.count++; this.secondCount++;
+    this.bytes += bytes;
+    this.statusCodes[status] = (this.statusCodes[status] ?? 0) + 1;
+    if (status < 400) this.ok++;
+    recordUs(this.latency, latencyUs);
+    recordUs(this.uncorrected, uncorrectedUs);
+    recordUs(this.second, latencyUs);
+  }
+
+  failure(kind: ErrorKind, doneMs: number): void {
+    this.roll(doneMs);
+    this.count++; this.errors++; this.secondCount++; this.secondErrors++;
+    this.errorKinds[kind] = (this.errorKinds[kind] ?? 0) + 1;
+  }
+
+  /** Not a failed request: the open model could not send one on schedule. */
+  late(): void {
+    this.errorKinds.late = (this.errorKinds.late ?? 0) + 1;
+  }
+
+  /** Timeline including the partial current second (only if it saw anything). */
+  timelineSnapshot(): TimelinePoint[] {
+    if (this.secondCount === 0) return this.timeline.slice();
+    return [...this.timeline, {
+      t: this.secondIndex, count: this.secondCount, errors: this.secondErrors,
+      p50: this.second.totalCount ? this.second.getValueAtPercentile(50) / 1000 : 0,
+      p99: this.second.totalCount ? this.second.getValueAtPercentile(99) / 1000 : 0,
+    }];
+  }
+}
