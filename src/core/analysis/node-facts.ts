@@ -115,7 +115,7 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
     }
   }
 
-  const walk = (node: Node, fnIndex: number | undefined, className: string | undefined, scopes: Scope[]): void => {
+  const walk = (node: Node, fnIndex: number | undefined, className: string | undefined, scopes: Scope[], awaited = false): void => {
     if (node.type === 'comment') {
       const m = IGNORE.exec(node.text);
       if (m) {
@@ -156,12 +156,16 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
       if (id && resolved && (value.type !== 'member_expression' || resolved.includes('.') || resolved.includes('#'))) bindPattern(id, resolved, scopes[scopes.length - 1]);
       return;
     }
-    if (node.type === 'await_expression' && fnIndex !== undefined) facts.functions[fnIndex].hasAwait = true;
+    if (node.type === 'await_expression') {
+      if (fnIndex !== undefined) facts.functions[fnIndex].hasAwait = true;
+      for (const c of named(node)) walk(c, fnIndex, className, scopes, true);
+      return;
+    }
     if ((node.type === 'call_expression' || node.type === 'new_expression') && fnIndex !== undefined) {
       const isNew = node.type === 'new_expression';
       const fnNode = node.childForFieldName(isNew ? 'constructor' : 'function');
       const callee = fnNode ? resolve(fnNode, scopes) : undefined;
-      facts.functions[fnIndex].calls.push(callFact(node, callee, ends, 'arguments', isNew ? 'constructor' : 'function'));
+      facts.functions[fnIndex].calls.push(callFact(node, callee, ends, awaited, 'arguments', isNew ? 'constructor' : 'function'));
     }
     for (const c of named(node)) walk(c, fnIndex, className, scopes);
   };

@@ -123,7 +123,7 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
     if (body) walk(body, index, className, inner, false);
   };
 
-  const walk = (node: Node, fnIndex: number | undefined, className: string | undefined, scopes: Scope[], inLambda: boolean): void => {
+  const walk = (node: Node, fnIndex: number | undefined, className: string | undefined, scopes: Scope[], inLambda: boolean, awaited = false): void => {
     switch (node.type) {
       case 'comment': {
         const m = NOQA.exec(node.text);
@@ -166,12 +166,13 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
       }
       case 'await':
         if (fnIndex !== undefined) facts.functions[fnIndex].hasAwait = true;
-        break;
+        for (const c of named(node)) walk(c, fnIndex, className, scopes, inLambda, true);
+        return;
       case 'for_statement': case 'with_statement':
         if (fnIndex !== undefined && node.child(0)?.type === 'async') facts.functions[fnIndex].hasAwait = true;
         break;
       case 'call':
-        if (fnIndex !== undefined && !inLambda) facts.functions[fnIndex].calls.push(callFact(node, resolve(node.childForFieldName('function'), scopes), ends));
+        if (fnIndex !== undefined && !inLambda) facts.functions[fnIndex].calls.push(callFact(node, resolve(node.childForFieldName('function'), scopes), ends, awaited));
         break;
     }
     for (const c of named(node)) walk(c, fnIndex, className, scopes, inLambda);
@@ -181,17 +182,16 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
   return facts;
 }
 
-export function callFact(node: Node, callee: string | undefined, ends: number[], argsField = 'arguments', fnField = 'function'): CallFact {
+export function callFact(node: Node, callee: string | undefined, ends: number[], awaited: boolean, argsField = 'arguments', fnField = 'function'): CallFact {
   const args = node.childForFieldName(argsField);
-  const argNodes = args ? named(args).filter((a) => a.type !== 'comment') : [];
   const argsText = args && args.text.length >= 2 ? args.text.slice(1, -1) : '';
   return {
     ...(callee !== undefined ? { callee } : {}),
     written: node.childForFieldName(fnField)?.text.slice(0, 200) ?? '',
     args: argsText.length > MAX_ARGS_TEXT ? '' : argsText,
-    argCount: argNodes.length,
+    argCount: args?.namedChildCount ?? 0,
     span: spanOf(node),
-    awaited: node.parent?.type === 'await' || node.parent?.type === 'await_expression',
+    awaited,
     lineEnd: ends[node.startPosition.row] ?? 1,
   };
 }
