@@ -112,8 +112,9 @@ export function measure(o: LoadOptions): Measurement {
   const snapshot = (status: RunRecord['status'] = 'complete', failure?: string): RunRecord => {
     const durationS = Math.max(1e-6, (performance.now() - measureStart) / 1000);
     const elu = performance.eventLoopUtilization(elu0);
-    // The client was the bottleneck if its own loop was saturated or lagging (then its timings include its own queueing).
-    const clientBound = elu.utilization > 0.9 || delay.mean / 1e6 > 20;
+    // The client was the bottleneck if its own loop was saturated or lagging (then its timings include its own queueing);
+    // runs under 0.5 s are dominated by start-up work and are not judged.
+    const clientBound = durationS >= 0.5 && rec.count > 0 && (elu.utilization > 0.9 || delay.mean / 1e6 > 20);
     const record: RunRecord = {
       schemaVersion: 1, id: runId, label: o.label, group: o.group, createdAt,
       target: { url: o.url, method, headers, bodyBytes },

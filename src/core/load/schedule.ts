@@ -13,7 +13,7 @@ export function dueCount(startMs: number, rate: number, nowMs: number): number {
   return Math.floor(((nowMs - startMs) * rate) / 1000) + 1;
 }
 
-/** A request is 'late' when the client could not send it within this slack of its schedule. */
+/** A request is 'late' when sent more than one interval (at least 10 ms, above timer jitter) after its schedule. */
 export function lateSlackMs(rate: number): number {
-  return Math.max(1, 1000 / rate);
+  return Math.max(10, 1000 / rate);
 }
