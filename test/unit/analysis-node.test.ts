@@ -62,12 +62,23 @@ test('transitive through a helper in another file (require and ESM import), call
   };
   const fs = await analyze(files, [express('src/app.ts', 3), express('src/app.ts', 6, { async: false })]);
   assert.deepEqual(fs.map((f) => `${f.rule}@${f.line}`), ['EP102@4', 'EP102@7']);
-  assert.deepEqual(fs[0].chain, ['<anonymous:3>()', 'loadUser()', 'fs.readFileSync (src/users.ts:3)']);
-  assert.deepEqual(fs[1].chain, ['<anonymous:6>()', 'compress()', 'zlib.deflateSync (src/lib/index.js:3)']);
+  assert.deepEqual(fs[0].chain, ['GET /', 'loadUser()', 'fs.readFileSync (src/users.ts:3)']);
+  assert.deepEqual(fs[1].chain, ['GET /', 'compress()', 'zlib.deflateSync (src/lib/index.js:3)']);
 });
 
 test('class methods via this.helper() and the ignore comment on the line before', async () => {
   const src = "import { execSync } from 'child_process';\nclass Ctl {\n  run() { return execSync('ls'); }\n  handle(req, res) {\n    // endpoint-profiler-ignore EP102\n    this.run();\n    return this.run();\n  }\n}\n";
   const fs = await analyze({ 'c.ts': src }, [route('c.ts', 4, 'Ctl.handle', { framework: 'nestjs' })]);
   assert.deepEqual(fs.map((f) => `${f.rule}@${f.line}`), ['EP102@7']);
+});
+
+test('express fixture: handler lines as discovery reports them; sync handler reaches bcrypt.hashSync through require', async () => {
+  const { readFileSync } = await import('node:fs');
+  const dir = `${__dirname}/../fixtures/analysis/express-app/src`;
+  const files = { 'src/server.js': readFileSync(`${dir}/server.js`, 'utf8'), 'src/auth.js': readFileSync(`${dir}/auth.js`, 'utf8') };
+  const routes = [7, 12, 16].map((line) => express('src/server.js', line));
+  const fs = await analyze(files, routes);
+  assert.deepEqual(fs.map((f) => `${f.rule}@${f.line}`), ['EP101@8', 'EP102@13']);
+  assert.deepEqual(fs[1].chain, ['GET /', 'hashPassword()', 'bcrypt.hashSync (src/auth.js:4)']);
+  assert.ok(fs[0].fix, 'async handler: fs.promises rewrite offered');
 });

@@ -184,7 +184,7 @@ class Analysis {
       add({
         file: path, ...call.span, rule, severity: mode === 'worker' ? 'info' : SEVERITY[reach.entry.severity],
         message: mode === 'worker' ? workerMessage(label.slice(0, -2), route?.framework ?? 'WSGI') : transitiveMessage(target.fn.name, reach.blocking, reach.entry.kind),
-        handler, chain: [`${fn.name}()`, ...reach.steps.map((s) => s.label)], chainLocations: reach.steps.map((s) => s.loc),
+        handler, chain: [fn.name.startsWith('<') && route ? `${route.methods.join('|')} ${route.path}` : `${fn.name}()`, ...reach.steps.map((s) => s.label)], chainLocations: reach.steps.map((s) => s.loc),
         replacement: mode === 'worker' ? WORKER_ADVICE : reach.entry.replacement,
         alternativeFixes: [mode === 'loop' ? toThreadFix(path, facts, fn, call) : undefined, suppressFix(path, facts, call, rule)].filter((f) => f !== undefined),
       });
