@@ -25,7 +25,7 @@ export class RunStore {
     return entries.sort((a, b) => key(b).localeCompare(key(a)) || b.id.localeCompare(a.id));
   }
 
-  load(id: string): Promise<RunRecord> {
+  async load(id: string): Promise<RunRecord> {
     return readRunFile(this.file(id));
   }
 

@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { decodeHistogram, encodeHistogram, newHistogram, recordUs, summarizeHistogram } from '../../src/core/load/histogram';
+import { Recorder } from '../../src/core/load/recorder';
+import { dueCount, lateSlackMs, scheduledAt } from '../../src/core/load/schedule';
+import { classifyError } from '../../src/core/load/errors';
+import { isLoopbackUrl, LoadOptionsError, validateLoadOptions } from '../../src/core/load/engine';
+
+test('summary percentiles of 1..1000 ms match within HDR precision (3 digits)', () => {
+  const h = newHistogram();
+  for (let ms = 1; ms <= 1000; ms++) recordUs(h, ms * 1000);
+  const s = summarizeHistogram(h);
+  for (const [got, want] of [[s.p50, 500], [s.p90, 900], [s.p99, 990], [s.max, 1000], [s.min, 1], [s.mean, 500.5]] as const) {
+    assert.ok(Math.abs(got - want) / want < 0.002, `${got} vs ${want}`);
+  }
+});
+
+test('histogram survives base64 round trip; decoded buckets hold every count, percentiles ascend', () => {
+  const h = newHistogram();
+  for (let i = 0; i < 300; i++) recordUs(h, 1000 + (i % 3) * 50_000);
+  const d = decodeHistogram(encodeHistogram(h), 10);
+  assert.equal(d.buckets.reduce((a, b) => a + b.count, 0), 300);
+  assert.equal(d.buckets[0].count, 100);
+  for (let i = 1; i < d.percentiles.length; i++) assert.ok(d.percentiles[i].ms >= d.percentiles[i - 1].ms);
+  assert.ok(Math.abs(d.percentiles.at(-1)!.ms - 101) < 0.2);
+});
+
+test('values beyond one hour are clamped, not thrown', () => {
+  const h = newHistogram();
+  recordUs(h, 10 * 3_600_000_000);
+  recordUs(h, 0);
+  assert.equal(h.totalCount, 2);
+});
+
+test('timeline: one point per second with counts, errors and per-second percentiles', () => {
+  const r = new Recorder(0);
+  for (let i = 0; i < 10; i++) r.success(200, 5, 10_000, 10_000, 100 + i);      // second 0: 10 ms
+  r.failure('timeout', 900);
+  for (let i = 0; i < 5; i++) r.success(503, 5, 200_000, 200_000, 2500 + i);    // second 2: 200 ms
+  const t = r.timelineSnapshot();
+  assert.deepEqual(t.map((p) => [p.t, p.count, p.errors]), [[0, 11, 1], [1, 0, 0], [2, 5, 0]]);
+  assert.ok(Math.abs(t[0].p50 - 10) < 0.05 && Math.abs(t[2].p99 - 200) < 0.2);
+  assert.deepEqual(r.statusCodes, { 200: 10, 503: 5 });
+  assert.equal(r.ok, 10);
+  assert.equal(r.bytes, 75);
+  assert.deepEqual(r.errorKinds, { timeout: 1 });
+});
+
+test('open-model schedule: constant arrival rate, latency origin at the scheduled time', () => {
+  assert.equal(scheduledAt(1000, 100, 0), 1000);
+  assert.equal(scheduledAt(1000, 100, 50), 1500);
+  assert.equal(dueCount(1000, 100, 999), 0);
+  assert.equal(dueCount(1000, 100, 1000), 1);
+  assert.equal(dueCount(1000, 100, 1995), 100);
+  assert.equal(dueCount(0, 3, 1000), 4);
+  assert.equal(lateSlackMs(1000), 10);
+  assert.equal(lateSlackMs(10), 100);
+});
+
+test('error kinds from Node and undici codes, including nested causes', () => {
+  assert.equal(classifyError({ code: 'ECONNREFUSED' }), 'refused');
+  assert.equal(classifyError({ code: 'UND_ERR_HEADERS_TIMEOUT' }), 'timeout');
+  assert.equal(classifyError({ code: 'UND_ERR_SOCKET' }), 'reset');
+  assert.equal(classifyError({ message: 'fetch failed', cause: { code: 'ENOTFOUND' } }), 'dns');
+  assert.equal(classifyError(new Error('x')), 'other');
+});
+
+test('validation refuses bad input before any connection', () => {
+  const ok = { url: 'http://127.0.0.1:1/', concurrency: 1, requests: 1 };
+  validateLoadOptions(ok);
+  for (const bad of [
+    { ...ok, url: 'not a url' }, { ...ok, url: 'ftp://127.0.0.1/' }, { ...ok, url: 'http://example.com/' },
+    { ...ok, concurrency: 0 }, { ...ok, requests: -1 }, { ...ok, durationS: 0 }, { ...ok, rate: -5 }, { ...ok, concurrency: 1.5 },
+    { url: ok.url, concurrency: 1 },
+  ]) assert.throws(() => validateLoadOptions(bad), LoadOptionsError, JSON.stringify(bad));
+  validateLoadOptions({ ...ok, url: 'http://example.com/', allowRemote: true });
+  assert.ok(isLoopbackUrl('http://[::1]:8000/') && isLoopbackUrl('http://localhost/') && isLoopbackUrl('http://127.1.2.3/'));
+  assert.ok(!isLoopbackUrl('http://10.0.0.1/') && !isLoopbackUrl('http://127.0.0.1.evil.com/'));
+});

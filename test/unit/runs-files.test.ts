@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { after, test } from 'node:test';
+import type { RunRecord, TimelinePoint } from '../../src/core/model';
+import { encodeHistogram, newHistogram, recordUs } from '../../src/core/load/histogram';
+import { parseRunRecord, readRunFile, RunFileError, writeRunFile } from '../../src/core/runs/format';
+import { RunStore } from '../../src/core/runs/store';
+import { compareRuns, verdictFor } from '../../src/core/runs/compare';
+import { toCsv, toJson, toMarkdown } from '../../src/core/runs/export';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'ep-runs-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A run whose per-second p50/p99/count follow the given series. */
+function run(id: string, perSecond: Array<{ count: number; p50: number; p99: number }>, createdAt = '2026-01-01T00:00:00Z'): RunRecord {
+  const h = newHistogram();
+  for (const s of perSecond) for (let i = 0; i < s.count; i++) recordUs(h, (i % 100 === 99 ? s.p99 : s.p50) * 1000);
+  const timeline: TimelinePoint[] = perSecond.map((s, t) => ({ t, count: s.count, errors: 0, ...s }));
+  const count = perSecond.reduce((a, s) => a + s.count, 0);
+  const p50 = perSecond.reduce((a, s) => a + s.p50, 0) / perSecond.length;
+  const p99 = perSecond.reduce((a, s) => a + s.p99, 0) / perSecond.length;
+  return {
+    schemaVersion: 1, id, createdAt, target: { url: 'http://127.0.0.1:8000/', method: 'GET', headers: {}, bodyBytes: 0 },
+    config: { model: 'closed', concurrency: 10, durationS: perSecond.length, timeoutS: 20, warmup: 0 },
+    environment: { host: 'h', cpus: 2, node: 'v20', tool: 'endpoint-profiler', version: '0' },
+    summary: { count, ok: count, errors: 0, rps: count / perSecond.length, durationS: perSecond.length, latencyMs: { min: p50, mean: p50, stdev: 0, p50, p75: p50, p90: p99, p95: p99, p99, p999: p99, max: p99 } },
+    statusCodes: { 200: count }, errorKinds: {}, timeline, histogram: encodeHistogram(h), status: 'complete',
+  };
+}
+const noisy = (n: number, count: number, p50: number, jitter: number) => Array.from({ length: n }, (_, i) => ({ count: count + ((i * 7) % 5) - 2, p50: p50 + (((i * 13) % 7) - 3) * jitter, p99: p50 * 3 + (((i * 5) % 3) - 1) * jitter }));
+
+test('run file round trip is atomic and leaves no temp files', async () => {
+  const f = path.join(dir, 'a.json');
+  const r = run('a', noisy(5, 100, 10, 0.1));
+  await writeRunFile(f, r);
+  assert.deepEqual(await readRunFile(f), r);
+  assert.deepEqual(readdirSync(dir).filter((n) => n.includes('tmp')), []);
+});
+
+test('corrupt, truncated and future-schema files: clear error, file left untouched', async () => {
+  const good = JSON.stringify(run('x', noisy(3, 10, 5, 0)));
+  const cases: Array<[string, string, RegExp]> = [
+    ['corrupt.json', 'garbage{', /invalid JSON/],
+    ['truncated.json', good.slice(0, good.length / 2), /invalid JSON/],
+    ['future.json', JSON.stringify({ ...JSON.parse(good), schemaVersion: 2 }), /newer than this tool supports/],
+    ['partial.json', JSON.stringify({ schemaVersion: 1, id: 'x' }), /missing/],
+  ];
+  for (const [name, text, msg] of cases) {
+    const f = path.join(dir, name);
+    writeFileSync(f, text);
+    await assert.rejects(readRunFile(f), (e: Error) => e instanceof RunFileError && msg.test(e.message) && !e.message.includes('\n'));
+    await assert.rejects(writeRunFile(f, run('y', noisy(3, 10, 5, 0))), /refusing to overwrite/);
+    assert.equal(readFileSync(f, 'utf8'), text);
+  }
+  assert.throws(() => parseRunRecord('[]'), RunFileError);
+});
+
+test('store lists newest first, reports broken files without throwing, renames and removes', async () => {
+  const store = new RunStore(path.join(dir, 'store'));
+  assert.deepEqual(await store.list(), []);
+  await store.save(run('old', noisy(3, 10, 5, 0), '2026-01-01T00:00:00Z'));
+  await store.save(run('new', noisy(3, 10, 5, 0), '2026-02-01T00:00:00Z'));
+  writeFileSync(path.join(dir, 'store', 'broken.json'), '{');
+  const list = await store.list();
+  assert.deepEqual(list.filter((e) => e.record).map((e) => e.id), ['new', 'old']);
+  assert.match(list.find((e) => e.id === 'broken')!.error!, /invalid JSON/);
+  await store.rename('old', 'before fix');
+  assert.equal((await store.load('old')).label, 'before fix');
+  await store.remove('old');
+  await assert.rejects(store.load('old'), RunFileError);
+  await assert.rejects(store.load('../escape'), /invalid run id/);
+});
+
+test('compare: clear regressions are worse, identical runs same, short runs inconclusive', () => {
+  const base = run('base', noisy(10, 100, 10, 0.2));
+  const slower = run('slower', noisy(10, 50, 20, 0.2));
+  const c = compareRuns([base, slower, run('same', noisy(10, 100, 10, 0.2)), run('short', noisy(2, 50, 20, 0.2))]);
+  const row = (m: string) => c.rows.find((r) => r.metric === m)!;
+  assert.deepEqual(row('p50').verdicts, ['same', 'worse', 'same', 'inconclusive']);
+  assert.deepEqual(row('rps').verdicts, ['same', 'worse', 'same', 'inconclusive']);
+  assert.ok(Math.abs(row('p50').ratios[1] - 2) < 0.01 && Math.abs(row('p50').deltas[1] - 10) < 0.01);
+  assert.equal(compareRuns([slower, base]).rows.find((r) => r.metric === 'p50')!.verdicts[1], 'better');
+  assert.match(c.method, /bootstrap/);
+});
+
+test('verdict is inconclusive when per-second samples overlap but means differ', () => {
+  const a = [10, 30, 10, 30, 10, 30];
+  const b = [12, 34, 11, 33, 12, 30];
+  assert.equal(verdictFor(a, b, true), 'inconclusive');
+  assert.equal(verdictFor([10, 10.1, 9.9, 10], [20, 20.2, 19.9, 20], true), 'worse');
+});
+
+test('exports: JSON parses back, CSV has percentiles and timeline, Markdown one row per run', () => {
+  const r = run('e', noisy(4, 10, 5, 0));
+  assert.deepEqual(parseRunRecord(toJson(r)), r);
+  const csv = toCsv(r);
+  assert.match(csv, /^latency_ms,p99,15$/m);
+  assert.equal(csv.split('\n').filter((l) => /^\d+,/.test(l)).length, 4);
+  assert.equal(toMarkdown([r, { ...r, label: 'b|c' }]).trim().split('\n').length, 4);
+});
