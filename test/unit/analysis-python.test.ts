@@ -114,3 +114,9 @@ test('methods: self.helper() resolves to the class method and is followed', asyn
   assert.deepEqual(rules(fs), ['EP102@6']);
   assert.deepEqual(fs[0].chain, ['get()', 'helper()', 'time.sleep (a.py:4)']);
 });
+
+test('SQLModel: `with Session(engine) as session: session.exec(...)` in async def', async () => {
+  const src = 'from sqlmodel import Session, create_engine, select\nengine = create_engine("sqlite://")\nasync def h():\n    with Session(engine) as session:\n        return session.exec(select(User)).all()\n';
+  const fs = await analyze({ 'a.py': src });
+  assert.deepEqual(fs.map((f) => f.message.split('(')[0]), ['sqlalchemy.orm.Session.exec']);
+});

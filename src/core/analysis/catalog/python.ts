@@ -57,7 +57,7 @@ export const PYTHON_CATALOG: CatalogEntry[] = [
   }),
   { pattern: 'pymongo.MongoClient#*', except: ['close'], kind: 'db', severity: 'H', replacement: 'pymongo.AsyncMongoClient', source: 'catalog (PyMongo)' },
   { pattern: 'redis.Redis#*', except: ['pipeline', 'close'], kind: 'db', severity: 'H', replacement: 'redis.asyncio.Redis', source: 'catalog (redis-py)' },
-  ...each('sqlalchemy.orm.Session#', ['execute', 'query', 'commit', 'scalars', 'scalar', 'get', 'flush', 'refresh', 'merge', 'rollback'], { kind: 'db', severity: 'H', replacement: 'create_async_engine + AsyncSession (`await session.execute(...)`), or a plain `def` endpoint', source: 'catalog (SQLAlchemy)' }),
+  ...each('sqlalchemy.orm.Session#', ['execute', 'exec', 'query', 'commit', 'scalars', 'scalar', 'get', 'flush', 'refresh', 'merge', 'rollback'], { kind: 'db', severity: 'H', replacement: 'create_async_engine + AsyncSession (`await session.execute(...)`), or a plain `def` endpoint', source: 'catalog (SQLAlchemy)' }),
   ...each('sqlalchemy.Engine#', ['connect', 'begin', 'execute'], { kind: 'db', severity: 'H', replacement: 'create_async_engine', source: 'catalog (SQLAlchemy)' }),
   ...each('sqlalchemy.Connection#', ['execute', 'commit'], { kind: 'db', severity: 'H', replacement: 'create_async_engine', source: 'catalog (SQLAlchemy)' }),
   // Django's sync ORM in an async view (raises SynchronousOnlyOperation at runtime); lazy
