@@ -37,9 +37,11 @@ test('helpers without blocking calls are not flagged, and cycles terminate', asy
 test('a cycle that blocks somewhere is still found', async () => {
   const fs = await analyze({
     'a.py': 'import time\nfrom b import pong\n\ndef ping(n):\n    pong(n)\n    time.sleep(1)\n\nasync def h():\n    return ping(3)\n',
-    'b.py': 'from a import ping\n\ndef pong(n):\n    return ping(n)\n',
+    'b.py': 'from a import ping\n\ndef pong(n):\n    return ping(n)\n\nasync def g():\n    return pong(1)\n',
   });
-  assert.deepEqual(fs.map((f) => `${f.file}:${f.rule}@${f.line}`), ['a.py:EP102@9']);
+  // pong is first explored inside ping's search (cut at the cycle); that must not stick as "clean".
+  assert.deepEqual(fs.map((f) => `${f.file}:${f.rule}@${f.line}`), ['a.py:EP102@9', 'b.py:EP102@7']);
+  assert.deepEqual(fs[1].chain, ['g()', 'pong()', 'ping()', 'time.sleep (a.py:6)']);
 });
 
 test('awaited async helpers are their own context: flagged inside, not at the await', async () => {

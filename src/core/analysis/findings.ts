@@ -31,7 +31,6 @@ interface Step { label: string; loc: SourceRange }
 interface Reach { entry: CatalogEntry; blocking: string; steps: Step[] }
 
 const SEVERITY: Record<CatalogEntry['severity'], Severity> = { H: 'error', M: 'warning', C: 'warning' };
-const matchers = new WeakMap<AnalysisConfig, Matcher>();
 const DEFAULT_CONFIG: AnalysisConfig = {};
 
 export function findBlockingCalls(files: FileFacts, routes: Route[], config: AnalysisConfig = DEFAULT_CONFIG): Finding[] {
@@ -58,6 +57,8 @@ class Analysis {
   private readonly memo = new Map<FunctionFact, { reach: Reach | null; deps: Deps }>();
   private readonly results = new Map<string, FileResult>();
   private tracking: Deps[] = [];
+  /** Counts searches cut short by a cycle or the depth limit: a "nothing found" under a cut is not final. */
+  private cuts = 0;
   /** File paths in output order; recomputed only when some file changed. */
   private order: string[] | undefined;
   private files: FileFacts = new Map();
@@ -205,7 +206,11 @@ class Analysis {
       if (top) merge(top, known.deps);
       return known.reach;
     }
-    if (depth > MAX_DEPTH || visiting.has(ref.fn)) return null;
+    if (depth > MAX_DEPTH || visiting.has(ref.fn)) {
+      this.cuts++;
+      return null;
+    }
+    const cutsBefore = this.cuts;
     visiting.add(ref.fn);
     const deps: Deps = { files: new Set([ref.path]), keys: new Set() };
     this.tracking.push(deps);
@@ -233,7 +238,7 @@ class Analysis {
     visiting.delete(ref.fn);
     this.tracking.pop();
     if (top) merge(top, deps);
-    this.memo.set(ref.fn, { reach: found, deps });
+    if (found || this.cuts === cutsBefore) this.memo.set(ref.fn, { reach: found, deps });
     return found;
   }
 
