@@ -17,7 +17,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 function run(id: string, perSecond: Array<{ count: number; p50: number; p99: number }>, createdAt = '2026-01-01T00:00:00Z'): RunRecord {
   const h = newHistogram();
   for (const s of perSecond) for (let i = 0; i < s.count; i++) recordUs(h, (i % 100 === 99 ? s.p99 : s.p50) * 1000);
-  const timeline: TimelinePoint[] = perSecond.map((s, t) => ({ t, count: s.count, errors: 0, ...s }));
+  const timeline: TimelinePoint[] = perSecond.map((s, t) => ({ t, errors: 0, ...s }));
   const count = perSecond.reduce((a, s) => a + s.count, 0);
   const p50 = perSecond.reduce((a, s) => a + s.p50, 0) / perSecond.length;
   const p99 = perSecond.reduce((a, s) => a + s.p99, 0) / perSecond.length;

@@ -87,26 +87,33 @@ export function measure(o: LoadOptions): Measurement {
     await Promise.all(lanes);
   };
 
+  // Open model, as wrk2: request i is due at its scheduled time and goes out as soon as one of
+  // the `concurrency` connections is free. Waiting requests are just the index range
+  // [started, due), so a stalled server never grows memory. Latency counts from the schedule.
   const openModel = async (): Promise<void> => {
     const rate = o.rate as number;
     const slack = lateSlackMs(rate);
-    const inflight = new Set<Promise<void>>();
     const limit = o.requests ?? Infinity;
+    let inflight = 0;
+    let wake: (() => void) | undefined;
+    const settled = new Set<Promise<void>>();
     while (!stopped && started < limit) {
       const now = performance.now();
       if (now >= deadline()) break;
       const due = Math.min(limit, dueCount(measureStart, rate, now));
-      while (started < due) {
+      while (started < due && inflight < o.concurrency) {
         const at = scheduledAt(measureStart, rate, started);
         started++;
         if (now - at > slack) rec.late();
-        const p = one(at).finally(() => inflight.delete(p));
-        inflight.add(p);
+        inflight++;
+        const p = one(at).finally(() => { inflight--; settled.delete(p); wake?.(); });
+        settled.add(p);
       }
-      const next = scheduledAt(measureStart, rate, started);
-      await new Promise((r) => setTimeout(r, Math.max(0, Math.min(50, next - performance.now()))));
+      const waitMs = started < due ? 50 : Math.max(0, Math.min(50, scheduledAt(measureStart, rate, started) - performance.now()));
+      await new Promise<void>((r) => { const t = setTimeout(r, waitMs); wake = () => { clearTimeout(t); r(); }; });
+      wake = undefined;
     }
-    await Promise.all(inflight);
+    await Promise.all(settled);
   };
 
   const snapshot = (status: RunRecord['status'] = 'complete', failure?: string): RunRecord => {
