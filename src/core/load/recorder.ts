@@ -16,7 +16,8 @@ export class Recorder {
   private secondCount = 0;
   private secondErrors = 0;
 
-  constructor(readonly startMs: number) {}
+  /** `trackUncorrected`: only the open model has a latency origin other than the send time. */
+  constructor(readonly startMs: number, private readonly trackUncorrected = true) {}
 
   /** `doneMs` is when the response ended; rolls the per-second bucket forward first. */
   private roll(doneMs: number): void {
@@ -43,7 +44,7 @@ export class Recorder {
     this.statusCodes[status] = (this.statusCodes[status] ?? 0) + 1;
     if (status < 400) this.ok++;
     recordUs(this.latency, latencyUs);
-    recordUs(this.uncorrected, uncorrectedUs);
+    if (this.trackUncorrected) recordUs(this.uncorrected, uncorrectedUs);
     recordUs(this.second, latencyUs);
   }
 
