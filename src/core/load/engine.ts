@@ -55,7 +55,7 @@ export function validateLoadOptions(o: LoadOptions): void {
  * extension). From source under tsx (tests): Node 20 workers inherit `--import tsx` in
  * execArgv but still refuse a .ts entry, so a tiny eval'd entry registers tsx's CommonJS hook first.
  */
-function createWorker(options: LoadOptions): Worker {
+function createWorker(options: LoadOptions & { progress: boolean }): Worker {
   const bundled = path.join(__dirname, 'loadWorker.js');
   if (existsSync(bundled)) return new Worker(bundled, { workerData: options });
   const source = path.join(__dirname, 'worker.ts');
@@ -64,7 +64,7 @@ function createWorker(options: LoadOptions): Worker {
 
 export function startLoad(options: LoadOptions, onProgress?: (p: LoadProgress) => void): LoadHandle {
   validateLoadOptions(options);
-  const worker = createWorker(options);
+  const worker = createWorker({ ...options, progress: onProgress !== undefined });
   let settled = false;
   const result = new Promise<RunRecord>((resolve, reject) => {
     worker.on('message', (m: WorkerMessage) => {

@@ -2,7 +2,7 @@
 // concurrency), body streamed and discarded (bytes counted, never buffered).
 import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
 import { Pool, type Dispatcher } from 'undici';
 import type { RunRecord } from '../model';
 import type { LoadOptions } from './engine';
@@ -48,8 +48,6 @@ export function measure(o: LoadOptions): Measurement {
   let measureStart = rec.startMs;
   const deadline = (): number => (o.durationS !== undefined ? measureStart + o.durationS * 1000 : Infinity);
   const elu0 = performance.eventLoopUtilization();
-  const delay = monitorEventLoopDelay({ resolution: 10 });
-  delay.enable();
 
   // One request through undici's dispatch API: no Readable stream per response (measured
   // faster than pool.request, see notes/load.md); body chunks are counted and dropped.
@@ -132,9 +130,10 @@ export function measure(o: LoadOptions): Measurement {
   const snapshot = (status: RunRecord['status'] = 'complete', failure?: string): RunRecord => {
     const durationS = Math.max(1e-6, (performance.now() - measureStart) / 1000);
     const elu = performance.eventLoopUtilization(elu0);
-    // The client was the bottleneck if its own loop was saturated or lagging (then its timings include its own queueing);
-    // runs under 0.5 s are dominated by start-up work and are not judged.
-    const clientBound = durationS >= 0.5 && rec.count > 0 && (elu.utilization > 0.9 || delay.mean / 1e6 > 20);
+    // The client was the bottleneck if its own event loop was saturated (its timings then include its own queueing).
+    // Event-loop utilisation costs nothing to read; a delay monitor's 10 ms timer measurably skewed c=1 latency.
+    // Runs under 0.5 s are dominated by start-up work and are not judged.
+    const clientBound = durationS >= 0.5 && rec.count > 0 && elu.utilization > 0.9;
     const record: RunRecord = {
       schemaVersion: 1, id: runId, label: o.label, group: o.group, createdAt,
       target: { url: o.url, method, headers, bodyBytes },
@@ -165,7 +164,6 @@ export function measure(o: LoadOptions): Measurement {
       if (warmupLeft > 0) await warmupPhase();
       await (open ? openModel() : closed());
     } finally {
-      delay.disable();
       await pool.destroy().catch(() => undefined);
     }
     if (cancelled) return snapshot('cancelled');
