@@ -41,6 +41,19 @@ test('warm-up requests are sent but excluded from the results', async () => {
   assert.equal(r.config.warmup, 4);
 });
 
+test('keep-alive reuses connections, keepAlive: false opens one per request; bodies are sent', async () => {
+  let before = srv.connections();
+  await startLoad({ url: `${srv.url}?ms=1`, concurrency: 2, requests: 20 }).result;
+  assert.ok(srv.connections() - before <= 2, `keep-alive: ${srv.connections() - before} connections`);
+  before = srv.connections();
+  const bytesBefore = srv.bodyBytes();
+  const r = await startLoad({ url: `${srv.url}?ms=1`, concurrency: 2, requests: 20, keepAlive: false, method: 'POST', body: new Uint8Array(1000) }).result;
+  assert.equal(r.summary.ok, 20);
+  assert.equal(srv.connections() - before, 20);
+  assert.equal(srv.bodyBytes() - bytesBefore, 20_000);
+  assert.equal(r.target.bodyBytes, 1000);
+});
+
 test('refused port: run marked failed with a one-line reason, errors counted as refused', async () => {
   const port = await freePort();
   const r = await startLoad({ url: `http://127.0.0.1:${port}/`, concurrency: 2, requests: 4 }).result;
