@@ -27,7 +27,8 @@ test('10 requests at c=10 to a 200 ms endpoint overlap; at c=1 they queue', asyn
   assert.equal(wide.status, 'complete');
   assert.equal(wide.summary.ok, 10);
   assert.ok(wide.summary.latencyMs.min >= 199, `min ${wide.summary.latencyMs.min}`);
-  assert.ok(wideMs < 2000, `c=10 took ${wideMs} ms`);
+  assert.ok(wide.summary.durationS < 1, `c=10 measured ${wide.summary.durationS} s`);
+  assert.ok(wideMs < 4000, `c=10 took ${wideMs} ms including worker start`);
   t = Date.now();
   const narrow = await startLoad({ url: `${srv.url}?ms=200`, concurrency: 1, requests: 10 }).result;
   assert.ok(Date.now() - t >= 1800 && narrow.summary.durationS >= 1.8, `c=1 took ${narrow.summary.durationS} s`);
@@ -80,7 +81,10 @@ test('a 100 MiB response is streamed and counted, not buffered', async () => {
 
 test('progress ~10/s with complete snapshots; cancel yields a valid cancelled record', async () => {
   const seen: LoadProgress[] = [];
-  const h = startLoad({ url: `${srv.url}?ms=20`, concurrency: 4, durationS: 30 }, (p) => seen.push(p));
+  let first: () => void = () => undefined;
+  const started = new Promise<void>((r) => { first = r; });
+  const h = startLoad({ url: `${srv.url}?ms=20`, concurrency: 4, durationS: 30 }, (p) => { seen.push(p); first(); });
+  await started; // worker start-up (tsx compiles it) is not part of the interval
   await new Promise((r) => setTimeout(r, 1000));
   const t = Date.now();
   h.cancel();
@@ -96,13 +100,15 @@ test('progress ~10/s with complete snapshots; cancel yields a valid cancelled re
 });
 
 test('open model: a server stall is charged to the requests scheduled behind it (corrected vs uncorrected)', async () => {
-  // One request at t≈0 blocks the server for 600 ms; at 50 req/s ~30 scheduled requests wait behind it.
-  const h = startLoad({ url: `${srv.url}?ms=1`, concurrency: 1, rate: 50, requests: 60 });
-  setTimeout(() => { void fetch(`${srv.url}?stallMs=600`).catch(() => undefined); }, 200);
+  // Once measuring has begun, one request blocks the server for 600 ms; at 50 req/s ~30 scheduled requests wait behind it.
+  let stalled = false;
+  const h = startLoad({ url: `${srv.url}?ms=1`, concurrency: 1, rate: 50, requests: 60 }, (p) => {
+    if (!stalled && p.snapshot.summary.count >= 5) { stalled = true; void fetch(`${srv.url}?stallMs=600`).catch(() => undefined); }
+  });
   const r = await h.result;
   assert.equal(r.config.model, 'open');
   assert.equal(r.summary.count, 60);
-  assert.ok(r.uncorrectedHistogram);
+  assert.ok(stalled && r.uncorrectedHistogram);
   const corrected = decodeRaw(r.histogram).getValueAtPercentile(90) / 1000;
   const uncorrected = decodeRaw(r.uncorrectedHistogram!).getValueAtPercentile(90) / 1000;
   assert.ok(corrected > 150, `corrected p90 ${corrected} ms`);
