@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import * as net from 'node:net';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startLoad, type LoadProgress } from '../../src/core/load/engine';
@@ -148,6 +150,17 @@ test('CLI load: JSON record, text report, exit codes 0/1/2, one-line errors with
     assert.match(r.stderr, msg);
     assert.ok(!/\n\s+at /.test(r.stderr), `no stack trace: ${r.stderr}`);
   }
+  const dir = mkdtempSync(path.join(tmpdir(), 'ep-cli-'));
+  try {
+    for (const name of ['a', 'b']) assert.equal((await cli('load', '-n', '5', '-c', '1', '--out', path.join(dir, `${name}.json`), `${srv.url}?ms=1`)).status, 0);
+    const cmp = await cli('compare', path.join(dir, 'a.json'), path.join(dir, 'b.json'));
+    assert.equal(cmp.status, 0, cmp.stderr);
+    assert.match(cmp.stdout, /^p99 .*inconclusive$/m); // sub-second runs are too short to judge
+    const md = await cli('compare', '--format', 'md', path.join(dir, 'a.json'), path.join(dir, 'b.json'));
+    assert.match(md.stdout, /^\| p50 \| ms \|/m);
+    const asJson = JSON.parse((await cli('compare', '--json', path.join(dir, 'a.json'), path.join(dir, 'b.json'))).stdout);
+    assert.equal(asJson.rows.length, 8);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
   const help = await cli('load', '--help');
   assert.equal(help.status, 0);
   assert.match(help.stdout, /TOTAL/);
