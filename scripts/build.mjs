@@ -16,7 +16,13 @@ const grammars = path.dirname(require.resolve('@vscode/tree-sitter-wasm'));
 for (const g of ['python', 'javascript', 'typescript', 'tsx']) cpSync(path.join(grammars, `tree-sitter-${g}.wasm`), `dist/wasm/tree-sitter-${g}.wasm`);
 cpSync(path.join(path.dirname(require.resolve('web-tree-sitter')), 'tree-sitter.wasm'), 'dist/wasm/tree-sitter.wasm');
 
-const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
+// web-tree-sitter's ESM-shaped code calls createRequire(import.meta.url), which is empty in
+// a CommonJS bundle: give it the bundle's own file URL.
+const node = {
+  ...common, platform: 'node', format: 'cjs', target: 'node20',
+  define: { 'import.meta.url': '__bundleFileUrl' },
+  inject: ['scripts/bundle-file-url.cjs'],
+};
 const builds = [
   { ...node, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   { ...node, entryPoints: { loadWorker: 'src/core/load/worker.ts' }, outdir: 'dist' },
