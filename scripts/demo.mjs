@@ -46,10 +46,10 @@ try {
   await waitForPort(port, 10_000);
   const out = mkdtempSync(path.join(tmpdir(), 'endpoint-profiler-demo-'));
   const base = `http://127.0.0.1:${port}/api`;
-  step(`endpoint-profiler load ${base}/quote-legacy -c 10 -n 30`, process.execPath, [cli, 'load', `${base}/quote-legacy`, '-c', '10', '-n', '30', '--out', path.join(out, 'legacy.json')]);
-  step(`endpoint-profiler load ${base}/quote -c 10 -n 30`, process.execPath, [cli, 'load', `${base}/quote`, '-c', '10', '-n', '30', '--out', path.join(out, 'async.json')]);
+  step(`endpoint-profiler load ${base}/quote-legacy -c 10 -z 4s`, process.execPath, [cli, 'load', `${base}/quote-legacy`, '-c', '10', '-z', '4s', '--out', path.join(out, 'legacy.json')]);
+  step(`endpoint-profiler load ${base}/quote -c 10 -z 4s`, process.execPath, [cli, 'load', `${base}/quote`, '-c', '10', '-z', '4s', '--out', path.join(out, 'async.json')]);
   step('endpoint-profiler compare legacy.json async.json', process.execPath, [cli, 'compare', path.join(out, 'legacy.json'), path.join(out, 'async.json')]);
-  console.log(`\nRun files are in ${out}. Open the folder test/fixtures/demo in VS Code with the extension to see the same in the editor.`);
+  console.log(`\nRun files are in ${out}.`);
 } finally {
   server.kill();
 }
