@@ -1,0 +1,49 @@
+// Findings as the editor shows them, in plain data: 0-based ranges (VS Code's convention;
+// the core's are 1-based, end column exclusive), severity names, related steps of the
+// chain, and fixes as edits. Kept free of 'vscode' so it is unit-tested with node --test.
+import type { Finding, Fix, SourceRange, TextEdit } from '../core/model';
+
+export interface Range0 { startLine: number; startCharacter: number; endLine: number; endCharacter: number }
+export interface DiagnosticData {
+  file: string;
+  range: Range0;
+  message: string;
+  severity: 'error' | 'warning' | 'information';
+  code: string;
+  related: Array<{ file: string; range: Range0; message: string }>;
+}
+export interface EditData { file: string; range: Range0; newText: string }
+export interface FixData { title: string; edits: EditData[]; preferred: boolean }
+
+export function toRange0(r: { line: number; column: number; endLine: number; endColumn: number }): Range0 {
+  return { startLine: r.line - 1, startCharacter: r.column - 1, endLine: r.endLine - 1, endCharacter: r.endColumn - 1 };
+}
+
+export function toDiagnostic(f: Finding): DiagnosticData {
+  const steps = f.chain ?? [];
+  const related = (f.chainLocations ?? []).map((loc: SourceRange, i) => ({
+    file: loc.file, range: toRange0(loc), message: steps[i + 1] ?? `step ${i + 1}`,
+  }));
+  const replacement = f.replacement ? `\nUse instead: ${f.replacement}` : '';
+  return {
+    file: f.file,
+    range: toRange0(f),
+    message: f.message + (steps.length > 1 ? `\nCall chain: ${steps.join(' → ')}` : '') + replacement,
+    severity: f.severity === 'info' ? 'information' : f.severity,
+    code: f.rule,
+    related,
+  };
+}
+
+export function toFixes(f: Finding): FixData[] {
+  const edit = (e: TextEdit): EditData => ({ file: e.file, range: toRange0(e), newText: e.newText });
+  const one = (fix: Fix, preferred: boolean): FixData => ({ title: fix.title, edits: fix.edits.map(edit), preferred });
+  return [...(f.fix ? [one(f.fix, true)] : []), ...(f.alternativeFixes ?? []).map((x) => one(x, false))];
+}
+
+/** Findings grouped by file, so each file's diagnostics are replaced as a whole. */
+export function byFile(findings: Finding[]): Map<string, Finding[]> {
+  const out = new Map<string, Finding[]>();
+  for (const f of findings) out.set(f.file, [...(out.get(f.file) ?? []), f]);
+  return out;
+}

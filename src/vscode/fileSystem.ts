@@ -1,0 +1,12 @@
+// The core's FileSystem over vscode.workspace.fs, so remote and virtual workspaces work too.
+import * as vscode from 'vscode';
+import type { EntryKind, FileSystem } from '../core/fs';
+
+export const vscodeFileSystem: FileSystem = {
+  readFile: async (path) => vscode.workspace.fs.readFile(vscode.Uri.file(path)),
+  async readDirectory(path) {
+    const entries = await vscode.workspace.fs.readDirectory(vscode.Uri.file(path));
+    return entries.flatMap(([name, type]): Array<[string, EntryKind]> =>
+      type & vscode.FileType.Directory ? [[name, 'directory']] : type & vscode.FileType.File ? [[name, 'file']] : []);
+  },
+};

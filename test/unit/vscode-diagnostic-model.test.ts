@@ -1,0 +1,76 @@
+// The editor mapping over REAL analyzer findings: ranges convert to 0-based, chains become
+// related information, and applying the fix edits to the text gives the fixed code.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { nodeFileSystem } from '../../src/core/fs';
+import { Parsers } from '../../src/core/parsing/parser';
+import { ProjectIndex } from '../../src/core/project';
+import { byFile, toDiagnostic, toFixes, type EditData } from '../../src/vscode/diagnosticModel';
+
+const MAIN = [
+  'import time',
+  'from fastapi import FastAPI',
+  'from app.helpers import load_remote',
+  '',
+  'app = FastAPI()',
+  '',
+  '@app.get("/slow")',
+  'async def slow():',
+  '    time.sleep(1)',
+  '    return load_remote()',
+  '',
+].join('\n');
+const HELPERS = ['import requests', '', 'def load_remote():', '    return requests.get("http://127.0.0.1:9/x").json()', ''].join('\n');
+
+async function findings() {
+  const root = mkdtempSync(path.join(tmpdir(), 'ep-diag-'));
+  mkdirSync(path.join(root, 'app'));
+  writeFileSync(path.join(root, 'app', '__init__.py'), '');
+  writeFileSync(path.join(root, 'app', 'main.py'), MAIN);
+  writeFileSync(path.join(root, 'app', 'helpers.py'), HELPERS);
+  const index = new ProjectIndex(root, nodeFileSystem, await Parsers.load());
+  await index.refresh();
+  return index.findings();
+}
+
+function apply(text: string, edits: EditData[]): string {
+  const lines = text.split('\n');
+  const offset = (l: number, c: number) => lines.slice(0, l).reduce((n, s) => n + s.length + 1, 0) + c;
+  return [...edits]
+    .sort((a, b) => offset(b.range.startLine, b.range.startCharacter) - offset(a.range.startLine, a.range.startCharacter))
+    .reduce((t, e) => t.slice(0, offset(e.range.startLine, e.range.startCharacter)) + e.newText + t.slice(offset(e.range.endLine, e.range.endCharacter)), text);
+}
+
+test('time.sleep in an async handler: 0-based range on the call, fix applies to await asyncio.sleep', async () => {
+  const sleep = (await findings()).find((f) => f.message.includes('time.sleep'));
+  assert.ok(sleep, 'the analyzer reports time.sleep');
+  const d = toDiagnostic(sleep);
+  assert.equal(d.file, 'app/main.py');
+  assert.deepEqual([d.range.startLine, d.range.startCharacter], [8, 4]);
+  assert.equal(MAIN.split('\n')[d.range.startLine].slice(d.range.startCharacter, d.range.endCharacter), 'time.sleep(1)');
+  assert.equal(d.severity, 'error');
+  const [preferred] = toFixes(sleep);
+  assert.equal(preferred.preferred, true);
+  const fixed = apply(MAIN, preferred.edits);
+  assert.match(fixed, /^\s+await asyncio\.sleep\(1\)$/m);
+  assert.match(fixed, /^import asyncio$/m);
+});
+
+test('a transitive finding carries the chain as related information pointing into the helper', async () => {
+  const chained = (await findings()).find((f) => (f.chain?.length ?? 0) > 1);
+  assert.ok(chained, 'the analyzer follows load_remote() into helpers.py');
+  const d = toDiagnostic(chained);
+  assert.match(d.message, /Call chain: .*load_remote\(\).*requests\.get/);
+  const last = d.related[d.related.length - 1];
+  assert.equal(last.file, 'app/helpers.py');
+  assert.equal(HELPERS.split('\n')[last.range.startLine].includes('requests.get'), true);
+  assert.ok(toFixes(chained).some((x) => /noqa|ignore|suppress/i.test(x.title)), 'a suppression fix is offered');
+});
+
+test('byFile groups findings per file', async () => {
+  const groups = byFile(await findings());
+  assert.deepEqual([...groups.keys()], ['app/main.py']);
+});
