@@ -7,6 +7,7 @@ import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
+import { freePort } from '../test/fixtures/servers/ports';
 
 const arg = (name: string, dflt: number): number => { const i = process.argv.indexOf(name); return i > 0 ? Number(process.argv[i + 1]) : dflt; };
 const SECONDS = arg('--seconds', 5);
@@ -19,14 +20,6 @@ const children: ChildProcess[] = [];
 const run = (cmd: string, args: string[]): Promise<string> => new Promise((resolve, reject) => {
   execFile(cmd, args, { maxBuffer: 64 << 20, timeout: (SECONDS + 60) * 1000 }, (err, out, errOut) => (err ? reject(new Error(`${cmd}: ${err.message} ${errOut}`)) : resolve(out)));
 });
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 async function waitPort(port: number): Promise<void> {
   for (let i = 0; i < 200; i++) {

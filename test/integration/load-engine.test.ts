@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -9,18 +8,11 @@ import { startLoad, type LoadProgress } from '../../src/core/load/engine';
 import { decodeRaw } from '../../src/core/load/histogram';
 import { parseRunRecord } from '../../src/core/runs/format';
 import { startDelayServer, type TestServer } from '../fixtures/servers/delay-server';
+import { freePort } from '../fixtures/servers/ports';
 
 let srv: TestServer;
 before(async () => { srv = await startDelayServer(); });
 after(async () => { await srv.close(); });
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 test('10 requests at c=10 to a 200 ms endpoint overlap; at c=1 they queue', async () => {
   let t = Date.now();

@@ -8,18 +8,11 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startLoad } from '../../src/core/load/engine';
 import type { RunRecord } from '../../src/core/model';
+import { freePort } from '../fixtures/servers/ports';
 
 const PY = '/usr/bin/python3';
 const dir = path.join(__dirname, '../fixtures/servers');
 const children: ChildProcess[] = [];
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 async function waitForPort(port: number, child: ChildProcess, timeoutMs = 20_000): Promise<void> {
   const until = Date.now() + timeoutMs;
