@@ -1,0 +1,92 @@
+// Page object for the VS Code workbench served by code-server: only keyboard routes a user
+// has (F1, Ctrl+G, Ctrl+Shift+M), so the test exercises what a user would do.
+import { mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
+
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export class Workbench {
+  private shot = 0;
+
+  private constructor(readonly browser: Browser, readonly page: Page, private readonly artifacts: string) {}
+
+  static async open(url: string, artifacts: string): Promise<Workbench> {
+    mkdirSync(artifacts, { recursive: true });
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, timeout: 60_000 });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.setDefaultTimeout(30_000);
+    await page.goto(url, { timeout: 60_000 });
+    await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60_000 });
+    return new Workbench(browser, page, artifacts);
+  }
+
+  /** A numbered screenshot in the artifacts folder, kept for a human to look at. */
+  async screenshot(name: string): Promise<void> {
+    this.shot++;
+    await this.page.screenshot({ path: path.join(this.artifacts, `${String(this.shot).padStart(2, '0')}-${name}.png`) });
+  }
+
+  private get quickInput(): Locator {
+    return this.page.locator('.quick-input-widget');
+  }
+
+  /** F1, the command's full title, Enter: the way a user runs a command from the palette. */
+  async runCommand(title: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    const input = this.quickInput.locator('input');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    await this.quickInput.locator('.monaco-list-row', { hasText: title }).first().waitFor();
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Quick open (Ctrl+P) a workspace file into the editor. */
+  async openFile(name: string): Promise<void> {
+    await this.page.keyboard.press('Control+P');
+    const input = this.quickInput.locator('input');
+    await input.waitFor();
+    await input.fill(name);
+    await this.quickInput.locator('.monaco-list-row', { hasText: name }).first().waitFor();
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.tab.active', { hasText: name }).waitFor();
+    await this.page.locator('.monaco-editor .view-lines').first().waitFor();
+  }
+
+  /** Ctrl+G: puts the cursor at the start of a (1-based) line of the active editor. */
+  async goToLine(line: number): Promise<void> {
+    await this.page.locator('.monaco-editor .view-lines').first().click();
+    await this.page.keyboard.press('Control+G');
+    const input = this.quickInput.locator('input');
+    await input.waitFor();
+    await input.fill(`:${line}`);
+    await this.page.keyboard.press('Enter');
+    await this.quickInput.waitFor({ state: 'hidden' });
+    await this.page.locator('.statusbar', { hasText: `Ln ${line},` }).waitFor();
+  }
+
+  /** Opens the Problems panel and returns its rows' text, once at least `atLeast` rows show. */
+  async problems(atLeast: number): Promise<string[]> {
+    const rows = this.page.locator('.markers-panel .monaco-list-row');
+    if (!(await this.page.locator('.markers-panel').isVisible())) await this.page.keyboard.press('Control+Shift+M');
+    await this.page.waitForFunction((n) => document.querySelectorAll('.markers-panel .monaco-list-row .marker-message-details, .markers-panel .monaco-list-row .marker-line').length >= n, atLeast, { timeout: 60_000 });
+    return rows.allTextContents();
+  }
+
+  /** The frame (of the nested webview iframes) holding `selector`, waiting for it to appear. */
+  async webviewFrameWith(selector: string, timeoutMs = 60_000): Promise<Frame> {
+    const until = Date.now() + timeoutMs;
+    while (Date.now() < until) {
+      for (const frame of this.page.frames()) {
+        if (frame === this.page.mainFrame()) continue;
+        if (await frame.$(selector).catch(() => null)) return frame;
+      }
+      await this.page.waitForTimeout(250);
+    }
+    throw new Error(`no webview frame shows ${selector} after ${timeoutMs} ms`);
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close().catch(() => { /* already gone */ });
+  }
+}
