@@ -65,11 +65,11 @@ export class Workbench {
     await this.page.locator('.statusbar', { hasText: `Ln ${line},` }).waitFor();
   }
 
-  /** Opens the Problems panel and returns its rows' text, once at least `atLeast` rows show. */
-  async problems(atLeast: number): Promise<string[]> {
-    const rows = this.page.locator('.markers-panel .monaco-list-row');
+  /** Opens the Problems panel (Ctrl+Shift+M) and returns its rows' text once a row at `line` shows. */
+  async problemsOnceLineShows(line: number): Promise<string[]> {
     if (!(await this.page.locator('.markers-panel').isVisible())) await this.page.keyboard.press('Control+Shift+M');
-    await this.page.waitForFunction((n) => document.querySelectorAll('.markers-panel .monaco-list-row .marker-message-details, .markers-panel .monaco-list-row .marker-line').length >= n, atLeast, { timeout: 60_000 });
+    const rows = this.page.locator('.markers-panel .monaco-list-row');
+    await rows.filter({ hasText: `[Ln ${line}, ` }).first().waitFor({ timeout: 60_000 });
     return rows.allTextContents();
   }
 
