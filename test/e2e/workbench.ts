@@ -65,6 +65,25 @@ export class Workbench {
     await this.page.locator('.statusbar', { hasText: `Ln ${line},` }).waitFor();
   }
 
+  /** Ctrl+. at the cursor, then the quick fix titled `title`. */
+  async applyQuickFix(title: string): Promise<void> {
+    await this.page.keyboard.press('Control+.');
+    const rows = this.page.locator('.action-widget .monaco-list-row.action');
+    await rows.filter({ hasText: title }).first().waitFor();
+    // Keyboard, not a click: the widget sits under a pointer-blocking overlay.
+    for (let i = await rows.count(); i > 0 && !(await rows.filter({ hasText: title }).first().evaluate((e) => e.classList.contains('focused'))); i--) {
+      await this.page.keyboard.press('ArrowDown');
+    }
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.action-widget').waitFor({ state: 'hidden' });
+  }
+
+  /** Ctrl+S, then waits for the tab to lose its unsaved marker. */
+  async save(): Promise<void> {
+    await this.page.keyboard.press('Control+S');
+    await this.page.locator('.tab.active.dirty').waitFor({ state: 'detached' });
+  }
+
   /** Opens the Problems panel (Ctrl+Shift+M) and returns its rows' text once a row at `line` shows. */
   async problemsOnceLineShows(line: number): Promise<string[]> {
     if (!(await this.page.locator('.markers-panel').isVisible())) await this.page.keyboard.press('Control+Shift+M');
