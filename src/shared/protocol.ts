@@ -1,0 +1,43 @@
+// The only contract between the extension host (src/vscode/resultsPanel.ts) and the results
+// webview (webview/). Both sides import these types; nothing else crosses the boundary.
+// Host messages are complete snapshots (like GitLens' webview state): the webview keeps no
+// model of its own, so a reload or a missed message can never leave it half-updated.
+import type { RunRecord } from '../core/model';
+import type { Comparison } from '../core/runs/compare';
+
+/** Chart-ready data the host decodes from a run's HDR histogram (the webview bundles no HDR code). */
+export interface HistogramView {
+  /** Log-scaled latency buckets. */
+  buckets: Array<{ fromMs: number; toMs: number; count: number }>;
+  /** HDR percentile curve, p in 0..100. */
+  percentiles: Array<{ p: number; ms: number }>;
+}
+
+export interface RunView {
+  run: RunRecord;
+  histogram: HistogramView;
+}
+
+export type HostMessage =
+  /** One run: live while `live` (with progress), final once the record is complete/cancelled/failed. */
+  | { type: 'run'; view: RunView; live: boolean; progress?: { elapsedS: number; fraction?: number } }
+  /** Two or more runs, the first is the baseline. */
+  | { type: 'compare'; views: RunView[]; comparison: Comparison }
+  /** A problem the panel should show in place of (or above) its content, one line. */
+  | { type: 'error'; message: string };
+
+export type WebviewMessage =
+  /** Sent once the script has loaded; the host answers with the current snapshot. */
+  | { type: 'ready' }
+  /** The user pressed Cancel on a live run. */
+  | { type: 'cancel' }
+  /** Export the shown run(s) in a format; the host asks where to save. */
+  | { type: 'export'; runIds: string[]; format: 'json' | 'csv' | 'markdown' };
+
+/** What the webview persists with `setState`: ids only. After a reload the host re-reads the runs from the run store. */
+export interface PanelState {
+  kind: 'run' | 'compare';
+  runIds: string[];
+}
+
+export const PANEL_VIEW_TYPE = 'endpointProfiler.results';
