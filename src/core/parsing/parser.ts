@@ -22,14 +22,14 @@ const GRAMMAR_FILE: Record<Language, string> = {
  * script; from source they come straight from node_modules.
  */
 export const nodeWasmLoader: WasmLoader = async (name) => {
-  const candidates = [
-    path.join(__dirname, 'wasm', name),
-    name === 'tree-sitter.wasm'
-      ? path.join(path.dirname(require.resolve('web-tree-sitter')), name)
-      : path.join(path.dirname(require.resolve('@vscode/tree-sitter-wasm')), name),
-  ];
-  for (const file of candidates) if (existsSync(file)) return readFileSync(file);
-  throw new Error(`grammar file ${name} not found (looked in ${candidates.join(', ')})`);
+  const bundled = path.join(__dirname, 'wasm', name);
+  if (existsSync(bundled)) return readFileSync(bundled);
+  // Resolved only when not bundled: a bundle has no node_modules to resolve from.
+  const pkg = name === 'tree-sitter.wasm' ? 'web-tree-sitter' : '@vscode/tree-sitter-wasm';
+  let fromSource: string | undefined;
+  try { fromSource = path.join(path.dirname(require.resolve(pkg)), name); } catch { /* not installed */ }
+  if (fromSource && existsSync(fromSource)) return readFileSync(fromSource);
+  throw new Error(`grammar file ${name} not found (looked in ${bundled}${fromSource ? `, ${fromSource}` : ''})`);
 };
 
 export class Parsers {
