@@ -1,0 +1,157 @@
+// The decisions behind "Profile Endpoint", as plain data so they are unit-tested without
+// VS Code: which handler the cursor is in, the path parameters a route needs (with a value
+// that fits their declared type), the URL, and the load profiles offered.
+import type { Route } from '../core/model';
+
+/** The route whose handler contains `line` (1-based) of `file`, innermost first. */
+export function routeAt(routes: readonly Route[], file: string, line: number): Route | undefined {
+  const inFile = routes.filter((r) => r.file === file);
+  const containing = inFile.filter((r) => (r.range ? r.range.line <= line && line <= r.range.endLine : r.line === line));
+  // Nested handlers (a route inside a factory function) → the smallest range wins.
+  return containing.sort((a, b) => span(a) - span(b))[0];
+}
+
+const span = (r: Route): number => (r.range ? r.range.endLine - r.range.line : 0);
+
+export interface PathParam {
+  name: string;
+  /** The text in the route path this parameter replaces, e.g. `{item_id}`, `<int:id>`, `:id`. */
+  token: string;
+  /** A value that fits the declared converter/type/pattern, for pre-filling the input. */
+  suggestion: string;
+  /** Pattern a value must match (Django regex groups, aiohttp `{name:regex}`), when declared. */
+  pattern?: string;
+}
+
+// One matcher per path-parameter syntax, in the order they are tried at each position:
+// Django regex group, Flask/Django/Sanic/Quart `<conv:name>`, Starlette/FastAPI/aiohttp
+// `{name[:conv|regex]}`, Express-family `:name` (Koa, Fastify, Hono, NestJS share it).
+const SYNTAXES: Array<{ re: RegExp; parse: (m: RegExpExecArray) => { name: string; type?: string; pattern?: string } }> = [
+  { re: /\(\?P<(\w+)>((?:[^()\\]|\\.|\([^()]*\))*)\)/y, parse: (m) => ({ name: m[1], pattern: m[2] }) },
+  { re: /<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>/y, parse: (m) => ({ name: m[2], type: m[1] }) },
+  { re: /\{(\w+)(?::([^{}]*(?:\{[^{}]*\}[^{}]*)*))?\}/y, parse: (m) => ({ name: m[1], ...(m[2] && /^\w+$/.test(m[2]) ? { type: m[2] } : m[2] ? { pattern: m[2] } : {}) }) },
+  { re: /:(\w+)(\?)?/y, parse: (m) => ({ name: m[1] }) },
+];
+
+export function pathParams(path: string): PathParam[] {
+  const out: PathParam[] = [];
+  for (let i = 0; i < path.length; i++) {
+    for (const { re, parse } of SYNTAXES) {
+      re.lastIndex = i;
+      const m = re.exec(path);
+      if (!m) continue;
+      const { name, type, pattern } = parse(m);
+      out.push({ name, token: m[0], suggestion: suggest(name, type, pattern), ...(pattern ? { pattern } : {}) });
+      i += m[0].length - 1;
+      break;
+    }
+  }
+  return out;
+}
+
+const BY_TYPE: Record<string, string> = {
+  int: '1', float: '1.5', number: '1', uuid: '00000000-0000-4000-8000-000000000000', path: 'a/b', slug: 'example', str: 'example', string: 'example',
+};
+
+function suggest(name: string, type?: string, pattern?: string): string {
+  if (type && BY_TYPE[type]) return BY_TYPE[type];
+  if (pattern) {
+    for (const candidate of ['1', '2024', 'example', 'a', '00000000-0000-4000-8000-000000000000']) {
+      try { if (new RegExp(`^(?:${pattern})$`).test(candidate)) return candidate; } catch { break; /* a Python-only regex feature */ }
+    }
+    return '';
+  }
+  return /(^|_)(id|pk|num|count|page|year)$|Id$/.test(name) ? '1' : 'example';
+}
+
+/** Base URL + route path with every parameter replaced (values URI-encoded, except `path` converters' slashes). */
+export function buildUrl(baseUrl: string, route: Pick<Route, 'path'>, values: Record<string, string>): string {
+  let path = route.path;
+  for (const p of pathParams(route.path)) {
+    const value = values[p.name] ?? p.suggestion;
+    path = path.replace(p.token, value.split('/').map(encodeURIComponent).join('/'));
+  }
+  // Django paths and regexes are written without a leading slash or with anchors.
+  path = path.replace(/^\^/, '').replace(/\$$/, '');
+  const base = new URL(baseUrl); // throws on a malformed setting: the caller says so
+  const prefix = base.pathname.replace(/\/+$/, '');
+  return `${base.origin}${prefix}/${path.replace(/^\/+/, '')}${base.search}`;
+}
+
+/** The method to send: the route's own, GET for "any method" routes; WebSocket routes cannot be profiled. */
+export function methodsToOffer(route: Pick<Route, 'methods'>): string[] {
+  const methods = route.methods.filter((m) => m !== 'WEBSOCKET');
+  if (methods.length === 0) return [];
+  if (methods.includes('ANY') || methods.includes('ALL') || methods.includes('*')) return ['GET'];
+  const withoutImplicit = methods.filter((m) => m !== 'HEAD' && m !== 'OPTIONS');
+  return withoutImplicit.length ? withoutImplicit : methods;
+}
+
+export const hasBody = (method: string): boolean => method === 'POST' || method === 'PUT' || method === 'PATCH';
+
+export interface LoadProfile {
+  label: string;
+  detail: string;
+  concurrency: number;
+  requests?: number;
+  durationS?: number;
+  rate?: number;
+}
+
+export interface ProfileSettings {
+  concurrency: number;
+  requests: number;
+  durationS: number; // 0 = use requests
+  rate: number;      // 0 = closed model
+  /** Whether the user set concurrency AND requests themselves (any scope), rather than relying on defaults. */
+  explicit: boolean;
+}
+
+export const BUILT_IN_PROFILES: readonly LoadProfile[] = [
+  { label: 'Quick', detail: '10 concurrent, 200 requests', concurrency: 10, requests: 200 },
+  { label: 'Seed check', detail: '10 concurrent, 10 requests: a serialised endpoint takes ~10× one request', concurrency: 10, requests: 10 },
+  { label: 'Sustained', detail: '50 concurrent for 30 s', concurrency: 50, durationS: 30 },
+  { label: 'Rate', detail: '100 req/s for 30 s (open model, coordinated-omission corrected)', concurrency: 50, durationS: 30, rate: 100 },
+];
+
+/** The profile the settings describe, described the way the quick pick shows it. */
+export function settingsProfile(s: ProfileSettings): LoadProfile {
+  const amount = s.durationS > 0 ? `for ${s.durationS} s` : `${s.requests} requests`;
+  const rate = s.rate > 0 ? `, ${s.rate} req/s` : '';
+  return {
+    label: 'From settings', detail: `${s.concurrency} concurrent, ${amount}${rate}`, concurrency: s.concurrency,
+    ...(s.durationS > 0 ? { durationS: s.durationS } : { requests: s.requests }), ...(s.rate > 0 ? { rate: s.rate } : {}),
+  };
+}
+
+/**
+ * Profiles in the order offered: the settings' own first (pre-selected, so one Enter runs it)
+ * when the user configured them, else the last one used, then the built-ins.
+ */
+export function profilesToOffer(s: ProfileSettings, lastUsed?: string): LoadProfile[] {
+  const builtIns = [...BUILT_IN_PROFILES];
+  if (s.explicit) return [settingsProfile(s), ...builtIns];
+  const last = builtIns.findIndex((p) => p.label === lastUsed);
+  if (last > 0) builtIns.unshift(...builtIns.splice(last, 1));
+  return builtIns;
+}
+
+/** Parses a "Custom…" answer such as `20 concurrent, 500 requests` or `c=20 n=500` or `20 30s`. */
+export function parseCustomProfile(text: string): LoadProfile | string {
+  const nums = text.match(/\d+(?:\.\d+)?\s*(?:s\b|sec|req\/s|rps)?/gi) ?? [];
+  if (nums.length < 2) return 'give a concurrency and a request count or duration, e.g. "20 500" or "20 30s"';
+  const concurrency = Number.parseFloat(nums[0]);
+  const second = nums[1].toLowerCase();
+  if (!Number.isInteger(concurrency) || concurrency < 1) return `concurrency must be a positive integer, got ${nums[0]}`;
+  const value = Number.parseFloat(second);
+  if (!(value > 0)) return `the second number must be positive, got ${nums[1]}`;
+  const isDuration = /s$|sec/.test(second) && !/req\/s|rps/.test(second);
+  if (!isDuration && !Number.isInteger(value)) return `a request count must be an integer, got ${nums[1]}`;
+  const rateText = nums.slice(2).find((n) => /req\/s|rps/i.test(n));
+  const rate = rateText ? Number.parseFloat(rateText) : undefined;
+  const amount = isDuration ? `for ${value} s` : `${value} requests`;
+  return {
+    label: 'Custom', detail: `${concurrency} concurrent, ${amount}${rate ? `, ${rate} req/s` : ''}`, concurrency,
+    ...(isDuration ? { durationS: value } : { requests: value }), ...(rate ? { rate } : {}),
+  };
+}

@@ -1,0 +1,95 @@
+// Profile Endpoint's decisions over routes discovered from real fixtures: the handler under
+// the cursor, path parameters in every framework's syntax with type-fitting suggestions,
+// URLs, profiles offered, and the server command a workspace would be started with.
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { before, test } from 'node:test';
+import type { Route } from '../../src/core/model';
+import { nodeFileSystem } from '../../src/core/fs';
+import { Parsers } from '../../src/core/parsing/parser';
+import { ProjectIndex } from '../../src/core/project';
+import { buildUrl, methodsToOffer, parseCustomProfile, pathParams, profilesToOffer, routeAt } from '../../src/vscode/profileModel';
+import { detectServerCommands } from '../../src/vscode/serverModel';
+
+const fixtures = path.resolve(__dirname, '../fixtures');
+let parsers: Parsers;
+async function indexOf(dir: string): Promise<ProjectIndex> {
+  const index = new ProjectIndex(path.join(fixtures, dir), nodeFileSystem, parsers);
+  await index.refresh();
+  return index;
+}
+const routesOf = async (dir: string): Promise<Route[]> => (await indexOf(dir)).routes();
+async function serverCommands(dir: string, baseUrl: string, scripts?: Record<string, string>): Promise<string[]> {
+  const index = await indexOf(dir);
+  return detectServerCommands(index.routes(), baseUrl, index.files().map((f) => f.path), scripts).map((c) => c.command);
+}
+
+before(async () => { parsers = await Parsers.load(); });
+
+test('the route under the cursor: any line of its handler, none between handlers', async () => {
+  const routes = await routesOf('e2e/fastapi');
+  const blocking = routes.find((r) => r.handler === 'blocking')!;
+  const threadpool = routes.find((r) => r.handler === 'threadpool')!;
+  assert.ok(blocking.range && threadpool.range, 'discovery gives handler ranges');
+  assert.equal(routeAt(routes, 'main.py', blocking.line + 1)?.handler, 'blocking');
+  assert.equal(routeAt(routes, 'main.py', blocking.range!.endLine)?.handler, 'blocking');
+  assert.equal(routeAt(routes, 'main.py', threadpool.line)?.handler, 'threadpool');
+  assert.equal(routeAt(routes, 'main.py', 1), undefined);
+  assert.equal(routeAt(routes, 'other.py', blocking.line), undefined);
+});
+
+test('path parameters of Flask, Django, FastAPI and Express routes get values that fit their types', async () => {
+  const flask = await routesOf('python/flask_app');
+  const order = flask.find((r) => r.path.includes('<int:order_id>'))!;
+  assert.deepEqual(pathParams(order.path).map((p) => [p.name, p.suggestion]), [['order_id', '1']]);
+  assert.equal(buildUrl('http://127.0.0.1:5000', order, {}), 'http://127.0.0.1:5000/api/v2/orders/1');
+
+  const django = await routesOf('python/django_site');
+  const legacy = django.find((r) => r.path.includes('(?P<year>'))!;
+  const [year] = pathParams(legacy.path);
+  assert.equal(year.name, 'year');
+  assert.equal(year.suggestion, '2024', 'a value matching [0-9]{4}');
+  assert.equal(buildUrl('http://127.0.0.1:8000/', legacy, {}), 'http://127.0.0.1:8000/legacy/2024/');
+
+  assert.deepEqual(pathParams('/files/{file_path:path}/v/{item_id}').map((p) => [p.name, p.suggestion]), [['file_path', 'a/b'], ['item_id', '1']]);
+  assert.equal(buildUrl('http://127.0.0.1:8000', { path: '/files/{file_path:path}' }, { file_path: 'x y/z' }), 'http://127.0.0.1:8000/files/x%20y/z');
+  assert.deepEqual(pathParams('/users/:userId/posts/:slug?').map((p) => [p.name, p.suggestion]), [['userId', '1'], ['slug', 'example']]);
+  assert.equal(buildUrl('http://localhost:3000/base', { path: '/users/:userId' }, { userId: '42' }), 'http://localhost:3000/base/users/42');
+});
+
+test('a malformed base URL is refused by buildUrl, not turned into a request', () => {
+  assert.throws(() => buildUrl('127.0.0.1:8000', { path: '/x' }, {}), /Invalid URL/);
+});
+
+test('methods offered: implicit HEAD/OPTIONS dropped, any-method routes send GET, websockets none', () => {
+  assert.deepEqual(methodsToOffer({ methods: ['GET', 'HEAD'] }), ['GET']);
+  assert.deepEqual(methodsToOffer({ methods: ['GET', 'POST'] }), ['GET', 'POST']);
+  assert.deepEqual(methodsToOffer({ methods: ['ANY'] }), ['GET']);
+  assert.deepEqual(methodsToOffer({ methods: ['WEBSOCKET'] }), []);
+});
+
+test('profiles: the user\'s own settings come first (one Enter runs them), else the last used', () => {
+  const mine = profilesToOffer({ concurrency: 10, requests: 10, durationS: 0, rate: 0, explicit: true });
+  assert.deepEqual([mine[0].concurrency, mine[0].requests], [10, 10]);
+  assert.match(mine[0].detail, /10 concurrent, 10 requests/);
+  const defaults = profilesToOffer({ concurrency: 10, requests: 200, durationS: 0, rate: 0, explicit: false }, 'Sustained');
+  assert.equal(defaults[0].label, 'Sustained');
+  assert.equal(defaults.length, 4);
+});
+
+test('custom profiles parse counts, durations and rates, and explain what is wrong', () => {
+  assert.deepEqual(parseCustomProfile('20 500'), { label: 'Custom', detail: '20 concurrent, 500 requests', concurrency: 20, requests: 500 });
+  const timed = parseCustomProfile('c=8, 30s at 50 req/s');
+  assert.ok(typeof timed !== 'string');
+  assert.deepEqual([timed.concurrency, timed.durationS, timed.rate], [8, 30, 50]);
+  assert.match(parseCustomProfile('fast') as string, /give a concurrency/);
+  assert.match(parseCustomProfile('0 10') as string, /positive integer/);
+});
+
+test('server commands come from the discovered app object and package.json scripts', async () => {
+  assert.equal((await serverCommands('python/fastapi_app', 'http://127.0.0.1:8000'))[0], 'uvicorn app.main:application --host 127.0.0.1 --port 8000');
+  assert.equal((await serverCommands('python/src_layout', 'http://127.0.0.1:8000'))[0], 'uvicorn shop.app:app --host 127.0.0.1 --port 8000');
+  assert.match((await serverCommands('python/flask_app', 'http://127.0.0.1:5001'))[0], /^flask --app shop:\w+ run --host 127\.0\.0\.1 --port 5001$/);
+  assert.deepEqual(await serverCommands('python/django_site', 'http://127.0.0.1:8000'), ['python manage.py runserver 127.0.0.1:8000']);
+  assert.deepEqual(await serverCommands('demo', 'http://127.0.0.1:3000', { start: 'node app.js' }), ['npm run start', 'PORT=3000 node app.js']);
+});
