@@ -138,7 +138,7 @@ export function profilesToOffer(s: ProfileSettings, lastUsed?: string): LoadProf
 
 /** Parses a "Custom…" answer such as `20 concurrent, 500 requests` or `c=20 n=500` or `20 30s`. */
 export function parseCustomProfile(text: string): LoadProfile | string {
-  const nums = text.match(/\d+(?:\.\d+)?\s*(?:s\b|sec|req\/s|rps)?/gi) ?? [];
+  const nums: string[] = [...(text.match(/\d+(?:\.\d+)?\s*(?:s\b|sec|req\/s|rps)?/gi) ?? [])];
   if (nums.length < 2) return 'give a concurrency and a request count or duration, e.g. "20 500" or "20 30s"';
   const concurrency = Number.parseFloat(nums[0]);
   const second = nums[1].toLowerCase();
