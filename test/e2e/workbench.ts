@@ -41,6 +41,23 @@ export class Workbench {
     await this.page.keyboard.press('Enter');
   }
 
+  /**
+   * Runs a command that may ask one question first: if a quick pick opens within a few
+   * seconds (and is not the palette itself), its pre-selected item is confirmed with Enter.
+   */
+  async runCommandConfirmingOnce(title: string): Promise<void> {
+    await this.runCommand(title);
+    const input = this.quickInput.locator('input');
+    const until = Date.now() + 5_000;
+    while (Date.now() < until) {
+      if (await this.quickInput.isVisible() && !(await input.inputValue()).startsWith('>')) {
+        await this.page.keyboard.press('Enter');
+        return;
+      }
+      await this.page.waitForTimeout(200);
+    }
+  }
+
   /** Quick open (Ctrl+P) a workspace file into the editor. */
   async openFile(name: string): Promise<void> {
     await this.page.keyboard.press('Control+P');
@@ -78,10 +95,14 @@ export class Workbench {
     await this.page.locator('.action-widget').waitFor({ state: 'hidden' });
   }
 
-  /** Ctrl+S, then waits for the tab to lose its unsaved marker. */
+  /**
+   * Ctrl+S if the active tab has unsaved changes, then waits until it has none. Edits from
+   * quick fixes may already be saved by VS Code itself (`files.refactoring.autoSave`).
+   */
   async save(): Promise<void> {
-    await this.page.keyboard.press('Control+S');
-    await this.page.locator('.tab.active.dirty').waitFor({ state: 'detached' });
+    const dirty = this.page.locator('.tab.active.dirty');
+    if (await dirty.isVisible()) await this.page.keyboard.press('Control+S');
+    await dirty.waitFor({ state: 'detached' });
   }
 
   /** Opens the Problems panel (Ctrl+Shift+M) and returns its rows' text once a row at `line` shows. */

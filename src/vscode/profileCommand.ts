@@ -1,0 +1,229 @@
+// "Profile Endpoint": route → URL → load profile → (server check) → load in the worker with
+// a live panel and a cancellable notification → run saved to the store. Every question is
+// asked once per route and remembered, so with concurrency and requests configured a run
+// needs one Enter. Decisions live in profileModel.ts; this file only talks to VS Code.
+import * as net from 'node:net';
+import * as vscode from 'vscode';
+import { isLoopbackUrl, LoadOptionsError, startLoad, type LoadOptions, type LoadProgress } from '../core/load/engine';
+import type { Route, RunRecord } from '../core/model';
+import type { RunStore } from '../core/runs/store';
+import { buildUrl, hasBody, methodsToOffer, parseCustomProfile, pathParams, profilesToOffer, routeAt, type LoadProfile, type ProfileSettings } from './profileModel';
+import { startServer, waitForPort } from './serverStarter';
+import { hostAndPort } from './serverModel';
+
+export interface LiveRun { progress(p: LoadProgress): void; finish(run: RunRecord): void; fail(message: string): void }
+export interface LivePanels { openLive(title: string, onCancel: () => void): LiveRun }
+
+export interface ProfilerDeps {
+  context: vscode.ExtensionContext;
+  folder: vscode.WorkspaceFolder;
+  routes(): Route[];
+  files(): string[];
+  panels: LivePanels;
+  store: RunStore;
+  onRunSaved(run: RunRecord): void;
+}
+
+/** What a user chose for a route, remembered in workspace state so the next run asks nothing. */
+interface RouteAnswers { method?: string; params?: Record<string, string>; body?: string; profile?: string }
+
+const message = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split('\n')[0];
+
+export class EndpointProfiler {
+  constructor(private readonly deps: ProfilerDeps) {}
+
+  /** Entry point of the command; never throws into the extension host. */
+  async profile(arg?: unknown): Promise<void> {
+    try {
+      const route = toRoute(arg) ?? this.routeUnderCursor() ?? (await this.pickRoute());
+      if (route) await this.profileRoute(route);
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Endpoint Profiler: ${message(err)}`);
+    }
+  }
+
+  private routeUnderCursor(): Route | undefined {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor) return undefined;
+    const rel = vscode.workspace.asRelativePath(editor.document.uri, false);
+    return routeAt(this.deps.routes(), rel, editor.selection.active.line + 1);
+  }
+
+  private async pickRoute(): Promise<Route | undefined> {
+    const routes = this.deps.routes().filter((r) => methodsToOffer(r).length > 0);
+    if (routes.length === 0) {
+      void vscode.window.showInformationMessage('Endpoint Profiler found no route handlers in this workspace to profile.');
+      return undefined;
+    }
+    const pick = await vscode.window.showQuickPick(routes.map((r) => ({ label: `${r.methods.join(',')} ${r.path}`, description: `${r.handler} · ${r.file}:${r.line}`, route: r })), {
+      title: 'Profile Endpoint', placeHolder: 'The cursor is not in a route handler: choose a route',
+    });
+    return pick?.route;
+  }
+
+  private settings(): vscode.WorkspaceConfiguration {
+    return vscode.workspace.getConfiguration('endpointProfiler', this.deps.folder.uri);
+  }
+
+  private async profileRoute(route: Route): Promise<void> {
+    const key = `endpointProfiler.route:${route.file}:${route.line}:${route.path}`;
+    const state = this.deps.context.workspaceState;
+    const answers: RouteAnswers = { ...state.get<RouteAnswers>(key) };
+
+    const methods = methodsToOffer(route);
+    if (methods.length === 0) throw new Error(`${route.path} is a WebSocket route; only HTTP routes can be profiled`);
+    if (!answers.method || !methods.includes(answers.method)) {
+      answers.method = methods.length === 1 ? methods[0] : await vscode.window.showQuickPick(methods, { title: `Method for ${route.path}` });
+      if (!answers.method) return;
+    }
+    const params = pathParams(route.path);
+    if (params.some((p) => answers.params?.[p.name] === undefined) && !(await this.askParams(route, answers))) return;
+    if (hasBody(answers.method) && answers.body === undefined) {
+      answers.body = await vscode.window.showInputBox({ title: `Request body for ${answers.method} ${route.path} (JSON, remembered)`, value: '{}', prompt: 'Sent with Content-Type: application/json' });
+      if (answers.body === undefined) return;
+    }
+
+    const settings = this.settings();
+    const baseUrl = settings.get<string>('baseUrl', 'http://127.0.0.1:8000');
+    let url: string;
+    try { url = buildUrl(baseUrl, route, answers.params ?? {}); } catch {
+      throw new Error(`the endpointProfiler.baseUrl setting is not a valid URL: ${baseUrl}`);
+    }
+
+    const profile = await this.pickProfile(url, answers, params.length > 0);
+    if (profile === 'edit-params') {
+      if (await this.askParams(route, answers)) await state.update(key, answers);
+      return this.profileRoute(route);
+    }
+    if (!profile) return;
+    await state.update(key, { ...answers, profile: profile.label });
+
+    const allowRemote = !isLoopbackUrl(url);
+    if (allowRemote) {
+      const send = 'Send Load';
+      const answer = await vscode.window.showWarningMessage(`${new URL(url).host} is not on this machine. Send ${profile.detail} to ${url}?`, { modal: true, detail: 'Only load servers you own or are allowed to test.' }, send);
+      if (answer !== send) return;
+    }
+    if (!(await this.serverIsUp(url))) return;
+
+    const headers: Record<string, string> = { ...settings.get<Record<string, string>>('headers', {}) };
+    if (answers.body !== undefined && hasBody(answers.method) && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+    const serverCommand = settings.get<string>('serverCommand', '') || undefined;
+    const options: LoadOptions = {
+      url, method: answers.method, headers, concurrency: profile.concurrency, requests: profile.requests, durationS: profile.durationS, rate: profile.rate,
+      timeoutS: settings.get<number>('timeout', 10), allowRemote, label: `${answers.method} ${route.path}`,
+      ...(hasBody(answers.method) && answers.body ? { body: answers.body } : {}),
+      route: { framework: route.framework, path: route.path, file: route.file, line: route.line, handler: route.handler },
+      ...(serverCommand ? { server: { command: serverCommand } } : {}),
+    };
+    await this.run(options, `${answers.method} ${route.path}`, profile);
+  }
+
+  private async askParams(route: Route, answers: RouteAnswers): Promise<boolean> {
+    const values: Record<string, string> = { ...answers.params };
+    for (const p of pathParams(route.path)) {
+      const pattern = p.pattern ? safeRegExp(`^(?:${p.pattern})$`) : undefined;
+      const value = await vscode.window.showInputBox({
+        title: `Path parameter “${p.name}” of ${route.path} (remembered for this route)`, value: values[p.name] ?? p.suggestion,
+        validateInput: (v) => (v === '' ? 'a value is needed' : pattern && !pattern.test(v) ? `must match ${p.pattern}` : undefined),
+      });
+      if (value === undefined) return false;
+      values[p.name] = value;
+    }
+    answers.params = values;
+    return true;
+  }
+
+  private profileSettings(): ProfileSettings {
+    const s = this.settings();
+    const isSet = (k: string): boolean => {
+      const i = s.inspect(k);
+      return i?.globalValue !== undefined || i?.workspaceValue !== undefined || i?.workspaceFolderValue !== undefined;
+    };
+    return {
+      concurrency: s.get<number>('concurrency', 10), requests: s.get<number>('requests', 200),
+      durationS: s.get<number>('duration', 0), rate: s.get<number>('rate', 0), explicit: isSet('concurrency') && isSet('requests'),
+    };
+  }
+
+  private async pickProfile(url: string, answers: RouteAnswers, hasParams: boolean): Promise<LoadProfile | 'edit-params' | undefined> {
+    type Item = vscode.QuickPickItem & { profile?: LoadProfile; action?: 'custom' | 'edit-params' };
+    const items: Item[] = profilesToOffer(this.profileSettings(), answers.profile).map((p) => ({ label: p.label, description: p.detail, profile: p }));
+    items.push({ label: 'Custom…', description: 'concurrency and a request count or duration, e.g. "20 500" or "20 30s 100 req/s"', action: 'custom' });
+    if (hasParams) items.push({ label: 'Edit path parameters…', action: 'edit-params' });
+    const pick = await vscode.window.showQuickPick(items, { title: `Profile ${answers.method} ${url}`, placeHolder: 'Load profile (Enter runs the first)' });
+    if (!pick) return undefined;
+    if (pick.action === 'edit-params') return 'edit-params';
+    if (pick.profile) return pick.profile;
+    const text = await vscode.window.showInputBox({ title: 'Custom load profile', value: '10 200', validateInput: (v) => { const r = parseCustomProfile(v); return typeof r === 'string' ? r : undefined; } });
+    const custom = text === undefined ? undefined : parseCustomProfile(text);
+    return typeof custom === 'object' ? custom : undefined;
+  }
+
+  /** A TCP probe before the run, so "nothing listens" is a clear message with a way out, not a run full of errors. */
+  private async serverIsUp(url: string): Promise<boolean> {
+    const { host, port } = hostAndPort(url);
+    if (await probe(host, port)) return true;
+    const start = 'Start Server…';
+    const settings = 'Open Settings';
+    const answer = await vscode.window.showErrorMessage(`Nothing is listening at ${new URL(url).origin}. Start the server, or point endpointProfiler.baseUrl at it.`, start, settings);
+    if (answer === settings) void vscode.commands.executeCommand('workbench.action.openSettings', 'endpointProfiler.baseUrl');
+    if (answer !== start) return false;
+    if (!(await startServer({ folder: this.deps.folder, routes: this.deps.routes(), files: this.deps.files(), baseUrl: url }))) return false;
+    return waitForPort(host, port, probe);
+  }
+
+  private async run(options: LoadOptions, title: string, profile: LoadProfile): Promise<void> {
+    let handle: ReturnType<typeof startLoad>;
+    let live: LiveRun | undefined;
+    let report: (p: LoadProgress) => void = () => undefined; // set once the notification shows
+    try {
+      handle = startLoad(options, (p) => { live?.progress(p); report(p); });
+    } catch (err) {
+      if (err instanceof LoadOptionsError) throw new Error(err.message);
+      throw err;
+    }
+    live = this.deps.panels.openLive(title, () => handle.cancel());
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Profiling ${title} (${profile.detail})`, cancellable: true }, async (progress, token) => {
+      token.onCancellationRequested(() => handle.cancel());
+      let shown = 0;
+      report = (p) => {
+        const fraction = p.fraction ?? 0;
+        const s = p.snapshot.summary;
+        progress.report({ increment: Math.max(0, (fraction - shown) * 100), message: `${s.count} requests · p50 ${s.latencyMs.p50.toFixed(1)} ms · ${s.rps.toFixed(0)} req/s` });
+        shown = Math.max(shown, fraction);
+      };
+      try {
+        const run = await handle.result;
+        await this.deps.store.save(run);
+        live!.finish(run);
+        this.deps.onRunSaved(run);
+      } catch (err) {
+        live!.fail(message(err));
+        void vscode.window.showErrorMessage(`Endpoint Profiler: the run failed: ${message(err)}`);
+      }
+    });
+  }
+}
+
+function toRoute(arg: unknown): Route | undefined {
+  const isRoute = (x: unknown): x is Route => typeof x === 'object' && x !== null && typeof (x as Route).path === 'string' && Array.isArray((x as Route).methods) && typeof (x as Route).file === 'string';
+  if (isRoute(arg)) return arg;
+  const inner = (arg as { route?: unknown } | undefined)?.route;
+  return isRoute(inner) ? inner : undefined;
+}
+
+function safeRegExp(source: string): RegExp | undefined {
+  try { return new RegExp(source); } catch { return undefined; /* a Python-only regex feature: accept any value */ }
+}
+
+/** Whether something accepts TCP connections at host:port within a second. */
+export function probe(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port, timeout: 1000 });
+    const done = (up: boolean): void => { socket.destroy(); resolve(up); };
+    socket.once('connect', () => done(true));
+    socket.once('timeout', () => done(false));
+    socket.once('error', () => done(false));
+  });
+}
