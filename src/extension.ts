@@ -26,7 +26,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.workspace.onDidSaveTextDocument((doc) => diagnostics.schedule(doc)),
     vscode.workspace.onDidOpenTextDocument((doc) => diagnostics.schedule(doc)),
   );
-  diagnostics.start().catch((err: unknown) => {
+  diagnostics.refresh().catch((err: unknown) => {
     void vscode.window.showWarningMessage(`Endpoint Profiler could not analyse the workspace: ${err instanceof Error ? err.message : String(err)}`);
   });
 }

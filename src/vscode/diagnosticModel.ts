@@ -47,3 +47,13 @@ export function byFile(findings: Finding[]): Map<string, Finding[]> {
   for (const f of findings) out.set(f.file, [...(out.get(f.file) ?? []), f]);
   return out;
 }
+
+/** 1-based line of each `## EPxxx` heading of the rules document, for `#L<line>` links to it. */
+export function ruleLines(markdown: string): Map<string, number> {
+  const out = new Map<string, number>();
+  markdown.split('\n').forEach((line, i) => {
+    const m = /^##\s+(EP\d{3})\b/.exec(line);
+    if (m) out.set(m[1], i + 1);
+  });
+  return out;
+}

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { Finding } from '../core/model';
 import type { ProjectIndex } from '../core/project';
 import { languageOf } from '../core/parsing/parser';
+import { DEFAULT_SKIPPED_DIRS } from '../core/workspace';
 import { byFile, toDiagnostic, toFixes, type Range0 } from './diagnosticModel';
 
 const DEBOUNCE_MS = 300;
@@ -15,32 +16,53 @@ const range = (r: Range0) => new vscode.Range(r.startLine, r.startCharacter, r.e
 export class BlockingCallDiagnostics implements vscode.Disposable, vscode.CodeActionProvider {
   private readonly collection = vscode.languages.createDiagnosticCollection('endpointProfiler');
   private readonly findingsByDiagnostic = new WeakMap<vscode.Diagnostic, Finding>();
-  private readonly pending = new Map<string, vscode.TextDocument>();
+  /** Open documents carry their (maybe unsaved) text; files changed on disk are read again. */
+  private readonly pending = new Map<string, vscode.TextDocument | 'disk'>();
   private timer: NodeJS.Timeout | undefined;
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires after each re-analysis that changed routes or findings (CodeLens, views listen). */
+  readonly onDidChange = this.changed.event;
 
-  constructor(private readonly index: ProjectIndex) {}
+  /** `explain(rule)` gives the URI documenting a rule, linked from each diagnostic's code. */
+  constructor(private readonly index: ProjectIndex, private readonly explain?: (rule: string) => vscode.Uri) {}
 
-  async start(): Promise<void> {
+  /** Scans the whole workspace again (first start, "Refresh Routes"). */
+  async refresh(): Promise<void> {
     await this.index.refresh();
     this.publish();
   }
 
   /** Queues a document for re-analysis; the work happens once typing pauses. */
   schedule(doc: vscode.TextDocument): void {
-    if (doc.uri.scheme !== 'file' || !languageOf(doc.fileName) || !doc.fileName.startsWith(this.index.root + path.sep)) return;
-    this.pending.set(doc.fileName, doc);
+    if (doc.uri.scheme === 'file') this.enqueue(doc.fileName, doc);
+  }
+
+  /** Queues a file created, changed or deleted on disk (git checkout, another tool). */
+  scheduleFile(uri: vscode.Uri): void {
+    if (uri.scheme === 'file') this.enqueue(uri.fsPath, 'disk');
+  }
+
+  private enqueue(fileName: string, source: vscode.TextDocument | 'disk'): void {
+    if (!languageOf(fileName) || !fileName.startsWith(this.index.root + path.sep)) return;
+    // Files the workspace scan skips (virtualenvs, node_modules, build output) stay out on edit too.
+    if (path.relative(this.index.root, fileName).split(path.sep).slice(0, -1).some((d) => DEFAULT_SKIPPED_DIRS.has(d))) return;
+    const open = this.pending.get(fileName);
+    if (source === 'disk' && open && open !== 'disk') return; // the editor's text wins over the disk's
+    this.pending.set(fileName, source);
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.flush(), DEBOUNCE_MS);
   }
 
   private async flush(): Promise<void> {
-    const docs = [...this.pending.values()];
+    const queued = [...this.pending];
     this.pending.clear();
     let changed = false;
-    for (const doc of docs) {
-      const rel = path.relative(this.index.root, doc.fileName).split(path.sep).join('/');
-      const language = languageOf(doc.fileName)!;
-      changed = (await this.index.update({ path: rel, absPath: doc.fileName, language }, doc.getText())) || changed;
+    for (const [fileName, source] of queued) {
+      const rel = path.relative(this.index.root, fileName).split(path.sep).join('/');
+      const language = languageOf(fileName)!;
+      // Without text, update() reads the disk, and drops the file if it is gone.
+      const text = source === 'disk' ? undefined : source.getText();
+      changed = (await this.index.update({ path: rel, absPath: fileName, language }, text)) || changed;
     }
     if (changed) this.publish();
   }
@@ -53,13 +75,14 @@ export class BlockingCallDiagnostics implements vscode.Disposable, vscode.CodeAc
     }
     this.collection.clear();
     this.collection.set(entries);
+    this.changed.fire();
   }
 
   private diagnostic(f: Finding): vscode.Diagnostic {
     const data = toDiagnostic(f);
     const d = new vscode.Diagnostic(range(data.range), data.message, SEVERITY[data.severity]);
     d.source = 'Endpoint Profiler';
-    d.code = data.code;
+    d.code = this.explain ? { value: data.code, target: this.explain(data.code) } : data.code;
     d.relatedInformation = data.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(this.uri(r.file), range(r.range)), r.message));
     this.findingsByDiagnostic.set(d, f);
     return d;
@@ -87,5 +110,6 @@ export class BlockingCallDiagnostics implements vscode.Disposable, vscode.CodeAc
   dispose(): void {
     clearTimeout(this.timer);
     this.collection.dispose();
+    this.changed.dispose();
   }
 }

@@ -74,3 +74,16 @@ test('byFile groups findings per file', async () => {
   const groups = byFile(await findings());
   assert.deepEqual([...groups.keys()], ['app/main.py']);
 });
+
+test('every rule the analyzer reports has a section in media/rules.md that diagnostics link to', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { RULES } = await import('../../src/core/analysis');
+  const { ruleLines } = await import('../../src/vscode/diagnosticModel');
+  const doc = readFileSync(path.resolve(__dirname, '../../media/rules.md'), 'utf8');
+  const lines = ruleLines(doc);
+  for (const rule of Object.keys(RULES)) {
+    const line = lines.get(rule);
+    assert.ok(line, `media/rules.md has no "## ${rule}" section`);
+    assert.equal(doc.split('\n')[line - 1].trim(), `## ${rule}`);
+  }
+});

@@ -1,0 +1,65 @@
+// What the editor says about a handler (CodeLens titles, hover text), as plain data so it
+// is unit-tested over real discovery and analysis results without VS Code.
+import type { Finding, Route, RunRecord } from '../core/model';
+
+/** Blocking-call findings (not advice like EP103) located in this handler's body. */
+export function blockingFindings(route: Route, findings: readonly Finding[]): Finding[] {
+  return findings.filter((f) => f.file === route.file && f.rule !== 'EP103' && (route.range
+    ? f.line >= route.range.line && f.line <= route.range.endLine
+    : f.handler === route.handler));
+}
+
+export function profileLensTitle(route: Route): string {
+  const methods = route.methods.filter((m) => m !== 'HEAD' && m !== 'OPTIONS');
+  return `▶ Profile ${(methods.length ? methods : route.methods).join(',')} ${route.path}`;
+}
+
+export function blockingLensTitle(route: Route, findings: readonly Finding[]): string | undefined {
+  const n = blockingFindings(route, findings).length;
+  if (n === 0) return undefined;
+  const what = route.execution === 'worker' ? 'slow call' : 'blocking call';
+  return `⚠ ${n} ${what}${n === 1 ? '' : 's'}`;
+}
+
+const EXECUTION: Record<Route['execution'], string> = {
+  'event-loop': 'runs **on the event loop**: a blocking call here stops every other request until it returns',
+  threadpool: 'runs **in the threadpool**: blocking calls cost a pool thread (40 by default in AnyIO), not the loop',
+  worker: 'runs **in a worker** (WSGI): each request holds a worker process/thread for its whole duration',
+};
+
+const ms = (v: number): string => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
+
+/** Markdown for the hover on a handler: route, framework, where it runs, blocking calls, last measurement. */
+export function handlerHover(route: Route, findings: readonly Finding[], last?: RunRecord): string {
+  const lines = [
+    `**${route.methods.join(', ')} \`${route.path}\`** — ${route.framework} · \`${route.handler}\``,
+    '',
+    `${route.async ? '`async`' : 'sync'} handler; ${EXECUTION[route.execution]}.`,
+  ];
+  if (route.routers?.length) lines.push('', `Through: ${route.routers.map((r) => `\`${r}\``).join(' → ')}`);
+  const blocking = blockingFindings(route, findings);
+  if (blocking.length) lines.push('', `⚠ ${blocking.length} blocking call${blocking.length === 1 ? '' : 's'}: ${blocking.map((f) => `line ${f.line} (${f.rule})`).join(', ')}`);
+  if (last) {
+    const l = last.summary.latencyMs;
+    const status = last.status === 'complete' ? '' : ` (${last.status})`;
+    lines.push('', `Last run${status}, ${new Date(last.createdAt).toLocaleString()}: p50 **${ms(l.p50)} ms**, p99 **${ms(l.p99)} ms**, ${last.summary.rps.toFixed(1)} req/s at ${last.config.concurrency} concurrent (${last.summary.count} requests)`);
+  } else {
+    lines.push('', 'Not measured yet: run **Profile Endpoint**.');
+  }
+  return lines.join('\n');
+}
+
+/** The key a run and a route share, so the hover can show the route's latest figures. */
+export const routeKey = (r: { file?: string; path: string }): string => `${r.file ?? ''} ${r.path}`;
+
+/** Latest complete-or-cancelled run per route among `runs` (any order). */
+export function latestRunByRoute(runs: readonly RunRecord[]): Map<string, RunRecord> {
+  const out = new Map<string, RunRecord>();
+  for (const run of runs) {
+    if (!run.route || run.status === 'failed') continue;
+    const key = routeKey(run.route);
+    const seen = out.get(key);
+    if (!seen || seen.createdAt < run.createdAt) out.set(key, run);
+  }
+  return out;
+}
