@@ -1,0 +1,166 @@
+// What the Runs view shows and which runs a command acts on, as plain data: labels, key
+// figures, tooltips, status icons, and the compare order (baseline first). No 'vscode' here.
+import type { RunRecord } from '../core/model';
+
+/** One entry of RunStore.list(): a readable record, or a broken file with its error. */
+export interface RunEntry { id: string; file: string; record?: RunRecord; error?: string }
+
+export interface RunNode {
+  id: string;
+  file: string;
+  record?: RunRecord;
+  error?: string;
+  label: string;
+  description: string;
+  tooltip: string; // Markdown
+  icon: string;
+  /** Theme colour id for the icon, when the status deserves one. */
+  color?: string;
+  /** 'run' | 'run.baseline' (menus in package.json), 'run.corrupt' for unreadable files. */
+  contextValue: string;
+}
+
+function pathOfUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.pathname}${u.search}`;
+  } catch {
+    return url;
+  }
+}
+
+export function runLabel(run: RunRecord): string {
+  return run.label?.trim() || `${run.target.method} ${pathOfUrl(run.target.url)}`;
+}
+
+/** Milliseconds with precision where it matters: 0.42 ms, 3.1 ms, 40 ms. */
+export function formatMs(ms: number): string {
+  if (!Number.isFinite(ms)) return '–';
+  if (ms < 1) return `${ms.toFixed(2)} ms`;
+  if (ms < 10) return `${ms.toFixed(1)} ms`;
+  return `${Math.round(ms)} ms`;
+}
+
+export function formatRps(rps: number): string {
+  if (!Number.isFinite(rps)) return '– req/s';
+  return `${rps < 10 ? rps.toFixed(1) : Math.round(rps)} req/s`;
+}
+
+/** `p50 12 ms · p99 40 ms · 850 req/s`, plus the error count when there were errors. */
+export function runFigures(run: RunRecord): string {
+  const parts = [`p50 ${formatMs(run.summary.latencyMs.p50)}`, `p99 ${formatMs(run.summary.latencyMs.p99)}`, formatRps(run.summary.rps)];
+  if (run.summary.errors > 0) parts.push(`${run.summary.errors} error${run.summary.errors === 1 ? '' : 's'}`);
+  return parts.join(' · ');
+}
+
+/** "just now", "5 min ago", "3 h ago", "2 d ago"; the ISO date beyond a week (or for a bad date). */
+export function relativeTime(iso: string, now: number): string {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  const s = Math.round((now - t) / 1000);
+  if (s < 0 || s >= 7 * 86400) return iso.slice(0, 10);
+  if (s < 60) return 'just now';
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
+  return `${Math.floor(s / 86400)} d ago`;
+}
+
+function describeLoad(run: RunRecord): string {
+  const c = run.config;
+  const amount = c.durationS ? `${c.durationS} s` : c.requests !== undefined ? `${c.requests} requests` : '';
+  const rate = c.model === 'open' && c.rate ? `${c.rate} req/s offered` : '';
+  return [`${c.model} model`, `concurrency ${c.concurrency}`, amount, rate, `timeout ${c.timeoutS} s`, c.warmup ? `warm-up ${c.warmup}` : '']
+    .filter(Boolean).join(', ');
+}
+
+const code = (s: string): string => `\`${s.replace(/`/g, "'")}\``;
+
+export function runTooltip(run: RunRecord, baseline: boolean): string {
+  const status = run.status === 'failed' && run.failure ? `failed: ${run.failure}` : run.status;
+  const lines = [
+    `**${runLabel(run).replace(/[\\*_[\]`<>]/g, '\\$&')}**${baseline ? ' (baseline)' : ''}`,
+    '',
+    `Target: ${code(`${run.target.method} ${run.target.url}`)}  `,
+    `Load: ${describeLoad(run)}  `,
+    `Result: ${run.summary.count} requests, ${run.summary.ok} ok, ${run.summary.errors} errors in ${run.summary.durationS.toFixed(1)} s  `,
+    `Latency: p50 ${formatMs(run.summary.latencyMs.p50)}, p90 ${formatMs(run.summary.latencyMs.p90)}, p99 ${formatMs(run.summary.latencyMs.p99)}, max ${formatMs(run.summary.latencyMs.max)}  `,
+    `Status: ${status}${run.clientBound ? ' (client-bound: the load generator was the bottleneck)' : ''}  `,
+  ];
+  if (run.server?.command) lines.push(`Server: ${code(run.server.command)}${run.server.workers ? `, ${run.server.workers} workers` : ''}  `);
+  lines.push(`Created: ${run.createdAt}`);
+  return lines.join('\n');
+}
+
+const STATUS_ICON: Record<RunRecord['status'], { icon: string; color?: string }> = {
+  complete: { icon: 'pass', color: 'testing.iconPassed' },
+  cancelled: { icon: 'circle-slash', color: 'disabledForeground' },
+  failed: { icon: 'error', color: 'testing.iconFailed' },
+};
+
+export function runNode(entry: RunEntry, baselineId: string | undefined, now: number): RunNode {
+  const { id, file, record } = entry;
+  if (!record) {
+    const error = entry.error ?? 'unreadable run file';
+    return {
+      id, file, error, label: `${id}.json`, description: 'cannot be read', icon: 'warning', color: 'list.warningForeground',
+      tooltip: `**Unreadable run file**\n\n${code(file)}\n\n${error.replace(/[\\*_[\]`<>]/g, '\\$&')}`,
+      contextValue: 'run.corrupt',
+    };
+  }
+  const baseline = id === baselineId;
+  const status = STATUS_ICON[record.status] ?? STATUS_ICON.failed;
+  const figures = record.status === 'failed' && record.summary.ok === 0 ? `failed: ${record.failure ?? 'no successful request'}` : runFigures(record);
+  return {
+    id, file, record, label: runLabel(record),
+    description: `${figures} · ${relativeTime(record.createdAt, now)}`,
+    tooltip: runTooltip(record, baseline),
+    icon: baseline ? 'pinned' : status.icon,
+    color: baseline ? undefined : status.color,
+    contextValue: baseline ? 'run.baseline' : 'run',
+  };
+}
+
+/** The store lists newest first; the view keeps that order. */
+export function buildRunNodes(entries: readonly RunEntry[], baselineId: string | undefined, now = Date.now()): RunNode[] {
+  return entries.map((e) => runNode(e, baselineId, now));
+}
+
+/**
+ * The runs a context-menu command acts on. VS Code passes (clicked, selected[]) from an item's
+ * menu — the clicked item alone when it is outside the selection — and nothing from the view
+ * title, where the tree's selection applies.
+ */
+export function targetsOf<T extends { id: string }>(clicked: T | undefined, selected: readonly T[] | undefined, treeSelection: readonly T[]): T[] {
+  if (clicked) {
+    const inSelection = selected?.some((s) => s.id === clicked.id);
+    return inSelection && selected ? [...selected] : [clicked];
+  }
+  return [...treeSelection];
+}
+
+export type CompareOrder = { ids: string[] } | { message: string };
+
+/**
+ * Which runs to compare and in what order: the pinned baseline first, then the selection in
+ * its order. One selected run with a pinned baseline compares the baseline against it.
+ */
+export function compareOrder(selected: readonly RunNode[], baselineId: string | undefined, available: readonly RunNode[]): CompareOrder {
+  const broken = selected.filter((n) => !n.record);
+  if (broken.length) return { message: `Cannot compare ${broken.map((n) => n.label).join(', ')}: ${broken[0].error ?? 'unreadable run file'}` };
+  const ids = [...new Set(selected.map((n) => n.id))];
+  const baselineExists = baselineId !== undefined && available.some((n) => n.id === baselineId && n.record);
+  if (baselineExists && baselineId !== undefined && (ids.length === 1 || ids.includes(baselineId))) {
+    const ordered = [baselineId, ...ids.filter((id) => id !== baselineId)];
+    if (ordered.length >= 2) return { ids: ordered };
+  }
+  if (ids.length >= 2) return { ids };
+  return { message: baselineExists
+    ? 'Select a run other than the baseline to compare against it.'
+    : 'Select two or more runs to compare (Ctrl/Cmd-click), or pin a baseline and select one run.' };
+}
+
+/** A file name for an exported run, from its label: letters, digits, dots and dashes only. */
+export function exportFileName(run: RunRecord, ext: string): string {
+  const base = runLabel(run).replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || run.id;
+  return `${base}.${ext}`;
+}

@@ -1,0 +1,94 @@
+// The Runs view: saved profile runs, newest first, with the pinned baseline marked. What each
+// row says comes from runsTreeModel; what the commands do, from runCommands.
+import * as vscode from 'vscode';
+import type { RunStore } from '../core/runs/store';
+import { RunCommands, type BaselineState, type RunPanels, type RunsTree, type RunsUi } from './runCommands';
+import { buildRunNodes, type RunNode } from './runsTreeModel';
+
+export type { RunPanels } from './runCommands';
+
+export interface RunsView extends vscode.Disposable {
+  /** Re-reads the store (after a run was saved). */
+  refresh(): void;
+  /** The pinned baseline run's id, if any. */
+  baseline(): string | undefined;
+}
+
+const BASELINE_KEY = 'endpointProfiler.baselineRunId';
+
+class RunsProvider implements vscode.TreeDataProvider<RunNode> {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+  nodes: RunNode[] = [];
+  private generation = 0;
+
+  constructor(private readonly store: RunStore, private readonly baseline: BaselineState) {}
+
+  async reload(): Promise<void> {
+    const generation = ++this.generation;
+    const entries = await this.store.list();
+    if (generation !== this.generation) return; // a newer reload superseded this one
+    const pinned = this.baseline.get();
+    // A baseline whose file is gone (deleted outside the view) is forgotten.
+    if (pinned && !entries.some((e) => e.id === pinned && e.record)) await this.baseline.set(undefined);
+    this.nodes = buildRunNodes(entries, this.baseline.get());
+    this.changed.fire();
+  }
+
+  getChildren(node?: RunNode): RunNode[] {
+    return node ? [] : this.nodes;
+  }
+
+  getTreeItem(node: RunNode): vscode.TreeItem {
+    const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+    item.id = node.id;
+    item.description = node.description;
+    item.tooltip = new vscode.MarkdownString(node.tooltip);
+    item.iconPath = new vscode.ThemeIcon(node.icon, node.color ? new vscode.ThemeColor(node.color) : undefined);
+    item.contextValue = node.contextValue;
+    if (node.record) item.command = { command: 'endpointProfiler.openRun', title: 'Open Run', arguments: [node] };
+    return item;
+  }
+
+  dispose(): void { this.changed.dispose(); }
+}
+
+const ui: RunsUi = {
+  info: (message) => { void vscode.window.showInformationMessage(message); },
+  error: (message) => { void vscode.window.showErrorMessage(message); },
+  confirm: async (message, action) => (await vscode.window.showWarningMessage(message, { modal: true }, action)) === action,
+  askText: ({ title, value, prompt, validate }) => Promise.resolve(vscode.window.showInputBox({ title, value, prompt, validateInput: validate })),
+  pick: (title, items) => Promise.resolve(vscode.window.showQuickPick([...items], { title })) as Promise<(typeof items)[number] | undefined>,
+  saveFile: async (defaultPath, filters) => (await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(defaultPath), filters }))?.fsPath,
+  pickFolder: async (title, defaultPath) => (await vscode.window.showOpenDialog({
+    title, canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Export Here',
+    defaultUri: defaultPath ? vscode.Uri.file(defaultPath) : undefined,
+  }))?.[0]?.fsPath,
+};
+
+export function registerRunsView(context: vscode.ExtensionContext, store: RunStore, panels: RunPanels): RunsView {
+  const baseline: BaselineState = {
+    get: () => context.workspaceState.get<string>(BASELINE_KEY),
+    set: (id) => Promise.resolve(context.workspaceState.update(BASELINE_KEY, id)),
+  };
+  const provider = new RunsProvider(store, baseline);
+  const view = vscode.window.createTreeView('endpointProfiler.runs', { treeDataProvider: provider, canSelectMany: true });
+  const tree: RunsTree = { nodes: () => provider.nodes, selection: () => view.selection, refresh: () => provider.reload() };
+  const commands = new RunCommands({ store, panels, ui, baseline, tree, workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath });
+  const refresh = (): void => { void commands.refresh(); };
+
+  context.subscriptions.push(
+    provider, view,
+    vscode.commands.registerCommand('endpointProfiler.openRun', (arg?: unknown) => commands.open(arg)),
+    vscode.commands.registerCommand('endpointProfiler.renameRun', (arg?: unknown) => commands.rename(arg)),
+    vscode.commands.registerCommand('endpointProfiler.deleteRun', (arg?: unknown, selected?: unknown) => commands.delete(arg, selected)),
+    vscode.commands.registerCommand('endpointProfiler.exportRun', (arg?: unknown) => commands.export(arg)),
+    vscode.commands.registerCommand('endpointProfiler.pinBaseline', (arg?: unknown) => commands.pin(arg)),
+    vscode.commands.registerCommand('endpointProfiler.unpinBaseline', () => commands.unpin()),
+    vscode.commands.registerCommand('endpointProfiler.compareRuns', (arg?: unknown, selected?: unknown) => commands.compare(arg, selected)),
+    vscode.commands.registerCommand('endpointProfiler.exportRunsToWorkspace', () => commands.exportAll()),
+    vscode.commands.registerCommand('endpointProfiler.refreshRuns', () => commands.refresh()),
+  );
+  refresh();
+  return { refresh, baseline: () => baseline.get(), dispose: () => view.dispose() };
+}
