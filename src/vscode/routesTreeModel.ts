@@ -86,7 +86,7 @@ export function routeNode(route: Route, findings: readonly Finding[]): RouteNode
   const blocking = blockingCount(route, findings);
   const parts = [route.handler, executionMarker(route)];
   if (blocking > 0) parts.push(`⚠ ${blocking}`);
-  return { kind: 'route', route, label: routeLabel(route), description: parts.join(' · '), blocking, icon: ICONS[route.execution], tooltip: routeTooltip(route, blocking) };
+  return { kind: 'route', route, label: routeLabel(route), description: parts.join(' · '), blocking, icon: ICONS[route.execution] ?? 'symbol-method', tooltip: routeTooltip(route, blocking) };
 }
 
 const byPosition = (a: RouteNode, b: RouteNode): number =>

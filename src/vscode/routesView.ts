@@ -135,8 +135,8 @@ export function registerRoutesView(context: vscode.ExtensionContext, source: Rou
     })),
     vscode.commands.registerCommand('endpointProfiler.clearRoutesFilter', () => guard('clear the filter', () => setFilter(''))),
     vscode.commands.registerCommand('endpointProfiler.refreshRoutes', () => guard('refresh routes', async () => {
-      render();
       await source.refresh?.();
+      render(); // also when the re-scan changed nothing and onDidChange stays quiet
     })),
   );
   render();

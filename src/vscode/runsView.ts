@@ -12,6 +12,8 @@ export interface RunsView extends vscode.Disposable {
   refresh(): void;
   /** The pinned baseline run's id, if any. */
   baseline(): string | undefined;
+  /** Fires after the list was re-read (a run saved, renamed, deleted, pinned). */
+  onDidChange: vscode.Event<void>;
 }
 
 const BASELINE_KEY = 'endpointProfiler.baselineRunId';
@@ -90,5 +92,5 @@ export function registerRunsView(context: vscode.ExtensionContext, store: RunSto
     vscode.commands.registerCommand('endpointProfiler.refreshRuns', () => commands.refresh()),
   );
   refresh();
-  return { refresh, baseline: () => baseline.get(), dispose: () => view.dispose() };
+  return { refresh, baseline: () => baseline.get(), onDidChange: provider.onDidChangeTreeData, dispose: () => view.dispose() };
 }
