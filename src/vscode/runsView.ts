@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { RunStore } from '../core/runs/store';
 import { RunCommands, type BaselineState, type RunPanels, type RunsTree, type RunsUi } from './runCommands';
-import { buildRunNodes, type RunNode } from './runsTreeModel';
+import { buildRunNodes, type RunEntry, type RunNode } from './runsTreeModel';
 
 export type { RunPanels } from './runCommands';
 
@@ -17,11 +17,13 @@ export interface RunsView extends vscode.Disposable {
 }
 
 const BASELINE_KEY = 'endpointProfiler.baselineRunId';
+const CLOCK_MS = 60_000;
 
 class RunsProvider implements vscode.TreeDataProvider<RunNode> {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
   nodes: RunNode[] = [];
+  private entries: RunEntry[] = [];
   private generation = 0;
 
   constructor(private readonly store: RunStore, private readonly baseline: BaselineState) {}
@@ -33,7 +35,13 @@ class RunsProvider implements vscode.TreeDataProvider<RunNode> {
     const pinned = this.baseline.get();
     // A baseline whose file is gone (deleted outside the view) is forgotten.
     if (pinned && !entries.some((e) => e.id === pinned && e.record)) await this.baseline.set(undefined);
-    this.nodes = buildRunNodes(entries, this.baseline.get());
+    this.entries = entries;
+    this.render();
+  }
+
+  /** Rebuilds the rows from the last listing, so "5 min ago" keeps up with the clock. */
+  render(): void {
+    this.nodes = buildRunNodes(this.entries, this.baseline.get());
     this.changed.fire();
   }
 
@@ -78,9 +86,11 @@ export function registerRunsView(context: vscode.ExtensionContext, store: RunSto
   const tree: RunsTree = { nodes: () => provider.nodes, selection: () => view.selection, refresh: () => provider.reload() };
   const commands = new RunCommands({ store, panels, ui, baseline, tree, workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath });
   const refresh = (): void => { void commands.refresh(); };
+  const clock = setInterval(() => { if (view.visible) provider.render(); }, CLOCK_MS);
 
   context.subscriptions.push(
     provider, view,
+    { dispose: () => clearInterval(clock) },
     vscode.commands.registerCommand('endpointProfiler.openRun', (arg?: unknown) => commands.open(arg)),
     vscode.commands.registerCommand('endpointProfiler.renameRun', (arg?: unknown) => commands.rename(arg)),
     vscode.commands.registerCommand('endpointProfiler.deleteRun', (arg?: unknown, selected?: unknown) => commands.delete(arg, selected)),

@@ -70,10 +70,14 @@ loader._load = realLoad;
 
 // ------------------------------------------------------------------ fixtures
 const dir = mkdtempSync(path.join(tmpdir(), 'ep-runs-wiring-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const subscriptions: Array<{ dispose(): unknown }> = [];
+after(() => {
+  for (const d of subscriptions) d.dispose(); // as VS Code does on deactivation: timers stop
+  rmSync(dir, { recursive: true, force: true });
+});
 const state = new Map<string, unknown>();
 const context = {
-  subscriptions: [] as Array<{ dispose(): unknown }>,
+  subscriptions,
   workspaceState: { get: (k: string) => state.get(k), update: async (k: string, v: unknown) => { state.set(k, v); } },
 } as never;
 
