@@ -1,0 +1,193 @@
+// Hosts the results webview: one WebviewPanel per shown run or comparison, each holding the
+// latest complete snapshot (re-sent whenever the webview says 'ready', e.g. after being
+// hidden), plus the serializer that restores panels after a reload from the run store.
+// Pure parts (page, CSP, messages, throttle) live in resultsModel.ts.
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { LoadProgress } from '../core/load/engine';
+import type { RunRecord } from '../core/model';
+import { toCsv, toJson, toMarkdown } from '../core/runs/export';
+import type { RunStore } from '../core/runs/store';
+import { PANEL_VIEW_TYPE, type HostMessage, type PanelState, type WebviewMessage } from '../shared/protocol';
+import { compareMessage, makeNonce, parsePanelState, resultsHtml, runMessage, Throttle } from './resultsModel';
+import { exportFileName } from './runsTreeModel';
+
+export interface LiveRun { progress(p: LoadProgress): void; finish(run: RunRecord): void; fail(message: string): void }
+
+const LIVE_INTERVAL_MS = 250;
+const oneLine = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split('\n')[0];
+
+/** One panel: its latest snapshot, the runs behind it, and what Cancel does while live. */
+class ResultsPanel {
+  private snapshot: HostMessage | undefined;
+  private runs: RunRecord[] = [];
+  private ready = false;
+  onCancel: (() => void) | undefined;
+  onDispose: (() => void) | undefined;
+
+  constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri) {
+    const webview = panel.webview;
+    webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')] };
+    webview.html = resultsHtml({
+      cspSource: webview.cspSource,
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js')).toString(),
+      nonce: makeNonce(),
+      title: panel.title,
+    });
+    webview.onDidReceiveMessage((m: WebviewMessage) => { void this.receive(m); });
+    panel.onDidDispose(() => this.onDispose?.());
+  }
+
+  /** The ids currently shown, to find a panel already showing a run or comparison. */
+  key(): string {
+    return this.runs.map((r) => r.id).join(',');
+  }
+
+  show(message: HostMessage, runs: RunRecord[]): void {
+    if (message.type !== 'error') this.runs = runs;
+    this.snapshot = message;
+    if (this.ready) void this.panel.webview.postMessage(message);
+  }
+
+  error(message: string): void {
+    this.show({ type: 'error', message }, this.runs);
+  }
+
+  private async receive(m: WebviewMessage): Promise<void> {
+    try {
+      if (m.type === 'ready') {
+        this.ready = true;
+        if (this.snapshot) await this.panel.webview.postMessage(this.snapshot);
+      } else if (m.type === 'cancel') {
+        this.onCancel?.();
+      } else if (m.type === 'export') {
+        await this.export(m.runIds, m.format);
+      }
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Endpoint Profiler: ${oneLine(err)}`);
+    }
+  }
+
+  private async export(runIds: string[], format: 'json' | 'csv' | 'markdown'): Promise<void> {
+    const runs = runIds.map((id) => this.runs.find((r) => r.id === id)).filter((r): r is RunRecord => r !== undefined);
+    if (runs.length === 0) throw new Error('nothing to export: the run is not shown in this panel any more');
+    if (format === 'csv' && runs.length > 1) throw new Error('CSV export holds one run; export the runs one by one');
+    const ext = { json: 'json', csv: 'csv', markdown: 'md' }[format];
+    const text = format === 'markdown' ? toMarkdown(runs) : format === 'csv' ? toCsv(runs[0]) : runs.length === 1 ? toJson(runs[0]) : `${JSON.stringify(runs, null, 2)}\n`;
+    const name = runs.length === 1 ? exportFileName(runs[0], ext) : `compare-${runs.map((r) => r.id).join('-').slice(0, 80)}.${ext}`;
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: vscode.Uri.file(folder ? path.join(folder, name) : name),
+      filters: { [format === 'markdown' ? 'Markdown' : format.toUpperCase()]: [ext] },
+    });
+    if (!target) return;
+    await fsp.writeFile(target.fsPath, text);
+    void vscode.window.showInformationMessage(`Endpoint Profiler: exported to ${target.fsPath}`);
+  }
+}
+
+export class ResultsPanels implements vscode.Disposable {
+  private readonly panels = new Set<ResultsPanel>();
+  private live: ResultsPanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly context: vscode.ExtensionContext, private readonly store: RunStore) {
+    this.disposables.push(vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel, state) => { await this.restore(panel, state); },
+    }));
+  }
+
+  private adopt(panel: vscode.WebviewPanel): ResultsPanel {
+    const p = new ResultsPanel(panel, this.context.extensionUri);
+    this.panels.add(p);
+    p.onDispose = () => {
+      this.panels.delete(p);
+      if (this.live === p) this.live = undefined;
+    };
+    return p;
+  }
+
+  private create(title: string): ResultsPanel {
+    return this.adopt(vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, title, vscode.ViewColumn.Active, { enableScripts: true, enableFindWidget: true }));
+  }
+
+  /** An open panel already showing exactly these runs, brought to the front; or a new one. */
+  private panelFor(runs: RunRecord[], title: string): ResultsPanel {
+    const key = runs.map((r) => r.id).join(',');
+    const existing = [...this.panels].find((p) => p !== this.live && p.key() === key);
+    if (existing) {
+      existing.panel.reveal();
+      return existing;
+    }
+    return this.create(title);
+  }
+
+  openLive(title: string, onCancel: () => void): LiveRun {
+    // Reuse the live panel once its run has ended, so repeated profiling does not pile up tabs.
+    const panel = this.live && !this.live.onCancel ? this.live : this.create(title);
+    this.live = panel;
+    panel.panel.title = title;
+    panel.panel.reveal(undefined, true);
+    panel.onCancel = onCancel;
+    const throttle = new Throttle<LoadProgress>(LIVE_INTERVAL_MS, (p) => {
+      try {
+        panel.show(runMessage(p.snapshot, true, { elapsedS: p.elapsedS, ...(p.fraction !== undefined ? { fraction: p.fraction } : {}) }), [p.snapshot]);
+      } catch (err) {
+        panel.error(`Could not show progress: ${oneLine(err)}`);
+      }
+    });
+    const end = (): void => { throttle.cancel(); panel.onCancel = undefined; };
+    return {
+      progress: (p) => throttle.push(p),
+      finish: (run) => {
+        end();
+        try {
+          panel.show(runMessage(run, false), [run]);
+        } catch (err) {
+          panel.error(`Could not show the run: ${oneLine(err)}`);
+        }
+      },
+      fail: (message) => { end(); panel.error(`The run failed: ${message}`); },
+    };
+  }
+
+  showRun(run: RunRecord): void {
+    const panel = this.panelFor([run], `Run: ${run.label ?? run.id}`);
+    try {
+      panel.show(runMessage(run, false), [run]);
+    } catch (err) {
+      panel.error(`Could not show run ${run.id}: ${oneLine(err)}`);
+    }
+  }
+
+  showComparison(runs: RunRecord[]): void {
+    const panel = this.panelFor(runs, `Compare: ${runs.map((r) => r.label ?? r.id).join(' vs ')}`);
+    try {
+      panel.show(compareMessage(runs), runs);
+    } catch (err) {
+      panel.error(`Could not compare these runs: ${oneLine(err)}`);
+    }
+  }
+
+  /** After a reload: re-read the runs the webview remembered; anything missing becomes a one-line error in the panel. */
+  private async restore(webviewPanel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const panel = this.adopt(webviewPanel);
+    const saved: PanelState | undefined = parsePanelState(state);
+    if (!saved) {
+      panel.error('These results cannot be restored: the panel kept no run ids. Open the run again from the Runs view.');
+      return;
+    }
+    try {
+      const runs = await Promise.all(saved.runIds.map((id) => this.store.load(id)));
+      panel.show(saved.kind === 'run' ? runMessage(runs[0], false) : compareMessage(runs), runs);
+    } catch (err) {
+      panel.error(`These results cannot be restored: ${oneLine(err)}`);
+    }
+  }
+
+  dispose(): void {
+    for (const p of [...this.panels]) p.panel.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}

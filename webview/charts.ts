@@ -1,0 +1,138 @@
+// The three uPlot charts (latency histogram, HDR percentile curve, per-second timeline), each
+// able to overlay several runs. A Chart owns one uPlot instance: new data goes through
+// setData (cheap, for live updates); a theme change or a different series layout rebuilds it.
+import uPlot from 'uplot';
+import type { RunView } from '../src/shared/protocol';
+import { formatPercentile } from './format';
+import { readPalette, withAlpha, type Palette } from './theme';
+
+export interface ChartSpec { opts: Omit<uPlot.Options, 'width' | 'height'>; data: uPlot.AlignedData }
+type SpecBuilder = (palette: Palette) => ChartSpec;
+
+const HEIGHT = 220;
+
+export class Chart {
+  private plot?: uPlot;
+  private layout = '';
+  private build: SpecBuilder = () => ({ opts: { series: [] }, data: [[]] });
+
+  constructor(private readonly host: HTMLElement) {
+    new ResizeObserver(() => this.plot?.setSize({ width: this.width(), height: HEIGHT })).observe(host);
+  }
+
+  private width(): number {
+    return Math.max(200, this.host.clientWidth);
+  }
+
+  /** Shows new data; rebuilds only if the series layout (count, labels, kind) changed. */
+  show(build: SpecBuilder, layout: string): void {
+    this.build = build;
+    const spec = build(readPalette());
+    if (this.plot && layout === this.layout) {
+      this.plot.setData(spec.data);
+      return;
+    }
+    this.layout = layout;
+    this.create(spec);
+  }
+
+  /** Redraws with the current theme's colours (canvas cannot follow CSS variables by itself). */
+  restyle(): void {
+    if (this.plot) this.create(this.build(readPalette()));
+  }
+
+  private create(spec: ChartSpec): void {
+    this.plot?.destroy();
+    this.plot = new uPlot({ ...spec.opts, width: this.width(), height: HEIGHT } as uPlot.Options, spec.data, this.host);
+  }
+
+  destroy(): void {
+    this.plot?.destroy();
+    this.plot = undefined;
+  }
+}
+
+function axis(p: Palette, extra: Partial<uPlot.Axis> = {}): uPlot.Axis {
+  return { stroke: p.foreground, font: p.font, labelFont: p.font, grid: { stroke: p.grid, width: 1 }, ticks: { stroke: p.foreground, width: 1 }, ...extra };
+}
+
+const msValues = (_u: uPlot, splits: number[]): string[] => splits.map((v) => (v == null ? '' : `${uPlot.fmtNum(+v.toPrecision(3))} ms`));
+
+function seriesStyle(p: Palette, i: number, fill: boolean): Partial<uPlot.Series> {
+  const c = p.series[i % p.series.length];
+  return { stroke: c, width: 2, ...(fill ? { fill: withAlpha(c, 0.25) } : {}) };
+}
+
+export function runName(view: RunView): string {
+  return view.run.label ?? view.run.id;
+}
+
+/** Histogram buckets as a step chart over a log latency axis; several runs are shown as % of their requests. */
+export function histogramSpec(views: RunView[]): SpecBuilder {
+  const share = views.length > 1;
+  const tables = views.map((v): uPlot.AlignedData => {
+    const b = v.histogram.buckets;
+    const total = b.reduce((s, x) => s + x.count, 0) || 1;
+    const y = b.map((x) => (share ? (100 * x.count) / total : x.count));
+    // A step holds each bucket's value from its lower edge to the next; the last edge closes it.
+    return [[...b.map((x) => x.fromMs), ...(b.length ? [b[b.length - 1].toMs] : [])], [...y, ...(b.length ? [y[y.length - 1]] : [])]];
+  });
+  const data = views.length > 1 ? uPlot.join(tables) : tables[0];
+  return (p) => ({
+    data,
+    opts: {
+      scales: { x: { time: false, distr: 3 }, y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.05] } },
+      axes: [axis(p, { values: msValues }), axis(p, { label: share ? '% of requests' : 'requests', size: 60 })],
+      series: [{ label: 'latency' }, ...views.map((v, i) => ({ label: runName(v), spanGaps: true, paths: uPlot.paths.stepped!({ align: 1 }), ...seriesStyle(p, i, true) }))],
+      legend: { show: true },
+    },
+  });
+}
+
+// HDR percentile plots put 1/(1−p) on a log axis so the tail gets as much room as the median.
+const TAIL_TICKS: Array<[number, number]> = [[0, 1], [50, 2], [90, 10], [99, 100], [99.9, 1000], [99.99, 10000]];
+const tailX = (p: number): number => 1 / (1 - p / 100);
+
+export function percentileSpec(views: RunView[]): SpecBuilder {
+  const tables = views.map((v): uPlot.AlignedData => {
+    const pts = v.histogram.percentiles.filter((x) => x.p < 100);
+    return [pts.map((x) => tailX(x.p)), pts.map((x) => x.ms)];
+  });
+  const data = views.length > 1 ? uPlot.join(tables) : tables[0];
+  return (p) => ({
+    data,
+    opts: {
+      scales: { x: { time: false, distr: 3, range: () => [1, 10000] }, y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.05] } },
+      axes: [
+        axis(p, { splits: () => TAIL_TICKS.map(([, x]) => x), values: (_u, splits) => splits.map((x) => formatPercentile(TAIL_TICKS.find(([, t]) => t === x)?.[0] ?? 0)) }),
+        axis(p, { values: msValues, size: 70 }),
+      ],
+      series: [{ label: 'percentile', value: (_u, x) => (x == null ? '' : formatPercentile(100 * (1 - 1 / x))) }, ...views.map((v, i) => ({ label: runName(v), spanGaps: true, ...seriesStyle(p, i, false) }))],
+      legend: { show: true },
+    },
+  });
+}
+
+/** Per-second throughput (left axis) with p50 and p99 latency (right axis) for one run. */
+export function timelineSpec(view: RunView): SpecBuilder {
+  const t = view.run.timeline;
+  const data: uPlot.AlignedData = [t.map((x) => x.t), t.map((x) => x.count), t.map((x) => x.p50), t.map((x) => x.p99)];
+  return (p) => ({
+    data,
+    opts: {
+      scales: { x: { time: false }, rps: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] }, ms: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] } },
+      axes: [
+        axis(p, { values: (_u, splits) => splits.map((s) => `${s} s`) }),
+        axis(p, { scale: 'rps', label: 'req/s', size: 60 }),
+        axis(p, { scale: 'ms', side: 1, values: msValues, size: 70, grid: { show: false } }),
+      ],
+      series: [
+        { label: 't' },
+        { label: 'req/s', scale: 'rps', ...seriesStyle(p, 0, true) },
+        { label: 'p50', scale: 'ms', ...seriesStyle(p, 2, false) },
+        { label: 'p99', scale: 'ms', ...seriesStyle(p, 4, false) },
+      ],
+      legend: { show: true },
+    },
+  });
+}

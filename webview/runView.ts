@@ -1,0 +1,108 @@
+// One run: header (target, config, state), summary, charts and status/error tables. Built once
+// per run id; live snapshots (every ~250 ms) replace the text parts and feed the charts via setData.
+import type { HostMessage, RunView } from '../src/shared/protocol';
+import { cancelButton, exportButtons, type Post } from './actions';
+import { Chart, histogramSpec, percentileSpec, runName, timelineSpec } from './charts';
+import { cell, fill, h, table } from './dom';
+import { formatCount, formatMs, formatRate, formatSeconds } from './format';
+
+type RunMessage = Extract<HostMessage, { type: 'run' }>;
+
+export function configText(run: RunView['run']): string {
+  const c = run.config;
+  const parts = [`${c.model} model`, `concurrency ${c.concurrency}`];
+  if (c.requests !== undefined) parts.push(`${formatCount(c.requests)} requests`);
+  if (c.durationS !== undefined) parts.push(`${c.durationS} s`);
+  if (c.rate !== undefined) parts.push(`${c.rate} req/s target`);
+  parts.push(`timeout ${c.timeoutS} s`);
+  if (c.warmup) parts.push(`warm-up ${c.warmup}`);
+  return parts.join(' · ');
+}
+
+function statusLine(m: RunMessage): HTMLElement {
+  const r = m.view.run;
+  if (m.live) {
+    const pct = m.progress?.fraction !== undefined ? ` ${Math.round(m.progress.fraction * 100)}%` : '';
+    return h('div', { 'data-testid': 'run-status', class: 'status live' }, `Running${pct} · ${formatSeconds(m.progress?.elapsedS ?? r.summary.durationS)} elapsed`,
+      m.progress?.fraction !== undefined ? h('progress', { 'data-testid': 'progress', max: '1', value: String(m.progress.fraction) }) : null);
+  }
+  if (r.status === 'failed') return h('div', { 'data-testid': 'run-status', class: 'status failed' }, `Failed: ${r.failure ?? 'unknown reason'}`);
+  if (r.status === 'cancelled') return h('div', { 'data-testid': 'run-status', class: 'status cancelled' }, 'Cancelled: the figures cover the requests made before cancelling.');
+  return h('div', { 'data-testid': 'run-status', class: 'status complete' }, `Complete · ${new Date(r.createdAt).toLocaleString()}`);
+}
+
+function summaryTable(r: RunView['run']): HTMLTableElement {
+  const l = r.summary.latencyMs;
+  const rows: Array<[string, string, string]> = [
+    ['Requests', 'summary-count', formatCount(r.summary.count)],
+    ['OK', 'summary-ok', formatCount(r.summary.ok)],
+    ['Errors', 'summary-errors', formatCount(r.summary.errors)],
+    ['Throughput', 'summary-rps', formatRate(r.summary.rps)],
+    ['Duration', 'summary-duration', formatSeconds(r.summary.durationS)],
+    ['p50', 'summary-p50', formatMs(l.p50)],
+    ['p90', 'summary-p90', formatMs(l.p90)],
+    ['p99', 'summary-p99', formatMs(l.p99)],
+    ['p99.9', 'summary-p999', formatMs(l.p999)],
+    ['max', 'summary-max', formatMs(l.max)],
+    ['mean', 'summary-mean', formatMs(l.mean)],
+  ];
+  return table('summary', ['Metric', 'Value'], rows.map(([name, id, value]) => ({ cells: [name, cell(value, { 'data-testid': id, class: 'num' })] })));
+}
+
+function countsTable(testid: string, title: string, counts: Record<string, number | undefined>, empty: string): HTMLElement {
+  const entries = Object.entries(counts).filter((e): e is [string, number] => (e[1] ?? 0) > 0);
+  return h('section', { class: 'counts' }, h('h3', {}, title),
+    entries.length === 0
+      ? h('p', { 'data-testid': testid, class: 'muted' }, empty)
+      : table(testid, [title.replace(/s$/, ''), 'Count'], entries.map(([k, n]) => ({ testid: `${testid}-${k}`, cells: [k, cell(formatCount(n), { class: 'num' })] }))));
+}
+
+function chartBox(testid: string, title: string): { box: HTMLElement; plot: HTMLElement } {
+  const plot = h('div', { class: 'plot' });
+  return { box: h('section', { class: 'chart', 'data-testid': testid }, h('h3', {}, title), plot), plot };
+}
+
+export class RunPanel {
+  readonly root: HTMLElement;
+  private readonly header = h('header', {});
+  private readonly summary = h('div', { class: 'summary' });
+  private readonly tables = h('div', { class: 'tables' });
+  private readonly charts: Chart[];
+
+  constructor(readonly runId: string, private readonly post: Post) {
+    const hist = chartBox('chart-histogram', 'Latency histogram');
+    const pct = chartBox('chart-percentiles', 'Latency by percentile');
+    const time = chartBox('chart-timeline', 'Timeline (per second)');
+    this.root = h('main', { 'data-testid': 'run-panel' }, this.header, h('div', { class: 'overview' }, this.summary, this.tables), hist.box, pct.box, time.box);
+    this.charts = [new Chart(hist.plot), new Chart(pct.plot), new Chart(time.plot)];
+  }
+
+  update(m: RunMessage): void {
+    const r = m.view.run;
+    fill(this.header,
+      h('h2', { 'data-testid': 'run-title' }, runName(m.view)),
+      h('div', { 'data-testid': 'run-target', class: 'target' }, h('code', {}, `${r.target.method} ${r.target.url}`)),
+      h('div', { 'data-testid': 'run-config', class: 'muted' }, configText(r)),
+      statusLine(m),
+      r.clientBound ? h('div', { 'data-testid': 'client-bound-warning', class: 'warning' }, 'Client-bound: the load generator was saturated, so these figures may understate what the server can do. Lower the concurrency or rate, or use more threads.') : null,
+      h('div', { class: 'actions' }, m.live ? cancelButton(this.post) : null, exportButtons(this.post, [r.id], m.live)),
+    );
+    this.summary.replaceChildren(summaryTable(r));
+    this.tables.replaceChildren(
+      countsTable('status-codes', 'Status codes', r.statusCodes, 'No responses.'),
+      countsTable('error-kinds', 'Error kinds', r.errorKinds, 'No errors.'),
+    );
+    const [hist, pct, time] = this.charts;
+    hist.show(histogramSpec([m.view]), 'hist');
+    pct.show(percentileSpec([m.view]), 'pct');
+    time.show(timelineSpec(m.view), 'time');
+  }
+
+  restyle(): void {
+    for (const c of this.charts) c.restyle();
+  }
+
+  destroy(): void {
+    for (const c of this.charts) c.destroy();
+  }
+}

@@ -1,0 +1,44 @@
+// Chart colours come from the VS Code theme's CSS variables, read at draw time: canvas cannot
+// use var(), so charts are rebuilt whenever VS Code switches the body's theme class.
+
+export interface Palette { foreground: string; grid: string; series: string[]; font: string }
+
+function cssVar(style: CSSStyleDeclaration, name: string, fallback: string): string {
+  return style.getPropertyValue(name).trim() || fallback;
+}
+
+export function readPalette(): Palette {
+  const s = getComputedStyle(document.body);
+  const foreground = cssVar(s, '--vscode-editor-foreground', cssVar(s, '--vscode-foreground', '#cccccc'));
+  return {
+    foreground,
+    grid: cssVar(s, '--vscode-editorWidget-border', cssVar(s, '--vscode-panel-border', 'rgba(128,128,128,0.35)')),
+    series: [
+      cssVar(s, '--vscode-charts-blue', '#3794ff'),
+      cssVar(s, '--vscode-charts-orange', '#d18616'),
+      cssVar(s, '--vscode-charts-green', '#89d185'),
+      cssVar(s, '--vscode-charts-purple', '#b180d7'),
+      cssVar(s, '--vscode-charts-red', '#f14c4c'),
+      cssVar(s, '--vscode-charts-yellow', '#cca700'),
+    ],
+    font: `${cssVar(s, '--vscode-font-size', '12px')} ${cssVar(s, '--vscode-font-family', 'sans-serif')}`,
+  };
+}
+
+/** Calls `onChange` when VS Code swaps vscode-light / vscode-dark / vscode-high-contrast on <body>. */
+export function watchTheme(onChange: () => void): void {
+  let last = document.body.className;
+  new MutationObserver(() => {
+    if (document.body.className === last) return;
+    last = document.body.className;
+    onChange();
+  }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+}
+
+/** Same colour with an alpha, for filled areas; colours that are not #rrggbb pass through. */
+export function withAlpha(colour: string, alpha: number): string {
+  const m = /^#([0-9a-f]{6})$/i.exec(colour);
+  if (!m) return colour;
+  const n = parseInt(m[1], 16);
+  return `rgba(${n >> 16},${(n >> 8) & 255},${n & 255},${alpha})`;
+}
