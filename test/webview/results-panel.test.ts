@@ -1,0 +1,119 @@
+// The built results webview (dist/webview.js) in Chromium behind the real page and CSP, fed
+// run records measured by the real load engine against a 127.0.0.1 server.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { startLoad, type LoadProgress } from '../../src/core/load/engine';
+import type { RunRecord } from '../../src/core/model';
+import { compareMessage, runMessage } from '../../src/vscode/resultsModel';
+import { formatMs } from '../../webview/format';
+import { startDelayServer, type TestServer } from '../fixtures/servers/delay-server';
+import { FakeHost } from './fakeHost';
+
+let srv: TestServer;
+let host: FakeHost;
+let tenRun: RunRecord;
+let slow: RunRecord;
+let fast: RunRecord;
+let liveSnapshot: LoadProgress | undefined;
+
+before(async () => {
+  srv = await startDelayServer();
+  tenRun = await startLoad({ url: `${srv.url}?ms=100`, concurrency: 10, requests: 10, label: 'ten at c=10' }).result;
+  // Four seconds each: compareRuns needs ≥3 full seconds per run before it gives a verdict.
+  slow = await startLoad({ url: `${srv.url}?ms=40`, concurrency: 2, durationS: 4, label: 'slow 40 ms' }, (p) => { liveSnapshot ??= p; }).result;
+  fast = await startLoad({ url: `${srv.url}?ms=10`, concurrency: 2, durationS: 4, label: 'fast 10 ms' }).result;
+  host = await FakeHost.open('results');
+});
+
+after(async () => {
+  await host?.close();
+  await srv?.close();
+});
+
+test('the panel says ready on load, before any results', async () => {
+  await host.page.getByTestId('waiting').waitFor();
+  assert.deepEqual(await host.posted(), [{ type: 'ready' }]);
+});
+
+test('a live snapshot shows progress and a Cancel button that posts cancel', async () => {
+  assert.ok(liveSnapshot, 'the 4 s run reported progress');
+  const p = liveSnapshot;
+  await host.send(runMessage(p.snapshot, true, { elapsedS: p.elapsedS, ...(p.fraction !== undefined ? { fraction: p.fraction } : {}) }));
+  await host.page.getByTestId('cancel').waitFor();
+  assert.match(await host.text('run-status'), /^Running/);
+  assert.equal(await host.page.getByTestId('export-json').getAttribute('disabled'), '', 'no export before the run is saved');
+  await host.page.getByTestId('cancel').click();
+  assert.deepEqual((await host.posted()).at(-1), { type: 'cancel' });
+  await host.screenshot('live');
+});
+
+test('a finished run: 10 requests, p99 as recorded, status 200 × 10, charts drawn, state saved', async () => {
+  await host.send(runMessage(tenRun, false));
+  await host.page.getByTestId('run-title').filter({ hasText: 'ten at c=10' }).waitFor();
+  assert.equal(await host.page.getByTestId('cancel').count(), 0, 'no Cancel once the run is over');
+  assert.equal(await host.text('summary-count'), '10');
+  assert.equal(await host.text('summary-ok'), '10');
+  assert.equal(await host.text('summary-p99'), formatMs(tenRun.summary.latencyMs.p99));
+  assert.ok(tenRun.summary.latencyMs.p99 >= 99, `p99 ${tenRun.summary.latencyMs.p99}`);
+  assert.equal(await host.text('summary-p50'), formatMs(tenRun.summary.latencyMs.p50));
+  assert.match(await host.text('status-codes-200'), /^200\s+10$/);
+  assert.match(await host.text('error-kinds'), /No errors/);
+  assert.match(await host.text('run-target'), new RegExp(`^GET ${srv.url.replace(/[.?]/g, '\\$&')}`));
+  assert.match(await host.text('run-config'), /concurrency 10 · 10 requests/);
+  assert.match(await host.text('run-status'), /^Complete/);
+  for (const chart of ['chart-histogram', 'chart-percentiles', 'chart-timeline']) {
+    const { distinct } = await host.canvasColours(chart);
+    assert.ok(distinct >= 3, `${chart}: ${distinct} colours drawn`);
+  }
+  assert.deepEqual((await host.states()).at(-1), { kind: 'run', runIds: [tenRun.id] });
+  await host.page.getByTestId('export-csv').click();
+  assert.deepEqual((await host.posted()).at(-1), { type: 'export', runIds: [tenRun.id], format: 'csv' });
+  await host.screenshot('run');
+});
+
+test('a theme switch redraws the charts in the new foreground colour', async () => {
+  const magenta: [number, number, number] = [255, 0, 255];
+  assert.equal((await host.canvasColours('chart-percentiles', magenta)).near, 0);
+  await host.page.evaluate(`document.documentElement.style.setProperty('--vscode-editor-foreground', '#ff00ff'); document.body.classList.replace('vscode-dark', 'vscode-light')`);
+  await host.page.waitForFunction(`(() => { const c = document.querySelector('[data-testid="chart-percentiles"] canvas'); return c && c.width > 0; })()`);
+  const after = await host.canvasColours('chart-percentiles', magenta);
+  assert.ok(after.near > 20, `${after.near} magenta pixels after the theme change`);
+  await host.screenshot('theme-light');
+});
+
+test('failed and client-bound runs say so', async () => {
+  await host.send(runMessage({ ...tenRun, id: `${tenRun.id}-f`, status: 'failed', failure: 'connection refused by 127.0.0.1:1', clientBound: true }, false));
+  await host.page.getByTestId('client-bound-warning').waitFor();
+  assert.equal(await host.text('run-status'), 'Failed: connection refused by 127.0.0.1:1');
+});
+
+test('compare: the faster run gets a better p50 with its delta, overlaid charts, config differences', async () => {
+  const m = compareMessage([slow, fast]);
+  assert.equal(m.type, 'compare');
+  await host.send(m);
+  await host.page.getByTestId('compare-table').waitFor();
+  const p50 = m.type === 'compare' ? m.comparison.rows.find((r) => r.metric === 'p50') : undefined;
+  assert.equal(p50?.verdicts[1], 'better', 'compareRuns judges 10 ms vs 40 ms better');
+  assert.equal(await host.text('verdict-p50'), 'better');
+  assert.match(await host.page.getByTestId('verdict-p50').getAttribute('class') ?? '', /verdict-better/);
+  assert.match(await host.text('delta-p50'), /^−\d+\.\d%$/);
+  assert.equal(await host.text('value-p50'), formatMs(fast.summary.latencyMs.p50));
+  assert.match(await host.text('compare-legend'), /slow 40 ms \(baseline\)[\s\S]*fast 10 ms/);
+  assert.match(await host.text('config-diff-url'), /ms=40[\s\S]*ms=10/);
+  assert.match(await host.text('compare-method'), /bootstrap/);
+  for (const chart of ['chart-histogram', 'chart-percentiles']) {
+    const { distinct } = await host.canvasColours(chart);
+    assert.ok(distinct >= 3, `${chart}: ${distinct} colours drawn`);
+  }
+  assert.deepEqual((await host.states()).at(-1), { kind: 'compare', runIds: [slow.id, fast.id] });
+  await host.page.getByTestId('export-markdown').click();
+  assert.deepEqual((await host.posted()).at(-1), { type: 'export', runIds: [slow.id, fast.id], format: 'markdown' });
+  await host.screenshot('compare');
+});
+
+test('an error message shows in a banner; nothing broke the CSP or threw', async () => {
+  await host.send({ type: 'error', message: 'These results cannot be restored: run file abc.json is corrupt' });
+  assert.equal(await host.text('error'), 'These results cannot be restored: run file abc.json is corrupt');
+  assert.deepEqual(await host.cspViolations(), []);
+  assert.deepEqual(host.errors, []);
+});
