@@ -81,7 +81,8 @@ export function histogramSpec(views: RunView[]): SpecBuilder {
   return (p) => ({
     data,
     opts: {
-      scales: { x: { time: false, distr: 3 }, y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.05] } },
+// Zoomed to the recorded latencies: a full-decade log range would squeeze a tight run into one pixel.
+      scales: { x: { time: false, distr: 3, range: (_u, min, max) => (min == null || max == null ? [1, 10] : [min / 1.25, max * 1.25]) }, y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.05] } },
       axes: [axis(p, { values: msValues }), axis(p, { label: share ? '% of requests' : 'requests', size: 60 })],
       series: [{ label: 'latency' }, ...views.map((v, i) => ({ label: runName(v), spanGaps: true, paths: uPlot.paths.stepped!({ align: 1 }), ...seriesStyle(p, i, true) }))],
       legend: { show: true },
@@ -92,6 +93,8 @@ export function histogramSpec(views: RunView[]): SpecBuilder {
 // HDR percentile plots put 1/(1−p) on a log axis so the tail gets as much room as the median.
 const TAIL_TICKS: Array<[number, number]> = [[0, 1], [50, 2], [90, 10], [99, 100], [99.9, 1000], [99.99, 10000]];
 const tailX = (p: number): number => 1 / (1 - p / 100);
+/** uPlot hands splits back through float maths on a log scale (2 → 1.9999…): match by distance. */
+const nearestTick = (x: number): number => TAIL_TICKS.reduce((a, b) => (Math.abs(Math.log(b[1] / x)) < Math.abs(Math.log(a[1] / x)) ? b : a))[0];
 
 export function percentileSpec(views: RunView[]): SpecBuilder {
   const tables = views.map((v): uPlot.AlignedData => {
@@ -104,7 +107,8 @@ export function percentileSpec(views: RunView[]): SpecBuilder {
     opts: {
       scales: { x: { time: false, distr: 3, range: () => [1, 10000] }, y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.05] } },
       axes: [
-        axis(p, { splits: () => TAIL_TICKS.map(([, x]) => x), values: (_u, splits) => splits.map((x) => formatPercentile(TAIL_TICKS.find(([, t]) => t === x)?.[0] ?? 0)) }),
+        // uPlot's log axes label only 1-2-5 multiples by default; every HDR tick gets a label here.
+        axis(p, { splits: () => TAIL_TICKS.map(([, x]) => x), filter: (_u, splits) => splits, values: (_u, splits) => splits.map((x) => (x == null ? '' : formatPercentile(nearestTick(x)))) }),
         axis(p, { values: msValues, size: 70 }),
       ],
       series: [{ label: 'percentile', value: (_u, x) => (x == null ? '' : formatPercentile(100 * (1 - 1 / x))) }, ...views.map((v, i) => ({ label: runName(v), spanGaps: true, ...seriesStyle(p, i, false) }))],
@@ -113,14 +117,14 @@ export function percentileSpec(views: RunView[]): SpecBuilder {
   });
 }
 
-/** Per-second throughput (left axis) with p50 and p99 latency (right axis) for one run. */
+/** Per-second throughput (left axis) with p50 and p99 latency (right axis) for one run; x spans whole seconds from 0. */
 export function timelineSpec(view: RunView): SpecBuilder {
   const t = view.run.timeline;
   const data: uPlot.AlignedData = [t.map((x) => x.t), t.map((x) => x.count), t.map((x) => x.p50), t.map((x) => x.p99)];
   return (p) => ({
     data,
     opts: {
-      scales: { x: { time: false }, rps: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] }, ms: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] } },
+      scales: { x: { time: false, range: (u) => [0, Math.max(1, (u.data[0].at(-1) ?? 0) + 1)] }, rps: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] }, ms: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] } },
       axes: [
         axis(p, { values: (_u, splits) => splits.map((s) => `${s} s`) }),
         axis(p, { scale: 'rps', label: 'req/s', size: 60 }),
