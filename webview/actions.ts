@@ -20,5 +20,5 @@ export function cancelButton(post: Post): HTMLElement {
 /** Export in each format; CSV holds one run's timeline, so it is offered only for a single run. */
 export function exportButtons(post: Post, runIds: string[], disabled: boolean): HTMLElement {
   const formats = runIds.length > 1 ? FORMATS.filter(([f]) => f !== 'csv') : FORMATS;
-  return h('div', { class: 'actions' }, ...formats.map(([format, label]) => button(`Export ${label}`, `export-${format}`, () => post({ type: 'export', runIds, format }), { secondary: true, disabled })));
+  return h('div', { class: 'exports' }, ...formats.map(([format, label]) => button(`Export ${label}`, `export-${format}`, () => post({ type: 'export', runIds, format }), { secondary: true, disabled })));
 }

@@ -4,7 +4,7 @@ import type { HostMessage, RunView } from '../src/shared/protocol';
 import { cancelButton, exportButtons, type Post } from './actions';
 import { Chart, histogramSpec, percentileSpec, runName, timelineSpec } from './charts';
 import { cell, fill, h, table } from './dom';
-import { formatCount, formatMs, formatRate, formatSeconds } from './format';
+import { formatCount, formatMs as formatLatency, formatRate, formatSeconds } from './format';
 
 type RunMessage = Extract<HostMessage, { type: 'run' }>;
 
@@ -31,8 +31,11 @@ function statusLine(m: RunMessage): HTMLElement {
   return h('div', { 'data-testid': 'run-status', class: 'status complete' }, `Complete · ${new Date(r.createdAt).toLocaleString()}`);
 }
 
-function summaryTable(r: RunView['run']): HTMLTableElement {
+function summaryTable(view: RunView): HTMLTableElement {
+  const r = view.run;
   const l = r.summary.latencyMs;
+  // No latency was recorded (every request failed): a dash, not a misleading 0 ms.
+  const formatMs = view.histogram.buckets.length > 0 ? formatLatency : (): string => '–';
   const rows: Array<[string, string, string]> = [
     ['Requests', 'summary-count', formatCount(r.summary.count)],
     ['OK', 'summary-ok', formatCount(r.summary.ok)],
@@ -67,6 +70,8 @@ export class RunPanel {
   private readonly header = h('header', {});
   private readonly summary = h('div', { class: 'summary' });
   private readonly tables = h('div', { class: 'tables' });
+  private readonly actions = h('div', { class: 'actions' });
+  private actionsLive: boolean | undefined;
   private readonly charts: Chart[];
 
   constructor(readonly runId: string, private readonly post: Post) {
@@ -85,9 +90,14 @@ export class RunPanel {
       h('div', { 'data-testid': 'run-config', class: 'muted' }, configText(r)),
       statusLine(m),
       r.clientBound ? h('div', { 'data-testid': 'client-bound-warning', class: 'warning' }, 'Client-bound: the load generator was saturated, so these figures may understate what the server can do. Lower the concurrency or rate, or use more threads.') : null,
-      h('div', { class: 'actions' }, m.live ? cancelButton(this.post) : null, exportButtons(this.post, [r.id], m.live)),
+      this.actions,
     );
-    this.summary.replaceChildren(summaryTable(r));
+    // Rebuilt only when live flips: a button replaced under the pointer every 250 ms would swallow clicks.
+    if (this.actionsLive !== m.live) {
+      this.actionsLive = m.live;
+      fill(this.actions, m.live ? cancelButton(this.post) : null, exportButtons(this.post, [r.id], m.live));
+    }
+    this.summary.replaceChildren(summaryTable(m.view));
     this.tables.replaceChildren(
       countsTable('status-codes', 'Status codes', r.statusCodes, 'No responses.'),
       countsTable('error-kinds', 'Error kinds', r.errorKinds, 'No errors.'),

@@ -5,8 +5,9 @@ import { after, before, test } from 'node:test';
 import { startLoad, type LoadProgress } from '../../src/core/load/engine';
 import type { RunRecord } from '../../src/core/model';
 import { compareMessage, runMessage } from '../../src/vscode/resultsModel';
-import { formatMs } from '../../webview/format';
+import { formatCount, formatMs } from '../../webview/format';
 import { startDelayServer, type TestServer } from '../fixtures/servers/delay-server';
+import { freePort } from '../fixtures/servers/ports';
 import { FakeHost } from './fakeHost';
 
 let srv: TestServer;
@@ -14,14 +15,16 @@ let host: FakeHost;
 let tenRun: RunRecord;
 let slow: RunRecord;
 let fast: RunRecord;
-let liveSnapshot: LoadProgress | undefined;
+const snapshots: LoadProgress[] = [];
+let refused: RunRecord;
 
 before(async () => {
   srv = await startDelayServer();
   tenRun = await startLoad({ url: `${srv.url}?ms=100`, concurrency: 10, requests: 10, label: 'ten at c=10' }).result;
   // Four seconds each: compareRuns needs ≥3 full seconds per run before it gives a verdict.
-  slow = await startLoad({ url: `${srv.url}?ms=40`, concurrency: 2, durationS: 4, label: 'slow 40 ms' }, (p) => { liveSnapshot ??= p; }).result;
+  slow = await startLoad({ url: `${srv.url}?ms=40`, concurrency: 2, durationS: 4, label: 'slow 40 ms' }, (p) => { snapshots.push(p); }).result;
   fast = await startLoad({ url: `${srv.url}?ms=10`, concurrency: 2, durationS: 4, label: 'fast 10 ms' }).result;
+  refused = await startLoad({ url: `http://127.0.0.1:${await freePort()}/`, concurrency: 2, requests: 4 }).result;
   host = await FakeHost.open('results');
 });
 
@@ -35,16 +38,27 @@ test('the panel says ready on load, before any results', async () => {
   assert.deepEqual(await host.posted(), [{ type: 'ready' }]);
 });
 
-test('a live snapshot shows progress and a Cancel button that posts cancel', async () => {
-  assert.ok(liveSnapshot, 'the 4 s run reported progress');
-  const p = liveSnapshot;
-  await host.send(runMessage(p.snapshot, true, { elapsedS: p.elapsedS, ...(p.fraction !== undefined ? { fraction: p.fraction } : {}) }));
+test('live snapshots update in place with a Cancel button that posts cancel; the final record replaces them', async () => {
+  assert.ok(snapshots.length >= 2, `the 4 s run reported progress ${snapshots.length} times`);
+  const live = (p: LoadProgress) => runMessage(p.snapshot, true, { elapsedS: p.elapsedS, ...(p.fraction !== undefined ? { fraction: p.fraction } : {}) });
+  const [first, last] = [snapshots[0], snapshots[snapshots.length - 1]];
+  await host.send(live(first));
   await host.page.getByTestId('cancel').waitFor();
   assert.match(await host.text('run-status'), /^Running/);
   assert.equal(await host.page.getByTestId('export-json').getAttribute('disabled'), '', 'no export before the run is saved');
+  await host.send(live(last));
+  await host.page.getByTestId('summary-count').filter({ hasText: new RegExp(`^${formatCount(last.snapshot.summary.count)}$`) }).waitFor();
+  assert.ok(last.snapshot.summary.count > first.snapshot.summary.count);
+  assert.ok((await host.canvasColours('chart-timeline')).distinct >= 3);
+  await host.screenshot('live');
   await host.page.getByTestId('cancel').click();
   assert.deepEqual((await host.posted()).at(-1), { type: 'cancel' });
-  await host.screenshot('live');
+  await host.send(runMessage(slow, false));
+  await host.page.getByTestId('run-status').filter({ hasText: /^Complete/ }).waitFor();
+  assert.equal(await host.page.getByTestId('cancel').count(), 0, 'no Cancel once the run is over');
+  assert.equal(await host.page.getByTestId('export-json').getAttribute('disabled'), null);
+  assert.equal(await host.text('summary-count'), formatCount(slow.summary.count));
+  assert.deepEqual((await host.states()).at(-1), { kind: 'run', runIds: [slow.id] });
 });
 
 test('a finished run: 10 requests, p99 as recorded, status 200 × 10, charts drawn, state saved', async () => {
@@ -81,10 +95,17 @@ test('a theme switch redraws the charts in the new foreground colour', async () 
   await host.screenshot('theme-light');
 });
 
-test('failed and client-bound runs say so', async () => {
-  await host.send(runMessage({ ...tenRun, id: `${tenRun.id}-f`, status: 'failed', failure: 'connection refused by 127.0.0.1:1', clientBound: true }, false));
+test('a failed run (refused port) shows why and its error kinds; a client-bound run warns', async () => {
+  assert.equal(refused.status, 'failed');
+  await host.send(runMessage(refused, false));
+  await host.page.getByTestId('run-status').filter({ hasText: /^Failed/ }).waitFor();
+  assert.equal(await host.text('run-status'), `Failed: ${refused.failure}`);
+  assert.match(await host.text('error-kinds-refused'), /^refused\s+4$/);
+  assert.equal(await host.text('summary-p99'), '–', 'no latency recorded: a dash, not 0 ms');
+  assert.equal(await host.page.getByTestId('client-bound-warning').count(), 0);
+  await host.screenshot('failed');
+  await host.send(runMessage({ ...tenRun, clientBound: true }, false));
   await host.page.getByTestId('client-bound-warning').waitFor();
-  assert.equal(await host.text('run-status'), 'Failed: connection refused by 127.0.0.1:1');
 });
 
 test('compare: the faster run gets a better p50 with its delta, overlaid charts, config differences', async () => {
