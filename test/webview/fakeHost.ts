@@ -97,6 +97,18 @@ export class FakeHost {
     })()`) as Promise<{ distinct: number; near: number }>;
   }
 
+  /** Polls until a chart shows at least `min` colours (uPlot draws on a microtask after setData), up to 5 s. */
+  async drawnColours(testid: string, min = 3): Promise<number> {
+    const until = Date.now() + 5_000;
+    let distinct = 0;
+    while (Date.now() < until) {
+      distinct = (await this.canvasColours(testid)).distinct;
+      if (distinct >= min) break;
+      await this.page.waitForTimeout(100);
+    }
+    return distinct;
+  }
+
   async screenshot(name: string): Promise<void> {
     this.shot++;
     await this.page.screenshot({ path: path.join(ARTIFACTS, `${String(this.shot).padStart(2, '0')}-${name}.png`), fullPage: true });
