@@ -11,7 +11,8 @@ type CompareMessage = Extract<HostMessage, { type: 'compare' }>;
 
 const METRIC_NAMES: Record<string, string> = { rps: 'Throughput', p999: 'p99.9', errors: 'Errors', mean: 'mean', max: 'max' };
 
-/** data-testid suffix for run i (1-based among non-baselines): the first comparison needs no index. */
+/** data-testid suffix for run i (1-based among non-baselines): the first comparison needs no index.
+ *  Value cells are all `compare-value`, in run order within their `compare-row-<metric>`. */
 const nth = (i: number): string => (i === 1 ? '' : `-${i}`);
 
 function deltaTable(m: CompareMessage): HTMLTableElement {
@@ -19,11 +20,11 @@ function deltaTable(m: CompareMessage): HTMLTableElement {
   const head = ['Metric', `${runs[0].label ?? runs[0].id} (baseline)`];
   for (const r of runs.slice(1)) head.push(r.label ?? r.id, 'Δ', 'Verdict');
   return table('compare-table', head, m.comparison.rows.map((row) => {
-    const cells = [METRIC_NAMES[row.metric] ?? row.metric, cell(formatValue(row.values[0], row.unit), { class: 'num' })];
+    const cells = [METRIC_NAMES[row.metric] ?? row.metric, cell(formatValue(row.values[0], row.unit), { class: 'num', 'data-testid': 'compare-value' })];
     for (let i = 1; i < runs.length; i++) {
       const v = row.verdicts[i];
       cells.push(
-        cell(formatValue(row.values[i], row.unit), { class: 'num', 'data-testid': `value-${row.metric}${nth(i)}` }),
+        cell(formatValue(row.values[i], row.unit), { class: 'num', 'data-testid': 'compare-value' }),
         cell(formatDeltaPercent(row.ratios[i]), { class: `num verdict-${v}`, 'data-testid': `delta-${row.metric}${nth(i)}` }),
         cell(v, { class: `verdict verdict-${v}`, 'data-testid': `verdict-${row.metric}${nth(i)}` }),
       );
