@@ -16,8 +16,10 @@ export class Chart {
   private layout = '';
   private build: SpecBuilder = () => ({ opts: { series: [] }, data: [[]] });
 
+  private readonly resize = new ResizeObserver(() => this.plot?.setSize({ width: this.width(), height: HEIGHT }));
+
   constructor(private readonly host: HTMLElement) {
-    new ResizeObserver(() => this.plot?.setSize({ width: this.width(), height: HEIGHT })).observe(host);
+    this.resize.observe(host);
   }
 
   private width(): number {
@@ -47,6 +49,7 @@ export class Chart {
   }
 
   destroy(): void {
+    this.resize.disconnect();
     this.plot?.destroy();
     this.plot = undefined;
   }
