@@ -1,10 +1,13 @@
 // Analyzer benchmark (not part of `npm test`): a generated FastAPI workspace of 5,000
-// Python files / 20,000 handlers, full index + routes + findings, then one edit.
+// Python files / 20,000 handlers (leaf routers included by group routers with prefixes,
+// included by the app), full index + routes + findings, then one-line edits in a leaf
+// module and in a group module whose prefix every leaf route below it carries.
 // Run: node --import tsx bench/analysis.ts [--files N] [--dir REAL_PROJECT]
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { nodeFileSystem } from '../src/core/fs';
+import type { Route } from '../src/core/model';
 import { Parsers } from '../src/core/parsing/parser';
 import { ProjectIndex } from '../src/core/project';
 
@@ -12,6 +15,9 @@ const arg = (name: string) => { const i = process.argv.indexOf(name); return i >
 const FILES = Number(arg('--files') ?? 5000);
 const HANDLERS_PER_FILE = 4;
 const HELPER_MODULES = 50;
+const GROUPS = 50;
+const LEAF_EDIT = 'app/routes/m7.py';
+const GROUP_EDIT = 'app/groups/g7.py';
 
 function generate(root: string): void {
   mkdirSync(path.join(root, 'app', 'routes'), { recursive: true });
@@ -19,6 +25,21 @@ function generate(root: string): void {
   writeFileSync(path.join(root, 'app', '__init__.py'), '');
   writeFileSync(path.join(root, 'app', 'routes', '__init__.py'), '');
   writeFileSync(path.join(root, 'app', 'helpers', '__init__.py'), '');
+  mkdirSync(path.join(root, 'app', 'groups'), { recursive: true });
+  writeFileSync(path.join(root, 'app', 'groups', '__init__.py'), '');
+  const leaves = FILES - HELPER_MODULES - GROUPS - 1;
+  for (let g = 0; g < GROUPS; g++) {
+    const members = [];
+    for (let f = g; f < leaves; f += GROUPS) members.push(f);
+    writeFileSync(path.join(root, 'app', 'groups', `g${g}.py`), [
+      'from fastapi import APIRouter', `from app.routes import ${members.map((f) => `m${f}`).join(', ')}`, '',
+      `router = APIRouter(prefix="/g${g}")`, ...members.map((f) => `router.include_router(m${f}.router, prefix="/m${f}")`), '',
+    ].join('\n'));
+  }
+  writeFileSync(path.join(root, 'app', 'main.py'), [
+    'from fastapi import FastAPI', `from app.groups import ${Array.from({ length: GROUPS }, (_, g) => `g${g}`).join(', ')}`, '',
+    'app = FastAPI()', ...Array.from({ length: GROUPS }, (_, g) => `app.include_router(g${g}.router, prefix="/api")`), '',
+  ].join('\n'));
   for (let h = 0; h < HELPER_MODULES; h++) {
     writeFileSync(path.join(root, 'app', 'helpers', `h${h}.py`), [
       'import requests', 'import json', '', '',
@@ -27,7 +48,7 @@ function generate(root: string): void {
       'def fetch_and_parse(url):', '    return parse(load_remote(url))', '',
     ].join('\n'));
   }
-  for (let f = 0; f < FILES - HELPER_MODULES; f++) {
+  for (let f = 0; f < leaves; f++) {
     const h = f % HELPER_MODULES;
     const lines = ['import time', 'from fastapi import APIRouter, Depends', `from app.helpers.h${h} import fetch_and_parse, parse`, '', 'router = APIRouter()', ''];
     for (let k = 0; k < HANDLERS_PER_FILE; k++) {
@@ -43,7 +64,7 @@ function generate(root: string): void {
   }
 }
 
-async function measure(root: string, label: string, editFile?: string): Promise<string[]> {
+async function measure(root: string, label: string, edits?: Edit[]): Promise<string[]> {
   const out: string[] = [];
   const parsers = await Parsers.load();
   const index = new ProjectIndex(root, nodeFileSystem, parsers);
@@ -60,25 +81,45 @@ async function measure(root: string, label: string, editFile?: string): Promise<
     '| step | ms |', '|---|---:|',
     `| refresh (scan + parse + facts) | ${(t1 - t0).toFixed(0)} |`, `| routes() | ${(t2 - t1).toFixed(0)} |`, `| findings() | ${(t3 - t2).toFixed(0)} |`,
     `| total | ${(t3 - t0).toFixed(0)} |`, '', `peak RSS after full analysis: ${rss.toFixed(0)} MB`, '');
-  if (editFile) {
-    const file = index.files().find((f) => f.path === editFile)!;
-    const steps = { update: [] as number[], routes: [] as number[], findings: [] as number[], total: [] as number[] };
-    for (let i = 0; i < 5; i++) {
-      const text = `import time\n\nasync def edited_${i}():\n    time.sleep(${i})\n`;
-      const s0 = performance.now();
-      await index.update(file, text);
-      const s1 = performance.now();
-      index.routes();
-      const s2 = performance.now();
-      index.findings();
-      const s3 = performance.now();
-      steps.update.push(s1 - s0); steps.routes.push(s2 - s1); steps.findings.push(s3 - s2); steps.total.push(s3 - s0);
-    }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[2].toFixed(1);
-    out.push('one-file edit, median of 5 edits:', '', '| step | ms |', '|---|---:|',
-      ...Object.entries(steps).map(([k, v]) => `| ${k === 'routes' ? 'routes() (discovery link)' : k === 'findings' ? 'findings() (analysis link)' : k} | ${median(v)} |`), '');
+  if (edits) {
+    for (const edit of edits) out.push(...await oneLineEdits(index, edit));
   }
   return out;
+}
+
+interface Edit { label: string; file: string; from: string; to: (i: number) => string; expect: (i: number, routes: Route[]) => boolean }
+
+const EDITS: Edit[] = [
+  { label: 'leaf handler module (one route path)', file: LEAF_EDIT, from: '"/r7/a0"', to: (i) => `"/r7/a0v${i}"`,
+    expect: (i, routes) => routes.some((r) => r.path === `/api/g7/m7/r7/a0v${i}`) },
+  { label: 'included router module (its prefix)', file: GROUP_EDIT, from: 'prefix="/g7"', to: (i) => `prefix="/g7v${i}"`,
+    expect: (i, routes) => routes.filter((r) => r.path.startsWith(`/api/g7v${i}/`)).length === routes.filter((r) => r.path.startsWith('/api/g8/')).length },
+];
+
+/** Five one-line edits of one file, each timed end to end (update + routes() + findings()). */
+async function oneLineEdits(index: ProjectIndex, edit: Edit): Promise<string[]> {
+  const file = index.files().find((f) => f.path === edit.file)!;
+  const original = readFileSync(file.absPath, 'utf8');
+  const steps = { update: [] as number[], routes: [] as number[], findings: [] as number[], total: [] as number[] };
+  let propagated = true;
+  for (let i = 0; i < 5; i++) {
+    const text = original.replace(edit.from, edit.to(i));
+    const s0 = performance.now();
+    await index.update(file, text);
+    const s1 = performance.now();
+    const routes = index.routes();
+    const s2 = performance.now();
+    index.findings();
+    const s3 = performance.now();
+    steps.update.push(s1 - s0); steps.routes.push(s2 - s1); steps.findings.push(s3 - s2); steps.total.push(s3 - s0);
+    propagated &&= edit.expect(i, routes);
+  }
+  await index.update(file, original);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[2]!.toFixed(1);
+  const spread = (xs: number[]) => `${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)}`;
+  return [`one-line edit in the ${edit.label}, ${edit.file}: 5 edits, result ${propagated ? 'correct' : 'WRONG (edit not reflected in routes)'}`, '',
+    '| step | median ms | min–max |', '|---|---:|---:|',
+    ...Object.entries(steps).map(([k, v]) => `| ${k === 'routes' ? 'routes() (discovery link)' : k === 'findings' ? 'findings() (analysis link)' : k} | ${median(v)} | ${spread(v)} |`), ''];
 }
 
 async function main(): Promise<void> {
@@ -90,7 +131,7 @@ async function main(): Promise<void> {
     const root = mkdtempSync(path.join(tmpdir(), 'ep-bench-'));
     try {
       generate(root);
-      lines.push(...await measure(root, `generated: ${FILES} files, ${(FILES - HELPER_MODULES) * HANDLERS_PER_FILE} handlers`, 'app/routes/m7.py'));
+      lines.push(...await measure(root, `generated: ${FILES} files, ${(FILES - HELPER_MODULES - GROUPS - 1) * HANDLERS_PER_FILE} handlers`, EDITS));
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
