@@ -3,7 +3,7 @@
 // cached facts and memoised until something changes. CLI and extension share it.
 import { createHash } from 'node:crypto';
 import { extractCodeFacts, findBlockingCalls, type AnalysisConfig, type CodeFacts } from './analysis';
-import { extractRouteFacts, linkRoutes, type RouteFacts } from './discovery';
+import { extractRouteFacts, RouteLinker, type RouteFacts } from './discovery';
 import type { FileSystem } from './fs';
 import type { Finding, Route } from './model';
 import type { Parsers } from './parsing/parser';
@@ -20,6 +20,9 @@ interface Entry {
 
 export class ProjectIndex {
   private readonly entries = new Map<string, Entry>();
+  /** Entries in path order, so linking sees the same order however the files arrived; reset when the set of paths changes. */
+  private ordered: Entry[] | undefined;
+  private readonly linker = new RouteLinker();
   private routesMemo: Route[] | undefined;
   private findingsMemo: Finding[] | undefined;
 
@@ -50,24 +53,28 @@ export class ProjectIndex {
     const old = this.entries.get(file.path);
     if (old && old.hash === hash) return false;
     this.entries.set(file.path, this.index(file, source, hash));
+    if (!old) this.ordered = undefined;
     this.invalidate();
     return true;
   }
 
   remove(path: string): boolean {
     const had = this.entries.delete(path);
-    if (had) this.invalidate();
+    if (had) {
+      this.ordered = undefined;
+      this.invalidate();
+    }
     return had;
   }
 
   routes(): Route[] {
-    this.routesMemo ??= linkRoutes([...this.entries.values()].flatMap(({ file, routeFacts }) => (routeFacts ? [{ file, facts: routeFacts }] : [])));
+    this.routesMemo ??= this.linker.link(this.inOrder().flatMap(({ file, routeFacts }) => (routeFacts ? [{ file, facts: routeFacts }] : [])));
     return this.routesMemo;
   }
 
   findings(): Finding[] {
     if (!this.findingsMemo) {
-      const facts = new Map([...this.entries].flatMap(([path, e]) => (e.codeFacts ? [[path, { file: e.file, facts: e.codeFacts }] as const] : [])));
+      const facts = new Map(this.inOrder().flatMap((e) => (e.codeFacts ? [[e.file.path, { file: e.file, facts: e.codeFacts }] as const] : [])));
       this.findingsMemo = findBlockingCalls(facts, this.routes(), this.options.analysis);
     }
     return this.findingsMemo;
@@ -80,6 +87,12 @@ export class ProjectIndex {
   /** Files that could not be parsed at all (tree-sitter recovers from most syntax errors). */
   problems(): Array<{ path: string; problem: string }> {
     return [...this.entries.values()].filter((e) => e.problem).map((e) => ({ path: e.file.path, problem: e.problem! }));
+  }
+
+  private inOrder(): Entry[] {
+    if (!this.ordered) this.ordered = [...this.entries.keys()].sort().map((path) => this.entries.get(path)!);
+    else for (let i = 0; i < this.ordered.length; i++) this.ordered[i] = this.entries.get(this.ordered[i]!.file.path)!;
+    return this.ordered;
   }
 
   private index(file: WorkspaceFile, source: string, hash: string): Entry {

@@ -4,7 +4,7 @@
 import type { Route } from '../model';
 import type { Node } from '../parsing/parser';
 import type { WorkspaceFile } from '../workspace';
-import { extractPythonRouteFacts, linkPythonRoutes, type PythonRouteFacts } from './python';
+import { extractPythonRouteFacts, PythonLinkCache, type PythonRouteFacts } from './python';
 import { extractNodeRouteFacts, linkNodeRoutes, type NodeRouteFacts } from './node';
 
 export type RouteFacts = { kind: 'python'; facts: PythonRouteFacts } | { kind: 'node'; facts: NodeRouteFacts };
@@ -16,13 +16,41 @@ export function extractRouteFacts(file: WorkspaceFile, root: Node): RouteFacts {
 }
 
 export function linkRoutes(files: ReadonlyArray<{ file: WorkspaceFile; facts: RouteFacts }>): Route[] {
-  const python: Array<{ file: WorkspaceFile; facts: PythonRouteFacts }> = [];
-  const node: Array<{ file: WorkspaceFile; facts: NodeRouteFacts }> = [];
-  for (const { file, facts } of files) {
-    if (facts.kind === 'python') python.push({ file, facts: facts.facts });
-    else node.push({ file, facts: facts.facts });
+  return new RouteLinker().link(files);
+}
+
+/**
+ * Links repeatedly as files change: Python linking keeps per-module results (see PythonLinkCache),
+ * Node linking runs again only when a Node file's facts changed.
+ */
+export class RouteLinker {
+  private readonly python = new PythonLinkCache();
+  private node: { files: ReadonlyArray<{ file: WorkspaceFile; facts: NodeRouteFacts }>; routes: Route[] } | undefined;
+
+  link(files: ReadonlyArray<{ file: WorkspaceFile; facts: RouteFacts }>): Route[] {
+    const python: Array<{ file: WorkspaceFile; facts: PythonRouteFacts }> = [];
+    const node: Array<{ file: WorkspaceFile; facts: NodeRouteFacts }> = [];
+    for (const { file, facts } of files) {
+      if (facts.kind === 'python') python.push({ file, facts: facts.facts });
+      else node.push({ file, facts: facts.facts });
+    }
+    const kept = this.node;
+    const sameNode = kept !== undefined && kept.files.length === node.length
+      && node.every(({ file, facts }, i) => kept.files[i]!.file.path === file.path && kept.files[i]!.facts === facts);
+    if (!sameNode) this.node = { files: node, routes: linkNodeRoutes(node) };
+    return byFileThenLine([...this.python.link(python), ...this.node!.routes]);
   }
-  return [...linkPythonRoutes(python), ...linkNodeRoutes(node)].sort(
-    (a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line),
-  );
+}
+
+/** A stable sort by (file, line), by buckets: much cheaper than one comparator sort over 20,000 routes. */
+function byFileThenLine(routes: Route[]): Route[] {
+  const byFile = new Map<string, Route[]>();
+  for (const r of routes) {
+    const bucket = byFile.get(r.file);
+    if (bucket) bucket.push(r);
+    else byFile.set(r.file, [r]);
+  }
+  const out: Route[] = [];
+  for (const file of [...byFile.keys()].sort()) out.push(...byFile.get(file)!.sort((a, b) => a.line - b.line));
+  return out;
 }

@@ -6,7 +6,7 @@ import type { Framework, Route } from '../../model';
 import type { WorkspaceFile } from '../../workspace';
 import type { PyClass, PyExpr, PyRange, PythonRouteFacts } from './facts';
 import { executionOf, HTTP_METHODS, joinPath, kindOfConstructor, type Kind } from './frameworks';
-import { ModuleGraph, type ModuleFile, type Resolved } from './modules';
+import { ModuleGraph, type LinkDeps, type ModuleFile, type Resolved } from './modules';
 
 interface Handler {
   name: string;
@@ -19,64 +19,197 @@ interface Handler {
 
 interface LocalRoute { methods: string[]; path: string; handler: Handler }
 
-interface RouterObj {
-  key: string;
-  kind: Kind;
-  display: string;
-  ownPrefix: string;
+/** A router object as one module's link sees it; routes and edges are events in the log. */
+interface ObjDef { key: string; kind: Kind; display: string; ownPrefix: string }
+
+/** What one pass of linking one module does, in order. */
+type LinkEvent =
+  | { e: 'def'; obj: ObjDef }
+  | { e: 'route'; key: string; route: LocalRoute }
+  | { e: 'edge'; parent: string; child: string; prefix?: string }
+  | { e: 'included'; key: string };
+
+/**
+ * One pass over one module: its events, and everything they were computed from — the modules
+ * whose facts were read, the module names looked up, and the router objects (by key) that
+ * earlier passes had or had not created at that point (`kind` or null).
+ */
+interface PassResult { events: LinkEvent[]; deps: LinkDeps; objects: Map<string, string | null>; failed: boolean }
+
+interface RouterObj extends ObjDef {
   routes: LocalRoute[];
   edges: Array<{ child: RouterObj; prefix?: string }>;
   included: boolean;
 }
 
 const MAX_DEPTH = 25;
+/** The whole-workspace passes, in order: router objects from assignments, Django urlconfs, decorators and calls. */
+const PASSES = 3;
 
 export function linkPythonRoutes(files: ReadonlyArray<{ file: WorkspaceFile; facts: PythonRouteFacts }>): Route[] {
-  try {
-    return new Linker(files).run();
-  } catch {
-    return []; // discovery never takes the product down; odd code yields fewer routes
+  return new PythonLinkCache().link(files);
+}
+
+/**
+ * Links a workspace pass by pass, module by module, keeping each module's result of each pass.
+ * A kept result is replayed instead of recomputed while nothing it was computed from changed
+ * (its module's facts, the facts it read, the module names and router objects it looked up),
+ * so after one edit only the edited module and those that read it are linked again — and the
+ * result equals a whole-workspace link, which runs the same passes in the same order.
+ */
+export class PythonLinkCache {
+  private graph: ModuleGraph | undefined;
+  private readonly byPath = new Map<string, ModuleFile>();
+  private readonly results = new Map<string, PassResult[]>();
+
+  link(files: ReadonlyArray<{ file: WorkspaceFile; facts: PythonRouteFacts }>): Route[] {
+    const { graph, changed } = this.sync(files);
+    const objs = new Map<string, RouterObj>();
+    const linker = new ModuleLinker(graph, objs);
+    /** Keys of router objects whose creation moved or changed in this link: results that looked them up are checked. */
+    const changedKeys = new Set<string>();
+    const mustCheck = (r: PassResult) => changed === 'all'
+      || [...changed].some((path) => r.deps.facts.has(path))
+      || (changedKeys.size > 0 && [...r.objects.keys()].some((key) => changedKeys.has(key)));
+    let failed = false;
+    for (let pass = 0; pass < PASSES; pass++) {
+      for (const mod of graph.mods) {
+        const kept = this.results.get(mod.file.path) ?? [];
+        let result = kept[pass];
+        if (!result || (mustCheck(result) && !this.valid(result, graph, objs))) {
+          for (const r of [result, (result = kept[pass] = linker.pass(mod, pass))]) for (const ev of r?.events ?? []) if (ev.e === 'def') changedKeys.add(ev.obj.key);
+          this.results.set(mod.file.path, kept);
+        }
+        failed ||= result.failed;
+        replay(result.events, objs);
+      }
+    }
+    if (failed) return []; // discovery never takes the product down; odd code yields fewer routes
+    const out: Route[] = [];
+    for (const obj of objs.values()) if (!obj.included) emit(obj, '', [], new Set(), out);
+    return out;
+  }
+
+  /**
+   * Brings the module graph up to date and says which modules' facts changed: the graph is rebuilt
+   * when the set of files changes (then every kept result is checked), facts are swapped in place otherwise.
+   */
+  private sync(files: ReadonlyArray<{ file: WorkspaceFile; facts: PythonRouteFacts }>): { graph: ModuleGraph; changed: Set<string> | 'all' } {
+    const graph = this.graph;
+    if (graph && files.length === graph.mods.length && files.every(({ file }, i) => graph.mods[i]!.file.path === file.path)) {
+      const changed = new Set<string>();
+      files.forEach(({ file, facts }, i) => {
+        const mod = graph.mods[i]!;
+        if (mod.facts !== facts) changed.add(file.path);
+        mod.file = file;
+        mod.facts = facts;
+      });
+      return { graph, changed };
+    }
+    const mods = files.map(({ file, facts }) => ({ file, facts, ...ModuleGraph.moduleName(file.path) }));
+    this.byPath.clear();
+    for (const m of mods) this.byPath.set(m.file.path, m);
+    for (const path of this.results.keys()) if (!this.byPath.has(path)) this.results.delete(path);
+    return { graph: (this.graph = new ModuleGraph(mods)), changed: 'all' };
+  }
+
+  private valid(r: PassResult, graph: ModuleGraph, objs: Map<string, RouterObj>): boolean {
+    for (const [path, facts] of r.deps.facts) if (this.byPath.get(path)?.facts !== facts) return false;
+    for (const [name, path] of r.deps.names) if (graph.peekModule(name)?.file.path !== path) return false;
+    for (const [key, kind] of r.objects) if (kindName(objs.get(key)) !== kind) return false;
+    return true;
   }
 }
 
-class Linker {
-  private readonly graph: ModuleGraph;
-  private readonly objs = new Map<string, RouterObj>();
+function kindName(obj: ObjDef | undefined): string | null {
+  return obj ? `${obj.kind.framework}/${obj.kind.role}` : null;
+}
 
-  constructor(files: ReadonlyArray<{ file: WorkspaceFile; facts: PythonRouteFacts }>) {
-    this.graph = new ModuleGraph(files.map(({ file, facts }) => ({ file, facts, ...ModuleGraph.moduleName(file.path) })));
+/** Applies one pass result to the workspace's router objects. */
+function replay(events: LinkEvent[], objs: Map<string, RouterObj>): void {
+  for (const ev of events) {
+    switch (ev.e) {
+      case 'def':
+        objs.set(ev.obj.key, { ...ev.obj, routes: [], edges: [], included: false });
+        break;
+      case 'route':
+        objs.get(ev.key)!.routes.push(ev.route);
+        break;
+      case 'edge': {
+        const child = objs.get(ev.child)!;
+        objs.get(ev.parent)!.edges.push({ child, prefix: ev.prefix });
+        child.included = true;
+        break;
+      }
+      case 'included':
+        objs.get(ev.key)!.included = true;
+    }
+  }
+}
+
+/** Runs one pass over one module against the objects earlier passes created, recording what it does. */
+class ModuleLinker {
+  private created = new Map<string, ObjDef>();
+  private log: LinkEvent[] = [];
+  private seen = new Map<string, string | null>();
+
+  constructor(private readonly graph: ModuleGraph, private readonly objs: ReadonlyMap<string, ObjDef>) {}
+
+  pass(mod: ModuleFile, pass: number): PassResult {
+    const result: PassResult = { events: [], deps: { facts: new Map(), names: new Map() }, objects: new Map(), failed: false };
+    this.created = new Map();
+    this.log = result.events;
+    this.seen = result.objects;
+    this.graph.deps = result.deps;
+    try {
+      this.graph.touch(mod);
+      if (pass === 0) {
+        for (const a of mod.facts.assignments) if (!a.augmented) this.objectOf({ k: 'value', mod, scope: a.scope, name: a.name, value: a.value });
+      } else if (pass === 1) {
+        this.djangoUrlconf(mod);
+      } else {
+        for (const fn of mod.facts.functions) {
+          for (const deco of fn.decorators) this.decorator(mod, fn.scope, deco, { name: fn.name, file: mod.file.path, range: fn.range, async: fn.async });
+        }
+        for (const { scope, call } of mod.facts.calls) this.call(mod, scope, call);
+      }
+    } catch {
+      result.failed = true;
+    } finally {
+      this.graph.deps = undefined;
+    }
+    return result;
   }
 
-  run(): Route[] {
-    const mods = this.graph.mods;
-    for (const mod of mods) for (const a of mod.facts.assignments) if (!a.augmented) this.objectOf({ k: 'value', mod, scope: a.scope, name: a.name, value: a.value });
-    for (const mod of mods) this.djangoUrlconf(mod);
-    for (const mod of mods) {
-      for (const fn of mod.facts.functions) {
-        for (const deco of fn.decorators) this.decorator(mod, fn.scope, deco, { name: fn.name, file: mod.file.path, range: fn.range, async: fn.async });
-      }
-      for (const { scope, call } of mod.facts.calls) this.call(mod, scope, call);
-    }
-    const out: Route[] = [];
-    for (const obj of this.objs.values()) if (!obj.included) this.emit(obj, '', [], new Set(), out);
-    return out;
+  /** The object with this key if this pass or an earlier one created it (a dependency either way). */
+  private known(key: string): ObjDef | undefined {
+    const local = this.created.get(key);
+    if (local) return local;
+    const global = this.objs.get(key);
+    this.seen.set(key, kindName(global));
+    return global;
+  }
+
+  private define(obj: ObjDef): void {
+    this.created.set(obj.key, obj);
+    this.log.push({ e: 'def', obj });
   }
 
   // ------------------------------------------------------------ objects
 
   /** The router object a resolved name stands for, creating it on first sight. */
-  private objectOf(r: Resolved | undefined, depth = 0): RouterObj | undefined {
+  private objectOf(r: Resolved | undefined, depth = 0): ObjDef | undefined {
     if (!r || r.k !== 'value' || depth > MAX_DEPTH) return undefined;
     const key = `${r.mod.file.path}:${r.scope}:${r.name}`;
-    const known = this.objs.get(key);
+    const known = this.known(key);
     if (known) return known;
     const v = r.value;
     if (v.k !== 'call') return undefined;
     const callee = this.resolveExpr(r.mod, r.scope, v.fn);
     const kind = this.kindOf(callee);
     if (kind) {
-      const obj: RouterObj = { key, kind, display: `${r.mod.module.split('.').pop() || r.mod.module}.${r.name}`, ownPrefix: '', routes: [], edges: [], included: false };
-      this.objs.set(key, obj);
+      const obj: ObjDef = { key, kind, display: `${r.mod.module.split('.').pop() || r.mod.module}.${r.name}`, ownPrefix: '' };
+      this.define(obj);
       const prefixExpr = v.kw['prefix'] ?? v.kw['url_prefix'];
       obj.ownPrefix = (prefixExpr && this.str(r.mod, r.scope, prefixExpr)) ?? '';
       if (kind.role === 'group') for (const a of v.args) this.edge(obj, this.objFromExpr(r.mod, r.scope, a, depth + 1));
@@ -94,7 +227,7 @@ class Linker {
     return undefined;
   }
 
-  private objFromExpr(mod: ModuleFile, scope: string, e: PyExpr, depth = 0): RouterObj | undefined {
+  private objFromExpr(mod: ModuleFile, scope: string, e: PyExpr, depth = 0): ObjDef | undefined {
     if (e.k === 'ref') return this.objectOf(this.graph.resolve(mod, scope, e.name), depth);
     if (e.k === 'call') {
       // `app.include_router(items.get_router())`, `app.mount('/v1', create_v1())`
@@ -124,10 +257,9 @@ class Linker {
     return e.k === 'ref' ? this.graph.resolve(mod, scope, e.name) : undefined;
   }
 
-  private edge(parent: RouterObj, child: RouterObj | undefined, prefix?: string): void {
-    if (!child || child === parent) return;
-    parent.edges.push({ child, prefix });
-    child.included = true;
+  private edge(parent: ObjDef, child: ObjDef | undefined, prefix?: string): void {
+    if (!child || child.key === parent.key) return;
+    this.log.push({ e: 'edge', parent: parent.key, child: child.key, prefix });
   }
 
   // ------------------------------------------------------------ strings
@@ -188,9 +320,9 @@ class Linker {
     return [];
   }
 
-  private addRoute(obj: RouterObj, methods: string[], path: string, handlers: Handler[]): void {
+  private addRoute(obj: ObjDef, methods: string[], path: string, handlers: Handler[]): void {
     for (const h of handlers) {
-      obj.routes.push({ methods: h.method ? [h.method] : methods, path, handler: h });
+      this.log.push({ e: 'route', key: obj.key, route: { methods: h.method ? [h.method] : methods, path, handler: h } });
     }
   }
 
@@ -230,7 +362,7 @@ class Linker {
   private markCallbacks(mod: ModuleFile, scope: string, e: PyExpr | undefined): void {
     if (e?.k !== 'ref' || !e.name.endsWith('.routes')) return;
     const obj = this.objectOf(this.graph.resolve(mod, scope, e.name.slice(0, -'.routes'.length)));
-    if (obj) obj.included = true;
+    if (obj) this.log.push({ e: 'included', key: obj.key });
   }
 
   private call(mod: ModuleFile, scope: string, call: PyExpr): void {
@@ -312,7 +444,7 @@ class Linker {
   }
 
   /** Starlette `Route/WebSocketRoute/Mount` lists and aiohttp `web.get(...)` lists. */
-  private routeList(mod: ModuleFile, scope: string, obj: RouterObj, e: PyExpr, prefix: string, depth: number): void {
+  private routeList(mod: ModuleFile, scope: string, obj: ObjDef, e: PyExpr, prefix: string, depth: number): void {
     if (depth > MAX_DEPTH) return;
     if (e.k === 'ref') {
       const r = this.graph.resolve(mod, scope, e.name);
@@ -362,19 +494,20 @@ class Linker {
   // ------------------------------------------------------------ Django
 
   /** A urls.py: `urlpatterns` with path()/re_path()/url(), include() as edges to other urlconfs. */
-  private djangoUrlconf(mod: ModuleFile, depth = 0): RouterObj | undefined {
+  private djangoUrlconf(mod: ModuleFile, depth = 0): ObjDef | undefined {
     const key = `${mod.file.path}::urlpatterns`;
-    const known = this.objs.get(key);
+    const known = this.known(key);
     if (known) return known;
+    this.graph.touch(mod);
     const lists = mod.facts.assignments.filter((a) => a.scope === '' && a.name === 'urlpatterns');
     if (lists.length === 0 || depth > MAX_DEPTH) return undefined;
-    const obj: RouterObj = { key, kind: { framework: 'django', role: 'app' }, display: `${mod.module}.urlpatterns`, ownPrefix: '', routes: [], edges: [], included: false };
-    this.objs.set(key, obj);
+    const obj: ObjDef = { key, kind: { framework: 'django', role: 'app' }, display: `${mod.module}.urlpatterns`, ownPrefix: '' };
+    this.define(obj);
     for (const l of lists) this.djangoPatterns(mod, obj, l.value, '', depth);
     return obj;
   }
 
-  private djangoPatterns(mod: ModuleFile, obj: RouterObj, e: PyExpr, prefix: string, depth: number): void {
+  private djangoPatterns(mod: ModuleFile, obj: ObjDef, e: PyExpr, prefix: string, depth: number): void {
     if (depth > MAX_DEPTH) return;
     if (e.k === 'add') {
       this.djangoPatterns(mod, obj, e.l, prefix, depth + 1);
@@ -409,40 +542,52 @@ class Linker {
       this.addRoute(obj, ['ANY'], route, this.handlers(mod, '', view));
     }
   }
+}
 
-  // ------------------------------------------------------------ emitting
+/**
+ * The Route last emitted for each kept LocalRoute, reused while its path, routers and framework are
+ * the same: after one edit most routes are unchanged, and building 20,000 objects again is most of a link.
+ */
+const emitted = new WeakMap<LocalRoute, { fw: Framework; path: string; routersKey: string; route: Route }>();
 
-  private emit(obj: RouterObj, prefix: string, chain: string[], onPath: Set<RouterObj>, out: Route[]): void {
-    if (onPath.has(obj) || onPath.size > MAX_DEPTH) return; // include cycles
-    onPath.add(obj);
-    const fw: Framework = obj.kind.framework;
-    const base = joinPrefix(fw, prefix, obj.ownPrefix);
-    const routers = [...chain, obj.display];
-    for (const r of obj.routes) {
-      let path = joinPath(fw, base, r.path);
-      if (fw === 'django') path = `/${path}`;
-      out.push({
-        framework: fw,
-        methods: r.methods,
-        path,
-        file: r.handler.file,
-        line: r.handler.range.line,
-        handler: r.handler.name,
-        async: r.handler.async,
-        execution: executionOf(fw, r.handler.async),
-        routers,
-        range: { file: r.handler.file, ...r.handler.range },
-      });
+function emit(obj: RouterObj, prefix: string, chain: string[], onPath: Set<RouterObj>, out: Route[]): void {
+  if (onPath.has(obj) || onPath.size > MAX_DEPTH) return; // include cycles
+  onPath.add(obj);
+  const fw: Framework = obj.kind.framework;
+  const base = joinPrefix(fw, prefix, obj.ownPrefix);
+  const routers = [...chain, obj.display];
+  const routersKey = routers.join('\0');
+  for (const r of obj.routes) {
+    let path = joinPath(fw, base, r.path);
+    if (fw === 'django') path = `/${path}`;
+    const last = emitted.get(r);
+    if (last && last.fw === fw && last.path === path && last.routersKey === routersKey) {
+      out.push(last.route);
+      continue;
     }
-    for (const e of obj.edges) {
-      // Flask/Quart/Sanic: a url_prefix given at registration replaces the blueprint's own
-      const overrides = e.prefix !== undefined && (fw === 'flask' || fw === 'quart' || fw === 'sanic') && e.child.kind.role === 'blueprint';
-      const childPrefix = joinPrefix(fw, base, e.prefix ?? '');
-      if (overrides) this.emit({ ...e.child, ownPrefix: '' }, childPrefix, routers, onPath, out);
-      else this.emit(e.child, childPrefix, routers, onPath, out);
-    }
-    onPath.delete(obj);
+    const route: Route = {
+      framework: fw,
+      methods: r.methods,
+      path,
+      file: r.handler.file,
+      line: r.handler.range.line,
+      handler: r.handler.name,
+      async: r.handler.async,
+      execution: executionOf(fw, r.handler.async),
+      routers,
+      range: { file: r.handler.file, ...r.handler.range },
+    };
+    emitted.set(r, { fw, path, routersKey, route });
+    out.push(route);
   }
+  for (const e of obj.edges) {
+    // Flask/Quart/Sanic: a url_prefix given at registration replaces the blueprint's own
+    const overrides = e.prefix !== undefined && (fw === 'flask' || fw === 'quart' || fw === 'sanic') && e.child.kind.role === 'blueprint';
+    const childPrefix = joinPrefix(fw, base, e.prefix ?? '');
+    if (overrides) emit({ ...e.child, ownPrefix: '' }, childPrefix, routers, onPath, out);
+    else emit(e.child, childPrefix, routers, onPath, out);
+  }
+  onPath.delete(obj);
 }
 
 function joinPrefix(fw: Framework, a: string, b: string): string {

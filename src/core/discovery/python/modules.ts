@@ -20,10 +20,19 @@ export type Resolved =
 
 const MAX_HOPS = 30;
 
+/** What one module's link results were computed from: the modules whose facts were read and the module names looked up. */
+export interface LinkDeps {
+  facts: Map<string, PythonRouteFacts>;
+  names: Map<string, string | undefined>;
+}
+
 export class ModuleGraph {
   private readonly byName = new Map<string, ModuleFile>();
   /** Every dotted suffix of every module name, for source roots (`src/app/x.py` imported as `app.x`). */
   private readonly bySuffix = new Map<string, ModuleFile>();
+
+  /** Set while one module is linked, so its results can be reused until a dependency changes. */
+  deps: LinkDeps | undefined;
 
   constructor(readonly mods: ModuleFile[]) {
     for (const m of mods) {
@@ -45,12 +54,26 @@ export class ModuleGraph {
 
   /** A module by absolute name; also tolerates a source root (`src/app/…` imported as `app`). */
   findModule(name: string): ModuleFile | undefined {
+    const found = this.byName.get(name) ?? this.bySuffix.get(name);
+    this.deps?.names.set(name, found?.file.path);
+    if (found) this.touch(found);
+    return found;
+  }
+
+  /** findModule without recording a dependency (for checking recorded ones). */
+  peekModule(name: string): ModuleFile | undefined {
     return this.byName.get(name) ?? this.bySuffix.get(name);
+  }
+
+  /** Records that `mod`'s facts are being read. */
+  touch(mod: ModuleFile): void {
+    this.deps?.facts.set(mod.file.path, mod.facts);
   }
 
   /** Resolves a dotted name as seen from `scope` of `mod`. */
   resolve(mod: ModuleFile, scope: string, dotted: string, hops = 0): Resolved | undefined {
     if (hops > MAX_HOPS) return undefined;
+    this.touch(mod);
     const parts = dotted.split('.');
     // `import a.b` binds the full dotted name too; prefer the longest imported prefix
     for (let i = parts.length; i > 1; i--) {
@@ -66,6 +89,7 @@ export class ModuleGraph {
   }
 
   private lookup(mod: ModuleFile, scope: string, name: string, hops: number): Resolved | undefined {
+    this.touch(mod);
     const f = mod.facts;
     for (const s of scope ? [scope, ''] : ['']) {
       const assignment = lastWhere(f.assignments, (a) => a.scope === s && a.name === name && !a.augmented);
