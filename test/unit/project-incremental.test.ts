@@ -51,7 +51,7 @@ const F = 'fastapi_app/app';
 const replace = (file: string, from: string, to: string): Edit['apply'] => (files) => {
   const text = files.get(file);
   assert.ok(text?.includes(from), `${file} holds ${from}`);
-  files.set(file, text.split(from).join(to));
+  files.set(file, text!.split(from).join(to));
 };
 
 /** Real edits a developer makes; each must reach routes/findings through the module graph. */

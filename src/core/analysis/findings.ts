@@ -41,7 +41,9 @@ export function findBlockingCalls(files: FileFacts, routes: Route[], config: Ana
 
 /** What a result was computed from, beyond its own file: files visited and function names looked up. */
 interface Deps { files: Set<string>; keys: Set<string> }
-interface FileResult { facts: CodeFacts; routeSig: string; findings: Finding[]; deps: Deps }
+interface FileResult { facts: CodeFacts; routes: Route[]; routeSig: string; findings: Finding[]; deps: Deps }
+
+const NO_ROUTES: Route[] = [];
 
 const states = new WeakMap<AnalysisConfig, Analysis>();
 
@@ -74,11 +76,14 @@ class Analysis {
     this.order ??= [...files.keys()].sort();
     for (const path of this.order) {
       const { facts } = files.get(path)!;
-      const fileRoutes = byFile.get(path) ?? [];
-      const routeSig = fileRoutes.map((r) => `${r.line}|${r.handler}|${r.execution}|${r.framework}`).join(';');
+      const fileRoutes = byFile.get(path) ?? NO_ROUTES;
       let result = this.results.get(path);
-      if (!result || result.facts !== facts || result.routeSig !== routeSig) {
-        result = this.checkFile(path, facts, fileRoutes, routeSig);
+      // Discovery hands back the same Route objects for unchanged routes: then no signature is needed
+      const sameRoutes = result !== undefined && result.routes.length === fileRoutes.length && result.routes.every((r, i) => r === fileRoutes[i]);
+      if (!result || result.facts !== facts || !sameRoutes) {
+        const routeSig = fileRoutes.map((r) => `${r.line}|${r.handler}|${r.execution}|${r.framework}`).join(';');
+        if (!result || result.facts !== facts || result.routeSig !== routeSig) result = this.checkFile(path, facts, fileRoutes, routeSig);
+        else result = { ...result, routes: fileRoutes };
         this.results.set(path, result);
       }
       out.push(...result.findings);
@@ -146,7 +151,7 @@ class Analysis {
     });
     this.tracking = [];
     const findings = [...found.values()].sort((a, b) => a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : 1));
-    return { facts, routeSig, findings, deps };
+    return { facts, routes, routeSig, findings, deps };
   }
 
   private check(ref: FnRef, route: Route | undefined, mode: 'loop' | 'worker', out: Map<string, Finding>): void {

@@ -68,9 +68,12 @@ export class PythonLinkCache {
     const linker = new ModuleLinker(graph, objs);
     /** Keys of router objects whose creation moved or changed in this link: results that looked them up are checked. */
     const changedKeys = new Set<string>();
-    const mustCheck = (r: PassResult) => changed === 'all'
-      || [...changed].some((path) => r.deps.facts.has(path))
-      || (changedKeys.size > 0 && [...r.objects.keys()].some((key) => changedKeys.has(key)));
+    const mustCheck = (r: PassResult) => {
+      if (changed === 'all') return true;
+      for (const path of changed) if (r.deps.facts.has(path)) return true;
+      if (changedKeys.size > 0) for (const key of r.objects.keys()) if (changedKeys.has(key)) return true;
+      return false;
+    };
     let failed = false;
     for (let pass = 0; pass < PASSES; pass++) {
       for (const mod of graph.mods) {
@@ -130,7 +133,7 @@ function replay(events: LinkEvent[], objs: Map<string, RouterObj>): void {
   for (const ev of events) {
     switch (ev.e) {
       case 'def':
-        objs.set(ev.obj.key, { ...ev.obj, routes: [], edges: [], included: false });
+        objs.set(ev.obj.key, { key: ev.obj.key, kind: ev.obj.kind, display: ev.obj.display, ownPrefix: ev.obj.ownPrefix, routes: [], edges: [], included: false });
         break;
       case 'route':
         objs.get(ev.key)!.routes.push(ev.route);
