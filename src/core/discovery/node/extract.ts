@@ -1,0 +1,189 @@
+// One file's tree → NodeRouteFacts: objects the frameworks create, imports/exports, and every
+// registration call read by the owning object's framework.
+import type { Framework } from '../../model';
+import type { Node } from '../../parsing/parser';
+import type { CallReader, ExtractContext, ObjectRecogniser, Owner } from './context';
+import { readExpressCall, expressObject } from './express';
+import { emptyFacts, HTTP_METHODS, type HandlerFact, type NodeRouteFacts } from './facts';
+import { fastifyObject, readFastifyCall, unwrapFastifyPlugin } from './fastify';
+import { honoObject, readHonoCall } from './hono';
+import { koaObject, readKoaCall } from './koa';
+import { readCommonJsExport, readEsmExport, readImport, readRequire } from './modules';
+import { readController, readGlobalPrefix } from './nestjs';
+import { callArguments, handlerOf, isFunction, requireSpec, stringValue } from './syntax';
+
+const RECOGNISERS: ObjectRecogniser[] = [expressObject, fastifyObject, koaObject, honoObject];
+const READERS: Partial<Record<Framework, CallReader>> = { express: readExpressCall, fastify: readFastifyCall, koa: readKoaCall, hono: readHonoCall };
+/** Calls that return their receiver, so `app.get(…).post(…)` / `app.use(a).use(b)` chains keep the owner. */
+const CHAINING = new Set([...HTTP_METHODS, 'use', 'prefix', 'on']);
+
+export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
+  const facts = emptyFacts();
+  const functions = new Map<string, HandlerFact>();
+  const aliases = new Map<string, string>();   // `const plugin = fp(fn)` → plugin's function key
+  const fastifyPlugins = new Set<string>();    // function keys wrapped in fp()
+  const calls: Node[] = [];
+
+  /** A name for a function that may become a Fastify plugin: its declared name, else its position. */
+  const functionKey = (fn: Node): string => {
+    const own = fn.type === 'function_declaration' ? fn.childForFieldName('name')?.text : undefined;
+    const declared = fn.parent?.type === 'variable_declarator' ? fn.parent.childForFieldName('name')?.text : undefined;
+    return own ?? declared ?? `fn@${fn.startPosition.row + 1}:${fn.startPosition.column + 1}`;
+  };
+
+  /** The local name an exported or mounted value stands for. */
+  const localOf = (value: Node): string | undefined => {
+    if (value.type === 'identifier') return aliases.get(value.text) ?? value.text;
+    if (isFunction(value)) return functionKey(value);
+    const wrapped = unwrapFastifyPlugin(value, facts);
+    if (wrapped && isFunction(wrapped)) {
+      fastifyPlugins.add(functionKey(wrapped));
+      return functionKey(wrapped);
+    }
+    if (wrapped?.type === 'identifier') {
+      fastifyPlugins.add(aliases.get(wrapped.text) ?? wrapped.text);
+      return aliases.get(wrapped.text) ?? wrapped.text;
+    }
+    return undefined;
+  };
+
+  const declare = (nameNode: Node, value: Node): void => {
+    if (readRequire(nameNode, value, facts) || nameNode.type !== 'identifier') return;
+    const name = nameNode.text;
+    if (isFunction(value)) { functions.set(name, handlerOf(value, name)); return; }
+    for (const recognise of RECOGNISERS) {
+      const object = recognise(value, facts);
+      if (object) { facts.objects[name] = object; return; }
+    }
+    // `const v1 = app.basePath('/v1')`: a Hono view of `app` under a longer base path.
+    const callee = value.type === 'call_expression' ? value.childForFieldName('function') : undefined;
+    const base = callee?.type === 'member_expression' ? callee.childForFieldName('object') : undefined;
+    const prefix = stringValue(value.type === 'call_expression' ? callArguments(value)[0] : undefined);
+    if (callee?.childForFieldName('property')?.text === 'basePath' && base?.type === 'identifier' && facts.objects[base.text]?.framework === 'hono' && prefix !== undefined) {
+      facts.objects[name] = { framework: 'hono', kind: 'router', prefix };
+      facts.mounts.push({ owner: base.text, prefix: '', target: name });
+      return;
+    }
+    const wrapped = unwrapFastifyPlugin(value, facts);
+    if (wrapped && isFunction(wrapped)) {
+      aliases.set(name, functionKey(wrapped));
+      fastifyPlugins.add(functionKey(wrapped));
+    }
+  };
+
+  const visit = (node: Node): void => {
+    switch (node.type) {
+      case 'variable_declarator': {
+        const name = node.childForFieldName('name');
+        const value = node.childForFieldName('value');
+        if (name && value) declare(name, value);
+        break;
+      }
+      case 'function_declaration': {
+        const name = node.childForFieldName('name');
+        if (name) functions.set(name.text, handlerOf(node, name.text));
+        break;
+      }
+      case 'import_statement':
+        readImport(node, facts);
+        break;
+      case 'assignment_expression': {
+        const left = node.childForFieldName('left');
+        const right = node.childForFieldName('right');
+        if (left && right) readCommonJsExport(left, right, facts, localOf);
+        break;
+      }
+      case 'export_statement':
+        readEsmExport(node, facts, localOf);
+        break;
+      case 'class_declaration': {
+        const controller = readController(node);
+        if (controller?.routes.length) facts.controllers.push(controller);
+        break;
+      }
+      case 'call_expression':
+        calls.push(node);
+        break;
+    }
+    for (const child of node.namedChildren) if (child) visit(child);
+  };
+  visit(root);
+
+  const commit = (owner: Owner): void => {
+    if (owner.object.kind !== 'plugin' || facts.objects[owner.name]) return;
+    facts.objects[owner.name] = fastifyPlugins.has(owner.name) ? { ...owner.object, skipsPrefix: true } : owner.object;
+  };
+
+  const ctx: ExtractContext = {
+    facts,
+    handler(node, fallback) {
+      if (node.type === 'identifier') return functions.get(node.text);
+      return isFunction(node) ? handlerOf(node, fallback) : undefined;
+    },
+    addRoute(owner, methods, path, handler) {
+      commit(owner);
+      facts.routes.push({ owner: owner.name, methods: methods.map((m) => (m === 'all' ? 'ALL' : m)), path, handler });
+    },
+    addMount(owner, prefix, target, ignorePrefix) {
+      commit(owner);
+      facts.mounts.push({ owner: owner.name, prefix, target, ...(ignorePrefix ? { ignorePrefix } : {}) });
+    },
+    mountTarget(node) {
+      const spec = requireSpec(node);
+      if (spec !== undefined) {
+        const name = `require(${spec})`;
+        facts.imports[name] = { spec, imported: 'default' };
+        return { name, ignorePrefix: false };
+      }
+      const wrapped = unwrapFastifyPlugin(node, facts);
+      const name = localOf(wrapped ?? node);
+      return name ? { name, ignorePrefix: !!wrapped } : undefined;
+    },
+  };
+
+  /** The object a call's receiver is: a plugin's first parameter, a module object, or a chain on either. */
+  const ownerOf = (object: Node): Owner | undefined => {
+    if (object.type === 'identifier') return pluginParameter(object) ?? (facts.objects[object.text] ? { name: object.text, object: facts.objects[object.text] } : undefined);
+    if (object.type !== 'call_expression') return undefined;
+    const inner = object.childForFieldName('function');
+    const innerObject = inner?.type === 'member_expression' ? inner.childForFieldName('object') : undefined;
+    const innerMethod = inner?.childForFieldName('property')?.text ?? '';
+    const base = innerObject ? ownerOf(innerObject) : undefined;
+    if (!base) return undefined;
+    const innerArgs = callArguments(object);
+    if (innerMethod === 'route' && base.object.framework === 'express' && base.path === undefined && innerArgs.length === 1) {
+      const path = stringValue(innerArgs[0]);
+      return path !== undefined ? { ...base, path } : undefined;
+    }
+    return CHAINING.has(innerMethod) ? base : undefined;
+  };
+
+  /** `async function routes(fastify) { fastify.get(…) }`: the receiver is the enclosing function's first parameter. */
+  const pluginParameter = (identifier: Node): Owner | undefined => {
+    for (let node = identifier.parent; node; node = node.parent) {
+      if (!isFunction(node)) continue;
+      if (firstParameter(node) === identifier.text) return { name: functionKey(node), object: { framework: 'fastify', kind: 'plugin', prefix: '' } };
+    }
+    return undefined;
+  };
+
+  for (const call of calls) {
+    const prefix = readGlobalPrefix(call);
+    if (prefix !== undefined) facts.globalPrefix = prefix;
+    const callee = call.childForFieldName('function');
+    const object = callee?.type === 'member_expression' ? callee.childForFieldName('object') : undefined;
+    const owner = object ? ownerOf(object) : undefined;
+    const method = callee?.childForFieldName('property')?.text ?? '';
+    if (owner) READERS[owner.object.framework]?.(ctx, owner, method, callArguments(call));
+  }
+  return facts;
+}
+
+function firstParameter(fn: Node): string | undefined {
+  const single = fn.childForFieldName('parameter');
+  if (single?.type === 'identifier') return single.text;
+  const first = fn.childForFieldName('parameters')?.namedChildren.find((p) => p && p.type !== 'comment');
+  if (first?.type === 'identifier') return first.text;
+  const pattern = first?.type === 'required_parameter' || first?.type === 'optional_parameter' ? first.childForFieldName('pattern') : undefined;
+  return pattern?.type === 'identifier' ? pattern.text : undefined;
+}

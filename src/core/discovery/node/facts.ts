@@ -1,0 +1,43 @@
+// The per-file facts Node discovery extracts (plain data, cached per file) and links across files.
+import type { Framework } from '../../model';
+
+export interface HandlerFact { name: string; line: number; async: boolean; endLine: number; column: number; endColumn: number }
+
+/** Something routes are declared on: an app, a router, or a Fastify plugin function (its first parameter). */
+export interface ObjectFact {
+  framework: Framework;
+  kind: 'app' | 'router' | 'plugin';
+  /** Koa `new Router({ prefix })` / `router.prefix()`, Hono `.basePath()`: applies to the object's own routes and mounts. */
+  prefix: string;
+  /** A `fastify-plugin` (fp) wrapped plugin: Fastify ignores the register `prefix` for it. */
+  skipsPrefix?: boolean;
+}
+
+export interface RouteFact { owner: string; methods: string[]; path: string; handler: HandlerFact }
+
+/** `owner` serves `target` (a local name: object, plugin function or import) under `prefix`. */
+export interface MountFact { owner: string; prefix: string; target: string; ignorePrefix?: boolean }
+
+/** A local name bound to another module's export: `imported` is 'default' for module.exports / export default. */
+export interface ImportFact { spec: string; imported: string }
+
+export interface ControllerRouteFact { methods: string[]; path: string; handler: HandlerFact }
+export interface ControllerFact { className: string; prefix: string; routes: ControllerRouteFact[] }
+
+export interface NodeRouteFacts {
+  objects: Record<string, ObjectFact>;
+  imports: Record<string, ImportFact>;
+  /** Exported name ('default' or a named export) → local name. */
+  exports: Record<string, string>;
+  routes: RouteFact[];
+  mounts: MountFact[];
+  controllers: ControllerFact[];
+  /** NestJS `app.setGlobalPrefix('api')`. */
+  globalPrefix?: string;
+}
+
+export const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'options', 'head', 'all']);
+
+export function emptyFacts(): NodeRouteFacts {
+  return { objects: {}, imports: {}, exports: {}, routes: [], mounts: [], controllers: [] };
+}

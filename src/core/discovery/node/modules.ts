@@ -1,0 +1,104 @@
+// What a file imports (CommonJS require, ESM/TS import) and exports (module.exports, export),
+// and how a relative specifier finds a workspace file.
+import type { Node } from '../../parsing/parser';
+import type { NodeRouteFacts } from './facts';
+import { requireSpec, stringValue } from './syntax';
+
+/** Records bindings from `import` statements. */
+export function readImport(node: Node, facts: NodeRouteFacts): void {
+  const spec = stringValue(node.childForFieldName('source'));
+  const clause = node.namedChildren.find((c) => c?.type === 'import_clause');
+  if (spec === undefined || !clause) return;
+  for (const part of clause.namedChildren) {
+    if (part?.type === 'identifier') facts.imports[part.text] = { spec, imported: 'default' };
+    if (part?.type === 'named_imports') {
+      for (const item of part.namedChildren) {
+        if (item?.type !== 'import_specifier') continue;
+        const name = item.childForFieldName('name')?.text;
+        const alias = item.childForFieldName('alias')?.text ?? name;
+        if (name && alias) facts.imports[alias] = { spec, imported: name };
+      }
+    }
+  }
+}
+
+/** `const x = require('m')` and `const { a, b: c } = require('m')`. Returns true when it was a require. */
+export function readRequire(name: Node, value: Node, facts: NodeRouteFacts): boolean {
+  const spec = requireSpec(value);
+  if (spec === undefined) return false;
+  if (name.type === 'identifier') facts.imports[name.text] = { spec, imported: 'default' };
+  if (name.type === 'object_pattern') {
+    for (const item of name.namedChildren) {
+      if (item?.type === 'shorthand_property_identifier_pattern') facts.imports[item.text] = { spec, imported: item.text };
+      if (item?.type === 'pair_pattern') {
+        const key = item.childForFieldName('key')?.text;
+        const local = item.childForFieldName('value');
+        if (key && local?.type === 'identifier') facts.imports[local.text] = { spec, imported: key };
+      }
+    }
+  }
+  return true;
+}
+
+/**
+ * `module.exports = x`, `module.exports = { a, b: c }`, `exports.a = x`, `module.exports.a = x`.
+ * `localOf` names a value (an identifier, or a plugin function's key).
+ */
+export function readCommonJsExport(left: Node, right: Node, facts: NodeRouteFacts, localOf: (value: Node) => string | undefined): void {
+  const target = left.text;
+  if (target === 'module.exports') {
+    if (right.type === 'object') {
+      for (const item of right.namedChildren) {
+        if (item?.type === 'shorthand_property_identifier') facts.exports[item.text] = item.text;
+        if (item?.type === 'pair') {
+          const key = item.childForFieldName('key')?.text;
+          const local = localOf(item.childForFieldName('value')!);
+          if (key && local) facts.exports[key] = local;
+        }
+      }
+      return;
+    }
+    const local = localOf(right);
+    if (local) facts.exports.default = local;
+    return;
+  }
+  const named = left.type === 'member_expression' && ['exports', 'module.exports'].includes(left.childForFieldName('object')?.text ?? '')
+    ? left.childForFieldName('property')?.text : undefined;
+  const local = localOf(right);
+  if (named && local) facts.exports[named] = local;
+}
+
+/** `export default x`, `export default function f…`, `export const a = …`, `export function a…`, `export { a as b }`. */
+export function readEsmExport(node: Node, facts: NodeRouteFacts, localOf: (value: Node) => string | undefined): void {
+  const isDefault = node.children.some((c) => c?.type === 'default');
+  const value = node.childForFieldName('value');
+  const declaration = node.childForFieldName('declaration');
+  if (isDefault) {
+    const local = value ? localOf(value) : declaration ? localOf(declaration) : undefined;
+    if (local) facts.exports.default = local;
+    return;
+  }
+  if (declaration) {
+    const declared = declaration.type === 'lexical_declaration' || declaration.type === 'variable_declaration'
+      ? declaration.namedChildren.filter((d) => d?.type === 'variable_declarator').map((d) => d!.childForFieldName('name')?.text)
+      : [declaration.childForFieldName('name')?.text];
+    for (const name of declared) if (name) facts.exports[name] = name;
+    return;
+  }
+  const clause = node.namedChildren.find((c) => c?.type === 'export_clause');
+  for (const item of clause?.namedChildren ?? []) {
+    if (item?.type !== 'export_specifier') continue;
+    const name = item.childForFieldName('name')?.text;
+    const alias = item.childForFieldName('alias')?.text ?? name;
+    if (name && alias) facts.exports[alias] = name;
+  }
+}
+
+/** The workspace file a relative specifier means: as written, with an extension, or a folder's index. */
+export function resolveModule(base: string, files: ReadonlyMap<string, unknown>): string | undefined {
+  const stem = base.replace(/\.(c|m)?(js|ts)$/, '');
+  for (const candidate of [base, `${stem}.js`, `${stem}.ts`, `${stem}.mjs`, `${stem}.cjs`, `${stem}.tsx`, `${stem}/index.js`, `${stem}/index.ts`, `${stem}/index.mjs`]) {
+    if (files.has(candidate)) return candidate;
+  }
+  return undefined;
+}

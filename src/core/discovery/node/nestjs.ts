@@ -1,0 +1,61 @@
+// NestJS: `@Controller(prefix | { path })` classes whose methods carry `@Get(path)`, `@Post()`, … decorators,
+// and `app.setGlobalPrefix('api')`. Paths join as Nest does: '/' + global + '/' + controller + '/' + method.
+import type { Node } from '../../parsing/parser';
+import type { ControllerFact } from './facts';
+import { callArguments, handlerOf, property, stringList, stringValue } from './syntax';
+
+const METHOD_DECORATORS: Record<string, string> = {
+  Get: 'GET', Post: 'POST', Put: 'PUT', Patch: 'PATCH', Delete: 'DELETE', Head: 'HEAD', Options: 'OPTIONS', All: 'ALL',
+};
+
+/** A decorator's name and arguments: `@Get(':id')` → ['Get', [':id' node]]. */
+function decoratorCall(decorator: Node): { name: string; args: Node[] } | undefined {
+  const call = decorator.namedChildren[0];
+  if (call?.type === 'call_expression') {
+    const callee = call.childForFieldName('function');
+    return callee?.type === 'identifier' ? { name: callee.text, args: callArguments(call) } : undefined;
+  }
+  return call?.type === 'identifier' ? { name: call.text, args: [] } : undefined;
+}
+
+/** Paths a decorator argument gives: none → [''], a string or an array of strings. */
+function pathsOf(arg: Node | undefined): string[] | undefined {
+  if (!arg) return [''];
+  if (arg.type === 'object') return pathsOf(property(arg, 'path'));
+  return stringList(arg);
+}
+
+export function readController(cls: Node): ControllerFact | undefined {
+  const className = cls.childForFieldName('name')?.text;
+  // Decorators sit on the class, or on `export` when written before `export class`.
+  const decorators = [...(cls.parent?.type === 'export_statement' ? cls.parent.namedChildren : []), ...cls.namedChildren]
+    .filter((c): c is Node => c?.type === 'decorator');
+  const controller = decorators.map(decoratorCall).find((d) => d?.name === 'Controller');
+  const prefixes = controller ? pathsOf(controller.args[0]) : undefined;
+  const body = cls.childForFieldName('body');
+  if (!className || !prefixes || prefixes.length !== 1 || !body) return undefined;
+
+  const fact: ControllerFact = { className, prefix: prefixes[0], routes: [] };
+  let pending: Node[] = [];
+  for (const member of body.namedChildren) {
+    if (!member) continue;
+    if (member.type === 'decorator') { pending.push(member); continue; }
+    if (member.type === 'method_definition') {
+      const name = member.childForFieldName('name')?.text ?? '';
+      for (const call of pending.map(decoratorCall)) {
+        const method = call ? METHOD_DECORATORS[call.name] : undefined;
+        const paths = method ? pathsOf(call!.args[0]) : undefined;
+        for (const path of paths ?? []) fact.routes.push({ methods: [method!], path, handler: handlerOf(member, `${className}.${name}`) });
+      }
+    }
+    pending = [];
+  }
+  return fact;
+}
+
+/** `app.setGlobalPrefix('api')` → 'api'. */
+export function readGlobalPrefix(call: Node): string | undefined {
+  const callee = call.childForFieldName('function');
+  if (callee?.type !== 'member_expression' || callee.childForFieldName('property')?.text !== 'setGlobalPrefix') return undefined;
+  return stringValue(callArguments(call)[0]);
+}

@@ -1,0 +1,67 @@
+// Small readers over tree-sitter JS/TS nodes shared by every Node framework.
+import type { Node } from '../../parsing/parser';
+import type { HandlerFact } from './facts';
+
+export function isFunction(node: Node): boolean {
+  return node.type === 'arrow_function' || node.type === 'function_expression' || node.type === 'function'
+    || node.type === 'function_declaration' || node.type === 'method_definition';
+}
+
+export function handlerOf(node: Node, name: string): HandlerFact {
+  return {
+    name, async: node.children.some((c) => c?.type === 'async'),
+    line: node.startPosition.row + 1, column: node.startPosition.column + 1,
+    endLine: node.endPosition.row + 1, endColumn: node.endPosition.column + 1,
+  };
+}
+
+/** A string literal or a template without substitutions; undefined for anything computed. */
+export function stringValue(node: Node | null | undefined): string | undefined {
+  if (!node) return undefined;
+  if (node.type === 'string') return node.namedChildren.filter((c) => c?.type === 'string_fragment').map((c) => c!.text).join('');
+  if (node.type === 'template_string' && node.namedChildren.every((c) => c?.type === 'string_fragment')) return node.text.slice(1, -1);
+  return undefined;
+}
+
+/** `['GET', 'POST']` or `'GET'` → string values; undefined when any element is computed. */
+export function stringList(node: Node | null | undefined): string[] | undefined {
+  if (!node) return undefined;
+  if (node.type !== 'array') {
+    const one = stringValue(node);
+    return one === undefined ? undefined : [one];
+  }
+  const items = node.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment').map(stringValue);
+  return items.every((s): s is string => s !== undefined) ? items : undefined;
+}
+
+export function callArguments(call: Node): Node[] {
+  return call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment') ?? [];
+}
+
+/** The value of `key` in an object literal (`{ key: v }`, `{ key }`, or a `key() {}` method). */
+export function property(object: Node | undefined, key: string): Node | undefined {
+  if (object?.type !== 'object') return undefined;
+  for (const child of object.namedChildren) {
+    if (!child) continue;
+    if (child.type === 'pair' && propertyName(child.childForFieldName('key')) === key) return child.childForFieldName('value') ?? undefined;
+    if (child.type === 'shorthand_property_identifier' && child.text === key) return child;
+    if (child.type === 'method_definition' && propertyName(child.childForFieldName('name')) === key) return child;
+  }
+  return undefined;
+}
+
+function propertyName(node: Node | null): string | undefined {
+  if (!node) return undefined;
+  return node.type === 'property_identifier' || node.type === 'identifier' ? node.text : stringValue(node);
+}
+
+/** `require('x')` → 'x'. */
+export function requireSpec(node: Node | null | undefined): string | undefined {
+  if (node?.type !== 'call_expression' || node.childForFieldName('function')?.text !== 'require') return undefined;
+  return stringValue(callArguments(node)[0]);
+}
+
+export function joinPath(prefix: string, path: string): string {
+  const joined = `${prefix.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`.replace(/\/{2,}/g, '/');
+  return joined.length > 1 ? joined.replace(/\/+$/, '') : '/';
+}
