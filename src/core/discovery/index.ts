@@ -51,6 +51,6 @@ function byFileThenLine(routes: Route[]): Route[] {
     else byFile.set(r.file, [r]);
   }
   const out: Route[] = [];
-  for (const file of [...byFile.keys()].sort()) out.push(...byFile.get(file)!.sort((a, b) => a.line - b.line));
+  for (const file of [...byFile.keys()].sort()) for (const r of byFile.get(file)!.sort((a, b) => a.line - b.line)) out.push(r);
   return out;
 }

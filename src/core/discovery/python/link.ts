@@ -61,6 +61,7 @@ export class PythonLinkCache {
   private graph: ModuleGraph | undefined;
   private readonly byPath = new Map<string, ModuleFile>();
   private readonly results = new Map<string, PassResult[]>();
+  private emitted = new Map<string, Emitted>();
 
   link(files: ReadonlyArray<{ file: WorkspaceFile; facts: PythonRouteFacts }>): Route[] {
     const { graph, changed } = this.sync(files);
@@ -89,7 +90,9 @@ export class PythonLinkCache {
     }
     if (failed) return []; // discovery never takes the product down; odd code yields fewer routes
     const out: Route[] = [];
-    for (const obj of objs.values()) if (!obj.included) emit(obj, '', [], new Set(), out);
+    const memo: EmitMemo = { prev: this.emitted, next: new Map() };
+    for (const obj of objs.values()) if (!obj.included) emit(obj, '', [], new Set(), out, memo);
+    this.emitted = memo.next;
     return out;
   }
 
@@ -547,48 +550,54 @@ class ModuleLinker {
   }
 }
 
-/**
- * The Route last emitted for each kept LocalRoute, reused while its path, routers and framework are
- * the same: after one edit most routes are unchanged, and building 20,000 objects again is most of a link.
- */
-const emitted = new WeakMap<LocalRoute, { fw: Framework; path: string; routersKey: string; route: Route }>();
+/** One router object's own routes as last emitted, and what they were built from. */
+interface Emitted { fw: Framework; base: string; routersKey: string; locals: LocalRoute[]; routes: Route[] }
 
-function emit(obj: RouterObj, prefix: string, chain: string[], onPath: Set<RouterObj>, out: Route[]): void {
+/**
+ * Emitted routes of the previous link by object key, reused while an object's base path, router chain
+ * and kept LocalRoutes are the same: after one edit most objects are unchanged, and building 20,000
+ * Route objects again would be most of a link. Reused Route objects also let findings skip unchanged files.
+ */
+interface EmitMemo { prev: Map<string, Emitted>; next: Map<string, Emitted> }
+
+function emit(obj: RouterObj, prefix: string, chain: string[], onPath: Set<RouterObj>, out: Route[], memo: EmitMemo): void {
   if (onPath.has(obj) || onPath.size > MAX_DEPTH) return; // include cycles
   onPath.add(obj);
   const fw: Framework = obj.kind.framework;
   const base = joinPrefix(fw, prefix, obj.ownPrefix);
   const routers = [...chain, obj.display];
   const routersKey = routers.join('\0');
-  for (const r of obj.routes) {
-    let path = joinPath(fw, base, r.path);
-    if (fw === 'django') path = `/${path}`;
-    const last = emitted.get(r);
-    if (last && last.fw === fw && last.path === path && last.routersKey === routersKey) {
-      out.push(last.route);
-      continue;
-    }
-    const route: Route = {
-      framework: fw,
-      methods: r.methods,
-      path,
-      file: r.handler.file,
-      line: r.handler.range.line,
-      handler: r.handler.name,
-      async: r.handler.async,
-      execution: executionOf(fw, r.handler.async),
-      routers,
-      range: { file: r.handler.file, ...r.handler.range },
-    };
-    emitted.set(r, { fw, path, routersKey, route });
-    out.push(route);
+  const last = memo.next.get(obj.key) ?? memo.prev.get(obj.key);
+  if (last && last.fw === fw && last.base === base && last.routersKey === routersKey
+    && last.locals.length === obj.routes.length && last.locals.every((r, i) => r === obj.routes[i])) {
+    for (const r of last.routes) out.push(r);
+    memo.next.set(obj.key, last);
+  } else {
+    const routes = obj.routes.map((r): Route => {
+      let path = joinPath(fw, base, r.path);
+      if (fw === 'django') path = `/${path}`;
+      return {
+        framework: fw,
+        methods: r.methods,
+        path,
+        file: r.handler.file,
+        line: r.handler.range.line,
+        handler: r.handler.name,
+        async: r.handler.async,
+        execution: executionOf(fw, r.handler.async),
+        routers,
+        range: { file: r.handler.file, ...r.handler.range },
+      };
+    });
+    for (const r of routes) out.push(r);
+    memo.next.set(obj.key, { fw, base, routersKey, locals: obj.routes, routes });
   }
   for (const e of obj.edges) {
     // Flask/Quart/Sanic: a url_prefix given at registration replaces the blueprint's own
     const overrides = e.prefix !== undefined && (fw === 'flask' || fw === 'quart' || fw === 'sanic') && e.child.kind.role === 'blueprint';
     const childPrefix = joinPrefix(fw, base, e.prefix ?? '');
-    if (overrides) emit({ ...e.child, ownPrefix: '' }, childPrefix, routers, onPath, out);
-    else emit(e.child, childPrefix, routers, onPath, out);
+    if (overrides) emit({ ...e.child, ownPrefix: '' }, childPrefix, routers, onPath, out, memo);
+    else emit(e.child, childPrefix, routers, onPath, out, memo);
   }
   onPath.delete(obj);
 }
