@@ -1,5 +1,7 @@
-// Express discovery checked against Express itself: the real router stack of each fixture
-// app (required, never listening) must hold exactly the method+path pairs we discover.
+// Node discovery checked against each framework itself: every fixture app is required (never
+// listening) and its own route table must hold exactly the method+path pairs we discover.
+// HEAD routes the frameworks add for every GET (Fastify, @koa/router) are left out, trailing slashes
+// are dropped (Fastify registers both '/p' and '/p/' for a prefixed '/'), and repeats are merged.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -25,6 +27,71 @@ function expressRoutes(stack: Layer[], prefix = ''): string[] {
   }
   return out;
 }
+
+const FIXTURES = path.join(__dirname, '..', 'fixtures');
+
+async function discovered(dir: string): Promise<string[]> {
+  const index = new ProjectIndex(dir, nodeFileSystem, await Parsers.load());
+  await index.refresh();
+  return normalise(index.routes().flatMap((r) => r.methods.map((m) => `${m} ${r.path}`)));
+}
+
+function normalise(pairs: string[]): string[] {
+  return [...new Set(pairs.filter((p) => !p.startsWith('HEAD ')).map((p) => p.replace(/(.)\/$/, '$1')))].sort();
+}
+
+/** Fastify's route table, from an onRoute hook added as the app is created (root routes register at once). */
+async function fastifyRoutes(dir: string): Promise<string[]> {
+  const modulePath = require.resolve('fastify', { paths: [dir] });
+  const real = require(modulePath) as (...args: unknown[]) => { addHook(name: 'onRoute', fn: (r: { method: string | string[]; url: string }) => void): void };
+  const seen: string[] = [];
+  require.cache[modulePath]!.exports = (...args: unknown[]) => {
+    const app = real(...args);
+    app.addHook('onRoute', (r) => { for (const m of ([] as string[]).concat(r.method)) seen.push(`${m} ${r.url}`); });
+    return app;
+  };
+  try {
+    const app = require(path.join(dir, 'app.js')) as { ready(): Promise<unknown>; close(): Promise<unknown> };
+    await app.ready();
+    await app.close();
+  } finally {
+    require.cache[modulePath]!.exports = real;
+  }
+  return normalise(seen);
+}
+
+/** @koa/router's stacks of every router the Koa app uses (nested routers are copied into their parent's stack). */
+function koaRoutes(dir: string): string[] {
+  const app = require(path.join(dir, 'app.js')) as { middleware: Array<{ router?: { stack: Array<{ methods: string[]; path: string }> } }> };
+  return normalise(app.middleware.flatMap((mw) => mw.router?.stack.flatMap((l) => l.methods.map((m) => `${m} ${l.path}`)) ?? []));
+}
+
+/** Hono's own `app.routes` (sub-apps mounted with route() and basePath views share it). */
+function honoRoutes(dir: string): string[] {
+  const app = require(path.join(dir, 'app.js')) as { routes: Array<{ method: string; path: string }> };
+  return normalise(app.routes.map((r) => `${r.method} ${r.path}`));
+}
+
+test('Fastify discovery matches the routes Fastify registers: plugins across files, nested prefixes, route()', async () => {
+  const dir = path.join(FIXTURES, 'node', 'fastify-plugins');
+  const real = await fastifyRoutes(dir);
+  assert.ok(real.length >= 10, 'fixture has routes');
+  assert.deepEqual(await discovered(dir), real);
+});
+
+test('Koa discovery matches @koa/router stacks: prefixes, router.prefix(), nested use(), route names', async () => {
+  const dir = path.join(FIXTURES, 'node', 'koa-routers');
+  const real = koaRoutes(dir);
+  assert.ok(real.length >= 8, 'fixture has routes');
+  assert.deepEqual(await discovered(dir), real);
+});
+
+test('Hono discovery matches app.routes: basePath, route() across files, on(), chained declarations', async () => {
+  const dir = path.join(FIXTURES, 'node', 'hono-apps');
+  const real = honoRoutes(dir);
+  assert.ok(real.length >= 8, 'fixture has routes');
+  assert.deepEqual(await discovered(dir), real);
+});
 
 for (const fixture of ['node/express-nested', 'demo']) {
   test(`Express discovery matches the real router stack: ${fixture}`, async () => {

@@ -52,7 +52,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     const name = nameNode.text;
     if (isFunction(value)) { functions.set(name, handlerOf(value, name)); return; }
     for (const recognise of RECOGNISERS) {
-      const object = recognise(value, facts);
+      const object = recognise(chainRoot(value), facts);
       if (object) { facts.objects[name] = object; return; }
     }
     // `const v1 = app.basePath('/v1')`: a Hono view of `app` under a longer base path.
@@ -118,7 +118,9 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     facts,
     handler(node, fallback) {
       if (node.type === 'identifier') return functions.get(node.text);
-      return isFunction(node) ? handlerOf(node, fallback) : undefined;
+      // A named function expression keeps its own name; anonymous ones are named after the route, as Express did.
+      const own = node.type === 'function_expression' || node.type === 'function' ? node.childForFieldName('name')?.text : undefined;
+      return isFunction(node) ? handlerOf(node, own ?? fallback) : undefined;
     },
     addRoute(owner, methods, path, handler) {
       commit(owner);
@@ -143,6 +145,10 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
 
   /** The object a call's receiver is: a plugin's first parameter, a module object, or a chain on either. */
   const ownerOf = (object: Node): Owner | undefined => {
+    if (object.type === 'new_expression' || (object.type === 'call_expression' && chainRoot(object).id === object.id)) {
+      const declared = declaredOwner(object);
+      if (declared) return declared;
+    }
     if (object.type === 'identifier') return pluginParameter(object) ?? (facts.objects[object.text] ? { name: object.text, object: facts.objects[object.text] } : undefined);
     if (object.type !== 'call_expression') return undefined;
     const inner = object.childForFieldName('function');
@@ -156,6 +162,15 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       return path !== undefined ? { ...base, path } : undefined;
     }
     return CHAINING.has(innerMethod) ? base : undefined;
+  };
+
+  /** `const posts = new Hono().get(…)`: calls chained on the constructor belong to the declared name. */
+  const declaredOwner = (start: Node): Owner | undefined => {
+    let node = start;
+    while (node.parent && (node.parent.type === 'member_expression' || node.parent.type === 'call_expression')) node = node.parent;
+    const name = node.parent?.type === 'variable_declarator' && node.parent.childForFieldName('value')?.id === node.id
+      ? node.parent.childForFieldName('name')?.text : undefined;
+    return name && facts.objects[name] && chainRoot(node).id === start.id ? { name, object: facts.objects[name] } : undefined;
   };
 
   /** `async function routes(fastify) { fastify.get(…) }`: the receiver is the enclosing function's first parameter. */
@@ -177,6 +192,17 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     if (owner) READERS[owner.object.framework]?.(ctx, owner, method, callArguments(call));
   }
   return facts;
+}
+
+/** `new Hono().get(…).post(…)` → `new Hono()`: the value under calls that return their receiver. */
+function chainRoot(value: Node): Node {
+  let node = value;
+  for (;;) {
+    const callee = node.type === 'call_expression' ? node.childForFieldName('function') : undefined;
+    const object = callee?.type === 'member_expression' ? callee.childForFieldName('object') : undefined;
+    if (!object || !CHAINING.has(callee!.childForFieldName('property')?.text ?? '')) return node;
+    node = object;
+  }
 }
 
 function firstParameter(fn: Node): string | undefined {
