@@ -1,0 +1,154 @@
+// Node route discovery per framework over in-memory sources: the syntax forms each framework
+// documents, ESM/TS imports across files, and what is deliberately not a route.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { discoverNode, summary } from './discovery-node-helpers';
+
+test('Fastify: ESM default-exported plugin in an index file, named import, nested register accumulates prefixes', async () => {
+  const routes = await discoverNode({
+    'src/server.ts': [
+      "import Fastify from 'fastify';",
+      "import routes from './routes';",
+      "import { health } from './health';",
+      'const server = Fastify({ logger: true });',
+      "server.register(routes, { prefix: '/api' });",
+      'server.register(health);',
+    ].join('\n'),
+    'src/routes/index.ts': [
+      "import items from './items.js';",
+      'export default async function routes(app: any) {',
+      "  app.register(items, { prefix: '/items' });",
+      '}',
+    ].join('\n'),
+    'src/routes/items.ts': [
+      'const items = async (f: any) => {',
+      "  f.get('/:id', async (req: any) => req.params);",
+      "  f.route({ method: ['PUT', 'patch'], url: '/:id', handler: update });",
+      '};',
+      'function update() { return 1; }',
+      'export default items;',
+    ].join('\n'),
+    'src/health.ts': [
+      "export const health = async (app: any) => { app.head('/ping', async () => ''); };",
+    ].join('\n'),
+  });
+  assert.deepEqual(summary(routes), [
+    'fastify GET /api/items/:id GET /:id src/routes/items.ts:2 async',
+    'fastify HEAD /ping HEAD /ping src/health.ts:1 async',
+    'fastify PUT,PATCH /api/items/:id update src/routes/items.ts:5',
+  ]);
+  assert.deepEqual(routes.find((r) => r.handler === 'update')?.routers, ['src/server.ts:server', 'src/routes/index.ts:routes', 'src/routes/items.ts:items']);
+});
+
+test('Fastify: fastify-plugin wrapped plugins ignore the register prefix; unregistered plugin-like functions are not routes', async () => {
+  const routes = await discoverNode({
+    'app.js': [
+      "const fastify = require('fastify')();",
+      "const fp = require('fastify-plugin');",
+      "fastify.register(require('./shared'), { prefix: '/ignored' });",
+      "fastify.register(fp(async (i) => { i.get('/inline', async () => 1); }), { prefix: '/also-ignored' });",
+      "function setup(cache) { cache.get('/not-a-route', () => {}); }",
+    ].join('\n'),
+    'shared.js': [
+      "const fp = require('fastify-plugin');",
+      "module.exports = fp(async function shared(app) { app.get('/shared', async () => 'x'); });",
+    ].join('\n'),
+  });
+  assert.deepEqual(summary(routes), [
+    'fastify GET /inline GET /inline app.js:4 async',
+    'fastify GET /shared GET /shared shared.js:2 async',
+  ]);
+});
+
+test('Koa: route names, middleware before the handler, all(), prefix() after routes, ESM import of a named router', async () => {
+  const routes = await discoverNode({
+    'server.mjs': [
+      "import Koa from 'koa';",
+      "import Router from '@koa/router';",
+      "import { v1 } from './v1.mjs';",
+      'const app = new Koa();',
+      "const api = new Router({ prefix: '/api' });",
+      "api.use('/v1', v1.routes());",
+      'app.use(api.routes());',
+    ].join('\n'),
+    'v1.mjs': [
+      "import Router from '@koa/router';",
+      'export const v1 = new Router();',
+      "v1.get('user', '/users/:id', auth, async function showUser(ctx) {});",
+      "v1.all('/any', (ctx) => {});",
+      "v1.prefix('/x');",
+      'async function auth(ctx, next) { await next(); }',
+    ].join('\n'),
+  });
+  assert.deepEqual(summary(routes), [
+    'koa ALL /api/v1/x/any ALL /any v1.mjs:4',
+    'koa GET /api/v1/x/users/:id showUser v1.mjs:3 async',
+  ]);
+});
+
+test('Hono: on() with method and path lists, basePath views, sub-app exported as default from a TS module', async () => {
+  const routes = await discoverNode({
+    'src/index.ts': [
+      "import { Hono } from 'hono';",
+      "import books from './books';",
+      'const app = new Hono();',
+      "const api = app.basePath('/api');",
+      "api.route('/books', books);",
+      "app.on(['GET', 'POST'], ['/a', '/b'], (c) => c.text('x'));",
+      'export default app;',
+    ].join('\n'),
+    'src/books.ts': [
+      "import { Hono } from 'hono';",
+      'const books = new Hono().basePath("/v1");',
+      "books.get('/:id', async (c) => c.json({}));",
+      'export default books;',
+    ].join('\n'),
+  });
+  assert.deepEqual(summary(routes), [
+    'hono GET /api/books/v1/:id GET /:id src/books.ts:3 async',
+    'hono GET,POST /a GET,POST /a src/index.ts:6',
+    'hono GET,POST /b GET,POST /b src/index.ts:6',
+  ]);
+});
+
+test('NestJS: controller prefix as string or { path }, method paths joined with the global prefix as Nest does', async () => {
+  const routes = await discoverNode({
+    'src/main.ts': "async function main() { const app = await NestFactory.create(M); app.setGlobalPrefix('/v1/'); }",
+    'src/orders.controller.tsx': [
+      "@Controller({ path: 'orders' })",
+      'export class OrdersController {',
+      '  @Get()',
+      '  async list() { return []; }',
+      "  @Post('bulk/')",
+      '  @HttpCode(201)',
+      '  create() { return 1; }',
+      "  @Get(':id')",
+      '  one() {}',
+      '  plain() {}',
+      '}',
+      'class NotAController { @Get() x() {} }',
+    ].join('\n'),
+    'src/root.controller.ts': "@Controller() export class RootController { @Get() index() {} }",
+  });
+  assert.deepEqual(summary(routes), [
+    'nestjs GET /v1 RootController.index src/root.controller.ts:1',
+    'nestjs GET /v1/orders OrdersController.list src/orders.controller.tsx:4 async',
+    'nestjs GET /v1/orders/:id OrdersController.one src/orders.controller.tsx:9',
+    'nestjs POST /v1/orders/bulk OrdersController.create src/orders.controller.tsx:7',
+  ]);
+  const one = routes.find((r) => r.handler === 'OrdersController.one');
+  assert.deepEqual(one?.range, { file: 'src/orders.controller.tsx', line: 9, column: 3, endLine: 9, endColumn: 11 });
+});
+
+test('computed paths and unknown receivers give no route rather than a wrong one', async () => {
+  const routes = await discoverNode({
+    'app.js': [
+      "const { Hono } = require('hono');",
+      'const app = new Hono();',
+      'app.get(PATH, (c) => c.text("x"));',
+      "other.get('/x', (c) => c.text('y'));",
+      "app.get('/ok', (c) => c.text('z'));",
+    ].join('\n'),
+  });
+  assert.deepEqual(summary(routes), ['hono GET /ok GET /ok app.js:5']);
+});
