@@ -91,7 +91,7 @@ export class PythonLinkCache {
     if (failed) return []; // discovery never takes the product down; odd code yields fewer routes
     const out: Route[] = [];
     const memo: EmitMemo = { prev: this.emitted, next: new Map() };
-    for (const obj of objs.values()) if (!obj.included) emit(obj, '', [], new Set(), out, memo);
+    for (const obj of objs.values()) if (!obj.included) emit(obj, '', [], '', new Set(), out, memo);
     this.emitted = memo.next;
     return out;
   }
@@ -560,16 +560,15 @@ interface Emitted { fw: Framework; base: string; routersKey: string; locals: Loc
  */
 interface EmitMemo { prev: Map<string, Emitted>; next: Map<string, Emitted> }
 
-function emit(obj: RouterObj, prefix: string, chain: string[], onPath: Set<RouterObj>, out: Route[], memo: EmitMemo): void {
+function emit(obj: RouterObj, prefix: string, chain: string[], chainKey: string, onPath: Set<RouterObj>, out: Route[], memo: EmitMemo): void {
   if (onPath.has(obj) || onPath.size > MAX_DEPTH) return; // include cycles
   onPath.add(obj);
   const fw: Framework = obj.kind.framework;
   const base = joinPrefix(fw, prefix, obj.ownPrefix);
   const routers = [...chain, obj.display];
-  const routersKey = routers.join('\0');
+  const routersKey = `${chainKey}\0${obj.display}`;
   const last = memo.next.get(obj.key) ?? memo.prev.get(obj.key);
-  if (last && last.fw === fw && last.base === base && last.routersKey === routersKey
-    && last.locals.length === obj.routes.length && last.locals.every((r, i) => r === obj.routes[i])) {
+  if (last && last.fw === fw && last.base === base && last.routersKey === routersKey && sameItems(last.locals, obj.routes)) {
     for (const r of last.routes) out.push(r);
     memo.next.set(obj.key, last);
   } else {
@@ -596,10 +595,16 @@ function emit(obj: RouterObj, prefix: string, chain: string[], onPath: Set<Route
     // Flask/Quart/Sanic: a url_prefix given at registration replaces the blueprint's own
     const overrides = e.prefix !== undefined && (fw === 'flask' || fw === 'quart' || fw === 'sanic') && e.child.kind.role === 'blueprint';
     const childPrefix = joinPrefix(fw, base, e.prefix ?? '');
-    if (overrides) emit({ ...e.child, ownPrefix: '' }, childPrefix, routers, onPath, out, memo);
-    else emit(e.child, childPrefix, routers, onPath, out, memo);
+    if (overrides) emit({ ...e.child, ownPrefix: '' }, childPrefix, routers, routersKey, onPath, out, memo);
+    else emit(e.child, childPrefix, routers, routersKey, onPath, out, memo);
   }
   onPath.delete(obj);
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function joinPrefix(fw: Framework, a: string, b: string): string {
