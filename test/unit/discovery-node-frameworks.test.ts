@@ -152,3 +152,52 @@ test('computed paths and unknown receivers give no route rather than a wrong one
   });
   assert.deepEqual(summary(routes), ['hono GET /ok GET /ok app.js:5']);
 });
+
+test('handlers imported from other modules point at their definition: controller objects, named and namespace imports', async () => {
+  const routes = await discoverNode({
+    'app.js': [
+      "const express = require('express');",
+      "const users = require('./controllers/users');",
+      "const { health } = require('./controllers/health');",
+      'const app = express();',
+      "app.get('/users', users.list);",
+      "app.get('/health', health);",
+      "app.use(require('./routes/items'));",
+      "app.get('/missing', users.nothing);",
+    ].join('\n'),
+    'controllers/users.js': [
+      'exports.list = async (req, res) => {',
+      '  res.json([]);',
+      '};',
+    ].join('\n'),
+    'controllers/health.js': 'function health(req, res) { res.send("ok"); }\nmodule.exports = { health };',
+    'routes/items.ts': [
+      "import { Router } from 'express';",
+      "import * as items from '../controllers/items';",
+      'const router = Router();',
+      "router.delete('/items/:id', items.remove);",
+      'export default router;',
+    ].join('\n'),
+    'controllers/items.ts': "export { remove } from './items-impl';",
+    'controllers/items-impl.ts': 'export async function remove(req: unknown, res: unknown) {}',
+  });
+  assert.deepEqual(summary(routes), [
+    'express DELETE /items/:id remove controllers/items-impl.ts:1 async',
+    'express GET /health health controllers/health.js:1',
+    'express GET /users list controllers/users.js:1 async',
+  ]);
+  assert.deepEqual(routes.find((r) => r.handler === 'remove')?.routers, ['app.js:app', 'routes/items.ts:router']);
+});
+
+test('Fastify: anonymous default-exported plugin registered through import(), routers re-exported from an index', async () => {
+  const routes = await discoverNode({
+    'server.mjs': [
+      "import Fastify from 'fastify';",
+      'const app = Fastify();',
+      "app.register(import('./plugins/index.mjs'), { prefix: '/p' });",
+    ].join('\n'),
+    'plugins/index.mjs': "export { default } from './stats.mjs';",
+    'plugins/stats.mjs': "export default async function (app, opts) {\n  app.get('/stats', { handler: async () => ({}) });\n}",
+  });
+  assert.deepEqual(summary(routes), ['fastify GET /p/stats GET /stats plugins/stats.mjs:2 async']);
+});

@@ -1,6 +1,6 @@
 // The interface framework readers use to turn one registration call into route and mount facts.
 import type { Node } from '../../parsing/parser';
-import type { HandlerFact, NodeRouteFacts, ObjectFact } from './facts';
+import type { HandlerFact, HandlerRef, NodeRouteFacts, ObjectFact } from './facts';
 
 /** The object a call is made on; `path` is set inside Express `X.route('/p').get(…)` chains. */
 export interface Owner { name: string; object: ObjectFact; path?: string }
@@ -8,8 +8,8 @@ export interface Owner { name: string; object: ObjectFact; path?: string }
 export interface ExtractContext {
   facts: NodeRouteFacts;
   /** The handler a route argument names: a local function by name, or an inline function (named `fallback`). */
-  handler(node: Node, fallback: string): HandlerFact | undefined;
-  addRoute(owner: Owner, methods: string[], path: string, handler: HandlerFact): void;
+  handler(node: Node, fallback: string): HandlerFact | HandlerRef | undefined;
+  addRoute(owner: Owner, methods: string[], path: string, handler: HandlerFact | HandlerRef): void;
   addMount(owner: Owner, prefix: string, target: string, ignorePrefix?: boolean): void;
   /** The local name a mount argument stands for: an identifier, an inline plugin function, `fp(fn)`, `require('./x')`. */
   mountTarget(node: Node): { name: string; ignorePrefix: boolean } | undefined;
@@ -22,7 +22,7 @@ export type CallReader = (ctx: ExtractContext, owner: Owner, method: string, arg
 export type ObjectRecogniser = (value: Node, facts: NodeRouteFacts) => ObjectFact | undefined;
 
 /** The route's handler is the last argument (middleware before it). */
-export function lastHandler(ctx: ExtractContext, args: Node[], method: string, path: string): HandlerFact | undefined {
+export function lastHandler(ctx: ExtractContext, args: Node[], method: string, path: string): HandlerFact | HandlerRef | undefined {
   const last = args[args.length - 1];
   return last ? ctx.handler(last, `${method.toUpperCase()} ${path}`) : undefined;
 }

@@ -1,5 +1,5 @@
 // Express: `express()` apps, `express.Router()` routers, `X.METHOD(path, …handlers)`,
-// `X.route(path).METHOD(h)` chains, `X.use(prefix, router)` mounts.
+// `X.route(path).METHOD(h)` chains, `X.use([prefix,] router | require('./r'))` mounts.
 import type { CallReader, ObjectRecogniser } from './context';
 import { lastHandler, packageOf } from './context';
 import { HTTP_METHODS } from './facts';
@@ -23,9 +23,11 @@ export const readExpressCall: CallReader = (ctx, owner, method, args) => {
     const handlerArgs = owner.path !== undefined ? args : args.slice(1);
     const handler = path !== undefined ? lastHandler(ctx, handlerArgs, method, path) : undefined;
     if (path !== undefined && handler) ctx.addRoute(owner, [method.toUpperCase()], path, handler);
-  } else if (method === 'use' && owner.path === undefined && args.length >= 2) {
+  } else if (method === 'use' && owner.path === undefined && args.length > 0) {
+    // `use(prefix, …mw, router)` or `use(router)`; targets that are not routers (middleware) resolve to nothing when linked.
     const prefix = stringValue(args[0]);
-    const target = args[args.length - 1];
-    if (prefix !== undefined && target.type === 'identifier') ctx.addMount(owner, prefix, target.text);
+    const last = args[args.length - 1];
+    const target = (prefix === undefined || args.length >= 2) && (last.type === 'identifier' || last.type === 'call_expression') ? ctx.mountTarget(last) : undefined;
+    if (target) ctx.addMount(owner, prefix ?? '', target.name);
   }
 };

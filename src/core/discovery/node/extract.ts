@@ -34,7 +34,11 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
   /** The local name an exported or mounted value stands for. */
   const localOf = (value: Node): string | undefined => {
     if (value.type === 'identifier') return aliases.get(value.text) ?? value.text;
-    if (isFunction(value)) return functionKey(value);
+    if (isFunction(value)) {
+      const key = functionKey(value);
+      if (!functions.has(key)) functions.set(key, handlerOf(value, exportedName(value) ?? key));
+      return key;
+    }
     const wrapped = unwrapFastifyPlugin(value, facts);
     if (wrapped && isFunction(wrapped)) {
       fastifyPlugins.add(functionKey(wrapped));
@@ -108,6 +112,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     for (const child of node.namedChildren) if (child) visit(child);
   };
   visit(root);
+  facts.functions = Object.fromEntries(functions);
 
   const commit = (owner: Owner): void => {
     if (owner.object.kind !== 'plugin' || facts.objects[owner.name]) return;
@@ -117,7 +122,12 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
   const ctx: ExtractContext = {
     facts,
     handler(node, fallback) {
-      if (node.type === 'identifier') return functions.get(node.text);
+      if (node.type === 'identifier') return functions.get(node.text) ?? (facts.imports[node.text] ? { local: node.text, fallback } : undefined);
+      if (node.type === 'member_expression') {
+        const object = node.childForFieldName('object');
+        const member = node.childForFieldName('property')?.text;
+        return object?.type === 'identifier' && member && facts.imports[object.text] ? { local: object.text, member, fallback } : undefined;
+      }
       // A named function expression keeps its own name; anonymous ones are named after the route, as Express did.
       const own = node.type === 'function_expression' || node.type === 'function' ? node.childForFieldName('name')?.text : undefined;
       return isFunction(node) ? handlerOf(node, own ?? fallback) : undefined;
@@ -131,7 +141,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       facts.mounts.push({ owner: owner.name, prefix, target, ...(ignorePrefix ? { ignorePrefix } : {}) });
     },
     mountTarget(node) {
-      const spec = requireSpec(node);
+      const spec = requireSpec(node) ?? dynamicImportSpec(node);
       if (spec !== undefined) {
         const name = `require(${spec})`;
         facts.imports[name] = { spec, imported: 'default' };
@@ -203,6 +213,21 @@ function chainRoot(value: Node): Node {
     if (!object || !CHAINING.has(callee!.childForFieldName('property')?.text ?? '')) return node;
     node = object;
   }
+}
+
+/** `exports.list = async (req, res) => …` → 'list': the name a route in another module knows it by. */
+function exportedName(fn: Node): string | undefined {
+  const own = fn.childForFieldName('name')?.text;
+  if (own) return own;
+  const left = fn.parent?.type === 'assignment_expression' ? fn.parent.childForFieldName('left') : undefined;
+  if (left?.type === 'member_expression') return left.childForFieldName('property')?.text;
+  const pair = fn.parent?.type === 'pair' ? fn.parent.childForFieldName('key')?.text : undefined;
+  return pair;
+}
+
+/** `import('./routes')` → './routes' (Fastify accepts the promise as a plugin). */
+function dynamicImportSpec(node: Node): string | undefined {
+  return node.type === 'call_expression' && node.childForFieldName('function')?.type === 'import' ? stringValue(callArguments(node)[0]) : undefined;
 }
 
 function firstParameter(fn: Node): string | undefined {

@@ -13,7 +13,10 @@ export interface ObjectFact {
   skipsPrefix?: boolean;
 }
 
-export interface RouteFact { owner: string; methods: string[]; path: string; handler: HandlerFact }
+/** A handler defined in another module: `local` is an import, `member` a property of it (`users.list`). */
+export interface HandlerRef { local: string; member?: string; fallback: string }
+
+export interface RouteFact { owner: string; methods: string[]; path: string; handler: HandlerFact | HandlerRef }
 
 /** `owner` serves `target` (a local name: object, plugin function or import) under `prefix`. */
 export interface MountFact { owner: string; prefix: string; target: string; ignorePrefix?: boolean }
@@ -30,6 +33,8 @@ export interface NodeRouteFacts {
   /** Exported name ('default' or a named export) → local name. */
   exports: Record<string, string>;
   routes: RouteFact[];
+  /** Named functions (declared, assigned, or exported as `exports.x = function…`) that another module's route may name. */
+  functions: Record<string, HandlerFact>;
   mounts: MountFact[];
   controllers: ControllerFact[];
   /** NestJS `app.setGlobalPrefix('api')`. */
@@ -39,5 +44,5 @@ export interface NodeRouteFacts {
 export const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'options', 'head', 'all']);
 
 export function emptyFacts(): NodeRouteFacts {
-  return { objects: {}, imports: {}, exports: {}, routes: [], mounts: [], controllers: [] };
+  return { objects: {}, imports: {}, exports: {}, routes: [], functions: {}, mounts: [], controllers: [] };
 }

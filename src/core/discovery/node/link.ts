@@ -3,7 +3,7 @@
 import * as posixPath from 'node:path/posix';
 import type { Framework, Route } from '../../model';
 import type { WorkspaceFile } from '../../workspace';
-import type { HandlerFact, NodeRouteFacts } from './facts';
+import type { HandlerFact, HandlerRef, NodeRouteFacts } from './facts';
 import { resolveModule } from './modules';
 import { joinPath } from './syntax';
 
@@ -29,6 +29,25 @@ export function linkNodeRoutes(files: Linked): Route[] {
     return target && local ? resolve(target, local, depth + 1) : undefined;
   };
 
+  /** A module's export by name, following re-exports of imports: its file and local name. */
+  const exportOf = (file: string, spec: string, exported: string, depth: number): { file: string; local: string } | undefined => {
+    if (!spec.startsWith('.') || depth > MAX_DEPTH) return undefined;
+    const target = resolveModule(posixPath.join(posixPath.dirname(file), spec), byPath);
+    const local = target ? byPath.get(target)!.exports[exported] : undefined;
+    if (!target || !local) return undefined;
+    const reexported = byPath.get(target)!.imports[local];
+    return reexported && !byPath.get(target)!.functions[local] ? exportOf(target, reexported.spec, reexported.imported, depth + 1) : { file: target, local };
+  };
+
+  /** A handler named by an import (`listUsers`, `users.list`): the function in the module that exports it. */
+  const resolveHandler = (file: string, ref: HandlerRef): { file: string; handler: HandlerFact } | undefined => {
+    const imported = byPath.get(file)!.imports[ref.local];
+    const exported = ref.member !== undefined && ['default', '*'].includes(imported.imported) ? ref.member : ref.member === undefined ? imported.imported : undefined;
+    const found = exported !== undefined ? exportOf(file, imported.spec, exported, 0) : undefined;
+    const handler = found ? byPath.get(found.file)!.functions[found.local] : undefined;
+    return found && handler ? { file: found.file, handler } : undefined;
+  };
+
   const mounted = new Set<string>();
   for (const { file, facts } of files) for (const m of facts.mounts) {
     const target = resolve(file.path, m.target);
@@ -48,7 +67,9 @@ export function linkNodeRoutes(files: Linked): Route[] {
     const prefix = joinPath(outer, object.prefix);
     const here = [...chain, objectKey];
     for (const r of facts.routes) {
-      if (r.owner === name) routes.push(toRoute(framework, r.methods, joinPath(prefix, r.path), file, r.handler, here.map((k) => k.replace('#', ':'))));
+      if (r.owner !== name) continue;
+      const at = 'local' in r.handler ? resolveHandler(file, r.handler) : { file, handler: r.handler };
+      if (at) routes.push(toRoute(framework, r.methods, joinPath(prefix, r.path), at.file, at.handler, here.map((k) => k.replace('#', ':'))));
     }
     for (const m of facts.mounts) {
       if (m.owner !== name) continue;

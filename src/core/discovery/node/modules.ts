@@ -11,6 +11,8 @@ export function readImport(node: Node, facts: NodeRouteFacts): void {
   if (spec === undefined || !clause) return;
   for (const part of clause.namedChildren) {
     if (part?.type === 'identifier') facts.imports[part.text] = { spec, imported: 'default' };
+    const namespace = part?.type === 'namespace_import' ? part.namedChildren.find((c) => c?.type === 'identifier') : undefined;
+    if (namespace) facts.imports[namespace.text] = { spec, imported: '*' };
     if (part?.type === 'named_imports') {
       for (const item of part.namedChildren) {
         if (item?.type !== 'import_specifier') continue;
@@ -68,7 +70,7 @@ export function readCommonJsExport(left: Node, right: Node, facts: NodeRouteFact
   if (named && local) facts.exports[named] = local;
 }
 
-/** `export default x`, `export default function f…`, `export const a = …`, `export function a…`, `export { a as b }`. */
+/** `export default x`, `export default function f…`, `export const a = …`, `export function a…`, `export { a as b } [from './m']`. */
 export function readEsmExport(node: Node, facts: NodeRouteFacts, localOf: (value: Node) => string | undefined): void {
   const isDefault = node.children.some((c) => c?.type === 'default');
   const value = node.childForFieldName('value');
@@ -86,11 +88,15 @@ export function readEsmExport(node: Node, facts: NodeRouteFacts, localOf: (value
     return;
   }
   const clause = node.namedChildren.find((c) => c?.type === 'export_clause');
+  // `export { a as b } from './m'` re-exports: bind the name to the other module as an import would.
+  const from = stringValue(node.childForFieldName('source'));
   for (const item of clause?.namedChildren ?? []) {
     if (item?.type !== 'export_specifier') continue;
     const name = item.childForFieldName('name')?.text;
     const alias = item.childForFieldName('alias')?.text ?? name;
-    if (name && alias) facts.exports[alias] = name;
+    if (!name || !alias) continue;
+    facts.exports[alias] = from !== undefined ? `${from}#${name}` : name;
+    if (from !== undefined) facts.imports[`${from}#${name}`] = { spec: from, imported: name };
   }
 }
 
