@@ -9,6 +9,10 @@ import type { Finding, Route } from './model';
 import type { Parsers } from './parsing/parser';
 import { scanWorkspace, type ScanOptions, type WorkspaceFile } from './workspace';
 
+const decoder = new TextDecoder();
+/** How many files refresh() reads ahead of the one it parses. */
+const READ_AHEAD = 16;
+
 interface Entry {
   file: WorkspaceFile;
   hash: string;
@@ -38,14 +42,26 @@ export class ProjectIndex {
     const files = await scanWorkspace(this.root, this.fs, this.options);
     const seen = new Set(files.map((f) => f.path));
     for (const path of [...this.entries.keys()]) if (!seen.has(path)) this.remove(path);
-    for (const file of files) await this.update(file);
+    // Reads run a few files ahead of parsing, so the disk wait overlaps the CPU-bound parse of earlier files.
+    const reads: Array<Promise<string | undefined> | undefined> = [];
+    const read = (i: number) => {
+      if (i < files.length) reads[i] = this.fs.readFile(files[i]!.absPath).then((bytes) => decoder.decode(bytes), () => undefined);
+    };
+    for (let i = 0; i < READ_AHEAD; i++) read(i);
+    for (let i = 0; i < files.length; i++) {
+      const text = await reads[i];
+      reads[i] = undefined;
+      read(i + READ_AHEAD);
+      if (text === undefined) this.remove(files[i]!.path); // deleted or unreadable since the scan
+      else await this.update(files[i]!, text);
+    }
   }
 
   /** Re-indexes one file; `text` lets an editor pass unsaved content. Returns whether anything changed. */
   async update(file: WorkspaceFile, text?: string): Promise<boolean> {
     let source: string;
     try {
-      source = text ?? new TextDecoder().decode(await this.fs.readFile(file.absPath));
+      source = text ?? decoder.decode(await this.fs.readFile(file.absPath));
     } catch {
       return this.remove(file.path); // deleted or unreadable: it simply leaves the index
     }
