@@ -166,7 +166,7 @@ class ModuleLinker {
     this.created = new Map();
     this.log = result.events;
     this.seen = result.objects;
-    this.graph.deps = result.deps;
+    this.graph.track(result.deps);
     try {
       this.graph.touch(mod);
       if (pass === 0) {
@@ -182,7 +182,7 @@ class ModuleLinker {
     } catch {
       result.failed = true;
     } finally {
-      this.graph.deps = undefined;
+      this.graph.track(undefined);
     }
     return result;
   }

@@ -32,7 +32,9 @@ export class ModuleGraph {
   private readonly bySuffix = new Map<string, ModuleFile>();
 
   /** Set while one module is linked, so its results can be reused until a dependency changes. */
-  deps: LinkDeps | undefined;
+  private deps: LinkDeps | undefined;
+  /** The module touched last: lookups mostly stay in one module, and this skips their Map writes. */
+  private lastTouched: ModuleFile | undefined;
 
   constructor(readonly mods: ModuleFile[]) {
     for (const m of mods) {
@@ -65,9 +67,17 @@ export class ModuleGraph {
     return this.byName.get(name) ?? this.bySuffix.get(name);
   }
 
+  /** Starts (or with undefined, stops) recording what is read into `deps`. */
+  track(deps: LinkDeps | undefined): void {
+    this.deps = deps;
+    this.lastTouched = undefined;
+  }
+
   /** Records that `mod`'s facts are being read. */
   touch(mod: ModuleFile): void {
-    this.deps?.facts.set(mod.file.path, mod.facts);
+    if (!this.deps || this.lastTouched === mod) return;
+    this.lastTouched = mod;
+    this.deps.facts.set(mod.file.path, mod.facts);
   }
 
   /** Resolves a dotted name as seen from `scope` of `mod`. */
