@@ -79,7 +79,7 @@ const EDITS: Edit[] = [
     files.set('app/config.py', 'API_PREFIX = "/shadow"\nVERSION = "v9"\n');
   } },
   { name: 'change a Django include prefix', apply: replace('django_site/mysite/urls.py', 'path("polls/", include("polls.urls"))', 'path("questions/", include("polls.urls"))') },
-  { name: 'move the app factory to a sync handler and a new mount', apply: replace(`${F}/main.py`, '    async def health():', '    def health():') },
+  { name: 'make a handler inside the app factory sync', apply: replace(`${F}/main.py`, '    async def health():', '    def health():') },
   { name: 'restore the deleted module', apply: (files) => {
     loadFixture('fastapi_app', files);
   } },
