@@ -201,3 +201,21 @@ test('Fastify: anonymous default-exported plugin registered through import(), ro
   });
   assert.deepEqual(summary(routes), ['fastify GET /p/stats GET /stats plugins/stats.mjs:2 async']);
 });
+
+test('routes(app) modules take the framework of the app they are handed; unused ones declare nothing', async () => {
+  const routes = await discoverNode({
+    'index.ts': [
+      "import { Hono } from 'hono';",
+      "import registerRoutes from './routes';",
+      'const app = new Hono();',
+      'registerRoutes(app);',
+    ].join('\n'),
+    'routes.ts': [
+      'export default function registerRoutes(app: any) {',
+      "  app.get('/hello', async (c: any) => c.text('hi'));",
+      '}',
+      "export function unused(app: any) { app.get('/never', () => 1); }",
+    ].join('\n'),
+  });
+  assert.deepEqual(summary(routes), ['hono GET /hello GET /hello routes.ts:2 async']);
+});

@@ -14,6 +14,17 @@ import { callArguments, handlerOf, isFunction, requireSpec, stringValue } from '
 
 const RECOGNISERS: ObjectRecogniser[] = [expressObject, fastifyObject, koaObject, honoObject];
 const READERS: Partial<Record<Framework, CallReader>> = { express: readExpressCall, fastify: readFastifyCall, koa: readKoaCall, hono: readHonoCall };
+
+/**
+ * A function's first parameter may be a Fastify instance (`register(plugin)`) or any app handed to
+ * `routes(app)`; its framework is known only when linked, so read the shapes that do not clash:
+ * Fastify's forms, Express `use(prefix, router)` and `route(path).get(h)`, Hono `route(prefix, app)` and `on()`.
+ */
+const readPluginCall: CallReader = (ctx, owner, method, args) => {
+  if (method === 'use' || owner.path !== undefined) readExpressCall(ctx, owner, method, args);
+  else if ((method === 'route' && args.length === 2) || method === 'on') readHonoCall(ctx, owner, method, args);
+  else readFastifyCall(ctx, owner, method, args);
+};
 /** Calls that return their receiver, so `app.get(…).post(…)` / `app.use(a).use(b)` chains keep the owner. */
 const CHAINING = new Set([...HTTP_METHODS, 'use', 'prefix', 'on']);
 
@@ -167,7 +178,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     const base = innerObject ? ownerOf(innerObject) : undefined;
     if (!base) return undefined;
     const innerArgs = callArguments(object);
-    if (innerMethod === 'route' && base.object.framework === 'express' && base.path === undefined && innerArgs.length === 1) {
+    if (innerMethod === 'route' && (base.object.framework === 'express' || base.object.kind === 'plugin') && base.path === undefined && innerArgs.length === 1) {
       const path = stringValue(innerArgs[0]);
       return path !== undefined ? { ...base, path } : undefined;
     }
@@ -199,7 +210,12 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     const object = callee?.type === 'member_expression' ? callee.childForFieldName('object') : undefined;
     const owner = object ? ownerOf(object) : undefined;
     const method = callee?.childForFieldName('property')?.text ?? '';
-    if (owner) READERS[owner.object.framework]?.(ctx, owner, method, callArguments(call));
+    const args = callArguments(call);
+    if (owner) (owner.object.kind === 'plugin' ? readPluginCall : READERS[owner.object.framework])?.(ctx, owner, method, args);
+    // `routes(app)` / `require('./routes')(app)`: the function declares routes on the app it is handed.
+    const handedTo = callee && callee.type !== 'member_expression' && args[0]?.type === 'identifier' ? ownerOf(args[0]) : undefined;
+    const target = handedTo && (callee!.type === 'identifier' || requireSpec(callee) !== undefined) ? ctx.mountTarget(callee!) : undefined;
+    if (handedTo && target) ctx.addMount(handedTo, '', target.name);
   }
   return facts;
 }

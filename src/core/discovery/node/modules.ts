@@ -54,7 +54,8 @@ export function readCommonJsExport(left: Node, right: Node, facts: NodeRouteFact
         if (item?.type === 'shorthand_property_identifier') facts.exports[item.text] = item.text;
         if (item?.type === 'pair') {
           const key = item.childForFieldName('key')?.text;
-          const local = localOf(item.childForFieldName('value')!);
+          const value = item.childForFieldName('value');
+          const local = value ? localOf(value) : undefined;
           if (key && local) facts.exports[key] = local;
         }
       }
