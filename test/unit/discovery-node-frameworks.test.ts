@@ -219,3 +219,17 @@ test('routes(app) modules take the framework of the app they are handed; unused 
   });
   assert.deepEqual(summary(routes), ['hono GET /hello GET /hello routes.ts:2 async']);
 });
+
+test('half-typed files do not throw and keep the routes that still parse', async () => {
+  const routes = await discoverNode({
+    'app.js': [
+      "const fastify = require('fastify')();",
+      "fastify.get('/ok', async () => 1);",
+      "fastify.route({ method: , url: '/broken', handler(",
+      "module.exports = { a: , b }",
+      '@Controller(',
+      "fastify.register(async (f) => { f.post('/later', async () => 2); }, { prefix: '/x' });",
+    ].join('\n'),
+  });
+  assert.ok(summary(routes).includes('fastify GET /ok GET /ok app.js:2 async'));
+});
