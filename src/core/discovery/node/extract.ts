@@ -25,6 +25,7 @@ const readPluginCall: CallReader = (ctx, owner, method, args) => {
   else if ((method === 'route' && args.length === 2) || method === 'on') readHonoCall(ctx, owner, method, args);
   else readFastifyCall(ctx, owner, method, args);
 };
+
 /** Calls that return their receiver, so `app.get(…).post(…)` / `app.use(a).use(b)` chains keep the owner. */
 const CHAINING = new Set([...HTTP_METHODS, 'use', 'prefix', 'on']);
 
@@ -35,7 +36,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
   const fastifyPlugins = new Set<string>();    // function keys wrapped in fp()
   const calls: Node[] = [];
 
-  /** A name for a function that may become a Fastify plugin: its declared name, else its position. */
+  /** A name for a function that may be a plugin or an exported handler: its declared name, else its position. */
   const functionKey = (fn: Node): string => {
     const own = fn.type === 'function_declaration' ? fn.childForFieldName('name')?.text : undefined;
     const declared = fn.parent?.type === 'variable_declarator' ? fn.parent.childForFieldName('name')?.text : undefined;
