@@ -7,9 +7,10 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
+import type { Frame } from 'playwright-core';
 import { freePort } from '../fixtures/servers/ports';
 import { codeServerEntry, installExtension, serve, type CodeServer } from './codeServer';
-import { startLogged, stop, waitForPort, type Started } from './processes';
+import { startLogged, stop, stopAndWait, waitForPort, type Started } from './processes';
 import { packageVsix, repoRoot } from './vsix';
 import { Workbench } from './workbench';
 
@@ -92,9 +93,39 @@ test('in code-server: blocking-call finding in Problems on the async def handler
   assert.ok(lines.every((l) => l >= asyncDef && l < syncDef), `a finding outside the async def handler (lines ${asyncDef}–${syncDef - 1}): ${JSON.stringify(rows)}`);
 });
 
+/** Runs "Profile Endpoint" with the cursor in `handler` and returns the results panel's frame once the run is final. */
+async function profileHandler(wb: Workbench, handler: string): Promise<Frame> {
+  const source = readFileSync(path.join(workspace, 'main.py'), 'utf8');
+  await wb.openFile('main.py'); // a results panel from an earlier run may hold the editor area
+  await wb.goToLine(lineOf(source, 'return', lineOf(source, `def ${handler}`)));
+  const before = new Set(wb.page.frames());
+  await wb.runCommandConfirmingOnce('Endpoint Profiler: Profile Endpoint');
+  const frame = await wb.webviewFrameWith('[data-testid="run-status"]', 60_000, before);
+  await frame.locator('[data-testid="run-status"]', { hasText: /complete/i }).waitFor({ timeout: 120_000 });
+  return frame;
+}
+
+const seconds = (text: string | null): number => {
+  const m = /([\d.,]+)\s*(ms|s)\b/.exec(text ?? '');
+  if (!m) throw new Error(`no duration in ${JSON.stringify(text)}`);
+  const v = Number(m[1].replace(/,/g, ''));
+  return m[2] === 'ms' ? v / 1000 : v;
+};
+
+test('in code-server: Profile Endpoint in the blocking handler (10 concurrent, 10 requests) shows the queue in the panel', { timeout: 240_000 }, async () => {
+  assert.ok(workbench, 'the workbench did not open');
+  const frame = await profileHandler(workbench, 'blocking');
+  await workbench.screenshot('profile-blocking');
+  assert.equal((await frame.locator('[data-testid="summary-count"]').textContent())?.trim(), '10');
+  // time.sleep(1) on the loop serialises the 10 requests: the last waits for the nine before it.
+  assert.ok(seconds(await frame.locator('[data-testid="summary-p99"]').textContent()) >= 5, 'p99 of 10 serialised 1 s requests is ≥ 5 s');
+  assert.ok(await frame.locator('[data-testid="chart-histogram"] canvas').count() > 0, 'a histogram chart is drawn');
+});
+
 test('in code-server: the quick fix turns time.sleep into await asyncio.sleep and the finding goes', { timeout: 120_000 }, async () => {
   assert.ok(workbench, 'the workbench did not open');
   const file = path.join(workspace, 'main.py');
+  await workbench.openFile('main.py');
   await workbench.goToLine(lineOf(readFileSync(file, 'utf8'), 'time.sleep(1)', lineOf(readFileSync(file, 'utf8'), 'async def blocking')));
   await workbench.applyQuickFix('Replace with await asyncio.sleep');
   await workbench.save();
@@ -105,4 +136,29 @@ test('in code-server: the quick fix turns time.sleep into await asyncio.sleep an
   assert.equal(lineOf(fixed, 'time.sleep(1)', asyncDef), lineOf(fixed, 'def threadpool') + 1, 'the def handler keeps its time.sleep');
   await workbench.page.locator('.markers-panel', { hasText: 'No problems have been detected' }).waitFor();
   await workbench.screenshot('quick-fix-applied');
+});
+
+test('in code-server: after the fix a second run appears in Runs, and Compare shows the latency drop', { timeout: 300_000 }, async () => {
+  assert.ok(workbench, 'the workbench did not open');
+  await stopAndWait(uvicorn); // uvicorn runs without --reload: serve the fixed code
+  await startApp();
+  await profileHandler(workbench, 'blocking');
+  await workbench.screenshot('profile-fixed');
+  await workbench.runCommand('View: Show Endpoint Profiler');
+  const runs = workbench.page.locator('.pane', { has: workbench.page.locator('.pane-header', { hasText: 'Runs' }) }).locator('.monaco-list-row');
+  await runs.nth(1).waitFor();
+  assert.equal(await runs.count(), 2, 'two runs in the Runs view');
+  await runs.nth(0).click();
+  await runs.nth(1).click({ modifiers: ['Control'] });
+  await workbench.screenshot('runs-selected');
+  const before = new Set(workbench.page.frames());
+  await workbench.runCommand('Endpoint Profiler: Compare Runs');
+  const frame = await workbench.webviewFrameWith('[data-testid="compare-table"]', 60_000, before);
+  await workbench.screenshot('compare');
+  const p50 = frame.locator('[data-testid="compare-row-p50"]');
+  const values = (await p50.locator('[data-testid="compare-value"]').allTextContents()).map(seconds);
+  assert.equal(values.length, 2, `two p50 values: ${JSON.stringify(values)}`);
+  // Baseline (the older, blocking run) first: uvicorn flushes nine of the ten answers after ~10 s; the fixed handler answers in ~1 s.
+  assert.ok(values[0] >= 3 && values[1] <= 2 && values[1] < values[0] / 2, `p50 dropped: ${JSON.stringify(values)}`);
+  assert.equal((await frame.locator('[data-testid="verdict-p50"]').textContent())?.trim(), 'better', 'the drop is called, not left inconclusive');
 });

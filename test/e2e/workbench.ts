@@ -58,8 +58,17 @@ export class Workbench {
     }
   }
 
-  /** Quick open (Ctrl+P) a workspace file into the editor. */
+  /**
+   * Brings a workspace file into the editor: a click on its tab when it is open (keys would go
+   * to a focused webview), else quick open (Ctrl+P).
+   */
   async openFile(name: string): Promise<void> {
+    const tab = this.page.locator('.tab', { hasText: name });
+    if (await tab.count() > 0) {
+      await tab.first().click();
+      await this.page.locator('.tab.active', { hasText: name }).waitFor();
+      return;
+    }
     await this.page.keyboard.press('Control+P');
     const input = this.quickInput.locator('input');
     await input.waitFor();
@@ -113,12 +122,15 @@ export class Workbench {
     return rows.allTextContents();
   }
 
-  /** The frame (of the nested webview iframes) holding `selector`, waiting for it to appear. */
-  async webviewFrameWith(selector: string, timeoutMs = 60_000): Promise<Frame> {
+  /**
+   * The frame (of the nested webview iframes) holding `selector`, waiting for it to appear;
+   * frames in `except` (e.g. those open before a command) are not considered.
+   */
+  async webviewFrameWith(selector: string, timeoutMs = 60_000, except: ReadonlySet<Frame> = new Set()): Promise<Frame> {
     const until = Date.now() + timeoutMs;
     while (Date.now() < until) {
       for (const frame of this.page.frames()) {
-        if (frame === this.page.mainFrame()) continue;
+        if (frame === this.page.mainFrame() || except.has(frame)) continue;
         if (await frame.$(selector).catch(() => null)) return frame;
       }
       await this.page.waitForTimeout(250);
