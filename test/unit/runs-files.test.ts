@@ -73,16 +73,41 @@ test('store lists newest first, reports broken files without throwing, renames a
   await assert.rejects(store.load('../escape'), /invalid run id/);
 });
 
-test('compare: clear regressions are worse, identical runs same, short runs inconclusive', () => {
+test('compare: clear regressions are worse, identical runs same, short runs judged on their requests', () => {
   const base = run('base', noisy(10, 100, 10, 0.2));
   const slower = run('slower', noisy(10, 50, 20, 0.2));
   const c = compareRuns([base, slower, run('same', noisy(10, 100, 10, 0.2)), run('short', noisy(2, 50, 20, 0.2))]);
   const row = (m: string) => c.rows.find((r) => r.metric === m)!;
-  assert.deepEqual(row('p50').verdicts, ['same', 'worse', 'same', 'inconclusive']);
-  assert.deepEqual(row('rps').verdicts, ['same', 'worse', 'same', 'inconclusive']);
+  assert.deepEqual(row('p50').verdicts, ['same', 'worse', 'same', 'worse']);
+  assert.deepEqual(row('rps').verdicts, ['same', 'worse', 'same', 'inconclusive'], 'one throughput figure per short run says nothing of noise');
+  assert.equal(row('max').verdicts[3], 'inconclusive', 'max has no per-request statistic');
   assert.ok(Math.abs(row('p50').ratios[1] - 2) < 0.01 && Math.abs(row('p50').deltas[1] - 10) < 0.01);
   assert.equal(compareRuns([slower, base]).rows.find((r) => r.metric === 'p50')!.verdicts[1], 'better');
   assert.match(c.method, /bootstrap/);
+});
+
+/** A run of one second or so whose requests took exactly `latenciesMs`. */
+function shortRun(id: string, latenciesMs: number[]): RunRecord {
+  const r = run(id, [{ count: latenciesMs.length, p50: 0, p99: 0 }]);
+  const h = newHistogram();
+  for (const ms of latenciesMs) recordUs(h, ms * 1000);
+  const durationS = Math.max(...latenciesMs) / 1000;
+  return { ...r, histogram: encodeHistogram(h), summary: { ...r.summary, durationS, rps: latenciesMs.length / durationS } };
+}
+
+test('compare of the seeds\' 10-request runs: the serialised handler against its fix is a clear p50 drop', () => {
+  // async def + time.sleep(1) under uvicorn: the first answer after 1 s, the other nine after 10 s (seen in the e2e).
+  const blocking = shortRun('blocking', [1000, ...Array(9).fill(10_019)]);
+  const fixed = shortRun('fixed', [1021, 1022, 1022, 1023, 1023, 1024, 1024, 1025, 1025, 1026]);
+  const row = (c: ReturnType<typeof compareRuns>, m: string) => c.rows.find((r) => r.metric === m)!;
+  const c = compareRuns([blocking, fixed]);
+  assert.equal(row(c, 'p50').verdicts[1], 'better');
+  assert.equal(row(c, 'mean').verdicts[1], 'better');
+  assert.equal(row(c, 'rps').verdicts[1], 'inconclusive', 'one throughput figure a run');
+  assert.equal(row(c, 'errors').verdicts[1], 'same', 'no errors in either');
+  assert.equal(row(compareRuns([fixed, blocking]), 'p50').verdicts[1], 'worse');
+  assert.equal(row(compareRuns([fixed, shortRun('again', [1020, 1022, 1022, 1023, 1023, 1024, 1024, 1025, 1026, 1026])]), 'p50').verdicts[1], 'same');
+  assert.equal(row(compareRuns([shortRun('five', [1, 1, 1, 1, 1]), shortRun('slow', [9, 9, 9, 9, 9])]), 'p50').verdicts[1], 'inconclusive', 'under 10 requests a run is too few');
 });
 
 test('verdict is inconclusive when per-second samples overlap but means differ', () => {

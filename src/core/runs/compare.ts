@@ -3,29 +3,41 @@
 // points are the samples (one p50, one p99, one throughput figure per second), and a
 // percentile bootstrap (1000 resamples, seeded so results are reproducible) gives a 95%
 // interval for the mean of each. Non-overlapping intervals => better/worse; overlapping
-// => 'same' when the point delta is under 5%, else 'inconclusive'. Fewer than 3 full
-// seconds in either run => 'inconclusive' (too little data to judge noise).
+// => 'same' when the point delta is under 5%, else 'inconclusive'.
+// Runs shorter than 3 full seconds (e.g. the seeds' "10 concurrent, 10 requests") have no
+// per-second series to speak of; their latency rows fall back to bootstrapping the statistic
+// itself over the run's requests (read off its HDR histogram), which needs ≥ 10 requests a run.
+// Their throughput and errors are 'same' when equal, else 'inconclusive': one figure a run says nothing of noise.
+import { decodeRaw, recordedValues } from '../load/histogram';
 import type { RunRecord, TimelinePoint } from '../model';
 
 export type Verdict = 'better' | 'worse' | 'same' | 'inconclusive';
 export interface ComparisonRow { metric: string; unit: string; values: number[]; deltas: number[]; ratios: number[]; verdicts: Verdict[]; }
 export interface Comparison { runs: Array<{ id: string; label?: string }>; rows: ComparisonRow[]; configDiffs: Array<{ key: string; values: string[] }>; method: string }
 
-export const METHOD = 'bootstrap 95% intervals (1000 resamples) over per-second timeline samples; non-overlapping => better/worse, overlapping and <5% apart => same, else inconclusive; <3 seconds of data => inconclusive';
+export const METHOD = 'bootstrap 95% intervals (1000 resamples) over per-second timeline samples; runs under 3 s: over their requests (latency only, ≥ 10 requests); non-overlapping => better/worse, overlapping and <5% apart => same, else inconclusive';
 
 const MIN_SECONDS = 3;
+const MIN_REQUESTS = 10;
+/** Requests kept per run for the per-request bootstrap: evenly ranked, so the distribution is kept. */
+const MAX_REQUEST_SAMPLE = 2000;
 const SAME_WITHIN = 0.05;
 
-type Metric = { metric: string; unit: string; lowerIsBetter: boolean; value: (r: RunRecord) => number; samples?: (t: TimelinePoint) => number };
+/** A statistic of a run's request latencies (ms, sorted ascending). */
+type Statistic = (sorted: ArrayLike<number>) => number;
+const quantile = (q: number): Statistic => (xs) => xs[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+const mean: Statistic = (xs) => { let s = 0; for (let i = 0; i < xs.length; i++) s += xs[i]; return s / xs.length; };
+
+type Metric = { metric: string; unit: string; lowerIsBetter: boolean; value: (r: RunRecord) => number; samples?: (t: TimelinePoint) => number; perRequest?: Statistic };
 
 const METRICS: Metric[] = [
   { metric: 'rps', unit: 'req/s', lowerIsBetter: false, value: (r) => r.summary.rps, samples: (t) => t.count },
-  { metric: 'p50', unit: 'ms', lowerIsBetter: true, value: (r) => r.summary.latencyMs.p50, samples: (t) => t.p50 },
-  { metric: 'p90', unit: 'ms', lowerIsBetter: true, value: (r) => r.summary.latencyMs.p90 },
-  { metric: 'p99', unit: 'ms', lowerIsBetter: true, value: (r) => r.summary.latencyMs.p99, samples: (t) => t.p99 },
-  { metric: 'p999', unit: 'ms', lowerIsBetter: true, value: (r) => r.summary.latencyMs.p999 },
+  { metric: 'p50', unit: 'ms', lowerIsBetter: true, value: (r) => r.summary.latencyMs.p50, samples: (t) => t.p50, perRequest: quantile(0.5) },
+  { metric: 'p90', unit: 'ms', lowerIsBetter: true, value: (r) => r.summary.latencyMs.p90, perRequest: quantile(0.9) },
+  { metric: 'p99', unit: 'ms', lowerIsBetter: true, value: (r) => r.summary.latencyMs.p99, samples: (t) => t.p99, perRequest: quantile(0.99) },
+  { metric: 'p999', unit: 'ms', lowerIsBetter: true, value: (r) => r.summary.latencyMs.p999, perRequest: quantile(0.999) },
   { metric: 'max', unit: 'ms', lowerIsBetter: true, value: (r) => r.summary.latencyMs.max },
-  { metric: 'mean', unit: 'ms', lowerIsBetter: true, value: (r) => r.summary.latencyMs.mean },
+  { metric: 'mean', unit: 'ms', lowerIsBetter: true, value: (r) => r.summary.latencyMs.mean, perRequest: mean },
   { metric: 'errors', unit: '%', lowerIsBetter: true, value: (r) => (r.summary.count ? (100 * r.summary.errors) / r.summary.count : 0), samples: (t) => (t.count ? (100 * t.errors) / t.count : 0) },
 ];
 
@@ -41,17 +53,35 @@ function rng(seed: number): () => number {
   };
 }
 
-/** 95% percentile-bootstrap interval for the mean of `xs`. */
-export function bootstrapMeanInterval(xs: number[], resamples = 1000, seed = 1): [number, number] {
+/** 95% percentile-bootstrap interval of `stat` over resamples of `xs` (stat gets each resample sorted). */
+export function bootstrapInterval(xs: ArrayLike<number>, stat: Statistic = mean, resamples = 1000, seed = 1): [number, number] {
   const next = rng(seed);
-  const means: number[] = [];
+  const sample = new Float64Array(xs.length);
+  const stats: number[] = [];
   for (let i = 0; i < resamples; i++) {
-    let s = 0;
-    for (let j = 0; j < xs.length; j++) s += xs[Math.floor(next() * xs.length)];
-    means.push(s / xs.length);
+    for (let j = 0; j < xs.length; j++) sample[j] = xs[Math.floor(next() * xs.length)];
+    sample.sort();
+    stats.push(stat(sample));
   }
-  means.sort((a, b) => a - b);
-  return [means[Math.floor(0.025 * resamples)], means[Math.ceil(0.975 * resamples) - 1]];
+  stats.sort((a, b) => a - b);
+  return [stats[Math.floor(0.025 * resamples)], stats[Math.ceil(0.975 * resamples) - 1]];
+}
+
+/** A run's request latencies in ms, ascending: all of them, or MAX_REQUEST_SAMPLE evenly ranked ones. */
+export function requestLatencies(r: RunRecord): Float64Array {
+  if (!r.histogram) return new Float64Array(0);
+  const h = decodeRaw(r.histogram);
+  const total = h.totalCount;
+  const n = Math.min(total, MAX_REQUEST_SAMPLE);
+  const out = new Float64Array(n);
+  let k = 0;
+  let seen = 0;
+  for (const { value, count } of recordedValues(h)) {
+    seen += count;
+    // Rank k (of n) stands for request floor((k + 0.5) · total / n).
+    while (k < n && Math.floor(((k + 0.5) * total) / n) < seen) out[k++] = value / 1000;
+  }
+  return out;
 }
 
 /** Full seconds only: the last bucket of a run is usually partial and would bias throughput. */
@@ -60,12 +90,19 @@ function fullSeconds(r: RunRecord): TimelinePoint[] {
   return t.length > 1 && r.summary.durationS < t.length ? t.slice(0, -1) : t;
 }
 
+/** Verdict from per-second samples of one metric (the mean of each run's series is compared). */
 export function verdictFor(base: number[], other: number[], lowerIsBetter: boolean): Verdict {
   if (base.length < MIN_SECONDS || other.length < MIN_SECONDS) return 'inconclusive';
-  const [bl, bh] = bootstrapMeanInterval(base);
-  const [ol, oh] = bootstrapMeanInterval(other);
-  const bm = base.reduce((a, b) => a + b, 0) / base.length;
-  const om = other.reduce((a, b) => a + b, 0) / other.length;
+  return fromIntervals(bootstrapInterval(base), bootstrapInterval(other), mean(base), mean(other), lowerIsBetter);
+}
+
+/** Verdict from two runs' request latencies (sorted, ms) for a statistic such as p50. */
+export function requestVerdictFor(base: Float64Array, other: Float64Array, stat: Statistic, lowerIsBetter: boolean): Verdict {
+  if (base.length < MIN_REQUESTS || other.length < MIN_REQUESTS) return 'inconclusive';
+  return fromIntervals(bootstrapInterval(base, stat), bootstrapInterval(other, stat), stat(base), stat(other), lowerIsBetter);
+}
+
+function fromIntervals([bl, bh]: [number, number], [ol, oh]: [number, number], bm: number, om: number, lowerIsBetter: boolean): Verdict {
   if (oh < bl) return lowerIsBetter ? 'better' : 'worse';
   if (ol > bh) return lowerIsBetter ? 'worse' : 'better';
   const scale = Math.max(Math.abs(bm), Math.abs(om));
@@ -81,22 +118,29 @@ function configOf(r: RunRecord): Record<string, string> {
 
 export function compareRuns(runs: RunRecord[]): Comparison {
   if (runs.length < 2) throw new Error('compare needs at least two runs');
-  const base = runs[0];
+  const seconds = runs.map(fullSeconds);
+  const short = seconds.map((s) => s.length < MIN_SECONDS);
+  const requests = new Map<number, Float64Array>();
+  const latencies = (i: number): Float64Array => requests.get(i) ?? requests.set(i, requestLatencies(runs[i])).get(i)!;
+  // undefined: this metric has no verdict of its own for run i (it may borrow one below).
+  const verdictOf = (m: Metric, i: number): Verdict | undefined => {
+    if (short[0] || short[i]) {
+      if (m.perRequest) return requestVerdictFor(latencies(0), latencies(i), m.perRequest, m.lowerIsBetter);
+      return m.value(runs[0]) === m.value(runs[i]) ? 'same' : 'inconclusive'; // e.g. 0 % errors in both
+    }
+    return m.samples ? verdictFor(seconds[0].map(m.samples), seconds[i].map(m.samples), m.lowerIsBetter) : undefined;
+  };
   const rows: ComparisonRow[] = METRICS.map((m) => {
     const values = runs.map(m.value);
     const b = values[0];
-    const verdicts = runs.map((r, i): Verdict => {
-      if (i === 0) return 'same';
-      if (!m.samples) return 'inconclusive';
-      return verdictFor(fullSeconds(base).map(m.samples), fullSeconds(r).map(m.samples), m.lowerIsBetter);
-    });
-    // Metrics without a per-second series (p90, p999, max, mean) borrow the verdict of the nearest sampled one.
+    const verdicts = runs.map((_, i): Verdict => (i === 0 ? 'same' : verdictOf(m, i) ?? 'inconclusive'));
     return { metric: m.metric, unit: m.unit, values, deltas: values.map((v) => v - b), ratios: values.map((v) => (b === 0 ? (v === 0 ? 1 : Infinity) : v / b)), verdicts };
   });
+  // Long runs: metrics without a per-second series (p90, p999, max, mean) borrow the verdict of the nearest sampled one.
   const byName = new Map(rows.map((r) => [r.metric, r]));
   for (const [metric, proxy] of [['p90', 'p99'], ['p999', 'p99'], ['max', 'p99'], ['mean', 'p50']] as const) {
     const row = byName.get(metric); const p = byName.get(proxy);
-    if (row && p) row.verdicts = row.verdicts.map((v, i) => (i === 0 ? v : p.verdicts[i] === 'same' || sameDirection(row, i) === p.verdicts[i] ? p.verdicts[i] : 'inconclusive'));
+    if (row && p) row.verdicts = row.verdicts.map((v, i) => (i === 0 || short[0] || short[i] ? v : p.verdicts[i] === 'same' || sameDirection(row, i) === p.verdicts[i] ? p.verdicts[i] : 'inconclusive'));
   }
   const configs = runs.map(configOf);
   const keys = [...new Set(configs.flatMap((c) => Object.keys(c)))];
