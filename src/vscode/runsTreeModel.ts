@@ -141,13 +141,15 @@ export function targetsOf<T extends { id: string }>(clicked: T | undefined, sele
 export type CompareOrder = { ids: string[] } | { message: string };
 
 /**
- * Which runs to compare and in what order: the pinned baseline first, then the selection in
- * its order. One selected run with a pinned baseline compares the baseline against it.
+ * Which runs to compare and in what order: the pinned baseline first, then the selection
+ * oldest first (before → after, whatever order the rows were clicked in). One selected run
+ * with a pinned baseline compares the baseline against it.
  */
 export function compareOrder(selected: readonly RunNode[], baselineId: string | undefined, available: readonly RunNode[]): CompareOrder {
   const broken = selected.filter((n) => !n.record);
   if (broken.length) return { message: `Cannot compare ${broken.map((n) => n.label).join(', ')}: ${broken[0].error ?? 'unreadable run file'}` };
-  const ids = [...new Set(selected.map((n) => n.id))];
+  const byTime = [...selected].sort((a, b) => (a.record?.createdAt ?? '').localeCompare(b.record?.createdAt ?? ''));
+  const ids = [...new Set(byTime.map((n) => n.id))];
   const baselineExists = baselineId !== undefined && available.some((n) => n.id === baselineId && n.record);
   if (baselineExists && baselineId !== undefined && (ids.length === 1 || ids.includes(baselineId))) {
     const ordered = [baselineId, ...ids.filter((id) => id !== baselineId)];

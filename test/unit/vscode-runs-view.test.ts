@@ -99,13 +99,15 @@ test('figures and times are formatted for reading', () => {
   assert.equal(relativeTime('not a date', now), 'not a date');
 });
 
-test('compare order: baseline first, otherwise the selection order; too few runs explain why', async () => {
+test('compare order: baseline first, otherwise the oldest run first; too few runs explain why', async () => {
   const nodes = buildRunNodes(await store.list(), undefined);
   const [S, F, C, B] = [slow.id, fast.id, cancelled.id, 'broken'].map((id) => byId(nodes, id));
-  assert.deepEqual(compareOrder([F, S], undefined, nodes), { ids: [F.id, S.id] });
-  assert.deepEqual(compareOrder([F, C, S], S.id, nodes), { ids: [S.id, F.id, C.id] });
+  assert.ok(slow.createdAt < fast.createdAt && fast.createdAt < cancelled.createdAt, 'runs were recorded slow, fast, cancelled');
+  assert.deepEqual(compareOrder([F, S], undefined, nodes), { ids: [S.id, F.id] }, 'before → after, whatever the click order');
+  assert.deepEqual(compareOrder([S, F], undefined, nodes), { ids: [S.id, F.id] });
+  assert.deepEqual(compareOrder([C, F, S], S.id, nodes), { ids: [S.id, F.id, C.id] });
   assert.deepEqual(compareOrder([F], S.id, nodes), { ids: [S.id, F.id] }, 'one run + pinned baseline');
-  assert.deepEqual(compareOrder([F, C], S.id, nodes), { ids: [F.id, C.id] }, 'baseline not selected: the selection as is');
+  assert.deepEqual(compareOrder([C, F], S.id, nodes), { ids: [F.id, C.id] }, 'baseline not selected: the selection, oldest first');
   assert.match((compareOrder([S], S.id, nodes) as { message: string }).message, /other than the baseline/);
   assert.match((compareOrder([F], undefined, nodes) as { message: string }).message, /two or more/);
   assert.match((compareOrder([F], 'deleted-run', nodes) as { message: string }).message, /two or more/, 'a vanished baseline is ignored');
@@ -201,14 +203,14 @@ test('compare from the view title uses the tree selection, baseline first; pin/u
   const t = await setup();
   t.select([fast.id, slow.id]);
   await t.commands.compare();
-  assert.deepEqual(t.shown.comparisons.at(-1)?.map((r) => r.id), [fast.id, slow.id]);
-  await t.commands.pin(t.node(slow.id));
-  assert.equal(t.node(slow.id).contextValue, 'run.baseline');
+  assert.deepEqual(t.shown.comparisons.at(-1)?.map((r) => r.id), [slow.id, fast.id], 'no baseline: the older run first');
+  await t.commands.pin(t.node(fast.id));
+  assert.equal(t.node(fast.id).contextValue, 'run.baseline');
   await t.commands.compare();
-  assert.deepEqual(t.shown.comparisons.at(-1)?.map((r) => r.id), [slow.id, fast.id]);
+  assert.deepEqual(t.shown.comparisons.at(-1)?.map((r) => r.id), [fast.id, slow.id], 'the pinned baseline first');
   t.select([cancelled.id]);
   await t.commands.compare(t.node(cancelled.id), [t.node(cancelled.id)]);
-  assert.deepEqual(t.shown.comparisons.at(-1)?.map((r) => r.id), [slow.id, cancelled.id]);
+  assert.deepEqual(t.shown.comparisons.at(-1)?.map((r) => r.id), [fast.id, cancelled.id]);
   await t.commands.unpin();
   await t.commands.compare(t.node(cancelled.id), [t.node(cancelled.id)]);
   assert.equal(t.shown.comparisons.length, 3, 'one run without a baseline is not compared');
