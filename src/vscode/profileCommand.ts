@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { isLoopbackUrl, LoadOptionsError, startLoad, type LoadOptions, type LoadProgress } from '../core/load/engine';
 import type { Route, RunRecord } from '../core/model';
 import type { RunStore } from '../core/runs/store';
-import { buildUrl, hasBody, methodsToOffer, parseCustomProfile, pathParams, profilesToOffer, routeAt, type LoadProfile, type ProfileSettings } from './profileModel';
+import { answersKey, buildUrl, hasBody, legacyAnswersKey, methodsToOffer, parseCustomProfile, pathParams, profilesToOffer, routeAt, type LoadProfile, type ProfileSettings } from './profileModel';
 import { startServer, waitForPort } from './serverStarter';
 import { hostAndPort } from './serverModel';
 
@@ -66,9 +66,9 @@ export class EndpointProfiler {
   }
 
   private async profileRoute(route: Route): Promise<void> {
-    const key = `endpointProfiler.route:${route.file}:${route.line}:${route.path}`;
+    const key = answersKey(route);
     const state = this.deps.context.workspaceState;
-    const answers: RouteAnswers = { ...state.get<RouteAnswers>(key) };
+    const answers: RouteAnswers = { ...(state.get<RouteAnswers>(key) ?? state.get<RouteAnswers>(legacyAnswersKey(route))) };
 
     const methods = methodsToOffer(route);
     if (methods.length === 0) throw new Error(`${route.path} is a WebSocket route; only HTTP routes can be profiled`);

@@ -3,6 +3,20 @@
 // that fits their declared type), the URL, and the load profiles offered.
 import type { Route } from '../core/model';
 
+/**
+ * Where a route's remembered answers (path parameters, method, body, profile) are kept: the
+ * handler's identity (file, name, methods, path), not its line, so an edit above the handler
+ * does not lose them. Methods are sorted so the order discovery lists them in does not matter.
+ */
+export function answersKey(route: Pick<Route, 'file' | 'handler' | 'methods' | 'path'>): string {
+  return `endpointProfiler.answers:${route.file}:${route.handler}:${[...route.methods].sort().join(',')}:${route.path}`;
+}
+
+/** The line-based key earlier versions used; read once as a fallback so their answers are not lost. */
+export function legacyAnswersKey(route: Pick<Route, 'file' | 'line' | 'path'>): string {
+  return `endpointProfiler.route:${route.file}:${route.line}:${route.path}`;
+}
+
 /** The route whose handler contains `line` (1-based) of `file`, innermost first. */
 export function routeAt(routes: readonly Route[], file: string, line: number): Route | undefined {
   const inFile = routes.filter((r) => r.file === file);

@@ -8,7 +8,7 @@ import type { Route } from '../../src/core/model';
 import { nodeFileSystem } from '../../src/core/fs';
 import { Parsers } from '../../src/core/parsing/parser';
 import { ProjectIndex } from '../../src/core/project';
-import { buildUrl, methodsToOffer, parseCustomProfile, pathParams, profilesToOffer, routeAt } from '../../src/vscode/profileModel';
+import { answersKey, buildUrl, methodsToOffer, parseCustomProfile, pathParams, profilesToOffer, routeAt } from '../../src/vscode/profileModel';
 import { detectServerCommands } from '../../src/vscode/serverModel';
 
 const fixtures = path.resolve(__dirname, '../fixtures');
@@ -36,6 +36,15 @@ test('the route under the cursor: any line of its handler, none between handlers
   assert.equal(routeAt(routes, 'main.py', threadpool.line)?.handler, 'threadpool');
   assert.equal(routeAt(routes, 'main.py', 1), undefined);
   assert.equal(routeAt(routes, 'other.py', blocking.line), undefined);
+});
+
+test('answers are keyed by the handler (file, name, methods, path), not its line: an edit above it keeps them', () => {
+  const route = { file: 'app/main.py', handler: 'read_item', methods: ['GET', 'HEAD'], path: '/items/{item_id}', line: 12 };
+  assert.equal(answersKey({ ...route, line: 40 }), answersKey(route));
+  assert.equal(answersKey({ ...route, methods: ['HEAD', 'GET'] }), answersKey(route), 'method order does not matter');
+  for (const other of [{ file: 'app/other.py' }, { handler: 'read_other' }, { methods: ['POST'] }, { path: '/items/{id}' }]) {
+    assert.notEqual(answersKey({ ...route, ...other }), answersKey(route), JSON.stringify(other));
+  }
 });
 
 test('path parameters of Flask, Django, FastAPI and Express routes get values that fit their types', async () => {
