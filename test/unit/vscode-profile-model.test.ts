@@ -40,7 +40,8 @@ test('the route under the cursor: any line of its handler, none between handlers
 
 test('answers are keyed by the handler (file, name, methods, path), not its line: an edit above it keeps them', () => {
   const route = { file: 'app/main.py', handler: 'read_item', methods: ['GET', 'HEAD'], path: '/items/{item_id}', line: 12 };
-  assert.equal(answersKey({ ...route, line: 40 }), answersKey(route));
+  const moved = { ...route, line: 40 };
+  assert.equal(answersKey(moved), answersKey(route));
   assert.equal(answersKey({ ...route, methods: ['HEAD', 'GET'] }), answersKey(route), 'method order does not matter');
   for (const other of [{ file: 'app/other.py' }, { handler: 'read_other' }, { methods: ['POST'] }, { path: '/items/{id}' }]) {
     assert.notEqual(answersKey({ ...route, ...other }), answersKey(route), JSON.stringify(other));
