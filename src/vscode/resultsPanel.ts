@@ -18,11 +18,17 @@ export interface LiveRun { progress(p: LoadProgress): void; finish(run: RunRecor
 const LIVE_INTERVAL_MS = 250;
 const oneLine = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split('\n')[0];
 
-/** One panel: its latest snapshot, the runs behind it, and what Cancel does while live. */
+/**
+ * One panel: its latest snapshot, the runs behind it, and what Cancel does while live.
+ * Once the user closes it (onDidDispose) VS Code throws "Webview is disposed" on any use of
+ * the panel, so every call here becomes a no-op instead.
+ */
 class ResultsPanel {
   private snapshot: HostMessage | undefined;
   private runs: RunRecord[] = [];
   private ready = false;
+  private closed = false;
+  private readonly closeListeners = new Set<() => void>();
   onCancel: (() => void) | undefined;
   onDispose: (() => void) | undefined;
 
@@ -36,7 +42,22 @@ class ResultsPanel {
       title: panel.title,
     });
     webview.onDidReceiveMessage((m: WebviewMessage) => { void this.receive(m); });
-    panel.onDidDispose(() => this.onDispose?.());
+    panel.onDidDispose(() => {
+      this.closed = true;
+      for (const listener of [...this.closeListeners]) listener();
+      this.closeListeners.clear();
+      this.onDispose?.();
+    });
+  }
+
+  get isDisposed(): boolean {
+    return this.closed;
+  }
+
+  /** Calls `listener` when the panel is closed; the returned function unregisters it. */
+  whenDisposed(listener: () => void): () => void {
+    this.closeListeners.add(listener);
+    return () => { this.closeListeners.delete(listener); };
   }
 
   /** The ids currently shown, to find a panel already showing a run or comparison. */
@@ -45,20 +66,31 @@ class ResultsPanel {
   }
 
   show(message: HostMessage, runs: RunRecord[]): void {
+    if (this.closed) return;
     if (message.type !== 'error') this.runs = runs;
     this.snapshot = message;
-    if (this.ready) void this.panel.webview.postMessage(message);
+    if (this.ready) void this.post(message).catch((err: unknown) => { void vscode.window.showErrorMessage(`Endpoint Profiler: could not update the results panel: ${oneLine(err)}`); });
   }
 
   error(message: string): void {
     this.show({ type: 'error', message }, this.runs);
   }
 
+  /** Resolves without posting once the panel is closed (a close between the check and the post counts too). */
+  private async post(message: HostMessage): Promise<void> {
+    if (this.closed) return;
+    try {
+      await this.panel.webview.postMessage(message);
+    } catch (err) {
+      if (!this.closed) throw err;
+    }
+  }
+
   private async receive(m: WebviewMessage): Promise<void> {
     try {
       if (m.type === 'ready') {
         this.ready = true;
-        if (this.snapshot) await this.panel.webview.postMessage(this.snapshot);
+        if (this.snapshot) await this.post(this.snapshot);
       } else if (m.type === 'cancel') {
         this.onCancel?.();
       } else if (m.type === 'export') {
@@ -123,6 +155,11 @@ export class ResultsPanels implements vscode.Disposable {
     return this.create(title);
   }
 
+  /**
+   * The panel of a run in progress. Closing it does not cancel the run (the notification's
+   * Cancel does): the handle's calls turn into no-ops, and when the run finishes the user is
+   * offered its saved results in a new panel.
+   */
   openLive(title: string, onCancel: () => void): LiveRun {
     // Reuse the live panel once its run has ended, so repeated profiling does not pile up tabs.
     const panel = this.live && !this.live.onCancel ? this.live : this.create(title);
@@ -137,19 +174,34 @@ export class ResultsPanels implements vscode.Disposable {
         panel.error(`Could not show progress: ${oneLine(err)}`);
       }
     });
-    const end = (): void => { throttle.cancel(); panel.onCancel = undefined; };
+    const forget = panel.whenDisposed(() => throttle.cancel());
+    const end = (): void => { throttle.cancel(); forget(); panel.onCancel = undefined; };
     return {
-      progress: (p) => throttle.push(p),
+      progress: (p) => { if (!panel.isDisposed) throttle.push(p); },
       finish: (run) => {
         end();
+        if (panel.isDisposed) {
+          this.offerClosedRun(title, run);
+          return;
+        }
         try {
           panel.show(runMessage(run, false), [run]);
         } catch (err) {
           panel.error(`Could not show the run: ${oneLine(err)}`);
         }
       },
+      // The caller reports the failure itself; a closed panel has nothing to add.
       fail: (message) => { end(); panel.error(`The run failed: ${message}`); },
     };
+  }
+
+  /** The live panel was closed before the run ended: the run is saved, so offer its results. */
+  private offerClosedRun(title: string, run: RunRecord): void {
+    const open = 'Open Results';
+    const ended = run.status === 'complete' ? 'finished' : run.status === 'cancelled' ? 'was cancelled' : 'failed';
+    void vscode.window.showInformationMessage(`Endpoint Profiler: ${title} ${ended}; the run is saved in the Runs view.`, open).then((answer) => {
+      if (answer === open) this.showRun(run);
+    }, () => undefined);
   }
 
   showRun(run: RunRecord): void {
