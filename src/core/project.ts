@@ -7,7 +7,7 @@ import { extractRouteFacts, RouteLinker, type RouteFacts } from './discovery';
 import type { FileSystem } from './fs';
 import type { Finding, Route } from './model';
 import type { Parsers } from './parsing/parser';
-import { scanWorkspace, type ScanOptions, type WorkspaceFile } from './workspace';
+import { scanWorkspace, workspaceFilter, type ScanOptions, type WorkspaceFile, type WorkspaceFilter } from './workspace';
 
 const decoder = new TextDecoder();
 /** How many files refresh() reads ahead of the one it parses. */
@@ -30,16 +30,34 @@ export class ProjectIndex {
   private routesMemo: Route[] | undefined;
   private findingsMemo: Finding[] | undefined;
 
+  /** What the last refresh() read: .gitignore and excludes as they were then. */
+  private filter: WorkspaceFilter | undefined;
+
   constructor(
     readonly root: string,
     private readonly fs: FileSystem,
     private readonly parsers: Parsers,
-    private readonly options: ScanOptions & { analysis?: AnalysisConfig } = {},
+    private options: ScanOptions & { analysis?: AnalysisConfig } = {},
   ) {}
+
+  /**
+   * New excludes or analysis configuration (settings changed). Findings are linked again on
+   * the next findings(); excludes take effect with the next refresh(), which the caller runs.
+   */
+  reconfigure(options: ScanOptions & { analysis?: AnalysisConfig }): void {
+    this.options = options;
+    this.invalidate();
+  }
+
+  /** Whether a file (relative, '/' separators) belongs in the index: not excluded, ignored or in a skipped folder. */
+  includes(path: string): boolean {
+    return this.filter?.includes(path) ?? true;
+  }
 
   /** Scans the workspace and (re)indexes every file whose content changed. */
   async refresh(): Promise<void> {
-    const files = await scanWorkspace(this.root, this.fs, this.options);
+    this.filter = await workspaceFilter(this.root, this.fs, this.options);
+    const files = await scanWorkspace(this.root, this.fs, this.options, this.filter);
     const seen = new Set(files.map((f) => f.path));
     for (const path of [...this.entries.keys()]) if (!seen.has(path)) this.remove(path);
     // Reads run a few files ahead of parsing, so the disk wait overlaps the CPU-bound parse of earlier files.

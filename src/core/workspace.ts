@@ -28,9 +28,38 @@ export interface ScanOptions {
   maxFiles?: number;
 }
 
-export async function scanWorkspace(root: string, fs: FileSystem, options: ScanOptions = {}): Promise<WorkspaceFile[]> {
+/** Which paths the scan reads; the extension asks it about files edited or created later. */
+export interface WorkspaceFilter {
+  /** Whether a folder (relative, '/' separators) is walked into. */
+  walks(dirRel: string): boolean;
+  /** Whether a file (relative, '/' separators) is read; its folders are checked too. */
+  includes(fileRel: string): boolean;
+}
+
+export async function workspaceFilter(root: string, fs: FileSystem, options: ScanOptions = {}): Promise<WorkspaceFilter> {
   const rules = ignore().add(options.exclude ?? []);
   await addGitignore(rules, root, fs);
+  const walks = (dirRel: string): boolean => {
+    const name = dirRel.slice(dirRel.lastIndexOf('/') + 1);
+    return !DEFAULT_SKIPPED_DIRS.has(name) && !name.endsWith('.egg-info') && !rules.ignores(`${dirRel}/`);
+  };
+  const reads = (fileRel: string): boolean => {
+    const name = fileRel.slice(fileRel.lastIndexOf('/') + 1);
+    return Boolean(languageOf(name)) && !name.endsWith('.d.ts') && !rules.ignores(fileRel);
+  };
+  return {
+    walks,
+    includes(fileRel) {
+      const parts = fileRel.split('/');
+      if (parts.some((p) => p === '' || p === '.' || p === '..')) return false;
+      for (let i = 1; i < parts.length; i++) if (!walks(parts.slice(0, i).join('/'))) return false;
+      return reads(fileRel);
+    },
+  };
+}
+
+export async function scanWorkspace(root: string, fs: FileSystem, options: ScanOptions = {}, filter?: WorkspaceFilter): Promise<WorkspaceFile[]> {
+  const rules = filter ?? (await workspaceFilter(root, fs, options));
   const maxFiles = options.maxFiles ?? 200_000;
   const out: WorkspaceFile[] = [];
 
@@ -46,12 +75,11 @@ export async function scanWorkspace(root: string, fs: FileSystem, options: ScanO
       if (out.length >= maxFiles) return;
       const rel = dirRel ? `${dirRel}/${name}` : name;
       if (kind === 'directory') {
-        if (DEFAULT_SKIPPED_DIRS.has(name) || name.endsWith('.egg-info') || rules.ignores(`${rel}/`)) continue;
-        await walk(path.join(dirAbs, name), rel);
+        if (rules.walks(rel)) await walk(path.join(dirAbs, name), rel);
       } else {
         const language = languageOf(name);
-        if (!language || name.endsWith('.d.ts') || rules.ignores(rel)) continue;
-        out.push({ path: rel, absPath: path.join(dirAbs, name), language });
+        // Folders were checked on the way down; only the file's own rules remain.
+        if (language && rules.includes(rel)) out.push({ path: rel, absPath: path.join(dirAbs, name), language });
       }
     }
   }
