@@ -21,29 +21,64 @@ import { registerRunsView } from './vscode/runsView';
 import { startServer } from './vscode/serverStarter';
 
 const SOURCE_GLOB = '**/*.{py,js,mjs,cjs,jsx,ts,mts,cts,tsx}';
+/** Root files that change what is scanned or how it is judged. */
+const SETTINGS_FILES = `{.gitignore,${CONFIG_FILE}}`;
+
+const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0];
-  if (!folder || folder.uri.scheme !== 'file') return;
+  if (!folder || folder.uri.scheme !== 'file') {
+    return explainEveryCommand(context, 'Endpoint Profiler works on a folder on this machine: open one (File → Open Folder) to find its routes and profile them.');
+  }
   const root = folder.uri.fsPath;
-  const settings = vscode.workspace.getConfiguration('endpointProfiler', folder.uri);
-  const parsers = await Parsers.load(nodeWasmLoader);
-  const index = new ProjectIndex(root, vscodeFileSystem, parsers, {
-    exclude: settings.get<string[]>('exclude', []),
-    analysis: await readAnalysisConfig(root),
-  });
+  const output = vscode.window.createOutputChannel('Endpoint Profiler');
+  context.subscriptions.push(output);
+  const log = (line: string): void => output.appendLine(`[${new Date().toLocaleTimeString()}] ${line}`);
+  if ((vscode.workspace.workspaceFolders?.length ?? 0) > 1) log(`Only the first workspace folder is analysed: ${root}`);
+
+  let parsers: Parsers;
+  try {
+    parsers = await Parsers.load(nodeWasmLoader);
+  } catch (err) {
+    log(`Could not load the parsers: ${message(err)}`);
+    return explainEveryCommand(context, `Endpoint Profiler could not load its parsers (${message(err)}); reinstalling the extension may help.`);
+  }
+  const settings = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('endpointProfiler', folder.uri);
+  const scanOptions = async () => ({ exclude: settings().get<string[]>('exclude', []), analysis: await readAnalysisConfig(root) });
+  const index = new ProjectIndex(root, vscodeFileSystem, parsers, await scanOptions());
   const rulesDoc = vscode.Uri.joinPath(context.extensionUri, 'media', 'rules.md');
   const ruleLine = ruleLines(readFileSync(rulesDoc.fsPath, 'utf8'));
-  const diagnostics = new BlockingCallDiagnostics(index, (rule) => rulesDoc.with({ fragment: `L${ruleLine.get(rule) ?? 1}` }));
+  let lastError = '';
+  const diagnostics = new BlockingCallDiagnostics(index, {
+    explain: (rule) => rulesDoc.with({ fragment: `L${ruleLine.get(rule) ?? 1}` }),
+    log,
+    error: (text) => {
+      log(text);
+      if (text !== lastError) void vscode.window.showWarningMessage(`Endpoint Profiler ${text}`);
+      lastError = text;
+    },
+  });
+  const rescan = (): Promise<void> => diagnostics.refresh().catch((err: unknown) => {
+    log(`Could not analyse the workspace: ${message(err)}`);
+    void vscode.window.showWarningMessage(`Endpoint Profiler could not analyse the workspace: ${message(err)}`);
+  });
+  const reconfigure = async (): Promise<void> => {
+    index.reconfigure(await scanOptions());
+    await rescan();
+  };
 
   // Runs live in workspace storage (per workspace, outside the repo); export copies them out.
   const store = new RunStore(path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'runs'));
+  const panels = new ResultsPanels(context, store);
+  const runs = registerRunsView(context, store, panels);
+  // Hovers show the latest run of each route, following saves, renames and deletions in the Runs view.
   let lastRuns = new Map<string, RunRecord>();
   const runsChanged = new vscode.EventEmitter<void>();
-  const reloadRuns = async (): Promise<void> => {
-    lastRuns = latestRunByRoute((await store.list()).flatMap((e) => (e.record ? [e.record] : [])));
+  const runsListener = runs.onDidChange(() => {
+    lastRuns = latestRunByRoute(runs.records());
     runsChanged.fire();
-  };
+  });
 
   const source: HandlerSource = {
     routes: () => index.routes(),
@@ -56,19 +91,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       return both;
     },
   };
-  const panels = new ResultsPanels(context, store);
-  const runs = registerRunsView(context, store, panels);
   const profiler = new EndpointProfiler({
     context, folder, store, panels,
     routes: () => index.routes(),
     files: () => index.files().map((f) => f.path),
-    onRunSaved: () => { runs.refresh(); void reloadRuns(); },
+    onRunSaved: () => runs.refresh(),
   });
 
   const languages: vscode.DocumentSelector = ['python', 'javascript', 'typescript', 'typescriptreact', 'javascriptreact'].map((language) => ({ scheme: 'file', language }));
-  const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, SOURCE_GLOB));
+  const sources = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, SOURCE_GLOB));
+  const settingsFiles = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, SETTINGS_FILES));
   context.subscriptions.push(
-    diagnostics, panels, runsChanged, watcher,
+    diagnostics, panels, runsChanged, runsListener, sources, settingsFiles,
     vscode.languages.registerCodeActionsProvider(languages, diagnostics, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
     vscode.languages.registerCodeLensProvider(languages, new HandlerLenses(source)),
     vscode.languages.registerHoverProvider(languages, new HandlerHover(source)),
@@ -76,18 +110,30 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.workspace.onDidChangeTextDocument((e) => diagnostics.schedule(e.document)),
     vscode.workspace.onDidSaveTextDocument((doc) => diagnostics.schedule(doc)),
     vscode.workspace.onDidOpenTextDocument((doc) => diagnostics.schedule(doc)),
-    watcher.onDidCreate((uri) => diagnostics.scheduleFile(uri)),
-    watcher.onDidChange((uri) => diagnostics.scheduleFile(uri)),
-    watcher.onDidDelete((uri) => diagnostics.scheduleFile(uri)),
+    vscode.workspace.onDidCloseTextDocument((doc) => diagnostics.scheduleClosed(doc)),
+    sources.onDidCreate((uri) => diagnostics.scheduleFile(uri)),
+    sources.onDidChange((uri) => diagnostics.scheduleFile(uri)),
+    sources.onDidDelete((uri) => diagnostics.scheduleFile(uri)),
+    settingsFiles.onDidCreate(() => void reconfigure()),
+    settingsFiles.onDidChange(() => void reconfigure()),
+    settingsFiles.onDidDelete(() => void reconfigure()),
+    vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('endpointProfiler.exclude', folder.uri)) void reconfigure(); }),
     vscode.commands.registerCommand('endpointProfiler.profileEndpoint', (arg?: unknown) => profiler.profile(arg)),
-    vscode.commands.registerCommand('endpointProfiler.startServer', () => startServer({ folder, routes: index.routes(), files: index.files().map((f) => f.path), baseUrl: vscode.workspace.getConfiguration('endpointProfiler', folder.uri).get<string>('baseUrl', 'http://127.0.0.1:8000') })),
+    vscode.commands.registerCommand('endpointProfiler.startServer', () => startServer({ folder, routes: index.routes(), files: index.files().map((f) => f.path), baseUrl: settings().get<string>('baseUrl', 'http://127.0.0.1:8000') })),
   );
-  registerRoutesView(context, { routes: () => index.routes(), findings: () => index.findings(), root, onDidChange: diagnostics.onDidChange, refresh: () => diagnostics.refresh() });
+  registerRoutesView(context, { routes: () => index.routes(), findings: () => index.findings(), root, onDidChange: diagnostics.onDidChange, refresh: rescan });
+  void rescan();
+}
 
-  void reloadRuns();
-  diagnostics.refresh().catch((err: unknown) => {
-    void vscode.window.showWarningMessage(`Endpoint Profiler could not analyse the workspace: ${err instanceof Error ? err.message : String(err)}`);
-  });
+/**
+ * Without a folder (or parsers) nothing can be analysed or profiled; every contributed command
+ * says why instead of failing with "command not found".
+ */
+function explainEveryCommand(context: vscode.ExtensionContext, why: string): void {
+  const commands = (context.extension.packageJSON as { contributes?: { commands?: Array<{ command: string }> } }).contributes?.commands ?? [];
+  for (const { command } of commands) {
+    context.subscriptions.push(vscode.commands.registerCommand(command, () => void vscode.window.showInformationMessage(why)));
+  }
 }
 
 async function readAnalysisConfig(root: string) {
@@ -100,9 +146,10 @@ async function readAnalysisConfig(root: string) {
   try {
     return parseAnalysisConfig(text);
   } catch (err) {
-    void vscode.window.showWarningMessage(`Endpoint Profiler: ${CONFIG_FILE} ignored: ${err instanceof Error ? err.message : String(err)}`);
+    void vscode.window.showWarningMessage(`Endpoint Profiler: ${CONFIG_FILE} ignored: ${message(err)}`);
     return undefined;
   }
 }
 
+// Everything, a running load included (EndpointProfiler.dispose), hangs off context.subscriptions.
 export function deactivate(): void {}

@@ -5,11 +5,20 @@ import * as vscode from 'vscode';
 import type { Finding } from '../core/model';
 import type { ProjectIndex } from '../core/project';
 import { languageOf } from '../core/parsing/parser';
-import { DEFAULT_SKIPPED_DIRS } from '../core/workspace';
 import { byFile, toDiagnostic, toFixes, type Range0 } from './diagnosticModel';
 
 const DEBOUNCE_MS = 300;
 const SEVERITY = { error: vscode.DiagnosticSeverity.Error, warning: vscode.DiagnosticSeverity.Warning, information: vscode.DiagnosticSeverity.Information };
+
+/** What the diagnostics need from the extension around them. */
+export interface DiagnosticsHost {
+  /** The URI documenting a rule, linked from each diagnostic's code. */
+  explain?(rule: string): vscode.Uri;
+  /** A line for the output channel (index summaries, unparsable files). */
+  log?(line: string): void;
+  /** A failure the user should see (shown once by the host). */
+  error?(message: string): void;
+}
 
 const range = (r: Range0) => new vscode.Range(r.startLine, r.startCharacter, r.endLine, r.endCharacter);
 
@@ -23,13 +32,22 @@ export class BlockingCallDiagnostics implements vscode.Disposable, vscode.CodeAc
   /** Fires after each re-analysis that changed routes or findings (CodeLens, views listen). */
   readonly onDidChange = this.changed.event;
 
-  /** `explain(rule)` gives the URI documenting a rule, linked from each diagnostic's code. */
-  constructor(private readonly index: ProjectIndex, private readonly explain?: (rule: string) => vscode.Uri) {}
+  /** Files reported as unparsable, so each is logged once per problem. */
+  private readonly reported = new Map<string, string>();
 
-  /** Scans the whole workspace again (first start, "Refresh Routes"). */
+  constructor(private readonly index: ProjectIndex, private readonly host: DiagnosticsHost = {}) {}
+
+  /**
+   * Scans the whole workspace again (first start, "Refresh Routes", changed excludes); the
+   * scan reads the disk, so editors with unsaved text are queued again afterwards.
+   */
   async refresh(): Promise<void> {
+    const started = Date.now();
     await this.index.refresh();
     this.publish();
+    this.host.log?.(`Indexed ${this.index.files().length} files in ${Date.now() - started} ms: ${this.index.routes().length} routes, ${this.index.findings().length} findings.`);
+    this.logProblems();
+    for (const doc of vscode.workspace.textDocuments) if (doc.isDirty) this.schedule(doc);
   }
 
   /** Queues a document for re-analysis; the work happens once typing pauses. */
@@ -42,15 +60,22 @@ export class BlockingCallDiagnostics implements vscode.Disposable, vscode.CodeAc
     if (uri.scheme === 'file') this.enqueue(uri.fsPath, 'disk');
   }
 
-  private enqueue(fileName: string, source: vscode.TextDocument | 'disk'): void {
-    if (!languageOf(fileName) || !fileName.startsWith(this.index.root + path.sep)) return;
-    // Files the workspace scan skips (virtualenvs, node_modules, build output) stay out on edit too.
-    if (path.relative(this.index.root, fileName).split(path.sep).slice(0, -1).some((d) => DEFAULT_SKIPPED_DIRS.has(d))) return;
+  /** A closed editor's unsaved text is gone: the file is what the disk holds again. */
+  scheduleClosed(doc: vscode.TextDocument): void {
+    if (doc.uri.scheme === 'file') this.enqueue(doc.fileName, 'disk', true);
+  }
+
+  private enqueue(fileName: string, source: vscode.TextDocument | 'disk', diskWins = false): void {
+    if (!fileName.startsWith(this.index.root + path.sep)) return;
+    // Files the workspace scan skips (.gitignore, excludes, virtualenvs, build output) stay out on edit too.
+    if (!this.index.includes(path.relative(this.index.root, fileName).split(path.sep).join('/'))) return;
     const open = this.pending.get(fileName);
-    if (source === 'disk' && open && open !== 'disk') return; // the editor's text wins over the disk's
+    if (source === 'disk' && !diskWins && open && open !== 'disk') return; // the editor's text wins over the disk's
     this.pending.set(fileName, source);
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.flush(), DEBOUNCE_MS);
+    this.timer = setTimeout(() => {
+      this.flush().catch((err: unknown) => this.host.error?.(`could not re-analyse: ${err instanceof Error ? err.message : String(err)}`));
+    }, DEBOUNCE_MS);
   }
 
   private async flush(): Promise<void> {
@@ -64,7 +89,18 @@ export class BlockingCallDiagnostics implements vscode.Disposable, vscode.CodeAc
       const text = source === 'disk' ? undefined : source.getText();
       changed = (await this.index.update({ path: rel, absPath: fileName, language }, text)) || changed;
     }
-    if (changed) this.publish();
+    if (changed) {
+      this.publish();
+      this.logProblems();
+    }
+  }
+
+  /** Files tree-sitter could not parse at all lose their routes and findings: say so once. */
+  private logProblems(): void {
+    const now = new Map(this.index.problems().map((p) => [p.path, p.problem]));
+    for (const [file, problem] of now) if (this.reported.get(file) !== problem) this.host.log?.(`Could not parse ${file} (its routes and findings are left out): ${problem}`);
+    this.reported.clear();
+    for (const [file, problem] of now) this.reported.set(file, problem);
   }
 
   private publish(): void {
@@ -82,7 +118,7 @@ export class BlockingCallDiagnostics implements vscode.Disposable, vscode.CodeAc
     const data = toDiagnostic(f);
     const d = new vscode.Diagnostic(range(data.range), data.message, SEVERITY[data.severity]);
     d.source = 'Endpoint Profiler';
-    d.code = this.explain ? { value: data.code, target: this.explain(data.code) } : data.code;
+    d.code = this.host.explain ? { value: data.code, target: this.host.explain(data.code) } : data.code;
     d.relatedInformation = data.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(this.uri(r.file), range(r.range)), r.message));
     this.findingsByDiagnostic.set(d, f);
     return d;

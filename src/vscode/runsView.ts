@@ -1,6 +1,7 @@
 // The Runs view: saved profile runs, newest first, with the pinned baseline marked. What each
 // row says comes from runsTreeModel; what the commands do, from runCommands.
 import * as vscode from 'vscode';
+import type { RunRecord } from '../core/model';
 import type { RunStore } from '../core/runs/store';
 import { RunCommands, type BaselineState, type RunPanels, type RunsTree, type RunsUi } from './runCommands';
 import { buildRunNodes, type RunEntry, type RunNode } from './runsTreeModel';
@@ -14,6 +15,8 @@ export interface RunsView extends vscode.Disposable {
   baseline(): string | undefined;
   /** Fires after the list was re-read (a run saved, renamed, deleted, pinned). */
   onDidChange: vscode.Event<void>;
+  /** The readable runs of the last listing, newest first. */
+  records(): RunRecord[];
 }
 
 const BASELINE_KEY = 'endpointProfiler.baselineRunId';
@@ -102,5 +105,6 @@ export function registerRunsView(context: vscode.ExtensionContext, store: RunSto
     vscode.commands.registerCommand('endpointProfiler.refreshRuns', () => commands.refresh()),
   );
   refresh();
-  return { refresh, baseline: () => baseline.get(), onDidChange: provider.onDidChangeTreeData, dispose: () => view.dispose() };
+  const records = (): RunRecord[] => provider.nodes.flatMap((n) => (n.record ? [n.record] : []));
+  return { refresh, baseline: () => baseline.get(), onDidChange: provider.onDidChangeTreeData, records, dispose: () => view.dispose() };
 }
