@@ -2,6 +2,7 @@
 // file holds several), filtered, with a blocking-call count per handler. No 'vscode' here,
 // so the decisions are unit-tested against the real discovery.
 import type { Execution, Finding, Route } from '../core/model';
+import { blockingFindings } from './handlerModel';
 
 export interface RouteNode {
   kind: 'route';
@@ -37,8 +38,9 @@ export function matchesFilter(route: Route, filter: string): boolean {
   return [routeLabel(route), route.path, route.handler, route.file, ...route.methods].some((s) => s.toLowerCase().includes(needle));
 }
 
+/** The same count as the handler's CodeLens: blocking calls in its body, not advice like EP103. */
 export function blockingCount(route: Route, findings: readonly Finding[]): number {
-  return findings.filter((f) => f.file === route.file && f.handler === route.handler).length;
+  return blockingFindings(route, findings).length;
 }
 
 /** The short marker after the handler name: where the framework runs it. */

@@ -7,6 +7,7 @@ import { nodeFileSystem } from '../../src/core/fs';
 import { nodeWasmLoader, Parsers } from '../../src/core/parsing/parser';
 import { ProjectIndex } from '../../src/core/project';
 import { buildRoutesTree, countRoutes, matchesFilter, type FileNode, type RouteNode, type RouterNode } from '../../src/vscode/routesTreeModel';
+import { blockingLensTitle } from '../../src/vscode/handlerModel';
 
 const fixture = (p: string): string => path.resolve(__dirname, '../fixtures', p);
 
@@ -72,10 +73,12 @@ test('blocking badge counts the findings of that handler in that file only', asy
   const index = await indexOf('analysis/fastapi-app');
   const findings = index.findings();
   const tree = buildRoutesTree(index.routes(), findings);
-  const expected = (handler: string) => findings.filter((f) => f.handler === handler && f.file === 'app/main.py').length;
+  // EP103 ("async def that never awaits") is advice about the handler, not a blocking call.
+  const expected = (handler: string) => findings.filter((f) => f.handler === handler && f.file === 'app/main.py' && f.rule !== 'EP103').length;
 
   const client = find(tree, 'GET /client');
   assert.ok(expected('use_client') >= 2, 'fixture: use_client makes several blocking calls');
+  assert.ok(findings.some((f) => f.handler === 'use_client' && f.rule === 'EP103'), 'fixture: use_client also gets EP103 advice');
   assert.equal(client.blocking, expected('use_client'));
   assert.match(client.description, new RegExp(`· ⚠ ${expected('use_client')}$`));
   assert.match(client.tooltip, new RegExp(`⚠ ${expected('use_client')} blocking calls`));
@@ -88,7 +91,12 @@ test('blocking badge counts the findings of that handler in that file only', asy
   const main = tree.find((f) => f.file === 'app/main.py');
   assert.ok(main);
   const routeHandlers = new Set(index.routes().map((r) => r.handler));
-  assert.equal(main.blocking, findings.filter((f) => f.file === 'app/main.py' && f.handler && routeHandlers.has(f.handler)).length);
+  assert.equal(main.blocking, findings.filter((f) => f.file === 'app/main.py' && f.rule !== 'EP103' && f.handler && routeHandlers.has(f.handler)).length);
+  // The badge and the handler's CodeLens agree on every route.
+  for (const route of index.routes()) {
+    const lens = blockingLensTitle(route, findings);
+    assert.equal(find(tree, `${route.methods.join(',')} ${route.path}`).blocking, lens ? Number(/\d+/.exec(lens)![0]) : 0, route.path);
+  }
   assert.match(main.description, /routes · ⚠ \d+$/);
 
   // Same handler name in another file does not count: a finding moved to another file drops out.
