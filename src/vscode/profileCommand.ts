@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { isLoopbackUrl, LoadOptionsError, startLoad, type LoadOptions, type LoadProgress } from '../core/load/engine';
 import type { Route, RunRecord } from '../core/model';
 import type { RunStore } from '../core/runs/store';
-import { answersKey, buildUrl, hasBody, legacyAnswersKey, methodsToOffer, parseCustomProfile, pathParams, profilesToOffer, routeAt, type LoadProfile, type ProfileSettings } from './profileModel';
+import { answersKey, buildUrl, customProfileText, hasBody, legacyAnswersKey, methodsToOffer, parseCustomProfile, pathParams, profileLabel, profilesToOffer, profileToRemember, rememberedProfile, routeAt, type LoadProfile, type ProfileSettings } from './profileModel';
 import { startServer, waitForPort } from './serverStarter';
 import { hostAndPort } from './serverModel';
 
@@ -25,7 +25,11 @@ export interface ProfilerDeps {
 }
 
 /** What a user chose for a route, remembered in workspace state so the next run asks nothing. */
-interface RouteAnswers { method?: string; params?: Record<string, string>; body?: string; profile?: string }
+interface RouteAnswers {
+  method?: string; params?: Record<string, string>; body?: string;
+  /** The whole profile last used (a Custom… one included); earlier versions saved only its label. */
+  profile?: LoadProfile | string;
+}
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split('\n')[0];
 
@@ -96,7 +100,7 @@ export class EndpointProfiler {
       return this.profileRoute(route);
     }
     if (!profile) return;
-    await state.update(key, { ...answers, profile: profile.label });
+    await state.update(key, { ...answers, profile: profileToRemember(profile) });
 
     const allowRemote = !isLoopbackUrl(url);
     if (allowRemote) {
@@ -148,14 +152,15 @@ export class EndpointProfiler {
 
   private async pickProfile(url: string, answers: RouteAnswers, hasParams: boolean): Promise<LoadProfile | 'edit-params' | undefined> {
     type Item = vscode.QuickPickItem & { profile?: LoadProfile; action?: 'custom' | 'edit-params' };
-    const items: Item[] = profilesToOffer(this.profileSettings(), answers.profile).map((p) => ({ label: p.label, description: p.detail, profile: p }));
+    const items: Item[] = profilesToOffer(this.profileSettings(), answers.profile).map((p) => ({ label: profileLabel(p), description: p.detail, profile: p }));
     items.push({ label: 'Custom…', description: 'concurrency and a request count or duration, e.g. "20 500" or "20 30s 100 req/s"', action: 'custom' });
     if (hasParams) items.push({ label: 'Edit path parameters…', action: 'edit-params' });
     const pick = await vscode.window.showQuickPick(items, { title: `Profile ${answers.method} ${url}`, placeHolder: 'Load profile (Enter runs the first)' });
     if (!pick) return undefined;
     if (pick.action === 'edit-params') return 'edit-params';
     if (pick.profile) return pick.profile;
-    const text = await vscode.window.showInputBox({ title: 'Custom load profile', value: '10 200', validateInput: (v) => { const r = parseCustomProfile(v); return typeof r === 'string' ? r : undefined; } });
+    const last = rememberedProfile(answers.profile);
+    const text = await vscode.window.showInputBox({ title: 'Custom load profile', value: last ? customProfileText(last) : '10 200', validateInput: (v) => { const r = parseCustomProfile(v); return typeof r === 'string' ? r : undefined; } });
     const custom = text === undefined ? undefined : parseCustomProfile(text);
     return typeof custom === 'object' ? custom : undefined;
   }

@@ -110,6 +110,8 @@ export interface LoadProfile {
   requests?: number;
   durationS?: number;
   rate?: number;
+  /** Set on the profile offered as the one used last time (shown as "Last used: …"); never saved. */
+  lastUsed?: boolean;
 }
 
 export interface ProfileSettings {
@@ -138,16 +140,59 @@ export function settingsProfile(s: ProfileSettings): LoadProfile {
   };
 }
 
+/** Whether two profiles send the same load (labels aside). */
+export function sameLoad(a: LoadProfile, b: LoadProfile): boolean {
+  return a.concurrency === b.concurrency && a.requests === b.requests && a.durationS === b.durationS && a.rate === b.rate;
+}
+
+const positiveOrAbsent = (v: unknown, integer: boolean): boolean =>
+  v === undefined || (typeof v === 'number' && Number.isFinite(v) && v > 0 && (!integer || Number.isInteger(v)));
+
+/**
+ * The profile remembered in workspace state, checked (the state may come from another
+ * version): a whole profile as saved now, or the label earlier versions saved, which only
+ * names a built-in. Anything else is dropped rather than sent.
+ */
+export function rememberedProfile(saved: unknown): LoadProfile | undefined {
+  if (typeof saved === 'string') return BUILT_IN_PROFILES.find((p) => p.label === saved);
+  if (typeof saved !== 'object' || saved === null) return undefined;
+  const p = saved as Partial<LoadProfile>;
+  if (typeof p.label !== 'string' || typeof p.detail !== 'string') return undefined;
+  if (!positiveOrAbsent(p.concurrency, true) || p.concurrency === undefined) return undefined;
+  if (!positiveOrAbsent(p.requests, true) || !positiveOrAbsent(p.durationS, false) || !positiveOrAbsent(p.rate, false)) return undefined;
+  if (p.requests === undefined && p.durationS === undefined) return undefined;
+  return {
+    label: p.label, detail: p.detail, concurrency: p.concurrency,
+    ...(p.requests !== undefined ? { requests: p.requests } : {}), ...(p.durationS !== undefined ? { durationS: p.durationS } : {}), ...(p.rate !== undefined ? { rate: p.rate } : {}),
+  };
+}
+
+/** What is saved for the next run: the whole profile (a Custom… one included), without the offer's marker. */
+export function profileToRemember(p: LoadProfile): LoadProfile {
+  const { lastUsed: _marker, ...rest } = p;
+  return rest;
+}
+
+/** The quick-pick label: the remembered profile says it is the last one used. */
+export const profileLabel = (p: LoadProfile): string => (p.lastUsed ? `Last used: ${p.label}` : p.label);
+
 /**
  * Profiles in the order offered: the settings' own first (pre-selected, so one Enter runs it)
- * when the user configured them, else the last one used, then the built-ins.
+ * when the user configured them, then the last one used (a Custom… one too, marked
+ * "Last used"; first when the settings are defaults), then the built-ins it is not one of.
  */
-export function profilesToOffer(s: ProfileSettings, lastUsed?: string): LoadProfile[] {
-  const builtIns = [...BUILT_IN_PROFILES];
-  if (s.explicit) return [settingsProfile(s), ...builtIns];
-  const last = builtIns.findIndex((p) => p.label === lastUsed);
-  if (last > 0) builtIns.unshift(...builtIns.splice(last, 1));
-  return builtIns;
+export function profilesToOffer(s: ProfileSettings, lastUsed?: unknown): LoadProfile[] {
+  const fromSettings = s.explicit ? [settingsProfile(s)] : [];
+  const remembered = rememberedProfile(lastUsed);
+  const last = remembered && !fromSettings.some((p) => sameLoad(p, remembered)) ? [{ ...remembered, lastUsed: true }] : [];
+  const builtIns = BUILT_IN_PROFILES.filter((p) => !last.some((l) => sameLoad(l, p)));
+  return [...fromSettings, ...last, ...builtIns];
+}
+
+/** A profile written the way "Custom…" reads it back (`20 500`, `8 30s 50 req/s`), to pre-fill that input. */
+export function customProfileText(p: Pick<LoadProfile, 'concurrency' | 'requests' | 'durationS' | 'rate'>): string {
+  const amount = p.durationS !== undefined ? `${p.durationS}s` : `${p.requests ?? 200}`;
+  return `${p.concurrency} ${amount}${p.rate ? ` ${p.rate} req/s` : ''}`;
 }
 
 /** Parses a "Custom…" answer such as `20 concurrent, 500 requests` or `c=20 n=500` or `20 30s`. */

@@ -8,7 +8,7 @@ import type { Route } from '../../src/core/model';
 import { nodeFileSystem } from '../../src/core/fs';
 import { Parsers } from '../../src/core/parsing/parser';
 import { ProjectIndex } from '../../src/core/project';
-import { answersKey, buildUrl, methodsToOffer, parseCustomProfile, pathParams, profilesToOffer, routeAt } from '../../src/vscode/profileModel';
+import { answersKey, buildUrl, customProfileText, methodsToOffer, parseCustomProfile, pathParams, profileLabel, profilesToOffer, profileToRemember, routeAt } from '../../src/vscode/profileModel';
 import { detectServerCommands } from '../../src/vscode/serverModel';
 
 const fixtures = path.resolve(__dirname, '../fixtures');
@@ -85,6 +85,32 @@ test('profiles: the user\'s own settings come first (one Enter runs them), else 
   const defaults = profilesToOffer({ concurrency: 10, requests: 200, durationS: 0, rate: 0, explicit: false }, 'Sustained');
   assert.equal(defaults[0].label, 'Sustained');
   assert.equal(defaults.length, 4);
+});
+
+test('a Custom… profile is remembered whole and offered first next time, marked "Last used"', () => {
+  const defaults = { concurrency: 10, requests: 200, durationS: 0, rate: 0, explicit: false };
+  const custom = parseCustomProfile('7 30s 20 req/s');
+  assert.ok(typeof custom !== 'string');
+  const saved = profileToRemember(custom);
+  const offered = profilesToOffer(defaults, JSON.parse(JSON.stringify(saved)));
+  assert.deepEqual([offered[0].concurrency, offered[0].durationS, offered[0].rate], [7, 30, 20]);
+  assert.equal(profileLabel(offered[0]), 'Last used: Custom');
+  assert.equal(offered.length, 5, 'the built-ins follow');
+  assert.deepEqual(parseCustomProfile(customProfileText(offered[0])), custom, 'the Custom… input is pre-filled with it');
+  assert.equal(profileToRemember(offered[0]).lastUsed, undefined, 'the marker is not saved');
+
+  // With the user's settings, they stay first (one Enter runs them) and the last used comes next.
+  const mine = profilesToOffer({ ...defaults, concurrency: 3, requests: 9, explicit: true }, saved);
+  assert.deepEqual(mine.slice(0, 2).map(profileLabel), ['From settings', 'Last used: Custom']);
+  // A last-used profile equal to one already offered is not offered twice.
+  assert.equal(profilesToOffer({ ...defaults, concurrency: 7, durationS: 30, rate: 20, explicit: true }, saved).filter((p) => p.concurrency === 7).length, 1);
+  const quick = profilesToOffer(defaults, profileToRemember(profilesToOffer(defaults)[0]));
+  assert.deepEqual(quick.map(profileLabel), ['Last used: Quick', 'Seed check', 'Sustained', 'Rate']);
+  // Earlier versions saved a label: a built-in's still works; anything malformed is dropped, not sent.
+  assert.equal(profilesToOffer(defaults, 'Seed check')[0].label, 'Seed check');
+  for (const bad of ['Custom', { label: 'Custom', detail: 'x', concurrency: 0, requests: 5 }, { label: 'Custom', detail: 'x', concurrency: 2 }, 42, null]) {
+    assert.deepEqual(profilesToOffer(defaults, bad).map(profileLabel), ['Quick', 'Seed check', 'Sustained', 'Rate'], JSON.stringify(bad));
+  }
 });
 
 test('custom profiles parse counts, durations and rates, and explain what is wrong', () => {
