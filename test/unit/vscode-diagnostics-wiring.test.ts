@@ -89,7 +89,7 @@ before(async () => {
   writeFileSync(file('main.py'), CLEAN);
   writeFileSync(file('generated/api.py'), CLEAN);
   const index = new ProjectIndex(root, nodeFileSystem, await Parsers.load(nodeWasmLoader));
-  diagnostics = new BlockingCallDiagnostics(index, { explain: (rule) => fakeVscode.Uri.file(`/rules#${rule}`), log: (l) => logged.push(l) });
+  diagnostics = new BlockingCallDiagnostics(index, { explain: (rule) => fakeVscode.Uri.file(`/rules#${rule}`) as never, log: (l) => logged.push(l) });
   await diagnostics.refresh();
 });
 after(() => {
