@@ -1,5 +1,5 @@
 // Chart colours come from the VS Code theme's CSS variables, read at draw time: canvas cannot
-// use var(), so charts are rebuilt whenever VS Code switches the body's theme class.
+// use var(), so charts are rebuilt whenever the colours those variables resolve to change.
 
 export interface Palette { foreground: string; grid: string; series: string[]; font: string }
 
@@ -25,14 +25,24 @@ export function readPalette(): Palette {
   };
 }
 
-/** Calls `onChange` when VS Code swaps vscode-light / vscode-dark / vscode-high-contrast on <body>. */
+/**
+ * Calls `onChange` when a theme switch changes the chart colours. VS Code marks the theme on
+ * <body> (class vscode-light / vscode-dark / vscode-high-contrast, data-vscode-theme-kind,
+ * data-vscode-theme-id) and rewrites the --vscode-* variables in <html>'s style attribute; a
+ * switch between two themes of the same kind changes only the id and the variables. Each batch
+ * of those mutations re-reads the palette and calls back only if it differs, so style churn
+ * that leaves the chart colours alone (other variables) rebuilds nothing.
+ */
 export function watchTheme(onChange: () => void): void {
-  let last = document.body.className;
-  new MutationObserver(() => {
-    if (document.body.className === last) return;
-    last = document.body.className;
+  let last = JSON.stringify(readPalette());
+  const observer = new MutationObserver(() => {
+    const now = JSON.stringify(readPalette());
+    if (now === last) return;
+    last = now;
     onChange();
-  }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+  });
+  observer.observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind', 'data-vscode-theme-id'] });
+  observer.observe(document.documentElement, { attributes: true, attributeFilter: ['style'] });
 }
 
 /** Same colour with an alpha, for filled areas; colours that are not #rrggbb pass through. */

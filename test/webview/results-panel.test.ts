@@ -95,6 +95,48 @@ test('a theme switch redraws the charts in the new foreground colour', async () 
   await host.screenshot('theme-light');
 });
 
+test('switching between two dark themes (same kind: only the theme id and the --vscode-* variables change) redraws in the new colours; unrelated style churn does not rebuild', async () => {
+  const chart = 'chart-percentiles';
+  const yellow: [number, number, number] = [255, 255, 0];
+  const magenta: [number, number, number] = [255, 0, 255];
+  /** Marks the chart's current canvas; uPlot draws on a new canvas whenever the chart is rebuilt. */
+  const tag = () => host.page.evaluate(`document.querySelector('[data-testid="${chart}"] canvas').dataset.tag = 'before'`);
+  const sameCanvas = () => host.page.evaluate(`document.querySelector('[data-testid="${chart}"] canvas')?.dataset.tag === 'before'`) as Promise<boolean>;
+  /** Applies a theme as VS Code's webview host does: the theme attributes on <body>, then the variables on <html>. */
+  const applyTheme = (kind: string, id: string, vars: Record<string, string>) => host.page.evaluate(`(() => {
+    document.body.classList.remove('vscode-light', 'vscode-dark', 'vscode-high-contrast');
+    document.body.classList.add(${JSON.stringify(kind)});
+    document.body.dataset.vscodeThemeKind = ${JSON.stringify(kind)};
+    document.body.dataset.vscodeThemeId = ${JSON.stringify(id)};
+    for (const [k, v] of Object.entries(${JSON.stringify(vars)})) document.documentElement.style.setProperty(k, v);
+  })()`);
+  const poll = async (colour: [number, number, number], done: (near: number) => boolean): Promise<number> => {
+    let near = (await host.canvasColours(chart, colour)).near;
+    for (let i = 0; i < 50 && !done(near); i++) { await host.page.waitForTimeout(100); near = (await host.canvasColours(chart, colour)).near; }
+    return near;
+  };
+
+  // Dark Modern (a kind switch from the light theme the previous test left, which already redraws).
+  await applyTheme('vscode-dark', 'Default Dark Modern', { '--vscode-editor-foreground': '#d4d4d4', '--vscode-charts-blue': '#3794ff' });
+  assert.equal(await poll(magenta, (n) => n === 0), 0, 'the magenta foreground is gone');
+  assert.equal((await host.canvasColours(chart, yellow)).near, 0);
+
+  // Unrelated variables churn (VS Code rewrites the whole style attribute for many reasons): no rebuild.
+  await tag();
+  await host.page.evaluate(`document.documentElement.style.setProperty('--vscode-button-background', '#0e639c'); document.documentElement.style.setProperty('--vscode-scrollbar-shadow', '#000000')`);
+  await host.page.waitForTimeout(300);
+  assert.ok(await sameCanvas(), 'a style change that leaves the chart colours alone does not rebuild the chart');
+
+  // Another dark theme: same class and kind, a different id and variables.
+  await applyTheme('vscode-dark', 'Monokai', { '--vscode-editor-foreground': '#ffff00', '--vscode-charts-blue': '#66d9ef' });
+  assert.equal(await host.page.evaluate('document.body.className'), 'vscode-dark', 'the theme kind did not change');
+  const near = await poll(yellow, (n) => n > 20);
+  assert.ok(near > 20, `${near} yellow pixels after switching to the second dark theme`);
+  assert.equal(await sameCanvas(), false, 'the chart was rebuilt with the new palette');
+  assert.deepEqual(host.errors, []);
+  await host.screenshot('theme-dark-second');
+});
+
 test('a failed run (refused port) shows why and its error kinds; a client-bound run warns', async () => {
   assert.equal(refused.status, 'failed');
   await host.send(runMessage(refused, false));
