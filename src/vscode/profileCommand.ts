@@ -4,7 +4,7 @@
 // needs one Enter. Decisions live in profileModel.ts; this file only talks to VS Code.
 import * as net from 'node:net';
 import * as vscode from 'vscode';
-import { isLoopbackUrl, LoadOptionsError, startLoad, type LoadOptions, type LoadProgress } from '../core/load/engine';
+import { isLoopbackUrl, LoadOptionsError, startLoad, type LoadHandle, type LoadOptions, type LoadProgress } from '../core/load/engine';
 import type { Route, RunRecord } from '../core/model';
 import type { RunStore } from '../core/runs/store';
 import { answersKey, buildUrl, customProfileText, hasBody, legacyAnswersKey, methodsToOffer, parseCustomProfile, pathParams, profileLabel, profilesToOffer, profileToRemember, rememberedProfile, routeAt, type LoadProfile, type ProfileSettings } from './profileModel';
@@ -22,6 +22,9 @@ export interface ProfilerDeps {
   panels: LivePanels;
   store: RunStore;
   onRunSaved(run: RunRecord): void;
+  /** The load engine and the TCP probe, replaceable so tests can spy on where load would start. */
+  startLoad?: (options: LoadOptions, onProgress?: (p: LoadProgress) => void) => LoadHandle;
+  probe?: (host: string, port: number) => Promise<boolean>;
 }
 
 /** What a user chose for a route, remembered in workspace state so the next run asks nothing. */
@@ -168,6 +171,7 @@ export class EndpointProfiler {
   /** A TCP probe before the run, so "nothing listens" is a clear message with a way out, not a run full of errors. */
   private async serverIsUp(url: string): Promise<boolean> {
     const { host, port } = hostAndPort(url);
+    const probe = this.deps.probe ?? tcpProbe;
     if (await probe(host, port)) return true;
     const start = 'Start Server…';
     const settings = 'Open Settings';
@@ -179,11 +183,11 @@ export class EndpointProfiler {
   }
 
   private async run(options: LoadOptions, title: string, profile: LoadProfile): Promise<void> {
-    let handle: ReturnType<typeof startLoad>;
+    let handle: LoadHandle;
     let live: LiveRun | undefined;
     let report: (p: LoadProgress) => void = () => undefined; // set once the notification shows
     try {
-      handle = startLoad(options, (p) => { live?.progress(p); report(p); });
+      handle = (this.deps.startLoad ?? startLoad)(options, (p) => { live?.progress(p); report(p); });
     } catch (err) {
       if (err instanceof LoadOptionsError) throw new Error(err.message);
       throw err;
@@ -223,7 +227,7 @@ function safeRegExp(source: string): RegExp | undefined {
 }
 
 /** Whether something accepts TCP connections at host:port within a second. */
-export function probe(host: string, port: number): Promise<boolean> {
+export function tcpProbe(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port, timeout: 1000 });
     const done = (up: boolean): void => { socket.destroy(); resolve(up); };

@@ -1,0 +1,206 @@
+// EndpointProfiler itself, driven through a minimal fake of the VS Code API (fakeVscode-profile.ts):
+// the questions it asks, what it remembers, when it refuses, and the run it saves — with the
+// real load engine (worker thread) against a real node:http server on 127.0.0.1, a real
+// RunStore in a temp dir, and a fake results panel. Every load is a handful of requests.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { after, afterEach, before, beforeEach, test } from 'node:test';
+import type { LoadHandle, LoadOptions, LoadProgress } from '../../src/core/load/engine';
+import type { Route, RunRecord } from '../../src/core/model';
+import { RunStore } from '../../src/core/runs/store';
+import type * as ProfileCommand from '../../src/vscode/profileCommand';
+import { calls, memento, requireWithFakeVscode, reset, state } from './fakeVscode-profile';
+
+const { EndpointProfiler, tcpProbe } = requireWithFakeVscode<typeof ProfileCommand>('../../src/vscode/profileCommand');
+const { startLoad: realStartLoad } = require('../../src/core/load/engine') as typeof import('../../src/core/load/engine');
+
+// ------------------------------------------------------------------ the server under test
+let server: http.Server;
+let baseUrl: string;
+const hits: string[] = [];
+let delayMs = 0;
+before(async () => {
+  server = http.createServer((req, res) => {
+    hits.push(`${req.method} ${req.url}`);
+    setTimeout(() => res.end('ok'), delayMs);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+after(async () => {
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+});
+
+/** A port on 127.0.0.1 where nothing listens (bound, then released). */
+async function closedPort(): Promise<number> {
+  const s = http.createServer();
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const { port } = s.address() as AddressInfo;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+// ------------------------------------------------------------------ the profiler's world
+class FakePanels {
+  readonly opened: string[] = [];
+  readonly finished: RunRecord[] = [];
+  readonly failed: string[] = [];
+  progress = 0;
+  revealed = 0;
+  throwOnOpen = false;
+  cancel: (() => void) | undefined;
+  openLive(title: string, onCancel: () => void) {
+    this.opened.push(title);
+    if (this.throwOnOpen) throw new Error('the webview could not be created');
+    this.cancel = onCancel;
+    return {
+      progress: () => { this.progress++; },
+      finish: (run: RunRecord) => { this.finished.push(run); },
+      fail: (m: string) => { this.failed.push(m); },
+      reveal: () => { this.revealed++; },
+    };
+  }
+}
+
+let dir: string;
+let store: RunStore;
+let panels: FakePanels;
+let workspaceState: ReturnType<typeof memento>;
+let loadsStarted: LoadOptions[];
+let probes: string[];
+let saved: RunRecord[];
+let routes: Route[];
+
+beforeEach(() => {
+  reset();
+  dir = mkdtempSync(path.join(tmpdir(), 'ep-profile-command-'));
+  store = new RunStore(path.join(dir, 'runs'));
+  panels = new FakePanels();
+  workspaceState = memento();
+  loadsStarted = [];
+  probes = [];
+  saved = [];
+  hits.length = 0;
+  delayMs = 0;
+  routes = [];
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const route = (over: Partial<Route> = {}): Route => ({
+  framework: 'fastapi', methods: ['GET'], path: '/ping', file: 'main.py', line: 10, handler: 'ping', async: true, execution: 'event-loop',
+  range: { file: 'main.py', line: 9, column: 1, endLine: 12, endColumn: 1 }, ...over,
+});
+
+/** The profiler with the real engine and probe behind spies that record every start and probe. */
+function profiler(over: Partial<ProfileCommand.ProfilerDeps> = {}): InstanceType<typeof EndpointProfiler> {
+  return new EndpointProfiler({
+    context: { workspaceState, subscriptions: [] } as never,
+    folder: { uri: { fsPath: dir, path: dir, scheme: 'file' }, name: 'w', index: 0 } as never,
+    routes: () => routes,
+    files: () => [],
+    panels,
+    store,
+    onRunSaved: (run) => { saved.push(run); },
+    startLoad: (options: LoadOptions, onProgress?: (p: LoadProgress) => void): LoadHandle => {
+      loadsStarted.push(options);
+      assert.ok(new URL(options.url).hostname === '127.0.0.1', `load only ever starts against loopback here, not ${options.url}`);
+      return realStartLoad(options, onProgress);
+    },
+    probe: async (host, port) => {
+      probes.push(`${host}:${port}`);
+      assert.equal(host, '127.0.0.1', 'only loopback is ever probed here');
+      return tcpProbe(host, port);
+    },
+    ...over,
+  });
+}
+
+/** Settings as a user who set concurrency and requests (so one Enter runs them). */
+function configure(extra: Record<string, unknown> = {}): void {
+  state.settings = { baseUrl, concurrency: 2, requests: 5, timeout: 5, ...extra };
+}
+
+test('with concurrency and requests set, one profile runs after exactly one quick pick answered with its default, and the run is saved with that count', async () => {
+  configure();
+  await profiler().profile(route());
+  assert.equal(calls('quickPick').length, 1, 'one question: the profile');
+  assert.equal(calls('inputBox').length, 0);
+  const [pick] = calls('quickPick');
+  assert.match((pick.items[0] as { description: string }).description, /2 concurrent, 5 requests/, 'the settings are the first (Enter) item');
+  assert.deepEqual(calls('error'), [], 'no error shown');
+  assert.equal(loadsStarted.length, 1);
+  assert.equal(saved.length, 1);
+  const [run] = saved;
+  assert.equal(run.status, 'complete');
+  assert.equal(run.summary.count, 5);
+  assert.equal(run.config.concurrency, 2);
+  assert.equal(hits.filter((h) => h === 'GET /ping').length, 5, 'the server saw exactly the requests asked for');
+  assert.equal((await store.load(run.id)).summary.count, 5, 'the run is in the store');
+  assert.deepEqual(panels.finished.map((r) => r.id), [run.id], 'the live panel shows the finished run');
+  assert.equal(state.progresses.length, 1, 'a progress notification ran');
+});
+
+test('a non-loopback baseUrl asks for confirmation and, declined, starts no load and probes nothing', async () => {
+  configure({ baseUrl: 'http://192.0.2.1:8000' }); // TEST-NET-1: never contacted, the refusal comes first
+  await profiler().profile(route());
+  const [warning] = calls('warning');
+  assert.ok(warning, 'a confirmation is asked');
+  assert.match(warning.text, /192\.0\.2\.1:8000 is not on this machine/);
+  assert.equal(warning.options?.modal, true, 'modal');
+  assert.ok(warning.items.includes('Send Load'));
+  assert.deepEqual(loadsStarted, [], 'declined: no load starts');
+  assert.deepEqual(probes, [], 'declined: not even a TCP probe');
+  assert.deepEqual(saved, []);
+  assert.deepEqual(panels.opened, []);
+});
+
+test('nothing listening: the message offers Start Server… and no load starts', async () => {
+  const port = await closedPort();
+  configure({ baseUrl: `http://127.0.0.1:${port}` });
+  await profiler().profile(route());
+  assert.deepEqual(probes, [`127.0.0.1:${port}`]);
+  const [error] = calls('error');
+  assert.ok(error, 'an error says nothing listens');
+  assert.match(error.text, new RegExp(`Nothing is listening at http://127\\.0\\.0\\.1:${port}`));
+  assert.ok(error.items.includes('Start Server…'), `offers Start Server…: ${JSON.stringify(error.items)}`);
+  assert.deepEqual(loadsStarted, []);
+  assert.deepEqual(saved, []);
+});
+
+test('answers (path parameter, profile) are remembered across an edit that shifts the handler down', async () => {
+  state.settings = { baseUrl, timeout: 5 }; // no concurrency/requests of the user's own
+  const before = route({ path: '/items/{item_id}', handler: 'read_item' });
+  routes = [before];
+  state.activeTextEditor = { document: { uri: { fsPath: 'main.py', path: 'main.py' } }, selection: { active: { line: before.line } } };
+  state.answer = (call) => {
+    if (call.kind === 'inputBox' && /item_id/.test(call.text)) return '42';
+    if (call.kind === 'inputBox' && /Custom/.test(call.text)) return '2 3';
+    if (call.kind === 'quickPick') return call.items.find((i) => (i as { label: string }).label === 'Custom…');
+    return undefined;
+  };
+  const p = profiler();
+  await p.profile();
+  assert.equal(saved.length, 1, 'the first run ran');
+  assert.equal(saved[0].summary.count, 3);
+  assert.equal(calls('inputBox').length, 2, 'first time: the parameter and the custom profile');
+
+  // Four lines inserted above the handler: discovery now puts it (and its range) four lines down.
+  const after = route({ path: '/items/{item_id}', handler: 'read_item', line: before.line + 4, range: { ...before.range!, line: before.range!.line + 4, endLine: before.range!.endLine + 4 } });
+  routes = [after];
+  state.activeTextEditor = { document: { uri: { fsPath: 'main.py', path: 'main.py' } }, selection: { active: { line: after.line } } };
+  state.calls = [];
+  state.answer = (call) => (call.kind === 'quickPick' ? call.items[0] : undefined);
+  await p.profile();
+  assert.equal(calls('inputBox').length, 0, 'the parameter is not asked again');
+  const [pick] = calls('quickPick');
+  assert.equal((pick.items[0] as { label: string }).label, 'Last used: Custom', 'the custom profile is offered first');
+  assert.equal(saved.length, 2);
+  assert.equal(saved[1].summary.count, 3, 'and Enter runs it again');
+  assert.equal(saved[1].target.url, `${baseUrl}/items/42`, 'with the remembered parameter');
+  assert.equal(hits.filter((h) => h === 'GET /items/42').length, 6);
+});
