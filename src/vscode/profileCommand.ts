@@ -11,7 +11,11 @@ import { answersKey, buildUrl, customProfileText, hasBody, legacyAnswersKey, met
 import { startServer, waitForPort } from './serverStarter';
 import { hostAndPort } from './serverModel';
 
-export interface LiveRun { progress(p: LoadProgress): void; finish(run: RunRecord): void; fail(message: string): void }
+export interface LiveRun {
+  progress(p: LoadProgress): void; finish(run: RunRecord): void; fail(message: string): void;
+  /** Brings the live panel to the front, when the panel host supports it. */
+  reveal?(): void;
+}
 export interface LivePanels { openLive(title: string, onCancel: () => void): LiveRun }
 
 export interface ProfilerDeps {
@@ -34,14 +38,20 @@ interface RouteAnswers {
   profile?: LoadProfile | string;
 }
 
+/** The one load running now: a second run at the same time would skew both runs' figures. */
+interface Running { title: string; detail: string; handle: LoadHandle; live?: LiveRun }
+
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split('\n')[0];
 
 export class EndpointProfiler {
+  private running: Running | undefined;
+
   constructor(private readonly deps: ProfilerDeps) {}
 
   /** Entry point of the command; never throws into the extension host. */
   async profile(arg?: unknown): Promise<void> {
     try {
+      if (this.running) return await this.offerRunning(this.running);
       const route = toRoute(arg) ?? this.routeUnderCursor() ?? (await this.pickRoute());
       if (route) await this.profileRoute(route);
     } catch (err) {
@@ -182,36 +192,64 @@ export class EndpointProfiler {
     return waitForPort(host, port, probe);
   }
 
+  /**
+   * Another Profile is asked for while one runs: say so and offer to cancel (or show) the
+   * running one. Nothing new starts either way; the user profiles again once it has ended.
+   */
+  private async offerRunning(running: Running): Promise<void> {
+    const cancel = 'Cancel Running Profile';
+    const show = 'Show It';
+    const answer = await vscode.window.showWarningMessage(
+      `Endpoint Profiler is already profiling ${running.title} (${running.detail}). One run at a time, so runs do not skew each other's figures: wait for it, or cancel it and profile again.`,
+      cancel, ...(running.live?.reveal ? [show] : []),
+    );
+    if (this.running !== running) return; // it ended while the message was up
+    if (answer === cancel) running.handle.cancel();
+    else if (answer === show) running.live?.reveal?.();
+  }
+
   private async run(options: LoadOptions, title: string, profile: LoadProfile): Promise<void> {
-    let handle: LoadHandle;
+    // Checked again here: two invocations may both have been answering questions.
+    if (this.running) return this.offerRunning(this.running);
     let live: LiveRun | undefined;
     let report: (p: LoadProgress) => void = () => undefined; // set once the notification shows
+    const handle = this.startLoad(options, (p) => { live?.progress(p); report(p); });
+    const running: Running = { title, detail: profile.detail, handle };
+    this.running = running;
     try {
-      handle = (this.deps.startLoad ?? startLoad)(options, (p) => { live?.progress(p); report(p); });
+      const panel = this.deps.panels.openLive(title, () => handle.cancel());
+      live = running.live = panel;
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Profiling ${title} (${profile.detail})`, cancellable: true }, async (progress, token) => {
+        token.onCancellationRequested(() => handle.cancel());
+        let shown = 0;
+        report = (p) => {
+          const fraction = p.fraction ?? 0;
+          const s = p.snapshot.summary;
+          progress.report({ increment: Math.max(0, (fraction - shown) * 100), message: `${s.count} requests · p50 ${s.latencyMs.p50.toFixed(1)} ms · ${s.rps.toFixed(0)} req/s` });
+          shown = Math.max(shown, fraction);
+        };
+        try {
+          const run = await handle.result;
+          await this.deps.store.save(run);
+          panel.finish(run);
+          this.deps.onRunSaved(run);
+        } catch (err) {
+          panel.fail(message(err));
+          void vscode.window.showErrorMessage(`Endpoint Profiler: the run failed: ${message(err)}`);
+        }
+      });
+    } finally {
+      if (this.running === running) this.running = undefined;
+    }
+  }
+
+  private startLoad(options: LoadOptions, onProgress: (p: LoadProgress) => void): LoadHandle {
+    try {
+      return (this.deps.startLoad ?? startLoad)(options, onProgress);
     } catch (err) {
       if (err instanceof LoadOptionsError) throw new Error(err.message);
       throw err;
     }
-    live = this.deps.panels.openLive(title, () => handle.cancel());
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Profiling ${title} (${profile.detail})`, cancellable: true }, async (progress, token) => {
-      token.onCancellationRequested(() => handle.cancel());
-      let shown = 0;
-      report = (p) => {
-        const fraction = p.fraction ?? 0;
-        const s = p.snapshot.summary;
-        progress.report({ increment: Math.max(0, (fraction - shown) * 100), message: `${s.count} requests · p50 ${s.latencyMs.p50.toFixed(1)} ms · ${s.rps.toFixed(0)} req/s` });
-        shown = Math.max(shown, fraction);
-      };
-      try {
-        const run = await handle.result;
-        await this.deps.store.save(run);
-        live!.finish(run);
-        this.deps.onRunSaved(run);
-      } catch (err) {
-        live!.fail(message(err));
-        void vscode.window.showErrorMessage(`Endpoint Profiler: the run failed: ${message(err)}`);
-      }
-    });
   }
 }
 

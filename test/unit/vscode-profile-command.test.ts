@@ -204,3 +204,59 @@ test('answers (path parameter, profile) are remembered across an edit that shift
   assert.equal(saved[1].target.url, `${baseUrl}/items/42`, 'with the remembered parameter');
   assert.equal(hits.filter((h) => h === 'GET /items/42').length, 6);
 });
+
+/** Polls (every 10 ms, up to 5 s) until `done()`. */
+async function until(done: () => boolean, what: string): Promise<void> {
+  const end = Date.now() + 5000;
+  while (!done()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+test('a second Profile while one runs starts nothing, says so, and can show or cancel the running one', async () => {
+  configure({ concurrency: 1, requests: 40 });
+  delayMs = 50; // ~2 s if left alone; cancelled well before
+  const p = profiler();
+  const first = p.profile(route());
+  await until(() => state.progresses.length === 1, 'the first run to start');
+
+  state.calls = [];
+  await p.profile(route({ path: '/other', handler: 'other' }));
+  const [warning] = calls('warning');
+  assert.ok(warning, 'the second invocation says a run is going on');
+  assert.match(warning.text, /already profiling GET \/ping \(1 concurrent, 40 requests\)/);
+  assert.deepEqual(warning.items, ['Cancel Running Profile', 'Show It']);
+  assert.equal(calls('quickPick').length, 0, 'and asks nothing about a new run');
+  assert.equal(loadsStarted.length, 1, 'no second load started');
+
+  state.answer = (call) => (call.kind === 'warning' ? 'Show It' : undefined);
+  await p.profile(route());
+  assert.equal(panels.revealed, 1, 'Show It brings the live panel forward');
+  assert.equal(loadsStarted.length, 1);
+
+  state.answer = (call) => (call.kind === 'warning' ? 'Cancel Running Profile' : undefined);
+  await p.profile(route());
+  await first;
+  assert.equal(loadsStarted.length, 1);
+  assert.equal(saved.length, 1);
+  assert.equal(saved[0].status, 'cancelled', 'Cancel stopped the running one');
+  assert.ok(saved[0].summary.count < 40, `stopped early (${saved[0].summary.count} requests)`);
+
+  // Once it has ended, profiling works again.
+  delayMs = 0;
+  state.answer = (call) => (call.kind === 'quickPick' ? call.items[0] : undefined);
+  await p.profile(route());
+  assert.equal(loadsStarted.length, 2);
+  assert.equal(saved[1]?.status, 'complete');
+});
+
+test('two invocations answering their questions at the same time still start only one load', async () => {
+  configure({ concurrency: 1, requests: 4 });
+  delayMs = 20;
+  const p = profiler();
+  await Promise.all([p.profile(route()), p.profile(route({ path: '/other', handler: 'other' }))]);
+  assert.equal(loadsStarted.length, 1, 'one of them started');
+  assert.equal(saved.length, 1);
+  assert.match(calls('warning')[0]?.text ?? '', /already profiling/, 'the other said why it did not');
+});
