@@ -43,13 +43,21 @@ interface Running { title: string; detail: string; handle: LoadHandle; live?: Li
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split('\n')[0];
 
-export class EndpointProfiler {
+export class EndpointProfiler implements vscode.Disposable {
   private running: Running | undefined;
+  private disposed = false;
 
   constructor(private readonly deps: ProfilerDeps) {}
 
+  /** On deactivation: the running load (its worker) is cancelled, and nothing new starts. */
+  dispose(): void {
+    this.disposed = true;
+    this.running?.handle.cancel();
+  }
+
   /** Entry point of the command; never throws into the extension host. */
   async profile(arg?: unknown): Promise<void> {
+    if (this.disposed) return;
     try {
       if (this.running) return await this.offerRunning(this.running);
       const route = toRoute(arg) ?? this.routeUnderCursor() ?? (await this.pickRoute());
@@ -209,6 +217,7 @@ export class EndpointProfiler {
   }
 
   private async run(options: LoadOptions, title: string, profile: LoadProfile): Promise<void> {
+    if (this.disposed) return;
     // Checked again here: two invocations may both have been answering questions.
     if (this.running) return this.offerRunning(this.running);
     let live: LiveRun | undefined;
@@ -217,10 +226,18 @@ export class EndpointProfiler {
     const running: Running = { title, detail: profile.detail, handle };
     this.running = running;
     try {
-      const panel = this.deps.panels.openLive(title, () => handle.cancel());
+      let panel: LiveRun;
+      try {
+        panel = this.deps.panels.openLive(title, () => handle.cancel());
+      } catch (err) {
+        // No panel and no notification to cancel it from: stop the load rather than leave it running unseen.
+        handle.cancel();
+        await handle.result.catch(() => undefined);
+        throw err;
+      }
       live = running.live = panel;
       await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Profiling ${title} (${profile.detail})`, cancellable: true }, async (progress, token) => {
-        token.onCancellationRequested(() => handle.cancel());
+        const onCancel = token.onCancellationRequested(() => handle.cancel());
         let shown = 0;
         report = (p) => {
           const fraction = p.fraction ?? 0;
@@ -231,11 +248,15 @@ export class EndpointProfiler {
         try {
           const run = await handle.result;
           await this.deps.store.save(run);
+          if (this.disposed) return; // deactivated meanwhile: the run is kept, there is no UI left to show it in
           panel.finish(run);
           this.deps.onRunSaved(run);
         } catch (err) {
+          if (this.disposed) return;
           panel.fail(message(err));
           void vscode.window.showErrorMessage(`Endpoint Profiler: the run failed: ${message(err)}`);
+        } finally {
+          onCancel.dispose();
         }
       });
     } finally {

@@ -72,6 +72,8 @@ let store: RunStore;
 let panels: FakePanels;
 let workspaceState: ReturnType<typeof memento>;
 let loadsStarted: LoadOptions[];
+/** Each started load: whether it was cancelled, and whether its worker has ended. */
+let handles: Array<{ cancelled: boolean; ended: boolean }>;
 let probes: string[];
 let saved: RunRecord[];
 let routes: Route[];
@@ -83,6 +85,7 @@ beforeEach(() => {
   panels = new FakePanels();
   workspaceState = memento();
   loadsStarted = [];
+  handles = [];
   probes = [];
   saved = [];
   hits.length = 0;
@@ -109,7 +112,11 @@ function profiler(over: Partial<ProfileCommand.ProfilerDeps> = {}): InstanceType
     startLoad: (options: LoadOptions, onProgress?: (p: LoadProgress) => void): LoadHandle => {
       loadsStarted.push(options);
       assert.ok(new URL(options.url).hostname === '127.0.0.1', `load only ever starts against loopback here, not ${options.url}`);
-      return realStartLoad(options, onProgress);
+      const handle = realStartLoad(options, onProgress);
+      const seen = { cancelled: false, ended: false };
+      handles.push(seen);
+      handle.result.then(() => { seen.ended = true; }, () => { seen.ended = true; });
+      return { result: handle.result, cancel: () => { seen.cancelled = true; handle.cancel(); } };
     },
     probe: async (host, port) => {
       probes.push(`${host}:${port}`);
@@ -259,4 +266,55 @@ test('two invocations answering their questions at the same time still start onl
   assert.equal(loadsStarted.length, 1, 'one of them started');
   assert.equal(saved.length, 1);
   assert.match(calls('warning')[0]?.text ?? '', /already profiling/, 'the other said why it did not');
+});
+
+test('Cancel on the notification stops the run, and its cancellation listener is released once the run ends', async () => {
+  configure({ concurrency: 1, requests: 40 });
+  delayMs = 50;
+  const p = profiler();
+  const run = p.profile(route());
+  await until(() => state.progresses.length === 1, 'the run to start');
+  const [notification] = state.progresses;
+  assert.equal(notification.listening, 1, 'Cancel is wired to the load while it runs');
+  notification.cancel();
+  await run;
+  assert.equal(saved[0]?.status, 'cancelled');
+  assert.equal(notification.listening, 0, 'the onCancellationRequested listener is disposed after the run');
+});
+
+test('dispose() (deactivation) cancels the running load, so its worker stops, and later invocations do nothing', async () => {
+  configure({ concurrency: 1, requests: 40 });
+  delayMs = 50;
+  const p = profiler();
+  const run = p.profile(route());
+  await until(() => state.progresses.length === 1, 'the run to start');
+  p.dispose();
+  await run;
+  assert.deepEqual(handles, [{ cancelled: true, ended: true }], 'cancelled, and the worker has ended');
+  const kept = (await store.list()).map((e) => e.record?.status);
+  assert.deepEqual(kept, ['cancelled'], 'what it measured is kept in the store');
+  assert.ok(hits.length < 40, `stopped early (${hits.length} requests)`);
+  state.calls = [];
+  await p.profile(route());
+  assert.deepEqual(state.calls, [], 'after dispose nothing is asked');
+  assert.equal(loadsStarted.length, 1);
+});
+
+test('if the live panel cannot be opened after the load started, the load is cancelled and the error shown', async () => {
+  configure({ concurrency: 1, requests: 40 });
+  delayMs = 50;
+  panels.throwOnOpen = true;
+  const p = profiler();
+  await p.profile(route());
+  assert.equal(loadsStarted.length, 1);
+  assert.deepEqual(handles, [{ cancelled: true, ended: true }], 'the load was cancelled and its worker ended before profile() returned');
+  assert.match(calls('error')[0]?.text ?? '', /the webview could not be created/);
+  assert.deepEqual(saved, [], 'nothing saved');
+  assert.ok(hits.length < 40, `stopped early (${hits.length} requests)`);
+  // And it does not count as running any more.
+  panels.throwOnOpen = false;
+  delayMs = 0;
+  configure({ concurrency: 1, requests: 2 });
+  await p.profile(route());
+  assert.equal(saved.length, 1);
 });
