@@ -45,3 +45,12 @@ test('FastAPI src layout: discovery equals app.routes, except lambda endpoints (
   assert.ok(real.some((r) => r.handler === '<lambda>'));
   assert.deepEqual(keys(await discover('src_layout')), keys(real.filter((r) => r.handler !== '<lambda>')));
 });
+
+test('app factories with imports inside them: discovery equals the routes of the app create_app() returns', async () => {
+  const flask = keys(frameworkRoutes('flask_factory', 'flask', 'pkg:create_app()'));
+  assert.ok(flask.includes('GET /v/hello hello'), `framework reported ${flask.join('; ')}`);
+  assert.deepEqual(keys(await discover('flask_factory')), flask);
+  const fastapi = keys(frameworkRoutes('fastapi_factory', 'fastapi', 'app.main:create_app()'));
+  assert.equal(fastapi.length, 3);
+  assert.deepEqual(keys(await discover('fastapi_factory')), fastapi);
+});

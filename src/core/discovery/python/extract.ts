@@ -21,7 +21,8 @@ function walkStatement(stmt: Node, scope: string, facts: PythonRouteFacts): void
   switch (stmt.type) {
     case 'import_statement':
     case 'import_from_statement':
-      if (scope === '') facts.imports.push(...readImport(stmt));
+      // Function-level imports bind names in that function only (a factory's `from .views import bp`)
+      for (const imp of readImport(stmt)) facts.imports.push(scope === '' ? imp : { ...imp, scope });
       return;
     case 'expression_statement':
       for (const child of stmt.namedChildren) if (child) walkExpressionStatement(child, scope, facts);

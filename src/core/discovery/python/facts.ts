@@ -20,6 +20,8 @@ export interface PyImport {
   module: string;
   name?: string;
   level: number;
+  /** The enclosing function's name for an import inside a function (an app factory's `from .views import bp`); absent at module level. */
+  scope?: string;
 }
 
 export interface PyRange {

@@ -88,7 +88,8 @@ export class ModuleGraph {
     // `import a.b` binds the full dotted name too; prefer the longest imported prefix
     for (let i = parts.length; i > 1; i--) {
       const head = parts.slice(0, i).join('.');
-      const imp = mod.facts.imports.find((x) => x.local === head && !x.name);
+      const imp = (scope ? lastWhere(mod.facts.imports, (x) => x.scope === scope && x.local === head && !x.name) : undefined)
+        ?? mod.facts.imports.find((x) => x.scope === undefined && x.local === head && !x.name);
       if (imp) {
         const base = this.resolveImport(mod, imp.module, undefined, imp.level, hops);
         return base && this.member(base, parts.slice(i), hops);
@@ -111,10 +112,15 @@ export class ModuleGraph {
       }
       const fn = f.functions.find((x) => x.scope === s && x.name === name);
       if (fn) return { k: 'func', mod, fn };
+      if (s) {
+        // an import inside the function: it shadows the module's names
+        const local = lastWhere(f.imports, (x) => x.scope === s && x.local === name);
+        if (local) return this.resolveImport(mod, local.module, local.name, local.level, hops);
+      }
     }
     const cls = f.classes.find((c) => c.name === name);
     if (cls) return { k: 'class', mod, cls };
-    const imp = lastWhere(f.imports, (x) => x.local === name);
+    const imp = lastWhere(f.imports, (x) => x.scope === undefined && x.local === name);
     if (imp) return this.resolveImport(mod, imp.module, imp.name, imp.level, hops);
     return undefined;
   }
