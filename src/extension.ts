@@ -22,7 +22,7 @@ import { startServer } from './vscode/serverStarter';
 
 const SOURCE_GLOB = '**/*.{py,js,mjs,cjs,jsx,ts,mts,cts,tsx}';
 /** Root files that change what is scanned or how it is judged. */
-const SETTINGS_FILES = `{.gitignore,${CONFIG_FILE}}`;
+const SETTINGS_FILES = `{**/.gitignore,${CONFIG_FILE}}`;
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 

@@ -9,7 +9,10 @@ export type EntryKind = 'file' | 'directory';
 export interface FileSystem {
   /** Absolute path → bytes. Rejects when missing. */
   readFile(path: string): Promise<Uint8Array>;
-  /** Absolute path → entries (names, not paths). Symlinks are reported by what they point to, or skipped. */
+  /**
+   * Absolute path → entries (names, not paths). A symlink to a file is a file; symlinks to
+   * folders are skipped (they loop, or repeat a tree the scan already walks).
+   */
   readDirectory(path: string): Promise<Array<[name: string, kind: EntryKind]>>;
 }
 
@@ -21,6 +24,7 @@ export const nodeFileSystem: FileSystem = {
     for (const e of entries) {
       if (e.isFile()) out.push([e.name, 'file']);
       else if (e.isDirectory()) out.push([e.name, 'directory']);
+      else if (e.isSymbolicLink() && (await nodeFs.stat(nodePath.join(path, e.name)).then((s) => s.isFile(), () => false))) out.push([e.name, 'file']);
     }
     return out;
   },

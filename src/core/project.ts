@@ -7,9 +7,24 @@ import { extractRouteFacts, RouteLinker, type RouteFacts } from './discovery';
 import type { FileSystem } from './fs';
 import type { Finding, Route } from './model';
 import type { Parsers } from './parsing/parser';
-import { scanWorkspace, workspaceFilter, type ScanOptions, type WorkspaceFile, type WorkspaceFilter } from './workspace';
+import { scanWorkspace, WorkspaceFilter, type ScanOptions, type WorkspaceFile } from './workspace';
 
 const decoder = new TextDecoder();
+/** Larger files are generated or bundled, not handlers someone wrote: parsing one costs seconds and GBs. */
+const MAX_SOURCE_CHARS = 2_000_000;
+/** A file whose lines average this long is minified. */
+const MINIFIED_LINE_CHARS = 1_000;
+
+/** Why a file is left out of analysis before parsing, if it is. */
+function unanalysable(source: string): string | undefined {
+  if (source.length > MAX_SOURCE_CHARS) return `skipped: ${(source.length / 1e6).toFixed(1)} MB is more than the ${MAX_SOURCE_CHARS / 1e6} MB analysed per file (generated or bundled code?)`;
+  if (source.length > 20_000) {
+    let lines = 1;
+    for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) lines++;
+    if (source.length / lines > MINIFIED_LINE_CHARS) return `skipped: looks minified (${lines} lines averaging ${Math.round(source.length / lines)} characters)`;
+  }
+  return undefined;
+}
 /** How many files refresh() reads ahead of the one it parses. */
 const READ_AHEAD = 16;
 
@@ -56,8 +71,9 @@ export class ProjectIndex {
 
   /** Scans the workspace and (re)indexes every file whose content changed. */
   async refresh(): Promise<void> {
-    this.filter = await workspaceFilter(this.root, this.fs, this.options);
-    const files = await scanWorkspace(this.root, this.fs, this.options, this.filter);
+    const filter = new WorkspaceFilter(this.options.exclude);
+    const files = await scanWorkspace(this.root, this.fs, this.options, filter);
+    this.filter = filter;
     const seen = new Set(files.map((f) => f.path));
     for (const path of [...this.entries.keys()]) if (!seen.has(path)) this.remove(path);
     // Reads run a few files ahead of parsing, so the disk wait overlaps the CPU-bound parse of earlier files.
@@ -130,6 +146,8 @@ export class ProjectIndex {
   }
 
   private index(file: WorkspaceFile, source: string, hash: string): Entry {
+    const tooBig = unanalysable(source);
+    if (tooBig) return { file, hash, problem: tooBig };
     let tree;
     try {
       tree = this.parsers.parse(file.language, source);

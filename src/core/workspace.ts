@@ -1,6 +1,6 @@
 // Which files of a workspace the product reads: source files by extension, minus
-// virtualenvs, node_modules, build output, the root .gitignore and user excludes
-// (gitignore syntax, via the `ignore` package eslint and prettier use).
+// virtualenvs, node_modules, build output, .gitignore'd paths (every folder's, as git reads
+// them) and user excludes (gitignore syntax, via the `ignore` package eslint and prettier use).
 import ignore, { type Ignore } from 'ignore';
 import * as path from 'node:path';
 import type { FileSystem } from './fs';
@@ -28,38 +28,63 @@ export interface ScanOptions {
   maxFiles?: number;
 }
 
-/** Which paths the scan reads; the extension asks it about files edited or created later. */
-export interface WorkspaceFilter {
-  /** Whether a folder (relative, '/' separators) is walked into. */
-  walks(dirRel: string): boolean;
-  /** Whether a file (relative, '/' separators) is read; its folders are checked too. */
-  includes(fileRel: string): boolean;
-}
+/**
+ * Which paths the scan reads. The scan teaches it what it finds on the way down (nested
+ * .gitignore files, virtualenvs by their pyvenv.cfg), and the extension asks it about files
+ * edited or created later, so both decide alike.
+ */
+export class WorkspaceFilter {
+  /** .gitignore rules per folder ('' = the root), each matching paths relative to its folder. */
+  private readonly ignores = new Map<string, Ignore>();
+  private readonly skipped = new Set<string>();
 
-export async function workspaceFilter(root: string, fs: FileSystem, options: ScanOptions = {}): Promise<WorkspaceFilter> {
-  const rules = ignore().add(options.exclude ?? []);
-  await addGitignore(rules, root, fs);
-  const walks = (dirRel: string): boolean => {
+  constructor(exclude: readonly string[] = []) {
+    this.ignores.set('', ignore().add([...exclude]));
+  }
+
+  /** Adds the rules of `dirRel/.gitignore` (root: ''). */
+  addGitignore(dirRel: string, text: string): void {
+    const rules = this.ignores.get(dirRel) ?? ignore();
+    this.ignores.set(dirRel, rules.add(text));
+  }
+
+  /** A folder found to be something no one analyses (a virtualenv not named like one). */
+  skip(dirRel: string): void {
+    this.skipped.add(dirRel);
+  }
+
+  /** Whether a folder (relative, '/' separators) is walked into; its parents are assumed walked. */
+  walks(dirRel: string): boolean {
     const name = dirRel.slice(dirRel.lastIndexOf('/') + 1);
-    return !DEFAULT_SKIPPED_DIRS.has(name) && !name.endsWith('.egg-info') && !rules.ignores(`${dirRel}/`);
-  };
-  const reads = (fileRel: string): boolean => {
+    return !DEFAULT_SKIPPED_DIRS.has(name) && !name.endsWith('.egg-info') && !this.skipped.has(dirRel) && !this.ignored(`${dirRel}/`);
+  }
+
+  /** Whether a file (relative, '/' separators) is read; its folders are checked too. */
+  includes(fileRel: string): boolean {
+    const parts = fileRel.split('/');
+    if (parts.some((p) => p === '' || p === '.' || p === '..')) return false;
+    for (let i = 1; i < parts.length; i++) if (!this.walks(parts.slice(0, i).join('/'))) return false;
+    return this.reads(fileRel);
+  }
+
+  /** The file's own rules (its folders already walked). */
+  reads(fileRel: string): boolean {
     const name = fileRel.slice(fileRel.lastIndexOf('/') + 1);
-    return Boolean(languageOf(name)) && !name.endsWith('.d.ts') && !rules.ignores(fileRel);
-  };
-  return {
-    walks,
-    includes(fileRel) {
-      const parts = fileRel.split('/');
-      if (parts.some((p) => p === '' || p === '.' || p === '..')) return false;
-      for (let i = 1; i < parts.length; i++) if (!walks(parts.slice(0, i).join('/'))) return false;
-      return reads(fileRel);
-    },
-  };
+    return Boolean(languageOf(name)) && !name.endsWith('.d.ts') && !this.ignored(fileRel);
+  }
+
+  /** git's rule: each .gitignore matches paths below its own folder. */
+  private ignored(rel: string): boolean {
+    for (const [dir, rules] of this.ignores) {
+      if (dir === '') {
+        if (rules.ignores(rel)) return true;
+      } else if (rel.startsWith(`${dir}/`) && rel.length > dir.length + 1 && rules.ignores(rel.slice(dir.length + 1))) return true;
+    }
+    return false;
+  }
 }
 
-export async function scanWorkspace(root: string, fs: FileSystem, options: ScanOptions = {}, filter?: WorkspaceFilter): Promise<WorkspaceFile[]> {
-  const rules = filter ?? (await workspaceFilter(root, fs, options));
+export async function scanWorkspace(root: string, fs: FileSystem, options: ScanOptions = {}, filter = new WorkspaceFilter(options.exclude)): Promise<WorkspaceFile[]> {
   const maxFiles = options.maxFiles ?? 200_000;
   const out: WorkspaceFile[] = [];
 
@@ -70,16 +95,23 @@ export async function scanWorkspace(root: string, fs: FileSystem, options: ScanO
     } catch {
       return; // unreadable folder: skip, never fail the scan
     }
+    if (dirRel && entries.some(([name, kind]) => name === 'pyvenv.cfg' && kind === 'file')) {
+      filter.skip(dirRel); // a virtualenv, whatever its name
+      return;
+    }
+    if (entries.some(([name, kind]) => name === '.gitignore' && kind === 'file')) {
+      const text = await readText(fs, path.join(dirAbs, '.gitignore'));
+      if (text !== undefined) filter.addGitignore(dirRel, text);
+    }
     entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     for (const [name, kind] of entries) {
       if (out.length >= maxFiles) return;
       const rel = dirRel ? `${dirRel}/${name}` : name;
       if (kind === 'directory') {
-        if (rules.walks(rel)) await walk(path.join(dirAbs, name), rel);
+        if (filter.walks(rel)) await walk(path.join(dirAbs, name), rel);
       } else {
         const language = languageOf(name);
-        // Folders were checked on the way down; only the file's own rules remain.
-        if (language && rules.includes(rel)) out.push({ path: rel, absPath: path.join(dirAbs, name), language });
+        if (language && filter.reads(rel)) out.push({ path: rel, absPath: path.join(dirAbs, name), language });
       }
     }
   }
@@ -88,10 +120,10 @@ export async function scanWorkspace(root: string, fs: FileSystem, options: ScanO
   return out;
 }
 
-async function addGitignore(rules: Ignore, root: string, fs: FileSystem): Promise<void> {
+async function readText(fs: FileSystem, file: string): Promise<string | undefined> {
   try {
-    rules.add(new TextDecoder().decode(await fs.readFile(path.join(root, '.gitignore'))));
+    return new TextDecoder().decode(await fs.readFile(file));
   } catch {
-    // no .gitignore
+    return undefined;
   }
 }
