@@ -4,9 +4,10 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { CONFIG_FILE, parseAnalysisConfig, RULES, type AnalysisConfig } from '../core/analysis';
 import { nodeFileSystem } from '../core/fs';
-import type { Finding } from '../core/model';
+import type { Finding, Fix, TextEdit } from '../core/model';
 import { Parsers } from '../core/parsing/parser';
 import { ProjectIndex } from '../core/project';
+import { warnProblems } from './problems';
 import { VERSION } from './main';
 
 const HELP = `Usage: endpoint-profiler check [DIR] [options]
@@ -75,6 +76,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const index = new ProjectIndex(root, nodeFileSystem, await Parsers.load(), { exclude: opts.exclude, analysis });
     await index.refresh();
+    warnProblems('check', index);
     const findings = index.findings();
     process.stdout.write(opts.format === 'json' ? `${JSON.stringify(findings.map(toJson), null, 2)}\n` : opts.format === 'sarif' ? `${JSON.stringify(toSarif(findings), null, 2)}\n` : toText(findings));
     return findings.length ? 1 : 0;
@@ -84,9 +86,14 @@ export async function run(argv: string[]): Promise<number> {
   }
 }
 
+/** The contract's fields first; `replacement` (the async form in words) and `alternativeFixes` are extras. */
 function toJson(f: Finding): Record<string, unknown> {
-  const { file, line, column, endLine, endColumn, rule, severity, message, handler, chain, fix } = f;
-  return { file, line, column, endLine, endColumn, rule, severity, message, ...(handler ? { handler } : {}), ...(chain ? { chain } : {}), ...(fix ? { fix } : {}) };
+  const { file, line, column, endLine, endColumn, rule, severity, message, handler, chain, fix, replacement, alternativeFixes } = f;
+  return {
+    file, line, column, endLine, endColumn, rule, severity, message,
+    ...(handler ? { handler } : {}), ...(chain ? { chain } : {}), ...(fix ? { fix } : {}),
+    ...(replacement ? { replacement } : {}), ...(alternativeFixes?.length ? { alternativeFixes } : {}),
+  };
 }
 
 export function toText(findings: Finding[]): string {
@@ -102,6 +109,24 @@ export function toText(findings: Finding[]): string {
 
 const SARIF_LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
 
+/** A relative path as a URI reference: each segment percent-encoded (spaces, '#', '%' …). */
+const uriOf = (file: string): string => file.split('/').map(encodeURIComponent).join('/');
+
+/** SARIF fix objects: one artifactChange per file, each edit a replacement of its region. */
+function sarifFixes(fixes: Fix[]): object[] {
+  return fixes.map((fix) => {
+    const byFile = new Map<string, TextEdit[]>();
+    for (const e of fix.edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
+    return {
+      description: { text: fix.title },
+      artifactChanges: [...byFile].map(([file, edits]) => ({
+        artifactLocation: { uri: uriOf(file), uriBaseId: 'SRCROOT' },
+        replacements: edits.map((e) => ({ deletedRegion: { startLine: e.line, startColumn: e.column, endLine: e.endLine, endColumn: e.endColumn }, insertedContent: { text: e.newText } })),
+      })),
+    };
+  });
+}
+
 export function toSarif(findings: Finding[]): object {
   const region = (r: { line: number; column: number; endLine: number; endColumn: number }) => ({ startLine: r.line, startColumn: r.column, endLine: r.endLine, endColumn: r.endColumn });
   return {
@@ -115,10 +140,11 @@ export function toSarif(findings: Finding[]): object {
         ruleIndex: Object.keys(RULES).indexOf(f.rule),
         level: SARIF_LEVEL[f.severity],
         message: { text: f.message },
-        locations: [{ physicalLocation: { artifactLocation: { uri: f.file, uriBaseId: 'SRCROOT' }, region: region(f) } }],
+        locations: [{ physicalLocation: { artifactLocation: { uri: uriOf(f.file), uriBaseId: 'SRCROOT' }, region: region(f) } }],
         ...(f.chainLocations?.length ? {
-          relatedLocations: f.chainLocations.map((loc, i) => ({ id: i + 1, message: { text: f.chain?.[i + 1] ?? '' }, physicalLocation: { artifactLocation: { uri: loc.file, uriBaseId: 'SRCROOT' }, region: region(loc) } })),
+          relatedLocations: f.chainLocations.map((loc, i) => ({ id: i + 1, message: { text: f.chain?.[i + 1] ?? '' }, physicalLocation: { artifactLocation: { uri: uriOf(loc.file), uriBaseId: 'SRCROOT' }, region: region(loc) } })),
         } : {}),
+        ...(f.fix || f.alternativeFixes?.length ? { fixes: sarifFixes([...(f.fix ? [f.fix] : []), ...(f.alternativeFixes ?? [])]) } : {}),
       })),
     }],
   };

@@ -7,6 +7,7 @@ import { nodeFileSystem } from '../core/fs';
 import type { Route } from '../core/model';
 import { Parsers } from '../core/parsing/parser';
 import { ProjectIndex } from '../core/project';
+import { warnProblems } from './problems';
 
 const HELP = `Usage: endpoint-profiler routes [DIR] [--json] [--exclude PATTERN]...
 
@@ -49,6 +50,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const index = new ProjectIndex(dir, nodeFileSystem, await Parsers.load(), { exclude: values.exclude ?? [] });
     await index.refresh();
+    warnProblems('routes', index);
     const routes = index.routes();
     process.stdout.write(values.json ? `${JSON.stringify(routes.map(toJson), null, 2)}\n` : table(routes));
     return 0;

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -50,6 +50,41 @@ test('check --sarif has the 2.1.0 shape with rules, results and related location
   assert.equal(chained.locations[0].physicalLocation.artifactLocation.uri, 'app/main.py');
   assert.ok(chained.relatedLocations.length >= 2);
   for (const r of run.results) assert.ok(['error', 'warning', 'note'].includes(r.level));
+  // The time.sleep finding carries its fix as a SARIF replacement.
+  const sleep = run.results.find((r: { ruleId: string; locations: Array<{ physicalLocation: { region: { startLine: number } } }> }) => r.ruleId === 'EP101' && r.locations[0].physicalLocation.region.startLine === 37);
+  const replaced = sleep.fixes[0].artifactChanges[0].replacements.map((x: { insertedContent: { text: string } }) => x.insertedContent.text).join('');
+  assert.match(replaced, /await asyncio\.sleep/);
+});
+
+test('file paths with spaces and # are percent-encoded in SARIF; JSON keeps them as written, with the replacement note', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ep-check-uri-'));
+  try {
+    const sub = path.join(dir, 'my app #2');
+    mkdirSync(sub);
+    writeFileSync(path.join(sub, 'main.py'), 'import requests\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/")\nasync def home():\n    return requests.get("http://127.0.0.1:1/").text\n');
+    const sarif = JSON.parse((await cli([dir, '--sarif'])).stdout);
+    assert.equal(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri, 'my%20app%20%232/main.py');
+    const json = (JSON.parse((await cli([dir, '--json'])).stdout) as Array<{ rule: string; file: string; replacement?: string; alternativeFixes?: Array<{ title: string }> }>).find((f) => f.rule === 'EP101')!;
+    assert.equal(json.file, 'my app #2/main.py');
+    assert.match(json.replacement ?? '', /httpx\.AsyncClient/);
+    assert.ok(json.alternativeFixes?.some((f) => /to_thread/.test(f.title)), JSON.stringify(json.alternativeFixes));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('files left out of the analysis (minified) are named on stderr, and the rest is still checked', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ep-check-min-'));
+  try {
+    writeFileSync(path.join(dir, 'bundle.js'), `${'var a=1;'.repeat(5_000)}\n`);
+    writeFileSync(path.join(dir, 'main.py'), 'import time\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/")\nasync def home():\n    time.sleep(1)\n');
+    const r = await cli([dir, '--json']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /bundle\.js: skipped: looks minified/);
+    assert.deepEqual((JSON.parse(r.stdout) as Array<{ file: string }>).map((f) => f.file), ['main.py', 'main.py']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('check text output: file:line:col  rule  message, with chain lines', async () => {
