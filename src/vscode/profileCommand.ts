@@ -2,14 +2,13 @@
 // a live panel and a cancellable notification → run saved to the store. Every question is
 // asked once per route and remembered, so with concurrency and requests configured a run
 // needs one Enter. Decisions live in profileModel.ts; this file only talks to VS Code.
-import * as net from 'node:net';
 import * as vscode from 'vscode';
 import { isLoopbackUrl, LoadOptionsError, startLoad, type LoadHandle, type LoadOptions, type LoadProgress } from '../core/load/engine';
 import type { Route, RunRecord } from '../core/model';
 import type { RunStore } from '../core/runs/store';
 import { answersKey, buildUrl, customProfileText, hasBody, legacyAnswersKey, methodsToOffer, parseCustomProfile, pathParams, profileLabel, profilesToOffer, profileToRemember, rememberedProfile, routeAt, type LoadProfile, type ProfileSettings } from './profileModel';
-import { startServer, waitForPort } from './serverStarter';
-import { hostAndPort } from './serverModel';
+import { startServer, tcpProbe, waitForPort } from './serverStarter';
+import { baseUrlProblem, hostAndPort } from './serverModel';
 
 export interface LiveRun {
   progress(p: LoadProgress): void; finish(run: RunRecord): void; fail(message: string): void;
@@ -110,10 +109,13 @@ export class EndpointProfiler implements vscode.Disposable {
 
     const settings = this.settings();
     const baseUrl = settings.get<string>('baseUrl', 'http://127.0.0.1:8000');
-    let url: string;
-    try { url = buildUrl(baseUrl, route, answers.params ?? {}); } catch {
-      throw new Error(`the endpointProfiler.baseUrl setting is not a valid URL: ${baseUrl}`);
+    const problem = baseUrlProblem(baseUrl);
+    if (problem) {
+      const open = 'Open Settings';
+      if ((await vscode.window.showErrorMessage(problem, open)) === open) void vscode.commands.executeCommand('workbench.action.openSettings', 'endpointProfiler.baseUrl');
+      return;
     }
+    const url = buildUrl(baseUrl, route, answers.params ?? {});
 
     const profile = await this.pickProfile(url, answers, params.length > 0);
     if (profile === 'edit-params') {
@@ -196,7 +198,7 @@ export class EndpointProfiler implements vscode.Disposable {
     const answer = await vscode.window.showErrorMessage(`Nothing is listening at ${new URL(url).origin}. Start the server, or point endpointProfiler.baseUrl at it.`, start, settings);
     if (answer === settings) void vscode.commands.executeCommand('workbench.action.openSettings', 'endpointProfiler.baseUrl');
     if (answer !== start) return false;
-    if (!(await startServer({ folder: this.deps.folder, routes: this.deps.routes(), files: this.deps.files(), baseUrl: url }))) return false;
+    if (!(await startServer({ folder: this.deps.folder, routes: this.deps.routes(), files: this.deps.files(), baseUrl: url, probe }))) return false;
     return waitForPort(host, port, probe);
   }
 
@@ -283,15 +285,4 @@ function toRoute(arg: unknown): Route | undefined {
 
 function safeRegExp(source: string): RegExp | undefined {
   try { return new RegExp(source); } catch { return undefined; /* a Python-only regex feature: accept any value */ }
-}
-
-/** Whether something accepts TCP connections at host:port within a second. */
-export function tcpProbe(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port, timeout: 1000 });
-    const done = (up: boolean): void => { socket.destroy(); resolve(up); };
-    socket.once('connect', () => done(true));
-    socket.once('timeout', () => done(false));
-    socket.once('error', () => done(false));
-  });
 }

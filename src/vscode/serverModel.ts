@@ -8,9 +8,32 @@ export interface ServerCommand {
   command: string;
   /** Workspace-relative folder to run in ('' = the workspace root). */
   cwd: string;
+  /** Environment the command needs (the terminal is created with it: no shell-specific `VAR=… cmd` prefix). */
+  env?: Record<string, string>;
 }
 
+/**
+ * Why `baseUrl` (the endpointProfiler.baseUrl setting) cannot be used, in words naming the
+ * setting; undefined when it is a usable http(s) URL. `new URL`'s own "Invalid URL" says neither.
+ */
+export function baseUrlProblem(baseUrl: unknown): string | undefined {
+  const fix = 'Set it to the address the server listens on, e.g. http://127.0.0.1:8000.';
+  if (typeof baseUrl !== 'string' || baseUrl.trim() === '') return `The endpointProfiler.baseUrl setting is empty. ${fix}`;
+  // `127.0.0.1:8000` does not parse and `localhost:8000` parses as scheme "localhost": both lack http://.
+  const hint = /^[\w.-]+(:\d+)?(\/|$)/.test(baseUrl) ? ' (it needs the scheme: http://…)' : '';
+  let u: URL;
+  try { u = new URL(baseUrl); } catch {
+    return `The endpointProfiler.baseUrl setting is not a valid URL: “${baseUrl}”${hint}. ${fix}`;
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return `The endpointProfiler.baseUrl setting must be an http:// or https:// URL, not “${baseUrl}”${hint}. ${fix}`;
+  if (!u.hostname) return `The endpointProfiler.baseUrl setting has no host: “${baseUrl}”. ${fix}`;
+  return undefined;
+}
+
+/** Host and port of a URL built from the baseUrl setting; a malformed one throws `baseUrlProblem`'s message. */
 export function hostAndPort(baseUrl: string): { host: string; port: number } {
+  const problem = baseUrlProblem(baseUrl);
+  if (problem) throw new Error(problem);
   const u = new URL(baseUrl);
   const port = u.port ? Number(u.port) : u.protocol === 'https:' ? 443 : 80;
   return { host: u.hostname.replace(/^\[|\]$/g, ''), port };
@@ -70,7 +93,8 @@ export function detectServerCommands(routes: readonly Route[], baseUrl: string, 
   const nodeApp = routes.find((r) => ['express', 'fastify', 'koa', 'hono'].includes(r.framework) && r.routers?.[0]?.includes(':'));
   if (nodeApp) {
     const file = nodeApp.routers![0].split(':')[0];
-    if (/\.(c|m)?js$/.test(file)) add({ label: `node ${file}`, command: `PORT=${port} node ${file}`, cwd: '' });
+    // The port goes in the terminal's environment: `PORT=… node` is POSIX-shell syntax that PowerShell and cmd reject.
+    if (/\.(c|m)?js$/.test(file)) add({ label: `node ${file}`, command: `node ${file}`, cwd: '', env: { PORT: String(port) } });
   }
   return out;
 }

@@ -15,7 +15,8 @@ import { RunStore } from '../../src/core/runs/store';
 import type * as ProfileCommand from '../../src/vscode/profileCommand';
 import { calls, memento, requireWithFakeVscode, reset, state } from './fakeVscode-profile';
 
-const { EndpointProfiler, tcpProbe } = requireWithFakeVscode<typeof ProfileCommand>('../../src/vscode/profileCommand');
+const { EndpointProfiler } = requireWithFakeVscode<typeof ProfileCommand>('../../src/vscode/profileCommand');
+const { tcpProbe } = requireWithFakeVscode<typeof import('../../src/vscode/serverStarter')>('../../src/vscode/serverStarter');
 const { startLoad: realStartLoad } = require('../../src/core/load/engine') as typeof import('../../src/core/load/engine');
 
 // ------------------------------------------------------------------ the server under test
@@ -164,6 +165,16 @@ test('a non-loopback baseUrl asks for confirmation and, declined, starts no load
   assert.deepEqual(probes, [], 'declined: not even a TCP probe');
   assert.deepEqual(saved, []);
   assert.deepEqual(panels.opened, []);
+});
+
+test('a malformed baseUrl is explained naming the setting, before anything is probed or started', async () => {
+  configure({ baseUrl: '127.0.0.1:8000' });
+  await profiler().profile(route());
+  const [error] = calls('error');
+  assert.match(error?.text ?? '', /^The endpointProfiler\.baseUrl setting is not a valid URL: “127\.0\.0\.1:8000” \(it needs the scheme/);
+  assert.deepEqual(error.items, ['Open Settings']);
+  assert.deepEqual(probes, []);
+  assert.deepEqual(loadsStarted, []);
 });
 
 test('nothing listening: the message offers Start Server… and no load starts', async () => {

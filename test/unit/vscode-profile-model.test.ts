@@ -127,5 +127,7 @@ test('server commands come from the discovered app object and package.json scrip
   assert.equal((await serverCommands('python/src_layout', 'http://127.0.0.1:8000'))[0], 'uvicorn shop.app:app --host 127.0.0.1 --port 8000');
   assert.match((await serverCommands('python/flask_app', 'http://127.0.0.1:5001'))[0], /^flask --app shop:\w+ run --host 127\.0\.0\.1 --port 5001$/);
   assert.deepEqual(await serverCommands('python/django_site', 'http://127.0.0.1:8000'), ['python manage.py runserver 127.0.0.1:8000']);
-  assert.deepEqual(await serverCommands('demo', 'http://127.0.0.1:3000', { start: 'node app.js' }), ['npm run start', 'PORT=3000 node app.js']);
+  assert.deepEqual(await serverCommands('demo', 'http://127.0.0.1:3000', { start: 'node app.js' }), ['npm run start', 'node app.js']);
+  const node = detectServerCommands((await indexOf('demo')).routes(), 'http://127.0.0.1:3000', (await indexOf('demo')).files().map((f) => f.path)).find((c) => c.command === 'node app.js');
+  assert.deepEqual(node?.env, { PORT: '3000' }, 'the port goes in the terminal environment, not a POSIX `PORT=…` prefix');
 });
