@@ -7,8 +7,8 @@ import { isLoopbackUrl, LoadOptionsError, startLoad, type LoadHandle, type LoadO
 import type { Route, RunRecord } from '../core/model';
 import type { RunStore } from '../core/runs/store';
 import { answersKey, buildUrl, customProfileText, hasBody, legacyAnswersKey, methodsToOffer, parseCustomProfile, pathParams, profileLabel, profilesToOffer, profileToRemember, rememberedProfile, routeAt, type LoadProfile, type ProfileSettings } from './profileModel';
-import { startServer, tcpProbe, waitForPort } from './serverStarter';
-import { baseUrlProblem, hostAndPort } from './serverModel';
+import { startedServerFor, startServer, tcpProbe, waitForPort } from './serverStarter';
+import { baseUrlProblem, hostAndPort, serverConfig } from './serverModel';
 
 export interface LiveRun {
   progress(p: LoadProgress): void; finish(run: RunRecord): void; fail(message: string): void;
@@ -135,13 +135,15 @@ export class EndpointProfiler implements vscode.Disposable {
 
     const headers: Record<string, string> = { ...settings.get<Record<string, string>>('headers', {}) };
     if (answers.body !== undefined && hasBody(answers.method) && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
-    const serverCommand = settings.get<string>('serverCommand', '') || undefined;
+    // What serves the URL, so Compare can set runs' server setups side by side: the command Start
+    // Server ran this session for that port (while its terminal lives), else the configured one.
+    const serverCommand = startedServerFor(url) ?? (settings.get<string>('serverCommand', '').trim() || undefined);
     const options: LoadOptions = {
       url, method: answers.method, headers, concurrency: profile.concurrency, requests: profile.requests, durationS: profile.durationS, rate: profile.rate,
       timeoutS: settings.get<number>('timeout', 10), allowRemote, label: `${answers.method} ${route.path}`,
       ...(hasBody(answers.method) && answers.body ? { body: answers.body } : {}),
       route: { framework: route.framework, path: route.path, file: route.file, line: route.line, handler: route.handler },
-      ...(serverCommand ? { server: { command: serverCommand } } : {}),
+      ...(serverCommand ? { server: serverConfig(serverCommand) } : {}),
     };
     await this.run(options, `${answers.method} ${route.path}`, profile);
   }

@@ -329,3 +329,43 @@ test('if the live panel cannot be opened after the load started, the load is can
   await p.profile(route());
   assert.equal(saved.length, 1);
 });
+
+test('the run records the configured server command with its workers', async () => {
+  configure({ serverCommand: 'gunicorn -w 4 -k uvicorn.workers.UvicornWorker main:app' });
+  await profiler().profile(route());
+  assert.deepEqual(saved[0]?.server, { command: 'gunicorn -w 4 -k uvicorn.workers.UvicornWorker main:app', workers: 4 });
+  assert.deepEqual((await store.load(saved[0].id)).server, saved[0].server, 'and it is in the saved file');
+});
+
+test('a server started by Start Server… this session is what the run records; nothing is recorded without one', async () => {
+  configure();
+  await profiler().profile(route());
+  assert.equal(saved[0]?.server, undefined, 'no server command known');
+
+  // Nothing listens; the user chooses Start Server…, types a command; the "terminal" starts a server on that port.
+  const port = await closedPort();
+  const other = http.createServer((_req, res) => res.end('ok'));
+  after(() => new Promise((r) => { other.closeAllConnections(); other.close(r); }));
+  state.settings.baseUrl = `http://127.0.0.1:${port}`;
+  state.onSendText = () => { other.listen(port, '127.0.0.1'); };
+  state.answer = (call) => {
+    if (call.kind === 'error' && call.items.includes('Start Server…')) return 'Start Server…';
+    if (call.kind === 'quickPick' && /Start the server/.test(call.text)) return call.items.find((i) => (i as { label: string }).label === 'Enter a command…');
+    if (call.kind === 'inputBox' && /Command that starts the server/.test(call.text)) return 'uvicorn main:app --port 8123 --workers 2';
+    return call.kind === 'quickPick' ? call.items[0] : undefined;
+  };
+  await profiler().profile(route());
+  assert.equal(state.terminals.length, 1);
+  assert.deepEqual(state.terminals[0].sent, ['uvicorn main:app --port 8123 --workers 2']);
+  assert.equal(saved.length, 2, `the run ran once the server listened: ${JSON.stringify(calls('error').map((c) => c.text))}`);
+  assert.deepEqual(saved[1].server, { command: 'uvicorn main:app --port 8123 --workers 2', workers: 2 });
+  assert.equal(saved[1].summary.count, 5);
+
+  // It wins over serverCommand (it is what runs there), until its terminal is closed.
+  state.settings.serverCommand = 'hypercorn main:app';
+  await profiler().profile(route());
+  assert.equal(saved[2].server?.command, 'uvicorn main:app --port 8123 --workers 2');
+  state.terminals[0].dispose();
+  await profiler().profile(route());
+  assert.deepEqual(saved[3].server, { command: 'hypercorn main:app', workers: 1 });
+});

@@ -2,7 +2,7 @@
 // is not), and how many workers a server command runs (recorded with each run for Compare).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { baseUrlProblem, hostAndPort } from '../../src/vscode/serverModel';
+import { baseUrlProblem, commandParts, hostAndPort, serverConfig, serverWorkers } from '../../src/vscode/serverModel';
 
 test('baseUrl: usable http(s) URLs pass; malformed ones get a message naming the setting and the fix', () => {
   for (const ok of ['http://127.0.0.1:8000', 'https://localhost', 'http://[::1]:3000/api', 'http://127.0.0.1:8000/base?x=1']) assert.equal(baseUrlProblem(ok), undefined, ok);
@@ -27,4 +27,59 @@ test('hostAndPort: default ports, IPv6 brackets dropped, and the clear message i
   assert.deepEqual(hostAndPort('https://localhost/'), { host: 'localhost', port: 443 });
   assert.deepEqual(hostAndPort('http://[::1]/'), { host: '::1', port: 80 });
   assert.throws(() => hostAndPort('127.0.0.1:8000'), /^Error: The endpointProfiler\.baseUrl setting is not a valid URL/);
+});
+
+test('commands are split like a shell: quotes, escapes, and one word list per && ; | part', () => {
+  assert.deepEqual(commandParts(`cd api && WEB_CONCURRENCY=2 uvicorn "my app:app" --workers 3; echo 'a b'\\ c`), [['cd', 'api'], ['WEB_CONCURRENCY=2', 'uvicorn', 'my app:app', '--workers', '3'], ['echo', 'a b c']]);
+  assert.deepEqual(commandParts('a || b | c & d'), [['a'], ['b'], ['c'], ['d']]);
+});
+
+test('workers come from the server command in uvicorn, gunicorn, hypercorn, sanic, granian and fastapi-cli syntax', () => {
+  const cases: Array<[string, number | undefined]> = [
+    ['uvicorn main:app --host 127.0.0.1 --port 8000', 1],
+    ['uvicorn main:app --workers 4', 4],
+    ['uvicorn main:app --workers=4 --port 8000', 4],
+    ['python -m uvicorn main:app --workers 2', 2],
+    ['/usr/bin/python3 -m uvicorn app.main:app --workers 3', 3],
+    ['poetry run uvicorn main:app --workers 2', 2],
+    ['uv run uvicorn main:app --workers 5 --workers 6', 6], // the last one wins, as in click
+    ['uvicorn main:app --workers 4 --reload', 1],
+    ['WEB_CONCURRENCY=3 uvicorn main:app', 3],
+    ['env WEB_CONCURRENCY=3 uvicorn main:app --workers 2', 2],
+    ['gunicorn -w 4 -k uvicorn.workers.UvicornWorker main:app', 4],
+    ['gunicorn -w4 main:app', 4],
+    ['gunicorn --workers=8 --worker-class uvicorn.workers.UvicornWorker main:app', 8],
+    ['gunicorn --workers 2 --worker-connections 1000 main:app', 2],
+    ['gunicorn main:app', undefined], // a gunicorn.conf.py may set it
+    ['gunicorn -c gunicorn.conf.py main:app', undefined],
+    ['WEB_CONCURRENCY=6 gunicorn main:app', 6],
+    ['GUNICORN_CMD_ARGS="--workers 3 --bind 127.0.0.1:8000" gunicorn main:app', 3],
+    ['GUNICORN_CMD_ARGS="-w 3" gunicorn -w 5 main:app', 5],
+    ['gunicorn -w $(nproc) main:app', undefined],
+    ['gunicorn -w 0 main:app', undefined],
+    ['hypercorn main:app -w 2', 2],
+    ['hypercorn main:app', 1],
+    ['hypercorn -c hypercorn.toml main:app', undefined],
+    ['sanic server:app --workers=4', 4],
+    ['sanic server:app -w 3', 3],
+    ['sanic server:app', 1],
+    ['sanic server:app --fast', undefined],
+    ['sanic server:app --single-process', 1],
+    ['granian --interface asgi main:app --workers 2', 2],
+    ['fastapi run main.py --workers 4', 4],
+    ['fastapi dev main.py', 1],
+    ['C:\\Python312\\Scripts\\uvicorn.exe main:app --workers 2', 2],
+    ['source .venv/bin/activate && uvicorn main:app --workers 2', 2],
+    ['flask --app shop run --port 5000', undefined],
+    ['python manage.py runserver 127.0.0.1:8000', undefined],
+    ['node app.js -w 4', undefined], // -w means something else to other programs
+    ['npm run dev', undefined],
+    ['tsc -w', undefined],
+  ];
+  for (const [command, workers] of cases) assert.equal(serverWorkers(command), workers, command);
+});
+
+test('the server part of a run: the command, and workers when the command decides them', () => {
+  assert.deepEqual(serverConfig('gunicorn -w 4 -k uvicorn.workers.UvicornWorker main:app'), { command: 'gunicorn -w 4 -k uvicorn.workers.UvicornWorker main:app', workers: 4 });
+  assert.deepEqual(serverConfig('npm run dev'), { command: 'npm run dev' });
 });
