@@ -59,7 +59,11 @@ function axis(p: Palette, extra: Partial<uPlot.Axis> = {}): uPlot.Axis {
   return { stroke: p.foreground, font: p.font, labelFont: p.font, grid: { stroke: p.grid, width: 1 }, ticks: { stroke: p.foreground, width: 1 }, ...extra };
 }
 
-const msValues = (_u: uPlot, splits: number[]): string[] => splits.map((v) => (v == null ? '' : `${uPlot.fmtNum(+v.toPrecision(3))} ms`));
+/** Millisecond tick labels with as many decimals as the tick step needs (110.5, 111 … not 110, 111, 111). */
+const msValues = (_u: uPlot, splits: number[], _axis: number, _space: number, step: number): string[] => {
+  const decimals = Number.isFinite(step) && step > 0 && step < 1 ? Math.min(3, Math.ceil(-Math.log10(step))) : 0;
+  return splits.map((v) => (v == null ? '' : `${uPlot.fmtNum(decimals ? +v.toFixed(decimals) : +v.toPrecision(3))} ms`));
+};
 
 function seriesStyle(p: Palette, i: number, fill: boolean): Partial<uPlot.Series> {
   const c = p.series[i % p.series.length];
@@ -81,16 +85,43 @@ export function histogramSpec(views: RunView[]): SpecBuilder {
     return [[...b.map((x) => x.fromMs), ...(b.length ? [b[b.length - 1].toMs] : [])], [...y, ...(b.length ? [y[y.length - 1]] : [])]];
   });
   const data = views.length > 1 ? uPlot.join(tables) : tables[0];
+  const xs = (data[0] as number[]).filter((x) => x > 0);
+  const [lo, hi] = xs.length ? [Math.min(...xs), Math.max(...xs)] : [1, 10];
+  // A log axis where latencies span decades; over a narrow band (107–111 ms) it would show one tick, so linear there.
+  const distr = hi / lo > 4 ? 3 : 1;
   return (p) => ({
     data,
     opts: {
-// Zoomed to the recorded latencies: a full-decade log range would squeeze a tight run into one pixel.
-      scales: { x: { time: false, distr: 3, range: (_u, min, max) => (min == null || max == null ? [1, 10] : [min / 1.25, max * 1.25]) }, y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.05] } },
-      axes: [axis(p, { values: msValues }), axis(p, { label: share ? '% of requests' : 'requests', size: 60 })],
-      series: [{ label: 'latency' }, ...views.map((v, i) => ({ label: runName(v), spanGaps: true, paths: uPlot.paths.stepped!({ align: 1 }), ...seriesStyle(p, i, true) }))],
+      // Zoomed to the recorded latencies with a margin of a tenth of their span: a fixed ×1.25 margin squeezed a tight run into a spike.
+      scales: { x: { time: false, distr, range: () => zoomed(lo, hi, distr === 3) }, y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.05] } },
+      axes: [axis(p, { values: msValues, space: 70, ...(distr === 3 ? { filter: logLabels(hi / lo) } : {}) }), axis(p, { label: share ? '% of requests' : 'requests', size: 60 })],
+      series: [{ label: 'latency' }, ...views.map((v, i) => ({ label: runName(v), spanGaps: true, points: { show: false }, paths: uPlot.paths.stepped!({ align: 1 }), ...seriesStyle(p, i, true) }))],
       legend: { show: true },
     },
   });
+}
+
+/**
+ * Which log-axis ticks get a label: uPlot's default labels only powers of ten, so a run from
+ * 5 to 45 ms read "10 ms" alone. 1-2-5 multiples over wide ranges, every tick within two decades.
+ */
+function logLabels(ratio: number): uPlot.Axis.Filter {
+  const shown = ratio < 100 ? [1, 2, 3, 4, 5, 6, 7, 8, 9] : [1, 2, 5];
+  const label = (v: number): boolean => {
+    const m = v / 10 ** Math.floor(Math.log10(v) + 1e-9);
+    return Math.abs(m - Math.round(m)) < 0.01 && shown.includes(Math.round(m)); // not the range's own ends (7.67 ms)
+  };
+  return (_u, splits) => splits.map((v) => (v != null && label(v) ? v : null));
+}
+
+/** [lo, hi] widened by a tenth of the span (in log space on a log axis), never to nothing. */
+function zoomed(lo: number, hi: number, log: boolean): [number, number] {
+  if (log) {
+    const pad = Math.max(0.1 * Math.log(hi / lo), 0.02);
+    return [lo * Math.exp(-pad), hi * Math.exp(pad)];
+  }
+  const pad = Math.max(0.1 * (hi - lo), 0.01 * hi, 0.001);
+  return [Math.max(0, lo - pad), hi + pad];
 }
 
 // HDR percentile plots put 1/(1−p) on a log axis so the tail gets as much room as the median.
