@@ -90,12 +90,25 @@ export class EndpointProfiler implements vscode.Disposable {
   }
 
   private async profileRoute(route: Route): Promise<void> {
-    const key = answersKey(route);
-    const state = this.deps.context.workspaceState;
-    const answers: RouteAnswers = { ...(state.get<RouteAnswers>(key) ?? state.get<RouteAnswers>(legacyAnswersKey(route))) };
-
     const methods = methodsToOffer(route);
     if (methods.length === 0) throw new Error(`${route.path} is a WebSocket route; only HTTP routes can be profiled`);
+    // A broken baseUrl is said before any question, so no answer is typed in vain.
+    const settings = this.settings();
+    const baseUrl = settings.get<string>('baseUrl', 'http://127.0.0.1:8000');
+    const problem = baseUrlProblem(baseUrl);
+    if (problem) {
+      const open = 'Open Settings';
+      if ((await vscode.window.showErrorMessage(problem, open)) === open) void vscode.commands.executeCommand('workbench.action.openSettings', 'endpointProfiler.baseUrl');
+      return;
+    }
+
+    const key = answersKey(route);
+    const state = this.deps.context.workspaceState;
+    const legacyKey = legacyAnswersKey(route);
+    const saved = state.get<RouteAnswers>(key);
+    const legacy = saved ? undefined : state.get<RouteAnswers>(legacyKey);
+    const answers: RouteAnswers = { ...(saved ?? legacy) };
+    if (legacy) { await state.update(key, answers); await state.update(legacyKey, undefined); } // moved to the new key once
     if (!answers.method || !methods.includes(answers.method)) {
       answers.method = methods.length === 1 ? methods[0] : await vscode.window.showQuickPick(methods, { title: `Method for ${route.path}` });
       if (!answers.method) return;
@@ -107,14 +120,6 @@ export class EndpointProfiler implements vscode.Disposable {
       if (answers.body === undefined) return;
     }
 
-    const settings = this.settings();
-    const baseUrl = settings.get<string>('baseUrl', 'http://127.0.0.1:8000');
-    const problem = baseUrlProblem(baseUrl);
-    if (problem) {
-      const open = 'Open Settings';
-      if ((await vscode.window.showErrorMessage(problem, open)) === open) void vscode.commands.executeCommand('workbench.action.openSettings', 'endpointProfiler.baseUrl');
-      return;
-    }
     const url = buildUrl(baseUrl, route, answers.params ?? {});
 
     const profile = await this.pickProfile(url, answers, params.length > 0);

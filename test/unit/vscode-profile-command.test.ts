@@ -169,7 +169,8 @@ test('a non-loopback baseUrl asks for confirmation and, declined, starts no load
 
 test('a malformed baseUrl is explained naming the setting, before anything is probed or started', async () => {
   configure({ baseUrl: '127.0.0.1:8000' });
-  await profiler().profile(route());
+  await profiler().profile(route({ path: '/items/{item_id}' }));
+  assert.equal(calls('inputBox').length, 0, 'said before any question is asked');
   const [error] = calls('error');
   assert.match(error?.text ?? '', /^The endpointProfiler\.baseUrl setting is not a valid URL: “127\.0\.0\.1:8000” \(it needs the scheme/);
   assert.deepEqual(error.items, ['Open Settings']);
@@ -368,4 +369,14 @@ test('a server started by Start Server… this session is what the run records; 
   state.terminals[0].dispose();
   await profiler().profile(route());
   assert.deepEqual(saved[3].server, { command: 'hypercorn main:app', workers: 1 });
+});
+
+test('answers saved under the old line-based key are used once and moved to the handler key', async () => {
+  configure();
+  const r = route({ path: '/items/{item_id}', handler: 'read_item' });
+  await workspaceState.update(`endpointProfiler.route:${r.file}:${r.line}:${r.path}`, { method: 'GET', params: { item_id: '7' } });
+  await profiler().profile(r);
+  assert.equal(calls('inputBox').length, 0, 'the old answer is used');
+  assert.equal(saved[0]?.target.url, `${baseUrl}/items/7`);
+  assert.deepEqual(workspaceState.keys(), ['endpointProfiler.answers:main.py:read_item:GET:/items/{item_id}']);
 });
