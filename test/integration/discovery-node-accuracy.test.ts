@@ -93,7 +93,7 @@ test('Hono discovery matches app.routes: basePath, route() across files, on(), c
   assert.deepEqual(await discovered(dir), real);
 });
 
-for (const fixture of ['node/express-nested', 'demo']) {
+for (const fixture of ['node/express-nested', 'node/express-idioms', 'demo']) {
   test(`Express discovery matches the real router stack: ${fixture}`, async () => {
     const dir = path.join(__dirname, '..', 'fixtures', fixture);
     // eslint-disable-next-line @typescript-eslint/no-var-requires

@@ -1,19 +1,29 @@
 // Express: `express()` apps, `express.Router()` routers, `X.METHOD(path, …handlers)`,
 // `X.route(path).METHOD(h)` chains, `X.use([prefix,] router | require('./r'))` mounts.
 import type { CallReader, ObjectRecogniser } from './context';
-import { lastHandler, packageOf } from './context';
+import { lastHandler } from './context';
 import { HTTP_METHODS } from './facts';
+import { importedValue } from './modules';
 import { stringValue } from './syntax';
 
+/**
+ * `express()` makes an app and `express.Router()` / `Router()` (also with `new`) a router, recognised
+ * through the module binding whatever the local names: `require('express')()`, `require('express').Router()`,
+ * `e.Router()` with `e = require('express')`, `ex.Router()` with `import * as ex`, `R()` with `{ Router as R }`.
+ * Names bound to nothing (no import in the file) keep their conventional meaning, except `new Router()` (Koa's).
+ */
 export const expressObject: ObjectRecogniser = (value, facts) => {
-  if (value.type !== 'call_expression') return undefined;
-  const callee = value.childForFieldName('function')?.text ?? '';
-  if (callee === 'express' || (packageOf(callee, facts) === 'express' && facts.imports[callee]?.imported === 'default')) {
-    return { framework: 'express', kind: 'app', prefix: '' };
-  }
-  if (callee === 'express.Router' || (callee === 'Router' && ['express', ''].includes(packageOf(callee, facts)))) {
-    return { framework: 'express', kind: 'router', prefix: '' };
-  }
+  if (value.type !== 'call_expression' && value.type !== 'new_expression') return undefined;
+  const callee = value.childForFieldName(value.type === 'call_expression' ? 'function' : 'constructor');
+  if (!callee) return undefined;
+  const bound = importedValue(callee, facts);
+  let made: string | undefined;
+  if (bound) made = bound.spec !== 'express' ? undefined : bound.imported === 'default' || bound.imported === '*' ? 'express' : bound.imported;
+  else if (value.type === 'new_expression') return undefined; // an unbound `new Router()` is @koa/router's
+  else if (callee.type === 'identifier') made = callee.text;
+  else if (callee.type === 'member_expression' && callee.childForFieldName('object')?.text === 'express' && !facts.imports.express) made = callee.childForFieldName('property')?.text;
+  if (made === 'express' && value.type === 'call_expression') return { framework: 'express', kind: 'app', prefix: '' };
+  if (made === 'Router') return { framework: 'express', kind: 'router', prefix: '' };
   return undefined;
 };
 

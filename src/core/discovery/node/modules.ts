@@ -1,8 +1,26 @@
 // What a file imports (CommonJS require, ESM/TS import) and exports (module.exports, export),
 // and how a relative specifier finds a workspace file.
 import type { Node } from '../../parsing/parser';
-import type { NodeRouteFacts } from './facts';
+import type { ImportFact, NodeRouteFacts } from './facts';
 import { requireSpec, stringValue } from './syntax';
+
+/**
+ * The module member an expression stands for through its binding, whatever the local name:
+ * `require('express')` → express's default export, `e.Router` (e = require('express') or
+ * `import * as e`) → express's `Router`, `R` from `import { Router as R }` → express's `Router`.
+ */
+export function importedValue(node: Node | null | undefined, facts: NodeRouteFacts): ImportFact | undefined {
+  if (!node) return undefined;
+  if (node.type === 'identifier') return facts.imports[node.text];
+  const spec = requireSpec(node);
+  if (spec !== undefined) return { spec, imported: 'default' };
+  if (node.type !== 'member_expression') return undefined;
+  const object = node.childForFieldName('object');
+  const member = node.childForFieldName('property')?.text;
+  // One level only: `x.Router` where x is the module itself (its default or namespace).
+  const base = object?.type === 'identifier' ? facts.imports[object.text] : requireSpec(object) !== undefined ? { spec: requireSpec(object)!, imported: 'default' } : undefined;
+  return base && member && (base.imported === 'default' || base.imported === '*') ? { spec: base.spec, imported: member } : undefined;
+}
 
 /** Records bindings from `import` statements. */
 export function readImport(node: Node, facts: NodeRouteFacts): void {

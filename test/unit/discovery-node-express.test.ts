@@ -1,0 +1,61 @@
+// Express discovery: apps and routers recognised through their module binding, mounts with
+// middleware, member-expression routers and path arrays.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { discoverNode, summary } from './discovery-node-helpers';
+
+test('Express apps and routers are recognised through the module binding, not the local name', async () => {
+  const routes = await discoverNode({
+    'app.js': [
+      "const app = require('express')();",
+      "const router = require('express').Router();",
+      "const e = require('express');",
+      'const r2 = e.Router();',
+      "router.get('/r', (req, res) => res.end());",
+      "r2.post('/r2', (req, res) => res.end());",
+      "app.use('/one', router);",
+      "app.use('/two', r2);",
+      "app.use('/ns', require('./ns'));",
+      "app.use('/aliased', require('./aliased'));",
+    ].join('\n'),
+    'ns.ts': [
+      "import * as ex from 'express';",
+      'const router = ex.Router();',
+      "router.get('/items', (req, res) => res.end());",
+      'export default router;',
+    ].join('\n'),
+    'aliased.ts': [
+      "import express, { Router as R } from 'express';",
+      'const r = R();',
+      "r.get('/a', (req, res) => res.end());",
+      'const app2 = express();',
+      "app2.get('/own', (req, res) => res.end());",
+      'export default r;',
+    ].join('\n'),
+  });
+  assert.deepEqual(summary(routes), [
+    'express GET /aliased/a GET /a aliased.ts:3',
+    'express GET /ns/items GET /items ns.ts:3',
+    'express GET /one/r GET /r app.js:5',
+    'express GET /own GET /own aliased.ts:5',
+    'express POST /two/r2 POST /r2 app.js:6',
+  ]);
+});
+
+test('Express: a binding to another package is not Express, whatever its name; unbound `new Router()` stays Koa', async () => {
+  const routes = await discoverNode({
+    'app.js': [
+      "const express = require('not-express');",
+      "const { Router } = require('some-router');",
+      'const app = express();',
+      'const r = Router();',
+      "app.get('/no', (req, res) => res.end());",
+      "r.get('/no2', (req, res) => res.end());",
+    ].join('\n'),
+    'koa.js': [
+      'const router = new Router();',
+      "router.get('/koa', (ctx) => {});",
+    ].join('\n'),
+  });
+  assert.deepEqual(summary(routes), ['koa GET /koa GET /koa koa.js:2']);
+});
