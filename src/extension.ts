@@ -102,7 +102,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const sources = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, SOURCE_GLOB));
   const settingsFiles = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, SETTINGS_FILES));
   context.subscriptions.push(
-    diagnostics, panels, runsChanged, runsListener, sources, settingsFiles,
+    profiler, diagnostics, panels, runsChanged, runsListener, sources, settingsFiles,
     vscode.languages.registerCodeActionsProvider(languages, diagnostics, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
     vscode.languages.registerCodeLensProvider(languages, new HandlerLenses(source)),
     vscode.languages.registerHoverProvider(languages, new HandlerHover(source)),

@@ -6,15 +6,11 @@ import * as vscode from 'vscode';
 import { isLoopbackUrl, LoadOptionsError, startLoad, type LoadHandle, type LoadOptions, type LoadProgress } from '../core/load/engine';
 import type { Route, RunRecord } from '../core/model';
 import type { RunStore } from '../core/runs/store';
+import type { LiveRun } from './resultsPanel';
 import { answersKey, buildUrl, customProfileText, hasBody, legacyAnswersKey, methodsToOffer, parseCustomProfile, pathParams, profileLabel, profilesToOffer, profileToRemember, rememberedProfile, routeAt, type LoadProfile, type ProfileSettings } from './profileModel';
 import { startedServerFor, startServer, tcpProbe, waitForPort } from './serverStarter';
 import { baseUrlProblem, hostAndPort, serverConfig } from './serverModel';
 
-export interface LiveRun {
-  progress(p: LoadProgress): void; finish(run: RunRecord): void; fail(message: string): void;
-  /** Brings the live panel to the front, when the panel host supports it. */
-  reveal?(): void;
-}
 export interface LivePanels { openLive(title: string, onCancel: () => void): LiveRun }
 
 export interface ProfilerDeps {

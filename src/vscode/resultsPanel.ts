@@ -13,7 +13,12 @@ import { PANEL_VIEW_TYPE, type HostMessage, type PanelState, type WebviewMessage
 import { compareMessage, makeNonce, parsePanelState, resultsHtml, runMessage, Throttle } from './resultsModel';
 import { exportFileName } from './runsTreeModel';
 
-export interface LiveRun { progress(p: LoadProgress): void; finish(run: RunRecord): void; fail(message: string): void }
+/** The handle of a run in progress on its panel (Profile Endpoint drives it). */
+export interface LiveRun {
+  progress(p: LoadProgress): void; finish(run: RunRecord): void; fail(message: string): void;
+  /** Brings the live panel to the front (nothing once the user closed it). */
+  reveal?(): void;
+}
 
 const LIVE_INTERVAL_MS = 250;
 const oneLine = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split('\n')[0];
@@ -192,6 +197,7 @@ export class ResultsPanels implements vscode.Disposable {
       },
       // The caller reports the failure itself; a closed panel has nothing to add.
       fail: (message) => { end(); panel.error(`The run failed: ${message}`); },
+      reveal: () => { if (!panel.isDisposed) panel.panel.reveal(); },
     };
   }
 

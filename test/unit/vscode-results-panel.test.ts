@@ -86,8 +86,8 @@ const fakeVscode = {
     showQuickPick: async (items: Array<{ action?: string }>) => { quickPicks.push(items); return items.find((i) => i.action === 'custom'); },
     showInputBox: async () => '2 1.2s', // the Custom… profile: 2 concurrent for 1.2 s
     showSaveDialog: async () => undefined,
-    withProgress: async (_o: unknown, task: (p: { report(v: unknown): void }, t: { onCancellationRequested(l: () => void): void }) => Promise<unknown>) =>
-      task({ report() {} }, { onCancellationRequested() {} }),
+    withProgress: async (_o: unknown, task: (p: { report(v: unknown): void }, t: { onCancellationRequested(l: () => void): { dispose(): void } }) => Promise<unknown>) =>
+      task({ report() {} }, { onCancellationRequested: () => ({ dispose() {} }) }), // a Disposable, as VS Code returns
   },
   workspace: {
     workspaceFolders: undefined,
