@@ -40,8 +40,11 @@ function normalise(pairs: string[]): string[] {
   return [...new Set(pairs.filter((p) => !p.startsWith('HEAD ')).map((p) => p.replace(/(.)\/$/, '$1')))].sort();
 }
 
-/** Fastify's route table, from an onRoute hook added as the app is created (root routes register at once). */
-async function fastifyRoutes(dir: string): Promise<string[]> {
+/**
+ * Fastify's route table, from an onRoute hook added as the app is created (root routes register at once).
+ * `asPlugin`: app.js exports a plugin, registered on a new instance as `fastify start app.js` (fastify-cli) does.
+ */
+async function fastifyRoutes(dir: string, asPlugin = false): Promise<string[]> {
   const modulePath = require.resolve('fastify', { paths: [dir] });
   const real = require(modulePath) as (...args: unknown[]) => { addHook(name: 'onRoute', fn: (r: { method: string | string[]; url: string }) => void): void };
   const seen: string[] = [];
@@ -51,7 +54,8 @@ async function fastifyRoutes(dir: string): Promise<string[]> {
     return app;
   };
   try {
-    const app = require(path.join(dir, 'app.js')) as { ready(): Promise<unknown>; close(): Promise<unknown> };
+    const exported = require(path.join(dir, 'app.js'));
+    const app = (asPlugin ? require(modulePath)().register(exported) : exported) as { ready(): Promise<unknown>; close(): Promise<unknown> };
     await app.ready();
     await app.close();
   } finally {
@@ -76,6 +80,20 @@ test('Fastify discovery matches the routes Fastify registers: plugins across fil
   const dir = path.join(FIXTURES, 'node', 'fastify-plugins');
   const real = await fastifyRoutes(dir);
   assert.ok(real.length >= 10, 'fixture has routes');
+  assert.deepEqual(await discovered(dir), real);
+});
+
+test('Fastify discovery matches Fastify on shorthand handler properties and chained register() calls', async () => {
+  const dir = path.join(FIXTURES, 'node', 'fastify-shapes');
+  const real = await fastifyRoutes(dir);
+  assert.ok(real.length >= 6, 'fixture has routes');
+  assert.deepEqual(await discovered(dir), real);
+});
+
+test('Fastify discovery matches fastify-cli loading an app plugin that nothing in the workspace registers', async () => {
+  const dir = path.join(FIXTURES, 'node', 'fastify-unregistered');
+  const real = await fastifyRoutes(dir, true);
+  assert.ok(real.length >= 4, 'fixture has routes');
   assert.deepEqual(await discovered(dir), real);
 });
 

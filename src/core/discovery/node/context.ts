@@ -1,6 +1,6 @@
 // The interface framework readers use to turn one registration call into route and mount facts.
 import type { Node } from '../../parsing/parser';
-import type { HandlerFact, HandlerRef, NodeRouteFacts, ObjectFact } from './facts';
+import type { AutoloadFact, HandlerFact, HandlerRef, NodeRouteFacts, ObjectFact } from './facts';
 
 /** The object a call is made on; `path` is set inside Express `X.route('/p').get(…)` chains. */
 export interface Owner { name: string; object: ObjectFact; path?: string }
@@ -10,7 +10,7 @@ export interface ExtractContext {
   /** The handler a route argument names: a local function by name, or an inline function (named `fallback`). */
   handler(node: Node, fallback: string): HandlerFact | HandlerRef | undefined;
   addRoute(owner: Owner, methods: string[], path: string, handler: HandlerFact | HandlerRef): void;
-  addMount(owner: Owner, prefix: string, target: string, ignorePrefix?: boolean): void;
+  addMount(owner: Owner, prefix: string, target: string, ignorePrefix?: boolean, autoload?: AutoloadFact): void;
   /** The local name a mount argument stands for: an identifier, an inline plugin function, `fp(fn)`, `require('./x')`. */
   mountTarget(node: Node): { name: string; ignorePrefix: boolean } | undefined;
 }

@@ -26,14 +26,18 @@ const readPluginCall: CallReader = (ctx, owner, method, args) => {
   else readFastifyCall(ctx, owner, method, args);
 };
 
-/** Calls that return their receiver, so `app.get(…).post(…)` / `app.use(a).use(b)` chains keep the owner. */
-const CHAINING = new Set([...HTTP_METHODS, 'use', 'prefix', 'on']);
+/**
+ * Calls that return their receiver, so `app.get(…).post(…)` / `app.use(a).use(b)` chains keep the owner;
+ * Fastify's `register(a).register(b)`, `after()`, `addHook()` and `decorate*()` return the instance too.
+ */
+const CHAINING = new Set([...HTTP_METHODS, 'use', 'prefix', 'on', 'register', 'after', 'addHook', 'decorate', 'decorateRequest', 'decorateReply']);
 
 export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
   const facts = emptyFacts();
   const functions = new Map<string, HandlerFact>();
   const aliases = new Map<string, string>();   // `const plugin = fp(fn)` → plugin's function key
   const fastifyPlugins = new Set<string>();    // function keys wrapped in fp()
+  const strings = new Map<string, string>();   // `const a = '/x'` and exported string values, by local name
   const calls: Node[] = [];
 
   /** A name for a function that may be a plugin or an exported handler: its declared name, else its position. */
@@ -46,6 +50,13 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
   /** The local name an exported or mounted value stands for. */
   const localOf = (value: Node): string | undefined => {
     if (value.type === 'identifier') return aliases.get(value.text) ?? value.text;
+    const text = stringValue(value);
+    if (text !== undefined) {
+      // `module.exports.autoPrefix = '/x'`: a constant exported under a name of its own.
+      const key = `const@${value.startPosition.row + 1}:${value.startPosition.column + 1}`;
+      strings.set(key, text);
+      return key;
+    }
     if (isFunction(value)) {
       const key = functionKey(value);
       if (!functions.has(key)) functions.set(key, handlerOf(value, exportedName(value) ?? key));
@@ -67,6 +78,8 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     if (readRequire(nameNode, value, facts) || nameNode.type !== 'identifier') return;
     const name = nameNode.text;
     if (isFunction(value)) { functions.set(name, handlerOf(value, name)); return; }
+    const text = stringValue(value);
+    if (text !== undefined) { strings.set(name, text); return; }
     for (const recognise of RECOGNISERS) {
       const object = recognise(chainRoot(value), facts);
       if (object) { facts.objects[name] = object; return; }
@@ -125,6 +138,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
   };
   visit(root);
   facts.functions = Object.fromEntries(functions);
+  for (const local of Object.values(facts.exports)) if (strings.has(local)) facts.constants[local] = strings.get(local)!;
 
   const commit = (owner: Owner): void => {
     if (owner.object.kind !== 'plugin' || facts.objects[owner.name]) return;
@@ -134,7 +148,8 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
   const ctx: ExtractContext = {
     facts,
     handler(node, fallback) {
-      if (node.type === 'identifier') return functions.get(node.text) ?? (facts.imports[node.text] ? { local: node.text, fallback } : undefined);
+      // `{ schema, handler }`: a shorthand property names the local function.
+      if (node.type === 'identifier' || node.type === 'shorthand_property_identifier') return functions.get(node.text) ?? (facts.imports[node.text] ? { local: node.text, fallback } : undefined);
       if (node.type === 'member_expression') {
         const object = node.childForFieldName('object');
         const member = node.childForFieldName('property')?.text;
@@ -148,9 +163,9 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       commit(owner);
       facts.routes.push({ owner: owner.name, methods: methods.map((m) => (m === 'all' ? 'ALL' : m)), path, handler });
     },
-    addMount(owner, prefix, target, ignorePrefix) {
+    addMount(owner, prefix, target, ignorePrefix, autoload) {
       commit(owner);
-      facts.mounts.push({ owner: owner.name, prefix, target, ...(ignorePrefix ? { ignorePrefix } : {}) });
+      facts.mounts.push({ owner: owner.name, prefix, target, ...(ignorePrefix ? { ignorePrefix } : {}), ...(autoload ? { autoload } : {}) });
     },
     mountTarget(node) {
       const spec = requireSpec(node) ?? dynamicImportSpec(node);
@@ -199,7 +214,9 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
   const pluginParameter = (identifier: Node): Owner | undefined => {
     for (let node = identifier.parent; node; node = node.parent) {
       if (!isFunction(node)) continue;
-      if (firstParameter(node) === identifier.text) return { name: functionKey(node), object: { framework: 'fastify', kind: 'plugin', prefix: '' } };
+      if (firstParameter(node) === identifier.text) {
+        return { name: functionKey(node), object: { framework: 'fastify', kind: 'plugin', prefix: '', ...(pluginShaped(node) ? { pluginShaped: true } : {}) } };
+      }
     }
     return undefined;
   };
@@ -245,6 +262,12 @@ function exportedName(fn: Node): string | undefined {
 /** `import('./routes')` → './routes' (Fastify accepts the promise as a plugin). */
 function dynamicImportSpec(node: Node): string | undefined {
   return node.type === 'call_expression' && node.childForFieldName('function')?.type === 'import' ? stringValue(callArguments(node)[0]) : undefined;
+}
+
+/** `async (fastify, opts) => …` or `function (fastify, opts, done)`: the two signatures Fastify accepts for a plugin. */
+function pluginShaped(fn: Node): boolean {
+  if (fn.children.some((c) => c?.type === 'async')) return true;
+  return (fn.childForFieldName('parameters')?.namedChildren.filter((p) => p && p.type !== 'comment').length ?? 0) >= 3;
 }
 
 function firstParameter(fn: Node): string | undefined {

@@ -11,6 +11,11 @@ export interface ObjectFact {
   prefix: string;
   /** A `fastify-plugin` (fp) wrapped plugin: Fastify ignores the register `prefix` for it. */
   skipsPrefix?: boolean;
+  /**
+   * A plugin function with a Fastify plugin's signature (async, or a third `done` parameter): when nothing
+   * in the workspace registers it (fastify-cli loads app.js itself), its routes are still served at their own paths.
+   */
+  pluginShaped?: boolean;
 }
 
 /** A handler defined in another module: `local` is an import, `member` a property of it (`users.list`). */
@@ -19,7 +24,13 @@ export interface HandlerRef { local: string; member?: string; fallback: string }
 export interface RouteFact { owner: string; methods: string[]; path: string; handler: HandlerFact | HandlerRef }
 
 /** `owner` serves `target` (a local name: object, plugin function or import) under `prefix`. */
-export interface MountFact { owner: string; prefix: string; target: string; ignorePrefix?: boolean }
+export interface MountFact { owner: string; prefix: string; target: string; ignorePrefix?: boolean; autoload?: AutoloadFact }
+
+/**
+ * `register(AutoLoad, { dir, options: { prefix }, dirNameRoutePrefix, routeParams, encapsulate })` (@fastify/autoload):
+ * every plugin file under `dir` (relative to the registering file's folder), prefixed with its folder path.
+ */
+export interface AutoloadFact { dir: string; prefix: string; dirNames: boolean; routeParams: boolean; encapsulate: boolean }
 
 /** A local name bound to another module's export: `imported` is 'default' for module.exports / export default. */
 export interface ImportFact { spec: string; imported: string }
@@ -39,10 +50,12 @@ export interface NodeRouteFacts {
   controllers: ControllerFact[];
   /** NestJS `app.setGlobalPrefix('api')`. */
   globalPrefix?: string;
+  /** Exported string constants by local name (@fastify/autoload reads a plugin module's `autoPrefix` and `prefixOverride`). */
+  constants: Record<string, string>;
 }
 
 export const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'options', 'head', 'all']);
 
 export function emptyFacts(): NodeRouteFacts {
-  return { objects: {}, imports: {}, exports: {}, routes: [], functions: {}, mounts: [], controllers: [] };
+  return { objects: {}, imports: {}, exports: {}, routes: [], functions: {}, mounts: [], controllers: [], constants: {} };
 }

@@ -3,8 +3,9 @@
 import type { Node } from '../../parsing/parser';
 import type { CallReader, ObjectRecogniser } from './context';
 import { packageOf } from './context';
-import type { NodeRouteFacts } from './facts';
+import type { AutoloadFact, NodeRouteFacts } from './facts';
 import { HTTP_METHODS } from './facts';
+import { importedValue } from './modules';
 import { callArguments, property, requireSpec, stringList, stringValue } from './syntax';
 
 export const fastifyObject: ObjectRecogniser = (value, facts) => {
@@ -44,8 +45,77 @@ export const readFastifyCall: CallReader = (ctx, owner, method, args) => {
     const handler = ctx.handler(handlerNode, `${methods.join(',').toUpperCase()} ${path}`);
     if (handler) ctx.addRoute(owner, methods.map((m) => m.toUpperCase()), path, handler);
   } else if (method === 'register' && args[0]) {
+    const autoload = autoloadOf(args[0], args[1], ctx.facts);
+    if (autoload) { ctx.addMount(owner, '', '', false, autoload); return; }
     const target = ctx.mountTarget(args[0]);
     const prefix = stringValue(property(args[1], 'prefix')) ?? '';
     if (target) ctx.addMount(owner, prefix, target.name, target.ignorePrefix);
   }
 };
+
+const AUTOLOAD_PACKAGES = new Set(['@fastify/autoload', 'fastify-autoload']);
+
+/**
+ * `register(AutoLoad, { dir: path.join(__dirname, 'routes'), … })`: the options @fastify/autoload documents that
+ * decide prefixes. Function-valued options (dirNameRoutePrefix rewriters, filters) are not followed.
+ */
+function autoloadOf(plugin: Node, options: Node | undefined, facts: NodeRouteFacts): AutoloadFact | undefined {
+  const bound = importedValue(plugin, facts);
+  if (!bound || !AUTOLOAD_PACKAGES.has(bound.spec) || !['default', '*', 'fastifyAutoload', 'autoload'].includes(bound.imported)) return undefined;
+  const dir = folderOf(property(options, 'dir'), facts);
+  if (dir === undefined) return undefined;
+  const flag = (key: string, otherwise: boolean) => {
+    const value = property(options, key)?.type;
+    return value === 'true' ? true : value === 'false' ? false : otherwise;
+  };
+  return {
+    dir,
+    prefix: stringValue(property(property(options, 'options'), 'prefix')) ?? '',
+    dirNames: flag('dirNameRoutePrefix', true),
+    routeParams: flag('routeParams', false),
+    encapsulate: flag('encapsulate', true),
+  };
+}
+
+/**
+ * A folder given relative to the module's own: `path.join(__dirname, 'routes')`, `resolve(__dirname, 'a', 'b')`,
+ * `` `${__dirname}/routes` ``, `__dirname + '/routes'`, `fileURLToPath(new URL('./routes', import.meta.url))`.
+ * Returns a relative posix path ('routes', '../routes', '').
+ */
+function folderOf(node: Node | undefined, facts: NodeRouteFacts): string | undefined {
+  if (!node) return undefined;
+  const isDirname = (n: Node | undefined) => n?.text === '__dirname' || n?.text === 'import.meta.dirname';
+  const parts: string[] = [];
+  if (node.type === 'call_expression') {
+    const fn = importedValue(node.childForFieldName('function'), facts);
+    const args = callArguments(node);
+    if (fn && ['path', 'node:path'].includes(fn.spec) && ['join', 'resolve'].includes(fn.imported) && isDirname(args[0])) {
+      for (const arg of args.slice(1)) {
+        const part = stringValue(arg);
+        if (part === undefined) return undefined;
+        parts.push(part);
+      }
+    } else if (fn && ['url', 'node:url'].includes(fn.spec) && fn.imported === 'fileURLToPath' && args[0]?.type === 'new_expression'
+      && args[0].childForFieldName('constructor')?.text === 'URL') {
+      const [relative, base] = callArguments(args[0]);
+      const part = stringValue(relative);
+      if (part === undefined || base?.text !== 'import.meta.url') return undefined;
+      parts.push(part);
+    } else return undefined;
+  } else if (node.type === 'template_string') {
+    const [first, ...rest] = node.namedChildren;
+    if (first?.type !== 'template_substitution' || !isDirname(first.namedChildren[0] ?? undefined) || !rest.every((c) => c?.type === 'string_fragment')) return undefined;
+    parts.push(rest.map((c) => c!.text).join(''));
+  } else if (node.type === 'binary_expression' && isDirname(node.childForFieldName('left') ?? undefined)) {
+    const part = stringValue(node.childForFieldName('right'));
+    if (part === undefined) return undefined;
+    parts.push(part);
+  } else return undefined;
+  const joined = parts.map((p) => p.replace(/\\/g, '/')).join('/').split('/').filter((p) => p && p !== '.');
+  const out: string[] = [];
+  for (const part of joined) {
+    if (part === '..' && out.length && out[out.length - 1] !== '..') out.pop();
+    else out.push(part);
+  }
+  return out.join('/');
+}

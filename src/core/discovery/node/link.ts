@@ -1,9 +1,9 @@
-// All files' facts → routes: walk from each root object (an app or router nothing mounts)
-// through mounts across files, applying every prefix on the way.
+// All files' facts → routes: walk from each root object (an app or router nothing mounts, or a
+// Fastify plugin function nothing registers) through mounts across files, applying every prefix on the way.
 import * as posixPath from 'node:path/posix';
 import type { Framework, Route } from '../../model';
 import type { WorkspaceFile } from '../../workspace';
-import type { HandlerFact, HandlerRef, NodeRouteFacts } from './facts';
+import type { AutoloadFact, HandlerFact, HandlerRef, MountFact, NodeRouteFacts } from './facts';
 import { resolveModule } from './modules';
 import { joinPath } from './syntax';
 
@@ -48,10 +48,32 @@ export function linkNodeRoutes(files: Linked): Route[] {
     return found && handler ? { file: found.file, handler } : undefined;
   };
 
+  /** Objects some mount serves: not roots. */
   const mounted = new Set<string>();
+  /** What a mount serves: its target, or for @fastify/autoload every plugin module under the folder. */
+  const autoloaded = new Map<MountFact, Array<{ target: string; prefix: string; ignorePrefix: boolean }>>();
+  const targetsOf = (file: string, m: MountFact): Array<{ target: string; prefix: string; ignorePrefix: boolean }> => {
+    if (!m.autoload) {
+      const target = resolve(file, m.target);
+      return target ? [{ target, prefix: m.prefix, ignorePrefix: !!m.ignorePrefix }] : [];
+    }
+    let found = autoloaded.get(m);
+    if (!found) {
+      found = [];
+      const { plugins, skipped } = autoloadPlugins(posixPath.dirname(file), m.autoload, byPath);
+      for (const plugin of plugins) {
+        const target = resolve(plugin.file, byPath.get(plugin.file)!.exports.default ?? '');
+        if (target) found.push({ target, prefix: plugin.prefix, ignorePrefix: !m.autoload.encapsulate });
+      }
+      // Modules autoload passes over (beside an index file, autohooks) are not plugins nothing registers.
+      for (const path of skipped) for (const name of Object.keys(byPath.get(path)!.objects)) mounted.add(key(path, name));
+      autoloaded.set(m, found);
+    }
+    return found;
+  };
+
   for (const { file, facts } of files) for (const m of facts.mounts) {
-    const target = resolve(file.path, m.target);
-    if (target) mounted.add(target);
+    for (const { target } of targetsOf(file.path, m)) mounted.add(target);
   }
 
   const routes: Route[] = [];
@@ -73,22 +95,75 @@ export function linkNodeRoutes(files: Linked): Route[] {
     }
     for (const m of facts.mounts) {
       if (m.owner !== name) continue;
-      const target = resolve(file, m.target);
-      if (!target) continue;
-      const skips = m.ignorePrefix || factsOf(target).objects[nameOf(target)].skipsPrefix;
-      emit(target, skips ? prefix : joinPath(prefix, m.prefix), here, framework);
+      for (const { target, prefix: mountPrefix, ignorePrefix } of targetsOf(file, m)) {
+        const skips = ignorePrefix || factsOf(target).objects[nameOf(target)].skipsPrefix;
+        emit(target, skips ? prefix : joinPath(prefix, mountPrefix), here, framework);
+      }
     }
   };
 
   const serves = (facts: NodeRouteFacts, name: string) => facts.objects[name].kind !== 'plugin';
+  // Plugins nothing registers (fastify-cli's app.js, a plugin whose registration is out of sight) serve their own paths.
+  const orphanPlugin = (facts: NodeRouteFacts, name: string) => facts.objects[name].kind === 'plugin' && !!facts.objects[name].pluginShaped;
   for (const { file, facts } of files) for (const name of Object.keys(facts.objects)) {
-    if (serves(facts, name) && !mounted.has(key(file.path, name))) emit(key(file.path, name), '', [], undefined);
+    if ((serves(facts, name) || orphanPlugin(facts, name)) && !mounted.has(key(file.path, name))) emit(key(file.path, name), '', [], undefined);
   }
   // Routers mounted only from a cycle still serve their own paths.
   for (const { file, facts } of files) for (const name of Object.keys(facts.objects)) {
     if (serves(facts, name) && !reached.has(key(file.path, name))) emit(key(file.path, name), '', [], undefined);
   }
   return [...routes, ...linkControllers(files)];
+}
+
+const INDEX = /^index\.(ts|js|cjs|mjs)$/i;
+const SCRIPT = /\.(js|cjs|mjs)$|(?<!\.d)\.ts$/i;
+const AUTOHOOKS = /^[_.]?auto_?hooks\.(ts|js|cjs|mjs)$/i;
+
+/**
+ * The plugin modules @fastify/autoload loads from `dir` (relative to `base`) and the prefix each gets, as its README
+ * says: every script file is a plugin unless its folder has an index file (then only that, and the sub-folders);
+ * autohooks files are not plugins; each sub-folder adds its name to the prefix (unless `dirNameRoutePrefix: false`),
+ * after `options.prefix`; a module's `autoPrefix` replaces the folder part and `prefixOverride` the whole prefix;
+ * with `routeParams`, `_id` folders become `:id`.
+ */
+function autoloadPlugins(base: string, autoload: AutoloadFact, byPath: ReadonlyMap<string, NodeRouteFacts>): { plugins: Array<{ file: string; prefix: string }>; skipped: string[] } {
+  const root = posixPath.normalize(posixPath.join(base, autoload.dir)).replace(/^\.\/?$/, '');
+  const under = root ? `${root}/` : '';
+  const folders = new Map<string, { files: string[]; folders: Set<string> }>();
+  const folder = (dir: string) => {
+    let entry = folders.get(dir);
+    if (!entry) folders.set(dir, (entry = { files: [], folders: new Set() }));
+    return entry;
+  };
+  for (const path of byPath.keys()) {
+    if (!path.startsWith(under) || path.includes('/node_modules/')) continue;
+    const parts = path.slice(under.length).split('/');
+    for (let i = 0; i < parts.length - 1; i++) folder(parts.slice(0, i).join('/')).folders.add(parts[i]!);
+    folder(parts.slice(0, -1).join('/')).files.push(parts[parts.length - 1]!);
+  }
+  const out: Array<{ file: string; prefix: string }> = [];
+  const skipped: string[] = [];
+  const add = (rel: string, dirPrefix: string) => {
+    const constants = byPath.get(under + rel)!;
+    const exported = (name: string) => { const local = constants.exports[name]; return local !== undefined ? constants.constants[local] : undefined; };
+    const override = exported('prefixOverride');
+    let prefix = override ?? `${autoload.prefix.replace(/\/$/, '')}${exported('autoPrefix') || dirPrefix}`.replace(/\/+/g, '/');
+    if (autoload.routeParams) prefix = prefix.includes('__') ? prefix.replace(/__/g, ':') : prefix.replace(/\/_/g, '/:');
+    out.push({ file: under + rel, prefix });
+  };
+  const walk = (dir: string, dirPrefix: string, depth: number) => {
+    const entry = folders.get(dir);
+    if (!entry || depth > MAX_DEPTH) return;
+    const index = entry.files.find((f) => INDEX.test(f));
+    const at = (name: string) => (dir ? `${dir}/${name}` : name);
+    for (const f of entry.files) {
+      if (index ? f === index : SCRIPT.test(f) && !AUTOHOOKS.test(f)) add(at(f), dirPrefix);
+      else skipped.push(under + at(f));
+    }
+    for (const sub of entry.folders) walk(at(sub), autoload.dirNames ? `${dirPrefix}/${sub}` : dirPrefix, depth + 1);
+  };
+  walk('', '', 0);
+  return { plugins: out, skipped };
 }
 
 /** NestJS controllers: '/' + global prefix + controller path + method path. */
