@@ -49,3 +49,64 @@ export async function parsesCleanly(language: 'python' | 'javascript', source: s
 }
 
 export const summary = (fs: Finding[]) => fs.map((f) => `${f.rule} ${f.line}:${f.column} ${f.message.split('(')[0]}`);
+
+const PY_CHECK = [
+  'import ast, json, sys',
+  'src = sys.stdin.read()',
+  'try:',
+  "    compile(src, '<fixed>', 'exec')",
+  'except SyntaxError as e:',
+  "    print(json.dumps({'ok': False, 'error': type(e).__name__ + ': ' + str(e), 'moduleNames': []})); sys.exit(0)",
+  'names = []',
+  'for n in ast.parse(src).body:',
+  "    if isinstance(n, ast.Import): names += [a.asname or a.name.split('.')[0] for a in n.names]",
+  '    elif isinstance(n, ast.ImportFrom): names += [a.asname or a.name for a in n.names]',
+  "print(json.dumps({'ok': True, 'moduleNames': names}))",
+].join('\n');
+
+/**
+ * Compiles fixed Python text with Debian's interpreter (compile only: nothing runs) and lists the
+ * names its module-level imports bind, so a fix that uses `asyncio` can be checked not to NameError.
+ */
+export async function pythonCompiles(source: string): Promise<{ ok: boolean; error?: string; moduleNames: string[] }> {
+  const { execFile } = await import('node:child_process');
+  return new Promise((resolve, reject) => {
+    const child = execFile('/usr/bin/python3', ['-c', PY_CHECK], { timeout: 20_000 }, (err, stdout) => {
+      if (err) reject(err);
+      else resolve(JSON.parse(stdout));
+    });
+    child.stdin!.end(source);
+  });
+}
+
+/** `node --check` on the text in a temporary .js file: whether it is valid JavaScript. */
+export async function nodeChecks(source: string): Promise<{ ok: boolean; error: string }> {
+  const { execFile } = await import('node:child_process');
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(`${tmpdir()}/ep-check-`);
+  writeFileSync(`${dir}/fixed.js`, source);
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--check', `${dir}/fixed.js`], { timeout: 20_000 }, (err, _out, stderr) => {
+      rmSync(dir, { recursive: true, force: true });
+      resolve({ ok: !err, error: stderr });
+    });
+  });
+}
+
+/** Runs a CommonJS module text (fixture text, never workspace code) whose export is an async function of one argument; returns JSON of its result. */
+export async function runNodeModule(source: string, arg: string): Promise<unknown> {
+  const { execFile } = await import('node:child_process');
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(`${tmpdir()}/ep-run-`);
+  writeFileSync(`${dir}/mod.js`, source);
+  const driver = `require(${JSON.stringify(`${dir}/mod.js`)})(${JSON.stringify(arg)}).then((r) => process.stdout.write(JSON.stringify(r)), (e) => { process.stderr.write(String(e)); process.exit(3); });`;
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['-e', driver], { timeout: 20_000 }, (err, stdout, stderr) => {
+      rmSync(dir, { recursive: true, force: true });
+      if (err) reject(new Error(stderr || String(err)));
+      else resolve(JSON.parse(stdout));
+    });
+  });
+}

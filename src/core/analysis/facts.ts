@@ -16,6 +16,13 @@ export interface CallFact {
   awaited: boolean;
   /** Column just past the end of the call's first line, where a suppression comment goes. */
   lineEnd: number;
+  /**
+   * The call is the object of a member access, a call or a subscript (`f(x).y`, `f(x)()`, `f(x)[0]`,
+   * JS `f(x) ** 2`): `await` binds looser than these, so a rewrite starting with it needs parentheses.
+   */
+  tight?: true;
+  /** `await` is not allowed where the call is (a lambda, a generator expression, a class body, a parameter default). */
+  noAwait?: true;
 }
 
 export interface FunctionFact {
@@ -44,7 +51,12 @@ export interface CodeFacts {
   functions: FunctionFact[];
   /** Line → suppressed rule ids ('*' = every rule). */
   suppressions: Record<number, string[]>;
-  /** Python: whether `import asyncio` is present, and the line where a new import goes. */
-  importsAsyncio?: boolean;
-  importLine?: number;
+  /** Python: the name a module-level `import asyncio` (or `import asyncio as x`) binds, when one does. */
+  asyncio?: string;
+  /**
+   * Python: where a new module-level `import` goes: before `line` at column 1, after the last top-level
+   * import (or the docstring, `from __future__` imports and leading comments). `eof`: the file ends
+   * without a newline on `line`, so the import goes at its end, after a newline; `crlf`: the file's line ends.
+   */
+  importAt?: { line: number; column: number; eof?: true; crlf?: true };
 }

@@ -4,7 +4,7 @@ import * as posix from 'node:path/posix';
 import { NODE_RETURNS } from './catalog/node';
 import type { CodeFacts, FunctionFact } from './facts';
 import { callFact } from './python-facts';
-import { children, instanceOf, lineEnds, lookup, member, named, spanOf, type Scope } from './resolve';
+import { AWAITED, children, instanceOf, lineEnds, lookup, member, named, NO_AWAIT, spanOf, TIGHT, TIGHT_PARENTS, type Scope } from './resolve';
 import type { Node } from '../parsing/parser';
 
 const FUNCTION_TYPES = new Set(['function_declaration', 'generator_function_declaration', 'function_expression', 'function', 'arrow_function', 'method_definition', 'generator_function']);
@@ -115,7 +115,8 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
     }
   }
 
-  const walk = (node: Node, fnIndex: number | undefined, className: string | undefined, scopes: Scope[], awaited = false): void => {
+  /** `ctx`: NO_AWAIT for everything below; `here`: AWAITED / TIGHT for this node only. */
+  const walk = (node: Node, fnIndex: number | undefined, className: string | undefined, scopes: Scope[], ctx = 0, here = 0): void => {
     if (node.type === 'comment') {
       const m = IGNORE.exec(node.text);
       if (m) {
@@ -131,7 +132,7 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
       const name = node.childForFieldName('name')?.text ?? '<class>';
       const scope: Scope = new Map([['this', `${module}.${name}`]]);
       const body = node.childForFieldName('body');
-      if (body) walk(body, fnIndex, name, [...scopes, scope]);
+      if (body) walk(body, fnIndex, name, [...scopes, scope], ctx);
       return;
     }
     if (FUNCTION_TYPES.has(node.type)) {
@@ -145,29 +146,34 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
       };
       const index = facts.functions.push(fn) - 1;
       if (parentFn && nameFor(node)) scopes[scopes.length - 1].set(name, `${module}.${qualname}`);
-      for (const c of named(node)) walk(c, index, node.type === 'method_definition' ? className : undefined, [...scopes, new Map()]);
+      const inner = [...scopes, new Map()];
+      // `await` in a parameter default is a SyntaxError
+      for (const c of named(node)) walk(c, index, node.type === 'method_definition' ? className : undefined, inner, c.type === 'formal_parameters' ? NO_AWAIT : 0);
       return;
     }
     if (node.type === 'variable_declarator') {
       const id = node.childForFieldName('name');
       const value = node.childForFieldName('value');
-      if (value) walk(value, fnIndex, className, scopes);
+      if (value) walk(value, fnIndex, className, scopes, ctx);
       const resolved = value && (requireOf(value) ?? (value.type === 'identifier' ? undefined : resolve(value, scopes)));
       if (id && resolved && (value.type !== 'member_expression' || resolved.includes('.') || resolved.includes('#'))) bindPattern(id, resolved, scopes[scopes.length - 1]);
       return;
     }
     if (node.type === 'await_expression') {
       if (fnIndex !== undefined) facts.functions[fnIndex].hasAwait = true;
-      for (const c of named(node)) walk(c, fnIndex, className, scopes, true);
+      for (const c of named(node)) walk(c, fnIndex, className, scopes, ctx, AWAITED);
       return;
     }
     if ((node.type === 'call_expression' || node.type === 'new_expression') && fnIndex !== undefined) {
       const isNew = node.type === 'new_expression';
       const fnNode = node.childForFieldName(isNew ? 'constructor' : 'function');
       const callee = fnNode ? resolve(fnNode, scopes) : undefined;
-      facts.functions[fnIndex].calls.push(callFact(node, callee, ends, awaited, 'arguments', isNew ? 'constructor' : 'function'));
+      facts.functions[fnIndex].calls.push(callFact(node, callee, ends, here | ctx, 'arguments', isNew ? 'constructor' : 'function'));
     }
-    for (const c of named(node)) walk(c, fnIndex, className, scopes);
+    const kids = named(node);
+    // `await f() ** 2` is a SyntaxError: the base of ** is as tight as a member access
+    const tight = TIGHT_PARENTS.has(node.type) || (node.type === 'binary_expression' && node.childForFieldName('operator')?.type === '**');
+    for (let i = 0; i < kids.length; i++) walk(kids[i], fnIndex, className, scopes, ctx, tight && i === 0 ? TIGHT : 0);
   };
 
   walk(root, undefined, undefined, [moduleScope]);

@@ -1,7 +1,7 @@
 // Python file → functions, calls with resolved callees, suppressions (see facts.ts).
 import { PYTHON_RETURNS } from './catalog/python';
 import type { CallFact, CodeFacts, FunctionFact } from './facts';
-import { children, instanceOf, lineEnds, lookup, MAX_ARGS_TEXT, member, named, spanOf, type Scope } from './resolve';
+import { AWAITED, children, instanceOf, lineEnds, lookup, MAX_ARGS_TEXT, member, named, NO_AWAIT, spanOf, TIGHT, TIGHT_PARENTS, type Scope } from './resolve';
 import type { Node } from '../parsing/parser';
 
 export function pythonModule(path: string): string {
@@ -16,7 +16,7 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
   const module = pythonModule(path);
   const pkg = path.endsWith('__init__.py') ? module : module.split('.').slice(0, -1).join('.');
   const ends = lineEnds(source);
-  const facts: CodeFacts = { language: 'python', module, functions: [], suppressions: {}, importsAsyncio: false, importLine: 1 };
+  const facts: CodeFacts = { language: 'python', module, functions: [], suppressions: {} };
   const moduleScope: Scope = new Map();
 
   // Top-level names first, so calls that appear before a definition still resolve.
@@ -45,8 +45,7 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
     }
   };
 
-  const bindImport = (st: Node, scope: Scope, topLevel: boolean): void => {
-    if (topLevel) facts.importLine = st.endPosition.row + 2;
+  const bindImport = (st: Node, scope: Scope): void => {
     if (st.type === 'import_statement') {
       for (const n of st.childrenForFieldName('name')) {
         if (!n) continue;
@@ -56,7 +55,6 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
         } else {
           const first = n.text.split('.')[0];
           scope.set(first, first);
-          if (n.text === 'asyncio') facts.importsAsyncio = true;
         }
       }
       return;
@@ -120,10 +118,11 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
       }
     });
     const body = def.childForFieldName('body');
-    if (body) walk(body, index, className, inner, false);
+    if (body) walk(body, index, className, inner, false, 0);
   };
 
-  const walk = (node: Node, fnIndex: number | undefined, className: string | undefined, scopes: Scope[], inLambda: boolean, awaited = false): void => {
+  /** `ctx`: NO_AWAIT for everything below; `here`: AWAITED / TIGHT for this node only. */
+  const walk = (node: Node, fnIndex: number | undefined, className: string | undefined, scopes: Scope[], inLambda: boolean, ctx: number, here = 0): void => {
     switch (node.type) {
       case 'comment': {
         const m = NOQA.exec(node.text);
@@ -134,7 +133,7 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
         const def = node.childForFieldName('definition');
         const decorators = named(node).filter((c) => c.type === 'decorator').map((d) => d.text.slice(1, 200));
         if (def?.type === 'function_definition') return visitFunction(def, decorators, fnIndex, fnIndex === undefined ? className : undefined, scopes);
-        if (def) walk(def, fnIndex, className, scopes, inLambda);
+        if (def) walk(def, fnIndex, className, scopes, inLambda, ctx);
         return;
       }
       case 'function_definition':
@@ -142,47 +141,91 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
       case 'class_definition': {
         const body = node.childForFieldName('body');
         const name = node.childForFieldName('name')?.text;
-        if (body) walk(body, fnIndex, fnIndex === undefined ? (className ? `${className}.${name}` : name) : className, [...scopes, new Map()], inLambda);
+        // `await` in a class body is a SyntaxError, even inside an async def
+        if (body) walk(body, fnIndex, fnIndex === undefined ? (className ? `${className}.${name}` : name) : className, [...scopes, new Map()], inLambda, fnIndex === undefined ? ctx : ctx | NO_AWAIT);
         return;
       }
       case 'lambda':
-        for (const c of named(node)) walk(c, fnIndex, className, scopes, true);
+        for (const c of named(node)) walk(c, fnIndex, className, scopes, true, ctx | NO_AWAIT);
+        return;
+      case 'generator_expression':
+        // `await` inside makes it an async generator, which sum()/any()/list() cannot iterate
+        for (const c of named(node)) walk(c, fnIndex, className, scopes, inLambda, ctx | NO_AWAIT);
         return;
       case 'import_statement': case 'import_from_statement':
-        bindImport(node, scopes[scopes.length - 1], fnIndex === undefined && scopes.length === 1);
+        bindImport(node, scopes[scopes.length - 1]);
         return;
       case 'assignment':
-        for (const c of named(node)) walk(c, fnIndex, className, scopes, inLambda);
+        for (const c of named(node)) walk(c, fnIndex, className, scopes, inLambda, ctx);
         bindAssignment(node, scopes);
         return;
       case 'as_pattern': {
         const value = named(node)[0];
         const alias = node.childForFieldName('alias');
         const target = alias && named(alias).find((c) => c.type === 'identifier') || alias;
-        for (const c of named(node)) walk(c, fnIndex, className, scopes, inLambda);
+        for (const c of named(node)) walk(c, fnIndex, className, scopes, inLambda, ctx);
         const inst = value?.type === 'call' ? resolve(value, scopes) : undefined;
         if (inst && target?.type === 'identifier') scopes[scopes.length - 1].set(target.text, inst);
         return;
       }
       case 'await':
         if (fnIndex !== undefined) facts.functions[fnIndex].hasAwait = true;
-        for (const c of named(node)) walk(c, fnIndex, className, scopes, inLambda, true);
+        for (const c of named(node)) walk(c, fnIndex, className, scopes, inLambda, ctx, AWAITED);
         return;
       case 'for_statement': case 'with_statement':
         if (fnIndex !== undefined && node.child(0)?.type === 'async') facts.functions[fnIndex].hasAwait = true;
         break;
       case 'call':
-        if (fnIndex !== undefined && !inLambda) facts.functions[fnIndex].calls.push(callFact(node, resolve(node.childForFieldName('function'), scopes), ends, awaited));
+        if (fnIndex !== undefined && !inLambda) facts.functions[fnIndex].calls.push(callFact(node, resolve(node.childForFieldName('function'), scopes), ends, here | ctx));
         break;
     }
-    for (const c of named(node)) walk(c, fnIndex, className, scopes, inLambda);
+    const kids = named(node);
+    const tight = TIGHT_PARENTS.has(node.type);
+    for (let i = 0; i < kids.length; i++) walk(kids[i], fnIndex, className, scopes, inLambda, ctx, tight && i === 0 ? TIGHT : 0);
   };
 
-  walk(root, undefined, undefined, [moduleScope], false);
+  walk(root, undefined, undefined, [moduleScope], false, 0);
+  moduleImports(root, ends, source, facts);
   return facts;
 }
 
-export function callFact(node: Node, callee: string | undefined, ends: number[], awaited: boolean, argsField = 'arguments', fnField = 'function'): CallFact {
+/**
+ * Module-level `import asyncio [as x]` and where a new import goes: after the last top-level
+ * import (statements that are direct children of the module, never inside a block), else after
+ * leading comments, the docstring and `from __future__` imports. Nothing past an
+ * `if __name__ == "__main__":` block counts: when run as a script it executes before them.
+ */
+function moduleImports(root: Node, ends: number[], source: string, facts: CodeFacts): void {
+  const top = named(root);
+  let at: number | undefined;
+  let preamble = 0;
+  let code = false;
+  for (let i = 0; i < top.length; i++) {
+    const st = top[i];
+    if (st.type === 'if_statement' && /\b__name__\b/.test(st.childForFieldName('condition')?.text ?? '')) break;
+    if (st.type === 'import_statement' || st.type === 'import_from_statement' || st.type === 'future_import_statement') {
+      let end = st.endPosition.row;
+      // `import os; x = f(` … `)`: the line after the last statement that shares the import's line
+      for (let j = i + 1; j < top.length && top[j].startPosition.row === st.endPosition.row; j++) end = Math.max(end, top[j].endPosition.row);
+      at = end + 1;
+      if (st.type === 'import_statement') {
+        for (const n of st.childrenForFieldName('name')) {
+          if (n?.type === 'dotted_name' && (n.text === 'asyncio' || n.text.startsWith('asyncio.'))) facts.asyncio ??= 'asyncio';
+          else if (n?.type === 'aliased_import' && n.childForFieldName('name')?.text === 'asyncio') facts.asyncio ??= n.childForFieldName('alias')?.text;
+        }
+      }
+    } else if (!code && (st.type === 'comment' || (st.type === 'expression_statement' && st.namedChildCount === 1 && st.namedChild(0)?.type === 'string'))) {
+      preamble = st.endPosition.row + 1;
+      if (st.type !== 'comment') code = true; // one docstring
+    } else code = true;
+  }
+  const row = at ?? preamble;
+  const crlf = source.includes('\r\n') ? { crlf: true as const } : {};
+  // `ends` has one entry per line; a file without a final newline has no line after its last one
+  facts.importAt = row < ends.length ? { line: row + 1, column: 1, ...crlf } : { line: ends.length, column: ends[ends.length - 1], eof: true, ...crlf };
+}
+
+export function callFact(node: Node, callee: string | undefined, ends: number[], flags: number, argsField = 'arguments', fnField = 'function'): CallFact {
   const args = node.childForFieldName(argsField);
   const argsText = args && args.text.length >= 2 ? args.text.slice(1, -1) : '';
   return {
@@ -191,7 +234,9 @@ export function callFact(node: Node, callee: string | undefined, ends: number[],
     args: argsText.length > MAX_ARGS_TEXT ? '' : argsText,
     argCount: args?.namedChildCount ?? 0,
     span: spanOf(node),
-    awaited,
+    awaited: (flags & AWAITED) !== 0,
     lineEnd: ends[node.startPosition.row] ?? 1,
+    ...((flags & TIGHT) !== 0 ? { tight: true as const } : {}),
+    ...((flags & NO_AWAIT) !== 0 ? { noAwait: true as const } : {}),
   };
 }

@@ -44,3 +44,10 @@ export function lineEnds(source: string): number[] {
 }
 
 export const MAX_ARGS_TEXT = 400;
+
+/** What the walkers know about a call from where it sits (see CallFact). */
+export const AWAITED = 1;
+/** The first named child of these nodes is the object/function/value a prefix `await` would bind looser than. */
+export const TIGHT = 2;
+export const NO_AWAIT = 4;
+export const TIGHT_PARENTS = new Set(['attribute', 'call', 'subscript', 'member_expression', 'call_expression', 'subscript_expression', 'new_expression']);
