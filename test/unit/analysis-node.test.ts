@@ -82,3 +82,28 @@ test('express fixture: handler lines as discovery reports them; sync handler rea
   assert.deepEqual(fs[1].chain, ['GET /', 'hashPassword()', 'bcrypt.hashSync (src/auth.js:4)']);
   assert.ok(fs[0].fix, 'async handler: fs.promises rewrite offered');
 });
+
+test('an ignore comment after code suppresses only its own line; alone on a line, the next line; ids case-insensitive, misspelt ones suppress nothing', async () => {
+  const src = [
+    "const fs = require('fs');",
+    "app.get('/', (req, res) => {",
+    "  fs.readFileSync('a'); // endpoint-profiler-ignore EP101",
+    "  fs.readFileSync('b');",
+    '  // endpoint-profiler-ignore ep101',
+    "  fs.readFileSync('c');",
+    "  fs.readFileSync('d'); // endpoint-profiler-ignore EP1O1",
+    "  fs.readFileSync('e'); // endpoint-profiler-ignore: EP101",
+    "  fs.readFileSync('f'); // endpoint-profiler-ignore EP102, EP101 -- config is tiny",
+    "  fs.readFileSync('g'); // endpoint-profiler-ignore EP102",
+    "  fs.readFileSync('h'); /* endpoint-profiler-ignore */",
+    "  fs.readFileSync('i'); // endpoint-profiler-ignore deliberately",
+    '  /* endpoint-profiler-ignore',
+    '     EP101 */',
+    "  fs.readFileSync('j');",
+    "  res.send('ok');",
+    '});',
+    '',
+  ].join('\n');
+  const fs = await analyze({ 'a.js': src }, [express('a.js', 2)]);
+  assert.deepEqual(fs.map((f) => f.line), [4, 7, 10, 12]);
+});

@@ -120,3 +120,8 @@ test('SQLModel: `with Session(engine) as session: session.exec(...)` in async de
   const fs = await analyze({ 'a.py': src });
   assert.deepEqual(fs.map((f) => f.message.split('(')[0]), ['sqlalchemy.orm.Session.exec']);
 });
+
+test('noqa: codes are case-insensitive; a malformed code list suppresses nothing (as Ruff ignores an invalid noqa)', async () => {
+  const src = 'import time\nasync def h():\n    time.sleep(1)  # noqa: ep101\n    time.sleep(2)  # noqa: EP-101\n    time.sleep(3)  # noqa:EP102,EP101\n    time.sleep(4)  # noqa because it is a test\n';
+  assert.deepEqual(rules(await analyze({ 'a.py': src })), ['EP101@4']);
+});

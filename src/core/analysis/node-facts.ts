@@ -4,11 +4,11 @@ import * as posix from 'node:path/posix';
 import { NODE_RETURNS } from './catalog/node';
 import type { CodeFacts, FunctionFact } from './facts';
 import { callFact } from './python-facts';
-import { AWAITED, children, instanceOf, lineEnds, lookup, member, named, NO_AWAIT, spanOf, TIGHT, TIGHT_PARENTS, type Scope } from './resolve';
+import { AWAITED, children, ruleList, instanceOf, lineEnds, lookup, member, named, NO_AWAIT, spanOf, TIGHT, TIGHT_PARENTS, type Scope } from './resolve';
 import type { Node } from '../parsing/parser';
 
 const FUNCTION_TYPES = new Set(['function_declaration', 'generator_function_declaration', 'function_expression', 'function', 'arrow_function', 'method_definition', 'generator_function']);
-const IGNORE = /endpoint-profiler-ignore(?:\s+([A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*))?/;
+const IGNORE = /endpoint-profiler-ignore\b(.*)/s;
 
 export function nodeModule(path: string): string {
   return path.replace(/\.(m|c)?(j|t)sx?$/, '');
@@ -30,6 +30,7 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
   const ends = lineEnds(source);
   const facts: CodeFacts = { language: 'node', module, functions: [], suppressions: {} };
   const moduleScope: Scope = new Map();
+  let lines: string[] | undefined;
 
   const requireOf = (node: Node | null): string | undefined => {
     if (node?.type !== 'call_expression' || node.childForFieldName('function')?.text !== 'require') return undefined;
@@ -120,10 +121,13 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
     if (node.type === 'comment') {
       const m = IGNORE.exec(node.text);
       if (m) {
-        const rules = m[1] ? m[1].split(',').map((s) => s.trim()) : ['*'];
+        const rest = m[1].replace(/\*\/\s*$/, '').trim();
+        const rules = rest ? ruleList(rest) : ['*'];
         const line = node.startPosition.row + 1;
         facts.suppressions[line] = rules;
-        facts.suppressions[line + 1] = rules; // a comment on its own line covers the next one
+        // Alone on its line, the comment covers the line after it; after code, only its own line.
+        lines ??= source.split('\n');
+        if (lines[line - 1].trimStart().startsWith(node.text.split('\n')[0])) facts.suppressions[node.endPosition.row + 2] = rules;
       }
       return;
     }

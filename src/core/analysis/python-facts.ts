@@ -1,7 +1,7 @@
 // Python file → functions, calls with resolved callees, suppressions (see facts.ts).
 import { PYTHON_RETURNS } from './catalog/python';
 import type { CallFact, CodeFacts, FunctionFact } from './facts';
-import { AWAITED, children, instanceOf, lineEnds, lookup, MAX_ARGS_TEXT, member, named, NO_AWAIT, spanOf, TIGHT, TIGHT_PARENTS, type Scope } from './resolve';
+import { AWAITED, children, ruleList, instanceOf, lineEnds, lookup, MAX_ARGS_TEXT, member, named, NO_AWAIT, spanOf, TIGHT, TIGHT_PARENTS, type Scope } from './resolve';
 import type { Node } from '../parsing/parser';
 
 export function pythonModule(path: string): string {
@@ -10,7 +10,8 @@ export function pythonModule(path: string): string {
   return parts.join('.');
 }
 
-const NOQA = /#\s*noqa(?::\s*([A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*))?/i;
+/** `# noqa` (every rule) or `# noqa: EP101, EP102`; a malformed list after the colon suppresses nothing, as in Ruff. */
+const NOQA = /#\s*noqa(?::(.*))?/i;
 
 export function extractPythonFacts(path: string, root: Node, source: string): CodeFacts {
   const module = pythonModule(path);
@@ -126,7 +127,7 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
     switch (node.type) {
       case 'comment': {
         const m = NOQA.exec(node.text);
-        if (m) facts.suppressions[node.startPosition.row + 1] = m[1] ? m[1].split(',').map((s) => s.trim().toUpperCase()) : ['*'];
+        if (m) facts.suppressions[node.startPosition.row + 1] = m[1] === undefined ? ['*'] : ruleList(m[1].split('#')[0]);
         return;
       }
       case 'decorated_definition': {

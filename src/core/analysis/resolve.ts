@@ -51,3 +51,16 @@ export const AWAITED = 1;
 export const TIGHT = 2;
 export const NO_AWAIT = 4;
 export const TIGHT_PARENTS = new Set(['attribute', 'call', 'subscript', 'member_expression', 'call_expression', 'subscript_expression', 'new_expression']);
+
+/**
+ * Rule ids from the text after a suppression keyword: the leading run of ids (a reason may follow),
+ * upper-cased; [] when the text does not start with one, so a misspelt id suppresses nothing rather than everything.
+ */
+export function ruleList(text: string): string[] {
+  const ids: string[] = [];
+  for (const token of text.replace(/^\s*:/, '').split(/[\s,]+/).filter(Boolean)) {
+    if (!/^[A-Za-z]+[0-9]+$/.test(token)) break;
+    ids.push(token.toUpperCase());
+  }
+  return ids;
+}
