@@ -72,3 +72,24 @@ test('a function-level import binds its name in that function only, and shadows 
   });
   assert.deepEqual(keys(routes), ['GET /a/x ax', 'GET /in-factory/x bx']);
 });
+
+test('definition cycles and blow-ups cost at most their own statements; other files keep every route', async () => {
+  const started = Date.now();
+  const routes = await discover('cycles');
+  assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
+  assert.deepEqual(keys(routes), [
+    'GET /0/a home', 'GET /1/a home', 'GET /2/a home', 'GET /3/a home', 'GET /4/a home',
+    'GET /5/a home', 'GET /6/a home', 'GET /7/a home', 'GET /8/a home', 'GET /9/a home',
+    'GET /fine fine', // P = Q + "/p", Q = P: no path, no route
+    'GET /shop shop', // the Flask app in another folder
+    'GET /x x', // methods=M with M = N, N = M: unknown methods, the framework default
+  ]);
+});
+
+test('a linker failure in one module costs that module only (the rest of the workspace still links)', async () => {
+  const routes = await discoverSources({
+    'odd/app.py': 'from fastapi import FastAPI\napp = FastAPI()\nM = N\nN = M\n@app.api_route("/x", methods=M)\ndef x(): pass\n',
+    'shop/app.py': 'from flask import Flask\napp = Flask(__name__)\n@app.route("/shop")\ndef shop(): pass\n',
+  });
+  assert.deepEqual(keys(routes), ['GET /shop shop', 'GET /x x']);
+});

@@ -43,6 +43,16 @@ interface RouterObj extends ObjDef {
 }
 
 const MAX_DEPTH = 25;
+/**
+ * Evaluation steps one statement, and one pass over one module, may take: far above what real
+ * code needs (a 2,000-pattern urls.py takes a few thousand), they stop definitions that blow up
+ * without a cycle (ten Mounts of the list before, twelve times over). A statement over budget
+ * contributes nothing; a module over budget, nothing more in that pass.
+ */
+const STATEMENT_BUDGET = 100_000;
+const MODULE_BUDGET = 1_000_000;
+
+class BudgetExceeded extends Error {}
 /** The whole-workspace passes, in order: router objects from assignments, Django urlconfs, decorators and calls. */
 const PASSES = 3;
 
@@ -75,7 +85,6 @@ export class PythonLinkCache {
       if (changedKeys.size > 0) for (const key of r.objects.keys()) if (changedKeys.has(key)) return true;
       return false;
     };
-    let failed = false;
     for (let pass = 0; pass < PASSES; pass++) {
       for (const mod of graph.mods) {
         const kept = this.results.get(mod.file.path) ?? [];
@@ -84,11 +93,9 @@ export class PythonLinkCache {
           for (const r of [result, (result = kept[pass] = linker.pass(mod, pass))]) for (const ev of r?.events ?? []) if (ev.e === 'def') changedKeys.add(ev.obj.key);
           this.results.set(mod.file.path, kept);
         }
-        failed ||= result.failed;
         replay(result.events, objs);
       }
     }
-    if (failed) return []; // discovery never takes the product down; odd code yields fewer routes
     const out: Route[] = [];
     const memo: EmitMemo = { prev: this.emitted, next: new Map() };
     for (const obj of objs.values()) if (!obj.included) emit(obj, '', [], '', new Set(), out, memo);
@@ -158,6 +165,10 @@ class ModuleLinker {
   private created = new Map<string, ObjDef>();
   private log: LinkEvent[] = [];
   private seen = new Map<string, string | null>();
+  /** Values being evaluated (cycle guard: `M = N`, `N = M`), and the steps taken in this pass. */
+  private readonly active = new Set<PyExpr>();
+  private steps = 0;
+  private moduleSteps = 0;
 
   constructor(private readonly graph: ModuleGraph, private readonly objs: ReadonlyMap<string, ObjDef>) {}
 
@@ -166,25 +177,59 @@ class ModuleLinker {
     this.created = new Map();
     this.log = result.events;
     this.seen = result.objects;
+    this.active.clear();
+    this.moduleSteps = 0;
     this.graph.track(result.deps);
+    // Each statement on its own: odd code costs the routes of that statement (or, past the
+    // module's budget, of the rest of this module in this pass), never other modules' routes.
+    // A failed statement's events are undone, with the objects it defined.
+    const guarded = (f: () => void) => {
+      const mark = this.log.length;
+      this.steps = 0;
+      try {
+        f();
+      } catch {
+        result.failed = true;
+        this.active.clear();
+        for (let i = mark; i < this.log.length; i++) {
+          const ev = this.log[i]!;
+          if (ev.e === 'def') this.created.delete(ev.obj.key);
+        }
+        this.log.length = mark;
+      }
+    };
     try {
       this.graph.touch(mod);
       if (pass === 0) {
-        for (const a of mod.facts.assignments) if (!a.augmented) this.objectOf({ k: 'value', mod, scope: a.scope, name: a.name, value: a.value });
+        for (const a of mod.facts.assignments) if (!a.augmented) guarded(() => this.objectOf({ k: 'value', mod, scope: a.scope, name: a.name, value: a.value }));
       } else if (pass === 1) {
-        this.djangoUrlconf(mod);
+        guarded(() => this.djangoUrlconf(mod));
       } else {
         for (const fn of mod.facts.functions) {
-          for (const deco of fn.decorators) this.decorator(mod, fn.scope, deco, { name: fn.name, file: mod.file.path, range: fn.range, async: fn.async });
+          for (const deco of fn.decorators) guarded(() => this.decorator(mod, fn.scope, deco, { name: fn.name, file: mod.file.path, range: fn.range, async: fn.async }));
         }
-        for (const { scope, call } of mod.facts.calls) this.call(mod, scope, call);
+        for (const { scope, call } of mod.facts.calls) guarded(() => this.call(mod, scope, call));
       }
-    } catch {
-      result.failed = true;
     } finally {
       this.graph.track(undefined);
     }
     return result;
+  }
+
+  /** Counts one evaluation step; past a budget, the statement fails. */
+  private step(): void {
+    if (++this.steps > STATEMENT_BUDGET || ++this.moduleSteps > MODULE_BUDGET) throw new BudgetExceeded('route discovery step budget exceeded');
+  }
+
+  /** Evaluates `value` unless it is already being evaluated further up (a definition cycle): then `cyclic`. */
+  private within<T>(value: PyExpr, cyclic: T, f: () => T): T {
+    if (this.active.has(value)) return cyclic;
+    this.active.add(value);
+    try {
+      return f();
+    } finally {
+      this.active.delete(value);
+    }
   }
 
   /** The object with this key if this pass or an earlier one created it (a dependency either way). */
@@ -206,6 +251,7 @@ class ModuleLinker {
   /** The router object a resolved name stands for, creating it on first sight. */
   private objectOf(r: Resolved | undefined, depth = 0): ObjDef | undefined {
     if (!r || r.k !== 'value' || depth > MAX_DEPTH) return undefined;
+    this.step();
     const key = `${r.mod.file.path}:${r.scope}:${r.name}`;
     const known = this.known(key);
     if (known) return known;
@@ -234,6 +280,8 @@ class ModuleLinker {
   }
 
   private objFromExpr(mod: ModuleFile, scope: string, e: PyExpr, depth = 0): ObjDef | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    this.step();
     if (e.k === 'ref') return this.objectOf(this.graph.resolve(mod, scope, e.name), depth);
     if (e.k === 'call') {
       // `app.include_router(items.get_router())`, `app.mount('/v1', create_v1())`
@@ -248,6 +296,7 @@ class ModuleLinker {
 
   private kindOf(r: Resolved | undefined, depth = 0): Kind | undefined {
     if (!r || depth > MAX_DEPTH) return undefined;
+    this.step();
     if (r.k === 'extern') return kindOfConstructor(r.qual);
     if (r.k === 'class') {
       // a workspace subclass of FastAPI/APIRouter/Flask/…
@@ -272,6 +321,7 @@ class ModuleLinker {
 
   private str(mod: ModuleFile, scope: string, e: PyExpr, depth = 0): string | undefined {
     if (depth > MAX_DEPTH) return undefined;
+    this.step();
     switch (e.k) {
       case 'str': return e.v;
       case 'fstr': {
@@ -290,24 +340,24 @@ class ModuleLinker {
       }
       case 'ref': {
         const r = this.graph.resolve(mod, scope, e.name);
-        return r?.k === 'value' ? this.str(r.mod, r.scope, r.value, depth + 1) : undefined;
+        return r?.k === 'value' ? this.within(r.value, undefined, () => this.str(r.mod, r.scope, r.value, depth + 1)) : undefined;
       }
       default: return undefined;
     }
   }
 
-  private methodsOf(mod: ModuleFile, scope: string, e: PyExpr | undefined): string[] | undefined {
-    if (!e) return undefined;
-    let list = e;
+  private methodsOf(mod: ModuleFile, scope: string, e: PyExpr | undefined, depth = 0): string[] | undefined {
+    if (!e || depth > MAX_DEPTH) return undefined;
+    this.step();
     if (e.k === 'ref') {
       const r = this.graph.resolve(mod, scope, e.name);
-      if (r?.k === 'value') return this.methodsOf(r.mod, r.scope, r.value);
+      if (r?.k === 'value') return this.within(r.value, undefined, () => this.methodsOf(r.mod, r.scope, r.value, depth + 1));
     }
-    if (list.k === 'str') return [list.v.toUpperCase()];
-    if (list.k !== 'seq') return undefined;
+    if (e.k === 'str') return [e.v.toUpperCase()];
+    if (e.k !== 'seq') return undefined;
     const out: string[] = [];
-    for (const item of list.items) {
-      const s = this.str(mod, scope, item);
+    for (const item of e.items) {
+      const s = this.str(mod, scope, item, depth + 1);
       if (s !== undefined) out.push(s.toUpperCase());
     }
     return out;
@@ -452,9 +502,10 @@ class ModuleLinker {
   /** Starlette `Route/WebSocketRoute/Mount` lists and aiohttp `web.get(...)` lists. */
   private routeList(mod: ModuleFile, scope: string, obj: ObjDef, e: PyExpr, prefix: string, depth: number): void {
     if (depth > MAX_DEPTH) return;
+    this.step();
     if (e.k === 'ref') {
       const r = this.graph.resolve(mod, scope, e.name);
-      if (r?.k === 'value') this.routeList(r.mod, r.scope, obj, r.value, prefix, depth + 1);
+      if (r?.k === 'value') this.within(r.value, undefined, () => this.routeList(r.mod, r.scope, obj, r.value, prefix, depth + 1));
       return;
     }
     if (e.k === 'add') {
@@ -515,6 +566,7 @@ class ModuleLinker {
 
   private djangoPatterns(mod: ModuleFile, obj: ObjDef, e: PyExpr, prefix: string, depth: number): void {
     if (depth > MAX_DEPTH) return;
+    this.step();
     if (e.k === 'add') {
       this.djangoPatterns(mod, obj, e.l, prefix, depth + 1);
       this.djangoPatterns(mod, obj, e.r, prefix, depth + 1);
@@ -522,7 +574,7 @@ class ModuleLinker {
     }
     if (e.k === 'ref') {
       const r = this.graph.resolve(mod, '', e.name);
-      if (r?.k === 'value') this.djangoPatterns(r.mod, obj, r.value, prefix, depth + 1);
+      if (r?.k === 'value') this.within(r.value, undefined, () => this.djangoPatterns(r.mod, obj, r.value, prefix, depth + 1));
       return;
     }
     if (e.k !== 'seq') return;
