@@ -31,3 +31,17 @@ test('a route appearing for an unchanged file changes its findings (sync aiohttp
   const r = { framework: 'aiohttp' as const, methods: ['GET'], path: '/', file: 'h.py', line: 2, handler: 'handle', async: false, execution: 'event-loop' as const };
   assert.deepEqual(rules(findBlockingCalls(files, [r])), ['h.py:EP101@3']);
 });
+
+test('a module found under a source root: adding, editing and removing it updates the caller', async () => {
+  const main = await factsOf({ 'backend/app/main.py': 'from app.helpers import load\n\nasync def h():\n    load()\n' });
+  assert.deepEqual(findBlockingCalls(main, []), []);
+  const helper = await factsOf({ 'backend/app/helpers.py': 'import time\ndef load():\n    time.sleep(1)\n' });
+  const step2 = new Map([...main, ...helper]);
+  assert.deepEqual(rules(findBlockingCalls(step2, [])), ['backend/app/main.py:EP102@4'], 'the module appears');
+  const clean = await factsOf({ 'backend/app/helpers.py': 'def load():\n    return 1\n' });
+  assert.deepEqual(findBlockingCalls(new Map([...step2, ...clean]), []), [], 'the helper is fixed');
+  assert.deepEqual(rules(findBlockingCalls(step2, [])), ['backend/app/main.py:EP102@4'], 'and broken again');
+  const twin = await factsOf({ 'other/app/helpers.py': 'def load():\n    return 1\n' });
+  assert.deepEqual(rules(findBlockingCalls(new Map([...step2, ...twin]), [])), ['backend/app/main.py:EP102@4'], 'a same-named module elsewhere does not take over');
+  assert.deepEqual(findBlockingCalls(main, []), [], 'the module is gone');
+});

@@ -58,3 +58,27 @@ test('a suppressed blocking call in a helper does not propagate', async () => {
   const fs = await analyze({ 'a.py': 'import time\n\ndef helper():\n    time.sleep(1)  # noqa: EP101\n\nasync def h():\n    helper()\n' });
   assert.deepEqual(fs, []);
 });
+
+const REMOTE = 'import requests\n\ndef load_remote(i):\n    return requests.get(f"u/{i}")\n';
+const CALLS = 'from app.helpers import load_remote\nfrom app import helpers\nimport app.helpers as h\nfrom .helpers import load_remote as lr\n\nasync def a():\n    return load_remote(1)\n\nasync def b():\n    return helpers.load_remote(1)\n\nasync def c():\n    return h.load_remote(1)\n\nasync def d():\n    return lr(1)\n';
+
+test('a project below the workspace root: `from app.helpers import …` in backend/app resolves under the source root backend/', async () => {
+  const atRoot = await analyze({ 'app/__init__.py': '', 'app/main.py': CALLS, 'app/helpers.py': REMOTE });
+  const below = await analyze({ 'backend/app/__init__.py': '', 'backend/app/main.py': CALLS, 'backend/app/helpers.py': REMOTE });
+  assert.deepEqual(below.map((f) => `${f.rule}@${f.line}`), ['EP102@7', 'EP102@10', 'EP102@13', 'EP102@16']);
+  assert.deepEqual(below.map((f) => f.chain), atRoot.map((f) => f.chain!.map((s) => s.replace('app/helpers.py', 'backend/app/helpers.py'))));
+});
+
+test('two projects with the same package name: each resolves to its own; a file outside both sees an ambiguous name and follows neither', async () => {
+  const fs = await analyze({
+    'svc_a/app/main.py': CALLS.split('\n').slice(0, 1).join('\n') + '\n\nasync def a():\n    return load_remote(1)\n',
+    'svc_a/app/helpers.py': REMOTE,
+    'svc_b/app/main.py': CALLS.split('\n').slice(0, 1).join('\n') + '\n\nasync def a():\n    return load_remote(1)\n',
+    'svc_b/app/helpers.py': 'def load_remote(i):\n    return i\n',
+    'tools/check.py': 'from app.helpers import load_remote\n\nasync def t():\n    return load_remote(1)\n',
+    'scripts/only.py': 'from lib.net import fetch\n\nasync def t():\n    return fetch()\n',
+    'libs/lib/net.py': 'import time\n\ndef fetch():\n    time.sleep(1)\n',
+  });
+  assert.deepEqual(fs.map((f) => `${f.file}:${f.rule}@${f.line}`), ['scripts/only.py:EP102@4', 'svc_a/app/main.py:EP102@4']);
+  assert.deepEqual(fs[0].chain, ['t()', 'fetch()', 'time.sleep (libs/lib/net.py:4)'], 'a unique module suffix elsewhere in the workspace');
+});

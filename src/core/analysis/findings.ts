@@ -58,6 +58,8 @@ class Analysis {
   private readonly nested = new WeakMap<CodeFacts, number[][]>();
   private readonly memo = new Map<FunctionFact, { reach: Reach | null; deps: Deps }>();
   private readonly results = new Map<string, FileResult>();
+  private readonly modules = new PythonModules();
+  private readonly qualnames = new WeakMap<CodeFacts, Map<string, number>>();
   private tracking: Deps[] = [];
   /** Counts searches cut short by a cycle or the depth limit: a "nothing found" under a cut is not final. */
   private cuts = 0;
@@ -103,7 +105,10 @@ class Analysis {
     };
     for (const [path, facts] of this.seen) {
       if (files.get(path)?.facts === facts) continue;
-      if (!files.has(path)) this.order = undefined;
+      if (!files.has(path)) {
+        this.order = undefined;
+        if (facts.language === 'python') this.modules.remove(path, facts.module, changedKeys);
+      }
       drop(path, facts);
       changedFiles.add(path);
       this.seen.delete(path);
@@ -111,7 +116,10 @@ class Analysis {
     }
     for (const [path, { facts }] of files) {
       if (this.seen.get(path) === facts) continue;
-      if (!changedFiles.has(path)) this.order = undefined; // a new path
+      if (!changedFiles.has(path)) {
+        this.order = undefined; // a new path
+        if (facts.language === 'python') this.modules.add(path, facts.module, changedKeys);
+      }
       this.seen.set(path, facts);
       changedFiles.add(path);
       facts.functions.forEach((fn, index) => {
@@ -250,12 +258,42 @@ class Analysis {
   /** The user function a call lands in, when it is one the analysis follows. */
   private target(from: FnRef, call: CallFact): FnRef | undefined {
     if (!call.callee) return undefined;
-    this.tracking[this.tracking.length - 1]?.keys.add(call.callee);
-    const target = this.registry.get(call.callee);
+    const deps = this.tracking[this.tracking.length - 1];
+    deps?.keys.add(call.callee);
+    const target = this.registry.get(call.callee) ?? (from.facts.language === 'python' ? this.pythonFunction(call.callee, from.facts.module, deps) : undefined);
     if (!target || target.fn === from.fn) return undefined;
     // An async Python function called from the loop is its own loop context, checked on its own.
     if (target.facts.language === 'python' && target.fn.async) return undefined;
     return target;
+  }
+
+  /**
+   * A dotted name that is no workspace module's own name, resolved under the source roots
+   * (`app.helpers.load` in backend/app/main.py is backend/app/helpers.py's `load`): the longest
+   * module prefix the index knows, then the function in that file.
+   */
+  private pythonFunction(name: string, fromModule: string, deps: Deps | undefined): FnRef | undefined {
+    const parts = name.split('.');
+    if (parts.length < 2 || !this.modules.hasSegment(parts[0], deps)) return undefined;
+    for (let k = parts.length - 1; k >= 1; k--) {
+      const path = this.modules.find(parts.slice(0, k).join('.'), fromModule, deps);
+      if (path === undefined) continue;
+      deps?.files.add(path); // the function may appear in it later
+      const facts = this.files.get(path)?.facts;
+      const index = facts && this.qualnameIndex(facts).get(parts.slice(k).join('.'));
+      return facts && index !== undefined ? { path, facts, index, fn: facts.functions[index] } : undefined;
+    }
+    return undefined;
+  }
+
+  private qualnameIndex(facts: CodeFacts): Map<string, number> {
+    let m = this.qualnames.get(facts);
+    if (!m) {
+      m = new Map();
+      for (let i = facts.functions.length - 1; i >= 0; i--) m.set(facts.functions[i].qualname, i); // the first definition wins, as in the registry
+      this.qualnames.set(facts, m);
+    }
+    return m;
   }
 
   private routeFunction(route: Route): FnRef | undefined {
@@ -286,6 +324,88 @@ class Analysis {
     return out;
   }
 
+}
+
+/**
+ * Python modules by name and by every dotted suffix, like discovery's module index: a project
+ * below the workspace root (backend/app/main.py importing `app.helpers`) or a src layout. Lookups
+ * record `mod:NAME` (or `seg:FIRST` when no module name has that segment); adding or removing a
+ * module changes the keys of all its suffixes and segments.
+ */
+class PythonModules {
+  private readonly byName = new Map<string, string[]>();
+  private readonly bySuffix = new Map<string, string[]>();
+  private readonly segments = new Map<string, number>();
+  private readonly moduleOf = new Map<string, string>();
+
+  add(path: string, module: string, changed: Set<string>): void {
+    this.moduleOf.set(path, module);
+    this.each(module, changed, (map, key) => insertSorted(map.get(key) ?? (map.set(key, []), map.get(key)!), path));
+    for (const seg of module.split('.')) this.segments.set(seg, (this.segments.get(seg) ?? 0) + 1);
+  }
+
+  remove(path: string, module: string, changed: Set<string>): void {
+    this.moduleOf.delete(path);
+    this.each(module, changed, (map, key) => {
+      const list = map.get(key)?.filter((p) => p !== path);
+      if (list?.length) map.set(key, list);
+      else map.delete(key);
+    });
+    for (const seg of module.split('.')) {
+      const n = (this.segments.get(seg) ?? 1) - 1;
+      if (n) this.segments.set(seg, n);
+      else this.segments.delete(seg);
+    }
+  }
+
+  hasSegment(segment: string, deps: Deps | undefined): boolean {
+    const has = this.segments.has(segment);
+    if (!has) deps?.keys.add(`seg:${segment}`);
+    return has;
+  }
+
+  /**
+   * The file a module name means from `fromModule`: a module of that exact name; else the only
+   * module it is a suffix of; else, among several, the one under the source root nearest to
+   * `fromModule` (`svc_a.app.helpers` for a caller in svc_a). Ambiguous: none, never a guess.
+   */
+  find(name: string, fromModule: string, deps: Deps | undefined): string | undefined {
+    deps?.keys.add(`mod:${name}`);
+    const exact = this.byName.get(name);
+    if (exact) return exact[0];
+    const candidates = this.bySuffix.get(name);
+    if (!candidates) return undefined;
+    if (candidates.length === 1) return candidates[0];
+    let best: string | undefined;
+    let bestLen = -1;
+    let tie = false;
+    for (const path of candidates) {
+      const module = this.moduleOf.get(path)!;
+      const root = module.slice(0, module.length - name.length - 1);
+      if (fromModule !== root && !fromModule.startsWith(`${root}.`)) continue;
+      if (root.length > bestLen) [best, bestLen, tie] = [path, root.length, false];
+      else if (root.length === bestLen) tie = true;
+    }
+    return tie ? undefined : best;
+  }
+
+  private each(module: string, changed: Set<string>, update: (map: Map<string, string[]>, key: string) => void): void {
+    update(this.byName, module);
+    changed.add(`mod:${module}`);
+    const parts = module.split('.');
+    for (let i = 1; i < parts.length; i++) {
+      const suffix = parts.slice(i).join('.');
+      update(this.bySuffix, suffix);
+      changed.add(`mod:${suffix}`);
+    }
+    for (const seg of parts) changed.add(`seg:${seg}`);
+  }
+}
+
+function insertSorted(list: string[], path: string): void {
+  if (list.includes(path)) return;
+  list.push(path);
+  list.sort();
 }
 
 function merge(into: Deps, from: Deps): void {
