@@ -54,3 +54,9 @@ test('app factories with imports inside them: discovery equals the routes of the
   assert.equal(fastapi.length, 3);
   assert.deepEqual(keys(await discover('fastapi_factory')), fastapi);
 });
+
+test('an include cycle (app includes rb, rb includes app.router): discovery equals app.routes', async () => {
+  const real = keys(frameworkRoutes('include_cycle', 'fastapi', 'svc.main'));
+  assert.deepEqual(real, ['GET /a on_app', 'GET /b/r in_rb']);
+  assert.deepEqual(keys(await discover('include_cycle')), real);
+});

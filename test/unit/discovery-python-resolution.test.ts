@@ -93,3 +93,21 @@ test('a linker failure in one module costs that module only (the rest of the wor
   });
   assert.deepEqual(keys(routes), ['GET /shop shop', 'GET /x x']);
 });
+
+test("include cycles: routes are emitted from the cycle's app, or from any member of a cycle nothing else includes", async () => {
+  const cycle = find(await discover('include_cycle'), 'in_rb');
+  assert.equal(cycle.path, '/b/r');
+  assert.deepEqual(cycle.routers, ['main.app', 'back.rb']);
+  const routes = await discoverSources({
+    'routers.py': [
+      'from fastapi import APIRouter',
+      'r1 = APIRouter(prefix="/one")', 'r2 = APIRouter(prefix="/two")', // r1 ↔ r2, no app: start at r1
+      'r3 = APIRouter(prefix="/three")', 'r4 = APIRouter(prefix="/four")', // r3 ↔ r4, included only from the r1/r2 cycle
+      'cb = APIRouter()', 'only_cb = APIRouter()', // a callback router and what only it includes: never served
+      '@r1.get("/x")\ndef x(): pass', '@r3.get("/y")\ndef y(): pass', '@cb.post("/event")\ndef event(): pass', '@only_cb.get("/z")\ndef z(): pass',
+      'r1.include_router(r2)', 'r2.include_router(r1)', 'r2.include_router(r3)', 'r3.include_router(r4)', 'r4.include_router(r3)', 'cb.include_router(only_cb)',
+      '@r1.post("/hook", callbacks=cb.routes)\ndef hook(): pass',
+    ].join('\n'),
+  });
+  assert.deepEqual(keys(routes), ['GET /one/two/three/y y', 'GET /one/x x', 'POST /one/hook hook']);
+});

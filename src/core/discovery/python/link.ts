@@ -1,7 +1,8 @@
 // All files' facts → routes. Router objects (apps, routers, blueprints, route tables,
 // Django urlconfs) become nodes; include_router/register_blueprint/mount/include()
 // become edges carrying prefixes; routes are emitted by walking from every object
-// nothing includes, so a router included nowhere is still reported with its own prefix.
+// nothing includes, so a router included nowhere is still reported with its own prefix,
+// then from objects only include cycles reach (one per cycle nothing outside includes).
 import type { Framework, Route } from '../../model';
 import type { WorkspaceFile } from '../../workspace';
 import type { PyClass, PyExpr, PyRange, PythonRouteFacts } from './facts';
@@ -27,7 +28,7 @@ type LinkEvent =
   | { e: 'def'; obj: ObjDef }
   | { e: 'route'; key: string; route: LocalRoute }
   | { e: 'edge'; parent: string; child: string; prefix?: string }
-  | { e: 'included'; key: string };
+  | { e: 'included'; key: string }; // FastAPI callbacks: documented, never served
 
 /**
  * One pass over one module: its events, and everything they were computed from — the modules
@@ -40,9 +41,13 @@ interface RouterObj extends ObjDef {
   routes: LocalRoute[];
   edges: Array<{ child: RouterObj; prefix?: string }>;
   included: boolean;
+  /** A callback router: neither it nor what only it includes is served. */
+  suppressed: boolean;
 }
 
 const MAX_DEPTH = 25;
+/** Routes one link emits at most: include graphs that multiply paths (a router included twice by each of 25 nested routers) stop here. */
+const MAX_ROUTES = 200_000;
 /**
  * Evaluation steps one statement, and one pass over one module, may take: far above what real
  * code needs (a 2,000-pattern urls.py takes a few thousand), they stop definitions that blow up
@@ -96,11 +101,12 @@ export class PythonLinkCache {
         replay(result.events, objs);
       }
     }
-    const out: Route[] = [];
-    const memo: EmitMemo = { prev: this.emitted, next: new Map() };
-    for (const obj of objs.values()) if (!obj.included) emit(obj, '', [], '', new Set(), out, memo);
-    this.emitted = memo.next;
-    return out;
+    const ctx: EmitContext = { out: [], memo: { prev: this.emitted, next: new Map() }, onPath: new Set(), reached: new Set() };
+    for (const obj of objs.values()) if (!obj.included) emit(obj, '', obj.ownPrefix, [], '', ctx);
+    // Objects only include cycles reach (`app.include_router(rb)` and `rb.include_router(app.router)`)
+    if (ctx.reached.size < objs.size) for (const root of cycleRoots(objs, ctx.reached)) emit(root, '', root.ownPrefix, [], '', ctx);
+    this.emitted = ctx.memo.next;
+    return ctx.out;
   }
 
   /**
@@ -143,7 +149,7 @@ function replay(events: LinkEvent[], objs: Map<string, RouterObj>): void {
   for (const ev of events) {
     switch (ev.e) {
       case 'def':
-        objs.set(ev.obj.key, { key: ev.obj.key, kind: ev.obj.kind, display: ev.obj.display, ownPrefix: ev.obj.ownPrefix, routes: [], edges: [], included: false });
+        objs.set(ev.obj.key, { key: ev.obj.key, kind: ev.obj.kind, display: ev.obj.display, ownPrefix: ev.obj.ownPrefix, routes: [], edges: [], included: false, suppressed: false });
         break;
       case 'route':
         objs.get(ev.key)!.routes.push(ev.route);
@@ -154,8 +160,11 @@ function replay(events: LinkEvent[], objs: Map<string, RouterObj>): void {
         child.included = true;
         break;
       }
-      case 'included':
-        objs.get(ev.key)!.included = true;
+      case 'included': {
+        const obj = objs.get(ev.key)!;
+        obj.included = true;
+        obj.suppressed = true;
+      }
     }
   }
 }
@@ -612,11 +621,23 @@ interface Emitted { fw: Framework; base: string; routersKey: string; locals: Loc
  */
 interface EmitMemo { prev: Map<string, Emitted>; next: Map<string, Emitted> }
 
-function emit(obj: RouterObj, prefix: string, chain: string[], chainKey: string, onPath: Set<RouterObj>, out: Route[], memo: EmitMemo): void {
-  if (onPath.has(obj) || onPath.size > MAX_DEPTH) return; // include cycles
-  onPath.add(obj);
+interface EmitContext {
+  out: Route[];
+  memo: EmitMemo;
+  /** Keys of the objects on the current include path (include cycles stop there). */
+  onPath: Set<string>;
+  /** Keys of every object emitted so far. */
+  reached: Set<string>;
+}
+
+/** Emits `obj`'s routes under `prefix` (`ownPrefix` is its own prefix, or '' where registration replaced it), then what it includes. */
+function emit(obj: RouterObj, prefix: string, ownPrefix: string, chain: string[], chainKey: string, ctx: EmitContext): void {
+  const { onPath, out, memo } = ctx;
+  if (onPath.has(obj.key) || onPath.size > MAX_DEPTH || out.length >= MAX_ROUTES) return; // include cycles
+  onPath.add(obj.key);
+  ctx.reached.add(obj.key);
   const fw: Framework = obj.kind.framework;
-  const base = joinPrefix(fw, prefix, obj.ownPrefix);
+  const base = joinPrefix(fw, prefix, ownPrefix);
   const routers = [...chain, obj.display];
   const routersKey = `${chainKey}\0${obj.display}`;
   const last = memo.next.get(obj.key) ?? memo.prev.get(obj.key);
@@ -646,11 +667,87 @@ function emit(obj: RouterObj, prefix: string, chain: string[], chainKey: string,
   for (const e of obj.edges) {
     // Flask/Quart/Sanic: a url_prefix given at registration replaces the blueprint's own
     const overrides = e.prefix !== undefined && (fw === 'flask' || fw === 'quart' || fw === 'sanic') && e.child.kind.role === 'blueprint';
-    const childPrefix = joinPrefix(fw, base, e.prefix ?? '');
-    if (overrides) emit({ ...e.child, ownPrefix: '' }, childPrefix, routers, routersKey, onPath, out, memo);
-    else emit(e.child, childPrefix, routers, routersKey, onPath, out, memo);
+    emit(e.child, joinPrefix(fw, base, e.prefix ?? ''), overrides ? '' : e.child.ownPrefix, routers, routersKey, ctx);
   }
-  onPath.delete(obj);
+  onPath.delete(obj.key);
+}
+
+/**
+ * Where to start emitting the objects the first walk did not reach, all included only from
+ * include cycles: one object of each cycle (strongly connected component) nothing else unreached
+ * includes — its app if it has one, else its first-defined member. Objects only callback routers
+ * include stay unreported, like the callback routers themselves.
+ */
+function cycleRoots(objs: ReadonlyMap<string, RouterObj>, reached: ReadonlySet<string>): RouterObj[] {
+  const skip = new Set<string>(reached);
+  const hide = (o: RouterObj) => {
+    const stack = [o];
+    while (stack.length) {
+      const v = stack.pop()!;
+      if (skip.has(v.key)) continue;
+      skip.add(v.key);
+      for (const e of v.edges) stack.push(e.child);
+    }
+  };
+  for (const o of objs.values()) if (o.suppressed) hide(o);
+  const nodes = [...objs.values()].filter((o) => !skip.has(o.key));
+  // Tarjan's algorithm, iterative (include chains can be long)
+  const index = new Map<RouterObj, number>();
+  const low = new Map<RouterObj, number>();
+  const comp = new Map<RouterObj, number>();
+  const stack: RouterObj[] = [];
+  const onStack = new Set<RouterObj>();
+  let next = 0;
+  let comps = 0;
+  const visit = (v: RouterObj) => {
+    index.set(v, next);
+    low.set(v, next++);
+    stack.push(v);
+    onStack.add(v);
+  };
+  for (const start of nodes) {
+    if (index.has(start)) continue;
+    visit(start);
+    const work: Array<{ v: RouterObj; i: number }> = [{ v: start, i: 0 }];
+    while (work.length) {
+      const top = work[work.length - 1]!;
+      const v = top.v;
+      if (top.i < v.edges.length) {
+        const w = v.edges[top.i++]!.child;
+        if (skip.has(w.key)) continue;
+        if (!index.has(w)) {
+          visit(w);
+          work.push({ v: w, i: 0 });
+        } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+        continue;
+      }
+      work.pop();
+      const parent = work[work.length - 1]?.v;
+      if (parent) low.set(parent, Math.min(low.get(parent)!, low.get(v)!));
+      if (low.get(v) === index.get(v)) {
+        let w: RouterObj;
+        do {
+          w = stack.pop()!;
+          onStack.delete(w);
+          comp.set(w, comps);
+        } while (w !== v);
+        comps++;
+      }
+    }
+  }
+  const includedFromOutside = new Set<number>();
+  for (const v of nodes) for (const e of v.edges) {
+    const c = comp.get(e.child);
+    if (c !== undefined && c !== comp.get(v)) includedFromOutside.add(c);
+  }
+  const roots = new Map<number, RouterObj>();
+  for (const v of nodes) {
+    const c = comp.get(v)!;
+    if (includedFromOutside.has(c)) continue;
+    const cur = roots.get(c);
+    if (!cur || (cur.kind.role !== 'app' && v.kind.role === 'app')) roots.set(c, v);
+  }
+  return [...roots.values()];
 }
 
 function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
