@@ -45,3 +45,11 @@ test('a module found under a source root: adding, editing and removing it update
   assert.deepEqual(rules(findBlockingCalls(new Map([...step2, ...twin]), [])), ['backend/app/main.py:EP102@4'], 'a same-named module elsewhere does not take over');
   assert.deepEqual(findBlockingCalls(main, []), [], 'the module is gone');
 });
+
+test('a client module switching to an async client clears the findings that used its instance', async () => {
+  const main = { 'app/main.py': 'from app.clients import http\n\nasync def h(u):\n    return http.get(u)\n' };
+  const sync = await factsOf({ ...main, 'app/clients.py': 'import requests\nhttp = requests.Session()\n' });
+  assert.deepEqual(rules(findBlockingCalls(sync, [])), ['app/main.py:EP101@4']);
+  const asyncClient = await factsOf({ 'app/clients.py': 'import httpx\nhttp = httpx.AsyncClient()\n' });
+  assert.deepEqual(findBlockingCalls(new Map([...sync, ...asyncClient]), []), []);
+});

@@ -125,3 +125,14 @@ test('noqa: codes are case-insensitive; a malformed code list suppresses nothing
   const src = 'import time\nasync def h():\n    time.sleep(1)  # noqa: ep101\n    time.sleep(2)  # noqa: EP-101\n    time.sleep(3)  # noqa:EP102,EP101\n    time.sleep(4)  # noqa because it is a test\n';
   assert.deepEqual(rules(await analyze({ 'a.py': src })), ['EP101@4']);
 });
+
+test('clients created in another module: `from .clients import http` then http.get(u), a shared redis.Redis(), through a helper too', async () => {
+  const fs = await analyze({
+    'app/__init__.py': '',
+    'app/clients.py': 'import requests, redis\nhttp = requests.Session()\ncache = redis.Redis()\nif True:\n    pool: requests.Session = requests.Session()\n',
+    'app/main.py': 'from .clients import http, cache\nfrom app import clients\nfrom app.util import fetch\n\nasync def h(u):\n    http.get(u)\n    cache.get("k")\n    clients.http.post(u)\n    clients.pool.get(u)\n    return fetch(u)\n',
+    'app/util.py': 'from app.clients import http\n\ndef fetch(u):\n    return http.get(u).json()\n',
+  });
+  assert.deepEqual(fs.map((f) => `${f.rule}@${f.line} ${f.message.split('(')[0]}`), ['EP101@6 requests.Session.get', 'EP101@7 redis.Redis.get', 'EP101@8 requests.Session.post', 'EP101@9 requests.Session.get', 'EP102@10 fetch']);
+  assert.deepEqual(fs[4].chain, ['h()', 'fetch()', 'requests.Session.get (app/util.py:4)']);
+});

@@ -51,6 +51,11 @@ export interface CodeFacts {
   functions: FunctionFact[];
   /** Line → suppressed rule ids ('*' = every rule). */
   suppressions: Record<number, string[]>;
+  /**
+   * Module-level names bound to instances of known types ('http' → 'requests.Session#'), so another
+   * module's `from .clients import http; http.get(u)` resolves to 'requests.Session#get'.
+   */
+  instances?: Record<string, string>;
   /** Python: the name a module-level `import asyncio` (or `import asyncio as x`) binds, when one does. */
   asyncio?: string;
   /**

@@ -10,6 +10,7 @@ import type { CatalogEntry } from './catalog/types';
 import type { CallFact, CodeFacts, FunctionFact } from './facts';
 import { makeSyncFix, preferredFix, suppressFix, toThreadFix } from './fixes';
 import { Matcher, type AnalysisConfig } from './match';
+import { member } from './resolve';
 import { loopMessage, NEVER_AWAITS, transitiveMessage, workerMessage } from './messages';
 import type { Finding, Route, Severity, SourceRange } from '../model';
 import type { WorkspaceFile } from '../workspace';
@@ -172,12 +173,13 @@ class Analysis {
     let blocked = false;
     for (const call of fn.calls) {
       if (facts.language === 'python' && call.awaited) continue;
-      const entry = this.matcher.match(facts.language, call);
-      if (entry) {
+      const what = this.classify(ref, call);
+      if (!what) continue;
+      if ('entry' in what) {
+        const { entry, name } = what;
         if (mode === 'worker' && entry.severity !== 'H') continue;
         const rule = mode === 'worker' ? 'EP201' : 'EP101';
         if (suppressed(facts, call.span.line, rule)) continue;
-        const name = call.callee!.replace('#', '.');
         const fix = mode === 'loop' ? preferredFix(path, facts, fn, call, entry) : undefined;
         const alt = [mode === 'loop' && !fix ? toThreadFix(path, facts, fn, call) : undefined, suppressFix(path, facts, call, rule)].filter((f) => f !== undefined);
         add({
@@ -188,8 +190,7 @@ class Analysis {
         blocked = true;
         continue;
       }
-      const target = this.target(ref, call);
-      if (!target) continue;
+      const target = what.target;
       const reach = this.reach(target, 1, new Set([fn]));
       if (!reach || (mode === 'worker' && reach.entry.severity !== 'H')) continue;
       const rule = mode === 'worker' ? 'EP201' : 'EP102';
@@ -233,15 +234,15 @@ class Analysis {
     outer: for (const fn of fns) {
       for (const call of fn.calls) {
         if (ref.facts.language === 'python' && call.awaited) continue;
-        const entry = this.matcher.match(ref.facts.language, call);
-        if (entry) {
+        const what = this.classify(fn === ref.fn ? ref : { ...ref, fn, index: ref.facts.functions.indexOf(fn) }, call);
+        if (!what) continue;
+        if ('entry' in what) {
           if (suppressed(ref.facts, call.span.line, 'EP101') || suppressed(ref.facts, call.span.line, 'EP102')) continue;
-          const blocking = call.callee!.replace('#', '.');
-          found = { entry, blocking, steps: [here, { label: `${blocking} (${ref.path}:${call.span.line})`, loc: { file: ref.path, ...call.span } }] };
+          const blocking = what.name;
+          found = { entry: what.entry, blocking, steps: [here, { label: `${blocking} (${ref.path}:${call.span.line})`, loc: { file: ref.path, ...call.span } }] };
           break outer;
         }
-        const target = this.target({ ...ref, fn, index: ref.facts.functions.indexOf(fn) }, call);
-        const sub = target && this.reach(target, depth + 1, visiting);
+        const sub = this.reach(what.target, depth + 1, visiting);
         if (sub) {
           found = { ...sub, steps: [here, ...sub.steps] };
           break outer;
@@ -253,6 +254,38 @@ class Analysis {
     if (top) merge(top, deps);
     if (found || this.cuts === cutsBefore) this.memo.set(ref.fn, { reach: found, deps });
     return found;
+  }
+
+  /**
+   * What a call is: a blocking call from the catalog (with the name to report), a user function
+   * the analysis follows, or nothing it knows. Python names that reach another module's
+   * module-level instance (`from .clients import http; http.get(u)`) are read as calls on it.
+   */
+  private classify(from: FnRef, call: CallFact): { entry: CatalogEntry; name: string } | { target: FnRef } | undefined {
+    const language = from.facts.language;
+    const entry = this.matcher.match(language, call);
+    if (entry) return { entry, name: call.callee!.replace('#', '.') };
+    const target = this.target(from, call);
+    if (target) return { target };
+    if (language !== 'python' || !call.callee) return undefined;
+    const callee = this.importedInstance(call.callee, from.facts.module);
+    const hit = callee && this.matcher.match(language, { ...call, callee });
+    return hit ? { entry: hit, name: callee.replace('#', '.') } : undefined;
+  }
+
+  /** 'app.clients.http.get' → 'requests.Session#get' when app/clients.py binds `http = requests.Session()`. */
+  private importedInstance(name: string, fromModule: string): string | undefined {
+    const deps = this.tracking[this.tracking.length - 1];
+    const parts = name.split('.');
+    if (parts.length < 3 || !this.modules.hasSegment(parts[0], deps)) return undefined;
+    for (let k = parts.length - 2; k >= 1; k--) {
+      const path = this.modules.find(parts.slice(0, k).join('.'), fromModule, deps);
+      if (path === undefined) continue;
+      deps?.files.add(path);
+      const instance = this.files.get(path)?.facts.instances?.[parts[k]];
+      return instance && parts.slice(k + 1).reduce(member, instance);
+    }
+    return undefined;
   }
 
   /** The user function a call lands in, when it is one the analysis follows. */

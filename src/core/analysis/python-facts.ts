@@ -83,7 +83,9 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
     if (left?.type !== 'identifier') return;
     const right = node.childForFieldName('right');
     const value = (right?.type === 'call' ? resolve(right, scopes) : undefined) ?? instanceOf(resolve(node.childForFieldName('type'), scopes), PYTHON_RETURNS);
-    if (value) scopes[scopes.length - 1].set(left.text, value);
+    if (!value) return;
+    scopes[scopes.length - 1].set(left.text, value);
+    if (scopes.length === 1 && value.endsWith('#')) (facts.instances ??= {})[left.text] = value;
   };
 
   const visitFunction = (def: Node, decorators: string[], parent: number | undefined, className: string | undefined, scopes: Scope[]): void => {
