@@ -136,3 +136,21 @@ test('clients created in another module: `from .clients import http` then http.g
   assert.deepEqual(fs.map((f) => `${f.rule}@${f.line} ${f.message.split('(')[0]}`), ['EP101@6 requests.Session.get', 'EP101@7 redis.Redis.get', 'EP101@8 requests.Session.post', 'EP101@9 requests.Session.get', 'EP102@10 fetch']);
   assert.deepEqual(fs[4].chain, ['h()', 'fetch()', 'requests.Session.get (app/util.py:4)']);
 });
+
+test('Optional[httpx.Client], httpx.Client | None, Union[httpx.Client, None], typing.Optional and Annotated annotations are clients (Ruff ASYNC212)', async () => {
+  const src = [
+    'import httpx, typing',
+    'from typing import Annotated, Optional, Union',
+    'client: Optional[httpx.Client] = None',
+    'async def h(b: httpx.Client | None, c: Union[httpx.Client, None], d: typing.Optional[httpx.Client], e: Annotated[httpx.Client, "x"], f: Union[int, str] = 1):',
+    '    client.get("u")',
+    '    b.get("u")',
+    '    c.post("u")',
+    '    d.stream("GET", "u")',
+    '    e.request("GET", "u")',
+    '    f.get("u")',
+    '',
+  ].join('\n');
+  const fs = await analyze({ 'a.py': src });
+  assert.deepEqual(fs.map((f) => `${f.line} ${f.message.split('(')[0]}`), ['5 httpx.Client.get', '6 httpx.Client.get', '7 httpx.Client.post', '8 httpx.Client.stream', '9 httpx.Client.request']);
+});

@@ -46,6 +46,31 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
     }
   };
 
+  /**
+   * The instance an annotation declares, looking through Optional[X], X | None, Union[X, None]
+   * and Annotated[X, …] (Ruff's ASYNC212 does too); a Union of several known types declares none.
+   */
+  const annotated = (node: Node | null, scopes: Scope[]): string | undefined => {
+    if (!node) return undefined;
+    const members = (args: Node[]): string | undefined => {
+      const known = [...new Set(args.filter((a) => !isNone(a)).map((a) => annotated(a, scopes)).filter((t) => t !== undefined))];
+      return known.length === 1 ? known[0] : undefined;
+    };
+    switch (node.type) {
+      case 'type': return annotated(named(node)[0] ?? null, scopes);
+      case 'binary_operator': return node.childForFieldName('operator')?.type === '|' ? members([node.childForFieldName('left'), node.childForFieldName('right')].filter((c): c is Node => c !== null)) : undefined;
+      case 'generic_type': case 'subscript': {
+        const head = node.type === 'subscript' ? node.childForFieldName('value') : named(node)[0];
+        const args = node.type === 'subscript' ? node.childrenForFieldName('subscript').filter((c): c is Node => c !== null) : named(named(node).find((c) => c.type === 'type_parameter') ?? node).filter((c) => c.type === 'type');
+        const wrapper = resolve(head ?? null, scopes)?.replace(/^(typing|typing_extensions)\./, '');
+        if (wrapper === 'Optional' || wrapper === 'Annotated') return args.length ? annotated(args[0], scopes) : undefined;
+        if (wrapper === 'Union') return members(args);
+        return undefined;
+      }
+      default: return instanceOf(resolve(node, scopes), PYTHON_RETURNS);
+    }
+  };
+
   const bindImport = (st: Node, scope: Scope): void => {
     if (st.type === 'import_statement') {
       for (const n of st.childrenForFieldName('name')) {
@@ -82,7 +107,7 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
     const left = node.childForFieldName('left');
     if (left?.type !== 'identifier') return;
     const right = node.childForFieldName('right');
-    const value = (right?.type === 'call' ? resolve(right, scopes) : undefined) ?? instanceOf(resolve(node.childForFieldName('type'), scopes), PYTHON_RETURNS);
+    const value = (right?.type === 'call' ? resolve(right, scopes) : undefined) ?? annotated(node.childForFieldName('type'), scopes);
     if (!value) return;
     scopes[scopes.length - 1].set(left.text, value);
     if (scopes.length === 1 && value.endsWith('#')) (facts.instances ??= {})[left.text] = value;
@@ -108,7 +133,7 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
       const pname = p.type === 'identifier' ? p.text : (p.childForFieldName('name') ?? named(p).find((c) => c.type === 'identifier'))?.text;
       if (!pname) return;
       if (i === 0 && className && (pname === 'self' || pname === 'cls')) scope.set(pname, `${module}.${className}`);
-      const typed = instanceOf(resolve(p.childForFieldName('type'), scopes), PYTHON_RETURNS);
+      const typed = annotated(p.childForFieldName('type'), scopes);
       if (typed) scope.set(pname, typed);
       const dflt = p.childForFieldName('value');
       if (dflt?.type === 'call') {
@@ -226,6 +251,10 @@ function moduleImports(root: Node, ends: number[], source: string, facts: CodeFa
   const crlf = source.includes('\r\n') ? { crlf: true as const } : {};
   // `ends` has one entry per line; a file without a final newline has no line after its last one
   facts.importAt = row < ends.length ? { line: row + 1, column: 1, ...crlf } : { line: ends.length, column: ends[ends.length - 1], eof: true, ...crlf };
+}
+
+function isNone(node: Node): boolean {
+  return node.type === 'none' || (node.type === 'type' && named(node)[0]?.type === 'none');
 }
 
 export function callFact(node: Node, callee: string | undefined, ends: number[], flags: number, argsField = 'arguments', fnField = 'function'): CallFact {
