@@ -97,6 +97,27 @@ test('Fastify discovery matches fastify-cli loading an app plugin that nothing i
   assert.deepEqual(await discovered(dir), real);
 });
 
+test('Fastify discovery matches Fastify on prefixes and paths written with constants, templates, + and imports', async () => {
+  const dir = path.join(FIXTURES, 'node', 'fastify-constants');
+  const real = await fastifyRoutes(dir);
+  assert.ok(real.length >= 5, 'fixture has routes');
+  assert.deepEqual(await discovered(dir), real);
+});
+
+test('Koa discovery matches @koa/router on prefixes written with constants and imports', async () => {
+  const dir = path.join(FIXTURES, 'node', 'koa-constants');
+  const real = koaRoutes(dir);
+  assert.ok(real.length >= 3, 'fixture has routes');
+  assert.deepEqual(await discovered(dir), real);
+});
+
+test('Hono discovery matches app.routes on basePath, route() and paths written with constants', async () => {
+  const dir = path.join(FIXTURES, 'node', 'hono-constants');
+  const real = honoRoutes(dir);
+  assert.ok(real.length >= 2, 'fixture has routes');
+  assert.deepEqual(await discovered(dir), real);
+});
+
 test('Koa discovery matches @koa/router stacks: prefixes, router.prefix(), nested use(), route names', async () => {
   const dir = path.join(FIXTURES, 'node', 'koa-routers');
   const real = koaRoutes(dir);
@@ -111,7 +132,7 @@ test('Hono discovery matches app.routes: basePath, route() across files, on(), c
   assert.deepEqual(await discovered(dir), real);
 });
 
-for (const fixture of ['node/express-nested', 'node/express-idioms', 'demo']) {
+for (const fixture of ['node/express-nested', 'node/express-idioms', 'node/express-constants', 'demo']) {
   test(`Express discovery matches the real router stack: ${fixture}`, async () => {
     const dir = path.join(__dirname, '..', 'fixtures', fixture);
     // eslint-disable-next-line @typescript-eslint/no-var-requires

@@ -1,16 +1,21 @@
 // The interface framework readers use to turn one registration call into route and mount facts.
 import type { Node } from '../../parsing/parser';
-import type { AutoloadFact, HandlerFact, HandlerRef, NodeRouteFacts, ObjectFact } from './facts';
+import type { AutoloadFact, HandlerFact, HandlerRef, NodeRouteFacts, ObjectFact, Text } from './facts';
+import type { Constants } from './values';
 
 /** The object a call is made on; `path` is set inside Express `X.route('/p').get(…)` chains. */
-export interface Owner { name: string; object: ObjectFact; path?: string }
+export interface Owner { name: string; object: ObjectFact; path?: Text }
 
 export interface ExtractContext {
   facts: NodeRouteFacts;
+  /** A path or prefix argument's text (constants followed), undefined when it is computed otherwise. */
+  text(node: Node | undefined): Text | undefined;
+  /** Whether an argument is written as a string, known or not (see Constants.stringLike). */
+  stringLike(node: Node | undefined): boolean;
   /** The handler a route argument names: a local function by name, or an inline function (named `fallback`). */
   handler(node: Node, fallback: string): HandlerFact | HandlerRef | undefined;
-  addRoute(owner: Owner, methods: string[], path: string, handler: HandlerFact | HandlerRef): void;
-  addMount(owner: Owner, prefix: string, target: string, ignorePrefix?: boolean, autoload?: AutoloadFact): void;
+  addRoute(owner: Owner, methods: string[], path: Text, handler: HandlerFact | HandlerRef): void;
+  addMount(owner: Owner, prefix: Text | null, target: string, ignorePrefix?: boolean, autoload?: AutoloadFact, orNone?: boolean): void;
   /** The local name a mount argument stands for: an identifier, an inline plugin function, `fp(fn)`, `require('./x')`. */
   mountTarget(node: Node): { name: string; ignorePrefix: boolean } | undefined;
 }
@@ -19,12 +24,31 @@ export interface ExtractContext {
 export type CallReader = (ctx: ExtractContext, owner: Owner, method: string, args: Node[]) => void;
 
 /** What `const x = <value>` creates, if it is one of a framework's apps or routers. */
-export type ObjectRecogniser = (value: Node, facts: NodeRouteFacts) => ObjectFact | undefined;
+export type ObjectRecogniser = (value: Node, facts: NodeRouteFacts, values: Constants) => ObjectFact | undefined;
 
 /** The route's handler is the last argument (middleware before it). */
-export function lastHandler(ctx: ExtractContext, args: Node[], method: string, path: string): HandlerFact | HandlerRef | undefined {
+export function lastHandler(ctx: ExtractContext, args: Node[], method: string, path: Text): HandlerFact | HandlerRef | undefined {
   const last = args[args.length - 1];
-  return last ? ctx.handler(last, `${method.toUpperCase()} ${path}`) : undefined;
+  return last ? ctx.handler(last, `${method.toUpperCase()} ${textLabel(path)}`) : undefined;
+}
+
+/** A text as the source shows it, for names: imported constants as `${NAME}`. */
+export function textLabel(text: Text): string {
+  return typeof text === 'string' ? text : text.parts.map((p) => (typeof p === 'string' ? p : `\${${p.member ? `${p.import}.${p.member}` : p.import}}`)).join('');
+}
+
+/**
+ * A `use([prefix,] …)` first argument: a known prefix, an unknown one (null: written as a string but
+ * computed), or none (it is middleware or the router). An imported name may be either.
+ */
+export function usePrefixes(ctx: ExtractContext, first: Node | undefined): { prefixes: Array<Text | null>; orNone: boolean } | undefined {
+  if (!first) return undefined;
+  const text = ctx.text(first);
+  if (text !== undefined) {
+    const onlyImport = typeof text !== 'string' && text.parts.length === 1 && typeof text.parts[0] !== 'string' && (first.type === 'identifier' || first.type === 'member_expression');
+    return { prefixes: [text], orNone: onlyImport };
+  }
+  return ctx.stringLike(first) ? { prefixes: [null], orNone: false } : undefined;
 }
 
 /** The package a local name was imported from ('' when it was not imported). */

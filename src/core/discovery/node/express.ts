@@ -1,10 +1,9 @@
 // Express: `express()` apps, `express.Router()` routers, `X.METHOD(path, …handlers)`,
 // `X.route(path).METHOD(h)` chains, `X.use([prefix,] router | require('./r'))` mounts.
 import type { CallReader, ObjectRecogniser } from './context';
-import { lastHandler } from './context';
+import { lastHandler, usePrefixes } from './context';
 import { HTTP_METHODS } from './facts';
 import { importedValue } from './modules';
-import { stringValue } from './syntax';
 
 /**
  * `express()` makes an app and `express.Router()` / `Router()` (also with `new`) a router, recognised
@@ -29,15 +28,15 @@ export const expressObject: ObjectRecogniser = (value, facts) => {
 
 export const readExpressCall: CallReader = (ctx, owner, method, args) => {
   if (HTTP_METHODS.has(method)) {
-    const path = owner.path ?? stringValue(args[0]);
+    const path = owner.path ?? ctx.text(args[0]);
     const handlerArgs = owner.path !== undefined ? args : args.slice(1);
     const handler = path !== undefined ? lastHandler(ctx, handlerArgs, method, path) : undefined;
     if (path !== undefined && handler) ctx.addRoute(owner, [method.toUpperCase()], path, handler);
   } else if (method === 'use' && owner.path === undefined && args.length > 0) {
     // `use(prefix, …mw, router)` or `use(router)`; targets that are not routers (middleware) resolve to nothing when linked.
-    const prefix = stringValue(args[0]);
+    const prefix = args.length >= 2 ? usePrefixes(ctx, args[0]) : undefined;
     const last = args[args.length - 1];
-    const target = (prefix === undefined || args.length >= 2) && (last.type === 'identifier' || last.type === 'call_expression') ? ctx.mountTarget(last) : undefined;
-    if (target) ctx.addMount(owner, prefix ?? '', target.name);
+    const target = last.type === 'identifier' || last.type === 'call_expression' ? ctx.mountTarget(last) : undefined;
+    if (target) ctx.addMount(owner, prefix ? prefix.prefixes[0]! : '', target.name, false, undefined, prefix?.orNone);
   }
 };

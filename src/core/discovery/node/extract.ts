@@ -4,13 +4,14 @@ import type { Framework } from '../../model';
 import type { Node } from '../../parsing/parser';
 import type { CallReader, ExtractContext, ObjectRecogniser, Owner } from './context';
 import { readExpressCall, expressObject } from './express';
-import { emptyFacts, HTTP_METHODS, type HandlerFact, type NodeRouteFacts } from './facts';
+import { emptyFacts, HTTP_METHODS, type HandlerFact, type NodeRouteFacts, type Text } from './facts';
 import { fastifyObject, readFastifyCall, unwrapFastifyPlugin } from './fastify';
 import { honoObject, readHonoCall } from './hono';
 import { koaObject, readKoaCall } from './koa';
 import { readCommonJsExport, readEsmExport, readImport, readRequire } from './modules';
 import { readController, readGlobalPrefix } from './nestjs';
 import { callArguments, handlerOf, isFunction, requireSpec, stringValue } from './syntax';
+import { Constants } from './values';
 
 const RECOGNISERS: ObjectRecogniser[] = [expressObject, fastifyObject, koaObject, honoObject];
 const READERS: Partial<Record<Framework, CallReader>> = { express: readExpressCall, fastify: readFastifyCall, koa: readKoaCall, hono: readHonoCall };
@@ -37,7 +38,8 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
   const functions = new Map<string, HandlerFact>();
   const aliases = new Map<string, string>();   // `const plugin = fp(fn)` → plugin's function key
   const fastifyPlugins = new Set<string>();    // function keys wrapped in fp()
-  const strings = new Map<string, string>();   // `const a = '/x'` and exported string values, by local name
+  const exportedTexts = new Map<string, Text>(); // `module.exports.autoPrefix = '/x'`: texts exported under a key of their own
+  const values = new Constants(root, facts);
   const calls: Node[] = [];
 
   /** A name for a function that may be a plugin or an exported handler: its declared name, else its position. */
@@ -50,11 +52,11 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
   /** The local name an exported or mounted value stands for. */
   const localOf = (value: Node): string | undefined => {
     if (value.type === 'identifier') return aliases.get(value.text) ?? value.text;
-    const text = stringValue(value);
+    const text = values.text(value);
     if (text !== undefined) {
       // `module.exports.autoPrefix = '/x'`: a constant exported under a name of its own.
       const key = `const@${value.startPosition.row + 1}:${value.startPosition.column + 1}`;
-      strings.set(key, text);
+      exportedTexts.set(key, text);
       return key;
     }
     if (isFunction(value)) {
@@ -78,18 +80,16 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     if (readRequire(nameNode, value, facts) || nameNode.type !== 'identifier') return;
     const name = nameNode.text;
     if (isFunction(value)) { functions.set(name, handlerOf(value, name)); return; }
-    const text = stringValue(value);
-    if (text !== undefined) { strings.set(name, text); return; }
     for (const recognise of RECOGNISERS) {
-      const object = recognise(chainRoot(value), facts);
+      const object = recognise(chainRoot(value), facts, values);
       if (object) { facts.objects[name] = object; return; }
     }
     // `const v1 = app.basePath('/v1')`: a Hono view of `app` under a longer base path.
     const callee = value.type === 'call_expression' ? value.childForFieldName('function') : undefined;
     const base = callee?.type === 'member_expression' ? callee.childForFieldName('object') : undefined;
-    const prefix = stringValue(value.type === 'call_expression' ? callArguments(value)[0] : undefined);
-    if (callee?.childForFieldName('property')?.text === 'basePath' && base?.type === 'identifier' && facts.objects[base.text]?.framework === 'hono' && prefix !== undefined) {
-      facts.objects[name] = { framework: 'hono', kind: 'router', prefix };
+    const prefixArg = value.type === 'call_expression' ? callArguments(value)[0] : undefined;
+    if (callee?.childForFieldName('property')?.text === 'basePath' && base?.type === 'identifier' && facts.objects[base.text]?.framework === 'hono' && prefixArg) {
+      facts.objects[name] = { framework: 'hono', kind: 'router', prefix: values.text(prefixArg) ?? null };
       facts.mounts.push({ owner: base.text, prefix: '', target: name });
       return;
     }
@@ -126,7 +126,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
         readEsmExport(node, facts, localOf);
         break;
       case 'class_declaration': {
-        const controller = readController(node);
+        const controller = readController(node, values);
         if (controller?.routes.length) facts.controllers.push(controller);
         break;
       }
@@ -138,7 +138,11 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
   };
   visit(root);
   facts.functions = Object.fromEntries(functions);
-  for (const local of Object.values(facts.exports)) if (strings.has(local)) facts.constants[local] = strings.get(local)!;
+  for (const local of Object.values(facts.exports)) {
+    const own = exportedTexts.get(local);
+    if (own !== undefined) facts.constants[local] = own;
+    else for (const [key, text] of values.exported(local)) facts.constants[key] = text;
+  }
 
   const commit = (owner: Owner): void => {
     if (owner.object.kind !== 'plugin' || facts.objects[owner.name]) return;
@@ -147,6 +151,8 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
 
   const ctx: ExtractContext = {
     facts,
+    text: (node) => values.text(node),
+    stringLike: (node) => values.stringLike(node),
     handler(node, fallback) {
       // `{ schema, handler }`: a shorthand property names the local function.
       if (node.type === 'identifier' || node.type === 'shorthand_property_identifier') return functions.get(node.text) ?? (facts.imports[node.text] ? { local: node.text, fallback } : undefined);
@@ -163,9 +169,9 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       commit(owner);
       facts.routes.push({ owner: owner.name, methods: methods.map((m) => (m === 'all' ? 'ALL' : m)), path, handler });
     },
-    addMount(owner, prefix, target, ignorePrefix, autoload) {
+    addMount(owner, prefix, target, ignorePrefix, autoload, orNone) {
       commit(owner);
-      facts.mounts.push({ owner: owner.name, prefix, target, ...(ignorePrefix ? { ignorePrefix } : {}), ...(autoload ? { autoload } : {}) });
+      facts.mounts.push({ owner: owner.name, prefix, target, ...(ignorePrefix ? { ignorePrefix } : {}), ...(autoload ? { autoload } : {}), ...(orNone ? { orNone } : {}) });
     },
     mountTarget(node) {
       const spec = requireSpec(node) ?? dynamicImportSpec(node);
@@ -195,7 +201,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     if (!base) return undefined;
     const innerArgs = callArguments(object);
     if (innerMethod === 'route' && (base.object.framework === 'express' || base.object.kind === 'plugin') && base.path === undefined && innerArgs.length === 1) {
-      const path = stringValue(innerArgs[0]);
+      const path = values.text(innerArgs[0]);
       return path !== undefined ? { ...base, path } : undefined;
     }
     return CHAINING.has(innerMethod) ? base : undefined;
@@ -222,7 +228,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
   };
 
   for (const call of calls) {
-    const prefix = readGlobalPrefix(call);
+    const prefix = readGlobalPrefix(call, values);
     if (prefix !== undefined) facts.globalPrefix = prefix;
     const callee = call.childForFieldName('function');
     const object = callee?.type === 'member_expression' ? callee.childForFieldName('object') : undefined;

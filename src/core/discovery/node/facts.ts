@@ -1,6 +1,16 @@
 // The per-file facts Node discovery extracts (plain data, cached per file) and links across files.
 import type { Framework } from '../../model';
 
+/** Another module's constant in a text: `import` is a local import name, `member` a property of it (`routes.USERS`). */
+export type TextPart = string | { import: string; member?: string };
+
+/**
+ * A path or prefix: literal text, or text with parts only another module knows (its exported constants,
+ * resolved when linked). Where a prefix may be unknown (`| null`), null means the source computes it in a
+ * way discovery cannot follow: what is served beneath it is skipped rather than shown under a wrong path.
+ */
+export type Text = string | { parts: TextPart[] };
+
 export interface HandlerFact { name: string; line: number; async: boolean; endLine: number; column: number; endColumn: number }
 
 /** Something routes are declared on: an app, a router, or a Fastify plugin function (its first parameter). */
@@ -8,7 +18,7 @@ export interface ObjectFact {
   framework: Framework;
   kind: 'app' | 'router' | 'plugin';
   /** Koa `new Router({ prefix })` / `router.prefix()`, Hono `.basePath()`: applies to the object's own routes and mounts. */
-  prefix: string;
+  prefix: Text | null;
   /** A `fastify-plugin` (fp) wrapped plugin: Fastify ignores the register `prefix` for it. */
   skipsPrefix?: boolean;
   /**
@@ -21,10 +31,13 @@ export interface ObjectFact {
 /** A handler defined in another module: `local` is an import, `member` a property of it (`users.list`). */
 export interface HandlerRef { local: string; member?: string; fallback: string }
 
-export interface RouteFact { owner: string; methods: string[]; path: string; handler: HandlerFact | HandlerRef }
+export interface RouteFact { owner: string; methods: string[]; path: Text; handler: HandlerFact | HandlerRef }
 
-/** `owner` serves `target` (a local name: object, plugin function or import) under `prefix`. */
-export interface MountFact { owner: string; prefix: string; target: string; ignorePrefix?: boolean; autoload?: AutoloadFact }
+/**
+ * `owner` serves `target` (a local name: object, plugin function or import) under `prefix`.
+ * `orNone`: the prefix is an import that may as well be middleware (Express `use(auth, router)`): no prefix unless it is a constant.
+ */
+export interface MountFact { owner: string; prefix: Text | null; target: string; ignorePrefix?: boolean; autoload?: AutoloadFact; orNone?: boolean }
 
 /**
  * `register(AutoLoad, { dir, options: { prefix }, dirNameRoutePrefix, routeParams, encapsulate })` (@fastify/autoload):
@@ -35,8 +48,9 @@ export interface AutoloadFact { dir: string; prefix: string; dirNames: boolean; 
 /** A local name bound to another module's export: `imported` is 'default' for module.exports / export default. */
 export interface ImportFact { spec: string; imported: string }
 
-export interface ControllerRouteFact { methods: string[]; path: string; handler: HandlerFact }
-export interface ControllerFact { className: string; prefix: string; routes: ControllerRouteFact[] }
+export interface ControllerRouteFact { methods: string[]; path: Text; handler: HandlerFact }
+/** A Nest controller; each of its prefixes (`@Controller(['a', 'b'])`) serves every route. */
+export interface ControllerFact { className: string; prefixes: Array<Text | null>; routes: ControllerRouteFact[] }
 
 export interface NodeRouteFacts {
   objects: Record<string, ObjectFact>;
@@ -49,9 +63,12 @@ export interface NodeRouteFacts {
   mounts: MountFact[];
   controllers: ControllerFact[];
   /** NestJS `app.setGlobalPrefix('api')`. */
-  globalPrefix?: string;
-  /** Exported string constants by local name (@fastify/autoload reads a plugin module's `autoPrefix` and `prefixOverride`). */
-  constants: Record<string, string>;
+  globalPrefix?: Text | null;
+  /**
+   * Exported constant texts by local name (`name.key` for a constant object's keys): what other modules'
+   * paths and prefixes read, and @fastify/autoload a plugin module's `autoPrefix` and `prefixOverride`.
+   */
+  constants: Record<string, Text>;
 }
 
 export const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'options', 'head', 'all']);

@@ -1,8 +1,8 @@
 // Fastify: `Fastify()` apps, `X.METHOD(path, [opts], handler)`, `X.route({ method, url, handler })`,
 // and `X.register(plugin, { prefix })` where routes declared on a plugin's first parameter get the prefix.
 import type { Node } from '../../parsing/parser';
-import type { CallReader, ObjectRecogniser } from './context';
-import { packageOf } from './context';
+import type { CallReader, ExtractContext, ObjectRecogniser } from './context';
+import { packageOf, textLabel } from './context';
 import type { AutoloadFact, NodeRouteFacts } from './facts';
 import { HTTP_METHODS } from './facts';
 import { importedValue } from './modules';
@@ -29,26 +29,28 @@ export function unwrapFastifyPlugin(node: Node, facts: NodeRouteFacts): Node | u
 
 export const readFastifyCall: CallReader = (ctx, owner, method, args) => {
   if (HTTP_METHODS.has(method)) {
-    const path = stringValue(args[0]);
+    const path = ctx.text(args[0]);
     const last = args[args.length - 1];
     if (path === undefined || args.length < 2 || !last) return;
     // `fastify.get(path, { handler })` puts the handler in the options object.
     const handlerNode = last.type === 'object' ? property(last, 'handler') : last;
-    const handler = handlerNode ? ctx.handler(handlerNode, `${method.toUpperCase()} ${path}`) : undefined;
+    const handler = handlerNode ? ctx.handler(handlerNode, `${method.toUpperCase()} ${textLabel(path)}`) : undefined;
     if (handler) ctx.addRoute(owner, [method.toUpperCase()], path, handler);
   } else if (method === 'route' && args[0]?.type === 'object') {
     const options = args[0];
     const methods = stringList(property(options, 'method'));
-    const path = stringValue(property(options, 'url') ?? property(options, 'path'));
+    const path = ctx.text(property(options, 'url') ?? property(options, 'path'));
     const handlerNode = property(options, 'handler');
     if (!methods || path === undefined || !handlerNode) return;
-    const handler = ctx.handler(handlerNode, `${methods.join(',').toUpperCase()} ${path}`);
+    const handler = ctx.handler(handlerNode, `${methods.join(',').toUpperCase()} ${textLabel(path)}`);
     if (handler) ctx.addRoute(owner, methods.map((m) => m.toUpperCase()), path, handler);
   } else if (method === 'register' && args[0]) {
-    const autoload = autoloadOf(args[0], args[1], ctx.facts);
+    const autoload = autoloadOf(args[0], args[1], ctx);
     if (autoload) { ctx.addMount(owner, '', '', false, autoload); return; }
     const target = ctx.mountTarget(args[0]);
-    const prefix = stringValue(property(args[1], 'prefix')) ?? '';
+    // A `prefix` the source computes some other way is unknown (null), not ''.
+    const prefixNode = property(args[1], 'prefix');
+    const prefix = prefixNode ? ctx.text(prefixNode) ?? null : '';
     if (target) ctx.addMount(owner, prefix, target.name, target.ignorePrefix);
   }
 };
@@ -59,7 +61,8 @@ const AUTOLOAD_PACKAGES = new Set(['@fastify/autoload', 'fastify-autoload']);
  * `register(AutoLoad, { dir: path.join(__dirname, 'routes'), … })`: the options @fastify/autoload documents that
  * decide prefixes. Function-valued options (dirNameRoutePrefix rewriters, filters) are not followed.
  */
-function autoloadOf(plugin: Node, options: Node | undefined, facts: NodeRouteFacts): AutoloadFact | undefined {
+function autoloadOf(plugin: Node, options: Node | undefined, ctx: ExtractContext): AutoloadFact | undefined {
+  const facts = ctx.facts;
   const bound = importedValue(plugin, facts);
   if (!bound || !AUTOLOAD_PACKAGES.has(bound.spec) || !['default', '*', 'fastifyAutoload', 'autoload'].includes(bound.imported)) return undefined;
   const dir = folderOf(property(options, 'dir'), facts);
@@ -70,11 +73,17 @@ function autoloadOf(plugin: Node, options: Node | undefined, facts: NodeRouteFac
   };
   return {
     dir,
-    prefix: stringValue(property(property(options, 'options'), 'prefix')) ?? '',
+    prefix: optionsPrefix(property(property(options, 'options'), 'prefix'), ctx),
     dirNames: flag('dirNameRoutePrefix', true),
     routeParams: flag('routeParams', false),
     encapsulate: flag('encapsulate', true),
   };
+}
+
+/** Autoload's `options.prefix`: a literal or constant; unknown ones are left out (the folder prefixes still hold). */
+function optionsPrefix(node: Node | undefined, ctx: ExtractContext): string {
+  const text = node ? ctx.text(node) : undefined;
+  return typeof text === 'string' ? text : '';
 }
 
 /**

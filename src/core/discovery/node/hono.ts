@@ -3,9 +3,11 @@
 import type { CallReader, ObjectRecogniser } from './context';
 import { lastHandler, packageOf } from './context';
 import { HTTP_METHODS } from './facts';
-import { callArguments, stringList, stringValue } from './syntax';
+import type { Node } from '../../parsing/parser';
+import { callArguments, stringList } from './syntax';
+import { concatText } from './values';
 
-export const honoObject: ObjectRecogniser = (value, facts) => {
+export const honoObject: ObjectRecogniser = (value, facts, values) => {
   if (value.type === 'new_expression') {
     const ctor = value.childForFieldName('constructor')?.text ?? '';
     const pkg = packageOf(ctor, facts);
@@ -16,26 +18,27 @@ export const honoObject: ObjectRecogniser = (value, facts) => {
   const callee = value.type === 'call_expression' ? value.childForFieldName('function') : undefined;
   const inner = callee?.type === 'member_expression' ? callee.childForFieldName('object') : undefined;
   if (callee?.childForFieldName('property')?.text !== 'basePath' || !inner) return undefined;
-  const base = honoObject(inner, facts);
-  const prefix = stringValue(callArguments(value)[0]);
-  return base && prefix !== undefined ? { ...base, prefix: base.prefix + prefix } : undefined;
+  const base = honoObject(inner, facts, values);
+  const prefix = values.text(callArguments(value)[0]);
+  return base ? { ...base, prefix: base.prefix !== null && prefix !== undefined ? concatText(base.prefix, prefix) : null } : undefined;
 };
 
 export const readHonoCall: CallReader = (ctx, owner, method, args) => {
   if (HTTP_METHODS.has(method)) {
-    const path = stringValue(args[0]);
+    const path = ctx.text(args[0]);
     const handler = path !== undefined ? lastHandler(ctx, args.slice(1), method, path) : undefined;
     if (path !== undefined && handler) ctx.addRoute(owner, [method.toUpperCase()], path, handler);
   } else if (method === 'on') {
     const methods = stringList(args[0]);
-    const paths = stringList(args[1]);
-    if (!methods || !paths) return;
+    const items = args[1]?.type === 'array' ? args[1].namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') : [args[1]];
+    const paths = items.map((p) => ctx.text(p));
+    if (!methods) return;
     for (const path of paths) {
+      if (path === undefined) continue;
       const handler = lastHandler(ctx, args.slice(2), methods.join(','), path);
       if (handler) ctx.addRoute(owner, methods.map((m) => m.toUpperCase()), path, handler);
     }
   } else if (method === 'route' && args.length === 2) {
-    const prefix = stringValue(args[0]);
-    if (prefix !== undefined && args[1].type === 'identifier') ctx.addMount(owner, prefix, args[1].text);
+    if (args[1].type === 'identifier') ctx.addMount(owner, ctx.text(args[0]) ?? null, args[1].text);
   }
 };

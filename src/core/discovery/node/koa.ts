@@ -2,20 +2,21 @@
 // `router.prefix(p)`, `parent.use([prefix,] child.routes())` and `app.use(router.routes())`.
 import type { Node } from '../../parsing/parser';
 import type { CallReader, ObjectRecogniser } from './context';
-import { lastHandler, packageOf } from './context';
+import { lastHandler, packageOf, usePrefixes } from './context';
 import { HTTP_METHODS } from './facts';
-import { callArguments, property, stringValue } from './syntax';
+import { callArguments, property } from './syntax';
 
 const ROUTER_PACKAGES = ['@koa/router', 'koa-router'];
 
-export const koaObject: ObjectRecogniser = (value, facts) => {
+export const koaObject: ObjectRecogniser = (value, facts, values) => {
   if (value.type !== 'new_expression') return undefined;
   const ctor = value.childForFieldName('constructor')?.text ?? '';
   const pkg = packageOf(ctor, facts);
   if (pkg === 'koa' || (!pkg && ctor === 'Koa')) return { framework: 'koa', kind: 'app', prefix: '' };
   if (ROUTER_PACKAGES.includes(pkg) || (!pkg && ctor === 'Router')) {
     const options = value.childForFieldName('arguments')?.namedChildren.find((a) => a?.type === 'object') ?? undefined;
-    return { framework: 'koa', kind: 'router', prefix: stringValue(property(options, 'prefix')) ?? '' };
+    const prefix = property(options, 'prefix');
+    return { framework: 'koa', kind: 'router', prefix: prefix ? values.text(prefix) ?? null : '' };
   }
   return undefined;
 };
@@ -23,19 +24,19 @@ export const koaObject: ObjectRecogniser = (value, facts) => {
 export const readKoaCall: CallReader = (ctx, owner, method, args) => {
   if (HTTP_METHODS.has(method)) {
     // `router.get('name', '/path', …)`: a leading route name shifts the path.
-    const named = stringValue(args[1]) !== undefined && stringValue(args[0]) !== undefined;
-    const path = stringValue(named ? args[1] : args[0]);
+    // Only a local string counts as the path here: an imported second argument is the handler.
+    const named = typeof ctx.text(args[1]) === 'string' && ctx.text(args[0]) !== undefined;
+    const path = ctx.text(named ? args[1] : args[0]);
     const handlerArgs = args.slice(named ? 2 : 1);
     const handler = path !== undefined ? lastHandler(ctx, handlerArgs, method, path) : undefined;
     if (path !== undefined && handler) ctx.addRoute(owner, [method.toUpperCase()], path, handler);
   } else if (method === 'prefix' && owner.object.kind === 'router') {
-    const prefix = stringValue(args[0]);
-    if (prefix !== undefined) owner.object.prefix = prefix;
+    if (args[0]) owner.object.prefix = ctx.text(args[0]) ?? null;
   } else if (method === 'use') {
-    const prefix = stringValue(args[0]);
-    for (const arg of prefix !== undefined ? args.slice(1) : args) {
+    const prefix = !args[0] || routerOfRoutesCall(args[0]) ? undefined : usePrefixes(ctx, args[0]);
+    for (const arg of prefix ? args.slice(1) : args) {
       const child = routerOfRoutesCall(arg);
-      if (child) ctx.addMount(owner, prefix ?? '', child);
+      if (child) ctx.addMount(owner, prefix ? prefix.prefixes[0]! : '', child, false, undefined, prefix?.orNone);
     }
   }
 };

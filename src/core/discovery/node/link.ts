@@ -3,7 +3,7 @@
 import * as posixPath from 'node:path/posix';
 import type { Framework, Route } from '../../model';
 import type { WorkspaceFile } from '../../workspace';
-import type { AutoloadFact, HandlerFact, HandlerRef, MountFact, NodeRouteFacts } from './facts';
+import type { AutoloadFact, HandlerFact, HandlerRef, MountFact, NodeRouteFacts, Text, TextPart } from './facts';
 import { resolveModule } from './modules';
 import { joinPath } from './syntax';
 
@@ -48,11 +48,45 @@ export function linkNodeRoutes(files: Linked): Route[] {
     return found && handler ? { file: found.file, handler } : undefined;
   };
 
+  /** A text's value, imported constants read from the modules that export them; undefined when one is not a known constant. */
+  const textOf = (file: string, text: Text | null, depth = 0): string | undefined => {
+    if (text === null || depth > MAX_DEPTH) return undefined;
+    if (typeof text === 'string') return text;
+    let out = '';
+    for (const part of text.parts) {
+      const value = typeof part === 'string' ? part : importedText(file, part, depth);
+      if (value === undefined) return undefined;
+      out += value;
+    }
+    return out;
+  };
+  /** `PREFIX` / `routes.USERS` / `cfg.prefix` imported from another module: its exported constant. */
+  const importedText = (file: string, part: Exclude<TextPart, string>, depth: number): string | undefined => {
+    const imported = byPath.get(file)!.imports[part.import];
+    if (!imported) return undefined;
+    const constant = (exported: string, member?: string) => {
+      const found = exportOf(file, imported.spec, exported, depth);
+      const value = found ? byPath.get(found.file)!.constants[member === undefined ? found.local : `${found.local}.${member}`] : undefined;
+      return value !== undefined ? textOf(found!.file, value, depth + 1) : undefined;
+    };
+    if (part.member === undefined) return constant(imported.imported);
+    // A member of the module itself (`exports.PREFIX`, `export const PREFIX`), or of the object it exports.
+    if (imported.imported === 'default' || imported.imported === '*') return constant(part.member) ?? constant('default', part.member);
+    return constant(imported.imported, part.member);
+  };
+
+  /** A module's exported constant by export name (@fastify/autoload's `autoPrefix`). */
+  const exportedText = (file: string, name: string): string | undefined => {
+    const facts = byPath.get(file)!;
+    const local = facts.exports[name];
+    return local !== undefined && facts.constants[local] !== undefined ? textOf(file, facts.constants[local]!) : undefined;
+  };
+
   /** Objects some mount serves: not roots. */
   const mounted = new Set<string>();
   /** What a mount serves: its target, or for @fastify/autoload every plugin module under the folder. */
-  const autoloaded = new Map<MountFact, Array<{ target: string; prefix: string; ignorePrefix: boolean }>>();
-  const targetsOf = (file: string, m: MountFact): Array<{ target: string; prefix: string; ignorePrefix: boolean }> => {
+  const autoloaded = new Map<MountFact, Array<{ target: string; prefix: Text | null; ignorePrefix: boolean }>>();
+  const targetsOf = (file: string, m: MountFact): Array<{ target: string; prefix: Text | null; ignorePrefix: boolean }> => {
     if (!m.autoload) {
       const target = resolve(file, m.target);
       return target ? [{ target, prefix: m.prefix, ignorePrefix: !!m.ignorePrefix }] : [];
@@ -60,7 +94,7 @@ export function linkNodeRoutes(files: Linked): Route[] {
     let found = autoloaded.get(m);
     if (!found) {
       found = [];
-      const { plugins, skipped } = autoloadPlugins(posixPath.dirname(file), m.autoload, byPath);
+      const { plugins, skipped } = autoloadPlugins(posixPath.dirname(file), m.autoload, byPath, exportedText);
       for (const plugin of plugins) {
         const target = resolve(plugin.file, byPath.get(plugin.file)!.exports.default ?? '');
         if (target) found.push({ target, prefix: plugin.prefix, ignorePrefix: !m.autoload.encapsulate });
@@ -78,7 +112,12 @@ export function linkNodeRoutes(files: Linked): Route[] {
 
   const routes: Route[] = [];
   const reached = new Set<string>();
-  const emit = (objectKey: string, outer: string, chain: string[], inherited: Framework | undefined): void => {
+  /**
+   * Emits an object's routes under `outer`, then what it mounts. An `outer` of undefined is a prefix the source
+   * computes in a way discovery cannot follow: nothing beneath it is emitted (a wrong path is worse than none),
+   * but it is reached, so it is not reported as a root at its own paths either.
+   */
+  const emit = (objectKey: string, outer: string | undefined, chain: string[], inherited: Framework | undefined): void => {
     if (chain.length > MAX_DEPTH || chain.includes(objectKey)) return;
     reached.add(objectKey);
     const facts = factsOf(objectKey);
@@ -86,18 +125,21 @@ export function linkNodeRoutes(files: Linked): Route[] {
     const file = objectKey.slice(0, objectKey.indexOf('#'));
     const object = facts.objects[name];
     const framework = object.kind === 'plugin' ? inherited ?? object.framework : object.framework;
-    const prefix = joinPath(outer, object.prefix);
+    const own = outer === undefined ? undefined : textOf(file, object.prefix);
+    const prefix = outer !== undefined && own !== undefined ? joinPath(outer, own) : undefined;
     const here = [...chain, objectKey];
-    for (const r of facts.routes) {
+    if (prefix !== undefined) for (const r of facts.routes) {
       if (r.owner !== name) continue;
-      const at = 'local' in r.handler ? resolveHandler(file, r.handler) : { file, handler: r.handler };
-      if (at) routes.push(toRoute(framework, r.methods, joinPath(prefix, r.path), at.file, at.handler, here.map((k) => k.replace('#', ':'))));
+      const path = textOf(file, r.path);
+      const at = path === undefined ? undefined : 'local' in r.handler ? resolveHandler(file, r.handler) : { file, handler: r.handler };
+      if (at) routes.push(toRoute(framework, r.methods, joinPath(prefix, path!), at.file, at.handler, here.map((k) => k.replace('#', ':'))));
     }
     for (const m of facts.mounts) {
       if (m.owner !== name) continue;
-      for (const { target, prefix: mountPrefix, ignorePrefix } of targetsOf(file, m)) {
+      for (const { target, prefix: mountText, ignorePrefix } of targetsOf(file, m)) {
         const skips = ignorePrefix || factsOf(target).objects[nameOf(target)].skipsPrefix;
-        emit(target, skips ? prefix : joinPath(prefix, mountPrefix), here, framework);
+        const mountPrefix = textOf(file, mountText) ?? (m.orNone ? '' : undefined);
+        emit(target, prefix === undefined ? undefined : skips ? prefix : mountPrefix === undefined ? undefined : joinPath(prefix, mountPrefix), here, framework);
       }
     }
   };
@@ -112,7 +154,7 @@ export function linkNodeRoutes(files: Linked): Route[] {
   for (const { file, facts } of files) for (const name of Object.keys(facts.objects)) {
     if (serves(facts, name) && !reached.has(key(file.path, name))) emit(key(file.path, name), '', [], undefined);
   }
-  return [...routes, ...linkControllers(files)];
+  return [...routes, ...linkControllers(files, textOf)];
 }
 
 const INDEX = /^index\.(ts|js|cjs|mjs)$/i;
@@ -126,7 +168,9 @@ const AUTOHOOKS = /^[_.]?auto_?hooks\.(ts|js|cjs|mjs)$/i;
  * after `options.prefix`; a module's `autoPrefix` replaces the folder part and `prefixOverride` the whole prefix;
  * with `routeParams`, `_id` folders become `:id`.
  */
-function autoloadPlugins(base: string, autoload: AutoloadFact, byPath: ReadonlyMap<string, NodeRouteFacts>): { plugins: Array<{ file: string; prefix: string }>; skipped: string[] } {
+function autoloadPlugins(
+  base: string, autoload: AutoloadFact, byPath: ReadonlyMap<string, NodeRouteFacts>, exportedText: (file: string, name: string) => string | undefined,
+): { plugins: Array<{ file: string; prefix: string }>; skipped: string[] } {
   const root = posixPath.normalize(posixPath.join(base, autoload.dir)).replace(/^\.\/?$/, '');
   const under = root ? `${root}/` : '';
   const folders = new Map<string, { files: string[]; folders: Set<string> }>();
@@ -144,8 +188,7 @@ function autoloadPlugins(base: string, autoload: AutoloadFact, byPath: ReadonlyM
   const out: Array<{ file: string; prefix: string }> = [];
   const skipped: string[] = [];
   const add = (rel: string, dirPrefix: string) => {
-    const constants = byPath.get(under + rel)!;
-    const exported = (name: string) => { const local = constants.exports[name]; return local !== undefined ? constants.constants[local] : undefined; };
+    const exported = (name: string) => exportedText(under + rel, name);
     const override = exported('prefixOverride');
     let prefix = override ?? `${autoload.prefix.replace(/\/$/, '')}${exported('autoPrefix') || dirPrefix}`.replace(/\/+/g, '/');
     if (autoload.routeParams) prefix = prefix.includes('__') ? prefix.replace(/__/g, ':') : prefix.replace(/\/_/g, '/:');
@@ -166,11 +209,24 @@ function autoloadPlugins(base: string, autoload: AutoloadFact, byPath: ReadonlyM
   return { plugins: out, skipped };
 }
 
-/** NestJS controllers: '/' + global prefix + controller path + method path. */
-function linkControllers(files: Linked): Route[] {
-  const globalPrefix = files.map((f) => f.facts.globalPrefix).find((p) => p !== undefined) ?? '';
-  return files.flatMap(({ file, facts }) => facts.controllers.flatMap((c) => c.routes.map((r) =>
-    toRoute('nestjs', r.methods, joinPath(joinPath(joinPath('/', globalPrefix), c.prefix), r.path), file.path, r.handler, [`${file.path}:${c.className}`]))));
+/**
+ * NestJS controllers: '/' + global prefix + controller path + method path, once per controller path.
+ * Paths and prefixes that are not known constants give no routes.
+ */
+function linkControllers(files: Linked, textOf: (file: string, text: Text | null) => string | undefined): Route[] {
+  const setter = files.find((f) => f.facts.globalPrefix !== undefined);
+  const globalPrefix = setter ? textOf(setter.file.path, setter.facts.globalPrefix!) : '';
+  if (globalPrefix === undefined) return [];
+  const out: Route[] = [];
+  for (const { file, facts } of files) for (const c of facts.controllers) for (const controllerPath of c.prefixes) {
+    const base = textOf(file.path, controllerPath);
+    if (base === undefined) continue;
+    for (const r of c.routes) {
+      const path = textOf(file.path, r.path);
+      if (path !== undefined) out.push(toRoute('nestjs', r.methods, joinPath(joinPath(joinPath('/', globalPrefix), base), path), file.path, r.handler, [`${file.path}:${c.className}`]));
+    }
+  }
+  return out;
 }
 
 function toRoute(framework: Framework, methods: string[], path: string, file: string, handler: HandlerFact, routers: string[]): Route {

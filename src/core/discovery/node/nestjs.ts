@@ -1,8 +1,9 @@
 // NestJS: `@Controller(prefix | { path })` classes whose methods carry `@Get(path)`, `@Post()`, … decorators,
 // and `app.setGlobalPrefix('api')`. Paths join as Nest does: '/' + global + '/' + controller + '/' + method.
 import type { Node } from '../../parsing/parser';
-import type { ControllerFact } from './facts';
+import type { ControllerFact, Text } from './facts';
 import { callArguments, handlerOf, property, stringList, stringValue } from './syntax';
+import type { Constants } from './values';
 
 const METHOD_DECORATORS: Record<string, string> = {
   Get: 'GET', Post: 'POST', Put: 'PUT', Patch: 'PATCH', Delete: 'DELETE', Head: 'HEAD', Options: 'OPTIONS', All: 'ALL',
@@ -19,23 +20,23 @@ function decoratorCall(decorator: Node): { name: string; args: Node[] } | undefi
 }
 
 /** Paths a decorator argument gives: none → [''], a string or an array of strings. */
-function pathsOf(arg: Node | undefined): string[] | undefined {
+function pathsOf(arg: Node | undefined, _values: Constants): string[] | undefined {
   if (!arg) return [''];
-  if (arg.type === 'object') return pathsOf(property(arg, 'path'));
+  if (arg.type === 'object') return pathsOf(property(arg, 'path'), _values);
   return stringList(arg);
 }
 
-export function readController(cls: Node): ControllerFact | undefined {
+export function readController(cls: Node, values: Constants): ControllerFact | undefined {
   const className = cls.childForFieldName('name')?.text;
   // Decorators sit on the class, or on `export` when written before `export class`.
   const decorators = [...(cls.parent?.type === 'export_statement' ? cls.parent.namedChildren : []), ...cls.namedChildren]
     .filter((c): c is Node => c?.type === 'decorator');
   const controller = decorators.map(decoratorCall).find((d) => d?.name === 'Controller');
-  const prefixes = controller ? pathsOf(controller.args[0]) : undefined;
+  const prefixes = controller ? pathsOf(controller.args[0], values) : undefined;
   const body = cls.childForFieldName('body');
   if (!className || !prefixes || prefixes.length !== 1 || !body) return undefined;
 
-  const fact: ControllerFact = { className, prefix: prefixes[0], routes: [] };
+  const fact: ControllerFact = { className, prefixes, routes: [] };
   let pending: Node[] = [];
   for (const member of body.namedChildren) {
     if (!member) continue;
@@ -44,7 +45,7 @@ export function readController(cls: Node): ControllerFact | undefined {
       const name = member.childForFieldName('name')?.text ?? '';
       for (const call of pending.map(decoratorCall)) {
         const method = call ? METHOD_DECORATORS[call.name] : undefined;
-        const paths = method ? pathsOf(call!.args[0]) : undefined;
+        const paths = method ? pathsOf(call!.args[0], values) : undefined;
         for (const path of paths ?? []) fact.routes.push({ methods: [method!], path, handler: handlerOf(member, `${className}.${name}`) });
       }
     }
@@ -54,7 +55,7 @@ export function readController(cls: Node): ControllerFact | undefined {
 }
 
 /** `app.setGlobalPrefix('api')` → 'api'. */
-export function readGlobalPrefix(call: Node): string | undefined {
+export function readGlobalPrefix(call: Node, _values: Constants): Text | null | undefined {
   const callee = call.childForFieldName('function');
   if (callee?.type !== 'member_expression' || callee.childForFieldName('property')?.text !== 'setGlobalPrefix') return undefined;
   return stringValue(callArguments(call)[0]);
