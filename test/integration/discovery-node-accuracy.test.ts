@@ -11,9 +11,12 @@ import { ProjectIndex } from '../../src/core/project';
 
 interface Layer { route?: { path: string; methods: Record<string, boolean> }; name: string; handle: { stack?: Layer[] }; regexp: RegExp }
 
-/** Express 4 keeps mount paths only inside each layer's regexp: '^\/api\/users\/?(?=\/|$)'. */
-function mountPath(layer: Layer): string {
-  return layer.regexp.source.replace('^', '').replace('\\/?(?=\\/|$)', '').replace(/\\\//g, '/');
+/**
+ * Express 4 keeps mount paths only inside each layer's regexp: '^\/api\/users\/?(?=\/|$)', and
+ * `use(['/a', '/b'], r)` as alternatives: '^\/a\/?(?=\/|$)|^\/b\/?(?=\/|$)'.
+ */
+function mountPaths(layer: Layer): string[] {
+  return layer.regexp.source.split('|^').map((one) => one.replace('^', '').replace('\\/?(?=\\/|$)', '').replace(/\\\//g, '/'));
 }
 
 function expressRoutes(stack: Layer[], prefix = ''): string[] {
@@ -22,7 +25,7 @@ function expressRoutes(stack: Layer[], prefix = ''): string[] {
     if (layer.route) {
       for (const m of Object.keys(layer.route.methods)) out.push(`${m.toUpperCase()} ${(prefix + layer.route.path).replace(/(.)\/$/, '$1') || '/'}`);
     } else if (layer.name === 'router' && layer.handle.stack) {
-      out.push(...expressRoutes(layer.handle.stack, prefix + mountPath(layer)));
+      for (const mount of mountPaths(layer)) out.push(...expressRoutes(layer.handle.stack, prefix + mount));
     }
   }
   return out;
@@ -132,7 +135,7 @@ test('Hono discovery matches app.routes: basePath, route() across files, on(), c
   assert.deepEqual(await discovered(dir), real);
 });
 
-for (const fixture of ['node/express-nested', 'node/express-idioms', 'node/express-constants', 'demo']) {
+for (const fixture of ['node/express-nested', 'node/express-idioms', 'node/express-constants', 'node/express-mounts', 'demo']) {
   test(`Express discovery matches the real router stack: ${fixture}`, async () => {
     const dir = path.join(__dirname, '..', 'fixtures', fixture);
     // eslint-disable-next-line @typescript-eslint/no-var-requires

@@ -59,3 +59,36 @@ test('Express: a binding to another package is not Express, whatever its name; u
   });
   assert.deepEqual(summary(routes), ['koa GET /koa GET /koa koa.js:2']);
 });
+
+test('Express use(): middleware before a router reached as a member, and path arrays mount under each path', async () => {
+  const routes = await discoverNode({
+    'app.js': [
+      "const express = require('express');",
+      "const api = require('./api');",
+      "const auth = require('./auth');",
+      "const { other } = require('./other');",
+      'const app = express();',
+      "app.use('/api', auth, api.router);",
+      "app.use('/req', require('./api').router);",
+      "app.use(['/a', '/b'], auth, other);",
+      "app.use(passport.authenticate, other);",
+    ].join('\n'),
+    'api.js': [
+      "const express = require('express');",
+      'const router = express.Router();',
+      'const sub = express.Router();',
+      "sub.get('/s', (req, res) => res.end());",
+      "router.use('/sub', sub);",
+      'module.exports = { router };',
+    ].join('\n'),
+    'auth.js': 'module.exports = (req, res, next) => next();',
+    'other.ts': "import { Router } from 'express';\nexport const other = Router();\nother.get('/o', (req, res) => res.end());",
+  });
+  assert.deepEqual(summary(routes), [
+    'express GET /a/o GET /o other.ts:3',
+    'express GET /api/sub/s GET /s api.js:4',
+    'express GET /b/o GET /o other.ts:3',
+    'express GET /o GET /o other.ts:3',
+    'express GET /req/sub/s GET /s api.js:4',
+  ]);
+});

@@ -39,10 +39,15 @@ export function textLabel(text: Text): string {
 
 /**
  * A `use([prefix,] …)` first argument: a known prefix, an unknown one (null: written as a string but
- * computed), or none (it is middleware or the router). An imported name may be either.
+ * computed), a path list, or none (it is middleware or the router). An imported name may be either.
  */
 export function usePrefixes(ctx: ExtractContext, first: Node | undefined): { prefixes: Array<Text | null>; orNone: boolean } | undefined {
   if (!first) return undefined;
+  // `use(['/a', '/b'], r)` mounts under each.
+  if (first.type === 'array') {
+    const items = first.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+    return { prefixes: items.map((i) => ctx.text(i) ?? null), orNone: false };
+  }
   const text = ctx.text(first);
   if (text !== undefined) {
     const onlyImport = typeof text !== 'string' && text.parts.length === 1 && typeof text.parts[0] !== 'string' && (first.type === 'identifier' || first.type === 'member_expression');

@@ -33,10 +33,11 @@ export const readExpressCall: CallReader = (ctx, owner, method, args) => {
     const handler = path !== undefined ? lastHandler(ctx, handlerArgs, method, path) : undefined;
     if (path !== undefined && handler) ctx.addRoute(owner, [method.toUpperCase()], path, handler);
   } else if (method === 'use' && owner.path === undefined && args.length > 0) {
-    // `use(prefix, …mw, router)` or `use(router)`; targets that are not routers (middleware) resolve to nothing when linked.
+    // `use(prefix | [prefixes], …mw, router)` or `use(…mw, router)`: the router is last, whatever comes between
+    // (`app.use('/api', auth, api.router)`); targets that are not routers (middleware) resolve to nothing when linked.
     const prefix = args.length >= 2 ? usePrefixes(ctx, args[0]) : undefined;
     const last = args[args.length - 1];
-    const target = last.type === 'identifier' || last.type === 'call_expression' ? ctx.mountTarget(last) : undefined;
-    if (target) ctx.addMount(owner, prefix ? prefix.prefixes[0]! : '', target.name, false, undefined, prefix?.orNone);
+    const target = ['identifier', 'call_expression', 'member_expression'].includes(last.type) ? ctx.mountTarget(last) : undefined;
+    if (target) for (const p of prefix?.prefixes ?? ['']) ctx.addMount(owner, p, target.name, false, undefined, prefix?.orNone);
   }
 };

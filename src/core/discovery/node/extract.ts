@@ -8,7 +8,7 @@ import { emptyFacts, HTTP_METHODS, type HandlerFact, type NodeRouteFacts, type T
 import { fastifyObject, readFastifyCall, unwrapFastifyPlugin } from './fastify';
 import { honoObject, readHonoCall } from './hono';
 import { koaObject, readKoaCall } from './koa';
-import { readCommonJsExport, readEsmExport, readImport, readRequire } from './modules';
+import { importedValue, readCommonJsExport, readEsmExport, readImport, readRequire } from './modules';
 import { readController, readGlobalPrefix } from './nestjs';
 import { callArguments, handlerOf, isFunction, requireSpec, stringValue } from './syntax';
 import { Constants } from './values';
@@ -178,6 +178,14 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       if (spec !== undefined) {
         const name = `require(${spec})`;
         facts.imports[name] = { spec, imported: 'default' };
+        return { name, ignorePrefix: false };
+      }
+      // `api.router` / `require('./api').router`: a router another module exports by name.
+      if (node.type === 'member_expression') {
+        const member = importedValue(node, facts);
+        if (!member) return undefined;
+        const name = `${member.spec}#${member.imported}`;
+        facts.imports[name] = member;
         return { name, ignorePrefix: false };
       }
       const wrapped = unwrapFastifyPlugin(node, facts);
