@@ -2,7 +2,7 @@
 // and `app.setGlobalPrefix('api')`. Paths join as Nest does: '/' + global + '/' + controller + '/' + method.
 import type { Node } from '../../parsing/parser';
 import type { ControllerFact, Text } from './facts';
-import { callArguments, handlerOf, property, stringList, stringValue } from './syntax';
+import { callArguments, handlerOf, property } from './syntax';
 import type { Constants } from './values';
 
 const METHOD_DECORATORS: Record<string, string> = {
@@ -19,11 +19,18 @@ function decoratorCall(decorator: Node): { name: string; args: Node[] } | undefi
   return call?.type === 'identifier' ? { name: call.text, args: [] } : undefined;
 }
 
-/** Paths a decorator argument gives: none → [''], a string or an array of strings. */
-function pathsOf(arg: Node | undefined, _values: Constants): string[] | undefined {
+/**
+ * Paths a decorator argument gives: none → [''], a string or constant, an array of them (Nest registers
+ * each), `{ path }`. A path the source computes otherwise is unknown (null).
+ */
+function pathsOf(arg: Node | undefined, values: Constants): Array<Text | null> {
   if (!arg) return [''];
-  if (arg.type === 'object') return pathsOf(property(arg, 'path'), _values);
-  return stringList(arg);
+  if (arg.type === 'object') {
+    const path = property(arg, 'path');
+    return path ? pathsOf(path, values) : [''];
+  }
+  if (arg.type === 'array') return arg.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment').map((c) => values.text(c) ?? null);
+  return [values.text(arg) ?? null];
 }
 
 export function readController(cls: Node, values: Constants): ControllerFact | undefined {
@@ -34,7 +41,7 @@ export function readController(cls: Node, values: Constants): ControllerFact | u
   const controller = decorators.map(decoratorCall).find((d) => d?.name === 'Controller');
   const prefixes = controller ? pathsOf(controller.args[0], values) : undefined;
   const body = cls.childForFieldName('body');
-  if (!className || !prefixes || prefixes.length !== 1 || !body) return undefined;
+  if (!className || !prefixes || !body) return undefined;
 
   const fact: ControllerFact = { className, prefixes, routes: [] };
   let pending: Node[] = [];
@@ -45,8 +52,9 @@ export function readController(cls: Node, values: Constants): ControllerFact | u
       const name = member.childForFieldName('name')?.text ?? '';
       for (const call of pending.map(decoratorCall)) {
         const method = call ? METHOD_DECORATORS[call.name] : undefined;
-        const paths = method ? pathsOf(call!.args[0], values) : undefined;
-        for (const path of paths ?? []) fact.routes.push({ methods: [method!], path, handler: handlerOf(member, `${className}.${name}`) });
+        const paths = method ? pathsOf(call!.args[0], values) : [];
+        // A method path the source computes otherwise gives no route rather than one at the controller's root.
+        for (const path of paths) if (path !== null) fact.routes.push({ methods: [method!], path, handler: handlerOf(member, `${className}.${name}`) });
       }
     }
     pending = [];
@@ -54,9 +62,10 @@ export function readController(cls: Node, values: Constants): ControllerFact | u
   return fact;
 }
 
-/** `app.setGlobalPrefix('api')` → 'api'. */
-export function readGlobalPrefix(call: Node, _values: Constants): Text | null | undefined {
+/** `app.setGlobalPrefix('api')` → 'api'; null when the source computes it otherwise (`config.get('prefix')`). */
+export function readGlobalPrefix(call: Node, values: Constants): Text | null | undefined {
   const callee = call.childForFieldName('function');
   if (callee?.type !== 'member_expression' || callee.childForFieldName('property')?.text !== 'setGlobalPrefix') return undefined;
-  return stringValue(callArguments(call)[0]);
+  const arg = callArguments(call)[0];
+  return arg ? values.text(arg) ?? null : undefined;
 }

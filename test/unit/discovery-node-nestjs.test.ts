@@ -1,0 +1,47 @@
+// NestJS discovery: controller and method paths written with constants (module-level, imported,
+// object members, templates), controllers with several paths, and what an unknown path gives.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { discoverNode, summary } from './discovery-node-helpers';
+
+function fixture(dir: string): Record<string, string> {
+  const root = path.join(__dirname, '..', 'fixtures', 'node', dir);
+  const out: Record<string, string> = {};
+  const walk = (rel: string) => {
+    for (const name of readdirSync(path.join(root, rel))) {
+      const r = rel ? `${rel}/${name}` : name;
+      if (statSync(path.join(root, r)).isDirectory()) walk(r);
+      else if (name.endsWith('.ts')) out[r] = readFileSync(path.join(root, r), 'utf8');
+    }
+  };
+  walk('');
+  return out;
+}
+
+test('NestJS: computed controller and method paths are evaluated, array paths serve each, unknown ones give no route', async () => {
+  const routes = await discoverNode(fixture('nest-constants'));
+  assert.deepEqual(summary(routes), [
+    'nestjs GET /api/v1/consts/search ConstsController.find src/orders/orders.controller.ts:28',
+    'nestjs GET /api/v1/h1 HostController.index src/mirror/mirror.controller.ts:15',
+    'nestjs GET /api/v1/h2 HostController.index src/mirror/mirror.controller.ts:15',
+    'nestjs GET /api/v1/m1/ping MirrorController.ping src/mirror/mirror.controller.ts:7',
+    'nestjs GET /api/v1/m2/ping MirrorController.ping src/mirror/mirror.controller.ts:7',
+    'nestjs GET /api/v1/orders OrdersController.list src/orders/orders.controller.ts:10',
+    'nestjs GET /api/v1/orders/:id OrdersController.one src/orders/orders.controller.ts:15',
+    'nestjs POST /api/v1/orders/search/advanced OrdersController.search src/orders/orders.controller.ts:20',
+  ]);
+});
+
+test('NestJS: an unknown global prefix or method path gives no route rather than one without it', async () => {
+  const routes = await discoverNode({
+    'src/main.ts': "async function main() { const app = await NestFactory.create(M); app.setGlobalPrefix(config.get('prefix')); }",
+    'src/a.controller.ts': "@Controller('a') export class A { @Get() x() {} }",
+  });
+  assert.deepEqual(summary(routes), []);
+  const noPath = await discoverNode({
+    'src/a.controller.ts': "@Controller('a') export class A { @Get(computePath()) x() {} @Get('ok') y() {} }",
+  });
+  assert.deepEqual(summary(noPath), ['nestjs GET /a/ok A.y src/a.controller.ts:1']);
+});
