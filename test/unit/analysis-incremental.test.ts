@@ -53,3 +53,12 @@ test('a client module switching to an async client clears the findings that used
   const asyncClient = await factsOf({ 'app/clients.py': 'import httpx\nhttp = httpx.AsyncClient()\n' });
   assert.deepEqual(findBlockingCalls(new Map([...sync, ...asyncClient]), []), []);
 });
+
+test('a method reached through an instance and a base class: editing the base class re-checks the caller', async () => {
+  const main = { 'app/main.py': 'from app.services import UserService\n\nasync def h():\n    return UserService().load()\n' };
+  const blocking = await factsOf({ ...main, 'app/base.py': 'import time\nclass Base:\n    def load(self):\n        time.sleep(1)\n', 'app/services.py': 'from app.base import Base\nclass UserService(Base):\n    pass\n' });
+  assert.deepEqual(rules(findBlockingCalls(blocking, [])), ['app/main.py:EP102@4']);
+  const fixed = await factsOf({ 'app/base.py': 'class Base:\n    def load(self):\n        return 1\n' });
+  assert.deepEqual(findBlockingCalls(new Map([...blocking, ...fixed]), []), []);
+  assert.deepEqual(rules(findBlockingCalls(blocking, [])), ['app/main.py:EP102@4']);
+});

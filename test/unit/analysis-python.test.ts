@@ -112,7 +112,7 @@ test('methods: self.helper() resolves to the class method and is followed', asyn
   const src = 'import time\nclass V:\n    def helper(self):\n        time.sleep(1)\n    async def get(self):\n        self.helper()\n';
   const fs = await analyze({ 'a.py': src });
   assert.deepEqual(rules(fs), ['EP102@6']);
-  assert.deepEqual(fs[0].chain, ['get()', 'helper()', 'time.sleep (a.py:4)']);
+  assert.deepEqual(fs[0].chain, ['V.get()', 'V.helper()', 'time.sleep (a.py:4)']);
 });
 
 test('SQLModel: `with Session(engine) as session: session.exec(...)` in async def', async () => {

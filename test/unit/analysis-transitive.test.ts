@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyze } from './analysis-helpers';
+import { analyze, route } from './analysis-helpers';
 
 test('transitive across three files with relative imports: chain and chain locations', async () => {
   const fs = await analyze({
@@ -81,4 +81,91 @@ test('two projects with the same package name: each resolves to its own; a file 
   });
   assert.deepEqual(fs.map((f) => `${f.file}:${f.rule}@${f.line}`), ['scripts/only.py:EP102@4', 'svc_a/app/main.py:EP102@4']);
   assert.deepEqual(fs[0].chain, ['t()', 'fetch()', 'time.sleep (libs/lib/net.py:4)'], 'a unique module suffix elsewhere in the workspace');
+});
+
+const SERVICES = [
+  'import requests',
+  'class Base:',
+  '    def fetch(self, u):',
+  '        return requests.get(u)',
+  'class UserService(Base):',
+  '    def __init__(self):',
+  '        self.http = requests.Session()',
+  '        self.repo = Repo()',
+  '    def load(self):',
+  '        return self.fetch("u")',
+  '    def cached(self):',
+  '        return self.http.get("u")',
+  '    def via_repo(self):',
+  '        return self.repo.find()',
+  '    async def aload(self):',
+  '        return self.fetch("u")',
+  'class Repo:',
+  '    def find(self):',
+  '        import time',
+  '        time.sleep(1)',
+  'service = UserService()',
+  '',
+].join('\n');
+
+test('methods of workspace classes: module-level and local instances, Depends() class parameters, self attributes and inherited methods', async () => {
+  const main = [
+    'from typing import Annotated',
+    'from fastapi import Depends',
+    'from app.services import UserService, service',
+    'async def a():',
+    '    return service.load()',
+    'async def b():',
+    '    s = UserService()',
+    '    return s.cached()',
+    'async def c(svc: UserService = Depends()):',
+    '    return svc.via_repo()',
+    'async def d(svc: Annotated[UserService, Depends()]):',
+    '    return svc.load()',
+    'async def e(x=Depends(UserService)):',
+    '    return x.load()',
+    'async def f(thing: NotAClass, other=make()):',
+    '    thing.load()',
+    '    other.load()',
+    '    return await UserService().aload()',
+    '',
+  ].join('\n');
+  const fs = await analyze({ 'app/__init__.py': '', 'app/services.py': SERVICES, 'app/main.py': main });
+  const inMain = fs.filter((f) => f.file === 'app/main.py');
+  assert.deepEqual(inMain.map((f) => `${f.rule}@${f.line}`), ['EP102@5', 'EP102@8', 'EP102@10', 'EP102@12', 'EP102@14']);
+  assert.deepEqual(inMain[0].chain, ['a()', 'UserService.load()', 'Base.fetch()', 'requests.get (app/services.py:4)']);
+  assert.deepEqual(inMain[1].chain, ['b()', 'UserService.cached()', 'requests.Session.get (app/services.py:12)']);
+  assert.deepEqual(inMain[2].chain, ['c()', 'UserService.via_repo()', 'Repo.find()', 'time.sleep (app/services.py:20)']);
+  assert.match(inMain[0].message, /^UserService\.load\(\) runs on the event loop/);
+  // The async method is its own loop context, flagged where it blocks.
+  assert.deepEqual(fs.filter((f) => f.file === 'app/services.py').map((f) => `${f.rule}@${f.line}`), ['EP102@16']);
+});
+
+test('NestJS constructor injection: this.catsService.findAll() follows into the workspace class CatsService; new CatsService() too', async () => {
+  const service = "import { Injectable } from '@nestjs/common';\nimport * as fs from 'fs';\n\n@Injectable()\nexport class CatsService {\n  findAll() {\n    return JSON.parse(fs.readFileSync('cats.json', 'utf8'));\n  }\n}\n";
+  const controller = [
+    "import { Controller, Get } from '@nestjs/common';",
+    "import { CatsService } from './cats.service';",
+    "import { Logger } from '@nestjs/common';",
+    "@Controller('cats')",
+    'export class CatsController {',
+    '  private readonly extra = new CatsService();',
+    '  constructor(private readonly catsService: CatsService, private readonly logger: Logger) {}',
+    '  @Get()',
+    '  findAll() {',
+    "    this.logger.log('x');",
+    '    return this.catsService.findAll();',
+    '  }',
+    "  @Get('x')",
+    '  other() {',
+    '    const s = new CatsService();',
+    '    return [s.findAll(), this.extra.findAll()];',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+  const nest = (line: number, handler: string) => route('src/cats/cats.controller.ts', line, handler, { framework: 'nestjs' });
+  const fs = await analyze({ 'src/cats/cats.service.ts': service, 'src/cats/cats.controller.ts': controller }, [nest(9, 'CatsController.findAll'), nest(14, 'CatsController.other')]);
+  assert.deepEqual(fs.map((f) => `${f.rule}@${f.line}:${f.column}`), ['EP102@11:12', 'EP102@16:13', 'EP102@16:26']);
+  assert.deepEqual(fs[0].chain, ['CatsController.findAll()', 'CatsService.findAll()', 'fs.readFileSync (src/cats/cats.service.ts:7)']);
 });

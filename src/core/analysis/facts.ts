@@ -32,6 +32,8 @@ export interface FunctionFact {
   async: boolean;
   /** Index of the enclosing function in `functions`, for nested functions. */
   parent?: number;
+  /** Defined directly in a class body: `qualname` is 'Class.method', and `Class#method` calls land here. */
+  method?: true;
   decorators: string[];
   /** FastAPI `Depends(fn)` targets, resolved like callees. */
   depends: string[];
@@ -56,6 +58,8 @@ export interface CodeFacts {
    * module's `from .clients import http; http.get(u)` resolves to 'requests.Session#get'.
    */
   instances?: Record<string, string>;
+  /** Python classes (module level and nested in classes) by qualname → their base classes, resolved like callees. */
+  classes?: Record<string, string[]>;
   /** Python: the name a module-level `import asyncio` (or `import asyncio as x`) binds, when one does. */
   asyncio?: string;
   /**

@@ -195,11 +195,11 @@ class Analysis {
       if (!reach || (mode === 'worker' && reach.entry.severity !== 'H')) continue;
       const rule = mode === 'worker' ? 'EP201' : 'EP102';
       if (suppressed(facts, call.span.line, rule)) continue;
-      const label = `${target.fn.name}()`;
+      const label = `${labelOf(target.fn)}()`;
       add({
         file: path, ...call.span, rule, severity: mode === 'worker' ? 'info' : SEVERITY[reach.entry.severity],
-        message: mode === 'worker' ? workerMessage(label.slice(0, -2), route?.framework ?? 'WSGI') : transitiveMessage(target.fn.name, reach.blocking, reach.entry.kind),
-        handler, chain: [fn.name.startsWith('<') && route ? `${route.methods.join('|')} ${route.path}` : `${fn.name}()`, ...reach.steps.map((s) => s.label)], chainLocations: reach.steps.map((s) => s.loc),
+        message: mode === 'worker' ? workerMessage(label.slice(0, -2), route?.framework ?? 'WSGI') : transitiveMessage(labelOf(target.fn), reach.blocking, reach.entry.kind),
+        handler, chain: [fn.name.startsWith('<') && route ? `${route.methods.join('|')} ${route.path}` : `${labelOf(fn)}()`, ...reach.steps.map((s) => s.label)], chainLocations: reach.steps.map((s) => s.loc),
         replacement: mode === 'worker' ? WORKER_ADVICE : reach.entry.replacement,
         alternativeFixes: [mode === 'loop' ? toThreadFix(path, facts, fn, call) : undefined, suppressFix(path, facts, call, rule)].filter((f) => f !== undefined),
       });
@@ -229,7 +229,7 @@ class Analysis {
     const deps: Deps = { files: new Set([ref.path]), keys: new Set() };
     this.tracking.push(deps);
     let found: Reach | null = null;
-    const here: Step = { label: `${ref.fn.name}()`, loc: { file: ref.path, line: ref.fn.defLine, column: ref.fn.span.column, endLine: ref.fn.defLine, endColumn: ref.fn.span.column } };
+    const here: Step = { label: `${labelOf(ref.fn)}()`, loc: { file: ref.path, line: ref.fn.defLine, column: ref.fn.span.column, endLine: ref.fn.defLine, endColumn: ref.fn.span.column } };
     const fns = ref.facts.language === 'node' ? [ref.index, ...this.descendants(ref.facts, ref.index)].map((i) => ref.facts.functions[i]) : [ref.fn];
     outer: for (const fn of fns) {
       for (const call of fn.calls) {
@@ -259,45 +259,101 @@ class Analysis {
   /**
    * What a call is: a blocking call from the catalog (with the name to report), a user function
    * the analysis follows, or nothing it knows. Python names that reach another module's
-   * module-level instance (`from .clients import http; http.get(u)`) are read as calls on it.
+   * module-level instance (`from .clients import http; http.get(u)`) are read as calls on it;
+   * `Class#method` (a call on an instance) lands in the method when Class is a workspace class.
    */
   private classify(from: FnRef, call: CallFact): { entry: CatalogEntry; name: string } | { target: FnRef } | undefined {
     const language = from.facts.language;
     const entry = this.matcher.match(language, call);
     if (entry) return { entry, name: call.callee!.replace('#', '.') };
-    const target = this.target(from, call);
-    if (target) return { target };
-    if (language !== 'python' || !call.callee) return undefined;
-    const callee = this.importedInstance(call.callee, from.facts.module);
-    const hit = callee && this.matcher.match(language, { ...call, callee });
-    return hit ? { entry: hit, name: callee.replace('#', '.') } : undefined;
+    if (!call.callee) return undefined;
+    let callee = call.callee;
+    let context = from.facts.module;
+    const deps = this.tracking[this.tracking.length - 1];
+    const found = this.followable(from, this.userFunction(callee, from, deps));
+    if (found) return { target: found };
+    if (language === 'python') {
+      const inst = this.importedInstance(callee, context, deps);
+      if (inst) {
+        const hit = this.matcher.match(language, { ...call, callee: inst.callee });
+        if (hit) return { entry: hit, name: inst.callee.replace('#', '.') };
+        [callee, context] = [inst.callee, inst.module];
+      }
+    }
+    const method = this.followable(from, this.method(language, callee, context, deps));
+    return method ? { target: method } : undefined;
   }
 
   /** 'app.clients.http.get' → 'requests.Session#get' when app/clients.py binds `http = requests.Session()`. */
-  private importedInstance(name: string, fromModule: string): string | undefined {
-    const deps = this.tracking[this.tracking.length - 1];
+  private importedInstance(name: string, fromModule: string, deps: Deps | undefined): { callee: string; module: string } | undefined {
     const parts = name.split('.');
-    if (parts.length < 3 || !this.modules.hasSegment(parts[0], deps)) return undefined;
+    if (parts.length < 3 || name.includes('#') || !this.modules.hasSegment(parts[0], deps)) return undefined;
     for (let k = parts.length - 2; k >= 1; k--) {
       const path = this.modules.find(parts.slice(0, k).join('.'), fromModule, deps);
       if (path === undefined) continue;
       deps?.files.add(path);
-      const instance = this.files.get(path)?.facts.instances?.[parts[k]];
-      return instance && parts.slice(k + 1).reduce(member, instance);
+      const facts = this.files.get(path)?.facts;
+      const instance = facts?.instances?.[parts[k]];
+      return instance ? { callee: parts.slice(k + 1).reduce(member, instance), module: facts!.module } : undefined;
     }
     return undefined;
   }
 
-  /** The user function a call lands in, when it is one the analysis follows. */
-  private target(from: FnRef, call: CallFact): FnRef | undefined {
-    if (!call.callee) return undefined;
-    const deps = this.tracking[this.tracking.length - 1];
-    deps?.keys.add(call.callee);
-    const target = this.registry.get(call.callee) ?? (from.facts.language === 'python' ? this.pythonFunction(call.callee, from.facts.module, deps) : undefined);
+  /** A function by the name a call resolved to: the registry, else (Python) under the source roots. */
+  private userFunction(name: string, from: FnRef, deps: Deps | undefined): FnRef | undefined {
+    deps?.keys.add(name);
+    return this.registry.get(name) ?? (from.facts.language === 'python' ? this.pythonFunction(name, from.facts.module, deps) : undefined);
+  }
+
+  /** Whether the analysis follows a call from `from` into `target`. */
+  private followable(from: FnRef, target: FnRef | undefined): FnRef | undefined {
     if (!target || target.fn === from.fn) return undefined;
     // An async Python function called from the loop is its own loop context, checked on its own.
     if (target.facts.language === 'python' && target.fn.async) return undefined;
     return target;
+  }
+
+  /**
+   * `Class#method` (a call on an instance) or, in Python, `Class.method` that is no function of
+   * its own (`self.fetch()` inherited): the method when Class is a workspace class defining it or,
+   * in Python, a workspace base class does (lexically, from the class statements). Never a guess.
+   */
+  private method(language: 'python' | 'node', callee: string, context: string, deps: Deps | undefined): FnRef | undefined {
+    const hash = callee.indexOf('#');
+    const cut = hash >= 0 ? hash : language === 'python' ? callee.lastIndexOf('.') : -1;
+    if (cut <= 0) return undefined;
+    const cls = callee.slice(0, cut);
+    const name = callee.slice(cut + 1);
+    if (!name || name.includes('.') || name.includes('#')) return undefined;
+    if (language === 'node') {
+      const key = `${cls}.${name}`;
+      deps?.keys.add(key);
+      const ref = this.registry.get(key);
+      return ref?.fn.method ? ref : undefined;
+    }
+    return this.pythonMethod(cls, name, context, deps, 0);
+  }
+
+  private pythonMethod(cls: string, name: string, fromModule: string, deps: Deps | undefined, depth: number): FnRef | undefined {
+    const parts = cls.split('.');
+    if (depth > 4 || parts.length < 2 || !this.modules.hasSegment(parts[0], deps)) return undefined;
+    for (let k = parts.length - 1; k >= 1; k--) {
+      const path = this.modules.find(parts.slice(0, k).join('.'), fromModule, deps);
+      if (path === undefined) continue;
+      deps?.files.add(path);
+      const facts = this.files.get(path)?.facts;
+      const qual = parts.slice(k).join('.');
+      const bases = facts?.classes?.[qual];
+      if (!facts || !bases) return undefined;
+      const index = this.qualnameIndex(facts).get(`${qual}.${name}`);
+      if (index !== undefined && facts.functions[index].method) return { path, facts, index, fn: facts.functions[index] };
+      for (const base of bases) {
+        const inherited = this.pythonMethod(base, name, facts.module, deps, depth + 1);
+        if (inherited) return inherited;
+      }
+      return undefined;
+    }
+    return undefined;
   }
 
   /**
@@ -439,6 +495,11 @@ function insertSorted(list: string[], path: string): void {
   if (list.includes(path)) return;
   list.push(path);
   list.sort();
+}
+
+/** A function as chains and messages name it: methods with their class ('UserService.load'). */
+function labelOf(fn: FunctionFact): string {
+  return fn.method ? fn.qualname : fn.name;
 }
 
 function merge(into: Deps, from: Deps): void {

@@ -4,7 +4,7 @@ import * as posix from 'node:path/posix';
 import { NODE_RETURNS } from './catalog/node';
 import type { CodeFacts, FunctionFact } from './facts';
 import { callFact } from './python-facts';
-import { AWAITED, children, ruleList, instanceOf, lineEnds, lookup, member, named, NO_AWAIT, spanOf, TIGHT, TIGHT_PARENTS, type Scope } from './resolve';
+import { AWAITED, children, classInstance, ruleList, instanceOf, lineEnds, lookup, member, named, NO_AWAIT, spanOf, TIGHT, TIGHT_PARENTS, type Scope } from './resolve';
 import type { Node } from '../parsing/parser';
 
 const FUNCTION_TYPES = new Set(['function_declaration', 'generator_function_declaration', 'function_expression', 'function', 'arrow_function', 'method_definition', 'generator_function']);
@@ -42,18 +42,56 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
     if (!node) return undefined;
     switch (node.type) {
       case 'identifier': return lookup(node.text, scopes) ?? node.text;
+      case 'type_identifier': return lookup(node.text, scopes) ?? node.text;
       case 'this': return lookup('this', scopes);
       case 'member_expression': {
-        const base = resolve(node.childForFieldName('object'), scopes);
+        const object = node.childForFieldName('object');
+        const base = resolve(object, scopes);
         const prop = node.childForFieldName('property')?.text;
-        return base && prop ? member(base, prop) : undefined;
+        if (!base || !prop) return undefined;
+        if (object?.type === 'this') {
+          const field = fields.get(base)?.get(prop);
+          if (field) return field;
+        }
+        return member(base, prop);
       }
       case 'call_expression': return requireOf(node) ?? instanceOf(resolve(node.childForFieldName('function'), scopes), NODE_RETURNS);
-      case 'new_expression': return instanceOf(resolve(node.childForFieldName('constructor'), scopes), NODE_RETURNS);
+      case 'new_expression': {
+        const ctor = resolve(node.childForFieldName('constructor'), scopes);
+        return instanceOf(ctor, NODE_RETURNS) ?? classInstance(ctor);
+      }
       case 'await_expression': case 'parenthesized_expression': case 'non_null_expression': case 'as_expression': case 'satisfies_expression':
         return resolve(named(node)[0] ?? null, scopes);
       default: return undefined;
     }
+  };
+
+  /** Instances a class's methods reach through `this.x`: class key → field → instance ('src/cats/cats.service.CatsService#'). */
+  const fields = new Map<string, Map<string, string>>();
+
+  /** Typed class fields, fields initialised with `new X()`, and constructor parameter properties (NestJS injection). */
+  const collectFields = (key: string, body: Node, scopes: Scope[]): void => {
+    const found = new Map<string, string>();
+    const typeOf = (annotation: Node | null): string | undefined => {
+      const t = annotation && named(annotation)[0];
+      return t?.type === 'type_identifier' ? classInstance(resolve(t, scopes)) : undefined;
+    };
+    for (const m of named(body)) {
+      if (m.type === 'public_field_definition' || m.type === 'field_definition') {
+        const name = (m.childForFieldName('name') ?? m.childForFieldName('property'))?.text;
+        const value = m.childForFieldName('value');
+        const inst = (value?.type === 'new_expression' ? resolve(value, scopes) : undefined) ?? typeOf(m.childForFieldName('type'));
+        if (name && inst?.endsWith('#')) found.set(name, inst);
+      } else if (m.type === 'method_definition' && m.childForFieldName('name')?.text === 'constructor') {
+        for (const p of named(m.childForFieldName('parameters') ?? m)) {
+          if (!children(p).some((c) => c.type === 'accessibility_modifier' || c.type === 'readonly')) continue;
+          const name = p.childForFieldName('pattern');
+          const inst = typeOf(p.childForFieldName('type'));
+          if (name?.type === 'identifier' && inst) found.set(name.text, inst);
+        }
+      }
+    }
+    if (found.size) fields.set(key, found);
   };
 
   const bindPattern = (pattern: Node, value: string, scope: Scope): void => {
@@ -136,6 +174,7 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
       const name = node.childForFieldName('name')?.text ?? '<class>';
       const scope: Scope = new Map([['this', `${module}.${name}`]]);
       const body = node.childForFieldName('body');
+      if (body) collectFields(`${module}.${name}`, body, scopes);
       if (body) walk(body, fnIndex, name, [...scopes, scope], ctx);
       return;
     }
@@ -145,7 +184,7 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
       const qualname = node.type === 'method_definition' && className ? `${className}.${name}` : parentFn ? `${parentFn.qualname}.${name}` : name;
       const asyncKw = children(node).find((c) => c.type === 'async');
       const fn: FunctionFact = {
-        name, qualname, async: !!asyncKw, parent: fnIndex, decorators: [], depends: [],
+        name, qualname, async: !!asyncKw, parent: fnIndex, ...(node.type === 'method_definition' && className ? { method: true as const } : {}), decorators: [], depends: [],
         defLine: node.startPosition.row + 1, span: spanOf(node), hasAwait: false, calls: [],
       };
       const index = facts.functions.push(fn) - 1;

@@ -1,7 +1,7 @@
 // Python file → functions, calls with resolved callees, suppressions (see facts.ts).
 import { PYTHON_RETURNS } from './catalog/python';
 import type { CallFact, CodeFacts, FunctionFact } from './facts';
-import { AWAITED, children, ruleList, instanceOf, lineEnds, lookup, MAX_ARGS_TEXT, member, named, NO_AWAIT, spanOf, TIGHT, TIGHT_PARENTS, type Scope } from './resolve';
+import { AWAITED, children, classInstance, ruleList, instanceOf, lineEnds, lookup, MAX_ARGS_TEXT, member, named, NO_AWAIT, spanOf, TIGHT, TIGHT_PARENTS, type Scope } from './resolve';
 import type { Node } from '../parsing/parser';
 
 export function pythonModule(path: string): string {
@@ -11,6 +11,9 @@ export function pythonModule(path: string): string {
 }
 
 /** `# noqa` (every rule) or `# noqa: EP101, EP102`; a malformed list after the colon suppresses nothing, as in Ruff. */
+/** Types the catalog knows: a subscript of their instance is the same kind of thing. */
+const KNOWN_TYPES = new Set(Object.values(PYTHON_RETURNS));
+
 const NOQA = /#\s*noqa(?::(.*))?/i;
 
 export function extractPythonFacts(path: string, root: Node, source: string): CodeFacts {
@@ -27,19 +30,32 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
     if (def && name && (def.type === 'function_definition' || def.type === 'class_definition')) moduleScope.set(name, `${module}.${name}`);
   }
 
+  /** Instances a class's methods reach through `self.x`: class key ('app.services.UserService') → attribute → instance. */
+  const selfAttrs = new Map<string, Map<string, string>>();
+
   const resolve = (node: Node | null, scopes: Scope[]): string | undefined => {
     if (!node) return undefined;
     switch (node.type) {
       case 'identifier': return lookup(node.text, scopes) ?? node.text;
       case 'attribute': {
-        const base = resolve(node.childForFieldName('object'), scopes);
+        const object = node.childForFieldName('object');
+        const base = resolve(object, scopes);
         const attr = node.childForFieldName('attribute')?.text;
-        return base && attr ? member(base, attr) : undefined;
+        if (!base || !attr) return undefined;
+        if (object?.type === 'identifier' && (object.text === 'self' || object.text === 'cls')) {
+          const inst = selfAttrs.get(base)?.get(attr);
+          if (inst) return inst;
+        }
+        return member(base, attr);
       }
-      case 'call': return instanceOf(resolve(node.childForFieldName('function'), scopes), PYTHON_RETURNS);
+      case 'call': {
+        const callee = resolve(node.childForFieldName('function'), scopes);
+        return instanceOf(callee, PYTHON_RETURNS) ?? classInstance(callee);
+      }
       case 'subscript': {
+        // `sessions[0]` of a known type's instance keeps it (a workspace class's may hold anything)
         const base = resolve(node.childForFieldName('value'), scopes);
-        return base?.includes('#') ? base : undefined;
+        return base?.includes('#') && KNOWN_TYPES.has(base.slice(0, base.indexOf('#'))) ? base : undefined;
       }
       case 'parenthesized_expression': case 'type': return resolve(named(node)[0] ?? null, scopes);
       default: return undefined;
@@ -67,7 +83,10 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
         if (wrapper === 'Union') return members(args);
         return undefined;
       }
-      default: return instanceOf(resolve(node, scopes), PYTHON_RETURNS);
+      default: {
+        const t = resolve(node, scopes);
+        return instanceOf(t, PYTHON_RETURNS) ?? classInstance(t);
+      }
     }
   };
 
@@ -113,6 +132,40 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
     if (scopes.length === 1 && value.endsWith('#')) (facts.instances ??= {})[left.text] = value;
   };
 
+  /**
+   * What `self.x` holds in a class's methods, lexically: class-body assignments and `self.x = …`
+   * statements in `__init__`, from a constructor call or an annotated `__init__` parameter.
+   */
+  const collectSelfAttrs = (key: string, body: Node, scopes: Scope[]): void => {
+    const attrs = new Map<string, string>();
+    const valueOf = (right: Node | null, type: Node | null, local: Scope): string | undefined =>
+      (right?.type === 'call' ? resolve(right, [...scopes, local]) : right?.type === 'identifier' ? local.get(right.text) : undefined) ?? annotated(type, scopes);
+    for (const st of named(body)) {
+      const def = st.type === 'decorated_definition' ? st.childForFieldName('definition') : st;
+      const assign = st.type === 'expression_statement' ? named(st)[0] : undefined;
+      if (assign?.type === 'assignment' && assign.childForFieldName('left')?.type === 'identifier') {
+        const v = valueOf(assign.childForFieldName('right'), assign.childForFieldName('type'), new Map());
+        if (v?.endsWith('#')) attrs.set(assign.childForFieldName('left')!.text, v);
+      }
+      if (def?.type !== 'function_definition' || def.childForFieldName('name')?.text !== '__init__') continue;
+      const params: Scope = new Map();
+      for (const p of named(def.childForFieldName('parameters') ?? def)) {
+        const pname = (p.childForFieldName('name') ?? named(p).find((c) => c.type === 'identifier'))?.text;
+        const t = pname && annotated(p.childForFieldName('type'), scopes);
+        if (pname && t) params.set(pname, t);
+      }
+      for (const stmt of named(def.childForFieldName('body') ?? def)) {
+        const a = stmt.type === 'expression_statement' ? named(stmt)[0] : undefined;
+        const left = a?.type === 'assignment' ? a.childForFieldName('left') : undefined;
+        if (left?.type !== 'attribute' || left.childForFieldName('object')?.text !== 'self') continue;
+        const v = valueOf(a!.childForFieldName('right'), a!.childForFieldName('type'), params);
+        const attr = left.childForFieldName('attribute')?.text;
+        if (attr && v?.endsWith('#')) attrs.set(attr, v);
+      }
+    }
+    if (attrs.size) selfAttrs.set(key, attrs);
+  };
+
   const visitFunction = (def: Node, decorators: string[], parent: number | undefined, className: string | undefined, scopes: Scope[]): void => {
     const name = def.childForFieldName('name')?.text ?? '<anonymous>';
     const parentFn = parent === undefined ? undefined : facts.functions[parent];
@@ -121,7 +174,7 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
     const asyncKw = children(def).find((c) => c.type === 'async');
     const defKw = children(def).find((c) => c.type === 'def');
     const fn: FunctionFact = {
-      name, qualname, async: !!asyncKw, parent, decorators, depends: [],
+      name, qualname, async: !!asyncKw, parent, ...(className && !parentFn ? { method: true as const } : {}), decorators, depends: [],
       defLine: def.startPosition.row + 1, span: spanOf(def), hasAwait: false, calls: [],
       ...(asyncKw && defKw ? { asyncKeyword: { ...spanOf(asyncKw), endLine: defKw.startPosition.row + 1, endColumn: defKw.startPosition.column + 1 } } : {}),
     };
@@ -142,6 +195,9 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
         if (callee && /(^|\.)Depends$/.test(callee) && target) {
           const dep = resolve(target, scopes);
           if (dep) fn.depends.push(dep);
+          // `svc=Depends(UserService)`: FastAPI injects an instance of the class
+          const inst = !typed && target.type !== 'call' ? classInstance(dep) : undefined;
+          if (inst) scope.set(pname, inst);
         }
       }
     });
@@ -169,6 +225,12 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
       case 'class_definition': {
         const body = node.childForFieldName('body');
         const name = node.childForFieldName('name')?.text;
+        if (fnIndex === undefined && name && body) {
+          const qual = className ? `${className}.${name}` : name;
+          const bases = node.childForFieldName('superclasses');
+          (facts.classes ??= {})[qual] = bases ? named(bases).filter((b) => b.type === 'identifier' || b.type === 'attribute').map((b) => resolve(b, scopes)).filter((b) => b !== undefined) : [];
+          collectSelfAttrs(`${module}.${qual}`, body, scopes);
+        }
         // `await` in a class body is a SyntaxError, even inside an async def
         if (body) walk(body, fnIndex, fnIndex === undefined ? (className ? `${className}.${name}` : name) : className, [...scopes, new Map()], inLambda, fnIndex === undefined ? ctx : ctx | NO_AWAIT);
         return;

@@ -26,6 +26,16 @@ export function instanceOf(callee: string | undefined, returns: ReturnTypes): st
   return t ? `${t}#` : undefined;
 }
 
+/**
+ * A call of (or an annotation with) a class-like name, `UserService` or `app.services.UserService`:
+ * an instance of that class. Whether it is a workspace class is decided when linking, where
+ * `UserService#load` is followed only into a method that class (or a base) defines.
+ */
+export function classInstance(callee: string | undefined): string | undefined {
+  if (callee === undefined || callee.includes('#')) return undefined;
+  return /^_?[A-Z]\w*[a-z]\w*$/.test(callee.slice(callee.lastIndexOf('.') + 1)) ? `${callee}#` : undefined;
+}
+
 export function spanOf(node: Node): Span {
   return { line: node.startPosition.row + 1, column: node.startPosition.column + 1, endLine: node.endPosition.row + 1, endColumn: node.endPosition.column + 1 };
 }
