@@ -36,6 +36,21 @@ export interface Route {
   routers?: string[];
   /** Range of the whole handler definition, when known (CodeLens, "cursor is in handler"). */
   range?: SourceRange;
+  /**
+   * The handler's parameters as its signature writes them, in order, when known (Python handlers):
+   * `item_id: int = 5` → {name: 'item_id', annotation: 'int', default: '5'}; `*args` and `**kw`
+   * keep their stars; `self`, `request` and the like are included. The editor pre-fills path
+   * parameter values from them by type or default. Texts over 1,000 characters are left out.
+   */
+  params?: RouteParam[];
+}
+
+export interface RouteParam {
+  name: string;
+  /** The annotation's source text, e.g. `int`, `Literal['a', 'b']`. */
+  annotation?: string;
+  /** The default value's source text, e.g. `5`, `'a'`. */
+  default?: string;
 }
 
 export type Severity = 'error' | 'warning' | 'info';

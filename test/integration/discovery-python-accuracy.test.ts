@@ -6,13 +6,15 @@ import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { discover, FIXTURES, keys } from '../fixtures/python/discover';
 
-function frameworkRoutes(dir: string, framework: string, target: string): Array<{ methods: string[]; path: string; handler: string }> {
+type FrameworkRoute = { methods: string[]; path: string; handler: string; params: string[] | null };
+
+function frameworkRoutes(dir: string, framework: string, target: string): FrameworkRoute[] {
   const out = execFileSync('/usr/bin/python3', [path.join(FIXTURES, 'dump_routes.py'), framework, target], {
     cwd: path.join(FIXTURES, dir),
     timeout: 30_000,
     env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
   });
-  return JSON.parse(out.toString()) as Array<{ methods: string[]; path: string; handler: string }>;
+  return JSON.parse(out.toString()) as FrameworkRoute[];
 }
 
 test('FastAPI: discovery equals app.routes of the imported app (plus the never-included router)', async () => {
@@ -59,4 +61,21 @@ test('an include cycle (app includes rb, rb includes app.router): discovery equa
   const real = keys(frameworkRoutes('include_cycle', 'fastapi', 'svc.main'));
   assert.deepEqual(real, ['GET /a on_app', 'GET /b/r in_rb']);
   assert.deepEqual(keys(await discover('include_cycle')), real);
+});
+
+test('handler parameters: discovery lists the names inspect.signature gives, in order, for every fixture app', async () => {
+  const apps: Array<[dir: string, framework: string, target: string, root?: string]> = [
+    ['fastapi_app', 'fastapi', 'app.main'], ['flask_app', 'flask', 'wsgi'], ['aiohttp_app', 'aiohttp', 'svc.app'],
+    ['django_site', 'django', 'mysite.settings'], ['src_layout', 'fastapi', 'shop.app', 'src_layout/src'],
+    ['flask_factory', 'flask', 'pkg:create_app()'], ['params_app', 'fastapi', 'api.main'],
+  ];
+  for (const [dir, framework, target, root] of apps) {
+    const real = frameworkRoutes(root ?? dir, framework, target).filter((r) => r.handler !== '<lambda>');
+    assert.ok(real.every((r) => r.params !== null), `${dir}: a handler without a signature`);
+    const withParams = (rs: Array<{ methods: string[]; path: string; handler: string }>, names: (i: number) => string[]) =>
+      keys(rs.map((r, i) => ({ ...r, handler: `${r.handler}(${names(i).join(', ')})` })));
+    const ours = (await discover(dir)).filter((r) => real.some((x) => x.handler === r.handler && x.path === r.path));
+    assert.equal(ours.length, real.length, `${dir}: routes differ`);
+    assert.deepEqual(withParams(ours, (i) => ours[i]!.params!.map((p) => p.name)), withParams(real, (i) => real[i]!.params!), dir);
+  }
 });

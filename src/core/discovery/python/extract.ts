@@ -3,9 +3,11 @@
 // cannot be read becomes { k: 'other' } and is skipped by the linker.
 import type { Node } from '../../parsing/parser';
 import type { WorkspaceFile } from '../../workspace';
-import type { PyClass, PyExpr, PyFunction, PyImport, PyRange, PythonRouteFacts } from './facts';
+import type { PyClass, PyExpr, PyFunction, PyImport, PyParam, PyRange, PythonRouteFacts } from './facts';
 
 const MAX_DEPTH = 40; // expression nesting guard for pathological files
+/** Parameter annotations and defaults longer than this are left out (they pre-fill nothing). */
+const MAX_PARAM_TEXT = 1000;
 
 export function extractPythonRouteFacts(_file: WorkspaceFile, root: Node): PythonRouteFacts {
   const facts: PythonRouteFacts = { imports: [], assignments: [], functions: [], classes: [], calls: [] };
@@ -66,7 +68,7 @@ function walkDefinition(def: Node, scope: string, decorators: PyExpr[], facts: P
   const name = def.childForFieldName('name')?.text;
   if (!name) return;
   if (def.type === 'function_definition') {
-    const fn: PyFunction = { scope, name, async: isAsync(def), range: rangeOf(def), decorators, returns: [] };
+    const fn: PyFunction = { scope, name, async: isAsync(def), range: rangeOf(def), decorators, params: readParams(def), returns: [] };
     facts.functions.push(fn);
     const body = def.childForFieldName('body');
     // Nested functions' bodies are walked too: factories register routes on their local app.
@@ -90,7 +92,7 @@ function walkDefinition(def: Node, scope: string, decorators: PyExpr[], facts: P
       const m = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
       if (m?.type === 'function_definition') {
         const mName = m.childForFieldName('name')?.text;
-        if (mName) cls.methods.push({ name: mName, async: isAsync(m), range: rangeOf(m), decorators: decos });
+        if (mName) cls.methods.push({ name: mName, async: isAsync(m), range: rangeOf(m), decorators: decos, params: readParams(m) });
       }
     }
     facts.classes.push(cls);
@@ -143,6 +145,36 @@ function readImport(stmt: Node): PyImport[] {
       if (name && alias) out.push({ local: alias, module, name, level });
     } else {
       out.push({ local: n.text, module, name: n.text, level });
+    }
+  }
+  return out;
+}
+
+/** A def's parameters as written: name (stars kept on `*args`/`**kw`), annotation and default text. */
+function readParams(def: Node): PyParam[] {
+  const out: PyParam[] = [];
+  for (const p of def.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (!p) continue;
+    switch (p.type) {
+      case 'identifier':
+      case 'list_splat_pattern':
+      case 'dictionary_splat_pattern':
+        out.push({ name: p.text });
+        break;
+      case 'typed_parameter': // `b: int`, `*args: str`
+      case 'default_parameter': // `c=5`
+      case 'typed_default_parameter': { // `d: int = 5`
+        const name = p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier' || c?.type === 'list_splat_pattern' || c?.type === 'dictionary_splat_pattern');
+        if (!name) break;
+        const param: PyParam = { name: name.text };
+        const type = p.childForFieldName('type')?.text;
+        const value = p.childForFieldName('value')?.text;
+        if (type !== undefined && type.length <= MAX_PARAM_TEXT) param.annotation = type;
+        if (value !== undefined && value.length <= MAX_PARAM_TEXT) param.default = value;
+        out.push(param);
+        break;
+      }
+      // `/` and `*` separators, comments: not parameters
     }
   }
   return out;

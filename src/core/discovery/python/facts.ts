@@ -40,12 +40,20 @@ export interface PyAssignment {
   augmented?: boolean;
 }
 
+/** A parameter as the def writes it (see Route.params). */
+export interface PyParam {
+  name: string;
+  annotation?: string;
+  default?: string;
+}
+
 export interface PyFunction {
   scope: string;
   name: string;
   async: boolean;
   range: PyRange;
   decorators: PyExpr[];
+  params: PyParam[];
   /** Names the function returns (`return app`), for factories. */
   returns: string[];
 }
@@ -57,7 +65,7 @@ export interface PyClass {
   decorators: PyExpr[];
   /** Class-level `NAME = value` / `NAME: type = value` (settings classes hold route prefixes). */
   attributes: Record<string, PyExpr>;
-  methods: Array<{ name: string; async: boolean; range: PyRange; decorators: PyExpr[] }>;
+  methods: Array<{ name: string; async: boolean; range: PyRange; decorators: PyExpr[]; params: PyParam[] }>;
 }
 
 export interface PythonRouteFacts {

@@ -5,7 +5,7 @@
 // then from objects only include cycles reach (one per cycle nothing outside includes).
 import type { Framework, Route } from '../../model';
 import type { WorkspaceFile } from '../../workspace';
-import type { PyClass, PyExpr, PyRange, PythonRouteFacts } from './facts';
+import type { PyClass, PyExpr, PyParam, PyRange, PythonRouteFacts } from './facts';
 import { executionOf, HTTP_METHODS, joinPath, kindOfConstructor, type Kind } from './frameworks';
 import { ModuleGraph, type LinkDeps, type ModuleFile, type Resolved } from './modules';
 
@@ -14,6 +14,8 @@ interface Handler {
   file: string;
   range: PyRange;
   async: boolean;
+  /** The def's parameters (shared with the facts, and with the routes built from them). */
+  params: PyParam[];
   /** Set for class-based views: the HTTP method this class method serves. */
   method?: string;
 }
@@ -215,7 +217,7 @@ class ModuleLinker {
         guarded(() => this.djangoUrlconf(mod));
       } else {
         for (const fn of mod.facts.functions) {
-          for (const deco of fn.decorators) guarded(() => this.decorator(mod, fn.scope, deco, { name: fn.name, file: mod.file.path, range: fn.range, async: fn.async }));
+          for (const deco of fn.decorators) guarded(() => this.decorator(mod, fn.scope, deco, { name: fn.name, file: mod.file.path, range: fn.range, async: fn.async, params: fn.params }));
         }
         for (const { scope, call } of mod.facts.calls) guarded(() => this.call(mod, scope, call));
       }
@@ -380,7 +382,7 @@ class ModuleLinker {
     let target: Resolved | undefined;
     if (e.k === 'ref') target = this.graph.resolve(mod, scope, e.name);
     else if (e.k === 'call' && e.fn.k === 'ref' && e.fn.name.endsWith('.as_view')) target = this.graph.resolve(mod, scope, e.fn.name.slice(0, -'.as_view'.length));
-    if (target?.k === 'func') return [{ name: target.fn.name, file: target.mod.file.path, range: target.fn.range, async: target.fn.async }];
+    if (target?.k === 'func') return [{ name: target.fn.name, file: target.mod.file.path, range: target.fn.range, async: target.fn.async, params: target.fn.params }];
     if (target?.k === 'class') return classHandlers(target.mod, target.cls);
     return [];
   }
@@ -659,6 +661,7 @@ function emit(obj: RouterObj, prefix: string, ownPrefix: string, chain: string[]
         execution: executionOf(fw, r.handler.async),
         routers,
         range: { file: r.handler.file, ...r.handler.range },
+        params: r.handler.params,
       };
     });
     for (const r of routes) out.push(r);
@@ -770,5 +773,5 @@ function stripRegexAnchors(s: string): string {
 function classHandlers(mod: ModuleFile, cls: PyClass): Handler[] {
   return cls.methods
     .filter((m) => HTTP_METHODS.includes(m.name))
-    .map((m) => ({ name: `${cls.name}.${m.name}`, file: mod.file.path, range: m.range, async: m.async, method: m.name.toUpperCase() }));
+    .map((m) => ({ name: `${cls.name}.${m.name}`, file: mod.file.path, range: m.range, async: m.async, params: m.params, method: m.name.toUpperCase() }));
 }
