@@ -40,13 +40,21 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
   const fastifyPlugins = new Set<string>();    // function keys wrapped in fp()
   const exportedTexts = new Map<string, Text>(); // `module.exports.autoPrefix = '/x'`: texts exported under a key of their own
   const values = new Constants(root, facts);
-  const calls: Node[] = [];
+  const calls: Array<{ call: Node; frame: Frame | undefined }> = [];
+  /** `const x = <chain>`: the chain's root node id → x (calls on the root belong to x). */
+  const declaredChains = new Map<number, string>();
 
   /** A name for a function that may be a plugin or an exported handler: its declared name, else its position. */
+  const keys = new Map<number, string>();
   const functionKey = (fn: Node): string => {
-    const own = fn.type === 'function_declaration' ? fn.childForFieldName('name')?.text : undefined;
-    const declared = fn.parent?.type === 'variable_declarator' ? fn.parent.childForFieldName('name')?.text : undefined;
-    return own ?? declared ?? `fn@${fn.startPosition.row + 1}:${fn.startPosition.column + 1}`;
+    let key = keys.get(fn.id);
+    if (key === undefined) {
+      const own = fn.type === 'function_declaration' ? fn.childForFieldName('name')?.text : undefined;
+      const parent = own === undefined ? fn.parent : undefined;
+      const declared = parent?.type === 'variable_declarator' ? parent.childForFieldName('name')?.text : undefined;
+      keys.set(fn.id, (key = own ?? declared ?? `fn@${fn.startPosition.row + 1}:${fn.startPosition.column + 1}`));
+    }
+    return key;
   };
 
   /** The local name an exported or mounted value stands for. */
@@ -100,12 +108,20 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     }
   };
 
-  const visit = (node: Node): void => {
+  /**
+   * One pre-order walk with an explicit stack (no recursion: minified bundles nest thousands deep), carrying
+   * the enclosing functions so a call's receiver can be matched to a plugin's parameter without climbing
+   * parents (each `parent` step costs the node's depth).
+   */
+  const stack: Array<{ node: Node; frame: Frame | undefined }> = [{ node: root, frame: undefined }];
+  while (stack.length > 0) {
+    const { node, frame } = stack.pop()!;
     switch (node.type) {
       case 'variable_declarator': {
         const name = node.childForFieldName('name');
         const value = node.childForFieldName('value');
         if (name && value) declare(name, value);
+        if (name?.type === 'identifier' && value) declaredChains.set(chainRoot(value).id, name.text);
         break;
       }
       case 'function_declaration': {
@@ -131,12 +147,13 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
         break;
       }
       case 'call_expression':
-        calls.push(node);
+        calls.push({ call: node, frame });
         break;
     }
-    for (const child of node.namedChildren) if (child) visit(child);
-  };
-  visit(root);
+    const inner = isFunction(node) ? { fn: node, parameter: firstParameter(node), up: frame } : frame;
+    const children = node.namedChildren;
+    for (let i = children.length - 1; i >= 0; i--) if (children[i]) stack.push({ node: children[i]!, frame: inner });
+  }
   facts.functions = Object.fromEntries(functions);
   for (const local of Object.values(facts.exports)) {
     const own = exportedTexts.get(local);
@@ -194,73 +211,86 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     },
   };
 
-  /** The object a call's receiver is: a plugin's first parameter, a module object, or a chain on either. */
-  const ownerOf = (object: Node): Owner | undefined => {
-    if (object.type === 'new_expression' || (object.type === 'call_expression' && chainRoot(object).id === object.id)) {
-      const declared = declaredOwner(object);
-      if (declared) return declared;
-    }
-    if (object.type === 'identifier') return pluginParameter(object) ?? (facts.objects[object.text] ? { name: object.text, object: facts.objects[object.text] } : undefined);
-    if (object.type !== 'call_expression') return undefined;
-    const inner = object.childForFieldName('function');
-    const innerObject = inner?.type === 'member_expression' ? inner.childForFieldName('object') : undefined;
-    const innerMethod = inner?.childForFieldName('property')?.text ?? '';
-    const base = innerObject ? ownerOf(innerObject) : undefined;
-    if (!base) return undefined;
-    const innerArgs = callArguments(object);
-    if (innerMethod === 'route' && (base.object.framework === 'express' || base.object.kind === 'plugin') && base.path === undefined && innerArgs.length === 1) {
-      const path = values.text(innerArgs[0]);
-      return path !== undefined ? { ...base, path } : undefined;
-    }
-    return CHAINING.has(innerMethod) ? base : undefined;
-  };
-
-  /** `const posts = new Hono().get(…)`: calls chained on the constructor belong to the declared name. */
-  const declaredOwner = (start: Node): Owner | undefined => {
+  /**
+   * The object a call's receiver is: a plugin's first parameter, a module object, or a chain on either
+   * (`app.route('/p').get(…)`, `new Hono().get(…)` declared as `const posts = …`). Read down the chain
+   * without recursion, then back up through the calls between, each of which must return its receiver.
+   */
+  const owners = new Map<number, Owner | undefined>(); // by call node id: each link of a long chain is read once
+  const ownerOf = (start: Node, frame: Frame | undefined): Owner | undefined => {
+    const between: Node[] = [];
     let node = start;
-    while (node.parent && (node.parent.type === 'member_expression' || node.parent.type === 'call_expression')) node = node.parent;
-    const name = node.parent?.type === 'variable_declarator' && node.parent.childForFieldName('value')?.id === node.id
-      ? node.parent.childForFieldName('name')?.text : undefined;
-    return name && facts.objects[name] && chainRoot(node).id === start.id ? { name, object: facts.objects[name] } : undefined;
+    let base: Owner | undefined;
+    for (;;) {
+      if (between.length > MAX_CHAIN) return undefined;
+      if (owners.has(node.id)) { base = owners.get(node.id); break; }
+      const declared = node.type === 'new_expression' || node.type === 'call_expression' ? declaredChains.get(node.id) : undefined;
+      if (declared !== undefined && facts.objects[declared]) { base = { name: declared, object: facts.objects[declared] }; break; }
+      if (node.type === 'identifier') {
+        base = pluginParameter(node.text, frame) ?? (facts.objects[node.text] ? { name: node.text, object: facts.objects[node.text] } : undefined);
+        break;
+      }
+      const callee = node.type === 'call_expression' ? node.childForFieldName('function') : undefined;
+      const object = callee?.type === 'member_expression' ? callee.childForFieldName('object') : undefined;
+      if (!object) break; // a receiver that is none of them: every link of the chain is none either
+      between.push(node);
+      node = object;
+    }
+    for (let i = between.length - 1; i >= 0; i--) {
+      if (!base) { owners.set(between[i]!.id, undefined); continue; }
+      const method = between[i]!.childForFieldName('function')?.childForFieldName('property')?.text ?? '';
+      const args = callArguments(between[i]!);
+      if (method === 'route' && (base.object.framework === 'express' || base.object.kind === 'plugin') && base.path === undefined && args.length === 1) {
+        const path = values.text(args[0]);
+        base = path !== undefined ? { ...base, path } : undefined;
+      } else if (!CHAINING.has(method)) base = undefined;
+      owners.set(between[i]!.id, base);
+    }
+    return base;
   };
 
-  /** `async function routes(fastify) { fastify.get(…) }`: the receiver is the enclosing function's first parameter. */
-  const pluginParameter = (identifier: Node): Owner | undefined => {
-    for (let node = identifier.parent; node; node = node.parent) {
-      if (!isFunction(node)) continue;
-      if (firstParameter(node) === identifier.text) {
-        return { name: functionKey(node), object: { framework: 'fastify', kind: 'plugin', prefix: '', ...(pluginShaped(node) ? { pluginShaped: true } : {}) } };
-      }
+  /** `async function routes(fastify) { fastify.get(…) }`: the receiver is an enclosing function's first parameter. */
+  const pluginParameter = (name: string, frame: Frame | undefined): Owner | undefined => {
+    for (let f = frame; f; f = f.up) {
+      if (f.parameter !== name) continue;
+      return { name: functionKey(f.fn), object: { framework: 'fastify', kind: 'plugin', prefix: '', ...(pluginShaped(f.fn) ? { pluginShaped: true } : {}) } };
     }
     return undefined;
   };
 
-  for (const call of calls) {
+  for (const { call, frame } of calls) {
     const prefix = readGlobalPrefix(call, values);
     if (prefix !== undefined) facts.globalPrefix = prefix;
     const callee = call.childForFieldName('function');
     const object = callee?.type === 'member_expression' ? callee.childForFieldName('object') : undefined;
-    const owner = object ? ownerOf(object) : undefined;
+    const owner = object ? ownerOf(object, frame) : undefined;
     const method = callee?.childForFieldName('property')?.text ?? '';
     const args = callArguments(call);
     if (owner) (owner.object.kind === 'plugin' ? readPluginCall : READERS[owner.object.framework])?.(ctx, owner, method, args);
     // `routes(app)` / `require('./routes')(app)`: the function declares routes on the app it is handed.
-    const handedTo = callee && callee.type !== 'member_expression' && args[0]?.type === 'identifier' ? ownerOf(args[0]) : undefined;
+    const handedTo = callee && callee.type !== 'member_expression' && args[0]?.type === 'identifier' ? ownerOf(args[0], frame) : undefined;
     const target = handedTo && (callee!.type === 'identifier' || requireSpec(callee) !== undefined) ? ctx.mountTarget(callee!) : undefined;
     if (handedTo && target) ctx.addMount(handedTo, '', target.name);
   }
   return facts;
 }
 
+/** The functions around a node, innermost first, with each one's first parameter. */
+interface Frame { fn: Node; parameter: string | undefined; up: Frame | undefined }
+
+/** Longest `a.b().c()…` chain read for a receiver (a guard: each link is read once). */
+const MAX_CHAIN = 100_000;
+
 /** `new Hono().get(…).post(…)` → `new Hono()`: the value under calls that return their receiver. */
 function chainRoot(value: Node): Node {
   let node = value;
-  for (;;) {
+  for (let i = 0; i < MAX_CHAIN; i++) {
     const callee = node.type === 'call_expression' ? node.childForFieldName('function') : undefined;
     const object = callee?.type === 'member_expression' ? callee.childForFieldName('object') : undefined;
     if (!object || !CHAINING.has(callee!.childForFieldName('property')?.text ?? '')) return node;
     node = object;
   }
+  return node;
 }
 
 /** `exports.list = async (req, res) => …` → 'list': the name a route in another module knows it by. */

@@ -1,0 +1,42 @@
+// Node discovery on deeply nested code (minified bundles): walks are iterative or depth-bounded, so an
+// expression nested thousands deep neither overflows the stack (dropping the whole file) nor takes
+// time quadratic in its depth; the file's other routes, and routes inside the nesting, are still found.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { discoverNode, summary } from './discovery-node-helpers';
+
+const N = 5000;
+
+test('a file holding 5,000 nested brackets, parentheses, a long + chain and a long comma chain keeps its routes', async () => {
+  const source = [
+    "const express = require('express');",
+    'const app = express();',
+    `const brackets = ${'['.repeat(N)}${']'.repeat(N)};`,
+    `const parens = ${'('.repeat(N)}1${')'.repeat(N)};`,
+    `const sum = 'a'${" + 'b'".repeat(4 * N)};`,
+    `let a; a = 1${', a'.repeat(4 * N)};`,
+    `const PREFIX = '/p'${" + ''".repeat(N)};`,
+    "app.get('/ok', (req, res) => res.end());",
+    `${'['.repeat(N)}app.post('/inside', (req, res) => res.end())${']'.repeat(N)};`,
+    `app${".use((req, res, next) => next())".repeat(N)}.get('/chained', (req, res) => res.end());`,
+    `foo()${'.then(() => 1)'.repeat(N)};`,
+  ].join('\n');
+  const started = Date.now();
+  const routes = await discoverNode({ 'bundle.js': source });
+  assert.deepEqual(summary(routes), [
+    'express GET /chained GET /chained bundle.js:10',
+    'express GET /ok GET /ok bundle.js:8',
+    'express POST /inside POST /inside bundle.js:9',
+  ]);
+  assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
+});
+
+test('a plugin whose route sits 2,000 functions deep is still read, from the fixture bundle', async () => {
+  const routes = await discoverNode({
+    'deep.js': readFileSync(path.join(__dirname, '..', 'fixtures', 'node', 'deep-bundle', 'plugin.js'), 'utf8'),
+    'app.js': "const fastify = require('fastify')();\nfastify.register(require('./deep'), { prefix: '/d' });",
+  });
+  assert.deepEqual(summary(routes), ['fastify GET /d/deep GET /deep deep.js:3 async']);
+});
