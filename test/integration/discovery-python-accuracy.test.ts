@@ -63,11 +63,21 @@ test('an include cycle (app includes rb, rb includes app.router): discovery equa
   assert.deepEqual(keys(await discover('include_cycle')), real);
 });
 
+test('Starlette: discovery equals app.routes, Mounts of lists and of Routers/Starlette apps built in place included', async () => {
+  const plain = keys(frameworkRoutes('starlette_app', 'starlette', 'main'));
+  assert.ok(plain.length >= 5);
+  assert.deepEqual(keys(await discover('starlette_app')), plain);
+  const inline = keys(frameworkRoutes('starlette_inline', 'starlette', 'web.app'));
+  assert.ok(inline.includes('GET /r/x in_router') && inline.includes('GET /t/deeper/w deepest'), inline.join('; '));
+  assert.deepEqual(keys(await discover('starlette_inline')), inline);
+});
+
 test('handler parameters: discovery lists the names inspect.signature gives, in order, for every fixture app', async () => {
   const apps: Array<[dir: string, framework: string, target: string, root?: string]> = [
     ['fastapi_app', 'fastapi', 'app.main'], ['flask_app', 'flask', 'wsgi'], ['aiohttp_app', 'aiohttp', 'svc.app'],
     ['django_site', 'django', 'mysite.settings'], ['src_layout', 'fastapi', 'shop.app', 'src_layout/src'],
     ['flask_factory', 'flask', 'pkg:create_app()'], ['params_app', 'fastapi', 'api.main'],
+    ['starlette_app', 'starlette', 'main'], ['starlette_inline', 'starlette', 'web.app'],
   ];
   for (const [dir, framework, target, root] of apps) {
     const real = frameworkRoutes(root ?? dir, framework, target).filter((r) => r.handler !== '<lambda>');

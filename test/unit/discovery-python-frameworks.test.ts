@@ -47,6 +47,20 @@ test('Starlette: Route/WebSocketRoute/Mount lists, HTTPEndpoint methods, def →
   ]);
 });
 
+test('Starlette: Mount of a Router or Starlette app built in place, Router([...]) positional, app.mount of an inline Router', async () => {
+  const routes = await discover('starlette_inline');
+  assert.deepEqual(summary(routes), [
+    'GET / home event-loop',
+    'GET /m/v via_mount_call threadpool',
+    'GET /r/x in_router event-loop',
+    'GET /t/deeper/w deepest event-loop',
+    'GET /t/z in_sub_app event-loop',
+    'POST /s/y in_routes event-loop',
+  ]);
+  assert.deepEqual(find(routes, 'deepest').routers, ['app.app', 'app.Mount(/t)', 'app.Mount(/deeper)']);
+  assert.deepEqual(find(routes, 'via_mount_call').routers, ['app.app', 'app.mount(/m)']);
+});
+
 test('Sanic: Blueprint.group prefixes, app.blueprint, add_route with the handler first; sync handlers on the loop', async () => {
   const routes = await discover('sanic_app');
   assert.deepEqual(summary(routes), [

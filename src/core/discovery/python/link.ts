@@ -142,6 +142,10 @@ export class PythonLinkCache {
   }
 }
 
+function shortName(mod: ModuleFile): string {
+  return mod.module.split('.').pop() || mod.module;
+}
+
 function kindName(obj: ObjDef | undefined): string | null {
   return obj ? `${obj.kind.framework}/${obj.kind.role}` : null;
 }
@@ -219,7 +223,7 @@ class ModuleLinker {
         for (const fn of mod.facts.functions) {
           for (const deco of fn.decorators) guarded(() => this.decorator(mod, fn.scope, deco, { name: fn.name, file: mod.file.path, range: fn.range, async: fn.async, params: fn.params }));
         }
-        for (const { scope, call } of mod.facts.calls) guarded(() => this.call(mod, scope, call));
+        mod.facts.calls.forEach(({ scope, call }, i) => guarded(() => this.call(mod, scope, call, i)));
       }
     } finally {
       this.graph.track(undefined);
@@ -270,16 +274,7 @@ class ModuleLinker {
     if (v.k !== 'call') return undefined;
     const callee = this.resolveExpr(r.mod, r.scope, v.fn);
     const kind = this.kindOf(callee);
-    if (kind) {
-      const obj: ObjDef = { key, kind, display: `${r.mod.module.split('.').pop() || r.mod.module}.${r.name}`, ownPrefix: '' };
-      this.define(obj);
-      const prefixExpr = v.kw['prefix'] ?? v.kw['url_prefix'];
-      obj.ownPrefix = (prefixExpr && this.str(r.mod, r.scope, prefixExpr)) ?? '';
-      if (kind.role === 'group') for (const a of v.args) this.edge(obj, this.objFromExpr(r.mod, r.scope, a, depth + 1));
-      const routes = v.kw['routes'];
-      if (routes) this.routeList(r.mod, r.scope, obj, routes, '', depth + 1);
-      return obj;
-    }
+    if (kind) return this.construct(r.mod, r.scope, v, kind, key, `${shortName(r.mod)}.${r.name}`, depth);
     // An app factory: `app = create_app()` → the object the factory returns
     if (callee?.k === 'func') {
       for (const ret of callee.fn.returns) {
@@ -290,13 +285,34 @@ class ModuleLinker {
     return undefined;
   }
 
-  private objFromExpr(mod: ModuleFile, scope: string, e: PyExpr, depth = 0): ObjDef | undefined {
+  /** A router object built by a constructor call `v` (`APIRouter(prefix=…)`, `Router(routes=[…])`). */
+  private construct(mod: ModuleFile, scope: string, v: Extract<PyExpr, { k: 'call' }>, kind: Kind, key: string, display: string, depth: number): ObjDef {
+    const obj: ObjDef = { key, kind, display, ownPrefix: '' };
+    this.define(obj);
+    const prefixExpr = v.kw['prefix'] ?? v.kw['url_prefix'];
+    obj.ownPrefix = (prefixExpr && this.str(mod, scope, prefixExpr)) ?? '';
+    if (kind.role === 'group') for (const a of v.args) this.edge(obj, this.objFromExpr(mod, scope, a, depth + 1));
+    // Starlette's Router takes its routes first: `Router([Route(...)])`
+    const routes = v.kw['routes'] ?? (kind.framework === 'starlette' && kind.role === 'router' ? v.args[0] : undefined);
+    if (routes) this.routeList(mod, scope, obj, routes, '', depth + 1);
+    return obj;
+  }
+
+  /**
+   * The router object an expression stands for: a name, a factory call, or — given `inline`, the
+   * key and label it gets — a constructor call written in place (`Mount('/r', app=Router(routes=[...]))`).
+   */
+  private objFromExpr(mod: ModuleFile, scope: string, e: PyExpr, depth = 0, inline?: { key: string; label: string }): ObjDef | undefined {
     if (depth > MAX_DEPTH) return undefined;
     this.step();
     if (e.k === 'ref') return this.objectOf(this.graph.resolve(mod, scope, e.name), depth);
     if (e.k === 'call') {
       // `app.include_router(items.get_router())`, `app.mount('/v1', create_v1())`
       const callee = this.resolveExpr(mod, scope, e.fn);
+      if (inline) {
+        const kind = this.kindOf(callee);
+        if (kind) return this.known(inline.key) ?? this.construct(mod, scope, e, kind, inline.key, `${shortName(mod)}.${inline.label}`, depth);
+      }
       if (callee?.k === 'func') for (const ret of callee.fn.returns) {
         const o = this.objectOf(this.graph.resolve(callee.mod, callee.fn.name, ret), depth + 1);
         if (o) return o;
@@ -432,7 +448,8 @@ class ModuleLinker {
     if (obj) this.log.push({ e: 'included', key: obj.key });
   }
 
-  private call(mod: ModuleFile, scope: string, call: PyExpr): void {
+  /** The `index`th call statement of `mod` (it names the objects constructed inline in it). */
+  private call(mod: ModuleFile, scope: string, call: PyExpr, index: number): void {
     if (call.k !== 'call' || call.fn.k !== 'ref') return;
     const dot = call.fn.name.lastIndexOf('.');
     if (dot < 0) return;
@@ -450,7 +467,9 @@ class ModuleLinker {
         return;
       case 'mount': {
         const path = s(a[0] ?? kw['path']);
-        if (path !== undefined) this.edge(obj, child(a[1] ?? kw['app']), path.replace(/\/+$/, ''));
+        const app = a[1] ?? kw['app'];
+        const inline = { key: `${mod.file.path}:${scope}:<mount ${index}>`, label: `mount(${path})` };
+        if (path !== undefined && app) this.edge(obj, this.objFromExpr(mod, scope, app, 0, inline), path.replace(/\/+$/, ''));
         return;
       }
       case 'register_blueprint':
@@ -525,7 +544,7 @@ class ModuleLinker {
       return;
     }
     if (e.k !== 'seq') return;
-    for (const item of e.items) {
+    for (const [i, item] of e.items.entries()) {
       if (item.k !== 'call') continue;
       const callee = this.resolveExpr(mod, scope, item.fn);
       const name = callee?.k === 'extern' ? callee.qual.split('.').pop()! : '';
@@ -542,7 +561,11 @@ class ModuleLinker {
         const p = join(path.replace(/\/+$/, ''));
         const sub = item.kw['routes'] ?? (a[1] && a[1].k === 'seq' ? a[1] : undefined);
         if (sub) this.routeList(mod, scope, obj, sub, p, depth + 1);
-        else this.edge(obj, this.objFromExpr(mod, scope, item.kw['app'] ?? a[1] ?? { k: 'other' }), p);
+        else {
+          // an app built in place is one object per list item it is written in, under the object mounting it
+          const inline = { key: `${obj.key}>${p}#${i}`, label: `Mount(${p})` };
+          this.edge(obj, this.objFromExpr(mod, scope, item.kw['app'] ?? a[1] ?? { k: 'other' }, depth + 1, inline), p);
+        }
       } else if (callee?.k === 'extern' && callee.qual.startsWith('aiohttp')) {
         if (name === 'route') {
           const m = s(a[0]);
