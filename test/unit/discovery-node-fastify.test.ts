@@ -110,3 +110,20 @@ test('Fastify: @fastify/autoload options and module exports, as its README docum
     'fastify GET /top/o GET /o src/routes/deep/overridden.mjs:1 async',
   ]);
 });
+
+test('a route-declaring function nothing mounts takes the workspace framework when its apps have only one', async () => {
+  const routes = await discoverNode({
+    'app.js': [
+      "const express = require('express');",
+      "const fs = require('node:fs');",
+      'const app = express();',
+      "for (const f of fs.readdirSync(__dirname + '/routes')) require('./routes/' + f)(app);",
+      "app.get('/', (req, res) => res.end());",
+    ].join('\n'),
+    'routes/users.js': "module.exports = async (app) => { app.get('/users', async (req, res) => res.json([])); };",
+  });
+  assert.deepEqual(summary(routes), [
+    'express GET / GET / app.js:5',
+    'express GET /users GET /users routes/users.js:1 async',
+  ]);
+});

@@ -147,8 +147,15 @@ export function linkNodeRoutes(files: Linked): Route[] {
   const serves = (facts: NodeRouteFacts, name: string) => facts.objects[name].kind !== 'plugin';
   // Plugins nothing registers (fastify-cli's app.js, a plugin whose registration is out of sight) serve their own paths.
   const orphanPlugin = (facts: NodeRouteFacts, name: string) => facts.objects[name].kind === 'plugin' && !!facts.objects[name].pluginShaped;
+  // Such a plugin takes the workspace's framework when its apps have exactly one (a `routes/*.js` loader in an
+  // Express app); Fastify otherwise (fastify-cli apps create no instance of their own).
+  const appFrameworks = new Set<Framework>();
+  for (const { facts } of files) for (const o of Object.values(facts.objects)) if (o.kind !== 'plugin') appFrameworks.add(o.framework);
+  const orphanFramework: Framework = appFrameworks.size === 1 ? [...appFrameworks][0]! : 'fastify';
   for (const { file, facts } of files) for (const name of Object.keys(facts.objects)) {
-    if ((serves(facts, name) || orphanPlugin(facts, name)) && !mounted.has(key(file.path, name))) emit(key(file.path, name), '', [], undefined);
+    if (mounted.has(key(file.path, name))) continue;
+    if (serves(facts, name)) emit(key(file.path, name), '', [], undefined);
+    else if (orphanPlugin(facts, name)) emit(key(file.path, name), '', [], orphanFramework);
   }
   // Routers mounted only from a cycle still serve their own paths.
   for (const { file, facts } of files) for (const name of Object.keys(facts.objects)) {
