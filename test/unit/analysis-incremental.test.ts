@@ -62,3 +62,12 @@ test('a method reached through an instance and a base class: editing the base cl
   assert.deepEqual(findBlockingCalls(new Map([...blocking, ...fixed]), []), []);
   assert.deepEqual(rules(findBlockingCalls(blocking, [])), ['app/main.py:EP102@4']);
 });
+
+test('registering a middleware in another file flags it; unregistering clears it (its own file unchanged)', async () => {
+  const mw = await factsOf({ 'mw.js': "const fs = require('fs');\nexports.audit = function (req, res, next) { fs.appendFileSync('a', 'b'); next(); };\n" });
+  const without = await factsOf({ 'server.js': "const { audit } = require('./mw');\napp.get('/', (req, res) => res.send('ok'));\n" });
+  const withMw = await factsOf({ 'server.js': "const { audit } = require('./mw');\napp.use(audit);\napp.get('/', (req, res) => res.send('ok'));\n" });
+  assert.deepEqual(findBlockingCalls(new Map([...mw, ...without]), []), []);
+  assert.deepEqual(rules(findBlockingCalls(new Map([...mw, ...withMw]), [])), ['mw.js:EP101@2']);
+  assert.deepEqual(findBlockingCalls(new Map([...mw, ...without]), []), []);
+});

@@ -107,3 +107,75 @@ test('an ignore comment after code suppresses only its own line; alone on a line
   const fs = await analyze({ 'a.js': src }, [express('a.js', 2)]);
   assert.deepEqual(fs.map((f) => f.line), [4, 7, 10, 12]);
 });
+
+const where = (fs: Array<{ file: string; rule: string; line: number }>) => fs.map((f) => `${f.file}:${f.rule}@${f.line}`);
+
+test('middleware runs on the loop per request: app.use(fn), route-level middleware before the handler, arrays, route().get(mw, h)', async () => {
+  const src = [
+    "const fs = require('fs');",
+    "const express = require('express');",
+    "const chai = require('chai');",
+    'const app = express();',
+    'const router = express.Router();',
+    "app.use((req, res, next) => { fs.readFileSync('cfg'); next(); });",
+    "function audit(req, res, next) { fs.appendFileSync('audit.log', req.url); next(); }",
+    "function handler(req, res) { res.send('ok'); }",
+    "app.get('/x', audit, handler);",
+    "function clean(req, res, next) { next(); }",
+    "function check(req, res, next) { fs.statSync('x'); next(); }",
+    "app.post('/y', [clean, check], (req, res) => res.send('y'));",
+    "router.route('/z').get(limit, handler);",
+    "function limit(req, res, next) { fs.existsSync('lock'); next(); }",
+    "chai.use(function (c) { fs.readFileSync('plugin'); });",
+    "function boot() { fs.readFileSync('boot'); }",
+    "app.listen(3000, () => fs.writeFileSync('pid', '1'));",
+    '',
+  ].join('\n');
+  const fs = await analyze({ 'server.js': src }, [route('server.js', 8, 'handler', { framework: 'express' })]);
+  assert.deepEqual(where(fs), ['server.js:EP101@6', 'server.js:EP101@7', 'server.js:EP101@11', 'server.js:EP101@14']);
+  assert.equal(fs[1].handler, 'audit');
+  assert.match(fs[1].message, /fs\.appendFileSync\(\) blocks the event loop/);
+});
+
+test('Koa app.use(async ctx => …), Hono app.use, Fastify request hooks and NestJS middleware, guards and interceptors', async () => {
+  const koa = "const Koa = require('koa');\nconst fs = require('fs');\nconst app = new Koa();\napp.use(async ctx => { ctx.body = fs.readFileSync('x'); });\n";
+  const hono = "import { Hono } from 'hono';\nimport { readFileSync } from 'node:fs';\nconst app = new Hono();\napp.use('*', async (c, next) => { readFileSync('x'); await next(); });\n";
+  const fastify = [
+    "const fs = require('fs');",
+    "module.exports = async function (fastify) {",
+    "  fastify.addHook('preHandler', async (req, reply) => { fs.statSync('x'); });",
+    "  fastify.addHook('onReady', async () => { fs.readFileSync('warm'); });",
+    "  fastify.get('/a', { preHandler: [verify] }, async () => 'a');",
+    '};',
+    "function verify(req, reply, done) { fs.readFileSync('key'); done(); }",
+    '',
+  ].join('\n');
+  const nest = [
+    "import { Injectable, NestMiddleware, CanActivate, NestInterceptor } from '@nestjs/common';",
+    "import * as fs from 'fs';",
+    '@Injectable()',
+    'export class LoggerMiddleware implements NestMiddleware {',
+    "  use(req: any, res: any, next: () => void) { fs.writeFileSync('log', 'x'); next(); }",
+    '  helper() { fs.readFileSync("not per request"); }',
+    '}',
+    'export class AuthGuard implements CanActivate {',
+    "  canActivate() { return fs.existsSync('token'); }",
+    '}',
+    'export class TimingInterceptor implements NestInterceptor {',
+    "  intercept(ctx: any, next: any) { fs.readFileSync('t'); return next.handle(); }",
+    '}',
+    '',
+  ].join('\n');
+  const fs = await analyze({ 'koa.js': koa, 'hono.ts': hono, 'plugin.js': fastify, 'logger.middleware.ts': nest });
+  assert.deepEqual(where(fs), ['hono.ts:EP101@4', 'koa.js:EP101@4', 'logger.middleware.ts:EP101@5', 'logger.middleware.ts:EP101@9', 'logger.middleware.ts:EP101@12', 'plugin.js:EP101@3', 'plugin.js:EP101@7']);
+});
+
+test('middleware defined in another module is flagged where it blocks; through a helper, with the chain', async () => {
+  const files = {
+    'src/server.js': "const express = require('express');\nconst { auth } = require('./mw');\nconst app = express();\napp.use(auth);\n",
+    'src/mw.js': "const bcrypt = require('bcrypt');\nfunction verify(p) { return bcrypt.compareSync(p, 'h'); }\nexports.auth = function (req, res, next) {\n  verify(req.headers.p);\n  next();\n};\n",
+  };
+  const fs = await analyze(files);
+  assert.deepEqual(where(fs), ['src/mw.js:EP102@4']);
+  assert.deepEqual(fs[0].chain, ['auth()', 'verify()', 'bcrypt.compareSync (src/mw.js:2)']);
+});

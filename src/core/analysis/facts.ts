@@ -34,6 +34,8 @@ export interface FunctionFact {
   parent?: number;
   /** Defined directly in a class body: `qualname` is 'Class.method', and `Class#method` calls land here. */
   method?: true;
+  /** Node: a function the server runs per request besides the handler (`app.use(fn)`, route middleware, request hooks). */
+  middleware?: true;
   decorators: string[];
   /** FastAPI `Depends(fn)` targets, resolved like callees. */
   depends: string[];
@@ -58,6 +60,8 @@ export interface CodeFacts {
    * module's `from .clients import http; http.get(u)` resolves to 'requests.Session#get'.
    */
   instances?: Record<string, string>;
+  /** Node: names of functions (resolved like callees) registered as middleware, defined here or in another file. */
+  middleware?: string[];
   /** Python classes (module level and nested in classes) by qualname → their base classes, resolved like callees. */
   classes?: Record<string, string[]>;
   /** Python: the name a module-level `import asyncio` (or `import asyncio as x`) binds, when one does. */

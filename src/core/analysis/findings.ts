@@ -60,6 +60,8 @@ class Analysis {
   private readonly memo = new Map<FunctionFact, { reach: Reach | null; deps: Deps }>();
   private readonly results = new Map<string, FileResult>();
   private readonly modules = new PythonModules();
+  /** Node middleware registrations from every file: function name → how many registrations. */
+  private readonly middlewareRefs = new Map<string, number>();
   private readonly qualnames = new WeakMap<CodeFacts, Map<string, number>>();
   private tracking: Deps[] = [];
   /** Counts searches cut short by a cycle or the depth limit: a "nothing found" under a cut is not final. */
@@ -98,10 +100,17 @@ class Analysis {
   private sync(files: FileFacts): void {
     const changedFiles = new Set<string>();
     const changedKeys = new Set<string>();
+    const changedMiddleware = new Set<string>();
     const drop = (path: string, facts: CodeFacts) => {
       for (const fn of facts.functions) for (const key of functionKeys(facts, fn)) {
         if (this.registry.get(key)?.path === path) this.registry.delete(key);
         changedKeys.add(key);
+      }
+      for (const name of facts.middleware ?? []) {
+        const n = (this.middlewareRefs.get(name) ?? 1) - 1;
+        if (n) this.middlewareRefs.set(name, n);
+        else this.middlewareRefs.delete(name);
+        changedMiddleware.add(name);
       }
     };
     for (const [path, facts] of this.seen) {
@@ -129,8 +138,17 @@ class Analysis {
           if (!this.registry.has(key)) this.registry.set(key, { path, facts, index, fn });
         }
       });
+      for (const name of facts.middleware ?? []) {
+        this.middlewareRefs.set(name, (this.middlewareRefs.get(name) ?? 0) + 1);
+        changedMiddleware.add(name);
+      }
     }
     if (!changedFiles.size) return;
+    // A function registered (or no longer) as middleware elsewhere: its own file is checked again
+    for (const name of changedMiddleware) {
+      const defined = this.registry.get(name)?.path;
+      if (defined !== undefined) this.results.delete(defined);
+    }
     const stale = (d: Deps) => {
       for (const f of d.files) if (changedFiles.has(f)) return true;
       for (const k of d.keys) if (changedKeys.has(k)) return true;
@@ -151,10 +169,15 @@ class Analysis {
     const deps: Deps = { files: new Set(), keys: new Set() };
     this.tracking = [deps];
     const found = new Map<string, Finding>();
+    const middleware = facts.language === 'node' ? this.middlewareIn(facts) : undefined;
     facts.functions.forEach((fn, index) => {
       const route = routeOf.get(fn);
       const ref = { path, facts, index, fn };
-      if (facts.language === 'node') { if (route) this.check(ref, route, 'loop', found); return; }
+      if (facts.language === 'node') {
+        if (route) this.check(ref, route, 'loop', found);
+        else if (middleware?.has(index)) this.check(ref, undefined, 'loop', found, fn.name.startsWith('<') ? `middleware (line ${fn.defLine})` : labelOf(fn));
+        return;
+      }
       if (route?.execution === 'worker') this.check(ref, route, 'worker', found);
       else if (fn.async || route?.execution === 'event-loop') this.check(ref, route, 'loop', found);
     });
@@ -163,13 +186,25 @@ class Analysis {
     return { facts, routes, routeSig, findings, deps };
   }
 
-  private check(ref: FnRef, route: Route | undefined, mode: 'loop' | 'worker', out: Map<string, Finding>): void {
+  /** Node functions run per request besides handlers: registered as middleware here or in any file, and the callbacks inside them. */
+  private middlewareIn(facts: CodeFacts): Set<number> {
+    const out = new Set<number>();
+    facts.functions.forEach((fn, i) => {
+      if (out.has(i) || !(fn.middleware || functionKeys(facts, fn).some((k) => this.middlewareRefs.has(k)))) return;
+      out.add(i);
+      for (const d of this.descendants(facts, i)) out.add(d);
+    });
+    return out;
+  }
+
+  /** `root`: how a finding names a function that is no route handler (middleware). */
+  private check(ref: FnRef, route: Route | undefined, mode: 'loop' | 'worker', out: Map<string, Finding>, root?: string): void {
     const add = (f: Finding) => {
       const key = `${f.line}:${f.column}:${f.endLine}:${f.endColumn}:${f.rule}`;
       if (!out.has(key)) out.set(key, f);
     };
     const { path, facts, fn } = ref;
-    const handler = route?.handler ?? fn.qualname;
+    const handler = route?.handler ?? root ?? fn.qualname;
     let blocked = false;
     for (const call of fn.calls) {
       if (facts.language === 'python' && call.awaited) continue;
@@ -199,7 +234,7 @@ class Analysis {
       add({
         file: path, ...call.span, rule, severity: mode === 'worker' ? 'info' : SEVERITY[reach.entry.severity],
         message: mode === 'worker' ? workerMessage(label.slice(0, -2), route?.framework ?? 'WSGI') : transitiveMessage(labelOf(target.fn), reach.blocking, reach.entry.kind),
-        handler, chain: [fn.name.startsWith('<') && route ? `${route.methods.join('|')} ${route.path}` : `${labelOf(fn)}()`, ...reach.steps.map((s) => s.label)], chainLocations: reach.steps.map((s) => s.loc),
+        handler, chain: [fn.name.startsWith('<') && route ? `${route.methods.join('|')} ${route.path}` : fn.name.startsWith('<') && root ? root : `${labelOf(fn)}()`, ...reach.steps.map((s) => s.label)], chainLocations: reach.steps.map((s) => s.loc),
         replacement: mode === 'worker' ? WORKER_ADVICE : reach.entry.replacement,
         alternativeFixes: [mode === 'loop' ? toThreadFix(path, facts, fn, call) : undefined, suppressFix(path, facts, call, rule)].filter((f) => f !== undefined),
       });

@@ -10,6 +10,14 @@ import type { Node } from '../parsing/parser';
 const FUNCTION_TYPES = new Set(['function_declaration', 'generator_function_declaration', 'function_expression', 'function', 'arrow_function', 'method_definition', 'generator_function']);
 const IGNORE = /endpoint-profiler-ignore\b(.*)/s;
 
+const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'options', 'head', 'all']);
+const PATH_TYPES = new Set(['string', 'template_string', 'regex', 'array']);
+/** Fastify hooks that run for every request (not onReady/onClose/onRoute/onRegister/onListen). */
+const REQUEST_HOOKS = new Set(['onRequest', 'preParsing', 'preValidation', 'preHandler', 'preSerialization', 'onSend', 'onResponse', 'onError', 'onTimeout', 'onRequestAbort']);
+const SERVER_PACKAGES = /^(express|koa|fastify|hono|@koa\.router|koa-router|router|restify|polka|connect|@hono|@nestjs)(\.|$)/;
+/** NestJS interfaces whose method the framework calls on every request it applies to. */
+const NEST_PER_REQUEST: Record<string, string[]> = { NestMiddleware: ['use'], CanActivate: ['canActivate'], NestInterceptor: ['intercept'], PipeTransform: ['transform'] };
+
 export function nodeModule(path: string): string {
   return path.replace(/\.(m|c)?(j|t)sx?$/, '');
 }
@@ -32,9 +40,12 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
   const moduleScope: Scope = new Map();
   let lines: string[] | undefined;
 
-  const requireOf = (node: Node | null): string | undefined => {
+  const requireSpec = (node: Node | null): string | undefined => {
     if (node?.type !== 'call_expression' || node.childForFieldName('function')?.text !== 'require') return undefined;
-    const spec = stringValue(named(node.childForFieldName('arguments') ?? node)[0]);
+    return stringValue(named(node.childForFieldName('arguments') ?? node)[0]);
+  };
+  const requireOf = (node: Node | null): string | undefined => {
+    const spec = requireSpec(node);
     return spec === undefined ? undefined : moduleName(spec, path);
   };
 
@@ -106,19 +117,71 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
     }
   };
 
+  /** Local names bound to a package (not a workspace module): `chai.use(plugin)` is no server's middleware. */
+  const packages = new Set<string>();
+  /** Inline functions registered as middleware, by node id (their FunctionFact is made when the walk reaches them). */
+  const middlewareNodes = new Set<number>();
+  /** Classes whose methods a framework calls per request (NestJS middleware, guards, interceptors, pipes): class → methods. */
+  const perRequestMethods = new Map<string, Set<string>>();
+
+  /**
+   * Functions a server runs per request besides the handler: `X.use(fn…)`, the functions between
+   * the path and the handler of `X.METHOD(path, mw…, handler)` (or of `X.route(path).METHOD(mw…, handler)`),
+   * Fastify request hooks (`addHook('preHandler', fn)`, `{ preHandler: [fn] }` route options).
+   */
+  const registerMiddleware = (call: Node, scopes: Scope[]): void => {
+    const callee = call.childForFieldName('function');
+    const argsNode = call.childForFieldName('arguments');
+    if (callee?.type !== 'member_expression' || argsNode?.type !== 'arguments') return;
+    const method = callee.childForFieldName('property')?.text ?? '';
+    const object = callee.childForFieldName('object');
+    const args = named(argsNode);
+    let mws: Node[];
+    if (method === 'use') {
+      if (object?.type === 'identifier' && packages.has(object.text) && !SERVER_PACKAGES.test(lookup(object.text, scopes) ?? '')) return;
+      mws = args;
+    } else if (ROUTE_METHODS.has(method)) {
+      const routed = object?.type === 'call_expression' && object.childForFieldName('function')?.type === 'member_expression' && object.childForFieldName('function')?.childForFieldName('property')?.text === 'route';
+      if (routed) mws = args.slice(0, -1);
+      else if (args.length >= 3 && PATH_TYPES.has(args[0].type)) mws = args.slice(1, -1);
+      else return;
+    } else if (method === 'addHook' && REQUEST_HOOKS.has(stringValue(args[0]) ?? '')) mws = args.slice(1);
+    else if (method === 'route' && args.length === 1 && args[0].type === 'object') mws = args;
+    else return;
+    const mark = (n: Node): void => {
+      if (FUNCTION_TYPES.has(n.type)) middlewareNodes.add(n.id);
+      else if (n.type === 'array') named(n).forEach(mark);
+      else if (n.type === 'object') {
+        for (const p of named(n)) {
+          const key = p.type === 'pair' ? p.childForFieldName('key')?.text : p.type === 'shorthand_property_identifier' ? p.text : undefined;
+          const value = p.type === 'pair' ? p.childForFieldName('value') : p;
+          if (key && REQUEST_HOOKS.has(key) && value) mark(value);
+        }
+      } else if (n.type === 'identifier' || n.type === 'member_expression' || n.type === 'shorthand_property_identifier') {
+        const name = n.type === 'shorthand_property_identifier' ? lookup(n.text, scopes) ?? n.text : resolve(n, scopes);
+        if (name) (facts.middleware ??= []).push(name);
+      }
+    };
+    mws.forEach(mark);
+  };
+
   const bindImport = (st: Node, scope: Scope): void => {
     const spec = stringValue(st.childForFieldName('source'));
     if (spec === undefined) return;
     const mod = moduleName(spec, path);
     const clause = named(st).find((c) => c.type === 'import_clause');
     if (!clause) return;
+    const bind = (local: string, value: string) => {
+      scope.set(local, value);
+      if (!spec.startsWith('.')) packages.add(local);
+    };
     for (const c of named(clause)) {
-      if (c.type === 'identifier') scope.set(c.text, mod);
-      else if (c.type === 'namespace_import') { const id = named(c).find((x) => x.type === 'identifier'); if (id) scope.set(id.text, mod); }
+      if (c.type === 'identifier') bind(c.text, mod);
+      else if (c.type === 'namespace_import') { const id = named(c).find((x) => x.type === 'identifier'); if (id) bind(id.text, mod); }
       else if (c.type === 'named_imports') {
         for (const s of named(c).filter((x) => x.type === 'import_specifier')) {
           const name = s.childForFieldName('name')?.text, alias = s.childForFieldName('alias')?.text ?? name;
-          if (name && alias) scope.set(alias, name === 'default' ? mod : `${mod}.${name}`);
+          if (name && alias) bind(alias, name === 'default' ? mod : `${mod}.${name}`);
         }
       }
     }
@@ -175,6 +238,9 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
       const scope: Scope = new Map([['this', `${module}.${name}`]]);
       const body = node.childForFieldName('body');
       if (body) collectFields(`${module}.${name}`, body, scopes);
+      const implemented = named(named(node).find((c) => c.type === 'class_heritage') ?? node).find((c) => c.type === 'implements_clause');
+      const hooks = implemented && named(implemented).flatMap((t) => NEST_PER_REQUEST[(t.childForFieldName('name') ?? t).text] ?? []);
+      if (hooks?.length) perRequestMethods.set(name, new Set(hooks));
       if (body) walk(body, fnIndex, name, [...scopes, scope], ctx);
       return;
     }
@@ -184,7 +250,9 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
       const qualname = node.type === 'method_definition' && className ? `${className}.${name}` : parentFn ? `${parentFn.qualname}.${name}` : name;
       const asyncKw = children(node).find((c) => c.type === 'async');
       const fn: FunctionFact = {
-        name, qualname, async: !!asyncKw, parent: fnIndex, ...(node.type === 'method_definition' && className ? { method: true as const } : {}), decorators: [], depends: [],
+        name, qualname, async: !!asyncKw, parent: fnIndex, ...(node.type === 'method_definition' && className ? { method: true as const } : {}),
+        ...(middlewareNodes.has(node.id) || (node.type === 'method_definition' && className && perRequestMethods.get(className)?.has(name)) ? { middleware: true as const } : {}),
+        decorators: [], depends: [],
         defLine: node.startPosition.row + 1, span: spanOf(node), hasAwait: false, calls: [],
       };
       const index = facts.functions.push(fn) - 1;
@@ -198,7 +266,10 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
       const id = node.childForFieldName('name');
       const value = node.childForFieldName('value');
       if (value) walk(value, fnIndex, className, scopes, ctx);
-      const resolved = value && (requireOf(value) ?? (value.type === 'identifier' ? undefined : resolve(value, scopes)));
+      const spec = requireSpec(value);
+      if (spec !== undefined && id?.type === 'identifier' && !spec.startsWith('.')) packages.add(id.text);
+      const required = spec === undefined ? undefined : moduleName(spec, path);
+      const resolved = value && (required ?? (value.type === 'identifier' ? undefined : resolve(value, scopes)));
       if (id && resolved && (value.type !== 'member_expression' || resolved.includes('.') || resolved.includes('#'))) bindPattern(id, resolved, scopes[scopes.length - 1]);
       return;
     }
@@ -207,6 +278,7 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
       for (const c of named(node)) walk(c, fnIndex, className, scopes, ctx, AWAITED);
       return;
     }
+    if (node.type === 'call_expression') registerMiddleware(node, scopes);
     if ((node.type === 'call_expression' || node.type === 'new_expression') && fnIndex !== undefined) {
       const isNew = node.type === 'new_expression';
       const fnNode = node.childForFieldName(isNew ? 'constructor' : 'function');
