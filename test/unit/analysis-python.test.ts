@@ -154,3 +154,24 @@ test('Optional[httpx.Client], httpx.Client | None, Union[httpx.Client, None], ty
   const fs = await analyze({ 'a.py': src });
   assert.deepEqual(fs.map((f) => `${f.line} ${f.message.split('(')[0]}`), ['5 httpx.Client.get', '6 httpx.Client.get', '7 httpx.Client.post', '8 httpx.Client.stream', '9 httpx.Client.request']);
 });
+
+test('calls inside a lambda run where the lambda is called: flagged, unless the lambda is handed to an offloading call', async () => {
+  const src = [
+    'import asyncio, time, threading',
+    'async def h(loop, tasks, pool):',
+    '    loop.call_soon(lambda: time.sleep(1))',
+    '    items = sorted([1], key=lambda x: time.sleep(x))',
+    '    await asyncio.to_thread(lambda: time.sleep(1))',
+    '    await loop.run_in_executor(None, lambda: time.sleep(1))',
+    '    threading.Thread(target=lambda: time.sleep(1)).start()',
+    '    pool.submit(lambda: time.sleep(1))',
+    '    tasks.add_task(lambda: time.sleep(1))',
+    '    return items',
+    'def sync_def(loop):',
+    '    loop.call_soon(lambda: time.sleep(1))',
+    '',
+  ].join('\n');
+  const fs = await analyze({ 'a.py': src });
+  assert.deepEqual(rules(fs), ['EP101@3', 'EP101@4']);
+  for (const f of fs) assert.deepEqual([f.fix, ...f.alternativeFixes!].filter((x) => x).map((x) => x!.title), ['Suppress EP101 on this line'], 'await is not allowed in a lambda');
+});

@@ -1,7 +1,8 @@
 // Python file → functions, calls with resolved callees, suppressions (see facts.ts).
-import { PYTHON_RETURNS } from './catalog/python';
+import { PYTHON_OFFLOADERS, PYTHON_RETURNS } from './catalog/python';
+import { globToRegExp } from './match';
 import type { CallFact, CodeFacts, FunctionFact } from './facts';
-import { AWAITED, children, classInstance, ruleList, instanceOf, lineEnds, lookup, MAX_ARGS_TEXT, member, named, NO_AWAIT, spanOf, TIGHT, TIGHT_PARENTS, type Scope } from './resolve';
+import { AWAITED, children, classInstance, ruleList, instanceOf, lineEnds, lookup, MAX_ARGS_TEXT, member, named, NO_AWAIT, OFFLOADED, spanOf, TIGHT, TIGHT_PARENTS, type Scope } from './resolve';
 import type { Node } from '../parsing/parser';
 
 export function pythonModule(path: string): string {
@@ -11,6 +12,8 @@ export function pythonModule(path: string): string {
 }
 
 /** `# noqa` (every rule) or `# noqa: EP101, EP102`; a malformed list after the colon suppresses nothing, as in Ruff. */
+const OFFLOADER = new RegExp(PYTHON_OFFLOADERS.map((p) => globToRegExp(p).source).join('|'));
+
 /** Types the catalog knows: a subscript of their instance is the same kind of thing. */
 const KNOWN_TYPES = new Set(Object.values(PYTHON_RETURNS));
 
@@ -205,7 +208,10 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
     if (body) walk(body, index, className, inner, false, 0);
   };
 
-  /** `ctx`: NO_AWAIT for everything below; `here`: AWAITED / TIGHT for this node only. */
+  /**
+   * `inLambda`: inside a lambda handed to an offloading call, whose calls run off the loop;
+   * `ctx`: NO_AWAIT for everything below; `here`: AWAITED / TIGHT / OFFLOADED for this node only.
+   */
   const walk = (node: Node, fnIndex: number | undefined, className: string | undefined, scopes: Scope[], inLambda: boolean, ctx: number, here = 0): void => {
     switch (node.type) {
       case 'comment': {
@@ -236,7 +242,8 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
         return;
       }
       case 'lambda':
-        for (const c of named(node)) walk(c, fnIndex, className, scopes, true, ctx | NO_AWAIT);
+        // Its calls run where it is called: inline (sorted(key=…)) or by the loop (call_soon) unless offloaded
+        for (const c of named(node)) walk(c, fnIndex, className, scopes, inLambda || (here & OFFLOADED) !== 0, ctx | NO_AWAIT);
         return;
       case 'generator_expression':
         // `await` inside makes it an async generator, which sum()/any()/list() cannot iterate
@@ -265,9 +272,23 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
       case 'for_statement': case 'with_statement':
         if (fnIndex !== undefined && node.child(0)?.type === 'async') facts.functions[fnIndex].hasAwait = true;
         break;
-      case 'call':
-        if (fnIndex !== undefined && !inLambda) facts.functions[fnIndex].calls.push(callFact(node, resolve(node.childForFieldName('function'), scopes), ends, here | ctx));
-        break;
+      case 'call': {
+        if (fnIndex === undefined) break;
+        const callee = resolve(node.childForFieldName('function'), scopes);
+        if (!inLambda) facts.functions[fnIndex].calls.push(callFact(node, callee, ends, here | ctx));
+        const args = node.childForFieldName('arguments');
+        if (!callee || args?.type !== 'argument_list' || !OFFLOADER.test(callee)) break;
+        // Lambdas handed to an offloader (positionally or as target=…) run in a thread
+        for (const c of named(node)) {
+          if (c.id !== args.id) walk(c, fnIndex, className, scopes, inLambda, ctx, TIGHT);
+          else for (const a of named(args)) {
+            const lambda = a.type === 'keyword_argument' ? a.childForFieldName('value') : a;
+            if (lambda?.type === 'lambda') walk(lambda, fnIndex, className, scopes, inLambda, ctx, OFFLOADED);
+            else walk(a, fnIndex, className, scopes, inLambda, ctx);
+          }
+        }
+        return;
+      }
     }
     const kids = named(node);
     const tight = TIGHT_PARENTS.has(node.type);

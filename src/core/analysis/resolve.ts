@@ -60,6 +60,8 @@ export const AWAITED = 1;
 /** The first named child of these nodes is the object/function/value a prefix `await` would bind looser than. */
 export const TIGHT = 2;
 export const NO_AWAIT = 4;
+/** A lambda handed to an offloading call (asyncio.to_thread, run_in_executor, …): its calls run off the loop. */
+export const OFFLOADED = 8;
 export const TIGHT_PARENTS = new Set(['attribute', 'call', 'subscript', 'member_expression', 'call_expression', 'subscript_expression', 'new_expression']);
 
 /**

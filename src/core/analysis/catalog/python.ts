@@ -91,5 +91,10 @@ export const PYTHON_RETURNS: ReturnTypes = {
   'passlib.context.CryptContext': 'passlib.context.CryptContext', 'argon2.PasswordHasher': 'argon2.PasswordHasher',
 };
 
-/** Calls that run a function reference elsewhere; references passed to them are not calls. */
-export const PYTHON_OFFLOADERS = ['asyncio.to_thread', '*#run_in_executor', '*.run_in_executor', 'starlette.concurrency.run_in_threadpool', 'fastapi.concurrency.run_in_threadpool', 'anyio.to_thread.run_sync', 'asgiref.sync.sync_to_async', 'quart.utils.run_sync', '*.run_sync'];
+/**
+ * Calls that run a function elsewhere (a thread or the threadpool): references passed to them are
+ * not calls, and a lambda passed to them does not run on the loop. Starlette's BackgroundTasks
+ * run sync callables in the threadpool; executors' submit and threading.Thread/Timer in threads.
+ */
+export const PYTHON_OFFLOADERS = ['asyncio.to_thread', '*#run_in_executor', '*.run_in_executor', 'starlette.concurrency.run_in_threadpool', 'fastapi.concurrency.run_in_threadpool', 'anyio.to_thread.run_sync', 'asgiref.sync.sync_to_async', 'quart.utils.run_sync', '*.run_sync',
+  'threading.Thread', 'threading.Timer', '*#submit', '*.submit', '*#add_task', '*.add_task'];
