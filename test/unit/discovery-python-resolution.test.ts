@@ -111,3 +111,28 @@ test("include cycles: routes are emitted from the cycle's app, or from any membe
   });
   assert.deepEqual(keys(routes), ['GET /one/two/three/y y', 'GET /one/x x', 'POST /one/hook hook']);
 });
+
+test('deeply nested expressions are unknown past a depth; the rest of the file still yields routes', async () => {
+  const source = [
+    'from fastapi import FastAPI',
+    'app = FastAPI()',
+    `Y = (\n${Array(3000).fill("    'a'").join(' +\n')}\n)`, // a 3,000-term sum
+    `Z = (\n${'    [\n'.repeat(5000)}${'    ]\n'.repeat(5000)})`, // 5,000 nested brackets
+    `C = (\n${'    f(\n'.repeat(20000)}${'    )\n'.repeat(20000)})`, // 20,000 nested calls
+    `a.${Array(5000).fill('b').join('.\\\n')}.get("/never")\ndef never(): pass`, // a 5,000-deep attribute chain as a decorator target
+    `@app.get(\n${Array(300).fill('    "/p"').join('\n')}\n)\ndef concatenated(): pass`, // 300 adjacent literals are one string
+    '@app.get("/ok")\nasync def ok(): pass',
+  ].join('\n\n');
+  const routes = await discoverSources({ 'deep.py': source });
+  assert.deepEqual(keys(routes), ['GET /ok ok', `GET ${'/p'.repeat(300)} concatenated`]);
+  // and the facts stay shallow, so nothing walking them later can overflow either
+  const parsers = await Parsers.load(undefined, ['python']);
+  const tree = parsers.parse('python', source);
+  try {
+    const facts = extractPythonRouteFacts({ path: 'deep.py', absPath: '/deep.py', language: 'python' }, tree.rootNode);
+    const depthOf = (v: unknown): number => (v && typeof v === 'object' ? 1 + Math.max(0, ...Object.values(v).map(depthOf)) : 0);
+    assert.ok(depthOf(facts) < 200, `facts ${depthOf(facts)} deep`);
+  } finally {
+    tree.delete();
+  }
+});

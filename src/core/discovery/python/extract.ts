@@ -5,7 +5,14 @@ import type { Node } from '../../parsing/parser';
 import type { WorkspaceFile } from '../../workspace';
 import type { PyClass, PyExpr, PyFunction, PyImport, PyParam, PyRange, PythonRouteFacts } from './facts';
 
-const MAX_DEPTH = 40; // expression nesting guard for pathological files
+/**
+ * Expression nesting the walk follows; deeper, an expression is unknown ({ k: 'other' }). Files
+ * with 3,000-term sums or 5,000 nested brackets then still yield their routes, and the facts stay
+ * shallow for the linker.
+ */
+const MAX_DEPTH = 40;
+/** Statement nesting (if/try/with blocks) the walk follows; tree-sitter itself stops near 1,000. */
+const MAX_BLOCK_DEPTH = 100;
 /** Parameter annotations and defaults longer than this are left out (they pre-fill nothing). */
 const MAX_PARAM_TEXT = 1000;
 
@@ -15,11 +22,13 @@ export function extractPythonRouteFacts(_file: WorkspaceFile, root: Node): Pytho
   return facts;
 }
 
-function walkBlock(block: Node, scope: string, facts: PythonRouteFacts): void {
-  for (const stmt of block.namedChildren) if (stmt) walkStatement(stmt, scope, facts);
+function walkBlock(block: Node, scope: string, facts: PythonRouteFacts, depth = 0): void {
+  if (depth > MAX_BLOCK_DEPTH) return;
+  for (const stmt of block.namedChildren) if (stmt) walkStatement(stmt, scope, facts, depth + 1);
 }
 
-function walkStatement(stmt: Node, scope: string, facts: PythonRouteFacts): void {
+function walkStatement(stmt: Node, scope: string, facts: PythonRouteFacts, depth = 0): void {
+  if (depth > MAX_BLOCK_DEPTH) return;
   switch (stmt.type) {
     case 'import_statement':
     case 'import_from_statement':
@@ -43,8 +52,8 @@ function walkStatement(stmt: Node, scope: string, facts: PythonRouteFacts): void
       // if/elif/else, try/except/finally, with, for, while: routes are often registered inside them
       for (const child of stmt.namedChildren) {
         if (!child) continue;
-        if (child.type === 'block') walkBlock(child, scope, facts);
-        else if (/_clause$/.test(child.type)) walkStatement(child, scope, facts);
+        if (child.type === 'block') walkBlock(child, scope, facts, depth + 1);
+        else if (/_clause$/.test(child.type)) walkStatement(child, scope, facts, depth + 1);
       }
   }
 }
@@ -99,14 +108,15 @@ function walkDefinition(def: Node, scope: string, decorators: PyExpr[], facts: P
   }
 }
 
-function collectReturns(block: Node, out: string[]): void {
+function collectReturns(block: Node, out: string[], depth = 0): void {
+  if (depth > MAX_BLOCK_DEPTH) return;
   for (const stmt of block.namedChildren) {
     if (!stmt) continue;
     if (stmt.type === 'return_statement') {
       const value = stmt.namedChildren[0];
       if (value?.type === 'identifier') out.push(value.text);
     } else if (stmt.type !== 'function_definition' && stmt.type !== 'class_definition' && stmt.type !== 'decorated_definition') {
-      for (const child of stmt.namedChildren) if (child && (child.type === 'block' || /_clause$/.test(child.type))) collectReturns(child, out);
+      for (const child of stmt.namedChildren) if (child && (child.type === 'block' || /_clause$/.test(child.type))) collectReturns(child, out, depth + 1);
     }
   }
 }
@@ -207,8 +217,22 @@ function expr(node: Node, depth = 0): PyExpr {
     }
     case 'string':
       return stringExpr(node, depth);
-    case 'concatenated_string':
-      return node.namedChildren.reduce<PyExpr>((acc, c) => (c ? { k: 'add', l: acc, r: expr(c, depth + 1) } : acc), { k: 'str', v: '' });
+    case 'concatenated_string': {
+      // `"/a" "/b" f"/{x}"`: one flat string (or f-string), however many parts
+      const parts: Array<string | PyExpr> = [];
+      let literal = true;
+      for (const c of node.namedChildren) {
+        if (!c || c.type === 'comment') continue;
+        const e = c.type === 'string' ? stringExpr(c, depth) : expr(c, depth + 1);
+        if (e.k === 'str') parts.push(e.v);
+        else {
+          literal = false;
+          if (e.k === 'fstr') for (const p of e.parts) parts.push(p);
+          else parts.push(e);
+        }
+      }
+      return literal ? { k: 'str', v: parts.join('') } : { k: 'fstr', parts };
+    }
     case 'binary_operator': {
       const l = node.childForFieldName('left');
       const r = node.childForFieldName('right');
