@@ -71,3 +71,12 @@ test('registering a middleware in another file flags it; unregistering clears it
   assert.deepEqual(rules(findBlockingCalls(new Map([...mw, ...withMw]), [])), ['mw.js:EP101@2']);
   assert.deepEqual(findBlockingCalls(new Map([...mw, ...without]), []), []);
 });
+
+test('a startup hook registered in another file: unregistering it flags its body again', async () => {
+  const hooks = await factsOf({ 'app/hooks.py': 'import time\nasync def warm():\n    time.sleep(1)\n' });
+  const registered = await factsOf({ 'app/main.py': 'from app.hooks import warm\napp.add_event_handler("startup", warm)\n' });
+  const plain = await factsOf({ 'app/main.py': 'from app.hooks import warm\n' });
+  assert.deepEqual(findBlockingCalls(new Map([...hooks, ...registered]), []), []);
+  assert.deepEqual(rules(findBlockingCalls(new Map([...hooks, ...plain]), [])), ['app/hooks.py:EP101@3']);
+  assert.deepEqual(findBlockingCalls(new Map([...hooks, ...registered]), []), []);
+});

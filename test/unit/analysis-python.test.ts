@@ -175,3 +175,61 @@ test('calls inside a lambda run where the lambda is called: flagged, unless the 
   assert.deepEqual(rules(fs), ['EP101@3', 'EP101@4']);
   for (const f of fs) assert.deepEqual([f.fix, ...f.alternativeFixes!].filter((x) => x).map((x) => x!.title), ['Suppress EP101 on this line'], 'await is not allowed in a lambda');
 });
+
+test('startup and shutdown hooks run once, before the server accepts requests or after it stops: not flagged as per-request code', async () => {
+  const main = [
+    'import time, requests',
+    'from contextlib import asynccontextmanager',
+    'from fastapi import FastAPI',
+    'from starlette.applications import Starlette',
+    'from app.hooks import warm',
+    '@asynccontextmanager',
+    'async def lifespan(app):',
+    '    time.sleep(1)',
+    '    yield',
+    '    requests.post("u")',
+    'app = FastAPI(lifespan=lifespan)',
+    '@app.on_event("startup")',
+    'async def startup():',
+    '    time.sleep(1)',
+    'async def connect():',
+    '    requests.get("u")',
+    'app.add_event_handler("startup", connect)',
+    'app.add_event_handler("shutdown", warm)',
+    'async def a(): time.sleep(1)',
+    'async def b(): time.sleep(1)',
+    'star = Starlette(on_startup=[a], on_shutdown=[b])',
+    '@app.get("/")',
+    'async def handler():',
+    '    time.sleep(1)',
+    '',
+  ].join('\n');
+  const others = [
+    'import time',
+    'from aiohttp import web',
+    'from quart import Quart',
+    'from sanic import Sanic',
+    'async def init_db(app): time.sleep(1)',
+    'async def ctx(app):',
+    '    time.sleep(1)',
+    '    yield',
+    'def make():',
+    '    aio = web.Application()',
+    '    aio.on_startup.append(init_db)',
+    '    aio.cleanup_ctx.append(ctx)',
+    '    return aio',
+    'q = Quart(__name__)',
+    '@q.before_serving',
+    'async def qs(): time.sleep(1)',
+    's = Sanic("x")',
+    '@s.before_server_start',
+    'async def ss(app): time.sleep(1)',
+    '@s.listener("after_server_stop")',
+    'async def sl(app): time.sleep(1)',
+    '@s.listener("after_server_start")',
+    'async def started(app): time.sleep(1)',
+    '',
+  ].join('\n');
+  const fs = await analyze({ 'app/__init__.py': '', 'app/main.py': main, 'app/hooks.py': 'import time\nasync def warm():\n    time.sleep(1)\n', 'app/others.py': others });
+  assert.deepEqual(fs.map((f) => `${f.file}:${f.rule}@${f.line}`), ['app/main.py:EP101@24', 'app/others.py:EP101@23'], "Sanic's after_server_start runs while requests are served");
+});

@@ -34,6 +34,8 @@ export interface FunctionFact {
   parent?: number;
   /** Defined directly in a class body: `qualname` is 'Class.method', and `Class#method` calls land here. */
   method?: true;
+  /** Python: a startup/shutdown hook (`@app.on_event("startup")`, `@app.before_serving`, …): runs once, not per request. */
+  startup?: true;
   /** Node: a function the server runs per request besides the handler (`app.use(fn)`, route middleware, request hooks). */
   middleware?: true;
   decorators: string[];
@@ -60,6 +62,11 @@ export interface CodeFacts {
    * module's `from .clients import http; http.get(u)` resolves to 'requests.Session#get'.
    */
   instances?: Record<string, string>;
+  /**
+   * Python: functions (resolved like callees) registered here as startup/shutdown hooks or lifespans:
+   * `FastAPI(lifespan=…)`, `on_startup=[…]`, `add_event_handler("startup", …)`, aiohttp `on_startup.append(…)`.
+   */
+  startup?: string[];
   /** Node: names of functions (resolved like callees) registered as middleware, defined here or in another file. */
   middleware?: string[];
   /** Python classes (module level and nested in classes) by qualname → their base classes, resolved like callees. */

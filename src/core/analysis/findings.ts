@@ -2,9 +2,11 @@
 //   Python: every `async def` (like Ruff), plus handlers a framework calls on the loop
 //   even when sync (aiohttp, Sanic: execution 'event-loop'). `def` handlers and `def`
 //   dependencies of FastAPI/Starlette run in the threadpool and are not loop context;
-//   nested `def`s are their own (sync) functions; module-level code is startup code.
+//   nested `def`s are their own (sync) functions; module-level code is startup code, and so
+//   are startup/shutdown hooks and lifespans (run before the server accepts requests or after it
+//   stops: a blocking call there delays startup, it serialises no request, so it is not flagged).
 //   WSGI handlers (execution 'worker') get EP201 for high-latency calls only.
-//   Node: every route handler, the callbacks nested in it, and what they call.
+//   Node: every route handler and middleware, the callbacks nested in them, and what they call.
 // Calls into sync user functions anywhere in the workspace are followed (EP102).
 import type { CatalogEntry } from './catalog/types';
 import type { CallFact, CodeFacts, FunctionFact } from './facts';
@@ -60,6 +62,8 @@ class Analysis {
   private readonly memo = new Map<FunctionFact, { reach: Reach | null; deps: Deps }>();
   private readonly results = new Map<string, FileResult>();
   private readonly modules = new PythonModules();
+  /** Python functions some file registers as a startup/shutdown hook or lifespan, with their files. */
+  private startupFns = new Map<FunctionFact, string>();
   /** Node middleware registrations from every file: function name → how many registrations. */
   private readonly middlewareRefs = new Map<string, number>();
   private readonly qualnames = new WeakMap<CodeFacts, Map<string, number>>();
@@ -144,6 +148,7 @@ class Analysis {
       }
     }
     if (!changedFiles.size) return;
+    this.syncStartup();
     // A function registered (or no longer) as middleware elsewhere: its own file is checked again
     for (const name of changedMiddleware) {
       const defined = this.registry.get(name)?.path;
@@ -178,12 +183,32 @@ class Analysis {
         else if (middleware?.has(index)) this.check(ref, undefined, 'loop', found, fn.name.startsWith('<') ? `middleware (line ${fn.defLine})` : labelOf(fn));
         return;
       }
+      // Startup/shutdown hooks run once, before the server accepts requests or after it stops
+      if (!route && (fn.startup || this.startupFns.has(fn))) return;
       if (route?.execution === 'worker') this.check(ref, route, 'worker', found);
       else if (fn.async || route?.execution === 'event-loop') this.check(ref, route, 'loop', found);
     });
     this.tracking = [];
     const findings = [...found.values()].sort((a, b) => a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : 1));
     return { facts, routes, routeSig, findings, deps };
+  }
+
+  /**
+   * Resolves every file's startup-hook registrations again (a handful per workspace); a function
+   * that became or stopped being one has its file checked again.
+   */
+  private syncStartup(): void {
+    const now = new Map<FunctionFact, string>();
+    for (const [path, facts] of this.seen) {
+      if (!facts.startup) continue;
+      for (const name of facts.startup) {
+        const target = this.userFunction(name, facts, undefined);
+        if (target) now.set(target.fn, target.path);
+      }
+    }
+    for (const [fn, path] of now) if (!this.startupFns.has(fn)) this.results.delete(path);
+    for (const [fn, path] of this.startupFns) if (!now.has(fn)) this.results.delete(path);
+    this.startupFns = now;
   }
 
   /** Node functions run per request besides handlers: registered as middleware here or in any file, and the callbacks inside them. */
@@ -305,7 +330,7 @@ class Analysis {
     let callee = call.callee;
     let context = from.facts.module;
     const deps = this.tracking[this.tracking.length - 1];
-    const found = this.followable(from, this.userFunction(callee, from, deps));
+    const found = this.followable(from, this.userFunction(callee, from.facts, deps));
     if (found) return { target: found };
     if (language === 'python') {
       const inst = this.importedInstance(callee, context, deps);
@@ -335,9 +360,9 @@ class Analysis {
   }
 
   /** A function by the name a call resolved to: the registry, else (Python) under the source roots. */
-  private userFunction(name: string, from: FnRef, deps: Deps | undefined): FnRef | undefined {
+  private userFunction(name: string, from: CodeFacts, deps: Deps | undefined): FnRef | undefined {
     deps?.keys.add(name);
-    return this.registry.get(name) ?? (from.facts.language === 'python' ? this.pythonFunction(name, from.facts.module, deps) : undefined);
+    return this.registry.get(name) ?? (from.language === 'python' ? this.pythonFunction(name, from.module, deps) : undefined);
   }
 
   /** Whether the analysis follows a call from `from` into `target`. */

@@ -17,6 +17,15 @@ const OFFLOADER = new RegExp(PYTHON_OFFLOADERS.map((p) => globToRegExp(p).source
 /** Types the catalog knows: a subscript of their instance is the same kind of thing. */
 const KNOWN_TYPES = new Set(Object.values(PYTHON_RETURNS));
 
+/**
+ * Hooks ASGI/aiohttp/Quart/Sanic servers run before they accept connections or after they stop
+ * (uvicorn and hypercorn finish the lifespan startup before serving): once, not per request.
+ * Sanic's after_server_start / before_server_stop run while requests are served and are not here.
+ */
+const STARTUP_DECORATOR = /\.(?:on_event\(\s*["'](?:startup|shutdown)["']|before_serving\b|after_serving\b|before_server_start\b|after_server_stop\b|main_process_start\b|main_process_stop\b|listener\(\s*["'](?:before_server_start|after_server_stop|main_process_start|main_process_stop)["'])/;
+const STARTUP_KEYWORDS = new Set(['lifespan', 'on_startup', 'on_shutdown']);
+const STARTUP_LISTS = /\.(?:on_startup|on_shutdown|on_cleanup|cleanup_ctx)\.append$/;
+
 const NOQA = /#\s*noqa(?::(.*))?/i;
 
 export function extractPythonFacts(path: string, root: Node, source: string): CodeFacts {
@@ -169,6 +178,27 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
     if (attrs.size) selfAttrs.set(key, attrs);
   };
 
+  /** `FastAPI(lifespan=f)`, `Starlette(on_startup=[f])`, `app.add_event_handler("startup", f)`, `app.on_startup.append(f)`. */
+  const registerStartup = (call: Node, scopes: Scope[]): void => {
+    const args = call.childForFieldName('arguments');
+    if (args?.type !== 'argument_list') return;
+    const fnText = call.childForFieldName('function')?.text ?? '';
+    const refs: Node[] = [];
+    const list = named(args);
+    if (/(^|\.)add_event_handler$/.test(fnText) && /^["'](startup|shutdown)["']$/.test(list[0]?.text ?? '') && list[1]) refs.push(list[1]);
+    else if (STARTUP_LISTS.test(fnText) && list[0]) refs.push(list[0]);
+    for (const a of list) {
+      if (a.type !== 'keyword_argument' || !STARTUP_KEYWORDS.has(a.childForFieldName('name')?.text ?? '')) continue;
+      const v = a.childForFieldName('value');
+      if (v?.type === 'list' || v?.type === 'tuple') refs.push(...named(v));
+      else if (v) refs.push(v);
+    }
+    for (const r of refs) {
+      const name = r.type === 'identifier' || r.type === 'attribute' ? resolve(r, scopes) : undefined;
+      if (name) (facts.startup ??= []).push(name);
+    }
+  };
+
   const visitFunction = (def: Node, decorators: string[], parent: number | undefined, className: string | undefined, scopes: Scope[]): void => {
     const name = def.childForFieldName('name')?.text ?? '<anonymous>';
     const parentFn = parent === undefined ? undefined : facts.functions[parent];
@@ -177,7 +207,8 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
     const asyncKw = children(def).find((c) => c.type === 'async');
     const defKw = children(def).find((c) => c.type === 'def');
     const fn: FunctionFact = {
-      name, qualname, async: !!asyncKw, parent, ...(className && !parentFn ? { method: true as const } : {}), decorators, depends: [],
+      name, qualname, async: !!asyncKw, parent, ...(className && !parentFn ? { method: true as const } : {}),
+      ...(decorators.some((d) => STARTUP_DECORATOR.test(`.${d}`)) ? { startup: true as const } : {}), decorators, depends: [],
       defLine: def.startPosition.row + 1, span: spanOf(def), hasAwait: false, calls: [],
       ...(asyncKw && defKw ? { asyncKeyword: { ...spanOf(asyncKw), endLine: defKw.startPosition.row + 1, endColumn: defKw.startPosition.column + 1 } } : {}),
     };
@@ -273,6 +304,7 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
         if (fnIndex !== undefined && node.child(0)?.type === 'async') facts.functions[fnIndex].hasAwait = true;
         break;
       case 'call': {
+        registerStartup(node, scopes);
         if (fnIndex === undefined) break;
         const callee = resolve(node.childForFieldName('function'), scopes);
         if (!inLambda) facts.functions[fnIndex].calls.push(callFact(node, callee, ends, here | ctx));
