@@ -233,3 +233,35 @@ test('startup and shutdown hooks run once, before the server accepts requests or
   const fs = await analyze({ 'app/__init__.py': '', 'app/main.py': main, 'app/hooks.py': 'import time\nasync def warm():\n    time.sleep(1)\n', 'app/others.py': others });
   assert.deepEqual(fs.map((f) => `${f.file}:${f.rule}@${f.line}`), ['app/main.py:EP101@24', 'app/others.py:EP101@23'], "Sanic's after_server_start runs while requests are served");
 });
+
+test('Django: terminal methods of QuerySet chains from X.objects, iterating a QuerySet, and Model.save(), in async views', async () => {
+  const src = [
+    'from app.models import Book',
+    'async def view(q):',
+    '    b = Book.objects.filter(title=q).first()',
+    '    n = Book.objects.filter(a=1).exclude(b=2).order_by("x").count()',
+    '    e = Book.objects.all().exists()',
+    '    qs = Book.objects.filter(a=1)',
+    '    one = qs.get(pk=1)',
+    '    for x in qs:',
+    '        pass',
+    '    names = [x.name for x in Book.objects.all()]',
+    '    total = len(Book.objects.filter(a=1))',
+    '    obj = Book.objects.get(pk=1)',
+    '    obj.save()',
+    '    await Book.objects.filter(a=1).afirst()',
+    '    async for y in Book.objects.all():',
+    '        pass',
+    '    return [b, n, e, one, names, total]',
+    '',
+  ].join('\n');
+  const fs = await analyze({ 'app/views.py': src });
+  assert.deepEqual(fs.map((f) => `${f.line} ${f.message.split('(')[0]}`), [
+    '3 django.db.models.QuerySet.first', '4 django.db.models.QuerySet.count', '5 django.db.models.QuerySet.exists', '7 django.db.models.QuerySet.get',
+    '8 Iterating a django.db.models.QuerySet blocks the event loop: while the database answers, this server answers no other request; 10 concurrent queries run one after another.',
+    '10 Iterating a django.db.models.QuerySet blocks the event loop: while the database answers, this server answers no other request; 10 concurrent queries run one after another.',
+    '11 Iterating a django.db.models.QuerySet blocks the event loop: while the database answers, this server answers no other request; 10 concurrent queries run one after another.', '12 app.models.Book.objects.get', '13 django.db.models.Model.save',
+  ]);
+  assert.match(fs[0].replacement!, /afirst|async ORM/);
+  assert.deepEqual(fs[4].alternativeFixes!.map((x) => x.title), ['Suppress EP101 on this line'], 'no rewrite of a for statement');
+});

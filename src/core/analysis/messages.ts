@@ -16,6 +16,7 @@ const WHAT: Record<CallKind, string> = {
 };
 
 export function loopMessage(call: string, kind: CallKind): string {
+  if (call.endsWith('.__iter__')) return `Iterating a ${call.slice(0, -'.__iter__'.length)} blocks the event loop: ${WHAT[kind]}.`;
   return `${call}() blocks the event loop: ${WHAT[kind]}.`;
 }
 

@@ -14,6 +14,9 @@ export function pythonModule(path: string): string {
 /** `# noqa` (every rule) or `# noqa: EP101, EP102`; a malformed list after the colon suppresses nothing, as in Ruff. */
 const OFFLOADER = new RegExp(PYTHON_OFFLOADERS.map((p) => globToRegExp(p).source).join('|'));
 
+/** Builtins that iterate their first argument. */
+const CONSUMERS = new Set(['list', 'tuple', 'set', 'sorted', 'len', 'sum', 'any', 'all', 'dict', 'frozenset', 'enumerate', 'bool']);
+
 /** Types the catalog knows: a subscript of their instance is the same kind of thing. */
 const KNOWN_TYPES = new Set(Object.values(PYTHON_RETURNS));
 
@@ -199,6 +202,14 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
     }
   };
 
+  /** Iterating an instance of a known type (`for b in qs`, `list(qs)`): a call of its '__iter__', for the catalog to judge. */
+  const iterates = (iterable: Node | null, fnIndex: number, scopes: Scope[]): void => {
+    const inst = iterable && (iterable.type === 'call' || iterable.type === 'identifier' || iterable.type === 'attribute') ? resolve(iterable, scopes) : undefined;
+    if (!inst?.endsWith('#') || !KNOWN_TYPES.has(inst.slice(0, -1))) return;
+    const call: CallFact = { callee: `${inst}__iter__`, written: '', args: '', argCount: 0, span: spanOf(iterable!), awaited: false, lineEnd: ends[iterable!.startPosition.row] ?? 1, noAwait: true };
+    facts.functions[fnIndex].calls.push(call);
+  };
+
   const visitFunction = (def: Node, decorators: string[], parent: number | undefined, className: string | undefined, scopes: Scope[]): void => {
     const name = def.childForFieldName('name')?.text ?? '<anonymous>';
     const parentFn = parent === undefined ? undefined : facts.functions[parent];
@@ -300,8 +311,9 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
         if (fnIndex !== undefined) facts.functions[fnIndex].hasAwait = true;
         for (const c of named(node)) walk(c, fnIndex, className, scopes, inLambda, ctx, AWAITED);
         return;
-      case 'for_statement': case 'with_statement':
+      case 'for_statement': case 'for_in_clause': case 'with_statement':
         if (fnIndex !== undefined && node.child(0)?.type === 'async') facts.functions[fnIndex].hasAwait = true;
+        else if (fnIndex !== undefined && !inLambda && node.type !== 'with_statement') iterates(node.childForFieldName('right'), fnIndex, scopes);
         break;
       case 'call': {
         registerStartup(node, scopes);
@@ -309,6 +321,7 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
         const callee = resolve(node.childForFieldName('function'), scopes);
         if (!inLambda) facts.functions[fnIndex].calls.push(callFact(node, callee, ends, here | ctx));
         const args = node.childForFieldName('arguments');
+        if (!inLambda && callee && CONSUMERS.has(callee) && args?.type === 'argument_list') iterates(named(args)[0] ?? null, fnIndex, scopes);
         if (!callee || args?.type !== 'argument_list' || !OFFLOADER.test(callee)) break;
         // Lambdas handed to an offloader (positionally or as target=…) run in a thread
         for (const c of named(node)) {

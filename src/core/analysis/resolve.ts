@@ -22,8 +22,28 @@ export function member(base: string, attr: string): string {
 
 /** The value a call (or an annotation naming a type) produces: an instance of a known type, or nothing known. */
 export function instanceOf(callee: string | undefined, returns: ReturnTypes): string | undefined {
-  const t = callee === undefined ? undefined : returns[callee];
+  if (callee === undefined) return undefined;
+  const t = Object.hasOwn(returns, callee) ? returns[callee] : wildcardReturn(callee, returns);
   return t ? `${t}#` : undefined;
+}
+
+/** Patterns ('*.objects.filter') by their literal last name ('filter'), compiled once per table. */
+const wildcards = new WeakMap<ReturnTypes, Map<string, Array<{ re: RegExp; type: string }>>>();
+
+function wildcardReturn(callee: string, returns: ReturnTypes): string | undefined {
+  let byLast = wildcards.get(returns);
+  if (!byLast) {
+    byLast = new Map();
+    for (const [pattern, type] of Object.entries(returns)) {
+      if (!pattern.includes('*')) continue;
+      const last = pattern.slice(Math.max(pattern.lastIndexOf('.'), pattern.lastIndexOf('#')) + 1);
+      const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\#]/g, '\\$&').replace(/\*/g, '.*')}$`);
+      (byLast.get(last) ?? byLast.set(last, []).get(last)!).push({ re, type });
+    }
+    wildcards.set(returns, byLast);
+  }
+  const candidates = byLast.get(callee.slice(Math.max(callee.lastIndexOf('.'), callee.lastIndexOf('#')) + 1));
+  return candidates?.find((c) => c.re.test(callee))?.type;
 }
 
 /**

@@ -7,6 +7,12 @@ const HTTPX = 'httpx.AsyncClient: `async with httpx.AsyncClient() as client: r =
 const SUBPROCESS = 'await asyncio.create_subprocess_exec(...) then await proc.communicate()';
 const FILES = 'anyio.Path / aiofiles, or await asyncio.to_thread(...)';
 
+// Django QuerySet methods that run a query (terminal) and the lazy ones that only build one.
+const DJANGO_TERMINAL = ['get', 'create', 'first', 'last', 'count', 'exists', 'update', 'delete', 'get_or_create', 'update_or_create', 'bulk_create', 'bulk_update', 'aggregate', 'earliest', 'latest', 'in_bulk', 'iterator', 'explain', 'contains'];
+const DJANGO_LAZY = ['filter', 'exclude', 'all', 'order_by', 'select_related', 'prefetch_related', 'values', 'values_list', 'annotate', 'alias', 'distinct', 'only', 'defer', 'using', 'none', 'reverse', 'select_for_update', 'extra', 'union', 'intersection', 'difference', 'dates', 'datetimes', 'complex_filter'];
+const DJANGO_ROWS = ['get', 'first', 'last', 'earliest', 'latest', 'create'];
+const DJANGO = { kind: 'db' as const, severity: 'H' as const, replacement: 'the async ORM: `await Model.objects.aget(...)` (acreate, afirst, acount, `async for` over a QuerySet, …), or sync_to_async', source: 'Django docs topics/async' };
+
 const HTTP_VERBS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'connect', 'trace', 'request'];
 const each = (prefix: string, names: string[], rest: Omit<CatalogEntry, 'pattern'>): CatalogEntry[] =>
   names.map((n) => ({ pattern: `${prefix}${n}`, ...rest }));
@@ -62,7 +68,10 @@ export const PYTHON_CATALOG: CatalogEntry[] = [
   ...each('sqlalchemy.Connection#', ['execute', 'commit'], { kind: 'db', severity: 'H', replacement: 'create_async_engine', source: 'catalog (SQLAlchemy)' }),
   // Django's sync ORM in an async view (raises SynchronousOnlyOperation at runtime); lazy
   // QuerySet builders (filter, exclude, all) do not touch the database and are not listed.
-  ...each('*.objects.', ['get', 'create', 'first', 'last', 'count', 'exists', 'update', 'delete', 'get_or_create', 'update_or_create', 'bulk_create', 'bulk_update', 'aggregate', 'earliest', 'latest', 'in_bulk'], { kind: 'db', severity: 'H', replacement: 'the async ORM: `await Model.objects.aget(...)` (acreate, afirst, acount, …), or sync_to_async', source: 'Django docs topics/async' }),
+  ...each('*.objects.', DJANGO_TERMINAL, DJANGO),
+  // A chain from a manager (`Model.objects.filter(...).first()`) and iterating it (`for b in qs`, `list(qs)`)
+  ...each('django.db.models.QuerySet#', [...DJANGO_TERMINAL, '__iter__'], DJANGO),
+  ...each('django.db.models.Model#', ['save', 'delete', 'refresh_from_db'], { ...DJANGO, replacement: 'the async ORM: `await obj.asave()` (adelete, arefresh_from_db), or sync_to_async' }),
   // CPU-heavy: no async form, offload
   ...['bcrypt.hashpw', 'bcrypt.checkpw', 'bcrypt.kdf', 'hashlib.pbkdf2_hmac', 'hashlib.scrypt', 'passlib.context.CryptContext#hash', 'passlib.context.CryptContext#verify', 'argon2.PasswordHasher#hash', 'argon2.PasswordHasher#verify'].map((pattern): CatalogEntry => ({ pattern, kind: 'cpu', severity: 'C', replacement: TO_THREAD, source: 'catalog (CPU-bound)' })),
   ...['pandas.read_csv', 'pandas.read_excel', 'pandas.read_parquet'].map((pattern): CatalogEntry => ({ pattern, kind: 'file', severity: 'C', replacement: TO_THREAD + ' (or a process pool)', source: 'catalog' })),
@@ -89,6 +98,8 @@ export const PYTHON_RETURNS: ReturnTypes = {
   'sqlalchemy.orm.Session': 'sqlalchemy.orm.Session', 'sqlmodel.Session': 'sqlalchemy.orm.Session',
   'sqlalchemy.orm.sessionmaker': 'sqlalchemy.orm.sessionmaker', 'sqlalchemy.orm.sessionmaker#': 'sqlalchemy.orm.Session',
   'passlib.context.CryptContext': 'passlib.context.CryptContext', 'argon2.PasswordHasher': 'argon2.PasswordHasher',
+  ...Object.fromEntries(DJANGO_LAZY.flatMap((m) => [[`*.objects.${m}`, 'django.db.models.QuerySet'], [`django.db.models.QuerySet#${m}`, 'django.db.models.QuerySet']])),
+  ...Object.fromEntries(DJANGO_ROWS.flatMap((m) => [[`*.objects.${m}`, 'django.db.models.Model'], [`django.db.models.QuerySet#${m}`, 'django.db.models.Model']])),
 };
 
 /**

@@ -23,5 +23,9 @@ export interface CatalogEntry {
   source: string;
 }
 
-/** What a call returns, so `s = requests.Session(); s.get()` resolves to 'requests.Session#get'. */
+/**
+ * What a call returns, so `s = requests.Session(); s.get()` resolves to 'requests.Session#get'.
+ * Keys may be fnmatch patterns with '*' ('*.objects.filter', Django managers of any model).
+ * A type's '#__iter__' entry in the catalog means iterating an instance (`for x in qs`, `list(qs)`) blocks.
+ */
 export type ReturnTypes = Record<string, string>;
