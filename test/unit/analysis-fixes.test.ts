@@ -182,3 +182,50 @@ test('a CRLF file gets its `import asyncio` with CRLF', async () => {
   const [f] = await analyze({ 'a.py': src });
   assert.equal(applyEdits(src, f.fix!.edits), 'import time\r\nimport asyncio\r\n\r\nasync def h():\r\n    await asyncio.sleep(1)\r\n');
 });
+
+test('every fix and alternative on a file with many call shapes leaves valid Python / JavaScript', async () => {
+  const py = [
+    '"""Views."""',
+    'import os, time, requests',
+    'from app.helpers import slow',
+    '',
+    'async def h(u, paths, loop):',
+    '    time.sleep(1)',
+    '    x = requests.get(u).json()',
+    '    y = [requests.get(p) for p in paths]',
+    '    z = any(os.path.exists(p) for p in paths)',
+    '    loop.call_soon(lambda: time.sleep(1))',
+    '    w = slow(u)["k"]',
+    '    if x: return -requests.get(u).status_code',
+    '    return x, y, z, w',
+    '',
+    'async def never_awaits():',
+    '    time.sleep(1)',
+    '',
+  ].join('\n');
+  const pf = await analyze({ 'app/views.py': py, 'app/helpers.py': 'import time\ndef slow(u):\n    time.sleep(1)\n    return {}\n' }, [route('app/views.py', 15, 'never_awaits')]);
+  const mine = pf.filter((f) => f.file === 'app/views.py');
+  assert.ok(mine.length >= 8, `${mine.length} findings`);
+  for (const { title, out } of everyFix(mine, py)) {
+    const r = await pythonCompiles(out);
+    assert.ok(r.ok, `${title}: ${r.error}\n${out}`);
+    if (/asyncio/.test(title)) assert.ok(r.moduleNames.includes('asyncio'), title);
+  }
+  const js = [
+    "const fs = require('fs');",
+    "app.get('/a', async (req, res, next = fs.existsSync('x')) => {",
+    "  const a = fs.readFileSync('a', 'utf8').trim();",
+    "  const b = fs.readdirSync('.').map((f) => fs.statSync(f).size);",
+    "  const c = `${fs.readFileSync('c')}`;",
+    "  for (const f of fs.readdirSync('d')) res.write(f);",
+    "  res.send(String(fs.statSync('e').size ** 2) + a + b + c);",
+    '});',
+    '',
+  ].join('\n');
+  const jf = await analyze({ 'server.js': js }, [route('server.js', 2, '<anonymous>', { framework: 'express' })]);
+  assert.ok(jf.length >= 7, `${jf.length} findings`);
+  for (const { title, out } of everyFix(jf, js)) {
+    const r = await nodeChecks(out);
+    assert.ok(r.ok, `${title}: ${r.error}\n${out}`);
+  }
+});

@@ -179,3 +179,8 @@ test('middleware defined in another module is flagged where it blocks; through a
   assert.deepEqual(where(fs), ['src/mw.js:EP102@4']);
   assert.deepEqual(fs[0].chain, ['auth()', 'verify()', 'bcrypt.compareSync (src/mw.js:2)']);
 });
+
+test('a call shaped like a route whose last argument is no handler registers no middleware', async () => {
+  const src = "const fs = require('fs');\ncache.get('user:1', () => fs.readFileSync('u'), { ttl: 5 });\n";
+  assert.deepEqual(await analyze({ 'a.js': src }), []);
+});

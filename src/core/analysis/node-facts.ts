@@ -12,6 +12,8 @@ const IGNORE = /endpoint-profiler-ignore\b(.*)/s;
 
 const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'options', 'head', 'all']);
 const PATH_TYPES = new Set(['string', 'template_string', 'regex', 'array']);
+/** What a route's last argument (its handler) looks like: `cache.get('k', fn, { ttl })` is no route. */
+const HANDLER_TYPES = new Set([...FUNCTION_TYPES, 'identifier', 'member_expression', 'call_expression']);
 /** Fastify hooks that run for every request (not onReady/onClose/onRoute/onRegister/onListen). */
 const REQUEST_HOOKS = new Set(['onRequest', 'preParsing', 'preValidation', 'preHandler', 'preSerialization', 'onSend', 'onResponse', 'onError', 'onTimeout', 'onRequestAbort']);
 const SERVER_PACKAGES = /^(express|koa|fastify|hono|@koa\.router|koa-router|router|restify|polka|connect|@hono|@nestjs)(\.|$)/;
@@ -143,7 +145,7 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
     } else if (ROUTE_METHODS.has(method)) {
       const routed = object?.type === 'call_expression' && object.childForFieldName('function')?.type === 'member_expression' && object.childForFieldName('function')?.childForFieldName('property')?.text === 'route';
       if (routed) mws = args.slice(0, -1);
-      else if (args.length >= 3 && PATH_TYPES.has(args[0].type)) mws = args.slice(1, -1);
+      else if (args.length >= 3 && PATH_TYPES.has(args[0].type) && HANDLER_TYPES.has(args[args.length - 1].type)) mws = args.slice(1, -1);
       else return;
     } else if (method === 'addHook' && REQUEST_HOOKS.has(stringValue(args[0]) ?? '')) mws = args.slice(1);
     else if (method === 'route' && args.length === 1 && args[0].type === 'object') mws = args;
