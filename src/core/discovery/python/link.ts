@@ -45,6 +45,9 @@ interface RouterObj extends ObjDef {
   included: boolean;
   /** A callback router: neither it nor what only it includes is served. */
   suppressed: boolean;
+  /** Emission: on the include path being walked (include cycles stop there), emitted at least once. */
+  onPath: boolean;
+  reached: boolean;
 }
 
 const MAX_DEPTH = 25;
@@ -78,7 +81,7 @@ export class PythonLinkCache {
   private graph: ModuleGraph | undefined;
   private readonly byPath = new Map<string, ModuleFile>();
   private readonly results = new Map<string, PassResult[]>();
-  private emitted = new Map<string, Emitted>();
+  private emitted = emitTable();
 
   link(files: ReadonlyArray<{ file: WorkspaceFile; facts: PythonRouteFacts }>): Route[] {
     const { graph, changed } = this.sync(files);
@@ -103,10 +106,10 @@ export class PythonLinkCache {
         replay(result.events, objs);
       }
     }
-    const ctx: EmitContext = { out: [], memo: { prev: this.emitted, next: new Map() }, onPath: new Set(), reached: new Set() };
+    const ctx: EmitContext = { out: [], memo: { prev: this.emitted, next: emitTable() }, reached: 0 };
     for (const obj of objs.values()) if (!obj.included) emit(obj, '', obj.ownPrefix, [], '', ctx);
     // Objects only include cycles reach (`app.include_router(rb)` and `rb.include_router(app.router)`)
-    if (ctx.reached.size < objs.size) for (const root of cycleRoots(objs, ctx.reached)) emit(root, '', root.ownPrefix, [], '', ctx);
+    if (ctx.reached < objs.size) for (const root of cycleRoots(objs)) emit(root, '', root.ownPrefix, [], '', ctx);
     this.emitted = ctx.memo.next;
     return ctx.out;
   }
@@ -155,7 +158,7 @@ function replay(events: LinkEvent[], objs: Map<string, RouterObj>): void {
   for (const ev of events) {
     switch (ev.e) {
       case 'def':
-        objs.set(ev.obj.key, { key: ev.obj.key, kind: ev.obj.kind, display: ev.obj.display, ownPrefix: ev.obj.ownPrefix, routes: [], edges: [], included: false, suppressed: false });
+        objs.set(ev.obj.key, { key: ev.obj.key, kind: ev.obj.kind, display: ev.obj.display, ownPrefix: ev.obj.ownPrefix, routes: [], edges: [], included: false, suppressed: false, onPath: false, reached: false });
         break;
       case 'route':
         objs.get(ev.key)!.routes.push(ev.route);
@@ -197,38 +200,67 @@ class ModuleLinker {
     this.graph.track(result.deps);
     // Each statement on its own: odd code costs the routes of that statement (or, past the
     // module's budget, of the rest of this module in this pass), never other modules' routes.
-    // A failed statement's events are undone, with the objects it defined.
-    const guarded = (f: () => void) => {
-      const mark = this.log.length;
-      this.steps = 0;
-      try {
-        f();
-      } catch {
-        result.failed = true;
-        this.active.clear();
-        for (let i = mark; i < this.log.length; i++) {
-          const ev = this.log[i]!;
-          if (ev.e === 'def') this.created.delete(ev.obj.key);
-        }
-        this.log.length = mark;
-      }
-    };
     try {
       this.graph.touch(mod);
       if (pass === 0) {
-        for (const a of mod.facts.assignments) if (!a.augmented) guarded(() => this.objectOf({ k: 'value', mod, scope: a.scope, name: a.name, value: a.value }));
+        for (const a of mod.facts.assignments) {
+          if (a.augmented) continue;
+          const mark = this.begin();
+          try {
+            this.objectOf({ k: 'value', mod, scope: a.scope, name: a.name, value: a.value });
+          } catch {
+            this.undo(result, mark);
+          }
+        }
       } else if (pass === 1) {
-        guarded(() => this.djangoUrlconf(mod));
+        const mark = this.begin();
+        try {
+          this.djangoUrlconf(mod);
+        } catch {
+          this.undo(result, mark);
+        }
       } else {
         for (const fn of mod.facts.functions) {
-          for (const deco of fn.decorators) guarded(() => this.decorator(mod, fn.scope, deco, { name: fn.name, file: mod.file.path, range: fn.range, async: fn.async, params: fn.params }));
+          for (const deco of fn.decorators) {
+            const mark = this.begin();
+            try {
+              this.decorator(mod, fn.scope, deco, { name: fn.name, file: mod.file.path, range: fn.range, async: fn.async, params: fn.params });
+            } catch {
+              this.undo(result, mark);
+            }
+          }
         }
-        mod.facts.calls.forEach(({ scope, call }, i) => guarded(() => this.call(mod, scope, call, i)));
+        const calls = mod.facts.calls;
+        for (let i = 0; i < calls.length; i++) {
+          const mark = this.begin();
+          try {
+            this.call(mod, calls[i]!.scope, calls[i]!.call, i);
+          } catch {
+            this.undo(result, mark);
+          }
+        }
       }
     } finally {
       this.graph.track(undefined);
     }
     return result;
+  }
+
+  /** Starts a statement: a fresh step budget, and the log position to undo to. */
+  private begin(): number {
+    this.steps = 0;
+    return this.log.length;
+  }
+
+  /** A statement failed: its events are undone, with the objects it defined. */
+  private undo(result: PassResult, mark: number): void {
+    result.failed = true;
+    this.active.clear();
+    for (let i = mark; i < this.log.length; i++) {
+      const ev = this.log[i]!;
+      if (ev.e === 'def') this.created.delete(ev.obj.key);
+    }
+    this.log.length = mark;
   }
 
   /** Counts one evaluation step; past a budget, the statement fails. */
@@ -640,35 +672,63 @@ class ModuleLinker {
 interface Emitted { fw: Framework; base: string; routersKey: string; locals: LocalRoute[]; routes: Route[] }
 
 /**
- * Emitted routes of the previous link by object key, reused while an object's base path, router chain
- * and kept LocalRoutes are the same: after one edit most objects are unchanged, and building 20,000
- * Route objects again would be most of a link. Reused Route objects also let findings skip unchanged files.
+ * Emitted routes of the previous link by object key, base path and router chain (a router included
+ * under two prefixes is emitted twice), reused while the kept LocalRoutes are the same: after one edit
+ * most objects are unchanged, and building 20,000 Route objects again would be most of a link. Reused
+ * Route objects also let findings skip unchanged files.
  */
-interface EmitMemo { prev: Map<string, Emitted>; next: Map<string, Emitted> }
+interface EmitMemo { prev: EmitTable; next: EmitTable }
+
+/** Emissions by object key: the first of each object, and (rarely) the further ones of objects included more than once. */
+interface EmitTable { first: Map<string, Emitted>; more: Map<string, Emitted[]> }
+
+function emitTable(): EmitTable {
+  return { first: new Map(), more: new Map() };
+}
+
+function findEmitted(table: EmitTable, key: string, fw: Framework, base: string, routersKey: string, locals: LocalRoute[]): Emitted | undefined {
+  const first = table.first.get(key);
+  if (!first) return undefined;
+  if (sameEmission(first, fw, base, routersKey, locals)) return first;
+  const more = table.more.get(key);
+  if (more) for (const e of more) if (sameEmission(e, fw, base, routersKey, locals)) return e;
+  return undefined;
+}
+
+function addEmitted(table: EmitTable, key: string, e: Emitted): void {
+  const first = table.first.get(key);
+  if (!first) table.first.set(key, e);
+  else if (first !== e) {
+    const more = table.more.get(key);
+    if (!more) table.more.set(key, [e]);
+    else if (!more.includes(e)) more.push(e);
+  }
+}
 
 interface EmitContext {
   out: Route[];
   memo: EmitMemo;
-  /** Keys of the objects on the current include path (include cycles stop there). */
-  onPath: Set<string>;
-  /** Keys of every object emitted so far. */
-  reached: Set<string>;
+  /** How many objects were emitted so far. */
+  reached: number;
 }
 
 /** Emits `obj`'s routes under `prefix` (`ownPrefix` is its own prefix, or '' where registration replaced it), then what it includes. */
 function emit(obj: RouterObj, prefix: string, ownPrefix: string, chain: string[], chainKey: string, ctx: EmitContext): void {
-  const { onPath, out, memo } = ctx;
-  if (onPath.has(obj.key) || onPath.size > MAX_DEPTH || out.length >= MAX_ROUTES) return; // include cycles
-  onPath.add(obj.key);
-  ctx.reached.add(obj.key);
+  const { out, memo } = ctx;
+  if (obj.onPath || chain.length > MAX_DEPTH || out.length >= MAX_ROUTES) return; // include cycles
+  obj.onPath = true;
+  if (!obj.reached) {
+    obj.reached = true;
+    ctx.reached++;
+  }
   const fw: Framework = obj.kind.framework;
   const base = joinPrefix(fw, prefix, ownPrefix);
   const routers = [...chain, obj.display];
   const routersKey = `${chainKey}\0${obj.display}`;
-  const last = memo.next.get(obj.key) ?? memo.prev.get(obj.key);
-  if (last && last.fw === fw && last.base === base && last.routersKey === routersKey && sameItems(last.locals, obj.routes)) {
+  const last = findEmitted(memo.next, obj.key, fw, base, routersKey, obj.routes) ?? findEmitted(memo.prev, obj.key, fw, base, routersKey, obj.routes);
+  if (last) {
     for (const r of last.routes) out.push(r);
-    memo.next.set(obj.key, last);
+    addEmitted(memo.next, obj.key, last);
   } else {
     const routes = obj.routes.map((r): Route => {
       let path = joinPath(fw, base, r.path);
@@ -688,14 +748,14 @@ function emit(obj: RouterObj, prefix: string, ownPrefix: string, chain: string[]
       };
     });
     for (const r of routes) out.push(r);
-    memo.next.set(obj.key, { fw, base, routersKey, locals: obj.routes, routes });
+    addEmitted(memo.next, obj.key, { fw, base, routersKey, locals: obj.routes, routes });
   }
   for (const e of obj.edges) {
     // Flask/Quart/Sanic: a url_prefix given at registration replaces the blueprint's own
     const overrides = e.prefix !== undefined && (fw === 'flask' || fw === 'quart' || fw === 'sanic') && e.child.kind.role === 'blueprint';
     emit(e.child, joinPrefix(fw, base, e.prefix ?? ''), overrides ? '' : e.child.ownPrefix, routers, routersKey, ctx);
   }
-  onPath.delete(obj.key);
+  obj.onPath = false;
 }
 
 /**
@@ -704,8 +764,9 @@ function emit(obj: RouterObj, prefix: string, ownPrefix: string, chain: string[]
  * includes — its app if it has one, else its first-defined member. Objects only callback routers
  * include stay unreported, like the callback routers themselves.
  */
-function cycleRoots(objs: ReadonlyMap<string, RouterObj>, reached: ReadonlySet<string>): RouterObj[] {
-  const skip = new Set<string>(reached);
+function cycleRoots(objs: ReadonlyMap<string, RouterObj>): RouterObj[] {
+  const skip = new Set<string>();
+  for (const o of objs.values()) if (o.reached) skip.add(o.key);
   const hide = (o: RouterObj) => {
     const stack = [o];
     while (stack.length) {
@@ -774,6 +835,10 @@ function cycleRoots(objs: ReadonlyMap<string, RouterObj>, reached: ReadonlySet<s
     if (!cur || (cur.kind.role !== 'app' && v.kind.role === 'app')) roots.set(c, v);
   }
   return [...roots.values()];
+}
+
+function sameEmission(e: Emitted, fw: Framework, base: string, routersKey: string, locals: LocalRoute[]): boolean {
+  return e.fw === fw && e.base === base && e.routersKey === routersKey && sameItems(e.locals, locals);
 }
 
 function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {

@@ -1,0 +1,79 @@
+// PythonLinkCache keeps per-module link results and emitted Route objects between links; after
+// each edit of the fixtures added for factory imports, include cycles, inline Starlette routers,
+// handler parameters and definition cycles, its routes must equal a link from scratch.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { extractPythonRouteFacts, linkPythonRoutes, PythonLinkCache, type PythonRouteFacts } from '../../src/core/discovery/python';
+import { Parsers } from '../../src/core/parsing/parser';
+import type { WorkspaceFile } from '../../src/core/workspace';
+import { FIXTURES } from '../fixtures/python/discover';
+
+const DIRS = ['flask_factory', 'fastapi_factory', 'include_cycle', 'starlette_inline', 'params_app', 'cycles'];
+
+function load(): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (rel: string) => {
+    for (const name of readdirSync(path.join(FIXTURES, rel)).sort()) {
+      const r = `${rel}/${name}`;
+      if (statSync(path.join(FIXTURES, r)).isDirectory()) walk(r);
+      else if (name.endsWith('.py')) files.set(r, readFileSync(path.join(FIXTURES, r), 'utf8'));
+    }
+  };
+  for (const dir of DIRS) walk(dir);
+  return files;
+}
+
+const edit = (file: string, from: string, to: string) => (files: Map<string, string>) => {
+  assert.ok(files.get(file)?.includes(from), `${file} holds ${from}`);
+  files.set(file, files.get(file)!.replace(from, to));
+};
+
+const EDITS: Array<[string, (files: Map<string, string>) => void]> = [
+  ['import another blueprint inside the factory', edit('flask_factory/pkg/__init__.py', 'from .views import bp', 'from .admin import panel as bp')],
+  ['change a registration prefix in the factory', edit('fastapi_factory/app/main.py', 'prefix="/b"', 'prefix="/bee"')],
+  ['break the include cycle', edit('include_cycle/svc/main.py', 'app.include_router(rb, prefix="/b")', 'pass')],
+  ['close it again', edit('include_cycle/svc/main.py', '\npass', '\napp.include_router(rb, prefix="/b")')],
+  ['move an inline Mount', edit('starlette_inline/web/app.py', 'Mount("/r", app=Router(', 'Mount("/q", app=Router(')],
+  ['retype a path parameter', edit('params_app/api/main.py', 'item_id: int', 'item_id: str = "x"')],
+  ['make the definition cycle a plain value', edit('cycles/odd/app.py', 'N = M', 'N = ["PUT"]')],
+  ['give back the factory its import', edit('flask_factory/pkg/__init__.py', 'from .admin import panel as bp', 'from .views import bp')],
+];
+
+test('after every edit, the kept link equals a fresh one (params, inline objects and cycles included)', async () => {
+  const parsers = await Parsers.load(undefined, ['python']);
+  const files = load();
+  const factsCache = new Map<string, { text: string; facts: PythonRouteFacts }>();
+  const inputs = () => [...files].map(([p, text]) => {
+    const file: WorkspaceFile = { path: p, absPath: path.join(FIXTURES, p), language: 'python' };
+    let kept = factsCache.get(p);
+    if (kept?.text !== text) {
+      const tree = parsers.parse('python', text);
+      try {
+        kept = { text, facts: extractPythonRouteFacts(file, tree.rootNode) };
+      } finally {
+        tree.delete();
+      }
+      factsCache.set(p, kept);
+    }
+    return { file, facts: kept.facts };
+  });
+  const cache = new PythonLinkCache();
+  let last = cache.link(inputs());
+  for (const [name, apply] of EDITS) {
+    const before = new Map(files);
+    apply(files);
+    const edited = [...files.keys()].find((p) => files.get(p) !== before.get(p))!.split('/')[0]!;
+    const kept = cache.link(inputs());
+    assert.deepEqual(kept, linkPythonRoutes(inputs()), name);
+    assert.notEqual(JSON.stringify(kept), JSON.stringify(last), `${name} changes the routes`);
+    // the other fixtures' Route objects are the very same ones as before
+    const others = (rs: typeof kept) => rs.filter((r) => !r.file.startsWith(`${edited}/`));
+    assert.equal(others(kept).length, others(last).length);
+    others(kept).forEach((r, i) => assert.equal(r, others(last)[i], `${name}: ${r.handler} rebuilt`));
+    last = kept;
+  }
+  const retyped = cache.link(inputs()).find((r) => r.handler === 'read_item');
+  assert.deepEqual(retyped?.params?.[0], { name: 'item_id', annotation: 'str', default: '"x"' });
+});
