@@ -10,6 +10,7 @@ import type { Parsers } from './parsing/parser';
 import { scanWorkspace, WorkspaceFilter, type ScanOptions, type WorkspaceFile } from './workspace';
 
 const decoder = new TextDecoder();
+const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 /** Larger files are generated or bundled, not handlers someone wrote: parsing one costs seconds and GBs. */
 const MAX_SOURCE_CHARS = 2_000_000;
 /** A file whose lines average this long is minified. */
@@ -33,7 +34,7 @@ interface Entry {
   hash: string;
   routeFacts?: RouteFacts;
   codeFacts?: CodeFacts;
-  /** Set when the file could not be parsed at all; it then contributes nothing. */
+  /** Why the file contributes nothing (unparsable, too large) or only part (an extractor failed). */
   problem?: string;
 }
 
@@ -151,11 +152,25 @@ export class ProjectIndex {
     let tree;
     try {
       tree = this.parsers.parse(file.language, source);
-      return { file, hash, routeFacts: extractRouteFacts(file, tree.rootNode), codeFacts: extractCodeFacts(file, tree.rootNode, source) };
     } catch (err) {
-      return { file, hash, problem: err instanceof Error ? err.message : String(err) };
+      return { file, hash, problem: `could not parse: ${message(err)}` };
+    }
+    // Each extractor on its own: one that fails on an odd construct costs its own facts, not the other's.
+    const problems: string[] = [];
+    const attempt = <T>(what: string, extract: () => T): T | undefined => {
+      try {
+        return extract();
+      } catch (err) {
+        problems.push(`${what} left out: ${message(err)}`);
+        return undefined;
+      }
+    };
+    try {
+      const routeFacts = attempt('routes', () => extractRouteFacts(file, tree.rootNode));
+      const codeFacts = attempt('blocking-call analysis', () => extractCodeFacts(file, tree.rootNode, source));
+      return { file, hash, routeFacts, codeFacts, ...(problems.length ? { problem: problems.join('; ') } : {}) };
     } finally {
-      tree?.delete();
+      tree.delete();
     }
   }
 

@@ -7,6 +7,11 @@ import { callFact } from './python-facts';
 import { AWAITED, children, classInstance, ruleList, instanceOf, lineEnds, lookup, member, named, NO_AWAIT, spanOf, TIGHT, TIGHT_PARENTS, type Scope } from './resolve';
 import type { Node } from '../parsing/parser';
 
+/** Syntax-tree levels the fact walk descends (real code stays far below; see walk). */
+const MAX_DEPTH = 500;
+/** Parts of a dotted name resolve() follows. */
+const MAX_NAME_DEPTH = 64;
+
 const FUNCTION_TYPES = new Set(['function_declaration', 'generator_function_declaration', 'function_expression', 'function', 'arrow_function', 'method_definition', 'generator_function']);
 const IGNORE = /endpoint-profiler-ignore\b(.*)/s;
 
@@ -51,15 +56,17 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
     return spec === undefined ? undefined : moduleName(spec, path);
   };
 
-  const resolve = (node: Node | null, scopes: Scope[]): string | undefined => {
-    if (!node) return undefined;
+  // A dotted name no catalog entry has (x.m().m()… thousands deep in generated code) resolves to nothing,
+  // rather than recursing until the stack overflows.
+  const resolve = (node: Node | null, scopes: Scope[], depth = 0): string | undefined => {
+    if (!node || depth > MAX_NAME_DEPTH) return undefined;
     switch (node.type) {
       case 'identifier': return lookup(node.text, scopes) ?? node.text;
       case 'type_identifier': return lookup(node.text, scopes) ?? node.text;
       case 'this': return lookup('this', scopes);
       case 'member_expression': {
         const object = node.childForFieldName('object');
-        const base = resolve(object, scopes);
+        const base = resolve(object, scopes, depth + 1);
         const prop = node.childForFieldName('property')?.text;
         if (!base || !prop) return undefined;
         if (object?.type === 'this') {
@@ -68,13 +75,13 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
         }
         return member(base, prop);
       }
-      case 'call_expression': return requireOf(node) ?? instanceOf(resolve(node.childForFieldName('function'), scopes), NODE_RETURNS);
+      case 'call_expression': return requireOf(node) ?? instanceOf(resolve(node.childForFieldName('function'), scopes, depth + 1), NODE_RETURNS);
       case 'new_expression': {
-        const ctor = resolve(node.childForFieldName('constructor'), scopes);
+        const ctor = resolve(node.childForFieldName('constructor'), scopes, depth + 1);
         return instanceOf(ctor, NODE_RETURNS) ?? classInstance(ctor);
       }
       case 'await_expression': case 'parenthesized_expression': case 'non_null_expression': case 'as_expression': case 'satisfies_expression':
-        return resolve(named(node)[0] ?? null, scopes);
+        return resolve(named(node)[0] ?? null, scopes, depth + 1);
       default: return undefined;
     }
   };
@@ -220,7 +227,19 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
   }
 
   /** `ctx`: NO_AWAIT for everything below; `here`: AWAITED / TIGHT for this node only. */
+  // Tree depth is bounded: a minified or generated expression thousands of levels deep would
+  // overflow the stack and cost the whole file; below MAX_DEPTH its calls are simply not seen.
+  let depth = 0;
   const walk = (node: Node, fnIndex: number | undefined, className: string | undefined, scopes: Scope[], ctx = 0, here = 0): void => {
+    if (depth >= MAX_DEPTH) return;
+    depth++;
+    try {
+      visit(node, fnIndex, className, scopes, ctx, here);
+    } finally {
+      depth--;
+    }
+  };
+  const visit = (node: Node, fnIndex: number | undefined, className: string | undefined, scopes: Scope[], ctx = 0, here = 0): void => {
     if (node.type === 'comment') {
       const m = IGNORE.exec(node.text);
       if (m) {

@@ -5,6 +5,11 @@ import type { CallFact, CodeFacts, FunctionFact } from './facts';
 import { AWAITED, children, classInstance, ruleList, instanceOf, lineEnds, lookup, MAX_ARGS_TEXT, member, named, NO_AWAIT, OFFLOADED, spanOf, TIGHT, TIGHT_PARENTS, type Scope } from './resolve';
 import type { Node } from '../parsing/parser';
 
+/** Syntax-tree levels the fact walk descends (real code stays far below; see walk). */
+const MAX_DEPTH = 500;
+/** Parts of a dotted name resolve() follows. */
+const MAX_NAME_DEPTH = 64;
+
 export function pythonModule(path: string): string {
   const parts = path.replace(/\.py$/, '').split('/');
   if (parts[parts.length - 1] === '__init__') parts.pop();
@@ -48,13 +53,15 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
   /** Instances a class's methods reach through `self.x`: class key ('app.services.UserService') → attribute → instance. */
   const selfAttrs = new Map<string, Map<string, string>>();
 
-  const resolve = (node: Node | null, scopes: Scope[]): string | undefined => {
-    if (!node) return undefined;
+  // A dotted name no catalog entry has (x.m().m()… thousands deep in generated code) resolves to nothing,
+  // rather than recursing until the stack overflows.
+  const resolve = (node: Node | null, scopes: Scope[], depth = 0): string | undefined => {
+    if (!node || depth > MAX_NAME_DEPTH) return undefined;
     switch (node.type) {
       case 'identifier': return lookup(node.text, scopes) ?? node.text;
       case 'attribute': {
         const object = node.childForFieldName('object');
-        const base = resolve(object, scopes);
+        const base = resolve(object, scopes, depth + 1);
         const attr = node.childForFieldName('attribute')?.text;
         if (!base || !attr) return undefined;
         if (object?.type === 'identifier' && (object.text === 'self' || object.text === 'cls')) {
@@ -64,15 +71,15 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
         return member(base, attr);
       }
       case 'call': {
-        const callee = resolve(node.childForFieldName('function'), scopes);
+        const callee = resolve(node.childForFieldName('function'), scopes, depth + 1);
         return instanceOf(callee, PYTHON_RETURNS) ?? classInstance(callee);
       }
       case 'subscript': {
         // `sessions[0]` of a known type's instance keeps it (a workspace class's may hold anything)
-        const base = resolve(node.childForFieldName('value'), scopes);
+        const base = resolve(node.childForFieldName('value'), scopes, depth + 1);
         return base?.includes('#') && KNOWN_TYPES.has(base.slice(0, base.indexOf('#'))) ? base : undefined;
       }
-      case 'parenthesized_expression': case 'type': return resolve(named(node)[0] ?? null, scopes);
+      case 'parenthesized_expression': case 'type': return resolve(named(node)[0] ?? null, scopes, depth + 1);
       default: return undefined;
     }
   };
@@ -254,7 +261,19 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
    * `inLambda`: inside a lambda handed to an offloading call, whose calls run off the loop;
    * `ctx`: NO_AWAIT for everything below; `here`: AWAITED / TIGHT / OFFLOADED for this node only.
    */
+  // Tree depth is bounded: a minified or generated expression thousands of levels deep would
+  // overflow the stack and cost the whole file; below MAX_DEPTH its calls are simply not seen.
+  let depth = 0;
   const walk = (node: Node, fnIndex: number | undefined, className: string | undefined, scopes: Scope[], inLambda: boolean, ctx: number, here = 0): void => {
+    if (depth >= MAX_DEPTH) return;
+    depth++;
+    try {
+      visit(node, fnIndex, className, scopes, inLambda, ctx, here);
+    } finally {
+      depth--;
+    }
+  };
+  const visit = (node: Node, fnIndex: number | undefined, className: string | undefined, scopes: Scope[], inLambda: boolean, ctx: number, here = 0): void => {
     switch (node.type) {
       case 'comment': {
         const m = NOQA.exec(node.text);
