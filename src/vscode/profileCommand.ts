@@ -109,7 +109,7 @@ export class EndpointProfiler implements vscode.Disposable {
       answers.method = methods.length === 1 ? methods[0] : await vscode.window.showQuickPick(methods, { title: `Method for ${route.path}` });
       if (!answers.method) return;
     }
-    const params = pathParams(route.path);
+    const params = pathParams(route.path, route.params);
     if (params.some((p) => answers.params?.[p.name] === undefined) && !(await this.askParams(route, answers))) return;
     if (hasBody(answers.method) && answers.body === undefined) {
       answers.body = await vscode.window.showInputBox({ title: `Request body for ${answers.method} ${route.path} (JSON, remembered)`, value: '{}', prompt: 'Sent with Content-Type: application/json' });
@@ -151,7 +151,7 @@ export class EndpointProfiler implements vscode.Disposable {
 
   private async askParams(route: Route, answers: RouteAnswers): Promise<boolean> {
     const values: Record<string, string> = { ...answers.params };
-    for (const p of pathParams(route.path)) {
+    for (const p of pathParams(route.path, route.params)) {
       const pattern = p.pattern ? safeRegExp(`^(?:${p.pattern})$`) : undefined;
       const value = await vscode.window.showInputBox({
         title: `Path parameter “${p.name}” of ${route.path} (remembered for this route)`, value: values[p.name] ?? p.suggestion,

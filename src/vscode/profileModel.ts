@@ -1,7 +1,7 @@
 // The decisions behind "Profile Endpoint", as plain data so they are unit-tested without
 // VS Code: which handler the cursor is in, the path parameters a route needs (with a value
 // that fits their declared type), the URL, and the load profiles offered.
-import type { Route } from '../core/model';
+import type { Route, RouteParam } from '../core/model';
 
 /**
  * Where a route's remembered answers (path parameters, method, body, profile) are kept: the
@@ -47,7 +47,12 @@ const SYNTAXES: Array<{ re: RegExp; parse: (m: RegExpExecArray) => { name: strin
   { re: /:(\w+)(\?)?/y, parse: (m) => ({ name: m[1] }) },
 ];
 
-export function pathParams(path: string): PathParam[] {
+/**
+ * The parameters written in a route's path, each with a value to pre-fill: from the handler's
+ * own signature when discovery read it (`item_id: int = 5` → 5, `kind: Literal['a', 'b']` → a),
+ * else from the path's converter or pattern, else from the name.
+ */
+export function pathParams(path: string, signature: readonly RouteParam[] = []): PathParam[] {
   const out: PathParam[] = [];
   for (let i = 0; i < path.length; i++) {
     for (const { re, parse } of SYNTAXES) {
@@ -55,7 +60,8 @@ export function pathParams(path: string): PathParam[] {
       const m = re.exec(path);
       if (!m) continue;
       const { name, type, pattern } = parse(m);
-      out.push({ name, token: m[0], suggestion: suggest(name, type, pattern), ...(pattern ? { pattern } : {}) });
+      const declared = signature.find((p) => p.name === name);
+      out.push({ name, token: m[0], suggestion: (declared && fromSignature(declared, pattern)) ?? suggest(name, type, pattern), ...(pattern ? { pattern } : {}) });
       i += m[0].length - 1;
       break;
     }
@@ -67,11 +73,43 @@ const BY_TYPE: Record<string, string> = {
   int: '1', float: '1.5', number: '1', uuid: '00000000-0000-4000-8000-000000000000', path: 'a/b', slug: 'example', str: 'example', string: 'example',
 };
 
+/** A value from the handler's parameter: its default if it is a plain literal, else one fitting its annotation. */
+function fromSignature(p: RouteParam, pattern?: string): string | undefined {
+  const fits = (v: string): boolean => !pattern || (safeTest(pattern, v) ?? true);
+  const literal = p.default === undefined ? undefined : plainLiteral(p.default);
+  if (literal !== undefined && fits(literal)) return literal;
+  if (!p.annotation) return undefined;
+  // `Annotated[int, Path(gt=0)]` and `Optional[int]` are about their first type.
+  const type = p.annotation.replace(/^(?:typing\.)?(?:Annotated|Optional)\[\s*/, '').split(/[,\]|]/)[0].trim();
+  const choice = /^(?:typing\.)?Literal\[\s*(.+)$/.exec(p.annotation)?.[1].split(',')[0];
+  const candidate = choice !== undefined ? plainLiteral(choice.replace(/\]\s*$/, '').trim()) : BY_ANNOTATION[type.replace(/^(?:uuid|datetime|pathlib)\./, '')];
+  return candidate !== undefined && fits(candidate) ? candidate : undefined;
+}
+
+const BY_ANNOTATION: Record<string, string> = {
+  int: '1', float: '1.5', Decimal: '1.5', bool: 'true', str: 'example', UUID: '00000000-0000-4000-8000-000000000000',
+  date: '2024-01-01', datetime: '2024-01-01T00:00:00', Path: 'a/b',
+};
+
+/** A Python number or string literal's value; anything else (a call, a name) is not a value to send. */
+function plainLiteral(text: string): string | undefined {
+  const t = text.trim();
+  if (/^-?\d+(\.\d+)?$/.test(t)) return t;
+  const quoted = /^[rbuRBU]?(['"])(.*)\1$/.exec(t);
+  return quoted && !quoted[2].includes(quoted[1]) ? quoted[2] : undefined;
+}
+
+function safeTest(pattern: string, value: string): boolean | undefined {
+  try { return new RegExp(`^(?:${pattern})$`).test(value); } catch { return undefined; /* a Python-only regex feature */ }
+}
+
 function suggest(name: string, type?: string, pattern?: string): string {
   if (type && BY_TYPE[type]) return BY_TYPE[type];
   if (pattern) {
     for (const candidate of ['1', '2024', 'example', 'a', '00000000-0000-4000-8000-000000000000']) {
-      try { if (new RegExp(`^(?:${pattern})$`).test(candidate)) return candidate; } catch { break; /* a Python-only regex feature */ }
+      const fits = safeTest(pattern, candidate);
+      if (fits === undefined) break;
+      if (fits) return candidate;
     }
     return '';
   }
@@ -79,9 +117,9 @@ function suggest(name: string, type?: string, pattern?: string): string {
 }
 
 /** Base URL + route path with every parameter replaced (values URI-encoded, except `path` converters' slashes). */
-export function buildUrl(baseUrl: string, route: Pick<Route, 'path'>, values: Record<string, string>): string {
+export function buildUrl(baseUrl: string, route: Pick<Route, 'path' | 'params'>, values: Record<string, string>): string {
   let path = route.path;
-  for (const p of pathParams(route.path)) {
+  for (const p of pathParams(route.path, route.params)) {
     const value = values[p.name] ?? p.suggestion;
     path = path.replace(p.token, value.split('/').map(encodeURIComponent).join('/'));
   }

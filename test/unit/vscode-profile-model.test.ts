@@ -67,6 +67,23 @@ test('path parameters of Flask, Django, FastAPI and Express routes get values th
   assert.equal(buildUrl('http://localhost:3000/base', { path: '/users/:userId' }, { userId: '42' }), 'http://localhost:3000/base/users/42');
 });
 
+test('path parameters are pre-filled from the handler signature discovery read: defaults, Literal choices, annotations', async () => {
+  const routes = await routesOf('python/params_app');
+  const suggested = (path: string) => {
+    const route = routes.find((r) => r.path === path)!;
+    return pathParams(route.path, route.params).map((p) => [p.name, p.suggestion]);
+  };
+  assert.deepEqual(suggested('/kinds/{kind}'), [['kind', 'a']], "kind: Literal['a', 'b'] (the name alone would give 'example')");
+  assert.deepEqual(suggested('/files/{name}/{version}'), [['name', 'example'], ['version', 'v1']], 'version="v1" is its default');
+  assert.equal(buildUrl('http://127.0.0.1:8000', routes.find((r) => r.path === '/kinds/{kind}')!, {}), 'http://127.0.0.1:8000/kinds/a');
+  const one = (param: { name: string; annotation?: string; default?: string }, path = `/x/{${param.name}}`) => pathParams(path, [param])[0].suggestion;
+  assert.equal(one({ name: 'uid', annotation: 'uuid.UUID' }), '00000000-0000-4000-8000-000000000000');
+  assert.equal(one({ name: 'n', annotation: 'Annotated[int, Path(gt=0)]', default: '7' }), '7');
+  assert.equal(one({ name: 'day', annotation: 'date' }), '2024-01-01');
+  assert.equal(one({ name: 'item', default: 'Depends(get_item)' }), 'example', 'a call is not a value: back to the name');
+  assert.equal(one({ name: 'year', default: '"abc"' }, '/x/{year:[0-9]{4}}'), '2024', 'a default that does not fit the pattern is not used');
+});
+
 test('a malformed base URL is refused by buildUrl, not turned into a request', () => {
   assert.throws(() => buildUrl('127.0.0.1:8000', { path: '/x' }, {}), /Invalid URL/);
 });
