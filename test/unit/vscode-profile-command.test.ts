@@ -14,6 +14,7 @@ import type { Route, RunRecord } from '../../src/core/model';
 import { RunStore } from '../../src/core/runs/store';
 import type * as ProfileCommand from '../../src/vscode/profileCommand';
 import { calls, memento, requireWithFakeVscode, reset, state } from './fakeVscode-profile';
+import { freePort } from '../fixtures/servers/ports';
 
 const { EndpointProfiler } = requireWithFakeVscode<typeof ProfileCommand>('../../src/vscode/profileCommand');
 const { tcpProbe } = requireWithFakeVscode<typeof import('../../src/vscode/serverStarter')>('../../src/vscode/serverStarter');
@@ -37,14 +38,6 @@ after(async () => {
   await new Promise((r) => server.close(r));
 });
 
-/** A port on 127.0.0.1 where nothing listens (bound, then released). */
-async function closedPort(): Promise<number> {
-  const s = http.createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 // ------------------------------------------------------------------ the profiler's world
 class FakePanels {
@@ -179,7 +172,7 @@ test('a malformed baseUrl is explained naming the setting, before anything is pr
 });
 
 test('nothing listening: the message offers Start Server… and no load starts', async () => {
-  const port = await closedPort();
+  const port = await freePort();
   configure({ baseUrl: `http://127.0.0.1:${port}` });
   await profiler().profile(route());
   assert.deepEqual(probes, [`127.0.0.1:${port}`]);
@@ -344,7 +337,7 @@ test('a server started by Start Server… this session is what the run records; 
   assert.equal(saved[0]?.server, undefined, 'no server command known');
 
   // Nothing listens; the user chooses Start Server…, types a command; the "terminal" starts a server on that port.
-  const port = await closedPort();
+  const port = await freePort();
   const other = http.createServer((_req, res) => res.end('ok'));
   after(() => new Promise((r) => { other.closeAllConnections(); other.close(r); }));
   state.settings.baseUrl = `http://127.0.0.1:${port}`;

@@ -10,6 +10,7 @@ import { afterEach, beforeEach, test } from 'node:test';
 import type { Route } from '../../src/core/model';
 import type * as Starter from '../../src/vscode/serverStarter';
 import { calls, requireWithFakeVscode, reset, state, type FakeTerminal } from './fakeVscode-profile';
+import { freePort } from '../fixtures/servers/ports';
 
 const { startServer, startedServerFor, SERVER_TERMINAL, tcpProbe } = requireWithFakeVscode<typeof Starter>('../../src/vscode/serverStarter');
 
@@ -27,13 +28,6 @@ async function listen(port = 0): Promise<number> {
   servers.push(s);
   await new Promise<void>((resolve) => s.listen(port, '127.0.0.1', resolve));
   return (s.address() as AddressInfo).port;
-}
-async function closedPort(): Promise<number> {
-  const s = http.createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 const probe = async (host: string, port: number): Promise<boolean> => {
   probes.push(`${host}:${port}`);
@@ -70,7 +64,7 @@ test('a malformed baseUrl is explained naming the setting (not a raw "Invalid UR
 });
 
 test('the detected node command gets PORT through the terminal environment, not a POSIX prefix', async () => {
-  const port = await closedPort();
+  const port = await freePort();
   const started = await start(`http://127.0.0.1:${port}`, [expressApp]);
   const [pick] = calls('quickPick');
   assert.equal((pick.items[0] as { description: string }).description, 'node app.js');
@@ -82,7 +76,7 @@ test('the detected node command gets PORT through the terminal environment, not 
 });
 
 test('the server terminal is reused while it lives; a closed one is replaced', async () => {
-  const port = await closedPort();
+  const port = await freePort();
   state.settings = { serverCommand: 'uvicorn main:app --port 1' };
   await start(`http://127.0.0.1:${port}`);
   await start(`http://127.0.0.1:${port}`); // the first "server" never listened (it exited): run it again in the same terminal
@@ -99,7 +93,7 @@ test('the server terminal is reused while it lives; a closed one is replaced', a
 });
 
 test('a server that already listens is reported, not started twice; the command is known when this session started it', async () => {
-  const port = await closedPort();
+  const port = await freePort();
   state.settings = { serverCommand: `python -m uvicorn main:app --port ${port}` };
   state.onSendText = (_t: FakeTerminal) => { void listen(port); };
   const url = `http://127.0.0.1:${port}`;
@@ -132,7 +126,7 @@ test('something else listening on the port: said so, nothing started', async () 
 });
 
 test('a terminal whose server (for another port) still runs is left alone: the new command gets its own terminal', async () => {
-  const [a, b] = [await closedPort(), await closedPort()];
+  const [a, b] = [await freePort(), await freePort()];
   state.settings = { serverCommand: 'uvicorn main:app' };
   state.onSendText = () => { void listen(a); };
   await start(`http://127.0.0.1:${a}`);
