@@ -43,6 +43,15 @@ export interface Route {
    * parameter values from them by type or default. Texts over 1,000 characters are left out.
    */
   params?: RouteParam[];
+  /**
+   * A JSON example of the request body, derived statically (compact, one line): for FastAPI
+   * POST/PUT/PATCH handlers with a parameter annotated with a workspace pydantic model (BaseModel,
+   * SQLModel) or dataclass (or declared with `Body()`), the model's fields with their literal defaults or values fitting their
+   * types (nested models as objects, `list[Model]` as `[{…}]`, `Literal`/enum choices); several
+   * body parameters, or `Body(embed=True)`, embedded by name as FastAPI does. The editor pre-fills
+   * the body prompt with it. Absent when nothing can be derived.
+   */
+  bodyTemplate?: string;
 }
 
 export interface RouteParam {

@@ -9,12 +9,40 @@ import { discover, FIXTURES, keys } from '../fixtures/python/discover';
 type FrameworkRoute = { methods: string[]; path: string; handler: string; params: string[] | null };
 
 function frameworkRoutes(dir: string, framework: string, target: string): FrameworkRoute[] {
-  const out = execFileSync('/usr/bin/python3', [path.join(FIXTURES, 'dump_routes.py'), framework, target], {
+  return dumpRoutes(dir, framework, target) as FrameworkRoute[];
+}
+
+function dumpRoutes(dir: string, mode: string, target: string, input = ''): unknown {
+  const out = execFileSync('/usr/bin/python3', [path.join(FIXTURES, 'dump_routes.py'), mode, target], {
     cwd: path.join(FIXTURES, dir),
     timeout: 30_000,
     env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+    input,
   });
-  return JSON.parse(out.toString()) as FrameworkRoute[];
+  return JSON.parse(out.toString());
+}
+
+type Schema = { properties?: Record<string, Schema>; type?: string; items?: Schema; allOf?: Schema[]; anyOf?: Schema[] };
+type FrameworkBody = { methods: string[]; path: string; handler: string; schema: Schema; errors?: string[] };
+
+/**
+ * Asserts that a template has the keys of an (already $ref-resolved) JSON schema wherever the
+ * schema describes an object, nested objects and array items included; null values and
+ * schemas without properties (scalars, a model met again inside itself) are not compared.
+ */
+function assertKeysOfSchema(template: unknown, schema: Schema, where: string): void {
+  let s = schema;
+  while (!s.properties && !s.items && (s.allOf ?? s.anyOf)?.length) s = (s.allOf ?? s.anyOf)!.find((x) => (x as { type?: string }).type !== 'null')!;
+  if (template === null) return;
+  if (s.properties) {
+    assert.ok(typeof template === 'object' && !Array.isArray(template), `${where}: an object (${JSON.stringify(template)})`);
+    const t = template as Record<string, unknown>;
+    assert.deepEqual(Object.keys(t).sort(), Object.keys(s.properties).sort(), `${where}: keys`);
+    for (const [k, sub] of Object.entries(s.properties)) assertKeysOfSchema(t[k], sub, `${where}.${k}`);
+  } else if (s.type === 'array' && s.items) {
+    assert.ok(Array.isArray(template), `${where}: an array (${JSON.stringify(template)})`);
+    if (template.length > 0) assertKeysOfSchema(template[0], s.items, `${where}[0]`);
+  }
 }
 
 test('FastAPI: discovery equals app.routes of the imported app (plus the never-included router)', async () => {
@@ -77,7 +105,7 @@ test('handler parameters: discovery lists the names inspect.signature gives, in 
     ['fastapi_app', 'fastapi', 'app.main'], ['flask_app', 'flask', 'wsgi'], ['aiohttp_app', 'aiohttp', 'svc.app'],
     ['django_site', 'django', 'mysite.settings'], ['src_layout', 'fastapi', 'shop.app', 'src_layout/src'],
     ['flask_factory', 'flask', 'pkg:create_app()'], ['params_app', 'fastapi', 'api.main'],
-    ['starlette_app', 'starlette', 'main'], ['starlette_inline', 'starlette', 'web.app'],
+    ['starlette_app', 'starlette', 'main'], ['starlette_inline', 'starlette', 'web.app'], ['body_app', 'fastapi', 'store.main'],
   ];
   for (const [dir, framework, target, root] of apps) {
     const real = frameworkRoutes(root ?? dir, framework, target).filter((r) => r.handler !== '<lambda>');
@@ -87,5 +115,20 @@ test('handler parameters: discovery lists the names inspect.signature gives, in 
     const ours = (await discover(dir)).filter((r) => real.some((x) => x.handler === r.handler && x.path === r.path));
     assert.equal(ours.length, real.length, `${dir}: routes differ`);
     assert.deepEqual(withParams(ours, (i) => ours[i]!.params!.map((p) => p.name)), withParams(real, (i) => real[i]!.params!), dir);
+  }
+});
+
+test('FastAPI request bodies: each bodyTemplate has the keys of the requestBody schema app.openapi() gives, and FastAPI validates it without errors', async () => {
+  const ours = await discover('body_app');
+  const templated = ours.filter((r) => r.bodyTemplate !== undefined);
+  const given = Object.fromEntries(templated.map((r) => [`${r.methods[0]} ${r.path}`, JSON.parse(r.bodyTemplate!) as unknown]));
+  const real = dumpRoutes('body_app', 'fastapi-bodies', 'store.main', JSON.stringify(given)) as FrameworkBody[];
+  assert.ok(real.length >= 6, `framework reported only ${real.length} JSON bodies`);
+  // the routes with a JSON body are exactly those with a template (ping and read_item have none)
+  assert.deepEqual(keys(templated), keys(real));
+  for (const body of real) {
+    const key = `${body.methods[0]} ${body.path}`;
+    assertKeysOfSchema(given[key], body.schema, key);
+    assert.deepEqual(body.errors, [], `${key}: FastAPI rejects ${JSON.stringify(given[key])}`);
   }
 });

@@ -1,6 +1,6 @@
 // PythonLinkCache keeps per-module link results and emitted Route objects between links; after
 // each edit of the fixtures added for factory imports, include cycles, inline Starlette routers,
-// handler parameters and definition cycles, its routes must equal a link from scratch.
+// handler parameters, definition cycles and request-body models, its routes must equal a link from scratch.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { Parsers } from '../../src/core/parsing/parser';
 import type { WorkspaceFile } from '../../src/core/workspace';
 import { FIXTURES } from '../fixtures/python/discover';
 
-const DIRS = ['flask_factory', 'fastapi_factory', 'include_cycle', 'starlette_inline', 'params_app', 'cycles'];
+const DIRS = ['flask_factory', 'fastapi_factory', 'include_cycle', 'starlette_inline', 'params_app', 'cycles', 'body_app'];
 
 function load(): Map<string, string> {
   const files = new Map<string, string>();
@@ -39,6 +39,9 @@ const EDITS: Array<[string, (files: Map<string, string>) => void]> = [
   ['retype a path parameter', edit('params_app/api/main.py', 'item_id: int', 'item_id: str = "x"')],
   ['make the definition cycle a plain value', edit('cycles/odd/app.py', 'N = M', 'N = ["PUT"]')],
   ['give back the factory its import', edit('flask_factory/pkg/__init__.py', 'from .admin import panel as bp', 'from .views import bp')],
+  ['add a field to a request-body model that handlers in two other modules take', edit('body_app/store/models.py', '    width: float\n', '    width: float\n    depth: int = 3\n')],
+  ['make a nested body model a plain class', edit('body_app/store/models.py', 'class Tag(pd.BaseModel):', 'class Tag:')],
+  ['import the body model under another name', edit('body_app/store/main.py', 'from store.models import Item as ItemModel, User', 'from store.models import Note as ItemModel, User')],
 ];
 
 test('after every edit, the kept link equals a fresh one (params, inline objects and cycles included)', async () => {

@@ -83,6 +83,7 @@ const EDITS: Edit[] = [
   { name: 'restore the deleted module', apply: (files) => {
     loadFixture('fastapi_app', files);
   } },
+  { name: 'add a field to a request-body model another module imports', apply: replace('body_app/store/models.py', '    width: float\n', '    width: float\n    depth: int = 3\n') },
   { name: 'change the prefix of a blueprint registered elsewhere', apply: (files) => {
     const bp = [...files.keys()].find((p) => p.startsWith('flask_app/') && files.get(p)!.includes('url_prefix='));
     assert.ok(bp, 'the flask fixture has a blueprint with url_prefix');
@@ -92,7 +93,7 @@ const EDITS: Edit[] = [
 
 function initialFiles(): Files {
   const files: Files = new Map();
-  for (const dir of ['fastapi_app', 'django_site', 'flask_app']) loadFixture(dir, files);
+  for (const dir of ['fastapi_app', 'django_site', 'flask_app', 'body_app']) loadFixture(dir, files);
   return files;
 }
 

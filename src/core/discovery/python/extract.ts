@@ -88,6 +88,8 @@ function walkDefinition(def: Node, scope: string, decorators: PyExpr[], facts: P
   } else if (def.type === 'class_definition' && scope === '') {
     const bases = def.childForFieldName('superclasses')?.namedChildren.filter((c): c is Node => !!c && c.type !== 'keyword_argument').map((c) => expr(c)) ?? [];
     const cls: PyClass = { name, bases, range: rangeOf(def), decorators, attributes: {}, methods: [] };
+    // Only a class with bases or decorators can be a pydantic model, a dataclass or an enum.
+    const fields: PyParam[] | undefined = bases.length > 0 || decorators.length > 0 ? [] : undefined;
     for (const stmt of def.childForFieldName('body')?.namedChildren ?? []) {
       if (!stmt) continue;
       if (stmt.type === 'expression_statement') {
@@ -95,6 +97,14 @@ function walkDefinition(def: Node, scope: string, decorators: PyExpr[], facts: P
         const left = a?.type === 'assignment' ? a.childForFieldName('left') : undefined;
         const right = a?.childForFieldName('right');
         if (left?.type === 'identifier' && right) cls.attributes[left.text] = expr(right);
+        if (left?.type === 'identifier' && fields) {
+          const field: PyParam = { name: left.text };
+          const type = a!.childForFieldName('type')?.text;
+          // an annotation too long to keep still makes a field (of a type not known): ''
+          if (type !== undefined) field.annotation = type.length <= MAX_PARAM_TEXT ? type : '';
+          if (right && right.text.length <= MAX_PARAM_TEXT) field.default = right.text;
+          fields.push(field);
+        }
         continue;
       }
       const decos = stmt.type === 'decorated_definition' ? stmt.namedChildren.filter((c): c is Node => c?.type === 'decorator').map(decoratorExpr) : [];
@@ -104,6 +114,7 @@ function walkDefinition(def: Node, scope: string, decorators: PyExpr[], facts: P
         if (mName) cls.methods.push({ name: mName, async: isAsync(m), range: rangeOf(m), decorators: decos, params: readParams(m) });
       }
     }
+    if (fields) cls.fields = fields;
     facts.classes.push(cls);
   }
 }

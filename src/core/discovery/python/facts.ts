@@ -65,6 +65,12 @@ export interface PyClass {
   decorators: PyExpr[];
   /** Class-level `NAME = value` / `NAME: type = value` (settings classes hold route prefixes). */
   attributes: Record<string, PyExpr>;
+  /**
+   * Class-level `name: type = value`, `name: type` and `name = value` statements as written, in
+   * order (request-body models' fields, enum members), for classes with bases or decorators.
+   * Texts over 1,000 characters are left out, except that an annotation that long is kept as ''.
+   */
+  fields?: PyParam[];
   methods: Array<{ name: string; async: boolean; range: PyRange; decorators: PyExpr[]; params: PyParam[] }>;
 }
 

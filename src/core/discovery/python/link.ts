@@ -6,6 +6,7 @@
 import type { Framework, Route } from '../../model';
 import type { WorkspaceFile } from '../../workspace';
 import type { PyClass, PyExpr, PyParam, PyRange, PythonRouteFacts } from './facts';
+import { BodyTemplates } from './body';
 import { executionOf, HTTP_METHODS, joinPath, kindOfConstructor, type Kind } from './frameworks';
 import { ModuleGraph, type LinkDeps, type ModuleFile, type Resolved } from './modules';
 
@@ -20,7 +21,16 @@ interface Handler {
   method?: string;
 }
 
-interface LocalRoute { methods: string[]; path: string; handler: Handler }
+interface LocalRoute {
+  methods: string[];
+  path: string;
+  handler: Handler;
+  /** FastAPI POST/PUT/PATCH routes: the request body's JSON example (Route.bodyTemplate), when one is derived. */
+  bodyTemplate?: string;
+}
+
+/** Methods whose requests carry a body the editor asks for (as profileModel's hasBody). */
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 /** A router object as one module's link sees it; routes and edges are events in the log. */
 interface ObjDef { key: string; kind: Kind; display: string; ownPrefix: string }
@@ -187,8 +197,14 @@ class ModuleLinker {
   private readonly active = new Set<PyExpr>();
   private steps = 0;
   private moduleSteps = 0;
+  /** Request-body templates, computed in this pass (so the models they read are its dependencies). */
+  private bodies: BodyTemplates;
+  /** Where each handler of this pass is defined: its body template's names resolve there. */
+  private readonly origins = new Map<Handler, { mod: ModuleFile; scope: string }>();
 
-  constructor(private readonly graph: ModuleGraph, private readonly objs: ReadonlyMap<string, ObjDef>) {}
+  constructor(private readonly graph: ModuleGraph, private readonly objs: ReadonlyMap<string, ObjDef>) {
+    this.bodies = new BodyTemplates(graph);
+  }
 
   pass(mod: ModuleFile, pass: number): PassResult {
     const result: PassResult = { events: [], deps: { facts: new Map(), names: new Map() }, objects: new Map(), failed: false };
@@ -197,6 +213,8 @@ class ModuleLinker {
     this.seen = result.objects;
     this.active.clear();
     this.moduleSteps = 0;
+    this.bodies = new BodyTemplates(this.graph);
+    this.origins.clear();
     this.graph.track(result.deps);
     // Each statement on its own: odd code costs the routes of that statement (or, past the
     // module's budget, of the rest of this module in this pass), never other modules' routes.
@@ -224,7 +242,9 @@ class ModuleLinker {
           for (const deco of fn.decorators) {
             const mark = this.begin();
             try {
-              this.decorator(mod, fn.scope, deco, { name: fn.name, file: mod.file.path, range: fn.range, async: fn.async, params: fn.params });
+              const handler: Handler = { name: fn.name, file: mod.file.path, range: fn.range, async: fn.async, params: fn.params };
+              this.origins.set(handler, { mod, scope: fn.scope });
+              this.decorator(mod, fn.scope, deco, handler);
             } catch {
               this.undo(result, mark);
             }
@@ -430,14 +450,24 @@ class ModuleLinker {
     let target: Resolved | undefined;
     if (e.k === 'ref') target = this.graph.resolve(mod, scope, e.name);
     else if (e.k === 'call' && e.fn.k === 'ref' && e.fn.name.endsWith('.as_view')) target = this.graph.resolve(mod, scope, e.fn.name.slice(0, -'.as_view'.length));
-    if (target?.k === 'func') return [{ name: target.fn.name, file: target.mod.file.path, range: target.fn.range, async: target.fn.async, params: target.fn.params }];
+    if (target?.k === 'func') {
+      const handler: Handler = { name: target.fn.name, file: target.mod.file.path, range: target.fn.range, async: target.fn.async, params: target.fn.params };
+      this.origins.set(handler, { mod: target.mod, scope: target.fn.scope });
+      return [handler];
+    }
     if (target?.k === 'class') return classHandlers(target.mod, target.cls);
     return [];
   }
 
   private addRoute(obj: ObjDef, methods: string[], path: string, handlers: Handler[]): void {
     for (const h of handlers) {
-      this.log.push({ e: 'route', key: obj.key, route: { methods: h.method ? [h.method] : methods, path, handler: h } });
+      const route: LocalRoute = { methods: h.method ? [h.method] : methods, path, handler: h };
+      const origin = this.origins.get(h);
+      if (obj.kind.framework === 'fastapi' && origin && route.methods.some((m) => BODY_METHODS.has(m))) {
+        const template = this.bodies.forHandler(origin.mod, origin.scope, h.params, path);
+        if (template !== undefined) route.bodyTemplate = template;
+      }
+      this.log.push({ e: 'route', key: obj.key, route });
     }
   }
 
@@ -745,6 +775,7 @@ function emit(obj: RouterObj, prefix: string, ownPrefix: string, chain: string[]
         routers,
         range: { file: r.handler.file, ...r.handler.range },
         params: r.handler.params,
+        ...(r.bodyTemplate !== undefined ? { bodyTemplate: r.bodyTemplate } : {}),
       };
     });
     for (const r of routes) out.push(r);
