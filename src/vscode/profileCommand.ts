@@ -7,7 +7,7 @@ import { isLoopbackUrl, LoadOptionsError, startLoad, type LoadHandle, type LoadO
 import type { Route, RunRecord } from '../core/model';
 import type { RunStore } from '../core/runs/store';
 import type { LiveRun } from './resultsPanel';
-import { answersKey, buildUrl, customProfileText, hasBody, legacyAnswersKey, methodsToOffer, parseCustomProfile, pathParams, profileLabel, profilesToOffer, profileToRemember, rememberedProfile, routeAt, type LoadProfile, type ProfileSettings } from './profileModel';
+import { answersKey, bodyToOffer, buildUrl, customProfileText, hasBody, legacyAnswersKey, methodsToOffer, parseCustomProfile, pathParams, profileLabel, profilesToOffer, profileToRemember, rememberedProfile, routeAt, type LoadProfile, type ProfileSettings } from './profileModel';
 import { startedServerFor, startServer, tcpProbe, waitForPort } from './serverStarter';
 import { baseUrlProblem, hostAndPort, serverConfig } from './serverModel';
 
@@ -112,7 +112,8 @@ export class EndpointProfiler implements vscode.Disposable {
     const params = pathParams(route.path, route.params);
     if (params.some((p) => answers.params?.[p.name] === undefined) && !(await this.askParams(route, answers))) return;
     if (hasBody(answers.method) && answers.body === undefined) {
-      answers.body = await vscode.window.showInputBox({ title: `Request body for ${answers.method} ${route.path} (JSON, remembered)`, value: '{}', prompt: 'Sent with Content-Type: application/json' });
+      // Pre-filled from the handler's request-body model when discovery derived one; what the user sends is remembered.
+      answers.body = await vscode.window.showInputBox({ title: `Request body for ${answers.method} ${route.path} (JSON, remembered)`, value: bodyToOffer(route), prompt: 'Sent with Content-Type: application/json' });
       if (answers.body === undefined) return;
     }
 

@@ -141,6 +141,21 @@ export function methodsToOffer(route: Pick<Route, 'methods'>): string[] {
 
 export const hasBody = (method: string): boolean => method === 'POST' || method === 'PUT' || method === 'PATCH';
 
+/**
+ * What the body prompt starts from: the JSON example discovery derived from the handler's
+ * request-body model (Route.bodyTemplate), on one line as the input box is, else `{}`. A
+ * template that is not JSON (a route handed over from elsewhere) is not offered.
+ */
+export function bodyToOffer(route: Pick<Route, 'bodyTemplate'>): string {
+  const t: unknown = route.bodyTemplate;
+  if (typeof t !== 'string') return '{}';
+  try {
+    return JSON.stringify(JSON.parse(t));
+  } catch {
+    return '{}';
+  }
+}
+
 export interface LoadProfile {
   label: string;
   detail: string;

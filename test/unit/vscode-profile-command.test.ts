@@ -13,6 +13,7 @@ import type { LoadHandle, LoadOptions, LoadProgress } from '../../src/core/load/
 import type { Route, RunRecord } from '../../src/core/model';
 import { RunStore } from '../../src/core/runs/store';
 import type * as ProfileCommand from '../../src/vscode/profileCommand';
+import { answersKey } from '../../src/vscode/profileModel';
 import { calls, memento, requireWithFakeVscode, reset, state } from './fakeVscode-profile';
 import { freePort } from '../fixtures/servers/ports';
 
@@ -372,4 +373,36 @@ test('answers saved under the old line-based key are used once and moved to the 
   assert.equal(calls('inputBox').length, 0, 'the old answer is used');
   assert.equal(saved[0]?.target.url, `${baseUrl}/items/7`);
   assert.deepEqual(workspaceState.keys(), ['endpointProfiler.answers:main.py:read_item:GET:/items/{item_id}']);
+});
+
+test("a POST route's body prompt is pre-filled with its request-body template; what the user sends is remembered and sent next time", async () => {
+  configure();
+  const template = '{"name":"string","price":1.5,"tags":[]}';
+  const r = route({ methods: ['POST'], path: '/items', handler: 'create_item', bodyTemplate: template });
+  await profiler().profile(r);
+  const [box] = calls('inputBox');
+  assert.match(box?.text ?? '', /^Request body for POST \/items/);
+  assert.equal(box.options?.value, template, 'the input box was offered the template');
+  assert.equal(loadsStarted[0]?.body, template, 'Enter sends it');
+  assert.equal(loadsStarted[0]?.headers?.['content-type'], 'application/json');
+  assert.equal(hits.filter((h) => h === 'POST /items').length, 5);
+
+  // A new answer: the user edits the body; that is what is sent and remembered, not the template.
+  await workspaceState.update(answersKey(r), undefined);
+  state.calls = [];
+  const typed = '{"name":"chair","price":30}';
+  state.answer = (call) => (call.kind === 'inputBox' ? typed : call.kind === 'quickPick' ? call.items[0] : undefined);
+  await profiler().profile(r);
+  assert.equal(calls('inputBox')[0]?.options?.value, template);
+  assert.equal(loadsStarted[1]?.body, typed);
+  state.calls = [];
+  state.answer = (call) => (call.kind === 'quickPick' ? call.items[0] : undefined);
+  await profiler().profile({ ...r, bodyTemplate: '{"name":"string"}' });
+  assert.equal(calls('inputBox').length, 0, 'the body is not asked again');
+  assert.equal(loadsStarted[2]?.body, typed, 'the remembered body is sent, even after the template changed');
+
+  // Without a template the prompt starts from {} as before.
+  state.calls = [];
+  await profiler().profile(route({ methods: ['PUT'], path: '/plain', handler: 'plain' }));
+  assert.equal(calls('inputBox')[0]?.options?.value, '{}');
 });

@@ -8,7 +8,7 @@ import type { Route } from '../../src/core/model';
 import { nodeFileSystem } from '../../src/core/fs';
 import { Parsers } from '../../src/core/parsing/parser';
 import { ProjectIndex } from '../../src/core/project';
-import { answersKey, buildUrl, customProfileText, methodsToOffer, parseCustomProfile, pathParams, profileLabel, profilesToOffer, profileToRemember, routeAt } from '../../src/vscode/profileModel';
+import { answersKey, bodyToOffer, buildUrl, customProfileText, methodsToOffer, parseCustomProfile, pathParams, profileLabel, profilesToOffer, profileToRemember, routeAt } from '../../src/vscode/profileModel';
 import { detectServerCommands } from '../../src/vscode/serverModel';
 
 const fixtures = path.resolve(__dirname, '../fixtures');
@@ -82,6 +82,20 @@ test('path parameters are pre-filled from the handler signature discovery read: 
   assert.equal(one({ name: 'day', annotation: 'date' }), '2024-01-01');
   assert.equal(one({ name: 'item', default: 'Depends(get_item)' }), 'example', 'a call is not a value: back to the name');
   assert.equal(one({ name: 'year', default: '"abc"' }, '/x/{year:[0-9]{4}}'), '2024', 'a default that does not fit the pattern is not used');
+});
+
+test("the body prompt starts from the handler's request-body model, on one line; {} when discovery derived none", async () => {
+  const routes = await routesOf('python/body_app');
+  const create = routes.find((r) => r.handler === 'create_item')!;
+  const offered = bodyToOffer(create);
+  assert.equal(offered, create.bodyTemplate);
+  assert.ok(!offered.includes('\n'), 'one line');
+  assert.deepEqual(Object.keys(JSON.parse(offered) as object).slice(0, 3), ['created_by', 'name', 'price']);
+  assert.deepEqual(Object.keys(JSON.parse(bodyToOffer(routes.find((r) => r.handler === 'update_item')!)) as object), ['item', 'user', 'importance']);
+  assert.equal(bodyToOffer(routes.find((r) => r.handler === 'ping')!), '{}', 'no body model: {}');
+  assert.equal(bodyToOffer({ bodyTemplate: '{\n  "a": [1,\n 2]\n}' }), '{"a":[1,2]}', 'a pretty template is offered compact');
+  assert.equal(bodyToOffer({ bodyTemplate: 'not json' }), '{}');
+  assert.equal(bodyToOffer({ bodyTemplate: 42 as unknown as string }), '{}', 'a route handed over from elsewhere with a stray value');
 });
 
 test('a malformed base URL is refused by buildUrl, not turned into a request', () => {
