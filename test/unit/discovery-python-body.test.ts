@@ -5,12 +5,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { extractPythonRouteFacts, linkPythonRoutes, PythonLinkCache, type PythonRouteFacts } from '../../src/core/discovery/python';
+import { linkPythonRoutes, PythonLinkCache } from '../../src/core/discovery/python';
 import { literalValue, parsePyExpr } from '../../src/core/discovery/python/pyexpr';
 import type { Route } from '../../src/core/model';
 import { Parsers } from '../../src/core/parsing/parser';
-import type { WorkspaceFile } from '../../src/core/workspace';
-import { discover, discoverSources, find, FIXTURES } from '../fixtures/python/discover';
+import { discover, discoverSources, find, FIXTURES, keptFactsOf } from '../fixtures/python/discover';
 
 const body = (r: Route): unknown => (r.bodyTemplate === undefined ? undefined : JSON.parse(r.bodyTemplate));
 
@@ -326,21 +325,7 @@ function loadBodyApp(): Map<string, string> {
 test('kept links: editing a model reaches the templates of handlers in other modules; an unrelated edit keeps their Route objects', async () => {
   const parsers = await Parsers.load(undefined, ['python']);
   const files = loadBodyApp();
-  const factsCache = new Map<string, { text: string; facts: PythonRouteFacts }>();
-  const inputs = () => [...files].map(([p, text]) => {
-    const file: WorkspaceFile = { path: p, absPath: path.join(FIXTURES, p), language: 'python' };
-    let kept = factsCache.get(p);
-    if (kept?.text !== text) {
-      const tree = parsers.parse('python', text);
-      try {
-        kept = { text, facts: extractPythonRouteFacts(file, tree.rootNode) };
-      } finally {
-        tree.delete();
-      }
-      factsCache.set(p, kept);
-    }
-    return { file, facts: kept.facts };
-  });
+  const inputs = keptFactsOf(parsers, files);
   const MODELS = 'body_app/store/models.py';
   const edit = (file: string, from: string, to: string) => {
     assert.ok(files.get(file)?.includes(from), `${file} holds ${from}`);

@@ -5,10 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { extractPythonRouteFacts, linkPythonRoutes, PythonLinkCache, type PythonRouteFacts } from '../../src/core/discovery/python';
+import { linkPythonRoutes, PythonLinkCache } from '../../src/core/discovery/python';
 import { Parsers } from '../../src/core/parsing/parser';
-import type { WorkspaceFile } from '../../src/core/workspace';
-import { FIXTURES } from '../fixtures/python/discover';
+import { FIXTURES, keptFactsOf } from '../fixtures/python/discover';
 
 const DIRS = ['flask_factory', 'fastapi_factory', 'include_cycle', 'starlette_inline', 'params_app', 'cycles', 'body_app'];
 
@@ -47,21 +46,7 @@ const EDITS: Array<[string, (files: Map<string, string>) => void]> = [
 test('after every edit, the kept link equals a fresh one (params, inline objects and cycles included)', async () => {
   const parsers = await Parsers.load(undefined, ['python']);
   const files = load();
-  const factsCache = new Map<string, { text: string; facts: PythonRouteFacts }>();
-  const inputs = () => [...files].map(([p, text]) => {
-    const file: WorkspaceFile = { path: p, absPath: path.join(FIXTURES, p), language: 'python' };
-    let kept = factsCache.get(p);
-    if (kept?.text !== text) {
-      const tree = parsers.parse('python', text);
-      try {
-        kept = { text, facts: extractPythonRouteFacts(file, tree.rootNode) };
-      } finally {
-        tree.delete();
-      }
-      factsCache.set(p, kept);
-    }
-    return { file, facts: kept.facts };
-  });
+  const inputs = keptFactsOf(parsers, files);
   const cache = new PythonLinkCache();
   let last = cache.link(inputs());
   for (const [name, apply] of EDITS) {
