@@ -3,13 +3,12 @@
 // inline sources for the forms the fixture does not show).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { linkPythonRoutes, PythonLinkCache } from '../../src/core/discovery/python';
 import { literalValue, parsePyExpr } from '../../src/core/discovery/python/pyexpr';
 import type { Route } from '../../src/core/model';
 import { Parsers } from '../../src/core/parsing/parser';
-import { discover, discoverSources, find, FIXTURES, keptFactsOf } from '../fixtures/python/discover';
+import { discover, discoverSources, find, fixtureSources, keptFactsOf } from '../fixtures/python/discover';
 
 const body = (r: Route): unknown => (r.bodyTemplate === undefined ? undefined : JSON.parse(r.bodyTemplate));
 
@@ -309,22 +308,9 @@ test('the expression parser behind it reads literals and types, and refuses what
 
 // ------------------------------------------------------------ incremental links
 
-function loadBodyApp(): Map<string, string> {
-  const files = new Map<string, string>();
-  const walk = (rel: string) => {
-    for (const name of readdirSync(path.join(FIXTURES, rel)).sort()) {
-      const r = `${rel}/${name}`;
-      if (statSync(path.join(FIXTURES, r)).isDirectory()) walk(r);
-      else if (name.endsWith('.py')) files.set(r, readFileSync(path.join(FIXTURES, r), 'utf8'));
-    }
-  };
-  walk('body_app');
-  return files;
-}
-
 test('kept links: editing a model reaches the templates of handlers in other modules; an unrelated edit keeps their Route objects', async () => {
   const parsers = await Parsers.load(undefined, ['python']);
-  const files = loadBodyApp();
+  const files = fixtureSources(['body_app']);
   const inputs = keptFactsOf(parsers, files);
   const MODELS = 'body_app/store/models.py';
   const edit = (file: string, from: string, to: string) => {

@@ -3,26 +3,11 @@
 // handler parameters, definition cycles and request-body models, its routes must equal a link from scratch.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import * as path from 'node:path';
 import { linkPythonRoutes, PythonLinkCache } from '../../src/core/discovery/python';
 import { Parsers } from '../../src/core/parsing/parser';
-import { FIXTURES, keptFactsOf } from '../fixtures/python/discover';
+import { fixtureSources, keptFactsOf } from '../fixtures/python/discover';
 
 const DIRS = ['flask_factory', 'fastapi_factory', 'include_cycle', 'starlette_inline', 'params_app', 'cycles', 'body_app'];
-
-function load(): Map<string, string> {
-  const files = new Map<string, string>();
-  const walk = (rel: string) => {
-    for (const name of readdirSync(path.join(FIXTURES, rel)).sort()) {
-      const r = `${rel}/${name}`;
-      if (statSync(path.join(FIXTURES, r)).isDirectory()) walk(r);
-      else if (name.endsWith('.py')) files.set(r, readFileSync(path.join(FIXTURES, r), 'utf8'));
-    }
-  };
-  for (const dir of DIRS) walk(dir);
-  return files;
-}
 
 const edit = (file: string, from: string, to: string) => (files: Map<string, string>) => {
   assert.ok(files.get(file)?.includes(from), `${file} holds ${from}`);
@@ -45,7 +30,7 @@ const EDITS: Array<[string, (files: Map<string, string>) => void]> = [
 
 test('after every edit, the kept link equals a fresh one (params, inline objects and cycles included)', async () => {
   const parsers = await Parsers.load(undefined, ['python']);
-  const files = load();
+  const files = fixtureSources(DIRS);
   const inputs = keptFactsOf(parsers, files);
   const cache = new PythonLinkCache();
   let last = cache.link(inputs());
