@@ -11,7 +11,10 @@ import type { Route } from '../src/core/model';
 import { Parsers } from '../src/core/parsing/parser';
 import { ProjectIndex } from '../src/core/project';
 
-const arg = (name: string) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : undefined; };
+const arg = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
 const FILES = Number(arg('--files') ?? 5000);
 const HANDLERS_PER_FILE = 4;
 const HELPER_MODULES = 50;
@@ -31,32 +34,86 @@ function generate(root: string): void {
   for (let g = 0; g < GROUPS; g++) {
     const members = [];
     for (let f = g; f < leaves; f += GROUPS) members.push(f);
-    writeFileSync(path.join(root, 'app', 'groups', `g${g}.py`), [
-      'from fastapi import APIRouter', `from app.routes import ${members.map((f) => `m${f}`).join(', ')}`, '',
-      `router = APIRouter(prefix="/g${g}")`, ...members.map((f) => `router.include_router(m${f}.router, prefix="/m${f}")`), '',
-    ].join('\n'));
+    writeFileSync(
+      path.join(root, 'app', 'groups', `g${g}.py`),
+      [
+        'from fastapi import APIRouter',
+        `from app.routes import ${members.map((f) => `m${f}`).join(', ')}`,
+        '',
+        `router = APIRouter(prefix="/g${g}")`,
+        ...members.map((f) => `router.include_router(m${f}.router, prefix="/m${f}")`),
+        '',
+      ].join('\n'),
+    );
   }
-  writeFileSync(path.join(root, 'app', 'main.py'), [
-    'from fastapi import FastAPI', `from app.groups import ${Array.from({ length: GROUPS }, (_, g) => `g${g}`).join(', ')}`, '',
-    'app = FastAPI()', ...Array.from({ length: GROUPS }, (_, g) => `app.include_router(g${g}.router, prefix="/api")`), '',
-  ].join('\n'));
+  writeFileSync(
+    path.join(root, 'app', 'main.py'),
+    [
+      'from fastapi import FastAPI',
+      `from app.groups import ${Array.from({ length: GROUPS }, (_, g) => `g${g}`).join(', ')}`,
+      '',
+      'app = FastAPI()',
+      ...Array.from({ length: GROUPS }, (_, g) => `app.include_router(g${g}.router, prefix="/api")`),
+      '',
+    ].join('\n'),
+  );
   for (let h = 0; h < HELPER_MODULES; h++) {
-    writeFileSync(path.join(root, 'app', 'helpers', `h${h}.py`), [
-      'import requests', 'import json', '', '',
-      'def load_remote(url):', '    return requests.get(url, timeout=5).json()', '', '',
-      'def parse(data):', '    return json.loads(data)', '', '',
-      'def fetch_and_parse(url):', '    return parse(load_remote(url))', '',
-    ].join('\n'));
+    writeFileSync(
+      path.join(root, 'app', 'helpers', `h${h}.py`),
+      [
+        'import requests',
+        'import json',
+        '',
+        '',
+        'def load_remote(url):',
+        '    return requests.get(url, timeout=5).json()',
+        '',
+        '',
+        'def parse(data):',
+        '    return json.loads(data)',
+        '',
+        '',
+        'def fetch_and_parse(url):',
+        '    return parse(load_remote(url))',
+        '',
+      ].join('\n'),
+    );
   }
   for (let f = 0; f < leaves; f++) {
     const h = f % HELPER_MODULES;
-    const lines = ['import time', 'from fastapi import APIRouter, Depends', `from app.helpers.h${h} import fetch_and_parse, parse`, '', 'router = APIRouter()', ''];
+    const lines = [
+      'import time',
+      'from fastapi import APIRouter, Depends',
+      `from app.helpers.h${h} import fetch_and_parse, parse`,
+      '',
+      'router = APIRouter()',
+      '',
+    ];
     for (let k = 0; k < HANDLERS_PER_FILE; k++) {
       const body = [
-        [`@router.get("/r${f}/a${k}")`, `async def h${f}_${k}(item_id: int):`, '    time.sleep(0.01)', '    return {"id": item_id}'],
-        [`@router.get("/r${f}/b${k}")`, `async def h${f}_${k}(item_id: int):`, '    return fetch_and_parse(f"https://example.com/{item_id}")'],
-        [`@router.get("/r${f}/c${k}")`, `def h${f}_${k}(item_id: int):`, '    time.sleep(0.01)', '    return parse("{}")'],
-        [`@router.post("/r${f}/d${k}")`, `async def h${f}_${k}(payload: dict):`, '    await something(payload)', '    return parse("{}")'],
+        [
+          `@router.get("/r${f}/a${k}")`,
+          `async def h${f}_${k}(item_id: int):`,
+          '    time.sleep(0.01)',
+          '    return {"id": item_id}',
+        ],
+        [
+          `@router.get("/r${f}/b${k}")`,
+          `async def h${f}_${k}(item_id: int):`,
+          '    return fetch_and_parse(f"https://example.com/{item_id}")',
+        ],
+        [
+          `@router.get("/r${f}/c${k}")`,
+          `def h${f}_${k}(item_id: int):`,
+          '    time.sleep(0.01)',
+          '    return parse("{}")',
+        ],
+        [
+          `@router.post("/r${f}/d${k}")`,
+          `async def h${f}_${k}(payload: dict):`,
+          '    await something(payload)',
+          '    return parse("{}")',
+        ],
       ][k % 4];
       lines.push(...body, '', '');
     }
@@ -77,23 +134,52 @@ async function measure(root: string, label: string, edits?: Edit[]): Promise<str
   const findings = index.findings();
   const t3 = performance.now();
   const rss = process.memoryUsage().rss / 2 ** 20;
-  out.push(`## ${label}`, '', `files: ${index.files().length}, routes: ${routes.length}, findings: ${findings.length}`, '',
-    '| step | ms |', '|---|---:|',
-    `| refresh (scan + parse + facts) | ${(t1 - t0).toFixed(0)} |`, `| routes() | ${(t2 - t1).toFixed(0)} |`, `| findings() | ${(t3 - t2).toFixed(0)} |`,
-    `| total | ${(t3 - t0).toFixed(0)} |`, '', `peak RSS after full analysis: ${rss.toFixed(0)} MB`, '');
+  out.push(
+    `## ${label}`,
+    '',
+    `files: ${index.files().length}, routes: ${routes.length}, findings: ${findings.length}`,
+    '',
+    '| step | ms |',
+    '|---|---:|',
+    `| refresh (scan + parse + facts) | ${(t1 - t0).toFixed(0)} |`,
+    `| routes() | ${(t2 - t1).toFixed(0)} |`,
+    `| findings() | ${(t3 - t2).toFixed(0)} |`,
+    `| total | ${(t3 - t0).toFixed(0)} |`,
+    '',
+    `peak RSS after full analysis: ${rss.toFixed(0)} MB`,
+    '',
+  );
   if (edits) {
-    for (const edit of edits) out.push(...await oneLineEdits(index, edit));
+    for (const edit of edits) out.push(...(await oneLineEdits(index, edit)));
   }
   return out;
 }
 
-interface Edit { label: string; file: string; from: string; to: (i: number) => string; expect: (i: number, routes: Route[]) => boolean }
+interface Edit {
+  label: string;
+  file: string;
+  from: string;
+  to: (i: number) => string;
+  expect: (i: number, routes: Route[]) => boolean;
+}
 
 const EDITS: Edit[] = [
-  { label: 'leaf handler module (one route path)', file: LEAF_EDIT, from: '"/r7/a0"', to: (i) => `"/r7/a0v${i}"`,
-    expect: (i, routes) => routes.some((r) => r.path === `/api/g7/m7/r7/a0v${i}`) },
-  { label: 'included router module (its prefix)', file: GROUP_EDIT, from: 'prefix="/g7"', to: (i) => `prefix="/g7v${i}"`,
-    expect: (i, routes) => routes.filter((r) => r.path.startsWith(`/api/g7v${i}/`)).length === routes.filter((r) => r.path.startsWith('/api/g8/')).length },
+  {
+    label: 'leaf handler module (one route path)',
+    file: LEAF_EDIT,
+    from: '"/r7/a0"',
+    to: (i) => `"/r7/a0v${i}"`,
+    expect: (i, routes) => routes.some((r) => r.path === `/api/g7/m7/r7/a0v${i}`),
+  },
+  {
+    label: 'included router module (its prefix)',
+    file: GROUP_EDIT,
+    from: 'prefix="/g7"',
+    to: (i) => `prefix="/g7v${i}"`,
+    expect: (i, routes) =>
+      routes.filter((r) => r.path.startsWith(`/api/g7v${i}/`)).length ===
+      routes.filter((r) => r.path.startsWith('/api/g8/')).length,
+  },
 ];
 
 /** Five one-line edits of one file, each timed end to end (update + routes() + findings()). */
@@ -111,27 +197,49 @@ async function oneLineEdits(index: ProjectIndex, edit: Edit): Promise<string[]> 
     const s2 = performance.now();
     index.findings();
     const s3 = performance.now();
-    steps.update.push(s1 - s0); steps.routes.push(s2 - s1); steps.findings.push(s3 - s2); steps.total.push(s3 - s0);
+    steps.update.push(s1 - s0);
+    steps.routes.push(s2 - s1);
+    steps.findings.push(s3 - s2);
+    steps.total.push(s3 - s0);
     propagated &&= edit.expect(i, routes);
   }
   await index.update(file, original);
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[2]!.toFixed(1);
   const spread = (xs: number[]) => `${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)}`;
-  return [`one-line edit in the ${edit.label}, ${edit.file}: 5 edits, result ${propagated ? 'correct' : 'WRONG (edit not reflected in routes)'}`, '',
-    '| step | median ms | min–max |', '|---|---:|---:|',
-    ...Object.entries(steps).map(([k, v]) => `| ${k === 'routes' ? 'routes() (discovery link)' : k === 'findings' ? 'findings() (analysis link)' : k} | ${median(v)} | ${spread(v)} |`), ''];
+  return [
+    `one-line edit in the ${edit.label}, ${edit.file}: 5 edits, result ${propagated ? 'correct' : 'WRONG (edit not reflected in routes)'}`,
+    '',
+    '| step | median ms | min–max |',
+    '|---|---:|---:|',
+    ...Object.entries(steps).map(
+      ([k, v]) =>
+        `| ${k === 'routes' ? 'routes() (discovery link)' : k === 'findings' ? 'findings() (analysis link)' : k} | ${median(v)} | ${spread(v)} |`,
+    ),
+    '',
+  ];
 }
 
 async function main(): Promise<void> {
   const real = arg('--dir');
-  const lines = [`# Analyzer benchmark`, '', `node ${process.version}, ${process.platform}/${process.arch}, ${(await import('node:os')).cpus().length} CPUs, ${new Date().toISOString()}`, ''];
+  const lines = [
+    `# Analyzer benchmark`,
+    '',
+    `node ${process.version}, ${process.platform}/${process.arch}, ${(await import('node:os')).cpus().length} CPUs, ${new Date().toISOString()}`,
+    '',
+  ];
   if (real) {
-    lines.push(...await measure(path.resolve(real), `real project: ${path.basename(real)}`));
+    lines.push(...(await measure(path.resolve(real), `real project: ${path.basename(real)}`)));
   } else {
     const root = mkdtempSync(path.join(tmpdir(), 'ep-bench-'));
     try {
       generate(root);
-      lines.push(...await measure(root, `generated: ${FILES} files, ${(FILES - HELPER_MODULES - GROUPS - 1) * HANDLERS_PER_FILE} handlers`, EDITS));
+      lines.push(
+        ...(await measure(
+          root,
+          `generated: ${FILES} files, ${(FILES - HELPER_MODULES - GROUPS - 1) * HANDLERS_PER_FILE} handlers`,
+          EDITS,
+        )),
+      );
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
@@ -139,4 +247,7 @@ async function main(): Promise<void> {
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-main().catch((err) => { process.stderr.write(`bench failed: ${err instanceof Error ? err.message : String(err)}\n`); process.exit(1); });
+main().catch((err) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

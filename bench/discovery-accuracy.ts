@@ -16,7 +16,18 @@
 //     keys()). Files that fail to import under FastAPI 0.92 are "not comparable", by reason class.
 // Run: node --import tsx bench/discovery-accuracy.ts --dir /path/to/fastapi [--jobs N] [--timeout S] [--out FILE.md] [--json ROWS.json]
 import { execFile, execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+  mkdirSync,
+  existsSync,
+} from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { nodeFileSystem } from '../src/core/fs';
@@ -25,7 +36,10 @@ import { Parsers } from '../src/core/parsing/parser';
 import { ProjectIndex } from '../src/core/project';
 import { keys } from '../test/fixtures/python/discover';
 
-const arg = (name: string) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : undefined; };
+const arg = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
 const PYTHON = '/usr/bin/python3';
 const JOBS = Number(arg('--jobs') ?? Math.min(4, Math.max(2, os.cpus().length)));
 const TIMEOUT_S = Number(arg('--timeout') ?? 10);
@@ -88,20 +102,36 @@ except BaseException as e:
     fail(e)
 `;
 
-interface RealRoute { methods: string[]; path: string; handler: string; file: string | null }
-interface ProbeResult {
-  error?: string; message?: string; name?: string | null; where?: string | null;
-  apps?: string[]; routes?: RealRoute[]; versions?: Record<string, string>;
+interface RealRoute {
+  methods: string[];
+  path: string;
+  handler: string;
+  file: string | null;
 }
-type Outcome = { ok: true; apps: string[]; routes: RealRoute[]; versions?: Record<string, string> } | { ok: false; cls: string; reason: string; detail: string };
+interface ProbeResult {
+  error?: string;
+  message?: string;
+  name?: string | null;
+  where?: string | null;
+  apps?: string[];
+  routes?: RealRoute[];
+  versions?: Record<string, string>;
+}
+type Outcome =
+  | { ok: true; apps: string[]; routes: RealRoute[]; versions?: Record<string, string> }
+  | { ok: false; cls: string; reason: string; detail: string };
 
 /** Files whose text constructs a FastAPI app, docs_src-relative order. */
 function candidates(dir: string): string[] {
   const out: string[] = [];
   const visit = (rel: string) => {
-    for (const e of readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const e of readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    )) {
       const p = `${rel}/${e.name}`;
-      if (e.isDirectory()) { if (e.name !== '__pycache__') visit(p); } else if (e.name.endsWith('.py') && /\bFastAPI\s*\(/.test(readFileSync(path.join(dir, p), 'utf8'))) out.push(p);
+      if (e.isDirectory()) {
+        if (e.name !== '__pycache__') visit(p);
+      } else if (e.name.endsWith('.py') && /\bFastAPI\s*\(/.test(readFileSync(path.join(dir, p), 'utf8'))) out.push(p);
     }
   };
   visit('docs_src');
@@ -121,40 +151,88 @@ function reasonOf(r: ProbeResult): [string, string] {
     return FRAMEWORK.has(top) ? [NEWER, `no module \`${r.name}\``] : [MISSING, `\`${top}\``];
   }
   if (r.error === 'ImportError' && (m = /(\S+) is not installed/.exec(msg))) return [MISSING, `\`${m[1]}\``];
-  if (r.error === 'ImportError' && (m = /cannot import name '([^']+)' from '([^'.]+)/.exec(msg))) return [FRAMEWORK.has(m[2]!) ? NEWER : MISSING, `\`${m[2]}\` has no \`${m[1]}\``];
-  if (r.error === 'AttributeError' && (m = /'(FastAPI|APIRouter)' object has no attribute '([^']+)'/.exec(msg))) return [NEWER, `no \`FastAPI/APIRouter.${m[2]}\``];
-  if (r.error === 'AttributeError' && (m = /has no attribute '(model_\w+)'/.exec(msg))) return [NEWER, `Pydantic 2 \`BaseModel.${m[1]}\``];
-  if (r.error === 'TypeError' && (m = /(\w+)\(\) got an unexpected keyword argument '([^']+)'/.exec(msg))) return [NEWER, `no \`${m[1]}(${m[2]}=)\``];
-  if (r.error === 'TypeError' && /Fields of type .*AsyncIterable/.test(msg)) return [NEWER, 'streaming `AsyncIterable` return annotations'];
-  if (r.error === 'AssertionError' && /can only be a request body/.test(msg)) return [NEWER, 'Query/Header/Cookie parameter models'];
-  if (r.error === 'FastAPIError' && /Invalid args for response field/.test(msg)) return [NEWER, /Annotated\[/.test(msg) ? '`Annotated[..., Depends()]` parameters' : 'a return annotation that is no Pydantic field (`Response | dict`)'];
+  if (r.error === 'ImportError' && (m = /cannot import name '([^']+)' from '([^'.]+)/.exec(msg)))
+    return [FRAMEWORK.has(m[2]!) ? NEWER : MISSING, `\`${m[2]}\` has no \`${m[1]}\``];
+  if (r.error === 'AttributeError' && (m = /'(FastAPI|APIRouter)' object has no attribute '([^']+)'/.exec(msg)))
+    return [NEWER, `no \`FastAPI/APIRouter.${m[2]}\``];
+  if (r.error === 'AttributeError' && (m = /has no attribute '(model_\w+)'/.exec(msg)))
+    return [NEWER, `Pydantic 2 \`BaseModel.${m[1]}\``];
+  if (r.error === 'TypeError' && (m = /(\w+)\(\) got an unexpected keyword argument '([^']+)'/.exec(msg)))
+    return [NEWER, `no \`${m[1]}(${m[2]}=)\``];
+  if (r.error === 'TypeError' && /Fields of type .*AsyncIterable/.test(msg))
+    return [NEWER, 'streaming `AsyncIterable` return annotations'];
+  if (r.error === 'AssertionError' && /can only be a request body/.test(msg))
+    return [NEWER, 'Query/Header/Cookie parameter models'];
+  if (r.error === 'FastAPIError' && /Invalid args for response field/.test(msg))
+    return [
+      NEWER,
+      /Annotated\[/.test(msg)
+        ? '`Annotated[..., Depends()]` parameters'
+        : 'a return annotation that is no Pydantic field (`Response | dict`)',
+    ];
   return ['other', `${r.error}`];
 }
 
 function probe(root: string, file: string): Promise<Outcome> {
-  const mod = file.replace(/\.py$/, '').replace(/\/__init__$/, '').split('/').join('.');
+  const mod = file
+    .replace(/\.py$/, '')
+    .replace(/\/__init__$/, '')
+    .split('/')
+    .join('.');
   const env: NodeJS.ProcessEnv = { PATH: '/usr/bin:/bin', HOME: root, LANG: 'C.UTF-8', PYTHONDONTWRITEBYTECODE: '1' };
   return new Promise((resolve) => {
-    execFile(PYTHON, ['-I', '-c', PROBE, root, mod], { cwd: root, env, timeout: TIMEOUT_S * 1000, killSignal: 'SIGKILL', maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      if (err && (err as { killed?: boolean }).killed) return resolve({ ok: false, cls: 'timeout', reason: `> ${TIMEOUT_S} s`, detail: '' });
-      const line = stdout.trim().split('\n').pop() ?? '';
-      let r: ProbeResult;
-      try { r = JSON.parse(line) as ProbeResult; } catch {
-        return resolve({ ok: false, cls: 'other', reason: 'interpreter died', detail: (stderr || String(err)).trim().split('\n').pop()!.slice(0, 300) });
-      }
-      if (r.error) { const [cls, reason] = reasonOf(r); return resolve({ ok: false, cls, reason, detail: `${r.error}: ${r.message}${r.where ? ` (${r.where})` : ''}` }); }
-      if (!r.apps!.length) return resolve({ ok: false, cls: 'other', reason: 'no module-level FastAPI app after import', detail: 'FastAPI() only inside a function?' });
-      resolve({ ok: true, apps: r.apps!, routes: r.routes!, versions: r.versions });
-    });
+    execFile(
+      PYTHON,
+      ['-I', '-c', PROBE, root, mod],
+      { cwd: root, env, timeout: TIMEOUT_S * 1000, killSignal: 'SIGKILL', maxBuffer: 16 << 20 },
+      (err, stdout, stderr) => {
+        if (err && (err as { killed?: boolean }).killed)
+          return resolve({ ok: false, cls: 'timeout', reason: `> ${TIMEOUT_S} s`, detail: '' });
+        const line = stdout.trim().split('\n').pop() ?? '';
+        let r: ProbeResult;
+        try {
+          r = JSON.parse(line) as ProbeResult;
+        } catch {
+          return resolve({
+            ok: false,
+            cls: 'other',
+            reason: 'interpreter died',
+            detail: (stderr || String(err)).trim().split('\n').pop()!.slice(0, 300),
+          });
+        }
+        if (r.error) {
+          const [cls, reason] = reasonOf(r);
+          return resolve({
+            ok: false,
+            cls,
+            reason,
+            detail: `${r.error}: ${r.message}${r.where ? ` (${r.where})` : ''}`,
+          });
+        }
+        if (!r.apps!.length)
+          return resolve({
+            ok: false,
+            cls: 'other',
+            reason: 'no module-level FastAPI app after import',
+            detail: 'FastAPI() only inside a function?',
+          });
+        resolve({ ok: true, apps: r.apps!, routes: r.routes!, versions: r.versions });
+      },
+    );
   });
 }
 
 async function pool<T, R>(items: T[], n: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
-    while (next < items.length) { const i = next++; out[i] = await fn(items[i]!); }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(n, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]!);
+      }
+    }),
+  );
   return out;
 }
 
@@ -168,13 +246,25 @@ function packageRoot(dir: string, file: string): string | undefined {
 }
 
 /** Module name discovery gives a file relative to the scanned folder. */
-const moduleOf = (rel: string) => rel.replace(/\.py$/, '').replace(/(^|\/)__init__$/, '').split('/').join('.');
+const moduleOf = (rel: string) =>
+  rel
+    .replace(/\.py$/, '')
+    .replace(/(^|\/)__init__$/, '')
+    .split('/')
+    .join('.');
 
 /** Multiset difference a − b. */
 function minus(a: string[], b: string[]): string[] {
   const left = new Map<string, number>();
   for (const k of b) left.set(k, (left.get(k) ?? 0) + 1);
-  return a.filter((k) => { const n = left.get(k) ?? 0; if (n) { left.set(k, n - 1); return false; } return true; });
+  return a.filter((k) => {
+    const n = left.get(k) ?? 0;
+    if (n) {
+      left.set(k, n - 1);
+      return false;
+    }
+    return true;
+  });
 }
 
 /**
@@ -182,8 +272,13 @@ function minus(a: string[], b: string[]): string[] {
  * explanation next to it; a disagreement matching none is printed as "unexplained" (look at it).
  */
 const CAUSES: Array<{ file: RegExp; key: RegExp; kind: 'missing' | 'extra'; cause: string }> = [
-  { file: /custom_docs_ui\//, key: /^GET \/docs\/oauth2-redirect swagger_ui_redirect$/, kind: 'missing',
-    cause: 'limitation: the path is `app.swagger_ui_oauth2_redirect_url`, an attribute FastAPI sets in its constructor (default `/docs/oauth2-redirect`); discovery does not model constructor defaults and skips paths it cannot evaluate (README, Decisions)' },
+  {
+    file: /custom_docs_ui\//,
+    key: /^GET \/docs\/oauth2-redirect swagger_ui_redirect$/,
+    kind: 'missing',
+    cause:
+      'limitation: the path is `app.swagger_ui_oauth2_redirect_url`, an attribute FastAPI sets in its constructor (default `/docs/oauth2-redirect`); discovery does not model constructor defaults and skips paths it cannot evaluate (README, Decisions)',
+  },
 ];
 
 function causeOf(file: string, key: string, kind: 'missing' | 'extra'): string {
@@ -194,12 +289,18 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const dirArg = arg('--dir');
   if (!dirArg || !existsSync(path.join(dirArg, 'docs_src'))) {
-    process.stderr.write('usage: node --import tsx bench/discovery-accuracy.ts --dir FASTAPI_CHECKOUT [--jobs N] [--timeout S] [--out FILE]\n');
+    process.stderr.write(
+      'usage: node --import tsx bench/discovery-accuracy.ts --dir FASTAPI_CHECKOUT [--jobs N] [--timeout S] [--out FILE]\n',
+    );
     process.exit(2);
   }
   const dir = realpathSync(dirArg);
   let commit = 'unknown (not a git checkout)';
-  try { commit = execFileSync('git', ['-C', dir, 'log', '-1', '--format=%h %ad', '--date=short']).toString().trim(); } catch { /* keep */ }
+  try {
+    commit = execFileSync('git', ['-C', dir, 'log', '-1', '--format=%h %ad', '--date=short']).toString().trim();
+  } catch {
+    /* keep */
+  }
   const files = candidates(dir);
 
   // Ground truth. The import root holds only a docs_src symlink, so `fastapi` is Debian's and not
@@ -212,7 +313,15 @@ async function main(): Promise<void> {
   let outcomes: Outcome[];
   let tImport = 0;
   let tDiscover = 0;
-  const rows: Array<{ file: string; real: string[]; ours: string[]; missing: string[]; extra: string[]; outside: number; scanned: string }> = [];
+  const rows: Array<{
+    file: string;
+    real: string[];
+    ours: string[];
+    missing: string[];
+    extra: string[];
+    outside: number;
+    scanned: string;
+  }> = [];
   let versions: Record<string, string> | undefined;
   try {
     const s = performance.now();
@@ -228,7 +337,10 @@ async function main(): Promise<void> {
       const pkg = packageRoot(dir, file);
       let root: string;
       let rel: string;
-      if (pkg) { root = path.join(dir, pkg); rel = path.posix.relative(pkg, file); } else {
+      if (pkg) {
+        root = path.join(dir, pkg);
+        rel = path.posix.relative(pkg, file);
+      } else {
         root = path.join(work, `f${i}`);
         mkdirSync(root);
         rel = path.posix.basename(file);
@@ -237,14 +349,24 @@ async function main(): Promise<void> {
       const index = new ProjectIndex(root, nodeFileSystem, parsers);
       await index.refresh();
       const mod = moduleOf(rel);
-      const ours: Route[] = index.routes().filter((r) => r.routers?.length ? r.routers[0]!.startsWith(`${mod}.`) : r.file === rel);
+      const ours: Route[] = index
+        .routes()
+        .filter((r) => (r.routers?.length ? r.routers[0]!.startsWith(`${mod}.`) : r.file === rel));
       // Real routes whose handler lives outside the scanned folder cannot be found statically there.
       const scope = pkg ? root : path.join(dir, file);
       const inside = (f: string | null) => !!f && (f === scope || f.startsWith(scope + path.sep));
       const realIn = o.routes.filter((r) => inside(r.file));
       const real = keys(realIn);
       const ourKeys = keys(ours);
-      rows.push({ file, real, ours: ourKeys, missing: minus(real, ourKeys), extra: minus(ourKeys, real), outside: o.routes.length - realIn.length, scanned: pkg ?? '(file alone)' });
+      rows.push({
+        file,
+        real,
+        ours: ourKeys,
+        missing: minus(real, ourKeys),
+        extra: minus(ourKeys, real),
+        outside: o.routes.length - realIn.length,
+        scanned: pkg ?? '(file alone)',
+      });
     }
     tDiscover = performance.now() - d0;
   } finally {
@@ -259,7 +381,7 @@ async function main(): Promise<void> {
   const extra = rows.reduce((n, r) => n + r.extra.length, 0);
   const found = realTotal - missing;
   const outside = rows.reduce((n, r) => n + r.outside, 0);
-  const pct = (a: number, b: number) => (b ? (100 * a / b).toFixed(1) : '–');
+  const pct = (a: number, b: number) => (b ? ((100 * a) / b).toFixed(1) : '–');
   const failures = new Map<string, { cls: string; reason: string; files: Array<{ file: string; detail: string }> }>();
   const classes = new Map<string, number>();
   files.forEach((f, i) => {
@@ -270,21 +392,38 @@ async function main(): Promise<void> {
     failures.get(k)!.files.push({ file: f, detail: o.detail });
     classes.set(o.cls, (classes.get(o.cls) ?? 0) + 1);
   });
-  const byClass = [...failures.values()].sort((a, b) => (classes.get(b.cls)! - classes.get(a.cls)!) || a.cls.localeCompare(b.cls) || (b.files.length - a.files.length) || a.reason.localeCompare(b.reason));
+  const byClass = [...failures.values()].sort(
+    (a, b) =>
+      classes.get(b.cls)! - classes.get(a.cls)! ||
+      a.cls.localeCompare(b.cls) ||
+      b.files.length - a.files.length ||
+      a.reason.localeCompare(b.reason),
+  );
   const notComparable = files.length - comparable;
   const cpu = os.cpus();
   const seconds = ((performance.now() - t0) / 1000).toFixed(1);
 
   const lines = [
-    '# Python route discovery accuracy: fastapi/fastapi docs_src', '',
-    `Command: \`node --import tsx bench/discovery-accuracy.ts --dir ${dirArg}\` (jobs ${JOBS}, import timeout ${TIMEOUT_S} s)`, '',
+    '# Python route discovery accuracy: fastapi/fastapi docs_src',
+    '',
+    `Command: \`node --import tsx bench/discovery-accuracy.ts --dir ${dirArg}\` (jobs ${JOBS}, import timeout ${TIMEOUT_S} s)`,
+    '',
     `- date: ${new Date().toISOString()}`,
     `- machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${process.platform}/${process.arch}, node ${process.version}`,
-    `- ground truth: ${PYTHON} -I, ${versions ? Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(', ') : 'no import succeeded'}`,
+    `- ground truth: ${PYTHON} -I, ${
+      versions
+        ? Object.entries(versions)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')
+        : 'no import succeeded'
+    }`,
     `- corpus: fastapi/fastapi at ${commit}, ${files.length} docs_src/**/*.py files whose text constructs a FastAPI app`,
-    `- run time: ${seconds} s (imports ${(tImport / 1000).toFixed(1)} s in ${JOBS} processes, discovery ${(tDiscover / 1000).toFixed(1)} s)`, '',
-    '## Totals', '',
-    '| | |', '|---|---:|',
+    `- run time: ${seconds} s (imports ${(tImport / 1000).toFixed(1)} s in ${JOBS} processes, discovery ${(tDiscover / 1000).toFixed(1)} s)`,
+    '',
+    '## Totals',
+    '',
+    '| | |',
+    '|---|---:|',
     `| files with \`FastAPI(\` | ${files.length} |`,
     `| not comparable (import fails under the installed FastAPI, or no module-level app) | ${notComparable} |`,
     `| files compared | ${comparable} |`,
@@ -294,11 +433,14 @@ async function main(): Promise<void> {
     `| real routes found (recall) | ${found}/${realTotal} (${pct(found, realTotal)} %) |`,
     `| extra routes (not in the framework's app) | ${extra} (precision ${pct(ourTotal - extra, ourTotal)} %) |`,
     `| real routes with a handler outside the scanned folder (left out) | ${outside} |`,
-    `| compared files without any route on either side | ${rows.filter((r) => !r.real.length && !r.ours.length).length} |`, '',
+    `| compared files without any route on either side | ${rows.filter((r) => !r.real.length && !r.ours.length).length} |`,
+    '',
     'A route is `METHODS path handler`; per file, both sides are compared as multisets. Real routes are those of the',
     "module-level FastAPI apps that no other one mounts (framework-added docs routes and Starlette's implicit HEAD left out);",
-    "discovery's are those whose outermost router is defined in the file.", '',
-    '## Disagreements', '',
+    "discovery's are those whose outermost router is defined in the file.",
+    '',
+    '## Disagreements',
+    '',
   ];
   const bad = rows.filter((r) => r.missing.length || r.extra.length);
   if (!bad.length) lines.push('None.', '');
@@ -308,17 +450,38 @@ async function main(): Promise<void> {
     for (const k of r.extra) lines.push(`- extra \`${k}\` — ${causeOf(r.file, k, 'extra')}`);
     lines.push('');
   }
-  lines.push('## Not comparable, by reason', '', ...[...classes].sort((a, b) => b[1] - a[1]).map(([c, n]) => `- ${c}: ${n} files`), '',
-    '| class | reason | files |', '|---|---|---:|', ...byClass.map((f) => `| ${f.cls} | ${f.reason.replace(/\|/g, '\\|')} | ${f.files.length} |`), '',
-    '<details><summary>Each file and its exception</summary>', '');
-  for (const f of byClass) lines.push(`${f.cls}, ${f.reason}:`, '', ...f.files.map((x) => `- ${x.file}${x.detail ? `: ${x.detail}` : ''}`), '');
+  lines.push(
+    '## Not comparable, by reason',
+    '',
+    ...[...classes].sort((a, b) => b[1] - a[1]).map(([c, n]) => `- ${c}: ${n} files`),
+    '',
+    '| class | reason | files |',
+    '|---|---|---:|',
+    ...byClass.map((f) => `| ${f.cls} | ${f.reason.replace(/\|/g, '\\|')} | ${f.files.length} |`),
+    '',
+    '<details><summary>Each file and its exception</summary>',
+    '',
+  );
+  for (const f of byClass)
+    lines.push(
+      `${f.cls}, ${f.reason}:`,
+      '',
+      ...f.files.map((x) => `- ${x.file}${x.detail ? `: ${x.detail}` : ''}`),
+      '',
+    );
   lines.push('</details>', '');
   const text = lines.join('\n');
   const out = arg('--out');
-  if (out) writeFileSync(out, text); else process.stdout.write(text);
+  if (out) writeFileSync(out, text);
+  else process.stdout.write(text);
   const json = arg('--json');
   if (json) writeFileSync(json, JSON.stringify(rows, null, 1));
-  process.stderr.write(`${comparable} compared, ${agree} agree, recall ${found}/${realTotal}, extra ${extra}, not comparable ${notComparable}, ${seconds} s\n`);
+  process.stderr.write(
+    `${comparable} compared, ${agree} agree, recall ${found}/${realTotal}, extra ${extra}, not comparable ${notComparable}, ${seconds} s\n`,
+  );
 }
 
-main().catch((err) => { process.stderr.write(`bench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`); process.exit(1); });
+main().catch((err) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

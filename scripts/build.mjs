@@ -13,13 +13,17 @@ const common = { bundle: true, sourcemap: !production, minify: production, logLe
 rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist/wasm', { recursive: true });
 const grammars = path.dirname(require.resolve('@vscode/tree-sitter-wasm'));
-for (const g of ['python', 'javascript', 'typescript', 'tsx']) cpSync(path.join(grammars, `tree-sitter-${g}.wasm`), `dist/wasm/tree-sitter-${g}.wasm`);
+for (const g of ['python', 'javascript', 'typescript', 'tsx'])
+  cpSync(path.join(grammars, `tree-sitter-${g}.wasm`), `dist/wasm/tree-sitter-${g}.wasm`);
 cpSync(path.join(path.dirname(require.resolve('web-tree-sitter')), 'tree-sitter.wasm'), 'dist/wasm/tree-sitter.wasm');
 
 // web-tree-sitter's ESM-shaped code calls createRequire(import.meta.url), which is empty in
 // a CommonJS bundle: give it the bundle's own file URL.
 const node = {
-  ...common, platform: 'node', format: 'cjs', target: 'node20',
+  ...common,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
   define: { 'import.meta.url': '__bundleFileUrl' },
   inject: ['scripts/bundle-file-url.cjs'],
 };
@@ -27,8 +31,18 @@ const builds = [
   { ...node, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   { ...node, entryPoints: { loadWorker: 'src/core/load/worker.ts' }, outdir: 'dist' },
 ];
-if (existsSync('src/extension.ts')) builds.push({ ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode'] });
-if (existsSync('webview/main.ts')) builds.push({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: { webview: 'webview/main.ts' }, outdir: 'dist', loader: { '.css': 'text' } });
+if (existsSync('src/extension.ts'))
+  builds.push({ ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode'] });
+if (existsSync('webview/main.ts'))
+  builds.push({
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    entryPoints: { webview: 'webview/main.ts' },
+    outdir: 'dist',
+    loader: { '.css': 'text' },
+  });
 
 const existing = builds.filter((b) => Object.values(b.entryPoints).every((f) => existsSync(f)));
 if (watch) {

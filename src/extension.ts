@@ -29,7 +29,10 @@ const message = (err: unknown): string => (err instanceof Error ? err.message : 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder || folder.uri.scheme !== 'file') {
-    return explainEveryCommand(context, 'Endpoint Profiler works on a folder on this machine: open one (File → Open Folder) to find its routes and profile them.');
+    return explainEveryCommand(
+      context,
+      'Endpoint Profiler works on a folder on this machine: open one (File → Open Folder) to find its routes and profile them.',
+    );
   }
   const root = folder.uri.fsPath;
   const output = vscode.window.createOutputChannel('Endpoint Profiler');
@@ -42,10 +45,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     parsers = await Parsers.load(nodeWasmLoader);
   } catch (err) {
     log(`Could not load the parsers: ${message(err)}`);
-    return explainEveryCommand(context, `Endpoint Profiler could not load its parsers (${message(err)}); reinstalling the extension may help.`);
+    return explainEveryCommand(
+      context,
+      `Endpoint Profiler could not load its parsers (${message(err)}); reinstalling the extension may help.`,
+    );
   }
-  const settings = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('endpointProfiler', folder.uri);
-  const scanOptions = async () => ({ exclude: settings().get<string[]>('exclude', []), analysis: await readAnalysisConfig(root) });
+  const settings = (): vscode.WorkspaceConfiguration =>
+    vscode.workspace.getConfiguration('endpointProfiler', folder.uri);
+  const scanOptions = async () => ({
+    exclude: settings().get<string[]>('exclude', []),
+    analysis: await readAnalysisConfig(root),
+  });
   const index = new ProjectIndex(root, vscodeFileSystem, parsers, await scanOptions());
   const rulesDoc = vscode.Uri.joinPath(context.extensionUri, 'media', 'rules.md');
   const ruleLine = ruleLines(readFileSync(rulesDoc.fsPath, 'utf8'));
@@ -59,10 +69,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       lastError = text;
     },
   });
-  const rescan = (): Promise<void> => diagnostics.refresh().catch((err: unknown) => {
-    log(`Could not analyse the workspace: ${message(err)}`);
-    void vscode.window.showWarningMessage(`Endpoint Profiler could not analyse the workspace: ${message(err)}`);
-  });
+  const rescan = (): Promise<void> =>
+    diagnostics.refresh().catch((err: unknown) => {
+      log(`Could not analyse the workspace: ${message(err)}`);
+      void vscode.window.showWarningMessage(`Endpoint Profiler could not analyse the workspace: ${message(err)}`);
+    });
   const reconfigure = async (): Promise<void> => {
     index.reconfigure(await scanOptions());
     await rescan();
@@ -86,24 +97,44 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     lastRun: (key) => lastRuns.get(key),
     // Annotations change when the analysis or the run history does.
     onDidChange: (listener, thisArg, disposables) => {
-      const both = vscode.Disposable.from(diagnostics.onDidChange(listener, thisArg), runsChanged.event(listener, thisArg));
+      const both = vscode.Disposable.from(
+        diagnostics.onDidChange(listener, thisArg),
+        runsChanged.event(listener, thisArg),
+      );
       disposables?.push(both);
       return both;
     },
   };
   const profiler = new EndpointProfiler({
-    context, folder, store, panels,
+    context,
+    folder,
+    store,
+    panels,
     routes: () => index.routes(),
     files: () => index.files().map((f) => f.path),
     onRunSaved: () => runs.refresh(),
   });
 
-  const languages: vscode.DocumentSelector = ['python', 'javascript', 'typescript', 'typescriptreact', 'javascriptreact'].map((language) => ({ scheme: 'file', language }));
+  const languages: vscode.DocumentSelector = [
+    'python',
+    'javascript',
+    'typescript',
+    'typescriptreact',
+    'javascriptreact',
+  ].map((language) => ({ scheme: 'file', language }));
   const sources = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, SOURCE_GLOB));
   const settingsFiles = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, SETTINGS_FILES));
   context.subscriptions.push(
-    profiler, diagnostics, panels, runsChanged, runsListener, sources, settingsFiles,
-    vscode.languages.registerCodeActionsProvider(languages, diagnostics, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
+    profiler,
+    diagnostics,
+    panels,
+    runsChanged,
+    runsListener,
+    sources,
+    settingsFiles,
+    vscode.languages.registerCodeActionsProvider(languages, diagnostics, {
+      providedCodeActionKinds: [vscode.CodeActionKind.QuickFix],
+    }),
     vscode.languages.registerCodeLensProvider(languages, new HandlerLenses(source)),
     vscode.languages.registerHoverProvider(languages, new HandlerHover(source)),
     trackHandlerContext(source),
@@ -117,11 +148,26 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     settingsFiles.onDidCreate(() => void reconfigure()),
     settingsFiles.onDidChange(() => void reconfigure()),
     settingsFiles.onDidDelete(() => void reconfigure()),
-    vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('endpointProfiler.exclude', folder.uri)) void reconfigure(); }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('endpointProfiler.exclude', folder.uri)) void reconfigure();
+    }),
     vscode.commands.registerCommand('endpointProfiler.profileEndpoint', (arg?: unknown) => profiler.profile(arg)),
-    vscode.commands.registerCommand('endpointProfiler.startServer', () => startServer({ folder, routes: index.routes(), files: index.files().map((f) => f.path), baseUrl: settings().get<string>('baseUrl', 'http://127.0.0.1:8000') })),
+    vscode.commands.registerCommand('endpointProfiler.startServer', () =>
+      startServer({
+        folder,
+        routes: index.routes(),
+        files: index.files().map((f) => f.path),
+        baseUrl: settings().get<string>('baseUrl', 'http://127.0.0.1:8000'),
+      }),
+    ),
   );
-  registerRoutesView(context, { routes: () => index.routes(), findings: () => index.findings(), root, onDidChange: diagnostics.onDidChange, refresh: rescan });
+  registerRoutesView(context, {
+    routes: () => index.routes(),
+    findings: () => index.findings(),
+    root,
+    onDidChange: diagnostics.onDidChange,
+    refresh: rescan,
+  });
   void rescan();
 }
 
@@ -130,9 +176,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
  * says why instead of failing with "command not found".
  */
 function explainEveryCommand(context: vscode.ExtensionContext, why: string): void {
-  const commands = (context.extension.packageJSON as { contributes?: { commands?: Array<{ command: string }> } }).contributes?.commands ?? [];
+  const commands =
+    (context.extension.packageJSON as { contributes?: { commands?: Array<{ command: string }> } }).contributes
+      ?.commands ?? [];
   for (const { command } of commands) {
-    context.subscriptions.push(vscode.commands.registerCommand(command, () => void vscode.window.showInformationMessage(why)));
+    context.subscriptions.push(
+      vscode.commands.registerCommand(command, () => void vscode.window.showInformationMessage(why)),
+    );
   }
 }
 

@@ -5,11 +5,26 @@ import { h } from './dom';
 
 export type Post = (m: WebviewMessage) => void;
 
-const FORMATS: Array<['json' | 'csv' | 'markdown', string]> = [['json', 'JSON'], ['csv', 'CSV'], ['markdown', 'Markdown']];
+const FORMATS: Array<['json' | 'csv' | 'markdown', string]> = [
+  ['json', 'JSON'],
+  ['csv', 'CSV'],
+  ['markdown', 'Markdown'],
+];
 
-function button(label: string, testid: string, onClick: () => void, opts: { secondary?: boolean; disabled?: boolean } = {}): HTMLElement {
-  const b = h('vscode-button', { 'data-testid': testid, secondary: opts.secondary ? '' : undefined, disabled: opts.disabled ? '' : undefined }, label);
-  b.addEventListener('click', () => { if (!b.hasAttribute('disabled')) onClick(); });
+function button(
+  label: string,
+  testid: string,
+  onClick: () => void,
+  opts: { secondary?: boolean; disabled?: boolean } = {},
+): HTMLElement {
+  const b = h(
+    'vscode-button',
+    { 'data-testid': testid, secondary: opts.secondary ? '' : undefined, disabled: opts.disabled ? '' : undefined },
+    label,
+  );
+  b.addEventListener('click', () => {
+    if (!b.hasAttribute('disabled')) onClick();
+  });
   return b;
 }
 
@@ -20,5 +35,14 @@ export function cancelButton(post: Post): HTMLElement {
 /** Export in each format; CSV holds one run's timeline, so it is offered only for a single run. */
 export function exportButtons(post: Post, runIds: string[], disabled: boolean): HTMLElement {
   const formats = runIds.length > 1 ? FORMATS.filter(([f]) => f !== 'csv') : FORMATS;
-  return h('div', { class: 'exports' }, ...formats.map(([format, label]) => button(`Export ${label}`, `export-${format}`, () => post({ type: 'export', runIds, format }), { secondary: true, disabled })));
+  return h(
+    'div',
+    { class: 'exports' },
+    ...formats.map(([format, label]) =>
+      button(`Export ${label}`, `export-${format}`, () => post({ type: 'export', runIds, format }), {
+        secondary: true,
+        disabled,
+      }),
+    ),
+  );
 }

@@ -6,7 +6,10 @@ import type { RunView } from '../src/shared/protocol';
 import { formatPercentile } from './format';
 import { readPalette, withAlpha, type Palette } from './theme';
 
-export interface ChartSpec { opts: Omit<uPlot.Options, 'width' | 'height'>; data: uPlot.AlignedData }
+export interface ChartSpec {
+  opts: Omit<uPlot.Options, 'width' | 'height'>;
+  data: uPlot.AlignedData;
+}
 type SpecBuilder = (palette: Palette) => ChartSpec;
 
 const HEIGHT = 220;
@@ -56,13 +59,22 @@ export class Chart {
 }
 
 function axis(p: Palette, extra: Partial<uPlot.Axis> = {}): uPlot.Axis {
-  return { stroke: p.foreground, font: p.font, labelFont: p.font, grid: { stroke: p.grid, width: 1 }, ticks: { stroke: p.foreground, width: 1 }, ...extra };
+  return {
+    stroke: p.foreground,
+    font: p.font,
+    labelFont: p.font,
+    grid: { stroke: p.grid, width: 1 },
+    ticks: { stroke: p.foreground, width: 1 },
+    ...extra,
+  };
 }
 
 /** Millisecond tick labels with as many decimals as the tick step needs (110.5, 111 … not 110, 111, 111). */
 const msValues = (_u: uPlot, splits: number[], _axis: number, _space: number, step: number): string[] => {
   const decimals = Number.isFinite(step) && step > 0 && step < 1 ? Math.min(3, Math.ceil(-Math.log10(step))) : 0;
-  return splits.map((v) => (v == null ? '' : `${uPlot.fmtNum(decimals ? +v.toFixed(decimals) : +v.toPrecision(3))} ms`));
+  return splits.map((v) =>
+    v == null ? '' : `${uPlot.fmtNum(decimals ? +v.toFixed(decimals) : +v.toPrecision(3))} ms`,
+  );
 };
 
 function seriesStyle(p: Palette, i: number, fill: boolean): Partial<uPlot.Series> {
@@ -82,7 +94,10 @@ export function histogramSpec(views: RunView[]): SpecBuilder {
     const total = b.reduce((s, x) => s + x.count, 0) || 1;
     const y = b.map((x) => (share ? (100 * x.count) / total : x.count));
     // A step holds each bucket's value from its lower edge to the next; the last edge closes it.
-    return [[...b.map((x) => x.fromMs), ...(b.length ? [b[b.length - 1].toMs] : [])], [...y, ...(b.length ? [y[y.length - 1]] : [])]];
+    return [
+      [...b.map((x) => x.fromMs), ...(b.length ? [b[b.length - 1].toMs] : [])],
+      [...y, ...(b.length ? [y[y.length - 1]] : [])],
+    ];
   });
   const data = views.length > 1 ? uPlot.join(tables) : tables[0];
   const xs = (data[0] as number[]).filter((x) => x > 0);
@@ -93,9 +108,24 @@ export function histogramSpec(views: RunView[]): SpecBuilder {
     data,
     opts: {
       // Zoomed to the recorded latencies with a margin of a tenth of their span: a fixed ×1.25 margin squeezed a tight run into a spike.
-      scales: { x: { time: false, distr, range: () => zoomed(lo, hi, distr === 3) }, y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.05] } },
-      axes: [axis(p, { values: msValues, space: 70, ...(distr === 3 ? { filter: logLabels(hi / lo) } : {}) }), axis(p, { label: share ? '% of requests' : 'requests', size: 60 })],
-      series: [{ label: 'latency' }, ...views.map((v, i) => ({ label: runName(v), spanGaps: true, points: { show: false }, paths: uPlot.paths.stepped!({ align: 1 }), ...seriesStyle(p, i, true) }))],
+      scales: {
+        x: { time: false, distr, range: () => zoomed(lo, hi, distr === 3) },
+        y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.05] },
+      },
+      axes: [
+        axis(p, { values: msValues, space: 70, ...(distr === 3 ? { filter: logLabels(hi / lo) } : {}) }),
+        axis(p, { label: share ? '% of requests' : 'requests', size: 60 }),
+      ],
+      series: [
+        { label: 'latency' },
+        ...views.map((v, i) => ({
+          label: runName(v),
+          spanGaps: true,
+          points: { show: false },
+          paths: uPlot.paths.stepped!({ align: 1 }),
+          ...seriesStyle(p, i, true),
+        })),
+      ],
       legend: { show: true },
     },
   });
@@ -125,10 +155,18 @@ function zoomed(lo: number, hi: number, log: boolean): [number, number] {
 }
 
 // HDR percentile plots put 1/(1−p) on a log axis so the tail gets as much room as the median.
-const TAIL_TICKS: Array<[number, number]> = [[0, 1], [50, 2], [90, 10], [99, 100], [99.9, 1000], [99.99, 10000]];
+const TAIL_TICKS: Array<[number, number]> = [
+  [0, 1],
+  [50, 2],
+  [90, 10],
+  [99, 100],
+  [99.9, 1000],
+  [99.99, 10000],
+];
 const tailX = (p: number): number => 1 / (1 - p / 100);
 /** uPlot hands splits back through float maths on a log scale (2 → 1.9999…): match by distance. */
-const nearestTick = (x: number): number => TAIL_TICKS.reduce((a, b) => (Math.abs(Math.log(b[1] / x)) < Math.abs(Math.log(a[1] / x)) ? b : a))[0];
+const nearestTick = (x: number): number =>
+  TAIL_TICKS.reduce((a, b) => (Math.abs(Math.log(b[1] / x)) < Math.abs(Math.log(a[1] / x)) ? b : a))[0];
 
 export function percentileSpec(views: RunView[]): SpecBuilder {
   const tables = views.map((v): uPlot.AlignedData => {
@@ -139,13 +177,23 @@ export function percentileSpec(views: RunView[]): SpecBuilder {
   return (p) => ({
     data,
     opts: {
-      scales: { x: { time: false, distr: 3, range: () => [1, 10000] }, y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.05] } },
+      scales: {
+        x: { time: false, distr: 3, range: () => [1, 10000] },
+        y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.05] },
+      },
       axes: [
         // uPlot's log axes label only 1-2-5 multiples by default; every HDR tick gets a label here.
-        axis(p, { splits: () => TAIL_TICKS.map(([, x]) => x), filter: (_u, splits) => splits, values: (_u, splits) => splits.map((x) => (x == null ? '' : formatPercentile(nearestTick(x)))) }),
+        axis(p, {
+          splits: () => TAIL_TICKS.map(([, x]) => x),
+          filter: (_u, splits) => splits,
+          values: (_u, splits) => splits.map((x) => (x == null ? '' : formatPercentile(nearestTick(x)))),
+        }),
         axis(p, { values: msValues, size: 70 }),
       ],
-      series: [{ label: 'percentile', value: (_u, x) => (x == null ? '' : formatPercentile(100 * (1 - 1 / x))) }, ...views.map((v, i) => ({ label: runName(v), spanGaps: true, ...seriesStyle(p, i, false) }))],
+      series: [
+        { label: 'percentile', value: (_u, x) => (x == null ? '' : formatPercentile(100 * (1 - 1 / x))) },
+        ...views.map((v, i) => ({ label: runName(v), spanGaps: true, ...seriesStyle(p, i, false) })),
+      ],
       legend: { show: true },
     },
   });
@@ -158,7 +206,11 @@ export function timelineSpec(view: RunView): SpecBuilder {
   return (p) => ({
     data,
     opts: {
-      scales: { x: { time: false, range: (u) => [0, Math.max(1, (u.data[0].at(-1) ?? 0) + 1)] }, rps: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] }, ms: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] } },
+      scales: {
+        x: { time: false, range: (u) => [0, Math.max(1, (u.data[0].at(-1) ?? 0) + 1)] },
+        rps: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] },
+        ms: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] },
+      },
       axes: [
         axis(p, { values: (_u, splits) => splits.map((s) => `${s} s`) }),
         axis(p, { scale: 'rps', label: 'req/s', size: 60 }),

@@ -9,7 +9,13 @@ import { readPalette } from './theme';
 
 type CompareMessage = Extract<HostMessage, { type: 'compare' }>;
 
-const METRIC_NAMES: Record<string, string> = { rps: 'Throughput', p999: 'p99.9', errors: 'Errors', mean: 'mean', max: 'max' };
+const METRIC_NAMES: Record<string, string> = {
+  rps: 'Throughput',
+  p999: 'p99.9',
+  errors: 'Errors',
+  mean: 'mean',
+  max: 'max',
+};
 
 /** data-testid suffix for run i (1-based among non-baselines): the first comparison needs no index.
  *  Value cells are all `compare-value`, in run order within their `compare-row-<metric>`. */
@@ -19,27 +25,48 @@ function deltaTable(m: CompareMessage): HTMLTableElement {
   const runs = m.comparison.runs;
   const head = ['Metric', `${runs[0].label ?? runs[0].id} (baseline)`];
   for (const r of runs.slice(1)) head.push(r.label ?? r.id, 'Δ', 'Verdict');
-  return table('compare-table', head, m.comparison.rows.map((row) => {
-    const cells = [METRIC_NAMES[row.metric] ?? row.metric, cell(formatValue(row.values[0], row.unit), { class: 'num', 'data-testid': 'compare-value' })];
-    for (let i = 1; i < runs.length; i++) {
-      const v = row.verdicts[i];
-      cells.push(
-        cell(formatValue(row.values[i], row.unit), { class: 'num', 'data-testid': 'compare-value' }),
-        cell(formatDeltaPercent(row.ratios[i]), { class: `num verdict-${v}`, 'data-testid': `delta-${row.metric}${nth(i)}` }),
-        cell(v, { class: `verdict verdict-${v}`, 'data-testid': `verdict-${row.metric}${nth(i)}` }),
-      );
-    }
-    return { testid: `compare-row-${row.metric}`, cells };
-  }));
+  return table(
+    'compare-table',
+    head,
+    m.comparison.rows.map((row) => {
+      const cells = [
+        METRIC_NAMES[row.metric] ?? row.metric,
+        cell(formatValue(row.values[0], row.unit), { class: 'num', 'data-testid': 'compare-value' }),
+      ];
+      for (let i = 1; i < runs.length; i++) {
+        const v = row.verdicts[i];
+        cells.push(
+          cell(formatValue(row.values[i], row.unit), { class: 'num', 'data-testid': 'compare-value' }),
+          cell(formatDeltaPercent(row.ratios[i]), {
+            class: `num verdict-${v}`,
+            'data-testid': `delta-${row.metric}${nth(i)}`,
+          }),
+          cell(v, { class: `verdict verdict-${v}`, 'data-testid': `verdict-${row.metric}${nth(i)}` }),
+        );
+      }
+      return { testid: `compare-row-${row.metric}`, cells };
+    }),
+  );
 }
 
 function legend(m: CompareMessage): HTMLElement {
   const colours = readPalette().series;
-  return h('ul', { 'data-testid': 'compare-legend', class: 'legend' }, ...m.views.map((v, i) => h('li', {},
-    h('span', { class: `swatch swatch-${i % colours.length}` }),
-    h('strong', {}, runName(v)), i === 0 ? ' (baseline) ' : ' ',
-    h('code', {}, `${v.run.target.method} ${v.run.target.url}`), ` · c=${v.run.config.concurrency} · ${v.run.status}`,
-    v.run.label ? h('span', { class: 'muted' }, ` · ${v.run.id}`) : null)));
+  return h(
+    'ul',
+    { 'data-testid': 'compare-legend', class: 'legend' },
+    ...m.views.map((v, i) =>
+      h(
+        'li',
+        {},
+        h('span', { class: `swatch swatch-${i % colours.length}` }),
+        h('strong', {}, runName(v)),
+        i === 0 ? ' (baseline) ' : ' ',
+        h('code', {}, `${v.run.target.method} ${v.run.target.url}`),
+        ` · c=${v.run.config.concurrency} · ${v.run.status}`,
+        v.run.label ? h('span', { class: 'muted' }, ` · ${v.run.id}`) : null,
+      ),
+    ),
+  );
 }
 
 export class ComparePanel {
@@ -53,15 +80,42 @@ export class ComparePanel {
     const ids = m.views.map((v) => v.run.id);
     const diffs = m.comparison.configDiffs;
     this.root.replaceChildren(
-      h('header', {}, h('h2', { 'data-testid': 'compare-title' }, `Comparing ${m.views.length} runs`), legend(m), exportButtons(this.post, ids, false)),
+      h(
+        'header',
+        {},
+        h('h2', { 'data-testid': 'compare-title' }, `Comparing ${m.views.length} runs`),
+        legend(m),
+        exportButtons(this.post, ids, false),
+      ),
       deltaTable(m),
       h('p', { 'data-testid': 'compare-method', class: 'muted note' }, `Verdicts: ${m.comparison.method}.`),
-      h('section', {}, h('h3', {}, 'Configuration differences'),
+      h(
+        'section',
+        {},
+        h('h3', {}, 'Configuration differences'),
         diffs.length === 0
           ? h('p', { 'data-testid': 'config-diffs', class: 'muted' }, 'Same configuration.')
-          : table('config-diffs', ['Setting', ...m.views.map(runName)], diffs.map((d) => ({ testid: `config-diff-${d.key}`, cells: [d.key, ...d.values.map((v) => cell(v || '—'))] })))),
-      h('section', { class: 'chart', 'data-testid': 'chart-histogram' }, h('h3', {}, 'Latency histograms (% of each run\'s requests)'), this.plots[0]),
-      h('section', { class: 'chart', 'data-testid': 'chart-percentiles' }, h('h3', {}, 'Latency by percentile'), this.plots[1]),
+          : table(
+              'config-diffs',
+              ['Setting', ...m.views.map(runName)],
+              diffs.map((d) => ({
+                testid: `config-diff-${d.key}`,
+                cells: [d.key, ...d.values.map((v) => cell(v || '—'))],
+              })),
+            ),
+      ),
+      h(
+        'section',
+        { class: 'chart', 'data-testid': 'chart-histogram' },
+        h('h3', {}, "Latency histograms (% of each run's requests)"),
+        this.plots[0],
+      ),
+      h(
+        'section',
+        { class: 'chart', 'data-testid': 'chart-percentiles' },
+        h('h3', {}, 'Latency by percentile'),
+        this.plots[1],
+      ),
     );
     const layout = ids.join(',');
     this.charts[0].show(histogramSpec(m.views), layout);

@@ -9,7 +9,10 @@ import { RunPanel } from './runView';
 import panelCss from './styles.css';
 import { watchTheme } from './theme';
 
-interface VsCodeApi { postMessage(m: WebviewMessage): void; setState(s: PanelState): void }
+interface VsCodeApi {
+  postMessage(m: WebviewMessage): void;
+  setState(s: PanelState): void;
+}
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
@@ -22,7 +25,11 @@ style.textContent = `${uplotCss}\n${panelCss}`;
 document.head.append(style);
 
 const banner = h('div', { 'data-testid': 'error', class: 'error', hidden: '' });
-const content = h('div', { class: 'content' }, h('p', { 'data-testid': 'waiting', class: 'muted' }, 'Waiting for results…'));
+const content = h(
+  'div',
+  { class: 'content' },
+  h('p', { 'data-testid': 'waiting', class: 'muted' }, 'Waiting for results…'),
+);
 document.body.append(banner, content);
 
 let panel: RunPanel | ComparePanel | undefined;

@@ -23,12 +23,32 @@ function statusLine(m: RunMessage): HTMLElement {
   const r = m.view.run;
   if (m.live) {
     const pct = m.progress?.fraction !== undefined ? ` ${Math.round(m.progress.fraction * 100)}%` : '';
-    return h('div', { 'data-testid': 'run-status', class: 'status live' }, `Running${pct} · ${formatSeconds(m.progress?.elapsedS ?? r.summary.durationS)} elapsed`,
-      m.progress?.fraction !== undefined ? h('progress', { 'data-testid': 'progress', max: '1', value: String(m.progress.fraction) }) : null);
+    return h(
+      'div',
+      { 'data-testid': 'run-status', class: 'status live' },
+      `Running${pct} · ${formatSeconds(m.progress?.elapsedS ?? r.summary.durationS)} elapsed`,
+      m.progress?.fraction !== undefined
+        ? h('progress', { 'data-testid': 'progress', max: '1', value: String(m.progress.fraction) })
+        : null,
+    );
   }
-  if (r.status === 'failed') return h('div', { 'data-testid': 'run-status', class: 'status failed' }, `Failed: ${r.failure ?? 'unknown reason'}`);
-  if (r.status === 'cancelled') return h('div', { 'data-testid': 'run-status', class: 'status cancelled' }, 'Cancelled: the figures cover the requests made before cancelling.');
-  return h('div', { 'data-testid': 'run-status', class: 'status complete' }, `Complete · ${new Date(r.createdAt).toLocaleString()}`);
+  if (r.status === 'failed')
+    return h(
+      'div',
+      { 'data-testid': 'run-status', class: 'status failed' },
+      `Failed: ${r.failure ?? 'unknown reason'}`,
+    );
+  if (r.status === 'cancelled')
+    return h(
+      'div',
+      { 'data-testid': 'run-status', class: 'status cancelled' },
+      'Cancelled: the figures cover the requests made before cancelling.',
+    );
+  return h(
+    'div',
+    { 'data-testid': 'run-status', class: 'status complete' },
+    `Complete · ${new Date(r.createdAt).toLocaleString()}`,
+  );
 }
 
 function summaryTable(view: RunView): HTMLTableElement {
@@ -49,15 +69,32 @@ function summaryTable(view: RunView): HTMLTableElement {
     ['max', 'summary-max', formatMs(l.max)],
     ['mean', 'summary-mean', formatMs(l.mean)],
   ];
-  return table('summary', ['Metric', 'Value'], rows.map(([name, id, value]) => ({ cells: [name, cell(value, { 'data-testid': id, class: 'num' })] })));
+  return table(
+    'summary',
+    ['Metric', 'Value'],
+    rows.map(([name, id, value]) => ({ cells: [name, cell(value, { 'data-testid': id, class: 'num' })] })),
+  );
 }
 
-function countsTable(testid: string, title: string, counts: Record<string, number | undefined>, empty: string): HTMLElement {
+function countsTable(
+  testid: string,
+  title: string,
+  counts: Record<string, number | undefined>,
+  empty: string,
+): HTMLElement {
   const entries = Object.entries(counts).filter((e): e is [string, number] => (e[1] ?? 0) > 0);
-  return h('section', { class: 'counts' }, h('h3', {}, title),
+  return h(
+    'section',
+    { class: 'counts' },
+    h('h3', {}, title),
     entries.length === 0
       ? h('p', { 'data-testid': testid, class: 'muted' }, empty)
-      : table(testid, [title.replace(/s$/, ''), 'Count'], entries.map(([k, n]) => ({ testid: `${testid}-${k}`, cells: [k, cell(formatCount(n), { class: 'num' })] }))));
+      : table(
+          testid,
+          [title.replace(/s$/, ''), 'Count'],
+          entries.map(([k, n]) => ({ testid: `${testid}-${k}`, cells: [k, cell(formatCount(n), { class: 'num' })] })),
+        ),
+  );
 }
 
 function chartBox(testid: string, title: string): { box: HTMLElement; plot: HTMLElement } {
@@ -74,22 +111,40 @@ export class RunPanel {
   private actionsLive: boolean | undefined;
   private readonly charts: Chart[];
 
-  constructor(readonly runId: string, private readonly post: Post) {
+  constructor(
+    readonly runId: string,
+    private readonly post: Post,
+  ) {
     const hist = chartBox('chart-histogram', 'Latency histogram');
     const pct = chartBox('chart-percentiles', 'Latency by percentile');
     const time = chartBox('chart-timeline', 'Timeline (per second)');
-    this.root = h('main', { 'data-testid': 'run-panel' }, this.header, h('div', { class: 'overview' }, this.summary, this.tables), hist.box, pct.box, time.box);
+    this.root = h(
+      'main',
+      { 'data-testid': 'run-panel' },
+      this.header,
+      h('div', { class: 'overview' }, this.summary, this.tables),
+      hist.box,
+      pct.box,
+      time.box,
+    );
     this.charts = [new Chart(hist.plot), new Chart(pct.plot), new Chart(time.plot)];
   }
 
   update(m: RunMessage): void {
     const r = m.view.run;
-    fill(this.header,
+    fill(
+      this.header,
       h('h2', { 'data-testid': 'run-title' }, runName(m.view)),
       h('div', { 'data-testid': 'run-target', class: 'target' }, h('code', {}, `${r.target.method} ${r.target.url}`)),
       h('div', { 'data-testid': 'run-config', class: 'muted' }, configText(r)),
       statusLine(m),
-      r.clientBound ? h('div', { 'data-testid': 'client-bound-warning', class: 'warning' }, 'Client-bound: the load generator was saturated, so these figures may understate what the server can do. Lower the concurrency or rate, or use more threads.') : null,
+      r.clientBound
+        ? h(
+            'div',
+            { 'data-testid': 'client-bound-warning', class: 'warning' },
+            'Client-bound: the load generator was saturated, so these figures may understate what the server can do. Lower the concurrency or rate, or use more threads.',
+          )
+        : null,
       this.actions,
     );
     // Rebuilt only when live flips: a button replaced under the pointer every 250 ms would swallow clicks.

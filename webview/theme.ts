@@ -1,7 +1,12 @@
 // Chart colours come from the VS Code theme's CSS variables, read at draw time: canvas cannot
 // use var(), so charts are rebuilt whenever the colours those variables resolve to change.
 
-export interface Palette { foreground: string; grid: string; series: string[]; font: string }
+export interface Palette {
+  foreground: string;
+  grid: string;
+  series: string[];
+  font: string;
+}
 
 function cssVar(style: CSSStyleDeclaration, name: string, fallback: string): string {
   return style.getPropertyValue(name).trim() || fallback;
@@ -41,7 +46,10 @@ export function watchTheme(onChange: () => void): void {
     last = now;
     onChange();
   });
-  observer.observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind', 'data-vscode-theme-id'] });
+  observer.observe(document.body, {
+    attributes: true,
+    attributeFilter: ['class', 'data-vscode-theme-kind', 'data-vscode-theme-id'],
+  });
   observer.observe(document.documentElement, { attributes: true, attributeFilter: ['style'] });
 }
 

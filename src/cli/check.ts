@@ -25,7 +25,12 @@ Options:
 Exit status: 1 when there are findings, 0 when clean, 2 on usage errors.
 `;
 
-interface Options { dir: string; format: 'text' | 'json' | 'sarif'; exclude: string[]; config?: string }
+interface Options {
+  dir: string;
+  format: 'text' | 'json' | 'sarif';
+  exclude: string[];
+  config?: string;
+}
 
 function parseArgs(argv: string[]): Options | string {
   const opts: Options = { dir: '.', format: 'text', exclude: [] };
@@ -43,7 +48,10 @@ function parseArgs(argv: string[]): Options | string {
     else if (a.startsWith('--config=')) opts.config = a.slice(9);
     else if (a.startsWith('-')) return `unknown option '${a}'`;
     else if (dirSeen) return `unexpected argument '${a}'`;
-    else { opts.dir = a; dirSeen = true; }
+    else {
+      opts.dir = a;
+      dirSeen = true;
+    }
   }
   return opts;
 }
@@ -69,7 +77,9 @@ export async function run(argv: string[]): Promise<number> {
     try {
       analysis = parseAnalysisConfig(readFileSync(configFile, 'utf8'));
     } catch (err) {
-      process.stderr.write(`endpoint-profiler check: ${configFile}: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.stderr.write(
+        `endpoint-profiler check: ${configFile}: ${err instanceof Error ? err.message : String(err)}\n`,
+      );
       return 2;
     }
   }
@@ -78,7 +88,13 @@ export async function run(argv: string[]): Promise<number> {
     await index.refresh();
     warnProblems('check', index);
     const findings = index.findings();
-    process.stdout.write(opts.format === 'json' ? `${JSON.stringify(findings.map(toJson), null, 2)}\n` : opts.format === 'sarif' ? `${JSON.stringify(toSarif(findings), null, 2)}\n` : toText(findings));
+    process.stdout.write(
+      opts.format === 'json'
+        ? `${JSON.stringify(findings.map(toJson), null, 2)}\n`
+        : opts.format === 'sarif'
+          ? `${JSON.stringify(toSarif(findings), null, 2)}\n`
+          : toText(findings),
+    );
     return findings.length ? 1 : 0;
   } catch (err) {
     process.stderr.write(`endpoint-profiler check: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -88,11 +104,35 @@ export async function run(argv: string[]): Promise<number> {
 
 /** The contract's fields first; `replacement` (the async form in words) and `alternativeFixes` are extras. */
 function toJson(f: Finding): Record<string, unknown> {
-  const { file, line, column, endLine, endColumn, rule, severity, message, handler, chain, fix, replacement, alternativeFixes } = f;
+  const {
+    file,
+    line,
+    column,
+    endLine,
+    endColumn,
+    rule,
+    severity,
+    message,
+    handler,
+    chain,
+    fix,
+    replacement,
+    alternativeFixes,
+  } = f;
   return {
-    file, line, column, endLine, endColumn, rule, severity, message,
-    ...(handler ? { handler } : {}), ...(chain ? { chain } : {}), ...(fix ? { fix } : {}),
-    ...(replacement ? { replacement } : {}), ...(alternativeFixes?.length ? { alternativeFixes } : {}),
+    file,
+    line,
+    column,
+    endLine,
+    endColumn,
+    rule,
+    severity,
+    message,
+    ...(handler ? { handler } : {}),
+    ...(chain ? { chain } : {}),
+    ...(fix ? { fix } : {}),
+    ...(replacement ? { replacement } : {}),
+    ...(alternativeFixes?.length ? { alternativeFixes } : {}),
   };
 }
 
@@ -103,7 +143,11 @@ export function toText(findings: Finding[]): string {
     if (f.chain) lines.push(`    via ${f.chain.join(' → ')}`);
     if (f.replacement) lines.push(`    use ${f.replacement}`);
   }
-  lines.push(findings.length ? `${findings.length} finding${findings.length === 1 ? '' : 's'}` : 'No blocking calls found on the event loop.');
+  lines.push(
+    findings.length
+      ? `${findings.length} finding${findings.length === 1 ? '' : 's'}`
+      : 'No blocking calls found on the event loop.',
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -121,31 +165,60 @@ function sarifFixes(fixes: Fix[]): object[] {
       description: { text: fix.title },
       artifactChanges: [...byFile].map(([file, edits]) => ({
         artifactLocation: { uri: uriOf(file), uriBaseId: 'SRCROOT' },
-        replacements: edits.map((e) => ({ deletedRegion: { startLine: e.line, startColumn: e.column, endLine: e.endLine, endColumn: e.endColumn }, insertedContent: { text: e.newText } })),
+        replacements: edits.map((e) => ({
+          deletedRegion: { startLine: e.line, startColumn: e.column, endLine: e.endLine, endColumn: e.endColumn },
+          insertedContent: { text: e.newText },
+        })),
       })),
     };
   });
 }
 
 export function toSarif(findings: Finding[]): object {
-  const region = (r: { line: number; column: number; endLine: number; endColumn: number }) => ({ startLine: r.line, startColumn: r.column, endLine: r.endLine, endColumn: r.endColumn });
+  const region = (r: { line: number; column: number; endLine: number; endColumn: number }) => ({
+    startLine: r.line,
+    startColumn: r.column,
+    endLine: r.endLine,
+    endColumn: r.endColumn,
+  });
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
-    runs: [{
-      tool: { driver: { name: 'endpoint-profiler', version: VERSION, rules: Object.entries(RULES).map(([id, text]) => ({ id, shortDescription: { text } })) } },
-      columnKind: 'utf16CodeUnits',
-      results: findings.map((f) => ({
-        ruleId: f.rule,
-        ruleIndex: Object.keys(RULES).indexOf(f.rule),
-        level: SARIF_LEVEL[f.severity],
-        message: { text: f.message },
-        locations: [{ physicalLocation: { artifactLocation: { uri: uriOf(f.file), uriBaseId: 'SRCROOT' }, region: region(f) } }],
-        ...(f.chainLocations?.length ? {
-          relatedLocations: f.chainLocations.map((loc, i) => ({ id: i + 1, message: { text: f.chain?.[i + 1] ?? '' }, physicalLocation: { artifactLocation: { uri: uriOf(loc.file), uriBaseId: 'SRCROOT' }, region: region(loc) } })),
-        } : {}),
-        ...(f.fix || f.alternativeFixes?.length ? { fixes: sarifFixes([...(f.fix ? [f.fix] : []), ...(f.alternativeFixes ?? [])]) } : {}),
-      })),
-    }],
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'endpoint-profiler',
+            version: VERSION,
+            rules: Object.entries(RULES).map(([id, text]) => ({ id, shortDescription: { text } })),
+          },
+        },
+        columnKind: 'utf16CodeUnits',
+        results: findings.map((f) => ({
+          ruleId: f.rule,
+          ruleIndex: Object.keys(RULES).indexOf(f.rule),
+          level: SARIF_LEVEL[f.severity],
+          message: { text: f.message },
+          locations: [
+            { physicalLocation: { artifactLocation: { uri: uriOf(f.file), uriBaseId: 'SRCROOT' }, region: region(f) } },
+          ],
+          ...(f.chainLocations?.length
+            ? {
+                relatedLocations: f.chainLocations.map((loc, i) => ({
+                  id: i + 1,
+                  message: { text: f.chain?.[i + 1] ?? '' },
+                  physicalLocation: {
+                    artifactLocation: { uri: uriOf(loc.file), uriBaseId: 'SRCROOT' },
+                    region: region(loc),
+                  },
+                })),
+              }
+            : {}),
+          ...(f.fix || f.alternativeFixes?.length
+            ? { fixes: sarifFixes([...(f.fix ? [f.fix] : []), ...(f.alternativeFixes ?? [])]) }
+            : {}),
+        })),
+      },
+    ],
   };
 }

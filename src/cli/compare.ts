@@ -21,14 +21,32 @@ Exit codes: 0 ok, 1 a file could not be read, 2 usage error.
 const fmt = (v: number): string => (Number.isFinite(v) ? (Math.abs(v) >= 100 ? v.toFixed(1) : v.toFixed(3)) : 'inf');
 
 export function comparisonTable(c: Comparison): string {
-  const names = c.runs.map((r, i) => (i === 0 ? `${r.label ?? r.id} (base)` : r.label ?? r.id));
+  const names = c.runs.map((r, i) => (i === 0 ? `${r.label ?? r.id} (base)` : (r.label ?? r.id)));
   const lines: string[] = [];
   names.forEach((n, i) => lines.push(`  [${i}] ${n}`));
   lines.push('');
-  const header = ['metric', 'unit', ...c.runs.map((_, i) => `[${i}]`), ...c.runs.slice(1).map((_, i) => `Δ[${i + 1}]`), ...c.runs.slice(1).map((_, i) => `×[${i + 1}]`), ...c.runs.slice(1).map((_, i) => `verdict[${i + 1}]`)];
-  const rows = c.rows.map((r) => [r.metric, r.unit, ...r.values.map(fmt), ...r.deltas.slice(1).map((d) => (d > 0 ? '+' : '') + fmt(d)), ...r.ratios.slice(1).map((x) => fmt(x)), ...r.verdicts.slice(1)]);
+  const header = [
+    'metric',
+    'unit',
+    ...c.runs.map((_, i) => `[${i}]`),
+    ...c.runs.slice(1).map((_, i) => `Δ[${i + 1}]`),
+    ...c.runs.slice(1).map((_, i) => `×[${i + 1}]`),
+    ...c.runs.slice(1).map((_, i) => `verdict[${i + 1}]`),
+  ];
+  const rows = c.rows.map((r) => [
+    r.metric,
+    r.unit,
+    ...r.values.map(fmt),
+    ...r.deltas.slice(1).map((d) => (d > 0 ? '+' : '') + fmt(d)),
+    ...r.ratios.slice(1).map((x) => fmt(x)),
+    ...r.verdicts.slice(1),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]): string => cells.map((x, i) => x.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: string[]): string =>
+    cells
+      .map((x, i) => x.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   lines.push(line(header), ...rows.map(line));
   if (c.configDiffs.length) {
     lines.push('', 'Configuration differences:');
@@ -39,21 +57,37 @@ export function comparisonTable(c: Comparison): string {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let json = false; let format: 'text' | 'md' = 'text'; const files: string[] = [];
+  let json = false;
+  let format: 'text' | 'md' = 'text';
+  const files: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '-h' || a === '--help') { process.stdout.write(HELP); return 0; }
-    else if (a === '--json') json = true;
+    if (a === '-h' || a === '--help') {
+      process.stdout.write(HELP);
+      return 0;
+    } else if (a === '--json') json = true;
     else if (a === '--format') {
       const v = argv[++i];
-      if (v !== 'md' && v !== 'text') { process.stderr.write(`endpoint-profiler compare: --format must be md or text\n`); return 2; }
+      if (v !== 'md' && v !== 'text') {
+        process.stderr.write(`endpoint-profiler compare: --format must be md or text\n`);
+        return 2;
+      }
       format = v;
-    } else if (a.startsWith('-')) { process.stderr.write(`endpoint-profiler compare: unknown option ${a}\n`); return 2; }
-    else files.push(a);
+    } else if (a.startsWith('-')) {
+      process.stderr.write(`endpoint-profiler compare: unknown option ${a}\n`);
+      return 2;
+    } else files.push(a);
   }
-  if (files.length < 2) { process.stderr.write(`endpoint-profiler compare: give at least two run files\nRun 'endpoint-profiler compare --help' for usage.\n`); return 2; }
+  if (files.length < 2) {
+    process.stderr.write(
+      `endpoint-profiler compare: give at least two run files\nRun 'endpoint-profiler compare --help' for usage.\n`,
+    );
+    return 2;
+  }
   let runs: RunRecord[];
-  try { runs = await Promise.all(files.map(readRunFile)); } catch (e) {
+  try {
+    runs = await Promise.all(files.map(readRunFile));
+  } catch (e) {
     process.stderr.write(`endpoint-profiler compare: ${(e as Error).message}\n`);
     return 1;
   }
@@ -65,8 +99,13 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 function mdComparison(c: Comparison): string {
-  const head = `| metric | unit | ${c.runs.map((r) => r.label ?? r.id).join(' | ')} | ${c.runs.slice(1).map((_, i) => `verdict ${i + 1}`).join(' | ')} |`;
+  const head = `| metric | unit | ${c.runs.map((r) => r.label ?? r.id).join(' | ')} | ${c.runs
+    .slice(1)
+    .map((_, i) => `verdict ${i + 1}`)
+    .join(' | ')} |`;
   const sep = `|${'---|'.repeat(2 + c.runs.length + c.runs.length - 1)}`;
-  const rows = c.rows.map((r) => `| ${r.metric} | ${r.unit} | ${r.values.map(fmt).join(' | ')} | ${r.verdicts.slice(1).join(' | ')} |`);
+  const rows = c.rows.map(
+    (r) => `| ${r.metric} | ${r.unit} | ${r.values.map(fmt).join(' | ')} | ${r.verdicts.slice(1).join(' | ')} |`,
+  );
   return `${[head, sep, ...rows].join('\n')}\n\n${c.method}\n`;
 }

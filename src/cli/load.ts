@@ -38,7 +38,8 @@ class UsageError extends Error {}
 
 function num(flag: string, v: string | undefined): number {
   const n = Number(v);
-  if (v === undefined || v === '' || !Number.isFinite(n)) throw new UsageError(`${flag} needs a number, got '${v ?? ''}'`);
+  if (v === undefined || v === '' || !Number.isFinite(n))
+    throw new UsageError(`${flag} needs a number, got '${v ?? ''}'`);
   return n;
 }
 
@@ -49,35 +50,101 @@ export function parseDuration(v: string | undefined): number {
   return Number(m[1]) * mult;
 }
 
-interface Parsed { options: LoadOptions; json: boolean; out?: string; bodyFile?: string; help: boolean }
+interface Parsed {
+  options: LoadOptions;
+  json: boolean;
+  out?: string;
+  bodyFile?: string;
+  help: boolean;
+}
 
 export function parseLoadArgs(argv: string[]): Parsed {
   const headers: Record<string, string> = {};
-  let url: string | undefined; let requests = 200; let concurrency = 50; let durationS: number | undefined; let rate: number | undefined;
-  let method: string | undefined; let timeoutS = 20; let body: string | undefined; let bodyFile: string | undefined; let contentType: string | undefined;
-  let keepAlive = true; let warmup = 0; let json = false; let out: string | undefined; let label: string | undefined; let allowRemote = false; let help = false;
+  let url: string | undefined;
+  let requests = 200;
+  let concurrency = 50;
+  let durationS: number | undefined;
+  let rate: number | undefined;
+  let method: string | undefined;
+  let timeoutS = 20;
+  let body: string | undefined;
+  let bodyFile: string | undefined;
+  let contentType: string | undefined;
+  let keepAlive = true;
+  let warmup = 0;
+  let json = false;
+  let out: string | undefined;
+  let label: string | undefined;
+  let allowRemote = false;
+  let help = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    const val = (): string => { if (i + 1 >= argv.length) throw new UsageError(`${a} needs a value`); return argv[++i]; };
+    const val = (): string => {
+      if (i + 1 >= argv.length) throw new UsageError(`${a} needs a value`);
+      return argv[++i];
+    };
     switch (a) {
-      case '-h': case '--help': help = true; break;
-      case '-n': requests = num(a, val()); break;
-      case '-c': concurrency = num(a, val()); break;
-      case '-q': case '--rate': rate = num(a, val()); break;
-      case '-z': durationS = parseDuration(val()); break;
-      case '-m': method = val(); break;
-      case '-H': { const h = val(); const at = h.indexOf(':'); if (at <= 0) throw new UsageError(`-H needs "Name: value", got '${h}'`); headers[h.slice(0, at).trim()] = h.slice(at + 1).trim(); break; }
-      case '-t': timeoutS = num(a, val()); break;
-      case '-d': body = val(); break;
-      case '-D': bodyFile = val(); break;
-      case '-T': contentType = val(); break;
-      case '-A': headers.accept = val(); break;
-      case '-disable-keepalive': case '--disable-keepalive': keepAlive = false; break;
-      case '--warmup': warmup = num(a, val()); break;
-      case '--json': json = true; break;
-      case '--out': out = val(); break;
-      case '--label': label = val(); break;
-      case '--allow-remote': allowRemote = true; break;
+      case '-h':
+      case '--help':
+        help = true;
+        break;
+      case '-n':
+        requests = num(a, val());
+        break;
+      case '-c':
+        concurrency = num(a, val());
+        break;
+      case '-q':
+      case '--rate':
+        rate = num(a, val());
+        break;
+      case '-z':
+        durationS = parseDuration(val());
+        break;
+      case '-m':
+        method = val();
+        break;
+      case '-H': {
+        const h = val();
+        const at = h.indexOf(':');
+        if (at <= 0) throw new UsageError(`-H needs "Name: value", got '${h}'`);
+        headers[h.slice(0, at).trim()] = h.slice(at + 1).trim();
+        break;
+      }
+      case '-t':
+        timeoutS = num(a, val());
+        break;
+      case '-d':
+        body = val();
+        break;
+      case '-D':
+        bodyFile = val();
+        break;
+      case '-T':
+        contentType = val();
+        break;
+      case '-A':
+        headers.accept = val();
+        break;
+      case '-disable-keepalive':
+      case '--disable-keepalive':
+        keepAlive = false;
+        break;
+      case '--warmup':
+        warmup = num(a, val());
+        break;
+      case '--json':
+        json = true;
+        break;
+      case '--out':
+        out = val();
+        break;
+      case '--label':
+        label = val();
+        break;
+      case '--allow-remote':
+        allowRemote = true;
+        break;
       default:
         if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
         if (url) throw new UsageError(`unexpected argument '${a}' (one URL only)`);
@@ -86,32 +153,60 @@ export function parseLoadArgs(argv: string[]): Parsed {
   }
   if (!url && !help) throw new UsageError('missing URL');
   if (body !== undefined && bodyFile !== undefined) throw new UsageError('give -d or -D, not both');
-  if ((body !== undefined || bodyFile !== undefined) && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) headers['content-type'] = contentType ?? 'text/html';
+  if (
+    (body !== undefined || bodyFile !== undefined) &&
+    !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')
+  )
+    headers['content-type'] = contentType ?? 'text/html';
   else if (contentType) headers['content-type'] = contentType;
   const options: LoadOptions = {
-    url: url ?? '', method, headers, body, concurrency, timeoutS, warmup, keepAlive, allowRemote, label,
-    ...(durationS !== undefined ? { durationS } : { requests }), ...(rate !== undefined ? { rate } : {}),
+    url: url ?? '',
+    method,
+    headers,
+    body,
+    concurrency,
+    timeoutS,
+    warmup,
+    keepAlive,
+    allowRemote,
+    label,
+    ...(durationS !== undefined ? { durationS } : { requests }),
+    ...(rate !== undefined ? { rate } : {}),
   };
   return { options, json, out, bodyFile, help };
 }
 
 export async function run(argv: string[]): Promise<number> {
   let parsed: Parsed;
-  try { parsed = parseLoadArgs(argv); } catch (e) {
-    process.stderr.write(`endpoint-profiler load: ${(e as Error).message}\nRun 'endpoint-profiler load --help' for usage.\n`);
+  try {
+    parsed = parseLoadArgs(argv);
+  } catch (e) {
+    process.stderr.write(
+      `endpoint-profiler load: ${(e as Error).message}\nRun 'endpoint-profiler load --help' for usage.\n`,
+    );
     return 2;
   }
-  if (parsed.help) { process.stdout.write(HELP); return 0; }
+  if (parsed.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
   const { options } = parsed;
   try {
     if (parsed.bodyFile) options.body = new Uint8Array(await fsp.readFile(parsed.bodyFile));
   } catch (e) {
-    process.stderr.write(`endpoint-profiler load: cannot read body file ${parsed.bodyFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+    process.stderr.write(
+      `endpoint-profiler load: cannot read body file ${parsed.bodyFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`,
+    );
     return 2;
   }
   let handle;
-  try { handle = startLoad(options); } catch (e) {
-    if (e instanceof LoadOptionsError) { process.stderr.write(`endpoint-profiler load: ${e.message}\n`); return 2; }
+  try {
+    handle = startLoad(options);
+  } catch (e) {
+    if (e instanceof LoadOptionsError) {
+      process.stderr.write(`endpoint-profiler load: ${e.message}\n`);
+      return 2;
+    }
     process.stderr.write(`endpoint-profiler load: ${(e as Error).message}\n`);
     return 1;
   }
@@ -121,7 +216,10 @@ export async function run(argv: string[]): Promise<number> {
     const record = await handle.result;
     if (parsed.out) await writeRunFile(parsed.out, record);
     process.stdout.write(parsed.json ? `${JSON.stringify(record)}\n` : textReport(record));
-    if (record.status === 'failed') { process.stderr.write(`endpoint-profiler load: ${record.failure}\n`); return 1; }
+    if (record.status === 'failed') {
+      process.stderr.write(`endpoint-profiler load: ${record.failure}\n`);
+      return 1;
+    }
     return record.status === 'complete' ? 0 : 1;
   } catch (e) {
     process.stderr.write(`endpoint-profiler load: ${(e as Error).message}\n`);

@@ -5,7 +5,10 @@ export type Verb = (argv: string[]) => Promise<number>;
 const VERBS: Record<string, { summary: string; load: () => Promise<Verb> }> = {
   routes: { summary: 'list the HTTP route handlers in a workspace', load: async () => (await import('./routes')).run },
   check: { summary: 'flag blocking calls that run on the event loop', load: async () => (await import('./check')).run },
-  load: { summary: 'send concurrent load to one URL and report latency', load: async () => (await import('./load')).run },
+  load: {
+    summary: 'send concurrent load to one URL and report latency',
+    load: async () => (await import('./load')).run,
+  },
   compare: { summary: 'compare two or more run files', load: async () => (await import('./compare')).run },
 };
 

@@ -3,5 +3,6 @@
 import type { ProjectIndex } from '../core/project';
 
 export function warnProblems(verb: string, index: ProjectIndex): void {
-  for (const { path, problem } of index.problems()) process.stderr.write(`endpoint-profiler ${verb}: ${path}: ${problem}\n`);
+  for (const { path, problem } of index.problems())
+    process.stderr.write(`endpoint-profiler ${verb}: ${path}: ${problem}\n`);
 }

@@ -26,7 +26,11 @@ export async function run(argv: string[]): Promise<number> {
     ({ values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { json: { type: 'boolean' }, exclude: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        json: { type: 'boolean' },
+        exclude: { type: 'string', multiple: true },
+        help: { type: 'boolean', short: 'h' },
+      },
     }));
   } catch (err) {
     process.stderr.write(`endpoint-profiler routes: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -62,18 +66,40 @@ export async function run(argv: string[]): Promise<number> {
 
 /** The contract's fields first, in its order; `execution` and `routers` are extras. */
 function toJson(r: Route) {
-  return { framework: r.framework, methods: r.methods, path: r.path, file: r.file, line: r.line, handler: r.handler, async: r.async, execution: r.execution, routers: r.routers ?? [] };
+  return {
+    framework: r.framework,
+    methods: r.methods,
+    path: r.path,
+    file: r.file,
+    line: r.line,
+    handler: r.handler,
+    async: r.async,
+    execution: r.execution,
+    routers: r.routers ?? [],
+  };
 }
 
-const MARKER: Record<Route['execution'], string> = { 'event-loop': 'async (event loop)', threadpool: 'sync (threadpool)', worker: 'sync (worker)' };
+const MARKER: Record<Route['execution'], string> = {
+  'event-loop': 'async (event loop)',
+  threadpool: 'sync (threadpool)',
+  worker: 'sync (worker)',
+};
 
 function table(routes: Route[]): string {
   if (routes.length === 0) return 'No routes found.\n';
-  const rows = [['METHOD', 'PATH', 'HANDLER', 'FILE:LINE', 'RUNS ON'], ...routes.map((r) => [
-    r.methods.join(','), r.path, r.handler, `${r.file}:${r.line}`,
-    r.execution === 'event-loop' && !r.async ? 'sync (event loop)' : MARKER[r.execution],
-  ])];
+  const rows = [
+    ['METHOD', 'PATH', 'HANDLER', 'FILE:LINE', 'RUNS ON'],
+    ...routes.map((r) => [
+      r.methods.join(','),
+      r.path,
+      r.handler,
+      `${r.file}:${r.line}`,
+      r.execution === 'event-loop' && !r.async ? 'sync (event loop)' : MARKER[r.execution],
+    ]),
+  ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  const lines = rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '));
+  const lines = rows.map((row) =>
+    row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '),
+  );
   return `${lines.join('\n')}\n\n${routes.length} route${routes.length === 1 ? '' : 's'}\n`;
 }

@@ -24,7 +24,14 @@ export const nodeFileSystem: FileSystem = {
     for (const e of entries) {
       if (e.isFile()) out.push([e.name, 'file']);
       else if (e.isDirectory()) out.push([e.name, 'directory']);
-      else if (e.isSymbolicLink() && (await nodeFs.stat(nodePath.join(path, e.name)).then((s) => s.isFile(), () => false))) out.push([e.name, 'file']);
+      else if (
+        e.isSymbolicLink() &&
+        (await nodeFs.stat(nodePath.join(path, e.name)).then(
+          (s) => s.isFile(),
+          () => false,
+        ))
+      )
+        out.push([e.name, 'file']);
     }
     return out;
   },

@@ -5,8 +5,18 @@
 export type Language = 'python' | 'javascript' | 'typescript' | 'tsx';
 
 export type Framework =
-  | 'fastapi' | 'starlette' | 'flask' | 'quart' | 'django' | 'aiohttp' | 'sanic'
-  | 'express' | 'fastify' | 'koa' | 'nestjs' | 'hono';
+  | 'fastapi'
+  | 'starlette'
+  | 'flask'
+  | 'quart'
+  | 'django'
+  | 'aiohttp'
+  | 'sanic'
+  | 'express'
+  | 'fastify'
+  | 'koa'
+  | 'nestjs'
+  | 'hono';
 
 /** A range in a workspace file. `file` is relative to the workspace root, '/'-separated. */
 export interface SourceRange {
@@ -19,17 +29,17 @@ export interface SourceRange {
 
 /** Where the framework runs a handler, which decides whether blocking calls freeze the server. */
 export type Execution =
-  | 'event-loop'   // async handler, or a framework that calls sync handlers on the loop (aiohttp, Sanic, Node)
-  | 'threadpool'   // FastAPI/Starlette `def`, Quart `def`: offloaded, costs a pool token
-  | 'worker';      // WSGI (Flask, sync Django): one request per worker process/thread
+  | 'event-loop' // async handler, or a framework that calls sync handlers on the loop (aiohttp, Sanic, Node)
+  | 'threadpool' // FastAPI/Starlette `def`, Quart `def`: offloaded, costs a pool token
+  | 'worker'; // WSGI (Flask, sync Django): one request per worker process/thread
 
 export interface Route {
   framework: Framework;
-  methods: string[];            // upper-case; ['WEBSOCKET'] for websocket routes
-  path: string;                 // full path, every prefix applied, params as the framework writes them
-  file: string;                 // relative to the workspace root, '/' separators
-  line: number;                 // 1-based line of the handler's def/function
-  handler: string;              // the handler's name (Class.method for class-based views)
+  methods: string[]; // upper-case; ['WEBSOCKET'] for websocket routes
+  path: string; // full path, every prefix applied, params as the framework writes them
+  file: string; // relative to the workspace root, '/' separators
+  line: number; // 1-based line of the handler's def/function
+  handler: string; // the handler's name (Class.method for class-based views)
   async: boolean;
   execution: Execution;
   /** Routers/blueprints/mounts the route came through, outermost first (e.g. ['app', 'api_router', 'items.router']). */
@@ -65,7 +75,7 @@ export interface RouteParam {
 export type Severity = 'error' | 'warning' | 'info';
 
 export interface TextEdit {
-  file: string;                 // relative, like SourceRange.file
+  file: string; // relative, like SourceRange.file
   line: number;
   column: number;
   endLine: number;
@@ -85,7 +95,7 @@ export interface Finding {
   column: number;
   endLine: number;
   endColumn: number;
-  rule: string;                 // e.g. 'EP101'; documented in README
+  rule: string; // e.g. 'EP101'; documented in README
   severity: Severity;
   message: string;
   handler?: string;
@@ -103,17 +113,24 @@ export interface Finding {
 // ---------------------------------------------------------------- run records
 
 export interface LatencySummary {
-  min: number; mean: number; stdev: number;
-  p50: number; p75: number; p90: number; p95: number; p99: number; p999: number;
+  min: number;
+  mean: number;
+  stdev: number;
+  p50: number;
+  p75: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  p999: number;
   max: number;
 }
 
 export interface TimelinePoint {
-  t: number;        // seconds since the measured phase began (bucket start)
+  t: number; // seconds since the measured phase began (bucket start)
   count: number;
   errors: number;
-  p50: number;      // ms
-  p99: number;      // ms
+  p50: number; // ms
+  p99: number; // ms
 }
 
 export type ErrorKind = 'refused' | 'timeout' | 'reset' | 'dns' | 'too-large' | 'late' | 'other';
@@ -131,7 +148,7 @@ export interface RunConfig {
   durationS?: number;
   rate?: number;
   timeoutS: number;
-  warmup: number;       // warm-up requests (closed) or seconds (documented in README)
+  warmup: number; // warm-up requests (closed) or seconds (documented in README)
   keepAlive?: boolean;
   pipelining?: number;
   threads?: number;
@@ -142,23 +159,27 @@ export interface RunRecord {
   id: string;
   label?: string;
   group?: string;
-  createdAt: string;    // ISO 8601
+  createdAt: string; // ISO 8601
   target: { url: string; method: string; headers: Record<string, string>; bodyBytes: number };
   config: RunConfig;
   environment: { host: string; cpus: number; node: string; tool: string; version: string };
   server?: ServerConfig;
   route?: { framework?: Framework; path: string; file?: string; line?: number; handler?: string };
   summary: {
-    count: number; ok: number; errors: number; rps: number; durationS: number;
+    count: number;
+    ok: number;
+    errors: number;
+    rps: number;
+    durationS: number;
     bytes?: number;
     latencyMs: LatencySummary;
   };
   statusCodes: Record<string, number>;
   errorKinds: Partial<Record<ErrorKind, number>>;
   timeline: TimelinePoint[];
-  histogram: string;               // HDR compressed, base64, values in µs
-  uncorrectedHistogram?: string;   // open model: latency from the actual send time
+  histogram: string; // HDR compressed, base64, values in µs
+  uncorrectedHistogram?: string; // open model: latency from the actual send time
   clientBound?: boolean;
   status: 'complete' | 'cancelled' | 'failed';
-  failure?: string;                // one line, when status is 'failed'
+  failure?: string; // one line, when status is 'failed'
 }

@@ -18,11 +18,13 @@ const MINIFIED_LINE_CHARS = 1_000;
 
 /** Why a file is left out of analysis before parsing, if it is. */
 function unanalysable(source: string): string | undefined {
-  if (source.length > MAX_SOURCE_CHARS) return `skipped: ${(source.length / 1e6).toFixed(1)} MB is more than the ${MAX_SOURCE_CHARS / 1e6} MB analysed per file (generated or bundled code?)`;
+  if (source.length > MAX_SOURCE_CHARS)
+    return `skipped: ${(source.length / 1e6).toFixed(1)} MB is more than the ${MAX_SOURCE_CHARS / 1e6} MB analysed per file (generated or bundled code?)`;
   if (source.length > 20_000) {
     let lines = 1;
     for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) lines++;
-    if (source.length / lines > MINIFIED_LINE_CHARS) return `skipped: looks minified (${lines} lines averaging ${Math.round(source.length / lines)} characters)`;
+    if (source.length / lines > MINIFIED_LINE_CHARS)
+      return `skipped: looks minified (${lines} lines averaging ${Math.round(source.length / lines)} characters)`;
   }
   return undefined;
 }
@@ -80,14 +82,19 @@ export class ProjectIndex {
     // Reads run a few files ahead of parsing, so the disk wait overlaps the CPU-bound parse of earlier files.
     const reads: Array<Promise<string | undefined> | undefined> = [];
     const read = (i: number) => {
-      if (i < files.length) reads[i] = this.fs.readFile(files[i]!.absPath).then((bytes) => decoder.decode(bytes), () => undefined);
+      if (i < files.length)
+        reads[i] = this.fs.readFile(files[i]!.absPath).then(
+          (bytes) => decoder.decode(bytes),
+          () => undefined,
+        );
     };
     for (let i = 0; i < READ_AHEAD; i++) read(i);
     for (let i = 0; i < files.length; i++) {
       const text = await reads[i];
       reads[i] = undefined;
       read(i + READ_AHEAD);
-      if (text === undefined) this.remove(files[i]!.path); // deleted or unreadable since the scan
+      if (text === undefined)
+        this.remove(files[i]!.path); // deleted or unreadable since the scan
       else await this.update(files[i]!, text);
     }
   }
@@ -119,13 +126,19 @@ export class ProjectIndex {
   }
 
   routes(): Route[] {
-    this.routesMemo ??= this.linker.link(this.inOrder().flatMap(({ file, routeFacts }) => (routeFacts ? [{ file, facts: routeFacts }] : [])));
+    this.routesMemo ??= this.linker.link(
+      this.inOrder().flatMap(({ file, routeFacts }) => (routeFacts ? [{ file, facts: routeFacts }] : [])),
+    );
     return this.routesMemo;
   }
 
   findings(): Finding[] {
     if (!this.findingsMemo) {
-      const facts = new Map(this.inOrder().flatMap((e) => (e.codeFacts ? [[e.file.path, { file: e.file, facts: e.codeFacts }] as const] : [])));
+      const facts = new Map(
+        this.inOrder().flatMap((e) =>
+          e.codeFacts ? [[e.file.path, { file: e.file, facts: e.codeFacts }] as const] : [],
+        ),
+      );
       this.findingsMemo = findBlockingCalls(facts, this.routes(), this.options.analysis);
     }
     return this.findingsMemo;

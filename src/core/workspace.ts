@@ -9,9 +9,31 @@ import { languageOf } from './parsing/parser';
 
 /** Folders no user wants analysed; matched by name at any depth. */
 export const DEFAULT_SKIPPED_DIRS = new Set([
-  'node_modules', '.git', '.hg', '.svn', 'venv', '.venv', 'env', '.env', 'virtualenv', '__pycache__',
-  'site-packages', '.tox', '.nox', '.mypy_cache', '.pytest_cache', '.ruff_cache', 'dist', 'build', 'out',
-  'coverage', '.next', '.nuxt', '.cache', '.vscode-test', '.eggs',
+  'node_modules',
+  '.git',
+  '.hg',
+  '.svn',
+  'venv',
+  '.venv',
+  'env',
+  '.env',
+  'virtualenv',
+  '__pycache__',
+  'site-packages',
+  '.tox',
+  '.nox',
+  '.mypy_cache',
+  '.pytest_cache',
+  '.ruff_cache',
+  'dist',
+  'build',
+  'out',
+  'coverage',
+  '.next',
+  '.nuxt',
+  '.cache',
+  '.vscode-test',
+  '.eggs',
 ]);
 
 export interface WorkspaceFile {
@@ -56,7 +78,12 @@ export class WorkspaceFilter {
   /** Whether a folder (relative, '/' separators) is walked into; its parents are assumed walked. */
   walks(dirRel: string): boolean {
     const name = dirRel.slice(dirRel.lastIndexOf('/') + 1);
-    return !DEFAULT_SKIPPED_DIRS.has(name) && !name.endsWith('.egg-info') && !this.skipped.has(dirRel) && !this.ignored(`${dirRel}/`);
+    return (
+      !DEFAULT_SKIPPED_DIRS.has(name) &&
+      !name.endsWith('.egg-info') &&
+      !this.skipped.has(dirRel) &&
+      !this.ignored(`${dirRel}/`)
+    );
   }
 
   /** Whether a file (relative, '/' separators) is read; its folders are checked too. */
@@ -78,13 +105,19 @@ export class WorkspaceFilter {
     for (const [dir, rules] of this.ignores) {
       if (dir === '') {
         if (rules.ignores(rel)) return true;
-      } else if (rel.startsWith(`${dir}/`) && rel.length > dir.length + 1 && rules.ignores(rel.slice(dir.length + 1))) return true;
+      } else if (rel.startsWith(`${dir}/`) && rel.length > dir.length + 1 && rules.ignores(rel.slice(dir.length + 1)))
+        return true;
     }
     return false;
   }
 }
 
-export async function scanWorkspace(root: string, fs: FileSystem, options: ScanOptions = {}, filter = new WorkspaceFilter(options.exclude)): Promise<WorkspaceFile[]> {
+export async function scanWorkspace(
+  root: string,
+  fs: FileSystem,
+  options: ScanOptions = {},
+  filter = new WorkspaceFilter(options.exclude),
+): Promise<WorkspaceFile[]> {
   const maxFiles = options.maxFiles ?? 200_000;
   const out: WorkspaceFile[] = [];
 

@@ -3,7 +3,12 @@
 // chain, and fixes as edits. Kept free of 'vscode' so it is unit-tested with node --test.
 import type { Finding, Fix, SourceRange, TextEdit } from '../core/model';
 
-export interface Range0 { startLine: number; startCharacter: number; endLine: number; endCharacter: number }
+export interface Range0 {
+  startLine: number;
+  startCharacter: number;
+  endLine: number;
+  endCharacter: number;
+}
 export interface DiagnosticData {
   file: string;
   range: Range0;
@@ -12,8 +17,16 @@ export interface DiagnosticData {
   code: string;
   related: Array<{ file: string; range: Range0; message: string }>;
 }
-export interface EditData { file: string; range: Range0; newText: string }
-export interface FixData { title: string; edits: EditData[]; preferred: boolean }
+export interface EditData {
+  file: string;
+  range: Range0;
+  newText: string;
+}
+export interface FixData {
+  title: string;
+  edits: EditData[];
+  preferred: boolean;
+}
 
 export function toRange0(r: { line: number; column: number; endLine: number; endColumn: number }): Range0 {
   return { startLine: r.line - 1, startCharacter: r.column - 1, endLine: r.endLine - 1, endCharacter: r.endColumn - 1 };
@@ -22,7 +35,9 @@ export function toRange0(r: { line: number; column: number; endLine: number; end
 export function toDiagnostic(f: Finding): DiagnosticData {
   const steps = f.chain ?? [];
   const related = (f.chainLocations ?? []).map((loc: SourceRange, i) => ({
-    file: loc.file, range: toRange0(loc), message: steps[i + 1] ?? `step ${i + 1}`,
+    file: loc.file,
+    range: toRange0(loc),
+    message: steps[i + 1] ?? `step ${i + 1}`,
   }));
   const replacement = f.replacement ? `\nUse instead: ${f.replacement}` : '';
   return {

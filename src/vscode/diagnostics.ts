@@ -8,7 +8,11 @@ import { languageOf } from '../core/parsing/parser';
 import { byFile, toDiagnostic, toFixes, type Range0 } from './diagnosticModel';
 
 const DEBOUNCE_MS = 300;
-const SEVERITY = { error: vscode.DiagnosticSeverity.Error, warning: vscode.DiagnosticSeverity.Warning, information: vscode.DiagnosticSeverity.Information };
+const SEVERITY = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  information: vscode.DiagnosticSeverity.Information,
+};
 
 /** What the diagnostics need from the extension around them. */
 export interface DiagnosticsHost {
@@ -35,7 +39,10 @@ export class BlockingCallDiagnostics implements vscode.Disposable, vscode.CodeAc
   /** Files reported as unparsable, so each is logged once per problem. */
   private readonly reported = new Map<string, string>();
 
-  constructor(private readonly index: ProjectIndex, private readonly host: DiagnosticsHost = {}) {}
+  constructor(
+    private readonly index: ProjectIndex,
+    private readonly host: DiagnosticsHost = {},
+  ) {}
 
   /**
    * Scans the whole workspace again (first start, "Refresh Routes", changed excludes); the
@@ -45,7 +52,9 @@ export class BlockingCallDiagnostics implements vscode.Disposable, vscode.CodeAc
     const started = Date.now();
     await this.index.refresh();
     this.publish();
-    this.host.log?.(`Indexed ${this.index.files().length} files in ${Date.now() - started} ms: ${this.index.routes().length} routes, ${this.index.findings().length} findings.`);
+    this.host.log?.(
+      `Indexed ${this.index.files().length} files in ${Date.now() - started} ms: ${this.index.routes().length} routes, ${this.index.findings().length} findings.`,
+    );
     this.logProblems();
     for (const doc of vscode.workspace.textDocuments) if (doc.isDirty) this.schedule(doc);
   }
@@ -74,7 +83,9 @@ export class BlockingCallDiagnostics implements vscode.Disposable, vscode.CodeAc
     this.pending.set(fileName, source);
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
-      this.flush().catch((err: unknown) => this.host.error?.(`could not re-analyse: ${err instanceof Error ? err.message : String(err)}`));
+      this.flush().catch((err: unknown) =>
+        this.host.error?.(`could not re-analyse: ${err instanceof Error ? err.message : String(err)}`),
+      );
     }, DEBOUNCE_MS);
   }
 
@@ -98,7 +109,9 @@ export class BlockingCallDiagnostics implements vscode.Disposable, vscode.CodeAc
   /** Files tree-sitter could not parse at all lose their routes and findings: say so once. */
   private logProblems(): void {
     const now = new Map(this.index.problems().map((p) => [p.path, p.problem]));
-    for (const [file, problem] of now) if (this.reported.get(file) !== problem) this.host.log?.(`Could not parse ${file} (its routes and findings are left out): ${problem}`);
+    for (const [file, problem] of now)
+      if (this.reported.get(file) !== problem)
+        this.host.log?.(`Could not parse ${file} (its routes and findings are left out): ${problem}`);
     this.reported.clear();
     for (const [file, problem] of now) this.reported.set(file, problem);
   }
@@ -119,12 +132,18 @@ export class BlockingCallDiagnostics implements vscode.Disposable, vscode.CodeAc
     const d = new vscode.Diagnostic(range(data.range), data.message, SEVERITY[data.severity]);
     d.source = 'Endpoint Profiler';
     d.code = this.host.explain ? { value: data.code, target: this.host.explain(data.code) } : data.code;
-    d.relatedInformation = data.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(this.uri(r.file), range(r.range)), r.message));
+    d.relatedInformation = data.related.map(
+      (r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(this.uri(r.file), range(r.range)), r.message),
+    );
     this.findingsByDiagnostic.set(d, f);
     return d;
   }
 
-  provideCodeActions(_doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+  provideCodeActions(
+    _doc: vscode.TextDocument,
+    _range: vscode.Range,
+    context: vscode.CodeActionContext,
+  ): vscode.CodeAction[] {
     return context.diagnostics.flatMap((d) => {
       const finding = this.findingsByDiagnostic.get(d);
       if (!finding) return [];

@@ -8,6 +8,13 @@ export const vscodeFileSystem: FileSystem = {
     const entries = await vscode.workspace.fs.readDirectory(vscode.Uri.file(path));
     // As the core's contract says: symlinked folders are skipped (loops), symlinked files read.
     return entries.flatMap(([name, type]): Array<[string, EntryKind]> =>
-      type & vscode.FileType.Directory ? (type & vscode.FileType.SymbolicLink ? [] : [[name, 'directory']]) : type & vscode.FileType.File ? [[name, 'file']] : []);
+      type & vscode.FileType.Directory
+        ? type & vscode.FileType.SymbolicLink
+          ? []
+          : [[name, 'directory']]
+        : type & vscode.FileType.File
+          ? [[name, 'file']]
+          : [],
+    );
   },
 };

@@ -14,7 +14,8 @@ export interface HandlerSource {
 }
 
 const relative = (doc: vscode.TextDocument): string => vscode.workspace.asRelativePath(doc.uri, false);
-const routesIn = (source: HandlerSource, doc: vscode.TextDocument): Route[] => source.routes().filter((r) => r.file === relative(doc));
+const routesIn = (source: HandlerSource, doc: vscode.TextDocument): Route[] =>
+  source.routes().filter((r) => r.file === relative(doc));
 
 export class HandlerLenses implements vscode.CodeLensProvider {
   readonly onDidChangeCodeLenses: vscode.Event<void>;
@@ -27,12 +28,25 @@ export class HandlerLenses implements vscode.CodeLensProvider {
     const findings = this.source.findings();
     return routesIn(this.source, doc).flatMap((route) => {
       const at = new vscode.Range(route.line - 1, 0, route.line - 1, 0);
-      const lenses = [new vscode.CodeLens(at, { title: profileLensTitle(route), command: 'endpointProfiler.profileEndpoint', arguments: [route] })];
+      const lenses = [
+        new vscode.CodeLens(at, {
+          title: profileLensTitle(route),
+          command: 'endpointProfiler.profileEndpoint',
+          arguments: [route],
+        }),
+      ];
       const blocking = blockingLensTitle(route, findings);
       if (blocking) {
         const first = blockingFindings(route, findings)[0];
         const selection = new vscode.Range(first.line - 1, first.column - 1, first.endLine - 1, first.endColumn - 1);
-        lenses.push(new vscode.CodeLens(at, { title: blocking, command: 'vscode.open', arguments: [doc.uri, { selection }], tooltip: first.message }));
+        lenses.push(
+          new vscode.CodeLens(at, {
+            title: blocking,
+            command: 'vscode.open',
+            arguments: [doc.uri, { selection }],
+            tooltip: first.message,
+          }),
+        );
       }
       return lenses;
     });
@@ -56,7 +70,8 @@ export function trackHandlerContext(source: HandlerSource): vscode.Disposable {
   let current: boolean | undefined;
   const update = (): void => {
     const editor = vscode.window.activeTextEditor;
-    const inHandler = !!editor && !!routeAt(source.routes(), relative(editor.document), editor.selection.active.line + 1);
+    const inHandler =
+      !!editor && !!routeAt(source.routes(), relative(editor.document), editor.selection.active.line + 1);
     if (inHandler !== current) {
       current = inHandler;
       void vscode.commands.executeCommand('setContext', 'endpointProfiler.inHandler', inHandler);

@@ -4,9 +4,12 @@ import type { Finding, Route, RunRecord } from '../core/model';
 
 /** Blocking-call findings (not advice like EP103) located in this handler's body. */
 export function blockingFindings(route: Route, findings: readonly Finding[]): Finding[] {
-  return findings.filter((f) => f.file === route.file && f.rule !== 'EP103' && (route.range
-    ? f.line >= route.range.line && f.line <= route.range.endLine
-    : f.handler === route.handler));
+  return findings.filter(
+    (f) =>
+      f.file === route.file &&
+      f.rule !== 'EP103' &&
+      (route.range ? f.line >= route.range.line && f.line <= route.range.endLine : f.handler === route.handler),
+  );
 }
 
 export function profileLensTitle(route: Route): string {
@@ -38,11 +41,18 @@ export function handlerHover(route: Route, findings: readonly Finding[], last?: 
   ];
   if (route.routers?.length) lines.push('', `Through: ${route.routers.map((r) => `\`${r}\``).join(' → ')}`);
   const blocking = blockingFindings(route, findings);
-  if (blocking.length) lines.push('', `⚠ ${blocking.length} blocking call${blocking.length === 1 ? '' : 's'}: ${blocking.map((f) => `line ${f.line} (${f.rule})`).join(', ')}`);
+  if (blocking.length)
+    lines.push(
+      '',
+      `⚠ ${blocking.length} blocking call${blocking.length === 1 ? '' : 's'}: ${blocking.map((f) => `line ${f.line} (${f.rule})`).join(', ')}`,
+    );
   if (last) {
     const l = last.summary.latencyMs;
     const status = last.status === 'complete' ? '' : ` (${last.status})`;
-    lines.push('', `Last run${status}, ${new Date(last.createdAt).toLocaleString()}: p50 **${ms(l.p50)} ms**, p99 **${ms(l.p99)} ms**, ${last.summary.rps.toFixed(1)} req/s at ${last.config.concurrency} concurrent (${last.summary.count} requests)`);
+    lines.push(
+      '',
+      `Last run${status}, ${new Date(last.createdAt).toLocaleString()}: p50 **${ms(l.p50)} ms**, p99 **${ms(l.p99)} ms**, ${last.summary.rps.toFixed(1)} req/s at ${last.config.concurrency} concurrent (${last.summary.count} requests)`,
+    );
   } else {
     lines.push('', 'Not measured yet: run **Profile Endpoint**.');
   }

@@ -3,15 +3,41 @@
 // asked once per route and remembered, so with concurrency and requests configured a run
 // needs one Enter. Decisions live in profileModel.ts; this file only talks to VS Code.
 import * as vscode from 'vscode';
-import { isLoopbackUrl, LoadOptionsError, startLoad, type LoadHandle, type LoadOptions, type LoadProgress } from '../core/load/engine';
+import {
+  isLoopbackUrl,
+  LoadOptionsError,
+  startLoad,
+  type LoadHandle,
+  type LoadOptions,
+  type LoadProgress,
+} from '../core/load/engine';
 import type { Route, RunRecord } from '../core/model';
 import type { RunStore } from '../core/runs/store';
 import type { LiveRun } from './resultsPanel';
-import { answersKey, bodyToOffer, buildUrl, customProfileText, hasBody, legacyAnswersKey, methodsToOffer, parseCustomProfile, pathParams, profileLabel, profilesToOffer, profileToRemember, rememberedProfile, routeAt, type LoadProfile, type ProfileSettings } from './profileModel';
+import {
+  answersKey,
+  bodyToOffer,
+  buildUrl,
+  customProfileText,
+  hasBody,
+  legacyAnswersKey,
+  methodsToOffer,
+  parseCustomProfile,
+  pathParams,
+  profileLabel,
+  profilesToOffer,
+  profileToRemember,
+  rememberedProfile,
+  routeAt,
+  type LoadProfile,
+  type ProfileSettings,
+} from './profileModel';
 import { startedServerFor, startServer, tcpProbe, waitForPort } from './serverStarter';
 import { baseUrlProblem, hostAndPort, serverConfig } from './serverModel';
 
-export interface LivePanels { openLive(title: string, onCancel: () => void): LiveRun }
+export interface LivePanels {
+  openLive(title: string, onCancel: () => void): LiveRun;
+}
 
 export interface ProfilerDeps {
   context: vscode.ExtensionContext;
@@ -28,13 +54,20 @@ export interface ProfilerDeps {
 
 /** What a user chose for a route, remembered in workspace state so the next run asks nothing. */
 interface RouteAnswers {
-  method?: string; params?: Record<string, string>; body?: string;
+  method?: string;
+  params?: Record<string, string>;
+  body?: string;
   /** The whole profile last used (a Custom… one included); earlier versions saved only its label. */
   profile?: LoadProfile | string;
 }
 
 /** The one load running now: a second run at the same time would skew both runs' figures. */
-interface Running { title: string; detail: string; handle: LoadHandle; live?: LiveRun }
+interface Running {
+  title: string;
+  detail: string;
+  handle: LoadHandle;
+  live?: LiveRun;
+}
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split('\n')[0];
 
@@ -72,12 +105,22 @@ export class EndpointProfiler implements vscode.Disposable {
   private async pickRoute(): Promise<Route | undefined> {
     const routes = this.deps.routes().filter((r) => methodsToOffer(r).length > 0);
     if (routes.length === 0) {
-      void vscode.window.showInformationMessage('Endpoint Profiler found no route handlers in this workspace to profile.');
+      void vscode.window.showInformationMessage(
+        'Endpoint Profiler found no route handlers in this workspace to profile.',
+      );
       return undefined;
     }
-    const pick = await vscode.window.showQuickPick(routes.map((r) => ({ label: `${r.methods.join(',')} ${r.path}`, description: `${r.handler} · ${r.file}:${r.line}`, route: r })), {
-      title: 'Profile Endpoint', placeHolder: 'The cursor is not in a route handler: choose a route',
-    });
+    const pick = await vscode.window.showQuickPick(
+      routes.map((r) => ({
+        label: `${r.methods.join(',')} ${r.path}`,
+        description: `${r.handler} · ${r.file}:${r.line}`,
+        route: r,
+      })),
+      {
+        title: 'Profile Endpoint',
+        placeHolder: 'The cursor is not in a route handler: choose a route',
+      },
+    );
     return pick?.route;
   }
 
@@ -94,7 +137,8 @@ export class EndpointProfiler implements vscode.Disposable {
     const problem = baseUrlProblem(baseUrl);
     if (problem) {
       const open = 'Open Settings';
-      if ((await vscode.window.showErrorMessage(problem, open)) === open) void vscode.commands.executeCommand('workbench.action.openSettings', 'endpointProfiler.baseUrl');
+      if ((await vscode.window.showErrorMessage(problem, open)) === open)
+        void vscode.commands.executeCommand('workbench.action.openSettings', 'endpointProfiler.baseUrl');
       return;
     }
 
@@ -104,16 +148,26 @@ export class EndpointProfiler implements vscode.Disposable {
     const saved = state.get<RouteAnswers>(key);
     const legacy = saved ? undefined : state.get<RouteAnswers>(legacyKey);
     const answers: RouteAnswers = { ...(saved ?? legacy) };
-    if (legacy) { await state.update(key, answers); await state.update(legacyKey, undefined); } // moved to the new key once
+    if (legacy) {
+      await state.update(key, answers);
+      await state.update(legacyKey, undefined);
+    } // moved to the new key once
     if (!answers.method || !methods.includes(answers.method)) {
-      answers.method = methods.length === 1 ? methods[0] : await vscode.window.showQuickPick(methods, { title: `Method for ${route.path}` });
+      answers.method =
+        methods.length === 1
+          ? methods[0]
+          : await vscode.window.showQuickPick(methods, { title: `Method for ${route.path}` });
       if (!answers.method) return;
     }
     const params = pathParams(route.path, route.params);
     if (params.some((p) => answers.params?.[p.name] === undefined) && !(await this.askParams(route, answers))) return;
     if (hasBody(answers.method) && answers.body === undefined) {
       // Pre-filled from the handler's request-body model when discovery derived one; what the user sends is remembered.
-      answers.body = await vscode.window.showInputBox({ title: `Request body for ${answers.method} ${route.path} (JSON, remembered)`, value: bodyToOffer(route), prompt: 'Sent with Content-Type: application/json' });
+      answers.body = await vscode.window.showInputBox({
+        title: `Request body for ${answers.method} ${route.path} (JSON, remembered)`,
+        value: bodyToOffer(route),
+        prompt: 'Sent with Content-Type: application/json',
+      });
       if (answers.body === undefined) return;
     }
 
@@ -130,21 +184,44 @@ export class EndpointProfiler implements vscode.Disposable {
     const allowRemote = !isLoopbackUrl(url);
     if (allowRemote) {
       const send = 'Send Load';
-      const answer = await vscode.window.showWarningMessage(`${new URL(url).host} is not on this machine. Send ${profile.detail} to ${url}?`, { modal: true, detail: 'Only load servers you own or are allowed to test.' }, send);
+      const answer = await vscode.window.showWarningMessage(
+        `${new URL(url).host} is not on this machine. Send ${profile.detail} to ${url}?`,
+        { modal: true, detail: 'Only load servers you own or are allowed to test.' },
+        send,
+      );
       if (answer !== send) return;
     }
     if (!(await this.serverIsUp(url))) return;
 
     const headers: Record<string, string> = { ...settings.get<Record<string, string>>('headers', {}) };
-    if (answers.body !== undefined && hasBody(answers.method) && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+    if (
+      answers.body !== undefined &&
+      hasBody(answers.method) &&
+      !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')
+    )
+      headers['content-type'] = 'application/json';
     // What serves the URL, so Compare can set runs' server setups side by side: the command Start
     // Server ran this session for that port (while its terminal lives), else the configured one.
     const serverCommand = startedServerFor(url) ?? (settings.get<string>('serverCommand', '').trim() || undefined);
     const options: LoadOptions = {
-      url, method: answers.method, headers, concurrency: profile.concurrency, requests: profile.requests, durationS: profile.durationS, rate: profile.rate,
-      timeoutS: settings.get<number>('timeout', 10), allowRemote, label: `${answers.method} ${route.path}`,
+      url,
+      method: answers.method,
+      headers,
+      concurrency: profile.concurrency,
+      requests: profile.requests,
+      durationS: profile.durationS,
+      rate: profile.rate,
+      timeoutS: settings.get<number>('timeout', 10),
+      allowRemote,
+      label: `${answers.method} ${route.path}`,
       ...(hasBody(answers.method) && answers.body ? { body: answers.body } : {}),
-      route: { framework: route.framework, path: route.path, file: route.file, line: route.line, handler: route.handler },
+      route: {
+        framework: route.framework,
+        path: route.path,
+        file: route.file,
+        line: route.line,
+        handler: route.handler,
+      },
       ...(serverCommand ? { server: serverConfig(serverCommand) } : {}),
     };
     await this.run(options, `${answers.method} ${route.path}`, profile);
@@ -155,8 +232,10 @@ export class EndpointProfiler implements vscode.Disposable {
     for (const p of pathParams(route.path, route.params)) {
       const pattern = p.pattern ? safeRegExp(`^(?:${p.pattern})$`) : undefined;
       const value = await vscode.window.showInputBox({
-        title: `Path parameter “${p.name}” of ${route.path} (remembered for this route)`, value: values[p.name] ?? p.suggestion,
-        validateInput: (v) => (v === '' ? 'a value is needed' : pattern && !pattern.test(v) ? `must match ${p.pattern}` : undefined),
+        title: `Path parameter “${p.name}” of ${route.path} (remembered for this route)`,
+        value: values[p.name] ?? p.suggestion,
+        validateInput: (v) =>
+          v === '' ? 'a value is needed' : pattern && !pattern.test(v) ? `must match ${p.pattern}` : undefined,
       });
       if (value === undefined) return false;
       values[p.name] = value;
@@ -172,22 +251,47 @@ export class EndpointProfiler implements vscode.Disposable {
       return i?.globalValue !== undefined || i?.workspaceValue !== undefined || i?.workspaceFolderValue !== undefined;
     };
     return {
-      concurrency: s.get<number>('concurrency', 10), requests: s.get<number>('requests', 200),
-      durationS: s.get<number>('duration', 0), rate: s.get<number>('rate', 0), explicit: isSet('concurrency') && isSet('requests'),
+      concurrency: s.get<number>('concurrency', 10),
+      requests: s.get<number>('requests', 200),
+      durationS: s.get<number>('duration', 0),
+      rate: s.get<number>('rate', 0),
+      explicit: isSet('concurrency') && isSet('requests'),
     };
   }
 
-  private async pickProfile(url: string, answers: RouteAnswers, hasParams: boolean): Promise<LoadProfile | 'edit-params' | undefined> {
+  private async pickProfile(
+    url: string,
+    answers: RouteAnswers,
+    hasParams: boolean,
+  ): Promise<LoadProfile | 'edit-params' | undefined> {
     type Item = vscode.QuickPickItem & { profile?: LoadProfile; action?: 'custom' | 'edit-params' };
-    const items: Item[] = profilesToOffer(this.profileSettings(), answers.profile).map((p) => ({ label: profileLabel(p), description: p.detail, profile: p }));
-    items.push({ label: 'Custom…', description: 'concurrency and a request count or duration, e.g. "20 500" or "20 30s 100 req/s"', action: 'custom' });
+    const items: Item[] = profilesToOffer(this.profileSettings(), answers.profile).map((p) => ({
+      label: profileLabel(p),
+      description: p.detail,
+      profile: p,
+    }));
+    items.push({
+      label: 'Custom…',
+      description: 'concurrency and a request count or duration, e.g. "20 500" or "20 30s 100 req/s"',
+      action: 'custom',
+    });
     if (hasParams) items.push({ label: 'Edit path parameters…', action: 'edit-params' });
-    const pick = await vscode.window.showQuickPick(items, { title: `Profile ${answers.method} ${url}`, placeHolder: 'Load profile (Enter runs the first)' });
+    const pick = await vscode.window.showQuickPick(items, {
+      title: `Profile ${answers.method} ${url}`,
+      placeHolder: 'Load profile (Enter runs the first)',
+    });
     if (!pick) return undefined;
     if (pick.action === 'edit-params') return 'edit-params';
     if (pick.profile) return pick.profile;
     const last = rememberedProfile(answers.profile);
-    const text = await vscode.window.showInputBox({ title: 'Custom load profile', value: last ? customProfileText(last) : '10 200', validateInput: (v) => { const r = parseCustomProfile(v); return typeof r === 'string' ? r : undefined; } });
+    const text = await vscode.window.showInputBox({
+      title: 'Custom load profile',
+      value: last ? customProfileText(last) : '10 200',
+      validateInput: (v) => {
+        const r = parseCustomProfile(v);
+        return typeof r === 'string' ? r : undefined;
+      },
+    });
     const custom = text === undefined ? undefined : parseCustomProfile(text);
     return typeof custom === 'object' ? custom : undefined;
   }
@@ -199,10 +303,24 @@ export class EndpointProfiler implements vscode.Disposable {
     if (await probe(host, port)) return true;
     const start = 'Start Server…';
     const settings = 'Open Settings';
-    const answer = await vscode.window.showErrorMessage(`Nothing is listening at ${new URL(url).origin}. Start the server, or point endpointProfiler.baseUrl at it.`, start, settings);
-    if (answer === settings) void vscode.commands.executeCommand('workbench.action.openSettings', 'endpointProfiler.baseUrl');
+    const answer = await vscode.window.showErrorMessage(
+      `Nothing is listening at ${new URL(url).origin}. Start the server, or point endpointProfiler.baseUrl at it.`,
+      start,
+      settings,
+    );
+    if (answer === settings)
+      void vscode.commands.executeCommand('workbench.action.openSettings', 'endpointProfiler.baseUrl');
     if (answer !== start) return false;
-    if (!(await startServer({ folder: this.deps.folder, routes: this.deps.routes(), files: this.deps.files(), baseUrl: url, probe }))) return false;
+    if (
+      !(await startServer({
+        folder: this.deps.folder,
+        routes: this.deps.routes(),
+        files: this.deps.files(),
+        baseUrl: url,
+        probe,
+      }))
+    )
+      return false;
     return waitForPort(host, port, probe);
   }
 
@@ -215,7 +333,8 @@ export class EndpointProfiler implements vscode.Disposable {
     const show = 'Show It';
     const answer = await vscode.window.showWarningMessage(
       `Endpoint Profiler is already profiling ${running.title} (${running.detail}). One run at a time, so runs do not skew each other's figures: wait for it, or cancel it and profile again.`,
-      cancel, ...(running.live?.reveal ? [show] : []),
+      cancel,
+      ...(running.live?.reveal ? [show] : []),
     );
     if (this.running !== running) return; // it ended while the message was up
     if (answer === cancel) running.handle.cancel();
@@ -228,7 +347,10 @@ export class EndpointProfiler implements vscode.Disposable {
     if (this.running) return this.offerRunning(this.running);
     let live: LiveRun | undefined;
     let report: (p: LoadProgress) => void = () => undefined; // set once the notification shows
-    const handle = this.startLoad(options, (p) => { live?.progress(p); report(p); });
+    const handle = this.startLoad(options, (p) => {
+      live?.progress(p);
+      report(p);
+    });
     const running: Running = { title, detail: profile.detail, handle };
     this.running = running;
     try {
@@ -242,29 +364,39 @@ export class EndpointProfiler implements vscode.Disposable {
         throw err;
       }
       live = running.live = panel;
-      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Profiling ${title} (${profile.detail})`, cancellable: true }, async (progress, token) => {
-        const onCancel = token.onCancellationRequested(() => handle.cancel());
-        let shown = 0;
-        report = (p) => {
-          const fraction = p.fraction ?? 0;
-          const s = p.snapshot.summary;
-          progress.report({ increment: Math.max(0, (fraction - shown) * 100), message: `${s.count} requests · p50 ${s.latencyMs.p50.toFixed(1)} ms · ${s.rps.toFixed(0)} req/s` });
-          shown = Math.max(shown, fraction);
-        };
-        try {
-          const run = await handle.result;
-          await this.deps.store.save(run);
-          if (this.disposed) return; // deactivated meanwhile: the run is kept, there is no UI left to show it in
-          panel.finish(run);
-          this.deps.onRunSaved(run);
-        } catch (err) {
-          if (this.disposed) return;
-          panel.fail(message(err));
-          void vscode.window.showErrorMessage(`Endpoint Profiler: the run failed: ${message(err)}`);
-        } finally {
-          onCancel.dispose();
-        }
-      });
+      await vscode.window.withProgress(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: `Profiling ${title} (${profile.detail})`,
+          cancellable: true,
+        },
+        async (progress, token) => {
+          const onCancel = token.onCancellationRequested(() => handle.cancel());
+          let shown = 0;
+          report = (p) => {
+            const fraction = p.fraction ?? 0;
+            const s = p.snapshot.summary;
+            progress.report({
+              increment: Math.max(0, (fraction - shown) * 100),
+              message: `${s.count} requests · p50 ${s.latencyMs.p50.toFixed(1)} ms · ${s.rps.toFixed(0)} req/s`,
+            });
+            shown = Math.max(shown, fraction);
+          };
+          try {
+            const run = await handle.result;
+            await this.deps.store.save(run);
+            if (this.disposed) return; // deactivated meanwhile: the run is kept, there is no UI left to show it in
+            panel.finish(run);
+            this.deps.onRunSaved(run);
+          } catch (err) {
+            if (this.disposed) return;
+            panel.fail(message(err));
+            void vscode.window.showErrorMessage(`Endpoint Profiler: the run failed: ${message(err)}`);
+          } finally {
+            onCancel.dispose();
+          }
+        },
+      );
     } finally {
       if (this.running === running) this.running = undefined;
     }
@@ -281,12 +413,21 @@ export class EndpointProfiler implements vscode.Disposable {
 }
 
 function toRoute(arg: unknown): Route | undefined {
-  const isRoute = (x: unknown): x is Route => typeof x === 'object' && x !== null && typeof (x as Route).path === 'string' && Array.isArray((x as Route).methods) && typeof (x as Route).file === 'string';
+  const isRoute = (x: unknown): x is Route =>
+    typeof x === 'object' &&
+    x !== null &&
+    typeof (x as Route).path === 'string' &&
+    Array.isArray((x as Route).methods) &&
+    typeof (x as Route).file === 'string';
   if (isRoute(arg)) return arg;
   const inner = (arg as { route?: unknown } | undefined)?.route;
   return isRoute(inner) ? inner : undefined;
 }
 
 function safeRegExp(source: string): RegExp | undefined {
-  try { return new RegExp(source); } catch { return undefined; /* a Python-only regex feature: accept any value */ }
+  try {
+    return new RegExp(source);
+  } catch {
+    return undefined; /* a Python-only regex feature: accept any value */
+  }
 }

@@ -20,7 +20,9 @@ export function legacyAnswersKey(route: Pick<Route, 'file' | 'line' | 'path'>): 
 /** The route whose handler contains `line` (1-based) of `file`, innermost first. */
 export function routeAt(routes: readonly Route[], file: string, line: number): Route | undefined {
   const inFile = routes.filter((r) => r.file === file);
-  const containing = inFile.filter((r) => (r.range ? r.range.line <= line && line <= r.range.endLine : r.line === line));
+  const containing = inFile.filter((r) =>
+    r.range ? r.range.line <= line && line <= r.range.endLine : r.line === line,
+  );
   // Nested handlers (a route inside a factory function) → the smallest range wins.
   return containing.sort((a, b) => span(a) - span(b))[0];
 }
@@ -40,10 +42,16 @@ export interface PathParam {
 // One matcher per path-parameter syntax, in the order they are tried at each position:
 // Django regex group, Flask/Django/Sanic/Quart `<conv:name>`, Starlette/FastAPI/aiohttp
 // `{name[:conv|regex]}`, Express-family `:name` (Koa, Fastify, Hono, NestJS share it).
-const SYNTAXES: Array<{ re: RegExp; parse: (m: RegExpExecArray) => { name: string; type?: string; pattern?: string } }> = [
+const SYNTAXES: Array<{
+  re: RegExp;
+  parse: (m: RegExpExecArray) => { name: string; type?: string; pattern?: string };
+}> = [
   { re: /\(\?P<(\w+)>((?:[^()\\]|\\.|\([^()]*\))*)\)/y, parse: (m) => ({ name: m[1], pattern: m[2] }) },
   { re: /<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>/y, parse: (m) => ({ name: m[2], type: m[1] }) },
-  { re: /\{(\w+)(?::([^{}]*(?:\{[^{}]*\}[^{}]*)*))?\}/y, parse: (m) => ({ name: m[1], ...(m[2] && /^\w+$/.test(m[2]) ? { type: m[2] } : m[2] ? { pattern: m[2] } : {}) }) },
+  {
+    re: /\{(\w+)(?::([^{}]*(?:\{[^{}]*\}[^{}]*)*))?\}/y,
+    parse: (m) => ({ name: m[1], ...(m[2] && /^\w+$/.test(m[2]) ? { type: m[2] } : m[2] ? { pattern: m[2] } : {}) }),
+  },
   { re: /:(\w+)(\?)?/y, parse: (m) => ({ name: m[1] }) },
 ];
 
@@ -61,7 +69,12 @@ export function pathParams(path: string, signature: readonly RouteParam[] = []):
       if (!m) continue;
       const { name, type, pattern } = parse(m);
       const declared = signature.find((p) => p.name === name);
-      out.push({ name, token: m[0], suggestion: (declared && fromSignature(declared, pattern)) ?? suggest(name, type, pattern), ...(pattern ? { pattern } : {}) });
+      out.push({
+        name,
+        token: m[0],
+        suggestion: (declared && fromSignature(declared, pattern)) ?? suggest(name, type, pattern),
+        ...(pattern ? { pattern } : {}),
+      });
       i += m[0].length - 1;
       break;
     }
@@ -70,7 +83,14 @@ export function pathParams(path: string, signature: readonly RouteParam[] = []):
 }
 
 const BY_TYPE: Record<string, string> = {
-  int: '1', float: '1.5', number: '1', uuid: '00000000-0000-4000-8000-000000000000', path: 'a/b', slug: 'example', str: 'example', string: 'example',
+  int: '1',
+  float: '1.5',
+  number: '1',
+  uuid: '00000000-0000-4000-8000-000000000000',
+  path: 'a/b',
+  slug: 'example',
+  str: 'example',
+  string: 'example',
 };
 
 /** A value from the handler's parameter: its default if it is a plain literal, else one fitting its annotation. */
@@ -80,15 +100,28 @@ function fromSignature(p: RouteParam, pattern?: string): string | undefined {
   if (literal !== undefined && fits(literal)) return literal;
   if (!p.annotation) return undefined;
   // `Annotated[int, Path(gt=0)]` and `Optional[int]` are about their first type.
-  const type = p.annotation.replace(/^(?:typing\.)?(?:Annotated|Optional)\[\s*/, '').split(/[,\]|]/)[0].trim();
+  const type = p.annotation
+    .replace(/^(?:typing\.)?(?:Annotated|Optional)\[\s*/, '')
+    .split(/[,\]|]/)[0]
+    .trim();
   const choice = /^(?:typing\.)?Literal\[\s*(.+)$/.exec(p.annotation)?.[1].split(',')[0];
-  const candidate = choice !== undefined ? plainLiteral(choice.replace(/\]\s*$/, '').trim()) : BY_ANNOTATION[type.replace(/^(?:uuid|datetime|pathlib)\./, '')];
+  const candidate =
+    choice !== undefined
+      ? plainLiteral(choice.replace(/\]\s*$/, '').trim())
+      : BY_ANNOTATION[type.replace(/^(?:uuid|datetime|pathlib)\./, '')];
   return candidate !== undefined && fits(candidate) ? candidate : undefined;
 }
 
 const BY_ANNOTATION: Record<string, string> = {
-  int: '1', float: '1.5', Decimal: '1.5', bool: 'true', str: 'example', UUID: '00000000-0000-4000-8000-000000000000',
-  date: '2024-01-01', datetime: '2024-01-01T00:00:00', Path: 'a/b',
+  int: '1',
+  float: '1.5',
+  Decimal: '1.5',
+  bool: 'true',
+  str: 'example',
+  UUID: '00000000-0000-4000-8000-000000000000',
+  date: '2024-01-01',
+  datetime: '2024-01-01T00:00:00',
+  Path: 'a/b',
 };
 
 /** A Python number or string literal's value; anything else (a call, a name) is not a value to send. */
@@ -100,7 +133,11 @@ function plainLiteral(text: string): string | undefined {
 }
 
 function safeTest(pattern: string, value: string): boolean | undefined {
-  try { return new RegExp(`^(?:${pattern})$`).test(value); } catch { return undefined; /* a Python-only regex feature */ }
+  try {
+    return new RegExp(`^(?:${pattern})$`).test(value);
+  } catch {
+    return undefined; /* a Python-only regex feature */
+  }
 }
 
 function suggest(name: string, type?: string, pattern?: string): string {
@@ -117,7 +154,11 @@ function suggest(name: string, type?: string, pattern?: string): string {
 }
 
 /** Base URL + route path with every parameter replaced (values URI-encoded, except `path` converters' slashes). */
-export function buildUrl(baseUrl: string, route: Pick<Route, 'path' | 'params'>, values: Record<string, string>): string {
+export function buildUrl(
+  baseUrl: string,
+  route: Pick<Route, 'path' | 'params'>,
+  values: Record<string, string>,
+): string {
   let path = route.path;
   for (const p of pathParams(route.path, route.params)) {
     const value = values[p.name] ?? p.suggestion;
@@ -171,16 +212,27 @@ export interface ProfileSettings {
   concurrency: number;
   requests: number;
   durationS: number; // 0 = use requests
-  rate: number;      // 0 = closed model
+  rate: number; // 0 = closed model
   /** Whether the user set concurrency AND requests themselves (any scope), rather than relying on defaults. */
   explicit: boolean;
 }
 
 export const BUILT_IN_PROFILES: readonly LoadProfile[] = [
   { label: 'Quick', detail: '10 concurrent, 200 requests', concurrency: 10, requests: 200 },
-  { label: 'Seed check', detail: '10 concurrent, 10 requests: a serialised endpoint takes ~10× one request', concurrency: 10, requests: 10 },
+  {
+    label: 'Seed check',
+    detail: '10 concurrent, 10 requests: a serialised endpoint takes ~10× one request',
+    concurrency: 10,
+    requests: 10,
+  },
   { label: 'Sustained', detail: '50 concurrent for 30 s', concurrency: 50, durationS: 30 },
-  { label: 'Rate', detail: '100 req/s for 30 s (open model, coordinated-omission corrected)', concurrency: 50, durationS: 30, rate: 100 },
+  {
+    label: 'Rate',
+    detail: '100 req/s for 30 s (open model, coordinated-omission corrected)',
+    concurrency: 50,
+    durationS: 30,
+    rate: 100,
+  },
 ];
 
 /** The profile the settings describe, described the way the quick pick shows it. */
@@ -188,14 +240,19 @@ export function settingsProfile(s: ProfileSettings): LoadProfile {
   const amount = s.durationS > 0 ? `for ${s.durationS} s` : `${s.requests} requests`;
   const rate = s.rate > 0 ? `, ${s.rate} req/s` : '';
   return {
-    label: 'From settings', detail: `${s.concurrency} concurrent, ${amount}${rate}`, concurrency: s.concurrency,
-    ...(s.durationS > 0 ? { durationS: s.durationS } : { requests: s.requests }), ...(s.rate > 0 ? { rate: s.rate } : {}),
+    label: 'From settings',
+    detail: `${s.concurrency} concurrent, ${amount}${rate}`,
+    concurrency: s.concurrency,
+    ...(s.durationS > 0 ? { durationS: s.durationS } : { requests: s.requests }),
+    ...(s.rate > 0 ? { rate: s.rate } : {}),
   };
 }
 
 /** Whether two profiles send the same load (labels aside). */
 export function sameLoad(a: LoadProfile, b: LoadProfile): boolean {
-  return a.concurrency === b.concurrency && a.requests === b.requests && a.durationS === b.durationS && a.rate === b.rate;
+  return (
+    a.concurrency === b.concurrency && a.requests === b.requests && a.durationS === b.durationS && a.rate === b.rate
+  );
 }
 
 const positiveOrAbsent = (v: unknown, integer: boolean): boolean =>
@@ -212,11 +269,16 @@ export function rememberedProfile(saved: unknown): LoadProfile | undefined {
   const p = saved as Partial<LoadProfile>;
   if (typeof p.label !== 'string' || typeof p.detail !== 'string') return undefined;
   if (!positiveOrAbsent(p.concurrency, true) || p.concurrency === undefined) return undefined;
-  if (!positiveOrAbsent(p.requests, true) || !positiveOrAbsent(p.durationS, false) || !positiveOrAbsent(p.rate, false)) return undefined;
+  if (!positiveOrAbsent(p.requests, true) || !positiveOrAbsent(p.durationS, false) || !positiveOrAbsent(p.rate, false))
+    return undefined;
   if (p.requests === undefined && p.durationS === undefined) return undefined;
   return {
-    label: p.label, detail: p.detail, concurrency: p.concurrency,
-    ...(p.requests !== undefined ? { requests: p.requests } : {}), ...(p.durationS !== undefined ? { durationS: p.durationS } : {}), ...(p.rate !== undefined ? { rate: p.rate } : {}),
+    label: p.label,
+    detail: p.detail,
+    concurrency: p.concurrency,
+    ...(p.requests !== undefined ? { requests: p.requests } : {}),
+    ...(p.durationS !== undefined ? { durationS: p.durationS } : {}),
+    ...(p.rate !== undefined ? { rate: p.rate } : {}),
   };
 }
 
@@ -237,7 +299,8 @@ export const profileLabel = (p: LoadProfile): string => (p.lastUsed ? `Last used
 export function profilesToOffer(s: ProfileSettings, lastUsed?: unknown): LoadProfile[] {
   const fromSettings = s.explicit ? [settingsProfile(s)] : [];
   const remembered = rememberedProfile(lastUsed);
-  const last = remembered && !fromSettings.some((p) => sameLoad(p, remembered)) ? [{ ...remembered, lastUsed: true }] : [];
+  const last =
+    remembered && !fromSettings.some((p) => sameLoad(p, remembered)) ? [{ ...remembered, lastUsed: true }] : [];
   const builtIns = BUILT_IN_PROFILES.filter((p) => !last.some((l) => sameLoad(l, p)));
   return [...fromSettings, ...last, ...builtIns];
 }
@@ -254,7 +317,8 @@ export function parseCustomProfile(text: string): LoadProfile | string {
   if (nums.length < 2) return 'give a concurrency and a request count or duration, e.g. "20 500" or "20 30s"';
   const concurrency = Number.parseFloat(nums[0]);
   const second = nums[1].toLowerCase();
-  if (!Number.isInteger(concurrency) || concurrency < 1) return `concurrency must be a positive integer, got ${nums[0]}`;
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    return `concurrency must be a positive integer, got ${nums[0]}`;
   const value = Number.parseFloat(second);
   if (!(value > 0)) return `the second number must be positive, got ${nums[1]}`;
   const isDuration = /s$|sec/.test(second) && !/req\/s|rps/.test(second);
@@ -263,7 +327,10 @@ export function parseCustomProfile(text: string): LoadProfile | string {
   const rate = rateText ? Number.parseFloat(rateText) : undefined;
   const amount = isDuration ? `for ${value} s` : `${value} requests`;
   return {
-    label: 'Custom', detail: `${concurrency} concurrent, ${amount}${rate ? `, ${rate} req/s` : ''}`, concurrency,
-    ...(isDuration ? { durationS: value } : { requests: value }), ...(rate ? { rate } : {}),
+    label: 'Custom',
+    detail: `${concurrency} concurrent, ${amount}${rate ? `, ${rate} req/s` : ''}`,
+    concurrency,
+    ...(isDuration ? { durationS: value } : { requests: value }),
+    ...(rate ? { rate } : {}),
   };
 }

@@ -41,7 +41,11 @@ export function toRunView(run: RunRecord): RunView {
   return { run, histogram: decodeHistogram(run.histogram, HISTOGRAM_BUCKETS) };
 }
 
-export function runMessage(run: RunRecord, live: boolean, progress?: { elapsedS: number; fraction?: number }): HostMessage {
+export function runMessage(
+  run: RunRecord,
+  live: boolean,
+  progress?: { elapsedS: number; fraction?: number },
+): HostMessage {
   return { type: 'run', view: toRunView(run), live, ...(progress ? { progress } : {}) };
 }
 
@@ -64,7 +68,11 @@ export class Throttle<T> {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private last = -Infinity;
 
-  constructor(private readonly intervalMs: number, private readonly emit: (value: T) => void, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly intervalMs: number,
+    private readonly emit: (value: T) => void,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   push(value: T): void {
     this.pending = { value };

@@ -15,7 +15,9 @@ import { exportFileName } from './runsTreeModel';
 
 /** The handle of a run in progress on its panel (Profile Endpoint drives it). */
 export interface LiveRun {
-  progress(p: LoadProgress): void; finish(run: RunRecord): void; fail(message: string): void;
+  progress(p: LoadProgress): void;
+  finish(run: RunRecord): void;
+  fail(message: string): void;
   /** Brings the live panel to the front (nothing once the user closed it). */
   reveal?(): void;
 }
@@ -37,16 +39,24 @@ class ResultsPanel {
   onCancel: (() => void) | undefined;
   onDispose: (() => void) | undefined;
 
-  constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri) {
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+  ) {
     const webview = panel.webview;
-    webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')] };
+    webview.options = {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+    };
     webview.html = resultsHtml({
       cspSource: webview.cspSource,
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js')).toString(),
       nonce: makeNonce(),
       title: panel.title,
     });
-    webview.onDidReceiveMessage((m: WebviewMessage) => { void this.receive(m); });
+    webview.onDidReceiveMessage((m: WebviewMessage) => {
+      void this.receive(m);
+    });
     panel.onDidDispose(() => {
       this.closed = true;
       for (const listener of [...this.closeListeners]) listener();
@@ -62,7 +72,9 @@ class ResultsPanel {
   /** Calls `listener` when the panel is closed; the returned function unregisters it. */
   whenDisposed(listener: () => void): () => void {
     this.closeListeners.add(listener);
-    return () => { this.closeListeners.delete(listener); };
+    return () => {
+      this.closeListeners.delete(listener);
+    };
   }
 
   /** The ids currently shown, to find a panel already showing a run or comparison. */
@@ -74,7 +86,10 @@ class ResultsPanel {
     if (this.closed) return;
     if (message.type !== 'error') this.runs = runs;
     this.snapshot = message;
-    if (this.ready) void this.post(message).catch((err: unknown) => { void vscode.window.showErrorMessage(`Endpoint Profiler: could not update the results panel: ${oneLine(err)}`); });
+    if (this.ready)
+      void this.post(message).catch((err: unknown) => {
+        void vscode.window.showErrorMessage(`Endpoint Profiler: could not update the results panel: ${oneLine(err)}`);
+      });
   }
 
   error(message: string): void {
@@ -111,8 +126,21 @@ class ResultsPanel {
     if (runs.length === 0) throw new Error('nothing to export: the run is not shown in this panel any more');
     if (format === 'csv' && runs.length > 1) throw new Error('CSV export holds one run; export the runs one by one');
     const ext = { json: 'json', csv: 'csv', markdown: 'md' }[format];
-    const text = format === 'markdown' ? toMarkdown(runs) : format === 'csv' ? toCsv(runs[0]) : runs.length === 1 ? toJson(runs[0]) : `${JSON.stringify(runs, null, 2)}\n`;
-    const name = runs.length === 1 ? exportFileName(runs[0], ext) : `compare-${runs.map((r) => r.id).join('-').slice(0, 80)}.${ext}`;
+    const text =
+      format === 'markdown'
+        ? toMarkdown(runs)
+        : format === 'csv'
+          ? toCsv(runs[0])
+          : runs.length === 1
+            ? toJson(runs[0])
+            : `${JSON.stringify(runs, null, 2)}\n`;
+    const name =
+      runs.length === 1
+        ? exportFileName(runs[0], ext)
+        : `compare-${runs
+            .map((r) => r.id)
+            .join('-')
+            .slice(0, 80)}.${ext}`;
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     const target = await vscode.window.showSaveDialog({
       defaultUri: vscode.Uri.file(folder ? path.join(folder, name) : name),
@@ -129,10 +157,17 @@ export class ResultsPanels implements vscode.Disposable {
   private live: ResultsPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly store: RunStore) {
-    this.disposables.push(vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel, state) => { await this.restore(panel, state); },
-    }));
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly store: RunStore,
+  ) {
+    this.disposables.push(
+      vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel, state) => {
+          await this.restore(panel, state);
+        },
+      }),
+    );
   }
 
   private adopt(panel: vscode.WebviewPanel): ResultsPanel {
@@ -146,7 +181,12 @@ export class ResultsPanels implements vscode.Disposable {
   }
 
   private create(title: string): ResultsPanel {
-    return this.adopt(vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, title, vscode.ViewColumn.Active, { enableScripts: true, enableFindWidget: true }));
+    return this.adopt(
+      vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, title, vscode.ViewColumn.Active, {
+        enableScripts: true,
+        enableFindWidget: true,
+      }),
+    );
   }
 
   /** An open panel already showing exactly these runs, brought to the front; or a new one. */
@@ -174,15 +214,27 @@ export class ResultsPanels implements vscode.Disposable {
     panel.onCancel = onCancel;
     const throttle = new Throttle<LoadProgress>(LIVE_INTERVAL_MS, (p) => {
       try {
-        panel.show(runMessage(p.snapshot, true, { elapsedS: p.elapsedS, ...(p.fraction !== undefined ? { fraction: p.fraction } : {}) }), [p.snapshot]);
+        panel.show(
+          runMessage(p.snapshot, true, {
+            elapsedS: p.elapsedS,
+            ...(p.fraction !== undefined ? { fraction: p.fraction } : {}),
+          }),
+          [p.snapshot],
+        );
       } catch (err) {
         panel.error(`Could not show progress: ${oneLine(err)}`);
       }
     });
     const forget = panel.whenDisposed(() => throttle.cancel());
-    const end = (): void => { throttle.cancel(); forget(); panel.onCancel = undefined; };
+    const end = (): void => {
+      throttle.cancel();
+      forget();
+      panel.onCancel = undefined;
+    };
     return {
-      progress: (p) => { if (!panel.isDisposed) throttle.push(p); },
+      progress: (p) => {
+        if (!panel.isDisposed) throttle.push(p);
+      },
       finish: (run) => {
         end();
         if (panel.isDisposed) {
@@ -196,8 +248,13 @@ export class ResultsPanels implements vscode.Disposable {
         }
       },
       // The caller reports the failure itself; a closed panel has nothing to add.
-      fail: (message) => { end(); panel.error(`The run failed: ${message}`); },
-      reveal: () => { if (!panel.isDisposed) panel.panel.reveal(); },
+      fail: (message) => {
+        end();
+        panel.error(`The run failed: ${message}`);
+      },
+      reveal: () => {
+        if (!panel.isDisposed) panel.panel.reveal();
+      },
     };
   }
 
@@ -205,9 +262,14 @@ export class ResultsPanels implements vscode.Disposable {
   private offerClosedRun(title: string, run: RunRecord): void {
     const open = 'Open Results';
     const ended = run.status === 'complete' ? 'finished' : run.status === 'cancelled' ? 'was cancelled' : 'failed';
-    void vscode.window.showInformationMessage(`Endpoint Profiler: ${title} ${ended}; the run is saved in the Runs view.`, open).then((answer) => {
-      if (answer === open) this.showRun(run);
-    }, () => undefined);
+    void vscode.window
+      .showInformationMessage(`Endpoint Profiler: ${title} ${ended}; the run is saved in the Runs view.`, open)
+      .then(
+        (answer) => {
+          if (answer === open) this.showRun(run);
+        },
+        () => undefined,
+      );
   }
 
   showRun(run: RunRecord): void {
@@ -233,7 +295,9 @@ export class ResultsPanels implements vscode.Disposable {
     const panel = this.adopt(webviewPanel);
     const saved: PanelState | undefined = parsePanelState(state);
     if (!saved) {
-      panel.error('These results cannot be restored: the panel kept no run ids. Open the run again from the Runs view.');
+      panel.error(
+        'These results cannot be restored: the panel kept no run ids. Open the run again from the Runs view.',
+      );
       return;
     }
     try {

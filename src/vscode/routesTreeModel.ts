@@ -15,7 +15,13 @@ export interface RouteNode {
   tooltip: string; // Markdown
 }
 
-export interface RouterNode { kind: 'router'; name: string; file: string; children: RouteNode[]; blocking: number }
+export interface RouterNode {
+  kind: 'router';
+  name: string;
+  file: string;
+  children: RouteNode[];
+  blocking: number;
+}
 
 export interface FileNode {
   kind: 'file';
@@ -35,7 +41,9 @@ export function routeLabel(route: Route): string {
 export function matchesFilter(route: Route, filter: string): boolean {
   const needle = filter.trim().toLowerCase();
   if (!needle) return true;
-  return [routeLabel(route), route.path, route.handler, route.file, ...route.methods].some((s) => s.toLowerCase().includes(needle));
+  return [routeLabel(route), route.path, route.handler, route.file, ...route.methods].some((s) =>
+    s.toLowerCase().includes(needle),
+  );
 }
 
 /** The same count as the handler's CodeLens: blocking calls in its body, not advice like EP103. */
@@ -50,7 +58,11 @@ export function executionMarker(route: Route): string {
   return route.async ? 'async' : 'sync on loop';
 }
 
-const ICONS: Record<Execution, string> = { 'event-loop': 'symbol-event', threadpool: 'server-process', worker: 'server' };
+const ICONS: Record<Execution, string> = {
+  'event-loop': 'symbol-event',
+  threadpool: 'server-process',
+  worker: 'server',
+};
 
 function explainExecution(route: Route): string {
   switch (route.execution) {
@@ -80,7 +92,8 @@ export function routeTooltip(route: Route, blocking: number): string {
   ];
   if (route.routers?.length) lines.push(`Routers: ${route.routers.map(code).join(' → ')}  `);
   lines.push('', explainExecution(route));
-  if (blocking > 0) lines.push('', `⚠ ${blocking} blocking call${blocking === 1 ? '' : 's'} found in this handler (see Problems).`);
+  if (blocking > 0)
+    lines.push('', `⚠ ${blocking} blocking call${blocking === 1 ? '' : 's'} found in this handler (see Problems).`);
   return lines.join('\n');
 }
 
@@ -88,7 +101,15 @@ export function routeNode(route: Route, findings: readonly Finding[]): RouteNode
   const blocking = blockingCount(route, findings);
   const parts = [route.handler, executionMarker(route)];
   if (blocking > 0) parts.push(`⚠ ${blocking}`);
-  return { kind: 'route', route, label: routeLabel(route), description: parts.join(' · '), blocking, icon: ICONS[route.execution] ?? 'symbol-method', tooltip: routeTooltip(route, blocking) };
+  return {
+    kind: 'route',
+    route,
+    label: routeLabel(route),
+    description: parts.join(' · '),
+    blocking,
+    icon: ICONS[route.execution] ?? 'symbol-method',
+    tooltip: routeTooltip(route, blocking),
+  };
 }
 
 const byPosition = (a: RouteNode, b: RouteNode): number =>
@@ -109,7 +130,13 @@ export function buildRoutesTree(routes: readonly Route[], findings: readonly Fin
       nodes.sort(byPosition);
       const blocking = nodes.reduce((n, r) => n + r.blocking, 0);
       const count = `${nodes.length} route${nodes.length === 1 ? '' : 's'}`;
-      return { kind: 'file', file, description: blocking > 0 ? `${count} · ⚠ ${blocking}` : count, children: groupByRouter(file, nodes), blocking };
+      return {
+        kind: 'file',
+        file,
+        description: blocking > 0 ? `${count} · ⚠ ${blocking}` : count,
+        children: groupByRouter(file, nodes),
+        blocking,
+      };
     });
 }
 
@@ -126,11 +153,18 @@ function groupByRouter(file: string, nodes: RouteNode[]): Array<RouteNode | Rout
   if (routers.size < 2) return nodes;
   // Routers in the order of their first route, so the tree follows the source.
   return [...routers.entries()].map(([name, children]) => ({
-    kind: 'router', name: name || '(no router)', file, children, blocking: children.reduce((n, r) => n + r.blocking, 0),
+    kind: 'router',
+    name: name || '(no router)',
+    file,
+    children,
+    blocking: children.reduce((n, r) => n + r.blocking, 0),
   }));
 }
 
 /** How many routes a tree holds, for the view's "3 of 14" description. */
 export function countRoutes(tree: readonly FileNode[]): number {
-  return tree.reduce((n, f) => n + f.children.reduce((m, c) => m + (c.kind === 'router' ? c.children.length : 1), 0), 0);
+  return tree.reduce(
+    (n, f) => n + f.children.reduce((m, c) => m + (c.kind === 'router' ? c.children.length : 1), 0),
+    0,
+  );
 }

@@ -3,7 +3,14 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Finding, Route } from '../core/model';
-import { buildRoutesTree, countRoutes, type FileNode, type RouteNode, type RouterNode, type RoutesNode } from './routesTreeModel';
+import {
+  buildRoutesTree,
+  countRoutes,
+  type FileNode,
+  type RouteNode,
+  type RouterNode,
+  type RoutesNode,
+} from './routesTreeModel';
 
 export interface RoutesSource {
   routes(): Route[];
@@ -29,7 +36,10 @@ export class RouteTreeItem extends vscode.TreeItem {
     this.description = node.description;
     this.contextValue = 'route';
     this.tooltip = new vscode.MarkdownString(node.tooltip);
-    this.iconPath = new vscode.ThemeIcon(node.icon, node.blocking > 0 ? new vscode.ThemeColor('list.warningForeground') : undefined);
+    this.iconPath = new vscode.ThemeIcon(
+      node.icon,
+      node.blocking > 0 ? new vscode.ThemeColor('list.warningForeground') : undefined,
+    );
     this.command = { command: 'endpointProfiler.revealHandler', title: 'Go to Handler', arguments: [node.route] };
   }
 }
@@ -41,7 +51,9 @@ export function isRouteItem(x: unknown): x is { route: Route } {
 
 function isRoute(x: unknown): x is Route {
   const r = x as Partial<Route> | undefined;
-  return typeof r?.file === 'string' && typeof r.line === 'number' && Array.isArray(r.methods) && typeof r.path === 'string';
+  return (
+    typeof r?.file === 'string' && typeof r.line === 'number' && Array.isArray(r.methods) && typeof r.path === 'string'
+  );
 }
 
 const DEBOUNCE_MS = 200;
@@ -83,7 +95,9 @@ class RoutesProvider implements vscode.TreeDataProvider<RoutesNode> {
     return item;
   }
 
-  dispose(): void { this.changed.dispose(); }
+  dispose(): void {
+    this.changed.dispose();
+  }
 }
 
 function routerItem(node: RouterNode): vscode.TreeItem {
@@ -96,7 +110,10 @@ function routerItem(node: RouterNode): vscode.TreeItem {
 
 export function registerRoutesView(context: vscode.ExtensionContext, source: RoutesSource): RoutesView {
   const provider = new RoutesProvider(source);
-  const view = vscode.window.createTreeView('endpointProfiler.routes', { treeDataProvider: provider, showCollapseAll: true });
+  const view = vscode.window.createTreeView('endpointProfiler.routes', {
+    treeDataProvider: provider,
+    showCollapseAll: true,
+  });
   let timer: NodeJS.Timeout | undefined;
 
   const render = (): void => {
@@ -108,13 +125,19 @@ export function registerRoutesView(context: vscode.ExtensionContext, source: Rou
     }
     view.description = provider.filter ? `filter: ${provider.filter}` : undefined;
     // With a filter that hides everything the welcome text would wrongly say "no routes found".
-    view.message = provider.filter && provider.tree.length === 0 && provider.total > 0
-      ? `No routes match “${provider.filter}”. Clear the filter to see all ${provider.total}.`
-      : provider.filter ? `${countRoutes(provider.tree)} of ${provider.total} routes` : undefined;
+    view.message =
+      provider.filter && provider.tree.length === 0 && provider.total > 0
+        ? `No routes match “${provider.filter}”. Clear the filter to see all ${provider.total}.`
+        : provider.filter
+          ? `${countRoutes(provider.tree)} of ${provider.total} routes`
+          : undefined;
   };
   const schedule = (): void => {
     if (timer) clearTimeout(timer);
-    timer = setTimeout(() => { timer = undefined; render(); }, DEBOUNCE_MS);
+    timer = setTimeout(() => {
+      timer = undefined;
+      render();
+    }, DEBOUNCE_MS);
   };
   const setFilter = async (filter: string): Promise<void> => {
     provider.filter = filter.trim();
@@ -123,21 +146,36 @@ export function registerRoutesView(context: vscode.ExtensionContext, source: Rou
   };
 
   context.subscriptions.push(
-    provider, view,
+    provider,
+    view,
     source.onDidChange(schedule),
-    { dispose: () => { if (timer) clearTimeout(timer); } },
-    vscode.commands.registerCommand('endpointProfiler.revealHandler', (arg?: unknown) => guard('open the handler', () => revealHandler(source.root, arg))),
-    vscode.commands.registerCommand('endpointProfiler.filterRoutes', () => guard('filter routes', async () => {
-      const value = await vscode.window.showInputBox({
-        title: 'Filter Routes', value: provider.filter, placeHolder: 'Text in the method, path, handler or file, e.g. /items or POST',
-      });
-      if (value !== undefined) await setFilter(value);
-    })),
-    vscode.commands.registerCommand('endpointProfiler.clearRoutesFilter', () => guard('clear the filter', () => setFilter(''))),
-    vscode.commands.registerCommand('endpointProfiler.refreshRoutes', () => guard('refresh routes', async () => {
-      await source.refresh?.();
-      render(); // also when the re-scan changed nothing and onDidChange stays quiet
-    })),
+    {
+      dispose: () => {
+        if (timer) clearTimeout(timer);
+      },
+    },
+    vscode.commands.registerCommand('endpointProfiler.revealHandler', (arg?: unknown) =>
+      guard('open the handler', () => revealHandler(source.root, arg)),
+    ),
+    vscode.commands.registerCommand('endpointProfiler.filterRoutes', () =>
+      guard('filter routes', async () => {
+        const value = await vscode.window.showInputBox({
+          title: 'Filter Routes',
+          value: provider.filter,
+          placeHolder: 'Text in the method, path, handler or file, e.g. /items or POST',
+        });
+        if (value !== undefined) await setFilter(value);
+      }),
+    ),
+    vscode.commands.registerCommand('endpointProfiler.clearRoutesFilter', () =>
+      guard('clear the filter', () => setFilter('')),
+    ),
+    vscode.commands.registerCommand('endpointProfiler.refreshRoutes', () =>
+      guard('refresh routes', async () => {
+        await source.refresh?.();
+        render(); // also when the re-scan changed nothing and onDidChange stays quiet
+      }),
+    ),
   );
   render();
   return { refresh: render, dispose: () => view.dispose() };

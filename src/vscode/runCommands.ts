@@ -21,7 +21,12 @@ export interface RunsUi {
   error(message: string): void;
   /** A modal warning; true when the user chose `action`. */
   confirm(message: string, action: string): Promise<boolean>;
-  askText(options: { title: string; value: string; prompt?: string; validate?: (value: string) => string | undefined }): Promise<string | undefined>;
+  askText(options: {
+    title: string;
+    value: string;
+    prompt?: string;
+    validate?: (value: string) => string | undefined;
+  }): Promise<string | undefined>;
   pick<T extends string>(title: string, items: readonly T[]): Promise<T | undefined>;
   /** A save dialog; the chosen absolute path. */
   saveFile(defaultPath: string, filters: Record<string, string[]>): Promise<string | undefined>;
@@ -78,7 +83,9 @@ export class RunCommands {
   /** The record behind a node, read again from disk so a renamed or vanished file is noticed. */
   private async load(node: RunNode): Promise<RunRecord | undefined> {
     if (!node.record) {
-      this.deps.ui.error(`Run file ${node.label} cannot be read: ${node.error ?? 'unreadable'}. Delete it or repair the file.`);
+      this.deps.ui.error(
+        `Run file ${node.label} cannot be read: ${node.error ?? 'unreadable'}. Delete it or repair the file.`,
+      );
       return undefined;
     }
     try {
@@ -110,7 +117,9 @@ export class RunCommands {
       const run = await this.load(node);
       if (!run) return;
       const label = await this.deps.ui.askText({
-        title: 'Rename Run', value: runLabel(run), prompt: `Run of ${run.target.method} ${run.target.url} at ${run.createdAt}`,
+        title: 'Rename Run',
+        value: runLabel(run),
+        prompt: `Run of ${run.target.method} ${run.target.url} at ${run.createdAt}`,
         validate: (v) => (v.trim() ? undefined : 'Enter a name'),
       });
       if (label === undefined || !label.trim()) return;
@@ -124,8 +133,15 @@ export class RunCommands {
       const targets = this.targets(clicked, selected);
       if (targets.length === 0) return this.deps.ui.info('Select the runs to delete.');
       if (targets.length > 1) {
-        const names = targets.slice(0, 5).map((n) => `“${n.label}”`).join(', ') + (targets.length > 5 ? ', …' : '');
-        if (!(await this.deps.ui.confirm(`Delete ${targets.length} runs (${names})? Their files are removed.`, 'Delete'))) return;
+        const names =
+          targets
+            .slice(0, 5)
+            .map((n) => `“${n.label}”`)
+            .join(', ') + (targets.length > 5 ? ', …' : '');
+        if (
+          !(await this.deps.ui.confirm(`Delete ${targets.length} runs (${names})? Their files are removed.`, 'Delete'))
+        )
+          return;
       }
       for (const node of targets) await this.deps.store.remove(node.id);
       const baseline = this.deps.baseline.get();
@@ -143,7 +159,10 @@ export class RunCommands {
       const format = await this.deps.ui.pick(`Export “${runLabel(run)}” as`, EXPORT_FORMATS);
       if (!format) return;
       const { ext, write } = EXPORTERS[format];
-      const target = await this.deps.ui.saveFile(path.join(this.deps.workspaceFolder ?? path.dirname(node.file), exportFileName(run, ext)), { [format]: [ext] });
+      const target = await this.deps.ui.saveFile(
+        path.join(this.deps.workspaceFolder ?? path.dirname(node.file), exportFileName(run, ext)),
+        { [format]: [ext] },
+      );
       if (!target) return;
       await fsp.writeFile(target, write(run), 'utf8');
       this.deps.ui.info(`Exported “${runLabel(run)}” to ${target}`);
@@ -194,7 +213,9 @@ export class RunCommands {
       // writeRunFile is atomic and refuses to replace a file that is not a run file.
       for (const e of readable) await writeRunFile(path.join(folder, `${e.id}.json`), e.record as RunRecord);
       const skipped = entries.length - readable.length;
-      this.deps.ui.info(`Exported ${readable.length} run${readable.length === 1 ? '' : 's'} to ${folder}${skipped ? ` (${skipped} unreadable file${skipped === 1 ? '' : 's'} skipped)` : ''}`);
+      this.deps.ui.info(
+        `Exported ${readable.length} run${readable.length === 1 ? '' : 's'} to ${folder}${skipped ? ` (${skipped} unreadable file${skipped === 1 ? '' : 's'} skipped)` : ''}`,
+      );
     });
   }
 

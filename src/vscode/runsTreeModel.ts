@@ -3,7 +3,12 @@
 import type { RunRecord } from '../core/model';
 
 /** One entry of RunStore.list(): a readable record, or a broken file with its error. */
-export interface RunEntry { id: string; file: string; record?: RunRecord; error?: string }
+export interface RunEntry {
+  id: string;
+  file: string;
+  record?: RunRecord;
+  error?: string;
+}
 
 export interface RunNode {
   id: string;
@@ -48,7 +53,11 @@ export function formatRps(rps: number): string {
 
 /** `p50 12 ms · p99 40 ms · 850 req/s`, plus the error count when there were errors. */
 export function runFigures(run: RunRecord): string {
-  const parts = [`p50 ${formatMs(run.summary.latencyMs.p50)}`, `p99 ${formatMs(run.summary.latencyMs.p99)}`, formatRps(run.summary.rps)];
+  const parts = [
+    `p50 ${formatMs(run.summary.latencyMs.p50)}`,
+    `p99 ${formatMs(run.summary.latencyMs.p99)}`,
+    formatRps(run.summary.rps),
+  ];
   if (run.summary.errors > 0) parts.push(`${run.summary.errors} error${run.summary.errors === 1 ? '' : 's'}`);
   return parts.join(' · ');
 }
@@ -69,8 +78,16 @@ function describeLoad(run: RunRecord): string {
   const c = run.config;
   const amount = c.durationS ? `${c.durationS} s` : c.requests !== undefined ? `${c.requests} requests` : '';
   const rate = c.model === 'open' && c.rate ? `${c.rate} req/s offered` : '';
-  return [`${c.model} model`, `concurrency ${c.concurrency}`, amount, rate, `timeout ${c.timeoutS} s`, c.warmup ? `warm-up ${c.warmup}` : '']
-    .filter(Boolean).join(', ');
+  return [
+    `${c.model} model`,
+    `concurrency ${c.concurrency}`,
+    amount,
+    rate,
+    `timeout ${c.timeoutS} s`,
+    c.warmup ? `warm-up ${c.warmup}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
 }
 
 const code = (s: string): string => `\`${s.replace(/`/g, "'")}\``;
@@ -86,7 +103,8 @@ export function runTooltip(run: RunRecord, baseline: boolean): string {
     `Latency: p50 ${formatMs(run.summary.latencyMs.p50)}, p90 ${formatMs(run.summary.latencyMs.p90)}, p99 ${formatMs(run.summary.latencyMs.p99)}, max ${formatMs(run.summary.latencyMs.max)}  `,
     `Status: ${status}${run.clientBound ? ' (client-bound: the load generator was the bottleneck)' : ''}  `,
   ];
-  if (run.server?.command) lines.push(`Server: ${code(run.server.command)}${run.server.workers ? `, ${run.server.workers} workers` : ''}  `);
+  if (run.server?.command)
+    lines.push(`Server: ${code(run.server.command)}${run.server.workers ? `, ${run.server.workers} workers` : ''}  `);
   lines.push(`Created: ${run.createdAt}`);
   return lines.join('\n');
 }
@@ -102,16 +120,28 @@ export function runNode(entry: RunEntry, baselineId: string | undefined, now: nu
   if (!record) {
     const error = entry.error ?? 'unreadable run file';
     return {
-      id, file, error, label: `${id}.json`, description: 'cannot be read', icon: 'warning', color: 'list.warningForeground',
+      id,
+      file,
+      error,
+      label: `${id}.json`,
+      description: 'cannot be read',
+      icon: 'warning',
+      color: 'list.warningForeground',
       tooltip: `**Unreadable run file**\n\n${code(file)}\n\n${error.replace(/[\\*_[\]`<>]/g, '\\$&')}`,
       contextValue: 'run.corrupt',
     };
   }
   const baseline = id === baselineId;
   const status = STATUS_ICON[record.status] ?? STATUS_ICON.failed;
-  const figures = record.status === 'failed' && record.summary.ok === 0 ? `failed: ${record.failure ?? 'no successful request'}` : runFigures(record);
+  const figures =
+    record.status === 'failed' && record.summary.ok === 0
+      ? `failed: ${record.failure ?? 'no successful request'}`
+      : runFigures(record);
   return {
-    id, file, record, label: runLabel(record),
+    id,
+    file,
+    record,
+    label: runLabel(record),
     description: `${figures} · ${relativeTime(record.createdAt, now)}`,
     tooltip: runTooltip(record, baseline),
     icon: baseline ? 'pinned' : status.icon,
@@ -121,7 +151,11 @@ export function runNode(entry: RunEntry, baselineId: string | undefined, now: nu
 }
 
 /** The store lists newest first; the view keeps that order. */
-export function buildRunNodes(entries: readonly RunEntry[], baselineId: string | undefined, now = Date.now()): RunNode[] {
+export function buildRunNodes(
+  entries: readonly RunEntry[],
+  baselineId: string | undefined,
+  now = Date.now(),
+): RunNode[] {
   return entries.map((e) => runNode(e, baselineId, now));
 }
 
@@ -130,7 +164,11 @@ export function buildRunNodes(entries: readonly RunEntry[], baselineId: string |
  * menu — the clicked item alone when it is outside the selection — and nothing from the view
  * title, where the tree's selection applies.
  */
-export function targetsOf<T extends { id: string }>(clicked: T | undefined, selected: readonly T[] | undefined, treeSelection: readonly T[]): T[] {
+export function targetsOf<T extends { id: string }>(
+  clicked: T | undefined,
+  selected: readonly T[] | undefined,
+  treeSelection: readonly T[],
+): T[] {
   if (clicked) {
     const inSelection = selected?.some((s) => s.id === clicked.id);
     return inSelection && selected ? [...selected] : [clicked];
@@ -145,9 +183,16 @@ export type CompareOrder = { ids: string[] } | { message: string };
  * oldest first (before → after, whatever order the rows were clicked in). One selected run
  * with a pinned baseline compares the baseline against it.
  */
-export function compareOrder(selected: readonly RunNode[], baselineId: string | undefined, available: readonly RunNode[]): CompareOrder {
+export function compareOrder(
+  selected: readonly RunNode[],
+  baselineId: string | undefined,
+  available: readonly RunNode[],
+): CompareOrder {
   const broken = selected.filter((n) => !n.record);
-  if (broken.length) return { message: `Cannot compare ${broken.map((n) => n.label).join(', ')}: ${broken[0].error ?? 'unreadable run file'}` };
+  if (broken.length)
+    return {
+      message: `Cannot compare ${broken.map((n) => n.label).join(', ')}: ${broken[0].error ?? 'unreadable run file'}`,
+    };
   const byTime = [...selected].sort((a, b) => (a.record?.createdAt ?? '').localeCompare(b.record?.createdAt ?? ''));
   const ids = [...new Set(byTime.map((n) => n.id))];
   const baselineExists = baselineId !== undefined && available.some((n) => n.id === baselineId && n.record);
@@ -156,13 +201,19 @@ export function compareOrder(selected: readonly RunNode[], baselineId: string | 
     if (ordered.length >= 2) return { ids: ordered };
   }
   if (ids.length >= 2) return { ids };
-  return { message: baselineExists
-    ? 'Select a run other than the baseline to compare against it.'
-    : 'Select two or more runs to compare (Ctrl/Cmd-click), or pin a baseline and select one run.' };
+  return {
+    message: baselineExists
+      ? 'Select a run other than the baseline to compare against it.'
+      : 'Select two or more runs to compare (Ctrl/Cmd-click), or pin a baseline and select one run.',
+  };
 }
 
 /** A file name for an exported run, from its label: letters, digits, dots and dashes only. */
 export function exportFileName(run: RunRecord, ext: string): string {
-  const base = runLabel(run).replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || run.id;
+  const base =
+    runLabel(run)
+      .replace(/[^\w.-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 80) || run.id;
   return `${base}.${ext}`;
 }

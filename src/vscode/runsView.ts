@@ -29,7 +29,10 @@ class RunsProvider implements vscode.TreeDataProvider<RunNode> {
   private entries: RunEntry[] = [];
   private generation = 0;
 
-  constructor(private readonly store: RunStore, private readonly baseline: BaselineState) {}
+  constructor(
+    private readonly store: RunStore,
+    private readonly baseline: BaselineState,
+  ) {}
 
   async reload(): Promise<void> {
     const generation = ++this.generation;
@@ -63,20 +66,37 @@ class RunsProvider implements vscode.TreeDataProvider<RunNode> {
     return item;
   }
 
-  dispose(): void { this.changed.dispose(); }
+  dispose(): void {
+    this.changed.dispose();
+  }
 }
 
 const ui: RunsUi = {
-  info: (message) => { void vscode.window.showInformationMessage(message); },
-  error: (message) => { void vscode.window.showErrorMessage(message); },
-  confirm: async (message, action) => (await vscode.window.showWarningMessage(message, { modal: true }, action)) === action,
-  askText: ({ title, value, prompt, validate }) => Promise.resolve(vscode.window.showInputBox({ title, value, prompt, validateInput: validate })),
-  pick: (title, items) => Promise.resolve(vscode.window.showQuickPick([...items], { title })) as Promise<(typeof items)[number] | undefined>,
-  saveFile: async (defaultPath, filters) => (await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(defaultPath), filters }))?.fsPath,
-  pickFolder: async (title, defaultPath) => (await vscode.window.showOpenDialog({
-    title, canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Export Here',
-    defaultUri: defaultPath ? vscode.Uri.file(defaultPath) : undefined,
-  }))?.[0]?.fsPath,
+  info: (message) => {
+    void vscode.window.showInformationMessage(message);
+  },
+  error: (message) => {
+    void vscode.window.showErrorMessage(message);
+  },
+  confirm: async (message, action) =>
+    (await vscode.window.showWarningMessage(message, { modal: true }, action)) === action,
+  askText: ({ title, value, prompt, validate }) =>
+    Promise.resolve(vscode.window.showInputBox({ title, value, prompt, validateInput: validate })),
+  pick: (title, items) =>
+    Promise.resolve(vscode.window.showQuickPick([...items], { title })) as Promise<(typeof items)[number] | undefined>,
+  saveFile: async (defaultPath, filters) =>
+    (await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(defaultPath), filters }))?.fsPath,
+  pickFolder: async (title, defaultPath) =>
+    (
+      await vscode.window.showOpenDialog({
+        title,
+        canSelectFolders: true,
+        canSelectFiles: false,
+        canSelectMany: false,
+        openLabel: 'Export Here',
+        defaultUri: defaultPath ? vscode.Uri.file(defaultPath) : undefined,
+      })
+    )?.[0]?.fsPath,
 };
 
 export function registerRunsView(context: vscode.ExtensionContext, store: RunStore, panels: RunPanels): RunsView {
@@ -85,26 +105,55 @@ export function registerRunsView(context: vscode.ExtensionContext, store: RunSto
     set: (id) => Promise.resolve(context.workspaceState.update(BASELINE_KEY, id)),
   };
   const provider = new RunsProvider(store, baseline);
-  const view = vscode.window.createTreeView('endpointProfiler.runs', { treeDataProvider: provider, canSelectMany: true });
-  const tree: RunsTree = { nodes: () => provider.nodes, selection: () => view.selection, refresh: () => provider.reload() };
-  const commands = new RunCommands({ store, panels, ui, baseline, tree, workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath });
-  const refresh = (): void => { void commands.refresh(); };
-  const clock = setInterval(() => { if (view.visible) provider.render(); }, CLOCK_MS);
+  const view = vscode.window.createTreeView('endpointProfiler.runs', {
+    treeDataProvider: provider,
+    canSelectMany: true,
+  });
+  const tree: RunsTree = {
+    nodes: () => provider.nodes,
+    selection: () => view.selection,
+    refresh: () => provider.reload(),
+  };
+  const commands = new RunCommands({
+    store,
+    panels,
+    ui,
+    baseline,
+    tree,
+    workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+  });
+  const refresh = (): void => {
+    void commands.refresh();
+  };
+  const clock = setInterval(() => {
+    if (view.visible) provider.render();
+  }, CLOCK_MS);
 
   context.subscriptions.push(
-    provider, view,
+    provider,
+    view,
     { dispose: () => clearInterval(clock) },
     vscode.commands.registerCommand('endpointProfiler.openRun', (arg?: unknown) => commands.open(arg)),
     vscode.commands.registerCommand('endpointProfiler.renameRun', (arg?: unknown) => commands.rename(arg)),
-    vscode.commands.registerCommand('endpointProfiler.deleteRun', (arg?: unknown, selected?: unknown) => commands.delete(arg, selected)),
+    vscode.commands.registerCommand('endpointProfiler.deleteRun', (arg?: unknown, selected?: unknown) =>
+      commands.delete(arg, selected),
+    ),
     vscode.commands.registerCommand('endpointProfiler.exportRun', (arg?: unknown) => commands.export(arg)),
     vscode.commands.registerCommand('endpointProfiler.pinBaseline', (arg?: unknown) => commands.pin(arg)),
     vscode.commands.registerCommand('endpointProfiler.unpinBaseline', () => commands.unpin()),
-    vscode.commands.registerCommand('endpointProfiler.compareRuns', (arg?: unknown, selected?: unknown) => commands.compare(arg, selected)),
+    vscode.commands.registerCommand('endpointProfiler.compareRuns', (arg?: unknown, selected?: unknown) =>
+      commands.compare(arg, selected),
+    ),
     vscode.commands.registerCommand('endpointProfiler.exportRunsToWorkspace', () => commands.exportAll()),
     vscode.commands.registerCommand('endpointProfiler.refreshRuns', () => commands.refresh()),
   );
   refresh();
   const records = (): RunRecord[] => provider.nodes.flatMap((n) => (n.record ? [n.record] : []));
-  return { refresh, baseline: () => baseline.get(), onDidChange: provider.onDidChangeTreeData, records, dispose: () => view.dispose() };
+  return {
+    refresh,
+    baseline: () => baseline.get(),
+    onDidChange: provider.onDidChangeTreeData,
+    records,
+    dispose: () => view.dispose(),
+  };
 }

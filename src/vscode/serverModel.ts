@@ -18,14 +18,18 @@ export interface ServerCommand {
  */
 export function baseUrlProblem(baseUrl: unknown): string | undefined {
   const fix = 'Set it to the address the server listens on, e.g. http://127.0.0.1:8000.';
-  if (typeof baseUrl !== 'string' || baseUrl.trim() === '') return `The endpointProfiler.baseUrl setting is empty. ${fix}`;
+  if (typeof baseUrl !== 'string' || baseUrl.trim() === '')
+    return `The endpointProfiler.baseUrl setting is empty. ${fix}`;
   // `127.0.0.1:8000` does not parse and `localhost:8000` parses as scheme "localhost": both lack http://.
   const hint = /^[\w.-]+(:\d+)?(\/|$)/.test(baseUrl) ? ' (it needs the scheme: http://…)' : '';
   let u: URL;
-  try { u = new URL(baseUrl); } catch {
+  try {
+    u = new URL(baseUrl);
+  } catch {
     return `The endpointProfiler.baseUrl setting is not a valid URL: “${baseUrl}”${hint}. ${fix}`;
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') return `The endpointProfiler.baseUrl setting must be an http:// or https:// URL, not “${baseUrl}”${hint}. ${fix}`;
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    return `The endpointProfiler.baseUrl setting must be an http:// or https:// URL, not “${baseUrl}”${hint}. ${fix}`;
   if (!u.hostname) return `The endpointProfiler.baseUrl setting has no host: “${baseUrl}”. ${fix}`;
   return undefined;
 }
@@ -52,9 +56,22 @@ function appObject(route: Route, pythonFiles: readonly string[]): { module: stri
   const [name, variable] = [outer.slice(0, dot), outer.slice(dot + 1)];
   const candidates = pythonFiles.filter((f) => f === `${name}.py` || f.endsWith(`/${name}.py`));
   const routeDir = route.file.split('/').slice(0, -1);
-  const shared = (f: string): number => { let i = 0; for (const part of f.split('/')) { if (part !== routeDir[i]) break; i++; } return i; };
+  const shared = (f: string): number => {
+    let i = 0;
+    for (const part of f.split('/')) {
+      if (part !== routeDir[i]) break;
+      i++;
+    }
+    return i;
+  };
   const file = candidates.sort((a, b) => shared(b) - shared(a) || a.length - b.length)[0];
-  const module = file ? file.replace(/^src\//, '').replace(/\.py$/, '').split('/').join('.') : name;
+  const module = file
+    ? file
+        .replace(/^src\//, '')
+        .replace(/\.py$/, '')
+        .split('/')
+        .join('.')
+    : name;
   return { module, variable };
 }
 
@@ -62,26 +79,51 @@ function appObject(route: Route, pythonFiles: readonly string[]): { module: stri
  * Candidate commands, most likely first. `scripts` is the root package.json's scripts;
  * `files` the workspace's files (relative, '/'-separated).
  */
-export function detectServerCommands(routes: readonly Route[], baseUrl: string, files: readonly string[], scripts: Record<string, string> = {}): ServerCommand[] {
+export function detectServerCommands(
+  routes: readonly Route[],
+  baseUrl: string,
+  files: readonly string[],
+  scripts: Record<string, string> = {},
+): ServerCommand[] {
   const pythonFiles = files.filter((f) => f.endsWith('.py'));
   const hasManagePy = files.includes('manage.py');
   const { host, port } = hostAndPort(baseUrl);
   const out: ServerCommand[] = [];
-  const add = (c: ServerCommand): void => { if (!out.some((o) => o.command === c.command)) out.push(c); };
+  const add = (c: ServerCommand): void => {
+    if (!out.some((o) => o.command === c.command)) out.push(c);
+  };
   for (const r of routes) {
     const app = appObject(r, pythonFiles);
     switch (r.framework) {
-      case 'fastapi': case 'starlette': case 'quart':
-        if (app) add({ label: `uvicorn ${app.module}:${app.variable}`, command: `uvicorn ${app.module}:${app.variable} --host ${host} --port ${port}`, cwd: '' });
+      case 'fastapi':
+      case 'starlette':
+      case 'quart':
+        if (app)
+          add({
+            label: `uvicorn ${app.module}:${app.variable}`,
+            command: `uvicorn ${app.module}:${app.variable} --host ${host} --port ${port}`,
+            cwd: '',
+          });
         break;
       case 'flask':
-        if (app) add({ label: `flask --app ${app.module}:${app.variable} run`, command: `flask --app ${app.module}:${app.variable} run --host ${host} --port ${port}`, cwd: '' });
+        if (app)
+          add({
+            label: `flask --app ${app.module}:${app.variable} run`,
+            command: `flask --app ${app.module}:${app.variable} run --host ${host} --port ${port}`,
+            cwd: '',
+          });
         break;
       case 'sanic':
-        if (app) add({ label: `sanic ${app.module}:${app.variable}`, command: `sanic ${app.module}:${app.variable} --host ${host} --port ${port}`, cwd: '' });
+        if (app)
+          add({
+            label: `sanic ${app.module}:${app.variable}`,
+            command: `sanic ${app.module}:${app.variable} --host ${host} --port ${port}`,
+            cwd: '',
+          });
         break;
       case 'django':
-        if (hasManagePy) add({ label: 'manage.py runserver', command: `python manage.py runserver ${host}:${port}`, cwd: '' });
+        if (hasManagePy)
+          add({ label: 'manage.py runserver', command: `python manage.py runserver ${host}:${port}`, cwd: '' });
         break;
       default:
         break; // aiohttp apps are usually started by their own script; Node apps below
@@ -90,11 +132,14 @@ export function detectServerCommands(routes: readonly Route[], baseUrl: string, 
   for (const name of ['dev', 'start', 'serve']) {
     if (scripts[name]) add({ label: `npm run ${name}`, command: `npm run ${name}`, cwd: '' });
   }
-  const nodeApp = routes.find((r) => ['express', 'fastify', 'koa', 'hono'].includes(r.framework) && r.routers?.[0]?.includes(':'));
+  const nodeApp = routes.find(
+    (r) => ['express', 'fastify', 'koa', 'hono'].includes(r.framework) && r.routers?.[0]?.includes(':'),
+  );
   if (nodeApp) {
     const file = nodeApp.routers![0].split(':')[0];
     // The port goes in the terminal's environment: `PORT=… node` is POSIX-shell syntax that PowerShell and cmd reject.
-    if (/\.(c|m)?js$/.test(file)) add({ label: `node ${file}`, command: `node ${file}`, cwd: '', env: { PORT: String(port) } });
+    if (/\.(c|m)?js$/.test(file))
+      add({ label: `node ${file}`, command: `node ${file}`, cwd: '', env: { PORT: String(port) } });
   }
   return out;
 }
@@ -107,22 +152,34 @@ export function commandParts(command: string): string[][] {
   let word = '';
   let inWord = false;
   let quote: '"' | "'" | undefined;
-  const end = (): void => { if (inWord) parts[parts.length - 1].push(word); word = ''; inWord = false; };
+  const end = (): void => {
+    if (inWord) parts[parts.length - 1].push(word);
+    word = '';
+    inWord = false;
+  };
   for (let i = 0; i < command.length; i++) {
     const c = command[i];
     if (quote) {
       if (c === quote) quote = undefined;
       else if (c === '\\' && quote === '"' && /["\\$`]/.test(command[i + 1] ?? '')) word += command[++i];
       else word += c;
-    } else if (c === '"' || c === "'") { quote = c; inWord = true; }
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      inWord = true;
+    }
     // A backslash escapes only what a shell would need escaped, so Windows paths (C:\Python\…) survive.
-    else if (c === '\\' && /[\s"'\\;&|$`]/.test(command[i + 1] ?? '')) { word += command[++i]; inWord = true; }
-    else if (/\s/.test(c)) end();
+    else if (c === '\\' && /[\s"'\\;&|$`]/.test(command[i + 1] ?? '')) {
+      word += command[++i];
+      inWord = true;
+    } else if (/\s/.test(c)) end();
     else if (c === ';' || c === '&' || c === '|') {
       end();
       while (command[i + 1] === '&' || command[i + 1] === '|') i++;
       parts.push([]);
-    } else { word += c; inWord = true; }
+    } else {
+      word += c;
+      inWord = true;
+    }
   }
   end();
   return parts.filter((p) => p.length > 0);
@@ -134,7 +191,10 @@ export function commandParts(command: string): string[][] {
  * folder may set it. uvicorn and gunicorn also read WEB_CONCURRENCY (only seen when the
  * command itself sets it: the terminal's inherited environment is not known here).
  */
-const SERVERS: Record<string, { flags: readonly string[]; fallback?: number; webConcurrency?: boolean; config?: readonly string[] }> = {
+const SERVERS: Record<
+  string,
+  { flags: readonly string[]; fallback?: number; webConcurrency?: boolean; config?: readonly string[] }
+> = {
   uvicorn: { flags: ['--workers'], fallback: 1, webConcurrency: true },
   gunicorn: { flags: ['-w', '--workers'], webConcurrency: true },
   hypercorn: { flags: ['-w', '--workers'], fallback: 1, config: ['-c', '--config'] },
@@ -143,7 +203,12 @@ const SERVERS: Record<string, { flags: readonly string[]; fallback?: number; web
   fastapi: { flags: ['--workers'], fallback: 1 }, // fastapi-cli: `fastapi run|dev`
 };
 
-const program = (word: string): string => word.split(/[\\/]/).pop()!.replace(/\.(exe|cmd)$/i, '').toLowerCase();
+const program = (word: string): string =>
+  word
+    .split(/[\\/]/)
+    .pop()!
+    .replace(/\.(exe|cmd)$/i, '')
+    .toLowerCase();
 const ASSIGNMENT = /^([A-Za-z_]\w*)=(.*)$/s;
 
 /** A flag's value in `args` (`-w 4`, `-w4`, `--workers 4`, `--workers=4`), the last one winning as in argparse/click; null when given but not a number. */
@@ -155,7 +220,8 @@ function flagValue(args: readonly string[], flags: readonly string[]): number | 
     for (const f of flags) {
       if (a === f) text = args[++i] ?? '';
       else if (f.startsWith('--') && a.startsWith(`${f}=`)) text = a.slice(f.length + 1);
-      else if (!f.startsWith('--') && a.startsWith(f) && a.length > f.length) text = a.slice(f.length).replace(/^=/, '');
+      else if (!f.startsWith('--') && a.startsWith(f) && a.length > f.length)
+        text = a.slice(f.length).replace(/^=/, '');
       if (text !== undefined) break;
     }
     if (text !== undefined) value = /^\d+$/.test(text) && Number(text) > 0 ? Number(text) : null;
@@ -194,8 +260,12 @@ export function serverWorkers(command: string): number | undefined {
       const fromEnv = flagValue(commandParts(env.GUNICORN_CMD_ARGS)[0] ?? [], server.flags);
       if (fromEnv !== undefined) return fromEnv ?? undefined;
     }
-    if (server.config && args.some((a) => server.config!.some((f) => a === f || a.startsWith(`${f}=`)))) return undefined;
-    if (server.webConcurrency && env.WEB_CONCURRENCY !== undefined) return /^\d+$/.test(env.WEB_CONCURRENCY) && Number(env.WEB_CONCURRENCY) > 0 ? Number(env.WEB_CONCURRENCY) : undefined;
+    if (server.config && args.some((a) => server.config!.some((f) => a === f || a.startsWith(`${f}=`))))
+      return undefined;
+    if (server.webConcurrency && env.WEB_CONCURRENCY !== undefined)
+      return /^\d+$/.test(env.WEB_CONCURRENCY) && Number(env.WEB_CONCURRENCY) > 0
+        ? Number(env.WEB_CONCURRENCY)
+        : undefined;
     return server.fallback;
   }
   return undefined;

@@ -41,12 +41,19 @@ function forgetClosed(): void {
  */
 export function startedServerFor(url: string): string | undefined {
   let target: { host: string; port: number };
-  try { target = hostAndPort(url); } catch { return undefined; }
+  try {
+    target = hostAndPort(url);
+  } catch {
+    return undefined;
+  }
   forgetClosed();
   return [...started.values()].reverse().find((s) => s.host === target.host && s.port === target.port)?.command;
 }
 
-const sameEnv = (a: Readonly<Record<string, string | null | undefined>> | undefined, b: Record<string, string> | undefined): boolean => {
+const sameEnv = (
+  a: Readonly<Record<string, string | null | undefined>> | undefined,
+  b: Record<string, string> | undefined,
+): boolean => {
   const ka = Object.keys(a ?? {}).sort();
   const kb = Object.keys(b ?? {}).sort();
   return ka.length === kb.length && ka.every((k, i) => k === kb[i] && a![k] === b![k]);
@@ -56,7 +63,10 @@ const sameEnv = (a: Readonly<Record<string, string | null | undefined>> | undefi
  * Our server terminal, if one is open and free for a new command: not one whose server (started
  * for another port) still listens, and created with the environment this command needs.
  */
-async function reusableTerminal(env: Record<string, string> | undefined, probe: NonNullable<StartServerInput['probe']>): Promise<vscode.Terminal | undefined> {
+async function reusableTerminal(
+  env: Record<string, string> | undefined,
+  probe: NonNullable<StartServerInput['probe']>,
+): Promise<vscode.Terminal | undefined> {
   const ours = vscode.window.terminals.filter((t) => t.name === SERVER_TERMINAL && alive(t)).reverse();
   for (const t of ours) {
     const runs = started.get(t);
@@ -77,7 +87,8 @@ export async function startServer(input: StartServerInput): Promise<StartedServe
   const problem = baseUrlProblem(input.baseUrl);
   if (problem) {
     const open = 'Open Settings';
-    if ((await vscode.window.showErrorMessage(problem, open)) === open) void vscode.commands.executeCommand('workbench.action.openSettings', 'endpointProfiler.baseUrl');
+    if ((await vscode.window.showErrorMessage(problem, open)) === open)
+      void vscode.commands.executeCommand('workbench.action.openSettings', 'endpointProfiler.baseUrl');
     return undefined;
   }
   const { host, port } = hostAndPort(input.baseUrl);
@@ -86,28 +97,44 @@ export async function startServer(input: StartServerInput): Promise<StartedServe
   if (await probe(host, port)) {
     const serving = [...started.entries()].reverse().find(([, s]) => s.host === host && s.port === port);
     serving?.[0].show(true);
-    void vscode.window.showInformationMessage(serving
-      ? `The server started in the “${SERVER_TERMINAL}” terminal already listens at ${host}:${port} (${serving[1].command}); not starting a second one.`
-      : `Something already listens at ${host}:${port}; not starting a second server. Stop it first to start another command there.`);
+    void vscode.window.showInformationMessage(
+      serving
+        ? `The server started in the “${SERVER_TERMINAL}” terminal already listens at ${host}:${port} (${serving[1].command}); not starting a second one.`
+        : `Something already listens at ${host}:${port}; not starting a second server. Stop it first to start another command there.`,
+    );
     return { ...(serving ? { command: serving[1].command } : {}), host, port, alreadyListening: true };
   }
 
-  const configured = vscode.workspace.getConfiguration('endpointProfiler', input.folder.uri).get<string>('serverCommand', '');
+  const configured = vscode.workspace
+    .getConfiguration('endpointProfiler', input.folder.uri)
+    .get<string>('serverCommand', '');
   let command = configured;
   let env: Record<string, string> | undefined;
   if (!command) {
     const scripts = await packageScripts(input.folder);
     const detected = detectServerCommands(input.routes, input.baseUrl, input.files, scripts);
     const typeOwn = { label: 'Enter a command…', command: '', env: undefined };
-    const pick = await vscode.window.showQuickPick([...detected.map((d) => ({ label: d.label, description: d.command, command: d.command, env: d.env })), typeOwn], {
-      title: 'Start the server under test', placeHolder: 'Detected from the workspace (set endpointProfiler.serverCommand to skip this)',
-    });
+    const pick = await vscode.window.showQuickPick(
+      [...detected.map((d) => ({ label: d.label, description: d.command, command: d.command, env: d.env })), typeOwn],
+      {
+        title: 'Start the server under test',
+        placeHolder: 'Detected from the workspace (set endpointProfiler.serverCommand to skip this)',
+      },
+    );
     if (!pick) return undefined;
     env = pick.env;
-    command = pick.command || (await vscode.window.showInputBox({ title: 'Command that starts the server', placeHolder: 'uvicorn app.main:app --port 8000' })) || '';
+    command =
+      pick.command ||
+      (await vscode.window.showInputBox({
+        title: 'Command that starts the server',
+        placeHolder: 'uvicorn app.main:app --port 8000',
+      })) ||
+      '';
     if (!command) return undefined;
   }
-  const terminal = (await reusableTerminal(env, probe)) ?? vscode.window.createTerminal({ name: SERVER_TERMINAL, cwd: input.folder.uri, ...(env ? { env } : {}) });
+  const terminal =
+    (await reusableTerminal(env, probe)) ??
+    vscode.window.createTerminal({ name: SERVER_TERMINAL, cwd: input.folder.uri, ...(env ? { env } : {}) });
   terminal.show(true);
   terminal.sendText(command);
   started.set(terminal, { command, host, port });
@@ -118,7 +145,10 @@ export async function startServer(input: StartServerInput): Promise<StartedServe
 export function tcpProbe(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port, timeout: 1000 });
-    const done = (up: boolean): void => { socket.destroy(); resolve(up); };
+    const done = (up: boolean): void => {
+      socket.destroy();
+      resolve(up);
+    };
     socket.once('connect', () => done(true));
     socket.once('timeout', () => done(false));
     socket.once('error', () => done(false));
@@ -126,21 +156,37 @@ export function tcpProbe(host: string, port: number): Promise<boolean> {
 }
 
 /** Waits (up to 60 s, cancellable) for the port to accept connections. */
-export async function waitForPort(host: string, port: number, probe: (host: string, port: number) => Promise<boolean>): Promise<boolean> {
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Waiting for the server on ${host}:${port}…`, cancellable: true }, async (_p, token) => {
-    const until = Date.now() + 60_000;
-    while (!token.isCancellationRequested && Date.now() < until) {
-      if (await probe(host, port)) return true;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    if (!token.isCancellationRequested) void vscode.window.showErrorMessage(`The server did not open ${host}:${port} within 60 s; see the “${SERVER_TERMINAL}” terminal.`);
-    return false;
-  });
+export async function waitForPort(
+  host: string,
+  port: number,
+  probe: (host: string, port: number) => Promise<boolean>,
+): Promise<boolean> {
+  return vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `Waiting for the server on ${host}:${port}…`,
+      cancellable: true,
+    },
+    async (_p, token) => {
+      const until = Date.now() + 60_000;
+      while (!token.isCancellationRequested && Date.now() < until) {
+        if (await probe(host, port)) return true;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      if (!token.isCancellationRequested)
+        void vscode.window.showErrorMessage(
+          `The server did not open ${host}:${port} within 60 s; see the “${SERVER_TERMINAL}” terminal.`,
+        );
+      return false;
+    },
+  );
 }
 
 async function packageScripts(folder: vscode.WorkspaceFolder): Promise<Record<string, string>> {
   try {
-    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, 'package.json')));
+    const text = new TextDecoder().decode(
+      await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, 'package.json')),
+    );
     const scripts = (JSON.parse(text) as { scripts?: unknown }).scripts;
     return typeof scripts === 'object' && scripts !== null ? (scripts as Record<string, string>) : {};
   } catch {

@@ -15,7 +15,9 @@ export function codeServerEntry(): string {
   const dir = process.env.EP_CODE_SERVER_DIR ?? path.join(os.homedir(), '.cache/endpoint-profiler/code-server');
   const entry = path.join(dir, 'node_modules/code-server/out/node/entry.js');
   if (!existsSync(path.join(dir, `.complete-${VERSION}`)) || !existsSync(entry)) {
-    throw new Error(`code-server ${VERSION} is not installed in ${dir}: run \`bash scripts/setup-code-server.sh\` first (.ci/run does this before npm test)`);
+    throw new Error(
+      `code-server ${VERSION} is not installed in ${dir}: run \`bash scripts/setup-code-server.sh\` first (.ci/run does this before npm test)`,
+    );
   }
   return entry;
 }
@@ -26,14 +28,30 @@ export interface Profile {
 }
 
 /** A fresh VS Code profile with the .vsix installed through code-server's own CLI. */
-export async function installExtension(entry: string, vsix: string, root: string, settings: Record<string, unknown>): Promise<Profile> {
+export async function installExtension(
+  entry: string,
+  vsix: string,
+  root: string,
+  settings: Record<string, unknown>,
+): Promise<Profile> {
   const profile = { extensionsDir: path.join(root, 'extensions'), userDataDir: path.join(root, 'user-data') };
   mkdirSync(path.join(profile.userDataDir, 'User'), { recursive: true });
   writeFileSync(path.join(profile.userDataDir, 'User/settings.json'), JSON.stringify(settings, null, 2));
-  const { stdout, stderr } = await promisify(execFile)(process.execPath, [entry,
-    '--extensions-dir', profile.extensionsDir, '--user-data-dir', profile.userDataDir, '--install-extension', vsix,
-  ], { timeout: 120_000 });
-  if (!/successfully installed/i.test(stdout + stderr)) throw new Error(`installing ${vsix} failed:\n${stdout}\n${stderr}`);
+  const { stdout, stderr } = await promisify(execFile)(
+    process.execPath,
+    [
+      entry,
+      '--extensions-dir',
+      profile.extensionsDir,
+      '--user-data-dir',
+      profile.userDataDir,
+      '--install-extension',
+      vsix,
+    ],
+    { timeout: 120_000 },
+  );
+  if (!/successfully installed/i.test(stdout + stderr))
+    throw new Error(`installing ${vsix} failed:\n${stdout}\n${stderr}`);
   return profile;
 }
 
@@ -43,10 +61,25 @@ export interface CodeServer extends Started {
 
 export async function serve(entry: string, profile: Profile, folder: string, logFile: string): Promise<CodeServer> {
   const port = await freePort();
-  const started = startLogged(process.execPath, [entry,
-    '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
-    '--extensions-dir', profile.extensionsDir, '--user-data-dir', profile.userDataDir, folder,
-  ], { cwd: folder, logFile });
+  const started = startLogged(
+    process.execPath,
+    [
+      entry,
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--extensions-dir',
+      profile.extensionsDir,
+      '--user-data-dir',
+      profile.userDataDir,
+      folder,
+    ],
+    { cwd: folder, logFile },
+  );
   await waitForPort(port, started, 60_000);
   return { ...started, url: `http://127.0.0.1:${port}/` };
 }

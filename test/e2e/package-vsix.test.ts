@@ -7,11 +7,33 @@ import { packageVsix, zipEntryNames } from './vsix';
 
 test('the .vsix holds only runtime files: bundles, grammars, media, manifest, readme, licence', () => {
   const names = zipEntryNames(packageVsix()).filter((n) => n.startsWith('extension/'));
-  const unexpected = names.filter((n) => !/^extension\/(dist\/(extension|loadWorker|webview)\.js|dist\/wasm\/[^/]+\.wasm|media\/.+|package\.json|readme\.md|LICENSE\.txt)$/.test(n));
+  const unexpected = names.filter(
+    (n) =>
+      !/^extension\/(dist\/(extension|loadWorker|webview)\.js|dist\/wasm\/[^/]+\.wasm|media\/.+|package\.json|readme\.md|LICENSE\.txt)$/.test(
+        n,
+      ),
+  );
   assert.deepEqual(unexpected, [], 'files outside the runtime set');
-  for (const n of ['dist/extension.js', 'dist/loadWorker.js', 'dist/webview.js', 'package.json', 'readme.md', 'LICENSE.txt']) assert.ok(names.includes(`extension/${n}`), `missing ${n}`);
-  for (const g of ['tree-sitter', 'tree-sitter-python', 'tree-sitter-javascript', 'tree-sitter-typescript', 'tree-sitter-tsx']) {
+  for (const n of [
+    'dist/extension.js',
+    'dist/loadWorker.js',
+    'dist/webview.js',
+    'package.json',
+    'readme.md',
+    'LICENSE.txt',
+  ])
+    assert.ok(names.includes(`extension/${n}`), `missing ${n}`);
+  for (const g of [
+    'tree-sitter',
+    'tree-sitter-python',
+    'tree-sitter-javascript',
+    'tree-sitter-typescript',
+    'tree-sitter-tsx',
+  ]) {
     assert.ok(names.includes(`extension/dist/wasm/${g}.wasm`), `missing grammar ${g}.wasm`);
   }
-  assert.ok(!names.some((n) => n.includes('node_modules') || n.endsWith('.map') || n.endsWith('.ts')), 'no dependencies, maps or sources');
+  assert.ok(
+    !names.some((n) => n.includes('node_modules') || n.endsWith('.map') || n.endsWith('.ts')),
+    'no dependencies, maps or sources',
+  );
 });

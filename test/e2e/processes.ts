@@ -10,11 +10,23 @@ export interface Started {
   output(): string;
 }
 
-export function startLogged(command: string, args: string[], opts: { cwd: string; logFile: string; env?: NodeJS.ProcessEnv }): Started {
-  const child = spawn(command, args, { cwd: opts.cwd, env: opts.env ?? process.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startLogged(
+  command: string,
+  args: string[],
+  opts: { cwd: string; logFile: string; env?: NodeJS.ProcessEnv },
+): Started {
+  const child = spawn(command, args, {
+    cwd: opts.cwd,
+    env: opts.env ?? process.env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const log = createWriteStream(opts.logFile);
   let text = '';
-  const keep = (chunk: Buffer) => { text = (text + chunk.toString()).slice(-20_000); log.write(chunk); };
+  const keep = (chunk: Buffer) => {
+    text = (text + chunk.toString()).slice(-20_000);
+    log.write(chunk);
+  };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
   child.on('exit', () => log.end());
@@ -23,7 +35,11 @@ export function startLogged(command: string, args: string[], opts: { cwd: string
 
 export function stop(p: Started | undefined): void {
   if (!p?.child.pid || p.child.exitCode !== null || p.child.signalCode !== null) return;
-  try { process.kill(-p.child.pid, 'SIGKILL'); } catch { /* already gone */ }
+  try {
+    process.kill(-p.child.pid, 'SIGKILL');
+  } catch {
+    /* already gone */
+  }
 }
 
 /** Resolves once the process exited (after stop), so a port can be reused safely. */
@@ -39,7 +55,10 @@ export async function waitForPort(port: number, p: Started, timeoutMs: number): 
   while (Date.now() < until) {
     if (p.child.exitCode !== null) throw new Error(`process exited early (code ${p.child.exitCode}):\n${p.output()}`);
     const up = await new Promise<boolean>((r) => {
-      const s = net.connect(port, '127.0.0.1', () => { s.destroy(); r(true); });
+      const s = net.connect(port, '127.0.0.1', () => {
+        s.destroy();
+        r(true);
+      });
       s.on('error', () => r(false));
     });
     if (up) return;

@@ -42,7 +42,11 @@ let appPort: number;
 let workspace: string;
 
 async function startApp(): Promise<void> {
-  uvicorn = startLogged('/usr/bin/python3', ['-m', 'uvicorn', 'main:app', '--port', String(appPort), '--host', '127.0.0.1'], { cwd: workspace, logFile: path.join(artifacts, 'uvicorn.log') });
+  uvicorn = startLogged(
+    '/usr/bin/python3',
+    ['-m', 'uvicorn', 'main:app', '--port', String(appPort), '--host', '127.0.0.1'],
+    { cwd: workspace, logFile: path.join(artifacts, 'uvicorn.log') },
+  );
   await waitForPort(appPort, uvicorn, 30_000);
 }
 
@@ -56,7 +60,9 @@ before(async () => {
 });
 
 after(async () => {
-  await workbench?.screenshot('final').catch(() => { /* page gone */ });
+  await workbench?.screenshot('final').catch(() => {
+    /* page gone */
+  });
   await workbench?.close();
   const logs = tmp && path.join(tmp, 'user-data/logs');
   if (logs && existsSync(logs)) cpSync(logs, path.join(artifacts, 'vscode-logs'), { recursive: true });
@@ -65,33 +71,43 @@ after(async () => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
-test('in code-server: blocking-call finding in Problems on the async def handler only', { timeout: 240_000 }, async () => {
-  const entry = codeServerEntry(); // fails, naming scripts/setup-code-server.sh, when absent
-  const profile = await installExtension(entry, packageVsix(), tmp, {
-    'workbench.startupEditor': 'none',
-    'security.workspace.trust.enabled': false,
-    'endpointProfiler.concurrency': 10,
-    'endpointProfiler.requests': 10,
-    'endpointProfiler.baseUrl': `http://127.0.0.1:${appPort}`,
-  });
-  await startApp();
-  codeServer = await serve(entry, profile, workspace, path.join(artifacts, 'code-server.log'));
-  workbench = await Workbench.open(codeServer.url, artifacts);
-  await workbench.screenshot('workbench');
+test(
+  'in code-server: blocking-call finding in Problems on the async def handler only',
+  { timeout: 240_000 },
+  async () => {
+    const entry = codeServerEntry(); // fails, naming scripts/setup-code-server.sh, when absent
+    const profile = await installExtension(entry, packageVsix(), tmp, {
+      'workbench.startupEditor': 'none',
+      'security.workspace.trust.enabled': false,
+      'endpointProfiler.concurrency': 10,
+      'endpointProfiler.requests': 10,
+      'endpointProfiler.baseUrl': `http://127.0.0.1:${appPort}`,
+    });
+    await startApp();
+    codeServer = await serve(entry, profile, workspace, path.join(artifacts, 'code-server.log'));
+    workbench = await Workbench.open(codeServer.url, artifacts);
+    await workbench.screenshot('workbench');
 
-  const source = readFileSync(path.join(workspace, 'main.py'), 'utf8');
-  const asyncDef = lineOf(source, 'async def blocking');
-  const syncDef = lineOf(source, 'def threadpool');
-  const blockingSleep = lineOf(source, 'time.sleep(1)', asyncDef);
+    const source = readFileSync(path.join(workspace, 'main.py'), 'utf8');
+    const asyncDef = lineOf(source, 'async def blocking');
+    const syncDef = lineOf(source, 'def threadpool');
+    const blockingSleep = lineOf(source, 'time.sleep(1)', asyncDef);
 
-  await workbench.openFile('main.py');
-  const rows = await workbench.problemsOnceLineShows(blockingSleep);
-  await workbench.screenshot('problems');
-  const lines = rows.flatMap((r) => [...r.matchAll(/\[Ln (\d+), Col \d+\]/g)].map((m) => Number(m[1])));
-  assert.ok(lines.length > 0, `no findings with a location in Problems: ${JSON.stringify(rows)}`);
-  assert.ok(lines.includes(blockingSleep), `no finding on line ${blockingSleep} (time.sleep in async def): ${JSON.stringify(rows)}`);
-  assert.ok(lines.every((l) => l >= asyncDef && l < syncDef), `a finding outside the async def handler (lines ${asyncDef}–${syncDef - 1}): ${JSON.stringify(rows)}`);
-});
+    await workbench.openFile('main.py');
+    const rows = await workbench.problemsOnceLineShows(blockingSleep);
+    await workbench.screenshot('problems');
+    const lines = rows.flatMap((r) => [...r.matchAll(/\[Ln (\d+), Col \d+\]/g)].map((m) => Number(m[1])));
+    assert.ok(lines.length > 0, `no findings with a location in Problems: ${JSON.stringify(rows)}`);
+    assert.ok(
+      lines.includes(blockingSleep),
+      `no finding on line ${blockingSleep} (time.sleep in async def): ${JSON.stringify(rows)}`,
+    );
+    assert.ok(
+      lines.every((l) => l >= asyncDef && l < syncDef),
+      `a finding outside the async def handler (lines ${asyncDef}–${syncDef - 1}): ${JSON.stringify(rows)}`,
+    );
+  },
+);
 
 /** Runs "Profile Endpoint" with the cursor in `handler` and returns the results panel's frame once the run is final. */
 async function profileHandler(wb: Workbench, handler: string): Promise<Frame> {
@@ -112,53 +128,83 @@ const seconds = (text: string | null): number => {
   return m[2] === 'ms' ? v / 1000 : v;
 };
 
-test('in code-server: Profile Endpoint in the blocking handler (10 concurrent, 10 requests) shows the queue in the panel', { timeout: 240_000 }, async () => {
-  assert.ok(workbench, 'the workbench did not open');
-  const frame = await profileHandler(workbench, 'blocking');
-  await workbench.screenshot('profile-blocking');
-  assert.equal((await frame.locator('[data-testid="summary-count"]').textContent())?.trim(), '10');
-  // time.sleep(1) on the loop serialises the 10 requests: the last waits for the nine before it.
-  assert.ok(seconds(await frame.locator('[data-testid="summary-p99"]').textContent()) >= 5, 'p99 of 10 serialised 1 s requests is ≥ 5 s');
-  assert.ok(await frame.locator('[data-testid="chart-histogram"] canvas').count() > 0, 'a histogram chart is drawn');
-});
+test(
+  'in code-server: Profile Endpoint in the blocking handler (10 concurrent, 10 requests) shows the queue in the panel',
+  { timeout: 240_000 },
+  async () => {
+    assert.ok(workbench, 'the workbench did not open');
+    const frame = await profileHandler(workbench, 'blocking');
+    await workbench.screenshot('profile-blocking');
+    assert.equal((await frame.locator('[data-testid="summary-count"]').textContent())?.trim(), '10');
+    // time.sleep(1) on the loop serialises the 10 requests: the last waits for the nine before it.
+    assert.ok(
+      seconds(await frame.locator('[data-testid="summary-p99"]').textContent()) >= 5,
+      'p99 of 10 serialised 1 s requests is ≥ 5 s',
+    );
+    assert.ok(
+      (await frame.locator('[data-testid="chart-histogram"] canvas').count()) > 0,
+      'a histogram chart is drawn',
+    );
+  },
+);
 
-test('in code-server: the quick fix turns time.sleep into await asyncio.sleep and the finding goes', { timeout: 120_000 }, async () => {
-  assert.ok(workbench, 'the workbench did not open');
-  const file = path.join(workspace, 'main.py');
-  await workbench.openFile('main.py');
-  await workbench.goToLine(lineOf(readFileSync(file, 'utf8'), 'time.sleep(1)', lineOf(readFileSync(file, 'utf8'), 'async def blocking')));
-  await workbench.applyQuickFix('Replace with await asyncio.sleep');
-  await workbench.save();
-  const fixed = await fileOnceItHas(file, 'asyncio.sleep');
-  assert.match(fixed, /^import asyncio$/m);
-  const asyncDef = lineOf(fixed, 'async def blocking');
-  assert.equal(lineOf(fixed, 'await asyncio.sleep(1)', asyncDef), asyncDef + 1, fixed);
-  assert.equal(lineOf(fixed, 'time.sleep(1)', asyncDef), lineOf(fixed, 'def threadpool') + 1, 'the def handler keeps its time.sleep');
-  await workbench.page.locator('.markers-panel', { hasText: 'No problems have been detected' }).waitFor();
-  await workbench.screenshot('quick-fix-applied');
-});
+test(
+  'in code-server: the quick fix turns time.sleep into await asyncio.sleep and the finding goes',
+  { timeout: 120_000 },
+  async () => {
+    assert.ok(workbench, 'the workbench did not open');
+    const file = path.join(workspace, 'main.py');
+    await workbench.openFile('main.py');
+    await workbench.goToLine(
+      lineOf(readFileSync(file, 'utf8'), 'time.sleep(1)', lineOf(readFileSync(file, 'utf8'), 'async def blocking')),
+    );
+    await workbench.applyQuickFix('Replace with await asyncio.sleep');
+    await workbench.save();
+    const fixed = await fileOnceItHas(file, 'asyncio.sleep');
+    assert.match(fixed, /^import asyncio$/m);
+    const asyncDef = lineOf(fixed, 'async def blocking');
+    assert.equal(lineOf(fixed, 'await asyncio.sleep(1)', asyncDef), asyncDef + 1, fixed);
+    assert.equal(
+      lineOf(fixed, 'time.sleep(1)', asyncDef),
+      lineOf(fixed, 'def threadpool') + 1,
+      'the def handler keeps its time.sleep',
+    );
+    await workbench.page.locator('.markers-panel', { hasText: 'No problems have been detected' }).waitFor();
+    await workbench.screenshot('quick-fix-applied');
+  },
+);
 
-test('in code-server: after the fix a second run appears in Runs, and Compare shows the latency drop', { timeout: 300_000 }, async () => {
-  assert.ok(workbench, 'the workbench did not open');
-  await stopAndWait(uvicorn); // uvicorn runs without --reload: serve the fixed code
-  await startApp();
-  await profileHandler(workbench, 'blocking');
-  await workbench.screenshot('profile-fixed');
-  await workbench.runCommand('View: Show Endpoint Profiler');
-  const runs = workbench.page.locator('.pane', { has: workbench.page.locator('.pane-header', { hasText: 'Runs' }) }).locator('.monaco-list-row');
-  await runs.nth(1).waitFor();
-  assert.equal(await runs.count(), 2, 'two runs in the Runs view');
-  await runs.nth(0).click();
-  await runs.nth(1).click({ modifiers: ['Control'] });
-  await workbench.screenshot('runs-selected');
-  const before = new Set(workbench.page.frames());
-  await workbench.runCommand('Endpoint Profiler: Compare Runs');
-  const frame = await workbench.webviewFrameWith('[data-testid="compare-table"]', 60_000, before);
-  await workbench.screenshot('compare');
-  const p50 = frame.locator('[data-testid="compare-row-p50"]');
-  const values = (await p50.locator('[data-testid="compare-value"]').allTextContents()).map(seconds);
-  assert.equal(values.length, 2, `two p50 values: ${JSON.stringify(values)}`);
-  // Baseline (the older, blocking run) first: uvicorn flushes nine of the ten answers after ~10 s; the fixed handler answers in ~1 s.
-  assert.ok(values[0] >= 3 && values[1] <= 2 && values[1] < values[0] / 2, `p50 dropped: ${JSON.stringify(values)}`);
-  assert.equal((await frame.locator('[data-testid="verdict-p50"]').textContent())?.trim(), 'better', 'the drop is called, not left inconclusive');
-});
+test(
+  'in code-server: after the fix a second run appears in Runs, and Compare shows the latency drop',
+  { timeout: 300_000 },
+  async () => {
+    assert.ok(workbench, 'the workbench did not open');
+    await stopAndWait(uvicorn); // uvicorn runs without --reload: serve the fixed code
+    await startApp();
+    await profileHandler(workbench, 'blocking');
+    await workbench.screenshot('profile-fixed');
+    await workbench.runCommand('View: Show Endpoint Profiler');
+    const runs = workbench.page
+      .locator('.pane', { has: workbench.page.locator('.pane-header', { hasText: 'Runs' }) })
+      .locator('.monaco-list-row');
+    await runs.nth(1).waitFor();
+    assert.equal(await runs.count(), 2, 'two runs in the Runs view');
+    await runs.nth(0).click();
+    await runs.nth(1).click({ modifiers: ['Control'] });
+    await workbench.screenshot('runs-selected');
+    const before = new Set(workbench.page.frames());
+    await workbench.runCommand('Endpoint Profiler: Compare Runs');
+    const frame = await workbench.webviewFrameWith('[data-testid="compare-table"]', 60_000, before);
+    await workbench.screenshot('compare');
+    const p50 = frame.locator('[data-testid="compare-row-p50"]');
+    const values = (await p50.locator('[data-testid="compare-value"]').allTextContents()).map(seconds);
+    assert.equal(values.length, 2, `two p50 values: ${JSON.stringify(values)}`);
+    // Baseline (the older, blocking run) first: uvicorn flushes nine of the ten answers after ~10 s; the fixed handler answers in ~1 s.
+    assert.ok(values[0] >= 3 && values[1] <= 2 && values[1] < values[0] / 2, `p50 dropped: ${JSON.stringify(values)}`);
+    assert.equal(
+      (await frame.locator('[data-testid="verdict-p50"]').textContent())?.trim(),
+      'better',
+      'the drop is called, not left inconclusive',
+    );
+  },
+);

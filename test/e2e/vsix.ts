@@ -11,7 +11,11 @@ let packagedThisRun = false;
 /** Packages once per test process; later callers reuse the file built by this run. */
 export function packageVsix(): string {
   if (!packagedThisRun) {
-    execFileSync('npm', ['run', '--silent', 'package'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'], timeout: 120_000 });
+    execFileSync('npm', ['run', '--silent', 'package'], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      timeout: 120_000,
+    });
     packagedThisRun = true;
   }
   statSync(vsixPath);

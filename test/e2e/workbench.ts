@@ -4,16 +4,32 @@ import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
 
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export class Workbench {
   private shot = 0;
 
-  private constructor(readonly browser: Browser, readonly page: Page, private readonly artifacts: string) {}
+  private constructor(
+    readonly browser: Browser,
+    readonly page: Page,
+    private readonly artifacts: string,
+  ) {}
 
   static async open(url: string, artifacts: string): Promise<Workbench> {
     mkdirSync(artifacts, { recursive: true });
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, timeout: 60_000 });
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: CHROMIUM_ARGS,
+      timeout: 60_000,
+    });
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.setDefaultTimeout(30_000);
     await page.goto(url, { timeout: 60_000 });
@@ -24,7 +40,9 @@ export class Workbench {
   /** A numbered screenshot in the artifacts folder, kept for a human to look at. */
   async screenshot(name: string): Promise<void> {
     this.shot++;
-    await this.page.screenshot({ path: path.join(this.artifacts, `${String(this.shot).padStart(2, '0')}-${name}.png`) });
+    await this.page.screenshot({
+      path: path.join(this.artifacts, `${String(this.shot).padStart(2, '0')}-${name}.png`),
+    });
   }
 
   private get quickInput(): Locator {
@@ -50,7 +68,7 @@ export class Workbench {
     const input = this.quickInput.locator('input');
     const until = Date.now() + 5_000;
     while (Date.now() < until) {
-      if (await this.quickInput.isVisible() && !(await input.inputValue()).startsWith('>')) {
+      if ((await this.quickInput.isVisible()) && !(await input.inputValue()).startsWith('>')) {
         await this.page.keyboard.press('Enter');
         return;
       }
@@ -64,7 +82,7 @@ export class Workbench {
    */
   async openFile(name: string): Promise<void> {
     const tab = this.page.locator('.tab', { hasText: name });
-    if (await tab.count() > 0) {
+    if ((await tab.count()) > 0) {
       await tab.first().click();
       await this.page.locator('.tab.active', { hasText: name }).waitFor();
       return;
@@ -97,7 +115,15 @@ export class Workbench {
     const rows = this.page.locator('.action-widget .monaco-list-row.action');
     await rows.filter({ hasText: title }).first().waitFor();
     // Keyboard, not a click: the widget sits under a pointer-blocking overlay.
-    for (let i = await rows.count(); i > 0 && !(await rows.filter({ hasText: title }).first().evaluate((e) => e.classList.contains('focused'))); i--) {
+    for (
+      let i = await rows.count();
+      i > 0 &&
+      !(await rows
+        .filter({ hasText: title })
+        .first()
+        .evaluate((e) => e.classList.contains('focused')));
+      i--
+    ) {
       await this.page.keyboard.press('ArrowDown');
     }
     await this.page.keyboard.press('Enter');
@@ -118,7 +144,10 @@ export class Workbench {
   async problemsOnceLineShows(line: number): Promise<string[]> {
     if (!(await this.page.locator('.markers-panel').isVisible())) await this.page.keyboard.press('Control+Shift+M');
     const rows = this.page.locator('.markers-panel .monaco-list-row');
-    await rows.filter({ hasText: `[Ln ${line}, ` }).first().waitFor({ timeout: 60_000 });
+    await rows
+      .filter({ hasText: `[Ln ${line}, ` })
+      .first()
+      .waitFor({ timeout: 60_000 });
     return rows.allTextContents();
   }
 
@@ -139,6 +168,8 @@ export class Workbench {
   }
 
   async close(): Promise<void> {
-    await this.browser.close().catch(() => { /* already gone */ });
+    await this.browser.close().catch(() => {
+      /* already gone */
+    });
   }
 }

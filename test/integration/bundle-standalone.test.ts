@@ -13,7 +13,11 @@ test('the CLI bundle finds routes with no node_modules anywhere above it', () =>
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'ep-standalone-'));
   try {
     cpSync(path.join(repo, 'dist'), path.join(tmp, 'dist'), { recursive: true });
-    const out = execFileSync(process.execPath, [path.join(tmp, 'dist/cli.js'), 'routes', path.join(repo, 'test/fixtures/e2e/fastapi'), '--json'], { cwd: tmp, encoding: 'utf8', timeout: 30_000 });
+    const out = execFileSync(
+      process.execPath,
+      [path.join(tmp, 'dist/cli.js'), 'routes', path.join(repo, 'test/fixtures/e2e/fastapi'), '--json'],
+      { cwd: tmp, encoding: 'utf8', timeout: 30_000 },
+    );
     const routes = JSON.parse(out) as Array<{ path: string }>;
     assert.deepEqual(routes.map((r) => r.path).sort(), ['/blocking', '/threadpool']);
   } finally {

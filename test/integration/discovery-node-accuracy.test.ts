@@ -9,21 +9,29 @@ import { nodeFileSystem } from '../../src/core/fs';
 import { Parsers } from '../../src/core/parsing/parser';
 import { ProjectIndex } from '../../src/core/project';
 
-interface Layer { route?: { path: string; methods: Record<string, boolean> }; name: string; handle: { stack?: Layer[] }; regexp: RegExp }
+interface Layer {
+  route?: { path: string; methods: Record<string, boolean> };
+  name: string;
+  handle: { stack?: Layer[] };
+  regexp: RegExp;
+}
 
 /**
  * Express 4 keeps mount paths only inside each layer's regexp: '^\/api\/users\/?(?=\/|$)', and
  * `use(['/a', '/b'], r)` as alternatives: '^\/a\/?(?=\/|$)|^\/b\/?(?=\/|$)'.
  */
 function mountPaths(layer: Layer): string[] {
-  return layer.regexp.source.split('|^').map((one) => one.replace('^', '').replace('\\/?(?=\\/|$)', '').replace(/\\\//g, '/'));
+  return layer.regexp.source
+    .split('|^')
+    .map((one) => one.replace('^', '').replace('\\/?(?=\\/|$)', '').replace(/\\\//g, '/'));
 }
 
 function expressRoutes(stack: Layer[], prefix = ''): string[] {
   const out: string[] = [];
   for (const layer of stack) {
     if (layer.route) {
-      for (const m of Object.keys(layer.route.methods)) out.push(`${m.toUpperCase()} ${(prefix + layer.route.path).replace(/(.)\/$/, '$1') || '/'}`);
+      for (const m of Object.keys(layer.route.methods))
+        out.push(`${m.toUpperCase()} ${(prefix + layer.route.path).replace(/(.)\/$/, '$1') || '/'}`);
     } else if (layer.name === 'router' && layer.handle.stack) {
       for (const mount of mountPaths(layer)) out.push(...expressRoutes(layer.handle.stack, prefix + mount));
     }
@@ -49,16 +57,23 @@ function normalise(pairs: string[]): string[] {
  */
 async function fastifyRoutes(dir: string, asPlugin = false): Promise<string[]> {
   const modulePath = require.resolve('fastify', { paths: [dir] });
-  const real = require(modulePath) as (...args: unknown[]) => { addHook(name: 'onRoute', fn: (r: { method: string | string[]; url: string }) => void): void };
+  const real = require(modulePath) as (...args: unknown[]) => {
+    addHook(name: 'onRoute', fn: (r: { method: string | string[]; url: string }) => void): void;
+  };
   const seen: string[] = [];
   require.cache[modulePath]!.exports = (...args: unknown[]) => {
     const app = real(...args);
-    app.addHook('onRoute', (r) => { for (const m of ([] as string[]).concat(r.method)) seen.push(`${m} ${r.url}`); });
+    app.addHook('onRoute', (r) => {
+      for (const m of ([] as string[]).concat(r.method)) seen.push(`${m} ${r.url}`);
+    });
     return app;
   };
   try {
     const exported = require(path.join(dir, 'app.js'));
-    const app = (asPlugin ? require(modulePath)().register(exported) : exported) as { ready(): Promise<unknown>; close(): Promise<unknown> };
+    const app = (asPlugin ? require(modulePath)().register(exported) : exported) as {
+      ready(): Promise<unknown>;
+      close(): Promise<unknown>;
+    };
     await app.ready();
     await app.close();
   } finally {
@@ -69,8 +84,12 @@ async function fastifyRoutes(dir: string, asPlugin = false): Promise<string[]> {
 
 /** @koa/router's stacks of every router the Koa app uses (nested routers are copied into their parent's stack). */
 function koaRoutes(dir: string): string[] {
-  const app = require(path.join(dir, 'app.js')) as { middleware: Array<{ router?: { stack: Array<{ methods: string[]; path: string }> } }> };
-  return normalise(app.middleware.flatMap((mw) => mw.router?.stack.flatMap((l) => l.methods.map((m) => `${m} ${l.path}`)) ?? []));
+  const app = require(path.join(dir, 'app.js')) as {
+    middleware: Array<{ router?: { stack: Array<{ methods: string[]; path: string }> } }>;
+  };
+  return normalise(
+    app.middleware.flatMap((mw) => mw.router?.stack.flatMap((l) => l.methods.map((m) => `${m} ${l.path}`)) ?? []),
+  );
 }
 
 /** Hono's own `app.routes` (sub-apps mounted with route() and basePath views share it). */
@@ -135,7 +154,13 @@ test('Hono discovery matches app.routes: basePath, route() across files, on(), c
   assert.deepEqual(await discovered(dir), real);
 });
 
-for (const fixture of ['node/express-nested', 'node/express-idioms', 'node/express-constants', 'node/express-mounts', 'demo']) {
+for (const fixture of [
+  'node/express-nested',
+  'node/express-idioms',
+  'node/express-constants',
+  'node/express-mounts',
+  'demo',
+]) {
   test(`Express discovery matches the real router stack: ${fixture}`, async () => {
     const dir = path.join(__dirname, '..', 'fixtures', fixture);
     // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -143,7 +168,10 @@ for (const fixture of ['node/express-nested', 'node/express-idioms', 'node/expre
     const real = expressRoutes(app._router.stack).sort();
     const index = new ProjectIndex(dir, nodeFileSystem, await Parsers.load());
     await index.refresh();
-    const ours = index.routes().flatMap((r) => r.methods.map((m) => `${m} ${r.path}`)).sort();
+    const ours = index
+      .routes()
+      .flatMap((r) => r.methods.map((m) => `${m} ${r.path}`))
+      .sort();
     assert.ok(real.length >= 2, 'fixture has routes');
     assert.deepEqual(ours, real);
   });
@@ -156,5 +184,8 @@ test('handlers point at their function: named, inline, async flag', async () => 
   const list = index.routes().find((r) => r.path === '/api/users' && r.methods[0] === 'GET');
   assert.deepEqual([list?.handler, list?.file, list?.line, list?.async], ['listUsers', 'routes/users.js', 4, true]);
   const year = index.routes().find((r) => r.path === '/admin/reports/:year');
-  assert.deepEqual([year?.file, year?.line, year?.async, year?.execution], ['routes/admin/reports.js', 3, true, 'event-loop']);
+  assert.deepEqual(
+    [year?.file, year?.line, year?.async, year?.execution],
+    ['routes/admin/reports.js', 3, true, 'event-loop'],
+  );
 });

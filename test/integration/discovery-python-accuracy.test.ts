@@ -22,7 +22,13 @@ function dumpRoutes(dir: string, mode: string, target: string, input = ''): unkn
   return JSON.parse(out.toString());
 }
 
-type Schema = { properties?: Record<string, Schema>; type?: string; items?: Schema; allOf?: Schema[]; anyOf?: Schema[] };
+type Schema = {
+  properties?: Record<string, Schema>;
+  type?: string;
+  items?: Schema;
+  allOf?: Schema[];
+  anyOf?: Schema[];
+};
 type FrameworkBody = { methods: string[]; path: string; handler: string; schema: Schema; errors?: string[] };
 
 /**
@@ -32,10 +38,14 @@ type FrameworkBody = { methods: string[]; path: string; handler: string; schema:
  */
 function assertKeysOfSchema(template: unknown, schema: Schema, where: string): void {
   let s = schema;
-  while (!s.properties && !s.items && (s.allOf ?? s.anyOf)?.length) s = (s.allOf ?? s.anyOf)!.find((x) => (x as { type?: string }).type !== 'null')!;
+  while (!s.properties && !s.items && (s.allOf ?? s.anyOf)?.length)
+    s = (s.allOf ?? s.anyOf)!.find((x) => (x as { type?: string }).type !== 'null')!;
   if (template === null) return;
   if (s.properties) {
-    assert.ok(typeof template === 'object' && !Array.isArray(template), `${where}: an object (${JSON.stringify(template)})`);
+    assert.ok(
+      typeof template === 'object' && !Array.isArray(template),
+      `${where}: an object (${JSON.stringify(template)})`,
+    );
     const t = template as Record<string, unknown>;
     assert.deepEqual(Object.keys(t).sort(), Object.keys(s.properties).sort(), `${where}: keys`);
     for (const [k, sub] of Object.entries(s.properties)) assertKeysOfSchema(t[k], sub, `${where}.${k}`);
@@ -102,26 +112,43 @@ test('Starlette: discovery equals app.routes, Mounts of lists and of Routers/Sta
 
 test('handler parameters: discovery lists the names inspect.signature gives, in order, for every fixture app', async () => {
   const apps: Array<[dir: string, framework: string, target: string, root?: string]> = [
-    ['fastapi_app', 'fastapi', 'app.main'], ['flask_app', 'flask', 'wsgi'], ['aiohttp_app', 'aiohttp', 'svc.app'],
-    ['django_site', 'django', 'mysite.settings'], ['src_layout', 'fastapi', 'shop.app', 'src_layout/src'],
-    ['flask_factory', 'flask', 'pkg:create_app()'], ['params_app', 'fastapi', 'api.main'],
-    ['starlette_app', 'starlette', 'main'], ['starlette_inline', 'starlette', 'web.app'], ['body_app', 'fastapi', 'store.main'],
+    ['fastapi_app', 'fastapi', 'app.main'],
+    ['flask_app', 'flask', 'wsgi'],
+    ['aiohttp_app', 'aiohttp', 'svc.app'],
+    ['django_site', 'django', 'mysite.settings'],
+    ['src_layout', 'fastapi', 'shop.app', 'src_layout/src'],
+    ['flask_factory', 'flask', 'pkg:create_app()'],
+    ['params_app', 'fastapi', 'api.main'],
+    ['starlette_app', 'starlette', 'main'],
+    ['starlette_inline', 'starlette', 'web.app'],
+    ['body_app', 'fastapi', 'store.main'],
   ];
   for (const [dir, framework, target, root] of apps) {
     const real = frameworkRoutes(root ?? dir, framework, target).filter((r) => r.handler !== '<lambda>');
-    assert.ok(real.every((r) => r.params !== null), `${dir}: a handler without a signature`);
-    const withParams = (rs: Array<{ methods: string[]; path: string; handler: string }>, names: (i: number) => string[]) =>
-      keys(rs.map((r, i) => ({ ...r, handler: `${r.handler}(${names(i).join(', ')})` })));
+    assert.ok(
+      real.every((r) => r.params !== null),
+      `${dir}: a handler without a signature`,
+    );
+    const withParams = (
+      rs: Array<{ methods: string[]; path: string; handler: string }>,
+      names: (i: number) => string[],
+    ) => keys(rs.map((r, i) => ({ ...r, handler: `${r.handler}(${names(i).join(', ')})` })));
     const ours = (await discover(dir)).filter((r) => real.some((x) => x.handler === r.handler && x.path === r.path));
     assert.equal(ours.length, real.length, `${dir}: routes differ`);
-    assert.deepEqual(withParams(ours, (i) => ours[i]!.params!.map((p) => p.name)), withParams(real, (i) => real[i]!.params!), dir);
+    assert.deepEqual(
+      withParams(ours, (i) => ours[i]!.params!.map((p) => p.name)),
+      withParams(real, (i) => real[i]!.params!),
+      dir,
+    );
   }
 });
 
 test('FastAPI request bodies: each bodyTemplate has the keys of the requestBody schema app.openapi() gives, and FastAPI validates it without errors', async () => {
   const ours = await discover('body_app');
   const templated = ours.filter((r) => r.bodyTemplate !== undefined);
-  const given = Object.fromEntries(templated.map((r) => [`${r.methods[0]} ${r.path}`, JSON.parse(r.bodyTemplate!) as unknown]));
+  const given = Object.fromEntries(
+    templated.map((r) => [`${r.methods[0]} ${r.path}`, JSON.parse(r.bodyTemplate!) as unknown]),
+  );
   const real = dumpRoutes('body_app', 'fastapi-bodies', 'store.main', JSON.stringify(given)) as FrameworkBody[];
   assert.ok(real.length >= 6, `framework reported only ${real.length} JSON bodies`);
   // the routes with a JSON body are exactly those with a template (ping and read_item have none)

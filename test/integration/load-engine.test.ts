@@ -11,8 +11,12 @@ import { startDelayServer, type TestServer } from '../fixtures/servers/delay-ser
 import { freePort } from '../fixtures/servers/ports';
 
 let srv: TestServer;
-before(async () => { srv = await startDelayServer(); });
-after(async () => { await srv.close(); });
+before(async () => {
+  srv = await startDelayServer();
+});
+after(async () => {
+  await srv.close();
+});
 
 test('10 requests at c=10 to a 200 ms endpoint overlap; at c=1 they queue', async () => {
   let t = Date.now();
@@ -42,7 +46,14 @@ test('keep-alive reuses connections, keepAlive: false opens one per request; bod
   assert.ok(srv.connections() - before <= 2, `keep-alive: ${srv.connections() - before} connections`);
   before = srv.connections();
   const bytesBefore = srv.bodyBytes();
-  const r = await startLoad({ url: `${srv.url}?ms=1`, concurrency: 2, requests: 20, keepAlive: false, method: 'POST', body: new Uint8Array(1000) }).result;
+  const r = await startLoad({
+    url: `${srv.url}?ms=1`,
+    concurrency: 2,
+    requests: 20,
+    keepAlive: false,
+    method: 'POST',
+    body: new Uint8Array(1000),
+  }).result;
   assert.equal(r.summary.ok, 20);
   assert.equal(srv.connections() - before, 20);
   assert.equal(srv.bodyBytes() - bytesBefore, 20_000);
@@ -76,8 +87,13 @@ test('a 100 MiB response is streamed and counted, not buffered', async () => {
 test('progress ~10/s with complete snapshots; cancel yields a valid cancelled record', async () => {
   const seen: LoadProgress[] = [];
   let first: () => void = () => undefined;
-  const started = new Promise<void>((r) => { first = r; });
-  const h = startLoad({ url: `${srv.url}?ms=20`, concurrency: 4, durationS: 30 }, (p) => { seen.push(p); first(); });
+  const started = new Promise<void>((r) => {
+    first = r;
+  });
+  const h = startLoad({ url: `${srv.url}?ms=20`, concurrency: 4, durationS: 30 }, (p) => {
+    seen.push(p);
+    first();
+  });
   await started; // worker start-up (tsx compiles it) is not part of the interval
   await new Promise((r) => setTimeout(r, 1000));
   const t = Date.now();
@@ -89,7 +105,9 @@ test('progress ~10/s with complete snapshots; cancel yields a valid cancelled re
   parseRunRecord(JSON.stringify(r));
   assert.ok(seen.length >= 5 && seen.length <= 15, `${seen.length} progress events in ~1 s`);
   const last = seen.at(-1)!;
-  assert.ok(last.snapshot.summary.count >= seen[0].snapshot.summary.count && typeof last.snapshot.histogram === 'string');
+  assert.ok(
+    last.snapshot.summary.count >= seen[0].snapshot.summary.count && typeof last.snapshot.histogram === 'string',
+  );
   assert.ok(last.fraction !== undefined && last.fraction > 0 && last.fraction < 0.2);
 });
 
@@ -97,7 +115,10 @@ test('open model: a server stall is charged to the requests scheduled behind it 
   // Once measuring has begun, one request blocks the server for 600 ms; at 50 req/s ~30 scheduled requests wait behind it.
   let stalled = false;
   const h = startLoad({ url: `${srv.url}?ms=1`, concurrency: 1, rate: 50, requests: 60 }, (p) => {
-    if (!stalled && p.snapshot.summary.count >= 5) { stalled = true; void fetch(`${srv.url}?stallMs=600`).catch(() => undefined); }
+    if (!stalled && p.snapshot.summary.count >= 5) {
+      stalled = true;
+      void fetch(`${srv.url}?stallMs=600`).catch(() => undefined);
+    }
   });
   const r = await h.result;
   assert.equal(r.config.model, 'open');
@@ -111,11 +132,17 @@ test('open model: a server stall is charged to the requests scheduled behind it 
 });
 
 // Async on purpose: the test server lives in this process and must keep answering.
-const cli = (...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> => new Promise((resolve) => {
-  execFile(process.execPath, ['--import', 'tsx', path.join(__dirname, '../../src/cli.ts'), ...args], { encoding: 'utf8', timeout: 30_000 }, (err, stdout, stderr) => {
-    resolve({ status: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr });
+const cli = (...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> =>
+  new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', path.join(__dirname, '../../src/cli.ts'), ...args],
+      { encoding: 'utf8', timeout: 30_000 },
+      (err, stdout, stderr) => {
+        resolve({ status: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr });
+      },
+    );
   });
-});
 
 test('CLI load: JSON record, text report, exit codes 0/1/2, one-line errors without stacks', async () => {
   const ok = await cli('load', '-n', '5', '-c', '2', '--json', `${srv.url}?ms=1`);
@@ -123,7 +150,14 @@ test('CLI load: JSON record, text report, exit codes 0/1/2, one-line errors with
   assert.equal(parseRunRecord(ok.stdout).summary.count, 5);
   const text = await cli('load', '-n', '5', '-c', '2', '-m', 'POST', '-d', 'hi', '-H', 'X-A: 1', `${srv.url}?ms=1`);
   assert.equal(text.status, 0, text.stderr);
-  for (const section of ['Summary:', 'Response time histogram:', 'Latency distribution:', 'Status code distribution:', '[200]\t5 responses']) assert.ok(text.stdout.includes(section), section);
+  for (const section of [
+    'Summary:',
+    'Response time histogram:',
+    'Latency distribution:',
+    'Status code distribution:',
+    '[200]\t5 responses',
+  ])
+    assert.ok(text.stdout.includes(section), section);
   const port = await freePort();
   const cases: Array<[string[], number, RegExp]> = [
     [['load', `http://127.0.0.1:${port}/`, '-n', '2'], 1, /connection refused/],
@@ -144,15 +178,23 @@ test('CLI load: JSON record, text report, exit codes 0/1/2, one-line errors with
   }
   const dir = mkdtempSync(path.join(tmpdir(), 'ep-cli-'));
   try {
-    for (const name of ['a', 'b']) assert.equal((await cli('load', '-n', '5', '-c', '1', '--out', path.join(dir, `${name}.json`), `${srv.url}?ms=1`)).status, 0);
+    for (const name of ['a', 'b'])
+      assert.equal(
+        (await cli('load', '-n', '5', '-c', '1', '--out', path.join(dir, `${name}.json`), `${srv.url}?ms=1`)).status,
+        0,
+      );
     const cmp = await cli('compare', path.join(dir, 'a.json'), path.join(dir, 'b.json'));
     assert.equal(cmp.status, 0, cmp.stderr);
     assert.match(cmp.stdout, /^p99 .*inconclusive$/m); // sub-second runs are too short to judge
     const md = await cli('compare', '--format', 'md', path.join(dir, 'a.json'), path.join(dir, 'b.json'));
     assert.match(md.stdout, /^\| p50 \| ms \|/m);
-    const asJson = JSON.parse((await cli('compare', '--json', path.join(dir, 'a.json'), path.join(dir, 'b.json'))).stdout);
+    const asJson = JSON.parse(
+      (await cli('compare', '--json', path.join(dir, 'a.json'), path.join(dir, 'b.json'))).stdout,
+    );
     assert.equal(asJson.rows.length, 8);
-  } finally { rmSync(dir, { recursive: true, force: true }); }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   const help = await cli('load', '--help');
   assert.equal(help.status, 0);
   assert.match(help.stdout, /TOTAL/);

@@ -19,7 +19,10 @@ async function waitForPort(port: number, child: ChildProcess, timeoutMs = 20_000
   while (Date.now() < until) {
     if (child.exitCode !== null) throw new Error(`server exited early (code ${child.exitCode})`);
     const up = await new Promise<boolean>((r) => {
-      const s = net.connect(port, '127.0.0.1', () => { s.destroy(); r(true); });
+      const s = net.connect(port, '127.0.0.1', () => {
+        s.destroy();
+        r(true);
+      });
       s.on('error', () => r(false));
     });
     if (up) return;
@@ -31,7 +34,11 @@ async function waitForPort(port: number, child: ChildProcess, timeoutMs = 20_000
 /** Starts a server in its own process group so `after` can kill it with everything it forked. */
 async function serve(args: string[]): Promise<string> {
   const port = await freePort();
-  const child = spawn(PY, args.map((a) => a.replace('PORT', String(port))), { cwd: dir, detached: true, stdio: 'ignore' });
+  const child = spawn(
+    PY,
+    args.map((a) => a.replace('PORT', String(port))),
+    { cwd: dir, detached: true, stdio: 'ignore' },
+  );
   children.push(child);
   await waitForPort(port, child);
   return `http://127.0.0.1:${port}`;
@@ -46,10 +53,18 @@ before(async () => {
   ]);
 });
 after(() => {
-  for (const c of children) if (c.pid && c.exitCode === null) { try { process.kill(-c.pid, 'SIGKILL'); } catch { /* already gone */ } }
+  for (const c of children)
+    if (c.pid && c.exitCode === null) {
+      try {
+        process.kill(-c.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
 });
 
-const tenAtTen = (url: string): Promise<RunRecord> => startLoad({ url, concurrency: 10, requests: 10, timeoutS: 30 }).result;
+const tenAtTen = (url: string): Promise<RunRecord> =>
+  startLoad({ url, concurrency: 10, requests: 10, timeoutS: 30 }).result;
 
 for (const route of ['/sync-sleep', '/async-sleep']) {
   test(`FastAPI ${route}: all 10 concurrent requests answer in ~1 s`, async () => {
@@ -61,7 +76,10 @@ for (const route of ['/sync-sleep', '/async-sleep']) {
   });
 }
 
-for (const [name, url] of [['FastAPI async def + time.sleep', () => `${fastapi}/async-blocking`], ['Flask under one gunicorn sync worker', () => `${flask}/sleep`]] as const) {
+for (const [name, url] of [
+  ['FastAPI async def + time.sleep', () => `${fastapi}/async-blocking`],
+  ['Flask under one gunicorn sync worker', () => `${flask}/sleep`],
+] as const) {
   test(`${name}: requests serialise into a ~1 s … ~10 s staircase`, async () => {
     const r = await tenAtTen(url());
     assert.equal(r.summary.ok, 10, JSON.stringify(r.errorKinds));

@@ -6,7 +6,9 @@ import type { WorkspaceFile } from '../../src/core/workspace';
 
 let parsers: Promise<Parsers> | undefined;
 
-export async function factsOf(files: Record<string, string>): Promise<Map<string, { file: WorkspaceFile; facts: CodeFacts }>> {
+export async function factsOf(
+  files: Record<string, string>,
+): Promise<Map<string, { file: WorkspaceFile; facts: CodeFacts }>> {
   const p = await (parsers ??= Parsers.load());
   const out = new Map<string, { file: WorkspaceFile; facts: CodeFacts }>();
   for (const [path, source] of Object.entries(files)) {
@@ -21,21 +23,37 @@ export async function factsOf(files: Record<string, string>): Promise<Map<string
   return out;
 }
 
-export async function analyze(files: Record<string, string>, routes: Route[] = [], config?: AnalysisConfig): Promise<Finding[]> {
+export async function analyze(
+  files: Record<string, string>,
+  routes: Route[] = [],
+  config?: AnalysisConfig,
+): Promise<Finding[]> {
   return findBlockingCalls(await factsOf(files), routes, config);
 }
 
 export function route(file: string, line: number, handler: string, extra: Partial<Route> = {}): Route {
-  return { framework: 'fastapi', methods: ['GET'], path: '/', file, line, handler, async: true, execution: 'event-loop', ...extra };
+  return {
+    framework: 'fastapi',
+    methods: ['GET'],
+    path: '/',
+    file,
+    line,
+    handler,
+    async: true,
+    execution: 'event-loop',
+    ...extra,
+  };
 }
 
 /** Applies TextEdits (1-based, end-exclusive columns) to one file's text, last edit first. */
 export function applyEdits(text: string, edits: TextEdit[]): string {
   const lines = text.split('\n');
-  const offset = (line: number, column: number) => lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + column - 1;
+  const offset = (line: number, column: number) =>
+    lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + column - 1;
   const sorted = [...edits].sort((a, b) => offset(b.line, b.column) - offset(a.line, a.column));
   let out = text;
-  for (const e of sorted) out = out.slice(0, offset(e.line, e.column)) + e.newText + out.slice(offset(e.endLine, e.endColumn));
+  for (const e of sorted)
+    out = out.slice(0, offset(e.line, e.column)) + e.newText + out.slice(offset(e.endLine, e.endColumn));
   return out;
 }
 

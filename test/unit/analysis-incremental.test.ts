@@ -4,20 +4,33 @@ import assert from 'node:assert/strict';
 import { findBlockingCalls } from '../../src/core/analysis';
 import { factsOf } from './analysis-helpers';
 
-const rules = (fs: Array<{ file: string; rule: string; line: number }>) => fs.map((f) => `${f.file}:${f.rule}@${f.line}`);
+const rules = (fs: Array<{ file: string; rule: string; line: number }>) =>
+  fs.map((f) => `${f.file}:${f.rule}@${f.line}`);
 
 test('editing, adding and removing helper files updates findings in the files that call them', async () => {
-  const main = { 'app/main.py': 'from app.helpers import load\nfrom app.extra import later\n\nasync def h():\n    load()\n    later()\n' };
-  const blocking = await factsOf({ ...main, 'app/helpers.py': 'import time\ndef load():\n    return inner()\ndef inner():\n    time.sleep(1)\n' });
+  const main = {
+    'app/main.py':
+      'from app.helpers import load\nfrom app.extra import later\n\nasync def h():\n    load()\n    later()\n',
+  };
+  const blocking = await factsOf({
+    ...main,
+    'app/helpers.py': 'import time\ndef load():\n    return inner()\ndef inner():\n    time.sleep(1)\n',
+  });
   assert.deepEqual(rules(findBlockingCalls(blocking, [])), ['app/main.py:EP102@5']);
 
-  const fixedHelper = await factsOf({ 'app/helpers.py': 'def load():\n    return inner()\ndef inner():\n    return 1\n' });
+  const fixedHelper = await factsOf({
+    'app/helpers.py': 'def load():\n    return inner()\ndef inner():\n    return 1\n',
+  });
   const step2 = new Map([...blocking, ...fixedHelper]);
   assert.deepEqual(findBlockingCalls(step2, []), [], 'the helper no longer blocks');
 
   const added = await factsOf({ 'app/extra.py': 'import subprocess\ndef later():\n    subprocess.run(["ls"])\n' });
   const step3 = new Map([...step2, ...added]);
-  assert.deepEqual(rules(findBlockingCalls(step3, [])), ['app/main.py:EP102@6'], 'a new file defines a name that was unresolved');
+  assert.deepEqual(
+    rules(findBlockingCalls(step3, [])),
+    ['app/main.py:EP102@6'],
+    'a new file defines a name that was unresolved',
+  );
 
   const step4 = new Map(step3);
   step4.delete('app/extra.py');
@@ -28,7 +41,16 @@ test('editing, adding and removing helper files updates findings in the files th
 test('a route appearing for an unchanged file changes its findings (sync aiohttp handler)', async () => {
   const files = await factsOf({ 'h.py': 'import time\ndef handle(request):\n    time.sleep(1)\n' });
   assert.deepEqual(findBlockingCalls(files, []), []);
-  const r = { framework: 'aiohttp' as const, methods: ['GET'], path: '/', file: 'h.py', line: 2, handler: 'handle', async: false, execution: 'event-loop' as const };
+  const r = {
+    framework: 'aiohttp' as const,
+    methods: ['GET'],
+    path: '/',
+    file: 'h.py',
+    line: 2,
+    handler: 'handle',
+    async: false,
+    execution: 'event-loop' as const,
+  };
   assert.deepEqual(rules(findBlockingCalls(files, [r])), ['h.py:EP101@3']);
 });
 
@@ -42,7 +64,11 @@ test('a module found under a source root: adding, editing and removing it update
   assert.deepEqual(findBlockingCalls(new Map([...step2, ...clean]), []), [], 'the helper is fixed');
   assert.deepEqual(rules(findBlockingCalls(step2, [])), ['backend/app/main.py:EP102@4'], 'and broken again');
   const twin = await factsOf({ 'other/app/helpers.py': 'def load():\n    return 1\n' });
-  assert.deepEqual(rules(findBlockingCalls(new Map([...step2, ...twin]), [])), ['backend/app/main.py:EP102@4'], 'a same-named module elsewhere does not take over');
+  assert.deepEqual(
+    rules(findBlockingCalls(new Map([...step2, ...twin]), [])),
+    ['backend/app/main.py:EP102@4'],
+    'a same-named module elsewhere does not take over',
+  );
   assert.deepEqual(findBlockingCalls(main, []), [], 'the module is gone');
 });
 
@@ -55,8 +81,14 @@ test('a client module switching to an async client clears the findings that used
 });
 
 test('a method reached through an instance and a base class: editing the base class re-checks the caller', async () => {
-  const main = { 'app/main.py': 'from app.services import UserService\n\nasync def h():\n    return UserService().load()\n' };
-  const blocking = await factsOf({ ...main, 'app/base.py': 'import time\nclass Base:\n    def load(self):\n        time.sleep(1)\n', 'app/services.py': 'from app.base import Base\nclass UserService(Base):\n    pass\n' });
+  const main = {
+    'app/main.py': 'from app.services import UserService\n\nasync def h():\n    return UserService().load()\n',
+  };
+  const blocking = await factsOf({
+    ...main,
+    'app/base.py': 'import time\nclass Base:\n    def load(self):\n        time.sleep(1)\n',
+    'app/services.py': 'from app.base import Base\nclass UserService(Base):\n    pass\n',
+  });
   assert.deepEqual(rules(findBlockingCalls(blocking, [])), ['app/main.py:EP102@4']);
   const fixed = await factsOf({ 'app/base.py': 'class Base:\n    def load(self):\n        return 1\n' });
   assert.deepEqual(findBlockingCalls(new Map([...blocking, ...fixed]), []), []);
@@ -64,9 +96,16 @@ test('a method reached through an instance and a base class: editing the base cl
 });
 
 test('registering a middleware in another file flags it; unregistering clears it (its own file unchanged)', async () => {
-  const mw = await factsOf({ 'mw.js': "const fs = require('fs');\nexports.audit = function (req, res, next) { fs.appendFileSync('a', 'b'); next(); };\n" });
-  const without = await factsOf({ 'server.js': "const { audit } = require('./mw');\napp.get('/', (req, res) => res.send('ok'));\n" });
-  const withMw = await factsOf({ 'server.js': "const { audit } = require('./mw');\napp.use(audit);\napp.get('/', (req, res) => res.send('ok'));\n" });
+  const mw = await factsOf({
+    'mw.js':
+      "const fs = require('fs');\nexports.audit = function (req, res, next) { fs.appendFileSync('a', 'b'); next(); };\n",
+  });
+  const without = await factsOf({
+    'server.js': "const { audit } = require('./mw');\napp.get('/', (req, res) => res.send('ok'));\n",
+  });
+  const withMw = await factsOf({
+    'server.js': "const { audit } = require('./mw');\napp.use(audit);\napp.get('/', (req, res) => res.send('ok'));\n",
+  });
   assert.deepEqual(findBlockingCalls(new Map([...mw, ...without]), []), []);
   assert.deepEqual(rules(findBlockingCalls(new Map([...mw, ...withMw]), [])), ['mw.js:EP101@2']);
   assert.deepEqual(findBlockingCalls(new Map([...mw, ...without]), []), []);
@@ -74,7 +113,9 @@ test('registering a middleware in another file flags it; unregistering clears it
 
 test('a startup hook registered in another file: unregistering it flags its body again', async () => {
   const hooks = await factsOf({ 'app/hooks.py': 'import time\nasync def warm():\n    time.sleep(1)\n' });
-  const registered = await factsOf({ 'app/main.py': 'from app.hooks import warm\napp.add_event_handler("startup", warm)\n' });
+  const registered = await factsOf({
+    'app/main.py': 'from app.hooks import warm\napp.add_event_handler("startup", warm)\n',
+  });
   const plain = await factsOf({ 'app/main.py': 'from app.hooks import warm\n' });
   assert.deepEqual(findBlockingCalls(new Map([...hooks, ...registered]), []), []);
   assert.deepEqual(rules(findBlockingCalls(new Map([...hooks, ...plain]), [])), ['app/hooks.py:EP101@3']);

@@ -7,18 +7,27 @@ const rules = (fs: Array<{ rule: string; line: number }>) => fs.map((f) => `${f.
 test('time.sleep in async def is EP101 with the exact call range', async () => {
   const fs = await analyze({ 'a.py': 'import time\n\nasync def h():\n    time.sleep(1)\n' });
   assert.equal(fs.length, 1);
-  assert.deepEqual({ rule: fs[0].rule, line: fs[0].line, column: fs[0].column, endLine: fs[0].endLine, endColumn: fs[0].endColumn }, { rule: 'EP101', line: 4, column: 5, endLine: 4, endColumn: 18 });
+  assert.deepEqual(
+    { rule: fs[0].rule, line: fs[0].line, column: fs[0].column, endLine: fs[0].endLine, endColumn: fs[0].endColumn },
+    { rule: 'EP101', line: 4, column: 5, endLine: 4, endColumn: 18 },
+  );
   assert.match(fs[0].message, /time\.sleep\(\) blocks the event loop/);
   assert.equal(fs[0].severity, 'error');
 });
 
 test('a sync def, module-level code and nested defs inside async def are not loop context', async () => {
-  const fs = await analyze({ 'a.py': 'import time\ntime.sleep(1)\n\ndef f():\n    time.sleep(1)\n\nasync def g():\n    def inner():\n        time.sleep(1)\n    return 1\n' });
+  const fs = await analyze({
+    'a.py':
+      'import time\ntime.sleep(1)\n\ndef f():\n    time.sleep(1)\n\nasync def g():\n    def inner():\n        time.sleep(1)\n    return 1\n',
+  });
   assert.deepEqual(fs, []);
 });
 
 test('import aliases resolve: from time import sleep as nap, import requests as rq', async () => {
-  const fs = await analyze({ 'a.py': 'from time import sleep as nap\nimport requests as rq\n\nasync def h():\n    nap(1)\n    rq.get("u")\n    rq.Session()\n' });
+  const fs = await analyze({
+    'a.py':
+      'from time import sleep as nap\nimport requests as rq\n\nasync def h():\n    nap(1)\n    rq.get("u")\n    rq.Session()\n',
+  });
   assert.deepEqual(rules(fs), ['EP101@5', 'EP101@6']);
   assert.match(fs[1].message, /requests\.get\(\)/);
 });
@@ -39,13 +48,20 @@ test('instances are tracked: requests.Session, httpx.Client (module level), sqli
     '',
   ].join('\n');
   const fs = await analyze({ 'a.py': src });
-  assert.deepEqual(fs.map((f) => f.message.split('(')[0]), ['requests.Session.get', 'httpx.Client.post', 'sqlite3.connect', 'sqlite3.Cursor.execute', 'httpx.Client.get']);
+  assert.deepEqual(
+    fs.map((f) => f.message.split('(')[0]),
+    ['requests.Session.get', 'httpx.Client.post', 'sqlite3.connect', 'sqlite3.Cursor.execute', 'httpx.Client.get'],
+  );
 });
 
 test('annotated parameters: a SQLAlchemy Session injected with Depends is blocking in async def', async () => {
-  const src = 'from sqlalchemy.orm import Session\nfrom fastapi import Depends\nasync def h(db: Session = Depends(get_db)):\n    return db.query(User).all()\n';
+  const src =
+    'from sqlalchemy.orm import Session\nfrom fastapi import Depends\nasync def h(db: Session = Depends(get_db)):\n    return db.query(User).all()\n';
   const fs = await analyze({ 'a.py': src });
-  assert.deepEqual(fs.map((f) => f.message.split('(')[0]), ['sqlalchemy.orm.Session.query']);
+  assert.deepEqual(
+    fs.map((f) => f.message.split('(')[0]),
+    ['sqlalchemy.orm.Session.query'],
+  );
 });
 
 test('awaited calls and references passed to offloaders are not flagged', async () => {
@@ -64,7 +80,8 @@ test('awaited calls and references passed to offloaders are not flagged', async 
 });
 
 test('FastAPI def handlers and def dependencies are not flagged; async def dependencies are', async () => {
-  const src = 'import time\nfrom fastapi import Depends\n\ndef dep():\n    time.sleep(1)\n\nasync def adep():\n    time.sleep(1)\n\ndef handler(d=Depends(dep)):\n    time.sleep(1)\n';
+  const src =
+    'import time\nfrom fastapi import Depends\n\ndef dep():\n    time.sleep(1)\n\nasync def adep():\n    time.sleep(1)\n\ndef handler(d=Depends(dep)):\n    time.sleep(1)\n';
   const fs = await analyze({ 'a.py': src }, [route('a.py', 10, 'handler', { async: false, execution: 'threadpool' })]);
   assert.deepEqual(rules(fs), ['EP101@8']);
 });
@@ -79,7 +96,9 @@ test('aiohttp/Sanic sync handlers run on the loop (route execution event-loop) a
 
 test('Flask routes (execution worker) get EP201 info for network calls only', async () => {
   const src = 'import requests\n\ndef view():\n    open("f")\n    return requests.get("u").text\n';
-  const fs = await analyze({ 'a.py': src }, [route('a.py', 3, 'view', { framework: 'flask', async: false, execution: 'worker' })]);
+  const fs = await analyze({ 'a.py': src }, [
+    route('a.py', 3, 'view', { framework: 'flask', async: false, execution: 'worker' }),
+  ]);
   assert.deepEqual(rules(fs), ['EP201@5']);
   assert.equal(fs[0].severity, 'info');
   assert.match(fs[0].message, /ties up a flask worker/);
@@ -92,13 +111,17 @@ test('EP103: a FastAPI async handler that never awaits but blocks gets a "make i
 });
 
 test('suppression: # noqa and # noqa: EP101 silence the line; other codes do not', async () => {
-  const src = 'import time\nasync def h():\n    time.sleep(1)  # noqa\n    time.sleep(2)  # noqa: EP101\n    time.sleep(3)  # noqa: E501\n';
+  const src =
+    'import time\nasync def h():\n    time.sleep(1)  # noqa\n    time.sleep(2)  # noqa: EP101\n    time.sleep(3)  # noqa: E501\n';
   assert.deepEqual(rules(await analyze({ 'a.py': src })), ['EP101@5']);
 });
 
 test('configuration adds blocking calls (fnmatch) and allows others', async () => {
   const src = 'import mylib, time\nasync def h():\n    mylib.slow_query()\n    mylib.fast()\n    time.sleep(1)\n';
-  const fs = await analyze({ 'a.py': src }, [], { extraBlockingCalls: [{ pattern: 'mylib.slow_*', replacement: 'mylib.aio.slow_query' }], allowedCalls: ['time.sleep'] });
+  const fs = await analyze({ 'a.py': src }, [], {
+    extraBlockingCalls: [{ pattern: 'mylib.slow_*', replacement: 'mylib.aio.slow_query' }],
+    allowedCalls: ['time.sleep'],
+  });
   assert.deepEqual(rules(fs), ['EP101@3']);
   assert.equal(fs[0].replacement, 'mylib.aio.slow_query');
 });
@@ -109,31 +132,48 @@ test('os.path pure functions are allowed, disk-touching ones flagged (Ruff ASYNC
 });
 
 test('methods: self.helper() resolves to the class method and is followed', async () => {
-  const src = 'import time\nclass V:\n    def helper(self):\n        time.sleep(1)\n    async def get(self):\n        self.helper()\n';
+  const src =
+    'import time\nclass V:\n    def helper(self):\n        time.sleep(1)\n    async def get(self):\n        self.helper()\n';
   const fs = await analyze({ 'a.py': src });
   assert.deepEqual(rules(fs), ['EP102@6']);
   assert.deepEqual(fs[0].chain, ['V.get()', 'V.helper()', 'time.sleep (a.py:4)']);
 });
 
 test('SQLModel: `with Session(engine) as session: session.exec(...)` in async def', async () => {
-  const src = 'from sqlmodel import Session, create_engine, select\nengine = create_engine("sqlite://")\nasync def h():\n    with Session(engine) as session:\n        return session.exec(select(User)).all()\n';
+  const src =
+    'from sqlmodel import Session, create_engine, select\nengine = create_engine("sqlite://")\nasync def h():\n    with Session(engine) as session:\n        return session.exec(select(User)).all()\n';
   const fs = await analyze({ 'a.py': src });
-  assert.deepEqual(fs.map((f) => f.message.split('(')[0]), ['sqlalchemy.orm.Session.exec']);
+  assert.deepEqual(
+    fs.map((f) => f.message.split('(')[0]),
+    ['sqlalchemy.orm.Session.exec'],
+  );
 });
 
 test('noqa: codes are case-insensitive; a malformed code list suppresses nothing (as Ruff ignores an invalid noqa)', async () => {
-  const src = 'import time\nasync def h():\n    time.sleep(1)  # noqa: ep101\n    time.sleep(2)  # noqa: EP-101\n    time.sleep(3)  # noqa:EP102,EP101\n    time.sleep(4)  # noqa because it is a test\n';
+  const src =
+    'import time\nasync def h():\n    time.sleep(1)  # noqa: ep101\n    time.sleep(2)  # noqa: EP-101\n    time.sleep(3)  # noqa:EP102,EP101\n    time.sleep(4)  # noqa because it is a test\n';
   assert.deepEqual(rules(await analyze({ 'a.py': src })), ['EP101@4']);
 });
 
 test('clients created in another module: `from .clients import http` then http.get(u), a shared redis.Redis(), through a helper too', async () => {
   const fs = await analyze({
     'app/__init__.py': '',
-    'app/clients.py': 'import requests, redis\nhttp = requests.Session()\ncache = redis.Redis()\nif True:\n    pool: requests.Session = requests.Session()\n',
-    'app/main.py': 'from .clients import http, cache\nfrom app import clients\nfrom app.util import fetch\n\nasync def h(u):\n    http.get(u)\n    cache.get("k")\n    clients.http.post(u)\n    clients.pool.get(u)\n    return fetch(u)\n',
+    'app/clients.py':
+      'import requests, redis\nhttp = requests.Session()\ncache = redis.Redis()\nif True:\n    pool: requests.Session = requests.Session()\n',
+    'app/main.py':
+      'from .clients import http, cache\nfrom app import clients\nfrom app.util import fetch\n\nasync def h(u):\n    http.get(u)\n    cache.get("k")\n    clients.http.post(u)\n    clients.pool.get(u)\n    return fetch(u)\n',
     'app/util.py': 'from app.clients import http\n\ndef fetch(u):\n    return http.get(u).json()\n',
   });
-  assert.deepEqual(fs.map((f) => `${f.rule}@${f.line} ${f.message.split('(')[0]}`), ['EP101@6 requests.Session.get', 'EP101@7 redis.Redis.get', 'EP101@8 requests.Session.post', 'EP101@9 requests.Session.get', 'EP102@10 fetch']);
+  assert.deepEqual(
+    fs.map((f) => `${f.rule}@${f.line} ${f.message.split('(')[0]}`),
+    [
+      'EP101@6 requests.Session.get',
+      'EP101@7 redis.Redis.get',
+      'EP101@8 requests.Session.post',
+      'EP101@9 requests.Session.get',
+      'EP102@10 fetch',
+    ],
+  );
   assert.deepEqual(fs[4].chain, ['h()', 'fetch()', 'requests.Session.get (app/util.py:4)']);
 });
 
@@ -152,7 +192,16 @@ test('Optional[httpx.Client], httpx.Client | None, Union[httpx.Client, None], ty
     '',
   ].join('\n');
   const fs = await analyze({ 'a.py': src });
-  assert.deepEqual(fs.map((f) => `${f.line} ${f.message.split('(')[0]}`), ['5 httpx.Client.get', '6 httpx.Client.get', '7 httpx.Client.post', '8 httpx.Client.stream', '9 httpx.Client.request']);
+  assert.deepEqual(
+    fs.map((f) => `${f.line} ${f.message.split('(')[0]}`),
+    [
+      '5 httpx.Client.get',
+      '6 httpx.Client.get',
+      '7 httpx.Client.post',
+      '8 httpx.Client.stream',
+      '9 httpx.Client.request',
+    ],
+  );
 });
 
 test('calls inside a lambda run where the lambda is called: flagged, unless the lambda is handed to an offloading call', async () => {
@@ -173,7 +222,12 @@ test('calls inside a lambda run where the lambda is called: flagged, unless the 
   ].join('\n');
   const fs = await analyze({ 'a.py': src });
   assert.deepEqual(rules(fs), ['EP101@3', 'EP101@4']);
-  for (const f of fs) assert.deepEqual([f.fix, ...f.alternativeFixes!].filter((x) => x).map((x) => x!.title), ['Suppress EP101 on this line'], 'await is not allowed in a lambda');
+  for (const f of fs)
+    assert.deepEqual(
+      [f.fix, ...f.alternativeFixes!].filter((x) => x).map((x) => x!.title),
+      ['Suppress EP101 on this line'],
+      'await is not allowed in a lambda',
+    );
 });
 
 test('startup and shutdown hooks run once, before the server accepts requests or after it stops: not flagged as per-request code', async () => {
@@ -230,8 +284,17 @@ test('startup and shutdown hooks run once, before the server accepts requests or
     'async def started(app): time.sleep(1)',
     '',
   ].join('\n');
-  const fs = await analyze({ 'app/__init__.py': '', 'app/main.py': main, 'app/hooks.py': 'import time\nasync def warm():\n    time.sleep(1)\n', 'app/others.py': others });
-  assert.deepEqual(fs.map((f) => `${f.file}:${f.rule}@${f.line}`), ['app/main.py:EP101@24', 'app/others.py:EP101@23'], "Sanic's after_server_start runs while requests are served");
+  const fs = await analyze({
+    'app/__init__.py': '',
+    'app/main.py': main,
+    'app/hooks.py': 'import time\nasync def warm():\n    time.sleep(1)\n',
+    'app/others.py': others,
+  });
+  assert.deepEqual(
+    fs.map((f) => `${f.file}:${f.rule}@${f.line}`),
+    ['app/main.py:EP101@24', 'app/others.py:EP101@23'],
+    "Sanic's after_server_start runs while requests are served",
+  );
 });
 
 test('Django: terminal methods of QuerySet chains from X.objects, iterating a QuerySet, and Model.save(), in async views', async () => {
@@ -256,12 +319,24 @@ test('Django: terminal methods of QuerySet chains from X.objects, iterating a Qu
     '',
   ].join('\n');
   const fs = await analyze({ 'app/views.py': src });
-  assert.deepEqual(fs.map((f) => `${f.line} ${f.message.split('(')[0]}`), [
-    '3 django.db.models.QuerySet.first', '4 django.db.models.QuerySet.count', '5 django.db.models.QuerySet.exists', '7 django.db.models.QuerySet.get',
-    '8 Iterating a django.db.models.QuerySet blocks the event loop: while the database answers, this server answers no other request; 10 concurrent queries run one after another.',
-    '10 Iterating a django.db.models.QuerySet blocks the event loop: while the database answers, this server answers no other request; 10 concurrent queries run one after another.',
-    '11 Iterating a django.db.models.QuerySet blocks the event loop: while the database answers, this server answers no other request; 10 concurrent queries run one after another.', '12 app.models.Book.objects.get', '13 django.db.models.Model.save',
-  ]);
+  assert.deepEqual(
+    fs.map((f) => `${f.line} ${f.message.split('(')[0]}`),
+    [
+      '3 django.db.models.QuerySet.first',
+      '4 django.db.models.QuerySet.count',
+      '5 django.db.models.QuerySet.exists',
+      '7 django.db.models.QuerySet.get',
+      '8 Iterating a django.db.models.QuerySet blocks the event loop: while the database answers, this server answers no other request; 10 concurrent queries run one after another.',
+      '10 Iterating a django.db.models.QuerySet blocks the event loop: while the database answers, this server answers no other request; 10 concurrent queries run one after another.',
+      '11 Iterating a django.db.models.QuerySet blocks the event loop: while the database answers, this server answers no other request; 10 concurrent queries run one after another.',
+      '12 app.models.Book.objects.get',
+      '13 django.db.models.Model.save',
+    ],
+  );
   assert.match(fs[0].replacement!, /afirst|async ORM/);
-  assert.deepEqual(fs[4].alternativeFixes!.map((x) => x.title), ['Suppress EP101 on this line'], 'no rewrite of a for statement');
+  assert.deepEqual(
+    fs[4].alternativeFixes!.map((x) => x.title),
+    ['Suppress EP101 on this line'],
+    'no rewrite of a for statement',
+  );
 });

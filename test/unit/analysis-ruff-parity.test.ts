@@ -12,5 +12,6 @@ test('one example per Ruff ASYNC2xx matcher: all flagged, nothing else', async (
   assert.ok(expected.length >= 45);
   const flagged = (await analyze({ 'async2xx.py': source })).map((f) => f.line);
   assert.deepEqual(flagged, expected);
-  for (const code of ['210', '212', '220', '221', '222', '230', '240', '250', '251']) assert.ok(source.includes(`# expect ASYNC${code}`), code);
+  for (const code of ['210', '212', '220', '221', '222', '230', '240', '250', '251'])
+    assert.ok(source.includes(`# expect ASYNC${code}`), code);
 });

@@ -14,21 +14,34 @@ test('transitive across three files with relative imports: chain and chain locat
   assert.equal(f.rule, 'EP102');
   assert.equal(f.file, 'app/main.py');
   assert.equal(f.line, 4);
-  assert.deepEqual(f.chain, ['fetch_profile()', 'load_profile()', 'load_remote()', 'requests.get (app/net/remote.py:6)']);
-  assert.deepEqual(f.chainLocations?.map((l) => `${l.file}:${l.line}`), ['app/helpers.py:3', 'app/net/remote.py:4', 'app/net/remote.py:6']);
+  assert.deepEqual(f.chain, [
+    'fetch_profile()',
+    'load_profile()',
+    'load_remote()',
+    'requests.get (app/net/remote.py:6)',
+  ]);
+  assert.deepEqual(
+    f.chainLocations?.map((l) => `${l.file}:${l.line}`),
+    ['app/helpers.py:3', 'app/net/remote.py:4', 'app/net/remote.py:6'],
+  );
 });
 
 test('absolute imports, `import pkg.mod as m` and `from ..x import y` resolve', async () => {
   const fs = await analyze({
-    'svc/api/views.py': 'import svc.util as u\nfrom ..util import work\nfrom svc.util import work as w2\n\nasync def a():\n    u.work()\n\nasync def b():\n    work()\n\nasync def c():\n    w2()\n',
+    'svc/api/views.py':
+      'import svc.util as u\nfrom ..util import work\nfrom svc.util import work as w2\n\nasync def a():\n    u.work()\n\nasync def b():\n    work()\n\nasync def c():\n    w2()\n',
     'svc/util.py': 'import subprocess\n\ndef work():\n    subprocess.run(["ls"])\n',
   });
-  assert.deepEqual(fs.map((f) => `${f.rule}@${f.line}`), ['EP102@6', 'EP102@9', 'EP102@12']);
+  assert.deepEqual(
+    fs.map((f) => `${f.rule}@${f.line}`),
+    ['EP102@6', 'EP102@9', 'EP102@12'],
+  );
 });
 
 test('helpers without blocking calls are not flagged, and cycles terminate', async () => {
   const fs = await analyze({
-    'a.py': 'from b import pong\n\ndef ping(n):\n    return pong(n - 1) if n else 0\n\nasync def h():\n    return ping(3)\n',
+    'a.py':
+      'from b import pong\n\ndef ping(n):\n    return pong(n - 1) if n else 0\n\nasync def h():\n    return ping(3)\n',
     'b.py': 'from a import ping\n\ndef pong(n):\n    return ping(n)\n',
   });
   assert.deepEqual(fs, []);
@@ -36,37 +49,64 @@ test('helpers without blocking calls are not flagged, and cycles terminate', asy
 
 test('a cycle that blocks somewhere is still found', async () => {
   const fs = await analyze({
-    'a.py': 'import time\nfrom b import pong\n\ndef ping(n):\n    pong(n)\n    time.sleep(1)\n\nasync def h():\n    return ping(3)\n',
+    'a.py':
+      'import time\nfrom b import pong\n\ndef ping(n):\n    pong(n)\n    time.sleep(1)\n\nasync def h():\n    return ping(3)\n',
     'b.py': 'from a import ping\n\ndef pong(n):\n    return ping(n)\n\nasync def g():\n    return pong(1)\n',
   });
   // pong is first explored inside ping's search (cut at the cycle); that must not stick as "clean".
-  assert.deepEqual(fs.map((f) => `${f.file}:${f.rule}@${f.line}`), ['a.py:EP102@9', 'b.py:EP102@7']);
+  assert.deepEqual(
+    fs.map((f) => `${f.file}:${f.rule}@${f.line}`),
+    ['a.py:EP102@9', 'b.py:EP102@7'],
+  );
   assert.deepEqual(fs[1].chain, ['g()', 'pong()', 'ping()', 'time.sleep (a.py:6)']);
 });
 
 test('awaited async helpers are their own context: flagged inside, not at the await', async () => {
-  const fs = await analyze({ 'a.py': 'import time\n\nasync def helper():\n    time.sleep(1)\n\nasync def h():\n    await helper()\n' });
-  assert.deepEqual(fs.map((f) => `${f.rule}@${f.line}`), ['EP101@4']);
+  const fs = await analyze({
+    'a.py': 'import time\n\nasync def helper():\n    time.sleep(1)\n\nasync def h():\n    await helper()\n',
+  });
+  assert.deepEqual(
+    fs.map((f) => `${f.rule}@${f.line}`),
+    ['EP101@4'],
+  );
 });
 
 test('a nested def called from the async function is followed', async () => {
-  const fs = await analyze({ 'a.py': 'import time\n\nasync def h():\n    def inner():\n        time.sleep(1)\n    inner()\n' });
-  assert.deepEqual(fs.map((f) => `${f.rule}@${f.line}`), ['EP102@6']);
+  const fs = await analyze({
+    'a.py': 'import time\n\nasync def h():\n    def inner():\n        time.sleep(1)\n    inner()\n',
+  });
+  assert.deepEqual(
+    fs.map((f) => `${f.rule}@${f.line}`),
+    ['EP102@6'],
+  );
 });
 
 test('a suppressed blocking call in a helper does not propagate', async () => {
-  const fs = await analyze({ 'a.py': 'import time\n\ndef helper():\n    time.sleep(1)  # noqa: EP101\n\nasync def h():\n    helper()\n' });
+  const fs = await analyze({
+    'a.py': 'import time\n\ndef helper():\n    time.sleep(1)  # noqa: EP101\n\nasync def h():\n    helper()\n',
+  });
   assert.deepEqual(fs, []);
 });
 
 const REMOTE = 'import requests\n\ndef load_remote(i):\n    return requests.get(f"u/{i}")\n';
-const CALLS = 'from app.helpers import load_remote\nfrom app import helpers\nimport app.helpers as h\nfrom .helpers import load_remote as lr\n\nasync def a():\n    return load_remote(1)\n\nasync def b():\n    return helpers.load_remote(1)\n\nasync def c():\n    return h.load_remote(1)\n\nasync def d():\n    return lr(1)\n';
+const CALLS =
+  'from app.helpers import load_remote\nfrom app import helpers\nimport app.helpers as h\nfrom .helpers import load_remote as lr\n\nasync def a():\n    return load_remote(1)\n\nasync def b():\n    return helpers.load_remote(1)\n\nasync def c():\n    return h.load_remote(1)\n\nasync def d():\n    return lr(1)\n';
 
 test('a project below the workspace root: `from app.helpers import …` in backend/app resolves under the source root backend/', async () => {
   const atRoot = await analyze({ 'app/__init__.py': '', 'app/main.py': CALLS, 'app/helpers.py': REMOTE });
-  const below = await analyze({ 'backend/app/__init__.py': '', 'backend/app/main.py': CALLS, 'backend/app/helpers.py': REMOTE });
-  assert.deepEqual(below.map((f) => `${f.rule}@${f.line}`), ['EP102@7', 'EP102@10', 'EP102@13', 'EP102@16']);
-  assert.deepEqual(below.map((f) => f.chain), atRoot.map((f) => f.chain!.map((s) => s.replace('app/helpers.py', 'backend/app/helpers.py'))));
+  const below = await analyze({
+    'backend/app/__init__.py': '',
+    'backend/app/main.py': CALLS,
+    'backend/app/helpers.py': REMOTE,
+  });
+  assert.deepEqual(
+    below.map((f) => `${f.rule}@${f.line}`),
+    ['EP102@7', 'EP102@10', 'EP102@13', 'EP102@16'],
+  );
+  assert.deepEqual(
+    below.map((f) => f.chain),
+    atRoot.map((f) => f.chain!.map((s) => s.replace('app/helpers.py', 'backend/app/helpers.py'))),
+  );
 });
 
 test('two projects with the same package name: each resolves to its own; a file outside both sees an ambiguous name and follows neither', async () => {
@@ -79,8 +119,15 @@ test('two projects with the same package name: each resolves to its own; a file 
     'scripts/only.py': 'from lib.net import fetch\n\nasync def t():\n    return fetch()\n',
     'libs/lib/net.py': 'import time\n\ndef fetch():\n    time.sleep(1)\n',
   });
-  assert.deepEqual(fs.map((f) => `${f.file}:${f.rule}@${f.line}`), ['scripts/only.py:EP102@4', 'svc_a/app/main.py:EP102@4']);
-  assert.deepEqual(fs[0].chain, ['t()', 'fetch()', 'time.sleep (libs/lib/net.py:4)'], 'a unique module suffix elsewhere in the workspace');
+  assert.deepEqual(
+    fs.map((f) => `${f.file}:${f.rule}@${f.line}`),
+    ['scripts/only.py:EP102@4', 'svc_a/app/main.py:EP102@4'],
+  );
+  assert.deepEqual(
+    fs[0].chain,
+    ['t()', 'fetch()', 'time.sleep (libs/lib/net.py:4)'],
+    'a unique module suffix elsewhere in the workspace',
+  );
 });
 
 const SERVICES = [
@@ -132,17 +179,29 @@ test('methods of workspace classes: module-level and local instances, Depends() 
   ].join('\n');
   const fs = await analyze({ 'app/__init__.py': '', 'app/services.py': SERVICES, 'app/main.py': main });
   const inMain = fs.filter((f) => f.file === 'app/main.py');
-  assert.deepEqual(inMain.map((f) => `${f.rule}@${f.line}`), ['EP102@5', 'EP102@8', 'EP102@10', 'EP102@12', 'EP102@14']);
+  assert.deepEqual(
+    inMain.map((f) => `${f.rule}@${f.line}`),
+    ['EP102@5', 'EP102@8', 'EP102@10', 'EP102@12', 'EP102@14'],
+  );
   assert.deepEqual(inMain[0].chain, ['a()', 'UserService.load()', 'Base.fetch()', 'requests.get (app/services.py:4)']);
   assert.deepEqual(inMain[1].chain, ['b()', 'UserService.cached()', 'requests.Session.get (app/services.py:12)']);
-  assert.deepEqual(inMain[2].chain, ['c()', 'UserService.via_repo()', 'Repo.find()', 'time.sleep (app/services.py:20)']);
+  assert.deepEqual(inMain[2].chain, [
+    'c()',
+    'UserService.via_repo()',
+    'Repo.find()',
+    'time.sleep (app/services.py:20)',
+  ]);
   assert.match(inMain[0].message, /^UserService\.load\(\) runs on the event loop/);
   // The async method is its own loop context, flagged where it blocks.
-  assert.deepEqual(fs.filter((f) => f.file === 'app/services.py').map((f) => `${f.rule}@${f.line}`), ['EP102@16']);
+  assert.deepEqual(
+    fs.filter((f) => f.file === 'app/services.py').map((f) => `${f.rule}@${f.line}`),
+    ['EP102@16'],
+  );
 });
 
 test('NestJS constructor injection: this.catsService.findAll() follows into the workspace class CatsService; new CatsService() too', async () => {
-  const service = "import { Injectable } from '@nestjs/common';\nimport * as fs from 'fs';\n\n@Injectable()\nexport class CatsService {\n  findAll() {\n    return JSON.parse(fs.readFileSync('cats.json', 'utf8'));\n  }\n}\n";
+  const service =
+    "import { Injectable } from '@nestjs/common';\nimport * as fs from 'fs';\n\n@Injectable()\nexport class CatsService {\n  findAll() {\n    return JSON.parse(fs.readFileSync('cats.json', 'utf8'));\n  }\n}\n";
   const controller = [
     "import { Controller, Get } from '@nestjs/common';",
     "import { CatsService } from './cats.service';",
@@ -164,8 +223,19 @@ test('NestJS constructor injection: this.catsService.findAll() follows into the 
     '}',
     '',
   ].join('\n');
-  const nest = (line: number, handler: string) => route('src/cats/cats.controller.ts', line, handler, { framework: 'nestjs' });
-  const fs = await analyze({ 'src/cats/cats.service.ts': service, 'src/cats/cats.controller.ts': controller }, [nest(9, 'CatsController.findAll'), nest(14, 'CatsController.other')]);
-  assert.deepEqual(fs.map((f) => `${f.rule}@${f.line}:${f.column}`), ['EP102@11:12', 'EP102@16:13', 'EP102@16:26']);
-  assert.deepEqual(fs[0].chain, ['CatsController.findAll()', 'CatsService.findAll()', 'fs.readFileSync (src/cats/cats.service.ts:7)']);
+  const nest = (line: number, handler: string) =>
+    route('src/cats/cats.controller.ts', line, handler, { framework: 'nestjs' });
+  const fs = await analyze({ 'src/cats/cats.service.ts': service, 'src/cats/cats.controller.ts': controller }, [
+    nest(9, 'CatsController.findAll'),
+    nest(14, 'CatsController.other'),
+  ]);
+  assert.deepEqual(
+    fs.map((f) => `${f.rule}@${f.line}:${f.column}`),
+    ['EP102@11:12', 'EP102@16:13', 'EP102@16:26'],
+  );
+  assert.deepEqual(fs[0].chain, [
+    'CatsController.findAll()',
+    'CatsService.findAll()',
+    'fs.readFileSync (src/cats/cats.service.ts:7)',
+  ]);
 });

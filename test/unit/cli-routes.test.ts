@@ -20,10 +20,26 @@ test('routes --json prints the contract fields for every route', async () => {
   const routes = JSON.parse(stdout) as Array<Record<string, unknown>>;
   const item = routes.find((r) => r.handler === 'read_item');
   assert.deepEqual(
-    { framework: item?.framework, methods: item?.methods, path: item?.path, file: item?.file, line: item?.line, async: item?.async },
-    { framework: 'fastapi', methods: ['GET'], path: '/api/v1/items/{item_id}', file: 'app/api/routes/items.py', line: 14, async: false },
+    {
+      framework: item?.framework,
+      methods: item?.methods,
+      path: item?.path,
+      file: item?.file,
+      line: item?.line,
+      async: item?.async,
+    },
+    {
+      framework: 'fastapi',
+      methods: ['GET'],
+      path: '/api/v1/items/{item_id}',
+      file: 'app/api/routes/items.py',
+      line: 14,
+      async: false,
+    },
   );
-  for (const r of routes) for (const k of ['framework', 'methods', 'path', 'file', 'line', 'handler', 'async']) assert.ok(k in r, `missing ${k}`);
+  for (const r of routes)
+    for (const k of ['framework', 'methods', 'path', 'file', 'line', 'handler', 'async'])
+      assert.ok(k in r, `missing ${k}`);
 });
 
 test('routes --exclude drops matching files; the table is aligned and marks where handlers run', async () => {
@@ -31,7 +47,10 @@ test('routes --exclude drops matching files; the table is aligned and marks wher
   assert.equal(code, 0);
   assert.doesNotMatch(stdout, /orphan_ping/);
   const line = stdout.split('\n').find((l) => l.includes('read_item'))!;
-  assert.match(line, /^GET\s+\/api\/v1\/items\/\{item_id\}\s+read_item\s+app\/api\/routes\/items\.py:14\s+sync \(threadpool\)$/);
+  assert.match(
+    line,
+    /^GET\s+\/api\/v1\/items\/\{item_id\}\s+read_item\s+app\/api\/routes\/items\.py:14\s+sync \(threadpool\)$/,
+  );
   const header = stdout.split('\n')[0]!;
   assert.equal(header.indexOf('PATH'), line.indexOf('/api'));
 });

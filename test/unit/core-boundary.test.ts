@@ -14,6 +14,10 @@ function* files(dir: string): Generator<string> {
 
 test('src/core never imports vscode', () => {
   const root = path.join(__dirname, '..', '..', 'src', 'core');
-  const offenders = [...files(root)].filter((f) => /(?:from\s+['"]vscode['"]|require\(\s*['"]vscode['"]\s*\)|import\(\s*['"]vscode['"]\s*\))/.test(readFileSync(f, 'utf8')));
+  const offenders = [...files(root)].filter((f) =>
+    /(?:from\s+['"]vscode['"]|require\(\s*['"]vscode['"]\s*\)|import\(\s*['"]vscode['"]\s*\))/.test(
+      readFileSync(f, 'utf8'),
+    ),
+  );
   assert.deepEqual(offenders, []);
 });

@@ -8,11 +8,18 @@ import * as path from 'node:path';
 const CLI = path.join(__dirname, '..', '..', 'src', 'cli.ts');
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'node');
 
-function check(fixture: string): Promise<{ code: number; findings: Array<{ file: string; line: number; rule: string; handler?: string }> }> {
+function check(
+  fixture: string,
+): Promise<{ code: number; findings: Array<{ file: string; line: number; rule: string; handler?: string }> }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', CLI, 'check', path.join(FIXTURES, fixture), '--json'], { timeout: 60_000 }, (err, out) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, findings: JSON.parse(out || '[]') });
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', CLI, 'check', path.join(FIXTURES, fixture), '--json'],
+      { timeout: 60_000 },
+      (err, out) => {
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, findings: JSON.parse(out || '[]') });
+      },
+    );
   });
 }
 
@@ -27,6 +34,9 @@ for (const [fixture, findings] of Object.entries(expected)) {
   test(`check --json finds fs.readFileSync in a ${fixture} handler`, async () => {
     const result = await check(fixture);
     assert.equal(result.code, 1);
-    assert.deepEqual(result.findings.map((f) => `${f.file}:${f.line} ${f.rule} ${f.handler}`), findings);
+    assert.deepEqual(
+      result.findings.map((f) => `${f.file}:${f.line} ${f.rule} ${f.handler}`),
+      findings,
+    );
   });
 }

@@ -20,7 +20,7 @@ test('a file holding 5,000 nested brackets, parentheses, a long + chain and a lo
     `const PREFIX = '/p'${" + ''".repeat(N)};`,
     "app.get('/ok', (req, res) => res.end());",
     `${'['.repeat(N)}app.post('/inside', (req, res) => res.end())${']'.repeat(N)};`,
-    `app${".use((req, res, next) => next())".repeat(N)}.get('/chained', (req, res) => res.end());`,
+    `app${'.use((req, res, next) => next())'.repeat(N)}.get('/chained', (req, res) => res.end());`,
     `foo()${'.then(() => 1)'.repeat(N)};`,
   ].join('\n');
   const started = Date.now();

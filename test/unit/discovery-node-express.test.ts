@@ -52,10 +52,7 @@ test('Express: a binding to another package is not Express, whatever its name; u
       "app.get('/no', (req, res) => res.end());",
       "r.get('/no2', (req, res) => res.end());",
     ].join('\n'),
-    'koa.js': [
-      'const router = new Router();',
-      "router.get('/koa', (ctx) => {});",
-    ].join('\n'),
+    'koa.js': ['const router = new Router();', "router.get('/koa', (ctx) => {});"].join('\n'),
   });
   assert.deepEqual(summary(routes), ['koa GET /koa GET /koa koa.js:2']);
 });
@@ -71,7 +68,7 @@ test('Express use(): middleware before a router reached as a member, and path ar
       "app.use('/api', auth, api.router);",
       "app.use('/req', require('./api').router);",
       "app.use(['/a', '/b'], auth, other);",
-      "app.use(passport.authenticate, other);",
+      'app.use(passport.authenticate, other);',
     ].join('\n'),
     'api.js': [
       "const express = require('express');",
@@ -82,7 +79,8 @@ test('Express use(): middleware before a router reached as a member, and path ar
       'module.exports = { router };',
     ].join('\n'),
     'auth.js': 'module.exports = (req, res, next) => next();',
-    'other.ts': "import { Router } from 'express';\nexport const other = Router();\nother.get('/o', (req, res) => res.end());",
+    'other.ts':
+      "import { Router } from 'express';\nexport const other = Router();\nother.get('/o', (req, res) => res.end());",
   });
   assert.deepEqual(summary(routes), [
     'express GET /a/o GET /o other.ts:3',

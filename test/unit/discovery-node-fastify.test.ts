@@ -60,7 +60,8 @@ test('Fastify: plugins nothing registers serve their own paths; functions withou
       '};',
     ].join('\n'),
     'users.js': "module.exports = async (f) => { f.get('/:id', async () => ({})); };",
-    'legacy.js': "module.exports = function (f, opts, done) { f.post('/legacy', (req, reply) => reply.send()); done(); };",
+    'legacy.js':
+      "module.exports = function (f, opts, done) { f.post('/legacy', (req, reply) => reply.send()); done(); };",
     'helpers.js': "function setup(cache) { cache.get('/not-a-route', () => {}); }\nmodule.exports = setup;",
   });
   assert.deepEqual(summary(routes), [
@@ -98,7 +99,8 @@ test('Fastify: @fastify/autoload options and module exports, as its README docum
     'src/routes/posts/autohooks.js': plugin('/hook-is-no-plugin'),
     'src/routes/posts/types.d.ts': 'export type T = 1;',
     'src/routes/renamed.js': `${plugin('/r')}\nmodule.exports.autoPrefix = '/custom';`,
-    'src/routes/deep/overridden.mjs': "export default async function (app) { app.get('/o', async () => 1); }\nexport const prefixOverride = '/top';",
+    'src/routes/deep/overridden.mjs':
+      "export default async function (app) { app.get('/o', async () => 1); }\nexport const prefixOverride = '/top';",
     'flat/a/b.js': plugin('/b'),
   });
   assert.deepEqual(summary(routes), [

@@ -28,16 +28,18 @@ test('Fastify: ESM default-exported plugin in an index file, named import, neste
       'function update() { return 1; }',
       'export default items;',
     ].join('\n'),
-    'src/health.ts': [
-      "export const health = async (app: any) => { app.head('/ping', async () => ''); };",
-    ].join('\n'),
+    'src/health.ts': ["export const health = async (app: any) => { app.head('/ping', async () => ''); };"].join('\n'),
   });
   assert.deepEqual(summary(routes), [
     'fastify GET /api/items/:id GET /:id src/routes/items.ts:2 async',
     'fastify HEAD /ping HEAD /ping src/health.ts:1 async',
     'fastify PUT,PATCH /api/items/:id update src/routes/items.ts:5',
   ]);
-  assert.deepEqual(routes.find((r) => r.handler === 'update')?.routers, ['src/server.ts:server', 'src/routes/index.ts:routes', 'src/routes/items.ts:items']);
+  assert.deepEqual(routes.find((r) => r.handler === 'update')?.routers, [
+    'src/server.ts:server',
+    'src/routes/index.ts:routes',
+    'src/routes/items.ts:items',
+  ]);
 });
 
 test('Fastify: fastify-plugin wrapped plugins ignore the register prefix; unregistered plugin-like functions are not routes', async () => {
@@ -128,7 +130,7 @@ test('NestJS: controller prefix as string or { path }, method paths joined with 
       '}',
       'class NotAController { @Get() x() {} }',
     ].join('\n'),
-    'src/root.controller.ts': "@Controller() export class RootController { @Get() index() {} }",
+    'src/root.controller.ts': '@Controller() export class RootController { @Get() index() {} }',
   });
   assert.deepEqual(summary(routes), [
     'nestjs GET /v1 RootController.index src/root.controller.ts:1',
@@ -165,11 +167,7 @@ test('handlers imported from other modules point at their definition: controller
       "app.use(require('./routes/items'));",
       "app.get('/missing', users.nothing);",
     ].join('\n'),
-    'controllers/users.js': [
-      'exports.list = async (req, res) => {',
-      '  res.json([]);',
-      '};',
-    ].join('\n'),
+    'controllers/users.js': ['exports.list = async (req, res) => {', '  res.json([]);', '};'].join('\n'),
     'controllers/health.js': 'function health(req, res) { res.send("ok"); }\nmodule.exports = { health };',
     'routes/items.ts': [
       "import { Router } from 'express';",
@@ -197,7 +195,8 @@ test('Fastify: anonymous default-exported plugin registered through import(), ro
       "app.register(import('./plugins/index.mjs'), { prefix: '/p' });",
     ].join('\n'),
     'plugins/index.mjs': "export { default } from './stats.mjs';",
-    'plugins/stats.mjs': "export default async function (app, opts) {\n  app.get('/stats', { handler: async () => ({}) });\n}",
+    'plugins/stats.mjs':
+      "export default async function (app, opts) {\n  app.get('/stats', { handler: async () => ({}) });\n}",
   });
   assert.deepEqual(summary(routes), ['fastify GET /p/stats GET /stats plugins/stats.mjs:2 async']);
 });
@@ -226,7 +225,7 @@ test('half-typed files do not throw and keep the routes that still parse', async
       "const fastify = require('fastify')();",
       "fastify.get('/ok', async () => 1);",
       "fastify.route({ method: , url: '/broken', handler(",
-      "module.exports = { a: , b }",
+      'module.exports = { a: , b }',
       '@Controller(',
       "fastify.register(async (f) => { f.post('/later', async () => 2); }, { prefix: '/x' });",
     ].join('\n'),

@@ -22,5 +22,10 @@ export async function discoverNode(files: Record<string, string>): Promise<Route
 
 /** `METHODS path handler file:line async` per route, sorted: one line each for readable diffs. */
 export function summary(routes: Route[]): string[] {
-  return routes.map((r) => `${r.framework} ${r.methods.join(',')} ${r.path} ${r.handler} ${r.file}:${r.line}${r.async ? ' async' : ''}`).sort();
+  return routes
+    .map(
+      (r) =>
+        `${r.framework} ${r.methods.join(',')} ${r.path} ${r.handler} ${r.file}:${r.line}${r.async ? ' async' : ''}`,
+    )
+    .sort();
 }

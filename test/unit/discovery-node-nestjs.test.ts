@@ -36,7 +36,8 @@ test('NestJS: computed controller and method paths are evaluated, array paths se
 
 test('NestJS: an unknown global prefix or method path gives no route rather than one without it', async () => {
   const routes = await discoverNode({
-    'src/main.ts': "async function main() { const app = await NestFactory.create(M); app.setGlobalPrefix(config.get('prefix')); }",
+    'src/main.ts':
+      "async function main() { const app = await NestFactory.create(M); app.setGlobalPrefix(config.get('prefix')); }",
     'src/a.controller.ts': "@Controller('a') export class A { @Get() x() {} }",
   });
   assert.deepEqual(summary(routes), []);

@@ -13,38 +13,82 @@ import { discover, discoverSources, find, fixtureSources, keptFactsOf } from '..
 const body = (r: Route): unknown => (r.bodyTemplate === undefined ? undefined : JSON.parse(r.bodyTemplate));
 
 const ITEM = {
-  created_by: 'system', name: 'string', price: 1.5, tags: [], labels: [{ label: 'string', weight: 1 }], size: 's', fallback_size: 'l',
-  color: 'red', box: { width: 0, height: 2.5 }, dimensions: null, description: null, SKU: 'string',
+  created_by: 'system',
+  name: 'string',
+  price: 1.5,
+  tags: [],
+  labels: [{ label: 'string', weight: 1 }],
+  size: 's',
+  fallback_size: 'l',
+  color: 'red',
+  box: { width: 0, height: 2.5 },
+  dimensions: null,
+  description: null,
+  SKU: 'string',
 };
 const USER = { username: 'string', full_name: null, friends: [] };
 
 test('body_app: models from another module (inherited, nested, lists, Optional, defaults, alias, enum, Literal, a cycle, a dataclass)', async () => {
   const routes = await discover('body_app');
   assert.deepEqual(body(find(routes, 'create_item')), ITEM, 'one body parameter is the body itself');
-  assert.deepEqual(body(find(routes, 'update_item')), { item: ITEM, user: USER, importance: 0 },
-    'a def handler with two body models (and a Body() int) embeds them by name; the path parameter, Depends, Query and Header ones are not the body');
+  assert.deepEqual(
+    body(find(routes, 'update_item')),
+    { item: ITEM, user: USER, importance: 0 },
+    'a def handler with two body models (and a Body() int) embeds them by name; the path parameter, Depends, Query and Header ones are not the body',
+  );
   assert.deepEqual(body(find(routes, 'patch_user')), { user: USER }, 'Body(embed=True)');
-  assert.deepEqual(body(find(routes, 'add_note')), { text: 'string', pinned: false, refs: [] }, 'a dataclass reached as models.Note');
+  assert.deepEqual(
+    body(find(routes, 'add_note')),
+    { text: 'string', pinned: false, refs: [] },
+    'a dataclass reached as models.Note',
+  );
   assert.deepEqual(body(find(routes, 'bulk_tags')), [{ label: 'string', weight: 1 }], 'List[Model]');
   assert.deepEqual(body(find(routes, 'set_dimensions')), { width: 0, height: 2.5 }, 'a router in a third module');
   assert.equal(find(routes, 'ping').bodyTemplate, undefined, 'simple types only: no template');
   assert.equal(find(routes, 'read_item').bodyTemplate, undefined, 'GET');
-  for (const r of routes) if (r.bodyTemplate !== undefined) assert.ok(!r.bodyTemplate.includes('\n'), 'compact, one line');
+  for (const r of routes)
+    if (r.bodyTemplate !== undefined) assert.ok(!r.bodyTemplate.includes('\n'), 'compact, one line');
 });
 
 test('what makes a class a body model: pydantic under any alias, SQLModel, dataclasses, workspace bases; not plain classes', async () => {
   const routes = await discoverSources({
     'm/models.py': [
-      'import pydantic', 'import pydantic as pd', 'import dataclasses', 'from pydantic import BaseModel as BM', 'from pydantic.dataclasses import dataclass',
-      'from sqlmodel import SQLModel, Field', 'from typing import Optional',
-      'class A(pydantic.BaseModel):', '    a: int', 'class B(pd.BaseModel):', '    b: bool', 'class C(BM):', '    c: str',
-      'class Hero(SQLModel, table=True):', '    id: Optional[int] = Field(default=None, primary_key=True)', '    name: str = Field(index=True)',
-      '@dataclasses.dataclass', 'class D:', '    d: float', '@dataclass', 'class E:', '    e: int = 4',
-      'class Plain:', '    p: int', 'class Sub(Plain, C):', '    s: str = "x"',
+      'import pydantic',
+      'import pydantic as pd',
+      'import dataclasses',
+      'from pydantic import BaseModel as BM',
+      'from pydantic.dataclasses import dataclass',
+      'from sqlmodel import SQLModel, Field',
+      'from typing import Optional',
+      'class A(pydantic.BaseModel):',
+      '    a: int',
+      'class B(pd.BaseModel):',
+      '    b: bool',
+      'class C(BM):',
+      '    c: str',
+      'class Hero(SQLModel, table=True):',
+      '    id: Optional[int] = Field(default=None, primary_key=True)',
+      '    name: str = Field(index=True)',
+      '@dataclasses.dataclass',
+      'class D:',
+      '    d: float',
+      '@dataclass',
+      'class E:',
+      '    e: int = 4',
+      'class Plain:',
+      '    p: int',
+      'class Sub(Plain, C):',
+      '    s: str = "x"',
     ].join('\n'),
     'm/main.py': [
-      'from fastapi import FastAPI', 'from m import models', 'from m.models import A, B, C, Hero, D, E, Sub', 'app = FastAPI()',
-      ...['a: A', 'b: B', 'c: C', 'h: Hero', 'd: D', 'e: E', 'p: models.Plain', 's: Sub'].flatMap((sig, i) => [`@app.post("/r${i}")`, `def r${i}(${sig}): ...`]),
+      'from fastapi import FastAPI',
+      'from m import models',
+      'from m.models import A, B, C, Hero, D, E, Sub',
+      'app = FastAPI()',
+      ...['a: A', 'b: B', 'c: C', 'h: Hero', 'd: D', 'e: E', 'p: models.Plain', 's: Sub'].flatMap((sig, i) => [
+        `@app.post("/r${i}")`,
+        `def r${i}(${sig}): ...`,
+      ]),
     ].join('\n'),
   });
   const by = (path: string) => body(routes.find((r) => r.path === path)!);
@@ -150,8 +194,16 @@ sapp = Starlette(routes=[Route("/star", star, methods=["POST"])])
   });
   const by = (path: string) => body(routes.find((r) => r.path === path)!);
   assert.deepEqual(by('/annotated'), { a: { x: 0 } }, 'Annotated[A, Body(embed=True)]; Request is no body');
-  assert.deepEqual(by('/optional'), { x: 0 }, 'Optional[A] = None is the body (its None is no body to send); a list in Query() is not');
-  assert.deepEqual(by('/with-scalar-body'), { a: { x: 0 }, note: 'hi', count: 3 }, 'Body() scalars are embedded with the model, their literal defaults used');
+  assert.deepEqual(
+    by('/optional'),
+    { x: 0 },
+    'Optional[A] = None is the body (its None is no body to send); a list in Query() is not',
+  );
+  assert.deepEqual(
+    by('/with-scalar-body'),
+    { a: { x: 0 }, note: 'hi', count: 3 },
+    'Body() scalars are embedded with the model, their literal defaults used',
+  );
   assert.equal(by('/dep'), undefined, 'a Depends() model is a dependency');
   assert.equal(by('/form'), undefined, 'a form body is not JSON');
   assert.equal(by('/file'), undefined);
@@ -163,7 +215,11 @@ sapp = Starlette(routes=[Route("/star", star, methods=["POST"])])
   assert.deepEqual(by('/alias'), { a: { x: 0 }, bee: { x: 0 } }, 'Body(alias=)');
   assert.deepEqual(by('/example'), { x: 7 }, 'Body(example=) as written');
   assert.deepEqual(by('/examples'), { x: 8 }, "Body(examples={…: {'value': …}}), FastAPI < 0.99");
-  assert.deepEqual(by('/list-and-tags'), { a: [{ x: 0 }], tags: ['string'], extra: {} }, 'containers without Query() are body parameters');
+  assert.deepEqual(
+    by('/list-and-tags'),
+    { a: [{ x: 0 }], tags: ['string'], extra: {} },
+    'containers without Query() are body parameters',
+  );
   assert.equal(by('/lone-dict'), undefined, 'no model, no Body(): nothing to derive');
   assert.deepEqual(by('/numbers'), [0], 'a body declared with Body() needs no model');
   assert.deepEqual(by('/scalars'), { start: '2024-01-01T00:00:00Z', repeat: null });
@@ -233,18 +289,51 @@ class M(BaseModel):
     hh: list[Leaf] = [Leaf(v=1)]
     ii = 5
 `,
-    'main.py': 'from fastapi import FastAPI\nfrom models import M\napp = FastAPI()\n@app.post("/m")\nasync def m(body: M): ...\n',
+    'main.py':
+      'from fastapi import FastAPI\nfrom models import M\napp = FastAPI()\n@app.post("/m")\nasync def m(body: M): ...\n',
   });
   assert.deepEqual(body(find(routes, 'm')), {
-    a: 42, B: 'x', c: 0, d: {}, e: [0, 'string'], f: [0], g: { v: 0 }, h: { v: 0 }, i: 1, j: 1, k: 'fast', l: 3, m: 0, n: [{ v: 0 }],
-    o: [], p: {}, q: null, r: '3fa85f64-5717-4562-b3fc-2c963f66afa6', s: '2024-01-01T00:00:00Z', t: '2024-01-01', u: 0,
-    w: 'user@example.com', x: 'https://example.com', y: null, z: ['string'], aa: [{ v: 0 }], bb: -3, cc: 'multipart',
-    dd: { k: [1, 2.5, null, true] }, ee: 'ab', ff: 9, gg: null, hh: [{ v: 0 }],
+    a: 42,
+    B: 'x',
+    c: 0,
+    d: {},
+    e: [0, 'string'],
+    f: [0],
+    g: { v: 0 },
+    h: { v: 0 },
+    i: 1,
+    j: 1,
+    k: 'fast',
+    l: 3,
+    m: 0,
+    n: [{ v: 0 }],
+    o: [],
+    p: {},
+    q: null,
+    r: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
+    s: '2024-01-01T00:00:00Z',
+    t: '2024-01-01',
+    u: 0,
+    w: 'user@example.com',
+    x: 'https://example.com',
+    y: null,
+    z: ['string'],
+    aa: [{ v: 0 }],
+    bb: -3,
+    cc: 'multipart',
+    dd: { k: [1, 2.5, null, true] },
+    ee: 'ab',
+    ff: 9,
+    gg: null,
+    hh: [{ v: 0 }],
   });
 });
 
 test('cycle-safe and depth-bounded: a model inside itself is null (or an empty list), nesting stops at eight levels', async () => {
-  const chain = Array.from({ length: 12 }, (_, i) => `class L${i}(BaseModel):\n    n: ${i === 11 ? 'int' : `"L${i + 1}"`}\n`).join('');
+  const chain = Array.from(
+    { length: 12 },
+    (_, i) => `class L${i}(BaseModel):\n    n: ${i === 11 ? 'int' : `"L${i + 1}"`}\n`,
+  ).join('');
   const routes = await discoverSources({
     'models.py': `from typing import List, Optional\nfrom pydantic import BaseModel\n${chain}
 class Ping(BaseModel):
@@ -260,27 +349,40 @@ class Loop(Loop2):
 class Loop2(Loop):
     b: int
 `,
-    'main.py': 'from fastapi import FastAPI\nfrom models import L0, Ping, Tree, Loop\napp = FastAPI()\n'
-      + '@app.post("/deep")\ndef deep(x: L0): ...\n@app.post("/ping")\ndef ping(x: Ping): ...\n@app.post("/tree")\ndef tree(x: Tree): ...\n@app.post("/loop")\ndef loop(x: Loop): ...\n',
+    'main.py':
+      'from fastapi import FastAPI\nfrom models import L0, Ping, Tree, Loop\napp = FastAPI()\n' +
+      '@app.post("/deep")\ndef deep(x: L0): ...\n@app.post("/ping")\ndef ping(x: Ping): ...\n@app.post("/tree")\ndef tree(x: Tree): ...\n@app.post("/loop")\ndef loop(x: Loop): ...\n',
   });
   let deep = body(find(routes, 'deep')) as Record<string, unknown>;
   let levels = 0;
-  while (deep && typeof deep === 'object' && 'n' in deep) { deep = deep.n as Record<string, unknown>; levels++; }
+  while (deep && typeof deep === 'object' && 'n' in deep) {
+    deep = deep.n as Record<string, unknown>;
+    levels++;
+  }
   assert.equal(levels, 8);
   assert.deepEqual(deep, {}, 'the ninth level is an empty object');
   assert.deepEqual(body(find(routes, 'ping')), { pong: { ping: null, pings: [] } });
   assert.deepEqual(body(find(routes, 'tree')), { children: [], parent: null });
-  assert.equal(find(routes, 'loop').bodyTemplate, undefined, 'classes that are each other\'s bases are not models (and do not hang)');
+  assert.equal(
+    find(routes, 'loop').bodyTemplate,
+    undefined,
+    "classes that are each other's bases are not models (and do not hang)",
+  );
 });
 
 test('a model with thousands of fields or unreadable annotations yields no template or nulls, never an error', async () => {
   const many = Array.from({ length: 30_000 }, (_, i) => `    f${i}: int`).join('\n');
   const routes = await discoverSources({
-    'main.py': `from fastapi import FastAPI\nfrom pydantic import BaseModel\nclass Big(BaseModel):\n${many}\nclass Odd(BaseModel):\n    a: lambda: 1\n    b: ${'list['.repeat(150)}int${']'.repeat(150)}\n    c: ${'list['.repeat(300)}int${']'.repeat(300)}\napp = FastAPI()\n`
-      + '@app.post("/big")\ndef big(x: Big): ...\n@app.post("/odd")\ndef odd(x: Odd): ...\n',
+    'main.py':
+      `from fastapi import FastAPI\nfrom pydantic import BaseModel\nclass Big(BaseModel):\n${many}\nclass Odd(BaseModel):\n    a: lambda: 1\n    b: ${'list['.repeat(150)}int${']'.repeat(150)}\n    c: ${'list['.repeat(300)}int${']'.repeat(300)}\napp = FastAPI()\n` +
+      '@app.post("/big")\ndef big(x: Big): ...\n@app.post("/odd")\ndef odd(x: Odd): ...\n',
   });
   assert.equal(find(routes, 'big').bodyTemplate, undefined, 'over the work budget');
-  assert.deepEqual(body(find(routes, 'odd')), { a: null, b: null, c: null }, 'c: an annotation too long to keep is still a field');
+  assert.deepEqual(
+    body(find(routes, 'odd')),
+    { a: null, b: null, c: null },
+    'c: an annotation too long to keep is still a field',
+  );
 });
 
 test('the expression parser behind it reads literals and types, and refuses what it does not know', () => {
@@ -298,10 +400,35 @@ test('the expression parser behind it reads literals and types, and refuses what
   assert.equal(lit('1j'), undefined);
   assert.equal(lit('x'), undefined);
   assert.deepEqual(parsePyExpr('typing.Optional[list["Item"]] | None'), {
-    t: 'union', items: [{ t: 'sub', base: { t: 'name', v: 'typing.Optional' }, args: [{ t: 'sub', base: { t: 'name', v: 'list' }, args: [{ t: 'str', v: 'Item' }] }] }, { t: 'const', v: null }],
+    t: 'union',
+    items: [
+      {
+        t: 'sub',
+        base: { t: 'name', v: 'typing.Optional' },
+        args: [{ t: 'sub', base: { t: 'name', v: 'list' }, args: [{ t: 'str', v: 'Item' }] }],
+      },
+      { t: 'const', v: null },
+    ],
   });
-  assert.deepEqual(parsePyExpr('Field(..., alias="x")'), { t: 'call', fn: { t: 'name', v: 'Field' }, args: [{ t: 'ellipsis' }], kw: { alias: { t: 'str', v: 'x' } } });
-  for (const bad of ['lambda: 1', 'a if b else c', '[x for x in y]', '1 +', '"open', '(((', '['.repeat(1000), '', '   ', 'a b', '**kw']) {
+  assert.deepEqual(parsePyExpr('Field(..., alias="x")'), {
+    t: 'call',
+    fn: { t: 'name', v: 'Field' },
+    args: [{ t: 'ellipsis' }],
+    kw: { alias: { t: 'str', v: 'x' } },
+  });
+  for (const bad of [
+    'lambda: 1',
+    'a if b else c',
+    '[x for x in y]',
+    '1 +',
+    '"open',
+    '(((',
+    '['.repeat(1000),
+    '',
+    '   ',
+    'a b',
+    '**kw',
+  ]) {
     assert.equal(parsePyExpr(bad), undefined, bad);
   }
 });
@@ -323,7 +450,11 @@ test('kept links: editing a model reaches the templates of handlers in other mod
   edit(MODELS, '    width: float\n', '    width: float\n    depth: int = 3\n');
   let kept = cache.link(inputs());
   assert.deepEqual(kept, linkPythonRoutes(inputs()));
-  assert.deepEqual((body(find(kept, 'create_item')) as typeof ITEM).box, { width: 0, depth: 3, height: 2.5 }, 'the nested model grew a field');
+  assert.deepEqual(
+    (body(find(kept, 'create_item')) as typeof ITEM).box,
+    { width: 0, depth: 3, height: 2.5 },
+    'the nested model grew a field',
+  );
   assert.deepEqual(body(find(kept, 'set_dimensions')), { width: 0, depth: 3, height: 2.5 });
   last = kept;
 
@@ -339,7 +470,11 @@ test('kept links: editing a model reaches the templates of handlers in other mod
   kept = cache.link(inputs());
   assert.deepEqual(kept, linkPythonRoutes(inputs()));
   assert.equal(find(kept, 'ping').path, '/pong');
-  assert.equal(find(kept, 'set_dimensions'), find(last, 'set_dimensions'), 'a route whose module and models did not change is the same Route object');
+  assert.equal(
+    find(kept, 'set_dimensions'),
+    find(last, 'set_dimensions'),
+    'a route whose module and models did not change is the same Route object',
+  );
 
   edit(MODELS, 'class Tag:', 'class Tag(pd.BaseModel):');
   kept = cache.link(inputs());

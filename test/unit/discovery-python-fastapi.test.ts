@@ -43,17 +43,26 @@ test('a router included nowhere is still reported with its own prefix; FastAPI c
   assert.equal(orphan.path, '/orphan/ping');
   assert.deepEqual(orphan.routers, ['orphan.router']);
   assert.equal(find(routes, 'subscribe').path, '/api/v1/webhooks/subscribe');
-  assert.equal(routes.some((r) => r.handler === 'event_received'), false);
+  assert.equal(
+    routes.some((r) => r.handler === 'event_received'),
+    false,
+  );
 });
 
 test('broken and odd code never throws and yields what it can', async () => {
   const routes = await discover('broken');
-  assert.deepEqual(routes.map((r) => `${r.methods[0]} ${r.path} ${r.handler}`), ['GET /ok survivor']);
+  assert.deepEqual(
+    routes.map((r) => `${r.methods[0]} ${r.path} ${r.handler}`),
+    ['GET /ok survivor'],
+  );
 });
 
 test("routes carry the handler's parameters as written: annotation and default text, stars, multi-line annotations", async () => {
   const routes = await discover('params_app');
-  assert.deepEqual(find(routes, 'read_item').params, [{ name: 'item_id', annotation: 'int' }, { name: 'q', annotation: 'Optional[str]', default: 'None' }]);
+  assert.deepEqual(find(routes, 'read_item').params, [
+    { name: 'item_id', annotation: 'int' },
+    { name: 'q', annotation: 'Optional[str]', default: 'None' },
+  ]);
   assert.deepEqual(find(routes, 'by_kind').params, [
     { name: 'kind', annotation: "Literal['a', 'b']" },
     { name: 'page', annotation: 'int', default: '5' },
@@ -67,6 +76,9 @@ test("routes carry the handler's parameters as written: annotation and default t
   assert.deepEqual(find(routes, 'plain_endpoint').params, [{ name: '*args' }, { name: '**kwargs' }]);
   // class-based views and Django views: every parameter, self and request included
   const django = await discover('django_site');
-  assert.deepEqual(find(django, 'ResultsView.get').params?.map((p) => p.name), ['self', 'request', 'pk']);
+  assert.deepEqual(
+    find(django, 'ResultsView.get').params?.map((p) => p.name),
+    ['self', 'request', 'pk'],
+  );
   assert.deepEqual(find(django, 'detail').params, [{ name: 'request' }, { name: 'question_id' }]);
 });

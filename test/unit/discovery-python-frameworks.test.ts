@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import type { Route } from '../../src/core/model';
 import { discover, find } from '../fixtures/python/discover';
 
-const summary = (routes: Route[]) => routes.map((r) => `${r.methods.join(',')} ${r.path} ${r.handler} ${r.execution}`).sort();
+const summary = (routes: Route[]) =>
+  routes.map((r) => `${r.methods.join(',')} ${r.path} ${r.handler} ${r.execution}`).sort();
 
 test('Flask: blueprints in a package, url_prefix overridden at registration, nested blueprints, add_url_rule, MethodView', async () => {
   const routes = await discover('flask_app');

@@ -7,7 +7,15 @@ import { linkPythonRoutes, PythonLinkCache } from '../../src/core/discovery/pyth
 import { Parsers } from '../../src/core/parsing/parser';
 import { fixtureSources, keptFactsOf } from '../fixtures/python/discover';
 
-const DIRS = ['flask_factory', 'fastapi_factory', 'include_cycle', 'starlette_inline', 'params_app', 'cycles', 'body_app'];
+const DIRS = [
+  'flask_factory',
+  'fastapi_factory',
+  'include_cycle',
+  'starlette_inline',
+  'params_app',
+  'cycles',
+  'body_app',
+];
 
 const edit = (file: string, from: string, to: string) => (files: Map<string, string>) => {
   assert.ok(files.get(file)?.includes(from), `${file} holds ${from}`);
@@ -15,17 +23,36 @@ const edit = (file: string, from: string, to: string) => (files: Map<string, str
 };
 
 const EDITS: Array<[string, (files: Map<string, string>) => void]> = [
-  ['import another blueprint inside the factory', edit('flask_factory/pkg/__init__.py', 'from .views import bp', 'from .admin import panel as bp')],
+  [
+    'import another blueprint inside the factory',
+    edit('flask_factory/pkg/__init__.py', 'from .views import bp', 'from .admin import panel as bp'),
+  ],
   ['change a registration prefix in the factory', edit('fastapi_factory/app/main.py', 'prefix="/b"', 'prefix="/bee"')],
   ['break the include cycle', edit('include_cycle/svc/main.py', 'app.include_router(rb, prefix="/b")', 'pass')],
   ['close it again', edit('include_cycle/svc/main.py', '\npass', '\napp.include_router(rb, prefix="/b")')],
   ['move an inline Mount', edit('starlette_inline/web/app.py', 'Mount("/r", app=Router(', 'Mount("/q", app=Router(')],
   ['retype a path parameter', edit('params_app/api/main.py', 'item_id: int', 'item_id: str = "x"')],
   ['make the definition cycle a plain value', edit('cycles/odd/app.py', 'N = M', 'N = ["PUT"]')],
-  ['give back the factory its import', edit('flask_factory/pkg/__init__.py', 'from .admin import panel as bp', 'from .views import bp')],
-  ['add a field to a request-body model that handlers in two other modules take', edit('body_app/store/models.py', '    width: float\n', '    width: float\n    depth: int = 3\n')],
-  ['make a nested body model a plain class', edit('body_app/store/models.py', 'class Tag(pd.BaseModel):', 'class Tag:')],
-  ['import the body model under another name', edit('body_app/store/main.py', 'from store.models import Item as ItemModel, User', 'from store.models import Note as ItemModel, User')],
+  [
+    'give back the factory its import',
+    edit('flask_factory/pkg/__init__.py', 'from .admin import panel as bp', 'from .views import bp'),
+  ],
+  [
+    'add a field to a request-body model that handlers in two other modules take',
+    edit('body_app/store/models.py', '    width: float\n', '    width: float\n    depth: int = 3\n'),
+  ],
+  [
+    'make a nested body model a plain class',
+    edit('body_app/store/models.py', 'class Tag(pd.BaseModel):', 'class Tag:'),
+  ],
+  [
+    'import the body model under another name',
+    edit(
+      'body_app/store/main.py',
+      'from store.models import Item as ItemModel, User',
+      'from store.models import Note as ItemModel, User',
+    ),
+  ],
 ];
 
 test('after every edit, the kept link equals a fresh one (params, inline objects and cycles included)', async () => {

@@ -20,7 +20,11 @@ test('src layout, `import a.b.c as x`, module-level aliases of FastAPI, factorie
 
 test('truncated files never throw, and the intact files around them still link', async () => {
   const parsers = await Parsers.load(undefined, ['python']);
-  const rel = (p: string): WorkspaceFile => ({ path: p, absPath: path.join(FIXTURES, 'fastapi_app', p), language: 'python' });
+  const rel = (p: string): WorkspaceFile => ({
+    path: p,
+    absPath: path.join(FIXTURES, 'fastapi_app', p),
+    language: 'python',
+  });
   const intact = ['app/api/routes/items.py', 'app/orphan.py'];
   const victims = ['app/main.py', 'app/api/__init__.py', 'app/api/routes/users.py'];
   const factsOf = (file: WorkspaceFile, source: string) => {
@@ -37,7 +41,8 @@ test('truncated files never throw, and the intact files around them still link',
     for (let cut = 0; cut < source.length; cut += 11) {
       const routes = linkPythonRoutes([...base, factsOf(rel(victim), source.slice(0, cut))]);
       const handlers = new Set(routes.map((r) => r.handler));
-      for (const h of ['list_items', 'read_item', 'update_item', 'delete_item', 'orphan_ping']) assert.ok(handlers.has(h), `${h} lost with ${victim} cut at ${cut}`);
+      for (const h of ['list_items', 'read_item', 'update_item', 'delete_item', 'orphan_ping'])
+        assert.ok(handlers.has(h), `${h} lost with ${victim} cut at ${cut}`);
     }
   }
 });
@@ -54,8 +59,10 @@ test('imports inside an app factory resolve the names that factory registers (Fl
 test('a function-level import binds its name in that function only, and shadows the module-level name there', async () => {
   const routes = await discoverSources({
     'pkg/__init__.py': '',
-    'pkg/a.py': 'from flask import Blueprint\nbp = Blueprint("a", __name__, url_prefix="/a")\n@bp.route("/x")\ndef ax(): pass\n',
-    'pkg/b.py': 'from flask import Blueprint\nbp = Blueprint("b", __name__, url_prefix="/b")\n@bp.route("/x")\ndef bx(): pass\n',
+    'pkg/a.py':
+      'from flask import Blueprint\nbp = Blueprint("a", __name__, url_prefix="/a")\n@bp.route("/x")\ndef ax(): pass\n',
+    'pkg/b.py':
+      'from flask import Blueprint\nbp = Blueprint("b", __name__, url_prefix="/b")\n@bp.route("/x")\ndef bx(): pass\n',
     'pkg/app.py': [
       'from flask import Flask',
       'from .a import bp',
@@ -78,8 +85,16 @@ test('definition cycles and blow-ups cost at most their own statements; other fi
   const routes = await discover('cycles');
   assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
   assert.deepEqual(keys(routes), [
-    'GET /0/a home', 'GET /1/a home', 'GET /2/a home', 'GET /3/a home', 'GET /4/a home',
-    'GET /5/a home', 'GET /6/a home', 'GET /7/a home', 'GET /8/a home', 'GET /9/a home',
+    'GET /0/a home',
+    'GET /1/a home',
+    'GET /2/a home',
+    'GET /3/a home',
+    'GET /4/a home',
+    'GET /5/a home',
+    'GET /6/a home',
+    'GET /7/a home',
+    'GET /8/a home',
+    'GET /9/a home',
     'GET /fine fine', // P = Q + "/p", Q = P: no path, no route
     'GET /shop shop', // the Flask app in another folder
     'GET /x x', // methods=M with M = N, N = M: unknown methods, the framework default
@@ -88,7 +103,8 @@ test('definition cycles and blow-ups cost at most their own statements; other fi
 
 test('a linker failure in one module costs that module only (the rest of the workspace still links)', async () => {
   const routes = await discoverSources({
-    'odd/app.py': 'from fastapi import FastAPI\napp = FastAPI()\nM = N\nN = M\n@app.api_route("/x", methods=M)\ndef x(): pass\n',
+    'odd/app.py':
+      'from fastapi import FastAPI\napp = FastAPI()\nM = N\nN = M\n@app.api_route("/x", methods=M)\ndef x(): pass\n',
     'shop/app.py': 'from flask import Flask\napp = Flask(__name__)\n@app.route("/shop")\ndef shop(): pass\n',
   });
   assert.deepEqual(keys(routes), ['GET /shop shop', 'GET /x x']);
@@ -101,11 +117,22 @@ test("include cycles: routes are emitted from the cycle's app, or from any membe
   const routes = await discoverSources({
     'routers.py': [
       'from fastapi import APIRouter',
-      'r1 = APIRouter(prefix="/one")', 'r2 = APIRouter(prefix="/two")', // r1 ↔ r2, no app: start at r1
-      'r3 = APIRouter(prefix="/three")', 'r4 = APIRouter(prefix="/four")', // r3 ↔ r4, included only from the r1/r2 cycle
-      'cb = APIRouter()', 'only_cb = APIRouter()', // a callback router and what only it includes: never served
-      '@r1.get("/x")\ndef x(): pass', '@r3.get("/y")\ndef y(): pass', '@cb.post("/event")\ndef event(): pass', '@only_cb.get("/z")\ndef z(): pass',
-      'r1.include_router(r2)', 'r2.include_router(r1)', 'r2.include_router(r3)', 'r3.include_router(r4)', 'r4.include_router(r3)', 'cb.include_router(only_cb)',
+      'r1 = APIRouter(prefix="/one")',
+      'r2 = APIRouter(prefix="/two")', // r1 ↔ r2, no app: start at r1
+      'r3 = APIRouter(prefix="/three")',
+      'r4 = APIRouter(prefix="/four")', // r3 ↔ r4, included only from the r1/r2 cycle
+      'cb = APIRouter()',
+      'only_cb = APIRouter()', // a callback router and what only it includes: never served
+      '@r1.get("/x")\ndef x(): pass',
+      '@r3.get("/y")\ndef y(): pass',
+      '@cb.post("/event")\ndef event(): pass',
+      '@only_cb.get("/z")\ndef z(): pass',
+      'r1.include_router(r2)',
+      'r2.include_router(r1)',
+      'r2.include_router(r3)',
+      'r3.include_router(r4)',
+      'r4.include_router(r3)',
+      'cb.include_router(only_cb)',
       '@r1.post("/hook", callbacks=cb.routes)\ndef hook(): pass',
     ].join('\n'),
   });
@@ -130,7 +157,8 @@ test('deeply nested expressions are unknown past a depth; the rest of the file s
   const tree = parsers.parse('python', source);
   try {
     const facts = extractPythonRouteFacts({ path: 'deep.py', absPath: '/deep.py', language: 'python' }, tree.rootNode);
-    const depthOf = (v: unknown): number => (v && typeof v === 'object' ? 1 + Math.max(0, ...Object.values(v).map(depthOf)) : 0);
+    const depthOf = (v: unknown): number =>
+      v && typeof v === 'object' ? 1 + Math.max(0, ...Object.values(v).map(depthOf)) : 0;
     assert.ok(depthOf(facts) < 200, `facts ${depthOf(facts)} deep`);
   } finally {
     tree.delete();

@@ -29,13 +29,19 @@ export class FakeProgress {
   cancelled = false;
   private readonly listeners = new Set<() => void>();
   /** Cancellation listeners registered and not yet disposed. */
-  get listening(): number { return this.listeners.size; }
+  get listening(): number {
+    return this.listeners.size;
+  }
   constructor(readonly title: string) {}
   readonly token = {
     isCancellationRequested: false,
     onCancellationRequested: (listener: () => void) => {
       this.listeners.add(listener);
-      return { dispose: () => { this.listeners.delete(listener); } };
+      return {
+        dispose: () => {
+          this.listeners.delete(listener);
+        },
+      };
     },
   };
   /** The user presses Cancel on the notification. */
@@ -50,8 +56,14 @@ export class FakeTerminal {
   readonly sent: string[] = [];
   shown = 0;
   exitStatus: { code: number | undefined } | undefined;
-  constructor(readonly name: string, readonly creationOptions: { name?: string; cwd?: unknown; env?: Record<string, string | null | undefined> }, private readonly owner: FakeVscodeState) {}
-  show(): void { this.shown++; }
+  constructor(
+    readonly name: string,
+    readonly creationOptions: { name?: string; cwd?: unknown; env?: Record<string, string | null | undefined> },
+    private readonly owner: FakeVscodeState,
+  ) {}
+  show(): void {
+    this.shown++;
+  }
   sendText(text: string): void {
     this.sent.push(text);
     this.owner.onSendText(this, text);
@@ -72,19 +84,37 @@ export interface FakeVscodeState {
   commandsRun: unknown[][];
   /** What happens when a command is typed into a terminal (e.g. the test starts a server). */
   onSendText(terminal: FakeTerminal, text: string): void;
-  activeTextEditor: undefined | { document: { uri: { fsPath: string; path: string } }; selection: { active: { line: number } } };
+  activeTextEditor:
+    undefined | { document: { uri: { fsPath: string; path: string } }; selection: { active: { line: number } } };
   /** Files `workspace.fs.readFile` can read, by path. */
   files: Map<string, string>;
 }
 
 export const state: FakeVscodeState = {
-  calls: [], answer: enterOrDismiss, settings: {}, progresses: [], terminals: [], commandsRun: [],
-  onSendText: () => undefined, activeTextEditor: undefined, files: new Map(),
+  calls: [],
+  answer: enterOrDismiss,
+  settings: {},
+  progresses: [],
+  terminals: [],
+  commandsRun: [],
+  onSendText: () => undefined,
+  activeTextEditor: undefined,
+  files: new Map(),
 };
 
 /** Back to a user who presses Enter, no settings, no terminals, nothing asked yet. */
 export function reset(): void {
-  Object.assign(state, { calls: [], answer: enterOrDismiss, settings: {}, progresses: [], terminals: [], commandsRun: [], onSendText: () => undefined, activeTextEditor: undefined, files: new Map() });
+  Object.assign(state, {
+    calls: [],
+    answer: enterOrDismiss,
+    settings: {},
+    progresses: [],
+    terminals: [],
+    commandsRun: [],
+    onSendText: () => undefined,
+    activeTextEditor: undefined,
+    files: new Map(),
+  });
 }
 
 export const calls = (kind: UiKind): UiCall[] => state.calls.filter((c) => c.kind === kind);
@@ -98,7 +128,10 @@ async function ask(kind: UiKind, text: string, items: unknown[], options?: Recor
 // Messages take (message, ...items) or (message, options, ...items).
 function message(kind: UiKind) {
   return (text: string, ...rest: unknown[]) => {
-    const options = rest.length && typeof rest[0] === 'object' && rest[0] !== null && !('title' in (rest[0] as object)) ? (rest.shift() as Record<string, unknown>) : undefined;
+    const options =
+      rest.length && typeof rest[0] === 'object' && rest[0] !== null && !('title' in (rest[0] as object))
+        ? (rest.shift() as Record<string, unknown>)
+        : undefined;
     return ask(kind, text, rest, options);
   };
 }
@@ -109,23 +142,42 @@ export const fakeVscode = {
   ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
   Uri: { file: uri, joinPath: (base: { fsPath: string }, ...parts: string[]) => uri(path.join(base.fsPath, ...parts)) },
   window: {
-    get activeTextEditor() { return state.activeTextEditor; },
-    get terminals() { return [...state.terminals]; },
-    showQuickPick: async (items: unknown[] | Promise<unknown[]>, options?: Record<string, unknown>) => ask('quickPick', String(options?.title ?? ''), await items, options),
+    get activeTextEditor() {
+      return state.activeTextEditor;
+    },
+    get terminals() {
+      return [...state.terminals];
+    },
+    showQuickPick: async (items: unknown[] | Promise<unknown[]>, options?: Record<string, unknown>) =>
+      ask('quickPick', String(options?.title ?? ''), await items, options),
     showInputBox: async (options?: Record<string, unknown>) => {
       const answer = await ask('inputBox', String(options?.title ?? ''), [], options);
       // Like VS Code, an answer the input's own validation rejects cannot be accepted.
       const validate = options?.validateInput as ((v: string) => string | undefined) | undefined;
-      if (typeof answer === 'string' && validate?.(answer)) throw new Error(`the input box would not accept ${JSON.stringify(answer)}: ${validate(answer)}`);
+      if (typeof answer === 'string' && validate?.(answer))
+        throw new Error(`the input box would not accept ${JSON.stringify(answer)}: ${validate(answer)}`);
       return answer;
     },
     showWarningMessage: message('warning'),
     showErrorMessage: message('error'),
     showInformationMessage: message('info'),
-    withProgress: async <T>(options: { title?: string }, task: (progress: { report(v: { message?: string; increment?: number }): void }, token: FakeProgress['token']) => Promise<T>) => {
+    withProgress: async <T>(
+      options: { title?: string },
+      task: (
+        progress: { report(v: { message?: string; increment?: number }): void },
+        token: FakeProgress['token'],
+      ) => Promise<T>,
+    ) => {
       const p = new FakeProgress(options.title ?? '');
       state.progresses.push(p);
-      return task({ report: (v) => { p.reports.push(v); } }, p.token);
+      return task(
+        {
+          report: (v) => {
+            p.reports.push(v);
+          },
+        },
+        p.token,
+      );
     },
     createTerminal: (options: { name?: string; cwd?: unknown; env?: Record<string, string> }) => {
       const t = new FakeTerminal(options.name ?? '', options, state);
@@ -147,17 +199,29 @@ export const fakeVscode = {
       },
     },
   },
-  commands: { executeCommand: async (...args: unknown[]) => { state.commandsRun.push(args); } },
+  commands: {
+    executeCommand: async (...args: unknown[]) => {
+      state.commandsRun.push(args);
+    },
+  },
 };
 
 /** A Memento over a Map, as workspaceState. */
-export function memento(): { get<T>(k: string): T | undefined; update(k: string, v: unknown): Promise<void>; keys(): readonly string[]; map: Map<string, unknown> } {
+export function memento(): {
+  get<T>(k: string): T | undefined;
+  update(k: string, v: unknown): Promise<void>;
+  keys(): readonly string[];
+  map: Map<string, unknown>;
+} {
   const map = new Map<string, unknown>();
   return {
     map,
     // Stored as JSON, as VS Code does, so nothing leans on object identity.
     get: <T>(k: string) => (map.has(k) ? (JSON.parse(JSON.stringify(map.get(k))) as T) : undefined),
-    update: async (k, v) => { if (v === undefined) map.delete(k); else map.set(k, JSON.parse(JSON.stringify(v))); },
+    update: async (k, v) => {
+      if (v === undefined) map.delete(k);
+      else map.set(k, JSON.parse(JSON.stringify(v)));
+    },
     keys: () => [...map.keys()],
   };
 }

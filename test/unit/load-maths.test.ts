@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeHistogram, encodeHistogram, newHistogram, recordUs, summarizeHistogram } from '../../src/core/load/histogram';
+import {
+  decodeHistogram,
+  encodeHistogram,
+  newHistogram,
+  recordUs,
+  summarizeHistogram,
+} from '../../src/core/load/histogram';
 import { Recorder } from '../../src/core/load/recorder';
 import { dueCount, lateSlackMs, scheduledAt } from '../../src/core/load/schedule';
 import { classifyError } from '../../src/core/load/errors';
@@ -10,7 +16,14 @@ test('summary percentiles of 1..1000 ms match within HDR precision (3 digits)', 
   const h = newHistogram();
   for (let ms = 1; ms <= 1000; ms++) recordUs(h, ms * 1000);
   const s = summarizeHistogram(h);
-  for (const [got, want] of [[s.p50, 500], [s.p90, 900], [s.p99, 990], [s.max, 1000], [s.min, 1], [s.mean, 500.5]] as const) {
+  for (const [got, want] of [
+    [s.p50, 500],
+    [s.p90, 900],
+    [s.p99, 990],
+    [s.max, 1000],
+    [s.min, 1],
+    [s.mean, 500.5],
+  ] as const) {
     assert.ok(Math.abs(got - want) / want < 0.002, `${got} vs ${want}`);
   }
 });
@@ -19,7 +32,10 @@ test('histogram survives base64 round trip; decoded buckets hold every count, pe
   const h = newHistogram();
   for (let i = 0; i < 300; i++) recordUs(h, 1000 + (i % 3) * 50_000);
   const d = decodeHistogram(encodeHistogram(h), 10);
-  assert.equal(d.buckets.reduce((a, b) => a + b.count, 0), 300);
+  assert.equal(
+    d.buckets.reduce((a, b) => a + b.count, 0),
+    300,
+  );
   assert.equal(d.buckets[0].count, 100);
   for (let i = 1; i < d.percentiles.length; i++) assert.ok(d.percentiles[i].ms >= d.percentiles[i - 1].ms);
   assert.ok(Math.abs(d.percentiles.at(-1)!.ms - 101) < 0.2);
@@ -34,11 +50,18 @@ test('values beyond one hour are clamped, not thrown', () => {
 
 test('timeline: one point per second with counts, errors and per-second percentiles', () => {
   const r = new Recorder(0);
-  for (let i = 0; i < 10; i++) r.success(200, 5, 10_000, 10_000, 100 + i);      // second 0: 10 ms
+  for (let i = 0; i < 10; i++) r.success(200, 5, 10_000, 10_000, 100 + i); // second 0: 10 ms
   r.failure('timeout', 900);
-  for (let i = 0; i < 5; i++) r.success(503, 5, 200_000, 200_000, 2500 + i);    // second 2: 200 ms
+  for (let i = 0; i < 5; i++) r.success(503, 5, 200_000, 200_000, 2500 + i); // second 2: 200 ms
   const t = r.timelineSnapshot();
-  assert.deepEqual(t.map((p) => [p.t, p.count, p.errors]), [[0, 11, 1], [1, 0, 0], [2, 5, 0]]);
+  assert.deepEqual(
+    t.map((p) => [p.t, p.count, p.errors]),
+    [
+      [0, 11, 1],
+      [1, 0, 0],
+      [2, 5, 0],
+    ],
+  );
   assert.ok(Math.abs(t[0].p50 - 10) < 0.05 && Math.abs(t[2].p99 - 200) < 0.2);
   assert.deepEqual(r.statusCodes, { 200: 10, 503: 5 });
   assert.equal(r.ok, 10);
@@ -69,11 +92,20 @@ test('validation refuses bad input before any connection', () => {
   const ok = { url: 'http://127.0.0.1:1/', concurrency: 1, requests: 1 };
   validateLoadOptions(ok);
   for (const bad of [
-    { ...ok, url: 'not a url' }, { ...ok, url: 'ftp://127.0.0.1/' }, { ...ok, url: 'http://example.com/' },
-    { ...ok, concurrency: 0 }, { ...ok, requests: -1 }, { ...ok, durationS: 0 }, { ...ok, rate: -5 }, { ...ok, concurrency: 1.5 },
+    { ...ok, url: 'not a url' },
+    { ...ok, url: 'ftp://127.0.0.1/' },
+    { ...ok, url: 'http://example.com/' },
+    { ...ok, concurrency: 0 },
+    { ...ok, requests: -1 },
+    { ...ok, durationS: 0 },
+    { ...ok, rate: -5 },
+    { ...ok, concurrency: 1.5 },
     { url: ok.url, concurrency: 1 },
-  ]) assert.throws(() => validateLoadOptions(bad), LoadOptionsError, JSON.stringify(bad));
+  ])
+    assert.throws(() => validateLoadOptions(bad), LoadOptionsError, JSON.stringify(bad));
   validateLoadOptions({ ...ok, url: 'http://example.com/', allowRemote: true });
-  assert.ok(isLoopbackUrl('http://[::1]:8000/') && isLoopbackUrl('http://localhost/') && isLoopbackUrl('http://127.1.2.3/'));
+  assert.ok(
+    isLoopbackUrl('http://[::1]:8000/') && isLoopbackUrl('http://localhost/') && isLoopbackUrl('http://127.1.2.3/'),
+  );
   assert.ok(!isLoopbackUrl('http://10.0.0.1/') && !isLoopbackUrl('http://127.0.0.1.evil.com/'));
 });

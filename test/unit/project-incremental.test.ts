@@ -45,50 +45,128 @@ function loadFixture(dir: string, into: Map<string, string>): void {
 }
 
 type Files = Map<string, string>;
-interface Edit { name: string; apply(files: Files): void }
+interface Edit {
+  name: string;
+  apply(files: Files): void;
+}
 
 const F = 'fastapi_app/app';
-const replace = (file: string, from: string, to: string): Edit['apply'] => (files) => {
-  const text = files.get(file);
-  assert.ok(text?.includes(from), `${file} holds ${from}`);
-  files.set(file, text!.split(from).join(to));
-};
+const replace =
+  (file: string, from: string, to: string): Edit['apply'] =>
+  (files) => {
+    const text = files.get(file);
+    assert.ok(text?.includes(from), `${file} holds ${from}`);
+    files.set(file, text!.split(from).join(to));
+  };
 
 /** Real edits a developer makes; each must reach routes/findings through the module graph. */
 const EDITS: Edit[] = [
-  { name: 'change the prefix of an included router', apply: replace(`${F}/api/routes/users.py`, 'USERS = "/users"', 'USERS = "/people"') },
-  { name: 'change a settings-class prefix read by another module', apply: replace(`${F}/config.py`, 'ITEMS_PREFIX: str = "/items"', 'ITEMS_PREFIX: str = "/goods"') },
-  { name: 'rename a router variable that another module imports', apply: (files) => {
-    replace(`${F}/api/routes/orders.py`, 'router = APIRouter()', 'orders = APIRouter()')(files);
-    replace(`${F}/api/routes/orders.py`, '@router.get("")', '@orders.get("")')(files);
-    replace(`${F}/api/routes/orders.py`, 'router.include_router(detail)', 'orders.include_router(detail)')(files);
-  } },
-  { name: 'follow the rename in the importing module', apply: replace(`${F}/api/__init__.py`, 'import router as orders_router', 'import orders as orders_router') },
-  { name: 'delete an included router module', apply: (files) => { files.delete(`${F}/api/routes/webhooks.py`); } },
-  { name: 'add a module that includes another router', apply: (files) => {
-    files.set(`${F}/extra.py`, 'from fastapi import APIRouter\n\nfrom app.api.routes import items\n\nextra = APIRouter(prefix="/extra")\nextra.include_router(items.router, prefix="/again")\n');
-  } },
-  { name: 'break the syntax of a router module', apply: replace(`${F}/api/routes/items.py`, '@router.get("/{item_id}")\ndef read_item', '@router.get("/{item_id}"\ndef read_item(') },
-  { name: 'fix the syntax again', apply: replace(`${F}/api/routes/items.py`, '@router.get("/{item_id}"\ndef read_item(', '@router.get("/{item_id}")\ndef read_item') },
-  { name: 'change an import to another module', apply: replace(`${F}/api/__init__.py`, 'from .routes import items, users, webhooks', 'from .routes import users as items, users, webhooks') },
-  { name: 'make a helper block, called from an async handler', apply: (files) => {
-    files.set(`${F}/helpers.py`, 'import time\n\ndef slow():\n    time.sleep(1)\n');
-    replace(`${F}/api/routes/users.py`, 'async def me():\n    return {}', 'async def me():\n    from app.helpers import slow\n    slow()\n    return {}')(files);
-  } },
-  { name: 'add a module whose name shadows another (module names resolve differently)', apply: (files) => {
-    files.set('app/config.py', 'API_PREFIX = "/shadow"\nVERSION = "v9"\n');
-  } },
-  { name: 'change a Django include prefix', apply: replace('django_site/mysite/urls.py', 'path("polls/", include("polls.urls"))', 'path("questions/", include("polls.urls"))') },
-  { name: 'make a handler inside the app factory sync', apply: replace(`${F}/main.py`, '    async def health():', '    def health():') },
-  { name: 'restore the deleted module', apply: (files) => {
-    loadFixture('fastapi_app', files);
-  } },
-  { name: 'add a field to a request-body model another module imports', apply: replace('body_app/store/models.py', '    width: float\n', '    width: float\n    depth: int = 3\n') },
-  { name: 'change the prefix of a blueprint registered elsewhere', apply: (files) => {
-    const bp = [...files.keys()].find((p) => p.startsWith('flask_app/') && files.get(p)!.includes('url_prefix='));
-    assert.ok(bp, 'the flask fixture has a blueprint with url_prefix');
-    files.set(bp, files.get(bp)!.replace(/url_prefix="([^"]*)"/, 'url_prefix="/moved$1"'));
-  } },
+  {
+    name: 'change the prefix of an included router',
+    apply: replace(`${F}/api/routes/users.py`, 'USERS = "/users"', 'USERS = "/people"'),
+  },
+  {
+    name: 'change a settings-class prefix read by another module',
+    apply: replace(`${F}/config.py`, 'ITEMS_PREFIX: str = "/items"', 'ITEMS_PREFIX: str = "/goods"'),
+  },
+  {
+    name: 'rename a router variable that another module imports',
+    apply: (files) => {
+      replace(`${F}/api/routes/orders.py`, 'router = APIRouter()', 'orders = APIRouter()')(files);
+      replace(`${F}/api/routes/orders.py`, '@router.get("")', '@orders.get("")')(files);
+      replace(`${F}/api/routes/orders.py`, 'router.include_router(detail)', 'orders.include_router(detail)')(files);
+    },
+  },
+  {
+    name: 'follow the rename in the importing module',
+    apply: replace(`${F}/api/__init__.py`, 'import router as orders_router', 'import orders as orders_router'),
+  },
+  {
+    name: 'delete an included router module',
+    apply: (files) => {
+      files.delete(`${F}/api/routes/webhooks.py`);
+    },
+  },
+  {
+    name: 'add a module that includes another router',
+    apply: (files) => {
+      files.set(
+        `${F}/extra.py`,
+        'from fastapi import APIRouter\n\nfrom app.api.routes import items\n\nextra = APIRouter(prefix="/extra")\nextra.include_router(items.router, prefix="/again")\n',
+      );
+    },
+  },
+  {
+    name: 'break the syntax of a router module',
+    apply: replace(
+      `${F}/api/routes/items.py`,
+      '@router.get("/{item_id}")\ndef read_item',
+      '@router.get("/{item_id}"\ndef read_item(',
+    ),
+  },
+  {
+    name: 'fix the syntax again',
+    apply: replace(
+      `${F}/api/routes/items.py`,
+      '@router.get("/{item_id}"\ndef read_item(',
+      '@router.get("/{item_id}")\ndef read_item',
+    ),
+  },
+  {
+    name: 'change an import to another module',
+    apply: replace(
+      `${F}/api/__init__.py`,
+      'from .routes import items, users, webhooks',
+      'from .routes import users as items, users, webhooks',
+    ),
+  },
+  {
+    name: 'make a helper block, called from an async handler',
+    apply: (files) => {
+      files.set(`${F}/helpers.py`, 'import time\n\ndef slow():\n    time.sleep(1)\n');
+      replace(
+        `${F}/api/routes/users.py`,
+        'async def me():\n    return {}',
+        'async def me():\n    from app.helpers import slow\n    slow()\n    return {}',
+      )(files);
+    },
+  },
+  {
+    name: 'add a module whose name shadows another (module names resolve differently)',
+    apply: (files) => {
+      files.set('app/config.py', 'API_PREFIX = "/shadow"\nVERSION = "v9"\n');
+    },
+  },
+  {
+    name: 'change a Django include prefix',
+    apply: replace(
+      'django_site/mysite/urls.py',
+      'path("polls/", include("polls.urls"))',
+      'path("questions/", include("polls.urls"))',
+    ),
+  },
+  {
+    name: 'make a handler inside the app factory sync',
+    apply: replace(`${F}/main.py`, '    async def health():', '    def health():'),
+  },
+  {
+    name: 'restore the deleted module',
+    apply: (files) => {
+      loadFixture('fastapi_app', files);
+    },
+  },
+  {
+    name: 'add a field to a request-body model another module imports',
+    apply: replace('body_app/store/models.py', '    width: float\n', '    width: float\n    depth: int = 3\n'),
+  },
+  {
+    name: 'change the prefix of a blueprint registered elsewhere',
+    apply: (files) => {
+      const bp = [...files.keys()].find((p) => p.startsWith('flask_app/') && files.get(p)!.includes('url_prefix='));
+      assert.ok(bp, 'the flask fixture has a blueprint with url_prefix');
+      files.set(bp, files.get(bp)!.replace(/url_prefix="([^"]*)"/, 'url_prefix="/moved$1"'));
+    },
+  },
 ];
 
 function initialFiles(): Files {
@@ -98,7 +176,11 @@ function initialFiles(): Files {
 }
 
 /** Applies `edits` one by one to an index kept across them, comparing with a fresh index after every step. */
-async function checkSequence(parsers: Parsers, edits: Edit[], viaRefresh: (step: number) => boolean): Promise<{ routes: number; changes: number }> {
+async function checkSequence(
+  parsers: Parsers,
+  edits: Edit[],
+  viaRefresh: (step: number) => boolean,
+): Promise<{ routes: number; changes: number }> {
   const files = initialFiles();
   const fs = new MemoryFs(files);
   const kept = new ProjectIndex(ROOT, fs, parsers);
@@ -112,7 +194,8 @@ async function checkSequence(parsers: Parsers, edits: Edit[], viaRefresh: (step:
     else {
       // As an editor does: one update per changed file, one remove per deleted file.
       for (const p of before.keys()) if (!files.has(p)) kept.remove(p);
-      for (const [p, text] of files) if (before.get(p) !== text) await kept.update({ path: p, absPath: `${ROOT}/${p}`, language: 'python' }, text);
+      for (const [p, text] of files)
+        if (before.get(p) !== text) await kept.update({ path: p, absPath: `${ROOT}/${p}`, language: 'python' }, text);
     }
     const fresh = new ProjectIndex(ROOT, fs, parsers);
     await fresh.refresh();
@@ -135,13 +218,21 @@ test('after every edit of a sequence, the kept index equals a fresh one (routes 
 test('the same edits in shuffled orders keep the index equal to a fresh one', async () => {
   const parsers = await Parsers.load(undefined, ['python']);
   let seed = 7;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   for (let round = 0; round < 3; round++) {
     // Edits whose precondition depends on an earlier edit keep their relative order; the rest are shuffled.
     const independent = EDITS.filter((e) => !/follow the rename|fix the syntax|restore/.test(e.name));
     const order = [...independent].sort(() => random() - 0.5);
-    order.splice(order.findIndex((e) => e.name.startsWith('rename')) + 1, 0, EDITS.find((e) => e.name.startsWith('follow'))!);
-    order.splice(order.findIndex((e) => e.name.startsWith('break')) + 1, 0, EDITS.find((e) => e.name.startsWith('fix'))!);
+    order.splice(
+      order.findIndex((e) => e.name.startsWith('rename')) + 1,
+      0,
+      EDITS.find((e) => e.name.startsWith('follow'))!,
+    );
+    order.splice(
+      order.findIndex((e) => e.name.startsWith('break')) + 1,
+      0,
+      EDITS.find((e) => e.name.startsWith('fix'))!,
+    );
     order.push(EDITS.find((e) => e.name.startsWith('restore'))!);
     await checkSequence(parsers, order, () => random() < 0.3);
   }

@@ -23,31 +23,55 @@ async function indexOf(files: Record<string, string>): Promise<ProjectIndex> {
 test('a Python file with deeply nested expressions keeps its routes and findings', async () => {
   const index = await indexOf({
     'main.py': [
-      'import time', 'from fastapi import FastAPI', '', 'app = FastAPI()',
+      'import time',
+      'from fastapi import FastAPI',
+      '',
+      'app = FastAPI()',
       // One bracket a line: deep, but not a minified file (which the index skips on purpose).
       `NESTED = ${'[\n'.repeat(DEPTH)}${']\n'.repeat(DEPTH)}`,
       `SUM = (${Array.from({ length: 3_000 }, () => "'a'").join(' +\n')})`,
       `CALLS = ${'f(\n'.repeat(DEPTH)}${')\n'.repeat(DEPTH)}`,
-      '', '', '@app.get("/slow")', 'async def slow():', '    time.sleep(1)', '    return {}', '',
+      '',
+      '',
+      '@app.get("/slow")',
+      'async def slow():',
+      '    time.sleep(1)',
+      '    return {}',
+      '',
     ].join('\n'),
   });
   assert.deepEqual(index.problems(), []);
-  assert.deepEqual(index.routes().map((r) => `${r.methods.join(',')} ${r.path}`), ['GET /slow']);
-  assert.ok(index.findings().some((f) => f.rule === 'EP101' && f.handler === 'slow'), JSON.stringify(index.findings()));
+  assert.deepEqual(
+    index.routes().map((r) => `${r.methods.join(',')} ${r.path}`),
+    ['GET /slow'],
+  );
+  assert.ok(
+    index.findings().some((f) => f.rule === 'EP101' && f.handler === 'slow'),
+    JSON.stringify(index.findings()),
+  );
 });
 
 test('a JavaScript file with deeply nested expressions keeps its routes and findings', async () => {
   const index = await indexOf({
     'server.js': [
-      "const express = require('express');", "const fs = require('fs');", 'const app = express();',
+      "const express = require('express');",
+      "const fs = require('fs');",
+      'const app = express();',
       `const nested = ${'[\n'.repeat(DEPTH)}${']\n'.repeat(DEPTH)};`,
       `const chain = x${'\n.m()'.repeat(DEPTH)};`,
       `const sum = ${Array.from({ length: 3_000 }, (_, i) => i).join(' +\n')};`,
       "app.get('/read', async (req, res) => { res.send(fs.readFileSync('/etc/hostname')); });",
-      'app.listen(3000);', '',
+      'app.listen(3000);',
+      '',
     ].join('\n'),
   });
   assert.deepEqual(index.problems(), []);
-  assert.deepEqual(index.routes().map((r) => `${r.methods.join(',')} ${r.path}`), ['GET /read']);
-  assert.ok(index.findings().some((f) => f.rule === 'EP101'), JSON.stringify(index.findings()));
+  assert.deepEqual(
+    index.routes().map((r) => `${r.methods.join(',')} ${r.path}`),
+    ['GET /read'],
+  );
+  assert.ok(
+    index.findings().some((f) => f.rule === 'EP101'),
+    JSON.stringify(index.findings()),
+  );
 });

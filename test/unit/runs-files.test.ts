@@ -14,7 +14,11 @@ const dir = mkdtempSync(path.join(tmpdir(), 'ep-runs-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A run whose per-second p50/p99/count follow the given series. */
-function run(id: string, perSecond: Array<{ count: number; p50: number; p99: number }>, createdAt = '2026-01-01T00:00:00Z'): RunRecord {
+function run(
+  id: string,
+  perSecond: Array<{ count: number; p50: number; p99: number }>,
+  createdAt = '2026-01-01T00:00:00Z',
+): RunRecord {
   const h = newHistogram();
   for (const s of perSecond) for (let i = 0; i < s.count; i++) recordUs(h, (i % 100 === 99 ? s.p99 : s.p50) * 1000);
   const timeline: TimelinePoint[] = perSecond.map((s, t) => ({ t, errors: 0, ...s }));
@@ -22,21 +26,43 @@ function run(id: string, perSecond: Array<{ count: number; p50: number; p99: num
   const p50 = perSecond.reduce((a, s) => a + s.p50, 0) / perSecond.length;
   const p99 = perSecond.reduce((a, s) => a + s.p99, 0) / perSecond.length;
   return {
-    schemaVersion: 1, id, createdAt, target: { url: 'http://127.0.0.1:8000/', method: 'GET', headers: {}, bodyBytes: 0 },
+    schemaVersion: 1,
+    id,
+    createdAt,
+    target: { url: 'http://127.0.0.1:8000/', method: 'GET', headers: {}, bodyBytes: 0 },
     config: { model: 'closed', concurrency: 10, durationS: perSecond.length, timeoutS: 20, warmup: 0 },
     environment: { host: 'h', cpus: 2, node: 'v20', tool: 'endpoint-profiler', version: '0' },
-    summary: { count, ok: count, errors: 0, rps: count / perSecond.length, durationS: perSecond.length, latencyMs: { min: p50, mean: p50, stdev: 0, p50, p75: p50, p90: p99, p95: p99, p99, p999: p99, max: p99 } },
-    statusCodes: { 200: count }, errorKinds: {}, timeline, histogram: encodeHistogram(h), status: 'complete',
+    summary: {
+      count,
+      ok: count,
+      errors: 0,
+      rps: count / perSecond.length,
+      durationS: perSecond.length,
+      latencyMs: { min: p50, mean: p50, stdev: 0, p50, p75: p50, p90: p99, p95: p99, p99, p999: p99, max: p99 },
+    },
+    statusCodes: { 200: count },
+    errorKinds: {},
+    timeline,
+    histogram: encodeHistogram(h),
+    status: 'complete',
   };
 }
-const noisy = (n: number, count: number, p50: number, jitter: number) => Array.from({ length: n }, (_, i) => ({ count: count + ((i * 7) % 5) - 2, p50: p50 + (((i * 13) % 7) - 3) * jitter, p99: p50 * 3 + (((i * 5) % 3) - 1) * jitter }));
+const noisy = (n: number, count: number, p50: number, jitter: number) =>
+  Array.from({ length: n }, (_, i) => ({
+    count: count + ((i * 7) % 5) - 2,
+    p50: p50 + (((i * 13) % 7) - 3) * jitter,
+    p99: p50 * 3 + (((i * 5) % 3) - 1) * jitter,
+  }));
 
 test('run file round trip is atomic and leaves no temp files', async () => {
   const f = path.join(dir, 'a.json');
   const r = run('a', noisy(5, 100, 10, 0.1));
   await writeRunFile(f, r);
   assert.deepEqual(await readRunFile(f), r);
-  assert.deepEqual(readdirSync(dir).filter((n) => n.includes('tmp')), []);
+  assert.deepEqual(
+    readdirSync(dir).filter((n) => n.includes('tmp')),
+    [],
+  );
 });
 
 test('corrupt, truncated and future-schema files: clear error, file left untouched', async () => {
@@ -50,7 +76,10 @@ test('corrupt, truncated and future-schema files: clear error, file left untouch
   for (const [name, text, msg] of cases) {
     const f = path.join(dir, name);
     writeFileSync(f, text);
-    await assert.rejects(readRunFile(f), (e: Error) => e instanceof RunFileError && msg.test(e.message) && !e.message.includes('\n'));
+    await assert.rejects(
+      readRunFile(f),
+      (e: Error) => e instanceof RunFileError && msg.test(e.message) && !e.message.includes('\n'),
+    );
     await assert.rejects(writeRunFile(f, run('y', noisy(3, 10, 5, 0))), /refusing to overwrite/);
     assert.equal(readFileSync(f, 'utf8'), text);
   }
@@ -64,7 +93,10 @@ test('store lists newest first, reports broken files without throwing, renames a
   await store.save(run('new', noisy(3, 10, 5, 0), '2026-02-01T00:00:00Z'));
   writeFileSync(path.join(dir, 'store', 'broken.json'), '{');
   const list = await store.list();
-  assert.deepEqual(list.filter((e) => e.record).map((e) => e.id), ['new', 'old']);
+  assert.deepEqual(
+    list.filter((e) => e.record).map((e) => e.id),
+    ['new', 'old'],
+  );
   assert.match(list.find((e) => e.id === 'broken')!.error!, /invalid JSON/);
   await store.rename('old', 'before fix');
   assert.equal((await store.load('old')).label, 'before fix');
@@ -79,7 +111,11 @@ test('compare: clear regressions are worse, identical runs same, short runs judg
   const c = compareRuns([base, slower, run('same', noisy(10, 100, 10, 0.2)), run('short', noisy(2, 50, 20, 0.2))]);
   const row = (m: string) => c.rows.find((r) => r.metric === m)!;
   assert.deepEqual(row('p50').verdicts, ['same', 'worse', 'same', 'worse']);
-  assert.deepEqual(row('rps').verdicts, ['same', 'worse', 'same', 'inconclusive'], 'one throughput figure per short run says nothing of noise');
+  assert.deepEqual(
+    row('rps').verdicts,
+    ['same', 'worse', 'same', 'inconclusive'],
+    'one throughput figure per short run says nothing of noise',
+  );
   assert.equal(row('max').verdicts[3], 'inconclusive', 'max has no per-request statistic');
   assert.ok(Math.abs(row('p50').ratios[1] - 2) < 0.01 && Math.abs(row('p50').deltas[1] - 10) < 0.01);
   assert.equal(compareRuns([slower, base]).rows.find((r) => r.metric === 'p50')!.verdicts[1], 'better');
@@ -92,10 +128,14 @@ function shortRun(id: string, latenciesMs: number[]): RunRecord {
   const h = newHistogram();
   for (const ms of latenciesMs) recordUs(h, ms * 1000);
   const durationS = Math.max(...latenciesMs) / 1000;
-  return { ...r, histogram: encodeHistogram(h), summary: { ...r.summary, durationS, rps: latenciesMs.length / durationS } };
+  return {
+    ...r,
+    histogram: encodeHistogram(h),
+    summary: { ...r.summary, durationS, rps: latenciesMs.length / durationS },
+  };
 }
 
-test('compare of the seeds\' 10-request runs: the serialised handler against its fix is a clear p50 drop', () => {
+test("compare of the seeds' 10-request runs: the serialised handler against its fix is a clear p50 drop", () => {
   // async def + time.sleep(1) under uvicorn: the first answer after 1 s, the other nine after 10 s (seen in the e2e).
   const blocking = shortRun('blocking', [1000, ...Array(9).fill(10_019)]);
   const fixed = shortRun('fixed', [1021, 1022, 1022, 1023, 1023, 1024, 1024, 1025, 1025, 1026]);
@@ -106,8 +146,16 @@ test('compare of the seeds\' 10-request runs: the serialised handler against its
   assert.equal(row(c, 'rps').verdicts[1], 'inconclusive', 'one throughput figure a run');
   assert.equal(row(c, 'errors').verdicts[1], 'same', 'no errors in either');
   assert.equal(row(compareRuns([fixed, blocking]), 'p50').verdicts[1], 'worse');
-  assert.equal(row(compareRuns([fixed, shortRun('again', [1020, 1022, 1022, 1023, 1023, 1024, 1024, 1025, 1026, 1026])]), 'p50').verdicts[1], 'same');
-  assert.equal(row(compareRuns([shortRun('five', [1, 1, 1, 1, 1]), shortRun('slow', [9, 9, 9, 9, 9])]), 'p50').verdicts[1], 'inconclusive', 'under 10 requests a run is too few');
+  assert.equal(
+    row(compareRuns([fixed, shortRun('again', [1020, 1022, 1022, 1023, 1023, 1024, 1024, 1025, 1026, 1026])]), 'p50')
+      .verdicts[1],
+    'same',
+  );
+  assert.equal(
+    row(compareRuns([shortRun('five', [1, 1, 1, 1, 1]), shortRun('slow', [9, 9, 9, 9, 9])]), 'p50').verdicts[1],
+    'inconclusive',
+    'under 10 requests a run is too few',
+  );
 });
 
 test('verdict is inconclusive when per-second samples overlap but means differ', () => {
@@ -123,5 +171,10 @@ test('exports: JSON parses back, CSV has percentiles and timeline, Markdown one 
   const csv = toCsv(r);
   assert.match(csv, /^latency_ms,p99,15$/m);
   assert.equal(csv.split('\n').filter((l) => /^\d+,/.test(l)).length, 4);
-  assert.equal(toMarkdown([r, { ...r, label: 'b|c' }]).trim().split('\n').length, 4);
+  assert.equal(
+    toMarkdown([r, { ...r, label: 'b|c' }])
+      .trim()
+      .split('\n').length,
+    4,
+  );
 });

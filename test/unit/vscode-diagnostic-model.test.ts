@@ -23,7 +23,13 @@ const MAIN = [
   '    return load_remote()',
   '',
 ].join('\n');
-const HELPERS = ['import requests', '', 'def load_remote():', '    return requests.get("http://127.0.0.1:9/x").json()', ''].join('\n');
+const HELPERS = [
+  'import requests',
+  '',
+  'def load_remote():',
+  '    return requests.get("http://127.0.0.1:9/x").json()',
+  '',
+].join('\n');
 
 async function findings() {
   const root = mkdtempSync(path.join(tmpdir(), 'ep-diag-'));
@@ -40,8 +46,16 @@ function apply(text: string, edits: EditData[]): string {
   const lines = text.split('\n');
   const offset = (l: number, c: number) => lines.slice(0, l).reduce((n, s) => n + s.length + 1, 0) + c;
   return [...edits]
-    .sort((a, b) => offset(b.range.startLine, b.range.startCharacter) - offset(a.range.startLine, a.range.startCharacter))
-    .reduce((t, e) => t.slice(0, offset(e.range.startLine, e.range.startCharacter)) + e.newText + t.slice(offset(e.range.endLine, e.range.endCharacter)), text);
+    .sort(
+      (a, b) => offset(b.range.startLine, b.range.startCharacter) - offset(a.range.startLine, a.range.startCharacter),
+    )
+    .reduce(
+      (t, e) =>
+        t.slice(0, offset(e.range.startLine, e.range.startCharacter)) +
+        e.newText +
+        t.slice(offset(e.range.endLine, e.range.endCharacter)),
+      text,
+    );
 }
 
 test('time.sleep in an async handler: 0-based range on the call, fix applies to await asyncio.sleep', async () => {
@@ -50,7 +64,10 @@ test('time.sleep in an async handler: 0-based range on the call, fix applies to 
   const d = toDiagnostic(sleep);
   assert.equal(d.file, 'app/main.py');
   assert.deepEqual([d.range.startLine, d.range.startCharacter], [8, 4]);
-  assert.equal(MAIN.split('\n')[d.range.startLine].slice(d.range.startCharacter, d.range.endCharacter), 'time.sleep(1)');
+  assert.equal(
+    MAIN.split('\n')[d.range.startLine].slice(d.range.startCharacter, d.range.endCharacter),
+    'time.sleep(1)',
+  );
   assert.equal(d.severity, 'error');
   const [preferred] = toFixes(sleep);
   assert.equal(preferred.preferred, true);
@@ -67,7 +84,10 @@ test('a transitive finding carries the chain as related information pointing int
   const last = d.related[d.related.length - 1];
   assert.equal(last.file, 'app/helpers.py');
   assert.equal(HELPERS.split('\n')[last.range.startLine].includes('requests.get'), true);
-  assert.ok(toFixes(chained).some((x) => /noqa|ignore|suppress/i.test(x.title)), 'a suppression fix is offered');
+  assert.ok(
+    toFixes(chained).some((x) => /noqa|ignore|suppress/i.test(x.title)),
+    'a suppression fix is offered',
+  );
 });
 
 test('byFile groups findings per file', async () => {

@@ -21,28 +21,71 @@ const textDocuments: FakeDocument[] = [];
 
 class EventEmitter<T> {
   private readonly e = new NodeEmitter();
-  event = (listener: (v: T) => void) => { this.e.on('x', listener); return { dispose: () => this.e.off('x', listener) }; };
-  fire(v?: T) { this.e.emit('x', v); }
-  dispose() { this.e.removeAllListeners(); }
+  event = (listener: (v: T) => void) => {
+    this.e.on('x', listener);
+    return { dispose: () => this.e.off('x', listener) };
+  };
+  fire(v?: T) {
+    this.e.emit('x', v);
+  }
+  dispose() {
+    this.e.removeAllListeners();
+  }
 }
 class WorkspaceEdit {
   readonly edits: Array<{ file: string; range: unknown; newText: string }> = [];
-  replace(uri: Uri, range: unknown, newText: string) { this.edits.push({ file: uri.fsPath, range, newText }); }
+  replace(uri: Uri, range: unknown, newText: string) {
+    this.edits.push({ file: uri.fsPath, range, newText });
+  }
 }
 const fakeVscode = {
-  EventEmitter, WorkspaceEdit,
+  EventEmitter,
+  WorkspaceEdit,
   Uri: { file: (fsPath: string): Uri => ({ fsPath, scheme: 'file' }) },
-  Range: class { constructor(public startLine: number, public startCharacter: number, public endLine: number, public endCharacter: number) {} },
-  Location: class { constructor(public uri: Uri, public range: unknown) {} },
-  Diagnostic: class { constructor(public range: unknown, public message: string, public severity: number) {} },
-  DiagnosticRelatedInformation: class { constructor(public location: unknown, public message: string) {} },
+  Range: class {
+    constructor(
+      public startLine: number,
+      public startCharacter: number,
+      public endLine: number,
+      public endCharacter: number,
+    ) {}
+  },
+  Location: class {
+    constructor(
+      public uri: Uri,
+      public range: unknown,
+    ) {}
+  },
+  Diagnostic: class {
+    constructor(
+      public range: unknown,
+      public message: string,
+      public severity: number,
+    ) {}
+  },
+  DiagnosticRelatedInformation: class {
+    constructor(
+      public location: unknown,
+      public message: string,
+    ) {}
+  },
   DiagnosticSeverity: { Error: 0, Warning: 1, Information: 2 },
-  CodeAction: class { diagnostics?: unknown[]; isPreferred?: boolean; edit?: WorkspaceEdit; constructor(public title: string, public kind: unknown) {} },
+  CodeAction: class {
+    diagnostics?: unknown[];
+    isPreferred?: boolean;
+    edit?: WorkspaceEdit;
+    constructor(
+      public title: string,
+      public kind: unknown,
+    ) {}
+  },
   CodeActionKind: { QuickFix: 'quickfix' },
   languages: {
     createDiagnosticCollection: () => ({
       clear: () => problems.clear(),
-      set: (entries: Array<[Uri, Diagnostic[]]>) => { for (const [uri, ds] of entries) problems.set(uri.fsPath, ds); },
+      set: (entries: Array<[Uri, Diagnostic[]]>) => {
+        for (const [uri, ds] of entries) problems.set(uri.fsPath, ds);
+      },
       dispose: () => problems.clear(),
     }),
   },
@@ -53,24 +96,35 @@ const realLoad = loader._load;
 loader._load = function (request: string, ...rest: unknown[]) {
   return request === 'vscode' ? fakeVscode : realLoad.call(this, request, ...rest);
 };
-const { BlockingCallDiagnostics } = require('../../src/vscode/diagnostics') as typeof import('../../src/vscode/diagnostics');
+const { BlockingCallDiagnostics } =
+  require('../../src/vscode/diagnostics') as typeof import('../../src/vscode/diagnostics');
 loader._load = realLoad;
 
 class FakeDocument {
   isDirty = true;
   readonly uri: Uri;
-  constructor(readonly fileName: string, private text: string) { this.uri = fakeVscode.Uri.file(fileName); }
-  getText() { return this.text; }
+  constructor(
+    readonly fileName: string,
+    private text: string,
+  ) {
+    this.uri = fakeVscode.Uri.file(fileName);
+  }
+  getText() {
+    return this.text;
+  }
 }
 
 // ------------------------------------------------------------------ the workspace
-const BLOCKING = 'import time\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/a")\nasync def a():\n    time.sleep(1)\n    return {}\n';
-const CLEAN = 'import asyncio\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/a")\nasync def a():\n    await asyncio.sleep(1)\n    return {}\n';
+const BLOCKING =
+  'import time\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/a")\nasync def a():\n    time.sleep(1)\n    return {}\n';
+const CLEAN =
+  'import asyncio\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/a")\nasync def a():\n    await asyncio.sleep(1)\n    return {}\n';
 let root: string;
 let diagnostics: InstanceType<typeof BlockingCallDiagnostics>;
 const logged: string[] = [];
 const file = (rel: string) => path.join(root, ...rel.split('/'));
-const rules = (rel: string) => (problems.get(file(rel)) ?? []).map((d) => (d.code as { value?: string })?.value ?? d.code);
+const rules = (rel: string) =>
+  (problems.get(file(rel)) ?? []).map((d) => (d.code as { value?: string })?.value ?? d.code);
 
 /** Waits for the debounced re-analysis (300 ms) to publish, bounded. */
 async function settled(until: () => boolean, ms = 5_000): Promise<void> {
@@ -89,7 +143,10 @@ before(async () => {
   writeFileSync(file('main.py'), CLEAN);
   writeFileSync(file('generated/api.py'), CLEAN);
   const index = new ProjectIndex(root, nodeFileSystem, await Parsers.load(nodeWasmLoader));
-  diagnostics = new BlockingCallDiagnostics(index, { explain: (rule) => fakeVscode.Uri.file(`/rules#${rule}`) as never, log: (l) => logged.push(l) });
+  diagnostics = new BlockingCallDiagnostics(index, {
+    explain: (rule) => fakeVscode.Uri.file(`/rules#${rule}`) as never,
+    log: (l) => logged.push(l),
+  });
   await diagnostics.refresh();
 });
 after(() => {
@@ -107,7 +164,11 @@ test('an edit is analysed after the pause; its finding carries a code linking th
   const d = problems.get(file('main.py'))!.find((x) => (x.code as { value: string }).value === 'EP101')!;
   assert.equal((d.code as { target: Uri }).target.fsPath, '/rules#EP101');
   // The quick fixes edit the file: the sleep fix replaces the call with an awaited one.
-  const actions = diagnostics.provideCodeActions(doc as never, undefined as never, { diagnostics: [d] } as never) as unknown as Array<{ title: string; edit: WorkspaceEdit }>;
+  const actions = diagnostics.provideCodeActions(
+    doc as never,
+    undefined as never,
+    { diagnostics: [d] } as never,
+  ) as unknown as Array<{ title: string; edit: WorkspaceEdit }>;
   const sleepFix = actions.find((a) => /asyncio\.sleep/.test(a.title));
   assert.ok(sleepFix, `a sleep fix among ${actions.map((a) => a.title).join(', ')}`);
   assert.ok(sleepFix.edit.edits.some((e) => e.file === file('main.py') && e.newText.includes('await asyncio.sleep')));

@@ -7,21 +7,43 @@ import { nodeFileSystem } from '../../src/core/fs';
 import { startLoad } from '../../src/core/load/engine';
 import { Parsers } from '../../src/core/parsing/parser';
 import { ProjectIndex } from '../../src/core/project';
-import { blockingLensTitle, handlerHover, latestRunByRoute, profileLensTitle, routeKey } from '../../src/vscode/handlerModel';
+import {
+  blockingLensTitle,
+  handlerHover,
+  latestRunByRoute,
+  profileLensTitle,
+  routeKey,
+} from '../../src/vscode/handlerModel';
 import { startDelayServer } from '../fixtures/servers/delay-server';
 
 async function indexed() {
-  const index = new ProjectIndex(path.resolve(__dirname, '../fixtures/e2e/fastapi'), nodeFileSystem, await Parsers.load());
+  const index = new ProjectIndex(
+    path.resolve(__dirname, '../fixtures/e2e/fastapi'),
+    nodeFileSystem,
+    await Parsers.load(),
+  );
   await index.refresh();
   const routes = index.routes();
-  return { findings: index.findings(), blocking: routes.find((r) => r.handler === 'blocking')!, threadpool: routes.find((r) => r.handler === 'threadpool')! };
+  return {
+    findings: index.findings(),
+    blocking: routes.find((r) => r.handler === 'blocking')!,
+    threadpool: routes.find((r) => r.handler === 'threadpool')!,
+  };
 }
 
 test('lenses: profile title for every handler, a blocking count only where a blocking call runs on the loop', async () => {
   const { findings, blocking, threadpool } = await indexed();
   assert.equal(profileLensTitle(blocking), '▶ Profile GET /blocking');
-  assert.equal(blockingLensTitle(blocking, findings), '⚠ 1 blocking call', 'time.sleep in async def (EP103 advice is not a blocking call)');
-  assert.equal(blockingLensTitle(threadpool, findings), undefined, 'time.sleep in a def handler runs in the threadpool');
+  assert.equal(
+    blockingLensTitle(blocking, findings),
+    '⚠ 1 blocking call',
+    'time.sleep in async def (EP103 advice is not a blocking call)',
+  );
+  assert.equal(
+    blockingLensTitle(threadpool, findings),
+    undefined,
+    'time.sleep in a def handler runs in the threadpool',
+  );
 });
 
 test('hover: where the handler runs, and the latest measured p50/p99 of that route', async () => {
@@ -30,7 +52,13 @@ test('hover: where the handler runs, and the latest measured p50/p99 of that rou
   assert.match(handlerHover(threadpool, findings), /Not measured yet/);
   const server = await startDelayServer();
   try {
-    const measure = (ms: number) => startLoad({ url: `${server.url}?ms=${ms}`, concurrency: 2, requests: 6, route: { path: blocking.path, file: blocking.file, handler: blocking.handler } }).result;
+    const measure = (ms: number) =>
+      startLoad({
+        url: `${server.url}?ms=${ms}`,
+        concurrency: 2,
+        requests: 6,
+        route: { path: blocking.path, file: blocking.file, handler: blocking.handler },
+      }).result;
     const older = await measure(1);
     const newer = await measure(30);
     const latest = latestRunByRoute([newer, older]).get(routeKey(blocking));

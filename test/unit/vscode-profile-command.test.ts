@@ -18,8 +18,11 @@ import { calls, memento, requireWithFakeVscode, reset, state } from './fakeVscod
 import { freePort } from '../fixtures/servers/ports';
 
 const { EndpointProfiler } = requireWithFakeVscode<typeof ProfileCommand>('../../src/vscode/profileCommand');
-const { tcpProbe } = requireWithFakeVscode<typeof import('../../src/vscode/serverStarter')>('../../src/vscode/serverStarter');
-const { startLoad: realStartLoad } = require('../../src/core/load/engine') as typeof import('../../src/core/load/engine');
+const { tcpProbe } = requireWithFakeVscode<typeof import('../../src/vscode/serverStarter')>(
+  '../../src/vscode/serverStarter',
+);
+const { startLoad: realStartLoad } =
+  require('../../src/core/load/engine') as typeof import('../../src/core/load/engine');
 
 // ------------------------------------------------------------------ the server under test
 let server: http.Server;
@@ -39,7 +42,6 @@ after(async () => {
   await new Promise((r) => server.close(r));
 });
 
-
 // ------------------------------------------------------------------ the profiler's world
 class FakePanels {
   readonly opened: string[] = [];
@@ -54,10 +56,18 @@ class FakePanels {
     if (this.throwOnOpen) throw new Error('the webview could not be created');
     this.cancel = onCancel;
     return {
-      progress: () => { this.progress++; },
-      finish: (run: RunRecord) => { this.finished.push(run); },
-      fail: (m: string) => { this.failed.push(m); },
-      reveal: () => { this.revealed++; },
+      progress: () => {
+        this.progress++;
+      },
+      finish: (run: RunRecord) => {
+        this.finished.push(run);
+      },
+      fail: (m: string) => {
+        this.failed.push(m);
+      },
+      reveal: () => {
+        this.revealed++;
+      },
     };
   }
 }
@@ -90,8 +100,16 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const route = (over: Partial<Route> = {}): Route => ({
-  framework: 'fastapi', methods: ['GET'], path: '/ping', file: 'main.py', line: 10, handler: 'ping', async: true, execution: 'event-loop',
-  range: { file: 'main.py', line: 9, column: 1, endLine: 12, endColumn: 1 }, ...over,
+  framework: 'fastapi',
+  methods: ['GET'],
+  path: '/ping',
+  file: 'main.py',
+  line: 10,
+  handler: 'ping',
+  async: true,
+  execution: 'event-loop',
+  range: { file: 'main.py', line: 9, column: 1, endLine: 12, endColumn: 1 },
+  ...over,
 });
 
 /** The profiler with the real engine and probe behind spies that record every start and probe. */
@@ -103,15 +121,33 @@ function profiler(over: Partial<ProfileCommand.ProfilerDeps> = {}): InstanceType
     files: () => [],
     panels,
     store,
-    onRunSaved: (run) => { saved.push(run); },
+    onRunSaved: (run) => {
+      saved.push(run);
+    },
     startLoad: (options: LoadOptions, onProgress?: (p: LoadProgress) => void): LoadHandle => {
       loadsStarted.push(options);
-      assert.ok(new URL(options.url).hostname === '127.0.0.1', `load only ever starts against loopback here, not ${options.url}`);
+      assert.ok(
+        new URL(options.url).hostname === '127.0.0.1',
+        `load only ever starts against loopback here, not ${options.url}`,
+      );
       const handle = realStartLoad(options, onProgress);
       const seen = { cancelled: false, ended: false };
       handles.push(seen);
-      handle.result.then(() => { seen.ended = true; }, () => { seen.ended = true; });
-      return { result: handle.result, cancel: () => { seen.cancelled = true; handle.cancel(); } };
+      handle.result.then(
+        () => {
+          seen.ended = true;
+        },
+        () => {
+          seen.ended = true;
+        },
+      );
+      return {
+        result: handle.result,
+        cancel: () => {
+          seen.cancelled = true;
+          handle.cancel();
+        },
+      };
     },
     probe: async (host, port) => {
       probes.push(`${host}:${port}`);
@@ -133,7 +169,11 @@ test('with concurrency and requests set, one profile runs after exactly one quic
   assert.equal(calls('quickPick').length, 1, 'one question: the profile');
   assert.equal(calls('inputBox').length, 0);
   const [pick] = calls('quickPick');
-  assert.match((pick.items[0] as { description: string }).description, /2 concurrent, 5 requests/, 'the settings are the first (Enter) item');
+  assert.match(
+    (pick.items[0] as { description: string }).description,
+    /2 concurrent, 5 requests/,
+    'the settings are the first (Enter) item',
+  );
   assert.deepEqual(calls('error'), [], 'no error shown');
   assert.equal(loadsStarted.length, 1);
   assert.equal(saved.length, 1);
@@ -143,7 +183,11 @@ test('with concurrency and requests set, one profile runs after exactly one quic
   assert.equal(run.config.concurrency, 2);
   assert.equal(hits.filter((h) => h === 'GET /ping').length, 5, 'the server saw exactly the requests asked for');
   assert.equal((await store.load(run.id)).summary.count, 5, 'the run is in the store');
-  assert.deepEqual(panels.finished.map((r) => r.id), [run.id], 'the live panel shows the finished run');
+  assert.deepEqual(
+    panels.finished.map((r) => r.id),
+    [run.id],
+    'the live panel shows the finished run',
+  );
   assert.equal(state.progresses.length, 1, 'a progress notification ran');
 });
 
@@ -166,7 +210,10 @@ test('a malformed baseUrl is explained naming the setting, before anything is pr
   await profiler().profile(route({ path: '/items/{item_id}' }));
   assert.equal(calls('inputBox').length, 0, 'said before any question is asked');
   const [error] = calls('error');
-  assert.match(error?.text ?? '', /^The endpointProfiler\.baseUrl setting is not a valid URL: “127\.0\.0\.1:8000” \(it needs the scheme/);
+  assert.match(
+    error?.text ?? '',
+    /^The endpointProfiler\.baseUrl setting is not a valid URL: “127\.0\.0\.1:8000” \(it needs the scheme/,
+  );
   assert.deepEqual(error.items, ['Open Settings']);
   assert.deepEqual(probes, []);
   assert.deepEqual(loadsStarted, []);
@@ -189,7 +236,10 @@ test('answers (path parameter, profile) are remembered across an edit that shift
   state.settings = { baseUrl, timeout: 5 }; // no concurrency/requests of the user's own
   const before = route({ path: '/items/{item_id}', handler: 'read_item' });
   routes = [before];
-  state.activeTextEditor = { document: { uri: { fsPath: 'main.py', path: 'main.py' } }, selection: { active: { line: before.line } } };
+  state.activeTextEditor = {
+    document: { uri: { fsPath: 'main.py', path: 'main.py' } },
+    selection: { active: { line: before.line } },
+  };
   state.answer = (call) => {
     if (call.kind === 'inputBox' && /item_id/.test(call.text)) return '42';
     if (call.kind === 'inputBox' && /Custom/.test(call.text)) return '2 3';
@@ -203,9 +253,17 @@ test('answers (path parameter, profile) are remembered across an edit that shift
   assert.equal(calls('inputBox').length, 2, 'first time: the parameter and the custom profile');
 
   // Four lines inserted above the handler: discovery now puts it (and its range) four lines down.
-  const after = route({ path: '/items/{item_id}', handler: 'read_item', line: before.line + 4, range: { ...before.range!, line: before.range!.line + 4, endLine: before.range!.endLine + 4 } });
+  const after = route({
+    path: '/items/{item_id}',
+    handler: 'read_item',
+    line: before.line + 4,
+    range: { ...before.range!, line: before.range!.line + 4, endLine: before.range!.endLine + 4 },
+  });
   routes = [after];
-  state.activeTextEditor = { document: { uri: { fsPath: 'main.py', path: 'main.py' } }, selection: { active: { line: after.line } } };
+  state.activeTextEditor = {
+    document: { uri: { fsPath: 'main.py', path: 'main.py' } },
+    selection: { active: { line: after.line } },
+  };
   state.calls = [];
   state.answer = (call) => (call.kind === 'quickPick' ? call.items[0] : undefined);
   await p.profile();
@@ -313,7 +371,11 @@ test('if the live panel cannot be opened after the load started, the load is can
   const p = profiler();
   await p.profile(route());
   assert.equal(loadsStarted.length, 1);
-  assert.deepEqual(handles, [{ cancelled: true, ended: true }], 'the load was cancelled and its worker ended before profile() returned');
+  assert.deepEqual(
+    handles,
+    [{ cancelled: true, ended: true }],
+    'the load was cancelled and its worker ended before profile() returned',
+  );
   assert.match(calls('error')[0]?.text ?? '', /the webview could not be created/);
   assert.deepEqual(saved, [], 'nothing saved');
   assert.ok(hits.length < 40, `stopped early (${hits.length} requests)`);
@@ -328,7 +390,10 @@ test('if the live panel cannot be opened after the load started, the load is can
 test('the run records the configured server command with its workers', async () => {
   configure({ serverCommand: 'gunicorn -w 4 -k uvicorn.workers.UvicornWorker main:app' });
   await profiler().profile(route());
-  assert.deepEqual(saved[0]?.server, { command: 'gunicorn -w 4 -k uvicorn.workers.UvicornWorker main:app', workers: 4 });
+  assert.deepEqual(saved[0]?.server, {
+    command: 'gunicorn -w 4 -k uvicorn.workers.UvicornWorker main:app',
+    workers: 4,
+  });
   assert.deepEqual((await store.load(saved[0].id)).server, saved[0].server, 'and it is in the saved file');
 });
 
@@ -340,19 +405,33 @@ test('a server started by Start Server… this session is what the run records; 
   // Nothing listens; the user chooses Start Server…, types a command; the "terminal" starts a server on that port.
   const port = await freePort();
   const other = http.createServer((_req, res) => res.end('ok'));
-  after(() => new Promise((r) => { other.closeAllConnections(); other.close(r); }));
+  after(
+    () =>
+      new Promise((r) => {
+        other.closeAllConnections();
+        other.close(r);
+      }),
+  );
   state.settings.baseUrl = `http://127.0.0.1:${port}`;
-  state.onSendText = () => { other.listen(port, '127.0.0.1'); };
+  state.onSendText = () => {
+    other.listen(port, '127.0.0.1');
+  };
   state.answer = (call) => {
     if (call.kind === 'error' && call.items.includes('Start Server…')) return 'Start Server…';
-    if (call.kind === 'quickPick' && /Start the server/.test(call.text)) return call.items.find((i) => (i as { label: string }).label === 'Enter a command…');
-    if (call.kind === 'inputBox' && /Command that starts the server/.test(call.text)) return 'uvicorn main:app --port 8123 --workers 2';
+    if (call.kind === 'quickPick' && /Start the server/.test(call.text))
+      return call.items.find((i) => (i as { label: string }).label === 'Enter a command…');
+    if (call.kind === 'inputBox' && /Command that starts the server/.test(call.text))
+      return 'uvicorn main:app --port 8123 --workers 2';
     return call.kind === 'quickPick' ? call.items[0] : undefined;
   };
   await profiler().profile(route());
   assert.equal(state.terminals.length, 1);
   assert.deepEqual(state.terminals[0].sent, ['uvicorn main:app --port 8123 --workers 2']);
-  assert.equal(saved.length, 2, `the run ran once the server listened: ${JSON.stringify(calls('error').map((c) => c.text))}`);
+  assert.equal(
+    saved.length,
+    2,
+    `the run ran once the server listened: ${JSON.stringify(calls('error').map((c) => c.text))}`,
+  );
   assert.deepEqual(saved[1].server, { command: 'uvicorn main:app --port 8123 --workers 2', workers: 2 });
   assert.equal(saved[1].summary.count, 5);
 
@@ -368,7 +447,10 @@ test('a server started by Start Server… this session is what the run records; 
 test('answers saved under the old line-based key are used once and moved to the handler key', async () => {
   configure();
   const r = route({ path: '/items/{item_id}', handler: 'read_item' });
-  await workspaceState.update(`endpointProfiler.route:${r.file}:${r.line}:${r.path}`, { method: 'GET', params: { item_id: '7' } });
+  await workspaceState.update(`endpointProfiler.route:${r.file}:${r.line}:${r.path}`, {
+    method: 'GET',
+    params: { item_id: '7' },
+  });
   await profiler().profile(r);
   assert.equal(calls('inputBox').length, 0, 'the old answer is used');
   assert.equal(saved[0]?.target.url, `${baseUrl}/items/7`);

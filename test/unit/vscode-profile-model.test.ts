@@ -8,7 +8,19 @@ import type { Route } from '../../src/core/model';
 import { nodeFileSystem } from '../../src/core/fs';
 import { Parsers } from '../../src/core/parsing/parser';
 import { ProjectIndex } from '../../src/core/project';
-import { answersKey, bodyToOffer, buildUrl, customProfileText, methodsToOffer, parseCustomProfile, pathParams, profileLabel, profilesToOffer, profileToRemember, routeAt } from '../../src/vscode/profileModel';
+import {
+  answersKey,
+  bodyToOffer,
+  buildUrl,
+  customProfileText,
+  methodsToOffer,
+  parseCustomProfile,
+  pathParams,
+  profileLabel,
+  profilesToOffer,
+  profileToRemember,
+  routeAt,
+} from '../../src/vscode/profileModel';
 import { detectServerCommands } from '../../src/vscode/serverModel';
 
 const fixtures = path.resolve(__dirname, '../fixtures');
@@ -21,10 +33,17 @@ async function indexOf(dir: string): Promise<ProjectIndex> {
 const routesOf = async (dir: string): Promise<Route[]> => (await indexOf(dir)).routes();
 async function serverCommands(dir: string, baseUrl: string, scripts?: Record<string, string>): Promise<string[]> {
   const index = await indexOf(dir);
-  return detectServerCommands(index.routes(), baseUrl, index.files().map((f) => f.path), scripts).map((c) => c.command);
+  return detectServerCommands(
+    index.routes(),
+    baseUrl,
+    index.files().map((f) => f.path),
+    scripts,
+  ).map((c) => c.command);
 }
 
-before(async () => { parsers = await Parsers.load(); });
+before(async () => {
+  parsers = await Parsers.load();
+});
 
 test('the route under the cursor: any line of its handler, none between handlers', async () => {
   const routes = await routesOf('e2e/fastapi');
@@ -39,11 +58,22 @@ test('the route under the cursor: any line of its handler, none between handlers
 });
 
 test('answers are keyed by the handler (file, name, methods, path), not its line: an edit above it keeps them', () => {
-  const route = { file: 'app/main.py', handler: 'read_item', methods: ['GET', 'HEAD'], path: '/items/{item_id}', line: 12 };
+  const route = {
+    file: 'app/main.py',
+    handler: 'read_item',
+    methods: ['GET', 'HEAD'],
+    path: '/items/{item_id}',
+    line: 12,
+  };
   const moved = { ...route, line: 40 };
   assert.equal(answersKey(moved), answersKey(route));
   assert.equal(answersKey({ ...route, methods: ['HEAD', 'GET'] }), answersKey(route), 'method order does not matter');
-  for (const other of [{ file: 'app/other.py' }, { handler: 'read_other' }, { methods: ['POST'] }, { path: '/items/{id}' }]) {
+  for (const other of [
+    { file: 'app/other.py' },
+    { handler: 'read_other' },
+    { methods: ['POST'] },
+    { path: '/items/{id}' },
+  ]) {
     assert.notEqual(answersKey({ ...route, ...other }), answersKey(route), JSON.stringify(other));
   }
 });
@@ -51,7 +81,10 @@ test('answers are keyed by the handler (file, name, methods, path), not its line
 test('path parameters of Flask, Django, FastAPI and Express routes get values that fit their types', async () => {
   const flask = await routesOf('python/flask_app');
   const order = flask.find((r) => r.path.includes('<int:order_id>'))!;
-  assert.deepEqual(pathParams(order.path).map((p) => [p.name, p.suggestion]), [['order_id', '1']]);
+  assert.deepEqual(
+    pathParams(order.path).map((p) => [p.name, p.suggestion]),
+    [['order_id', '1']],
+  );
   assert.equal(buildUrl('http://127.0.0.1:5000', order, {}), 'http://127.0.0.1:5000/api/v2/orders/1');
 
   const django = await routesOf('python/django_site');
@@ -61,10 +94,28 @@ test('path parameters of Flask, Django, FastAPI and Express routes get values th
   assert.equal(year.suggestion, '2024', 'a value matching [0-9]{4}');
   assert.equal(buildUrl('http://127.0.0.1:8000/', legacy, {}), 'http://127.0.0.1:8000/legacy/2024/');
 
-  assert.deepEqual(pathParams('/files/{file_path:path}/v/{item_id}').map((p) => [p.name, p.suggestion]), [['file_path', 'a/b'], ['item_id', '1']]);
-  assert.equal(buildUrl('http://127.0.0.1:8000', { path: '/files/{file_path:path}' }, { file_path: 'x y/z' }), 'http://127.0.0.1:8000/files/x%20y/z');
-  assert.deepEqual(pathParams('/users/:userId/posts/:slug?').map((p) => [p.name, p.suggestion]), [['userId', '1'], ['slug', 'example']]);
-  assert.equal(buildUrl('http://localhost:3000/base', { path: '/users/:userId' }, { userId: '42' }), 'http://localhost:3000/base/users/42');
+  assert.deepEqual(
+    pathParams('/files/{file_path:path}/v/{item_id}').map((p) => [p.name, p.suggestion]),
+    [
+      ['file_path', 'a/b'],
+      ['item_id', '1'],
+    ],
+  );
+  assert.equal(
+    buildUrl('http://127.0.0.1:8000', { path: '/files/{file_path:path}' }, { file_path: 'x y/z' }),
+    'http://127.0.0.1:8000/files/x%20y/z',
+  );
+  assert.deepEqual(
+    pathParams('/users/:userId/posts/:slug?').map((p) => [p.name, p.suggestion]),
+    [
+      ['userId', '1'],
+      ['slug', 'example'],
+    ],
+  );
+  assert.equal(
+    buildUrl('http://localhost:3000/base', { path: '/users/:userId' }, { userId: '42' }),
+    'http://localhost:3000/base/users/42',
+  );
 });
 
 test('path parameters are pre-filled from the handler signature discovery read: defaults, Literal choices, annotations', async () => {
@@ -73,15 +124,42 @@ test('path parameters are pre-filled from the handler signature discovery read: 
     const route = routes.find((r) => r.path === path)!;
     return pathParams(route.path, route.params).map((p) => [p.name, p.suggestion]);
   };
-  assert.deepEqual(suggested('/kinds/{kind}'), [['kind', 'a']], "kind: Literal['a', 'b'] (the name alone would give 'example')");
-  assert.deepEqual(suggested('/files/{name}/{version}'), [['name', 'example'], ['version', 'v1']], 'version="v1" is its default');
-  assert.equal(buildUrl('http://127.0.0.1:8000', routes.find((r) => r.path === '/kinds/{kind}')!, {}), 'http://127.0.0.1:8000/kinds/a');
-  const one = (param: { name: string; annotation?: string; default?: string }, path = `/x/{${param.name}}`) => pathParams(path, [param])[0].suggestion;
+  assert.deepEqual(
+    suggested('/kinds/{kind}'),
+    [['kind', 'a']],
+    "kind: Literal['a', 'b'] (the name alone would give 'example')",
+  );
+  assert.deepEqual(
+    suggested('/files/{name}/{version}'),
+    [
+      ['name', 'example'],
+      ['version', 'v1'],
+    ],
+    'version="v1" is its default',
+  );
+  assert.equal(
+    buildUrl(
+      'http://127.0.0.1:8000',
+      routes.find((r) => r.path === '/kinds/{kind}')!,
+      {},
+    ),
+    'http://127.0.0.1:8000/kinds/a',
+  );
+  const one = (param: { name: string; annotation?: string; default?: string }, path = `/x/{${param.name}}`) =>
+    pathParams(path, [param])[0].suggestion;
   assert.equal(one({ name: 'uid', annotation: 'uuid.UUID' }), '00000000-0000-4000-8000-000000000000');
   assert.equal(one({ name: 'n', annotation: 'Annotated[int, Path(gt=0)]', default: '7' }), '7');
   assert.equal(one({ name: 'day', annotation: 'date' }), '2024-01-01');
-  assert.equal(one({ name: 'item', default: 'Depends(get_item)' }), 'example', 'a call is not a value: back to the name');
-  assert.equal(one({ name: 'year', default: '"abc"' }, '/x/{year:[0-9]{4}}'), '2024', 'a default that does not fit the pattern is not used');
+  assert.equal(
+    one({ name: 'item', default: 'Depends(get_item)' }),
+    'example',
+    'a call is not a value: back to the name',
+  );
+  assert.equal(
+    one({ name: 'year', default: '"abc"' }, '/x/{year:[0-9]{4}}'),
+    '2024',
+    'a default that does not fit the pattern is not used',
+  );
 });
 
 test("the body prompt starts from the handler's request-body model, on one line; {} when discovery derived none", async () => {
@@ -91,11 +169,23 @@ test("the body prompt starts from the handler's request-body model, on one line;
   assert.equal(offered, create.bodyTemplate);
   assert.ok(!offered.includes('\n'), 'one line');
   assert.deepEqual(Object.keys(JSON.parse(offered) as object).slice(0, 3), ['created_by', 'name', 'price']);
-  assert.deepEqual(Object.keys(JSON.parse(bodyToOffer(routes.find((r) => r.handler === 'update_item')!)) as object), ['item', 'user', 'importance']);
+  assert.deepEqual(Object.keys(JSON.parse(bodyToOffer(routes.find((r) => r.handler === 'update_item')!)) as object), [
+    'item',
+    'user',
+    'importance',
+  ]);
   assert.equal(bodyToOffer(routes.find((r) => r.handler === 'ping')!), '{}', 'no body model: {}');
-  assert.equal(bodyToOffer({ bodyTemplate: '{\n  "a": [1,\n 2]\n}' }), '{"a":[1,2]}', 'a pretty template is offered compact');
+  assert.equal(
+    bodyToOffer({ bodyTemplate: '{\n  "a": [1,\n 2]\n}' }),
+    '{"a":[1,2]}',
+    'a pretty template is offered compact',
+  );
   assert.equal(bodyToOffer({ bodyTemplate: 'not json' }), '{}');
-  assert.equal(bodyToOffer({ bodyTemplate: 42 as unknown as string }), '{}', 'a route handed over from elsewhere with a stray value');
+  assert.equal(
+    bodyToOffer({ bodyTemplate: 42 as unknown as string }),
+    '{}',
+    'a route handed over from elsewhere with a stray value',
+  );
 });
 
 test('a malformed base URL is refused by buildUrl, not turned into a request', () => {
@@ -109,11 +199,14 @@ test('methods offered: implicit HEAD/OPTIONS dropped, any-method routes send GET
   assert.deepEqual(methodsToOffer({ methods: ['WEBSOCKET'] }), []);
 });
 
-test('profiles: the user\'s own settings come first (one Enter runs them), else the last used', () => {
+test("profiles: the user's own settings come first (one Enter runs them), else the last used", () => {
   const mine = profilesToOffer({ concurrency: 10, requests: 10, durationS: 0, rate: 0, explicit: true });
   assert.deepEqual([mine[0].concurrency, mine[0].requests], [10, 10]);
   assert.match(mine[0].detail, /10 concurrent, 10 requests/);
-  const defaults = profilesToOffer({ concurrency: 10, requests: 200, durationS: 0, rate: 0, explicit: false }, 'Sustained');
+  const defaults = profilesToOffer(
+    { concurrency: 10, requests: 200, durationS: 0, rate: 0, explicit: false },
+    'Sustained',
+  );
   assert.equal(defaults[0].label, 'Sustained');
   assert.equal(defaults.length, 4);
 });
@@ -127,25 +220,49 @@ test('a Custom… profile is remembered whole and offered first next time, marke
   assert.deepEqual([offered[0].concurrency, offered[0].durationS, offered[0].rate], [7, 30, 20]);
   assert.equal(profileLabel(offered[0]), 'Last used: Custom');
   assert.equal(offered.length, 5, 'the built-ins follow');
-  assert.deepEqual(parseCustomProfile(customProfileText(offered[0])), custom, 'the Custom… input is pre-filled with it');
+  assert.deepEqual(
+    parseCustomProfile(customProfileText(offered[0])),
+    custom,
+    'the Custom… input is pre-filled with it',
+  );
   assert.equal(profileToRemember(offered[0]).lastUsed, undefined, 'the marker is not saved');
 
   // With the user's settings, they stay first (one Enter runs them) and the last used comes next.
   const mine = profilesToOffer({ ...defaults, concurrency: 3, requests: 9, explicit: true }, saved);
   assert.deepEqual(mine.slice(0, 2).map(profileLabel), ['From settings', 'Last used: Custom']);
   // A last-used profile equal to one already offered is not offered twice.
-  assert.equal(profilesToOffer({ ...defaults, concurrency: 7, durationS: 30, rate: 20, explicit: true }, saved).filter((p) => p.concurrency === 7).length, 1);
+  assert.equal(
+    profilesToOffer({ ...defaults, concurrency: 7, durationS: 30, rate: 20, explicit: true }, saved).filter(
+      (p) => p.concurrency === 7,
+    ).length,
+    1,
+  );
   const quick = profilesToOffer(defaults, profileToRemember(profilesToOffer(defaults)[0]));
   assert.deepEqual(quick.map(profileLabel), ['Last used: Quick', 'Seed check', 'Sustained', 'Rate']);
   // Earlier versions saved a label: a built-in's still works; anything malformed is dropped, not sent.
   assert.equal(profilesToOffer(defaults, 'Seed check')[0].label, 'Seed check');
-  for (const bad of ['Custom', { label: 'Custom', detail: 'x', concurrency: 0, requests: 5 }, { label: 'Custom', detail: 'x', concurrency: 2 }, 42, null]) {
-    assert.deepEqual(profilesToOffer(defaults, bad).map(profileLabel), ['Quick', 'Seed check', 'Sustained', 'Rate'], JSON.stringify(bad));
+  for (const bad of [
+    'Custom',
+    { label: 'Custom', detail: 'x', concurrency: 0, requests: 5 },
+    { label: 'Custom', detail: 'x', concurrency: 2 },
+    42,
+    null,
+  ]) {
+    assert.deepEqual(
+      profilesToOffer(defaults, bad).map(profileLabel),
+      ['Quick', 'Seed check', 'Sustained', 'Rate'],
+      JSON.stringify(bad),
+    );
   }
 });
 
 test('custom profiles parse counts, durations and rates, and explain what is wrong', () => {
-  assert.deepEqual(parseCustomProfile('20 500'), { label: 'Custom', detail: '20 concurrent, 500 requests', concurrency: 20, requests: 500 });
+  assert.deepEqual(parseCustomProfile('20 500'), {
+    label: 'Custom',
+    detail: '20 concurrent, 500 requests',
+    concurrency: 20,
+    requests: 500,
+  });
   const timed = parseCustomProfile('c=8, 30s at 50 req/s');
   assert.ok(typeof timed !== 'string');
   assert.deepEqual([timed.concurrency, timed.durationS, timed.rate], [8, 30, 50]);
@@ -154,11 +271,33 @@ test('custom profiles parse counts, durations and rates, and explain what is wro
 });
 
 test('server commands come from the discovered app object and package.json scripts', async () => {
-  assert.equal((await serverCommands('python/fastapi_app', 'http://127.0.0.1:8000'))[0], 'uvicorn app.main:application --host 127.0.0.1 --port 8000');
-  assert.equal((await serverCommands('python/src_layout', 'http://127.0.0.1:8000'))[0], 'uvicorn shop.app:app --host 127.0.0.1 --port 8000');
-  assert.match((await serverCommands('python/flask_app', 'http://127.0.0.1:5001'))[0], /^flask --app shop:\w+ run --host 127\.0\.0\.1 --port 5001$/);
-  assert.deepEqual(await serverCommands('python/django_site', 'http://127.0.0.1:8000'), ['python manage.py runserver 127.0.0.1:8000']);
-  assert.deepEqual(await serverCommands('demo', 'http://127.0.0.1:3000', { start: 'node app.js' }), ['npm run start', 'node app.js']);
-  const node = detectServerCommands((await indexOf('demo')).routes(), 'http://127.0.0.1:3000', (await indexOf('demo')).files().map((f) => f.path)).find((c) => c.command === 'node app.js');
-  assert.deepEqual(node?.env, { PORT: '3000' }, 'the port goes in the terminal environment, not a POSIX `PORT=…` prefix');
+  assert.equal(
+    (await serverCommands('python/fastapi_app', 'http://127.0.0.1:8000'))[0],
+    'uvicorn app.main:application --host 127.0.0.1 --port 8000',
+  );
+  assert.equal(
+    (await serverCommands('python/src_layout', 'http://127.0.0.1:8000'))[0],
+    'uvicorn shop.app:app --host 127.0.0.1 --port 8000',
+  );
+  assert.match(
+    (await serverCommands('python/flask_app', 'http://127.0.0.1:5001'))[0],
+    /^flask --app shop:\w+ run --host 127\.0\.0\.1 --port 5001$/,
+  );
+  assert.deepEqual(await serverCommands('python/django_site', 'http://127.0.0.1:8000'), [
+    'python manage.py runserver 127.0.0.1:8000',
+  ]);
+  assert.deepEqual(await serverCommands('demo', 'http://127.0.0.1:3000', { start: 'node app.js' }), [
+    'npm run start',
+    'node app.js',
+  ]);
+  const node = detectServerCommands(
+    (await indexOf('demo')).routes(),
+    'http://127.0.0.1:3000',
+    (await indexOf('demo')).files().map((f) => f.path),
+  ).find((c) => c.command === 'node app.js');
+  assert.deepEqual(
+    node?.env,
+    { PORT: '3000' },
+    'the port goes in the terminal environment, not a POSIX `PORT=…` prefix',
+  );
 });

@@ -3,18 +3,39 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { encodeHistogram, newHistogram, recordUs, summarizeHistogram } from '../../src/core/load/histogram';
 import type { RunRecord } from '../../src/core/model';
-import { contentSecurityPolicy, HISTOGRAM_BUCKETS, makeNonce, parsePanelState, resultsHtml, runMessage, Throttle } from '../../src/vscode/resultsModel';
+import {
+  contentSecurityPolicy,
+  HISTOGRAM_BUCKETS,
+  makeNonce,
+  parsePanelState,
+  resultsHtml,
+  runMessage,
+  Throttle,
+} from '../../src/vscode/resultsModel';
 
 function record(latenciesMs: number[]): RunRecord {
   const h = newHistogram();
   for (const ms of latenciesMs) recordUs(h, ms * 1000);
   return {
-    schemaVersion: 1, id: 'r1', createdAt: '2026-01-01T00:00:00Z',
+    schemaVersion: 1,
+    id: 'r1',
+    createdAt: '2026-01-01T00:00:00Z',
     target: { url: 'http://127.0.0.1:1/', method: 'GET', headers: {}, bodyBytes: 0 },
     config: { model: 'closed', concurrency: 1, requests: latenciesMs.length, timeoutS: 20, warmup: 0 },
     environment: { host: 'h', cpus: 1, node: 'v20', tool: 'endpoint-profiler', version: '0' },
-    summary: { count: latenciesMs.length, ok: latenciesMs.length, errors: 0, rps: 1, durationS: 1, latencyMs: summarizeHistogram(h) },
-    statusCodes: { 200: latenciesMs.length }, errorKinds: {}, timeline: [], histogram: encodeHistogram(h), status: 'complete',
+    summary: {
+      count: latenciesMs.length,
+      ok: latenciesMs.length,
+      errors: 0,
+      rps: 1,
+      durationS: 1,
+      latencyMs: summarizeHistogram(h),
+    },
+    statusCodes: { 200: latenciesMs.length },
+    errorKinds: {},
+    timeline: [],
+    histogram: encodeHistogram(h),
+    status: 'complete',
   };
 }
 
@@ -22,9 +43,21 @@ test('the page allows only its nonce for scripts and styles, and resources from 
   const nonce = makeNonce();
   assert.match(nonce, /^[\w-]{24}$/);
   assert.notEqual(nonce, makeNonce());
-  const html = resultsHtml({ cspSource: 'https://x.vscode-cdn.net', scriptUri: 'https://x.vscode-cdn.net/dist/webview.js', nonce, title: 'Run: <a&b>' });
-  assert.ok(html.includes(`content="${contentSecurityPolicy('https://x.vscode-cdn.net', nonce).replace(/'/g, '&#39;')}"`));
-  assert.match(contentSecurityPolicy('S', nonce), new RegExp(`^default-src 'none'; img-src S data:; style-src S 'nonce-${nonce}'; script-src 'nonce-${nonce}'; font-src S;$`));
+  const html = resultsHtml({
+    cspSource: 'https://x.vscode-cdn.net',
+    scriptUri: 'https://x.vscode-cdn.net/dist/webview.js',
+    nonce,
+    title: 'Run: <a&b>',
+  });
+  assert.ok(
+    html.includes(`content="${contentSecurityPolicy('https://x.vscode-cdn.net', nonce).replace(/'/g, '&#39;')}"`),
+  );
+  assert.match(
+    contentSecurityPolicy('S', nonce),
+    new RegExp(
+      `^default-src 'none'; img-src S data:; style-src S 'nonce-${nonce}'; script-src 'nonce-${nonce}'; font-src S;$`,
+    ),
+  );
   assert.ok(html.includes(`<script nonce="${nonce}" src="https://x.vscode-cdn.net/dist/webview.js"></script>`));
   assert.ok(html.includes('<title>Run: &#60;a&#38;b&#62;</title>'));
   assert.doesNotMatch(html, /<style|style=/, 'no inline styles: the script injects them with the nonce');
@@ -38,7 +71,10 @@ test('a run message carries the decoded histogram: buckets hold every request, p
   assert.equal(m.live, true);
   assert.deepEqual(m.progress, { elapsedS: 0.5, fraction: 0.25 });
   assert.equal(m.view.histogram.buckets.length, HISTOGRAM_BUCKETS);
-  assert.equal(m.view.histogram.buckets.reduce((s, b) => s + b.count, 0), lat.length);
+  assert.equal(
+    m.view.histogram.buckets.reduce((s, b) => s + b.count, 0),
+    lat.length,
+  );
   const p100 = m.view.histogram.percentiles.find((p) => p.p === 100);
   assert.ok(p100 && Math.abs(p100.ms - 200) < 1, `p100 ${p100?.ms}`);
   assert.equal('progress' in runMessage(record(lat), false), false);
@@ -46,8 +82,20 @@ test('a run message carries the decoded histogram: buckets hold every request, p
 
 test('restored state is accepted only when well-formed', () => {
   assert.deepEqual(parsePanelState({ kind: 'run', runIds: ['a'] }), { kind: 'run', runIds: ['a'] });
-  assert.deepEqual(parsePanelState({ kind: 'compare', runIds: ['a', 'b'], extra: 1 }), { kind: 'compare', runIds: ['a', 'b'] });
-  for (const bad of [undefined, null, 'x', {}, { kind: 'run', runIds: [] }, { kind: 'compare', runIds: ['a'] }, { kind: 'run', runIds: [1] }, { kind: 'other', runIds: ['a'] }]) {
+  assert.deepEqual(parsePanelState({ kind: 'compare', runIds: ['a', 'b'], extra: 1 }), {
+    kind: 'compare',
+    runIds: ['a', 'b'],
+  });
+  for (const bad of [
+    undefined,
+    null,
+    'x',
+    {},
+    { kind: 'run', runIds: [] },
+    { kind: 'compare', runIds: ['a'] },
+    { kind: 'run', runIds: [1] },
+    { kind: 'other', runIds: ['a'] },
+  ]) {
     assert.equal(parsePanelState(bad), undefined, JSON.stringify(bad));
   }
 });

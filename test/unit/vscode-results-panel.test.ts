@@ -27,15 +27,25 @@ class FakeWebview {
   postedAfterDispose = 0;
   private readonly listeners: Array<(m: WebviewMessage) => void> = [];
   constructor(private readonly owner: FakePanel) {}
-  asWebviewUri(uri: { fsPath: string }) { return { toString: () => `https://webview.test${uri.fsPath}` }; }
-  onDidReceiveMessage(listener: (m: WebviewMessage) => void) { this.listeners.push(listener); return { dispose() {} }; }
+  asWebviewUri(uri: { fsPath: string }) {
+    return { toString: () => `https://webview.test${uri.fsPath}` };
+  }
+  onDidReceiveMessage(listener: (m: WebviewMessage) => void) {
+    this.listeners.push(listener);
+    return { dispose() {} };
+  }
   postMessage(m: HostMessage): Promise<boolean> {
-    if (this.owner.disposed) { this.postedAfterDispose++; return Promise.resolve(false); }
+    if (this.owner.disposed) {
+      this.postedAfterDispose++;
+      return Promise.resolve(false);
+    }
     this.posted.push(structuredClone(m));
     return Promise.resolve(true);
   }
   /** What the webview script posts (its 'ready' once loaded). */
-  receive(m: WebviewMessage): void { for (const l of this.listeners) l(m); }
+  receive(m: WebviewMessage): void {
+    for (const l of this.listeners) l(m);
+  }
 }
 
 class FakePanel {
@@ -47,12 +57,28 @@ class FakePanel {
     this.titleText = title;
     this.view = new FakeWebview(this);
   }
-  private assertNotDisposed(): void { if (this.disposed) throw disposedError(); }
-  get webview(): FakeWebview { this.assertNotDisposed(); return this.view; }
-  get title(): string { this.assertNotDisposed(); return this.titleText; }
-  set title(v: string) { this.assertNotDisposed(); this.titleText = v; }
-  reveal(): void { this.assertNotDisposed(); }
-  onDidDispose(listener: () => void) { this.disposeListeners.push(listener); return { dispose() {} }; }
+  private assertNotDisposed(): void {
+    if (this.disposed) throw disposedError();
+  }
+  get webview(): FakeWebview {
+    this.assertNotDisposed();
+    return this.view;
+  }
+  get title(): string {
+    this.assertNotDisposed();
+    return this.titleText;
+  }
+  set title(v: string) {
+    this.assertNotDisposed();
+    this.titleText = v;
+  }
+  reveal(): void {
+    this.assertNotDisposed();
+  }
+  onDidDispose(listener: () => void) {
+    this.disposeListeners.push(listener);
+    return { dispose() {} };
+  }
   /** The user closing the tab: VS Code fires onDidDispose synchronously, then the panel is gone. */
   dispose(): void {
     if (this.disposed) return;
@@ -77,21 +103,40 @@ const fakeVscode = {
     createWebviewPanel: (_type: string, title: string) => {
       const p = new FakePanel(title);
       created.push(p);
-      setTimeout(() => { if (!p.disposed) p.view.receive({ type: 'ready' }); }, 0); // the script loads a moment later
+      setTimeout(() => {
+        if (!p.disposed) p.view.receive({ type: 'ready' });
+      }, 0); // the script loads a moment later
       return p;
     },
-    showErrorMessage: async (m: string) => { errors.push(m); return undefined; },
-    showInformationMessage: (message: string, ...items: string[]) => new Promise<string | undefined>((answer) => { infos.push({ message, answer, items }); }),
+    showErrorMessage: async (m: string) => {
+      errors.push(m);
+      return undefined;
+    },
+    showInformationMessage: (message: string, ...items: string[]) =>
+      new Promise<string | undefined>((answer) => {
+        infos.push({ message, answer, items });
+      }),
     showWarningMessage: async () => undefined,
-    showQuickPick: async (items: Array<{ action?: string }>) => { quickPicks.push(items); return items.find((i) => i.action === 'custom'); },
+    showQuickPick: async (items: Array<{ action?: string }>) => {
+      quickPicks.push(items);
+      return items.find((i) => i.action === 'custom');
+    },
     showInputBox: async () => '2 1.2s', // the Custom… profile: 2 concurrent for 1.2 s
     showSaveDialog: async () => undefined,
-    withProgress: async (_o: unknown, task: (p: { report(v: unknown): void }, t: { onCancellationRequested(l: () => void): { dispose(): void } }) => Promise<unknown>) =>
-      task({ report() {} }, { onCancellationRequested: () => ({ dispose() {} }) }), // a Disposable, as VS Code returns
+    withProgress: async (
+      _o: unknown,
+      task: (
+        p: { report(v: unknown): void },
+        t: { onCancellationRequested(l: () => void): { dispose(): void } },
+      ) => Promise<unknown>,
+    ) => task({ report() {} }, { onCancellationRequested: () => ({ dispose() {} }) }), // a Disposable, as VS Code returns
   },
   workspace: {
     workspaceFolders: undefined,
-    getConfiguration: () => ({ get: (k: string, d: unknown) => (config.has(k) ? config.get(k) : d), inspect: () => undefined }),
+    getConfiguration: () => ({
+      get: (k: string, d: unknown) => (config.has(k) ? config.get(k) : d),
+      inspect: () => undefined,
+    }),
     asRelativePath: (u: { fsPath: string }) => u.fsPath,
   },
   commands: { executeCommand: async () => undefined },
@@ -102,17 +147,22 @@ loader._load = function (request: string, ...rest: unknown[]) {
   return request === 'vscode' ? fakeVscode : realLoad.call(this, request, ...rest);
 };
 const { ResultsPanels } = require('../../src/vscode/resultsPanel') as typeof import('../../src/vscode/resultsPanel');
-const { EndpointProfiler } = require('../../src/vscode/profileCommand') as typeof import('../../src/vscode/profileCommand');
+const { EndpointProfiler } =
+  require('../../src/vscode/profileCommand') as typeof import('../../src/vscode/profileCommand');
 loader._load = realLoad;
 
 // An exception thrown from a timer would reach VS Code's extension host: collect them so the test says which.
 const uncaught: unknown[] = [];
-process.on('uncaughtException', (err) => { uncaught.push(err); });
+process.on('uncaughtException', (err) => {
+  uncaught.push(err);
+});
 
 // ------------------------------------------------------------------ fixtures
 const dir = mkdtempSync(path.join(tmpdir(), 'ep-results-panel-'));
 let srv: TestServer;
-before(async () => { srv = await startDelayServer(); });
+before(async () => {
+  srv = await startDelayServer();
+});
 after(async () => {
   await srv?.close();
   rmSync(dir, { recursive: true, force: true });
@@ -120,7 +170,16 @@ after(async () => {
 
 const context = (): never => {
   const state = new Map<string, unknown>();
-  return { extensionUri: uri('/ext'), subscriptions: [], workspaceState: { get: (k: string) => state.get(k), update: async (k: string, v: unknown) => { state.set(k, v); } } } as never;
+  return {
+    extensionUri: uri('/ext'),
+    subscriptions: [],
+    workspaceState: {
+      get: (k: string) => state.get(k),
+      update: async (k: string, v: unknown) => {
+        state.set(k, v);
+      },
+    },
+  } as never;
 };
 const waitFor = async (what: string, ok: () => boolean, ms = 10_000): Promise<void> => {
   const until = Date.now() + ms;
@@ -129,18 +188,25 @@ const waitFor = async (what: string, ok: () => boolean, ms = 10_000): Promise<vo
     await new Promise((r) => setTimeout(r, 10));
   }
 };
-const runs = (p: FakePanel) => p.view.posted.filter((m): m is Extract<HostMessage, { type: 'run' }> => m.type === 'run');
+const runs = (p: FakePanel) =>
+  p.view.posted.filter((m): m is Extract<HostMessage, { type: 'run' }> => m.type === 'run');
 
 function record(id: string): RunRecord {
   const h = newHistogram();
   for (const ms of [10, 12, 15, 40]) recordUs(h, ms * 1000);
   return {
-    schemaVersion: 1, id, createdAt: '2026-01-01T00:00:00Z',
+    schemaVersion: 1,
+    id,
+    createdAt: '2026-01-01T00:00:00Z',
     target: { url: 'http://127.0.0.1:1/', method: 'GET', headers: {}, bodyBytes: 0 },
     config: { model: 'closed', concurrency: 1, requests: 4, timeoutS: 10, warmup: 0 },
     environment: { host: 'h', cpus: 1, node: 'v20', tool: 'endpoint-profiler', version: '0' },
     summary: { count: 4, ok: 4, errors: 0, rps: 4, durationS: 1, latencyMs: summarizeHistogram(h) },
-    statusCodes: { 200: 4 }, errorKinds: {}, timeline: [], histogram: encodeHistogram(h), status: 'complete',
+    statusCodes: { 200: 4 },
+    errorKinds: {},
+    timeline: [],
+    histogram: encodeHistogram(h),
+    status: 'complete',
   };
 }
 
@@ -153,10 +219,24 @@ test('closing the live panel mid-run: the run goes on, is saved, "run saved" sti
   base.search = '?ms=20';
   config.set('baseUrl', base.toString());
   const profiler = new EndpointProfiler({
-    context: context(), folder: { uri: uri(dir), name: 'w', index: 0 } as never, routes: () => [], files: () => [],
-    panels, store, onRunSaved: (run) => { saved.push(run); },
+    context: context(),
+    folder: { uri: uri(dir), name: 'w', index: 0 } as never,
+    routes: () => [],
+    files: () => [],
+    panels,
+    store,
+    onRunSaved: (run) => {
+      saved.push(run);
+    },
   });
-  const route: Route = { framework: 'fastapi', methods: ['GET'], path: '/', file: 'app.py', line: 1, handler: 'root' } as Route;
+  const route: Route = {
+    framework: 'fastapi',
+    methods: ['GET'],
+    path: '/',
+    file: 'app.py',
+    line: 1,
+    handler: 'root',
+  } as Route;
 
   const done = profiler.profile(route);
   await waitFor('the live panel to show progress', () => created.length === 1 && runs(created[0]).some((m) => m.live));
@@ -171,7 +251,11 @@ test('closing the live panel mid-run: the run goes on, is saved, "run saved" sti
   assert.equal(saved[0].status, 'complete', 'closing the panel does not cancel the run');
   assert.deepEqual(readdirSync(path.join(dir, 'runs')), [`${saved[0].id}.json`]);
   assert.equal(live.view.posted.length, postedAtClose, 'nothing posted to the closed panel');
-  assert.equal(live.view.postedAfterDispose, 0, 'the pending throttled update was cancelled, not sent to a dead webview');
+  assert.equal(
+    live.view.postedAfterDispose,
+    0,
+    'the pending throttled update was cancelled, not sent to a dead webview',
+  );
 
   // The finished run is offered once; "Open Results" shows the saved record in a new panel.
   assert.equal(infos.length, 1, infos.map((i) => i.message).join('\n'));
@@ -199,7 +283,9 @@ test('every call on a live handle is a no-op once its panel is closed: progress,
   infos.length = 0;
   const panels = new ResultsPanels(context(), new RunStore(path.join(dir, 'unused')));
   let cancelled = 0;
-  const handle = panels.openLive('GET /x', () => { cancelled++; });
+  const handle = panels.openLive('GET /x', () => {
+    cancelled++;
+  });
   const panel = created[0];
   await new Promise((r) => setTimeout(r, 5)); // 'ready' arrives
   const p = (n: number): LoadProgress => ({ snapshot: record(`r${n}`), elapsedS: n / 10, fraction: n / 10 });
@@ -208,7 +294,12 @@ test('every call on a live handle is a no-op once its panel is closed: progress,
   const counted = (n: number): LoadProgress => {
     const q = p(n);
     const histogram = q.snapshot.histogram;
-    Object.defineProperty(q.snapshot, 'histogram', { get: () => { decoded++; return histogram; } });
+    Object.defineProperty(q.snapshot, 'histogram', {
+      get: () => {
+        decoded++;
+        return histogram;
+      },
+    });
     return q;
   };
   handle.progress(p(1)); // shown at once
@@ -232,7 +323,13 @@ test('every call on a live handle is a no-op once its panel is closed: progress,
   await new Promise((r) => setTimeout(r, 5));
   next.progress(p(5));
   next.finish(record('r6'));
-  assert.deepEqual(runs(created[1]).map((m) => [m.view.run.id, m.live]), [['r5', true], ['r6', false]]);
+  assert.deepEqual(
+    runs(created[1]).map((m) => [m.view.run.id, m.live]),
+    [
+      ['r5', true],
+      ['r6', false],
+    ],
+  );
   panels.dispose();
   assert.ok(created.every((c) => c.disposed));
   assert.deepEqual(uncaught.map(String), []);

@@ -6,7 +6,14 @@ import path from 'node:path';
 import { nodeFileSystem } from '../../src/core/fs';
 import { nodeWasmLoader, Parsers } from '../../src/core/parsing/parser';
 import { ProjectIndex } from '../../src/core/project';
-import { buildRoutesTree, countRoutes, matchesFilter, type FileNode, type RouteNode, type RouterNode } from '../../src/vscode/routesTreeModel';
+import {
+  buildRoutesTree,
+  countRoutes,
+  matchesFilter,
+  type FileNode,
+  type RouteNode,
+  type RouterNode,
+} from '../../src/vscode/routesTreeModel';
 import { blockingLensTitle } from '../../src/vscode/handlerModel';
 
 const fixture = (p: string): string => path.resolve(__dirname, '../fixtures', p);
@@ -27,21 +34,39 @@ const find = (tree: FileNode[], label: string): RouteNode => {
 test('fastapi app: files sorted, routes in source order, a router level only in the file with two routers', async () => {
   const index = await indexOf('python/fastapi_app');
   const tree = buildRoutesTree(index.routes(), index.findings());
-  assert.deepEqual(tree.map((f) => f.file), [...tree.map((f) => f.file)].sort());
+  assert.deepEqual(
+    tree.map((f) => f.file),
+    [...tree.map((f) => f.file)].sort(),
+  );
   assert.equal(countRoutes(tree), index.routes().length);
 
   const items = tree.find((f) => f.file === 'app/api/routes/items.py');
   assert.ok(items);
-  assert.ok(items.children.every((c) => c.kind === 'route'), 'one router: routes directly under the file');
+  assert.ok(
+    items.children.every((c) => c.kind === 'route'),
+    'one router: routes directly under the file',
+  );
   const lines = routesOf(items).map((r) => r.route.line);
-  assert.deepEqual(lines, [...lines].sort((a, b) => a - b));
+  assert.deepEqual(
+    lines,
+    [...lines].sort((a, b) => a - b),
+  );
   assert.equal(items.description, `${lines.length} routes`);
 
   const orders = tree.find((f) => f.file === 'app/api/routes/orders.py');
   assert.ok(orders);
   const routers = orders.children as RouterNode[];
-  assert.deepEqual(routers.map((r) => [r.kind, r.name]), [['router', 'orders.router'], ['router', 'orders.detail']]);
-  assert.deepEqual(routers[1].children.map((r) => r.label), ['GET /api/v1/orders/{order_id}/lines']);
+  assert.deepEqual(
+    routers.map((r) => [r.kind, r.name]),
+    [
+      ['router', 'orders.router'],
+      ['router', 'orders.detail'],
+    ],
+  );
+  assert.deepEqual(
+    routers[1].children.map((r) => r.label),
+    ['GET /api/v1/orders/{order_id}/lines'],
+  );
 });
 
 test('labels join methods; descriptions name the handler and where it runs; icons follow execution', async () => {
@@ -74,11 +99,15 @@ test('blocking badge counts the findings of that handler in that file only', asy
   const findings = index.findings();
   const tree = buildRoutesTree(index.routes(), findings);
   // EP103 ("async def that never awaits") is advice about the handler, not a blocking call.
-  const expected = (handler: string) => findings.filter((f) => f.handler === handler && f.file === 'app/main.py' && f.rule !== 'EP103').length;
+  const expected = (handler: string) =>
+    findings.filter((f) => f.handler === handler && f.file === 'app/main.py' && f.rule !== 'EP103').length;
 
   const client = find(tree, 'GET /client');
   assert.ok(expected('use_client') >= 2, 'fixture: use_client makes several blocking calls');
-  assert.ok(findings.some((f) => f.handler === 'use_client' && f.rule === 'EP103'), 'fixture: use_client also gets EP103 advice');
+  assert.ok(
+    findings.some((f) => f.handler === 'use_client' && f.rule === 'EP103'),
+    'fixture: use_client also gets EP103 advice',
+  );
   assert.equal(client.blocking, expected('use_client'));
   assert.match(client.description, new RegExp(`· ⚠ ${expected('use_client')}$`));
   assert.match(client.tooltip, new RegExp(`⚠ ${expected('use_client')} blocking calls`));
@@ -91,11 +120,19 @@ test('blocking badge counts the findings of that handler in that file only', asy
   const main = tree.find((f) => f.file === 'app/main.py');
   assert.ok(main);
   const routeHandlers = new Set(index.routes().map((r) => r.handler));
-  assert.equal(main.blocking, findings.filter((f) => f.file === 'app/main.py' && f.rule !== 'EP103' && f.handler && routeHandlers.has(f.handler)).length);
+  assert.equal(
+    main.blocking,
+    findings.filter((f) => f.file === 'app/main.py' && f.rule !== 'EP103' && f.handler && routeHandlers.has(f.handler))
+      .length,
+  );
   // The badge and the handler's CodeLens agree on every route.
   for (const route of index.routes()) {
     const lens = blockingLensTitle(route, findings);
-    assert.equal(find(tree, `${route.methods.join(',')} ${route.path}`).blocking, lens ? Number(/\d+/.exec(lens)![0]) : 0, route.path);
+    assert.equal(
+      find(tree, `${route.methods.join(',')} ${route.path}`).blocking,
+      lens ? Number(/\d+/.exec(lens)![0]) : 0,
+      route.path,
+    );
   }
   assert.match(main.description, /routes · ⚠ \d+$/);
 
@@ -116,7 +153,10 @@ test('express: anonymous handlers named by their route still get their findings'
 test('filter: substring on method, path, handler or file, case-insensitive; empty groups vanish', async () => {
   const index = await indexOf('python/fastapi_app');
   const routes = index.routes();
-  const labels = (filter: string) => buildRoutesTree(routes, [], filter).flatMap(routesOf).map((r) => r.label);
+  const labels = (filter: string) =>
+    buildRoutesTree(routes, [], filter)
+      .flatMap(routesOf)
+      .map((r) => r.label);
 
   assert.deepEqual(labels('websocket'), ['WEBSOCKET /api/v1/users/ws']);
   assert.deepEqual(labels('PATCH'), ['PUT,PATCH /api/v1/items/{item_id}']);
@@ -124,7 +164,10 @@ test('filter: substring on method, path, handler or file, case-insensitive; empt
   const inUsers = labels('routes/users.py');
   assert.equal(inUsers.length, routes.filter((r) => r.file === 'app/api/routes/users.py').length);
   assert.ok(inUsers.length > 1);
-  assert.deepEqual(buildRoutesTree(routes, [], 'routes/users.py').map((f) => f.file), ['app/api/routes/users.py']);
+  assert.deepEqual(
+    buildRoutesTree(routes, [], 'routes/users.py').map((f) => f.file),
+    ['app/api/routes/users.py'],
+  );
   assert.deepEqual(labels('post /api/v1/users'), ['POST /api/v1/users']);
   assert.equal(labels('  ').length, routes.length, 'blank filter shows everything');
   assert.deepEqual(labels('no-such-route'), []);

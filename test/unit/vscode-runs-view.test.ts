@@ -12,7 +12,14 @@ import type { RunRecord } from '../../src/core/model';
 import { readRunFile } from '../../src/core/runs/format';
 import { RunStore } from '../../src/core/runs/store';
 import { RunCommands, type RunsUi } from '../../src/vscode/runCommands';
-import { buildRunNodes, compareOrder, formatMs, relativeTime, targetsOf, type RunNode } from '../../src/vscode/runsTreeModel';
+import {
+  buildRunNodes,
+  compareOrder,
+  formatMs,
+  relativeTime,
+  targetsOf,
+  type RunNode,
+} from '../../src/vscode/runsTreeModel';
 import { startDelayServer, type TestServer } from '../fixtures/servers/delay-server';
 import { freePort } from '../fixtures/servers/ports';
 
@@ -20,7 +27,10 @@ const dir = mkdtempSync(path.join(tmpdir(), 'ep-runs-view-'));
 const store = new RunStore(path.join(dir, 'runs'));
 let srv: TestServer;
 let base: string; // the server's origin, no trailing slash
-let slow: RunRecord; let fast: RunRecord; let refused: RunRecord; let cancelled: RunRecord;
+let slow: RunRecord;
+let fast: RunRecord;
+let refused: RunRecord;
+let cancelled: RunRecord;
 
 before(async () => {
   srv = await startDelayServer();
@@ -49,13 +59,19 @@ const byId = (nodes: RunNode[], id: string): RunNode => {
 test('rows: label from the record, key figures as measured, status icons, broken files with their error', async () => {
   const nodes = buildRunNodes(await store.list(), undefined);
   // Newest first, as the store lists them; broken files (no date) last.
-  assert.deepEqual(nodes.slice(0, 4).map((n) => n.id), [cancelled.id, refused.id, fast.id, slow.id]);
+  assert.deepEqual(
+    nodes.slice(0, 4).map((n) => n.id),
+    [cancelled.id, refused.id, fast.id, slow.id],
+  );
 
   const s = byId(nodes, slow.id);
   assert.equal(s.label, 'GET /items?ms=20');
   const m = /^p50 ([\d.]+) ms · p99 ([\d.]+) ms · (\d+) req\/s · just now$/.exec(s.description);
   assert.ok(m, s.description);
-  assert.ok(Number(m[1]) >= 20 && Math.abs(Number(m[1]) - slow.summary.latencyMs.p50) <= 0.5, `p50 shown ${m[1]}, measured ${slow.summary.latencyMs.p50}`);
+  assert.ok(
+    Number(m[1]) >= 20 && Math.abs(Number(m[1]) - slow.summary.latencyMs.p50) <= 0.5,
+    `p50 shown ${m[1]}, measured ${slow.summary.latencyMs.p50}`,
+  );
   assert.ok(Number(m[3]) > 0 && Number(m[3]) <= 100, 'c=2 at 20 ms cannot exceed 100 req/s');
   assert.equal(s.icon, 'pass');
   assert.equal(s.contextValue, 'run');
@@ -89,7 +105,10 @@ test('rows: label from the record, key figures as measured, status icons, broken
 });
 
 test('figures and times are formatted for reading', () => {
-  assert.deepEqual([formatMs(0.4234), formatMs(3.14), formatMs(40.4), formatMs(1234.6)], ['0.42 ms', '3.1 ms', '40 ms', '1235 ms']);
+  assert.deepEqual(
+    [formatMs(0.4234), formatMs(3.14), formatMs(40.4), formatMs(1234.6)],
+    ['0.42 ms', '3.1 ms', '40 ms', '1235 ms'],
+  );
   const now = Date.parse('2026-03-10T12:00:00Z');
   assert.equal(relativeTime('2026-03-10T11:59:30Z', now), 'just now');
   assert.equal(relativeTime('2026-03-10T11:55:00Z', now), '5 min ago');
@@ -102,15 +121,30 @@ test('figures and times are formatted for reading', () => {
 test('compare order: baseline first, otherwise the oldest run first; too few runs explain why', async () => {
   const nodes = buildRunNodes(await store.list(), undefined);
   const [S, F, C, B] = [slow.id, fast.id, cancelled.id, 'broken'].map((id) => byId(nodes, id));
-  assert.ok(slow.createdAt < fast.createdAt && fast.createdAt < cancelled.createdAt, 'runs were recorded slow, fast, cancelled');
-  assert.deepEqual(compareOrder([F, S], undefined, nodes), { ids: [S.id, F.id] }, 'before → after, whatever the click order');
+  assert.ok(
+    slow.createdAt < fast.createdAt && fast.createdAt < cancelled.createdAt,
+    'runs were recorded slow, fast, cancelled',
+  );
+  assert.deepEqual(
+    compareOrder([F, S], undefined, nodes),
+    { ids: [S.id, F.id] },
+    'before → after, whatever the click order',
+  );
   assert.deepEqual(compareOrder([S, F], undefined, nodes), { ids: [S.id, F.id] });
   assert.deepEqual(compareOrder([C, F, S], S.id, nodes), { ids: [S.id, F.id, C.id] });
   assert.deepEqual(compareOrder([F], S.id, nodes), { ids: [S.id, F.id] }, 'one run + pinned baseline');
-  assert.deepEqual(compareOrder([C, F], S.id, nodes), { ids: [F.id, C.id] }, 'baseline not selected: the selection, oldest first');
+  assert.deepEqual(
+    compareOrder([C, F], S.id, nodes),
+    { ids: [F.id, C.id] },
+    'baseline not selected: the selection, oldest first',
+  );
   assert.match((compareOrder([S], S.id, nodes) as { message: string }).message, /other than the baseline/);
   assert.match((compareOrder([F], undefined, nodes) as { message: string }).message, /two or more/);
-  assert.match((compareOrder([F], 'deleted-run', nodes) as { message: string }).message, /two or more/, 'a vanished baseline is ignored');
+  assert.match(
+    (compareOrder([F], 'deleted-run', nodes) as { message: string }).message,
+    /two or more/,
+    'a vanished baseline is ignored',
+  );
   assert.match((compareOrder([F, B], undefined, nodes) as { message: string }).message, /broken\.json.*invalid JSON/);
 });
 
@@ -128,8 +162,12 @@ function scriptedUi(answers: { confirm?: boolean; text?: string; pick?: string; 
   const ui: RunsUi = {
     info: (m) => log.info.push(m),
     error: (m) => log.error.push(m),
-    confirm: async (m) => { log.confirms.push(m); return answers.confirm ?? false; },
-    askText: async (o) => (answers.text !== undefined && o.validate?.(answers.text) === undefined ? answers.text : undefined),
+    confirm: async (m) => {
+      log.confirms.push(m);
+      return answers.confirm ?? false;
+    },
+    askText: async (o) =>
+      answers.text !== undefined && o.validate?.(answers.text) === undefined ? answers.text : undefined,
     pick: async (_t, items) => items.find((i) => i === answers.pick),
     saveFile: async () => answers.save,
     pickFolder: async () => answers.folder,
@@ -151,16 +189,41 @@ async function setup(answers: Parameters<typeof scriptedUi>[0] = {}, baselineId?
   const tree = {
     nodes: () => nodes,
     selection: () => selection,
-    refresh: async () => { nodes = buildRunNodes(await own.list(), baseline); },
+    refresh: async () => {
+      nodes = buildRunNodes(await own.list(), baseline);
+    },
   };
   await tree.refresh();
   const commands = new RunCommands({
-    store: own, ui, tree, workspaceFolder: dir,
+    store: own,
+    ui,
+    tree,
+    workspaceFolder: dir,
     panels: { showRun: (r) => shown.runs.push(r), showComparison: (rs) => shown.comparisons.push(rs) },
-    baseline: { get: () => baseline, set: async (id) => { baseline = id; } },
+    baseline: {
+      get: () => baseline,
+      set: async (id) => {
+        baseline = id;
+      },
+    },
   });
-  const files = () => readdirSync(runsDir).filter((n) => n.endsWith('.json')).sort();
-  return { own, runsDir, commands, log, shown, files, node: (id: string) => byId(nodes, id), select: (ids: string[]) => { selection = ids.map((id) => byId(nodes, id)); }, baseline: () => baseline };
+  const files = () =>
+    readdirSync(runsDir)
+      .filter((n) => n.endsWith('.json'))
+      .sort();
+  return {
+    own,
+    runsDir,
+    commands,
+    log,
+    shown,
+    files,
+    node: (id: string) => byId(nodes, id),
+    select: (ids: string[]) => {
+      selection = ids.map((id) => byId(nodes, id));
+    },
+    baseline: () => baseline,
+  };
 }
 
 test('delete with a multi-selection removes exactly those files after a modal confirmation', async () => {
@@ -203,14 +266,25 @@ test('compare from the view title uses the tree selection, baseline first; pin/u
   const t = await setup();
   t.select([fast.id, slow.id]);
   await t.commands.compare();
-  assert.deepEqual(t.shown.comparisons.at(-1)?.map((r) => r.id), [slow.id, fast.id], 'no baseline: the older run first');
+  assert.deepEqual(
+    t.shown.comparisons.at(-1)?.map((r) => r.id),
+    [slow.id, fast.id],
+    'no baseline: the older run first',
+  );
   await t.commands.pin(t.node(fast.id));
   assert.equal(t.node(fast.id).contextValue, 'run.baseline');
   await t.commands.compare();
-  assert.deepEqual(t.shown.comparisons.at(-1)?.map((r) => r.id), [fast.id, slow.id], 'the pinned baseline first');
+  assert.deepEqual(
+    t.shown.comparisons.at(-1)?.map((r) => r.id),
+    [fast.id, slow.id],
+    'the pinned baseline first',
+  );
   t.select([cancelled.id]);
   await t.commands.compare(t.node(cancelled.id), [t.node(cancelled.id)]);
-  assert.deepEqual(t.shown.comparisons.at(-1)?.map((r) => r.id), [fast.id, cancelled.id]);
+  assert.deepEqual(
+    t.shown.comparisons.at(-1)?.map((r) => r.id),
+    [fast.id, cancelled.id],
+  );
   await t.commands.unpin();
   await t.commands.compare(t.node(cancelled.id), [t.node(cancelled.id)]);
   assert.equal(t.shown.comparisons.length, 3, 'one run without a baseline is not compared');
@@ -223,7 +297,10 @@ test('broken or vanished run files give one-line messages, never a throw or a pa
   await t.commands.export(t.node('broken'));
   await t.commands.pin(t.node('broken'));
   assert.equal(t.log.error.length, 3);
-  assert.ok(t.log.error.every((m) => /broken\.json cannot be read: .*invalid JSON/.test(m) && !m.includes('\n')), t.log.error.join('\n'));
+  assert.ok(
+    t.log.error.every((m) => /broken\.json cannot be read: .*invalid JSON/.test(m) && !m.includes('\n')),
+    t.log.error.join('\n'),
+  );
   assert.equal(t.baseline(), undefined);
   assert.ok(!existsSync(path.join(dir, 'never.json')));
 
@@ -235,7 +312,10 @@ test('broken or vanished run files give one-line messages, never a throw or a pa
   assert.throws(() => t.node(fast.id), 'the tree was refreshed without it');
 
   await t.commands.open(t.node(slow.id));
-  assert.deepEqual(t.shown.runs.map((r) => r.id), [slow.id]);
+  assert.deepEqual(
+    t.shown.runs.map((r) => r.id),
+    [slow.id],
+  );
 });
 
 test('export writes the chosen format to the chosen file', async () => {

@@ -16,32 +16,78 @@ import { ProjectIndex } from '../../src/core/project';
 import { RunStore } from '../../src/core/runs/store';
 
 const pkg = JSON.parse(readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as {
-  contributes: { commands: Array<{ command: string }>; views: Record<string, Array<{ id: string }>>; menus: Record<string, Array<{ command: string; when?: string }>> };
+  contributes: {
+    commands: Array<{ command: string }>;
+    views: Record<string, Array<{ id: string }>>;
+    menus: Record<string, Array<{ command: string; when?: string }>>;
+  };
 };
 
 // ------------------------------------------------------------------ the stand-in 'vscode'
 const commands = new Map<string, (...args: unknown[]) => unknown>();
 const contextKeys = new Map<string, unknown>();
-const views = new Map<string, { provider: { getChildren(n?: unknown): unknown[]; getTreeItem(n: unknown): { contextValue?: string; label?: unknown; description?: unknown } }; view: { selection: unknown[]; description?: string; message?: string } }>();
+const views = new Map<
+  string,
+  {
+    provider: {
+      getChildren(n?: unknown): unknown[];
+      getTreeItem(n: unknown): { contextValue?: string; label?: unknown; description?: unknown };
+    };
+    view: { selection: unknown[]; description?: string; message?: string };
+  }
+>();
 const answers: { input?: string; warning?: string } = {};
 const shown: string[] = [];
 
 class EventEmitter<T> {
   private readonly e = new NodeEmitter();
-  event = (listener: (v: T) => void) => { this.e.on('x', listener); return { dispose: () => this.e.off('x', listener) }; };
-  fire(v?: T) { this.e.emit('x', v); }
-  dispose() { this.e.removeAllListeners(); }
+  event = (listener: (v: T) => void) => {
+    this.e.on('x', listener);
+    return { dispose: () => this.e.off('x', listener) };
+  };
+  fire(v?: T) {
+    this.e.emit('x', v);
+  }
+  dispose() {
+    this.e.removeAllListeners();
+  }
 }
-class TreeItem { constructor(public label: unknown, public collapsibleState?: number) {} }
+class TreeItem {
+  constructor(
+    public label: unknown,
+    public collapsibleState?: number,
+  ) {}
+}
 const fakeVscode = {
-  EventEmitter, TreeItem,
+  EventEmitter,
+  TreeItem,
   TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
-  ThemeIcon: class { static File = {}; constructor(public id: string, public color?: unknown) {} },
-  ThemeColor: class { constructor(public id: string) {} },
-  MarkdownString: class { constructor(public value: string) {} },
+  ThemeIcon: class {
+    static File = {};
+    constructor(
+      public id: string,
+      public color?: unknown,
+    ) {}
+  },
+  ThemeColor: class {
+    constructor(public id: string) {}
+  },
+  MarkdownString: class {
+    constructor(public value: string) {}
+  },
   Uri: { file: (fsPath: string) => ({ fsPath }) },
-  Position: class { constructor(public line: number, public character: number) {} },
-  Range: class { constructor(public start: unknown, public end: unknown) {} },
+  Position: class {
+    constructor(
+      public line: number,
+      public character: number,
+    ) {}
+  },
+  Range: class {
+    constructor(
+      public start: unknown,
+      public end: unknown,
+    ) {}
+  },
   window: {
     createTreeView: (id: string, o: { treeDataProvider: never }) => {
       const view = { selection: [] as unknown[], dispose() {} };
@@ -49,13 +95,25 @@ const fakeVscode = {
       return view;
     },
     showInputBox: async () => answers.input,
-    showWarningMessage: async (m: string) => { shown.push(m); return answers.warning; },
-    showInformationMessage: async (m: string) => { shown.push(m); },
-    showErrorMessage: async (m: string) => { shown.push(m); },
+    showWarningMessage: async (m: string) => {
+      shown.push(m);
+      return answers.warning;
+    },
+    showInformationMessage: async (m: string) => {
+      shown.push(m);
+    },
+    showErrorMessage: async (m: string) => {
+      shown.push(m);
+    },
   },
   commands: {
-    registerCommand: (id: string, fn: (...args: unknown[]) => unknown) => { commands.set(id, fn); return { dispose: () => commands.delete(id) }; },
-    executeCommand: async (id: string, key: string, value: unknown) => { if (id === 'setContext') contextKeys.set(key, value); },
+    registerCommand: (id: string, fn: (...args: unknown[]) => unknown) => {
+      commands.set(id, fn);
+      return { dispose: () => commands.delete(id) };
+    },
+    executeCommand: async (id: string, key: string, value: unknown) => {
+      if (id === 'setContext') contextKeys.set(key, value);
+    },
   },
   workspace: { workspaceFolders: undefined },
 };
@@ -65,7 +123,8 @@ loader._load = function (request: string, ...rest: unknown[]) {
   return request === 'vscode' ? fakeVscode : realLoad.call(this, request, ...rest);
 };
 const { registerRunsView } = require('../../src/vscode/runsView') as typeof import('../../src/vscode/runsView');
-const { registerRoutesView, isRouteItem } = require('../../src/vscode/routesView') as typeof import('../../src/vscode/routesView');
+const { registerRoutesView, isRouteItem } =
+  require('../../src/vscode/routesView') as typeof import('../../src/vscode/routesView');
 loader._load = realLoad;
 
 // ------------------------------------------------------------------ fixtures
@@ -78,60 +137,115 @@ after(() => {
 const state = new Map<string, unknown>();
 const context = {
   subscriptions,
-  workspaceState: { get: (k: string) => state.get(k), update: async (k: string, v: unknown) => { state.set(k, v); } },
+  workspaceState: {
+    get: (k: string) => state.get(k),
+    update: async (k: string, v: unknown) => {
+      state.set(k, v);
+    },
+  },
 } as never;
 
 function record(id: string, createdAt: string, p50: number): RunRecord {
   return {
-    schemaVersion: 1, id, createdAt,
+    schemaVersion: 1,
+    id,
+    createdAt,
     target: { url: `http://127.0.0.1:8000/r/${id}`, method: 'GET', headers: {}, bodyBytes: 0 },
     config: { model: 'closed', concurrency: 4, requests: 100, timeoutS: 10, warmup: 0 },
     environment: { host: 'h', cpus: 2, node: process.version, tool: 'endpoint-profiler', version: '0' },
-    summary: { count: 100, ok: 100, errors: 0, rps: 400, durationS: 0.25, latencyMs: { min: p50 / 2, mean: p50, stdev: 1, p50, p75: p50, p90: p50, p95: p50, p99: p50 * 2, p999: p50 * 2, max: p50 * 3 } },
-    statusCodes: { 200: 100 }, errorKinds: {}, timeline: [], histogram: '', status: 'complete',
+    summary: {
+      count: 100,
+      ok: 100,
+      errors: 0,
+      rps: 400,
+      durationS: 0.25,
+      latencyMs: {
+        min: p50 / 2,
+        mean: p50,
+        stdev: 1,
+        p50,
+        p75: p50,
+        p90: p50,
+        p95: p50,
+        p99: p50 * 2,
+        p999: p50 * 2,
+        max: p50 * 3,
+      },
+    },
+    statusCodes: { 200: 100 },
+    errorKinds: {},
+    timeline: [],
+    histogram: '',
+    status: 'complete',
   };
 }
 
 /** Evaluates the simple `when` clauses package.json uses for tree items. */
 function menuShows(when: string, view: string, viewItem: string, multi = false): boolean {
-  return when.split('&&').map((s) => s.trim()).every((c) => {
-    let m = /^view == (\S+)$/.exec(c);
-    if (m) return m[1] === view;
-    m = /^viewItem == (\S+)$/.exec(c);
-    if (m) return m[1] === viewItem;
-    m = /^viewItem =~ \/(.+)\/$/.exec(c);
-    if (m) return new RegExp(m[1]).test(viewItem);
-    if (c === 'listMultiSelection') return multi;
-    throw new Error(`when clause not understood: ${c}`);
-  });
+  return when
+    .split('&&')
+    .map((s) => s.trim())
+    .every((c) => {
+      let m = /^view == (\S+)$/.exec(c);
+      if (m) return m[1] === view;
+      m = /^viewItem == (\S+)$/.exec(c);
+      if (m) return m[1] === viewItem;
+      m = /^viewItem =~ \/(.+)\/$/.exec(c);
+      if (m) return new RegExp(m[1]).test(viewItem);
+      if (c === 'listMultiSelection') return multi;
+      throw new Error(`when clause not understood: ${c}`);
+    });
 }
 const itemMenu = (view: string, viewItem: string) =>
-  pkg.contributes.menus['view/item/context'].filter((m) => menuShows(m.when ?? '', view, viewItem)).map((m) => m.command.replace('endpointProfiler.', '')).sort();
+  pkg.contributes.menus['view/item/context']
+    .filter((m) => menuShows(m.when ?? '', view, viewItem))
+    .map((m) => m.command.replace('endpointProfiler.', ''))
+    .sort();
 
 const store = new RunStore(path.join(dir, 'runs'));
 let runsView: ReturnType<typeof registerRunsView>;
 
 test('every command the views register is declared in package.json, and every declared view command is registered', async () => {
   runsView = registerRunsView(context, store, { showRun: () => undefined, showComparison: () => undefined });
-  const index = new ProjectIndex(path.resolve(__dirname, '../fixtures/analysis/fastapi-app'), nodeFileSystem, await Parsers.load(nodeWasmLoader));
+  const index = new ProjectIndex(
+    path.resolve(__dirname, '../fixtures/analysis/fastapi-app'),
+    nodeFileSystem,
+    await Parsers.load(nodeWasmLoader),
+  );
   const changed = new EventEmitter<void>();
-  registerRoutesView(context, { routes: () => index.routes(), findings: () => index.findings(), root: index.root, onDidChange: changed.event, refresh: () => index.refresh() });
+  registerRoutesView(context, {
+    routes: () => index.routes(),
+    findings: () => index.findings(),
+    root: index.root,
+    onDidChange: changed.event,
+    refresh: () => index.refresh(),
+  });
   const declared = new Set(pkg.contributes.commands.map((c) => c.command));
   for (const id of commands.keys()) assert.ok(declared.has(id), `${id} is declared`);
   const declaredViewIds = pkg.contributes.views.endpointProfiler.map((v) => v.id);
   assert.deepEqual([...views.keys()].sort(), [...declaredViewIds].sort());
-  for (const m of pkg.contributes.menus['view/title']) assert.ok(commands.has(m.command), `${m.command} (view title) is registered`);
+  for (const m of pkg.contributes.menus['view/title'])
+    assert.ok(commands.has(m.command), `${m.command} (view title) is registered`);
   const lead = new Set(['endpointProfiler.profileEndpoint']);
-  for (const m of pkg.contributes.menus['view/item/context']) assert.ok(lead.has(m.command) || commands.has(m.command), `${m.command} (item menu) is registered`);
+  for (const m of pkg.contributes.menus['view/item/context'])
+    assert.ok(lead.has(m.command) || commands.has(m.command), `${m.command} (item menu) is registered`);
 });
 
 test('run items carry the contextValues the menus expect: pin on runs, unpin on the baseline, delete on broken files', async () => {
-  for (const [id, at, p50] of [['older', '2026-01-01T00:00:00Z', 30], ['newer', '2026-01-02T00:00:00Z', 10], ['third', '2026-01-03T00:00:00Z', 20]] as const) await store.save(record(id, at, p50));
+  for (const [id, at, p50] of [
+    ['older', '2026-01-01T00:00:00Z', 30],
+    ['newer', '2026-01-02T00:00:00Z', 10],
+    ['third', '2026-01-03T00:00:00Z', 20],
+  ] as const)
+    await store.save(record(id, at, p50));
   writeFileSync(path.join(dir, 'runs', 'zz-broken.json'), '{"schemaVersion": 1}');
   await commands.get('endpointProfiler.refreshRuns')?.();
   const { provider } = views.get('endpointProfiler.runs')!;
   const nodes = provider.getChildren() as Array<{ id: string }>;
-  assert.deepEqual(nodes.map((n) => n.id), ['third', 'newer', 'older', 'zz-broken']);
+  assert.deepEqual(
+    nodes.map((n) => n.id),
+    ['third', 'newer', 'older', 'zz-broken'],
+  );
   await commands.get('endpointProfiler.pinBaseline')?.(nodes[2], [nodes[2]]);
   assert.equal(runsView.baseline(), 'older');
   const items = (provider.getChildren() as Array<{ id: string }>).map((n) => provider.getTreeItem(n));
@@ -139,7 +253,10 @@ test('run items carry the contextValues the menus expect: pin on runs, unpin on 
   assert.ok(menus[0].includes('pinBaseline') && !menus[0].includes('unpinBaseline'));
   assert.ok(menus[2].includes('unpinBaseline') && !menus[2].includes('pinBaseline'));
   assert.ok(menus.every((m) => m.includes('deleteRun')));
-  assert.ok(menus.slice(0, 3).every((m) => m.includes('openRun') && m.includes('compareRuns') === false), 'compare only shows with a multi-selection');
+  assert.ok(
+    menus.slice(0, 3).every((m) => m.includes('openRun') && m.includes('compareRuns') === false),
+    'compare only shows with a multi-selection',
+  );
   assert.equal(state.get('endpointProfiler.baselineRunId'), 'older', 'the baseline is kept in workspace state');
 
   const routes = views.get('endpointProfiler.routes')!.provider;
@@ -157,11 +274,21 @@ test('filterRoutes narrows the tree, sets the context key the title menu uses, c
   assert.ok(all > 2);
   answers.input = 'sleepy';
   await commands.get('endpointProfiler.filterRoutes')?.();
-  const labels = provider.getChildren().flatMap((f) => provider.getChildren(f)).map((n) => provider.getTreeItem(n).label);
+  const labels = provider
+    .getChildren()
+    .flatMap((f) => provider.getChildren(f))
+    .map((n) => provider.getTreeItem(n).label);
   assert.deepEqual(labels, ['GET /sleepy']);
   assert.equal(contextKeys.get('endpointProfiler.routesFiltered'), true);
-  const clearWhen = pkg.contributes.menus['view/title'].find((m) => m.command === 'endpointProfiler.clearRoutesFilter')?.when ?? '';
-  assert.ok(clearWhen.split('&&').map((c) => c.trim()).includes('endpointProfiler.routesFiltered'), 'the title menu shows Clear only under the key set here');
+  const clearWhen =
+    pkg.contributes.menus['view/title'].find((m) => m.command === 'endpointProfiler.clearRoutesFilter')?.when ?? '';
+  assert.ok(
+    clearWhen
+      .split('&&')
+      .map((c) => c.trim())
+      .includes('endpointProfiler.routesFiltered'),
+    'the title menu shows Clear only under the key set here',
+  );
   assert.match(view.description ?? '', /sleepy/);
   await commands.get('endpointProfiler.clearRoutesFilter')?.();
   assert.equal(contextKeys.get('endpointProfiler.routesFiltered'), false);
@@ -179,7 +306,10 @@ test('deleteRun from an item menu with a multi-selection removes exactly those f
   assert.equal(shown.length, 1);
   assert.match(shown[0], /^Delete 2 runs/);
   assert.deepEqual(readdirSync(path.join(dir, 'runs')).sort(), ['older.json', 'zz-broken.json']);
-  assert.deepEqual((provider.getChildren() as Array<{ id: string }>).map((n) => n.id), ['older', 'zz-broken']);
+  assert.deepEqual(
+    (provider.getChildren() as Array<{ id: string }>).map((n) => n.id),
+    ['older', 'zz-broken'],
+  );
   // A command given nothing usable answers with a message, never a throw into the host.
   await commands.get('endpointProfiler.compareRuns')?.();
   assert.match(shown.at(-1) ?? '', /Select/);

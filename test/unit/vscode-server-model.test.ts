@@ -5,7 +5,13 @@ import { test } from 'node:test';
 import { baseUrlProblem, commandParts, hostAndPort, serverConfig, serverWorkers } from '../../src/vscode/serverModel';
 
 test('baseUrl: usable http(s) URLs pass; malformed ones get a message naming the setting and the fix', () => {
-  for (const ok of ['http://127.0.0.1:8000', 'https://localhost', 'http://[::1]:3000/api', 'http://127.0.0.1:8000/base?x=1']) assert.equal(baseUrlProblem(ok), undefined, ok);
+  for (const ok of [
+    'http://127.0.0.1:8000',
+    'https://localhost',
+    'http://[::1]:3000/api',
+    'http://127.0.0.1:8000/base?x=1',
+  ])
+    assert.equal(baseUrlProblem(ok), undefined, ok);
   const cases: Array<[unknown, RegExp]> = [
     ['127.0.0.1:8000', /not a valid URL: “127\.0\.0\.1:8000” \(it needs the scheme: http:\/\/…\)/],
     ['localhost:8000', /must be an http:\/\/ or https:\/\/ URL.*needs the scheme/],
@@ -26,11 +32,18 @@ test('hostAndPort: default ports, IPv6 brackets dropped, and the clear message i
   assert.deepEqual(hostAndPort('http://127.0.0.1:8000/x'), { host: '127.0.0.1', port: 8000 });
   assert.deepEqual(hostAndPort('https://localhost/'), { host: 'localhost', port: 443 });
   assert.deepEqual(hostAndPort('http://[::1]/'), { host: '::1', port: 80 });
-  assert.throws(() => hostAndPort('127.0.0.1:8000'), /^Error: The endpointProfiler\.baseUrl setting is not a valid URL/);
+  assert.throws(
+    () => hostAndPort('127.0.0.1:8000'),
+    /^Error: The endpointProfiler\.baseUrl setting is not a valid URL/,
+  );
 });
 
 test('commands are split like a shell: quotes, escapes, and one word list per && ; | part', () => {
-  assert.deepEqual(commandParts(`cd api && WEB_CONCURRENCY=2 uvicorn "my app:app" --workers 3; echo 'a b'\\ c`), [['cd', 'api'], ['WEB_CONCURRENCY=2', 'uvicorn', 'my app:app', '--workers', '3'], ['echo', 'a b c']]);
+  assert.deepEqual(commandParts(`cd api && WEB_CONCURRENCY=2 uvicorn "my app:app" --workers 3; echo 'a b'\\ c`), [
+    ['cd', 'api'],
+    ['WEB_CONCURRENCY=2', 'uvicorn', 'my app:app', '--workers', '3'],
+    ['echo', 'a b c'],
+  ]);
   assert.deepEqual(commandParts('a || b | c & d'), [['a'], ['b'], ['c'], ['d']]);
 });
 
@@ -80,6 +93,9 @@ test('workers come from the server command in uvicorn, gunicorn, hypercorn, sani
 });
 
 test('the server part of a run: the command, and workers when the command decides them', () => {
-  assert.deepEqual(serverConfig('gunicorn -w 4 -k uvicorn.workers.UvicornWorker main:app'), { command: 'gunicorn -w 4 -k uvicorn.workers.UvicornWorker main:app', workers: 4 });
+  assert.deepEqual(serverConfig('gunicorn -w 4 -k uvicorn.workers.UvicornWorker main:app'), {
+    command: 'gunicorn -w 4 -k uvicorn.workers.UvicornWorker main:app',
+    workers: 4,
+  });
   assert.deepEqual(serverConfig('npm run dev'), { command: 'npm run dev' });
 });

@@ -12,11 +12,25 @@ import type * as Starter from '../../src/vscode/serverStarter';
 import { calls, requireWithFakeVscode, reset, state, type FakeTerminal } from './fakeVscode-profile';
 import { freePort } from '../fixtures/servers/ports';
 
-const { startServer, startedServerFor, SERVER_TERMINAL, tcpProbe } = requireWithFakeVscode<typeof Starter>('../../src/vscode/serverStarter');
+const { startServer, startedServerFor, SERVER_TERMINAL, tcpProbe } = requireWithFakeVscode<typeof Starter>(
+  '../../src/vscode/serverStarter',
+);
 
-const folder = { uri: { fsPath: '/nonexistent-workspace', path: '/nonexistent-workspace', scheme: 'file' }, name: 'w', index: 0 } as never;
+const folder = {
+  uri: { fsPath: '/nonexistent-workspace', path: '/nonexistent-workspace', scheme: 'file' },
+  name: 'w',
+  index: 0,
+} as never;
 const expressApp: Route = {
-  framework: 'express', methods: ['GET'], path: '/api/quote', file: 'app.js', line: 10, handler: 'GET /quote', async: true, execution: 'event-loop', routers: ['app.js:app'],
+  framework: 'express',
+  methods: ['GET'],
+  path: '/api/quote',
+  file: 'app.js',
+  line: 10,
+  handler: 'GET /quote',
+  async: true,
+  execution: 'event-loop',
+  routers: ['app.js:app'],
 };
 
 const servers: http.Server[] = [];
@@ -34,11 +48,18 @@ const probe = async (host: string, port: number): Promise<boolean> => {
   assert.equal(host, '127.0.0.1', 'only loopback is probed here');
   return tcpProbe(host, port);
 };
-const start = (baseUrl: string, routes: Route[] = []) => startServer({ folder, routes, files: ['app.js'], baseUrl, probe });
+const start = (baseUrl: string, routes: Route[] = []) =>
+  startServer({ folder, routes, files: ['app.js'], baseUrl, probe });
 
-beforeEach(() => { reset(); probes = []; });
+beforeEach(() => {
+  reset();
+  probes = [];
+});
 afterEach(async () => {
-  for (const s of servers.splice(0)) { s.closeAllConnections(); await new Promise((r) => s.close(r)); }
+  for (const s of servers.splice(0)) {
+    s.closeAllConnections();
+    await new Promise((r) => s.close(r));
+  }
 });
 
 test('a malformed baseUrl is explained naming the setting (not a raw "Invalid URL"), and nothing starts', async () => {
@@ -95,19 +116,30 @@ test('the server terminal is reused while it lives; a closed one is replaced', a
 test('a server that already listens is reported, not started twice; the command is known when this session started it', async () => {
   const port = await freePort();
   state.settings = { serverCommand: `python -m uvicorn main:app --port ${port}` };
-  state.onSendText = (_t: FakeTerminal) => { void listen(port); };
+  state.onSendText = (_t: FakeTerminal) => {
+    void listen(port);
+  };
   const url = `http://127.0.0.1:${port}`;
   assert.equal(startedServerFor(url), undefined);
   const first = await start(url);
   assert.equal(first?.alreadyListening, false);
   await new Promise((r) => setTimeout(r, 50));
   assert.equal(await tcpProbe('127.0.0.1', port), true, 'the fake terminal started it');
-  assert.equal(startedServerFor(`${url}/items/1`), `python -m uvicorn main:app --port ${port}`, 'a URL on that port is served by it');
+  assert.equal(
+    startedServerFor(`${url}/items/1`),
+    `python -m uvicorn main:app --port ${port}`,
+    'a URL on that port is served by it',
+  );
   assert.equal(startedServerFor('http://127.0.0.1:1/'), undefined, 'another port is not');
 
   state.calls = [];
   const again = await start(url);
-  assert.deepEqual(again, { command: `python -m uvicorn main:app --port ${port}`, host: '127.0.0.1', port, alreadyListening: true });
+  assert.deepEqual(again, {
+    command: `python -m uvicorn main:app --port ${port}`,
+    host: '127.0.0.1',
+    port,
+    alreadyListening: true,
+  });
   assert.equal(state.terminals.length, 1);
   assert.equal(state.terminals[0].sent.length, 1, 'nothing typed into the running server');
   assert.match(calls('info')[0]?.text ?? '', /already listens at 127\.0\.0\.1:\d+.*not starting a second/);
@@ -128,11 +160,16 @@ test('something else listening on the port: said so, nothing started', async () 
 test('a terminal whose server (for another port) still runs is left alone: the new command gets its own terminal', async () => {
   const [a, b] = [await freePort(), await freePort()];
   state.settings = { serverCommand: 'uvicorn main:app' };
-  state.onSendText = () => { void listen(a); };
+  state.onSendText = () => {
+    void listen(a);
+  };
   await start(`http://127.0.0.1:${a}`);
   await new Promise((r) => setTimeout(r, 50));
   state.onSendText = () => undefined;
   await start(`http://127.0.0.1:${b}`);
-  assert.equal(state.terminals.length, 2, 'a second terminal, rather than typing into the first one\'s server');
-  assert.deepEqual(state.terminals.map((t) => t.sent.length), [1, 1]);
+  assert.equal(state.terminals.length, 2, "a second terminal, rather than typing into the first one's server");
+  assert.deepEqual(
+    state.terminals.map((t) => t.sent.length),
+    [1, 1],
+  );
 });

@@ -17,14 +17,26 @@ function tree(files: Record<string, string>): string {
 
 test('scan keeps source files and skips virtualenvs, node_modules, gitignored and excluded paths', async () => {
   const root = tree({
-    'app/main.py': '', 'app/routes/items.py': '', 'server.ts': '', 'types.d.ts': '', 'README.md': '',
-    '.venv/lib/x.py': '', 'node_modules/express/index.js': '', 'generated/api.py': '', 'legacy/old.js': '',
+    'app/main.py': '',
+    'app/routes/items.py': '',
+    'server.ts': '',
+    'types.d.ts': '',
+    'README.md': '',
+    '.venv/lib/x.py': '',
+    'node_modules/express/index.js': '',
+    'generated/api.py': '',
+    'legacy/old.js': '',
     '.gitignore': 'generated/\n',
   });
   const files = await scanWorkspace(root, nodeFileSystem, { exclude: ['legacy/**'] });
-  assert.deepEqual(files.map((f) => [f.path, f.language]), [
-    ['app/main.py', 'python'], ['app/routes/items.py', 'python'], ['server.ts', 'typescript'],
-  ]);
+  assert.deepEqual(
+    files.map((f) => [f.path, f.language]),
+    [
+      ['app/main.py', 'python'],
+      ['app/routes/items.py', 'python'],
+      ['server.ts', 'typescript'],
+    ],
+  );
 });
 
 test('a missing root yields no files, not an exception', async () => {
@@ -33,17 +45,39 @@ test('a missing root yields no files, not an exception', async () => {
 
 test('the filter answers for files edited later exactly as the scan decided for the files it read', async () => {
   const files = {
-    'app/main.py': '', 'server.ts': '', 'types.d.ts': '', 'README.md': '', 'generated/api.py': '', 'legacy/old.js': '',
-    'src/build/x.py': '', 'pkg.egg-info/setup.py': '', '.venv/lib/x.py': '', '.gitignore': 'generated/\n*.gen.py\n', 'app/models.gen.py': '',
+    'app/main.py': '',
+    'server.ts': '',
+    'types.d.ts': '',
+    'README.md': '',
+    'generated/api.py': '',
+    'legacy/old.js': '',
+    'src/build/x.py': '',
+    'pkg.egg-info/setup.py': '',
+    '.venv/lib/x.py': '',
+    '.gitignore': 'generated/\n*.gen.py\n',
+    'app/models.gen.py': '',
     // A virtualenv under any name is known by its pyvenv.cfg; a nested .gitignore matches below its folder only.
-    'myenv/pyvenv.cfg': '', 'myenv/bin/activate_this.py': '', 'myenv/lib/x.py': '',
-    'svc/.gitignore': 'private/\n/local.py\n', 'svc/private/keys.py': '', 'svc/local.py': '', 'svc/api/local.py': '', 'svc/api.py': '', 'private/ok.py': '',
+    'myenv/pyvenv.cfg': '',
+    'myenv/bin/activate_this.py': '',
+    'myenv/lib/x.py': '',
+    'svc/.gitignore': 'private/\n/local.py\n',
+    'svc/private/keys.py': '',
+    'svc/local.py': '',
+    'svc/api/local.py': '',
+    'svc/api.py': '',
+    'private/ok.py': '',
   };
   const root = tree(files);
   const options = { exclude: ['legacy/**'] };
   const filter = new WorkspaceFilter(options.exclude);
   const scanned = new Set((await scanWorkspace(root, nodeFileSystem, options, filter)).map((f) => f.path));
-  assert.deepEqual([...scanned].sort(), ['app/main.py', 'private/ok.py', 'server.ts', 'svc/api.py', 'svc/api/local.py']);
+  assert.deepEqual([...scanned].sort(), [
+    'app/main.py',
+    'private/ok.py',
+    'server.ts',
+    'svc/api.py',
+    'svc/api/local.py',
+  ]);
   for (const rel of Object.keys(files)) assert.equal(filter.includes(rel), scanned.has(rel), rel);
   assert.equal(filter.includes('../outside.py'), false);
   assert.equal(filter.includes('app/new_module.py'), true, 'a file created after the scan');

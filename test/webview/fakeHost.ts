@@ -11,7 +11,15 @@ import { makeNonce, resultsHtml } from '../../src/vscode/resultsModel';
 
 const ROOT = path.join(__dirname, '..', '..');
 const ARTIFACTS = path.join(ROOT, '.test-artifacts', 'webview');
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 // Runs in the page before any of its scripts: the VS Code API stub, a dark theme's variables
 // and a record of CSP violations (a violation must fail the test, not go unnoticed).
@@ -33,7 +41,11 @@ export class FakeHost {
   private shot = 0;
   readonly errors: string[] = [];
 
-  private constructor(private readonly server: http.Server, private readonly browser: Browser, readonly page: Page) {}
+  private constructor(
+    private readonly server: http.Server,
+    private readonly browser: Browser,
+    readonly page: Page,
+  ) {}
 
   static async open(name: string): Promise<FakeHost> {
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -43,19 +55,27 @@ export class FakeHost {
       if (req.url === '/webview.js') {
         res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
       } else if (req.url === '/') {
-        res.writeHead(200, { 'content-type': 'text/html' }).end(resultsHtml({ cspSource: origin, scriptUri: `${origin}/webview.js`, nonce: makeNonce(), title: name }));
+        res
+          .writeHead(200, { 'content-type': 'text/html' })
+          .end(resultsHtml({ cspSource: origin, scriptUri: `${origin}/webview.js`, nonce: makeNonce(), title: name }));
       } else {
         res.writeHead(req.url === '/favicon.ico' ? 204 : 404).end(); // the browser's own favicon probe is not the panel's
       }
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, timeout: 30_000 });
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: CHROMIUM_ARGS,
+      timeout: 30_000,
+    });
     const page = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
     page.setDefaultTimeout(10_000);
     const host = new FakeHost(server, browser, page);
     page.on('pageerror', (e) => host.errors.push(e.message));
-    page.on('console', (m) => { if (m.type() === 'error') host.errors.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') host.errors.push(m.text());
+    });
     await page.addInitScript(INIT);
     await page.goto(`${origin}/`);
     return host;
@@ -111,7 +131,10 @@ export class FakeHost {
 
   async screenshot(name: string): Promise<void> {
     this.shot++;
-    await this.page.screenshot({ path: path.join(ARTIFACTS, `${String(this.shot).padStart(2, '0')}-${name}.png`), fullPage: true });
+    await this.page.screenshot({
+      path: path.join(ARTIFACTS, `${String(this.shot).padStart(2, '0')}-${name}.png`),
+      fullPage: true,
+    });
   }
 
   async close(): Promise<void> {

@@ -22,7 +22,9 @@ before(async () => {
   srv = await startDelayServer();
   tenRun = await startLoad({ url: `${srv.url}?ms=100`, concurrency: 10, requests: 10, label: 'ten at c=10' }).result;
   // Four seconds each: compareRuns needs ≥3 full seconds per run before it gives a verdict.
-  slow = await startLoad({ url: `${srv.url}?ms=40`, concurrency: 2, durationS: 4, label: 'slow 40 ms' }, (p) => { snapshots.push(p); }).result;
+  slow = await startLoad({ url: `${srv.url}?ms=40`, concurrency: 2, durationS: 4, label: 'slow 40 ms' }, (p) => {
+    snapshots.push(p);
+  }).result;
   fast = await startLoad({ url: `${srv.url}?ms=10`, concurrency: 2, durationS: 4, label: 'fast 10 ms' }).result;
   refused = await startLoad({ url: `http://127.0.0.1:${await freePort()}/`, concurrency: 2, requests: 4 }).result;
   host = await FakeHost.open('results');
@@ -40,21 +42,35 @@ test('the panel says ready on load, before any results', async () => {
 
 test('live snapshots update in place with a Cancel button that posts cancel; the final record replaces them', async () => {
   assert.ok(snapshots.length >= 2, `the 4 s run reported progress ${snapshots.length} times`);
-  const live = (p: LoadProgress) => runMessage(p.snapshot, true, { elapsedS: p.elapsedS, ...(p.fraction !== undefined ? { fraction: p.fraction } : {}) });
+  const live = (p: LoadProgress) =>
+    runMessage(p.snapshot, true, {
+      elapsedS: p.elapsedS,
+      ...(p.fraction !== undefined ? { fraction: p.fraction } : {}),
+    });
   const [first, last] = [snapshots[0], snapshots[snapshots.length - 1]];
   await host.send(live(first));
   await host.page.getByTestId('cancel').waitFor();
   assert.match(await host.text('run-status'), /^Running/);
-  assert.equal(await host.page.getByTestId('export-json').getAttribute('disabled'), '', 'no export before the run is saved');
+  assert.equal(
+    await host.page.getByTestId('export-json').getAttribute('disabled'),
+    '',
+    'no export before the run is saved',
+  );
   await host.send(live(last));
-  await host.page.getByTestId('summary-count').filter({ hasText: new RegExp(`^${formatCount(last.snapshot.summary.count)}$`) }).waitFor();
+  await host.page
+    .getByTestId('summary-count')
+    .filter({ hasText: new RegExp(`^${formatCount(last.snapshot.summary.count)}$`) })
+    .waitFor();
   assert.ok(last.snapshot.summary.count > first.snapshot.summary.count);
-  assert.ok(await host.drawnColours('chart-timeline') >= 3);
+  assert.ok((await host.drawnColours('chart-timeline')) >= 3);
   await host.screenshot('live');
   await host.page.getByTestId('cancel').click();
   assert.deepEqual((await host.posted()).at(-1), { type: 'cancel' });
   await host.send(runMessage(slow, false));
-  await host.page.getByTestId('run-status').filter({ hasText: /^Complete/ }).waitFor();
+  await host.page
+    .getByTestId('run-status')
+    .filter({ hasText: /^Complete/ })
+    .waitFor();
   assert.equal(await host.page.getByTestId('cancel').count(), 0, 'no Cancel once the run is over');
   assert.equal(await host.page.getByTestId('export-json').getAttribute('disabled'), null);
   assert.equal(await host.text('summary-count'), formatCount(slow.summary.count));
@@ -88,9 +104,14 @@ test('a finished run: 10 requests, p99 as recorded, status 200 × 10, charts dra
 test('a theme switch redraws the charts in the new foreground colour', async () => {
   const magenta: [number, number, number] = [255, 0, 255];
   assert.equal((await host.canvasColours('chart-percentiles', magenta)).near, 0);
-  await host.page.evaluate(`document.documentElement.style.setProperty('--vscode-editor-foreground', '#ff00ff'); document.body.classList.replace('vscode-dark', 'vscode-light')`);
+  await host.page.evaluate(
+    `document.documentElement.style.setProperty('--vscode-editor-foreground', '#ff00ff'); document.body.classList.replace('vscode-dark', 'vscode-light')`,
+  );
   let after = await host.canvasColours('chart-percentiles', magenta);
-  for (let i = 0; i < 50 && after.near <= 20; i++) { await host.page.waitForTimeout(100); after = await host.canvasColours('chart-percentiles', magenta); }
+  for (let i = 0; i < 50 && after.near <= 20; i++) {
+    await host.page.waitForTimeout(100);
+    after = await host.canvasColours('chart-percentiles', magenta);
+  }
   assert.ok(after.near > 20, `${after.near} magenta pixels after the theme change`);
   await host.screenshot('theme-light');
 });
@@ -100,10 +121,15 @@ test('switching between two dark themes (same kind: only the theme id and the --
   const yellow: [number, number, number] = [255, 255, 0];
   const magenta: [number, number, number] = [255, 0, 255];
   /** Marks the chart's current canvas; uPlot draws on a new canvas whenever the chart is rebuilt. */
-  const tag = () => host.page.evaluate(`document.querySelector('[data-testid="${chart}"] canvas').dataset.tag = 'before'`);
-  const sameCanvas = () => host.page.evaluate(`document.querySelector('[data-testid="${chart}"] canvas')?.dataset.tag === 'before'`) as Promise<boolean>;
+  const tag = () =>
+    host.page.evaluate(`document.querySelector('[data-testid="${chart}"] canvas').dataset.tag = 'before'`);
+  const sameCanvas = () =>
+    host.page.evaluate(
+      `document.querySelector('[data-testid="${chart}"] canvas')?.dataset.tag === 'before'`,
+    ) as Promise<boolean>;
   /** Applies a theme as VS Code's webview host does: the theme attributes on <body>, then the variables on <html>. */
-  const applyTheme = (kind: string, id: string, vars: Record<string, string>) => host.page.evaluate(`(() => {
+  const applyTheme = (kind: string, id: string, vars: Record<string, string>) =>
+    host.page.evaluate(`(() => {
     document.body.classList.remove('vscode-light', 'vscode-dark', 'vscode-high-contrast');
     document.body.classList.add(${JSON.stringify(kind)});
     document.body.dataset.vscodeThemeKind = ${JSON.stringify(kind)};
@@ -112,23 +138,34 @@ test('switching between two dark themes (same kind: only the theme id and the --
   })()`);
   const poll = async (colour: [number, number, number], done: (near: number) => boolean): Promise<number> => {
     let near = (await host.canvasColours(chart, colour)).near;
-    for (let i = 0; i < 50 && !done(near); i++) { await host.page.waitForTimeout(100); near = (await host.canvasColours(chart, colour)).near; }
+    for (let i = 0; i < 50 && !done(near); i++) {
+      await host.page.waitForTimeout(100);
+      near = (await host.canvasColours(chart, colour)).near;
+    }
     return near;
   };
 
   // Dark Modern (a kind switch from the light theme the previous test left, which already redraws).
-  await applyTheme('vscode-dark', 'Default Dark Modern', { '--vscode-editor-foreground': '#d4d4d4', '--vscode-charts-blue': '#3794ff' });
+  await applyTheme('vscode-dark', 'Default Dark Modern', {
+    '--vscode-editor-foreground': '#d4d4d4',
+    '--vscode-charts-blue': '#3794ff',
+  });
   assert.equal(await poll(magenta, (n) => n === 0), 0, 'the magenta foreground is gone');
   assert.equal((await host.canvasColours(chart, yellow)).near, 0);
 
   // Unrelated variables churn (VS Code rewrites the whole style attribute for many reasons): no rebuild.
   await tag();
-  await host.page.evaluate(`document.documentElement.style.setProperty('--vscode-button-background', '#0e639c'); document.documentElement.style.setProperty('--vscode-scrollbar-shadow', '#000000')`);
+  await host.page.evaluate(
+    `document.documentElement.style.setProperty('--vscode-button-background', '#0e639c'); document.documentElement.style.setProperty('--vscode-scrollbar-shadow', '#000000')`,
+  );
   await host.page.waitForTimeout(300);
   assert.ok(await sameCanvas(), 'a style change that leaves the chart colours alone does not rebuild the chart');
 
   // Another dark theme: same class and kind, a different id and variables.
-  await applyTheme('vscode-dark', 'Monokai', { '--vscode-editor-foreground': '#ffff00', '--vscode-charts-blue': '#66d9ef' });
+  await applyTheme('vscode-dark', 'Monokai', {
+    '--vscode-editor-foreground': '#ffff00',
+    '--vscode-charts-blue': '#66d9ef',
+  });
   assert.equal(await host.page.evaluate('document.body.className'), 'vscode-dark', 'the theme kind did not change');
   const near = await poll(yellow, (n) => n > 20);
   assert.ok(near > 20, `${near} yellow pixels after switching to the second dark theme`);
@@ -140,7 +177,10 @@ test('switching between two dark themes (same kind: only the theme id and the --
 test('a failed run (refused port) shows why and its error kinds; a client-bound run warns', async () => {
   assert.equal(refused.status, 'failed');
   await host.send(runMessage(refused, false));
-  await host.page.getByTestId('run-status').filter({ hasText: /^Failed/ }).waitFor();
+  await host.page
+    .getByTestId('run-status')
+    .filter({ hasText: /^Failed/ })
+    .waitFor();
   assert.equal(await host.text('run-status'), `Failed: ${refused.failure}`);
   assert.match(await host.text('error-kinds-refused'), /^refused\s+4$/);
   assert.equal(await host.text('summary-p99'), '–', 'no latency recorded: a dash, not 0 ms');
@@ -158,9 +198,12 @@ test('compare: the faster run gets a better p50 with its delta, overlaid charts,
   const p50 = m.type === 'compare' ? m.comparison.rows.find((r) => r.metric === 'p50') : undefined;
   assert.equal(p50?.verdicts[1], 'better', 'compareRuns judges 10 ms vs 40 ms better');
   assert.equal(await host.text('verdict-p50'), 'better');
-  assert.match(await host.page.getByTestId('verdict-p50').getAttribute('class') ?? '', /verdict-better/);
+  assert.match((await host.page.getByTestId('verdict-p50').getAttribute('class')) ?? '', /verdict-better/);
   assert.match(await host.text('delta-p50'), /^−\d+\.\d%$/);
-  assert.deepEqual(await host.page.getByTestId('compare-row-p50').getByTestId('compare-value').allInnerTexts(), [slow, fast].map((r) => formatMs(r.summary.latencyMs.p50)));
+  assert.deepEqual(
+    await host.page.getByTestId('compare-row-p50').getByTestId('compare-value').allInnerTexts(),
+    [slow, fast].map((r) => formatMs(r.summary.latencyMs.p50)),
+  );
   assert.match(await host.text('compare-legend'), /slow 40 ms \(baseline\)[\s\S]*fast 10 ms/);
   assert.match(await host.text('config-diff-url'), /ms=40[\s\S]*ms=10/);
   assert.match(await host.text('compare-method'), /bootstrap/);

@@ -34,7 +34,8 @@ export function parseAnalysisConfig(text: string): AnalysisConfig {
     });
   }
   if (obj.allowedCalls !== undefined) {
-    if (!Array.isArray(obj.allowedCalls) || obj.allowedCalls.some((s) => typeof s !== 'string')) throw new Error('"allowedCalls" must be an array of strings');
+    if (!Array.isArray(obj.allowedCalls) || obj.allowedCalls.some((s) => typeof s !== 'string'))
+      throw new Error('"allowedCalls" must be an array of strings');
     config.allowedCalls = obj.allowedCalls as string[];
   }
   return config;

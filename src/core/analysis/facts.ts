@@ -2,7 +2,12 @@
 // deleted right after extraction and these are cached by content hash (ProjectIndex).
 
 /** 1-based lines and columns; endColumn is exclusive (the column just past the last character). */
-export interface Span { line: number; column: number; endLine: number; endColumn: number }
+export interface Span {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
 
 export interface CallFact {
   /** Resolved as far as the file allows: 'time.sleep', 'requests.Session#get', 'app.helpers.load_remote', 'fs.readFileSync'. */

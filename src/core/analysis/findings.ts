@@ -27,24 +27,50 @@ export const RULES = {
 } as const;
 
 const MAX_DEPTH = 8;
-const WORKER_ADVICE = 'set a timeout, size the worker count for concurrent slow calls, or move the call to a background job';
+const WORKER_ADVICE =
+  'set a timeout, size the worker count for concurrent slow calls, or move the call to a background job';
 
-interface FnRef { path: string; facts: CodeFacts; index: number; fn: FunctionFact }
-interface Step { label: string; loc: SourceRange }
-interface Reach { entry: CatalogEntry; blocking: string; steps: Step[] }
+interface FnRef {
+  path: string;
+  facts: CodeFacts;
+  index: number;
+  fn: FunctionFact;
+}
+interface Step {
+  label: string;
+  loc: SourceRange;
+}
+interface Reach {
+  entry: CatalogEntry;
+  blocking: string;
+  steps: Step[];
+}
 
 const SEVERITY: Record<CatalogEntry['severity'], Severity> = { H: 'error', M: 'warning', C: 'warning' };
 const DEFAULT_CONFIG: AnalysisConfig = {};
 
-export function findBlockingCalls(files: FileFacts, routes: Route[], config: AnalysisConfig = DEFAULT_CONFIG): Finding[] {
+export function findBlockingCalls(
+  files: FileFacts,
+  routes: Route[],
+  config: AnalysisConfig = DEFAULT_CONFIG,
+): Finding[] {
   let state = states.get(config);
   if (!state) states.set(config, (state = new Analysis(new Matcher(config))));
   return state.run(files, routes);
 }
 
 /** What a result was computed from, beyond its own file: files visited and function names looked up. */
-interface Deps { files: Set<string>; keys: Set<string> }
-interface FileResult { facts: CodeFacts; routes: Route[]; routeSig: string; findings: Finding[]; deps: Deps }
+interface Deps {
+  files: Set<string>;
+  keys: Set<string>;
+}
+interface FileResult {
+  facts: CodeFacts;
+  routes: Route[];
+  routeSig: string;
+  findings: Finding[];
+  deps: Deps;
+}
 
 const NO_ROUTES: Route[] = [];
 
@@ -88,10 +114,14 @@ class Analysis {
       const fileRoutes = byFile.get(path) ?? NO_ROUTES;
       let result = this.results.get(path);
       // Discovery hands back the same Route objects for unchanged routes: then no signature is needed
-      const sameRoutes = result !== undefined && result.routes.length === fileRoutes.length && result.routes.every((r, i) => r === fileRoutes[i]);
+      const sameRoutes =
+        result !== undefined &&
+        result.routes.length === fileRoutes.length &&
+        result.routes.every((r, i) => r === fileRoutes[i]);
       if (!result || result.facts !== facts || !sameRoutes) {
         const routeSig = fileRoutes.map((r) => `${r.line}|${r.handler}|${r.execution}|${r.framework}`).join(';');
-        if (!result || result.facts !== facts || result.routeSig !== routeSig) result = this.checkFile(path, facts, fileRoutes, routeSig);
+        if (!result || result.facts !== facts || result.routeSig !== routeSig)
+          result = this.checkFile(path, facts, fileRoutes, routeSig);
         else result = { ...result, routes: fileRoutes };
         this.results.set(path, result);
       }
@@ -106,10 +136,11 @@ class Analysis {
     const changedKeys = new Set<string>();
     const changedMiddleware = new Set<string>();
     const drop = (path: string, facts: CodeFacts) => {
-      for (const fn of facts.functions) for (const key of functionKeys(facts, fn)) {
-        if (this.registry.get(key)?.path === path) this.registry.delete(key);
-        changedKeys.add(key);
-      }
+      for (const fn of facts.functions)
+        for (const key of functionKeys(facts, fn)) {
+          if (this.registry.get(key)?.path === path) this.registry.delete(key);
+          changedKeys.add(key);
+        }
       for (const name of facts.middleware ?? []) {
         const n = (this.middlewareRefs.get(name) ?? 1) - 1;
         if (n) this.middlewareRefs.set(name, n);
@@ -169,7 +200,9 @@ class Analysis {
       const ref = this.routeFunction(route);
       if (!ref) continue;
       routeOf.set(ref.fn, route);
-      if (facts.language === 'node') for (const i of this.descendants(facts, ref.index)) if (!routeOf.has(facts.functions[i])) routeOf.set(facts.functions[i], route);
+      if (facts.language === 'node')
+        for (const i of this.descendants(facts, ref.index))
+          if (!routeOf.has(facts.functions[i])) routeOf.set(facts.functions[i], route);
     }
     const deps: Deps = { files: new Set(), keys: new Set() };
     this.tracking = [deps];
@@ -180,7 +213,14 @@ class Analysis {
       const ref = { path, facts, index, fn };
       if (facts.language === 'node') {
         if (route) this.check(ref, route, 'loop', found);
-        else if (middleware?.has(index)) this.check(ref, undefined, 'loop', found, fn.name.startsWith('<') ? `middleware (line ${fn.defLine})` : labelOf(fn));
+        else if (middleware?.has(index))
+          this.check(
+            ref,
+            undefined,
+            'loop',
+            found,
+            fn.name.startsWith('<') ? `middleware (line ${fn.defLine})` : labelOf(fn),
+          );
         return;
       }
       // Startup/shutdown hooks run once, before the server accepts requests or after it stops
@@ -189,7 +229,9 @@ class Analysis {
       else if (fn.async || route?.execution === 'event-loop') this.check(ref, route, 'loop', found);
     });
     this.tracking = [];
-    const findings = [...found.values()].sort((a, b) => a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : 1));
+    const findings = [...found.values()].sort(
+      (a, b) => a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : 1),
+    );
     return { facts, routes, routeSig, findings, deps };
   }
 
@@ -223,7 +265,13 @@ class Analysis {
   }
 
   /** `root`: how a finding names a function that is no route handler (middleware). */
-  private check(ref: FnRef, route: Route | undefined, mode: 'loop' | 'worker', out: Map<string, Finding>, root?: string): void {
+  private check(
+    ref: FnRef,
+    route: Route | undefined,
+    mode: 'loop' | 'worker',
+    out: Map<string, Finding>,
+    root?: string,
+  ): void {
     const add = (f: Finding) => {
       const key = `${f.line}:${f.column}:${f.endLine}:${f.endColumn}:${f.rule}`;
       if (!out.has(key)) out.set(key, f);
@@ -241,11 +289,20 @@ class Analysis {
         const rule = mode === 'worker' ? 'EP201' : 'EP101';
         if (suppressed(facts, call.span.line, rule)) continue;
         const fix = mode === 'loop' ? preferredFix(path, facts, fn, call, entry) : undefined;
-        const alt = [mode === 'loop' && !fix ? toThreadFix(path, facts, fn, call) : undefined, suppressFix(path, facts, call, rule)].filter((f) => f !== undefined);
+        const alt = [
+          mode === 'loop' && !fix ? toThreadFix(path, facts, fn, call) : undefined,
+          suppressFix(path, facts, call, rule),
+        ].filter((f) => f !== undefined);
         add({
-          file: path, ...call.span, rule, severity: mode === 'worker' ? 'info' : SEVERITY[entry.severity],
+          file: path,
+          ...call.span,
+          rule,
+          severity: mode === 'worker' ? 'info' : SEVERITY[entry.severity],
           message: mode === 'worker' ? workerMessage(name, route?.framework ?? 'WSGI') : loopMessage(name, entry.kind),
-          handler, replacement: mode === 'worker' ? WORKER_ADVICE : entry.replacement, ...(fix ? { fix } : {}), alternativeFixes: alt,
+          handler,
+          replacement: mode === 'worker' ? WORKER_ADVICE : entry.replacement,
+          ...(fix ? { fix } : {}),
+          alternativeFixes: alt,
         });
         blocked = true;
         continue;
@@ -257,18 +314,56 @@ class Analysis {
       if (suppressed(facts, call.span.line, rule)) continue;
       const label = `${labelOf(target.fn)}()`;
       add({
-        file: path, ...call.span, rule, severity: mode === 'worker' ? 'info' : SEVERITY[reach.entry.severity],
-        message: mode === 'worker' ? workerMessage(label.slice(0, -2), route?.framework ?? 'WSGI') : transitiveMessage(labelOf(target.fn), reach.blocking, reach.entry.kind),
-        handler, chain: [fn.name.startsWith('<') && route ? `${route.methods.join('|')} ${route.path}` : fn.name.startsWith('<') && root ? root : `${labelOf(fn)}()`, ...reach.steps.map((s) => s.label)], chainLocations: reach.steps.map((s) => s.loc),
+        file: path,
+        ...call.span,
+        rule,
+        severity: mode === 'worker' ? 'info' : SEVERITY[reach.entry.severity],
+        message:
+          mode === 'worker'
+            ? workerMessage(label.slice(0, -2), route?.framework ?? 'WSGI')
+            : transitiveMessage(labelOf(target.fn), reach.blocking, reach.entry.kind),
+        handler,
+        chain: [
+          fn.name.startsWith('<') && route
+            ? `${route.methods.join('|')} ${route.path}`
+            : fn.name.startsWith('<') && root
+              ? root
+              : `${labelOf(fn)}()`,
+          ...reach.steps.map((s) => s.label),
+        ],
+        chainLocations: reach.steps.map((s) => s.loc),
         replacement: mode === 'worker' ? WORKER_ADVICE : reach.entry.replacement,
-        alternativeFixes: [mode === 'loop' ? toThreadFix(path, facts, fn, call) : undefined, suppressFix(path, facts, call, rule)].filter((f) => f !== undefined),
+        alternativeFixes: [
+          mode === 'loop' ? toThreadFix(path, facts, fn, call) : undefined,
+          suppressFix(path, facts, call, rule),
+        ].filter((f) => f !== undefined),
       });
       blocked = true;
     }
-    if (blocked && mode === 'loop' && fn.async && !fn.hasAwait && route?.framework === 'fastapi' && !suppressed(facts, fn.defLine, 'EP103')) {
+    if (
+      blocked &&
+      mode === 'loop' &&
+      fn.async &&
+      !fn.hasAwait &&
+      route?.framework === 'fastapi' &&
+      !suppressed(facts, fn.defLine, 'EP103')
+    ) {
       const fix = makeSyncFix(path, fn);
-      const at = fn.asyncKeyword ?? { line: fn.defLine, column: fn.span.column, endLine: fn.defLine, endColumn: fn.span.column + 1 };
-      add({ file: path, ...at, rule: 'EP103', severity: 'warning', message: NEVER_AWAITS, handler, ...(fix ? { fix } : {}) });
+      const at = fn.asyncKeyword ?? {
+        line: fn.defLine,
+        column: fn.span.column,
+        endLine: fn.defLine,
+        endColumn: fn.span.column + 1,
+      };
+      add({
+        file: path,
+        ...at,
+        rule: 'EP103',
+        severity: 'warning',
+        message: NEVER_AWAITS,
+        handler,
+        ...(fix ? { fix } : {}),
+      });
     }
   }
 
@@ -289,17 +384,37 @@ class Analysis {
     const deps: Deps = { files: new Set([ref.path]), keys: new Set() };
     this.tracking.push(deps);
     let found: Reach | null = null;
-    const here: Step = { label: `${labelOf(ref.fn)}()`, loc: { file: ref.path, line: ref.fn.defLine, column: ref.fn.span.column, endLine: ref.fn.defLine, endColumn: ref.fn.span.column } };
-    const fns = ref.facts.language === 'node' ? [ref.index, ...this.descendants(ref.facts, ref.index)].map((i) => ref.facts.functions[i]) : [ref.fn];
+    const here: Step = {
+      label: `${labelOf(ref.fn)}()`,
+      loc: {
+        file: ref.path,
+        line: ref.fn.defLine,
+        column: ref.fn.span.column,
+        endLine: ref.fn.defLine,
+        endColumn: ref.fn.span.column,
+      },
+    };
+    const fns =
+      ref.facts.language === 'node'
+        ? [ref.index, ...this.descendants(ref.facts, ref.index)].map((i) => ref.facts.functions[i])
+        : [ref.fn];
     outer: for (const fn of fns) {
       for (const call of fn.calls) {
         if (ref.facts.language === 'python' && call.awaited) continue;
         const what = this.classify(fn === ref.fn ? ref : { ...ref, fn, index: ref.facts.functions.indexOf(fn) }, call);
         if (!what) continue;
         if ('entry' in what) {
-          if (suppressed(ref.facts, call.span.line, 'EP101') || suppressed(ref.facts, call.span.line, 'EP102')) continue;
+          if (suppressed(ref.facts, call.span.line, 'EP101') || suppressed(ref.facts, call.span.line, 'EP102'))
+            continue;
           const blocking = what.name;
-          found = { entry: what.entry, blocking, steps: [here, { label: `${blocking} (${ref.path}:${call.span.line})`, loc: { file: ref.path, ...call.span } }] };
+          found = {
+            entry: what.entry,
+            blocking,
+            steps: [
+              here,
+              { label: `${blocking} (${ref.path}:${call.span.line})`, loc: { file: ref.path, ...call.span } },
+            ],
+          };
           break outer;
         }
         const sub = this.reach(what.target, depth + 1, visiting);
@@ -345,7 +460,11 @@ class Analysis {
   }
 
   /** 'app.clients.http.get' → 'requests.Session#get' when app/clients.py binds `http = requests.Session()`. */
-  private importedInstance(name: string, fromModule: string, deps: Deps | undefined): { callee: string; module: string } | undefined {
+  private importedInstance(
+    name: string,
+    fromModule: string,
+    deps: Deps | undefined,
+  ): { callee: string; module: string } | undefined {
     const parts = name.split('.');
     if (parts.length < 3 || name.includes('#') || !this.modules.hasSegment(parts[0], deps)) return undefined;
     for (let k = parts.length - 2; k >= 1; k--) {
@@ -362,7 +481,9 @@ class Analysis {
   /** A function by the name a call resolved to: the registry, else (Python) under the source roots. */
   private userFunction(name: string, from: CodeFacts, deps: Deps | undefined): FnRef | undefined {
     deps?.keys.add(name);
-    return this.registry.get(name) ?? (from.language === 'python' ? this.pythonFunction(name, from.module, deps) : undefined);
+    return (
+      this.registry.get(name) ?? (from.language === 'python' ? this.pythonFunction(name, from.module, deps) : undefined)
+    );
   }
 
   /** Whether the analysis follows a call from `from` into `target`. */
@@ -378,7 +499,12 @@ class Analysis {
    * its own (`self.fetch()` inherited): the method when Class is a workspace class defining it or,
    * in Python, a workspace base class does (lexically, from the class statements). Never a guess.
    */
-  private method(language: 'python' | 'node', callee: string, context: string, deps: Deps | undefined): FnRef | undefined {
+  private method(
+    language: 'python' | 'node',
+    callee: string,
+    context: string,
+    deps: Deps | undefined,
+  ): FnRef | undefined {
     const hash = callee.indexOf('#');
     const cut = hash >= 0 ? hash : language === 'python' ? callee.lastIndexOf('.') : -1;
     if (cut <= 0) return undefined;
@@ -394,7 +520,13 @@ class Analysis {
     return this.pythonMethod(cls, name, context, deps, 0);
   }
 
-  private pythonMethod(cls: string, name: string, fromModule: string, deps: Deps | undefined, depth: number): FnRef | undefined {
+  private pythonMethod(
+    cls: string,
+    name: string,
+    fromModule: string,
+    deps: Deps | undefined,
+    depth: number,
+  ): FnRef | undefined {
     const parts = cls.split('.');
     if (depth > 4 || parts.length < 2 || !this.modules.hasSegment(parts[0], deps)) return undefined;
     for (let k = parts.length - 1; k >= 1; k--) {
@@ -406,7 +538,8 @@ class Analysis {
       const bases = facts?.classes?.[qual];
       if (!facts || !bases) return undefined;
       const index = this.qualnameIndex(facts).get(`${qual}.${name}`);
-      if (index !== undefined && facts.functions[index].method) return { path, facts, index, fn: facts.functions[index] };
+      if (index !== undefined && facts.functions[index].method)
+        return { path, facts, index, fn: facts.functions[index] };
       for (const base of bases) {
         const inherited = this.pythonMethod(base, name, facts.module, deps, depth + 1);
         if (inherited) return inherited;
@@ -460,7 +593,9 @@ class Analysis {
     let kids = this.nested.get(facts);
     if (!kids) {
       kids = facts.functions.map(() => []);
-      facts.functions.forEach((f, i) => { if (f.parent !== undefined) kids![f.parent].push(i); });
+      facts.functions.forEach((f, i) => {
+        if (f.parent !== undefined) kids![f.parent].push(i);
+      });
       this.nested.set(facts, kids);
     }
     const out: number[] = [];
@@ -472,7 +607,6 @@ class Analysis {
     }
     return out;
   }
-
 }
 
 /**
@@ -570,8 +704,10 @@ function merge(into: Deps, from: Deps): void {
 /** Names other files (and the same file) use to call a function. */
 function functionKeys(facts: CodeFacts, fn: FunctionFact): string[] {
   const keys = [`${facts.module}.${fn.qualname}`];
-  if (facts.language === 'python' && facts.module.startsWith('src.')) keys.push(`${facts.module.slice(4)}.${fn.qualname}`);
-  if (facts.language === 'node' && facts.module.endsWith('/index')) keys.push(`${facts.module.slice(0, -6)}.${fn.qualname}`);
+  if (facts.language === 'python' && facts.module.startsWith('src.'))
+    keys.push(`${facts.module.slice(4)}.${fn.qualname}`);
+  if (facts.language === 'node' && facts.module.endsWith('/index'))
+    keys.push(`${facts.module.slice(0, -6)}.${fn.qualname}`);
   return keys;
 }
 

@@ -13,5 +13,7 @@ export { findBlockingCalls, RULES } from './findings';
 export { CONFIG_FILE, parseAnalysisConfig } from './config';
 
 export function extractCodeFacts(file: WorkspaceFile, root: Node, source: string): CodeFacts {
-  return file.language === 'python' ? extractPythonFacts(file.path, root, source) : extractNodeFacts(file.path, root, source);
+  return file.language === 'python'
+    ? extractPythonFacts(file.path, root, source)
+    : extractNodeFacts(file.path, root, source);
 }

@@ -13,17 +13,25 @@ export interface AnalysisConfig {
 
 /** fnmatch-style: '*' any run of characters, '?' one character; everything else literal. */
 export function globToRegExp(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${body}$`);
 }
 
-interface Compiled { exact: Map<string, CatalogEntry>; wild: Array<{ re: RegExp; entry: CatalogEntry; prefixLen: number }>; allowed: RegExp[] }
+interface Compiled {
+  exact: Map<string, CatalogEntry>;
+  wild: Array<{ re: RegExp; entry: CatalogEntry; prefixLen: number }>;
+  allowed: RegExp[];
+}
 
 function compile(entries: CatalogEntry[], allowed: string[]): Compiled {
   const exact = new Map<string, CatalogEntry>();
   const wild: Compiled['wild'] = [];
   for (const entry of entries) {
-    if (/[*?]/.test(entry.pattern)) wild.push({ re: globToRegExp(entry.pattern), entry, prefixLen: entry.pattern.search(/[*?]/) });
+    if (/[*?]/.test(entry.pattern))
+      wild.push({ re: globToRegExp(entry.pattern), entry, prefixLen: entry.pattern.search(/[*?]/) });
     else if (!exact.has(entry.pattern)) exact.set(entry.pattern, entry);
   }
   return { exact, wild, allowed: allowed.map(globToRegExp) };
@@ -35,7 +43,11 @@ export class Matcher {
 
   constructor(config: AnalysisConfig = {}) {
     const extra = (config.extraBlockingCalls ?? []).map((e): CatalogEntry => ({
-      pattern: e.pattern, kind: 'custom', severity: 'H', replacement: e.replacement ?? 'an async equivalent, or await asyncio.to_thread(...)', source: 'configuration',
+      pattern: e.pattern,
+      kind: 'custom',
+      severity: 'H',
+      replacement: e.replacement ?? 'an async equivalent, or await asyncio.to_thread(...)',
+      source: 'configuration',
     }));
     const allowed = config.allowedCalls ?? [];
     // User entries come first so they win over the built-in catalog.
@@ -48,7 +60,9 @@ export class Matcher {
     if (!name) return undefined;
     const c = language === 'python' ? this.python : this.node;
     if (c.allowed.some((re) => re.test(name))) return undefined;
-    const hit = c.exact.get(name) ?? c.wild.find((w) => w.re.test(name) && !w.entry.except?.includes(name.slice(w.prefixLen)))?.entry;
+    const hit =
+      c.exact.get(name) ??
+      c.wild.find((w) => w.re.test(name) && !w.entry.except?.includes(name.slice(w.prefixLen)))?.entry;
     if (!hit || (hit.maxArgs !== undefined && call.argCount > hit.maxArgs)) return undefined;
     return hit;
   }

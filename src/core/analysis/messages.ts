@@ -2,7 +2,8 @@
 import type { CallKind } from './catalog/types';
 
 const WHAT: Record<CallKind, string> = {
-  sleep: 'while it sleeps, this server answers no other request. Under 10 concurrent requests they queue one after another',
+  sleep:
+    'while it sleeps, this server answers no other request. Under 10 concurrent requests they queue one after another',
   http: 'while it waits for the remote server, this server answers no other request; 10 concurrent requests take about 10× the upstream latency',
   dns: 'while the name resolves, this server answers no other request',
   socket: 'while the socket waits, this server answers no other request',
@@ -16,7 +17,8 @@ const WHAT: Record<CallKind, string> = {
 };
 
 export function loopMessage(call: string, kind: CallKind): string {
-  if (call.endsWith('.__iter__')) return `Iterating a ${call.slice(0, -'.__iter__'.length)} blocks the event loop: ${WHAT[kind]}.`;
+  if (call.endsWith('.__iter__'))
+    return `Iterating a ${call.slice(0, -'.__iter__'.length)} blocks the event loop: ${WHAT[kind]}.`;
   return `${call}() blocks the event loop: ${WHAT[kind]}.`;
 }
 
@@ -28,4 +30,5 @@ export function workerMessage(call: string, framework: string): string {
   return `${call}() ties up a ${framework} worker while it waits: each worker serves one request at a time, so slow calls need as many workers as concurrent requests.`;
 }
 
-export const NEVER_AWAITS = 'This FastAPI async handler never awaits but makes blocking calls: declared `def`, FastAPI would run it in the threadpool instead of on the event loop.';
+export const NEVER_AWAITS =
+  'This FastAPI async handler never awaits but makes blocking calls: declared `def`, FastAPI would run it in the threadpool instead of on the event loop.';

@@ -4,7 +4,22 @@ import * as posix from 'node:path/posix';
 import { NODE_RETURNS } from './catalog/node';
 import type { CodeFacts, FunctionFact } from './facts';
 import { callFact } from './python-facts';
-import { AWAITED, children, classInstance, ruleList, instanceOf, lineEnds, lookup, member, named, NO_AWAIT, spanOf, TIGHT, TIGHT_PARENTS, type Scope } from './resolve';
+import {
+  AWAITED,
+  children,
+  classInstance,
+  ruleList,
+  instanceOf,
+  lineEnds,
+  lookup,
+  member,
+  named,
+  NO_AWAIT,
+  spanOf,
+  TIGHT,
+  TIGHT_PARENTS,
+  type Scope,
+} from './resolve';
 import type { Node } from '../parsing/parser';
 
 /** Syntax-tree levels the fact walk descends (real code stays far below; see walk). */
@@ -12,7 +27,15 @@ const MAX_DEPTH = 500;
 /** Parts of a dotted name resolve() follows. */
 const MAX_NAME_DEPTH = 64;
 
-const FUNCTION_TYPES = new Set(['function_declaration', 'generator_function_declaration', 'function_expression', 'function', 'arrow_function', 'method_definition', 'generator_function']);
+const FUNCTION_TYPES = new Set([
+  'function_declaration',
+  'generator_function_declaration',
+  'function_expression',
+  'function',
+  'arrow_function',
+  'method_definition',
+  'generator_function',
+]);
 const IGNORE = /endpoint-profiler-ignore\b(.*)/s;
 
 const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'options', 'head', 'all']);
@@ -20,10 +43,27 @@ const PATH_TYPES = new Set(['string', 'template_string', 'regex', 'array']);
 /** What a route's last argument (its handler) looks like: `cache.get('k', fn, { ttl })` is no route. */
 const HANDLER_TYPES = new Set([...FUNCTION_TYPES, 'identifier', 'member_expression', 'call_expression']);
 /** Fastify hooks that run for every request (not onReady/onClose/onRoute/onRegister/onListen). */
-const REQUEST_HOOKS = new Set(['onRequest', 'preParsing', 'preValidation', 'preHandler', 'preSerialization', 'onSend', 'onResponse', 'onError', 'onTimeout', 'onRequestAbort']);
-const SERVER_PACKAGES = /^(express|koa|fastify|hono|@koa\.router|koa-router|router|restify|polka|connect|@hono|@nestjs)(\.|$)/;
+const REQUEST_HOOKS = new Set([
+  'onRequest',
+  'preParsing',
+  'preValidation',
+  'preHandler',
+  'preSerialization',
+  'onSend',
+  'onResponse',
+  'onError',
+  'onTimeout',
+  'onRequestAbort',
+]);
+const SERVER_PACKAGES =
+  /^(express|koa|fastify|hono|@koa\.router|koa-router|router|restify|polka|connect|@hono|@nestjs)(\.|$)/;
 /** NestJS interfaces whose method the framework calls on every request it applies to. */
-const NEST_PER_REQUEST: Record<string, string[]> = { NestMiddleware: ['use'], CanActivate: ['canActivate'], NestInterceptor: ['intercept'], PipeTransform: ['transform'] };
+const NEST_PER_REQUEST: Record<string, string[]> = {
+  NestMiddleware: ['use'],
+  CanActivate: ['canActivate'],
+  NestInterceptor: ['intercept'],
+  PipeTransform: ['transform'],
+};
 
 export function nodeModule(path: string): string {
   return path.replace(/\.(m|c)?(j|t)sx?$/, '');
@@ -61,9 +101,12 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
   const resolve = (node: Node | null, scopes: Scope[], depth = 0): string | undefined => {
     if (!node || depth > MAX_NAME_DEPTH) return undefined;
     switch (node.type) {
-      case 'identifier': return lookup(node.text, scopes) ?? node.text;
-      case 'type_identifier': return lookup(node.text, scopes) ?? node.text;
-      case 'this': return lookup('this', scopes);
+      case 'identifier':
+        return lookup(node.text, scopes) ?? node.text;
+      case 'type_identifier':
+        return lookup(node.text, scopes) ?? node.text;
+      case 'this':
+        return lookup('this', scopes);
       case 'member_expression': {
         const object = node.childForFieldName('object');
         const base = resolve(object, scopes, depth + 1);
@@ -75,14 +118,22 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
         }
         return member(base, prop);
       }
-      case 'call_expression': return requireOf(node) ?? instanceOf(resolve(node.childForFieldName('function'), scopes, depth + 1), NODE_RETURNS);
+      case 'call_expression':
+        return (
+          requireOf(node) ?? instanceOf(resolve(node.childForFieldName('function'), scopes, depth + 1), NODE_RETURNS)
+        );
       case 'new_expression': {
         const ctor = resolve(node.childForFieldName('constructor'), scopes, depth + 1);
         return instanceOf(ctor, NODE_RETURNS) ?? classInstance(ctor);
       }
-      case 'await_expression': case 'parenthesized_expression': case 'non_null_expression': case 'as_expression': case 'satisfies_expression':
+      case 'await_expression':
+      case 'parenthesized_expression':
+      case 'non_null_expression':
+      case 'as_expression':
+      case 'satisfies_expression':
         return resolve(named(node)[0] ?? null, scopes, depth + 1);
-      default: return undefined;
+      default:
+        return undefined;
     }
   };
 
@@ -100,7 +151,9 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
       if (m.type === 'public_field_definition' || m.type === 'field_definition') {
         const name = (m.childForFieldName('name') ?? m.childForFieldName('property'))?.text;
         const value = m.childForFieldName('value');
-        const inst = (value?.type === 'new_expression' ? resolve(value, scopes) : undefined) ?? typeOf(m.childForFieldName('type'));
+        const inst =
+          (value?.type === 'new_expression' ? resolve(value, scopes) : undefined) ??
+          typeOf(m.childForFieldName('type'));
         if (name && inst?.endsWith('#')) found.set(name, inst);
       } else if (m.type === 'method_definition' && m.childForFieldName('name')?.text === 'constructor') {
         for (const p of named(m.childForFieldName('parameters') ?? m)) {
@@ -120,7 +173,8 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
     for (const p of named(pattern)) {
       if (p.type === 'shorthand_property_identifier_pattern') scope.set(p.text, member(value, p.text));
       else if (p.type === 'pair_pattern') {
-        const key = p.childForFieldName('key')?.text, local = p.childForFieldName('value');
+        const key = p.childForFieldName('key')?.text,
+          local = p.childForFieldName('value');
         if (key && local?.type === 'identifier') scope.set(local.text, member(value, key));
       }
     }
@@ -147,12 +201,21 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
     const args = named(argsNode);
     let mws: Node[];
     if (method === 'use') {
-      if (object?.type === 'identifier' && packages.has(object.text) && !SERVER_PACKAGES.test(lookup(object.text, scopes) ?? '')) return;
+      if (
+        object?.type === 'identifier' &&
+        packages.has(object.text) &&
+        !SERVER_PACKAGES.test(lookup(object.text, scopes) ?? '')
+      )
+        return;
       mws = args;
     } else if (ROUTE_METHODS.has(method)) {
-      const routed = object?.type === 'call_expression' && object.childForFieldName('function')?.type === 'member_expression' && object.childForFieldName('function')?.childForFieldName('property')?.text === 'route';
+      const routed =
+        object?.type === 'call_expression' &&
+        object.childForFieldName('function')?.type === 'member_expression' &&
+        object.childForFieldName('function')?.childForFieldName('property')?.text === 'route';
       if (routed) mws = args.slice(0, -1);
-      else if (args.length >= 3 && PATH_TYPES.has(args[0].type) && HANDLER_TYPES.has(args[args.length - 1].type)) mws = args.slice(1, -1);
+      else if (args.length >= 3 && PATH_TYPES.has(args[0].type) && HANDLER_TYPES.has(args[args.length - 1].type))
+        mws = args.slice(1, -1);
       else return;
     } else if (method === 'addHook' && REQUEST_HOOKS.has(stringValue(args[0]) ?? '')) mws = args.slice(1);
     else if (method === 'route' && args.length === 1 && args[0].type === 'object') mws = args;
@@ -162,12 +225,22 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
       else if (n.type === 'array') named(n).forEach(mark);
       else if (n.type === 'object') {
         for (const p of named(n)) {
-          const key = p.type === 'pair' ? p.childForFieldName('key')?.text : p.type === 'shorthand_property_identifier' ? p.text : undefined;
+          const key =
+            p.type === 'pair'
+              ? p.childForFieldName('key')?.text
+              : p.type === 'shorthand_property_identifier'
+                ? p.text
+                : undefined;
           const value = p.type === 'pair' ? p.childForFieldName('value') : p;
           if (key && REQUEST_HOOKS.has(key) && value) mark(value);
         }
-      } else if (n.type === 'identifier' || n.type === 'member_expression' || n.type === 'shorthand_property_identifier') {
-        const name = n.type === 'shorthand_property_identifier' ? lookup(n.text, scopes) ?? n.text : resolve(n, scopes);
+      } else if (
+        n.type === 'identifier' ||
+        n.type === 'member_expression' ||
+        n.type === 'shorthand_property_identifier'
+      ) {
+        const name =
+          n.type === 'shorthand_property_identifier' ? (lookup(n.text, scopes) ?? n.text) : resolve(n, scopes);
         if (name) (facts.middleware ??= []).push(name);
       }
     };
@@ -186,10 +259,13 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
     };
     for (const c of named(clause)) {
       if (c.type === 'identifier') bind(c.text, mod);
-      else if (c.type === 'namespace_import') { const id = named(c).find((x) => x.type === 'identifier'); if (id) bind(id.text, mod); }
-      else if (c.type === 'named_imports') {
+      else if (c.type === 'namespace_import') {
+        const id = named(c).find((x) => x.type === 'identifier');
+        if (id) bind(id.text, mod);
+      } else if (c.type === 'named_imports') {
         for (const s of named(c).filter((x) => x.type === 'import_specifier')) {
-          const name = s.childForFieldName('name')?.text, alias = s.childForFieldName('alias')?.text ?? name;
+          const name = s.childForFieldName('name')?.text,
+            alias = s.childForFieldName('alias')?.text ?? name;
           if (name && alias) bind(alias, name === 'default' ? mod : `${mod}.${name}`);
         }
       }
@@ -202,7 +278,8 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
     if (own) return own;
     const p = fnNode.parent;
     if (!p) return undefined;
-    if (p.type === 'variable_declarator' || p.type === 'public_field_definition' || p.type === 'field_definition') return p.childForFieldName('name')?.text ?? p.childForFieldName('property')?.text;
+    if (p.type === 'variable_declarator' || p.type === 'public_field_definition' || p.type === 'field_definition')
+      return p.childForFieldName('name')?.text ?? p.childForFieldName('property')?.text;
     if (p.type === 'pair') return p.childForFieldName('key')?.text;
     if (p.type === 'assignment_expression') {
       const left = p.childForFieldName('left');
@@ -213,15 +290,26 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
 
   // Top-level declarations first, so a handler can call a helper declared below it.
   for (const st of named(root)) {
-    const decl = st.type === 'export_statement' ? st.childForFieldName('declaration') ?? named(st)[0] : st;
+    const decl = st.type === 'export_statement' ? (st.childForFieldName('declaration') ?? named(st)[0]) : st;
     if (!decl) continue;
     const name = decl.childForFieldName('name')?.text;
-    if (name && (decl.type === 'function_declaration' || decl.type === 'class_declaration' || decl.type === 'generator_function_declaration')) moduleScope.set(name, `${module}.${name}`);
+    if (
+      name &&
+      (decl.type === 'function_declaration' ||
+        decl.type === 'class_declaration' ||
+        decl.type === 'generator_function_declaration')
+    )
+      moduleScope.set(name, `${module}.${name}`);
     if (decl.type === 'lexical_declaration' || decl.type === 'variable_declaration') {
       for (const d of named(decl).filter((x) => x.type === 'variable_declarator')) {
         const value = d.childForFieldName('value');
         const id = d.childForFieldName('name');
-        if (id?.type === 'identifier' && value && (value.type === 'arrow_function' || value.type === 'function_expression' || value.type === 'function')) moduleScope.set(id.text, `${module}.${id.text}`);
+        if (
+          id?.type === 'identifier' &&
+          value &&
+          (value.type === 'arrow_function' || value.type === 'function_expression' || value.type === 'function')
+        )
+          moduleScope.set(id.text, `${module}.${id.text}`);
       }
     }
   }
@@ -230,7 +318,14 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
   // Tree depth is bounded: a minified or generated expression thousands of levels deep would
   // overflow the stack and cost the whole file; below MAX_DEPTH its calls are simply not seen.
   let depth = 0;
-  const walk = (node: Node, fnIndex: number | undefined, className: string | undefined, scopes: Scope[], ctx = 0, here = 0): void => {
+  const walk = (
+    node: Node,
+    fnIndex: number | undefined,
+    className: string | undefined,
+    scopes: Scope[],
+    ctx = 0,
+    here = 0,
+  ): void => {
     if (depth >= MAX_DEPTH) return;
     depth++;
     try {
@@ -239,7 +334,14 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
       depth--;
     }
   };
-  const visit = (node: Node, fnIndex: number | undefined, className: string | undefined, scopes: Scope[], ctx = 0, here = 0): void => {
+  const visit = (
+    node: Node,
+    fnIndex: number | undefined,
+    className: string | undefined,
+    scopes: Scope[],
+    ctx = 0,
+    here = 0,
+  ): void => {
     if (node.type === 'comment') {
       const m = IGNORE.exec(node.text);
       if (m) {
@@ -249,7 +351,8 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
         facts.suppressions[line] = rules;
         // Alone on its line, the comment covers the line after it; after code, only its own line.
         lines ??= source.split('\n');
-        if (lines[line - 1].trimStart().startsWith(node.text.split('\n')[0])) facts.suppressions[node.endPosition.row + 2] = rules;
+        if (lines[line - 1].trimStart().startsWith(node.text.split('\n')[0]))
+          facts.suppressions[node.endPosition.row + 2] = rules;
       }
       return;
     }
@@ -259,8 +362,12 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
       const scope: Scope = new Map([['this', `${module}.${name}`]]);
       const body = node.childForFieldName('body');
       if (body) collectFields(`${module}.${name}`, body, scopes);
-      const implemented = named(named(node).find((c) => c.type === 'class_heritage') ?? node).find((c) => c.type === 'implements_clause');
-      const hooks = implemented && named(implemented).flatMap((t) => NEST_PER_REQUEST[(t.childForFieldName('name') ?? t).text] ?? []);
+      const implemented = named(named(node).find((c) => c.type === 'class_heritage') ?? node).find(
+        (c) => c.type === 'implements_clause',
+      );
+      const hooks =
+        implemented &&
+        named(implemented).flatMap((t) => NEST_PER_REQUEST[(t.childForFieldName('name') ?? t).text] ?? []);
       if (hooks?.length) perRequestMethods.set(name, new Set(hooks));
       if (body) walk(body, fnIndex, name, [...scopes, scope], ctx);
       return;
@@ -268,19 +375,42 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
     if (FUNCTION_TYPES.has(node.type)) {
       const name = nameFor(node) ?? `<anonymous:${node.startPosition.row + 1}>`;
       const parentFn = fnIndex === undefined ? undefined : facts.functions[fnIndex];
-      const qualname = node.type === 'method_definition' && className ? `${className}.${name}` : parentFn ? `${parentFn.qualname}.${name}` : name;
+      const qualname =
+        node.type === 'method_definition' && className
+          ? `${className}.${name}`
+          : parentFn
+            ? `${parentFn.qualname}.${name}`
+            : name;
       const asyncKw = children(node).find((c) => c.type === 'async');
       const fn: FunctionFact = {
-        name, qualname, async: !!asyncKw, parent: fnIndex, ...(node.type === 'method_definition' && className ? { method: true as const } : {}),
-        ...(middlewareNodes.has(node.id) || (node.type === 'method_definition' && className && perRequestMethods.get(className)?.has(name)) ? { middleware: true as const } : {}),
-        decorators: [], depends: [],
-        defLine: node.startPosition.row + 1, span: spanOf(node), hasAwait: false, calls: [],
+        name,
+        qualname,
+        async: !!asyncKw,
+        parent: fnIndex,
+        ...(node.type === 'method_definition' && className ? { method: true as const } : {}),
+        ...(middlewareNodes.has(node.id) ||
+        (node.type === 'method_definition' && className && perRequestMethods.get(className)?.has(name))
+          ? { middleware: true as const }
+          : {}),
+        decorators: [],
+        depends: [],
+        defLine: node.startPosition.row + 1,
+        span: spanOf(node),
+        hasAwait: false,
+        calls: [],
       };
       const index = facts.functions.push(fn) - 1;
       if (parentFn && nameFor(node)) scopes[scopes.length - 1].set(name, `${module}.${qualname}`);
       const inner = [...scopes, new Map()];
       // `await` in a parameter default is a SyntaxError
-      for (const c of named(node)) walk(c, index, node.type === 'method_definition' ? className : undefined, inner, c.type === 'formal_parameters' ? NO_AWAIT : 0);
+      for (const c of named(node))
+        walk(
+          c,
+          index,
+          node.type === 'method_definition' ? className : undefined,
+          inner,
+          c.type === 'formal_parameters' ? NO_AWAIT : 0,
+        );
       return;
     }
     if (node.type === 'variable_declarator') {
@@ -291,7 +421,8 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
       if (spec !== undefined && id?.type === 'identifier' && !spec.startsWith('.')) packages.add(id.text);
       const required = spec === undefined ? undefined : moduleName(spec, path);
       const resolved = value && (required ?? (value.type === 'identifier' ? undefined : resolve(value, scopes)));
-      if (id && resolved && (value.type !== 'member_expression' || resolved.includes('.') || resolved.includes('#'))) bindPattern(id, resolved, scopes[scopes.length - 1]);
+      if (id && resolved && (value.type !== 'member_expression' || resolved.includes('.') || resolved.includes('#')))
+        bindPattern(id, resolved, scopes[scopes.length - 1]);
       return;
     }
     if (node.type === 'await_expression') {
@@ -304,11 +435,15 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
       const isNew = node.type === 'new_expression';
       const fnNode = node.childForFieldName(isNew ? 'constructor' : 'function');
       const callee = fnNode ? resolve(fnNode, scopes) : undefined;
-      facts.functions[fnIndex].calls.push(callFact(node, callee, ends, here | ctx, 'arguments', isNew ? 'constructor' : 'function'));
+      facts.functions[fnIndex].calls.push(
+        callFact(node, callee, ends, here | ctx, 'arguments', isNew ? 'constructor' : 'function'),
+      );
     }
     const kids = named(node);
     // `await f() ** 2` is a SyntaxError: the base of ** is as tight as a member access
-    const tight = TIGHT_PARENTS.has(node.type) || (node.type === 'binary_expression' && node.childForFieldName('operator')?.type === '**');
+    const tight =
+      TIGHT_PARENTS.has(node.type) ||
+      (node.type === 'binary_expression' && node.childForFieldName('operator')?.type === '**');
     for (let i = 0; i < kids.length; i++) walk(kids[i], fnIndex, className, scopes, ctx, tight && i === 0 ? TIGHT : 0);
   };
 

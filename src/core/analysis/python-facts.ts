@@ -2,7 +2,24 @@
 import { PYTHON_OFFLOADERS, PYTHON_RETURNS } from './catalog/python';
 import { globToRegExp } from './match';
 import type { CallFact, CodeFacts, FunctionFact } from './facts';
-import { AWAITED, children, classInstance, ruleList, instanceOf, lineEnds, lookup, MAX_ARGS_TEXT, member, named, NO_AWAIT, OFFLOADED, spanOf, TIGHT, TIGHT_PARENTS, type Scope } from './resolve';
+import {
+  AWAITED,
+  children,
+  classInstance,
+  ruleList,
+  instanceOf,
+  lineEnds,
+  lookup,
+  MAX_ARGS_TEXT,
+  member,
+  named,
+  NO_AWAIT,
+  OFFLOADED,
+  spanOf,
+  TIGHT,
+  TIGHT_PARENTS,
+  type Scope,
+} from './resolve';
 import type { Node } from '../parsing/parser';
 
 /** Syntax-tree levels the fact walk descends (real code stays far below; see walk). */
@@ -20,7 +37,20 @@ export function pythonModule(path: string): string {
 const OFFLOADER = new RegExp(PYTHON_OFFLOADERS.map((p) => globToRegExp(p).source).join('|'));
 
 /** Builtins that iterate their first argument. */
-const CONSUMERS = new Set(['list', 'tuple', 'set', 'sorted', 'len', 'sum', 'any', 'all', 'dict', 'frozenset', 'enumerate', 'bool']);
+const CONSUMERS = new Set([
+  'list',
+  'tuple',
+  'set',
+  'sorted',
+  'len',
+  'sum',
+  'any',
+  'all',
+  'dict',
+  'frozenset',
+  'enumerate',
+  'bool',
+]);
 
 /** Types the catalog knows: a subscript of their instance is the same kind of thing. */
 const KNOWN_TYPES = new Set(Object.values(PYTHON_RETURNS));
@@ -30,7 +60,8 @@ const KNOWN_TYPES = new Set(Object.values(PYTHON_RETURNS));
  * (uvicorn and hypercorn finish the lifespan startup before serving): once, not per request.
  * Sanic's after_server_start / before_server_stop run while requests are served and are not here.
  */
-const STARTUP_DECORATOR = /\.(?:on_event\(\s*["'](?:startup|shutdown)["']|before_serving\b|after_serving\b|before_server_start\b|after_server_stop\b|main_process_start\b|main_process_stop\b|listener\(\s*["'](?:before_server_start|after_server_stop|main_process_start|main_process_stop)["'])/;
+const STARTUP_DECORATOR =
+  /\.(?:on_event\(\s*["'](?:startup|shutdown)["']|before_serving\b|after_serving\b|before_server_start\b|after_server_stop\b|main_process_start\b|main_process_stop\b|listener\(\s*["'](?:before_server_start|after_server_stop|main_process_start|main_process_stop)["'])/;
 const STARTUP_KEYWORDS = new Set(['lifespan', 'on_startup', 'on_shutdown']);
 const STARTUP_LISTS = /\.(?:on_startup|on_shutdown|on_cleanup|cleanup_ctx)\.append$/;
 
@@ -47,7 +78,8 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
   for (const st of named(root)) {
     const def = st.type === 'decorated_definition' ? st.childForFieldName('definition') : st;
     const name = def?.childForFieldName('name')?.text;
-    if (def && name && (def.type === 'function_definition' || def.type === 'class_definition')) moduleScope.set(name, `${module}.${name}`);
+    if (def && name && (def.type === 'function_definition' || def.type === 'class_definition'))
+      moduleScope.set(name, `${module}.${name}`);
   }
 
   /** Instances a class's methods reach through `self.x`: class key ('app.services.UserService') → attribute → instance. */
@@ -58,7 +90,8 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
   const resolve = (node: Node | null, scopes: Scope[], depth = 0): string | undefined => {
     if (!node || depth > MAX_NAME_DEPTH) return undefined;
     switch (node.type) {
-      case 'identifier': return lookup(node.text, scopes) ?? node.text;
+      case 'identifier':
+        return lookup(node.text, scopes) ?? node.text;
       case 'attribute': {
         const object = node.childForFieldName('object');
         const base = resolve(object, scopes, depth + 1);
@@ -79,8 +112,11 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
         const base = resolve(node.childForFieldName('value'), scopes, depth + 1);
         return base?.includes('#') && KNOWN_TYPES.has(base.slice(0, base.indexOf('#'))) ? base : undefined;
       }
-      case 'parenthesized_expression': case 'type': return resolve(named(node)[0] ?? null, scopes, depth + 1);
-      default: return undefined;
+      case 'parenthesized_expression':
+      case 'type':
+        return resolve(named(node)[0] ?? null, scopes, depth + 1);
+      default:
+        return undefined;
     }
   };
 
@@ -91,17 +127,35 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
   const annotated = (node: Node | null, scopes: Scope[]): string | undefined => {
     if (!node) return undefined;
     const members = (args: Node[]): string | undefined => {
-      const known = [...new Set(args.filter((a) => !isNone(a)).map((a) => annotated(a, scopes)).filter((t) => t !== undefined))];
+      const known = [
+        ...new Set(
+          args
+            .filter((a) => !isNone(a))
+            .map((a) => annotated(a, scopes))
+            .filter((t) => t !== undefined),
+        ),
+      ];
       return known.length === 1 ? known[0] : undefined;
     };
     switch (node.type) {
-      case 'type': return annotated(named(node)[0] ?? null, scopes);
-      case 'binary_operator': return node.childForFieldName('operator')?.type === '|' ? members([node.childForFieldName('left'), node.childForFieldName('right')].filter((c): c is Node => c !== null)) : undefined;
-      case 'generic_type': case 'subscript': {
+      case 'type':
+        return annotated(named(node)[0] ?? null, scopes);
+      case 'binary_operator':
+        return node.childForFieldName('operator')?.type === '|'
+          ? members(
+              [node.childForFieldName('left'), node.childForFieldName('right')].filter((c): c is Node => c !== null),
+            )
+          : undefined;
+      case 'generic_type':
+      case 'subscript': {
         const head = node.type === 'subscript' ? node.childForFieldName('value') : named(node)[0];
-        const args = node.type === 'subscript' ? node.childrenForFieldName('subscript').filter((c): c is Node => c !== null) : named(named(node).find((c) => c.type === 'type_parameter') ?? node).filter((c) => c.type === 'type');
+        const args =
+          node.type === 'subscript'
+            ? node.childrenForFieldName('subscript').filter((c): c is Node => c !== null)
+            : named(named(node).find((c) => c.type === 'type_parameter') ?? node).filter((c) => c.type === 'type');
         const wrapper = resolve(head ?? null, scopes)?.replace(/^(typing|typing_extensions)\./, '');
-        if (wrapper === 'Optional' || wrapper === 'Annotated') return args.length ? annotated(args[0], scopes) : undefined;
+        if (wrapper === 'Optional' || wrapper === 'Annotated')
+          return args.length ? annotated(args[0], scopes) : undefined;
         if (wrapper === 'Union') return members(args);
         return undefined;
       }
@@ -117,7 +171,8 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
       for (const n of st.childrenForFieldName('name')) {
         if (!n) continue;
         if (n.type === 'aliased_import') {
-          const full = n.childForFieldName('name')?.text, alias = n.childForFieldName('alias')?.text;
+          const full = n.childForFieldName('name')?.text,
+            alias = n.childForFieldName('alias')?.text;
           if (full && alias) scope.set(alias, full);
         } else {
           const first = n.text.split('.')[0];
@@ -148,7 +203,9 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
     const left = node.childForFieldName('left');
     if (left?.type !== 'identifier') return;
     const right = node.childForFieldName('right');
-    const value = (right?.type === 'call' ? resolve(right, scopes) : undefined) ?? annotated(node.childForFieldName('type'), scopes);
+    const value =
+      (right?.type === 'call' ? resolve(right, scopes) : undefined) ??
+      annotated(node.childForFieldName('type'), scopes);
     if (!value) return;
     scopes[scopes.length - 1].set(left.text, value);
     if (scopes.length === 1 && value.endsWith('#')) (facts.instances ??= {})[left.text] = value;
@@ -161,7 +218,11 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
   const collectSelfAttrs = (key: string, body: Node, scopes: Scope[]): void => {
     const attrs = new Map<string, string>();
     const valueOf = (right: Node | null, type: Node | null, local: Scope): string | undefined =>
-      (right?.type === 'call' ? resolve(right, [...scopes, local]) : right?.type === 'identifier' ? local.get(right.text) : undefined) ?? annotated(type, scopes);
+      (right?.type === 'call'
+        ? resolve(right, [...scopes, local])
+        : right?.type === 'identifier'
+          ? local.get(right.text)
+          : undefined) ?? annotated(type, scopes);
     for (const st of named(body)) {
       const def = st.type === 'decorated_definition' ? st.childForFieldName('definition') : st;
       const assign = st.type === 'expression_statement' ? named(st)[0] : undefined;
@@ -195,7 +256,8 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
     const fnText = call.childForFieldName('function')?.text ?? '';
     const refs: Node[] = [];
     const list = named(args);
-    if (/(^|\.)add_event_handler$/.test(fnText) && /^["'](startup|shutdown)["']$/.test(list[0]?.text ?? '') && list[1]) refs.push(list[1]);
+    if (/(^|\.)add_event_handler$/.test(fnText) && /^["'](startup|shutdown)["']$/.test(list[0]?.text ?? '') && list[1])
+      refs.push(list[1]);
     else if (STARTUP_LISTS.test(fnText) && list[0]) refs.push(list[0]);
     for (const a of list) {
       if (a.type !== 'keyword_argument' || !STARTUP_KEYWORDS.has(a.childForFieldName('name')?.text ?? '')) continue;
@@ -211,13 +273,31 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
 
   /** Iterating an instance of a known type (`for b in qs`, `list(qs)`): a call of its '__iter__', for the catalog to judge. */
   const iterates = (iterable: Node | null, fnIndex: number, scopes: Scope[]): void => {
-    const inst = iterable && (iterable.type === 'call' || iterable.type === 'identifier' || iterable.type === 'attribute') ? resolve(iterable, scopes) : undefined;
+    const inst =
+      iterable && (iterable.type === 'call' || iterable.type === 'identifier' || iterable.type === 'attribute')
+        ? resolve(iterable, scopes)
+        : undefined;
     if (!inst?.endsWith('#') || !KNOWN_TYPES.has(inst.slice(0, -1))) return;
-    const call: CallFact = { callee: `${inst}__iter__`, written: '', args: '', argCount: 0, span: spanOf(iterable!), awaited: false, lineEnd: ends[iterable!.startPosition.row] ?? 1, noAwait: true };
+    const call: CallFact = {
+      callee: `${inst}__iter__`,
+      written: '',
+      args: '',
+      argCount: 0,
+      span: spanOf(iterable!),
+      awaited: false,
+      lineEnd: ends[iterable!.startPosition.row] ?? 1,
+      noAwait: true,
+    };
     facts.functions[fnIndex].calls.push(call);
   };
 
-  const visitFunction = (def: Node, decorators: string[], parent: number | undefined, className: string | undefined, scopes: Scope[]): void => {
+  const visitFunction = (
+    def: Node,
+    decorators: string[],
+    parent: number | undefined,
+    className: string | undefined,
+    scopes: Scope[],
+  ): void => {
     const name = def.childForFieldName('name')?.text ?? '<anonymous>';
     const parentFn = parent === undefined ? undefined : facts.functions[parent];
     const qualname = parentFn ? `${parentFn.qualname}.${name}` : className ? `${className}.${name}` : name;
@@ -225,17 +305,37 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
     const asyncKw = children(def).find((c) => c.type === 'async');
     const defKw = children(def).find((c) => c.type === 'def');
     const fn: FunctionFact = {
-      name, qualname, async: !!asyncKw, parent, ...(className && !parentFn ? { method: true as const } : {}),
-      ...(decorators.some((d) => STARTUP_DECORATOR.test(`.${d}`)) ? { startup: true as const } : {}), decorators, depends: [],
-      defLine: def.startPosition.row + 1, span: spanOf(def), hasAwait: false, calls: [],
-      ...(asyncKw && defKw ? { asyncKeyword: { ...spanOf(asyncKw), endLine: defKw.startPosition.row + 1, endColumn: defKw.startPosition.column + 1 } } : {}),
+      name,
+      qualname,
+      async: !!asyncKw,
+      parent,
+      ...(className && !parentFn ? { method: true as const } : {}),
+      ...(decorators.some((d) => STARTUP_DECORATOR.test(`.${d}`)) ? { startup: true as const } : {}),
+      decorators,
+      depends: [],
+      defLine: def.startPosition.row + 1,
+      span: spanOf(def),
+      hasAwait: false,
+      calls: [],
+      ...(asyncKw && defKw
+        ? {
+            asyncKeyword: {
+              ...spanOf(asyncKw),
+              endLine: defKw.startPosition.row + 1,
+              endColumn: defKw.startPosition.column + 1,
+            },
+          }
+        : {}),
     };
     const index = facts.functions.push(fn) - 1;
     const scope: Scope = new Map();
     const inner = [...scopes, scope];
     const params = named(def.childForFieldName('parameters') ?? def);
     params.forEach((p, i) => {
-      const pname = p.type === 'identifier' ? p.text : (p.childForFieldName('name') ?? named(p).find((c) => c.type === 'identifier'))?.text;
+      const pname =
+        p.type === 'identifier'
+          ? p.text
+          : (p.childForFieldName('name') ?? named(p).find((c) => c.type === 'identifier'))?.text;
       if (!pname) return;
       if (i === 0 && className && (pname === 'self' || pname === 'cls')) scope.set(pname, `${module}.${className}`);
       const typed = annotated(p.childForFieldName('type'), scopes);
@@ -264,7 +364,15 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
   // Tree depth is bounded: a minified or generated expression thousands of levels deep would
   // overflow the stack and cost the whole file; below MAX_DEPTH its calls are simply not seen.
   let depth = 0;
-  const walk = (node: Node, fnIndex: number | undefined, className: string | undefined, scopes: Scope[], inLambda: boolean, ctx: number, here = 0): void => {
+  const walk = (
+    node: Node,
+    fnIndex: number | undefined,
+    className: string | undefined,
+    scopes: Scope[],
+    inLambda: boolean,
+    ctx: number,
+    here = 0,
+  ): void => {
     if (depth >= MAX_DEPTH) return;
     depth++;
     try {
@@ -273,17 +381,29 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
       depth--;
     }
   };
-  const visit = (node: Node, fnIndex: number | undefined, className: string | undefined, scopes: Scope[], inLambda: boolean, ctx: number, here = 0): void => {
+  const visit = (
+    node: Node,
+    fnIndex: number | undefined,
+    className: string | undefined,
+    scopes: Scope[],
+    inLambda: boolean,
+    ctx: number,
+    here = 0,
+  ): void => {
     switch (node.type) {
       case 'comment': {
         const m = NOQA.exec(node.text);
-        if (m) facts.suppressions[node.startPosition.row + 1] = m[1] === undefined ? ['*'] : ruleList(m[1].split('#')[0]);
+        if (m)
+          facts.suppressions[node.startPosition.row + 1] = m[1] === undefined ? ['*'] : ruleList(m[1].split('#')[0]);
         return;
       }
       case 'decorated_definition': {
         const def = node.childForFieldName('definition');
-        const decorators = named(node).filter((c) => c.type === 'decorator').map((d) => d.text.slice(1, 200));
-        if (def?.type === 'function_definition') return visitFunction(def, decorators, fnIndex, fnIndex === undefined ? className : undefined, scopes);
+        const decorators = named(node)
+          .filter((c) => c.type === 'decorator')
+          .map((d) => d.text.slice(1, 200));
+        if (def?.type === 'function_definition')
+          return visitFunction(def, decorators, fnIndex, fnIndex === undefined ? className : undefined, scopes);
         if (def) walk(def, fnIndex, className, scopes, inLambda, ctx);
         return;
       }
@@ -295,22 +415,37 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
         if (fnIndex === undefined && name && body) {
           const qual = className ? `${className}.${name}` : name;
           const bases = node.childForFieldName('superclasses');
-          (facts.classes ??= {})[qual] = bases ? named(bases).filter((b) => b.type === 'identifier' || b.type === 'attribute').map((b) => resolve(b, scopes)).filter((b) => b !== undefined) : [];
+          (facts.classes ??= {})[qual] = bases
+            ? named(bases)
+                .filter((b) => b.type === 'identifier' || b.type === 'attribute')
+                .map((b) => resolve(b, scopes))
+                .filter((b) => b !== undefined)
+            : [];
           collectSelfAttrs(`${module}.${qual}`, body, scopes);
         }
         // `await` in a class body is a SyntaxError, even inside an async def
-        if (body) walk(body, fnIndex, fnIndex === undefined ? (className ? `${className}.${name}` : name) : className, [...scopes, new Map()], inLambda, fnIndex === undefined ? ctx : ctx | NO_AWAIT);
+        if (body)
+          walk(
+            body,
+            fnIndex,
+            fnIndex === undefined ? (className ? `${className}.${name}` : name) : className,
+            [...scopes, new Map()],
+            inLambda,
+            fnIndex === undefined ? ctx : ctx | NO_AWAIT,
+          );
         return;
       }
       case 'lambda':
         // Its calls run where it is called: inline (sorted(key=…)) or by the loop (call_soon) unless offloaded
-        for (const c of named(node)) walk(c, fnIndex, className, scopes, inLambda || (here & OFFLOADED) !== 0, ctx | NO_AWAIT);
+        for (const c of named(node))
+          walk(c, fnIndex, className, scopes, inLambda || (here & OFFLOADED) !== 0, ctx | NO_AWAIT);
         return;
       case 'generator_expression':
         // `await` inside makes it an async generator, which sum()/any()/list() cannot iterate
         for (const c of named(node)) walk(c, fnIndex, className, scopes, inLambda, ctx | NO_AWAIT);
         return;
-      case 'import_statement': case 'import_from_statement':
+      case 'import_statement':
+      case 'import_from_statement':
         bindImport(node, scopes[scopes.length - 1]);
         return;
       case 'assignment':
@@ -320,7 +455,7 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
       case 'as_pattern': {
         const value = named(node)[0];
         const alias = node.childForFieldName('alias');
-        const target = alias && named(alias).find((c) => c.type === 'identifier') || alias;
+        const target = (alias && named(alias).find((c) => c.type === 'identifier')) || alias;
         for (const c of named(node)) walk(c, fnIndex, className, scopes, inLambda, ctx);
         const inst = value?.type === 'call' ? resolve(value, scopes) : undefined;
         if (inst && target?.type === 'identifier') scopes[scopes.length - 1].set(target.text, inst);
@@ -330,9 +465,12 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
         if (fnIndex !== undefined) facts.functions[fnIndex].hasAwait = true;
         for (const c of named(node)) walk(c, fnIndex, className, scopes, inLambda, ctx, AWAITED);
         return;
-      case 'for_statement': case 'for_in_clause': case 'with_statement':
+      case 'for_statement':
+      case 'for_in_clause':
+      case 'with_statement':
         if (fnIndex !== undefined && node.child(0)?.type === 'async') facts.functions[fnIndex].hasAwait = true;
-        else if (fnIndex !== undefined && !inLambda && node.type !== 'with_statement') iterates(node.childForFieldName('right'), fnIndex, scopes);
+        else if (fnIndex !== undefined && !inLambda && node.type !== 'with_statement')
+          iterates(node.childForFieldName('right'), fnIndex, scopes);
         break;
       case 'call': {
         registerStartup(node, scopes);
@@ -340,23 +478,26 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
         const callee = resolve(node.childForFieldName('function'), scopes);
         if (!inLambda) facts.functions[fnIndex].calls.push(callFact(node, callee, ends, here | ctx));
         const args = node.childForFieldName('arguments');
-        if (!inLambda && callee && CONSUMERS.has(callee) && args?.type === 'argument_list') iterates(named(args)[0] ?? null, fnIndex, scopes);
+        if (!inLambda && callee && CONSUMERS.has(callee) && args?.type === 'argument_list')
+          iterates(named(args)[0] ?? null, fnIndex, scopes);
         if (!callee || args?.type !== 'argument_list' || !OFFLOADER.test(callee)) break;
         // Lambdas handed to an offloader (positionally or as target=…) run in a thread
         for (const c of named(node)) {
           if (c.id !== args.id) walk(c, fnIndex, className, scopes, inLambda, ctx, TIGHT);
-          else for (const a of named(args)) {
-            const lambda = a.type === 'keyword_argument' ? a.childForFieldName('value') : a;
-            if (lambda?.type === 'lambda') walk(lambda, fnIndex, className, scopes, inLambda, ctx, OFFLOADED);
-            else walk(a, fnIndex, className, scopes, inLambda, ctx);
-          }
+          else
+            for (const a of named(args)) {
+              const lambda = a.type === 'keyword_argument' ? a.childForFieldName('value') : a;
+              if (lambda?.type === 'lambda') walk(lambda, fnIndex, className, scopes, inLambda, ctx, OFFLOADED);
+              else walk(a, fnIndex, className, scopes, inLambda, ctx);
+            }
         }
         return;
       }
     }
     const kids = named(node);
     const tight = TIGHT_PARENTS.has(node.type);
-    for (let i = 0; i < kids.length; i++) walk(kids[i], fnIndex, className, scopes, inLambda, ctx, tight && i === 0 ? TIGHT : 0);
+    for (let i = 0; i < kids.length; i++)
+      walk(kids[i], fnIndex, className, scopes, inLambda, ctx, tight && i === 0 ? TIGHT : 0);
   };
 
   walk(root, undefined, undefined, [moduleScope], false, 0);
@@ -378,18 +519,29 @@ function moduleImports(root: Node, ends: number[], source: string, facts: CodeFa
   for (let i = 0; i < top.length; i++) {
     const st = top[i];
     if (st.type === 'if_statement' && /\b__name__\b/.test(st.childForFieldName('condition')?.text ?? '')) break;
-    if (st.type === 'import_statement' || st.type === 'import_from_statement' || st.type === 'future_import_statement') {
+    if (
+      st.type === 'import_statement' ||
+      st.type === 'import_from_statement' ||
+      st.type === 'future_import_statement'
+    ) {
       let end = st.endPosition.row;
       // `import os; x = f(` … `)`: the line after the last statement that shares the import's line
-      for (let j = i + 1; j < top.length && top[j].startPosition.row === st.endPosition.row; j++) end = Math.max(end, top[j].endPosition.row);
+      for (let j = i + 1; j < top.length && top[j].startPosition.row === st.endPosition.row; j++)
+        end = Math.max(end, top[j].endPosition.row);
       at = end + 1;
       if (st.type === 'import_statement') {
         for (const n of st.childrenForFieldName('name')) {
-          if (n?.type === 'dotted_name' && (n.text === 'asyncio' || n.text.startsWith('asyncio.'))) facts.asyncio ??= 'asyncio';
-          else if (n?.type === 'aliased_import' && n.childForFieldName('name')?.text === 'asyncio') facts.asyncio ??= n.childForFieldName('alias')?.text;
+          if (n?.type === 'dotted_name' && (n.text === 'asyncio' || n.text.startsWith('asyncio.')))
+            facts.asyncio ??= 'asyncio';
+          else if (n?.type === 'aliased_import' && n.childForFieldName('name')?.text === 'asyncio')
+            facts.asyncio ??= n.childForFieldName('alias')?.text;
         }
       }
-    } else if (!code && (st.type === 'comment' || (st.type === 'expression_statement' && st.namedChildCount === 1 && st.namedChild(0)?.type === 'string'))) {
+    } else if (
+      !code &&
+      (st.type === 'comment' ||
+        (st.type === 'expression_statement' && st.namedChildCount === 1 && st.namedChild(0)?.type === 'string'))
+    ) {
       preamble = st.endPosition.row + 1;
       if (st.type !== 'comment') code = true; // one docstring
     } else code = true;
@@ -397,14 +549,24 @@ function moduleImports(root: Node, ends: number[], source: string, facts: CodeFa
   const row = at ?? preamble;
   const crlf = source.includes('\r\n') ? { crlf: true as const } : {};
   // `ends` has one entry per line; a file without a final newline has no line after its last one
-  facts.importAt = row < ends.length ? { line: row + 1, column: 1, ...crlf } : { line: ends.length, column: ends[ends.length - 1], eof: true, ...crlf };
+  facts.importAt =
+    row < ends.length
+      ? { line: row + 1, column: 1, ...crlf }
+      : { line: ends.length, column: ends[ends.length - 1], eof: true, ...crlf };
 }
 
 function isNone(node: Node): boolean {
   return node.type === 'none' || (node.type === 'type' && named(node)[0]?.type === 'none');
 }
 
-export function callFact(node: Node, callee: string | undefined, ends: number[], flags: number, argsField = 'arguments', fnField = 'function'): CallFact {
+export function callFact(
+  node: Node,
+  callee: string | undefined,
+  ends: number[],
+  flags: number,
+  argsField = 'arguments',
+  fnField = 'function',
+): CallFact {
   const args = node.childForFieldName(argsField);
   const argsText = args && args.text.length >= 2 ? args.text.slice(1, -1) : '';
   return {

@@ -57,7 +57,12 @@ export function classInstance(callee: string | undefined): string | undefined {
 }
 
 export function spanOf(node: Node): Span {
-  return { line: node.startPosition.row + 1, column: node.startPosition.column + 1, endLine: node.endPosition.row + 1, endColumn: node.endPosition.column + 1 };
+  return {
+    line: node.startPosition.row + 1,
+    column: node.startPosition.column + 1,
+    endLine: node.endPosition.row + 1,
+    endColumn: node.endPosition.column + 1,
+  };
 }
 
 export function named(node: Node): Node[] {
@@ -82,7 +87,15 @@ export const TIGHT = 2;
 export const NO_AWAIT = 4;
 /** A lambda handed to an offloading call (asyncio.to_thread, run_in_executor, …): its calls run off the loop. */
 export const OFFLOADED = 8;
-export const TIGHT_PARENTS = new Set(['attribute', 'call', 'subscript', 'member_expression', 'call_expression', 'subscript_expression', 'new_expression']);
+export const TIGHT_PARENTS = new Set([
+  'attribute',
+  'call',
+  'subscript',
+  'member_expression',
+  'call_expression',
+  'subscript_expression',
+  'new_expression',
+]);
 
 /**
  * Rule ids from the text after a suppression keyword: the leading run of ids (a reason may follow),
@@ -90,7 +103,10 @@ export const TIGHT_PARENTS = new Set(['attribute', 'call', 'subscript', 'member_
  */
 export function ruleList(text: string): string[] {
   const ids: string[] = [];
-  for (const token of text.replace(/^\s*:/, '').split(/[\s,]+/).filter(Boolean)) {
+  for (const token of text
+    .replace(/^\s*:/, '')
+    .split(/[\s,]+/)
+    .filter(Boolean)) {
     if (!/^[A-Za-z]+[0-9]+$/.test(token)) break;
     ids.push(token.toUpperCase());
   }

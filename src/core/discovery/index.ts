@@ -35,8 +35,10 @@ export class RouteLinker {
       else node.push({ file, facts: facts.facts });
     }
     const kept = this.node;
-    const sameNode = kept !== undefined && kept.files.length === node.length
-      && node.every(({ file, facts }, i) => kept.files[i]!.file.path === file.path && kept.files[i]!.facts === facts);
+    const sameNode =
+      kept !== undefined &&
+      kept.files.length === node.length &&
+      node.every(({ file, facts }, i) => kept.files[i]!.file.path === file.path && kept.files[i]!.facts === facts);
     if (!sameNode) this.node = { files: node, routes: linkNodeRoutes(node) };
     return byFileThenLine([...this.python.link(python), ...this.node!.routes]);
   }
@@ -51,6 +53,7 @@ function byFileThenLine(routes: Route[]): Route[] {
     else byFile.set(r.file, [r]);
   }
   const out: Route[] = [];
-  for (const file of [...byFile.keys()].sort()) for (const r of byFile.get(file)!.sort((a, b) => a.line - b.line)) out.push(r);
+  for (const file of [...byFile.keys()].sort())
+    for (const r of byFile.get(file)!.sort((a, b) => a.line - b.line)) out.push(r);
   return out;
 }

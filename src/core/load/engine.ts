@@ -7,47 +7,83 @@ import type { RunRecord, ServerConfig } from '../model';
 import type { WorkerMessage } from './protocol';
 
 export interface LoadOptions {
-  url: string; method?: string; headers?: Record<string, string>; body?: string | Uint8Array;
-  concurrency: number; requests?: number; durationS?: number;
+  url: string;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string | Uint8Array;
+  concurrency: number;
+  requests?: number;
+  durationS?: number;
   rate?: number; // total req/s => open model
-  timeoutS?: number; warmup?: number; keepAlive?: boolean; pipelining?: number; allowRemote?: boolean;
-  label?: string; group?: string; route?: RunRecord['route']; server?: ServerConfig;
+  timeoutS?: number;
+  warmup?: number;
+  keepAlive?: boolean;
+  pipelining?: number;
+  allowRemote?: boolean;
+  label?: string;
+  group?: string;
+  route?: RunRecord['route'];
+  server?: ServerConfig;
 }
-export interface LoadProgress { snapshot: RunRecord; elapsedS: number; fraction?: number /* 0..1 when known */ }
-export interface LoadHandle { result: Promise<RunRecord>; cancel(): void }
+export interface LoadProgress {
+  snapshot: RunRecord;
+  elapsedS: number;
+  fraction?: number; /* 0..1 when known */
+}
+export interface LoadHandle {
+  result: Promise<RunRecord>;
+  cancel(): void;
+}
 
 export class LoadOptionsError extends Error {
-  constructor(message: string) { super(message); this.name = 'LoadOptionsError'; }
+  constructor(message: string) {
+    super(message);
+    this.name = 'LoadOptionsError';
+  }
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
 export function isLoopbackUrl(url: string): boolean {
   let host: string;
-  try { host = new URL(url).hostname; } catch { return false; }
+  try {
+    host = new URL(url).hostname;
+  } catch {
+    return false;
+  }
   return LOOPBACK_HOSTS.has(host) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 function positive(name: string, v: number | undefined, integer: boolean): void {
   if (v === undefined) return;
-  if (!Number.isFinite(v) || v <= 0 || (integer && !Number.isInteger(v))) throw new LoadOptionsError(`${name} must be a positive ${integer ? 'integer' : 'number'}, got ${v}`);
+  if (!Number.isFinite(v) || v <= 0 || (integer && !Number.isInteger(v)))
+    throw new LoadOptionsError(`${name} must be a positive ${integer ? 'integer' : 'number'}, got ${v}`);
 }
 
 /** Throws LoadOptionsError for any input that must be refused before a connection is opened. */
 export function validateLoadOptions(o: LoadOptions): void {
   let u: URL;
-  try { u = new URL(o.url); } catch { throw new LoadOptionsError(`invalid URL: ${o.url}`); }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new LoadOptionsError(`unsupported scheme '${u.protocol.replace(':', '')}' (use http or https)`);
-  if (!o.allowRemote && !isLoopbackUrl(o.url)) throw new LoadOptionsError(`refusing to load non-loopback host '${u.hostname}' without --allow-remote`);
+  try {
+    u = new URL(o.url);
+  } catch {
+    throw new LoadOptionsError(`invalid URL: ${o.url}`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw new LoadOptionsError(`unsupported scheme '${u.protocol.replace(':', '')}' (use http or https)`);
+  if (!o.allowRemote && !isLoopbackUrl(o.url))
+    throw new LoadOptionsError(`refusing to load non-loopback host '${u.hostname}' without --allow-remote`);
   positive('concurrency', o.concurrency, true);
   positive('requests', o.requests, true);
   positive('duration', o.durationS, false);
   positive('rate', o.rate, false);
   positive('timeout', o.timeoutS, false);
   positive('pipelining', o.pipelining, true);
-  if (o.warmup !== undefined && (!Number.isInteger(o.warmup) || o.warmup < 0)) throw new LoadOptionsError(`warmup must be a non-negative integer, got ${o.warmup}`);
-  if (o.requests === undefined && o.durationS === undefined) throw new LoadOptionsError('give a request count or a duration');
-  if (o.method !== undefined && !/^[A-Za-z]+$/.test(o.method)) throw new LoadOptionsError(`invalid method: ${o.method}`);
+  if (o.warmup !== undefined && (!Number.isInteger(o.warmup) || o.warmup < 0))
+    throw new LoadOptionsError(`warmup must be a non-negative integer, got ${o.warmup}`);
+  if (o.requests === undefined && o.durationS === undefined)
+    throw new LoadOptionsError('give a request count or a duration');
+  if (o.method !== undefined && !/^[A-Za-z]+$/.test(o.method))
+    throw new LoadOptionsError(`invalid method: ${o.method}`);
 }
 
 /**
@@ -69,11 +105,28 @@ export function startLoad(options: LoadOptions, onProgress?: (p: LoadProgress) =
   const result = new Promise<RunRecord>((resolve, reject) => {
     worker.on('message', (m: WorkerMessage) => {
       if (m.type === 'progress') onProgress?.({ snapshot: m.snapshot, elapsedS: m.elapsedS, fraction: m.fraction });
-      else if (m.type === 'done') { settled = true; resolve(m.record); void worker.terminate(); }
-      else if (m.type === 'failed') { settled = true; reject(new Error(m.message)); void worker.terminate(); }
+      else if (m.type === 'done') {
+        settled = true;
+        resolve(m.record);
+        void worker.terminate();
+      } else if (m.type === 'failed') {
+        settled = true;
+        reject(new Error(m.message));
+        void worker.terminate();
+      }
     });
-    worker.on('error', (e) => { if (!settled) { settled = true; reject(new Error(`load worker failed: ${e.message}`)); } });
-    worker.on('exit', (code) => { if (!settled) { settled = true; reject(new Error(`load worker exited (code ${code})`)); } });
+    worker.on('error', (e) => {
+      if (!settled) {
+        settled = true;
+        reject(new Error(`load worker failed: ${e.message}`));
+      }
+    });
+    worker.on('exit', (code) => {
+      if (!settled) {
+        settled = true;
+        reject(new Error(`load worker exited (code ${code})`));
+      }
+    });
   });
   return { result, cancel: () => worker.postMessage({ type: 'cancel' }) };
 }

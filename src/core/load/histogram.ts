@@ -9,7 +9,13 @@ export type Histogram = hdr.Histogram;
 const HIGHEST_US = 3_600_000_000;
 
 export function newHistogram(): Histogram {
-  return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: HIGHEST_US, numberOfSignificantValueDigits: 3, bitBucketSize: 64, useWebAssembly: false });
+  return hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: HIGHEST_US,
+    numberOfSignificantValueDigits: 3,
+    bitBucketSize: 64,
+    useWebAssembly: false,
+  });
 }
 
 /** Records a latency in µs, clamped into the trackable range so an hour-long stall never throws. */
@@ -31,20 +37,33 @@ export function summarizeHistogram(h: Histogram): LatencySummary {
   if (h.totalCount === 0) return { min: 0, mean: 0, stdev: 0, p50: 0, p75: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 };
   const ms = (p: number): number => round3(h.getValueAtPercentile(p) / 1000);
   return {
-    min: round3(h.minNonZeroValue / 1000), mean: round3(h.mean / 1000), stdev: round3(h.stdDeviation / 1000),
-    p50: ms(50), p75: ms(75), p90: ms(90), p95: ms(95), p99: ms(99), p999: ms(99.9), max: round3(h.maxValue / 1000),
+    min: round3(h.minNonZeroValue / 1000),
+    mean: round3(h.mean / 1000),
+    stdev: round3(h.stdDeviation / 1000),
+    p50: ms(50),
+    p75: ms(75),
+    p90: ms(90),
+    p95: ms(95),
+    p99: ms(99),
+    p999: ms(99.9),
+    max: round3(h.maxValue / 1000),
   };
 }
 
 /** Log-scaled buckets (`bucketCount` between min and max) and an HDR percentile curve, for charts. */
-export function decodeHistogram(base64: string, bucketCount = 20): { buckets: Array<{ fromMs: number; toMs: number; count: number }>; percentiles: Array<{ p: number; ms: number }> } {
+export function decodeHistogram(
+  base64: string,
+  bucketCount = 20,
+): { buckets: Array<{ fromMs: number; toMs: number; count: number }>; percentiles: Array<{ p: number; ms: number }> } {
   const h = decodeRaw(base64);
   if (h.totalCount === 0) return { buckets: [], percentiles: [] };
   const lo = Math.max(1, h.minNonZeroValue);
   const hi = Math.max(lo + 1, h.maxValue);
   const step = Math.log(hi / lo) / bucketCount;
   const edges = Array.from({ length: bucketCount + 1 }, (_, i) => (i === bucketCount ? hi : lo * Math.exp(step * i)));
-  const buckets = edges.slice(0, -1).map((from, i) => ({ fromMs: round3(from / 1000), toMs: round3(edges[i + 1] / 1000), count: 0 }));
+  const buckets = edges
+    .slice(0, -1)
+    .map((from, i) => ({ fromMs: round3(from / 1000), toMs: round3(edges[i + 1] / 1000), count: 0 }));
   // Walk recorded values once; each lands in the bucket whose upper edge bounds it.
   let b = 0;
   const values = recordedValues(h);

@@ -13,7 +13,13 @@ import { dueCount, lateSlackMs, scheduledAt } from './schedule';
 
 export const TOOL = 'endpoint-profiler';
 // eslint-disable-next-line @typescript-eslint/no-var-requires
-const VERSION: string = (() => { try { return (require('../../../package.json') as { version: string }).version; } catch { return '0.0.0'; } })();
+const VERSION: string = (() => {
+  try {
+    return (require('../../../package.json') as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+})();
 
 export interface Measurement {
   /** Resolves with the final record; `cancel()` stops early and still resolves (status 'cancelled'). */
@@ -33,15 +39,18 @@ export function measure(o: LoadOptions): Measurement {
   const keepAlive = o.keepAlive !== false;
   const open = o.rate !== undefined;
   const pool = new Pool(url.origin, {
-    connections: o.concurrency, pipelining: o.pipelining ?? 1,
-    headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connectTimeout: timeoutMs,
+    connections: o.concurrency,
+    pipelining: o.pipelining ?? 1,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+    connectTimeout: timeoutMs,
     ...(keepAlive ? {} : { keepAliveTimeout: 1, keepAliveMaxTimeout: 1 }),
   });
   const pathQuery = url.pathname + url.search;
   const bodyBytes = body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
 
   let warmupLeft = o.warmup ?? 0;
-  let started = 0;          // measured requests started (closed) / scheduled (open)
+  let started = 0; // measured requests started (closed) / scheduled (open)
   let stopped = false;
   let cancelled = false;
   let rec = new Recorder(performance.now(), open);
@@ -53,27 +62,52 @@ export function measure(o: LoadOptions): Measurement {
   // faster than pool.request, see notes/load.md); body chunks are counted and dropped.
   const record = (scheduledMs: number, sentMs: number, status: number, bytes: number, err: unknown): void => {
     const end = performance.now();
-    if (warmupLeft > 0) { warmupLeft--; return; }
-    if (err !== undefined) { if (!cancelled) rec.failure(classifyError(err), end); return; }
+    if (warmupLeft > 0) {
+      warmupLeft--;
+      return;
+    }
+    if (err !== undefined) {
+      if (!cancelled) rec.failure(classifyError(err), end);
+      return;
+    }
     rec.success(status, bytes, (end - scheduledMs) * 1000, (end - sentMs) * 1000, end);
   };
   const dispatchOpts = { path: pathQuery, method, headers, body, reset: !keepAlive } as Dispatcher.DispatchOptions;
   const oneCb = (scheduledMs: number, resolve: () => void): void => {
     const sentMs = performance.now();
-    let status = 0; let bytes = 0;
+    let status = 0;
+    let bytes = 0;
     // Pool.dispatch in undici 7 takes the classic handler shape (onConnect/onHeaders/onData/onComplete/onError).
     const handler = {
       onConnect: () => undefined,
-      onHeaders: (code: number) => { status = code; return true; },
-      onData: (chunk: Buffer) => { bytes += chunk.length; return true; },
-      onComplete: () => { record(scheduledMs, sentMs, status, bytes, undefined); resolve(); },
-      onError: (err: Error) => { record(scheduledMs, sentMs, status, bytes, err); resolve(); },
+      onHeaders: (code: number) => {
+        status = code;
+        return true;
+      },
+      onData: (chunk: Buffer) => {
+        bytes += chunk.length;
+        return true;
+      },
+      onComplete: () => {
+        record(scheduledMs, sentMs, status, bytes, undefined);
+        resolve();
+      },
+      onError: (err: Error) => {
+        record(scheduledMs, sentMs, status, bytes, err);
+        resolve();
+      },
     } as unknown as Dispatcher.DispatchHandler;
-    try { pool.dispatch(dispatchOpts, handler); } catch (err) { record(scheduledMs, sentMs, status, bytes, err); resolve(); }
+    try {
+      pool.dispatch(dispatchOpts, handler);
+    } catch (err) {
+      record(scheduledMs, sentMs, status, bytes, err);
+      resolve();
+    }
   };
   const one = (scheduledMs: number): Promise<void> => new Promise<void>((resolve) => oneCb(scheduledMs, resolve));
 
-  const moreClosed = (): boolean => !stopped && (o.requests === undefined || started < o.requests) && performance.now() < deadline();
+  const moreClosed = (): boolean =>
+    !stopped && (o.requests === undefined || started < o.requests) && performance.now() < deadline();
 
   const warmupPhase = async (): Promise<void> => {
     const n = warmupLeft;
@@ -88,15 +122,19 @@ export function measure(o: LoadOptions): Measurement {
 
   // Closed model: each lane sends its next request from the previous one's completion
   // callback (no promise per request: measurably cheaper at high rates).
-  const closed = (): Promise<void> => new Promise<void>((resolve) => {
-    let lanes = o.concurrency;
-    const lane = (): void => {
-      if (!moreClosed()) { if (--lanes === 0) resolve(); return; }
-      started++;
-      oneCb(performance.now(), lane);
-    };
-    for (let i = 0; i < o.concurrency; i++) lane();
-  });
+  const closed = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      let lanes = o.concurrency;
+      const lane = (): void => {
+        if (!moreClosed()) {
+          if (--lanes === 0) resolve();
+          return;
+        }
+        started++;
+        oneCb(performance.now(), lane);
+      };
+      for (let i = 0; i < o.concurrency; i++) lane();
+    });
 
   // Open model, as wrk2: request i is due at its scheduled time and goes out as soon as one of
   // the `concurrency` connections is free. Waiting requests are just the index range
@@ -117,11 +155,22 @@ export function measure(o: LoadOptions): Measurement {
         started++;
         if (now - at > slack) rec.late();
         inflight++;
-        const p = one(at).finally(() => { inflight--; settled.delete(p); wake?.(); });
+        const p = one(at).finally(() => {
+          inflight--;
+          settled.delete(p);
+          wake?.();
+        });
         settled.add(p);
       }
-      const waitMs = started < due ? 50 : Math.max(0, Math.min(50, scheduledAt(measureStart, rate, started) - performance.now()));
-      await new Promise<void>((r) => { const t = setTimeout(r, waitMs); wake = () => { clearTimeout(t); r(); }; });
+      const waitMs =
+        started < due ? 50 : Math.max(0, Math.min(50, scheduledAt(measureStart, rate, started) - performance.now()));
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, waitMs);
+        wake = () => {
+          clearTimeout(t);
+          r();
+        };
+      });
       wake = undefined;
     }
     await Promise.all(settled);
@@ -135,23 +184,44 @@ export function measure(o: LoadOptions): Measurement {
     // Runs under 0.5 s are dominated by start-up work and are not judged.
     const clientBound = durationS >= 0.5 && rec.count > 0 && elu.utilization > 0.9;
     const record: RunRecord = {
-      schemaVersion: 1, id: runId, label: o.label, group: o.group, createdAt,
+      schemaVersion: 1,
+      id: runId,
+      label: o.label,
+      group: o.group,
+      createdAt,
       target: { url: o.url, method, headers, bodyBytes },
       config: {
-        model: open ? 'open' : 'closed', concurrency: o.concurrency, requests: o.requests, durationS: o.durationS, rate: o.rate,
-        timeoutS: timeoutMs / 1000, warmup: o.warmup ?? 0, keepAlive, pipelining: o.pipelining ?? 1, threads: 1,
+        model: open ? 'open' : 'closed',
+        concurrency: o.concurrency,
+        requests: o.requests,
+        durationS: o.durationS,
+        rate: o.rate,
+        timeoutS: timeoutMs / 1000,
+        warmup: o.warmup ?? 0,
+        keepAlive,
+        pipelining: o.pipelining ?? 1,
+        threads: 1,
       },
       environment: { host: os.hostname(), cpus: os.cpus().length, node: process.version, tool: TOOL, version: VERSION },
-      server: o.server, route: o.route,
+      server: o.server,
+      route: o.route,
       summary: {
-        count: rec.count, ok: rec.ok, errors: rec.errors, rps: Math.round((rec.count / durationS) * 100) / 100,
-        durationS: Math.round(durationS * 1000) / 1000, bytes: rec.bytes, latencyMs: summarizeHistogram(rec.latency),
+        count: rec.count,
+        ok: rec.ok,
+        errors: rec.errors,
+        rps: Math.round((rec.count / durationS) * 100) / 100,
+        durationS: Math.round(durationS * 1000) / 1000,
+        bytes: rec.bytes,
+        latencyMs: summarizeHistogram(rec.latency),
       },
-      statusCodes: { ...rec.statusCodes }, errorKinds: { ...rec.errorKinds }, timeline: rec.timelineSnapshot(),
+      statusCodes: { ...rec.statusCodes },
+      errorKinds: { ...rec.errorKinds },
+      timeline: rec.timelineSnapshot(),
       histogram: encodeHistogram(rec.latency),
       ...(open ? { uncorrectedHistogram: encodeHistogram(rec.uncorrected) } : {}),
       ...(clientBound ? { clientBound } : {}),
-      status, ...(failure ? { failure } : {}),
+      status,
+      ...(failure ? { failure } : {}),
     };
     return JSON.parse(JSON.stringify(record)) as RunRecord; // drops undefined fields
   };
@@ -177,7 +247,11 @@ export function measure(o: LoadOptions): Measurement {
 
   return {
     done,
-    cancel: () => { cancelled = true; stopped = true; void pool.destroy().catch(() => undefined); },
+    cancel: () => {
+      cancelled = true;
+      stopped = true;
+      void pool.destroy().catch(() => undefined);
+    },
     snapshot: () => snapshot(cancelled ? 'cancelled' : 'complete'),
     elapsedS: () => (performance.now() - measureStart) / 1000,
     fraction: () => {

@@ -10,14 +10,20 @@ export class Recorder {
   readonly timeline: TimelinePoint[] = [];
   readonly statusCodes: Record<string, number> = {};
   readonly errorKinds: Partial<Record<ErrorKind, number>> = {};
-  count = 0; ok = 0; errors = 0; bytes = 0;
+  count = 0;
+  ok = 0;
+  errors = 0;
+  bytes = 0;
   private second = newHistogram();
   private secondIndex = 0;
   private secondCount = 0;
   private secondErrors = 0;
 
   /** `trackUncorrected`: only the open model has a latency origin other than the send time. */
-  constructor(readonly startMs: number, private readonly trackUncorrected = true) {}
+  constructor(
+    readonly startMs: number,
+    private readonly trackUncorrected = true,
+  ) {}
 
   /** `doneMs` is when the response ended; rolls the per-second bucket forward first. */
   private roll(doneMs: number): void {
@@ -27,7 +33,9 @@ export class Recorder {
 
   private flushSecond(): void {
     this.timeline.push({
-      t: this.secondIndex, count: this.secondCount, errors: this.secondErrors,
+      t: this.secondIndex,
+      count: this.secondCount,
+      errors: this.secondErrors,
       p50: this.second.totalCount ? this.second.getValueAtPercentile(50) / 1000 : 0,
       p99: this.second.totalCount ? this.second.getValueAtPercentile(99) / 1000 : 0,
     });
@@ -39,7 +47,8 @@ export class Recorder {
 
   success(status: number, bytes: number, latencyUs: number, uncorrectedUs: number, doneMs: number): void {
     this.roll(doneMs);
-    this.count++; this.secondCount++;
+    this.count++;
+    this.secondCount++;
     this.bytes += bytes;
     this.statusCodes[status] = (this.statusCodes[status] ?? 0) + 1;
     if (status < 400) this.ok++;
@@ -50,7 +59,10 @@ export class Recorder {
 
   failure(kind: ErrorKind, doneMs: number): void {
     this.roll(doneMs);
-    this.count++; this.errors++; this.secondCount++; this.secondErrors++;
+    this.count++;
+    this.errors++;
+    this.secondCount++;
+    this.secondErrors++;
     this.errorKinds[kind] = (this.errorKinds[kind] ?? 0) + 1;
   }
 
@@ -62,10 +74,15 @@ export class Recorder {
   /** Timeline including the partial current second (only if it saw anything). */
   timelineSnapshot(): TimelinePoint[] {
     if (this.secondCount === 0) return this.timeline.slice();
-    return [...this.timeline, {
-      t: this.secondIndex, count: this.secondCount, errors: this.secondErrors,
-      p50: this.second.totalCount ? this.second.getValueAtPercentile(50) / 1000 : 0,
-      p99: this.second.totalCount ? this.second.getValueAtPercentile(99) / 1000 : 0,
-    }];
+    return [
+      ...this.timeline,
+      {
+        t: this.secondIndex,
+        count: this.secondCount,
+        errors: this.secondErrors,
+        p50: this.second.totalCount ? this.second.getValueAtPercentile(50) / 1000 : 0,
+        p99: this.second.totalCount ? this.second.getValueAtPercentile(99) / 1000 : 0,
+      },
+    ];
   }
 }

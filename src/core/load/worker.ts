@@ -14,13 +14,28 @@ function main(): void {
   if (!port) return;
   const post = (m: WorkerMessage): void => port.postMessage(m);
   const m = measure(workerData as LoadOptions);
-  port.on('message', (msg: { type?: string }) => { if (msg?.type === 'cancel') m.cancel(); });
+  port.on('message', (msg: { type?: string }) => {
+    if (msg?.type === 'cancel') m.cancel();
+  });
   // Snapshots cost a histogram encoding each; skip them when the caller has no listener.
-  const timer = (workerData as WorkerInput).progress === false ? undefined
-    : setInterval(() => post({ type: 'progress', snapshot: m.snapshot(), elapsedS: m.elapsedS(), fraction: m.fraction() }), PROGRESS_MS);
+  const timer =
+    (workerData as WorkerInput).progress === false
+      ? undefined
+      : setInterval(
+          () => post({ type: 'progress', snapshot: m.snapshot(), elapsedS: m.elapsedS(), fraction: m.fraction() }),
+          PROGRESS_MS,
+        );
   m.done.then(
-    (record) => { clearInterval(timer); post({ type: 'done', record }); port.close(); },
-    (err: unknown) => { clearInterval(timer); post({ type: 'failed', message: err instanceof Error ? err.message : String(err) }); port.close(); },
+    (record) => {
+      clearInterval(timer);
+      post({ type: 'done', record });
+      port.close();
+    },
+    (err: unknown) => {
+      clearInterval(timer);
+      post({ type: 'failed', message: err instanceof Error ? err.message : String(err) });
+      port.close();
+    },
   );
 }
 

@@ -27,7 +27,11 @@ export const nodeWasmLoader: WasmLoader = async (name) => {
   // Resolved only when not bundled: a bundle has no node_modules to resolve from.
   const pkg = name === 'tree-sitter.wasm' ? 'web-tree-sitter' : '@vscode/tree-sitter-wasm';
   let fromSource: string | undefined;
-  try { fromSource = path.join(path.dirname(require.resolve(pkg)), name); } catch { /* not installed */ }
+  try {
+    fromSource = path.join(path.dirname(require.resolve(pkg)), name);
+  } catch {
+    /* not installed */
+  }
   if (fromSource && existsSync(fromSource)) return readFileSync(fromSource);
   throw new Error(`grammar file ${name} not found (looked in ${bundled}${fromSource ? `, ${fromSource}` : ''})`);
 };
@@ -37,7 +41,10 @@ export class Parsers {
 
   private constructor() {}
 
-  static async load(loader: WasmLoader = nodeWasmLoader, languages: Language[] = ['python', 'javascript', 'typescript', 'tsx']): Promise<Parsers> {
+  static async load(
+    loader: WasmLoader = nodeWasmLoader,
+    languages: Language[] = ['python', 'javascript', 'typescript', 'tsx'],
+  ): Promise<Parsers> {
     await initRuntime(loader);
     const parsers = new Parsers();
     for (const lang of languages) {
@@ -73,10 +80,20 @@ function initRuntime(loader: WasmLoader): Promise<void> {
 export function languageOf(file: string): Language | undefined {
   const ext = path.extname(file).toLowerCase();
   switch (ext) {
-    case '.py': return 'python';
-    case '.js': case '.mjs': case '.cjs': case '.jsx': return 'javascript';
-    case '.ts': case '.mts': case '.cts': return 'typescript';
-    case '.tsx': return 'tsx';
-    default: return undefined;
+    case '.py':
+      return 'python';
+    case '.js':
+    case '.mjs':
+    case '.cjs':
+    case '.jsx':
+      return 'javascript';
+    case '.ts':
+    case '.mts':
+    case '.cts':
+      return 'typescript';
+    case '.tsx':
+      return 'tsx';
+    default:
+      return undefined;
   }
 }

@@ -12,10 +12,23 @@ import { decodeRaw, recordedValues } from '../load/histogram';
 import type { RunRecord, TimelinePoint } from '../model';
 
 export type Verdict = 'better' | 'worse' | 'same' | 'inconclusive';
-export interface ComparisonRow { metric: string; unit: string; values: number[]; deltas: number[]; ratios: number[]; verdicts: Verdict[]; }
-export interface Comparison { runs: Array<{ id: string; label?: string }>; rows: ComparisonRow[]; configDiffs: Array<{ key: string; values: string[] }>; method: string }
+export interface ComparisonRow {
+  metric: string;
+  unit: string;
+  values: number[];
+  deltas: number[];
+  ratios: number[];
+  verdicts: Verdict[];
+}
+export interface Comparison {
+  runs: Array<{ id: string; label?: string }>;
+  rows: ComparisonRow[];
+  configDiffs: Array<{ key: string; values: string[] }>;
+  method: string;
+}
 
-export const METHOD = 'bootstrap 95% intervals (1000 resamples) over per-second timeline samples; runs under 3 s: over their requests (latency only, ≥ 10 requests); non-overlapping => better/worse, overlapping and <5% apart => same, else inconclusive';
+export const METHOD =
+  'bootstrap 95% intervals (1000 resamples) over per-second timeline samples; runs under 3 s: over their requests (latency only, ≥ 10 requests); non-overlapping => better/worse, overlapping and <5% apart => same, else inconclusive';
 
 const MIN_SECONDS = 3;
 const MIN_REQUESTS = 10;
@@ -25,20 +38,60 @@ const SAME_WITHIN = 0.05;
 
 /** A statistic of a run's request latencies (ms, sorted ascending). */
 type Statistic = (sorted: ArrayLike<number>) => number;
-const quantile = (q: number): Statistic => (xs) => xs[Math.min(xs.length - 1, Math.floor(q * xs.length))];
-const mean: Statistic = (xs) => { let s = 0; for (let i = 0; i < xs.length; i++) s += xs[i]; return s / xs.length; };
+const quantile =
+  (q: number): Statistic =>
+  (xs) =>
+    xs[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+const mean: Statistic = (xs) => {
+  let s = 0;
+  for (let i = 0; i < xs.length; i++) s += xs[i];
+  return s / xs.length;
+};
 
-type Metric = { metric: string; unit: string; lowerIsBetter: boolean; value: (r: RunRecord) => number; samples?: (t: TimelinePoint) => number; perRequest?: Statistic };
+type Metric = {
+  metric: string;
+  unit: string;
+  lowerIsBetter: boolean;
+  value: (r: RunRecord) => number;
+  samples?: (t: TimelinePoint) => number;
+  perRequest?: Statistic;
+};
 
 const METRICS: Metric[] = [
   { metric: 'rps', unit: 'req/s', lowerIsBetter: false, value: (r) => r.summary.rps, samples: (t) => t.count },
-  { metric: 'p50', unit: 'ms', lowerIsBetter: true, value: (r) => r.summary.latencyMs.p50, samples: (t) => t.p50, perRequest: quantile(0.5) },
+  {
+    metric: 'p50',
+    unit: 'ms',
+    lowerIsBetter: true,
+    value: (r) => r.summary.latencyMs.p50,
+    samples: (t) => t.p50,
+    perRequest: quantile(0.5),
+  },
   { metric: 'p90', unit: 'ms', lowerIsBetter: true, value: (r) => r.summary.latencyMs.p90, perRequest: quantile(0.9) },
-  { metric: 'p99', unit: 'ms', lowerIsBetter: true, value: (r) => r.summary.latencyMs.p99, samples: (t) => t.p99, perRequest: quantile(0.99) },
-  { metric: 'p999', unit: 'ms', lowerIsBetter: true, value: (r) => r.summary.latencyMs.p999, perRequest: quantile(0.999) },
+  {
+    metric: 'p99',
+    unit: 'ms',
+    lowerIsBetter: true,
+    value: (r) => r.summary.latencyMs.p99,
+    samples: (t) => t.p99,
+    perRequest: quantile(0.99),
+  },
+  {
+    metric: 'p999',
+    unit: 'ms',
+    lowerIsBetter: true,
+    value: (r) => r.summary.latencyMs.p999,
+    perRequest: quantile(0.999),
+  },
   { metric: 'max', unit: 'ms', lowerIsBetter: true, value: (r) => r.summary.latencyMs.max },
   { metric: 'mean', unit: 'ms', lowerIsBetter: true, value: (r) => r.summary.latencyMs.mean, perRequest: mean },
-  { metric: 'errors', unit: '%', lowerIsBetter: true, value: (r) => (r.summary.count ? (100 * r.summary.errors) / r.summary.count : 0), samples: (t) => (t.count ? (100 * t.errors) / t.count : 0) },
+  {
+    metric: 'errors',
+    unit: '%',
+    lowerIsBetter: true,
+    value: (r) => (r.summary.count ? (100 * r.summary.errors) / r.summary.count : 0),
+    samples: (t) => (t.count ? (100 * t.errors) / t.count : 0),
+  },
 ];
 
 /** Deterministic PRNG (mulberry32) so the same runs always get the same verdict. */
@@ -54,7 +107,12 @@ function rng(seed: number): () => number {
 }
 
 /** 95% percentile-bootstrap interval of `stat` over resamples of `xs` (stat gets each resample sorted). */
-export function bootstrapInterval(xs: ArrayLike<number>, stat: Statistic = mean, resamples = 1000, seed = 1): [number, number] {
+export function bootstrapInterval(
+  xs: ArrayLike<number>,
+  stat: Statistic = mean,
+  resamples = 1000,
+  seed = 1,
+): [number, number] {
   const next = rng(seed);
   const sample = new Float64Array(xs.length);
   const stats: number[] = [];
@@ -97,12 +155,29 @@ export function verdictFor(base: number[], other: number[], lowerIsBetter: boole
 }
 
 /** Verdict from two runs' request latencies (sorted, ms) for a statistic such as p50. */
-export function requestVerdictFor(base: Float64Array, other: Float64Array, stat: Statistic, lowerIsBetter: boolean): Verdict {
+export function requestVerdictFor(
+  base: Float64Array,
+  other: Float64Array,
+  stat: Statistic,
+  lowerIsBetter: boolean,
+): Verdict {
   if (base.length < MIN_REQUESTS || other.length < MIN_REQUESTS) return 'inconclusive';
-  return fromIntervals(bootstrapInterval(base, stat), bootstrapInterval(other, stat), stat(base), stat(other), lowerIsBetter);
+  return fromIntervals(
+    bootstrapInterval(base, stat),
+    bootstrapInterval(other, stat),
+    stat(base),
+    stat(other),
+    lowerIsBetter,
+  );
 }
 
-function fromIntervals([bl, bh]: [number, number], [ol, oh]: [number, number], bm: number, om: number, lowerIsBetter: boolean): Verdict {
+function fromIntervals(
+  [bl, bh]: [number, number],
+  [ol, oh]: [number, number],
+  bm: number,
+  om: number,
+  lowerIsBetter: boolean,
+): Verdict {
   if (oh < bl) return lowerIsBetter ? 'better' : 'worse';
   if (ol > bh) return lowerIsBetter ? 'worse' : 'better';
   const scale = Math.max(Math.abs(bm), Math.abs(om));
@@ -112,7 +187,8 @@ function fromIntervals([bl, bh]: [number, number], [ol, oh]: [number, number], b
 function configOf(r: RunRecord): Record<string, string> {
   const out: Record<string, string> = { url: r.target.url, method: r.target.method };
   for (const [k, v] of Object.entries(r.config)) if (v !== undefined) out[k] = String(v);
-  if (r.server) for (const [k, v] of Object.entries(r.server)) out[`server.${k}`] = typeof v === 'string' ? v : JSON.stringify(v);
+  if (r.server)
+    for (const [k, v] of Object.entries(r.server)) out[`server.${k}`] = typeof v === 'string' ? v : JSON.stringify(v);
   return out;
 }
 
@@ -133,19 +209,46 @@ export function compareRuns(runs: RunRecord[]): Comparison {
   const rows: ComparisonRow[] = METRICS.map((m) => {
     const values = runs.map(m.value);
     const b = values[0];
-    const verdicts = runs.map((_, i): Verdict => (i === 0 ? 'same' : verdictOf(m, i) ?? 'inconclusive'));
-    return { metric: m.metric, unit: m.unit, values, deltas: values.map((v) => v - b), ratios: values.map((v) => (b === 0 ? (v === 0 ? 1 : Infinity) : v / b)), verdicts };
+    const verdicts = runs.map((_, i): Verdict => (i === 0 ? 'same' : (verdictOf(m, i) ?? 'inconclusive')));
+    return {
+      metric: m.metric,
+      unit: m.unit,
+      values,
+      deltas: values.map((v) => v - b),
+      ratios: values.map((v) => (b === 0 ? (v === 0 ? 1 : Infinity) : v / b)),
+      verdicts,
+    };
   });
   // Long runs: metrics without a per-second series (p90, p999, max, mean) borrow the verdict of the nearest sampled one.
   const byName = new Map(rows.map((r) => [r.metric, r]));
-  for (const [metric, proxy] of [['p90', 'p99'], ['p999', 'p99'], ['max', 'p99'], ['mean', 'p50']] as const) {
-    const row = byName.get(metric); const p = byName.get(proxy);
-    if (row && p) row.verdicts = row.verdicts.map((v, i) => (i === 0 || short[0] || short[i] ? v : p.verdicts[i] === 'same' || sameDirection(row, i) === p.verdicts[i] ? p.verdicts[i] : 'inconclusive'));
+  for (const [metric, proxy] of [
+    ['p90', 'p99'],
+    ['p999', 'p99'],
+    ['max', 'p99'],
+    ['mean', 'p50'],
+  ] as const) {
+    const row = byName.get(metric);
+    const p = byName.get(proxy);
+    if (row && p)
+      row.verdicts = row.verdicts.map((v, i) =>
+        i === 0 || short[0] || short[i]
+          ? v
+          : p.verdicts[i] === 'same' || sameDirection(row, i) === p.verdicts[i]
+            ? p.verdicts[i]
+            : 'inconclusive',
+      );
   }
   const configs = runs.map(configOf);
   const keys = [...new Set(configs.flatMap((c) => Object.keys(c)))];
-  const configDiffs = keys.map((key) => ({ key, values: configs.map((c) => c[key] ?? '') })).filter((d) => new Set(d.values).size > 1);
-  return { runs: runs.map((r) => ({ id: r.id, ...(r.label ? { label: r.label } : {}) })), rows, configDiffs, method: METHOD };
+  const configDiffs = keys
+    .map((key) => ({ key, values: configs.map((c) => c[key] ?? '') }))
+    .filter((d) => new Set(d.values).size > 1);
+  return {
+    runs: runs.map((r) => ({ id: r.id, ...(r.label ? { label: r.label } : {}) })),
+    rows,
+    configDiffs,
+    method: METHOD,
+  };
 }
 
 /** Direction of a lower-is-better row's point delta, as a verdict word. */

@@ -9,36 +9,59 @@ const secs = (ms: number): string => (ms / 1000).toFixed(4);
 export function textHistogram(run: RunRecord, n = 10, width = 40): string[] {
   const h = decodeRaw(run.histogram);
   if (h.totalCount === 0) return ['  (no successful responses)'];
-  const lo = h.minNonZeroValue; const hi = h.maxValue;
+  const lo = h.minNonZeroValue;
+  const hi = h.maxValue;
   const step = (hi - lo) / n || 1;
   const counts = new Array<number>(n + 1).fill(0);
-  for (const { value, count } of recordedValues(h)) counts[Math.min(n, Math.max(0, Math.ceil((value - lo) / step)))] += count;
+  for (const { value, count } of recordedValues(h))
+    counts[Math.min(n, Math.max(0, Math.ceil((value - lo) / step)))] += count;
   const max = Math.max(...counts);
-  return counts.map((c, i) => `  ${secs((lo + i * step) / 1000)} [${c}]\t|${'■'.repeat(Math.round((c / max) * width))}`);
+  return counts.map(
+    (c, i) => `  ${secs((lo + i * step) / 1000)} [${c}]\t|${'■'.repeat(Math.round((c / max) * width))}`,
+  );
 }
 
 export function textReport(run: RunRecord): string {
-  const s = run.summary; const l = s.latencyMs;
+  const s = run.summary;
+  const l = s.latencyMs;
   const out: string[] = [];
   if (run.status !== 'complete') out.push(`Run ${run.status}${run.failure ? `: ${run.failure}` : ''}`, '');
-  out.push('Summary:',
+  out.push(
+    'Summary:',
     `  Total:\t${s.durationS.toFixed(4)} secs`,
     `  Slowest:\t${secs(l.max)} secs`,
     `  Fastest:\t${secs(l.min)} secs`,
     `  Average:\t${secs(l.mean)} secs`,
-    `  Requests/sec:\t${s.rps.toFixed(4)}`);
-  if (s.bytes !== undefined) out.push('', `  Total data:\t${s.bytes} bytes`, `  Size/request:\t${s.ok ? Math.round(s.bytes / s.ok) : 0} bytes`);
+    `  Requests/sec:\t${s.rps.toFixed(4)}`,
+  );
+  if (s.bytes !== undefined)
+    out.push('', `  Total data:\t${s.bytes} bytes`, `  Size/request:\t${s.ok ? Math.round(s.bytes / s.ok) : 0} bytes`);
   out.push('', 'Response time histogram:', ...textHistogram(run), '');
   out.push('Latency distribution:');
-  for (const [p, v] of [[50, l.p50], [75, l.p75], [90, l.p90], [95, l.p95], [99, l.p99], [99.9, l.p999]] as const) out.push(`  ${p}% in ${secs(v)} secs`);
-  if (run.config.model === 'open') out.push('  (open model: latency measured from each request\'s scheduled send time)');
+  for (const [p, v] of [
+    [50, l.p50],
+    [75, l.p75],
+    [90, l.p90],
+    [95, l.p95],
+    [99, l.p99],
+    [99.9, l.p999],
+  ] as const)
+    out.push(`  ${p}% in ${secs(v)} secs`);
+  if (run.config.model === 'open') out.push("  (open model: latency measured from each request's scheduled send time)");
   out.push('', 'Status code distribution:');
   for (const [code, n] of Object.entries(run.statusCodes)) out.push(`  [${code}]\t${n} responses`);
   const errs = Object.entries(run.errorKinds).filter(([, n]) => (n ?? 0) > 0);
   if (errs.length) {
     out.push('', 'Error distribution:');
-    for (const [kind, n] of errs) out.push(`  [${n}]\t${kind}${kind === 'late' ? ' (open model: not sent on schedule; not counted as errors)' : ''}`);
+    for (const [kind, n] of errs)
+      out.push(
+        `  [${n}]\t${kind}${kind === 'late' ? ' (open model: not sent on schedule; not counted as errors)' : ''}`,
+      );
   }
-  if (run.clientBound) out.push('', 'WARNING: the load generator itself was saturated (event loop busy); latencies include client-side queueing. Lower -c/-q or use a bigger machine.');
+  if (run.clientBound)
+    out.push(
+      '',
+      'WARNING: the load generator itself was saturated (event loop busy); latencies include client-side queueing. Lower -c/-q or use a bigger machine.',
+    );
   return `${out.join('\n')}\n`;
 }

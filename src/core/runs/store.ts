@@ -15,12 +15,24 @@ export class RunStore {
   /** Newest first; broken files are listed with `error`, never thrown. */
   async list(): Promise<Array<{ id: string; file: string; record?: RunRecord; error?: string }>> {
     let names: string[];
-    try { names = await fsp.readdir(this.dir); } catch { return []; }
-    const entries = await Promise.all(names.filter((n) => n.endsWith('.json') && !n.startsWith('.')).map(async (n) => {
-      const file = path.join(this.dir, n);
-      const id = n.slice(0, -'.json'.length);
-      try { return { id, file, record: await readRunFile(file) }; } catch (e) { return { id, file, error: (e as Error).message }; }
-    }));
+    try {
+      names = await fsp.readdir(this.dir);
+    } catch {
+      return [];
+    }
+    const entries = await Promise.all(
+      names
+        .filter((n) => n.endsWith('.json') && !n.startsWith('.'))
+        .map(async (n) => {
+          const file = path.join(this.dir, n);
+          const id = n.slice(0, -'.json'.length);
+          try {
+            return { id, file, record: await readRunFile(file) };
+          } catch (e) {
+            return { id, file, error: (e as Error).message };
+          }
+        }),
+    );
     const key = (e: { id: string; record?: RunRecord }): string => e.record?.createdAt ?? '';
     return entries.sort((a, b) => key(b).localeCompare(key(a)) || b.id.localeCompare(a.id));
   }

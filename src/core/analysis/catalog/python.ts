@@ -3,103 +3,445 @@
 import type { CatalogEntry, ReturnTypes } from './types';
 
 const TO_THREAD = 'await asyncio.to_thread(fn, *args)';
-const HTTPX = 'httpx.AsyncClient: `async with httpx.AsyncClient() as client: r = await client.get(url)` (or aiohttp.ClientSession)';
+const HTTPX =
+  'httpx.AsyncClient: `async with httpx.AsyncClient() as client: r = await client.get(url)` (or aiohttp.ClientSession)';
 const SUBPROCESS = 'await asyncio.create_subprocess_exec(...) then await proc.communicate()';
 const FILES = 'anyio.Path / aiofiles, or await asyncio.to_thread(...)';
 
 // Django QuerySet methods that run a query (terminal) and the lazy ones that only build one.
-const DJANGO_TERMINAL = ['get', 'create', 'first', 'last', 'count', 'exists', 'update', 'delete', 'get_or_create', 'update_or_create', 'bulk_create', 'bulk_update', 'aggregate', 'earliest', 'latest', 'in_bulk', 'iterator', 'explain', 'contains'];
-const DJANGO_LAZY = ['filter', 'exclude', 'all', 'order_by', 'select_related', 'prefetch_related', 'values', 'values_list', 'annotate', 'alias', 'distinct', 'only', 'defer', 'using', 'none', 'reverse', 'select_for_update', 'extra', 'union', 'intersection', 'difference', 'dates', 'datetimes', 'complex_filter'];
+const DJANGO_TERMINAL = [
+  'get',
+  'create',
+  'first',
+  'last',
+  'count',
+  'exists',
+  'update',
+  'delete',
+  'get_or_create',
+  'update_or_create',
+  'bulk_create',
+  'bulk_update',
+  'aggregate',
+  'earliest',
+  'latest',
+  'in_bulk',
+  'iterator',
+  'explain',
+  'contains',
+];
+const DJANGO_LAZY = [
+  'filter',
+  'exclude',
+  'all',
+  'order_by',
+  'select_related',
+  'prefetch_related',
+  'values',
+  'values_list',
+  'annotate',
+  'alias',
+  'distinct',
+  'only',
+  'defer',
+  'using',
+  'none',
+  'reverse',
+  'select_for_update',
+  'extra',
+  'union',
+  'intersection',
+  'difference',
+  'dates',
+  'datetimes',
+  'complex_filter',
+];
 const DJANGO_ROWS = ['get', 'first', 'last', 'earliest', 'latest', 'create'];
-const DJANGO = { kind: 'db' as const, severity: 'H' as const, replacement: 'the async ORM: `await Model.objects.aget(...)` (acreate, afirst, acount, `async for` over a QuerySet, …), or sync_to_async', source: 'Django docs topics/async' };
+const DJANGO = {
+  kind: 'db' as const,
+  severity: 'H' as const,
+  replacement:
+    'the async ORM: `await Model.objects.aget(...)` (acreate, afirst, acount, `async for` over a QuerySet, …), or sync_to_async',
+  source: 'Django docs topics/async',
+};
 
 const HTTP_VERBS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'connect', 'trace', 'request'];
 const each = (prefix: string, names: string[], rest: Omit<CatalogEntry, 'pattern'>): CatalogEntry[] =>
   names.map((n) => ({ pattern: `${prefix}${n}`, ...rest }));
 
 // Ruff ASYNC240: pure os.path / pathlib names that never touch the disk.
-const PURE_PATH = ['ALLOW_MISSING', 'altsep', 'anchor', 'as_posix', 'as_uri', 'basename', 'commonpath', 'commonprefix', 'curdir', 'defpath', 'devnull', 'dirname', 'drive', 'expandvars', 'extsep', 'genericpath', 'is_absolute', 'is_relative_to', 'is_reserved', 'isabs', 'join', 'joinpath', 'match', 'name', 'normcase', 'os', 'open', 'pardir', 'parent', 'parents', 'parts', 'pathsep', 'relative_to', 'root', 'samestat', 'sep', 'split', 'splitdrive', 'splitext', 'splitroot', 'stem', 'suffix', 'suffixes', 'supports_unicode_filenames', 'sys', 'with_name', 'with_segments', 'with_stem', 'with_suffix'];
+const PURE_PATH = [
+  'ALLOW_MISSING',
+  'altsep',
+  'anchor',
+  'as_posix',
+  'as_uri',
+  'basename',
+  'commonpath',
+  'commonprefix',
+  'curdir',
+  'defpath',
+  'devnull',
+  'dirname',
+  'drive',
+  'expandvars',
+  'extsep',
+  'genericpath',
+  'is_absolute',
+  'is_relative_to',
+  'is_reserved',
+  'isabs',
+  'join',
+  'joinpath',
+  'match',
+  'name',
+  'normcase',
+  'os',
+  'open',
+  'pardir',
+  'parent',
+  'parents',
+  'parts',
+  'pathsep',
+  'relative_to',
+  'root',
+  'samestat',
+  'sep',
+  'split',
+  'splitdrive',
+  'splitext',
+  'splitroot',
+  'stem',
+  'suffix',
+  'suffixes',
+  'supports_unicode_filenames',
+  'sys',
+  'with_name',
+  'with_segments',
+  'with_stem',
+  'with_suffix',
+];
 
 export const PYTHON_CATALOG: CatalogEntry[] = [
   // ASYNC251, ASYNC250
-  { pattern: 'time.sleep', kind: 'sleep', severity: 'H', replacement: 'await asyncio.sleep(seconds)', fix: 'asyncio-sleep', source: 'Ruff ASYNC251' },
+  {
+    pattern: 'time.sleep',
+    kind: 'sleep',
+    severity: 'H',
+    replacement: 'await asyncio.sleep(seconds)',
+    fix: 'asyncio-sleep',
+    source: 'Ruff ASYNC251',
+  },
   { pattern: 'input', kind: 'input', severity: 'H', replacement: TO_THREAD, source: 'Ruff ASYNC250' },
   { pattern: 'builtins.input', kind: 'input', severity: 'H', replacement: TO_THREAD, source: 'Ruff ASYNC250' },
   // ASYNC210 / ASYNC212 and sessions nobody else tracks
   ...each('requests.', HTTP_VERBS, { kind: 'http', severity: 'H', replacement: HTTPX, source: 'Ruff ASYNC210' }),
-  ...each('httpx.', HTTP_VERBS.concat('stream'), { kind: 'http', severity: 'H', replacement: HTTPX, source: 'Ruff ASYNC210' }),
+  ...each('httpx.', HTTP_VERBS.concat('stream'), {
+    kind: 'http',
+    severity: 'H',
+    replacement: HTTPX,
+    source: 'Ruff ASYNC210',
+  }),
   { pattern: 'urllib.request.urlopen', kind: 'http', severity: 'H', replacement: HTTPX, source: 'Ruff ASYNC210' },
   { pattern: 'urllib3.request', kind: 'http', severity: 'H', replacement: HTTPX, source: 'Ruff ASYNC210' },
-  ...each('httpx.Client#', ['close', 'delete', 'get', 'head', 'options', 'patch', 'post', 'put', 'request', 'send', 'stream'], { kind: 'http', severity: 'H', replacement: HTTPX, source: 'Ruff ASYNC212' }),
-  ...each('requests.Session#', HTTP_VERBS.concat('send'), { kind: 'http', severity: 'H', replacement: HTTPX, source: 'catalog (requests.Session; not in Ruff)' }),
-  { pattern: 'urllib3.PoolManager#*', kind: 'http', severity: 'H', replacement: HTTPX, source: 'flake8-async ASYNC212' },
-  { pattern: 'http.client.HTTPConnection#*', kind: 'http', severity: 'H', replacement: HTTPX, except: ['set_debuglevel'], source: 'Home Assistant block_async_io' },
-  { pattern: 'smtplib.SMTP#*', kind: 'http', severity: 'H', replacement: 'aiosmtplib, or ' + TO_THREAD, source: 'catalog' },
+  ...each(
+    'httpx.Client#',
+    ['close', 'delete', 'get', 'head', 'options', 'patch', 'post', 'put', 'request', 'send', 'stream'],
+    { kind: 'http', severity: 'H', replacement: HTTPX, source: 'Ruff ASYNC212' },
+  ),
+  ...each('requests.Session#', HTTP_VERBS.concat('send'), {
+    kind: 'http',
+    severity: 'H',
+    replacement: HTTPX,
+    source: 'catalog (requests.Session; not in Ruff)',
+  }),
+  {
+    pattern: 'urllib3.PoolManager#*',
+    kind: 'http',
+    severity: 'H',
+    replacement: HTTPX,
+    source: 'flake8-async ASYNC212',
+  },
+  {
+    pattern: 'http.client.HTTPConnection#*',
+    kind: 'http',
+    severity: 'H',
+    replacement: HTTPX,
+    except: ['set_debuglevel'],
+    source: 'Home Assistant block_async_io',
+  },
+  {
+    pattern: 'smtplib.SMTP#*',
+    kind: 'http',
+    severity: 'H',
+    replacement: 'aiosmtplib, or ' + TO_THREAD,
+    source: 'catalog',
+  },
   // DNS and sockets
-  ...each('socket.', ['gethostbyname', 'gethostbyname_ex', 'gethostbyaddr', 'getaddrinfo', 'getfqdn', 'create_connection'], { kind: 'dns', severity: 'H', replacement: 'await loop.getaddrinfo(...) / asyncio.open_connection(...)', source: 'catalog (DNS)' }),
-  ...each('socket.socket#', ['connect', 'accept', 'send', 'sendall', 'sendto', 'recv', 'recv_into', 'recvfrom', 'recvfrom_into', 'recvmsg'], { kind: 'socket', severity: 'H', replacement: 'asyncio streams (asyncio.open_connection) or loop.sock_* methods', source: 'blockbuster' }),
+  ...each(
+    'socket.',
+    ['gethostbyname', 'gethostbyname_ex', 'gethostbyaddr', 'getaddrinfo', 'getfqdn', 'create_connection'],
+    {
+      kind: 'dns',
+      severity: 'H',
+      replacement: 'await loop.getaddrinfo(...) / asyncio.open_connection(...)',
+      source: 'catalog (DNS)',
+    },
+  ),
+  ...each(
+    'socket.socket#',
+    ['connect', 'accept', 'send', 'sendall', 'sendto', 'recv', 'recv_into', 'recvfrom', 'recvfrom_into', 'recvmsg'],
+    {
+      kind: 'socket',
+      severity: 'H',
+      replacement: 'asyncio streams (asyncio.open_connection) or loop.sock_* methods',
+      source: 'blockbuster',
+    },
+  ),
   // ASYNC220 / 221 / 222
   { pattern: 'subprocess.Popen', kind: 'subprocess', severity: 'H', replacement: SUBPROCESS, source: 'Ruff ASYNC220' },
   { pattern: 'os.popen', kind: 'subprocess', severity: 'H', replacement: SUBPROCESS, source: 'Ruff ASYNC220' },
-  ...each('subprocess.', ['run', 'call', 'check_call', 'check_output', 'getoutput', 'getstatusoutput'], { kind: 'subprocess', severity: 'H', replacement: SUBPROCESS, source: 'Ruff ASYNC221' }),
-  ...each('os.', ['system', 'posix_spawn', 'posix_spawnp'], { kind: 'subprocess', severity: 'H', replacement: SUBPROCESS, source: 'Ruff ASYNC221' }),
-  { pattern: 'os.spawn*', kind: 'subprocess', severity: 'H', replacement: SUBPROCESS, source: 'Ruff ASYNC220/ASYNC221' },
-  ...each('os.', ['wait', 'wait3', 'wait4', 'waitid', 'waitpid'], { kind: 'subprocess', severity: 'H', replacement: TO_THREAD, source: 'Ruff ASYNC222' }),
-  ...each('subprocess.Popen#', ['wait', 'communicate'], { kind: 'subprocess', severity: 'H', replacement: SUBPROCESS, source: 'catalog' }),
-  // ASYNC230 / 240
-  ...['open', 'builtins.open', 'io.open', 'io.open_code', 'pathlib.Path#open', 'os.fdopen'].map((pattern): CatalogEntry => ({ pattern, kind: 'file', severity: 'M', replacement: 'async with aiofiles.open(...) / await anyio.open_file(...)', source: 'Ruff ASYNC230' })),
-  { pattern: 'os.path.*', except: PURE_PATH, kind: 'file', severity: 'M', replacement: FILES, source: 'Ruff ASYNC240' },
-  { pattern: 'pathlib.Path#*', except: PURE_PATH, kind: 'file', severity: 'M', replacement: FILES, source: 'Ruff ASYNC240' },
-  ...each('os.', ['stat', 'listdir', 'scandir', 'walk', 'remove', 'unlink', 'rename', 'replace', 'mkdir', 'makedirs', 'rmdir', 'readlink', 'access', 'statvfs', 'sendfile'], { kind: 'file', severity: 'M', replacement: FILES, source: 'blockbuster / Home Assistant' }),
-  ...each('glob.', ['glob', 'iglob'], { kind: 'file', severity: 'M', replacement: FILES, source: 'Home Assistant' }),
-  ...each('shutil.', ['copy', 'copy2', 'copyfile', 'copytree', 'move', 'rmtree'], { kind: 'file', severity: 'M', replacement: TO_THREAD, source: 'catalog' }),
-  // Database drivers
-  { pattern: 'sqlite3.connect', kind: 'db', severity: 'M', replacement: 'aiosqlite, or a plain `def` endpoint', source: 'blockbuster' },
-  ...each('sqlite3.Connection#', ['execute', 'executemany', 'executescript', 'commit', 'rollback'], { kind: 'db', severity: 'M', replacement: 'aiosqlite, or a plain `def` endpoint', source: 'blockbuster' }),
-  ...each('sqlite3.Cursor#', ['execute', 'executemany', 'executescript', 'fetchone', 'fetchmany', 'fetchall'], { kind: 'db', severity: 'M', replacement: 'aiosqlite, or a plain `def` endpoint', source: 'blockbuster' }),
-  ...['psycopg2', 'pymysql', 'MySQLdb', 'mysql.connector'].flatMap((drv): CatalogEntry[] => {
-    const rest = { kind: 'db' as const, severity: 'H' as const, replacement: drv === 'psycopg2' ? 'asyncpg or psycopg 3 AsyncConnection' : 'aiomysql / asyncmy', source: `catalog (${drv})` };
-    return [{ pattern: `${drv}.connect`, ...rest }, ...each(`${drv}.Connection#`, ['commit', 'rollback'], rest), ...each(`${drv}.Cursor#`, ['execute', 'executemany', 'fetchone', 'fetchmany', 'fetchall', 'callproc'], rest)];
+  ...each('subprocess.', ['run', 'call', 'check_call', 'check_output', 'getoutput', 'getstatusoutput'], {
+    kind: 'subprocess',
+    severity: 'H',
+    replacement: SUBPROCESS,
+    source: 'Ruff ASYNC221',
   }),
-  { pattern: 'pymongo.MongoClient#*', except: ['close'], kind: 'db', severity: 'H', replacement: 'pymongo.AsyncMongoClient', source: 'catalog (PyMongo)' },
-  { pattern: 'redis.Redis#*', except: ['pipeline', 'close'], kind: 'db', severity: 'H', replacement: 'redis.asyncio.Redis', source: 'catalog (redis-py)' },
-  ...each('sqlalchemy.orm.Session#', ['execute', 'exec', 'query', 'commit', 'scalars', 'scalar', 'get', 'flush', 'refresh', 'merge', 'rollback'], { kind: 'db', severity: 'H', replacement: 'create_async_engine + AsyncSession (`await session.execute(...)`), or a plain `def` endpoint', source: 'catalog (SQLAlchemy)' }),
-  ...each('sqlalchemy.Engine#', ['connect', 'begin', 'execute'], { kind: 'db', severity: 'H', replacement: 'create_async_engine', source: 'catalog (SQLAlchemy)' }),
-  ...each('sqlalchemy.Connection#', ['execute', 'commit'], { kind: 'db', severity: 'H', replacement: 'create_async_engine', source: 'catalog (SQLAlchemy)' }),
+  ...each('os.', ['system', 'posix_spawn', 'posix_spawnp'], {
+    kind: 'subprocess',
+    severity: 'H',
+    replacement: SUBPROCESS,
+    source: 'Ruff ASYNC221',
+  }),
+  {
+    pattern: 'os.spawn*',
+    kind: 'subprocess',
+    severity: 'H',
+    replacement: SUBPROCESS,
+    source: 'Ruff ASYNC220/ASYNC221',
+  },
+  ...each('os.', ['wait', 'wait3', 'wait4', 'waitid', 'waitpid'], {
+    kind: 'subprocess',
+    severity: 'H',
+    replacement: TO_THREAD,
+    source: 'Ruff ASYNC222',
+  }),
+  ...each('subprocess.Popen#', ['wait', 'communicate'], {
+    kind: 'subprocess',
+    severity: 'H',
+    replacement: SUBPROCESS,
+    source: 'catalog',
+  }),
+  // ASYNC230 / 240
+  ...['open', 'builtins.open', 'io.open', 'io.open_code', 'pathlib.Path#open', 'os.fdopen'].map(
+    (pattern): CatalogEntry => ({
+      pattern,
+      kind: 'file',
+      severity: 'M',
+      replacement: 'async with aiofiles.open(...) / await anyio.open_file(...)',
+      source: 'Ruff ASYNC230',
+    }),
+  ),
+  { pattern: 'os.path.*', except: PURE_PATH, kind: 'file', severity: 'M', replacement: FILES, source: 'Ruff ASYNC240' },
+  {
+    pattern: 'pathlib.Path#*',
+    except: PURE_PATH,
+    kind: 'file',
+    severity: 'M',
+    replacement: FILES,
+    source: 'Ruff ASYNC240',
+  },
+  ...each(
+    'os.',
+    [
+      'stat',
+      'listdir',
+      'scandir',
+      'walk',
+      'remove',
+      'unlink',
+      'rename',
+      'replace',
+      'mkdir',
+      'makedirs',
+      'rmdir',
+      'readlink',
+      'access',
+      'statvfs',
+      'sendfile',
+    ],
+    { kind: 'file', severity: 'M', replacement: FILES, source: 'blockbuster / Home Assistant' },
+  ),
+  ...each('glob.', ['glob', 'iglob'], { kind: 'file', severity: 'M', replacement: FILES, source: 'Home Assistant' }),
+  ...each('shutil.', ['copy', 'copy2', 'copyfile', 'copytree', 'move', 'rmtree'], {
+    kind: 'file',
+    severity: 'M',
+    replacement: TO_THREAD,
+    source: 'catalog',
+  }),
+  // Database drivers
+  {
+    pattern: 'sqlite3.connect',
+    kind: 'db',
+    severity: 'M',
+    replacement: 'aiosqlite, or a plain `def` endpoint',
+    source: 'blockbuster',
+  },
+  ...each('sqlite3.Connection#', ['execute', 'executemany', 'executescript', 'commit', 'rollback'], {
+    kind: 'db',
+    severity: 'M',
+    replacement: 'aiosqlite, or a plain `def` endpoint',
+    source: 'blockbuster',
+  }),
+  ...each('sqlite3.Cursor#', ['execute', 'executemany', 'executescript', 'fetchone', 'fetchmany', 'fetchall'], {
+    kind: 'db',
+    severity: 'M',
+    replacement: 'aiosqlite, or a plain `def` endpoint',
+    source: 'blockbuster',
+  }),
+  ...['psycopg2', 'pymysql', 'MySQLdb', 'mysql.connector'].flatMap((drv): CatalogEntry[] => {
+    const rest = {
+      kind: 'db' as const,
+      severity: 'H' as const,
+      replacement: drv === 'psycopg2' ? 'asyncpg or psycopg 3 AsyncConnection' : 'aiomysql / asyncmy',
+      source: `catalog (${drv})`,
+    };
+    return [
+      { pattern: `${drv}.connect`, ...rest },
+      ...each(`${drv}.Connection#`, ['commit', 'rollback'], rest),
+      ...each(`${drv}.Cursor#`, ['execute', 'executemany', 'fetchone', 'fetchmany', 'fetchall', 'callproc'], rest),
+    ];
+  }),
+  {
+    pattern: 'pymongo.MongoClient#*',
+    except: ['close'],
+    kind: 'db',
+    severity: 'H',
+    replacement: 'pymongo.AsyncMongoClient',
+    source: 'catalog (PyMongo)',
+  },
+  {
+    pattern: 'redis.Redis#*',
+    except: ['pipeline', 'close'],
+    kind: 'db',
+    severity: 'H',
+    replacement: 'redis.asyncio.Redis',
+    source: 'catalog (redis-py)',
+  },
+  ...each(
+    'sqlalchemy.orm.Session#',
+    ['execute', 'exec', 'query', 'commit', 'scalars', 'scalar', 'get', 'flush', 'refresh', 'merge', 'rollback'],
+    {
+      kind: 'db',
+      severity: 'H',
+      replacement: 'create_async_engine + AsyncSession (`await session.execute(...)`), or a plain `def` endpoint',
+      source: 'catalog (SQLAlchemy)',
+    },
+  ),
+  ...each('sqlalchemy.Engine#', ['connect', 'begin', 'execute'], {
+    kind: 'db',
+    severity: 'H',
+    replacement: 'create_async_engine',
+    source: 'catalog (SQLAlchemy)',
+  }),
+  ...each('sqlalchemy.Connection#', ['execute', 'commit'], {
+    kind: 'db',
+    severity: 'H',
+    replacement: 'create_async_engine',
+    source: 'catalog (SQLAlchemy)',
+  }),
   // Django's sync ORM in an async view (raises SynchronousOnlyOperation at runtime); lazy
   // QuerySet builders (filter, exclude, all) do not touch the database and are not listed.
   ...each('*.objects.', DJANGO_TERMINAL, DJANGO),
   // A chain from a manager (`Model.objects.filter(...).first()`) and iterating it (`for b in qs`, `list(qs)`)
   ...each('django.db.models.QuerySet#', [...DJANGO_TERMINAL, '__iter__'], DJANGO),
-  ...each('django.db.models.Model#', ['save', 'delete', 'refresh_from_db'], { ...DJANGO, replacement: 'the async ORM: `await obj.asave()` (adelete, arefresh_from_db), or sync_to_async' }),
+  ...each('django.db.models.Model#', ['save', 'delete', 'refresh_from_db'], {
+    ...DJANGO,
+    replacement: 'the async ORM: `await obj.asave()` (adelete, arefresh_from_db), or sync_to_async',
+  }),
   // CPU-heavy: no async form, offload
-  ...['bcrypt.hashpw', 'bcrypt.checkpw', 'bcrypt.kdf', 'hashlib.pbkdf2_hmac', 'hashlib.scrypt', 'passlib.context.CryptContext#hash', 'passlib.context.CryptContext#verify', 'argon2.PasswordHasher#hash', 'argon2.PasswordHasher#verify'].map((pattern): CatalogEntry => ({ pattern, kind: 'cpu', severity: 'C', replacement: TO_THREAD, source: 'catalog (CPU-bound)' })),
-  ...['pandas.read_csv', 'pandas.read_excel', 'pandas.read_parquet'].map((pattern): CatalogEntry => ({ pattern, kind: 'file', severity: 'C', replacement: TO_THREAD + ' (or a process pool)', source: 'catalog' })),
+  ...[
+    'bcrypt.hashpw',
+    'bcrypt.checkpw',
+    'bcrypt.kdf',
+    'hashlib.pbkdf2_hmac',
+    'hashlib.scrypt',
+    'passlib.context.CryptContext#hash',
+    'passlib.context.CryptContext#verify',
+    'argon2.PasswordHasher#hash',
+    'argon2.PasswordHasher#verify',
+  ].map((pattern): CatalogEntry => ({
+    pattern,
+    kind: 'cpu',
+    severity: 'C',
+    replacement: TO_THREAD,
+    source: 'catalog (CPU-bound)',
+  })),
+  ...['pandas.read_csv', 'pandas.read_excel', 'pandas.read_parquet'].map((pattern): CatalogEntry => ({
+    pattern,
+    kind: 'file',
+    severity: 'C',
+    replacement: TO_THREAD + ' (or a process pool)',
+    source: 'catalog',
+  })),
 ];
 
 export const PYTHON_RETURNS: ReturnTypes = {
-  'requests.Session': 'requests.Session', 'requests.session': 'requests.Session', 'requests.sessions.Session': 'requests.Session',
+  'requests.Session': 'requests.Session',
+  'requests.session': 'requests.Session',
+  'requests.sessions.Session': 'requests.Session',
   'httpx.Client': 'httpx.Client',
-  'urllib3.PoolManager': 'urllib3.PoolManager', 'urllib3.ProxyManager': 'urllib3.PoolManager',
-  'http.client.HTTPConnection': 'http.client.HTTPConnection', 'http.client.HTTPSConnection': 'http.client.HTTPConnection',
-  'smtplib.SMTP': 'smtplib.SMTP', 'smtplib.SMTP_SSL': 'smtplib.SMTP',
-  'socket.socket': 'socket.socket', 'socket.create_connection': 'socket.socket',
+  'urllib3.PoolManager': 'urllib3.PoolManager',
+  'urllib3.ProxyManager': 'urllib3.PoolManager',
+  'http.client.HTTPConnection': 'http.client.HTTPConnection',
+  'http.client.HTTPSConnection': 'http.client.HTTPConnection',
+  'smtplib.SMTP': 'smtplib.SMTP',
+  'smtplib.SMTP_SSL': 'smtplib.SMTP',
+  'socket.socket': 'socket.socket',
+  'socket.create_connection': 'socket.socket',
   'subprocess.Popen': 'subprocess.Popen',
-  'pathlib.Path': 'pathlib.Path', 'pathlib.PosixPath': 'pathlib.Path', 'pathlib.WindowsPath': 'pathlib.Path',
-  'sqlite3.connect': 'sqlite3.Connection', 'sqlite3.Connection#cursor': 'sqlite3.Cursor', 'sqlite3.Connection': 'sqlite3.Connection',
-  'psycopg2.connect': 'psycopg2.Connection', 'psycopg2.Connection#cursor': 'psycopg2.Cursor',
-  'pymysql.connect': 'pymysql.Connection', 'pymysql.Connection#cursor': 'pymysql.Cursor',
-  'MySQLdb.connect': 'MySQLdb.Connection', 'MySQLdb.Connection#cursor': 'MySQLdb.Cursor',
-  'mysql.connector.connect': 'mysql.connector.Connection', 'mysql.connector.Connection#cursor': 'mysql.connector.Cursor',
+  'pathlib.Path': 'pathlib.Path',
+  'pathlib.PosixPath': 'pathlib.Path',
+  'pathlib.WindowsPath': 'pathlib.Path',
+  'sqlite3.connect': 'sqlite3.Connection',
+  'sqlite3.Connection#cursor': 'sqlite3.Cursor',
+  'sqlite3.Connection': 'sqlite3.Connection',
+  'psycopg2.connect': 'psycopg2.Connection',
+  'psycopg2.Connection#cursor': 'psycopg2.Cursor',
+  'pymysql.connect': 'pymysql.Connection',
+  'pymysql.Connection#cursor': 'pymysql.Cursor',
+  'MySQLdb.connect': 'MySQLdb.Connection',
+  'MySQLdb.Connection#cursor': 'MySQLdb.Cursor',
+  'mysql.connector.connect': 'mysql.connector.Connection',
+  'mysql.connector.Connection#cursor': 'mysql.connector.Cursor',
   'pymongo.MongoClient': 'pymongo.MongoClient',
-  'redis.Redis': 'redis.Redis', 'redis.StrictRedis': 'redis.Redis', 'redis.from_url': 'redis.Redis', 'redis.Redis.from_url': 'redis.Redis',
-  'sqlalchemy.create_engine': 'sqlalchemy.Engine', 'sqlalchemy.engine.Engine': 'sqlalchemy.Engine', 'sqlalchemy.Engine': 'sqlalchemy.Engine',
-  'sqlalchemy.Engine#connect': 'sqlalchemy.Connection', 'sqlalchemy.Engine#begin': 'sqlalchemy.Connection',
-  'sqlalchemy.orm.Session': 'sqlalchemy.orm.Session', 'sqlmodel.Session': 'sqlalchemy.orm.Session',
-  'sqlalchemy.orm.sessionmaker': 'sqlalchemy.orm.sessionmaker', 'sqlalchemy.orm.sessionmaker#': 'sqlalchemy.orm.Session',
-  'passlib.context.CryptContext': 'passlib.context.CryptContext', 'argon2.PasswordHasher': 'argon2.PasswordHasher',
-  ...Object.fromEntries(DJANGO_LAZY.flatMap((m) => [[`*.objects.${m}`, 'django.db.models.QuerySet'], [`django.db.models.QuerySet#${m}`, 'django.db.models.QuerySet']])),
-  ...Object.fromEntries(DJANGO_ROWS.flatMap((m) => [[`*.objects.${m}`, 'django.db.models.Model'], [`django.db.models.QuerySet#${m}`, 'django.db.models.Model']])),
+  'redis.Redis': 'redis.Redis',
+  'redis.StrictRedis': 'redis.Redis',
+  'redis.from_url': 'redis.Redis',
+  'redis.Redis.from_url': 'redis.Redis',
+  'sqlalchemy.create_engine': 'sqlalchemy.Engine',
+  'sqlalchemy.engine.Engine': 'sqlalchemy.Engine',
+  'sqlalchemy.Engine': 'sqlalchemy.Engine',
+  'sqlalchemy.Engine#connect': 'sqlalchemy.Connection',
+  'sqlalchemy.Engine#begin': 'sqlalchemy.Connection',
+  'sqlalchemy.orm.Session': 'sqlalchemy.orm.Session',
+  'sqlmodel.Session': 'sqlalchemy.orm.Session',
+  'sqlalchemy.orm.sessionmaker': 'sqlalchemy.orm.sessionmaker',
+  'sqlalchemy.orm.sessionmaker#': 'sqlalchemy.orm.Session',
+  'passlib.context.CryptContext': 'passlib.context.CryptContext',
+  'argon2.PasswordHasher': 'argon2.PasswordHasher',
+  ...Object.fromEntries(
+    DJANGO_LAZY.flatMap((m) => [
+      [`*.objects.${m}`, 'django.db.models.QuerySet'],
+      [`django.db.models.QuerySet#${m}`, 'django.db.models.QuerySet'],
+    ]),
+  ),
+  ...Object.fromEntries(
+    DJANGO_ROWS.flatMap((m) => [
+      [`*.objects.${m}`, 'django.db.models.Model'],
+      [`django.db.models.QuerySet#${m}`, 'django.db.models.Model'],
+    ]),
+  ),
 };
 
 /**
@@ -107,5 +449,20 @@ export const PYTHON_RETURNS: ReturnTypes = {
  * not calls, and a lambda passed to them does not run on the loop. Starlette's BackgroundTasks
  * run sync callables in the threadpool; executors' submit and threading.Thread/Timer in threads.
  */
-export const PYTHON_OFFLOADERS = ['asyncio.to_thread', '*#run_in_executor', '*.run_in_executor', 'starlette.concurrency.run_in_threadpool', 'fastapi.concurrency.run_in_threadpool', 'anyio.to_thread.run_sync', 'asgiref.sync.sync_to_async', 'quart.utils.run_sync', '*.run_sync',
-  'threading.Thread', 'threading.Timer', '*#submit', '*.submit', '*#add_task', '*.add_task'];
+export const PYTHON_OFFLOADERS = [
+  'asyncio.to_thread',
+  '*#run_in_executor',
+  '*.run_in_executor',
+  'starlette.concurrency.run_in_threadpool',
+  'fastapi.concurrency.run_in_threadpool',
+  'anyio.to_thread.run_sync',
+  'asgiref.sync.sync_to_async',
+  'quart.utils.run_sync',
+  '*.run_sync',
+  'threading.Thread',
+  'threading.Timer',
+  '*#submit',
+  '*.submit',
+  '*#add_task',
+  '*.add_task',
+];

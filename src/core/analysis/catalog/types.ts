@@ -2,7 +2,8 @@
 // Patterns are fnmatch-style over resolved names: 'time.sleep', 'requests.*',
 // 'requests.Session#get' (a method on an instance of requests.Session), 'fs.*Sync'.
 
-export type CallKind = 'sleep' | 'http' | 'dns' | 'socket' | 'file' | 'subprocess' | 'db' | 'cpu' | 'input' | 'lock' | 'custom';
+export type CallKind =
+  'sleep' | 'http' | 'dns' | 'socket' | 'file' | 'subprocess' | 'db' | 'cpu' | 'input' | 'lock' | 'custom';
 
 /** H: network/disk latency or unbounded; M: usually short but unbounded; C: CPU-bound, grows with input. */
 export type SeverityHint = 'H' | 'M' | 'C';

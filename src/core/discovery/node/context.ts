@@ -4,7 +4,11 @@ import type { AutoloadFact, HandlerFact, HandlerRef, NodeRouteFacts, ObjectFact,
 import type { Constants } from './values';
 
 /** The object a call is made on; `path` is set inside Express `X.route('/p').get(…)` chains. */
-export interface Owner { name: string; object: ObjectFact; path?: Text }
+export interface Owner {
+  name: string;
+  object: ObjectFact;
+  path?: Text;
+}
 
 export interface ExtractContext {
   facts: NodeRouteFacts;
@@ -15,7 +19,14 @@ export interface ExtractContext {
   /** The handler a route argument names: a local function by name, or an inline function (named `fallback`). */
   handler(node: Node, fallback: string): HandlerFact | HandlerRef | undefined;
   addRoute(owner: Owner, methods: string[], path: Text, handler: HandlerFact | HandlerRef): void;
-  addMount(owner: Owner, prefix: Text | null, target: string, ignorePrefix?: boolean, autoload?: AutoloadFact, orNone?: boolean): void;
+  addMount(
+    owner: Owner,
+    prefix: Text | null,
+    target: string,
+    ignorePrefix?: boolean,
+    autoload?: AutoloadFact,
+    orNone?: boolean,
+  ): void;
   /** The local name a mount argument stands for: an identifier, an inline plugin function, `fp(fn)`, `require('./x')`. */
   mountTarget(node: Node): { name: string; ignorePrefix: boolean } | undefined;
 }
@@ -27,21 +38,33 @@ export type CallReader = (ctx: ExtractContext, owner: Owner, method: string, arg
 export type ObjectRecogniser = (value: Node, facts: NodeRouteFacts, values: Constants) => ObjectFact | undefined;
 
 /** The route's handler is the last argument (middleware before it). */
-export function lastHandler(ctx: ExtractContext, args: Node[], method: string, path: Text): HandlerFact | HandlerRef | undefined {
+export function lastHandler(
+  ctx: ExtractContext,
+  args: Node[],
+  method: string,
+  path: Text,
+): HandlerFact | HandlerRef | undefined {
   const last = args[args.length - 1];
   return last ? ctx.handler(last, `${method.toUpperCase()} ${textLabel(path)}`) : undefined;
 }
 
 /** A text as the source shows it, for names: imported constants as `${NAME}`. */
 export function textLabel(text: Text): string {
-  return typeof text === 'string' ? text : text.parts.map((p) => (typeof p === 'string' ? p : `\${${p.member ? `${p.import}.${p.member}` : p.import}}`)).join('');
+  return typeof text === 'string'
+    ? text
+    : text.parts
+        .map((p) => (typeof p === 'string' ? p : `\${${p.member ? `${p.import}.${p.member}` : p.import}}`))
+        .join('');
 }
 
 /**
  * A `use([prefix,] …)` first argument: a known prefix, an unknown one (null: written as a string but
  * computed), a path list, or none (it is middleware or the router). An imported name may be either.
  */
-export function usePrefixes(ctx: ExtractContext, first: Node | undefined): { prefixes: Array<Text | null>; orNone: boolean } | undefined {
+export function usePrefixes(
+  ctx: ExtractContext,
+  first: Node | undefined,
+): { prefixes: Array<Text | null>; orNone: boolean } | undefined {
   if (!first) return undefined;
   // `use(['/a', '/b'], r)` mounts under each.
   if (first.type === 'array') {
@@ -50,7 +73,11 @@ export function usePrefixes(ctx: ExtractContext, first: Node | undefined): { pre
   }
   const text = ctx.text(first);
   if (text !== undefined) {
-    const onlyImport = typeof text !== 'string' && text.parts.length === 1 && typeof text.parts[0] !== 'string' && (first.type === 'identifier' || first.type === 'member_expression');
+    const onlyImport =
+      typeof text !== 'string' &&
+      text.parts.length === 1 &&
+      typeof text.parts[0] !== 'string' &&
+      (first.type === 'identifier' || first.type === 'member_expression');
     return { prefixes: [text], orNone: onlyImport };
   }
   return ctx.stringLike(first) ? { prefixes: [null], orNone: false } : undefined;

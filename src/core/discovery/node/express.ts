@@ -17,10 +17,22 @@ export const expressObject: ObjectRecogniser = (value, facts) => {
   if (!callee) return undefined;
   const bound = importedValue(callee, facts);
   let made: string | undefined;
-  if (bound) made = bound.spec !== 'express' ? undefined : bound.imported === 'default' || bound.imported === '*' ? 'express' : bound.imported;
-  else if (value.type === 'new_expression') return undefined; // an unbound `new Router()` is @koa/router's
+  if (bound)
+    made =
+      bound.spec !== 'express'
+        ? undefined
+        : bound.imported === 'default' || bound.imported === '*'
+          ? 'express'
+          : bound.imported;
+  else if (value.type === 'new_expression')
+    return undefined; // an unbound `new Router()` is @koa/router's
   else if (callee.type === 'identifier') made = callee.text;
-  else if (callee.type === 'member_expression' && callee.childForFieldName('object')?.text === 'express' && !facts.imports.express) made = callee.childForFieldName('property')?.text;
+  else if (
+    callee.type === 'member_expression' &&
+    callee.childForFieldName('object')?.text === 'express' &&
+    !facts.imports.express
+  )
+    made = callee.childForFieldName('property')?.text;
   if (made === 'express' && value.type === 'call_expression') return { framework: 'express', kind: 'app', prefix: '' };
   if (made === 'Router') return { framework: 'express', kind: 'router', prefix: '' };
   return undefined;
@@ -37,7 +49,10 @@ export const readExpressCall: CallReader = (ctx, owner, method, args) => {
     // (`app.use('/api', auth, api.router)`); targets that are not routers (middleware) resolve to nothing when linked.
     const prefix = args.length >= 2 ? usePrefixes(ctx, args[0]) : undefined;
     const last = args[args.length - 1];
-    const target = ['identifier', 'call_expression', 'member_expression'].includes(last.type) ? ctx.mountTarget(last) : undefined;
-    if (target) for (const p of prefix?.prefixes ?? ['']) ctx.addMount(owner, p, target.name, false, undefined, prefix?.orNone);
+    const target = ['identifier', 'call_expression', 'member_expression'].includes(last.type)
+      ? ctx.mountTarget(last)
+      : undefined;
+    if (target)
+      for (const p of prefix?.prefixes ?? ['']) ctx.addMount(owner, p, target.name, false, undefined, prefix?.orNone);
   }
 };

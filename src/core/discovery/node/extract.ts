@@ -14,7 +14,12 @@ import { callArguments, handlerOf, isFunction, requireSpec, stringValue } from '
 import { Constants } from './values';
 
 const RECOGNISERS: ObjectRecogniser[] = [expressObject, fastifyObject, koaObject, honoObject];
-const READERS: Partial<Record<Framework, CallReader>> = { express: readExpressCall, fastify: readFastifyCall, koa: readKoaCall, hono: readHonoCall };
+const READERS: Partial<Record<Framework, CallReader>> = {
+  express: readExpressCall,
+  fastify: readFastifyCall,
+  koa: readKoaCall,
+  hono: readHonoCall,
+};
 
 /**
  * A function's first parameter may be a Fastify instance (`register(plugin)`) or any app handed to
@@ -31,13 +36,24 @@ const readPluginCall: CallReader = (ctx, owner, method, args) => {
  * Calls that return their receiver, so `app.get(…).post(…)` / `app.use(a).use(b)` chains keep the owner;
  * Fastify's `register(a).register(b)`, `after()`, `addHook()` and `decorate*()` return the instance too.
  */
-const CHAINING = new Set([...HTTP_METHODS, 'use', 'prefix', 'on', 'register', 'after', 'addHook', 'decorate', 'decorateRequest', 'decorateReply']);
+const CHAINING = new Set([
+  ...HTTP_METHODS,
+  'use',
+  'prefix',
+  'on',
+  'register',
+  'after',
+  'addHook',
+  'decorate',
+  'decorateRequest',
+  'decorateReply',
+]);
 
 export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
   const facts = emptyFacts();
   const functions = new Map<string, HandlerFact>();
-  const aliases = new Map<string, string>();   // `const plugin = fp(fn)` → plugin's function key
-  const fastifyPlugins = new Set<string>();    // function keys wrapped in fp()
+  const aliases = new Map<string, string>(); // `const plugin = fp(fn)` → plugin's function key
+  const fastifyPlugins = new Set<string>(); // function keys wrapped in fp()
   const exportedTexts = new Map<string, Text>(); // `module.exports.autoPrefix = '/x'`: texts exported under a key of their own
   const values = new Constants(root, facts);
   const calls: Array<{ call: Node; frame: Frame | undefined }> = [];
@@ -87,16 +103,27 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
   const declare = (nameNode: Node, value: Node): void => {
     if (readRequire(nameNode, value, facts) || nameNode.type !== 'identifier') return;
     const name = nameNode.text;
-    if (isFunction(value)) { functions.set(name, handlerOf(value, name)); return; }
+    if (isFunction(value)) {
+      functions.set(name, handlerOf(value, name));
+      return;
+    }
     for (const recognise of RECOGNISERS) {
       const object = recognise(chainRoot(value), facts, values);
-      if (object) { facts.objects[name] = object; return; }
+      if (object) {
+        facts.objects[name] = object;
+        return;
+      }
     }
     // `const v1 = app.basePath('/v1')`: a Hono view of `app` under a longer base path.
     const callee = value.type === 'call_expression' ? value.childForFieldName('function') : undefined;
     const base = callee?.type === 'member_expression' ? callee.childForFieldName('object') : undefined;
     const prefixArg = value.type === 'call_expression' ? callArguments(value)[0] : undefined;
-    if (callee?.childForFieldName('property')?.text === 'basePath' && base?.type === 'identifier' && facts.objects[base.text]?.framework === 'hono' && prefixArg) {
+    if (
+      callee?.childForFieldName('property')?.text === 'basePath' &&
+      base?.type === 'identifier' &&
+      facts.objects[base.text]?.framework === 'hono' &&
+      prefixArg
+    ) {
       facts.objects[name] = { framework: 'hono', kind: 'router', prefix: values.text(prefixArg) ?? null };
       facts.mounts.push({ owner: base.text, prefix: '', target: name });
       return;
@@ -172,14 +199,20 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     stringLike: (node) => values.stringLike(node),
     handler(node, fallback) {
       // `{ schema, handler }`: a shorthand property names the local function.
-      if (node.type === 'identifier' || node.type === 'shorthand_property_identifier') return functions.get(node.text) ?? (facts.imports[node.text] ? { local: node.text, fallback } : undefined);
+      if (node.type === 'identifier' || node.type === 'shorthand_property_identifier')
+        return functions.get(node.text) ?? (facts.imports[node.text] ? { local: node.text, fallback } : undefined);
       if (node.type === 'member_expression') {
         const object = node.childForFieldName('object');
         const member = node.childForFieldName('property')?.text;
-        return object?.type === 'identifier' && member && facts.imports[object.text] ? { local: object.text, member, fallback } : undefined;
+        return object?.type === 'identifier' && member && facts.imports[object.text]
+          ? { local: object.text, member, fallback }
+          : undefined;
       }
       // A named function expression keeps its own name; anonymous ones are named after the route, as Express did.
-      const own = node.type === 'function_expression' || node.type === 'function' ? node.childForFieldName('name')?.text : undefined;
+      const own =
+        node.type === 'function_expression' || node.type === 'function'
+          ? node.childForFieldName('name')?.text
+          : undefined;
       return isFunction(node) ? handlerOf(node, own ?? fallback) : undefined;
     },
     addRoute(owner, methods, path, handler) {
@@ -188,7 +221,14 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     },
     addMount(owner, prefix, target, ignorePrefix, autoload, orNone) {
       commit(owner);
-      facts.mounts.push({ owner: owner.name, prefix, target, ...(ignorePrefix ? { ignorePrefix } : {}), ...(autoload ? { autoload } : {}), ...(orNone ? { orNone } : {}) });
+      facts.mounts.push({
+        owner: owner.name,
+        prefix,
+        target,
+        ...(ignorePrefix ? { ignorePrefix } : {}),
+        ...(autoload ? { autoload } : {}),
+        ...(orNone ? { orNone } : {}),
+      });
     },
     mountTarget(node) {
       const spec = requireSpec(node) ?? dynamicImportSpec(node);
@@ -223,11 +263,20 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     let base: Owner | undefined;
     for (;;) {
       if (between.length > MAX_CHAIN) return undefined;
-      if (owners.has(node.id)) { base = owners.get(node.id); break; }
-      const declared = node.type === 'new_expression' || node.type === 'call_expression' ? declaredChains.get(node.id) : undefined;
-      if (declared !== undefined && facts.objects[declared]) { base = { name: declared, object: facts.objects[declared] }; break; }
+      if (owners.has(node.id)) {
+        base = owners.get(node.id);
+        break;
+      }
+      const declared =
+        node.type === 'new_expression' || node.type === 'call_expression' ? declaredChains.get(node.id) : undefined;
+      if (declared !== undefined && facts.objects[declared]) {
+        base = { name: declared, object: facts.objects[declared] };
+        break;
+      }
       if (node.type === 'identifier') {
-        base = pluginParameter(node.text, frame) ?? (facts.objects[node.text] ? { name: node.text, object: facts.objects[node.text] } : undefined);
+        base =
+          pluginParameter(node.text, frame) ??
+          (facts.objects[node.text] ? { name: node.text, object: facts.objects[node.text] } : undefined);
         break;
       }
       const callee = node.type === 'call_expression' ? node.childForFieldName('function') : undefined;
@@ -237,10 +286,18 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       node = object;
     }
     for (let i = between.length - 1; i >= 0; i--) {
-      if (!base) { owners.set(between[i]!.id, undefined); continue; }
+      if (!base) {
+        owners.set(between[i]!.id, undefined);
+        continue;
+      }
       const method = between[i]!.childForFieldName('function')?.childForFieldName('property')?.text ?? '';
       const args = callArguments(between[i]!);
-      if (method === 'route' && (base.object.framework === 'express' || base.object.kind === 'plugin') && base.path === undefined && args.length === 1) {
+      if (
+        method === 'route' &&
+        (base.object.framework === 'express' || base.object.kind === 'plugin') &&
+        base.path === undefined &&
+        args.length === 1
+      ) {
         const path = values.text(args[0]);
         base = path !== undefined ? { ...base, path } : undefined;
       } else if (!CHAINING.has(method)) base = undefined;
@@ -253,7 +310,15 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
   const pluginParameter = (name: string, frame: Frame | undefined): Owner | undefined => {
     for (let f = frame; f; f = f.up) {
       if (f.parameter !== name) continue;
-      return { name: functionKey(f.fn), object: { framework: 'fastify', kind: 'plugin', prefix: '', ...(pluginShaped(f.fn) ? { pluginShaped: true } : {}) } };
+      return {
+        name: functionKey(f.fn),
+        object: {
+          framework: 'fastify',
+          kind: 'plugin',
+          prefix: '',
+          ...(pluginShaped(f.fn) ? { pluginShaped: true } : {}),
+        },
+      };
     }
     return undefined;
   };
@@ -266,17 +331,28 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     const owner = object ? ownerOf(object, frame) : undefined;
     const method = callee?.childForFieldName('property')?.text ?? '';
     const args = callArguments(call);
-    if (owner) (owner.object.kind === 'plugin' ? readPluginCall : READERS[owner.object.framework])?.(ctx, owner, method, args);
+    if (owner)
+      (owner.object.kind === 'plugin' ? readPluginCall : READERS[owner.object.framework])?.(ctx, owner, method, args);
     // `routes(app)` / `require('./routes')(app)`: the function declares routes on the app it is handed.
-    const handedTo = callee && callee.type !== 'member_expression' && args[0]?.type === 'identifier' ? ownerOf(args[0], frame) : undefined;
-    const target = handedTo && (callee!.type === 'identifier' || requireSpec(callee) !== undefined) ? ctx.mountTarget(callee!) : undefined;
+    const handedTo =
+      callee && callee.type !== 'member_expression' && args[0]?.type === 'identifier'
+        ? ownerOf(args[0], frame)
+        : undefined;
+    const target =
+      handedTo && (callee!.type === 'identifier' || requireSpec(callee) !== undefined)
+        ? ctx.mountTarget(callee!)
+        : undefined;
     if (handedTo && target) ctx.addMount(handedTo, '', target.name);
   }
   return facts;
 }
 
 /** The functions around a node, innermost first, with each one's first parameter. */
-interface Frame { fn: Node; parameter: string | undefined; up: Frame | undefined }
+interface Frame {
+  fn: Node;
+  parameter: string | undefined;
+  up: Frame | undefined;
+}
 
 /** Longest `a.b().c()…` chain read for a receiver (a guard: each link is read once). */
 const MAX_CHAIN = 100_000;
@@ -305,7 +381,9 @@ function exportedName(fn: Node): string | undefined {
 
 /** `import('./routes')` → './routes' (Fastify accepts the promise as a plugin). */
 function dynamicImportSpec(node: Node): string | undefined {
-  return node.type === 'call_expression' && node.childForFieldName('function')?.type === 'import' ? stringValue(callArguments(node)[0]) : undefined;
+  return node.type === 'call_expression' && node.childForFieldName('function')?.type === 'import'
+    ? stringValue(callArguments(node)[0])
+    : undefined;
 }
 
 /** `async (fastify, opts) => …` or `function (fastify, opts, done)`: the two signatures Fastify accepts for a plugin. */
@@ -319,6 +397,9 @@ function firstParameter(fn: Node): string | undefined {
   if (single?.type === 'identifier') return single.text;
   const first = fn.childForFieldName('parameters')?.namedChildren.find((p) => p && p.type !== 'comment');
   if (first?.type === 'identifier') return first.text;
-  const pattern = first?.type === 'required_parameter' || first?.type === 'optional_parameter' ? first.childForFieldName('pattern') : undefined;
+  const pattern =
+    first?.type === 'required_parameter' || first?.type === 'optional_parameter'
+      ? first.childForFieldName('pattern')
+      : undefined;
   return pattern?.type === 'identifier' ? pattern.text : undefined;
 }

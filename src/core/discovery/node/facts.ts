@@ -11,7 +11,14 @@ export type TextPart = string | { import: string; member?: string };
  */
 export type Text = string | { parts: TextPart[] };
 
-export interface HandlerFact { name: string; line: number; async: boolean; endLine: number; column: number; endColumn: number }
+export interface HandlerFact {
+  name: string;
+  line: number;
+  async: boolean;
+  endLine: number;
+  column: number;
+  endColumn: number;
+}
 
 /** Something routes are declared on: an app, a router, or a Fastify plugin function (its first parameter). */
 export interface ObjectFact {
@@ -29,28 +36,61 @@ export interface ObjectFact {
 }
 
 /** A handler defined in another module: `local` is an import, `member` a property of it (`users.list`). */
-export interface HandlerRef { local: string; member?: string; fallback: string }
+export interface HandlerRef {
+  local: string;
+  member?: string;
+  fallback: string;
+}
 
-export interface RouteFact { owner: string; methods: string[]; path: Text; handler: HandlerFact | HandlerRef }
+export interface RouteFact {
+  owner: string;
+  methods: string[];
+  path: Text;
+  handler: HandlerFact | HandlerRef;
+}
 
 /**
  * `owner` serves `target` (a local name: object, plugin function or import) under `prefix`.
  * `orNone`: the prefix is an import that may as well be middleware (Express `use(auth, router)`): no prefix unless it is a constant.
  */
-export interface MountFact { owner: string; prefix: Text | null; target: string; ignorePrefix?: boolean; autoload?: AutoloadFact; orNone?: boolean }
+export interface MountFact {
+  owner: string;
+  prefix: Text | null;
+  target: string;
+  ignorePrefix?: boolean;
+  autoload?: AutoloadFact;
+  orNone?: boolean;
+}
 
 /**
  * `register(AutoLoad, { dir, options: { prefix }, dirNameRoutePrefix, routeParams, encapsulate })` (@fastify/autoload):
  * every plugin file under `dir` (relative to the registering file's folder), prefixed with its folder path.
  */
-export interface AutoloadFact { dir: string; prefix: string; dirNames: boolean; routeParams: boolean; encapsulate: boolean }
+export interface AutoloadFact {
+  dir: string;
+  prefix: string;
+  dirNames: boolean;
+  routeParams: boolean;
+  encapsulate: boolean;
+}
 
 /** A local name bound to another module's export: `imported` is 'default' for module.exports / export default. */
-export interface ImportFact { spec: string; imported: string }
+export interface ImportFact {
+  spec: string;
+  imported: string;
+}
 
-export interface ControllerRouteFact { methods: string[]; path: Text; handler: HandlerFact }
+export interface ControllerRouteFact {
+  methods: string[];
+  path: Text;
+  handler: HandlerFact;
+}
 /** A Nest controller; each of its prefixes (`@Controller(['a', 'b'])`) serves every route. */
-export interface ControllerFact { className: string; prefixes: Array<Text | null>; routes: ControllerRouteFact[] }
+export interface ControllerFact {
+  className: string;
+  prefixes: Array<Text | null>;
+  routes: ControllerRouteFact[];
+}
 
 export interface NodeRouteFacts {
   objects: Record<string, ObjectFact>;
@@ -74,5 +114,14 @@ export interface NodeRouteFacts {
 export const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'options', 'head', 'all']);
 
 export function emptyFacts(): NodeRouteFacts {
-  return { objects: {}, imports: {}, exports: {}, routes: [], functions: {}, mounts: [], controllers: [], constants: {} };
+  return {
+    objects: {},
+    imports: {},
+    exports: {},
+    routes: [],
+    functions: {},
+    mounts: [],
+    controllers: [],
+    constants: {},
+  };
 }

@@ -12,9 +12,12 @@ export const fastifyObject: ObjectRecogniser = (value, facts) => {
   if (value.type !== 'call_expression') return undefined;
   const callee = value.childForFieldName('function');
   if (!callee) return undefined;
-  const isFastify = requireSpec(callee) === 'fastify'
-    || (callee.type === 'identifier' && (packageOf(callee.text, facts) === 'fastify' || (!facts.imports[callee.text] && ['Fastify', 'fastify'].includes(callee.text))))
-    || (callee.type === 'member_expression' && requireSpec(callee.childForFieldName('object')) === 'fastify');
+  const isFastify =
+    requireSpec(callee) === 'fastify' ||
+    (callee.type === 'identifier' &&
+      (packageOf(callee.text, facts) === 'fastify' ||
+        (!facts.imports[callee.text] && ['Fastify', 'fastify'].includes(callee.text)))) ||
+    (callee.type === 'member_expression' && requireSpec(callee.childForFieldName('object')) === 'fastify');
   return isFastify ? { framework: 'fastify', kind: 'app', prefix: '' } : undefined;
 };
 
@@ -23,7 +26,9 @@ export function unwrapFastifyPlugin(node: Node, facts: NodeRouteFacts): Node | u
   if (node.type !== 'call_expression') return undefined;
   const callee = node.childForFieldName('function');
   if (callee?.type !== 'identifier') return undefined;
-  const fromPackage = packageOf(callee.text, facts) === 'fastify-plugin' || (!facts.imports[callee.text] && ['fp', 'fastifyPlugin'].includes(callee.text));
+  const fromPackage =
+    packageOf(callee.text, facts) === 'fastify-plugin' ||
+    (!facts.imports[callee.text] && ['fp', 'fastifyPlugin'].includes(callee.text));
   return fromPackage ? callArguments(node)[0] : undefined;
 }
 
@@ -43,14 +48,23 @@ export const readFastifyCall: CallReader = (ctx, owner, method, args) => {
     const handlerNode = property(options, 'handler');
     if (!methods || path === undefined || !handlerNode) return;
     const handler = ctx.handler(handlerNode, `${methods.join(',').toUpperCase()} ${textLabel(path)}`);
-    if (handler) ctx.addRoute(owner, methods.map((m) => m.toUpperCase()), path, handler);
+    if (handler)
+      ctx.addRoute(
+        owner,
+        methods.map((m) => m.toUpperCase()),
+        path,
+        handler,
+      );
   } else if (method === 'register' && args[0]) {
     const autoload = autoloadOf(args[0], args[1], ctx);
-    if (autoload) { ctx.addMount(owner, '', '', false, autoload); return; }
+    if (autoload) {
+      ctx.addMount(owner, '', '', false, autoload);
+      return;
+    }
     const target = ctx.mountTarget(args[0]);
     // A `prefix` the source computes some other way is unknown (null), not ''.
     const prefixNode = property(args[1], 'prefix');
-    const prefix = prefixNode ? ctx.text(prefixNode) ?? null : '';
+    const prefix = prefixNode ? (ctx.text(prefixNode) ?? null) : '';
     if (target) ctx.addMount(owner, prefix, target.name, target.ignorePrefix);
   }
 };
@@ -64,7 +78,12 @@ const AUTOLOAD_PACKAGES = new Set(['@fastify/autoload', 'fastify-autoload']);
 function autoloadOf(plugin: Node, options: Node | undefined, ctx: ExtractContext): AutoloadFact | undefined {
   const facts = ctx.facts;
   const bound = importedValue(plugin, facts);
-  if (!bound || !AUTOLOAD_PACKAGES.has(bound.spec) || !['default', '*', 'fastifyAutoload', 'autoload'].includes(bound.imported)) return undefined;
+  if (
+    !bound ||
+    !AUTOLOAD_PACKAGES.has(bound.spec) ||
+    !['default', '*', 'fastifyAutoload', 'autoload'].includes(bound.imported)
+  )
+    return undefined;
   const dir = folderOf(property(options, 'dir'), facts);
   if (dir === undefined) return undefined;
   const flag = (key: string, otherwise: boolean) => {
@@ -98,14 +117,24 @@ function folderOf(node: Node | undefined, facts: NodeRouteFacts): string | undef
   if (node.type === 'call_expression') {
     const fn = importedValue(node.childForFieldName('function'), facts);
     const args = callArguments(node);
-    if (fn && ['path', 'node:path'].includes(fn.spec) && ['join', 'resolve'].includes(fn.imported) && isDirname(args[0])) {
+    if (
+      fn &&
+      ['path', 'node:path'].includes(fn.spec) &&
+      ['join', 'resolve'].includes(fn.imported) &&
+      isDirname(args[0])
+    ) {
       for (const arg of args.slice(1)) {
         const part = stringValue(arg);
         if (part === undefined) return undefined;
         parts.push(part);
       }
-    } else if (fn && ['url', 'node:url'].includes(fn.spec) && fn.imported === 'fileURLToPath' && args[0]?.type === 'new_expression'
-      && args[0].childForFieldName('constructor')?.text === 'URL') {
+    } else if (
+      fn &&
+      ['url', 'node:url'].includes(fn.spec) &&
+      fn.imported === 'fileURLToPath' &&
+      args[0]?.type === 'new_expression' &&
+      args[0].childForFieldName('constructor')?.text === 'URL'
+    ) {
       const [relative, base] = callArguments(args[0]);
       const part = stringValue(relative);
       if (part === undefined || base?.text !== 'import.meta.url') return undefined;
@@ -113,14 +142,23 @@ function folderOf(node: Node | undefined, facts: NodeRouteFacts): string | undef
     } else return undefined;
   } else if (node.type === 'template_string') {
     const [first, ...rest] = node.namedChildren;
-    if (first?.type !== 'template_substitution' || !isDirname(first.namedChildren[0] ?? undefined) || !rest.every((c) => c?.type === 'string_fragment')) return undefined;
+    if (
+      first?.type !== 'template_substitution' ||
+      !isDirname(first.namedChildren[0] ?? undefined) ||
+      !rest.every((c) => c?.type === 'string_fragment')
+    )
+      return undefined;
     parts.push(rest.map((c) => c!.text).join(''));
   } else if (node.type === 'binary_expression' && isDirname(node.childForFieldName('left') ?? undefined)) {
     const part = stringValue(node.childForFieldName('right'));
     if (part === undefined) return undefined;
     parts.push(part);
   } else return undefined;
-  const joined = parts.map((p) => p.replace(/\\/g, '/')).join('/').split('/').filter((p) => p && p !== '.');
+  const joined = parts
+    .map((p) => p.replace(/\\/g, '/'))
+    .join('/')
+    .split('/')
+    .filter((p) => p && p !== '.');
   const out: string[] = [];
   for (const part of joined) {
     if (part === '..' && out.length && out[out.length - 1] !== '..') out.pop();

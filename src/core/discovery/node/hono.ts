@@ -20,7 +20,9 @@ export const honoObject: ObjectRecogniser = (value, facts, values) => {
   if (callee?.childForFieldName('property')?.text !== 'basePath' || !inner) return undefined;
   const base = honoObject(inner, facts, values);
   const prefix = values.text(callArguments(value)[0]);
-  return base ? { ...base, prefix: base.prefix !== null && prefix !== undefined ? concatText(base.prefix, prefix) : null } : undefined;
+  return base
+    ? { ...base, prefix: base.prefix !== null && prefix !== undefined ? concatText(base.prefix, prefix) : null }
+    : undefined;
 };
 
 export const readHonoCall: CallReader = (ctx, owner, method, args) => {
@@ -30,13 +32,22 @@ export const readHonoCall: CallReader = (ctx, owner, method, args) => {
     if (path !== undefined && handler) ctx.addRoute(owner, [method.toUpperCase()], path, handler);
   } else if (method === 'on') {
     const methods = stringList(args[0]);
-    const items = args[1]?.type === 'array' ? args[1].namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') : [args[1]];
+    const items =
+      args[1]?.type === 'array'
+        ? args[1].namedChildren.filter((c): c is Node => !!c && c.type !== 'comment')
+        : [args[1]];
     const paths = items.map((p) => ctx.text(p));
     if (!methods) return;
     for (const path of paths) {
       if (path === undefined) continue;
       const handler = lastHandler(ctx, args.slice(2), methods.join(','), path);
-      if (handler) ctx.addRoute(owner, methods.map((m) => m.toUpperCase()), path, handler);
+      if (handler)
+        ctx.addRoute(
+          owner,
+          methods.map((m) => m.toUpperCase()),
+          path,
+          handler,
+        );
     }
   } else if (method === 'route' && args.length === 2) {
     if (args[1].type === 'identifier') ctx.addMount(owner, ctx.text(args[0]) ?? null, args[1].text);

@@ -16,7 +16,7 @@ export const koaObject: ObjectRecogniser = (value, facts, values) => {
   if (ROUTER_PACKAGES.includes(pkg) || (!pkg && ctor === 'Router')) {
     const options = value.childForFieldName('arguments')?.namedChildren.find((a) => a?.type === 'object') ?? undefined;
     const prefix = property(options, 'prefix');
-    return { framework: 'koa', kind: 'router', prefix: prefix ? values.text(prefix) ?? null : '' };
+    return { framework: 'koa', kind: 'router', prefix: prefix ? (values.text(prefix) ?? null) : '' };
   }
   return undefined;
 };
@@ -47,5 +47,9 @@ function routerOfRoutesCall(node: Node): string | undefined {
   const callee = node.childForFieldName('function');
   const object = callee?.childForFieldName('object');
   const method = callee?.childForFieldName('property')?.text;
-  return callee?.type === 'member_expression' && object?.type === 'identifier' && (method === 'routes' || method === 'middleware') ? object.text : undefined;
+  return callee?.type === 'member_expression' &&
+    object?.type === 'identifier' &&
+    (method === 'routes' || method === 'middleware')
+    ? object.text
+    : undefined;
 }

@@ -30,19 +30,31 @@ export function linkNodeRoutes(files: Linked): Route[] {
   };
 
   /** A module's export by name, following re-exports of imports: its file and local name. */
-  const exportOf = (file: string, spec: string, exported: string, depth: number): { file: string; local: string } | undefined => {
+  const exportOf = (
+    file: string,
+    spec: string,
+    exported: string,
+    depth: number,
+  ): { file: string; local: string } | undefined => {
     if (!spec.startsWith('.') || depth > MAX_DEPTH) return undefined;
     const target = resolveModule(posixPath.join(posixPath.dirname(file), spec), byPath);
     const local = target ? byPath.get(target)!.exports[exported] : undefined;
     if (!target || !local) return undefined;
     const reexported = byPath.get(target)!.imports[local];
-    return reexported && !byPath.get(target)!.functions[local] ? exportOf(target, reexported.spec, reexported.imported, depth + 1) : { file: target, local };
+    return reexported && !byPath.get(target)!.functions[local]
+      ? exportOf(target, reexported.spec, reexported.imported, depth + 1)
+      : { file: target, local };
   };
 
   /** A handler named by an import (`listUsers`, `users.list`): the function in the module that exports it. */
   const resolveHandler = (file: string, ref: HandlerRef): { file: string; handler: HandlerFact } | undefined => {
     const imported = byPath.get(file)!.imports[ref.local];
-    const exported = ref.member !== undefined && ['default', '*'].includes(imported.imported) ? ref.member : ref.member === undefined ? imported.imported : undefined;
+    const exported =
+      ref.member !== undefined && ['default', '*'].includes(imported.imported)
+        ? ref.member
+        : ref.member === undefined
+          ? imported.imported
+          : undefined;
     const found = exported !== undefined ? exportOf(file, imported.spec, exported, 0) : undefined;
     const handler = found ? byPath.get(found.file)!.functions[found.local] : undefined;
     return found && handler ? { file: found.file, handler } : undefined;
@@ -66,12 +78,15 @@ export function linkNodeRoutes(files: Linked): Route[] {
     if (!imported) return undefined;
     const constant = (exported: string, member?: string) => {
       const found = exportOf(file, imported.spec, exported, depth);
-      const value = found ? byPath.get(found.file)!.constants[member === undefined ? found.local : `${found.local}.${member}`] : undefined;
+      const value = found
+        ? byPath.get(found.file)!.constants[member === undefined ? found.local : `${found.local}.${member}`]
+        : undefined;
       return value !== undefined ? textOf(found!.file, value, depth + 1) : undefined;
     };
     if (part.member === undefined) return constant(imported.imported);
     // A member of the module itself (`exports.PREFIX`, `export const PREFIX`), or of the object it exports.
-    if (imported.imported === 'default' || imported.imported === '*') return constant(part.member) ?? constant('default', part.member);
+    if (imported.imported === 'default' || imported.imported === '*')
+      return constant(part.member) ?? constant('default', part.member);
     return constant(imported.imported, part.member);
   };
 
@@ -79,14 +94,19 @@ export function linkNodeRoutes(files: Linked): Route[] {
   const exportedText = (file: string, name: string): string | undefined => {
     const facts = byPath.get(file)!;
     const local = facts.exports[name];
-    return local !== undefined && facts.constants[local] !== undefined ? textOf(file, facts.constants[local]!) : undefined;
+    return local !== undefined && facts.constants[local] !== undefined
+      ? textOf(file, facts.constants[local]!)
+      : undefined;
   };
 
   /** Objects some mount serves: not roots. */
   const mounted = new Set<string>();
   /** What a mount serves: its target, or for @fastify/autoload every plugin module under the folder. */
   const autoloaded = new Map<MountFact, Array<{ target: string; prefix: Text | null; ignorePrefix: boolean }>>();
-  const targetsOf = (file: string, m: MountFact): Array<{ target: string; prefix: Text | null; ignorePrefix: boolean }> => {
+  const targetsOf = (
+    file: string,
+    m: MountFact,
+  ): Array<{ target: string; prefix: Text | null; ignorePrefix: boolean }> => {
     if (!m.autoload) {
       const target = resolve(file, m.target);
       return target ? [{ target, prefix: m.prefix, ignorePrefix: !!m.ignorePrefix }] : [];
@@ -100,15 +120,17 @@ export function linkNodeRoutes(files: Linked): Route[] {
         if (target) found.push({ target, prefix: plugin.prefix, ignorePrefix: !m.autoload.encapsulate });
       }
       // Modules autoload passes over (beside an index file, autohooks) are not plugins nothing registers.
-      for (const path of skipped) for (const name of Object.keys(byPath.get(path)!.objects)) mounted.add(key(path, name));
+      for (const path of skipped)
+        for (const name of Object.keys(byPath.get(path)!.objects)) mounted.add(key(path, name));
       autoloaded.set(m, found);
     }
     return found;
   };
 
-  for (const { file, facts } of files) for (const m of facts.mounts) {
-    for (const { target } of targetsOf(file.path, m)) mounted.add(target);
-  }
+  for (const { file, facts } of files)
+    for (const m of facts.mounts) {
+      for (const { target } of targetsOf(file.path, m)) mounted.add(target);
+    }
 
   const routes: Route[] = [];
   const reached = new Set<string>();
@@ -117,50 +139,86 @@ export function linkNodeRoutes(files: Linked): Route[] {
    * computes in a way discovery cannot follow: nothing beneath it is emitted (a wrong path is worse than none),
    * but it is reached, so it is not reported as a root at its own paths either.
    */
-  const emit = (objectKey: string, outer: string | undefined, chain: string[], inherited: Framework | undefined): void => {
+  const emit = (
+    objectKey: string,
+    outer: string | undefined,
+    chain: string[],
+    inherited: Framework | undefined,
+  ): void => {
     if (chain.length > MAX_DEPTH || chain.includes(objectKey)) return;
     reached.add(objectKey);
     const facts = factsOf(objectKey);
     const name = nameOf(objectKey);
     const file = objectKey.slice(0, objectKey.indexOf('#'));
     const object = facts.objects[name];
-    const framework = object.kind === 'plugin' ? inherited ?? object.framework : object.framework;
+    const framework = object.kind === 'plugin' ? (inherited ?? object.framework) : object.framework;
     const own = outer === undefined ? undefined : textOf(file, object.prefix);
     const prefix = outer !== undefined && own !== undefined ? joinPath(outer, own) : undefined;
     const here = [...chain, objectKey];
-    if (prefix !== undefined) for (const r of facts.routes) {
-      if (r.owner !== name) continue;
-      const path = textOf(file, r.path);
-      const at = path === undefined ? undefined : 'local' in r.handler ? resolveHandler(file, r.handler) : { file, handler: r.handler };
-      if (at) routes.push(toRoute(framework, r.methods, joinPath(prefix, path!), at.file, at.handler, here.map((k) => k.replace('#', ':'))));
-    }
+    if (prefix !== undefined)
+      for (const r of facts.routes) {
+        if (r.owner !== name) continue;
+        const path = textOf(file, r.path);
+        const at =
+          path === undefined
+            ? undefined
+            : 'local' in r.handler
+              ? resolveHandler(file, r.handler)
+              : { file, handler: r.handler };
+        if (at)
+          routes.push(
+            toRoute(
+              framework,
+              r.methods,
+              joinPath(prefix, path!),
+              at.file,
+              at.handler,
+              here.map((k) => k.replace('#', ':')),
+            ),
+          );
+      }
     for (const m of facts.mounts) {
       if (m.owner !== name) continue;
       for (const { target, prefix: mountText, ignorePrefix } of targetsOf(file, m)) {
         const skips = ignorePrefix || factsOf(target).objects[nameOf(target)].skipsPrefix;
         const mountPrefix = textOf(file, mountText) ?? (m.orNone ? '' : undefined);
-        emit(target, prefix === undefined ? undefined : skips ? prefix : mountPrefix === undefined ? undefined : joinPath(prefix, mountPrefix), here, framework);
+        emit(
+          target,
+          prefix === undefined
+            ? undefined
+            : skips
+              ? prefix
+              : mountPrefix === undefined
+                ? undefined
+                : joinPath(prefix, mountPrefix),
+          here,
+          framework,
+        );
       }
     }
   };
 
   const serves = (facts: NodeRouteFacts, name: string) => facts.objects[name].kind !== 'plugin';
   // Plugins nothing registers (fastify-cli's app.js, a plugin whose registration is out of sight) serve their own paths.
-  const orphanPlugin = (facts: NodeRouteFacts, name: string) => facts.objects[name].kind === 'plugin' && !!facts.objects[name].pluginShaped;
+  const orphanPlugin = (facts: NodeRouteFacts, name: string) =>
+    facts.objects[name].kind === 'plugin' && !!facts.objects[name].pluginShaped;
   // Such a plugin takes the workspace's framework when its apps have exactly one (a `routes/*.js` loader in an
   // Express app); Fastify otherwise (fastify-cli apps create no instance of their own).
   const appFrameworks = new Set<Framework>();
-  for (const { facts } of files) for (const o of Object.values(facts.objects)) if (o.kind !== 'plugin') appFrameworks.add(o.framework);
+  for (const { facts } of files)
+    for (const o of Object.values(facts.objects)) if (o.kind !== 'plugin') appFrameworks.add(o.framework);
   const orphanFramework: Framework = appFrameworks.size === 1 ? [...appFrameworks][0]! : 'fastify';
-  for (const { file, facts } of files) for (const name of Object.keys(facts.objects)) {
-    if (mounted.has(key(file.path, name))) continue;
-    if (serves(facts, name)) emit(key(file.path, name), '', [], undefined);
-    else if (orphanPlugin(facts, name)) emit(key(file.path, name), '', [], orphanFramework);
-  }
+  for (const { file, facts } of files)
+    for (const name of Object.keys(facts.objects)) {
+      if (mounted.has(key(file.path, name))) continue;
+      if (serves(facts, name)) emit(key(file.path, name), '', [], undefined);
+      else if (orphanPlugin(facts, name)) emit(key(file.path, name), '', [], orphanFramework);
+    }
   // Routers mounted only from a cycle still serve their own paths.
-  for (const { file, facts } of files) for (const name of Object.keys(facts.objects)) {
-    if (serves(facts, name) && !reached.has(key(file.path, name))) emit(key(file.path, name), '', [], undefined);
-  }
+  for (const { file, facts } of files)
+    for (const name of Object.keys(facts.objects)) {
+      if (serves(facts, name) && !reached.has(key(file.path, name))) emit(key(file.path, name), '', [], undefined);
+    }
   return [...routes, ...linkControllers(files, textOf)];
 }
 
@@ -176,7 +234,10 @@ const AUTOHOOKS = /^[_.]?auto_?hooks\.(ts|js|cjs|mjs)$/i;
  * with `routeParams`, `_id` folders become `:id`.
  */
 function autoloadPlugins(
-  base: string, autoload: AutoloadFact, byPath: ReadonlyMap<string, NodeRouteFacts>, exportedText: (file: string, name: string) => string | undefined,
+  base: string,
+  autoload: AutoloadFact,
+  byPath: ReadonlyMap<string, NodeRouteFacts>,
+  exportedText: (file: string, name: string) => string | undefined,
 ): { plugins: Array<{ file: string; prefix: string }>; skipped: string[] } {
   const root = posixPath.normalize(posixPath.join(base, autoload.dir)).replace(/^\.\/?$/, '');
   const under = root ? `${root}/` : '';
@@ -197,8 +258,10 @@ function autoloadPlugins(
   const add = (rel: string, dirPrefix: string) => {
     const exported = (name: string) => exportedText(under + rel, name);
     const override = exported('prefixOverride');
-    let prefix = override ?? `${autoload.prefix.replace(/\/$/, '')}${exported('autoPrefix') || dirPrefix}`.replace(/\/+/g, '/');
-    if (autoload.routeParams) prefix = prefix.includes('__') ? prefix.replace(/__/g, ':') : prefix.replace(/\/_/g, '/:');
+    let prefix =
+      override ?? `${autoload.prefix.replace(/\/$/, '')}${exported('autoPrefix') || dirPrefix}`.replace(/\/+/g, '/');
+    if (autoload.routeParams)
+      prefix = prefix.includes('__') ? prefix.replace(/__/g, ':') : prefix.replace(/\/_/g, '/:');
     out.push({ file: under + rel, prefix });
   };
   const walk = (dir: string, dirPrefix: string, depth: number) => {
@@ -225,20 +288,47 @@ function linkControllers(files: Linked, textOf: (file: string, text: Text | null
   const globalPrefix = setter ? textOf(setter.file.path, setter.facts.globalPrefix!) : '';
   if (globalPrefix === undefined) return [];
   const out: Route[] = [];
-  for (const { file, facts } of files) for (const c of facts.controllers) for (const controllerPath of c.prefixes) {
-    const base = textOf(file.path, controllerPath);
-    if (base === undefined) continue;
-    for (const r of c.routes) {
-      const path = textOf(file.path, r.path);
-      if (path !== undefined) out.push(toRoute('nestjs', r.methods, joinPath(joinPath(joinPath('/', globalPrefix), base), path), file.path, r.handler, [`${file.path}:${c.className}`]));
-    }
-  }
+  for (const { file, facts } of files)
+    for (const c of facts.controllers)
+      for (const controllerPath of c.prefixes) {
+        const base = textOf(file.path, controllerPath);
+        if (base === undefined) continue;
+        for (const r of c.routes) {
+          const path = textOf(file.path, r.path);
+          if (path !== undefined)
+            out.push(
+              toRoute(
+                'nestjs',
+                r.methods,
+                joinPath(joinPath(joinPath('/', globalPrefix), base), path),
+                file.path,
+                r.handler,
+                [`${file.path}:${c.className}`],
+              ),
+            );
+        }
+      }
   return out;
 }
 
-function toRoute(framework: Framework, methods: string[], path: string, file: string, handler: HandlerFact, routers: string[]): Route {
+function toRoute(
+  framework: Framework,
+  methods: string[],
+  path: string,
+  file: string,
+  handler: HandlerFact,
+  routers: string[],
+): Route {
   return {
-    framework, methods, path, file, line: handler.line, handler: handler.name, async: handler.async, execution: 'event-loop', routers,
+    framework,
+    methods,
+    path,
+    file,
+    line: handler.line,
+    handler: handler.name,
+    async: handler.async,
+    execution: 'event-loop',
+    routers,
     range: { file, line: handler.line, column: handler.column, endLine: handler.endLine, endColumn: handler.endColumn },
   };
 }

@@ -18,8 +18,15 @@ export function importedValue(node: Node | null | undefined, facts: NodeRouteFac
   const object = node.childForFieldName('object');
   const member = node.childForFieldName('property')?.text;
   // One level only: `x.Router` where x is the module itself (its default or namespace).
-  const base = object?.type === 'identifier' ? facts.imports[object.text] : requireSpec(object) !== undefined ? { spec: requireSpec(object)!, imported: 'default' } : undefined;
-  return base && member && (base.imported === 'default' || base.imported === '*') ? { spec: base.spec, imported: member } : undefined;
+  const base =
+    object?.type === 'identifier'
+      ? facts.imports[object.text]
+      : requireSpec(object) !== undefined
+        ? { spec: requireSpec(object)!, imported: 'default' }
+        : undefined;
+  return base && member && (base.imported === 'default' || base.imported === '*')
+    ? { spec: base.spec, imported: member }
+    : undefined;
 }
 
 /** Records bindings from `import` statements. */
@@ -29,7 +36,8 @@ export function readImport(node: Node, facts: NodeRouteFacts): void {
   if (spec === undefined || !clause) return;
   for (const part of clause.namedChildren) {
     if (part?.type === 'identifier') facts.imports[part.text] = { spec, imported: 'default' };
-    const namespace = part?.type === 'namespace_import' ? part.namedChildren.find((c) => c?.type === 'identifier') : undefined;
+    const namespace =
+      part?.type === 'namespace_import' ? part.namedChildren.find((c) => c?.type === 'identifier') : undefined;
     if (namespace) facts.imports[namespace.text] = { spec, imported: '*' };
     if (part?.type === 'named_imports') {
       for (const item of part.namedChildren) {
@@ -49,7 +57,8 @@ export function readRequire(name: Node, value: Node, facts: NodeRouteFacts): boo
   if (name.type === 'identifier') facts.imports[name.text] = { spec, imported: 'default' };
   if (name.type === 'object_pattern') {
     for (const item of name.namedChildren) {
-      if (item?.type === 'shorthand_property_identifier_pattern') facts.imports[item.text] = { spec, imported: item.text };
+      if (item?.type === 'shorthand_property_identifier_pattern')
+        facts.imports[item.text] = { spec, imported: item.text };
       if (item?.type === 'pair_pattern') {
         const key = item.childForFieldName('key')?.text;
         const local = item.childForFieldName('value');
@@ -64,7 +73,12 @@ export function readRequire(name: Node, value: Node, facts: NodeRouteFacts): boo
  * `module.exports = x`, `module.exports = { a, b: c }`, `exports.a = x`, `module.exports.a = x`.
  * `localOf` names a value (an identifier, or a plugin function's key).
  */
-export function readCommonJsExport(left: Node, right: Node, facts: NodeRouteFacts, localOf: (value: Node) => string | undefined): void {
+export function readCommonJsExport(
+  left: Node,
+  right: Node,
+  facts: NodeRouteFacts,
+  localOf: (value: Node) => string | undefined,
+): void {
   const target = left.text;
   if (target === 'module.exports') {
     if (right.type === 'object') {
@@ -83,8 +97,11 @@ export function readCommonJsExport(left: Node, right: Node, facts: NodeRouteFact
     if (local) facts.exports.default = local;
     return;
   }
-  const named = left.type === 'member_expression' && ['exports', 'module.exports'].includes(left.childForFieldName('object')?.text ?? '')
-    ? left.childForFieldName('property')?.text : undefined;
+  const named =
+    left.type === 'member_expression' &&
+    ['exports', 'module.exports'].includes(left.childForFieldName('object')?.text ?? '')
+      ? left.childForFieldName('property')?.text
+      : undefined;
   const local = localOf(right);
   if (named && local) facts.exports[named] = local;
 }
@@ -100,9 +117,12 @@ export function readEsmExport(node: Node, facts: NodeRouteFacts, localOf: (value
     return;
   }
   if (declaration) {
-    const declared = declaration.type === 'lexical_declaration' || declaration.type === 'variable_declaration'
-      ? declaration.namedChildren.filter((d) => d?.type === 'variable_declarator').map((d) => d!.childForFieldName('name')?.text)
-      : [declaration.childForFieldName('name')?.text];
+    const declared =
+      declaration.type === 'lexical_declaration' || declaration.type === 'variable_declaration'
+        ? declaration.namedChildren
+            .filter((d) => d?.type === 'variable_declarator')
+            .map((d) => d!.childForFieldName('name')?.text)
+        : [declaration.childForFieldName('name')?.text];
     for (const name of declared) if (name) facts.exports[name] = name;
     return;
   }
@@ -122,7 +142,17 @@ export function readEsmExport(node: Node, facts: NodeRouteFacts, localOf: (value
 /** The workspace file a relative specifier means: as written, with an extension, or a folder's index. */
 export function resolveModule(base: string, files: ReadonlyMap<string, unknown>): string | undefined {
   const stem = base.replace(/\.(c|m)?(js|ts)$/, '');
-  for (const candidate of [base, `${stem}.js`, `${stem}.ts`, `${stem}.mjs`, `${stem}.cjs`, `${stem}.tsx`, `${stem}/index.js`, `${stem}/index.ts`, `${stem}/index.mjs`]) {
+  for (const candidate of [
+    base,
+    `${stem}.js`,
+    `${stem}.ts`,
+    `${stem}.mjs`,
+    `${stem}.cjs`,
+    `${stem}.tsx`,
+    `${stem}/index.js`,
+    `${stem}/index.ts`,
+    `${stem}/index.mjs`,
+  ]) {
     if (files.has(candidate)) return candidate;
   }
   return undefined;

@@ -6,7 +6,14 @@ import { callArguments, handlerOf, property } from './syntax';
 import type { Constants } from './values';
 
 const METHOD_DECORATORS: Record<string, string> = {
-  Get: 'GET', Post: 'POST', Put: 'PUT', Patch: 'PATCH', Delete: 'DELETE', Head: 'HEAD', Options: 'OPTIONS', All: 'ALL',
+  Get: 'GET',
+  Post: 'POST',
+  Put: 'PUT',
+  Patch: 'PATCH',
+  Delete: 'DELETE',
+  Head: 'HEAD',
+  Options: 'OPTIONS',
+  All: 'ALL',
 };
 
 /** A decorator's name and arguments: `@Get(':id')` → ['Get', [':id' node]]. */
@@ -29,15 +36,18 @@ function pathsOf(arg: Node | undefined, values: Constants): Array<Text | null> {
     const path = property(arg, 'path');
     return path ? pathsOf(path, values) : [''];
   }
-  if (arg.type === 'array') return arg.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment').map((c) => values.text(c) ?? null);
+  if (arg.type === 'array')
+    return arg.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment').map((c) => values.text(c) ?? null);
   return [values.text(arg) ?? null];
 }
 
 export function readController(cls: Node, values: Constants): ControllerFact | undefined {
   const className = cls.childForFieldName('name')?.text;
   // Decorators sit on the class, or on `export` when written before `export class`.
-  const decorators = [...(cls.parent?.type === 'export_statement' ? cls.parent.namedChildren : []), ...cls.namedChildren]
-    .filter((c): c is Node => c?.type === 'decorator');
+  const decorators = [
+    ...(cls.parent?.type === 'export_statement' ? cls.parent.namedChildren : []),
+    ...cls.namedChildren,
+  ].filter((c): c is Node => c?.type === 'decorator');
   const controller = decorators.map(decoratorCall).find((d) => d?.name === 'Controller');
   const prefixes = controller ? pathsOf(controller.args[0], values) : undefined;
   const body = cls.childForFieldName('body');
@@ -47,14 +57,19 @@ export function readController(cls: Node, values: Constants): ControllerFact | u
   let pending: Node[] = [];
   for (const member of body.namedChildren) {
     if (!member) continue;
-    if (member.type === 'decorator') { pending.push(member); continue; }
+    if (member.type === 'decorator') {
+      pending.push(member);
+      continue;
+    }
     if (member.type === 'method_definition') {
       const name = member.childForFieldName('name')?.text ?? '';
       for (const call of pending.map(decoratorCall)) {
         const method = call ? METHOD_DECORATORS[call.name] : undefined;
         const paths = method ? pathsOf(call!.args[0], values) : [];
         // A method path the source computes otherwise gives no route rather than one at the controller's root.
-        for (const path of paths) if (path !== null) fact.routes.push({ methods: [method!], path, handler: handlerOf(member, `${className}.${name}`) });
+        for (const path of paths)
+          if (path !== null)
+            fact.routes.push({ methods: [method!], path, handler: handlerOf(member, `${className}.${name}`) });
       }
     }
     pending = [];
@@ -65,7 +80,8 @@ export function readController(cls: Node, values: Constants): ControllerFact | u
 /** `app.setGlobalPrefix('api')` → 'api'; null when the source computes it otherwise (`config.get('prefix')`). */
 export function readGlobalPrefix(call: Node, values: Constants): Text | null | undefined {
   const callee = call.childForFieldName('function');
-  if (callee?.type !== 'member_expression' || callee.childForFieldName('property')?.text !== 'setGlobalPrefix') return undefined;
+  if (callee?.type !== 'member_expression' || callee.childForFieldName('property')?.text !== 'setGlobalPrefix')
+    return undefined;
   const arg = callArguments(call)[0];
-  return arg ? values.text(arg) ?? null : undefined;
+  return arg ? (values.text(arg) ?? null) : undefined;
 }

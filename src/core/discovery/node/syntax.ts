@@ -3,23 +3,36 @@ import type { Node } from '../../parsing/parser';
 import type { HandlerFact } from './facts';
 
 export function isFunction(node: Node): boolean {
-  return node.type === 'arrow_function' || node.type === 'function_expression' || node.type === 'function'
-    || node.type === 'function_declaration' || node.type === 'method_definition';
+  return (
+    node.type === 'arrow_function' ||
+    node.type === 'function_expression' ||
+    node.type === 'function' ||
+    node.type === 'function_declaration' ||
+    node.type === 'method_definition'
+  );
 }
 
 export function handlerOf(node: Node, name: string): HandlerFact {
   return {
-    name, async: node.children.some((c) => c?.type === 'async'),
-    line: node.startPosition.row + 1, column: node.startPosition.column + 1,
-    endLine: node.endPosition.row + 1, endColumn: node.endPosition.column + 1,
+    name,
+    async: node.children.some((c) => c?.type === 'async'),
+    line: node.startPosition.row + 1,
+    column: node.startPosition.column + 1,
+    endLine: node.endPosition.row + 1,
+    endColumn: node.endPosition.column + 1,
   };
 }
 
 /** A string literal or a template without substitutions; undefined for anything computed. */
 export function stringValue(node: Node | null | undefined): string | undefined {
   if (!node) return undefined;
-  if (node.type === 'string') return node.namedChildren.filter((c) => c?.type === 'string_fragment').map((c) => c!.text).join('');
-  if (node.type === 'template_string' && node.namedChildren.every((c) => c?.type === 'string_fragment')) return node.text.slice(1, -1);
+  if (node.type === 'string')
+    return node.namedChildren
+      .filter((c) => c?.type === 'string_fragment')
+      .map((c) => c!.text)
+      .join('');
+  if (node.type === 'template_string' && node.namedChildren.every((c) => c?.type === 'string_fragment'))
+    return node.text.slice(1, -1);
   return undefined;
 }
 
@@ -43,7 +56,8 @@ export function property(object: Node | undefined, key: string): Node | undefine
   if (object?.type !== 'object') return undefined;
   for (const child of object.namedChildren) {
     if (!child) continue;
-    if (child.type === 'pair' && propertyName(child.childForFieldName('key')) === key) return child.childForFieldName('value') ?? undefined;
+    if (child.type === 'pair' && propertyName(child.childForFieldName('key')) === key)
+      return child.childForFieldName('value') ?? undefined;
     if (child.type === 'shorthand_property_identifier' && child.text === key) return child;
     if (child.type === 'method_definition' && propertyName(child.childForFieldName('name')) === key) return child;
   }

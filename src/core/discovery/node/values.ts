@@ -10,7 +10,12 @@ const MAX_DEPTH = 16;
 /** Wrappers that do not change a value: `(x)`, `x as const`, `x satisfies T`, `x!`. */
 function unwrap(node: Node): Node {
   let n = node;
-  for (let i = 0; i < MAX_DEPTH && ['parenthesized_expression', 'as_expression', 'satisfies_expression', 'non_null_expression'].includes(n.type); i++) {
+  for (
+    let i = 0;
+    i < MAX_DEPTH &&
+    ['parenthesized_expression', 'as_expression', 'satisfies_expression', 'non_null_expression'].includes(n.type);
+    i++
+  ) {
     const inner = n.namedChildren.find((c) => c && c.type !== 'comment');
     if (!inner) break;
     n = inner;
@@ -36,9 +41,13 @@ export function concatText(...pieces: Text[]): Text {
 export class Constants {
   private readonly values = new Map<string, Node>();
 
-  constructor(root: Node, private readonly facts: NodeRouteFacts) {
+  constructor(
+    root: Node,
+    private readonly facts: NodeRouteFacts,
+  ) {
     for (const statement of root.namedChildren) {
-      const declaration = statement?.type === 'export_statement' ? statement.childForFieldName('declaration') : statement;
+      const declaration =
+        statement?.type === 'export_statement' ? statement.childForFieldName('declaration') : statement;
       // `const` only: a `let` or `var` may be reassigned before the call reads it.
       if (declaration?.type !== 'lexical_declaration' || declaration.child(0)?.type !== 'const') continue;
       for (const d of declaration.namedChildren) {
@@ -56,7 +65,10 @@ export class Constants {
     const n = unwrap(node);
     switch (n.type) {
       case 'string':
-        return n.namedChildren.filter((c) => c?.type === 'string_fragment' || c?.type === 'escape_sequence').map((c) => c!.type === 'escape_sequence' ? unescape(c!.text) : c!.text).join('');
+        return n.namedChildren
+          .filter((c) => c?.type === 'string_fragment' || c?.type === 'escape_sequence')
+          .map((c) => (c!.type === 'escape_sequence' ? unescape(c!.text) : c!.text))
+          .join('');
       case 'template_string': {
         const pieces: Text[] = [];
         for (const c of n.namedChildren) {
@@ -78,7 +90,12 @@ export class Constants {
         const left = side(n.childForFieldName('left'));
         const right = left === undefined ? undefined : side(n.childForFieldName('right'));
         // `1 + 2` is a number, not a path.
-        if (left === undefined || right === undefined || (this.isNumber(n.childForFieldName('left')) && this.isNumber(n.childForFieldName('right')))) return undefined;
+        if (
+          left === undefined ||
+          right === undefined ||
+          (this.isNumber(n.childForFieldName('left')) && this.isNumber(n.childForFieldName('right')))
+        )
+          return undefined;
         return concatText(left, right);
       }
       case 'identifier':
@@ -108,14 +125,27 @@ export class Constants {
     if (!node || depth > MAX_DEPTH) return false;
     const n = unwrap(node);
     switch (n.type) {
-      case 'string': case 'template_string': return true;
+      case 'string':
+      case 'template_string':
+        return true;
       case 'binary_expression': {
         const op = n.childForFieldName('operator')?.type;
-        if (op === '+') return this.stringLike(n.childForFieldName('left'), depth + 1) || this.stringLike(n.childForFieldName('right'), depth + 1);
-        return (op === '||' || op === '??') && (this.stringLike(n.childForFieldName('left'), depth + 1) || this.stringLike(n.childForFieldName('right'), depth + 1));
+        if (op === '+')
+          return (
+            this.stringLike(n.childForFieldName('left'), depth + 1) ||
+            this.stringLike(n.childForFieldName('right'), depth + 1)
+          );
+        return (
+          (op === '||' || op === '??') &&
+          (this.stringLike(n.childForFieldName('left'), depth + 1) ||
+            this.stringLike(n.childForFieldName('right'), depth + 1))
+        );
       }
       case 'ternary_expression':
-        return this.stringLike(n.childForFieldName('consequence'), depth + 1) || this.stringLike(n.childForFieldName('alternative'), depth + 1);
+        return (
+          this.stringLike(n.childForFieldName('consequence'), depth + 1) ||
+          this.stringLike(n.childForFieldName('alternative'), depth + 1)
+        );
       case 'member_expression':
         return n.childForFieldName('object')?.text === 'process.env';
       case 'subscript_expression':
@@ -140,7 +170,10 @@ export class Constants {
     const out: Array<[string, Text]> = [];
     for (const pair of object.namedChildren) {
       const key = pair?.type === 'pair' ? pair.childForFieldName('key') : undefined;
-      const text = key && (key.type === 'property_identifier' || key.type === 'string') ? this.text(pair!.childForFieldName('value')) : undefined;
+      const text =
+        key && (key.type === 'property_identifier' || key.type === 'string')
+          ? this.text(pair!.childForFieldName('value'))
+          : undefined;
       if (text !== undefined) out.push([`${name}.${key!.type === 'string' ? this.text(key) : key!.text}`, text]);
     }
     return out;
@@ -152,7 +185,8 @@ export class Constants {
     for (const pair of object.namedChildren) {
       if (pair?.type !== 'pair') continue;
       const k = pair.childForFieldName('key');
-      if (k && ((k.type === 'property_identifier' && k.text === key) || (k.type === 'string' && this.text(k) === key))) return pair.childForFieldName('value') ?? undefined;
+      if (k && ((k.type === 'property_identifier' && k.text === key) || (k.type === 'string' && this.text(k) === key)))
+        return pair.childForFieldName('value') ?? undefined;
     }
     return undefined;
   }

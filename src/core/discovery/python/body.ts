@@ -28,9 +28,13 @@ const MAX_FIELDS = 5_000;
 type ClassKind = 'model' | 'dataclass' | 'typeddict' | 'enum' | 'other';
 
 /** What a name in an annotation stands for: a workspace class, or a name from elsewhere (builtins, typing, pydantic…) by its last part. */
-type Named = { k: 'class'; mod: ModuleFile; cls: PyClass } | { k: 'name'; name: string; top: string } | { k: 'unknown' };
+type Named =
+  { k: 'class'; mod: ModuleFile; cls: PyClass } | { k: 'name'; name: string; top: string } | { k: 'unknown' };
 
-interface Ctx { mod: ModuleFile; scope: string }
+interface Ctx {
+  mod: ModuleFile;
+  scope: string;
+}
 
 class OverBudget extends Error {}
 
@@ -38,21 +42,86 @@ class OverBudget extends Error {}
 const PARAM_FUNCTIONS = new Set(['Depends', 'Security', 'Query', 'Path', 'Header', 'Cookie', 'Body', 'Form', 'File']);
 /** Parameters FastAPI fills itself. */
 const SPECIAL = new Set(['Request', 'WebSocket', 'HTTPConnection', 'Response', 'BackgroundTasks', 'SecurityScopes']);
-const SEQUENCES = new Set(['list', 'List', 'set', 'Set', 'frozenset', 'FrozenSet', 'Sequence', 'MutableSequence', 'Iterable', 'Collection', 'AbstractSet', 'MutableSet', 'Deque', 'deque', 'conlist', 'conset', 'confrozenset']);
+const SEQUENCES = new Set([
+  'list',
+  'List',
+  'set',
+  'Set',
+  'frozenset',
+  'FrozenSet',
+  'Sequence',
+  'MutableSequence',
+  'Iterable',
+  'Collection',
+  'AbstractSet',
+  'MutableSet',
+  'Deque',
+  'deque',
+  'conlist',
+  'conset',
+  'confrozenset',
+]);
 const TUPLES = new Set(['tuple', 'Tuple']);
-const MAPPINGS = new Set(['dict', 'Dict', 'Mapping', 'MutableMapping', 'DefaultDict', 'defaultdict', 'OrderedDict', 'Counter']);
+const MAPPINGS = new Set([
+  'dict',
+  'Dict',
+  'Mapping',
+  'MutableMapping',
+  'DefaultDict',
+  'defaultdict',
+  'OrderedDict',
+  'Counter',
+]);
 const UUID_EXAMPLE = '3fa85f64-5717-4562-b3fc-2c963f66afa6';
 /** Example values by type name, as FastAPI's Swagger UI shows them. */
 const SCALARS: Record<string, unknown> = {
-  str: 'string', bytes: 'string', bytearray: 'string', constr: 'string', conbytes: 'string', StrictStr: 'string', StrictBytes: 'string',
-  SecretStr: 'string', SecretBytes: 'string', EmailStr: 'user@example.com', NameEmail: 'user <user@example.com>',
-  AnyUrl: 'https://example.com', AnyHttpUrl: 'https://example.com', HttpUrl: 'https://example.com', Url: 'https://example.com',
-  int: 0, conint: 0, StrictInt: 0, NonNegativeInt: 0, NonPositiveInt: 0, PositiveInt: 1, NegativeInt: -1,
-  float: 0, confloat: 0, StrictFloat: 0, NonNegativeFloat: 0, NonPositiveFloat: 0, PositiveFloat: 1, NegativeFloat: -1,
-  Decimal: 0, condecimal: 0, bool: true, StrictBool: true,
-  UUID: UUID_EXAMPLE, UUID1: UUID_EXAMPLE, UUID3: UUID_EXAMPLE, UUID4: UUID_EXAMPLE, UUID5: UUID_EXAMPLE,
-  datetime: '2024-01-01T00:00:00Z', AwareDatetime: '2024-01-01T00:00:00Z', NaiveDatetime: '2024-01-01T00:00:00', date: '2024-01-01', time: '00:00:00', timedelta: 0,
-  IPv4Address: '127.0.0.1', IPv6Address: '::1', IPvAnyAddress: '127.0.0.1',
+  str: 'string',
+  bytes: 'string',
+  bytearray: 'string',
+  constr: 'string',
+  conbytes: 'string',
+  StrictStr: 'string',
+  StrictBytes: 'string',
+  SecretStr: 'string',
+  SecretBytes: 'string',
+  EmailStr: 'user@example.com',
+  NameEmail: 'user <user@example.com>',
+  AnyUrl: 'https://example.com',
+  AnyHttpUrl: 'https://example.com',
+  HttpUrl: 'https://example.com',
+  Url: 'https://example.com',
+  int: 0,
+  conint: 0,
+  StrictInt: 0,
+  NonNegativeInt: 0,
+  NonPositiveInt: 0,
+  PositiveInt: 1,
+  NegativeInt: -1,
+  float: 0,
+  confloat: 0,
+  StrictFloat: 0,
+  NonNegativeFloat: 0,
+  NonPositiveFloat: 0,
+  PositiveFloat: 1,
+  NegativeFloat: -1,
+  Decimal: 0,
+  condecimal: 0,
+  bool: true,
+  StrictBool: true,
+  UUID: UUID_EXAMPLE,
+  UUID1: UUID_EXAMPLE,
+  UUID3: UUID_EXAMPLE,
+  UUID4: UUID_EXAMPLE,
+  UUID5: UUID_EXAMPLE,
+  datetime: '2024-01-01T00:00:00Z',
+  AwareDatetime: '2024-01-01T00:00:00Z',
+  NaiveDatetime: '2024-01-01T00:00:00',
+  date: '2024-01-01',
+  time: '00:00:00',
+  timedelta: 0,
+  IPv4Address: '127.0.0.1',
+  IPv6Address: '::1',
+  IPvAnyAddress: '127.0.0.1',
 };
 
 /** One per link pass: what it caches was read under that pass's dependency record. */
@@ -104,7 +173,10 @@ export class BodyTemplates {
       for (const m of [def, ...meta]) {
         if (m?.t !== 'call') continue;
         const name = this.paramFunction(ctx, m.fn);
-        if (name) { marker = { name, call: m }; break; }
+        if (name) {
+          marker = { name, call: m };
+          break;
+        }
       }
       if (marker && marker.name !== 'Body') {
         if (marker.name === 'Form' || marker.name === 'File') return undefined; // a form, not JSON
@@ -120,13 +192,20 @@ export class BodyTemplates {
       if (model || marker) derived = true; // a model, or a body the handler declares with Body()
       const call = marker?.call;
       // An example given wins; a literal default only stands for a value that is not a model (`= Body(None)` is no body to send).
-      const written = call && call === def ? call.kw['default'] ?? (call.args[0]?.t === 'ellipsis' ? undefined : call.args[0]) : def;
+      const written =
+        call && call === def
+          ? (call.kw['default'] ?? (call.args[0]?.t === 'ellipsis' ? undefined : call.args[0]))
+          : def;
       const literal = !model ? literalValue(written) : undefined;
       const given = (call && exampleOf(call)) ?? literal;
       const value = given ? given.v : type ? this.example(ctx, type, 0, new Set()) : null;
       const alias = call?.kw['alias'];
       const embed = call?.kw['embed'];
-      body.push({ key: alias?.t === 'str' && !alias.f ? alias.v : p.name, value, embed: embed?.t === 'const' && embed.v === true });
+      body.push({
+        key: alias?.t === 'str' && !alias.f ? alias.v : p.name,
+        value,
+        embed: embed?.t === 'const' && embed.v === true,
+      });
     }
     if (!derived || body.length === 0) return undefined;
     if (body.length === 1 && !body[0]!.embed) return { v: body[0]!.value };
@@ -177,7 +256,8 @@ export class BodyTemplates {
 
   /** `Annotated[T, meta…]` → T and its metadata; anything else as it is. */
   private unwrapAnnotated(ctx: Ctx, type: PyAst | undefined): { type: PyAst | undefined; meta: PyAst[] } {
-    if (type?.t === 'sub' && type.args.length > 0 && this.externName(ctx, type.base) === 'Annotated') return { type: type.args[0], meta: type.args.slice(1) };
+    if (type?.t === 'sub' && type.args.length > 0 && this.externName(ctx, type.base) === 'Annotated')
+      return { type: type.args[0], meta: type.args.slice(1) };
     return { type, meta: [] };
   }
 
@@ -194,7 +274,8 @@ export class BodyTemplates {
       const fn = d.k === 'call' ? d.fn : d;
       if (fn.k !== 'ref') continue;
       const n = this.named(ctx, fn.name);
-      if (n.k === 'name' && n.name === 'dataclass' && (n.top === 'dataclasses' || n.top === 'pydantic')) kind = 'dataclass';
+      if (n.k === 'name' && n.name === 'dataclass' && (n.top === 'dataclasses' || n.top === 'pydantic'))
+        kind = 'dataclass';
     }
     for (const base of cls.bases) {
       if (kind !== 'other') break;
@@ -204,7 +285,11 @@ export class BodyTemplates {
         const k = this.kindOf(n.mod, n.cls, seen);
         if (k !== 'other') kind = k;
       } else if (n.k === 'name') {
-        if ((n.top === 'pydantic' && (n.name === 'BaseModel' || n.name === 'GenericModel')) || (n.top === 'sqlmodel' && n.name === 'SQLModel')) kind = 'model';
+        if (
+          (n.top === 'pydantic' && (n.name === 'BaseModel' || n.name === 'GenericModel')) ||
+          (n.top === 'sqlmodel' && n.name === 'SQLModel')
+        )
+          kind = 'model';
         else if (n.top === 'enum' && /(Enum|Flag)$/.test(n.name)) kind = 'enum';
         else if (n.name === 'TypedDict' && (n.top === 'typing' || n.top === 'typing_extensions')) kind = 'typeddict';
       }
@@ -214,14 +299,21 @@ export class BodyTemplates {
   }
 
   /** A model's fields with the module each is written in: bases' first (last base first, as pydantic merges them), then its own. */
-  private fieldsOf(mod: ModuleFile, cls: PyClass, kind: ClassKind, seen: Set<PyClass>, out = new Map<string, { mod: ModuleFile; field: PyParam }>()): Map<string, { mod: ModuleFile; field: PyParam }> {
+  private fieldsOf(
+    mod: ModuleFile,
+    cls: PyClass,
+    kind: ClassKind,
+    seen: Set<PyClass>,
+    out = new Map<string, { mod: ModuleFile; field: PyParam }>(),
+  ): Map<string, { mod: ModuleFile; field: PyParam }> {
     if (seen.has(cls) || seen.size > MAX_BASES) return out;
     seen.add(cls);
     const ctx = { mod, scope: '' };
     for (const base of [...cls.bases].reverse()) {
       if (base.k !== 'ref') continue;
       const n = this.named(ctx, base.name);
-      if (n.k === 'class' && this.kindOf(n.mod, n.cls) !== 'other' && this.kindOf(n.mod, n.cls) !== 'enum') this.fieldsOf(n.mod, n.cls, kind, seen, out);
+      if (n.k === 'class' && this.kindOf(n.mod, n.cls) !== 'other' && this.kindOf(n.mod, n.cls) !== 'enum')
+        this.fieldsOf(n.mod, n.cls, kind, seen, out);
     }
     for (const field of cls.fields ?? []) {
       this.step();
@@ -240,7 +332,8 @@ export class BodyTemplates {
     const kind = this.kindOf(mod, cls);
     if (kind === 'enum') return this.enumValue(mod, cls);
     if (kind === 'other') return null;
-    if (stack.has(cls)) { // a model containing itself
+    if (stack.has(cls)) {
+      // a model containing itself
       this.cycles++;
       return null;
     }
@@ -345,13 +438,15 @@ export class BodyTemplates {
   private example(ctx: Ctx, type: PyAst, depth: number, stack: Set<PyClass>): unknown {
     this.step();
     switch (type.t) {
-      case 'const': return null; // None
+      case 'const':
+        return null; // None
       case 'str': {
         // a forward reference: `'Item'`
         const inner = type.f ? undefined : this.parse(type.v);
         return inner && inner.t !== 'str' ? this.example(ctx, inner, depth, stack) : null;
       }
-      case 'union': return this.firstOf(ctx, type.items, depth, stack);
+      case 'union':
+        return this.firstOf(ctx, type.items, depth, stack);
       case 'name': {
         const n = this.named(ctx, type.v);
         if (n.k === 'class') return this.classExample(n.mod, n.cls, depth, stack);
@@ -367,7 +462,7 @@ export class BodyTemplates {
           const item = type.args[0] ?? type.kw['item_type'];
           return item ? this.listOf(ctx, item, depth, stack) : [];
         }
-        return name !== undefined ? SCALARS[name] ?? null : null;
+        return name !== undefined ? (SCALARS[name] ?? null) : null;
       }
       case 'sub': {
         const { type: inner } = this.unwrapAnnotated(ctx, type);
@@ -377,12 +472,17 @@ export class BodyTemplates {
         if (base?.k !== 'name') return null;
         const args = type.args.length === 1 && type.args[0]!.t === 'tuple' ? type.args[0]!.items : type.args;
         switch (base.name) {
-          case 'Optional': case 'Union': return this.firstOf(ctx, args, depth, stack);
+          case 'Optional':
+          case 'Union':
+            return this.firstOf(ctx, args, depth, stack);
           case 'Literal': {
             const v = literalValue(args[0]);
             return v ? v.v : null;
           }
-          case 'Required': case 'NotRequired': case 'Final': case 'ReadOnly':
+          case 'Required':
+          case 'NotRequired':
+          case 'Final':
+          case 'ReadOnly':
             return args[0] ? this.example(ctx, args[0], depth, stack) : null;
         }
         if (SEQUENCES.has(base.name)) return args[0] ? this.listOf(ctx, args[0], depth, stack) : [];
@@ -393,7 +493,8 @@ export class BodyTemplates {
         if (MAPPINGS.has(base.name)) return {};
         return null;
       }
-      default: return null;
+      default:
+        return null;
     }
   }
 
@@ -424,9 +525,13 @@ export class BodyTemplates {
       return inner && inner.t !== 'str' ? this.shape(ctx, inner, depth + 1) : 'scalar';
     }
     const n = head.t === 'name' ? this.named(ctx, head.v) : undefined;
-    const unionArgs = items ?? (type.t === 'sub' && n?.k === 'name' && (n.name === 'Optional' || n.name === 'Union') ? type.args : undefined);
+    const unionArgs =
+      items ??
+      (type.t === 'sub' && n?.k === 'name' && (n.name === 'Optional' || n.name === 'Union') ? type.args : undefined);
     if (unionArgs) {
-      const shapes = unionArgs.filter((t) => !(t.t === 'const' && t.v === null)).map((t) => this.shape(ctx, t, depth + 1));
+      const shapes = unionArgs
+        .filter((t) => !(t.t === 'const' && t.v === null))
+        .map((t) => this.shape(ctx, t, depth + 1));
       return shapes.find((s) => s !== 'scalar') ?? 'scalar';
     }
     if (!n) return 'scalar';
@@ -456,15 +561,20 @@ export class BodyTemplates {
         const inner = type.f ? undefined : this.parse(type.v);
         return !!inner && inner.t !== 'str' && this.involvesModel(ctx, inner, depth + 1);
       }
-      case 'union': return type.items.some((t) => this.involvesModel(ctx, t, depth + 1));
+      case 'union':
+        return type.items.some((t) => this.involvesModel(ctx, t, depth + 1));
       case 'sub': {
         const { type: inner } = this.unwrapAnnotated(ctx, type);
         if (inner !== type) return !!inner && this.involvesModel(ctx, inner, depth + 1);
         if (this.externName(ctx, type.base) === 'Literal') return false;
-        return this.involvesModel(ctx, type.base, depth + 1) || type.args.some((t) => this.involvesModel(ctx, t, depth + 1));
+        return (
+          this.involvesModel(ctx, type.base, depth + 1) || type.args.some((t) => this.involvesModel(ctx, t, depth + 1))
+        );
       }
-      case 'tuple': return type.items.some((t) => this.involvesModel(ctx, t, depth + 1));
-      default: return false;
+      case 'tuple':
+        return type.items.some((t) => this.involvesModel(ctx, t, depth + 1));
+      default:
+        return false;
     }
   }
 }

@@ -65,7 +65,12 @@ function walkExpressionStatement(node: Node, scope: string, facts: PythonRouteFa
     if (!left || !right) return;
     const value = expr(right);
     if (left.type === 'identifier') {
-      facts.assignments.push({ scope, name: left.text, value, ...(node.type === 'augmented_assignment' ? { augmented: true } : {}) });
+      facts.assignments.push({
+        scope,
+        name: left.text,
+        value,
+        ...(node.type === 'augmented_assignment' ? { augmented: true } : {}),
+      });
     }
     if (right.type === 'call') facts.calls.push({ scope, call: value }); // `x = app.include_router(...)` is rare but harmless
   } else if (node.type === 'call') {
@@ -77,7 +82,15 @@ function walkDefinition(def: Node, scope: string, decorators: PyExpr[], facts: P
   const name = def.childForFieldName('name')?.text;
   if (!name) return;
   if (def.type === 'function_definition') {
-    const fn: PyFunction = { scope, name, async: isAsync(def), range: rangeOf(def), decorators, params: readParams(def), returns: [] };
+    const fn: PyFunction = {
+      scope,
+      name,
+      async: isAsync(def),
+      range: rangeOf(def),
+      decorators,
+      params: readParams(def),
+      returns: [],
+    };
     facts.functions.push(fn);
     const body = def.childForFieldName('body');
     // Nested functions' bodies are walked too: factories register routes on their local app.
@@ -86,7 +99,11 @@ function walkDefinition(def: Node, scope: string, decorators: PyExpr[], facts: P
       collectReturns(body, fn.returns);
     }
   } else if (def.type === 'class_definition' && scope === '') {
-    const bases = def.childForFieldName('superclasses')?.namedChildren.filter((c): c is Node => !!c && c.type !== 'keyword_argument').map((c) => expr(c)) ?? [];
+    const bases =
+      def
+        .childForFieldName('superclasses')
+        ?.namedChildren.filter((c): c is Node => !!c && c.type !== 'keyword_argument')
+        .map((c) => expr(c)) ?? [];
     const cls: PyClass = { name, bases, range: rangeOf(def), decorators, attributes: {}, methods: [] };
     // Only a class with bases or decorators can be a pydantic model, a dataclass or an enum.
     const fields: PyParam[] | undefined = bases.length > 0 || decorators.length > 0 ? [] : undefined;
@@ -107,11 +124,21 @@ function walkDefinition(def: Node, scope: string, decorators: PyExpr[], facts: P
         }
         continue;
       }
-      const decos = stmt.type === 'decorated_definition' ? stmt.namedChildren.filter((c): c is Node => c?.type === 'decorator').map(decoratorExpr) : [];
+      const decos =
+        stmt.type === 'decorated_definition'
+          ? stmt.namedChildren.filter((c): c is Node => c?.type === 'decorator').map(decoratorExpr)
+          : [];
       const m = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
       if (m?.type === 'function_definition') {
         const mName = m.childForFieldName('name')?.text;
-        if (mName) cls.methods.push({ name: mName, async: isAsync(m), range: rangeOf(m), decorators: decos, params: readParams(m) });
+        if (mName)
+          cls.methods.push({
+            name: mName,
+            async: isAsync(m),
+            range: rangeOf(m),
+            decorators: decos,
+            params: readParams(m),
+          });
       }
     }
     if (fields) cls.fields = fields;
@@ -126,8 +153,13 @@ function collectReturns(block: Node, out: string[], depth = 0): void {
     if (stmt.type === 'return_statement') {
       const value = stmt.namedChildren[0];
       if (value?.type === 'identifier') out.push(value.text);
-    } else if (stmt.type !== 'function_definition' && stmt.type !== 'class_definition' && stmt.type !== 'decorated_definition') {
-      for (const child of stmt.namedChildren) if (child && (child.type === 'block' || /_clause$/.test(child.type))) collectReturns(child, out, depth + 1);
+    } else if (
+      stmt.type !== 'function_definition' &&
+      stmt.type !== 'class_definition' &&
+      stmt.type !== 'decorated_definition'
+    ) {
+      for (const child of stmt.namedChildren)
+        if (child && (child.type === 'block' || /_clause$/.test(child.type))) collectReturns(child, out, depth + 1);
     }
   }
 }
@@ -184,8 +216,14 @@ function readParams(def: Node): PyParam[] {
         break;
       case 'typed_parameter': // `b: int`, `*args: str`
       case 'default_parameter': // `c=5`
-      case 'typed_default_parameter': { // `d: int = 5`
-        const name = p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier' || c?.type === 'list_splat_pattern' || c?.type === 'dictionary_splat_pattern');
+      case 'typed_default_parameter': {
+        // `d: int = 5`
+        const name =
+          p.childForFieldName('name') ??
+          p.namedChildren.find(
+            (c) =>
+              c?.type === 'identifier' || c?.type === 'list_splat_pattern' || c?.type === 'dictionary_splat_pattern',
+          );
         if (!name) break;
         const param: PyParam = { name: name.text };
         const type = p.childForFieldName('type')?.text;
@@ -211,7 +249,12 @@ function isAsync(def: Node): boolean {
 }
 
 export function rangeOf(node: Node): PyRange {
-  return { line: node.startPosition.row + 1, column: node.startPosition.column + 1, endLine: node.endPosition.row + 1, endColumn: node.endPosition.column + 1 };
+  return {
+    line: node.startPosition.row + 1,
+    column: node.startPosition.column + 1,
+    endLine: node.endPosition.row + 1,
+    endColumn: node.endPosition.column + 1,
+  };
 }
 
 function expr(node: Node, depth = 0): PyExpr {

@@ -36,9 +36,12 @@ export const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'o
 
 export function executionOf(framework: Framework, isAsync: boolean): Execution {
   switch (framework) {
-    case 'fastapi': case 'starlette': case 'quart':
+    case 'fastapi':
+    case 'starlette':
+    case 'quart':
       return isAsync ? 'event-loop' : 'threadpool';
-    case 'aiohttp': case 'sanic':
+    case 'aiohttp':
+    case 'sanic':
       return 'event-loop';
     case 'flask':
       return 'worker';

@@ -33,7 +33,12 @@ interface LocalRoute {
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 /** A router object as one module's link sees it; routes and edges are events in the log. */
-interface ObjDef { key: string; kind: Kind; display: string; ownPrefix: string }
+interface ObjDef {
+  key: string;
+  kind: Kind;
+  display: string;
+  ownPrefix: string;
+}
 
 /** What one pass of linking one module does, in order. */
 type LinkEvent =
@@ -47,7 +52,12 @@ type LinkEvent =
  * whose facts were read, the module names looked up, and the router objects (by key) that
  * earlier passes had or had not created at that point (`kind` or null).
  */
-interface PassResult { events: LinkEvent[]; deps: LinkDeps; objects: Map<string, string | null>; failed: boolean }
+interface PassResult {
+  events: LinkEvent[];
+  deps: LinkDeps;
+  objects: Map<string, string | null>;
+  failed: boolean;
+}
 
 interface RouterObj extends ObjDef {
   routes: LocalRoute[];
@@ -110,7 +120,8 @@ export class PythonLinkCache {
         const kept = this.results.get(mod.file.path) ?? [];
         let result = kept[pass];
         if (!result || (mustCheck(result) && !this.valid(result, graph, objs))) {
-          for (const r of [result, (result = kept[pass] = linker.pass(mod, pass))]) for (const ev of r?.events ?? []) if (ev.e === 'def') changedKeys.add(ev.obj.key);
+          for (const r of [result, (result = kept[pass] = linker.pass(mod, pass))])
+            for (const ev of r?.events ?? []) if (ev.e === 'def') changedKeys.add(ev.obj.key);
           this.results.set(mod.file.path, kept);
         }
         replay(result.events, objs);
@@ -128,9 +139,16 @@ export class PythonLinkCache {
    * Brings the module graph up to date and says which modules' facts changed: the graph is rebuilt
    * when the set of files changes (then every kept result is checked), facts are swapped in place otherwise.
    */
-  private sync(files: ReadonlyArray<{ file: WorkspaceFile; facts: PythonRouteFacts }>): { graph: ModuleGraph; changed: Set<string> | 'all' } {
+  private sync(files: ReadonlyArray<{ file: WorkspaceFile; facts: PythonRouteFacts }>): {
+    graph: ModuleGraph;
+    changed: Set<string> | 'all';
+  } {
     const graph = this.graph;
-    if (graph && files.length === graph.mods.length && files.every(({ file }, i) => graph.mods[i]!.file.path === file.path)) {
+    if (
+      graph &&
+      files.length === graph.mods.length &&
+      files.every(({ file }, i) => graph.mods[i]!.file.path === file.path)
+    ) {
       const changed = new Set<string>();
       files.forEach(({ file, facts }, i) => {
         const mod = graph.mods[i]!;
@@ -168,7 +186,18 @@ function replay(events: LinkEvent[], objs: Map<string, RouterObj>): void {
   for (const ev of events) {
     switch (ev.e) {
       case 'def':
-        objs.set(ev.obj.key, { key: ev.obj.key, kind: ev.obj.kind, display: ev.obj.display, ownPrefix: ev.obj.ownPrefix, routes: [], edges: [], included: false, suppressed: false, onPath: false, reached: false });
+        objs.set(ev.obj.key, {
+          key: ev.obj.key,
+          kind: ev.obj.kind,
+          display: ev.obj.display,
+          ownPrefix: ev.obj.ownPrefix,
+          routes: [],
+          edges: [],
+          included: false,
+          suppressed: false,
+          onPath: false,
+          reached: false,
+        });
         break;
       case 'route':
         objs.get(ev.key)!.routes.push(ev.route);
@@ -202,12 +231,20 @@ class ModuleLinker {
   /** Where each handler of this pass is defined: its body template's names resolve there. */
   private readonly origins = new Map<Handler, { mod: ModuleFile; scope: string }>();
 
-  constructor(private readonly graph: ModuleGraph, private readonly objs: ReadonlyMap<string, ObjDef>) {
+  constructor(
+    private readonly graph: ModuleGraph,
+    private readonly objs: ReadonlyMap<string, ObjDef>,
+  ) {
     this.bodies = new BodyTemplates(graph);
   }
 
   pass(mod: ModuleFile, pass: number): PassResult {
-    const result: PassResult = { events: [], deps: { facts: new Map(), names: new Map() }, objects: new Map(), failed: false };
+    const result: PassResult = {
+      events: [],
+      deps: { facts: new Map(), names: new Map() },
+      objects: new Map(),
+      failed: false,
+    };
     this.created = new Map();
     this.log = result.events;
     this.seen = result.objects;
@@ -242,7 +279,13 @@ class ModuleLinker {
           for (const deco of fn.decorators) {
             const mark = this.begin();
             try {
-              const handler: Handler = { name: fn.name, file: mod.file.path, range: fn.range, async: fn.async, params: fn.params };
+              const handler: Handler = {
+                name: fn.name,
+                file: mod.file.path,
+                range: fn.range,
+                async: fn.async,
+                params: fn.params,
+              };
               this.origins.set(handler, { mod, scope: fn.scope });
               this.decorator(mod, fn.scope, deco, handler);
             } catch {
@@ -285,7 +328,8 @@ class ModuleLinker {
 
   /** Counts one evaluation step; past a budget, the statement fails. */
   private step(): void {
-    if (++this.steps > STATEMENT_BUDGET || ++this.moduleSteps > MODULE_BUDGET) throw new BudgetExceeded('route discovery step budget exceeded');
+    if (++this.steps > STATEMENT_BUDGET || ++this.moduleSteps > MODULE_BUDGET)
+      throw new BudgetExceeded('route discovery step budget exceeded');
   }
 
   /** Evaluates `value` unless it is already being evaluated further up (a definition cycle): then `cyclic`. */
@@ -338,7 +382,15 @@ class ModuleLinker {
   }
 
   /** A router object built by a constructor call `v` (`APIRouter(prefix=…)`, `Router(routes=[…])`). */
-  private construct(mod: ModuleFile, scope: string, v: Extract<PyExpr, { k: 'call' }>, kind: Kind, key: string, display: string, depth: number): ObjDef {
+  private construct(
+    mod: ModuleFile,
+    scope: string,
+    v: Extract<PyExpr, { k: 'call' }>,
+    kind: Kind,
+    key: string,
+    display: string,
+    depth: number,
+  ): ObjDef {
     const obj: ObjDef = { key, kind, display, ownPrefix: '' };
     this.define(obj);
     const prefixExpr = v.kw['prefix'] ?? v.kw['url_prefix'];
@@ -354,7 +406,13 @@ class ModuleLinker {
    * The router object an expression stands for: a name, a factory call, or — given `inline`, the
    * key and label it gets — a constructor call written in place (`Mount('/r', app=Router(routes=[...]))`).
    */
-  private objFromExpr(mod: ModuleFile, scope: string, e: PyExpr, depth = 0, inline?: { key: string; label: string }): ObjDef | undefined {
+  private objFromExpr(
+    mod: ModuleFile,
+    scope: string,
+    e: PyExpr,
+    depth = 0,
+    inline?: { key: string; label: string },
+  ): ObjDef | undefined {
     if (depth > MAX_DEPTH) return undefined;
     this.step();
     if (e.k === 'ref') return this.objectOf(this.graph.resolve(mod, scope, e.name), depth);
@@ -363,12 +421,17 @@ class ModuleLinker {
       const callee = this.resolveExpr(mod, scope, e.fn);
       if (inline) {
         const kind = this.kindOf(callee);
-        if (kind) return this.known(inline.key) ?? this.construct(mod, scope, e, kind, inline.key, `${shortName(mod)}.${inline.label}`, depth);
+        if (kind)
+          return (
+            this.known(inline.key) ??
+            this.construct(mod, scope, e, kind, inline.key, `${shortName(mod)}.${inline.label}`, depth)
+          );
       }
-      if (callee?.k === 'func') for (const ret of callee.fn.returns) {
-        const o = this.objectOf(this.graph.resolve(callee.mod, callee.fn.name, ret), depth + 1);
-        if (o) return o;
-      }
+      if (callee?.k === 'func')
+        for (const ret of callee.fn.returns) {
+          const o = this.objectOf(this.graph.resolve(callee.mod, callee.fn.name, ret), depth + 1);
+          if (o) return o;
+        }
     }
     return undefined;
   }
@@ -402,7 +465,8 @@ class ModuleLinker {
     if (depth > MAX_DEPTH) return undefined;
     this.step();
     switch (e.k) {
-      case 'str': return e.v;
+      case 'str':
+        return e.v;
       case 'fstr': {
         let s = '';
         for (const p of e.parts) {
@@ -419,9 +483,12 @@ class ModuleLinker {
       }
       case 'ref': {
         const r = this.graph.resolve(mod, scope, e.name);
-        return r?.k === 'value' ? this.within(r.value, undefined, () => this.str(r.mod, r.scope, r.value, depth + 1)) : undefined;
+        return r?.k === 'value'
+          ? this.within(r.value, undefined, () => this.str(r.mod, r.scope, r.value, depth + 1))
+          : undefined;
       }
-      default: return undefined;
+      default:
+        return undefined;
     }
   }
 
@@ -430,7 +497,8 @@ class ModuleLinker {
     this.step();
     if (e.k === 'ref') {
       const r = this.graph.resolve(mod, scope, e.name);
-      if (r?.k === 'value') return this.within(r.value, undefined, () => this.methodsOf(r.mod, r.scope, r.value, depth + 1));
+      if (r?.k === 'value')
+        return this.within(r.value, undefined, () => this.methodsOf(r.mod, r.scope, r.value, depth + 1));
     }
     if (e.k === 'str') return [e.v.toUpperCase()];
     if (e.k !== 'seq') return undefined;
@@ -449,9 +517,16 @@ class ModuleLinker {
     if (!e) return [];
     let target: Resolved | undefined;
     if (e.k === 'ref') target = this.graph.resolve(mod, scope, e.name);
-    else if (e.k === 'call' && e.fn.k === 'ref' && e.fn.name.endsWith('.as_view')) target = this.graph.resolve(mod, scope, e.fn.name.slice(0, -'.as_view'.length));
+    else if (e.k === 'call' && e.fn.k === 'ref' && e.fn.name.endsWith('.as_view'))
+      target = this.graph.resolve(mod, scope, e.fn.name.slice(0, -'.as_view'.length));
     if (target?.k === 'func') {
-      const handler: Handler = { name: target.fn.name, file: target.mod.file.path, range: target.fn.range, async: target.fn.async, params: target.fn.params };
+      const handler: Handler = {
+        name: target.fn.name,
+        file: target.mod.file.path,
+        range: target.fn.range,
+        async: target.fn.async,
+        params: target.fn.params,
+      };
       this.origins.set(handler, { mod: target.mod, scope: target.fn.scope });
       return [handler];
     }
@@ -482,7 +557,11 @@ class ModuleLinker {
     const method = deco.fn.name.slice(dot + 1);
     const fw = obj.kind.framework;
     this.markCallbacks(mod, scope, deco.kw['callbacks']);
-    const path = this.str(mod, scope, deco.args[0] ?? deco.kw['path'] ?? deco.kw['rule'] ?? deco.kw['uri'] ?? { k: 'other' });
+    const path = this.str(
+      mod,
+      scope,
+      deco.args[0] ?? deco.kw['path'] ?? deco.kw['rule'] ?? deco.kw['uri'] ?? { k: 'other' },
+    );
     if (path === undefined) return;
     let methods: string[] | undefined;
     if (HTTP_METHODS.includes(method)) methods = [method.toUpperCase()];
@@ -531,7 +610,8 @@ class ModuleLinker {
         const path = s(a[0] ?? kw['path']);
         const app = a[1] ?? kw['app'];
         const inline = { key: `${mod.file.path}:${scope}:<mount ${index}>`, label: `mount(${path})` };
-        if (path !== undefined && app) this.edge(obj, this.objFromExpr(mod, scope, app, 0, inline), path.replace(/\/+$/, ''));
+        if (path !== undefined && app)
+          this.edge(obj, this.objFromExpr(mod, scope, app, 0, inline), path.replace(/\/+$/, ''));
         return;
       }
       case 'register_blueprint':
@@ -550,25 +630,50 @@ class ModuleLinker {
       case 'add_websocket_route': {
         const path = s(a[0] ?? kw['path']);
         const ws = method !== 'add_api_route';
-        if (path !== undefined) this.addRoute(obj, ws ? ['WEBSOCKET'] : this.methodsOf(mod, scope, kw['methods']) ?? ['GET'], path, this.handlers(mod, scope, a[1] ?? kw['endpoint']));
+        if (path !== undefined)
+          this.addRoute(
+            obj,
+            ws ? ['WEBSOCKET'] : (this.methodsOf(mod, scope, kw['methods']) ?? ['GET']),
+            path,
+            this.handlers(mod, scope, a[1] ?? kw['endpoint']),
+          );
         return;
       }
       case 'add_url_rule': {
         const path = s(a[0] ?? kw['rule']);
-        if (path !== undefined) this.addRoute(obj, this.methodsOf(mod, scope, kw['methods']) ?? ['GET'], path, this.handlers(mod, scope, a[2] ?? kw['view_func']));
+        if (path !== undefined)
+          this.addRoute(
+            obj,
+            this.methodsOf(mod, scope, kw['methods']) ?? ['GET'],
+            path,
+            this.handlers(mod, scope, a[2] ?? kw['view_func']),
+          );
         return;
       }
       case 'add_route': {
         if (fw === 'aiohttp') {
           const m = s(a[0]);
           const path = s(a[1]);
-          if (m !== undefined && path !== undefined) this.addRoute(obj, [m.toUpperCase()], path, this.handlers(mod, scope, a[2]));
+          if (m !== undefined && path !== undefined)
+            this.addRoute(obj, [m.toUpperCase()], path, this.handlers(mod, scope, a[2]));
         } else if (fw === 'sanic') {
           const path = s(a[1] ?? kw['uri']);
-          if (path !== undefined) this.addRoute(obj, this.methodsOf(mod, scope, kw['methods']) ?? ['GET'], path, this.handlers(mod, scope, a[0] ?? kw['handler']));
+          if (path !== undefined)
+            this.addRoute(
+              obj,
+              this.methodsOf(mod, scope, kw['methods']) ?? ['GET'],
+              path,
+              this.handlers(mod, scope, a[0] ?? kw['handler']),
+            );
         } else {
           const path = s(a[0] ?? kw['path']);
-          if (path !== undefined) this.addRoute(obj, this.methodsOf(mod, scope, kw['methods']) ?? ['GET'], path, this.handlers(mod, scope, a[1] ?? kw['endpoint']));
+          if (path !== undefined)
+            this.addRoute(
+              obj,
+              this.methodsOf(mod, scope, kw['methods']) ?? ['GET'],
+              path,
+              this.handlers(mod, scope, a[1] ?? kw['endpoint']),
+            );
         }
         return;
       }
@@ -586,7 +691,8 @@ class ModuleLinker {
       default: {
         const m = /^add_(get|post|put|patch|delete|head|options)$/.exec(method);
         const path = s(a[0]);
-        if (m && fw === 'aiohttp' && path !== undefined) this.addRoute(obj, [m[1]!.toUpperCase()], path, this.handlers(mod, scope, a[1]));
+        if (m && fw === 'aiohttp' && path !== undefined)
+          this.addRoute(obj, [m[1]!.toUpperCase()], path, this.handlers(mod, scope, a[1]));
       }
     }
   }
@@ -597,7 +703,8 @@ class ModuleLinker {
     this.step();
     if (e.k === 'ref') {
       const r = this.graph.resolve(mod, scope, e.name);
-      if (r?.k === 'value') this.within(r.value, undefined, () => this.routeList(r.mod, r.scope, obj, r.value, prefix, depth + 1));
+      if (r?.k === 'value')
+        this.within(r.value, undefined, () => this.routeList(r.mod, r.scope, obj, r.value, prefix, depth + 1));
       return;
     }
     if (e.k === 'add') {
@@ -615,8 +722,10 @@ class ModuleLinker {
       const join = (p: string) => (prefix ? prefix + p : p);
       if (name === 'Route' || name === 'WebSocketRoute') {
         const path = s(a[0] ?? item.kw['path']);
-        const methods = name === 'WebSocketRoute' ? ['WEBSOCKET'] : this.methodsOf(mod, scope, item.kw['methods']) ?? ['GET'];
-        if (path !== undefined) this.addRoute(obj, methods, join(path), this.handlers(mod, scope, a[1] ?? item.kw['endpoint']));
+        const methods =
+          name === 'WebSocketRoute' ? ['WEBSOCKET'] : (this.methodsOf(mod, scope, item.kw['methods']) ?? ['GET']);
+        if (path !== undefined)
+          this.addRoute(obj, methods, join(path), this.handlers(mod, scope, a[1] ?? item.kw['endpoint']));
       } else if (name === 'Mount') {
         const path = s(a[0] ?? item.kw['path']);
         if (path === undefined) continue;
@@ -632,7 +741,8 @@ class ModuleLinker {
         if (name === 'route') {
           const m = s(a[0]);
           const path = s(a[1]);
-          if (m !== undefined && path !== undefined) this.addRoute(obj, [m.toUpperCase()], join(path), this.handlers(mod, scope, a[2]));
+          if (m !== undefined && path !== undefined)
+            this.addRoute(obj, [m.toUpperCase()], join(path), this.handlers(mod, scope, a[2]));
         } else if (name === 'view') {
           const path = s(a[0]);
           if (path !== undefined) this.addRoute(obj, ['*'], join(path), this.handlers(mod, scope, a[1]));
@@ -654,7 +764,12 @@ class ModuleLinker {
     this.graph.touch(mod);
     const lists = mod.facts.assignments.filter((a) => a.scope === '' && a.name === 'urlpatterns');
     if (lists.length === 0 || depth > MAX_DEPTH) return undefined;
-    const obj: ObjDef = { key, kind: { framework: 'django', role: 'app' }, display: `${mod.module}.urlpatterns`, ownPrefix: '' };
+    const obj: ObjDef = {
+      key,
+      kind: { framework: 'django', role: 'app' },
+      display: `${mod.module}.urlpatterns`,
+      ownPrefix: '',
+    };
     this.define(obj);
     for (const l of lists) this.djangoPatterns(mod, obj, l.value, '', depth);
     return obj;
@@ -670,7 +785,8 @@ class ModuleLinker {
     }
     if (e.k === 'ref') {
       const r = this.graph.resolve(mod, '', e.name);
-      if (r?.k === 'value') this.within(r.value, undefined, () => this.djangoPatterns(r.mod, obj, r.value, prefix, depth + 1));
+      if (r?.k === 'value')
+        this.within(r.value, undefined, () => this.djangoPatterns(r.mod, obj, r.value, prefix, depth + 1));
       return;
     }
     if (e.k !== 'seq') return;
@@ -685,7 +801,8 @@ class ModuleLinker {
       const view = item.args[1] ?? item.kw['view'];
       if (view?.k === 'call' && view.fn.k === 'ref' && /(^|\.)include$/.test(view.fn.name)) {
         const target = view.args[0];
-        const inner = target?.k === 'seq' && target.items.length > 0 && target.items[0]!.k === 'str' ? target.items[0] : target;
+        const inner =
+          target?.k === 'seq' && target.items.length > 0 && target.items[0]!.k === 'str' ? target.items[0] : target;
         const moduleName = inner && this.str(mod, '', inner);
         if (moduleName !== undefined) {
           const sub = this.graph.findModule(moduleName);
@@ -699,7 +816,13 @@ class ModuleLinker {
 }
 
 /** One router object's own routes as last emitted, and what they were built from. */
-interface Emitted { fw: Framework; base: string; routersKey: string; locals: LocalRoute[]; routes: Route[] }
+interface Emitted {
+  fw: Framework;
+  base: string;
+  routersKey: string;
+  locals: LocalRoute[];
+  routes: Route[];
+}
 
 /**
  * Emitted routes of the previous link by object key, base path and router chain (a router included
@@ -707,16 +830,29 @@ interface Emitted { fw: Framework; base: string; routersKey: string; locals: Loc
  * most objects are unchanged, and building 20,000 Route objects again would be most of a link. Reused
  * Route objects also let findings skip unchanged files.
  */
-interface EmitMemo { prev: EmitTable; next: EmitTable }
+interface EmitMemo {
+  prev: EmitTable;
+  next: EmitTable;
+}
 
 /** Emissions by object key: the first of each object, and (rarely) the further ones of objects included more than once. */
-interface EmitTable { first: Map<string, Emitted>; more: Map<string, Emitted[]> }
+interface EmitTable {
+  first: Map<string, Emitted>;
+  more: Map<string, Emitted[]>;
+}
 
 function emitTable(): EmitTable {
   return { first: new Map(), more: new Map() };
 }
 
-function findEmitted(table: EmitTable, key: string, fw: Framework, base: string, routersKey: string, locals: LocalRoute[]): Emitted | undefined {
+function findEmitted(
+  table: EmitTable,
+  key: string,
+  fw: Framework,
+  base: string,
+  routersKey: string,
+  locals: LocalRoute[],
+): Emitted | undefined {
   const first = table.first.get(key);
   if (!first) return undefined;
   if (sameEmission(first, fw, base, routersKey, locals)) return first;
@@ -743,7 +879,14 @@ interface EmitContext {
 }
 
 /** Emits `obj`'s routes under `prefix` (`ownPrefix` is its own prefix, or '' where registration replaced it), then what it includes. */
-function emit(obj: RouterObj, prefix: string, ownPrefix: string, chain: string[], chainKey: string, ctx: EmitContext): void {
+function emit(
+  obj: RouterObj,
+  prefix: string,
+  ownPrefix: string,
+  chain: string[],
+  chainKey: string,
+  ctx: EmitContext,
+): void {
   const { out, memo } = ctx;
   if (obj.onPath || chain.length > MAX_DEPTH || out.length >= MAX_ROUTES) return; // include cycles
   obj.onPath = true;
@@ -755,7 +898,9 @@ function emit(obj: RouterObj, prefix: string, ownPrefix: string, chain: string[]
   const base = joinPrefix(fw, prefix, ownPrefix);
   const routers = [...chain, obj.display];
   const routersKey = `${chainKey}\0${obj.display}`;
-  const last = findEmitted(memo.next, obj.key, fw, base, routersKey, obj.routes) ?? findEmitted(memo.prev, obj.key, fw, base, routersKey, obj.routes);
+  const last =
+    findEmitted(memo.next, obj.key, fw, base, routersKey, obj.routes) ??
+    findEmitted(memo.prev, obj.key, fw, base, routersKey, obj.routes);
   if (last) {
     for (const r of last.routes) out.push(r);
     addEmitted(memo.next, obj.key, last);
@@ -783,7 +928,10 @@ function emit(obj: RouterObj, prefix: string, ownPrefix: string, chain: string[]
   }
   for (const e of obj.edges) {
     // Flask/Quart/Sanic: a url_prefix given at registration replaces the blueprint's own
-    const overrides = e.prefix !== undefined && (fw === 'flask' || fw === 'quart' || fw === 'sanic') && e.child.kind.role === 'blueprint';
+    const overrides =
+      e.prefix !== undefined &&
+      (fw === 'flask' || fw === 'quart' || fw === 'sanic') &&
+      e.child.kind.role === 'blueprint';
     emit(e.child, joinPrefix(fw, base, e.prefix ?? ''), overrides ? '' : e.child.ownPrefix, routers, routersKey, ctx);
   }
   obj.onPath = false;
@@ -854,10 +1002,11 @@ function cycleRoots(objs: ReadonlyMap<string, RouterObj>): RouterObj[] {
     }
   }
   const includedFromOutside = new Set<number>();
-  for (const v of nodes) for (const e of v.edges) {
-    const c = comp.get(e.child);
-    if (c !== undefined && c !== comp.get(v)) includedFromOutside.add(c);
-  }
+  for (const v of nodes)
+    for (const e of v.edges) {
+      const c = comp.get(e.child);
+      if (c !== undefined && c !== comp.get(v)) includedFromOutside.add(c);
+    }
   const roots = new Map<number, RouterObj>();
   for (const v of nodes) {
     const c = comp.get(v)!;
@@ -892,5 +1041,12 @@ function stripRegexAnchors(s: string): string {
 function classHandlers(mod: ModuleFile, cls: PyClass): Handler[] {
   return cls.methods
     .filter((m) => HTTP_METHODS.includes(m.name))
-    .map((m) => ({ name: `${cls.name}.${m.name}`, file: mod.file.path, range: m.range, async: m.async, params: m.params, method: m.name.toUpperCase() }));
+    .map((m) => ({
+      name: `${cls.name}.${m.name}`,
+      file: mod.file.path,
+      range: m.range,
+      async: m.async,
+      params: m.params,
+      method: m.name.toUpperCase(),
+    }));
 }

@@ -88,8 +88,9 @@ export class ModuleGraph {
     // `import a.b` binds the full dotted name too; prefer the longest imported prefix
     for (let i = parts.length; i > 1; i--) {
       const head = parts.slice(0, i).join('.');
-      const imp = (scope ? lastWhere(mod.facts.imports, (x) => x.scope === scope && x.local === head && !x.name) : undefined)
-        ?? mod.facts.imports.find((x) => x.scope === undefined && x.local === head && !x.name);
+      const imp =
+        (scope ? lastWhere(mod.facts.imports, (x) => x.scope === scope && x.local === head && !x.name) : undefined) ??
+        mod.facts.imports.find((x) => x.scope === undefined && x.local === head && !x.name);
       if (imp) {
         const base = this.resolveImport(mod, imp.module, undefined, imp.level, hops);
         return base && this.member(base, parts.slice(i), hops);
@@ -107,7 +108,8 @@ export class ModuleGraph {
       if (assignment) {
         const v = assignment.value;
         // `X = Y` aliasing: follow it (`router = api.router`), but keep calls/strings/lists as values
-        if (v.k === 'ref' && v.name !== name) return this.resolve(mod, s, v.name, hops + 1) ?? { k: 'value', mod, scope: s, name, value: v };
+        if (v.k === 'ref' && v.name !== name)
+          return this.resolve(mod, s, v.name, hops + 1) ?? { k: 'value', mod, scope: s, name, value: v };
         return { k: 'value', mod, scope: s, name, value: v };
       }
       const fn = f.functions.find((x) => x.scope === s && x.name === name);
@@ -125,7 +127,13 @@ export class ModuleGraph {
     return undefined;
   }
 
-  private resolveImport(mod: ModuleFile, module: string, name: string | undefined, level: number, hops: number): Resolved | undefined {
+  private resolveImport(
+    mod: ModuleFile,
+    module: string,
+    name: string | undefined,
+    level: number,
+    hops: number,
+  ): Resolved | undefined {
     let absolute = module;
     if (level > 0) {
       const pkg = mod.module.split('.').filter(Boolean);

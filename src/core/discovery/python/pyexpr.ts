@@ -18,15 +18,13 @@ export type PyAst =
   | { t: 'dict'; entries: Array<[PyAst, PyAst]> };
 
 type Token =
-  | { k: 'name'; v: string }
-  | { k: 'str'; v: string; f: boolean }
-  | { k: 'num'; v: number }
-  | { k: 'op'; v: string };
+  { k: 'name'; v: string } | { k: 'str'; v: string; f: boolean } | { k: 'num'; v: number } | { k: 'op'; v: string };
 
 /** Bracket nesting read at most (texts are at most 1,000 characters, but can be all brackets). */
 const MAX_NESTING = 50;
 
-const NUMBER = /(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d[\d_]*)?)[jJ]?/y;
+const NUMBER =
+  /(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d[\d_]*)?)[jJ]?/y;
 const NAME = /[\p{ID_Start}_][\p{ID_Continue}]*/uy;
 const STRING_START = /([rRbBuUfF]{0,2})('''|"""|'|")/y;
 
@@ -35,8 +33,14 @@ function tokenize(text: string): Token[] | undefined {
   let i = 0;
   while (i < text.length) {
     const c = text[i]!;
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f') { i++; continue; }
-    if (c === '\\' && (text[i + 1] === '\n' || text[i + 1] === '\r')) { i += 2; continue; }
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f') {
+      i++;
+      continue;
+    }
+    if (c === '\\' && (text[i + 1] === '\n' || text[i + 1] === '\r')) {
+      i += 2;
+      continue;
+    }
     if (c === '#') {
       while (i < text.length && text[i] !== '\n') i++;
       continue;
@@ -50,8 +54,14 @@ function tokenize(text: string): Token[] | undefined {
       let j = start;
       let body: string | undefined;
       while (j < text.length) {
-        if (text[j] === '\\') { j += 2; continue; }
-        if (text.startsWith(quote, j)) { body = text.slice(start, j); break; }
+        if (text[j] === '\\') {
+          j += 2;
+          continue;
+        }
+        if (text.startsWith(quote, j)) {
+          body = text.slice(start, j);
+          break;
+        }
         if (quote.length === 1 && text[j] === '\n') return undefined;
         j++;
       }
@@ -78,9 +88,21 @@ function tokenize(text: string): Token[] | undefined {
       i += n[0].length;
       continue;
     }
-    if (text.startsWith('...', i)) { out.push({ k: 'op', v: '...' }); i += 3; continue; }
-    if (text.startsWith('**', i)) { out.push({ k: 'op', v: '**' }); i += 2; continue; }
-    if ('()[]{},:=|.-+*'.includes(c)) { out.push({ k: 'op', v: c }); i++; continue; }
+    if (text.startsWith('...', i)) {
+      out.push({ k: 'op', v: '...' });
+      i += 3;
+      continue;
+    }
+    if (text.startsWith('**', i)) {
+      out.push({ k: 'op', v: '**' });
+      i += 2;
+      continue;
+    }
+    if ('()[]{},:=|.-+*'.includes(c)) {
+      out.push({ k: 'op', v: c });
+      i++;
+      continue;
+    }
     return undefined;
   }
   return out;
@@ -89,14 +111,27 @@ function tokenize(text: string): Token[] | undefined {
 function unescape(s: string): string {
   return s.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|\r?\n|.)/g, (m, e: string) => {
     switch (e[0]) {
-      case 'n': return '\n';
-      case 't': return '\t';
-      case 'r': return '\r';
-      case '0': return '\0';
-      case '\r': case '\n': return '';
-      case '\\': case '\'': case '"': return e;
-      case 'x': case 'u': case 'U': return e.length > 1 ? String.fromCodePoint(Number.parseInt(e.slice(1), 16)) : m;
-      default: return m;
+      case 'n':
+        return '\n';
+      case 't':
+        return '\t';
+      case 'r':
+        return '\r';
+      case '0':
+        return '\0';
+      case '\r':
+      case '\n':
+        return '';
+      case '\\':
+      case "'":
+      case '"':
+        return e;
+      case 'x':
+      case 'u':
+      case 'U':
+        return e.length > 1 ? String.fromCodePoint(Number.parseInt(e.slice(1), 16)) : m;
+      default:
+        return m;
     }
   });
 }
@@ -167,7 +202,10 @@ class Parser {
             this.i += 2;
             kw[t.v] = this.expr();
           } else args.push(this.expr());
-          if (!this.eat(',')) { this.expect(')'); break; }
+          if (!this.eat(',')) {
+            this.expect(')');
+            break;
+          }
         }
         e = { t: 'call', fn: e, args, kw };
       } else return e;
@@ -179,7 +217,10 @@ class Parser {
     const out: PyAst[] = [];
     while (!this.eat(close)) {
       out.push(this.expr());
-      if (!this.eat(',')) { this.expect(close); break; }
+      if (!this.eat(',')) {
+        this.expect(close);
+        break;
+      }
     }
     return out;
   }
@@ -208,8 +249,10 @@ class Parser {
       }
       case 'op':
         switch (t.v) {
-          case '...': return { t: 'ellipsis' };
-          case '[': return { t: 'list', items: this.items(']') };
+          case '...':
+            return { t: 'ellipsis' };
+          case '[':
+            return { t: 'list', items: this.items(']') };
           case '(': {
             if (this.eat(')')) return { t: 'tuple', items: [] };
             const first = this.expr();
@@ -221,7 +264,10 @@ class Parser {
             if (this.eat('}')) return { t: 'dict', entries: [] };
             const first = this.expr();
             if (!this.eat(':')) {
-              if (!this.eat(',')) { this.expect('}'); return { t: 'set', items: [first] }; }
+              if (!this.eat(',')) {
+                this.expect('}');
+                return { t: 'set', items: [first] };
+              }
               return { t: 'set', items: [first, ...this.items('}')] };
             }
             const entries: Array<[PyAst, PyAst]> = [[first, this.expr()]];
@@ -257,14 +303,19 @@ export function parsePyExpr(text: string | undefined): PyAst | undefined {
 export function literalValue(e: PyAst | undefined, depth = 0): { v: unknown } | undefined {
   if (!e || depth > MAX_NESTING) return undefined;
   switch (e.t) {
-    case 'str': return e.f ? undefined : { v: e.v };
-    case 'num': return { v: e.v };
-    case 'const': return { v: e.v };
+    case 'str':
+      return e.f ? undefined : { v: e.v };
+    case 'num':
+      return { v: e.v };
+    case 'const':
+      return { v: e.v };
     case 'neg': {
       const inner = e.v.t === 'num' ? e.v.v : undefined;
       return inner === undefined ? undefined : { v: -inner };
     }
-    case 'list': case 'tuple': case 'set': {
+    case 'list':
+    case 'tuple':
+    case 'set': {
       const out: unknown[] = [];
       for (const item of e.items) {
         const v = literalValue(item, depth + 1);
@@ -283,6 +334,7 @@ export function literalValue(e: PyAst | undefined, depth = 0): { v: unknown } | 
       }
       return { v: Object.fromEntries(entries) };
     }
-    default: return undefined;
+    default:
+      return undefined;
   }
 }
