@@ -204,7 +204,7 @@ async function oneLineEdits(index: ProjectIndex, edit: Edit): Promise<string[]> 
     propagated &&= edit.expect(i, routes);
   }
   await index.update(file, original);
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[2]!.toFixed(1);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[2].toFixed(1);
   const spread = (xs: number[]) => `${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)}`;
   return [
     `one-line edit in the ${edit.label}, ${edit.file}: 5 edits, result ${propagated ? 'correct' : 'WRONG (edit not reflected in routes)'}`,

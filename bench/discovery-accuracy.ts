@@ -147,12 +147,12 @@ function reasonOf(r: ProbeResult): [string, string] {
   const msg = r.message ?? '';
   let m: RegExpExecArray | null;
   if (r.error === 'ModuleNotFoundError' && r.name) {
-    const top = r.name.split('.')[0]!;
+    const top = r.name.split('.')[0];
     return FRAMEWORK.has(top) ? [NEWER, `no module \`${r.name}\``] : [MISSING, `\`${top}\``];
   }
   if (r.error === 'ImportError' && (m = /(\S+) is not installed/.exec(msg))) return [MISSING, `\`${m[1]}\``];
   if (r.error === 'ImportError' && (m = /cannot import name '([^']+)' from '([^'.]+)/.exec(msg)))
-    return [FRAMEWORK.has(m[2]!) ? NEWER : MISSING, `\`${m[2]}\` has no \`${m[1]}\``];
+    return [FRAMEWORK.has(m[2]) ? NEWER : MISSING, `\`${m[2]}\` has no \`${m[1]}\``];
   if (r.error === 'AttributeError' && (m = /'(FastAPI|APIRouter)' object has no attribute '([^']+)'/.exec(msg)))
     return [NEWER, `no \`FastAPI/APIRouter.${m[2]}\``];
   if (r.error === 'AttributeError' && (m = /has no attribute '(model_\w+)'/.exec(msg)))
@@ -197,7 +197,7 @@ function probe(root: string, file: string): Promise<Outcome> {
             ok: false,
             cls: 'other',
             reason: 'interpreter died',
-            detail: (stderr || String(err)).trim().split('\n').pop()!.slice(0, 300),
+            detail: (stderr || (err ? err.message : 'no output')).trim().split('\n').pop()!.slice(0, 300),
           });
         }
         if (r.error) {
@@ -223,13 +223,13 @@ function probe(root: string, file: string): Promise<Outcome> {
 }
 
 async function pool<T, R>(items: T[], n: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
+  const out = new Array<R>(items.length);
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(n, items.length) }, async () => {
       while (next < items.length) {
         const i = next++;
-        out[i] = await fn(items[i]!);
+        out[i] = await fn(items[i]);
       }
     }),
   );
@@ -240,7 +240,7 @@ async function pool<T, R>(items: T[], n: number, fn: (item: T) => Promise<R>): P
 function packageRoot(dir: string, file: string): string | undefined {
   const text = readFileSync(path.join(dir, file), 'utf8');
   let dots = 0;
-  for (const m of text.matchAll(/^\s*from\s+(\.+)/gm)) dots = Math.max(dots, m[1]!.length);
+  for (const m of text.matchAll(/^\s*from\s+(\.+)/gm)) dots = Math.max(dots, m[1].length);
   if (!dots) return undefined;
   return path.posix.join(path.posix.dirname(file), ...Array<string>(dots - 1).fill('..'));
 }
@@ -331,7 +331,7 @@ async function main(): Promise<void> {
     const parsers = await Parsers.load(undefined, ['python']);
     const d0 = performance.now();
     for (const [i, file] of files.entries()) {
-      const o = outcomes[i]!;
+      const o = outcomes[i];
       if (!o.ok) continue;
       versions ??= o.versions;
       const pkg = packageRoot(dir, file);
@@ -351,7 +351,7 @@ async function main(): Promise<void> {
       const mod = moduleOf(rel);
       const ours: Route[] = index
         .routes()
-        .filter((r) => (r.routers?.length ? r.routers[0]!.startsWith(`${mod}.`) : r.file === rel));
+        .filter((r) => (r.routers?.length ? r.routers[0].startsWith(`${mod}.`) : r.file === rel));
       // Real routes whose handler lives outside the scanned folder cannot be found statically there.
       const scope = pkg ? root : path.join(dir, file);
       const inside = (f: string | null) => !!f && (f === scope || f.startsWith(scope + path.sep));
@@ -385,7 +385,7 @@ async function main(): Promise<void> {
   const failures = new Map<string, { cls: string; reason: string; files: Array<{ file: string; detail: string }> }>();
   const classes = new Map<string, number>();
   files.forEach((f, i) => {
-    const o = outcomes[i]!;
+    const o = outcomes[i];
     if (o.ok) return;
     const k = `${o.cls}\0${o.reason}`;
     if (!failures.has(k)) failures.set(k, { cls: o.cls, reason: o.reason, files: [] });

@@ -4,9 +4,11 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
+import type { RunRecord } from '../src/core/model';
 import { freePort } from '../test/fixtures/servers/ports';
 
 const arg = (name: string, dflt: number): number => {
@@ -50,13 +52,15 @@ async function serve(cmd: string, args: (port: number) => string[], cwd = root):
   return `http://127.0.0.1:${port}/`;
 }
 
+const parseJson = <T>(text: string): T => JSON.parse(text) as T;
+
 interface Result {
   rps: number;
   p50Ms: number;
 }
 
 const ours = async (url: string, c: number): Promise<Result> => {
-  const r = JSON.parse(
+  const r = parseJson<RunRecord>(
     await run(process.execPath, [
       path.join(work, 'cli.js'),
       'load',
@@ -85,7 +89,7 @@ const wrk = async (url: string, c: number): Promise<Result> => {
   return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]), p50Ms: p50 ? wrkUnit(p50[1], p50[2]) : NaN };
 };
 const autocannon = async (url: string, c: number): Promise<Result> => {
-  const r = JSON.parse(
+  const r = parseJson<{ requests: { average: number }; latency: { p50: number } }>(
     await run(path.join(root, 'node_modules/.bin/autocannon'), ['-c', String(c), '-d', String(SECONDS), '--json', url]),
   );
   return { rps: r.requests.average, p50Ms: r.latency.p50 };
@@ -142,7 +146,7 @@ async function main(): Promise<void> {
   const lines: string[] = [
     `# Load generator benchmark`,
     '',
-    `${new Date().toISOString()} · ${SECONDS} s per run · ${ROUNDS} alternating rounds (median) · machine: ${require('node:os').cpus().length} cores shared with other work`,
+    `${new Date().toISOString()} · ${SECONDS} s per run · ${ROUNDS} alternating rounds (median) · machine: ${os.cpus().length} cores shared with other work`,
     '',
   ];
   const row = (name: string, ours_: number, peer: number, peerName: string, unit: string, target: string): string =>

@@ -1,2 +1,3 @@
 // Injected into the Node bundles: the file URL that import.meta.url stands for.
-export const __bundleFileUrl = require('node:url').pathToFileURL(__filename).href;
+const { pathToFileURL } = require('node:url');
+exports.__bundleFileUrl = pathToFileURL(__filename).href;

@@ -48,7 +48,7 @@ export class Chart {
 
   private create(spec: ChartSpec): void {
     this.plot?.destroy();
-    this.plot = new uPlot({ ...spec.opts, width: this.width(), height: HEIGHT } as uPlot.Options, spec.data, this.host);
+    this.plot = new uPlot({ ...spec.opts, width: this.width(), height: HEIGHT }, spec.data, this.host);
   }
 
   destroy(): void {

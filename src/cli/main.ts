@@ -1,5 +1,7 @@
 // Verb dispatch and the top-level help. Each verb lives in its own module and returns
 // an exit code: 0 ok, 1 failure (or findings, for `check`), 2 usage error.
+import packageJson from '../../package.json';
+
 export type Verb = (argv: string[]) => Promise<number>;
 
 const VERBS: Record<string, { summary: string; load: () => Promise<Verb> }> = {
@@ -35,6 +37,5 @@ export async function runVerb(argv: string[]): Promise<number> {
   return (await verb.load())(rest);
 }
 
-// Replaced by the bundler's define in release builds would be nicer; reading package.json keeps one source of truth.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-export const VERSION: string = (require('../../package.json') as { version: string }).version;
+// package.json is the one source of the version; the bundler inlines it.
+export const VERSION: string = packageJson.version;

@@ -1,5 +1,5 @@
 // `endpoint-profiler routes [DIR] [--json] [--exclude PATTERN]…`: every HTTP route
-// handler in a workspace, as the JSON contract of design.md or an aligned table.
+// handler in a workspace, as JSON (the contract in README.md) or an aligned table.
 import { parseArgs } from 'node:util';
 import * as path from 'node:path';
 import { stat } from 'node:fs/promises';
@@ -97,9 +97,9 @@ function table(routes: Route[]): string {
       r.execution === 'event-loop' && !r.async ? 'sync (event loop)' : MARKER[r.execution],
     ]),
   ];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   const lines = rows.map((row) =>
-    row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '),
+    row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join('  '),
   );
   return `${lines.join('\n')}\n\n${routes.length} route${routes.length === 1 ? '' : 's'}\n`;
 }

@@ -83,7 +83,7 @@ export class ProjectIndex {
     const reads: Array<Promise<string | undefined> | undefined> = [];
     const read = (i: number) => {
       if (i < files.length)
-        reads[i] = this.fs.readFile(files[i]!.absPath).then(
+        reads[i] = this.fs.readFile(files[i].absPath).then(
           (bytes) => decoder.decode(bytes),
           () => undefined,
         );
@@ -94,8 +94,8 @@ export class ProjectIndex {
       reads[i] = undefined;
       read(i + READ_AHEAD);
       if (text === undefined)
-        this.remove(files[i]!.path); // deleted or unreadable since the scan
-      else await this.update(files[i]!, text);
+        this.remove(files[i].path); // deleted or unreadable since the scan
+      else await this.update(files[i], text);
     }
   }
 
@@ -155,7 +155,7 @@ export class ProjectIndex {
 
   private inOrder(): Entry[] {
     if (!this.ordered) this.ordered = [...this.entries.keys()].sort().map((path) => this.entries.get(path)!);
-    else for (let i = 0; i < this.ordered.length; i++) this.ordered[i] = this.entries.get(this.ordered[i]!.file.path)!;
+    else for (let i = 0; i < this.ordered.length; i++) this.ordered[i] = this.entries.get(this.ordered[i].file.path)!;
     return this.ordered;
   }
 

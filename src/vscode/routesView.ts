@@ -178,7 +178,12 @@ export function registerRoutesView(context: vscode.ExtensionContext, source: Rou
     ),
   );
   render();
-  return { refresh: render, dispose: () => view.dispose() };
+  return {
+    refresh: render,
+    dispose: () => {
+      view.dispose();
+    },
+  };
 }
 
 async function revealHandler(root: string, arg: unknown): Promise<void> {

@@ -154,6 +154,8 @@ export function registerRunsView(context: vscode.ExtensionContext, store: RunSto
     baseline: () => baseline.get(),
     onDidChange: provider.onDidChangeTreeData,
     records,
-    dispose: () => view.dispose(),
+    dispose: () => {
+      view.dispose();
+    },
   };
 }

@@ -27,8 +27,8 @@ export function startLogged(
     text = (text + chunk.toString()).slice(-20_000);
     log.write(chunk);
   };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   child.on('exit', () => log.end());
   return { child, output: () => text };
 }

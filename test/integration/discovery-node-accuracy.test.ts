@@ -163,7 +163,7 @@ for (const fixture of [
 ]) {
   test(`Express discovery matches the real router stack: ${fixture}`, async () => {
     const dir = path.join(__dirname, '..', 'fixtures', fixture);
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+
     const app = require(path.join(dir, 'app.js')) as { _router: { stack: Layer[] } };
     const real = expressRoutes(app._router.stack).sort();
     const index = new ProjectIndex(dir, nodeFileSystem, await Parsers.load());

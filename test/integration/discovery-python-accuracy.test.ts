@@ -136,8 +136,8 @@ test('handler parameters: discovery lists the names inspect.signature gives, in 
     const ours = (await discover(dir)).filter((r) => real.some((x) => x.handler === r.handler && x.path === r.path));
     assert.equal(ours.length, real.length, `${dir}: routes differ`);
     assert.deepEqual(
-      withParams(ours, (i) => ours[i]!.params!.map((p) => p.name)),
-      withParams(real, (i) => real[i]!.params!),
+      withParams(ours, (i) => ours[i].params!.map((p) => p.name)),
+      withParams(real, (i) => real[i].params!),
       dir,
     );
   }

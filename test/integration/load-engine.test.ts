@@ -125,7 +125,7 @@ test('open model: a server stall is charged to the requests scheduled behind it 
   assert.equal(r.summary.count, 60);
   assert.ok(stalled && r.uncorrectedHistogram);
   const corrected = decodeRaw(r.histogram).getValueAtPercentile(90) / 1000;
-  const uncorrected = decodeRaw(r.uncorrectedHistogram!).getValueAtPercentile(90) / 1000;
+  const uncorrected = decodeRaw(r.uncorrectedHistogram).getValueAtPercentile(90) / 1000;
   assert.ok(corrected > 150, `corrected p90 ${corrected} ms`);
   assert.ok(corrected > uncorrected * 1.5, `corrected ${corrected} vs uncorrected ${uncorrected}`);
   assert.ok(r.summary.durationS >= 1.1 && r.summary.durationS < 3, `open model paced: ${r.summary.durationS} s`);

@@ -130,7 +130,7 @@ test('Python: `requests.get(url).json()` offloads as `(await asyncio.to_thread(r
   const fs = await analyze({ 'a.py': src });
   assert.equal(fs.length, 4);
   const lines = (f: Finding, i: number) =>
-    applyEdits(src, [f.fix, ...f.alternativeFixes!].filter((x) => x !== undefined)[i]!.edits).split('\n');
+    applyEdits(src, [f.fix, ...f.alternativeFixes!].filter((x) => x !== undefined)[i].edits).split('\n');
   assert.equal(lines(fs[0], 0)[5], '    data = (await asyncio.to_thread(requests.get, url)).json()');
   assert.equal(lines(fs[1], 0)[6], '    (await asyncio.sleep(1)).real');
   assert.equal(

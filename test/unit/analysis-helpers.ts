@@ -90,8 +90,8 @@ export async function pythonCompiles(source: string): Promise<{ ok: boolean; err
   const { execFile } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     const child = execFile('/usr/bin/python3', ['-c', PY_CHECK], { timeout: 20_000 }, (err, stdout) => {
-      if (err) reject(err);
-      else resolve(JSON.parse(stdout));
+      if (err) reject(new Error(err.message, { cause: err }));
+      else resolve(JSON.parse(stdout) as { ok: boolean; error?: string; moduleNames: string[] });
     });
     child.stdin!.end(source);
   });
@@ -123,7 +123,7 @@ export async function runNodeModule(source: string, arg: string): Promise<unknow
   return new Promise((resolve, reject) => {
     execFile(process.execPath, ['-e', driver], { timeout: 20_000 }, (err, stdout, stderr) => {
       rmSync(dir, { recursive: true, force: true });
-      if (err) reject(new Error(stderr || String(err)));
+      if (err) reject(new Error(stderr || err.message));
       else resolve(JSON.parse(stdout));
     });
   });

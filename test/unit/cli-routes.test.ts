@@ -51,7 +51,7 @@ test('routes --exclude drops matching files; the table is aligned and marks wher
     line,
     /^GET\s+\/api\/v1\/items\/\{item_id\}\s+read_item\s+app\/api\/routes\/items\.py:14\s+sync \(threadpool\)$/,
   );
-  const header = stdout.split('\n')[0]!;
+  const header = stdout.split('\n')[0];
   assert.equal(header.indexOf('PATH'), line.indexOf('/api'));
 });
 

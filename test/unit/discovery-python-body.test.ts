@@ -3,7 +3,6 @@
 // inline sources for the forms the fixture does not show).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as path from 'node:path';
 import { linkPythonRoutes, PythonLinkCache } from '../../src/core/discovery/python';
 import { literalValue, parsePyExpr } from '../../src/core/discovery/python/pyexpr';
 import type { Route } from '../../src/core/model';

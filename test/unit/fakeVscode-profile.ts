@@ -20,7 +20,7 @@ export type Answer = (call: UiCall) => unknown;
 
 export const enterOrDismiss: Answer = (call) => {
   if (call.kind === 'quickPick') return call.items[0];
-  if (call.kind === 'inputBox') return (call.options?.value as string | undefined) ?? '';
+  if (call.kind === 'inputBox') return call.options?.value ?? '';
   return undefined;
 };
 
@@ -129,7 +129,7 @@ async function ask(kind: UiKind, text: string, items: unknown[], options?: Recor
 function message(kind: UiKind) {
   return (text: string, ...rest: unknown[]) => {
     const options =
-      rest.length && typeof rest[0] === 'object' && rest[0] !== null && !('title' in (rest[0] as object))
+      rest.length && typeof rest[0] === 'object' && rest[0] !== null && !('title' in rest[0])
         ? (rest.shift() as Record<string, unknown>)
         : undefined;
     return ask(kind, text, rest, options);
@@ -149,9 +149,9 @@ export const fakeVscode = {
       return [...state.terminals];
     },
     showQuickPick: async (items: unknown[] | Promise<unknown[]>, options?: Record<string, unknown>) =>
-      ask('quickPick', String(options?.title ?? ''), await items, options),
+      ask('quickPick', String((options?.title as string | undefined) ?? ''), await items, options),
     showInputBox: async (options?: Record<string, unknown>) => {
-      const answer = await ask('inputBox', String(options?.title ?? ''), [], options);
+      const answer = await ask('inputBox', String((options?.title as string | undefined) ?? ''), [], options);
       // Like VS Code, an answer the input's own validation rejects cannot be accepted.
       const validate = options?.validateInput as ((v: string) => string | undefined) | undefined;
       if (typeof answer === 'string' && validate?.(answer))

@@ -26,7 +26,7 @@ class MemoryFs implements FileSystem {
     for (const p of this.files.keys()) {
       if (!p.startsWith(prefix)) continue;
       const [head, ...rest] = p.slice(prefix.length).split('/');
-      entries.set(head!, rest.length ? 'directory' : 'file');
+      entries.set(head, rest.length ? 'directory' : 'file');
     }
     if (!entries.size && rel) throw new Error(`ENOENT ${abs}`);
     return [...entries];

@@ -11,6 +11,7 @@ import { after, before, test } from 'node:test';
 import { nodeFileSystem } from '../../src/core/fs';
 import { nodeWasmLoader, Parsers } from '../../src/core/parsing/parser';
 import { ProjectIndex } from '../../src/core/project';
+import type * as DiagnosticsModule from '../../src/vscode/diagnostics';
 
 // ------------------------------------------------------------------ the stand-in 'vscode'
 type Uri = { fsPath: string; scheme: string };
@@ -96,8 +97,7 @@ const realLoad = loader._load;
 loader._load = function (request: string, ...rest: unknown[]) {
   return request === 'vscode' ? fakeVscode : realLoad.call(this, request, ...rest);
 };
-const { BlockingCallDiagnostics } =
-  require('../../src/vscode/diagnostics') as typeof import('../../src/vscode/diagnostics');
+const { BlockingCallDiagnostics } = require('../../src/vscode/diagnostics') as typeof DiagnosticsModule;
 loader._load = realLoad;
 
 class FakeDocument {

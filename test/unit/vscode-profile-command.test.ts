@@ -16,13 +16,12 @@ import type * as ProfileCommand from '../../src/vscode/profileCommand';
 import { answersKey } from '../../src/vscode/profileModel';
 import { calls, memento, requireWithFakeVscode, reset, state } from './fakeVscode-profile';
 import { freePort } from '../fixtures/servers/ports';
+import type * as EngineModule from '../../src/core/load/engine';
+import type * as ServerStarterModule from '../../src/vscode/serverStarter';
 
 const { EndpointProfiler } = requireWithFakeVscode<typeof ProfileCommand>('../../src/vscode/profileCommand');
-const { tcpProbe } = requireWithFakeVscode<typeof import('../../src/vscode/serverStarter')>(
-  '../../src/vscode/serverStarter',
-);
-const { startLoad: realStartLoad } =
-  require('../../src/core/load/engine') as typeof import('../../src/core/load/engine');
+const { tcpProbe } = requireWithFakeVscode<typeof ServerStarterModule>('../../src/vscode/serverStarter');
+const { startLoad: realStartLoad } = require('../../src/core/load/engine') as typeof EngineModule;
 
 // ------------------------------------------------------------------ the server under test
 let server: http.Server;

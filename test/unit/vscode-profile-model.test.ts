@@ -51,7 +51,7 @@ test('the route under the cursor: any line of its handler, none between handlers
   const threadpool = routes.find((r) => r.handler === 'threadpool')!;
   assert.ok(blocking.range && threadpool.range, 'discovery gives handler ranges');
   assert.equal(routeAt(routes, 'main.py', blocking.line + 1)?.handler, 'blocking');
-  assert.equal(routeAt(routes, 'main.py', blocking.range!.endLine)?.handler, 'blocking');
+  assert.equal(routeAt(routes, 'main.py', blocking.range.endLine)?.handler, 'blocking');
   assert.equal(routeAt(routes, 'main.py', threadpool.line)?.handler, 'threadpool');
   assert.equal(routeAt(routes, 'main.py', 1), undefined);
   assert.equal(routeAt(routes, 'other.py', blocking.line), undefined);

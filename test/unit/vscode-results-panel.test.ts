@@ -14,6 +14,8 @@ import type { Route, RunRecord } from '../../src/core/model';
 import { RunStore } from '../../src/core/runs/store';
 import type { HostMessage, WebviewMessage } from '../../src/shared/protocol';
 import { startDelayServer, type TestServer } from '../fixtures/servers/delay-server';
+import type * as ProfileCommandModule from '../../src/vscode/profileCommand';
+import type * as ResultsPanelModule from '../../src/vscode/resultsPanel';
 
 // ------------------------------------------------------------------ the stand-in 'vscode'
 const disposedError = (): Error => new Error('Webview is disposed');
@@ -146,9 +148,8 @@ const realLoad = loader._load;
 loader._load = function (request: string, ...rest: unknown[]) {
   return request === 'vscode' ? fakeVscode : realLoad.call(this, request, ...rest);
 };
-const { ResultsPanels } = require('../../src/vscode/resultsPanel') as typeof import('../../src/vscode/resultsPanel');
-const { EndpointProfiler } =
-  require('../../src/vscode/profileCommand') as typeof import('../../src/vscode/profileCommand');
+const { ResultsPanels } = require('../../src/vscode/resultsPanel') as typeof ResultsPanelModule;
+const { EndpointProfiler } = require('../../src/vscode/profileCommand') as typeof ProfileCommandModule;
 loader._load = realLoad;
 
 // An exception thrown from a timer would reach VS Code's extension host: collect them so the test says which.

@@ -14,6 +14,8 @@ import type { RunRecord } from '../../src/core/model';
 import { nodeWasmLoader, Parsers } from '../../src/core/parsing/parser';
 import { ProjectIndex } from '../../src/core/project';
 import { RunStore } from '../../src/core/runs/store';
+import type * as RoutesViewModule from '../../src/vscode/routesView';
+import type * as RunsViewModule from '../../src/vscode/runsView';
 
 const pkg = JSON.parse(readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as {
   contributes: {
@@ -122,9 +124,8 @@ const realLoad = loader._load;
 loader._load = function (request: string, ...rest: unknown[]) {
   return request === 'vscode' ? fakeVscode : realLoad.call(this, request, ...rest);
 };
-const { registerRunsView } = require('../../src/vscode/runsView') as typeof import('../../src/vscode/runsView');
-const { registerRoutesView, isRouteItem } =
-  require('../../src/vscode/routesView') as typeof import('../../src/vscode/routesView');
+const { registerRunsView } = require('../../src/vscode/runsView') as typeof RunsViewModule;
+const { registerRoutesView, isRouteItem } = require('../../src/vscode/routesView') as typeof RoutesViewModule;
 loader._load = realLoad;
 
 // ------------------------------------------------------------------ fixtures

@@ -86,15 +86,15 @@ export class FakeHost {
   }
 
   posted(): Promise<WebviewMessage[]> {
-    return this.page.evaluate('window.__posted') as Promise<WebviewMessage[]>;
+    return this.page.evaluate<WebviewMessage[]>('window.__posted');
   }
 
   states(): Promise<PanelState[]> {
-    return this.page.evaluate('window.__states') as Promise<PanelState[]>;
+    return this.page.evaluate<PanelState[]>('window.__states');
   }
 
   cspViolations(): Promise<string[]> {
-    return this.page.evaluate('window.__csp') as Promise<string[]>;
+    return this.page.evaluate<string[]>('window.__csp');
   }
 
   text(testid: string): Promise<string> {
@@ -103,7 +103,7 @@ export class FakeHost {
 
   /** Distinct colours drawn on a chart's canvas, and how many pixels are close to `near` (r,g,b). */
   async canvasColours(testid: string, near?: [number, number, number]): Promise<{ distinct: number; near: number }> {
-    return this.page.evaluate(`(() => {
+    return this.page.evaluate<{ distinct: number; near: number }>(`(() => {
       const c = document.querySelector('[data-testid="${testid}"] canvas');
       if (!c || c.width === 0) return { distinct: 0, near: 0 };
       const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
@@ -114,7 +114,7 @@ export class FakeHost {
         if (t && Math.abs(d[i] - t[0]) < 40 && Math.abs(d[i + 1] - t[1]) < 40 && Math.abs(d[i + 2] - t[2]) < 40) near++;
       }
       return { distinct: seen.size, near };
-    })()`) as Promise<{ distinct: number; near: number }>;
+    })()`);
   }
 
   /** Polls until a chart shows at least `min` colours (uPlot draws on a microtask after setData), up to 5 s. */

@@ -124,9 +124,7 @@ test('switching between two dark themes (same kind: only the theme id and the --
   const tag = () =>
     host.page.evaluate(`document.querySelector('[data-testid="${chart}"] canvas').dataset.tag = 'before'`);
   const sameCanvas = () =>
-    host.page.evaluate(
-      `document.querySelector('[data-testid="${chart}"] canvas')?.dataset.tag === 'before'`,
-    ) as Promise<boolean>;
+    host.page.evaluate<boolean>(`document.querySelector('[data-testid="${chart}"] canvas')?.dataset.tag === 'before'`);
   /** Applies a theme as VS Code's webview host does: the theme attributes on <body>, then the variables on <html>. */
   const applyTheme = (kind: string, id: string, vars: Record<string, string>) =>
     host.page.evaluate(`(() => {

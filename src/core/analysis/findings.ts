@@ -241,7 +241,7 @@ class Analysis {
    */
   private syncStartup(): void {
     const now = new Map<FunctionFact, string>();
-    for (const [path, facts] of this.seen) {
+    for (const facts of this.seen.values()) {
       if (!facts.startup) continue;
       for (const name of facts.startup) {
         const target = this.userFunction(name, facts, undefined);
@@ -473,7 +473,7 @@ class Analysis {
       deps?.files.add(path);
       const facts = this.files.get(path)?.facts;
       const instance = facts?.instances?.[parts[k]];
-      return instance ? { callee: parts.slice(k + 1).reduce(member, instance), module: facts!.module } : undefined;
+      return instance ? { callee: parts.slice(k + 1).reduce(member, instance), module: facts.module } : undefined;
     }
     return undefined;
   }

@@ -401,7 +401,7 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
       };
       const index = facts.functions.push(fn) - 1;
       if (parentFn && nameFor(node)) scopes[scopes.length - 1].set(name, `${module}.${qualname}`);
-      const inner = [...scopes, new Map()];
+      const inner: Scope[] = [...scopes, new Map() as Scope];
       // `await` in a parameter default is a SyntaxError
       for (const c of named(node))
         walk(

@@ -429,7 +429,7 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
             body,
             fnIndex,
             fnIndex === undefined ? (className ? `${className}.${name}` : name) : className,
-            [...scopes, new Map()],
+            [...scopes, new Map() as Scope],
             inLambda,
             fnIndex === undefined ? ctx : ctx | NO_AWAIT,
           );

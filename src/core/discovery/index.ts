@@ -38,7 +38,7 @@ export class RouteLinker {
     const sameNode =
       kept !== undefined &&
       kept.files.length === node.length &&
-      node.every(({ file, facts }, i) => kept.files[i]!.file.path === file.path && kept.files[i]!.facts === facts);
+      node.every(({ file, facts }, i) => kept.files[i].file.path === file.path && kept.files[i].facts === facts);
     if (!sameNode) this.node = { files: node, routes: linkNodeRoutes(node) };
     return byFileThenLine([...this.python.link(python), ...this.node!.routes]);
   }

@@ -7,19 +7,13 @@ import { Pool, type Dispatcher } from 'undici';
 import type { RunRecord } from '../model';
 import type { LoadOptions } from './engine';
 import { classifyError } from './errors';
+import packageJson from '../../../package.json';
 import { encodeHistogram, summarizeHistogram } from './histogram';
 import { Recorder } from './recorder';
 import { dueCount, lateSlackMs, scheduledAt } from './schedule';
 
 export const TOOL = 'endpoint-profiler';
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const VERSION: string = (() => {
-  try {
-    return (require('../../../package.json') as { version: string }).version;
-  } catch {
-    return '0.0.0';
-  }
-})();
+const VERSION = packageJson.version;
 
 export interface Measurement {
   /** Resolves with the final record; `cancel()` stops early and still resolves (status 'cancelled'). */

@@ -1,6 +1,7 @@
 // One tree-sitter runtime and four grammars, loaded from bytes so the same code runs
 // from source (tests), bundled (CLI, extension host) and inside a worker.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Language as TsLanguage, Parser, type Node, type Tree } from 'web-tree-sitter';
 import type { Language } from '../model';
@@ -23,7 +24,7 @@ const GRAMMAR_FILE: Record<Language, string> = {
  */
 export const nodeWasmLoader: WasmLoader = async (name) => {
   const bundled = path.join(__dirname, 'wasm', name);
-  if (existsSync(bundled)) return readFileSync(bundled);
+  if (existsSync(bundled)) return await readFile(bundled);
   // Resolved only when not bundled: a bundle has no node_modules to resolve from.
   const pkg = name === 'tree-sitter.wasm' ? 'web-tree-sitter' : '@vscode/tree-sitter-wasm';
   let fromSource: string | undefined;
@@ -32,7 +33,7 @@ export const nodeWasmLoader: WasmLoader = async (name) => {
   } catch {
     /* not installed */
   }
-  if (fromSource && existsSync(fromSource)) return readFileSync(fromSource);
+  if (fromSource && existsSync(fromSource)) return await readFile(fromSource);
   throw new Error(`grammar file ${name} not found (looked in ${bundled}${fromSource ? `, ${fromSource}` : ''})`);
 };
 

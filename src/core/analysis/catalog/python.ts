@@ -1,5 +1,5 @@
 // Blocking calls in Python code that runs on an event loop. Sources: Ruff flake8-async
-// (ASYNC2xx), flake8-async, blockbuster, driver docs; see /work/shared/research/blocking-calls-catalog.md.
+// (ASYNC2xx), flake8-async, cbornet/blockbuster and the drivers' own documentation.
 import type { CatalogEntry, ReturnTypes } from './types';
 
 const TO_THREAD = 'await asyncio.to_thread(fn, *args)';

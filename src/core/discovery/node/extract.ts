@@ -287,11 +287,11 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     }
     for (let i = between.length - 1; i >= 0; i--) {
       if (!base) {
-        owners.set(between[i]!.id, undefined);
+        owners.set(between[i].id, undefined);
         continue;
       }
-      const method = between[i]!.childForFieldName('function')?.childForFieldName('property')?.text ?? '';
-      const args = callArguments(between[i]!);
+      const method = between[i].childForFieldName('function')?.childForFieldName('property')?.text ?? '';
+      const args = callArguments(between[i]);
       if (
         method === 'route' &&
         (base.object.framework === 'express' || base.object.kind === 'plugin') &&
@@ -301,7 +301,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
         const path = values.text(args[0]);
         base = path !== undefined ? { ...base, path } : undefined;
       } else if (!CHAINING.has(method)) base = undefined;
-      owners.set(between[i]!.id, base);
+      owners.set(between[i].id, base);
     }
     return base;
   };

@@ -95,7 +95,7 @@ export function linkNodeRoutes(files: Linked): Route[] {
     const facts = byPath.get(file)!;
     const local = facts.exports[name];
     return local !== undefined && facts.constants[local] !== undefined
-      ? textOf(file, facts.constants[local]!)
+      ? textOf(file, facts.constants[local])
       : undefined;
   };
 
@@ -207,7 +207,7 @@ export function linkNodeRoutes(files: Linked): Route[] {
   const appFrameworks = new Set<Framework>();
   for (const { facts } of files)
     for (const o of Object.values(facts.objects)) if (o.kind !== 'plugin') appFrameworks.add(o.framework);
-  const orphanFramework: Framework = appFrameworks.size === 1 ? [...appFrameworks][0]! : 'fastify';
+  const orphanFramework: Framework = appFrameworks.size === 1 ? [...appFrameworks][0] : 'fastify';
   for (const { file, facts } of files)
     for (const name of Object.keys(facts.objects)) {
       if (mounted.has(key(file.path, name))) continue;
@@ -250,8 +250,8 @@ function autoloadPlugins(
   for (const path of byPath.keys()) {
     if (!path.startsWith(under) || path.includes('/node_modules/')) continue;
     const parts = path.slice(under.length).split('/');
-    for (let i = 0; i < parts.length - 1; i++) folder(parts.slice(0, i).join('/')).folders.add(parts[i]!);
-    folder(parts.slice(0, -1).join('/')).files.push(parts[parts.length - 1]!);
+    for (let i = 0; i < parts.length - 1; i++) folder(parts.slice(0, i).join('/')).folders.add(parts[i]);
+    folder(parts.slice(0, -1).join('/')).files.push(parts[parts.length - 1]);
   }
   const out: Array<{ file: string; prefix: string }> = [];
   const skipped: string[] = [];

@@ -174,7 +174,9 @@ export class Constants {
         key && (key.type === 'property_identifier' || key.type === 'string')
           ? this.text(pair!.childForFieldName('value'))
           : undefined;
-      if (text !== undefined) out.push([`${name}.${key!.type === 'string' ? this.text(key) : key!.text}`, text]);
+      if (text === undefined) continue;
+      const field = key!.type === 'string' ? this.text(key) : key!.text;
+      if (typeof field === 'string') out.push([`${name}.${field}`, text]);
     }
     return out;
   }

@@ -135,7 +135,7 @@ export class BodyTemplates {
   private steps = 0;
   private fieldCount = 0;
   private cycles = 0;
-  private maxNesting = NESTING[0]!;
+  private maxNesting = NESTING[0];
 
   constructor(private readonly graph: ModuleGraph) {}
 
@@ -162,7 +162,7 @@ export class BodyTemplates {
   }
 
   private body(ctx: Ctx, params: readonly PyParam[], path: string): { v: unknown } | undefined {
-    const inPath = new Set([...path.matchAll(/\{(\w+)(?::[^{}]*)?\}/g)].map((m) => m[1]!));
+    const inPath = new Set([...path.matchAll(/\{(\w+)(?::[^{}]*)?\}/g)].map((m) => m[1]));
     const body: Array<{ key: string; value: unknown; embed: boolean }> = [];
     let derived = false;
     for (const p of params) {
@@ -208,7 +208,7 @@ export class BodyTemplates {
       });
     }
     if (!derived || body.length === 0) return undefined;
-    if (body.length === 1 && !body[0]!.embed) return { v: body[0]!.value };
+    if (body.length === 1 && !body[0].embed) return { v: body[0].value };
     return { v: Object.fromEntries(body.map((b) => [b.key, b.value])) };
   }
 
@@ -231,9 +231,9 @@ export class BodyTemplates {
     let n = this.names.get(key);
     if (!n) {
       const r = this.graph.resolve(ctx.mod, ctx.scope, dotted);
-      if (!r) n = { k: 'name', name: dotted.split('.').pop()!, top: dotted.includes('.') ? dotted.split('.')[0]! : '' };
+      if (!r) n = { k: 'name', name: dotted.split('.').pop()!, top: dotted.includes('.') ? dotted.split('.')[0] : '' };
       else if (r.k === 'class') n = { k: 'class', mod: r.mod, cls: r.cls };
-      else if (r.k === 'extern') n = { k: 'name', name: r.qual.split('.').pop()!, top: r.qual.split('.')[0]! };
+      else if (r.k === 'extern') n = { k: 'name', name: r.qual.split('.').pop()!, top: r.qual.split('.')[0] };
       else n = { k: 'unknown' };
       this.names.set(key, n);
     }
@@ -359,7 +359,7 @@ export class BodyTemplates {
       const value = Object.fromEntries(entries);
       if (this.cycles === cycles0) {
         let byLeft = this.examples.get(cls);
-        if (!byLeft) this.examples.set(cls, (byLeft = new Map()));
+        if (!byLeft) this.examples.set(cls, (byLeft = new Map<number, { value: unknown; fields: number }>()));
         byLeft.set(left, { value, fields: this.fieldCount - fields0 });
       }
       return value;
@@ -470,7 +470,7 @@ export class BodyTemplates {
         const base = type.base.t === 'name' ? this.named(ctx, type.base.v) : undefined;
         if (base?.k === 'class') return this.classExample(base.mod, base.cls, depth, stack); // a generic model: Page[Item]
         if (base?.k !== 'name') return null;
-        const args = type.args.length === 1 && type.args[0]!.t === 'tuple' ? type.args[0]!.items : type.args;
+        const args = type.args.length === 1 && type.args[0].t === 'tuple' ? type.args[0].items : type.args;
         switch (base.name) {
           case 'Optional':
           case 'Union':
@@ -487,7 +487,7 @@ export class BodyTemplates {
         }
         if (SEQUENCES.has(base.name)) return args[0] ? this.listOf(ctx, args[0], depth, stack) : [];
         if (TUPLES.has(base.name)) {
-          if (args.length === 2 && args[1]!.t === 'ellipsis') return this.listOf(ctx, args[0]!, depth, stack);
+          if (args.length === 2 && args[1].t === 'ellipsis') return this.listOf(ctx, args[0], depth, stack);
           return args.map((a) => this.example(ctx, a, depth, stack));
         }
         if (MAPPINGS.has(base.name)) return {};

@@ -175,7 +175,7 @@ function readImport(stmt: Node): PyImport[] {
         if (module && alias) out.push({ local: alias, module, level: 0 });
       } else {
         // `import a.b` binds `a`; a dotted use `a.b.x` resolves through it
-        out.push({ local: n.text.split('.')[0]!, module: n.text.split('.')[0]!, level: 0 });
+        out.push({ local: n.text.split('.')[0], module: n.text.split('.')[0], level: 0 });
         if (n.text.includes('.')) out.push({ local: n.text, module: n.text, level: 0 });
       }
     }
@@ -285,7 +285,7 @@ function expr(node: Node, depth = 0): PyExpr {
           else parts.push(e);
         }
       }
-      return literal ? { k: 'str', v: parts.join('') } : { k: 'fstr', parts };
+      return literal ? { k: 'str', v: (parts as string[]).join('') } : { k: 'fstr', parts };
     }
     case 'binary_operator': {
       const l = node.childForFieldName('left');

@@ -1,5 +1,6 @@
-// What each Python framework's classes are and where it runs handlers (see
-// shared/research/framework-semantics.md).
+// What each Python framework's classes are and where it runs handlers: FastAPI/Starlette run
+// `def` endpoints in a threadpool, aiohttp and Sanic run every handler on the loop, Quart runs
+// `def` routes in an executor, Flask and sync Django views hold a WSGI worker.
 import type { Execution, Framework } from '../../model';
 
 export type Role = 'app' | 'router' | 'blueprint' | 'table' | 'group';

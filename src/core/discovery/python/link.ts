@@ -147,11 +147,11 @@ export class PythonLinkCache {
     if (
       graph &&
       files.length === graph.mods.length &&
-      files.every(({ file }, i) => graph.mods[i]!.file.path === file.path)
+      files.every(({ file }, i) => graph.mods[i].file.path === file.path)
     ) {
       const changed = new Set<string>();
       files.forEach(({ file, facts }, i) => {
-        const mod = graph.mods[i]!;
+        const mod = graph.mods[i];
         if (mod.facts !== facts) changed.add(file.path);
         mod.file = file;
         mod.facts = facts;
@@ -297,7 +297,7 @@ class ModuleLinker {
         for (let i = 0; i < calls.length; i++) {
           const mark = this.begin();
           try {
-            this.call(mod, calls[i]!.scope, calls[i]!.call, i);
+            this.call(mod, calls[i].scope, calls[i].call, i);
           } catch {
             this.undo(result, mark);
           }
@@ -320,7 +320,7 @@ class ModuleLinker {
     result.failed = true;
     this.active.clear();
     for (let i = mark; i < this.log.length; i++) {
-      const ev = this.log[i]!;
+      const ev = this.log[i];
       if (ev.e === 'def') this.created.delete(ev.obj.key);
     }
     this.log.length = mark;
@@ -692,7 +692,7 @@ class ModuleLinker {
         const m = /^add_(get|post|put|patch|delete|head|options)$/.exec(method);
         const path = s(a[0]);
         if (m && fw === 'aiohttp' && path !== undefined)
-          this.addRoute(obj, [m[1]!.toUpperCase()], path, this.handlers(mod, scope, a[1]));
+          this.addRoute(obj, [m[1].toUpperCase()], path, this.handlers(mod, scope, a[1]));
       }
     }
   }
@@ -802,7 +802,7 @@ class ModuleLinker {
       if (view?.k === 'call' && view.fn.k === 'ref' && /(^|\.)include$/.test(view.fn.name)) {
         const target = view.args[0];
         const inner =
-          target?.k === 'seq' && target.items.length > 0 && target.items[0]!.k === 'str' ? target.items[0] : target;
+          target?.k === 'seq' && target.items.length > 0 && target.items[0].k === 'str' ? target.items[0] : target;
         const moduleName = inner && this.str(mod, '', inner);
         if (moduleName !== undefined) {
           const sub = this.graph.findModule(moduleName);
@@ -976,10 +976,10 @@ function cycleRoots(objs: ReadonlyMap<string, RouterObj>): RouterObj[] {
     visit(start);
     const work: Array<{ v: RouterObj; i: number }> = [{ v: start, i: 0 }];
     while (work.length) {
-      const top = work[work.length - 1]!;
+      const top = work[work.length - 1];
       const v = top.v;
       if (top.i < v.edges.length) {
-        const w = v.edges[top.i++]!.child;
+        const w = v.edges[top.i++].child;
         if (skip.has(w.key)) continue;
         if (!index.has(w)) {
           visit(w);

@@ -96,7 +96,7 @@ export class ModuleGraph {
         return base && this.member(base, parts.slice(i), hops);
       }
     }
-    const first = this.lookup(mod, scope, parts[0]!, hops);
+    const first = this.lookup(mod, scope, parts[0], hops);
     return first && this.member(first, parts.slice(1), hops);
   }
 
@@ -187,6 +187,6 @@ export class ModuleGraph {
 }
 
 function lastWhere<T>(xs: T[], pred: (x: T) => boolean): T | undefined {
-  for (let i = xs.length - 1; i >= 0; i--) if (pred(xs[i]!)) return xs[i];
+  for (let i = xs.length - 1; i >= 0; i--) if (pred(xs[i])) return xs[i];
   return undefined;
 }

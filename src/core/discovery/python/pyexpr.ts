@@ -32,7 +32,7 @@ function tokenize(text: string): Token[] | undefined {
   const out: Token[] = [];
   let i = 0;
   while (i < text.length) {
-    const c = text[i]!;
+    const c = text[i];
     if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f') {
       i++;
       continue;
@@ -48,8 +48,8 @@ function tokenize(text: string): Token[] | undefined {
     STRING_START.lastIndex = i;
     const s = STRING_START.exec(text);
     if (s) {
-      const prefix = s[1]!.toLowerCase();
-      const quote = s[2]!;
+      const prefix = s[1].toLowerCase();
+      const quote = s[2];
       const start = i + s[0].length;
       let j = start;
       let body: string | undefined;
