@@ -133,7 +133,12 @@ export interface TimelinePoint {
   p99: number; // ms
 }
 
-export type ErrorKind = 'refused' | 'timeout' | 'reset' | 'dns' | 'too-large' | 'late' | 'other';
+/**
+ * Why a request did not count as ok. `status`: answered with a status outside `config.expect`;
+ * `fd-limit`: the process ran out of file descriptors (EMFILE/ENFILE).
+ */
+export type ErrorKind =
+  'status' | 'refused' | 'timeout' | 'reset' | 'dns' | 'too-large' | 'late' | 'fd-limit' | 'other';
 
 export interface ServerConfig {
   command?: string;
@@ -152,6 +157,8 @@ export interface RunConfig {
   keepAlive?: boolean;
   pipelining?: number;
   threads?: number;
+  /** Statuses that count as ok (`--expect`), e.g. '200-399' (the default), '200,201', '2xx'. */
+  expect?: string;
 }
 
 export interface RunRecord {
@@ -172,10 +179,16 @@ export interface RunRecord {
     rps: number;
     durationS: number;
     bytes?: number;
+    /** Open model: requests the schedule called for that were never sent (the server or client could not keep up). */
+    unsent?: number;
+    /** Requests still in flight when the run's deadline (`-z`) or a cancel stopped it; not in the latency figures. */
+    cancelledInFlight?: number;
     latencyMs: LatencySummary;
   };
   statusCodes: Record<string, number>;
   errorKinds: Partial<Record<ErrorKind, number>>;
+  /** The first message seen for each error kind, so a failure keeps its cause. */
+  errorSamples?: Partial<Record<ErrorKind, string>>;
   timeline: TimelinePoint[];
   histogram: string; // HDR compressed, base64, values in µs
   uncorrectedHistogram?: string; // open model: latency from the actual send time
