@@ -187,6 +187,10 @@ export interface RunRecord {
   };
   statusCodes: Record<string, number>;
   errorKinds: Partial<Record<ErrorKind, number>>;
+  /** Event-loop stalls seen in the server during the run (`--watch-loop`), largest total first. */
+  loopStalls?: LoopStall[];
+  /** The server's event-loop lag during the run (`--watch-loop`). */
+  loopLag?: LoopLag;
   /** The first message seen for each error kind, so a failure keeps its cause. */
   errorSamples?: Partial<Record<ErrorKind, string>>;
   timeline: TimelinePoint[];
@@ -195,4 +199,23 @@ export interface RunRecord {
   clientBound?: boolean;
   status: 'complete' | 'cancelled' | 'failed';
   failure?: string; // one line, when status is 'failed'
+}
+
+/** One place in the workspace where the server's event loop was measured blocked. */
+export interface LoopStall {
+  file: string; // workspace-relative, '/' separators
+  line: number; // 1-based: the line most samples of the stall stood on
+  function: string;
+  /** The route whose handler the stall ran under, e.g. 'GET /items/{id}', when discovery knows it. */
+  route?: string;
+  count: number; // stalls at this site
+  totalMs: number;
+  maxMs: number;
+}
+
+export interface LoopLag {
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  timeline: Array<{ t: number; maxMs: number }>; // t: seconds since the measured phase began
 }
