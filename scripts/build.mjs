@@ -28,7 +28,7 @@ const node = {
   format: 'cjs',
   target: 'node20',
   define: { 'import.meta.url': '__bundleFileUrl' },
-  inject: ['scripts/bundle-file-url.cjs'],
+  inject: ['scripts/bundle-file-url.mjs'],
 };
 const builds = [
   { ...node, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
