@@ -16,9 +16,11 @@ const grammars = path.dirname(require.resolve('@vscode/tree-sitter-wasm'));
 for (const g of ['python', 'javascript', 'typescript', 'tsx'])
   cpSync(path.join(grammars, `tree-sitter-${g}.wasm`), `dist/wasm/tree-sitter-${g}.wasm`);
 cpSync(path.join(path.dirname(require.resolve('web-tree-sitter')), 'tree-sitter.wasm'), 'dist/wasm/tree-sitter.wasm');
-// The loop-watch hook is Python, put on a started server's PYTHONPATH (src/core/runtime/loopWatch.ts).
-mkdirSync('dist/runtime/python', { recursive: true });
-cpSync('src/core/runtime/python/sitecustomize.py', 'dist/runtime/python/sitecustomize.py');
+// The loop-watch hooks run inside a started server (src/core/runtime/loopWatch.ts), so they ship as source.
+for (const hook of ['python/sitecustomize.py', 'node/loop-watch.cjs']) {
+  mkdirSync(path.dirname(`dist/runtime/${hook}`), { recursive: true });
+  cpSync(`src/core/runtime/${hook}`, `dist/runtime/${hook}`);
+}
 
 // web-tree-sitter's ESM-shaped code calls createRequire(import.meta.url), which is empty in
 // a CommonJS bundle: give it the bundle's own file URL.

@@ -1,8 +1,10 @@
-// Runtime confirmation: the loop-watch hook (sitecustomize.py on PYTHONPATH) in real servers from
-// Debian names the workspace line that blocked the event loop while the load ran — under uvicorn
-// with asyncio and uvloop, and under gunicorn with two forked UvicornWorkers.
+// Runtime confirmation: the loop-watch hooks name the workspace line that blocked the event loop
+// while the load ran — sitecustomize.py in Debian's uvicorn (asyncio and uvloop) and gunicorn with
+// two forked UvicornWorkers, and the NODE_OPTIONS hook in an Express app.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
@@ -15,7 +17,8 @@ import { prepareLoopWatch, type LoopReport } from '../../src/core/runtime/loopWa
 import { freePort } from '../fixtures/servers/ports';
 
 const PY = '/usr/bin/python3';
-const app = path.join(__dirname, '../fixtures/runtime/fastapi_stalls');
+const fastapiApp = path.join(__dirname, '../fixtures/runtime/fastapi_stalls');
+const expressApp = path.join(__dirname, '../fixtures/runtime/express_stalls');
 const children: ChildProcess[] = [];
 
 after(() => {
@@ -48,15 +51,21 @@ async function waitForPort(port: number, child: ChildProcess): Promise<void> {
 }
 
 /** Starts `args` (PORT replaced) with the hook, loads each path with n requests at concurrency c, and collects. */
-async function watchRun(args: string[], paths: string[], n = 4, c = 4): Promise<Map<string, LoopReport>> {
+async function watchRun(
+  args: string[],
+  paths: string[],
+  n = 4,
+  c = 4,
+  { app = fastapiApp, program = PY, env = {} } = {},
+): Promise<Map<string, LoopReport>> {
   const index = new ProjectIndex(app, nodeFileSystem, await Parsers.load());
   await index.refresh();
   const watch = prepareLoopWatch({ root: app });
   const port = await freePort();
   const child = spawn(
-    PY,
+    program,
     args.map((a) => a.replace('PORT', String(port))),
-    { cwd: app, detached: true, stdio: 'ignore', env: { ...process.env, ...watch.env() } },
+    { cwd: app, detached: true, stdio: 'ignore', env: { ...process.env, ...env, PORT: String(port), ...watch.env() } },
   );
   children.push(child);
   try {
@@ -131,4 +140,31 @@ test('gunicorn -w 2 with UvicornWorker: forked workers are watched too', async (
   assert.equal(stall.line, 11);
   assert.ok(stall.count >= 5 && stall.count <= 6, `count ${stall.count}`);
   assert.ok(reports.get('/blocking')!.processes >= 2, 'both workers report');
+});
+
+test('Express (NODE_OPTIONS hook): a CPU loop and a large readFileSync are attributed', async () => {
+  const bigDir = mkdtempSync(path.join(tmpdir(), 'ep-big-'));
+  writeFileSync(path.join(bigDir, 'big.bin'), Buffer.alloc(64 * 1024 * 1024, 1));
+  try {
+    const reports = await watchRun(['app.js'], ['/cpu', '/read', '/healthy'], 4, 4, {
+      app: expressApp,
+      program: process.execPath,
+      env: { BIG_FILE_DIR: bigDir },
+    });
+    const cpu = only(reports.get('/cpu'));
+    assert.deepEqual([cpu.file, cpu.line, cpu.route], ['app.js', 12, 'GET /cpu']);
+    assert.ok(cpu.count >= 2 && cpu.count <= 4, `count ${cpu.count}`);
+    assert.ok(cpu.maxMs >= 200, `max ${cpu.maxMs} ms`);
+
+    const read = reports.get('/read');
+    assert.ok(read && read.loopStalls.length >= 1, 'the synchronous read is seen');
+    const site = read.loopStalls[0];
+    // V8 pauses at the next JS statement: the read's line, or the one right after it returns.
+    assert.ok(site.file === 'app.js' && (site.line === 17 || site.line === 18), JSON.stringify(site));
+    assert.equal(site.route, 'GET /read');
+
+    assert.deepEqual(reports.get('/healthy')?.loopStalls, []);
+  } finally {
+    rmSync(bigDir, { recursive: true, force: true });
+  }
 });

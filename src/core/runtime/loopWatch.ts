@@ -1,7 +1,7 @@
-// Runtime confirmation of event-loop blocking in a Python server the product starts: a
-// sitecustomize.py on PYTHONPATH runs a watchdog in every process that runs a loop and writes
-// stalls (with the loop thread's stack) and lag samples to JSON lines files, which `collect`
-// turns into the run record's `loopStalls` and `loopLag`.
+// Runtime confirmation of event-loop blocking in a server the product starts: a sitecustomize.py
+// on PYTHONPATH (Python) or a --require hook in NODE_OPTIONS (Node) runs a watchdog in every
+// process that runs a loop and writes stalls (with the loop thread's stack) and lag samples to
+// JSON lines files, which `collect` turns into the run record's `loopStalls` and `loopLag`.
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -45,15 +45,15 @@ interface LagLine {
   at: number[]; // each sample's offset into that second, ms
 }
 
-/** The hook's source: next to the bundle in dist/, next to this file when run from source. */
-function hookSource(): string {
-  for (const candidate of [
-    path.join(__dirname, 'runtime', 'python', 'sitecustomize.py'),
-    path.join(__dirname, 'python', 'sitecustomize.py'),
-  ])
+/** A hook's source: next to the bundle in dist/runtime/, next to this file when run from source. */
+function hookSource(relative: string): string {
+  for (const candidate of [path.join(__dirname, 'runtime', relative), path.join(__dirname, relative)])
     if (existsSync(candidate)) return candidate;
-  throw new Error('the loop-watch hook (sitecustomize.py) is missing from this build');
+  throw new Error(`the loop-watch hook (${relative}) is missing from this build`);
 }
+
+/** NODE_OPTIONS takes double-quoted values; the path is ours (a temp folder), quoted all the same. */
+const nodeOptionsQuote = (value: string): string => `"${value.replace(/(["\\])/g, '\\$1')}"`;
 
 export function prepareLoopWatch(options: LoopWatchOptions): LoopWatch {
   const dir = mkdtempSync(path.join(tmpdir(), 'ep-loop-watch-'));
@@ -61,12 +61,15 @@ export function prepareLoopWatch(options: LoopWatchOptions): LoopWatch {
   const outDir = path.join(dir, 'out');
   mkdirSync(hookDir);
   mkdirSync(outDir);
-  copyFileSync(hookSource(), path.join(hookDir, 'sitecustomize.py'));
+  copyFileSync(hookSource('python/sitecustomize.py'), path.join(hookDir, 'sitecustomize.py'));
+  const nodeHook = path.join(dir, 'loop-watch.cjs');
+  copyFileSync(hookSource('node/loop-watch.cjs'), nodeHook);
   const root = path.resolve(options.root);
   return {
     env(base = process.env) {
       return {
         PYTHONPATH: [hookDir, base.PYTHONPATH].filter(Boolean).join(path.delimiter),
+        NODE_OPTIONS: [base.NODE_OPTIONS, `--require ${nodeOptionsQuote(nodeHook)}`].filter(Boolean).join(' '),
         EP_LOOP_WATCH_DIR: outDir,
         EP_LOOP_WATCH_ROOT: root,
         EP_LOOP_WATCH_THRESHOLD_MS: String(options.thresholdMs ?? 50),
