@@ -14,10 +14,13 @@ export interface FileSystem {
    * folders are skipped (they loop, or repeat a tree the scan already walks).
    */
   readDirectory(path: string): Promise<Array<[name: string, kind: EntryKind]>>;
+  /** Size in bytes, so an oversized file is skipped without being read. Rejects when missing. */
+  stat?(path: string): Promise<{ size: number }>;
 }
 
 export const nodeFileSystem: FileSystem = {
   readFile: (path) => nodeFs.readFile(path),
+  stat: async (path) => ({ size: (await nodeFs.stat(path)).size }),
   async readDirectory(path) {
     const entries = await nodeFs.readdir(path, { withFileTypes: true });
     const out: Array<[string, EntryKind]> = [];

@@ -7,27 +7,11 @@ import { extractRouteFacts, RouteLinker, type RouteFacts } from './discovery';
 import type { FileSystem } from './fs';
 import type { Finding, Route } from './model';
 import type { Parsers } from './parsing/parser';
+import { parseDamage } from './parsing/damage';
+import { readSource, unanalysable, type SourceRead } from './sourceReader';
 import { scanWorkspace, WorkspaceFilter, type ScanOptions, type WorkspaceFile } from './workspace';
 
-const decoder = new TextDecoder();
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
-/** Larger files are generated or bundled, not handlers someone wrote: parsing one costs seconds and GBs. */
-const MAX_SOURCE_CHARS = 2_000_000;
-/** A file whose lines average this long is minified. */
-const MINIFIED_LINE_CHARS = 1_000;
-
-/** Why a file is left out of analysis before parsing, if it is. */
-function unanalysable(source: string): string | undefined {
-  if (source.length > MAX_SOURCE_CHARS)
-    return `skipped: ${(source.length / 1e6).toFixed(1)} MB is more than the ${MAX_SOURCE_CHARS / 1e6} MB analysed per file (generated or bundled code?)`;
-  if (source.length > 20_000) {
-    let lines = 1;
-    for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) lines++;
-    if (source.length / lines > MINIFIED_LINE_CHARS)
-      return `skipped: looks minified (${lines} lines averaging ${Math.round(source.length / lines)} characters)`;
-  }
-  return undefined;
-}
 /** How many files refresh() reads ahead of the one it parses. */
 const READ_AHEAD = 16;
 
@@ -36,7 +20,7 @@ interface Entry {
   hash: string;
   routeFacts?: RouteFacts;
   codeFacts?: CodeFacts;
-  /** Why the file contributes nothing (unparsable, too large) or only part (an extractor failed). */
+  /** Why the file contributes nothing (unparsable, too large, binary) or only part (parse errors, an extractor failed). */
   problem?: string;
 }
 
@@ -80,37 +64,42 @@ export class ProjectIndex {
     const seen = new Set(files.map((f) => f.path));
     for (const path of [...this.entries.keys()]) if (!seen.has(path)) this.remove(path);
     // Reads run a few files ahead of parsing, so the disk wait overlaps the CPU-bound parse of earlier files.
-    const reads: Array<Promise<string | undefined> | undefined> = [];
+    const reads: Array<Promise<SourceRead> | undefined> = [];
     const read = (i: number) => {
-      if (i < files.length)
-        reads[i] = this.fs.readFile(files[i].absPath).then(
-          (bytes) => decoder.decode(bytes),
-          () => undefined,
-        );
+      if (i < files.length) reads[i] = readSource(this.fs, files[i].absPath);
     };
     for (let i = 0; i < READ_AHEAD; i++) read(i);
     for (let i = 0; i < files.length; i++) {
-      const text = await reads[i];
+      const got = await reads[i]!;
       reads[i] = undefined;
       read(i + READ_AHEAD);
-      if (text === undefined)
-        this.remove(files[i].path); // deleted or unreadable since the scan
-      else await this.update(files[i], text);
+      this.apply(files[i], got);
     }
   }
 
   /** Re-indexes one file; `text` lets an editor pass unsaved content. Returns whether anything changed. */
   async update(file: WorkspaceFile, text?: string): Promise<boolean> {
-    let source: string;
-    try {
-      source = text ?? decoder.decode(await this.fs.readFile(file.absPath));
-    } catch {
-      return this.remove(file.path); // deleted or unreadable: it simply leaves the index
-    }
-    const hash = createHash('sha1').update(source).digest('hex');
+    if (text === undefined) return this.apply(file, await readSource(this.fs, file.absPath));
+    const skipped = unanalysable(text);
+    return this.apply(file, skipped ? { skipped } : { text });
+  }
+
+  /** One file's read into the index. A failure is that file's problem, never the scan's. */
+  private apply(file: WorkspaceFile, got: SourceRead): boolean {
+    if ('gone' in got) return this.remove(file.path); // deleted since: it simply leaves the index
+    const content = 'text' in got ? got.text : `\0${'skipped' in got ? got.skipped : got.failed}`;
+    const hash = createHash('sha1').update(content).digest('hex');
     const old = this.entries.get(file.path);
     if (old && old.hash === hash) return false;
-    this.entries.set(file.path, this.index(file, source, hash));
+    let entry: Entry;
+    if ('text' in got) {
+      try {
+        entry = this.index(file, got.text, hash);
+      } catch (err) {
+        entry = { file, hash, problem: `could not index: ${message(err)}` };
+      }
+    } else entry = { file, hash, problem: 'skipped' in got ? got.skipped : got.failed };
+    this.entries.set(file.path, entry);
     if (!old) this.ordered = undefined;
     this.invalidate();
     return true;
@@ -148,7 +137,7 @@ export class ProjectIndex {
     return [...this.entries.values()].map((e) => e.file);
   }
 
-  /** Files that could not be parsed at all (tree-sitter recovers from most syntax errors). */
+  /** Files left out (too large, binary, minified, unreadable, unparsable) or read in part (parse errors), with why. */
   problems(): Array<{ path: string; problem: string }> {
     return [...this.entries.values()].filter((e) => e.problem).map((e) => ({ path: e.file.path, problem: e.problem! }));
   }
@@ -160,16 +149,16 @@ export class ProjectIndex {
   }
 
   private index(file: WorkspaceFile, source: string, hash: string): Entry {
-    const tooBig = unanalysable(source);
-    if (tooBig) return { file, hash, problem: tooBig };
     let tree;
     try {
       tree = this.parsers.parse(file.language, source);
     } catch (err) {
-      return { file, hash, problem: `could not parse: ${message(err)}` };
+      return { file, hash, problem: `could not parse (its routes and findings are left out): ${message(err)}` };
     }
     // Each extractor on its own: one that fails on an odd construct costs its own facts, not the other's.
     const problems: string[] = [];
+    const damage = parseDamage(tree.rootNode);
+    if (damage) problems.push(damage);
     const attempt = <T>(what: string, extract: () => T): T | undefined => {
       try {
         return extract();

@@ -106,12 +106,10 @@ export class BlockingCallDiagnostics implements vscode.Disposable, vscode.CodeAc
     }
   }
 
-  /** Files tree-sitter could not parse at all lose their routes and findings: say so once. */
+  /** Files left out (too large, binary, unparsable) or read in part (parse errors): say so once, with why. */
   private logProblems(): void {
     const now = new Map(this.index.problems().map((p) => [p.path, p.problem]));
-    for (const [file, problem] of now)
-      if (this.reported.get(file) !== problem)
-        this.host.log?.(`Could not parse ${file} (its routes and findings are left out): ${problem}`);
+    for (const [file, problem] of now) if (this.reported.get(file) !== problem) this.host.log?.(`${file}: ${problem}`);
     this.reported.clear();
     for (const [file, problem] of now) this.reported.set(file, problem);
   }

@@ -4,6 +4,7 @@ import type { EntryKind, FileSystem } from '../core/fs';
 
 export const vscodeFileSystem: FileSystem = {
   readFile: async (path) => vscode.workspace.fs.readFile(vscode.Uri.file(path)),
+  stat: async (path) => ({ size: (await vscode.workspace.fs.stat(vscode.Uri.file(path))).size }),
   async readDirectory(path) {
     const entries = await vscode.workspace.fs.readDirectory(vscode.Uri.file(path));
     // As the core's contract says: symlinked folders are skipped (loops), symlinked files read.

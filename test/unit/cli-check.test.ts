@@ -118,10 +118,11 @@ test('file paths with spaces and # are percent-encoded in SARIF; JSON keeps them
   }
 });
 
-test('files left out of the analysis (minified) are named on stderr, and the rest is still checked', async () => {
+test('files left out of the analysis (minified, binary) are named on stderr, and the rest is still checked', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'ep-check-min-'));
   try {
     writeFileSync(path.join(dir, 'bundle.js'), `${'var a=1;'.repeat(5_000)}\n`);
+    writeFileSync(path.join(dir, 'blob.js'), Buffer.from([0x61, 0, 0x62]));
     writeFileSync(
       path.join(dir, 'main.py'),
       'import time\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/")\nasync def home():\n    time.sleep(1)\n',
@@ -129,10 +130,15 @@ test('files left out of the analysis (minified) are named on stderr, and the res
     const r = await cli([dir, '--json']);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /bundle\.js: skipped: looks minified/);
+    assert.match(r.stderr, /blob\.js: skipped: binary/);
     assert.deepEqual(
       (JSON.parse(r.stdout) as Array<{ file: string }>).map((f) => f.file),
       ['main.py', 'main.py'],
     );
+    rmSync(path.join(dir, 'main.py'));
+    const clean = await cli([dir, '--json']);
+    assert.equal(clean.code, 0, 'a skipped file is no finding: still clean');
+    assert.match(clean.stderr, /blob\.js: skipped: binary/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -39,6 +39,7 @@ export const nodeWasmLoader: WasmLoader = async (name) => {
 
 export class Parsers {
   private readonly parsers = new Map<Language, Parser>();
+  private readonly grammars = new Map<Language, TsLanguage>();
 
   private constructor() {}
 
@@ -49,23 +50,41 @@ export class Parsers {
     await initRuntime(loader);
     const parsers = new Parsers();
     for (const lang of languages) {
-      const grammar = await TsLanguage.load(await loader(GRAMMAR_FILE[lang]));
-      const parser = new Parser();
-      parser.setLanguage(grammar);
-      parsers.parsers.set(lang, parser);
+      parsers.grammars.set(lang, await TsLanguage.load(await loader(GRAMMAR_FILE[lang])));
+      parsers.renew(lang);
     }
     return parsers;
+  }
+
+  /** A fresh parser for `lang`: one whose parse threw may be left broken for every later file. */
+  private renew(lang: Language): void {
+    try {
+      this.parsers.get(lang)?.delete();
+    } catch {
+      /* already broken: dropping it is all that matters */
+    }
+    const parser = new Parser();
+    parser.setLanguage(this.grammars.get(lang)!);
+    this.parsers.set(lang, parser);
   }
 
   /**
    * Parses `source`; tree-sitter always returns a tree, with ERROR nodes where the
    * source is broken, so callers analyse as far as the tree allows.
    * The caller must `tree.delete()` when done: trees live in wasm memory.
+   * A parse that throws (tree-sitter-python's scanner overruns its memory on blocks nested
+   * ~530 deep) leaves that parser failing on every later file, so it is replaced first.
    */
   parse(language: Language, source: string): Tree {
     const parser = this.parsers.get(language);
     if (!parser) throw new Error(`no parser loaded for ${language}`);
-    const tree = parser.parse(source);
+    let tree;
+    try {
+      tree = parser.parse(source);
+    } catch (err) {
+      this.renew(language);
+      throw err;
+    }
     if (!tree) throw new Error(`tree-sitter returned no tree for a ${language} file`);
     return tree;
   }

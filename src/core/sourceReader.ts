@@ -1,0 +1,65 @@
+// Reads a source file for indexing, or says why it is left out, at a cost in proportion to
+// what is analysed: an oversized file is skipped by its size before any byte is read, a binary
+// one by its first 8,000 bytes, a minified one by its line lengths. Each skip carries a reason
+// the CLI prints on stderr and the editor logs.
+import type { FileSystem } from './fs';
+
+/** Larger files are generated or bundled, not handlers someone wrote: parsing one costs seconds and GBs. */
+export const MAX_SOURCE_BYTES = 2_000_000;
+/** git's rule for binary files: a NUL byte among the first 8,000 (`buffer_is_binary`). */
+const BINARY_PROBE_BYTES = 8_000;
+/** A file whose lines average this long is minified. */
+const MINIFIED_LINE_CHARS = 1_000;
+
+export type SourceRead =
+  | { text: string }
+  /** Left out on purpose; `reason` names why. */
+  | { skipped: string }
+  /** Exists but could not be read. */
+  | { failed: string }
+  /** Deleted since the scan listed it. */
+  | { gone: true };
+
+const decoder = new TextDecoder();
+const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+export async function readSource(fs: FileSystem, absPath: string): Promise<SourceRead> {
+  if (fs.stat) {
+    let size: number;
+    try {
+      ({ size } = await fs.stat(absPath));
+    } catch {
+      return { gone: true };
+    }
+    if (size > MAX_SOURCE_BYTES) return { skipped: tooLarge(size) };
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = await fs.readFile(absPath);
+  } catch (err) {
+    return fs.stat ? { failed: `could not read: ${message(err)}` } : { gone: true };
+  }
+  if (bytes.length > MAX_SOURCE_BYTES) return { skipped: tooLarge(bytes.length) };
+  if (bytes.subarray(0, BINARY_PROBE_BYTES).includes(0))
+    return { skipped: 'skipped: binary (a NUL byte in its first 8,000 bytes)' };
+  const text = decoder.decode(bytes);
+  const skipped = unanalysable(text);
+  return skipped ? { skipped } : { text };
+}
+
+/** Why text (read from disk or an editor's unsaved buffer) is left out of analysis, if it is. */
+export function unanalysable(text: string): string | undefined {
+  // UTF-16 units, not bytes: an editor's buffer has no byte size; close enough for a cap.
+  if (text.length > MAX_SOURCE_BYTES) return tooLarge(text.length);
+  if (text.length > 20_000) {
+    let lines = 1;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
+    if (text.length / lines > MINIFIED_LINE_CHARS)
+      return `skipped: looks minified (${lines} lines averaging ${Math.round(text.length / lines)} characters)`;
+  }
+  return undefined;
+}
+
+function tooLarge(size: number): string {
+  return `skipped: ${(size / 1e6).toFixed(1)} MB is more than the ${MAX_SOURCE_BYTES / 1e6} MB analysed per file (generated or bundled code?)`;
+}
