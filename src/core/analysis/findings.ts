@@ -93,6 +93,7 @@ class Analysis {
   /** Node middleware registrations from every file: function name → how many registrations. */
   private readonly middlewareRefs = new Map<string, number>();
   private readonly qualnames = new WeakMap<CodeFacts, Map<string, number>>();
+  private readonly defLines = new WeakMap<CodeFacts, Map<number, number[]>>();
   private tracking: Deps[] = [];
   /** Counts searches cut short by a cycle or the depth limit: a "nothing found" under a cut is not final. */
   private cuts = 0;
@@ -394,14 +395,13 @@ class Analysis {
         endColumn: ref.fn.span.column,
       },
     };
-    const fns =
-      ref.facts.language === 'node'
-        ? [ref.index, ...this.descendants(ref.facts, ref.index)].map((i) => ref.facts.functions[i])
-        : [ref.fn];
-    outer: for (const fn of fns) {
+    const indexes =
+      ref.facts.language === 'node' ? [ref.index, ...this.descendants(ref.facts, ref.index)] : [ref.index];
+    outer: for (const index of indexes) {
+      const fn = ref.facts.functions[index];
       for (const call of fn.calls) {
         if (ref.facts.language === 'python' && call.awaited) continue;
-        const what = this.classify(fn === ref.fn ? ref : { ...ref, fn, index: ref.facts.functions.indexOf(fn) }, call);
+        const what = this.classify(index === ref.index ? ref : { ...ref, fn, index }, call);
         if (!what) continue;
         if ('entry' in what) {
           if (suppressed(ref.facts, call.span.line, 'EP101') || suppressed(ref.facts, call.span.line, 'EP102'))
@@ -583,10 +583,27 @@ class Analysis {
     if (!entry) return undefined;
     const fns = entry.facts.functions;
     const short = route.handler.split('.').pop();
-    let index = fns.findIndex((f) => f.defLine === route.line && (f.name === short || f.qualname === route.handler));
-    if (index < 0) index = fns.findIndex((f) => f.defLine === route.line);
-    if (index < 0) index = fns.findIndex((f) => f.qualname === route.handler);
-    return index < 0 ? undefined : { path: route.file, facts: entry.facts, index, fn: fns[index] };
+    // Indexed lookups: a scan of the file's functions per route made a 20k-route file quadratic.
+    const atLine = this.defLineIndex(entry.facts).get(route.line) ?? [];
+    const index =
+      atLine.find((i) => fns[i].name === short || fns[i].qualname === route.handler) ??
+      atLine[0] ??
+      this.qualnameIndex(entry.facts).get(route.handler);
+    return index === undefined ? undefined : { path: route.file, facts: entry.facts, index, fn: fns[index] };
+  }
+
+  /** Function indexes by the line of their `def`/`function`, in file order. */
+  private defLineIndex(facts: CodeFacts): Map<number, number[]> {
+    let m = this.defLines.get(facts);
+    if (!m) {
+      m = new Map();
+      for (let i = 0; i < facts.functions.length; i++) {
+        const line = facts.functions[i].defLine;
+        (m.get(line) ?? m.set(line, []).get(line)!).push(i);
+      }
+      this.defLines.set(facts, m);
+    }
+    return m;
   }
 
   private descendants(facts: CodeFacts, index: number): number[] {
