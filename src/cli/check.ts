@@ -190,13 +190,19 @@ export function toSarif(findings: Finding[]): object {
           driver: {
             name: 'endpoint-profiler',
             version: VERSION,
-            rules: Object.entries(RULES).map(([id, text]) => ({ id, shortDescription: { text } })),
+            rules: RULES.map((r) => ({
+              id: r.id,
+              name: r.name,
+              shortDescription: { text: r.short },
+              fullDescription: { text: r.doc.replace(/\s*\n\s*/g, ' '), markdown: r.doc },
+              defaultConfiguration: { level: SARIF_LEVEL[r.severity] },
+            })),
           },
         },
         columnKind: 'utf16CodeUnits',
         results: findings.map((f) => ({
           ruleId: f.rule,
-          ruleIndex: Object.keys(RULES).indexOf(f.rule),
+          ruleIndex: RULES.findIndex((r) => r.id === f.rule),
           level: SARIF_LEVEL[f.severity],
           message: { text: f.message },
           locations: [

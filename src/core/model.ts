@@ -89,13 +89,17 @@ export interface Fix {
   edits: TextEdit[];
 }
 
+/** Rule ids; each has its file in src/core/analysis/rules/ (RULE_BY_ID there must name every one). */
+export type RuleId = 'EP101' | 'EP102' | 'EP103' | 'EP201';
+
 export interface Finding {
   file: string;
   line: number;
   column: number;
   endLine: number;
   endColumn: number;
-  rule: string; // e.g. 'EP101'; documented in README
+  /** Documented in media/rules.md, generated from src/core/analysis/rules/. */
+  rule: RuleId;
   severity: Severity;
   message: string;
   handler?: string;

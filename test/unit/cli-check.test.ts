@@ -70,6 +70,21 @@ test('check --sarif has the 2.1.0 shape with rules, results and related location
     run.tool.driver.rules.map((r: { id: string }) => r.id),
     ['EP101', 'EP102', 'EP103', 'EP201'],
   );
+  // Metadata from the rule registry: names, both descriptions, default levels.
+  assert.deepEqual(
+    run.tool.driver.rules.map((r: { name: string; defaultConfiguration: { level: string } }) => [
+      r.name,
+      r.defaultConfiguration.level,
+    ]),
+    [
+      ['blocking-call', 'error'],
+      ['blocking-chain', 'error'],
+      ['async-never-awaits', 'warning'],
+      ['worker-call', 'note'],
+    ],
+  );
+  assert.ok(run.tool.driver.rules.every((r: { fullDescription?: { text: string } }) => r.fullDescription?.text));
+  for (const r of run.results) assert.equal(run.tool.driver.rules[r.ruleIndex].id, r.ruleId);
   const chained = run.results.find((r: { ruleId: string }) => r.ruleId === 'EP102');
   assert.equal(chained.locations[0].physicalLocation.artifactLocation.uri, 'app/main.py');
   assert.ok(chained.relatedLocations.length >= 2);

@@ -101,7 +101,7 @@ test('every rule the analyzer reports has a section in media/rules.md that diagn
   const { ruleLines } = await import('../../src/vscode/diagnosticModel');
   const doc = readFileSync(path.resolve(__dirname, '../../media/rules.md'), 'utf8');
   const lines = ruleLines(doc);
-  for (const rule of Object.keys(RULES)) {
+  for (const { id: rule } of RULES) {
     const line = lines.get(rule);
     assert.ok(line, `media/rules.md has no "## ${rule}" section`);
     assert.equal(doc.split('\n')[line - 1].trim(), `## ${rule}`);

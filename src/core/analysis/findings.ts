@@ -10,25 +10,16 @@
 // Calls into sync user functions anywhere in the workspace are followed (EP102).
 import type { CatalogEntry } from './catalog/types';
 import type { CallFact, CodeFacts, FunctionFact } from './facts';
-import { makeSyncFix, preferredFix, suppressFix, toThreadFix } from './fixes';
 import { Matcher, type AnalysisConfig } from './match';
 import { member } from './resolve';
-import { loopMessage, NEVER_AWAITS, transitiveMessage, workerMessage } from './messages';
-import type { Finding, Route, Severity, SourceRange } from '../model';
+import { RULES } from './rules';
+import type { Checked, Execution, Reach, Report, Rule, RuleId, Step } from './rules/types';
+import type { Finding, Route } from '../model';
 import type { WorkspaceFile } from '../workspace';
 
 export type FileFacts = ReadonlyMap<string, { file: WorkspaceFile; facts: CodeFacts }>;
 
-export const RULES = {
-  EP101: 'blocking call on the event loop',
-  EP102: 'blocking call reached through a sync helper on the event loop',
-  EP103: 'FastAPI async handler never awaits but blocks: declare it def',
-  EP201: 'blocking network/process call ties up a WSGI worker',
-} as const;
-
 const MAX_DEPTH = 8;
-const WORKER_ADVICE =
-  'set a timeout, size the worker count for concurrent slow calls, or move the call to a background job';
 
 interface FnRef {
   path: string;
@@ -36,17 +27,6 @@ interface FnRef {
   index: number;
   fn: FunctionFact;
 }
-interface Step {
-  label: string;
-  loc: SourceRange;
-}
-interface Reach {
-  entry: CatalogEntry;
-  blocking: string;
-  steps: Step[];
-}
-
-const SEVERITY: Record<CatalogEntry['severity'], Severity> = { H: 'error', M: 'warning', C: 'warning' };
 const DEFAULT_CONFIG: AnalysisConfig = {};
 
 export function findBlockingCalls(
@@ -265,107 +245,60 @@ class Analysis {
     return out;
   }
 
-  /** `root`: how a finding names a function that is no route handler (middleware). */
-  private check(
-    ref: FnRef,
-    route: Route | undefined,
-    mode: 'loop' | 'worker',
-    out: Map<string, Finding>,
-    root?: string,
-  ): void {
-    const add = (f: Finding) => {
-      const key = `${f.line}:${f.column}:${f.endLine}:${f.endColumn}:${f.rule}`;
-      if (!out.has(key)) out.set(key, f);
-    };
+  /**
+   * Runs the rules over one per-request function: each direct catalog call and each call that
+   * reaches one, then the function-level rules. `root`: how findings name a function that is no
+   * route handler (middleware).
+   */
+  private check(ref: FnRef, route: Route | undefined, runs: Execution, out: Map<string, Finding>, root?: string): void {
     const { path, facts, fn } = ref;
     const handler = route?.handler ?? root ?? fn.qualname;
+    const anonymous = fn.name.startsWith('<');
+    const checked: Checked = {
+      path,
+      facts,
+      fn,
+      route,
+      runs,
+      chainStart:
+        anonymous && route ? `${route.methods.join('|')} ${route.path}` : anonymous && root ? root : `${labelOf(fn)}()`,
+    };
+    /** Adds a rule's report unless suppressed on its line; returns whether it did. */
+    const add = (rule: Rule, report: Report | undefined): boolean => {
+      if (!report || suppressed(facts, report.line, rule.id)) return false;
+      const { line, column, endLine, endColumn, severity, message, ...rest } = report;
+      const f: Finding = {
+        file: path,
+        line,
+        column,
+        endLine,
+        endColumn,
+        rule: rule.id,
+        severity,
+        message,
+        handler,
+        ...rest,
+      };
+      const key = `${f.line}:${f.column}:${f.endLine}:${f.endColumn}:${f.rule}`;
+      if (!out.has(key)) out.set(key, f);
+      return true;
+    };
     let blocked = false;
     for (const call of fn.calls) {
       if (facts.language === 'python' && call.awaited) continue;
       const what = this.classify(ref, call);
       if (!what) continue;
       if ('entry' in what) {
-        const { entry, name } = what;
-        if (mode === 'worker' && entry.severity !== 'H') continue;
-        const rule = mode === 'worker' ? 'EP201' : 'EP101';
-        if (suppressed(facts, call.span.line, rule)) continue;
-        const fix = mode === 'loop' ? preferredFix(path, facts, fn, call, entry) : undefined;
-        const alt = [
-          mode === 'loop' && !fix ? toThreadFix(path, facts, fn, call) : undefined,
-          suppressFix(path, facts, call, rule),
-        ].filter((f) => f !== undefined);
-        add({
-          file: path,
-          ...call.span,
-          rule,
-          severity: mode === 'worker' ? 'info' : SEVERITY[entry.severity],
-          message: mode === 'worker' ? workerMessage(name, route?.framework ?? 'WSGI') : loopMessage(name, entry.kind),
-          handler,
-          replacement: mode === 'worker' ? WORKER_ADVICE : entry.replacement,
-          ...(fix ? { fix } : {}),
-          alternativeFixes: alt,
-        });
-        blocked = true;
+        const hit = { call, entry: what.entry, name: what.name };
+        for (const rule of RULES) if (rule.onCall && add(rule, rule.onCall(checked, hit))) blocked = true;
         continue;
       }
-      const target = what.target;
-      const reach = this.reach(target, 1, new Set([fn]));
-      if (!reach || (mode === 'worker' && reach.entry.severity !== 'H')) continue;
-      const rule = mode === 'worker' ? 'EP201' : 'EP102';
-      if (suppressed(facts, call.span.line, rule)) continue;
-      const label = `${labelOf(target.fn)}()`;
-      add({
-        file: path,
-        ...call.span,
-        rule,
-        severity: mode === 'worker' ? 'info' : SEVERITY[reach.entry.severity],
-        message:
-          mode === 'worker'
-            ? workerMessage(label.slice(0, -2), route?.framework ?? 'WSGI')
-            : transitiveMessage(labelOf(target.fn), reach.blocking, reach.entry.kind),
-        handler,
-        chain: [
-          fn.name.startsWith('<') && route
-            ? `${route.methods.join('|')} ${route.path}`
-            : fn.name.startsWith('<') && root
-              ? root
-              : `${labelOf(fn)}()`,
-          ...reach.steps.map((s) => s.label),
-        ],
-        chainLocations: reach.steps.map((s) => s.loc),
-        replacement: mode === 'worker' ? WORKER_ADVICE : reach.entry.replacement,
-        alternativeFixes: [
-          mode === 'loop' ? toThreadFix(path, facts, fn, call) : undefined,
-          suppressFix(path, facts, call, rule),
-        ].filter((f) => f !== undefined),
-      });
-      blocked = true;
+      const reach = this.reach(what.target, 1, new Set([fn]));
+      if (!reach) continue;
+      const hit = { call, helper: labelOf(what.target.fn), reach };
+      for (const rule of RULES) if (rule.onChain && add(rule, rule.onChain(checked, hit))) blocked = true;
     }
-    if (
-      blocked &&
-      mode === 'loop' &&
-      fn.async &&
-      !fn.hasAwait &&
-      route?.framework === 'fastapi' &&
-      !suppressed(facts, fn.defLine, 'EP103')
-    ) {
-      const fix = makeSyncFix(path, fn);
-      const at = fn.asyncKeyword ?? {
-        line: fn.defLine,
-        column: fn.span.column,
-        endLine: fn.defLine,
-        endColumn: fn.span.column + 1,
-      };
-      add({
-        file: path,
-        ...at,
-        rule: 'EP103',
-        severity: 'warning',
-        message: NEVER_AWAITS,
-        handler,
-        ...(fix ? { fix } : {}),
-      });
-    }
+    for (const rule of RULES) if (rule.onFunction) add(rule, rule.onFunction(checked, blocked));
   }
 
   /** The first blocking call `ref` makes, directly or through the sync functions it calls. */
@@ -728,7 +661,7 @@ function functionKeys(facts: CodeFacts, fn: FunctionFact): string[] {
   return keys;
 }
 
-function suppressed(facts: CodeFacts, line: number, rule: string): boolean {
+function suppressed(facts: CodeFacts, line: number, rule: RuleId): boolean {
   const s = facts.suppressions[line];
   return !!s && (s.includes('*') || s.includes(rule));
 }

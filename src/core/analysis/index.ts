@@ -9,7 +9,8 @@ import type { WorkspaceFile } from '../workspace';
 
 export type { CodeFacts } from './facts';
 export type { AnalysisConfig } from './match';
-export { findBlockingCalls, RULES } from './findings';
+export { findBlockingCalls } from './findings';
+export { RULES, RULE_BY_ID, rulesMarkdown, type Rule, type RuleId } from './rules';
 export { CONFIG_FILE, parseAnalysisConfig } from './config';
 
 export function extractCodeFacts(file: WorkspaceFile, root: Node, source: string): CodeFacts {

@@ -8,7 +8,7 @@ export type CallKind =
 /** H: network/disk latency or unbounded; M: usually short but unbounded; C: CPU-bound, grows with input. */
 export type SeverityHint = 'H' | 'M' | 'C';
 
-/** Machine-applicable rewrites the analyzer knows how to build (see fixes.ts). */
+/** Machine-applicable rewrites the analyzer knows how to build (see fixes/index.ts). */
 export type SafeFixId = 'asyncio-sleep' | 'fs-promises';
 
 export interface CatalogEntry {
