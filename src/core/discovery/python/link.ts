@@ -5,27 +5,26 @@
 // then from objects only include cycles reach (one per cycle nothing outside includes).
 import type { Framework, Route } from '../../model';
 import type { WorkspaceFile } from '../../workspace';
-import type { PyClass, PyExpr, PyParam, PyRange, PythonRouteFacts } from './facts';
+import type { PyClass, PyExpr, PythonRouteFacts } from './facts';
 import { BodyTemplates } from './body';
-import { executionOf, HTTP_METHODS, joinPath, kindOfConstructor, type Kind } from './frameworks';
+import {
+  HTTP_METHODS,
+  kindOfConstructor,
+  pythonFramework,
+  PYTHON_FRAMEWORKS,
+  type CallExpr,
+  type Handler,
+  type Kind,
+  type Linker,
+  type RouterDef,
+} from './frameworks';
 import { ModuleGraph, type LinkDeps, type ModuleFile, type Resolved } from './modules';
-
-interface Handler {
-  name: string;
-  file: string;
-  range: PyRange;
-  async: boolean;
-  /** The def's parameters (shared with the facts, and with the routes built from them). */
-  params: PyParam[];
-  /** Set for class-based views: the HTTP method this class method serves. */
-  method?: string;
-}
 
 interface LocalRoute {
   methods: string[];
   path: string;
   handler: Handler;
-  /** FastAPI POST/PUT/PATCH routes: the request body's JSON example (Route.bodyTemplate), when one is derived. */
+  /** POST/PUT/PATCH routes of frameworks with body templates: the request body's JSON example (Route.bodyTemplate), when one is derived. */
   bodyTemplate?: string;
 }
 
@@ -33,19 +32,14 @@ interface LocalRoute {
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 /** A router object as one module's link sees it; routes and edges are events in the log. */
-interface ObjDef {
-  key: string;
-  kind: Kind;
-  display: string;
-  ownPrefix: string;
-}
+type ObjDef = RouterDef;
 
 /** What one pass of linking one module does, in order. */
 type LinkEvent =
   | { e: 'def'; obj: ObjDef }
   | { e: 'route'; key: string; route: LocalRoute }
   | { e: 'edge'; parent: string; child: string; prefix?: string }
-  | { e: 'included'; key: string }; // FastAPI callbacks: documented, never served
+  | { e: 'included'; key: string }; // documented, never served (FastAPI callbacks)
 
 /**
  * One pass over one module: its events, and everything they were computed from — the modules
@@ -83,7 +77,7 @@ const STATEMENT_BUDGET = 100_000;
 const MODULE_BUDGET = 1_000_000;
 
 class BudgetExceeded extends Error {}
-/** The whole-workspace passes, in order: router objects from assignments, Django urlconfs, decorators and calls. */
+/** The whole-workspace passes, in order: router objects from assignments, from module conventions (Django urlconfs), decorators and calls. */
 const PASSES = 3;
 
 export function linkPythonRoutes(files: ReadonlyArray<{ file: WorkspaceFile; facts: PythonRouteFacts }>): Route[] {
@@ -217,8 +211,12 @@ function replay(events: LinkEvent[], objs: Map<string, RouterObj>): void {
   }
 }
 
-/** Runs one pass over one module against the objects earlier passes created, recording what it does. */
-class ModuleLinker {
+/**
+ * Runs one pass over one module against the objects earlier passes created, recording what it
+ * does. Framework knowledge comes from the units in ./frameworks/, which read registrations
+ * through the `Linker` methods.
+ */
+class ModuleLinker implements Linker {
   private created = new Map<string, ObjDef>();
   private log: LinkEvent[] = [];
   private seen = new Map<string, string | null>();
@@ -232,7 +230,7 @@ class ModuleLinker {
   private readonly origins = new Map<Handler, { mod: ModuleFile; scope: string }>();
 
   constructor(
-    private readonly graph: ModuleGraph,
+    readonly graph: ModuleGraph,
     private readonly objs: ReadonlyMap<string, ObjDef>,
   ) {
     this.bodies = new BodyTemplates(graph);
@@ -268,11 +266,14 @@ class ModuleLinker {
           }
         }
       } else if (pass === 1) {
-        const mark = this.begin();
-        try {
-          this.djangoUrlconf(mod);
-        } catch {
-          this.undo(result, mark);
+        for (const fw of PYTHON_FRAMEWORKS) {
+          if (!fw.readModule) continue;
+          const mark = this.begin();
+          try {
+            fw.readModule(this, mod);
+          } catch {
+            this.undo(result, mark);
+          }
         }
       } else {
         for (const fn of mod.facts.functions) {
@@ -327,13 +328,13 @@ class ModuleLinker {
   }
 
   /** Counts one evaluation step; past a budget, the statement fails. */
-  private step(): void {
+  step(): void {
     if (++this.steps > STATEMENT_BUDGET || ++this.moduleSteps > MODULE_BUDGET)
       throw new BudgetExceeded('route discovery step budget exceeded');
   }
 
   /** Evaluates `value` unless it is already being evaluated further up (a definition cycle): then `cyclic`. */
-  private within<T>(value: PyExpr, cyclic: T, f: () => T): T {
+  within<T>(value: PyExpr, cyclic: T, f: () => T): T {
     if (this.active.has(value)) return cyclic;
     this.active.add(value);
     try {
@@ -344,7 +345,7 @@ class ModuleLinker {
   }
 
   /** The object with this key if this pass or an earlier one created it (a dependency either way). */
-  private known(key: string): ObjDef | undefined {
+  known(key: string): ObjDef | undefined {
     const local = this.created.get(key);
     if (local) return local;
     const global = this.objs.get(key);
@@ -352,7 +353,7 @@ class ModuleLinker {
     return global;
   }
 
-  private define(obj: ObjDef): void {
+  define(obj: ObjDef): void {
     this.created.set(obj.key, obj);
     this.log.push({ e: 'def', obj });
   }
@@ -396,8 +397,7 @@ class ModuleLinker {
     const prefixExpr = v.kw['prefix'] ?? v.kw['url_prefix'];
     obj.ownPrefix = (prefixExpr && this.str(mod, scope, prefixExpr)) ?? '';
     if (kind.role === 'group') for (const a of v.args) this.edge(obj, this.objFromExpr(mod, scope, a, depth + 1));
-    // Starlette's Router takes its routes first: `Router([Route(...)])`
-    const routes = v.kw['routes'] ?? (kind.framework === 'starlette' && kind.role === 'router' ? v.args[0] : undefined);
+    const routes = v.kw['routes'] ?? pythonFramework(kind.framework).positionalRoutes?.(kind.role, v);
     if (routes) this.routeList(mod, scope, obj, routes, '', depth + 1);
     return obj;
   }
@@ -406,7 +406,7 @@ class ModuleLinker {
    * The router object an expression stands for: a name, a factory call, or — given `inline`, the
    * key and label it gets — a constructor call written in place (`Mount('/r', app=Router(routes=[...]))`).
    */
-  private objFromExpr(
+  objFromExpr(
     mod: ModuleFile,
     scope: string,
     e: PyExpr,
@@ -450,19 +450,23 @@ class ModuleLinker {
     return undefined;
   }
 
-  private resolveExpr(mod: ModuleFile, scope: string, e: PyExpr): Resolved | undefined {
+  resolveExpr(mod: ModuleFile, scope: string, e: PyExpr): Resolved | undefined {
     return e.k === 'ref' ? this.graph.resolve(mod, scope, e.name) : undefined;
   }
 
-  private edge(parent: ObjDef, child: ObjDef | undefined, prefix?: string): void {
+  edge(parent: ObjDef, child: ObjDef | undefined, prefix?: string): void {
     if (!child || child.key === parent.key) return;
     this.log.push({ e: 'edge', parent: parent.key, child: child.key, prefix });
   }
 
+  notServed(obj: ObjDef): void {
+    this.log.push({ e: 'included', key: obj.key });
+  }
+
   // ------------------------------------------------------------ strings
 
-  private str(mod: ModuleFile, scope: string, e: PyExpr, depth = 0): string | undefined {
-    if (depth > MAX_DEPTH) return undefined;
+  str(mod: ModuleFile, scope: string, e: PyExpr | undefined, depth = 0): string | undefined {
+    if (!e || depth > MAX_DEPTH) return undefined;
     this.step();
     switch (e.k) {
       case 'str':
@@ -492,7 +496,7 @@ class ModuleLinker {
     }
   }
 
-  private methodsOf(mod: ModuleFile, scope: string, e: PyExpr | undefined, depth = 0): string[] | undefined {
+  methodsOf(mod: ModuleFile, scope: string, e: PyExpr | undefined, depth = 0): string[] | undefined {
     if (!e || depth > MAX_DEPTH) return undefined;
     this.step();
     if (e.k === 'ref') {
@@ -513,7 +517,7 @@ class ModuleLinker {
   // ------------------------------------------------------------ handlers
 
   /** The handler(s) an endpoint expression names: a function, or a class-based view's methods. */
-  private handlers(mod: ModuleFile, scope: string, e: PyExpr | undefined): Handler[] {
+  handlers(mod: ModuleFile, scope: string, e: PyExpr | undefined): Handler[] {
     if (!e) return [];
     let target: Resolved | undefined;
     if (e.k === 'ref') target = this.graph.resolve(mod, scope, e.name);
@@ -534,11 +538,15 @@ class ModuleLinker {
     return [];
   }
 
-  private addRoute(obj: ObjDef, methods: string[], path: string, handlers: Handler[]): void {
+  addRoute(obj: ObjDef, methods: string[], path: string, handlers: Handler[]): void {
     for (const h of handlers) {
       const route: LocalRoute = { methods: h.method ? [h.method] : methods, path, handler: h };
       const origin = this.origins.get(h);
-      if (obj.kind.framework === 'fastapi' && origin && route.methods.some((m) => BODY_METHODS.has(m))) {
+      if (
+        pythonFramework(obj.kind.framework).bodyTemplates &&
+        origin &&
+        route.methods.some((m) => BODY_METHODS.has(m))
+      ) {
         const template = this.bodies.forHandler(origin.mod, origin.scope, h.params, path);
         if (template !== undefined) route.bodyTemplate = template;
       }
@@ -548,157 +556,36 @@ class ModuleLinker {
 
   // ------------------------------------------------------------ decorators and calls
 
-  private decorator(mod: ModuleFile, scope: string, deco: PyExpr, handler: Handler): void {
-    if (deco.k !== 'call' || deco.fn.k !== 'ref') return;
-    const dot = deco.fn.name.lastIndexOf('.');
-    if (dot < 0) return;
-    const obj = this.objectOf(this.graph.resolve(mod, scope, deco.fn.name.slice(0, dot)));
-    if (!obj) return;
-    const method = deco.fn.name.slice(dot + 1);
-    const fw = obj.kind.framework;
-    this.markCallbacks(mod, scope, deco.kw['callbacks']);
-    const path = this.str(
-      mod,
-      scope,
-      deco.args[0] ?? deco.kw['path'] ?? deco.kw['rule'] ?? deco.kw['uri'] ?? { k: 'other' },
-    );
-    if (path === undefined) return;
-    let methods: string[] | undefined;
-    if (HTTP_METHODS.includes(method)) methods = [method.toUpperCase()];
-    else if (method === 'websocket' || method === 'websocket_route') methods = ['WEBSOCKET'];
-    else if (method === 'api_route' || method === 'route') {
-      if (fw === 'aiohttp') {
-        // RouteTableDef.route(method, path)
-        const m = this.str(mod, scope, deco.args[0] ?? { k: 'other' });
-        const p = this.str(mod, scope, deco.args[1] ?? { k: 'other' });
-        if (m !== undefined && p !== undefined) this.addRoute(obj, [m.toUpperCase()], p, [handler]);
-        return;
-      }
-      methods = this.methodsOf(mod, scope, deco.kw['methods']) ?? ['GET'];
-    }
-    if (methods) this.addRoute(obj, methods, path, [handler]);
+  /** The router object a call's `obj.method` names, with the method: `app.include_router` → app, 'include_router'. */
+  private receiver(mod: ModuleFile, scope: string, call: CallExpr): { obj: ObjDef; method: string } | undefined {
+    if (call.fn.k !== 'ref') return undefined;
+    const dot = call.fn.name.lastIndexOf('.');
+    if (dot < 0) return undefined;
+    const obj = this.objectOf(this.graph.resolve(mod, scope, call.fn.name.slice(0, dot)));
+    return obj && { obj, method: call.fn.name.slice(dot + 1) };
   }
 
-  /**
-   * FastAPI `callbacks=router.routes` documents requests the API sends; the app never
-   * serves them, so that router is not reported.
-   */
-  private markCallbacks(mod: ModuleFile, scope: string, e: PyExpr | undefined): void {
-    if (e?.k !== 'ref' || !e.name.endsWith('.routes')) return;
-    const obj = this.objectOf(this.graph.resolve(mod, scope, e.name.slice(0, -'.routes'.length)));
-    if (obj) this.log.push({ e: 'included', key: obj.key });
+  private decorator(mod: ModuleFile, scope: string, deco: PyExpr, handler: Handler): void {
+    if (deco.k !== 'call') return;
+    const at = this.receiver(mod, scope, deco);
+    if (at)
+      pythonFramework(at.obj.kind.framework).decorators?.[at.method]?.(
+        { l: this, mod, scope, obj: at.obj },
+        deco,
+        handler,
+      );
   }
 
   /** The `index`th call statement of `mod` (it names the objects constructed inline in it). */
   private call(mod: ModuleFile, scope: string, call: PyExpr, index: number): void {
-    if (call.k !== 'call' || call.fn.k !== 'ref') return;
-    const dot = call.fn.name.lastIndexOf('.');
-    if (dot < 0) return;
-    const obj = this.objectOf(this.graph.resolve(mod, scope, call.fn.name.slice(0, dot)));
-    if (!obj) return;
-    const method = call.fn.name.slice(dot + 1);
-    const fw = obj.kind.framework;
-    const a = call.args;
-    const kw = call.kw;
-    const s = (e: PyExpr | undefined) => (e ? this.str(mod, scope, e) : undefined);
-    const child = (e: PyExpr | undefined) => (e ? this.objFromExpr(mod, scope, e) : undefined);
-    switch (method) {
-      case 'include_router':
-        this.edge(obj, child(a[0] ?? kw['router']), s(kw['prefix']) ?? '');
-        return;
-      case 'mount': {
-        const path = s(a[0] ?? kw['path']);
-        const app = a[1] ?? kw['app'];
-        const inline = { key: `${mod.file.path}:${scope}:<mount ${index}>`, label: `mount(${path})` };
-        if (path !== undefined && app)
-          this.edge(obj, this.objFromExpr(mod, scope, app, 0, inline), path.replace(/\/+$/, ''));
-        return;
-      }
-      case 'register_blueprint':
-        this.edge(obj, child(a[0] ?? kw['blueprint']), s(kw['url_prefix']));
-        return;
-      case 'blueprint': // Sanic app.blueprint(bp_or_group, url_prefix=)
-        if (fw === 'sanic') this.edge(obj, child(a[0]), s(kw['url_prefix']));
-        return;
-      case 'add_subapp': {
-        const prefix = s(a[0]);
-        if (prefix !== undefined) this.edge(obj, child(a[1]), prefix);
-        return;
-      }
-      case 'add_api_route':
-      case 'add_api_websocket_route':
-      case 'add_websocket_route': {
-        const path = s(a[0] ?? kw['path']);
-        const ws = method !== 'add_api_route';
-        if (path !== undefined)
-          this.addRoute(
-            obj,
-            ws ? ['WEBSOCKET'] : (this.methodsOf(mod, scope, kw['methods']) ?? ['GET']),
-            path,
-            this.handlers(mod, scope, a[1] ?? kw['endpoint']),
-          );
-        return;
-      }
-      case 'add_url_rule': {
-        const path = s(a[0] ?? kw['rule']);
-        if (path !== undefined)
-          this.addRoute(
-            obj,
-            this.methodsOf(mod, scope, kw['methods']) ?? ['GET'],
-            path,
-            this.handlers(mod, scope, a[2] ?? kw['view_func']),
-          );
-        return;
-      }
-      case 'add_route': {
-        if (fw === 'aiohttp') {
-          const m = s(a[0]);
-          const path = s(a[1]);
-          if (m !== undefined && path !== undefined)
-            this.addRoute(obj, [m.toUpperCase()], path, this.handlers(mod, scope, a[2]));
-        } else if (fw === 'sanic') {
-          const path = s(a[1] ?? kw['uri']);
-          if (path !== undefined)
-            this.addRoute(
-              obj,
-              this.methodsOf(mod, scope, kw['methods']) ?? ['GET'],
-              path,
-              this.handlers(mod, scope, a[0] ?? kw['handler']),
-            );
-        } else {
-          const path = s(a[0] ?? kw['path']);
-          if (path !== undefined)
-            this.addRoute(
-              obj,
-              this.methodsOf(mod, scope, kw['methods']) ?? ['GET'],
-              path,
-              this.handlers(mod, scope, a[1] ?? kw['endpoint']),
-            );
-        }
-        return;
-      }
-      case 'add_view': {
-        const path = s(a[0]);
-        if (path !== undefined) this.addRoute(obj, ['*'], path, this.handlers(mod, scope, a[1]));
-        return;
-      }
-      case 'add_routes': {
-        const table = child(a[0]);
-        if (table) this.edge(obj, table, '');
-        else if (a[0]) this.routeList(mod, scope, obj, a[0], '', 0);
-        return;
-      }
-      default: {
-        const m = /^add_(get|post|put|patch|delete|head|options)$/.exec(method);
-        const path = s(a[0]);
-        if (m && fw === 'aiohttp' && path !== undefined)
-          this.addRoute(obj, [m[1].toUpperCase()], path, this.handlers(mod, scope, a[1]));
-      }
-    }
+    if (call.k !== 'call') return;
+    const at = this.receiver(mod, scope, call);
+    if (at)
+      pythonFramework(at.obj.kind.framework).calls?.[at.method]?.({ l: this, mod, scope, obj: at.obj }, call, index);
   }
 
-  /** Starlette `Route/WebSocketRoute/Mount` lists and aiohttp `web.get(...)` lists. */
-  private routeList(mod: ModuleFile, scope: string, obj: ObjDef, e: PyExpr, prefix: string, depth: number): void {
+  /** Lists of route items (Starlette `Route/Mount`, aiohttp `web.get(...)`): each item is offered to the frameworks in turn. */
+  routeList(mod: ModuleFile, scope: string, obj: ObjDef, e: PyExpr, prefix: string, depth: number): void {
     if (depth > MAX_DEPTH) return;
     this.step();
     if (e.k === 'ref') {
@@ -713,104 +600,12 @@ class ModuleLinker {
       return;
     }
     if (e.k !== 'seq') return;
-    for (const [i, item] of e.items.entries()) {
-      if (item.k !== 'call') continue;
-      const callee = this.resolveExpr(mod, scope, item.fn);
-      const name = callee?.k === 'extern' ? callee.qual.split('.').pop()! : '';
-      const a = item.args;
-      const s = (x: PyExpr | undefined) => (x ? this.str(mod, scope, x) : undefined);
-      const join = (p: string) => (prefix ? prefix + p : p);
-      if (name === 'Route' || name === 'WebSocketRoute') {
-        const path = s(a[0] ?? item.kw['path']);
-        const methods =
-          name === 'WebSocketRoute' ? ['WEBSOCKET'] : (this.methodsOf(mod, scope, item.kw['methods']) ?? ['GET']);
-        if (path !== undefined)
-          this.addRoute(obj, methods, join(path), this.handlers(mod, scope, a[1] ?? item.kw['endpoint']));
-      } else if (name === 'Mount') {
-        const path = s(a[0] ?? item.kw['path']);
-        if (path === undefined) continue;
-        const p = join(path.replace(/\/+$/, ''));
-        const sub = item.kw['routes'] ?? (a[1] && a[1].k === 'seq' ? a[1] : undefined);
-        if (sub) this.routeList(mod, scope, obj, sub, p, depth + 1);
-        else {
-          // an app built in place is one object per list item it is written in, under the object mounting it
-          const inline = { key: `${obj.key}>${p}#${i}`, label: `Mount(${p})` };
-          this.edge(obj, this.objFromExpr(mod, scope, item.kw['app'] ?? a[1] ?? { k: 'other' }, depth + 1, inline), p);
-        }
-      } else if (callee?.k === 'extern' && callee.qual.startsWith('aiohttp')) {
-        if (name === 'route') {
-          const m = s(a[0]);
-          const path = s(a[1]);
-          if (m !== undefined && path !== undefined)
-            this.addRoute(obj, [m.toUpperCase()], join(path), this.handlers(mod, scope, a[2]));
-        } else if (name === 'view') {
-          const path = s(a[0]);
-          if (path !== undefined) this.addRoute(obj, ['*'], join(path), this.handlers(mod, scope, a[1]));
-        } else if (HTTP_METHODS.includes(name)) {
-          const path = s(a[0]);
-          if (path !== undefined) this.addRoute(obj, [name.toUpperCase()], join(path), this.handlers(mod, scope, a[1]));
-        }
-      }
-    }
-  }
-
-  // ------------------------------------------------------------ Django
-
-  /** A urls.py: `urlpatterns` with path()/re_path()/url(), include() as edges to other urlconfs. */
-  private djangoUrlconf(mod: ModuleFile, depth = 0): ObjDef | undefined {
-    const key = `${mod.file.path}::urlpatterns`;
-    const known = this.known(key);
-    if (known) return known;
-    this.graph.touch(mod);
-    const lists = mod.facts.assignments.filter((a) => a.scope === '' && a.name === 'urlpatterns');
-    if (lists.length === 0 || depth > MAX_DEPTH) return undefined;
-    const obj: ObjDef = {
-      key,
-      kind: { framework: 'django', role: 'app' },
-      display: `${mod.module}.urlpatterns`,
-      ownPrefix: '',
-    };
-    this.define(obj);
-    for (const l of lists) this.djangoPatterns(mod, obj, l.value, '', depth);
-    return obj;
-  }
-
-  private djangoPatterns(mod: ModuleFile, obj: ObjDef, e: PyExpr, prefix: string, depth: number): void {
-    if (depth > MAX_DEPTH) return;
-    this.step();
-    if (e.k === 'add') {
-      this.djangoPatterns(mod, obj, e.l, prefix, depth + 1);
-      this.djangoPatterns(mod, obj, e.r, prefix, depth + 1);
-      return;
-    }
-    if (e.k === 'ref') {
-      const r = this.graph.resolve(mod, '', e.name);
-      if (r?.k === 'value')
-        this.within(r.value, undefined, () => this.djangoPatterns(r.mod, obj, r.value, prefix, depth + 1));
-      return;
-    }
-    if (e.k !== 'seq') return;
-    for (const item of e.items) {
-      if (item.k !== 'call') continue;
-      const callee = this.resolveExpr(mod, '', item.fn);
-      const fnName = callee?.k === 'extern' ? callee.qual.split('.').pop() : undefined;
-      if (fnName !== 'path' && fnName !== 're_path' && fnName !== 'url') continue;
-      const raw = this.str(mod, '', item.args[0] ?? item.kw['route'] ?? { k: 'other' });
-      if (raw === undefined) continue;
-      const route = prefix + (fnName === 'path' ? raw : stripRegexAnchors(raw));
-      const view = item.args[1] ?? item.kw['view'];
-      if (view?.k === 'call' && view.fn.k === 'ref' && /(^|\.)include$/.test(view.fn.name)) {
-        const target = view.args[0];
-        const inner =
-          target?.k === 'seq' && target.items.length > 0 && target.items[0].k === 'str' ? target.items[0] : target;
-        const moduleName = inner && this.str(mod, '', inner);
-        if (moduleName !== undefined) {
-          const sub = this.graph.findModule(moduleName);
-          if (sub) this.edge(obj, this.djangoUrlconf(sub, depth + 1), route);
-        } else if (inner) this.djangoPatterns(mod, obj, inner, route, depth + 1);
-        continue;
-      }
-      this.addRoute(obj, ['ANY'], route, this.handlers(mod, '', view));
+    for (const [index, call] of e.items.entries()) {
+      if (call.k !== 'call') continue;
+      const callee = this.resolveExpr(mod, scope, call.fn);
+      const qual = callee?.k === 'extern' ? callee.qual : '';
+      const item = { qual, name: qual.split('.').pop()!, call, index, join: (p: string) => (prefix ? prefix + p : p) };
+      for (const fw of PYTHON_FRAMEWORKS) if (fw.listItem?.({ l: this, mod, scope, obj }, item, depth)) break;
     }
   }
 }
@@ -895,7 +690,8 @@ function emit(
     ctx.reached++;
   }
   const fw: Framework = obj.kind.framework;
-  const base = joinPrefix(fw, prefix, ownPrefix);
+  const unit = pythonFramework(fw);
+  const base = unit.join(prefix, ownPrefix);
   const routers = [...chain, obj.display];
   const routersKey = `${chainKey}\0${obj.display}`;
   const last =
@@ -906,8 +702,8 @@ function emit(
     addEmitted(memo.next, obj.key, last);
   } else {
     const routes = obj.routes.map((r): Route => {
-      let path = joinPath(fw, base, r.path);
-      if (fw === 'django') path = `/${path}`;
+      const joined = unit.join(base, r.path);
+      const path = unit.finalPath?.(joined) ?? joined;
       return {
         framework: fw,
         methods: r.methods,
@@ -916,7 +712,7 @@ function emit(
         line: r.handler.range.line,
         handler: r.handler.name,
         async: r.handler.async,
-        execution: executionOf(fw, r.handler.async),
+        execution: unit.execution(r.handler.async),
         routers,
         range: { file: r.handler.file, ...r.handler.range },
         params: r.handler.params,
@@ -927,12 +723,10 @@ function emit(
     addEmitted(memo.next, obj.key, { fw, base, routersKey, locals: obj.routes, routes });
   }
   for (const e of obj.edges) {
-    // Flask/Quart/Sanic: a url_prefix given at registration replaces the blueprint's own
+    // Flask/Quart/Sanic: a url_prefix given at registration replaces the blueprint's own (per framework)
     const overrides =
-      e.prefix !== undefined &&
-      (fw === 'flask' || fw === 'quart' || fw === 'sanic') &&
-      e.child.kind.role === 'blueprint';
-    emit(e.child, joinPrefix(fw, base, e.prefix ?? ''), overrides ? '' : e.child.ownPrefix, routers, routersKey, ctx);
+      e.prefix !== undefined && unit.registrationReplacesBlueprintPrefix === true && e.child.kind.role === 'blueprint';
+    emit(e.child, unit.join(base, e.prefix ?? ''), overrides ? '' : e.child.ownPrefix, routers, routersKey, ctx);
   }
   obj.onPath = false;
 }
@@ -1025,16 +819,6 @@ function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
-}
-
-function joinPrefix(fw: Framework, a: string, b: string): string {
-  if (!b) return a;
-  if (!a) return b;
-  return fw === 'fastapi' || fw === 'django' ? a + b : `${a.replace(/\/+$/, '')}/${b.replace(/^\/+/, '')}`;
-}
-
-function stripRegexAnchors(s: string): string {
-  return s.replace(/^\^/, '').replace(/\$$/, '');
 }
 
 /** Class-based views: one handler per HTTP-method method (Flask MethodView, Django View, Starlette HTTPEndpoint, aiohttp View). */

@@ -1,0 +1,86 @@
+// Django: a urls.py's `urlpatterns` is the router object (path()/re_path()/url() routes,
+// include() edges to other urlconfs); prefixes concatenate and paths are reported with a leading
+// '/'. `async def` views run on the loop, sync views hold a WSGI worker.
+import type { At, CallExpr, Linker, PyFramework, RouterDef } from './types';
+import type { PyExpr } from '../facts';
+import type { ModuleFile } from '../modules';
+
+/** How deep urlconfs include urlconfs, and patterns nest, before discovery stops following. */
+const MAX_DEPTH = 25;
+
+function stripRegexAnchors(s: string): string {
+  return s.replace(/^\^/, '').replace(/\$$/, '');
+}
+
+/** A urls.py's router object, created on first sight; undefined when the module has no `urlpatterns`. */
+function urlconf(l: Linker, mod: ModuleFile, depth = 0): RouterDef | undefined {
+  const key = `${mod.file.path}::urlpatterns`;
+  const known = l.known(key);
+  if (known) return known;
+  l.graph.touch(mod);
+  const lists = mod.facts.assignments.filter((a) => a.scope === '' && a.name === 'urlpatterns');
+  if (lists.length === 0 || depth > MAX_DEPTH) return undefined;
+  const obj: RouterDef = {
+    key,
+    kind: { framework: 'django', role: 'app' },
+    display: `${mod.module}.urlpatterns`,
+    ownPrefix: '',
+  };
+  l.define(obj);
+  for (const list of lists) patterns({ l, mod, scope: '', obj }, list.value, '', depth);
+  return obj;
+}
+
+/** Routes and include() edges of a `urlpatterns` value, under `prefix` (`at.mod`: where the value is written). */
+function patterns(at: At, e: PyExpr, prefix: string, depth: number): void {
+  const { l, mod } = at;
+  if (depth > MAX_DEPTH) return;
+  l.step();
+  if (e.k === 'add') {
+    patterns(at, e.l, prefix, depth + 1);
+    patterns(at, e.r, prefix, depth + 1);
+    return;
+  }
+  if (e.k === 'ref') {
+    const r = l.graph.resolve(mod, '', e.name);
+    if (r?.k === 'value')
+      l.within(r.value, undefined, () => patterns({ ...at, mod: r.mod }, r.value, prefix, depth + 1));
+    return;
+  }
+  if (e.k !== 'seq') return;
+  for (const item of e.items) {
+    if (item.k !== 'call') continue;
+    const callee = l.resolveExpr(mod, '', item.fn);
+    const fnName = callee?.k === 'extern' ? callee.qual.split('.').pop() : undefined;
+    if (fnName !== 'path' && fnName !== 're_path' && fnName !== 'url') continue;
+    const raw = l.str(mod, '', item.args[0] ?? item.kw['route']);
+    if (raw === undefined) continue;
+    const route = prefix + (fnName === 'path' ? raw : stripRegexAnchors(raw));
+    const view = item.args[1] ?? item.kw['view'];
+    if (view?.k === 'call' && view.fn.k === 'ref' && /(^|\.)include$/.test(view.fn.name))
+      include(at, view, route, depth);
+    else l.addRoute(at.obj, ['ANY'], route, l.handlers(mod, '', view));
+  }
+}
+
+/** `include('app.urls')` (another urlconf: an edge) or `include([...])` (patterns in place), under `route`. */
+function include(at: At, view: CallExpr, route: string, depth: number): void {
+  const { l, mod, obj } = at;
+  const target = view.args[0];
+  const inner =
+    target?.k === 'seq' && target.items.length > 0 && target.items[0].k === 'str' ? target.items[0] : target;
+  const moduleName = inner && l.str(mod, '', inner);
+  if (moduleName !== undefined) {
+    const sub = l.graph.findModule(moduleName);
+    if (sub) l.edge(obj, urlconf(l, sub, depth + 1), route);
+  } else if (inner) patterns(at, inner, route, depth + 1);
+}
+
+export const django: PyFramework = {
+  name: 'django',
+  constructors: {},
+  execution: (isAsync) => (isAsync ? 'event-loop' : 'worker'),
+  join: (prefix, path) => prefix + path,
+  finalPath: (path) => `/${path}`,
+  readModule: (l, mod) => void urlconf(l, mod),
+};

@@ -1,0 +1,92 @@
+// Registration forms several frameworks share, read the same way wherever they appear.
+import type { At, CallExpr, CallReader, DecoratorReader, PyFramework } from './types';
+
+export const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'trace'];
+
+/** FastAPI concatenates a prefix and a path; Django's include() prefixes do too. */
+export const concatenate = (prefix: string, path: string): string => prefix + path;
+
+/** Flask, Starlette, aiohttp, Sanic, Quart: exactly one '/' between prefix and path. */
+export function slashJoin(prefix: string, path: string): string {
+  if (!prefix) return path;
+  if (!path) return prefix;
+  return `${prefix.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+}
+
+/** The path of a route decorator: first argument, or `path=` / `rule=` / `uri=`. */
+const decoratorPath = ({ l, mod, scope }: At, deco: CallExpr): string | undefined =>
+  l.str(mod, scope, deco.args[0] ?? deco.kw['path'] ?? deco.kw['rule'] ?? deco.kw['uri']);
+
+/** `@obj.get(path)` and the other HTTP-method decorators. */
+export function methodDecorators(): Record<string, DecoratorReader> {
+  return Object.fromEntries(
+    HTTP_METHODS.map((m): [string, DecoratorReader] => [
+      m,
+      ({ l, mod, scope, obj }, deco, handler) => {
+        const path = decoratorPath({ l, mod, scope, obj }, deco);
+        if (path !== undefined) l.addRoute(obj, [m.toUpperCase()], path, [handler]);
+      },
+    ]),
+  );
+}
+
+/** `@obj.websocket(path)`. */
+export const websocketDecorator: DecoratorReader = ({ l, mod, scope, obj }, deco, handler) => {
+  const path = decoratorPath({ l, mod, scope, obj }, deco);
+  if (path !== undefined) l.addRoute(obj, ['WEBSOCKET'], path, [handler]);
+};
+
+/** `@obj.route(path, methods=[...])`: GET unless methods say otherwise. */
+export const routeDecorator: DecoratorReader = ({ l, mod, scope, obj }, deco, handler) => {
+  const path = decoratorPath({ l, mod, scope, obj }, deco);
+  if (path !== undefined) l.addRoute(obj, l.methodsOf(mod, scope, deco.kw['methods']) ?? ['GET'], path, [handler]);
+};
+
+/** `obj.mount(path, app)` (Starlette, FastAPI): the app, built in place or named, under path. */
+export const mount: CallReader = ({ l, mod, scope, obj }, call, index) => {
+  const path = l.str(mod, scope, call.args[0] ?? call.kw['path']);
+  const app = call.args[1] ?? call.kw['app'];
+  const inline = { key: `${mod.file.path}:${scope}:<mount ${index}>`, label: `mount(${path})` };
+  if (path !== undefined && app) l.edge(obj, l.objFromExpr(mod, scope, app, 0, inline), path.replace(/\/+$/, ''));
+};
+
+/** `obj.add_route(path, endpoint, methods=)` (Starlette, FastAPI). */
+export const addStarletteRoute: CallReader = ({ l, mod, scope, obj }, call) => {
+  const path = l.str(mod, scope, call.args[0] ?? call.kw['path']);
+  if (path !== undefined)
+    l.addRoute(
+      obj,
+      l.methodsOf(mod, scope, call.kw['methods']) ?? ['GET'],
+      path,
+      l.handlers(mod, scope, call.args[1] ?? call.kw['endpoint']),
+    );
+};
+
+/** `obj.add_websocket_route(path, endpoint)` (Starlette, FastAPI). */
+export const addWebsocketRoute: CallReader = ({ l, mod, scope, obj }, call) => {
+  const path = l.str(mod, scope, call.args[0] ?? call.kw['path']);
+  if (path !== undefined)
+    l.addRoute(obj, ['WEBSOCKET'], path, l.handlers(mod, scope, call.args[1] ?? call.kw['endpoint']));
+};
+
+/** `obj.register_blueprint(bp, url_prefix=)` (Flask, Quart). */
+export const registerBlueprint: CallReader = ({ l, mod, scope, obj }, call) => {
+  const bp = call.args[0] ?? call.kw['blueprint'];
+  const prefix = call.kw['url_prefix'];
+  l.edge(obj, bp ? l.objFromExpr(mod, scope, bp) : undefined, prefix ? l.str(mod, scope, prefix) : undefined);
+};
+
+/** `obj.add_url_rule(rule, endpoint, view_func, methods=)` (Flask, Quart). */
+export const addUrlRule: CallReader = ({ l, mod, scope, obj }, call) => {
+  const path = l.str(mod, scope, call.args[0] ?? call.kw['rule']);
+  if (path !== undefined)
+    l.addRoute(
+      obj,
+      l.methodsOf(mod, scope, call.kw['methods']) ?? ['GET'],
+      path,
+      l.handlers(mod, scope, call.args[2] ?? call.kw['view_func']),
+    );
+};
+
+/** Execution of frameworks that run `def` handlers off the loop (threadpool, executor). */
+export const asyncOnLoop: PyFramework['execution'] = (isAsync) => (isAsync ? 'event-loop' : 'threadpool');

@@ -1,0 +1,116 @@
+// What a Python framework is to route discovery: its router classes, how it joins prefixes,
+// where it runs handlers, and how code registers routes and includes routers (decorators,
+// method calls, route lists). The linker (link.ts) evaluates names and expressions and keeps
+// the router graph; it knows no framework by name and asks these units instead.
+import type { Execution, Framework } from '../../../model';
+import type { PyExpr, PyParam, PyRange } from '../facts';
+import type { ModuleFile, ModuleGraph, Resolved } from '../modules';
+
+export type Role = 'app' | 'router' | 'blueprint' | 'table' | 'group';
+
+export interface Kind {
+  framework: Framework;
+  role: Role;
+}
+
+/** A router object: an app, router, blueprint, route table, group or Django urlconf. */
+export interface RouterDef {
+  key: string;
+  kind: Kind;
+  display: string;
+  ownPrefix: string;
+}
+
+export interface Handler {
+  name: string;
+  file: string;
+  range: PyRange;
+  async: boolean;
+  /** The def's parameters (shared with the facts, and with the routes built from them). */
+  params: PyParam[];
+  /** Set for class-based views: the HTTP method this class method serves. */
+  method?: string;
+}
+
+export type CallExpr = Extract<PyExpr, { k: 'call' }>;
+
+/** What the linker offers the framework units: evaluation, and the events a registration makes. */
+export interface Linker {
+  readonly graph: ModuleGraph;
+  /** A string an expression evaluates to (literals, f-strings, +, constants across modules). */
+  str(mod: ModuleFile, scope: string, e: PyExpr | undefined): string | undefined;
+  /** `methods=[...]` upper-cased. */
+  methodsOf(mod: ModuleFile, scope: string, e: PyExpr | undefined): string[] | undefined;
+  /** The handler(s) an endpoint expression names: a function, or a class-based view's methods. */
+  handlers(mod: ModuleFile, scope: string, e: PyExpr | undefined): Handler[];
+  /** The router object an expression stands for; `inline` keys one constructed in place. */
+  objFromExpr(
+    mod: ModuleFile,
+    scope: string,
+    e: PyExpr,
+    depth?: number,
+    inline?: { key: string; label: string },
+  ): RouterDef | undefined;
+  resolveExpr(mod: ModuleFile, scope: string, e: PyExpr): Resolved | undefined;
+  /** Routes in a list of route items (`routes=[Route(...), Mount(...)]`, `[web.get(...)]`), under `prefix`. */
+  routeList(mod: ModuleFile, scope: string, obj: RouterDef, e: PyExpr, prefix: string, depth: number): void;
+  addRoute(obj: RouterDef, methods: string[], path: string, handlers: Handler[]): void;
+  /** `parent` includes `child` under `prefix` (undefined: the child keeps its own). */
+  edge(parent: RouterDef, child: RouterDef | undefined, prefix?: string): void;
+  /** A router object only documented, never served (FastAPI callbacks): neither it nor what only it includes. */
+  notServed(obj: RouterDef): void;
+  /** The object with this key if this pass or an earlier one created it. */
+  known(key: string): RouterDef | undefined;
+  define(obj: RouterDef): void;
+  /** One evaluation step (a budget guards odd code). */
+  step(): void;
+  /** Evaluates `value` unless a definition cycle is already evaluating it. */
+  within<T>(value: PyExpr, cyclic: T, f: () => T): T;
+}
+
+/** Where a registration is read: the linker, the module and scope it is written in, the router object it registers on. */
+export interface At {
+  l: Linker;
+  mod: ModuleFile;
+  scope: string;
+  obj: RouterDef;
+}
+
+/** Reads a route decorator `@obj.<method>(...)` on `handler`. */
+export type DecoratorReader = (at: At, deco: CallExpr, handler: Handler) => void;
+/** Reads a call `obj.<method>(...)`; `index` numbers the module's call statements (for objects built in place). */
+export type CallReader = (at: At, call: CallExpr, index: number) => void;
+
+/** One item of a route list, called `name` (last segment of `qual`), at position `index`. */
+export interface ListItem {
+  qual: string;
+  name: string;
+  call: CallExpr;
+  index: number;
+  /** The list's prefix joined to a path. */
+  join: (path: string) => string;
+}
+
+export interface PyFramework {
+  name: Framework;
+  /** Router classes by name under the framework's top-level package (`fastapi.FastAPI`, `fastapi.applications.FastAPI`). */
+  constructors: Record<string, Role>;
+  /** Where a handler runs. */
+  execution: (isAsync: boolean) => Execution;
+  /** Joins a prefix and a path as the framework does. */
+  join: (prefix: string, path: string) => string;
+  /** The path as the framework reports it, from the joined one. */
+  finalPath?: (path: string) => string;
+  /** A url_prefix given when a blueprint is registered replaces the blueprint's own. */
+  registrationReplacesBlueprintPrefix?: boolean;
+  /** Routes a constructor takes besides `routes=`: Starlette's `Router([...])`. */
+  positionalRoutes?: (role: Role, call: CallExpr) => PyExpr | undefined;
+  /** POST/PUT/PATCH routes get a request-body template from the handler's parameters. */
+  bodyTemplates?: boolean;
+  decorators?: Record<string, DecoratorReader>;
+  calls?: Record<string, CallReader>;
+  /** A route-list item this framework knows; returns whether it read it. */
+  listItem?: (at: At, item: ListItem, depth: number) => boolean;
+  /** Router objects a module defines by convention rather than by constructor (Django's `urlpatterns`). */
+  readModule?: (l: Linker, mod: ModuleFile) => void;
+}
