@@ -3,6 +3,8 @@ import { promises as fsp } from 'node:fs';
 import { LoadOptionsError, startLoad, type LoadOptions } from '../core/load/engine';
 import { writeRunFile } from '../core/runs/format';
 import { textReport } from '../core/runs/report';
+import { DEFAULT_EXPECT, unexpectedStatuses } from '../core/runs/expect';
+import type { RunRecord } from '../core/model';
 
 export const HELP = `Usage: endpoint-profiler load [options] URL
 
@@ -23,6 +25,9 @@ Options (as in hey):
   -disable-keepalive  Open a new connection for every request.
 
 Extra options:
+  --expect SPEC    Statuses that count as ok. Default 200-399 (as k6); e.g. 200,201 or 2xx or
+                   200-299,404. Any other status is an error of kind 'status' (statusCodes keeps
+                   every code) and the report lists it above the histogram.
   --warmup N       Send N requests first and leave them out of the results.
   --rate R         Same as -q.
   --json           Print the run record (JSON) instead of the report.
@@ -31,7 +36,8 @@ Extra options:
   --allow-remote   Allow a target other than loopback (127.0.0.1, ::1, localhost).
   -h, --help       Show this help.
 
-Exit codes: 0 ok, 1 run failed (e.g. connection refused), 2 usage error.
+Exit codes: 0 ok, 1 run failed (e.g. connection refused) or no response had an expected
+status (ok = 0), 2 usage error.
 `;
 
 class UsageError extends Error {}
@@ -76,6 +82,7 @@ export function parseLoadArgs(argv: string[]): Parsed {
   let out: string | undefined;
   let label: string | undefined;
   let allowRemote = false;
+  let expect: string | undefined;
   let help = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -142,6 +149,9 @@ export function parseLoadArgs(argv: string[]): Parsed {
       case '--label':
         label = val();
         break;
+      case '--expect':
+        expect = val();
+        break;
       case '--allow-remote':
         allowRemote = true;
         break;
@@ -170,10 +180,24 @@ export function parseLoadArgs(argv: string[]): Parsed {
     keepAlive,
     allowRemote,
     label,
+    ...(expect !== undefined ? { expect } : {}),
     ...(durationS !== undefined ? { durationS } : { requests }),
     ...(rate !== undefined ? { rate } : {}),
   };
   return { options, json, out, bodyFile, help };
+}
+
+/** One line for a run in which no response counted as ok. */
+export function noneExpected(record: RunRecord): string {
+  const expect = record.config.expect ?? DEFAULT_EXPECT;
+  const statuses = unexpectedStatuses(record)
+    .slice(0, 5)
+    .map((u) => `${u.count} × ${u.status}`);
+  const kinds = Object.entries(record.errorKinds)
+    .filter(([k, n]) => k !== 'status' && k !== 'late' && (n ?? 0) > 0)
+    .map(([k, n]) => `${n} × ${k}`);
+  const got = [...statuses, ...kinds].join(', ') || 'no responses';
+  return `no response had an expected status (--expect ${expect}): ${got}`;
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -218,6 +242,10 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(parsed.json ? `${JSON.stringify(record)}\n` : textReport(record));
     if (record.status === 'failed') {
       process.stderr.write(`endpoint-profiler load: ${record.failure}\n`);
+      return 1;
+    }
+    if (record.status === 'complete' && record.summary.ok === 0) {
+      process.stderr.write(`endpoint-profiler load: ${noneExpected(record)}\n`);
       return 1;
     }
     return record.status === 'complete' ? 0 : 1;

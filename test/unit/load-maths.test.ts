@@ -59,14 +59,15 @@ test('timeline: one point per second with counts, errors and per-second percenti
     [
       [0, 11, 1],
       [1, 0, 0],
-      [2, 5, 0],
+      [2, 5, 5], // 503 is outside the default --expect 200-399: an error of kind 'status'
     ],
   );
   assert.ok(Math.abs(t[0].p50 - 10) < 0.05 && Math.abs(t[2].p99 - 200) < 0.2);
   assert.deepEqual(r.statusCodes, { 200: 10, 503: 5 });
   assert.equal(r.ok, 10);
   assert.equal(r.bytes, 75);
-  assert.deepEqual(r.errorKinds, { timeout: 1 });
+  assert.deepEqual(r.errorKinds, { timeout: 1, status: 5 });
+  assert.equal(r.errors, 6);
 });
 
 test('open-model schedule: constant arrival rate, latency origin at the scheduled time', () => {

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { RunRecord, ServerConfig } from '../model';
+import { parseExpect } from '../runs/expect';
 import type { WorkerMessage } from './protocol';
 
 export interface LoadOptions {
@@ -19,6 +20,8 @@ export interface LoadOptions {
   warmup?: number;
   keepAlive?: boolean;
   pipelining?: number;
+  /** Statuses that count as ok, e.g. '200-399' (the default), '200,201', '2xx'; recorded as config.expect. */
+  expect?: string;
   allowRemote?: boolean;
   label?: string;
   group?: string;
@@ -84,6 +87,13 @@ export function validateLoadOptions(o: LoadOptions): void {
     throw new LoadOptionsError('give a request count or a duration');
   if (o.method !== undefined && !/^[A-Za-z]+$/.test(o.method))
     throw new LoadOptionsError(`invalid method: ${o.method}`);
+  if (o.expect !== undefined) {
+    try {
+      parseExpect(o.expect);
+    } catch (e) {
+      throw new LoadOptionsError((e as Error).message);
+    }
+  }
 }
 
 /**

@@ -11,6 +11,7 @@ import packageJson from '../../../package.json';
 import { encodeHistogram, summarizeHistogram } from './histogram';
 import { Recorder } from './recorder';
 import { dueCount, lateSlackMs, scheduledAt } from './schedule';
+import { DEFAULT_EXPECT, parseExpect } from '../runs/expect';
 
 export const TOOL = 'endpoint-profiler';
 const VERSION = packageJson.version;
@@ -32,6 +33,8 @@ export function measure(o: LoadOptions): Measurement {
   const timeoutMs = (o.timeoutS ?? 20) * 1000;
   const keepAlive = o.keepAlive !== false;
   const open = o.rate !== undefined;
+  const expectSpec = o.expect ?? DEFAULT_EXPECT;
+  const expect = parseExpect(expectSpec);
   const pool = new Pool(url.origin, {
     connections: o.concurrency,
     pipelining: o.pipelining ?? 1,
@@ -47,7 +50,7 @@ export function measure(o: LoadOptions): Measurement {
   let started = 0; // measured requests started (closed) / scheduled (open)
   let stopped = false;
   let cancelled = false;
-  let rec = new Recorder(performance.now(), open);
+  let rec = new Recorder(performance.now(), open, expect);
   let measureStart = rec.startMs;
   const deadline = (): number => (o.durationS !== undefined ? measureStart + o.durationS * 1000 : Infinity);
   const elu0 = performance.eventLoopUtilization();
@@ -110,7 +113,7 @@ export function measure(o: LoadOptions): Measurement {
     });
     await Promise.all(lanes);
     void n;
-    rec = new Recorder(performance.now(), open);
+    rec = new Recorder(performance.now(), open, expect);
     measureStart = rec.startMs;
   };
 
@@ -195,6 +198,7 @@ export function measure(o: LoadOptions): Measurement {
         keepAlive,
         pipelining: o.pipelining ?? 1,
         threads: 1,
+        expect: expectSpec,
       },
       environment: { host: os.hostname(), cpus: os.cpus().length, node: process.version, tool: TOOL, version: VERSION },
       server: o.server,
@@ -210,6 +214,7 @@ export function measure(o: LoadOptions): Measurement {
       },
       statusCodes: { ...rec.statusCodes },
       errorKinds: { ...rec.errorKinds },
+      ...(Object.keys(rec.errorSamples).length ? { errorSamples: { ...rec.errorSamples } } : {}),
       timeline: rec.timelineSnapshot(),
       histogram: encodeHistogram(rec.latency),
       ...(open ? { uncorrectedHistogram: encodeHistogram(rec.uncorrected) } : {}),

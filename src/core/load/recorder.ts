@@ -2,6 +2,7 @@
 // run, one for the current second (reset at each rollover), counters, and one timeline
 // point per second.
 import type { ErrorKind, TimelinePoint } from '../model';
+import { DEFAULT_EXPECT, isExpected, parseExpect, type ExpectRanges } from '../runs/expect';
 import { newHistogram, recordUs, type Histogram } from './histogram';
 
 export class Recorder {
@@ -10,6 +11,8 @@ export class Recorder {
   readonly timeline: TimelinePoint[] = [];
   readonly statusCodes: Record<string, number> = {};
   readonly errorKinds: Partial<Record<ErrorKind, number>> = {};
+  /** The first message seen for each error kind. */
+  readonly errorSamples: Partial<Record<ErrorKind, string>> = {};
   count = 0;
   ok = 0;
   errors = 0;
@@ -19,10 +22,14 @@ export class Recorder {
   private secondCount = 0;
   private secondErrors = 0;
 
-  /** `trackUncorrected`: only the open model has a latency origin other than the send time. */
+  /**
+   * `trackUncorrected`: only the open model has a latency origin other than the send time.
+   * `expect`: the statuses that count as ok; any other answer is an error of kind 'status'.
+   */
   constructor(
     readonly startMs: number,
     private readonly trackUncorrected = true,
+    private readonly expect: ExpectRanges = parseExpect(DEFAULT_EXPECT),
   ) {}
 
   /** `doneMs` is when the response ended; rolls the per-second bucket forward first. */
@@ -45,25 +52,36 @@ export class Recorder {
     this.secondErrors = 0;
   }
 
+  /**
+   * A complete HTTP answer. Its latency is recorded whatever the status (as hey and k6 do: a 503
+   * still took that long); only an expected status counts as ok.
+   */
   success(status: number, bytes: number, latencyUs: number, uncorrectedUs: number, doneMs: number): void {
     this.roll(doneMs);
     this.count++;
     this.secondCount++;
     this.bytes += bytes;
     this.statusCodes[status] = (this.statusCodes[status] ?? 0) + 1;
-    if (status < 400) this.ok++;
+    if (isExpected(status, this.expect)) this.ok++;
+    else {
+      this.errors++;
+      this.secondErrors++;
+      this.errorKinds.status = (this.errorKinds.status ?? 0) + 1;
+      this.errorSamples.status ??= `unexpected status ${status}`;
+    }
     recordUs(this.latency, latencyUs);
     if (this.trackUncorrected) recordUs(this.uncorrected, uncorrectedUs);
     recordUs(this.second, latencyUs);
   }
 
-  failure(kind: ErrorKind, doneMs: number): void {
+  failure(kind: ErrorKind, doneMs: number, message?: string): void {
     this.roll(doneMs);
     this.count++;
     this.errors++;
     this.secondCount++;
     this.secondErrors++;
     this.errorKinds[kind] = (this.errorKinds[kind] ?? 0) + 1;
+    if (message) this.errorSamples[kind] ??= message;
   }
 
   /** Not a failed request: the open model could not send one on schedule. */

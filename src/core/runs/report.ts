@@ -2,6 +2,7 @@
 // status codes, errors, and the client-bound warning.
 import { decodeRaw, recordedValues } from '../load/histogram';
 import type { RunRecord } from '../model';
+import { DEFAULT_EXPECT, unexpectedStatuses } from './expect';
 
 const secs = (ms: number): string => (ms / 1000).toFixed(4);
 
@@ -36,6 +37,11 @@ export function textReport(run: RunRecord): string {
   );
   if (s.bytes !== undefined)
     out.push('', `  Total data:\t${s.bytes} bytes`, `  Size/request:\t${s.ok ? Math.round(s.bytes / s.ok) : 0} bytes`);
+  const unexpected = unexpectedStatuses(run);
+  if (unexpected.length) {
+    out.push('', `Unexpected statuses (counted as errors; expected ${run.config.expect ?? DEFAULT_EXPECT}):`);
+    for (const u of unexpected) out.push(`  [${u.status}]\t${u.count} responses`);
+  }
   out.push('', 'Response time histogram:', ...textHistogram(run), '');
   out.push('Latency distribution:');
   for (const [p, v] of [

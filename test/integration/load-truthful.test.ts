@@ -1,0 +1,71 @@
+// "Truthful measurements": each test runs against a misbehaving node:http server on 127.0.0.1
+// (test/fixtures/servers/fault-server.ts) and failed on the engine before this issue was fixed.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import { startLoad } from '../../src/core/load/engine';
+import { startFaultServer, type FaultServer } from '../fixtures/servers/fault-server';
+
+let srv: FaultServer;
+const dir = mkdtempSync(path.join(tmpdir(), 'ep-truthful-'));
+before(async () => {
+  srv = await startFaultServer();
+});
+after(async () => {
+  await srv.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+// Async on purpose: the test server lives in this process and must keep answering.
+const cli = (...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> =>
+  new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', path.join(__dirname, '../../src/cli.ts'), ...args],
+      { encoding: 'utf8', timeout: 30_000 },
+      (err, stdout, stderr) => {
+        resolve({ status: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr });
+      },
+    );
+  });
+
+test('1. a 404 is an error: ok counts expected statuses only, errorKinds.status the rest', async () => {
+  const r = await startLoad({ url: `${srv.url}/status/404`, concurrency: 2, requests: 10 }).result;
+  assert.equal(r.summary.count, 10);
+  assert.equal(r.summary.ok, 0);
+  assert.equal(r.summary.errors, 10);
+  assert.equal(r.errorKinds.status, 10);
+  assert.deepEqual(r.statusCodes, { 404: 10 });
+  assert.equal(r.config.expect, '200-399');
+  assert.equal(
+    r.timeline.reduce((a, p) => a + p.errors, 0),
+    10,
+  );
+  const asked = await startLoad({ url: `${srv.url}/status/404`, concurrency: 2, requests: 4, expect: '404' }).result;
+  assert.equal(asked.summary.ok, 4);
+  assert.equal(asked.summary.errors, 0);
+  assert.equal(asked.config.expect, '404');
+  assert.throws(() => startLoad({ url: srv.url, concurrency: 1, requests: 1, expect: '2yy' }), /invalid --expect/);
+});
+
+test('1. CLI: exit 1 when nothing was expected, unexpected statuses above the histogram, compare shows the errors', async () => {
+  const bad = path.join(dir, 'bad.json');
+  const good = path.join(dir, 'good.json');
+  const r = await cli('load', '-n', '6', '-c', '2', '--out', bad, `${srv.url}/status/503`);
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /no response had an expected status \(--expect 200-399\): 6 × 503/);
+  const unexpected = r.stdout.indexOf('Unexpected statuses');
+  assert.ok(unexpected > 0 && unexpected < r.stdout.indexOf('Response time histogram:'), r.stdout);
+  assert.match(r.stdout, /\[503\]\t6 responses/);
+  assert.equal((await cli('load', '-n', '6', '-c', '2', '--out', good, `${srv.url}/ok`)).status, 0);
+  assert.equal((await cli('load', '-n', '2', '--expect', '503', `${srv.url}/status/503`)).status, 0);
+  const usage = await cli('load', '-n', '2', '--expect', '600', `${srv.url}/ok`);
+  assert.equal(usage.status, 2);
+  assert.match(usage.stderr, /invalid --expect '600'/);
+  const cmp = await cli('compare', good, bad);
+  assert.equal(cmp.status, 0, cmp.stderr);
+  assert.match(cmp.stdout, /^errors\s+%\s+0\.000\s+100\.0\s/m);
+});
