@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startLoad } from '../../src/core/load/engine';
+import { decodeRaw } from '../../src/core/load/histogram';
 import { startFaultServer, type FaultServer } from '../fixtures/servers/fault-server';
 
 let srv: FaultServer;
@@ -68,4 +69,49 @@ test('1. CLI: exit 1 when nothing was expected, unexpected statuses above the hi
   const cmp = await cli('compare', good, bad);
   assert.equal(cmp.status, 0, cmp.stderr);
   assert.match(cmp.stdout, /^errors\s+%\s+0\.000\s+100\.0\s/m);
+});
+
+test('2. -t bounds headers AND body: a body trickling 1 byte / 300 ms is a timeout at -t', async () => {
+  const t = Date.now();
+  const r = await startLoad({ url: `${srv.url}/trickle?n=20&ms=300`, concurrency: 1, requests: 1, timeoutS: 1 }).result;
+  assert.equal(r.errorKinds.timeout, 1, JSON.stringify(r.errorKinds));
+  assert.equal(r.summary.ok, 0);
+  assert.deepEqual(r.statusCodes, {});
+  assert.match(r.errorSamples?.timeout ?? '', /-t 1 s/);
+  assert.ok(r.summary.durationS < 1.5, `measured ${r.summary.durationS} s`);
+  assert.ok(Date.now() - t < 5000, `took ${Date.now() - t} ms including worker start`);
+});
+
+test('3. -z bounds the run: in-flight requests are aborted at the deadline and counted apart', async () => {
+  for (const target of [`${srv.url}/trickle?n=20&ms=300`, `${srv.url}/silent`]) {
+    const t = Date.now();
+    const r = await startLoad({ url: target, concurrency: 2, durationS: 1, timeoutS: 10 }).result;
+    assert.equal(r.status, 'complete');
+    assert.equal(r.summary.cancelledInFlight, 2, target);
+    assert.equal(r.summary.count, 0, 'aborted requests are not results');
+    assert.equal(decodeRaw(r.histogram).totalCount, 0, 'nor latencies');
+    assert.ok(r.summary.durationS >= 0.99 && r.summary.durationS < 1.3, `measured ${r.summary.durationS} s`);
+    assert.ok(Date.now() - t < 5000, `${target} took ${Date.now() - t} ms including worker start`);
+  }
+});
+
+test('4. open model: requests due but never sent are recorded as unsent', async () => {
+  // One connection, a server that never answers: 200 req/s for 1 s calls for 200 requests; 1 goes out.
+  const r = await startLoad({ url: `${srv.url}/silent`, concurrency: 1, rate: 200, durationS: 1, timeoutS: 10 }).result;
+  assert.equal(r.config.model, 'open');
+  assert.equal(r.summary.cancelledInFlight, 1);
+  assert.equal(r.summary.unsent, 199);
+});
+
+test('6. warm-up is counted at send time: --warmup 50 -c 10 sends exactly 50 warm-up requests', async () => {
+  const before = srv.received();
+  const r = await startLoad({ url: `${srv.url}/ok?ms=20`, concurrency: 10, requests: 5, warmup: 50 }).result;
+  assert.equal(r.summary.count, 5);
+  assert.equal(srv.received() - before, 55);
+});
+
+test('3/4. CLI report shows unsent and cancelled-in-flight requests', async () => {
+  const r = await cli('load', '-q', '100', '-c', '1', '-z', '1s', `${srv.url}/silent`);
+  assert.match(r.stdout, /Unsent:\t99 /);
+  assert.match(r.stdout, /Cancelled in flight:\t1 /);
 });

@@ -25,3 +25,17 @@ export function classifyError(err: unknown): ErrorKind {
   }
   return 'other';
 }
+
+/** One line naming an error and its causes, e.g. "Parse Error: Invalid status code (HPE_INVALID_STATUS)". */
+export function describeError(err: unknown): string {
+  if (typeof err !== 'object' || err === null) return String(err).slice(0, 300);
+  const parts: string[] = [];
+  let e = err as { code?: unknown; cause?: unknown; message?: unknown } | undefined;
+  for (let depth = 0; e && depth < 4; depth++) {
+    const msg = typeof e.message === 'string' ? e.message : '';
+    const code = typeof e.code === 'string' && !msg.includes(e.code) ? ` (${e.code})` : '';
+    if ((msg || code) && !parts.some((p) => p.includes(msg || code))) parts.push(`${msg}${code}`.trim());
+    e = typeof e.cause === 'object' && e.cause !== null ? e.cause : undefined;
+  }
+  return (parts.join(': ') || 'unknown error').replace(/\s+/g, ' ').slice(0, 300);
+}

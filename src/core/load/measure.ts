@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { Pool, type Dispatcher } from 'undici';
 import type { RunRecord } from '../model';
 import type { LoadOptions } from './engine';
-import { classifyError } from './errors';
+import { classifyError, describeError } from './errors';
 import packageJson from '../../../package.json';
 import { encodeHistogram, summarizeHistogram } from './histogram';
 import { Recorder } from './recorder';
@@ -23,6 +23,33 @@ export interface Measurement {
   snapshot(): RunRecord;
   elapsedS(): number;
   fraction(): number | undefined;
+}
+
+/** A request in flight. `reason` is set when it is aborted (deadline or cancel), before undici reports it. */
+interface Flight {
+  sentMs: number;
+  deadlineMs: number;
+  warm: boolean;
+  abort?: (err: Error) => void;
+  reason?: Error;
+}
+
+/** `-t` passed: the request's total time (connect, headers and body) ran out. Classified as 'timeout'. */
+class RequestDeadlineError extends Error {
+  readonly code = 'EP_REQUEST_DEADLINE';
+  constructor(timeoutMs: number) {
+    super(`no complete response within -t ${timeoutMs / 1000} s (headers and body)`);
+    this.name = 'TimeoutError';
+  }
+}
+
+/** In flight when the run's deadline (-z) or a cancel stopped it: counted in summary.cancelledInFlight only. */
+const CANCELLED = new Error('cancelled in flight');
+
+function abortFlight(f: Flight, reason: Error): void {
+  if (f.reason) return;
+  f.reason = reason;
+  f.abort?.(reason);
 }
 
 export function measure(o: LoadOptions): Measurement {
@@ -46,37 +73,87 @@ export function measure(o: LoadOptions): Measurement {
   const pathQuery = url.pathname + url.search;
   const bodyBytes = body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
 
-  let warmupLeft = o.warmup ?? 0;
+  const warmup = o.warmup ?? 0;
+  let warmSent = 0; // warm-up requests sent (counted at send time, so exactly `warmup` go out)
   let started = 0; // measured requests started (closed) / scheduled (open)
   let stopped = false;
   let cancelled = false;
+  let cancelledInFlight = 0;
+  let endMs: number | undefined; // when the measured phase ended (deadline, count reached or cancel)
   let rec = new Recorder(performance.now(), open, expect);
   let measureStart = rec.startMs;
   const deadline = (): number => (o.durationS !== undefined ? measureStart + o.durationS * 1000 : Infinity);
   const elu0 = performance.eventLoopUtilization();
 
-  // One request through undici's dispatch API: no Readable stream per response (measured
-  // faster than pool.request, see notes/load.md); body chunks are counted and dropped.
-  const record = (scheduledMs: number, sentMs: number, status: number, bytes: number, err: unknown): void => {
+  // Requests in flight, in send order. Every request has the same `-t`, so send order is also
+  // deadline order: one timer for the oldest bounds them all (headers and body: undici's
+  // bodyTimeout only bounds the gap between two chunks, so a trickling body never ended).
+  const inflight = new Set<Flight>();
+  let sweepTimer: NodeJS.Timeout | undefined;
+  const sweep = (): void => {
+    sweepTimer = undefined;
+    const now = performance.now();
+    for (const f of inflight) {
+      if (f.deadlineMs > now + 0.5) {
+        sweepTimer = setTimeout(sweep, f.deadlineMs - now);
+        return;
+      }
+      abortFlight(f, new RequestDeadlineError(timeoutMs));
+    }
+  };
+  const track = (f: Flight): void => {
+    inflight.add(f);
+    sweepTimer ??= setTimeout(sweep, timeoutMs);
+  };
+  /** At the deadline (-z) or on cancel: stop sending, abort what is in flight (counted apart, not in latency). */
+  const halt = (): void => {
+    stopped = true;
+    endMs ??= performance.now();
+    for (const f of [...inflight]) abortFlight(f, CANCELLED);
+    // Requests not yet on a socket have no abort handle: destroying the pool fails them with CANCELLED too.
+    if (inflight.size) void pool.destroy(CANCELLED).catch(() => undefined);
+  };
+  let deadlineTimer: NodeJS.Timeout | undefined;
+  const armDeadline = (): void => {
+    if (o.durationS !== undefined) deadlineTimer = setTimeout(halt, o.durationS * 1000);
+  };
+
+  const record = (f: Flight, scheduledMs: number, status: number, bytes: number, err: unknown): void => {
     const end = performance.now();
-    if (warmupLeft > 0) {
-      warmupLeft--;
+    if (f.warm) return;
+    if (f.reason === CANCELLED) {
+      cancelledInFlight++;
       return;
     }
     if (err !== undefined) {
-      if (!cancelled) rec.failure(classifyError(err), end);
+      rec.failure(classifyError(err), end, describeError(err));
       return;
     }
-    rec.success(status, bytes, (end - scheduledMs) * 1000, (end - sentMs) * 1000, end);
+    rec.success(status, bytes, (end - scheduledMs) * 1000, (end - f.sentMs) * 1000, end);
   };
+  // One request through undici's dispatch API: no Readable stream per response (measured
+  // faster than pool.request, see notes/load.md); body chunks are counted and dropped.
   const dispatchOpts = { path: pathQuery, method, headers, body, reset: !keepAlive } as Dispatcher.DispatchOptions;
-  const oneCb = (scheduledMs: number, resolve: () => void): void => {
+  const oneCb = (scheduledMs: number, resolve: () => void, warm = false): void => {
     const sentMs = performance.now();
+    const f: Flight = { sentMs, deadlineMs: sentMs + timeoutMs, warm };
+    track(f);
     let status = 0;
     let bytes = 0;
+    let finished = false;
+    const finish = (err: unknown): void => {
+      if (finished) return;
+      finished = true;
+      inflight.delete(f);
+      record(f, scheduledMs, status, bytes, err);
+      resolve();
+    };
     // Pool.dispatch in undici 7 takes the classic handler shape (onConnect/onHeaders/onData/onComplete/onError).
     const handler = {
-      onConnect: () => undefined,
+      onConnect: (abort: (err: Error) => void) => {
+        if (f.reason) abort(f.reason);
+        else f.abort = abort;
+      },
       onHeaders: (code: number) => {
         status = code;
         return true;
@@ -85,34 +162,29 @@ export function measure(o: LoadOptions): Measurement {
         bytes += chunk.length;
         return true;
       },
-      onComplete: () => {
-        record(scheduledMs, sentMs, status, bytes, undefined);
-        resolve();
-      },
-      onError: (err: Error) => {
-        record(scheduledMs, sentMs, status, bytes, err);
-        resolve();
-      },
+      onComplete: () => finish(undefined),
+      onError: (err: Error) => finish(f.reason ?? err),
     } as unknown as Dispatcher.DispatchHandler;
     try {
       pool.dispatch(dispatchOpts, handler);
     } catch (err) {
-      record(scheduledMs, sentMs, status, bytes, err);
-      resolve();
+      finish(err);
     }
   };
-  const one = (scheduledMs: number): Promise<void> => new Promise<void>((resolve) => oneCb(scheduledMs, resolve));
+  const one = (scheduledMs: number, warm = false): Promise<void> =>
+    new Promise<void>((resolve) => oneCb(scheduledMs, resolve, warm));
 
   const moreClosed = (): boolean =>
     !stopped && (o.requests === undefined || started < o.requests) && performance.now() < deadline();
 
   const warmupPhase = async (): Promise<void> => {
-    const n = warmupLeft;
-    const lanes = Array.from({ length: Math.min(o.concurrency, n) }, async () => {
-      while (warmupLeft > 0 && !stopped) await one(performance.now());
+    const lanes = Array.from({ length: Math.min(o.concurrency, warmup) }, async () => {
+      while (warmSent < warmup && !stopped) {
+        warmSent++;
+        await one(performance.now(), true);
+      }
     });
     await Promise.all(lanes);
-    void n;
     rec = new Recorder(performance.now(), open, expect);
     measureStart = rec.startMs;
   };
@@ -140,20 +212,20 @@ export function measure(o: LoadOptions): Measurement {
     const rate = o.rate as number;
     const slack = lateSlackMs(rate);
     const limit = o.requests ?? Infinity;
-    let inflight = 0;
+    let busy = 0;
     let wake: (() => void) | undefined;
     const settled = new Set<Promise<void>>();
     while (!stopped && started < limit) {
       const now = performance.now();
       if (now >= deadline()) break;
       const due = Math.min(limit, dueCount(measureStart, rate, now));
-      while (started < due && inflight < o.concurrency) {
+      while (started < due && busy < o.concurrency) {
         const at = scheduledAt(measureStart, rate, started);
         started++;
         if (now - at > slack) rec.late();
-        inflight++;
+        busy++;
         const p = one(at).finally(() => {
-          inflight--;
+          busy--;
           settled.delete(p);
           wake?.();
         });
@@ -170,11 +242,24 @@ export function measure(o: LoadOptions): Measurement {
       });
       wake = undefined;
     }
+    endMs ??= Math.min(performance.now(), deadline());
     await Promise.all(settled);
   };
 
+  /**
+   * Open model: requests the schedule called for by the end (or now) that never went out. Due
+   * means scheduled strictly before the deadline, so `-q 2000 -z 5s` calls for exactly 10,000.
+   */
+  const unsent = (): number | undefined => {
+    if (!open) return undefined;
+    const rate = o.rate as number;
+    const at = Math.min(endMs ?? performance.now(), deadline());
+    const due = at >= deadline() ? Math.ceil((o.durationS as number) * rate - 1e-9) : dueCount(measureStart, rate, at);
+    return Math.max(0, Math.min(o.requests ?? Infinity, due) - started);
+  };
+
   const snapshot = (status: RunRecord['status'] = 'complete', failure?: string): RunRecord => {
-    const durationS = Math.max(1e-6, (performance.now() - measureStart) / 1000);
+    const durationS = Math.max(1e-6, ((endMs ?? performance.now()) - measureStart) / 1000);
     const elu = performance.eventLoopUtilization(elu0);
     // The client was the bottleneck if its own event loop was saturated (its timings then include its own queueing).
     // Event-loop utilisation costs nothing to read; a delay monitor's 10 ms timer measurably skewed c=1 latency.
@@ -210,6 +295,8 @@ export function measure(o: LoadOptions): Measurement {
         rps: Math.round((rec.count / durationS) * 100) / 100,
         durationS: Math.round(durationS * 1000) / 1000,
         bytes: rec.bytes,
+        ...(open ? { unsent: unsent() } : {}),
+        cancelledInFlight,
         latencyMs: summarizeHistogram(rec.latency),
       },
       statusCodes: { ...rec.statusCodes },
@@ -230,9 +317,13 @@ export function measure(o: LoadOptions): Measurement {
 
   const done = (async (): Promise<RunRecord> => {
     try {
-      if (warmupLeft > 0) await warmupPhase();
+      if (warmup > 0) await warmupPhase();
+      armDeadline();
       await (open ? openModel() : closed());
+      endMs ??= performance.now();
     } finally {
+      clearTimeout(deadlineTimer);
+      clearTimeout(sweepTimer);
       await pool.destroy().catch(() => undefined);
     }
     if (cancelled) return snapshot('cancelled');
@@ -248,11 +339,10 @@ export function measure(o: LoadOptions): Measurement {
     done,
     cancel: () => {
       cancelled = true;
-      stopped = true;
-      void pool.destroy().catch(() => undefined);
+      halt();
     },
     snapshot: () => snapshot(cancelled ? 'cancelled' : 'complete'),
-    elapsedS: () => (performance.now() - measureStart) / 1000,
+    elapsedS: () => ((endMs ?? performance.now()) - measureStart) / 1000,
     fraction: () => {
       const parts: number[] = [];
       if (o.requests !== undefined) parts.push(rec.count / o.requests);

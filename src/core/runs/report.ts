@@ -35,6 +35,12 @@ export function textReport(run: RunRecord): string {
     `  Average:\t${secs(l.mean)} secs`,
     `  Requests/sec:\t${s.rps.toFixed(4)}`,
   );
+  if (s.unsent)
+    out.push(`  Unsent:\t${s.unsent} (open model: due by the schedule, never sent; the server or client fell behind)`);
+  if (s.cancelledInFlight)
+    out.push(
+      `  Cancelled in flight:\t${s.cancelledInFlight} (aborted at the -z deadline or on cancel; not in the figures)`,
+    );
   if (s.bytes !== undefined)
     out.push('', `  Total data:\t${s.bytes} bytes`, `  Size/request:\t${s.ok ? Math.round(s.bytes / s.ok) : 0} bytes`);
   const unexpected = unexpectedStatuses(run);
