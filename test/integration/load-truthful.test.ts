@@ -115,3 +115,10 @@ test('3/4. CLI report shows unsent and cancelled-in-flight requests', async () =
   assert.match(r.stdout, /Unsent:\t99 /);
   assert.match(r.stdout, /Cancelled in flight:\t1 /);
 });
+
+test('5. percentiles of a real run never exceed its max', async () => {
+  const r = await startLoad({ url: `${srv.url}/ok?ms=300`, concurrency: 1, requests: 1 }).result;
+  const l = r.summary.latencyMs;
+  for (const k of ['p50', 'p75', 'p90', 'p95', 'p99', 'p999'] as const)
+    assert.ok(l[k] <= l.max && l[k] >= l.min, `${k} ${l[k]} outside [${l.min}, ${l.max}]`);
+});

@@ -110,3 +110,13 @@ test('validation refuses bad input before any connection', () => {
   );
   assert.ok(!isLoopbackUrl('http://10.0.0.1/') && !isLoopbackUrl('http://127.0.0.1.evil.com/'));
 });
+
+test('percentiles are clamped to the exact [min, max]: HDR bucket tops never exceed the slowest request', () => {
+  const h = newHistogram();
+  recordUs(h, 300_123); // one request: every percentile is that request
+  const one = summarizeHistogram(h);
+  for (const k of ['p50', 'p75', 'p90', 'p95', 'p99', 'p999'] as const) assert.equal(one[k], one.max, k);
+  for (let i = 0; i < 9; i++) recordUs(h, 1_000_001 + i);
+  const ten = summarizeHistogram(h);
+  assert.ok(ten.p999 <= ten.max && ten.p50 <= ten.max && ten.p50 >= ten.min, JSON.stringify(ten));
+});

@@ -35,7 +35,7 @@ const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 export function summarizeHistogram(h: Histogram): LatencySummary {
   if (h.totalCount === 0) return { min: 0, mean: 0, stdev: 0, p50: 0, p75: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 };
-  const ms = (p: number): number => round3(h.getValueAtPercentile(p) / 1000);
+  const ms = (p: number): number => round3(percentileUs(h, p) / 1000);
   return {
     min: round3(h.minNonZeroValue / 1000),
     mean: round3(h.mean / 1000),
@@ -48,6 +48,16 @@ export function summarizeHistogram(h: Histogram): LatencySummary {
     p999: ms(99.9),
     max: round3(h.maxValue / 1000),
   };
+}
+
+/**
+ * A percentile in µs, clamped to the exact [min, max] recorded. HDR answers with the highest value
+ * equivalent to the bucket (up to 0.1 % above what was recorded), which put p50 above max in a
+ * run whose requests all fell in one bucket.
+ */
+export function percentileUs(h: Histogram, p: number): number {
+  if (h.totalCount === 0) return 0;
+  return Math.min(h.maxValue, Math.max(h.minNonZeroValue, h.getValueAtPercentile(p)));
 }
 
 /** Log-scaled buckets (`bucketCount` between min and max) and an HDR percentile curve, for charts. */
@@ -72,7 +82,7 @@ export function decodeHistogram(
     buckets[b].count += count;
   }
   const ps = [0, 10, 25, 50, 75, 90, 95, 99, 99.9, 99.99, 100];
-  return { buckets, percentiles: ps.map((p) => ({ p, ms: round3(h.getValueAtPercentile(p) / 1000) })) };
+  return { buckets, percentiles: ps.map((p) => ({ p, ms: round3(percentileUs(h, p) / 1000) })) };
 }
 
 /** Distinct recorded values with their counts, ascending (equivalent-value ranges collapsed by HDR). */

@@ -3,7 +3,7 @@
 // point per second.
 import type { ErrorKind, TimelinePoint } from '../model';
 import { DEFAULT_EXPECT, isExpected, parseExpect, type ExpectRanges } from '../runs/expect';
-import { newHistogram, recordUs, type Histogram } from './histogram';
+import { newHistogram, percentileUs, recordUs, type Histogram } from './histogram';
 
 export class Recorder {
   readonly latency: Histogram = newHistogram();
@@ -43,8 +43,8 @@ export class Recorder {
       t: this.secondIndex,
       count: this.secondCount,
       errors: this.secondErrors,
-      p50: this.second.totalCount ? this.second.getValueAtPercentile(50) / 1000 : 0,
-      p99: this.second.totalCount ? this.second.getValueAtPercentile(99) / 1000 : 0,
+      p50: percentileUs(this.second, 50) / 1000,
+      p99: percentileUs(this.second, 99) / 1000,
     });
     this.second.reset();
     this.secondIndex++;
@@ -98,8 +98,8 @@ export class Recorder {
         t: this.secondIndex,
         count: this.secondCount,
         errors: this.secondErrors,
-        p50: this.second.totalCount ? this.second.getValueAtPercentile(50) / 1000 : 0,
-        p99: this.second.totalCount ? this.second.getValueAtPercentile(99) / 1000 : 0,
+        p50: percentileUs(this.second, 50) / 1000,
+        p99: percentileUs(this.second, 99) / 1000,
       },
     ];
   }
