@@ -2,12 +2,14 @@
 // (test/fixtures/servers/fault-server.ts) and failed on the engine before this issue was fixed.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startLoad } from '../../src/core/load/engine';
 import { decodeRaw } from '../../src/core/load/histogram';
+import { toJson } from '../../src/core/runs/export';
+import { writeRunFile } from '../../src/core/runs/format';
 import { startFaultServer, type FaultServer } from '../fixtures/servers/fault-server';
 
 let srv: FaultServer;
@@ -121,4 +123,59 @@ test('5. percentiles of a real run never exceed its max', async () => {
   const l = r.summary.latencyMs;
   for (const k of ['p50', 'p75', 'p90', 'p95', 'p99', 'p999'] as const)
     assert.ok(l[k] <= l.max && l[k] >= l.min, `${k} ${l[k]} outside [${l.min}, ${l.max}]`);
+});
+
+test('12. secrets are sent but never written: headers hashed, URL userinfo stripped (record, file, export, CLI)', async () => {
+  const port = new URL(srv.url).port;
+  const secrets = ['Bearer s3cr3t-token', 'session=c00kie', 'k3y-value', 'tok-123', 'pa55word'];
+  const headers = {
+    Authorization: secrets[0],
+    Cookie: secrets[1],
+    'X-Api-Key': secrets[2],
+    'X-Auth-Token': secrets[3],
+    'X-Plain': 'visible',
+  };
+  const r = await startLoad({
+    url: `http://user:${secrets[4]}@127.0.0.1:${port}/ok`,
+    concurrency: 1,
+    requests: 1,
+    headers,
+  }).result;
+  assert.equal(srv.lastHeaders()?.authorization, secrets[0], 'the request carries the real value');
+  assert.equal(srv.lastHeaders()?.cookie, secrets[1]);
+  assert.equal(r.target.url, `http://127.0.0.1:${port}/ok`);
+  assert.equal(r.target.headers['X-Plain'], 'visible');
+  assert.match(r.target.headers.Authorization, /^redacted:sha256:[0-9a-f]{8}$/);
+  assert.notEqual(r.target.headers.Authorization, r.target.headers.Cookie, 'distinct values, distinct hashes');
+  const leaks = (text: string): string[] =>
+    secrets.filter((s) => text.includes(s) || text.includes(s.split(' ').at(-1)!));
+  assert.deepEqual(leaks(JSON.stringify(r)), []);
+
+  // URL userinfo alone is sent as Basic auth, as curl and hey do.
+  await startLoad({ url: `http://user:${secrets[4]}@127.0.0.1:${port}/ok`, concurrency: 1, requests: 1 }).result;
+  assert.equal(srv.lastHeaders()?.authorization, `Basic ${Buffer.from(`user:${secrets[4]}`).toString('base64')}`);
+
+  // A record from an older version, still holding secrets: written and exported redacted.
+  const old = { ...r, target: { ...r.target, url: `http://u:${secrets[4]}@127.0.0.1:${port}/ok`, headers } };
+  const file = path.join(dir, 'secret.json');
+  await writeRunFile(file, old);
+  assert.deepEqual(leaks(readFileSync(file, 'utf8')), []);
+  assert.deepEqual(leaks(toJson(old)), []);
+
+  const out = path.join(dir, 'cli-secret.json');
+  const c = await cli(
+    'load',
+    '-n',
+    '1',
+    '--json',
+    '--out',
+    out,
+    '-H',
+    `Authorization: ${secrets[0]}`,
+    '-H',
+    `Cookie: ${secrets[1]}`,
+    `http://user:${secrets[4]}@127.0.0.1:${port}/ok`,
+  );
+  assert.equal(c.status, 0, c.stderr);
+  assert.deepEqual(leaks(c.stdout + c.stderr + readFileSync(out, 'utf8')), []);
 });

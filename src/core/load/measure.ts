@@ -12,6 +12,7 @@ import { encodeHistogram, summarizeHistogram } from './histogram';
 import { Recorder } from './recorder';
 import { dueCount, lateSlackMs, scheduledAt } from './schedule';
 import { DEFAULT_EXPECT, parseExpect } from '../runs/expect';
+import { redactHeaders, stripUserinfo } from '../runs/redact';
 
 export const TOOL = 'endpoint-profiler';
 const VERSION = packageJson.version;
@@ -56,6 +57,13 @@ export function measure(o: LoadOptions): Measurement {
   const url = new URL(o.url);
   const method = (o.method ?? 'GET').toUpperCase();
   const headers = { ...(o.headers ?? {}) };
+  // As curl and hey: user:password@ in the URL is sent as Basic auth unless an Authorization header is given.
+  if ((url.username || url.password) && !Object.keys(headers).some((k) => k.toLowerCase() === 'authorization')) {
+    const user = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+    headers.authorization = `Basic ${Buffer.from(user).toString('base64')}`;
+  }
+  // What records show: secret header values hashed, no userinfo (the request sends the real values).
+  const shownTarget = { url: stripUserinfo(o.url), headers: redactHeaders(headers) };
   const body = o.body;
   const timeoutMs = (o.timeoutS ?? 20) * 1000;
   const keepAlive = o.keepAlive !== false;
@@ -271,7 +279,7 @@ export function measure(o: LoadOptions): Measurement {
       label: o.label,
       group: o.group,
       createdAt,
-      target: { url: o.url, method, headers, bodyBytes },
+      target: { url: shownTarget.url, method, headers: { ...shownTarget.headers }, bodyBytes },
       config: {
         model: open ? 'open' : 'closed',
         concurrency: o.concurrency,

@@ -1,8 +1,10 @@
 // Exports of run records: JSON (the run file itself), CSV (percentiles then timeline), Markdown summary.
 import type { RunRecord } from '../model';
+import { redactRecord } from './redact';
 
+/** The run file's JSON, with secrets redacted (records saved by older versions may still hold them). */
 export function toJson(run: RunRecord): string {
-  return `${JSON.stringify(run, null, 2)}\n`;
+  return `${JSON.stringify(redactRecord(run), null, 2)}\n`;
 }
 
 const PCTS = ['min', 'p50', 'p75', 'p90', 'p95', 'p99', 'p999', 'max', 'mean', 'stdev'] as const;

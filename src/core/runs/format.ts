@@ -3,6 +3,7 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { RunRecord } from '../model';
+import { redactRecord } from './redact';
 
 export const SCHEMA_VERSION = 1;
 
@@ -82,7 +83,7 @@ export async function writeRunFile(file: string, record: RunRecord): Promise<voi
   }
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
   try {
-    await fsp.writeFile(tmp, `${JSON.stringify(record, null, 2)}\n`, 'utf8');
+    await fsp.writeFile(tmp, `${JSON.stringify(redactRecord(record), null, 2)}\n`, 'utf8');
     await fsp.rename(tmp, file);
   } catch (e) {
     await fsp.rm(tmp, { force: true });
