@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -177,4 +178,57 @@ test('exports: JSON parses back, CSV has percentiles and timeline, Markdown one 
       .split('\n').length,
     4,
   );
+});
+
+test('wrong field types are refused when read, naming the file and the field; never overwritten', async () => {
+  const good = run('typed', noisy(3, 10, 5, 0));
+  // Hand edits of a run file: any shape, on purpose.
+  /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access */
+  const edit = (f: (r: Record<string, any>) => void): string => {
+    const r = JSON.parse(JSON.stringify(good)) as Record<string, any>;
+    f(r);
+    return JSON.stringify(r);
+  };
+  const cases: Array<[string, string, RegExp]> = [
+    ['p50-string', edit((r) => (r.summary.latencyMs.p50 = 'x')), /summary\.latencyMs\.p50 must be a number/],
+    ['latency-empty', edit((r) => (r.summary.latencyMs = {})), /summary\.latencyMs\.min must be a number/],
+    ['rps-null', edit((r) => (r.summary.rps = null)), /summary\.rps must be a number, got null/],
+    ['timeline-strings', edit((r) => (r.timeline = ['a', 'b'])), /timeline\[0\] must be an object/],
+    ['timeline-null', edit((r) => (r.timeline = [null])), /timeline\[0\] must be an object, got null/],
+    ['timeline-p99', edit((r) => (r.timeline[1].p99 = '9')), /timeline\[1\]\.p99 must be a number/],
+    ['codes-string', edit((r) => (r.statusCodes = 'x')), /statusCodes must be an object/],
+    ['codes-values', edit((r) => (r.statusCodes = { 200: 'many' })), /statusCodes\.200 must be a number/],
+    ['config-null', edit((r) => (r.config = null)), /config must be an object, got null/],
+    ['headers', edit((r) => (r.target.headers = { a: 1 })), /target\.headers\.a must be a string/],
+    ['status', edit((r) => (r.status = 'done')), /status must be/],
+    ['histogram', edit((r) => (r.histogram = 'bm90IGEgaGlzdG9ncmFt')), /histogram cannot be decoded/],
+  ];
+  /* eslint-enable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access */
+  for (const [name, text, msg] of cases) {
+    const f = path.join(dir, `${name}.json`);
+    writeFileSync(f, text);
+    await assert.rejects(
+      readRunFile(f),
+      (e: Error) =>
+        e instanceof RunFileError && msg.test(e.message) && e.message.includes(f) && !e.message.includes('\n'),
+      name,
+    );
+    await assert.rejects(writeRunFile(f, good), /refusing to overwrite/);
+    assert.equal(readFileSync(f, 'utf8'), text);
+  }
+  const cli = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      path.join(__dirname, '../../src/cli.ts'),
+      'compare',
+      path.join(dir, 'config-null.json'),
+      path.join(dir, 'p50-string.json'),
+    ],
+    { encoding: 'utf8' },
+  );
+  assert.equal(cli.status, 1);
+  assert.match(cli.stderr, /config-null\.json: corrupt run file: config must be an object/);
+  assert.ok(!cli.stderr.includes('internal error'));
 });
