@@ -183,7 +183,7 @@ test('exports: JSON parses back, CSV has percentiles and timeline, Markdown one 
 test('wrong field types are refused when read, naming the file and the field; never overwritten', async () => {
   const good = run('typed', noisy(3, 10, 5, 0));
   // Hand edits of a run file: any shape, on purpose.
-  /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access */
+  /* eslint-disable @typescript-eslint/no-explicit-any */
   const edit = (f: (r: Record<string, any>) => void): string => {
     const r = JSON.parse(JSON.stringify(good)) as Record<string, any>;
     f(r);
@@ -203,7 +203,7 @@ test('wrong field types are refused when read, naming the file and the field; ne
     ['status', edit((r) => (r.status = 'done')), /status must be/],
     ['histogram', edit((r) => (r.histogram = 'bm90IGEgaGlzdG9ncmFt')), /histogram cannot be decoded/],
   ];
-  /* eslint-enable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access */
+  /* eslint-enable @typescript-eslint/no-explicit-any */
   for (const [name, text, msg] of cases) {
     const f = path.join(dir, `${name}.json`);
     writeFileSync(f, text);
