@@ -384,7 +384,8 @@ export class EndpointProfiler implements vscode.Disposable {
           };
           try {
             const run = await handle.result;
-            await this.deps.store.save(run);
+            const saved = await this.deps.store.save(run); // never rejects for disk errors: falls back to the temp folder
+            if (saved.error) void vscode.window.showWarningMessage(`Endpoint Profiler: ${saved.error}`);
             if (this.disposed) return; // deactivated meanwhile: the run is kept, there is no UI left to show it in
             panel.finish(run);
             this.deps.onRunSaved(run);

@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
@@ -231,4 +241,56 @@ test('wrong field types are refused when read, naming the file and the field; ne
   assert.equal(cli.status, 1);
   assert.match(cli.stderr, /config-null\.json: corrupt run file: config must be an object/);
   assert.ok(!cli.stderr.includes('internal error'));
+});
+
+test('writes: mode 0600, a fresh temp name (a planted symlink is never followed), no temp left behind', async () => {
+  const folder = mkdtempSync(path.join(dir, 'plant-'));
+  const victim = path.join(dir, 'victim.txt');
+  writeFileSync(victim, 'untouched');
+  // The old writer used .<name>.<pid>.<Date.now()>.tmp: plant a symlink for every such name of the next 3 s.
+  const now = Date.now();
+  for (let t = now; t < now + 3000; t++) symlinkSync(victim, path.join(folder, `.a.json.${process.pid}.${t}.tmp`));
+  const f = path.join(folder, 'a.json');
+  await writeRunFile(f, run('a', noisy(3, 10, 5, 0)));
+  assert.equal(readFileSync(victim, 'utf8'), 'untouched');
+  assert.ok(lstatSync(f).isFile() && !lstatSync(f).isSymbolicLink());
+  assert.equal(statSync(f).mode & 0o777, 0o600);
+  assert.equal(
+    readdirSync(folder)
+      .filter((n) => !n.endsWith('.tmp'))
+      .join(),
+    'a.json',
+  );
+});
+
+test('store: save falls back to another folder when its own cannot be written, and says where', async () => {
+  const blocked = path.join(dir, 'not-a-folder');
+  writeFileSync(blocked, 'a file where the store folder should be');
+  const fallback = path.join(dir, 'fallback');
+  const saved = await new RunStore(blocked).save(run('kept', noisy(3, 10, 5, 0)), fallback);
+  assert.equal(saved.id, 'kept');
+  assert.equal(saved.file, path.join(fallback, 'kept.json'));
+  assert.match(saved.error ?? '', /cannot write .*not-a-folder.*kept\.json: ENOTDIR; the run was saved to .*fallback/);
+  assert.equal((await readRunFile(saved.file)).id, 'kept');
+  const ok = await new RunStore(path.join(dir, 'fine')).save(run('fine', noisy(3, 10, 5, 0)));
+  assert.deepEqual(ok, { id: 'fine', file: path.join(dir, 'fine', 'fine.json') });
+});
+
+test('store: 600 run files under a 256 file-descriptor limit are all listed as readable', () => {
+  const folder = path.join(dir, 'many');
+  mkdirSync(folder);
+  const text = toJson(run('m', noisy(3, 10, 5, 0)));
+  for (let i = 0; i < 600; i++)
+    writeFileSync(path.join(folder, `m${i}.json`), text.replace('"id": "m"', `"id": "m${i}"`));
+  const script = `const { RunStore } = require(${JSON.stringify(path.join(__dirname, '../../src/core/runs/store.ts'))});
+new RunStore(${JSON.stringify(folder)}).list().then((l) => console.log(JSON.stringify({ ok: l.filter((e) => e.record).length, broken: l.filter((e) => e.error).map((e) => e.error).slice(0, 2) })));`;
+  const r = spawnSync(
+    'bash',
+    ['-c', `ulimit -n 256 && exec "${process.execPath}" --import tsx -e '${script.replace(/'/g, `'\\''`)}'`],
+    {
+      encoding: 'utf8',
+    },
+  );
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), { ok: 600, broken: [] });
 });

@@ -1,6 +1,7 @@
 // Run files: one RunRecord as JSON (schemaVersion 1). Reads validate the shape and refuse
 // newer schemas; writes are atomic (tmp + rename) and never replace a file we cannot read.
 import { promises as fsp } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { RunRecord } from '../model';
 import { decodeRaw } from '../load/histogram';
@@ -158,26 +159,130 @@ export async function readRunFile(file: string): Promise<RunRecord> {
   }
 }
 
-export async function writeRunFile(file: string, record: RunRecord): Promise<void> {
-  let existing: string | undefined;
+const why = (e: unknown): string => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+
+/**
+ * Throws RunFileError when `file` must not be written: it is a folder, or an existing file that
+ * cannot be read as a run file of this schema (corrupt, or newer: never overwritten).
+ */
+async function refuseToReplace(file: string): Promise<void> {
+  let existing: string;
   try {
+    if ((await fsp.stat(file)).isDirectory()) throw new RunFileError(`refusing to write ${file}: it is a folder`);
     existing = await fsp.readFile(file, 'utf8');
-  } catch {
-    existing = undefined;
-  }
-  if (existing !== undefined) {
-    try {
-      parseRunRecord(existing);
-    } catch (e) {
-      throw new RunFileError(`refusing to overwrite ${file}: ${(e as Error).message}`);
-    }
-  }
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    await fsp.writeFile(tmp, `${JSON.stringify(redactRecord(record), null, 2)}\n`, 'utf8');
-    await fsp.rename(tmp, file);
   } catch (e) {
-    await fsp.rm(tmp, { force: true });
-    throw new RunFileError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    if (e instanceof RunFileError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return; // nothing there to replace
+    throw new RunFileError(`refusing to overwrite ${file}: cannot read it (${why(e)})`);
+  }
+  try {
+    parseRunRecord(existing);
+  } catch (e) {
+    throw new RunFileError(`refusing to overwrite ${file}: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Checks, before any request is sent, that a run file can later be written at `file`: its folder
+ * exists and takes a new file, and `file` is not a folder nor a file we would refuse to replace.
+ * A full disk cannot be foreseen; writers fall back (writeRunFileOrFallback).
+ */
+export async function checkRunFileTarget(file: string): Promise<void> {
+  await refuseToReplace(file);
+  const dir = path.dirname(path.resolve(file));
+  try {
+    if (!(await fsp.stat(dir)).isDirectory()) throw new RunFileError(`cannot write ${file}: ${dir} is not a folder`);
+  } catch (e) {
+    if (e instanceof RunFileError) throw e;
+    throw new RunFileError(
+      `cannot write ${file}: folder ${dir} ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read (${why(e)})`}`,
+    );
+  }
+  let probe: string | undefined;
+  try {
+    probe = await fsp.mkdtemp(path.join(dir, '.ep-write-check-'));
+  } catch (e) {
+    throw new RunFileError(`cannot write ${file}: folder ${dir} does not take new files (${why(e)})`);
+  } finally {
+    if (probe) await fsp.rm(probe, { recursive: true, force: true });
+  }
+}
+
+/** fsync a folder so a rename in it survives a crash; not every platform can open a folder. */
+async function syncDir(dir: string): Promise<void> {
+  let fh: fsp.FileHandle | undefined;
+  try {
+    fh = await fsp.open(dir, 'r');
+    await fh.sync();
+  } catch {
+    // Windows cannot open folders; some file systems refuse fsync on them: the rename is still atomic.
+  } finally {
+    await fh?.close();
+  }
+}
+
+/**
+ * Writes atomically with secrets redacted, mode 0600: the JSON goes to a new file (`wx`) in a fresh
+ * mkdtemp folder beside the target (no predictable name, so a planted symlink is never followed),
+ * is fsynced, renamed over the target, and the folder fsynced. Never replaces a file it cannot read.
+ */
+export async function writeRunFile(file: string, record: RunRecord): Promise<void> {
+  await refuseToReplace(file);
+  const dir = path.dirname(file);
+  let tmpDir: string | undefined;
+  try {
+    tmpDir = await fsp.mkdtemp(path.join(dir, `.${path.basename(file)}.`));
+    const tmp = path.join(tmpDir, 'run.json');
+    const fh = await fsp.open(tmp, 'wx', 0o600);
+    try {
+      await fh.writeFile(`${JSON.stringify(redactRecord(record), null, 2)}\n`, 'utf8');
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fsp.rename(tmp, file);
+    await syncDir(dir);
+  } catch (e) {
+    throw new RunFileError(`cannot write ${file}: ${why(e)}`);
+  } finally {
+    if (tmpDir) await fsp.rm(tmpDir, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+/** Where a run goes when its own path cannot be written (full disk, folder gone…). */
+export const fallbackRunDir = (): string => path.join(os.tmpdir(), 'endpoint-profiler-runs');
+
+export interface SavedRun {
+  /** Where the record is now, when it could be written anywhere. */
+  file?: string;
+  /** Set when `file` is not the path asked for: one sentence saying what failed and where the run went. */
+  error?: string;
+}
+
+/**
+ * Writes `record` to `file`; when that fails, to `<fallbackDir>/<id>.json`. Never throws: a
+ * finished run must not turn into a failed one because the disk is full.
+ */
+export async function writeRunFileOrFallback(
+  file: string,
+  record: RunRecord,
+  fallbackDir = fallbackRunDir(),
+): Promise<SavedRun> {
+  let first: string;
+  try {
+    await writeRunFile(file, record);
+    return { file };
+  } catch (e) {
+    first = (e as Error).message;
+  }
+  const safeId = /^[\w.-]+$/.test(record.id) && !record.id.startsWith('.') ? record.id : 'run';
+  const other = path.join(fallbackDir, `${safeId}.json`);
+  try {
+    await fsp.mkdir(fallbackDir, { recursive: true, mode: 0o700 });
+    await writeRunFile(other, record);
+    return { file: other, error: `${first}; the run was saved to ${other} instead` };
+  } catch (e) {
+    return { error: `${first}; saving it to ${other} failed too (${(e as Error).message}), so the run was not kept` };
   }
 }

@@ -2,7 +2,24 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { RunRecord } from '../model';
-import { readRunFile, RunFileError, writeRunFile } from './format';
+import { readRunFile, RunFileError, writeRunFile, writeRunFileOrFallback, type SavedRun } from './format';
+
+/** Files read at once by list(): a folder of 5,000 runs must not exhaust a 1,024 file-descriptor limit. */
+const READ_AHEAD = 64;
+
+/** `fn` over `items` with at most `limit` calls pending, results in input order. */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
 
 export class RunStore {
   constructor(private readonly dir: string) {}
@@ -20,18 +37,18 @@ export class RunStore {
     } catch {
       return [];
     }
-    const entries = await Promise.all(
-      names
-        .filter((n) => n.endsWith('.json') && !n.startsWith('.'))
-        .map(async (n) => {
-          const file = path.join(this.dir, n);
-          const id = n.slice(0, -'.json'.length);
-          try {
-            return { id, file, record: await readRunFile(file) };
-          } catch (e) {
-            return { id, file, error: (e as Error).message };
-          }
-        }),
+    const entries = await mapLimit(
+      names.filter((n) => n.endsWith('.json') && !n.startsWith('.')),
+      READ_AHEAD,
+      async (n): Promise<{ id: string; file: string; record?: RunRecord; error?: string }> => {
+        const file = path.join(this.dir, n);
+        const id = n.slice(0, -'.json'.length);
+        try {
+          return { id, file, record: await readRunFile(file) };
+        } catch (e) {
+          return { id, file, error: (e as Error).message };
+        }
+      },
     );
     const key = (e: { id: string; record?: RunRecord }): string => e.record?.createdAt ?? '';
     return entries.sort((a, b) => key(b).localeCompare(key(a)) || b.id.localeCompare(a.id));
@@ -41,10 +58,16 @@ export class RunStore {
     return readRunFile(this.file(id));
   }
 
-  async save(record: RunRecord): Promise<string> {
-    await fsp.mkdir(this.dir, { recursive: true });
-    await writeRunFile(this.file(record.id), record);
-    return record.id;
+  /**
+   * Saves the run in this folder. Never rejects because of the disk: when the folder cannot take it
+   * (full disk, read-only, removed) the run goes to the fallback folder (os.tmpdir()) and `error`
+   * says so in one sentence; a finished run must not be reported as failed. Rejects only for an
+   * invalid run id.
+   */
+  async save(record: RunRecord, fallbackDir?: string): Promise<SavedRun & { id: string }> {
+    const file = this.file(record.id);
+    await fsp.mkdir(this.dir, { recursive: true }).catch(() => undefined); // a failure shows in the write
+    return { id: record.id, ...(await writeRunFileOrFallback(file, record, fallbackDir)) };
   }
 
   async remove(id: string): Promise<void> {
