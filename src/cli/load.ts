@@ -1,7 +1,14 @@
 // `endpoint-profiler load URL` with hey's flags. Prints a hey-like report, or one run record with --json.
 import { promises as fsp } from 'node:fs';
-import { LoadOptionsError, startLoad, type LoadOptions } from '../core/load/engine';
-import { writeRunFile } from '../core/runs/format';
+import * as os from 'node:os';
+import {
+  LoadOptionsError,
+  startLoad,
+  validateLoadOptions,
+  type LoadHandle,
+  type LoadOptions,
+} from '../core/load/engine';
+import { checkRunFileTarget, RunFileError, writeRunFileOrFallback } from '../core/runs/format';
 import { textReport } from '../core/runs/report';
 import { DEFAULT_EXPECT, unexpectedStatuses } from '../core/runs/expect';
 import type { RunRecord } from '../core/model';
@@ -41,6 +48,8 @@ status (ok = 0), 2 usage error.
 `;
 
 class UsageError extends Error {}
+
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 function num(flag: string, v: string | undefined): number {
   const n = Number(v);
@@ -223,23 +232,52 @@ export async function run(argv: string[]): Promise<number> {
     );
     return 2;
   }
-  let handle;
+  try {
+    validateLoadOptions(options);
+    // Before the first request: a run whose record cannot be written must not be sent at all.
+    if (parsed.out) await checkRunFileTarget(parsed.out);
+  } catch (e) {
+    process.stderr.write(`endpoint-profiler load: ${(e as Error).message}\n`);
+    return e instanceof LoadOptionsError || e instanceof RunFileError ? 2 : 1;
+  }
+  let handle: LoadHandle;
   try {
     handle = startLoad(options);
   } catch (e) {
-    if (e instanceof LoadOptionsError) {
-      process.stderr.write(`endpoint-profiler load: ${e.message}\n`);
-      return 2;
-    }
     process.stderr.write(`endpoint-profiler load: ${(e as Error).message}\n`);
-    return 1;
+    return e instanceof LoadOptionsError ? 2 : 1;
   }
-  const onSigint = (): void => handle.cancel();
-  process.once('SIGINT', onSigint);
+  // SIGTERM (timeout, CI runners, docker stop) and SIGHUP (terminal closed) stop the run like
+  // Ctrl-C: in-flight requests are aborted, the record is marked cancelled, printed and saved, and
+  // the exit code is 128 + the signal's number. A second signal of the same kind ends the process.
+  let signal: NodeJS.Signals | undefined;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    signal ??= sig;
+    handle.cancel();
+  };
+  for (const sig of STOP_SIGNALS) process.once(sig, onSignal);
   try {
-    const record = await handle.result;
-    if (parsed.out) await writeRunFile(parsed.out, record);
+    let record: RunRecord;
+    try {
+      record = await handle.result;
+    } catch (e) {
+      process.stderr.write(`endpoint-profiler load: ${(e as Error).message}\n`);
+      return 1;
+    }
+    // Printed first, so a record that cannot be saved is never lost.
     process.stdout.write(parsed.json ? `${JSON.stringify(record)}\n` : textReport(record));
+    let saveFailed = false;
+    if (parsed.out) {
+      const saved = await writeRunFileOrFallback(parsed.out, record);
+      if (saved.error) {
+        saveFailed = true;
+        process.stderr.write(`endpoint-profiler load: ${saved.error}\n`);
+      }
+    }
+    if (signal) {
+      process.stderr.write(`endpoint-profiler load: stopped by ${signal}; the run is recorded as cancelled\n`);
+      return 128 + (os.constants.signals[signal] ?? 0);
+    }
     if (record.status === 'failed') {
       process.stderr.write(`endpoint-profiler load: ${record.failure}\n`);
       return 1;
@@ -248,11 +286,8 @@ export async function run(argv: string[]): Promise<number> {
       process.stderr.write(`endpoint-profiler load: ${noneExpected(record)}\n`);
       return 1;
     }
-    return record.status === 'complete' ? 0 : 1;
-  } catch (e) {
-    process.stderr.write(`endpoint-profiler load: ${(e as Error).message}\n`);
-    return 1;
+    return record.status === 'complete' && !saveFailed ? 0 : 1;
   } finally {
-    process.off('SIGINT', onSigint);
+    for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
   }
 }
