@@ -132,3 +132,34 @@ test('7. SIGTERM and SIGHUP stop the built CLI like Ctrl-C: cancelled record pri
     assert.match(stderr, new RegExp(`stopped by ${sig}`));
   }
 });
+
+test('8. concurrency above the open-file limit is refused before any connection, naming the limit', async () => {
+  const bin = path.join(__dirname, '../../dist/cli.js');
+  const before = srv.received();
+  const r = await new Promise<Result>((resolve) =>
+    execFile(
+      'bash',
+      ['-c', `ulimit -n 256 && exec "${process.execPath}" "${bin}" load -c 1000 -n 1000 ${srv.url}/ok`],
+      { encoding: 'utf8', timeout: 20_000 },
+      (err, stdout, stderr) =>
+        resolve({ status: err ? (typeof err.code === 'number' ? err.code : null) : 0, signal: null, stdout, stderr }),
+    ),
+  );
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /concurrency 1000 .*open-file limit is 256 \(ulimit -n/);
+  assert.equal(r.stderr.trim().split('\n').length, 1);
+  assert.equal(srv.received(), before, 'nothing was sent');
+});
+
+test('9. -H values with CR/LF and invalid header names are refused before sending (exit 2)', async () => {
+  const before = srv.received();
+  for (const [h, msg] of [
+    ['X-A: one\r\nX-Injected: two', /invalid value for header 'X-A': it contains CR or LF/],
+    ['Bad Name: x', /invalid header name "Bad Name"/],
+  ] as const) {
+    const r = await cli(['load', '-n', '2', '-H', h, `${srv.url}/ok`]);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, msg);
+  }
+  assert.equal(srv.received(), before, 'nothing was sent');
+});

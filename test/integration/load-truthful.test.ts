@@ -179,3 +179,26 @@ test('12. secrets are sent but never written: headers hashed, URL userinfo strip
   assert.equal(c.status, 0, c.stderr);
   assert.deepEqual(leaks(c.stdout + c.stderr + readFileSync(out, 'utf8')), []);
 });
+
+test('9. an invalid HTTP response keeps its message in errorSamples', async () => {
+  const r = await startLoad({ url: `${srv.url}/invalid`, concurrency: 1, requests: 2 }).result;
+  assert.equal(r.errorKinds.other, 2);
+  assert.match(r.errorSamples?.other ?? '', /HTTP\/1\.1 protocol/);
+});
+
+test('8. lanes open in batches: every lane runs, and a cancel during a 2,000-connection start is prompt', async () => {
+  const before = srv.received();
+  const all = await startLoad({ url: `${srv.url}/ok?ms=50`, concurrency: 600, requests: 600 }).result;
+  assert.equal(all.summary.count, 600);
+  assert.equal(srv.received() - before, 600);
+  let first: () => void = () => undefined;
+  const progressed = new Promise<void>((r) => (first = r));
+  const h = startLoad({ url: `${srv.url}/silent`, concurrency: 2000, durationS: 30, timeoutS: 30 }, () => first());
+  await progressed;
+  const t = Date.now();
+  h.cancel();
+  const r = await h.result;
+  assert.ok(Date.now() - t < 3000, `cancel took ${Date.now() - t} ms`);
+  assert.equal(r.status, 'cancelled');
+  assert.ok((r.summary.cancelledInFlight ?? 0) > 0);
+});

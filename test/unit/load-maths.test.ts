@@ -9,7 +9,7 @@ import {
 } from '../../src/core/load/histogram';
 import { Recorder } from '../../src/core/load/recorder';
 import { dueCount, lateSlackMs, scheduledAt } from '../../src/core/load/schedule';
-import { classifyError } from '../../src/core/load/errors';
+import { classifyError, describeError } from '../../src/core/load/errors';
 import { isLoopbackUrl, LoadOptionsError, validateLoadOptions } from '../../src/core/load/engine';
 
 test('summary percentiles of 1..1000 ms match within HDR precision (3 digits)', () => {
@@ -119,4 +119,17 @@ test('percentiles are clamped to the exact [min, max]: HDR bucket tops never exc
   for (let i = 0; i < 9; i++) recordUs(h, 1_000_001 + i);
   const ten = summarizeHistogram(h);
   assert.ok(ten.p999 <= ten.max && ten.p50 <= ten.max && ten.p50 >= ten.min, JSON.stringify(ten));
+});
+
+test('running out of file descriptors is named fd-limit, with its message kept', () => {
+  const emfile = Object.assign(new Error('connect EMFILE 127.0.0.1:80 - Local (undefined:undefined)'), {
+    code: 'EMFILE',
+  });
+  assert.equal(classifyError(emfile), 'fd-limit');
+  assert.equal(classifyError(Object.assign(new Error('fetch failed'), { cause: emfile })), 'fd-limit');
+  assert.equal(classifyError(Object.assign(new Error('x'), { code: 'ENFILE' })), 'fd-limit');
+  assert.equal(
+    describeError(Object.assign(new Error('fetch failed'), { cause: emfile })),
+    `fetch failed: ${emfile.message}`,
+  );
 });

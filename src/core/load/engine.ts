@@ -1,6 +1,7 @@
 // Public entry of the load engine: validate options on the caller's thread, then measure in a
 // worker_threads worker so the caller (CLI or extension host) never blocks.
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { RunRecord, ServerConfig } from '../model';
@@ -63,6 +64,63 @@ function positive(name: string, v: number | undefined, integer: boolean): void {
     throw new LoadOptionsError(`${name} must be a positive ${integer ? 'integer' : 'number'}, got ${v}`);
 }
 
+// RFC 9110 token for names; values as undici accepts them (no CR, LF, NUL or other controls but tab).
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+function validateHeaders(headers: Record<string, string> | undefined): void {
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (!HEADER_NAME.test(name)) throw new LoadOptionsError(`invalid header name ${JSON.stringify(name)}`);
+    if (typeof value !== 'string' || !HEADER_VALUE.test(value))
+      throw new LoadOptionsError(
+        `invalid value for header '${name}': ${/[\r\n]/.test(String(value)) ? 'it contains CR or LF' : 'it contains a control character'}`,
+      );
+  }
+}
+
+/**
+ * The process's soft open-file limit (`ulimit -n`): /proc/self/limits on Linux, else asked of
+ * the shell; undefined when unlimited or unknown. Read once.
+ */
+let fdLimitCache: { limit?: number } | undefined;
+export function openFileLimit(): number | undefined {
+  if (fdLimitCache) return fdLimitCache.limit;
+  let text: string | undefined;
+  try {
+    text = /^Max open files\s+(\S+)/m.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1];
+  } catch {
+    try {
+      const r = spawnSync('/bin/sh', ['-c', 'ulimit -n'], { encoding: 'utf8', timeout: 2000 });
+      text = r.status === 0 ? r.stdout.trim() : undefined;
+    } catch {
+      text = undefined;
+    }
+  }
+  const n = Number(text);
+  fdLimitCache = { limit: Number.isInteger(n) && n > 0 ? n : undefined };
+  return fdLimitCache.limit;
+}
+
+/** File descriptors this process has open now (Linux), or a conservative guess. */
+function openFileCount(): number {
+  try {
+    return readdirSync('/proc/self/fd').length;
+  } catch {
+    return 64;
+  }
+}
+
+/** Descriptors kept free besides the load's sockets: the worker, stdio, --out, DNS, the editor's own files. */
+const FD_RESERVE = 64;
+
+/** The highest concurrency the open-file limit allows now (each in-flight request holds one socket). */
+export function maxConcurrency(): { max: number; limit: number; inUse: number } | undefined {
+  const limit = openFileLimit();
+  if (limit === undefined) return undefined;
+  const inUse = openFileCount();
+  return { max: Math.max(0, limit - inUse - FD_RESERVE), limit, inUse };
+}
+
 /** Throws LoadOptionsError for any input that must be refused before a connection is opened. */
 export function validateLoadOptions(o: LoadOptions): void {
   let u: URL;
@@ -87,6 +145,12 @@ export function validateLoadOptions(o: LoadOptions): void {
     throw new LoadOptionsError('give a request count or a duration');
   if (o.method !== undefined && !/^[A-Za-z]+$/.test(o.method))
     throw new LoadOptionsError(`invalid method: ${o.method}`);
+  validateHeaders(o.headers);
+  const fds = maxConcurrency();
+  if (fds && o.concurrency > fds.max)
+    throw new LoadOptionsError(
+      `concurrency ${o.concurrency} needs ${o.concurrency} sockets but the open-file limit is ${fds.limit} (ulimit -n; ${fds.inUse} in use, ${FD_RESERVE} kept free): use at most ${fds.max}, or raise the limit`,
+    );
   if (o.expect !== undefined) {
     try {
       parseExpect(o.expect);

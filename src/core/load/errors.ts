@@ -14,6 +14,8 @@ const BY_CODE: Record<string, ErrorKind> = {
   ENOTFOUND: 'dns',
   EAI_AGAIN: 'dns',
   UND_ERR_RES_EXCEEDED_MAX_SIZE: 'too-large',
+  EMFILE: 'fd-limit', // this process is out of file descriptors (ulimit -n)
+  ENFILE: 'fd-limit', // the system is
 };
 
 export function classifyError(err: unknown): ErrorKind {

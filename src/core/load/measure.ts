@@ -26,6 +26,10 @@ export interface Measurement {
   fraction(): number | undefined;
 }
 
+/** Requests started before the worker yields to its event loop (I/O, the cancel message). */
+const LANE_BATCH = 256;
+const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
+
 /** A request in flight. `reason` is set when it is aborted (deadline or cancel), before undici reports it. */
 interface Flight {
   sentMs: number;
@@ -186,12 +190,17 @@ export function measure(o: LoadOptions): Measurement {
     !stopped && (o.requests === undefined || started < o.requests) && performance.now() < deadline();
 
   const warmupPhase = async (): Promise<void> => {
-    const lanes = Array.from({ length: Math.min(o.concurrency, warmup) }, async () => {
+    const lane = async (): Promise<void> => {
       while (warmSent < warmup && !stopped) {
         warmSent++;
         await one(performance.now(), true);
       }
-    });
+    };
+    const lanes: Array<Promise<void>> = [];
+    for (let i = 0; i < Math.min(o.concurrency, warmup) && !stopped; i++) {
+      lanes.push(lane());
+      if ((i + 1) % LANE_BATCH === 0) await yieldToLoop();
+    }
     await Promise.all(lanes);
     rec = new Recorder(performance.now(), open, expect);
     measureStart = rec.startMs;
@@ -199,18 +208,35 @@ export function measure(o: LoadOptions): Measurement {
 
   // Closed model: each lane sends its next request from the previous one's completion
   // callback (no promise per request: measurably cheaper at high rates).
+  // Lanes open LANE_BATCH at a time with a yield between batches, so the first requests go out
+  // (and a cancel is heard) while thousands of connections are still being opened.
   const closed = (): Promise<void> =>
     new Promise<void>((resolve) => {
-      let lanes = o.concurrency;
+      let active = 0;
+      let opened = 0;
+      let opening = true;
       const lane = (): void => {
         if (!moreClosed()) {
-          if (--lanes === 0) resolve();
+          if (--active === 0 && !opening) resolve();
           return;
         }
         started++;
         oneCb(performance.now(), lane);
       };
-      for (let i = 0; i < o.concurrency; i++) lane();
+      const openBatch = (): void => {
+        const end = Math.min(o.concurrency, opened + LANE_BATCH);
+        while (opened < end && moreClosed()) {
+          opened++;
+          active++;
+          lane();
+        }
+        if (opened < o.concurrency && moreClosed()) setImmediate(openBatch);
+        else {
+          opening = false;
+          if (active === 0) resolve();
+        }
+      };
+      openBatch();
     });
 
   // Open model, as wrk2: request i is due at its scheduled time and goes out as soon as one of
@@ -227,7 +253,8 @@ export function measure(o: LoadOptions): Measurement {
       const now = performance.now();
       if (now >= deadline()) break;
       const due = Math.min(limit, dueCount(measureStart, rate, now));
-      while (started < due && busy < o.concurrency) {
+      let batch = 0;
+      while (started < due && busy < o.concurrency && batch++ < LANE_BATCH) {
         const at = scheduledAt(measureStart, rate, started);
         started++;
         if (now - at > slack) rec.late();
@@ -240,7 +267,11 @@ export function measure(o: LoadOptions): Measurement {
         settled.add(p);
       }
       const waitMs =
-        started < due ? 50 : Math.max(0, Math.min(50, scheduledAt(measureStart, rate, started) - performance.now()));
+        batch > LANE_BATCH && busy < o.concurrency
+          ? 0 // more due and connections free: only yield
+          : started < due
+            ? 50
+            : Math.max(0, Math.min(50, scheduledAt(measureStart, rate, started) - performance.now()));
       await new Promise<void>((r) => {
         const t = setTimeout(r, waitMs);
         wake = () => {
