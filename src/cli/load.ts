@@ -17,14 +17,19 @@ export const HELP = `Usage: endpoint-profiler load [options] URL
 
 Options (as in hey):
   -n  Number of requests to run. Default is 200.
-  -c  Number of concurrent connections (in-flight requests). Default is 50.
+  -c  Number of concurrent connections (in-flight requests). Default is 50. Refused
+      (exit 2) above what the open-file limit (ulimit -n) allows, less 64 kept free.
   -q  Rate limit, in requests per second, TOTAL across all connections (open model:
       latency measured from each request's scheduled send time). NOTE: hey's -q is per
-      worker; ours is the total rate. Alias: --rate.
-  -z  Duration of the run, e.g. 10s, 2m. When given, -n is ignored.
+      worker; ours is the total rate. Alias: --rate. Requests the schedule called for
+      but that were never sent are reported as 'unsent'.
+  -z  Duration of the run, e.g. 10s, 2m. When given, -n is ignored. At the deadline,
+      requests still in flight are aborted and reported as 'cancelledInFlight' (not in
+      the latency figures).
   -m  HTTP method: GET, POST, PUT, DELETE, HEAD, OPTIONS. Default GET.
   -H  Custom HTTP header, "Name: value". Repeatable.
-  -t  Timeout for each request in seconds. Default 20.
+  -t  Timeout for each request in seconds, for the whole request: connect, headers and
+      body. Default 20.
   -d  HTTP request body.
   -D  HTTP request body from file.
   -T  Content-type, defaults to "text/html" when a body is given.
@@ -38,13 +43,25 @@ Extra options:
   --warmup N       Send N requests first and leave them out of the results.
   --rate R         Same as -q.
   --json           Print the run record (JSON) instead of the report.
-  --out FILE       Also write the run record to FILE (atomically).
+  --out FILE       Also write the run record to FILE (atomically, mode 0600). Checked before
+                   the first request (exit 2 if its folder is missing or read-only, or FILE
+                   is a folder or a corrupt or newer run file). If the write still fails,
+                   the record is saved to a fallback file named on stderr (exit 1).
   --label TEXT     Label stored in the run record.
   --allow-remote   Allow a target other than loopback (127.0.0.1, ::1, localhost).
   -h, --help       Show this help.
 
-Exit codes: 0 ok, 1 run failed (e.g. connection refused) or no response had an expected
-status (ok = 0), 2 usage error.
+Secrets are not written down: values of Authorization, Proxy-Authorization, Cookie,
+Set-Cookie, X-Api-Key and any header whose name contains token, secret, key or auth are
+recorded as 'redacted:sha256:<8 hex>', and user:password@ is removed from the URL (it is
+sent as Basic auth). The requests themselves carry the real values.
+
+Ctrl-C, SIGTERM and SIGHUP stop the run: in-flight requests are aborted, the record is
+printed and saved with status 'cancelled', and the exit code is 128 + the signal number
+(130, 143, 129). A second identical signal ends the process at once.
+
+Exit codes: 0 ok, 1 run failed (e.g. connection refused), no response had an expected
+status (ok = 0) or --out could not be written, 2 usage error, 128+n stopped by signal n.
 `;
 
 class UsageError extends Error {}

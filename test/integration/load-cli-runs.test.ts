@@ -163,3 +163,10 @@ test('9. -H values with CR/LF and invalid header names are refused before sendin
   }
   assert.equal(srv.received(), before, 'nothing was sent');
 });
+
+test('load --help documents --expect, unsent, cancelledInFlight, redaction, signals and the fd limit', async () => {
+  const r = await cli(['load', '--help']);
+  assert.equal(r.status, 0);
+  for (const word of ['--expect', "'unsent'", "'cancelledInFlight'", 'redacted:sha256:', 'SIGTERM', 'ulimit -n', '128'])
+    assert.ok(r.stdout.includes(word), word);
+});
