@@ -84,6 +84,12 @@ test('2. -t bounds headers AND body: a body trickling 1 byte / 300 ms is a timeo
   assert.ok(Date.now() - t < 5000, `took ${Date.now() - t} ms including worker start`);
 });
 
+test('2. -t deadlines follow each other: 6 silent requests at c=2 with -t 0.5 time out in ~1.5 s', async () => {
+  const r = await startLoad({ url: `${srv.url}/silent`, concurrency: 2, requests: 6, timeoutS: 0.5 }).result;
+  assert.equal(r.errorKinds.timeout, 6, JSON.stringify(r.errorKinds));
+  assert.ok(r.summary.durationS >= 1.45 && r.summary.durationS < 2.2, `measured ${r.summary.durationS} s`);
+});
+
 test('3. -z bounds the run: in-flight requests are aborted at the deadline and counted apart', async () => {
   for (const target of [`${srv.url}/trickle?n=20&ms=300`, `${srv.url}/silent`]) {
     const t = Date.now();

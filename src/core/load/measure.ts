@@ -102,20 +102,24 @@ export function measure(o: LoadOptions): Measurement {
   // bodyTimeout only bounds the gap between two chunks, so a trickling body never ended).
   const inflight = new Set<Flight>();
   let sweepTimer: NodeJS.Timeout | undefined;
+  let sweeping = false;
   const sweep = (): void => {
-    sweepTimer = undefined;
+    sweeping = true; // aborting starts lanes' next requests: they must not arm a second timer
     const now = performance.now();
+    let next: Flight | undefined;
     for (const f of inflight) {
       if (f.deadlineMs > now + 0.5) {
-        sweepTimer = setTimeout(sweep, f.deadlineMs - now);
-        return;
+        next = f;
+        break;
       }
       abortFlight(f, new RequestDeadlineError(timeoutMs));
     }
+    sweeping = false;
+    sweepTimer = next ? setTimeout(sweep, next.deadlineMs - now) : undefined;
   };
   const track = (f: Flight): void => {
     inflight.add(f);
-    sweepTimer ??= setTimeout(sweep, timeoutMs);
+    if (!sweeping) sweepTimer ??= setTimeout(sweep, timeoutMs);
   };
   /** At the deadline (-z) or on cancel: stop sending, abort what is in flight (counted apart, not in latency). */
   const halt = (): void => {
