@@ -294,3 +294,21 @@ new RunStore(${JSON.stringify(folder)}).list().then((l) => console.log(JSON.stri
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout), { ok: 600, broken: [] });
 });
+
+test('compare: errors count unexpected statuses of old records; config diffs show no userinfo nor a missing expect', () => {
+  const base = run('base', noisy(2, 10, 5, 0));
+  // Written before --expect: ten 404s were neither ok nor errors.
+  const old = {
+    ...run('old404', noisy(2, 10, 5, 0)),
+    statusCodes: { 404: 20 },
+    target: { ...base.target, url: 'http://u:pa55@127.0.0.1:8000/' },
+  };
+  old.summary = { ...old.summary, ok: 0, errors: 0 };
+  const c = compareRuns([{ ...base, config: { ...base.config, expect: '200-399' } }, old]);
+  assert.deepEqual(c.rows.find((r) => r.metric === 'errors')!.values, [0, 100]);
+  assert.ok(!JSON.stringify(c).includes('pa55'));
+  assert.deepEqual(
+    c.configDiffs.map((d) => d.key),
+    [],
+  );
+});

@@ -10,6 +10,8 @@
 // Their throughput and errors are 'same' when equal, else 'inconclusive': one figure a run says nothing of noise.
 import { decodeRaw, recordedValues } from '../load/histogram';
 import type { RunRecord, TimelinePoint } from '../model';
+import { DEFAULT_EXPECT } from './expect';
+import { stripUserinfo } from './redact';
 
 export type Verdict = 'better' | 'worse' | 'same' | 'inconclusive';
 export interface ComparisonRow {
@@ -188,8 +190,10 @@ function fromIntervals(
 }
 
 function configOf(r: RunRecord): Record<string, string> {
-  const out: Record<string, string> = { url: r.target.url, method: r.target.method };
+  // No userinfo, even from run files of older versions; a record without `expect` was judged by the default.
+  const out: Record<string, string> = { url: stripUserinfo(r.target.url), method: r.target.method };
   for (const [k, v] of Object.entries(r.config)) if (v !== undefined) out[k] = String(v);
+  out.expect ??= DEFAULT_EXPECT;
   if (r.server)
     for (const [k, v] of Object.entries(r.server)) out[`server.${k}`] = typeof v === 'string' ? v : JSON.stringify(v);
   return out;
