@@ -60,6 +60,8 @@ test('7. --out is checked before the first request: missing folder, a folder, co
     [corrupt, /refusing to overwrite .*corrupt\.json: not a run file: invalid JSON/],
     [newer, /refusing to overwrite .*newer\.json: .*newer than this tool supports/],
   ];
+  // A folder that takes no new files even for root (sysfs): what a read-only folder or file system looks like.
+  if (process.platform === 'linux') cases.push(['/sys/run.json', /folder \/sys does not take new files/]);
   const before = srv.received();
   for (const [out, msg] of cases) {
     const r = await cli(['load', '-n', '3', '--out', out, `${srv.url}/ok`]);
