@@ -3,7 +3,7 @@
 // Host messages are complete snapshots (like GitLens' webview state): the webview keeps no
 // model of its own, so a reload or a missed message can never leave it half-updated.
 import type { RunRecord } from '../core/model';
-import type { Comparison } from '../core/runs/compare';
+import type { Comparison } from '../core/runs/comparison';
 
 /** Chart-ready data the host decodes from a run's HDR histogram (the webview bundles no HDR code). */
 export interface HistogramView {

@@ -11,23 +11,10 @@
 import { decodeRaw, recordedValues } from '../load/histogram';
 import type { RunRecord, TimelinePoint } from '../model';
 import { DEFAULT_EXPECT } from './expect';
+import type { Comparison, ComparisonRow, Verdict } from './comparison';
 import { stripUserinfo } from './redact';
 
-export type Verdict = 'better' | 'worse' | 'same' | 'inconclusive';
-export interface ComparisonRow {
-  metric: string;
-  unit: string;
-  values: number[];
-  deltas: number[];
-  ratios: number[];
-  verdicts: Verdict[];
-}
-export interface Comparison {
-  runs: Array<{ id: string; label?: string }>;
-  rows: ComparisonRow[];
-  configDiffs: Array<{ key: string; values: string[] }>;
-  method: string;
-}
+export type { Comparison, ComparisonRow, Verdict };
 
 export const METHOD =
   'bootstrap 95% intervals (1000 resamples) over per-second timeline samples; runs under 3 s: over their requests (latency only, ≥ 10 requests); non-overlapping => better/worse, overlapping and <5% apart => same, else inconclusive';
