@@ -44,10 +44,54 @@ function statusLine(m: RunMessage): HTMLElement {
       { 'data-testid': 'run-status', class: 'status cancelled' },
       'Cancelled: the figures cover the requests made before cancelling.',
     );
+  if (m.view.outcome.kind === 'failed')
+    return h(
+      'div',
+      { 'data-testid': 'run-status', class: 'status failed' },
+      `Finished with no expected response · ${new Date(r.createdAt).toLocaleString()}`,
+    );
   return h(
     'div',
     { 'data-testid': 'run-status', class: 'status complete' },
     `Complete · ${new Date(r.createdAt).toLocaleString()}`,
+  );
+}
+
+/**
+ * A red banner when requests failed: the unexpected statuses and error kinds with their counts
+ * (and the first message of each kind), so a run of 404s can never read as a fast endpoint.
+ */
+function failureBanner(view: RunView): HTMLElement | null {
+  const o = view.outcome;
+  if (o.kind === 'ok') return null;
+  const count = view.run.summary.count;
+  const title =
+    o.kind === 'failed'
+      ? `No request got an expected response (${o.expect}): ${o.text}.`
+      : `${formatCount(o.failed)} of ${formatCount(count)} requests failed: ${o.text}.`;
+  const items = [
+    ...o.unexpected.map((s) =>
+      h('li', { 'data-testid': `failure-status-${s.status}` }, `${formatCount(s.count)} × status ${s.status}`),
+    ),
+    ...o.errors.map((e) =>
+      h(
+        'li',
+        { 'data-testid': `failure-error-${e.kind}` },
+        `${formatCount(e.count)} × ${e.kind}`,
+        e.sample ? h('span', { class: 'sample' }, ` — ${e.sample}`) : null,
+      ),
+    ),
+  ];
+  const note =
+    o.kind === 'failed'
+      ? "The latencies below are those of the failed requests, not of the endpoint's work."
+      : 'The latencies below include the failed requests.';
+  return h(
+    'div',
+    { 'data-testid': 'failure-banner', class: `failure ${o.kind}`, role: 'alert' },
+    h('strong', {}, title),
+    items.length ? h('ul', {}, ...items) : null,
+    h('div', { class: 'note' }, note),
   );
 }
 
@@ -58,8 +102,9 @@ function summaryTable(view: RunView): HTMLTableElement {
   const formatMs = view.histogram.buckets.length > 0 ? formatLatency : (): string => '–';
   const rows: Array<[string, string, string]> = [
     ['Requests', 'summary-count', formatCount(r.summary.count)],
-    ['OK', 'summary-ok', formatCount(r.summary.ok)],
-    ['Errors', 'summary-errors', formatCount(r.summary.errors)],
+    // From the statuses and error kinds, not summary.ok: engines before --expect counted a 404 as ok.
+    ['OK', 'summary-ok', formatCount(view.outcome.expected)],
+    ['Failed', 'summary-errors', formatCount(view.outcome.failed)],
     ['Throughput', 'summary-rps', formatRate(r.summary.rps)],
     ['Duration', 'summary-duration', formatSeconds(r.summary.durationS)],
     ['p50', 'summary-p50', formatMs(l.p50)],
@@ -138,6 +183,7 @@ export class RunPanel {
       h('div', { 'data-testid': 'run-target', class: 'target' }, h('code', {}, `${r.target.method} ${r.target.url}`)),
       h('div', { 'data-testid': 'run-config', class: 'muted' }, configText(r)),
       statusLine(m),
+      failureBanner(m.view),
       r.clientBound
         ? h(
             'div',
@@ -155,7 +201,12 @@ export class RunPanel {
     this.summary.replaceChildren(summaryTable(m.view));
     this.tables.replaceChildren(
       countsTable('status-codes', 'Status codes', r.statusCodes, 'No responses.'),
-      countsTable('error-kinds', 'Error kinds', r.errorKinds, 'No errors.'),
+      countsTable(
+        'error-kinds',
+        'Error kinds',
+        r.errorKinds,
+        m.view.outcome.unexpected.length ? 'No network errors (unexpected statuses above).' : 'No errors.',
+      ),
     );
     const [hist, pct, time] = this.charts;
     hist.show(histogramSpec([m.view]), 'hist');

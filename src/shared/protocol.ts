@@ -2,7 +2,7 @@
 // webview (webview/). Both sides import these types; nothing else crosses the boundary.
 // Host messages are complete snapshots (like GitLens' webview state): the webview keeps no
 // model of its own, so a reload or a missed message can never leave it half-updated.
-import type { RunRecord } from '../core/model';
+import type { ErrorKind, RunRecord } from '../core/model';
 import type { Comparison } from '../core/runs/comparison';
 
 /** Chart-ready data the host decodes from a run's HDR histogram (the webview bundles no HDR code). */
@@ -13,9 +13,30 @@ export interface HistogramView {
   percentiles: Array<{ p: number; ms: number }>;
 }
 
+/**
+ * Whether the run got the responses it expected (src/vscode/outcomeModel.ts): `failed` when no
+ * request got an expected status, `partial` when some failed, `ok` otherwise.
+ */
+export interface RunOutcome {
+  kind: 'ok' | 'partial' | 'failed';
+  /** The run's `config.expect`, or the default '200-399'. */
+  expect: string;
+  /** Responses with an expected status. */
+  expected: number;
+  /** Unexpected statuses plus network errors. */
+  failed: number;
+  /** Statuses outside `expect`, most frequent first. */
+  unexpected: Array<{ status: number; count: number }>;
+  /** Network error kinds (not `status`), most frequent first, with the first message seen when recorded. */
+  errors: Array<{ kind: ErrorKind; count: number; sample?: string }>;
+  /** One line: "10 × 404", "3 × 500, 2 × timeout", or "no response". */
+  text: string;
+}
+
 export interface RunView {
   run: RunRecord;
   histogram: HistogramView;
+  outcome: RunOutcome;
 }
 
 export type HostMessage =

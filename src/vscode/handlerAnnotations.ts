@@ -3,8 +3,16 @@
 // `endpointProfiler.inHandler` context key that puts "Profile Endpoint" in the context menu.
 import * as vscode from 'vscode';
 import type { Finding, Route, RunRecord } from '../core/model';
-import { blockingFindings, blockingLensTitle, handlerHover, profileLensTitle, routeKey } from './handlerModel';
+import {
+  blockingFindings,
+  blockingLensTitle,
+  handlerHover,
+  lastRunLensTitle,
+  profileLensTitle,
+  routeKey,
+} from './handlerModel';
 import { routeAt } from './profileModel';
+import { runNode } from './runsTreeModel';
 
 export interface HandlerSource {
   routes(): Route[];
@@ -35,6 +43,16 @@ export class HandlerLenses implements vscode.CodeLensProvider {
           arguments: [route],
         }),
       ];
+      const last = this.source.lastRun(routeKey(route));
+      if (last)
+        lenses.push(
+          new vscode.CodeLens(at, {
+            title: lastRunLensTitle(last),
+            command: 'endpointProfiler.openRun',
+            arguments: [runNode({ id: last.id, file: '', record: last }, undefined, Date.now())],
+            tooltip: 'Open the last run of this route',
+          }),
+        );
       const blocking = blockingLensTitle(route, findings);
       if (blocking) {
         const first = blockingFindings(route, findings)[0];

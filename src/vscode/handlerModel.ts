@@ -1,6 +1,7 @@
 // What the editor says about a handler (CodeLens titles, hover text), as plain data so it
 // is unit-tested over real discovery and analysis results without VS Code.
 import type { Finding, Route, RunRecord } from '../core/model';
+import { runOutcome } from './outcomeModel';
 
 /** Blocking-call findings (not advice like EP103) located in this handler's body. */
 export function blockingFindings(route: Route, findings: readonly Finding[]): Finding[] {
@@ -48,25 +49,55 @@ export function handlerHover(route: Route, findings: readonly Finding[], last?: 
     );
   if (last) {
     const l = last.summary.latencyMs;
+    const outcome = runOutcome(last);
     const status = last.status === 'complete' ? '' : ` (${last.status})`;
-    lines.push(
-      '',
-      `Last run${status}, ${new Date(last.createdAt).toLocaleString()}: p50 **${ms(l.p50)} ms**, p99 **${ms(l.p99)} ms**, ${last.summary.rps.toFixed(1)} req/s at ${last.config.concurrency} concurrent (${last.summary.count} requests)`,
-    );
+    const when = new Date(last.createdAt).toLocaleString();
+    if (outcome.kind === 'failed')
+      // The latency of a 404 or a refused connection is not the endpoint's: none is quoted.
+      lines.push(
+        '',
+        `✗ **Last run failed: ${lastRunFailure(last)}**, ${when}: no request got an expected response (${outcome.expect}), so no latency is shown.`,
+      );
+    else
+      lines.push(
+        '',
+        `Last run${status}, ${when}: p50 **${ms(l.p50)} ms**, p99 **${ms(l.p99)} ms**, ${last.summary.rps.toFixed(1)} req/s at ${last.config.concurrency} concurrent (${last.summary.count} requests)`,
+        ...(outcome.kind === 'partial'
+          ? [
+              '',
+              `⚠ ${outcome.failed} of ${last.summary.count} requests failed (${outcome.text}); the figures include them.`,
+            ]
+          : []),
+      );
   } else {
     lines.push('', 'Not measured yet: run **Profile Endpoint**.');
   }
   return lines.join('\n');
 }
 
+/** "10 × 404", or the run's own one-line failure (a refused port) when nothing was answered. */
+function lastRunFailure(run: RunRecord): string {
+  const outcome = runOutcome(run);
+  return outcome.failed === 0 && run.failure ? run.failure : outcome.text;
+}
+
+/** The CodeLens after ▶ Profile: the last run's p50 and p99, or why it failed (never a failed run's latency). */
+export function lastRunLensTitle(run: RunRecord): string {
+  const outcome = runOutcome(run);
+  if (outcome.kind === 'failed') return `✗ last run failed: ${lastRunFailure(run)}`;
+  const l = run.summary.latencyMs;
+  const figures = `last run p50 ${ms(l.p50)} ms · p99 ${ms(l.p99)} ms`;
+  return outcome.kind === 'partial' ? `⚠ ${figures} · ${outcome.text} failed` : figures;
+}
+
 /** The key a run and a route share, so the hover can show the route's latest figures. */
 export const routeKey = (r: { file?: string; path: string }): string => `${r.file ?? ''} ${r.path}`;
 
-/** Latest complete-or-cancelled run per route among `runs` (any order). */
+/** Latest run per route among `runs` (any order), a failed one too: its failure is what the hover says. */
 export function latestRunByRoute(runs: readonly RunRecord[]): Map<string, RunRecord> {
   const out = new Map<string, RunRecord>();
   for (const run of runs) {
-    if (!run.route || run.status === 'failed') continue;
+    if (!run.route) continue;
     const key = routeKey(run.route);
     const seen = out.get(key);
     if (!seen || seen.createdAt < run.createdAt) out.set(key, run);

@@ -6,6 +6,7 @@ import { decodeHistogram } from '../core/load/histogram';
 import type { RunRecord } from '../core/model';
 import { compareRuns } from '../core/runs/compare';
 import type { HostMessage, PanelState, RunView } from '../shared/protocol';
+import { runOutcome } from './outcomeModel';
 
 /** Latency histogram resolution shown in the panel. */
 export const HISTOGRAM_BUCKETS = 30;
@@ -38,7 +39,7 @@ export function resultsHtml(o: { cspSource: string; scriptUri: string; nonce: st
 }
 
 export function toRunView(run: RunRecord): RunView {
-  return { run, histogram: decodeHistogram(run.histogram, HISTOGRAM_BUCKETS) };
+  return { run, histogram: decodeHistogram(run.histogram, HISTOGRAM_BUCKETS), outcome: runOutcome(run) };
 }
 
 export function runMessage(

@@ -1,6 +1,7 @@
 // What the Runs view shows and which runs a command acts on, as plain data: labels, key
 // figures, tooltips, status icons, and the compare order (baseline first). No 'vscode' here.
 import type { RunRecord } from '../core/model';
+import { runOutcome } from './outcomeModel';
 
 /** One entry of RunStore.list(): a readable record, or a broken file with its error. */
 export interface RunEntry {
@@ -51,15 +52,13 @@ export function formatRps(rps: number): string {
   return `${rps < 10 ? rps.toFixed(1) : Math.round(rps)} req/s`;
 }
 
-/** `p50 12 ms · p99 40 ms · 850 req/s`, plus the error count when there were errors. */
+/** `p50 12 ms · p99 40 ms · 850 req/s` (failures are said by the row's outcome, runOutcome). */
 export function runFigures(run: RunRecord): string {
-  const parts = [
+  return [
     `p50 ${formatMs(run.summary.latencyMs.p50)}`,
     `p99 ${formatMs(run.summary.latencyMs.p99)}`,
     formatRps(run.summary.rps),
-  ];
-  if (run.summary.errors > 0) parts.push(`${run.summary.errors} error${run.summary.errors === 1 ? '' : 's'}`);
-  return parts.join(' · ');
+  ].join(' · ');
 }
 
 /** "just now", "5 min ago", "3 h ago", "2 d ago"; the ISO date beyond a week (or for a bad date). */
@@ -92,6 +91,12 @@ function describeLoad(run: RunRecord): string {
 
 const code = (s: string): string => `\`${s.replace(/`/g, "'")}\``;
 
+function resultLine(run: RunRecord): string {
+  const o = runOutcome(run);
+  const head = `${run.summary.count} requests, ${o.expected} with an expected status (${o.expect})`;
+  return `${head}${o.failed ? `, failed: ${o.text}` : ''} in ${run.summary.durationS.toFixed(1)} s`;
+}
+
 export function runTooltip(run: RunRecord, baseline: boolean): string {
   const status = run.status === 'failed' && run.failure ? `failed: ${run.failure}` : run.status;
   const lines = [
@@ -99,7 +104,7 @@ export function runTooltip(run: RunRecord, baseline: boolean): string {
     '',
     `Target: ${code(`${run.target.method} ${run.target.url}`)}  `,
     `Load: ${describeLoad(run)}  `,
-    `Result: ${run.summary.count} requests, ${run.summary.ok} ok, ${run.summary.errors} errors in ${run.summary.durationS.toFixed(1)} s  `,
+    `Result: ${resultLine(run)}  `,
     `Latency: p50 ${formatMs(run.summary.latencyMs.p50)}, p90 ${formatMs(run.summary.latencyMs.p90)}, p99 ${formatMs(run.summary.latencyMs.p99)}, max ${formatMs(run.summary.latencyMs.max)}  `,
     `Status: ${status}${run.clientBound ? ' (client-bound: the load generator was the bottleneck)' : ''}  `,
   ];
@@ -114,6 +119,9 @@ const STATUS_ICON: Record<RunRecord['status'], { icon: string; color?: string }>
   cancelled: { icon: 'circle-slash', color: 'disabledForeground' },
   failed: { icon: 'error', color: 'testing.iconFailed' },
 };
+/** ✗ when no request got an expected response, ⚠ when some did not: whatever the run's own status. */
+const FAILED_ICON = { icon: 'error', color: 'testing.iconFailed' };
+const PARTIAL_ICON = { icon: 'warning', color: 'list.warningForeground' };
 
 export function runNode(entry: RunEntry, baselineId: string | undefined, now: number): RunNode {
   const { id, file, record } = entry;
@@ -132,11 +140,16 @@ export function runNode(entry: RunEntry, baselineId: string | undefined, now: nu
     };
   }
   const baseline = id === baselineId;
-  const status = STATUS_ICON[record.status] ?? STATUS_ICON.failed;
+  const outcome = runOutcome(record);
+  const status =
+    outcome.kind === 'failed' ? FAILED_ICON : outcome.kind === 'partial' ? PARTIAL_ICON : STATUS_ICON[record.status];
+  // A failed run's latencies are those of its failures (a 404 answers fast): never shown as the endpoint's.
   const figures =
-    record.status === 'failed' && record.summary.ok === 0
-      ? `failed: ${record.failure ?? 'no successful request'}`
-      : runFigures(record);
+    outcome.kind === 'failed'
+      ? `failed: ${record.status === 'failed' && record.failure ? record.failure : outcome.text}`
+      : outcome.kind === 'partial'
+        ? `${outcome.text} of ${record.summary.count} failed · ${runFigures(record)}`
+        : runFigures(record);
   return {
     id,
     file,

@@ -8,6 +8,7 @@ import { compareMessage, runMessage } from '../../src/vscode/resultsModel';
 import { formatCount, formatMs } from '../../webview/format';
 import { startDelayServer, type TestServer } from '../fixtures/servers/delay-server';
 import { freePort } from '../fixtures/servers/ports';
+import { latencies, syntheticRun } from '../unit/vscode-records';
 import { FakeHost } from './fakeHost';
 
 let srv: TestServer;
@@ -186,6 +187,36 @@ test('a failed run (refused port) shows why and its error kinds; a client-bound 
   await host.screenshot('failed');
   await host.send(runMessage({ ...tenRun, clientBound: true }, false));
   await host.page.getByTestId('client-bound-warning').waitFor();
+});
+
+test('a run of 404s (ok = count, as today\'s engine records it) shows a red banner with the statuses, not "Complete" and "No errors"', async () => {
+  const notFound = syntheticRun({
+    label: 'all 404',
+    latenciesMs: latencies(10, 40, 48),
+    statusCodes: { '404': 10 },
+    errorKinds: { timeout: 2 },
+    errorSamples: { timeout: 'no response within 10 s' },
+  });
+  await host.send(runMessage(notFound, false));
+  await host.page.getByTestId('failure-banner').waitFor();
+  assert.match(
+    await host.text('failure-banner'),
+    /No request got an expected response \(200-399\): 10 × 404, 2 × timeout/,
+  );
+  assert.equal(await host.text('failure-status-404'), '10 × status 404');
+  assert.equal(await host.text('failure-error-timeout'), '2 × timeout — no response within 10 s');
+  assert.doesNotMatch(await host.text('run-status'), /^Complete/);
+  assert.equal(await host.text('summary-ok'), '0');
+  assert.equal(await host.text('summary-errors'), '12');
+  assert.doesNotMatch(await host.text('error-kinds'), /^No errors/);
+  const colour = await host.page.evaluate<string>(
+    `getComputedStyle(document.querySelector('[data-testid="failure-banner"]')).borderLeftColor`,
+  );
+  assert.match(colour, /^rgb\((2[0-9]{2}), ([0-9]{1,2}|1[0-2][0-9]), ([0-9]{1,2}|1[0-2][0-9])\)$/, `red: ${colour}`);
+  await host.screenshot('failed-404');
+  await host.send(runMessage(tenRun, false));
+  await host.page.getByTestId('run-title').filter({ hasText: 'ten at c=10' }).waitFor();
+  assert.equal(await host.page.getByTestId('failure-banner').count(), 0, 'no banner on a run of 200s');
 });
 
 test('compare: the faster run gets a better p50 with its delta, overlaid charts, config differences', async () => {
