@@ -2,7 +2,7 @@
 // per run id; live snapshots (every ~250 ms) replace the text parts and feed the charts via setData.
 import type { HostMessage, RunView } from '../src/shared/protocol';
 import { cancelButton, exportButtons, type Post } from './actions';
-import { Chart, histogramSpec, percentileSpec, runName, timelineSpec } from './charts';
+import { Chart, histogramSpec, latencyTimelineSpec, percentileSpec, runName, throughputSpec } from './charts';
 import { cell, fill, h, table } from './dom';
 import { formatCount, formatMs as formatLatency, formatRate, formatSeconds } from './format';
 
@@ -162,7 +162,8 @@ export class RunPanel {
   ) {
     const hist = chartBox('chart-histogram', 'Latency histogram');
     const pct = chartBox('chart-percentiles', 'Latency by percentile');
-    const time = chartBox('chart-timeline', 'Timeline (per second)');
+    const time = chartBox('chart-timeline', 'Throughput (completed requests per second)');
+    const lat = chartBox('chart-timeline-latency', 'Latency per second (p50, p99)');
     this.root = h(
       'main',
       { 'data-testid': 'run-panel' },
@@ -171,8 +172,9 @@ export class RunPanel {
       hist.box,
       pct.box,
       time.box,
+      lat.box,
     );
-    this.charts = [new Chart(hist.plot), new Chart(pct.plot), new Chart(time.plot)];
+    this.charts = [new Chart(hist.plot), new Chart(pct.plot), new Chart(time.plot), new Chart(lat.plot)];
   }
 
   update(m: RunMessage): void {
@@ -208,10 +210,11 @@ export class RunPanel {
         m.view.outcome.unexpected.length ? 'No network errors (unexpected statuses above).' : 'No errors.',
       ),
     );
-    const [hist, pct, time] = this.charts;
+    const [hist, pct, time, lat] = this.charts;
     hist.show(histogramSpec([m.view]), 'hist');
     pct.show(percentileSpec([m.view]), 'pct');
-    time.show(timelineSpec(m.view), 'time');
+    time.show(throughputSpec(m.view), 'time');
+    lat.show(latencyTimelineSpec(m.view), 'lat');
   }
 
   restyle(): void {

@@ -8,6 +8,18 @@ import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { HostMessage, PanelState, WebviewMessage } from '../../src/shared/protocol';
 import { makeNonce, resultsHtml } from '../../src/vscode/resultsModel';
+/** webview/charts.ts' DrawnAxis (that file needs the DOM library, which this side does not type-check against). */
+export interface DrawnAxis {
+  side: number;
+  area: [number, number];
+  labels: Array<{ text: string; x0: number; x1: number; y0: number; y1: number }>;
+}
+
+export interface DrawnAxes {
+  width: number;
+  height: number;
+  axes: DrawnAxis[];
+}
 
 const ROOT = path.join(__dirname, '..', '..');
 const ARTIFACTS = path.join(ROOT, '.test-artifacts', 'webview');
@@ -45,6 +57,8 @@ export class FakeHost {
     private readonly server: http.Server,
     private readonly browser: Browser,
     readonly page: Page,
+    /** Prefixes this page's screenshots, so two suites never overwrite each other's. */
+    private readonly name: string,
   ) {}
 
   static async open(name: string): Promise<FakeHost> {
@@ -71,7 +85,7 @@ export class FakeHost {
     });
     const page = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
     page.setDefaultTimeout(10_000);
-    const host = new FakeHost(server, browser, page);
+    const host = new FakeHost(server, browser, page, name);
     page.on('pageerror', (e) => host.errors.push(e.message));
     page.on('console', (m) => {
       if (m.type() === 'error') host.errors.push(m.text());
@@ -83,6 +97,36 @@ export class FakeHost {
 
   async send(m: HostMessage): Promise<void> {
     await this.page.evaluate(`window.postMessage(${JSON.stringify(m)}, '*')`);
+  }
+
+  /** Switches to a light theme the way VS Code does (body class, then the variables). */
+  async lightTheme(): Promise<void> {
+    await this.page.evaluate(`(() => {
+      const vars = { '--vscode-foreground': '#3b3b3b', '--vscode-editor-foreground': '#3b3b3b', '--vscode-editor-background': '#ffffff',
+        '--vscode-descriptionForeground': '#717171', '--vscode-editorWidget-border': '#e5e5e5', '--vscode-charts-blue': '#1a85ff',
+        '--vscode-charts-orange': '#d18616', '--vscode-charts-green': '#388a34', '--vscode-charts-red': '#e51400',
+        '--vscode-errorForeground': '#e51400', '--vscode-inputValidation-errorBackground': '#f2dede' };
+      document.body.classList.remove('vscode-dark');
+      document.body.classList.add('vscode-light');
+      for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
+    })()`);
+  }
+
+  /** The tick labels a chart drew (Chart writes them to data-axes after each draw). */
+  async axes(testid: string): Promise<DrawnAxes> {
+    const text = await this.page.getByTestId(testid).locator('.plot').getAttribute('data-axes');
+    if (!text) throw new Error(`${testid} has drawn no axes`);
+    return JSON.parse(text) as DrawnAxes;
+  }
+
+  /** Screenshot of the viewport only, at a given size (for README images). */
+  async viewportShot(name: string, width: number, height: number): Promise<string> {
+    await this.page.setViewportSize({ width, height });
+    await this.page.evaluate('window.scrollTo(0, 0)');
+    await this.page.waitForTimeout(300); // the charts follow the new width
+    const file = path.join(ARTIFACTS, `${this.name}-${name}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
   }
 
   posted(): Promise<WebviewMessage[]> {
@@ -132,7 +176,7 @@ export class FakeHost {
   async screenshot(name: string): Promise<void> {
     this.shot++;
     await this.page.screenshot({
-      path: path.join(ARTIFACTS, `${String(this.shot).padStart(2, '0')}-${name}.png`),
+      path: path.join(ARTIFACTS, `${this.name}-${String(this.shot).padStart(2, '0')}-${name}.png`),
       fullPage: true,
     });
   }
