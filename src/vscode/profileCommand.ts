@@ -14,9 +14,19 @@ import {
 import type { Route, RunRecord } from '../core/model';
 import type { RunStore } from '../core/runs/store';
 import type { LiveRun } from './resultsPanel';
+import { probeRequest, type ProbeRequest } from './probe';
 import {
   answersKey,
   bodyToOffer,
+  CONFIRM_OVER_S,
+  estimateSeconds,
+  estimateText,
+  parseTargetInput,
+  perRequestSeconds,
+  probeSummary,
+  settingsProblem,
+  urlAnswersKey,
+  type ProbeResult,
   buildUrl,
   customProfileText,
   hasBody,
@@ -50,6 +60,8 @@ export interface ProfilerDeps {
   /** The load engine and the TCP probe, replaceable so tests can spy on where load would start. */
   startLoad?: (options: LoadOptions, onProgress?: (p: LoadProgress) => void) => LoadHandle;
   probe?: (host: string, port: number) => Promise<boolean>;
+  /** The one request sent before the load (probe.ts), replaceable for tests. */
+  request?: (r: ProbeRequest) => Promise<ProbeResult>;
 }
 
 /** What a user chose for a route, remembered in workspace state so the next run asks nothing. */
@@ -59,7 +71,26 @@ interface RouteAnswers {
   body?: string;
   /** The whole profile last used (a Custom… one included); earlier versions saved only its label. */
   profile?: LoadProfile | string;
+  /** "Label this run": the label given to this route's runs until changed. */
+  label?: string;
 }
+
+/** What Profile Endpoint and Profile URL… hand to the common tail of the flow. */
+interface Target {
+  url: string;
+  method: string;
+  body?: string;
+  /** "GET /items/{id}" for a route, "GET http://…" for a URL. */
+  title: string;
+  /** Workspace-state key of the answers (profile, label) for this route or URL. */
+  key: string;
+  answers: RouteAnswers;
+  route?: NonNullable<LoadOptions['route']>;
+  /** Offered as "Edit path parameters…" when the route has any. */
+  editParams?: () => Promise<void>;
+}
+
+const LAST_URL_KEY = 'endpointProfiler.lastUrl';
 
 /** The one load running now: a second run at the same time would skew both runs' figures. */
 interface Running {
@@ -172,49 +203,13 @@ export class EndpointProfiler implements vscode.Disposable {
     }
 
     const url = buildUrl(baseUrl, route, answers.params ?? {});
-
-    const profile = await this.pickProfile(url, answers, params.length > 0);
-    if (profile === 'edit-params') {
-      if (await this.askParams(route, answers)) await state.update(key, answers);
-      return this.profileRoute(route);
-    }
-    if (!profile) return;
-    await state.update(key, { ...answers, profile: profileToRemember(profile) });
-
-    const allowRemote = !isLoopbackUrl(url);
-    if (allowRemote) {
-      const send = 'Send Load';
-      const answer = await vscode.window.showWarningMessage(
-        `${new URL(url).host} is not on this machine. Send ${profile.detail} to ${url}?`,
-        { modal: true, detail: 'Only load servers you own or are allowed to test.' },
-        send,
-      );
-      if (answer !== send) return;
-    }
-    if (!(await this.serverIsUp(url))) return;
-
-    const headers: Record<string, string> = { ...settings.get<Record<string, string>>('headers', {}) };
-    if (
-      answers.body !== undefined &&
-      hasBody(answers.method) &&
-      !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')
-    )
-      headers['content-type'] = 'application/json';
-    // What serves the URL, so Compare can set runs' server setups side by side: the command Start
-    // Server ran this session for that port (while its terminal lives), else the configured one.
-    const serverCommand = startedServerFor(url) ?? (settings.get<string>('serverCommand', '').trim() || undefined);
-    const options: LoadOptions = {
+    await this.profileTarget({
       url,
       method: answers.method,
-      headers,
-      concurrency: profile.concurrency,
-      requests: profile.requests,
-      durationS: profile.durationS,
-      rate: profile.rate,
-      timeoutS: settings.get<number>('timeout', 10),
-      allowRemote,
-      label: `${answers.method} ${route.path}`,
       ...(hasBody(answers.method) && answers.body ? { body: answers.body } : {}),
+      title: `${answers.method} ${route.path}`,
+      key,
+      answers,
       route: {
         framework: route.framework,
         path: route.path,
@@ -222,9 +217,182 @@ export class EndpointProfiler implements vscode.Disposable {
         line: route.line,
         handler: route.handler,
       },
+      editParams:
+        params.length > 0
+          ? async () => {
+              if (await this.askParams(route, answers)) await state.update(key, answers);
+              return this.profileRoute(route);
+            }
+          : undefined,
+    });
+  }
+
+  /**
+   * "Profile URL…": any URL, optionally after its method ("POST http://127.0.0.1:8000/items"),
+   * remembered for next time; then the same profiles, estimate and safety checks as a route.
+   */
+  async profileUrl(): Promise<void> {
+    if (this.disposed) return;
+    try {
+      if (this.running) return await this.offerRunning(this.running);
+      const state = this.deps.context.workspaceState;
+      const last = state.get<string>(LAST_URL_KEY);
+      const baseUrl = this.settings().get<string>('baseUrl', 'http://127.0.0.1:8000');
+      const text = await vscode.window.showInputBox({
+        title: 'Profile URL (remembered)',
+        value: last ?? `${baseUrl.replace(/\/+$/, '')}/`,
+        prompt:
+          'A URL, optionally after its method: "POST http://127.0.0.1:8000/items". Non-loopback hosts are confirmed first.',
+        validateInput: (v) => {
+          const r = parseTargetInput(v);
+          return typeof r === 'string' ? r : undefined;
+        },
+      });
+      if (text === undefined) return;
+      const target = parseTargetInput(text);
+      if (typeof target === 'string') return;
+      await state.update(LAST_URL_KEY, text.trim());
+      const key = urlAnswersKey(target.method, target.url);
+      const answers: RouteAnswers = { ...state.get<RouteAnswers>(key), method: target.method };
+      if (hasBody(target.method) && answers.body === undefined) {
+        answers.body = await vscode.window.showInputBox({
+          title: `Request body for ${target.method} ${target.url} (JSON, remembered)`,
+          value: '{}',
+          prompt: 'Sent with Content-Type: application/json',
+        });
+        if (answers.body === undefined) return;
+      }
+      await this.profileTarget({
+        url: target.url,
+        method: target.method,
+        ...(hasBody(target.method) && answers.body ? { body: answers.body } : {}),
+        title: `${target.method} ${target.url}`,
+        key,
+        answers,
+      });
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Endpoint Profiler: ${message(err)}`);
+    }
+  }
+
+  /**
+   * From a URL to a run: the settings' bounds, the non-loopback confirmation (before any
+   * connection), something listening, one probe request, the profile with its estimate
+   * (confirmed when over a minute), the optional label, then the load.
+   */
+  private async profileTarget(t: Target): Promise<void> {
+    const settings = this.settings();
+    const timeoutS = settings.get<number>('timeout', 10);
+    const profileSettings = this.profileSettings();
+    const problem = settingsProblem(profileSettings, timeoutS);
+    if (problem) {
+      const open = 'Open Settings';
+      if ((await vscode.window.showErrorMessage(`Endpoint Profiler: ${problem}.`, open)) === open)
+        void vscode.commands.executeCommand('workbench.action.openSettings', 'endpointProfiler');
+      return;
+    }
+    const allowRemote = !isLoopbackUrl(t.url);
+    if (allowRemote && !(await this.confirmRemote(t.url))) return;
+    if (!(await this.serverIsUp(t.url))) return;
+
+    const headers: Record<string, string> = { ...settings.get<Record<string, string>>('headers', {}) };
+    if (t.body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
+      headers['content-type'] = 'application/json';
+    const probe = await this.probe({ url: t.url, method: t.method, headers, body: t.body, timeoutS });
+
+    const profile = await this.chooseProfile(t, probe, timeoutS, profileSettings);
+    if (!profile) return;
+    await this.deps.context.workspaceState.update(t.key, { ...t.answers, profile: profileToRemember(profile) });
+
+    // What serves the URL, so Compare can set runs' server setups side by side: the command Start
+    // Server ran this session for that port (while its terminal lives), else the configured one.
+    const serverCommand = startedServerFor(t.url) ?? (settings.get<string>('serverCommand', '').trim() || undefined);
+    const options: LoadOptions = {
+      url: t.url,
+      method: t.method,
+      headers,
+      concurrency: profile.concurrency,
+      requests: profile.requests,
+      durationS: profile.durationS,
+      rate: profile.rate,
+      timeoutS,
+      allowRemote,
+      label: t.answers.label ?? t.title,
+      ...(t.body !== undefined ? { body: t.body } : {}),
+      ...(t.route ? { route: t.route } : {}),
       ...(serverCommand ? { server: serverConfig(serverCommand) } : {}),
     };
-    await this.run(options, `${answers.method} ${route.path}`, profile);
+    await this.run(options, t.answers.label ? `${t.title} · ${t.answers.label}` : t.title, profile);
+  }
+
+  /**
+   * The picker (with each profile's estimate) until a profile is chosen: "Label this run…" asks
+   * and comes back, and a profile estimated over a minute is confirmed with the safe button first.
+   */
+  private async chooseProfile(
+    t: Target,
+    probe: ProbeResult,
+    timeoutS: number,
+    profileSettings: ProfileSettings,
+  ): Promise<LoadProfile | undefined> {
+    let profile: LoadProfile | undefined;
+    while (!profile) {
+      const pick = await this.pickProfile(t, probe, timeoutS, profileSettings);
+      if (pick === 'edit-params') {
+        await t.editParams?.();
+        return undefined;
+      }
+      if (pick === 'label') {
+        const label = await vscode.window.showInputBox({
+          title: `Label runs of ${t.title} (remembered; empty for none)`,
+          value: t.answers.label ?? '',
+          prompt: 'e.g. "before the fix", "uvicorn 4 workers" — shown in the Runs view and in Compare',
+        });
+        if (label !== undefined) {
+          t.answers.label = label.trim() || undefined;
+          await this.deps.context.workspaceState.update(t.key, t.answers);
+        }
+        continue;
+      }
+      if (!pick) return undefined;
+      const { high } = estimateSeconds(pick, perRequestSeconds(probe, timeoutS), timeoutS);
+      if (high <= CONFIRM_OVER_S) {
+        profile = pick;
+        break;
+      }
+      const another = 'Pick Another Profile';
+      const run = 'Run Anyway';
+      // The safe answer first: it is the modal's default button.
+      const answer = await vscode.window.showWarningMessage(
+        `${pick.label} (${pick.detail}) may take ${estimateText(pick, probe, timeoutS).replace(/^≈ /, '≈ ')}. Run it?`,
+        { modal: true, detail: `One request took ${probeSummary(probe).replace(/^probe: /, '')}.` },
+        another,
+        run,
+      );
+      if (answer === run) profile = pick;
+      else if (answer !== another) return undefined;
+    }
+    return profile;
+  }
+
+  /** A modal whose default (first) button sends nothing; only "Send Load" does. */
+  private async confirmRemote(url: string): Promise<boolean> {
+    const dontSend = "Don't Send";
+    const send = 'Send Load';
+    const answer = await vscode.window.showWarningMessage(
+      `${new URL(url).host} is not on this machine. Send a probe request and then load to ${url}?`,
+      { modal: true, detail: 'Only load servers you own or are allowed to test.' },
+      dontSend,
+      send,
+    );
+    return answer === send;
+  }
+
+  private async probe(r: ProbeRequest): Promise<ProbeResult> {
+    const result = (this.deps.request ?? probeRequest)(r);
+    // In the status bar, not a notification: it is one request, bounded by the timeout.
+    vscode.window.setStatusBarMessage(`$(sync~spin) Endpoint Profiler: one probe request to ${r.url}`, result);
+    return result;
   }
 
   private async askParams(route: Route, answers: RouteAnswers): Promise<boolean> {
@@ -260,14 +428,16 @@ export class EndpointProfiler implements vscode.Disposable {
   }
 
   private async pickProfile(
-    url: string,
-    answers: RouteAnswers,
-    hasParams: boolean,
-  ): Promise<LoadProfile | 'edit-params' | undefined> {
-    type Item = vscode.QuickPickItem & { profile?: LoadProfile; action?: 'custom' | 'edit-params' };
-    const items: Item[] = profilesToOffer(this.profileSettings(), answers.profile).map((p) => ({
+    t: Target,
+    probe: ProbeResult,
+    timeoutS: number,
+    settings: ProfileSettings,
+  ): Promise<LoadProfile | 'edit-params' | 'label' | undefined> {
+    type Item = vscode.QuickPickItem & { profile?: LoadProfile; action?: 'custom' | 'edit-params' | 'label' };
+    const items: Item[] = profilesToOffer(settings, t.answers.profile).map((p) => ({
       label: profileLabel(p),
       description: p.detail,
+      detail: estimateText(p, probe, timeoutS),
       profile: p,
     }));
     items.push({
@@ -275,15 +445,22 @@ export class EndpointProfiler implements vscode.Disposable {
       description: 'concurrency and a request count or duration, e.g. "20 500" or "20 30s 100 req/s"',
       action: 'custom',
     });
-    if (hasParams) items.push({ label: 'Edit path parameters…', action: 'edit-params' });
+    items.push({
+      label: 'Label this run…',
+      description: t.answers.label
+        ? `now “${t.answers.label}” (remembered for this route)`
+        : 'optional, remembered for this route',
+      action: 'label',
+    });
+    if (t.editParams) items.push({ label: 'Edit path parameters…', action: 'edit-params' });
     const pick = await vscode.window.showQuickPick(items, {
-      title: `Profile ${answers.method} ${url}`,
-      placeHolder: 'Load profile (Enter runs the first)',
+      title: `Profile ${t.method} ${t.url}${t.answers.label ? ` · ${t.answers.label}` : ''}`,
+      placeHolder: `Load profile (Enter runs the first) · ${probeSummary(probe)}`,
     });
     if (!pick) return undefined;
-    if (pick.action === 'edit-params') return 'edit-params';
+    if (pick.action === 'edit-params' || pick.action === 'label') return pick.action;
     if (pick.profile) return pick.profile;
-    const last = rememberedProfile(answers.profile);
+    const last = rememberedProfile(t.answers.profile);
     const text = await vscode.window.showInputBox({
       title: 'Custom load profile',
       value: last ? customProfileText(last) : '10 200',

@@ -217,28 +217,140 @@ export interface ProfileSettings {
   explicit: boolean;
 }
 
+/** The safe one first: Enter on a fresh picker sends 10 requests, not 200 (a 1 s blocking endpoint made that ~200 s). */
 export const BUILT_IN_PROFILES: readonly LoadProfile[] = [
-  { label: 'Quick', detail: '10 concurrent, 200 requests', concurrency: 10, requests: 200 },
   {
     label: 'Seed check',
     detail: '10 concurrent, 10 requests: a serialised endpoint takes ~10× one request',
     concurrency: 10,
     requests: 10,
   },
+  { label: 'Quick', detail: '10 concurrent, 200 requests', concurrency: 10, requests: 200 },
   { label: 'Sustained', detail: '50 concurrent for 30 s', concurrency: 50, durationS: 30 },
   {
     label: 'Rate',
-    detail: '100 req/s for 30 s (open model, coordinated-omission corrected)',
+    detail: '100 req/s for 30 s, at most 50 in flight (open model, coordinated-omission corrected)',
     concurrency: 50,
     durationS: 30,
     rate: 100,
   },
 ];
 
+/**
+ * The settings' bounds (package.json `contributes.configuration` declares the same; a unit test
+ * keeps them equal). VS Code only warns about a value outside them, so they are enforced again
+ * before a run, for settings and Custom… alike.
+ */
+export const LIMITS = {
+  concurrency: { min: 1, max: 10_000 },
+  requests: { min: 1, max: 1_000_000 },
+  duration: { min: 0, max: 3600 },
+  rate: { min: 0, max: 100_000 },
+  timeout: { min: 0.1, max: 600 },
+} as const;
+
+const outside = (name: keyof typeof LIMITS, v: number, integer: boolean): string | undefined => {
+  const { min, max } = LIMITS[name];
+  if (!Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v)))
+    return `${name} must be ${integer ? 'an integer' : 'a number'} from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}, got ${v}`;
+  return undefined;
+};
+
+/** Why a profile may not run (out of the settings' bounds), or undefined. */
+export function profileProblem(
+  p: Pick<LoadProfile, 'concurrency' | 'requests' | 'durationS' | 'rate'>,
+): string | undefined {
+  return (
+    outside('concurrency', p.concurrency, true) ??
+    (p.requests !== undefined ? outside('requests', p.requests, true) : undefined) ??
+    (p.durationS !== undefined ? outside('duration', p.durationS, false) : undefined) ??
+    (p.rate !== undefined ? outside('rate', p.rate, false) : undefined)
+  );
+}
+
+/** Why the settings may not run, naming the setting, or undefined. */
+export function settingsProblem(s: ProfileSettings, timeoutS: number): string | undefined {
+  const problem =
+    outside('concurrency', s.concurrency, true) ??
+    outside('requests', s.requests, true) ??
+    outside('duration', s.durationS, false) ??
+    outside('rate', s.rate, false) ??
+    outside('timeout', timeoutS, false);
+  return problem && `endpointProfiler.${problem}`;
+}
+
+/** What the one request sent before the load found: its time, and its status or error. */
+export interface ProbeResult {
+  ms: number;
+  status?: number;
+  error?: string;
+}
+
+/** Seconds a profile should take: from all requests in parallel batches (low) to one at a time (high, a blocking endpoint). */
+export function estimateSeconds(
+  p: Pick<LoadProfile, 'concurrency' | 'requests' | 'durationS' | 'rate'>,
+  perRequestS: number,
+  timeoutS: number,
+): { low: number; high: number } {
+  const t = Math.min(Math.max(perRequestS, 0.001), timeoutS);
+  if (p.durationS !== undefined) return { low: p.durationS, high: p.durationS + t };
+  const n = p.requests ?? 0;
+  if (p.rate) {
+    const paced = n / p.rate;
+    return { low: Math.max(paced, t), high: Math.max(paced, (n * t) / Math.min(p.concurrency, n || 1)) + t };
+  }
+  return { low: Math.ceil(n / p.concurrency) * t, high: n * t };
+}
+
+/** "0.4 s", "12 s", "3 min 20 s", "1 h 5 min". */
+export function formatDuration(s: number): string {
+  if (s < 10) return `${Number(s.toFixed(1))} s`;
+  const r = Math.round(s);
+  if (r < 60) return `${r} s`;
+  if (r < 3600) return `${Math.floor(r / 60)} min${r % 60 ? ` ${r % 60} s` : ''}`;
+  const m = Math.round((r % 3600) / 60);
+  return `${Math.floor(r / 3600)} h${m ? ` ${m} min` : ''}`;
+}
+
+/** Anything estimated longer (one request at a time) is confirmed before it starts. */
+export const CONFIRM_OVER_S = 60;
+
+/** The time one request took, for the estimate: the probe's, or the timeout when it got no answer. */
+export function perRequestSeconds(probe: ProbeResult, timeoutS: number): number {
+  return probe.status === undefined ? timeoutS : probe.ms / 1000;
+}
+
+/** "≈ 3 min 20 s at ~1.0 s per request", or a range when queueing would change it ("≈ 20 s – 3 min 20 s"). */
+export function estimateText(
+  p: Pick<LoadProfile, 'concurrency' | 'requests' | 'durationS' | 'rate'>,
+  probe: ProbeResult,
+  timeoutS: number,
+): string {
+  const t = perRequestSeconds(probe, timeoutS);
+  const { low, high } = estimateSeconds(p, t, timeoutS);
+  const span =
+    formatDuration(low) === formatDuration(high) || high < 1.5 * low || high < 1
+      ? `≈ ${formatDuration(high)}`
+      : `≈ ${formatDuration(low)} – ${formatDuration(high)} (the longer if requests queue)`;
+  const per =
+    probe.status === undefined
+      ? `at up to ${formatDuration(timeoutS)} per request (the probe got no answer)`
+      : `at ~${t < 1 ? `${Math.max(1, Math.round(t * 1000))} ms` : `${t.toFixed(1)} s`} per request`;
+  return `${span} ${per}`;
+}
+
+/** What the probe said, for the picker's title line: "probe: 200 in 12 ms", "probe: 404 in 3 ms — not an expected status". */
+export function probeSummary(probe: ProbeResult): string {
+  const ms = probe.ms < 1000 ? `${Math.round(probe.ms)} ms` : `${(probe.ms / 1000).toFixed(1)} s`;
+  if (probe.status === undefined) return `probe: no answer after ${ms} (${probe.error ?? 'error'})`;
+  const unexpected = probe.status < 200 || probe.status > 399;
+  return `probe: ${probe.status} in ${ms}${unexpected ? ' — not an expected status, the run would measure failures' : ''}`;
+}
+
 /** The profile the settings describe, described the way the quick pick shows it. */
 export function settingsProfile(s: ProfileSettings): LoadProfile {
   const amount = s.durationS > 0 ? `for ${s.durationS} s` : `${s.requests} requests`;
-  const rate = s.rate > 0 ? `, ${s.rate} req/s` : '';
+  const rate = s.rate > 0 ? `, ${s.rate} req/s with at most ${s.concurrency} in flight` : '';
   return {
     label: 'From settings',
     detail: `${s.concurrency} concurrent, ${amount}${rate}`,
@@ -326,6 +438,12 @@ export function parseCustomProfile(text: string): LoadProfile | string {
   const rateText = nums.slice(2).find((n) => /req\/s|rps/i.test(n));
   const rate = rateText ? Number.parseFloat(rateText) : undefined;
   const amount = isDuration ? `for ${value} s` : `${value} requests`;
+  const problem = profileProblem({
+    concurrency,
+    ...(isDuration ? { durationS: value } : { requests: value }),
+    ...(rate ? { rate } : {}),
+  });
+  if (problem) return problem;
   return {
     label: 'Custom',
     detail: `${concurrency} concurrent, ${amount}${rate ? `, ${rate} req/s` : ''}`,
@@ -334,3 +452,26 @@ export function parseCustomProfile(text: string): LoadProfile | string {
     ...(rate ? { rate } : {}),
   };
 }
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
+/** A "Profile URL…" answer: `http://host/path` or `POST http://host/path` (hey, REST Client and curl users start from a URL). */
+export function parseTargetInput(text: string): { method: string; url: string } | string {
+  const parts = text.trim().split(/\s+/);
+  const method = parts.length > 1 ? parts[0].toUpperCase() : 'GET';
+  const raw = parts.length > 1 ? parts.slice(1).join(' ') : (parts[0] ?? '');
+  if (parts.length > 2) return 'give a URL, optionally after its method: "POST http://127.0.0.1:8000/items"';
+  if (!METHODS.includes(method)) return `unknown method ${parts[0]} (one of ${METHODS.join(', ')})`;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return `not a URL: ${raw || '(empty)'} — e.g. http://127.0.0.1:8000/items`;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `only http and https URLs, not ${url.protocol}`;
+  if (url.username || url.password) return 'put credentials in endpointProfiler.headers, not in the URL';
+  return { method, url: url.toString() };
+}
+
+/** Where a URL's answers (profile, label, body) are remembered. */
+export const urlAnswersKey = (method: string, url: string): string => `endpointProfiler.url:${method} ${url}`;

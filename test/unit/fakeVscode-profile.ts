@@ -88,6 +88,8 @@ export interface FakeVscodeState {
     undefined | { document: { uri: { fsPath: string; path: string } }; selection: { active: { line: number } } };
   /** Files `workspace.fs.readFile` can read, by path. */
   files: Map<string, string>;
+  /** Status-bar messages shown (the probe request says itself there). */
+  statusBar: string[];
 }
 
 export const state: FakeVscodeState = {
@@ -100,6 +102,7 @@ export const state: FakeVscodeState = {
   onSendText: () => undefined,
   activeTextEditor: undefined,
   files: new Map(),
+  statusBar: [],
 };
 
 /** Back to a user who presses Enter, no settings, no terminals, nothing asked yet. */
@@ -114,6 +117,7 @@ export function reset(): void {
     onSendText: () => undefined,
     activeTextEditor: undefined,
     files: new Map(),
+    statusBar: [],
   });
 }
 
@@ -157,6 +161,10 @@ export const fakeVscode = {
       if (typeof answer === 'string' && validate?.(answer))
         throw new Error(`the input box would not accept ${JSON.stringify(answer)}: ${validate(answer)}`);
       return answer;
+    },
+    setStatusBarMessage: (text: string) => {
+      state.statusBar.push(text);
+      return { dispose: () => undefined };
     },
     showWarningMessage: message('warning'),
     showErrorMessage: message('error'),

@@ -180,7 +180,11 @@ test('with concurrency and requests set, one profile runs after exactly one quic
   assert.equal(run.status, 'complete');
   assert.equal(run.summary.count, 5);
   assert.equal(run.config.concurrency, 2);
-  assert.equal(hits.filter((h) => h === 'GET /ping').length, 5, 'the server saw exactly the requests asked for');
+  assert.equal(
+    hits.filter((h) => h === 'GET /ping').length,
+    1 + 5,
+    'the server saw the probe and exactly the requests asked for',
+  );
   assert.equal((await store.load(run.id)).summary.count, 5, 'the run is in the store');
   assert.deepEqual(
     panels.finished.map((r) => r.id),
@@ -198,6 +202,8 @@ test('a non-loopback baseUrl asks for confirmation and, declined, starts no load
   assert.match(warning.text, /192\.0\.2\.1:8000 is not on this machine/);
   assert.equal(warning.options?.modal, true, 'modal');
   assert.ok(warning.items.includes('Send Load'));
+  assert.equal(warning.items[0], "Don't Send", 'the default (first) button is the safe one');
+  assert.equal(calls('quickPick').length, 0, 'asked before anything else about the load');
   assert.deepEqual(loadsStarted, [], 'declined: no load starts');
   assert.deepEqual(probes, [], 'declined: not even a TCP probe');
   assert.deepEqual(saved, []);
@@ -272,7 +278,7 @@ test('answers (path parameter, profile) are remembered across an edit that shift
   assert.equal(saved.length, 2);
   assert.equal(saved[1].summary.count, 3, 'and Enter runs it again');
   assert.equal(saved[1].target.url, `${baseUrl}/items/42`, 'with the remembered parameter');
-  assert.equal(hits.filter((h) => h === 'GET /items/42').length, 6);
+  assert.equal(hits.filter((h) => h === 'GET /items/42').length, 2 + 6, 'two probes, 3 + 3 requests');
 });
 
 /** Polls (every 10 ms, up to 5 s) until `done()`. */
@@ -466,7 +472,7 @@ test("a POST route's body prompt is pre-filled with its request-body template; w
   assert.equal(box.options?.value, template, 'the input box was offered the template');
   assert.equal(loadsStarted[0]?.body, template, 'Enter sends it');
   assert.equal(loadsStarted[0]?.headers?.['content-type'], 'application/json');
-  assert.equal(hits.filter((h) => h === 'POST /items').length, 5);
+  assert.equal(hits.filter((h) => h === 'POST /items').length, 1 + 5, 'the probe and the run');
 
   // A new answer: the user edits the body; that is what is sent and remembered, not the template.
   await workspaceState.update(answersKey(r), undefined);
@@ -486,4 +492,106 @@ test("a POST route's body prompt is pre-filled with its request-body template; w
   state.calls = [];
   await profiler().profile(route({ methods: ['PUT'], path: '/plain', handler: 'plain' }));
   assert.equal(calls('inputBox')[0]?.options?.value, '{}');
+});
+
+// ------------------------------------------------------------------ estimates, limits, Profile URL…, labels
+
+test('one probe request before the picker: each profile shows its estimate; over 60 s is confirmed with the safe button first, and "Pick Another Profile" goes back', async () => {
+  configure({ concurrency: 1, requests: 500 });
+  delayMs = 200; // 500 one at a time at ~0.2 s ≈ 100 s
+  let picks = 0;
+  state.answer = (call) => {
+    if (call.kind === 'quickPick') {
+      picks++;
+      const items = call.items as Array<{ label: string }>;
+      return picks === 1 ? items[0] : items.find((i) => i.label === 'Seed check');
+    }
+    if (call.kind === 'warning') return 'Pick Another Profile';
+    return undefined;
+  };
+  await profiler().profile(route());
+  const [first] = calls('quickPick');
+  const items = first.items as Array<{ label: string; detail?: string }>;
+  assert.match(items[0].detail ?? '', /^≈ 1 min 4\d s at ~2\d\d ms per request$/, items[0].detail);
+  const seed = items.find((i) => i.label === 'Seed check');
+  assert.match(seed?.detail ?? '', /^≈ 0\.2 s – 2(\.\d)? s \(the longer if requests queue\) at ~2\d\d ms per request$/);
+  assert.match(String(first.options?.placeHolder), /probe: 200 in 2\d\d ms/);
+  const [confirm] = calls('warning');
+  assert.ok(confirm, 'the 500-request profile is confirmed');
+  assert.match(confirm.text, /From settings \(1 concurrent, 500 requests\) may take ≈ 1 min 4\d s/);
+  assert.equal(confirm.options?.modal, true);
+  assert.deepEqual(confirm.items, ['Pick Another Profile', 'Run Anyway']);
+  assert.equal(calls('quickPick').length, 2, 'back to the picker');
+  assert.equal(loadsStarted.length, 1);
+  assert.equal(loadsStarted[0].requests, 10, 'the seed check ran, not the 500');
+  assert.equal(hits.length, 1 + 10, 'one probe, then the run');
+  assert.match(state.statusBar[0] ?? '', /one probe request to http:\/\/127\.0\.0\.1:\d+\/ping/);
+});
+
+test('settings outside their bounds are refused naming the setting, before anything is sent', async () => {
+  configure({ concurrency: 20000, requests: 100_000_000 });
+  await profiler().profile(route());
+  const [error] = calls('error');
+  assert.match(error?.text ?? '', /endpointProfiler\.concurrency must be an integer from 1 to 10,000, got 20000/);
+  assert.deepEqual(hits, []);
+  assert.deepEqual(loadsStarted, []);
+});
+
+test('Profile URL…: any URL (with its method), the same probe, profiles and run; remembered for next time', async () => {
+  configure();
+  state.answer = (call) => {
+    if (call.kind === 'inputBox' && /^Profile URL/.test(call.text)) return `${baseUrl}/anything?q=1`;
+    if (call.kind === 'quickPick') return call.items[0];
+    return undefined;
+  };
+  await profiler().profileUrl();
+  assert.equal(loadsStarted.length, 1);
+  assert.equal(loadsStarted[0].url, `${baseUrl}/anything?q=1`);
+  assert.equal(loadsStarted[0].label, `GET ${baseUrl}/anything?q=1`);
+  assert.equal(loadsStarted[0].route, undefined, 'no route behind a URL');
+  assert.equal(hits.filter((h) => h === 'GET /anything?q=1').length, 1 + 5);
+  state.calls = [];
+  state.answer = (call) =>
+    call.kind === 'inputBox' ? call.options?.value : call.kind === 'quickPick' ? call.items[0] : undefined;
+  await profiler().profileUrl();
+  assert.equal(calls('inputBox')[0]?.options?.value, `${baseUrl}/anything?q=1`, 'the last URL is offered');
+  assert.equal(loadsStarted.length, 2);
+});
+
+test('Profile URL… to another host: the modal defaults to not sending; declined, nothing is sent', async () => {
+  configure();
+  state.answer = (call) => {
+    if (call.kind === 'inputBox') return 'POST http://192.0.2.1:8000/items';
+    if (call.kind === 'warning') return undefined; // Escape, or Enter on the default "Don't Send"
+    return undefined;
+  };
+  await profiler().profileUrl();
+  const [warning] = calls('warning');
+  assert.match(warning?.text ?? '', /192\.0\.2\.1:8000 is not on this machine/);
+  assert.equal(warning.items[0], "Don't Send");
+  assert.deepEqual(probes, []);
+  assert.deepEqual(loadsStarted, []);
+  assert.deepEqual(hits, []);
+});
+
+test('"Label this run…" names the run and is remembered for the route', async () => {
+  configure();
+  let labelled = false;
+  state.answer = (call) => {
+    if (call.kind === 'quickPick') {
+      const items = call.items as Array<{ label: string }>;
+      if (!labelled) {
+        labelled = true;
+        return items.find((i) => i.label === 'Label this run…');
+      }
+      return items[0];
+    }
+    if (call.kind === 'inputBox' && /^Label runs of GET \/ping/.test(call.text)) return 'before the fix';
+    return undefined;
+  };
+  await profiler().profile(route());
+  assert.equal(saved[0]?.label, 'before the fix');
+  state.answer = (call) => (call.kind === 'quickPick' ? call.items[0] : undefined);
+  await profiler().profile(route());
+  assert.equal(saved[1]?.label, 'before the fix', 'remembered for the route');
 });

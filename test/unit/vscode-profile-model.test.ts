@@ -20,7 +20,14 @@ import {
   profilesToOffer,
   profileToRemember,
   routeAt,
+  BUILT_IN_PROFILES,
+  estimateText,
+  formatDuration,
+  LIMITS,
+  parseTargetInput,
+  settingsProblem,
 } from '../../src/vscode/profileModel';
+import { readFileSync } from 'node:fs';
 import { detectServerCommands } from '../../src/vscode/serverModel';
 
 const fixtures = path.resolve(__dirname, '../fixtures');
@@ -238,7 +245,7 @@ test('a Custom… profile is remembered whole and offered first next time, marke
     1,
   );
   const quick = profilesToOffer(defaults, profileToRemember(profilesToOffer(defaults)[0]));
-  assert.deepEqual(quick.map(profileLabel), ['Last used: Quick', 'Seed check', 'Sustained', 'Rate']);
+  assert.deepEqual(quick.map(profileLabel), ['Last used: Seed check', 'Quick', 'Sustained', 'Rate']);
   // Earlier versions saved a label: a built-in's still works; anything malformed is dropped, not sent.
   assert.equal(profilesToOffer(defaults, 'Seed check')[0].label, 'Seed check');
   for (const bad of [
@@ -250,7 +257,7 @@ test('a Custom… profile is remembered whole and offered first next time, marke
   ]) {
     assert.deepEqual(
       profilesToOffer(defaults, bad).map(profileLabel),
-      ['Quick', 'Seed check', 'Sustained', 'Rate'],
+      ['Seed check', 'Quick', 'Sustained', 'Rate'],
       JSON.stringify(bad),
     );
   }
@@ -300,4 +307,61 @@ test('server commands come from the discovered app object and package.json scrip
     { PORT: '3000' },
     'the port goes in the terminal environment, not a POSIX `PORT=…` prefix',
   );
+});
+
+/** A refusal's text (the parsers return a string when they refuse). */
+const said = (r: unknown): string => (typeof r === 'string' ? r : JSON.stringify(r));
+
+test('presets: the safe one first, the rate preset states its concurrency cap, estimates read as durations', () => {
+  assert.equal(BUILT_IN_PROFILES[0].label, 'Seed check');
+  assert.equal(BUILT_IN_PROFILES[0].requests, 10, 'Enter on a fresh picker sends 10 requests, not 200');
+  const rate = BUILT_IN_PROFILES.find((p) => p.rate);
+  assert.match(rate?.detail ?? '', /at most 50 in flight/);
+  const quick = BUILT_IN_PROFILES.find((p) => p.label === 'Quick')!;
+  // 200 requests against a 1 s endpoint: 20 s if they run side by side, 200 s if it serves one at a time.
+  assert.equal(
+    estimateText(quick, { ms: 1000, status: 200 }, 10),
+    '≈ 20 s – 3 min 20 s (the longer if requests queue) at ~1.0 s per request',
+  );
+  assert.equal(estimateText(quick, { ms: 4, status: 200 }, 10), '≈ 0.8 s at ~4 ms per request');
+  assert.match(
+    estimateText(quick, { ms: 10_000, error: 'no response within 10 s' }, 10),
+    /at up to 10 s per request \(the probe got no answer\)/,
+  );
+  assert.equal(
+    estimateText({ concurrency: 50, durationS: 30 }, { ms: 20, status: 200 }, 10),
+    '≈ 30 s at ~20 ms per request',
+  );
+  assert.deepEqual(
+    [formatDuration(0.42), formatDuration(200), formatDuration(3900)],
+    ['0.4 s', '3 min 20 s', '1 h 5 min'],
+  );
+});
+
+test("limits: the settings' bounds in package.json are enforced at run time, for settings and Custom… alike", () => {
+  const manifest = JSON.parse(readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as {
+    contributes: { configuration: { properties: Record<string, { minimum?: number; maximum?: number }> } };
+  };
+  for (const [name, { min, max }] of Object.entries(LIMITS)) {
+    const declared = manifest.contributes.configuration.properties[`endpointProfiler.${name}`];
+    assert.deepEqual([declared.minimum, declared.maximum], [min, max], `package.json bounds of ${name}`);
+  }
+  assert.match(said(parseCustomProfile('2000 100000000')), /requests must be an integer from 1 to 1,000,000/);
+  assert.match(said(parseCustomProfile('20000 10')), /concurrency must be an integer from 1 to 10,000/);
+  const defaults = { concurrency: 10, requests: 200, durationS: 0, rate: 0, explicit: false };
+  assert.equal(settingsProblem(defaults, 10), undefined);
+  assert.match(String(settingsProblem({ ...defaults, concurrency: 10001 }, 10)), /^endpointProfiler\.concurrency/);
+  assert.match(String(settingsProblem(defaults, 0)), /^endpointProfiler\.timeout/);
+});
+
+test('Profile URL… input: a URL, or a method and a URL', () => {
+  assert.deepEqual(parseTargetInput('http://127.0.0.1:8000/items?x=1'), {
+    method: 'GET',
+    url: 'http://127.0.0.1:8000/items?x=1',
+  });
+  assert.deepEqual(parseTargetInput(' post  http://[::1]:3000/a '), { method: 'POST', url: 'http://[::1]:3000/a' });
+  assert.match(said(parseTargetInput('127.0.0.1:8000/x')), /not a URL|only http/);
+  assert.match(said(parseTargetInput('ftp://127.0.0.1/x')), /only http and https/);
+  assert.match(said(parseTargetInput('FETCH http://127.0.0.1/')), /unknown method FETCH/);
+  assert.match(said(parseTargetInput('http://u:p@127.0.0.1/')), /credentials/);
 });
