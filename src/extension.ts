@@ -152,6 +152,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (e.affectsConfiguration('endpointProfiler.exclude', folder.uri)) void reconfigure();
     }),
     vscode.commands.registerCommand('endpointProfiler.profileEndpoint', (arg?: unknown) => profiler.profile(arg)),
+    vscode.commands.registerCommand('endpointProfiler.profileUrl', () => profiler.profileUrl()),
     vscode.commands.registerCommand('endpointProfiler.startServer', () =>
       startServer({
         folder,
