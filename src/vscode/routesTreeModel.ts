@@ -97,14 +97,20 @@ export function routeTooltip(route: Route, blocking: number): string {
   return lines.join('\n');
 }
 
+/**
+ * A row: the path as the label (it is what tells routes apart), then the methods and the
+ * blocking badge at the start of the description, so a default-width sidebar, which cuts the
+ * end of a row, still shows them; handler and where it runs follow, and the tooltip has all.
+ */
 export function routeNode(route: Route, findings: readonly Finding[]): RouteNode {
   const blocking = blockingCount(route, findings);
-  const parts = [route.handler, executionMarker(route)];
+  const parts = [route.methods.join(',')];
   if (blocking > 0) parts.push(`⚠ ${blocking}`);
+  parts.push(route.handler, executionMarker(route));
   return {
     kind: 'route',
     route,
-    label: routeLabel(route),
+    label: route.path,
     description: parts.join(' · '),
     blocking,
     icon: ICONS[route.execution] ?? 'symbol-method',

@@ -10,6 +10,7 @@ import {
   buildRoutesTree,
   countRoutes,
   matchesFilter,
+  routeLabel,
   type FileNode,
   type RouteNode,
   type RouterNode,
@@ -25,8 +26,9 @@ async function indexOf(dir: string) {
 }
 
 const routesOf = (f: FileNode): RouteNode[] => f.children.flatMap((c) => (c.kind === 'router' ? c.children : [c]));
+/** A row by "METHODS path" (the row shows the path as its label and the methods first in its description). */
 const find = (tree: FileNode[], label: string): RouteNode => {
-  const hit = tree.flatMap(routesOf).find((r) => r.label === label);
+  const hit = tree.flatMap(routesOf).find((r) => routeLabel(r.route) === label);
   assert.ok(hit, `route ${label} in the tree`);
   return hit;
 };
@@ -65,7 +67,7 @@ test('fastapi app: files sorted, routes in source order, a router level only in 
   );
   assert.deepEqual(
     routers[1].children.map((r) => r.label),
-    ['GET /api/v1/orders/{order_id}/lines'],
+    ['/api/v1/orders/{order_id}/lines'],
   );
 });
 
@@ -73,10 +75,11 @@ test('labels join methods; descriptions name the handler and where it runs; icon
   const index = await indexOf('python/fastapi_app');
   const tree = buildRoutesTree(index.routes(), index.findings());
   const update = find(tree, 'PUT,PATCH /api/v1/items/{item_id}');
-  assert.equal(update.description, 'update_item · async');
+  assert.equal(update.label, '/api/v1/items/{item_id}', 'the path first');
+  assert.equal(update.description, 'PUT,PATCH · update_item · async');
   assert.equal(update.icon, 'symbol-event');
   const read = find(tree, 'GET /api/v1/items/{item_id}');
-  assert.equal(read.description, 'read_item · threadpool');
+  assert.equal(read.description, 'GET · read_item · threadpool');
   assert.equal(read.icon, 'server-process');
   assert.match(read.tooltip, /Routers: `main\.application` → `api\.api_router` → `items\.router`/);
   assert.match(read.tooltip, /`app\/api\/routes\/items\.py:14`/);
@@ -86,12 +89,12 @@ test('labels join methods; descriptions name the handler and where it runs; icon
   const mixedTree = buildRoutesTree(mixed.routes(), mixed.findings());
   const aioSync = mixedTree.flatMap(routesOf).find((r) => r.route.handler === 'sync_handler');
   assert.ok(aioSync);
-  assert.match(aioSync.description, /^sync_handler · sync on loop/);
+  assert.match(aioSync.description, /^[A-Z,]+ (· ⚠ \d+ )?· sync_handler · sync on loop/);
   assert.match(aioSync.tooltip, /aiohttp calls even sync handlers on the event loop/);
   const flask = mixedTree.flatMap(routesOf).find((r) => r.route.handler === 'proxy');
   assert.ok(flask);
   assert.equal(flask.icon, 'server');
-  assert.match(flask.description, /^proxy · worker/);
+  assert.match(flask.description, /^[A-Z,]+ (· ⚠ \d+ )?· proxy · worker/);
 });
 
 test('blocking badge counts the findings of that handler in that file only', async () => {
@@ -109,7 +112,9 @@ test('blocking badge counts the findings of that handler in that file only', asy
     'fixture: use_client also gets EP103 advice',
   );
   assert.equal(client.blocking, expected('use_client'));
-  assert.match(client.description, new RegExp(`· ⚠ ${expected('use_client')}$`));
+  // The badge right after the methods: a default-width sidebar cuts the end of the row, not its start.
+  assert.equal(client.label, '/client');
+  assert.match(client.description, new RegExp(`^GET · ⚠ ${expected('use_client')} · use_client · `));
   assert.match(client.tooltip, new RegExp(`⚠ ${expected('use_client')} blocking calls`));
 
   const offloaded = find(tree, 'GET /offloaded');
@@ -147,7 +152,7 @@ test('express: anonymous handlers named by their route still get their findings'
   assert.equal(find(tree, 'GET /report').blocking, 1);
   assert.equal(find(tree, 'POST /login').blocking, 1);
   assert.equal(find(tree, 'GET /health').blocking, 0);
-  assert.match(find(tree, 'GET /report').description, /^GET \/report · async · ⚠ 1$/);
+  assert.match(find(tree, 'GET /report').description, /^GET · ⚠ 1 · GET \/report · async$/);
 });
 
 test('filter: substring on method, path, handler or file, case-insensitive; empty groups vanish', async () => {
@@ -156,7 +161,7 @@ test('filter: substring on method, path, handler or file, case-insensitive; empt
   const labels = (filter: string) =>
     buildRoutesTree(routes, [], filter)
       .flatMap(routesOf)
-      .map((r) => r.label);
+      .map((r) => routeLabel(r.route));
 
   assert.deepEqual(labels('websocket'), ['WEBSOCKET /api/v1/users/ws']);
   assert.deepEqual(labels('PATCH'), ['PUT,PATCH /api/v1/items/{item_id}']);

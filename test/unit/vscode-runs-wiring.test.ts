@@ -288,7 +288,7 @@ test('filterRoutes narrows the tree, sets the context key the title menu uses, c
     .getChildren()
     .flatMap((f) => provider.getChildren(f))
     .map((n) => provider.getTreeItem(n).label);
-  assert.deepEqual(labels, ['GET /sleepy']);
+  assert.deepEqual(labels, ['/sleepy']);
   assert.equal(contextKeys.get('endpointProfiler.routesFiltered'), true);
   const clearWhen =
     pkg.contributes.menus['view/title'].find((m) => m.command === 'endpointProfiler.clearRoutesFilter')?.when ?? '';
