@@ -9,7 +9,7 @@ import type { RunRecord } from './core/model';
 import { nodeWasmLoader, Parsers } from './core/parsing/parser';
 import { ProjectIndex } from './core/project';
 import { RunStore } from './core/runs/store';
-import { ruleLines } from './vscode/diagnosticModel';
+import { ruleAnchors, ruleLines, ruleLinkUri, SHOW_RULE_COMMAND } from './vscode/diagnosticModel';
 import { BlockingCallDiagnostics } from './vscode/diagnostics';
 import { vscodeFileSystem } from './vscode/fileSystem';
 import { HandlerHover, HandlerLenses, trackHandlerContext, type HandlerSource } from './vscode/handlerAnnotations';
@@ -58,10 +58,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   });
   const index = new ProjectIndex(root, vscodeFileSystem, parsers, await scanOptions());
   const rulesDoc = vscode.Uri.joinPath(context.extensionUri, 'media', 'rules.md');
-  const ruleLine = ruleLines(readFileSync(rulesDoc.fsPath, 'utf8'));
+  const rulesText = readFileSync(rulesDoc.fsPath, 'utf8');
+  const ruleLine = ruleLines(rulesText);
+  const ruleAnchor = ruleAnchors(rulesText);
   let lastError = '';
   const diagnostics = new BlockingCallDiagnostics(index, {
-    explain: (rule) => rulesDoc.with({ fragment: `L${ruleLine.get(rule) ?? 1}` }),
+    // The rule link opens rules.md rendered, at the rule's heading (showRule below), not its raw text.
+    explain: (rule) => vscode.Uri.parse(ruleLinkUri(rule)),
     log,
     error: (text) => {
       log(text);
@@ -153,6 +156,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     vscode.commands.registerCommand('endpointProfiler.profileEndpoint', (arg?: unknown) => profiler.profile(arg)),
     vscode.commands.registerCommand('endpointProfiler.profileUrl', () => profiler.profileUrl()),
+    vscode.commands.registerCommand(SHOW_RULE_COMMAND, async (rule?: unknown) => {
+      const id = typeof rule === 'string' ? rule : '';
+      try {
+        await vscode.commands.executeCommand(
+          'markdown.showPreview',
+          rulesDoc.with({ fragment: ruleAnchor.get(id) ?? '' }),
+        );
+      } catch {
+        // The built-in Markdown extension is disabled: the text at the rule's line instead.
+        await vscode.commands.executeCommand('vscode.open', rulesDoc.with({ fragment: `L${ruleLine.get(id) ?? 1}` }));
+      }
+    }),
     vscode.commands.registerCommand('endpointProfiler.startServer', () =>
       startServer({
         folder,

@@ -72,3 +72,35 @@ export function ruleLines(markdown: string): Map<string, number> {
   });
   return out;
 }
+
+/**
+ * The anchor VS Code's Markdown preview gives a heading (its GitHub-style slugifier): lower
+ * case, whitespace to '-', punctuation dropped. `## EP101` → `ep101`.
+ */
+export function headingSlug(heading: string): string {
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/\s+/g, '-')
+    .replace(
+      /[\][!/'"#$%&()*+,.:;<=>?@\\^{|}~`。，、；：？！…—·ˉ¨‘’“”々～‖∶＂＇｀｜〃〔〕〈〉《》「」『』．〖〗【】（）［］｛｝]/g,
+      '',
+    )
+    .replace(/^-+|-+$/g, '');
+}
+
+/** The rules' headings by rule id, as anchors of the rendered rules.md. */
+export function ruleAnchors(markdown: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of markdown.split('\n')) {
+    const m = /^##\s+((EP\d{3})\b.*)$/.exec(line);
+    if (m) out.set(m[2], headingSlug(m[1]));
+  }
+  return out;
+}
+
+/** The command a diagnostic's rule link runs: rules.md rendered in the Markdown preview at the rule. */
+export const SHOW_RULE_COMMAND = 'endpointProfiler.showRule';
+export function ruleLinkUri(rule: string): string {
+  return `command:${SHOW_RULE_COMMAND}?${encodeURIComponent(JSON.stringify([rule]))}`;
+}

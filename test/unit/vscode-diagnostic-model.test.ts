@@ -107,3 +107,25 @@ test('every rule the analyzer reports has a section in media/rules.md that diagn
     assert.equal(doc.split('\n')[line - 1].trim(), `## ${rule}`);
   }
 });
+
+test('the rule link opens rules.md rendered at the rule: a command link to the Markdown preview with the heading anchor', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { RULES } = await import('../../src/core/analysis');
+  const { headingSlug, ruleAnchors, ruleLinkUri } = await import('../../src/vscode/diagnosticModel');
+  const doc = readFileSync(path.resolve(__dirname, '../../media/rules.md'), 'utf8');
+  const anchors = ruleAnchors(doc);
+  for (const rule of Object.keys(RULES))
+    assert.equal(anchors.get(rule), rule.toLowerCase(), `## ${rule} → #${rule.toLowerCase()}`);
+  assert.equal(
+    headingSlug('EP101 — Blocking call (sync I/O) in async def'),
+    'ep101--blocking-call-sync-io-in-async-def',
+  );
+  assert.equal(ruleLinkUri('EP101'), 'command:endpointProfiler.showRule?%5B%22EP101%22%5D');
+  // extension.ts hands that command the preview of rules.md with the anchor as the fragment.
+  const extension = readFileSync(path.resolve(__dirname, '../../src/extension.ts'), 'utf8');
+  assert.match(extension, /explain: \(rule\) => vscode\.Uri\.parse\(ruleLinkUri\(rule\)\)/);
+  assert.match(
+    extension,
+    /executeCommand\(\s*'markdown\.showPreview',\s*rulesDoc\.with\(\{ fragment: ruleAnchor\.get\(id\)/,
+  );
+});
