@@ -35,8 +35,80 @@ function pathOfUrl(url: string): string {
   }
 }
 
+/** "GET /items/{item_id}" for a profiled route, "GET /path?query" for a URL. */
+export function routeText(run: RunRecord): string {
+  return `${run.target.method} ${run.route?.path ?? pathOfUrl(run.target.url)}`;
+}
+
 export function runLabel(run: RunRecord): string {
   return run.label?.trim() || `${run.target.method} ${pathOfUrl(run.target.url)}`;
+}
+
+/** Flags whose value is the next word, so it is not taken for the app. */
+const VALUE_FLAGS = new Set([
+  '-w',
+  '--workers',
+  '-k',
+  '--worker-class',
+  '--port',
+  '-p',
+  '--host',
+  '-b',
+  '--bind',
+  '--app-dir',
+  '--env-file',
+  '--log-level',
+  '-c',
+  '--config',
+  '--chdir',
+  '--root-path',
+  '--threads',
+  '-m',
+]);
+
+/**
+ * A server command cut to what tells setups apart: the program (python -m X → X) and its app,
+ * e.g. "uvicorn main:app", "gunicorn app:app", "node server.js", "npm run dev"; at most 32 characters.
+ */
+export function shortCommand(command: string): string {
+  const words = command
+    .trim()
+    .split(/\s+/)
+    .filter((w) => !/^[A-Z_][A-Z0-9_]*=/.test(w));
+  let i = 0;
+  const base = (w: string): string => w.replace(/^.*[\\/]/, '');
+  let program = base(words[i++] ?? '');
+  if (/^python[\d.]*$/.test(program) && words[i] === '-m') {
+    program = words[i + 1] ?? program;
+    i += 2;
+  }
+  let app: string | undefined;
+  if (/^(npm|pnpm|yarn|bun)$/.test(program)) app = words.slice(i, i + 2).join(' ');
+  else
+    for (; i < words.length; i++) {
+      const w = words[i];
+      if (VALUE_FLAGS.has(w)) i++;
+      else if (!w.startsWith('-')) {
+        app = w;
+        break;
+      }
+    }
+  const text = app ? `${program} ${app}` : program;
+  return text.length > 32 ? `${text.slice(0, 31)}…` : text;
+}
+
+/** The load, as short as a row allows: "c=10", or "100 req/s ≤50" for the open model. */
+function loadText(run: RunRecord): string {
+  const c = run.config;
+  return c.model === 'open' && c.rate ? `${c.rate} req/s, ≤${c.concurrency} in flight` : `c=${c.concurrency}`;
+}
+
+/** "uvicorn main:app · 4 workers", or undefined when the run does not know its server. */
+export function serverText(run: RunRecord): string | undefined {
+  const command = run.server?.command?.trim();
+  if (!command) return undefined;
+  const workers = run.server?.workers;
+  return `${shortCommand(command)}${workers ? ` · ${workers} worker${workers === 1 ? '' : 's'}` : ''}`;
 }
 
 /** Milliseconds with precision where it matters: 0.42 ms, 3.1 ms, 40 ms. */
@@ -150,12 +222,19 @@ export function runNode(entry: RunEntry, baselineId: string | undefined, now: nu
       : outcome.kind === 'partial'
         ? `${outcome.text} of ${record.summary.count} failed · ${runFigures(record)}`
         : runFigures(record);
+  // Runs of one route differ by label, server and load: all on the row, before the figures.
+  const label = runLabel(record);
+  const setup = [
+    label === routeText(record) ? undefined : routeText(record),
+    serverText(record),
+    loadText(record),
+  ].filter(Boolean);
   return {
     id,
     file,
     record,
-    label: runLabel(record),
-    description: `${figures} · ${relativeTime(record.createdAt, now)}`,
+    label,
+    description: [...setup, figures, relativeTime(record.createdAt, now)].join(' · '),
     tooltip: runTooltip(record, baseline),
     icon: baseline ? 'pinned' : status.icon,
     color: baseline ? undefined : status.color,

@@ -68,12 +68,12 @@ test('outcome: all 404 (ok = count, as today) is failed; 200 + 500 + timeouts is
 test('Runs row: ✗ (error icon) with the statuses for no expected response, ⚠ for some, ✓ otherwise', () => {
   const failed = runNode({ id: notFound.id, file: 'x', record: notFound }, undefined, Date.now());
   assert.equal(failed.icon, 'error');
-  assert.match(failed.description, /^failed: 10 × 404 · /);
+  assert.match(failed.description, /^c=10 · failed: 10 × 404 · /);
   assert.doesNotMatch(failed.description, /p50|ms/, 'no latency of the 404s');
   assert.match(failed.tooltip, /10 requests, 0 with an expected status \(200-399\), failed: 10 × 404/);
   const partial = runNode({ id: someFailed.id, file: 'x', record: someFailed }, undefined, Date.now());
   assert.equal(partial.icon, 'warning');
-  assert.match(partial.description, /^3 × 500, 2 × timeout of 12 failed · p50/);
+  assert.match(partial.description, /^c=10 · 3 × 500, 2 × timeout of 12 failed · p50/);
   assert.equal(runNode({ id: good.id, file: 'x', record: good }, undefined, Date.now()).icon, 'pass');
 });
 

@@ -17,6 +17,7 @@ import {
   compareOrder,
   formatMs,
   relativeTime,
+  shortCommand,
   targetsOf,
   type RunNode,
 } from '../../src/vscode/runsTreeModel';
@@ -66,7 +67,7 @@ test('rows: label from the record, key figures as measured, status icons, broken
 
   const s = byId(nodes, slow.id);
   assert.equal(s.label, 'GET /items?ms=20');
-  const m = /^p50 ([\d.]+) ms · p99 ([\d.]+) ms · (\d+) req\/s · just now$/.exec(s.description);
+  const m = /^c=2 · p50 ([\d.]+) ms · p99 ([\d.]+) ms · (\d+) req\/s · just now$/.exec(s.description);
   assert.ok(m, s.description);
   assert.ok(
     Number(m[1]) >= 20 && Math.abs(Number(m[1]) - slow.summary.latencyMs.p50) <= 0.5,
@@ -83,7 +84,7 @@ test('rows: label from the record, key figures as measured, status icons, broken
 
   const r = byId(nodes, refused.id);
   assert.equal(r.icon, 'error');
-  assert.match(r.description, /^failed: .*connection refused/);
+  assert.match(r.description, /^c=1 · failed: .*connection refused/);
   assert.doesNotMatch(r.description, /\n/);
 
   const c = byId(nodes, cancelled.id);
@@ -336,4 +337,32 @@ test('export all copies every readable run as a run file and reports the skipped
   assert.deepEqual(names, [slow.id, fast.id, refused.id, cancelled.id].map((id) => `${id}.json`).sort());
   for (const n of names) assert.equal((await readRunFile(path.join(folder, n))).id, n.slice(0, -5));
   assert.match(t.log.info.at(-1) ?? '', /Exported 4 runs to .*exported \(1 unreadable file skipped\)$/);
+});
+
+test('rows tell runs of one route apart: label, route, server (short command, workers) and load before the figures', () => {
+  const onRoute = (label: string | undefined, server: RunRecord['server'], concurrency: number): RunRecord => ({
+    ...slow,
+    id: `row-${label ?? 'none'}-${concurrency}`,
+    ...(label ? { label } : { label: undefined }),
+    route: { path: '/async-blocking', file: 'main.py', handler: 'blocking' },
+    config: { ...slow.config, concurrency },
+    ...(server ? { server } : { server: undefined }),
+  });
+  const row = (r: RunRecord) => buildRunNodes([{ id: r.id, file: 'x', record: r }], undefined)[0];
+  const a = row(onRoute('before the fix', { command: 'uvicorn main:app --port 8000 --workers 4', workers: 4 }, 10));
+  assert.equal(a.label, 'before the fix');
+  assert.match(a.description, /^GET \/async-blocking · uvicorn main:app · 4 workers · c=10 · p50 /);
+  const b = row(
+    onRoute(undefined, { command: '/usr/bin/python3 -m gunicorn -w 2 -k uvicorn.workers.UvicornWorker app:app' }, 50),
+  );
+  assert.equal(b.label, `GET ${new URL(slow.target.url).pathname}${new URL(slow.target.url).search}`);
+  assert.match(b.description, /^GET \/async-blocking · gunicorn app:app · c=50 · /);
+  const c = row(onRoute('GET /async-blocking', undefined, 1));
+  assert.match(c.description, /^c=1 · p50 /, 'the label is the route: not repeated; no server known: none shown');
+  assert.deepEqual(
+    ['PORT=8000 node dist/server.js', 'npm run dev -- --port 3000', 'python3 -m uvicorn app.main:app --reload'].map(
+      shortCommand,
+    ),
+    ['node dist/server.js', 'npm run dev', 'uvicorn app.main:app'],
+  );
 });
