@@ -119,6 +119,7 @@ const fakeVscode = {
         infos.push({ message, answer, items });
       }),
     showWarningMessage: async () => undefined,
+    setStatusBarMessage: () => ({ dispose() {} }), // the probe request before the load
     showQuickPick: async (items: Array<{ action?: string }>) => {
       quickPicks.push(items);
       return items.find((i) => i.action === 'custom');
