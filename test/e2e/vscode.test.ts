@@ -109,17 +109,37 @@ test(
   },
 );
 
-/** Runs "Profile Endpoint" with the cursor in `handler` and returns the results panel's frame once the run is final. */
-async function profileHandler(wb: Workbench, handler: string): Promise<Frame> {
+/** Runs "Profile Endpoint" with the cursor in `handler` and returns the results panel's frame as soon as it shows. */
+async function startProfile(wb: Workbench, handler: string): Promise<Frame> {
   const source = readFileSync(path.join(workspace, 'main.py'), 'utf8');
   await wb.openFile('main.py'); // a results panel from an earlier run may hold the editor area
   await wb.goToLine(lineOf(source, 'return', lineOf(source, `def ${handler}`)));
   const before = new Set(wb.page.frames());
   await wb.runCommandConfirmingOnce('Endpoint Profiler: Profile Endpoint');
-  const frame = await wb.webviewFrameWith('[data-testid="run-status"]', 60_000, before);
+  return wb.webviewFrameWith('[data-testid="run-status"]', 60_000, before);
+}
+
+/** Runs "Profile Endpoint" with the cursor in `handler` and returns the results panel's frame once the run is final. */
+async function profileHandler(wb: Workbench, handler: string): Promise<Frame> {
+  const frame = await startProfile(wb, handler);
   await frame.locator('[data-testid="run-status"]', { hasText: /complete/i }).waitFor({ timeout: 120_000 });
   return frame;
 }
+
+/** Pixels of the theme's first chart colour on the histogram's canvas: the bars. */
+const histogramBars = (frame: Frame): Promise<number> =>
+  frame.evaluate(`(() => {
+    const hex = getComputedStyle(document.body).getPropertyValue('--vscode-charts-blue').trim() || '#3794ff';
+    const n = parseInt(hex.replace('#', '').slice(0, 6), 16);
+    const t = [n >> 16, (n >> 8) & 255, n & 255];
+    const c = document.querySelector('[data-testid="chart-histogram"] canvas');
+    if (!c || c.width === 0) return 0;
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let near = 0;
+    for (let i = 0; i < d.length; i += 4)
+      if (d[i + 3] > 0 && Math.abs(d[i] - t[0]) < 40 && Math.abs(d[i + 1] - t[1]) < 40 && Math.abs(d[i + 2] - t[2]) < 40) near++;
+    return near;
+  })()`);
 
 const seconds = (text: string | null): number => {
   const m = /([\d.,]+)\s*(ms|s)\b/.exec(text ?? '');
@@ -206,5 +226,56 @@ test(
       'better',
       'the drop is called, not left inconclusive',
     );
+  },
+);
+
+// Last: these add runs, and the Compare test above counts two.
+test(
+  'in code-server: Profile URL… on a path the app does not have (404) shows the failure banner',
+  { timeout: 120_000 },
+  async () => {
+    assert.ok(workbench, 'the workbench did not open');
+    const before = new Set(workbench.page.frames());
+    await workbench.runCommand('Endpoint Profiler: Profile URL…');
+    await workbench.answerInput(`http://127.0.0.1:${appPort}/missing`, 'Profile URL');
+    await workbench.pick('From settings'); // the settings' 10 × 10, first in the list
+    const frame = await workbench.webviewFrameWith('[data-testid="failure-banner"]', 60_000, before);
+    await workbench.screenshot('profile-url-404');
+    assert.match(
+      (await frame.locator('[data-testid="failure-banner"]').textContent()) ?? '',
+      /No request got an expected response \(200-399\): 10 × 404/,
+    );
+    assert.doesNotMatch((await frame.locator('[data-testid="run-status"]').textContent()) ?? '', /^Complete/);
+  },
+);
+
+test(
+  'in code-server: the histogram draws bars while a run of a 1 s endpoint is still going',
+  { timeout: 120_000 },
+  async () => {
+    assert.ok(workbench, 'the workbench did not open');
+    // One at a time, four requests to the 1 s threadpool handler: an answer each second for ~4 s.
+    const source = readFileSync(path.join(workspace, 'main.py'), 'utf8');
+    await workbench.openFile('main.py');
+    await workbench.goToLine(lineOf(source, 'return', lineOf(source, 'def threadpool')));
+    const before = new Set(workbench.page.frames());
+    await workbench.runCommand('Endpoint Profiler: Profile Endpoint');
+    await workbench.pick('Custom…');
+    await workbench.answerInput('1 4', 'Custom load profile');
+    const frame = await workbench.webviewFrameWith('[data-testid="run-status"]', 60_000, before);
+    let bars = 0;
+    let status = '';
+    const until = Date.now() + 30_000;
+    while (Date.now() < until) {
+      status = (await frame.locator('[data-testid="run-status"]').textContent()) ?? '';
+      if (!/^Running/.test(status)) break;
+      bars = await histogramBars(frame);
+      if (bars >= 100) break;
+      await workbench.page.waitForTimeout(250);
+    }
+    await workbench.screenshot('live-histogram');
+    assert.match(status, /^Running/, `still running when the bars showed (${bars} pixels)`);
+    assert.ok(bars >= 100, `histogram bars drawn while the run goes on (${bars} pixels)`);
+    await frame.locator('[data-testid="run-status"]', { hasText: /complete/i }).waitFor({ timeout: 60_000 });
   },
 );

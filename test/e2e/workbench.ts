@@ -76,6 +76,21 @@ export class Workbench {
     }
   }
 
+  /** Types `text` into the input box titled `title` (wait for it: a picker may be closing) and presses Enter. */
+  async answerInput(text: string, title: string): Promise<void> {
+    await this.quickInput.locator('.quick-input-title', { hasText: title }).waitFor({ timeout: 30_000 });
+    const input = this.quickInput.locator('input');
+    await input.fill(text);
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Waits for a quick-pick item containing `text` (a command's picker, after whatever it does first) and chooses it. */
+  async pick(text: string, timeoutMs = 30_000): Promise<void> {
+    const row = this.quickInput.locator('.monaco-list-row', { hasText: text }).first();
+    await row.waitFor({ timeout: timeoutMs });
+    await row.click();
+  }
+
   /**
    * Brings a workspace file into the editor: a click on its tab when it is open (keys would go
    * to a focused webview), else quick open (Ctrl+P).
