@@ -512,13 +512,18 @@ test('one probe request before the picker: each profile shows its estimate; over
   await profiler().profile(route());
   const [first] = calls('quickPick');
   const items = first.items as Array<{ label: string; detail?: string }>;
-  assert.match(items[0].detail ?? '', /^≈ 1 min 4\d s at ~2\d\d ms per request$/, items[0].detail);
+  // ~0.2 s per request (more on a busy machine): 500 of them one at a time is a minute or two.
+  assert.match(items[0].detail ?? '', /^≈ [12] min( \d+ s)? at ~[23]\d\d ms per request$/, items[0].detail);
   const seed = items.find((i) => i.label === 'Seed check');
-  assert.match(seed?.detail ?? '', /^≈ 0\.2 s – 2(\.\d)? s \(the longer if requests queue\) at ~2\d\d ms per request$/);
-  assert.match(String(first.options?.placeHolder), /probe: 200 in 2\d\d ms/);
+  assert.match(
+    seed?.detail ?? '',
+    /^≈ 0\.[23] s – [23](\.\d)? s \(the longer if requests queue\) at ~[23]\d\d ms per request$/,
+    seed?.detail,
+  );
+  assert.match(String(first.options?.placeHolder), /probe: 200 in [23]\d\d ms/);
   const [confirm] = calls('warning');
   assert.ok(confirm, 'the 500-request profile is confirmed');
-  assert.match(confirm.text, /From settings \(1 concurrent, 500 requests\) may take ≈ 1 min 4\d s/);
+  assert.match(confirm.text, /From settings \(1 concurrent, 500 requests\) may take ≈ [12] min/);
   assert.equal(confirm.options?.modal, true);
   assert.deepEqual(confirm.items, ['Pick Another Profile', 'Run Anyway']);
   assert.equal(calls('quickPick').length, 2, 'back to the picker');
