@@ -14,6 +14,7 @@ import {
 import type { Route, RunRecord } from '../core/model';
 import type { RunStore } from '../core/runs/store';
 import type { LiveRun } from './resultsPanel';
+import { runOutcome } from './outcomeModel';
 import { probeRequest, type ProbeRequest } from './probe';
 import {
   answersKey,
@@ -553,9 +554,15 @@ export class EndpointProfiler implements vscode.Disposable {
           report = (p) => {
             const fraction = p.fraction ?? 0;
             const s = p.snapshot.summary;
+            const outcome = runOutcome(p.snapshot);
+            // While nothing expected has come back, the p50 would be the failures' (a fast 404): say what failed instead.
+            const figures =
+              outcome.kind === 'failed'
+                ? `no expected response: ${outcome.text}`
+                : `p50 ${s.latencyMs.p50.toFixed(1)} ms · ${s.rps.toFixed(0)} req/s`;
             progress.report({
               increment: Math.max(0, (fraction - shown) * 100),
-              message: `${s.count} requests · p50 ${s.latencyMs.p50.toFixed(1)} ms · ${s.rps.toFixed(0)} req/s`,
+              message: `${s.count} requests · ${figures}`,
             });
             shown = Math.max(shown, fraction);
           };

@@ -600,3 +600,23 @@ test('"Label this run…" names the run and is remembered for the route', async 
   await profiler().profile(route());
   assert.equal(saved[1]?.label, 'before the fix', 'remembered for the route');
 });
+
+test('a run answered only with 404s says so in its notification, not a p50', async () => {
+  configure();
+  const notFound = http.createServer((_req, res) => {
+    res.statusCode = 404;
+    setTimeout(() => res.end('no'), 30);
+  });
+  await new Promise<void>((r) => notFound.listen(0, '127.0.0.1', r));
+  try {
+    state.settings.baseUrl = `http://127.0.0.1:${(notFound.address() as AddressInfo).port}`;
+    await profiler().profile(route());
+    const [notification] = state.progresses;
+    const last = notification.reports.at(-1)?.message ?? '';
+    assert.match(last, /requests · no expected response: \d+ × 404$/, last);
+    assert.match(String(calls('quickPick')[0]?.options?.placeHolder), /probe: 404 in \d+ ms — not an expected status/);
+  } finally {
+    notFound.closeAllConnections();
+    await new Promise((r) => notFound.close(r));
+  }
+});
