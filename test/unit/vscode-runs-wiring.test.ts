@@ -16,6 +16,7 @@ import { ProjectIndex } from '../../src/core/project';
 import { RunStore } from '../../src/core/runs/store';
 import type * as RoutesViewModule from '../../src/vscode/routesView';
 import type * as RunsViewModule from '../../src/vscode/runsView';
+import { encodeHistogram, newHistogram, recordUs } from '../../src/core/load/histogram';
 
 const pkg = JSON.parse(readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as {
   contributes: {
@@ -176,9 +177,16 @@ function record(id: string, createdAt: string, p50: number): RunRecord {
     statusCodes: { 200: 100 },
     errorKinds: {},
     timeline: [],
-    histogram: '',
+    histogram: histogramOf(p50),
     status: 'complete',
   };
+}
+
+/** A real encoded histogram: run files with one that does not decode are refused as broken. */
+function histogramOf(p50: number): string {
+  const h = newHistogram();
+  for (let i = 0; i < 100; i++) recordUs(h, p50 * 1000);
+  return encodeHistogram(h);
 }
 
 /** Evaluates the simple `when` clauses package.json uses for tree items. */
