@@ -1,7 +1,7 @@
 // The hey-style text report: summary, response-time histogram, latency distribution,
-// status codes, errors, and the client-bound warning.
+// status codes, errors, the server's event loop (--watch-loop) and the client-bound warning.
 import { decodeRaw, recordedValues } from '../load/histogram';
-import type { RunRecord } from '../model';
+import type { LoopStall, RunRecord } from '../model';
 import { DEFAULT_EXPECT, unexpectedStatuses } from './expect';
 
 const secs = (ms: number): string => (ms / 1000).toFixed(4);
@@ -70,10 +70,35 @@ export function textReport(run: RunRecord): string {
         `  [${n}]\t${kind}${kind === 'late' ? ' (open model: not sent on schedule; not counted as errors)' : ''}`,
       );
   }
+  out.push(...loopSection(run));
   if (run.clientBound)
     out.push(
       '',
       'WARNING: the load generator itself was saturated (event loop busy); latencies include client-side queueing. Lower -c/-q or use a bigger machine.',
     );
   return `${out.join('\n')}\n`;
+}
+
+const ms = (v: number): string => Math.round(v).toLocaleString('en-US');
+
+/** "app.py:13 in read_config() [GET /blocking] — blocked the loop 10× for ~1,000 ms each (max 1,020 ms)". */
+export function describeStall(s: LoopStall): string {
+  const route = s.route ? ` [${s.route}]` : '';
+  const each = s.count > 0 ? s.totalMs / s.count : 0;
+  return `${s.file}:${s.line} in ${s.function}()${route} — blocked the loop ${s.count}× for ~${ms(each)} ms each (max ${ms(s.maxMs)} ms)`;
+}
+
+/** The server's side, when the run watched its event loop (--watch-loop). */
+function loopSection(run: RunRecord): string[] {
+  if (!run.loopStalls && !run.loopLag) return [];
+  const out = ['', 'Server event loop (--watch-loop):'];
+  if (run.loopLag)
+    out.push(
+      `  Loop lag:	p50 ${ms(run.loopLag.p50Ms)} ms, p99 ${ms(run.loopLag.p99Ms)} ms, max ${ms(run.loopLag.maxMs)} ms`,
+    );
+  const stalls = run.loopStalls ?? [];
+  if (stalls.length === 0) out.push('  No stall over the threshold in workspace code.');
+  for (const s of stalls.slice(0, 10)) out.push(`  ${describeStall(s)}`);
+  if (stalls.length > 10) out.push(`  … and ${stalls.length - 10} more sites`);
+  return out;
 }

@@ -181,11 +181,3 @@ export function summarise(
     : undefined;
   return { loopStalls, ...(loopLag ? { loopLag } : {}), processes: pids.size };
 }
-
-/** "app.py:13 in blocking() — blocked the loop 10× for ~1,000 ms (max 1,020 ms)". */
-export function describeStall(s: LoopStall): string {
-  const fmt = (ms: number) => Math.round(ms).toLocaleString('en-US');
-  const each = s.count > 0 ? s.totalMs / s.count : 0;
-  const route = s.route ? ` [${s.route}]` : '';
-  return `${s.file}:${s.line} in ${s.function}()${route} — blocked the loop ${s.count}× for ~${fmt(each)} ms (max ${fmt(s.maxMs)} ms)`;
-}
