@@ -1,0 +1,3 @@
+// Concurrency sweeps and their verdicts (serialised, scales, saturates, degrades, inconclusive).
+export * from './run';
+export * from './verdict';
