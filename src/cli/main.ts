@@ -12,6 +12,11 @@ const VERBS: Record<string, { summary: string; load: () => Promise<Verb> }> = {
     load: async () => (await import('./load')).run,
   },
   compare: { summary: 'compare two or more run files', load: async () => (await import('./compare')).run },
+  sweep: {
+    summary: 'load one URL at rising concurrency: serialises, scales or saturates?',
+    load: async () => (await import('./sweep')).run,
+  },
+
 };
 
 export function usage(): string {

@@ -33,6 +33,8 @@ export interface SweepLevel {
   count: number;
   ok: number;
   durationS: number;
+  /** Matrix with repeat: the run of each round, pooled into this level (runId is the first). */
+  runIds?: string[];
 }
 
 /** `endpoint-profiler sweep --json`. */
