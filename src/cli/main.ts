@@ -16,7 +16,10 @@ const VERBS: Record<string, { summary: string; load: () => Promise<Verb> }> = {
     summary: 'load one URL at rising concurrency: serialises, scales or saturates?',
     load: async () => (await import('./sweep')).run,
   },
-
+  matrix: {
+    summary: 'start each server command, sweep one path, rank the configurations',
+    load: async () => (await import('./matrix')).run,
+  },
 };
 
 export function usage(): string {

@@ -2,3 +2,4 @@
 export * from './run';
 export * from './verdict';
 export * from './report';
+export * from './matrix';
