@@ -165,3 +165,31 @@ test('formatMs', () => {
     ['0.4 ms', '12 ms', '999 ms', '8.1 s', '12 s'],
   );
 });
+
+test('the sentence quotes median latencies; Little’s law and the kind use the mean', () => {
+  // A closed-model level starts with its queue empty, so the mean trails the steady-state median.
+  const { verdict } = sweepVerdict(
+    [
+      level(1, 9.5, 105),
+      level(2, 9.7, 200),
+      level(4, 9.7, 380, { latencyMs: { p50: 410, p99: 420, mean: 380 } }),
+      level(8, 9.7, 650, { latencyMs: { p50: 830, p99: 840, mean: 650 } }),
+    ],
+    'GET /sleep',
+  );
+  assert.equal(verdict.kind, 'serialised');
+  assert.match(
+    verdict.text,
+    /each waits ~8× as long as alone \(830 ms vs 105 ms\) and throughput stays at 9\.7 req\/s\.$/,
+  );
+});
+
+test('a known worker count is named when each worker serves one request at a time', () => {
+  const levels = [1, 2, 4, 8].map((c) => level(c, 10 * Math.min(c, 4)));
+  assert.match(
+    sweepVerdict(levels, 'GET /sleep', { workers: 4 }).verdict.text,
+    /That is one request per worker \(4 workers\)/,
+  );
+  assert.doesNotMatch(sweepVerdict(levels, 'GET /sleep', { workers: 8 }).verdict.text, /per worker/);
+  assert.doesNotMatch(sweepVerdict(levels, 'GET /sleep').verdict.text, /per worker/);
+});

@@ -2,7 +2,7 @@
 //
 // Method (ARCHITECTURE.md has the why):
 // - Throughput X(N) counts ok requests only (ok / the level's measured duration); R(N) is the
-//   mean latency. Speedup s(N) = X(N) / X(N₀), N₀ the lowest level (normally 1).
+//   mean latency (Little's law needs the mean; the sentence quotes medians, a typical request). Speedup s(N) = X(N) / X(N₀), N₀ the lowest level (normally 1).
 // - Refused before any kind is given: a level where most requests failed, and a level where
 //   Little's law says the client (or a connection limit) kept fewer than half the requested
 //   requests in flight (X·R / N < 0.5) — the server was not what was measured.
@@ -251,7 +251,7 @@ function workersNote(shape: Shape, workers: number | undefined): string {
   return '';
 }
 
-/** The sentence for a decided kind. */
+/** The sentence for a decided kind; `r` is the median latency (what a typical request waited). */
 function sentence(
   subject: string,
   shape: Shape,
@@ -372,7 +372,14 @@ export function sweepVerdict(
       agreement: round(agreement, 2),
     });
 
-  const text = sentence(subject, shape, c, x, r) + workersNote(shape, context.workers);
+  const text =
+    sentence(
+      subject,
+      shape,
+      c,
+      x,
+      ls.map((l) => l.latencyMs.p50),
+    ) + workersNote(shape, context.workers);
   return withUsl({
     kind: shape.kind,
     parallelism: round(parallelism, 2),
