@@ -225,3 +225,14 @@ test('shell syntax and non-loopback hosts are refused before anything runs', asy
   );
   await assert.rejects(startServer({ command: ['node'], cwd: dir, host: '0.0.0.0', timeoutMs: 1000 }), /loopback only/);
 });
+
+test('a given port that something already serves is refused before the command runs', async (t) => {
+  const s = await started(t, startServer({ command: [process.execPath, NODE_SERVER], cwd: dir, timeoutMs: 10_000 }));
+  await assert.rejects(
+    startServer({ command: [process.execPath, NODE_SERVER], cwd: dir, port: s.port, timeoutMs: 10_000 }),
+    (e: unknown) =>
+      e instanceof ServerStartError &&
+      e.kind === 'busy' &&
+      e.message === `something already listens on 127.0.0.1:${s.port}; stop it or choose another port`,
+  );
+});

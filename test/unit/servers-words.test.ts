@@ -47,6 +47,7 @@ test('shellWords: refuses shell-only syntax with one line naming the character',
       line,
     );
   }
+  assert.throws(() => shellWords('uvicorn app:app --port $PORT'), /write \{port\} and \{host\} where the address goes/);
   assert.throws(() => shellWords(`echo 'open`), /unclosed ' quote \(opened at character 6\)/);
   assert.throws(() => shellWords('echo "open'), /unclosed " quote/);
   assert.throws(() => shellWords('echo \\'), /lone backslash/);

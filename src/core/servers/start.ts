@@ -58,7 +58,7 @@ export interface RunningServer {
   stop(): Promise<ServerExit>;
 }
 
-export type ServerStartFailure = 'syntax' | 'spawn' | 'exited' | 'timeout';
+export type ServerStartFailure = 'syntax' | 'busy' | 'spawn' | 'exited' | 'timeout';
 
 export class ServerStartError extends Error {
   constructor(
@@ -243,6 +243,9 @@ export async function startServer(o: StartServerOptions): Promise<RunningServer>
     throw new ServerStartError(`refusing to start a server on '${host}': loopback only (127.0.0.1, ::1)`, 'syntax');
   const { argv: words, env: commandEnv } = commandWords(o.command);
   const port = o.port ?? (await freeLoopbackPort(host === 'localhost' ? '127.0.0.1' : host));
+  // A given port that already answers would pass readiness on someone else's server.
+  if (o.port !== undefined && (await tcpUp(host, port)))
+    throw new ServerStartError(`something already listens on ${host}:${port}; stop it or choose another port`, 'busy');
   const fill = (w: string): string => w.replaceAll('{port}', String(port)).replaceAll('{host}', host);
   const argv = words.map(fill);
   const env = serverEnv(o, commandEnv, host, port);

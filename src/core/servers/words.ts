@@ -32,9 +32,10 @@ const SHELL_ONLY: Record<string, string> = {
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=/;
 
 function refuse(c: string, at: number): never {
+  const hint = c === '$' ? ' (write {port} and {host} where the address goes; PORT and HOST are also set)' : '';
   throw new CommandSyntaxError(
     `the command uses '${c}' (${SHELL_ONLY[c]}) at character ${at + 1}, which needs a shell; ` +
-      `give the program and its arguments only, or quote the character`,
+      `give the program and its arguments only, or quote the character${hint}`,
   );
 }
 
