@@ -5,7 +5,8 @@
 //   async def + await asyncio.sleep, def + time.sleep     → scales
 //   Flask under gunicorn sync -w 1                        → serialised
 //   Flask under gunicorn sync -w 4                        → saturates at ≈ 4
-// Levels 1,2,4,8; every server is started by core/servers and stopped (process group) by t.after.
+// Levels 1,2,4,8 (16 requests each; 1.5 s each where it scales: 2 waves at 8 are too few to
+// average out a loaded machine); every server is started by core/servers and stopped (process group) by t.after.
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
@@ -22,6 +23,7 @@ async function sweep(
   t: { after(fn: () => Promise<unknown>): void; diagnostic(m: string): void },
   command: string,
   p: string,
+  perLevel: { requests: number } | { durationS: number } = { requests: 16 },
 ): Promise<SweepResult> {
   const server = await startServer({ command, cwd, readinessPath: p, timeoutMs: 30_000 });
   t.after(() => server.stop());
@@ -29,7 +31,7 @@ async function sweep(
   const { result, records } = await runSweep({
     url: `${server.url}${p}`,
     levels: [1, 2, 4, 8],
-    requests: 16,
+    ...perLevel,
     timeoutS: 10,
     server: serverConfig(command),
   });
@@ -58,18 +60,21 @@ test('… and under gunicorn -w 2 -k UvicornWorker each worker still serialises 
   // Connections stick to the worker that accepted them and a blocked loop serves one request at
   // a time: 8 concurrent requests get at most 2 workers' worth of throughput, never "scales".
   assert.ok(best <= 2.6 * x1, `best ${best} req/s vs ${x1} alone`);
-  assert.ok(['serialised', 'saturates', 'inconclusive'].includes(r.verdict.kind), r.verdict.text);
+  // Which kind depends on how each level's connections happened to split over the two workers
+  // (seen: serialised, saturates at ≈ 2, degrades after 2 — when the split at 2 was even and at 4
+  // and 8 was not). What holds every time is the article's point: never 'scales'.
+  assert.notEqual(r.verdict.kind, 'scales', r.verdict.text);
   if (r.verdict.kind === 'saturates') assert.ok(r.verdict.saturatesAt! <= 2, r.verdict.text);
 });
 
 test('async def + await asyncio.sleep scales', async (t) => {
-  const r = await sweep(t, UVICORN, '/async-sleep');
+  const r = await sweep(t, UVICORN, '/async-sleep', { durationS: 1.5 });
   assert.equal(r.verdict.kind, 'scales', r.verdict.text);
   assert.ok(r.verdict.parallelism > 5, String(r.verdict.parallelism));
 });
 
 test('def + time.sleep (threadpool) scales', async (t) => {
-  const r = await sweep(t, UVICORN, '/sync-sleep');
+  const r = await sweep(t, UVICORN, '/sync-sleep', { durationS: 1.5 });
   assert.equal(r.verdict.kind, 'scales', r.verdict.text);
 });
 
