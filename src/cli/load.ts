@@ -11,7 +11,13 @@ import {
 import { checkRunFileTarget, RunFileError, writeRunFileOrFallback } from '../core/runs/format';
 import { textReport } from '../core/runs/report';
 import { DEFAULT_EXPECT, unexpectedStatuses } from '../core/runs/expect';
-import type { RunRecord } from '../core/model';
+import type { Route, RunRecord } from '../core/model';
+import * as path from 'node:path';
+import { nodeFileSystem } from '../core/fs';
+import { Parsers } from '../core/parsing/parser';
+import { ProjectIndex } from '../core/project';
+import { prepareLoopWatch, type LoopWatch } from '../core/runtime/loopWatch';
+import { lastLines, serverConfig, ServerStartError, startServer, type RunningServer } from '../core/servers';
 
 export const HELP = `Usage: endpoint-profiler load [options] URL
 
@@ -51,6 +57,19 @@ Extra options:
   --allow-remote   Allow a target other than loopback (127.0.0.1, ::1, localhost).
   -h, --help       Show this help.
 
+Starting the server (its own process group, a free loopback port, stopped after the run):
+  --server CMD     Start CMD first, e.g. 'uvicorn app:app --port {port}'; {port} and {host} are
+                   replaced and the URL's host and port point at it. CMD is split into words and
+                   run without a shell: ; | & $ and redirections are refused. Its worker count is
+                   recorded in the run's 'server'.
+  --cwd DIR        Folder to start it in (default: the current folder); also the workspace whose
+                   code the loop watch names.
+  --start-timeout S  Seconds to wait for the server to accept connections. Default 60.
+  --watch-loop     Watch the server's event loop during the run (Python asyncio/uvloop servers via
+                   a sitecustomize.py on PYTHONPATH; Node servers via NODE_OPTIONS --require) and
+                   add 'loopStalls' (where in DIR the loop was blocked, per site: count, total and
+                   max ms, and the route) and 'loopLag' to the record; the report lists the top stalls.
+
 Secrets are not written down: values of Authorization, Proxy-Authorization, Cookie,
 Set-Cookie, X-Api-Key and any header whose name contains token, secret, key or auth are
 recorded as 'redacted:sha256:<8 hex>', and user:password@ is removed from the URL (it is
@@ -88,6 +107,7 @@ interface Parsed {
   out?: string;
   bodyFile?: string;
   help: boolean;
+  server?: { command: string; cwd: string; startTimeoutS: number; watchLoop: boolean };
 }
 
 export function parseLoadArgs(argv: string[]): Parsed {
@@ -110,6 +130,10 @@ export function parseLoadArgs(argv: string[]): Parsed {
   let allowRemote = false;
   let expect: string | undefined;
   let help = false;
+  let serverCommand: string | undefined;
+  let cwd: string | undefined;
+  let startTimeoutS = 60;
+  let watchLoop = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = (): string => {
@@ -181,6 +205,18 @@ export function parseLoadArgs(argv: string[]): Parsed {
       case '--allow-remote':
         allowRemote = true;
         break;
+      case '--server':
+        serverCommand = val();
+        break;
+      case '--cwd':
+        cwd = val();
+        break;
+      case '--start-timeout':
+        startTimeoutS = num(a, val());
+        break;
+      case '--watch-loop':
+        watchLoop = true;
+        break;
       default:
         if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
         if (url) throw new UsageError(`unexpected argument '${a}' (one URL only)`);
@@ -188,6 +224,9 @@ export function parseLoadArgs(argv: string[]): Parsed {
     }
   }
   if (!url && !help) throw new UsageError('missing URL');
+  if (watchLoop && !serverCommand)
+    throw new UsageError('--watch-loop needs --server: only a server started here can be watched');
+  if (cwd !== undefined && !serverCommand) throw new UsageError('--cwd goes with --server');
   if (body !== undefined && bodyFile !== undefined) throw new UsageError('give -d or -D, not both');
   if (
     (body !== undefined || bodyFile !== undefined) &&
@@ -210,7 +249,16 @@ export function parseLoadArgs(argv: string[]): Parsed {
     ...(durationS !== undefined ? { durationS } : { requests }),
     ...(rate !== undefined ? { rate } : {}),
   };
-  return { options, json, out, bodyFile, help };
+  return {
+    options,
+    json,
+    out,
+    bodyFile,
+    help,
+    ...(serverCommand !== undefined
+      ? { server: { command: serverCommand, cwd: path.resolve(cwd ?? '.'), startTimeoutS, watchLoop } }
+      : {}),
+  };
 }
 
 /** One line for a run in which no response counted as ok. */
@@ -257,23 +305,27 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`endpoint-profiler load: ${(e as Error).message}\n`);
     return e instanceof LoadOptionsError || e instanceof RunFileError ? 2 : 1;
   }
-  let handle: LoadHandle;
-  try {
-    handle = startLoad(options);
-  } catch (e) {
-    process.stderr.write(`endpoint-profiler load: ${(e as Error).message}\n`);
-    return e instanceof LoadOptionsError ? 2 : 1;
-  }
   // SIGTERM (timeout, CI runners, docker stop) and SIGHUP (terminal closed) stop the run like
   // Ctrl-C: in-flight requests are aborted, the record is marked cancelled, printed and saved, and
   // the exit code is 128 + the signal's number. A second signal of the same kind ends the process.
   let signal: NodeJS.Signals | undefined;
+  let handle: LoadHandle | undefined;
   const onSignal = (sig: NodeJS.Signals): void => {
     signal ??= sig;
-    handle.cancel();
+    handle?.cancel();
   };
   for (const sig of STOP_SIGNALS) process.once(sig, onSignal);
+  const started = parsed.server ? await startTarget(parsed.server, options) : undefined;
   try {
+    if (started && 'exitCode' in started) return started.exitCode;
+    if (signal) return stoppedBy(signal);
+    try {
+      handle = startLoad(options);
+    } catch (e) {
+      process.stderr.write(`endpoint-profiler load: ${(e as Error).message}\n`);
+      return e instanceof LoadOptionsError ? 2 : 1;
+    }
+    const startMs = Date.now();
     let record: RunRecord;
     try {
       record = await handle.result;
@@ -281,6 +333,7 @@ export async function run(argv: string[]): Promise<number> {
       process.stderr.write(`endpoint-profiler load: ${(e as Error).message}\n`);
       return 1;
     }
+    if (started?.watch) await addLoopReport(record, started.watch, parsed.server!.cwd, startMs);
     // Printed first, so a record that cannot be saved is never lost.
     process.stdout.write(parsed.json ? `${JSON.stringify(record)}\n` : textReport(record));
     let saveFailed = false;
@@ -291,10 +344,7 @@ export async function run(argv: string[]): Promise<number> {
         process.stderr.write(`endpoint-profiler load: ${saved.error}\n`);
       }
     }
-    if (signal) {
-      process.stderr.write(`endpoint-profiler load: stopped by ${signal}; the run is recorded as cancelled\n`);
-      return 128 + (os.constants.signals[signal] ?? 0);
-    }
+    if (signal) return stoppedBy(signal);
     if (record.status === 'failed') {
       process.stderr.write(`endpoint-profiler load: ${record.failure}\n`);
       return 1;
@@ -305,6 +355,62 @@ export async function run(argv: string[]): Promise<number> {
     }
     return record.status === 'complete' && !saveFailed ? 0 : 1;
   } finally {
+    if (started && 'server' in started) {
+      await started.server.stop();
+      started.watch?.dispose();
+    }
     for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
   }
+}
+
+function stoppedBy(signal: NodeJS.Signals): number {
+  process.stderr.write(`endpoint-profiler load: stopped by ${signal}; the run is recorded as cancelled\n`);
+  return 128 + (os.constants.signals[signal] ?? 0);
+}
+
+type Started = { server: RunningServer; watch?: LoopWatch } | { exitCode: number };
+
+/** Starts --server (with the loop watch when asked) and points the options' URL at it. */
+async function startTarget(spec: NonNullable<Parsed['server']>, options: LoadOptions): Promise<Started> {
+  const watch = spec.watchLoop ? prepareLoopWatch({ root: spec.cwd }) : undefined;
+  let server: RunningServer;
+  try {
+    server = await startServer({
+      command: spec.command,
+      cwd: spec.cwd,
+      ...(watch ? { extraEnv: watch.env() } : {}),
+      timeoutMs: spec.startTimeoutS * 1000,
+    });
+  } catch (e) {
+    watch?.dispose();
+    const lines = e instanceof ServerStartError ? lastLines(e.output, 10) : [];
+    process.stderr.write(`endpoint-profiler load: ${(e as Error).message}\n${lines.map((l) => `  | ${l}\n`).join('')}`);
+    return { exitCode: e instanceof ServerStartError && (e.kind === 'syntax' || e.kind === 'busy') ? 2 : 1 };
+  }
+  const url = new URL(options.url);
+  url.hostname = server.host.includes(':') ? `[${server.host}]` : server.host;
+  url.port = String(server.port);
+  options.url = url.toString();
+  options.server = serverConfig(spec.command);
+  return { server, ...(watch ? { watch } : {}) };
+}
+
+/** The stalls the loop watch saw while the load ran, named by file, line and route. */
+async function addLoopReport(record: RunRecord, watch: LoopWatch, cwd: string, startMs: number): Promise<void> {
+  await new Promise((r) => setTimeout(r, 150)); // a stall is written once the loop runs again
+  let routes: Route[] = [];
+  try {
+    const index = new ProjectIndex(cwd, nodeFileSystem, await Parsers.load());
+    await index.refresh();
+    routes = index.routes();
+  } catch {
+    // routes only name the stalls; without them the file and line still do
+  }
+  const report = watch.collect({ startMs, endMs: Date.now() }, routes);
+  record.loopStalls = report.loopStalls;
+  if (report.loopLag) record.loopLag = report.loopLag;
+  if (report.processes === 0)
+    process.stderr.write(
+      'endpoint-profiler load: the loop watch saw no event loop in the server (it watches Python asyncio/uvloop and Node servers)\n',
+    );
 }

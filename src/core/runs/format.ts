@@ -143,6 +143,24 @@ function checkRecord(d: Obj): void {
   if (d.status !== 'complete' && d.status !== 'cancelled' && d.status !== 'failed')
     throw bad('status', "'complete', 'cancelled' or 'failed'", d.status);
   str(d, 'failure', 'run', true);
+  if (d.loopStalls !== undefined) {
+    if (!Array.isArray(d.loopStalls)) throw bad('loopStalls', 'an array', d.loopStalls);
+    d.loopStalls.forEach((v: unknown, i) => {
+      const stall = obj(v, `loopStalls[${i}]`);
+      for (const k of ['file', 'function']) str(stall, k, `loopStalls[${i}]`);
+      str(stall, 'route', `loopStalls[${i}]`, true);
+      for (const k of ['line', 'count', 'totalMs', 'maxMs']) num(stall, k, `loopStalls[${i}]`);
+    });
+  }
+  if (d.loopLag !== undefined) {
+    const lag = obj(d.loopLag, 'loopLag');
+    for (const k of ['p50Ms', 'p99Ms', 'maxMs']) num(lag, k, 'loopLag');
+    if (!Array.isArray(lag.timeline)) throw bad('loopLag.timeline', 'an array', lag.timeline);
+    lag.timeline.forEach((p: unknown, i) => {
+      const point = obj(p, `loopLag.timeline[${i}]`);
+      for (const k of ['t', 'maxMs']) num(point, k, `loopLag.timeline[${i}]`);
+    });
+  }
 }
 
 export async function readRunFile(file: string): Promise<RunRecord> {
