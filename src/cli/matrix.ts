@@ -1,7 +1,11 @@
 // `endpoint-profiler matrix --server CMD --server CMD … --path /x`: each server command started
 // on a free loopback port, swept, stopped; ranked by throughput at the top level.
 import { runMatrix, sweepReport, type MatrixProgress } from '../core/sweep';
-import { parseSweepFlags, readBodyFile, saveRecords, UsageError, type SweepFlags } from './sweep';
+import { nodeFileSystem } from '../core/fs';
+import type { Route } from '../core/model';
+import { Parsers } from '../core/parsing/parser';
+import { ProjectIndex } from '../core/project';
+import { parseSweepFlags, readBodyFile, saveRecords, STOP_SIGNALS, UsageError, type SweepFlags } from './sweep';
 
 export const HELP = `Usage: endpoint-profiler matrix --server 'CMD … {port} …' [--server …]… --path /x [options]
 
@@ -17,6 +21,8 @@ Options:
   --cwd DIR      Folder the commands run in. Default: the current folder.
   --repeat R     Rounds over all commands, alternated (A B A B …). Default 1.
   --timeout-start S  Seconds a server may take to answer PATH. Default 60.
+  --watch-loop   Watch each server's event loop (Python asyncio/uvloop, Node) and name, per
+                 configuration, where in DIR it was blocked (file:line, function, route).
   --levels, -n, -z, --warmup, -m, -H, -d, -D, -T, -A, -t, -disable-keepalive, --label  As for 'sweep'.
   --json         Print the matrix as JSON (kind "matrix": configs, ranking, text).
   --out DIR      Save every level's run record (with server {command, workers}) in DIR.
@@ -39,6 +45,7 @@ export async function run(argv: string[]): Promise<number> {
   let repeat = 1;
   let startTimeoutS = 60;
   let out: string | undefined;
+  let watchLoop = false;
   let flags: SweepFlags;
   try {
     flags = parseSweepFlags(
@@ -67,6 +74,9 @@ export async function run(argv: string[]): Promise<number> {
           case '--out':
             out = value();
             return true;
+          case '--watch-loop':
+            watchLoop = true;
+            return true;
           default:
             return false;
         }
@@ -87,15 +97,27 @@ export async function run(argv: string[]): Promise<number> {
     return fail((e as Error).message, 2);
   }
   const ctrl = new AbortController();
-  const onSigint = (): void => ctrl.abort();
-  process.once('SIGINT', onSigint);
+  // Ctrl-C, SIGTERM (timeout, CI, docker stop) and SIGHUP stop after the current level; started
+  // servers are stopped and finished levels kept.
+  const onSignal = (): void => ctrl.abort();
+  for (const sig of STOP_SIGNALS) process.once(sig, onSignal);
   const progress = (p: MatrixProgress): void => {
     if (p.phase === 'starting') process.stderr.write(`[${p.round + 1}] starting ${p.command}\n`);
     else if (p.phase === 'failed') process.stderr.write(`[${p.round + 1}] ${p.error?.split('\n')[0]}\n`);
   };
   try {
+    const routes = watchLoop ? await discoveredRoutes(cwd) : undefined;
     const { result, records } = await runMatrix(
-      { ...flags.options, servers, path, cwd, repeat, startTimeoutMs: startTimeoutS * 1000, signal: ctrl.signal },
+      {
+        ...flags.options,
+        servers,
+        path,
+        cwd,
+        repeat,
+        startTimeoutMs: startTimeoutS * 1000,
+        signal: ctrl.signal,
+        ...(watchLoop ? { watchLoop, routes } : {}),
+      },
       flags.json ? undefined : progress,
     );
     if (out) await saveRecords(out, records);
@@ -111,6 +133,17 @@ export async function run(argv: string[]): Promise<number> {
   } catch (e) {
     return fail((e as Error).message, 1);
   } finally {
-    process.off('SIGINT', onSigint);
+    for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
+  }
+}
+
+/** The workspace's routes, to name the handler a stall ran under; none when discovery fails. */
+async function discoveredRoutes(cwd: string): Promise<Route[]> {
+  try {
+    const index = new ProjectIndex(cwd, nodeFileSystem, await Parsers.load());
+    await index.refresh();
+    return index.routes();
+  } catch {
+    return [];
   }
 }

@@ -28,6 +28,8 @@ Exit codes: 0 the sweep completed (whatever the verdict), 1 it failed, 2 usage e
 
 export class UsageError extends Error {}
 
+export const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
 function num(flag: string, v: string): number {
   const n = Number(v);
   if (v === '' || !Number.isFinite(n)) throw new UsageError(`${flag} needs a number, got '${v}'`);
@@ -212,8 +214,10 @@ export async function run(argv: string[]): Promise<number> {
     );
   }
   const ctrl = new AbortController();
-  const onSigint = (): void => ctrl.abort();
-  process.once('SIGINT', onSigint);
+  // Ctrl-C, SIGTERM (timeout, CI, docker stop) and SIGHUP stop after the current level; started
+  // servers are stopped and finished levels kept.
+  const onSignal = (): void => ctrl.abort();
+  for (const sig of STOP_SIGNALS) process.once(sig, onSignal);
   try {
     const { result, records } = await runSweep(
       { ...flags.options, url, signal: ctrl.signal },
@@ -227,6 +231,6 @@ export async function run(argv: string[]): Promise<number> {
     if (e instanceof SweepError && out) await saveRecords(out, e.records).catch(() => undefined);
     return fail((e as Error).message, 1);
   } finally {
-    process.off('SIGINT', onSigint);
+    for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
   }
 }

@@ -181,3 +181,20 @@ export function summarise(
     : undefined;
   return { loopStalls, ...(loopLag ? { loopLag } : {}), processes: pids.size };
 }
+
+/** Stall sites of several runs as one list: counts and totals added, maxima kept, largest total first. */
+export function mergeStalls(a: readonly LoopStall[], b: readonly LoopStall[]): LoopStall[] {
+  const sites = new Map<string, LoopStall>();
+  for (const s of [...a, ...b]) {
+    const key = `${s.file}\0${s.function}\0${s.line}`;
+    const seen = sites.get(key);
+    if (!seen) sites.set(key, { ...s });
+    else {
+      seen.count += s.count;
+      seen.totalMs = Math.round((seen.totalMs + s.totalMs) * 10) / 10;
+      seen.maxMs = Math.max(seen.maxMs, s.maxMs);
+      seen.route ??= s.route;
+    }
+  }
+  return [...sites.values()].sort((x, y) => y.totalMs - x.totalMs);
+}

@@ -2,7 +2,8 @@
 // group), sweep one path, stop the whole group, move on. With `repeat`, the configurations are
 // alternated (A B A B …, as benchmark harnesses do so drift hits all alike) and each level's
 // figures are pooled over the rounds; the spread of the top level's throughput is reported.
-import type { RunRecord } from '../model';
+import type { LoopStall, Route, RunRecord } from '../model';
+import { mergeStalls, prepareLoopWatch, type LoopWatch } from '../runtime/loopWatch';
 import { serverConfig, ServerStartError, startServer } from '../servers';
 import {
   levelOf,
@@ -28,6 +29,10 @@ export interface MatrixOptions extends Omit<SweepOptions, 'url' | 'server' | 'gr
   /** How long a server may take to serve `path` (default 60 s). */
   startTimeoutMs?: number;
   env?: NodeJS.ProcessEnv;
+  /** Watch each server's event loop (runtime/loopWatch.ts); stalls are named under `cwd`. */
+  watchLoop?: boolean;
+  /** Routes to name the handler a stall ran under. */
+  routes?: readonly Route[];
 }
 
 export interface MatrixConfig {
@@ -38,6 +43,8 @@ export interface MatrixConfig {
   sweep?: SweepResult;
   /** With repeat > 1: the top level's throughput in each round. */
   topRps?: number[];
+  /** With watchLoop: where the server's loop was blocked during its sweeps, largest total first. */
+  loopStalls?: LoopStall[];
 }
 
 export interface MatrixResult {
@@ -120,8 +127,14 @@ function matrixText(path: string, configs: MatrixConfig[], ranking: string[]): s
     const what =
       v.kind === 'saturates' ? `saturates at ≈ ${v.saturatesAt}` : v.kind === 'serialised' ? 'serialises' : v.kind;
     const spread = c.topRps && c.topRps.length > 1 ? ` (rounds: ${c.topRps.map(formatRps).join(', ')})` : '';
+    const stall = c.loopStalls?.[0];
+    const blocked = stall
+      ? `; loop blocked at ${stall.file}:${stall.line} in ${stall.function}() ${stall.count}× (~${Math.round(stall.totalMs / stall.count)} ms each)`
+      : c.loopStalls
+        ? '; no loop stall in workspace code'
+        : '';
     lines.push(
-      `${i + 1}. ${command}: ${formatRps(t.rps)} req/s at ${t.concurrency} concurrent${spread}; ${what}${c.workers ? `, ${c.workers} worker${c.workers > 1 ? 's' : ''}` : ''}.`,
+      `${i + 1}. ${command}: ${formatRps(t.rps)} req/s at ${t.concurrency} concurrent${spread}; ${what}${c.workers ? `, ${c.workers} worker${c.workers > 1 ? 's' : ''}` : ''}${blocked}.`,
     );
   });
   for (const c of configs) {
@@ -165,7 +178,18 @@ export async function runMatrix(
   o: MatrixOptions,
   onProgress?: (p: MatrixProgress) => void,
 ): Promise<{ result: MatrixResult; records: RunRecord[] }> {
-  const { servers, path, cwd, repeat = 1, startTimeoutMs = 60_000, env, signal, ...sweepOptions } = o;
+  const {
+    servers,
+    path,
+    cwd,
+    repeat = 1,
+    startTimeoutMs = 60_000,
+    env,
+    signal,
+    watchLoop = false,
+    routes = [],
+    ...sweepOptions
+  } = o;
   if (!path.startsWith('/')) throw new Error(`--path must start with '/', got '${path}'`);
   if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`repeat must be a positive whole number, got ${repeat}`);
   const configs: MatrixConfig[] = servers.map((command) => {
@@ -191,13 +215,24 @@ export async function runMatrix(
         onProgress?.({ config: i, round, command: cfg.command, phase, ...extra });
       report('starting');
       let server;
+      let watch: LoopWatch | undefined;
       try {
-        server = await startServer({ command: cfg.command, cwd, env, readinessPath: path, timeoutMs: startTimeoutMs });
+        watch = watchLoop ? prepareLoopWatch({ root: cwd }) : undefined;
+        server = await startServer({
+          command: cfg.command,
+          cwd,
+          env,
+          ...(watch ? { extraEnv: watch.env(env) } : {}),
+          readinessPath: path,
+          timeoutMs: startTimeoutMs,
+        });
       } catch (e) {
+        watch?.dispose();
         cfg.error = e instanceof ServerStartError ? e.message : `cannot start: ${(e as Error).message}`;
         report('failed', { error: cfg.error });
         continue;
       }
+      const sweepStartMs = Date.now();
       try {
         report('sweeping');
         const url = `${server.url}${path}`;
@@ -219,8 +254,14 @@ export async function runMatrix(
         cfg.error = `sweep failed: ${(e as Error).message}${out.length ? `\n${out.join('\n')}` : ''}`;
         report('failed', { error: cfg.error });
       } finally {
+        if (watch) {
+          await new Promise((r) => setTimeout(r, 150)); // a stall is written once the loop runs again
+          const seen = watch.collect({ startMs: sweepStartMs, endMs: Date.now() }, routes).loopStalls;
+          cfg.loopStalls = mergeStalls(cfg.loopStalls ?? [], seen);
+        }
         report('stopping');
         await server.stop();
+        watch?.dispose();
       }
       report('done');
     }
