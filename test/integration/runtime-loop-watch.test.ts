@@ -2,86 +2,50 @@
 // while the load ran — sitecustomize.py in Debian's uvicorn (asyncio and uvloop) and gunicorn with
 // two forked UvicornWorkers, and the NODE_OPTIONS hook in an Express app.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import * as net from 'node:net';
 import * as path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { startLoad } from '../../src/core/load/engine';
 import type { LoopStall } from '../../src/core/model';
 import { nodeFileSystem } from '../../src/core/fs';
 import { Parsers } from '../../src/core/parsing/parser';
 import { ProjectIndex } from '../../src/core/project';
 import { prepareLoopWatch, type LoopReport } from '../../src/core/runtime/loopWatch';
-import { freePort } from '../fixtures/servers/ports';
+import { startServer } from '../../src/core/servers';
 
 const PY = '/usr/bin/python3';
 const fastapiApp = path.join(__dirname, '../fixtures/runtime/fastapi_stalls');
 const expressApp = path.join(__dirname, '../fixtures/runtime/express_stalls');
-const children: ChildProcess[] = [];
-
-after(() => {
-  for (const c of children) if (c.pid && c.exitCode === null) killGroup(c.pid);
-});
-
-function killGroup(pid: number): void {
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    /* already gone */
-  }
-}
-
-async function waitForPort(port: number, child: ChildProcess): Promise<void> {
-  const until = Date.now() + 20_000;
-  while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`server exited early (code ${child.exitCode})`);
-    const up = await new Promise<boolean>((r) => {
-      const s = net.connect(port, '127.0.0.1', () => {
-        s.destroy();
-        r(true);
-      });
-      s.on('error', () => r(false));
-    });
-    if (up) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`server on port ${port} did not start`);
-}
-
-/** Starts `args` (PORT replaced) with the hook, loads each path with n requests at concurrency c, and collects. */
+/** Starts `argv` (`{port}` and `{host}` filled) with the hooks, loads each path (n requests at c), and collects. */
 async function watchRun(
-  args: string[],
+  argv: string[],
   paths: string[],
   n = 4,
   c = 4,
-  { app = fastapiApp, program = PY, env = {} } = {},
+  { app = fastapiApp, env = {} } = {},
 ): Promise<Map<string, LoopReport>> {
   const index = new ProjectIndex(app, nodeFileSystem, await Parsers.load());
   await index.refresh();
   const watch = prepareLoopWatch({ root: app });
-  const port = await freePort();
-  const child = spawn(
-    program,
-    args.map((a) => a.replace('PORT', String(port))),
-    { cwd: app, detached: true, stdio: 'ignore', env: { ...process.env, ...env, PORT: String(port), ...watch.env() } },
-  );
-  children.push(child);
+  const server = await startServer({
+    command: argv,
+    cwd: app,
+    extraEnv: { ...env, ...watch.env() },
+    timeoutMs: 30_000,
+  });
   try {
-    await waitForPort(port, child);
     const reports = new Map<string, LoopReport>();
     for (const p of paths) {
       const startMs = Date.now();
-      const record = await startLoad({ url: `http://127.0.0.1:${port}${p}`, concurrency: c, requests: n, warmup: 0 })
-        .result;
+      const record = await startLoad({ url: `${server.url}${p}`, concurrency: c, requests: n, warmup: 0 }).result;
       assert.equal(record.summary.count, n);
       await new Promise((r) => setTimeout(r, 150)); // the watchdog writes a stall when the loop runs again
       reports.set(p, watch.collect({ startMs, endMs: Date.now() }, index.routes()));
     }
     return reports;
   } finally {
-    if (child.pid) killGroup(child.pid);
+    await server.stop();
     watch.dispose();
   }
 }
@@ -114,7 +78,7 @@ function assertAttributed(reports: Map<string, LoopReport>, n: number): void {
 
 test('uvicorn (asyncio): stalls name the blocking line, the CPU loop and the route', async () => {
   const reports = await watchRun(
-    ['-m', 'uvicorn', '--loop', 'asyncio', '--host', '127.0.0.1', '--port', 'PORT', 'app:app'],
+    [PY, '-m', 'uvicorn', '--loop', 'asyncio', '--host', '127.0.0.1', '--port', '{port}', 'app:app'],
     ['/blocking', '/cpu', '/healthy'],
   );
   assertAttributed(reports, 4);
@@ -123,7 +87,7 @@ test('uvicorn (asyncio): stalls name the blocking line, the CPU loop and the rou
 
 test('uvicorn with uvloop: the same attribution', async () => {
   const reports = await watchRun(
-    ['-m', 'uvicorn', '--loop', 'uvloop', '--host', '127.0.0.1', '--port', 'PORT', 'app:app'],
+    [PY, '-m', 'uvicorn', '--loop', 'uvloop', '--host', '127.0.0.1', '--port', '{port}', 'app:app'],
     ['/blocking', '/cpu', '/healthy'],
   );
   assertAttributed(reports, 4);
@@ -131,7 +95,7 @@ test('uvicorn with uvloop: the same attribution', async () => {
 
 test('gunicorn -w 2 with UvicornWorker: forked workers are watched too', async () => {
   const reports = await watchRun(
-    ['-m', 'gunicorn', '-w', '2', '-k', 'uvicorn.workers.UvicornWorker', '-b', '127.0.0.1:PORT', 'app:app'],
+    [PY, '-m', 'gunicorn', '-w', '2', '-k', 'uvicorn.workers.UvicornWorker', '-b', '{host}:{port}', 'app:app'],
     ['/blocking'],
     6,
     6,
@@ -146,15 +110,16 @@ test('Express (NODE_OPTIONS hook): a CPU loop and a large readFileSync are attri
   const bigDir = mkdtempSync(path.join(tmpdir(), 'ep-big-'));
   writeFileSync(path.join(bigDir, 'big.bin'), Buffer.alloc(64 * 1024 * 1024, 1));
   try {
-    const reports = await watchRun(['app.js'], ['/cpu', '/read', '/healthy'], 4, 4, {
+    const reports = await watchRun([process.execPath, 'app.js'], ['/cpu', '/read', '/healthy'], 4, 4, {
       app: expressApp,
-      program: process.execPath,
       env: { BIG_FILE_DIR: bigDir },
     });
     const cpu = only(reports.get('/cpu'));
     assert.deepEqual([cpu.file, cpu.line, cpu.route], ['app.js', 12, 'GET /cpu']);
-    assert.ok(cpu.count >= 2 && cpu.count <= 4, `count ${cpu.count}`);
-    assert.ok(cpu.maxMs >= 200, `max ${cpu.maxMs} ms`);
+    // Node gives no handle on "which request" from a paused stack, so requests handled back to back
+    // without a loop turn between them are one stall: the count is of stalls, the total is exact.
+    assert.ok(cpu.count >= 1 && cpu.count <= 4, `count ${cpu.count}`);
+    assert.ok(cpu.totalMs >= 4 * 200 && cpu.totalMs < 4 * 600, `total ${cpu.totalMs} ms for 4 × 250 ms`);
 
     const read = reports.get('/read');
     assert.ok(read && read.loopStalls.length >= 1, 'the synchronous read is seen');

@@ -100,6 +100,8 @@ def _install():
                     now = time.monotonic()
                     site, anchor, stack = sample(frame) if frame is not None else (None, None, [])
                     del frame
+                    if site is None and segment is not None and segment["site"] is not None:
+                        continue  # a sample between workspace frames (framework code): same segment
                     if segment is not None and (segment["site"] != site or segment["anchor"] is not anchor):
                         if segment["site"] is not None:
                             report(writer, segment, now)
