@@ -2,7 +2,9 @@
 // noise, ambiguous shapes) and the USL fit against known parameters.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { levelOf } from '../../src/core/sweep/run';
 import { baseline, classify, fitUsl, formatMs, sweepVerdict, type LevelMeasure } from '../../src/core/sweep/verdict';
+import { syntheticRun } from './vscode-records';
 
 /** A level where X req/s were served at mean latency R ms (Little's law decides R when omitted). */
 function level(c: number, x: number, r = (1000 * c) / x, extra: Partial<LevelMeasure> = {}): LevelMeasure {
@@ -208,4 +210,15 @@ test('the baseline: slow outliers alone do not turn a serialising handler into "
   assert.equal(sweepVerdict(levels, 'GET /blocking').verdict.kind, 'serialised');
   // The measured throughput stays the yardstick when it is the higher one.
   assert.equal(baseline(level(1, 10, 100, { latencyMs: { p50: 120, p99: 130, mean: 100 } })), 10);
+});
+
+test('a level’s first second is not a steady rate: requests queued behind the warm-up complete in it', () => {
+  // As a serialising server measured at 16 concurrent: 48 requests over 5.2 s, ~9 a second, but 16 and 20
+  // completed in the first two seconds (they had queued while the warm-up ran) and 2 in the partial last.
+  const record = syntheticRun({ latenciesMs: Array.from({ length: 48 }, (_, i) => 590 + i * 25), durationS: 5.2 });
+  record.config.concurrency = 16;
+  record.summary.ok = 48;
+  record.timeline = [16, 20, 10, 2].map((count, t) => ({ t, count, errors: 0, p50: 1600, p99: 1700 }));
+  const { measure } = levelOf(record);
+  assert.deepEqual(measure.secondRates, [20, 10], 'first and partial last seconds left out');
 });
