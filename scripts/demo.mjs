@@ -1,9 +1,9 @@
 // `npm run demo`: the product end to end on the bundled demo app (test/fixtures/demo),
 // from a fresh clone: install, build, list routes, check, then load both endpoints at
-// concurrency 10 and compare — the seed articles' experiment, in one command.
-import { spawn, spawnSync } from 'node:child_process';
+// concurrency 10 with the server's event loop watched, and compare — the seed articles'
+// experiment, in one command.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -20,73 +20,37 @@ function step(title, cmd, args, { okCodes = [0] } = {}) {
   }
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
-async function waitForPort(port, ms) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    try {
-      await fetch(`http://127.0.0.1:${port}/api/quote`);
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  throw new Error(`the demo server did not listen on 127.0.0.1:${port} within ${ms} ms`);
-}
-
 if (!existsSync(path.join(root, 'node_modules', '.package-lock.json')))
   step('npm ci', 'npm', ['ci', '--no-audit', '--no-fund']);
 step('npm run build', 'npm', ['run', 'build']);
 step('endpoint-profiler routes test/fixtures/demo', process.execPath, [cli, 'routes', demo]);
 step('endpoint-profiler check test/fixtures/demo', process.execPath, [cli, 'check', demo], { okCodes: [0, 1] });
 
-const port = await freePort();
-const server = spawn(process.execPath, [path.join(demo, 'app.js')], {
-  env: { ...process.env, PORT: String(port) },
-  stdio: 'ignore',
-});
-try {
-  await waitForPort(port, 10_000);
-  const out = mkdtempSync(path.join(tmpdir(), 'endpoint-profiler-demo-'));
-  const base = `http://127.0.0.1:${port}/api`;
-  step(`endpoint-profiler load ${base}/quote-legacy -c 10 -z 4s`, process.execPath, [
+// Each load starts the demo app itself (its own process group on a free loopback port, stopped
+// after the run) and watches its event loop, so the report names the line that blocked it.
+const out = mkdtempSync(path.join(tmpdir(), 'endpoint-profiler-demo-'));
+const server = ['--server', `"${process.execPath}" app.js`, '--cwd', demo, '--watch-loop'];
+const base = 'http://127.0.0.1/api';
+for (const [name, file] of [
+  ['quote-legacy', 'legacy.json'],
+  ['quote', 'async.json'],
+])
+  step(`endpoint-profiler load ${base}/${name} --server 'node app.js' --watch-loop -c 10 -z 4s`, process.execPath, [
     cli,
     'load',
-    `${base}/quote-legacy`,
+    `${base}/${name}`,
+    ...server,
     '-c',
     '10',
     '-z',
     '4s',
     '--out',
-    path.join(out, 'legacy.json'),
+    path.join(out, file),
   ]);
-  step(`endpoint-profiler load ${base}/quote -c 10 -z 4s`, process.execPath, [
-    cli,
-    'load',
-    `${base}/quote`,
-    '-c',
-    '10',
-    '-z',
-    '4s',
-    '--out',
-    path.join(out, 'async.json'),
-  ]);
-  step('endpoint-profiler compare legacy.json async.json', process.execPath, [
-    cli,
-    'compare',
-    path.join(out, 'legacy.json'),
-    path.join(out, 'async.json'),
-  ]);
-  console.log(`\nRun files are in ${out}.`);
-} finally {
-  server.kill();
-}
+step('endpoint-profiler compare legacy.json async.json', process.execPath, [
+  cli,
+  'compare',
+  path.join(out, 'legacy.json'),
+  path.join(out, 'async.json'),
+]);
+console.log(`\nRun files are in ${out}.`);
