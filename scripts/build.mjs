@@ -1,4 +1,4 @@
-// Bundles the four entry points with esbuild and copies the tree-sitter grammars.
+// Bundles the five entry points with esbuild and copies the tree-sitter grammars.
 // Usage: node scripts/build.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, existsSync, rmSync } from 'node:fs';
@@ -35,6 +35,7 @@ const node = {
 const builds = [
   { ...node, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   { ...node, entryPoints: { loadWorker: 'src/core/load/worker.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { indexWorker: 'src/core/indexWorker/worker.ts' }, outdir: 'dist' },
 ];
 if (existsSync('src/extension.ts'))
   builds.push({ ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode'] });

@@ -9,7 +9,7 @@ test('the .vsix holds only runtime files: bundles, grammars, media, manifest, re
   const names = zipEntryNames(packageVsix()).filter((n) => n.startsWith('extension/'));
   const unexpected = names.filter(
     (n) =>
-      !/^extension\/(dist\/(extension|loadWorker|webview)\.js|dist\/wasm\/[^/]+\.wasm|media\/.+|package\.json|readme\.md|LICENSE\.txt)$/.test(
+      !/^extension\/(dist\/(extension|loadWorker|indexWorker|webview)\.js|dist\/wasm\/[^/]+\.wasm|media\/.+|package\.json|readme\.md|LICENSE\.txt)$/.test(
         n,
       ),
   );
@@ -17,6 +17,7 @@ test('the .vsix holds only runtime files: bundles, grammars, media, manifest, re
   for (const n of [
     'dist/extension.js',
     'dist/loadWorker.js',
+    'dist/indexWorker.js',
     'dist/webview.js',
     'package.json',
     'readme.md',

@@ -1,0 +1,97 @@
+// Index worker entry (bundled to dist/indexWorker.js): owns the editor's ProjectIndex and its
+// parsers, so parsing, extraction and linking never run on the extension host's thread. Files on
+// disk are read here with Node's fs; unsaved editor text arrives in 'update' requests.
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { nodeFileSystem } from '../fs';
+import type { Finding, Route } from '../model';
+import { nodeWasmLoader, Parsers } from '../parsing/parser';
+import { ProjectIndex } from '../project';
+import type { WorkspaceFile } from '../workspace';
+import type { IndexProblem, IndexReply, IndexRequest, IndexSnapshot, IndexWorkerData } from './protocol';
+
+const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/**
+ * Serves requests one at a time, in arrival order, over one ProjectIndex, and answers each with
+ * what changed as plain data. Runs in the worker; tests also use it on their own thread.
+ */
+export class IndexService {
+  private queue: Promise<unknown> = Promise.resolve();
+  /** What the client was last sent, so unchanged results are not copied across again. */
+  private sent: { routes?: Route[]; findings?: Finding[]; files?: WorkspaceFile[]; problems?: string } = {};
+
+  constructor(readonly index: ProjectIndex) {}
+
+  handle(request: IndexRequest): Promise<IndexReply> {
+    const reply = this.queue.then(() => this.serve(request));
+    this.queue = reply;
+    return reply;
+  }
+
+  private async serve(request: IndexRequest): Promise<IndexReply> {
+    try {
+      const changed = await this.apply(request);
+      return { type: 'done', id: request.id, changed, snapshot: this.snapshot() };
+    } catch (err) {
+      return { type: 'failed', id: request.id, message: message(err) };
+    }
+  }
+
+  private async apply(request: IndexRequest): Promise<boolean> {
+    switch (request.type) {
+      case 'refresh':
+        await this.index.refresh();
+        return true;
+      case 'update':
+        // Files the scan skips (.gitignore, excludes, virtualenvs, build output) stay out on edit too.
+        if (!this.index.includes(request.file.path)) return false;
+        return await this.index.update(request.file, request.text);
+      case 'remove':
+        return this.index.remove(request.path);
+      case 'reconfigure':
+        this.index.reconfigure(request.options);
+        return true;
+    }
+  }
+
+  /** Links routes and findings here, in the worker; sends only the results that are new objects. */
+  private snapshot(): IndexSnapshot {
+    const out: IndexSnapshot = {};
+    const routes = this.index.routes();
+    const findings = this.index.findings();
+    const files = this.index.files();
+    const problems: IndexProblem[] = this.index.problems();
+    const problemsKey = JSON.stringify(problems);
+    if (routes !== this.sent.routes) out.routes = this.sent.routes = routes;
+    if (findings !== this.sent.findings) out.findings = this.sent.findings = findings;
+    if (!sameFiles(files, this.sent.files)) out.files = this.sent.files = files;
+    if (problemsKey !== this.sent.problems) {
+      out.problems = problems;
+      this.sent.problems = problemsKey;
+    }
+    return out;
+  }
+}
+
+function sameFiles(a: WorkspaceFile[], b: WorkspaceFile[] | undefined): boolean {
+  return b !== undefined && a.length === b.length && a.every((f, i) => f.path === b[i].path);
+}
+
+async function main(port: MessagePort, data: IndexWorkerData): Promise<void> {
+  const post = (m: IndexReply): void => port.postMessage(m);
+  let parsers: Parsers;
+  try {
+    parsers = await Parsers.load(nodeWasmLoader);
+  } catch (err) {
+    post({ type: 'unusable', message: `could not load the parsers: ${message(err)}` });
+    port.close();
+    return;
+  }
+  const service = new IndexService(new ProjectIndex(data.root, nodeFileSystem, parsers, data.options));
+  port.on('message', (request: IndexRequest) => {
+    void service.handle(request).then(post);
+  });
+  post({ type: 'ready' });
+}
+
+if (parentPort) void main(parentPort, workerData as IndexWorkerData);
