@@ -1,17 +1,15 @@
-// Wiring only: builds the core over VS Code's file system and registers providers, views
-// and commands. Activation is lazy (package.json activationEvents); the first workspace scan
-// runs after activate() returns, so the extension host is never held up by it.
+// Wiring only: starts the index worker and registers providers, views and commands.
+// Activation is lazy (package.json activationEvents); the first workspace scan runs after
+// activate() returns, and in a worker thread (core/indexWorker), so the host never waits on it.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CONFIG_FILE, parseAnalysisConfig } from './core/analysis';
 import type { RunRecord } from './core/model';
-import { nodeWasmLoader, Parsers } from './core/parsing/parser';
-import { ProjectIndex } from './core/project';
+import { IndexClient } from './core/indexWorker/client';
 import { RunStore } from './core/runs/store';
 import { ruleAnchors, ruleLines, ruleLinkUri, SHOW_RULE_COMMAND } from './vscode/diagnosticModel';
 import { BlockingCallDiagnostics } from './vscode/diagnostics';
-import { vscodeFileSystem } from './vscode/fileSystem';
 import { HandlerHover, HandlerLenses, trackHandlerContext, type HandlerSource } from './vscode/handlerAnnotations';
 import { latestRunByRoute } from './vscode/handlerModel';
 import { EndpointProfiler } from './vscode/profileCommand';
@@ -40,23 +38,29 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const log = (line: string): void => output.appendLine(`[${new Date().toLocaleTimeString()}] ${line}`);
   if ((vscode.workspace.workspaceFolders?.length ?? 0) > 1) log(`Only the first workspace folder is analysed: ${root}`);
 
-  let parsers: Parsers;
-  try {
-    parsers = await Parsers.load(nodeWasmLoader);
-  } catch (err) {
-    log(`Could not load the parsers: ${message(err)}`);
-    return explainEveryCommand(
-      context,
-      `Endpoint Profiler could not load its parsers (${message(err)}); reinstalling the extension may help.`,
-    );
-  }
   const settings = (): vscode.WorkspaceConfiguration =>
     vscode.workspace.getConfiguration('endpointProfiler', folder.uri);
   const scanOptions = async () => ({
     exclude: settings().get<string[]>('exclude', []),
     analysis: await readAnalysisConfig(root),
   });
-  const index = new ProjectIndex(root, vscodeFileSystem, parsers, await scanOptions());
+  // Parsing, extraction and linking run in the worker; it reads the disk with Node's fs, and
+  // unsaved editor text reaches it through update(). A crashed worker is replaced once, empty.
+  let index: IndexClient;
+  try {
+    index = await IndexClient.start(root, {
+      options: await scanOptions(),
+      log,
+      onRestart: () => void rescan(),
+    });
+  } catch (err) {
+    log(`Could not start the analysis: ${message(err)}`);
+    return explainEveryCommand(
+      context,
+      `Endpoint Profiler could not start its analysis (${message(err)}); reinstalling the extension may help.`,
+    );
+  }
+  context.subscriptions.push({ dispose: () => void index.dispose() });
   const rulesDoc = vscode.Uri.joinPath(context.extensionUri, 'media', 'rules.md');
   const rulesText = readFileSync(rulesDoc.fsPath, 'utf8');
   const ruleLine = ruleLines(rulesText);
@@ -78,7 +82,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       void vscode.window.showWarningMessage(`Endpoint Profiler could not analyse the workspace: ${message(err)}`);
     });
   const reconfigure = async (): Promise<void> => {
-    index.reconfigure(await scanOptions());
+    try {
+      await index.reconfigure(await scanOptions());
+    } catch (err) {
+      log(`Could not apply the new settings: ${message(err)}`);
+      return;
+    }
     await rescan();
   };
 
@@ -217,5 +226,5 @@ async function readAnalysisConfig(root: string) {
   }
 }
 
-// Everything, a running load included (EndpointProfiler.dispose), hangs off context.subscriptions.
+// Everything, a running load and the index worker included, hangs off context.subscriptions.
 export function deactivate(): void {}

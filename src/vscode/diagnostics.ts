@@ -1,9 +1,10 @@
 // Blocking-call diagnostics: the index is refreshed once, then each edit re-indexes only
 // the changed file (debounced) and the diagnostics of every affected file are replaced.
+// The index does its work in a worker (core/indexWorker); here only its results are published.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Finding } from '../core/model';
-import type { ProjectIndex } from '../core/project';
+import type { WorkspaceIndex } from '../core/indexWorker/client';
 import { languageOf } from '../core/parsing/parser';
 import { byFile, toDiagnostic, toFixes, type Range0 } from './diagnosticModel';
 
@@ -40,7 +41,7 @@ export class BlockingCallDiagnostics implements vscode.Disposable, vscode.CodeAc
   private readonly reported = new Map<string, string>();
 
   constructor(
-    private readonly index: ProjectIndex,
+    private readonly index: WorkspaceIndex,
     private readonly host: DiagnosticsHost = {},
   ) {}
 
@@ -75,9 +76,8 @@ export class BlockingCallDiagnostics implements vscode.Disposable, vscode.CodeAc
   }
 
   private enqueue(fileName: string, source: vscode.TextDocument | 'disk', diskWins = false): void {
-    if (!fileName.startsWith(this.index.root + path.sep)) return;
-    // Files the workspace scan skips (.gitignore, excludes, virtualenvs, build output) stay out on edit too.
-    if (!this.index.includes(path.relative(this.index.root, fileName).split(path.sep).join('/'))) return;
+    if (!fileName.startsWith(this.index.root + path.sep) || !languageOf(fileName)) return;
+    // Source files the scan skips (.gitignore, excludes, virtualenvs, build output) the index leaves out.
     const open = this.pending.get(fileName);
     if (source === 'disk' && !diskWins && open && open !== 'disk') return; // the editor's text wins over the disk's
     this.pending.set(fileName, source);

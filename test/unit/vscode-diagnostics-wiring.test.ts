@@ -1,6 +1,6 @@
 // BlockingCallDiagnostics (src/vscode/diagnostics.ts) loaded with a minimal stand-in for the
-// 'vscode' module, over a real ProjectIndex on a temp workspace: what reaches the Problems
-// collection after edits, closes, re-scans, and what the quick fixes edit.
+// 'vscode' module, over the real index worker (IndexClient) on a temp workspace: what reaches the
+// Problems collection after edits, closes, re-scans, and what the quick fixes edit.
 import assert from 'node:assert/strict';
 import { EventEmitter as NodeEmitter } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,9 +8,7 @@ import Module from 'node:module';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { nodeFileSystem } from '../../src/core/fs';
-import { nodeWasmLoader, Parsers } from '../../src/core/parsing/parser';
-import { ProjectIndex } from '../../src/core/project';
+import { IndexClient } from '../../src/core/indexWorker/client';
 import type * as DiagnosticsModule from '../../src/vscode/diagnostics';
 
 // ------------------------------------------------------------------ the stand-in 'vscode'
@@ -121,6 +119,7 @@ const CLEAN =
   'import asyncio\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/a")\nasync def a():\n    await asyncio.sleep(1)\n    return {}\n';
 let root: string;
 let diagnostics: InstanceType<typeof BlockingCallDiagnostics>;
+let index: IndexClient | undefined;
 const logged: string[] = [];
 const file = (rel: string) => path.join(root, ...rel.split('/'));
 const rules = (rel: string) =>
@@ -142,15 +141,16 @@ before(async () => {
   writeFileSync(path.join(root, '.gitignore'), 'generated/\n');
   writeFileSync(file('main.py'), CLEAN);
   writeFileSync(file('generated/api.py'), CLEAN);
-  const index = new ProjectIndex(root, nodeFileSystem, await Parsers.load(nodeWasmLoader));
+  index = await IndexClient.start(root);
   diagnostics = new BlockingCallDiagnostics(index, {
     explain: (rule) => fakeVscode.Uri.file(`/rules#${rule}`) as never,
     log: (l) => logged.push(l),
   });
   await diagnostics.refresh();
 });
-after(() => {
+after(async () => {
   diagnostics?.dispose();
+  await index?.dispose();
   if (root) rmSync(root, { recursive: true, force: true });
 });
 
