@@ -123,7 +123,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     store,
     panels,
     routes: () => index.routes(),
-    files: () => index.files().map((f) => f.path),
+    files: () => index.paths(),
     onRunSaved: () => runs.refresh(),
   });
 
@@ -181,7 +181,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       startServer({
         folder,
         routes: index.routes(),
-        files: index.files().map((f) => f.path),
+        files: index.paths(),
         baseUrl: settings().get<string>('baseUrl', 'http://127.0.0.1:8000'),
       }),
     ),

@@ -54,7 +54,7 @@ export class BlockingCallDiagnostics implements vscode.Disposable, vscode.CodeAc
     await this.index.refresh();
     this.publish();
     this.host.log?.(
-      `Indexed ${this.index.files().length} files in ${Date.now() - started} ms: ${this.index.routes().length} routes, ${this.index.findings().length} findings.`,
+      `Indexed ${this.index.paths().length} files in ${Date.now() - started} ms: ${this.index.routes().length} routes, ${this.index.findings().length} findings.`,
     );
     this.logProblems();
     for (const doc of vscode.workspace.textDocuments) if (doc.isDirty) this.schedule(doc);

@@ -19,7 +19,8 @@ export interface WorkspaceIndex {
   update(file: WorkspaceFile, text?: string): Promise<boolean>;
   routes(): Route[];
   findings(): Finding[];
-  files(): WorkspaceFile[];
+  /** The indexed files, relative to root with '/' separators. */
+  paths(): string[];
   problems(): IndexProblem[];
 }
 
@@ -67,10 +68,10 @@ export class IndexClient implements WorkspaceIndex {
   /** Why requests are refused: disposed, or the worker failed twice. */
   private stopped: string | undefined;
   private options: IndexOptions;
-  private state: { routes: Route[]; findings: Finding[]; files: WorkspaceFile[]; problems: IndexProblem[] } = {
+  private state: { routes: Route[]; findings: Finding[]; paths: string[]; problems: IndexProblem[] } = {
     routes: [],
     findings: [],
-    files: [],
+    paths: [],
     problems: [],
   };
 
@@ -120,8 +121,8 @@ export class IndexClient implements WorkspaceIndex {
     return this.state.findings;
   }
 
-  files(): WorkspaceFile[] {
-    return this.state.files;
+  paths(): string[] {
+    return this.state.paths;
   }
 
   problems(): IndexProblem[] {
@@ -181,10 +182,10 @@ export class IndexClient implements WorkspaceIndex {
           this.settings.log?.(m.line);
           break;
         case 'done': {
-          const { routes, findings, files, problems } = m.snapshot;
+          const { routes, findings, paths, problems } = m.snapshot;
           if (routes) this.state.routes = routes;
           if (findings) this.state.findings = findings;
-          if (files) this.state.files = files;
+          if (paths) this.state.paths = paths;
           if (problems) this.state.problems = problems;
           this.settle(m.id)?.resolve(m.changed);
           break;
@@ -218,7 +219,7 @@ export class IndexClient implements WorkspaceIndex {
       return;
     }
     this.restarted = true;
-    this.state = { routes: [], findings: [], files: [], problems: [] };
+    this.state = { routes: [], findings: [], paths: [], problems: [] };
     this.settings.log?.('Restarting the index worker.');
     this.spawn();
     this.ready.then(

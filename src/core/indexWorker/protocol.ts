@@ -22,7 +22,8 @@ export interface IndexProblem {
 export interface IndexSnapshot {
   routes?: Route[];
   findings?: Finding[];
-  files?: WorkspaceFile[];
+  /** The indexed files' paths (relative, '/' separators): 200k objects would take the host ~300 ms to copy in. */
+  paths?: string[];
   problems?: IndexProblem[];
 }
 

@@ -6,7 +6,6 @@ import { nodeFileSystem } from '../fs';
 import type { Finding, Route } from '../model';
 import { nodeWasmLoader, Parsers } from '../parsing/parser';
 import { ProjectIndex } from '../project';
-import type { WorkspaceFile } from '../workspace';
 import type { IndexProblem, IndexReply, IndexRequest, IndexSnapshot, IndexWorkerData } from './protocol';
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
@@ -18,7 +17,7 @@ const message = (err: unknown): string => (err instanceof Error ? err.message : 
 export class IndexService {
   private queue: Promise<unknown> = Promise.resolve();
   /** What the client was last sent, so unchanged results are not copied across again. */
-  private sent: { routes?: Route[]; findings?: Finding[]; files?: WorkspaceFile[]; problems?: string } = {};
+  private sent: { routes?: Route[]; findings?: Finding[]; paths?: string[]; problems?: string } = {};
 
   constructor(readonly index: ProjectIndex) {}
 
@@ -59,12 +58,12 @@ export class IndexService {
     const out: IndexSnapshot = {};
     const routes = this.index.routes();
     const findings = this.index.findings();
-    const files = this.index.files();
+    const paths = this.index.files().map((f) => f.path);
     const problems: IndexProblem[] = this.index.problems();
     const problemsKey = JSON.stringify(problems);
     if (routes !== this.sent.routes) out.routes = this.sent.routes = routes;
     if (findings !== this.sent.findings) out.findings = this.sent.findings = findings;
-    if (!sameFiles(files, this.sent.files)) out.files = this.sent.files = files;
+    if (!samePaths(paths, this.sent.paths)) out.paths = this.sent.paths = paths;
     if (problemsKey !== this.sent.problems) {
       out.problems = problems;
       this.sent.problems = problemsKey;
@@ -73,8 +72,8 @@ export class IndexService {
   }
 }
 
-function sameFiles(a: WorkspaceFile[], b: WorkspaceFile[] | undefined): boolean {
-  return b !== undefined && a.length === b.length && a.every((f, i) => f.path === b[i].path);
+function samePaths(a: string[], b: string[] | undefined): boolean {
+  return b !== undefined && a.length === b.length && a.every((p, i) => p === b[i]);
 }
 
 async function main(port: MessagePort, data: IndexWorkerData): Promise<void> {
