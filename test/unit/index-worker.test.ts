@@ -154,6 +154,7 @@ test('edits with unsaved text, disk reads, deletions and ignored files go throug
   const client = await IndexClient.start(root, { log: (l) => logged.push(l) });
   try {
     await client.refresh();
+    assert.match(logged.join('\n'), /Index worker: read, parsed and extracted 1 files in \d+ ms, linked .* in \d+ ms/);
     assert.deepEqual(client.paths(), ['main.py']);
     assert.equal(client.routes().length, 1);
     assert.deepEqual(client.findings(), []);
@@ -189,6 +190,7 @@ test('edits with unsaved text, disk reads, deletions and ignored files go throug
     assert.deepEqual(client.paths(), []);
     await client.reconfigure({});
     await client.refresh();
+    assert.match(logged.join('\n'), /Index worker: read, parsed and extracted 1 files in \d+ ms, linked .* in \d+ ms/);
     assert.deepEqual(client.paths(), ['main.py']);
   } finally {
     await client.dispose();
