@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Finding, Route } from '../model';
 import type { WorkspaceFile } from '../workspace';
-import type { IndexOptions, IndexProblem, IndexReply, IndexRequest, IndexWorkerData } from './protocol';
+import type { IndexOptions, IndexProblem, IndexReply, IndexRequest, IndexSnapshot, IndexWorkerData } from './protocol';
+import { decodeList } from './wire';
 
 export type { IndexOptions, IndexProblem } from './protocol';
 
@@ -68,12 +69,9 @@ export class IndexClient implements WorkspaceIndex {
   /** Why requests are refused: disposed, or the worker failed twice. */
   private stopped: string | undefined;
   private options: IndexOptions;
-  private state: { routes: Route[]; findings: Finding[]; paths: string[]; problems: IndexProblem[] } = {
-    routes: [],
-    findings: [],
-    paths: [],
-    problems: [],
-  };
+  private state: IndexSnapshot = { routes: [], findings: [], paths: [], problems: [] };
+  /** Replies are applied in the order they came, each after its lists are decoded. */
+  private inbox: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly root: string,
@@ -181,22 +179,41 @@ export class IndexClient implements WorkspaceIndex {
         case 'log':
           this.settings.log?.(m.line);
           break;
-        case 'done': {
-          const { routes, findings, paths, problems } = m.snapshot;
-          if (routes) this.state.routes = routes;
-          if (findings) this.state.findings = findings;
-          if (paths) this.state.paths = paths;
-          if (problems) this.state.problems = problems;
-          this.settle(m.id)?.resolve(m.changed);
-          break;
-        }
+        case 'done':
         case 'failed':
-          this.settle(m.id)?.reject(new Error(m.message));
+          this.inbox = this.inbox.then(() => this.receive(worker, m));
           break;
       }
     });
     worker.on('error', (err) => fail(`the index worker failed: ${message(err)}`));
     worker.on('exit', (code) => fail(`the index worker exited (code ${code})`));
+  }
+
+  /** Decodes a reply's lists a chunk per event-loop turn, then makes them the state and answers the request. */
+  private async receive(worker: Worker, m: Extract<IndexReply, { type: 'done' | 'failed' }>): Promise<void> {
+    if (m.type === 'failed') {
+      this.settle(m.id)?.reject(new Error(m.message));
+      return;
+    }
+    const { routes, findings, paths, problems } = m.snapshot;
+    let next: Partial<IndexSnapshot>;
+    try {
+      next = {
+        routes: routes && (await decodeList<Route>(routes)),
+        findings: findings && (await decodeList<Finding>(findings)),
+        paths: paths && (await decodeList<string>(paths)),
+        problems,
+      };
+    } catch (err) {
+      this.settle(m.id)?.reject(new Error(`could not read the index worker's reply: ${message(err)}`));
+      return;
+    }
+    if (worker !== this.worker) return; // replaced meanwhile: its requests were refused
+    if (next.routes) this.state.routes = next.routes;
+    if (next.findings) this.state.findings = next.findings;
+    if (next.paths) this.state.paths = next.paths;
+    if (next.problems) this.state.problems = next.problems;
+    this.settle(m.id)?.resolve(m.changed);
   }
 
   private settle(id: number): Waiting | undefined {

@@ -18,12 +18,23 @@ export interface IndexProblem {
   problem: string;
 }
 
-/** The index as the editor sees it after a request; a field is absent when it did not change. */
+/** The index as the editor sees it after a request. */
 export interface IndexSnapshot {
-  routes?: Route[];
-  findings?: Finding[];
+  routes: Route[];
+  findings: Finding[];
   /** The indexed files' paths (relative, '/' separators): 200k objects would take the host ~300 ms to copy in. */
-  paths?: string[];
+  paths: string[];
+  problems: IndexProblem[];
+}
+
+/**
+ * What changed of the snapshot, as sent: each list in v8-serialised chunks of `Route[]`,
+ * `Finding[]`, `string[]` (wire.ts); a field is absent when it did not change.
+ */
+export interface SnapshotChange {
+  routes?: Uint8Array[];
+  findings?: Uint8Array[];
+  paths?: Uint8Array[];
   problems?: IndexProblem[];
 }
 
@@ -40,7 +51,7 @@ export type IndexReply =
   | { type: 'ready' }
   /** The worker cannot serve (its parsers did not load); it exits after this. */
   | { type: 'unusable'; message: string }
-  | { type: 'done'; id: number; changed: boolean; snapshot: IndexSnapshot }
+  | { type: 'done'; id: number; changed: boolean; snapshot: SnapshotChange }
   | { type: 'failed'; id: number; message: string }
   /** A line for the output channel. */
   | { type: 'log'; line: string };
