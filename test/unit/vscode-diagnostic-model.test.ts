@@ -114,7 +114,7 @@ test('the rule link opens rules.md rendered at the rule: a command link to the M
   const { headingSlug, ruleAnchors, ruleLinkUri } = await import('../../src/vscode/diagnosticModel');
   const doc = readFileSync(path.resolve(__dirname, '../../media/rules.md'), 'utf8');
   const anchors = ruleAnchors(doc);
-  for (const rule of Object.keys(RULES))
+  for (const { id: rule } of RULES)
     assert.equal(anchors.get(rule), rule.toLowerCase(), `## ${rule} → #${rule.toLowerCase()}`);
   assert.equal(
     headingSlug('EP101 — Blocking call (sync I/O) in async def'),
