@@ -283,7 +283,7 @@ export class EndpointProfiler implements vscode.Disposable {
    */
   private async profileTarget(t: Target): Promise<void> {
     const settings = this.settings();
-    const timeoutS = settings.get<number>('timeout', 10);
+    const timeoutS = settings.get<number>('timeout', 20);
     const profileSettings = this.profileSettings();
     const problem = settingsProblem(profileSettings, timeoutS);
     if (problem) {

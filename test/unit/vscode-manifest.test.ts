@@ -32,3 +32,15 @@ test('activation: no workspaceContains globs; the languages, the views, the comm
   assert.ok(major > 1 || minor >= 74, `engines.vscode ${pkg.engines.vscode} has implicit view and command events`);
   assert.ok(pkg.contributes.views.endpointProfiler.length >= 2);
 });
+
+test('the editor’s request timeout defaults to the CLI’s (hey’s): 10 queued 1 s requests are not timeouts', async () => {
+  const { parseLoadArgs } = await import('../../src/cli/load');
+  const manifest = JSON.parse(readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as {
+    contributes: { configuration: { properties: Record<string, { default?: unknown }> } };
+  };
+  const cliDefault = parseLoadArgs(['http://127.0.0.1:8000/']).options.timeoutS;
+  assert.equal(cliDefault, 20);
+  assert.equal(manifest.contributes.configuration.properties['endpointProfiler.timeout'].default, cliDefault);
+  const source = readFileSync(path.join(__dirname, '../../src/vscode/profileCommand.ts'), 'utf8');
+  assert.match(source, /get<number>\('timeout', 20\)/, 'the code falls back to the same default');
+});
