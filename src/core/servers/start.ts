@@ -35,6 +35,8 @@ export interface StartServerOptions {
   outputLines?: number;
   /** How long stop() waits after SIGTERM before SIGKILL (default 3000 ms). */
   stopGraceMs?: number;
+  /** Every chunk the server prints, as it arrives (the editor shows it in an output channel). */
+  onOutput?: (chunk: string, stream: 'out' | 'err') => void;
 }
 
 export interface ServerExit {
@@ -257,8 +259,14 @@ export async function startServer(o: StartServerOptions): Promise<RunningServer>
   } catch (e) {
     throw new ServerStartError(`${argv[0]}: ${(e as Error).message}`, 'spawn');
   }
-  child.stdout?.setEncoding('utf8').on('data', (d: string) => ring.push(d, 'out'));
-  child.stderr?.setEncoding('utf8').on('data', (d: string) => ring.push(d, 'err'));
+  child.stdout?.setEncoding('utf8').on('data', (d: string) => {
+    ring.push(d, 'out');
+    o.onOutput?.(d, 'out');
+  });
+  child.stderr?.setEncoding('utf8').on('data', (d: string) => {
+    ring.push(d, 'err');
+    o.onOutput?.(d, 'err');
+  });
 
   let exitInfo: ServerExit | undefined;
   let spawnError: Error | undefined;
