@@ -16,7 +16,7 @@ import { EndpointProfiler } from './vscode/profileCommand';
 import { ResultsPanels } from './vscode/resultsPanel';
 import { registerRoutesView } from './vscode/routesView';
 import { registerRunsView } from './vscode/runsView';
-import { startServer } from './vscode/serverStarter';
+import { startServer, stopStartedServers } from './vscode/serverStarter';
 
 const SOURCE_GLOB = '**/*.{py,js,mjs,cjs,jsx,ts,mts,cts,tsx}';
 /** Root files that change what is scanned or how it is judged. */
@@ -183,8 +183,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         routes: index.routes(),
         files: index.paths(),
         baseUrl: settings().get<string>('baseUrl', 'http://127.0.0.1:8000'),
+        state: context.workspaceState,
       }),
     ),
+    { dispose: () => void stopStartedServers() }, // servers Start Server started end with the window
   );
   registerRoutesView(context, {
     routes: () => index.routes(),

@@ -43,7 +43,7 @@ import {
   type LoadProfile,
   type ProfileSettings,
 } from './profileModel';
-import { startedServerFor, startServer, tcpProbe, waitForPort } from './serverStarter';
+import { startedServerFor, startServer, tcpProbe } from './serverStarter';
 import { baseUrlProblem, hostAndPort, serverConfig } from './serverModel';
 
 export interface LivePanels {
@@ -294,7 +294,7 @@ export class EndpointProfiler implements vscode.Disposable {
     }
     const allowRemote = !isLoopbackUrl(t.url);
     if (allowRemote && !(await this.confirmRemote(t.url))) return;
-    if (!(await this.serverIsUp(t.url))) return;
+    if (!(await this.serverIsUp(t.url, t.route))) return;
 
     const headers: Record<string, string> = { ...settings.get<Record<string, string>>('headers', {}) };
     if (t.body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
@@ -475,7 +475,7 @@ export class EndpointProfiler implements vscode.Disposable {
   }
 
   /** A TCP probe before the run, so "nothing listens" is a clear message with a way out, not a run full of errors. */
-  private async serverIsUp(url: string): Promise<boolean> {
+  private async serverIsUp(url: string, target?: { file?: string; line?: number; path: string }): Promise<boolean> {
     const { host, port } = hostAndPort(url);
     const probe = this.deps.probe ?? tcpProbe;
     if (await probe(host, port)) return true;
@@ -489,17 +489,21 @@ export class EndpointProfiler implements vscode.Disposable {
     if (answer === settings)
       void vscode.commands.executeCommand('workbench.action.openSettings', 'endpointProfiler.baseUrl');
     if (answer !== start) return false;
-    if (
-      !(await startServer({
-        folder: this.deps.folder,
-        routes: this.deps.routes(),
-        files: this.deps.files(),
-        baseUrl: url,
-        probe,
-      }))
-    )
-      return false;
-    return waitForPort(host, port, probe);
+    // The app that holds the profiled route is offered first.
+    const route = target?.file
+      ? this.deps.routes().find((r) => r.file === target.file && r.line === target.line && r.path === target.path)
+      : undefined;
+    // Resolves once the server accepts connections, or undefined after saying why it did not.
+    const started = await startServer({
+      folder: this.deps.folder,
+      routes: this.deps.routes(),
+      files: this.deps.files(),
+      baseUrl: url,
+      state: this.deps.context.workspaceState,
+      ...(route ? { route } : {}),
+      probe,
+    });
+    return started !== undefined;
   }
 
   /**

@@ -1,18 +1,48 @@
-// "Start Server…": runs the configured or detected command in a VS Code terminal (visible,
-// so the user sees its output and owns its lifetime) and waits for the port to open.
+// "Start Server…": the configured, detected or typed command, shown and approved once per
+// workspace, started through core/servers (argv without a shell, loopback only, its own process
+// group, early exit detected with the last lines it printed). Its output goes to an output channel.
 import * as net from 'node:net';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Route } from '../core/model';
-import { baseUrlProblem, detectServerCommands, hostAndPort } from './serverModel';
+import {
+  CommandSyntaxError,
+  ServerStartError,
+  splitCommand,
+  startServer as startCoreServer,
+  type RunningServer,
+} from '../core/servers';
+import {
+  baseUrlProblem,
+  consentKey,
+  detectServerCommands,
+  hostAndPort,
+  isLoopbackHost,
+  rememberFirst,
+} from './serverModel';
 
-/** The terminal Start Server runs commands in; one is reused while it lives. */
-export const SERVER_TERMINAL = 'Endpoint Profiler: server';
+/** The output channel Start Server shows servers' output in. */
+export const SERVER_OUTPUT = 'Endpoint Profiler: server';
+/** workspaceState keys: approved commands (`consentKey`s) and typed commands, most recent first. */
+export const APPROVED_KEY = 'endpointProfiler.approvedServerCommands';
+export const RECENT_KEY = 'endpointProfiler.recentServerCommands';
+/** How long a started server may take to accept connections. */
+export const READY_TIMEOUT_MS = 60_000;
+
+interface Memento {
+  get<T>(key: string): T | undefined;
+  update(key: string, value: unknown): Thenable<void>;
+}
 
 export interface StartServerInput {
   folder: vscode.WorkspaceFolder;
   routes: readonly Route[];
   files: readonly string[];
   baseUrl: string;
+  /** Where approvals and recent commands are remembered (the workspace's state). */
+  state: Memento;
+  /** The route being profiled: commands that serve its app are offered first. */
+  route?: Route;
   /** Whether something accepts connections at host:port (tests replace the TCP probe). */
   probe?: (host: string, port: number) => Promise<boolean>;
 }
@@ -26,62 +56,211 @@ export interface StartedServer {
   alreadyListening: boolean;
 }
 
-/** Terminals this session started a server in, and what they were started to serve. */
-const started = new Map<vscode.Terminal, { command: string; host: string; port: number }>();
+/** Servers this session started and that have not exited, by `host:port`. */
+const running = new Map<string, { command: string; server: RunningServer }>();
 
-const alive = (t: vscode.Terminal): boolean => t.exitStatus === undefined && vscode.window.terminals.includes(t);
-
-function forgetClosed(): void {
-  for (const t of [...started.keys()]) if (!alive(t)) started.delete(t);
+let channel: vscode.OutputChannel | undefined;
+function output(): vscode.OutputChannel {
+  channel ??= vscode.window.createOutputChannel(SERVER_OUTPUT);
+  return channel;
 }
 
 /**
  * The command Start Server ran in this session for the server at `url`'s host and port, while
- * its terminal is still open (the run records it as the server configuration).
+ * it still runs (the run records it as the server configuration).
  */
 export function startedServerFor(url: string): string | undefined {
-  let target: { host: string; port: number };
   try {
-    target = hostAndPort(url);
+    const { host, port } = hostAndPort(url);
+    return running.get(`${host}:${port}`)?.command;
   } catch {
     return undefined;
   }
-  forgetClosed();
-  return [...started.values()].reverse().find((s) => s.host === target.host && s.port === target.port)?.command;
 }
 
-const sameEnv = (
-  a: Readonly<Record<string, string | null | undefined>> | undefined,
-  b: Record<string, string> | undefined,
-): boolean => {
-  const ka = Object.keys(a ?? {}).sort();
-  const kb = Object.keys(b ?? {}).sort();
-  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && a![k] === b![k]);
-};
+/** Stops every server this session started (on deactivation, and for tests). */
+export async function stopStartedServers(): Promise<void> {
+  const all = [...running.values()];
+  running.clear();
+  await Promise.all(all.map((r) => r.server.stop()));
+}
 
-/**
- * Our server terminal, if one is open and free for a new command: not one whose server (started
- * for another port) still listens, and created with the environment this command needs.
- */
-async function reusableTerminal(
-  env: Record<string, string> | undefined,
-  probe: NonNullable<StartServerInput['probe']>,
-): Promise<vscode.Terminal | undefined> {
-  const ours = vscode.window.terminals.filter((t) => t.name === SERVER_TERMINAL && alive(t)).reverse();
-  for (const t of ours) {
-    const runs = started.get(t);
-    if (runs && (await probe(runs.host, runs.port))) continue; // still serving: typing into it would go to that server
-    const options = t.creationOptions as Readonly<vscode.TerminalOptions>;
-    if (!sameEnv(options.env, env)) continue; // a terminal's environment is fixed when it is created
-    return t;
+/** The Python extension's selected interpreter for `folder`, when that extension is installed and active. */
+async function selectedPython(folder: vscode.WorkspaceFolder): Promise<string | undefined> {
+  try {
+    const ext = vscode.extensions?.getExtension('ms-python.python');
+    if (!ext) return undefined;
+    const api = (ext.isActive ? ext.exports : await ext.activate()) as
+      { environments?: { getActiveEnvironmentPath?(r?: vscode.Uri): { path?: string } | undefined } } | undefined;
+    const p = api?.environments?.getActiveEnvironmentPath?.(folder.uri)?.path;
+    // "python" alone means no interpreter is selected: python3 is the safer default on POSIX.
+    return p && p !== 'python' ? p : undefined;
+  } catch {
+    return undefined; // an older or failing Python extension: fall back to python3
   }
-  return undefined;
+}
+
+async function readText(uri: vscode.Uri): Promise<string | undefined> {
+  try {
+    return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+  } catch {
+    return undefined;
+  }
+}
+
+/** pyproject.toml texts in the folders at and above the routes' Python files. */
+async function pyprojects(folder: vscode.WorkspaceFolder, routes: readonly Route[]): Promise<Record<string, string>> {
+  const dirs = new Set<string>();
+  for (const r of routes) {
+    if (!r.file.endsWith('.py')) continue;
+    const parts = r.file.split('/').slice(0, -1);
+    for (let i = parts.length; i >= 0; i--) dirs.add(parts.slice(0, i).join('/'));
+  }
+  const out: Record<string, string> = {};
+  for (const dir of [...dirs].slice(0, 50)) {
+    const text = await readText(vscode.Uri.joinPath(folder.uri, ...(dir ? dir.split('/') : []), 'pyproject.toml'));
+    if (text !== undefined) out[dir] = text;
+  }
+  return out;
+}
+
+async function packageScripts(folder: vscode.WorkspaceFolder): Promise<Record<string, string>> {
+  try {
+    const scripts = (
+      JSON.parse((await readText(vscode.Uri.joinPath(folder.uri, 'package.json'))) ?? '{}') as {
+        scripts?: unknown;
+      }
+    ).scripts;
+    return typeof scripts === 'object' && scripts !== null ? (scripts as Record<string, string>) : {};
+  } catch {
+    return {}; // unreadable package.json: nothing to offer from it
+  }
+}
+
+interface Chosen {
+  /** argv, or a typed/configured line read by `splitCommand` (no shell). */
+  argv: string[];
+  env: Record<string, string>;
+  /** What the user is shown and asked about. */
+  command: string;
+  cwd: string;
+  source: string;
+  /** Typed by the user just now: that is their approval. */
+  typed: boolean;
+}
+
+/** A typed or configured line as argv, or undefined after saying why it cannot run without a shell. */
+function parseLine(line: string, source: string): { argv: string[]; env: Record<string, string> } | undefined {
+  try {
+    return splitCommand(line);
+  } catch (e) {
+    if (!(e instanceof CommandSyntaxError)) throw e;
+    void vscode.window.showErrorMessage(
+      `Start Server: ${source} “${line}” cannot run: ${e.message}. Commands run without a shell.`,
+    );
+    return undefined;
+  }
+}
+
+async function choose(input: StartServerInput): Promise<Chosen | undefined> {
+  const settings = vscode.workspace.getConfiguration('endpointProfiler', input.folder.uri);
+  const configured = settings.get<string>('serverCommand', '').trim();
+  if (configured) {
+    const split = parseLine(configured, 'the endpointProfiler.serverCommand setting');
+    if (!split) return undefined;
+    return {
+      ...split,
+      command: configured,
+      cwd: '',
+      source: 'the endpointProfiler.serverCommand setting',
+      typed: false,
+    };
+  }
+  const detected = detectServerCommands(input.routes, input.files, await packageScripts(input.folder), {
+    python: await selectedPython(input.folder),
+    pyprojects: await pyprojects(input.folder, input.routes),
+    ...(input.route ? { prefer: input.route } : {}),
+  });
+  const recent = input.state.get<string[]>(RECENT_KEY) ?? [];
+  type Item = vscode.QuickPickItem & { chosen?: Chosen; recent?: string };
+  const items: Item[] = [
+    ...recent.map((line): Item => ({ label: line, description: 'entered before', recent: line })),
+    ...detected.map((d): Item => ({
+      label: d.label,
+      description: d.command,
+      ...(d.detail ? { detail: d.detail } : {}),
+      chosen: {
+        argv: d.argv,
+        env: d.env ?? {},
+        command: d.command,
+        cwd: d.cwd,
+        source: 'a command detected from the workspace',
+        typed: false,
+      },
+    })),
+    { label: 'Enter a command…' },
+  ];
+  const pick = await vscode.window.showQuickPick(items, {
+    title: 'Start the server under test',
+    placeHolder: 'Runs on this machine, bound to the baseUrl address (set endpointProfiler.serverCommand to skip this)',
+  });
+  if (!pick) return undefined;
+  if (pick.chosen) return pick.chosen;
+  const recentLine = pick.recent;
+  const line =
+    recentLine ??
+    (await vscode.window.showInputBox({
+      title: 'Command that starts the server',
+      placeHolder: 'python3 -m uvicorn app.main:app --host {host} --port {port}',
+      prompt:
+        'Run without a shell from the workspace folder; {host} and {port} are replaced, and PORT and HOST are set.',
+      validateInput: (v) => {
+        try {
+          if (v.trim()) splitCommand(v);
+          return undefined;
+        } catch (e) {
+          return (e as Error).message;
+        }
+      },
+    }));
+  if (!line?.trim()) return undefined;
+  const split = parseLine(line.trim(), 'the command');
+  if (!split) return undefined;
+  await input.state.update(RECENT_KEY, rememberFirst(recent, line.trim()));
+  return { ...split, command: line.trim(), cwd: '', source: 'a command you entered', typed: recentLine === undefined };
 }
 
 /**
- * Asks which command (configured, detected, or typed) and runs it in the server terminal;
- * undefined when the user backed out or the baseUrl setting is unusable. When something already
- * listens at the port, says so and starts nothing.
+ * Shows the exact command and where it runs, and asks before its first run in this workspace
+ * (the answer is remembered per command and folder). The safe answer is the default.
+ */
+async function approved(chosen: Chosen, input: StartServerInput): Promise<boolean> {
+  const key = consentKey(chosen.command, chosen.cwd);
+  const known = input.state.get<string[]>(APPROVED_KEY) ?? [];
+  if (known.includes(key)) return true;
+  if (!chosen.typed) {
+    const dontRun = "Don't Run";
+    const run = 'Run Command';
+    const answer = await vscode.window.showWarningMessage(
+      `Run this command to start the server?\n\n${chosen.command}`,
+      {
+        modal: true,
+        detail: `From ${chosen.source}. It runs in ${chosen.cwd ? `${chosen.cwd}/` : 'the workspace folder'} with your user's rights, without a shell. Endpoint Profiler asks once per command in this workspace.`,
+      },
+      dontRun,
+      run,
+    );
+    if (answer !== run) return false;
+  }
+  await input.state.update(APPROVED_KEY, [...known, key]);
+  return true;
+}
+
+/**
+ * Asks which command (configured, detected, or typed), asks before running it the first time,
+ * starts it on the baseUrl's loopback address and waits until it accepts connections. Undefined
+ * when the user backed out or the server could not start (said with its last output lines).
+ * When something already listens at the port, says so and starts nothing.
  */
 export async function startServer(input: StartServerInput): Promise<StartedServer | undefined> {
   const problem = baseUrlProblem(input.baseUrl);
@@ -91,54 +270,98 @@ export async function startServer(input: StartServerInput): Promise<StartedServe
       void vscode.commands.executeCommand('workbench.action.openSettings', 'endpointProfiler.baseUrl');
     return undefined;
   }
+  if (vscode.workspace.isTrusted === false) {
+    const manage = 'Manage Workspace Trust';
+    if (
+      (await vscode.window.showErrorMessage(
+        'Start Server runs code from this workspace, which is not trusted. Trust the workspace to start its server, or start it yourself.',
+        manage,
+      )) === manage
+    )
+      void vscode.commands.executeCommand('workbench.trust.manage');
+    return undefined;
+  }
   const { host, port } = hostAndPort(input.baseUrl);
+  if (!isLoopbackHost(host)) {
+    void vscode.window.showErrorMessage(
+      `Start Server starts servers on this machine only, and endpointProfiler.baseUrl points at ${host}. Start that server yourself, or point baseUrl at 127.0.0.1.`,
+    );
+    return undefined;
+  }
   const probe = input.probe ?? tcpProbe;
-  forgetClosed();
   if (await probe(host, port)) {
-    const serving = [...started.entries()].reverse().find(([, s]) => s.host === host && s.port === port);
-    serving?.[0].show(true);
+    const serving = running.get(`${host}:${port}`);
     void vscode.window.showInformationMessage(
       serving
-        ? `The server started in the “${SERVER_TERMINAL}” terminal already listens at ${host}:${port} (${serving[1].command}); not starting a second one.`
+        ? `The server Endpoint Profiler started already listens at ${host}:${port} (${serving.command}); not starting a second one.`
         : `Something already listens at ${host}:${port}; not starting a second server. Stop it first to start another command there.`,
     );
-    return { ...(serving ? { command: serving[1].command } : {}), host, port, alreadyListening: true };
+    return { ...(serving ? { command: serving.command } : {}), host, port, alreadyListening: true };
   }
 
-  const configured = vscode.workspace
-    .getConfiguration('endpointProfiler', input.folder.uri)
-    .get<string>('serverCommand', '');
-  let command = configured;
-  let env: Record<string, string> | undefined;
-  if (!command) {
-    const scripts = await packageScripts(input.folder);
-    const detected = detectServerCommands(input.routes, input.baseUrl, input.files, scripts);
-    const typeOwn = { label: 'Enter a command…', command: '', env: undefined };
-    const pick = await vscode.window.showQuickPick(
-      [...detected.map((d) => ({ label: d.label, description: d.command, command: d.command, env: d.env })), typeOwn],
-      {
-        title: 'Start the server under test',
-        placeHolder: 'Detected from the workspace (set endpointProfiler.serverCommand to skip this)',
-      },
+  const chosen = await choose(input);
+  if (!chosen || !(await approved(chosen, input))) return undefined;
+
+  const out = output();
+  const bind = host === 'localhost' ? '127.0.0.1' : host;
+  const cwd = chosen.cwd ? path.join(input.folder.uri.fsPath, ...chosen.cwd.split('/')) : input.folder.uri.fsPath;
+  out.appendLine(`$ ${chosen.command}    (in ${cwd}; HOST=${bind} PORT=${port})`);
+  const started = await vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `Starting the server on ${host}:${port}…`,
+      cancellable: true,
+    },
+    async (_p, token): Promise<RunningServer | Error | undefined> => {
+      const starting = startCoreServer({
+        command: chosen.argv,
+        cwd,
+        extraEnv: chosen.env,
+        host: bind,
+        port,
+        timeoutMs: READY_TIMEOUT_MS,
+        onOutput: (chunk) => out.append(chunk),
+      }).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+      const cancelled = new Promise<undefined>((resolve) => {
+        const l = token.onCancellationRequested(() => {
+          l.dispose();
+          resolve(undefined);
+        });
+        void starting.finally(() => {
+          l.dispose();
+        });
+      });
+      const first = await Promise.race([starting, cancelled]);
+      // Cancelled while starting: stop it as soon as it is up (or let its failure go unsaid).
+      if (first === undefined)
+        void starting.then(async (s) => {
+          if (!(s instanceof Error)) await s.stop();
+        });
+      return first;
+    },
+  );
+  if (!started) return undefined;
+  if (started instanceof Error) {
+    const lines = started instanceof ServerStartError ? started.output : [];
+    out.appendLine(`[Endpoint Profiler] ${started.message.split('\n')[0]}`);
+    const show = 'Show Output';
+    const headline = started.message.split('\n')[0];
+    const answer = await vscode.window.showErrorMessage(
+      `The server did not start: ${headline}.${lines.length ? ` Last output:\n${lines.slice(-5).join('\n')}` : ''}`,
+      show,
     );
-    if (!pick) return undefined;
-    env = pick.env;
-    command =
-      pick.command ||
-      (await vscode.window.showInputBox({
-        title: 'Command that starts the server',
-        placeHolder: 'uvicorn app.main:app --port 8000',
-      })) ||
-      '';
-    if (!command) return undefined;
+    if (answer === show) out.show(true);
+    return undefined;
   }
-  const terminal =
-    (await reusableTerminal(env, probe)) ??
-    vscode.window.createTerminal({ name: SERVER_TERMINAL, cwd: input.folder.uri, ...(env ? { env } : {}) });
-  terminal.show(true);
-  terminal.sendText(command);
-  started.set(terminal, { command, host, port });
-  return { command, host, port, alreadyListening: false };
+  const key = `${host}:${port}`;
+  running.set(key, { command: chosen.command, server: started });
+  void started.exited.then((e) => {
+    if (running.get(key)?.server === started) running.delete(key);
+    out.appendLine(
+      `[Endpoint Profiler] the server ${e.signal ? `was stopped (${e.signal})` : `exited with code ${e.code}`}`,
+    );
+  });
+  return { command: chosen.command, host, port, alreadyListening: false };
 }
 
 /** Whether something accepts TCP connections at host:port within a second. */
@@ -153,43 +376,4 @@ export function tcpProbe(host: string, port: number): Promise<boolean> {
     socket.once('timeout', () => done(false));
     socket.once('error', () => done(false));
   });
-}
-
-/** Waits (up to 60 s, cancellable) for the port to accept connections. */
-export async function waitForPort(
-  host: string,
-  port: number,
-  probe: (host: string, port: number) => Promise<boolean>,
-): Promise<boolean> {
-  return vscode.window.withProgress(
-    {
-      location: vscode.ProgressLocation.Notification,
-      title: `Waiting for the server on ${host}:${port}…`,
-      cancellable: true,
-    },
-    async (_p, token) => {
-      const until = Date.now() + 60_000;
-      while (!token.isCancellationRequested && Date.now() < until) {
-        if (await probe(host, port)) return true;
-        await new Promise((r) => setTimeout(r, 500));
-      }
-      if (!token.isCancellationRequested)
-        void vscode.window.showErrorMessage(
-          `The server did not open ${host}:${port} within 60 s; see the “${SERVER_TERMINAL}” terminal.`,
-        );
-      return false;
-    },
-  );
-}
-
-async function packageScripts(folder: vscode.WorkspaceFolder): Promise<Record<string, string>> {
-  try {
-    const text = new TextDecoder().decode(
-      await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, 'package.json')),
-    );
-    const scripts = (JSON.parse(text) as { scripts?: unknown }).scripts;
-    return typeof scripts === 'object' && scripts !== null ? (scripts as Record<string, string>) : {};
-  } catch {
-    return {}; // no or unreadable package.json: nothing to offer from it
-  }
 }

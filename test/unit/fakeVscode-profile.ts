@@ -90,6 +90,10 @@ export interface FakeVscodeState {
   files: Map<string, string>;
   /** Status-bar messages shown (the probe request says itself there). */
   statusBar: string[];
+  /** Text appended to output channels, by channel name. */
+  output: Map<string, string>;
+  /** `workspace.isTrusted`. */
+  trusted: boolean;
 }
 
 export const state: FakeVscodeState = {
@@ -103,6 +107,8 @@ export const state: FakeVscodeState = {
   activeTextEditor: undefined,
   files: new Map(),
   statusBar: [],
+  output: new Map(),
+  trusted: true,
 };
 
 /** Back to a user who presses Enter, no settings, no terminals, nothing asked yet. */
@@ -118,6 +124,8 @@ export function reset(): void {
     activeTextEditor: undefined,
     files: new Map(),
     statusBar: [],
+    output: new Map(),
+    trusted: true,
   });
 }
 
@@ -187,6 +195,12 @@ export const fakeVscode = {
         p.token,
       );
     },
+    createOutputChannel: (name: string) => {
+      const append = (text: string): void => {
+        state.output.set(name, (state.output.get(name) ?? '') + text);
+      };
+      return { name, append, appendLine: (text: string) => append(`${text}\n`), show: () => undefined };
+    },
     createTerminal: (options: { name?: string; cwd?: unknown; env?: Record<string, string> }) => {
       const t = new FakeTerminal(options.name ?? '', options, state);
       state.terminals.push(t);
@@ -194,6 +208,9 @@ export const fakeVscode = {
     },
   },
   workspace: {
+    get isTrusted() {
+      return state.trusted;
+    },
     getConfiguration: (_section?: string) => ({
       get: <T>(key: string, fallback?: T) => (key in state.settings ? (state.settings[key] as T) : fallback),
       inspect: (key: string) => (key in state.settings ? { key, workspaceValue: state.settings[key] } : { key }),

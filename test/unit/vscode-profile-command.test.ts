@@ -3,7 +3,7 @@
 // real load engine (worker thread) against a real node:http server on 127.0.0.1, a real
 // RunStore in a temp dir, and a fake results panel. Every load is a handful of requests.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,7 +20,9 @@ import type * as EngineModule from '../../src/core/load/engine';
 import type * as ServerStarterModule from '../../src/vscode/serverStarter';
 
 const { EndpointProfiler } = requireWithFakeVscode<typeof ProfileCommand>('../../src/vscode/profileCommand');
-const { tcpProbe } = requireWithFakeVscode<typeof ServerStarterModule>('../../src/vscode/serverStarter');
+const { stopStartedServers, tcpProbe } = requireWithFakeVscode<typeof ServerStarterModule>(
+  '../../src/vscode/serverStarter',
+);
 const { startLoad: realStartLoad } = require('../../src/core/load/engine') as typeof EngineModule;
 
 // ------------------------------------------------------------------ the server under test
@@ -407,44 +409,39 @@ test('a server started by Start Server… this session is what the run records; 
   await profiler().profile(route());
   assert.equal(saved[0]?.server, undefined, 'no server command known');
 
-  // Nothing listens; the user chooses Start Server…, types a command; the "terminal" starts a server on that port.
+  // Nothing listens; the user chooses Start Server…, types a command (a stand-in named uvicorn
+  // that serves on PORT); Start Server starts it and the run waits for it to accept connections.
   const port = await freePort();
-  const other = http.createServer((_req, res) => res.end('ok'));
-  after(
-    () =>
-      new Promise((r) => {
-        other.closeAllConnections();
-        other.close(r);
-      }),
+  const uvicorn = path.join(dir, 'uvicorn');
+  writeFileSync(
+    uvicorn,
+    `#!${process.execPath}\nrequire('http').createServer((q, s) => s.end('ok')).listen(Number(process.env.PORT), process.env.HOST);\n`,
   );
+  chmodSync(uvicorn, 0o755);
+  const command = `${uvicorn} main:app --port {port} --workers 2`;
   state.settings.baseUrl = `http://127.0.0.1:${port}`;
-  state.onSendText = () => {
-    other.listen(port, '127.0.0.1');
-  };
   state.answer = (call) => {
     if (call.kind === 'error' && call.items.includes('Start Server…')) return 'Start Server…';
     if (call.kind === 'quickPick' && /Start the server/.test(call.text))
       return call.items.find((i) => (i as { label: string }).label === 'Enter a command…');
-    if (call.kind === 'inputBox' && /Command that starts the server/.test(call.text))
-      return 'uvicorn main:app --port 8123 --workers 2';
+    if (call.kind === 'inputBox' && /Command that starts the server/.test(call.text)) return command;
     return call.kind === 'quickPick' ? call.items[0] : undefined;
   };
   await profiler().profile(route());
-  assert.equal(state.terminals.length, 1);
-  assert.deepEqual(state.terminals[0].sent, ['uvicorn main:app --port 8123 --workers 2']);
   assert.equal(
     saved.length,
     2,
     `the run ran once the server listened: ${JSON.stringify(calls('error').map((c) => c.text))}`,
   );
-  assert.deepEqual(saved[1].server, { command: 'uvicorn main:app --port 8123 --workers 2', workers: 2 });
+  assert.deepEqual(saved[1].server, { command, workers: 2 });
   assert.equal(saved[1].summary.count, 5);
 
-  // It wins over serverCommand (it is what runs there), until its terminal is closed.
+  // It wins over serverCommand (it is what runs there), until it is stopped.
   state.settings.serverCommand = 'hypercorn main:app';
   await profiler().profile(route());
-  assert.equal(saved[2].server?.command, 'uvicorn main:app --port 8123 --workers 2');
-  state.terminals[0].dispose();
+  assert.equal(saved[2].server?.command, command);
+  await stopStartedServers();
+  state.settings.baseUrl = baseUrl;
   await profiler().profile(route());
   assert.deepEqual(saved[3].server, { command: 'hypercorn main:app', workers: 1 });
 });

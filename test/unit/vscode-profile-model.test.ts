@@ -38,11 +38,10 @@ async function indexOf(dir: string): Promise<ProjectIndex> {
   return index;
 }
 const routesOf = async (dir: string): Promise<Route[]> => (await indexOf(dir)).routes();
-async function serverCommands(dir: string, baseUrl: string, scripts?: Record<string, string>): Promise<string[]> {
+async function serverCommands(dir: string, scripts?: Record<string, string>): Promise<string[]> {
   const index = await indexOf(dir);
   return detectServerCommands(
     index.routes(),
-    baseUrl,
     index.files().map((f) => f.path),
     scripts,
   ).map((c) => c.command);
@@ -277,36 +276,27 @@ test('custom profiles parse counts, durations and rates, and explain what is wro
   assert.match(parseCustomProfile('0 10') as string, /positive integer/);
 });
 
-test('server commands come from the discovered app object and package.json scripts', async () => {
+test('server commands come from the discovered app object and package.json scripts, as argv on {host}:{port}', async () => {
   assert.equal(
-    (await serverCommands('python/fastapi_app', 'http://127.0.0.1:8000'))[0],
-    'uvicorn app.main:application --host 127.0.0.1 --port 8000',
+    (await serverCommands('python/fastapi_app'))[0],
+    'python3 -m uvicorn app.main:application --host {host} --port {port}',
   );
   assert.equal(
-    (await serverCommands('python/src_layout', 'http://127.0.0.1:8000'))[0],
-    'uvicorn shop.app:app --host 127.0.0.1 --port 8000',
+    (await serverCommands('python/src_layout'))[0],
+    'python3 -m uvicorn shop.app:app --host {host} --port {port}',
   );
   assert.match(
-    (await serverCommands('python/flask_app', 'http://127.0.0.1:5001'))[0],
-    /^flask --app shop:\w+ run --host 127\.0\.0\.1 --port 5001$/,
+    (await serverCommands('python/flask_app'))[0],
+    /^python3 -m flask --app shop:\w+ run --host \{host\} --port \{port\}$/,
   );
-  assert.deepEqual(await serverCommands('python/django_site', 'http://127.0.0.1:8000'), [
-    'python manage.py runserver 127.0.0.1:8000',
-  ]);
-  assert.deepEqual(await serverCommands('demo', 'http://127.0.0.1:3000', { start: 'node app.js' }), [
-    'npm run start',
-    'node app.js',
-  ]);
+  assert.deepEqual(await serverCommands('python/django_site'), ['python3 manage.py runserver {host}:{port}']);
+  // The app's own file first (a folder may hold several apps; a script may start another one).
+  assert.deepEqual(await serverCommands('demo', { start: 'node app.js' }), ['node app.js', 'npm run start']);
   const node = detectServerCommands(
     (await indexOf('demo')).routes(),
-    'http://127.0.0.1:3000',
     (await indexOf('demo')).files().map((f) => f.path),
   ).find((c) => c.command === 'node app.js');
-  assert.deepEqual(
-    node?.env,
-    { PORT: '3000' },
-    'the port goes in the terminal environment, not a POSIX `PORT=…` prefix',
-  );
+  assert.deepEqual(node?.argv, ['node', 'app.js'], 'PORT and HOST come from core/servers, not a POSIX `PORT=…` prefix');
 });
 
 /** A refusal's text (the parsers return a string when they refuse). */

@@ -2,7 +2,21 @@
 // is not), and how many workers a server command runs (recorded with each run for Compare).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { baseUrlProblem, commandParts, hostAndPort, serverConfig, serverWorkers } from '../../src/vscode/serverModel';
+import type { Route } from '../../src/core/model';
+import { shellWords, splitCommand } from '../../src/core/servers';
+import {
+  baseUrlProblem,
+  commandParts,
+  consentKey,
+  detectServerCommands,
+  fastapiEntrypoint,
+  hostAndPort,
+  isLoopbackHost,
+  quoteWord,
+  rememberFirst,
+  serverConfig,
+  serverWorkers,
+} from '../../src/vscode/serverModel';
 
 test('baseUrl: usable http(s) URLs pass; malformed ones get a message naming the setting and the fix', () => {
   for (const ok of [
@@ -98,4 +112,90 @@ test('the server part of a run: the command, and workers when the command decide
     workers: 4,
   });
   assert.deepEqual(serverConfig('npm run dev'), { command: 'npm run dev' });
+});
+
+const fastapiRoute = (file: string, routers: string[], path = '/items'): Route => ({
+  framework: 'fastapi',
+  methods: ['GET'],
+  path,
+  file,
+  line: 5,
+  handler: 'items',
+  async: true,
+  execution: 'event-loop',
+  routers,
+});
+
+test('detected commands are argv: a folder named like shell code stays one word, never run by a shell', () => {
+  const evil = 'svc;touch X;#';
+  const [cmd] = detectServerCommands([fastapiRoute(`${evil}/main.py`, ['main.app'])], [`${evil}/main.py`]);
+  assert.deepEqual(cmd.argv, ['python3', '-m', 'uvicorn', `${evil}.main:app`, '--host', '{host}', '--port', '{port}']);
+  assert.equal(cmd.command, "python3 -m uvicorn 'svc;touch X;#.main:app' --host {host} --port {port}");
+  assert.deepEqual(splitCommand(cmd.command).argv, cmd.argv, 'what the user is shown reads back as the same argv');
+  for (const w of ["it's", 'a b', '$(x)', '`x`', '', 'C:\\py']) assert.deepEqual(shellWords(quoteWord(w)), [w], w);
+});
+
+test('[tool.fastapi] entrypoint wins and runs from the pyproject folder, with the selected interpreter', () => {
+  // full-stack-fastapi-template: backend/pyproject.toml declares the app; routes hang off api_router.
+  const pyproject =
+    '[project]\nname = "app"\n\n[tool.fastapi]\nentrypoint = "app.main:app"  # fastapi run\n\n[tool.x]\nentrypoint = "no"\n';
+  assert.equal(fastapiEntrypoint(pyproject), 'app.main:app');
+  assert.equal(fastapiEntrypoint('[tool.fastapi]\n'), undefined);
+  assert.equal(fastapiEntrypoint("[tool.fastapi]\nentrypoint = 'a:b'"), 'a:b');
+  const routes = [fastapiRoute('backend/app/api/routes/items.py', ['main.api_router'])];
+  const files = ['backend/app/main.py', 'backend/app/api/main.py', 'backend/app/api/routes/items.py'];
+  const [first, second] = detectServerCommands(
+    routes,
+    files,
+    {},
+    {
+      python: '/venv/bin/python',
+      pyprojects: { backend: pyproject },
+    },
+  );
+  assert.deepEqual(first.argv, [
+    '/venv/bin/python',
+    '-m',
+    'uvicorn',
+    'app.main:app',
+    '--host',
+    '{host}',
+    '--port',
+    '{port}',
+  ]);
+  assert.equal(first.cwd, 'backend');
+  assert.match(first.detail ?? '', /\[tool\.fastapi\] entrypoint in backend\/pyproject\.toml/);
+  assert.equal(second.cwd, 'backend', 'modules are relative to the project folder, not the workspace root');
+  assert.equal(second.argv[3], 'app.api.main:api_router');
+});
+
+test('the app that holds the profiled route comes first; npm scripts after, saying what they run', () => {
+  const express = (file: string): Route => ({
+    framework: 'express',
+    methods: ['GET'],
+    path: '/',
+    file,
+    line: 1,
+    handler: 'GET /',
+    async: true,
+    execution: 'event-loop',
+    routers: [`${file}:app`],
+  });
+  const routes = [express('admin/server.js'), express('shop/server.js')];
+  const files = ['admin/server.js', 'shop/server.js'];
+  const cmds = detectServerCommands(routes, files, { start: 'node admin/server.js' }, { prefer: routes[1] });
+  assert.deepEqual(
+    cmds.map((c) => c.command),
+    ['node shop/server.js', 'node admin/server.js', 'npm run start'],
+  );
+  assert.equal(cmds[2].detail, 'runs: node admin/server.js');
+});
+
+test('custom commands are remembered most recent first; approvals are keyed by folder and exact words', () => {
+  assert.deepEqual(rememberFirst(['a', 'b', 'c'], 'b'), ['b', 'a', 'c']);
+  assert.deepEqual(rememberFirst(undefined, 'x'), ['x']);
+  assert.equal(rememberFirst(['1', '2', '3', '4', '5', '6', '7', '8'], '9').length, 8);
+  assert.notEqual(consentKey('node app.js', ''), consentKey('node app.js', 'shop'));
+  assert.notEqual(consentKey('node app.js', ''), consentKey('node  app.js --x', ''));
+  assert.ok(isLoopbackHost('127.0.0.1') && isLoopbackHost('::1') && !isLoopbackHost('0.0.0.0'));
 });

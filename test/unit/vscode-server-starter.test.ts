@@ -1,175 +1,163 @@
-// Start Server through a minimal fake of the VS Code API (fakeVscode-profile.ts): a malformed
-// baseUrl is explained, the port goes in the terminal's environment, the server terminal is
-// reused while it lives and is not typed into while its server runs, and a port that already
-// listens is reported instead of starting a second server. "Servers" are node:http servers on
-// 127.0.0.1 that the test starts when a command is typed into a fake terminal.
+// Start Server through a minimal fake of the VS Code API (fakeVscode-profile.ts), with real
+// processes on 127.0.0.1 started through core/servers: a workspace's serverCommand is shown and
+// asked about before its first run (the safe answer is the default, the approval remembered per
+// workspace), shell syntax is refused rather than run, a command that exits is reported at once
+// with its last lines instead of a 60 s wait, typed commands are remembered most recent first,
+// an untrusted workspace starts nothing, and a port that already listens is not started twice.
 import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, beforeEach, test } from 'node:test';
-import type { Route } from '../../src/core/model';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { after, afterEach, beforeEach, test } from 'node:test';
 import type * as Starter from '../../src/vscode/serverStarter';
-import { calls, requireWithFakeVscode, reset, state, type FakeTerminal } from './fakeVscode-profile';
+import { calls, memento, requireWithFakeVscode, reset, state } from './fakeVscode-profile';
 import { freePort } from '../fixtures/servers/ports';
 
-const { startServer, startedServerFor, SERVER_TERMINAL, tcpProbe } = requireWithFakeVscode<typeof Starter>(
-  '../../src/vscode/serverStarter',
+const { startServer, startedServerFor, stopStartedServers, APPROVED_KEY, RECENT_KEY, SERVER_OUTPUT } =
+  requireWithFakeVscode<typeof Starter>('../../src/vscode/serverStarter');
+
+const dir = mkdtempSync(path.join(tmpdir(), 'ep-start-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const folder = { uri: { fsPath: dir, path: dir, scheme: 'file' }, name: 'w', index: 0 } as never;
+const node = process.execPath;
+/** A server that says where it runs (a marker file) and listens on HOST:PORT as set for it. */
+const SERVER = path.join(dir, 'server.js');
+writeFileSync(
+  SERVER,
+  `require('fs').writeFileSync(${JSON.stringify(path.join(dir, 'ran'))}, JSON.stringify({ host: process.env.HOST, port: process.env.PORT, cwd: process.cwd() }));
+require('http').createServer((q, s) => s.end('ok')).listen(Number(process.env.PORT), process.env.HOST);
+console.log('listening');`,
 );
+const ran = (): { host: string; port: string; cwd: string } | undefined =>
+  existsSync(path.join(dir, 'ran')) ? JSON.parse(readFileSync(path.join(dir, 'ran'), 'utf8')) : undefined;
 
-const folder = {
-  uri: { fsPath: '/nonexistent-workspace', path: '/nonexistent-workspace', scheme: 'file' },
-  name: 'w',
-  index: 0,
-} as never;
-const expressApp: Route = {
-  framework: 'express',
-  methods: ['GET'],
-  path: '/api/quote',
-  file: 'app.js',
-  line: 10,
-  handler: 'GET /quote',
-  async: true,
-  execution: 'event-loop',
-  routers: ['app.js:app'],
-};
-
-const servers: http.Server[] = [];
-let probes: string[];
-
-/** Listens on 127.0.0.1:`port` (0 = any free port) as a started server would. */
-async function listen(port = 0): Promise<number> {
-  const s = http.createServer((_req, res) => res.end('ok'));
-  servers.push(s);
-  await new Promise<void>((resolve) => s.listen(port, '127.0.0.1', resolve));
-  return (s.address() as AddressInfo).port;
-}
-const probe = async (host: string, port: number): Promise<boolean> => {
-  probes.push(`${host}:${port}`);
-  assert.equal(host, '127.0.0.1', 'only loopback is probed here');
-  return tcpProbe(host, port);
-};
-const start = (baseUrl: string, routes: Route[] = []) =>
-  startServer({ folder, routes, files: ['app.js'], baseUrl, probe });
+let workspaceState: ReturnType<typeof memento>;
+const start = (baseUrl: string) => startServer({ folder, routes: [], files: [], baseUrl, state: workspaceState });
 
 beforeEach(() => {
   reset();
-  probes = [];
+  workspaceState = memento();
+  rmSync(path.join(dir, 'ran'), { force: true });
 });
-afterEach(async () => {
-  for (const s of servers.splice(0)) {
-    s.closeAllConnections();
-    await new Promise((r) => s.close(r));
-  }
-});
+afterEach(() => stopStartedServers());
 
-test('a malformed baseUrl is explained naming the setting (not a raw "Invalid URL"), and nothing starts', async () => {
-  for (const bad of ['127.0.0.1:8000', 'localhost:8000', '', 'ftp://127.0.0.1/']) {
-    reset();
-    state.settings = { serverCommand: 'uvicorn main:app' };
-    assert.equal(await start(bad), undefined, bad);
-    const [error] = calls('error');
-    assert.ok(error, `${JSON.stringify(bad)}: an error is shown`);
-    assert.match(error.text, /endpointProfiler\.baseUrl setting/);
-    assert.doesNotMatch(error.text, /^Invalid URL/);
-    assert.deepEqual(error.items, ['Open Settings']);
-    assert.deepEqual(state.terminals, [], 'no terminal');
-    assert.deepEqual(probes, [], 'nothing probed');
-  }
-  reset();
-  await start('localhost:8000');
-  assert.match(calls('error')[0].text, /needs the scheme: http:\/\//);
-  reset();
-  state.answer = (call) => (call.kind === 'error' ? 'Open Settings' : undefined);
-  await start('127.0.0.1:8000');
-  assert.deepEqual(state.commandsRun, [['workbench.action.openSettings', 'endpointProfiler.baseUrl']]);
-});
-
-test('the detected node command gets PORT through the terminal environment, not a POSIX prefix', async () => {
+test('a workspace serverCommand is shown and asked about first; dismissing (the default) runs nothing', async () => {
   const port = await freePort();
-  const started = await start(`http://127.0.0.1:${port}`, [expressApp]);
-  const [pick] = calls('quickPick');
-  assert.equal((pick.items[0] as { description: string }).description, 'node app.js');
-  assert.deepEqual(started, { command: 'node app.js', host: '127.0.0.1', port, alreadyListening: false });
-  const [terminal] = state.terminals;
-  assert.equal(terminal.name, SERVER_TERMINAL);
-  assert.deepEqual(terminal.creationOptions.env, { PORT: String(port) });
-  assert.deepEqual(terminal.sent, ['node app.js']);
-});
+  state.settings = { serverCommand: `${node} ${SERVER}` };
+  assert.equal(await start(`http://127.0.0.1:${port}`), undefined);
+  const [ask] = calls('warning');
+  assert.ok(ask, 'asked before running');
+  assert.equal(ask.options?.modal, true);
+  assert.ok(ask.text.includes(`${node} ${SERVER}`), `the exact command is shown: ${ask.text}`);
+  assert.match(String(ask.options?.detail), /endpointProfiler\.serverCommand setting/);
+  assert.equal(ask.items[0], "Don't Run", 'the default (first) button is the safe one');
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(ran(), undefined, 'nothing ran');
 
-test('the server terminal is reused while it lives; a closed one is replaced', async () => {
-  const port = await freePort();
-  state.settings = { serverCommand: 'uvicorn main:app --port 1' };
-  await start(`http://127.0.0.1:${port}`);
-  await start(`http://127.0.0.1:${port}`); // the first "server" never listened (it exited): run it again in the same terminal
-  assert.equal(state.terminals.length, 1, 'one terminal');
-  assert.deepEqual(state.terminals[0].sent, ['uvicorn main:app --port 1', 'uvicorn main:app --port 1']);
-  assert.equal(state.terminals[0].creationOptions.env, undefined, 'no environment needed');
-
-  const first = state.terminals[0];
-  first.dispose(); // the user closed it
-  await start(`http://127.0.0.1:${port}`);
-  assert.equal(state.terminals.length, 1);
-  assert.notEqual(state.terminals[0], first, 'a new terminal');
-  assert.deepEqual(state.terminals[0].sent, ['uvicorn main:app --port 1']);
-});
-
-test('a server that already listens is reported, not started twice; the command is known when this session started it', async () => {
-  const port = await freePort();
-  state.settings = { serverCommand: `python -m uvicorn main:app --port ${port}` };
-  state.onSendText = (_t: FakeTerminal) => {
-    void listen(port);
-  };
-  const url = `http://127.0.0.1:${port}`;
-  assert.equal(startedServerFor(url), undefined);
-  const first = await start(url);
-  assert.equal(first?.alreadyListening, false);
-  await new Promise((r) => setTimeout(r, 50));
-  assert.equal(await tcpProbe('127.0.0.1', port), true, 'the fake terminal started it');
-  assert.equal(
-    startedServerFor(`${url}/items/1`),
-    `python -m uvicorn main:app --port ${port}`,
-    'a URL on that port is served by it',
-  );
-  assert.equal(startedServerFor('http://127.0.0.1:1/'), undefined, 'another port is not');
+  // Approved: it runs bound to loopback with HOST and PORT set, and is not asked about again.
+  state.answer = (call) => (call.kind === 'warning' ? 'Run Command' : undefined);
+  const started = await start(`http://127.0.0.1:${port}`);
+  assert.deepEqual(started, { command: `${node} ${SERVER}`, host: '127.0.0.1', port, alreadyListening: false });
+  assert.deepEqual(ran(), { host: '127.0.0.1', port: String(port), cwd: dir });
+  assert.equal(startedServerFor(`http://127.0.0.1:${port}/x`), `${node} ${SERVER}`);
+  assert.match(state.output.get(SERVER_OUTPUT) ?? '', /listening/, 'its output is in the output channel');
+  assert.equal(workspaceState.get<string[]>(APPROVED_KEY)?.length, 1);
+  await stopStartedServers();
+  assert.equal(startedServerFor(`http://127.0.0.1:${port}`), undefined, 'a stopped server is no longer known');
 
   state.calls = [];
-  const again = await start(url);
-  assert.deepEqual(again, {
-    command: `python -m uvicorn main:app --port ${port}`,
-    host: '127.0.0.1',
-    port,
-    alreadyListening: true,
-  });
-  assert.equal(state.terminals.length, 1);
-  assert.equal(state.terminals[0].sent.length, 1, 'nothing typed into the running server');
-  assert.match(calls('info')[0]?.text ?? '', /already listens at 127\.0\.0\.1:\d+.*not starting a second/);
+  state.answer = () => undefined;
+  assert.ok(await start(`http://127.0.0.1:${port}`), 'the remembered approval is used');
+  assert.equal(calls('warning').length, 0, 'not asked twice');
 
-  state.terminals[0].dispose();
-  assert.equal(startedServerFor(url), undefined, 'once its terminal is closed it is no longer known');
+  // Another command is another question.
+  await stopStartedServers();
+  state.settings = { serverCommand: `${node} ${SERVER} --other` };
+  assert.equal(await start(`http://127.0.0.1:${port}`), undefined);
+  assert.equal(calls('warning').length, 1);
 });
 
-test('something else listening on the port: said so, nothing started', async () => {
-  const port = await listen();
-  state.settings = { serverCommand: 'uvicorn main:app' };
-  const r = await start(`http://127.0.0.1:${port}`);
-  assert.deepEqual(r, { host: '127.0.0.1', port, alreadyListening: true });
-  assert.deepEqual(state.terminals, []);
-  assert.match(calls('info')[0]?.text ?? '', /Something already listens at 127\.0\.0\.1:\d+/);
+test('shell syntax in serverCommand is refused with the reason, never run or asked about', async () => {
+  const port = await freePort();
+  const marker = path.join(dir, 'pwned');
+  state.settings = { serverCommand: `${node} ${SERVER}; touch ${marker}` };
+  state.answer = (call) => (call.kind === 'warning' ? 'Run Command' : undefined);
+  assert.equal(await start(`http://127.0.0.1:${port}`), undefined);
+  assert.equal(calls('warning').length, 0);
+  assert.match(calls('error')[0]?.text ?? '', /uses ';' \(a command list\).*without a shell/);
+  assert.equal(existsSync(marker), false);
+  assert.equal(ran(), undefined);
 });
 
-test('a terminal whose server (for another port) still runs is left alone: the new command gets its own terminal', async () => {
-  const [a, b] = [await freePort(), await freePort()];
-  state.settings = { serverCommand: 'uvicorn main:app' };
-  state.onSendText = () => {
-    void listen(a);
+test('a command that exits is reported at once with its last output lines, not after a 60 s wait', async () => {
+  const port = await freePort();
+  state.answer = (call) => {
+    if (call.kind === 'quickPick') return call.items.find((i) => (i as { label: string }).label === 'Enter a command…');
+    if (call.kind === 'inputBox')
+      return `${node} -e "console.error('ModuleNotFoundError: No module named app'); process.exit(3)"`;
+    return undefined;
   };
-  await start(`http://127.0.0.1:${a}`);
-  await new Promise((r) => setTimeout(r, 50));
-  state.onSendText = () => undefined;
-  await start(`http://127.0.0.1:${b}`);
-  assert.equal(state.terminals.length, 2, "a second terminal, rather than typing into the first one's server");
-  assert.deepEqual(
-    state.terminals.map((t) => t.sent.length),
-    [1, 1],
-  );
+  const t0 = Date.now();
+  assert.equal(await start(`http://127.0.0.1:${port}`), undefined);
+  assert.ok(Date.now() - t0 < 10_000, `reported in ${Date.now() - t0} ms`);
+  const [error] = calls('error');
+  assert.match(error?.text ?? '', /exited with code 3/);
+  assert.match(error?.text ?? '', /No module named app/, 'the last lines are quoted');
+  assert.deepEqual(error.items, ['Show Output']);
+  assert.equal(calls('warning').length, 0, 'a command the user typed is not asked about again');
+});
+
+test('typed commands are offered again, most recent first', async () => {
+  const port = await freePort();
+  for (const extra of ['--a', '--b']) {
+    state.answer = (call) => {
+      if (call.kind === 'quickPick')
+        return call.items.find((i) => (i as { label: string }).label === 'Enter a command…');
+      if (call.kind === 'inputBox') return `${node} ${SERVER} ${extra}`;
+      return undefined;
+    };
+    assert.ok(await start(`http://127.0.0.1:${port}`));
+    await stopStartedServers();
+  }
+  assert.deepEqual(workspaceState.get(RECENT_KEY), [`${node} ${SERVER} --b`, `${node} ${SERVER} --a`]);
+  state.calls = [];
+  state.answer = (call) => (call.kind === 'quickPick' ? call.items[0] : undefined);
+  assert.ok(await start(`http://127.0.0.1:${port}`), 'the recent command starts without typing or asking');
+  const labels = (calls('quickPick')[0].items as Array<{ label: string }>).map((i) => i.label);
+  assert.deepEqual(labels.slice(0, 2), [`${node} ${SERVER} --b`, `${node} ${SERVER} --a`]);
+  assert.equal(calls('warning').length, 0);
+});
+
+test('an untrusted workspace, or a baseUrl that is not this machine, starts nothing', async () => {
+  state.trusted = false;
+  state.settings = { serverCommand: `${node} ${SERVER}` };
+  assert.equal(await start(`http://127.0.0.1:${await freePort()}`), undefined);
+  assert.match(calls('error')[0]?.text ?? '', /not trusted/);
+  reset();
+  state.settings = { serverCommand: `${node} ${SERVER}` };
+  // No connection is made to it: the host is refused before any probe.
+  assert.equal(await start('http://192.0.2.1:8000'), undefined);
+  assert.match(calls('error')[0]?.text ?? '', /on this machine only/);
+  assert.equal(calls('warning').length, 0);
+  assert.equal(ran(), undefined);
+});
+
+test('a malformed baseUrl is explained naming the setting, and nothing starts', async () => {
+  state.settings = { serverCommand: 'uvicorn main:app' };
+  assert.equal(await start('127.0.0.1:8000'), undefined);
+  assert.match(calls('error')[0].text, /endpointProfiler\.baseUrl setting.*needs the scheme/);
+  assert.deepEqual(calls('error')[0].items, ['Open Settings']);
+});
+
+test('a port that already listens is reported, not started twice', async () => {
+  const s = http.createServer((_q, r) => r.end('ok'));
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  after(() => new Promise((r) => s.close(r)));
+  state.settings = { serverCommand: `${node} ${SERVER}` };
+  const again = await start(`http://127.0.0.1:${port}`);
+  assert.deepEqual(again, { host: '127.0.0.1', port, alreadyListening: true });
+  assert.match(calls('info')[0]?.text ?? '', /already listens at 127\.0\.0\.1:\d+.*not starting a second/);
+  assert.equal(calls('warning').length, 0);
 });
