@@ -9,6 +9,7 @@ import { test } from 'node:test';
 const pkg = JSON.parse(readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as {
   engines: { vscode: string };
   activationEvents: string[];
+  capabilities?: { untrustedWorkspaces?: { supported: unknown; restrictedConfigurations?: string[] } };
   contributes: { views: Record<string, Array<{ id: string }>>; commands: Array<{ command: string }> };
 };
 
@@ -43,4 +44,14 @@ test('the editor’s request timeout defaults to the CLI’s (hey’s): 10 queue
   assert.equal(manifest.contributes.configuration.properties['endpointProfiler.timeout'].default, cliDefault);
   const source = readFileSync(path.join(__dirname, '../../src/vscode/profileCommand.ts'), 'utf8');
   assert.match(source, /get<number>\('timeout', 20\)/, 'the code falls back to the same default');
+});
+
+test('untrusted workspaces: limited support, and the settings that run or aim commands are restricted', () => {
+  const trust = pkg.capabilities?.untrustedWorkspaces;
+  assert.equal(trust?.supported, 'limited');
+  assert.deepEqual([...(trust?.restrictedConfigurations ?? [])].sort(), [
+    'endpointProfiler.baseUrl',
+    'endpointProfiler.headers',
+    'endpointProfiler.serverCommand',
+  ]);
 });
