@@ -7,7 +7,6 @@ import * as vscode from 'vscode';
 import { CONFIG_FILE, parseAnalysisConfig } from './core/analysis';
 import type { RunRecord } from './core/model';
 import { IndexClient } from './core/indexWorker/client';
-import { RunStore } from './core/runs/store';
 import { ruleAnchors, ruleLines, ruleLinkUri, SHOW_RULE_COMMAND } from './vscode/diagnosticModel';
 import { BlockingCallDiagnostics } from './vscode/diagnostics';
 import { HandlerHover, HandlerLenses, trackHandlerContext, type HandlerSource } from './vscode/handlerAnnotations';
@@ -15,7 +14,7 @@ import { latestRunByRoute } from './vscode/handlerModel';
 import { EndpointProfiler } from './vscode/profileCommand';
 import { ResultsPanels } from './vscode/resultsPanel';
 import { registerRoutesView } from './vscode/routesView';
-import { registerRunsView } from './vscode/runsView';
+import { openRunStore, registerRunsView } from './vscode/runsView';
 import { startServer, stopStartedServers } from './vscode/serverStarter';
 
 const SOURCE_GLOB = '**/*.{py,js,mjs,cjs,jsx,ts,mts,cts,tsx}';
@@ -91,8 +90,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     await rescan();
   };
 
-  // Runs live in workspace storage (per workspace, outside the repo); export copies them out.
-  const store = new RunStore(path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'runs'));
+  // Runs live in one store per folder under global storage, shared by every window (README says why).
+  const store = openRunStore(context, folder);
   const panels = new ResultsPanels(context, store);
   const runs = registerRunsView(context, store, panels);
   // Hovers show the latest run of each route, following saves, renames and deletions in the Runs view.

@@ -1,8 +1,9 @@
 // The Runs view: saved profile runs, newest first, with the pinned baseline marked. What each
 // row says comes from runsTreeModel; what the commands do, from runCommands.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunRecord } from '../core/model';
-import type { RunStore } from '../core/runs/store';
+import { RunStore, runsFolderFor } from '../core/runs/store';
 import { RunCommands, type BaselineState, type RunPanels, type RunsTree, type RunsUi } from './runCommands';
 import { buildRunNodes, type RunEntry, type RunNode } from './runsTreeModel';
 
@@ -20,6 +21,18 @@ export interface RunsView extends vscode.Disposable {
 }
 
 const BASELINE_KEY = 'endpointProfiler.baselineRunId';
+/** Context key: the Runs view has read the store once (until then its welcome says "Loading runs…"). */
+export const RUNS_LOADED_KEY = 'endpointProfiler.runsLoaded';
+
+/**
+ * The store of `folder`'s runs, shared by every window on that folder (`runsFolderFor` under
+ * global storage). Runs an older version kept in this window's workspace storage move there.
+ */
+export function openRunStore(context: vscode.ExtensionContext, folder: vscode.WorkspaceFolder): RunStore {
+  const store = new RunStore(runsFolderFor(context.globalStorageUri.fsPath, folder.uri.fsPath));
+  if (context.storageUri) void store.adopt(path.join(context.storageUri.fsPath, 'runs'));
+  return store;
+}
 const CLOCK_MS = 60_000;
 
 class RunsProvider implements vscode.TreeDataProvider<RunNode> {
@@ -28,6 +41,7 @@ class RunsProvider implements vscode.TreeDataProvider<RunNode> {
   nodes: RunNode[] = [];
   private entries: RunEntry[] = [];
   private generation = 0;
+  private loaded = false;
 
   constructor(
     private readonly store: RunStore,
@@ -38,6 +52,10 @@ class RunsProvider implements vscode.TreeDataProvider<RunNode> {
     const generation = ++this.generation;
     const entries = await this.store.list();
     if (generation !== this.generation) return; // a newer reload superseded this one
+    if (!this.loaded) {
+      this.loaded = true;
+      void vscode.commands.executeCommand('setContext', RUNS_LOADED_KEY, true);
+    }
     const pinned = this.baseline.get();
     // A baseline whose file is gone (deleted outside the view) is forgotten.
     if (pinned && !entries.some((e) => e.id === pinned && e.record)) await this.baseline.set(undefined);
@@ -128,11 +146,31 @@ export function registerRunsView(context: vscode.ExtensionContext, store: RunSto
   const clock = setInterval(() => {
     if (view.visible) provider.render();
   }, CLOCK_MS);
+  // Other windows on this folder save, rename and delete runs in the same store.
+  let watcher: vscode.Disposable | undefined;
+  let debounce: ReturnType<typeof setTimeout> | undefined;
+  try {
+    const w = vscode.workspace.createFileSystemWatcher(
+      new vscode.RelativePattern(vscode.Uri.file(store.dir), '*.json'),
+    );
+    const later = (): void => {
+      clearTimeout(debounce);
+      debounce = setTimeout(refresh, 300);
+    };
+    w.onDidCreate(later);
+    w.onDidChange(later);
+    w.onDidDelete(later);
+    watcher = w;
+  } catch {
+    watcher = undefined; // no watcher: the view still follows this window's changes and Refresh
+  }
 
   context.subscriptions.push(
     provider,
     view,
     { dispose: () => clearInterval(clock) },
+    { dispose: () => clearTimeout(debounce) },
+    ...(watcher ? [watcher] : []),
     vscode.commands.registerCommand('endpointProfiler.openRun', (arg?: unknown) => commands.open(arg)),
     vscode.commands.registerCommand('endpointProfiler.renameRun', (arg?: unknown) => commands.rename(arg)),
     vscode.commands.registerCommand('endpointProfiler.deleteRun', (arg?: unknown, selected?: unknown) =>

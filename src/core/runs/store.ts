@@ -1,5 +1,7 @@
-// A folder of run files named <id>.json (the extension keeps it in workspace storage).
-import { promises as fsp } from 'node:fs';
+// A folder of run files named <id>.json. The extension keeps one per workspace folder under its
+// global storage (`runsFolderFor`), so every window open on that folder sees the same runs.
+import { createHash } from 'node:crypto';
+import { constants, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { RunRecord } from '../model';
 import { readRunFile, RunFileError, writeRunFile, writeRunFileOrFallback, type SavedRun } from './format';
@@ -21,8 +23,52 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
   return out;
 }
 
+/**
+ * The runs folder of `workspaceFolder` under `storageRoot` (the extension's global storage):
+ * `runs/<folder name>-<hash of its absolute path>`. Keyed by the folder, not by the window or
+ * workspace file, so a second window, or the folder opened inside a multi-root workspace, reads
+ * and writes the same runs; outside the repository, so run files never end up in a commit.
+ */
+export function runsFolderFor(storageRoot: string, workspaceFolder: string, platform = process.platform): string {
+  let key = path.resolve(workspaceFolder).replace(/[\\/]+$/, '') || '/';
+  if (platform === 'win32' || platform === 'darwin') key = key.toLowerCase(); // case-insensitive file systems
+  const hash = createHash('sha256').update(key).digest('hex').slice(0, 16);
+  const name = (path.basename(key) || 'root').replace(/[^\w.-]+/g, '_').slice(0, 40);
+  return path.join(storageRoot, 'runs', `${name}-${hash}`);
+}
+
 export class RunStore {
-  constructor(private readonly dir: string) {}
+  constructor(readonly dir: string) {}
+
+  /**
+   * Moves the run files of an older store folder (the per-window workspace storage) into this
+   * one, keeping their mode; a file this store already has is left where it was. Returns how
+   * many moved. Never rejects: runs it cannot move stay readable where they are.
+   */
+  async adopt(fromDir: string): Promise<number> {
+    if (path.resolve(fromDir) === path.resolve(this.dir)) return 0;
+    let names: string[];
+    try {
+      names = (await fsp.readdir(fromDir)).filter((n) => n.endsWith('.json') && !n.startsWith('.'));
+    } catch {
+      return 0;
+    }
+    if (names.length === 0) return 0;
+    await fsp.mkdir(this.dir, { recursive: true, mode: 0o700 }).catch(() => undefined);
+    let moved = 0;
+    for (const n of names) {
+      try {
+        await fsp.copyFile(path.join(fromDir, n), path.join(this.dir, n), constants.COPYFILE_EXCL);
+        const { mode } = await fsp.stat(path.join(fromDir, n));
+        await fsp.chmod(path.join(this.dir, n), mode & 0o777);
+        await fsp.rm(path.join(fromDir, n));
+        moved++;
+      } catch {
+        // already here (EEXIST) or unreadable: leave it
+      }
+    }
+    return moved;
+  }
 
   private file(id: string): string {
     if (!/^[\w.-]+$/.test(id) || id.startsWith('.')) throw new RunFileError(`invalid run id: ${id}`);
