@@ -58,6 +58,8 @@ function isRoute(x: unknown): x is Route {
 
 const DEBOUNCE_MS = 200;
 const FILTERED_KEY = 'endpointProfiler.routesFiltered';
+/** Context key: a scan of the workspace has finished (until then the welcome says it is reading, not "none found"). */
+export const SCANNED_KEY = 'endpointProfiler.routesScanned';
 
 class RoutesProvider implements vscode.TreeDataProvider<RoutesNode> {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -139,6 +141,12 @@ export function registerRoutesView(context: vscode.ExtensionContext, source: Rou
       render();
     }, DEBOUNCE_MS);
   };
+  let wasScanned = false;
+  const scanned = (): void => {
+    if (wasScanned) return;
+    wasScanned = true;
+    void vscode.commands.executeCommand('setContext', SCANNED_KEY, true);
+  };
   const setFilter = async (filter: string): Promise<void> => {
     provider.filter = filter.trim();
     await vscode.commands.executeCommand('setContext', FILTERED_KEY, provider.filter !== '');
@@ -148,6 +156,7 @@ export function registerRoutesView(context: vscode.ExtensionContext, source: Rou
   context.subscriptions.push(
     provider,
     view,
+    source.onDidChange(scanned),
     source.onDidChange(schedule),
     {
       dispose: () => {
@@ -173,6 +182,7 @@ export function registerRoutesView(context: vscode.ExtensionContext, source: Rou
     vscode.commands.registerCommand('endpointProfiler.refreshRoutes', () =>
       guard('refresh routes', async () => {
         await source.refresh?.();
+        scanned();
         render(); // also when the re-scan changed nothing and onDidChange stays quiet
       }),
     ),

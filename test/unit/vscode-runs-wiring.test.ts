@@ -229,6 +229,20 @@ test('every command the views register is declared in package.json, and every de
     onDidChange: changed.event,
     refresh: () => index.refresh(),
   });
+  // Loading states: until the first scan / listing ends the welcome must not say "none found".
+  assert.equal(contextKeys.get('endpointProfiler.routesScanned'), undefined, 'not scanned yet');
+  changed.fire();
+  assert.equal(contextKeys.get('endpointProfiler.routesScanned'), true, 'the first scan ended');
+  await commands.get('endpointProfiler.refreshRuns')?.();
+  assert.equal(contextKeys.get('endpointProfiler.runsLoaded'), true, 'the runs were listed');
+  const welcome = (
+    pkg.contributes as unknown as { viewsWelcome: Array<{ view: string; contents: string; when?: string }> }
+  ).viewsWelcome;
+  const says = (view: string, when: string) => welcome.find((w) => w.view === view && w.when === when)?.contents ?? '';
+  assert.match(says('endpointProfiler.routes', '!endpointProfiler.routesScanned'), /^Reading the workspace/);
+  assert.match(says('endpointProfiler.routes', 'endpointProfiler.routesScanned'), /^No route handlers found yet/);
+  assert.match(says('endpointProfiler.runs', '!endpointProfiler.runsLoaded'), /^Loading runs/);
+  assert.match(says('endpointProfiler.runs', 'endpointProfiler.runsLoaded'), /^No runs yet/);
   const declared = new Set(pkg.contributes.commands.map((c) => c.command));
   for (const id of commands.keys()) assert.ok(declared.has(id), `${id} is declared`);
   const declaredViewIds = pkg.contributes.views.endpointProfiler.map((v) => v.id);
