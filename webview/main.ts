@@ -44,6 +44,8 @@ function render(m: HostMessage): void {
   if (m.type === 'error') {
     banner.textContent = m.message;
     banner.hidden = false;
+    // Nothing shown yet: the error is all there is to say, not "Waiting for results…" under it.
+    if (!panel) content.replaceChildren();
     return;
   }
   banner.hidden = true;

@@ -99,3 +99,36 @@ export class Throttle<T> {
     this.emit(value);
   }
 }
+
+/**
+ * The one message a restored panel shows when some of its runs cannot be read again (deleted in
+ * the Runs view or another window, moved, or now unreadable): which ones, and what to do, in
+ * words rather than a file system error code.
+ */
+export function restoreFailure(
+  kind: PanelState['kind'],
+  runIds: readonly string[],
+  errors: readonly unknown[],
+): string {
+  const what = kind === 'run' ? 'This run' : 'This comparison';
+  const gone: string[] = [];
+  const broken: string[] = [];
+  runIds.forEach((id, i) => {
+    const e = errors[i];
+    if (e === undefined) return;
+    const text = e instanceof Error ? e.message : typeof e === 'string' ? e : JSON.stringify(e);
+    if (/\b(ENOENT|ENOTDIR)\b/.test(text)) gone.push(id);
+    else broken.push(`${id} (${text.split('\n')[0].replace(/^.*?\.json: /, '')})`);
+  });
+  const parts: string[] = [];
+  if (gone.length)
+    parts.push(
+      kind === 'run'
+        ? 'its run was deleted or moved'
+        : `${gone.length} of its ${runIds.length} runs ${gone.length === 1 ? 'was' : 'were'} deleted or moved (${gone.join(', ')})`,
+    );
+  if (broken.length) parts.push(`cannot read ${broken.join(', ')}`);
+  const next =
+    kind === 'run' ? 'Open a run from the Runs view.' : 'Select the runs in the Runs view and choose Compare Runs.';
+  return `${what} cannot be shown again: ${parts.join('; ')}. ${next}`;
+}

@@ -10,7 +10,15 @@ import type { RunRecord } from '../core/model';
 import { toCsv, toJson, toMarkdown } from '../core/runs/export';
 import type { RunStore } from '../core/runs/store';
 import { PANEL_VIEW_TYPE, type HostMessage, type PanelState, type WebviewMessage } from '../shared/protocol';
-import { compareMessage, makeNonce, parsePanelState, resultsHtml, runMessage, Throttle } from './resultsModel';
+import {
+  compareMessage,
+  makeNonce,
+  parsePanelState,
+  restoreFailure,
+  resultsHtml,
+  runMessage,
+  Throttle,
+} from './resultsModel';
 import { exportFileName } from './runsTreeModel';
 
 /** The handle of a run in progress on its panel (Profile Endpoint drives it). */
@@ -300,8 +308,14 @@ export class ResultsPanels implements vscode.Disposable {
       );
       return;
     }
+    const loaded = await Promise.allSettled(saved.runIds.map((id) => this.store.load(id)));
+    const errors = loaded.map((r) => (r.status === 'rejected' ? (r.reason as unknown) : undefined));
+    if (errors.some((e) => e !== undefined)) {
+      panel.error(restoreFailure(saved.kind, saved.runIds, errors));
+      return;
+    }
+    const runs = loaded.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     try {
-      const runs = await Promise.all(saved.runIds.map((id) => this.store.load(id)));
       panel.show(saved.kind === 'run' ? runMessage(runs[0], false) : compareMessage(runs), runs);
     } catch (err) {
       panel.error(`These results cannot be restored: ${oneLine(err)}`);

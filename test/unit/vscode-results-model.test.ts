@@ -8,10 +8,15 @@ import {
   HISTOGRAM_BUCKETS,
   makeNonce,
   parsePanelState,
+  restoreFailure,
   resultsHtml,
   runMessage,
   Throttle,
 } from '../../src/vscode/resultsModel';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { RunStore } from '../../src/core/runs/store';
 
 function record(latenciesMs: number[]): RunRecord {
   const h = newHistogram();
@@ -114,4 +119,35 @@ test('the throttle emits the first value at once, then at most one (the latest) 
   t.cancel(); // ... and dropped, as when the final record arrives
   await new Promise((r) => setTimeout(r, 120));
   assert.deepEqual(seen, [1, 3, 4]);
+});
+
+test('a restored panel whose run files vanished says so once, in words, naming the runs (no ENOENT)', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ep-restore-'));
+  try {
+    const store = new RunStore(dir);
+    await store.save({ ...record([5, 6, 7]), id: 'kept' });
+    const ids = ['kept', 'gone-1', 'gone-2'];
+    const errors = await Promise.all(
+      ids.map((id) =>
+        store.load(id).then(
+          () => undefined,
+          (e: unknown) => e,
+        ),
+      ),
+    );
+    const compare = restoreFailure('compare', ids, errors);
+    assert.equal(
+      compare,
+      'This comparison cannot be shown again: 2 of its 3 runs were deleted or moved (gone-1, gone-2). Select the runs in the Runs view and choose Compare Runs.',
+    );
+    assert.doesNotMatch(compare, /ENOENT|cannot read \//);
+    const run = restoreFailure('run', ['gone-1'], [errors[1]]);
+    assert.equal(run, 'This run cannot be shown again: its run was deleted or moved. Open a run from the Runs view.');
+    assert.match(
+      restoreFailure('run', ['x'], [new Error('/s/x.json: schemaVersion 9 is newer')]),
+      /cannot read x \(schemaVersion 9 is newer\)/,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
