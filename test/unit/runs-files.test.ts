@@ -18,7 +18,7 @@ import type { RunRecord, TimelinePoint } from '../../src/core/model';
 import { encodeHistogram, newHistogram, recordUs } from '../../src/core/load/histogram';
 import { parseRunRecord, readRunFile, RunFileError, writeRunFile } from '../../src/core/runs/format';
 import { RunStore } from '../../src/core/runs/store';
-import { compareRuns, verdictFor } from '../../src/core/runs/compare';
+import { compareRuns, rateVerdictFor, verdictFor } from '../../src/core/runs/compare';
 import { toCsv, toJson, toMarkdown } from '../../src/core/runs/export';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ep-runs-'));
@@ -124,8 +124,8 @@ test('compare: clear regressions are worse, identical runs same, short runs judg
   assert.deepEqual(row('p50').verdicts, ['same', 'worse', 'same', 'worse']);
   assert.deepEqual(
     row('rps').verdicts,
-    ['same', 'worse', 'same', 'inconclusive'],
-    'one throughput figure per short run says nothing of noise',
+    ['same', 'worse', 'same', 'worse'],
+    'a short run’s throughput is judged from its request count over its duration',
   );
   assert.equal(row('max').verdicts[3], 'inconclusive', 'max has no per-request statistic');
   assert.ok(Math.abs(row('p50').ratios[1] - 2) < 0.01 && Math.abs(row('p50').deltas[1] - 10) < 0.01);
@@ -154,7 +154,8 @@ test("compare of the seeds' 10-request runs: the serialised handler against its 
   const c = compareRuns([blocking, fixed]);
   assert.equal(row(c, 'p50').verdicts[1], 'better');
   assert.equal(row(c, 'mean').verdicts[1], 'better');
-  assert.equal(row(c, 'rps').verdicts[1], 'inconclusive', 'one throughput figure a run');
+  // Issue 14: "+851 % throughput: inconclusive" — 10 requests in 10 s against 10 in 1 s is clear.
+  assert.equal(row(c, 'rps').verdicts[1], 'better', 'from the counts over time, with their interval');
   assert.equal(row(c, 'errors').verdicts[1], 'same', 'no errors in either');
   assert.equal(row(compareRuns([fixed, blocking]), 'p50').verdicts[1], 'worse');
   assert.equal(
@@ -167,6 +168,20 @@ test("compare of the seeds' 10-request runs: the serialised handler against its 
     'inconclusive',
     'under 10 requests a run is too few',
   );
+});
+
+test('a difference inside the noise is never worse: under 5 %, tails on too few requests, close short rates', () => {
+  // 10 requests each, 107–111 ms: p99 is one request's latency, 1.2 % apart.
+  const a = shortRun('a', [107, 107, 108, 108, 109, 109, 110, 110, 110, 110]);
+  const b = shortRun('b', [107, 107, 108, 108, 109, 109, 110, 110, 111, 111.3]);
+  const c = compareRuns([a, b]);
+  for (const r of c.rows) assert.notEqual(r.verdicts[1], 'worse', `${r.metric} is not "worse"`);
+  assert.equal(c.rows.find((r) => r.metric === 'p99')!.verdicts[1], 'inconclusive', 'p99 of 10 requests');
+  assert.equal(rateVerdictFor({ count: 10, durationS: 1 }, { count: 10, durationS: 1.01 }), 'same');
+  assert.equal(rateVerdictFor({ count: 10, durationS: 10 }, { count: 10, durationS: 1 }), 'better');
+  assert.equal(rateVerdictFor({ count: 20, durationS: 1 }, { count: 14, durationS: 1 }), 'inconclusive');
+  // Tight per-second series 3 % apart: intervals apart, but inside one machine's run-to-run noise.
+  assert.equal(verdictFor([100, 100.1, 99.9, 100], [103, 103.1, 102.9, 103], true), 'same');
 });
 
 test('verdict is inconclusive when per-second samples overlap but means differ', () => {

@@ -7,7 +7,12 @@
 // Runs shorter than 3 full seconds (e.g. the seeds' "10 concurrent, 10 requests") have no
 // per-second series to speak of; their latency rows fall back to bootstrapping the statistic
 // itself over the run's requests (read off its HDR histogram), which needs ≥ 10 requests a run.
-// Their throughput and errors are 'same' when equal, else 'inconclusive': one figure a run says nothing of noise.
+// Their throughput is judged from the count of requests over the run's duration, with a 95%
+// counting interval (N ± 1.96·√N requests over the same time), so 10 requests in 10 s against
+// 10 in 1 s is a clear difference and 10 in 1.00 s against 10 in 1.01 s is not. Tail
+// percentiles need enough requests to exist at all (p99: 100, p99.9: 1,000), else inconclusive.
+// Whatever the intervals, a difference under 5% is never better or worse: run-to-run noise on a
+// shared machine is larger than that, and "+1.2 % p99: worse" misleads.
 import { decodeRaw, recordedValues } from '../load/histogram';
 import type { RunRecord, TimelinePoint } from '../model';
 import { DEFAULT_EXPECT } from './expect';
@@ -17,7 +22,7 @@ import { stripUserinfo } from './redact';
 export type { Comparison, ComparisonRow, Verdict };
 
 export const METHOD =
-  'bootstrap 95% intervals (1000 resamples) over per-second timeline samples; runs under 3 s: over their requests (latency only, ≥ 10 requests); non-overlapping => better/worse, overlapping and <5% apart => same, else inconclusive';
+  'bootstrap 95% intervals (1000 resamples) over per-second timeline samples; runs under 3 s: latency over their requests (≥ 10; p99 ≥ 100, p99.9 ≥ 1,000), throughput from the request count over the duration (N ± 1.96·√N); under 5% apart => same, else non-overlapping => better/worse, overlapping => inconclusive';
 
 const MIN_SECONDS = 3;
 const MIN_REQUESTS = 10;
@@ -44,6 +49,8 @@ type Metric = {
   value: (r: RunRecord) => number;
   samples?: (t: TimelinePoint) => number;
   perRequest?: Statistic;
+  /** Requests a run needs before the per-request statistic means anything (default MIN_REQUESTS). */
+  minRequests?: number;
 };
 
 const METRICS: Metric[] = [
@@ -64,6 +71,7 @@ const METRICS: Metric[] = [
     value: (r) => r.summary.latencyMs.p99,
     samples: (t) => t.p99,
     perRequest: quantile(0.99),
+    minRequests: 100,
   },
   {
     metric: 'p999',
@@ -71,6 +79,7 @@ const METRICS: Metric[] = [
     lowerIsBetter: true,
     value: (r) => r.summary.latencyMs.p999,
     perRequest: quantile(0.999),
+    minRequests: 1000,
   },
   { metric: 'max', unit: 'ms', lowerIsBetter: true, value: (r) => r.summary.latencyMs.max },
   { metric: 'mean', unit: 'ms', lowerIsBetter: true, value: (r) => r.summary.latencyMs.mean, perRequest: mean },
@@ -152,14 +161,37 @@ export function requestVerdictFor(
   other: Float64Array,
   stat: Statistic,
   lowerIsBetter: boolean,
+  minRequests = MIN_REQUESTS,
 ): Verdict {
-  if (base.length < MIN_REQUESTS || other.length < MIN_REQUESTS) return 'inconclusive';
+  if (base.length < minRequests || other.length < minRequests) return 'inconclusive';
   return fromIntervals(
     bootstrapInterval(base, stat),
     bootstrapInterval(other, stat),
     stat(base),
     stat(other),
     lowerIsBetter,
+  );
+}
+
+/** 95% interval of a rate from `count` events over `seconds` (normal approximation to the count's spread). */
+export function rateInterval(count: number, seconds: number): [number, number] {
+  const spread = 1.96 * Math.sqrt(count);
+  return [Math.max(0, count - spread) / seconds, (count + spread) / seconds];
+}
+
+/** Throughput verdict of two runs from their request counts over their durations. */
+export function rateVerdictFor(
+  base: { count: number; durationS: number },
+  other: { count: number; durationS: number },
+): Verdict {
+  if (base.count < MIN_REQUESTS || other.count < MIN_REQUESTS || !(base.durationS > 0) || !(other.durationS > 0))
+    return 'inconclusive';
+  return fromIntervals(
+    rateInterval(base.count, base.durationS),
+    rateInterval(other.count, other.durationS),
+    base.count / base.durationS,
+    other.count / other.durationS,
+    false,
   );
 }
 
@@ -170,10 +202,12 @@ function fromIntervals(
   om: number,
   lowerIsBetter: boolean,
 ): Verdict {
+  const scale = Math.max(Math.abs(bm), Math.abs(om));
+  const small = scale === 0 || Math.abs(om - bm) / scale < SAME_WITHIN;
+  if (small) return 'same'; // inside the noise of one machine, whatever the intervals say
   if (oh < bl) return lowerIsBetter ? 'better' : 'worse';
   if (ol > bh) return lowerIsBetter ? 'worse' : 'better';
-  const scale = Math.max(Math.abs(bm), Math.abs(om));
-  return scale === 0 || Math.abs(om - bm) / scale < SAME_WITHIN ? 'same' : 'inconclusive';
+  return 'inconclusive';
 }
 
 function configOf(r: RunRecord): Record<string, string> {
@@ -195,7 +229,9 @@ export function compareRuns(runs: RunRecord[]): Comparison {
   // undefined: this metric has no verdict of its own for run i (it may borrow one below).
   const verdictOf = (m: Metric, i: number): Verdict | undefined => {
     if (short[0] || short[i]) {
-      if (m.perRequest) return requestVerdictFor(latencies(0), latencies(i), m.perRequest, m.lowerIsBetter);
+      if (m.perRequest)
+        return requestVerdictFor(latencies(0), latencies(i), m.perRequest, m.lowerIsBetter, m.minRequests);
+      if (m.metric === 'rps') return rateVerdictFor(runs[0].summary, runs[i].summary);
       return m.value(runs[0]) === m.value(runs[i]) ? 'same' : 'inconclusive'; // e.g. 0 % errors in both
     }
     return m.samples ? verdictFor(seconds[0].map(m.samples), seconds[i].map(m.samples), m.lowerIsBetter) : undefined;
