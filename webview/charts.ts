@@ -189,7 +189,7 @@ function seriesStyle(p: Palette, i: number, fill: boolean): Partial<uPlot.Series
 }
 
 export function runName(view: RunView): string {
-  return view.run.label ?? view.run.id;
+  return view.name ?? view.run.label ?? view.run.id;
 }
 
 const PADDING: uPlot.Padding = [14, 36, 0, 4];

@@ -21,10 +21,14 @@ const METRIC_NAMES: Record<string, string> = {
  *  Value cells are all `compare-value`, in run order within their `compare-row-<metric>`. */
 const nth = (i: number): string => (i === 1 ? '' : `-${i}`);
 
-function deltaTable(m: CompareMessage): HTMLTableElement {
+/** Runs side by side as columns fit two runs; from three on, runs are rows so the table never overflows sideways. */
+export const RUNS_AS_ROWS_FROM = 3;
+
+function deltaTable(m: CompareMessage): HTMLElement {
+  if (m.views.length >= RUNS_AS_ROWS_FROM) return runsAsRows(m);
   const runs = m.comparison.runs;
-  const head = ['Metric', `${runs[0].label ?? runs[0].id} (baseline)`];
-  for (const r of runs.slice(1)) head.push(r.label ?? r.id, 'Δ', 'Verdict');
+  const head = ['Metric', `${runName(m.views[0])} (baseline)`];
+  for (let i = 1; i < runs.length; i++) head.push(runName(m.views[i]), 'Δ', 'Verdict');
   return table(
     'compare-table',
     head,
@@ -46,6 +50,81 @@ function deltaTable(m: CompareMessage): HTMLTableElement {
       }
       return { testid: `compare-row-${row.metric}`, cells };
     }),
+  );
+}
+
+/** One row per run (baseline first), one column per metric: value, then Δ and verdict against the baseline. */
+function runsAsRows(m: CompareMessage): HTMLElement {
+  const rows = m.comparison.rows;
+  const colours = readPalette().series;
+  return h(
+    'div',
+    { class: 'table-scroll' },
+    table(
+      'compare-table',
+      ['Run', ...rows.map((r) => METRIC_NAMES[r.metric] ?? r.metric)],
+      m.views.map((v, i) => ({
+        testid: `compare-run-${i}`,
+        cells: [
+          cell(
+            h(
+              'span',
+              { class: 'run-name' },
+              h('span', { class: `swatch swatch-${i % colours.length}` }),
+              runName(v),
+              i === 0 ? h('span', { class: 'muted' }, ' (baseline)') : null,
+            ),
+            { 'data-testid': 'compare-run-name' },
+          ),
+          ...rows.map((row) =>
+            cell(
+              h(
+                'span',
+                {},
+                h('span', { 'data-testid': 'compare-value' }, formatValue(row.values[i], row.unit)),
+                i === 0
+                  ? null
+                  : h(
+                      'span',
+                      { class: `delta verdict-${row.verdicts[i]}` },
+                      h('span', { 'data-testid': `delta-${row.metric}${nth(i)}` }, formatDeltaPercent(row.ratios[i])),
+                      ' ',
+                      h('span', { 'data-testid': `verdict-${row.metric}${nth(i)}` }, row.verdicts[i]),
+                    ),
+              ),
+              { class: 'num' },
+            ),
+          ),
+        ],
+      })),
+    ),
+  );
+}
+
+/** Configuration differences: settings as rows for two runs, runs as rows from three on. */
+function configTable(m: CompareMessage): HTMLElement {
+  const diffs = m.comparison.configDiffs;
+  if (diffs.length === 0) return h('p', { 'data-testid': 'config-diffs', class: 'muted' }, 'Same configuration.');
+  if (m.views.length < RUNS_AS_ROWS_FROM)
+    return table(
+      'config-diffs',
+      ['Setting', ...m.views.map(runName)],
+      diffs.map((d) => ({
+        testid: `config-diff-${d.key}`,
+        cells: [d.key, ...d.values.map((v) => cell(v || '—'))],
+      })),
+    );
+  return h(
+    'div',
+    { class: 'table-scroll' },
+    table(
+      'config-diffs',
+      ['Run', ...diffs.map((d) => d.key)],
+      m.views.map((v, i) => ({
+        testid: `config-run-${i}`,
+        cells: [runName(v), ...diffs.map((d) => cell(d.values[i] || '—', { 'data-testid': `config-diff-${d.key}` }))],
+      })),
+    ),
   );
 }
 
@@ -78,7 +157,6 @@ export class ComparePanel {
 
   update(m: CompareMessage): void {
     const ids = m.views.map((v) => v.run.id);
-    const diffs = m.comparison.configDiffs;
     this.root.replaceChildren(
       h(
         'header',
@@ -89,21 +167,7 @@ export class ComparePanel {
       ),
       deltaTable(m),
       h('p', { 'data-testid': 'compare-method', class: 'muted note' }, `Verdicts: ${m.comparison.method}.`),
-      h(
-        'section',
-        {},
-        h('h3', {}, 'Configuration differences'),
-        diffs.length === 0
-          ? h('p', { 'data-testid': 'config-diffs', class: 'muted' }, 'Same configuration.')
-          : table(
-              'config-diffs',
-              ['Setting', ...m.views.map(runName)],
-              diffs.map((d) => ({
-                testid: `config-diff-${d.key}`,
-                cells: [d.key, ...d.values.map((v) => cell(v || '—'))],
-              })),
-            ),
-      ),
+      h('section', {}, h('h3', {}, 'Configuration differences'), configTable(m)),
       h(
         'section',
         { class: 'chart', 'data-testid': 'chart-histogram' },

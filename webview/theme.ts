@@ -25,6 +25,11 @@ export function readPalette(): Palette {
       cssVar(s, '--vscode-charts-purple', '#b180d7'),
       cssVar(s, '--vscode-charts-red', '#f14c4c'),
       cssVar(s, '--vscode-charts-yellow', '#cca700'),
+      // Beyond the theme's six: distinct hues of similar weight, so up to 10 runs never share a colour.
+      '#2bb5a8',
+      '#e0609a',
+      '#a0784e',
+      '#8c8c8c',
     ],
     font: `${cssVar(s, '--vscode-font-size', '12px')} ${cssVar(s, '--vscode-font-family', 'sans-serif')}`,
   };

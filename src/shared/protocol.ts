@@ -35,6 +35,8 @@ export interface RunOutcome {
 
 export interface RunView {
   run: RunRecord;
+  /** In a comparison: a name unique among the runs shown (label, else route · server · load · time). */
+  name?: string;
   histogram: HistogramView;
   outcome: RunOutcome;
 }

@@ -7,6 +7,7 @@ import type { RunRecord } from '../core/model';
 import { compareRuns } from '../core/runs/compare';
 import type { HostMessage, PanelState, RunView } from '../shared/protocol';
 import { runOutcome } from './outcomeModel';
+import { compareNames } from './runsTreeModel';
 
 /** Latency histogram resolution shown in the panel. */
 export const HISTOGRAM_BUCKETS = 30;
@@ -52,7 +53,12 @@ export function runMessage(
 
 /** The first run is the baseline. */
 export function compareMessage(runs: RunRecord[]): HostMessage {
-  return { type: 'compare', views: runs.map(toRunView), comparison: compareRuns(runs) };
+  const names = compareNames(runs);
+  return {
+    type: 'compare',
+    views: runs.map((r, i) => ({ ...toRunView(r), name: names[i] })),
+    comparison: compareRuns(runs),
+  };
 }
 
 /** What the webview saved with setState, if it is well-formed (it comes back from disk after a reload). */

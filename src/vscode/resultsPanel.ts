@@ -19,7 +19,7 @@ import {
   runMessage,
   Throttle,
 } from './resultsModel';
-import { exportFileName } from './runsTreeModel';
+import { compareNames, exportFileName } from './runsTreeModel';
 
 /** The handle of a run in progress on its panel (Profile Endpoint drives it). */
 export interface LiveRun {
@@ -290,7 +290,7 @@ export class ResultsPanels implements vscode.Disposable {
   }
 
   showComparison(runs: RunRecord[]): void {
-    const panel = this.panelFor(runs, `Compare: ${runs.map((r) => r.label ?? r.id).join(' vs ')}`);
+    const panel = this.panelFor(runs, `Compare ${runs.length} runs: ${compareNames(runs).join(' vs ')}`);
     try {
       panel.show(compareMessage(runs), runs);
     } catch (err) {

@@ -309,3 +309,46 @@ export function exportFileName(run: RunRecord, ext: string): string {
       .slice(0, 80) || run.id;
   return `${base}.${ext}`;
 }
+
+/** "14:05" (local time), with the date when `withDate`, seconds when `withSeconds`. */
+function clockOf(iso: string, withDate: boolean, withSeconds: boolean): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const two = (n: number): string => String(n).padStart(2, '0');
+  const time = `${two(d.getHours())}:${two(d.getMinutes())}${withSeconds ? `:${two(d.getSeconds())}` : ''}`;
+  return withDate ? `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${time}` : time;
+}
+
+/**
+ * Names for runs shown side by side, unique and saying what differs: the label when the run has
+ * one, else route · server · load · time ("GET /slow · uvicorn main:app · c=10 · 14:05"). Names
+ * that still collide get the date, then seconds, then "#2", "#3".
+ */
+export function compareNames(runs: readonly RunRecord[]): string[] {
+  const name = (r: RunRecord, level: number): string => {
+    const label = r.label?.trim();
+    const clock = level === 0 ? [] : [clockOf(r.createdAt, level >= 2, level >= 3)];
+    if (label) return [label, ...(level === 0 ? [] : clock)].join(' · ');
+    const parts = [routeText(r), serverText(r), loadText(r)].filter((p): p is string => !!p);
+    return [...parts, level === 0 ? clockOf(r.createdAt, false, false) : clock[0]].join(' · ');
+  };
+  // Level 0: label, or route · server · load · HH:MM; only the names that collide get more.
+  const levels = runs.map(() => 0);
+  let names = runs.map((r) => name(r, 0));
+  for (let level = 1; level <= 3; level++) {
+    const clash = names.map((n) => names.filter((m) => m === n).length > 1);
+    if (!clash.some(Boolean)) break;
+    runs.forEach((r, i) => {
+      if (!clash[i]) return;
+      levels[i] = r.label?.trim() || level > 1 ? level : 2; // an unlabelled name already has HH:MM
+    });
+    names = runs.map((r, i) => name(r, levels[i]));
+  }
+  const seen = new Map<string, number>();
+  return names.map((n) => {
+    if (names.filter((m) => m === n).length < 2) return n;
+    const k = (seen.get(n) ?? 0) + 1;
+    seen.set(n, k);
+    return `${n} #${k}`;
+  });
+}
