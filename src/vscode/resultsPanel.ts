@@ -3,11 +3,13 @@
 // hidden), plus the serializer that restores panels after a reload from the run store.
 // Pure parts (page, CSP, messages, throttle) live in resultsModel.ts.
 import { promises as fsp } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LoadProgress } from '../core/load/engine';
 import type { RunRecord } from '../core/model';
-import { toCsv, toJson, toMarkdown } from '../core/runs/export';
+import { compareRuns } from '../core/runs/compare';
+import { comparisonMarkdown, toCsv, toJson, toMarkdown } from '../core/runs/export';
 import type { RunStore } from '../core/runs/store';
 import { PANEL_VIEW_TYPE, type HostMessage, type PanelState, type WebviewMessage } from '../shared/protocol';
 import {
@@ -19,7 +21,7 @@ import {
   runMessage,
   Throttle,
 } from './resultsModel';
-import { compareNames, exportFileName } from './runsTreeModel';
+import { compareNames, exportDefaultPath } from './runsTreeModel';
 
 /** The handle of a run in progress on its panel (Profile Endpoint drives it). */
 export interface LiveRun {
@@ -31,6 +33,7 @@ export interface LiveRun {
 }
 
 const LIVE_INTERVAL_MS = 250;
+const LAST_EXPORT_DIR = 'endpointProfiler.lastExportDir';
 const oneLine = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split('\n')[0];
 
 /**
@@ -50,6 +53,8 @@ class ResultsPanel {
   constructor(
     readonly panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
+    /** Remembers the folder of the last export (global state: it is the user's, not the workspace's). */
+    private readonly state?: vscode.Memento,
   ) {
     const webview = panel.webview;
     webview.options = {
@@ -136,26 +141,24 @@ class ResultsPanel {
     const ext = { json: 'json', csv: 'csv', markdown: 'md' }[format];
     const text =
       format === 'markdown'
-        ? toMarkdown(runs)
+        ? runs.length > 1
+          ? comparisonMarkdown(runs, compareRuns(runs), compareNames(runs))
+          : toMarkdown(runs)
         : format === 'csv'
           ? toCsv(runs[0])
           : runs.length === 1
             ? toJson(runs[0])
             : `${JSON.stringify(runs, null, 2)}\n`;
-    const name =
-      runs.length === 1
-        ? exportFileName(runs[0], ext)
-        : `compare-${runs
-            .map((r) => r.id)
-            .join('-')
-            .slice(0, 80)}.${ext}`;
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    // Save As starts where the user last exported (else home), not in the repository's root.
+    const lastDir = this.state?.get<string>(LAST_EXPORT_DIR);
     const target = await vscode.window.showSaveDialog({
-      defaultUri: vscode.Uri.file(folder ? path.join(folder, name) : name),
+      title: runs.length > 1 ? `Export the comparison of ${runs.length} runs` : 'Export the run',
+      defaultUri: vscode.Uri.file(exportDefaultPath(runs, ext, lastDir, os.homedir(), (d, n) => path.join(d, n))),
       filters: { [format === 'markdown' ? 'Markdown' : format.toUpperCase()]: [ext] },
     });
     if (!target) return;
     await fsp.writeFile(target.fsPath, text);
+    await this.state?.update(LAST_EXPORT_DIR, path.dirname(target.fsPath));
     void vscode.window.showInformationMessage(`Endpoint Profiler: exported to ${target.fsPath}`);
   }
 }
@@ -179,7 +182,7 @@ export class ResultsPanels implements vscode.Disposable {
   }
 
   private adopt(panel: vscode.WebviewPanel): ResultsPanel {
-    const p = new ResultsPanel(panel, this.context.extensionUri);
+    const p = new ResultsPanel(panel, this.context.extensionUri, this.context.globalState);
     this.panels.add(p);
     p.onDispose = () => {
       this.panels.delete(p);

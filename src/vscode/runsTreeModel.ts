@@ -352,3 +352,19 @@ export function compareNames(runs: readonly RunRecord[]): string[] {
     return `${n} #${k}`;
   });
 }
+
+/**
+ * Where Save As starts for an export: the folder the user last exported to, else their home
+ * folder — never the repository root by default — with a short name ("compare-3-runs-2026-01-05.md").
+ */
+export function exportDefaultPath(
+  runs: readonly RunRecord[],
+  ext: string,
+  lastDir: string | undefined,
+  home: string,
+  joinPath: (dir: string, name: string) => string,
+): string {
+  const day = (runs.at(-1)?.createdAt ?? '').slice(0, 10) || 'runs';
+  const name = runs.length === 1 ? exportFileName(runs[0], ext) : `compare-${runs.length}-runs-${day}.${ext}`;
+  return joinPath(lastDir || home, name);
+}
