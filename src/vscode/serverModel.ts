@@ -251,3 +251,35 @@ export function detectServerCommands(
   }
   return out;
 }
+
+/**
+ * A Node preload (`NODE_OPTIONS=--require …`) for servers Start Server starts: `listen(port)`
+ * without a host — Express's `app.listen(PORT)`, Fastify's and Koa's alike — binds every
+ * interface; with this it binds `HOST` (the loopback address Start Server sets) instead. Calls
+ * that name a host or a socket path are left alone.
+ */
+export const LOOPBACK_PRELOAD = `'use strict';
+const net = require('net');
+const host = process.env.HOST;
+if (host && !net.Server.prototype.__endpointProfilerLoopback) {
+  const listen = net.Server.prototype.listen;
+  net.Server.prototype.__endpointProfilerLoopback = true;
+  net.Server.prototype.listen = function (...args) {
+    const a = args[0];
+    if (typeof a === 'number' || (typeof a === 'string' && /^\\d+$/.test(a))) {
+      if (typeof args[1] !== 'string') args.splice(1, 0, host);
+    } else if (a === undefined || typeof a === 'function') {
+      args.unshift(0, host);
+    } else if (a && typeof a === 'object' && a.path === undefined && a.handle === undefined && a.fd === undefined && a.host === undefined) {
+      args[0] = Object.assign({}, a, { host });
+    }
+    return listen.apply(this, args);
+  };
+}
+`;
+
+/** NODE_OPTIONS with `--require preload` added to what the environment already has. */
+export function withPreload(nodeOptions: string | undefined, preload: string): string {
+  const req = `--require ${/\s/.test(preload) ? JSON.stringify(preload) : preload}`;
+  return nodeOptions?.trim() ? `${nodeOptions.trim()} ${req}` : req;
+}

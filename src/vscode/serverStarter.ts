@@ -1,7 +1,9 @@
 // "Start Server…": the configured, detected or typed command, shown and approved once per
 // workspace, started through core/servers (argv without a shell, loopback only, its own process
 // group, early exit detected with the last lines it printed). Its output goes to an output channel.
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Route } from '../core/model';
@@ -18,7 +20,9 @@ import {
   detectServerCommands,
   hostAndPort,
   isLoopbackHost,
+  LOOPBACK_PRELOAD,
   rememberFirst,
+  withPreload,
 } from './serverModel';
 
 /** The output channel Start Server shows servers' output in. */
@@ -58,6 +62,21 @@ export interface StartedServer {
 
 /** Servers this session started and that have not exited, by `host:port`. */
 const running = new Map<string, { command: string; server: RunningServer }>();
+
+let preloadFile: string | undefined;
+/** The loopback preload on disk (written once per session), or undefined when the temp folder cannot take it. */
+function loopbackPreload(): string | undefined {
+  try {
+    if (!preloadFile) {
+      const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'endpoint-profiler-')), 'bind-loopback.cjs');
+      writeFileSync(file, LOOPBACK_PRELOAD, { mode: 0o600 });
+      preloadFile = file;
+    }
+    return preloadFile;
+  } catch {
+    return undefined; // the server still gets HOST; only a host-less listen() binds wider
+  }
+}
 
 let channel: vscode.OutputChannel | undefined;
 function output(): vscode.OutputChannel {
@@ -316,7 +335,13 @@ export async function startServer(input: StartServerInput): Promise<StartedServe
       const starting = startCoreServer({
         command: chosen.argv,
         cwd,
-        extraEnv: chosen.env,
+        // Node servers that call listen(PORT) without a host bind HOST (loopback), not every interface.
+        extraEnv: (() => {
+          const preload = loopbackPreload();
+          return preload
+            ? { ...chosen.env, NODE_OPTIONS: withPreload(chosen.env.NODE_OPTIONS ?? process.env.NODE_OPTIONS, preload) }
+            : chosen.env;
+        })(),
         host: bind,
         port,
         timeoutMs: READY_TIMEOUT_MS,

@@ -16,6 +16,7 @@ import {
   rememberFirst,
   serverConfig,
   serverWorkers,
+  withPreload,
 } from '../../src/vscode/serverModel';
 
 test('baseUrl: usable http(s) URLs pass; malformed ones get a message naming the setting and the fix', () => {
@@ -198,4 +199,10 @@ test('custom commands are remembered most recent first; approvals are keyed by f
   assert.notEqual(consentKey('node app.js', ''), consentKey('node app.js', 'shop'));
   assert.notEqual(consentKey('node app.js', ''), consentKey('node  app.js --x', ''));
   assert.ok(isLoopbackHost('127.0.0.1') && isLoopbackHost('::1') && !isLoopbackHost('0.0.0.0'));
+});
+
+test('the loopback preload joins NODE_OPTIONS without dropping what is there', () => {
+  assert.equal(withPreload(undefined, '/tmp/p.cjs'), '--require /tmp/p.cjs');
+  assert.equal(withPreload('--max-old-space-size=512', '/tmp/p.cjs'), '--max-old-space-size=512 --require /tmp/p.cjs');
+  assert.equal(withPreload('', '/tmp/a b/p.cjs'), '--require "/tmp/a b/p.cjs"');
 });

@@ -161,3 +161,24 @@ test('a port that already listens is reported, not started twice', async () => {
   assert.match(calls('info')[0]?.text ?? '', /already listens at 127\.0\.0\.1:\d+.*not starting a second/);
   assert.equal(calls('warning').length, 0);
 });
+
+test('a Node app that calls listen(PORT) without a host binds loopback, not every interface', async () => {
+  const port = await freePort();
+  const app = path.join(dir, 'express-like.js');
+  const bound = path.join(dir, 'bound');
+  writeFileSync(
+    app,
+    `const s = require('http').createServer((q, r) => r.end('ok'));
+s.listen(Number(process.env.PORT), () => require('fs').writeFileSync(${JSON.stringify(bound)}, s.address().address));
+const t = require('net').createServer();
+t.listen({ port: 0 }, () => require('fs').appendFileSync(${JSON.stringify(bound)}, ' ' + t.address().address));`,
+  );
+  state.answer = (call) => {
+    if (call.kind === 'quickPick') return call.items.find((i) => (i as { label: string }).label === 'Enter a command…');
+    if (call.kind === 'inputBox') return `${node} ${app}`;
+    return undefined;
+  };
+  assert.ok(await start(`http://127.0.0.1:${port}`));
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(readFileSync(bound, 'utf8'), '127.0.0.1 127.0.0.1', 'listen(port) and listen({port}) on loopback');
+});
