@@ -1,5 +1,6 @@
 // The Runs view: saved profile runs, newest first, with the pinned baseline marked. What each
 // row says comes from runsTreeModel; what the commands do, from runCommands.
+import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunRecord } from '../core/model';
@@ -30,6 +31,11 @@ export const RUNS_LOADED_KEY = 'endpointProfiler.runsLoaded';
  */
 export function openRunStore(context: vscode.ExtensionContext, folder: vscode.WorkspaceFolder): RunStore {
   const store = new RunStore(runsFolderFor(context.globalStorageUri.fsPath, folder.uri.fsPath));
+  try {
+    mkdirSync(store.dir, { recursive: true, mode: 0o700 }); // so the watcher below has a folder to watch
+  } catch {
+    // a save says why later
+  }
   if (context.storageUri) void store.adopt(path.join(context.storageUri.fsPath, 'runs'));
   return store;
 }
