@@ -84,13 +84,15 @@ export async function run(argv: string[]): Promise<number> {
     );
     return 2;
   }
-  let runs: RunRecord[];
-  try {
-    runs = await Promise.all(files.map(readRunFile));
-  } catch (e) {
-    process.stderr.write(`endpoint-profiler compare: ${(e as Error).message}\n`);
+  // Every file is read; the unreadable ones are named in the order given (not in the order their
+  // reads happened to fail), so the message is the same from one run to the next.
+  const read = await Promise.allSettled(files.map(readRunFile));
+  const failed = read.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
+  if (failed.length) {
+    process.stderr.write(failed.map((m) => `endpoint-profiler compare: ${m}\n`).join(''));
     return 1;
   }
+  const runs = read.map((r) => (r as PromiseFulfilledResult<RunRecord>).value);
   const c = compareRuns(runs);
   if (json) process.stdout.write(`${JSON.stringify(c, null, 2)}\n`);
   else if (format === 'md') process.stdout.write(`${toMarkdown(runs)}\n${mdComparison(c)}`);

@@ -254,7 +254,10 @@ test('wrong field types are refused when read, naming the file and the field; ne
     { encoding: 'utf8' },
   );
   assert.equal(cli.status, 1);
-  assert.match(cli.stderr, /config-null\.json: corrupt run file: config must be an object/);
+  const [first, second, ...rest] = cli.stderr.trim().split('\n');
+  assert.match(first, /config-null\.json: corrupt run file: config must be an object/);
+  assert.match(second, /p50-string\.json: corrupt run file: summary\.latencyMs\.p50 must be a number/);
+  assert.deepEqual(rest, [], 'one line a file');
   assert.ok(!cli.stderr.includes('internal error'));
 });
 
