@@ -65,7 +65,9 @@ test('--watch-loop names the blocking line and its route in the run record and t
   ]);
   assert.equal(text.code, 0, text.stderr);
   assert.match(text.stdout, /Server event loop \(--watch-loop\):/);
-  assert.match(text.stdout, /app\.py:2[56] in cpu\(\) \[GET \/cpu\] — blocked the loop/);
+  // A CPU-bound loop gives up the GIL (and so is sampled) at its backward jump, which CPython may
+  // place on the loop's lines or the one after it (25–27 here).
+  assert.match(text.stdout, /app\.py:2[5-7] in cpu\(\) \[GET \/cpu\] — blocked the loop/);
 });
 
 test('a server that cannot start is named with its last output lines; usage errors exit 2', async () => {

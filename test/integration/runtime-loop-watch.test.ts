@@ -68,7 +68,8 @@ function assertAttributed(reports: Map<string, LoopReport>, n: number): void {
 
   const cpu = only(reports.get('/cpu'));
   assert.equal(cpu.function, 'cpu');
-  assert.ok(cpu.line === 25 || cpu.line === 26, `line ${cpu.line} is not inside the loop`);
+  // Sampled when the loop yields the GIL at its backward jump: the loop's lines or the one after (25–27).
+  assert.ok(cpu.line >= 25 && cpu.line <= 27, `line ${cpu.line} is not at the loop`);
   assert.equal(cpu.route, 'GET /cpu');
 
   const healthy = reports.get('/healthy');
