@@ -1,0 +1,229 @@
+// The lean client's response framing (src/core/load/http1.ts): fixed cases, then a seeded fuzz
+// that splits valid response streams at random chunk boundaries and compares with the expected parse.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { HttpParseError, ResponseParser } from '../../src/core/load/http1';
+
+interface Parsed {
+  status: number;
+  body: string;
+  keepAlive: boolean;
+}
+
+function parseAll(chunks: Buffer[], head = false, close = true): { responses: Parsed[]; error?: string } {
+  const responses: Parsed[] = [];
+  let cur: Parsed | undefined;
+  const p = new ResponseParser(
+    {
+      onStatus: (status) => (cur = { status, body: '', keepAlive: true }),
+      onBody: (chunk, start, end) => {
+        if (!cur) throw new Error('body outside a response');
+        cur.body += chunk.toString('latin1', start, end);
+      },
+      onComplete: (keepAlive) => {
+        if (!cur) throw new Error('complete outside a response');
+        cur.keepAlive = keepAlive;
+        responses.push(cur);
+        cur = undefined;
+      },
+    },
+    head,
+  );
+  try {
+    for (const c of chunks) p.execute(c);
+    if (close) p.finish();
+  } catch (e) {
+    if (!(e instanceof HttpParseError)) throw e;
+    return { responses, error: e.message };
+  }
+  return { responses };
+}
+
+const b = (s: string): Buffer => Buffer.from(s, 'latin1');
+
+test('content-length, keep-alive, two responses in one chunk', () => {
+  const r = parseAll([
+    b('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhelloHTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n'),
+  ]);
+  assert.deepEqual(r, {
+    responses: [
+      { status: 200, body: 'hello', keepAlive: true },
+      { status: 404, body: '', keepAlive: true },
+    ],
+  });
+});
+
+test('chunked with extensions and trailers', () => {
+  const r = parseAll([
+    b('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-T: 1\r\n\r\n'),
+  ]);
+  assert.deepEqual(r.responses, [{ status: 200, body: 'hello world', keepAlive: true }]);
+});
+
+test('close-delimited HTTP/1.0 body ends at the close; HTTP/1.0 keep-alive is honoured', () => {
+  assert.deepEqual(parseAll([b('HTTP/1.0 200 OK\r\n\r\nall of'), b(' it')]).responses, [
+    { status: 200, body: 'all of it', keepAlive: false },
+  ]);
+  assert.deepEqual(
+    parseAll([b('HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\nok')]).responses,
+    [{ status: 200, body: 'ok', keepAlive: true }],
+  );
+  assert.deepEqual(parseAll([b('HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok')]).responses, [
+    { status: 200, body: 'ok', keepAlive: false },
+  ]);
+});
+
+test('Connection: close; 1xx skipped; 204, 304 and HEAD have no body', () => {
+  assert.deepEqual(parseAll([b('HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 1\r\n\r\nx')]).responses, [
+    { status: 200, body: 'x', keepAlive: false },
+  ]);
+  assert.deepEqual(
+    parseAll([
+      b(
+        'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early\r\nLink: </a>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\ny',
+      ),
+    ]).responses,
+    [{ status: 200, body: 'y', keepAlive: true }],
+  );
+  assert.deepEqual(
+    parseAll([b('HTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\n\r\n')]).responses,
+    [
+      { status: 204, body: '', keepAlive: true },
+      { status: 304, body: '', keepAlive: true },
+    ],
+  );
+  assert.deepEqual(parseAll([b('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n')], true).responses, [
+    { status: 200, body: '', keepAlive: true },
+  ]);
+});
+
+test('malformed responses are protocol errors with a reason', () => {
+  const cases: Array<[string, RegExp]> = [
+    ['this is not HTTP at all\r\n\r\n', /HTTP\/1\.1 protocol \(invalid status line\)/],
+    ['nope', /invalid status line/],
+    ['HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\n', /invalid content-length/],
+    ['HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n', /conflicting content-length/],
+    ['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', /invalid chunk size/],
+    ['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabX', /missing CRLF/],
+    ['HTTP/1.1 200 OK\r\nbad header\r\n\r\n', /invalid header line/],
+    ['HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nab', /closed before the response ended/],
+    ['HTTP/1.1 101 Switching Protocols\r\n\r\n', /101/],
+  ];
+  for (const [text, re] of cases) assert.match(parseAll([b(text)]).error ?? '', re, JSON.stringify(text));
+  assert.match(parseAll([b(`HTTP/1.1 200 OK\r\nX: ${'a'.repeat(70_000)}`)]).error ?? '', /headers too large/);
+});
+
+// --- fuzz ---
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const STATUSES = [200, 201, 204, 301, 304, 404, 500, 503];
+
+function genStream(rnd: () => number, head: boolean): { bytes: string; expected: Parsed[] } {
+  const int = (n: number): number => Math.floor(rnd() * n);
+  const pick = <T>(xs: T[]): T => xs[int(xs.length)];
+  const caseIt = (s: string): string => [...s].map((c) => (rnd() < 0.5 ? c.toUpperCase() : c)).join('');
+  const bodyOf = (n: number): string => Array.from({ length: n }, () => String.fromCharCode(int(256))).join('');
+  let bytes = '';
+  const expected: Parsed[] = [];
+  const count = 1 + int(6);
+  for (let k = 0; k < count; k++) {
+    const last = k === count - 1;
+    const http10 = rnd() < 0.15;
+    const status = pick(STATUSES);
+    const noBody = head || status === 204 || status === 304;
+    const body = bodyOf(pick([0, 1, 2, 7, 100, 3000]));
+    // A close-delimited body or Connection: close can only end the stream.
+    const framing = last ? pick(['length', 'chunked', 'close']) : pick(['length', 'chunked']);
+    const closeConn = last && rnd() < 0.3;
+    let h = '';
+    if (rnd() < 0.2) h += `HTTP/1.1 100 Continue\r\n\r\n`;
+    h += `HTTP/1.${http10 ? 0 : 1} ${status} ${pick(['OK', 'Whatever it is', ''])}`.trimEnd() + '\r\n';
+    const headers: string[] = [`${caseIt('content-type')}: text/plain`];
+    if (rnd() < 0.5) headers.push(`X-Extra-${int(100)}:  spaced value `);
+    let wire = '';
+    let keepAlive = !closeConn;
+    if (http10) {
+      if (!closeConn) headers.push(`${caseIt('connection')}: ${caseIt('keep-alive')}`);
+    } else if (closeConn) headers.push(`${caseIt('connection')}: close`);
+    if (framing === 'length' || (noBody && framing === 'close')) {
+      headers.push(`${caseIt('content-length')}: ${body.length}`);
+      if (!noBody) wire = body;
+    } else if (framing === 'chunked') {
+      headers.push(`${caseIt('transfer-encoding')}: ${caseIt('chunked')}`);
+      if (!noBody) {
+        let at = 0;
+        while (at < body.length) {
+          const size = Math.min(body.length - at, 1 + int(1000));
+          wire += `${size.toString(16)}${rnd() < 0.2 ? ';x=y' : ''}\r\n${body.slice(at, at + size)}\r\n`;
+          at += size;
+        }
+        wire += `0\r\n${rnd() < 0.3 ? 'X-Trailer: t\r\n' : ''}\r\n`;
+      }
+    } else {
+      wire = body; // close-delimited
+      keepAlive = false;
+    }
+    if (noBody && framing === 'close') keepAlive = !closeConn;
+    bytes += `${h}${headers.join('\r\n')}\r\n\r\n${wire}`;
+    expected.push({ status, body: noBody ? '' : body, keepAlive });
+    if (!keepAlive) break;
+  }
+  return { bytes, expected };
+}
+
+function split(rnd: () => number, buf: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  let at = 0;
+  const mode = rnd();
+  while (at < buf.length) {
+    // Mostly tiny pieces (every boundary is hit), sometimes large ones.
+    const size = mode < 0.3 ? 1 : mode < 0.7 ? 1 + Math.floor(rnd() * 16) : 1 + Math.floor(rnd() * 4096);
+    out.push(buf.subarray(at, at + size));
+    at += size;
+  }
+  return out;
+}
+
+test('fuzz: valid response streams split at random boundaries parse as expected', () => {
+  const rnd = mulberry32(16);
+  const started = Date.now();
+  let cases = 0;
+  for (; cases < 4000 && Date.now() - started < 8000; cases++) {
+    const head = rnd() < 0.1;
+    const { bytes, expected } = genStream(rnd, head);
+    const buf = Buffer.from(bytes, 'latin1');
+    const whole = parseAll([buf], head);
+    assert.deepEqual(whole, { responses: expected }, `case ${cases} whole`);
+    const pieces = split(rnd, buf);
+    const r = parseAll(pieces, head);
+    assert.deepEqual(r, { responses: expected }, `case ${cases} in ${pieces.length} pieces`);
+  }
+  assert.ok(cases >= 1000, `only ${cases} cases in 8 s`);
+});
+
+test('fuzz: a truncated valid stream is never reported complete', () => {
+  const rnd = mulberry32(1616);
+  for (let k = 0; k < 1000; k++) {
+    const { bytes, expected } = genStream(rnd, false);
+    const buf = Buffer.from(bytes, 'latin1');
+    const cut = Math.floor(rnd() * buf.length);
+    const r = parseAll(split(rnd, buf.subarray(0, cut)));
+    // Whatever completed must be a prefix of the expected responses (a close-delimited body is
+    // legitimately completed by the close, shorter).
+    for (let j = 0; j < r.responses.length; j++) {
+      const e = expected[j];
+      assert.equal(r.responses[j].status, e.status);
+      if (j < r.responses.length - 1 || e.keepAlive) assert.equal(r.responses[j].body, e.body);
+    }
+  }
+});
