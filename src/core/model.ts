@@ -161,6 +161,8 @@ export interface RunConfig {
   keepAlive?: boolean;
   pipelining?: number;
   threads?: number;
+  /** The HTTP client that measured: 'lean' (raw sockets, http: only) or 'undici'. */
+  client?: 'lean' | 'undici';
   /** Statuses that count as ok (`--expect`), e.g. '200-399' (the default), '200,201', '2xx'. */
   expect?: string;
 }

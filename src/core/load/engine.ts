@@ -20,7 +20,13 @@ export interface LoadOptions {
   timeoutS?: number;
   warmup?: number;
   keepAlive?: boolean;
+  /**
+   * Requests in flight per connection, written together (HTTP/1.1 pipelining). The run keeps
+   * concurrency × pipelining requests in flight, as autocannon's -c and -p. Default 1.
+   */
   pipelining?: number;
+  /** 'lean' (raw sockets; the default for http:) or 'undici' (the default, and the only one, for https:). */
+  client?: 'lean' | 'undici';
   /** Statuses that count as ok, e.g. '200-399' (the default), '200,201', '2xx'; recorded as config.expect. */
   expect?: string;
   allowRemote?: boolean;
@@ -139,6 +145,10 @@ export function validateLoadOptions(o: LoadOptions): void {
   positive('rate', o.rate, false);
   positive('timeout', o.timeoutS, false);
   positive('pipelining', o.pipelining, true);
+  if (o.client !== undefined && o.client !== 'lean' && o.client !== 'undici')
+    throw new LoadOptionsError(`client must be 'lean' or 'undici', got '${String(o.client)}'`);
+  if (o.client === 'lean' && u.protocol !== 'http:')
+    throw new LoadOptionsError('the lean client speaks plain http: only (use --client undici for https)');
   if (o.warmup !== undefined && (!Number.isInteger(o.warmup) || o.warmup < 0))
     throw new LoadOptionsError(`warmup must be a non-negative integer, got ${o.warmup}`);
   if (o.requests === undefined && o.durationS === undefined)

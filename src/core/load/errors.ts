@@ -14,6 +14,7 @@ const BY_CODE: Record<string, ErrorKind> = {
   ENOTFOUND: 'dns',
   EAI_AGAIN: 'dns',
   UND_ERR_RES_EXCEEDED_MAX_SIZE: 'too-large',
+  EP_SOCKET_CLOSED: 'reset', // lean client: the server closed with a request unanswered
   EMFILE: 'fd-limit', // this process is out of file descriptors (ulimit -n)
   ENFILE: 'fd-limit', // the system is
 };

@@ -1,14 +1,17 @@
-// The measuring loop, run inside the worker. undici Pool (one connection per unit of
-// concurrency), body streamed and discarded (bytes counted, never buffered).
+// The measuring loop, run inside the worker (extension) or on the CLI's main thread. The lean
+// client (lean.ts, raw sockets) for http:, undici's Pool for https: or --client undici; one
+// connection per unit of concurrency, bodies counted and discarded, never buffered.
 import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { Pool, type Dispatcher } from 'undici';
+import type * as Undici from 'undici';
+import type { Dispatcher, Pool } from 'undici';
 import type { RunRecord } from '../model';
 import type { LoadOptions } from './engine';
 import { classifyError, describeError } from './errors';
 import packageJson from '../../../package.json';
 import { encodeHistogram, summarizeHistogram } from './histogram';
+import { buildRequest, LeanPool } from './lean';
 import { Recorder } from './recorder';
 import { dueCount, lateSlackMs, scheduledAt } from './schedule';
 import { DEFAULT_EXPECT, parseExpect } from '../runs/expect';
@@ -57,6 +60,26 @@ function abortFlight(f: Flight, reason: Error): void {
   f.abort?.(reason);
 }
 
+/** undici, loaded only when used (https: or --client undici): most of the bundle's start-up cost. */
+function newUndiciPool(
+  origin: string,
+  connections: number,
+  pipelining: number,
+  timeoutMs: number,
+  keepAlive: boolean,
+): Pool {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Pool: UndiciPool } = require('undici') as typeof Undici;
+  return new UndiciPool(origin, {
+    connections,
+    pipelining,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+    connectTimeout: timeoutMs,
+    ...(keepAlive ? {} : { keepAliveTimeout: 1, keepAliveMaxTimeout: 1 }),
+  });
+}
+
 export function measure(o: LoadOptions): Measurement {
   const url = new URL(o.url);
   const method = (o.method ?? 'GET').toUpperCase();
@@ -74,15 +97,23 @@ export function measure(o: LoadOptions): Measurement {
   const open = o.rate !== undefined;
   const expectSpec = o.expect ?? DEFAULT_EXPECT;
   const expect = parseExpect(expectSpec);
-  const pool = new Pool(url.origin, {
-    connections: o.concurrency,
-    pipelining: o.pipelining ?? 1,
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-    connectTimeout: timeoutMs,
-    ...(keepAlive ? {} : { keepAliveTimeout: 1, keepAliveMaxTimeout: 1 }),
-  });
   const pathQuery = url.pathname + url.search;
+  const pipelining = o.pipelining ?? 1;
+  const client = o.client ?? (url.protocol === 'http:' ? 'lean' : 'undici');
+  /** Requests kept in flight: `pipelining` on each of the `concurrency` connections. */
+  const lanes = o.concurrency * pipelining;
+  const pool: Pick<Pool, 'dispatch' | 'destroy'> =
+    client === 'lean'
+      ? (new LeanPool({
+          host: url.hostname.replace(/^\[|\]$/g, ''),
+          port: Number(url.port || 80),
+          connections: o.concurrency,
+          pipelining,
+          keepAlive,
+          head: method === 'HEAD',
+          request: buildRequest(method, pathQuery, url.host, headers, o.body, keepAlive),
+        }) as unknown as Pool)
+      : newUndiciPool(url.origin, o.concurrency, pipelining, timeoutMs, keepAlive);
   const bodyBytes = body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
 
   const warmup = o.warmup ?? 0;
@@ -178,6 +209,9 @@ export function measure(o: LoadOptions): Measurement {
         bytes += chunk.length;
         return true;
       },
+      onBytes: (n: number) => {
+        bytes += n;
+      },
       onComplete: () => finish(undefined),
       onError: (err: Error) => finish(f.reason ?? err),
     } as unknown as Dispatcher.DispatchHandler;
@@ -200,12 +234,12 @@ export function measure(o: LoadOptions): Measurement {
         await one(performance.now(), true);
       }
     };
-    const lanes: Array<Promise<void>> = [];
-    for (let i = 0; i < Math.min(o.concurrency, warmup) && !stopped; i++) {
-      lanes.push(lane());
+    const running: Array<Promise<void>> = [];
+    for (let i = 0; i < Math.min(lanes, warmup) && !stopped; i++) {
+      running.push(lane());
       if ((i + 1) % LANE_BATCH === 0) await yieldToLoop();
     }
-    await Promise.all(lanes);
+    await Promise.all(running);
     rec = new Recorder(performance.now(), open, expect);
     measureStart = rec.startMs;
   };
@@ -228,13 +262,13 @@ export function measure(o: LoadOptions): Measurement {
         oneCb(performance.now(), lane);
       };
       const openBatch = (): void => {
-        const end = Math.min(o.concurrency, opened + LANE_BATCH);
+        const end = Math.min(lanes, opened + LANE_BATCH);
         while (opened < end && moreClosed()) {
           opened++;
           active++;
           lane();
         }
-        if (opened < o.concurrency && moreClosed()) setImmediate(openBatch);
+        if (opened < lanes && moreClosed()) setImmediate(openBatch);
         else {
           opening = false;
           if (active === 0) resolve();
@@ -258,7 +292,7 @@ export function measure(o: LoadOptions): Measurement {
       if (now >= deadline()) break;
       const due = Math.min(limit, dueCount(measureStart, rate, now));
       let batch = 0;
-      while (started < due && busy < o.concurrency && batch++ < LANE_BATCH) {
+      while (started < due && busy < lanes && batch++ < LANE_BATCH) {
         const at = scheduledAt(measureStart, rate, started);
         started++;
         if (now - at > slack) rec.late();
@@ -271,7 +305,7 @@ export function measure(o: LoadOptions): Measurement {
         settled.add(p);
       }
       const waitMs =
-        batch > LANE_BATCH && busy < o.concurrency
+        batch > LANE_BATCH && busy < lanes
           ? 0 // more due and connections free: only yield
           : started < due
             ? 50
@@ -324,8 +358,9 @@ export function measure(o: LoadOptions): Measurement {
         timeoutS: timeoutMs / 1000,
         warmup: o.warmup ?? 0,
         keepAlive,
-        pipelining: o.pipelining ?? 1,
+        pipelining,
         threads: 1,
+        client,
         expect: expectSpec,
       },
       environment: { host: os.hostname(), cpus: os.cpus().length, node: process.version, tool: TOOL, version: VERSION },

@@ -1,0 +1,301 @@
+// The lean HTTP/1.1 client for http: targets: raw `net` sockets, one prebuilt request buffer for
+// every request, response framing by http1.ts. Same contract as the undici Pool it replaces in
+// measure.ts: dispatch(handler) with onConnect(abort) / onHeaders / onData / onComplete / onError.
+// Up to `connections` sockets, each carrying up to `pipelining` requests in flight; requests
+// beyond that wait in a FIFO. Writes made while a socket's data is being handled (the next
+// requests of the lanes that just completed) are corked into one write.
+import * as net from 'node:net';
+import { HttpParseError, ResponseParser } from './http1';
+
+export interface LeanHandler {
+  /** Called at once with the request's abort function. */
+  onConnect(abort: (err: Error) => void): void;
+  onHeaders(status: number): boolean;
+  /** Body bytes received (counted, never kept). */
+  onBytes(n: number): void;
+  onComplete(): void;
+  onError(err: Error): void;
+}
+
+export interface LeanPoolOptions {
+  host: string;
+  port: number;
+  connections: number;
+  pipelining: number;
+  keepAlive: boolean;
+  /** The whole request (head and body), sent as is for every request. */
+  request: Buffer;
+  /** HEAD requests: responses have no body. */
+  head: boolean;
+}
+
+/** The server closed the connection while a request was waiting for its response. Classified 'reset'. */
+export class SocketClosedError extends Error {
+  readonly code = 'EP_SOCKET_CLOSED';
+  constructor(detail = 'other side closed') {
+    super(detail);
+    this.name = 'SocketClosedError';
+  }
+}
+
+interface Req {
+  handler: LeanHandler;
+  conn?: Conn;
+  done: boolean;
+}
+
+/** Builds the request bytes: the same headers undici would send (host, connection, content-length). */
+export function buildRequest(
+  method: string,
+  pathQuery: string,
+  host: string,
+  headers: Record<string, string>,
+  body: string | Uint8Array | undefined,
+  keepAlive: boolean,
+): Buffer {
+  const lower = new Set(Object.keys(headers).map((k) => k.toLowerCase()));
+  const bodyBuf = body === undefined ? undefined : typeof body === 'string' ? Buffer.from(body) : Buffer.from(body);
+  let head = `${method} ${pathQuery} HTTP/1.1\r\n`;
+  if (!lower.has('host')) head += `host: ${host}\r\n`;
+  if (!lower.has('connection')) head += `connection: ${keepAlive ? 'keep-alive' : 'close'}\r\n`;
+  for (const [k, v] of Object.entries(headers)) {
+    const kl = k.toLowerCase();
+    if (kl === 'content-length' || kl === 'transfer-encoding') continue;
+    head += `${k}: ${v}\r\n`;
+  }
+  if (bodyBuf) head += `content-length: ${bodyBuf.length}\r\n`;
+  else if (method === 'POST' || method === 'PUT' || method === 'PATCH') head += 'content-length: 0\r\n';
+  head += '\r\n';
+  const headBuf = Buffer.from(head, 'latin1');
+  return bodyBuf ? Buffer.concat([headBuf, bodyBuf]) : headBuf;
+}
+
+class Conn {
+  readonly socket: net.Socket;
+  readonly parser: ResponseParser;
+  /** Requests written, oldest first; responses answer them in order. */
+  readonly inflight: Req[] = [];
+  connected = false;
+  dead = false;
+  /** Set when the server said Connection: close (or a close-delimited body): no new requests. */
+  draining = false;
+  inFree = false;
+  private error: Error | undefined;
+
+  constructor(private readonly pool: LeanPool) {
+    const o = pool.options;
+    this.socket = net.connect({ host: o.host, port: o.port, noDelay: true });
+    this.parser = new ResponseParser(
+      {
+        onStatus: (status) => {
+          this.inflight[0]?.handler.onHeaders(status);
+        },
+        onBody: (_chunk, start, end) => {
+          this.inflight[0]?.handler.onBytes(end - start);
+        },
+        onComplete: (keepAlive) => this.completed(keepAlive),
+      },
+      o.head,
+    );
+    this.socket.on('connect', () => {
+      this.connected = true;
+    });
+    this.socket.on('data', (chunk: Buffer) => this.data(chunk));
+    this.socket.on('error', (err) => {
+      this.error ??= err;
+    });
+    this.socket.on('close', () => this.closed());
+  }
+
+  write(r: Req): void {
+    r.conn = this;
+    this.inflight.push(r);
+    this.socket.write(this.pool.options.request);
+  }
+
+  private data(chunk: Buffer): void {
+    if (this.dead) return;
+    this.socket.cork();
+    try {
+      this.parser.execute(chunk);
+    } catch (e) {
+      this.fail(e instanceof HttpParseError ? e : (e as Error));
+    } finally {
+      // Destroyed sockets ignore uncork; a live one now writes what the lanes queued, in one go.
+      this.socket.uncork();
+    }
+  }
+
+  private completed(keepAlive: boolean): void {
+    const r = this.inflight.shift();
+    if (!keepAlive || !this.pool.options.keepAlive) {
+      // No more responses on this socket: the requests written after this one go out again elsewhere.
+      this.draining = true;
+      this.retire();
+    }
+    if (r && !r.done) {
+      r.done = true;
+      r.handler.onComplete();
+    }
+    if (!this.dead) this.pool.released(this);
+  }
+
+  /** Close this connection without failing anything; unanswered pipelined requests are sent again. */
+  private retire(): void {
+    if (this.dead) return;
+    this.dead = true;
+    this.parser.stop();
+    const rest = this.inflight.splice(0); // the answered request was shifted off already
+    this.socket.destroy();
+    this.pool.removed(this);
+    for (const r of rest) this.pool.requeue(r);
+  }
+
+  /** A protocol error or socket failure: every request on this connection fails with it. */
+  fail(err: Error): void {
+    if (this.dead) return;
+    this.dead = true;
+    this.parser.stop();
+    const all = this.inflight.splice(0);
+    this.socket.destroy();
+    this.pool.removed(this);
+    for (const r of all) this.pool.fail(r, err);
+  }
+
+  /** One request was aborted (deadline or cancel): close the socket; the others on it go out again. */
+  abort(victim: Req, err: Error): void {
+    if (this.dead) return;
+    this.dead = true;
+    this.parser.stop();
+    const rest = this.inflight.splice(0).filter((r) => r !== victim);
+    this.socket.destroy();
+    this.pool.removed(this);
+    this.pool.fail(victim, err);
+    for (const r of rest) this.pool.requeue(r);
+  }
+
+  private closed(): void {
+    if (this.dead) return;
+    try {
+      if (this.parser.finish()) {
+        // A close-delimited body ended: completed() retired the connection.
+        return;
+      }
+    } catch {
+      // Cut short mid-response: a reset (as undici's 'other side closed'), not a protocol error.
+      this.fail(this.error ?? new SocketClosedError('other side closed before the response ended'));
+      return;
+    }
+    if (this.inflight.length === 0) {
+      // An idle keep-alive connection closed by the server: nothing lost.
+      this.dead = true;
+      this.pool.removed(this);
+      return;
+    }
+    this.fail(this.error ?? new SocketClosedError());
+  }
+}
+
+export class LeanPool {
+  private readonly conns = new Set<Conn>();
+  /** Connections that can take another request now (fewer than `pipelining` in flight). */
+  private readonly free: Conn[] = [];
+  private queue: Req[] = [];
+  private queueHead = 0;
+  private destroyed: Error | undefined;
+
+  constructor(readonly options: LeanPoolOptions) {}
+
+  /** Same call shape as undici's Pool.dispatch; the options are fixed at construction (`request`). */
+  dispatch(_options: unknown, handler: LeanHandler): boolean {
+    const r: Req = { handler, done: false };
+    handler.onConnect((err) => this.abortReq(r, err));
+    if (r.done) return true;
+    if (this.destroyed) this.fail(r, this.destroyed);
+    else this.send(r);
+    return true;
+  }
+
+  private send(r: Req): void {
+    let c = this.free.pop();
+    while (c && (c.dead || c.draining)) c = this.free.pop();
+    if (c) {
+      c.inFree = false;
+      c.write(r);
+      if (c.inflight.length < this.options.pipelining) this.markFree(c);
+      return;
+    }
+    if (this.conns.size < this.options.connections) {
+      const n = new Conn(this);
+      this.conns.add(n);
+      n.write(r); // queued by the socket until it connects
+      if (this.options.pipelining > 1) this.markFree(n);
+      return;
+    }
+    this.queue.push(r);
+  }
+
+  private markFree(c: Conn): void {
+    if (!c.inFree && !c.dead && !c.draining) {
+      c.inFree = true;
+      this.free.push(c);
+    }
+  }
+
+  private nextQueued(): Req | undefined {
+    while (this.queueHead < this.queue.length) {
+      const r = this.queue[this.queueHead++];
+      if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
+        this.queue = this.queue.slice(this.queueHead);
+        this.queueHead = 0;
+      }
+      if (!r.done) return r;
+    }
+    return undefined;
+  }
+
+  /** A response completed on `c`: it takes a queued request, or waits as free. */
+  released(c: Conn): void {
+    const r = this.nextQueued();
+    if (r) {
+      c.write(r);
+      if (c.inflight.length < this.options.pipelining) this.markFree(c);
+    } else this.markFree(c);
+  }
+
+  /** `c` is gone: a queued request may now open a connection in its place. */
+  removed(c: Conn): void {
+    this.conns.delete(c);
+    if (this.destroyed) return;
+    const r = this.nextQueued();
+    if (r) this.send(r);
+  }
+
+  requeue(r: Req): void {
+    if (r.done) return;
+    r.conn = undefined;
+    if (this.destroyed) this.fail(r, this.destroyed);
+    else this.send(r);
+  }
+
+  fail(r: Req, err: Error): void {
+    if (r.done) return;
+    r.done = true;
+    r.handler.onError(err);
+  }
+
+  private abortReq(r: Req, err: Error): void {
+    if (r.done) return;
+    if (r.conn && !r.conn.dead) r.conn.abort(r, err);
+    else this.fail(r, err); // still queued: skipped when its turn comes
+  }
+
+  /** Closes every socket; requests in flight or queued fail with `err`. */
+  destroy(err?: Error): Promise<void> {
+    const reason = err ?? new SocketClosedError('pool destroyed');
+    this.destroyed = reason;
+    for (const c of [...this.conns]) c.fail(reason);
+    for (let r = this.nextQueued(); r; r = this.nextQueued()) this.fail(r, reason);
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,243 @@
+// The lean HTTP/1.1 client (src/core/load/lean.ts) against real servers on 127.0.0.1: node:http,
+// Express, uvicorn, gunicorn, nginx and raw sockets speaking HTTP/1.0, 1xx, Connection: close.
+// Each case compares with undici (--client undici) where the answer is the same by construction.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import express from 'express';
+import { startLoad, type LoadOptions } from '../../src/core/load/engine';
+import type { RunRecord } from '../../src/core/model';
+import { freePort } from '../fixtures/servers/ports';
+
+const children: ChildProcess[] = [];
+const servers: Array<{ close(): unknown; closeAllConnections?: () => void }> = [];
+const work = mkdtempSync(path.join(tmpdir(), 'ep-lean-'));
+
+after(() => {
+  for (const s of servers) {
+    s.closeAllConnections?.();
+    s.close();
+  }
+  for (const c of children)
+    if (c.pid && c.exitCode === null)
+      try {
+        process.kill(-c.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+  rmSync(work, { recursive: true, force: true });
+});
+
+async function waitPort(port: number, child?: ChildProcess): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (child && child.exitCode !== null) throw new Error(`server exited (code ${child.exitCode})`);
+    const up = await new Promise<boolean>((r) => {
+      const s = net.connect(port, '127.0.0.1', () => {
+        s.destroy();
+        r(true);
+      });
+      s.on('error', () => r(false));
+    });
+    if (up) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`port ${port} never opened`);
+}
+
+async function listen(server: http.Server | net.Server): Promise<string> {
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+}
+
+const run = (o: Partial<LoadOptions> & { url: string }): Promise<RunRecord> =>
+  startLoad({ concurrency: 4, requests: 40, ...o }).result;
+
+/** Runs with both clients; returns [lean, undici]. */
+async function both(o: Partial<LoadOptions> & { url: string }): Promise<[RunRecord, RunRecord]> {
+  const lean = await run({ ...o, client: 'lean' });
+  const undici = await run({ ...o, client: 'undici' });
+  assert.equal(lean.config.client, 'lean');
+  assert.equal(undici.config.client, 'undici');
+  return [lean, undici];
+}
+
+let nodeUrl: string;
+let nodeConnections = 0;
+let nodeReceived = 0;
+before(async () => {
+  const server = http.createServer((req, res) => {
+    nodeReceived++;
+    const u = new URL(req.url ?? '/', 'http://x');
+    req.resume();
+    if (u.pathname === '/chunked') {
+      res.write('a'.repeat(1000));
+      res.write('b'.repeat(3000));
+      res.end('c');
+    } else if (u.pathname === '/empty') {
+      res.writeHead(204).end();
+    } else if (u.pathname === '/notmod') {
+      res.writeHead(304, { etag: '"x"' }).end();
+    } else if (u.pathname === '/close') {
+      res.writeHead(200, { connection: 'close', 'content-length': '5' }).end('close');
+    } else res.end('hello, world\n');
+  });
+  server.on('connection', () => nodeConnections++);
+  server.keepAliveTimeout = 5000;
+  nodeUrl = await listen(server);
+});
+
+test('node:http: content-length, chunked, 204, 304 and HEAD agree with undici byte for byte', async () => {
+  for (const p of ['/', '/chunked', '/empty', '/notmod']) {
+    const [lean, undici] = await both({ url: `${nodeUrl}${p}` });
+    assert.deepEqual(lean.statusCodes, undici.statusCodes, p);
+    assert.equal(lean.summary.bytes, undici.summary.bytes, p);
+    assert.equal(lean.summary.errors, 0, `${p}: ${JSON.stringify(lean.errorSamples)}`);
+  }
+  const [lean, undici] = await both({ url: `${nodeUrl}/chunked`, method: 'HEAD' });
+  assert.deepEqual(lean.statusCodes, { 200: 40 });
+  assert.equal(lean.summary.bytes, 0);
+  assert.equal(undici.summary.bytes, 0);
+});
+
+test('keep-alive holds one connection per lane; Connection: close reconnects per response', async () => {
+  let before = nodeConnections;
+  const r = await run({ url: nodeUrl, concurrency: 3, requests: 300 });
+  assert.equal(r.summary.ok, 300);
+  assert.equal(nodeConnections - before, 3);
+  before = nodeConnections;
+  const c = await run({ url: `${nodeUrl}/close`, concurrency: 3, requests: 30 });
+  assert.equal(c.summary.ok, 30, JSON.stringify(c.errorSamples));
+  assert.equal(c.summary.bytes, 150);
+  assert.equal(nodeConnections - before, 30);
+});
+
+test('pipelining: -p 10 keeps c × 10 in flight on c connections, every request answered once', async () => {
+  const before = nodeConnections;
+  const received = nodeReceived;
+  const r = await run({ url: nodeUrl, concurrency: 2, requests: 2000, pipelining: 10 });
+  assert.equal(r.summary.ok, 2000, JSON.stringify(r.errorSamples));
+  assert.equal(r.config.pipelining, 10);
+  assert.equal(nodeReceived - received, 2000);
+  assert.equal(nodeConnections - before, 2);
+});
+
+test('Express', async () => {
+  const app = express();
+  app.get('/json', (_req, res) => {
+    res.json({ hello: 'world', n: [1, 2, 3] });
+  });
+  app.get('/big', (_req, res) => {
+    res.send('z'.repeat(200_000));
+  });
+  const url = await listen(http.createServer(app));
+  for (const p of ['/json', '/big', '/missing']) {
+    const [lean, undici] = await both({ url: `${url}${p}`, concurrency: 3, requests: 30 });
+    assert.deepEqual(lean.statusCodes, undici.statusCodes, p);
+    assert.equal(lean.summary.bytes, undici.summary.bytes, p);
+  }
+  const post = await run({
+    url: `${url}/json`,
+    method: 'POST',
+    body: '{"a":1}',
+    headers: { 'content-type': 'application/json' },
+  });
+  assert.deepEqual(post.statusCodes, { 404: 40 });
+});
+
+test('raw sockets: HTTP/1.0 close-delimited bodies, 1xx interim responses, idle closes', async () => {
+  let mode = 'http10';
+  const url = await listen(
+    net.createServer((sock) => {
+      let buf = '';
+      sock.on('error', () => undefined);
+      sock.on('data', (d) => {
+        buf += d.toString('latin1');
+        while (buf.includes('\r\n\r\n')) {
+          buf = buf.slice(buf.indexOf('\r\n\r\n') + 4);
+          if (mode === 'http10') {
+            sock.end('HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n' + 'x'.repeat(70_000));
+            return;
+          }
+          if (mode === '1xx')
+            sock.write(
+              'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </s.css>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok',
+            );
+          if (mode === 'idle-close') {
+            // Answers, then drops the connection a moment later (a server's keep-alive timeout).
+            sock.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+            setTimeout(() => sock.destroy(), 5);
+          }
+        }
+      });
+    }),
+  );
+  const r10 = await run({ url, concurrency: 2, requests: 10 });
+  assert.deepEqual(r10.statusCodes, { 200: 10 }, JSON.stringify(r10.errorSamples));
+  assert.equal(r10.summary.bytes, 700_000);
+  mode = '1xx';
+  const r1 = await run({ url, concurrency: 2, requests: 10 });
+  assert.deepEqual(r1.statusCodes, { 200: 10 });
+  assert.equal(r1.summary.bytes, 20);
+  mode = 'idle-close';
+  const c = await run({ url: `${url}/?ms=20`, concurrency: 1, requests: 3, rate: 20 });
+  assert.equal(c.summary.ok, 3, JSON.stringify(c.errorSamples));
+});
+
+test('uvicorn and gunicorn (Debian, /usr/bin/python3)', async () => {
+  const dir = path.join(__dirname, '../fixtures/servers');
+  const start = async (args: (port: number) => string[], cwd: string): Promise<string> => {
+    const port = await freePort();
+    const child = spawn('/usr/bin/python3', args(port), { cwd, detached: true, stdio: 'ignore' });
+    children.push(child);
+    await waitPort(port, child);
+    return `http://127.0.0.1:${port}`;
+  };
+  const [uv, gu] = await Promise.all([
+    start(
+      (p) => ['-m', 'uvicorn', '--host', '127.0.0.1', '--port', String(p), '--log-level', 'warning', 'load_hello:app'],
+      path.join(__dirname, '../../bench'),
+    ),
+    start((p) => ['-m', 'gunicorn', '-w', '1', '-k', 'sync', '-b', `127.0.0.1:${p}`, 'seeds_flask:app'], dir),
+  ]);
+  const [lean, undici] = await both({ url: `${uv}/`, concurrency: 4, requests: 200 });
+  assert.deepEqual(lean.statusCodes, { 200: 200 });
+  assert.equal(lean.summary.bytes, undici.summary.bytes);
+  const missing = await run({ url: `${uv}/nope`, requests: 20 });
+  assert.deepEqual(missing.statusCodes, { 404: 20 });
+  const p = await run({ url: `${uv}/`, concurrency: 2, requests: 200, pipelining: 5 });
+  assert.equal(p.summary.ok, 200, JSON.stringify(p.errorSamples));
+  // gunicorn's sync worker closes every connection (Connection: close).
+  const [gl, gun] = await both({ url: `${gu}/ok`, concurrency: 2, requests: 10 });
+  assert.deepEqual(gl.statusCodes, gun.statusCodes);
+  assert.equal(gl.summary.bytes, gun.summary.bytes);
+});
+
+test('nginx (Debian nginx-light): keepalive_requests forces Connection: close mid-pipeline', async (t) => {
+  if (!existsSync('/usr/sbin/nginx')) return t.skip('nginx not installed');
+  const prefix = path.join(work, 'nginx');
+  mkdirSync(path.join(prefix, 'tmp'), { recursive: true });
+  const port = await freePort();
+  const conf = readFileSync(path.join(__dirname, '../../bench/load-nginx.conf'), 'utf8')
+    .replace('__PORT__', String(port))
+    .replace('keepalive_requests 1000000;', 'keepalive_requests 7;');
+  writeFileSync(path.join(prefix, 'nginx.conf'), conf);
+  const child = spawn('/usr/sbin/nginx', ['-p', prefix, '-c', path.join(prefix, 'nginx.conf'), '-g', 'daemon off;'], {
+    detached: true,
+    stdio: 'ignore',
+  });
+  children.push(child);
+  await waitPort(port, child);
+  const url = `http://127.0.0.1:${port}/`;
+  const [lean, undici] = await both({ url, concurrency: 4, requests: 500 });
+  assert.deepEqual(lean.statusCodes, { 200: 500 }, JSON.stringify(lean.errorSamples));
+  assert.equal(lean.summary.bytes, undici.summary.bytes);
+  const p = await run({ url, concurrency: 3, requests: 600, pipelining: 10 });
+  assert.deepEqual(p.statusCodes, { 200: 600 }, JSON.stringify(p.errorSamples));
+  assert.equal(p.summary.bytes, 600 * 'hello, world\n'.length);
+});
