@@ -5,6 +5,7 @@ import {
   encodeHistogram,
   newHistogram,
   recordUs,
+  scanHistogram,
   summarizeHistogram,
 } from '../../src/core/load/histogram';
 import { Recorder } from '../../src/core/load/recorder';
@@ -132,4 +133,23 @@ test('running out of file descriptors is named fd-limit, with its message kept',
     describeError(Object.assign(new Error('fetch failed'), { cause: emfile })),
     `fetch failed: ${emfile.message}`,
   );
+});
+
+test('one-pass summary equals hdr-histogram-js getters exactly (percentiles, mean, stdev) on random data', () => {
+  let seed = 16;
+  const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  for (let k = 0; k < 40; k++) {
+    const h = newHistogram();
+    const n = 1 + Math.floor(rnd() * 5000);
+    const scale = 10 ** (1 + rnd() * 6);
+    for (let i = 0; i < n; i++) recordUs(h, scale * Math.exp(rnd() * 3) * (rnd() < 0.01 ? 100 : 1));
+    const ps = [0, 1, 50, 75, 90, 95, 99, 99.9, 99.99, 100];
+    const { values, mean, stdev } = scanHistogram(h, ps);
+    ps.forEach((p, j) =>
+      assert.equal(values[j], Math.min(h.maxValue, Math.max(h.minNonZeroValue, h.getValueAtPercentile(p))), `p${p}`),
+    );
+    assert.ok(Math.abs(mean - h.mean) <= 1e-9 * h.mean, `mean ${mean} vs ${h.mean}`);
+    assert.ok(Math.abs(stdev - h.stdDeviation) <= 1e-6 * (h.stdDeviation + 1), `stdev ${stdev} vs ${h.stdDeviation}`);
+  }
+  assert.deepEqual(scanHistogram(newHistogram(), [50]), { values: [0], mean: 0, stdev: 0 });
 });

@@ -1,22 +1,26 @@
 // Latency histograms: hdr-histogram-js in pure-JS mode (no wasm init to await, works in a
 // worker and bundled), values in microseconds from 1 µs to 1 h with 3 significant digits.
-import * as hdr from 'hdr-histogram-js';
+// Only the histogram class is loaded up front: the package's index also loads its wasm build
+// (a large inline base64 string) and its log writer, and the encoder is needed only at the end.
+import type * as Hdr from 'hdr-histogram-js';
+import type * as HdrEncoding from 'hdr-histogram-js/dist/encoding';
+import Float64Histogram from 'hdr-histogram-js/dist/Float64Histogram';
 import RecordedValuesIterator from 'hdr-histogram-js/dist/RecordedValuesIterator';
+import ulp from 'hdr-histogram-js/dist/ulp';
 import type { LatencySummary } from '../model';
 
-export type Histogram = hdr.Histogram;
+export type Histogram = Hdr.Histogram;
 
 const HIGHEST_US = 3_600_000_000;
 
 export function newHistogram(): Histogram {
-  return hdr.build({
-    lowestDiscernibleValue: 1,
-    highestTrackableValue: HIGHEST_US,
-    numberOfSignificantValueDigits: 3,
-    bitBucketSize: 64,
-    useWebAssembly: false,
-  });
+  // What hdr.build({ bitBucketSize: 64, useWebAssembly: false }) returns, without its imports.
+  return new Float64Histogram(1, HIGHEST_US, 3);
 }
+
+let encoding: typeof HdrEncoding | undefined;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const enc = (): typeof HdrEncoding => (encoding ??= require('hdr-histogram-js/dist/encoding') as typeof HdrEncoding);
 
 /** Records a latency in µs, clamped into the trackable range so an hour-long stall never throws. */
 export function recordUs(h: Histogram, us: number): void {
@@ -24,28 +28,90 @@ export function recordUs(h: Histogram, us: number): void {
 }
 
 export function encodeHistogram(h: Histogram): string {
-  return hdr.encodeIntoCompressedBase64(h);
+  return enc().encodeIntoCompressedBase64(h);
 }
 
 export function decodeRaw(base64: string): Histogram {
-  return hdr.decodeFromCompressedBase64(base64, 64, false);
+  return enc().decodeFromCompressedBase64(base64, 64, false);
 }
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
+/** The JsHistogram internals the one-pass summary reads (public methods, untyped in the .d.ts). */
+interface Internals {
+  totalCount: number;
+  minNonZeroValue: number;
+  maxValue: number;
+  countsArrayIndex(v: number): number;
+  getCountAtIndex(i: number): number;
+  valueFromIndex(i: number): number;
+  lowestEquivalentValue(v: number): number;
+  highestEquivalentValue(v: number): number;
+  sizeOfEquivalentValueRange(v: number): number;
+}
+
+/**
+ * Percentiles (µs, clamped as percentileUs), mean and standard deviation in two passes over the
+ * occupied index range only, with HDR's own arithmetic. hdr's getters each walk the whole counts
+ * array (23,552 slots for 1 µs..1 h), mean and stdev through an iterator object per slot: a
+ * summary cost ~10 of those walks, the bulk of a progress snapshot and of a short CLI run.
+ */
+export function scanHistogram(h: Histogram, percentiles: number[]): { values: number[]; mean: number; stdev: number } {
+  const x = h as unknown as Internals;
+  const total = x.totalCount;
+  if (total === 0) return { values: percentiles.map(() => 0), mean: 0, stdev: 0 };
+  const from = x.countsArrayIndex(x.minNonZeroValue);
+  const to = x.countsArrayIndex(x.maxValue);
+  const wanted = percentiles.map((p) => {
+    const fp = (Math.min(p, 100) / 100) * total;
+    return Math.max(Math.ceil(fp - ulp(fp)), 1);
+  });
+  const values = percentiles.map(() => NaN);
+  let left = percentiles.length;
+  let cumulative = 0;
+  let sum = 0;
+  for (let i = from; i <= to; i++) {
+    const c = x.getCountAtIndex(i);
+    if (c === 0) continue;
+    const v = x.valueFromIndex(i);
+    sum += (x.lowestEquivalentValue(v) + Math.floor(x.sizeOfEquivalentValueRange(v) / 2)) * c;
+    cumulative += c;
+    if (left > 0)
+      for (let k = 0; k < wanted.length; k++)
+        if (Number.isNaN(values[k]) && cumulative >= wanted[k]) {
+          values[k] = percentiles[k] === 0 ? x.lowestEquivalentValue(v) : x.highestEquivalentValue(v);
+          left--;
+        }
+  }
+  const mean = sum / total;
+  let dev = 0;
+  for (let i = from; i <= to; i++) {
+    const c = x.getCountAtIndex(i);
+    if (c === 0) continue;
+    const v = x.valueFromIndex(i);
+    const d = x.lowestEquivalentValue(v) + Math.floor(x.sizeOfEquivalentValueRange(v) / 2) - mean;
+    dev += d * d * c;
+  }
+  const clamp = (v: number): number => Math.min(x.maxValue, Math.max(x.minNonZeroValue, Number.isNaN(v) ? 0 : v));
+  return { values: values.map(clamp), mean, stdev: Math.sqrt(dev / total) };
+}
+
+const SUMMARY_PS = [50, 75, 90, 95, 99, 99.9];
+
 export function summarizeHistogram(h: Histogram): LatencySummary {
   if (h.totalCount === 0) return { min: 0, mean: 0, stdev: 0, p50: 0, p75: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 };
-  const ms = (p: number): number => round3(percentileUs(h, p) / 1000);
+  const { values, mean, stdev } = scanHistogram(h, SUMMARY_PS);
+  const ms = (us: number): number => round3(us / 1000);
   return {
     min: round3(h.minNonZeroValue / 1000),
-    mean: round3(h.mean / 1000),
-    stdev: round3(h.stdDeviation / 1000),
-    p50: ms(50),
-    p75: ms(75),
-    p90: ms(90),
-    p95: ms(95),
-    p99: ms(99),
-    p999: ms(99.9),
+    mean: round3(mean / 1000),
+    stdev: round3(stdev / 1000),
+    p50: ms(values[0]),
+    p75: ms(values[1]),
+    p90: ms(values[2]),
+    p95: ms(values[3]),
+    p99: ms(values[4]),
+    p999: ms(values[5]),
     max: round3(h.maxValue / 1000),
   };
 }
@@ -57,7 +123,7 @@ export function summarizeHistogram(h: Histogram): LatencySummary {
  */
 export function percentileUs(h: Histogram, p: number): number {
   if (h.totalCount === 0) return 0;
-  return Math.min(h.maxValue, Math.max(h.minNonZeroValue, h.getValueAtPercentile(p)));
+  return scanHistogram(h, [p]).values[0];
 }
 
 /** Log-scaled buckets (`bucketCount` between min and max) and an HDR percentile curve, for charts. */

@@ -3,7 +3,7 @@
 // point per second.
 import type { ErrorKind, TimelinePoint } from '../model';
 import { DEFAULT_EXPECT, isExpected, parseExpect, type ExpectRanges } from '../runs/expect';
-import { newHistogram, percentileUs, recordUs, type Histogram } from './histogram';
+import { newHistogram, recordUs, scanHistogram, type Histogram } from './histogram';
 
 export class Recorder {
   readonly latency: Histogram = newHistogram();
@@ -38,14 +38,19 @@ export class Recorder {
     while (idx > this.secondIndex) this.flushSecond();
   }
 
-  private flushSecond(): void {
-    this.timeline.push({
+  private secondPoint(): TimelinePoint {
+    const [p50, p99] = scanHistogram(this.second, [50, 99]).values;
+    return {
       t: this.secondIndex,
       count: this.secondCount,
       errors: this.secondErrors,
-      p50: percentileUs(this.second, 50) / 1000,
-      p99: percentileUs(this.second, 99) / 1000,
-    });
+      p50: p50 / 1000,
+      p99: p99 / 1000,
+    };
+  }
+
+  private flushSecond(): void {
+    this.timeline.push(this.secondPoint());
     this.second.reset();
     this.secondIndex++;
     this.secondCount = 0;
@@ -92,15 +97,6 @@ export class Recorder {
   /** Timeline including the partial current second (only if it saw anything). */
   timelineSnapshot(): TimelinePoint[] {
     if (this.secondCount === 0) return this.timeline.slice();
-    return [
-      ...this.timeline,
-      {
-        t: this.secondIndex,
-        count: this.secondCount,
-        errors: this.secondErrors,
-        p50: percentileUs(this.second, 50) / 1000,
-        p99: percentileUs(this.second, 99) / 1000,
-      },
-    ];
+    return [...this.timeline, this.secondPoint()];
   }
 }
