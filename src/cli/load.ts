@@ -3,7 +3,7 @@ import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import {
   LoadOptionsError,
-  startLoad,
+  startLoadHere,
   validateLoadOptions,
   type LoadHandle,
   type LoadOptions,
@@ -320,7 +320,7 @@ export async function run(argv: string[]): Promise<number> {
     if (started && 'exitCode' in started) return started.exitCode;
     if (signal) return stoppedBy(signal);
     try {
-      handle = startLoad(options);
+      handle = startLoadHere(options);
     } catch (e) {
       process.stderr.write(`endpoint-profiler load: ${(e as Error).message}\n`);
       return e instanceof LoadOptionsError ? 2 : 1;

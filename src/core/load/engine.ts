@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { RunRecord, ServerConfig } from '../model';
 import { parseExpect } from '../runs/expect';
+import type * as Measure from './measure';
 import type { WorkerMessage } from './protocol';
 
 export interface LoadOptions {
@@ -182,6 +183,19 @@ function createWorker(options: LoadOptions & { progress: boolean }): Worker {
   return new Worker(`require('tsx/cjs'); require(${JSON.stringify(source)});`, { eval: true, workerData: options });
 }
 
+/**
+ * Measures on the calling thread (the CLI: nothing else runs on its loop, and no worker to start
+ * or tear down). The measuring code is loaded here, on first use, not when the engine is imported.
+ */
+export function startLoadHere(options: LoadOptions): LoadHandle {
+  validateLoadOptions(options);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { measure } = require('./measure') as typeof Measure;
+  const m = measure(options);
+  return { result: m.done, cancel: () => m.cancel() };
+}
+
+/** Measures in a worker thread, so the caller's thread (the extension host) never blocks. */
 export function startLoad(options: LoadOptions, onProgress?: (p: LoadProgress) => void): LoadHandle {
   validateLoadOptions(options);
   const worker = createWorker({ ...options, progress: onProgress !== undefined });
