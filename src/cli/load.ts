@@ -47,6 +47,12 @@ Extra options:
                    200-299,404. Any other status is an error of kind 'status' (statusCodes keeps
                    every code) and the report lists it above the histogram.
   --warmup N       Send N requests first and leave them out of the results.
+  -p, --pipelining N
+                   Requests in flight on each connection (HTTP/1.1 pipelining), written
+                   together: -c 50 -p 10 keeps 500 in flight on 50 connections, as
+                   autocannon. Default 1. Recorded as config.pipelining.
+  --client NAME    lean (default for http:): raw sockets, prebuilt request bytes; or undici
+                   (default and only client for https:).
   --rate R         Same as -q.
   --json           Print the run record (JSON) instead of the report.
   --out FILE       Also write the run record to FILE (atomically, mode 0600). Checked before
@@ -129,6 +135,8 @@ export function parseLoadArgs(argv: string[]): Parsed {
   let label: string | undefined;
   let allowRemote = false;
   let expect: string | undefined;
+  let pipelining: number | undefined;
+  let client: LoadOptions['client'];
   let help = false;
   let serverCommand: string | undefined;
   let cwd: string | undefined;
@@ -190,6 +198,16 @@ export function parseLoadArgs(argv: string[]): Parsed {
       case '--warmup':
         warmup = num(a, val());
         break;
+      case '-p':
+      case '--pipelining':
+        pipelining = num(a, val());
+        break;
+      case '--client': {
+        const v = val();
+        if (v !== 'lean' && v !== 'undici') throw new UsageError(`--client needs lean or undici, got '${v}'`);
+        client = v;
+        break;
+      }
       case '--json':
         json = true;
         break;
@@ -246,6 +264,8 @@ export function parseLoadArgs(argv: string[]): Parsed {
     allowRemote,
     label,
     ...(expect !== undefined ? { expect } : {}),
+    ...(pipelining !== undefined ? { pipelining } : {}),
+    ...(client !== undefined ? { client } : {}),
     ...(durationS !== undefined ? { durationS } : { requests }),
     ...(rate !== undefined ? { rate } : {}),
   };

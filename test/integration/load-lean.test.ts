@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import express from 'express';
+import { parseLoadArgs } from '../../src/cli/load';
 import { startLoad, type LoadOptions } from '../../src/core/load/engine';
 import type { RunRecord } from '../../src/core/model';
 import { freePort } from '../fixtures/servers/ports';
@@ -240,4 +241,16 @@ test('nginx (Debian nginx-light): keepalive_requests forces Connection: close mi
   const p = await run({ url, concurrency: 3, requests: 600, pipelining: 10 });
   assert.deepEqual(p.statusCodes, { 200: 600 }, JSON.stringify(p.errorSamples));
   assert.equal(p.summary.bytes, 600 * 'hello, world\n'.length);
+});
+
+test('CLI flags: -p/--pipelining and --client reach the options; a bad client is a usage error', () => {
+  const { options } = parseLoadArgs(['-p', '10', '--client', 'undici', 'http://127.0.0.1:1/']);
+  assert.equal(options.pipelining, 10);
+  assert.equal(options.client, 'undici');
+  assert.equal(parseLoadArgs(['--pipelining', '3', 'http://127.0.0.1:1/']).options.pipelining, 3);
+  assert.throws(() => parseLoadArgs(['--client', 'curl', 'http://127.0.0.1:1/']), /lean or undici/);
+  assert.throws(
+    () => startLoad({ url: 'https://127.0.0.1:1/', client: 'lean', concurrency: 1, requests: 1 }),
+    /plain http/,
+  );
 });
