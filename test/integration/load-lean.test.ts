@@ -57,7 +57,7 @@ async function listen(server: http.Server | net.Server): Promise<string> {
 }
 
 const run = (o: Partial<LoadOptions> & { url: string }): Promise<RunRecord> =>
-  startLoad({ concurrency: 4, requests: 40, ...o }).result;
+  startLoad({ client: 'lean', concurrency: 4, requests: 40, ...o }).result;
 
 /** Runs with both clients; returns [lean, undici]. */
 async function both(o: Partial<LoadOptions> & { url: string }): Promise<[RunRecord, RunRecord]> {
