@@ -51,8 +51,8 @@ Extra options:
                    Requests in flight on each connection (HTTP/1.1 pipelining), written
                    together: -c 50 -p 10 keeps 500 in flight on 50 connections, as
                    autocannon. Default 1. Recorded as config.pipelining.
-  --client NAME    undici (default; the only client for https:) or lean: raw sockets and
-                   prebuilt request bytes, http: only, faster (see bench/README.md).
+  --client NAME    lean (default for http:): raw sockets, prebuilt request bytes; or undici
+                   (the only client for https:).
   --rate R         Same as -q.
   --json           Print the run record (JSON) instead of the report.
   --out FILE       Also write the run record to FILE (atomically, mode 0600). Checked before

@@ -26,7 +26,7 @@ export interface LoadOptions {
    * concurrency × pipelining requests in flight, as autocannon's -c and -p. Default 1.
    */
   pipelining?: number;
-  /** 'undici' (the default; the only one for https:) or 'lean' (raw sockets, http: only). */
+  /** 'lean' (raw sockets; the default for http:) or 'undici' (the default, and the only one, for https:). */
   client?: 'lean' | 'undici';
   /** Statuses that count as ok, e.g. '200-399' (the default), '200,201', '2xx'; recorded as config.expect. */
   expect?: string;

@@ -4,9 +4,10 @@
 // Up to `connections` sockets, each carrying up to `pipelining` requests in flight; requests
 // beyond that wait in a FIFO. Writes made while a socket's data is being handled (the next
 // requests of the lanes that just completed) are corked into one write.
-// Not the default yet (measure.ts): it opens c connections within ~1.5 ms where undici's first
-// request leads by up to ~10 ms, and uvicorn under uvloop, which flushes writes once per loop turn,
-// then reads all of load-seeds.test.ts's 10 blocking requests in one turn and answers them together.
+// It opens c connections within ~1.5 ms (undici's first request led the rest by 0.7-11 ms): a
+// server that reads the whole burst in one loop turn (uvicorn under uvloop flushes writes once per
+// turn) answers a run of blocking requests together; load-seeds.test.ts's staircase depends on it,
+// with either client (see the commit that made this client the default).
 import * as net from 'node:net';
 import { HttpParseError, ResponseParser } from './http1';
 

@@ -1,5 +1,5 @@
-// The measuring loop, run inside the worker (extension) or on the CLI's main thread. undici's
-// Pool by default, the lean client (lean.ts, raw sockets, http: only) with client 'lean'; one
+// The measuring loop, run inside the worker (extension) or on the CLI's main thread. The lean
+// client (lean.ts, raw sockets) for http:, undici's Pool for https: or client 'undici'; one
 // connection per unit of concurrency, bodies counted and discarded, never buffered.
 import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
@@ -99,10 +99,7 @@ export function measure(o: LoadOptions): Measurement {
   const expect = parseExpect(expectSpec);
   const pathQuery = url.pathname + url.search;
   const pipelining = o.pipelining ?? 1;
-  // undici stays the default until the lean client passes every existing load test: with it, the
-  // seed experiment's uvicorn (uvloop) run gets all 10 requests in one loop turn and answers them
-  // all at ~10 s, not as the 1 s ... 10 s staircase load-seeds.test.ts expects (see lean.ts).
-  const client = o.client ?? 'undici';
+  const client = o.client ?? (url.protocol === 'http:' ? 'lean' : 'undici');
   /** Requests kept in flight: `pipelining` on each of the `concurrency` connections. */
   const lanes = o.concurrency * pipelining;
   const pool: Pick<Pool, 'dispatch' | 'destroy'> =
