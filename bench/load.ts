@@ -1,5 +1,5 @@
 // Load-generator benchmark vs hey, wrk and autocannon (not part of `npm test`).
-// Usage: node --import tsx bench/load.ts [--seconds 5] [--rounds 2]  → prints Markdown (save to bench/results/load.md)
+// Usage: node --import tsx bench/load.ts [--seconds 3] [--rounds 3] [--mem-seconds 10]  → prints Markdown (save to bench/results/load.md)
 // Every comparison alternates tools round by round on the same server so drift hits all alike.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
@@ -15,9 +15,9 @@ const arg = (name: string, dflt: number): number => {
   const i = process.argv.indexOf(name);
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
 };
-const SECONDS = arg('--seconds', 5);
-const ROUNDS = arg('--rounds', 2);
-const MEM_SECONDS = arg('--mem-seconds', 20);
+const SECONDS = arg('--seconds', 3);
+const ROUNDS = arg('--rounds', 3);
+const MEM_SECONDS = arg('--mem-seconds', 10);
 const root = path.join(__dirname, '..');
 const work = mkdtempSync(path.join(tmpdir(), 'ep-bench-'));
 const children: ChildProcess[] = [];
@@ -57,59 +57,85 @@ const parseJson = <T>(text: string): T => JSON.parse(text) as T;
 interface Result {
   rps: number;
   p50Ms: number;
+  p99Ms: number;
 }
+/** A tool run on one URL with c connections and p requests pipelined on each. */
+type Fn = (url: string, c: number, p: number) => Promise<Result>;
 
-const ours = async (url: string, c: number): Promise<Result> => {
-  const r = parseJson<RunRecord>(
-    await run(process.execPath, [
-      path.join(work, 'cli.js'),
-      'load',
-      '-z',
-      `${SECONDS}s`,
-      '-c',
-      String(c),
-      '--json',
-      url,
-    ]),
-  );
-  return { rps: r.summary.rps, p50Ms: r.summary.latencyMs.p50 };
-};
-const hey = async (url: string, c: number): Promise<Result> => {
+const oursWith =
+  (extra: string[]): Fn =>
+  async (url, c, p) => {
+    const args = [path.join(work, 'cli.js'), 'load', '-z', `${SECONDS}s`, '-c', String(c), '-p', String(p), '--json'];
+    const r = parseJson<RunRecord>(await run(process.execPath, [...args, ...extra, url]));
+    return { rps: r.summary.rps, p50Ms: r.summary.latencyMs.p50, p99Ms: r.summary.latencyMs.p99 };
+  };
+const ours = oursWith([]); // the lean client, the default for http:
+const oursUndici = oursWith(['--client', 'undici']);
+
+const hey: Fn = async (url, c) => {
   const out = await run('hey', ['-z', `${SECONDS}s`, '-c', String(c), url]);
   return {
     rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]),
     p50Ms: Number(/50% in ([\d.]+) secs/.exec(out)?.[1]) * 1000,
+    p99Ms: Number(/99% in ([\d.]+) secs/.exec(out)?.[1]) * 1000,
   };
 };
 const wrkUnit = (v: string, u: string): number =>
   Number(v) * ({ us: 0.001, ms: 1, s: 1000 } as Record<string, number>)[u];
-const wrk = async (url: string, c: number): Promise<Result> => {
+const wrk: Fn = async (url, c) => {
   const out = await run('wrk', ['-t1', `-c${c}`, `-d${SECONDS}s`, '--latency', url]);
-  const p50 = /50%\s+([\d.]+)(us|ms|s)/.exec(out);
-  return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]), p50Ms: p50 ? wrkUnit(p50[1], p50[2]) : NaN };
+  const p = (q: string): number => {
+    const m = new RegExp(`${q}%\\s+([\\d.]+)(us|ms|s)`).exec(out);
+    return m ? wrkUnit(m[1], m[2]) : NaN;
+  };
+  return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]), p50Ms: p('50'), p99Ms: p('99') };
 };
-const autocannon = async (url: string, c: number): Promise<Result> => {
-  const r = parseJson<{ requests: { average: number }; latency: { p50: number } }>(
-    await run(path.join(root, 'node_modules/.bin/autocannon'), ['-c', String(c), '-d', String(SECONDS), '--json', url]),
+const autocannon: Fn = async (url, c, p) => {
+  const r = parseJson<{ requests: { average: number }; latency: { p50: number; p99: number } }>(
+    await run(path.join(root, 'node_modules/.bin/autocannon'), [
+      '-c',
+      String(c),
+      '-p',
+      String(p),
+      '-d',
+      String(SECONDS),
+      '--json',
+      url,
+    ]),
   );
-  return { rps: r.requests.average, p50Ms: r.latency.p50 };
+  return { rps: r.requests.average, p50Ms: r.latency.p50, p99Ms: r.latency.p99 };
 };
-type Tool = [string, (url: string, c: number) => Promise<Result>];
+type Tool = [string, Fn];
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-async function compare(url: string, c: number, tools: Tool[]): Promise<Map<string, Result>> {
+/** Every tool once per round, the order reversed every other round; medians per tool. */
+async function compare(url: string, c: number, tools: Tool[], p = 1): Promise<Map<string, Result>> {
   const all = new Map<string, Result[]>(tools.map(([n]) => [n, []]));
   for (let round = 0; round < ROUNDS; round++) {
     const order = round % 2 ? [...tools].reverse() : tools;
-    for (const [name, fn] of order) all.get(name)!.push(await fn(url, c));
+    for (const [name, fn] of order) all.get(name)!.push(await fn(url, c, p));
   }
   return new Map(
-    [...all].map(([n, rs]) => [n, { rps: median(rs.map((r) => r.rps)), p50Ms: median(rs.map((r) => r.p50Ms)) }]),
+    [...all].map(([n, rs]) => [
+      n,
+      {
+        rps: median(rs.map((r) => r.rps)),
+        p50Ms: median(rs.map((r) => r.p50Ms)),
+        p99Ms: median(rs.map((r) => r.p99Ms)),
+      },
+    ]),
   );
+}
+
+/** Wall time of a command, ms. */
+async function wallMs(cmd: string, args: string[]): Promise<number> {
+  const t = performance.now();
+  await run(cmd, args);
+  return performance.now() - t;
 }
 
 async function peakRss(url: string): Promise<number> {
@@ -143,30 +169,21 @@ async function main(): Promise<void> {
     logLevel: 'error',
     external: ['web-tree-sitter', '@vscode/tree-sitter-wasm'],
   });
+  const load = (): string =>
+    os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ');
+  const loadBefore = load();
   const lines: string[] = [
     `# Load generator benchmark`,
     '',
-    `${new Date().toISOString()} · ${SECONDS} s per run · ${ROUNDS} alternating rounds (median) · machine: ${os.cpus().length} cores shared with other work`,
+    `${new Date().toISOString()} · ${SECONDS} s per run · ${ROUNDS} alternating rounds (median) · ${os.cpus().length} cores shared with other work · load average before ${loadBefore}`,
     '',
   ];
   const row = (name: string, ours_: number, peer: number, peerName: string, unit: string, target: string): string =>
     `| ${name} | ${ours_.toFixed(2)} ${unit} | ${peer.toFixed(2)} ${unit} (${peerName}) | ${(ours_ / peer).toFixed(3)} | ${target} |`;
   lines.push('| scenario | ours | peer | ratio | target |', '|---|---|---|---|---|');
-
-  const uvicorn = await serve(
-    '/usr/bin/python3',
-    (p) => ['-m', 'uvicorn', '--host', '127.0.0.1', '--port', String(p), '--log-level', 'warning', 'load_hello:app'],
-    path.join(root, 'bench'),
-  );
-  const u = await compare(uvicorn, 50, [
-    ['ours', ours],
-    ['hey', hey],
-    ['wrk', wrk],
-  ]);
-  lines.push(row('uvicorn hello, c=50, req/s vs hey', u.get('ours')!.rps, u.get('hey')!.rps, 'hey', 'req/s', '≥ 1.0'));
-  lines.push(
-    row('uvicorn hello, c=50, req/s vs wrk -t1', u.get('ours')!.rps, u.get('wrk')!.rps, 'wrk', 'req/s', '≥ 0.95'),
-  );
 
   const prefix = path.join(work, 'nginx');
   mkdirSync(path.join(prefix, 'tmp'), { recursive: true });
@@ -185,42 +202,115 @@ async function main(): Promise<void> {
   const nginxUrl = `http://127.0.0.1:${nginxPort}/`;
   const n = await compare(nginxUrl, 50, [
     ['ours', ours],
+    ['ours --client undici', oursUndici],
+    ['wrk', wrk],
     ['autocannon', autocannon],
+    ['hey', hey],
   ]);
+  const nOurs = n.get('ours')!.rps;
+  for (const [peer, target] of [
+    ['wrk', '≥ 0.85'],
+    ['autocannon', '≥ 1.5'],
+    ['hey', '—'],
+    ['ours --client undici', '—'],
+  ])
+    lines.push(row(`nginx constant body, c=50, req/s vs ${peer}`, nOurs, n.get(peer)!.rps, peer, 'req/s', target));
+  const np = await compare(
+    nginxUrl,
+    50,
+    [
+      ['ours', ours],
+      ['autocannon', autocannon],
+    ],
+    10,
+  );
   lines.push(
     row(
-      'nginx constant body, c=50, req/s (1 thread each)',
-      n.get('ours')!.rps,
-      n.get('autocannon')!.rps,
-      'autocannon',
+      'nginx, c=50 -p 10, req/s',
+      np.get('ours')!.rps,
+      np.get('autocannon')!.rps,
+      'autocannon -p 10',
       'req/s',
       '≥ 1.0',
     ),
   );
 
+  const uvicorn = await serve(
+    '/usr/bin/python3',
+    (p) => ['-m', 'uvicorn', '--host', '127.0.0.1', '--port', String(p), '--log-level', 'warning', 'load_hello:app'],
+    path.join(root, 'bench'),
+  );
+  const u = await compare(uvicorn, 50, [
+    ['ours', ours],
+    ['hey', hey],
+    ['wrk', wrk],
+  ]);
+  lines.push(
+    row('uvicorn hello, c=50, req/s vs wrk -t1', u.get('ours')!.rps, u.get('wrk')!.rps, 'wrk', 'req/s', '≥ 0.95'),
+  );
+  lines.push(row('uvicorn hello, c=50, req/s vs hey', u.get('ours')!.rps, u.get('hey')!.rps, 'hey', 'req/s', '≥ 1.2'));
+
   const delayUrl = await serve(process.execPath, (p) => [
     '-e',
     `require('http').createServer((q,s)=>setTimeout(()=>s.end('ok'),10)).listen(${p},'127.0.0.1')`,
   ]);
-  const d = await compare(delayUrl, 1, [
+  const tools: Tool[] = [
     ['ours', ours],
     ['wrk', wrk],
-  ]);
-  const dOurs = d.get('ours')!.p50Ms;
-  const dWrk = d.get('wrk')!.p50Ms;
+  ];
+  const d1 = await compare(delayUrl, 1, tools);
+  const d10 = await compare(delayUrl, 10, tools);
+  const delta = (m: Map<string, Result>, k: 'p50Ms' | 'p99Ms'): string =>
+    (m.get('ours')![k] - m.get('wrk')![k]).toFixed(3);
   lines.push(
-    `| 10 ms delay server, c=1, p50 | ${dOurs.toFixed(3)} ms | ${dWrk.toFixed(3)} ms (wrk) | Δ ${(dOurs - dWrk).toFixed(3)} ms | within 0.3 ms |`,
+    `| 10 ms delay server, c=1, p50 | ${d1.get('ours')!.p50Ms.toFixed(3)} ms | ${d1.get('wrk')!.p50Ms.toFixed(3)} ms (wrk) | Δ ${delta(d1, 'p50Ms')} ms | ≤ wrk + 0.25 ms |`,
+    `| 10 ms delay server, c=10, p99 | ${d10.get('ours')!.p99Ms.toFixed(3)} ms | ${d10.get('wrk')!.p99Ms.toFixed(3)} ms (wrk) | Δ ${delta(d10, 'p99Ms')} ms | ≤ server's p99 + 1 ms |`,
+  );
+
+  const start: number[] = [];
+  const bare: number[] = [];
+  const startUndici: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    start.push(
+      await wallMs(process.execPath, [
+        path.join(work, 'cli.js'),
+        'load',
+        '-n',
+        '1',
+        '-c',
+        '1',
+        '--client',
+        'lean',
+        nginxUrl,
+      ]),
+    );
+    startUndici.push(
+      await wallMs(process.execPath, [path.join(work, 'cli.js'), 'load', '-n', '1', '-c', '1', nginxUrl]),
+    );
+    bare.push(await wallMs(process.execPath, ['-e', '0']));
+  }
+  lines.push(
+    row('`load -n 1` wall time (7 alternating runs)', median(start), median(bare), 'node -e 0', 'ms', '≤ 2.5'),
+    row('`load -n 1 --client undici` wall time', median(startUndici), median(bare), 'node -e 0', 'ms', '≤ 2.5'),
   );
 
   const rss = await peakRss(nginxUrl);
-  lines.push(`| ${MEM_SECONDS} s full speed vs nginx, c=50, peak RSS | ${rss.toFixed(1)} MB | — | — | < 150 MB |`);
+  lines.push(`| ${MEM_SECONDS} s full speed vs nginx, c=50, peak RSS | ${rss.toFixed(1)} MB | — | — | ≤ 90 MB |`);
   lines.push(
+    '',
+    `Load average after: ${load()}.`,
     '',
     'Per-tool medians:',
     '',
     '```',
     JSON.stringify(
-      { uvicorn: Object.fromEntries(u), nginx: Object.fromEntries(n), delay10ms: Object.fromEntries(d) },
+      {
+        nginx: Object.fromEntries(n),
+        nginxP10: Object.fromEntries(np),
+        uvicorn: Object.fromEntries(u),
+        delay10msC1: Object.fromEntries(d1),
+        delay10msC10: Object.fromEntries(d10),
+      },
       null,
       1,
     ),
