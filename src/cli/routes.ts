@@ -14,7 +14,9 @@ const HELP = `Usage: endpoint-profiler routes [DIR] [--json] [--exclude PATTERN]
 List the HTTP route handlers found in DIR (default: the current folder).
 
 Options:
-  --json             print a JSON array of {framework, methods, path, file, line, handler, async, execution}
+  --json             print a JSON array of {framework, methods, path, file, line, handler, async, execution,
+                     unresolved, unresolvedReason}; a part of a path that could not be evaluated is
+                     written {expression?} and the route has unresolved: true
   --exclude PATTERN  skip files matching a .gitignore-style pattern (repeatable)
   -h, --help         show this help
 `;
@@ -76,6 +78,7 @@ function toJson(r: Route) {
     async: r.async,
     execution: r.execution,
     routers: r.routers ?? [],
+    ...(r.unresolved ? { unresolved: true, unresolvedReason: r.unresolvedReason ?? '' } : {}),
   };
 }
 
@@ -87,9 +90,18 @@ const MARKER: Record<Route['execution'], string> = {
 
 function table(routes: Route[]): string {
   if (routes.length === 0) return 'No routes found.\n';
+  const reasons: string[] = [];
+  const note = (r: Route) => {
+    if (!r.unresolved) return '';
+    const reason = r.unresolvedReason ?? 'a part of the path could not be evaluated';
+    let n = reasons.indexOf(reason);
+    if (n < 0) n = reasons.push(reason) - 1;
+    return `?${n + 1}`;
+  };
   const rows = [
-    ['METHOD', 'PATH', 'HANDLER', 'FILE:LINE', 'RUNS ON'],
+    ['?', 'METHOD', 'PATH', 'HANDLER', 'FILE:LINE', 'RUNS ON'],
     ...routes.map((r) => [
+      note(r),
       r.methods.join(','),
       r.path,
       r.handler,
@@ -97,9 +109,16 @@ function table(routes: Route[]): string {
       r.execution === 'event-loop' && !r.async ? 'sync (event loop)' : MARKER[r.execution],
     ]),
   ];
+  // The `?` column only when some route has one
+  if (reasons.length === 0) for (const row of rows) row.shift();
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   const lines = rows.map((row) =>
     row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join('  '),
   );
-  return `${lines.join('\n')}\n\n${routes.length} route${routes.length === 1 ? '' : 's'}\n`;
+  const unresolved = routes.filter((r) => r.unresolved).length;
+  const footnotes = reasons.map((reason, i) => `?${i + 1} ${reason}\n`).join('');
+  return (
+    `${lines.join('\n')}\n\n${routes.length} route${routes.length === 1 ? '' : 's'}` +
+    (unresolved ? `, ${unresolved} with a path part that could not be evaluated ({…?}):\n${footnotes}` : '\n')
+  );
 }

@@ -62,6 +62,13 @@ export interface Route {
    * the body prompt with it. Absent when nothing can be derived.
    */
   bodyTemplate?: string;
+  /**
+   * Some part of the path (a prefix, mount or the route's own path) could not be evaluated statically:
+   * it is written `{<expression text>?}` in `path` (`{settings.API_PREFIX?}/items`), never dropped.
+   */
+  unresolved?: boolean;
+  /** Why the route is unresolved: which expressions could not be evaluated. */
+  unresolvedReason?: string;
 }
 
 export interface RouteParam {

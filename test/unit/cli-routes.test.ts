@@ -69,3 +69,22 @@ test('routes --help exits 0; an unknown flag exits 2 without a stack trace', asy
   assert.equal(bad.code, 2);
   assert.doesNotMatch(bad.stderr, /\n\s+at /);
 });
+
+test('routes marks unresolved paths: JSON carries unresolved and its reason, the table a ? column and footnotes', async () => {
+  const dir = path.join(FIXTURES, 'unresolved');
+  const json = await cli(['routes', dir, '--json']);
+  assert.equal(json.code, 0);
+  const routes = JSON.parse(json.stdout) as Array<Record<string, unknown>>;
+  const items = routes.find((r) => r.handler === 'list_items');
+  assert.equal(items?.path, '{settings.API_PREFIX?}/items');
+  assert.equal(items?.unresolved, true);
+  assert.match(String(items?.unresolvedReason), /`settings\.API_PREFIX` could not be evaluated/);
+  assert.equal('unresolved' in routes.find((r) => r.handler === 'health')!, false);
+  const { stdout } = await cli(['routes', dir]);
+  const lines = stdout.split('\n');
+  assert.match(lines[0], /^\? +METHOD +PATH/);
+  assert.ok(lines.some((l) => /^\?1 +GET +\{settings\.API_PREFIX\?\}\/items/.test(l)));
+  assert.ok(lines.some((l) => /^ +GET +\/health/.test(l)));
+  assert.match(stdout, /6 routes, 4 with a path part that could not be evaluated/);
+  assert.match(stdout, /\n\?1 `settings\.API_PREFIX` could not be evaluated statically/);
+});

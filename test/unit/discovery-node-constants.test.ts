@@ -1,6 +1,7 @@
 // Node discovery of paths and prefixes written with constants: module-level strings, template literals
 // and `+` over them, members of constant objects, constants imported from other modules; and what is
-// done with a prefix that cannot be evaluated (its routes are skipped, never shown without it).
+// done with a prefix that cannot be evaluated (its routes are kept with the unknown part marked `{…?}`, never
+// shown without it).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { discoverNode, summary } from './discovery-node-helpers';
@@ -68,7 +69,7 @@ test('templates, + and object members over constants, and constants imported (ES
   ]);
 });
 
-test('an unknown prefix is not silently dropped: what is served beneath it is skipped, and is not shown at its own paths', async () => {
+test('an unknown prefix is not silently dropped: what is served beneath it is kept with the prefix marked unresolved', async () => {
   const routes = await discoverNode({
     'fastify.js': [
       "const fastify = require('fastify')();",
@@ -111,11 +112,21 @@ test('an unknown prefix is not silently dropped: what is served beneath it is sk
   });
   assert.deepEqual(summary(routes), [
     'express GET /c GET /c express.js:10',
+    'express GET /{BASE?}/a GET /a express.js:8',
+    'express GET /{process.env.V?}/x/b GET /b express.js:9',
     'fastify GET /known/s GET /s fastify.js:3 async',
+    'fastify GET /{process.env.PREFIX?}/h GET /h fastify.js:2 async',
+    'hono GET /{SUB?}/x GET /x hono.js:5',
+    'hono GET /{UNDECLARED?} GET {UNDECLARED?} hono.js:7',
+    'koa GET /{config.prefix?}/k GET /k koa.js:3',
   ]);
+  for (const r of routes) {
+    assert.equal(r.unresolved, r.path.includes('?}') ? true : undefined, r.path);
+    if (r.unresolved) assert.match(r.unresolvedReason ?? '', /could not be evaluated/);
+  }
 });
 
-test('let and var are not constants (they may be reassigned); a local string is still the path', async () => {
+test('let and var are not constants (they may be reassigned): the path is marked unresolved; a local string is still the path', async () => {
   const routes = await discoverNode({
     'app.js': [
       "const express = require('express');",
@@ -126,5 +137,8 @@ test('let and var are not constants (they may be reassigned); a local string is 
       "app.get('/literal', (req, res) => res.end());",
     ].join('\n'),
   });
-  assert.deepEqual(summary(routes), ['express GET /literal GET /literal app.js:6']);
+  assert.deepEqual(summary(routes), [
+    'express GET /literal GET /literal app.js:6',
+    'express GET /{P?} GET {P?} app.js:5',
+  ]);
 });

@@ -20,7 +20,7 @@ function fixture(dir: string): Record<string, string> {
   return out;
 }
 
-test('NestJS: computed controller and method paths are evaluated, array paths serve each, unknown ones give no route', async () => {
+test('NestJS: computed controller and method paths are evaluated, array paths serve each, unknown ones are marked', async () => {
   const routes = await discoverNode(fixture('nest-constants'));
   assert.deepEqual(summary(routes), [
     'nestjs GET /api/v1/consts/search ConstsController.find src/orders/orders.controller.ts:28',
@@ -30,19 +30,25 @@ test('NestJS: computed controller and method paths are evaluated, array paths se
     'nestjs GET /api/v1/m2/ping MirrorController.ping src/mirror/mirror.controller.ts:7',
     'nestjs GET /api/v1/orders OrdersController.list src/orders/orders.controller.ts:10',
     'nestjs GET /api/v1/orders/:id OrdersController.one src/orders/orders.controller.ts:15',
+    'nestjs GET /api/v1/{process.env.PREFIX?}/never UnknownController.never src/mirror/mirror.controller.ts:23',
     'nestjs POST /api/v1/orders/search/advanced OrdersController.search src/orders/orders.controller.ts:20',
   ]);
 });
 
-test('NestJS: an unknown global prefix or method path gives no route rather than one without it', async () => {
+test('NestJS: an unknown global prefix or method path is kept marked, never dropped nor left out', async () => {
   const routes = await discoverNode({
     'src/main.ts':
       "async function main() { const app = await NestFactory.create(M); app.setGlobalPrefix(config.get('prefix')); }",
     'src/a.controller.ts': "@Controller('a') export class A { @Get() x() {} }",
   });
-  assert.deepEqual(summary(routes), []);
+  // setGlobalPrefix(prefixVar) used to drop every controller route of the workspace
+  assert.deepEqual(summary(routes), ["nestjs GET /{config.get('prefix')?}/a A.x src/a.controller.ts:1"]);
+  assert.equal(routes[0].unresolved, true);
   const noPath = await discoverNode({
     'src/a.controller.ts': "@Controller('a') export class A { @Get(computePath()) x() {} @Get('ok') y() {} }",
   });
-  assert.deepEqual(summary(noPath), ['nestjs GET /a/ok A.y src/a.controller.ts:1']);
+  assert.deepEqual(summary(noPath), [
+    'nestjs GET /a/ok A.y src/a.controller.ts:1',
+    'nestjs GET /a/{computePath()?} A.x src/a.controller.ts:1',
+  ]);
 });

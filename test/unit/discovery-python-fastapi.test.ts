@@ -49,12 +49,16 @@ test('a router included nowhere is still reported with its own prefix; FastAPI c
   );
 });
 
-test('broken and odd code never throws and yields what it can', async () => {
+test('broken and odd code never throws and yields what it can; a path it cannot evaluate is kept, marked', async () => {
   const routes = await discover('broken');
   assert.deepEqual(
     routes.map((r) => `${r.methods[0]} ${r.path} ${r.handler}`),
-    ['GET /ok survivor'],
+    ['GET {missing.PATH?} unknown_path', 'GET /ok survivor'],
   );
+  const unknown = find(routes, 'unknown_path');
+  assert.equal(unknown.unresolved, true);
+  assert.match(unknown.unresolvedReason ?? '', /`missing\.PATH` could not be evaluated/);
+  assert.equal(find(routes, 'survivor').unresolved, undefined);
 });
 
 test("routes carry the handler's parameters as written: annotation and default text, stars, multi-line annotations", async () => {

@@ -2,6 +2,7 @@
 import type { Node } from '../../parsing/parser';
 import type { AutoloadFact, HandlerFact, HandlerRef, NodeRouteFacts, ObjectFact, Text } from './facts';
 import type { Constants } from './values';
+import { placeholder } from '../unresolved';
 
 /** The object a call is made on; `path` is set inside Express `X.route('/p').get(…)` chains. */
 export interface Owner {
@@ -14,6 +15,10 @@ export interface ExtractContext {
   facts: NodeRouteFacts;
   /** A path or prefix argument's text (constants followed), undefined when it is computed otherwise. */
   text(node: Node | undefined): Text | undefined;
+  /** A path or prefix argument's text, unknown parts kept as such (see Constants.pathText). */
+  pathText(node: Node): Text;
+  /** A route's path argument: its text, or — for an expression that can only be a path (a name, member, template) — its text with unknown parts. */
+  routePath(node: Node | undefined): Text | undefined;
   /** Whether an argument is written as a string, known or not (see Constants.stringLike). */
   stringLike(node: Node | undefined): boolean;
   /** The handler a route argument names: a local function by name, or an inline function (named `fallback`). */
@@ -53,13 +58,19 @@ export function textLabel(text: Text): string {
   return typeof text === 'string'
     ? text
     : text.parts
-        .map((p) => (typeof p === 'string' ? p : `\${${p.member ? `${p.import}.${p.member}` : p.import}}`))
+        .map((p) =>
+          typeof p === 'string'
+            ? p
+            : 'unknown' in p
+              ? placeholder(p.unknown)
+              : `\${${p.member ? `${p.import}.${p.member}` : p.import}}`,
+        )
         .join('');
 }
 
 /**
- * A `use([prefix,] …)` first argument: a known prefix, an unknown one (null: written as a string but
- * computed), a path list, or none (it is middleware or the router). An imported name may be either.
+ * A `use([prefix,] …)` first argument: a known prefix, an unknown one (written as a string but computed: kept
+ * with unknown parts), a path list, or none (it is middleware or the router). An imported name may be either.
  */
 export function usePrefixes(
   ctx: ExtractContext,
@@ -69,7 +80,7 @@ export function usePrefixes(
   // `use(['/a', '/b'], r)` mounts under each.
   if (first.type === 'array') {
     const items = first.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
-    return { prefixes: items.map((i) => ctx.text(i) ?? null), orNone: false };
+    return { prefixes: items.map((i) => ctx.pathText(i)), orNone: false };
   }
   const text = ctx.text(first);
   if (text !== undefined) {
@@ -80,7 +91,7 @@ export function usePrefixes(
       (first.type === 'identifier' || first.type === 'member_expression');
     return { prefixes: [text], orNone: onlyImport };
   }
-  return ctx.stringLike(first) ? { prefixes: [null], orNone: false } : undefined;
+  return ctx.stringLike(first) ? { prefixes: [ctx.pathText(first)], orNone: false } : undefined;
 }
 
 /** The package a local name was imported from ('' when it was not imported). */

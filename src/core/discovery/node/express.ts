@@ -40,7 +40,7 @@ export const expressObject: ObjectRecogniser = (value, facts) => {
 
 export const readExpressCall: CallReader = (ctx, owner, method, args) => {
   if (HTTP_METHODS.has(method)) {
-    const path = owner.path ?? ctx.text(args[0]);
+    const path = owner.path ?? (args.length >= 2 ? ctx.routePath(args[0]) : undefined);
     const handlerArgs = owner.path !== undefined ? args : args.slice(1);
     const handler = path !== undefined ? lastHandler(ctx, handlerArgs, method, path) : undefined;
     if (path !== undefined && handler) ctx.addRoute(owner, [method.toUpperCase()], path, handler);

@@ -13,6 +13,15 @@ import { readController, readGlobalPrefix } from './nestjs';
 import { callArguments, handlerOf, isFunction, requireSpec, stringValue } from './syntax';
 import { Constants } from './values';
 
+/** Expressions that, as a route's first argument, can only be its path (known or not). */
+const PATH_SHAPED = new Set([
+  'identifier',
+  'member_expression',
+  'template_string',
+  'binary_expression',
+  'subscript_expression',
+]);
+
 const RECOGNISERS: ObjectRecogniser[] = [expressObject, fastifyObject, koaObject, honoObject];
 const READERS: Partial<Record<Framework, CallReader>> = {
   express: readExpressCall,
@@ -124,7 +133,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       facts.objects[base.text]?.framework === 'hono' &&
       prefixArg
     ) {
-      facts.objects[name] = { framework: 'hono', kind: 'router', prefix: values.text(prefixArg) ?? null };
+      facts.objects[name] = { framework: 'hono', kind: 'router', prefix: values.pathText(prefixArg) };
       facts.mounts.push({ owner: base.text, prefix: '', target: name });
       return;
     }
@@ -197,6 +206,11 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     facts,
     text: (node) => values.text(node),
     stringLike: (node) => values.stringLike(node),
+    pathText: (node) => values.pathText(node),
+    routePath: (node) =>
+      !node
+        ? undefined
+        : (values.text(node) ?? (PATH_SHAPED.has(node.type) && !isFunction(node) ? values.pathText(node) : undefined)),
     handler(node, fallback) {
       // `{ schema, handler }`: a shorthand property names the local function.
       if (node.type === 'identifier' || node.type === 'shorthand_property_identifier')
@@ -298,8 +312,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
         base.path === undefined &&
         args.length === 1
       ) {
-        const path = values.text(args[0]);
-        base = path !== undefined ? { ...base, path } : undefined;
+        base = { ...base, path: values.pathText(args[0]) };
       } else if (!CHAINING.has(method)) base = undefined;
       owners.set(between[i].id, base);
     }

@@ -1,13 +1,16 @@
 // The per-file facts Node discovery extracts (plain data, cached per file) and links across files.
 import type { Framework } from '../../model';
 
-/** Another module's constant in a text: `import` is a local import name, `member` a property of it (`routes.USERS`). */
-export type TextPart = string | { import: string; member?: string };
+/**
+ * Another module's constant in a text: `import` is a local import name, `member` a property of it (`routes.USERS`);
+ * or `unknown`: the source text of an expression discovery cannot evaluate, shown as `{text?}` in the path.
+ */
+export type TextPart = string | { import: string; member?: string } | { unknown: string };
 
 /**
  * A path or prefix: literal text, or text with parts only another module knows (its exported constants,
- * resolved when linked). Where a prefix may be unknown (`| null`), null means the source computes it in a
- * way discovery cannot follow: what is served beneath it is skipped rather than shown under a wrong path.
+ * resolved when linked) or no one knows (`unknown`: the route is kept, marked unresolved). null is an
+ * unknown prefix of old facts, linked as `{…?}`.
  */
 export type Text = string | { parts: TextPart[] };
 

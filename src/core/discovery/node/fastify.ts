@@ -34,7 +34,7 @@ export function unwrapFastifyPlugin(node: Node, facts: NodeRouteFacts): Node | u
 
 export const readFastifyCall: CallReader = (ctx, owner, method, args) => {
   if (HTTP_METHODS.has(method)) {
-    const path = ctx.text(args[0]);
+    const path = ctx.routePath(args[0]);
     const last = args[args.length - 1];
     if (path === undefined || args.length < 2 || !last) return;
     // `fastify.get(path, { handler })` puts the handler in the options object.
@@ -44,7 +44,7 @@ export const readFastifyCall: CallReader = (ctx, owner, method, args) => {
   } else if (method === 'route' && args[0]?.type === 'object') {
     const options = args[0];
     const methods = stringList(property(options, 'method'));
-    const path = ctx.text(property(options, 'url') ?? property(options, 'path'));
+    const path = ctx.routePath(property(options, 'url') ?? property(options, 'path'));
     const handlerNode = property(options, 'handler');
     if (!methods || path === undefined || !handlerNode) return;
     const handler = ctx.handler(handlerNode, `${methods.join(',').toUpperCase()} ${textLabel(path)}`);
@@ -64,7 +64,7 @@ export const readFastifyCall: CallReader = (ctx, owner, method, args) => {
     const target = ctx.mountTarget(args[0]);
     // A `prefix` the source computes some other way is unknown (null), not ''.
     const prefixNode = property(args[1], 'prefix');
-    const prefix = prefixNode ? (ctx.text(prefixNode) ?? null) : '';
+    const prefix = prefixNode ? ctx.pathText(prefixNode) : '';
     if (target) ctx.addMount(owner, prefix, target.name, target.ignorePrefix);
   }
 };

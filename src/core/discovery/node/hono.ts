@@ -19,15 +19,14 @@ export const honoObject: ObjectRecogniser = (value, facts, values) => {
   const inner = callee?.type === 'member_expression' ? callee.childForFieldName('object') : undefined;
   if (callee?.childForFieldName('property')?.text !== 'basePath' || !inner) return undefined;
   const base = honoObject(inner, facts, values);
-  const prefix = values.text(callArguments(value)[0]);
-  return base
-    ? { ...base, prefix: base.prefix !== null && prefix !== undefined ? concatText(base.prefix, prefix) : null }
-    : undefined;
+  const arg = callArguments(value)[0];
+  const prefix = arg ? values.pathText(arg) : '';
+  return base ? { ...base, prefix: base.prefix !== null ? concatText(base.prefix, prefix) : null } : undefined;
 };
 
 export const readHonoCall: CallReader = (ctx, owner, method, args) => {
   if (HTTP_METHODS.has(method)) {
-    const path = ctx.text(args[0]);
+    const path = args.length >= 2 ? ctx.routePath(args[0]) : undefined;
     const handler = path !== undefined ? lastHandler(ctx, args.slice(1), method, path) : undefined;
     if (path !== undefined && handler) ctx.addRoute(owner, [method.toUpperCase()], path, handler);
   } else if (method === 'on') {
@@ -36,7 +35,7 @@ export const readHonoCall: CallReader = (ctx, owner, method, args) => {
       args[1]?.type === 'array'
         ? args[1].namedChildren.filter((c): c is Node => !!c && c.type !== 'comment')
         : [args[1]];
-    const paths = items.map((p) => ctx.text(p));
+    const paths = items.map((p) => ctx.routePath(p));
     if (!methods) return;
     for (const path of paths) {
       if (path === undefined) continue;
@@ -50,6 +49,6 @@ export const readHonoCall: CallReader = (ctx, owner, method, args) => {
         );
     }
   } else if (method === 'route' && args.length === 2) {
-    if (args[1].type === 'identifier') ctx.addMount(owner, ctx.text(args[0]) ?? null, args[1].text);
+    if (args[1].type === 'identifier') ctx.addMount(owner, ctx.pathText(args[0]), args[1].text);
   }
 };

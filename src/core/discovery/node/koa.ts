@@ -16,7 +16,7 @@ export const koaObject: ObjectRecogniser = (value, facts, values) => {
   if (ROUTER_PACKAGES.includes(pkg) || (!pkg && ctor === 'Router')) {
     const options = value.childForFieldName('arguments')?.namedChildren.find((a) => a?.type === 'object') ?? undefined;
     const prefix = property(options, 'prefix');
-    return { framework: 'koa', kind: 'router', prefix: prefix ? (values.text(prefix) ?? null) : '' };
+    return { framework: 'koa', kind: 'router', prefix: prefix ? values.pathText(prefix) : '' };
   }
   return undefined;
 };
@@ -26,12 +26,12 @@ export const readKoaCall: CallReader = (ctx, owner, method, args) => {
     // `router.get('name', '/path', …)`: a leading route name shifts the path.
     // Only a local string counts as the path here: an imported second argument is the handler.
     const named = typeof ctx.text(args[1]) === 'string' && ctx.text(args[0]) !== undefined;
-    const path = ctx.text(named ? args[1] : args[0]);
+    const path = named ? ctx.text(args[1]) : args.length >= 2 ? ctx.routePath(args[0]) : undefined;
     const handlerArgs = args.slice(named ? 2 : 1);
     const handler = path !== undefined ? lastHandler(ctx, handlerArgs, method, path) : undefined;
     if (path !== undefined && handler) ctx.addRoute(owner, [method.toUpperCase()], path, handler);
   } else if (method === 'prefix' && owner.object.kind === 'router') {
-    if (args[0]) owner.object.prefix = ctx.text(args[0]) ?? null;
+    if (args[0]) owner.object.prefix = ctx.pathText(args[0]);
   } else if (method === 'use') {
     const prefix = !args[0] || routerOfRoutesCall(args[0]) ? undefined : usePrefixes(ctx, args[0]);
     for (const arg of prefix ? args.slice(1) : args) {

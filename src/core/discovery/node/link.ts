@@ -3,9 +3,10 @@
 import * as posixPath from 'node:path/posix';
 import type { Framework, Route } from '../../model';
 import type { WorkspaceFile } from '../../workspace';
-import type { AutoloadFact, HandlerFact, HandlerRef, MountFact, NodeRouteFacts, Text, TextPart } from './facts';
+import type { AutoloadFact, HandlerFact, HandlerRef, MountFact, NodeRouteFacts, Text } from './facts';
 import { resolveModule } from './modules';
 import { joinPath } from './syntax';
+import { placeholder, unresolvedFields } from '../unresolved';
 
 type Linked = ReadonlyArray<{ file: WorkspaceFile; facts: NodeRouteFacts }>;
 
@@ -60,20 +61,33 @@ export function linkNodeRoutes(files: Linked): Route[] {
     return found && handler ? { file: found.file, handler } : undefined;
   };
 
-  /** A text's value, imported constants read from the modules that export them; undefined when one is not a known constant. */
-  const textOf = (file: string, text: Text | null, depth = 0): string | undefined => {
-    if (text === null || depth > MAX_DEPTH) return undefined;
+  /**
+   * A text's value, imported constants read from the modules that export them. A part that is not a known
+   * constant is written as a placeholder (`{config.prefix?}`: the route is kept, marked unresolved), or with
+   * `strict` makes the whole text undefined.
+   */
+  const textOf = (file: string, text: Text | null, depth = 0, strict = false): string | undefined => {
+    if (depth > MAX_DEPTH) return undefined;
+    if (text === null) return strict ? undefined : placeholder('…');
     if (typeof text === 'string') return text;
     let out = '';
     for (const part of text.parts) {
-      const value = typeof part === 'string' ? part : importedText(file, part, depth);
+      const value =
+        typeof part === 'string'
+          ? part
+          : 'unknown' in part
+            ? strict
+              ? undefined
+              : placeholder(part.unknown)
+            : (importedText(file, part, depth) ??
+              (strict ? undefined : placeholder(part.member ? `${part.import}.${part.member}` : part.import)));
       if (value === undefined) return undefined;
       out += value;
     }
     return out;
   };
   /** `PREFIX` / `routes.USERS` / `cfg.prefix` imported from another module: its exported constant. */
-  const importedText = (file: string, part: Exclude<TextPart, string>, depth: number): string | undefined => {
+  const importedText = (file: string, part: { import: string; member?: string }, depth: number): string | undefined => {
     const imported = byPath.get(file)!.imports[part.import];
     if (!imported) return undefined;
     const constant = (exported: string, member?: string) => {
@@ -181,7 +195,7 @@ export function linkNodeRoutes(files: Linked): Route[] {
       if (m.owner !== name) continue;
       for (const { target, prefix: mountText, ignorePrefix } of targetsOf(file, m)) {
         const skips = ignorePrefix || factsOf(target).objects[nameOf(target)].skipsPrefix;
-        const mountPrefix = textOf(file, mountText) ?? (m.orNone ? '' : undefined);
+        const mountPrefix = textOf(file, mountText, 0, !!m.orNone) ?? (m.orNone ? '' : undefined);
         emit(
           target,
           prefix === undefined
@@ -281,12 +295,11 @@ function autoloadPlugins(
 
 /**
  * NestJS controllers: '/' + global prefix + controller path + method path, once per controller path.
- * Paths and prefixes that are not known constants give no routes.
+ * Paths and prefixes that are not known constants are kept as placeholders (the routes marked unresolved).
  */
 function linkControllers(files: Linked, textOf: (file: string, text: Text | null) => string | undefined): Route[] {
   const setter = files.find((f) => f.facts.globalPrefix !== undefined);
-  const globalPrefix = setter ? textOf(setter.file.path, setter.facts.globalPrefix!) : '';
-  if (globalPrefix === undefined) return [];
+  const globalPrefix = (setter ? textOf(setter.file.path, setter.facts.globalPrefix!) : '') ?? placeholder('…');
   const out: Route[] = [];
   for (const { file, facts } of files)
     for (const c of facts.controllers)
@@ -330,5 +343,6 @@ function toRoute(
     execution: 'event-loop',
     routers,
     range: { file, line: handler.line, column: handler.column, endLine: handler.endLine, endColumn: handler.endColumn },
+    ...unresolvedFields(path),
   };
 }

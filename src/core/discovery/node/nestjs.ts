@@ -37,8 +37,8 @@ function pathsOf(arg: Node | undefined, values: Constants): Array<Text | null> {
     return path ? pathsOf(path, values) : [''];
   }
   if (arg.type === 'array')
-    return arg.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment').map((c) => values.text(c) ?? null);
-  return [values.text(arg) ?? null];
+    return arg.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment').map((c) => values.pathText(c));
+  return [values.pathText(arg)];
 }
 
 export function readController(cls: Node, values: Constants): ControllerFact | undefined {
@@ -83,5 +83,5 @@ export function readGlobalPrefix(call: Node, values: Constants): Text | null | u
   if (callee?.type !== 'member_expression' || callee.childForFieldName('property')?.text !== 'setGlobalPrefix')
     return undefined;
   const arg = callArguments(call)[0];
-  return arg ? (values.text(arg) ?? null) : undefined;
+  return arg ? values.pathText(arg) : undefined;
 }

@@ -118,6 +118,35 @@ export class Constants {
   }
 
   /**
+   * A path or prefix: its text, with each part that cannot be evaluated kept as an `unknown` part holding its
+   * source (`` `${base}api` `` → `{base?}api`), never dropped.
+   */
+  pathText(node: Node, depth = 0): Text {
+    const known = this.text(node);
+    if (known !== undefined) return known;
+    const n = unwrap(node);
+    if (depth < MAX_DEPTH && n.type === 'template_string') {
+      const pieces: Text[] = [];
+      for (const c of n.namedChildren) {
+        if (!c) continue;
+        if (c.type === 'string_fragment') pieces.push(c.text);
+        else if (c.type === 'escape_sequence') pieces.push(unescape(c.text));
+        else if (c.type === 'template_substitution') {
+          const inner = c.namedChildren.find((x) => x && x.type !== 'comment');
+          pieces.push(inner ? (inner.type === 'number' ? inner.text : this.pathText(inner, depth + 1)) : '');
+        }
+      }
+      return concatText(...pieces);
+    }
+    if (depth < MAX_DEPTH && n.type === 'binary_expression' && n.childForFieldName('operator')?.type === '+') {
+      const left = n.childForFieldName('left');
+      const right = n.childForFieldName('right');
+      if (left && right) return concatText(this.pathText(left, depth + 1), this.pathText(right, depth + 1));
+    }
+    return { parts: [{ unknown: n.text }] };
+  }
+
+  /**
    * Whether the expression is written as a string whatever its value: a literal, template or concatenation,
    * `process.env.X`, `a || 'b'`, or a constant holding one. An argument that is could only be a path.
    */

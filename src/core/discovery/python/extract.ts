@@ -320,7 +320,8 @@ function expr(node: Node, depth = 0): PyExpr {
       return { k: 'call', fn: expr(fn, depth + 1), args, kw };
     }
     default:
-      return { k: 'other' };
+      // the source text, short, for the placeholder of a path that cannot be evaluated (`{os.environ["P"]?}`)
+      return node.text.length <= 80 ? { k: 'other', text: node.text } : { k: 'other' };
   }
 }
 

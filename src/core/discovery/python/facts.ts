@@ -12,7 +12,7 @@ export type PyExpr =
   | { k: 'call'; fn: PyExpr; args: PyExpr[]; kw: Record<string, PyExpr> }
   | { k: 'seq'; items: PyExpr[] }
   | { k: 'add'; l: PyExpr; r: PyExpr }
-  | { k: 'other' };
+  | { k: 'other'; text?: string }; // text: the source, when short (placeholders of unevaluated paths)
 
 /** `import a.b as c` → {local: 'c', module: 'a.b', level: 0}; `from ..x import y as z` → {local: 'z', module: 'x', name: 'y', level: 2}. */
 export interface PyImport {

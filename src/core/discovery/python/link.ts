@@ -19,6 +19,7 @@ import {
   type RouterDef,
 } from './frameworks';
 import { ModuleGraph, type LinkDeps, type ModuleFile, type Resolved } from './modules';
+import { placeholder, unresolvedFields } from '../unresolved';
 
 interface LocalRoute {
   methods: string[];
@@ -395,7 +396,7 @@ class ModuleLinker implements Linker {
     const obj: ObjDef = { key, kind, display, ownPrefix: '' };
     this.define(obj);
     const prefixExpr = v.kw['prefix'] ?? v.kw['url_prefix'];
-    obj.ownPrefix = (prefixExpr && this.str(mod, scope, prefixExpr)) ?? '';
+    obj.ownPrefix = this.path(mod, scope, prefixExpr) ?? '';
     if (kind.role === 'group') for (const a of v.args) this.edge(obj, this.objFromExpr(mod, scope, a, depth + 1));
     const routes = v.kw['routes'] ?? pythonFramework(kind.framework).positionalRoutes?.(kind.role, v);
     if (routes) this.routeList(mod, scope, obj, routes, '', depth + 1);
@@ -494,6 +495,20 @@ class ModuleLinker implements Linker {
       default:
         return undefined;
     }
+  }
+
+  /**
+   * A path or prefix: its value, with each part that cannot be evaluated written as a placeholder
+   * (`{settings.API_PREFIX?}`) rather than dropped; undefined only when there is no expression.
+   */
+  path(mod: ModuleFile, scope: string, e: PyExpr | undefined, depth = 0): string | undefined {
+    if (!e) return undefined;
+    const known = this.str(mod, scope, e);
+    if (known !== undefined || depth > MAX_DEPTH) return known ?? placeholder(exprText(e));
+    if (e.k === 'fstr')
+      return e.parts.map((p) => (typeof p === 'string' ? p : this.path(mod, scope, p, depth + 1))).join('');
+    if (e.k === 'add') return `${this.path(mod, scope, e.l, depth + 1)}${this.path(mod, scope, e.r, depth + 1)}`;
+    return placeholder(exprText(e));
   }
 
   methodsOf(mod: ModuleFile, scope: string, e: PyExpr | undefined, depth = 0): string[] | undefined {
@@ -717,6 +732,7 @@ function emit(
         range: { file: r.handler.file, ...r.handler.range },
         params: r.handler.params,
         ...(r.bodyTemplate !== undefined ? { bodyTemplate: r.bodyTemplate } : {}),
+        ...unresolvedFields(path),
       };
     });
     for (const r of routes) out.push(r);
@@ -833,4 +849,27 @@ function classHandlers(mod: ModuleFile, cls: PyClass): Handler[] {
       params: m.params,
       method: m.name.toUpperCase(),
     }));
+}
+
+/** An expression as source-like text, for placeholders: `settings.API_PREFIX`, `get_app_settings().api_prefix`. */
+function exprText(e: PyExpr, depth = 0): string {
+  if (depth > 8) return '…';
+  switch (e.k) {
+    case 'str':
+      return JSON.stringify(e.v);
+    case 'fstr':
+      return `f"${e.parts.map((p) => (typeof p === 'string' ? p : `{${exprText(p, depth + 1)}}`)).join('')}"`;
+    case 'ref':
+      return e.name;
+    case 'attr':
+      return `${exprText(e.obj, depth + 1)}.${e.name}`;
+    case 'call':
+      return `${exprText(e.fn, depth + 1)}(${e.args.length || Object.keys(e.kw).length ? '…' : ''})`;
+    case 'seq':
+      return '[…]';
+    case 'add':
+      return `${exprText(e.l, depth + 1)} + ${exprText(e.r, depth + 1)}`;
+    case 'other':
+      return e.text ?? '…';
+  }
 }

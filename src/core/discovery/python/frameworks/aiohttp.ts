@@ -8,7 +8,7 @@ const addMethodRoutes: Record<string, CallReader> = Object.fromEntries(
   ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'].map((m): [string, CallReader] => [
     `add_${m}`,
     ({ l, mod, scope, obj }, call) => {
-      const path = l.str(mod, scope, call.args[0]);
+      const path = l.path(mod, scope, call.args[0]);
       if (path !== undefined) l.addRoute(obj, [m.toUpperCase()], path, l.handlers(mod, scope, call.args[1]));
     },
   ]),
@@ -24,24 +24,24 @@ export const aiohttp: PyFramework = {
     // RouteTableDef.route(method, path)
     route: ({ l, mod, scope, obj }, deco, handler) => {
       const m = l.str(mod, scope, deco.args[0]);
-      const p = l.str(mod, scope, deco.args[1]);
+      const p = l.path(mod, scope, deco.args[1]);
       if (m !== undefined && p !== undefined) l.addRoute(obj, [m.toUpperCase()], p, [handler]);
     },
   },
   calls: {
     ...addMethodRoutes,
     add_subapp: ({ l, mod, scope, obj }, call) => {
-      const prefix = l.str(mod, scope, call.args[0]);
+      const prefix = l.path(mod, scope, call.args[0]);
       if (prefix !== undefined) l.edge(obj, call.args[1] ? l.objFromExpr(mod, scope, call.args[1]) : undefined, prefix);
     },
     add_route: ({ l, mod, scope, obj }, call) => {
       const m = l.str(mod, scope, call.args[0]);
-      const path = l.str(mod, scope, call.args[1]);
+      const path = l.path(mod, scope, call.args[1]);
       if (m !== undefined && path !== undefined)
         l.addRoute(obj, [m.toUpperCase()], path, l.handlers(mod, scope, call.args[2]));
     },
     add_view: ({ l, mod, scope, obj }, call) => {
-      const path = l.str(mod, scope, call.args[0]);
+      const path = l.path(mod, scope, call.args[0]);
       if (path !== undefined) l.addRoute(obj, ['*'], path, l.handlers(mod, scope, call.args[1]));
     },
     add_routes: ({ l, mod, scope, obj }, call) => {
@@ -55,14 +55,14 @@ export const aiohttp: PyFramework = {
     const a = call.args;
     if (name === 'route') {
       const m = l.str(mod, scope, a[0]);
-      const path = l.str(mod, scope, a[1]);
+      const path = l.path(mod, scope, a[1]);
       if (m !== undefined && path !== undefined)
         l.addRoute(obj, [m.toUpperCase()], join(path), l.handlers(mod, scope, a[2]));
     } else if (name === 'view') {
-      const path = l.str(mod, scope, a[0]);
+      const path = l.path(mod, scope, a[0]);
       if (path !== undefined) l.addRoute(obj, ['*'], join(path), l.handlers(mod, scope, a[1]));
     } else if (HTTP_METHODS.includes(name)) {
-      const path = l.str(mod, scope, a[0]);
+      const path = l.path(mod, scope, a[0]);
       if (path !== undefined) l.addRoute(obj, [name.toUpperCase()], join(path), l.handlers(mod, scope, a[1]));
     }
     return true;

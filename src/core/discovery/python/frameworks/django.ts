@@ -53,7 +53,7 @@ function patterns(at: At, e: PyExpr, prefix: string, depth: number): void {
     const callee = l.resolveExpr(mod, '', item.fn);
     const fnName = callee?.k === 'extern' ? callee.qual.split('.').pop() : undefined;
     if (fnName !== 'path' && fnName !== 're_path' && fnName !== 'url') continue;
-    const raw = l.str(mod, '', item.args[0] ?? item.kw['route']);
+    const raw = l.path(mod, '', item.args[0] ?? item.kw['route']);
     if (raw === undefined) continue;
     const route = prefix + (fnName === 'path' ? raw : stripRegexAnchors(raw));
     const view = item.args[1] ?? item.kw['view'];

@@ -50,11 +50,11 @@ export const fastapi: PyFramework = {
   calls: {
     include_router: ({ l, mod, scope, obj }, call) => {
       const router = call.args[0] ?? call.kw['router'];
-      l.edge(obj, router ? l.objFromExpr(mod, scope, router) : undefined, l.str(mod, scope, call.kw['prefix']) ?? '');
+      l.edge(obj, router ? l.objFromExpr(mod, scope, router) : undefined, l.path(mod, scope, call.kw['prefix']) ?? '');
     },
     mount,
     add_api_route: ({ l, mod, scope, obj }, call) => {
-      const path = l.str(mod, scope, call.args[0] ?? call.kw['path']);
+      const path = l.path(mod, scope, call.args[0] ?? call.kw['path']);
       if (path !== undefined)
         l.addRoute(
           obj,

@@ -15,7 +15,7 @@ export function slashJoin(prefix: string, path: string): string {
 
 /** The path of a route decorator: first argument, or `path=` / `rule=` / `uri=`. */
 const decoratorPath = ({ l, mod, scope }: At, deco: CallExpr): string | undefined =>
-  l.str(mod, scope, deco.args[0] ?? deco.kw['path'] ?? deco.kw['rule'] ?? deco.kw['uri']);
+  l.path(mod, scope, deco.args[0] ?? deco.kw['path'] ?? deco.kw['rule'] ?? deco.kw['uri']);
 
 /** `@obj.get(path)` and the other HTTP-method decorators. */
 export function methodDecorators(): Record<string, DecoratorReader> {
@@ -44,7 +44,7 @@ export const routeDecorator: DecoratorReader = ({ l, mod, scope, obj }, deco, ha
 
 /** `obj.mount(path, app)` (Starlette, FastAPI): the app, built in place or named, under path. */
 export const mount: CallReader = ({ l, mod, scope, obj }, call, index) => {
-  const path = l.str(mod, scope, call.args[0] ?? call.kw['path']);
+  const path = l.path(mod, scope, call.args[0] ?? call.kw['path']);
   const app = call.args[1] ?? call.kw['app'];
   const inline = { key: `${mod.file.path}:${scope}:<mount ${index}>`, label: `mount(${path})` };
   if (path !== undefined && app) l.edge(obj, l.objFromExpr(mod, scope, app, 0, inline), path.replace(/\/+$/, ''));
@@ -52,7 +52,7 @@ export const mount: CallReader = ({ l, mod, scope, obj }, call, index) => {
 
 /** `obj.add_route(path, endpoint, methods=)` (Starlette, FastAPI). */
 export const addStarletteRoute: CallReader = ({ l, mod, scope, obj }, call) => {
-  const path = l.str(mod, scope, call.args[0] ?? call.kw['path']);
+  const path = l.path(mod, scope, call.args[0] ?? call.kw['path']);
   if (path !== undefined)
     l.addRoute(
       obj,
@@ -64,7 +64,7 @@ export const addStarletteRoute: CallReader = ({ l, mod, scope, obj }, call) => {
 
 /** `obj.add_websocket_route(path, endpoint)` (Starlette, FastAPI). */
 export const addWebsocketRoute: CallReader = ({ l, mod, scope, obj }, call) => {
-  const path = l.str(mod, scope, call.args[0] ?? call.kw['path']);
+  const path = l.path(mod, scope, call.args[0] ?? call.kw['path']);
   if (path !== undefined)
     l.addRoute(obj, ['WEBSOCKET'], path, l.handlers(mod, scope, call.args[1] ?? call.kw['endpoint']));
 };
@@ -73,12 +73,12 @@ export const addWebsocketRoute: CallReader = ({ l, mod, scope, obj }, call) => {
 export const registerBlueprint: CallReader = ({ l, mod, scope, obj }, call) => {
   const bp = call.args[0] ?? call.kw['blueprint'];
   const prefix = call.kw['url_prefix'];
-  l.edge(obj, bp ? l.objFromExpr(mod, scope, bp) : undefined, prefix ? l.str(mod, scope, prefix) : undefined);
+  l.edge(obj, bp ? l.objFromExpr(mod, scope, bp) : undefined, l.path(mod, scope, prefix));
 };
 
 /** `obj.add_url_rule(rule, endpoint, view_func, methods=)` (Flask, Quart). */
 export const addUrlRule: CallReader = ({ l, mod, scope, obj }, call) => {
-  const path = l.str(mod, scope, call.args[0] ?? call.kw['rule']);
+  const path = l.path(mod, scope, call.args[0] ?? call.kw['rule']);
   if (path !== undefined)
     l.addRoute(
       obj,

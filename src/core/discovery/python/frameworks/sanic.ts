@@ -16,11 +16,11 @@ export const sanic: PyFramework = {
       l.edge(
         obj,
         call.args[0] ? l.objFromExpr(mod, scope, call.args[0]) : undefined,
-        l.str(mod, scope, call.kw['url_prefix']),
+        l.path(mod, scope, call.kw['url_prefix']),
       ),
     // app.add_route(handler, uri, methods=)
     add_route: ({ l, mod, scope, obj }, call) => {
-      const path = l.str(mod, scope, call.args[1] ?? call.kw['uri']);
+      const path = l.path(mod, scope, call.args[1] ?? call.kw['uri']);
       if (path !== undefined)
         l.addRoute(
           obj,

@@ -24,14 +24,14 @@ export const starlette: PyFramework = {
   listItem: ({ l, mod, scope, obj }, { name, call, index, join }, depth) => {
     const a = call.args;
     if (name === 'Route' || name === 'WebSocketRoute') {
-      const path = l.str(mod, scope, a[0] ?? call.kw['path']);
+      const path = l.path(mod, scope, a[0] ?? call.kw['path']);
       const methods =
         name === 'WebSocketRoute' ? ['WEBSOCKET'] : (l.methodsOf(mod, scope, call.kw['methods']) ?? ['GET']);
       if (path !== undefined) l.addRoute(obj, methods, join(path), l.handlers(mod, scope, a[1] ?? call.kw['endpoint']));
       return true;
     }
     if (name !== 'Mount') return false;
-    const path = l.str(mod, scope, a[0] ?? call.kw['path']);
+    const path = l.path(mod, scope, a[0] ?? call.kw['path']);
     if (path === undefined) return true;
     const p = join(path.replace(/\/+$/, ''));
     const sub = call.kw['routes'] ?? (a[1] && a[1].k === 'seq' ? a[1] : undefined);

@@ -39,6 +39,8 @@ export interface Linker {
   readonly graph: ModuleGraph;
   /** A string an expression evaluates to (literals, f-strings, +, constants across modules). */
   str(mod: ModuleFile, scope: string, e: PyExpr | undefined): string | undefined;
+  /** A path or prefix: its value, parts that cannot be evaluated as `{expr?}` placeholders; undefined only without an expression. */
+  path(mod: ModuleFile, scope: string, e: PyExpr | undefined): string | undefined;
   /** `methods=[...]` upper-cased. */
   methodsOf(mod: ModuleFile, scope: string, e: PyExpr | undefined): string[] | undefined;
   /** The handler(s) an endpoint expression names: a function, or a class-based view's methods. */

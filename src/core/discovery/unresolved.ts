@@ -1,0 +1,26 @@
+// "Never confidently wrong": a path, prefix or mount that discovery cannot evaluate is kept, with the
+// unevaluated part written as `{<expression text>?}` (`{settings.API_PREFIX?}/items`), and the route is
+// marked `unresolved` with the reason. Both Python and Node discovery write placeholders with
+// `placeholder()` and finish their routes with `unresolvedFields()`.
+
+/** A placeholder in a path: `{…?}` (no braces inside). */
+const PLACEHOLDER = /\{([^{}]*)\?\}/g;
+const MAX_TEXT = 80;
+
+/** The placeholder for an expression discovery could not evaluate, from its source text. */
+export function placeholder(source: string): string {
+  let text = source.replace(/\s+/g, ' ').replace(/[{}]/g, '').trim() || '…';
+  if (text.length > MAX_TEXT) text = `${text.slice(0, MAX_TEXT - 1)}…`;
+  return `{${text}?}`;
+}
+
+/** `unresolved` and its reason for a final path holding placeholders; nothing otherwise. */
+export function unresolvedFields(path: string): { unresolved?: true; unresolvedReason?: string } {
+  const parts = [...path.matchAll(PLACEHOLDER)].map((m) => m[1]);
+  if (parts.length === 0) return {};
+  const names = [...new Set(parts)].map((p) => `\`${p}\``).join(', ');
+  return {
+    unresolved: true,
+    unresolvedReason: `${names} could not be evaluated statically; the path shows ${parts.length === 1 ? 'it' : 'them'} as {…?}`,
+  };
+}
