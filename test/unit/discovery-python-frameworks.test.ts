@@ -64,10 +64,13 @@ test('Starlette: Mount of a Router or Starlette app built in place, Router([...]
 
 test('Sanic: Blueprint.group prefixes, app.blueprint, add_route with the handler first; sync handlers on the loop', async () => {
   const routes = await discover('sanic_app');
+  // url_prefix="admin" and route("health"): Sanic serves paths written without a leading '/' with one
   assert.deepEqual(summary(routes), [
     'GET / index event-loop',
+    'GET /admin/stats stats event-loop',
     'GET /api/orders/ list_orders event-loop',
     'GET /api/users/<user_id:int> get_user event-loop',
+    'GET /health health event-loop',
     'GET /ping sync_ping event-loop',
     'POST,PUT /api/users/ save_user event-loop',
     'WEBSOCKET /feed feed event-loop',

@@ -1,5 +1,6 @@
 // Sanic: every handler runs on the loop, sync or not; blueprints register with app.blueprint()
-// (a url_prefix there replaces the blueprint's own) and group with Blueprint.group(...).
+// (a url_prefix there replaces the blueprint's own) and group with Blueprint.group(...); paths
+// and prefixes written without a leading '/' are served with one.
 import { methodDecorators, routeDecorator, slashJoin, websocketDecorator } from './registrations';
 import type { PyFramework } from './types';
 
@@ -8,6 +9,8 @@ export const sanic: PyFramework = {
   constructors: { Sanic: 'app', Blueprint: 'blueprint', group: 'group', BlueprintGroup: 'group' },
   execution: () => 'event-loop',
   join: slashJoin,
+  // `url_prefix="api"`, `route("items")`: Sanic adds the leading '/' a path is written without
+  finalPath: (path) => (path.startsWith('/') ? path : `/${path}`),
   registrationReplacesBlueprintPrefix: true,
   decorators: { ...methodDecorators(), route: routeDecorator, websocket: websocketDecorator },
   calls: {
