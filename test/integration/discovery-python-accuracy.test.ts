@@ -62,6 +62,12 @@ test('FastAPI: discovery equals app.routes of the imported app (plus the never-i
   assert.deepEqual(ours, [...real, 'GET /orphan/ping orphan_ping'].sort());
 });
 
+test('FastAPI: prefixes read from settings objects that functions return equal the imported app.routes', async () => {
+  const real = keys(frameworkRoutes('settings_factory', 'fastapi', 'app.main'));
+  assert.equal(real.length, 3);
+  assert.deepEqual(keys(await discover('settings_factory')), real);
+});
+
 test('Flask: discovery equals the imported app.url_map', async () => {
   const real = keys(frameworkRoutes('flask_app', 'flask', 'wsgi'));
   assert.ok(real.length >= 8);

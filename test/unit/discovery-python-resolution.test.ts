@@ -166,3 +166,14 @@ test('deeply nested expressions are unknown past a depth; the rest of the file s
     tree.delete();
   }
 });
+
+test('settings from a function: its return annotation or returned instance, class attributes inherited from bases', async () => {
+  const routes = await discover('settings_factory');
+  assert.equal(find(routes, 'list_items').path, '/api/items'); // settings = get_app_settings() -> AppSettings
+  assert.equal(find(routes, 'stats').path, '/admin/stats'); // get_app_settings().admin_prefix, from the base class
+  assert.equal(find(routes, 'version').path, '/api/meta/version'); // returns DevAppSettings(), inherits api_prefix
+  assert.equal(
+    routes.some((r) => r.unresolved),
+    false,
+  );
+});

@@ -91,6 +91,11 @@ function walkDefinition(def: Node, scope: string, decorators: PyExpr[], facts: P
       params: readParams(def),
       returns: [],
     };
+    // `def get_settings() -> Settings`: the settings object a prefix is read from (`get_settings().api_prefix`)
+    const returnType = def.childForFieldName('return_type');
+    const annotated = returnType?.namedChildren[0] ?? returnType;
+    if (annotated && (annotated.type === 'identifier' || annotated.type === 'attribute'))
+      fn.returnType = annotated.text;
     facts.functions.push(fn);
     const body = def.childForFieldName('body');
     // Nested functions' bodies are walked too: factories register routes on their local app.

@@ -56,6 +56,8 @@ export interface PyFunction {
   params: PyParam[];
   /** Names the function returns (`return app`), for factories. */
   returns: string[];
+  /** The return annotation when it is a plain or dotted name (`-> AppSettings`). */
+  returnType?: string;
 }
 
 export interface PyClass {

@@ -492,6 +492,14 @@ class ModuleLinker implements Linker {
           ? this.within(r.value, undefined, () => this.str(r.mod, r.scope, r.value, depth + 1))
           : undefined;
       }
+      case 'attr': {
+        // `get_settings().api_prefix`
+        if (e.obj.k !== 'call' || e.obj.fn.k !== 'ref') return undefined;
+        const r = this.graph.attributeOfCall(mod, scope, e.obj.fn.name, e.name);
+        return r?.k === 'value'
+          ? this.within(r.value, undefined, () => this.str(r.mod, r.scope, r.value, depth + 1))
+          : undefined;
+      }
       default:
         return undefined;
     }

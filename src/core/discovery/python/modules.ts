@@ -167,17 +167,56 @@ export class ModuleGraph {
       } else if (cur.k === 'class') {
         cur = this.classAttribute(cur.mod, cur.cls, part);
       } else if (cur.k === 'value' && cur.value.k === 'call' && cur.value.fn.k === 'ref') {
-        // `settings = Settings()` then `settings.API_V1_STR`: the class attribute's default
-        const cls = this.resolve(cur.mod, cur.scope, cur.value.fn.name, hops + 1);
-        cur = cls?.k === 'class' ? this.classAttribute(cls.mod, cls.cls, part) : undefined;
+        // `settings = Settings()` then `settings.API_V1_STR`: the class attribute's default;
+        // `settings = get_settings()`: the class the function is annotated to return, or returns
+        const cls = this.instanceClass(this.resolve(cur.mod, cur.scope, cur.value.fn.name, hops + 1), hops + 1);
+        cur = cls ? this.classAttribute(cls.mod, cls.cls, part, hops + 1) : undefined;
       } else return undefined;
     }
     return cur;
   }
 
-  private classAttribute(mod: ModuleFile, cls: PyClass, name: string): Resolved | undefined {
+  /**
+   * The class of the object a callee's call returns: the class itself, or for a function its return
+   * annotation (`def get_settings() -> Settings`) or the class it returns a call of (`return Settings()`).
+   */
+  instanceClass(callee: Resolved | undefined, hops: number): { mod: ModuleFile; cls: PyClass } | undefined {
+    if (!callee || hops > MAX_HOPS) return undefined;
+    if (callee.k === 'class') return { mod: callee.mod, cls: callee.cls };
+    if (callee.k !== 'func') return undefined;
+    const { mod, fn } = callee;
+    if (fn.returnType) {
+      const t = this.resolve(mod, fn.scope, fn.returnType, hops + 1);
+      if (t?.k === 'class') return { mod: t.mod, cls: t.cls };
+    }
+    for (const ret of fn.returns) {
+      const r = this.resolve(mod, fn.name, ret, hops + 1);
+      if (r?.k === 'class') continue; // `return Settings` is the class, not an instance
+      if (r?.k === 'value' && r.value.k === 'call' && r.value.fn.k === 'ref') {
+        const inner = this.instanceClass(this.resolve(r.mod, r.scope, r.value.fn.name, hops + 1), hops + 1);
+        if (inner) return inner;
+      }
+    }
+    return undefined;
+  }
+
+  /** `get_settings().api_prefix`: the attribute of the object a call of the name `fn` returns. */
+  attributeOfCall(mod: ModuleFile, scope: string, fn: string, name: string): Resolved | undefined {
+    const cls = this.instanceClass(this.resolve(mod, scope, fn), 0);
+    return cls ? this.classAttribute(cls.mod, cls.cls, name) : undefined;
+  }
+
+  /** A class attribute's value, from the class or (in order) its workspace bases. */
+  private classAttribute(mod: ModuleFile, cls: PyClass, name: string, hops = 0): Resolved | undefined {
     const value = cls.attributes[name];
-    return value ? { k: 'value', mod, scope: '', name: `${cls.name}.${name}`, value } : undefined;
+    if (value) return { k: 'value', mod, scope: '', name: `${cls.name}.${name}`, value };
+    if (hops > MAX_HOPS) return undefined;
+    for (const base of cls.bases) {
+      const b = base.k === 'ref' ? this.resolve(mod, '', base.name, hops + 1) : undefined;
+      const found = b?.k === 'class' ? this.classAttribute(b.mod, b.cls, name, hops + 1) : undefined;
+      if (found) return found;
+    }
+    return undefined;
   }
 
   private subModule(mod: ModuleFile, name: string): Resolved | undefined {
