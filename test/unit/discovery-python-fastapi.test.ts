@@ -37,10 +37,12 @@ test('FastAPI: file, 1-based def line, async and execution per handler', async (
   assert.equal(asyncRoute.range?.endLine, 10);
 });
 
-test('a router included nowhere is still reported with its own prefix; FastAPI callback routers are not', async () => {
+test('a router included nowhere is still reported, under an unknown prefix then its own; FastAPI callback routers are not', async () => {
   const routes = await discover('fastapi_app');
   const orphan = find(routes, 'orphan_ping');
-  assert.equal(orphan.path, '/orphan/ping');
+  assert.equal(orphan.path, '{prefix?}/orphan/ping');
+  assert.equal(orphan.unresolved, true);
+  assert.match(orphan.unresolvedReason ?? '', /included nowhere discovery can follow/);
   assert.deepEqual(orphan.routers, ['orphan.router']);
   assert.equal(find(routes, 'subscribe').path, '/api/v1/webhooks/subscribe');
   assert.equal(

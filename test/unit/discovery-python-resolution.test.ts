@@ -77,7 +77,8 @@ test('a function-level import binds its name in that function only, and shadows 
       'main.register_blueprint(other, url_prefix="/never")', // `other` is unbound at module level
     ].join('\n'),
   });
-  assert.deepEqual(keys(routes), ['GET /a/x ax', 'GET /in-factory/x bx']);
+  // pkg.a's blueprint is registered nowhere at module level: shown under an unknown prefix
+  assert.deepEqual(keys(routes), ['GET /in-factory/x bx', 'GET {prefix?}/a/x ax']);
 });
 
 test('definition cycles and blow-ups cost at most their own statements; other files keep every route', async () => {
@@ -138,7 +139,12 @@ test("include cycles: routes are emitted from the cycle's app, or from any membe
       '@r1.post("/hook", callbacks=cb.routes)\ndef hook(): pass',
     ].join('\n'),
   });
-  assert.deepEqual(keys(routes), ['GET /one/two/three/y y', 'GET /one/x x', 'POST /one/hook hook']);
+  // no app includes the cycle: its routes are shown under an unknown prefix
+  assert.deepEqual(keys(routes), [
+    'GET {prefix?}/one/two/three/y y',
+    'GET {prefix?}/one/x x',
+    'POST {prefix?}/one/hook hook',
+  ]);
 });
 
 test('deeply nested expressions are unknown past a depth; the rest of the file still yields routes', async () => {

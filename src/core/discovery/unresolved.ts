@@ -14,10 +14,19 @@ export function placeholder(source: string): string {
   return `{${text}?}`;
 }
 
+/** The text of the placeholder for the prefix of a router included nowhere discovery can follow. */
+export const UNKNOWN_MOUNT = 'prefix';
+
 /** `unresolved` and its reason for a final path holding placeholders; nothing otherwise. */
 export function unresolvedFields(path: string): { unresolved?: true; unresolvedReason?: string } {
   const parts = [...path.matchAll(PLACEHOLDER)].map((m) => m[1]);
   if (parts.length === 0) return {};
+  if (parts.length === 1 && parts[0] === UNKNOWN_MOUNT)
+    return {
+      unresolved: true,
+      unresolvedReason:
+        'its router is included nowhere discovery can follow (a loop over plugins, another package, or nowhere): the prefix it is served under is unknown',
+    };
   const names = [...new Set(parts)].map((p) => `\`${p}\``).join(', ');
   return {
     unresolved: true,

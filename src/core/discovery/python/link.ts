@@ -19,7 +19,7 @@ import {
   type RouterDef,
 } from './frameworks';
 import { ModuleGraph, type LinkDeps, type ModuleFile, type Resolved } from './modules';
-import { placeholder, unresolvedFields } from '../unresolved';
+import { placeholder, UNKNOWN_MOUNT, unresolvedFields } from '../unresolved';
 
 interface LocalRoute {
   methods: string[];
@@ -123,9 +123,10 @@ export class PythonLinkCache {
       }
     }
     const ctx: EmitContext = { out: [], memo: { prev: this.emitted, next: emitTable() }, reached: 0 };
-    for (const obj of objs.values()) if (!obj.included) emit(obj, '', obj.ownPrefix, [], '', ctx);
+    for (const obj of objs.values()) if (!obj.included) emit(obj, rootPrefix(obj), obj.ownPrefix, [], '', ctx);
     // Objects only include cycles reach (`app.include_router(rb)` and `rb.include_router(app.router)`)
-    if (ctx.reached < objs.size) for (const root of cycleRoots(objs)) emit(root, '', root.ownPrefix, [], '', ctx);
+    if (ctx.reached < objs.size)
+      for (const root of cycleRoots(objs)) emit(root, rootPrefix(root), root.ownPrefix, [], '', ctx);
     this.emitted = ctx.memo.next;
     return ctx.out;
   }
@@ -167,6 +168,14 @@ export class PythonLinkCache {
     return true;
   }
 }
+
+/** Where a root object's routes start: '' for an app; an unknown prefix for a router that serves nothing until included. */
+function rootPrefix(obj: RouterObj): string {
+  return pythonFramework(obj.kind.framework).includedToServe?.includes(obj.kind.role) ? ORPHAN_PREFIX : '';
+}
+
+/** The prefix of a router included nowhere discovery can follow. */
+const ORPHAN_PREFIX = placeholder(UNKNOWN_MOUNT);
 
 function shortName(mod: ModuleFile): string {
   return mod.module.split('.').pop() || mod.module;

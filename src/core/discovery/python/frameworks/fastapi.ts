@@ -43,6 +43,7 @@ const decorators: Record<string, DecoratorReader> = {
 export const fastapi: PyFramework = {
   name: 'fastapi',
   constructors: { FastAPI: 'app', APIRouter: 'router' },
+  includedToServe: ['router'],
   execution: asyncOnLoop,
   join: concatenate,
   bodyTemplates: true,

@@ -6,6 +6,7 @@ import type { PyFramework } from './types';
 export const flask: PyFramework = {
   name: 'flask',
   constructors: { Flask: 'app', Blueprint: 'blueprint' },
+  includedToServe: ['blueprint'],
   execution: () => 'worker',
   join: slashJoin,
   registrationReplacesBlueprintPrefix: true,

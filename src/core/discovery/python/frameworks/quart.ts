@@ -13,6 +13,7 @@ import type { PyFramework } from './types';
 export const quart: PyFramework = {
   name: 'quart',
   constructors: { Quart: 'app', Blueprint: 'blueprint' },
+  includedToServe: ['blueprint'],
   execution: asyncOnLoop,
   join: slashJoin,
   registrationReplacesBlueprintPrefix: true,

@@ -7,6 +7,7 @@ import type { PyFramework } from './types';
 export const sanic: PyFramework = {
   name: 'sanic',
   constructors: { Sanic: 'app', Blueprint: 'blueprint', group: 'group', BlueprintGroup: 'group' },
+  includedToServe: ['blueprint', 'group'],
   execution: () => 'event-loop',
   join: slashJoin,
   // `url_prefix="api"`, `route("items")`: Sanic adds the leading '/' a path is written without

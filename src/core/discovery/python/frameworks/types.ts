@@ -103,6 +103,11 @@ export interface PyFramework {
   join: (prefix: string, path: string) => string;
   /** The path as the framework reports it, from the joined one. */
   finalPath?: (path: string) => string;
+  /**
+   * Roles that serve nothing until included somewhere (FastAPI's APIRouter, Flask's Blueprint): one included
+   * nowhere discovery can follow (a loop over plugins, another package) is shown under an unknown `{prefix?}`.
+   */
+  includedToServe?: Role[];
   /** A url_prefix given when a blueprint is registered replaces the blueprint's own. */
   registrationReplacesBlueprintPrefix?: boolean;
   /** Routes a constructor takes besides `routes=`: Starlette's `Router([...])`. */
