@@ -99,3 +99,31 @@ test('Django: include() prefixes, re_path, class-based views, async views on the
   ]);
   assert.equal(find(routes, 'detail').file, 'polls/views.py');
 });
+
+test('flask-restx: Namespace default path, add_namespace(path) replacing it, @ns.route(*urls) on Resource classes', async () => {
+  const routes = await discover('flask_restx_app');
+  assert.deepEqual(summary(routes), [
+    'DELETE /api/v1/things/<int:item_id> Item.delete worker',
+    'GET /api/v1/things ItemList.get worker',
+    'GET /api/v1/things/<int:item_id> Item.get worker',
+    'GET /api/v1/things/all ItemList.get worker',
+    'GET /api/v1/users/me Me.get worker',
+    'POST /api/v1/things ItemList.post worker',
+    'POST /api/v1/things/all ItemList.post worker',
+  ]);
+});
+
+test('flask-restful: Api(app, prefix), add_resource(*urls), init_app(bp); a subclass helper is kept, marked', async () => {
+  const routes = await discover('flask_restful_app');
+  assert.deepEqual(summary(routes), [
+    'GET /admin/{add_org_resource?}/api/todos TodoList.get worker',
+    'GET /v2/t/<todo_id> Todo.get worker',
+    'GET /v2/todos TodoList.get worker',
+    'GET /v2/todos/<todo_id> Todo.get worker',
+    'POST /admin/{add_org_resource?}/api/todos TodoList.post worker',
+    'POST /v2/todos TodoList.post worker',
+    'PUT /v2/t/<todo_id> Todo.put worker',
+    'PUT /v2/todos/<todo_id> Todo.put worker',
+  ]);
+  assert.equal(routes.filter((r) => r.unresolved).length, 2);
+});

@@ -26,7 +26,7 @@ test('Python: an unevaluable prefix, f-string part, route path or url_prefix is 
     "DELETE /admin{os.environ['ADMIN_SUFFIX']?}/purge purge ?",
     'GET / index',
     'GET /health health',
-    'GET {os.environ.get(…)?}/view view ?', // the registration's url_prefix replaces the blueprint's own
+    'GET {os.environ.get("CART_PREFIX")?}/view view ?', // the registration's url_prefix replaces the blueprint's own
     'GET {settings.API_PREFIX?}/items list_items ?',
     'GET {settings.API_PREFIX?}{PATHS.detail?} read_item ?',
   ]);

@@ -304,6 +304,19 @@ class ModuleLinker implements Linker {
             }
           }
         }
+        // Class-based resources registered by a class decorator (flask-restx `@ns.route('/x')` on a Resource)
+        for (const cls of mod.facts.classes) {
+          if (cls.decorators.length === 0) continue;
+          const handlers = classHandlers(mod, cls);
+          for (const deco of handlers.length > 0 ? cls.decorators : []) {
+            const mark = this.begin();
+            try {
+              for (const h of handlers) this.decorator(mod, '', deco, h);
+            } catch {
+              this.undo(result, mark);
+            }
+          }
+        }
         const calls = mod.facts.calls;
         for (let i = 0; i < calls.length; i++) {
           const mark = this.begin();
@@ -404,9 +417,13 @@ class ModuleLinker implements Linker {
   ): ObjDef {
     const obj: ObjDef = { key, kind, display, ownPrefix: '' };
     this.define(obj);
-    const prefixExpr = v.kw['prefix'] ?? v.kw['url_prefix'];
+    const prefixExpr = pythonFramework(kind.framework).ownPrefix?.(kind, v) ?? v.kw['prefix'] ?? v.kw['url_prefix'];
     obj.ownPrefix = this.path(mod, scope, prefixExpr) ?? '';
     if (kind.role === 'group') for (const a of v.args) this.edge(obj, this.objFromExpr(mod, scope, a, depth + 1));
+    // `Api(app)` / `Api(bp)`: the app or blueprint the new object registers its routes on
+    const host = pythonFramework(kind.framework).attachTo?.(kind.role, v);
+    const parent = host ? this.objFromExpr(mod, scope, host, depth + 1) : undefined;
+    if (parent) this.edge(parent, obj);
     const routes = v.kw['routes'] ?? pythonFramework(kind.framework).positionalRoutes?.(kind.role, v);
     if (routes) this.routeList(mod, scope, obj, routes, '', depth + 1);
     return obj;
@@ -612,8 +629,9 @@ class ModuleLinker implements Linker {
   private call(mod: ModuleFile, scope: string, call: PyExpr, index: number): void {
     if (call.k !== 'call') return;
     const at = this.receiver(mod, scope, call);
-    if (at)
-      pythonFramework(at.obj.kind.framework).calls?.[at.method]?.({ l: this, mod, scope, obj: at.obj }, call, index);
+    if (!at) return;
+    const unit = pythonFramework(at.obj.kind.framework);
+    (unit.calls?.[at.method] ?? unit.otherCall?.(at.method))?.({ l: this, mod, scope, obj: at.obj }, call, index);
   }
 
   /** Lists of route items (Starlette `Route/Mount`, aiohttp `web.get(...)`): each item is offered to the frameworks in turn. */
@@ -880,8 +898,12 @@ function exprText(e: PyExpr, depth = 0): string {
       return e.name;
     case 'attr':
       return `${exprText(e.obj, depth + 1)}.${e.name}`;
-    case 'call':
-      return `${exprText(e.fn, depth + 1)}(${e.args.length || Object.keys(e.kw).length ? '…' : ''})`;
+    case 'call': {
+      // short arguments as written (`org_scoped_rule("/login")`), else `…`
+      const args = e.args.map((a) => exprText(a, depth + 1)).join(', ');
+      const shown = Object.keys(e.kw).length === 0 && args.length <= 40 ? args : '…';
+      return `${exprText(e.fn, depth + 1)}(${e.args.length || Object.keys(e.kw).length ? shown : ''})`;
+    }
     case 'seq':
       return '[…]';
     case 'add':

@@ -27,15 +27,19 @@ export function pythonFramework(name: Framework): PyFramework {
 
 /** Constructor → kind, keyed by `<top-level package>:<class name>` so `fastapi.applications.FastAPI` and `fastapi.FastAPI` match alike. */
 const CONSTRUCTORS = new Map<string, Kind>(
-  PYTHON_FRAMEWORKS.flatMap((f) =>
-    Object.entries(f.constructors).map(([cls, role]): [string, Kind] => [
+  PYTHON_FRAMEWORKS.flatMap((f) => [
+    ...Object.entries(f.constructors).map(([cls, role]): [string, Kind] => [
       `${f.name}:${cls}`,
       { framework: f.name, role },
     ]),
-  ),
+    ...Object.entries(f.extensions ?? {}).flatMap(([pkg, classes]) =>
+      Object.entries(classes).map(([cls, role]): [string, Kind] => [`${pkg}:${cls}`, { framework: f.name, role }]),
+    ),
+  ]),
 );
 
 export function kindOfConstructor(qualified: string): Kind | undefined {
   const parts = qualified.split('.');
-  return CONSTRUCTORS.get(`${parts[0]}:${parts[parts.length - 1]}`);
+  const kind = CONSTRUCTORS.get(`${parts[0]}:${parts[parts.length - 1]}`);
+  return kind && { ...kind, cls: parts[parts.length - 1] };
 }

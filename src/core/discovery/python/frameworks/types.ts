@@ -6,11 +6,14 @@ import type { Execution, Framework } from '../../../model';
 import type { PyExpr, PyParam, PyRange } from '../facts';
 import type { ModuleFile, ModuleGraph, Resolved } from '../modules';
 
-export type Role = 'app' | 'router' | 'blueprint' | 'table' | 'group';
+/** `api`: an extension's API object that registers routes on the app or blueprint it is given (flask-restx/restful `Api`). */
+export type Role = 'app' | 'router' | 'blueprint' | 'table' | 'group' | 'api';
 
 export interface Kind {
   framework: Framework;
   role: Role;
+  /** The constructor's class name (`Namespace`), when made by one. */
+  cls?: string;
 }
 
 /** A router object: an app, router, blueprint, route table, group or Django urlconf. */
@@ -97,6 +100,14 @@ export interface PyFramework {
   name: Framework;
   /** Router classes by name under the framework's top-level package (`fastapi.FastAPI`, `fastapi.applications.FastAPI`). */
   constructors: Record<string, Role>;
+  /** Router classes of extension packages, by package (`flask_restx: { Api: 'api', Namespace: 'blueprint' }`). */
+  extensions?: Record<string, Record<string, Role>>;
+  /** The constructor argument naming the object a new one registers its routes on (`Api(app)`, `Api(bp)`). */
+  attachTo?: (role: Role, call: CallExpr) => PyExpr | undefined;
+  /** The expression of a constructed object's own prefix when not `prefix=` / `url_prefix=` (flask-restx `Namespace(name, path=)`). */
+  ownPrefix?: (kind: Kind, call: CallExpr) => PyExpr | undefined;
+  /** Reads a call whose method is not in `calls` (helpers of a workspace subclass wrapping a registration). */
+  otherCall?: (method: string) => CallReader | undefined;
   /** Where a handler runs. */
   execution: (isAsync: boolean) => Execution;
   /** Joins a prefix and a path as the framework does. */
