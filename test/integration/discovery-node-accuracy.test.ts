@@ -159,6 +159,7 @@ for (const fixture of [
   'node/express-idioms',
   'node/express-constants',
   'node/express-mounts',
+  'node/express-exports',
   'demo',
 ]) {
   test(`Express discovery matches the real router stack: ${fixture}`, async () => {

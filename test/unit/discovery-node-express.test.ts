@@ -90,3 +90,38 @@ test('Express use(): middleware before a router reached as a member, and path ar
     'express GET /req/sub/s GET /s api.js:4',
   ]);
 });
+
+test('apps and routers made where they are exported: `export default Router().use(...)`, `var app = module.exports = express()`, require(".")', async () => {
+  const routes = await discoverNode({
+    'src/main.ts': [
+      "import express from 'express';",
+      "import routes from './routes/routes';",
+      'const app = express();',
+      'app.use(routes);',
+    ].join('\n'),
+    'src/routes/routes.ts': [
+      "import { Router } from 'express';",
+      "import tags from './tags';",
+      'const api = Router().use(tags);',
+      "export default Router().use('/api', api);",
+    ].join('\n'),
+    'src/routes/tags.ts': [
+      "import { Router } from 'express';",
+      'const router = Router();',
+      "router.get('/tags', async (req, res) => res.json([]));",
+      'export default router;',
+    ].join('\n'),
+    'lib/index.js': [
+      "var express = require('express');",
+      'var app = module.exports = express();',
+      "app.use('/v1', require('./v1/router'));",
+    ].join('\n'),
+    'lib/v1/index.js': "exports.ping = function ping(req, res) { res.send('pong'); };",
+    'lib/v1/router.js':
+      "const { ping } = require('.');\nconst r = require('express').Router();\nr.get('/ping', ping);\nmodule.exports = r;",
+  });
+  assert.deepEqual(summary(routes), [
+    'express GET /api/tags GET /tags src/routes/tags.ts:3 async',
+    'express GET /v1/ping ping lib/v1/index.js:1',
+  ]);
+});

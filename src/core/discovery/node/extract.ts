@@ -85,6 +85,20 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
   /** The local name an exported or mounted value stands for. */
   const localOf = (value: Node): string | undefined => {
     if (value.type === 'identifier') return aliases.get(value.text) ?? value.text;
+    // `export default Router().use('/api', api)`, `module.exports = express()`: an app or router made in place
+    if (value.type === 'call_expression' || value.type === 'new_expression') {
+      const root = chainRoot(value);
+      const declared = declaredChains.get(root.id);
+      if (declared !== undefined && facts.objects[declared]) return declared;
+      for (const recognise of RECOGNISERS) {
+        const object = recognise(root, facts, values);
+        if (!object) continue;
+        const key = `object@${root.startPosition.row + 1}:${root.startPosition.column + 1}`;
+        facts.objects[key] = object;
+        declaredChains.set(root.id, key);
+        return key;
+      }
+    }
     const text = values.text(value);
     if (text !== undefined) {
       // `module.exports.autoPrefix = '/x'`: a constant exported under a name of its own.
@@ -155,7 +169,10 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     switch (node.type) {
       case 'variable_declarator': {
         const name = node.childForFieldName('name');
-        const value = node.childForFieldName('value');
+        let value = node.childForFieldName('value');
+        // `var app = module.exports = express()`: the name is bound to the assigned value
+        for (let i = 0; i < MAX_CHAIN && value?.type === 'assignment_expression'; i++)
+          value = value.childForFieldName('right');
         if (name && value) declare(name, value);
         if (name?.type === 'identifier' && value) declaredChains.set(chainRoot(value).id, name.text);
         break;

@@ -1,5 +1,6 @@
 // What a file imports (CommonJS require, ESM/TS import) and exports (module.exports, export),
 // and how a relative specifier finds a workspace file.
+import * as posixPath from 'node:path/posix';
 import type { Node } from '../../parsing/parser';
 import type { ImportFact, NodeRouteFacts } from './facts';
 import { requireSpec, stringValue } from './syntax';
@@ -141,18 +142,23 @@ export function readEsmExport(node: Node, facts: NodeRouteFacts, localOf: (value
 
 /** The workspace file a relative specifier means: as written, with an extension, or a folder's index. */
 export function resolveModule(base: string, files: ReadonlyMap<string, unknown>): string | undefined {
-  const stem = base.replace(/\.(c|m)?(js|ts)$/, '');
+  // `require('.')` / `require('../..')`: a folder, read through its index
+  const normal = posixPath.normalize(base).replace(/\/+$/, '');
+  const path = normal === '.' ? '' : normal;
+  const stem = path.replace(/\.(c|m)?(js|ts)$/, '');
+  const index = path ? `${path}/index` : 'index';
   for (const candidate of [
-    base,
+    path,
     `${stem}.js`,
     `${stem}.ts`,
     `${stem}.mjs`,
     `${stem}.cjs`,
     `${stem}.tsx`,
-    `${stem}/index.js`,
-    `${stem}/index.ts`,
-    `${stem}/index.mjs`,
+    `${index}.js`,
+    `${index}.ts`,
+    `${index}.mjs`,
   ]) {
+    if (!candidate || candidate.startsWith('../')) continue;
     if (files.has(candidate)) return candidate;
   }
   return undefined;
