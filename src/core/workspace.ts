@@ -160,3 +160,15 @@ async function readText(fs: FileSystem, file: string): Promise<string | undefine
     return undefined;
   }
 }
+
+/**
+ * Test code by its path (relative, '/' separators): files under a `test(s)/`, `__tests__/`, `spec(s)/` or `e2e/`
+ * folder, `test_*.py`, `*_test.py`, `conftest.py`, `*.test.*` and `*.spec.*` scripts. Routes registered there
+ * are the tests' own apps, not the project's (route discovery leaves them out).
+ */
+export function isTestFile(path: string): boolean {
+  return TEST_FILE.test(path);
+}
+
+const TEST_FILE =
+  /(^|\/)(tests?|__tests__|specs?|e2e)\/|(^|\/)(test_[^/]*\.py|[^/]*_test\.py|conftest\.py)$|\.(test|spec|e2e-spec)\.[cm]?[jt]sx?$/;

@@ -2,7 +2,7 @@
 // Fastify plugin function nothing registers) through mounts across files, applying every prefix on the way.
 import * as posixPath from 'node:path/posix';
 import type { Framework, Route } from '../../model';
-import type { WorkspaceFile } from '../../workspace';
+import { isTestFile, type WorkspaceFile } from '../../workspace';
 import type { AutoloadFact, HandlerFact, HandlerRef, MountFact, NodeRouteFacts, Text } from './facts';
 import { resolveModule } from './modules';
 import { joinPath } from './syntax';
@@ -12,7 +12,9 @@ type Linked = ReadonlyArray<{ file: WorkspaceFile; facts: NodeRouteFacts }>;
 
 const MAX_DEPTH = 16;
 
-export function linkNodeRoutes(files: Linked): Route[] {
+export function linkNodeRoutes(all: Linked): Route[] {
+  // Routes registered in test files are the tests' apps, not the project's
+  const files = all.filter(({ file }) => !isTestFile(file.path));
   const byPath = new Map(files.map((f) => [f.file.path, f.facts]));
   const key = (file: string, name: string) => `${file}#${name}`;
   const factsOf = (objectKey: string) => byPath.get(objectKey.slice(0, objectKey.indexOf('#')))!;

@@ -4,7 +4,7 @@
 // nothing includes, so a router included nowhere is still reported with its own prefix,
 // then from objects only include cycles reach (one per cycle nothing outside includes).
 import type { Framework, Route } from '../../model';
-import type { WorkspaceFile } from '../../workspace';
+import { isTestFile, type WorkspaceFile } from '../../workspace';
 import type { PyClass, PyExpr, PythonRouteFacts } from './facts';
 import { BodyTemplates } from './body';
 import {
@@ -98,7 +98,9 @@ export class PythonLinkCache {
   private readonly results = new Map<string, PassResult[]>();
   private emitted = emitTable();
 
-  link(files: ReadonlyArray<{ file: WorkspaceFile; facts: PythonRouteFacts }>): Route[] {
+  link(all: ReadonlyArray<{ file: WorkspaceFile; facts: PythonRouteFacts }>): Route[] {
+    // Routes registered in test files are the tests' apps, not the project's
+    const files = all.filter(({ file }) => !isTestFile(file.path));
     const { graph, changed } = this.sync(files);
     const objs = new Map<string, RouterObj>();
     const linker = new ModuleLinker(graph, objs);
