@@ -232,3 +232,44 @@ test('half-typed files do not throw and keep the routes that still parse', async
   });
   assert.ok(summary(routes).includes('fastify GET /ok GET /ok app.js:2 async'));
 });
+
+test('@hono/zod-openapi: app.openapi(createRoute({ method, path }), handler) in register functions; apps from local factories', async () => {
+  const routes = await discoverNode({
+    'src/index.ts': [
+      "import { Hono } from 'hono';",
+      "import { api } from './v1';",
+      "import { slackRoute } from './slack';",
+      'const app = new Hono();',
+      "app.route('/v1', api);",
+      "app.route('/slack', slackRoute);",
+    ].join('\n'),
+    'src/v1/index.ts': [
+      "import { OpenAPIHono } from '@hono/zod-openapi';",
+      "import { registerGetMonitor } from './get';",
+      'export const api = new OpenAPIHono();',
+      'const monitorsApi = new OpenAPIHono();',
+      'registerGetMonitor(monitorsApi);',
+      "api.route('/monitor', monitorsApi);",
+    ].join('\n'),
+    'src/v1/get.ts': [
+      "import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';",
+      "const getRoute = createRoute({ method: 'get', path: '/{id}', responses: {} });",
+      'export function registerGetMonitor(api: OpenAPIHono) {',
+      '  return api.openapi(getRoute, async (c) => c.json({}));',
+      '}',
+    ].join('\n'),
+    'src/slack.ts': [
+      "import { Hono } from 'hono';",
+      'export function createSlackRoute() {',
+      '  const slack = new Hono();',
+      "  slack.post('/events', async (c) => c.text('ok'));",
+      '  return slack;',
+      '}',
+      'export const slackRoute = createSlackRoute();',
+    ].join('\n'),
+  });
+  assert.deepEqual(summary(routes), [
+    'hono GET /v1/monitor/:id GET /:id src/v1/get.ts:4 async',
+    'hono POST /slack/events POST /events src/slack.ts:4 async',
+  ]);
+});

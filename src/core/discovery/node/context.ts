@@ -15,6 +15,8 @@ export interface ExtractContext {
   facts: NodeRouteFacts;
   /** A path or prefix argument's text (constants followed), undefined when it is computed otherwise. */
   text(node: Node | undefined): Text | undefined;
+  /** The object literal an argument is or a module constant holds, through one call (`createRoute({ … })`). */
+  objectLiteral(node: Node | undefined): Node | undefined;
   /** A path or prefix argument's text, unknown parts kept as such (see Constants.pathText). */
   pathText(node: Node): Text;
   /** A route's path argument: its text, or — for an expression that can only be a path (a name, member, template) — its text with unknown parts. */

@@ -37,7 +37,8 @@ const READERS: Partial<Record<Framework, CallReader>> = {
  */
 const readPluginCall: CallReader = (ctx, owner, method, args) => {
   if (method === 'use' || owner.path !== undefined) readExpressCall(ctx, owner, method, args);
-  else if ((method === 'route' && args.length === 2) || method === 'on') readHonoCall(ctx, owner, method, args);
+  else if ((method === 'route' && args.length === 2) || method === 'on' || method === 'openapi')
+    readHonoCall(ctx, owner, method, args);
   else readFastifyCall(ctx, owner, method, args);
 };
 
@@ -83,8 +84,18 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
   };
 
   /** The local name an exported or mounted value stands for. */
+  /** The local object a call of a factory function in this file returns (`createRouter()` → `router`). */
+  const factoryReturns = new Map<string, string>();
+  const factoryOf = (value: Node): string | undefined => {
+    const callee = value.type === 'call_expression' ? value.childForFieldName('function') : undefined;
+    const returned = callee?.type === 'identifier' ? factoryReturns.get(callee.text) : undefined;
+    return returned !== undefined && facts.objects[returned] ? returned : undefined;
+  };
+
   const localOf = (value: Node): string | undefined => {
     if (value.type === 'identifier') return aliases.get(value.text) ?? value.text;
+    const made = factoryOf(value);
+    if (made !== undefined) return made;
     // `export default Router().use('/api', api)`, `module.exports = express()`: an app or router made in place
     if (value.type === 'call_expression' || value.type === 'new_expression') {
       const root = chainRoot(value);
@@ -126,6 +137,12 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
   const declare = (nameNode: Node, value: Node): void => {
     if (readRequire(nameNode, value, facts) || nameNode.type !== 'identifier') return;
     const name = nameNode.text;
+    // `const slackRoute = createSlackRoute(config)`: the object the local factory returns
+    const made = factoryOf(value);
+    if (made !== undefined) {
+      (facts.aliases ??= {})[name] = made;
+      return;
+    }
     if (isFunction(value)) {
       functions.set(name, handlerOf(value, name));
       return;
@@ -182,6 +199,12 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
         if (name) functions.set(name.text, handlerOf(node, name.text));
         break;
       }
+      case 'return_statement': {
+        // `function createSlackRoute() { const slack = new Hono(); …; return slack; }`: a factory of that object
+        const returned = node.namedChildren.find((c) => c && c.type !== 'comment');
+        if (frame && returned?.type === 'identifier') factoryReturns.set(functionKey(frame.fn), returned.text);
+        break;
+      }
       case 'import_statement':
         readImport(node, facts);
         break;
@@ -224,6 +247,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     text: (node) => values.text(node),
     stringLike: (node) => values.stringLike(node),
     pathText: (node) => values.pathText(node),
+    objectLiteral: (node) => values.objectLiteral(node),
     routePath: (node) =>
       !node
         ? undefined

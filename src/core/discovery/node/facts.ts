@@ -105,6 +105,8 @@ export interface NodeRouteFacts {
   functions: Record<string, HandlerFact>;
   mounts: MountFact[];
   controllers: ControllerFact[];
+  /** Names bound to an object another name holds: `const slackRoute = createSlackRoute()` where the factory returns `slack`. */
+  aliases?: Record<string, string>;
   /** NestJS `app.setGlobalPrefix('api')`. */
   globalPrefix?: Text | null;
   /**

@@ -4,14 +4,18 @@ import type { CallReader, ObjectRecogniser } from './context';
 import { lastHandler, packageOf } from './context';
 import { HTTP_METHODS } from './facts';
 import type { Node } from '../../parsing/parser';
-import { callArguments, stringList } from './syntax';
+import { callArguments, property, stringList, stringValue } from './syntax';
 import { concatText } from './values';
 
 export const honoObject: ObjectRecogniser = (value, facts, values) => {
   if (value.type === 'new_expression') {
     const ctor = value.childForFieldName('constructor')?.text ?? '';
     const pkg = packageOf(ctor, facts);
-    const isHono = pkg === 'hono' || pkg.startsWith('hono/') || (!pkg && ctor === 'Hono');
+    const isHono =
+      pkg === 'hono' ||
+      pkg.startsWith('hono/') ||
+      (pkg === '@hono/zod-openapi' && ctor.endsWith('OpenAPIHono')) ||
+      (!pkg && (ctor === 'Hono' || ctor === 'OpenAPIHono'));
     return isHono ? { framework: 'hono', kind: 'app', prefix: '' } : undefined;
   }
   // `new Hono().basePath('/api')`
@@ -48,6 +52,16 @@ export const readHonoCall: CallReader = (ctx, owner, method, args) => {
           handler,
         );
     }
+  } else if (method === 'openapi' && args.length >= 2) {
+    // @hono/zod-openapi: `app.openapi(createRoute({ method, path, … }), handler)`; `{id}` is served as `:id`
+    const route = ctx.objectLiteral(args[0]);
+    const verb = stringValue(property(route, 'method'));
+    const pathNode = property(route, 'path');
+    if (!verb || !pathNode) return;
+    const raw = ctx.pathText(pathNode);
+    const path = typeof raw === 'string' ? raw.replace(/\{([A-Za-z_$][\w$]*)\}/g, ':$1') : raw;
+    const handler = lastHandler(ctx, args.slice(1, 2), verb, path);
+    if (handler) ctx.addRoute(owner, [verb.toUpperCase()], path, handler);
   } else if (method === 'route' && args.length === 2) {
     if (args[1].type === 'identifier') ctx.addMount(owner, ctx.pathText(args[0]), args[1].text);
   }

@@ -25,6 +25,8 @@ export function linkNodeRoutes(all: Linked): Route[] {
     const facts = byPath.get(file);
     if (!facts || depth > MAX_DEPTH) return undefined;
     if (facts.objects[name]) return key(file, name);
+    const alias = facts.aliases?.[name];
+    if (alias !== undefined && facts.objects[alias]) return key(file, alias);
     const imported = facts.imports[name];
     if (!imported?.spec.startsWith('.')) return undefined;
     const target = resolveModule(posixPath.join(posixPath.dirname(file), imported.spec), byPath);

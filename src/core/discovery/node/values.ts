@@ -117,6 +117,19 @@ export class Constants {
     }
   }
 
+  /** The object literal `node` is, or a module constant holds, directly or as a call's first argument (`createRoute({ … })`). */
+  objectLiteral(node: Node | undefined, depth = 0): Node | undefined {
+    if (!node || depth > 2) return undefined;
+    const n = unwrap(node);
+    if (n.type === 'object') return n;
+    if (n.type === 'identifier') return this.objectLiteral(this.values.get(n.text), depth + 1);
+    if (n.type === 'call_expression') {
+      const first = n.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment');
+      return first ? this.objectLiteral(first, depth + 1) : undefined;
+    }
+    return undefined;
+  }
+
   /**
    * A path or prefix: its text, with each part that cannot be evaluated kept as an `unknown` part holding its
    * source (`` `${base}api` `` → `{base?}api`), never dropped.
