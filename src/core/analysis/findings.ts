@@ -663,5 +663,14 @@ function functionKeys(facts: CodeFacts, fn: FunctionFact): string[] {
 
 function suppressed(facts: CodeFacts, line: number, rule: RuleId): boolean {
   const s = facts.suppressions[line];
-  return !!s && (s.includes('*') || s.includes(rule));
+  return !!s && (s.includes('*') || s.includes(rule) || s.some((id) => FOREIGN_CODES.get(id.slice(0, 6))?.has(rule)));
 }
+
+/**
+ * Other linters' codes for the same problem, honoured as suppressions: Ruff / flake8-async's ASYNC2xx
+ * (`# noqa: ASYNC210`, blocking HTTP, process, file and sleep calls in async functions) silence our
+ * event-loop rules on that line, so a call a project already reviewed is not flagged again.
+ */
+const FOREIGN_CODES = new Map<string, ReadonlySet<RuleId>>(
+  ['ASYNC2'].map((prefix) => [prefix, new Set<RuleId>(['EP101', 'EP102', 'EP103'])]),
+);
