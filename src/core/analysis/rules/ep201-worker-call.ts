@@ -3,6 +3,12 @@ import { suppressFix } from '../fixes';
 import { workerMessage } from '../messages';
 import type { Rule } from './types';
 
+/**
+ * Calls that start work and return without waiting for it: on a WSGI worker they hold nothing (waiting on the
+ * process, `Popen#wait` / `communicate`, is in the catalog on its own). On the event loop the fork still blocks.
+ */
+const STARTS_ONLY = new Set(['subprocess.Popen']);
+
 const WORKER_ADVICE =
   'set a timeout, size the worker count for concurrent slow calls, or move the call to a background job';
 
@@ -17,7 +23,7 @@ ties that worker up, and with all workers busy new requests queue. This is how W
 not a bug, so the severity is informational: size the worker pool for it, or move the work
 to a queue. Disk and CPU calls are not reported here.`,
   onCall({ path, facts, route, runs }, { call, entry, name }) {
-    if (runs !== 'worker' || entry.severity !== 'H') return undefined;
+    if (runs !== 'worker' || entry.severity !== 'H' || STARTS_ONLY.has(entry.pattern)) return undefined;
     return {
       ...call.span,
       severity: 'info',
@@ -27,7 +33,7 @@ to a queue. Disk and CPU calls are not reported here.`,
     };
   },
   onChain({ path, facts, route, runs, chainStart }, { call, helper, reach }) {
-    if (runs !== 'worker' || reach.entry.severity !== 'H') return undefined;
+    if (runs !== 'worker' || reach.entry.severity !== 'H' || STARTS_ONLY.has(reach.entry.pattern)) return undefined;
     return {
       ...call.span,
       severity: 'info',
