@@ -80,6 +80,12 @@ test('aiohttp: discovery equals app.router of the imported application, sub-apps
   assert.deepEqual(keys(await discover('aiohttp_app')), real);
 });
 
+test('aiohttp: setup_routes(app) in routes.py, called from the app factory, equals app.router', async () => {
+  const real = keys(frameworkRoutes('aiohttp_setup', 'aiohttp', 'polls.main:app'));
+  assert.equal(real.length, 2);
+  assert.deepEqual(keys(await discover('aiohttp_setup')), real);
+});
+
 test('Django: discovery equals get_resolver() of the configured project', async () => {
   const real = keys(frameworkRoutes('django_site', 'django', 'mysite.settings'));
   assert.ok(real.length >= 6);

@@ -183,3 +183,28 @@ test('settings from a function: its return annotation or returned instance, clas
     false,
   );
 });
+
+test('a parameter stands for the router object its call sites pass: setup_routes(app), handlers.init_app(app)', async () => {
+  const routes = await discoverSources({
+    'redash/__init__.py': '',
+    'redash/handlers/__init__.py': [
+      'from flask import Blueprint',
+      'routes = Blueprint("redash", __name__)',
+      '@routes.route("/ping")',
+      'def ping(): pass',
+      'def init_app(app):',
+      '    app.register_blueprint(routes)',
+    ].join('\n'),
+    'redash/app.py': [
+      'from flask import Flask',
+      'from redash import handlers',
+      'def create_app():',
+      '    app = Flask(__name__)',
+      '    handlers.init_app(app)',
+      '    return app',
+    ].join('\n'),
+    'other.py': 'def helper(session):\n    session.add(1)\n',
+  });
+  assert.deepEqual(keys(routes), ['GET /ping ping']);
+  assert.equal(find(routes, 'ping').unresolved, undefined);
+});

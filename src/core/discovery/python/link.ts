@@ -612,8 +612,48 @@ class ModuleLinker implements Linker {
     if (call.fn.k !== 'ref') return undefined;
     const dot = call.fn.name.lastIndexOf('.');
     if (dot < 0) return undefined;
-    const obj = this.objectOf(this.graph.resolve(mod, scope, call.fn.name.slice(0, dot)));
+    const name = call.fn.name.slice(0, dot);
+    const obj =
+      this.objectOf(this.graph.resolve(mod, scope, name)) ??
+      (scope ? this.parameterObject(mod, scope, name) : undefined);
     return obj && { obj, method: call.fn.name.slice(dot + 1) };
+  }
+
+  /** Call statements of the workspace by the callee's last name segment, built once per link. */
+  private callsByName: Map<string, Array<{ mod: ModuleFile; scope: string; call: CallExpr }>> | undefined;
+
+  /**
+   * `def setup_routes(app): app.router.add_get(...)` called as `setup_routes(app)` (or `handlers.init_app(app)`):
+   * the parameter stands for the router object a call site passes (the first one found). Only `name` itself or
+   * its `.router` (aiohttp, Starlette) are read through a parameter.
+   */
+  private parameterObject(mod: ModuleFile, scope: string, name: string): ObjDef | undefined {
+    const [head, ...rest] = name.split('.');
+    if (rest.some((p) => p !== 'router')) return undefined;
+    const fn = mod.facts.functions.find((f) => f.name === scope && f.scope === '');
+    const index = fn ? fn.params.findIndex((p) => p.name === head) : -1;
+    if (!fn || index < 0) return undefined;
+    if (!this.callsByName) {
+      this.callsByName = new Map();
+      for (const m of this.graph.mods)
+        for (const c of m.facts.calls) {
+          if (c.call.k !== 'call' || c.call.fn.k !== 'ref') continue;
+          const last = c.call.fn.name.slice(c.call.fn.name.lastIndexOf('.') + 1);
+          let bucket = this.callsByName.get(last);
+          if (!bucket) this.callsByName.set(last, (bucket = []));
+          bucket.push({ mod: m, scope: c.scope, call: c.call });
+        }
+    }
+    for (const site of this.callsByName.get(fn.name) ?? []) {
+      this.step();
+      this.graph.touch(site.mod);
+      const callee = this.resolveExpr(site.mod, site.scope, site.call.fn);
+      if (callee?.k !== 'func' || callee.fn !== fn) continue;
+      const arg = site.call.args[index] ?? site.call.kw[head];
+      const obj = arg && arg !== site.call ? this.objFromExpr(site.mod, site.scope, arg, 1) : undefined;
+      if (obj) return obj;
+    }
+    return undefined;
   }
 
   private decorator(mod: ModuleFile, scope: string, deco: PyExpr, handler: Handler): void {
