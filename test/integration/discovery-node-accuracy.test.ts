@@ -160,6 +160,7 @@ for (const fixture of [
   'node/express-constants',
   'node/express-mounts',
   'node/express-exports',
+  'node/express-wrapped',
   'demo',
 ]) {
   test(`Express discovery matches the real router stack: ${fixture}`, async () => {

@@ -125,3 +125,25 @@ test('apps and routers made where they are exported: `export default Router().us
     'express GET /v1/ping ping lib/v1/index.js:1',
   ]);
 });
+
+test('handlers that are call expressions: the wrapped function (asyncHandler, wrap) or the factory that returns one', async () => {
+  const routes = await discoverNode({
+    'app.js': [
+      "const express = require('express');",
+      "const { getVideo } = require('./videos');",
+      'const app = express();',
+      'const wrap = (fn) => (req, res, next) => fn(req, res).catch(next);',
+      'async function listUsers(req, res) { res.json([]); }',
+      "app.get('/users', wrap(listUsers));",
+      "app.post('/items', asyncHandler(async (req, res) => res.json({})));",
+      "app.get('/videos/:id', getVideo());",
+      "app.get('/auth', passport.authenticate('google'));",
+    ].join('\n'),
+    'videos.js': 'function getVideo() {\n  return async (req, res) => res.json({});\n}\nmodule.exports = { getVideo };',
+  });
+  assert.deepEqual(summary(routes), [
+    'express GET /users listUsers app.js:5 async',
+    'express GET /videos/:id getVideo videos.js:1',
+    'express POST /items POST /items app.js:7 async',
+  ]);
+});

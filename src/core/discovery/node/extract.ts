@@ -263,6 +263,19 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
           ? { local: object.text, member, fallback }
           : undefined;
       }
+      // `asyncHandler(async (req, res) => …)`, `wrap(getUser)`: the wrapped function is the handler;
+      // `getVideo()`: the local (or imported) factory that returns it
+      if (node.type === 'call_expression' && requireSpec(node) === undefined) {
+        for (const arg of callArguments(node)) {
+          const wrapped = ctx.handler(arg, fallback);
+          if (wrapped) return wrapped;
+        }
+        const callee = node.childForFieldName('function');
+        return callee?.type === 'identifier'
+          ? (functions.get(callee.text) ??
+              (facts.imports[callee.text]?.spec.startsWith('.') ? { local: callee.text, fallback } : undefined))
+          : undefined;
+      }
       // A named function expression keeps its own name; anonymous ones are named after the route, as Express did.
       const own =
         node.type === 'function_expression' || node.type === 'function'
