@@ -273,3 +273,14 @@ test('@hono/zod-openapi: app.openapi(createRoute({ method, path }), handler) in 
     'hono POST /slack/events POST /events src/slack.ts:4 async',
   ]);
 });
+
+test('koa-router: an array of paths serves each (as @koa/router does)', async () => {
+  const routes = await discoverNode({
+    'app.js': [
+      "const Router = require('@koa/router');",
+      "const router = new Router({ prefix: '/p' });",
+      "router.get(['/a', '/b'], (ctx) => {});",
+    ].join('\n'),
+  });
+  assert.deepEqual(summary(routes), ['koa GET /p/a GET /a app.js:3', 'koa GET /p/b GET /b app.js:3']);
+});

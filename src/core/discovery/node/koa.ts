@@ -26,10 +26,16 @@ export const readKoaCall: CallReader = (ctx, owner, method, args) => {
     // `router.get('name', '/path', …)`: a leading route name shifts the path.
     // Only a local string counts as the path here: an imported second argument is the handler.
     const named = typeof ctx.text(args[1]) === 'string' && ctx.text(args[0]) !== undefined;
-    const path = named ? ctx.text(args[1]) : args.length >= 2 ? ctx.routePath(args[0]) : undefined;
     const handlerArgs = args.slice(named ? 2 : 1);
-    const handler = path !== undefined ? lastHandler(ctx, handlerArgs, method, path) : undefined;
-    if (path !== undefined && handler) ctx.addRoute(owner, [method.toUpperCase()], path, handler);
+    // `router.get(['/a', '/b'], h)` serves each path
+    const paths =
+      !named && args.length >= 2 && args[0].type === 'array'
+        ? args[0].namedChildren.filter((c): c is Node => !!c && c.type !== 'comment').map((c) => ctx.pathText(c))
+        : [named ? ctx.text(args[1]) : args.length >= 2 ? ctx.routePath(args[0]) : undefined];
+    for (const path of paths) {
+      const handler = path !== undefined ? lastHandler(ctx, handlerArgs, method, path) : undefined;
+      if (path !== undefined && handler) ctx.addRoute(owner, [method.toUpperCase()], path, handler);
+    }
   } else if (method === 'prefix' && owner.object.kind === 'router') {
     if (args[0]) owner.object.prefix = ctx.pathText(args[0]);
   } else if (method === 'use') {
