@@ -41,6 +41,11 @@ export interface FunctionFact {
   method?: true;
   /** Python: a startup/shutdown hook (`@app.on_event("startup")`, `@app.before_serving`, …): runs once, not per request. */
   startup?: true;
+  /**
+   * Python: memoised one-time work — `@functools.cache` / `@lru_cache` on a function without parameters (or
+   * with only `self`/`cls`): its body runs once, not per request, so what it calls is not reported through it.
+   */
+  memoised?: true;
   /** Node: a function the server runs per request besides the handler (`app.use(fn)`, route middleware, request hooks). */
   middleware?: true;
   decorators: string[];

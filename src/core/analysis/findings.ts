@@ -313,6 +313,8 @@ class Analysis {
       this.cuts++;
       return null;
     }
+    // Memoised one-time work (`@lru_cache def get_settings()`): its body runs once, not per request
+    if (ref.fn.memoised) return null;
     const cutsBefore = this.cuts;
     visiting.add(ref.fn);
     const deps: Deps = { files: new Set([ref.path]), keys: new Set() };

@@ -63,6 +63,14 @@ const KNOWN_TYPES = new Set(Object.values(PYTHON_RETURNS));
 const STARTUP_DECORATOR =
   /\.(?:on_event\(\s*["'](?:startup|shutdown)["']|before_serving\b|after_serving\b|before_server_start\b|after_server_stop\b|main_process_start\b|main_process_stop\b|listener\(\s*["'](?:before_server_start|after_server_stop|main_process_start|main_process_stop)["'])/;
 const STARTUP_KEYWORDS = new Set(['lifespan', 'on_startup', 'on_shutdown']);
+/** `@cache`, `@functools.lru_cache`, `@lru_cache(maxsize=None)`: the result is kept after the first call. */
+const MEMOISING = /^(?:functools\.)?(?:cache|lru_cache)\b/;
+
+/** A def without parameters, or with only `self` / `cls`: a memoised call of it runs its body once. */
+function onlySelf(def: Node): boolean {
+  const params = def.childForFieldName('parameters')?.namedChildren.filter((c) => c && c.type !== 'comment') ?? [];
+  return params.length === 0 || (params.length === 1 && ['self', 'cls'].includes(params[0]!.text));
+}
 const STARTUP_LISTS = /\.(?:on_startup|on_shutdown|on_cleanup|cleanup_ctx)\.append$/;
 
 const NOQA = /#\s*noqa(?::(.*))?/i;
@@ -311,6 +319,7 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
       parent,
       ...(className && !parentFn ? { method: true as const } : {}),
       ...(decorators.some((d) => STARTUP_DECORATOR.test(`.${d}`)) ? { startup: true as const } : {}),
+      ...(decorators.some((d) => MEMOISING.test(d)) && onlySelf(def) ? { memoised: true as const } : {}),
       decorators,
       depends: [],
       defLine: def.startPosition.row + 1,
