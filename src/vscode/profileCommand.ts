@@ -401,7 +401,9 @@ export class EndpointProfiler implements vscode.Disposable {
     for (const p of pathParams(route.path, route.params)) {
       const pattern = p.pattern ? safeRegExp(`^(?:${p.pattern})$`) : undefined;
       const value = await vscode.window.showInputBox({
-        title: `Path parameter “${p.name}” of ${route.path} (remembered for this route)`,
+        title: p.unresolved
+          ? `“${p.name}” could not be read from the code: its value in ${route.path}, e.g. /api (remembered for this route)`
+          : `Path parameter “${p.name}” of ${route.path} (remembered for this route)`,
         value: values[p.name] ?? p.suggestion,
         validateInput: (v) =>
           v === '' ? 'a value is needed' : pattern && !pattern.test(v) ? `must match ${p.pattern}` : undefined,

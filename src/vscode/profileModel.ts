@@ -37,6 +37,8 @@ export interface PathParam {
   suggestion: string;
   /** Pattern a value must match (Django regex groups, aiohttp `{name:regex}`), when declared. */
   pattern?: string;
+  /** A part discovery could not evaluate (`{settings.API_PREFIX?}`): the user must give its value. */
+  unresolved?: true;
 }
 
 // One matcher per path-parameter syntax, in the order they are tried at each position:
@@ -44,8 +46,10 @@ export interface PathParam {
 // `{name[:conv|regex]}`, Express-family `:name` (Koa, Fastify, Hono, NestJS share it).
 const SYNTAXES: Array<{
   re: RegExp;
-  parse: (m: RegExpExecArray) => { name: string; type?: string; pattern?: string };
+  parse: (m: RegExpExecArray) => { name: string; type?: string; pattern?: string; unresolved?: true };
 }> = [
+  // A prefix or path discovery could not evaluate, written `{expression?}` (Route.unresolved).
+  { re: /\{([^{}]+)\?\}/y, parse: (m) => ({ name: m[1], unresolved: true }) },
   { re: /\(\?P<(\w+)>((?:[^()\\]|\\.|\([^()]*\))*)\)/y, parse: (m) => ({ name: m[1], pattern: m[2] }) },
   { re: /<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>/y, parse: (m) => ({ name: m[2], type: m[1] }) },
   {
@@ -67,13 +71,15 @@ export function pathParams(path: string, signature: readonly RouteParam[] = []):
       re.lastIndex = i;
       const m = re.exec(path);
       if (!m) continue;
-      const { name, type, pattern } = parse(m);
+      const { name, type, pattern, unresolved } = parse(m);
       const declared = signature.find((p) => p.name === name);
       out.push({
         name,
         token: m[0],
-        suggestion: (declared && fromSignature(declared, pattern)) ?? suggest(name, type, pattern),
+        // Never a guess for a part the code computes at run time: the user types it.
+        suggestion: unresolved ? '' : ((declared && fromSignature(declared, pattern)) ?? suggest(name, type, pattern)),
         ...(pattern ? { pattern } : {}),
+        ...(unresolved ? { unresolved } : {}),
       });
       i += m[0].length - 1;
       break;

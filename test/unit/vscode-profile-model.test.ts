@@ -355,3 +355,17 @@ test('Profile URL… input: a URL, or a method and a URL', () => {
   assert.match(said(parseTargetInput('FETCH http://127.0.0.1/')), /unknown method FETCH/);
   assert.match(said(parseTargetInput('http://u:p@127.0.0.1/')), /credentials/);
 });
+
+test('an unresolved prefix is asked for, never guessed: {settings.API_PREFIX?}/items/{item_id}', () => {
+  const path = '{settings.API_PREFIX?}/items/{item_id}';
+  const [prefix, item] = pathParams(path, [{ name: 'item_id', annotation: 'int' }]);
+  assert.deepEqual(
+    [prefix.name, prefix.token, prefix.suggestion, prefix.unresolved],
+    ['settings.API_PREFIX', '{settings.API_PREFIX?}', '', true],
+  );
+  assert.equal(item.name, 'item_id');
+  assert.equal(
+    buildUrl('http://127.0.0.1:8000', { path }, { 'settings.API_PREFIX': '/api/v1', item_id: '3' }),
+    'http://127.0.0.1:8000/api/v1/items/3',
+  );
+});
