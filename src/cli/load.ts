@@ -339,13 +339,13 @@ export async function run(argv: string[]): Promise<number> {
   try {
     if (started && 'exitCode' in started) return started.exitCode;
     if (signal) return stoppedBy(signal);
+    const startMs = Date.now(); // before the first request: the loop watch's window
     try {
       handle = startLoadHere(options);
     } catch (e) {
       process.stderr.write(`endpoint-profiler load: ${(e as Error).message}\n`);
       return e instanceof LoadOptionsError ? 2 : 1;
     }
-    const startMs = Date.now();
     let record: RunRecord;
     try {
       record = await handle.result;

@@ -145,8 +145,10 @@ export function summarise(
       });
       continue;
     }
-    const began = l.t * 1000;
-    if (began + l.ms <= window.startMs || began >= window.endMs) continue;
+    // A stall belongs to the run its middle falls in: one that straddles two back-to-back runs (its
+    // end written after the next run began) is not counted in both.
+    const middle = l.t * 1000 + l.ms / 2;
+    if (middle < window.startMs || middle >= window.endMs) continue;
     const file = relative(l.site.file);
     if (!file) continue; // nothing of the workspace on the stack: server start-up or shutdown
     const key = `${file}\0${l.site.function}`;
