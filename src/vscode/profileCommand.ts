@@ -574,6 +574,8 @@ export class EndpointProfiler implements vscode.Disposable {
           };
           try {
             const run = await handle.result;
+            // The final figures, also for a run shorter than one progress snapshot (a fast 404).
+            report({ snapshot: run, elapsedS: run.summary.durationS, fraction: 1 });
             const saved = await this.deps.store.save(run); // never rejects for disk errors: falls back to the temp folder
             if (saved.error) void vscode.window.showWarningMessage(`Endpoint Profiler: ${saved.error}`);
             if (this.disposed) return; // deactivated meanwhile: the run is kept, there is no UI left to show it in
