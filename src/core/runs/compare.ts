@@ -18,6 +18,7 @@ import type { RunRecord, TimelinePoint } from '../model';
 import { DEFAULT_EXPECT } from './expect';
 import type { Comparison, ComparisonRow, Verdict } from './comparison';
 import { stripUserinfo } from './redact';
+import { seededRandom } from '../stats/seededRandom';
 
 export type { Comparison, ComparisonRow, Verdict };
 
@@ -95,18 +96,6 @@ const METRICS: Metric[] = [
   },
 ];
 
-/** Deterministic PRNG (mulberry32) so the same runs always get the same verdict. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** 95% percentile-bootstrap interval of `stat` over resamples of `xs` (stat gets each resample sorted). */
 export function bootstrapInterval(
   xs: ArrayLike<number>,
@@ -114,7 +103,7 @@ export function bootstrapInterval(
   resamples = 1000,
   seed = 1,
 ): [number, number] {
-  const next = rng(seed);
+  const next = seededRandom(seed);
   const sample = new Float64Array(xs.length);
   const stats: number[] = [];
   for (let i = 0; i < resamples; i++) {

@@ -21,6 +21,7 @@
 //   residual-bootstrap interval for α, but it does not decide the kind: with 4–5 levels α and β
 //   trade off against each other, while the ratios above are read straight off the data.
 import { levenbergMarquardt } from 'ml-levenberg-marquardt';
+import { seededRandom } from '../stats/seededRandom';
 
 export type SweepKind = 'serialised' | 'scales' | 'saturates' | 'degrades' | 'inconclusive';
 
@@ -84,18 +85,6 @@ export function formatRps(x: number): string {
 const ratioText = (r: number): string => (r >= 3 ? String(Math.round(r)) : String(round(r, 1)));
 /** Throughput ratios keep their decimal: 7.6× is not 8×. */
 const speedupText = (r: number): string => (r >= 10 ? String(Math.round(r)) : String(round(r, 1)));
-
-/** Deterministic PRNG (mulberry32): the same levels always get the same verdict. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Shape {
   kind: SweepKind;
@@ -229,7 +218,7 @@ export function fitUsl(c: readonly number[], x: readonly number[], bootstrap = 1
   };
   if (beta > 1e-6 && alpha < 1) out.peakConcurrency = round(Math.sqrt((1 - alpha) / beta), 1);
   if (bootstrap > 0 && c.length >= 4) {
-    const next = rng(7);
+    const next = seededRandom(7);
     const residuals = y.map((v, i) => v - fitted[i]);
     const alphas: number[] = [];
     for (let b = 0; b < bootstrap; b++) {
@@ -361,7 +350,7 @@ export function sweepVerdict(
   // Noise: does the kind survive resampling each level's throughput?
   let agreement: number | undefined;
   if (ls.some(usableSamples)) {
-    const next = rng(1);
+    const next = seededRandom(1);
     const resamples = 200;
     let same = 0;
     for (let b = 0; b < resamples; b++) {
