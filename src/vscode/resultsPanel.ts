@@ -21,7 +21,7 @@ import {
   runMessage,
   Throttle,
 } from './resultsModel';
-import { compareNames, exportDefaultPath } from './runsTreeModel';
+import { compareNames, exportDefaultPath, LAST_EXPORT_DIR_KEY } from './runsTreeModel';
 
 /** The handle of a run in progress on its panel (Profile Endpoint drives it). */
 export interface LiveRun {
@@ -33,7 +33,6 @@ export interface LiveRun {
 }
 
 const LIVE_INTERVAL_MS = 250;
-const LAST_EXPORT_DIR = 'endpointProfiler.lastExportDir';
 const oneLine = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split('\n')[0];
 
 /**
@@ -150,7 +149,7 @@ class ResultsPanel {
             ? toJson(runs[0])
             : `${JSON.stringify(runs, null, 2)}\n`;
     // Save As starts where the user last exported (else home), not in the repository's root.
-    const lastDir = this.state?.get<string>(LAST_EXPORT_DIR);
+    const lastDir = this.state?.get<string>(LAST_EXPORT_DIR_KEY);
     const target = await vscode.window.showSaveDialog({
       title: runs.length > 1 ? `Export the comparison of ${runs.length} runs` : 'Export the run',
       defaultUri: vscode.Uri.file(exportDefaultPath(runs, ext, lastDir, os.homedir(), (d, n) => path.join(d, n))),
@@ -158,7 +157,7 @@ class ResultsPanel {
     });
     if (!target) return;
     await fsp.writeFile(target.fsPath, text);
-    await this.state?.update(LAST_EXPORT_DIR, path.dirname(target.fsPath));
+    await this.state?.update(LAST_EXPORT_DIR_KEY, path.dirname(target.fsPath));
     void vscode.window.showInformationMessage(`Endpoint Profiler: exported to ${target.fsPath}`);
   }
 }

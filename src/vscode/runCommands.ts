@@ -2,12 +2,13 @@
 // RunsUi port (runsView.ts implements it with vscode.window), so this logic runs in unit tests
 // against run files on disk. Every command reports failures as one line and never throws.
 import { promises as fsp } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { RunRecord } from '../core/model';
 import { toCsv, toJson, toMarkdown } from '../core/runs/export';
 import { writeRunFile } from '../core/runs/format';
 import type { RunStore } from '../core/runs/store';
-import { compareOrder, exportFileName, runLabel, targetsOf, type RunNode } from './runsTreeModel';
+import { compareOrder, exportDefaultPath, runLabel, targetsOf, type RunNode } from './runsTreeModel';
 
 /** What the commands need from the results panel (src/vscode/resultsPanel.ts). */
 export interface RunPanels {
@@ -53,8 +54,13 @@ export interface RunCommandDeps {
   ui: RunsUi;
   baseline: BaselineState;
   tree: RunsTree;
-  /** Default folder for exports. */
+  /** Default folder for Export All Runs to Folder. */
   workspaceFolder?: string;
+  /**
+   * Where a single run's Save As starts: the folder of the user's last export (shared with the
+   * results panel's Export), else home; never the repository's root, where an export is clutter.
+   */
+  exportFolder?: { last(): string | undefined; remember(dir: string): Promise<void>; home: string };
 }
 
 export const EXPORT_FORMATS = ['JSON', 'CSV', 'Markdown'] as const;
@@ -159,12 +165,14 @@ export class RunCommands {
       const format = await this.deps.ui.pick(`Export “${runLabel(run)}” as`, EXPORT_FORMATS);
       if (!format) return;
       const { ext, write } = EXPORTERS[format];
+      const folder = this.deps.exportFolder;
       const target = await this.deps.ui.saveFile(
-        path.join(this.deps.workspaceFolder ?? path.dirname(node.file), exportFileName(run, ext)),
+        exportDefaultPath([run], ext, folder?.last(), folder?.home ?? os.homedir(), (d, n) => path.join(d, n)),
         { [format]: [ext] },
       );
       if (!target) return;
       await fsp.writeFile(target, write(run), 'utf8');
+      await folder?.remember(path.dirname(target));
       this.deps.ui.info(`Exported “${runLabel(run)}” to ${target}`);
     });
   }

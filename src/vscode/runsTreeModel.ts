@@ -353,6 +353,9 @@ export function compareNames(runs: readonly RunRecord[]): string[] {
   });
 }
 
+/** globalState key of the folder the user last exported to (it is the user's, not the workspace's). */
+export const LAST_EXPORT_DIR_KEY = 'endpointProfiler.lastExportDir';
+
 /**
  * Where Save As starts for an export: the folder the user last exported to, else their home
  * folder — never the repository root by default — with a short name ("compare-3-runs-2026-01-05.md").

@@ -1,12 +1,13 @@
 // The Runs view: saved profile runs, newest first, with the pinned baseline marked. What each
 // row says comes from runsTreeModel; what the commands do, from runCommands.
 import { mkdirSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunRecord } from '../core/model';
 import { RunStore, runsFolderFor } from '../core/runs/store';
 import { RunCommands, type BaselineState, type RunPanels, type RunsTree, type RunsUi } from './runCommands';
-import { buildRunNodes, type RunEntry, type RunNode } from './runsTreeModel';
+import { buildRunNodes, LAST_EXPORT_DIR_KEY, type RunEntry, type RunNode } from './runsTreeModel';
 
 export type { RunPanels } from './runCommands';
 
@@ -145,6 +146,11 @@ export function registerRunsView(context: vscode.ExtensionContext, store: RunSto
     baseline,
     tree,
     workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+    exportFolder: {
+      last: () => context.globalState.get<string>(LAST_EXPORT_DIR_KEY),
+      remember: (dir) => Promise.resolve(context.globalState.update(LAST_EXPORT_DIR_KEY, dir)),
+      home: os.homedir(),
+    },
   });
   const refresh = (): void => {
     void commands.refresh();

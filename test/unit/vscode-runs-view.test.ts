@@ -159,7 +159,7 @@ test('targets: the multi-selection when the clicked row is in it, else the click
 
 /** Scripted editor dialogs: answers queued per test; messages recorded. */
 function scriptedUi(answers: { confirm?: boolean; text?: string; pick?: string; save?: string; folder?: string } = {}) {
-  const log = { info: [] as string[], error: [] as string[], confirms: [] as string[] };
+  const log = { info: [] as string[], error: [] as string[], confirms: [] as string[], saveDefaults: [] as string[] };
   const ui: RunsUi = {
     info: (m) => log.info.push(m),
     error: (m) => log.error.push(m),
@@ -170,14 +170,21 @@ function scriptedUi(answers: { confirm?: boolean; text?: string; pick?: string; 
     askText: async (o) =>
       answers.text !== undefined && o.validate?.(answers.text) === undefined ? answers.text : undefined,
     pick: async (_t, items) => items.find((i) => i === answers.pick),
-    saveFile: async () => answers.save,
+    saveFile: async (defaultPath) => {
+      log.saveDefaults.push(defaultPath);
+      return answers.save;
+    },
     pickFolder: async () => answers.folder,
   };
   return { ui, log };
 }
 
 /** A store in its own temp dir, seeded with copies of the real runs and a broken file. */
-async function setup(answers: Parameters<typeof scriptedUi>[0] = {}, baselineId?: string) {
+async function setup(
+  answers: Parameters<typeof scriptedUi>[0] = {},
+  baselineId?: string,
+  exportFolder?: ConstructorParameters<typeof RunCommands>[0]['exportFolder'],
+) {
   const runsDir = mkdtempSync(path.join(dir, 'cmd-'));
   const own = new RunStore(runsDir);
   for (const r of [slow, fast, refused, cancelled]) await own.save(r);
@@ -200,6 +207,7 @@ async function setup(answers: Parameters<typeof scriptedUi>[0] = {}, baselineId?
     ui,
     tree,
     workspaceFolder: dir,
+    ...(exportFolder ? { exportFolder } : {}),
     panels: { showRun: (r) => shown.runs.push(r), showComparison: (rs) => shown.comparisons.push(rs) },
     baseline: {
       get: () => baseline,
@@ -327,6 +335,21 @@ test('export writes the chosen format to the chosen file', async () => {
   assert.match(csv, /^section,key,value\n/);
   assert.match(csv, new RegExp(`^latency_ms,p50,${slow.summary.latencyMs.p50}$`, 'm'));
   assert.match(t.log.info.at(-1) ?? '', /Exported “GET \/items\?ms=20” to .*slow\.csv/);
+});
+
+test("export's Save As starts in the last export folder, else home — not the workspace root — and remembers where it saved", async () => {
+  let last: string | undefined;
+  const home = path.join(dir, 'home');
+  const folder = { last: () => last, remember: async (d: string) => void (last = d), home };
+  const reports = mkdtempSync(path.join(dir, 'reports-'));
+  const t = await setup({ pick: 'JSON', save: path.join(reports, 'mine.json') }, undefined, folder);
+  await t.commands.export(t.node(slow.id));
+  assert.equal(path.dirname(t.log.saveDefaults[0]), home, `first export starts at home: ${t.log.saveDefaults[0]}`);
+  assert.notEqual(path.dirname(t.log.saveDefaults[0]), dir, 'not the workspace folder');
+  assert.match(path.basename(t.log.saveDefaults[0]), /^GET-items-ms-20\.json$/, 'a short name from the run');
+  assert.equal(last, reports, 'the folder saved to is remembered');
+  await t.commands.export(t.node(fast.id));
+  assert.equal(path.dirname(t.log.saveDefaults[1]), reports, 'the next export starts where the last one went');
 });
 
 test('export all copies every readable run as a run file and reports the skipped broken one', async () => {
