@@ -24,10 +24,12 @@ export function readPalette(): Palette {
       cssVar(s, '--vscode-charts-green', '#89d185'),
       cssVar(s, '--vscode-charts-purple', '#b180d7'),
       cssVar(s, '--vscode-charts-red', '#f14c4c'),
-      cssVar(s, '--vscode-charts-yellow', '#cca700'),
-      // Beyond the theme's six: distinct hues of similar weight, so up to 10 runs never share a colour.
+      // Not the theme's yellow: Light Modern's (#bf8803) is its orange to the eye (CIE ΔE ≈ 10), so
+      // two runs looked the same. Then hues of similar weight, so up to 10 runs never look alike
+      // (every pair ΔE ≥ 20 in the Dark and Light Modern themes; test/webview/compare-themes.test.ts).
       '#2bb5a8',
       '#e0609a',
+      '#9e9d24',
       '#a0784e',
       '#8c8c8c',
     ],

@@ -7,7 +7,8 @@ import { after, before, test } from 'node:test';
 import type { RunRecord } from '../../src/core/model';
 import { compareMessage, runMessage } from '../../src/vscode/resultsModel';
 import { latencies, spreadTimeline, syntheticRun } from '../unit/vscode-records';
-import { FakeHost, type DrawnAxes } from './fakeHost';
+import { assertReadable } from './axes';
+import { FakeHost } from './fakeHost';
 
 let host: FakeHost;
 before(async () => {
@@ -35,26 +36,6 @@ const RUNS: Record<string, RunRecord> = {
 };
 
 const CHARTS = ['chart-histogram', 'chart-percentiles', 'chart-timeline', 'chart-timeline-latency'];
-
-/** Every axis: labels, none empty or repeated, no two overlapping, none outside the canvas or its axis band. */
-function assertReadable(name: string, chart: string, drawn: DrawnAxes): void {
-  for (const axis of drawn.axes) {
-    const where = `${name} ${chart} axis side ${axis.side}`;
-    const texts = axis.labels.map((l) => l.text);
-    assert.ok(texts.length >= 2, `${where}: ${JSON.stringify(texts)} — at least two labels`);
-    assert.equal(new Set(texts).size, texts.length, `${where}: a label repeats in ${JSON.stringify(texts)}`);
-    const horizontal = axis.side === 0 || axis.side === 2;
-    const sorted = [...axis.labels].sort((a, b) => (horizontal ? a.x0 - b.x0 : a.y0 - b.y0));
-    sorted.forEach((l, i) => {
-      assert.ok(l.x0 >= 0 && l.x1 <= drawn.width, `${where}: "${l.text}" [${l.x0}, ${l.x1}] clipped by the canvas`);
-      if (axis.side === 3) assert.ok(l.x0 >= axis.area[0] - 0.5, `${where}: "${l.text}" wider than its axis`);
-      if (i === 0) return;
-      const prev = sorted[i - 1];
-      const gap = horizontal ? l.x0 - prev.x1 : l.y0 - prev.y1;
-      assert.ok(gap >= 2, `${where}: "${prev.text}" and "${l.text}" overlap (gap ${gap.toFixed(1)} px)`);
-    });
-  }
-}
 
 const BLUE_DARK: [number, number, number] = [55, 148, 255];
 const GREEN_DARK: [number, number, number] = [137, 209, 133];

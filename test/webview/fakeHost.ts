@@ -33,6 +33,40 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+/** Default Dark Modern's variables the panel reads (VS Code sets them on <html>). */
+export const DARK: Readonly<Record<string, string>> = {
+  '--vscode-foreground': '#cccccc',
+  '--vscode-editor-foreground': '#d4d4d4',
+  '--vscode-editor-background': '#1e1e1e',
+  '--vscode-descriptionForeground': '#9d9d9d',
+  '--vscode-editorWidget-border': '#454545',
+  '--vscode-charts-blue': '#3794ff',
+  '--vscode-charts-orange': '#d18616',
+  '--vscode-charts-green': '#89d185',
+  '--vscode-charts-purple': '#b180d7',
+  '--vscode-charts-red': '#f14c4c',
+  '--vscode-charts-yellow': '#cca700',
+  '--vscode-errorForeground': '#f85149',
+  '--vscode-inputValidation-errorBackground': '#5a1d1d',
+};
+
+/** Default Light Modern's. */
+export const LIGHT: Readonly<Record<string, string>> = {
+  '--vscode-foreground': '#3b3b3b',
+  '--vscode-editor-foreground': '#3b3b3b',
+  '--vscode-editor-background': '#ffffff',
+  '--vscode-descriptionForeground': '#717171',
+  '--vscode-editorWidget-border': '#e5e5e5',
+  '--vscode-charts-blue': '#1a85ff',
+  '--vscode-charts-orange': '#d18616',
+  '--vscode-charts-green': '#388a34',
+  '--vscode-charts-purple': '#652d90',
+  '--vscode-charts-red': '#e51400',
+  '--vscode-charts-yellow': '#bf8803',
+  '--vscode-errorForeground': '#e51400',
+  '--vscode-inputValidation-errorBackground': '#f2dede',
+};
+
 // Runs in the page before any of its scripts: the VS Code API stub, a dark theme's variables
 // and a record of CSP violations (a violation must fail the test, not go unnoticed).
 const INIT = `
@@ -40,10 +74,7 @@ window.__posted = []; window.__states = []; window.__csp = [];
 window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), setState: (s) => window.__states.push(s), getState: () => undefined });
 document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
 document.addEventListener('DOMContentLoaded', () => {
-  const vars = { '--vscode-foreground': '#cccccc', '--vscode-editor-foreground': '#d4d4d4', '--vscode-editor-background': '#1e1e1e',
-    '--vscode-descriptionForeground': '#9d9d9d', '--vscode-editorWidget-border': '#454545', '--vscode-charts-blue': '#3794ff',
-    '--vscode-charts-orange': '#d18616', '--vscode-charts-green': '#89d185', '--vscode-charts-red': '#f14c4c',
-    '--vscode-font-family': 'sans-serif', '--vscode-font-size': '13px' };
+  const vars = ${JSON.stringify({ ...DARK, '--vscode-font-family': 'sans-serif', '--vscode-font-size': '13px' })};
   for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
   document.body.classList.add('vscode-dark');
 });
@@ -100,15 +131,20 @@ export class FakeHost {
   }
 
   /** Switches to a light theme the way VS Code does (body class, then the variables). */
-  async lightTheme(): Promise<void> {
+  lightTheme(): Promise<void> {
+    return this.theme('vscode-light', LIGHT);
+  }
+
+  /** Back to the dark theme the page opened with. */
+  darkTheme(): Promise<void> {
+    return this.theme('vscode-dark', DARK);
+  }
+
+  private async theme(kind: string, vars: Readonly<Record<string, string>>): Promise<void> {
     await this.page.evaluate(`(() => {
-      const vars = { '--vscode-foreground': '#3b3b3b', '--vscode-editor-foreground': '#3b3b3b', '--vscode-editor-background': '#ffffff',
-        '--vscode-descriptionForeground': '#717171', '--vscode-editorWidget-border': '#e5e5e5', '--vscode-charts-blue': '#1a85ff',
-        '--vscode-charts-orange': '#d18616', '--vscode-charts-green': '#388a34', '--vscode-charts-red': '#e51400',
-        '--vscode-errorForeground': '#e51400', '--vscode-inputValidation-errorBackground': '#f2dede' };
-      document.body.classList.remove('vscode-dark');
-      document.body.classList.add('vscode-light');
-      for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
+      document.body.classList.remove('vscode-light', 'vscode-dark');
+      document.body.classList.add(${JSON.stringify(kind)});
+      for (const [k, v] of Object.entries(${JSON.stringify(vars)})) document.documentElement.style.setProperty(k, v);
     })()`);
   }
 
