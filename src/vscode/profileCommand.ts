@@ -44,7 +44,16 @@ import {
   type ProfileSettings,
 } from './profileModel';
 import { startedServerFor, startServer, tcpProbe } from './serverStarter';
-import { baseUrlProblem, hostAndPort, serverConfig } from './serverModel';
+import { baseUrlProblem, hostAndPort } from './serverModel';
+import {
+  addressText,
+  SERVER_BY_ADDRESS_KEY,
+  serverAddressKey,
+  serverAnswerProblem,
+  serverForRun,
+  withServerAnswer,
+  type ServerForRun,
+} from './serverInfoModel';
 
 export interface LivePanels {
   openLive(title: string, onCancel: () => void): LiveRun;
@@ -305,9 +314,13 @@ export class EndpointProfiler implements vscode.Disposable {
     if (!profile) return;
     await this.deps.context.workspaceState.update(t.key, { ...t.answers, profile: profileToRemember(profile) });
 
-    // What serves the URL, so Compare can set runs' server setups side by side: the command Start
-    // Server ran this session for that port (while its terminal lives), else the configured one.
-    const serverCommand = startedServerFor(t.url) ?? (settings.get<string>('serverCommand', '').trim() || undefined);
+    // What serves the URL, so the Runs view and Compare set runs' server setups side by side: the
+    // command Start Server ran for that port, else serverCommand, else the user's answer (asked once per port).
+    let server = this.serverOf(t.url);
+    if (server.source === 'unknown') {
+      if (!(await this.askServer(t.url))) return;
+      server = this.serverOf(t.url);
+    }
     const options: LoadOptions = {
       url: t.url,
       method: t.method,
@@ -321,7 +334,7 @@ export class EndpointProfiler implements vscode.Disposable {
       label: t.answers.label ?? t.title,
       ...(t.body !== undefined ? { body: t.body } : {}),
       ...(t.route ? { route: t.route } : {}),
-      ...(serverCommand ? { server: serverConfig(serverCommand) } : {}),
+      ...(server.server ? { server: server.server } : {}),
     };
     await this.run(options, t.answers.label ? `${t.title} · ${t.answers.label}` : t.title, profile);
   }
@@ -342,6 +355,10 @@ export class EndpointProfiler implements vscode.Disposable {
       if (pick === 'edit-params') {
         await t.editParams?.();
         return undefined;
+      }
+      if (pick === 'server') {
+        await this.askServer(t.url);
+        continue;
       }
       if (pick === 'label') {
         const label = await vscode.window.showInputBox({
@@ -374,6 +391,40 @@ export class EndpointProfiler implements vscode.Disposable {
       else if (answer !== another) return undefined;
     }
     return profile;
+  }
+
+  /** What serves `url`, from what is known without asking (serverInfoModel.ts). */
+  private serverOf(url: string): ServerForRun {
+    return serverForRun(
+      url,
+      startedServerFor(url),
+      this.settings().get<string>('serverCommand', ''),
+      this.deps.context.workspaceState.get<Record<string, unknown>>(SERVER_BY_ADDRESS_KEY),
+    );
+  }
+
+  /**
+   * Asks what serves `url`'s port (a server started outside the extension) and remembers the
+   * answer in the workspace, an empty one as "don't ask again". False when the user pressed
+   * Escape: like every question of the flow, that backs out of the run.
+   */
+  private async askServer(url: string): Promise<boolean> {
+    const key = serverAddressKey(url);
+    if (!key) return true;
+    const state = this.deps.context.workspaceState;
+    const answers = state.get<Record<string, unknown>>(SERVER_BY_ADDRESS_KEY);
+    const current = answers?.[key];
+    const text = await vscode.window.showInputBox({
+      title: `What serves ${addressText(key)}? (asked once, remembered in this workspace)`,
+      value: typeof current === 'string' ? current : '',
+      placeHolder: 'e.g. uvicorn main:app --workers 4',
+      prompt:
+        'The command that started the server, or a few words: recorded with each run so the Runs view and Compare tell setups apart. Empty: record nothing and stop asking. Escape: cancel the run.',
+      validateInput: (v) => serverAnswerProblem(v),
+    });
+    if (text === undefined) return false;
+    await state.update(SERVER_BY_ADDRESS_KEY, withServerAnswer(answers, url, text));
+    return true;
   }
 
   /** A modal whose default (first) button sends nothing; only "Send Load" does. */
@@ -435,8 +486,11 @@ export class EndpointProfiler implements vscode.Disposable {
     probe: ProbeResult,
     timeoutS: number,
     settings: ProfileSettings,
-  ): Promise<LoadProfile | 'edit-params' | 'label' | undefined> {
-    type Item = vscode.QuickPickItem & { profile?: LoadProfile; action?: 'custom' | 'edit-params' | 'label' };
+  ): Promise<LoadProfile | 'edit-params' | 'label' | 'server' | undefined> {
+    type Item = vscode.QuickPickItem & {
+      profile?: LoadProfile;
+      action?: 'custom' | 'edit-params' | 'label' | 'server';
+    };
     const items: Item[] = profilesToOffer(settings, t.answers.profile).map((p) => ({
       label: profileLabel(p),
       description: p.detail,
@@ -455,13 +509,24 @@ export class EndpointProfiler implements vscode.Disposable {
         : 'optional, remembered for this route',
       action: 'label',
     });
+    // Once answered (or skipped), what the user said serves this port can be changed here.
+    const server = this.serverOf(t.url);
+    const address = serverAddressKey(t.url);
+    if (address && (server.source === 'answered' || server.source === 'skipped'))
+      items.push({
+        label: `What serves ${addressText(address)}…`,
+        description: server.server
+          ? `now “${server.server.command}” (remembered for this port)`
+          : 'not recorded (remembered for this port)',
+        action: 'server',
+      });
     if (t.editParams) items.push({ label: 'Edit path parameters…', action: 'edit-params' });
     const pick = await vscode.window.showQuickPick(items, {
       title: `Profile ${t.method} ${t.url}${t.answers.label ? ` · ${t.answers.label}` : ''}`,
       placeHolder: `Load profile (Enter runs the first) · ${probeSummary(probe)}`,
     });
     if (!pick) return undefined;
-    if (pick.action === 'edit-params' || pick.action === 'label') return pick.action;
+    if (pick.action === 'edit-params' || pick.action === 'label' || pick.action === 'server') return pick.action;
     if (pick.profile) return pick.profile;
     const last = rememberedProfile(t.answers.profile);
     const text = await vscode.window.showInputBox({

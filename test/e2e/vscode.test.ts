@@ -109,19 +109,24 @@ test(
   },
 );
 
-/** Runs "Profile Endpoint" with the cursor in `handler` and returns the results panel's frame as soon as it shows. */
-async function startProfile(wb: Workbench, handler: string): Promise<Frame> {
+/**
+ * Runs "Profile Endpoint" with the cursor in `handler` and returns the results panel's frame as
+ * soon as it shows. `server` answers "What serves port …?", asked on the first run against the
+ * port (uvicorn is started by the test, not by the extension).
+ */
+async function startProfile(wb: Workbench, handler: string, server?: string): Promise<Frame> {
   const source = readFileSync(path.join(workspace, 'main.py'), 'utf8');
   await wb.openFile('main.py'); // a results panel from an earlier run may hold the editor area
   await wb.goToLine(lineOf(source, 'return', lineOf(source, `def ${handler}`)));
   const before = new Set(wb.page.frames());
   await wb.runCommandConfirmingOnce('Endpoint Profiler: Profile Endpoint');
+  if (server !== undefined) await wb.answerInput(server, `What serves port ${appPort}`);
   return wb.webviewFrameWith('[data-testid="run-status"]', 60_000, before);
 }
 
 /** Runs "Profile Endpoint" with the cursor in `handler` and returns the results panel's frame once the run is final. */
-async function profileHandler(wb: Workbench, handler: string): Promise<Frame> {
-  const frame = await startProfile(wb, handler);
+async function profileHandler(wb: Workbench, handler: string, server?: string): Promise<Frame> {
+  const frame = await startProfile(wb, handler, server);
   await frame.locator('[data-testid="run-status"]', { hasText: /complete/i }).waitFor({ timeout: 120_000 });
   return frame;
 }
@@ -153,7 +158,7 @@ test(
   { timeout: 240_000 },
   async () => {
     assert.ok(workbench, 'the workbench did not open');
-    const frame = await profileHandler(workbench, 'blocking');
+    const frame = await profileHandler(workbench, 'blocking', 'python3 -m uvicorn main:app');
     await workbench.screenshot('profile-blocking');
     assert.equal((await frame.locator('[data-testid="summary-count"]').textContent())?.trim(), '10');
     // time.sleep(1) on the loop serialises the 10 requests: the last waits for the nine before it.
@@ -209,6 +214,8 @@ test(
       .locator('.monaco-list-row');
     await runs.nth(1).waitFor();
     assert.equal(await runs.count(), 2, 'two runs in the Runs view');
+    // The answer to "What serves port …?" given on the first run is on both rows (remembered per port).
+    for (const i of [0, 1]) assert.match((await runs.nth(i).textContent()) ?? '', /uvicorn main:app · 1 worker/);
     await runs.nth(0).click();
     await runs.nth(1).click({ modifiers: ['Control'] });
     await workbench.screenshot('runs-selected');

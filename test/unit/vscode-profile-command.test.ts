@@ -14,6 +14,7 @@ import type { Route, RunRecord } from '../../src/core/model';
 import { RunStore } from '../../src/core/runs/store';
 import type * as ProfileCommand from '../../src/vscode/profileCommand';
 import { answersKey } from '../../src/vscode/profileModel';
+import { SERVER_BY_ADDRESS_KEY, serverAddressKey } from '../../src/vscode/serverInfoModel';
 import { calls, memento, requireWithFakeVscode, reset, state } from './fakeVscode-profile';
 import { freePort } from '../fixtures/servers/ports';
 import type * as EngineModule from '../../src/core/load/engine';
@@ -90,6 +91,8 @@ beforeEach(() => {
   store = new RunStore(path.join(dir, 'runs'));
   panels = new FakePanels();
   workspaceState = memento();
+  // "What serves this port?" was answered (skipped) for the test server: the question has its own tests below.
+  workspaceState.map.set(SERVER_BY_ADDRESS_KEY, { [serverAddressKey(baseUrl)!]: '' });
   loadsStarted = [];
   handles = [];
   probes = [];
@@ -456,7 +459,10 @@ test('answers saved under the old line-based key are used once and moved to the 
   await profiler().profile(r);
   assert.equal(calls('inputBox').length, 0, 'the old answer is used');
   assert.equal(saved[0]?.target.url, `${baseUrl}/items/7`);
-  assert.deepEqual(workspaceState.keys(), ['endpointProfiler.answers:main.py:read_item:GET:/items/{item_id}']);
+  assert.deepEqual(
+    workspaceState.keys().filter((k) => k !== SERVER_BY_ADDRESS_KEY),
+    ['endpointProfiler.answers:main.py:read_item:GET:/items/{item_id}'],
+  );
 });
 
 test("a POST route's body prompt is pre-filled with its request-body template; what the user sends is remembered and sent next time", async () => {
@@ -616,4 +622,70 @@ test('a run answered only with 404s says so in its notification, not a p50', asy
     notFound.closeAllConnections();
     await new Promise((r) => notFound.close(r));
   }
+});
+
+test('a server started outside the extension: the first run asks once what serves the port; runs record the answer; it can be changed or skipped from the picker', async () => {
+  configure();
+  workspaceState.map.delete(SERVER_BY_ADDRESS_KEY); // nobody has been asked yet
+  const port = new URL(baseUrl).port;
+  const serverQuestions = () => calls('inputBox').filter((c) => /What serves/.test(c.text));
+  let answer: string | undefined = 'gunicorn -w 3 -k uvicorn.workers.UvicornWorker main:app';
+  state.answer = (call) => {
+    if (call.kind === 'inputBox' && /What serves/.test(call.text)) return answer;
+    if (call.kind === 'inputBox' && /^Profile URL/.test(call.text)) return `${baseUrl}/other`;
+    return call.kind === 'quickPick' ? call.items[0] : undefined;
+  };
+  await profiler().profile(route());
+  assert.equal(serverQuestions().length, 1, 'asked on the first run');
+  assert.match(serverQuestions()[0].text, new RegExp(`^What serves port ${port}\\?`));
+  assert.deepEqual(saved[0]?.server, {
+    command: 'gunicorn -w 3 -k uvicorn.workers.UvicornWorker main:app',
+    workers: 3,
+  });
+  assert.deepEqual((await store.load(saved[0].id)).server, saved[0].server, 'and it is in the saved file');
+
+  // Another route (here a URL) on the same port: not asked again, same server recorded.
+  await profiler().profileUrl();
+  assert.equal(serverQuestions().length, 1, 'asked once per port');
+  assert.equal(saved[1]?.server?.command, 'gunicorn -w 3 -k uvicorn.workers.UvicornWorker main:app');
+
+  // The picker now offers to change it; the user clears it (skip): the next run records no server and asks nothing.
+  state.calls = [];
+  answer = '';
+  let changed = false;
+  state.answer = (call) => {
+    if (call.kind === 'inputBox' && /What serves/.test(call.text)) return answer;
+    if (call.kind !== 'quickPick') return undefined;
+    const item = call.items.find((i) => /^What serves port/.test((i as { label: string }).label));
+    if (!changed && item) {
+      changed = true;
+      return item;
+    }
+    return call.items[0];
+  };
+  await profiler().profile(route());
+  const offered = calls('quickPick')[0].items.find((i) => /^What serves port/.test((i as { label: string }).label));
+  assert.match(String((offered as { description?: string }).description), /now “gunicorn -w 3 .*main:app”/);
+  assert.equal(serverQuestions()[0]?.options?.value, 'gunicorn -w 3 -k uvicorn.workers.UvicornWorker main:app');
+  assert.equal(saved[2]?.server, undefined, 'skipped: no server recorded');
+  state.calls = [];
+  await profiler().profile(route());
+  assert.equal(serverQuestions().length, 0, 'a skipped port is not asked again');
+  assert.equal(saved.length, 4);
+});
+
+test('the server question: Escape backs out of the run (nothing sent, nothing remembered); serverCommand means no question', async () => {
+  configure();
+  workspaceState.map.delete(SERVER_BY_ADDRESS_KEY);
+  state.answer = (call) => (call.kind === 'quickPick' ? call.items[0] : undefined);
+  await profiler().profile(route());
+  assert.equal(calls('inputBox').filter((c) => /What serves/.test(c.text)).length, 1);
+  assert.deepEqual(loadsStarted, [], 'no load after Escape');
+  assert.equal(workspaceState.get(SERVER_BY_ADDRESS_KEY), undefined, 'nothing remembered');
+
+  state.calls = [];
+  state.settings.serverCommand = 'uvicorn main:app --workers 2';
+  await profiler().profile(route());
+  assert.equal(calls('inputBox').length, 0, 'the setting says what serves it');
+  assert.deepEqual(saved[0]?.server, { command: 'uvicorn main:app --workers 2', workers: 2 });
 });
