@@ -94,6 +94,8 @@ export interface FakeVscodeState {
   output: Map<string, string>;
   /** `workspace.isTrusted`. */
   trusted: boolean;
+  /** Installed extensions by id (`extensions.getExtension`), e.g. a stand-in for ms-python.python. */
+  extensions: Record<string, { isActive: boolean; exports: unknown; activate(): Promise<unknown> }>;
 }
 
 export const state: FakeVscodeState = {
@@ -109,6 +111,7 @@ export const state: FakeVscodeState = {
   statusBar: [],
   output: new Map(),
   trusted: true,
+  extensions: {},
 };
 
 /** Back to a user who presses Enter, no settings, no terminals, nothing asked yet. */
@@ -126,6 +129,7 @@ export function reset(): void {
     statusBar: [],
     output: new Map(),
     trusted: true,
+    extensions: {},
   });
 }
 
@@ -223,6 +227,9 @@ export const fakeVscode = {
         return new TextEncoder().encode(text);
       },
     },
+  },
+  extensions: {
+    getExtension: (id: string) => state.extensions[id],
   },
   commands: {
     executeCommand: async (...args: unknown[]) => {

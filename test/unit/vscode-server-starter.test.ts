@@ -5,11 +5,12 @@
 // with its last lines instead of a 60 s wait, typed commands are remembered most recent first,
 // an untrusted workspace starts nothing, and a port that already listens is not started twice.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, afterEach, beforeEach, test } from 'node:test';
+import type { Route } from '../../src/core/model';
 import type * as Starter from '../../src/vscode/serverStarter';
 import { calls, memento, requireWithFakeVscode, reset, state } from './fakeVscode-profile';
 import { freePort } from '../fixtures/servers/ports';
@@ -181,4 +182,95 @@ t.listen({ port: 0 }, () => require('fs').appendFileSync(${JSON.stringify(bound)
   assert.ok(await start(`http://127.0.0.1:${port}`));
   await new Promise((r) => setTimeout(r, 300));
   assert.equal(readFileSync(bound, 'utf8'), '127.0.0.1 127.0.0.1', 'listen(port) and listen({port}) on loopback');
+});
+
+test("a FastAPI project: the Python extension's interpreter runs the [tool.fastapi] entrypoint from the project's folder, bound to loopback", async () => {
+  // full-stack-fastapi-template's layout: the routes live in backend/app/api/routes/, the app in
+  // backend/app/main.py, and backend/pyproject.toml names it.
+  const backend = path.join(dir, 'backend');
+  mkdirSync(backend, { recursive: true });
+  state.files.set(
+    path.join(backend, 'pyproject.toml'),
+    '[project]\nname = "app"\n\n[tool.fastapi]\nentrypoint = "app.main:app"\n',
+  );
+  // The interpreter the Python extension selected: a stand-in that says how it was run and serves.
+  const python = path.join(dir, 'venv-python');
+  writeFileSync(
+    python,
+    `#!${node}\nrequire('fs').writeFileSync(${JSON.stringify(path.join(dir, 'ran'))}, JSON.stringify({ host: process.env.HOST, port: process.env.PORT, cwd: process.cwd(), argv: process.argv.slice(2) }));\nrequire('http').createServer((q, s) => s.end('ok')).listen(Number(process.env.PORT), process.env.HOST);\n`,
+  );
+  chmodSync(python, 0o755);
+  let asked = 0;
+  state.extensions['ms-python.python'] = {
+    isActive: false,
+    exports: undefined,
+    activate: async () => ({
+      environments: {
+        getActiveEnvironmentPath: (resource?: { fsPath: string }) => {
+          asked++;
+          assert.equal(resource?.fsPath, dir, "asked for the workspace folder's interpreter");
+          return { id: 'venv', path: python };
+        },
+      },
+    }),
+  };
+  const route: Route = {
+    framework: 'fastapi',
+    methods: ['GET'],
+    path: '/api/v1/items/',
+    file: 'backend/app/api/routes/items.py',
+    line: 12,
+    handler: 'read_items',
+    async: false,
+    execution: 'threadpool',
+    routers: ['api.api_router', 'items.router'],
+  };
+  const files = ['backend/app/main.py', 'backend/app/api/main.py', 'backend/app/api/routes/items.py'];
+  const port = await freePort();
+  state.answer = (call) => {
+    if (call.kind === 'quickPick') return call.items[0];
+    if (call.kind === 'warning') return 'Run Command';
+    return undefined;
+  };
+  const started = await startServer({
+    folder,
+    routes: [route],
+    files,
+    baseUrl: `http://127.0.0.1:${port}`,
+    state: workspaceState,
+    route,
+  });
+  const [picker] = calls('quickPick');
+  const first = picker.items[0] as { label: string; description: string; detail?: string };
+  assert.equal(first.label, 'uvicorn app.main:app (in backend/)', JSON.stringify(picker.items));
+  assert.equal(first.description, `${python} -m uvicorn app.main:app --host {host} --port {port}`);
+  assert.match(String(first.detail), /\[tool\.fastapi\] entrypoint in backend\/pyproject\.toml/);
+  assert.ok(asked > 0, 'the Python extension was asked');
+  assert.match(
+    calls('warning')[0]?.text ?? '',
+    new RegExp(`${python.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} -m uvicorn app\\.main:app`),
+  );
+  assert.ok(started, `started: ${JSON.stringify(calls('error').map((c) => c.text))}`);
+  assert.deepEqual(ran(), {
+    host: '127.0.0.1',
+    port: String(port),
+    cwd: backend,
+    argv: ['-m', 'uvicorn', 'app.main:app', '--host', '127.0.0.1', '--port', String(port)],
+  });
+  await stopStartedServers();
+
+  // Without the Python extension: python3 -m uvicorn, same entrypoint and folder.
+  state.calls = [];
+  state.extensions = {};
+  state.answer = () => undefined;
+  await startServer({
+    folder,
+    routes: [route],
+    files,
+    baseUrl: `http://127.0.0.1:${port}`,
+    state: workspaceState,
+    route,
+  });
+  const item = calls('quickPick')[0].items[0] as { description: string };
+  assert.equal(item.description, 'python3 -m uvicorn app.main:app --host {host} --port {port}');
 });
