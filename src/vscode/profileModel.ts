@@ -378,8 +378,8 @@ const positiveOrAbsent = (v: unknown, integer: boolean): boolean =>
 
 /**
  * The profile remembered in workspace state, checked (the state may come from another
- * version): a whole profile as saved now, or the label earlier versions saved, which only
- * names a built-in. Anything else is dropped rather than sent.
+ * version): a whole profile as saved now, within LIMITS, or the label earlier versions saved,
+ * which only names a built-in. Anything else is dropped rather than sent.
  */
 export function rememberedProfile(saved: unknown): LoadProfile | undefined {
   if (typeof saved === 'string') return BUILT_IN_PROFILES.find((p) => p.label === saved);
@@ -390,7 +390,7 @@ export function rememberedProfile(saved: unknown): LoadProfile | undefined {
   if (!positiveOrAbsent(p.requests, true) || !positiveOrAbsent(p.durationS, false) || !positiveOrAbsent(p.rate, false))
     return undefined;
   if (p.requests === undefined && p.durationS === undefined) return undefined;
-  return {
+  const profile: LoadProfile = {
     label: p.label,
     detail: p.detail,
     concurrency: p.concurrency,
@@ -398,6 +398,8 @@ export function rememberedProfile(saved: unknown): LoadProfile | undefined {
     ...(p.durationS !== undefined ? { durationS: p.durationS } : {}),
     ...(p.rate !== undefined ? { rate: p.rate } : {}),
   };
+  // Held to the settings' bounds like a Custom… answer: an older version saved any numbers.
+  return profileProblem(profile) ? undefined : profile;
 }
 
 /** What is saved for the next run: the whole profile (a Custom… one included), without the offer's marker. */

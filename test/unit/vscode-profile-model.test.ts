@@ -18,6 +18,7 @@ import {
   pathParams,
   profileLabel,
   profilesToOffer,
+  rememberedProfile,
   profileToRemember,
   routeAt,
   BUILT_IN_PROFILES,
@@ -342,6 +343,12 @@ test("limits: the settings' bounds in package.json are enforced at run time, for
   assert.equal(settingsProblem(defaults, 10), undefined);
   assert.match(String(settingsProblem({ ...defaults, concurrency: 10001 }, 10)), /^endpointProfiler\.concurrency/);
   assert.match(String(settingsProblem(defaults, 0)), /^endpointProfiler\.timeout/);
+  // A "Last used" profile from workspace state (an older version accepted any Custom… numbers) is
+  // held to the same bounds: it is not offered, so Enter cannot send 2000 × 100,000,000.
+  const huge = { label: 'Custom', detail: '2000 concurrent, 100000000 requests', concurrency: 2000, requests: 1e8 };
+  assert.equal(rememberedProfile(huge), undefined);
+  assert.ok(!profilesToOffer(defaults, huge).some((p) => p.requests === 1e8));
+  assert.equal(rememberedProfile({ ...huge, requests: 500 })?.requests, 500);
 });
 
 test('Profile URL… input: a URL, or a method and a URL', () => {
