@@ -454,7 +454,10 @@ export function parseCustomProfile(text: string): LoadProfile | string {
   if (problem) return problem;
   return {
     label: 'Custom',
-    detail: `${concurrency} concurrent, ${amount}${rate ? `, ${rate} req/s` : ''}`,
+    // With a rate, concurrency only caps what is in flight (as the Rate preset says).
+    detail: rate
+      ? `${rate} req/s${isDuration ? ' ' : ', '}${amount}, at most ${concurrency} in flight`
+      : `${concurrency} concurrent, ${amount}`,
     concurrency,
     ...(isDuration ? { durationS: value } : { requests: value }),
     ...(rate ? { rate } : {}),

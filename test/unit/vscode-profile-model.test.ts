@@ -273,6 +273,8 @@ test('custom profiles parse counts, durations and rates, and explain what is wro
   const timed = parseCustomProfile('c=8, 30s at 50 req/s');
   assert.ok(typeof timed !== 'string');
   assert.deepEqual([timed.concurrency, timed.durationS, timed.rate], [8, 30, 50]);
+  // Like the Rate preset, a custom rate says its concurrency is a cap, not a load of its own.
+  assert.equal(timed.detail, '50 req/s for 30 s, at most 8 in flight');
   assert.match(parseCustomProfile('fast') as string, /give a concurrency/);
   assert.match(parseCustomProfile('0 10') as string, /positive integer/);
 });
