@@ -1,10 +1,18 @@
 // `endpoint-profiler sweep URL`: the closed model at each concurrency level, then a verdict
 // (serialised, scales, saturates, degrades, inconclusive). Also the flags `matrix` shares.
 import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
 import { LoadOptionsError } from '../core/load/engine';
-import type { RunRecord } from '../core/model';
+import type { Route, RunRecord } from '../core/model';
+import { describeStall } from '../core/runs/report';
 import { RunStore } from '../core/runs/store';
-import { runSweep, SweepError, sweepReport, validateLevels, type SweepOptions } from '../core/sweep';
+import { afterStallsWritten, attachLevelReports } from '../core/runtime/levelWindows';
+import { prepareLoopWatch, type LoopWatch } from '../core/runtime/loopWatch';
+import { lastLines, serverConfig, ServerStartError, startServer, type RunningServer } from '../core/servers';
+import { runSweep, SweepError, sweepReport, validateLevels, type SweepOptions, type SweepResult } from '../core/sweep';
+import { nodeFileSystem } from '../core/fs';
+import { Parsers } from '../core/parsing/parser';
+import { ProjectIndex } from '../core/project';
 
 export const HELP = `Usage: endpoint-profiler sweep [options] URL
 
@@ -21,6 +29,16 @@ Options:
   --json       Print the sweep as JSON (kind "sweep": levels, verdict, usl).
   --out DIR    Save each level's run record as a run file <id>.json in DIR.
   -h, --help   Show this help.
+
+Starting the server (its own process group, a free loopback port, stopped after the sweep):
+  --server CMD     Start CMD first, e.g. 'uvicorn app:app --port {port}'; {port} and {host} are
+                   replaced and the URL's host and port point at it. Run without a shell.
+  --cwd DIR        Folder to start it in (default: the current folder); also the workspace whose
+                   code the loop watch names.
+  --start-timeout S  Seconds to wait for the server to serve the URL's path. Default 60.
+  --watch-loop     Watch the server's event loop (Python asyncio/uvloop, Node): each level's record
+                   gets 'loopStalls' and 'loopLag' for its own window, the sweep (--json) the sites
+                   of all levels merged as 'loopStalls', and the report lists the top stalls.
 
 Targets loopback only (127.0.0.1, ::1, localhost).
 Exit codes: 0 the sweep completed (whatever the verdict), 1 it failed, 2 usage error.
@@ -174,6 +192,13 @@ export function progressPrinter(prefix = ''): (p: { concurrency: number; partial
   };
 }
 
+interface ServerSpec {
+  command?: string;
+  cwd?: string;
+  startTimeoutS: number;
+  watchLoop: boolean;
+}
+
 export async function run(argv: string[]): Promise<number> {
   const fail = (message: string, code: number): number => {
     process.stderr.write(
@@ -183,13 +208,18 @@ export async function run(argv: string[]): Promise<number> {
   };
   let url: string | undefined;
   let out: string | undefined;
+  const spec: ServerSpec = { startTimeoutS: 60, watchLoop: false };
   let flags: SweepFlags;
   try {
     flags = parseSweepFlags(
       argv,
       (flag, value) => {
-        if (flag !== '--out') return false;
-        out = value();
+        if (flag === '--out') out = value();
+        else if (flag === '--server') spec.command = value();
+        else if (flag === '--cwd') spec.cwd = value();
+        else if (flag === '--start-timeout') spec.startTimeoutS = num(flag, value());
+        else if (flag === '--watch-loop') spec.watchLoop = true;
+        else return false;
         return true;
       },
       (arg) => {
@@ -202,8 +232,12 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
     if (!url) throw new UsageError('missing URL');
+    if (spec.watchLoop && !spec.command)
+      throw new UsageError('--watch-loop needs --server: only a server started here can be watched');
+    if (spec.cwd !== undefined && !spec.command) throw new UsageError('--cwd goes with --server');
+    if (spec.command) new URL(url); // a bad URL is a usage error before anything starts
   } catch (e) {
-    return fail((e as Error).message, 2);
+    return fail(e instanceof TypeError ? `not a URL: '${url}'` : (e as Error).message, 2);
   }
   try {
     await readBodyFile(flags);
@@ -218,19 +252,100 @@ export async function run(argv: string[]): Promise<number> {
   // servers are stopped and finished levels kept.
   const onSignal = (): void => ctrl.abort();
   for (const sig of STOP_SIGNALS) process.once(sig, onSignal);
+  let started: { server: RunningServer; watch?: LoopWatch; cwd: string } | undefined;
   try {
+    if (spec.command) {
+      const s = await startSweptServer(spec, url);
+      if ('exitCode' in s) return s.exitCode;
+      started = s;
+      url = s.url;
+    }
+    // Each level's start, so its record gets the stalls of its own window.
+    const starts: number[] = [];
+    const printer = flags.json ? undefined : progressPrinter();
     const { result, records } = await runSweep(
-      { ...flags.options, url, signal: ctrl.signal },
-      flags.json ? undefined : progressPrinter(),
+      { ...flags.options, url, signal: ctrl.signal, ...(spec.command ? { server: serverConfig(spec.command) } : {}) },
+      (p) => {
+        starts[p.index] ??= Date.now();
+        printer?.(p);
+      },
     );
+    if (started?.watch) await addLoopReports(result, records, starts, started.watch, started.cwd);
     if (out) await saveRecords(out, records);
-    process.stdout.write(flags.json ? `${JSON.stringify(result)}\n` : sweepReport(result));
+    process.stdout.write(flags.json ? `${JSON.stringify(result)}\n` : sweepReport(result) + loopLines(result));
     return result.cancelled ? 1 : 0;
   } catch (e) {
     if (e instanceof LoadOptionsError) return fail(e.message.replace(' without --allow-remote', ' (loopback only)'), 2);
     if (e instanceof SweepError && out) await saveRecords(out, e.records).catch(() => undefined);
     return fail((e as Error).message, 1);
   } finally {
+    if (started) {
+      await started.server.stop();
+      started.watch?.dispose();
+    }
     for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
   }
+}
+
+/** Starts --server (with the loop watch when asked) and returns the URL pointed at it. */
+async function startSweptServer(
+  spec: ServerSpec,
+  url: string,
+): Promise<{ server: RunningServer; watch?: LoopWatch; cwd: string; url: string } | { exitCode: number }> {
+  const cwd = path.resolve(spec.cwd ?? '.');
+  const target = new URL(url);
+  const watch = spec.watchLoop ? prepareLoopWatch({ root: cwd }) : undefined;
+  try {
+    const server = await startServer({
+      command: spec.command!,
+      cwd,
+      ...(watch ? { extraEnv: watch.env() } : {}),
+      readinessPath: target.pathname,
+      timeoutMs: spec.startTimeoutS * 1000,
+    });
+    target.hostname = server.host.includes(':') ? `[${server.host}]` : server.host;
+    target.port = String(server.port);
+    return { server, cwd, url: target.toString(), ...(watch ? { watch } : {}) };
+  } catch (e) {
+    watch?.dispose();
+    const lines = e instanceof ServerStartError ? lastLines(e.output, 10) : [];
+    process.stderr.write(
+      `endpoint-profiler sweep: ${(e as Error).message}\n${lines.map((l) => `  | ${l}\n`).join('')}`,
+    );
+    return { exitCode: e instanceof ServerStartError && (e.kind === 'syntax' || e.kind === 'busy') ? 2 : 1 };
+  }
+}
+
+/** Each level's stalls on its record, all levels' merged on the sweep. */
+async function addLoopReports(
+  result: SweepResult,
+  records: RunRecord[],
+  starts: readonly number[],
+  watch: LoopWatch,
+  cwd: string,
+): Promise<void> {
+  await afterStallsWritten();
+  let routes: Route[] = [];
+  try {
+    const index = new ProjectIndex(cwd, nodeFileSystem, await Parsers.load());
+    await index.refresh();
+    routes = index.routes();
+  } catch {
+    // routes only name the stalls; without them the file and line still do
+  }
+  const { loopStalls, processes } = attachLevelReports(records, starts, Date.now(), watch, routes);
+  result.loopStalls = loopStalls;
+  if (processes === 0)
+    process.stderr.write(
+      'endpoint-profiler sweep: the loop watch saw no event loop in the server (it watches Python asyncio/uvloop and Node servers)\n',
+    );
+}
+
+/** The report's loop section: where the loop was blocked over the whole sweep. */
+function loopLines(result: SweepResult): string {
+  if (!result.loopStalls) return '';
+  const lines = ['', 'Server event loop (--watch-loop), all levels:'];
+  if (result.loopStalls.length === 0) lines.push('  No stall over the threshold in workspace code.');
+  for (const s of result.loopStalls.slice(0, 10)) lines.push(`  ${describeStall(s)}`);
+  return `${lines.join('\n')}\n`;
 }

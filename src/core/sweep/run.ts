@@ -3,7 +3,7 @@
 // level with the partial result, so the editor can draw the curve while it grows.
 import { randomBytes } from 'node:crypto';
 import { startLoad, validateLoadOptions, type LoadOptions, type LoadProgress } from '../load/engine';
-import type { RunRecord } from '../model';
+import type { LoopStall, RunRecord } from '../model';
 import { requestLatencies } from '../runs/compare';
 import { sweepVerdict, type LevelMeasure, type SweepVerdict, type UslFit } from './verdict';
 
@@ -48,6 +48,8 @@ export interface SweepResult {
   usl?: UslFit;
   /** Set when the sweep was stopped before its last level. */
   cancelled?: boolean;
+  /** With a watched server (`sweep --server … --watch-loop`): every level's stall sites merged, largest total first. */
+  loopStalls?: LoopStall[];
 }
 
 export interface SweepProgress {
