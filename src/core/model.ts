@@ -97,7 +97,7 @@ export interface Fix {
 }
 
 /** Rule ids; each has its file in src/core/analysis/rules/ (RULE_BY_ID there must name every one). */
-export type RuleId = 'EP101' | 'EP102' | 'EP103' | 'EP201';
+export type RuleId = 'EP101' | 'EP102' | 'EP103' | 'EP201' | 'EP301';
 
 export interface Finding {
   file: string;

@@ -69,6 +69,8 @@ export interface Rule {
   onChain?(fn: Checked, hit: BlockingChain): Report | undefined;
   /** After all of a function's calls; `blocked`: a call rule reported one of them. */
   onFunction?(fn: Checked, blocked: boolean): Report | undefined;
+  /** Made from runs that watched the server's loop (the editor), never by the analysis: no decision above. */
+  measured?: true;
 }
 
 /** Catalog severity hint → finding severity on the event loop: network, sleep, process, db are errors. */
