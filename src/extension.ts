@@ -11,6 +11,7 @@ import { ruleAnchors, ruleLines, ruleLinkUri, SHOW_RULE_COMMAND } from './vscode
 import { BlockingCallDiagnostics } from './vscode/diagnostics';
 import { HandlerHover, HandlerLenses, trackHandlerContext, type HandlerSource } from './vscode/handlerAnnotations';
 import { latestRunByRoute } from './vscode/handlerModel';
+import { loopHoverLines } from './vscode/loopEvidenceModel';
 import { EndpointProfiler } from './vscode/profileCommand';
 import { ResultsPanels } from './vscode/resultsPanel';
 import { registerRoutesView } from './vscode/routesView';
@@ -65,7 +66,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const ruleLine = ruleLines(rulesText);
   const ruleAnchor = ruleAnchors(rulesText);
   let lastError = '';
+  let allRuns: RunRecord[] = []; // watched runs confirm findings and add measured stalls (EP301)
   const diagnostics = new BlockingCallDiagnostics(index, {
+    runs: () => allRuns,
     // The rule link opens rules.md rendered, at the rule's heading (showRule below), not its raw text.
     explain: (rule) => vscode.Uri.parse(ruleLinkUri(rule)),
     log,
@@ -98,7 +101,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   let lastRuns = new Map<string, RunRecord>();
   const runsChanged = new vscode.EventEmitter<void>();
   const runsListener = runs.onDidChange(() => {
-    lastRuns = latestRunByRoute(runs.records());
+    allRuns = runs.records();
+    lastRuns = latestRunByRoute(allRuns);
+    diagnostics.runsChanged();
     runsChanged.fire();
   });
 
@@ -106,6 +111,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     routes: () => index.routes(),
     findings: () => index.findings(),
     lastRun: (key) => lastRuns.get(key),
+    loopLines: (route) => loopHoverLines(route, diagnostics.loopEvidence()),
     // Annotations change when the analysis or the run history does.
     onDidChange: (listener, thisArg, disposables) => {
       const both = vscode.Disposable.from(

@@ -1,12 +1,14 @@
 // Blocking-call diagnostics: the index is refreshed once, then each edit re-indexes only
 // the changed file (debounced) and the diagnostics of every affected file are replaced.
 // The index does its work in a worker (core/indexWorker); here only its results are published.
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Finding } from '../core/model';
+import type { Finding, RunRecord } from '../core/model';
 import type { WorkspaceIndex } from '../core/indexWorker/client';
 import { languageOf } from '../core/parsing/parser';
-import { byFile, toDiagnostic, toFixes, type Range0 } from './diagnosticModel';
+import { byFile, toDiagnostic, toFixes, type DiagnosticData, type Range0 } from './diagnosticModel';
+import { findingKey, loopEvidence, type LoopEvidence } from './loopEvidenceModel';
 
 const DEBOUNCE_MS = 300;
 const SEVERITY = {
@@ -23,6 +25,8 @@ export interface DiagnosticsHost {
   log?(line: string): void;
   /** A failure the user should see (shown once by the host). */
   error?(message: string): void;
+  /** The saved runs: watched ones confirm findings (EP101/EP102) and add measured stalls (EP301). */
+  runs?(): readonly RunRecord[];
 }
 
 const range = (r: Range0) => new vscode.Range(r.startLine, r.startCharacter, r.endLine, r.endCharacter);
@@ -39,6 +43,7 @@ export class BlockingCallDiagnostics implements vscode.Disposable, vscode.CodeAc
 
   /** Files reported as unparsable, so each is logged once per problem. */
   private readonly reported = new Map<string, string>();
+  private evidence: LoopEvidence = { confirmed: new Map(), measured: [] };
 
   constructor(
     private readonly index: WorkspaceIndex,
@@ -114,26 +119,61 @@ export class BlockingCallDiagnostics implements vscode.Disposable, vscode.CodeAc
     for (const [file, problem] of now) this.reported.set(file, problem);
   }
 
+  /** What the watched runs confirmed or measured, as of the last publish (the hover reads it). */
+  loopEvidence(): LoopEvidence {
+    return this.evidence;
+  }
+
+  /** The runs changed (a run saved, renamed, deleted): confirmations and EP301s are recomputed. */
+  runsChanged(): void {
+    this.publish();
+  }
+
   private publish(): void {
-    const groups = byFile(this.index.findings());
-    const entries: Array<[vscode.Uri, vscode.Diagnostic[]]> = [];
-    for (const [file, findings] of groups) {
-      entries.push([this.uri(file), findings.map((f) => this.diagnostic(f))]);
-    }
+    const findings = this.index.findings();
+    this.evidence = loopEvidence(this.host.runs?.() ?? [], findings, (file, line) => this.lineText(file, line));
+    const groups = new Map<string, vscode.Diagnostic[]>();
+    for (const [file, fs] of byFile(findings))
+      groups.set(
+        file,
+        fs.map((f) => this.diagnostic(f)),
+      );
+    for (const m of this.evidence.measured)
+      groups.set(m.stall.file, [...(groups.get(m.stall.file) ?? []), this.fromData(m.diagnostic)]);
     this.collection.clear();
-    this.collection.set(entries);
+    this.collection.set([...groups].map(([file, ds]) => [this.uri(file), ds]));
     this.changed.fire();
+  }
+
+  /** A line's text as the editor has it (unsaved edits too), else from disk. */
+  private lineText(file: string, line: number): string | undefined {
+    const uri = this.uri(file);
+    try {
+      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+      if (doc) return line <= doc.lineCount ? doc.lineAt(line - 1).text : undefined;
+      return readFileSync(uri.fsPath, 'utf8').split('\n')[line - 1];
+    } catch {
+      return undefined; // the file is gone: the diagnostic marks the line's start
+    }
   }
 
   private diagnostic(f: Finding): vscode.Diagnostic {
     const data = toDiagnostic(f);
+    // A watched run that stalled on this line says so, as related information (also in the hover).
+    const confirmed = this.evidence.confirmed.get(findingKey(f));
+    if (confirmed) data.related.unshift({ file: f.file, range: data.range, message: confirmed.text });
+    const d = this.fromData(data);
+    this.findingsByDiagnostic.set(d, f);
+    return d;
+  }
+
+  private fromData(data: DiagnosticData): vscode.Diagnostic {
     const d = new vscode.Diagnostic(range(data.range), data.message, SEVERITY[data.severity]);
     d.source = 'Endpoint Profiler';
     d.code = this.host.explain ? { value: data.code, target: this.host.explain(data.code) } : data.code;
     d.relatedInformation = data.related.map(
       (r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(this.uri(r.file), range(r.range)), r.message),
     );
-    this.findingsByDiagnostic.set(d, f);
     return d;
   }
 

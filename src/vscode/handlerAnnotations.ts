@@ -18,6 +18,8 @@ export interface HandlerSource {
   routes(): Route[];
   findings(): Finding[];
   lastRun(key: string): RunRecord | undefined;
+  /** Hover lines on what watched runs measured in the route's handler. */
+  loopLines?(route: Route): string[];
   onDidChange: vscode.Event<void>;
 }
 
@@ -78,7 +80,12 @@ export class HandlerHover implements vscode.HoverProvider {
     // Only on the handler's own definition line, so hovers inside the body stay the language server's.
     const route = routesIn(this.source, doc).find((r) => r.line === position.line + 1);
     if (!route) return undefined;
-    const text = handlerHover(route, this.source.findings(), this.source.lastRun(routeKey(route)));
+    const text = handlerHover(
+      route,
+      this.source.findings(),
+      this.source.lastRun(routeKey(route)),
+      this.source.loopLines?.(route),
+    );
     return new vscode.Hover(new vscode.MarkdownString(text), doc.lineAt(position.line).range);
   }
 }

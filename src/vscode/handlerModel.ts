@@ -34,7 +34,13 @@ const EXECUTION: Record<Route['execution'], string> = {
 const ms = (v: number): string => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
 
 /** Markdown for the hover on a handler: route, framework, where it runs, blocking calls, last measurement. */
-export function handlerHover(route: Route, findings: readonly Finding[], last?: RunRecord): string {
+export function handlerHover(
+  route: Route,
+  findings: readonly Finding[],
+  last?: RunRecord,
+  /** What watched runs measured in this handler (loopEvidenceModel's `loopHoverLines`). */
+  loop: readonly string[] = [],
+): string {
   const lines = [
     `**${route.methods.join(', ')} \`${route.path}\`** — ${route.framework} · \`${route.handler}\``,
     '',
@@ -72,6 +78,7 @@ export function handlerHover(route: Route, findings: readonly Finding[], last?: 
   } else {
     lines.push('', 'Not measured yet: run **Profile Endpoint**.');
   }
+  for (const l of loop) lines.push('', l);
   return lines.join('\n');
 }
 

@@ -13,6 +13,7 @@ import {
 } from '../core/load/engine';
 import type { Route, RunRecord } from '../core/model';
 import type { RunStore } from '../core/runs/store';
+import type { LoopWatch } from '../core/runtime/loopWatch';
 import type { LiveRun } from './resultsPanel';
 import { runOutcome } from './outcomeModel';
 import { probeRequest, type ProbeRequest } from './probe';
@@ -43,7 +44,8 @@ import {
   type LoadProfile,
   type ProfileSettings,
 } from './profileModel';
-import { startedServerFor, startServer, tcpProbe } from './serverStarter';
+import { afterStallsWritten, attachLoopReport } from '../core/runtime/levelWindows';
+import { loopWatchFor, startedServerFor, startServer, tcpProbe } from './serverStarter';
 import { baseUrlProblem, hostAndPort } from './serverModel';
 import {
   addressText,
@@ -596,6 +598,9 @@ export class EndpointProfiler implements vscode.Disposable {
     if (this.running) return this.offerRunning(this.running);
     let live: LiveRun | undefined;
     let report: (p: LoadProgress) => void = () => undefined; // set once the notification shows
+    // A server Start Server runs with the loop watch: this run's window of it goes on the record.
+    const watch = loopWatchFor(options.url);
+    const startMs = Date.now();
     const handle = this.startLoad(options, (p) => {
       live?.progress(p);
       report(p);
@@ -641,6 +646,7 @@ export class EndpointProfiler implements vscode.Disposable {
             const run = await handle.result;
             // The final figures, also for a run shorter than one progress snapshot (a fast 404).
             report({ snapshot: run, elapsedS: run.summary.durationS, fraction: 1 });
+            if (watch && run.status !== 'failed') await this.addLoopReport(run, watch, startMs);
             const saved = await this.deps.store.save(run); // never rejects for disk errors: falls back to the temp folder
             if (saved.error) void vscode.window.showWarningMessage(`Endpoint Profiler: ${saved.error}`);
             if (this.disposed) return; // deactivated meanwhile: the run is kept, there is no UI left to show it in
@@ -657,6 +663,16 @@ export class EndpointProfiler implements vscode.Disposable {
       );
     } finally {
       if (this.running === running) this.running = undefined;
+    }
+  }
+
+  /** Where the watched server's loop was blocked during the run; a failure to read it never loses the run. */
+  private async addLoopReport(run: RunRecord, watch: LoopWatch, startMs: number): Promise<void> {
+    try {
+      await afterStallsWritten();
+      attachLoopReport(run, watch, { startMs, endMs: Date.now() }, this.deps.routes());
+    } catch (err) {
+      void vscode.window.showWarningMessage(`Endpoint Profiler: could not read the loop watch: ${message(err)}`);
     }
   }
 

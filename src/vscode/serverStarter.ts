@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Route } from '../core/model';
+import { prepareLoopWatch, type LoopWatch } from '../core/runtime/loopWatch';
 import {
   CommandSyntaxError,
   ServerStartError,
@@ -60,8 +61,8 @@ export interface StartedServer {
   alreadyListening: boolean;
 }
 
-/** Servers this session started and that have not exited, by `host:port`. */
-const running = new Map<string, { command: string; server: RunningServer }>();
+/** Servers this session started and that have not exited, by `host:port`, with their loop watch. */
+const running = new Map<string, { command: string; server: RunningServer; watch?: LoopWatch }>();
 
 let preloadFile: string | undefined;
 /** The loopback preload on disk (written once per session), or undefined when the temp folder cannot take it. */
@@ -97,11 +98,33 @@ export function startedServerFor(url: string): string | undefined {
   }
 }
 
+/** The loop watch of the server Start Server runs at `url`'s host and port, if it is watched. */
+export function loopWatchFor(url: string): LoopWatch | undefined {
+  try {
+    const { host, port } = hostAndPort(url);
+    return running.get(`${host}:${port}`)?.watch;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Stops every server this session started (on deactivation, and for tests). */
 export async function stopStartedServers(): Promise<void> {
   const all = [...running.values()];
   running.clear();
   await Promise.all(all.map((r) => r.server.stop()));
+  for (const r of all) r.watch?.dispose();
+}
+
+/** The hook's temporary folder, or undefined (said in the output) when the setting is off or it cannot be made. */
+function loopWatch(folder: vscode.WorkspaceFolder, wanted: boolean, out: vscode.OutputChannel): LoopWatch | undefined {
+  if (!wanted) return undefined;
+  try {
+    return prepareLoopWatch({ root: folder.uri.fsPath });
+  } catch (e) {
+    out.appendLine(`[Endpoint Profiler] not watching the event loop: ${(e as Error).message}`);
+    return undefined;
+  }
 }
 
 /** The Python extension's selected interpreter for `folder`, when that extension is installed and active. */
@@ -253,7 +276,7 @@ async function choose(input: StartServerInput): Promise<Chosen | undefined> {
  * Shows the exact command and where it runs, and asks before its first run in this workspace
  * (the answer is remembered per command and folder). The safe answer is the default.
  */
-async function approved(chosen: Chosen, input: StartServerInput): Promise<boolean> {
+async function approved(chosen: Chosen, input: StartServerInput, watched: boolean): Promise<boolean> {
   const key = consentKey(chosen.command, chosen.cwd);
   const known = input.state.get<string[]>(APPROVED_KEY) ?? [];
   if (known.includes(key)) return true;
@@ -264,7 +287,7 @@ async function approved(chosen: Chosen, input: StartServerInput): Promise<boolea
       `Run this command to start the server?\n\n${chosen.command}`,
       {
         modal: true,
-        detail: `From ${chosen.source}. It runs in ${chosen.cwd ? `${chosen.cwd}/` : 'the workspace folder'} with your user's rights, without a shell. Endpoint Profiler asks once per command in this workspace.`,
+        detail: `From ${chosen.source}. It runs in ${chosen.cwd ? `${chosen.cwd}/` : 'the workspace folder'} with your user's rights, without a shell.${watched ? ' Its event loop is watched during runs (a hook on PYTHONPATH / NODE_OPTIONS; setting endpointProfiler.watchLoop).' : ''} Endpoint Profiler asks once per command in this workspace.`,
       },
       dontRun,
       run,
@@ -319,12 +342,18 @@ export async function startServer(input: StartServerInput): Promise<StartedServe
   }
 
   const chosen = await choose(input);
-  if (!chosen || !(await approved(chosen, input))) return undefined;
+  const watchWanted = vscode.workspace
+    .getConfiguration('endpointProfiler', input.folder.uri)
+    .get<boolean>('watchLoop', true);
+  if (!chosen || !(await approved(chosen, input, watchWanted))) return undefined;
 
   const out = output();
+  const watch = loopWatch(input.folder, watchWanted, out);
   const bind = host === 'localhost' ? '127.0.0.1' : host;
   const cwd = chosen.cwd ? path.join(input.folder.uri.fsPath, ...chosen.cwd.split('/')) : input.folder.uri.fsPath;
-  out.appendLine(`$ ${chosen.command}    (in ${cwd}; HOST=${bind} PORT=${port})`);
+  out.appendLine(
+    `$ ${chosen.command}    (in ${cwd}; HOST=${bind} PORT=${port}${watch ? '; event loop watched: endpointProfiler.watchLoop' : ''})`,
+  );
   const started = await vscode.window.withProgress(
     {
       location: vscode.ProgressLocation.Notification,
@@ -335,12 +364,14 @@ export async function startServer(input: StartServerInput): Promise<StartedServe
       const starting = startCoreServer({
         command: chosen.argv,
         cwd,
-        // Node servers that call listen(PORT) without a host bind HOST (loopback), not every interface.
+        // Node servers that call listen(PORT) without a host bind HOST (loopback), not every interface;
+        // the loop watch adds its hook to PYTHONPATH and NODE_OPTIONS on top of that.
         extraEnv: (() => {
           const preload = loopbackPreload();
-          return preload
+          const env: Record<string, string> = preload
             ? { ...chosen.env, NODE_OPTIONS: withPreload(chosen.env.NODE_OPTIONS ?? process.env.NODE_OPTIONS, preload) }
             : chosen.env;
+          return watch ? { ...env, ...watch.env({ ...process.env, ...env }) } : env;
         })(),
         host: bind,
         port,
@@ -365,6 +396,7 @@ export async function startServer(input: StartServerInput): Promise<StartedServe
       return first;
     },
   );
+  if (!started || started instanceof Error) watch?.dispose();
   if (!started) return undefined;
   if (started instanceof Error) {
     const lines = started instanceof ServerStartError ? started.output : [];
@@ -379,9 +411,10 @@ export async function startServer(input: StartServerInput): Promise<StartedServe
     return undefined;
   }
   const key = `${host}:${port}`;
-  running.set(key, { command: chosen.command, server: started });
+  running.set(key, { command: chosen.command, server: started, ...(watch ? { watch } : {}) });
   void started.exited.then((e) => {
     if (running.get(key)?.server === started) running.delete(key);
+    watch?.dispose();
     out.appendLine(
       `[Endpoint Profiler] the server ${e.signal ? `was stopped (${e.signal})` : `exited with code ${e.code}`}`,
     );

@@ -1,5 +1,6 @@
 // `npm run package` builds a .vsix of runtime files only: the esbuild bundles, the tree-sitter
-// grammars they load as bytes, media, the manifest, readme and licence. No node_modules (the
+// grammars they load as bytes, the loop-watch hooks Start Server puts in a server's environment,
+// media, the manifest, readme and licence. No node_modules (the
 // bundles are self-contained), no source maps, no TypeScript sources.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -9,7 +10,7 @@ test('the .vsix holds only runtime files: bundles, grammars, media, manifest, re
   const names = zipEntryNames(packageVsix()).filter((n) => n.startsWith('extension/'));
   const unexpected = names.filter(
     (n) =>
-      !/^extension\/(dist\/(extension|loadWorker|indexWorker|webview)\.js|dist\/wasm\/[^/]+\.wasm|media\/.+|package\.json|readme\.md|LICENSE\.txt)$/.test(
+      !/^extension\/(dist\/(extension|loadWorker|indexWorker|webview)\.js|dist\/wasm\/[^/]+\.wasm|dist\/runtime\/(python\/sitecustomize\.py|node\/loop-watch\.cjs)|media\/.+|package\.json|readme\.md|LICENSE\.txt)$/.test(
         n,
       ),
   );
@@ -19,6 +20,8 @@ test('the .vsix holds only runtime files: bundles, grammars, media, manifest, re
     'dist/loadWorker.js',
     'dist/indexWorker.js',
     'dist/webview.js',
+    'dist/runtime/python/sitecustomize.py',
+    'dist/runtime/node/loop-watch.cjs',
     'package.json',
     'readme.md',
     'LICENSE.txt',
