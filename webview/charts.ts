@@ -488,6 +488,39 @@ export function latencyTimelineSpec(view: RunView): SpecBuilder {
   });
 }
 
+// ------------------------------------------------------------------ server event-loop lag
+
+/**
+ * A watched run's loop lag (`loopLag.timeline`: the largest lag seen in each second of the run)
+ * as steps over that second, on the same seconds axis as the latency timeline beside it. Seconds
+ * without a sample leave a gap.
+ */
+export function loopLagSpec(view: RunView): SpecBuilder {
+  const points = view.run.loopLag?.timeline ?? [];
+  const last = points.at(-1);
+  const data: uPlot.AlignedData = [
+    [...points.map((p) => p.t), ...(last ? [last.t + 1] : [])],
+    [...points.map((p) => p.maxMs), ...(last ? [last.maxMs] : [])],
+  ];
+  const step = { paths: uPlot.paths.stepped!({ align: 1 }), points: { show: false } };
+  return (p) => ({
+    data,
+    opts: {
+      padding: PADDING,
+      scales: { x: { time: false, range: timeRange }, y: { range: upTo } },
+      axes: [
+        secondsAxis(p),
+        yAxis(p, { incrs: STEPS_125, values: (_u, splits, _i, _s, inc) => msLabels(splits, inc) }),
+      ],
+      series: [
+        { label: 't', value: (_u, v) => (v == null ? '–' : `${+v.toFixed(2)} s`) },
+        { label: 'max loop lag', ...seriesStyle(p, 3, false), ...step },
+      ],
+      legend: { show: true },
+    },
+  });
+}
+
 // ------------------------------------------------------------------ what was drawn
 
 type AxisInternals = uPlot.Axis & {

@@ -5,6 +5,7 @@ import { cancelButton, exportButtons, type Post } from './actions';
 import { Chart, histogramSpec, latencyTimelineSpec, percentileSpec, runName, throughputSpec } from './charts';
 import { cell, fill, h, table } from './dom';
 import { formatCount, formatMs as formatLatency, formatRate, formatSeconds } from './format';
+import { LoopSection } from './loopView';
 
 type RunMessage = Extract<HostMessage, { type: 'run' }>;
 
@@ -155,11 +156,13 @@ export class RunPanel {
   private readonly actions = h('div', { class: 'actions' });
   private actionsLive: boolean | undefined;
   private readonly charts: Chart[];
+  private readonly loop: LoopSection;
 
   constructor(
     readonly runId: string,
     private readonly post: Post,
   ) {
+    this.loop = new LoopSection(post);
     const hist = chartBox('chart-histogram', 'Latency histogram');
     const pct = chartBox('chart-percentiles', 'Latency by percentile');
     const time = chartBox('chart-timeline', 'Throughput (completed requests per second)');
@@ -172,7 +175,9 @@ export class RunPanel {
       hist.box,
       pct.box,
       time.box,
-      lat.box,
+      // The server's loop lag beside the latency timeline (when the run watched the loop), then its stalls.
+      h('div', { class: 'chart-pair' }, lat.box, this.loop.chartBox),
+      this.loop.stallsBox,
     );
     this.charts = [new Chart(hist.plot), new Chart(pct.plot), new Chart(time.plot), new Chart(lat.plot)];
   }
@@ -215,13 +220,16 @@ export class RunPanel {
     pct.show(percentileSpec([m.view]), 'pct');
     time.show(throughputSpec(m.view), 'time');
     lat.show(latencyTimelineSpec(m.view), 'lat');
+    this.loop.update(m.view);
   }
 
   restyle(): void {
     for (const c of this.charts) c.restyle();
+    this.loop.restyle();
   }
 
   destroy(): void {
     for (const c of this.charts) c.destroy();
+    this.loop.destroy();
   }
 }

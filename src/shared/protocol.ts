@@ -55,7 +55,9 @@ export type WebviewMessage =
   /** The user pressed Cancel on a live run. */
   | { type: 'cancel' }
   /** Export the shown run(s) in a format; the host asks where to save. */
-  | { type: 'export'; runIds: string[]; format: 'json' | 'csv' | 'markdown' };
+  | { type: 'export'; runIds: string[]; format: 'json' | 'csv' | 'markdown' }
+  /** Open a loop stall's line (a `loopStalls` entry of a shown run: workspace-relative file, 1-based line). */
+  | { type: 'openSource'; file: string; line: number };
 
 /** What the webview persists with `setState`: ids only. After a reload the host re-reads the runs from the run store. */
 export interface PanelState {

@@ -22,6 +22,7 @@ import {
   Throttle,
 } from './resultsModel';
 import { compareNames, exportDefaultPath, LAST_EXPORT_DIR_KEY } from './runsTreeModel';
+import { stallLinkTarget } from './sourceLinkModel';
 
 /** The handle of a run in progress on its panel (Profile Endpoint drives it). */
 export interface LiveRun {
@@ -127,10 +128,24 @@ class ResultsPanel {
         this.onCancel?.();
       } else if (m.type === 'export') {
         await this.export(m.runIds, m.format);
+      } else if (m.type === 'openSource') {
+        await this.openSource(m.file, m.line);
       }
     } catch (err) {
       void vscode.window.showErrorMessage(`Endpoint Profiler: ${oneLine(err)}`);
     }
+  }
+
+  /** A loop stall's link: its line in the workspace, in the editor column beside the panel's. */
+  private async openSource(file: unknown, line: unknown): Promise<void> {
+    const target = stallLinkTarget(this.runs, file, line);
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!target || !folder) return; // not a stall of a shown run: nothing to open
+    const at = new vscode.Position(target.line - 1, 0);
+    await vscode.window.showTextDocument(vscode.Uri.joinPath(folder.uri, ...target.segments), {
+      selection: new vscode.Range(at, at),
+      viewColumn: vscode.ViewColumn.One,
+    });
   }
 
   private async export(runIds: string[], format: 'json' | 'csv' | 'markdown'): Promise<void> {
