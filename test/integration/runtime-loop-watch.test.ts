@@ -2,10 +2,12 @@
 // while the load ran — sitecustomize.py in Debian's uvicorn (asyncio and uvloop) and gunicorn with
 // two forked UvicornWorkers, and the NODE_OPTIONS hook in an Express app.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { promisify } from 'node:util';
 import { startLoad } from '../../src/core/load/engine';
 import type { LoopStall } from '../../src/core/model';
 import { nodeFileSystem } from '../../src/core/fs';
@@ -17,9 +19,11 @@ import { startServer } from '../../src/core/servers';
 const PY = '/usr/bin/python3';
 const fastapiApp = path.join(__dirname, '../fixtures/runtime/fastapi_stalls');
 const expressApp = path.join(__dirname, '../fixtures/runtime/express_stalls');
-/** Starts `argv` (`{port}` and `{host}` filled) with the hooks, loads each path (n requests at c), and collects. */
-// The healthy endpoint is loaded first: on a busy machine the last CPU stall of one run has been
-// seen inside the next run's window (not yet explained), which must not decide the healthy case.
+/**
+ * Starts `argv` (`{port}` and `{host}` filled) with the hooks, loads each path (n requests at c), and
+ * collects. The healthy endpoint comes last, right after the CPU loop: its window must not get the
+ * CPU run's last stall (it did while stalls were timed by the watchdog's wake-up; see below).
+ */
 async function watchRun(
   argv: string[],
   paths: string[],
@@ -82,7 +86,7 @@ function assertAttributed(reports: Map<string, LoopReport>, n: number): void {
 test('uvicorn (asyncio): stalls name the blocking line, the CPU loop and the route', async () => {
   const reports = await watchRun(
     [PY, '-m', 'uvicorn', '--loop', 'asyncio', '--host', '127.0.0.1', '--port', '{port}', 'app:app'],
-    ['/healthy', '/blocking', '/cpu'],
+    ['/blocking', '/cpu', '/healthy'],
   );
   assertAttributed(reports, 4);
   assert.ok(reports.get('/blocking')!.loopLag!.maxMs >= 200, 'the lag series sees the stall');
@@ -91,7 +95,7 @@ test('uvicorn (asyncio): stalls name the blocking line, the CPU loop and the rou
 test('uvicorn with uvloop: the same attribution', async () => {
   const reports = await watchRun(
     [PY, '-m', 'uvicorn', '--loop', 'uvloop', '--host', '127.0.0.1', '--port', '{port}', 'app:app'],
-    ['/healthy', '/blocking', '/cpu'],
+    ['/blocking', '/cpu', '/healthy'],
   );
   assertAttributed(reports, 4);
 });
@@ -134,5 +138,33 @@ test('Express (NODE_OPTIONS hook): a CPU loop and a large readFileSync are attri
     assert.deepEqual(reports.get('/healthy')?.loopStalls, []);
   } finally {
     rmSync(bigDir, { recursive: true, force: true });
+  }
+});
+
+test('a stall is timed to when the loop ran again, not to when the watchdog woke', async () => {
+  // late_watchdog.py blocks its loop for 0.3 s, then a C call holds the GIL for ~0.5 s right after
+  // the loop ran the hook's no-op, so the watchdog wakes ~0.5 s late. Timed by its wake-up, the
+  // stall read ~0.8 s, its middle moved past its end, and on a busy machine it landed in the next
+  // run's window (the healthy run after the CPU run once showed a 461 ms cpu() stall).
+  const dir = path.join(__dirname, '../fixtures/runtime');
+  const watch = prepareLoopWatch({ root: dir });
+  try {
+    const { stdout: out } = await promisify(execFile)(PY, ['late_watchdog.py'], {
+      cwd: dir,
+      env: { ...process.env, ...watch.env() },
+      timeout: 30_000,
+    });
+    const hogMs = Number(/hog_ms (\d+)/.exec(out)?.[1]);
+    assert.ok(hogMs >= 200, `the GIL was held long enough to delay the watchdog: ${out}`);
+    const { loopStalls } = watch.collect({ startMs: 0, endMs: Date.now() + 1_000 });
+    const stall = loopStalls.find((s) => s.function === 'stall');
+    assert.ok(stall, JSON.stringify(loopStalls));
+    assert.equal(stall.count, 1);
+    assert.ok(
+      stall.maxMs >= 280 && stall.maxMs < 300 + hogMs / 2,
+      `${stall.maxMs} ms for a 300 ms stall (hog ${hogMs} ms)`,
+    );
+  } finally {
+    watch.dispose();
   }
 });

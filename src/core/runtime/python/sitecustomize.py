@@ -84,10 +84,19 @@ def _install():
         lag_second, lags, offsets = int(time.time()), [], []
         while not loop.is_closed():
             ran = threading.Event()
+            # When the loop ran the no-op, by the loop thread's own clock: the watchdog may wake
+            # much later (the OS or a GIL-holding call keeps it waiting), and a stall timed by its
+            # wake-up would run past its real end, into the next run's window.
+            ran_at = []
             posted = time.monotonic()
             posted_wall = time.time()
+
+            def noop(ran=ran, ran_at=ran_at):
+                ran_at.append(time.monotonic())
+                ran.set()
+
             try:
-                loop.call_soon_threadsafe(ran.set)
+                loop.call_soon_threadsafe(noop)
             except RuntimeError:
                 break  # the loop closed between the check and the call
             if not ran.wait(threshold):
@@ -120,13 +129,13 @@ def _install():
                         segment["lines"][stack[0][1]] += 1
                     if loop.is_closed():
                         break
-                end = time.monotonic()
+                end = ran_at[0] if ran_at else time.monotonic()
                 if segment is not None and segment["site"] is not None:
-                    report(writer, segment, end)
+                    report(writer, segment, max(end, segment["start"]))
                 segment = None
                 lag = (end - posted) * 1000
             else:
-                lag = (time.monotonic() - posted) * 1000
+                lag = ((ran_at[0] if ran_at else time.monotonic()) - posted) * 1000
             # Lag samples go out once a second: each with its offset (ms) into that second.
             now_second = int(posted_wall)
             if lags and (now_second != lag_second or len(lags) >= 20):
