@@ -3,7 +3,7 @@
 // workspace is served by uvicorn, and the test does what a user does: read Problems, profile.
 // Screenshots of every step go to .test-artifacts/e2e/.
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -51,7 +51,9 @@ async function startApp(): Promise<void> {
 }
 
 before(async () => {
-  rmSync(artifacts, { recursive: true, force: true });
+  // The last run's screenshots go; loop-watch.test.ts keeps its own in loop-watch/.
+  for (const name of existsSync(artifacts) ? readdirSync(artifacts) : [])
+    if (name !== 'loop-watch') rmSync(path.join(artifacts, name), { recursive: true, force: true });
   mkdirSync(artifacts, { recursive: true });
   tmp = mkdtempSync(path.join(os.tmpdir(), 'ep-e2e-'));
   workspace = path.join(tmp, 'workspace');
