@@ -199,6 +199,28 @@ interface ServerSpec {
   watchLoop: boolean;
 }
 
+/** --server, --cwd, --start-timeout, --watch-loop; false for any other flag. */
+function serverFlag(spec: ServerSpec, flag: string, value: () => string): boolean {
+  if (flag === '--server') spec.command = value();
+  else if (flag === '--cwd') spec.cwd = value();
+  else if (flag === '--start-timeout') spec.startTimeoutS = num(flag, value());
+  else if (flag === '--watch-loop') spec.watchLoop = true;
+  else return false;
+  return true;
+}
+
+function checkServerSpec(spec: ServerSpec, url: string): void {
+  if (spec.watchLoop && !spec.command)
+    throw new UsageError('--watch-loop needs --server: only a server started here can be watched');
+  if (spec.cwd !== undefined && !spec.command) throw new UsageError('--cwd goes with --server');
+  if (!spec.command) return;
+  try {
+    new URL(url); // a bad URL is a usage error before anything starts
+  } catch {
+    throw new UsageError(`not a URL: '${url}'`);
+  }
+}
+
 export async function run(argv: string[]): Promise<number> {
   const fail = (message: string, code: number): number => {
     process.stderr.write(
@@ -214,12 +236,8 @@ export async function run(argv: string[]): Promise<number> {
     flags = parseSweepFlags(
       argv,
       (flag, value) => {
-        if (flag === '--out') out = value();
-        else if (flag === '--server') spec.command = value();
-        else if (flag === '--cwd') spec.cwd = value();
-        else if (flag === '--start-timeout') spec.startTimeoutS = num(flag, value());
-        else if (flag === '--watch-loop') spec.watchLoop = true;
-        else return false;
+        if (flag !== '--out') return serverFlag(spec, flag, value);
+        out = value();
         return true;
       },
       (arg) => {
@@ -232,12 +250,9 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
     if (!url) throw new UsageError('missing URL');
-    if (spec.watchLoop && !spec.command)
-      throw new UsageError('--watch-loop needs --server: only a server started here can be watched');
-    if (spec.cwd !== undefined && !spec.command) throw new UsageError('--cwd goes with --server');
-    if (spec.command) new URL(url); // a bad URL is a usage error before anything starts
+    checkServerSpec(spec, url);
   } catch (e) {
-    return fail(e instanceof TypeError ? `not a URL: '${url}'` : (e as Error).message, 2);
+    return fail((e as Error).message, 2);
   }
   try {
     await readBodyFile(flags);
