@@ -72,8 +72,8 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-/** One level pooled over rounds: ok-only throughput and mean latency averaged, samples joined. */
-function pool(levels: Array<{ level: SweepLevel; measure: LevelMeasure }>): {
+/** One level pooled over rounds: ok-only throughput and mean latency averaged, samples joined (the editor pools a saved group's runs the same way). */
+export function pool(levels: Array<{ level: SweepLevel; measure: LevelMeasure }>): {
   level: SweepLevel;
   measure: LevelMeasure;
 } {
