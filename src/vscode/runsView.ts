@@ -8,6 +8,8 @@ import type { RunRecord } from '../core/model';
 import { RunStore, runsFolderFor } from '../core/runs/store';
 import { RunCommands, type BaselineState, type RunPanels, type RunsTree, type RunsUi } from './runCommands';
 import { buildRunNodes, LAST_EXPORT_DIR_KEY, type RunEntry, type RunNode } from './runsTreeModel';
+import { SweepCache } from './sweepModel';
+import { expandGroups, groupRunNodes, isGroupNode, type RunsTreeItem } from './sweepTreeModel';
 
 export type { RunPanels } from './runCommands';
 
@@ -42,10 +44,17 @@ export function openRunStore(context: vscode.ExtensionContext, folder: vscode.Wo
 }
 const CLOCK_MS = 60_000;
 
-class RunsProvider implements vscode.TreeDataProvider<RunNode> {
+/** Opens a sweep group's panel (registered by src/vscode/sweepCommand.ts). */
+export const OPEN_SWEEP_COMMAND = 'endpointProfiler.openSweep';
+
+class RunsProvider implements vscode.TreeDataProvider<RunsTreeItem> {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
+  /** Every run, flat (what the commands act on). */
   nodes: RunNode[] = [];
+  /** The rows at the top: sweeps grouped under one row each. */
+  private top: RunsTreeItem[] = [];
+  private readonly sweeps = new SweepCache();
   private entries: RunEntry[] = [];
   private generation = 0;
   private loaded = false;
@@ -73,14 +82,25 @@ class RunsProvider implements vscode.TreeDataProvider<RunNode> {
   /** Rebuilds the rows from the last listing, so "5 min ago" keeps up with the clock. */
   render(): void {
     this.nodes = buildRunNodes(this.entries, this.baseline.get());
+    this.top = groupRunNodes(this.nodes, this.sweeps);
     this.changed.fire();
   }
 
-  getChildren(node?: RunNode): RunNode[] {
-    return node ? [] : this.nodes;
+  getChildren(node?: RunsTreeItem): RunsTreeItem[] {
+    return node ? (isGroupNode(node) ? node.children : []) : this.top;
   }
 
-  getTreeItem(node: RunNode): vscode.TreeItem {
+  getTreeItem(node: RunsTreeItem): vscode.TreeItem {
+    if (isGroupNode(node)) {
+      const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = node.id;
+      item.description = node.description;
+      item.tooltip = new vscode.MarkdownString(node.tooltip);
+      item.iconPath = new vscode.ThemeIcon(node.icon, node.color ? new vscode.ThemeColor(node.color) : undefined);
+      item.contextValue = node.contextValue;
+      item.command = { command: OPEN_SWEEP_COMMAND, title: 'Open Sweep', arguments: [node.group] };
+      return item;
+    }
     const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
     item.id = node.id;
     item.description = node.description;
@@ -136,7 +156,7 @@ export function registerRunsView(context: vscode.ExtensionContext, store: RunSto
   });
   const tree: RunsTree = {
     nodes: () => provider.nodes,
-    selection: () => view.selection,
+    selection: () => expandGroups<RunNode>(view.selection), // a selected sweep stands for its runs
     refresh: () => provider.reload(),
   };
   const commands = new RunCommands({
@@ -186,13 +206,13 @@ export function registerRunsView(context: vscode.ExtensionContext, store: RunSto
     vscode.commands.registerCommand('endpointProfiler.openRun', (arg?: unknown) => commands.open(arg)),
     vscode.commands.registerCommand('endpointProfiler.renameRun', (arg?: unknown) => commands.rename(arg)),
     vscode.commands.registerCommand('endpointProfiler.deleteRun', (arg?: unknown, selected?: unknown) =>
-      commands.delete(arg, selected),
+      commands.delete(arg, Array.isArray(selected) ? expandGroups<RunNode>(selected as RunsTreeItem[]) : selected),
     ),
     vscode.commands.registerCommand('endpointProfiler.exportRun', (arg?: unknown) => commands.export(arg)),
     vscode.commands.registerCommand('endpointProfiler.pinBaseline', (arg?: unknown) => commands.pin(arg)),
     vscode.commands.registerCommand('endpointProfiler.unpinBaseline', () => commands.unpin()),
     vscode.commands.registerCommand('endpointProfiler.compareRuns', (arg?: unknown, selected?: unknown) =>
-      commands.compare(arg, selected),
+      commands.compare(arg, Array.isArray(selected) ? expandGroups<RunNode>(selected as RunsTreeItem[]) : selected),
     ),
     vscode.commands.registerCommand('endpointProfiler.exportRunsToWorkspace', () => commands.exportAll()),
     vscode.commands.registerCommand('endpointProfiler.refreshRuns', () => commands.refresh()),
