@@ -13,6 +13,7 @@ import {
 } from './handlerModel';
 import { routeAt } from './profileModel';
 import { runNode } from './runsTreeModel';
+import { sweepHoverLines, sweepLensTitle, type MeasuredSweep } from './sweepModel';
 
 export interface HandlerSource {
   routes(): Route[];
@@ -20,6 +21,8 @@ export interface HandlerSource {
   lastRun(key: string): RunRecord | undefined;
   /** Hover lines on what watched runs measured in the route's handler. */
   loopLines?(route: Route): string[];
+  /** The route's latest concurrency sweep with a verdict (sweepModel's latestSweepByRoute). */
+  lastSweep?(key: string): MeasuredSweep | undefined;
   onDidChange: vscode.Event<void>;
 }
 
@@ -44,7 +47,23 @@ export class HandlerLenses implements vscode.CodeLensProvider {
           command: 'endpointProfiler.profileEndpoint',
           arguments: [route],
         }),
+        new vscode.CodeLens(at, {
+          title: 'Sweep',
+          command: 'endpointProfiler.sweepEndpoint',
+          arguments: [route],
+          tooltip: 'Measure at 1, 2, 4, 8, 16 concurrent requests: does this endpoint serialise?',
+        }),
       ];
+      const sweep = this.source.lastSweep?.(routeKey(route));
+      if (sweep)
+        lenses.push(
+          new vscode.CodeLens(at, {
+            title: sweepLensTitle(sweep),
+            command: 'endpointProfiler.openSweep',
+            arguments: [sweep.group],
+            tooltip: sweep.result.verdict.text,
+          }),
+        );
       const last = this.source.lastRun(routeKey(route));
       if (last)
         lenses.push(
@@ -80,10 +99,13 @@ export class HandlerHover implements vscode.HoverProvider {
     // Only on the handler's own definition line, so hovers inside the body stay the language server's.
     const route = routesIn(this.source, doc).find((r) => r.line === position.line + 1);
     if (!route) return undefined;
+    const findings = this.source.findings();
+    const measured = sweepHoverLines(route, findings, this.source.lastSweep?.(routeKey(route)));
     const text = handlerHover(
       route,
-      this.source.findings(),
+      findings,
       this.source.lastRun(routeKey(route)),
+      measured,
       this.source.loopLines?.(route),
     );
     return new vscode.Hover(new vscode.MarkdownString(text), doc.lineAt(position.line).range);

@@ -33,12 +33,16 @@ const EXECUTION: Record<Route['execution'], string> = {
 
 const ms = (v: number): string => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
 
-/** Markdown for the hover on a handler: route, framework, where it runs, blocking calls, last measurement. */
+/**
+ * Markdown for the hover on a handler: route, framework, where it runs, blocking calls, what a
+ * sweep measured (`measured`: lines from sweepModel's sweepHoverLines), last measurement, and what
+ * watched runs measured (`loop`: loopEvidenceModel's `loopHoverLines`).
+ */
 export function handlerHover(
   route: Route,
   findings: readonly Finding[],
   last?: RunRecord,
-  /** What watched runs measured in this handler (loopEvidenceModel's `loopHoverLines`). */
+  measured: readonly string[] = [],
   loop: readonly string[] = [],
 ): string {
   const lines = [
@@ -53,6 +57,7 @@ export function handlerHover(
       '',
       `⚠ ${blocking.length} blocking call${blocking.length === 1 ? '' : 's'}: ${blocking.map((f) => `line ${f.line} (${f.rule})`).join(', ')}`,
     );
+  lines.push(...measured);
   if (last) {
     const l = last.summary.latencyMs;
     const outcome = runOutcome(last);

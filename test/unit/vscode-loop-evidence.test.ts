@@ -129,7 +129,7 @@ test('a CPU loop no rule sees becomes EP301 (information, the run as evidence), 
   );
 
   const cpuRoute = routes.find((r) => r.path === '/cpu')!;
-  const hover = handlerHover(cpuRoute, findings, first, loopHoverLines(cpuRoute, evidence));
+  const hover = handlerHover(cpuRoute, findings, first, [], loopHoverLines(cpuRoute, evidence));
   assert.match(hover, /⏱ line 20 \(EP301\) measured: blocked the event loop 4× ~304 ms/);
 
   // A later run without the watch says nothing about the loop; a later watched one without the stall clears it.
