@@ -84,7 +84,7 @@ export class Chart {
 // ------------------------------------------------------------------ measuring and formatting
 
 let measurer: CanvasRenderingContext2D | null | undefined;
-function textWidth(text: string, font: string): number {
+export function textWidth(text: string, font: string): number {
   measurer ??= document.createElement('canvas').getContext('2d');
   if (!measurer) return text.length * 7.5;
   measurer.font = font;
@@ -93,7 +93,7 @@ function textWidth(text: string, font: string): number {
 const fontPx = (font: string): number => Number(/(\d+(?:\.\d+)?)px/.exec(font)?.[1] ?? 12);
 
 /** 1-2-5 steps from 0.001 to 10,000,000. */
-const STEPS_125 = Array.from({ length: 11 }, (_, d) =>
+export const STEPS_125 = Array.from({ length: 11 }, (_, d) =>
   [1, 2, 5].map((m) => +(m * 10 ** (d - 3)).toPrecision(6)),
 ).flat();
 /** Whole-number steps (request counts cannot be 0.25). */
@@ -119,7 +119,7 @@ const logLabel = (v: number): string => (v >= 1000 ? `${+(v / 1000).toPrecision(
 
 // ------------------------------------------------------------------ axes
 
-function axis(p: Palette, extra: Partial<uPlot.Axis> = {}): uPlot.Axis {
+export function axis(p: Palette, extra: Partial<uPlot.Axis> = {}): uPlot.Axis {
   return {
     stroke: p.foreground,
     font: p.font,
@@ -132,7 +132,7 @@ function axis(p: Palette, extra: Partial<uPlot.Axis> = {}): uPlot.Axis {
 }
 
 /** A y axis as wide as its widest label (uPlot calls this again with the labels it chose). */
-function yAxis(p: Palette, extra: Partial<uPlot.Axis>): uPlot.Axis {
+export function yAxis(p: Palette, extra: Partial<uPlot.Axis>): uPlot.Axis {
   return axis(p, {
     size: (_u, values) =>
       Math.ceil(Math.max(20, ...(values ?? []).map((v) => textWidth(String(v ?? ''), p.font)))) + TICK + GAP + 6,
@@ -181,9 +181,9 @@ export function logSplits(lo: number, hi: number, widthPx: number, measure: (s: 
   return sparsest.slice(0, 1);
 }
 
-const plotWidthPx = (u: uPlot): number => (u.bbox?.width ? u.bbox.width / uPlot.pxRatio : u.width - 80);
+export const plotWidthPx = (u: uPlot): number => (u.bbox?.width ? u.bbox.width / uPlot.pxRatio : u.width - 80);
 
-function seriesStyle(p: Palette, i: number, fill: boolean): Partial<uPlot.Series> {
+export function seriesStyle(p: Palette, i: number, fill: boolean): Partial<uPlot.Series> {
   const c = p.series[i % p.series.length];
   return { stroke: c, width: 2, ...(fill ? { fill: withAlpha(c, 0.25) } : {}) };
 }
@@ -192,7 +192,7 @@ export function runName(view: RunView): string {
   return view.name ?? view.run.label ?? view.run.id;
 }
 
-const PADDING: uPlot.Padding = [14, 36, 0, 4];
+export const PADDING: uPlot.Padding = [14, 36, 0, 4];
 
 /** [lo, hi] widened by a tenth of the span (in log space on a log axis), never to nothing. */
 function zoomed(lo: number, hi: number, log: boolean): [number, number] {
@@ -217,7 +217,7 @@ function positiveExtent(xs: ArrayLike<number | null | undefined>): [number, numb
   return lo <= hi ? [lo, hi] : undefined;
 }
 
-const upTo = (_u: uPlot, _min: number | null, max: number | null): uPlot.Range.MinMax => [
+export const upTo = (_u: uPlot, _min: number | null, max: number | null): uPlot.Range.MinMax => [
   0,
   Math.max(1, max ?? 0) * 1.08,
 ];

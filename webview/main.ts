@@ -7,6 +7,7 @@ import { ComparePanel } from './compareView';
 import { h } from './dom';
 import { RunPanel } from './runView';
 import panelCss from './styles.css';
+import { SweepPanel } from './sweepView';
 import { watchTheme } from './theme';
 
 interface VsCodeApi {
@@ -32,9 +33,9 @@ const content = h(
 );
 document.body.append(banner, content);
 
-let panel: RunPanel | ComparePanel | undefined;
+let panel: RunPanel | ComparePanel | SweepPanel | undefined;
 
-function mount(next: RunPanel | ComparePanel): void {
+function mount(next: RunPanel | ComparePanel | SweepPanel): void {
   panel?.destroy();
   panel = next;
   content.replaceChildren(next.root);
@@ -53,6 +54,10 @@ function render(m: HostMessage): void {
     if (!(panel instanceof RunPanel) || panel.runId !== m.view.run.id) mount(new RunPanel(m.view.run.id, post));
     (panel as RunPanel).update(m);
     vscode.setState({ kind: 'run', runIds: [m.view.run.id] });
+  } else if (m.type === 'sweep') {
+    if (!(panel instanceof SweepPanel)) mount(new SweepPanel(post));
+    (panel as SweepPanel).update(m);
+    vscode.setState({ kind: 'sweep', runIds: SweepPanel.runIds(m) });
   } else {
     if (!(panel instanceof ComparePanel)) mount(new ComparePanel(post));
     (panel as ComparePanel).update(m);
@@ -62,7 +67,7 @@ function render(m: HostMessage): void {
 
 window.addEventListener('message', (e: MessageEvent<HostMessage>) => {
   const m = e.data;
-  if (!m || typeof m !== 'object' || !['run', 'compare', 'error'].includes(m.type)) return;
+  if (!m || typeof m !== 'object' || !['run', 'compare', 'sweep', 'error'].includes(m.type)) return;
   try {
     render(m);
   } catch (err) {
