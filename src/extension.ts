@@ -17,6 +17,7 @@ import { ResultsPanels } from './vscode/resultsPanel';
 import { registerRoutesView } from './vscode/routesView';
 import { openRunStore, registerRunsView } from './vscode/runsView';
 import { startServer, stopStartedServers } from './vscode/serverStarter';
+import { registerSweeps } from './vscode/sweepWiring';
 
 const SOURCE_GLOB = '**/*.{py,js,mjs,cjs,jsx,ts,mts,cts,tsx}';
 /** Root files that change what is scanned or how it is judged. */
@@ -107,11 +108,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     runsChanged.fire();
   });
 
+  const sweeps = registerSweeps(context, {
+    folder,
+    store,
+    runs,
+    showRun: (run) => panels.showRun(run),
+    routes: () => index.routes(),
+    files: () => index.paths(),
+  });
   const source: HandlerSource = {
     routes: () => index.routes(),
     findings: () => index.findings(),
     lastRun: (key) => lastRuns.get(key),
     loopLines: (route) => loopHoverLines(route, diagnostics.loopEvidence()),
+    lastSweep: (key) => sweeps.lastSweep(key),
     // Annotations change when the analysis or the run history does.
     onDidChange: (listener, thisArg, disposables) => {
       const both = vscode.Disposable.from(

@@ -24,6 +24,7 @@ import {
   LOOPBACK_PRELOAD,
   rememberFirst,
   withPreload,
+  type ServerCommand,
 } from './serverModel';
 
 /** The output channel Start Server shows servers' output in. */
@@ -276,7 +277,7 @@ async function choose(input: StartServerInput): Promise<Chosen | undefined> {
  * Shows the exact command and where it runs, and asks before its first run in this workspace
  * (the answer is remembered per command and folder). The safe answer is the default.
  */
-async function approved(chosen: Chosen, input: StartServerInput, watched: boolean): Promise<boolean> {
+async function approved(chosen: Chosen, input: Pick<StartServerInput, 'state'>, watched: boolean): Promise<boolean> {
   const key = consentKey(chosen.command, chosen.cwd);
   const known = input.state.get<string[]>(APPROVED_KEY) ?? [];
   if (known.includes(key)) return true;
@@ -295,6 +296,51 @@ async function approved(chosen: Chosen, input: StartServerInput, watched: boolea
     if (answer !== run) return false;
   }
   await input.state.update(APPROVED_KEY, [...known, key]);
+  return true;
+}
+
+/** What Start Server would offer, for pickers of several commands (Compare Server Configurations). */
+export async function offeredServerCommands(
+  input: Pick<StartServerInput, 'folder' | 'routes' | 'files' | 'route' | 'state'>,
+): Promise<{ configured?: string; recent: string[]; detected: ServerCommand[] }> {
+  const configured = vscode.workspace
+    .getConfiguration('endpointProfiler', input.folder.uri)
+    .get<string>('serverCommand', '')
+    .trim();
+  const detected = detectServerCommands(input.routes, input.files, await packageScripts(input.folder), {
+    python: await selectedPython(input.folder),
+    pyprojects: await pyprojects(input.folder, input.routes),
+    ...(input.route ? { prefer: input.route } : {}),
+  });
+  return { ...(configured ? { configured } : {}), recent: input.state.get<string[]>(RECENT_KEY) ?? [], detected };
+}
+
+/** A command about to run for the user, and where it came from (what the confirmation says). */
+export interface CommandToApprove {
+  command: string;
+  /** Workspace-relative folder it runs in ('' = the root). */
+  cwd: string;
+  source: string;
+  /** Typed by the user just now: that is their approval. */
+  typed: boolean;
+}
+
+/**
+ * Start Server's consent for several commands: nothing runs in an untrusted workspace, and each
+ * command not approved before in this workspace is shown and confirmed (the safe answer the
+ * default). False as soon as one is declined: none of them then runs.
+ */
+export async function approveServerCommands(
+  commands: readonly CommandToApprove[],
+  state: StartServerInput['state'],
+): Promise<boolean> {
+  if (vscode.workspace.isTrusted === false) {
+    void vscode.window.showErrorMessage(
+      'Endpoint Profiler runs server commands only in a trusted workspace. Trust the workspace to compare its server configurations.',
+    );
+    return false;
+  }
+  for (const c of commands) if (!(await approved({ ...c, argv: [], env: {} }, { state }, false))) return false;
   return true;
 }
 
