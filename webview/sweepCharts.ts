@@ -30,8 +30,12 @@ function xRange(ticks: number[]): uPlot.Range.Function {
   return () => (ticks.length ? [ticks[0] / 1.25, ticks[ticks.length - 1] * 1.25] : [1, 16]);
 }
 
+/**
+ * What setData cannot change: the series and the axis' ticks and range (functions of the levels
+ * measured, fixed when the chart is built), so a new level rebuilds the chart — a few times a sweep.
+ */
 const layoutOf = (series: readonly SweepSeriesView[], withFit: boolean): string =>
-  series.map((s) => `${s.name}:${withFit && s.fit ? 'fit' : ''}`).join('|');
+  `${measuredLevels(series).join(',')}|${series.map((s) => `${s.name}:${withFit && s.fit ? 'fit' : ''}`).join('|')}`;
 
 /** Throughput (ok req/s) per level, with each configuration's USL curve. */
 export function sweepThroughputSpec(series: readonly SweepSeriesView[]): { build: SpecBuilder; layout: string } {

@@ -62,6 +62,18 @@ test('live: each finished level appears as a row while the next is measured, wit
   await host.screenshot('live');
   await host.page.getByTestId('cancel').click();
   assert.deepEqual((await host.posted()).at(-1), { type: 'cancel' });
+  // The final snapshot of the same panel: the last level joins the axis (its ticks were built for three).
+  await host.send(sweepMessage('Sweep GET /blocking', false, [seriesView('GET /blocking', 'done', blocking.result)]));
+  await host.page.getByTestId('sweep-level-0-8').waitFor();
+  for (const chart of ['chart-sweep-throughput', 'chart-sweep-latency']) {
+    const x = (await host.axes(chart)).axes.find((a) => a.side === 2)!;
+    assert.deepEqual(
+      x.labels.map((l) => l.text),
+      ['1', '2', '4', '8'],
+      `${chart}: every level on the x axis`,
+    );
+  }
+  assert.equal(await host.text('sweep-verdict'), blocking.result.verdict.text);
 });
 
 test('done: the verdict sentence on top, both curves and the USL fit drawn on log-2 axes, each level one click from its run', async () => {
