@@ -23,7 +23,7 @@ import {
   type CommandToApprove,
 } from './serverStarter';
 import type { LiveSweep } from './sweepPanel';
-import { measuredWord, runsByGroup, seriesView, sweepMessage } from './sweepModel';
+import { runsByGroup, seriesView, sweepMessage } from './sweepModel';
 import { DEFAULT_PLAN, parseSweepPlan, planInput, planText, rememberedPlan, type SweepPlan } from './sweepPlanModel';
 
 export interface SweepPanelsLike {
@@ -488,7 +488,7 @@ export class SweepCommands implements vscode.Disposable {
       show(result, result.cancelled ? 'cancelled' : 'done', false);
       if (!this.disposed)
         void vscode.window.showInformationMessage(
-          `Endpoint Profiler: ${t.title} ${result.levels.length >= 2 ? measuredWord(result.verdict) : 'has no verdict'}. ${result.verdict.text}`,
+          `Endpoint Profiler: ${result.levels.length >= 2 ? result.verdict.text : `${t.title} has no verdict: ${result.verdict.text}`}`,
         );
     } catch (err) {
       const records = (err as { records?: RunRecord[] }).records;
