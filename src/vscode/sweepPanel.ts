@@ -102,7 +102,8 @@ export class SweepPanels implements vscode.Disposable {
         try {
           run = await this.store.load(id);
         } catch (err) {
-          throw new Error(`the run ${id} cannot be opened (deleted or unreadable): ${oneLine(err)}`);
+          const why = /\b(ENOENT|ENOTDIR)\b/.test(oneLine(err)) ? 'it was deleted or moved' : oneLine(err);
+          throw new Error(`the run ${id} cannot be opened: ${why}`);
         }
         this.showRun(run);
       },
