@@ -25,6 +25,8 @@ class SweepPanel {
   private ready = false;
   closed = false;
   onCancel: (() => void) | undefined;
+  /** The runs a saved sweep's panel shows (sorted ids), to bring it forward instead of opening another. */
+  key: string | undefined;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -142,10 +144,17 @@ export class SweepPanels implements vscode.Disposable {
     };
   }
 
-  /** The saved sweep(s) these runs belong to. */
+  /** The saved sweep(s) these runs belong to: the panel already showing them comes forward, else a new one. */
   showRuns(runs: readonly RunRecord[]): void {
     const message = sweepMessageOfRuns(runs);
-    const panel = this.create(message.title);
+    const key = runs
+      .map((r) => r.id)
+      .sort()
+      .join(',');
+    const open = [...this.panels].find((p) => p.key === key && !p.closed);
+    const panel = open ?? this.create(message.title);
+    panel.key = key;
+    if (open) panel.panel.reveal();
     panel.show(message);
   }
 

@@ -145,6 +145,11 @@ test('"open run" shows that level\'s run from the store; a deleted one is one li
     shownRuns.map((r) => r.id),
     ['p-c4'],
   );
+  // The same sweep again (its Runs row clicked twice): that panel comes forward, no second tab.
+  const before = created.length;
+  panels.showRuns([...runs].reverse());
+  assert.equal(created.length, before);
+  assert.equal(panel.revealed, 1);
   panel.receive({ type: 'openRun', runId: 'gone' });
   await flush();
   assert.match(errors.at(-1)!, /^Endpoint Profiler: the run gone cannot be opened: it was deleted or moved$/);
