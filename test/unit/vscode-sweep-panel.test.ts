@@ -111,6 +111,10 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 const context = { extensionUri: uri('/ext'), subscriptions: [] } as never;
 const flush = () => new Promise((r) => setTimeout(r, 20));
+/** Waits (up to 5 s) for what the host does after reading the store. */
+async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 250 && !done(); i++) await flush();
+}
 
 test('live: the snapshot waits for ready, then each final one goes at once; Cancel reaches the sweep until it ends', async () => {
   const panels = new SweepPanels(context, store, (r) => shownRuns.push(r));
@@ -140,7 +144,7 @@ test('"open run" shows that level\'s run from the store; a deleted one is one li
   panels.showRuns(runs);
   const panel = created.at(-1)!;
   panel.receive({ type: 'openRun', runId: 'p-c4' });
-  await flush();
+  await until(() => shownRuns.length > 0);
   assert.deepEqual(
     shownRuns.map((r) => r.id),
     ['p-c4'],
@@ -150,8 +154,9 @@ test('"open run" shows that level\'s run from the store; a deleted one is one li
   panels.showRuns([...runs].reverse());
   assert.equal(created.length, before);
   assert.equal(panel.revealed, 1);
+  const errorsBefore = errors.length;
   panel.receive({ type: 'openRun', runId: 'gone' });
-  await flush();
+  await until(() => errors.length > errorsBefore);
   assert.match(errors.at(-1)!, /^Endpoint Profiler: the run gone cannot be opened: it was deleted or moved$/);
 });
 
@@ -160,7 +165,7 @@ test('restored after a reload: the sweep is rebuilt from the run ids the webview
   const panel = new FakePanel('restored');
   await deserialize!(panel, { kind: 'sweep', runIds: runs.map((r) => r.id) });
   panel.receive({ type: 'ready' });
-  await flush();
+  await until(() => panel.posted.length > 0);
   const m = panel.posted[0] as SweepMessage;
   assert.equal(m.type, 'sweep');
   assert.deepEqual(
@@ -171,7 +176,7 @@ test('restored after a reload: the sweep is rebuilt from the run ids the webview
   const empty = new FakePanel('empty');
   await deserialize!(empty, undefined);
   empty.receive({ type: 'ready' });
-  await flush();
+  await until(() => empty.posted.length > 0);
   assert.deepEqual(empty.posted, [
     { type: 'error', message: 'This sweep cannot be restored: open it again from the Runs view.' },
   ]);
