@@ -144,6 +144,14 @@ const ui: RunsUi = {
     )?.[0]?.fsPath,
 };
 
+/** An item menu's (clicked, selected) with each sweep row replaced by its runs (it stands for them). */
+function asRuns(clicked: unknown, selected: unknown): [unknown, unknown] {
+  const runs = Array.isArray(selected) ? expandGroups<RunNode>(selected as RunsTreeItem[]) : selected;
+  if (!isGroupNode(clicked)) return [clicked, runs];
+  const inSelection = Array.isArray(selected) && selected.includes(clicked);
+  return [clicked.children[0], inSelection ? runs : clicked.children];
+}
+
 export function registerRunsView(context: vscode.ExtensionContext, store: RunStore, panels: RunPanels): RunsView {
   const baseline: BaselineState = {
     get: () => context.workspaceState.get<string>(BASELINE_KEY),
@@ -206,13 +214,13 @@ export function registerRunsView(context: vscode.ExtensionContext, store: RunSto
     vscode.commands.registerCommand('endpointProfiler.openRun', (arg?: unknown) => commands.open(arg)),
     vscode.commands.registerCommand('endpointProfiler.renameRun', (arg?: unknown) => commands.rename(arg)),
     vscode.commands.registerCommand('endpointProfiler.deleteRun', (arg?: unknown, selected?: unknown) =>
-      commands.delete(arg, Array.isArray(selected) ? expandGroups<RunNode>(selected as RunsTreeItem[]) : selected),
+      commands.delete(...asRuns(arg, selected)),
     ),
     vscode.commands.registerCommand('endpointProfiler.exportRun', (arg?: unknown) => commands.export(arg)),
     vscode.commands.registerCommand('endpointProfiler.pinBaseline', (arg?: unknown) => commands.pin(arg)),
     vscode.commands.registerCommand('endpointProfiler.unpinBaseline', () => commands.unpin()),
     vscode.commands.registerCommand('endpointProfiler.compareRuns', (arg?: unknown, selected?: unknown) =>
-      commands.compare(arg, Array.isArray(selected) ? expandGroups<RunNode>(selected as RunsTreeItem[]) : selected),
+      commands.compare(...asRuns(arg, selected)),
     ),
     vscode.commands.registerCommand('endpointProfiler.exportRunsToWorkspace', () => commands.exportAll()),
     vscode.commands.registerCommand('endpointProfiler.refreshRuns', () => commands.refresh()),

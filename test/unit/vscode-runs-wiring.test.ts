@@ -354,3 +354,37 @@ test('deleteRun from an item menu with a multi-selection removes exactly those f
   await commands.get('endpointProfiler.compareRuns')?.();
   assert.match(shown.at(-1) ?? '', /Select/);
 });
+
+test("a sweep's runs sit under one row with its verdict; Delete on that row removes exactly its runs", async () => {
+  const { provider } = views.get('endpointProfiler.runs')!;
+  // Three levels of one sweep (100 ms per request, answered one at a time) beside an ungrouped run.
+  for (const [i, c] of [1, 2, 4].entries()) {
+    const r = record(`lvl${c}`, `2026-02-01T00:00:0${i}Z`, 100 * c);
+    await store.save({
+      ...r,
+      group: 'sweep-wiring',
+      config: { ...r.config, concurrency: c },
+      summary: { ...r.summary, rps: 10, durationS: 10 },
+    });
+  }
+  await commands.get('endpointProfiler.refreshRuns')?.();
+  const top = provider.getChildren() as Array<{ id: string; kind?: string; label?: string }>;
+  const sweep = top.find((n) => n.kind === 'group')!;
+  assert.ok(sweep, JSON.stringify(top.map((n) => n.id)));
+  assert.match(sweep.label ?? '', /^Sweep GET \/r\/lvl1: /);
+  assert.deepEqual(
+    (provider.getChildren(sweep as never) as Array<{ id: string }>).map((n) => n.id),
+    ['lvl1', 'lvl2', 'lvl4'],
+  );
+  assert.ok(
+    pkg.contributes.menus['view/item/context'].some(
+      (m) => m.command === 'endpointProfiler.deleteRun' && menuShows(m.when ?? '', 'endpointProfiler.runs', 'sweep'),
+    ),
+    'Delete is on the sweep row',
+  );
+  shown.length = 0;
+  answers.warning = 'Delete';
+  await commands.get('endpointProfiler.deleteRun')?.(sweep, undefined);
+  assert.match(shown[0], /^Delete 3 runs/);
+  assert.deepEqual(readdirSync(path.join(dir, 'runs')).sort(), ['older.json', 'zz-broken.json']);
+});
