@@ -44,6 +44,7 @@ import {
   type LoadProfile,
   type ProfileSettings,
 } from './profileModel';
+import { othersIdle, releaseLoadSlot, takeLoadSlot } from './loadSlot';
 import { afterStallsWritten, attachLoopReport } from '../core/runtime/levelWindows';
 import { loopWatchFor, startedServerFor, startServer, tcpProbe } from './serverStarter';
 import { baseUrlProblem, hostAndPort } from './serverModel';
@@ -596,6 +597,7 @@ export class EndpointProfiler implements vscode.Disposable {
     if (this.disposed) return;
     // Checked again here: two invocations may both have been answering questions.
     if (this.running) return this.offerRunning(this.running);
+    if (!othersIdle()) return;
     let live: LiveRun | undefined;
     let report: (p: LoadProgress) => void = () => undefined; // set once the notification shows
     // A server Start Server runs with the loop watch: this run's window of it goes on the record.
@@ -607,6 +609,8 @@ export class EndpointProfiler implements vscode.Disposable {
     });
     const running: Running = { title, detail: profile.detail, handle };
     this.running = running;
+    const slot = { what: `profiling ${title}`, cancel: () => handle.cancel() };
+    takeLoadSlot(slot);
     try {
       let panel: LiveRun;
       try {
@@ -663,6 +667,7 @@ export class EndpointProfiler implements vscode.Disposable {
       );
     } finally {
       if (this.running === running) this.running = undefined;
+      releaseLoadSlot(slot);
     }
   }
 

@@ -22,6 +22,7 @@ import {
   tcpProbe,
   type CommandToApprove,
 } from './serverStarter';
+import { othersIdle, releaseLoadSlot, takeLoadSlot } from './loadSlot';
 import type { LiveSweep } from './sweepPanel';
 import { runsByGroup, seriesView, sweepMessage } from './sweepModel';
 import { DEFAULT_PLAN, parseSweepPlan, planInput, planText, rememberedPlan, type SweepPlan } from './sweepPlanModel';
@@ -404,7 +405,11 @@ export class SweepCommands implements vscode.Disposable {
   }
 
   private async runOne(t: Target, plan: SweepPlan): Promise<void> {
+    if (this.running) return this.offerRunning();
+    if (!othersIdle()) return;
     const abort = new AbortController();
+    const slot = { what: `sweeping ${t.title}`, cancel: () => abort.abort() };
+    takeLoadSlot(slot);
     const title = `Sweep ${t.title}`;
     const live = this.deps.panels.openLive(title, () => abort.abort());
     this.running = { title: t.title, abort, live };
@@ -497,11 +502,16 @@ export class SweepCommands implements vscode.Disposable {
       void vscode.window.showErrorMessage(`Endpoint Profiler: the sweep failed: ${message(err)}`);
     } finally {
       this.running = undefined;
+      releaseLoadSlot(slot);
     }
   }
 
   private async runMany(t: Target, chosen: CommandToApprove[], plan: SweepPlan): Promise<void> {
+    if (this.running) return this.offerRunning();
+    if (!othersIdle()) return;
     const abort = new AbortController();
+    const slot = { what: `comparing servers on ${t.title}`, cancel: () => abort.abort() };
+    takeLoadSlot(slot);
     const pathOnly = new URL(t.url);
     const routePath = `${pathOnly.pathname}${pathOnly.search}`;
     const title = `Compare servers: ${t.title}`;
@@ -607,6 +617,7 @@ export class SweepCommands implements vscode.Disposable {
       void vscode.window.showErrorMessage(`Endpoint Profiler: the comparison failed: ${message(err)}`);
     } finally {
       this.running = undefined;
+      releaseLoadSlot(slot);
     }
   }
 }

@@ -19,12 +19,14 @@ import { calls, memento, requireWithFakeVscode, reset, state } from './fakeVscod
 import { freePort } from '../fixtures/servers/ports';
 import type * as EngineModule from '../../src/core/load/engine';
 import type * as ServerStarterModule from '../../src/vscode/serverStarter';
+import type * as LoadSlotModule from '../../src/vscode/loadSlot';
 
 const { EndpointProfiler } = requireWithFakeVscode<typeof ProfileCommand>('../../src/vscode/profileCommand');
 const { stopStartedServers, tcpProbe } = requireWithFakeVscode<typeof ServerStarterModule>(
   '../../src/vscode/serverStarter',
 );
 const { startLoad: realStartLoad } = require('../../src/core/load/engine') as typeof EngineModule;
+const { takeLoadSlot, releaseLoadSlot } = requireWithFakeVscode<typeof LoadSlotModule>('../../src/vscode/loadSlot');
 
 // ------------------------------------------------------------------ the server under test
 let server: http.Server;
@@ -688,4 +690,22 @@ test('the server question: Escape backs out of the run (nothing sent, nothing re
   await profiler().profile(route());
   assert.equal(calls('inputBox').length, 0, 'the setting says what serves it');
   assert.deepEqual(saved[0]?.server, { command: 'uvicorn main:app --workers 2', workers: 2 });
+});
+
+test('while a sweep runs a load, Profile starts nothing and says so; a finished profile frees the slot for a sweep', async () => {
+  configure();
+  const sweep = { what: 'sweeping GET /blocking', cancel: () => undefined };
+  assert.ok(takeLoadSlot(sweep));
+  try {
+    await profiler().profile(route());
+    assert.equal(loadsStarted.length, 0);
+    assert.ok(calls('warning').some((c) => c.text.startsWith('Endpoint Profiler is already sweeping GET /blocking')));
+  } finally {
+    releaseLoadSlot(sweep);
+  }
+  await profiler().profile(route());
+  assert.equal(saved.length, 1);
+  const next = { what: 'sweeping again', cancel: () => undefined };
+  assert.ok(takeLoadSlot(next), 'the profile released the slot when its run ended');
+  releaseLoadSlot(next);
 });

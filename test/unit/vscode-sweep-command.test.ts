@@ -12,10 +12,12 @@ import { after, afterEach, before, beforeEach, test } from 'node:test';
 import type { Route, RunRecord } from '../../src/core/model';
 import { RunStore } from '../../src/core/runs/store';
 import type { SweepMessage } from '../../src/shared/protocol';
+import type * as LoadSlotModule from '../../src/vscode/loadSlot';
 import type * as SweepCommandModule from '../../src/vscode/sweepCommand';
 import { calls, enterOrDismiss, memento, requireWithFakeVscode, reset, state, type UiCall } from './fakeVscode-profile';
 
 const { SweepCommands } = requireWithFakeVscode<typeof SweepCommandModule>('../../src/vscode/sweepCommand');
+const { takeLoadSlot, releaseLoadSlot } = requireWithFakeVscode<typeof LoadSlotModule>('../../src/vscode/loadSlot');
 
 let server: http.Server;
 let baseUrl: string;
@@ -205,4 +207,22 @@ test('Compare Server Configurations: typed commands run in turn on free ports, e
   assert.equal(new Set(runs.map((r) => r.group)).size, 2);
   assert.ok(runs.every((r) => r.server?.command?.startsWith(process.execPath)));
   assert.deepEqual(workspaceState.get('endpointProfiler.recentMatrixCommands'), [`${nodeCommand} --fork`, nodeCommand]);
+});
+
+test('while Profile Endpoint runs a load, a sweep starts nothing, says so and can cancel the profile', async () => {
+  let cancelled = 0;
+  const profile = { what: 'profiling GET /items', cancel: () => cancelled++ };
+  assert.ok(takeLoadSlot(profile));
+  try {
+    state.answer = customPlan('1,2 4', (c) => (c.kind === 'warning' ? 'Cancel It' : enterOrDismiss(c)));
+    await commands().sweep(route);
+    const said = calls('warning').find((c) => c.text.startsWith('Endpoint Profiler is already profiling GET /items'));
+    assert.ok(said, JSON.stringify(state.calls.map((c) => c.text)));
+    await new Promise((r) => setTimeout(r, 10));
+    assert.equal(cancelled, 1, 'Cancel It cancels the running profile');
+    assert.equal(panels.shown.length, 0);
+    assert.equal((await savedRuns()).length, 0);
+  } finally {
+    releaseLoadSlot(profile);
+  }
 });
