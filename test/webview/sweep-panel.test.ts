@@ -123,4 +123,9 @@ test('done: the verdict sentence on top, both curves and the USL fit drawn on lo
   });
   assert.deepEqual(await host.cspViolations(), []);
   assert.deepEqual(host.errors, []);
+  // README material (media/screenshot-sweep.png): what Sweep Endpoint shows for the blocking handler, light theme.
+  await host.send(sweepMessage('Sweep GET /blocking', false, [seriesView('GET /blocking', 'done', blocking.result)]));
+  await host.page.getByTestId('sweep-series-1').waitFor({ state: 'detached' });
+  await host.lightTheme();
+  await host.viewportShot('light', 1000, 760);
 });
