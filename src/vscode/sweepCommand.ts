@@ -528,7 +528,15 @@ export class SweepCommands implements vscode.Disposable {
       };
     });
     const post = (liveNow: boolean, extra: Parameters<typeof sweepMessage>[3] = {}): void =>
-      live.show(sweepMessage(title, liveNow, series, { totalLevels: plan.levels.length, ...extra }));
+      live.show(
+        // A snapshot: `series` is updated in place as progress arrives, a message must not change after it is sent.
+        sweepMessage(
+          title,
+          liveNow,
+          series.map((x) => ({ ...x })),
+          { totalLevels: plan.levels.length, ...extra },
+        ),
+      );
     const cwd = chosen[0].cwd
       ? path.join(this.deps.folder.uri.fsPath, ...chosen[0].cwd.split('/'))
       : this.deps.folder.uri.fsPath;
@@ -576,7 +584,7 @@ export class SweepCommands implements vscode.Disposable {
                     seriesView(s.name, s.state, partial, {
                       ...(s.command ? { command: s.command } : {}),
                       ...(s.workers !== undefined ? { workers: s.workers } : {}),
-                      current: { concurrency: p.sweep.concurrency },
+                      ...(p.phase === 'sweeping' ? { current: { concurrency: p.sweep.concurrency } } : {}),
                     }),
                   );
                 } else if (p.phase !== 'sweeping') delete s.current;

@@ -202,6 +202,17 @@ test('Compare Server Configurations: typed commands run in turn on free ports, e
     ],
   );
   assert.match(last.headline, /^Best for \/ping: /);
+  // While the second ran, the first already showed all its levels (the panel is live per configuration).
+  assert.ok(
+    panels.shown.some(
+      (m) =>
+        m.live &&
+        m.series[0].state === 'done' &&
+        m.series[0].sweep?.levels.length === 2 &&
+        m.series[1].state !== 'done',
+    ),
+    'the first configuration complete in the panel before the comparison ended',
+  );
   const runs = await savedRuns();
   assert.equal(runs.length, 4);
   assert.equal(new Set(runs.map((r) => r.group)).size, 2);

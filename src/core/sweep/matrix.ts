@@ -233,6 +233,7 @@ export async function runMatrix(
         continue;
       }
       const sweepStartMs = Date.now();
+      let finished: SweepProgress | undefined;
       try {
         report('sweeping');
         const url = `${server.url}${path}`;
@@ -244,6 +245,9 @@ export async function runMatrix(
         records.push(...recs);
         if (result.cancelled) cancelled = true;
         rounds[i].push(recs.map((r) => levelOf(r)));
+        const top = result.levels[result.levels.length - 1];
+        if (top)
+          finished = { index: result.levels.length, concurrency: top.concurrency, partial: result, records: recs };
         const last = result.levels[result.levels.length - 1];
         if (last) (cfg.topRps ??= []).push(last.rps);
       } catch (e) {
@@ -263,7 +267,8 @@ export async function runMatrix(
         await server.stop();
         watch?.dispose();
       }
-      report('done');
+      // With this round's whole sweep: progress reports stop at the last level's start.
+      report('done', finished ? { sweep: finished } : {});
     }
   }
 
