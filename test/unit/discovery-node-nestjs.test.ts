@@ -52,3 +52,12 @@ test('NestJS: an unknown global prefix or method path is kept marked, never drop
     'nestjs GET /a/{computePath()?} A.x src/a.controller.ts:1',
   ]);
 });
+
+test('NestJS: stacked decorators, comments between them, and the topmost of two route decorators (as Nest applies them)', async () => {
+  const routes = await discoverNode(fixture('nest-stacked'));
+  assert.deepEqual(summary(routes), [
+    'nestjs GET /api/cats CatsController.list src/cats/cats.controller.ts:11 async',
+    'nestjs POST /api/cats CatsController.create src/cats/cats.controller.ts:20 async',
+    'nestjs PUT /api/cats/:id CatsController.replace src/cats/cats.controller.ts:27 async',
+  ]);
+});

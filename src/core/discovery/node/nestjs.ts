@@ -56,21 +56,24 @@ export function readController(cls: Node, values: Constants): ControllerFact | u
   const fact: ControllerFact = { className, prefixes, routes: [] };
   let pending: Node[] = [];
   for (const member of body.namedChildren) {
-    if (!member) continue;
+    // Comments between stacked decorators (`@Get() // list`) belong to the same method.
+    if (!member || member.type === 'comment') continue;
     if (member.type === 'decorator') {
       pending.push(member);
       continue;
     }
     if (member.type === 'method_definition') {
       const name = member.childForFieldName('name')?.text ?? '';
-      for (const call of pending.map(decoratorCall)) {
-        const method = call ? METHOD_DECORATORS[call.name] : undefined;
-        const paths = method ? pathsOf(call!.args[0], values) : [];
-        // A method path the source computes otherwise gives no route rather than one at the controller's root.
-        for (const path of paths)
-          if (path !== null)
-            fact.routes.push({ methods: [method!], path, handler: handlerOf(member, `${className}.${name}`) });
-      }
+      const own = member.namedChildren.filter((c): c is Node => c?.type === 'decorator');
+      // Decorators apply bottom-up and each route decorator overwrites the method's path and verb metadata,
+      // so of `@Get('a') @Post('b')` Nest serves only the topmost: GET a.
+      const call = [...pending, ...own].map(decoratorCall).find((c) => c && METHOD_DECORATORS[c.name]);
+      const method = call ? METHOD_DECORATORS[call.name] : undefined;
+      const paths = method ? pathsOf(call!.args[0], values) : [];
+      // A method path the source computes otherwise gives no route rather than one at the controller's root.
+      for (const path of paths)
+        if (path !== null)
+          fact.routes.push({ methods: [method!], path, handler: handlerOf(member, `${className}.${name}`) });
     }
     pending = [];
   }
