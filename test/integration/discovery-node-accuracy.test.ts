@@ -161,6 +161,7 @@ for (const fixture of [
   'node/express-mounts',
   'node/express-exports',
   'node/express-wrapped',
+  'node/express-configured',
   'demo',
 ]) {
   test(`Express discovery matches the real router stack: ${fixture}`, async () => {

@@ -147,3 +147,19 @@ test('handlers that are call expressions: the wrapped function (asyncHandler, wr
     'express POST /items POST /items app.js:7 async',
   ]);
 });
+
+test('an app configured twice by one function (`configure(app)`, `configure(mirror)`) lists each route once', async () => {
+  const routes = await discoverNode({
+    'app.js': [
+      "const express = require('express');",
+      "const configure = require('./configure');",
+      'const app = express();',
+      'configure(app);',
+      'const mirror = express();',
+      'configure(mirror);',
+    ].join('\n'),
+    'configure.js':
+      "module.exports = function configure(app) {\n  app.get('/health', (req, res) => res.send('ok'));\n};",
+  });
+  assert.deepEqual(summary(routes), ['express GET /health GET /health configure.js:2']);
+});

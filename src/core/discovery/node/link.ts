@@ -237,7 +237,21 @@ export function linkNodeRoutes(all: Linked): Route[] {
     for (const name of Object.keys(facts.objects)) {
       if (serves(facts, name) && !reached.has(key(file.path, name))) emit(key(file.path, name), '', [], undefined);
     }
-  return [...routes, ...linkControllers(files, textOf)];
+  return [...distinct(routes), ...linkControllers(files, textOf)];
+}
+
+/**
+ * One row per route: a function that configures whichever app it is handed (`configure(app)`,
+ * `configure(mirror)`) declares the same handler at the same path for each; the first reached is kept.
+ */
+function distinct(routes: Route[]): Route[] {
+  const seen = new Set<string>();
+  return routes.filter((r) => {
+    const id = `${r.methods.join(',')} ${r.path} ${r.file}:${r.range?.line ?? r.line}:${r.range?.column ?? 0}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
 }
 
 const INDEX = /^index\.(ts|js|cjs|mjs)$/i;
