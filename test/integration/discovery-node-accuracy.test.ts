@@ -4,6 +4,8 @@
 // are dropped (Fastify registers both '/p' and '/p/' for a prefixed '/'), and repeats are merged.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { nodeFileSystem } from '../../src/core/fs';
 import { Parsers } from '../../src/core/parsing/parser';
@@ -92,6 +94,43 @@ function koaRoutes(dir: string): string[] {
   );
 }
 
+type KoaMiddleware = ((...args: unknown[]) => unknown) & {
+  router?: { stack: Array<{ methods: string[]; path: string }> };
+};
+
+/**
+ * @koa/router stacks reached through an app's middleware, including through koa-mount: the real `mount()` is
+ * wrapped to remember what each middleware it returns serves under which prefix (a Koa app or `router.routes()`).
+ */
+function koaMountedRoutes(dir: string): string[] {
+  const modulePath = require.resolve('koa-mount', { paths: [dir] });
+  const real = require(modulePath) as (prefix: unknown, app?: unknown) => KoaMiddleware;
+  const mounts = new Map<unknown, { prefix: string; target: unknown }>();
+  require.cache[modulePath]!.exports = (prefix: unknown, app?: unknown) => {
+    const made = real(prefix, app);
+    const target = typeof prefix === 'string' ? app : prefix;
+    // mount('/', x) and mount(x) hand back x's own middleware: nothing to remember
+    if (made !== target) mounts.set(made, { prefix: typeof prefix === 'string' ? prefix : '', target });
+    return made;
+  };
+  try {
+    const app = require(path.join(dir, 'app.js')) as { middleware: KoaMiddleware[] };
+    const out: string[] = [];
+    const walk = (mw: unknown, prefix: string): void => {
+      const mounted = mounts.get(mw);
+      if (mounted) return walk(mounted.target, prefix + mounted.prefix.replace(/\/$/, ''));
+      const middleware = (mw as { middleware?: unknown }).middleware;
+      if (Array.isArray(middleware)) for (const m of middleware) walk(m, prefix);
+      for (const l of (mw as KoaMiddleware).router?.stack ?? [])
+        for (const m of l.methods) out.push(`${m} ${prefix + l.path}`);
+    };
+    walk(app, '');
+    return normalise(out);
+  } finally {
+    require.cache[modulePath]!.exports = real;
+  }
+}
+
 /** Hono's own `app.routes` (sub-apps mounted with route() and basePath views share it). */
 function honoRoutes(dir: string): string[] {
   const app = require(path.join(dir, 'app.js')) as { routes: Array<{ method: string; path: string }> };
@@ -145,6 +184,38 @@ test('Koa discovery matches @koa/router stacks: prefixes, router.prefix(), neste
   const real = koaRoutes(dir);
   assert.ok(real.length >= 8, 'fixture has routes');
   assert.deepEqual(await discovered(dir), real);
+});
+
+test('Koa discovery matches koa-mount: routers and whole Koa apps mounted under a prefix, and answers on those paths', async () => {
+  const dir = path.join(FIXTURES, 'node', 'koa-mounted');
+  const real = koaMountedRoutes(dir);
+  assert.ok(real.length >= 5, 'fixture has routes');
+  assert.deepEqual(await discovered(dir), real);
+  // The table read above is what the app serves: each route answers on 127.0.0.1 (not 404).
+  const app = require(path.join(dir, 'app.js')) as { callback(): http.RequestListener };
+  const server = http.createServer(app.callback());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    for (const route of real) {
+      const [method, url] = route.split(' ');
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = http.request(
+          { host: '127.0.0.1', port, method, path: url.replace(/:\w+/g, '1'), timeout: 5000 },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on('timeout', () => req.destroy(new Error('timeout')));
+        req.on('error', reject);
+        req.end();
+      });
+      assert.notEqual(status, 404, route);
+    }
+  } finally {
+    server.close();
+  }
 });
 
 test('Hono discovery matches app.routes: basePath, route() across files, on(), chained declarations', async () => {

@@ -284,3 +284,37 @@ test('koa-router: an array of paths serves each (as @koa/router does)', async ()
   });
   assert.deepEqual(summary(routes), ['koa GET /p/a GET /a app.js:3', 'koa GET /p/b GET /b app.js:3']);
 });
+
+test('koa-mount: routers and Koa apps mounted under a prefix (ESM import, any local name), mount(x) at the root', async () => {
+  const routes = await discoverNode({
+    'src/app.ts': [
+      "import Koa from 'koa';",
+      "import mountAt from 'koa-mount';",
+      "import { items } from './items';",
+      "import admin from './admin';",
+      'const app = new Koa();',
+      "app.use(mountAt('/api', items.routes()));",
+      "app.use(mountAt(`/${'admin'}`, admin));",
+      'app.use(mountAt(items.routes()));',
+    ].join('\n'),
+    'src/items.ts': [
+      "import Router from '@koa/router';",
+      'export const items = new Router();',
+      "items.get('/items', async (ctx) => {});",
+    ].join('\n'),
+    'src/admin.ts': [
+      "import Koa from 'koa';",
+      "import Router from '@koa/router';",
+      'const admin = new Koa();',
+      'const r = new Router();',
+      "r.get('/users', async (ctx) => {});",
+      'admin.use(r.routes());',
+      'export default admin;',
+    ].join('\n'),
+  });
+  assert.deepEqual(summary(routes), [
+    'koa GET /admin/users GET /users src/admin.ts:5 async',
+    'koa GET /api/items GET /items src/items.ts:3 async',
+    'koa GET /items GET /items src/items.ts:3 async',
+  ]);
+});

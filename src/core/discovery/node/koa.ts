@@ -1,9 +1,11 @@
 // Koa with @koa/router: `new Koa()`, `new Router({ prefix })`, `router.METHOD(path, [name,] …mw, handler)`,
-// `router.prefix(p)`, `parent.use([prefix,] child.routes())` and `app.use(router.routes())`.
+// `router.prefix(p)`, `parent.use([prefix,] child.routes())`, `app.use(router.routes())` and koa-mount's
+// `app.use(mount('/api', routerOrApp))`.
 import type { Node } from '../../parsing/parser';
-import type { CallReader, ObjectRecogniser } from './context';
+import type { CallReader, ExtractContext, ObjectRecogniser, Owner } from './context';
 import { lastHandler, packageOf, usePrefixes } from './context';
 import { HTTP_METHODS } from './facts';
+import { importedValue } from './modules';
 import { callArguments, property } from './syntax';
 
 const ROUTER_PACKAGES = ['@koa/router', 'koa-router'];
@@ -43,9 +45,29 @@ export const readKoaCall: CallReader = (ctx, owner, method, args) => {
     for (const arg of prefix ? args.slice(1) : args) {
       const child = routerOfRoutesCall(arg);
       if (child) ctx.addMount(owner, prefix ? prefix.prefixes[0]! : '', child, false, undefined, prefix?.orNone);
+      else readMount(ctx, owner, arg);
     }
   }
 };
+
+/**
+ * koa-mount: `use(mount('/api', router.routes()))`, `use(mount('/admin', adminApp))`, `use(mount(x))` (at '/').
+ * The prefix is stripped before the mounted middleware runs, so it prefixes every route beneath.
+ */
+function readMount(ctx: ExtractContext, owner: Owner, arg: Node): void {
+  const callee = arg.type === 'call_expression' ? arg.childForFieldName('function') : undefined;
+  const bound = callee ? importedValue(callee, ctx.facts) : undefined;
+  const isMount = bound
+    ? bound.spec === 'koa-mount' && (bound.imported === 'default' || bound.imported === '*')
+    : callee?.type === 'identifier' && callee.text === 'mount';
+  if (!isMount) return;
+  const args = callArguments(arg);
+  const target = args[args.length - 1];
+  if (!target) return;
+  const prefix = args.length >= 2 ? ctx.pathText(args[0]) : '';
+  const child = routerOfRoutesCall(target) ?? ctx.mountTarget(target)?.name;
+  if (child) ctx.addMount(owner, prefix, child);
+}
 
 /** `child.routes()` / `child.middleware()` → 'child'. */
 function routerOfRoutesCall(node: Node): string | undefined {
