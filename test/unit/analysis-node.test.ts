@@ -127,3 +127,20 @@ test('middleware defined in another module is flagged where it blocks; through a
   assert.deepEqual(where(fs), ['src/mw.js:EP102@4']);
   assert.deepEqual(fs[0].chain, ['auth()', 'verify()', 'bcrypt.compareSync (src/mw.js:2)']);
 });
+
+test('a handler made by a factory (`app.get(p, getVideo())`): the returned function is checked, the factory body runs once at start-up', async () => {
+  const { ProjectIndex } = await import('../../src/core/project');
+  const { Parsers } = await import('../../src/core/parsing/parser');
+  const { nodeFileSystem } = await import('../../src/core/fs');
+  const index = new ProjectIndex(`${__dirname}/../fixtures/node/express-wrapped`, nodeFileSystem, await Parsers.load());
+  await index.refresh();
+  const video = index.routes().find((r) => r.path === '/videos/:id')!;
+  assert.deepEqual([video.handler, video.file, video.line, video.async], ['video', 'videos.js', 6, true]);
+  assert.deepEqual(
+    index
+      .findings()
+      .filter((f) => f.file === 'videos.js')
+      .map((f) => `${f.rule}@${f.line} ${f.handler}`),
+    ['EP101@7 video', 'EP101@12 listVideos()'],
+  );
+});

@@ -143,7 +143,7 @@ test('handlers that are call expressions: the wrapped function (asyncHandler, wr
   });
   assert.deepEqual(summary(routes), [
     'express GET /users listUsers app.js:5 async',
-    'express GET /videos/:id getVideo videos.js:1',
+    'express GET /videos/:id getVideo() videos.js:2 async',
     'express POST /items POST /items app.js:7 async',
   ]);
 });

@@ -67,6 +67,8 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
   const exportedTexts = new Map<string, Text>(); // `module.exports.autoPrefix = '/x'`: texts exported under a key of their own
   const values = new Constants(root, facts);
   const calls: Array<{ call: Node; frame: Frame | undefined }> = [];
+  /** Function key → what it returns (a function, or a name that may be one): handler factories. */
+  const returnedHandlers = new Map<string, Node>();
   /** `const x = <chain>`: the chain's root node id → x (calls on the root belong to x). */
   const declaredChains = new Map<number, string>();
 
@@ -203,6 +205,14 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
         // `function createSlackRoute() { const slack = new Hono(); …; return slack; }`: a factory of that object
         const returned = node.namedChildren.find((c) => c && c.type !== 'comment');
         if (frame && returned?.type === 'identifier') factoryReturns.set(functionKey(frame.fn), returned.text);
+        // `function getVideo() { return async (req, res) => … }`: a handler factory
+        if (frame && returned) returnedHandlers.set(functionKey(frame.fn), returned);
+        break;
+      }
+      case 'arrow_function': {
+        // `const getVideo = () => async (req, res) => …`
+        const body = node.childForFieldName('body');
+        if (body && isFunction(body)) returnedHandlers.set(functionKey(node), body);
         break;
       }
       case 'import_statement':
@@ -229,6 +239,16 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     const inner = isFunction(node) ? { fn: node, parameter: firstParameter(node), up: frame } : frame;
     const children = node.namedChildren;
     for (let i = children.length - 1; i >= 0; i--) if (children[i]) stack.push({ node: children[i]!, frame: inner });
+  }
+  for (const [key, returned] of returnedHandlers) {
+    const factory = functions.get(key);
+    if (!factory) continue;
+    const inner = isFunction(returned)
+      ? handlerOf(returned, returned.childForFieldName('name')?.text ?? `${factory.name}()`)
+      : returned.type === 'identifier'
+        ? functions.get(returned.text)
+        : undefined;
+    if (inner) functions.set(key, { ...factory, returns: inner });
   }
   facts.functions = Object.fromEntries(functions);
   for (const local of Object.values(facts.exports)) {
@@ -271,9 +291,11 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
           if (wrapped) return wrapped;
         }
         const callee = node.childForFieldName('function');
-        return callee?.type === 'identifier'
-          ? (functions.get(callee.text) ??
-              (facts.imports[callee.text]?.spec.startsWith('.') ? { local: callee.text, fallback } : undefined))
+        if (callee?.type !== 'identifier') return undefined;
+        const factory = functions.get(callee.text);
+        if (factory) return factory.returns ?? factory;
+        return facts.imports[callee.text]?.spec.startsWith('.')
+          ? { local: callee.text, fallback, called: true }
           : undefined;
       }
       // A named function expression keeps its own name; anonymous ones are named after the route, as Express did.

@@ -21,6 +21,11 @@ export interface HandlerFact {
   endLine: number;
   column: number;
   endColumn: number;
+  /**
+   * The function this one returns, when it is a handler factory (`function getVideo() { return async (req, res) => … }`):
+   * a route written `app.get('/v', getVideo())` is served by it, and the factory's own body runs once, at start-up.
+   */
+  returns?: HandlerFact;
 }
 
 /** Something routes are declared on: an app, a router, or a Fastify plugin function (its first parameter). */
@@ -43,6 +48,8 @@ export interface HandlerRef {
   local: string;
   member?: string;
   fallback: string;
+  /** Written as a call (`getVideo()`): the handler is the function the named one returns, when it returns one. */
+  called?: boolean;
 }
 
 export interface RouteFact {

@@ -61,7 +61,9 @@ export function linkNodeRoutes(all: Linked): Route[] {
           ? imported.imported
           : undefined;
     const found = exported !== undefined ? exportOf(file, imported.spec, exported, 0) : undefined;
-    const handler = found ? byPath.get(found.file)!.functions[found.local] : undefined;
+    const named = found ? byPath.get(found.file)!.functions[found.local] : undefined;
+    // `getVideo()`: the function the factory returns serves the route
+    const handler = ref.called ? (named?.returns ?? named) : named;
     return found && handler ? { file: found.file, handler } : undefined;
   };
 
