@@ -4,7 +4,7 @@ import type { Framework } from '../../model';
 import type { Node } from '../../parsing/parser';
 import type { CallReader, ExtractContext, ObjectRecogniser, Owner } from './context';
 import { readExpressCall, expressObject } from './express';
-import { emptyFacts, HTTP_METHODS, type HandlerFact, type NodeRouteFacts, type Text } from './facts';
+import { emptyFacts, HTTP_METHODS, type HandlerFact, type HandlerRef, type NodeRouteFacts, type Text } from './facts';
 import { fastifyObject, readFastifyCall, unwrapFastifyPlugin } from './fastify';
 import { honoObject, readHonoCall } from './hono';
 import { koaObject, readKoaCall } from './koa';
@@ -262,6 +262,16 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     facts.objects[owner.name] = fastifyPlugins.has(owner.name) ? { ...owner.object, skipsPrefix: true } : owner.object;
   };
 
+  /** `getVideo()`: the function a local or relatively imported factory returns (or the factory, returning none). */
+  const factoryHandler = (callee: Node | null, fallback: string): HandlerFact | HandlerRef | undefined => {
+    if (callee?.type !== 'identifier') return undefined;
+    const factory = functions.get(callee.text);
+    if (factory) return factory.returns ?? factory;
+    return facts.imports[callee.text]?.spec.startsWith('.')
+      ? { local: callee.text, fallback, called: true }
+      : undefined;
+  };
+
   const ctx: ExtractContext = {
     facts,
     text: (node) => values.text(node),
@@ -290,13 +300,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
           const wrapped = ctx.handler(arg, fallback);
           if (wrapped) return wrapped;
         }
-        const callee = node.childForFieldName('function');
-        if (callee?.type !== 'identifier') return undefined;
-        const factory = functions.get(callee.text);
-        if (factory) return factory.returns ?? factory;
-        return facts.imports[callee.text]?.spec.startsWith('.')
-          ? { local: callee.text, fallback, called: true }
-          : undefined;
+        return factoryHandler(node.childForFieldName('function'), fallback);
       }
       // A named function expression keeps its own name; anonymous ones are named after the route, as Express did.
       const own =
