@@ -1,5 +1,5 @@
-// `endpoint-profiler routes [DIR] [--json] [--exclude PATTERN]…`: every HTTP route
-// handler in a workspace, as JSON (the contract in README.md) or an aligned table.
+// `endpoint-profiler routes [DIR] [--json] [--exclude PATTERN]…`: every HTTP route handler in a workspace
+// (and socket.io event handler, listed apart), as JSON (the contract in docs/cli.md) or an aligned table.
 import { parseArgs } from 'node:util';
 import * as path from 'node:path';
 import { stat } from 'node:fs/promises';
@@ -11,12 +11,14 @@ import { warnProblems } from './problems';
 
 const HELP = `Usage: endpoint-profiler routes [DIR] [--json] [--exclude PATTERN]...
 
-List the HTTP route handlers found in DIR (default: the current folder).
+List the HTTP route handlers found in DIR (default: the current folder), then socket.io event handlers.
 
 Options:
   --json             print a JSON array of {framework, methods, path, file, line, handler, async, execution,
                      unresolved, unresolvedReason}; a part of a path that could not be evaluated is
-                     written {expression?} and the route has unresolved: true
+                     written {expression?} and the route has unresolved: true. socket.io event handlers
+                     are rows with kind: "event", framework "socket.io", methods ["EVENT"], the event
+                     name as path and namespace (when not "/")
   --exclude PATTERN  skip files matching a .gitignore-style pattern (repeatable)
   -h, --help         show this help
 `;
@@ -79,6 +81,9 @@ function toJson(r: Route) {
     execution: r.execution,
     routers: r.routers ?? [],
     ...(r.unresolved ? { unresolved: true, unresolvedReason: r.unresolvedReason ?? '' } : {}),
+    // socket.io event handlers: HTTP rows stay as they were, these say what they are
+    ...(r.kind ? { kind: r.kind } : {}),
+    ...(r.namespace ? { namespace: r.namespace } : {}),
   };
 }
 
@@ -88,8 +93,10 @@ const MARKER: Record<Route['execution'], string> = {
   worker: 'sync (worker)',
 };
 
-function table(routes: Route[]): string {
-  if (routes.length === 0) return 'No routes found.\n';
+function table(all: Route[]): string {
+  if (all.length === 0) return 'No routes found.\n';
+  const routes = all.filter((r) => r.kind !== 'event');
+  const events = all.filter((r) => r.kind === 'event');
   const reasons: string[] = [];
   const note = (r: Route) => {
     if (!r.unresolved) return '';
@@ -98,27 +105,40 @@ function table(routes: Route[]): string {
     if (n < 0) n = reasons.push(reason) - 1;
     return `?${n + 1}`;
   };
-  const rows = [
-    ['?', 'METHOD', 'PATH', 'HANDLER', 'FILE:LINE', 'RUNS ON'],
-    ...routes.map((r) => [
-      note(r),
-      r.methods.join(','),
-      r.path,
-      r.handler,
-      `${r.file}:${r.line}`,
-      r.execution === 'event-loop' && !r.async ? 'sync (event loop)' : MARKER[r.execution],
-    ]),
-  ];
-  // The `?` column only when some route has one
-  if (reasons.length === 0) for (const row of rows) row.shift();
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-  const lines = rows.map((row) =>
-    row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join('  '),
-  );
-  const unresolved = routes.filter((r) => r.unresolved).length;
+  const runsOn = (r: Route) => (r.execution === 'event-loop' && !r.async ? 'sync (event loop)' : MARKER[r.execution]);
+  const blocks: string[] = [];
+  if (routes.length)
+    blocks.push(
+      aligned([
+        ['?', 'METHOD', 'PATH', 'HANDLER', 'FILE:LINE', 'RUNS ON'],
+        ...routes.map((r) => [note(r), r.methods.join(','), r.path, r.handler, `${r.file}:${r.line}`, runsOn(r)]),
+      ]),
+    );
+  // socket.io event handlers run on the loop like handlers, but are no HTTP routes: a table of their own
+  if (events.length)
+    blocks.push(
+      `socket.io events:\n${aligned([
+        ['?', 'NAMESPACE', 'EVENT', 'HANDLER', 'FILE:LINE', 'RUNS ON'],
+        ...events.map((r) => [note(r), r.namespace ?? '/', r.path, r.handler, `${r.file}:${r.line}`, runsOn(r)]),
+      ])}`,
+    );
+  const unresolved = all.filter((r) => r.unresolved).length;
   const footnotes = reasons.map((reason, i) => `?${i + 1} ${reason}\n`).join('');
+  const counts = [
+    `${routes.length} route${routes.length === 1 ? '' : 's'}`,
+    ...(events.length ? [`${events.length} socket.io event handler${events.length === 1 ? '' : 's'}`] : []),
+  ].join(', ');
   return (
-    `${lines.join('\n')}\n\n${routes.length} route${routes.length === 1 ? '' : 's'}` +
+    `${blocks.join('\n\n')}\n\n${counts}` +
     (unresolved ? `, ${unresolved} with a path part that could not be evaluated ({…?}):\n${footnotes}` : '\n')
   );
+}
+
+/** Aligned columns; the leading `?` column only when some row has a mark in it. */
+function aligned(rows: string[][]): string {
+  if (rows.slice(1).every((row) => row[0] === '')) for (const row of rows) row.shift();
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+  return rows
+    .map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join('  '))
+    .join('\n');
 }

@@ -16,7 +16,8 @@ export type Framework =
   | 'fastify'
   | 'koa'
   | 'nestjs'
-  | 'hono';
+  | 'hono'
+  | 'socket.io';
 
 /** A range in a workspace file. `file` is relative to the workspace root, '/'-separated. */
 export interface SourceRange {
@@ -69,6 +70,14 @@ export interface Route {
   unresolved?: boolean;
   /** Why the route is unresolved: which expressions could not be evaluated. */
   unresolvedReason?: string;
+  /**
+   * 'event': not an HTTP route but a socket.io event handler (framework 'socket.io', methods ['EVENT'], `path` the
+   * event name: 'connection' for the connection handler, '*' for onAny). It runs on the event loop like a handler,
+   * so analysis checks it; nothing can profile it over HTTP. Absent for HTTP routes.
+   */
+  kind?: 'event';
+  /** The socket.io namespace of an event other than the main one ('/admin'). */
+  namespace?: string;
 }
 
 export interface RouteParam {

@@ -174,7 +174,10 @@ export class EndpointProfiler implements vscode.Disposable {
 
   private async profileRoute(route: Route): Promise<void> {
     const methods = methodsToOffer(route);
-    if (methods.length === 0) throw new Error(`${route.path} is a WebSocket route; only HTTP routes can be profiled`);
+    if (methods.length === 0)
+      throw new Error(
+        `${route.path} is a ${route.kind === 'event' ? 'socket.io event' : 'WebSocket route'}; only HTTP routes can be profiled`,
+      );
     // A broken baseUrl is said before any question, so no answer is typed in vain.
     const settings = this.settings();
     const baseUrl = settings.get<string>('baseUrl', 'http://127.0.0.1:8000');

@@ -177,9 +177,12 @@ export function buildUrl(
   return `${base.origin}${prefix}/${path.replace(/^\/+/, '')}${base.search}`;
 }
 
-/** The method to send: the route's own, GET for "any method" routes; WebSocket routes cannot be profiled. */
+/**
+ * The method to send: the route's own, GET for "any method" routes; WebSocket routes and socket.io events
+ * (method EVENT) cannot be profiled.
+ */
 export function methodsToOffer(route: Pick<Route, 'methods'>): string[] {
-  const methods = route.methods.filter((m) => m !== 'WEBSOCKET');
+  const methods = route.methods.filter((m) => m !== 'WEBSOCKET' && m !== 'EVENT');
   if (methods.length === 0) return [];
   if (methods.includes('ANY') || methods.includes('ALL') || methods.includes('*')) return ['GET'];
   const withoutImplicit = methods.filter((m) => m !== 'HEAD' && m !== 'OPTIONS');

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { io as connectSocket } from 'socket.io-client';
 import { nodeFileSystem } from '../../src/core/fs';
 import { Parsers } from '../../src/core/parsing/parser';
 import { ProjectIndex } from '../../src/core/project';
@@ -261,5 +262,74 @@ test('handlers point at their function: named, inline, async flag', async () => 
   assert.deepEqual(
     [year?.file, year?.line, year?.async, year?.execution],
     ['routes/admin/reports.js', 3, true, 'event-loop'],
+  );
+});
+
+interface SocketIoEmitter {
+  eventNames(): Array<string | symbol>;
+  listeners(event: string | symbol): Array<{ name: string }>;
+}
+
+/**
+ * socket.io's own table: each namespace's connection listeners, and the event listeners a connection's socket
+ * holds once its connection handlers ran (a real client connects to each namespace on 127.0.0.1). socket.io's
+ * own no-op 'error' listener is left out.
+ */
+async function socketIoEvents(dir: string): Promise<string[]> {
+  const io = require(path.join(dir, 'server.js')) as {
+    attach(server: http.Server): void;
+    close(): void;
+    _nsps: Map<string, SocketIoEmitter & { once(e: 'connection', f: (s: unknown) => void): void }>;
+  };
+  const server = http.createServer();
+  io.attach(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const out: string[] = [];
+  const own = (emitter: SocketIoEmitter) =>
+    emitter
+      .eventNames()
+      .filter((e): e is string => typeof e === 'string' && !emitter.listeners(e).every((l) => l.name === 'noop'));
+  try {
+    const { port } = server.address() as AddressInfo;
+    for (const [name, nsp] of io._nsps) {
+      for (const e of own(nsp)) out.push(`${name} ${e}`);
+      const connected = new Promise<SocketIoEmitter & { listenersAny(): unknown[] }>((resolve) =>
+        nsp.once('connection', (s) => resolve(s as SocketIoEmitter & { listenersAny(): unknown[] })),
+      );
+      const client = connectSocket(`http://127.0.0.1:${port}${name}`, {
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+        timeout: 5000,
+      });
+      try {
+        const socket = await connected;
+        await new Promise((resolve) => setImmediate(resolve)); // every connection listener has run
+        for (const e of own(socket)) out.push(`${name} ${e}`);
+        if (socket.listenersAny().length > 0) out.push(`${name} *`);
+      } finally {
+        client.close();
+      }
+    }
+  } finally {
+    io.close();
+    server.close();
+  }
+  return out.sort();
+}
+
+test('socket.io events match the listeners socket.io holds: connection handlers, socket.on across files, namespaces, onAny', async () => {
+  const dir = path.join(FIXTURES, 'node', 'socketio-chat');
+  const real = await socketIoEvents(dir);
+  assert.ok(real.length >= 6, 'fixture has events');
+  const index = new ProjectIndex(dir, nodeFileSystem, await Parsers.load());
+  await index.refresh();
+  const events = index.routes().filter((r) => r.kind === 'event');
+  assert.deepEqual(events.map((r) => `${r.namespace ?? '/'} ${r.path}`).sort(), real);
+  assert.ok(events.every((r) => r.framework === 'socket.io' && r.methods.join() === 'EVENT'));
+  // An event handler runs on the loop: its blocking call is a finding, named after the handler.
+  assert.deepEqual(
+    index.findings().map((f) => `${f.file}:${f.line} ${f.rule} ${f.handler}`),
+    ['handlers/chat.js:5 EP101 onMessage'],
   );
 });

@@ -88,3 +88,35 @@ test('routes marks unresolved paths: JSON carries unresolved and its reason, the
   assert.match(stdout, /6 routes, 4 with a path part that could not be evaluated/);
   assert.match(stdout, /\n\?1 `settings\.API_PREFIX` could not be evaluated statically/);
 });
+
+test('routes lists socket.io event handlers apart: their own table, and JSON rows marked kind "event"', async () => {
+  const dir = path.join(__dirname, '..', 'fixtures', 'node', 'socketio-chat');
+  const json = await cli(['routes', dir, '--json']);
+  assert.equal(json.code, 0);
+  const rows = JSON.parse(json.stdout) as Array<Record<string, unknown>>;
+  const health = rows.find((r) => r.path === '/health')!;
+  assert.deepEqual(Object.keys(health), [
+    'framework',
+    'methods',
+    'path',
+    'file',
+    'line',
+    'handler',
+    'async',
+    'execution',
+    'routers',
+  ]);
+  const kick = rows.find((r) => r.handler === 'kick')!;
+  assert.deepEqual(
+    [kick.kind, kick.framework, kick.methods, kick.path, kick.namespace, kick.file],
+    ['event', 'socket.io', ['EVENT'], 'kick', '/admin', 'handlers/admin.js'],
+  );
+  assert.equal('namespace' in rows.find((r) => r.handler === 'onMessage')!, false);
+  const { stdout } = await cli(['routes', dir]);
+  const [http, events] = stdout.split('\n\n');
+  assert.match(http, /^METHOD +PATH +HANDLER[^\n]*\nGET +\/health /);
+  assert.doesNotMatch(http, /EVENT|kick/);
+  assert.match(events, /^socket\.io events:\nNAMESPACE +EVENT +HANDLER +FILE:LINE +RUNS ON\n/);
+  assert.match(events, /\n\/admin +kick +kick +handlers\/admin\.js:1 +async \(event loop\)/);
+  assert.match(stdout, /\n1 route, 7 socket\.io event handlers\n$/);
+});

@@ -318,3 +318,38 @@ test('koa-mount: routers and Koa apps mounted under a prefix (ESM import, any lo
     'koa GET /items GET /items src/items.ts:3 async',
   ]);
 });
+
+test('socket.io: connection and event handlers as EVENT rows apart from HTTP routes; namespaces; unknown event names marked', async () => {
+  const routes = await discoverNode({
+    'src/io.ts': [
+      "import { Server as IO } from 'socket.io';",
+      "import { onJoin } from './handlers';",
+      'export const io = new IO();',
+      "io.of(`/${'ops'}`).on('connect', (s) => {",
+      '  s.on(EVENTS.restart, () => {});',
+      '});',
+      "io.on('connection', (socket) => {",
+      "  socket.on('join', onJoin);",
+      '});',
+    ].join('\n'),
+    'src/handlers.ts': 'export async function onJoin(room: string) {}',
+    'legacy.js': [
+      "const io = require('socket.io')(3001);",
+      "io.on('connection', (s) => s.on('ping', () => {}));",
+      "const emitter = new (require('events'))();",
+      "emitter.on('connection', (x) => x.on('nope', () => {}));",
+    ].join('\n'),
+  });
+  const rows = routes.map(
+    (r) =>
+      `${r.kind} ${r.framework} ${r.methods.join()} ${r.namespace ?? '/'} ${r.path} ${r.handler} ${r.file}:${r.line}${r.unresolved ? ' ?' : ''}`,
+  );
+  assert.deepEqual(rows.sort(), [
+    'event socket.io EVENT / connection connection handler legacy.js:2',
+    'event socket.io EVENT / connection connection handler src/io.ts:7',
+    'event socket.io EVENT / join onJoin src/handlers.ts:1',
+    'event socket.io EVENT / ping ping handler legacy.js:2',
+    'event socket.io EVENT /ops connect connect handler src/io.ts:4',
+    'event socket.io EVENT /ops {EVENTS.restart?} event handler src/io.ts:5 ?',
+  ]);
+});

@@ -204,6 +204,7 @@ test('methods offered: implicit HEAD/OPTIONS dropped, any-method routes send GET
   assert.deepEqual(methodsToOffer({ methods: ['GET', 'POST'] }), ['GET', 'POST']);
   assert.deepEqual(methodsToOffer({ methods: ['ANY'] }), ['GET']);
   assert.deepEqual(methodsToOffer({ methods: ['WEBSOCKET'] }), []);
+  assert.deepEqual(methodsToOffer({ methods: ['EVENT'] }), []); // socket.io event handlers
 });
 
 test("profiles: the user's own settings come first (one Enter runs them), else the last used", () => {

@@ -6,7 +6,8 @@
 //   are startup/shutdown hooks and lifespans (run before the server accepts requests or after it
 //   stops: a blocking call there delays startup, it serialises no request, so it is not flagged).
 //   WSGI handlers (execution 'worker') get EP201 for high-latency calls only.
-//   Node: every route handler and middleware, the callbacks nested in them, and what they call.
+//   Node: every route handler (socket.io event handlers included) and middleware, the callbacks nested in
+//   them, and what they call.
 // Calls into sync user functions anywhere in the workspace are followed (EP102).
 import type { CatalogEntry } from './catalog/types';
 import type { CallFact, CodeFacts, FunctionFact } from './facts';

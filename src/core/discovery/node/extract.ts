@@ -4,12 +4,21 @@ import type { Framework } from '../../model';
 import type { Node } from '../../parsing/parser';
 import type { CallReader, ExtractContext, ObjectRecogniser, Owner } from './context';
 import { readExpressCall, expressObject } from './express';
-import { emptyFacts, HTTP_METHODS, type HandlerFact, type HandlerRef, type NodeRouteFacts, type Text } from './facts';
+import {
+  emptyFacts,
+  HTTP_METHODS,
+  type HandlerFact,
+  type HandlerRef,
+  type NodeRouteFacts,
+  type ObjectFact,
+  type Text,
+} from './facts';
 import { fastifyObject, readFastifyCall, unwrapFastifyPlugin } from './fastify';
 import { honoObject, readHonoCall } from './hono';
 import { koaObject, readKoaCall } from './koa';
 import { importedValue, readCommonJsExport, readEsmExport, readImport, readRequire } from './modules';
 import { readController, readGlobalPrefix } from './nestjs';
+import { CONNECTION_EVENTS, readSocketIoCall, SOCKET_IO, socketIoObject } from './socketio';
 import { callArguments, handlerOf, isFunction, requireSpec, stringValue } from './syntax';
 import { Constants } from './values';
 
@@ -22,12 +31,13 @@ const PATH_SHAPED = new Set([
   'subscript_expression',
 ]);
 
-const RECOGNISERS: ObjectRecogniser[] = [expressObject, fastifyObject, koaObject, honoObject];
+const RECOGNISERS: ObjectRecogniser[] = [expressObject, fastifyObject, koaObject, honoObject, socketIoObject];
 const READERS: Partial<Record<Framework, CallReader>> = {
   express: readExpressCall,
   fastify: readFastifyCall,
   koa: readKoaCall,
   hono: readHonoCall,
+  [SOCKET_IO]: readSocketIoCall,
 };
 
 /**
@@ -67,6 +77,10 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
   const exportedTexts = new Map<string, Text>(); // `module.exports.autoPrefix = '/x'`: texts exported under a key of their own
   const values = new Constants(root, facts);
   const calls: Array<{ call: Node; frame: Frame | undefined }> = [];
+  /** Functions by the name they are declared or assigned to (`io.on('connection', onConnection)`). */
+  const functionNodes = new Map<string, Node>();
+  /** A socket.io connection handler's node id → its socket parameter and the socket object's key. */
+  const socketHandlers = new Map<number, { parameter: string; key: string }>();
   /** Function key → what it returns (a function, or a name that may be one): handler factories. */
   const returnedHandlers = new Map<string, Node>();
   /** `const x = <chain>`: the chain's root node id → x (calls on the root belong to x). */
@@ -136,6 +150,26 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     return undefined;
   };
 
+  /** `const admin = io.of('/admin')`: a socket.io namespace of a server in this file. */
+  const declareNamespace = (name: string, value: Node): boolean => {
+    const callee = value.type === 'call_expression' ? value.childForFieldName('function') : undefined;
+    const base = callee?.type === 'member_expression' ? callee.childForFieldName('object') : undefined;
+    const arg = value.type === 'call_expression' ? callArguments(value)[0] : undefined;
+    if (callee?.childForFieldName('property')?.text !== 'of' || base?.type !== 'identifier' || !arg) return false;
+    if (!isSocketServer(facts.objects[base.text])) return false;
+    facts.objects[name] = { framework: SOCKET_IO, kind: 'router', prefix: values.pathText(arg) };
+    facts.mounts.push({ owner: base.text, prefix: '', target: name });
+    return true;
+  };
+
+  /** `io.of('/admin').on('connection', …)`: a namespace made in place, as the owner of the calls on it. */
+  const namespaceInPlace = (call: Node, server: Owner, arg: Node): Owner => {
+    const key = `of@${call.startPosition.row + 1}:${call.startPosition.column + 1}`;
+    facts.objects[key] ??= { framework: SOCKET_IO, kind: 'router', prefix: values.pathText(arg) };
+    if (!facts.mounts.some((m) => m.target === key)) facts.mounts.push({ owner: server.name, prefix: '', target: key });
+    return { name: key, object: facts.objects[key] };
+  };
+
   const declare = (nameNode: Node, value: Node): void => {
     if (readRequire(nameNode, value, facts) || nameNode.type !== 'identifier') return;
     const name = nameNode.text;
@@ -147,6 +181,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     }
     if (isFunction(value)) {
       functions.set(name, handlerOf(value, name));
+      functionNodes.set(name, value);
       return;
     }
     for (const recognise of RECOGNISERS) {
@@ -170,6 +205,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       facts.mounts.push({ owner: base.text, prefix: '', target: name });
       return;
     }
+    if (declareNamespace(name, value)) return;
     const wrapped = unwrapFastifyPlugin(value, facts);
     if (wrapped && isFunction(wrapped)) {
       aliases.set(name, functionKey(wrapped));
@@ -199,6 +235,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       case 'function_declaration': {
         const name = node.childForFieldName('name');
         if (name) functions.set(name.text, handlerOf(node, name.text));
+        if (name) functionNodes.set(name.text, node);
         break;
       }
       case 'return_statement': {
@@ -240,16 +277,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     const children = node.namedChildren;
     for (let i = children.length - 1; i >= 0; i--) if (children[i]) stack.push({ node: children[i]!, frame: inner });
   }
-  for (const [key, returned] of returnedHandlers) {
-    const factory = functions.get(key);
-    if (!factory) continue;
-    const inner = isFunction(returned)
-      ? handlerOf(returned, returned.childForFieldName('name')?.text ?? `${factory.name}()`)
-      : returned.type === 'identifier'
-        ? functions.get(returned.text)
-        : undefined;
-    if (inner) functions.set(key, { ...factory, returns: inner });
-  }
+  attachReturnedHandlers(functions, returnedHandlers);
   facts.functions = Object.fromEntries(functions);
   for (const local of Object.values(facts.exports)) {
     const own = exportedTexts.get(local);
@@ -384,25 +412,54 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
         owners.set(between[i].id, undefined);
         continue;
       }
-      const method = between[i].childForFieldName('function')?.childForFieldName('property')?.text ?? '';
-      const args = callArguments(between[i]);
-      if (
-        method === 'route' &&
-        (base.object.framework === 'express' || base.object.kind === 'plugin') &&
-        base.path === undefined &&
-        args.length === 1
-      ) {
-        base = { ...base, path: values.pathText(args[0]) };
-      } else if (!CHAINING.has(method)) base = undefined;
+      base = chainStep(base, between[i]);
       owners.set(between[i].id, base);
     }
     return base;
+  };
+
+  /**
+   * The owner after one call of a chain on `base`: Express `route(p)` narrows it to a path, socket.io `of(ns)` is a
+   * namespace, calls that return their receiver keep it; any other call ends the chain.
+   */
+  const chainStep = (base: Owner, call: Node): Owner | undefined => {
+    const method = call.childForFieldName('function')?.childForFieldName('property')?.text ?? '';
+    const args = callArguments(call);
+    if (
+      method === 'route' &&
+      (base.object.framework === 'express' || base.object.kind === 'plugin') &&
+      base.path === undefined &&
+      args.length === 1
+    )
+      return { ...base, path: values.pathText(args[0]) };
+    if (method === 'of' && isSocketServer(base.object) && args[0]) return namespaceInPlace(call, base, args[0]);
+    return CHAINING.has(method) ? base : undefined;
+  };
+
+  /** `io.on('connection', (socket) => …)`: `socket` in that function is a connection's socket, mounted on `io`. */
+  const bindSocket = (call: Node, frame: Frame | undefined): void => {
+    const callee = call.childForFieldName('function');
+    const object = callee?.type === 'member_expression' ? callee.childForFieldName('object') : undefined;
+    if (!object || callee?.childForFieldName('property')?.text !== 'on') return;
+    const [event, handler] = callArguments(call);
+    const owner = ownerOf(object, frame);
+    if (!owner || !isSocketServer(owner.object) || !CONNECTION_EVENTS.has(values.text(event) as string)) return;
+    const fn = handler?.type === 'identifier' ? functionNodes.get(handler.text) : handler;
+    const parameter = fn && isFunction(fn) ? firstParameter(fn) : undefined;
+    if (!fn || parameter === undefined || socketHandlers.has(fn.id)) return;
+    const key = `socket@${fn.startPosition.row + 1}:${fn.startPosition.column + 1}`;
+    facts.objects[key] = { framework: SOCKET_IO, kind: 'router', prefix: '', socket: true };
+    facts.mounts.push({ owner: owner.name, prefix: '', target: key });
+    socketHandlers.set(fn.id, { parameter, key });
   };
 
   /** `async function routes(fastify) { fastify.get(…) }`: the receiver is an enclosing function's first parameter. */
   const pluginParameter = (name: string, frame: Frame | undefined): Owner | undefined => {
     for (let f = frame; f; f = f.up) {
       if (f.parameter !== name) continue;
+      // `io.on('connection', (socket) => socket.on(…))`: the connection's socket
+      const socket = socketHandlers.get(f.fn.id);
+      if (socket) return { name: socket.key, object: facts.objects[socket.key] };
       return {
         name: functionKey(f.fn),
         object: {
@@ -415,6 +472,9 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     }
     return undefined;
   };
+
+  // Connection handlers first: the calls on their socket parameter may come before the `io.on` that registers them.
+  for (const { call, frame } of calls) bindSocket(call, frame);
 
   for (const { call, frame } of calls) {
     const prefix = readGlobalPrefix(call, values);
@@ -445,6 +505,25 @@ interface Frame {
   fn: Node;
   parameter: string | undefined;
   up: Frame | undefined;
+}
+
+/** Handler factories: each function that returns a function (or a local function's name) records it as `returns`. */
+function attachReturnedHandlers(functions: Map<string, HandlerFact>, returned: ReadonlyMap<string, Node>): void {
+  for (const [key, value] of returned) {
+    const factory = functions.get(key);
+    if (!factory) continue;
+    const inner = isFunction(value)
+      ? handlerOf(value, value.childForFieldName('name')?.text ?? `${factory.name}()`)
+      : value.type === 'identifier'
+        ? functions.get(value.text)
+        : undefined;
+    if (inner) functions.set(key, { ...factory, returns: inner });
+  }
+}
+
+/** A socket.io server or namespace (not a connection's socket). */
+function isSocketServer(object: ObjectFact | undefined): boolean {
+  return object?.framework === SOCKET_IO && !object.socket;
 }
 
 /** Longest `a.b().c()…` chain read for a receiver (a guard: each link is read once). */

@@ -41,6 +41,8 @@ export interface ObjectFact {
    * in the workspace registers it (fastify-cli loads app.js itself), its routes are still served at their own paths.
    */
   pluginShaped?: boolean;
+  /** A socket.io connection's socket (the connection handler's parameter): its `on(event, h)` are event handlers. */
+  socket?: boolean;
 }
 
 /** A handler defined in another module: `local` is an import, `member` a property of it (`users.list`). */

@@ -5,6 +5,7 @@ import type { Framework, Route } from '../../model';
 import { isTestFile, type WorkspaceFile } from '../../workspace';
 import type { AutoloadFact, HandlerFact, HandlerRef, MountFact, NodeRouteFacts, Text } from './facts';
 import { resolveModule } from './modules';
+import { EVENT, SOCKET_IO } from './socketio';
 import { joinPath } from './syntax';
 import { placeholder, unresolvedFields } from '../unresolved';
 
@@ -185,17 +186,9 @@ export function linkNodeRoutes(all: Linked): Route[] {
             : 'local' in r.handler
               ? resolveHandler(file, r.handler)
               : { file, handler: r.handler };
-        if (at)
-          routes.push(
-            toRoute(
-              framework,
-              r.methods,
-              joinPath(prefix, path!),
-              at.file,
-              at.handler,
-              here.map((k) => k.replace('#', ':')),
-            ),
-          );
+        const through = here.map((k) => k.replace('#', ':'));
+        if (at && framework === SOCKET_IO) routes.push(toEvent(path!, prefix, at.file, at.handler, through));
+        else if (at) routes.push(toRoute(framework, r.methods, joinPath(prefix, path!), at.file, at.handler, through));
       }
     for (const m of facts.mounts) {
       if (m.owner !== name) continue;
@@ -226,7 +219,8 @@ export function linkNodeRoutes(all: Linked): Route[] {
   // Express app); Fastify otherwise (fastify-cli apps create no instance of their own).
   const appFrameworks = new Set<Framework>();
   for (const { facts } of files)
-    for (const o of Object.values(facts.objects)) if (o.kind !== 'plugin') appFrameworks.add(o.framework);
+    for (const o of Object.values(facts.objects))
+      if (o.kind !== 'plugin' && o.framework !== SOCKET_IO) appFrameworks.add(o.framework);
   const orphanFramework: Framework = appFrameworks.size === 1 ? [...appFrameworks][0] : 'fastify';
   for (const { file, facts } of files)
     for (const name of Object.keys(facts.objects)) {
@@ -342,6 +336,19 @@ function linkControllers(files: Linked, textOf: (file: string, text: Text | null
         }
       }
   return out;
+}
+
+/** A socket.io event handler: its event name as the path, its namespace beside it (see Route.kind). */
+function toEvent(event: string, namespace: string, file: string, handler: HandlerFact, routers: string[]): Route {
+  const route = toRoute(SOCKET_IO, [EVENT], event, file, handler, routers);
+  delete route.unresolved;
+  delete route.unresolvedReason;
+  return {
+    ...route,
+    kind: 'event',
+    ...(namespace !== '/' ? { namespace } : {}),
+    ...unresolvedFields(`${namespace} ${event}`),
+  };
 }
 
 function toRoute(
