@@ -3,7 +3,9 @@
 // cached facts and memoised until something changes. CLI and extension share it.
 import { createHash } from 'node:crypto';
 import { extractCodeFacts, findBlockingCalls, type AnalysisConfig, type CodeFacts } from './analysis';
+import * as nodePath from 'node:path';
 import { extractRouteFacts, RouteLinker, type RouteFacts } from './discovery';
+import { extendedConfig, pathAliases, type PathAliases } from './discovery/node/tsconfig';
 import type { FileSystem } from './fs';
 import type { Finding, Route } from './model';
 import type { Parsers } from './parsing/parser';
@@ -29,6 +31,8 @@ export class ProjectIndex {
   /** Entries in path order, so linking sees the same order however the files arrived; reset when the set of paths changes. */
   private ordered: Entry[] | undefined;
   private readonly linker = new RouteLinker();
+  /** The workspace's tsconfig/jsconfig `paths` aliases (Node imports like `@server/routes`). */
+  private aliases: PathAliases[] = [];
   private routesMemo: Route[] | undefined;
   private findingsMemo: Finding[] | undefined;
 
@@ -59,8 +63,10 @@ export class ProjectIndex {
   /** Scans the workspace and (re)indexes every file whose content changed. */
   async refresh(): Promise<void> {
     const filter = new WorkspaceFilter(this.options.exclude);
-    const files = await scanWorkspace(this.root, this.fs, this.options, filter);
+    const configs: string[] = [];
+    const files = await scanWorkspace(this.root, this.fs, this.options, filter, configs);
     this.filter = filter;
+    await this.readPathAliases(configs);
     const seen = new Set(files.map((f) => f.path));
     for (const path of [...this.entries.keys()]) if (!seen.has(path)) this.remove(path);
     // Reads run a few files ahead of parsing, so the disk wait overlaps the CPU-bound parse of earlier files.
@@ -114,9 +120,33 @@ export class ProjectIndex {
     return had;
   }
 
+  /**
+   * tsconfig/jsconfig `paths` aliases (and the relative configs they extend), read at each refresh: an edit to a
+   * config takes effect with the next refresh, not with update().
+   */
+  private async readPathAliases(configs: string[]): Promise<void> {
+    const texts = new Map<string, string>();
+    const read = async (rel: string, depth: number): Promise<void> => {
+      if (texts.has(rel) || depth > 4 || rel.startsWith('../')) return;
+      try {
+        texts.set(rel, new TextDecoder().decode(await this.fs.readFile(nodePath.join(this.root, rel))));
+      } catch {
+        return; // an unreadable config gives no aliases
+      }
+      const extended = extendedConfig(rel, texts.get(rel)!);
+      if (extended) await read(extended, depth + 1);
+    };
+    for (const config of configs) await read(config, 0);
+    const aliases = pathAliases(configs, texts);
+    if (JSON.stringify(aliases) === JSON.stringify(this.aliases)) return;
+    this.aliases = aliases;
+    this.invalidate();
+  }
+
   routes(): Route[] {
     this.routesMemo ??= this.linker.link(
       this.inOrder().flatMap(({ file, routeFacts }) => (routeFacts ? [{ file, facts: routeFacts }] : [])),
+      this.aliases,
     );
     return this.routesMemo;
   }

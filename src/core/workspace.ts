@@ -112,11 +112,16 @@ export class WorkspaceFilter {
   }
 }
 
+/** Configs whose `compilerOptions.paths` alias a project's own modules (see discovery/node/tsconfig.ts). */
+const PATH_CONFIGS = new Set(['tsconfig.json', 'jsconfig.json']);
+
 export async function scanWorkspace(
   root: string,
   fs: FileSystem,
   options: ScanOptions = {},
   filter = new WorkspaceFilter(options.exclude),
+  /** Filled with the tsconfig.json / jsconfig.json files met (relative paths): their `paths` aliases. */
+  pathConfigs?: string[],
 ): Promise<WorkspaceFile[]> {
   const maxFiles = options.maxFiles ?? 200_000;
   const out: WorkspaceFile[] = [];
@@ -145,6 +150,7 @@ export async function scanWorkspace(
       } else {
         const language = languageOf(name);
         if (language && filter.reads(rel)) out.push({ path: rel, absPath: path.join(dirAbs, name), language });
+        else if (pathConfigs && PATH_CONFIGS.has(name)) pathConfigs.push(rel);
       }
     }
   }

@@ -4,6 +4,7 @@
 // are dropped (Fastify registers both '/p' and '/p/' for a prefixed '/'), and repeats are merged.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -332,4 +333,33 @@ test('socket.io events match the listeners socket.io holds: connection handlers,
     index.findings().map((f) => `${f.file}:${f.line} ${f.rule} ${f.handler}`),
     ['handlers/chat.js:5 EP101 onMessage'],
   );
+});
+
+/**
+ * The Express stack of a TypeScript app whose imports go through tsconfig `paths`: loaded in a child process by
+ * tsx from the fixture's folder, so tsx's own tsconfig reading (paths, baseUrl, extends) resolves them.
+ */
+function expressRoutesThroughTsx(dir: string): string[] {
+  const script = `
+    const m = require(require('path').resolve('src/app.ts'));
+    const app = m.default || m;
+    const mounts = (layer) => layer.regexp.source.split('|^')
+      .map((one) => one.replace('^', '').replace('\\\\/?(?=\\\\/|$)', '').replace(/\\\\\\//g, '/'));
+    const walk = (stack, prefix) => stack.flatMap((layer) =>
+      layer.route
+        ? Object.keys(layer.route.methods).map((m) => m.toUpperCase() + ' ' + ((prefix + layer.route.path).replace(/(.)\\/$/, '$1') || '/'))
+        : layer.name === 'router' && layer.handle.stack
+          ? mounts(layer).flatMap((mount) => walk(layer.handle.stack, prefix + mount))
+          : []);
+    process.stdout.write(JSON.stringify(walk(app._router.stack, '')));
+  `;
+  const out = execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: dir, timeout: 60_000 });
+  return (JSON.parse(out.toString()) as string[]).sort();
+}
+
+test('Express discovery follows tsconfig paths aliases (baseUrl, extends, wildcard and exact) as tsx resolves them', async () => {
+  const dir = path.join(FIXTURES, 'node', 'express-aliases');
+  const real = expressRoutesThroughTsx(dir);
+  assert.ok(real.length >= 3, 'fixture has routes');
+  assert.deepEqual(await discovered(dir), real);
 });

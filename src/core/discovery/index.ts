@@ -6,6 +6,7 @@ import type { Node } from '../parsing/parser';
 import type { WorkspaceFile } from '../workspace';
 import { extractPythonRouteFacts, PythonLinkCache, type PythonRouteFacts } from './python';
 import { extractNodeRouteFacts, linkNodeRoutes, type NodeRouteFacts } from './node';
+import type { PathAliases } from './node/tsconfig';
 
 export type RouteFacts = { kind: 'python'; facts: PythonRouteFacts } | { kind: 'node'; facts: NodeRouteFacts };
 
@@ -15,8 +16,11 @@ export function extractRouteFacts(file: WorkspaceFile, root: Node): RouteFacts {
     : { kind: 'node', facts: extractNodeRouteFacts(file, root) };
 }
 
-export function linkRoutes(files: ReadonlyArray<{ file: WorkspaceFile; facts: RouteFacts }>): Route[] {
-  return new RouteLinker().link(files);
+export function linkRoutes(
+  files: ReadonlyArray<{ file: WorkspaceFile; facts: RouteFacts }>,
+  aliases: readonly PathAliases[] = [],
+): Route[] {
+  return new RouteLinker().link(files, aliases);
 }
 
 /**
@@ -25,9 +29,19 @@ export function linkRoutes(files: ReadonlyArray<{ file: WorkspaceFile; facts: Ro
  */
 export class RouteLinker {
   private readonly python = new PythonLinkCache();
-  private node: { files: ReadonlyArray<{ file: WorkspaceFile; facts: NodeRouteFacts }>; routes: Route[] } | undefined;
+  private node:
+    | {
+        files: ReadonlyArray<{ file: WorkspaceFile; facts: NodeRouteFacts }>;
+        aliases: readonly PathAliases[];
+        routes: Route[];
+      }
+    | undefined;
 
-  link(files: ReadonlyArray<{ file: WorkspaceFile; facts: RouteFacts }>): Route[] {
+  /** `aliases`: tsconfig/jsconfig `paths` of the workspace, for Node imports that are not relative. */
+  link(
+    files: ReadonlyArray<{ file: WorkspaceFile; facts: RouteFacts }>,
+    aliases: readonly PathAliases[] = [],
+  ): Route[] {
     const python: Array<{ file: WorkspaceFile; facts: PythonRouteFacts }> = [];
     const node: Array<{ file: WorkspaceFile; facts: NodeRouteFacts }> = [];
     for (const { file, facts } of files) {
@@ -37,9 +51,10 @@ export class RouteLinker {
     const kept = this.node;
     const sameNode =
       kept !== undefined &&
+      kept.aliases === aliases &&
       kept.files.length === node.length &&
       node.every(({ file, facts }, i) => kept.files[i].file.path === file.path && kept.files[i].facts === facts);
-    if (!sameNode) this.node = { files: node, routes: linkNodeRoutes(node) };
+    if (!sameNode) this.node = { files: node, aliases, routes: linkNodeRoutes(node, aliases) };
     return byFileThenLine([...this.python.link(python), ...this.node!.routes]);
   }
 }

@@ -5,6 +5,7 @@ import type { Framework, Route } from '../../model';
 import { isTestFile, type WorkspaceFile } from '../../workspace';
 import type { AutoloadFact, HandlerFact, HandlerRef, MountFact, NodeRouteFacts, Text } from './facts';
 import { resolveModule } from './modules';
+import { aliasCandidates, type PathAliases } from './tsconfig';
 import { EVENT, SOCKET_IO } from './socketio';
 import { joinPath } from './syntax';
 import { placeholder, unresolvedFields } from '../unresolved';
@@ -13,13 +14,24 @@ type Linked = ReadonlyArray<{ file: WorkspaceFile; facts: NodeRouteFacts }>;
 
 const MAX_DEPTH = 16;
 
-export function linkNodeRoutes(all: Linked): Route[] {
+/** `aliases`: the workspace's tsconfig/jsconfig `paths`, for imports that are not relative (`@server/routes`). */
+export function linkNodeRoutes(all: Linked, aliases: readonly PathAliases[] = []): Route[] {
   // Routes registered in test files are the tests' apps, not the project's
   const files = all.filter(({ file }) => !isTestFile(file.path));
   const byPath = new Map(files.map((f) => [f.file.path, f.facts]));
   const key = (file: string, name: string) => `${file}#${name}`;
   const factsOf = (objectKey: string) => byPath.get(objectKey.slice(0, objectKey.indexOf('#')))!;
   const nameOf = (objectKey: string) => objectKey.slice(objectKey.indexOf('#') + 1);
+
+  /** The workspace file an import specifier means: a relative path, or one a tsconfig `paths` alias maps to. */
+  const moduleFile = (file: string, spec: string): string | undefined => {
+    if (spec.startsWith('.')) return resolveModule(posixPath.join(posixPath.dirname(file), spec), byPath);
+    for (const candidate of aliasCandidates(file, spec, aliases)) {
+      const found = resolveModule(candidate, byPath);
+      if (found) return found;
+    }
+    return undefined;
+  };
 
   /** The object a local name in `file` stands for: its own, or (through imports) another module's export. */
   const resolve = (file: string, name: string, depth = 0): string | undefined => {
@@ -29,8 +41,7 @@ export function linkNodeRoutes(all: Linked): Route[] {
     const alias = facts.aliases?.[name];
     if (alias !== undefined && facts.objects[alias]) return key(file, alias);
     const imported = facts.imports[name];
-    if (!imported?.spec.startsWith('.')) return undefined;
-    const target = resolveModule(posixPath.join(posixPath.dirname(file), imported.spec), byPath);
+    const target = imported ? moduleFile(file, imported.spec) : undefined;
     const local = target ? byPath.get(target)!.exports[imported.imported] : undefined;
     return target && local ? resolve(target, local, depth + 1) : undefined;
   };
@@ -42,8 +53,8 @@ export function linkNodeRoutes(all: Linked): Route[] {
     exported: string,
     depth: number,
   ): { file: string; local: string } | undefined => {
-    if (!spec.startsWith('.') || depth > MAX_DEPTH) return undefined;
-    const target = resolveModule(posixPath.join(posixPath.dirname(file), spec), byPath);
+    if (depth > MAX_DEPTH) return undefined;
+    const target = moduleFile(file, spec);
     const local = target ? byPath.get(target)!.exports[exported] : undefined;
     if (!target || !local) return undefined;
     const reexported = byPath.get(target)!.imports[local];
