@@ -118,5 +118,5 @@ test('routes lists socket.io event handlers apart: their own table, and JSON row
   assert.doesNotMatch(http, /EVENT|kick/);
   assert.match(events, /^socket\.io events:\nNAMESPACE +EVENT +HANDLER +FILE:LINE +RUNS ON\n/);
   assert.match(events, /\n\/admin +kick +kick +handlers\/admin\.js:1 +async \(event loop\)/);
-  assert.match(stdout, /\n1 route, 7 socket\.io event handlers\n$/);
+  assert.match(stdout, /\n1 route, 9 socket\.io event handlers\n$/);
 });

@@ -353,3 +353,38 @@ test('socket.io: connection and event handlers as EVENT rows apart from HTTP rou
     'event socket.io EVENT /ops {EVENTS.restart?} event handler src/io.ts:5 ?',
   ]);
 });
+
+test("socket.io's documented layout: handler modules handed `(io, socket)` or `(socket)`; Express's app.on('mount') is no event", async () => {
+  const routes = await discoverNode({
+    'index.js': [
+      "const { Server } = require('socket.io');",
+      "const registerOrderHandlers = require('./orderHandler');",
+      "const registerUserHandlers = require('./userHandler');",
+      "const express = require('express');",
+      "const setup = require('./setup');",
+      'const io = new Server();',
+      'const app = express();',
+      'setup(app);',
+      'const onConnection = (socket) => {',
+      '  registerOrderHandlers(io, socket);',
+      '  registerUserHandlers(socket);',
+      '};',
+      "io.on('connection', onConnection);",
+    ].join('\n'),
+    'orderHandler.js': [
+      'module.exports = (io, socket) => {',
+      '  const createOrder = (payload) => {};',
+      "  socket.on('order:create', createOrder);",
+      '};',
+    ].join('\n'),
+    'userHandler.js': "module.exports = function (socket) {\n  socket.on('user:update', async (u) => {});\n};",
+    'setup.js':
+      "module.exports = function setup(app) {\n  app.on('mount', () => {});\n  app.get('/x', (req, res) => {});\n};",
+  });
+  assert.deepEqual(summary(routes), [
+    'express GET /x GET /x setup.js:3',
+    'socket.io EVENT connection onConnection index.js:9',
+    'socket.io EVENT order:create createOrder orderHandler.js:2',
+    'socket.io EVENT user:update user:update handler userHandler.js:2 async',
+  ]);
+});

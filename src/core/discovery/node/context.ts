@@ -33,6 +33,7 @@ export interface ExtractContext {
     ignorePrefix?: boolean,
     autoload?: AutoloadFact,
     orNone?: boolean,
+    parameter?: number,
   ): void;
   /** The local name a mount argument stands for: an identifier, an inline plugin function, `fp(fn)`, `require('./x')`. */
   mountTarget(node: Node): { name: string; ignorePrefix: boolean } | undefined;

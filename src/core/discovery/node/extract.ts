@@ -47,6 +47,9 @@ const READERS: Partial<Record<Framework, CallReader>> = {
  */
 const readPluginCall: CallReader = (ctx, owner, method, args) => {
   if (method === 'use' || owner.path !== undefined) readExpressCall(ctx, owner, method, args);
+  // `(socket) => socket.on('evt', h)`: kept as socket.io events, emitted only if a socket is what it is handed
+  else if ((method === 'on' && args.length === 2) || method === 'onAny')
+    readSocketIoCall(ctx, { ...owner, object: { ...owner.object, socket: true } }, method, args);
   else if ((method === 'route' && args.length === 2) || method === 'on' || method === 'openapi')
     readHonoCall(ctx, owner, method, args);
   else readFastifyCall(ctx, owner, method, args);
@@ -273,7 +276,9 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
         calls.push({ call: node, frame });
         break;
     }
-    const inner = isFunction(node) ? { fn: node, parameter: firstParameter(node), up: frame } : frame;
+    const inner = isFunction(node)
+      ? { fn: node, parameter: firstParameter(node), parameters: parameterNames(node), up: frame }
+      : frame;
     const children = node.namedChildren;
     for (let i = children.length - 1; i >= 0; i--) if (children[i]) stack.push({ node: children[i]!, frame: inner });
   }
@@ -341,7 +346,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       commit(owner);
       facts.routes.push({ owner: owner.name, methods: methods.map((m) => (m === 'all' ? 'ALL' : m)), path, handler });
     },
-    addMount(owner, prefix, target, ignorePrefix, autoload, orNone) {
+    addMount(owner, prefix, target, ignorePrefix, autoload, orNone, parameter) {
       commit(owner);
       facts.mounts.push({
         owner: owner.name,
@@ -350,6 +355,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
         ...(ignorePrefix ? { ignorePrefix } : {}),
         ...(autoload ? { autoload } : {}),
         ...(orNone ? { orNone } : {}),
+        ...(parameter ? { parameter } : {}),
       });
     },
     mountTarget(node) {
@@ -436,6 +442,34 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     return CHAINING.has(method) ? base : undefined;
   };
 
+  /**
+   * `routes(app)` / `require('./routes')(app)`: the function declares routes on the app it is handed (its first
+   * argument); `registerOrderHandlers(io, socket)`: a connection's socket handed at any position.
+   */
+  const handArguments = (callee: Node, args: Node[], frame: Frame | undefined): void => {
+    if (callee.type !== 'identifier' && requireSpec(callee) === undefined) return;
+    args.forEach((arg, position) => {
+      const handed = arg.type === 'identifier' ? ownerOf(arg, frame) : undefined;
+      if (!handed || (position > 0 && !handed.object.socket)) return;
+      const target = ctx.mountTarget(callee);
+      if (target) ctx.addMount(handed, '', target.name, false, undefined, false, position);
+    });
+  };
+
+  /** A socket.io socket handed to a function as a parameter after the first: `(io, socket) => …`. */
+  const laterParameter = (name: string, frame: Frame | undefined): Owner | undefined => {
+    for (let f = frame; f; f = f.up) {
+      const position = f.parameters.indexOf(name);
+      if (position < 0) continue;
+      if (position === 0) return undefined;
+      return {
+        name: `${functionKey(f.fn)}@${position}`,
+        object: { framework: SOCKET_IO, kind: 'plugin', prefix: '', socket: true },
+      };
+    }
+    return undefined;
+  };
+
   /** `io.on('connection', (socket) => …)`: `socket` in that function is a connection's socket, mounted on `io`. */
   const bindSocket = (call: Node, frame: Frame | undefined): void => {
     const callee = call.childForFieldName('function');
@@ -486,16 +520,12 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     const args = callArguments(call);
     if (owner)
       (owner.object.kind === 'plugin' ? readPluginCall : READERS[owner.object.framework])?.(ctx, owner, method, args);
-    // `routes(app)` / `require('./routes')(app)`: the function declares routes on the app it is handed.
-    const handedTo =
-      callee && callee.type !== 'member_expression' && args[0]?.type === 'identifier'
-        ? ownerOf(args[0], frame)
-        : undefined;
-    const target =
-      handedTo && (callee!.type === 'identifier' || requireSpec(callee) !== undefined)
-        ? ctx.mountTarget(callee!)
-        : undefined;
-    if (handedTo && target) ctx.addMount(handedTo, '', target.name);
+    else if ((method === 'on' || method === 'onAny') && object?.type === 'identifier') {
+      // `module.exports = (io, socket) => { socket.on('order:create', h) }`: a socket handed in as a later parameter
+      const handed = laterParameter(object.text, frame);
+      if (handed) readSocketIoCall(ctx, handed, method, args);
+    }
+    if (callee && callee.type !== 'member_expression') handArguments(callee, args, frame);
   }
   return facts;
 }
@@ -504,6 +534,8 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
 interface Frame {
   fn: Node;
   parameter: string | undefined;
+  /** Every parameter bound to a plain name, by position (a socket handed on as `register(io, socket)`). */
+  parameters: Array<string | undefined>;
   up: Frame | undefined;
 }
 
@@ -562,6 +594,21 @@ function dynamicImportSpec(node: Node): string | undefined {
 function pluginShaped(fn: Node): boolean {
   if (fn.children.some((c) => c?.type === 'async')) return true;
   return (fn.childForFieldName('parameters')?.namedChildren.filter((p) => p && p.type !== 'comment').length ?? 0) >= 3;
+}
+
+function parameterNames(fn: Node): Array<string | undefined> {
+  const single = fn.childForFieldName('parameter');
+  if (single) return [single.type === 'identifier' ? single.text : undefined];
+  return (fn.childForFieldName('parameters')?.namedChildren ?? [])
+    .filter((p) => p && p.type !== 'comment')
+    .map((p) => {
+      if (p!.type === 'identifier') return p!.text;
+      const pattern =
+        p!.type === 'required_parameter' || p!.type === 'optional_parameter'
+          ? p!.childForFieldName('pattern')
+          : undefined;
+      return pattern?.type === 'identifier' ? pattern.text : undefined;
+    });
 }
 
 function firstParameter(fn: Node): string | undefined {

@@ -72,6 +72,8 @@ export interface MountFact {
   ignorePrefix?: boolean;
   autoload?: AutoloadFact;
   orNone?: boolean;
+  /** The position of the argument handed (`register(io, socket)`: 1): the target's parameter there is the owner. */
+  parameter?: number;
 }
 
 /**

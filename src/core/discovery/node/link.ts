@@ -3,7 +3,7 @@
 import * as posixPath from 'node:path/posix';
 import type { Framework, Route } from '../../model';
 import { isTestFile, type WorkspaceFile } from '../../workspace';
-import type { AutoloadFact, HandlerFact, HandlerRef, MountFact, NodeRouteFacts, Text } from './facts';
+import type { AutoloadFact, HandlerFact, HandlerRef, MountFact, NodeRouteFacts, RouteFact, Text } from './facts';
 import { resolveModule } from './modules';
 import { aliasCandidates, type PathAliases } from './tsconfig';
 import { EVENT, SOCKET_IO } from './socketio';
@@ -34,16 +34,18 @@ export function linkNodeRoutes(all: Linked, aliases: readonly PathAliases[] = []
   };
 
   /** The object a local name in `file` stands for: its own, or (through imports) another module's export. */
-  const resolve = (file: string, name: string, depth = 0): string | undefined => {
+  /** `parameter`: the object is the function's parameter at that position (`name@1`), not its first. */
+  const resolve = (file: string, name: string, depth = 0, parameter = 0): string | undefined => {
     const facts = byPath.get(file);
     if (!facts || depth > MAX_DEPTH) return undefined;
-    if (facts.objects[name]) return key(file, name);
+    const at = (local: string) => (parameter ? `${local}@${parameter}` : local);
+    if (facts.objects[at(name)]) return key(file, at(name));
     const alias = facts.aliases?.[name];
-    if (alias !== undefined && facts.objects[alias]) return key(file, alias);
+    if (alias !== undefined && facts.objects[at(alias)]) return key(file, at(alias));
     const imported = facts.imports[name];
     const target = imported ? moduleFile(file, imported.spec) : undefined;
     const local = target ? byPath.get(target)!.exports[imported.imported] : undefined;
-    return target && local ? resolve(target, local, depth + 1) : undefined;
+    return target && local ? resolve(target, local, depth + 1, parameter) : undefined;
   };
 
   /** A module's export by name, following re-exports of imports: its file and local name. */
@@ -140,7 +142,7 @@ export function linkNodeRoutes(all: Linked, aliases: readonly PathAliases[] = []
     m: MountFact,
   ): Array<{ target: string; prefix: Text | null; ignorePrefix: boolean }> => {
     if (!m.autoload) {
-      const target = resolve(file, m.target);
+      const target = resolve(file, m.target, 0, m.parameter);
       return target ? [{ target, prefix: m.prefix, ignorePrefix: !!m.ignorePrefix }] : [];
     }
     let found = autoloaded.get(m);
@@ -171,6 +173,22 @@ export function linkNodeRoutes(all: Linked, aliases: readonly PathAliases[] = []
    * computes in a way discovery cannot follow: nothing beneath it is emitted (a wrong path is worse than none),
    * but it is reached, so it is not reported as a root at its own paths either.
    */
+  /** One route fact under its object's full prefix (a socket.io event under its namespace). */
+  const emitRoute = (r: RouteFact, framework: Framework, prefix: string, file: string, here: string[]): void => {
+    // socket.io events only where a socket is what the function was handed (`app.on('mount', f)` is Express's)
+    if ((framework === SOCKET_IO) !== (r.methods[0] === EVENT)) return;
+    const path = textOf(file, r.path);
+    const at =
+      path === undefined
+        ? undefined
+        : 'local' in r.handler
+          ? resolveHandler(file, r.handler)
+          : { file, handler: r.handler };
+    const through = here.map((k) => k.replace('#', ':'));
+    if (at && framework === SOCKET_IO) routes.push(toEvent(path!, prefix, at.file, at.handler, through));
+    else if (at) routes.push(toRoute(framework, r.methods, joinPath(prefix, path!), at.file, at.handler, through));
+  };
+
   const emit = (
     objectKey: string,
     outer: string | undefined,
@@ -188,19 +206,7 @@ export function linkNodeRoutes(all: Linked, aliases: readonly PathAliases[] = []
     const prefix = outer !== undefined && own !== undefined ? joinPath(outer, own) : undefined;
     const here = [...chain, objectKey];
     if (prefix !== undefined)
-      for (const r of facts.routes) {
-        if (r.owner !== name) continue;
-        const path = textOf(file, r.path);
-        const at =
-          path === undefined
-            ? undefined
-            : 'local' in r.handler
-              ? resolveHandler(file, r.handler)
-              : { file, handler: r.handler };
-        const through = here.map((k) => k.replace('#', ':'));
-        if (at && framework === SOCKET_IO) routes.push(toEvent(path!, prefix, at.file, at.handler, through));
-        else if (at) routes.push(toRoute(framework, r.methods, joinPath(prefix, path!), at.file, at.handler, through));
-      }
+      for (const r of facts.routes) if (r.owner === name) emitRoute(r, framework, prefix, file, here);
     for (const m of facts.mounts) {
       if (m.owner !== name) continue;
       for (const { target, prefix: mountText, ignorePrefix } of targetsOf(file, m)) {
