@@ -181,6 +181,13 @@ test('Hono discovery matches app.routes on basePath, route() and paths written w
   assert.deepEqual(await discovered(dir), real);
 });
 
+test('Hono discovery matches app.routes of @hono/zod-openapi: openapi(createRoute(…)) in register functions, factory apps', async () => {
+  const dir = path.join(FIXTURES, 'node', 'hono-openapi');
+  const real = honoRoutes(dir);
+  assert.ok(real.length >= 4, 'fixture has routes');
+  assert.deepEqual(await discovered(dir), real);
+});
+
 test('Koa discovery matches @koa/router stacks: prefixes, router.prefix(), nested use(), route names', async () => {
   const dir = path.join(FIXTURES, 'node', 'koa-routers');
   const real = koaRoutes(dir);
