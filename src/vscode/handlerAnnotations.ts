@@ -41,19 +41,19 @@ export class HandlerLenses implements vscode.CodeLensProvider {
     const findings = this.source.findings();
     return routesIn(this.source, doc).flatMap((route) => {
       const at = new vscode.Range(route.line - 1, 0, route.line - 1, 0);
-      const lenses = [
-        new vscode.CodeLens(at, {
-          title: profileLensTitle(route),
-          command: 'endpointProfiler.profileEndpoint',
-          arguments: [route],
-        }),
-        new vscode.CodeLens(at, {
-          title: 'Sweep',
-          command: 'endpointProfiler.sweepEndpoint',
-          arguments: [route],
-          tooltip: 'Measure at 1, 2, 4, 8, 16 concurrent requests: does this endpoint serialise?',
-        }),
-      ];
+      const lenses: vscode.CodeLens[] = [];
+      const title = profileLensTitle(route);
+      // No title: not an HTTP route (a socket.io event, a WebSocket), so nothing to profile or sweep.
+      if (title)
+        lenses.push(
+          new vscode.CodeLens(at, { title, command: 'endpointProfiler.profileEndpoint', arguments: [route] }),
+          new vscode.CodeLens(at, {
+            title: 'Sweep',
+            command: 'endpointProfiler.sweepEndpoint',
+            arguments: [route],
+            tooltip: 'Measure at 1, 2, 4, 8, 16 concurrent requests: does this endpoint serialise?',
+          }),
+        );
       const sweep = this.source.lastSweep?.(routeKey(route));
       if (sweep)
         lenses.push(

@@ -2,6 +2,7 @@
 // is unit-tested over real discovery and analysis results without VS Code.
 import type { Finding, Route, RunRecord } from '../core/model';
 import { runOutcome } from './outcomeModel';
+import { methodsToOffer } from './profileModel';
 
 /** Blocking-call findings (not advice like EP103) located in this handler's body. */
 export function blockingFindings(route: Route, findings: readonly Finding[]): Finding[] {
@@ -13,7 +14,9 @@ export function blockingFindings(route: Route, findings: readonly Finding[]): Fi
   );
 }
 
-export function profileLensTitle(route: Route): string {
+/** undefined for what cannot be profiled over HTTP: WebSocket routes and socket.io event handlers. */
+export function profileLensTitle(route: Route): string | undefined {
+  if (methodsToOffer(route).length === 0) return undefined;
   const methods = route.methods.filter((m) => m !== 'HEAD' && m !== 'OPTIONS');
   return `▶ Profile ${(methods.length ? methods : route.methods).join(',')} ${route.path}`;
 }

@@ -73,3 +73,16 @@ test('hover: where the handler runs, and the latest measured p50/p99 of that rou
     await server.close();
   }
 });
+
+test('no profile lens where nothing can be profiled over HTTP: socket.io event handlers; the HTTP route beside them has one', async () => {
+  const index = new ProjectIndex(
+    path.resolve(__dirname, '../fixtures/node/socketio-chat'),
+    nodeFileSystem,
+    await Parsers.load(),
+  );
+  await index.refresh();
+  const events = index.routes().filter((r) => r.kind === 'event');
+  assert.ok(events.length > 0);
+  for (const r of events) assert.equal(profileLensTitle(r), undefined, r.path);
+  assert.equal(profileLensTitle(index.routes().find((r) => r.path === '/health')!), '▶ Profile GET /health');
+});
