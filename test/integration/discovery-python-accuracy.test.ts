@@ -68,6 +68,12 @@ test('FastAPI: prefixes read from settings objects that functions return equal t
   assert.deepEqual(keys(await discover('settings_factory')), real);
 });
 
+test("FastAPI: a package's __init__.py including its own submodules' routers equals app.routes", async () => {
+  const real = keys(frameworkRoutes('package_init', 'fastapi', 'shop.main'));
+  assert.equal(real.length, 3);
+  assert.deepEqual(keys(await discover('package_init')), real);
+});
+
 test('Flask: discovery equals the imported app.url_map', async () => {
   const real = keys(frameworkRoutes('flask_app', 'flask', 'wsgi'));
   assert.ok(real.length >= 8);

@@ -208,3 +208,12 @@ test('a parameter stands for the router object its call sites pass: setup_routes
   assert.deepEqual(keys(routes), ['GET /ping ping']);
   assert.equal(find(routes, 'ping').unresolved, undefined);
 });
+
+test("a package's __init__.py importing its own submodules (`from . import items`) includes their routers", async () => {
+  // resolved from __init__.py itself, relative and absolute: the import binds the submodule
+  assert.deepEqual(keys(await discover('package_init')), [
+    'GET /api/items/ list_items',
+    'GET /api/users/{user_id} read_user',
+    'POST /api/orders/ create_order',
+  ]);
+});

@@ -101,6 +101,7 @@ export class ModuleGraph {
   }
 
   private lookup(mod: ModuleFile, scope: string, name: string, hops: number): Resolved | undefined {
+    if (hops > MAX_HOPS) return undefined;
     this.touch(mod);
     const f = mod.facts;
     for (const s of scope ? [scope, ''] : ['']) {
@@ -150,7 +151,11 @@ export class ModuleGraph {
       }
       return level === 0 ? { k: 'extern', qual: name ? `${absolute}.${name}` : absolute } : undefined;
     }
-    return name ? this.member({ k: 'module', mod: target }, [name], hops + 1) : { k: 'module', mod: target };
+    if (!name) return { k: 'module', mod: target };
+    // `from . import items` in the package's own __init__.py: the import binds the submodule (the
+    // package has no such attribute yet); looking the name up in the package would find this import again
+    if (target === mod) return this.subModule(mod, name) ?? undefined;
+    return this.member({ k: 'module', mod: target }, [name], hops + 1);
   }
 
   private member(base: Resolved, rest: string[], hops: number): Resolved | undefined {
