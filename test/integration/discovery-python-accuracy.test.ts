@@ -74,6 +74,12 @@ test("FastAPI: a package's __init__.py including its own submodules' routers equ
   assert.deepEqual(keys(await discover('package_init')), real);
 });
 
+test('FastAPI: routers whose classes factories make equal app.routes', async () => {
+  const real = keys(frameworkRoutes('class_factory', 'fastapi', 'svc.main'));
+  assert.equal(real.length, 2);
+  assert.deepEqual(keys(await discover('class_factory')), real);
+});
+
 test('Flask: discovery equals the imported app.url_map', async () => {
   const real = keys(frameworkRoutes('flask_app', 'flask', 'wsgi'));
   assert.ok(real.length >= 8);

@@ -217,3 +217,8 @@ test("a package's __init__.py importing its own submodules (`from . import items
     'POST /api/orders/ create_order',
   ]);
 });
+
+test('router classes made by factories: a subclass defined inside the function, or the class it returns', async () => {
+  // APIRouter = make_router_class(TimedRoute) (class Router(BaseRouter) inside it); PlainRouter = plain_router_class()
+  assert.deepEqual(keys(await discover('class_factory')), ['GET /_/live live', 'GET /v1/items/{item_id} read_item']);
+});

@@ -103,13 +103,15 @@ function walkDefinition(def: Node, scope: string, decorators: PyExpr[], facts: P
       walkBlock(body, name, facts);
       collectReturns(body, fn.returns);
     }
-  } else if (def.type === 'class_definition' && scope === '') {
+  } else if (def.type === 'class_definition') {
     const bases =
       def
         .childForFieldName('superclasses')
         ?.namedChildren.filter((c): c is Node => !!c && c.type !== 'keyword_argument')
         .map((c) => expr(c)) ?? [];
     const cls: PyClass = { name, bases, range: rangeOf(def), decorators, attributes: {}, methods: [] };
+    // A class defined inside a function: a class factory's product (`def make_router_class(): class R(APIRouter): …; return R`)
+    if (scope) cls.scope = scope;
     // Only a class with bases or decorators can be a pydantic model, a dataclass or an enum.
     const fields: PyParam[] | undefined = bases.length > 0 || decorators.length > 0 ? [] : undefined;
     for (const stmt of def.childForFieldName('body')?.namedChildren ?? []) {

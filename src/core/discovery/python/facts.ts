@@ -62,6 +62,8 @@ export interface PyFunction {
 
 export interface PyClass {
   name: string;
+  /** The enclosing function's name for a class defined inside one (class factories); absent at module level. */
+  scope?: string;
   bases: PyExpr[];
   range: PyRange;
   decorators: PyExpr[];

@@ -313,7 +313,7 @@ class ModuleLinker implements Linker {
           for (const deco of handlers.length > 0 ? cls.decorators : []) {
             const mark = this.begin();
             try {
-              for (const h of handlers) this.decorator(mod, '', deco, h);
+              for (const h of handlers) this.decorator(mod, cls.scope ?? '', deco, h);
             } catch {
               this.undo(result, mark);
             }
@@ -472,9 +472,21 @@ class ModuleLinker implements Linker {
     if (r.k === 'class') {
       // a workspace subclass of FastAPI/APIRouter/Flask/…
       for (const base of r.cls.bases) {
-        const k = this.kindOf(this.resolveExpr(r.mod, '', base), depth + 1);
+        const k = this.kindOf(this.resolveExpr(r.mod, r.cls.scope ?? '', base), depth + 1);
         if (k) return k;
       }
+    }
+    // A class factory: `APIRouter = make_router_class(MyRoute)`, the function returning a class it
+    // defines (`class R(APIRouter): …; return R`) or a router class it names
+    if (r.k === 'value' && r.value.k === 'call') {
+      const factory = this.resolveExpr(r.mod, r.scope, r.value.fn);
+      if (factory?.k === 'func')
+        for (const ret of factory.fn.returns) {
+          const cls = this.graph.resolve(factory.mod, factory.fn.name, ret);
+          if (cls?.k !== 'class' && cls?.k !== 'extern') continue; // an instance, not a class
+          const k = this.within(r.value, undefined, () => this.kindOf(cls, depth + 1));
+          if (k) return k;
+        }
     }
     return undefined;
   }

@@ -116,12 +116,14 @@ export class ModuleGraph {
       const fn = f.functions.find((x) => x.scope === s && x.name === name);
       if (fn) return { k: 'func', mod, fn };
       if (s) {
-        // an import inside the function: it shadows the module's names
+        // a class defined inside the function (a class factory's), then an import inside it: both shadow the module's names
+        const cls = f.classes.find((c) => c.scope === s && c.name === name);
+        if (cls) return { k: 'class', mod, cls };
         const local = lastWhere(f.imports, (x) => x.scope === s && x.local === name);
         if (local) return this.resolveImport(mod, local.module, local.name, local.level, hops);
       }
     }
-    const cls = f.classes.find((c) => c.name === name);
+    const cls = f.classes.find((c) => c.scope === undefined && c.name === name);
     if (cls) return { k: 'class', mod, cls };
     const imp = lastWhere(f.imports, (x) => x.scope === undefined && x.local === name);
     if (imp) return this.resolveImport(mod, imp.module, imp.name, imp.level, hops);
@@ -217,7 +219,7 @@ export class ModuleGraph {
     if (value) return { k: 'value', mod, scope: '', name: `${cls.name}.${name}`, value };
     if (hops > MAX_HOPS) return undefined;
     for (const base of cls.bases) {
-      const b = base.k === 'ref' ? this.resolve(mod, '', base.name, hops + 1) : undefined;
+      const b = base.k === 'ref' ? this.resolve(mod, cls.scope ?? '', base.name, hops + 1) : undefined;
       const found = b?.k === 'class' ? this.classAttribute(b.mod, b.cls, name, hops + 1) : undefined;
       if (found) return found;
     }
