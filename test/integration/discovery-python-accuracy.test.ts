@@ -80,6 +80,12 @@ test('FastAPI: routers whose classes factories make equal app.routes', async () 
   assert.deepEqual(keys(await discover('class_factory')), real);
 });
 
+test('FastAPI: methods decorated in class bodies (a vendored @cbv) equal app.routes', async () => {
+  const real = keys(frameworkRoutes('class_routes', 'fastapi', 'app.main'));
+  assert.equal(real.length, 3);
+  assert.deepEqual(keys(await discover('class_routes')), real);
+});
+
 test('Flask: discovery equals the imported app.url_map', async () => {
   const real = keys(frameworkRoutes('flask_app', 'flask', 'wsgi'));
   assert.ok(real.length >= 8);
@@ -146,6 +152,7 @@ test('handler parameters: discovery lists the names inspect.signature gives, in 
     ['starlette_app', 'starlette', 'main'],
     ['starlette_inline', 'starlette', 'web.app'],
     ['body_app', 'fastapi', 'store.main'],
+    ['class_routes', 'fastapi', 'app.main'],
   ];
   for (const [dir, framework, target, root] of apps) {
     const real = frameworkRoutes(root ?? dir, framework, target).filter((r) => r.handler !== '<lambda>');

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Route } from '../../src/core/model';
-import { discover, find } from '../fixtures/python/discover';
+import { discover, discoverSources, find, keys } from '../fixtures/python/discover';
 
 const summary = (routes: Route[]) =>
   routes.map((r) => `${r.methods.join(',')} ${r.path} ${r.handler} ${r.execution}`).sort();
@@ -126,4 +126,38 @@ test('flask-restful: Api(app, prefix), add_resource(*urls), init_app(bp); a subc
     'PUT /v2/todos/<todo_id> Todo.put worker',
   ]);
   assert.equal(routes.filter((r) => r.unresolved).length, 2);
+});
+
+test("class bodies: methods decorated with a router's verbs are routes (fastapi-utils @cbv, vendored cbv, plain classes)", async () => {
+  assert.deepEqual(keys(await discover('class_routes')), [
+    'GET /api/items/ ItemViews.list_items',
+    'GET /health Health.health',
+    'POST /api/items/{item_id} ItemViews.create_item',
+  ]);
+  const routes = await discoverSources({
+    'svc/__init__.py': '',
+    'svc/views.py': [
+      'from fastapi import APIRouter',
+      'from fastapi_utils.cbv import cbv',
+      'router = APIRouter()',
+      '@cbv(router)',
+      'class Users:',
+      '    @router.get("/users/{uid}")',
+      '    async def read(self, uid: int): pass',
+      '    @staticmethod',
+      '    def not_a_route(): pass',
+    ].join('\n'),
+    'svc/main.py':
+      'from fastapi import FastAPI\nfrom svc.views import router\napp = FastAPI()\napp.include_router(router, prefix="/v2")\n',
+    'web.py': [
+      'from flask import Flask',
+      'app = Flask(__name__)',
+      'class Pages:',
+      '    @app.route("/about", methods=["GET", "POST"])',
+      '    def about(): pass',
+    ].join('\n'),
+  });
+  assert.deepEqual(keys(routes), ['GET /v2/users/{uid} Users.read', 'GET,POST /about Pages.about']);
+  assert.equal(find(routes, 'Users.read').execution, 'event-loop');
+  assert.equal(find(routes, 'Pages.about').line, 5); // the def line
 });

@@ -319,6 +319,28 @@ class ModuleLinker implements Linker {
             }
           }
         }
+        // Methods decorated with a router's verbs inside a class body (fastapi-utils `@cbv(router)`, a plain
+        // class): the decorator runs when the class body does and registers the method then
+        for (const cls of mod.facts.classes)
+          for (const m of cls.methods) {
+            if (m.decorators.length === 0) continue;
+            const handler: Handler = {
+              name: `${cls.name}.${m.name}`,
+              file: mod.file.path,
+              range: m.range,
+              async: m.async,
+              params: m.params,
+            };
+            this.origins.set(handler, { mod, scope: cls.scope ?? '' });
+            for (const deco of m.decorators) {
+              const mark = this.begin();
+              try {
+                this.decorator(mod, cls.scope ?? '', deco, handler);
+              } catch {
+                this.undo(result, mark);
+              }
+            }
+          }
         const calls = mod.facts.calls;
         for (let i = 0; i < calls.length; i++) {
           const mark = this.begin();
