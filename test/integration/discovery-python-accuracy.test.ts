@@ -104,6 +104,14 @@ test('aiohttp: setup_routes(app) in routes.py, called from the app factory, equa
   assert.deepEqual(keys(await discover('aiohttp_setup')), real);
 });
 
+test('Flask: blueprints registered in for loops, one built inside a function given the app, equal app.url_map', async () => {
+  const real = keys(frameworkRoutes('flask_loops', 'flask', 'web.app:create_app()'));
+  assert.equal(real.length, 6);
+  // the plugin loop (importlib at run time) is not followed: that blueprint's prefix is marked unknown
+  const expected = real.map((k) => k.replace(' /hello/x', ' {prefix?}/hello/x')).sort();
+  assert.deepEqual(keys(await discover('flask_loops')), expected);
+});
+
 test('Django: discovery equals get_resolver() of the configured project', async () => {
   const real = keys(frameworkRoutes('django_site', 'django', 'mysite.settings'));
   assert.ok(real.length >= 6);

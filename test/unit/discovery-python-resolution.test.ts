@@ -222,3 +222,36 @@ test('router classes made by factories: a subclass defined inside the function, 
   // APIRouter = make_router_class(TimedRoute) (class Router(BaseRouter) inside it); PlainRouter = plain_router_class()
   assert.deepEqual(keys(await discover('class_factory')), ['GET /_/live live', 'GET /v1/items/{item_id} read_item']);
 });
+
+test('for loops over written-out lists register each item; a blueprint built inside a function given the app', async () => {
+  const routes = await discover('flask_loops');
+  assert.deepEqual(keys(routes), [
+    'GET /a/page page_a', // for prefix, bp in BLUEPRINTS (a tuple of pairs in the module)
+    'GET /b/page page_b',
+    'GET /oauth/google login', // [create_google_blueprint(app), …]: the blueprint the function builds and returns
+    'GET /oauth/google_callback authorized',
+    'GET {prefix?}/hello/x hello_x', // for plugin in load_plugins(): not followed, so marked, never dropped
+    'GET,POST /saml/login saml_login',
+  ]);
+  assert.equal(find(routes, 'hello_x').unresolved, true);
+  assert.equal(find(routes, 'login').unresolved, undefined);
+  // FastAPI alike, with names for modules (`m.router`) and a loop over a list not written out
+  const fastapi = await discoverSources({
+    'svc/__init__.py': '',
+    'svc/a.py': 'from fastapi import APIRouter\nrouter = APIRouter()\n@router.get("/x")\ndef ax(): pass\n',
+    'svc/b.py': 'from fastapi import APIRouter\nrouter = APIRouter()\n@router.get("/y")\ndef by(): pass\n',
+    'svc/main.py': [
+      'from fastapi import FastAPI',
+      'from svc import a, b',
+      'router = None', // a module name the loop variable shadows
+      'app = FastAPI()',
+      'def include_all(app):',
+      '    for m in [a, b]:',
+      '        app.include_router(m.router, prefix="/m")',
+      'def setup(app):',
+      '    include_all(app)', // the app passed on through a second function's parameter
+      'setup(app)',
+    ].join('\n'),
+  });
+  assert.deepEqual(keys(fastapi), ['GET /m/x ax', 'GET /m/y by']);
+});

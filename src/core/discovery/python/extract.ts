@@ -17,17 +17,18 @@ const MAX_BLOCK_DEPTH = 100;
 const MAX_PARAM_TEXT = 1000;
 
 export function extractPythonRouteFacts(_file: WorkspaceFile, root: Node): PythonRouteFacts {
-  const facts: PythonRouteFacts = { imports: [], assignments: [], functions: [], classes: [], calls: [] };
+  const facts: PythonRouteFacts = { imports: [], assignments: [], functions: [], classes: [], calls: [], loops: [] };
   walkBlock(root, '', facts);
   return facts;
 }
 
-function walkBlock(block: Node, scope: string, facts: PythonRouteFacts, depth = 0): void {
+/** `loop`: the index in `facts.loops` of the innermost `for` whose body is being walked. */
+function walkBlock(block: Node, scope: string, facts: PythonRouteFacts, depth = 0, loop?: number): void {
   if (depth > MAX_BLOCK_DEPTH) return;
-  for (const stmt of block.namedChildren) if (stmt) walkStatement(stmt, scope, facts, depth + 1);
+  for (const stmt of block.namedChildren) if (stmt) walkStatement(stmt, scope, facts, depth + 1, loop);
 }
 
-function walkStatement(stmt: Node, scope: string, facts: PythonRouteFacts, depth = 0): void {
+function walkStatement(stmt: Node, scope: string, facts: PythonRouteFacts, depth = 0, loop?: number): void {
   if (depth > MAX_BLOCK_DEPTH) return;
   switch (stmt.type) {
     case 'import_statement':
@@ -36,7 +37,7 @@ function walkStatement(stmt: Node, scope: string, facts: PythonRouteFacts, depth
       for (const imp of readImport(stmt)) facts.imports.push(scope === '' ? imp : { ...imp, scope });
       return;
     case 'expression_statement':
-      for (const child of stmt.namedChildren) if (child) walkExpressionStatement(child, scope, facts);
+      for (const child of stmt.namedChildren) if (child) walkExpressionStatement(child, scope, facts, loop);
       return;
     case 'decorated_definition': {
       const decorators = stmt.namedChildren.filter((c): c is Node => c?.type === 'decorator').map(decoratorExpr);
@@ -48,17 +49,29 @@ function walkStatement(stmt: Node, scope: string, facts: PythonRouteFacts, depth
     case 'class_definition':
       walkDefinition(stmt, scope, [], facts);
       return;
+    case 'for_statement': {
+      // `for bp in [a.bp, b.bp]: app.register_blueprint(bp)`: the calls in its body are read once per item
+      const targets = loopTargets(stmt.childForFieldName('left'));
+      const right = stmt.childForFieldName('right');
+      let inner = loop;
+      if (targets && right) inner = facts.loops.push({ scope, targets, iter: expr(right) }) - 1;
+      const body = stmt.childForFieldName('body');
+      if (body) walkBlock(body, scope, facts, depth + 1, inner);
+      const orelse = stmt.childForFieldName('alternative');
+      if (orelse) walkStatement(orelse, scope, facts, depth + 1, loop);
+      return;
+    }
     default:
-      // if/elif/else, try/except/finally, with, for, while: routes are often registered inside them
+      // if/elif/else, try/except/finally, with, while: routes are often registered inside them
       for (const child of stmt.namedChildren) {
         if (!child) continue;
-        if (child.type === 'block') walkBlock(child, scope, facts, depth + 1);
-        else if (/_clause$/.test(child.type)) walkStatement(child, scope, facts, depth + 1);
+        if (child.type === 'block') walkBlock(child, scope, facts, depth + 1, loop);
+        else if (/_clause$/.test(child.type)) walkStatement(child, scope, facts, depth + 1, loop);
       }
   }
 }
 
-function walkExpressionStatement(node: Node, scope: string, facts: PythonRouteFacts): void {
+function walkExpressionStatement(node: Node, scope: string, facts: PythonRouteFacts, loop?: number): void {
   if (node.type === 'assignment' || node.type === 'augmented_assignment') {
     const left = node.childForFieldName('left');
     const right = node.childForFieldName('right');
@@ -72,10 +85,22 @@ function walkExpressionStatement(node: Node, scope: string, facts: PythonRouteFa
         ...(node.type === 'augmented_assignment' ? { augmented: true } : {}),
       });
     }
-    if (right.type === 'call') facts.calls.push({ scope, call: value }); // `x = app.include_router(...)` is rare but harmless
+    if (right.type === 'call') facts.calls.push(callFact(scope, value, loop)); // `x = app.include_router(...)` is rare but harmless
   } else if (node.type === 'call') {
-    facts.calls.push({ scope, call: expr(node) });
+    facts.calls.push(callFact(scope, expr(node), loop));
   }
+}
+
+function callFact(scope: string, call: PyExpr, loop: number | undefined): PythonRouteFacts['calls'][number] {
+  return loop === undefined ? { scope, call } : { scope, call, loop };
+}
+
+/** A for loop's target names: `x`, or `prefix, router` (a flat tuple of names); undefined for anything else. */
+function loopTargets(left: Node | null): string[] | undefined {
+  if (left?.type === 'identifier') return [left.text];
+  if (left?.type !== 'pattern_list' && left?.type !== 'tuple_pattern') return undefined;
+  const names = left.namedChildren.map((c) => (c?.type === 'identifier' ? c.text : undefined));
+  return names.every((n): n is string => n !== undefined) && names.length > 0 ? names : undefined;
 }
 
 function walkDefinition(def: Node, scope: string, decorators: PyExpr[], facts: PythonRouteFacts): void {

@@ -83,8 +83,17 @@ export interface PythonRouteFacts {
   assignments: PyAssignment[];
   functions: PyFunction[];
   classes: PyClass[];
-  /** Calls made as statements (`app.include_router(...)`), with their scope. */
-  calls: Array<{ scope: string; call: PyExpr }>;
+  /** Calls made as statements (`app.include_router(...)`), with their scope and the innermost `for` (index in `loops`) around them. */
+  calls: Array<{ scope: string; call: PyExpr; loop?: number }>;
+  /** `for` statements: the names each iteration binds and what it iterates over. */
+  loops: PyLoop[];
+}
+
+/** `for bp in [a.bp, b.bp]:` → {targets: ['bp'], iter: [a.bp, b.bp]}; `for prefix, r in ROUTERS:` → targets ['prefix', 'r']. */
+export interface PyLoop {
+  scope: string;
+  targets: string[];
+  iter: PyExpr;
 }
 
 /** The dotted name of a ref, or undefined. */

@@ -5,7 +5,7 @@
 // then from objects only include cycles reach (one per cycle nothing outside includes).
 import type { Framework, Route } from '../../model';
 import { isTestFile, type WorkspaceFile } from '../../workspace';
-import type { PyClass, PyExpr, PythonRouteFacts } from './facts';
+import type { PyClass, PyExpr, PyLoop, PythonRouteFacts } from './facts';
 import { BodyTemplates } from './body';
 import {
   HTTP_METHODS,
@@ -66,6 +66,10 @@ interface RouterObj extends ObjDef {
 }
 
 const MAX_DEPTH = 25;
+/** Items of a `for` loop's list read one by one; longer lists are read once, as written. */
+const MAX_LOOP_ITEMS = 1000;
+/** Functions a router object is followed through as a parameter (`create_app` → `init_app(app)` → `setup(app)`). */
+const MAX_PARAM_HOPS = 8;
 /** Routes one link emits at most: include graphs that multiply paths (a router included twice by each of 25 nested routers) stop here. */
 const MAX_ROUTES = 200_000;
 /**
@@ -268,93 +272,101 @@ class ModuleLinker implements Linker {
     try {
       this.graph.touch(mod);
       if (pass === 0) {
-        for (const a of mod.facts.assignments) {
-          if (a.augmented) continue;
-          const mark = this.begin();
-          try {
-            this.objectOf({ k: 'value', mod, scope: a.scope, name: a.name, value: a.value });
-          } catch {
-            this.undo(result, mark);
-          }
-        }
+        for (const a of mod.facts.assignments)
+          if (!a.augmented)
+            this.statement(result, () =>
+              this.objectOf({ k: 'value', mod, scope: a.scope, name: a.name, value: a.value }),
+            );
       } else if (pass === 1) {
-        for (const fw of PYTHON_FRAMEWORKS) {
-          if (!fw.readModule) continue;
-          const mark = this.begin();
-          try {
-            fw.readModule(this, mod);
-          } catch {
-            this.undo(result, mark);
-          }
-        }
-      } else {
-        for (const fn of mod.facts.functions) {
-          for (const deco of fn.decorators) {
-            const mark = this.begin();
-            try {
-              const handler: Handler = {
-                name: fn.name,
-                file: mod.file.path,
-                range: fn.range,
-                async: fn.async,
-                params: fn.params,
-              };
-              this.origins.set(handler, { mod, scope: fn.scope });
-              this.decorator(mod, fn.scope, deco, handler);
-            } catch {
-              this.undo(result, mark);
-            }
-          }
-        }
-        // Class-based resources registered by a class decorator (flask-restx `@ns.route('/x')` on a Resource)
-        for (const cls of mod.facts.classes) {
-          if (cls.decorators.length === 0) continue;
-          const handlers = classHandlers(mod, cls);
-          for (const deco of handlers.length > 0 ? cls.decorators : []) {
-            const mark = this.begin();
-            try {
-              for (const h of handlers) this.decorator(mod, cls.scope ?? '', deco, h);
-            } catch {
-              this.undo(result, mark);
-            }
-          }
-        }
-        // Methods decorated with a router's verbs inside a class body (fastapi-utils `@cbv(router)`, a plain
-        // class): the decorator runs when the class body does and registers the method then
-        for (const cls of mod.facts.classes)
-          for (const m of cls.methods) {
-            if (m.decorators.length === 0) continue;
-            const handler: Handler = {
-              name: `${cls.name}.${m.name}`,
-              file: mod.file.path,
-              range: m.range,
-              async: m.async,
-              params: m.params,
-            };
-            this.origins.set(handler, { mod, scope: cls.scope ?? '' });
-            for (const deco of m.decorators) {
-              const mark = this.begin();
-              try {
-                this.decorator(mod, cls.scope ?? '', deco, handler);
-              } catch {
-                this.undo(result, mark);
-              }
-            }
-          }
-        const calls = mod.facts.calls;
-        for (let i = 0; i < calls.length; i++) {
-          const mark = this.begin();
-          try {
-            this.call(mod, calls[i].scope, calls[i].call, i);
-          } catch {
-            this.undo(result, mark);
-          }
-        }
-      }
+        for (const fw of PYTHON_FRAMEWORKS) if (fw.readModule) this.statement(result, () => fw.readModule!(this, mod));
+      } else this.registrations(mod, result);
     } finally {
       this.graph.track(undefined);
     }
     return result;
+  }
+
+  /** Runs one statement's evaluation; if it fails, its events are undone and the module goes on. */
+  private statement(result: PassResult, f: () => void): void {
+    const mark = this.begin();
+    try {
+      f();
+    } catch {
+      this.undo(result, mark);
+    }
+  }
+
+  /** The last pass: route decorators (on functions, classes and methods) and registration calls. */
+  private registrations(mod: ModuleFile, result: PassResult): void {
+    for (const fn of mod.facts.functions) {
+      if (fn.decorators.length === 0) continue;
+      const handler: Handler = {
+        name: fn.name,
+        file: mod.file.path,
+        range: fn.range,
+        async: fn.async,
+        params: fn.params,
+      };
+      this.origins.set(handler, { mod, scope: fn.scope });
+      for (const deco of fn.decorators) this.statement(result, () => this.decorator(mod, fn.scope, deco, handler));
+    }
+    for (const cls of mod.facts.classes) {
+      const scope = cls.scope ?? '';
+      // Class-based resources registered by a class decorator (flask-restx `@ns.route('/x')` on a Resource)
+      const handlers = cls.decorators.length > 0 ? classHandlers(mod, cls) : [];
+      for (const deco of handlers.length > 0 ? cls.decorators : [])
+        this.statement(result, () => {
+          for (const h of handlers) this.decorator(mod, scope, deco, h);
+        });
+      // Methods decorated with a router's verbs inside a class body (fastapi-utils `@cbv(router)`, a plain
+      // class): the decorator runs when the class body does and registers the method then
+      for (const m of cls.methods) {
+        if (m.decorators.length === 0) continue;
+        const handler: Handler = {
+          name: `${cls.name}.${m.name}`,
+          file: mod.file.path,
+          range: m.range,
+          async: m.async,
+          params: m.params,
+        };
+        this.origins.set(handler, { mod, scope });
+        for (const deco of m.decorators) this.statement(result, () => this.decorator(mod, scope, deco, handler));
+      }
+    }
+    mod.facts.calls.forEach(({ scope, call, loop }, i) =>
+      this.statement(result, () => {
+        // In a `for` over a list written out, the call once per item, the loop's names replaced by it
+        const each = loop !== undefined ? this.loopBindings(mod, mod.facts.loops[loop]) : undefined;
+        if (each) for (const bound of each) this.call(mod, scope, substitute(call, bound), i);
+        else this.call(mod, scope, call, i);
+      }),
+    );
+  }
+
+  /**
+   * What each iteration of `loop` binds its names to, when it iterates over a list or tuple written out
+   * (in place, or a name for one in the same module): `for bp in [a.bp, b.bp]`, `for p, r in (("/a", a.r), …)`.
+   * Undefined for anything else (`for plugin in plugins()`): the calls in it are then read once, as written.
+   */
+  private loopBindings(mod: ModuleFile, loop: PyLoop | undefined): Array<Map<string, PyExpr>> | undefined {
+    if (!loop) return undefined;
+    let iter = loop.iter;
+    if (iter.k === 'ref') {
+      const r = this.graph.resolve(mod, loop.scope, iter.name);
+      // items written in another module would resolve differently here: only this module's lists
+      if (r?.k !== 'value' || r.mod !== mod) return undefined;
+      iter = r.value;
+    }
+    if (iter.k !== 'seq' || iter.items.length > MAX_LOOP_ITEMS) return undefined;
+    const out: Array<Map<string, PyExpr>> = [];
+    for (const item of iter.items) {
+      this.step();
+      if (loop.targets.length === 1) out.push(new Map([[loop.targets[0], item]]));
+      else if (item.k === 'seq' && item.items.length === loop.targets.length)
+        out.push(new Map(loop.targets.map((t, j) => [t, item.items[j]])));
+      else return undefined;
+    }
+    return out;
   }
 
   /** Starts a statement: a fresh step budget, and the log position to undo to. */
@@ -661,7 +673,8 @@ class ModuleLinker implements Linker {
    * the parameter stands for the router object a call site passes (the first one found). Only `name` itself or
    * its `.router` (aiohttp, Starlette) are read through a parameter.
    */
-  private parameterObject(mod: ModuleFile, scope: string, name: string): ObjDef | undefined {
+  private parameterObject(mod: ModuleFile, scope: string, name: string, depth = 0): ObjDef | undefined {
+    if (depth > MAX_PARAM_HOPS) return undefined;
     const [head, ...rest] = name.split('.');
     if (rest.some((p) => p !== 'router')) return undefined;
     const fn = mod.facts.functions.find((f) => f.name === scope && f.scope === '');
@@ -684,7 +697,14 @@ class ModuleLinker implements Linker {
       const callee = this.resolveExpr(site.mod, site.scope, site.call.fn);
       if (callee?.k !== 'func' || callee.fn !== fn) continue;
       const arg = site.call.args[index] ?? site.call.kw[head];
-      const obj = arg && arg !== site.call ? this.objFromExpr(site.mod, site.scope, arg, 1) : undefined;
+      const obj =
+        arg && arg !== site.call
+          ? (this.objFromExpr(site.mod, site.scope, arg, 1) ??
+            // passed on from the caller's own parameter: `def init_app(app): create_blueprint(app)`
+            (arg.k === 'ref' && site.scope
+              ? this.parameterObject(site.mod, site.scope, arg.name, depth + 1)
+              : undefined))
+          : undefined;
       if (obj) return obj;
     }
     return undefined;
@@ -960,6 +980,41 @@ function classHandlers(mod: ModuleFile, cls: PyClass): Handler[] {
       params: m.params,
       method: m.name.toUpperCase(),
     }));
+}
+
+/** `e` with the names in `bound` (and dotted names under them: `r.router`) replaced by their expressions. */
+function substitute(e: PyExpr, bound: ReadonlyMap<string, PyExpr>, depth = 0): PyExpr {
+  if (depth > MAX_DEPTH) return { k: 'other' };
+  switch (e.k) {
+    case 'ref': {
+      const dot = e.name.indexOf('.');
+      const head = dot < 0 ? e.name : e.name.slice(0, dot);
+      const value = bound.get(head);
+      if (!value) return e;
+      if (dot < 0) return value;
+      const rest = e.name.slice(dot + 1);
+      if (value.k === 'ref') return { k: 'ref', name: `${value.name}.${rest}` };
+      return rest.split('.').reduce<PyExpr>((obj, name) => ({ k: 'attr', obj, name }), value);
+    }
+    case 'attr':
+      return { ...e, obj: substitute(e.obj, bound, depth + 1) };
+    case 'call':
+      return {
+        k: 'call',
+        fn: substitute(e.fn, bound, depth + 1),
+        args: e.args.map((a) => substitute(a, bound, depth + 1)),
+        kw: Object.fromEntries(Object.entries(e.kw).map(([k, v]) => [k, substitute(v, bound, depth + 1)])),
+      };
+    case 'fstr':
+      return { k: 'fstr', parts: e.parts.map((p) => (typeof p === 'string' ? p : substitute(p, bound, depth + 1))) };
+    case 'seq':
+      return { k: 'seq', items: e.items.map((x) => substitute(x, bound, depth + 1)) };
+    case 'add':
+      return { k: 'add', l: substitute(e.l, bound, depth + 1), r: substitute(e.r, bound, depth + 1) };
+    case 'str':
+    case 'other':
+      return e;
+  }
 }
 
 /** An expression as source-like text, for placeholders: `settings.API_PREFIX`, `get_app_settings().api_prefix`. */
