@@ -112,6 +112,18 @@ test('Flask: blueprints registered in for loops, one built inside a function giv
   assert.deepEqual(keys(await discover('flask_loops')), expected);
 });
 
+test('re-exports, an app configured twice by one function, routes in test files: each equals the real table', async () => {
+  const reexport = keys(frameworkRoutes('reexport', 'fastapi', 'app.main'));
+  assert.deepEqual(reexport, ['GET /v1/items list_items']);
+  assert.deepEqual(keys(await discover('reexport')), reexport);
+  const twice = keys(frameworkRoutes('configure_twice', 'flask', 'web.main'));
+  assert.equal(twice.length, 2);
+  assert.deepEqual(keys(await discover('configure_twice')), twice);
+  const tests = keys(frameworkRoutes('with_tests', 'fastapi', 'app.main'));
+  assert.deepEqual(tests, ['GET /items/ list_items']);
+  assert.deepEqual(keys(await discover('with_tests')), tests);
+});
+
 test('Django: discovery equals get_resolver() of the configured project', async () => {
   const real = keys(frameworkRoutes('django_site', 'django', 'mysite.settings'));
   assert.ok(real.length >= 6);

@@ -255,3 +255,20 @@ test('for loops over written-out lists register each item; a blueprint built ins
   });
   assert.deepEqual(keys(fastapi), ['GET /m/x ax', 'GET /m/y by']);
 });
+
+test("re-exports through a package's __init__.py: a handler, a path constant and a router", async () => {
+  // db/__init__.py: `from .queries import ITEMS_PATH, list_items`; api/routes.py: `from ..db import …`
+  const routes = await discover('reexport');
+  assert.deepEqual(keys(routes), ['GET /v1/items list_items']);
+  assert.equal(find(routes, 'list_items').file, 'app/db/queries.py');
+});
+
+test('routes tests add to the app, a conftest app and *_test.py modules are not listed', async () => {
+  assert.deepEqual(keys(await discover('with_tests')), ['GET /items/ list_items']);
+});
+
+test('an app configured twice by one function (configure(app), configure(smoke_app)) lists each route once', async () => {
+  const routes = await discover('configure_twice');
+  assert.deepEqual(keys(routes), ['GET /hello hello', 'POST /bye bye']);
+  assert.deepEqual(find(routes, 'bye').routers, ['main.app']);
+});
