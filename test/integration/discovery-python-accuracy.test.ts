@@ -124,6 +124,14 @@ test('re-exports, an app configured twice by one function, routes in test files:
   assert.deepEqual(keys(await discover('with_tests')), tests);
 });
 
+test('FastAPI: helpers wrapping add_api_route, read per call site, equal app.routes', async () => {
+  const real = keys(frameworkRoutes('register_helpers', 'fastapi', 'svc.main'));
+  assert.equal(real.length, 5);
+  // `for path in paths` over a star parameter is not followed: that path is marked unknown
+  const expected = real.map((k) => k.replace(' /public/catalog', ' /public{path?}')).sort();
+  assert.deepEqual(keys(await discover('register_helpers')), expected);
+});
+
 test('Django: discovery equals get_resolver() of the configured project', async () => {
   const real = keys(frameworkRoutes('django_site', 'django', 'mysite.settings'));
   assert.ok(real.length >= 6);

@@ -272,3 +272,44 @@ test('an app configured twice by one function (configure(app), configure(smoke_a
   assert.deepEqual(keys(routes), ['GET /hello hello', 'POST /bye bye']);
   assert.deepEqual(find(routes, 'bye').routers, ['main.app']);
 });
+
+test("helpers wrapping a registration: each call site's router, path and handler (FastAPI, flask-restful)", async () => {
+  const routes = await discover('register_helpers');
+  assert.deepEqual(keys(routes), [
+    'GET /items/ list_items', // register(router, "/", list_items): method="GET" by default
+    'GET /items/{item_id} read_item', // register(router, ITEM, …): ITEM evaluated where the call is written
+    'GET /public{path?} list_items', // for path in paths (a star parameter): kept, marked
+    'GET /v1/users/me me',
+    'POST /items/ create_item',
+  ]);
+  assert.equal(find(routes, 'me').unresolved, undefined);
+  const restful = await discoverSources({
+    'app/__init__.py': '',
+    'app/api.py': [
+      'from flask_restful import Api',
+      'api = Api(prefix="/api")',
+      'def add(resource, *urls, **kwargs):',
+      '    api.add_resource(resource, *urls, **kwargs)',
+      'def add_v2(resource, path):',
+      '    api.add_resource(resource, f"/v2{path}")',
+    ].join('\n'),
+    'app/resources.py': [
+      'from flask_restful import Resource',
+      'from app.api import add, add_v2',
+      'class Items(Resource):',
+      '    def get(self): pass',
+      'class Item(Resource):',
+      '    def delete(self, item_id): pass',
+      'add(Items, "/items", "/items/")',
+      'add(Item, "/items/<item_id>", endpoint="item")',
+      'add_v2(Items, "/items")',
+    ].join('\n'),
+    'app/main.py': 'from flask import Flask\nfrom app.api import api\napp = Flask(__name__)\napi.init_app(app)\n',
+  });
+  assert.deepEqual(keys(restful), [
+    'DELETE /api/items/<item_id> Item.delete',
+    'GET /api/items Items.get',
+    'GET /api/items/ Items.get',
+    'GET /api/v2/items Items.get',
+  ]);
+});

@@ -345,7 +345,8 @@ function expr(node: Node, depth = 0): PyExpr {
           const name = a.childForFieldName('name')?.text;
           const value = a.childForFieldName('value');
           if (name && value) kw[name] = expr(value, depth + 1);
-        } else if (a.type !== 'comment') {
+        } else if (a.type !== 'comment' && a.type !== 'dictionary_splat') {
+          // `**kwargs` passes keywords, never a positional argument (a url of add_resource)
           args.push(expr(a, depth + 1));
         }
       }

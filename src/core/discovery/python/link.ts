@@ -5,7 +5,7 @@
 // then from objects only include cycles reach (one per cycle nothing outside includes).
 import type { Framework, Route } from '../../model';
 import { isTestFile, type WorkspaceFile } from '../../workspace';
-import type { PyClass, PyExpr, PyLoop, PythonRouteFacts } from './facts';
+import type { PyClass, PyExpr, PyFunction, PyLoop, PythonRouteFacts } from './facts';
 import { BodyTemplates } from './body';
 import {
   HTTP_METHODS,
@@ -70,6 +70,8 @@ const MAX_DEPTH = 25;
 const MAX_LOOP_ITEMS = 1000;
 /** Functions a router object is followed through as a parameter (`create_app` → `init_app(app)` → `setup(app)`). */
 const MAX_PARAM_HOPS = 8;
+/** Call sites of one helper a registration inside it is read for. */
+const MAX_CALL_SITES = 500;
 /** Routes one link emits at most: include graphs that multiply paths (a router included twice by each of 25 nested routers) stop here. */
 const MAX_ROUTES = 200_000;
 /**
@@ -337,7 +339,12 @@ class ModuleLinker implements Linker {
       this.statement(result, () => {
         // In a `for` over a list written out, the call once per item, the loop's names replaced by it
         const each = loop !== undefined ? this.loopBindings(mod, mod.facts.loops[loop]) : undefined;
-        if (each) for (const bound of each) this.call(mod, scope, substitute(call, bound), i);
+        if (each) {
+          for (const bound of each) this.call(mod, scope, substitute(call, bound), i);
+          return;
+        }
+        const sites = this.perCallSite(mod, scope, call);
+        if (sites) for (const site of sites) this.call(mod, scope, site.call, i, site.obj);
         else this.call(mod, scope, call, i);
       }),
     );
@@ -478,6 +485,8 @@ class ModuleLinker implements Linker {
   ): ObjDef | undefined {
     if (depth > MAX_DEPTH) return undefined;
     this.step();
+    const b = boundOf(e);
+    if (b) return this.objFromExpr(b.mod, b.scope, b.e, depth + 1, inline);
     if (e.k === 'ref') return this.objectOf(this.graph.resolve(mod, scope, e.name), depth);
     if (e.k === 'call') {
       // `app.include_router(items.get_router())`, `app.mount('/v1', create_v1())`
@@ -526,6 +535,8 @@ class ModuleLinker implements Linker {
   }
 
   resolveExpr(mod: ModuleFile, scope: string, e: PyExpr): Resolved | undefined {
+    const b = boundOf(e);
+    if (b) return this.resolveExpr(b.mod, b.scope, b.e);
     return e.k === 'ref' ? this.graph.resolve(mod, scope, e.name) : undefined;
   }
 
@@ -543,6 +554,8 @@ class ModuleLinker implements Linker {
   str(mod: ModuleFile, scope: string, e: PyExpr | undefined, depth = 0): string | undefined {
     if (!e || depth > MAX_DEPTH) return undefined;
     this.step();
+    const b = boundOf(e);
+    if (b) return this.str(b.mod, b.scope, b.e, depth + 1);
     switch (e.k) {
       case 'str':
         return e.v;
@@ -596,6 +609,8 @@ class ModuleLinker implements Linker {
   methodsOf(mod: ModuleFile, scope: string, e: PyExpr | undefined, depth = 0): string[] | undefined {
     if (!e || depth > MAX_DEPTH) return undefined;
     this.step();
+    const b = boundOf(e);
+    if (b) return this.methodsOf(b.mod, b.scope, b.e, depth + 1);
     if (e.k === 'ref') {
       const r = this.graph.resolve(mod, scope, e.name);
       if (r?.k === 'value')
@@ -608,7 +623,8 @@ class ModuleLinker implements Linker {
       const s = this.str(mod, scope, item, depth + 1);
       if (s !== undefined) out.push(s.toUpperCase());
     }
-    return out;
+    // none known (`methods=[method]`, a name not evaluated): the framework's default, as for any unknown methods
+    return out.length > 0 || e.items.length === 0 ? out : undefined;
   }
 
   // ------------------------------------------------------------ handlers
@@ -616,6 +632,8 @@ class ModuleLinker implements Linker {
   /** The handler(s) an endpoint expression names: a function, or a class-based view's methods. */
   handlers(mod: ModuleFile, scope: string, e: PyExpr | undefined): Handler[] {
     if (!e) return [];
+    const b = boundOf(e);
+    if (b) return this.handlers(b.mod, b.scope, b.e);
     let target: Resolved | undefined;
     if (e.k === 'ref') target = this.graph.resolve(mod, scope, e.name);
     else if (e.k === 'call' && e.fn.k === 'ref' && e.fn.name.endsWith('.as_view'))
@@ -677,9 +695,28 @@ class ModuleLinker implements Linker {
     if (depth > MAX_PARAM_HOPS) return undefined;
     const [head, ...rest] = name.split('.');
     if (rest.some((p) => p !== 'router')) return undefined;
-    const fn = mod.facts.functions.find((f) => f.name === scope && f.scope === '');
+    const fn = moduleFunction(mod, scope);
     const index = fn ? fn.params.findIndex((p) => p.name === head) : -1;
     if (!fn || index < 0) return undefined;
+    for (const site of this.callSites(fn)) {
+      const obj = this.argumentObject(site, argumentOf(site.call, fn, head), depth);
+      if (obj) return obj;
+    }
+    return undefined;
+  }
+
+  /** The router object a call site passes as an argument, or passes on from its own caller's parameter. */
+  private argumentObject(site: CallSite, arg: PyExpr | undefined, depth: number): ObjDef | undefined {
+    if (!arg || arg === site.call) return undefined;
+    return (
+      this.objFromExpr(site.mod, site.scope, arg, 1) ??
+      // passed on from the caller's own parameter: `def init_app(app): create_blueprint(app)`
+      (arg.k === 'ref' && site.scope ? this.parameterObject(site.mod, site.scope, arg.name, depth + 1) : undefined)
+    );
+  }
+
+  /** The workspace's call statements that call `fn`, each a dependency of this pass. */
+  private *callSites(fn: PyFunction): Generator<CallSite> {
     if (!this.callsByName) {
       this.callsByName = new Map();
       for (const m of this.graph.mods)
@@ -695,19 +732,76 @@ class ModuleLinker implements Linker {
       this.step();
       this.graph.touch(site.mod);
       const callee = this.resolveExpr(site.mod, site.scope, site.call.fn);
-      if (callee?.k !== 'func' || callee.fn !== fn) continue;
-      const arg = site.call.args[index] ?? site.call.kw[head];
-      const obj =
-        arg && arg !== site.call
-          ? (this.objFromExpr(site.mod, site.scope, arg, 1) ??
-            // passed on from the caller's own parameter: `def init_app(app): create_blueprint(app)`
-            (arg.k === 'ref' && site.scope
-              ? this.parameterObject(site.mod, site.scope, arg.name, depth + 1)
-              : undefined))
-          : undefined;
-      if (obj) return obj;
+      if (callee?.k === 'func' && callee.fn === fn) yield site;
     }
-    return undefined;
+  }
+
+  /**
+   * A registration inside a helper whose arguments are the helper's parameters (`def register(resource, url):
+   * api.add_resource(resource, url)`): the call once per call site of the helper, each parameter standing for
+   * the argument that site passes (evaluated where that site is written), and a receiver that is a parameter
+   * for the object that site passes. Undefined when the call uses no parameter or the helper is called nowhere.
+   */
+  private perCallSite(
+    mod: ModuleFile,
+    scope: string,
+    call: PyExpr,
+  ): Array<{ call: CallExpr; obj?: ObjDef }> | undefined {
+    const fn = scope && call.k === 'call' && call.fn.k === 'ref' ? moduleFunction(mod, scope) : undefined;
+    if (!fn || call.k !== 'call' || call.fn.k !== 'ref') return undefined;
+    // parameters the function rebinds (`url = url.strip('/')`) are not the caller's values any more
+    const params = fn.params
+      .map((p) => p.name)
+      .filter((p) => !p.startsWith('*') && !mod.facts.assignments.some((a) => a.scope === scope && a.name === p));
+    const args = [...call.args, ...Object.values(call.kw)];
+    const used = params.filter((p) => args.some((a) => mentions(a, p)));
+    // `def register(resource, *urls): api.add_resource(resource, *urls)`: the site's remaining positional arguments
+    const star = fn.params.findIndex((p) => p.name.startsWith('*') && !p.name.startsWith('**'));
+    const isSplat = (a: PyExpr) => star >= 0 && a.k === 'other' && a.text === fn.params[star].name;
+    if (used.length === 0 && !call.args.some(isSplat)) return undefined;
+    const dot = call.fn.name.lastIndexOf('.');
+    if (dot < 0) return undefined;
+    const receiverHead = call.fn.name.split('.')[0];
+    const receiverParam = params.includes(receiverHead) ? receiverHead : undefined;
+    // only a call on a router object is a registration: look for one before reading every call site
+    const receiver = call.fn.name.slice(0, dot);
+    if (
+      !(receiverParam
+        ? this.parameterObject(mod, scope, receiver)
+        : this.objectOf(this.graph.resolve(mod, scope, receiver)))
+    )
+      return undefined;
+    const out: Array<{ call: CallExpr; obj?: ObjDef }> = [];
+    let asWritten = false;
+    for (const site of this.callSites(fn)) {
+      if (out.length >= MAX_CALL_SITES) break;
+      const obj = receiverParam ? this.argumentObject(site, argumentOf(site.call, fn, receiverParam), 0) : undefined;
+      // `helper(*args)` (which argument is which is unknown here), or a receiver not found: read as written, once
+      if (site.call.args.some((a) => a.k === 'other' && a.text?.startsWith('*')) || (receiverParam && !obj)) {
+        if (!asWritten) out.push({ call });
+        asWritten = true;
+        continue;
+      }
+      const bound = new Map<string, PyExpr>();
+      for (const p of used) {
+        const arg = argumentOf(site.call, fn, p);
+        const fallback = arg ? undefined : literalDefault(fn, p);
+        if (arg) bound.set(p, bindTo(site, arg));
+        else if (fallback) bound.set(p, fallback);
+      }
+      out.push({
+        call: {
+          k: 'call',
+          fn: call.fn,
+          args: call.args.flatMap((a) =>
+            isSplat(a) ? site.call.args.slice(star).map((x) => bindTo(site, x)) : [substitute(a, bound)],
+          ),
+          kw: Object.fromEntries(Object.entries(call.kw).map(([k, v]) => [k, substitute(v, bound)])),
+        },
+        obj,
+      });
+    }
+    return out.length > 0 ? out : undefined;
   }
 
   private decorator(mod: ModuleFile, scope: string, deco: PyExpr, handler: Handler): void {
@@ -722,9 +816,10 @@ class ModuleLinker implements Linker {
   }
 
   /** The `index`th call statement of `mod` (it names the objects constructed inline in it). */
-  private call(mod: ModuleFile, scope: string, call: PyExpr, index: number): void {
+  private call(mod: ModuleFile, scope: string, call: PyExpr, index: number, obj?: ObjDef): void {
     if (call.k !== 'call') return;
-    const at = this.receiver(mod, scope, call);
+    const at =
+      obj && call.fn.k === 'ref' ? { obj, method: call.fn.name.split('.').pop()! } : this.receiver(mod, scope, call);
     if (!at) return;
     const unit = pythonFramework(at.obj.kind.framework);
     (unit.calls?.[at.method] ?? unit.otherCall?.(at.method))?.({ l: this, mod, scope, obj: at.obj }, call, index);
@@ -734,6 +829,8 @@ class ModuleLinker implements Linker {
   routeList(mod: ModuleFile, scope: string, obj: ObjDef, e: PyExpr, prefix: string, depth: number): void {
     if (depth > MAX_DEPTH) return;
     this.step();
+    const b = boundOf(e);
+    if (b) return this.routeList(b.mod, b.scope, obj, b.e, prefix, depth + 1);
     if (e.k === 'ref') {
       const r = this.graph.resolve(mod, scope, e.name);
       if (r?.k === 'value')
@@ -980,6 +1077,64 @@ function classHandlers(mod: ModuleFile, cls: PyClass): Handler[] {
       params: m.params,
       method: m.name.toUpperCase(),
     }));
+}
+
+interface CallSite {
+  mod: ModuleFile;
+  scope: string;
+  call: CallExpr;
+}
+
+/** A caller's argument standing for a parameter: evaluated where the call site is written (only while linking). */
+type BoundExpr = Extract<PyExpr, { k: 'other' }> & { bound: { mod: ModuleFile; scope: string; e: PyExpr } };
+
+function bindTo(site: CallSite, e: PyExpr): PyExpr {
+  const bound: BoundExpr = { k: 'other', text: exprText(e), bound: { mod: site.mod, scope: site.scope, e } };
+  return bound;
+}
+
+function boundOf(e: PyExpr): BoundExpr['bound'] | undefined {
+  return e.k === 'other' && 'bound' in e ? (e as BoundExpr).bound : undefined;
+}
+
+/** The module-level function `name` of `mod` (the scope of statements inside it). */
+function moduleFunction(mod: ModuleFile, name: string): PyFunction | undefined {
+  return name ? mod.facts.functions.find((f) => f.name === name && f.scope === '') : undefined;
+}
+
+/** The argument a call passes for `fn`'s parameter `param`: by position, else by keyword. */
+function argumentOf(call: CallExpr, fn: PyFunction, param: string): PyExpr | undefined {
+  const index = fn.params.findIndex((p) => p.name === param);
+  return (index >= 0 ? call.args[index] : undefined) ?? call.kw[param];
+}
+
+/** A parameter's default when it is a plain string literal (`method="GET"`), for call sites that leave it out. */
+function literalDefault(fn: PyFunction, param: string): PyExpr | undefined {
+  const text = fn.params.find((p) => p.name === param)?.default;
+  const m = text !== undefined ? /^(['"])([^'"\\]*)\1$/.exec(text) : null;
+  return m ? { k: 'str', v: m[2] } : undefined;
+}
+
+/** Whether `e` refers to the name `name` (or a dotted name under it). */
+function mentions(e: PyExpr, name: string, depth = 0): boolean {
+  if (depth > MAX_DEPTH) return false;
+  switch (e.k) {
+    case 'ref':
+      return e.name === name || e.name.startsWith(`${name}.`);
+    case 'attr':
+      return mentions(e.obj, name, depth + 1);
+    case 'call':
+      return [e.fn, ...e.args, ...Object.values(e.kw)].some((x) => mentions(x, name, depth + 1));
+    case 'fstr':
+      return e.parts.some((p) => typeof p !== 'string' && mentions(p, name, depth + 1));
+    case 'seq':
+      return e.items.some((x) => mentions(x, name, depth + 1));
+    case 'add':
+      return mentions(e.l, name, depth + 1) || mentions(e.r, name, depth + 1);
+    case 'str':
+    case 'other':
+      return false;
+  }
 }
 
 /** `e` with the names in `bound` (and dotted names under them: `r.router`) replaced by their expressions. */
