@@ -128,9 +128,11 @@ test('flask-restful: Api(app, prefix), add_resource(*urls), init_app(bp); a subc
   assert.equal(routes.filter((r) => r.unresolved).length, 2);
 });
 
-test("class bodies: methods decorated with a router's verbs are routes (fastapi-utils @cbv, vendored cbv, plain classes)", async () => {
+test("class bodies: methods decorated with a router's verbs are routes (@cbv, controllers with a router attribute)", async () => {
   assert.deepEqual(keys(await discover('class_routes')), [
+    'DELETE /api/orders/{order_id} OrdersController.destroy', // `@router.delete(DETAIL)`: the class's own names
     'GET /api/items/ ItemViews.list_items',
+    'GET /api/orders/ OrdersController.index', // a controller holding its router as a class attribute
     'GET /health Health.health',
     'POST /api/items/{item_id} ItemViews.create_item',
   ]);

@@ -322,6 +322,12 @@ class ModuleLinker implements Linker {
         });
       // Methods decorated with a router's verbs inside a class body (fastapi-utils `@cbv(router)`, a plain
       // class): the decorator runs when the class body does and registers the method then
+      // names the class body defines (`router = APIRouter(...)` then `@router.get`) are the class's attributes there
+      const own = new Map<string, PyExpr>(
+        cls.scope === undefined
+          ? Object.keys(cls.attributes).map((a): [string, PyExpr] => [a, { k: 'ref', name: `${cls.name}.${a}` }])
+          : [],
+      );
       for (const m of cls.methods) {
         if (m.decorators.length === 0) continue;
         const handler: Handler = {
@@ -332,7 +338,8 @@ class ModuleLinker implements Linker {
           params: m.params,
         };
         this.origins.set(handler, { mod, scope });
-        for (const deco of m.decorators) this.statement(result, () => this.decorator(mod, scope, deco, handler));
+        for (const deco of m.decorators)
+          this.statement(result, () => this.decorator(mod, scope, own.size ? substitute(deco, own) : deco, handler));
       }
     }
     mod.facts.calls.forEach(({ scope, call, loop }, i) =>
