@@ -75,7 +75,7 @@ test("FastAPI: a package's __init__.py including its own submodules' routers equ
 });
 
 test('FastAPI: routers whose classes factories make equal app.routes', async () => {
-  const real = keys(frameworkRoutes('class_factory', 'fastapi', 'svc.main'));
+  const real = keys(frameworkRoutes('class_factory', 'fastapi', 'factory.main'));
   assert.equal(real.length, 2);
   assert.deepEqual(keys(await discover('class_factory')), real);
 });
@@ -125,7 +125,7 @@ test('re-exports, an app configured twice by one function, routes in test files:
 });
 
 test('FastAPI: helpers wrapping add_api_route, read per call site, equal app.routes', async () => {
-  const real = keys(frameworkRoutes('register_helpers', 'fastapi', 'svc.main'));
+  const real = keys(frameworkRoutes('register_helpers', 'fastapi', 'helpers.main'));
   assert.equal(real.length, 5);
   // `for path in paths` over a star parameter is not followed: that path is marked unknown
   const expected = real.map((k) => k.replace(' /public/catalog', ' /public{path?}')).sort();

@@ -15,6 +15,11 @@ const DIRS = [
   'params_app',
   'cycles',
   'body_app',
+  'register_helpers',
+  'flask_loops',
+  'package_init',
+  'class_factory',
+  'class_routes',
 ];
 
 const edit = (file: string, from: string, to: string) => (files: Map<string, string>) => {
@@ -52,6 +57,30 @@ const EDITS: Array<[string, (files: Map<string, string>) => void]> = [
       'from store.models import Item as ItemModel, User',
       'from store.models import Note as ItemModel, User',
     ),
+  ],
+  [
+    'call a helper from a module that called nothing of that name (a call site the helper never read)',
+    edit(
+      'register_helpers/helpers/main.py',
+      'app.include_router(public)',
+      'app.include_router(public)\nfrom helpers.registry import register\nregister(app, "/ping", items.list_items)',
+    ),
+  ],
+  [
+    'rename a helper call site away',
+    edit('register_helpers/helpers/users.py', 'registry.register(router', 'registry.expose(me'),
+  ],
+  [
+    'change a prefix in a loop over a tuple of pairs',
+    edit('flask_loops/web/app.py', '("/b", pages.b)', '("/c", pages.b)'),
+  ],
+  [
+    'change a class attribute a method decorator reads',
+    edit('class_routes/app/controllers.py', 'DETAIL = "/{order_id}"', 'DETAIL = "/{oid}"'),
+  ],
+  [
+    'make the router class factory return an instance',
+    edit('class_factory/factory/routing.py', '    return BaseRouter\n', '    return BaseRouter()\n'),
   ],
 ];
 

@@ -51,6 +51,8 @@ interface PassResult {
   events: LinkEvent[];
   deps: LinkDeps;
   objects: Map<string, string | null>;
+  /** Functions whose call sites were read (by name): a call of that name added or removed anywhere makes the result stale. */
+  callees: Set<string>;
   failed: boolean;
 }
 
@@ -107,7 +109,7 @@ export class PythonLinkCache {
   link(all: ReadonlyArray<{ file: WorkspaceFile; facts: PythonRouteFacts }>): Route[] {
     // Routes registered in test files are the tests' apps, not the project's
     const files = all.filter(({ file }) => !isTestFile(file.path));
-    const { graph, changed } = this.sync(files);
+    const { graph, changed, changedCalls } = this.sync(files);
     const objs = new Map<string, RouterObj>();
     const linker = new ModuleLinker(graph, objs);
     /** Keys of router objects whose creation moved or changed in this link: results that looked them up are checked. */
@@ -122,7 +124,8 @@ export class PythonLinkCache {
       for (const mod of graph.mods) {
         const kept = this.results.get(mod.file.path) ?? [];
         let result = kept[pass];
-        if (!result || (mustCheck(result) && !this.valid(result, graph, objs))) {
+        const callSitesMoved = result !== undefined && [...result.callees].some((n) => changedCalls.has(n));
+        if (!result || callSitesMoved || (mustCheck(result) && !this.valid(result, graph, objs))) {
           for (const r of [result, (result = kept[pass] = linker.pass(mod, pass))])
             for (const ev of r?.events ?? []) if (ev.e === 'def') changedKeys.add(ev.obj.key);
           this.results.set(mod.file.path, kept);
@@ -146,6 +149,8 @@ export class PythonLinkCache {
   private sync(files: ReadonlyArray<{ file: WorkspaceFile; facts: PythonRouteFacts }>): {
     graph: ModuleGraph;
     changed: Set<string> | 'all';
+    /** Names called in the changed modules, before or after the change (call sites that may have come or gone). */
+    changedCalls: Set<string>;
   } {
     const graph = this.graph;
     if (
@@ -154,19 +159,23 @@ export class PythonLinkCache {
       files.every(({ file }, i) => graph.mods[i].file.path === file.path)
     ) {
       const changed = new Set<string>();
+      const changedCalls = new Set<string>();
       files.forEach(({ file, facts }, i) => {
         const mod = graph.mods[i];
-        if (mod.facts !== facts) changed.add(file.path);
+        if (mod.facts !== facts) {
+          changed.add(file.path);
+          for (const f of [mod.facts, facts]) for (const n of calledNames(f)) changedCalls.add(n);
+        }
         mod.file = file;
         mod.facts = facts;
       });
-      return { graph, changed };
+      return { graph, changed, changedCalls };
     }
     const mods = files.map(({ file, facts }) => ({ file, facts, ...ModuleGraph.moduleName(file.path) }));
     this.byPath.clear();
     for (const m of mods) this.byPath.set(m.file.path, m);
     for (const path of this.results.keys()) if (!this.byPath.has(path)) this.results.delete(path);
-    return { graph: (this.graph = new ModuleGraph(mods)), changed: 'all' };
+    return { graph: (this.graph = new ModuleGraph(mods)), changed: 'all', changedCalls: new Set() };
   }
 
   private valid(r: PassResult, graph: ModuleGraph, objs: Map<string, RouterObj>): boolean {
@@ -237,6 +246,7 @@ function replay(events: LinkEvent[], objs: Map<string, RouterObj>): void {
 class ModuleLinker implements Linker {
   private created = new Map<string, ObjDef>();
   private log: LinkEvent[] = [];
+  private callees = new Set<string>();
   private seen = new Map<string, string | null>();
   /** Values being evaluated (cycle guard: `M = N`, `N = M`), and the steps taken in this pass. */
   private readonly active = new Set<PyExpr>();
@@ -259,11 +269,13 @@ class ModuleLinker implements Linker {
       events: [],
       deps: { facts: new Map(), names: new Map() },
       objects: new Map(),
+      callees: new Set(),
       failed: false,
     };
     this.created = new Map();
     this.log = result.events;
     this.seen = result.objects;
+    this.callees = result.callees;
     this.active.clear();
     this.moduleSteps = 0;
     this.bodies = new BodyTemplates(this.graph);
@@ -724,6 +736,7 @@ class ModuleLinker implements Linker {
 
   /** The workspace's call statements that call `fn`, each a dependency of this pass. */
   private *callSites(fn: PyFunction): Generator<CallSite> {
+    this.callees.add(fn.name);
     if (!this.callsByName) {
       this.callsByName = new Map();
       for (const m of this.graph.mods)
@@ -1084,6 +1097,15 @@ function classHandlers(mod: ModuleFile, cls: PyClass): Handler[] {
       params: m.params,
       method: m.name.toUpperCase(),
     }));
+}
+
+/** The last name segment of each call statement's callee (`handlers.init_app(app)` → init_app). */
+function calledNames(facts: PythonRouteFacts): string[] {
+  const out: string[] = [];
+  for (const c of facts.calls)
+    if (c.call.k === 'call' && c.call.fn.k === 'ref')
+      out.push(c.call.fn.name.slice(c.call.fn.name.lastIndexOf('.') + 1));
+  return out;
 }
 
 interface CallSite {
