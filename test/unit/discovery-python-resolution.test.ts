@@ -313,3 +313,21 @@ test("helpers wrapping a registration: each call site's router, path and handler
     'GET /api/v2/items Items.get',
   ]);
 });
+
+test('a parameter passed down by many callers is looked up once per function, not once per call chain', async () => {
+  // seven layers of eight functions never called from the app, each calling all eight of the next layer with its
+  // parameter, the last layer calling register(a); then the one call that passes the app. Read chain by chain,
+  // the 8^7 dead chains come first and exhaust the statement's budget, losing the route.
+  const lines = ['from flask import Flask', 'app = Flask(__name__)', 'def deep(): pass'];
+  lines.push('def register(a):\n    a.add_url_rule("/deep", view_func=deep)');
+  for (let layer = 0; layer < 7; layer++)
+    for (let k = 0; k < 8; k++) {
+      const calls = Array.from({ length: 8 }, (_, j) => (layer === 6 ? 'register(a)' : `d${layer + 1}_${j}(a)`));
+      lines.push(`def d${layer}_${k}(a):\n${calls.map((c) => `    ${c}`).join('\n')}`);
+    }
+  lines.push('def live(a):\n    register(a)', 'live(app)');
+  const started = Date.now();
+  const routes = await discoverSources({ 'layers.py': lines.join('\n') });
+  assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
+  assert.deepEqual(keys(routes), ['GET /deep deep']);
+});

@@ -246,6 +246,8 @@ function replay(events: LinkEvent[], objs: Map<string, RouterObj>): void {
 class ModuleLinker implements Linker {
   private created = new Map<string, ObjDef>();
   private log: LinkEvent[] = [];
+  /** The router object each function parameter stands for, in this pass (null: none, or being looked up). */
+  private paramObjects = new Map<string, ObjDef | null>();
   private callees = new Set<string>();
   private seen = new Map<string, string | null>();
   /** Values being evaluated (cycle guard: `M = N`, `N = M`), and the steps taken in this pass. */
@@ -276,6 +278,7 @@ class ModuleLinker implements Linker {
     this.log = result.events;
     this.seen = result.objects;
     this.callees = result.callees;
+    this.paramObjects = new Map();
     this.active.clear();
     this.moduleSteps = 0;
     this.bodies = new BodyTemplates(this.graph);
@@ -405,6 +408,7 @@ class ModuleLinker implements Linker {
   private undo(result: PassResult, mark: number): void {
     result.failed = true;
     this.active.clear();
+    this.paramObjects.clear(); // it may hold objects the failed statement defined
     for (let i = mark; i < this.log.length; i++) {
       const ev = this.log[i];
       if (ev.e === 'def') this.created.delete(ev.obj.key);
@@ -717,11 +721,18 @@ class ModuleLinker implements Linker {
     const fn = moduleFunction(mod, scope);
     const index = fn ? fn.params.findIndex((p) => p.name === head) : -1;
     if (!fn || index < 0) return undefined;
+    // once per parameter and pass: callers passing on their own parameters fan out (a session handed down
+    // through every layer), and a parameter already being looked up is a cycle
+    const key = `${mod.file.path}\0${scope}\0${head}`;
+    if (this.paramObjects.has(key)) return this.paramObjects.get(key) ?? undefined;
+    this.paramObjects.set(key, null);
+    let found: ObjDef | undefined;
     for (const site of this.callSites(fn)) {
-      const obj = this.argumentObject(site, argumentOf(site.call, fn, head), depth);
-      if (obj) return obj;
+      found = this.argumentObject(site, argumentOf(site.call, fn, head), depth);
+      if (found) break;
     }
-    return undefined;
+    this.paramObjects.set(key, found ?? null);
+    return found;
   }
 
   /** The router object a call site passes as an argument, or passes on from its own caller's parameter. */
