@@ -106,7 +106,7 @@ export interface Fix {
 }
 
 /** Rule ids; each has its file in src/core/analysis/rules/ (RULE_BY_ID there must name every one). */
-export type RuleId = 'EP101' | 'EP102' | 'EP103' | 'EP201' | 'EP301';
+export type RuleId = 'EP101' | 'EP102' | 'EP103' | 'EP104' | 'EP201' | 'EP301';
 
 export interface Finding {
   file: string;

@@ -146,7 +146,7 @@ function nodeCheck(source: string, ext: string): Promise<string> {
 }
 
 test('every rule has a fixture', () => {
-  for (const rule of ['EP101', 'EP102', 'EP103', 'EP201'])
+  for (const rule of ['EP101', 'EP102', 'EP103', 'EP104', 'EP201'])
     assert.ok(
       fixtures.some((f) => f.startsWith(rule)),
       `no test/fixtures/rules/${rule}*.py|js`,

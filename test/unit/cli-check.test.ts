@@ -68,7 +68,7 @@ test('check --sarif has the 2.1.0 shape with rules, results and related location
   const run = sarif.runs[0];
   assert.deepEqual(
     run.tool.driver.rules.map((r: { id: string }) => r.id),
-    ['EP101', 'EP102', 'EP103', 'EP201', 'EP301'],
+    ['EP101', 'EP102', 'EP103', 'EP104', 'EP201', 'EP301'],
   );
   // Metadata from the rule registry: names, both descriptions, default levels.
   assert.deepEqual(
@@ -80,6 +80,7 @@ test('check --sarif has the 2.1.0 shape with rules, results and related location
       ['blocking-call', 'error'],
       ['blocking-chain', 'error'],
       ['async-never-awaits', 'warning'],
+      ['inference-on-loop', 'warning'],
       ['worker-call', 'note'],
       // Never produced by check (it comes from watched runs in the editor); listed so its doc ships with the metadata.
       ['measured-loop-stall', 'note'],

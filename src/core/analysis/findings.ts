@@ -376,7 +376,7 @@ class Analysis {
   private classify(from: FnRef, call: CallFact): { entry: CatalogEntry; name: string } | { target: FnRef } | undefined {
     const language = from.facts.language;
     const entry = this.matcher.match(language, call);
-    if (entry) return { entry, name: call.callee!.replace('#', '.') };
+    if (entry) return { entry, name: callName(call.callee!) };
     if (!call.callee) return undefined;
     let callee = call.callee;
     let context = from.facts.module;
@@ -387,7 +387,7 @@ class Analysis {
       const inst = this.importedInstance(callee, context, deps);
       if (inst) {
         const hit = this.matcher.match(language, { ...call, callee: inst.callee });
-        if (hit) return { entry: hit, name: inst.callee.replace('#', '.') };
+        if (hit) return { entry: hit, name: callName(inst.callee) };
         [callee, context] = [inst.callee, inst.module];
       }
     }
@@ -642,6 +642,11 @@ function insertSorted(list: string[], path: string): void {
   if (list.includes(path)) return;
   list.push(path);
   list.sort();
+}
+
+/** A resolved callee as messages name it: 'requests.Session.get'; calling an instance is its `__call__`. */
+function callName(callee: string): string {
+  return callee.endsWith('#') ? `${callee.slice(0, -1)}.__call__` : callee.replace('#', '.');
 }
 
 /** A function as chains and messages name it: methods with their class ('UserService.load'). */

@@ -62,8 +62,25 @@ export class Matcher {
     if (c.allowed.some((re) => re.test(name))) return undefined;
     const hit =
       c.exact.get(name) ??
-      c.wild.find((w) => w.re.test(name) && !w.entry.except?.includes(name.slice(w.prefixLen)))?.entry;
+      c.wild.find((w) => w.re.test(name) && !(w.entry.except && pureRest(name.slice(w.prefixLen), w.entry.except)))
+        ?.entry;
     if (!hit || (hit.maxArgs !== undefined && call.argCount > hit.maxArgs)) return undefined;
+    if (hit.minArgs !== undefined && call.argCount < hit.minArgs) return undefined;
     return hit;
   }
+}
+
+/** Pure attributes that are paths again (`p.parent.mkdir()` is still a call on a path). */
+const PATH_VALUED = new Set(['parent']);
+
+/**
+ * Whether the rest of a name under a wildcard with an allow-list (`pathlib.Path#*`, `os.path.*`) is
+ * allowed: an allowed name (`suffix`, `with_suffix`), or anything reached through one (`p.suffix.lower()`,
+ * `os.path.sep.join(…)` are string methods). A path-valued step first (`parent`) is looked through.
+ */
+function pureRest(rest: string, allowed: readonly string[]): boolean {
+  const parts = rest.split('.');
+  let i = 0;
+  while (i < parts.length - 1 && PATH_VALUED.has(parts[i])) i++;
+  return allowed.includes(parts[i]) || allowed.includes(rest);
 }

@@ -8,9 +8,13 @@ const WHAT: Record<CallKind, string> = {
   dns: 'while the name resolves, this server answers no other request',
   socket: 'while the socket waits, this server answers no other request',
   file: 'while the disk answers, this server answers no other request; slow disks or big files serialise every request',
+  image:
+    'while the image is decoded or encoded (and its file read or written), this server answers no other request; big images serialise every request',
   subprocess: 'while the process runs, this server answers no other request; concurrent requests queue behind it',
   db: 'while the database answers, this server answers no other request; 10 concurrent queries run one after another',
   cpu: 'while it computes, this server answers no other request; latency grows with every concurrent request',
+  inference:
+    'while the model computes, this server answers no other request; every concurrent request waits for the inferences before it',
   input: 'it waits for the terminal and this server answers no other request meanwhile',
   lock: 'while it waits for the lock, this server answers no other request',
   custom: 'it is configured as blocking: while it runs, this server answers no other request',
@@ -24,6 +28,13 @@ export function loopMessage(call: string, kind: CallKind): string {
 
 export function transitiveMessage(call: string, blocking: string, kind: CallKind): string {
   return `${call}() runs on the event loop and calls ${blocking}() further down: ${WHAT[kind]}.`;
+}
+
+/** EP104: a model's inference on the loop, made here (`call`) or by a helper further down (`blocking`). */
+export function inferenceMessage(call: string, blocking?: string): string {
+  return blocking
+    ? `${call}() runs on the event loop and runs model inference (${blocking}) further down: ${WHAT.inference}.`
+    : `${call}() runs model inference on the event loop: ${WHAT.inference}.`;
 }
 
 export function workerMessage(call: string, framework: string): string {

@@ -28,14 +28,15 @@ export const NODE_CATALOG: CatalogEntry[] = [
     replacement: 'the callback form (crypto.pbkdf2, scrypt, randomFill, generateKeyPair) or util.promisify',
     source: 'Node guide',
   },
-  {
-    pattern: 'crypto.randomBytes',
+  // Synchronous without a `Sync` suffix: randomBytes and its deprecated aliases, without a callback
+  ...['randomBytes', 'pseudoRandomBytes', 'prng', 'rng'].map((f): CatalogEntry => ({
+    pattern: `crypto.${f}`,
     maxArgs: 1,
     kind: 'cpu',
     severity: 'C',
     replacement: 'crypto.randomBytes(n, callback) / util.promisify(crypto.randomBytes)',
     source: 'Node guide (synchronous randomBytes)',
-  },
+  })),
   {
     pattern: 'zlib.*Sync',
     kind: 'cpu',

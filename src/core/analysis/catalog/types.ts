@@ -3,7 +3,19 @@
 // 'requests.Session#get' (a method on an instance of requests.Session), 'fs.*Sync'.
 
 export type CallKind =
-  'sleep' | 'http' | 'dns' | 'socket' | 'file' | 'subprocess' | 'db' | 'cpu' | 'input' | 'lock' | 'custom';
+  | 'sleep'
+  | 'http'
+  | 'dns'
+  | 'socket'
+  | 'file'
+  | 'image'
+  | 'subprocess'
+  | 'db'
+  | 'cpu'
+  | 'inference'
+  | 'input'
+  | 'lock'
+  | 'custom';
 
 /** H: network/disk latency or unbounded; M: usually short but unbounded; C: CPU-bound, grows with input. */
 export type SeverityHint = 'H' | 'M' | 'C';
@@ -20,6 +32,8 @@ export interface CatalogEntry {
   except?: string[];
   /** Only when the call has at most this many arguments (crypto.randomBytes without a callback). */
   maxArgs?: number;
+  /** Only when the call has at least this many arguments (`smtplib.SMTP(host)` connects; `SMTP()` does not). */
+  minArgs?: number;
   fix?: SafeFixId;
   source: string;
 }

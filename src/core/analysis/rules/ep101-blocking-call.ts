@@ -17,7 +17,8 @@ Use the async replacement named in the message (\`await asyncio.sleep\`, \`httpx
 \`run_in_threadpool\`). Severity: error for network, sleep, subprocess and database calls;
 warning for disk and CPU work, which blocks for shorter but still serialises.`,
   onCall({ path, facts, fn, runs }, { call, entry, name }) {
-    if (runs !== 'loop') return undefined;
+    // Model inference has its own rule (EP104)
+    if (runs !== 'loop' || entry.kind === 'inference') return undefined;
     const fix = preferredFix(path, facts, fn, call, entry);
     return {
       ...call.span,

@@ -14,7 +14,7 @@ exactly as if it made the call itself. Reported at the call site in the handler,
 as related information (each step is a link). Fix the helper (make it async and await it) or
 call it off the loop (\`await asyncio.to_thread(fetch_profile)\`).`,
   onChain({ path, facts, fn, runs, chainStart }, { call, helper, reach }) {
-    if (runs !== 'loop') return undefined;
+    if (runs !== 'loop' || reach.entry.kind === 'inference') return undefined;
     return {
       ...call.span,
       severity: LOOP_SEVERITY[reach.entry.severity],

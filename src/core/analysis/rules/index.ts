@@ -3,6 +3,7 @@
 import { EP101 } from './ep101-blocking-call';
 import { EP102 } from './ep102-blocking-chain';
 import { EP103 } from './ep103-async-never-awaits';
+import { EP104 } from './ep104-inference-on-loop';
 import { EP201 } from './ep201-worker-call';
 import { EP301 } from './ep301-measured-loop-stall';
 import type { Rule, RuleId } from './types';
@@ -10,7 +11,7 @@ import type { Rule, RuleId } from './types';
 export type { Rule, RuleId } from './types';
 
 /** Every RuleId must have its rule: the type checker enforces it here. */
-export const RULE_BY_ID: Readonly<Record<RuleId, Rule>> = { EP101, EP102, EP103, EP201, EP301 };
+export const RULE_BY_ID: Readonly<Record<RuleId, Rule>> = { EP101, EP102, EP103, EP104, EP201, EP301 };
 
 export const RULES: readonly Rule[] = Object.values(RULE_BY_ID);
 
