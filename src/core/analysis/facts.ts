@@ -28,6 +28,11 @@ export interface CallFact {
   tight?: true;
   /** `await` is not allowed where the call is (a lambda, a generator expression, a class body, a parameter default). */
   noAwait?: true;
+  /**
+   * Python: one-time work — the call sits in `if _x is None:` / `if not self._x:` whose body assigns that
+   * module global (declared `global`) or attribute: it runs the first time only, not per request.
+   */
+  once?: true;
 }
 
 export interface FunctionFact {

@@ -286,7 +286,8 @@ class Analysis {
     };
     let blocked = false;
     for (const call of fn.calls) {
-      if (facts.language === 'python' && call.awaited) continue;
+      // One-time work behind `if _x is None:` runs the first time only
+      if ((facts.language === 'python' && call.awaited) || call.once) continue;
       const what = this.classify(ref, call);
       if (!what) continue;
       if ('entry' in what) {
@@ -336,7 +337,7 @@ class Analysis {
     outer: for (const index of indexes) {
       const fn = ref.facts.functions[index];
       for (const call of fn.calls) {
-        if (ref.facts.language === 'python' && call.awaited) continue;
+        if ((ref.facts.language === 'python' && call.awaited) || call.once) continue;
         const what = this.classify(index === ref.index ? ref : { ...ref, fn, index }, call);
         if (!what) continue;
         if ('entry' in what) {

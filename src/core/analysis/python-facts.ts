@@ -15,6 +15,7 @@ import {
   named,
   NO_AWAIT,
   OFFLOADED,
+  ONCE,
   spanOf,
   TIGHT,
   TIGHT_PARENTS,
@@ -481,6 +482,19 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
         else if (fnIndex !== undefined && !inLambda && node.type !== 'with_statement')
           iterates(node.childForFieldName('right'), fnIndex, scopes);
         break;
+      case 'if_statement': {
+        if (fnIndex === undefined || !fillsOnce(node)) break;
+        for (const c of named(node))
+          walk(
+            c,
+            fnIndex,
+            className,
+            scopes,
+            inLambda,
+            c.id === node.childForFieldName('consequence')?.id ? ctx | ONCE : ctx,
+          );
+        return;
+      }
       case 'call': {
         registerStartup(node, scopes);
         if (fnIndex === undefined) break;
@@ -564,6 +578,40 @@ function moduleImports(root: Node, ends: number[], source: string, facts: CodeFa
       : { line: ends.length, column: ends[ends.length - 1], eof: true, ...crlf };
 }
 
+/** `if _x is None:` / `if not self._x:` (the names a memoising guard tests): the tested name. */
+const GUARD = /^(?:not\s+([\w.]+)|([\w.]+)\s+is\s+None)$/;
+
+/**
+ * Whether an `if` fills a cache once: it tests a module global the function declares `global` (or
+ * `nonlocal`), or an attribute (`self._model`, `cls._client`), for None / falsiness, and its body
+ * assigns that same name. A local or a parameter (`if key is None: key = …`) is per call, so not.
+ */
+function fillsOnce(node: Node): boolean {
+  const m = GUARD.exec(node.childForFieldName('condition')?.text.replace(/\s+/g, ' ').trim() ?? '');
+  const target = m?.[1] ?? m?.[2];
+  const body = node.childForFieldName('consequence');
+  if (!target || !body || !assigns(body, target, 0)) return false;
+  if (target.includes('.')) return true;
+  let fn: Node | null = node.parent;
+  while (fn && fn.type !== 'function_definition') fn = fn.parent;
+  return !!fn && declares(fn.childForFieldName('body'), target, 0);
+}
+
+/** Whether statements under `node` (not in nested functions or classes) assign `target`. */
+function assigns(node: Node, target: string, depth: number): boolean {
+  if (depth > 20 || node.type === 'function_definition' || node.type === 'class_definition') return false;
+  if (node.type === 'assignment' && node.childForFieldName('left')?.text === target) return true;
+  return named(node).some((c) => assigns(c, target, depth + 1));
+}
+
+/** Whether a function body declares `global name` / `nonlocal name` (outside nested functions). */
+function declares(node: Node | null, name: string, depth: number): boolean {
+  if (!node || depth > 20 || node.type === 'function_definition' || node.type === 'class_definition') return false;
+  if (node.type === 'global_statement' || node.type === 'nonlocal_statement')
+    return named(node).some((c) => c.text === name);
+  return named(node).some((c) => declares(c, name, depth + 1));
+}
+
 function isNone(node: Node): boolean {
   return node.type === 'none' || (node.type === 'type' && named(node)[0]?.type === 'none');
 }
@@ -588,5 +636,6 @@ export function callFact(
     lineEnd: ends[node.startPosition.row] ?? 1,
     ...((flags & TIGHT) !== 0 ? { tight: true as const } : {}),
     ...((flags & NO_AWAIT) !== 0 ? { noAwait: true as const } : {}),
+    ...((flags & ONCE) !== 0 ? { once: true as const } : {}),
   };
 }

@@ -87,6 +87,8 @@ export const TIGHT = 2;
 export const NO_AWAIT = 4;
 /** A lambda handed to an offloading call (asyncio.to_thread, run_in_executor, …): its calls run off the loop. */
 export const OFFLOADED = 8;
+/** Inside `if _x is None: _x = …` on a global or an attribute: runs once, the first time (CallFact.once). */
+export const ONCE = 16;
 export const TIGHT_PARENTS = new Set([
   'attribute',
   'call',
