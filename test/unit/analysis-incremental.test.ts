@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { findBlockingCalls } from '../../src/core/analysis';
-import { factsOf } from './analysis-helpers';
+import { factsOf, route } from './analysis-helpers';
 
 const rules = (fs: Array<{ file: string; rule: string; line: number }>) =>
   fs.map((f) => `${f.file}:${f.rule}@${f.line}`);
@@ -120,4 +120,42 @@ test('a startup hook registered in another file: unregistering it flags its body
   assert.deepEqual(findBlockingCalls(new Map([...hooks, ...registered]), []), []);
   assert.deepEqual(rules(findBlockingCalls(new Map([...hooks, ...plain]), [])), ['app/hooks.py:EP101@3']);
   assert.deepEqual(findBlockingCalls(new Map([...hooks, ...registered]), []), []);
+});
+
+test('placement follows edits elsewhere: a command in another file makes a function one-time, a route reaching it per request', async () => {
+  const tasks = await factsOf({ 'app/tasks.py': 'import time\nasync def rebuild():\n    time.sleep(1)\n' });
+  const command = await factsOf({
+    'app/cli.py':
+      'import asyncio, click\nfrom app.tasks import rebuild\n@click.command()\ndef main():\n    asyncio.run(rebuild())\n',
+  });
+  const api = await factsOf({
+    'app/api.py': 'from app.tasks import rebuild\nasync def handler():\n    await rebuild()\n',
+  });
+  assert.deepEqual(rules(findBlockingCalls(tasks, [])), ['app/tasks.py:EP101@3'], 'placed nowhere: loop code');
+  assert.deepEqual(findBlockingCalls(new Map([...tasks, ...command]), []), [], 'only a command reaches it');
+  const all = new Map([...tasks, ...command, ...api]);
+  assert.deepEqual(findBlockingCalls(all, []), [], 'a function nothing routes to is still one-time');
+  assert.deepEqual(
+    rules(findBlockingCalls(all, [route('app/api.py', 2, 'handler')])),
+    ['app/tasks.py:EP101@3'],
+    'a route reaches it: per request',
+  );
+  assert.deepEqual(findBlockingCalls(new Map([...tasks, ...command]), []), [], 'the route is gone again');
+});
+
+test('an abstract method: adding an implementation in another file that blocks shows at the call, removing it clears it', async () => {
+  const base = await factsOf({
+    'app/base.py':
+      'from abc import ABC, abstractmethod\nclass Store(ABC):\n    @abstractmethod\n    def fetch(self): ...\n',
+    'app/main.py': 'from app.base import Store\nasync def h(store: Store):\n    return store.fetch()\n',
+  });
+  const impl = await factsOf({
+    'app/http.py':
+      'import requests\nfrom app.base import Store\nclass HttpStore(Store):\n    def fetch(self):\n        return requests.get("u")\n',
+  });
+  assert.deepEqual(findBlockingCalls(base, []), []);
+  const withImpl = findBlockingCalls(new Map([...base, ...impl]), []);
+  assert.deepEqual(rules(withImpl), ['app/main.py:EP102@3']);
+  assert.deepEqual(withImpl[0].chain, ['h()', 'HttpStore.fetch()', 'requests.get (app/http.py:5)']);
+  assert.deepEqual(findBlockingCalls(base, []), [], 'the implementation is gone again');
 });

@@ -33,6 +33,8 @@ export interface CallFact {
    * module global (declared `global`) or attribute: it runs the first time only, not per request.
    */
   once?: true;
+  /** Python: the coroutine handed to a task spawner (`asyncio.create_task(poll())`): it runs on beside what spawned it. */
+  spawned?: true;
 }
 
 export interface FunctionFact {
@@ -51,6 +53,19 @@ export interface FunctionFact {
    * with only `self`/`cls`): its body runs once, not per request, so what it calls is not reported through it.
    */
   memoised?: true;
+  /**
+   * Python: a command-line entry point — a click/typer/Flask-CLI command (`@cli.command()`, `@app.command()`)
+   * or a Django management command's method: it runs when someone types the command, not per request.
+   */
+  cli?: true;
+  /**
+   * Python: what the function returns, as an instance ('sqlalchemy.orm.Session#', 'app.models.User#'): its
+   * return annotation (for an async def, what awaiting it gives; for a @contextmanager, what it yields), else
+   * what every `return` in it gives when they agree (`return self` in a method: its class's instance).
+   */
+  returns?: string;
+  /** Python: a method without a body of its own (@abstractmethod, or only `pass` / `...` / raise NotImplementedError). */
+  abstract?: true;
   /** Node: a function the server runs per request besides the handler (`app.use(fn)`, route middleware, request hooks). */
   middleware?: true;
   decorators: string[];
@@ -82,8 +97,22 @@ export interface CodeFacts {
    * `FastAPI(lifespan=…)`, `on_startup=[…]`, `add_event_handler("startup", …)`, aiohttp `on_startup.append(…)`.
    */
   startup?: string[];
+  /**
+   * Python: callees (resolved) of calls made at module level — at import time, or in an
+   * `if __name__ == "__main__":` block when run as a script (`asyncio.run(main())`): run once, not per request.
+   */
+  entries?: string[];
+  /**
+   * Python: FastAPI dependencies declared outside a signature (`APIRouter(dependencies=[Depends(auth)])`,
+   * `@app.get("/", dependencies=[…])`): run per request.
+   */
+  requestDeps?: string[];
+  /** Python: module-level aliases `CurrentUser = Annotated[User, Depends(get_user)]` → the dependencies they declare. */
+  dependsAliases?: Record<string, string[]>;
   /** Node: names of functions (resolved like callees) registered as middleware, defined here or in another file. */
   middleware?: string[];
+  /** Python: instances a class's attributes hold (class-body annotations, `self.x = …` in `__init__`): qualname → attribute → instance. */
+  attributes?: Record<string, Record<string, string>>;
   /** Python classes (module level and nested in classes) by qualname → their base classes, resolved like callees. */
   classes?: Record<string, string[]>;
   /** Python: the name a module-level `import asyncio` (or `import asyncio as x`) binds, when one does. */

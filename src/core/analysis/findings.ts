@@ -4,7 +4,8 @@
 //   dependencies of FastAPI/Starlette run in the threadpool and are not loop context;
 //   nested `def`s are their own (sync) functions; module-level code is startup code, and so
 //   are startup/shutdown hooks and lifespans (run before the server accepts requests or after it
-//   stops: a blocking call there delays startup, it serialises no request, so it is not flagged).
+//   stops: a blocking call there delays startup, it serialises no request, so it is not flagged), and
+//   so are tests, commands, import-time calls and what only these reach (see place()).
 //   WSGI handlers (execution 'worker') get EP201 for high-latency calls only.
 //   Node: every route handler (socket.io event handlers included) and middleware, the callbacks nested in
 //   them, and what they call.
@@ -12,11 +13,12 @@
 import type { CatalogEntry } from './catalog/types';
 import type { CallFact, CodeFacts, FunctionFact } from './facts';
 import { Matcher, type AnalysisConfig } from './match';
-import { member } from './resolve';
+import { PYTHON_RETURNS } from './catalog/python';
+import { instanceOf, member } from './resolve';
 import { RULES } from './rules';
 import type { Checked, Execution, Reach, Report, Rule, RuleId, Step } from './rules/types';
 import type { Finding, Route } from '../model';
-import type { WorkspaceFile } from '../workspace';
+import { isTestFile, type WorkspaceFile } from '../workspace';
 
 export type FileFacts = ReadonlyMap<string, { file: WorkspaceFile; facts: CodeFacts }>;
 
@@ -71,6 +73,19 @@ class Analysis {
   private readonly modules = new PythonModules();
   /** Python functions some file registers as a startup/shutdown hook or lifespan, with their files. */
   private startupFns = new Map<FunctionFact, string>();
+  /**
+   * Python functions that never run per request, with their files: test code, and what start-up hooks,
+   * command-line entry points and import-time calls reach without a route reaching it too.
+   */
+  private oneTime = new Map<FunctionFact, string>();
+  /** The workspace functions each Python function's calls resolve to (any, async too), with what that read. */
+  private readonly edges = new Map<FunctionFact, { targets: Array<{ ref: FnRef; spawned: boolean }>; deps: Deps }>();
+  /** Each file's import-time and `__main__` callees, resolved, with what that read. */
+  private readonly entries = new Map<CodeFacts, { refs: FnRef[]; deps: Deps }>();
+  /** Direct subclasses by workspace class; undefined: files changed since it was built. */
+  private subclasses: Map<string, Array<{ path: string; facts: CodeFacts; qual: string }>> | undefined;
+  /** The routes `oneTime` was computed with; undefined: files changed since. */
+  private placedRoutes: Route[] | undefined;
   /** Node middleware registrations from every file: function name → how many registrations. */
   private readonly middlewareRefs = new Map<string, number>();
   private readonly qualnames = new WeakMap<CodeFacts, Map<string, number>>();
@@ -87,6 +102,7 @@ class Analysis {
   run(files: FileFacts, routes: Route[]): Finding[] {
     this.files = files;
     this.sync(files);
+    if (!sameList(this.placedRoutes, routes)) this.place(routes);
     const byFile = new Map<string, Route[]>();
     for (const r of routes) (byFile.get(r.file) ?? byFile.set(r.file, []).get(r.file)!).push(r);
     const out: Finding[] = [];
@@ -118,6 +134,7 @@ class Analysis {
     const changedKeys = new Set<string>();
     const changedMiddleware = new Set<string>();
     const drop = (path: string, facts: CodeFacts) => {
+      if (facts.classes) changedKeys.add(SUBCLASSES);
       for (const fn of facts.functions)
         for (const key of functionKeys(facts, fn)) {
           if (this.registry.get(key)?.path === path) this.registry.delete(key);
@@ -149,6 +166,7 @@ class Analysis {
       }
       this.seen.set(path, facts);
       changedFiles.add(path);
+      if (facts.classes) changedKeys.add(SUBCLASSES);
       facts.functions.forEach((fn, index) => {
         for (const key of functionKeys(facts, fn)) {
           changedKeys.add(key);
@@ -161,6 +179,8 @@ class Analysis {
       }
     }
     if (!changedFiles.size) return;
+    this.placedRoutes = undefined;
+    this.subclasses = undefined;
     this.syncStartup();
     // A function registered (or no longer) as middleware elsewhere: its own file is checked again
     for (const name of changedMiddleware) {
@@ -173,6 +193,8 @@ class Analysis {
       return false;
     };
     for (const [fn, entry] of this.memo) if (stale(entry.deps)) this.memo.delete(fn);
+    for (const [fn, entry] of this.edges) if (stale(entry.deps)) this.edges.delete(fn);
+    for (const [facts, entry] of this.entries) if (stale(entry.deps)) this.entries.delete(facts);
     for (const [path, result] of this.results) if (stale(result.deps)) this.results.delete(path);
   }
 
@@ -205,8 +227,8 @@ class Analysis {
           );
         return;
       }
-      // Startup/shutdown hooks run once, before the server accepts requests or after it stops
-      if (!route && (fn.startup || this.startupFns.has(fn))) return;
+      // Tests, start-up/shutdown hooks, commands and import-time work: not per request
+      if (!route && this.oneTime.has(fn)) return;
       if (route?.execution === 'worker') this.check(ref, route, 'worker', found);
       else if (fn.async || route?.execution === 'event-loop') this.check(ref, route, 'loop', found);
     });
@@ -233,6 +255,104 @@ class Analysis {
     for (const [fn, path] of now) if (!this.startupFns.has(fn)) this.results.delete(path);
     for (const [fn, path] of this.startupFns) if (!now.has(fn)) this.results.delete(path);
     this.startupFns = now;
+  }
+
+  /**
+   * Which Python functions run per request and which only once. Per request: what the route handlers (and
+   * their FastAPI dependencies) reach through calls. Once: test files' functions; start-up hooks and
+   * lifespans (with the functions nested in them, a combinator's composed lifespan); command-line
+   * commands; calls at import time or in a `__main__` block — and what these reach, except coroutines
+   * handed to a task spawner (they run beside the server). Tests' calls are not followed: app code they
+   * call is not known to be test-only. A function reached both ways is per request; one reached
+   * neither way stays loop code when async, as in Ruff (a call whose receiver is not known may reach it).
+   */
+  private place(routes: Route[]): void {
+    this.placedRoutes = routes;
+    const request = new Map<FunctionFact, string>();
+    const perRequest = routes
+      .map((r) => this.routeFunction(r))
+      .filter((r) => r?.facts.language === 'python') as FnRef[];
+    for (const { facts } of this.files.values())
+      for (const name of facts.requestDeps ?? []) {
+        const target = this.userFunction(name, facts, undefined);
+        if (target) perRequest.push(target);
+      }
+    this.spread(perRequest, request);
+    const once = new Map<FunctionFact, string>();
+    const roots: FnRef[] = [];
+    const tests = new Map<FunctionFact, string>();
+    for (const [path, { facts }] of this.files) {
+      if (facts.language !== 'python') continue;
+      if (isTestFile(path)) {
+        for (const fn of facts.functions) tests.set(fn, path);
+        continue;
+      }
+      const startup = new Set<number>();
+      facts.functions.forEach((fn, index) => {
+        const nestedInStartup = fn.parent !== undefined && startup.has(fn.parent);
+        if (fn.startup || this.startupFns.has(fn) || nestedInStartup) startup.add(index);
+        if (startup.has(index) || fn.cli) roots.push({ path, facts, index, fn });
+      });
+      roots.push(...this.entryRoots(path, facts));
+    }
+    this.spread(roots, once);
+    const now = new Map<FunctionFact, string>(tests);
+    for (const [fn, path] of once) if (!request.has(fn)) now.set(fn, path);
+    for (const [fn, path] of now) if (!this.oneTime.has(fn)) this.results.delete(path);
+    for (const [fn, path] of this.oneTime) if (!now.has(fn)) this.results.delete(path);
+    this.oneTime = now;
+  }
+
+  /** The workspace functions a file calls at import time or from its `__main__` block, kept until what they read changes. */
+  private entryRoots(path: string, facts: CodeFacts): FnRef[] {
+    const known = this.entries.get(facts);
+    if (known) return known.refs;
+    const deps: Deps = { files: new Set([path]), keys: new Set() };
+    const refs = (facts.entries ?? [])
+      .map((name) => this.userFunction(name, facts, deps))
+      .filter((r) => r !== undefined);
+    this.entries.set(facts, { refs, deps });
+    return refs;
+  }
+
+  /** Adds to `into` every function reached from `stack` through calls and FastAPI dependencies. */
+  private spread(stack: FnRef[], into: Map<FunctionFact, string>): void {
+    while (stack.length) {
+      const ref = stack.pop()!;
+      if (into.has(ref.fn)) continue;
+      into.set(ref.fn, ref.path);
+      for (const { ref: t, spawned } of this.targets(ref)) if (!spawned && !into.has(t.fn)) stack.push(t);
+      for (const dep of ref.fn.depends)
+        for (const t of this.dependency(dep, ref.facts)) if (!into.has(t.fn)) stack.push(t);
+    }
+  }
+
+  /** A `Depends` target: the function, or the functions an `Annotated[…, Depends(f)]` alias of that name declares. */
+  private dependency(name: string, from: CodeFacts): FnRef[] {
+    const fn = this.userFunction(name, from, undefined);
+    if (fn) return [fn];
+    const cut = name.lastIndexOf('.');
+    const path = cut > 0 ? this.modules.find(name.slice(0, cut), from.module, undefined) : undefined;
+    const aliasFacts = path === undefined ? undefined : this.files.get(path)?.facts;
+    const deps = aliasFacts?.dependsAliases?.[name.slice(cut + 1)] ?? [];
+    return deps.map((d) => this.userFunction(d, aliasFacts!, undefined)).filter((t) => t !== undefined);
+  }
+
+  /** The workspace functions a Python function's calls resolve to, kept until a file or name they read changes. */
+  private targets(ref: FnRef): Array<{ ref: FnRef; spawned: boolean }> {
+    const known = this.edges.get(ref.fn);
+    if (known) return known.targets;
+    const deps: Deps = { files: new Set([ref.path]), keys: new Set() };
+    this.tracking.push(deps);
+    const targets: Array<{ ref: FnRef; spawned: boolean }> = [];
+    for (const call of ref.fn.calls) {
+      const t = call.callee === undefined ? undefined : this.resolveCall(ref, call, (x) => x.fn !== ref.fn);
+      if (t && 'target' in t)
+        for (const ref of [t.target, ...(t.others ?? [])]) targets.push({ ref, spawned: !!call.spawned });
+    }
+    this.tracking.pop();
+    this.edges.set(ref.fn, { targets, deps });
+    return targets;
   }
 
   /** Node functions run per request besides handlers: registered as middleware here or in any file, and the callbacks inside them. */
@@ -295,12 +415,32 @@ class Analysis {
         for (const rule of RULES) if (rule.onCall && add(rule, rule.onCall(checked, hit))) blocked = true;
         continue;
       }
-      const reach = this.reach(what.target, 1, new Set([fn]));
-      if (!reach) continue;
-      const hit = { call, helper: labelOf(what.target.fn), reach };
+      const found = this.firstReach(what, 1, new Set([fn]));
+      if (!found) continue;
+      const hit = {
+        call,
+        helper: labelOf(found.helper.fn),
+        reach: found.reach,
+        ...(what.declared
+          ? { dispatch: { declared: labelOf(what.declared.fn), implementations: 1 + (what.others?.length ?? 0) } }
+          : {}),
+      };
       for (const rule of RULES) if (rule.onChain && add(rule, rule.onChain(checked, hit))) blocked = true;
     }
     for (const rule of RULES) if (rule.onFunction) add(rule, rule.onFunction(checked, blocked));
+  }
+
+  /** The first of a call's targets (several for an abstract method) that reaches a blocking call, with that reach. */
+  private firstReach(
+    what: { target: FnRef; others?: FnRef[] },
+    depth: number,
+    visiting: Set<FunctionFact>,
+  ): { helper: FnRef; reach: Reach } | undefined {
+    for (const helper of [what.target, ...(what.others ?? [])]) {
+      const reach = this.reach(helper, depth, visiting);
+      if (reach) return { helper, reach };
+    }
+    return undefined;
   }
 
   /** The first blocking call `ref` makes, directly or through the sync functions it calls. */
@@ -354,7 +494,7 @@ class Analysis {
           };
           break outer;
         }
-        const sub = this.reach(what.target, depth + 1, visiting);
+        const sub = this.firstReach(what, depth + 1, visiting)?.reach;
         if (sub) {
           found = { ...sub, steps: [here, ...sub.steps] };
           break outer;
@@ -374,26 +514,190 @@ class Analysis {
    * module-level instance (`from .clients import http; http.get(u)`) are read as calls on it;
    * `Class#method` (a call on an instance) lands in the method when Class is a workspace class.
    */
-  private classify(from: FnRef, call: CallFact): { entry: CatalogEntry; name: string } | { target: FnRef } | undefined {
-    const language = from.facts.language;
-    const entry = this.matcher.match(language, call);
+  private classify(from: FnRef, call: CallFact): Classified | undefined {
+    const entry = this.matcher.match(from.facts.language, call);
     if (entry) return { entry, name: callName(call.callee!) };
     if (!call.callee) return undefined;
-    let callee = call.callee;
+    return this.resolveCall(from, call, (t) => this.followable(from, t) !== undefined);
+  }
+
+  /** The workspace function `accept`ed that a call lands in, or the catalog call it makes on an imported instance. */
+  private resolveCall(from: FnRef, call: CallFact, accept: (target: FnRef) => boolean): Classified | undefined {
+    const language = from.facts.language;
+    let callee = call.callee!;
     let context = from.facts.module;
     const deps = this.tracking[this.tracking.length - 1];
-    const found = this.followable(from, this.userFunction(callee, from.facts, deps));
-    if (found) return { target: found };
+    const found = this.userFunction(callee, from.facts, deps);
+    if (found && accept(found)) return { target: found };
     if (language === 'python') {
       const inst = this.importedInstance(callee, context, deps);
-      if (inst) {
-        const hit = this.matcher.match(language, { ...call, callee: inst.callee });
-        if (hit) return { entry: hit, name: callName(inst.callee) };
-        [callee, context] = [inst.callee, inst.module];
+      if (inst) [callee, context] = [inst.callee, inst.module];
+      // What a workspace function returns, what a workspace class's attribute holds
+      const typed = this.expand(callee, from.facts, context, deps);
+      if (typed !== undefined) callee = typed;
+      if (callee !== call.callee) {
+        const hit = this.matcher.match(language, { ...call, callee });
+        if (hit) return { entry: hit, name: callName(callee) };
       }
     }
-    const method = this.followable(from, this.method(language, callee, context, deps));
-    return method ? { target: method } : undefined;
+    const method = this.method(language, callee, context, deps);
+    if (method && accept(method)) {
+      // A method without a body of its own (abstract, a protocol's): every workspace implementation
+      const impls = method.fn.abstract ? this.implementations(callee, context, deps).filter(accept) : [];
+      return impls.length ? { target: impls[0], others: impls.slice(1), declared: method } : { target: method };
+    }
+    if (language === 'python' && !method) {
+      // A workspace class deriving from a library client (`class OAuth2Session(requests.Session)`)
+      const inherited = this.libraryCall(call, callee, context, deps);
+      if (inherited) return inherited;
+    }
+    return undefined;
+  }
+
+  /**
+   * Resolves what linking knows in a Python name: `app.db.get_session()#query` (a workspace function's
+   * result, by its `returns`) and `app.settings.Settings#datasource.load` (a workspace class's attribute,
+   * by its annotation or assignment), step by step. A `with Db() as db` (`Db#__enter__()#`) whose class
+   * defines no `__enter__` of its own is the instance itself (what the usual base class returns).
+   * undefined: a step is not known — the name then resolves to nothing, never to a guess.
+   */
+  private expand(name: string, from: CodeFacts, context: string, deps: Deps | undefined): string | undefined {
+    let out = name;
+    for (let step = 0; step < 8; step++) {
+      const call = out.indexOf('()#');
+      const attr = /^([^#]+)#(\w+)\.(.+)$/.exec(out);
+      // The leftmost step first: a call's result (`f()#`, `X#m()#`) or an attribute (`X#a.`)
+      if (call >= 0 && (out.indexOf('#') === call + 2 || !attr)) {
+        const head = out.slice(0, call);
+        const rest = out.slice(call + 3);
+        const fn =
+          (head.includes('#') ? undefined : this.userFunction(head, from, deps)) ??
+          this.method('python', head, context, deps);
+        let returns = fn?.fn.returns;
+        if (!fn && /#__a?enter__$/.test(head)) returns = head.slice(0, head.lastIndexOf('#') + 1);
+        if (!returns) return undefined;
+        out = returns + rest;
+        continue;
+      }
+      if (!attr) return out;
+      const held = this.attributeType(attr[1], attr[2], context, deps, 0);
+      if (!held) return out;
+      out = held + attr[3];
+    }
+    return undefined;
+  }
+
+  /** A workspace Python class by a resolved name: its file, facts and qualname. */
+  private classAt(
+    name: string,
+    fromModule: string,
+    deps: Deps | undefined,
+  ): { path: string; facts: CodeFacts; qual: string } | undefined {
+    const parts = name.split('.');
+    if (parts.length < 2 || !this.modules.hasSegment(parts[0], deps)) return undefined;
+    for (let k = parts.length - 1; k >= 1; k--) {
+      const path = this.modules.find(parts.slice(0, k).join('.'), fromModule, deps);
+      if (path === undefined) continue;
+      deps?.files.add(path);
+      const facts = this.files.get(path)?.facts;
+      const qual = parts.slice(k).join('.');
+      return facts?.classes?.[qual] ? { path, facts, qual } : undefined;
+    }
+    return undefined;
+  }
+
+  /** The instance a workspace class's attribute holds, looking through its workspace bases. */
+  private attributeType(
+    cls: string,
+    attr: string,
+    fromModule: string,
+    deps: Deps | undefined,
+    depth: number,
+  ): string | undefined {
+    const at = depth > 4 ? undefined : this.classAt(cls, fromModule, deps);
+    if (!at) return undefined;
+    const held = at.facts.attributes?.[at.qual]?.[attr];
+    if (held) return held;
+    for (const base of at.facts.classes![at.qual]) {
+      const t = this.attributeType(base, attr, at.facts.module, deps, depth + 1);
+      if (t) return t;
+    }
+    return undefined;
+  }
+
+  /**
+   * `X#m` where X is a workspace class defining no `m` and some base of it (through workspace bases) is a
+   * library type: the catalog's verdict on that type's `m` (`requests.Session#get`).
+   */
+  private libraryCall(call: CallFact, callee: string, context: string, deps: Deps | undefined): Classified | undefined {
+    const hash = callee.indexOf('#');
+    if (hash <= 0 || callee.indexOf('#', hash + 1) >= 0) return undefined;
+    const rest = callee.slice(hash + 1);
+    const seen = new Set<string>();
+    const visit = (cls: string, module: string, depth: number): Classified | undefined => {
+      if (depth > 4 || seen.has(cls)) return undefined;
+      seen.add(cls);
+      const at = this.classAt(cls, module, deps);
+      if (!at) {
+        if (depth === 0) return undefined;
+        const lib = member(instanceOf(cls, PYTHON_RETURNS) ?? `${cls}#`, rest);
+        const hit = this.matcher.match('python', { ...call, callee: lib });
+        return hit ? { entry: hit, name: callName(lib) } : undefined;
+      }
+      for (const base of at.facts.classes![at.qual]) {
+        const found = visit(base, at.facts.module, depth + 1);
+        if (found) return found;
+      }
+      return undefined;
+    };
+    return visit(callee.slice(0, hash), context, 0);
+  }
+
+  /**
+   * Every workspace class deriving (through workspace classes) from the one in `X#m` or `X.m` whose own `m`
+   * has a body: where a call on the base (abstract, or a protocol) can land. At most 16, in file order.
+   */
+  private implementations(callee: string, context: string, deps: Deps | undefined): FnRef[] {
+    const cut = callee.includes('#') ? callee.indexOf('#') : callee.lastIndexOf('.');
+    const base = this.classAt(callee.slice(0, cut), context, deps);
+    const name = callee.slice(cut + 1);
+    if (!base) return [];
+    deps?.keys.add(SUBCLASSES); // a class added or edited anywhere may derive from it
+    const subclasses = this.subclassIndex();
+    const out: FnRef[] = [];
+    const queue = [`${base.path}:${base.qual}`];
+    const seen = new Set(queue);
+    while (queue.length && out.length < 16) {
+      for (const sub of subclasses.get(queue.shift()!) ?? []) {
+        const key = `${sub.path}:${sub.qual}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        deps?.files.add(sub.path);
+        queue.push(key);
+        const index = this.qualnameIndex(sub.facts).get(`${sub.qual}.${name}`);
+        const fn = index === undefined ? undefined : sub.facts.functions[index];
+        if (fn?.method && !fn.abstract) out.push({ path: sub.path, facts: sub.facts, index: index!, fn });
+      }
+    }
+    return out;
+  }
+
+  /** Direct workspace subclasses of each workspace Python class ('path:qual'), rebuilt after files change. */
+  private subclassIndex(): Map<string, Array<{ path: string; facts: CodeFacts; qual: string }>> {
+    if (this.subclasses) return this.subclasses;
+    const index = new Map<string, Array<{ path: string; facts: CodeFacts; qual: string }>>();
+    for (const [path, { facts }] of this.files) {
+      if (facts.language !== 'python') continue;
+      for (const [qual, bases] of Object.entries(facts.classes ?? {}))
+        for (const b of bases) {
+          const at = this.classAt(b, facts.module, undefined);
+          if (!at) continue;
+          const key = `${at.path}:${at.qual}`;
+          (index.get(key) ?? index.set(key, []).get(key)!).push({ path, facts, qual });
+        }
+    }
+    this.subclasses = index;
+    return index;
   }
 
   /** 'app.clients.http.get' → 'requests.Session#get' when app/clients.py binds `http = requests.Session()`. */
@@ -653,6 +957,16 @@ function callName(callee: string): string {
 /** A function as chains and messages name it: methods with their class ('UserService.load'). */
 function labelOf(fn: FunctionFact): string {
   return fn.method ? fn.qualname : fn.name;
+}
+
+/** The dependency key of every use of the subclass index: any file's classes changing invalidates it. */
+const SUBCLASSES = 'subclasses:';
+
+/** A call as the analysis reads it: a catalog call, or workspace function(s) it lands in (`others`: more implementations). */
+type Classified = { entry: CatalogEntry; name: string } | { target: FnRef; others?: FnRef[]; declared?: FnRef };
+
+function sameList<T>(a: readonly T[] | undefined, b: readonly T[]): boolean {
+  return a !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 function merge(into: Deps, from: Deps): void {

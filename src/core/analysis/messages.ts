@@ -26,8 +26,16 @@ export function loopMessage(call: string, kind: CallKind): string {
   return `${call}() blocks the event loop: ${WHAT[kind]}.`;
 }
 
-export function transitiveMessage(call: string, blocking: string, kind: CallKind): string {
-  return `${call}() runs on the event loop and calls ${blocking}() further down: ${WHAT[kind]}.`;
+export function transitiveMessage(
+  call: string,
+  blocking: string,
+  kind: CallKind,
+  dispatch?: { declared: string; implementations: number },
+): string {
+  const which = dispatch
+    ? ` (when ${dispatch.declared}() lands in this implementation, one of ${dispatch.implementations} in the workspace)`
+    : '';
+  return `${call}()${which} runs on the event loop and calls ${blocking}() further down: ${WHAT[kind]}.`;
 }
 
 /** EP104: a model's inference on the loop, made here (`call`) or by a helper further down (`blocking`). */

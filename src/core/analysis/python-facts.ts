@@ -16,6 +16,7 @@ import {
   NO_AWAIT,
   OFFLOADED,
   ONCE,
+  SPAWNED,
   spanOf,
   TIGHT,
   TIGHT_PARENTS,
@@ -72,6 +73,15 @@ function onlySelf(def: Node): boolean {
   const params = def.childForFieldName('parameters')?.namedChildren.filter((c) => c && c.type !== 'comment') ?? [];
   return params.length === 0 || (params.length === 1 && ['self', 'cls'].includes(params[0]!.text));
 }
+/**
+ * Command-line entry points: click / typer / Flask-CLI commands and groups. A string argument starting
+ * with '/' is a chat-bot slash command (Slack Bolt's `@app.command("/echo")`), served per request: not one.
+ */
+const CLI_DECORATOR = /^[\w.]*\b(?:command|group)\b(?!\(\s*["']\/)/;
+/** Django management commands: their methods run from `manage.py`, not per request. */
+const COMMAND_BASE = /(^|\.)BaseCommand$/;
+/** Calls that schedule a coroutine to run beside the caller: what they are handed is no one-time work. */
+const SPAWNER = /(?:^|[.#])(?:create_task|ensure_future|start_soon|run_coroutine_threadsafe)$|^asyncio\.Task$/;
 const STARTUP_LISTS = /\.(?:on_startup|on_shutdown|on_cleanup|cleanup_ctx)\.append$/;
 
 const NOQA = /#\s*noqa(?::(.*))?/i;
@@ -90,6 +100,53 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
     if (def && name && (def.type === 'function_definition' || def.type === 'class_definition'))
       moduleScope.set(name, `${module}.${name}`);
   }
+
+  /** Module-level `X = Annotated[T, …]` aliases: the annotation node T, so `user: X` is typed T. */
+  const typeAliases = new Map<string, Node>();
+  const expanding = new Set<string>();
+
+  /** `Depends(f)` / `Security(f)` calls anywhere under `node` (an annotation, a decorator's arguments): f, resolved. */
+  const dependsIn = (node: Node | null, scopes: Scope[], out: string[], depth = 0): string[] => {
+    if (!node || depth > 12) return out;
+    if (
+      node.type === 'call' &&
+      /(^|\.)(Depends|Security)$/.test(resolve(node.childForFieldName('function'), scopes) ?? '')
+    ) {
+      const target = named(node.childForFieldName('arguments') ?? node)[0];
+      const dep = target && target.type !== 'keyword_argument' ? resolve(target, scopes) : undefined;
+      if (dep) out.push(dep);
+      return out;
+    }
+    for (const c of named(node)) dependsIn(c, scopes, out, depth + 1);
+    return out;
+  };
+
+  /** What each function's `return` statements (and `yield`s) give, by function index; undefined: not known. */
+  const returnsSeen = new Map<number, Array<string | undefined>>();
+  const yieldsSeen = new Map<number, Array<string | undefined>>();
+  const returnedValue = (v: Node | undefined, scopes: Scope[], className: string | undefined): string | undefined => {
+    if (v?.type === 'identifier' && v.text === 'self' && className) return `${module}.${className}#`;
+    const r = v && ['call', 'await', 'identifier', 'attribute'].includes(v.type) ? resolve(v, scopes) : undefined;
+    return r?.endsWith('#') ? r : undefined;
+  };
+
+  /** The type an `Iterator[X]` / `Generator[X, …]` / `AsyncIterator[X]` annotation yields. */
+  const yielded = (node: Node | null, scopes: Scope[]): string | undefined => {
+    const n = node?.type === 'type' ? named(node)[0] : node;
+    if (!n || (n.type !== 'generic_type' && n.type !== 'subscript')) return undefined;
+    const head = n.type === 'subscript' ? n.childForFieldName('value') : named(n)[0];
+    const args =
+      n.type === 'subscript'
+        ? n.childrenForFieldName('subscript').filter((c): c is Node => c !== null)
+        : named(named(n).find((c) => c.type === 'type_parameter') ?? n).filter((c) => c.type === 'type');
+    const name = resolve(head ?? null, scopes)?.replace(/^(typing|collections\.abc)\./, '');
+    return name && /^(Async)?(Iterator|Generator|Iterable)$/.test(name) && args[0]
+      ? annotated(args[0], scopes)
+      : undefined;
+  };
+
+  /** Classes (qualnames) that are Django management commands. */
+  const commandClasses = new Set<string>();
 
   /** Instances a class's methods reach through `self.x`: class key ('app.services.UserService') → attribute → instance. */
   const selfAttrs = new Map<string, Map<string, string>>();
@@ -114,8 +171,15 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
       }
       case 'call': {
         const callee = resolve(node.childForFieldName('function'), scopes, depth + 1);
-        return instanceOf(callee, PYTHON_RETURNS) ?? classInstance(callee);
+        // A workspace function's or method's result: `get_session()#`, resolved when linking (its `returns`)
+        return (
+          instanceOf(callee, PYTHON_RETURNS) ??
+          classInstance(callee) ??
+          (callee && /[.#]/.test(callee) && !callee.endsWith('#') ? `${callee}()#` : undefined)
+        );
       }
+      case 'await':
+        return named(node)[0]?.type === 'call' ? resolve(named(node)[0], scopes, depth + 1) : undefined;
       case 'subscript': {
         // `sessions[0]` of a known type's instance keeps it (a workspace class's may hold anything)
         const base = resolve(node.childForFieldName('value'), scopes, depth + 1);
@@ -169,6 +233,15 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
         return undefined;
       }
       default: {
+        const alias = node.type === 'identifier' ? typeAliases.get(node.text) : undefined;
+        if (alias && !expanding.has(node.text) && lookup(node.text, scopes) === `${module}.${node.text}`) {
+          expanding.add(node.text); // `X = Annotated[X, …]` must not recurse forever
+          try {
+            return annotated(alias, scopes);
+          } finally {
+            expanding.delete(node.text);
+          }
+        }
         const t = resolve(node, scopes);
         return instanceOf(t, PYTHON_RETURNS) ?? classInstance(t);
       }
@@ -212,8 +285,19 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
     const left = node.childForFieldName('left');
     if (left?.type !== 'identifier') return;
     const right = node.childForFieldName('right');
+    if (scopes.length === 1 && right?.type === 'subscript') {
+      const head = resolve(right.childForFieldName('value'), scopes)?.replace(/^(typing|typing_extensions)\./, '');
+      const args = right.childrenForFieldName('subscript').filter((c): c is Node => c !== null);
+      if (head === 'Annotated' && args.length) {
+        typeAliases.set(left.text, args[0]);
+        scopes[0].set(left.text, `${module}.${left.text}`);
+        const deps = dependsIn(right, scopes, []);
+        if (deps.length) (facts.dependsAliases ??= {})[left.text] = deps;
+        return;
+      }
+    }
     const value =
-      (right?.type === 'call' ? resolve(right, scopes) : undefined) ??
+      (right?.type === 'call' || right?.type === 'await' ? resolve(right, scopes) : undefined) ??
       annotated(node.childForFieldName('type'), scopes);
     if (!value) return;
     scopes[scopes.length - 1].set(left.text, value);
@@ -255,7 +339,10 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
         if (attr && v?.endsWith('#')) attrs.set(attr, v);
       }
     }
-    if (attrs.size) selfAttrs.set(key, attrs);
+    if (attrs.size) {
+      selfAttrs.set(key, attrs);
+      (facts.attributes ??= {})[key.slice(module.length + 1)] = Object.fromEntries(attrs);
+    }
   };
 
   /** `FastAPI(lifespan=f)`, `Starlette(on_startup=[f])`, `app.add_event_handler("startup", f)`, `app.on_startup.append(f)`. */
@@ -274,10 +361,21 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
       if (v?.type === 'list' || v?.type === 'tuple') refs.push(...named(v));
       else if (v) refs.push(v);
     }
-    for (const r of refs) {
+    // A lifespan composed by a combinator (`lifespan=combine(db_lifespan, cache_lifespan)`): the
+    // combinator (its nested functions are the composed lifespan) and every function handed to it
+    const add = (r: Node, depth: number): void => {
+      if (depth > 4) return;
+      if (r.type === 'call') {
+        add(r.childForFieldName('function') ?? r, depth + 1);
+        for (const a of named(r.childForFieldName('arguments') ?? r))
+          add(a.type === 'keyword_argument' ? (a.childForFieldName('value') ?? a) : a, depth + 1);
+        return;
+      }
+      if (r.type === 'list' || r.type === 'tuple') for (const e of named(r)) add(e, depth + 1);
       const name = r.type === 'identifier' || r.type === 'attribute' ? resolve(r, scopes) : undefined;
       if (name) (facts.startup ??= []).push(name);
-    }
+    };
+    for (const r of refs) add(r, 0);
   };
 
   /** Iterating an instance of a known type (`for b in qs`, `list(qs)`): a call of its '__iter__', for the catalog to judge. */
@@ -321,6 +419,9 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
       ...(className && !parentFn ? { method: true as const } : {}),
       ...(decorators.some((d) => STARTUP_DECORATOR.test(`.${d}`)) ? { startup: true as const } : {}),
       ...(decorators.some((d) => MEMOISING.test(d)) && onlySelf(def) ? { memoised: true as const } : {}),
+      ...(decorators.some((d) => CLI_DECORATOR.test(d)) || (className && !parentFn && commandClasses.has(className))
+        ? { cli: true as const }
+        : {}),
       decorators,
       depends: [],
       defLine: def.startPosition.row + 1,
@@ -348,13 +449,21 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
           : (p.childForFieldName('name') ?? named(p).find((c) => c.type === 'identifier'))?.text;
       if (!pname) return;
       if (i === 0 && className && (pname === 'self' || pname === 'cls')) scope.set(pname, `${module}.${className}`);
-      const typed = annotated(p.childForFieldName('type'), scopes);
+      const typeNode = p.childForFieldName('type');
+      const typed = annotated(typeNode, scopes);
       if (typed) scope.set(pname, typed);
+      // `user: Annotated[User, Depends(get_user)]`, or an alias of one (`user: CurrentUser`, here or imported)
+      fn.depends.push(...dependsIn(typeNode, scopes, []));
+      const aliasName =
+        typeNode && (named(typeNode)[0]?.type === 'identifier' || named(typeNode)[0]?.type === 'attribute')
+          ? resolve(named(typeNode)[0], scopes)
+          : undefined;
+      if (aliasName?.includes('.')) fn.depends.push(aliasName);
       const dflt = p.childForFieldName('value');
       if (dflt?.type === 'call') {
         const callee = resolve(dflt.childForFieldName('function'), scopes);
         const target = named(dflt.childForFieldName('arguments') ?? dflt)[0];
-        if (callee && /(^|\.)Depends$/.test(callee) && target) {
+        if (callee && /(^|\.)(Depends|Security)$/.test(callee) && target) {
           const dep = resolve(target, scopes);
           if (dep) fn.depends.push(dep);
           // `svc=Depends(UserService)`: FastAPI injects an instance of the class
@@ -365,6 +474,16 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
     });
     const body = def.childForFieldName('body');
     if (body) walk(body, index, className, inner, false, 0);
+    const returnType = def.childForFieldName('return_type');
+    const contextManager = decorators.some((d) => /(^|\.)(async)?contextmanager$/.test(d));
+    const agreed = (seen: Array<string | undefined> | undefined) =>
+      seen?.length && seen.every((s) => s !== undefined && s === seen[0]) ? seen[0] : undefined;
+    const returns = contextManager
+      ? (yielded(returnType, scopes) ?? agreed(yieldsSeen.get(index)))
+      : (annotated(returnType, scopes) ?? (yieldsSeen.has(index) ? undefined : agreed(returnsSeen.get(index))));
+    if (returns) fn.returns = returns;
+    if (className && !parentFn && (decorators.some((d) => /(^|\.)abstractmethod$/.test(d)) || (body && noBody(body))))
+      fn.abstract = true;
   };
 
   /**
@@ -409,9 +528,10 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
       }
       case 'decorated_definition': {
         const def = node.childForFieldName('definition');
-        const decorators = named(node)
-          .filter((c) => c.type === 'decorator')
-          .map((d) => d.text.slice(1, 200));
+        const decoratorNodes = named(node).filter((c) => c.type === 'decorator');
+        const decorators = decoratorNodes.map((d) => d.text.slice(1, 200));
+        // Evaluated at import time: their calls are entries, their Depends(…) per-request dependencies
+        if (fnIndex === undefined) for (const d of decoratorNodes) walk(d, fnIndex, className, scopes, inLambda, ctx);
         if (def?.type === 'function_definition')
           return visitFunction(def, decorators, fnIndex, fnIndex === undefined ? className : undefined, scopes);
         if (def) walk(def, fnIndex, className, scopes, inLambda, ctx);
@@ -431,6 +551,7 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
                 .map((b) => resolve(b, scopes))
                 .filter((b) => b !== undefined)
             : [];
+          if (facts.classes[qual].some((b) => COMMAND_BASE.test(b))) commandClasses.add(qual);
           collectSelfAttrs(`${module}.${qual}`, body, scopes);
         }
         // `await` in a class body is a SyntaxError, even inside an async def
@@ -468,7 +589,11 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
         const target = (alias && named(alias).find((c) => c.type === 'identifier')) || alias;
         for (const c of named(node)) walk(c, fnIndex, className, scopes, inLambda, ctx);
         const inst = value?.type === 'call' ? resolve(value, scopes) : undefined;
-        if (inst && target?.type === 'identifier') scopes[scopes.length - 1].set(target.text, inst);
+        // `with Db() as db` binds what `Db.__enter__` returns (a workspace class's own, resolved when linking)
+        const workspaceClass = inst?.endsWith('#') && !inst.includes('()#') && !KNOWN_TYPES.has(inst.slice(0, -1));
+        const isAsync = node.parent?.parent?.parent?.child(0)?.type === 'async';
+        const bound = workspaceClass ? `${inst}${isAsync ? '__aenter__' : '__enter__'}()#` : inst;
+        if (bound && target?.type === 'identifier') scopes[scopes.length - 1].set(target.text, bound);
         return;
       }
       case 'await':
@@ -482,6 +607,14 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
         else if (fnIndex !== undefined && !inLambda && node.type !== 'with_statement')
           iterates(node.childForFieldName('right'), fnIndex, scopes);
         break;
+      case 'return_statement':
+      case 'yield': {
+        if (fnIndex === undefined) break;
+        const seen = node.type === 'yield' ? yieldsSeen : returnsSeen;
+        const v = named(node)[0];
+        (seen.get(fnIndex) ?? seen.set(fnIndex, []).get(fnIndex)!).push(returnedValue(v, scopes, className));
+        break;
+      }
       case 'if_statement': {
         if (fnIndex === undefined || !fillsOnce(node)) break;
         for (const c of named(node))
@@ -497,8 +630,26 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
       }
       case 'call': {
         registerStartup(node, scopes);
-        if (fnIndex === undefined) break;
+        if (fnIndex === undefined) {
+          // Import time or a script's `__main__` block: what it calls runs once
+          const name = resolve(node.childForFieldName('function'), scopes);
+          if (name && /(^|\.)(Depends|Security)$/.test(name)) {
+            (facts.requestDeps ??= []).push(...dependsIn(node, scopes, []));
+            return;
+          }
+          if (name && !name.includes('#')) (facts.entries ??= []).push(name);
+          break;
+        }
         const callee = resolve(node.childForFieldName('function'), scopes);
+        if (callee && SPAWNER.test(callee) && node.childForFieldName('arguments')?.type === 'argument_list') {
+          if (!inLambda) facts.functions[fnIndex].calls.push(callFact(node, callee, ends, here | ctx));
+          walk(node.childForFieldName('function')!, fnIndex, className, scopes, inLambda, ctx, TIGHT);
+          for (const a of named(node.childForFieldName('arguments')!)) {
+            const v = a.type === 'keyword_argument' ? a.childForFieldName('value') : a;
+            if (v) walk(v, fnIndex, className, scopes, inLambda, ctx, v.type === 'call' ? SPAWNED : 0);
+          }
+          return;
+        }
         if (!inLambda) facts.functions[fnIndex].calls.push(callFact(node, callee, ends, here | ctx));
         const args = node.childForFieldName('arguments');
         if (!inLambda && callee && CONSUMERS.has(callee) && args?.type === 'argument_list')
@@ -524,6 +675,7 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
   };
 
   walk(root, undefined, undefined, [moduleScope], false, 0);
+  if (facts.entries) facts.entries = [...new Set(facts.entries)];
   moduleImports(root, ends, source, facts);
   return facts;
 }
@@ -576,6 +728,17 @@ function moduleImports(root: Node, ends: number[], source: string, facts: CodeFa
     row < ends.length
       ? { line: row + 1, column: 1, ...crlf }
       : { line: ends.length, column: ends[ends.length - 1], eof: true, ...crlf };
+}
+
+/** A body that does nothing of its own: `pass`, `...`, a docstring, `raise NotImplementedError`. */
+function noBody(body: Node): boolean {
+  return named(body).every(
+    (st) =>
+      st.type === 'pass_statement' ||
+      st.type === 'comment' ||
+      (st.type === 'expression_statement' && ['ellipsis', 'string'].includes(named(st)[0]?.type ?? '')) ||
+      (st.type === 'raise_statement' && /^raise\s+NotImplementedError\b/.test(st.text)),
+  );
 }
 
 /** `if _x is None:` / `if not self._x:` (the names a memoising guard tests): the tested name. */
@@ -637,5 +800,6 @@ export function callFact(
     ...((flags & TIGHT) !== 0 ? { tight: true as const } : {}),
     ...((flags & NO_AWAIT) !== 0 ? { noAwait: true as const } : {}),
     ...((flags & ONCE) !== 0 ? { once: true as const } : {}),
+    ...((flags & SPAWNED) !== 0 ? { spawned: true as const } : {}),
   };
 }

@@ -89,6 +89,8 @@ export const NO_AWAIT = 4;
 export const OFFLOADED = 8;
 /** Inside `if _x is None: _x = …` on a global or an attribute: runs once, the first time (CallFact.once). */
 export const ONCE = 16;
+/** A coroutine call handed to a task spawner (CallFact.spawned). */
+export const SPAWNED = 32;
 export const TIGHT_PARENTS = new Set([
   'attribute',
   'call',

@@ -13,12 +13,12 @@ export const EP102: Rule = {
 exactly as if it made the call itself. Reported at the call site in the handler, with the chain
 as related information (each step is a link). Fix the helper (make it async and await it) or
 call it off the loop (\`await asyncio.to_thread(fetch_profile)\`).`,
-  onChain({ path, facts, fn, runs, chainStart }, { call, helper, reach }) {
+  onChain({ path, facts, fn, runs, chainStart }, { call, helper, reach, dispatch }) {
     if (runs !== 'loop' || reach.entry.kind === 'inference') return undefined;
     return {
       ...call.span,
       severity: LOOP_SEVERITY[reach.entry.severity],
-      message: transitiveMessage(helper, reach.blocking, reach.entry.kind),
+      message: transitiveMessage(helper, reach.blocking, reach.entry.kind, dispatch),
       chain: [chainStart, ...reach.steps.map((s) => s.label)],
       chainLocations: reach.steps.map((s) => s.loc),
       replacement: reach.entry.replacement,

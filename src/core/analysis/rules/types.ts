@@ -48,6 +48,8 @@ export interface BlockingChain {
   /** The called function as messages name it: 'load_remote', 'UserService.load'. */
   helper: string;
   reach: Reach;
+  /** The call is on an abstract method: `helper` is the implementation that blocks, one of `implementations`. */
+  dispatch?: { declared: string; implementations: number };
 }
 
 /** A finding as a rule words it; the analysis adds file, rule id and handler. */

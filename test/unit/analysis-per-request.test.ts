@@ -1,0 +1,60 @@
+// Only code that runs per request is a finding, and types drive resolution. Small multi-file FastAPI
+// projects (test/fixtures/analysis/per-request/, types/) with their expectations on the lines, as in the rule fixtures:
+// `# EP101` where a finding must be, `# OK` where none may be. Indexed like a workspace (real discovery,
+// real analysis): lifespans (one composed by the project's own combinator), what they await, a task they
+// spawn (it runs beside the server: still flagged), click/typer/Django commands, import-time and
+// `__main__` calls, a tests/ folder and a script are one-time; dependencies declared in a signature,
+// through an `Annotated` alias or on a router are per request even when a command calls them too.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { nodeFileSystem } from '../../src/core/fs';
+import type { Finding } from '../../src/core/model';
+import { Parsers } from '../../src/core/parsing/parser';
+import { ProjectIndex } from '../../src/core/project';
+
+const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'analysis');
+const MARKER = /#\s*((?:EP\d{3}\s*)+|OK)\s*$/;
+
+function files(dir: string, rel = ''): string[] {
+  return readdirSync(path.join(dir, rel)).flatMap((name) => {
+    const r = rel ? `${rel}/${name}` : name;
+    return statSync(path.join(dir, r)).isDirectory() ? files(dir, r) : r.endsWith('.py') ? [r] : [];
+  });
+}
+
+/** Indexes the fixture folder as a workspace; its findings must sit exactly on the marked lines. */
+async function checkMarkers(name: string, min: { oks: number; findings: number }): Promise<Finding[]> {
+  const DIR = path.join(FIXTURES, name);
+  const expected: string[] = [];
+  let oks = 0;
+  for (const file of files(DIR))
+    readFileSync(path.join(DIR, file), 'utf8')
+      .split('\n')
+      .forEach((text, i) => {
+        const m = MARKER.exec(text);
+        if (m?.[1] === 'OK') oks++;
+        else if (m) for (const rule of m[1].trim().split(/\s+/)) expected.push(`${file}:${i + 1}:${rule}`);
+      });
+  assert.ok(oks >= min.oks && expected.length >= min.findings, 'the fixture holds its markers');
+  const index = new ProjectIndex(DIR, nodeFileSystem, await Parsers.load());
+  await index.refresh();
+  assert.deepEqual(index.problems(), []);
+  const findings = index.findings();
+  const flagged = [...new Set(findings.map((f) => `${f.file}:${f.line}:${f.rule}`))];
+  assert.deepEqual(flagged.sort(), expected.sort());
+  return findings;
+}
+
+test('per-request reachability: one-time code is not flagged, dependencies and spawned tasks are', async () => {
+  await checkMarkers('per-request', { oks: 10, findings: 6 });
+});
+
+test('types drive resolution: returns, annotations, Annotated aliases, __enter__, abstract methods, library bases, awaited results', async () => {
+  const findings = await checkMarkers('types', { oks: 1, findings: 8 });
+  const dispatched = findings.find((f) => f.line === 39 && f.file === 'app/main.py')!;
+  // The chain names the implementation that blocks; the message says it is one of several
+  assert.deepEqual(dispatched.chain, ['store_route()', 'HttpStore.fetch()', 'requests.get (app/stores.py:20)']);
+  assert.match(dispatched.message, /when Store\.fetch\(\) lands in this implementation, one of 2 in the workspace/);
+});
