@@ -268,16 +268,6 @@ class Analysis {
    */
   private place(routes: Route[]): void {
     this.placedRoutes = routes;
-    const request = new Map<FunctionFact, string>();
-    const perRequest = routes
-      .map((r) => this.routeFunction(r))
-      .filter((r) => r?.facts.language === 'python') as FnRef[];
-    for (const { facts } of this.files.values())
-      for (const name of facts.requestDeps ?? []) {
-        const target = this.userFunction(name, facts, undefined);
-        if (target) perRequest.push(target);
-      }
-    this.spread(perRequest, request);
     const once = new Map<FunctionFact, string>();
     const roots: FnRef[] = [];
     const tests = new Map<FunctionFact, string>();
@@ -295,7 +285,21 @@ class Analysis {
       });
       roots.push(...this.entryRoots(path, facts));
     }
-    this.spread(roots, once);
+    // A task spawned at start-up runs beside the server, not once; one a handler spawns runs per request
+    this.spread(roots, once, true);
+    // What routes reach matters only when something is one-time (the call graph walk costs most here)
+    const request = new Map<FunctionFact, string>();
+    if (once.size) {
+      const perRequest = routes
+        .map((r) => this.routeFunction(r))
+        .filter((r) => r?.facts.language === 'python') as FnRef[];
+      for (const { facts } of this.files.values())
+        for (const name of facts.requestDeps ?? []) {
+          const target = this.userFunction(name, facts, undefined);
+          if (target) perRequest.push(target);
+        }
+      this.spread(perRequest, request);
+    }
     const now = new Map<FunctionFact, string>(tests);
     for (const [fn, path] of once) if (!request.has(fn)) now.set(fn, path);
     for (const [fn, path] of now) if (!this.oneTime.has(fn)) this.results.delete(path);
@@ -315,27 +319,27 @@ class Analysis {
     return refs;
   }
 
-  /** Adds to `into` every function reached from `stack` through calls and FastAPI dependencies. */
-  private spread(stack: FnRef[], into: Map<FunctionFact, string>): void {
+  /** Adds to `into` every function reached from `stack` through calls and FastAPI dependencies (not spawned tasks, if told). */
+  private spread(stack: FnRef[], into: Map<FunctionFact, string>, skipSpawned = false): void {
     while (stack.length) {
       const ref = stack.pop()!;
       if (into.has(ref.fn)) continue;
       into.set(ref.fn, ref.path);
-      for (const { ref: t, spawned } of this.targets(ref)) if (!spawned && !into.has(t.fn)) stack.push(t);
-      for (const dep of ref.fn.depends)
-        for (const t of this.dependency(dep, ref.facts)) if (!into.has(t.fn)) stack.push(t);
+      for (const { ref: t, spawned } of this.targets(ref))
+        if (!(spawned && skipSpawned) && !into.has(t.fn)) stack.push(t);
     }
   }
 
   /** A `Depends` target: the function, or the functions an `Annotated[…, Depends(f)]` alias of that name declares. */
-  private dependency(name: string, from: CodeFacts): FnRef[] {
-    const fn = this.userFunction(name, from, undefined);
+  private dependency(name: string, from: CodeFacts, deps: Deps): FnRef[] {
+    const fn = this.userFunction(name, from, deps);
     if (fn) return [fn];
     const cut = name.lastIndexOf('.');
-    const path = cut > 0 ? this.modules.find(name.slice(0, cut), from.module, undefined) : undefined;
+    const path = cut > 0 ? this.modules.find(name.slice(0, cut), from.module, deps) : undefined;
+    if (path !== undefined) deps.files.add(path);
     const aliasFacts = path === undefined ? undefined : this.files.get(path)?.facts;
-    const deps = aliasFacts?.dependsAliases?.[name.slice(cut + 1)] ?? [];
-    return deps.map((d) => this.userFunction(d, aliasFacts!, undefined)).filter((t) => t !== undefined);
+    const declared = aliasFacts?.dependsAliases?.[name.slice(cut + 1)] ?? [];
+    return declared.map((d) => this.userFunction(d, aliasFacts!, deps)).filter((t) => t !== undefined);
   }
 
   /** The workspace functions a Python function's calls resolve to, kept until a file or name they read changes. */
@@ -350,6 +354,9 @@ class Analysis {
       if (t && 'target' in t)
         for (const ref of [t.target, ...(t.others ?? [])]) targets.push({ ref, spawned: !!call.spawned });
     }
+    // FastAPI runs a function's dependencies before it, for each request it serves
+    for (const dep of ref.fn.depends)
+      for (const t of this.dependency(dep, ref.facts, deps)) targets.push({ ref: t, spawned: false });
     this.tracking.pop();
     this.edges.set(ref.fn, { targets, deps });
     return targets;
