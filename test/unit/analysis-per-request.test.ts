@@ -4,7 +4,8 @@
 // real analysis): lifespans (one composed by the project's own combinator), what they await, a task they
 // spawn (it runs beside the server: still flagged), click/typer/Django commands, import-time and
 // `__main__` calls, a tests/ folder and a script are one-time; dependencies declared in a signature,
-// through an `Annotated` alias or on a router are per request even when a command calls them too.
+// through an `Annotated` alias or on a router, a background task and a task a handler spawns are per
+// request even when a command calls them too.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';

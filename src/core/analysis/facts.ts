@@ -69,6 +69,11 @@ export interface FunctionFact {
   /** Node: a function the server runs per request besides the handler (`app.use(fn)`, route middleware, request hooks). */
   middleware?: true;
   decorators: string[];
+  /**
+   * Python: functions handed to a background-task registrar (`background_tasks.add_task(f)`, `BackgroundTask(f)`),
+   * resolved like callees: they run after the response, per request.
+   */
+  tasks?: string[];
   /** FastAPI `Depends(fn)` targets, resolved like callees. */
   depends: string[];
   /** Line of the `def`/`function` keyword (routes point here). */

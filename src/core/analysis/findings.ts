@@ -259,7 +259,7 @@ class Analysis {
 
   /**
    * Which Python functions run per request and which only once. Per request: what the route handlers (and
-   * their FastAPI dependencies) reach through calls. Once: test files' functions; start-up hooks and
+   * their FastAPI dependencies and background tasks) reach through calls. Once: test files' functions; start-up hooks and
    * lifespans (with the functions nested in them, a combinator's composed lifespan); command-line
    * commands; calls at import time or in a `__main__` block — and what these reach, except coroutines
    * handed to a task spawner (they run beside the server). Tests' calls are not followed: app code they
@@ -353,6 +353,11 @@ class Analysis {
       const t = call.callee === undefined ? undefined : this.resolveCall(ref, call, (x) => x.fn !== ref.fn);
       if (t && 'target' in t)
         for (const ref of [t.target, ...(t.others ?? [])]) targets.push({ ref, spawned: !!call.spawned });
+    }
+    // Background tasks it registers run after its response
+    for (const name of ref.fn.tasks ?? []) {
+      const t = this.userFunction(name, ref.facts, deps);
+      if (t) targets.push({ ref: t, spawned: false });
     }
     // FastAPI runs a function's dependencies before it, for each request it serves
     for (const dep of ref.fn.depends)

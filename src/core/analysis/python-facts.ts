@@ -80,6 +80,8 @@ function onlySelf(def: Node): boolean {
 const CLI_DECORATOR = /^[\w.]*\b(?:command|group)\b(?!\(\s*["']\/)/;
 /** Django management commands: their methods run from `manage.py`, not per request. */
 const COMMAND_BASE = /(^|\.)BaseCommand$/;
+/** Starlette/FastAPI background tasks: the function handed over runs after the response, once per request. */
+const TASK_REGISTRAR = /(?:^|[.#])add_task$|(?:^|\.)BackgroundTask$/;
 /** Calls that schedule a coroutine to run beside the caller: what they are handed is no one-time work. */
 const SPAWNER = /(?:^|[.#])(?:create_task|ensure_future|start_soon|run_coroutine_threadsafe)$|^asyncio\.Task$/;
 const STARTUP_LISTS = /\.(?:on_startup|on_shutdown|on_cleanup|cleanup_ctx)\.append$/;
@@ -652,6 +654,9 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
         }
         if (!inLambda) facts.functions[fnIndex].calls.push(callFact(node, callee, ends, here | ctx));
         const args = node.childForFieldName('arguments');
+        const task = callee && TASK_REGISTRAR.test(callee) && args ? named(args)[0] : undefined;
+        const taskName = task?.type === 'identifier' || task?.type === 'attribute' ? resolve(task, scopes) : undefined;
+        if (taskName) (facts.functions[fnIndex].tasks ??= []).push(taskName);
         if (!inLambda && callee && CONSUMERS.has(callee) && args?.type === 'argument_list')
           iterates(named(args)[0] ?? null, fnIndex, scopes);
         if (!callee || args?.type !== 'argument_list' || !OFFLOADER.test(callee)) break;
