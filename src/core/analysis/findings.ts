@@ -493,8 +493,9 @@ class Analysis {
         const what = this.classify(index === ref.index ? ref : { ...ref, fn, index }, call);
         if (!what) continue;
         if ('entry' in what) {
-          if (suppressed(ref.facts, call.span.line, 'EP101') || suppressed(ref.facts, call.span.line, 'EP102'))
-            continue;
+          // Suppressed where it is made, for the rule that would report it: not reported through callers either
+          const rules: RuleId[] = what.entry.kind === 'inference' ? ['EP104'] : ['EP101', 'EP102'];
+          if (rules.some((rule) => suppressed(ref.facts, call.span.line, rule))) continue;
           const blocking = what.name;
           found = {
             entry: what.entry,
