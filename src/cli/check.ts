@@ -7,6 +7,7 @@ import { nodeFileSystem } from '../core/fs';
 import type { Finding, Fix, TextEdit } from '../core/model';
 import { Parsers } from '../core/parsing/parser';
 import { ProjectIndex } from '../core/project';
+import { openCache } from './cache';
 import { warnProblems } from './problems';
 import { VERSION } from './main';
 
@@ -20,6 +21,7 @@ Options:
   --sarif          print SARIF 2.1.0
   --exclude P      skip files matching a gitignore-style pattern (repeatable)
   --config FILE    analysis configuration (default: DIR/${CONFIG_FILE} when present)
+  --no-cache       index every file again instead of reusing the facts cache (see docs/cli.md)
   -h, --help       show this help
 
 Exit status: 1 when there are findings, 0 when clean, 2 on usage errors.
@@ -30,15 +32,17 @@ interface Options {
   format: 'text' | 'json' | 'sarif';
   exclude: string[];
   config?: string;
+  cache: boolean;
 }
 
 function parseArgs(argv: string[]): Options | string {
-  const opts: Options = { dir: '.', format: 'text', exclude: [] };
+  const opts: Options = { dir: '.', format: 'text', exclude: [], cache: true };
   let dirSeen = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') opts.format = 'json';
     else if (a === '--sarif') opts.format = 'sarif';
+    else if (a === '--no-cache') opts.cache = false;
     else if (a === '--exclude' || a === '--config') {
       const v = argv[++i];
       if (v === undefined) return `${a} needs a value`;
@@ -84,7 +88,14 @@ export async function run(argv: string[]): Promise<number> {
     }
   }
   try {
-    const index = new ProjectIndex(root, nodeFileSystem, await Parsers.load(), { exclude: opts.exclude, analysis });
+    const cache = await openCache(root, opts.cache);
+    const index = new ProjectIndex(
+      root,
+      nodeFileSystem,
+      await Parsers.load(),
+      { exclude: opts.exclude, analysis },
+      cache,
+    );
     await index.refresh();
     warnProblems('check', index);
     const findings = index.findings();

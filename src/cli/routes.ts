@@ -7,9 +7,10 @@ import { nodeFileSystem } from '../core/fs';
 import type { Route } from '../core/model';
 import { Parsers } from '../core/parsing/parser';
 import { ProjectIndex } from '../core/project';
+import { openCache } from './cache';
 import { warnProblems } from './problems';
 
-const HELP = `Usage: endpoint-profiler routes [DIR] [--json] [--exclude PATTERN]...
+const HELP = `Usage: endpoint-profiler routes [DIR] [--json] [--exclude PATTERN]... [--no-cache]
 
 List the HTTP route handlers found in DIR (default: the current folder), then socket.io event handlers.
 
@@ -20,11 +21,12 @@ Options:
                      are rows with kind: "event", framework "socket.io", methods ["EVENT"], the event
                      name as path and namespace (when not "/")
   --exclude PATTERN  skip files matching a .gitignore-style pattern (repeatable)
+  --no-cache         index every file again instead of reusing the facts cache (see docs/cli.md)
   -h, --help         show this help
 `;
 
 export async function run(argv: string[]): Promise<number> {
-  let values: { json?: boolean; exclude?: string[]; help?: boolean };
+  let values: { json?: boolean; exclude?: string[]; help?: boolean; 'no-cache'?: boolean };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
@@ -33,6 +35,7 @@ export async function run(argv: string[]): Promise<number> {
       options: {
         json: { type: 'boolean' },
         exclude: { type: 'string', multiple: true },
+        'no-cache': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -56,7 +59,8 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    const index = new ProjectIndex(dir, nodeFileSystem, await Parsers.load(), { exclude: values.exclude ?? [] });
+    const cache = await openCache(dir, !values['no-cache']);
+    const index = new ProjectIndex(dir, nodeFileSystem, await Parsers.load(), { exclude: values.exclude ?? [] }, cache);
     await index.refresh();
     warnProblems('routes', index);
     const routes = index.routes();

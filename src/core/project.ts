@@ -6,6 +6,7 @@ import { extractCodeFacts, findBlockingCalls, type AnalysisConfig, type CodeFact
 import * as nodePath from 'node:path';
 import { extractRouteFacts, RouteLinker, type RouteFacts } from './discovery';
 import { extendedConfig, pathAliases, type PathAliases } from './discovery/node/tsconfig';
+import type { FactsCache } from './factsCache';
 import type { FileSystem } from './fs';
 import type { Finding, Route } from './model';
 import type { Parsers } from './parsing/parser';
@@ -44,6 +45,8 @@ export class ProjectIndex {
     private readonly fs: FileSystem,
     private readonly parsers: Parsers,
     private options: ScanOptions & { analysis?: AnalysisConfig } = {},
+    /** Facts of earlier processes by content hash (the CLI's); refresh() writes back what it used. */
+    private readonly cache?: FactsCache,
   ) {}
 
   /**
@@ -81,6 +84,7 @@ export class ProjectIndex {
       read(i + READ_AHEAD);
       this.apply(files[i], got);
     }
+    await this.cache?.save();
   }
 
   /** Re-indexes one file; `text` lets an editor pass unsaved content. Returns whether anything changed. */
@@ -98,9 +102,13 @@ export class ProjectIndex {
     const old = this.entries.get(file.path);
     if (old && old.hash === hash) return false;
     let entry: Entry;
-    if ('text' in got) {
+    const cached = 'text' in got ? this.cache?.get(file, hash) : undefined;
+    if (cached) entry = { file, hash, ...cached };
+    else if ('text' in got) {
       try {
         entry = this.index(file, got.text, hash);
+        const { routeFacts, codeFacts, problem } = entry;
+        this.cache?.set(file, hash, { routeFacts, codeFacts, ...(problem ? { problem } : {}) });
       } catch (err) {
         entry = { file, hash, problem: `could not index: ${message(err)}` };
       }
@@ -187,7 +195,9 @@ export class ProjectIndex {
     }
     // Each extractor on its own: one that fails on an odd construct costs its own facts, not the other's.
     const problems: string[] = [];
-    const damage = parseDamage(tree.rootNode);
+    // One root for every walk: a node's children and answers, once read, are shared by all of them.
+    const root = tree.rootNode;
+    const damage = parseDamage(root);
     if (damage) problems.push(damage);
     const attempt = <T>(what: string, extract: () => T): T | undefined => {
       try {
@@ -198,8 +208,8 @@ export class ProjectIndex {
       }
     };
     try {
-      const routeFacts = attempt('routes', () => extractRouteFacts(file, tree.rootNode));
-      const codeFacts = attempt('blocking-call analysis', () => extractCodeFacts(file, tree.rootNode, source));
+      const routeFacts = attempt('routes', () => extractRouteFacts(file, root));
+      const codeFacts = attempt('blocking-call analysis', () => extractCodeFacts(file, root, source));
       return { file, hash, routeFacts, codeFacts, ...(problems.length ? { problem: problems.join('; ') } : {}) };
     } finally {
       tree.delete();

@@ -1,0 +1,171 @@
+// A persistent cache of per-file facts, so a second CLI process (`routes` then `check`)
+// skips the parse and the tree walks for every file whose content has not changed, as
+// Ruff caches per-file results. One file per workspace root in the OS cache folder:
+// entries keyed by the file's path, language and content hash; the whole file is tied to
+// the tool's version (any other version reads as empty). Only entries the last run used
+// are written back, so a cache holds at most one workspace's files; the folder keeps the
+// most recently used roots up to a size cap. Anything unreadable or inconsistent is a
+// miss, never an error: the file is simply indexed again.
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import type { CodeFacts } from './analysis';
+import type { RouteFacts } from './discovery';
+
+/** What indexing one file produced: the part of a ProjectIndex entry that depends on its content only. */
+export interface CachedFacts {
+  routeFacts?: RouteFacts;
+  codeFacts?: CodeFacts;
+  problem?: string;
+}
+
+/** Bumped when the file layout below changes (the tool version covers what the facts mean). */
+const FORMAT = 'endpoint-profiler-facts/1';
+/** Caches of other workspaces kept beside the current one, most recently used first. */
+const MAX_FILES = 32;
+const MAX_TOTAL_BYTES = 512 * 1024 * 1024;
+
+type Slot = [contentHash: string, sum: string, bytes: Uint8Array];
+
+interface Stored {
+  format: string;
+  version: string;
+  root: string;
+  /**
+   * `language\0path` → [content hash, sha1 of the serialised facts, serialised facts]: a damaged
+   * entry fails its checksum alone.
+   */
+  entries: Map<string, Slot>;
+}
+
+/** The OS's per-user cache folder: $XDG_CACHE_HOME or ~/.cache, ~/Library/Caches, %LOCALAPPDATA%. */
+export function defaultCacheDir(): string {
+  const env = process.env.ENDPOINT_PROFILER_CACHE_DIR;
+  if (env) return env;
+  const home = os.homedir();
+  const base =
+    process.platform === 'win32'
+      ? (process.env.LOCALAPPDATA ?? path.join(home, 'AppData', 'Local'))
+      : process.platform === 'darwin'
+        ? path.join(home, 'Library', 'Caches')
+        : (process.env.XDG_CACHE_HOME ?? path.join(home, '.cache'));
+  return path.join(base, 'endpoint-profiler', 'facts');
+}
+
+const sha1 = (data: string | Uint8Array): string => createHash('sha1').update(data).digest('hex');
+
+export class FactsCache {
+  private readonly used = new Map<string, Slot>();
+  private changed = false;
+
+  private constructor(
+    private readonly file: string,
+    private readonly version: string,
+    private readonly root: string,
+    private readonly stored: Map<string, Slot>,
+  ) {}
+
+  /**
+   * The cache of `root` in `dir` for this tool `version`. A missing, unreadable, corrupt or
+   * other-version file opens as an empty cache.
+   */
+  static async open(dir: string, root: string, version: string): Promise<FactsCache> {
+    const file = path.join(dir, `${sha1(root).slice(0, 20)}.bin`);
+    let entries = new Map<string, Slot>();
+    try {
+      const stored = deserialize(await readFile(file)) as Stored;
+      if (
+        stored?.format === FORMAT &&
+        stored.version === version &&
+        stored.root === root &&
+        stored.entries instanceof Map
+      )
+        entries = stored.entries;
+    } catch {
+      /* absent or unreadable: start empty */
+    }
+    return new FactsCache(file, version, root, entries);
+  }
+
+  /** The facts of `file` when its content hash is `hash`, if cached and intact. */
+  get(file: { path: string; language: string }, hash: string): CachedFacts | undefined {
+    const key = `${file.language}\0${file.path}`;
+    const hit = this.stored.get(key);
+    if (!Array.isArray(hit) || hit.length !== 3 || hit[0] !== hash || !(hit[2] instanceof Uint8Array)) return undefined;
+    const [, sum, bytes] = hit;
+    if (sha1(bytes) !== sum) return undefined;
+    let facts: CachedFacts;
+    try {
+      facts = deserialize(bytes) as CachedFacts;
+    } catch {
+      return undefined;
+    }
+    if (!isCachedFacts(facts)) return undefined;
+    this.used.set(key, hit);
+    return facts;
+  }
+
+  set(file: { path: string; language: string }, hash: string, facts: CachedFacts): void {
+    const key = `${file.language}\0${file.path}`;
+    let bytes: Uint8Array;
+    try {
+      bytes = serialize(facts);
+    } catch {
+      return; // not serialisable: this file is simply indexed again next time
+    }
+    this.used.set(key, [hash, sha1(bytes), bytes]);
+    this.changed = true;
+  }
+
+  /**
+   * Writes the entries this run used (atomically: a temporary file renamed over the old one) and
+   * trims the folder to the most recent caches. Failures are ignored: a cache is an optimisation.
+   */
+  async save(): Promise<void> {
+    if (!this.changed && this.used.size === this.stored.size) return;
+    const stored: Stored = { format: FORMAT, version: this.version, root: this.root, entries: this.used };
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    try {
+      await mkdir(path.dirname(this.file), { recursive: true });
+      await writeFile(tmp, serialize(stored));
+      await rename(tmp, this.file);
+      await trim(path.dirname(this.file), this.file);
+    } catch {
+      await unlink(tmp).catch(() => undefined);
+    }
+  }
+}
+
+function isCachedFacts(f: unknown): f is CachedFacts {
+  if (typeof f !== 'object' || f === null) return false;
+  const { routeFacts, codeFacts, problem } = f as Record<string, unknown>;
+  const obj = (v: unknown) => v === undefined || (typeof v === 'object' && v !== null);
+  return (
+    obj(routeFacts) &&
+    obj(codeFacts) &&
+    (codeFacts === undefined || Array.isArray((codeFacts as CodeFacts).functions)) &&
+    (problem === undefined || typeof problem === 'string')
+  );
+}
+
+/** Keeps at most MAX_FILES caches and MAX_TOTAL_BYTES in `dir`, dropping the least recently written. */
+async function trim(dir: string, keep: string): Promise<void> {
+  const names = (await readdir(dir)).filter((n) => n.endsWith('.bin'));
+  const files = await Promise.all(
+    names.map(async (n) => {
+      const p = path.join(dir, n);
+      const s = await stat(p).catch(() => undefined);
+      return { p, size: s?.size ?? 0, mtime: s?.mtimeMs ?? 0 };
+    }),
+  );
+  files.sort((a, b) => b.mtime - a.mtime);
+  let total = 0;
+  let count = 0;
+  for (const f of files) {
+    total += f.size;
+    count++;
+    if (f.p !== keep && (count > MAX_FILES || total > MAX_TOTAL_BYTES)) await unlink(f.p).catch(() => undefined);
+  }
+}

@@ -1,0 +1,159 @@
+// The persistent facts cache: a second index (another CLI process) over unchanged files parses
+// nothing and answers exactly as an index without a cache; a changed file, another tool version
+// or a damaged entry is indexed again, never served stale or wrong.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import { FactsCache } from '../../src/core/factsCache';
+import { nodeFileSystem } from '../../src/core/fs';
+import type { Language } from '../../src/core/model';
+import { Parsers } from '../../src/core/parsing/parser';
+import { ProjectIndex } from '../../src/core/project';
+
+const FIXTURE = path.join(__dirname, '../fixtures/python/fastapi_app');
+const CLI = path.join(__dirname, '../../src/cli.ts');
+
+let parsersPromise: Promise<Parsers> | undefined;
+/** The real parsers, counting which files they were asked to parse. */
+async function countingParsers(parsed: string[]): Promise<Parsers> {
+  const real = await (parsersPromise ??= Parsers.load());
+  return {
+    parse: (language: Language, source: string) => {
+      parsed.push(source.slice(0, 40));
+      return real.parse(language, source);
+    },
+  } as unknown as Parsers;
+}
+
+function workspace(): { root: string; cacheDir: string; done: () => void } {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'ep-facts-cache-'));
+  const root = path.join(tmp, 'ws');
+  cpSync(FIXTURE, root, { recursive: true });
+  return { root, cacheDir: path.join(tmp, 'cache'), done: () => rmSync(tmp, { recursive: true, force: true }) };
+}
+
+/** One "process": open the cache, refresh (which saves it), return results and how many files were parsed. */
+async function run(root: string, cacheDir: string | undefined, version = 'v1') {
+  const parsed: string[] = [];
+  const cache = cacheDir ? await FactsCache.open(cacheDir, root, version) : undefined;
+  const index = new ProjectIndex(root, nodeFileSystem, await countingParsers(parsed), {}, cache);
+  await index.refresh();
+  return { routes: index.routes(), findings: index.findings(), problems: index.problems(), parsed: parsed.length };
+}
+
+const pyFiles = (root: string) => readdirSync(root, { recursive: true }).filter((f) => String(f).endsWith('.py'));
+
+test('a second process over unchanged files parses nothing and answers as without a cache', async () => {
+  const ws = workspace();
+  try {
+    const fresh = await run(ws.root, undefined);
+    const first = await run(ws.root, ws.cacheDir);
+    assert.equal(first.parsed, pyFiles(ws.root).length);
+    const second = await run(ws.root, ws.cacheDir);
+    assert.equal(second.parsed, 0);
+    assert.ok(fresh.routes.length > 0);
+    assert.deepEqual(second.routes, fresh.routes);
+    assert.deepEqual(second.findings, fresh.findings);
+    assert.deepEqual(second.problems, fresh.problems);
+  } finally {
+    ws.done();
+  }
+});
+
+test('a changed file is indexed again, the others come from the cache', async () => {
+  const ws = workspace();
+  try {
+    await run(ws.root, ws.cacheDir);
+    const main = path.join(ws.root, 'app/main.py');
+    writeFileSync(
+      main,
+      `${readFileSync(main, 'utf8')}\n@app.get("/added-after-caching")\nasync def added():\n    return 1\n`,
+    );
+    const after = await run(ws.root, ws.cacheDir);
+    assert.equal(after.parsed, 1);
+    assert.ok(after.routes.some((r) => r.path === '/added-after-caching'));
+    const fresh = await run(ws.root, undefined);
+    assert.deepEqual(after.routes, fresh.routes);
+    assert.deepEqual(after.findings, fresh.findings);
+  } finally {
+    ws.done();
+  }
+});
+
+test('another tool version reads the cache as empty', async () => {
+  const ws = workspace();
+  try {
+    await run(ws.root, ws.cacheDir, 'v1');
+    const other = await run(ws.root, ws.cacheDir, 'v2');
+    assert.equal(other.parsed, pyFiles(ws.root).length);
+    // and v2's run replaced the file: v1 is the stranger now
+    assert.equal((await run(ws.root, ws.cacheDir, 'v1')).parsed, pyFiles(ws.root).length);
+  } finally {
+    ws.done();
+  }
+});
+
+test('a damaged entry is indexed again; a damaged cache file opens empty', async () => {
+  const ws = workspace();
+  try {
+    const fresh = await run(ws.root, undefined);
+    await run(ws.root, ws.cacheDir);
+    const [file] = readdirSync(ws.cacheDir).filter((f) => f.endsWith('.bin'));
+    const cachePath = path.join(ws.cacheDir, file);
+    const stored = deserialize(readFileSync(cachePath)) as { entries: Map<string, [string, string, Uint8Array]> };
+    const slots = [...stored.entries.values()];
+    assert.ok(slots.length >= 2);
+    // one entry's bytes flipped (its checksum no longer matches) …
+    slots[0][2] = Uint8Array.from(slots[0][2], (b, i) => (i === 5 ? b ^ 0xff : b));
+    // … and one with a valid checksum over something that is not facts
+    const junk = serialize(42);
+    slots[1][1] = createHash('sha1').update(junk).digest('hex');
+    slots[1][2] = junk;
+    writeFileSync(cachePath, serialize(stored));
+    const repaired = await run(ws.root, ws.cacheDir);
+    assert.equal(repaired.parsed, 2);
+    assert.deepEqual(repaired.routes, fresh.routes);
+    assert.deepEqual(repaired.findings, fresh.findings);
+    // the run wrote good entries back
+    assert.equal((await run(ws.root, ws.cacheDir)).parsed, 0);
+
+    writeFileSync(cachePath, 'not a cache at all');
+    const fromGarbage = await run(ws.root, ws.cacheDir);
+    assert.equal(fromGarbage.parsed, pyFiles(ws.root).length);
+    assert.deepEqual(fromGarbage.routes, fresh.routes);
+  } finally {
+    ws.done();
+  }
+});
+
+function cli(args: string[], cacheDir: string): Promise<{ code: number; stdout: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', CLI, ...args],
+      { timeout: 60_000, env: { ...process.env, ENDPOINT_PROFILER_CACHE_DIR: cacheDir } },
+      (err, stdout) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout }),
+    );
+  });
+}
+
+test('the CLI writes the cache by default and not with --no-cache, with the same output', async () => {
+  const ws = workspace();
+  try {
+    const none = await cli(['routes', '--json', '--no-cache', ws.root], ws.cacheDir);
+    assert.equal(none.code, 0);
+    assert.throws(() => readdirSync(ws.cacheDir));
+    const cold = await cli(['routes', '--json', ws.root], ws.cacheDir);
+    assert.equal(readdirSync(ws.cacheDir).filter((f) => f.endsWith('.bin')).length, 1);
+    const warm = await cli(['routes', '--json', ws.root], ws.cacheDir);
+    assert.equal(cold.stdout, none.stdout);
+    assert.equal(warm.stdout, none.stdout);
+  } finally {
+    ws.done();
+  }
+});
