@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { Language as TsLanguage, Node, Parser, type Tree } from 'web-tree-sitter';
+import { Language as TsLanguage, Parser, type Node, type Tree } from 'web-tree-sitter';
 import type { Language } from '../model';
 
 export type { Node, Tree };
@@ -92,57 +92,9 @@ export class Parsers {
 
 let runtime: Promise<void> | undefined;
 function initRuntime(loader: WasmLoader): Promise<void> {
-  runtime ??= loader('tree-sitter.wasm').then(async (wasmBinary) => {
-    await Parser.init({ wasmBinary });
-    memoiseNodeGetters();
-  });
+  runtime ??= loader('tree-sitter.wasm').then((wasmBinary) => Parser.init({ wasmBinary }));
   return runtime;
 }
-
-/**
- * Each web-tree-sitter `Node` getter copies the node into wasm memory and calls into wasm
- * (`node.type` twice per access: marshal, then the symbol lookup), and `childForFieldName`
- * builds a new `Node` every call. The extractors ask the same node for its type, end,
- * text and fields several times, which made these calls most of the time spent on a real
- * repository. Trees are never edited here (every parse is fresh, `tree.edit` is not used), so
- * what a node answers never changes: each answer is kept on the node after the first call.
- * Returning the same child `Node` also lets its own cached children be reused.
- */
-function memoiseNodeGetters(): void {
-  const proto = Node.prototype as unknown as Record<string | symbol, unknown>;
-  if (proto[MEMOISED]) return;
-  proto[MEMOISED] = true;
-  for (const name of ['typeId', 'endIndex', 'endPosition', 'hasError', 'text', 'namedChildCount', 'childCount']) {
-    const descriptor: { get?: (this: Node) => unknown } | undefined = Object.getOwnPropertyDescriptor(
-      Node.prototype,
-      name,
-    );
-    const getter = descriptor?.get;
-    if (!getter) continue; // a web-tree-sitter without it: nothing to memoise
-    const slot = Symbol(name);
-    Object.defineProperty(Node.prototype, name, {
-      configurable: true,
-      get(this: Node & Record<symbol, unknown>): unknown {
-        if (slot in this) return this[slot];
-        const value = getter.call(this);
-        this[slot] = value;
-        return value;
-      },
-    });
-  }
-  const childForFieldName = proto.childForFieldName as (this: Node, name: string) => Node | null;
-  const fields = Symbol('fields');
-  proto.childForFieldName = function (this: Node & { [fields]?: Map<string, Node | null> }, name: string) {
-    const memo = (this[fields] ??= new Map<string, Node | null>());
-    let child = memo.get(name);
-    if (child === undefined) {
-      child = childForFieldName.call(this, name);
-      memo.set(name, child);
-    }
-    return child;
-  };
-}
-const MEMOISED = Symbol('endpoint-profiler memoised getters');
 
 /** Language of a file by extension, or undefined for files the product does not read. */
 export function languageOf(file: string): Language | undefined {
