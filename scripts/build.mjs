@@ -4,6 +4,7 @@ import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, existsSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fastTreeSitter } from './fast-tree-sitter.mjs';
 
 const require = createRequire(import.meta.url);
 const production = process.argv.includes('--production');
@@ -31,6 +32,7 @@ const node = {
   target: 'node20',
   define: { 'import.meta.url': '__bundleFileUrl' },
   inject: ['scripts/bundle-file-url.mjs'],
+  plugins: [fastTreeSitter],
 };
 const builds = [
   { ...node, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
