@@ -23,33 +23,6 @@ import {
 import type { Node } from '../parsing/parser';
 
 /** Syntax-tree levels the fact walk descends (real code stays far below; see walk). */
-/**
- * Nodes the walk has nothing to read below: tokens without children, and string literals (their
- * only children are fragments and escapes; template strings are another node type). Not asking
- * each for its children (a call into wasm and an array) saves a large part of the walk's time.
- */
-const NOTHING_BELOW = new Set([
-  'identifier',
-  'property_identifier',
-  'shorthand_property_identifier',
-  'private_property_identifier',
-  'type_identifier',
-  'predefined_type',
-  'statement_identifier',
-  'number',
-  'true',
-  'false',
-  'null',
-  'undefined',
-  'this',
-  'super',
-  'string',
-  'string_fragment',
-  'escape_sequence',
-  'regex_pattern',
-  'regex_flags',
-  'hash_bang_line',
-]);
 const MAX_DEPTH = 500;
 /** Parts of a dotted name resolve() follows. */
 const MAX_NAME_DEPTH = 64;
@@ -466,7 +439,6 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
         callFact(node, callee, ends, here | ctx, 'arguments', isNew ? 'constructor' : 'function'),
       );
     }
-    if (NOTHING_BELOW.has(node.type)) return;
     const kids = named(node);
     // `await f() ** 2` is a SyntaxError: the base of ** is as tight as a member access
     const tight =

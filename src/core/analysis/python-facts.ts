@@ -87,29 +87,6 @@ const SPAWNER = /(?:^|[.#])(?:create_task|ensure_future|start_soon|run_coroutine
 const STARTUP_LISTS = /\.(?:on_startup|on_shutdown|on_cleanup|cleanup_ctx)\.append$/;
 
 const NOQA = /#\s*noqa(?::(.*))?/i;
-/**
- * Nodes the walk has nothing to read below: tokens without children, and string parts whose only
- * children are escapes. A third of a real module's nodes are identifiers; not asking each for its
- * children (a call into wasm and an array) is a large part of the walk's time.
- */
-const NOTHING_BELOW = new Set([
-  'identifier',
-  'integer',
-  'float',
-  'true',
-  'false',
-  'none',
-  'ellipsis',
-  'string_start',
-  'string_content',
-  'string_end',
-  'escape_sequence',
-  'escape_interpolation',
-  'type_conversion',
-  'line_continuation',
-]);
-/** A string literal that cannot hold an interpolation (no `f` in its prefix), so no call either. */
-const PLAIN_STRING = /^[rRbBuU]{0,2}['"]/;
 
 export function extractPythonFacts(path: string, root: Node, source: string): CodeFacts {
   const module = pythonModule(path);
@@ -696,7 +673,6 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
         return;
       }
     }
-    if (NOTHING_BELOW.has(node.type) || (node.type === 'string' && PLAIN_STRING.test(node.text))) return;
     const kids = named(node);
     const tight = TIGHT_PARENTS.has(node.type);
     for (let i = 0; i < kids.length; i++)
