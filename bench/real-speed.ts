@@ -133,7 +133,11 @@ async function ours(dir: string, cacheDir: string, extra: string[] = []): Promis
 }
 
 const count = (s: Sample) => (JSON.parse(s.out) as unknown[]).length;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+};
 const f1 = (x: number) => x.toFixed(1);
 const f2 = (x: number) => x.toFixed(2);
 const load = () => os.loadavg()[0].toFixed(1);
