@@ -86,6 +86,12 @@ test('FastAPI: methods decorated in class bodies (a vendored @cbv, a controller 
   assert.deepEqual(keys(await discover('class_routes')), real);
 });
 
+test("FastAPI: controller base classes registering the instance's own methods in __init__ equal app.routes", async () => {
+  const real = keys(frameworkRoutes('controller_base', 'fastapi', 'shop.main'));
+  assert.equal(real.length, 7);
+  assert.deepEqual(keys(await discover('controller_base')), real);
+});
+
 test('Flask: discovery equals the imported app.url_map', async () => {
   const real = keys(frameworkRoutes('flask_app', 'flask', 'wsgi'));
   assert.ok(real.length >= 8);
@@ -181,6 +187,7 @@ test('handler parameters: discovery lists the names inspect.signature gives, in 
     ['starlette_inline', 'starlette', 'web.app'],
     ['body_app', 'fastapi', 'store.main'],
     ['class_routes', 'fastapi', 'app.main'],
+    ['controller_base', 'fastapi', 'shop.main'],
   ];
   for (const [dir, framework, target, root] of apps) {
     const real = frameworkRoutes(root ?? dir, framework, target).filter((r) => r.handler !== '<lambda>');

@@ -20,6 +20,7 @@ const DIRS = [
   'package_init',
   'class_factory',
   'class_routes',
+  'controller_base',
 ];
 
 const edit = (file: string, from: string, to: string) => (files: Map<string, string>) => {
@@ -77,6 +78,18 @@ const EDITS: Array<[string, (files: Map<string, string>) => void]> = [
   [
     'change a class attribute a method decorator reads',
     edit('class_routes/app/controllers.py', 'DETAIL = "/{order_id}"', 'DETAIL = "/{oid}"'),
+  ],
+  [
+    "change a path a controller base class's __init__ registers",
+    edit('controller_base/shop/base.py', 'HEALTH = "/health"', 'HEALTH = "/healthz"'),
+  ],
+  [
+    "drop a subclass's override of a handler the base class registers",
+    edit('controller_base/shop/controllers.py', '    async def list(self):\n        return ["ada"]\n', ''),
+  ],
+  [
+    'change the prefix a controller instance is made with',
+    edit('controller_base/shop/main.py', 'Users("/users")', 'Users("/people")'),
   ],
   [
     'make the router class factory return an instance',

@@ -331,3 +331,68 @@ test('a parameter passed down by many callers is looked up once per function, no
   assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
   assert.deepEqual(keys(routes), ['GET /deep deep']);
 });
+
+test("controller base classes registering the instance's own methods in __init__: routes under the instance's prefix", async () => {
+  // shop/base.py: `self.router = APIRouter(prefix=self.prefix)`, then `self.register()` adds `self.list` …;
+  // shop/controllers.py: subclasses overriding handlers; shop/main.py: `users = Users("/users")`, include_router
+  const routes = await discover('controller_base');
+  assert.deepEqual(keys(routes), [
+    'GET /api/orders/ BaseController.list', // inherited: the base class's def
+    'GET /api/orders/health BaseController.health',
+    'GET /api/orders/{item_id} Orders.get', // Orders() → super().__init__("/orders")
+    'GET /users/ Users.list', // the subclass's override
+    'GET /users/health BaseController.health',
+    'GET /users/{item_id} Users.get',
+    'POST /api/orders/ WritableController.create', // super().register() then one more route
+  ]);
+  const get = find(routes, 'Users.get');
+  assert.equal(get.file, 'shop/controllers.py');
+  assert.equal(get.line, 8);
+  // a bound method: `self` is no parameter of the endpoint
+  assert.deepEqual(
+    (get.params ?? []).map((p) => p.name),
+    ['item_id', 'verbose'],
+  );
+  assert.ok(routes.every((r) => !r.unresolved));
+
+  // Flask, a prefix that cannot be evaluated and one never given: kept, marked — not dropped, not guessed
+  const flask = await discoverSources({
+    'web/__init__.py': '',
+    'web/base.py': [
+      'from flask import Blueprint',
+      'class Controller:',
+      '    def __init__(self, name, prefix):',
+      '        self.bp = Blueprint(name, __name__, url_prefix=prefix)',
+      '        self.bp.add_url_rule("/", view_func=self.index)',
+      '        self.bp.add_url_rule("/<int:pk>", view_func=self.show, methods=["GET", "DELETE"])',
+      '    def index(self): return "base"',
+      '    def show(self, pk): return str(pk)',
+    ].join('\n'),
+    'web/views.py': [
+      'from web.base import Controller',
+      'class Pages(Controller):',
+      '    def index(self): return "pages"',
+    ].join('\n'),
+    'web/app.py': [
+      'import os',
+      'from flask import Flask',
+      'from web.views import Pages',
+      'pages = Pages("pages", "/pages")',
+      'posts = Pages("posts", os.environ["POSTS_PREFIX"])',
+      'drafts = Pages("drafts")',
+      'app = Flask(__name__)',
+      'app.register_blueprint(pages.bp)',
+      'app.register_blueprint(posts.bp)',
+      'app.register_blueprint(drafts.bp)',
+    ].join('\n'),
+  });
+  assert.deepEqual(keys(flask), [
+    'DELETE,GET /pages/<int:pk> Controller.show',
+    'DELETE,GET {os.environ["POSTS_PREFIX"]?}/<int:pk> Controller.show',
+    'DELETE,GET {prefix?}/<int:pk> Controller.show',
+    'GET /pages/ Pages.index',
+    'GET {os.environ["POSTS_PREFIX"]?}/ Pages.index',
+    'GET {prefix?}/ Pages.index',
+  ]);
+  assert.ok(flask.filter((r) => r.path.includes('?}')).every((r) => r.unresolved));
+});

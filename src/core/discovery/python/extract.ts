@@ -3,7 +3,18 @@
 // cannot be read becomes { k: 'other' } and is skipped by the linker.
 import type { Node } from '../../parsing/parser';
 import type { WorkspaceFile } from '../../workspace';
-import type { PyClass, PyExpr, PyFunction, PyImport, PyParam, PyRange, PythonRouteFacts } from './facts';
+import type {
+  PyClass,
+  PyExpr,
+  PyFunction,
+  PyImport,
+  PyMethod,
+  PyParam,
+  PyRange,
+  PySelfStatement,
+  PythonRouteFacts,
+} from './facts';
+import { refName } from './facts';
 
 /**
  * Expression nesting the walk follows; deeper, an expression is unknown ({ k: 'other' }). Files
@@ -163,18 +174,68 @@ function walkDefinition(def: Node, scope: string, decorators: PyExpr[], facts: P
       const m = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
       if (m?.type === 'function_definition') {
         const mName = m.childForFieldName('name')?.text;
-        if (mName)
-          cls.methods.push({
+        if (mName) {
+          const method: PyMethod = {
             name: mName,
             async: isAsync(m),
             range: rangeOf(m),
             decorators: decos,
             params: readParams(m),
-          });
+          };
+          const self = method.params[0]?.name;
+          const body = m.childForFieldName('body');
+          if (!scope && self && !self.startsWith('*') && body) {
+            const statements: PySelfStatement[] = [];
+            selfStatements(body, self, statements);
+            if (statements.length > 0) method.selfStatements = statements;
+          }
+          cls.methods.push(method);
+        }
       }
     }
     if (fields) cls.fields = fields;
     facts.classes.push(cls);
+  }
+}
+
+/** Limit on the statements recorded per method (an `__init__` registering hundreds of routes is still read). */
+const MAX_SELF_STATEMENTS = 2000;
+
+/**
+ * A method body's statements on its instance `self` (named by the first parameter): `self.x = value`, and
+ * calls `self.a.m(…)`, `self.m(…)`, `super().m(…)`, in order, inside if/try/with blocks too (not loops).
+ */
+function selfStatements(block: Node, self: string, out: PySelfStatement[], depth = 0): void {
+  if (depth > MAX_BLOCK_DEPTH) return;
+  for (const stmt of block.namedChildren) {
+    if (!stmt || out.length >= MAX_SELF_STATEMENTS) return;
+    if (stmt.type === 'expression_statement') {
+      const node = stmt.namedChildren[0];
+      if (node?.type === 'assignment') {
+        const left = node.childForFieldName('left');
+        const right = node.childForFieldName('right');
+        if (left?.type === 'attribute' && left.childForFieldName('object')?.text === self && right) {
+          const attr = left.childForFieldName('attribute')?.text;
+          if (attr) out.push({ attr, value: expr(right) });
+        }
+      } else if (node?.type === 'call') {
+        const call = expr(node);
+        if (call.k !== 'call') continue;
+        const onSelf = call.fn.k === 'ref' && call.fn.name.startsWith(`${self}.`);
+        const onSuper = call.fn.k === 'attr' && call.fn.obj.k === 'call' && refName(call.fn.obj.fn) === 'super';
+        if (onSelf || onSuper) out.push({ call });
+      }
+    } else if (
+      stmt.type !== 'function_definition' &&
+      stmt.type !== 'class_definition' &&
+      stmt.type !== 'decorated_definition' &&
+      stmt.type !== 'for_statement' &&
+      stmt.type !== 'while_statement'
+    ) {
+      for (const child of stmt.namedChildren)
+        if (child && (child.type === 'block' || /_clause$/.test(child.type)))
+          selfStatements(child, self, out, depth + 1);
+    }
   }
 }
 

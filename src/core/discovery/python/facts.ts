@@ -75,8 +75,24 @@ export interface PyClass {
    * Texts over 1,000 characters are left out, except that an annotation that long is kept as ''.
    */
   fields?: PyParam[];
-  methods: Array<{ name: string; async: boolean; range: PyRange; decorators: PyExpr[]; params: PyParam[] }>;
+  methods: PyMethod[];
 }
+
+export interface PyMethod {
+  name: string;
+  async: boolean;
+  range: PyRange;
+  decorators: PyExpr[];
+  params: PyParam[];
+  /**
+   * Module-level classes only: what the method does with its instance, in order (a controller base class's
+   * `__init__` that builds `self.router` and registers `self.list` on it): `self.x = value`, and calls
+   * `self.….m(…)` / `super().m(…)`. The instance is named by the first parameter. Absent when there are none.
+   */
+  selfStatements?: PySelfStatement[];
+}
+
+export type PySelfStatement = { attr: string; value: PyExpr } | { call: PyExpr };
 
 export interface PythonRouteFacts {
   imports: PyImport[];

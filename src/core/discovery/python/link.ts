@@ -5,7 +5,7 @@
 // then from objects only include cycles reach (one per cycle nothing outside includes).
 import type { Framework, Route } from '../../model';
 import { isTestFile, type WorkspaceFile } from '../../workspace';
-import type { PyClass, PyExpr, PyFunction, PyLoop, PythonRouteFacts } from './facts';
+import type { PyClass, PyExpr, PyFunction, PyLoop, PyMethod, PythonRouteFacts } from './facts';
 import { BodyTemplates } from './body';
 import {
   HTTP_METHODS,
@@ -248,6 +248,8 @@ class ModuleLinker implements Linker {
   private log: LinkEvent[] = [];
   /** The router object each function parameter stands for, in this pass (null: none, or being looked up). */
   private paramObjects = new Map<string, ObjDef | null>();
+  /** The router attributes of each controller instance read in this pass, by the instance's key. */
+  private instances = new Map<string, Map<string, ObjDef>>();
   private callees = new Set<string>();
   private seen = new Map<string, string | null>();
   /** Values being evaluated (cycle guard: `M = N`, `N = M`), and the steps taken in this pass. */
@@ -279,6 +281,7 @@ class ModuleLinker implements Linker {
     this.seen = result.objects;
     this.callees = result.callees;
     this.paramObjects = new Map();
+    this.instances = new Map();
     this.active.clear();
     this.moduleSteps = 0;
     this.bodies = new BodyTemplates(this.graph);
@@ -409,6 +412,7 @@ class ModuleLinker implements Linker {
     result.failed = true;
     this.active.clear();
     this.paramObjects.clear(); // it may hold objects the failed statement defined
+    this.instances.clear();
     for (let i = mark; i < this.log.length; i++) {
       const ev = this.log[i];
       if (ev.e === 'def') this.created.delete(ev.obj.key);
@@ -457,10 +461,17 @@ class ModuleLinker implements Linker {
     const known = this.known(key);
     if (known) return known;
     const v = r.value;
+    // `app = server.app`, the attribute of a controller instance
+    if (v.k === 'ref') return this.instanceAttribute(r.mod, r.scope, v.name);
     if (v.k !== 'call') return undefined;
     const callee = this.resolveExpr(r.mod, r.scope, v.fn);
     const kind = this.kindOf(callee);
     if (kind) return this.construct(r.mod, r.scope, v, kind, key, `${shortName(r.mod)}.${r.name}`, depth);
+    // an instance of a workspace class: the routers its `__init__` builds on it are created (and filled) now
+    if (callee?.k === 'class') {
+      this.instanceRouters(r, callee, depth + 1);
+      return undefined;
+    }
     // An app factory: `app = create_app()` → the object the factory returns
     if (callee?.k === 'func') {
       for (const ret of callee.fn.returns) {
@@ -510,7 +521,8 @@ class ModuleLinker implements Linker {
     this.step();
     const b = boundOf(e);
     if (b) return this.objFromExpr(b.mod, b.scope, b.e, depth + 1, inline);
-    if (e.k === 'ref') return this.objectOf(this.graph.resolve(mod, scope, e.name), depth);
+    if (e.k === 'ref')
+      return this.objectOf(this.graph.resolve(mod, scope, e.name), depth) ?? this.instanceAttribute(mod, scope, e.name);
     if (e.k === 'call') {
       // `app.include_router(items.get_router())`, `app.mount('/v1', create_v1())`
       const callee = this.resolveExpr(mod, scope, e.fn);
@@ -657,6 +669,11 @@ class ModuleLinker implements Linker {
     if (!e) return [];
     const b = boundOf(e);
     if (b) return this.handlers(b.mod, b.scope, b.e);
+    const method = methodOf(e);
+    if (method) {
+      this.origins.set(method.handler, { mod: method.mod, scope: '' });
+      return [method.handler];
+    }
     let target: Resolved | undefined;
     if (e.k === 'ref') target = this.graph.resolve(mod, scope, e.name);
     else if (e.k === 'call' && e.fn.k === 'ref' && e.fn.name.endsWith('.as_view'))
@@ -692,6 +709,212 @@ class ModuleLinker implements Linker {
     }
   }
 
+  // ------------------------------------------------------------ instances of controller classes
+
+  /** `users.router` where `users = Users(…)` and `Users`'s `__init__` sets `self.router` to a router object. */
+  private instanceAttribute(mod: ModuleFile, scope: string, dotted: string): ObjDef | undefined {
+    const dot = dotted.lastIndexOf('.');
+    if (dot < 0) return undefined;
+    const r = this.graph.resolve(mod, scope, dotted.slice(0, dot));
+    if (r?.k !== 'value' || r.value.k !== 'call') return undefined;
+    const callee = this.resolveExpr(r.mod, r.scope, r.value.fn);
+    if (callee?.k !== 'class') return undefined;
+    return this.instanceRouters(r, callee)?.get(dotted.slice(dot + 1));
+  }
+
+  /**
+   * The router objects an instance `r` (`users = Users("/users")`) holds as attributes, keyed by attribute,
+   * built by running what `__init__` (its own or a base class's, and the methods it calls on self or super())
+   * does with the instance: `self.router = APIRouter(prefix=prefix)`, then `self.router.add_api_route("/",
+   * self.list)` registers the class's own `list` (a subclass's override). Parameters are the constructor's
+   * arguments, evaluated where the instance is made; one not given (without a literal default) stays a
+   * `{name?}` placeholder. Read once: objects already made mean an earlier pass or statement did it.
+   */
+  private instanceRouters(
+    r: Extract<Resolved, { k: 'value' }>,
+    cls: Extract<Resolved, { k: 'class' }>,
+    depth = 0,
+  ): Map<string, ObjDef> | undefined {
+    if (depth > MAX_DEPTH || r.value.k !== 'call' || this.kindOf(cls)) return undefined;
+    const key = `${r.mod.file.path}:${r.scope}:${r.name}`;
+    const memo = this.instances.get(key);
+    if (memo) return memo;
+    const init = this.findMethod(cls, '__init__');
+    if (!init) return undefined;
+    const instance: Instance = {
+      key,
+      display: `${shortName(r.mod)}.${r.name}`,
+      cls,
+      attrs: new Map(),
+      routers: new Map(),
+      done: false,
+    };
+    const site: CallSite = { mod: r.mod, scope: r.scope, call: r.value };
+    this.within(r.value, undefined, () =>
+      this.runMethod(instance, init, (p) => {
+        const arg = argumentOf(site.call, init.fn, p);
+        return arg ? bindTo(site, arg) : undefined;
+      }),
+    );
+    this.instances.set(key, instance.routers);
+    return instance.routers;
+  }
+
+  /** Runs a method's statements on the instance, its parameters (after self) bound by `arg`. */
+  private runMethod(inst: Instance, m: ClassMethod, arg: (param: string) => PyExpr | undefined, depth = 0): void {
+    const statements = m.method.selfStatements;
+    if (!statements || depth > MAX_PARAM_HOPS) return;
+    const self = m.method.params[0].name;
+    const bound = new Map<string, PyExpr>();
+    for (const p of m.method.params.slice(1)) {
+      const name = p.name.replace(/^\*+/, '');
+      // a parameter no caller gives: its literal default, else an unevaluated `{name?}`, never a module name
+      bound.set(name, arg(p.name) ?? literalDefault(m.fn, p.name) ?? { k: 'other', text: name });
+    }
+    const here = (e: PyExpr): PyExpr => this.onInstance(inst, self, substitute(e, bound));
+    for (const st of statements) {
+      if (inst.done) return;
+      this.step();
+      if ('attr' in st) {
+        const value = here(st.value);
+        const kind = value.k === 'call' ? this.kindOf(this.resolveExpr(m.mod, '', value.fn)) : undefined;
+        if (kind && value.k === 'call') {
+          const key = `${inst.key}.${st.attr}`;
+          const known = this.known(key);
+          if (known) {
+            // made already (by an earlier statement or pass): its routes are there too
+            inst.routers.set(st.attr, known);
+            inst.done = true;
+            return;
+          }
+          inst.routers.set(st.attr, this.construct(m.mod, '', value, kind, key, `${inst.display}.${st.attr}`, 1));
+        } else
+          inst.attrs.set(st.attr, {
+            k: 'other',
+            text: exprText(st.value),
+            bound: { mod: m.mod, scope: '', e: value },
+          } as BoundExpr);
+        continue;
+      }
+      const call = st.call;
+      if (call.k !== 'call') continue;
+      const args = call.args.map(here);
+      const kw = Object.fromEntries(Object.entries(call.kw).map(([k, v]) => [k, here(v)]));
+      // `super().__init__(prefix)`: the next class's method after the one running
+      if (call.fn.k === 'attr') {
+        const next = this.findMethod(inst.cls, call.fn.name, m);
+        if (next)
+          this.runMethod(inst, next, (p) => argumentOf({ k: 'call', fn: call.fn, args, kw }, next.fn, p), depth + 1);
+        continue;
+      }
+      if (call.fn.k !== 'ref') continue;
+      const parts = call.fn.name.split('.').slice(1);
+      if (parts.length === 1) {
+        // `self.register()`: the instance's own method (a subclass's override first)
+        const next = this.findMethod(inst.cls, parts[0]);
+        if (next)
+          this.runMethod(inst, next, (p) => argumentOf({ k: 'call', fn: call.fn, args, kw }, next.fn, p), depth + 1);
+      } else if (parts.length === 2) {
+        // `self.router.add_api_route("/", self.list, methods=["GET"])`: a registration on the instance's router
+        const obj = inst.routers.get(parts[0]);
+        if (obj) this.call(m.mod, '', { k: 'call', fn: call.fn, args, kw }, -1, obj);
+      }
+    }
+  }
+
+  /**
+   * `self.x…` in a method of the instance: a router it holds stays as written (registrations find it in
+   * `inst.routers`), an attribute set earlier is its value, a method is that method (bound: `self` is not a
+   * parameter), a class attribute is read from the class, anything else an unevaluated `{self.x?}`.
+   */
+  private onInstance(inst: Instance, self: string, e: PyExpr, depth = 0): PyExpr {
+    if (depth > MAX_DEPTH) return { k: 'other' };
+    switch (e.k) {
+      case 'ref': {
+        if (!e.name.startsWith(`${self}.`)) return e;
+        const [attr, ...rest] = e.name.split('.').slice(1);
+        const tail = (value: PyExpr) => rest.reduce<PyExpr>((obj, name) => ({ k: 'attr', obj, name }), value);
+        const value = inst.attrs.get(attr);
+        if (value) return tail(value);
+        if (rest.length === 0) {
+          const m = this.findMethod(inst.cls, attr);
+          if (m) {
+            const handler: Handler = {
+              name: `${m.cls.name}.${m.method.name}`,
+              file: m.mod.file.path,
+              range: m.method.range,
+              async: m.method.async,
+              params: m.method.params.slice(1),
+            };
+            return { k: 'other', text: e.name, method: { mod: m.mod, handler } } as MethodExpr;
+          }
+        }
+        const { mod, cls } = inst.cls;
+        if (!cls.scope && this.graph.resolve(mod, '', `${cls.name}.${attr}`)?.k === 'value')
+          return {
+            k: 'other',
+            text: e.name,
+            bound: { mod, scope: '', e: { k: 'ref', name: `${cls.name}.${attr}` } },
+          } as BoundExpr;
+        return { k: 'other', text: e.name };
+      }
+      case 'attr':
+        return { ...e, obj: this.onInstance(inst, self, e.obj, depth + 1) };
+      case 'call':
+        return {
+          k: 'call',
+          fn: this.onInstance(inst, self, e.fn, depth + 1),
+          args: e.args.map((a) => this.onInstance(inst, self, a, depth + 1)),
+          kw: Object.fromEntries(Object.entries(e.kw).map(([k, v]) => [k, this.onInstance(inst, self, v, depth + 1)])),
+        };
+      case 'fstr':
+        return {
+          k: 'fstr',
+          parts: e.parts.map((p) => (typeof p === 'string' ? p : this.onInstance(inst, self, p, depth + 1))),
+        };
+      case 'seq':
+        return { k: 'seq', items: e.items.map((x) => this.onInstance(inst, self, x, depth + 1)) };
+      case 'add':
+        return {
+          k: 'add',
+          l: this.onInstance(inst, self, e.l, depth + 1),
+          r: this.onInstance(inst, self, e.r, depth + 1),
+        };
+      default:
+        return e;
+    }
+  }
+
+  /**
+   * The method `name` of a class or its workspace bases, depth first in base order (Python's MRO for
+   * single inheritance); given `after`, only past the class defining that method (`super()`).
+   */
+  private findMethod(
+    cls: Extract<Resolved, { k: 'class' }>,
+    name: string,
+    after?: ClassMethod,
+    depth = 0,
+  ): ClassMethod | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    this.step();
+    const passed = after === undefined || after.cls === cls.cls;
+    if (after === undefined) {
+      const method = cls.cls.methods.find((m) => m.name === name);
+      if (method) {
+        // as the function a call `self.m(…)` / `Cls(…)` passes arguments to: without `self`
+        const fn: PyFunction = { ...method, params: method.params.slice(1), scope: '', returns: [] };
+        return { mod: cls.mod, cls: cls.cls, method, fn };
+      }
+    }
+    for (const base of cls.cls.bases) {
+      const b = this.resolveExpr(cls.mod, cls.cls.scope ?? '', base);
+      if (b?.k !== 'class') continue;
+      const found = this.findMethod(b, name, passed ? undefined : after, depth + 1);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
   // ------------------------------------------------------------ decorators and calls
 
   /** The router object a call's `obj.method` names, with the method: `app.include_router` → app, 'include_router'. */
@@ -702,7 +925,8 @@ class ModuleLinker implements Linker {
     const name = call.fn.name.slice(0, dot);
     const obj =
       this.objectOf(this.graph.resolve(mod, scope, name)) ??
-      (scope ? this.parameterObject(mod, scope, name) : undefined);
+      (scope ? this.parameterObject(mod, scope, name) : undefined) ??
+      this.instanceAttribute(mod, scope, name);
     return obj && { obj, method: call.fn.name.slice(dot + 1) };
   }
 
@@ -1131,6 +1355,32 @@ type BoundExpr = Extract<PyExpr, { k: 'other' }> & { bound: { mod: ModuleFile; s
 function bindTo(site: CallSite, e: PyExpr): PyExpr {
   const bound: BoundExpr = { k: 'other', text: exprText(e), bound: { mod: site.mod, scope: site.scope, e } };
   return bound;
+}
+
+/** A method of a controller instance (`self.list`), as the handler it is: read by `handlers` (only while linking). */
+type MethodExpr = Extract<PyExpr, { k: 'other' }> & { method: { mod: ModuleFile; handler: Handler } };
+
+function methodOf(e: PyExpr): MethodExpr['method'] | undefined {
+  return e.k === 'other' && 'method' in e ? (e as MethodExpr).method : undefined;
+}
+
+/** A method of a workspace class, where it is defined (`fn`: it as a function, for argument binding). */
+interface ClassMethod {
+  mod: ModuleFile;
+  cls: PyClass;
+  method: PyMethod;
+  fn: PyFunction;
+}
+
+/** A controller instance while its `__init__` runs: its class, attributes set so far and router attributes. */
+interface Instance {
+  key: string;
+  display: string;
+  cls: Extract<Resolved, { k: 'class' }>;
+  attrs: Map<string, PyExpr>;
+  routers: Map<string, ObjDef>;
+  /** Its routers were found made already: nothing more to run. */
+  done: boolean;
 }
 
 function boundOf(e: PyExpr): BoundExpr['bound'] | undefined {
