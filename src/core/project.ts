@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { extractCodeFacts, findBlockingCalls, type AnalysisConfig, type CodeFacts } from './analysis';
 import * as nodePath from 'node:path';
 import { extractRouteFacts, RouteLinker, type RouteFacts } from './discovery';
-import { extendedConfig, pathAliases, type PathAliases } from './discovery/node/tsconfig';
+import { extendedConfig, pathAliases, type PathAliases } from './nodeImports/tsconfig';
 import type { FactsCache } from './factsCache';
 import type { FileSystem } from './fs';
 import type { Finding, Route } from './model';

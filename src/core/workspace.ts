@@ -112,7 +112,7 @@ export class WorkspaceFilter {
   }
 }
 
-/** Configs whose `compilerOptions.paths` alias a project's own modules (see discovery/node/tsconfig.ts). */
+/** Configs whose `compilerOptions.paths` alias a project's own modules (see nodeImports/tsconfig.ts). */
 const PATH_CONFIGS = new Set(['tsconfig.json', 'jsconfig.json']);
 
 export async function scanWorkspace(

@@ -1,7 +1,7 @@
 // tsconfig/jsconfig `paths` aliases: JSON with comments, baseUrl, extends, the nearest config per file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { aliasCandidates, extendedConfig, parseJsonc, pathAliases } from '../../src/core/discovery/node/tsconfig';
+import { aliasCandidates, extendedConfig, parseJsonc, pathAliases } from '../../src/core/nodeImports/tsconfig';
 
 test('tsconfig is read as TypeScript reads it: comments, trailing commas, "//" inside strings kept', () => {
   assert.deepEqual(parseJsonc('{ // c\n "a": "http://x", /* b */ "b": [1, 2,], }'), { a: 'http://x', b: [1, 2] });

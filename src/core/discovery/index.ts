@@ -6,7 +6,7 @@ import type { Node } from '../parsing/parser';
 import type { WorkspaceFile } from '../workspace';
 import { extractPythonRouteFacts, PythonLinkCache, type PythonRouteFacts } from './python';
 import { extractNodeRouteFacts, linkNodeRoutes, type NodeRouteFacts } from './node';
-import type { PathAliases } from './node/tsconfig';
+import type { PathAliases } from '../nodeImports/tsconfig';
 
 export type RouteFacts = { kind: 'python'; facts: PythonRouteFacts } | { kind: 'node'; facts: NodeRouteFacts };
 

@@ -4,8 +4,8 @@ import * as posixPath from 'node:path/posix';
 import type { Framework, Route } from '../../model';
 import { isTestFile, type WorkspaceFile } from '../../workspace';
 import type { AutoloadFact, HandlerFact, HandlerRef, MountFact, NodeRouteFacts, RouteFact, Text } from './facts';
-import { resolveModule } from './modules';
-import { aliasCandidates, type PathAliases } from './tsconfig';
+import { resolveSpecifier } from '../../nodeImports/specifier';
+import type { PathAliases } from '../../nodeImports/tsconfig';
 import { EVENT, SOCKET_IO } from './socketio';
 import { joinPath } from './syntax';
 import { placeholder, unresolvedFields } from '../unresolved';
@@ -24,14 +24,7 @@ export function linkNodeRoutes(all: Linked, aliases: readonly PathAliases[] = []
   const nameOf = (objectKey: string) => objectKey.slice(objectKey.indexOf('#') + 1);
 
   /** The workspace file an import specifier means: a relative path, or one a tsconfig `paths` alias maps to. */
-  const moduleFile = (file: string, spec: string): string | undefined => {
-    if (spec.startsWith('.')) return resolveModule(posixPath.join(posixPath.dirname(file), spec), byPath);
-    for (const candidate of aliasCandidates(file, spec, aliases)) {
-      const found = resolveModule(candidate, byPath);
-      if (found) return found;
-    }
-    return undefined;
-  };
+  const moduleFile = (file: string, spec: string): string | undefined => resolveSpecifier(file, spec, byPath, aliases);
 
   /** The object a local name in `file` stands for: its own, or (through imports) another module's export. */
   /** `parameter`: the object is the function's parameter at that position (`name@1`), not its first. */

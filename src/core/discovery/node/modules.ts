@@ -1,6 +1,5 @@
-// What a file imports (CommonJS require, ESM/TS import) and exports (module.exports, export),
-// and how a relative specifier finds a workspace file.
-import * as posixPath from 'node:path/posix';
+// What a file imports (CommonJS require, ESM/TS import) and exports (module.exports, export).
+// Which workspace file a specifier means: src/core/nodeImports/specifier.ts.
 import type { Node } from '../../parsing/parser';
 import type { ImportFact, NodeRouteFacts } from './facts';
 import { requireSpec, stringValue } from './syntax';
@@ -138,28 +137,4 @@ export function readEsmExport(node: Node, facts: NodeRouteFacts, localOf: (value
     facts.exports[alias] = from !== undefined ? `${from}#${name}` : name;
     if (from !== undefined) facts.imports[`${from}#${name}`] = { spec: from, imported: name };
   }
-}
-
-/** The workspace file a relative specifier means: as written, with an extension, or a folder's index. */
-export function resolveModule(base: string, files: ReadonlyMap<string, unknown>): string | undefined {
-  // `require('.')` / `require('../..')`: a folder, read through its index
-  const normal = posixPath.normalize(base).replace(/\/+$/, '');
-  const path = normal === '.' ? '' : normal;
-  const stem = path.replace(/\.(c|m)?(js|ts)$/, '');
-  const index = path ? `${path}/index` : 'index';
-  for (const candidate of [
-    path,
-    `${stem}.js`,
-    `${stem}.ts`,
-    `${stem}.mjs`,
-    `${stem}.cjs`,
-    `${stem}.tsx`,
-    `${index}.js`,
-    `${index}.ts`,
-    `${index}.mjs`,
-  ]) {
-    if (!candidate || candidate.startsWith('../')) continue;
-    if (files.has(candidate)) return candidate;
-  }
-  return undefined;
 }
