@@ -166,7 +166,7 @@ export class ProjectIndex {
           e.codeFacts ? [[e.file.path, { file: e.file, facts: e.codeFacts }] as const] : [],
         ),
       );
-      this.findingsMemo = findBlockingCalls(facts, this.routes(), this.options.analysis);
+      this.findingsMemo = findBlockingCalls(facts, this.routes(), this.options.analysis, this.aliases);
     }
     return this.findingsMemo;
   }

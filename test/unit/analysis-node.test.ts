@@ -144,3 +144,21 @@ test('a handler made by a factory (`app.get(p, getVideo())`): the returned funct
     ['EP101@7 video', 'EP101@12 listVideos()'],
   );
 });
+
+test('a default export reached through a relative import or require: `export default function`, `module.exports = f`', async () => {
+  const files = {
+    'src/app.js':
+      "import load from './load';\nconst hash = require('./hash');\napp.get('/a', (req, res) => {\n  res.send(load());\n});\napp.get('/b', (req, res) => {\n  res.send(hash(req.body));\n});\n",
+    'src/load.js': "import fs from 'fs';\nexport default function load() {\n  return fs.readFileSync('a');\n}\n",
+    'src/hash/index.js':
+      "const crypto = require('crypto');\nfunction hash(body) {\n  return crypto.pbkdf2Sync(body, 's', 1, 32, 'sha256');\n}\nmodule.exports = hash;\n",
+  };
+  const fs = await analyze(files, [express('src/app.js', 3), express('src/app.js', 6)]);
+  assert.deepEqual(
+    fs.map((f) => `${f.rule}@${f.line} ${f.chain?.join(' > ')}`),
+    [
+      'EP102@4 GET / > load() > fs.readFileSync (src/load.js:3)',
+      'EP102@7 GET / > hash() > crypto.pbkdf2Sync (src/hash/index.js:3)',
+    ],
+  );
+});

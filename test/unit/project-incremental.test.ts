@@ -237,3 +237,68 @@ test('the same edits in shuffled orders keep the index equal to a fresh one', as
     await checkSequence(parsers, order, () => random() < 0.3);
   }
 });
+
+test('Node helpers behind tsconfig `paths` aliases: editing, deleting and moving one updates the finding', async () => {
+  const parsers = await Parsers.load(undefined, ['typescript']);
+  const dir = path.join(__dirname, '../fixtures/analysis/express-aliases');
+  const files: Files = new Map();
+  const walk = (rel: string) => {
+    for (const name of readdirSync(path.join(dir, rel))) {
+      const r = rel ? `${rel}/${name}` : name;
+      if (statSync(path.join(dir, r)).isDirectory()) walk(r);
+      else files.set(r, readFileSync(path.join(dir, r), 'utf8'));
+    }
+  };
+  walk('');
+  const fs = new MemoryFs(files);
+  const kept = new ProjectIndex(ROOT, fs, parsers);
+  await kept.refresh();
+  const configFinding = () =>
+    kept
+      .findings()
+      .filter((f) => f.handler === 'GET /config')
+      .map((f) => f.chain?.join(' > '));
+  const UTIL = 'src/server/util.ts';
+  const blocking = files.get(UTIL)!;
+  const steps: Array<{ name: string; apply(): Promise<void>; expect: string[] }> = [
+    {
+      name: 'the helper stops blocking',
+      apply: async () => {
+        files.set(UTIL, blocking.replace("fs.readFileSync('config.json', 'utf8')", "'{}'"));
+        await kept.update({ path: UTIL, absPath: `${ROOT}/${UTIL}`, language: 'typescript' }, files.get(UTIL));
+      },
+      expect: [],
+    },
+    {
+      name: 'it blocks again',
+      apply: async () => {
+        files.set(UTIL, blocking);
+        await kept.update({ path: UTIL, absPath: `${ROOT}/${UTIL}`, language: 'typescript' }, blocking);
+      },
+      expect: ['GET /config > readConfig() > fs.readFileSync (src/server/util.ts:4)'],
+    },
+    {
+      name: 'the helper file is deleted',
+      apply: async () => {
+        files.delete(UTIL);
+        kept.remove(UTIL);
+      },
+      expect: [],
+    },
+    {
+      name: "it comes back as a folder's index (the alias finds it there)",
+      apply: async () => {
+        files.set('src/server/util/index.ts', `\n${blocking}`);
+        await kept.refresh();
+      },
+      expect: ['GET /config > readConfig() > fs.readFileSync (src/server/util/index.ts:5)'],
+    },
+  ];
+  for (const step of steps) {
+    await step.apply();
+    assert.deepEqual(configFinding(), step.expect, step.name);
+    const fresh = new ProjectIndex(ROOT, fs, parsers);
+    await fresh.refresh();
+    assert.deepEqual(kept.findings(), fresh.findings(), `findings after "${step.name}"`);
+  }
+});

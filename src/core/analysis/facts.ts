@@ -114,6 +114,13 @@ export interface CodeFacts {
   requestDeps?: string[];
   /** Python: module-level aliases `CurrentUser = Annotated[User, Depends(get_user)]` → the dependencies they declare. */
   dependsAliases?: Record<string, string[]>;
+  /**
+   * Node: package-like import specifiers by the module name callees start with ('@server.util' → '@server/util'):
+   * linking resolves those a tsconfig/jsconfig `paths` alias maps to a workspace file (src/core/nodeImports/).
+   */
+  specifiers?: Record<string, string>;
+  /** Node: the qualname of the function the module exports as its default; calls of the module name land in it. */
+  defaultExport?: string;
   /** Node: names of functions (resolved like callees) registered as middleware, defined here or in another file. */
   middleware?: string[];
   /** Python: instances a class's attributes hold (class-body annotations, `self.x = …` in `__init__`): qualname → attribute → instance. */

@@ -19,6 +19,9 @@ import { RULES } from './rules';
 import type { Checked, Execution, Reach, Report, Rule, RuleId, Step } from './rules/types';
 import type { Finding, Route } from '../model';
 import { isTestFile, type WorkspaceFile } from '../workspace';
+import { resolveSpecifier } from '../nodeImports/specifier';
+import type { PathAliases } from '../nodeImports/tsconfig';
+import { nodeModule } from './node-facts';
 
 export type FileFacts = ReadonlyMap<string, { file: WorkspaceFile; facts: CodeFacts }>;
 
@@ -32,15 +35,19 @@ interface FnRef {
 }
 const DEFAULT_CONFIG: AnalysisConfig = {};
 
+/** `aliases`: the workspace's tsconfig/jsconfig `paths`, for Node imports that are not relative (`@server/util`). */
 export function findBlockingCalls(
   files: FileFacts,
   routes: Route[],
   config: AnalysisConfig = DEFAULT_CONFIG,
+  aliases: readonly PathAliases[] = NO_ALIASES,
 ): Finding[] {
   let state = states.get(config);
   if (!state) states.set(config, (state = new Analysis(new Matcher(config))));
-  return state.run(files, routes);
+  return state.run(files, routes, aliases);
 }
+
+const NO_ALIASES: readonly PathAliases[] = [];
 
 /** What a result was computed from, beyond its own file: files visited and function names looked up. */
 interface Deps {
@@ -96,11 +103,20 @@ class Analysis {
   /** File paths in output order; recomputed only when some file changed. */
   private order: string[] | undefined;
   private files: FileFacts = new Map();
+  private aliases: readonly PathAliases[] = NO_ALIASES;
 
   constructor(private readonly matcher: Matcher) {}
 
-  run(files: FileFacts, routes: Route[]): Finding[] {
+  run(files: FileFacts, routes: Route[], aliases: readonly PathAliases[]): Finding[] {
     this.files = files;
+    if (aliases !== this.aliases) {
+      // Other aliases (a config edited): what any import resolved to may differ; rare, so start over
+      this.aliases = aliases;
+      this.memo.clear();
+      this.edges.clear();
+      this.entries.clear();
+      this.results.clear();
+    }
     this.sync(files);
     if (!sameList(this.placedRoutes, routes)) this.place(routes);
     const byFile = new Map<string, Route[]>();
@@ -151,6 +167,7 @@ class Analysis {
       if (files.get(path)?.facts === facts) continue;
       if (!files.has(path)) {
         this.order = undefined;
+        changedKeys.add(MODULE_FILES);
         if (facts.language === 'python') this.modules.remove(path, facts.module, changedKeys);
       }
       drop(path, facts);
@@ -162,6 +179,7 @@ class Analysis {
       if (this.seen.get(path) === facts) continue;
       if (!changedFiles.has(path)) {
         this.order = undefined; // a new path
+        changedKeys.add(MODULE_FILES);
         if (facts.language === 'python') this.modules.add(path, facts.module, changedKeys);
       }
       this.seen.set(path, facts);
@@ -537,9 +555,9 @@ class Analysis {
   /** The workspace function `accept`ed that a call lands in, or the catalog call it makes on an imported instance. */
   private resolveCall(from: FnRef, call: CallFact, accept: (target: FnRef) => boolean): Classified | undefined {
     const language = from.facts.language;
-    let callee = call.callee!;
-    let context = from.facts.module;
     const deps = this.tracking[this.tracking.length - 1];
+    let callee = language === 'node' ? this.unaliased(call.callee!, from, deps) : call.callee!;
+    let context = from.facts.module;
     const found = this.userFunction(callee, from.facts, deps);
     if (found && accept(found)) return { target: found };
     if (language === 'python') {
@@ -730,6 +748,24 @@ class Analysis {
       return instance ? { callee: parts.slice(k + 1).reduce(member, instance), module: facts.module } : undefined;
     }
     return undefined;
+  }
+
+  /**
+   * Node: a name that starts with a package-like import (`@server.util.readConfig`, from `@server/util`) as the
+   * workspace module a `paths` alias maps it to names it (`src/server/util.readConfig`); else the name unchanged.
+   */
+  private unaliased(name: string, from: FnRef, deps: Deps | undefined): string {
+    const specs = from.facts.specifiers;
+    if (!specs || !this.aliases.length) return name;
+    // The longest module name first: `@a.b` (from '@a/b') before `@a`
+    for (let end = name.length; end > 0; end = name.lastIndexOf('.', end - 1)) {
+      const spec = Object.hasOwn(specs, name.slice(0, end)) ? specs[name.slice(0, end)] : undefined;
+      if (spec === undefined) continue;
+      deps?.keys.add(MODULE_FILES); // a file added or removed may change what the alias finds
+      const file = resolveSpecifier(from.path, spec, this.files, this.aliases);
+      return file === undefined ? name : nodeModule(file) + name.slice(end);
+    }
+    return name;
   }
 
   /** A function by the name a call resolved to: the registry, else (Python) under the source roots. */
@@ -974,6 +1010,8 @@ function labelOf(fn: FunctionFact): string {
 
 /** The dependency key of every use of the subclass index: any file's classes changing invalidates it. */
 const SUBCLASSES = 'subclasses:';
+/** A dependency key: the set of file paths (what a Node import alias resolves to depends on it). */
+const MODULE_FILES = 'module-files:';
 
 /** A call as the analysis reads it: a catalog call, or workspace function(s) it lands in (`others`: more implementations). */
 type Classified = { entry: CatalogEntry; name: string } | { target: FnRef; others?: FnRef[]; declared?: FnRef };
@@ -994,6 +1032,11 @@ function functionKeys(facts: CodeFacts, fn: FunctionFact): string[] {
     keys.push(`${facts.module.slice(4)}.${fn.qualname}`);
   if (facts.language === 'node' && facts.module.endsWith('/index'))
     keys.push(`${facts.module.slice(0, -6)}.${fn.qualname}`);
+  // A default import binds the module itself: `import readConfig from './util'; readConfig()` calls 'src/util'
+  if (facts.language === 'node' && fn.parent === undefined && fn.qualname === facts.defaultExport) {
+    keys.push(facts.module);
+    if (facts.module.endsWith('/index')) keys.push(facts.module.slice(0, -6));
+  }
   return keys;
 }
 

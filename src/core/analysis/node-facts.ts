@@ -75,6 +75,27 @@ function moduleName(spec: string, fromPath: string): string {
   return spec.replace(/^node:/, '').replace(/\//g, '.');
 }
 
+/**
+ * The qualname of the function a top-level statement exports as the module's default (`export default function f`,
+ * `export default f`, `module.exports = f`), as the walk names it; undefined for any other statement.
+ */
+function defaultExport(st: Node): string | undefined {
+  let value: Node | null | undefined;
+  if (st.type === 'export_statement' && children(st).some((c) => c.type === 'default'))
+    value = st.childForFieldName('declaration') ?? st.childForFieldName('value') ?? named(st)[0];
+  else if (st.type === 'expression_statement') {
+    const assign = named(st)[0];
+    if (assign?.type === 'assignment_expression' && assign.childForFieldName('left')?.text === 'module.exports')
+      value = assign.childForFieldName('right');
+  }
+  if (!value) return undefined;
+  if (value.type === 'identifier') return value.text;
+  if (!FUNCTION_TYPES.has(value.type)) return undefined;
+  // `module.exports = function () {}` is named after the property it is assigned to, as nameFor does
+  const own = value.childForFieldName('name')?.text;
+  return own ?? (st.type === 'expression_statement' ? 'exports' : `<anonymous:${value.startPosition.row + 1}>`);
+}
+
 function stringValue(node: Node | null | undefined): string | undefined {
   if (!node || (node.type !== 'string' && node.type !== 'template_string')) return undefined;
   return node.text.slice(1, -1);
@@ -93,7 +114,12 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
   };
   const requireOf = (node: Node | null): string | undefined => {
     const spec = requireSpec(node);
-    return spec === undefined ? undefined : moduleName(spec, path);
+    return spec === undefined ? undefined : recordSpecifier(spec, moduleName(spec, path));
+  };
+  /** A package-like specifier (`@server/util`) that may be a tsconfig `paths` alias, resolved when linking. */
+  const recordSpecifier = (spec: string, name: string): string => {
+    if (!spec.startsWith('.') && !spec.startsWith('node:')) (facts.specifiers ??= {})[name] = spec;
+    return name;
   };
 
   // A dotted name no catalog entry has (x.m().m()… thousands deep in generated code) resolves to nothing,
@@ -257,6 +283,7 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
       scope.set(local, value);
       if (!spec.startsWith('.')) packages.add(local);
     };
+    recordSpecifier(spec, mod);
     for (const c of named(clause)) {
       if (c.type === 'identifier') bind(c.text, mod);
       else if (c.type === 'namespace_import') {
@@ -290,6 +317,8 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
 
   // Top-level declarations first, so a handler can call a helper declared below it.
   for (const st of named(root)) {
+    const exported = defaultExport(st);
+    if (exported) facts.defaultExport = exported;
     const decl = st.type === 'export_statement' ? (st.childForFieldName('declaration') ?? named(st)[0]) : st;
     if (!decl) continue;
     const name = decl.childForFieldName('name')?.text;
@@ -419,7 +448,7 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
       if (value) walk(value, fnIndex, className, scopes, ctx);
       const spec = requireSpec(value);
       if (spec !== undefined && id?.type === 'identifier' && !spec.startsWith('.')) packages.add(id.text);
-      const required = spec === undefined ? undefined : moduleName(spec, path);
+      const required = spec === undefined ? undefined : recordSpecifier(spec, moduleName(spec, path));
       const resolved = value && (required ?? (value.type === 'identifier' ? undefined : resolve(value, scopes)));
       if (id && resolved && (value.type !== 'member_expression' || resolved.includes('.') || resolved.includes('#')))
         bindPattern(id, resolved, scopes[scopes.length - 1]);
