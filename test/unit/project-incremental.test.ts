@@ -302,3 +302,30 @@ test('Node helpers behind tsconfig `paths` aliases: editing, deleting and moving
     assert.deepEqual(kept.findings(), fresh.findings(), `findings after "${step.name}"`);
   }
 });
+
+test('a file added under an earlier `paths` target takes the alias over: the finding follows it', async () => {
+  const parsers = await Parsers.load(undefined, ['typescript']);
+  const files: Files = new Map([
+    ['tsconfig.json', '{ "compilerOptions": { "baseUrl": ".", "paths": { "@h/*": ["src/a/*", "src/b/*"] } } }'],
+    [
+      'src/app.ts',
+      "import express from 'express';\nimport { load } from '@h/store';\nconst app = express();\napp.get('/x', (req, res) => {\n  res.send(load());\n});\n",
+    ],
+    ['src/b/store.ts', "import fs from 'fs';\nexport function load() {\n  return fs.readFileSync('x');\n}\n"],
+  ]);
+  const fs = new MemoryFs(files);
+  const kept = new ProjectIndex(ROOT, fs, parsers);
+  await kept.refresh();
+  const chains = () => kept.findings().map((f) => f.chain?.join(' > '));
+  assert.deepEqual(chains(), ['GET /x > load() > fs.readFileSync (src/b/store.ts:3)']);
+  // TypeScript tries the targets in order: src/a/store.ts, once it exists, is what '@h/store' means
+  files.set('src/a/store.ts', "export function load() {\n  return 'cached';\n}\n");
+  await kept.update(
+    { path: 'src/a/store.ts', absPath: `${ROOT}/src/a/store.ts`, language: 'typescript' },
+    files.get('src/a/store.ts'),
+  );
+  assert.deepEqual(chains(), []);
+  const fresh = new ProjectIndex(ROOT, fs, parsers);
+  await fresh.refresh();
+  assert.deepEqual(kept.findings(), fresh.findings());
+});
