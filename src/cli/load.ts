@@ -51,6 +51,11 @@ Extra options:
                    Requests in flight on each connection (HTTP/1.1 pipelining), written
                    together: -c 50 -p 10 keeps 500 in flight on 50 connections, as
                    autocannon. Default 1. Recorded as config.pipelining.
+  --threads N      Worker threads sharing the connections (and -n, -q, --warmup), their
+                   histograms and timelines merged exactly. Default 1 on machines with up
+                   to 2 cores (the server under test needs the other), else half the cores,
+                   at most 4; never more than -c. With 1, the run measures on this thread.
+                   Recorded as config.threads.
   --client NAME    lean (default for http:): raw sockets, prebuilt request bytes; or undici
                    (the only client for https:).
   --rate R         Same as -q.
@@ -137,6 +142,7 @@ export function parseLoadArgs(argv: string[]): Parsed {
   let expect: string | undefined;
   let pipelining: number | undefined;
   let client: LoadOptions['client'];
+  let threads: number | undefined;
   let help = false;
   let serverCommand: string | undefined;
   let cwd: string | undefined;
@@ -202,6 +208,9 @@ export function parseLoadArgs(argv: string[]): Parsed {
       case '--pipelining':
         pipelining = num(a, val());
         break;
+      case '--threads':
+        threads = num(a, val());
+        break;
       case '--client': {
         const v = val();
         if (v !== 'lean' && v !== 'undici') throw new UsageError(`--client needs lean or undici, got '${v}'`);
@@ -266,6 +275,7 @@ export function parseLoadArgs(argv: string[]): Parsed {
     ...(expect !== undefined ? { expect } : {}),
     ...(pipelining !== undefined ? { pipelining } : {}),
     ...(client !== undefined ? { client } : {}),
+    ...(threads !== undefined ? { threads } : {}),
     ...(durationS !== undefined ? { durationS } : { requests }),
     ...(rate !== undefined ? { rate } : {}),
   };

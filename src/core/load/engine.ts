@@ -1,13 +1,16 @@
-// Public entry of the load engine: validate options on the caller's thread, then measure in a
-// worker_threads worker so the caller (CLI or extension host) never blocks.
+// Public entry of the load engine: validate options on the caller's thread, then measure in
+// worker threads (threads.ts) so the caller (the extension host) never blocks, or, for the CLI's
+// one-thread runs, on the calling thread itself.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { RunRecord, ServerConfig } from '../model';
 import { parseExpect } from '../runs/expect';
+import * as os from 'node:os';
 import type * as Measure from './measure';
-import type { WorkerMessage } from './protocol';
+import type * as Threads from './threads';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const threadsModule = (): typeof Threads => require('./threads') as typeof Threads;
 
 export interface LoadOptions {
   url: string;
@@ -26,6 +29,11 @@ export interface LoadOptions {
    * concurrency × pipelining requests in flight, as autocannon's -c and -p. Default 1.
    */
   pipelining?: number;
+  /**
+   * Worker threads sharing the lanes (and -n, -q, --warmup), their figures merged exactly. Default:
+   * defaultThreads() (1 on ≤ 2 cores); never more than the concurrency or the request count.
+   */
+  threads?: number;
   /** 'lean' (raw sockets; the default for http:) or 'undici' (the default, and the only one, for https:). */
   client?: 'lean' | 'undici';
   /** Statuses that count as ok, e.g. '200-399' (the default), '200,201', '2xx'; recorded as config.expect. */
@@ -146,6 +154,7 @@ export function validateLoadOptions(o: LoadOptions): void {
   positive('rate', o.rate, false);
   positive('timeout', o.timeoutS, false);
   positive('pipelining', o.pipelining, true);
+  positive('threads', o.threads, true);
   if (o.client !== undefined && o.client !== 'lean' && o.client !== 'undici')
     throw new LoadOptionsError(`client must be 'lean' or 'undici', got '${String(o.client)}'`);
   if (o.client === 'lean' && u.protocol !== 'http:')
@@ -171,60 +180,37 @@ export function validateLoadOptions(o: LoadOptions): void {
   }
 }
 
-/**
- * Bundled: dist/loadWorker.js beside the bundle (`__dirname` is dist/ for the CLI and the
- * extension). From source under tsx (tests): Node 20 workers inherit `--import tsx` in
- * execArgv but still refuse a .ts entry, so a tiny eval'd entry registers tsx's CommonJS hook first.
- */
-function createWorker(options: LoadOptions & { progress: boolean }): Worker {
-  const bundled = path.join(__dirname, 'loadWorker.js');
-  if (existsSync(bundled)) return new Worker(bundled, { workerData: options });
-  const source = path.join(__dirname, 'worker.ts');
-  return new Worker(`require('tsx/cjs'); require(${JSON.stringify(source)});`, { eval: true, workerData: options });
+/** Threads used by default: 1 on ≤ 2 cores (the server under test needs the rest), else half the cores, at most 4. */
+export function defaultThreads(): number {
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return cores <= 2 ? 1 : Math.min(4, Math.floor(cores / 2));
+}
+
+/** Threads a run will use: as asked (or the default), never more than its connections or requests. */
+export function threadsFor(o: LoadOptions): number {
+  return Math.max(1, Math.min(o.threads ?? defaultThreads(), o.concurrency, o.requests ?? Infinity));
 }
 
 /**
  * Measures on the calling thread (the CLI: nothing else runs on its loop, and no worker to start
- * or tear down). The measuring code is loaded here, on first use, not when the engine is imported.
+ * or tear down) when the run has one thread; in worker threads when it has more. The measuring
+ * code is loaded here, on first use, not when the engine is imported.
  */
 export function startLoadHere(options: LoadOptions): LoadHandle {
   validateLoadOptions(options);
+  const threads = threadsFor(options);
+  if (threads > 1) return threadsModule().startThreads(options, threads);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { measure } = require('./measure') as typeof Measure;
   const m = measure(options);
   return { result: m.done, cancel: () => m.cancel() };
 }
 
-/** Measures in a worker thread, so the caller's thread (the extension host) never blocks. */
+/**
+ * Measures in worker threads (at least one), so the caller's thread (the extension host) never
+ * blocks; progress snapshots are built on the caller's thread from the threads' deltas.
+ */
 export function startLoad(options: LoadOptions, onProgress?: (p: LoadProgress) => void): LoadHandle {
   validateLoadOptions(options);
-  const worker = createWorker({ ...options, progress: onProgress !== undefined });
-  let settled = false;
-  const result = new Promise<RunRecord>((resolve, reject) => {
-    worker.on('message', (m: WorkerMessage) => {
-      if (m.type === 'progress') onProgress?.({ snapshot: m.snapshot, elapsedS: m.elapsedS, fraction: m.fraction });
-      else if (m.type === 'done') {
-        settled = true;
-        resolve(m.record);
-        void worker.terminate();
-      } else if (m.type === 'failed') {
-        settled = true;
-        reject(new Error(m.message));
-        void worker.terminate();
-      }
-    });
-    worker.on('error', (e) => {
-      if (!settled) {
-        settled = true;
-        reject(new Error(`load worker failed: ${e.message}`));
-      }
-    });
-    worker.on('exit', (code) => {
-      if (!settled) {
-        settled = true;
-        reject(new Error(`load worker exited (code ${code})`));
-      }
-    });
-  });
-  return { result, cancel: () => worker.postMessage({ type: 'cancel' }) };
+  return threadsModule().startThreads(options, threadsFor(options), onProgress);
 }

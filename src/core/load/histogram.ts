@@ -51,6 +51,51 @@ interface Internals {
 }
 
 /**
+ * The occupied slots of a histogram as [index, count, index, count, …] with its exact min, max and
+ * total: what a measuring thread sends its coordinator. Adding every part back gives exactly the
+ * histogram that recorded them all (same slots, same counts, same min and max), as hdr's add().
+ */
+export interface SparseHistogram {
+  slots: number[];
+  min: number;
+  max: number;
+  total: number;
+}
+
+/** Takes what `h` recorded since the last drain as a SparseHistogram and empties `h` (occupied range only). */
+export function drainHistogram(h: Histogram): SparseHistogram | undefined {
+  const x = h as unknown as Internals & { _counts: Float64Array; _totalCount: number };
+  const total = x.totalCount;
+  if (total === 0) return undefined;
+  const counts = x._counts;
+  const to = x.countsArrayIndex(x.maxValue);
+  const slots: number[] = [];
+  for (let i = x.countsArrayIndex(x.minNonZeroValue); i <= to; i++) {
+    const c = counts[i];
+    if (c === 0) continue;
+    slots.push(i, c);
+    counts[i] = 0;
+  }
+  const part = { slots, min: x.minNonZeroValue, max: x.maxValue, total };
+  x._totalCount = 0;
+  x.maxValue = 0;
+  x.minNonZeroValue = Number.MAX_SAFE_INTEGER;
+  return part;
+}
+
+/** Adds a drained part into `h` (a histogram of the same shape, from newHistogram()). */
+export function addSparse(h: Histogram, part: SparseHistogram): void {
+  const x = h as unknown as Internals & { _counts: Float64Array; _totalCount: number };
+  const counts = x._counts;
+  const slots = part.slots;
+  for (let k = 0; k < slots.length; k += 2) counts[slots[k]] += slots[k + 1];
+  x._totalCount += part.total;
+  // lowestDiscernibleValue is 1, so hdr's unit mask is 0 and min/max are stored as recorded.
+  if (part.max > x.maxValue) x.maxValue = part.max;
+  if (part.min < x.minNonZeroValue) x.minNonZeroValue = part.min;
+}
+
+/**
  * Percentiles (µs, clamped as percentileUs), mean and standard deviation in two passes over the
  * occupied index range only, with HDR's own arithmetic inlined (an index's value is the low end
  * of its equivalent range, the range is 2^(unitMagnitude + bucket) wide). hdr's getters each walk

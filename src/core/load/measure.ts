@@ -1,24 +1,19 @@
 // The measuring loop, run inside the worker (extension) or on the CLI's main thread. The lean
 // client (lean.ts, raw sockets) for http:, undici's Pool for https: or client 'undici'; one
 // connection per unit of concurrency, bodies counted and discarded, never buffered.
-import { randomUUID } from 'node:crypto';
-import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type * as Undici from 'undici';
 import type { Dispatcher, Pool } from 'undici';
 import type { RunRecord } from '../model';
 import type { LoadOptions } from './engine';
 import { classifyError, describeError } from './errors';
-import packageJson from '../../../package.json';
-import { encodeHistogram, summarizeHistogram } from './histogram';
 import { buildRequest, LeanPool } from './lean';
-import { Recorder } from './recorder';
+import { Recorder, type RecorderDelta } from './recorder';
+import { buildRunRecord, clientOf, newRunIdentity, requestHeaders, runFailure, type RunFigures } from './runRecord';
 import { dueCount, lateSlackMs, scheduledAt } from './schedule';
 import { DEFAULT_EXPECT, parseExpect } from '../runs/expect';
-import { redactHeaders, stripUserinfo } from '../runs/redact';
 
-export const TOOL = 'endpoint-profiler';
-const VERSION = packageJson.version;
+export { TOOL } from './runRecord';
 
 export interface Measurement {
   /** Resolves with the final record; `cancel()` stops early and still resolves (status 'cancelled'). */
@@ -27,6 +22,30 @@ export interface Measurement {
   snapshot(): RunRecord;
   elapsedS(): number;
   fraction(): number | undefined;
+  /** A thread of a --threads run (hooks.deltas): what it recorded since the last drain. */
+  drain(): RecorderDelta;
+  /** What the coordinator needs besides the deltas, once `done` has settled. */
+  final(): ThreadFinal;
+}
+
+export interface ThreadFinal {
+  /** When the measured phase ended, in this thread's performance.now() time. */
+  endMs: number;
+  unsent?: number;
+  cancelledInFlight: number;
+  /** Event-loop utilisation of this thread over the run. */
+  utilization: number;
+}
+
+/** How a thread of a --threads run is driven by its coordinator (threads.ts). */
+export interface MeasureHooks {
+  /** Keep per-second histograms for drain() instead of timeline points. */
+  deltas?: boolean;
+  /**
+   * Resolves with the common start (this thread's performance.now() time) once every thread is
+   * ready (warm-up done): the measured phase, its seconds and -z's deadline count from it.
+   */
+  gate?: () => Promise<number>;
 }
 
 /** Requests started before the worker yields to its event loop (I/O, the cancel message). */
@@ -80,17 +99,10 @@ function newUndiciPool(
   });
 }
 
-export function measure(o: LoadOptions): Measurement {
+export function measure(o: LoadOptions, hooks: MeasureHooks = {}): Measurement {
   const url = new URL(o.url);
   const method = (o.method ?? 'GET').toUpperCase();
-  const headers = { ...(o.headers ?? {}) };
-  // As curl and hey: user:password@ in the URL is sent as Basic auth unless an Authorization header is given.
-  if ((url.username || url.password) && !Object.keys(headers).some((k) => k.toLowerCase() === 'authorization')) {
-    const user = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
-    headers.authorization = `Basic ${Buffer.from(user).toString('base64')}`;
-  }
-  // What records show: secret header values hashed, no userinfo (the request sends the real values).
-  const shownTarget = { url: stripUserinfo(o.url), headers: redactHeaders(headers) };
+  const headers = requestHeaders(o);
   const body = o.body;
   const timeoutMs = (o.timeoutS ?? 20) * 1000;
   const keepAlive = o.keepAlive !== false;
@@ -99,7 +111,7 @@ export function measure(o: LoadOptions): Measurement {
   const expect = parseExpect(expectSpec);
   const pathQuery = url.pathname + url.search;
   const pipelining = o.pipelining ?? 1;
-  const client = o.client ?? (url.protocol === 'http:' ? 'lean' : 'undici');
+  const client = clientOf(o);
   /** Requests kept in flight: `pipelining` on each of the `concurrency` connections. */
   const lanes = o.concurrency * pipelining;
   const pool: Pick<Pool, 'dispatch' | 'destroy'> =
@@ -114,7 +126,6 @@ export function measure(o: LoadOptions): Measurement {
           request: buildRequest(method, pathQuery, url.host, headers, o.body, keepAlive),
         }) as unknown as Pool)
       : newUndiciPool(url.origin, o.concurrency, pipelining, timeoutMs, keepAlive);
-  const bodyBytes = body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
 
   const warmup = o.warmup ?? 0;
   let warmSent = 0; // warm-up requests sent (counted at send time, so exactly `warmup` go out)
@@ -123,7 +134,7 @@ export function measure(o: LoadOptions): Measurement {
   let cancelled = false;
   let cancelledInFlight = 0;
   let endMs: number | undefined; // when the measured phase ended (deadline, count reached or cancel)
-  let rec = new Recorder(performance.now(), open, expect);
+  let rec = new Recorder(performance.now(), open, expect, hooks.deltas);
   let measureStart = rec.startMs;
   const deadline = (): number => (o.durationS !== undefined ? measureStart + o.durationS * 1000 : Infinity);
   const elu0 = performance.eventLoopUtilization();
@@ -162,7 +173,8 @@ export function measure(o: LoadOptions): Measurement {
   };
   let deadlineTimer: NodeJS.Timeout | undefined;
   const armDeadline = (): void => {
-    if (o.durationS !== undefined) deadlineTimer = setTimeout(halt, o.durationS * 1000);
+    // From the measured start: a thread of a --threads run starts from the common start it was given.
+    if (o.durationS !== undefined) deadlineTimer = setTimeout(halt, Math.max(0, deadline() - performance.now()));
   };
 
   const record = (f: Flight, scheduledMs: number, status: number, bytes: number, err: unknown): void => {
@@ -240,7 +252,7 @@ export function measure(o: LoadOptions): Measurement {
       if ((i + 1) % LANE_BATCH === 0) await yieldToLoop();
     }
     await Promise.all(running);
-    rec = new Recorder(performance.now(), open, expect);
+    rec = new Recorder(performance.now(), open, expect, hooks.deltas);
     measureStart = rec.startMs;
   };
 
@@ -335,67 +347,48 @@ export function measure(o: LoadOptions): Measurement {
     return Math.max(0, Math.min(o.requests ?? Infinity, due) - started);
   };
 
-  const snapshot = (status: RunRecord['status'] = 'complete', failure?: string): RunRecord => {
+  /** Where this thread's figures stand: the measured time so far and what the record's summary needs. */
+  const figures = (): RunFigures => {
     const durationS = Math.max(1e-6, ((endMs ?? performance.now()) - measureStart) / 1000);
-    const elu = performance.eventLoopUtilization(elu0);
-    // The client was the bottleneck if its own event loop was saturated (its timings then include its own queueing).
-    // Event-loop utilisation costs nothing to read; a delay monitor's 10 ms timer measurably skewed c=1 latency.
-    // Runs under 0.5 s are dominated by start-up work and are not judged.
-    const clientBound = durationS >= 0.5 && rec.count > 0 && elu.utilization > 0.9;
-    const record: RunRecord = {
-      schemaVersion: 1,
-      id: runId,
-      label: o.label,
-      group: o.group,
-      createdAt,
-      target: { url: shownTarget.url, method, headers: { ...shownTarget.headers }, bodyBytes },
-      config: {
-        model: open ? 'open' : 'closed',
-        concurrency: o.concurrency,
-        requests: o.requests,
-        durationS: o.durationS,
-        rate: o.rate,
-        timeoutS: timeoutMs / 1000,
-        warmup: o.warmup ?? 0,
-        keepAlive,
-        pipelining,
-        threads: 1,
-        client,
-        expect: expectSpec,
-      },
-      environment: { host: os.hostname(), cpus: os.cpus().length, node: process.version, tool: TOOL, version: VERSION },
-      server: o.server,
-      route: o.route,
-      summary: {
-        count: rec.count,
-        ok: rec.ok,
-        errors: rec.errors,
-        rps: Math.round((rec.count / durationS) * 100) / 100,
-        durationS: Math.round(durationS * 1000) / 1000,
-        bytes: rec.bytes,
-        ...(open ? { unsent: unsent() } : {}),
-        cancelledInFlight,
-        latencyMs: summarizeHistogram(rec.latency),
-      },
-      statusCodes: { ...rec.statusCodes },
-      errorKinds: { ...rec.errorKinds },
-      ...(Object.keys(rec.errorSamples).length ? { errorSamples: { ...rec.errorSamples } } : {}),
+    return {
+      count: rec.count,
+      ok: rec.ok,
+      errors: rec.errors,
+      bytes: rec.bytes,
+      statusCodes: rec.statusCodes,
+      errorKinds: rec.errorKinds,
+      errorSamples: rec.errorSamples,
+      latency: rec.latency,
+      uncorrected: open ? rec.uncorrected : undefined,
       timeline: rec.timelineSnapshot(),
-      histogram: encodeHistogram(rec.latency),
-      ...(open ? { uncorrectedHistogram: encodeHistogram(rec.uncorrected) } : {}),
-      ...(clientBound ? { clientBound } : {}),
-      status,
-      ...(failure ? { failure } : {}),
+      durationS,
+      unsent: unsent(),
+      cancelledInFlight,
+      clientBound: clientBound(durationS),
+      threads: 1,
     };
-    return JSON.parse(JSON.stringify(record)) as RunRecord; // drops undefined fields
   };
+  // The client was the bottleneck if its own event loop was saturated (its timings then include its own queueing).
+  // Event-loop utilisation costs nothing to read; a delay monitor's 10 ms timer measurably skewed c=1 latency.
+  // Runs under 0.5 s are dominated by start-up work and are not judged.
+  const clientBound = (durationS: number): boolean =>
+    durationS >= 0.5 && (rec.count > 0 || hooks.deltas === true) && utilization() > 0.9;
+  const utilization = (): number => performance.eventLoopUtilization(elu0).utilization;
 
-  const runId = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`;
-  const createdAt = new Date().toISOString();
+  const snapshot = (status: RunRecord['status'] = 'complete', failure?: string): RunRecord =>
+    buildRunRecord(o, identity, figures(), status, failure);
+
+  const identity = newRunIdentity();
 
   const done = (async (): Promise<RunRecord> => {
     try {
       if (warmup > 0) await warmupPhase();
+      if (hooks.gate) {
+        const start = await hooks.gate();
+        rec = new Recorder(start, open, expect, hooks.deltas);
+        measureStart = start;
+        if (stopped) return snapshot('cancelled'); // cancelled while waiting for the other threads
+      }
       armDeadline();
       await (open ? openModel() : closed());
       endMs ??= performance.now();
@@ -405,12 +398,8 @@ export function measure(o: LoadOptions): Measurement {
       await pool.destroy().catch(() => undefined);
     }
     if (cancelled) return snapshot('cancelled');
-    const unreachable = (rec.errorKinds.refused ?? 0) + (rec.errorKinds.dns ?? 0);
-    if (rec.count > 0 && rec.ok === 0 && unreachable === rec.errors && rec.errors === rec.count) {
-      const why = rec.errorKinds.dns ? `cannot resolve host '${url.hostname}'` : `connection refused by ${url.host}`;
-      return snapshot('failed', why);
-    }
-    return snapshot('complete');
+    const why = runFailure(rec, url);
+    return why ? snapshot('failed', why) : snapshot('complete');
   })();
 
   return {
@@ -420,6 +409,13 @@ export function measure(o: LoadOptions): Measurement {
       halt();
     },
     snapshot: () => snapshot(cancelled ? 'cancelled' : 'complete'),
+    drain: () => rec.drain(performance.now()),
+    final: () => ({
+      endMs: endMs ?? performance.now(),
+      unsent: unsent(),
+      cancelledInFlight,
+      utilization: utilization(),
+    }),
     elapsedS: () => ((endMs ?? performance.now()) - measureStart) / 1000,
     fraction: () => {
       const parts: number[] = [];

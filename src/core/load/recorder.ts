@@ -1,16 +1,48 @@
 // Aggregates results as they arrive with constant memory: two HDR histograms for the whole
 // run, one for the current second (reset at each rollover), counters, and one timeline
-// point per second.
+// point per second. In a thread of a --threads run it instead hands out what it recorded since
+// the last drain (drain()), for the coordinator (threads.ts) to merge exactly.
 import type { ErrorKind, TimelinePoint } from '../model';
 import { DEFAULT_EXPECT, isExpected, parseExpect, type ExpectRanges } from '../runs/expect';
-import { newHistogram, recordUs, scanHistogram, type Histogram } from './histogram';
+import {
+  drainHistogram,
+  newHistogram,
+  recordUs,
+  scanHistogram,
+  type Histogram,
+  type SparseHistogram,
+} from './histogram';
+
+/** One second of the timeline as recorded by one thread: merged by adding counts and histograms. */
+export interface SecondPart {
+  t: number;
+  count: number;
+  errors: number;
+  latency?: SparseHistogram;
+}
+
+/** What a thread recorded since its previous drain. Every field adds up across parts and threads. */
+export interface RecorderDelta {
+  count: number;
+  ok: number;
+  errors: number;
+  bytes: number;
+  statusCodes: Record<string, number>;
+  errorKinds: Partial<Record<ErrorKind, number>>;
+  errorSamples: Partial<Record<ErrorKind, string>>;
+  latency?: SparseHistogram;
+  uncorrected?: SparseHistogram;
+  seconds: SecondPart[];
+  /** Seconds before this one can get nothing more from this thread (it is past them). */
+  upTo: number;
+}
 
 export class Recorder {
   readonly latency: Histogram = newHistogram();
   readonly uncorrected: Histogram = newHistogram();
   readonly timeline: TimelinePoint[] = [];
-  readonly statusCodes: Record<string, number> = {};
-  readonly errorKinds: Partial<Record<ErrorKind, number>> = {};
+  statusCodes: Record<string, number> = {};
+  errorKinds: Partial<Record<ErrorKind, number>> = {};
   /** The first message seen for each error kind. */
   readonly errorSamples: Partial<Record<ErrorKind, string>> = {};
   count = 0;
@@ -21,15 +53,20 @@ export class Recorder {
   private secondIndex = 0;
   private secondCount = 0;
   private secondErrors = 0;
+  /** Delta mode: completed seconds not drained yet. */
+  private secondParts: SecondPart[] = [];
+  private samplesSent = 0;
 
   /**
    * `trackUncorrected`: only the open model has a latency origin other than the send time.
    * `expect`: the statuses that count as ok; any other answer is an error of kind 'status'.
+   * `deltas`: a thread of a --threads run; its seconds are kept as histograms until drain().
    */
   constructor(
     readonly startMs: number,
     private readonly trackUncorrected = true,
     private readonly expect: ExpectRanges = parseExpect(DEFAULT_EXPECT),
+    private readonly deltas = false,
   ) {}
 
   /** `doneMs` is when the response ended; rolls the per-second bucket forward first. */
@@ -50,7 +87,9 @@ export class Recorder {
   }
 
   private flushSecond(): void {
-    this.timeline.push(this.secondPoint());
+    if (this.deltas) {
+      if (this.secondCount > 0) this.secondParts.push(this.secondPart());
+    } else this.timeline.push(this.secondPoint());
     this.second.reset();
     this.secondIndex++;
     this.secondCount = 0;
@@ -92,6 +131,51 @@ export class Recorder {
   /** Not a failed request: the open model could not send one on schedule. */
   late(): void {
     this.errorKinds.late = (this.errorKinds.late ?? 0) + 1;
+  }
+
+  private secondPart(): SecondPart {
+    return {
+      t: this.secondIndex,
+      count: this.secondCount,
+      errors: this.secondErrors,
+      latency: drainHistogram(this.second),
+    };
+  }
+
+  /**
+   * Delta mode: everything recorded since the previous drain, and the recorder emptied of it (its
+   * second index and error samples' first-seen state are kept). `nowMs` bounds `upTo`: a response
+   * recorded later ends at or after it.
+   */
+  drain(nowMs: number): RecorderDelta {
+    this.roll(nowMs);
+    const seconds = this.secondParts;
+    if (this.secondCount > 0) {
+      seconds.push(this.secondPart());
+      this.secondCount = 0;
+      this.secondErrors = 0;
+    }
+    this.secondParts = [];
+    const sampleKinds = Object.keys(this.errorSamples);
+    const delta: RecorderDelta = {
+      count: this.count,
+      ok: this.ok,
+      errors: this.errors,
+      bytes: this.bytes,
+      statusCodes: this.statusCodes,
+      errorKinds: this.errorKinds,
+      // Only when a new kind was seen: samples are first-seen and never change.
+      errorSamples: sampleKinds.length > this.samplesSent ? { ...this.errorSamples } : {},
+      latency: drainHistogram(this.latency),
+      uncorrected: this.trackUncorrected ? drainHistogram(this.uncorrected) : undefined,
+      seconds,
+      upTo: this.secondIndex,
+    };
+    this.samplesSent = sampleKinds.length;
+    this.count = this.ok = this.errors = this.bytes = 0;
+    this.statusCodes = {};
+    this.errorKinds = {};
+    return delta;
   }
 
   /** Timeline including the partial current second (only if it saw anything). */

@@ -1,0 +1,128 @@
+// The run record a measurement ends with, built from its figures: shared by one measuring thread
+// (measure.ts) and the coordinator that merges several (threads.ts), so both write the same record.
+import { randomUUID } from 'node:crypto';
+import * as os from 'node:os';
+import packageJson from '../../../package.json';
+import type { ErrorKind, RunRecord, TimelinePoint } from '../model';
+import { DEFAULT_EXPECT } from '../runs/expect';
+import { redactHeaders, stripUserinfo } from '../runs/redact';
+import type { LoadOptions } from './engine';
+import { encodeHistogram, summarizeHistogram, type Histogram } from './histogram';
+
+export const TOOL = 'endpoint-profiler';
+const VERSION = packageJson.version;
+
+/** The headers sent: as curl and hey, user:password@ in the URL becomes Basic auth unless Authorization is given. */
+export function requestHeaders(o: LoadOptions): Record<string, string> {
+  const url = new URL(o.url);
+  const headers = { ...(o.headers ?? {}) };
+  if ((url.username || url.password) && !Object.keys(headers).some((k) => k.toLowerCase() === 'authorization')) {
+    const user = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+    headers.authorization = `Basic ${Buffer.from(user).toString('base64')}`;
+  }
+  return headers;
+}
+
+/** The client that measures: lean for http: unless undici is asked for; undici for https:. */
+export function clientOf(o: LoadOptions): 'lean' | 'undici' {
+  return o.client ?? (new URL(o.url).protocol === 'http:' ? 'lean' : 'undici');
+}
+
+export function newRunIdentity(): { id: string; createdAt: string } {
+  const now = new Date();
+  return { id: `${now.toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`, createdAt: now.toISOString() };
+}
+
+export interface RunFigures {
+  count: number;
+  ok: number;
+  errors: number;
+  bytes: number;
+  statusCodes: Record<string, number>;
+  errorKinds: Partial<Record<ErrorKind, number>>;
+  errorSamples: Partial<Record<ErrorKind, string>>;
+  latency: Histogram;
+  /** Open model only. */
+  uncorrected?: Histogram;
+  timeline: TimelinePoint[];
+  durationS: number;
+  unsent?: number;
+  cancelledInFlight: number;
+  clientBound: boolean;
+  threads: number;
+}
+
+/** Why a finished run failed as a whole: every request refused or unresolvable. */
+export function runFailure(
+  f: Pick<RunFigures, 'count' | 'ok' | 'errors' | 'errorKinds'>,
+  url: URL,
+): string | undefined {
+  const unreachable = (f.errorKinds.refused ?? 0) + (f.errorKinds.dns ?? 0);
+  if (f.count > 0 && f.ok === 0 && unreachable === f.errors && f.errors === f.count)
+    return f.errorKinds.dns ? `cannot resolve host '${url.hostname}'` : `connection refused by ${url.host}`;
+  return undefined;
+}
+
+export function buildRunRecord(
+  o: LoadOptions,
+  identity: { id: string; createdAt: string },
+  f: RunFigures,
+  status: RunRecord['status'],
+  failure?: string,
+): RunRecord {
+  const open = o.rate !== undefined;
+  const bodyBytes =
+    o.body === undefined ? 0 : typeof o.body === 'string' ? Buffer.byteLength(o.body) : o.body.byteLength;
+  const record: RunRecord = {
+    schemaVersion: 1,
+    id: identity.id,
+    label: o.label,
+    group: o.group,
+    createdAt: identity.createdAt,
+    // What records show: secret header values hashed, no userinfo (the requests send the real values).
+    target: {
+      url: stripUserinfo(o.url),
+      method: (o.method ?? 'GET').toUpperCase(),
+      headers: redactHeaders(requestHeaders(o)),
+      bodyBytes,
+    },
+    config: {
+      model: open ? 'open' : 'closed',
+      concurrency: o.concurrency,
+      requests: o.requests,
+      durationS: o.durationS,
+      rate: o.rate,
+      timeoutS: o.timeoutS ?? 20,
+      warmup: o.warmup ?? 0,
+      keepAlive: o.keepAlive !== false,
+      pipelining: o.pipelining ?? 1,
+      threads: f.threads,
+      client: clientOf(o),
+      expect: o.expect ?? DEFAULT_EXPECT,
+    },
+    environment: { host: os.hostname(), cpus: os.cpus().length, node: process.version, tool: TOOL, version: VERSION },
+    server: o.server,
+    route: o.route,
+    summary: {
+      count: f.count,
+      ok: f.ok,
+      errors: f.errors,
+      rps: Math.round((f.count / f.durationS) * 100) / 100,
+      durationS: Math.round(f.durationS * 1000) / 1000,
+      bytes: f.bytes,
+      ...(open ? { unsent: f.unsent } : {}),
+      cancelledInFlight: f.cancelledInFlight,
+      latencyMs: summarizeHistogram(f.latency),
+    },
+    statusCodes: { ...f.statusCodes },
+    errorKinds: { ...f.errorKinds },
+    ...(Object.keys(f.errorSamples).length ? { errorSamples: { ...f.errorSamples } } : {}),
+    timeline: f.timeline,
+    histogram: encodeHistogram(f.latency),
+    ...(open && f.uncorrected ? { uncorrectedHistogram: encodeHistogram(f.uncorrected) } : {}),
+    ...(f.clientBound ? { clientBound: true } : {}),
+    status,
+    ...(failure ? { failure } : {}),
+  };
+  return JSON.parse(JSON.stringify(record)) as RunRecord; // drops undefined fields
+}
