@@ -6,7 +6,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { startLoad, startLoadHere } from '../../src/core/load/engine';
+import { startLoad, startLoadHere, type LoadProgress } from '../../src/core/load/engine';
 import { decodeRaw } from '../../src/core/load/histogram';
 import { parseRunRecord } from '../../src/core/runs/format';
 
@@ -100,11 +100,13 @@ test('-z is honoured by every thread: the run ends on time and nothing is sent a
 test('cancel stops every thread; progress snapshots arrive merged', async () => {
   reset();
   const seen: number[] = [];
+  let last: LoadProgress | undefined;
   let first: () => void = () => undefined;
   const started = new Promise<void>((r) => (first = r));
   const h = startLoad({ url: `${base}/ok?ms=10`, concurrency: 4, durationS: 30, threads: 2 }, (p) => {
     seen.push(p.snapshot.summary.count);
     assert.equal(p.snapshot.config.threads, 2);
+    last = p;
     first();
   });
   await started;

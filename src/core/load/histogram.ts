@@ -64,6 +64,15 @@ export interface SparseHistogram {
 
 /** Takes what `h` recorded since the last drain as a SparseHistogram and empties `h` (occupied range only). */
 export function drainHistogram(h: Histogram): SparseHistogram | undefined {
+  return sparse(h, true);
+}
+
+/** What `h` holds now as a SparseHistogram, `h` unchanged: a copy that costs its occupied slots only. */
+export function copySparse(h: Histogram): SparseHistogram {
+  return sparse(h, false) ?? { slots: [], min: Number.MAX_SAFE_INTEGER, max: 0, total: 0 };
+}
+
+function sparse(h: Histogram, clear: boolean): SparseHistogram | undefined {
   const x = h as unknown as Internals & { _counts: Float64Array; _totalCount: number };
   const total = x.totalCount;
   if (total === 0) return undefined;
@@ -74,9 +83,10 @@ export function drainHistogram(h: Histogram): SparseHistogram | undefined {
     const c = counts[i];
     if (c === 0) continue;
     slots.push(i, c);
-    counts[i] = 0;
+    if (clear) counts[i] = 0;
   }
   const part = { slots, min: x.minNonZeroValue, max: x.maxValue, total };
+  if (!clear) return part;
   x._totalCount = 0;
   x.maxValue = 0;
   x.minNonZeroValue = Number.MAX_SAFE_INTEGER;

@@ -7,7 +7,7 @@ import type { ErrorKind, RunRecord, TimelinePoint } from '../model';
 import { DEFAULT_EXPECT } from '../runs/expect';
 import { redactHeaders, stripUserinfo } from '../runs/redact';
 import type { LoadOptions } from './engine';
-import { encodeHistogram, summarizeHistogram, type Histogram } from './histogram';
+import { addSparse, copySparse, encodeHistogram, newHistogram, summarizeHistogram, type Histogram } from './histogram';
 
 export const TOOL = 'endpoint-profiler';
 const VERSION = packageJson.version;
@@ -63,12 +63,29 @@ export function runFailure(
   return undefined;
 }
 
+/** os.cpus() reads /proc for every core (~0.5 ms): once per process, not once per progress snapshot. */
+let environmentCache: RunRecord['environment'] | undefined;
+const environment = (): RunRecord['environment'] =>
+  (environmentCache ??= {
+    host: os.hostname(),
+    cpus: os.cpus().length,
+    node: process.version,
+    tool: TOOL,
+    version: VERSION,
+  });
+
+/**
+ * `lazyHistograms` (progress snapshots): the histograms are encoded when first read, not here.
+ * Encoding is most of a snapshot's cost (~2 ms for a long run) and most readers only show the
+ * summary; the editor's panel reads one snapshot's histogram per 250 ms of the ten it gets.
+ */
 export function buildRunRecord(
   o: LoadOptions,
   identity: { id: string; createdAt: string },
   f: RunFigures,
   status: RunRecord['status'],
   failure?: string,
+  lazyHistograms = false,
 ): RunRecord {
   const open = o.rate !== undefined;
   const bodyBytes =
@@ -100,7 +117,7 @@ export function buildRunRecord(
       client: clientOf(o),
       expect: o.expect ?? DEFAULT_EXPECT,
     },
-    environment: { host: os.hostname(), cpus: os.cpus().length, node: process.version, tool: TOOL, version: VERSION },
+    environment: { ...environment() },
     server: o.server,
     route: o.route,
     summary: {
@@ -118,11 +135,38 @@ export function buildRunRecord(
     errorKinds: { ...f.errorKinds },
     ...(Object.keys(f.errorSamples).length ? { errorSamples: { ...f.errorSamples } } : {}),
     timeline: f.timeline,
-    histogram: encodeHistogram(f.latency),
-    ...(open && f.uncorrected ? { uncorrectedHistogram: encodeHistogram(f.uncorrected) } : {}),
+    histogram: lazyHistograms ? '' : encodeHistogram(f.latency),
+    ...(open && f.uncorrected ? { uncorrectedHistogram: lazyHistograms ? '' : encodeHistogram(f.uncorrected) } : {}),
     ...(f.clientBound ? { clientBound: true } : {}),
     status,
     ...(failure ? { failure } : {}),
   };
-  return JSON.parse(JSON.stringify(record)) as RunRecord; // drops undefined fields
+  const out = JSON.parse(JSON.stringify(record)) as RunRecord; // drops undefined fields
+  if (lazyHistograms) {
+    lazy(out, 'histogram', f.latency);
+    if (open && f.uncorrected) lazy(out, 'uncorrectedHistogram', f.uncorrected);
+  }
+  return out;
+}
+
+/**
+ * An enumerable property encoded on first read (JSON.stringify and structured clone read it too)
+ * from a copy of `h`'s occupied slots taken now, so it matches the summary beside it.
+ */
+function lazy(record: RunRecord, key: 'histogram' | 'uncorrectedHistogram', h: Histogram): void {
+  const counts = copySparse(h);
+  let value: string | undefined;
+  const encode = (): string => {
+    const copy = newHistogram();
+    addSparse(copy, counts);
+    return encodeHistogram(copy);
+  };
+  Object.defineProperty(record, key, {
+    enumerable: true,
+    configurable: true,
+    get: () => (value ??= encode()),
+    set: (v: string) => {
+      value = v;
+    },
+  });
 }

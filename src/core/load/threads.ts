@@ -162,7 +162,7 @@ export function startThreads(o: LoadOptions, threads: number, onProgress?: (p: L
     startEpochMs === undefined
       ? 0
       : Math.max(1e-6, ((finished === threads ? endEpochMs : epochNow()) - startEpochMs) / 1000);
-  const record = (status: RunRecord['status'], failure?: string): RunRecord => {
+  const record = (status: RunRecord['status'], failure?: string, lazyHistograms = false): RunRecord => {
     const durationS = elapsedS() || 1e-6;
     return buildRunRecord(
       o,
@@ -186,6 +186,7 @@ export function startThreads(o: LoadOptions, threads: number, onProgress?: (p: L
       },
       status,
       failure,
+      lazyHistograms,
     );
   };
   const fraction = (): number | undefined => {
@@ -218,7 +219,7 @@ export function startThreads(o: LoadOptions, threads: number, onProgress?: (p: L
             progressTimer = setInterval(
               () =>
                 onProgress({
-                  snapshot: record(cancelled ? 'cancelled' : 'complete'),
+                  snapshot: record(cancelled ? 'cancelled' : 'complete', undefined, true),
                   elapsedS: elapsedS(),
                   fraction: fraction(),
                 }),
