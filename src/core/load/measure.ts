@@ -376,7 +376,7 @@ export function measure(o: LoadOptions, hooks: MeasureHooks = {}): Measurement {
   const utilization = (): number => performance.eventLoopUtilization(elu0).utilization;
 
   const snapshot = (status: RunRecord['status'] = 'complete', failure?: string): RunRecord =>
-    buildRunRecord(o, identity, figures(), status, failure);
+    buildRunRecord(o, identity, figures(), status, { failure });
 
   const identity = newRunIdentity();
 

@@ -84,8 +84,7 @@ export function buildRunRecord(
   identity: { id: string; createdAt: string },
   f: RunFigures,
   status: RunRecord['status'],
-  failure?: string,
-  lazyHistograms = false,
+  { failure, lazyHistograms = false }: { failure?: string; lazyHistograms?: boolean } = {},
 ): RunRecord {
   const open = o.rate !== undefined;
   const bodyBytes =

@@ -185,8 +185,7 @@ export function startThreads(o: LoadOptions, threads: number, onProgress?: (p: L
         threads,
       },
       status,
-      failure,
-      lazyHistograms,
+      { failure, lazyHistograms },
     );
   };
   const fraction = (): number | undefined => {
