@@ -113,6 +113,40 @@ test('malformed responses are protocol errors with a reason', () => {
   assert.match(parseAll([b(`HTTP/1.1 200 OK\r\nX: ${'a'.repeat(70_000)}`)]).error ?? '', /headers too large/);
 });
 
+test('status lines and header names are checked by character, as the regular expression did', () => {
+  const ok = (line: string): number | undefined =>
+    parseAll([b(`${line}\r\nContent-Length: 0\r\n\r\n`)]).responses[0]?.status;
+  assert.equal(ok('HTTP/1.1 200 OK'), 200);
+  assert.equal(ok('HTTP/1.0 404 Not Found'), 404);
+  assert.equal(ok('HTTP/1.1 503'), 503, 'no reason phrase');
+  assert.equal(ok('HTTP/1.1 204 '), 204, 'empty reason phrase');
+  assert.equal(ok('HTTP/1.1 599 Whatever: it says'), 599);
+  for (const bad of [
+    'HTTP/1.2 200 OK',
+    'HTTP/2 200 OK',
+    'HTTP/1.1 099 Low',
+    'HTTP/1.1 20 OK',
+    'HTTP/1.1 2000 OK',
+    'HTTP/1.1 200OK',
+    'HTTP/1.1  200 OK',
+    'HTTP/1.1 2x0 OK',
+    'http/1.1 200 OK',
+    'HTTP/1.1 200 O\rK',
+    'HTTP/1.1 200 O\nK',
+  ])
+    assert.match(parseAll([b(`${bad}\r\nContent-Length: 0\r\n\r\n`)]).error ?? '', /invalid status line/, bad);
+  for (const header of [' Content-Length: 0', 'Content-Length : 0', '\tX: 1', ': 1'])
+    assert.match(
+      parseAll([b(`HTTP/1.1 200 OK\r\n${header}\r\nContent-Length: 0\r\n\r\n`)]).error ?? '',
+      /invalid header/,
+      header,
+    );
+  // Header lookups are case-insensitive and values trimmed.
+  assert.deepEqual(parseAll([b('HTTP/1.1 200 OK\r\ncOnTeNt-LeNgTh:   2  \r\nCONNECTION: Close\r\n\r\nhi')]).responses, [
+    { status: 200, body: 'hi', keepAlive: false },
+  ]);
+});
+
 // --- fuzz ---
 
 function mulberry32(seed: number): () => number {
