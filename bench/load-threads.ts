@@ -1,0 +1,132 @@
+// --threads on this machine: req/s of the CLI with 1, 2, … threads against nginx
+// (bench/load-nginx.conf), c=50, with wrk -t1 and -t2 as peers in the same rounds, the order
+// reversed every other round. Says how many cores the machine has; on 2 cores shared with the
+// server, more threads cannot help (the default there is 1).
+// Usage: node --import tsx bench/load-threads.ts [--seconds 3] [--rounds 3] [--max-threads 2]
+import { execFile, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as esbuild from 'esbuild';
+import { freePort } from '../test/fixtures/servers/ports';
+
+const arg = (name: string, dflt: number): number => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const SECONDS = arg('--seconds', 3);
+const ROUNDS = arg('--rounds', 3);
+const MAX_THREADS = arg('--max-threads', 2);
+const root = path.join(__dirname, '..');
+
+const run = (cmd: string, args: string[]): Promise<string> =>
+  new Promise((resolve, reject) =>
+    execFile(cmd, args, { maxBuffer: 64 << 20, timeout: (SECONDS + 60) * 1000 }, (err, out, errOut) =>
+      err ? reject(new Error(`${cmd}: ${err.message} ${errOut}`)) : resolve(out),
+    ),
+  );
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+async function waitPort(port: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const up = await new Promise<boolean>((r) => {
+      const s = net.connect(port, '127.0.0.1', () => {
+        s.destroy();
+        r(true);
+      });
+      s.on('error', () => r(false));
+    });
+    if (up) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`port ${port} never opened`);
+}
+
+async function main(): Promise<void> {
+  mkdirSync(path.join(root, 'node_modules/.cache'), { recursive: true });
+  const work = mkdtempSync(path.join(root, 'node_modules/.cache/ep-threads-'));
+  await esbuild.build({
+    entryPoints: { cli: path.join(root, 'src/cli.ts'), loadWorker: path.join(root, 'src/core/load/worker.ts') },
+    outdir: work,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    logLevel: 'error',
+    minify: true,
+    external: ['web-tree-sitter', '@vscode/tree-sitter-wasm'],
+  });
+  mkdirSync(path.join(work, 'tmp'));
+  const port = await freePort();
+  writeFileSync(
+    path.join(work, 'nginx.conf'),
+    readFileSync(path.join(__dirname, 'load-nginx.conf'), 'utf8').replace('__PORT__', String(port)),
+  );
+  const nginx = spawn('/usr/sbin/nginx', ['-p', work, '-c', path.join(work, 'nginx.conf'), '-g', 'daemon off;'], {
+    detached: true,
+    stdio: 'ignore',
+  });
+  const load = (): string =>
+    os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ');
+  try {
+    await waitPort(port);
+    const url = `http://127.0.0.1:${port}/`;
+    const tools: Array<[string, () => Promise<number>]> = [];
+    for (let t = 1; t <= MAX_THREADS; t++)
+      tools.push([
+        `ours --threads ${t}`,
+        async () => {
+          const out = await run(process.execPath, [
+            path.join(work, 'cli.js'),
+            'load',
+            '--threads',
+            String(t),
+            '-z',
+            `${SECONDS}s`,
+            '-c',
+            '50',
+            '--json',
+            url,
+          ]);
+          return (JSON.parse(out) as { summary: { rps: number } }).summary.rps;
+        },
+      ]);
+    for (const t of [1, 2])
+      tools.push([
+        `wrk -t${t}`,
+        async () =>
+          Number(/Requests\/sec:\s+([\d.]+)/.exec(await run('wrk', [`-t${t}`, '-c50', `-d${SECONDS}s`, url]))?.[1]),
+      ]);
+    const rps = new Map<string, number[]>(tools.map(([n]) => [n, []]));
+    const loadBefore = load();
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 ? [...tools].reverse() : tools;
+      for (const [name, fn] of order) rps.get(name)!.push(await fn());
+    }
+    const base = median(rps.get('ours --threads 1')!);
+    const wrk1 = median(rps.get('wrk -t1')!);
+    const rows = [...rps].map(
+      ([name, xs]) =>
+        `| ${name} | ${median(xs).toFixed(0)} req/s | ${(median(xs) / base).toFixed(2)} | ${(median(xs) / wrk1).toFixed(2)} | ${xs.map((x) => x.toFixed(0)).join(', ')} |`,
+    );
+    process.stdout.write(
+      `${new Date().toISOString()} · nginx constant body, c=50 · ${SECONDS} s × ${ROUNDS} alternating rounds (median) · ${os.cpus().length} cores shared with nginx and other engineers · load average before ${loadBefore}, after ${load()}\n\n` +
+        `| tool | req/s | ÷ ours 1 thread | ÷ wrk -t1 | rounds |\n|---|---|---|---|---|\n${rows.join('\n')}\n`,
+    );
+  } finally {
+    if (nginx.pid) process.kill(-nginx.pid, 'SIGTERM');
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: Error) => {
+  process.stderr.write(`bench failed: ${e.message}\n`);
+  process.exitCode = 1;
+});
