@@ -8,10 +8,11 @@ export interface ThreadInput {
   options: LoadOptions;
   /** How often it sends what it recorded. */
   deltaMs: number;
+  /** One of several threads: wait after warm-up for the common start ('start'); a lone thread starts at once. */
+  gated: boolean;
 }
 
-/** `startEpochMs`: the common start of a run with several threads; a lone thread starts when told. */
-export type ToThread = { type: 'start'; startEpochMs?: number } | { type: 'cancel' };
+export type ToThread = { type: 'start'; startEpochMs: number } | { type: 'cancel' };
 
 export type FromThread =
   | { type: 'ready' }

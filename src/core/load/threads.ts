@@ -144,7 +144,7 @@ export function startThreads(o: LoadOptions, threads: number, onProgress?: (p: L
   const open = o.rate !== undefined;
   const merged = new MergedFigures(threads);
   const deltaMs = onProgress ? PROGRESS_MS : QUIET_DELTA_MS;
-  const workers = shares.map((options) => createWorker({ options, deltaMs }));
+  const workers = shares.map((options) => createWorker({ options, deltaMs, gated: threads > 1 }));
   const send = (w: Worker, m: ToThread): void => w.postMessage(m);
   let startEpochMs: number | undefined;
   let endEpochMs = 0;
@@ -207,25 +207,33 @@ export function startThreads(o: LoadOptions, threads: number, onProgress?: (p: L
       for (const w of workers) send(w, { type: 'cancel' });
       end(() => reject(new Error(message)));
     };
+    const startProgress = (): void => {
+      if (onProgress)
+        progressTimer = setInterval(
+          () =>
+            onProgress({
+              snapshot: record(cancelled ? 'cancelled' : 'complete', undefined, true),
+              elapsedS: elapsedS(),
+              fraction: fraction(),
+            }),
+          PROGRESS_MS,
+        );
+    };
     workers.forEach((w, k) => {
       w.on('message', (m: FromThread) => {
         if (settled) return;
         if (m.type === 'ready') {
+          // Several threads: all warm, so all start together from one common start.
           if (++ready < threads) return;
           startEpochMs = epochNow();
-          for (const x of workers) send(x, threads > 1 ? { type: 'start', startEpochMs } : { type: 'start' });
-          if (onProgress)
-            progressTimer = setInterval(
-              () =>
-                onProgress({
-                  snapshot: record(cancelled ? 'cancelled' : 'complete', undefined, true),
-                  elapsedS: elapsedS(),
-                  fraction: fraction(),
-                }),
-              PROGRESS_MS,
-            );
-        } else if (m.type === 'started') startEpochMs = m.startEpochMs;
-        else if (m.type === 'delta') merged.add(k, m.delta);
+          for (const x of workers) send(x, { type: 'start', startEpochMs });
+          startProgress();
+        } else if (m.type === 'started') {
+          if (threads === 1) {
+            startEpochMs = m.startEpochMs;
+            startProgress();
+          }
+        } else if (m.type === 'delta') merged.add(k, m.delta);
         else if (m.type === 'done') {
           doneThreads[k] = true;
           merged.add(k, m.delta, true);

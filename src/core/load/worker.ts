@@ -11,24 +11,31 @@ function main(): void {
   if (!port) return;
   const input = workerData as ThreadInput;
   const post = (m: FromThread): void => port.postMessage(m);
+  let timer: NodeJS.Timeout | undefined;
+  const sendDeltas = (): void => {
+    timer ??= setInterval(() => post({ type: 'delta', delta: m.drain() }), input.deltaMs);
+  };
   let begin: ((startMs: number) => void) | undefined;
   const started = new Promise<number>((resolve) => (begin = resolve));
-  let timer: NodeJS.Timeout | undefined;
   const m = measure(input.options, {
     deltas: true,
+    // A lone thread starts as soon as it is warm, exactly as a run on the calling thread does (no
+    // message round trip between warm-up and the first measured request); it says when.
     gate: () => {
-      post({ type: 'ready' });
-      return started;
+      if (input.gated) {
+        post({ type: 'ready' });
+        return started;
+      }
+      const now = performance.now();
+      post({ type: 'started', startEpochMs: performance.timeOrigin + now });
+      sendDeltas();
+      return Promise.resolve(now);
     },
   });
   port.on('message', (msg: ToThread) => {
     if (msg?.type === 'start') {
-      // A lone thread starts now: a start set by the coordinator would be a message's delay in the
-      // past, which the open model would count as requests already due.
-      const start = msg.startEpochMs === undefined ? performance.now() : msg.startEpochMs - performance.timeOrigin;
-      post({ type: 'started', startEpochMs: performance.timeOrigin + start });
-      begin?.(start);
-      timer ??= setInterval(() => post({ type: 'delta', delta: m.drain() }), input.deltaMs);
+      begin?.(msg.startEpochMs - performance.timeOrigin);
+      sendDeltas();
     } else if (msg?.type === 'cancel') {
       m.cancel();
       begin?.(performance.now()); // still waiting for the start: stop there
