@@ -1,6 +1,7 @@
 // The seed article's experiment with real Python servers (Debian packages, /usr/bin/python3):
 // 10 requests at concurrency 10. FastAPI `def` and `async def`+await answer together in ~1 s;
-// a blocking call in `async def` and Flask under one gunicorn sync worker serialise (~1 s … ~10 s).
+// Flask under one gunicorn sync worker serialises into a ~1 s … ~10 s staircase; a blocking call
+// in `async def` serialises too, but uvicorn's answers leave in bunches (see that test).
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
@@ -76,16 +77,25 @@ for (const route of ['/sync-sleep', '/async-sleep']) {
   });
 }
 
-for (const [name, url] of [
-  ['FastAPI async def + time.sleep', () => `${fastapi}/async-blocking`],
-  ['Flask under one gunicorn sync worker', () => `${flask}/sleep`],
-] as const) {
-  test(`${name}: requests serialise into a ~1 s … ~10 s staircase`, async () => {
-    const r = await tenAtTen(url());
-    assert.equal(r.summary.ok, 10, JSON.stringify(r.errorKinds));
-    assert.ok(r.summary.latencyMs.min >= 950 && r.summary.latencyMs.min < 3000, `fastest ${r.summary.latencyMs.min}`);
-    assert.ok(r.summary.latencyMs.max >= 6000, `slowest ${r.summary.latencyMs.max}`);
-    assert.ok(r.summary.durationS >= 6, `total ${r.summary.durationS}`);
-    assert.ok(r.summary.latencyMs.p50 >= 3000, `median ${r.summary.latencyMs.p50}`);
-  });
-}
+test('Flask under one gunicorn sync worker: requests serialise into a ~1 s … ~10 s staircase', async () => {
+  const r = await tenAtTen(`${flask}/sleep`);
+  assert.equal(r.summary.ok, 10, JSON.stringify(r.errorKinds));
+  assert.ok(r.summary.latencyMs.min >= 950 && r.summary.latencyMs.min < 3000, `fastest ${r.summary.latencyMs.min}`);
+  assert.ok(r.summary.latencyMs.max >= 6000, `slowest ${r.summary.latencyMs.max}`);
+  assert.ok(r.summary.durationS >= 6, `total ${r.summary.durationS}`);
+  assert.ok(r.summary.latencyMs.p50 >= 3000, `median ${r.summary.latencyMs.p50}`);
+});
+
+// The blocked loop runs the ten sleeps one after another (~10 s in all), but a handler's answer is
+// written only when the loop gets back to it: most answers leave together at ~10 s. Whether the
+// first leaves at ~1 s depends on whether uvicorn read the other nine requests before running the
+// first handler, a sub-millisecond race: `hey -n 10 -c 10` against this route saw its fastest at
+// ~10 s in 6 of 10 runs. So the fastest is not asserted; the serialisation is.
+test('FastAPI async def + time.sleep: requests serialise, answers mostly at ~10 s', async () => {
+  const r = await tenAtTen(`${fastapi}/async-blocking`);
+  assert.equal(r.summary.ok, 10, JSON.stringify(r.errorKinds));
+  assert.ok(r.summary.latencyMs.min >= 950, `fastest ${r.summary.latencyMs.min}`);
+  assert.ok(r.summary.latencyMs.max >= 9000, `slowest ${r.summary.latencyMs.max}`);
+  assert.ok(r.summary.durationS >= 9, `total ${r.summary.durationS}`);
+  assert.ok(r.summary.latencyMs.p50 >= 3000, `median ${r.summary.latencyMs.p50}`);
+});
