@@ -122,6 +122,7 @@ test('cancel stops every thread; progress snapshots arrive merged', async () => 
     seen.every((n, i) => i === 0 || n >= seen[i - 1]),
     'counts never go back',
   );
+  assert.ok(last && last.snapshot.summary.count <= r.summary.count, 'no snapshot counts more than the final record');
   const total = served.total;
   await settle();
   assert.equal(served.total, total, 'no thread sent anything after the cancel');
