@@ -138,6 +138,17 @@ test('FastAPI: helpers wrapping add_api_route, read per call site, equal app.rou
   assert.deepEqual(keys(await discover('register_helpers')), expected);
 });
 
+test('FastAPI: routers a factory builds from its arguments, one per call, equal app.routes', async () => {
+  const real = keys(frameworkRoutes('router_factory_args', 'fastapi', 'svc.main'));
+  assert.equal(real.length, 8);
+  // the versions come from a loop over a parameter: one route, its version marked unknown
+  const expected = [
+    ...real.filter((k) => !k.endsWith('/openapi.json openapi')),
+    'GET /{version?}/openapi.json openapi',
+  ].sort();
+  assert.deepEqual(keys(await discover('router_factory_args')), expected);
+});
+
 test('Django: discovery equals get_resolver() of the configured project', async () => {
   const real = keys(frameworkRoutes('django_site', 'django', 'mysite.settings'));
   assert.ok(real.length >= 6);

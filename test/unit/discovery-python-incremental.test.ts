@@ -21,6 +21,7 @@ const DIRS = [
   'class_factory',
   'class_routes',
   'controller_base',
+  'router_factory_args',
 ];
 
 const edit = (file: string, from: string, to: string) => (files: Map<string, string>) => {
@@ -90,6 +91,14 @@ const EDITS: Array<[string, (files: Map<string, string>) => void]> = [
   [
     'change the prefix a controller instance is made with',
     edit('controller_base/shop/main.py', 'Users("/users")', 'Users("/people")'),
+  ],
+  [
+    "change the argument a router factory's call passes",
+    edit('router_factory_args/svc/main.py', 'make_login_router("github")', 'make_login_router("gitlab")'),
+  ],
+  [
+    'change the prefix a router factory builds from its parameter',
+    edit('router_factory_args/svc/oauth.py', 'prefix=f"/{provider}"', 'prefix=f"/login/{provider}"'),
   ],
   [
     'make the router class factory return an instance',

@@ -396,3 +396,34 @@ test("controller base classes registering the instance's own methods in __init__
   ]);
   assert.ok(flask.filter((r) => r.path.includes('?}')).every((r) => r.unresolved));
 });
+
+test('a router factory called with arguments: one router per call, its prefix and methods from that call', async () => {
+  const routes = await discover('router_factory_args');
+  assert.deepEqual(keys(routes), [
+    'GET /v1/auth/apple/authorize authorize',
+    'GET /v1/auth/github/authorize authorize',
+    'GET /v1/auth/github/callback callback', // callback_method left out: its default "GET"
+    'GET /v1/auth/google/authorize authorize', // provider="google" by keyword, through a module-level name
+    'GET /v1/auth/google/callback callback',
+    'GET /{version?}/openapi.json openapi', // the endpoint a factory returns; the loop over a parameter is marked
+    'POST /v1/auth/apple/callback callback', // methods=[callback_method] with callback_method="POST"
+  ]);
+  assert.equal(routes.filter((r) => r.unresolved).length, 1);
+  assert.equal(find(routes, 'openapi').file, 'svc/oauth.py');
+  // a factory that varies with nothing it is given stays one router, included where each call is
+  const shared = await discoverSources({
+    'app/__init__.py': '',
+    'app/main.py': [
+      'from fastapi import APIRouter, FastAPI',
+      'def make(tag):',
+      '    r = APIRouter(tags=[tag])',
+      '    @r.get("/x")',
+      '    def x(): pass',
+      '    return r',
+      'app = FastAPI()',
+      'app.include_router(make("a"), prefix="/a")',
+      'app.include_router(make("b"), prefix="/b")',
+    ].join('\n'),
+  });
+  assert.deepEqual(keys(shared), ['GET /a/x x', 'GET /b/x x']);
+});

@@ -473,13 +473,88 @@ class ModuleLinker implements Linker {
       return undefined;
     }
     // An app factory: `app = create_app()` → the object the factory returns
-    if (callee?.k === 'func') {
-      for (const ret of callee.fn.returns) {
-        const inner = this.objectOf(this.graph.resolve(callee.mod, callee.fn.name, ret), depth + 1);
-        if (inner) return inner;
-      }
+    if (callee?.k === 'func') return this.factoryProduct(r.mod, r.scope, v, callee, depth);
+    return undefined;
+  }
+
+  /**
+   * The router object a factory call returns. A router the factory builds from its parameters
+   * (`def login_router(provider): router = APIRouter(prefix=f"/{provider}")`) is one object per
+   * call passing arguments, its prefix and the registrations on it in the factory's body read with
+   * each parameter standing for that call's argument; otherwise the one object the factory's body defines.
+   */
+  private factoryProduct(
+    mod: ModuleFile,
+    scope: string,
+    call: CallExpr,
+    callee: Extract<Resolved, { k: 'func' }>,
+    depth: number,
+  ): ObjDef | undefined {
+    for (const ret of callee.fn.returns) {
+      const r = this.graph.resolve(callee.mod, callee.fn.name, ret);
+      const o = this.factoryInstance({ mod, scope, call }, callee, r, depth) ?? this.objectOf(r, depth + 1);
+      if (o) return o;
     }
     return undefined;
+  }
+
+  private factoryInstance(
+    site: CallSite,
+    callee: Extract<Resolved, { k: 'func' }>,
+    r: Resolved | undefined,
+    depth: number,
+  ): ObjDef | undefined {
+    const { fn, mod: fmod } = callee;
+    if (r?.k !== 'value' || r.mod !== fmod || r.scope !== fn.name || r.value.k !== 'call') return undefined;
+    if (site.call.args.length === 0 && Object.keys(site.call.kw).length === 0) return undefined;
+    const template = this.objectOf(r, depth + 1);
+    if (!template) return undefined;
+    const kind = template.kind;
+    const onObj = (e: PyExpr) => isCallOn(e, r.name);
+    // parameters the factory rebinds (`prefix = prefix.rstrip('/')`) are not the caller's values any more
+    const bound = new Map<string, PyExpr>();
+    for (const p of fn.params) {
+      if (p.name.startsWith('*') || fmod.facts.assignments.some((a) => a.scope === fn.name && a.name === p.name))
+        continue;
+      const arg = argumentOf(site.call, fn, p.name);
+      const value = arg ? bindTo(site, arg) : literalDefault(fn, p.name);
+      if (value) bound.set(p.name, value);
+    }
+    if (!variesWith(fmod, fn, r.name, r.value, bound)) return undefined;
+    const key = `${template.key}@${site.mod.file.path}:${site.scope}:${fullText(site.call)}`;
+    // the factory's own object is served only through the instances calls make
+    this.notServed(template);
+    const known = this.known(key);
+    if (known) return known;
+    const obj = this.construct(
+      fmod,
+      fn.name,
+      substitute(r.value, bound) as CallExpr,
+      kind,
+      key,
+      template.display,
+      depth,
+    );
+    this.graph.touch(fmod);
+    const unit = pythonFramework(kind.framework);
+    for (const d of fmod.facts.functions) {
+      if (d.scope !== fn.name || d.decorators.length === 0) continue;
+      const handler: Handler = { name: d.name, file: fmod.file.path, range: d.range, async: d.async, params: d.params };
+      this.origins.set(handler, { mod: fmod, scope: d.scope });
+      for (const deco of d.decorators) {
+        if (!onObj(deco) || deco.k !== 'call' || deco.fn.k !== 'ref') continue;
+        const method = deco.fn.name.slice(r.name.length + 1);
+        unit.decorators?.[method]?.(
+          { l: this, mod: fmod, scope: fn.name, obj },
+          substitute(deco, bound) as CallExpr,
+          handler,
+        );
+      }
+    }
+    fmod.facts.calls.forEach((c, i) => {
+      if (c.scope === fn.name && onObj(c.call)) this.call(fmod, fn.name, substitute(c.call, bound), i, obj);
+    });
+    return obj;
   }
 
   /** A router object built by a constructor call `v` (`APIRouter(prefix=…)`, `Router(routes=[…])`). */
@@ -534,11 +609,7 @@ class ModuleLinker implements Linker {
             this.construct(mod, scope, e, kind, inline.key, `${shortName(mod)}.${inline.label}`, depth)
           );
       }
-      if (callee?.k === 'func')
-        for (const ret of callee.fn.returns) {
-          const o = this.objectOf(this.graph.resolve(callee.mod, callee.fn.name, ret), depth + 1);
-          if (o) return o;
-        }
+      if (callee?.k === 'func') return this.factoryProduct(mod, scope, e, callee, depth);
     }
     return undefined;
   }
@@ -678,6 +749,15 @@ class ModuleLinker implements Linker {
     if (e.k === 'ref') target = this.graph.resolve(mod, scope, e.name);
     else if (e.k === 'call' && e.fn.k === 'ref' && e.fn.name.endsWith('.as_view'))
       target = this.graph.resolve(mod, scope, e.fn.name.slice(0, -'.as_view'.length));
+    // `add_api_route("/openapi.json", make_endpoint(version))`: the function the factory returns
+    if (e.k === 'call' && target === undefined) {
+      const factory = this.resolveExpr(mod, scope, e.fn);
+      if (factory?.k === 'func')
+        for (const ret of factory.fn.returns) {
+          const t = this.graph.resolve(factory.mod, factory.fn.name, ret);
+          if (t?.k === 'func') target = t;
+        }
+    }
     if (target?.k === 'func') {
       const handler: Handler = {
         name: target.fn.name,
@@ -1487,4 +1567,58 @@ function exprText(e: PyExpr, depth = 0): string {
     case 'other':
       return e.text ?? '…';
   }
+}
+
+/** An expression in full (arguments included, a caller's argument by where it is written): the identity of a factory call. */
+function fullText(e: PyExpr, depth = 0): string {
+  if (depth > MAX_DEPTH) return '…';
+  const b = boundOf(e);
+  if (b) return `${b.mod.file.path}:${b.scope}:${fullText(b.e, depth + 1)}`;
+  switch (e.k) {
+    case 'call': {
+      const kw = Object.entries(e.kw).map(([k, v]) => `${k}=${fullText(v, depth + 1)}`);
+      return `${fullText(e.fn, depth + 1)}(${[...e.args.map((a) => fullText(a, depth + 1)), ...kw].join(', ')})`;
+    }
+    case 'fstr':
+      return `f"${e.parts.map((p) => (typeof p === 'string' ? p : `{${fullText(p, depth + 1)}}`)).join('')}"`;
+    case 'attr':
+      return `${fullText(e.obj, depth + 1)}.${e.name}`;
+    case 'seq':
+      return `[${e.items.map((x) => fullText(x, depth + 1)).join(', ')}]`;
+    case 'add':
+      return `${fullText(e.l, depth + 1)} + ${fullText(e.r, depth + 1)}`;
+    default:
+      return exprText(e, depth);
+  }
+}
+
+/** Whether `e` is a call of a method of the object named `name` (`router.get(...)`, not `router.x.get(...)`). */
+function isCallOn(e: PyExpr, name: string): e is CallExpr {
+  return (
+    e.k === 'call' && e.fn.k === 'ref' && e.fn.name.startsWith(`${name}.`) && !e.fn.name.includes('.', name.length + 1)
+  );
+}
+
+/**
+ * Whether the router `name` a factory `fn` builds (from `ctor`) varies with the parameters in `bound`,
+ * and the factory hands it to no other function (`setup(router)` registers on the factory's own object,
+ * which an instance per call would then lose).
+ */
+function variesWith(
+  mod: ModuleFile,
+  fn: PyFunction,
+  name: string,
+  ctor: PyExpr,
+  bound: ReadonlyMap<string, PyExpr>,
+): boolean {
+  const inScope = mod.facts.calls.filter((c) => c.scope === fn.name).map((c) => c.call);
+  const own = [
+    ctor,
+    ...mod.facts.functions
+      .filter((d) => d.scope === fn.name)
+      .flatMap((d) => d.decorators.filter((e) => isCallOn(e, name))),
+    ...inScope.filter((c) => isCallOn(c, name)),
+  ];
+  if (!own.some((e) => [...bound.keys()].some((p) => mentions(e, p)))) return false;
+  return !inScope.some((c) => c.k === 'call' && [...c.args, ...Object.values(c.kw)].some((a) => mentions(a, name)));
 }
