@@ -2,14 +2,12 @@
 // always attaches one), alternating, against nginx (bench/load-nginx.conf) at c=50. Reports
 // req/s and, steadier on a shared machine, this process's CPU time (every thread) per request.
 // Usage: node --import tsx bench/load-progress.ts [--seconds 3] [--rounds 4]  → prints one Markdown table row
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import * as net from 'node:net';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import type * as Engine from '../src/core/load/engine';
-import { freePort } from '../test/fixtures/servers/ports';
+import { startNginx } from './nginx';
 
 const arg = (name: string, dflt: number): number => {
   const i = process.argv.indexOf(name);
@@ -41,28 +39,9 @@ async function main(): Promise<void> {
   });
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { startLoad } = require(path.join(work, 'engine.js')) as typeof Engine;
-  const port = await freePort();
-  writeFileSync(
-    path.join(work, 'nginx.conf'),
-    readFileSync(path.join(__dirname, 'load-nginx.conf'), 'utf8').replace('__PORT__', String(port)),
-  );
-  const nginx = spawn('/usr/sbin/nginx', ['-p', work, '-c', path.join(work, 'nginx.conf'), '-g', 'daemon off;'], {
-    detached: true,
-    stdio: 'ignore',
-  });
+  const nginx = await startNginx(work);
   try {
-    for (let i = 0; i < 100; i++) {
-      const up = await new Promise<boolean>((r) => {
-        const s = net.connect(port, '127.0.0.1', () => {
-          s.destroy();
-          r(true);
-        });
-        s.on('error', () => r(false));
-      });
-      if (up) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const url = `http://127.0.0.1:${port}/`;
+    const url = nginx.url;
     const rps: Record<'with' | 'without', number[]> = { with: [], without: [] };
     const cpuUs: Record<'with' | 'without', number[]> = { with: [], without: [] };
     let snapshots = 0;
@@ -93,7 +72,7 @@ async function main(): Promise<void> {
         `\n${snapshots} snapshots received; req/s of all runs: ${JSON.stringify(rps)}; CPU µs/request: ${JSON.stringify({ with: round1(cpuUs.with), without: round1(cpuUs.without) })}; load average before ${loadBefore}, after ${load()}\n`,
     );
   } finally {
-    if (nginx.pid) process.kill(-nginx.pid, 'SIGTERM');
+    nginx.stop();
     rmSync(work, { recursive: true, force: true });
   }
 }

@@ -3,12 +3,11 @@
 // server in the same rounds, alternating which goes first. RSS is read from /proc every 200 ms.
 // Usage: node --import tsx bench/load-rss.ts [--seconds 60] [--rounds 1] [--node-flags "--x --y"]
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import * as net from 'node:net';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
-import { freePort } from '../test/fixtures/servers/ports';
+import { startNginx } from './nginx';
 
 const arg = (name: string, dflt: string): string => {
   const i = process.argv.indexOf(name);
@@ -52,21 +51,6 @@ function sampled(cmd: string, args: string[]): Promise<Sampled> {
   });
 }
 
-async function waitPort(port: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const up = await new Promise<boolean>((r) => {
-      const s = net.connect(port, '127.0.0.1', () => {
-        s.destroy();
-        r(true);
-      });
-      s.on('error', () => r(false));
-    });
-    if (up) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`port ${port} never opened`);
-}
-
 async function main(): Promise<void> {
   // Under node_modules/.cache so the bundle resolves its externals (web-tree-sitter) from the repo.
   mkdirSync(path.join(root, 'node_modules/.cache'), { recursive: true });
@@ -83,23 +67,14 @@ async function main(): Promise<void> {
     external: ['web-tree-sitter', '@vscode/tree-sitter-wasm'],
   });
   mkdirSync(path.join(work, 'tmp'));
-  const port = await freePort();
-  writeFileSync(
-    path.join(work, 'nginx.conf'),
-    readFileSync(path.join(__dirname, 'load-nginx.conf'), 'utf8').replace('__PORT__', String(port)),
-  );
-  const nginx = spawn('/usr/sbin/nginx', ['-p', work, '-c', path.join(work, 'nginx.conf'), '-g', 'daemon off;'], {
-    detached: true,
-    stdio: 'ignore',
-  });
+  const nginx = await startNginx(work);
   const load = (): string =>
     os
       .loadavg()
       .map((x) => x.toFixed(2))
       .join(' ');
   try {
-    await waitPort(port);
-    const url = `http://127.0.0.1:${port}/`;
+    const url = nginx.url;
     const loadBefore = load();
     const rows: string[] = [];
     for (let round = 0; round < ROUNDS; round++) {
@@ -141,7 +116,7 @@ async function main(): Promise<void> {
         `| tool | peak RSS | RSS at the end | req/s |\n|---|---|---|---|\n${rows.join('\n')}\n`,
     );
   } finally {
-    if (nginx.pid) process.kill(-nginx.pid, 'SIGTERM');
+    nginx.stop();
     rmSync(work, { recursive: true, force: true });
   }
 }

@@ -3,13 +3,12 @@
 // reversed every other round. Says how many cores the machine has; on 2 cores shared with the
 // server, more threads cannot help (the default there is 1).
 // Usage: node --import tsx bench/load-threads.ts [--seconds 3] [--rounds 3] [--max-threads 2]
-import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import * as net from 'node:net';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
-import { freePort } from '../test/fixtures/servers/ports';
+import { startNginx } from './nginx';
 
 const arg = (name: string, dflt: number): number => {
   const i = process.argv.indexOf(name);
@@ -31,21 +30,6 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-async function waitPort(port: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const up = await new Promise<boolean>((r) => {
-      const s = net.connect(port, '127.0.0.1', () => {
-        s.destroy();
-        r(true);
-      });
-      s.on('error', () => r(false));
-    });
-    if (up) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`port ${port} never opened`);
-}
-
 async function main(): Promise<void> {
   mkdirSync(path.join(root, 'node_modules/.cache'), { recursive: true });
   const work = mkdtempSync(path.join(root, 'node_modules/.cache/ep-threads-'));
@@ -61,23 +45,14 @@ async function main(): Promise<void> {
     external: ['web-tree-sitter', '@vscode/tree-sitter-wasm'],
   });
   mkdirSync(path.join(work, 'tmp'));
-  const port = await freePort();
-  writeFileSync(
-    path.join(work, 'nginx.conf'),
-    readFileSync(path.join(__dirname, 'load-nginx.conf'), 'utf8').replace('__PORT__', String(port)),
-  );
-  const nginx = spawn('/usr/sbin/nginx', ['-p', work, '-c', path.join(work, 'nginx.conf'), '-g', 'daemon off;'], {
-    detached: true,
-    stdio: 'ignore',
-  });
+  const nginx = await startNginx(work);
   const load = (): string =>
     os
       .loadavg()
       .map((x) => x.toFixed(2))
       .join(' ');
   try {
-    await waitPort(port);
-    const url = `http://127.0.0.1:${port}/`;
+    const url = nginx.url;
     const tools: Array<[string, () => Promise<number>]> = [];
     for (let t = 1; t <= MAX_THREADS; t++)
       tools.push([
@@ -121,7 +96,7 @@ async function main(): Promise<void> {
         `| tool | req/s | ÷ ours 1 thread | ÷ wrk -t1 | rounds |\n|---|---|---|---|---|\n${rows.join('\n')}\n`,
     );
   } finally {
-    if (nginx.pid) process.kill(-nginx.pid, 'SIGTERM');
+    nginx.stop();
     rmSync(work, { recursive: true, force: true });
   }
 }

@@ -3,13 +3,13 @@
 // Every comparison alternates tools round by round on the same server so drift hits all alike.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import type { RunRecord } from '../src/core/model';
 import { freePort } from '../test/fixtures/servers/ports';
+import { waitPort } from './nginx';
 
 const arg = (name: string, dflt: number): number => {
   const i = process.argv.indexOf(name);
@@ -29,26 +29,11 @@ const run = (cmd: string, args: string[]): Promise<string> =>
     );
   });
 
-async function waitPort(port: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const up = await new Promise<boolean>((r) => {
-      const s = net.connect(port, '127.0.0.1', () => {
-        s.destroy();
-        r(true);
-      });
-      s.on('error', () => r(false));
-    });
-    if (up) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`port ${port} never opened`);
-}
-
 async function serve(cmd: string, args: (port: number) => string[], cwd = root): Promise<string> {
   const port = await freePort();
   const child = spawn(cmd, args(port), { cwd, detached: true, stdio: 'ignore' });
   children.push(child);
-  await waitPort(port);
+  await waitPort(port, 200);
   return `http://127.0.0.1:${port}/`;
 }
 
@@ -198,7 +183,7 @@ async function main(): Promise<void> {
       stdio: 'ignore',
     }),
   );
-  await waitPort(nginxPort);
+  await waitPort(nginxPort, 200);
   const nginxUrl = `http://127.0.0.1:${nginxPort}/`;
   const n = await compare(nginxUrl, 50, [
     ['ours', ours],
