@@ -1,6 +1,6 @@
 // Runtime confirmation: the loop-watch hooks name the workspace line that blocked the event loop
-// while the load ran — sitecustomize.py in Debian's uvicorn (asyncio and uvloop) and gunicorn with
-// two forked UvicornWorkers, and the NODE_OPTIONS hook in an Express app.
+// while the load ran — sitecustomize.py in Debian's uvicorn (asyncio and uvloop, --workers), gunicorn
+// with two forked UvicornWorkers and aiohttp, and the NODE_OPTIONS hook in an Express app.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +19,7 @@ import { startServer } from '../../src/core/servers';
 const PY = '/usr/bin/python3';
 const fastapiApp = path.join(__dirname, '../fixtures/runtime/fastapi_stalls');
 const expressApp = path.join(__dirname, '../fixtures/runtime/express_stalls');
+const aiohttpApp = path.join(__dirname, '../fixtures/runtime/aiohttp_stalls');
 /**
  * Starts `argv` (`{port}` and `{host}` filled) with the hooks, loads each path (n requests at c), and
  * collects. The healthy endpoint comes last, right after the CPU loop: its window must not get the
@@ -111,6 +112,36 @@ test('gunicorn -w 2 with UvicornWorker: forked workers are watched too', async (
   assert.equal(stall.line, 11);
   assert.ok(stall.count >= 5 && stall.count <= 6, `count ${stall.count}`);
   assert.ok(reports.get('/blocking')!.processes >= 2, 'both workers report');
+});
+
+test('uvicorn --workers 2 (spawned worker processes): stalls are watched in each worker', async () => {
+  const reports = await watchRun(
+    [PY, '-m', 'uvicorn', '--workers', '2', '--host', '127.0.0.1', '--port', '{port}', 'app:app'],
+    ['/blocking', '/healthy'],
+    6,
+    6,
+  );
+  const stall = only(reports.get('/blocking'));
+  assert.deepEqual([stall.file, stall.line, stall.route], ['app.py', 11, 'GET /blocking']);
+  assert.ok(stall.count >= 5 && stall.count <= 6, `count ${stall.count}`);
+  assert.deepEqual(reports.get('/healthy')?.loopStalls, [], 'an awaited sleep must not count as a stall');
+});
+
+test('aiohttp (python -m aiohttp.web): a sync sleep in a helper is attributed to its line and route', async () => {
+  const reports = await watchRun(
+    [PY, '-m', 'aiohttp.web', '-H', '127.0.0.1', '-P', '{port}', 'app:init'],
+    ['/blocking', '/healthy'],
+    4,
+    4,
+    { app: aiohttpApp },
+  );
+  const stall = only(reports.get('/blocking'));
+  assert.deepEqual(
+    [stall.file, stall.line, stall.function, stall.route],
+    ['app.py', 11, 'read_config', 'GET /blocking'],
+  );
+  assert.ok(stall.count >= 3 && stall.count <= 4, `count ${stall.count} for 4 requests`);
+  assert.deepEqual(reports.get('/healthy')?.loopStalls, [], 'an awaited sleep must not count as a stall');
 });
 
 test('Express (NODE_OPTIONS hook): a CPU loop and a large readFileSync are attributed', async () => {
