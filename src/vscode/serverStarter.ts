@@ -328,11 +328,13 @@ export interface CommandToApprove {
 /**
  * Start Server's consent for several commands: nothing runs in an untrusted workspace, and each
  * command not approved before in this workspace is shown and confirmed (the safe answer the
- * default). False as soon as one is declined: none of them then runs.
+ * default). False as soon as one is declined: none of them then runs. With `watched`, the text
+ * says their event loop is watched (Compare Server Configurations under endpointProfiler.watchLoop).
  */
 export async function approveServerCommands(
   commands: readonly CommandToApprove[],
   state: StartServerInput['state'],
+  watched = false,
 ): Promise<boolean> {
   if (vscode.workspace.isTrusted === false) {
     void vscode.window.showErrorMessage(
@@ -340,7 +342,7 @@ export async function approveServerCommands(
     );
     return false;
   }
-  for (const c of commands) if (!(await approved({ ...c, argv: [], env: {} }, { state }, false))) return false;
+  for (const c of commands) if (!(await approved({ ...c, argv: [], env: {} }, { state }, watched))) return false;
   return true;
 }
 

@@ -14,8 +14,11 @@ import type { SweepSeriesView } from '../shared/protocol';
 import { answersKey, bodyToOffer, buildUrl, hasBody, methodsToOffer, pathParams, routeAt } from './profileModel';
 import { shortCommand } from './runsTreeModel';
 import { baseUrlProblem, hostAndPort, rememberFirst, serverConfig } from './serverModel';
+import { afterStallsWritten, attachLevelReports } from '../core/runtime/levelWindows';
+import type { LoopWatch } from '../core/runtime/loopWatch';
 import {
   approveServerCommands,
+  loopWatchFor,
   offeredServerCommands,
   startedServerFor,
   startServer,
@@ -112,9 +115,11 @@ export class SweepCommands implements vscode.Disposable {
         throw new Error(
           `the chosen commands run in different folders (${[...folders].map((f) => f || 'the workspace root').join(', ')}); compare commands that run in the same one`,
         );
-      if (!(await approveServerCommands(chosen, this.deps.context.workspaceState))) return;
+      // The servers it starts run with the loop watch unless endpointProfiler.watchLoop is off (the consent says so).
+      const watchLoop = this.settings().get<boolean>('watchLoop', true);
+      if (!(await approveServerCommands(chosen, this.deps.context.workspaceState, watchLoop))) return;
       const plan = await this.plan(route);
-      if (plan) await this.runMany(target, chosen, plan);
+      if (plan) await this.runMany(target, chosen, plan, watchLoop);
     } catch (err) {
       void vscode.window.showErrorMessage(`Endpoint Profiler: ${message(err)}`);
     }
@@ -416,6 +421,10 @@ export class SweepCommands implements vscode.Disposable {
     const save = this.saver();
     const serverCommand =
       startedServerFor(t.url) ?? (this.settings().get<string>('serverCommand', '').trim() || undefined);
+    // A server Start Server runs with the loop watch: each level's record gets its own window of it,
+    // so levels are saved once the sweep ends and the windows are read (not as each one finishes).
+    const watch = loopWatchFor(t.url);
+    const starts: number[] = [];
     const name = t.title;
     const show = (
       sweep: SweepResult | undefined,
@@ -472,7 +481,8 @@ export class SweepCommands implements vscode.Disposable {
                 signal: abort.signal,
               },
               (p) => {
-                void save(p.records);
+                starts[p.index] ??= Date.now();
+                if (!watch) void save(p.records);
                 show(p.partial.levels.length ? p.partial : undefined, 'running', true, p);
                 if (p.index !== level) {
                   level = p.index;
@@ -488,6 +498,7 @@ export class SweepCommands implements vscode.Disposable {
           }
         },
       );
+      if (watch) await this.addLoopReports(outcome.records, starts, watch);
       await save(outcome.records);
       const { result } = outcome;
       show(result, result.cancelled ? 'cancelled' : 'done', false);
@@ -497,6 +508,7 @@ export class SweepCommands implements vscode.Disposable {
         );
     } catch (err) {
       const records = (err as { records?: RunRecord[] }).records;
+      if (records && watch) await this.addLoopReports(records, starts, watch);
       if (records) await save(records);
       live.error(`The sweep failed: ${message(err)}`);
       void vscode.window.showErrorMessage(`Endpoint Profiler: the sweep failed: ${message(err)}`);
@@ -506,7 +518,17 @@ export class SweepCommands implements vscode.Disposable {
     }
   }
 
-  private async runMany(t: Target, chosen: CommandToApprove[], plan: SweepPlan): Promise<void> {
+  /** Each level's window of the watched server's loop on its record; a failure to read it never loses a run. */
+  private async addLoopReports(records: RunRecord[], starts: readonly number[], watch: LoopWatch): Promise<void> {
+    try {
+      await afterStallsWritten();
+      attachLevelReports(records, starts, Date.now(), watch, this.deps.routes());
+    } catch (err) {
+      void vscode.window.showWarningMessage(`Endpoint Profiler: could not read the loop watch: ${message(err)}`);
+    }
+  }
+
+  private async runMany(t: Target, chosen: CommandToApprove[], plan: SweepPlan, watchLoop: boolean): Promise<void> {
     if (this.running) return this.offerRunning();
     if (!othersIdle()) return;
     const abort = new AbortController();
@@ -566,6 +588,7 @@ export class SweepCommands implements vscode.Disposable {
                 label: t.title,
                 route: routeOf(t.route),
                 signal: abort.signal,
+                ...(watchLoop ? { watchLoop, routes: this.deps.routes() } : {}),
               },
               (p: MatrixProgress) => {
                 const s = series[p.config];
@@ -577,7 +600,8 @@ export class SweepCommands implements vscode.Disposable {
                   s.error = p.error;
                 } else if (p.phase === 'done' && s.state !== 'failed') s.state = 'done';
                 if (p.sweep) {
-                  void save(p.sweep.records);
+                  // Watched: a configuration's levels carry their loop windows only once it is done.
+                  if (!watchLoop || p.phase === 'done') void save(p.sweep.records);
                   const partial = p.sweep.partial.levels.length ? p.sweep.partial : undefined;
                   Object.assign(
                     s,
@@ -603,6 +627,9 @@ export class SweepCommands implements vscode.Disposable {
       );
       await save(outcome.records);
       const { result } = outcome;
+      for (const c of result.configs)
+        if (c.loopWatchError)
+          void vscode.window.showWarningMessage(`Endpoint Profiler: ${c.command}: ${c.loopWatchError}`);
       result.configs.forEach((c, i) => {
         const s = series[i];
         Object.assign(

@@ -3,7 +3,7 @@
 // RunStore in a temp dir and a fake sweep panel: what is asked, what runs, what is saved, and
 // that server commands go through Start Server's consent before anything starts.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,11 +13,14 @@ import type { Route, RunRecord } from '../../src/core/model';
 import { RunStore } from '../../src/core/runs/store';
 import type { SweepMessage } from '../../src/shared/protocol';
 import type * as LoadSlotModule from '../../src/vscode/loadSlot';
+import type * as ServerStarterModule from '../../src/vscode/serverStarter';
 import type * as SweepCommandModule from '../../src/vscode/sweepCommand';
+import { freePort } from '../fixtures/servers/ports';
 import { calls, enterOrDismiss, memento, requireWithFakeVscode, reset, state, type UiCall } from './fakeVscode-profile';
 
 const { SweepCommands } = requireWithFakeVscode<typeof SweepCommandModule>('../../src/vscode/sweepCommand');
 const { takeLoadSlot, releaseLoadSlot } = requireWithFakeVscode<typeof LoadSlotModule>('../../src/vscode/loadSlot');
+const { stopStartedServers } = requireWithFakeVscode<typeof ServerStarterModule>('../../src/vscode/serverStarter');
 
 let server: http.Server;
 let baseUrl: string;
@@ -69,7 +72,10 @@ beforeEach(() => {
   delayMs = 20;
   state.settings = { baseUrl, timeout: 5 };
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(async () => {
+  await stopStartedServers();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const route: Route = {
   framework: 'fastapi',
@@ -82,12 +88,12 @@ const route: Route = {
   execution: 'event-loop',
 };
 
-function commands(): InstanceType<typeof SweepCommands> {
+function commands(routes: Route[] = [route], files: string[] = []): InstanceType<typeof SweepCommands> {
   return new SweepCommands({
     context: { workspaceState, subscriptions: [] } as never,
     folder: { uri: { fsPath: dir, path: dir, scheme: 'file' }, name: 'w', index: 0 } as never,
-    routes: () => [route],
-    files: () => [],
+    routes: () => routes,
+    files: () => files,
     store,
     panels,
     runs: () => [],
@@ -236,4 +242,91 @@ test('while Profile Endpoint runs a load, a sweep starts nothing, says so and ca
   } finally {
     releaseLoadSlot(profile);
   }
+});
+
+// Line 4 burns ~150 ms of CPU on the loop per request: only the runtime loop watch can see it.
+// The port comes from the matrix's {port} argument or Start Server's PORT.
+const BUSY_SERVER = `const http = require('http');
+function busy() {
+  const until = Date.now() + 150;
+  while (Date.now() < until) {}
+}
+http.createServer((q, s) => { busy(); s.end('ok'); }).listen(Number(process.argv[2] || process.env.PORT), process.env.HOST || '127.0.0.1');
+`;
+const busyRoute: Route = {
+  framework: 'express',
+  methods: ['GET'],
+  path: '/busy',
+  file: 'server.js',
+  line: 6,
+  handler: '<anonymous>',
+  async: false,
+  execution: 'event-loop',
+};
+
+/** Each saved level names server.js's busy loop, in its own window (about its own requests' stalls, not the whole sweep's). */
+function assertEachLevelWatched(runs: RunRecord[]): void {
+  for (const run of runs) {
+    const [stall] = run.loopStalls ?? [];
+    assert.ok(stall, `level c=${run.config.concurrency}: no stall in ${JSON.stringify(run.loopStalls)}`);
+    assert.deepEqual([stall.file, stall.function], ['server.js', 'busy']);
+    assert.ok(stall.line >= 3 && stall.line <= 4, `line ${stall.line} is the busy loop`);
+    // 4 requests + a warm-up of c per level, ~150 ms each: far less than all levels' together.
+    const requests = run.summary.count + run.config.concurrency;
+    assert.ok(stall.count >= 3 && stall.count <= requests + 2, `c=${run.config.concurrency}: ${stall.count} stalls`);
+    assert.ok(run.loopLag && run.loopLag.maxMs >= 100, JSON.stringify(run.loopLag));
+  }
+}
+
+/** Sweep Endpoint with nothing listening: the user picks Start Server… and approves the configured command. */
+async function sweepWithStartServer(settings: Record<string, unknown>): Promise<RunRecord[]> {
+  writeFileSync(path.join(dir, 'server.js'), BUSY_SERVER);
+  state.settings = {
+    baseUrl: `http://127.0.0.1:${await freePort()}`,
+    timeout: 5,
+    serverCommand: `${process.execPath} server.js`,
+    ...settings,
+  };
+  state.answer = customPlan('1,2 4', (c) => {
+    if (c.kind === 'error' && c.items.includes('Start Server…')) return 'Start Server…';
+    if (c.kind === 'warning' && c.items.includes('Run Command')) return 'Run Command';
+    return c.kind === 'quickPick' ? c.items[0] : undefined;
+  });
+  await commands([busyRoute], ['server.js']).sweep(busyRoute);
+  const runs = (await savedRuns()).sort((a, b) => a.config.concurrency - b.config.concurrency);
+  assert.equal(runs.length, 2, JSON.stringify([...calls('error'), ...panels.errors].map((c) => c)));
+  assert.ok(runs.every((r) => r.summary.ok === 4));
+  return runs;
+}
+
+test('Sweep Endpoint on a server Start Server started: each saved level carries its window of the loop watch', async () => {
+  const runs = await sweepWithStartServer({});
+  assert.match(String(calls('warning')[0].options?.detail), /event loop is watched/);
+  assertEachLevelWatched(runs);
+});
+
+test('Sweep Endpoint with endpointProfiler.watchLoop off: the saved levels have no loop fields', async () => {
+  const runs = await sweepWithStartServer({ watchLoop: false });
+  assert.ok(runs.every((r) => r.loopStalls === undefined && r.loopLag === undefined));
+});
+
+test('Compare Server Configurations watches the servers it starts: the consent says so, each level has its window', async () => {
+  writeFileSync(path.join(dir, 'server.js'), BUSY_SERVER);
+  await workspaceState.update('endpointProfiler.recentMatrixCommands', [`${process.execPath} server.js {port}`]);
+  state.answer = customPlan('1,2 4', (c) => {
+    if (c.kind === 'quickPick' && c.options?.canPickMany) return c.items;
+    if (c.kind === 'inputBox' && c.text.startsWith('Another server command')) return '';
+    if (c.kind === 'warning' && c.items.includes('Run Command')) return 'Run Command';
+    return enterOrDismiss(c);
+  });
+  await commands([busyRoute], ['server.js']).compareServers(busyRoute);
+  const modal = calls('warning').find((c) => c.text.startsWith('Run this command to start the server?'));
+  assert.match(String(modal?.options?.detail), /event loop is watched/);
+  const runs = (await savedRuns()).sort((a, b) => a.config.concurrency - b.config.concurrency);
+  assert.equal(runs.length, 2, JSON.stringify(panels.errors));
+  assertEachLevelWatched(runs);
+  assert.deepEqual(
+    panels.shown.at(-1)!.series.map((x) => x.state),
+    ['done'],
+  );
 });

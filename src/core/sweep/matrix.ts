@@ -3,6 +3,7 @@
 // alternated (A B A B …, as benchmark harnesses do so drift hits all alike) and each level's
 // figures are pooled over the rounds; the spread of the top level's throughput is reported.
 import type { LoopStall, Route, RunRecord } from '../model';
+import { afterStallsWritten, attachLevelReports } from '../runtime/levelWindows';
 import { mergeStalls, prepareLoopWatch, type LoopWatch } from '../runtime/loopWatch';
 import { serverConfig, ServerStartError, startServer } from '../servers';
 import {
@@ -45,6 +46,8 @@ export interface MatrixConfig {
   topRps?: number[];
   /** With watchLoop: where the server's loop was blocked during its sweeps, largest total first. */
   loopStalls?: LoopStall[];
+  /** With watchLoop: why the watch could not be read (the runs are kept, without loop fields). */
+  loopWatchError?: string;
 }
 
 export interface MatrixResult {
@@ -170,6 +173,25 @@ function poolRounds(
   }
 }
 
+/** Each swept level's window of the loop watch on its record, all of them merged on the configuration. Reading the watch never loses the sweep: a failure is said on the configuration. */
+async function addLoopReports(
+  cfg: MatrixConfig,
+  watch: LoopWatch,
+  sweep: { records: readonly RunRecord[]; starts: readonly number[]; startMs: number },
+  routes: readonly Route[],
+): Promise<void> {
+  const { records: swept, starts, startMs: sweepStartMs } = sweep;
+  try {
+    await afterStallsWritten();
+    const seen = swept.length
+      ? attachLevelReports(swept, starts, Date.now(), watch, routes).loopStalls
+      : watch.collect({ startMs: sweepStartMs, endMs: Date.now() }, routes).loopStalls;
+    cfg.loopStalls = mergeStalls(cfg.loopStalls ?? [], seen);
+  } catch (e) {
+    cfg.loopWatchError = `could not read the loop watch: ${(e as Error).message}`;
+  }
+}
+
 /**
  * Runs the matrix. A configuration that fails to start (or whose sweep fails) gets `error`;
  * the others still run. Every server started is stopped (process group) before the next starts.
@@ -234,14 +256,21 @@ export async function runMatrix(
       }
       const sweepStartMs = Date.now();
       let finished: SweepProgress | undefined;
+      // Each level's start, so its record gets the loop report of its own window.
+      const starts: number[] = [];
+      let swept: RunRecord[] = [];
       try {
         report('sweeping');
         const url = `${server.url}${path}`;
         urls[i] = url;
         const { result, records: recs } = await runSweep(
           { ...sweepOptions, url, signal, group: groups[i], server: serverConfig(cfg.command) },
-          (sweep) => report('sweeping', { sweep }),
+          (sweep) => {
+            starts[sweep.index] ??= Date.now();
+            report('sweeping', { sweep });
+          },
         );
+        swept = recs;
         records.push(...recs);
         if (result.cancelled) cancelled = true;
         rounds[i].push(recs.map((r) => levelOf(r)));
@@ -258,11 +287,7 @@ export async function runMatrix(
         cfg.error = `sweep failed: ${(e as Error).message}${out.length ? `\n${out.join('\n')}` : ''}`;
         report('failed', { error: cfg.error });
       } finally {
-        if (watch) {
-          await new Promise((r) => setTimeout(r, 150)); // a stall is written once the loop runs again
-          const seen = watch.collect({ startMs: sweepStartMs, endMs: Date.now() }, routes).loopStalls;
-          cfg.loopStalls = mergeStalls(cfg.loopStalls ?? [], seen);
-        }
+        if (watch) await addLoopReports(cfg, watch, { records: swept, starts, startMs: sweepStartMs }, routes);
         report('stopping');
         await server.stop();
         watch?.dispose();
