@@ -106,7 +106,7 @@ export function addSparse(h: Histogram, part: SparseHistogram): void {
 }
 
 /**
- * Percentiles (µs, clamped as percentileUs), mean and standard deviation in two passes over the
+ * Percentiles (µs, clamped as percentileUs), mean and standard deviation in one pass over the
  * occupied index range only, with HDR's own arithmetic inlined (an index's value is the low end
  * of its equivalent range, the range is 2^(unitMagnitude + bucket) wide). hdr's getters each walk
  * the whole counts array (23,552 slots for 1 µs..1 h), mean and stdev through an iterator object
@@ -130,6 +130,9 @@ export function scanHistogram(h: Histogram, percentiles: number[]): { values: nu
   let next = 0; // order[next]: the next percentile to reach
   let cumulative = 0;
   let sum = 0;
+  // Weighted Welford: the variance in the same pass, as stable as a second pass around the mean.
+  let runningMean = 0;
+  let m2 = 0;
   // Slot i: bucket b = floor(i / half) - 1 (0 for the first two halves), low value and range width.
   for (let i = from; i <= to; i++) {
     const c = counts[i];
@@ -142,30 +145,20 @@ export function scanHistogram(h: Histogram, percentiles: number[]): { values: nu
     }
     const width = POW2[unit + b];
     const low = sub * width;
-    sum += (low + Math.floor(width / 2)) * c;
+    const mid = low + Math.floor(width / 2); // hdr's value for mean and stdev: the range's middle
+    sum += mid * c;
     cumulative += c;
+    const delta = mid - runningMean;
+    runningMean += (delta * c) / cumulative;
+    m2 += delta * (mid - runningMean) * c;
     while (next < order.length && cumulative >= wanted[order[next]]) {
       const k = order[next++];
       values[k] = percentiles[k] === 0 ? low : low + width - 1;
     }
   }
   const mean = sum / total;
-  let dev = 0;
-  for (let i = from; i <= to; i++) {
-    const c = counts[i];
-    if (c === 0) continue;
-    let b = Math.floor(i / half) - 1;
-    let sub = (i % half) + half;
-    if (b < 0) {
-      sub -= half;
-      b = 0;
-    }
-    const width = POW2[unit + b];
-    const d = sub * width + Math.floor(width / 2) - mean;
-    dev += d * d * c;
-  }
   const clamp = (v: number): number => Math.min(x.maxValue, Math.max(x.minNonZeroValue, Number.isNaN(v) ? 0 : v));
-  return { values: values.map(clamp), mean, stdev: Math.sqrt(dev / total) };
+  return { values: values.map(clamp), mean, stdev: Math.sqrt(m2 / total) };
 }
 
 const SUMMARY_PS = [50, 75, 90, 95, 99, 99.9];
