@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as esbuild from 'esbuild';
+import { bundleCli } from './bundle';
 import { startNginx } from './nginx';
 
 const arg = (name: string, dflt: string): string => {
@@ -55,17 +55,8 @@ async function main(): Promise<void> {
   // Under node_modules/.cache so the bundle resolves its externals (web-tree-sitter) from the repo.
   mkdirSync(path.join(root, 'node_modules/.cache'), { recursive: true });
   const work = mkdtempSync(path.join(root, 'node_modules/.cache/ep-rss-'));
-  await esbuild.build({
-    entryPoints: { cli: path.join(root, 'src/cli.ts'), loadWorker: path.join(root, 'src/core/load/worker.ts') },
-    outdir: work,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    logLevel: 'error',
-    minify: true, // as `npm run package` ships it: an unminified bundle's source string alone is 4.5 MB
-    external: ['web-tree-sitter', '@vscode/tree-sitter-wasm'],
-  });
+  // Minified as `npm run package` ships it: an unminified bundle's source string alone is 4.5 MB.
+  await bundleCli(work, { minify: true });
   mkdirSync(path.join(work, 'tmp'));
   const nginx = await startNginx(work);
   const load = (): string =>

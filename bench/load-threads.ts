@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as esbuild from 'esbuild';
+import { bundleCli } from './bundle';
 import { startNginx } from './nginx';
 
 const arg = (name: string, dflt: number): number => {
@@ -33,17 +33,7 @@ const median = (xs: number[]): number => {
 async function main(): Promise<void> {
   mkdirSync(path.join(root, 'node_modules/.cache'), { recursive: true });
   const work = mkdtempSync(path.join(root, 'node_modules/.cache/ep-threads-'));
-  await esbuild.build({
-    entryPoints: { cli: path.join(root, 'src/cli.ts'), loadWorker: path.join(root, 'src/core/load/worker.ts') },
-    outdir: work,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    logLevel: 'error',
-    minify: true,
-    external: ['web-tree-sitter', '@vscode/tree-sitter-wasm'],
-  });
+  await bundleCli(work, { minify: true });
   mkdirSync(path.join(work, 'tmp'));
   const nginx = await startNginx(work);
   const load = (): string =>

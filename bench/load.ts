@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'nod
 import * as os from 'node:os';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import * as esbuild from 'esbuild';
+import { bundleCli } from './bundle';
 import type { RunRecord } from '../src/core/model';
 import { freePort } from '../test/fixtures/servers/ports';
 import { waitPort } from './nginx';
@@ -144,16 +144,7 @@ async function peakRss(url: string): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  await esbuild.build({
-    entryPoints: { cli: path.join(root, 'src/cli.ts'), loadWorker: path.join(root, 'src/core/load/worker.ts') },
-    outdir: work,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    logLevel: 'error',
-    external: ['web-tree-sitter', '@vscode/tree-sitter-wasm'],
-  });
+  await bundleCli(work, { minify: false });
   const load = (): string =>
     os
       .loadavg()
