@@ -468,6 +468,17 @@ export function latencyTimelineSpec(view: RunView): SpecBuilder {
     y((b) => b.p50),
     y((b) => b.p99),
   ];
+  return msStepsOverSeconds(data, [
+    ['p50', 2],
+    ['p99', 4],
+  ]);
+}
+
+/**
+ * Milliseconds per second of the run as steps over each second (x: seconds, then one series per
+ * line: its label and palette colour), the shape of the latency and loop-lag timelines.
+ */
+function msStepsOverSeconds(data: uPlot.AlignedData, lines: Array<[label: string, colour: number]>): SpecBuilder {
   const step = { paths: uPlot.paths.stepped!({ align: 1 }), points: { show: false } };
   return (p) => ({
     data,
@@ -480,8 +491,7 @@ export function latencyTimelineSpec(view: RunView): SpecBuilder {
       ],
       series: [
         { label: 't', value: (_u, v) => (v == null ? '–' : `${+v.toFixed(2)} s`) },
-        { label: 'p50', ...seriesStyle(p, 2, false), ...step },
-        { label: 'p99', ...seriesStyle(p, 4, false), ...step },
+        ...lines.map(([label, colour]) => ({ label, ...seriesStyle(p, colour, false), ...step })),
       ],
       legend: { show: true },
     },
@@ -502,23 +512,7 @@ export function loopLagSpec(view: RunView): SpecBuilder {
     [...points.map((p) => p.t), ...(last ? [last.t + 1] : [])],
     [...points.map((p) => p.maxMs), ...(last ? [last.maxMs] : [])],
   ];
-  const step = { paths: uPlot.paths.stepped!({ align: 1 }), points: { show: false } };
-  return (p) => ({
-    data,
-    opts: {
-      padding: PADDING,
-      scales: { x: { time: false, range: timeRange }, y: { range: upTo } },
-      axes: [
-        secondsAxis(p),
-        yAxis(p, { incrs: STEPS_125, values: (_u, splits, _i, _s, inc) => msLabels(splits, inc) }),
-      ],
-      series: [
-        { label: 't', value: (_u, v) => (v == null ? '–' : `${+v.toFixed(2)} s`) },
-        { label: 'max loop lag', ...seriesStyle(p, 3, false), ...step },
-      ],
-      legend: { show: true },
-    },
-  });
+  return msStepsOverSeconds(data, [['max loop lag', 3]]);
 }
 
 // ------------------------------------------------------------------ what was drawn
