@@ -80,6 +80,8 @@ test('corrupt, truncated and future-schema files: clear error, file left untouch
   const good = JSON.stringify(run('x', noisy(3, 10, 5, 0)));
   const cases: Array<[string, string, RegExp]> = [
     ['corrupt.json', 'garbage{', /invalid JSON/],
+    // V8 quotes the text around the error: the message must still be one line.
+    ['multiline.json', 'garbage\n{\n  "a":\n', /invalid JSON/],
     ['truncated.json', good.slice(0, good.length / 2), /invalid JSON/],
     ['future.json', JSON.stringify({ ...JSON.parse(good), schemaVersion: 2 }), /newer than this tool supports/],
     ['partial.json', JSON.stringify({ schemaVersion: 1, id: 'x' }), /missing/],

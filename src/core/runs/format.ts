@@ -25,7 +25,8 @@ export function parseRunRecord(text: string): RunRecord {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new RunFileError(`not a run file: invalid JSON (${(e as Error).message})`);
+    // V8 quotes the text around the error, newlines included: keep the message one line.
+    throw new RunFileError(`not a run file: invalid JSON (${(e as Error).message.replace(/\s+/g, ' ').trim()})`);
   }
   if (!isObject(data)) throw new RunFileError('not a run file: expected a JSON object');
   const v = data.schemaVersion;
