@@ -91,6 +91,11 @@ export function routeTooltip(route: Route, blocking: number): string {
     `Handler: ${code(route.handler)} at ${code(`${route.file}:${route.line}`)}  `,
   ];
   if (route.routers?.length) lines.push(`Routers: ${route.routers.map(code).join(' → ')}  `);
+  if (route.unresolved)
+    lines.push(
+      '',
+      `? Unresolved path: ${route.unresolvedReason ?? 'a part of the path could not be evaluated statically'}. Profile Endpoint asks for the missing part.`,
+    );
   lines.push('', explainExecution(route));
   if (blocking > 0)
     lines.push('', `⚠ ${blocking} blocking call${blocking === 1 ? '' : 's'} found in this handler (see Problems).`);
@@ -105,6 +110,8 @@ export function routeTooltip(route: Route, blocking: number): string {
 export function routeNode(route: Route, findings: readonly Finding[]): RouteNode {
   const blocking = blockingCount(route, findings);
   const parts = [route.methods.join(',')];
+  // Said in words too: the `{expr?}` in the label is easy to read past in a long list
+  if (route.unresolved) parts.push('? unresolved');
   if (blocking > 0) parts.push(`⚠ ${blocking}`);
   parts.push(route.handler, executionMarker(route));
   return {
@@ -113,7 +120,7 @@ export function routeNode(route: Route, findings: readonly Finding[]): RouteNode
     label: route.path,
     description: parts.join(' · '),
     blocking,
-    icon: ICONS[route.execution] ?? 'symbol-method',
+    icon: route.unresolved ? 'question' : (ICONS[route.execution] ?? 'symbol-method'),
     tooltip: routeTooltip(route, blocking),
   };
 }

@@ -178,3 +178,16 @@ test('filter: substring on method, path, handler or file, case-insensitive; empt
   assert.deepEqual(labels('no-such-route'), []);
   assert.ok(routes.every((r) => matchesFilter(r, r.handler)));
 });
+
+test('a route whose path could not be evaluated says so in its row, icon and tooltip; resolved rows do not', async () => {
+  const index = await indexOf('python/unresolved');
+  const tree = buildRoutesTree(index.routes(), index.findings());
+  const item = find(tree, 'GET {settings.API_PREFIX?}{PATHS.detail?}');
+  assert.match(item.description, /^GET · \? unresolved · read_item/);
+  assert.equal(item.icon, 'question');
+  assert.match(item.tooltip, /\? Unresolved path: `settings\.API_PREFIX`, `PATHS\.detail` could not be evaluated/);
+  const health = find(tree, 'GET /health');
+  assert.doesNotMatch(health.description, /unresolved/);
+  assert.doesNotMatch(health.tooltip, /Unresolved/);
+  assert.notEqual(health.icon, 'question');
+});
