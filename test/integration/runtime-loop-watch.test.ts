@@ -199,3 +199,27 @@ test('a stall is timed to when the loop ran again, not to when the watchdog woke
     watch.dispose();
   }
 });
+
+test('two requests blocking back to back are two stalls, also when the watchdog gets the GIL late', async () => {
+  // split_stall.py: request 1 blocks 0.3 s; the loop thread then keeps the GIL through ~30 ms of work,
+  // the hook's no-op and the start of request 2, which blocks 0.3 s in the same line. The watchdog's
+  // sampling wait times out meanwhile and it samples only once request 2 sleeps, after the no-op ran:
+  // that sample used to open a 0 ms segment for request 2, which was then reported again (3 stalls for
+  // 2 requests; under uvicorn now and then 5 for 4 at the same line).
+  const dir = path.join(__dirname, '../fixtures/runtime');
+  const watch = prepareLoopWatch({ root: dir });
+  try {
+    await promisify(execFile)(PY, ['split_stall.py'], {
+      cwd: dir,
+      env: { ...process.env, ...watch.env() },
+      timeout: 30_000,
+    });
+    const { loopStalls } = watch.collect({ startMs: 0, endMs: Date.now() + 1_000 });
+    const [stall, ...others] = loopStalls;
+    assert.deepEqual(others, [], JSON.stringify(loopStalls));
+    assert.deepEqual([stall?.function, stall?.line, stall?.count], ['read_config', 15, 2], JSON.stringify(loopStalls));
+    assert.ok(stall.totalMs >= 2 * 200, `${stall.totalMs} ms in all for 2 × 300 ms`);
+  } finally {
+    watch.dispose();
+  }
+});

@@ -106,6 +106,15 @@ def _install():
                 segment = None
                 while not ran.wait(sample_every):
                     frame = sys._current_frames().get(loop_thread_id)
+                    if ran_at:
+                        # The wait timed out but the loop has run the no-op since: this thread got
+                        # the GIL back only when the loop thread gave it up, often in the next
+                        # request's blocking call. That stack is not part of this stall; counted
+                        # here, that request would be reported twice (a 0 ms segment, then again
+                        # when the next no-op finds the loop stalled). Checked right after the
+                        # snapshot, so a stack taken before the no-op ran is still counted.
+                        del frame
+                        break
                     now = time.monotonic()
                     site, anchor, stack = sample(frame) if frame is not None else (None, None, [])
                     del frame
