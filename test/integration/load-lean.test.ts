@@ -190,6 +190,58 @@ test('raw sockets: HTTP/1.0 close-delimited bodies, 1xx interim responses, idle 
   assert.equal(c.summary.ok, 3, JSON.stringify(c.errorSamples));
 });
 
+test('reads split at every byte on many sockets at once keep each response whole (one shared read buffer)', async () => {
+  // Every response goes out in 1-7 byte pieces, one piece per turn, on 8 connections at once: a
+  // head or chunk-size line split across reads must be copied before the next socket's read
+  // lands in the pool's one read buffer. Seeded, so a failure reproduces.
+  let seed = 7;
+  const rand = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const response =
+    'HTTP/1.1 200 OK\r\nX-Pad: ' +
+    'p'.repeat(300) +
+    '\r\nTransfer-Encoding: chunked\r\n\r\n' +
+    '7\r\nabcdefg\r\n1f4\r\n' +
+    'q'.repeat(500) +
+    '\r\n0\r\n\r\n';
+  const url = await listen(
+    net.createServer((sock) => {
+      let buf = '';
+      let out = '';
+      let sending = false;
+      const pump = (): void => {
+        if (out === '' || sock.destroyed) {
+          sending = false;
+          return;
+        }
+        const n = 1 + rand(7);
+        sock.write(out.slice(0, n));
+        out = out.slice(n);
+        setImmediate(pump);
+      };
+      sock.on('error', () => undefined);
+      sock.on('data', (d) => {
+        buf += d.toString('latin1');
+        while (buf.includes('\r\n\r\n')) {
+          buf = buf.slice(buf.indexOf('\r\n\r\n') + 4);
+          out += response;
+        }
+        if (!sending) {
+          sending = true;
+          pump();
+        }
+      });
+    }),
+  );
+  for (const pipelining of [1, 4]) {
+    const r = await run({ url, concurrency: 8, pipelining, requests: 200 });
+    assert.deepEqual(r.statusCodes, { 200: 200 }, `-p ${pipelining}: ${JSON.stringify(r.errorSamples)}`);
+    assert.equal(r.summary.bytes, 200 * 507, `-p ${pipelining}`);
+  }
+});
+
 test('uvicorn and gunicorn (Debian, /usr/bin/python3)', async () => {
   const dir = path.join(__dirname, '../fixtures/servers');
   const start = async (args: (port: number) => string[], cwd: string): Promise<string> => {

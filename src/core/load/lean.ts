@@ -3,7 +3,9 @@
 // measure.ts: dispatch(handler) with onConnect(abort) / onHeaders / onData / onComplete / onError.
 // Up to `connections` sockets, each carrying up to `pipelining` requests in flight; requests
 // beyond that wait in a FIFO. Writes made while a socket's data is being handled (the next
-// requests of the lanes that just completed) are corked into one write.
+// requests of the lanes that just completed) go out as one write of n copies of the request.
+// Reads land in one buffer per pool (net's `onread`): no Buffer, stream push or 'data' event per
+// read, which were most of the per-response garbage; the parser copies what it keeps.
 // It opens c connections within ~1.5 ms (undici's first request led the rest by 0.7-11 ms): a
 // server that reads the whole burst in one loop turn (uvicorn under uvloop flushes writes once per
 // turn) answers a run of blocking requests together; load-seeds.test.ts's staircase depends on it,
@@ -74,6 +76,9 @@ export function buildRequest(
   return bodyBuf ? Buffer.concat([headBuf, bodyBuf]) : headBuf;
 }
 
+/** Bytes of one read: shared by a pool's sockets (their callbacks never nest). */
+const READ_BUFFER_BYTES = 64 * 1024;
+
 class Conn {
   readonly socket: net.Socket;
   readonly parser: ResponseParser;
@@ -84,13 +89,19 @@ class Conn {
   /** Set when the server said Connection: close (or a close-delimited body): no new requests. */
   draining = false;
   inFree = false;
-  /** Requests assigned before the socket connected, written on 'connect'. */
+  /** Requests assigned but not written yet: before 'connect', or while a read is being handled. */
   private unsent = 0;
+  private reading = false;
   private error: Error | undefined;
 
   constructor(private readonly pool: LeanPool) {
     const o = pool.options;
-    this.socket = net.connect({ host: o.host, port: o.port, noDelay: true });
+    this.socket = net.connect({
+      host: o.host,
+      port: o.port,
+      noDelay: true,
+      onread: { buffer: pool.readBuffer, callback: (n) => this.data(n) },
+    });
     this.parser = new ResponseParser(
       {
         onStatus: (status) => {
@@ -107,15 +118,8 @@ class Conn {
       this.connected = true;
       // Requests dispatched while connecting go out now, together (as wrk and hey: after the
       // handshake, not queued into it, which changed how a server's loop saw a burst of new connections).
-      if (this.unsent > 0) {
-        const n = this.unsent;
-        this.unsent = 0;
-        this.socket.cork();
-        for (let k = 0; k < n; k++) this.socket.write(this.pool.options.request);
-        this.socket.uncork();
-      }
+      this.flush();
     });
-    this.socket.on('data', (chunk: Buffer) => this.data(chunk));
     this.socket.on('error', (err) => {
       this.error ??= err;
     });
@@ -125,21 +129,31 @@ class Conn {
   write(r: Req): void {
     r.conn = this;
     this.inflight.push(r);
-    if (this.connected) this.socket.write(this.pool.options.request);
+    if (this.connected && !this.reading) this.socket.write(this.pool.options.request);
     else this.unsent++;
   }
 
-  private data(chunk: Buffer): void {
-    if (this.dead) return;
-    this.socket.cork();
+  /** The requests assigned while connecting or reading, as one write. */
+  private flush(): void {
+    const n = this.unsent;
+    this.unsent = 0;
+    if (n > 0 && !this.dead) this.socket.write(this.pool.requestTimes(n));
+  }
+
+  /** `n` bytes arrived in the pool's shared read buffer (valid only during this call). Always keeps reading. */
+  private data(n: number): boolean {
+    if (this.dead) return true;
+    this.reading = true;
     try {
-      this.parser.execute(chunk);
+      this.parser.execute(this.pool.readBuffer.subarray(0, n));
     } catch (e) {
       this.fail(e instanceof HttpParseError ? e : (e as Error));
     } finally {
-      // Destroyed sockets ignore uncork; a live one now writes what the lanes queued, in one go.
-      this.socket.uncork();
+      this.reading = false;
+      // The lanes that completed in this read send their next requests together.
+      this.flush();
     }
+    return true;
   }
 
   private completed(keepAlive: boolean): void {
@@ -219,8 +233,17 @@ export class LeanPool {
   private queue: Req[] = [];
   private queueHead = 0;
   private destroyed: Error | undefined;
+  readonly readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+  /** `request` repeated 1..pipelining times: the bytes of one flush, built once. */
+  private readonly repeated: Buffer[] = [];
 
   constructor(readonly options: LeanPoolOptions) {}
+
+  requestTimes(n: number): Buffer {
+    if (n === 1) return this.options.request;
+    if (n > this.options.pipelining) return Buffer.concat(Array<Buffer>(n).fill(this.options.request));
+    return (this.repeated[n] ??= Buffer.concat(Array<Buffer>(n).fill(this.options.request)));
+  }
 
   /** Same call shape as undici's Pool.dispatch; the options are fixed at construction (`request`). */
   dispatch(_options: unknown, handler: LeanHandler): boolean {
