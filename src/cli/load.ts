@@ -13,11 +13,10 @@ import { textReport } from '../core/runs/report';
 import { DEFAULT_EXPECT, unexpectedStatuses } from '../core/runs/expect';
 import type { Route, RunRecord } from '../core/model';
 import * as path from 'node:path';
-import { nodeFileSystem } from '../core/fs';
-import { Parsers } from '../core/parsing/parser';
-import { ProjectIndex } from '../core/project';
-import { prepareLoopWatch, type LoopWatch } from '../core/runtime/loopWatch';
-import { lastLines, serverConfig, ServerStartError, startServer, type RunningServer } from '../core/servers';
+import type { LoopWatch } from '../core/runtime/loopWatch';
+import type { RunningServer } from '../core/servers';
+// --server, --watch-loop and the routes that name a stall load their modules (the analysis engine,
+// parsers, process control) only when asked: imported up front they were ~11 MB of a plain run's RSS.
 
 export const HELP = `Usage: endpoint-profiler load [options] URL
 
@@ -402,6 +401,8 @@ type Started = { server: RunningServer; watch?: LoopWatch } | { exitCode: number
 
 /** Starts --server (with the loop watch when asked) and points the options' URL at it. */
 async function startTarget(spec: NonNullable<Parsed['server']>, options: LoadOptions): Promise<Started> {
+  const { prepareLoopWatch } = await import('../core/runtime/loopWatch');
+  const { lastLines, serverConfig, ServerStartError, startServer } = await import('../core/servers');
   const watch = spec.watchLoop ? prepareLoopWatch({ root: spec.cwd }) : undefined;
   let server: RunningServer;
   try {
@@ -430,6 +431,11 @@ async function addLoopReport(record: RunRecord, watch: LoopWatch, cwd: string, s
   await new Promise((r) => setTimeout(r, 150)); // a stall is written once the loop runs again
   let routes: Route[] = [];
   try {
+    const [{ ProjectIndex }, { nodeFileSystem }, { Parsers }] = await Promise.all([
+      import('../core/project'),
+      import('../core/fs'),
+      import('../core/parsing/parser'),
+    ]);
     const index = new ProjectIndex(cwd, nodeFileSystem, await Parsers.load());
     await index.refresh();
     routes = index.routes();
