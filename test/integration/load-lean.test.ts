@@ -9,9 +9,12 @@ import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import express from 'express';
 import { parseLoadArgs } from '../../src/cli/load';
 import { startLoad, type LoadOptions } from '../../src/core/load/engine';
+import { buildRequest, LeanPool } from '../../src/core/load/lean';
 import type { RunRecord } from '../../src/core/model';
 import { freePort } from '../fixtures/servers/ports';
 
@@ -240,6 +243,57 @@ test('reads split at every byte on many sockets at once keep each response whole
     assert.deepEqual(r.statusCodes, { 200: 200 }, `-p ${pipelining}: ${JSON.stringify(r.errorSamples)}`);
     assert.equal(r.summary.bytes, 200 * 507, `-p ${pipelining}`);
   }
+});
+
+test('the pool keeps no answered request reachable (its FIFO lets go of what it hands out)', async () => {
+  // A closed loop as measure.ts drives it: each lane dispatches its next request from the previous
+  // one's onComplete, while every connection is busy, so each request passes through the FIFO.
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  const u = new URL(nodeUrl);
+  const pool = new LeanPool({
+    host: u.hostname,
+    port: Number(u.port),
+    connections: 2,
+    pipelining: 1,
+    keepAlive: true,
+    head: false,
+    request: buildRequest('GET', '/', u.host, {}, undefined, true),
+  });
+  const refs: Array<WeakRef<object>> = [];
+  let failures = 0;
+  await new Promise<void>((resolve) => {
+    let left = 400;
+    let active = 2;
+    const lane = (): void => {
+      if (left-- <= 0) {
+        if (--active === 0) resolve();
+        return;
+      }
+      const handler = {
+        onConnect: (): void => undefined,
+        onHeaders: (): boolean => true,
+        onBytes: (): void => undefined,
+        onComplete: lane,
+        onError: (): void => {
+          failures++;
+          lane();
+        },
+      };
+      refs.push(new WeakRef(handler));
+      pool.dispatch(undefined, handler);
+    };
+    lane();
+    lane();
+  });
+  await new Promise((r) => setImmediate(r));
+  gc();
+  await new Promise((r) => setImmediate(r));
+  gc();
+  const reachable = refs.filter((r) => r.deref() !== undefined).length;
+  await pool.destroy();
+  assert.equal(failures, 0);
+  assert.ok(reachable <= 4, `${reachable} of 400 answered requests still reachable from a live pool`);
 });
 
 test('uvicorn and gunicorn (Debian, /usr/bin/python3)', async () => {
