@@ -43,7 +43,33 @@ interface Result {
   rps: number;
   p50Ms: number;
   p99Ms: number;
+  /** The 10 ms server's own p99 over the run (its handling time, no client in it). */
+  serverP99Ms?: number;
+  /** User-space CPU of the tool's process per request, µs (ours: less its `load -n 1` start-up). */
+  userUsPerRequest?: number;
 }
+
+/** Answers after 10 ms; GET /stats returns the p50/p99 of its own handling times since the last /stats. */
+const DELAY_SERVER = `const d=[];require('http').createServer((q,s)=>{if(q.url==='/stats'){d.sort((a,b)=>a-b);
+const p=(x)=>d.length?d[Math.min(d.length-1,Math.floor(d.length*x))]:NaN;s.end(JSON.stringify({n:d.length,p50:p(0.5),p99:p(0.99)}));d.length=0;return}
+const t=process.hrtime.bigint();setTimeout(()=>{s.end('ok');d.push(Number(process.hrtime.bigint()-t)/1e6)},10)}).listen(Number(process.argv[1]),'127.0.0.1')`;
+
+/** Runs a command under /usr/bin/time: its stdout and the user CPU seconds it used. */
+async function timed(cmd: string, args: string[]): Promise<{ out: string; userS: number }> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      '/usr/bin/time',
+      ['-f', 'EP_USER %U', cmd, ...args],
+      { maxBuffer: 64 << 20, timeout: (SECONDS + 60) * 1000 },
+      (err, out, errOut) => {
+        if (err) reject(new Error(`${cmd}: ${err.message} ${errOut}`));
+        else resolve({ out, userS: Number(/EP_USER ([\d.]+)/.exec(errOut)?.[1]) });
+      },
+    );
+  });
+}
+/** User CPU seconds of `load -n 1` (start-up and exit), measured before the runs and subtracted from ours. */
+let startUserS = 0;
 /** A tool run on one URL with c connections and p requests pipelined on each. */
 type Fn = (url: string, c: number, p: number) => Promise<Result>;
 
@@ -51,8 +77,14 @@ const oursWith =
   (extra: string[]): Fn =>
   async (url, c, p) => {
     const args = [path.join(work, 'cli.js'), 'load', '-z', `${SECONDS}s`, '-c', String(c), '-p', String(p), '--json'];
-    const r = parseJson<RunRecord>(await run(process.execPath, [...args, ...extra, url]));
-    return { rps: r.summary.rps, p50Ms: r.summary.latencyMs.p50, p99Ms: r.summary.latencyMs.p99 };
+    const t = await timed(process.execPath, [...args, ...extra, url]);
+    const r = parseJson<RunRecord>(t.out);
+    return {
+      rps: r.summary.rps,
+      p50Ms: r.summary.latencyMs.p50,
+      p99Ms: r.summary.latencyMs.p99,
+      userUsPerRequest: ((t.userS - startUserS) / r.summary.count) * 1e6,
+    };
   };
 const ours = oursWith([]); // the lean client, the default for http:
 const oursUndici = oursWith(['--client', 'undici']);
@@ -68,12 +100,19 @@ const hey: Fn = async (url, c) => {
 const wrkUnit = (v: string, u: string): number =>
   Number(v) * ({ us: 0.001, ms: 1, s: 1000 } as Record<string, number>)[u];
 const wrk: Fn = async (url, c) => {
-  const out = await run('wrk', ['-t1', `-c${c}`, `-d${SECONDS}s`, '--latency', url]);
+  const t = await timed('wrk', ['-t1', `-c${c}`, `-d${SECONDS}s`, '--latency', url]);
+  const out = t.out;
   const p = (q: string): number => {
     const m = new RegExp(`${q}%\\s+([\\d.]+)(us|ms|s)`).exec(out);
     return m ? wrkUnit(m[1], m[2]) : NaN;
   };
-  return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]), p50Ms: p('50'), p99Ms: p('99') };
+  const count = Number(/(\d+) requests in/.exec(out)?.[1]);
+  return {
+    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]),
+    p50Ms: p('50'),
+    p99Ms: p('99'),
+    userUsPerRequest: (t.userS / count) * 1e6,
+  };
 };
 const autocannon: Fn = async (url, c, p) => {
   const r = parseJson<{ requests: { average: number }; latency: { p50: number; p99: number } }>(
@@ -111,6 +150,10 @@ async function compare(url: string, c: number, tools: Tool[], p = 1): Promise<Ma
         rps: median(rs.map((r) => r.rps)),
         p50Ms: median(rs.map((r) => r.p50Ms)),
         p99Ms: median(rs.map((r) => r.p99Ms)),
+        ...(rs[0].serverP99Ms !== undefined ? { serverP99Ms: median(rs.map((r) => r.serverP99Ms!)) } : {}),
+        ...(rs[0].userUsPerRequest !== undefined
+          ? { userUsPerRequest: median(rs.map((r) => r.userUsPerRequest!)) }
+          : {}),
       },
     ]),
   );
@@ -144,7 +187,7 @@ async function peakRss(url: string): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  await bundleCli(work, { minify: false });
+  await bundleCli(work, { minify: true }); // as `npm run package` ships it (start-up, RSS)
   const load = (): string =>
     os
       .loadavg()
@@ -176,6 +219,10 @@ async function main(): Promise<void> {
   );
   await waitPort(nginxPort, 200);
   const nginxUrl = `http://127.0.0.1:${nginxPort}/`;
+  const starts: number[] = [];
+  for (let i = 0; i < 5; i++)
+    starts.push((await timed(process.execPath, [path.join(work, 'cli.js'), 'load', '-n', '1', nginxUrl])).userS);
+  startUserS = median(starts);
   const n = await compare(nginxUrl, 50, [
     ['ours', ours],
     ['ours --client undici', oursUndici],
@@ -191,6 +238,12 @@ async function main(): Promise<void> {
     ['ours --client undici', '—'],
   ])
     lines.push(row(`nginx constant body, c=50, req/s vs ${peer}`, nOurs, n.get(peer)!.rps, peer, 'req/s', target));
+  const cpuRow = (peer: string): string => {
+    const a = n.get('ours')!.userUsPerRequest!;
+    const b = n.get(peer)!.userUsPerRequest!;
+    return `| nginx c=50, user CPU per request (ours less its ${(startUserS * 1000).toFixed(0)} ms start-up) | ${a.toFixed(2)} µs | ${b.toFixed(2)} µs (${peer}) | ${(a / b).toFixed(2)} | — |`;
+  };
+  lines.push(cpuRow('wrk'), cpuRow('ours --client undici'));
   const np = await compare(
     nginxUrl,
     50,
@@ -226,21 +279,32 @@ async function main(): Promise<void> {
   );
   lines.push(row('uvicorn hello, c=50, req/s vs hey', u.get('ours')!.rps, u.get('hey')!.rps, 'hey', 'req/s', '≥ 1.2'));
 
-  const delayUrl = await serve(process.execPath, (p) => [
-    '-e',
-    `require('http').createServer((q,s)=>setTimeout(()=>s.end('ok'),10)).listen(${p},'127.0.0.1')`,
-  ]);
+  // The server times each request itself (from its 'request' event to res.end) and hands out,
+  // at GET /stats, the p50/p99 of what it handled since the previous /stats: the "server's own
+  // p99" a client's p99 is judged against.
+  const delayUrl = await serve(process.execPath, (p) => ['-e', DELAY_SERVER, String(p)]);
+  const serverStats = async (): Promise<{ n: number; p50: number; p99: number }> =>
+    (await fetch(`${delayUrl}stats`)).json() as Promise<{ n: number; p50: number; p99: number }>;
+  const withServerP99 =
+    (fn: Fn): Fn =>
+    async (url, c, p) => {
+      await serverStats(); // resets
+      const r = await fn(url, c, p);
+      return { ...r, serverP99Ms: (await serverStats()).p99 };
+    };
   const tools: Tool[] = [
-    ['ours', ours],
-    ['wrk', wrk],
+    ['ours', withServerP99(ours)],
+    ['wrk', withServerP99(wrk)],
   ];
   const d1 = await compare(delayUrl, 1, tools);
   const d10 = await compare(delayUrl, 10, tools);
   const delta = (m: Map<string, Result>, k: 'p50Ms' | 'p99Ms'): string =>
     (m.get('ours')![k] - m.get('wrk')![k]).toFixed(3);
+  const oursOverServer = (d10.get('ours')!.p99Ms - d10.get('ours')!.serverP99Ms!).toFixed(3);
+  const wrkOverServer = (d10.get('wrk')!.p99Ms - d10.get('wrk')!.serverP99Ms!).toFixed(3);
   lines.push(
     `| 10 ms delay server, c=1, p50 | ${d1.get('ours')!.p50Ms.toFixed(3)} ms | ${d1.get('wrk')!.p50Ms.toFixed(3)} ms (wrk) | Δ ${delta(d1, 'p50Ms')} ms | ≤ wrk + 0.25 ms |`,
-    `| 10 ms delay server, c=10, p99 | ${d10.get('ours')!.p99Ms.toFixed(3)} ms | ${d10.get('wrk')!.p99Ms.toFixed(3)} ms (wrk) | Δ ${delta(d10, 'p99Ms')} ms | ≤ server's p99 + 1 ms |`,
+    `| 10 ms delay server, c=10, p99 | ${d10.get('ours')!.p99Ms.toFixed(3)} ms | server's own ${d10.get('ours')!.serverP99Ms!.toFixed(3)} ms (in our runs) | Δ ${oursOverServer} ms (wrk: ${d10.get('wrk')!.p99Ms.toFixed(3)} ms, Δ ${wrkOverServer} ms over the server's ${d10.get('wrk')!.serverP99Ms!.toFixed(3)} ms) | ≤ server's p99 + 1 ms |`,
   );
 
   const start: number[] = [];
@@ -261,7 +325,17 @@ async function main(): Promise<void> {
       ]),
     );
     startUndici.push(
-      await wallMs(process.execPath, [path.join(work, 'cli.js'), 'load', '-n', '1', '-c', '1', nginxUrl]),
+      await wallMs(process.execPath, [
+        path.join(work, 'cli.js'),
+        'load',
+        '-n',
+        '1',
+        '-c',
+        '1',
+        '--client',
+        'undici',
+        nginxUrl,
+      ]),
     );
     bare.push(await wallMs(process.execPath, ['-e', '0']));
   }
