@@ -1,8 +1,9 @@
 // --threads on this machine: req/s of the CLI with 1, 2, … threads against nginx
-// (bench/load-nginx.conf), c=50, with wrk -t1 and -t2 as peers in the same rounds, the order
-// reversed every other round. Says how many cores the machine has; on 2 cores shared with the
+// (bench/load-nginx.conf), c=50, with wrk -t1, -t2, … as peers in the same rounds, the order
+// reversed every other round. Says how many cores the machine has; by default it goes one thread
+// past them, so the curve shows where adding threads stops paying. On 2 cores shared with the
 // server, more threads cannot help (the default there is 1).
-// Usage: node --import tsx bench/load-threads.ts [--seconds 3] [--rounds 3] [--max-threads 2]
+// Usage: node --import tsx bench/load-threads.ts [--seconds 3] [--rounds 3] [--max-threads cores+1]
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
@@ -16,7 +17,7 @@ const arg = (name: string, dflt: number): number => {
 };
 const SECONDS = arg('--seconds', 3);
 const ROUNDS = arg('--rounds', 3);
-const MAX_THREADS = arg('--max-threads', 2);
+const MAX_THREADS = arg('--max-threads', os.cpus().length + 1);
 const root = path.join(__dirname, '..');
 
 const run = (cmd: string, args: string[]): Promise<string> =>
@@ -63,7 +64,7 @@ async function main(): Promise<void> {
           return (JSON.parse(out) as { summary: { rps: number } }).summary.rps;
         },
       ]);
-    for (const t of [1, 2])
+    for (let t = 1; t <= MAX_THREADS; t++)
       tools.push([
         `wrk -t${t}`,
         async () =>
