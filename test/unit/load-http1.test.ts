@@ -261,3 +261,77 @@ test('fuzz: a truncated valid stream is never reported complete', () => {
     }
   }
 });
+
+/**
+ * The framing headers as the parser read them before it compared by character code: the head as
+ * a string, each value sliced, trimmed, lower-cased and split. The oracle of the next test.
+ */
+function framingByStrings(
+  headers: string[],
+  http10: boolean,
+): { length: number; keepAlive: boolean } | 'invalid' | 'conflict' {
+  let length = -1;
+  let connection = '';
+  for (const line of headers) {
+    const colon = line.indexOf(':');
+    const name = line.slice(0, colon).toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    if (name === 'content-length') {
+      if (!/^\d+$/.test(value)) return 'invalid';
+      const v = Number(value);
+      if (length >= 0 && v !== length) return 'conflict';
+      length = v;
+    } else if (name === 'connection')
+      connection = connection ? `${connection},${value.toLowerCase()}` : value.toLowerCase();
+  }
+  const tokens = connection ? connection.split(',').map((t) => t.trim()) : [];
+  return { length, keepAlive: http10 ? tokens.includes('keep-alive') : !tokens.includes('close') };
+}
+
+test('fuzz: Content-Length and Connection read by character code agree with the string reading', () => {
+  let seed = 99;
+  const rnd = (): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x80000000;
+  };
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
+  const caseIt = (s: string): string => [...s].map((c) => (rnd() < 0.5 ? c.toUpperCase() : c.toLowerCase())).join('');
+  const space = (): string => pick(['', ' ', '  ', '\t', ' \t', '\xa0', '\x0b']);
+  const tokens = ['close', 'keep-alive', 'Upgrade', 'closed', 'keep-alive2', 'clo se', '', 'x'];
+  const lengths = ['0', '7', '007', '12', '', '1a', '-1', '+5', '1 2', '12345678901234567', '٣', '7.0'];
+  for (let i = 0; i < 3000; i++) {
+    const http10 = rnd() < 0.3;
+    const headers: string[] = [];
+    const n = Math.floor(rnd() * 4);
+    for (let k = 0; k < n; k++) {
+      if (rnd() < 0.5) {
+        const list = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => space() + caseIt(pick(tokens)) + space());
+        headers.push(`${caseIt('connection')}:${list.join(',')}`);
+      } else headers.push(`${caseIt('content-length')}:${space()}${pick(lengths)}${space()}`);
+    }
+    if (rnd() < 0.3) headers.push(`${caseIt('connectionx')}: close`);
+    const want = framingByStrings(headers, http10);
+    if (want !== 'invalid' && want !== 'conflict' && want.length < 0) headers.push('content-length: 0');
+    const text = `HTTP/1.${http10 ? 0 : 1} 200 OK\r\n${headers.join('\r\n')}\r\n\r\n`;
+    const got = parseAll([b(text)], true, false);
+    const label = JSON.stringify(text);
+    if (want === 'invalid') assert.match(got.error ?? '', /invalid content-length/, label);
+    else if (want === 'conflict') assert.match(got.error ?? '', /conflicting content-length/, label);
+    else {
+      assert.equal(got.error, undefined, label);
+      assert.equal(got.responses[0]?.keepAlive, want.keepAlive, label);
+    }
+  }
+});
+
+test('Content-Length is read as a number whatever its leading zeros or size', () => {
+  const bodyOf = (len: string): string | undefined =>
+    parseAll([b(`HTTP/1.1 200 OK\r\nContent-Length: ${len}\r\n\r\nhello, world`)], false, false).responses[0]?.body;
+  assert.equal(bodyOf('005'), 'hello');
+  assert.equal(bodyOf(' 12 '), 'hello, world');
+  assert.match(
+    parseAll([b('HTTP/1.1 200 OK\r\nContent-Length: 12345678901234567\r\nContent-Length: 12345678901234568\r\n\r\n')])
+      .error ?? '',
+    /closed before/, // beyond 2^53 both round to the same Number, as Number() read them before
+  );
+});

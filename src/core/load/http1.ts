@@ -73,9 +73,59 @@ const isStatusDigits = (s: string, at: number): boolean => {
   const c = s.charCodeAt(at + 2);
   return a >= 49 && a <= 57 && b >= 48 && b <= 57 && c >= 48 && c <= 57;
 };
-const DIGITS = /^\d+$/;
 /** What String.prototype.trim strips that can appear in a latin1 head: whitespace, CR and LF, NBSP. */
 const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13) || c === 160;
+
+/** Whether s[from, to) is `lower` (lower-case ASCII) in any ASCII case: toLowerCase without a string. */
+function isNamed(s: string, from: number, to: number, lower: string): boolean {
+  if (to - from !== lower.length) return false;
+  for (let k = 0; k < lower.length; k++) {
+    let c = s.charCodeAt(from + k);
+    if (c >= 65 && c <= 90) c += 32;
+    if (c !== lower.charCodeAt(k)) return false;
+  }
+  return true;
+}
+
+/** Where s[from, to) starts, and ends, without what trim() strips (two numbers, not a tuple per call). */
+function trimStart(s: string, from: number, to: number): number {
+  while (from < to && isSpace(s.charCodeAt(from))) from++;
+  return from;
+}
+function trimEnd(s: string, from: number, to: number): number {
+  while (to > from && isSpace(s.charCodeAt(to - 1))) to--;
+  return to;
+}
+
+/** A Content-Length value s[from, to) (already trimmed): its number, or -1 unless it is all digits. */
+function decimalOf(s: string, from: number, to: number): number {
+  if (from === to) return -1;
+  let v = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return -1;
+    v = v * 10 + (c - 48);
+  }
+  // Past 2^53 the running sum rounds differently from Number(): parse those as Number did.
+  return to - from > 15 ? Number(s.slice(from, to)) : v;
+}
+
+/** Connection tokens seen in a head: `close` and `keep-alive`, any case, around commas and spaces. */
+const CLOSE = 1;
+const KEEP_ALIVE = 2;
+function connectionTokens(s: string, from: number, to: number): number {
+  let seen = 0;
+  for (let at = from; at <= to;) {
+    let comma = s.indexOf(',', at);
+    if (comma < 0 || comma > to) comma = to;
+    const a = trimStart(s, at, comma);
+    const b = trimEnd(s, a, comma);
+    if (isNamed(s, a, b, 'close')) seen |= CLOSE;
+    else if (isNamed(s, a, b, 'keep-alive')) seen |= KEEP_ALIVE;
+    at = comma + 1;
+  }
+  return seen;
+}
 
 export class ResponseParser {
   private state = State.Head;
@@ -243,7 +293,7 @@ export class ResponseParser {
     const http10 = head.charCodeAt(7) === 48;
     let length = -1;
     let chunked = false;
-    let connection = '';
+    let connection = 0;
     for (let at = eol < 0 ? head.length : eol + 2; at < head.length;) {
       let end = head.indexOf('\r\n', at);
       if (end < 0) end = head.length;
@@ -252,22 +302,22 @@ export class ResponseParser {
       // No whitespace around the name (RFC 9112 §5.1; request smuggling otherwise).
       if (isSpace(head.charCodeAt(at)) || isSpace(head.charCodeAt(colon - 1)))
         throw new HttpParseError('invalid header name');
-      // Only three headers matter for framing; compare cheaply by length first.
-      const len = colon - at;
-      if (len === 14 || len === 17 || len === 10) {
-        const lower = head.slice(at, colon).toLowerCase();
-        if (lower === 'content-length' || lower === 'transfer-encoding' || lower === 'connection') {
-          const value = head.slice(colon + 1, end).trim();
-          if (lower === 'content-length') {
-            if (!DIGITS.test(value)) throw new HttpParseError('invalid content-length');
-            const v = Number(value);
-            if (length >= 0 && v !== length) throw new HttpParseError('conflicting content-length');
-            length = v;
-          } else if (lower === 'transfer-encoding') {
-            const codings = value.toLowerCase().split(',');
-            chunked = codings[codings.length - 1].trim() === 'chunked';
-          } else connection = connection ? `${connection},${value.toLowerCase()}` : value.toLowerCase();
-        }
+      // Only three headers matter for framing; their names and values are read by character
+      // code, with no string made (this runs once per response).
+      if (isNamed(head, at, colon, 'content-length')) {
+        const from = trimStart(head, colon + 1, end);
+        const v = decimalOf(head, from, trimEnd(head, from, end));
+        if (v < 0) throw new HttpParseError('invalid content-length');
+        if (length >= 0 && v !== length) throw new HttpParseError('conflicting content-length');
+        length = v;
+      } else if (isNamed(head, at, colon, 'connection')) connection |= connectionTokens(head, colon + 1, end);
+      else if (isNamed(head, at, colon, 'transfer-encoding')) {
+        const codings = head
+          .slice(colon + 1, end)
+          .trim()
+          .toLowerCase()
+          .split(',');
+        chunked = codings[codings.length - 1].trim() === 'chunked';
       }
       at = end + 2;
     }
@@ -275,8 +325,7 @@ export class ResponseParser {
       if (status === 101) throw new HttpParseError('unexpected 101 Switching Protocols');
       return; // interim response (100 Continue, 103 Early Hints): the final one follows
     }
-    const tokens = connection ? connection.split(',').map((t) => t.trim()) : [];
-    this.keepAlive = http10 ? tokens.includes('keep-alive') : !tokens.includes('close');
+    this.keepAlive = http10 ? (connection & KEEP_ALIVE) !== 0 : (connection & CLOSE) === 0;
     this.events.onStatus(status);
     if (this.head || status === 204 || status === 304) this.complete();
     else if (chunked) this.state = State.ChunkSize;
