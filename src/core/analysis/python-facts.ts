@@ -23,6 +23,7 @@ import {
   type Scope,
 } from './resolve';
 import type { Node } from '../parsing/parser';
+import { plainTree, type SyntaxNode } from '../lang/python/syntax';
 
 /** Syntax-tree levels the fact walk descends (real code stays far below; see walk). */
 const MAX_DEPTH = 500;
@@ -69,9 +70,9 @@ const STARTUP_KEYWORDS = new Set(['lifespan', 'on_startup', 'on_shutdown']);
 const MEMOISING = /^(?:functools\.)?(?:cache|lru_cache)\b/;
 
 /** A def without parameters, or with only `self` / `cls`: a memoised call of it runs its body once. */
-function onlySelf(def: Node): boolean {
+function onlySelf(def: SyntaxNode): boolean {
   const params = def.childForFieldName('parameters')?.namedChildren.filter((c) => c && c.type !== 'comment') ?? [];
-  return params.length === 0 || (params.length === 1 && ['self', 'cls'].includes(params[0]!.text));
+  return params.length === 0 || (params.length === 1 && ['self', 'cls'].includes(params[0].text));
 }
 /**
  * Command-line entry points: click / typer / Flask-CLI commands and groups. A string argument starting
@@ -88,7 +89,8 @@ const STARTUP_LISTS = /\.(?:on_startup|on_shutdown|on_cleanup|cleanup_ctx)\.appe
 
 const NOQA = /#\s*noqa(?::(.*))?/i;
 
-export function extractPythonFacts(path: string, root: Node, source: string): CodeFacts {
+export function extractPythonFacts(path: string, tsRoot: Node, source: string): CodeFacts {
+  const root = plainTree(tsRoot);
   const module = pythonModule(path);
   const pkg = path.endsWith('__init__.py') ? module : module.split('.').slice(0, -1).join('.');
   const ends = lineEnds(source);
@@ -104,11 +106,11 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
   }
 
   /** Module-level `X = Annotated[T, …]` aliases: the annotation node T, so `user: X` is typed T. */
-  const typeAliases = new Map<string, Node>();
+  const typeAliases = new Map<string, SyntaxNode>();
   const expanding = new Set<string>();
 
   /** `Depends(f)` / `Security(f)` calls anywhere under `node` (an annotation, a decorator's arguments): f, resolved. */
-  const dependsIn = (node: Node | null, scopes: Scope[], out: string[], depth = 0): string[] => {
+  const dependsIn = (node: SyntaxNode | null, scopes: Scope[], out: string[], depth = 0): string[] => {
     if (!node || depth > 12) return out;
     if (
       node.type === 'call' &&
@@ -126,20 +128,24 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
   /** What each function's `return` statements (and `yield`s) give, by function index; undefined: not known. */
   const returnsSeen = new Map<number, Array<string | undefined>>();
   const yieldsSeen = new Map<number, Array<string | undefined>>();
-  const returnedValue = (v: Node | undefined, scopes: Scope[], className: string | undefined): string | undefined => {
+  const returnedValue = (
+    v: SyntaxNode | undefined,
+    scopes: Scope[],
+    className: string | undefined,
+  ): string | undefined => {
     if (v?.type === 'identifier' && v.text === 'self' && className) return `${module}.${className}#`;
     const r = v && ['call', 'await', 'identifier', 'attribute'].includes(v.type) ? resolve(v, scopes) : undefined;
     return r?.endsWith('#') ? r : undefined;
   };
 
   /** The type an `Iterator[X]` / `Generator[X, …]` / `AsyncIterator[X]` annotation yields. */
-  const yielded = (node: Node | null, scopes: Scope[]): string | undefined => {
+  const yielded = (node: SyntaxNode | null, scopes: Scope[]): string | undefined => {
     const n = node?.type === 'type' ? named(node)[0] : node;
     if (!n || (n.type !== 'generic_type' && n.type !== 'subscript')) return undefined;
     const head = n.type === 'subscript' ? n.childForFieldName('value') : named(n)[0];
     const args =
       n.type === 'subscript'
-        ? n.childrenForFieldName('subscript').filter((c): c is Node => c !== null)
+        ? n.childrenForFieldName('subscript').filter((c): c is SyntaxNode => c !== null)
         : named(named(n).find((c) => c.type === 'type_parameter') ?? n).filter((c) => c.type === 'type');
     const name = resolve(head ?? null, scopes)?.replace(/^(typing|collections\.abc)\./, '');
     return name && /^(Async)?(Iterator|Generator|Iterable)$/.test(name) && args[0]
@@ -155,7 +161,7 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
 
   // A dotted name no catalog entry has (x.m().m()… thousands deep in generated code) resolves to nothing,
   // rather than recursing until the stack overflows.
-  const resolve = (node: Node | null, scopes: Scope[], depth = 0): string | undefined => {
+  const resolve = (node: SyntaxNode | null, scopes: Scope[], depth = 0): string | undefined => {
     if (!node || depth > MAX_NAME_DEPTH) return undefined;
     switch (node.type) {
       case 'identifier':
@@ -199,9 +205,9 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
    * The instance an annotation declares, looking through Optional[X], X | None, Union[X, None]
    * and Annotated[X, …] (Ruff's ASYNC212 does too); a Union of several known types declares none.
    */
-  const annotated = (node: Node | null, scopes: Scope[]): string | undefined => {
+  const annotated = (node: SyntaxNode | null, scopes: Scope[]): string | undefined => {
     if (!node) return undefined;
-    const members = (args: Node[]): string | undefined => {
+    const members = (args: SyntaxNode[]): string | undefined => {
       const known = [
         ...new Set(
           args
@@ -218,7 +224,9 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
       case 'binary_operator':
         return node.childForFieldName('operator')?.type === '|'
           ? members(
-              [node.childForFieldName('left'), node.childForFieldName('right')].filter((c): c is Node => c !== null),
+              [node.childForFieldName('left'), node.childForFieldName('right')].filter(
+                (c): c is SyntaxNode => c !== null,
+              ),
             )
           : undefined;
       case 'generic_type':
@@ -226,7 +234,7 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
         const head = node.type === 'subscript' ? node.childForFieldName('value') : named(node)[0];
         const args =
           node.type === 'subscript'
-            ? node.childrenForFieldName('subscript').filter((c): c is Node => c !== null)
+            ? node.childrenForFieldName('subscript').filter((c): c is SyntaxNode => c !== null)
             : named(named(node).find((c) => c.type === 'type_parameter') ?? node).filter((c) => c.type === 'type');
         const wrapper = resolve(head ?? null, scopes)?.replace(/^(typing|typing_extensions)\./, '');
         if (wrapper === 'Optional' || wrapper === 'Annotated')
@@ -250,7 +258,7 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
     }
   };
 
-  const bindImport = (st: Node, scope: Scope): void => {
+  const bindImport = (st: SyntaxNode, scope: Scope): void => {
     if (st.type === 'import_statement') {
       for (const n of st.childrenForFieldName('name')) {
         if (!n) continue;
@@ -283,13 +291,13 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
     }
   };
 
-  const bindAssignment = (node: Node, scopes: Scope[]): void => {
+  const bindAssignment = (node: SyntaxNode, scopes: Scope[]): void => {
     const left = node.childForFieldName('left');
     if (left?.type !== 'identifier') return;
     const right = node.childForFieldName('right');
     if (scopes.length === 1 && right?.type === 'subscript') {
       const head = resolve(right.childForFieldName('value'), scopes)?.replace(/^(typing|typing_extensions)\./, '');
-      const args = right.childrenForFieldName('subscript').filter((c): c is Node => c !== null);
+      const args = right.childrenForFieldName('subscript').filter((c): c is SyntaxNode => c !== null);
       if (head === 'Annotated' && args.length) {
         typeAliases.set(left.text, args[0]);
         scopes[0].set(left.text, `${module}.${left.text}`);
@@ -310,9 +318,9 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
    * What `self.x` holds in a class's methods, lexically: class-body assignments and `self.x = …`
    * statements in `__init__`, from a constructor call or an annotated `__init__` parameter.
    */
-  const collectSelfAttrs = (key: string, body: Node, scopes: Scope[]): void => {
+  const collectSelfAttrs = (key: string, body: SyntaxNode, scopes: Scope[]): void => {
     const attrs = new Map<string, string>();
-    const valueOf = (right: Node | null, type: Node | null, local: Scope): string | undefined =>
+    const valueOf = (right: SyntaxNode | null, type: SyntaxNode | null, local: Scope): string | undefined =>
       (right?.type === 'call'
         ? resolve(right, [...scopes, local])
         : right?.type === 'identifier'
@@ -348,11 +356,11 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
   };
 
   /** `FastAPI(lifespan=f)`, `Starlette(on_startup=[f])`, `app.add_event_handler("startup", f)`, `app.on_startup.append(f)`. */
-  const registerStartup = (call: Node, scopes: Scope[]): void => {
+  const registerStartup = (call: SyntaxNode, scopes: Scope[]): void => {
     const args = call.childForFieldName('arguments');
     if (args?.type !== 'argument_list') return;
     const fnText = call.childForFieldName('function')?.text ?? '';
-    const refs: Node[] = [];
+    const refs: SyntaxNode[] = [];
     const list = named(args);
     if (/(^|\.)add_event_handler$/.test(fnText) && /^["'](startup|shutdown)["']$/.test(list[0]?.text ?? '') && list[1])
       refs.push(list[1]);
@@ -365,7 +373,7 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
     }
     // A lifespan composed by a combinator (`lifespan=combine(db_lifespan, cache_lifespan)`): the
     // combinator (its nested functions are the composed lifespan) and every function handed to it
-    const add = (r: Node, depth: number): void => {
+    const add = (r: SyntaxNode, depth: number): void => {
       if (depth > 4) return;
       if (r.type === 'call') {
         add(r.childForFieldName('function') ?? r, depth + 1);
@@ -381,7 +389,7 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
   };
 
   /** Iterating an instance of a known type (`for b in qs`, `list(qs)`): a call of its '__iter__', for the catalog to judge. */
-  const iterates = (iterable: Node | null, fnIndex: number, scopes: Scope[]): void => {
+  const iterates = (iterable: SyntaxNode | null, fnIndex: number, scopes: Scope[]): void => {
     const inst =
       iterable && (iterable.type === 'call' || iterable.type === 'identifier' || iterable.type === 'attribute')
         ? resolve(iterable, scopes)
@@ -401,7 +409,7 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
   };
 
   const visitFunction = (
-    def: Node,
+    def: SyntaxNode,
     decorators: string[],
     parent: number | undefined,
     className: string | undefined,
@@ -496,7 +504,7 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
   // overflow the stack and cost the whole file; below MAX_DEPTH its calls are simply not seen.
   let depth = 0;
   const walk = (
-    node: Node,
+    node: SyntaxNode,
     fnIndex: number | undefined,
     className: string | undefined,
     scopes: Scope[],
@@ -513,7 +521,7 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
     }
   };
   const visit = (
-    node: Node,
+    node: SyntaxNode,
     fnIndex: number | undefined,
     className: string | undefined,
     scopes: Scope[],
@@ -620,14 +628,7 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
       case 'if_statement': {
         if (fnIndex === undefined || !fillsOnce(node)) break;
         for (const c of named(node))
-          walk(
-            c,
-            fnIndex,
-            className,
-            scopes,
-            inLambda,
-            c.id === node.childForFieldName('consequence')?.id ? ctx | ONCE : ctx,
-          );
+          walk(c, fnIndex, className, scopes, inLambda, c === node.childForFieldName('consequence') ? ctx | ONCE : ctx);
         return;
       }
       case 'call': {
@@ -662,7 +663,7 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
         if (!callee || args?.type !== 'argument_list' || !OFFLOADER.test(callee)) break;
         // Lambdas handed to an offloader (positionally or as target=…) run in a thread
         for (const c of named(node)) {
-          if (c.id !== args.id) walk(c, fnIndex, className, scopes, inLambda, ctx, TIGHT);
+          if (c !== args) walk(c, fnIndex, className, scopes, inLambda, ctx, TIGHT);
           else
             for (const a of named(args)) {
               const lambda = a.type === 'keyword_argument' ? a.childForFieldName('value') : a;
@@ -691,7 +692,7 @@ export function extractPythonFacts(path: string, root: Node, source: string): Co
  * leading comments, the docstring and `from __future__` imports. Nothing past an
  * `if __name__ == "__main__":` block counts: when run as a script it executes before them.
  */
-function moduleImports(root: Node, ends: number[], source: string, facts: CodeFacts): void {
+function moduleImports(root: SyntaxNode, ends: number[], source: string, facts: CodeFacts): void {
   const top = named(root);
   let at: number | undefined;
   let preamble = 0;
@@ -736,7 +737,7 @@ function moduleImports(root: Node, ends: number[], source: string, facts: CodeFa
 }
 
 /** A body that does nothing of its own: `pass`, `...`, a docstring, `raise NotImplementedError`. */
-function noBody(body: Node): boolean {
+function noBody(body: SyntaxNode): boolean {
   return named(body).every(
     (st) =>
       st.type === 'pass_statement' ||
@@ -754,38 +755,47 @@ const GUARD = /^(?:not\s+([\w.]+)|([\w.]+)\s+is\s+None)$/;
  * `nonlocal`), or an attribute (`self._model`, `cls._client`), for None / falsiness, and its body
  * assigns that same name. A local or a parameter (`if key is None: key = …`) is per call, so not.
  */
-function fillsOnce(node: Node): boolean {
+function fillsOnce(node: SyntaxNode): boolean {
   const m = GUARD.exec(node.childForFieldName('condition')?.text.replace(/\s+/g, ' ').trim() ?? '');
   const target = m?.[1] ?? m?.[2];
   const body = node.childForFieldName('consequence');
   if (!target || !body || !assigns(body, target, 0)) return false;
   if (target.includes('.')) return true;
-  let fn: Node | null = node.parent;
+  let fn: SyntaxNode | null = node.parent;
   while (fn && fn.type !== 'function_definition') fn = fn.parent;
   return !!fn && declares(fn.childForFieldName('body'), target, 0);
 }
 
 /** Whether statements under `node` (not in nested functions or classes) assign `target`. */
-function assigns(node: Node, target: string, depth: number): boolean {
+function assigns(node: SyntaxNode, target: string, depth: number): boolean {
   if (depth > 20 || node.type === 'function_definition' || node.type === 'class_definition') return false;
   if (node.type === 'assignment' && node.childForFieldName('left')?.text === target) return true;
   return named(node).some((c) => assigns(c, target, depth + 1));
 }
 
 /** Whether a function body declares `global name` / `nonlocal name` (outside nested functions). */
-function declares(node: Node | null, name: string, depth: number): boolean {
+function declares(node: SyntaxNode | null, name: string, depth: number): boolean {
   if (!node || depth > 20 || node.type === 'function_definition' || node.type === 'class_definition') return false;
   if (node.type === 'global_statement' || node.type === 'nonlocal_statement')
     return named(node).some((c) => c.text === name);
   return named(node).some((c) => declares(c, name, depth + 1));
 }
 
-function isNone(node: Node): boolean {
+function isNone(node: SyntaxNode): boolean {
   return node.type === 'none' || (node.type === 'type' && named(node)[0]?.type === 'none');
 }
 
+/** What callFact reads of a call node (web-tree-sitter's `Node` for Node facts, `SyntaxNode` here). */
+interface CallNode {
+  text: string;
+  namedChildCount: number;
+  startPosition: { row: number; column: number };
+  endPosition: { row: number; column: number };
+  childForFieldName(field: string): CallNode | null;
+}
+
 export function callFact(
-  node: Node,
+  node: CallNode,
   callee: string | undefined,
   ends: number[],
   flags: number,
@@ -793,18 +803,20 @@ export function callFact(
   fnField = 'function',
 ): CallFact {
   const args = node.childForFieldName(argsField);
-  const argsText = args && args.text.length >= 2 ? args.text.slice(1, -1) : '';
-  return {
-    ...(callee !== undefined ? { callee } : {}),
-    written: node.childForFieldName(fnField)?.text.slice(0, 200) ?? '',
-    args: argsText.length > MAX_ARGS_TEXT ? '' : argsText,
-    argCount: args?.namedChildCount ?? 0,
-    span: spanOf(node),
-    awaited: (flags & AWAITED) !== 0,
-    lineEnd: ends[node.startPosition.row] ?? 1,
-    ...((flags & TIGHT) !== 0 ? { tight: true as const } : {}),
-    ...((flags & NO_AWAIT) !== 0 ? { noAwait: true as const } : {}),
-    ...((flags & ONCE) !== 0 ? { once: true as const } : {}),
-    ...((flags & SPAWNED) !== 0 ? { spawned: true as const } : {}),
-  };
+  const argsText = args ? args.text : '';
+  const inside = argsText.length >= 2 ? argsText.slice(1, -1) : '';
+  // Assigned one by one (in the order the facts always had), not spread: this runs once per call in the workspace
+  const fact = {} as CallFact;
+  if (callee !== undefined) fact.callee = callee;
+  fact.written = node.childForFieldName(fnField)?.text.slice(0, 200) ?? '';
+  fact.args = inside.length > MAX_ARGS_TEXT ? '' : inside;
+  fact.argCount = args?.namedChildCount ?? 0;
+  fact.span = spanOf(node);
+  fact.awaited = (flags & AWAITED) !== 0;
+  fact.lineEnd = ends[node.startPosition.row] ?? 1;
+  if ((flags & TIGHT) !== 0) fact.tight = true;
+  if ((flags & NO_AWAIT) !== 0) fact.noAwait = true;
+  if ((flags & ONCE) !== 0) fact.once = true;
+  if ((flags & SPAWNED) !== 0) fact.spawned = true;
+  return fact;
 }

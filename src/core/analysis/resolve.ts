@@ -4,7 +4,12 @@
 //   'requests.Session#get' an attribute of such an instance
 import type { ReturnTypes } from './catalog/types';
 import type { Span } from './facts';
-import type { Node } from '../parsing/parser';
+
+/** A position as tree-sitter gives it: 0-based row, column in UTF-16 units. */
+interface Point {
+  row: number;
+  column: number;
+}
 
 export type Scope = Map<string, string>;
 
@@ -56,7 +61,10 @@ export function classInstance(callee: string | undefined): string | undefined {
   return /^_?[A-Z]\w*[a-z]\w*$/.test(callee.slice(callee.lastIndexOf('.') + 1)) ? `${callee}#` : undefined;
 }
 
-export function spanOf(node: Node): Span {
+// The helpers below take web-tree-sitter's `Node` (Node facts) and the plain `SyntaxNode` of
+// src/core/lang/python/syntax.ts (Python facts) alike.
+
+export function spanOf(node: { startPosition: Point; endPosition: Point }): Span {
   return {
     line: node.startPosition.row + 1,
     column: node.startPosition.column + 1,
@@ -65,12 +73,12 @@ export function spanOf(node: Node): Span {
   };
 }
 
-export function named(node: Node): Node[] {
-  return node.namedChildren.filter((c): c is Node => c !== null);
+export function named<N>(node: { readonly namedChildren: ReadonlyArray<N | null> }): N[] {
+  return node.namedChildren.filter((c): c is N => c !== null);
 }
 
-export function children(node: Node): Node[] {
-  return node.children.filter((c): c is Node => c !== null);
+export function children<N>(node: { readonly children: ReadonlyArray<N | null> }): N[] {
+  return node.children.filter((c): c is N => c !== null);
 }
 
 /** Column just past the end of each line (1-based, exclusive), indexed by 0-based row. */

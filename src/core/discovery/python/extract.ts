@@ -2,6 +2,7 @@
 // function bodies for app factories, if/try/with blocks), never throwing: whatever
 // cannot be read becomes { k: 'other' } and is skipped by the linker.
 import type { Node } from '../../parsing/parser';
+import { plainTree, type SyntaxNode } from '../../lang/python/syntax';
 import type { WorkspaceFile } from '../../workspace';
 import type {
   PyClass,
@@ -29,17 +30,17 @@ const MAX_PARAM_TEXT = 1000;
 
 export function extractPythonRouteFacts(_file: WorkspaceFile, root: Node): PythonRouteFacts {
   const facts: PythonRouteFacts = { imports: [], assignments: [], functions: [], classes: [], calls: [], loops: [] };
-  walkBlock(root, '', facts);
+  walkBlock(plainTree(root), '', facts);
   return facts;
 }
 
 /** `loop`: the index in `facts.loops` of the innermost `for` whose body is being walked. */
-function walkBlock(block: Node, scope: string, facts: PythonRouteFacts, depth = 0, loop?: number): void {
+function walkBlock(block: SyntaxNode, scope: string, facts: PythonRouteFacts, depth = 0, loop?: number): void {
   if (depth > MAX_BLOCK_DEPTH) return;
   for (const stmt of block.namedChildren) if (stmt) walkStatement(stmt, scope, facts, depth + 1, loop);
 }
 
-function walkStatement(stmt: Node, scope: string, facts: PythonRouteFacts, depth = 0, loop?: number): void {
+function walkStatement(stmt: SyntaxNode, scope: string, facts: PythonRouteFacts, depth = 0, loop?: number): void {
   if (depth > MAX_BLOCK_DEPTH) return;
   switch (stmt.type) {
     case 'import_statement':
@@ -51,7 +52,7 @@ function walkStatement(stmt: Node, scope: string, facts: PythonRouteFacts, depth
       for (const child of stmt.namedChildren) if (child) walkExpressionStatement(child, scope, facts, loop);
       return;
     case 'decorated_definition': {
-      const decorators = stmt.namedChildren.filter((c): c is Node => c?.type === 'decorator').map(decoratorExpr);
+      const decorators = stmt.namedChildren.filter((c): c is SyntaxNode => c?.type === 'decorator').map(decoratorExpr);
       const def = stmt.childForFieldName('definition');
       if (def) walkDefinition(def, scope, decorators, facts);
       return;
@@ -82,7 +83,7 @@ function walkStatement(stmt: Node, scope: string, facts: PythonRouteFacts, depth
   }
 }
 
-function walkExpressionStatement(node: Node, scope: string, facts: PythonRouteFacts, loop?: number): void {
+function walkExpressionStatement(node: SyntaxNode, scope: string, facts: PythonRouteFacts, loop?: number): void {
   if (node.type === 'assignment' || node.type === 'augmented_assignment') {
     const left = node.childForFieldName('left');
     const right = node.childForFieldName('right');
@@ -107,14 +108,14 @@ function callFact(scope: string, call: PyExpr, loop: number | undefined): Python
 }
 
 /** A for loop's target names: `x`, or `prefix, router` (a flat tuple of names); undefined for anything else. */
-function loopTargets(left: Node | null): string[] | undefined {
+function loopTargets(left: SyntaxNode | null): string[] | undefined {
   if (left?.type === 'identifier') return [left.text];
   if (left?.type !== 'pattern_list' && left?.type !== 'tuple_pattern') return undefined;
   const names = left.namedChildren.map((c) => (c?.type === 'identifier' ? c.text : undefined));
   return names.every((n): n is string => n !== undefined) && names.length > 0 ? names : undefined;
 }
 
-function walkDefinition(def: Node, scope: string, decorators: PyExpr[], facts: PythonRouteFacts): void {
+function walkDefinition(def: SyntaxNode, scope: string, decorators: PyExpr[], facts: PythonRouteFacts): void {
   const name = def.childForFieldName('name')?.text;
   if (!name) return;
   if (def.type === 'function_definition') {
@@ -143,7 +144,7 @@ function walkDefinition(def: Node, scope: string, decorators: PyExpr[], facts: P
     const bases =
       def
         .childForFieldName('superclasses')
-        ?.namedChildren.filter((c): c is Node => !!c && c.type !== 'keyword_argument')
+        ?.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'keyword_argument')
         .map((c) => expr(c)) ?? [];
     const cls: PyClass = { name, bases, range: rangeOf(def), decorators, attributes: {}, methods: [] };
     // A class defined inside a function: a class factory's product (`def make_router_class(): class R(APIRouter): …; return R`)
@@ -159,7 +160,7 @@ function walkDefinition(def: Node, scope: string, decorators: PyExpr[], facts: P
         if (left?.type === 'identifier' && right) cls.attributes[left.text] = expr(right);
         if (left?.type === 'identifier' && fields) {
           const field: PyParam = { name: left.text };
-          const type = a!.childForFieldName('type')?.text;
+          const type = a.childForFieldName('type')?.text;
           // an annotation too long to keep still makes a field (of a type not known): ''
           if (type !== undefined) field.annotation = type.length <= MAX_PARAM_TEXT ? type : '';
           if (right && right.text.length <= MAX_PARAM_TEXT) field.default = right.text;
@@ -169,7 +170,7 @@ function walkDefinition(def: Node, scope: string, decorators: PyExpr[], facts: P
       }
       const decos =
         stmt.type === 'decorated_definition'
-          ? stmt.namedChildren.filter((c): c is Node => c?.type === 'decorator').map(decoratorExpr)
+          ? stmt.namedChildren.filter((c): c is SyntaxNode => c?.type === 'decorator').map(decoratorExpr)
           : [];
       const m = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
       if (m?.type === 'function_definition') {
@@ -205,7 +206,7 @@ const MAX_SELF_STATEMENTS = 2000;
  * A method body's statements on its instance `self` (named by the first parameter): `self.x = value`, and
  * calls `self.a.m(…)`, `self.m(…)`, `super().m(…)`, in order, inside if/try/with blocks too (not loops).
  */
-function selfStatements(block: Node, self: string, out: PySelfStatement[], depth = 0): void {
+function selfStatements(block: SyntaxNode, self: string, out: PySelfStatement[], depth = 0): void {
   if (depth > MAX_BLOCK_DEPTH) return;
   for (const stmt of block.namedChildren) {
     if (!stmt || out.length >= MAX_SELF_STATEMENTS) return;
@@ -239,7 +240,7 @@ function selfStatements(block: Node, self: string, out: PySelfStatement[], depth
   }
 }
 
-function collectReturns(block: Node, out: string[], depth = 0): void {
+function collectReturns(block: SyntaxNode, out: string[], depth = 0): void {
   if (depth > MAX_BLOCK_DEPTH) return;
   for (const stmt of block.namedChildren) {
     if (!stmt) continue;
@@ -257,7 +258,7 @@ function collectReturns(block: Node, out: string[], depth = 0): void {
   }
 }
 
-function readImport(stmt: Node): PyImport[] {
+function readImport(stmt: SyntaxNode): PyImport[] {
   const out: PyImport[] = [];
   if (stmt.type === 'import_statement') {
     for (const n of stmt.childrenForFieldName('name')) {
@@ -297,7 +298,7 @@ function readImport(stmt: Node): PyImport[] {
 }
 
 /** A def's parameters as written: name (stars kept on `*args`/`**kw`), annotation and default text. */
-function readParams(def: Node): PyParam[] {
+function readParams(def: SyntaxNode): PyParam[] {
   const out: PyParam[] = [];
   for (const p of def.childForFieldName('parameters')?.namedChildren ?? []) {
     if (!p) continue;
@@ -332,16 +333,16 @@ function readParams(def: Node): PyParam[] {
   return out;
 }
 
-function decoratorExpr(deco: Node): PyExpr {
+function decoratorExpr(deco: SyntaxNode): PyExpr {
   const inner = deco.namedChildren[0];
   return inner ? expr(inner) : { k: 'other' };
 }
 
-function isAsync(def: Node): boolean {
+function isAsync(def: SyntaxNode): boolean {
   return def.child(0)?.type === 'async';
 }
 
-export function rangeOf(node: Node): PyRange {
+export function rangeOf(node: SyntaxNode): PyRange {
   return {
     line: node.startPosition.row + 1,
     column: node.startPosition.column + 1,
@@ -350,7 +351,7 @@ export function rangeOf(node: Node): PyRange {
   };
 }
 
-function expr(node: Node, depth = 0): PyExpr {
+function expr(node: SyntaxNode, depth = 0): PyExpr {
   if (depth > MAX_DEPTH) return { k: 'other' };
   switch (node.type) {
     case 'identifier':
@@ -393,7 +394,7 @@ function expr(node: Node, depth = 0): PyExpr {
     case 'list':
     case 'tuple':
     case 'set':
-      return { k: 'seq', items: node.namedChildren.filter((c): c is Node => !!c).map((c) => expr(c, depth + 1)) };
+      return { k: 'seq', items: node.namedChildren.filter((c): c is SyntaxNode => !!c).map((c) => expr(c, depth + 1)) };
     case 'call': {
       const fn = node.childForFieldName('function');
       const argList = node.childForFieldName('arguments');
@@ -419,7 +420,7 @@ function expr(node: Node, depth = 0): PyExpr {
   }
 }
 
-function stringExpr(node: Node, depth: number): PyExpr {
+function stringExpr(node: SyntaxNode, depth: number): PyExpr {
   const start = node.namedChildren.find((c) => c?.type === 'string_start')?.text ?? '';
   const prefix = start.replace(/["']/g, '').toLowerCase();
   const isF = prefix.includes('f');
