@@ -23,18 +23,13 @@ import {
   type Scope,
 } from './resolve';
 import type { Node } from '../parsing/parser';
+import { absoluteModule, pythonModuleName, readImport } from '../lang/python/modules';
 import { plainTree, type SyntaxNode } from '../lang/python/syntax';
 
 /** Syntax-tree levels the fact walk descends (real code stays far below; see walk). */
 const MAX_DEPTH = 500;
 /** Parts of a dotted name resolve() follows. */
 const MAX_NAME_DEPTH = 64;
-
-export function pythonModule(path: string): string {
-  const parts = path.replace(/\.py$/, '').split('/');
-  if (parts[parts.length - 1] === '__init__') parts.pop();
-  return parts.join('.');
-}
 
 /** `# noqa` (every rule) or `# noqa: EP101, EP102`; a malformed list after the colon suppresses nothing, as in Ruff. */
 const OFFLOADER = new RegExp(PYTHON_OFFLOADERS.map((p) => globToRegExp(p).source).join('|'));
@@ -91,8 +86,7 @@ const NOQA = /#\s*noqa(?::(.*))?/i;
 
 export function extractPythonFacts(path: string, tsRoot: Node, source: string): CodeFacts {
   const root = plainTree(tsRoot);
-  const module = pythonModule(path);
-  const pkg = path.endsWith('__init__.py') ? module : module.split('.').slice(0, -1).join('.');
+  const { module, isPackage } = pythonModuleName(path);
   const ends = lineEnds(source);
   const facts: CodeFacts = { language: 'python', module, functions: [], suppressions: {} };
   const moduleScope: Scope = new Map();
@@ -258,36 +252,15 @@ export function extractPythonFacts(path: string, tsRoot: Node, source: string): 
     }
   };
 
+  /** `import a.b as c` binds c → 'a.b', `import a.b` binds a → 'a', `from ..x import y` binds y → 'pkg.x.y'. */
   const bindImport = (st: SyntaxNode, scope: Scope): void => {
-    if (st.type === 'import_statement') {
-      for (const n of st.childrenForFieldName('name')) {
-        if (!n) continue;
-        if (n.type === 'aliased_import') {
-          const full = n.childForFieldName('name')?.text,
-            alias = n.childForFieldName('alias')?.text;
-          if (full && alias) scope.set(alias, full);
-        } else {
-          const first = n.text.split('.')[0];
-          scope.set(first, first);
-        }
+    for (const imp of readImport(st)) {
+      if (imp.name === undefined) {
+        if (!imp.local.includes('.')) scope.set(imp.local, imp.module);
+        continue;
       }
-      return;
-    }
-    const modNode = st.childForFieldName('module_name');
-    if (!modNode) return;
-    let from = modNode.text;
-    if (modNode.type === 'relative_import') {
-      const dots = modNode.text.match(/^\.+/)?.[0].length ?? 0;
-      const base = pkg.split('.').filter(Boolean);
-      const up = base.slice(0, Math.max(0, base.length - (dots - 1)));
-      const rest = modNode.text.slice(dots);
-      from = [...up, ...(rest ? [rest] : [])].join('.');
-    }
-    for (const n of st.childrenForFieldName('name')) {
-      if (!n) continue;
-      const name = n.type === 'aliased_import' ? n.childForFieldName('name')?.text : n.text;
-      const alias = n.type === 'aliased_import' ? n.childForFieldName('alias')?.text : n.text;
-      if (name && alias) scope.set(alias, from ? `${from}.${name}` : name);
+      const from = absoluteModule(module, isPackage, imp.module, imp.level);
+      scope.set(imp.local, from ? `${from}.${imp.name}` : imp.name);
     }
   };
 

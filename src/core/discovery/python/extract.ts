@@ -2,13 +2,13 @@
 // function bodies for app factories, if/try/with blocks), never throwing: whatever
 // cannot be read becomes { k: 'other' } and is skipped by the linker.
 import type { Node } from '../../parsing/parser';
+import { readImport } from '../../lang/python/modules';
 import { plainTree, type SyntaxNode } from '../../lang/python/syntax';
 import type { WorkspaceFile } from '../../workspace';
 import type {
   PyClass,
   PyExpr,
   PyFunction,
-  PyImport,
   PyMethod,
   PyParam,
   PyRange,
@@ -256,45 +256,6 @@ function collectReturns(block: SyntaxNode, out: string[], depth = 0): void {
         if (child && (child.type === 'block' || /_clause$/.test(child.type))) collectReturns(child, out, depth + 1);
     }
   }
-}
-
-function readImport(stmt: SyntaxNode): PyImport[] {
-  const out: PyImport[] = [];
-  if (stmt.type === 'import_statement') {
-    for (const n of stmt.childrenForFieldName('name')) {
-      if (!n) continue;
-      if (n.type === 'aliased_import') {
-        const module = n.childForFieldName('name')?.text;
-        const alias = n.childForFieldName('alias')?.text;
-        if (module && alias) out.push({ local: alias, module, level: 0 });
-      } else {
-        // `import a.b` binds `a`; a dotted use `a.b.x` resolves through it
-        out.push({ local: n.text.split('.')[0], module: n.text.split('.')[0], level: 0 });
-        if (n.text.includes('.')) out.push({ local: n.text, module: n.text, level: 0 });
-      }
-    }
-    return out;
-  }
-  const moduleNode = stmt.childForFieldName('module_name');
-  if (!moduleNode) return out;
-  let level = 0;
-  let module = moduleNode.text;
-  if (moduleNode.type === 'relative_import') {
-    const prefix = moduleNode.namedChildren.find((c) => c?.type === 'import_prefix');
-    level = prefix ? prefix.text.length : 0;
-    module = moduleNode.namedChildren.find((c) => c?.type === 'dotted_name')?.text ?? '';
-  }
-  for (const n of stmt.childrenForFieldName('name')) {
-    if (!n) continue;
-    if (n.type === 'aliased_import') {
-      const name = n.childForFieldName('name')?.text;
-      const alias = n.childForFieldName('alias')?.text;
-      if (name && alias) out.push({ local: alias, module, name, level });
-    } else {
-      out.push({ local: n.text, module, name: n.text, level });
-    }
-  }
-  return out;
 }
 
 /** A def's parameters as written: name (stars kept on `*args`/`**kw`), annotation and default text. */

@@ -1,6 +1,7 @@
 // Module names of workspace files and name resolution across them: absolute and
 // relative imports, packages (__init__.py), submodules reached as attributes
 // (`from .routes import items` then `items.router`), aliases and app factories.
+import { absoluteModule, pythonModuleName } from '../../lang/python/modules';
 import type { WorkspaceFile } from '../../workspace';
 import type { PyClass, PyExpr, PyFunction, PythonRouteFacts } from './facts';
 
@@ -48,10 +49,7 @@ export class ModuleGraph {
   }
 
   static moduleName(path: string): { module: string; isPackage: boolean } {
-    const parts = path.replace(/\.py$/, '').split('/');
-    const isPackage = parts[parts.length - 1] === '__init__';
-    if (isPackage) parts.pop();
-    return { module: parts.join('.'), isPackage };
+    return pythonModuleName(path);
   }
 
   /** A module by absolute name; also tolerates a source root (`src/app/…` imported as `app`). */
@@ -137,13 +135,7 @@ export class ModuleGraph {
     level: number,
     hops: number,
   ): Resolved | undefined {
-    let absolute = module;
-    if (level > 0) {
-      const pkg = mod.module.split('.').filter(Boolean);
-      if (!mod.isPackage) pkg.pop();
-      for (let i = 1; i < level; i++) pkg.pop();
-      absolute = [...pkg, ...(module ? [module] : [])].join('.');
-    }
+    const absolute = absoluteModule(mod.module, mod.isPackage, module, level);
     const target = absolute ? this.findModule(absolute) : undefined;
     if (!target) {
       if (level > 0 && name) {

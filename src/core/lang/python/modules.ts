@@ -1,0 +1,73 @@
+// Python module names and import statements, read one way for route discovery and analysis alike.
+import type { SyntaxNode } from './syntax';
+
+/** `app/routes/items.py` → `app.routes.items`; `app/routes/__init__.py` → `app.routes`, a package. */
+export function pythonModuleName(path: string): { module: string; isPackage: boolean } {
+  const parts = path.replace(/\.py$/, '').split('/');
+  const isPackage = parts[parts.length - 1] === '__init__';
+  if (isPackage) parts.pop();
+  return { module: parts.join('.'), isPackage };
+}
+
+/**
+ * One name an import statement binds. `import a.b as c` → {local: 'c', module: 'a.b', level: 0};
+ * `import a.b` → {local: 'a', module: 'a'} and {local: 'a.b', module: 'a.b'} (a dotted use
+ * `a.b.x` resolves through the longer one); `from ..x import y as z` → {local: 'z', module: 'x',
+ * name: 'y', level: 2}. `from x import *` binds nothing here.
+ */
+export interface ImportBinding {
+  local: string;
+  module: string;
+  name?: string;
+  level: number;
+}
+
+/** The names an `import` / `from … import` statement binds, in order. */
+export function readImport(stmt: SyntaxNode): ImportBinding[] {
+  const out: ImportBinding[] = [];
+  if (stmt.type === 'import_statement') {
+    for (const n of stmt.childrenForFieldName('name')) {
+      if (n.type === 'aliased_import') {
+        const module = n.childForFieldName('name')?.text;
+        const alias = n.childForFieldName('alias')?.text;
+        if (module && alias) out.push({ local: alias, module, level: 0 });
+      } else {
+        const first = n.text.split('.')[0];
+        out.push({ local: first, module: first, level: 0 });
+        if (n.text.includes('.')) out.push({ local: n.text, module: n.text, level: 0 });
+      }
+    }
+    return out;
+  }
+  const moduleNode = stmt.childForFieldName('module_name');
+  if (!moduleNode) return out;
+  let level = 0;
+  let module = moduleNode.text;
+  if (moduleNode.type === 'relative_import') {
+    const prefix = moduleNode.namedChildren.find((c) => c.type === 'import_prefix');
+    level = prefix ? prefix.text.length : 0;
+    module = moduleNode.namedChildren.find((c) => c.type === 'dotted_name')?.text ?? '';
+  }
+  for (const n of stmt.childrenForFieldName('name')) {
+    if (n.type === 'aliased_import') {
+      const name = n.childForFieldName('name')?.text;
+      const alias = n.childForFieldName('alias')?.text;
+      if (name && alias) out.push({ local: alias, module, name, level });
+    } else {
+      out.push({ local: n.text, module, name: n.text, level });
+    }
+  }
+  return out;
+}
+
+/**
+ * The absolute module an import in `from` (a package when `isPackage`) names: `from ..x import y`
+ * in `app.routes.items` → `app.x`. '' when the dots climb past the top.
+ */
+export function absoluteModule(from: string, isPackage: boolean, module: string, level: number): string {
+  if (level === 0) return module;
+  const pkg = from.split('.').filter(Boolean);
+  if (!isPackage) pkg.pop();
+  for (let i = 1; i < level; i++) pkg.pop();
+  return [...pkg, ...(module ? [module] : [])].join('.');
+}
