@@ -6,6 +6,10 @@
 //   (the largest single line of the walk's profile). The constructor's assignment stays.
 // - emscripten's `getValue`/`setValue` test `type.endsWith("*")` on every call; node
 //   marshalling calls them five times per node. A last-character comparison is the same test.
+// - A TreeCursor call writes the cursor's four words into wasm memory and a move reads them back,
+//   each through getValue/setValue and a DataView (the plain Python tree is read with a cursor:
+//   src/core/lang/python/syntax.ts). On a little-endian host an Int32Array view of the same memory
+//   stores the same bytes; a big-endian host keeps the original path.
 // A pattern that is not found (another web-tree-sitter version) is reported and left as is.
 import { readFile } from 'node:fs/promises';
 
@@ -21,6 +25,35 @@ const PATCHES = [
     from: 'if (type.endsWith("*")) type = "*";',
     to: 'if (type.charCodeAt(type.length - 1) === 42) type = "*";',
     count: 2,
+  },
+  {
+    what: 'TreeCursor marshalling',
+    from:
+      'function marshalTreeCursor(cursor, address = TRANSFER_BUFFER) {\n' +
+      '  C.setValue(address + 0 * SIZE_OF_INT, cursor[0], "i32");\n',
+    to:
+      'const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;\n' +
+      'function marshalTreeCursor(cursor, address = TRANSFER_BUFFER) {\n' +
+      '  if (LITTLE_ENDIAN_HOST) {\n' +
+      '    const heap = C.HEAP32, i = address >> 2;\n' +
+      '    heap[i] = cursor[0]; heap[i + 1] = cursor[1]; heap[i + 2] = cursor[2]; heap[i + 3] = cursor[3];\n' +
+      '    return;\n' +
+      '  }\n' +
+      '  C.setValue(address + 0 * SIZE_OF_INT, cursor[0], "i32");\n',
+    count: 1,
+  },
+  {
+    what: 'TreeCursor unmarshalling',
+    from: 'function unmarshalTreeCursor(cursor) {\n  cursor[0] = C.getValue(TRANSFER_BUFFER + 0 * SIZE_OF_INT, "i32");\n',
+    to:
+      'function unmarshalTreeCursor(cursor) {\n' +
+      '  if (LITTLE_ENDIAN_HOST) {\n' +
+      '    const heap = C.HEAP32, i = TRANSFER_BUFFER >> 2;\n' +
+      '    cursor[0] = heap[i]; cursor[1] = heap[i + 1]; cursor[2] = heap[i + 2]; cursor[3] = heap[i + 3];\n' +
+      '    return;\n' +
+      '  }\n' +
+      '  cursor[0] = C.getValue(TRANSFER_BUFFER + 0 * SIZE_OF_INT, "i32");\n',
+    count: 1,
   },
 ];
 
