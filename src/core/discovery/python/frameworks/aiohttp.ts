@@ -1,11 +1,12 @@
 // aiohttp: every handler runs on the loop, sync or not. Routes come from RouteTableDef decorators,
 // app.router.add_get/add_route/add_view, add_routes([web.get(...), …]) and sub-apps.
+import { HTTP_METHODS as STANDARD_METHODS } from '../../../lang/shared/http';
 import { HTTP_METHODS, methodDecorators, slashJoin } from './registrations';
 import type { CallReader, PyFramework } from './types';
 
 /** `add_get(path, handler)` … `add_options(path, handler)`. */
 const addMethodRoutes: Record<string, CallReader> = Object.fromEntries(
-  ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'].map((m): [string, CallReader] => [
+  STANDARD_METHODS.map((m): [string, CallReader] => [
     `add_${m}`,
     ({ l, mod, scope, obj }, call) => {
       const path = l.path(mod, scope, call.args[0]);

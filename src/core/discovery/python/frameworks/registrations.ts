@@ -1,7 +1,9 @@
 // Registration forms several frameworks share, read the same way wherever they appear.
+import { HTTP_METHODS as STANDARD_METHODS } from '../../../lang/shared/http';
 import type { At, CallExpr, CallReader, DecoratorReader, PyFramework } from './types';
 
-export const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'trace'];
+/** Route methods Python frameworks name (`@app.get`, `@router.trace`, `web.post`). */
+export const HTTP_METHODS: readonly string[] = [...STANDARD_METHODS, 'trace'];
 
 /** FastAPI concatenates a prefix and a path; Django's include() prefixes do too. */
 export const concatenate = (prefix: string, path: string): string => prefix + path;
