@@ -18,7 +18,9 @@ import {
   type Linker,
   type RouterDef,
 } from './frameworks';
-import { ModuleGraph, type LinkDeps, type ModuleFile, type Resolved } from './modules';
+import { ModuleGraph, type LinkReads, type ModuleFile, type Resolved } from './modules';
+import { Memo } from '../../incremental/memo';
+import { Tracked, Tracker } from '../../incremental/tracker';
 import { placeholder, UNKNOWN_MOUNT, unresolvedFields } from '../unresolved';
 
 interface LocalRoute {
@@ -42,18 +44,20 @@ type LinkEvent =
   | { e: 'edge'; parent: string; child: string; prefix?: string }
   | { e: 'included'; key: string }; // documented, never served (FastAPI callbacks)
 
-/**
- * One pass over one module: its events, and everything they were computed from — the modules
- * whose facts were read, the module names looked up, and the router objects (by key) that
- * earlier passes had or had not created at that point (`kind` or null).
- */
+/** One pass over one module: its events (what it read is the memo's business, see PythonLinkCache). */
 interface PassResult {
   events: LinkEvent[];
-  deps: LinkDeps;
-  objects: Map<string, string | null>;
-  /** Functions whose call sites were read (by name): a call of that name added or removed anywhere makes the result stale. */
-  callees: Set<string>;
   failed: boolean;
+}
+
+/**
+ * What one module's pass reads besides module facts and names (modules.ts): the router objects earlier
+ * passes had or had not created at that point (by key: `kind` or null), and the call sites of a function
+ * name (a version, bumped when a module calling that name changes, comes or goes).
+ */
+interface PassReads extends LinkReads {
+  objects: Tracked<string, string | null>;
+  callSites: Tracked<string, number>;
 }
 
 interface RouterObj extends ObjDef {
@@ -94,45 +98,39 @@ export function linkPythonRoutes(files: ReadonlyArray<{ file: WorkspaceFile; fac
 }
 
 /**
- * Links a workspace pass by pass, module by module, keeping each module's result of each pass.
- * A kept result is replayed instead of recomputed while nothing it was computed from changed
- * (its module's facts, the facts it read, the module names and router objects it looked up),
- * so after one edit only the edited module and those that read it are linked again — and the
- * result equals a whole-workspace link, which runs the same passes in the same order.
+ * Links a workspace pass by pass, module by module, keeping each module's result of each pass in one
+ * memo. A kept result is replayed instead of recomputed while everything it read answers the same
+ * (the facts of the modules it read, the module names and router objects it looked up, the call sites
+ * of the functions it followed), so after one edit only the edited module and those that read it are
+ * linked again — and the result equals a whole-workspace link, which runs the same passes in the same order.
  */
 export class PythonLinkCache {
   private graph: ModuleGraph | undefined;
   private readonly byPath = new Map<string, ModuleFile>();
-  private readonly results = new Map<string, PassResult[]>();
+  private readonly tracker = new Tracker();
+  private readonly results = Memo.byKey<string, PassResult>(this.tracker);
+  /** The router objects of the link running (what `reads.objects` answers from). */
+  private objs = new Map<string, RouterObj>();
+  /** Per called function name, bumped when a module calling it changes, comes or goes. */
+  private readonly callVersions = new Map<string, number>();
+  private readonly reads: PassReads = {
+    facts: new Tracked(this.tracker, (path) => this.byPath.get(path)?.facts),
+    names: new Tracked(this.tracker, (name) => this.graph?.peekModule(name)?.file.path),
+    objects: new Tracked(this.tracker, (key) => kindName(this.objs.get(key))),
+    callSites: new Tracked(this.tracker, (name) => this.callVersions.get(name) ?? 0),
+  };
   private emitted = emitTable();
 
   link(all: ReadonlyArray<{ file: WorkspaceFile; facts: PythonRouteFacts }>): Route[] {
     // Routes registered in test files are the tests' apps, not the project's
     const files = all.filter(({ file }) => !isTestFile(file.path));
-    const { graph, changed, changedCalls } = this.sync(files);
-    const objs = new Map<string, RouterObj>();
-    const linker = new ModuleLinker(graph, objs);
-    /** Keys of router objects whose creation moved or changed in this link: results that looked them up are checked. */
-    const changedKeys = new Set<string>();
-    const mustCheck = (r: PassResult) => {
-      if (changed === 'all') return true;
-      for (const path of changed) if (r.deps.facts.has(path)) return true;
-      if (changedKeys.size > 0) for (const key of r.objects.keys()) if (changedKeys.has(key)) return true;
-      return false;
-    };
-    for (let pass = 0; pass < PASSES; pass++) {
-      for (const mod of graph.mods) {
-        const kept = this.results.get(mod.file.path) ?? [];
-        let result = kept[pass];
-        const callSitesMoved = result !== undefined && [...result.callees].some((n) => changedCalls.has(n));
-        if (!result || callSitesMoved || (mustCheck(result) && !this.valid(result, graph, objs))) {
-          for (const r of [result, (result = kept[pass] = linker.pass(mod, pass))])
-            for (const ev of r?.events ?? []) if (ev.e === 'def') changedKeys.add(ev.obj.key);
-          this.results.set(mod.file.path, kept);
-        }
-        replay(result.events, objs);
-      }
-    }
+    const graph = this.sync(files);
+    this.tracker.advance();
+    const objs = (this.objs = new Map<string, RouterObj>());
+    const linker = new ModuleLinker(graph, objs, this.reads);
+    for (let pass = 0; pass < PASSES; pass++)
+      for (const mod of graph.mods)
+        replay(this.results.get(`${pass}:${mod.file.path}`, () => linker.pass(mod, pass)).events, objs);
     const ctx: EmitContext = { out: [], memo: { prev: this.emitted, next: emitTable() }, reached: 0 };
     for (const obj of objs.values()) if (!obj.included) emit(obj, rootPrefix(obj), obj.ownPrefix, [], '', ctx);
     // Objects only include cycles reach (`app.include_router(rb)` and `rb.include_router(app.router)`)
@@ -143,46 +141,41 @@ export class PythonLinkCache {
   }
 
   /**
-   * Brings the module graph up to date and says which modules' facts changed: the graph is rebuilt
-   * when the set of files changes (then every kept result is checked), facts are swapped in place otherwise.
+   * Brings the module graph up to date: facts swapped in place while the set of files is the same, the
+   * graph rebuilt when it changes. Names called in changed, added or removed modules get new call-site versions.
    */
-  private sync(files: ReadonlyArray<{ file: WorkspaceFile; facts: PythonRouteFacts }>): {
-    graph: ModuleGraph;
-    changed: Set<string> | 'all';
-    /** Names called in the changed modules, before or after the change (call sites that may have come or gone). */
-    changedCalls: Set<string>;
-  } {
+  private sync(files: ReadonlyArray<{ file: WorkspaceFile; facts: PythonRouteFacts }>): ModuleGraph {
+    const bump = (facts: PythonRouteFacts) => {
+      for (const n of calledNames(facts)) this.callVersions.set(n, (this.callVersions.get(n) ?? 0) + 1);
+    };
     const graph = this.graph;
     if (
       graph &&
       files.length === graph.mods.length &&
       files.every(({ file }, i) => graph.mods[i].file.path === file.path)
     ) {
-      const changed = new Set<string>();
-      const changedCalls = new Set<string>();
       files.forEach(({ file, facts }, i) => {
         const mod = graph.mods[i];
-        if (mod.facts !== facts) {
-          changed.add(file.path);
-          for (const f of [mod.facts, facts]) for (const n of calledNames(f)) changedCalls.add(n);
-        }
+        if (mod.facts !== facts) [mod.facts, facts].forEach(bump);
         mod.file = file;
         mod.facts = facts;
       });
-      return { graph, changed, changedCalls };
+      return graph;
     }
     const mods = files.map(({ file, facts }) => ({ file, facts, ...ModuleGraph.moduleName(file.path) }));
+    const before = new Map(this.byPath);
     this.byPath.clear();
-    for (const m of mods) this.byPath.set(m.file.path, m);
-    for (const path of this.results.keys()) if (!this.byPath.has(path)) this.results.delete(path);
-    return { graph: (this.graph = new ModuleGraph(mods)), changed: 'all', changedCalls: new Set() };
-  }
-
-  private valid(r: PassResult, graph: ModuleGraph, objs: Map<string, RouterObj>): boolean {
-    for (const [path, facts] of r.deps.facts) if (this.byPath.get(path)?.facts !== facts) return false;
-    for (const [name, path] of r.deps.names) if (graph.peekModule(name)?.file.path !== path) return false;
-    for (const [key, kind] of r.objects) if (kindName(objs.get(key)) !== kind) return false;
-    return true;
+    for (const m of mods) {
+      this.byPath.set(m.file.path, m);
+      const old = before.get(m.file.path);
+      if (old?.facts !== m.facts) [old?.facts, m.facts].forEach((f) => f && bump(f));
+    }
+    for (const [path, old] of before)
+      if (!this.byPath.has(path)) {
+        bump(old.facts);
+        for (let pass = 0; pass < PASSES; pass++) this.results.delete(`${pass}:${path}`);
+      }
+    return (this.graph = new ModuleGraph(mods, this.reads));
   }
 }
 
@@ -250,8 +243,6 @@ class ModuleLinker implements Linker {
   private paramObjects = new Map<string, ObjDef | null>();
   /** The router attributes of each controller instance read in this pass, by the instance's key. */
   private instances = new Map<string, Map<string, ObjDef>>();
-  private callees = new Set<string>();
-  private seen = new Map<string, string | null>();
   /** Values being evaluated (cycle guard: `M = N`, `N = M`), and the steps taken in this pass. */
   private readonly active = new Set<PyExpr>();
   private steps = 0;
@@ -264,45 +255,33 @@ class ModuleLinker implements Linker {
   constructor(
     readonly graph: ModuleGraph,
     private readonly objs: ReadonlyMap<string, ObjDef>,
+    private readonly reads: PassReads,
   ) {
     this.bodies = new BodyTemplates(graph);
   }
 
   pass(mod: ModuleFile, pass: number): PassResult {
-    const result: PassResult = {
-      events: [],
-      deps: { facts: new Map(), names: new Map() },
-      objects: new Map(),
-      callees: new Set(),
-      failed: false,
-    };
+    const result: PassResult = { events: [], failed: false };
     this.created = new Map();
     this.log = result.events;
-    this.seen = result.objects;
-    this.callees = result.callees;
     this.paramObjects = new Map();
     this.instances = new Map();
     this.active.clear();
     this.moduleSteps = 0;
     this.bodies = new BodyTemplates(this.graph);
     this.origins.clear();
-    this.graph.track(result.deps);
     // Each statement on its own: odd code costs the routes of that statement (or, past the
     // module's budget, of the rest of this module in this pass), never other modules' routes.
-    try {
-      this.graph.touch(mod);
-      if (pass === 0) {
-        for (const a of mod.facts.assignments)
-          if (!a.augmented)
-            this.statement(result, () =>
-              this.objectOf({ k: 'value', mod, scope: a.scope, name: a.name, value: a.value }),
-            );
-      } else if (pass === 1) {
-        for (const fw of PYTHON_FRAMEWORKS) if (fw.readModule) this.statement(result, () => fw.readModule!(this, mod));
-      } else this.registrations(mod, result);
-    } finally {
-      this.graph.track(undefined);
-    }
+    this.graph.touch(mod);
+    if (pass === 0) {
+      for (const a of mod.facts.assignments)
+        if (!a.augmented)
+          this.statement(result, () =>
+            this.objectOf({ k: 'value', mod, scope: a.scope, name: a.name, value: a.value }),
+          );
+    } else if (pass === 1) {
+      for (const fw of PYTHON_FRAMEWORKS) if (fw.readModule) this.statement(result, () => fw.readModule!(this, mod));
+    } else this.registrations(mod, result);
     return result;
   }
 
@@ -442,7 +421,7 @@ class ModuleLinker implements Linker {
     const local = this.created.get(key);
     if (local) return local;
     const global = this.objs.get(key);
-    this.seen.set(key, kindName(global));
+    this.reads.objects.saw(key, kindName(global));
     return global;
   }
 
@@ -1051,7 +1030,7 @@ class ModuleLinker implements Linker {
 
   /** The workspace's call statements that call `fn`, each a dependency of this pass. */
   private *callSites(fn: PyFunction): Generator<CallSite> {
-    this.callees.add(fn.name);
+    this.reads.callSites.get(fn.name);
     if (!this.callsByName) {
       this.callsByName = new Map();
       for (const m of this.graph.mods)

@@ -2,6 +2,7 @@
 // relative imports, packages (__init__.py), submodules reached as attributes
 // (`from .routes import items` then `items.router`), aliases and app factories.
 import { absoluteModule, pythonModuleName } from '../../lang/python/modules';
+import type { Tracked } from '../../incremental/tracker';
 import type { WorkspaceFile } from '../../workspace';
 import type { PyClass, PyExpr, PyFunction, PythonRouteFacts } from './facts';
 
@@ -21,10 +22,12 @@ export type Resolved =
 
 const MAX_HOPS = 30;
 
-/** What one module's link results were computed from: the modules whose facts were read and the module names looked up. */
-export interface LinkDeps {
-  facts: Map<string, PythonRouteFacts>;
-  names: Map<string, string | undefined>;
+/** What linking reads, each read recorded into the running pass (incremental/tracker.ts): stable across graphs. */
+export interface LinkReads {
+  /** A module's facts, by path. */
+  facts: Tracked<string, PythonRouteFacts | undefined>;
+  /** The file a module name means. */
+  names: Tracked<string, string | undefined>;
 }
 
 export class ModuleGraph {
@@ -32,12 +35,10 @@ export class ModuleGraph {
   /** Every dotted suffix of every module name, for source roots (`src/app/x.py` imported as `app.x`). */
   private readonly bySuffix = new Map<string, ModuleFile>();
 
-  /** Set while one module is linked, so its results can be reused until a dependency changes. */
-  private deps: LinkDeps | undefined;
-  /** The module touched last: lookups mostly stay in one module, and this skips their Map writes. */
-  private lastTouched: ModuleFile | undefined;
-
-  constructor(readonly mods: ModuleFile[]) {
+  constructor(
+    readonly mods: ModuleFile[],
+    private readonly reads?: LinkReads,
+  ) {
     for (const m of mods) {
       if (!this.byName.has(m.module)) this.byName.set(m.module, m);
       const parts = m.module.split('.');
@@ -55,27 +56,19 @@ export class ModuleGraph {
   /** A module by absolute name; also tolerates a source root (`src/app/…` imported as `app`). */
   findModule(name: string): ModuleFile | undefined {
     const found = this.byName.get(name) ?? this.bySuffix.get(name);
-    this.deps?.names.set(name, found?.file.path);
+    this.reads?.names.saw(name, found?.file.path);
     if (found) this.touch(found);
     return found;
   }
 
-  /** findModule without recording a dependency (for checking recorded ones). */
+  /** findModule without recording a read (for checking recorded ones). */
   peekModule(name: string): ModuleFile | undefined {
     return this.byName.get(name) ?? this.bySuffix.get(name);
   }
 
-  /** Starts (or with undefined, stops) recording what is read into `deps`. */
-  track(deps: LinkDeps | undefined): void {
-    this.deps = deps;
-    this.lastTouched = undefined;
-  }
-
   /** Records that `mod`'s facts are being read. */
   touch(mod: ModuleFile): void {
-    if (!this.deps || this.lastTouched === mod) return;
-    this.lastTouched = mod;
-    this.deps.facts.set(mod.file.path, mod.facts);
+    this.reads?.facts.saw(mod.file.path, mod.facts);
   }
 
   /** Resolves a dotted name as seen from `scope` of `mod`. */

@@ -1,0 +1,94 @@
+// The one memo of incremental computation: a result is kept while every read made through a tracked
+// view answers the same, and is computed again after an edit of anything it read, however indirectly.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Memo } from '../../src/core/incremental/memo';
+import { Tracked, Tracker } from '../../src/core/incremental/tracker';
+
+/** A workspace of modules, each exporting names, read only through the tracked view. */
+function workspace() {
+  const tracker = new Tracker();
+  const modules = new Map<string, Record<string, string>>();
+  const exportsOf = new Tracked(tracker, (module: string) => modules.get(module));
+  return { tracker, modules, exportsOf };
+}
+
+test('a result is served while what it read is unchanged, and recomputed after an edit of it', () => {
+  const { tracker, modules, exportsOf } = workspace();
+  modules.set('a', { x: 'b.y' });
+  modules.set('b', { y: '42' });
+  modules.set('c', { z: '1' });
+  const memo = Memo.byKey<string, string | undefined>(tracker);
+  let computed = 0;
+  /** Follows `module.name` references across modules: reads every module on the way. */
+  const value = (module: string, name: string): string | undefined =>
+    memo.get(`${module}.${name}`, () => {
+      computed++;
+      const v = exportsOf.get(module)?.[name];
+      const dot = v?.indexOf('.') ?? -1;
+      return v !== undefined && dot > 0 ? value(v.slice(0, dot), v.slice(dot + 1)) : v;
+    });
+  tracker.advance();
+  assert.equal(value('a', 'x'), '42');
+  assert.equal(computed, 2);
+  tracker.advance();
+  modules.set('c', { z: '2' }); // read by nothing
+  assert.equal(value('a', 'x'), '42');
+  assert.equal(computed, 2, 'an edit of a module nothing read recomputes nothing');
+  tracker.advance();
+  modules.set('b', { y: '43' }); // read only while computing b.y, inside a.x's computation
+  assert.equal(value('a', 'x'), '43', 'the edit reaches the outer result through the inner one');
+  assert.equal(computed, 4);
+});
+
+test('a module that was missing and appears invalidates the results that looked for it', () => {
+  const { tracker, modules, exportsOf } = workspace();
+  const memo = Memo.byKey<string, string>(tracker);
+  const read = () => memo.get('k', () => exportsOf.get('later')?.n ?? 'none');
+  tracker.advance();
+  assert.equal(read(), 'none');
+  tracker.advance();
+  modules.set('later', { n: 'here' });
+  assert.equal(read(), 'here');
+});
+
+test('a value `keep` rejects is not kept (a search cut short is asked again)', () => {
+  const { tracker } = workspace();
+  const memo = Memo.byKey<string, number>(tracker);
+  let n = 0;
+  tracker.advance();
+  memo.get(
+    'k',
+    () => ++n,
+    () => false,
+  );
+  memo.get(
+    'k',
+    () => ++n,
+    () => false,
+  );
+  assert.equal(n, 2);
+  assert.equal(
+    memo.get('k', () => ++n),
+    3,
+  );
+  assert.equal(
+    memo.get('k', () => ++n),
+    3,
+  );
+});
+
+test('reads inside `untracked` and answers checked by the memo are not recorded', () => {
+  const { tracker, modules, exportsOf } = workspace();
+  modules.set('a', { x: '1' });
+  const memo = Memo.byKey<string, string | undefined>(tracker);
+  tracker.advance();
+  memo.get('k', () => tracker.untracked(() => exportsOf.get('a')?.x));
+  modules.set('a', { x: '2' });
+  tracker.advance();
+  // Bookkeeping read untracked: the memo cannot see the edit (what the tracked view is for)
+  assert.equal(
+    memo.get('k', () => 'recomputed'),
+    '1',
+  );
+});
