@@ -18,21 +18,17 @@ import { instanceOf, member } from './resolve';
 import { RULES } from './rules';
 import type { Checked, Execution, Reach, Report, Rule, RuleId, Step } from './rules/types';
 import type { Finding, Route } from '../model';
-import { isTestFile, type WorkspaceFile } from '../workspace';
-import { resolveSpecifier } from '../nodeImports/specifier';
+import { isTestFile } from '../workspace';
 import type { PathAliases } from '../nodeImports/tsconfig';
 import { nodeModule } from './node-facts';
+import { CodeWorkspace, functionKeys, type FileFacts, type FnRef } from './codeWorkspace';
+import { Memo } from '../incremental/memo';
+import { Tracker } from '../incremental/tracker';
 
-export type FileFacts = ReadonlyMap<string, { file: WorkspaceFile; facts: CodeFacts }>;
+export type { FileFacts } from './codeWorkspace';
 
 const MAX_DEPTH = 8;
 
-interface FnRef {
-  path: string;
-  facts: CodeFacts;
-  index: number;
-  fn: FunctionFact;
-}
 const DEFAULT_CONFIG: AnalysisConfig = {};
 
 /** `aliases`: the workspace's tsconfig/jsconfig `paths`, for Node imports that are not relative (`@server/util`). */
@@ -49,174 +45,71 @@ export function findBlockingCalls(
 
 const NO_ALIASES: readonly PathAliases[] = [];
 
-/** What a result was computed from, beyond its own file: files visited and function names looked up. */
-interface Deps {
-  files: Set<string>;
-  keys: Set<string>;
-}
-interface FileResult {
-  facts: CodeFacts;
-  routes: Route[];
-  routeSig: string;
-  findings: Finding[];
-  deps: Deps;
-}
-
 const NO_ROUTES: Route[] = [];
 
 const states = new WeakMap<AnalysisConfig, Analysis>();
 
 /**
- * Keeps results between calls so one edited file costs one file's work: per-file findings and
- * per-function reach summaries are reused until a file they depend on (or a name they looked up)
- * changes. Facts objects are compared by identity; ProjectIndex keeps them for unchanged files.
+ * Keeps results between calls so one edited file costs one file's work: per-file findings, per-function
+ * reach summaries and call edges live in memos (incremental/memo.ts) and are reused while everything they
+ * read through the tracked view of the workspace (codeWorkspace.ts) answers the same. Facts objects are
+ * compared by identity; ProjectIndex keeps them for unchanged files.
  */
 class Analysis {
-  private readonly seen = new Map<string, CodeFacts>();
-  private readonly registry = new Map<string, FnRef>();
+  private readonly tracker = new Tracker();
+  private readonly code = new CodeWorkspace(this.tracker);
   private readonly nested = new WeakMap<CodeFacts, number[][]>();
-  private readonly memo = new Map<FunctionFact, { reach: Reach | null; deps: Deps }>();
-  private readonly results = new Map<string, FileResult>();
-  private readonly modules = new PythonModules();
+  /** The first blocking call each function reaches (null: none), see reach(). */
+  private readonly reaches = Memo.byObject<FunctionFact, Reach | null>(this.tracker);
+  /** Each file's findings. */
+  private readonly results = Memo.byKey<string, Finding[]>(this.tracker);
+  /** The workspace functions each Python function's calls resolve to (any, async too). */
+  private readonly edges = Memo.byObject<FunctionFact, Array<{ ref: FnRef; spawned: boolean }>>(this.tracker);
+  /** Each file's import-time and `__main__` callees, resolved. */
+  private readonly entries = Memo.byObject<CodeFacts, FnRef[]>(this.tracker);
   /** Python functions some file registers as a startup/shutdown hook or lifespan, with their files. */
   private startupFns = new Map<FunctionFact, string>();
-  /**
-   * Python functions that never run per request, with their files: test code, and what start-up hooks,
-   * command-line entry points and import-time calls reach without a route reaching it too.
-   */
-  private oneTime = new Map<FunctionFact, string>();
-  /** The workspace functions each Python function's calls resolve to (any, async too), with what that read. */
-  private readonly edges = new Map<FunctionFact, { targets: Array<{ ref: FnRef; spawned: boolean }>; deps: Deps }>();
-  /** Each file's import-time and `__main__` callees, resolved, with what that read. */
-  private readonly entries = new Map<CodeFacts, { refs: FnRef[]; deps: Deps }>();
-  /** Direct subclasses by workspace class; undefined: files changed since it was built. */
-  private subclasses: Map<string, Array<{ path: string; facts: CodeFacts; qual: string }>> | undefined;
-  /** The routes `oneTime` was computed with; undefined: files changed since. */
+  /** The routes placement was computed with; undefined: files changed since. */
   private placedRoutes: Route[] | undefined;
-  /** Node middleware registrations from every file: function name → how many registrations. */
-  private readonly middlewareRefs = new Map<string, number>();
   private readonly qualnames = new WeakMap<CodeFacts, Map<string, number>>();
   private readonly defLines = new WeakMap<CodeFacts, Map<number, number[]>>();
-  private tracking: Deps[] = [];
   /** Counts searches cut short by a cycle or the depth limit: a "nothing found" under a cut is not final. */
   private cuts = 0;
-  /** File paths in output order; recomputed only when some file changed. */
+  /** File paths in output order; recomputed only when the set of files changed. */
   private order: string[] | undefined;
-  private files: FileFacts = new Map();
-  private aliases: readonly PathAliases[] = NO_ALIASES;
+  /** The routes of the run, by file. */
+  private byFile = new Map<string, Route[]>();
 
   constructor(private readonly matcher: Matcher) {}
 
   run(files: FileFacts, routes: Route[], aliases: readonly PathAliases[]): Finding[] {
-    this.files = files;
-    if (aliases !== this.aliases) {
-      // Other aliases (a config edited): what any import resolved to may differ; rare, so start over
-      this.aliases = aliases;
-      this.memo.clear();
-      this.edges.clear();
-      this.entries.clear();
-      this.results.clear();
+    this.tracker.advance();
+    const changed = this.code.update(files, aliases);
+    for (const path of changed)
+      if (!files.has(path)) {
+        this.order = undefined;
+        this.results.delete(path);
+      } else if (this.order && !this.order.includes(path)) this.order = undefined;
+    if (changed.size) {
+      this.placedRoutes = undefined;
+      this.syncStartup();
     }
-    this.sync(files);
-    if (!sameList(this.placedRoutes, routes)) this.place(routes);
-    const byFile = new Map<string, Route[]>();
-    for (const r of routes) (byFile.get(r.file) ?? byFile.set(r.file, []).get(r.file)!).push(r);
+    if (!sameList(this.placedRoutes, routes)) {
+      this.byFile = new Map();
+      for (const r of routes) (this.byFile.get(r.file) ?? this.byFile.set(r.file, []).get(r.file)!).push(r);
+      this.code.setRoutes(this.byFile);
+      this.place(routes);
+    }
     const out: Finding[] = [];
     this.order ??= [...files.keys()].sort();
-    for (const path of this.order) {
-      const { facts } = files.get(path)!;
-      const fileRoutes = byFile.get(path) ?? NO_ROUTES;
-      let result = this.results.get(path);
-      // Discovery hands back the same Route objects for unchanged routes: then no signature is needed
-      const sameRoutes =
-        result !== undefined &&
-        result.routes.length === fileRoutes.length &&
-        result.routes.every((r, i) => r === fileRoutes[i]);
-      if (!result || result.facts !== facts || !sameRoutes) {
-        const routeSig = fileRoutes.map((r) => `${r.line}|${r.handler}|${r.execution}|${r.framework}`).join(';');
-        if (!result || result.facts !== facts || result.routeSig !== routeSig)
-          result = this.checkFile(path, facts, fileRoutes, routeSig);
-        else result = { ...result, routes: fileRoutes };
-        this.results.set(path, result);
-      }
-      out.push(...result.findings);
-    }
+    for (const path of this.order) out.push(...this.results.get(path, () => this.checkFile(path)));
     return out;
   }
 
-  /** Brings the function registry up to date and drops what the changed files invalidate. */
-  private sync(files: FileFacts): void {
-    const changedFiles = new Set<string>();
-    const changedKeys = new Set<string>();
-    const changedMiddleware = new Set<string>();
-    const drop = (path: string, facts: CodeFacts) => {
-      if (facts.classes) changedKeys.add(SUBCLASSES);
-      for (const fn of facts.functions)
-        for (const key of functionKeys(facts, fn)) {
-          if (this.registry.get(key)?.path === path) this.registry.delete(key);
-          changedKeys.add(key);
-        }
-      for (const name of facts.middleware ?? []) {
-        const n = (this.middlewareRefs.get(name) ?? 1) - 1;
-        if (n) this.middlewareRefs.set(name, n);
-        else this.middlewareRefs.delete(name);
-        changedMiddleware.add(name);
-      }
-    };
-    for (const [path, facts] of this.seen) {
-      if (files.get(path)?.facts === facts) continue;
-      if (!files.has(path)) {
-        this.order = undefined;
-        changedKeys.add(MODULE_FILES);
-        if (facts.language === 'python') this.modules.remove(path, facts.module, changedKeys);
-      }
-      drop(path, facts);
-      changedFiles.add(path);
-      this.seen.delete(path);
-      this.results.delete(path);
-    }
-    for (const [path, { facts }] of files) {
-      if (this.seen.get(path) === facts) continue;
-      if (!changedFiles.has(path)) {
-        this.order = undefined; // a new path
-        changedKeys.add(MODULE_FILES);
-        if (facts.language === 'python') this.modules.add(path, facts.module, changedKeys);
-      }
-      this.seen.set(path, facts);
-      changedFiles.add(path);
-      if (facts.classes) changedKeys.add(SUBCLASSES);
-      facts.functions.forEach((fn, index) => {
-        for (const key of functionKeys(facts, fn)) {
-          changedKeys.add(key);
-          if (!this.registry.has(key)) this.registry.set(key, { path, facts, index, fn });
-        }
-      });
-      for (const name of facts.middleware ?? []) {
-        this.middlewareRefs.set(name, (this.middlewareRefs.get(name) ?? 0) + 1);
-        changedMiddleware.add(name);
-      }
-    }
-    if (!changedFiles.size) return;
-    this.placedRoutes = undefined;
-    this.subclasses = undefined;
-    this.syncStartup();
-    // A function registered (or no longer) as middleware elsewhere: its own file is checked again
-    for (const name of changedMiddleware) {
-      const defined = this.registry.get(name)?.path;
-      if (defined !== undefined) this.results.delete(defined);
-    }
-    const stale = (d: Deps) => {
-      for (const f of d.files) if (changedFiles.has(f)) return true;
-      for (const k of d.keys) if (changedKeys.has(k)) return true;
-      return false;
-    };
-    for (const [fn, entry] of this.memo) if (stale(entry.deps)) this.memo.delete(fn);
-    for (const [fn, entry] of this.edges) if (stale(entry.deps)) this.edges.delete(fn);
-    for (const [facts, entry] of this.entries) if (stale(entry.deps)) this.entries.delete(facts);
-    for (const [path, result] of this.results) if (stale(result.deps)) this.results.delete(path);
-  }
-
-  private checkFile(path: string, facts: CodeFacts, routes: Route[], routeSig: string): FileResult {
+  private checkFile(path: string): Finding[] {
+    const facts = this.code.facts(path)!;
+    this.code.routesOf(path);
+    const routes = this.byFile.get(path) ?? NO_ROUTES;
     const routeOf = new Map<FunctionFact, Route>();
     for (const route of routes) {
       const ref = this.routeFunction(route);
@@ -226,8 +119,6 @@ class Analysis {
         for (const i of this.descendants(facts, ref.index))
           if (!routeOf.has(facts.functions[i])) routeOf.set(facts.functions[i], route);
     }
-    const deps: Deps = { files: new Set(), keys: new Set() };
-    this.tracking = [deps];
     const found = new Map<string, Finding>();
     const middleware = facts.language === 'node' ? this.middlewareIn(facts) : undefined;
     facts.functions.forEach((fn, index) => {
@@ -246,32 +137,23 @@ class Analysis {
         return;
       }
       // Tests, start-up/shutdown hooks, commands and import-time work: not per request
-      if (!route && this.oneTime.has(fn)) return;
+      if (!route && this.code.isOneTime(fn)) return;
       if (route?.execution === 'worker') this.check(ref, route, 'worker', found);
       else if (fn.async || route?.execution === 'event-loop') this.check(ref, route, 'loop', found);
     });
-    this.tracking = [];
-    const findings = [...found.values()].sort(
-      (a, b) => a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : 1),
-    );
-    return { facts, routes, routeSig, findings, deps };
+    return [...found.values()].sort((a, b) => a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : 1));
   }
 
-  /**
-   * Resolves every file's startup-hook registrations again (a handful per workspace); a function
-   * that became or stopped being one has its file checked again.
-   */
+  /** Resolves every file's startup-hook registrations again (a handful per workspace). */
   private syncStartup(): void {
     const now = new Map<FunctionFact, string>();
-    for (const facts of this.seen.values()) {
+    for (const { facts } of this.code.all().values()) {
       if (!facts.startup) continue;
       for (const name of facts.startup) {
-        const target = this.userFunction(name, facts, undefined);
+        const target = this.userFunction(name, facts);
         if (target) now.set(target.fn, target.path);
       }
     }
-    for (const [fn, path] of now) if (!this.startupFns.has(fn)) this.results.delete(path);
-    for (const [fn, path] of this.startupFns) if (!now.has(fn)) this.results.delete(path);
     this.startupFns = now;
   }
 
@@ -289,7 +171,7 @@ class Analysis {
     const once = new Map<FunctionFact, string>();
     const roots: FnRef[] = [];
     const tests = new Map<FunctionFact, string>();
-    for (const [path, { facts }] of this.files) {
+    for (const [path, { facts }] of this.code.all()) {
       if (facts.language !== 'python') continue;
       if (isTestFile(path)) {
         for (const fn of facts.functions) tests.set(fn, path);
@@ -301,7 +183,7 @@ class Analysis {
         if (fn.startup || this.startupFns.has(fn) || nestedInStartup) startup.add(index);
         if (startup.has(index) || fn.cli) roots.push({ path, facts, index, fn });
       });
-      roots.push(...this.entryRoots(path, facts));
+      roots.push(...this.entryRoots(facts));
     }
     // A task spawned at start-up runs beside the server, not once; one a handler spawns runs per request
     this.spread(roots, once, true);
@@ -311,30 +193,23 @@ class Analysis {
       const perRequest = routes
         .map((r) => this.routeFunction(r))
         .filter((r) => r?.facts.language === 'python') as FnRef[];
-      for (const { facts } of this.files.values())
+      for (const { facts } of this.code.all().values())
         for (const name of facts.requestDeps ?? []) {
-          const target = this.userFunction(name, facts, undefined);
+          const target = this.userFunction(name, facts);
           if (target) perRequest.push(target);
         }
       this.spread(perRequest, request);
     }
     const now = new Map<FunctionFact, string>(tests);
     for (const [fn, path] of once) if (!request.has(fn)) now.set(fn, path);
-    for (const [fn, path] of now) if (!this.oneTime.has(fn)) this.results.delete(path);
-    for (const [fn, path] of this.oneTime) if (!now.has(fn)) this.results.delete(path);
-    this.oneTime = now;
+    this.code.setOneTime(now);
   }
 
-  /** The workspace functions a file calls at import time or from its `__main__` block, kept until what they read changes. */
-  private entryRoots(path: string, facts: CodeFacts): FnRef[] {
-    const known = this.entries.get(facts);
-    if (known) return known.refs;
-    const deps: Deps = { files: new Set([path]), keys: new Set() };
-    const refs = (facts.entries ?? [])
-      .map((name) => this.userFunction(name, facts, deps))
-      .filter((r) => r !== undefined);
-    this.entries.set(facts, { refs, deps });
-    return refs;
+  /** The workspace functions a file calls at import time or from its `__main__` block. */
+  private entryRoots(facts: CodeFacts): FnRef[] {
+    return this.entries.get(facts, () =>
+      (facts.entries ?? []).map((name) => this.userFunction(name, facts)).filter((r) => r !== undefined),
+    );
   }
 
   /** Adds to `into` every function reached from `stack` through calls and FastAPI dependencies (not spawned tasks, if told). */
@@ -349,23 +224,22 @@ class Analysis {
   }
 
   /** A `Depends` target: the function, or the functions an `Annotated[…, Depends(f)]` alias of that name declares. */
-  private dependency(name: string, from: CodeFacts, deps: Deps): FnRef[] {
-    const fn = this.userFunction(name, from, deps);
+  private dependency(name: string, from: CodeFacts): FnRef[] {
+    const fn = this.userFunction(name, from);
     if (fn) return [fn];
     const cut = name.lastIndexOf('.');
-    const path = cut > 0 ? this.modules.find(name.slice(0, cut), from.module, deps) : undefined;
-    if (path !== undefined) deps.files.add(path);
-    const aliasFacts = path === undefined ? undefined : this.files.get(path)?.facts;
+    const path = cut > 0 ? this.code.module(name.slice(0, cut), from.module) : undefined;
+    const aliasFacts = path === undefined ? undefined : this.code.facts(path);
     const declared = aliasFacts?.dependsAliases?.[name.slice(cut + 1)] ?? [];
-    return declared.map((d) => this.userFunction(d, aliasFacts!, deps)).filter((t) => t !== undefined);
+    return declared.map((d) => this.userFunction(d, aliasFacts!)).filter((t) => t !== undefined);
   }
 
-  /** The workspace functions a Python function's calls resolve to, kept until a file or name they read changes. */
+  /** The workspace functions a Python function's calls resolve to. */
   private targets(ref: FnRef): Array<{ ref: FnRef; spawned: boolean }> {
-    const known = this.edges.get(ref.fn);
-    if (known) return known.targets;
-    const deps: Deps = { files: new Set([ref.path]), keys: new Set() };
-    this.tracking.push(deps);
+    return this.edges.get(ref.fn, () => this.resolveTargets(ref));
+  }
+
+  private resolveTargets(ref: FnRef): Array<{ ref: FnRef; spawned: boolean }> {
     const targets: Array<{ ref: FnRef; spawned: boolean }> = [];
     for (const call of ref.fn.calls) {
       const t = call.callee === undefined ? undefined : this.resolveCall(ref, call, (x) => x.fn !== ref.fn);
@@ -374,14 +248,12 @@ class Analysis {
     }
     // Background tasks it registers run after its response
     for (const name of ref.fn.tasks ?? []) {
-      const t = this.userFunction(name, ref.facts, deps);
+      const t = this.userFunction(name, ref.facts);
       if (t) targets.push({ ref: t, spawned: false });
     }
     // FastAPI runs a function's dependencies before it, for each request it serves
     for (const dep of ref.fn.depends)
-      for (const t of this.dependency(dep, ref.facts, deps)) targets.push({ ref: t, spawned: false });
-    this.tracking.pop();
-    this.edges.set(ref.fn, { targets, deps });
+      for (const t of this.dependency(dep, ref.facts)) targets.push({ ref: t, spawned: false });
     return targets;
   }
 
@@ -389,7 +261,7 @@ class Analysis {
   private middlewareIn(facts: CodeFacts): Set<number> {
     const out = new Set<number>();
     facts.functions.forEach((fn, i) => {
-      if (out.has(i) || !(fn.middleware || functionKeys(facts, fn).some((k) => this.middlewareRefs.has(k)))) return;
+      if (out.has(i) || !(fn.middleware || functionKeys(facts, fn).some((k) => this.code.isMiddleware(k)))) return;
       out.add(i);
       for (const d of this.descendants(facts, i)) out.add(d);
     });
@@ -475,22 +347,23 @@ class Analysis {
 
   /** The first blocking call `ref` makes, directly or through the sync functions it calls. */
   private reach(ref: FnRef, depth: number, visiting: Set<FunctionFact>): Reach | null {
-    const top = this.tracking[this.tracking.length - 1];
-    const known = this.memo.get(ref.fn);
-    if (known) {
-      if (top) merge(top, known.deps);
-      return known.reach;
-    }
+    const cutsBefore = this.cuts;
+    return this.reaches.get(
+      ref.fn,
+      () => this.search(ref, depth, visiting),
+      // A "nothing found" under a cut is not final: asked again from elsewhere it may find something
+      (found) => found !== null || this.cuts === cutsBefore,
+    );
+  }
+
+  private search(ref: FnRef, depth: number, visiting: Set<FunctionFact>): Reach | null {
     if (depth > MAX_DEPTH || visiting.has(ref.fn)) {
       this.cuts++;
       return null;
     }
     // Memoised one-time work (`@lru_cache def get_settings()`): its body runs once, not per request
     if (ref.fn.memoised) return null;
-    const cutsBefore = this.cuts;
     visiting.add(ref.fn);
-    const deps: Deps = { files: new Set([ref.path]), keys: new Set() };
-    this.tracking.push(deps);
     let found: Reach | null = null;
     const here: Step = {
       label: `${labelOf(ref.fn)}()`,
@@ -533,9 +406,6 @@ class Analysis {
       }
     }
     visiting.delete(ref.fn);
-    this.tracking.pop();
-    if (top) merge(top, deps);
-    if (found || this.cuts === cutsBefore) this.memo.set(ref.fn, { reach: found, deps });
     return found;
   }
 
@@ -555,31 +425,30 @@ class Analysis {
   /** The workspace function `accept`ed that a call lands in, or the catalog call it makes on an imported instance. */
   private resolveCall(from: FnRef, call: CallFact, accept: (target: FnRef) => boolean): Classified | undefined {
     const language = from.facts.language;
-    const deps = this.tracking[this.tracking.length - 1];
-    let callee = language === 'node' ? this.unaliased(call.callee!, from, deps) : call.callee!;
+    let callee = language === 'node' ? this.unaliased(call.callee!, from) : call.callee!;
     let context = from.facts.module;
-    const found = this.userFunction(callee, from.facts, deps);
+    const found = this.userFunction(callee, from.facts);
     if (found && accept(found)) return { target: found };
     if (language === 'python') {
-      const inst = this.importedInstance(callee, context, deps);
+      const inst = this.importedInstance(callee, context);
       if (inst) [callee, context] = [inst.callee, inst.module];
       // What a workspace function returns, what a workspace class's attribute holds
-      const typed = this.expand(callee, from.facts, context, deps);
+      const typed = this.expand(callee, from.facts, context);
       if (typed !== undefined) callee = typed;
       if (callee !== call.callee) {
         const hit = this.matcher.match(language, { ...call, callee });
         if (hit) return { entry: hit, name: callName(callee) };
       }
     }
-    const method = this.method(language, callee, context, deps);
+    const method = this.method(language, callee, context);
     if (method && accept(method)) {
       // A method without a body of its own (abstract, a protocol's): every workspace implementation
-      const impls = method.fn.abstract ? this.implementations(callee, context, deps).filter(accept) : [];
+      const impls = method.fn.abstract ? this.implementations(callee, context).filter(accept) : [];
       return impls.length ? { target: impls[0], others: impls.slice(1), declared: method } : { target: method };
     }
     if (language === 'python' && !method) {
       // A workspace class deriving from a library client (`class OAuth2Session(requests.Session)`)
-      const inherited = this.libraryCall(call, callee, context, deps);
+      const inherited = this.libraryCall(call, callee, context);
       if (inherited) return inherited;
     }
     return undefined;
@@ -592,7 +461,7 @@ class Analysis {
    * defines no `__enter__` of its own is the instance itself (what the usual base class returns).
    * undefined: a step is not known — the name then resolves to nothing, never to a guess.
    */
-  private expand(name: string, from: CodeFacts, context: string, deps: Deps | undefined): string | undefined {
+  private expand(name: string, from: CodeFacts, context: string): string | undefined {
     let out = name;
     for (let step = 0; step < 8; step++) {
       const call = out.indexOf('()#');
@@ -602,8 +471,7 @@ class Analysis {
         const head = out.slice(0, call);
         const rest = out.slice(call + 3);
         const fn =
-          (head.includes('#') ? undefined : this.userFunction(head, from, deps)) ??
-          this.method('python', head, context, deps);
+          (head.includes('#') ? undefined : this.userFunction(head, from)) ?? this.method('python', head, context);
         let returns = fn?.fn.returns;
         if (!fn && /#__a?enter__$/.test(head)) returns = head.slice(0, head.lastIndexOf('#') + 1);
         if (!returns) return undefined;
@@ -611,46 +479,21 @@ class Analysis {
         continue;
       }
       if (!attr) return out;
-      const held = this.attributeType(attr[1], attr[2], context, deps, 0);
+      const held = this.attributeType(attr[1], attr[2], context, 0);
       if (!held) return out;
       out = held + attr[3];
     }
     return undefined;
   }
 
-  /** A workspace Python class by a resolved name: its file, facts and qualname. */
-  private classAt(
-    name: string,
-    fromModule: string,
-    deps: Deps | undefined,
-  ): { path: string; facts: CodeFacts; qual: string } | undefined {
-    const parts = name.split('.');
-    if (parts.length < 2 || !this.modules.hasSegment(parts[0], deps)) return undefined;
-    for (let k = parts.length - 1; k >= 1; k--) {
-      const path = this.modules.find(parts.slice(0, k).join('.'), fromModule, deps);
-      if (path === undefined) continue;
-      deps?.files.add(path);
-      const facts = this.files.get(path)?.facts;
-      const qual = parts.slice(k).join('.');
-      return facts?.classes?.[qual] ? { path, facts, qual } : undefined;
-    }
-    return undefined;
-  }
-
   /** The instance a workspace class's attribute holds, looking through its workspace bases. */
-  private attributeType(
-    cls: string,
-    attr: string,
-    fromModule: string,
-    deps: Deps | undefined,
-    depth: number,
-  ): string | undefined {
-    const at = depth > 4 ? undefined : this.classAt(cls, fromModule, deps);
+  private attributeType(cls: string, attr: string, fromModule: string, depth: number): string | undefined {
+    const at = depth > 4 ? undefined : this.code.classAt(cls, fromModule);
     if (!at) return undefined;
     const held = at.facts.attributes?.[at.qual]?.[attr];
     if (held) return held;
     for (const base of at.facts.classes![at.qual]) {
-      const t = this.attributeType(base, attr, at.facts.module, deps, depth + 1);
+      const t = this.attributeType(base, attr, at.facts.module, depth + 1);
       if (t) return t;
     }
     return undefined;
@@ -660,7 +503,7 @@ class Analysis {
    * `X#m` where X is a workspace class defining no `m` and some base of it (through workspace bases) is a
    * library type: the catalog's verdict on that type's `m` (`requests.Session#get`).
    */
-  private libraryCall(call: CallFact, callee: string, context: string, deps: Deps | undefined): Classified | undefined {
+  private libraryCall(call: CallFact, callee: string, context: string): Classified | undefined {
     const hash = callee.indexOf('#');
     if (hash <= 0 || callee.indexOf('#', hash + 1) >= 0) return undefined;
     const rest = callee.slice(hash + 1);
@@ -668,7 +511,7 @@ class Analysis {
     const visit = (cls: string, module: string, depth: number): Classified | undefined => {
       if (depth > 4 || seen.has(cls)) return undefined;
       seen.add(cls);
-      const at = this.classAt(cls, module, deps);
+      const at = this.code.classAt(cls, module);
       if (!at) {
         if (depth === 0) return undefined;
         const lib = member(instanceOf(cls, PYTHON_RETURNS) ?? `${cls}#`, rest);
@@ -688,22 +531,19 @@ class Analysis {
    * Every workspace class deriving (through workspace classes) from the one in `X#m` or `X.m` whose own `m`
    * has a body: where a call on the base (abstract, or a protocol) can land. At most 16, in file order.
    */
-  private implementations(callee: string, context: string, deps: Deps | undefined): FnRef[] {
+  private implementations(callee: string, context: string): FnRef[] {
     const cut = callee.includes('#') ? callee.indexOf('#') : callee.lastIndexOf('.');
-    const base = this.classAt(callee.slice(0, cut), context, deps);
+    const base = this.code.classAt(callee.slice(0, cut), context);
     const name = callee.slice(cut + 1);
     if (!base) return [];
-    deps?.keys.add(SUBCLASSES); // a class added or edited anywhere may derive from it
-    const subclasses = this.subclassIndex();
     const out: FnRef[] = [];
     const queue = [`${base.path}:${base.qual}`];
     const seen = new Set(queue);
     while (queue.length && out.length < 16) {
-      for (const sub of subclasses.get(queue.shift()!) ?? []) {
+      for (const sub of this.code.subclasses(queue.shift()!) ?? []) {
         const key = `${sub.path}:${sub.qual}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        deps?.files.add(sub.path);
         queue.push(key);
         const index = this.qualnameIndex(sub.facts).get(`${sub.qual}.${name}`);
         const fn = index === undefined ? undefined : sub.facts.functions[index];
@@ -713,37 +553,14 @@ class Analysis {
     return out;
   }
 
-  /** Direct workspace subclasses of each workspace Python class ('path:qual'), rebuilt after files change. */
-  private subclassIndex(): Map<string, Array<{ path: string; facts: CodeFacts; qual: string }>> {
-    if (this.subclasses) return this.subclasses;
-    const index = new Map<string, Array<{ path: string; facts: CodeFacts; qual: string }>>();
-    for (const [path, { facts }] of this.files) {
-      if (facts.language !== 'python') continue;
-      for (const [qual, bases] of Object.entries(facts.classes ?? {}))
-        for (const b of bases) {
-          const at = this.classAt(b, facts.module, undefined);
-          if (!at) continue;
-          const key = `${at.path}:${at.qual}`;
-          (index.get(key) ?? index.set(key, []).get(key)!).push({ path, facts, qual });
-        }
-    }
-    this.subclasses = index;
-    return index;
-  }
-
   /** 'app.clients.http.get' → 'requests.Session#get' when app/clients.py binds `http = requests.Session()`. */
-  private importedInstance(
-    name: string,
-    fromModule: string,
-    deps: Deps | undefined,
-  ): { callee: string; module: string } | undefined {
+  private importedInstance(name: string, fromModule: string): { callee: string; module: string } | undefined {
     const parts = name.split('.');
-    if (parts.length < 3 || name.includes('#') || !this.modules.hasSegment(parts[0], deps)) return undefined;
+    if (parts.length < 3 || name.includes('#') || !this.code.hasSegment(parts[0])) return undefined;
     for (let k = parts.length - 2; k >= 1; k--) {
-      const path = this.modules.find(parts.slice(0, k).join('.'), fromModule, deps);
+      const path = this.code.module(parts.slice(0, k).join('.'), fromModule);
       if (path === undefined) continue;
-      deps?.files.add(path);
-      const facts = this.files.get(path)?.facts;
+      const facts = this.code.facts(path);
       const instance = facts?.instances?.[parts[k]];
       return instance ? { callee: parts.slice(k + 1).reduce(member, instance), module: facts.module } : undefined;
     }
@@ -754,25 +571,23 @@ class Analysis {
    * Node: a name that starts with a package-like import (`@server.util.readConfig`, from `@server/util`) as the
    * workspace module a `paths` alias maps it to names it (`src/server/util.readConfig`); else the name unchanged.
    */
-  private unaliased(name: string, from: FnRef, deps: Deps | undefined): string {
+  private unaliased(name: string, from: FnRef): string {
     const specs = from.facts.specifiers;
-    if (!specs || !this.aliases.length) return name;
+    if (!specs || !this.code.hasAliases()) return name;
     // The longest module name first: `@a.b` (from '@a/b') before `@a`
     for (let end = name.length; end > 0; end = name.lastIndexOf('.', end - 1)) {
       const spec = Object.hasOwn(specs, name.slice(0, end)) ? specs[name.slice(0, end)] : undefined;
       if (spec === undefined) continue;
-      deps?.keys.add(MODULE_FILES); // a file added or removed may change what the alias finds
-      const file = resolveSpecifier(from.path, spec, this.files, this.aliases);
+      const file = this.code.specifier(from.path, spec);
       return file === undefined ? name : nodeModule(file) + name.slice(end);
     }
     return name;
   }
 
   /** A function by the name a call resolved to: the registry, else (Python) under the source roots. */
-  private userFunction(name: string, from: CodeFacts, deps: Deps | undefined): FnRef | undefined {
-    deps?.keys.add(name);
+  private userFunction(name: string, from: CodeFacts): FnRef | undefined {
     return (
-      this.registry.get(name) ?? (from.language === 'python' ? this.pythonFunction(name, from.module, deps) : undefined)
+      this.code.function(name) ?? (from.language === 'python' ? this.pythonFunction(name, from.module) : undefined)
     );
   }
 
@@ -789,12 +604,7 @@ class Analysis {
    * its own (`self.fetch()` inherited): the method when Class is a workspace class defining it or,
    * in Python, a workspace base class does (lexically, from the class statements). Never a guess.
    */
-  private method(
-    language: 'python' | 'node',
-    callee: string,
-    context: string,
-    deps: Deps | undefined,
-  ): FnRef | undefined {
+  private method(language: 'python' | 'node', callee: string, context: string): FnRef | undefined {
     const hash = callee.indexOf('#');
     const cut = hash >= 0 ? hash : language === 'python' ? callee.lastIndexOf('.') : -1;
     if (cut <= 0) return undefined;
@@ -803,27 +613,19 @@ class Analysis {
     if (!name || name.includes('.') || name.includes('#')) return undefined;
     if (language === 'node') {
       const key = `${cls}.${name}`;
-      deps?.keys.add(key);
-      const ref = this.registry.get(key);
+      const ref = this.code.function(key);
       return ref?.fn.method ? ref : undefined;
     }
-    return this.pythonMethod(cls, name, context, deps, 0);
+    return this.pythonMethod(cls, name, context, 0);
   }
 
-  private pythonMethod(
-    cls: string,
-    name: string,
-    fromModule: string,
-    deps: Deps | undefined,
-    depth: number,
-  ): FnRef | undefined {
+  private pythonMethod(cls: string, name: string, fromModule: string, depth: number): FnRef | undefined {
     const parts = cls.split('.');
-    if (depth > 4 || parts.length < 2 || !this.modules.hasSegment(parts[0], deps)) return undefined;
+    if (depth > 4 || parts.length < 2 || !this.code.hasSegment(parts[0])) return undefined;
     for (let k = parts.length - 1; k >= 1; k--) {
-      const path = this.modules.find(parts.slice(0, k).join('.'), fromModule, deps);
+      const path = this.code.module(parts.slice(0, k).join('.'), fromModule);
       if (path === undefined) continue;
-      deps?.files.add(path);
-      const facts = this.files.get(path)?.facts;
+      const facts = this.code.facts(path);
       const qual = parts.slice(k).join('.');
       const bases = facts?.classes?.[qual];
       if (!facts || !bases) return undefined;
@@ -831,7 +633,7 @@ class Analysis {
       if (index !== undefined && facts.functions[index].method)
         return { path, facts, index, fn: facts.functions[index] };
       for (const base of bases) {
-        const inherited = this.pythonMethod(base, name, facts.module, deps, depth + 1);
+        const inherited = this.pythonMethod(base, name, facts.module, depth + 1);
         if (inherited) return inherited;
       }
       return undefined;
@@ -844,14 +646,13 @@ class Analysis {
    * (`app.helpers.load` in backend/app/main.py is backend/app/helpers.py's `load`): the longest
    * module prefix the index knows, then the function in that file.
    */
-  private pythonFunction(name: string, fromModule: string, deps: Deps | undefined): FnRef | undefined {
+  private pythonFunction(name: string, fromModule: string): FnRef | undefined {
     const parts = name.split('.');
-    if (parts.length < 2 || !this.modules.hasSegment(parts[0], deps)) return undefined;
+    if (parts.length < 2 || !this.code.hasSegment(parts[0])) return undefined;
     for (let k = parts.length - 1; k >= 1; k--) {
-      const path = this.modules.find(parts.slice(0, k).join('.'), fromModule, deps);
+      const path = this.code.module(parts.slice(0, k).join('.'), fromModule);
       if (path === undefined) continue;
-      deps?.files.add(path); // the function may appear in it later
-      const facts = this.files.get(path)?.facts;
+      const facts = this.code.facts(path);
       const index = facts && this.qualnameIndex(facts).get(parts.slice(k).join('.'));
       return facts && index !== undefined ? { path, facts, index, fn: facts.functions[index] } : undefined;
     }
@@ -869,17 +670,17 @@ class Analysis {
   }
 
   private routeFunction(route: Route): FnRef | undefined {
-    const entry = this.files.get(route.file);
-    if (!entry) return undefined;
-    const fns = entry.facts.functions;
+    const facts = this.code.facts(route.file);
+    if (!facts) return undefined;
+    const fns = facts.functions;
     const short = route.handler.split('.').pop();
     // Indexed lookups: a scan of the file's functions per route made a 20k-route file quadratic.
-    const atLine = this.defLineIndex(entry.facts).get(route.line) ?? [];
+    const atLine = this.defLineIndex(facts).get(route.line) ?? [];
     const index =
       atLine.find((i) => fns[i].name === short || fns[i].qualname === route.handler) ??
       atLine[0] ??
-      this.qualnameIndex(entry.facts).get(route.handler);
-    return index === undefined ? undefined : { path: route.file, facts: entry.facts, index, fn: fns[index] };
+      this.qualnameIndex(facts).get(route.handler);
+    return index === undefined ? undefined : { path: route.file, facts, index, fn: fns[index] };
   }
 
   /** Function indexes by the line of their `def`/`function`, in file order. */
@@ -916,88 +717,6 @@ class Analysis {
   }
 }
 
-/**
- * Python modules by name and by every dotted suffix, like discovery's module index: a project
- * below the workspace root (backend/app/main.py importing `app.helpers`) or a src layout. Lookups
- * record `mod:NAME` (or `seg:FIRST` when no module name has that segment); adding or removing a
- * module changes the keys of all its suffixes and segments.
- */
-class PythonModules {
-  private readonly byName = new Map<string, string[]>();
-  private readonly bySuffix = new Map<string, string[]>();
-  private readonly segments = new Map<string, number>();
-  private readonly moduleOf = new Map<string, string>();
-
-  add(path: string, module: string, changed: Set<string>): void {
-    this.moduleOf.set(path, module);
-    this.each(module, changed, (map, key) => insertSorted(map.get(key) ?? (map.set(key, []), map.get(key)!), path));
-    for (const seg of module.split('.')) this.segments.set(seg, (this.segments.get(seg) ?? 0) + 1);
-  }
-
-  remove(path: string, module: string, changed: Set<string>): void {
-    this.moduleOf.delete(path);
-    this.each(module, changed, (map, key) => {
-      const list = map.get(key)?.filter((p) => p !== path);
-      if (list?.length) map.set(key, list);
-      else map.delete(key);
-    });
-    for (const seg of module.split('.')) {
-      const n = (this.segments.get(seg) ?? 1) - 1;
-      if (n) this.segments.set(seg, n);
-      else this.segments.delete(seg);
-    }
-  }
-
-  hasSegment(segment: string, deps: Deps | undefined): boolean {
-    const has = this.segments.has(segment);
-    if (!has) deps?.keys.add(`seg:${segment}`);
-    return has;
-  }
-
-  /**
-   * The file a module name means from `fromModule`: a module of that exact name; else the only
-   * module it is a suffix of; else, among several, the one under the source root nearest to
-   * `fromModule` (`svc_a.app.helpers` for a caller in svc_a). Ambiguous: none, never a guess.
-   */
-  find(name: string, fromModule: string, deps: Deps | undefined): string | undefined {
-    deps?.keys.add(`mod:${name}`);
-    const exact = this.byName.get(name);
-    if (exact) return exact[0];
-    const candidates = this.bySuffix.get(name);
-    if (!candidates) return undefined;
-    if (candidates.length === 1) return candidates[0];
-    let best: string | undefined;
-    let bestLen = -1;
-    let tie = false;
-    for (const path of candidates) {
-      const module = this.moduleOf.get(path)!;
-      const root = module.slice(0, module.length - name.length - 1);
-      if (fromModule !== root && !fromModule.startsWith(`${root}.`)) continue;
-      if (root.length > bestLen) [best, bestLen, tie] = [path, root.length, false];
-      else if (root.length === bestLen) tie = true;
-    }
-    return tie ? undefined : best;
-  }
-
-  private each(module: string, changed: Set<string>, update: (map: Map<string, string[]>, key: string) => void): void {
-    update(this.byName, module);
-    changed.add(`mod:${module}`);
-    const parts = module.split('.');
-    for (let i = 1; i < parts.length; i++) {
-      const suffix = parts.slice(i).join('.');
-      update(this.bySuffix, suffix);
-      changed.add(`mod:${suffix}`);
-    }
-    for (const seg of parts) changed.add(`seg:${seg}`);
-  }
-}
-
-function insertSorted(list: string[], path: string): void {
-  if (list.includes(path)) return;
-  list.push(path);
-  list.sort();
-}
-
 /** A resolved callee as messages name it: 'requests.Session.get'; calling an instance is its `__call__`. */
 function callName(callee: string): string {
   return callee.endsWith('#') ? `${callee.slice(0, -1)}.__call__` : callee.replace('#', '.');
@@ -1008,36 +727,11 @@ function labelOf(fn: FunctionFact): string {
   return fn.method ? fn.qualname : fn.name;
 }
 
-/** The dependency key of every use of the subclass index: any file's classes changing invalidates it. */
-const SUBCLASSES = 'subclasses:';
-/** A dependency key: the set of file paths (what a Node import alias resolves to depends on it). */
-const MODULE_FILES = 'module-files:';
-
 /** A call as the analysis reads it: a catalog call, or workspace function(s) it lands in (`others`: more implementations). */
 type Classified = { entry: CatalogEntry; name: string } | { target: FnRef; others?: FnRef[]; declared?: FnRef };
 
 function sameList<T>(a: readonly T[] | undefined, b: readonly T[]): boolean {
   return a !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-function merge(into: Deps, from: Deps): void {
-  for (const f of from.files) into.files.add(f);
-  for (const k of from.keys) into.keys.add(k);
-}
-
-/** Names other files (and the same file) use to call a function. */
-function functionKeys(facts: CodeFacts, fn: FunctionFact): string[] {
-  const keys = [`${facts.module}.${fn.qualname}`];
-  if (facts.language === 'python' && facts.module.startsWith('src.'))
-    keys.push(`${facts.module.slice(4)}.${fn.qualname}`);
-  if (facts.language === 'node' && facts.module.endsWith('/index'))
-    keys.push(`${facts.module.slice(0, -6)}.${fn.qualname}`);
-  // A default import binds the module itself: `import readConfig from './util'; readConfig()` calls 'src/util'
-  if (facts.language === 'node' && fn.parent === undefined && fn.qualname === facts.defaultExport) {
-    keys.push(facts.module);
-    if (facts.module.endsWith('/index')) keys.push(facts.module.slice(0, -6));
-  }
-  return keys;
 }
 
 function suppressed(facts: CodeFacts, line: number, rule: RuleId): boolean {

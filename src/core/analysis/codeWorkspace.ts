@@ -1,0 +1,313 @@
+// Every file's code facts as the analysis reads them: a tracked view (incremental/tracker.ts). Each getter
+// records what it answered into the computation running (a file's findings, a function's reach, its call
+// edges), so the one memo of findings.ts can keep a result until an answer it got changes. The analysis
+// asks only this view; what it read is never its business.
+import type { CodeFacts, FunctionFact } from './facts';
+import { Tracked, type Tracker } from '../incremental/tracker';
+import { resolveSpecifier } from '../nodeImports/specifier';
+import type { PathAliases } from '../nodeImports/tsconfig';
+import type { Route } from '../model';
+import type { WorkspaceFile } from '../workspace';
+
+export type FileFacts = ReadonlyMap<string, { file: WorkspaceFile; facts: CodeFacts }>;
+
+export interface FnRef {
+  path: string;
+  facts: CodeFacts;
+  index: number;
+  fn: FunctionFact;
+}
+
+export interface SubclassRef {
+  path: string;
+  facts: CodeFacts;
+  qual: string;
+}
+
+const NO_ALIASES: readonly PathAliases[] = [];
+
+export class CodeWorkspace {
+  private files: FileFacts = new Map();
+  private aliases: readonly PathAliases[] = NO_ALIASES;
+  /** Functions by every name calls use for them, in path then definition order: the first is the one called. */
+  private readonly registry = new Map<string, FnRef[]>();
+  private readonly modules = new PythonModules();
+  /** Node middleware registrations from every file: function name → how many registrations. */
+  private readonly middlewareRefs = new Map<string, number>();
+  /** Python functions that never run per request (see findings.ts place()), with their files. */
+  private oneTime = new Map<FunctionFact, string>();
+  /** Each file's routes as the rules read them (see routeSignature). */
+  private routeSigs = new Map<string, string>();
+  /** Direct workspace subclasses by workspace class ('path:qual'); undefined: files changed since it was built. */
+  private subclassIndex: Map<string, SubclassRef[]> | undefined;
+  private previousSubclasses = new Map<string, SubclassRef[]>();
+
+  private readonly factsQ: Tracked<string, CodeFacts | undefined>;
+  private readonly functionQ: Tracked<string, FnRef | undefined>;
+  private readonly moduleQ: Tracked<string, string | undefined>;
+  private readonly segmentQ: Tracked<string, boolean>;
+  private readonly middlewareQ: Tracked<string, boolean>;
+  private readonly oneTimeQ: Tracked<FunctionFact, boolean>;
+  private readonly specifierQ: Tracked<string, string | undefined>;
+  private readonly subclassesQ: Tracked<string, SubclassRef[] | undefined>;
+  private readonly routesQ: Tracked<string, string>;
+  private readonly aliasesQ: Tracked<null, boolean>;
+
+  constructor(readonly tracker: Tracker) {
+    this.factsQ = new Tracked(tracker, (path) => this.files.get(path)?.facts);
+    this.functionQ = new Tracked(tracker, (name) => this.registry.get(name)?.[0]);
+    this.moduleQ = new Tracked(tracker, (key) => {
+      const cut = key.indexOf('\n');
+      return this.modules.find(key.slice(cut + 1), key.slice(0, cut));
+    });
+    this.segmentQ = new Tracked(tracker, (segment) => this.modules.hasSegment(segment));
+    this.middlewareQ = new Tracked(tracker, (name) => this.middlewareRefs.has(name));
+    this.oneTimeQ = new Tracked(tracker, (fn) => this.oneTime.has(fn));
+    this.specifierQ = new Tracked(tracker, (key) => {
+      const cut = key.indexOf('\n');
+      return resolveSpecifier(key.slice(0, cut), key.slice(cut + 1), this.files, this.aliases);
+    });
+    this.subclassesQ = new Tracked(tracker, (cls) => this.subclassMap().get(cls));
+    this.routesQ = new Tracked(tracker, (path) => this.routeSigs.get(path) ?? '');
+    this.aliasesQ = new Tracked(tracker, () => this.aliases.length > 0);
+  }
+
+  /** Takes the workspace's facts as they are now; returns the paths whose facts changed, came or went. */
+  update(files: FileFacts, aliases: readonly PathAliases[]): Set<string> {
+    const changed = new Set<string>();
+    for (const [path, { facts }] of this.files)
+      if (files.get(path)?.facts !== facts) {
+        if (!files.has(path) && facts.language === 'python') this.modules.remove(path, facts.module);
+        this.forget(facts);
+        changed.add(path);
+      }
+    for (const [path, { facts }] of files)
+      if (this.files.get(path)?.facts !== facts) {
+        if (!this.files.has(path) && facts.language === 'python') this.modules.add(path, facts.module);
+        this.learn(path, facts);
+        changed.add(path);
+      }
+    this.files = files;
+    this.aliases = aliases;
+    if (changed.size) this.subclassIndex = undefined;
+    return changed;
+  }
+
+  /** Each file's routes, for the findings that depend on them. */
+  setRoutes(byFile: ReadonlyMap<string, Route[]>): void {
+    this.routeSigs = new Map([...byFile].map(([path, routes]) => [path, routes.map(routeSignature).join(';')]));
+  }
+
+  setOneTime(oneTime: Map<FunctionFact, string>): void {
+    this.oneTime = oneTime;
+  }
+
+  /** Every file and its facts, untracked: for whole-workspace walks that are not memoised (placement). */
+  all(): FileFacts {
+    return this.files;
+  }
+
+  facts(path: string): CodeFacts | undefined {
+    return this.factsQ.get(path);
+  }
+
+  /** A function by a name a call resolved to ('app.db.load', 'src/util.readConfig', 'Users.list'). */
+  function(name: string): FnRef | undefined {
+    return this.functionQ.get(name);
+  }
+
+  /** The file a Python module name means from `fromModule` (see PythonModules.find). */
+  module(name: string, fromModule: string): string | undefined {
+    return this.moduleQ.get(`${fromModule}\n${name}`);
+  }
+
+  /** Whether any Python module name has this dotted segment (a cheap "could this be a workspace name"). */
+  hasSegment(segment: string): boolean {
+    return this.segmentQ.get(segment);
+  }
+
+  /** Whether some file registers a function of this name as Node middleware. */
+  isMiddleware(name: string): boolean {
+    return this.middlewareQ.get(name);
+  }
+
+  isOneTime(fn: FunctionFact): boolean {
+    return this.oneTimeQ.get(fn);
+  }
+
+  /** The workspace file a Node import specifier in `from` means (relative, or through tsconfig `paths`). */
+  specifier(from: string, spec: string): string | undefined {
+    return this.specifierQ.get(`${from}\n${spec}`);
+  }
+
+  /** Whether the workspace has tsconfig/jsconfig `paths` aliases at all. */
+  hasAliases(): boolean {
+    return this.aliasesQ.get(null);
+  }
+
+  /** Direct workspace subclasses of a workspace Python class ('path:qual'). */
+  subclasses(cls: string): SubclassRef[] | undefined {
+    return this.subclassesQ.get(cls);
+  }
+
+  /** The routes of a file as the rules read them, as one string (compared, never parsed). */
+  routesOf(path: string): string {
+    return this.routesQ.get(path);
+  }
+
+  /** A workspace Python class by a resolved name: its file, facts and qualname. */
+  classAt(name: string, fromModule: string): SubclassRef | undefined {
+    const parts = name.split('.');
+    if (parts.length < 2 || !this.hasSegment(parts[0])) return undefined;
+    for (let k = parts.length - 1; k >= 1; k--) {
+      const path = this.module(parts.slice(0, k).join('.'), fromModule);
+      if (path === undefined) continue;
+      const facts = this.facts(path);
+      const qual = parts.slice(k).join('.');
+      return facts?.classes?.[qual] ? { path, facts, qual } : undefined;
+    }
+    return undefined;
+  }
+
+  private learn(path: string, facts: CodeFacts): void {
+    facts.functions.forEach((fn, index) => {
+      for (const key of functionKeys(facts, fn)) {
+        const refs = this.registry.get(key) ?? this.registry.set(key, []).get(key)!;
+        const at = refs.findIndex((r) => r.path > path || (r.path === path && r.index > index));
+        refs.splice(at < 0 ? refs.length : at, 0, { path, facts, index, fn });
+      }
+    });
+    for (const name of facts.middleware ?? []) this.middlewareRefs.set(name, (this.middlewareRefs.get(name) ?? 0) + 1);
+  }
+
+  private forget(facts: CodeFacts): void {
+    for (const fn of facts.functions)
+      for (const key of functionKeys(facts, fn)) {
+        const refs = this.registry.get(key)?.filter((r) => r.facts !== facts);
+        if (refs?.length) this.registry.set(key, refs);
+        else this.registry.delete(key);
+      }
+    for (const name of facts.middleware ?? []) {
+      const n = (this.middlewareRefs.get(name) ?? 1) - 1;
+      if (n) this.middlewareRefs.set(name, n);
+      else this.middlewareRefs.delete(name);
+    }
+  }
+
+  /** The subclass index, rebuilt after files changed; a class's list keeps its identity while its content is the same. */
+  private subclassMap(): Map<string, SubclassRef[]> {
+    if (this.subclassIndex) return this.subclassIndex;
+    const index = new Map<string, SubclassRef[]>();
+    for (const [path, { facts }] of this.files) {
+      if (facts.language !== 'python') continue;
+      for (const [qual, bases] of Object.entries(facts.classes ?? {}))
+        for (const b of bases) {
+          const at = this.classAt(b, facts.module);
+          if (!at) continue;
+          const key = `${at.path}:${at.qual}`;
+          (index.get(key) ?? index.set(key, []).get(key)!).push({ path, facts, qual });
+        }
+    }
+    for (const [key, list] of index) {
+      const old = this.previousSubclasses.get(key);
+      const same =
+        old?.length === list.length &&
+        old.every((o, i) => o.path === list[i].path && o.facts === list[i].facts && o.qual === list[i].qual);
+      if (same) index.set(key, old);
+    }
+    this.previousSubclasses = index;
+    this.subclassIndex = index;
+    return index;
+  }
+}
+
+/** What the rules read of a route: a change to any of these changes the file's findings. */
+function routeSignature(r: Route): string {
+  return `${r.line}|${r.handler}|${r.execution}|${r.framework}|${r.methods.join(',')}|${r.path}`;
+}
+
+/** Names other files (and the same file) use to call a function. */
+export function functionKeys(facts: CodeFacts, fn: FunctionFact): string[] {
+  const keys = [`${facts.module}.${fn.qualname}`];
+  if (facts.language === 'python' && facts.module.startsWith('src.'))
+    keys.push(`${facts.module.slice(4)}.${fn.qualname}`);
+  if (facts.language === 'node' && facts.module.endsWith('/index'))
+    keys.push(`${facts.module.slice(0, -6)}.${fn.qualname}`);
+  // A default import binds the module itself: `import readConfig from './util'; readConfig()` calls 'src/util'
+  if (facts.language === 'node' && fn.parent === undefined && fn.qualname === facts.defaultExport) {
+    keys.push(facts.module);
+    if (facts.module.endsWith('/index')) keys.push(facts.module.slice(0, -6));
+  }
+  return keys;
+}
+
+/**
+ * Python modules by name and by every dotted suffix, like discovery's module index: a project
+ * below the workspace root (backend/app/main.py importing `app.helpers`) or a src layout.
+ */
+class PythonModules {
+  private readonly byName = new Map<string, string[]>();
+  private readonly bySuffix = new Map<string, string[]>();
+  private readonly segments = new Map<string, number>();
+  private readonly moduleOf = new Map<string, string>();
+
+  add(path: string, module: string): void {
+    this.moduleOf.set(path, module);
+    this.each(module, (map, key) => insertSorted(map.get(key) ?? (map.set(key, []), map.get(key)!), path));
+    for (const seg of module.split('.')) this.segments.set(seg, (this.segments.get(seg) ?? 0) + 1);
+  }
+
+  remove(path: string, module: string): void {
+    this.moduleOf.delete(path);
+    this.each(module, (map, key) => {
+      const list = map.get(key)?.filter((p) => p !== path);
+      if (list?.length) map.set(key, list);
+      else map.delete(key);
+    });
+    for (const seg of module.split('.')) {
+      const n = (this.segments.get(seg) ?? 1) - 1;
+      if (n) this.segments.set(seg, n);
+      else this.segments.delete(seg);
+    }
+  }
+
+  hasSegment(segment: string): boolean {
+    return this.segments.has(segment);
+  }
+
+  /**
+   * The file a module name means from `fromModule`: a module of that exact name; else the only
+   * module it is a suffix of; else, among several, the one under the source root nearest to
+   * `fromModule` (`svc_a.app.helpers` for a caller in svc_a). Ambiguous: none, never a guess.
+   */
+  find(name: string, fromModule: string): string | undefined {
+    const exact = this.byName.get(name);
+    if (exact) return exact[0];
+    const candidates = this.bySuffix.get(name);
+    if (!candidates) return undefined;
+    if (candidates.length === 1) return candidates[0];
+    let best: string | undefined;
+    let bestLen = -1;
+    let tie = false;
+    for (const path of candidates) {
+      const module = this.moduleOf.get(path)!;
+      const root = module.slice(0, module.length - name.length - 1);
+      if (fromModule !== root && !fromModule.startsWith(`${root}.`)) continue;
+      if (root.length > bestLen) [best, bestLen, tie] = [path, root.length, false];
+      else if (root.length === bestLen) tie = true;
+    }
+    return tie ? undefined : best;
+  }
+
+  private each(module: string, update: (map: Map<string, string[]>, key: string) => void): void {
+    update(this.byName, module);
+    const parts = module.split('.');
+    for (let i = 1; i < parts.length; i++) update(this.bySuffix, parts.slice(i).join('.'));
+  }
+}
+
+function insertSorted(list: string[], path: string): void {
+  if (list.includes(path)) return;
+  list.push(path);
+  list.sort();
+}
