@@ -7,6 +7,8 @@ import type { WorkspaceFile } from '../workspace';
 import { extractPythonRouteFacts, PythonLinkCache, type PythonRouteFacts } from './python';
 import { extractNodeRouteFacts, linkNodeRoutes, type NodeRouteFacts } from './node';
 import type { PathAliases } from '../nodeImports/tsconfig';
+import { Memo } from '../incremental/memo';
+import { Tracked, Tracker } from '../incremental/tracker';
 
 export type RouteFacts = { kind: 'python'; facts: PythonRouteFacts } | { kind: 'node'; facts: NodeRouteFacts };
 
@@ -23,19 +25,25 @@ export function linkRoutes(
   return new RouteLinker().link(files, aliases);
 }
 
+type NodeFiles = ReadonlyArray<{ file: WorkspaceFile; facts: NodeRouteFacts }>;
+
 /**
  * Links repeatedly as files change: Python linking keeps per-module results (see PythonLinkCache),
- * Node linking runs again only when a Node file's facts changed.
+ * Node linking is one memoised computation that reads every Node file (it runs again when one changes).
  */
 export class RouteLinker {
   private readonly python = new PythonLinkCache();
-  private node:
-    | {
-        files: ReadonlyArray<{ file: WorkspaceFile; facts: NodeRouteFacts }>;
-        aliases: readonly PathAliases[];
-        routes: Route[];
-      }
-    | undefined;
+  private readonly tracker = new Tracker();
+  private nodeFiles: NodeFiles = [];
+  private nodeFacts = new Map<string, NodeRouteFacts>();
+  private aliases: readonly PathAliases[] = [];
+  /** What the Node link reads: the list of Node files, each one's facts, the `paths` aliases. */
+  private readonly nodeView = {
+    paths: new Tracked(this.tracker, () => this.nodeFiles.map(({ file }) => file.path).join('\n')),
+    facts: new Tracked(this.tracker, (path: string) => this.nodeFacts.get(path)),
+    aliases: new Tracked(this.tracker, () => this.aliases),
+  };
+  private readonly nodeRoutes = Memo.byKey<null, Route[]>(this.tracker);
 
   /** `aliases`: tsconfig/jsconfig `paths` of the workspace, for Node imports that are not relative. */
   link(
@@ -48,14 +56,19 @@ export class RouteLinker {
       if (facts.kind === 'python') python.push({ file, facts: facts.facts });
       else node.push({ file, facts: facts.facts });
     }
-    const kept = this.node;
-    const sameNode =
-      kept !== undefined &&
-      kept.aliases === aliases &&
-      kept.files.length === node.length &&
-      node.every(({ file, facts }, i) => kept.files[i].file.path === file.path && kept.files[i].facts === facts);
-    if (!sameNode) this.node = { files: node, aliases, routes: linkNodeRoutes(node, aliases) };
-    return byFileThenLine([...this.python.link(python), ...this.node!.routes]);
+    this.tracker.advance();
+    this.nodeFiles = node;
+    this.nodeFacts = new Map(node.map(({ file, facts }) => [file.path, facts]));
+    this.aliases = aliases;
+    const nodeRoutes = this.nodeRoutes.get(null, () => this.linkNode());
+    return byFileThenLine([...this.python.link(python), ...nodeRoutes]);
+  }
+
+  private linkNode(): Route[] {
+    const view = this.nodeView;
+    view.paths.get(null);
+    for (const { file } of this.nodeFiles) view.facts.get(file.path);
+    return linkNodeRoutes(this.nodeFiles, view.aliases.get(null));
   }
 }
 
