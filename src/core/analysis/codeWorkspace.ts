@@ -38,6 +38,7 @@ export class CodeWorkspace {
   private oneTime = new Map<FunctionFact, string>();
   /** Each file's routes as the rules read them (see routeSignature). */
   private routeSigs = new Map<string, string>();
+  private routesSeen: ReadonlyMap<string, Route[]> = new Map();
   /** Direct workspace subclasses by workspace class ('path:qual'); undefined: files changed since it was built. */
   private subclassIndex: Map<string, SubclassRef[]> | undefined;
   private previousSubclasses = new Map<string, SubclassRef[]>();
@@ -67,7 +68,8 @@ export class CodeWorkspace {
       const cut = key.indexOf('\n');
       return resolveSpecifier(key.slice(0, cut), key.slice(cut + 1), this.files, this.aliases);
     });
-    this.subclassesQ = new Tracked(tracker, (cls) => this.subclassMap().get(cls));
+    // Building the index asks the view (classAt): those questions are the index's, not the asker's
+    this.subclassesQ = new Tracked(tracker, (cls) => this.tracker.untracked(() => this.subclassMap()).get(cls), true);
     this.routesQ = new Tracked(tracker, (path) => this.routeSigs.get(path) ?? '');
     this.aliasesQ = new Tracked(tracker, () => this.aliases.length > 0);
   }
@@ -95,7 +97,15 @@ export class CodeWorkspace {
 
   /** Each file's routes, for the findings that depend on them. */
   setRoutes(byFile: ReadonlyMap<string, Route[]>): void {
-    this.routeSigs = new Map([...byFile].map(([path, routes]) => [path, routes.map(routeSignature).join(';')]));
+    const sigs = new Map<string, string>();
+    for (const [path, routes] of byFile) {
+      // Discovery hands back the same Route objects for unchanged routes: then the file's signature is kept
+      const before = this.routesSeen.get(path);
+      const same = before?.length === routes.length && before.every((r, i) => r === routes[i]);
+      sigs.set(path, same ? this.routeSigs.get(path)! : routes.map(routeSignature).join(';'));
+    }
+    this.routeSigs = sigs;
+    this.routesSeen = byFile;
   }
 
   setOneTime(oneTime: Map<FunctionFact, string>): void {

@@ -1,11 +1,11 @@
 // The one memo of incremental computation: a result is kept with what computing it read (see
 // tracker.ts) and served while every read still gets the same answer; serving it counts its reads
 // as reads of the computation that asked, so a result built from memoised parts depends on theirs.
-import { type Reads, type Tracker } from './tracker';
+import { type KeptReads, type Tracker } from './tracker';
 
 interface Entry<V> {
   value: V;
-  reads: Reads;
+  reads: KeptReads;
   /** The revision this entry was last known valid in. */
   verifiedAt: number;
 }
@@ -38,10 +38,7 @@ export class Memo<K, V> {
    */
   get(key: K, compute: () => V, keep?: (value: V) => boolean): V {
     const known = this.entries.get(key);
-    if (
-      known &&
-      (known.verifiedAt === this.tracker.revision || this.tracker.untracked(() => known.reads.unchanged()))
-    ) {
+    if (known && (known.verifiedAt === this.tracker.revision || this.tracker.unchanged(known.reads))) {
       known.verifiedAt = this.tracker.revision;
       this.tracker.readAll(known.reads);
       return known.value;

@@ -18,25 +18,29 @@ export class Reads {
     if (!keys.has(key)) keys.set(key, value);
   }
 
-  addAll(other: Reads): void {
-    for (const [source, keys] of other.bySource) {
-      const mine = this.bySource.get(source);
-      if (!mine) this.bySource.set(source, new Map(keys));
-      else for (const [k, v] of keys) if (!mine.has(k)) mine.set(k, v);
-    }
+  addAll(other: KeptReads): void {
+    const items = other.items;
+    for (let i = 0; i < items.length; i += 3) this.add(items[i] as Source, items[i + 1], items[i + 2]);
   }
 
-  /** Whether every recorded question gets the same answer now. */
+  /** The reads as a flat list, for keeping: checked on every later revision, so as cheap to walk as can be. */
+  keep(): KeptReads {
+    const items: unknown[] = [];
+    for (const [source, keys] of this.bySource) for (const [key, value] of keys) items.push(source, key, value);
+    return new KeptReads(items);
+  }
+}
+
+/** A finished computation's reads: source, key, answer, source, key, answer, … */
+export class KeptReads {
+  constructor(readonly items: readonly unknown[]) {}
+
+  /** Whether every recorded question gets the same answer now (run untracked). */
   unchanged(): boolean {
-    for (const [source, keys] of this.bySource)
-      for (const [key, value] of keys) if (!Object.is(source.peek(key), value)) return false;
+    const items = this.items;
+    for (let i = 0; i < items.length; i += 3)
+      if (!Object.is((items[i] as Source).peek(items[i + 1]), items[i + 2])) return false;
     return true;
-  }
-
-  get size(): number {
-    let n = 0;
-    for (const keys of this.bySource.values()) n += keys.size;
-    return n;
   }
 }
 
@@ -62,19 +66,31 @@ export class Tracker {
   }
 
   /** Counts `reads` as read by the running computation (a memoised result it used). */
-  readAll(reads: Reads): void {
+  readAll(reads: KeptReads): void {
     const top = this.frames[this.frames.length - 1];
     if (top && !this.paused) top.addAll(reads);
   }
 
   /** Runs `compute` as a computation of its own, returning what it read. */
-  collect<T>(compute: () => T): { value: T; reads: Reads } {
+  collect<T>(compute: () => T): { value: T; reads: KeptReads } {
     const reads = new Reads();
     this.frames.push(reads);
+    let value: T;
     try {
-      return { value: compute(), reads };
+      value = compute();
     } finally {
       this.frames.pop();
+    }
+    return { value, reads: reads.keep() };
+  }
+
+  /** Whether every read in `reads` still gets the same answer; asking records nothing. */
+  unchanged(reads: KeptReads): boolean {
+    this.paused++;
+    try {
+      return reads.unchanged();
+    } finally {
+      this.paused--;
     }
   }
 
@@ -95,13 +111,15 @@ export class Tracker {
  * Answers are compared with Object.is, so a view keeps answers stable (the same object while unchanged).
  */
 export class Tracked<K, V> implements Source<K> {
+  /** `answer` must not ask tracked views itself unless `nested` (then its own questions are not recorded). */
   constructor(
     private readonly tracker: Tracker,
     private readonly answer: (key: K) => V,
+    private readonly nested = false,
   ) {}
 
   get(key: K): V {
-    const value = this.tracker.untracked(() => this.answer(key));
+    const value = this.nested ? this.tracker.untracked(() => this.answer(key)) : this.answer(key);
     this.tracker.read(this, key, value);
     return value;
   }
@@ -111,7 +129,8 @@ export class Tracked<K, V> implements Source<K> {
     this.tracker.read(this, key, value);
   }
 
+  /** The answer now, unrecorded: called by a memo checking its reads, which records nothing meanwhile. */
   peek(key: K): V {
-    return this.tracker.untracked(() => this.answer(key));
+    return this.answer(key);
   }
 }

@@ -192,8 +192,14 @@ function shortName(mod: ModuleFile): string {
 }
 
 function kindName(obj: ObjDef | undefined): string | null {
-  return obj ? `${obj.kind.framework}/${obj.kind.role}` : null;
+  if (!obj) return null;
+  let name = kindNames.get(obj.kind);
+  if (name === undefined) kindNames.set(obj.kind, (name = `${obj.kind.framework}/${obj.kind.role}`));
+  return name;
 }
+
+/** Kind names by kind object: asked for every router object a kept pass result read, on every link. */
+const kindNames = new WeakMap<Kind, string>();
 
 /** Applies one pass result to the workspace's router objects. */
 function replay(events: LinkEvent[], objs: Map<string, RouterObj>): void {
