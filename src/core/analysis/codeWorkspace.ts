@@ -54,44 +54,81 @@ export class CodeWorkspace {
   private readonly routesQ: Tracked<string, string>;
   private readonly aliasesQ: Tracked<null, boolean>;
 
+  /**
+   * Every question is `logged`: update() and the setters note each answer that may have changed (by key, or all
+   * of a question's when the set of files or the aliases change), so a memo checks only what an edit touched.
+   */
   constructor(readonly tracker: Tracker) {
-    this.factsQ = new Tracked(tracker, (path) => this.files.get(path)?.facts);
-    this.functionQ = new Tracked(tracker, (name) => this.registry.get(name)?.[0]);
-    this.moduleQ = new Tracked(tracker, (key) => {
-      const cut = key.indexOf('\n');
-      return this.modules.find(key.slice(cut + 1), key.slice(0, cut));
-    });
-    this.segmentQ = new Tracked(tracker, (segment) => this.modules.hasSegment(segment));
-    this.middlewareQ = new Tracked(tracker, (name) => this.middlewareRefs.has(name));
-    this.oneTimeQ = new Tracked(tracker, (fn) => this.oneTime.has(fn));
-    this.specifierQ = new Tracked(tracker, (key) => {
-      const cut = key.indexOf('\n');
-      return resolveSpecifier(key.slice(0, cut), key.slice(cut + 1), this.files, this.aliases);
-    });
+    this.factsQ = new Tracked(tracker, (path) => this.files.get(path)?.facts, false, true);
+    this.functionQ = new Tracked(tracker, (name) => this.registry.get(name)?.[0], false, true);
+    this.moduleQ = new Tracked(
+      tracker,
+      (key) => {
+        const cut = key.indexOf('\n');
+        return this.modules.find(key.slice(cut + 1), key.slice(0, cut));
+      },
+      false,
+      true,
+    );
+    this.segmentQ = new Tracked(tracker, (segment) => this.modules.hasSegment(segment), false, true);
+    this.middlewareQ = new Tracked(tracker, (name) => this.middlewareRefs.has(name), false, true);
+    this.oneTimeQ = new Tracked(tracker, (fn) => this.oneTime.has(fn), false, true);
+    this.specifierQ = new Tracked(
+      tracker,
+      (key) => {
+        const cut = key.indexOf('\n');
+        return resolveSpecifier(key.slice(0, cut), key.slice(cut + 1), this.files, this.aliases);
+      },
+      false,
+      true,
+    );
     // Building the index asks the view (classAt): those questions are the index's, not the asker's
-    this.subclassesQ = new Tracked(tracker, (cls) => this.tracker.untracked(() => this.subclassMap()).get(cls), true);
-    this.routesQ = new Tracked(tracker, (path) => this.routeSigs.get(path) ?? '');
-    this.aliasesQ = new Tracked(tracker, () => this.aliases.length > 0);
+    this.subclassesQ = new Tracked(
+      tracker,
+      (cls) => this.tracker.untracked(() => this.subclassMap()).get(cls),
+      true,
+      true,
+    );
+    this.routesQ = new Tracked(tracker, (path) => this.routeSigs.get(path) ?? '', false, true);
+    this.aliasesQ = new Tracked(tracker, () => this.aliases.length > 0, false, true);
   }
 
   /** Takes the workspace's facts as they are now; returns the paths whose facts changed, came or went. */
   update(files: FileFacts, aliases: readonly PathAliases[]): Set<string> {
     const changed = new Set<string>();
+    let pathsChanged = false;
     for (const [path, { facts }] of this.files)
       if (files.get(path)?.facts !== facts) {
-        if (!files.has(path) && facts.language === 'python') this.modules.remove(path, facts.module);
+        if (!files.has(path)) {
+          pathsChanged = true;
+          if (facts.language === 'python') this.modules.remove(path, facts.module);
+        }
         this.forget(facts);
         changed.add(path);
       }
     for (const [path, { facts }] of files)
       if (this.files.get(path)?.facts !== facts) {
-        if (!this.files.has(path) && facts.language === 'python') this.modules.add(path, facts.module);
+        if (!this.files.has(path)) {
+          pathsChanged = true;
+          if (facts.language === 'python') this.modules.add(path, facts.module);
+        }
         this.learn(path, facts);
         changed.add(path);
       }
+    for (const path of changed) this.factsQ.changed(path);
+    // Module names, segments and specifiers answer from the set of paths (and the aliases)
+    if (pathsChanged || aliases !== this.aliases) {
+      this.moduleQ.changedAll();
+      this.segmentQ.changedAll();
+      this.specifierQ.changedAll();
+      this.aliasesQ.changedAll();
+    }
     this.files = files;
     this.aliases = aliases;
-    if (changed.size) this.subclassIndex = undefined;
+    if (changed.size) {
+      this.subclassIndex = undefined;
+      this.subclassesQ.changedAll();
+    }
     return changed;
   }
 
@@ -104,11 +141,15 @@ export class CodeWorkspace {
       const same = before?.length === routes.length && before.every((r, i) => r === routes[i]);
       sigs.set(path, same ? this.routeSigs.get(path)! : routes.map(routeSignature).join(';'));
     }
+    for (const [path, sig] of sigs) if (this.routeSigs.get(path) !== sig) this.routesQ.changed(path);
+    for (const path of this.routeSigs.keys()) if (!sigs.has(path)) this.routesQ.changed(path);
     this.routeSigs = sigs;
     this.routesSeen = byFile;
   }
 
   setOneTime(oneTime: Map<FunctionFact, string>): void {
+    for (const fn of oneTime.keys()) if (!this.oneTime.has(fn)) this.oneTimeQ.changed(fn);
+    for (const fn of this.oneTime.keys()) if (!oneTime.has(fn)) this.oneTimeQ.changed(fn);
     this.oneTime = oneTime;
   }
 
@@ -182,17 +223,22 @@ export class CodeWorkspace {
   private learn(path: string, facts: CodeFacts): void {
     facts.functions.forEach((fn, index) => {
       for (const key of functionKeys(facts, fn)) {
+        this.functionQ.changed(key);
         const refs = this.registry.get(key) ?? this.registry.set(key, []).get(key)!;
         const at = refs.findIndex((r) => r.path > path || (r.path === path && r.index > index));
         refs.splice(at < 0 ? refs.length : at, 0, { path, facts, index, fn });
       }
     });
-    for (const name of facts.middleware ?? []) this.middlewareRefs.set(name, (this.middlewareRefs.get(name) ?? 0) + 1);
+    for (const name of facts.middleware ?? []) {
+      this.middlewareRefs.set(name, (this.middlewareRefs.get(name) ?? 0) + 1);
+      this.middlewareQ.changed(name);
+    }
   }
 
   private forget(facts: CodeFacts): void {
     for (const fn of facts.functions)
       for (const key of functionKeys(facts, fn)) {
+        this.functionQ.changed(key);
         const refs = this.registry.get(key)?.filter((r) => r.facts !== facts);
         if (refs?.length) this.registry.set(key, refs);
         else this.registry.delete(key);
@@ -201,6 +247,7 @@ export class CodeWorkspace {
       const n = (this.middlewareRefs.get(name) ?? 1) - 1;
       if (n) this.middlewareRefs.set(name, n);
       else this.middlewareRefs.delete(name);
+      this.middlewareQ.changed(name);
     }
   }
 

@@ -38,7 +38,10 @@ export class Memo<K, V> {
    */
   get(key: K, compute: () => V, keep?: (value: V) => boolean): V {
     const known = this.entries.get(key);
-    if (known && (known.verifiedAt === this.tracker.revision || this.tracker.unchanged(known.reads))) {
+    if (
+      known &&
+      (known.verifiedAt === this.tracker.revision || this.tracker.unchanged(known.reads, known.verifiedAt))
+    ) {
       known.verifiedAt = this.tracker.revision;
       this.tracker.readAll(known.reads);
       return known.value;

@@ -6,6 +6,8 @@
 /** Something a computation can read, asked again (without recording) to check a recorded answer. */
 export interface Source<K = unknown> {
   peek(key: K): unknown;
+  /** The keys whose answers may have changed after `revision`; undefined: not known (check every key). */
+  changedSince?(revision: number): ReadonlySet<K> | undefined;
 }
 
 /** What one computation read: per source, each key with the answer it got (first answer wins). */
@@ -19,27 +21,35 @@ export class Reads {
   }
 
   addAll(other: KeptReads): void {
-    const items = other.items;
-    for (let i = 0; i < items.length; i += 3) this.add(items[i] as Source, items[i + 1], items[i + 2]);
+    for (const [source, keys] of other.bySource) {
+      const mine = this.bySource.get(source);
+      if (!mine) this.bySource.set(source, new Map(keys));
+      else for (const [k, v] of keys) if (!mine.has(k)) mine.set(k, v);
+    }
   }
 
-  /** The reads as a flat list, for keeping: checked on every later revision, so as cheap to walk as can be. */
   keep(): KeptReads {
-    const items: unknown[] = [];
-    for (const [source, keys] of this.bySource) for (const [key, value] of keys) items.push(source, key, value);
-    return new KeptReads(items);
+    return new KeptReads(this.bySource);
   }
 }
 
-/** A finished computation's reads: source, key, answer, source, key, answer, … */
+/** A finished computation's reads, checked on later revisions. */
 export class KeptReads {
-  constructor(readonly items: readonly unknown[]) {}
+  constructor(readonly bySource: ReadonlyMap<Source, ReadonlyMap<unknown, unknown>>) {}
 
-  /** Whether every recorded question gets the same answer now (run untracked). */
-  unchanged(): boolean {
-    const items = this.items;
-    for (let i = 0; i < items.length; i += 3)
-      if (!Object.is((items[i] as Source).peek(items[i + 1]), items[i + 2])) return false;
+  /**
+   * Whether every recorded question gets the same answer now (run untracked). A source that knows which
+   * of its keys changed since `verifiedAt` has only those asked again: one edit costs what it touched.
+   */
+  unchanged(verifiedAt: number): boolean {
+    for (const [source, keys] of this.bySource) {
+      const changed = source.changedSince?.(verifiedAt);
+      if (!changed) {
+        for (const [key, value] of keys) if (!Object.is(source.peek(key), value)) return false;
+      } else if (changed.size <= keys.size) {
+        for (const key of changed) if (keys.has(key) && !Object.is(source.peek(key), keys.get(key))) return false;
+      } else for (const [key, value] of keys) if (changed.has(key) && !Object.is(source.peek(key), value)) return false;
+    }
     return true;
   }
 }
@@ -85,10 +95,10 @@ export class Tracker {
   }
 
   /** Whether every read in `reads` still gets the same answer; asking records nothing. */
-  unchanged(reads: KeptReads): boolean {
+  unchanged(reads: KeptReads, verifiedAt: number): boolean {
     this.paused++;
     try {
-      return reads.unchanged();
+      return reads.unchanged(verifiedAt);
     } finally {
       this.paused--;
     }
@@ -111,12 +121,49 @@ export class Tracker {
  * Answers are compared with Object.is, so a view keeps answers stable (the same object while unchanged).
  */
 export class Tracked<K, V> implements Source<K> {
-  /** `answer` must not ask tracked views itself unless `nested` (then its own questions are not recorded). */
+  /** Keys noted as changed, with the revision they changed in (see `logged`). */
+  private log: Array<{ revision: number; key: K }> = [];
+  /** Changes before this revision are no longer in the log; a change of every key counts from it too. */
+  private floor = 0;
+  private since: { revision: number; length: number; keys: Set<K> } | undefined;
+
+  /**
+   * `answer` must not ask tracked views itself unless `nested` (then its own questions are not recorded).
+   * `logged`: the view calls `changed`/`changedAll` for every change of an answer, so a memo checks only those keys.
+   */
   constructor(
     private readonly tracker: Tracker,
     private readonly answer: (key: K) => V,
     private readonly nested = false,
+    private readonly logged = false,
   ) {}
+
+  /** Notes that the answer for `key` may differ from this revision on (a `logged` view must note every change). */
+  changed(key: K): void {
+    this.log.push({ revision: this.tracker.revision, key });
+    this.since = undefined;
+    if (this.log.length > 50_000) {
+      const cut = this.log.length >> 1;
+      this.floor = this.log[cut - 1].revision + 1;
+      this.log = this.log.slice(cut);
+    }
+  }
+
+  /** Notes that any answer may differ from this revision on (called before the revision's computations run). */
+  changedAll(): void {
+    this.log = [];
+    this.floor = this.tracker.revision;
+    this.since = undefined;
+  }
+
+  changedSince(revision: number): ReadonlySet<K> | undefined {
+    if (!this.logged || revision < this.floor) return undefined;
+    if (this.since?.revision === revision && this.since.length === this.log.length) return this.since.keys;
+    const keys = new Set<K>();
+    for (let i = this.log.length - 1; i >= 0 && this.log[i].revision > revision; i--) keys.add(this.log[i].key);
+    this.since = { revision, length: this.log.length, keys };
+    return keys;
+  }
 
   get(key: K): V {
     const value = this.nested ? this.tracker.untracked(() => this.answer(key)) : this.answer(key);

@@ -113,24 +113,37 @@ export class PythonLinkCache {
   private objs = new Map<string, RouterObj>();
   /** Per called function name, bumped when a module calling it changes, comes or goes. */
   private readonly callVersions = new Map<string, number>();
+  /** Every change of an answer is noted (`logged`), so checking a kept result asks only what changed. */
   private readonly reads: PassReads = {
-    facts: new Tracked(this.tracker, (path) => this.byPath.get(path)?.facts),
-    names: new Tracked(this.tracker, (name) => this.graph?.peekModule(name)?.file.path),
-    objects: new Tracked(this.tracker, (key) => kindName(this.objs.get(key))),
-    callSites: new Tracked(this.tracker, (name) => this.callVersions.get(name) ?? 0),
+    facts: new Tracked(this.tracker, (path) => this.byPath.get(path)?.facts, false, true),
+    names: new Tracked(this.tracker, (name) => this.graph?.peekModule(name)?.file.path, false, true),
+    objects: new Tracked(this.tracker, (key) => kindName(this.objs.get(key)), false, true),
+    callSites: new Tracked(this.tracker, (name) => this.callVersions.get(name) ?? 0, false, true),
   };
+  /** Each pass result of the last link, by memo key: a recomputed one's router objects (old and new) changed. */
+  private readonly lastResults = new Map<string, PassResult>();
   private emitted = emitTable();
 
   link(all: ReadonlyArray<{ file: WorkspaceFile; facts: PythonRouteFacts }>): Route[] {
     // Routes registered in test files are the tests' apps, not the project's
     const files = all.filter(({ file }) => !isTestFile(file.path));
-    const graph = this.sync(files);
     this.tracker.advance();
+    const graph = this.sync(files);
     const objs = (this.objs = new Map<string, RouterObj>());
     const linker = new ModuleLinker(graph, objs, this.reads);
-    for (let pass = 0; pass < PASSES; pass++)
-      for (const mod of graph.mods)
-        replay(this.results.get(`${pass}:${mod.file.path}`, () => linker.pass(mod, pass)).events, objs);
+    const link = (mod: ModuleFile, pass: number): PassResult => {
+      const key = `${pass}:${mod.file.path}`;
+      const result = this.results.get(key, () => linker.pass(mod, pass));
+      const before = this.lastResults.get(key);
+      if (before !== result) {
+        // Recomputed: the objects either result defines may be looked up differently by later passes
+        for (const r of [before, result])
+          for (const ev of r?.events ?? []) if (ev.e === 'def') this.reads.objects.changed(ev.obj.key);
+        this.lastResults.set(key, result);
+      }
+      return result;
+    };
+    for (let pass = 0; pass < PASSES; pass++) for (const mod of graph.mods) replay(link(mod, pass).events, objs);
     const ctx: EmitContext = { out: [], memo: { prev: this.emitted, next: emitTable() }, reached: 0 };
     for (const obj of objs.values()) if (!obj.included) emit(obj, rootPrefix(obj), obj.ownPrefix, [], '', ctx);
     // Objects only include cycles reach (`app.include_router(rb)` and `rb.include_router(app.router)`)
@@ -146,7 +159,10 @@ export class PythonLinkCache {
    */
   private sync(files: ReadonlyArray<{ file: WorkspaceFile; facts: PythonRouteFacts }>): ModuleGraph {
     const bump = (facts: PythonRouteFacts) => {
-      for (const n of calledNames(facts)) this.callVersions.set(n, (this.callVersions.get(n) ?? 0) + 1);
+      for (const n of calledNames(facts)) {
+        this.callVersions.set(n, (this.callVersions.get(n) ?? 0) + 1);
+        this.reads.callSites.changed(n);
+      }
     };
     const graph = this.graph;
     if (
@@ -156,7 +172,10 @@ export class PythonLinkCache {
     ) {
       files.forEach(({ file, facts }, i) => {
         const mod = graph.mods[i];
-        if (mod.facts !== facts) [mod.facts, facts].forEach(bump);
+        if (mod.facts !== facts) {
+          [mod.facts, facts].forEach(bump);
+          this.reads.facts.changed(file.path);
+        }
         mod.file = file;
         mod.facts = facts;
       });
@@ -173,8 +192,15 @@ export class PythonLinkCache {
     for (const [path, old] of before)
       if (!this.byPath.has(path)) {
         bump(old.facts);
-        for (let pass = 0; pass < PASSES; pass++) this.results.delete(`${pass}:${path}`);
+        for (let pass = 0; pass < PASSES; pass++) {
+          this.results.delete(`${pass}:${path}`);
+          this.lastResults.delete(`${pass}:${path}`);
+        }
       }
+    // Another set of modules: names resolve anew, and every module's pass runs at another position
+    this.reads.facts.changedAll();
+    this.reads.names.changedAll();
+    this.reads.objects.changedAll();
     return (this.graph = new ModuleGraph(mods, this.reads));
   }
 }
