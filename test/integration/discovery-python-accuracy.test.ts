@@ -155,6 +155,13 @@ test('Django: discovery equals get_resolver() of the configured project', async 
   assert.deepEqual(keys(await discover('django_site')), real);
 });
 
+test('Django: include() of a (urlconf, app_name) tuple and of a (patterns, app_name) tuple equals get_resolver()', async () => {
+  const real = keys(frameworkRoutes('django_nested', 'django', 'project.settings'));
+  assert.ok(real.includes('ANY /api/files/upload/direct/local/<str:file_id>/ local'), real.join('; '));
+  assert.equal(real.length, 7);
+  assert.deepEqual(keys(await discover('django_nested')), real);
+});
+
 test('FastAPI src layout: discovery equals app.routes, except lambda endpoints (no def to point at)', async () => {
   const real = frameworkRoutes('src_layout/src', 'fastapi', 'shop.app');
   assert.ok(real.some((r) => r.handler === '<lambda>'));

@@ -67,8 +67,13 @@ function patterns(at: At, e: PyExpr, prefix: string, depth: number): void {
 function include(at: At, view: CallExpr, route: string, depth: number): void {
   const { l, mod, obj } = at;
   const target = view.args[0];
+  // `include(("app.urls", "ns"))` and `include(([path(...), ...], "ns"))`: a (urlconf, app_name) tuple, told
+  // from a list of patterns by its second item, the namespace string
+  const isPair = target?.k === 'seq' && target.items.length === 2 && target.items[1].k === 'str';
   const inner =
-    target?.k === 'seq' && target.items.length > 0 && target.items[0].k === 'str' ? target.items[0] : target;
+    target?.k === 'seq' && target.items.length > 0 && (target.items[0].k === 'str' || isPair)
+      ? target.items[0]
+      : target;
   const moduleName = inner && l.str(mod, '', inner);
   if (moduleName !== undefined) {
     const sub = l.graph.findModule(moduleName);
