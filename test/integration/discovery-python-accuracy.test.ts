@@ -162,6 +162,16 @@ test('Django: include() of a (urlconf, app_name) tuple and of a (patterns, app_n
   assert.deepEqual(keys(await discover('django_nested')), real);
 });
 
+test('FastAPI: a route decorator applied by hand and paths from parameter defaults no caller gives equal app.routes', async () => {
+  const real = keys(frameworkRoutes('fastapi_callform', 'fastapi', 'svc.main'));
+  assert.deepEqual(real, [
+    'GET /api/health health_check',
+    'GET /api/links/{secret} redirect',
+    'GET /api/version version',
+  ]);
+  assert.deepEqual(keys(await discover('fastapi_callform')), real);
+});
+
 test('FastAPI src layout: discovery equals app.routes, except lambda endpoints (no def to point at)', async () => {
   const real = frameworkRoutes('src_layout/src', 'fastapi', 'shop.app');
   assert.ok(real.some((r) => r.handler === '<lambda>'));

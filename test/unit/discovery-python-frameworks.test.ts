@@ -163,3 +163,40 @@ test("class bodies: methods decorated with a router's verbs are routes (@cbv, co
   assert.equal(find(routes, 'Users.read').execution, 'event-loop');
   assert.equal(find(routes, 'Pages.about').line, 5); // the def line
 });
+
+test('a parameter default is a path only where no caller gives it: each call its own app, unknown callers unresolved', async () => {
+  const app = (callers: string[]) =>
+    discoverSources({
+      'main.py': [
+        'from fastapi import FastAPI',
+        'def create_api(health_path: str = "/health"):',
+        '    api = FastAPI()',
+        '    @api.get(health_path)',
+        '    async def health(): ...',
+        '    return api',
+        ...callers,
+      ].join('\n'),
+    });
+  const cases: Array<[string[], string[]]> = [
+    [['app = create_api()'], ['GET /health health']],
+    [['def make():', '    return create_api()'], ['GET /health health']],
+    // each call builds its own app: the one given a path serves it, the other the default
+    [
+      ['app = create_api()', 'other = create_api("/hc")'],
+      ['GET /hc health', 'GET /health health'],
+    ],
+    [
+      ['app = create_api()', 'other = create_api(health_path="/hc")'],
+      ['GET /hc health', 'GET /health health'],
+    ],
+    // a caller that may give the parameter (splat, nested call, partial) never turns into the default
+    [['def make(options):', '    return create_api(**options)'], ['GET {health_path?} health']],
+    [['root.mount("/x", create_api(health_path="/hc"))'], ['GET {health_path?} health']],
+    [['factory = partial(create_api, health_path="/hc")'], ['GET {health_path?} health']],
+    // beside them, a call statement giving nothing is its own app, served at the default
+    [['factory = partial(create_api, health_path="/hc")', 'app = create_api()'], ['GET /health health']],
+    // called nowhere the workspace shows
+    [[], ['GET {health_path?} health']],
+  ];
+  for (const [callers, expected] of cases) assert.deepEqual(keys(await app(callers)), expected, callers.join('; '));
+});

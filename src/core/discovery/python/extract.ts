@@ -51,6 +51,11 @@ function walkStatement(stmt: SyntaxNode, scope: string, facts: PythonRouteFacts,
     case 'expression_statement':
       for (const child of stmt.namedChildren) if (child) walkExpressionStatement(child, scope, facts, loop);
       return;
+    case 'return_statement':
+      // `return create_api_app(health_path="/hc")`: a call site like any other (factories calling factories)
+      for (const child of stmt.namedChildren)
+        if (child?.type === 'call') facts.calls.push(callFact(scope, expr(child), loop));
+      return;
     case 'decorated_definition': {
       const decorators = stmt.namedChildren.filter((c): c is SyntaxNode => c?.type === 'decorator').map(decoratorExpr);
       const def = stmt.childForFieldName('definition');
@@ -368,7 +373,10 @@ function expr(node: SyntaxNode, depth = 0): PyExpr {
           const name = a.childForFieldName('name')?.text;
           const value = a.childForFieldName('value');
           if (name && value) kw[name] = expr(value, depth + 1);
-        } else if (a.type !== 'comment' && a.type !== 'dictionary_splat') {
+        } else if (a.type === 'dictionary_splat') {
+          // kept apart: `**kwargs` may give any keyword, so no parameter is known to be left out
+          kw['**'] = { k: 'other', text: a.text.length <= 80 ? a.text : undefined };
+        } else if (a.type !== 'comment') {
           // `**kwargs` passes keywords, never a positional argument (a url of add_resource)
           args.push(expr(a, depth + 1));
         }

@@ -517,7 +517,6 @@ class ModuleLinker implements Linker {
   ): ObjDef | undefined {
     const { fn, mod: fmod } = callee;
     if (r?.k !== 'value' || r.mod !== fmod || r.scope !== fn.name || r.value.k !== 'call') return undefined;
-    if (site.call.args.length === 0 && Object.keys(site.call.kw).length === 0) return undefined;
     const template = this.objectOf(r, depth + 1);
     if (!template) return undefined;
     const kind = template.kind;
@@ -528,7 +527,8 @@ class ModuleLinker implements Linker {
       if (p.name.startsWith('*') || fmod.facts.assignments.some((a) => a.scope === fn.name && a.name === p.name))
         continue;
       const arg = argumentOf(site.call, fn, p.name);
-      const value = arg ? bindTo(site, arg) : literalDefault(fn, p.name);
+      // `f(**options)` / `f(*args)` may give any parameter: its default is not known to apply
+      const value = arg ? bindTo(site, arg) : splats(site.call) ? undefined : literalDefault(fn, p.name);
       if (value) bound.set(p.name, value);
     }
     if (!variesWith(fmod, fn, r.name, r.value, bound)) return undefined;
@@ -563,7 +563,8 @@ class ModuleLinker implements Linker {
       }
     }
     fmod.facts.calls.forEach((c, i) => {
-      if (c.scope === fn.name && onObj(c.call)) this.call(fmod, fn.name, substitute(c.call, bound), i, obj);
+      if (c.scope === fn.name && isCallOrAppliedOn(c.call, r.name))
+        this.call(fmod, fn.name, substitute(c.call, bound), i, obj);
     });
     return obj;
   }
@@ -691,6 +692,8 @@ class ModuleLinker implements Linker {
         return l !== undefined && r !== undefined ? l + r : undefined;
       }
       case 'ref': {
+        const given = this.defaultEveryCallerKeeps(mod, scope, e.name);
+        if (given) return given.v;
         const r = this.graph.resolve(mod, scope, e.name);
         return r?.k === 'value'
           ? this.within(r.value, undefined, () => this.str(r.mod, r.scope, r.value, depth + 1))
@@ -707,6 +710,38 @@ class ModuleLinker implements Linker {
       default:
         return undefined;
     }
+  }
+
+  /**
+   * A parameter of the function `scope` with a string default (`health_check_path: str = "/health"`) that
+   * every call site in the workspace leaves out (at least one call site, none passing `*args`/`**kwargs`):
+   * the value it has when the function runs. A parameter any caller gives stays unevaluated.
+   */
+  private defaultEveryCallerKeeps(mod: ModuleFile, scope: string, name: string): { k: 'str'; v: string } | undefined {
+    const fn = moduleFunction(mod, scope);
+    if (!fn || !fn.params.some((p) => p.name === name)) return undefined;
+    if (mod.facts.assignments.some((a) => a.scope === scope && a.name === name)) return undefined;
+    const fallback = literalDefault(fn, name);
+    if (fallback?.k !== 'str') return undefined;
+    let sites = 0;
+    for (const site of this.callSites(fn)) {
+      sites++;
+      const splat = site.call.args.some((a) => a.k === 'other' && a.text?.startsWith('*'));
+      if (splat || site.call.kw['**'] || argumentOf(site.call, fn, name) !== undefined) return undefined;
+    }
+    return sites > 0 && !this.usedOtherwise(fn.name) ? fallback : undefined;
+  }
+
+  /** Functions named elsewhere than as a call statement's callee, by name (see namesUsedOtherwise), once per link. */
+  private otherUses: Set<string> | undefined;
+
+  /** Whether a function of this name is used anywhere but as the callee of a call statement (a caller that may give any parameter). */
+  private usedOtherwise(name: string): boolean {
+    if (!this.otherUses) {
+      this.otherUses = new Set();
+      for (const m of this.graph.mods) for (const n of namesUsedOtherwise(m.facts)) this.otherUses.add(n);
+    }
+    return this.otherUses.has(name);
   }
 
   /**
@@ -1131,7 +1166,7 @@ class ModuleLinker implements Linker {
       const bound = new Map<string, PyExpr>();
       for (const p of used) {
         const arg = argumentOf(site.call, fn, p);
-        const fallback = arg ? undefined : literalDefault(fn, p);
+        const fallback = arg || splats(site.call) ? undefined : literalDefault(fn, p);
         if (arg) bound.set(p, bindTo(site, arg));
         else if (fallback) bound.set(p, fallback);
       }
@@ -1164,6 +1199,17 @@ class ModuleLinker implements Linker {
   /** The `index`th call statement of `mod` (it names the objects constructed inline in it). */
   private call(mod: ModuleFile, scope: string, call: PyExpr, index: number, obj?: ObjDef): void {
     if (call.k !== 'call') return;
+    // `app.get("/x")(handler)`: a route decorator applied by hand, the same registration as `@app.get("/x")`
+    if (call.fn.k === 'call') {
+      const deco = call.fn;
+      const at =
+        obj && deco.fn.k === 'ref' ? { obj, method: deco.fn.name.split('.').pop()! } : this.receiver(mod, scope, deco);
+      const read = at && pythonFramework(at.obj.kind.framework).decorators?.[at.method];
+      if (read)
+        for (const handler of this.handlers(mod, scope, call.args[0]))
+          read({ l: this, mod, scope, obj: at.obj }, deco, handler);
+      return;
+    }
     const at =
       obj && call.fn.k === 'ref' ? { obj, method: call.fn.name.split('.').pop()! } : this.receiver(mod, scope, call);
     if (!at) return;
@@ -1425,9 +1471,56 @@ function classHandlers(mod: ModuleFile, cls: PyClass): Handler[] {
     }));
 }
 
-/** The last name segment of each call statement's callee (`handlers.init_app(app)` → init_app). */
+/**
+ * The last segment of every name a module's facts use other than as a call statement's callee: called inside
+ * another expression (`app.mount("/api", create_api_app(path="/x"))`) or passed on (`Depends(f)`, `partial(f, …)`).
+ */
+function namesUsedOtherwise(facts: PythonRouteFacts): Set<string> {
+  const uses = new Set<string>();
+  const visit = (e: PyExpr, depth: number): void => {
+    if (depth > MAX_DEPTH) return;
+    switch (e.k) {
+      case 'ref':
+        uses.add(e.name.slice(e.name.lastIndexOf('.') + 1));
+        return;
+      case 'attr':
+        uses.add(e.name);
+        return visit(e.obj, depth + 1);
+      case 'call':
+        for (const x of [e.fn, ...e.args, ...Object.values(e.kw)]) visit(x, depth + 1);
+        return;
+      case 'seq':
+        for (const x of e.items) visit(x, depth + 1);
+        return;
+      case 'add':
+        visit(e.l, depth + 1);
+        return visit(e.r, depth + 1);
+      case 'fstr':
+        for (const p of e.parts) if (typeof p !== 'string') visit(p, depth + 1);
+        return;
+      default:
+        return;
+    }
+  };
+  // a call statement's own callee (also `x = f(...)`) is read by callSites; its arguments count here
+  const args = (c: CallExpr) => [...c.args, ...Object.values(c.kw)];
+  for (const c of facts.calls)
+    if (c.call.k === 'call') for (const a of c.call.fn.k === 'ref' ? args(c.call) : [c.call]) visit(a, 0);
+  for (const a of facts.assignments)
+    if (a.value.k === 'call' && a.value.fn.k === 'ref') for (const x of args(a.value)) visit(x, 0);
+    else visit(a.value, 0);
+  for (const f of facts.functions) for (const d of f.decorators) visit(d, 0);
+  for (const c of facts.classes) {
+    for (const x of [...c.bases, ...c.decorators, ...Object.values(c.attributes)]) visit(x, 0);
+    for (const m of c.methods) for (const d of m.decorators) visit(d, 0);
+  }
+  for (const l of facts.loops) visit(l.iter, 0);
+  return uses;
+}
+
+/** The last name segment of each call statement's callee (`handlers.init_app(app)` → init_app), and of names used otherwise. */
 function calledNames(facts: PythonRouteFacts): string[] {
-  const out: string[] = [];
+  const out: string[] = [...namesUsedOtherwise(facts)];
   for (const c of facts.calls)
     if (c.call.k === 'call' && c.call.fn.k === 'ref')
       out.push(c.call.fn.name.slice(c.call.fn.name.lastIndexOf('.') + 1));
@@ -1487,6 +1580,11 @@ function moduleFunction(mod: ModuleFile, name: string): PyFunction | undefined {
 function argumentOf(call: CallExpr, fn: PyFunction, param: string): PyExpr | undefined {
   const index = fn.params.findIndex((p) => p.name === param);
   return (index >= 0 ? call.args[index] : undefined) ?? call.kw[param];
+}
+
+/** Whether a call passes `*args` or `**kwargs`, which may give any parameter. */
+function splats(call: CallExpr): boolean {
+  return call.kw['**'] !== undefined || call.args.some((a) => a.k === 'other' && a.text?.startsWith('*') === true);
 }
 
 /** A parameter's default when it is a plain string literal (`method="GET"`), for call sites that leave it out. */
@@ -1610,6 +1708,13 @@ function isCallOn(e: PyExpr, name: string): e is CallExpr {
   );
 }
 
+/** `name.m(…)`, or a decorator of `name` applied by hand: `name.get("/x")(handler)`. */
+function isCallOrAppliedOn(e: PyExpr, name: string): e is CallExpr {
+  if (e.k !== 'call') return false;
+  const inner = e.fn;
+  return isCallOn(e, name) || isCallOn(inner, name);
+}
+
 /**
  * Whether the router `name` a factory `fn` builds (from `ctor`) varies with the parameters in `bound`,
  * and the factory hands it to no other function (`setup(router)` registers on the factory's own object,
@@ -1628,7 +1733,7 @@ function variesWith(
     ...mod.facts.functions
       .filter((d) => d.scope === fn.name)
       .flatMap((d) => d.decorators.filter((e) => isCallOn(e, name))),
-    ...inScope.filter((c) => isCallOn(c, name)),
+    ...inScope.filter((c) => isCallOrAppliedOn(c, name)),
   ];
   if (!own.some((e) => [...bound.keys()].some((p) => mentions(e, p)))) return false;
   return !inScope.some((c) => c.k === 'call' && [...c.args, ...Object.values(c.kw)].some((a) => mentions(a, name)));
