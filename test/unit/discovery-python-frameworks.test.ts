@@ -164,6 +164,44 @@ test("class bodies: methods decorated with a router's verbs are routes (@cbv, co
   assert.equal(find(routes, 'Pages.about').line, 5); // the def line
 });
 
+test('Starlette/FastAPI host routing: app.host() and Host() serve a sub-app on another host, shown unresolved with it', async () => {
+  const routes = await discoverSources({
+    'main.py': [
+      'from fastapi import FastAPI',
+      'from starlette.routing import Host',
+      'from config import settings',
+      'from links import app as links_app',
+      'from admin import app as admin_app',
+      'app = FastAPI(routes=[Host("docs.example.com", app=links_app)])',
+      'if settings.ADMIN_HOST is None:',
+      '    app.mount("/admin", admin_app)',
+      'else:',
+      '    app.host(settings.ADMIN_HOST, admin_app)',
+    ].join('\n'),
+    'links.py': [
+      'from fastapi import FastAPI',
+      'from handlers import redirect',
+      'app = FastAPI()',
+      'app.get("/{secret}")(redirect)',
+    ].join('\n'),
+    'admin.py': ['from fastapi import FastAPI', 'app = FastAPI()', '@app.get("/users")', 'async def users(): ...'].join(
+      '\n',
+    ),
+    'handlers.py': 'async def redirect(secret: str): ...',
+    'config.py': 'import os\nclass Settings:\n    ADMIN_HOST = os.environ.get("ADMIN_HOST")\nsettings = Settings()',
+  });
+  assert.deepEqual(keys(routes), [
+    'GET /admin/users users',
+    'GET {host=docs.example.com?}/{secret} redirect',
+    'GET {host=settings.ADMIN_HOST?}/users users',
+  ]);
+  const hosted = routes.filter((r) => r.path.startsWith('{host='));
+  for (const r of hosted) {
+    assert.equal(r.unresolved, true);
+    assert.match(r.unresolvedReason ?? '', /served only on the host/);
+  }
+});
+
 test('a parameter default is a path only where no caller gives it: each call its own app, unknown callers unresolved', async () => {
   const app = (callers: string[]) =>
     discoverSources({

@@ -17,6 +17,9 @@ export function placeholder(source: string): string {
 /** The text of the placeholder for the prefix of a router included nowhere discovery can follow. */
 export const UNKNOWN_MOUNT = 'prefix';
 
+/** The start of a placeholder naming the host an app is served on (`{host=settings.ADMIN_HOST?}`). */
+export const HOST_PART = 'host=';
+
 /** `unresolved` and its reason for a final path holding placeholders; nothing otherwise. */
 export function unresolvedFields(path: string): { unresolved?: true; unresolvedReason?: string } {
   const parts = [...path.matchAll(PLACEHOLDER)].map((m) => m[1]);
@@ -26,6 +29,12 @@ export function unresolvedFields(path: string): { unresolved?: true; unresolvedR
       unresolved: true,
       unresolvedReason:
         'its router is included nowhere discovery can follow (a loop over plugins, another package, or nowhere): the prefix it is served under is unknown',
+    };
+  const host = parts.find((p) => p.startsWith(HOST_PART));
+  if (host && parts.length === 1)
+    return {
+      unresolved: true,
+      unresolvedReason: `served only on the host \`${host.slice(HOST_PART.length)}\` (a host-routed app): the path is the app's own, and requests must carry that Host`,
     };
   const names = [...new Set(parts)].map((p) => `\`${p}\``).join(', ');
   return {

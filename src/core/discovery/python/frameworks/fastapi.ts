@@ -6,6 +6,7 @@ import {
   addWebsocketRoute,
   asyncOnLoop,
   concatenate,
+  host,
   methodDecorators,
   mount,
   routeDecorator,
@@ -54,6 +55,7 @@ export const fastapi: PyFramework = {
       l.edge(obj, router ? l.objFromExpr(mod, scope, router) : undefined, l.path(mod, scope, call.kw['prefix']) ?? '');
     },
     mount,
+    host,
     add_api_route: ({ l, mod, scope, obj }, call) => {
       const path = l.path(mod, scope, call.args[0] ?? call.kw['path']);
       if (path !== undefined)

@@ -1,6 +1,9 @@
 // Registration forms several frameworks share, read the same way wherever they appear.
 import { HTTP_METHODS as STANDARD_METHODS } from '../../../lang/shared/http';
-import type { At, CallExpr, CallReader, DecoratorReader, PyFramework } from './types';
+import type { At, CallExpr, CallReader, DecoratorReader, Linker, PyFramework } from './types';
+import { HOST_PART, placeholder } from '../../unresolved';
+import type { PyExpr } from '../facts';
+import type { ModuleFile } from '../modules';
 
 /** Route methods Python frameworks name (`@app.get`, `@router.trace`, `web.post`). */
 export const HTTP_METHODS: readonly string[] = [...STANDARD_METHODS, 'trace'];
@@ -50,6 +53,24 @@ export const mount: CallReader = ({ l, mod, scope, obj }, call, index) => {
   const app = call.args[1] ?? call.kw['app'];
   const inline = { key: `${mod.file.path}:${scope}:<mount ${index}>`, label: `mount(${path})` };
   if (path !== undefined && app) l.edge(obj, l.objFromExpr(mod, scope, app, 0, inline), path.replace(/\/+$/, ''));
+};
+
+/**
+ * The prefix for an app served on another host (`app.host(settings.ADMIN_HOST, admin)`, `Host(...)`): its
+ * paths are the sub-app's own, but they answer only requests to that host, so the route is shown unresolved
+ * with the host named (`{host=settings.ADMIN_HOST?}/users`) rather than as if the main host served it.
+ */
+export function hostPrefix(l: Linker, mod: ModuleFile, scope: string, host: PyExpr | undefined): string {
+  const value = (host && l.path(mod, scope, host)) ?? '…';
+  return placeholder(`${HOST_PART}${value.replace(/^\{(.*)\?\}$/, '$1')}`);
+}
+
+/** `obj.host(host, app)` (Starlette, FastAPI): the app under its host (see hostPrefix). */
+export const host: CallReader = ({ l, mod, scope, obj }, call, index) => {
+  const app = call.args[1] ?? call.kw['app'];
+  const prefix = hostPrefix(l, mod, scope, call.args[0] ?? call.kw['host']);
+  const inline = { key: `${mod.file.path}:${scope}:<host ${index}>`, label: `host(${prefix})` };
+  if (app) l.edge(obj, l.objFromExpr(mod, scope, app, 0, inline), prefix);
 };
 
 /** `obj.add_route(path, endpoint, methods=)` (Starlette, FastAPI). */

@@ -5,6 +5,8 @@ import {
   addStarletteRoute,
   addWebsocketRoute,
   asyncOnLoop,
+  host,
+  hostPrefix,
   mount,
   routeDecorator,
   slashJoin,
@@ -20,7 +22,7 @@ export const starlette: PyFramework = {
   // `Router([Route(...)])`: a Router takes its routes first
   positionalRoutes: (role, call) => (role === 'router' ? call.args[0] : undefined),
   decorators: { route: routeDecorator, websocket_route: websocketDecorator },
-  calls: { mount, add_route: addStarletteRoute, add_websocket_route: addWebsocketRoute },
+  calls: { mount, host, add_route: addStarletteRoute, add_websocket_route: addWebsocketRoute },
   listItem: ({ l, mod, scope, obj }, { name, call, index, join }, depth) => {
     const a = call.args;
     if (name === 'Route' || name === 'WebSocketRoute') {
@@ -28,6 +30,13 @@ export const starlette: PyFramework = {
       const methods =
         name === 'WebSocketRoute' ? ['WEBSOCKET'] : (l.methodsOf(mod, scope, call.kw['methods']) ?? ['GET']);
       if (path !== undefined) l.addRoute(obj, methods, join(path), l.handlers(mod, scope, a[1] ?? call.kw['endpoint']));
+      return true;
+    }
+    if (name === 'Host') {
+      // `Host(host, app=...)`: the app's own paths, answered only on that host
+      const p = join(hostPrefix(l, mod, scope, a[0] ?? call.kw['host']));
+      const inline = { key: `${obj.key}>host#${index}`, label: `Host(${p})` };
+      l.edge(obj, l.objFromExpr(mod, scope, call.kw['app'] ?? a[1] ?? { k: 'other' }, depth + 1, inline), p);
       return true;
     }
     if (name !== 'Mount') return false;
