@@ -27,6 +27,9 @@ test('Fastify register prefix, Express use() prefix and Koa Router prefix read m
       "const P = '/koa';",
       'const router = new Router({ prefix: P });',
       "router.get('/k', (ctx) => {});",
+      "const Koa = require('koa');",
+      'const app = new Koa();',
+      'app.use(router.routes());',
     ].join('\n'),
   });
   assert.deepEqual(summary(routes), [
@@ -99,6 +102,9 @@ test('an unknown prefix is not silently dropped: what is served beneath it is ke
       "const Router = require('@koa/router');",
       'const router = new Router({ prefix: config.prefix });',
       "router.get('/k', (ctx) => {});",
+      "const Koa = require('koa');",
+      'const app = new Koa();',
+      'app.use(router.routes());',
     ].join('\n'),
     'hono.js': [
       "const { Hono } = require('hono');",

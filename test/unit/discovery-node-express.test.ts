@@ -52,7 +52,12 @@ test('Express: a binding to another package is not Express, whatever its name; u
       "app.get('/no', (req, res) => res.end());",
       "r.get('/no2', (req, res) => res.end());",
     ].join('\n'),
-    'koa.js': ['const router = new Router();', "router.get('/koa', (ctx) => {});"].join('\n'),
+    'koa.js': [
+      'const router = new Router();',
+      "router.get('/koa', (ctx) => {});",
+      'const app = new Koa();',
+      'app.use(router.routes());',
+    ].join('\n'),
   });
   assert.deepEqual(summary(routes), ['koa GET /koa GET /koa koa.js:2']);
 });

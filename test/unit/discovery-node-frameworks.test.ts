@@ -280,6 +280,9 @@ test('koa-router: an array of paths serves each (as @koa/router does)', async ()
       "const Router = require('@koa/router');",
       "const router = new Router({ prefix: '/p' });",
       "router.get(['/a', '/b'], (ctx) => {});",
+      "const Koa = require('koa');",
+      'const app = new Koa();',
+      'app.use(router.routes());',
     ].join('\n'),
   });
   assert.deepEqual(summary(routes), ['koa GET /p/a GET /a app.js:3', 'koa GET /p/b GET /b app.js:3']);
@@ -387,4 +390,40 @@ test("socket.io's documented layout: handler modules handed `(io, socket)` or `(
     'socket.io EVENT order:create createOrder orderHandler.js:2',
     'socket.io EVENT user:update user:update handler userHandler.js:2 async',
   ]);
+});
+
+test('an Express or Koa router mounted nowhere discovery can follow is shown under an unknown {prefix?}, not at the root', async () => {
+  const routes = await discoverNode({
+    'plugins/github.js': [
+      "const Router = require('koa-router');",
+      'const router = new Router();',
+      "router.post('github.webhooks', (ctx) => {});",
+      'module.exports = router;',
+    ].join('\n'),
+    'plugins/slack.js': [
+      "const express = require('express');",
+      'const router = express.Router();',
+      "router.post('/hooks.slack', (req, res) => res.end());",
+      'module.exports = router;',
+    ].join('\n'),
+    // loaded by a plugin manager at run time: nothing in the workspace mounts them
+    'server/api.js': [
+      "const Koa = require('koa');",
+      "const Router = require('koa-router');",
+      'const api = new Koa();',
+      'const router = new Router();',
+      'for (const hook of plugins.hooks()) router.use(hook.routes());',
+      "router.post('/documents.list', (ctx) => {});",
+      'api.use(router.routes());',
+    ].join('\n'),
+  });
+  assert.deepEqual(summary(routes), [
+    'express POST {prefix?}/hooks.slack POST /hooks.slack plugins/slack.js:3',
+    'koa POST /documents.list POST /documents.list server/api.js:6',
+    'koa POST {prefix?}/github.webhooks POST github.webhooks plugins/github.js:3',
+  ]);
+  for (const r of routes.filter((x) => x.path.startsWith('{prefix?}'))) {
+    assert.equal(r.unresolved, true);
+    assert.match(r.unresolvedReason ?? '', /included nowhere discovery can follow/);
+  }
 });

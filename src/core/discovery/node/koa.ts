@@ -43,7 +43,7 @@ export const readKoaCall: CallReader = (ctx, owner, method, args) => {
   } else if (method === 'use') {
     const prefix = !args[0] || routerOfRoutesCall(args[0]) ? undefined : usePrefixes(ctx, args[0]);
     for (const arg of prefix ? args.slice(1) : args) {
-      const child = routerOfRoutesCall(arg);
+      const child = routerOfRoutesCall(arg) ?? requiredRoutes(ctx, arg);
       if (child) ctx.addMount(owner, prefix ? prefix.prefixes[0]! : '', child, false, undefined, prefix?.orNone);
       else readMount(ctx, owner, arg);
     }
@@ -65,8 +65,17 @@ function readMount(ctx: ExtractContext, owner: Owner, arg: Node): void {
   const target = args[args.length - 1];
   if (!target) return;
   const prefix = args.length >= 2 ? ctx.pathText(args[0]) : '';
-  const child = routerOfRoutesCall(target) ?? ctx.mountTarget(target)?.name;
+  const child = routerOfRoutesCall(target) ?? requiredRoutes(ctx, target) ?? ctx.mountTarget(target)?.name;
   if (child) ctx.addMount(owner, prefix, child);
+}
+
+/** `require('./status').routes()`: the router another module exports, mounted in place. */
+function requiredRoutes(ctx: ExtractContext, node: Node): string | undefined {
+  if (node.type !== 'call_expression' || callArguments(node).length > 0) return undefined;
+  const callee = node.childForFieldName('function');
+  const method = callee?.childForFieldName('property')?.text;
+  const object = callee?.type === 'member_expression' ? callee.childForFieldName('object') : undefined;
+  return object && (method === 'routes' || method === 'middleware') ? ctx.mountTarget(object)?.name : undefined;
 }
 
 /** `child.routes()` / `child.middleware()` → 'child'. */

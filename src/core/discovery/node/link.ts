@@ -8,7 +8,7 @@ import { resolveSpecifier } from '../../nodeImports/specifier';
 import type { PathAliases } from '../../nodeImports/tsconfig';
 import { EVENT, SOCKET_IO } from './socketio';
 import { joinPath } from './syntax';
-import { placeholder, unresolvedFields } from '../unresolved';
+import { placeholder, UNKNOWN_MOUNT, unresolvedFields } from '../unresolved';
 
 type Linked = ReadonlyArray<{ file: WorkspaceFile; facts: NodeRouteFacts }>;
 
@@ -222,6 +222,11 @@ export function linkNodeRoutes(all: Linked, aliases: readonly PathAliases[] = []
   };
 
   const serves = (facts: NodeRouteFacts, name: string) => facts.objects[name].kind !== 'plugin';
+  // An Express or Koa router serves nothing until an app mounts it: one mounted nowhere discovery can follow
+  // (a loop over plugins, another package) is shown under an unknown `{prefix?}`, not at the site's root.
+  const includedToServe = (facts: NodeRouteFacts, name: string) =>
+    facts.objects[name].kind === 'router' &&
+    (facts.objects[name].framework === 'express' || facts.objects[name].framework === 'koa');
   // Plugins nothing registers (fastify-cli's app.js, a plugin whose registration is out of sight) serve their own paths.
   const orphanPlugin = (facts: NodeRouteFacts, name: string) =>
     facts.objects[name].kind === 'plugin' && !!facts.objects[name].pluginShaped;
@@ -235,7 +240,8 @@ export function linkNodeRoutes(all: Linked, aliases: readonly PathAliases[] = []
   for (const { file, facts } of files)
     for (const name of Object.keys(facts.objects)) {
       if (mounted.has(key(file.path, name))) continue;
-      if (serves(facts, name)) emit(key(file.path, name), '', [], undefined);
+      if (includedToServe(facts, name)) emit(key(file.path, name), placeholder(UNKNOWN_MOUNT), [], undefined);
+      else if (serves(facts, name)) emit(key(file.path, name), '', [], undefined);
       else if (orphanPlugin(facts, name)) emit(key(file.path, name), '', [], orphanFramework);
     }
   // Routers mounted only from a cycle still serve their own paths.
