@@ -227,6 +227,13 @@ test('Koa discovery matches koa-mount: routers and whole Koa apps mounted under 
   }
 });
 
+test("Koa discovery matches an app made by a parameter's default (init(app = new Koa())) and handlers packages make", async () => {
+  const dir = path.join(FIXTURES, 'node', 'koa-init-default');
+  const real = koaMountedRoutes(dir);
+  assert.deepEqual(real, ['GET /auth/google', 'POST /api/documents.info', 'POST /api/documents.list']);
+  assert.deepEqual(await discovered(dir), real);
+});
+
 test('Hono discovery matches app.routes: basePath, route() across files, on(), chained declarations', async () => {
   const dir = path.join(FIXTURES, 'node', 'hono-apps');
   const real = honoRoutes(dir);

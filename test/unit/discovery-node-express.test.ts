@@ -131,7 +131,7 @@ test('apps and routers made where they are exported: `export default Router().us
   ]);
 });
 
-test('handlers that are call expressions: the wrapped function (asyncHandler, wrap) or the factory that returns one', async () => {
+test('handlers that are call expressions: the wrapped function (asyncHandler, wrap), the factory that returns one, or the call', async () => {
   const routes = await discoverNode({
     'app.js': [
       "const express = require('express');",
@@ -146,7 +146,9 @@ test('handlers that are call expressions: the wrapped function (asyncHandler, wr
     ].join('\n'),
     'videos.js': 'function getVideo() {\n  return async (req, res) => res.json({});\n}\nmodule.exports = { getVideo };',
   });
+  // `passport.authenticate('google')` makes its handler in a package: the route is kept, at the call that makes it
   assert.deepEqual(summary(routes), [
+    'express GET /auth GET /auth app.js:9',
     'express GET /users listUsers app.js:5 async',
     'express GET /videos/:id getVideo() videos.js:2 async',
     'express POST /items POST /items app.js:7 async',

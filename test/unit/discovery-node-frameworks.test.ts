@@ -427,3 +427,27 @@ test('an Express or Koa router mounted nowhere discovery can follow is shown und
     assert.match(r.unresolvedReason ?? '', /included nowhere discovery can follow/);
   }
 });
+
+test("a Koa app made by the first parameter's default (`init(app: Koa = new Koa())`, TypeScript) mounts what it mounts", async () => {
+  const routes = await discoverNode({
+    'services/web.ts': [
+      "import Koa from 'koa';",
+      "import mount from 'koa-mount';",
+      "import api from '../routes/api';",
+      'export default function init(app: Koa = new Koa(), server?: unknown) {',
+      "  app.use(mount('/api', api));",
+      '  return app;',
+      '}',
+    ].join('\n'),
+    'routes/api.ts': [
+      "import Koa from 'koa';",
+      "import Router from 'koa-router';",
+      'const api = new Koa();',
+      'const router = new Router();',
+      "router.post('documents.list', async (ctx) => {});",
+      'api.use(router.routes());',
+      'export default api;',
+    ].join('\n'),
+  });
+  assert.deepEqual(summary(routes), ['koa POST /api/documents.list POST documents.list routes/api.ts:5 async']);
+});

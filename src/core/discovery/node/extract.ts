@@ -305,6 +305,16 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       : undefined;
   };
 
+  /** A handler inside a wrapper's argument that is itself a call (`wrap(asyncHandler(fn))`): only one named or written there. */
+  const wrappedIn = (node: Node, fallback: string): HandlerFact | HandlerRef | undefined => {
+    if (requireSpec(node) !== undefined) return undefined;
+    for (const arg of callArguments(node)) {
+      const wrapped = arg.type === 'call_expression' ? wrappedIn(arg, fallback) : ctx.handler(arg, fallback);
+      if (wrapped) return wrapped;
+    }
+    return factoryHandler(node.childForFieldName('function'), fallback);
+  };
+
   const ctx: ExtractContext = {
     facts,
     text: (node) => values.text(node),
@@ -330,10 +340,12 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       // `getVideo()`: the local (or imported) factory that returns it
       if (node.type === 'call_expression' && requireSpec(node) === undefined) {
         for (const arg of callArguments(node)) {
-          const wrapped = ctx.handler(arg, fallback);
+          const wrapped = arg.type === 'call_expression' ? wrappedIn(arg, fallback) : ctx.handler(arg, fallback);
           if (wrapped) return wrapped;
         }
-        return factoryHandler(node.childForFieldName('function'), fallback);
+        // `passport.authenticate('google')`, a factory from a package or out of sight: the route is served all the
+        // same, by a function made at start-up; it is kept, located at the call that makes it
+        return factoryHandler(node.childForFieldName('function'), fallback) ?? handlerOf(node, fallback);
       }
       // A named function expression keeps its own name; anonymous ones are named after the route, as Express did.
       const own =
@@ -487,6 +499,19 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     socketHandlers.set(fn.id, { parameter, key });
   };
 
+  /** The object a function's first parameter defaults to, when a framework constructor makes it (one per function). */
+  const defaultObject = (fn: Node): Owner | undefined => {
+    const value = firstParameterDefault(fn);
+    if (!value) return undefined;
+    const name = `${functionKey(fn)}#default`;
+    if (facts.objects[name]) return { name, object: facts.objects[name] };
+    for (const recognise of RECOGNISERS) {
+      const object = recognise(value, facts, values);
+      if (object) return { name, object: (facts.objects[name] = object) };
+    }
+    return undefined;
+  };
+
   /** `async function routes(fastify) { fastify.get(…) }`: the receiver is an enclosing function's first parameter. */
   const pluginParameter = (name: string, frame: Frame | undefined): Owner | undefined => {
     for (let f = frame; f; f = f.up) {
@@ -494,6 +519,9 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       // `io.on('connection', (socket) => socket.on(…))`: the connection's socket
       const socket = socketHandlers.get(f.fn.id);
       if (socket) return { name: socket.key, object: facts.objects[socket.key] };
+      // `function init(app: Koa = new Koa())`: the app its default makes, whatever callers hand in
+      const made = defaultObject(f.fn);
+      if (made) return made;
       return {
         name: functionKey(f.fn),
         object: {
@@ -611,11 +639,22 @@ function parameterNames(fn: Node): Array<string | undefined> {
     });
 }
 
+/** `(app = new Koa())` (JavaScript) / `(app: Koa = new Koa())` (TypeScript): the first parameter's default. */
+function firstParameterDefault(fn: Node): Node | undefined {
+  const first = fn.childForFieldName('parameters')?.namedChildren.find((p) => p && p.type !== 'comment');
+  if (first?.type === 'assignment_pattern') return first.childForFieldName('right') ?? undefined;
+  return first?.type === 'required_parameter' || first?.type === 'optional_parameter'
+    ? (first.childForFieldName('value') ?? undefined)
+    : undefined;
+}
+
 function firstParameter(fn: Node): string | undefined {
   const single = fn.childForFieldName('parameter');
   if (single?.type === 'identifier') return single.text;
   const first = fn.childForFieldName('parameters')?.namedChildren.find((p) => p && p.type !== 'comment');
   if (first?.type === 'identifier') return first.text;
+  if (first?.type === 'assignment_pattern' && first.childForFieldName('left')?.type === 'identifier')
+    return first.childForFieldName('left')!.text;
   const pattern =
     first?.type === 'required_parameter' || first?.type === 'optional_parameter'
       ? first.childForFieldName('pattern')
