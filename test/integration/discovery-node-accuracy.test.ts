@@ -227,10 +227,16 @@ test('Koa discovery matches koa-mount: routers and whole Koa apps mounted under 
   }
 });
 
-test("Koa discovery matches an app made by a parameter's default (init(app = new Koa())) and handlers packages make", async () => {
+test("Koa discovery matches an app made by a parameter's default (init(app = new Koa())), handlers packages make, register()", async () => {
   const dir = path.join(FIXTURES, 'node', 'koa-init-default');
   const real = koaMountedRoutes(dir);
-  assert.deepEqual(real, ['GET /auth/google', 'POST /api/documents.info', 'POST /api/documents.list']);
+  assert.deepEqual(real, [
+    'GET /api/documents.export',
+    'GET /auth/google',
+    'POST /api/documents.export',
+    'POST /api/documents.info',
+    'POST /api/documents.list',
+  ]);
   assert.deepEqual(await discovered(dir), real);
 });
 

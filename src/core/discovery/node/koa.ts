@@ -1,5 +1,5 @@
 // Koa with @koa/router: `new Koa()`, `new Router({ prefix })`, `router.METHOD(path, [name,] …mw, handler)`,
-// `router.prefix(p)`, `parent.use([prefix,] child.routes())`, `app.use(router.routes())` and koa-mount's
+// `router.register(path, methods, middleware)`, `router.prefix(p)`, `parent.use([prefix,] child.routes())`, `app.use(router.routes())` and koa-mount's
 // `app.use(mount('/api', routerOrApp))`.
 import type { Node } from '../../parsing/parser';
 import type { CallReader, ExtractContext, ObjectRecogniser, Owner } from './context';
@@ -38,6 +38,8 @@ export const readKoaCall: CallReader = (ctx, owner, method, args) => {
       const handler = path !== undefined ? lastHandler(ctx, handlerArgs, method, path) : undefined;
       if (path !== undefined && handler) ctx.addRoute(owner, [method.toUpperCase()], path, handler);
     }
+  } else if (method === 'register' && args.length >= 3) {
+    readRegister(ctx, owner, args);
   } else if (method === 'prefix' && owner.object.kind === 'router') {
     if (args[0]) owner.object.prefix = ctx.pathText(args[0]);
   } else if (method === 'use') {
@@ -49,6 +51,19 @@ export const readKoaCall: CallReader = (ctx, owner, method, args) => {
     }
   }
 };
+
+/** koa-router's `router.register(path, ['get', 'post'], middleware | [...middleware, handler])`. */
+function readRegister(ctx: ExtractContext, owner: Owner, args: Node[]): void {
+  const path = ctx.routePath(args[0]);
+  const verbs =
+    args[1].type === 'array' ? args[1].namedChildren.map((c) => (c ? ctx.text(c) : undefined)) : [ctx.text(args[1])];
+  const last =
+    args[2].type === 'array' ? args[2].namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') : [args[2]];
+  const methods = verbs.filter((v): v is string => typeof v === 'string').map((v) => v.toUpperCase());
+  const handler =
+    path !== undefined && methods.length > 0 ? lastHandler(ctx, last, methods.join(','), path) : undefined;
+  if (path !== undefined && handler && methods.length === verbs.length) ctx.addRoute(owner, methods, path, handler);
+}
 
 /**
  * koa-mount: `use(mount('/api', router.routes()))`, `use(mount('/admin', adminApp))`, `use(mount(x))` (at '/').
