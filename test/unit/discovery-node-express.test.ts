@@ -143,12 +143,16 @@ test('handlers that are call expressions: the wrapped function (asyncHandler, wr
       "app.post('/items', asyncHandler(async (req, res) => res.json({})));",
       "app.get('/videos/:id', getVideo());",
       "app.get('/auth', passport.authenticate('google'));",
+      "const config = require('./plugin.json');",
+      "app.get('/sso', passport.authenticate(config.id));",
     ].join('\n'),
     'videos.js': 'function getVideo() {\n  return async (req, res) => res.json({});\n}\nmodule.exports = { getVideo };',
   });
   // `passport.authenticate('google')` makes its handler in a package: the route is kept, at the call that makes it
   assert.deepEqual(summary(routes), [
     'express GET /auth GET /auth app.js:9',
+    // `config.id` is data from a JSON file, not the handler: the route stays, at the call
+    'express GET /sso GET /sso app.js:11',
     'express GET /users listUsers app.js:5 async',
     'express GET /videos/:id getVideo() videos.js:2 async',
     'express POST /items POST /items app.js:7 async',

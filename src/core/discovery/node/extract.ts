@@ -339,13 +339,11 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       // `asyncHandler(async (req, res) => …)`, `wrap(getUser)`: the wrapped function is the handler;
       // `getVideo()`: the local (or imported) factory that returns it
       if (node.type === 'call_expression' && requireSpec(node) === undefined) {
-        for (const arg of callArguments(node)) {
-          const wrapped = arg.type === 'call_expression' ? wrappedIn(arg, fallback) : ctx.handler(arg, fallback);
-          if (wrapped) return wrapped;
-        }
         // `passport.authenticate('google')`, a factory from a package or out of sight: the route is served all the
         // same, by a function made at start-up; it is kept, located at the call that makes it
-        return factoryHandler(node.childForFieldName('function'), fallback) ?? handlerOf(node, fallback);
+        const site = handlerOf(node, fallback);
+        const found = wrappedIn(node, fallback);
+        return found && 'local' in found ? { ...found, site } : (found ?? site);
       }
       // A named function expression keeps its own name; anonymous ones are named after the route, as Express did.
       const own =

@@ -52,6 +52,11 @@ export interface HandlerRef {
   fallback: string;
   /** Written as a call (`getVideo()`): the handler is the function the named one returns, when it returns one. */
   called?: boolean;
+  /**
+   * Named inside a call (`wrap(users.list)`, `passport.authenticate(config.id)`): where that call is, the
+   * handler when the name turns out not to be a workspace function (the route is served all the same).
+   */
+  site?: HandlerFact;
 }
 
 export interface RouteFact {

@@ -175,7 +175,7 @@ export function linkNodeRoutes(all: Linked, aliases: readonly PathAliases[] = []
       path === undefined
         ? undefined
         : 'local' in r.handler
-          ? resolveHandler(file, r.handler)
+          ? (resolveHandler(file, r.handler) ?? (r.handler.site ? { file, handler: r.handler.site } : undefined))
           : { file, handler: r.handler };
     const through = here.map((k) => k.replace('#', ':'));
     if (at && framework === SOCKET_IO) routes.push(toEvent(path!, prefix, at.file, at.handler, through));
