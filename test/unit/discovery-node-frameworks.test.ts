@@ -428,6 +428,27 @@ test('an Express or Koa router mounted nowhere discovery can follow is shown und
   }
 });
 
+test("koa-router's register(path, methods, mw) on a router handed to a function is read as the router's", async () => {
+  const routes = await discoverNode({
+    'app.js': [
+      "const Koa = require('koa');",
+      "const Router = require('koa-router');",
+      "const { addCallbacks } = require('./callbacks');",
+      'const app = new Koa();',
+      'const router = new Router();',
+      'addCallbacks(router);',
+      'app.use(router.routes());',
+    ].join('\n'),
+    'callbacks.js': [
+      'function addCallbacks(router) {',
+      "  router.register('oidc.callback', ['get', 'post'], [async (ctx, next) => next(), async (ctx) => {}]);",
+      '}',
+      'module.exports = { addCallbacks };',
+    ].join('\n'),
+  });
+  assert.deepEqual(summary(routes), ['koa GET,POST /oidc.callback GET,POST oidc.callback callbacks.js:2 async']);
+});
+
 test("a Koa app made by the first parameter's default (`init(app: Koa = new Koa())`, TypeScript) mounts what it mounts", async () => {
   const routes = await discoverNode({
     'services/web.ts': [

@@ -43,7 +43,8 @@ const READERS: Partial<Record<Framework, CallReader>> = {
 /**
  * A function's first parameter may be a Fastify instance (`register(plugin)`) or any app handed to
  * `routes(app)`; its framework is known only when linked, so read the shapes that do not clash:
- * Fastify's forms, Express `use(prefix, router)` and `route(path).get(h)`, Hono `route(prefix, app)` and `on()`.
+ * Fastify's forms, Express `use(prefix, router)` and `route(path).get(h)`, Hono `route(prefix, app)` and `on()`,
+ * koa-router's `register(path, methods, mw)`.
  */
 const readPluginCall: CallReader = (ctx, owner, method, args) => {
   if (method === 'use' || owner.path !== undefined) readExpressCall(ctx, owner, method, args);
@@ -52,6 +53,8 @@ const readPluginCall: CallReader = (ctx, owner, method, args) => {
     readSocketIoCall(ctx, { ...owner, object: { ...owner.object, socket: true } }, method, args);
   else if ((method === 'route' && args.length === 2) || method === 'on' || method === 'openapi')
     readHonoCall(ctx, owner, method, args);
+  // koa-router's `register(path, ['get', 'post'], mw)` (Fastify's register takes a plugin function)
+  else if (method === 'register' && args.length >= 3 && args[1].type === 'array') readKoaCall(ctx, owner, method, args);
   else readFastifyCall(ctx, owner, method, args);
 };
 
