@@ -2,10 +2,12 @@
 // project of the corpus (extracted beforehand at its pinned commit, see bench/README.md) and compares
 // them with expectations written by reading each project's code (bench/real-corpus/expectations/*.json):
 //
-//   node --import tsx bench/real-corpus.ts CORPUS_ROOT [--only ID,ID] [--json OUT.json] [--cli dist/cli.js]
+//   node --import tsx bench/real-corpus.ts CORPUS_ROOT [--set corpus|acceptance] [--only ID,ID] [--json OUT.json] [--cli dist/cli.js]
 //
 // CORPUS_ROOT holds one folder per project, named by its id (`dispatch`, `fastify-demo`, …). Prints a
 // Markdown table (endpoints found / expected, exact paths / checked, findings TP/FP) and each miss.
+// `--set acceptance` reads bench/real-corpus/acceptance/*.json instead: codebases the development work never
+// looked at, measured to check that fixes were general (see bench/README.md).
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -41,6 +43,8 @@ interface Expectation {
   findings: FindingVerdict[];
   /** Files whose routes are tests, not the app's (rows there count as extra). */
   testFiles?: string;
+  /** The folder under the project's extraction that is opened as the workspace (`server` of a monorepo). */
+  workspace?: string;
   notes?: string;
 }
 
@@ -81,7 +85,10 @@ export interface ProjectResult {
   fpList: FindingVerdict[];
 }
 
-const EXPECTATIONS = path.join(__dirname, 'real-corpus', 'expectations');
+const SETS: Record<string, string> = {
+  corpus: path.join(__dirname, 'real-corpus', 'expectations'),
+  acceptance: path.join(__dirname, 'real-corpus', 'acceptance'),
+};
 const DEFAULT_TEST_FILES = '(^|/)(tests?|__tests__|spec)/|(^|/)(test_[^/]*|[^/]*_test)\\.py$|\\.(test|spec)\\.[jt]sx?$';
 
 function run(cli: string, args: string[]): Promise<string> {
@@ -194,7 +201,12 @@ export function markdown(results: ProjectResult[], skipped: string[]): string {
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { only: { type: 'string' }, json: { type: 'string' }, cli: { type: 'string' } },
+    options: {
+      only: { type: 'string' },
+      json: { type: 'string' },
+      cli: { type: 'string' },
+      set: { type: 'string', default: 'corpus' },
+    },
   });
   const root = positionals[0];
   if (!root) {
@@ -203,12 +215,17 @@ async function main(): Promise<void> {
   }
   const cli = values.cli ?? path.join(__dirname, '..', 'src', 'cli.ts');
   const only = values.only?.split(',');
+  const expectations = SETS[values.set ?? 'corpus'];
+  if (!expectations) {
+    process.stderr.write(`--set: one of ${Object.keys(SETS).join(', ')}\n`);
+    process.exit(2);
+  }
   const results: ProjectResult[] = [];
   const skipped: string[] = [];
-  for (const name of readdirSync(EXPECTATIONS).sort()) {
-    const exp = JSON.parse(readFileSync(path.join(EXPECTATIONS, name), 'utf8')) as Expectation;
+  for (const name of readdirSync(expectations).sort()) {
+    const exp = JSON.parse(readFileSync(path.join(expectations, name), 'utf8')) as Expectation;
     if (only && !only.includes(exp.id)) continue;
-    const dir = path.join(root, exp.id);
+    const dir = path.join(root, exp.id, exp.workspace ?? '');
     if (!existsSync(dir)) {
       skipped.push(exp.id);
       continue;
