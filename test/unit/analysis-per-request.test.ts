@@ -2,7 +2,7 @@
 // projects (test/fixtures/analysis/per-request/, types/) with their expectations on the lines, as in the rule fixtures:
 // `# EP101` where a finding must be, `# OK` where none may be. Indexed like a workspace (real discovery,
 // real analysis): lifespans (one composed by the project's own combinator), what they await, a task they
-// spawn (it runs beside the server: still flagged), click/typer/Django commands, import-time and
+// spawn (it runs beside the server: still flagged), click/typer/cyclopts/Django commands, import-time and
 // `__main__` calls, a tests/ folder and a script are one-time; dependencies declared in a signature,
 // through an `Annotated` alias or on a router, a background task and a task a handler spawns are per
 // request even when a command calls them too.

@@ -74,6 +74,8 @@ function onlySelf(def: SyntaxNode): boolean {
  * with '/' is a chat-bot slash command (Slack Bolt's `@app.command("/echo")`), served per request: not one.
  */
 const CLI_DECORATOR = /^[\w.]*\b(?:command|group)\b(?!\(\s*["']\/)/;
+/** cyclopts: `@app.default` on a module-level function is the app's command when run without a subcommand. */
+const CLI_DEFAULT = /^\w[\w.]*\.default$/;
 /** Django management commands: their methods run from `manage.py`, not per request. */
 const COMMAND_BASE = /(^|\.)BaseCommand$/;
 /** Starlette/FastAPI background tasks: the function handed over runs after the response, once per request. */
@@ -402,7 +404,8 @@ export function extractPythonFacts(path: string, tsRoot: Node, source: string): 
       ...(className && !parentFn ? { method: true as const } : {}),
       ...(decorators.some((d) => STARTUP_DECORATOR.test(`.${d}`)) ? { startup: true as const } : {}),
       ...(decorators.some((d) => MEMOISING.test(d)) && onlySelf(def) ? { memoised: true as const } : {}),
-      ...(decorators.some((d) => CLI_DECORATOR.test(d)) || (className && !parentFn && commandClasses.has(className))
+      ...(decorators.some((d) => CLI_DECORATOR.test(d) || (!className && CLI_DEFAULT.test(d))) ||
+      (className && !parentFn && commandClasses.has(className))
         ? { cli: true as const }
         : {}),
       decorators,
