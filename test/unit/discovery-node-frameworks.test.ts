@@ -472,3 +472,23 @@ test("a Koa app made by the first parameter's default (`init(app: Koa = new Koa(
   });
   assert.deepEqual(summary(routes), ['koa POST /api/documents.list POST documents.list routes/api.ts:5 async']);
 });
+
+test('an app made in place at the start of a chain serves what the chain registers and mounts', async () => {
+  const routes = await discoverNode({
+    'koa.js': [
+      "const Koa = require('koa');",
+      "const Router = require('@koa/router');",
+      "const router = new Router({ prefix: '/k' });",
+      "router.get('/items', (ctx) => {});",
+      'new Koa().use(router.routes()).listen(3000);',
+    ].join('\n'),
+    'express.js': [
+      "const express = require('express');",
+      "express().get('/health', (req, res) => res.end()).listen(3001);",
+    ].join('\n'),
+  });
+  assert.deepEqual(summary(routes), [
+    'express GET /health GET /health express.js:2',
+    'koa GET /k/items GET /items koa.js:4',
+  ]);
+});

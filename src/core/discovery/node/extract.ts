@@ -114,23 +114,30 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     return returned !== undefined && facts.objects[returned] ? returned : undefined;
   };
 
+  /** An app or router a framework constructor makes at `root` (a chain's start), keyed by where it is made. */
+  const madeInPlace = (root: Node): Owner | undefined => {
+    if (root.type !== 'call_expression' && root.type !== 'new_expression') return undefined;
+    const declared = declaredChains.get(root.id);
+    if (declared !== undefined && facts.objects[declared]) return { name: declared, object: facts.objects[declared] };
+    for (const recognise of RECOGNISERS) {
+      const object = recognise(root, facts, values);
+      if (!object) continue;
+      const key = `object@${root.startPosition.row + 1}:${root.startPosition.column + 1}`;
+      facts.objects[key] = object;
+      declaredChains.set(root.id, key);
+      return { name: key, object };
+    }
+    return undefined;
+  };
+
   const localOf = (value: Node): string | undefined => {
     if (value.type === 'identifier') return aliases.get(value.text) ?? value.text;
     const made = factoryOf(value);
     if (made !== undefined) return made;
     // `export default Router().use('/api', api)`, `module.exports = express()`: an app or router made in place
     if (value.type === 'call_expression' || value.type === 'new_expression') {
-      const root = chainRoot(value);
-      const declared = declaredChains.get(root.id);
-      if (declared !== undefined && facts.objects[declared]) return declared;
-      for (const recognise of RECOGNISERS) {
-        const object = recognise(root, facts, values);
-        if (!object) continue;
-        const key = `object@${root.startPosition.row + 1}:${root.startPosition.column + 1}`;
-        facts.objects[key] = object;
-        declaredChains.set(root.id, key);
-        return key;
-      }
+      const made = madeInPlace(chainRoot(value));
+      if (made) return made.name;
     }
     const text = values.text(value);
     if (text !== undefined) {
@@ -422,6 +429,8 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       }
       const callee = node.type === 'call_expression' ? node.childForFieldName('function') : undefined;
       const object = callee?.type === 'member_expression' ? callee.childForFieldName('object') : undefined;
+      // `new Koa().use(router.routes()).listen(3000)`, `express().get(…)`: an app made in place, at the chain's root
+      if (!object && between.length > 0) base = madeInPlace(node);
       if (!object) break; // a receiver that is none of them: every link of the chain is none either
       between.push(node);
       node = object;
