@@ -4,6 +4,7 @@
 import type { CodeFacts } from './facts';
 import { extractNodeFacts } from './node-facts';
 import { extractPythonFacts } from './python-facts';
+import { syntaxOf } from '../lang/node/syntax';
 import type { Node } from '../parsing/parser';
 import type { WorkspaceFile } from '../workspace';
 
@@ -16,5 +17,5 @@ export { CONFIG_FILE, parseAnalysisConfig } from './config';
 export function extractCodeFacts(file: WorkspaceFile, root: Node, source: string): CodeFacts {
   return file.language === 'python'
     ? extractPythonFacts(file.path, root, source)
-    : extractNodeFacts(file.path, root, source);
+    : extractNodeFacts(file.path, syntaxOf(root), source);
 }

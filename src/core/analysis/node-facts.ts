@@ -6,21 +6,19 @@ import type { CodeFacts, FunctionFact } from './facts';
 import { callFact } from './python-facts';
 import {
   AWAITED,
-  children,
   classInstance,
   ruleList,
   instanceOf,
   lineEnds,
   lookup,
   member,
-  named,
   NO_AWAIT,
   spanOf,
   TIGHT,
   TIGHT_PARENTS,
   type Scope,
 } from './resolve';
-import type { Node } from '../parsing/parser';
+import type { SyntaxNode as Node } from '../lang/node/syntax';
 
 /** Syntax-tree levels the fact walk descends (real code stays far below; see walk). */
 const MAX_DEPTH = 500;
@@ -81,10 +79,10 @@ function moduleName(spec: string, fromPath: string): string {
  */
 function defaultExport(st: Node): string | undefined {
   let value: Node | null | undefined;
-  if (st.type === 'export_statement' && children(st).some((c) => c.type === 'default'))
-    value = st.childForFieldName('declaration') ?? st.childForFieldName('value') ?? named(st)[0];
+  if (st.type === 'export_statement' && st.children.some((c) => c.type === 'default'))
+    value = st.childForFieldName('declaration') ?? st.childForFieldName('value') ?? st.namedChildren[0];
   else if (st.type === 'expression_statement') {
-    const assign = named(st)[0];
+    const assign = st.namedChildren[0];
     if (assign?.type === 'assignment_expression' && assign.childForFieldName('left')?.text === 'module.exports')
       value = assign.childForFieldName('right');
   }
@@ -110,7 +108,7 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
 
   const requireSpec = (node: Node | null): string | undefined => {
     if (node?.type !== 'call_expression' || node.childForFieldName('function')?.text !== 'require') return undefined;
-    return stringValue(named(node.childForFieldName('arguments') ?? node)[0]);
+    return stringValue((node.childForFieldName('arguments') ?? node).namedChildren[0]);
   };
   const requireOf = (node: Node | null): string | undefined => {
     const spec = requireSpec(node);
@@ -157,7 +155,7 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
       case 'non_null_expression':
       case 'as_expression':
       case 'satisfies_expression':
-        return resolve(named(node)[0] ?? null, scopes, depth + 1);
+        return resolve(node.namedChildren[0] ?? null, scopes, depth + 1);
       default:
         return undefined;
     }
@@ -170,10 +168,10 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
   const collectFields = (key: string, body: Node, scopes: Scope[]): void => {
     const found = new Map<string, string>();
     const typeOf = (annotation: Node | null): string | undefined => {
-      const t = annotation && named(annotation)[0];
+      const t = annotation && annotation.namedChildren[0];
       return t?.type === 'type_identifier' ? classInstance(resolve(t, scopes)) : undefined;
     };
-    for (const m of named(body)) {
+    for (const m of body.namedChildren) {
       if (m.type === 'public_field_definition' || m.type === 'field_definition') {
         const name = (m.childForFieldName('name') ?? m.childForFieldName('property'))?.text;
         const value = m.childForFieldName('value');
@@ -182,8 +180,8 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
           typeOf(m.childForFieldName('type'));
         if (name && inst?.endsWith('#')) found.set(name, inst);
       } else if (m.type === 'method_definition' && m.childForFieldName('name')?.text === 'constructor') {
-        for (const p of named(m.childForFieldName('parameters') ?? m)) {
-          if (!children(p).some((c) => c.type === 'accessibility_modifier' || c.type === 'readonly')) continue;
+        for (const p of (m.childForFieldName('parameters') ?? m).namedChildren) {
+          if (!p.children.some((c) => c.type === 'accessibility_modifier' || c.type === 'readonly')) continue;
           const name = p.childForFieldName('pattern');
           const inst = typeOf(p.childForFieldName('type'));
           if (name?.type === 'identifier' && inst) found.set(name.text, inst);
@@ -196,7 +194,7 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
   const bindPattern = (pattern: Node, value: string, scope: Scope): void => {
     if (pattern.type === 'identifier') return void scope.set(pattern.text, value);
     if (pattern.type !== 'object_pattern') return;
-    for (const p of named(pattern)) {
+    for (const p of pattern.namedChildren) {
       if (p.type === 'shorthand_property_identifier_pattern') scope.set(p.text, member(value, p.text));
       else if (p.type === 'pair_pattern') {
         const key = p.childForFieldName('key')?.text,
@@ -224,7 +222,7 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
     if (callee?.type !== 'member_expression' || argsNode?.type !== 'arguments') return;
     const method = callee.childForFieldName('property')?.text ?? '';
     const object = callee.childForFieldName('object');
-    const args = named(argsNode);
+    const args = argsNode.namedChildren;
     let mws: Node[];
     if (method === 'use') {
       if (
@@ -248,9 +246,9 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
     else return;
     const mark = (n: Node): void => {
       if (FUNCTION_TYPES.has(n.type)) middlewareNodes.add(n.id);
-      else if (n.type === 'array') named(n).forEach(mark);
+      else if (n.type === 'array') n.namedChildren.forEach(mark);
       else if (n.type === 'object') {
-        for (const p of named(n)) {
+        for (const p of n.namedChildren) {
           const key =
             p.type === 'pair'
               ? p.childForFieldName('key')?.text
@@ -277,20 +275,20 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
     const spec = stringValue(st.childForFieldName('source'));
     if (spec === undefined) return;
     const mod = moduleName(spec, path);
-    const clause = named(st).find((c) => c.type === 'import_clause');
+    const clause = st.namedChildren.find((c) => c.type === 'import_clause');
     if (!clause) return;
     const bind = (local: string, value: string) => {
       scope.set(local, value);
       if (!spec.startsWith('.')) packages.add(local);
     };
     recordSpecifier(spec, mod);
-    for (const c of named(clause)) {
+    for (const c of clause.namedChildren) {
       if (c.type === 'identifier') bind(c.text, mod);
       else if (c.type === 'namespace_import') {
-        const id = named(c).find((x) => x.type === 'identifier');
+        const id = c.namedChildren.find((x) => x.type === 'identifier');
         if (id) bind(id.text, mod);
       } else if (c.type === 'named_imports') {
-        for (const s of named(c).filter((x) => x.type === 'import_specifier')) {
+        for (const s of c.namedChildren.filter((x) => x.type === 'import_specifier')) {
           const name = s.childForFieldName('name')?.text,
             alias = s.childForFieldName('alias')?.text ?? name;
           if (name && alias) bind(alias, name === 'default' ? mod : `${mod}.${name}`);
@@ -316,10 +314,10 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
   };
 
   // Top-level declarations first, so a handler can call a helper declared below it.
-  for (const st of named(root)) {
+  for (const st of root.namedChildren) {
     const exported = defaultExport(st);
     if (exported) facts.defaultExport = exported;
-    const decl = st.type === 'export_statement' ? (st.childForFieldName('declaration') ?? named(st)[0]) : st;
+    const decl = st.type === 'export_statement' ? (st.childForFieldName('declaration') ?? st.namedChildren[0]) : st;
     if (!decl) continue;
     const name = decl.childForFieldName('name')?.text;
     if (
@@ -330,7 +328,7 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
     )
       moduleScope.set(name, `${module}.${name}`);
     if (decl.type === 'lexical_declaration' || decl.type === 'variable_declaration') {
-      for (const d of named(decl).filter((x) => x.type === 'variable_declarator')) {
+      for (const d of decl.namedChildren.filter((x) => x.type === 'variable_declarator')) {
         const value = d.childForFieldName('value');
         const id = d.childForFieldName('name');
         if (
@@ -391,12 +389,12 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
       const scope: Scope = new Map([['this', `${module}.${name}`]]);
       const body = node.childForFieldName('body');
       if (body) collectFields(`${module}.${name}`, body, scopes);
-      const implemented = named(named(node).find((c) => c.type === 'class_heritage') ?? node).find(
+      const implemented = (node.namedChildren.find((c) => c.type === 'class_heritage') ?? node).namedChildren.find(
         (c) => c.type === 'implements_clause',
       );
       const hooks =
         implemented &&
-        named(implemented).flatMap((t) => NEST_PER_REQUEST[(t.childForFieldName('name') ?? t).text] ?? []);
+        implemented.namedChildren.flatMap((t) => NEST_PER_REQUEST[(t.childForFieldName('name') ?? t).text] ?? []);
       if (hooks?.length) perRequestMethods.set(name, new Set(hooks));
       if (body) walk(body, fnIndex, name, [...scopes, scope], ctx);
       return;
@@ -410,7 +408,7 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
           : parentFn
             ? `${parentFn.qualname}.${name}`
             : name;
-      const asyncKw = children(node).find((c) => c.type === 'async');
+      const asyncKw = node.children.find((c) => c.type === 'async');
       const fn: FunctionFact = {
         name,
         qualname,
@@ -432,7 +430,7 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
       if (parentFn && nameFor(node)) scopes[scopes.length - 1].set(name, `${module}.${qualname}`);
       const inner: Scope[] = [...scopes, new Map() as Scope];
       // `await` in a parameter default is a SyntaxError
-      for (const c of named(node))
+      for (const c of node.namedChildren)
         walk(
           c,
           index,
@@ -456,7 +454,7 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
     }
     if (node.type === 'await_expression') {
       if (fnIndex !== undefined) facts.functions[fnIndex].hasAwait = true;
-      for (const c of named(node)) walk(c, fnIndex, className, scopes, ctx, AWAITED);
+      for (const c of node.namedChildren) walk(c, fnIndex, className, scopes, ctx, AWAITED);
       return;
     }
     if (node.type === 'call_expression') registerMiddleware(node, scopes);
@@ -468,7 +466,7 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
         callFact(node, callee, ends, here | ctx, 'arguments', isNew ? 'constructor' : 'function'),
       );
     }
-    const kids = named(node);
+    const kids = node.namedChildren;
     // `await f() ** 2` is a SyntaxError: the base of ** is as tight as a member access
     const tight =
       TIGHT_PARENTS.has(node.type) ||

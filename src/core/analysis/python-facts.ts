@@ -18,6 +18,7 @@ import {
   ONCE,
   SPAWNED,
   spanOf,
+  type Positioned,
   TIGHT,
   TIGHT_PARENTS,
   type Scope,

@@ -5,12 +5,6 @@
 import type { ReturnTypes } from './catalog/types';
 import type { Span } from './facts';
 
-/** A position as tree-sitter gives it: 0-based row, column in UTF-16 units. */
-interface Point {
-  row: number;
-  column: number;
-}
-
 export type Scope = Map<string, string>;
 
 export function lookup(name: string, scopes: Scope[]): string | undefined {
@@ -61,10 +55,13 @@ export function classInstance(callee: string | undefined): string | undefined {
   return /^_?[A-Z]\w*[a-z]\w*$/.test(callee.slice(callee.lastIndexOf('.') + 1)) ? `${callee}#` : undefined;
 }
 
-// The helpers below take web-tree-sitter's `Node` (Node facts) and the plain `SyntaxNode` of
-// src/core/lang/python/syntax.ts (Python facts) alike.
+/** Where a syntax node starts and ends: web-tree-sitter's `Node` and the plain `SyntaxNode` (src/core/lang/node) both say. */
+export interface Positioned {
+  startPosition: { row: number; column: number };
+  endPosition: { row: number; column: number };
+}
 
-export function spanOf(node: { startPosition: Point; endPosition: Point }): Span {
+export function spanOf(node: Positioned): Span {
   return {
     line: node.startPosition.row + 1,
     column: node.startPosition.column + 1,
@@ -73,11 +70,11 @@ export function spanOf(node: { startPosition: Point; endPosition: Point }): Span
   };
 }
 
-export function named<N>(node: { readonly namedChildren: ReadonlyArray<N | null> }): N[] {
+export function named<N extends object>(node: { namedChildren: ReadonlyArray<N | null> }): N[] {
   return node.namedChildren.filter((c): c is N => c !== null);
 }
 
-export function children<N>(node: { readonly children: ReadonlyArray<N | null> }): N[] {
+export function children<N extends object>(node: { children: ReadonlyArray<N | null> }): N[] {
   return node.children.filter((c): c is N => c !== null);
 }
 

@@ -3,7 +3,7 @@
 import type { CallReader, ObjectRecogniser } from './context';
 import { lastHandler, packageOf } from './context';
 import { HTTP_METHODS } from './facts';
-import type { Node } from '../../parsing/parser';
+import type { SyntaxNode as Node } from '../../lang/node/syntax';
 import { callArguments, property, stringList, stringValue } from './syntax';
 import { concatText } from './values';
 

@@ -1,0 +1,190 @@
+// One JavaScript/TypeScript file's syntax tree as plain JavaScript objects, read in one TreeCursor walk.
+//
+// web-tree-sitter hands out a fresh `Node` for every child and marshals it through wasm memory on every
+// property read (`type`, `childForFieldName`, `text`, …): on a real 325k-line server that walk, not the parse,
+// took most of the time, and discovery and analysis each paid it. Here each node is visited once: its type id,
+// field id and two offsets are read from the cursor, everything else (type name, named-ness, text, line and
+// column) is computed in JavaScript. Discovery and analysis both read this tree; it holds no wasm object and is
+// dropped with the facts' extraction.
+import type { Node as TsNode } from 'web-tree-sitter';
+
+export interface Point {
+  row: number;
+  column: number;
+}
+
+/** The file's text and where its lines start: what every node's text and position are computed from. */
+class SourceText {
+  private lineStarts: number[] | undefined;
+
+  constructor(
+    /** The root node's text (tree-sitter's root starts after leading whitespace). */
+    readonly text: string,
+    /** The root's offset in the file, and its row and column. */
+    readonly base: number,
+    private readonly baseRow: number,
+    private readonly baseColumn: number,
+  ) {}
+
+  slice(start: number, end: number): string {
+    return this.text.slice(start - this.base, end - this.base);
+  }
+
+  /** Row and column (UTF-16 units) as tree-sitter reports them: rows split at '\n' only. */
+  point(index: number): Point {
+    const starts = (this.lineStarts ??= lineStarts(this.text));
+    const offset = index - this.base;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo === 0
+      ? { row: this.baseRow, column: this.baseColumn + offset }
+      : { row: this.baseRow + lo, column: offset - starts[lo] };
+  }
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** The children of every leaf: one shared empty array (frozen: nothing may add to it). */
+const NO_CHILDREN: SyntaxNode[] = Object.freeze([]) as unknown as SyntaxNode[];
+
+/**
+ * One node: the part of web-tree-sitter's `Node` the extractors read, with the same answers (checked node by
+ * node against web-tree-sitter in test/unit/lang-node-syntax.test.ts).
+ */
+export class SyntaxNode {
+  /** Visible children in order, anonymous ones (`async`, `default`, operators) included. Read-only. */
+  children: SyntaxNode[] = NO_CHILDREN;
+  private named: SyntaxNode[] | undefined;
+  private start: Point | undefined;
+  private end: Point | undefined;
+
+  // eslint-disable-next-line max-params -- one call per node: an options object would be one more allocation each
+  constructor(
+    /** Unique within the file (a pre-order number). */
+    readonly id: number,
+    readonly type: string,
+    readonly isNamed: boolean,
+    /** The field this node fills in its parent (`name`, `body`, …), or null. */
+    readonly field: string | null,
+    readonly startIndex: number,
+    readonly endIndex: number,
+    readonly parent: SyntaxNode | null,
+    private readonly source: SourceText,
+  ) {}
+
+  get text(): string {
+    return this.source.slice(this.startIndex, this.endIndex);
+  }
+
+  /** Read-only; the children themselves when all are named (most nodes: no second array). */
+  get namedChildren(): SyntaxNode[] {
+    if (this.named === undefined) {
+      const children = this.children;
+      let i = 0;
+      while (i < children.length && children[i].isNamed) i++;
+      this.named = i === children.length ? children : children.filter((c) => c.isNamed);
+    }
+    return this.named;
+  }
+
+  get namedChildCount(): number {
+    return this.namedChildren.length;
+  }
+
+  get childCount(): number {
+    return this.children.length;
+  }
+
+  child(index: number): SyntaxNode | null {
+    return this.children[index] ?? null;
+  }
+
+  /**
+   * The first child in `field`, as tree-sitter's `ts_node_child_by_field_name`: an ERROR node has no fields (the
+   * cursor may still name one a child had in the rule that failed).
+   */
+  childForFieldName(field: string): SyntaxNode | null {
+    if (this.type === 'ERROR') return null;
+    for (const c of this.children) if (c.field === field) return c;
+    return null;
+  }
+
+  get startPosition(): Point {
+    return (this.start ??= this.source.point(this.startIndex));
+  }
+
+  get endPosition(): Point {
+    return (this.end ??= this.source.point(this.endIndex));
+  }
+}
+
+/**
+ * The tree under `root` as SyntaxNodes, in one pre-order cursor walk without recursion (minified or
+ * generated code nests thousands deep).
+ */
+export function readSyntax(root: TsNode): SyntaxNode {
+  const language = root.tree.language;
+  const types = language.types;
+  const fields = language.fields;
+  const namedByType: Array<boolean | undefined> = [];
+  const isNamed = (typeId: number): boolean => (namedByType[typeId] ??= language.nodeTypeIsNamed(typeId));
+  const startPosition = root.startPosition;
+  const source = new SourceText(root.text, root.startIndex, startPosition.row, startPosition.column);
+  const cursor = root.walk();
+  try {
+    let id = 0;
+    const visit = (parent: SyntaxNode | null): SyntaxNode => {
+      const typeId = cursor.nodeTypeId;
+      const fieldId = cursor.currentFieldId;
+      const node = new SyntaxNode(
+        id++,
+        types[typeId] || 'ERROR',
+        isNamed(typeId),
+        fieldId ? (fields[fieldId] ?? null) : null,
+        cursor.startIndex,
+        cursor.endIndex,
+        parent,
+        source,
+      );
+      if (parent) {
+        if (parent.children === NO_CHILDREN) parent.children = [node];
+        else parent.children.push(node);
+      }
+      return node;
+    };
+    const top = visit(null);
+    let current = top;
+    for (;;) {
+      if (cursor.gotoFirstChild()) {
+        current = visit(current);
+        continue;
+      }
+      while (!cursor.gotoNextSibling()) {
+        if (current === top || !cursor.gotoParent()) return top;
+        current = current.parent!;
+      }
+      current = visit(current.parent);
+    }
+  } finally {
+    cursor.delete();
+  }
+}
+
+/** Readings by the web-tree-sitter root they were read from: discovery and analysis share one per parse. */
+const readings = new WeakMap<TsNode, SyntaxNode>();
+
+/** The one reading of a parsed file's tree (read on first use, then shared while the root is alive). */
+export function syntaxOf(root: TsNode): SyntaxNode {
+  let reading = readings.get(root);
+  if (!reading) readings.set(root, (reading = readSyntax(root)));
+  return reading;
+}
