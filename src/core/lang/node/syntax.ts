@@ -57,11 +57,14 @@ function lineStarts(text: string): number[] {
 const NO_CHILDREN: SyntaxNode[] = Object.freeze([]) as unknown as SyntaxNode[];
 
 /**
- * One node: the part of web-tree-sitter's `Node` the extractors read, with the same answers (checked node by
- * node against web-tree-sitter in test/unit/lang-node-syntax.test.ts).
+ * One node: the part of web-tree-sitter's `Node` the extractors read, with the same answers but for punctuation
+ * left out of `children` (checked node by node against web-tree-sitter in test/unit/lang-node-syntax.test.ts).
  */
 export class SyntaxNode {
-  /** Visible children in order, anonymous ones (`async`, `default`, operators) included. Read-only. */
+  /**
+   * Visible children in order, anonymous ones (`async`, `default`, operators) included, punctuation that fills no
+   * field left out (see readSyntax). Read-only.
+   */
   children: SyntaxNode[] = NO_CHILDREN;
   private named: SyntaxNode[] | undefined;
   private start: Point | undefined;
@@ -100,10 +103,6 @@ export class SyntaxNode {
     return this.namedChildren.length;
   }
 
-  get childCount(): number {
-    return this.children.length;
-  }
-
   child(index: number): SyntaxNode | null {
     return this.children[index] ?? null;
   }
@@ -127,52 +126,67 @@ export class SyntaxNode {
   }
 }
 
+/** A node kind, by type id: its name, whether it is named, whether it is punctuation. */
+interface Kind {
+  type: string;
+  named: boolean;
+  punctuation: boolean;
+}
+
 /**
  * The tree under `root` as SyntaxNodes, in one pre-order cursor walk without recursion (minified or
- * generated code nests thousands deep).
+ * generated code nests thousands deep). Punctuation (`(`, `,`, `;`, `=>`: anonymous, not a word) that fills no
+ * field is left out, a quarter of the nodes no extractor asks about; keywords (`async`, `const`, `default`) and
+ * operators in a field (a binary expression's `+`) stay.
  */
 export function readSyntax(root: TsNode): SyntaxNode {
   const language = root.tree.language;
-  const types = language.types;
   const fields = language.fields;
-  const namedByType: Array<boolean | undefined> = [];
-  const isNamed = (typeId: number): boolean => (namedByType[typeId] ??= language.nodeTypeIsNamed(typeId));
+  const kinds: Array<Kind | undefined> = [];
+  const kindOf = (typeId: number): Kind => {
+    let kind = kinds[typeId];
+    if (!kind) {
+      const type = language.types[typeId] || 'ERROR';
+      const named = language.nodeTypeIsNamed(typeId);
+      kind = kinds[typeId] = { type, named, punctuation: !named && !/^[A-Za-z_]/.test(type) };
+    }
+    return kind;
+  };
   const startPosition = root.startPosition;
   const source = new SourceText(root.text, root.startIndex, startPosition.row, startPosition.column);
   const cursor = root.walk();
   try {
     let id = 0;
-    const visit = (parent: SyntaxNode | null): SyntaxNode => {
-      const typeId = cursor.nodeTypeId;
+    const rootKind = kindOf(cursor.nodeTypeId);
+    const top = new SyntaxNode(id++, rootKind.type, rootKind.named, null, root.startIndex, root.endIndex, null, source);
+    /** The parent of the node the cursor is on. */
+    let parent = top;
+    if (!cursor.gotoFirstChild()) return top;
+    for (;;) {
+      const kind = kindOf(cursor.nodeTypeId);
       const fieldId = cursor.currentFieldId;
-      const node = new SyntaxNode(
-        id++,
-        types[typeId] || 'ERROR',
-        isNamed(typeId),
-        fieldId ? (fields[fieldId] ?? null) : null,
-        cursor.startIndex,
-        cursor.endIndex,
-        parent,
-        source,
-      );
-      if (parent) {
+      if (!kind.punctuation || fieldId) {
+        const node = new SyntaxNode(
+          id++,
+          kind.type,
+          kind.named,
+          fieldId ? (fields[fieldId] ?? null) : null,
+          cursor.startIndex,
+          cursor.endIndex,
+          parent,
+          source,
+        );
         if (parent.children === NO_CHILDREN) parent.children = [node];
         else parent.children.push(node);
-      }
-      return node;
-    };
-    const top = visit(null);
-    let current = top;
-    for (;;) {
-      if (cursor.gotoFirstChild()) {
-        current = visit(current);
-        continue;
+        if (cursor.gotoFirstChild()) {
+          parent = node;
+          continue;
+        }
       }
       while (!cursor.gotoNextSibling()) {
-        if (current === top || !cursor.gotoParent()) return top;
-        current = current.parent!;
+        if (parent === top || !cursor.gotoParent()) return top;
+        parent = parent.parent!;
       }
-      current = visit(current.parent);
     }
   } finally {
     cursor.delete();
