@@ -290,7 +290,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       ? { fn: node, parameter: firstParameter(node), parameters: parameterNames(node), up: frame }
       : frame;
     const children = node.namedChildren;
-    for (let i = children.length - 1; i >= 0; i--) if (children[i]) stack.push({ node: children[i]!, frame: inner });
+    for (let i = children.length - 1; i >= 0; i--) if (children[i]) stack.push({ node: children[i], frame: inner });
   }
   attachReturnedHandlers(functions, returnedHandlers);
   facts.functions = Object.fromEntries(functions);
@@ -640,11 +640,9 @@ function parameterNames(fn: Node): Array<string | undefined> {
   return (fn.childForFieldName('parameters')?.namedChildren ?? [])
     .filter((p) => p && p.type !== 'comment')
     .map((p) => {
-      if (p!.type === 'identifier') return p!.text;
+      if (p.type === 'identifier') return p.text;
       const pattern =
-        p!.type === 'required_parameter' || p!.type === 'optional_parameter'
-          ? p!.childForFieldName('pattern')
-          : undefined;
+        p.type === 'required_parameter' || p.type === 'optional_parameter' ? p.childForFieldName('pattern') : undefined;
       return pattern?.type === 'identifier' ? pattern.text : undefined;
     });
 }

@@ -148,7 +148,7 @@ function folderOf(node: Node | undefined, facts: NodeRouteFacts): string | undef
       !rest.every((c) => c?.type === 'string_fragment')
     )
       return undefined;
-    parts.push(rest.map((c) => c!.text).join(''));
+    parts.push(rest.map((c) => c.text).join(''));
   } else if (node.type === 'binary_expression' && isDirname(node.childForFieldName('left') ?? undefined)) {
     const part = stringValue(node.childForFieldName('right'));
     if (part === undefined) return undefined;

@@ -121,7 +121,7 @@ export function readEsmExport(node: Node, facts: NodeRouteFacts, localOf: (value
       declaration.type === 'lexical_declaration' || declaration.type === 'variable_declaration'
         ? declaration.namedChildren
             .filter((d) => d?.type === 'variable_declarator')
-            .map((d) => d!.childForFieldName('name')?.text)
+            .map((d) => d.childForFieldName('name')?.text)
         : [declaration.childForFieldName('name')?.text];
     for (const name of declared) if (name) facts.exports[name] = name;
     return;

@@ -29,7 +29,7 @@ export function stringValue(node: Node | null | undefined): string | undefined {
   if (node.type === 'string')
     return node.namedChildren
       .filter((c) => c?.type === 'string_fragment')
-      .map((c) => c!.text)
+      .map((c) => c.text)
       .join('');
   if (node.type === 'template_string' && node.namedChildren.every((c) => c?.type === 'string_fragment'))
     return node.text.slice(1, -1);

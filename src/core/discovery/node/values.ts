@@ -67,7 +67,7 @@ export class Constants {
       case 'string':
         return n.namedChildren
           .filter((c) => c?.type === 'string_fragment' || c?.type === 'escape_sequence')
-          .map((c) => (c!.type === 'escape_sequence' ? unescape(c!.text) : c!.text))
+          .map((c) => (c.type === 'escape_sequence' ? unescape(c.text) : c.text))
           .join('');
       case 'template_string': {
         const pieces: Text[] = [];
@@ -214,7 +214,7 @@ export class Constants {
       const key = pair?.type === 'pair' ? pair.childForFieldName('key') : undefined;
       const text =
         key && (key.type === 'property_identifier' || key.type === 'string')
-          ? this.text(pair!.childForFieldName('value'))
+          ? this.text(pair.childForFieldName('value'))
           : undefined;
       if (text === undefined) continue;
       const field = key!.type === 'string' ? this.text(key) : key!.text;
