@@ -1,6 +1,7 @@
 // JavaScript/TypeScript file → functions (declarations, arrows, methods), calls with
 // resolved callees (require/import aliases, `new`, instances), suppressions.
 import * as posix from 'node:path/posix';
+import { NODE_ROUTE_METHODS } from '../lang/shared/http';
 import { NODE_RETURNS } from './catalog/node';
 import type { CodeFacts, FunctionFact } from './facts';
 import { callFact } from './python-facts';
@@ -36,7 +37,6 @@ const FUNCTION_TYPES = new Set([
 ]);
 const IGNORE = /endpoint-profiler-ignore\b(.*)/s;
 
-const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'options', 'head', 'all']);
 const PATH_TYPES = new Set(['string', 'template_string', 'regex', 'array']);
 /** What a route's last argument (its handler) looks like: `cache.get('k', fn, { ttl })` is no route. */
 const HANDLER_TYPES = new Set([...FUNCTION_TYPES, 'identifier', 'member_expression', 'call_expression']);
@@ -232,7 +232,7 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
       )
         return;
       mws = args;
-    } else if (ROUTE_METHODS.has(method)) {
+    } else if (NODE_ROUTE_METHODS.has(method)) {
       const routed =
         object?.type === 'call_expression' &&
         object.childForFieldName('function')?.type === 'member_expression' &&

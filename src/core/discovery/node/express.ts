@@ -2,7 +2,7 @@
 // `X.route(path).METHOD(h)` chains, `X.use([prefix,] router | require('./r'))` mounts.
 import type { CallReader, ObjectRecogniser } from './context';
 import { lastHandler, usePrefixes } from './context';
-import { HTTP_METHODS } from './facts';
+import { NODE_ROUTE_METHODS } from '../../lang/shared/http';
 import { importedValue } from './modules';
 
 /**
@@ -39,7 +39,7 @@ export const expressObject: ObjectRecogniser = (value, facts) => {
 };
 
 export const readExpressCall: CallReader = (ctx, owner, method, args) => {
-  if (HTTP_METHODS.has(method)) {
+  if (NODE_ROUTE_METHODS.has(method)) {
     const path = owner.path ?? (args.length >= 2 ? ctx.routePath(args[0]) : undefined);
     const handlerArgs = owner.path !== undefined ? args : args.slice(1);
     const handler = path !== undefined ? lastHandler(ctx, handlerArgs, method, path) : undefined;

@@ -3,10 +3,10 @@
 import type { Framework } from '../../model';
 import type { SyntaxNode as Node } from '../../lang/node/syntax';
 import type { CallReader, ExtractContext, ObjectRecogniser, Owner } from './context';
+import { NODE_ROUTE_METHODS } from '../../lang/shared/http';
 import { readExpressCall, expressObject } from './express';
 import {
   emptyFacts,
-  HTTP_METHODS,
   type HandlerFact,
   type HandlerRef,
   type NodeRouteFacts,
@@ -63,7 +63,7 @@ const readPluginCall: CallReader = (ctx, owner, method, args) => {
  * Fastify's `register(a).register(b)`, `after()`, `addHook()` and `decorate*()` return the instance too.
  */
 const CHAINING = new Set([
-  ...HTTP_METHODS,
+  ...NODE_ROUTE_METHODS,
   'use',
   'prefix',
   'on',

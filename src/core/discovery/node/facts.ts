@@ -132,8 +132,6 @@ export interface NodeRouteFacts {
   constants: Record<string, Text>;
 }
 
-export const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'options', 'head', 'all']);
-
 export function emptyFacts(): NodeRouteFacts {
   return {
     objects: {},

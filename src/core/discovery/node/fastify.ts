@@ -4,7 +4,7 @@ import type { SyntaxNode as Node } from '../../lang/node/syntax';
 import type { CallReader, ExtractContext, ObjectRecogniser } from './context';
 import { packageOf, textLabel } from './context';
 import type { AutoloadFact, NodeRouteFacts } from './facts';
-import { HTTP_METHODS } from './facts';
+import { NODE_ROUTE_METHODS } from '../../lang/shared/http';
 import { importedValue } from './modules';
 import { callArguments, property, requireSpec, stringList, stringValue } from './syntax';
 
@@ -33,7 +33,7 @@ export function unwrapFastifyPlugin(node: Node, facts: NodeRouteFacts): Node | u
 }
 
 export const readFastifyCall: CallReader = (ctx, owner, method, args) => {
-  if (HTTP_METHODS.has(method)) {
+  if (NODE_ROUTE_METHODS.has(method)) {
     const path = ctx.routePath(args[0]);
     const last = args[args.length - 1];
     if (path === undefined || args.length < 2 || !last) return;

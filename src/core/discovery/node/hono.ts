@@ -2,7 +2,7 @@
 // `X.route(prefix, subApp)` and `const v1 = app.basePath('/v1')`.
 import type { CallReader, ObjectRecogniser } from './context';
 import { lastHandler, packageOf } from './context';
-import { HTTP_METHODS } from './facts';
+import { NODE_ROUTE_METHODS } from '../../lang/shared/http';
 import type { SyntaxNode as Node } from '../../lang/node/syntax';
 import { callArguments, property, stringList, stringValue } from './syntax';
 import { concatText } from './values';
@@ -29,7 +29,7 @@ export const honoObject: ObjectRecogniser = (value, facts, values) => {
 };
 
 export const readHonoCall: CallReader = (ctx, owner, method, args) => {
-  if (HTTP_METHODS.has(method)) {
+  if (NODE_ROUTE_METHODS.has(method)) {
     const path = args.length >= 2 ? ctx.routePath(args[0]) : undefined;
     const handler = path !== undefined ? lastHandler(ctx, args.slice(1), method, path) : undefined;
     if (path !== undefined && handler) ctx.addRoute(owner, [method.toUpperCase()], path, handler);

@@ -4,7 +4,7 @@
 import type { SyntaxNode as Node } from '../../lang/node/syntax';
 import type { CallReader, ExtractContext, ObjectRecogniser, Owner } from './context';
 import { lastHandler, packageOf, usePrefixes } from './context';
-import { HTTP_METHODS } from './facts';
+import { NODE_ROUTE_METHODS } from '../../lang/shared/http';
 import { importedValue } from './modules';
 import { callArguments, property } from './syntax';
 
@@ -24,7 +24,7 @@ export const koaObject: ObjectRecogniser = (value, facts, values) => {
 };
 
 export const readKoaCall: CallReader = (ctx, owner, method, args) => {
-  if (HTTP_METHODS.has(method)) {
+  if (NODE_ROUTE_METHODS.has(method)) {
     // `router.get('name', '/path', …)`: a leading route name shifts the path.
     // Only a local string counts as the path here: an imported second argument is the handler.
     const named = typeof ctx.text(args[1]) === 'string' && ctx.text(args[0]) !== undefined;
