@@ -193,12 +193,15 @@ export function readSyntax(root: TsNode): SyntaxNode {
   }
 }
 
-/** Readings by the web-tree-sitter root they were read from: discovery and analysis share one per parse. */
-const readings = new WeakMap<TsNode, SyntaxNode>();
+/**
+ * The last reading and the web-tree-sitter root it was read from: discovery and analysis extract one file right
+ * after the other, so one entry shares the walk, and no earlier file's nodes stay reachable (a WeakMap's entries
+ * live until a full collection: +75 MB peak on a 325k-line server).
+ */
+let last: { root: TsNode; reading: SyntaxNode } | undefined;
 
-/** The one reading of a parsed file's tree (read on first use, then shared while the root is alive). */
+/** The one reading of a parsed file's tree (read on first use, then shared until another root is read). */
 export function syntaxOf(root: TsNode): SyntaxNode {
-  let reading = readings.get(root);
-  if (!reading) readings.set(root, (reading = readSyntax(root)));
-  return reading;
+  if (last?.root !== root) last = { root, reading: readSyntax(root) };
+  return last.reading;
 }
