@@ -58,8 +58,8 @@ async function measure(dir: string, rounds: number): Promise<void> {
   const { extractCodeFacts, findBlockingCalls } = await import('../src/core/analysis');
   const { pathAliases } = await import('../src/core/nodeImports/tsconfig');
   const { readFileSync } = await import('node:fs');
-  // The shared reading (src/core/lang/node/syntax.ts) is timed on its own; a checkout from before it has none.
-  const syntaxOf = await import('../src/core/lang/node/syntax').then(
+  // The shared reading (src/core/lang/syntax.ts) is timed on its own; a checkout from before it has none.
+  const syntaxOf = await import('../src/core/lang/syntax').then(
     (m) => m.syntaxOf,
     () => undefined,
   );
@@ -98,7 +98,7 @@ async function measure(dir: string, rounds: number): Promise<void> {
       const tree = timed('parse', () => parsers.parse(file.language, source));
       const rootNode = tree.rootNode;
       timed('damage', () => parseDamage(rootNode));
-      // the one reading discovery and analysis share (lang/node/syntax.ts), timed apart from both
+      // the one reading discovery and analysis share (lang/syntax.ts), timed apart from both
       if (syntaxOf) timed('reading', () => syntaxOf(rootNode));
       try {
         routeFacts.push({ file, facts: timed('route', () => extractRouteFacts(file, rootNode)) });

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { extractCodeFacts } from '../src/core/analysis';
 import { extractRouteFacts } from '../src/core/discovery';
-import { plainTree } from '../src/core/lang/python/syntax';
+import { syntaxOf } from '../src/core/lang/syntax';
 import { Parsers } from '../src/core/parsing/parser';
 import type { WorkspaceFile } from '../src/core/workspace';
 
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     const root = tree.rootNode;
     spent.parse += cpu() - t;
     t = cpu();
-    plainTree(root);
+    syntaxOf(root);
     spent.read += cpu() - t;
     t = cpu();
     const routeFacts = extractRouteFacts(file, root);

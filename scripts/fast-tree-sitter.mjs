@@ -8,7 +8,7 @@
 //   marshalling calls them five times per node. A last-character comparison is the same test.
 // - A TreeCursor call writes the cursor's four words into wasm memory and a move reads them back,
 //   each through getValue/setValue and a DataView (the plain Python tree is read with a cursor:
-//   src/core/lang/python/syntax.ts). On a little-endian host an Int32Array view of the same memory
+//   src/core/lang/syntax.ts). On a little-endian host an Int32Array view of the same memory
 //   stores the same bytes; a big-endian host keeps the original path.
 // A pattern that is not found (another web-tree-sitter version) is reported and left as is.
 import { readFile } from 'node:fs/promises';

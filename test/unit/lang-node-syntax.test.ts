@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Node } from 'web-tree-sitter';
-import { readSyntax, syntaxOf, type SyntaxNode } from '../../src/core/lang/node/syntax';
+import { readSyntax, syntaxOf, type SyntaxNode } from '../../src/core/lang/syntax';
 import { Parsers, languageOf } from '../../src/core/parsing/parser';
 import type { Language } from '../../src/core/model';
 

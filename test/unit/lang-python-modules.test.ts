@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { absoluteModule, pythonModuleName, readImport } from '../../src/core/lang/python/modules';
-import { plainTree } from '../../src/core/lang/python/syntax';
+import { syntaxOf } from '../../src/core/lang/syntax';
 import { Parsers } from '../../src/core/parsing/parser';
 import { factsOf } from './analysis-helpers';
 
@@ -31,7 +31,7 @@ test('readImport: what each import statement binds', async () => {
   ].join('\n');
   const tree = parsers.parse('python', source);
   try {
-    const statements = plainTree(tree.rootNode).namedChildren;
+    const statements = syntaxOf(tree.rootNode).namedChildren;
     assert.deepEqual(statements.map(readImport), [
       [
         { local: 'os', module: 'os', level: 0 },

@@ -1,11 +1,11 @@
-// The plain tree of one TreeCursor walk (src/core/lang/python/syntax.ts) answers every question the
+// The plain tree of one TreeCursor walk (src/core/lang/syntax.ts) answers every question the
 // readers ask exactly as web-tree-sitter's Node does: type, named, text, indices, positions (UTF-16
 // columns, CRLF, leading blank lines), fields, children (less unfielded punctuation), parents.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { plainTree, type SyntaxNode } from '../../src/core/lang/python/syntax';
+import { syntaxOf, type SyntaxNode } from '../../src/core/lang/syntax';
 import { Parsers, type Node } from '../../src/core/parsing/parser';
 
 const FIELDS = [
@@ -96,7 +96,7 @@ test('the plain tree answers like web-tree-sitter on every fixture and crafted s
   for (const [name, source] of sources) {
     const tree = parsers.parse('python', source);
     try {
-      nodes += same(tree.rootNode, plainTree(tree.rootNode), name);
+      nodes += same(tree.rootNode, syntaxOf(tree.rootNode), name);
     } finally {
       tree.delete();
     }
@@ -109,7 +109,7 @@ test('both readers of one root object share one walk', async () => {
   const tree = parsers.parse('python', 'x = 1\n');
   try {
     const root = tree.rootNode;
-    assert.equal(plainTree(root), plainTree(root));
+    assert.equal(syntaxOf(root), syntaxOf(root));
   } finally {
     tree.delete();
   }

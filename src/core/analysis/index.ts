@@ -4,7 +4,7 @@
 import type { CodeFacts } from './facts';
 import { extractNodeFacts } from './node-facts';
 import { extractPythonFacts } from './python-facts';
-import { syntaxOf } from '../lang/node/syntax';
+import { syntaxOf } from '../lang/syntax';
 import type { Node } from '../parsing/parser';
 import type { WorkspaceFile } from '../workspace';
 

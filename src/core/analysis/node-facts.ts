@@ -19,7 +19,7 @@ import {
   TIGHT_PARENTS,
   type Scope,
 } from './resolve';
-import type { SyntaxNode as Node } from '../lang/node/syntax';
+import type { SyntaxNode as Node } from '../lang/syntax';
 
 /** Syntax-tree levels the fact walk descends (real code stays far below; see walk). */
 const MAX_DEPTH = 500;

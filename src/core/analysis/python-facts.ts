@@ -18,14 +18,13 @@ import {
   ONCE,
   SPAWNED,
   spanOf,
-  type Positioned,
   TIGHT,
   TIGHT_PARENTS,
   type Scope,
 } from './resolve';
 import type { Node } from '../parsing/parser';
 import { absoluteModule, pythonModuleName, readImport } from '../lang/python/modules';
-import { plainTree, type SyntaxNode } from '../lang/python/syntax';
+import { syntaxOf, type SyntaxNode } from '../lang/syntax';
 
 /** Syntax-tree levels the fact walk descends (real code stays far below; see walk). */
 const MAX_DEPTH = 500;
@@ -88,7 +87,7 @@ const STARTUP_LISTS = /\.(?:on_startup|on_shutdown|on_cleanup|cleanup_ctx)\.appe
 const NOQA = /#\s*noqa(?::(.*))?/i;
 
 export function extractPythonFacts(path: string, tsRoot: Node, source: string): CodeFacts {
-  const root = plainTree(tsRoot);
+  const root = syntaxOf(tsRoot);
   const { module, isPackage } = pythonModuleName(path);
   const ends = lineEnds(source);
   const facts: CodeFacts = { language: 'python', module, functions: [], suppressions: {} };

@@ -1,5 +1,5 @@
 // The interface framework readers use to turn one registration call into route and mount facts.
-import type { SyntaxNode as Node } from '../../lang/node/syntax';
+import type { SyntaxNode as Node } from '../../lang/syntax';
 import type { AutoloadFact, HandlerFact, HandlerRef, NodeRouteFacts, ObjectFact, Text } from './facts';
 import type { Constants } from './values';
 import { placeholder } from '../unresolved';

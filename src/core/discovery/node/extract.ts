@@ -1,7 +1,7 @@
 // One file's tree → NodeRouteFacts: objects the frameworks create, imports/exports, and every
 // registration call read by the owning object's framework.
 import type { Framework } from '../../model';
-import type { SyntaxNode as Node } from '../../lang/node/syntax';
+import type { SyntaxNode as Node } from '../../lang/syntax';
 import type { CallReader, ExtractContext, ObjectRecogniser, Owner } from './context';
 import { NODE_ROUTE_METHODS } from '../../lang/shared/http';
 import { readExpressCall, expressObject } from './express';

@@ -1,6 +1,6 @@
 // Fastify: `Fastify()` apps, `X.METHOD(path, [opts], handler)`, `X.route({ method, url, handler })`,
 // and `X.register(plugin, { prefix })` where routes declared on a plugin's first parameter get the prefix.
-import type { SyntaxNode as Node } from '../../lang/node/syntax';
+import type { SyntaxNode as Node } from '../../lang/syntax';
 import type { CallReader, ExtractContext, ObjectRecogniser } from './context';
 import { packageOf, textLabel } from './context';
 import type { AutoloadFact, NodeRouteFacts } from './facts';

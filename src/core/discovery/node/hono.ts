@@ -3,7 +3,7 @@
 import type { CallReader, ObjectRecogniser } from './context';
 import { lastHandler, packageOf } from './context';
 import { NODE_ROUTE_METHODS } from '../../lang/shared/http';
-import type { SyntaxNode as Node } from '../../lang/node/syntax';
+import type { SyntaxNode as Node } from '../../lang/syntax';
 import { callArguments, property, stringList, stringValue } from './syntax';
 import { concatText } from './values';
 

@@ -1,7 +1,7 @@
 // Koa with @koa/router: `new Koa()`, `new Router({ prefix })`, `router.METHOD(path, [name,] …mw, handler)`,
 // `router.register(path, methods, middleware)`, `router.prefix(p)`, `parent.use([prefix,] child.routes())`, `app.use(router.routes())` and koa-mount's
 // `app.use(mount('/api', routerOrApp))`.
-import type { SyntaxNode as Node } from '../../lang/node/syntax';
+import type { SyntaxNode as Node } from '../../lang/syntax';
 import type { CallReader, ExtractContext, ObjectRecogniser, Owner } from './context';
 import { lastHandler, packageOf, usePrefixes } from './context';
 import { NODE_ROUTE_METHODS } from '../../lang/shared/http';

@@ -1,6 +1,6 @@
 // What a file imports (CommonJS require, ESM/TS import) and exports (module.exports, export).
 // Which workspace file a specifier means: src/core/nodeImports/specifier.ts.
-import type { SyntaxNode as Node } from '../../lang/node/syntax';
+import type { SyntaxNode as Node } from '../../lang/syntax';
 import type { ImportFact, NodeRouteFacts } from './facts';
 import { requireSpec, stringValue } from './syntax';
 

@@ -1,6 +1,6 @@
 // NestJS: `@Controller(prefix | { path })` classes whose methods carry `@Get(path)`, `@Post()`, … decorators,
 // and `app.setGlobalPrefix('api')`. Paths join as Nest does: '/' + global + '/' + controller + '/' + method.
-import type { SyntaxNode as Node } from '../../lang/node/syntax';
+import type { SyntaxNode as Node } from '../../lang/syntax';
 import type { ControllerFact, Text } from './facts';
 import { callArguments, handlerOf, property } from './syntax';
 import type { Constants } from './values';

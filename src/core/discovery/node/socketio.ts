@@ -2,7 +2,7 @@
 // handlers the event loop runs for them: `io.on('connection', (socket) => …)` per connection, and
 // `socket.on('event', handler)` / `socket.onAny(handler)` per event. They are listed apart from HTTP routes
 // (`kind: 'event'`, method EVENT, the event name as the path, the namespace beside it).
-import type { SyntaxNode as Node } from '../../lang/node/syntax';
+import type { SyntaxNode as Node } from '../../lang/syntax';
 import type { CallReader, ExtractContext, ObjectRecogniser } from './context';
 import type { Text } from './facts';
 import { importedValue } from './modules';

@@ -1,5 +1,5 @@
 // Small readers over tree-sitter JS/TS nodes shared by every Node framework.
-import type { SyntaxNode as Node } from '../../lang/node/syntax';
+import type { SyntaxNode as Node } from '../../lang/syntax';
 import type { HandlerFact } from './facts';
 
 export function isFunction(node: Node): boolean {

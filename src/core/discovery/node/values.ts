@@ -1,7 +1,7 @@
 // Paths and prefixes written with constants: module-level `const` strings, template literals and `+`
 // over them, members of constant object literals, and constants imported from other modules (kept as
 // parts the link resolves). Evaluation is depth-bounded; anything else is not a known text.
-import type { SyntaxNode as Node } from '../../lang/node/syntax';
+import type { SyntaxNode as Node } from '../../lang/syntax';
 import type { NodeRouteFacts, Text, TextPart } from './facts';
 import { requireSpec } from './syntax';
 

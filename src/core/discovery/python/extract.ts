@@ -3,7 +3,7 @@
 // cannot be read becomes { k: 'other' } and is skipped by the linker.
 import type { Node } from '../../parsing/parser';
 import { readImport } from '../../lang/python/modules';
-import { plainTree, type SyntaxNode } from '../../lang/python/syntax';
+import { syntaxOf, type SyntaxNode } from '../../lang/syntax';
 import type { WorkspaceFile } from '../../workspace';
 import type {
   PyClass,
@@ -30,7 +30,7 @@ const MAX_PARAM_TEXT = 1000;
 
 export function extractPythonRouteFacts(_file: WorkspaceFile, root: Node): PythonRouteFacts {
   const facts: PythonRouteFacts = { imports: [], assignments: [], functions: [], classes: [], calls: [], loops: [] };
-  walkBlock(plainTree(root), '', facts);
+  walkBlock(syntaxOf(root), '', facts);
   return facts;
 }
 

@@ -1,5 +1,5 @@
 // Python module names and import statements, read one way for route discovery and analysis alike.
-import type { SyntaxNode } from './syntax';
+import type { SyntaxNode } from '../syntax';
 
 /** `app/routes/items.py` → `app.routes.items`; `app/routes/__init__.py` → `app.routes`, a package. */
 export function pythonModuleName(path: string): { module: string; isPackage: boolean } {

@@ -1,11 +1,12 @@
-// One JavaScript/TypeScript file's syntax tree as plain JavaScript objects, read in one TreeCursor walk.
+// One file's syntax tree (Python or JavaScript/TypeScript) as plain JavaScript objects, read in one TreeCursor walk.
 //
 // web-tree-sitter hands out a fresh `Node` for every child and marshals it through wasm memory on every
-// property read (`type`, `childForFieldName`, `text`, …): on a real 325k-line server that walk, not the parse,
+// property read (`type`, `childForFieldName`, `text`, …): on real 300k–400k-line servers that walk, not the parse,
 // took most of the time, and discovery and analysis each paid it. Here each node is visited once: its type id,
 // field id and two offsets are read from the cursor, everything else (type name, named-ness, text, line and
 // column) is computed in JavaScript. Discovery and analysis both read this tree; it holds no wasm object and is
-// dropped with the facts' extraction.
+// dropped with the facts' extraction. Checked node by node against web-tree-sitter for both grammars
+// (test/unit/lang-python-syntax.test.ts, lang-node-syntax.test.ts).
 import type { Node as TsNode } from 'web-tree-sitter';
 
 export interface Point {
@@ -66,23 +67,27 @@ export class SyntaxNode {
    * field left out (see readSyntax). Read-only.
    */
   children: SyntaxNode[] = NO_CHILDREN;
+  /** Unique within the file (a pre-order number); set by the walk. */
+  id = 0;
+  /** Set by the walk; null for the root. */
+  parent: SyntaxNode | null = null;
+  readonly type: string;
+  readonly isNamed: boolean;
   private named: SyntaxNode[] | undefined;
   private start: Point | undefined;
   private end: Point | undefined;
 
-  // eslint-disable-next-line max-params -- one call per node: an options object would be one more allocation each
   constructor(
-    /** Unique within the file (a pre-order number). */
-    readonly id: number,
-    readonly type: string,
-    readonly isNamed: boolean,
+    private readonly source: SourceText,
+    kind: Kind,
     /** The field this node fills in its parent (`name`, `body`, …), or null. */
     readonly field: string | null,
     readonly startIndex: number,
     readonly endIndex: number,
-    readonly parent: SyntaxNode | null,
-    private readonly source: SourceText,
-  ) {}
+  ) {
+    this.type = kind.type;
+    this.isNamed = kind.named;
+  }
 
   get text(): string {
     return this.source.slice(this.startIndex, this.endIndex);
@@ -103,8 +108,16 @@ export class SyntaxNode {
     return this.namedChildren.length;
   }
 
+  namedChild(index: number): SyntaxNode | null {
+    return this.namedChildren[index] ?? null;
+  }
+
   child(index: number): SyntaxNode | null {
     return this.children[index] ?? null;
+  }
+
+  childrenForFieldName(field: string): SyntaxNode[] {
+    return this.type === 'ERROR' ? [] : this.children.filter((c) => c.field === field);
   }
 
   /**
@@ -147,7 +160,8 @@ export function readSyntax(root: TsNode): SyntaxNode {
     let kind = kinds[typeId];
     if (!kind) {
       const type = language.types[typeId] || 'ERROR';
-      const named = language.nodeTypeIsNamed(typeId);
+      // 0xffff: tree-sitter's ERROR symbol, named, which the language's tables do not list
+      const named = typeId === 0xffff || language.nodeTypeIsNamed(typeId);
       kind = kinds[typeId] = { type, named, punctuation: !named && !/^[A-Za-z_]/.test(type) };
     }
     return kind;
@@ -158,7 +172,8 @@ export function readSyntax(root: TsNode): SyntaxNode {
   try {
     let id = 0;
     const rootKind = kindOf(cursor.nodeTypeId);
-    const top = new SyntaxNode(id++, rootKind.type, rootKind.named, null, root.startIndex, root.endIndex, null, source);
+    const top = new SyntaxNode(source, rootKind, null, root.startIndex, root.endIndex);
+    top.id = id++;
     /** The parent of the node the cursor is on. */
     let parent = top;
     if (!cursor.gotoFirstChild()) return top;
@@ -167,15 +182,14 @@ export function readSyntax(root: TsNode): SyntaxNode {
       const fieldId = cursor.currentFieldId;
       if (!kind.punctuation || fieldId) {
         const node = new SyntaxNode(
-          id++,
-          kind.type,
-          kind.named,
+          source,
+          kind,
           fieldId ? (fields[fieldId] ?? null) : null,
           cursor.startIndex,
           cursor.endIndex,
-          parent,
-          source,
         );
+        node.id = id++;
+        node.parent = parent;
         if (parent.children === NO_CHILDREN) parent.children = [node];
         else parent.children.push(node);
         if (cursor.gotoFirstChild()) {
