@@ -58,9 +58,9 @@ export class ProjectIndex {
     this.invalidate();
   }
 
-  /** Whether a file (relative, '/' separators) belongs in the index: not excluded, ignored or in a skipped folder. */
+  /** Whether a file (relative, '/' separators) belongs in the index: not test code, excluded, ignored or in a skipped folder. */
   includes(path: string): boolean {
-    return this.filter?.includes(path) ?? true;
+    return (this.filter ?? new WorkspaceFilter(this.options.exclude)).includes(path);
   }
 
   /** Scans the workspace and (re)indexes every file whose content changed. */

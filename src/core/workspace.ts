@@ -1,6 +1,6 @@
 // Which files of a workspace the product reads: source files by extension, minus
-// virtualenvs, node_modules, build output, .gitignore'd paths (every folder's, as git reads
-// them) and user excludes (gitignore syntax, via the `ignore` package eslint and prettier use).
+// virtualenvs, node_modules, build output, test code, .gitignore'd paths (every folder's, as git
+// reads them) and user excludes (gitignore syntax, via the `ignore` package eslint and prettier use).
 import ignore, { type Ignore } from 'ignore';
 import * as path from 'node:path';
 import type { FileSystem } from './fs';
@@ -80,6 +80,7 @@ export class WorkspaceFilter {
     const name = dirRel.slice(dirRel.lastIndexOf('/') + 1);
     return (
       !DEFAULT_SKIPPED_DIRS.has(name) &&
+      !TEST_DIRS.has(name) &&
       !name.endsWith('.egg-info') &&
       !this.skipped.has(dirRel) &&
       !this.ignored(`${dirRel}/`)
@@ -97,7 +98,7 @@ export class WorkspaceFilter {
   /** The file's own rules (its folders already walked). */
   reads(fileRel: string): boolean {
     const name = fileRel.slice(fileRel.lastIndexOf('/') + 1);
-    return Boolean(languageOf(name)) && !name.endsWith('.d.ts') && !this.ignored(fileRel);
+    return Boolean(languageOf(name)) && !name.endsWith('.d.ts') && !isTestFile(fileRel) && !this.ignored(fileRel);
   }
 
   /** git's rule: each .gitignore matches paths below its own folder. */
@@ -167,14 +168,20 @@ async function readText(fs: FileSystem, file: string): Promise<string | undefine
   }
 }
 
+/** Folders whose files are all test code, matched by name at any depth: never walked. */
+const TEST_DIRS = new Set(['test', 'tests', '__tests__', 'spec', 'specs', 'e2e']);
+
 /**
  * Test code by its path (relative, '/' separators): files under a `test(s)/`, `__tests__/`, `spec(s)/` or `e2e/`
- * folder, `test_*.py`, `*_test.py`, `conftest.py`, `*.test.*` and `*.spec.*` scripts. Routes registered there
- * are the tests' own apps, not the project's (route discovery leaves them out).
+ * folder, `test_*.py`, `*_test.py`, `conftest.py`, `*.test.*` and `*.spec.*` scripts. The scan leaves them out
+ * before reading them (the filter above): routes registered there are the tests' own apps, not the project's,
+ * and code run only by tests never serves a request, so they would cost half a large repository's parse time for
+ * nothing.
  */
 export function isTestFile(path: string): boolean {
   return TEST_FILE.test(path);
 }
 
-const TEST_FILE =
-  /(^|\/)(tests?|__tests__|specs?|e2e)\/|(^|\/)(test_[^/]*\.py|[^/]*_test\.py|conftest\.py)$|\.(test|spec|e2e-spec)\.[cm]?[jt]sx?$/;
+const TEST_FILE = new RegExp(
+  `(^|/)(${[...TEST_DIRS].join('|')})/|(^|/)(test_[^/]*\\.py|[^/]*_test\\.py|conftest\\.py)$|\\.(test|spec|e2e-spec)\\.[cm]?[jt]sx?$`,
+);

@@ -176,6 +176,13 @@ test('edits with unsaved text, disk reads, deletions and ignored files go throug
       language: 'python' as const,
     };
     assert.equal(await client.update(ignored, BLOCKING), false, 'a gitignored file stays out');
+    const testFile = {
+      path: 'tests/test_main.py',
+      absPath: path.join(root, 'tests/test_main.py'),
+      language: 'python' as const,
+    };
+    assert.equal(await client.update(testFile, BLOCKING), false, 'a test file stays out');
+    assert.deepEqual(client.paths(), ['main.py']);
     assert.deepEqual(client.findings(), []);
     // A file that is too large is named as a problem, as on the host before.
     assert.equal(await client.update(main, `x = 1\n${'#'.repeat(MAX_SOURCE_BYTES)}\n`), true);

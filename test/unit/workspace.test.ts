@@ -66,6 +66,11 @@ test('the filter answers for files edited later exactly as the scan decided for 
     'svc/api/local.py': '',
     'svc/api.py': '',
     'private/ok.py': '',
+    // Test code: under a test folder at any depth, or named like a test.
+    'tests/test_api.py': '',
+    'svc/tests/helpers.py': '',
+    'svc/api_test.py': '',
+    'web/a.spec.ts': '',
   };
   const root = tree(files);
   const options = { exclude: ['legacy/**'] };
@@ -82,6 +87,7 @@ test('the filter answers for files edited later exactly as the scan decided for 
   assert.equal(filter.includes('../outside.py'), false);
   assert.equal(filter.includes('app/new_module.py'), true, 'a file created after the scan');
   assert.equal(filter.includes('myenv/lib/new.py'), false, 'a file created later in the virtualenv');
+  assert.equal(filter.includes('svc/tests/new.py'), false, 'a file created later in a test folder');
 });
 
 test('a symlinked file is read; a symlinked folder (here a loop) is not walked', async () => {

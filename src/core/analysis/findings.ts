@@ -5,7 +5,8 @@
 //   nested `def`s are their own (sync) functions; module-level code is startup code, and so
 //   are startup/shutdown hooks and lifespans (run before the server accepts requests or after it
 //   stops: a blocking call there delays startup, it serialises no request, so it is not flagged), and
-//   so are tests, commands, import-time calls and what only these reach (see place()).
+//   so are commands, import-time calls and what only these reach (see place()). Test files never get here:
+//   the workspace scan leaves them out (workspace.ts, isTestFile).
 //   WSGI handlers (execution 'worker') get EP201 for high-latency calls only.
 //   Node: every route handler (socket.io event handlers included) and middleware, the callbacks nested in
 //   them, and what they call.
@@ -18,7 +19,6 @@ import { instanceOf, member } from './resolve';
 import { RULES } from './rules';
 import type { Checked, Execution, Reach, Report, Rule, RuleId, Step } from './rules/types';
 import type { Finding, Route } from '../model';
-import { isTestFile } from '../workspace';
 import type { PathAliases } from '../nodeImports/tsconfig';
 import { nodeModule } from './node-facts';
 import { CodeWorkspace, functionKeys, type FileFacts, type FnRef } from './codeWorkspace';
@@ -136,7 +136,7 @@ class Analysis {
           );
         return;
       }
-      // Tests, start-up/shutdown hooks, commands and import-time work: not per request
+      // Start-up/shutdown hooks, commands and import-time work: not per request
       if (!route && this.code.isOneTime(fn)) return;
       if (route?.execution === 'worker') this.check(ref, route, 'worker', found);
       else if (fn.async || route?.execution === 'event-loop') this.check(ref, route, 'loop', found);
@@ -159,24 +159,19 @@ class Analysis {
 
   /**
    * Which Python functions run per request and which only once. Per request: what the route handlers (and
-   * their FastAPI dependencies and background tasks) reach through calls. Once: test files' functions; start-up hooks and
+   * their FastAPI dependencies and background tasks) reach through calls. Once: start-up hooks and
    * lifespans (with the functions nested in them, a combinator's composed lifespan); command-line
    * commands; calls at import time or in a `__main__` block — and what these reach, except coroutines
-   * handed to a task spawner (they run beside the server). Tests' calls are not followed: app code they
-   * call is not known to be test-only. A function reached both ways is per request; one reached
+   * handed to a task spawner (they run beside the server). Test files are not indexed at all (the scan
+   * leaves them out), so what only tests call is not made one-time either. A function reached both ways is per request; one reached
    * neither way stays loop code when async, as in Ruff (a call whose receiver is not known may reach it).
    */
   private place(routes: Route[]): void {
     this.placedRoutes = routes;
     const once = new Map<FunctionFact, string>();
     const roots: FnRef[] = [];
-    const tests = new Map<FunctionFact, string>();
     for (const [path, { facts }] of this.code.all()) {
       if (facts.language !== 'python') continue;
-      if (isTestFile(path)) {
-        for (const fn of facts.functions) tests.set(fn, path);
-        continue;
-      }
       const startup = new Set<number>();
       facts.functions.forEach((fn, index) => {
         const nestedInStartup = fn.parent !== undefined && startup.has(fn.parent);
@@ -200,7 +195,7 @@ class Analysis {
         }
       this.spread(perRequest, request);
     }
-    const now = new Map<FunctionFact, string>(tests);
+    const now = new Map<FunctionFact, string>();
     for (const [fn, path] of once) if (!request.has(fn)) now.set(fn, path);
     this.code.setOneTime(now);
   }

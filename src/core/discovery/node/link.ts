@@ -2,7 +2,7 @@
 // Fastify plugin function nothing registers) through mounts across files, applying every prefix on the way.
 import * as posixPath from 'node:path/posix';
 import type { Framework, Route } from '../../model';
-import { isTestFile, type WorkspaceFile } from '../../workspace';
+import type { WorkspaceFile } from '../../workspace';
 import type { AutoloadFact, HandlerFact, HandlerRef, MountFact, NodeRouteFacts, RouteFact, Text } from './facts';
 import { resolveSpecifier } from '../../nodeImports/specifier';
 import type { PathAliases } from '../../nodeImports/tsconfig';
@@ -15,9 +15,7 @@ type Linked = ReadonlyArray<{ file: WorkspaceFile; facts: NodeRouteFacts }>;
 const MAX_DEPTH = 16;
 
 /** `aliases`: the workspace's tsconfig/jsconfig `paths`, for imports that are not relative (`@server/routes`). */
-export function linkNodeRoutes(all: Linked, aliases: readonly PathAliases[] = []): Route[] {
-  // Routes registered in test files are the tests' apps, not the project's
-  const files = all.filter(({ file }) => !isTestFile(file.path));
+export function linkNodeRoutes(files: Linked, aliases: readonly PathAliases[] = []): Route[] {
   const byPath = new Map(files.map((f) => [f.file.path, f.facts]));
   const key = (file: string, name: string) => `${file}#${name}`;
   const factsOf = (objectKey: string) => byPath.get(objectKey.slice(0, objectKey.indexOf('#')))!;

@@ -4,7 +4,7 @@
 // nothing includes, so a router included nowhere is still reported with its own prefix,
 // then from objects only include cycles reach (one per cycle nothing outside includes).
 import type { Framework, Route } from '../../model';
-import { isTestFile, type WorkspaceFile } from '../../workspace';
+import type { WorkspaceFile } from '../../workspace';
 import type { PyClass, PyExpr, PyFunction, PyLoop, PyMethod, PythonRouteFacts } from './facts';
 import { BodyTemplates } from './body';
 import {
@@ -124,9 +124,7 @@ export class PythonLinkCache {
   private readonly lastResults = new Map<string, PassResult>();
   private emitted = emitTable();
 
-  link(all: ReadonlyArray<{ file: WorkspaceFile; facts: PythonRouteFacts }>): Route[] {
-    // Routes registered in test files are the tests' apps, not the project's
-    const files = all.filter(({ file }) => !isTestFile(file.path));
+  link(files: ReadonlyArray<{ file: WorkspaceFile; facts: PythonRouteFacts }>): Route[] {
     this.tracker.advance();
     const graph = this.sync(files);
     const objs = (this.objs = new Map<string, RouterObj>());
