@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { CONFIG_FILE, parseAnalysisConfig } from './core/analysis';
 import type { RunRecord } from './core/model';
 import { IndexClient } from './core/indexWorker/client';
+import { defaultJobs } from './core/indexWorker/extractPool';
 import { ruleAnchors, ruleLines, ruleLinkUri, SHOW_RULE_COMMAND } from './vscode/diagnosticModel';
 import { BlockingCallDiagnostics } from './vscode/diagnostics';
 import { HandlerHover, HandlerLenses, trackHandlerContext, type HandlerSource } from './vscode/handlerAnnotations';
@@ -44,6 +45,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const scanOptions = async () => ({
     exclude: settings().get<string[]>('exclude', []),
     analysis: await readAnalysisConfig(root),
+    // A first scan (or many changed files) is parsed in worker threads of the index worker
+    jobs: defaultJobs(),
   });
   // Parsing, extraction and linking run in the worker; it reads the disk with Node's fs, and
   // unsaved editor text reaches it through update(). A crashed worker is replaced once, empty.

@@ -8,6 +8,7 @@ import type { Finding, Fix, TextEdit } from '../core/model';
 import { Parsers } from '../core/parsing/parser';
 import { ProjectIndex } from '../core/project';
 import { openCache } from './cache';
+import { defaultJobs, parseJobs } from './jobs';
 import { warnProblems } from './problems';
 import { VERSION } from './main';
 
@@ -22,6 +23,8 @@ Options:
   --exclude P      skip files matching a gitignore-style pattern (repeatable)
   --config FILE    analysis configuration (default: DIR/${CONFIG_FILE} when present)
   --no-cache       index every file again instead of reusing the facts cache (see docs/cli.md)
+  --jobs N         threads that parse files the cache does not hold (default: one per core, at most 4;
+                   1 parses on the main thread)
   -h, --help       show this help
 
 Exit status: 1 when there are findings, 0 when clean, 2 on usage errors.
@@ -33,17 +36,22 @@ interface Options {
   exclude: string[];
   config?: string;
   cache: boolean;
+  jobs: number;
 }
 
 function parseArgs(argv: string[]): Options | string {
-  const opts: Options = { dir: '.', format: 'text', exclude: [], cache: true };
+  const opts: Options = { dir: '.', format: 'text', exclude: [], cache: true, jobs: defaultJobs() };
   let dirSeen = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') opts.format = 'json';
     else if (a === '--sarif') opts.format = 'sarif';
     else if (a === '--no-cache') opts.cache = false;
-    else if (a === '--exclude' || a === '--config') {
+    else if (a === '--jobs' || a.startsWith('--jobs=')) {
+      const jobs = parseJobs(a === '--jobs' ? argv[++i] : a.slice(7));
+      if (typeof jobs === 'string') return jobs;
+      opts.jobs = jobs;
+    } else if (a === '--exclude' || a === '--config') {
       const v = argv[++i];
       if (v === undefined) return `${a} needs a value`;
       if (a === '--exclude') opts.exclude.push(v);
@@ -92,8 +100,8 @@ export async function run(argv: string[]): Promise<number> {
     const index = new ProjectIndex(
       root,
       nodeFileSystem,
-      await Parsers.load(),
-      { exclude: opts.exclude, analysis },
+      Parsers.lazy(),
+      { exclude: opts.exclude, analysis, jobs: opts.jobs },
       cache,
     );
     await index.refresh();

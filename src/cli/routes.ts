@@ -8,9 +8,10 @@ import type { Route } from '../core/model';
 import { Parsers } from '../core/parsing/parser';
 import { ProjectIndex } from '../core/project';
 import { openCache } from './cache';
+import { defaultJobs, parseJobs } from './jobs';
 import { warnProblems } from './problems';
 
-const HELP = `Usage: endpoint-profiler routes [DIR] [--json] [--exclude PATTERN]... [--no-cache]
+const HELP = `Usage: endpoint-profiler routes [DIR] [--json] [--exclude PATTERN]... [--no-cache] [--jobs N]
 
 List the HTTP route handlers found in DIR (default: the current folder), then socket.io event handlers.
 
@@ -22,11 +23,13 @@ Options:
                      name as path and namespace (when not "/")
   --exclude PATTERN  skip files matching a .gitignore-style pattern (repeatable)
   --no-cache         index every file again instead of reusing the facts cache (see docs/cli.md)
+  --jobs N           threads that parse files the cache does not hold (default: one per core, at most 4;
+                     1 parses on the main thread)
   -h, --help         show this help
 `;
 
 export async function run(argv: string[]): Promise<number> {
-  let values: { json?: boolean; exclude?: string[]; help?: boolean; 'no-cache'?: boolean };
+  let values: { json?: boolean; exclude?: string[]; help?: boolean; 'no-cache'?: boolean; jobs?: string };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
@@ -36,11 +39,14 @@ export async function run(argv: string[]): Promise<number> {
         json: { type: 'boolean' },
         exclude: { type: 'string', multiple: true },
         'no-cache': { type: 'boolean' },
+        jobs: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
   } catch (err) {
-    process.stderr.write(`endpoint-profiler routes: ${err instanceof Error ? err.message : String(err)}\n`);
+    // parseArgs explains some mistakes over several lines (`--jobs -1`): the first says what is wrong
+    const why = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+    process.stderr.write(`endpoint-profiler routes: ${why}\n`);
     return 2;
   }
   if (values.help) {
@@ -49,6 +55,11 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (positionals.length > 1) {
     process.stderr.write(`endpoint-profiler routes: expected at most one folder, got ${positionals.length}\n`);
+    return 2;
+  }
+  const jobs = values.jobs === undefined ? defaultJobs() : parseJobs(values.jobs);
+  if (typeof jobs === 'string') {
+    process.stderr.write(`endpoint-profiler routes: ${jobs}\n`);
     return 2;
   }
   const dir = path.resolve(positionals[0] ?? '.');
@@ -60,7 +71,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   try {
     const cache = await openCache(dir, !values['no-cache']);
-    const index = new ProjectIndex(dir, nodeFileSystem, await Parsers.load(), { exclude: values.exclude ?? [] }, cache);
+    const index = new ProjectIndex(dir, nodeFileSystem, Parsers.lazy(), { exclude: values.exclude ?? [], jobs }, cache);
     await index.refresh();
     warnProblems('routes', index);
     const routes = index.routes();

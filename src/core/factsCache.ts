@@ -107,14 +107,15 @@ export class FactsCache {
     return facts;
   }
 
-  set(file: { path: string; language: string }, hash: string, facts: CachedFacts): void {
+  /** `bytes`: `facts` already v8-serialised (by an extraction worker), so they are not serialised again here. */
+  set(file: { path: string; language: string }, hash: string, facts: CachedFacts, bytes?: Uint8Array): void {
     const key = `${file.language}\0${file.path}`;
-    let bytes: Uint8Array;
-    try {
-      bytes = serialize(facts);
-    } catch {
-      return; // not serialisable: this file is simply indexed again next time
-    }
+    if (!bytes)
+      try {
+        bytes = serialize(facts);
+      } catch {
+        return; // not serialisable: this file is simply indexed again next time
+      }
     this.used.set(key, [hash, sha1(bytes), bytes]);
     this.changed = true;
   }

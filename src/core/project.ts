@@ -2,21 +2,56 @@
 // one edit only that file is parsed again; routes and findings are linked from the
 // cached facts and memoised until something changes. CLI and extension share it.
 import { createHash } from 'node:crypto';
-import { extractCodeFacts, findBlockingCalls, type AnalysisConfig, type CodeFacts } from './analysis';
+import { findBlockingCalls, type AnalysisConfig, type CodeFacts } from './analysis';
 import * as nodePath from 'node:path';
-import { extractRouteFacts, RouteLinker, type RouteFacts } from './discovery';
+import { RouteLinker, type RouteFacts } from './discovery';
 import { extendedConfig, pathAliases, type PathAliases } from './nodeImports/tsconfig';
-import type { FactsCache } from './factsCache';
+import type { CachedFacts, FactsCache } from './factsCache';
+import { extractFileFacts } from './fileFacts';
 import type { FileSystem } from './fs';
-import type { Finding, Route } from './model';
+import { ExtractPool, type ExtractPoolOptions } from './indexWorker/extractPool';
+import type { Finding, Language, Route } from './model';
 import type { Parsers } from './parsing/parser';
-import { parseDamage } from './parsing/damage';
 import { readSource, unanalysable, type SourceRead } from './sourceReader';
 import { scanWorkspace, WorkspaceFilter, type ScanOptions, type WorkspaceFile } from './workspace';
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 /** How many files refresh() reads ahead of the one it parses. */
 const READ_AHEAD = 16;
+/**
+ * Files to parse before refresh() starts worker threads: fewer (an edit or two since the cached run) cost less
+ * on this thread than starting the workers and loading their grammars (~0.2 s of CPU each).
+ */
+const POOL_MIN_FILES = 32;
+
+export interface ProjectOptions extends ScanOptions {
+  analysis?: AnalysisConfig;
+  /**
+   * Threads that parse and extract on a refresh with many files to parse (a cold cache): `jobs` workers of an
+   * ExtractPool while this thread reads and hashes. 1 (the default) parses on this thread.
+   */
+  jobs?: number;
+  /** How the pool starts its workers (tests pass their own). */
+  pool?: ExtractPoolOptions;
+}
+
+/** What a refresh() did: files scanned, how many were parsed and extracted, how many came from the facts cache. */
+export interface RefreshStats {
+  files: number;
+  extracted: number;
+  fromCache: number;
+  /** Worker threads started (0: all on this thread). */
+  workers: number;
+  /** Files whose facts came from a worker (the rest of `extracted` were extracted on this thread). */
+  byWorkers: number;
+}
+
+/** A file whose facts must be extracted: it is new or changed and not in the facts cache. */
+interface Pending {
+  file: WorkspaceFile;
+  hash: string;
+  text: string;
+}
 
 interface Entry {
   file: WorkspaceFile;
@@ -37,6 +72,9 @@ export class ProjectIndex {
   private routesMemo: Route[] | undefined;
   private findingsMemo: Finding[] | undefined;
 
+  /** What the last refresh() did (files parsed, taken from the cache, worker threads). */
+  lastRefresh: RefreshStats | undefined;
+
   /** What the last refresh() read: .gitignore and excludes as they were then. */
   private filter: WorkspaceFilter | undefined;
 
@@ -44,7 +82,7 @@ export class ProjectIndex {
     readonly root: string,
     private readonly fs: FileSystem,
     private readonly parsers: Parsers,
-    private options: ScanOptions & { analysis?: AnalysisConfig } = {},
+    private options: ProjectOptions = {},
     /** Facts of earlier processes by content hash (the CLI's); refresh() writes back what it used. */
     private readonly cache?: FactsCache,
   ) {}
@@ -53,7 +91,7 @@ export class ProjectIndex {
    * New excludes or analysis configuration (settings changed). Findings are linked again on
    * the next findings(); excludes take effect with the next refresh(), which the caller runs.
    */
-  reconfigure(options: ScanOptions & { analysis?: AnalysisConfig }): void {
+  reconfigure(options: ProjectOptions): void {
     this.options = options;
     this.invalidate();
   }
@@ -63,7 +101,10 @@ export class ProjectIndex {
     return (this.filter ?? new WorkspaceFilter(this.options.exclude)).includes(path);
   }
 
-  /** Scans the workspace and (re)indexes every file whose content changed. */
+  /**
+   * Scans the workspace and (re)indexes every file whose content changed. With `jobs` > 1 and many files to
+   * parse, worker threads parse and extract while this thread reads and hashes the next files.
+   */
   async refresh(): Promise<void> {
     const filter = new WorkspaceFilter(this.options.exclude);
     const configs: string[] = [];
@@ -72,51 +113,129 @@ export class ProjectIndex {
     await this.readPathAliases(configs);
     const seen = new Set(files.map((f) => f.path));
     for (const path of [...this.entries.keys()]) if (!seen.has(path)) this.remove(path);
+    const stats: RefreshStats = { files: files.length, extracted: 0, fromCache: 0, workers: 0, byWorkers: 0 };
+    const jobs = Math.max(1, Math.floor(this.options.jobs ?? 1));
+    /** Files to parse, held until there are enough to start workers for (or the scan ends). */
+    const held: Pending[] = [];
+    let pool: ExtractPool | undefined;
+    const running = new Set<Promise<void>>();
+    const extractInPool = (job: Pending) => {
+      const done: Promise<void> = pool!.extract(job.file, job.text).then(
+        ({ facts, bytes }) => {
+          stats.byWorkers++;
+          this.store(job, facts, bytes);
+        },
+        () => this.extractHere(job), // the pool could not: this thread does it
+      );
+      running.add(done);
+      void done.then(() => running.delete(done));
+    };
     // Reads run a few files ahead of parsing, so the disk wait overlaps the CPU-bound parse of earlier files.
     const reads: Array<Promise<SourceRead> | undefined> = [];
     const read = (i: number) => {
       if (i < files.length) reads[i] = readSource(this.fs, files[i].absPath);
     };
-    for (let i = 0; i < READ_AHEAD; i++) read(i);
-    for (let i = 0; i < files.length; i++) {
-      const got = await reads[i]!;
-      reads[i] = undefined;
-      read(i + READ_AHEAD);
-      this.apply(files[i], got);
+    /** Paths new to the index, in scan order: workers finish in any order, the index lists files in this one. */
+    const added: string[] = [];
+    try {
+      for (let i = 0; i < READ_AHEAD; i++) read(i);
+      for (let i = 0; i < files.length; i++) {
+        const got = await reads[i]!;
+        reads[i] = undefined;
+        read(i + READ_AHEAD);
+        if (!this.entries.has(files[i].path)) added.push(files[i].path);
+        const job = this.take(files[i], got, stats);
+        if (!job) continue;
+        stats.extracted++;
+        if (jobs === 1) await this.extractHere(job);
+        else if (pool) {
+          extractInPool(job);
+          // Enough files in hand: wait for one to come back before reading on (memory stays bounded).
+          if (running.size >= pool.capacity) await Promise.race(running);
+        } else if (held.push(job) >= POOL_MIN_FILES) {
+          pool = new ExtractPool(jobs, languagesOf(files), this.options.pool);
+          for (const h of held.splice(0)) extractInPool(h);
+        }
+      }
+      for (const job of held) await this.extractHere(job); // too few to start workers for
+      await Promise.all(running);
+      if (pool) this.moveToEnd(added);
+    } finally {
+      await pool?.close();
+      stats.workers = pool?.started ?? 0;
     }
     await this.cache?.save();
+    this.lastRefresh = stats;
   }
 
   /** Re-indexes one file; `text` lets an editor pass unsaved content. Returns whether anything changed. */
   async update(file: WorkspaceFile, text?: string): Promise<boolean> {
-    if (text === undefined) return this.apply(file, await readSource(this.fs, file.absPath));
-    const skipped = unanalysable(text);
-    return this.apply(file, skipped ? { skipped } : { text });
+    const skipped = text === undefined ? undefined : unanalysable(text);
+    const got = text === undefined ? await readSource(this.fs, file.absPath) : skipped ? { skipped } : { text };
+    const before = this.entries.get(file.path);
+    const job = this.take(file, got);
+    if (job) await this.extractHere(job);
+    return this.entries.get(file.path) !== before;
   }
 
-  /** One file's read into the index. A failure is that file's problem, never the scan's. */
-  private apply(file: WorkspaceFile, got: SourceRead): boolean {
-    if ('gone' in got) return this.remove(file.path); // deleted since: it simply leaves the index
+  /**
+   * One file's read into the index, as far as it goes without parsing: unchanged, deleted, skipped, or its facts
+   * from the cache. Returns the file when it must be parsed. A failure is that file's problem, never the scan's.
+   */
+  private take(file: WorkspaceFile, got: SourceRead, stats?: RefreshStats): Pending | undefined {
+    if ('gone' in got) {
+      this.remove(file.path); // deleted since: it simply leaves the index
+      return undefined;
+    }
     const content = 'text' in got ? got.text : `\0${'skipped' in got ? got.skipped : got.failed}`;
     const hash = createHash('sha1').update(content).digest('hex');
     const old = this.entries.get(file.path);
-    if (old && old.hash === hash) return false;
-    let entry: Entry;
-    const cached = 'text' in got ? this.cache?.get(file, hash) : undefined;
-    if (cached) entry = { file, hash, ...cached };
-    else if ('text' in got) {
-      try {
-        entry = this.index(file, got.text, hash);
-        const { routeFacts, codeFacts, problem } = entry;
-        this.cache?.set(file, hash, { routeFacts, codeFacts, ...(problem ? { problem } : {}) });
-      } catch (err) {
-        entry = { file, hash, problem: `could not index: ${message(err)}` };
-      }
-    } else entry = { file, hash, problem: 'skipped' in got ? got.skipped : got.failed };
-    this.entries.set(file.path, entry);
+    if (old && old.hash === hash) return undefined;
+    if (!('text' in got)) {
+      this.put({ file, hash, problem: 'skipped' in got ? got.skipped : got.failed });
+      return undefined;
+    }
+    const cached = this.cache?.get(file, hash);
+    if (!cached) return { file, hash, text: got.text };
+    if (stats) stats.fromCache++;
+    this.put({ file, hash, ...cached });
+    return undefined;
+  }
+
+  /** Parses and extracts a file on this thread. */
+  private async extractHere(job: Pending): Promise<void> {
+    let facts: CachedFacts;
+    try {
+      await this.parsers.prepare(job.file.language);
+      facts = extractFileFacts(this.parsers, job.file, job.text);
+    } catch (err) {
+      this.put({ file: job.file, hash: job.hash, problem: `could not index: ${message(err)}` });
+      return;
+    }
+    this.store(job, facts);
+  }
+
+  /** A file's extracted facts into the index and the facts cache (`bytes`: already serialised by a worker). */
+  private store(job: Pending, facts: CachedFacts, bytes?: Uint8Array): void {
+    this.cache?.set(job.file, job.hash, facts, bytes);
+    this.put({ file: job.file, hash: job.hash, ...facts });
+  }
+
+  /** Lists `paths` last, in this order (files() and problems() list the index's files as they were added). */
+  private moveToEnd(paths: readonly string[]): void {
+    for (const path of paths) {
+      const entry = this.entries.get(path);
+      if (!entry) continue;
+      this.entries.delete(path);
+      this.entries.set(path, entry);
+    }
+  }
+
+  private put(entry: Entry): void {
+    const old = this.entries.get(entry.file.path);
+    this.entries.set(entry.file.path, entry);
     if (!old) this.ordered = undefined;
     this.invalidate();
-    return true;
   }
 
   remove(path: string): boolean {
@@ -186,38 +305,13 @@ export class ProjectIndex {
     return this.ordered;
   }
 
-  private index(file: WorkspaceFile, source: string, hash: string): Entry {
-    let tree;
-    try {
-      tree = this.parsers.parse(file.language, source);
-    } catch (err) {
-      return { file, hash, problem: `could not parse (its routes and findings are left out): ${message(err)}` };
-    }
-    // Each extractor on its own: one that fails on an odd construct costs its own facts, not the other's.
-    const problems: string[] = [];
-    // One root for every walk: a node's children and answers, once read, are shared by all of them.
-    const root = tree.rootNode;
-    const damage = parseDamage(root);
-    if (damage) problems.push(damage);
-    const attempt = <T>(what: string, extract: () => T): T | undefined => {
-      try {
-        return extract();
-      } catch (err) {
-        problems.push(`${what} left out: ${message(err)}`);
-        return undefined;
-      }
-    };
-    try {
-      const routeFacts = attempt('routes', () => extractRouteFacts(file, root));
-      const codeFacts = attempt('blocking-call analysis', () => extractCodeFacts(file, root, source));
-      return { file, hash, routeFacts, codeFacts, ...(problems.length ? { problem: problems.join('; ') } : {}) };
-    } finally {
-      tree.delete();
-    }
-  }
-
   private invalidate(): void {
     this.routesMemo = undefined;
     this.findingsMemo = undefined;
   }
+}
+
+/** The languages among `files`: the only grammars an extraction worker loads. */
+function languagesOf(files: readonly WorkspaceFile[]): Language[] {
+  return [...new Set(files.map((f) => f.language))];
 }

@@ -173,7 +173,7 @@ test('a clean workspace exits 0; usage errors exit 2 with one line and no stack'
   const clean = await cli([path.join(FIX, 'clean-app'), '--json']);
   assert.equal(clean.code, 0);
   assert.deepEqual(JSON.parse(clean.stdout), []);
-  for (const args of [['/nonexistent/dir'], ['--bogus'], [FIX, '--exclude']]) {
+  for (const args of [['/nonexistent/dir'], ['--bogus'], [FIX, '--exclude'], [FIX, '--jobs', '0'], [FIX, '--jobs=x']]) {
     const r = await cli(args);
     assert.equal(r.code, 2, args.join(' '));
     assert.doesNotMatch(r.stderr, /\n\s+at /);

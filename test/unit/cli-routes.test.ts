@@ -120,3 +120,17 @@ test('routes lists socket.io event handlers apart: their own table, and JSON row
   assert.match(events, /\n\/admin +kick +kick +handlers\/admin\.js:1 +async \(event loop\)/);
   assert.match(stdout, /\n1 route, 9 socket\.io event handlers\n$/);
 });
+
+test('routes --jobs 2 (worker threads) prints what --jobs 1 prints; a bad --jobs is a usage error', async () => {
+  // Every Python fixture at once: enough files to parse for the workers to start
+  const one = await cli(['routes', FIXTURES, '--json', '--no-cache', '--jobs', '1']);
+  const two = await cli(['routes', FIXTURES, '--json', '--no-cache', '--jobs', '2']);
+  assert.equal(one.code, 0, one.stderr);
+  assert.ok((JSON.parse(one.stdout) as unknown[]).length > 100);
+  assert.deepEqual(two, one);
+  for (const bad of ['0', '-1', 'two', '1.5']) {
+    const r = await cli(['routes', FIXTURES, '--jobs', bad]);
+    assert.equal(r.code, 2, bad);
+    assert.match(r.stderr, /^endpoint-profiler routes: [^\n]*--jobs[^\n]*\n$/, 'one line');
+  }
+});

@@ -285,3 +285,26 @@ test('a worker that cannot load its parsers fails start(); dispose() ends a runn
   await exited;
   await assert.rejects(client.refresh(), /stopped/);
 });
+
+test('with jobs, the index worker parses a first scan in worker threads of its own, with the same results', async () => {
+  const root = path.resolve(__dirname, '..', 'fixtures', 'python');
+  const logged: string[] = [];
+  const pooled = await IndexClient.start(root, { options: { jobs: 2 }, log: (l) => logged.push(l) });
+  const single = await IndexClient.start(root, { options: { jobs: 1 } });
+  try {
+    await pooled.refresh();
+    await single.refresh();
+    assert.match(logged.join('\n'), /extracted \d+ files in \d+ ms, .* ms\. \d+ files parsed in 2 worker threads\./);
+    const state = (c: IndexClient) => ({
+      routes: c.routes(),
+      findings: c.findings(),
+      paths: c.paths(),
+      problems: c.problems(),
+    });
+    assert.ok(single.routes().length > 100);
+    assert.deepEqual(state(pooled), state(single));
+  } finally {
+    await pooled.dispose();
+    await single.dispose();
+  }
+});

@@ -12,7 +12,7 @@ import { deserialize, serialize } from 'node:v8';
 import { FactsCache } from '../../src/core/factsCache';
 import { nodeFileSystem } from '../../src/core/fs';
 import type { Language } from '../../src/core/model';
-import { Parsers } from '../../src/core/parsing/parser';
+import { nodeWasmLoader, Parsers } from '../../src/core/parsing/parser';
 import { ProjectIndex } from '../../src/core/project';
 
 const FIXTURE = path.join(__dirname, '../fixtures/python/fastapi_app');
@@ -23,6 +23,7 @@ let parsersPromise: Promise<Parsers> | undefined;
 async function countingParsers(parsed: string[]): Promise<Parsers> {
   const real = await (parsersPromise ??= Parsers.load());
   return {
+    prepare: (language: Language) => real.prepare(language),
     parse: (language: Language, source: string) => {
       parsed.push(source.slice(0, 40));
       return real.parse(language, source);
@@ -153,6 +154,40 @@ test('the CLI writes the cache by default and not with --no-cache, with the same
     const warm = await cli(['routes', '--json', ws.root], ws.cacheDir);
     assert.equal(cold.stdout, none.stdout);
     assert.equal(warm.stdout, none.stdout);
+  } finally {
+    ws.done();
+  }
+});
+
+test('lazy parsers: a run served by the cache loads no grammar, a cold one only its languages', async () => {
+  const ws = workspace();
+  try {
+    const loaded: string[] = [];
+    const counting = (name: string) => (loaded.push(name), nodeWasmLoader(name));
+    const cold = new ProjectIndex(
+      ws.root,
+      nodeFileSystem,
+      Parsers.lazy(counting),
+      {},
+      await FactsCache.open(ws.cacheDir, ws.root, 'v1'),
+    );
+    await cold.refresh();
+    assert.deepEqual(
+      loaded.filter((n) => n !== 'tree-sitter.wasm'),
+      ['tree-sitter-python.wasm'],
+      'a Python workspace',
+    );
+    loaded.length = 0;
+    const warm = new ProjectIndex(
+      ws.root,
+      nodeFileSystem,
+      Parsers.lazy(counting),
+      {},
+      await FactsCache.open(ws.cacheDir, ws.root, 'v1'),
+    );
+    await warm.refresh();
+    assert.deepEqual(loaded, []);
+    assert.deepEqual(warm.routes(), cold.routes());
   } finally {
     ws.done();
   }

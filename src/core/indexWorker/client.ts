@@ -3,10 +3,18 @@
 // come back as plain data and are kept here, so routes() and findings() answer at once.
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { Finding, Route } from '../model';
 import type { WorkspaceFile } from '../workspace';
-import type { IndexOptions, IndexProblem, IndexReply, IndexRequest, IndexSnapshot, IndexWorkerData } from './protocol';
+import type {
+  IndexOptions,
+  IndexProblem,
+  IndexReply,
+  IndexRequest,
+  IndexSnapshot,
+  IndexWorkerData,
+  WorkerData,
+} from './protocol';
 import { decodeList } from './wire';
 
 export type { IndexOptions, IndexProblem } from './protocol';
@@ -45,14 +53,19 @@ export interface IndexClientOptions {
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /**
- * Bundled: dist/indexWorker.js beside the bundle (`__dirname` is dist/ for the extension). From
- * source under tsx (tests): the worker loads tsx itself, as the load engine's does.
+ * Bundled: dist/indexWorker.js beside the bundle (`__dirname` is dist/ for the extension and the CLI). From
+ * source under tsx (tests): the worker loads tsx itself, as the load engine's does. Also starts the
+ * extraction pool's workers (`role: 'extract'`).
  */
-export function createIndexWorker(data: IndexWorkerData): Worker {
+export function createIndexWorker(data: WorkerData, resourceLimits?: ResourceLimits): Worker {
   const bundled = path.join(__dirname, 'indexWorker.js');
-  if (existsSync(bundled)) return new Worker(bundled, { workerData: data });
+  if (existsSync(bundled)) return new Worker(bundled, { workerData: data, resourceLimits });
   const source = path.join(__dirname, 'worker.ts');
-  return new Worker(`require('tsx/cjs'); require(${JSON.stringify(source)});`, { eval: true, workerData: data });
+  return new Worker(`require('tsx/cjs'); require(${JSON.stringify(source)});`, {
+    eval: true,
+    workerData: data,
+    resourceLimits,
+  });
 }
 
 interface Waiting {

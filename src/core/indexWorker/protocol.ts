@@ -1,16 +1,41 @@
 // Messages between the editor's index client (client.ts, on the extension host) and the
 // index worker (worker.ts): requests carry an id, each gets one reply; results are plain data.
-import type { AnalysisConfig } from '../analysis';
-import type { Finding, Route } from '../model';
-import type { ScanOptions, WorkspaceFile } from '../workspace';
+// The same script also runs the extraction pool's workers (extractPool.ts, extractWorker.ts).
+import type { Finding, Language, Route } from '../model';
+import type { ProjectOptions } from '../project';
+import type { WorkspaceFile } from '../workspace';
 
-export type IndexOptions = ScanOptions & { analysis?: AnalysisConfig };
+export type IndexOptions = ProjectOptions;
 
-/** What the worker is started with (`workerData`). */
+/** What the worker is started with (`workerData`): the editor's index, or one worker of an extraction pool. */
+export type WorkerData = IndexWorkerData | ExtractWorkerData;
+
 export interface IndexWorkerData {
+  role?: 'index';
   root: string;
   options: IndexOptions;
 }
+
+export interface ExtractWorkerData {
+  role: 'extract';
+  /** The grammars to load: the languages of the files the pool will see. */
+  languages: Language[];
+}
+
+/** One file to parse and extract. */
+export interface ExtractRequest {
+  id: number;
+  file: WorkspaceFile;
+  text: string;
+}
+
+export type ExtractReply =
+  /** The file's facts (`CachedFacts`), v8-serialised: the facts cache stores these bytes as they are. */
+  | { type: 'done'; id: number; bytes: Uint8Array }
+  /** The facts could not be extracted or serialised; the index extracts this file on its own thread. */
+  | { type: 'failed'; id: number; message: string }
+  /** The worker cannot serve (its parsers did not load). */
+  | { type: 'unusable'; message: string };
 
 /** A file left out of the index (too large, binary, unparsable) or read in part, with why. */
 export interface IndexProblem {

@@ -1,12 +1,14 @@
 // Index worker entry (bundled to dist/indexWorker.js): owns the editor's ProjectIndex and its
 // parsers, so parsing, extraction and linking never run on the extension host's thread. Files on
-// disk are read here with Node's fs; unsaved editor text arrives in 'update' requests.
+// disk are read here with Node's fs; unsaved editor text arrives in 'update' requests. Started with
+// role 'extract', the same script is one worker of an extraction pool instead (extractWorker.ts).
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { nodeFileSystem } from '../fs';
 import type { Finding, Route } from '../model';
 import { nodeWasmLoader, Parsers } from '../parsing/parser';
 import { ProjectIndex } from '../project';
-import type { IndexProblem, IndexReply, IndexRequest, IndexWorkerData, SnapshotChange } from './protocol';
+import { serveExtraction } from './extractWorker';
+import type { IndexProblem, IndexReply, IndexRequest, IndexWorkerData, SnapshotChange, WorkerData } from './protocol';
 import { encodeList } from './wire';
 
 /** Items per chunk: about 0.1 MB, decoded by the host in about a millisecond. */
@@ -40,9 +42,11 @@ export class IndexService {
       const changed = await this.apply(request);
       const read = performance.now();
       const snapshot = this.snapshot();
+      const stats = this.index.lastRefresh;
       if (request.type === 'refresh')
         this.log(
-          `Index worker: read, parsed and extracted ${this.index.files().length} files in ${Math.round(read - started)} ms, linked routes and findings in ${Math.round(performance.now() - read)} ms.`,
+          `Index worker: read, parsed and extracted ${this.index.files().length} files in ${Math.round(read - started)} ms, linked routes and findings in ${Math.round(performance.now() - read)} ms.` +
+            (stats?.workers ? ` ${stats.byWorkers} files parsed in ${stats.workers} worker threads.` : ''),
         );
       return { type: 'done', id: request.id, changed, snapshot };
     } catch (err) {
@@ -109,4 +113,8 @@ async function main(port: MessagePort, data: IndexWorkerData): Promise<void> {
   post({ type: 'ready' });
 }
 
-if (parentPort) void main(parentPort, workerData as IndexWorkerData);
+if (parentPort) {
+  const data = workerData as WorkerData;
+  if (data.role === 'extract') serveExtraction(parentPort, data);
+  else void main(parentPort, data);
+}

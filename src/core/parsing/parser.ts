@@ -40,20 +40,41 @@ export const nodeWasmLoader: WasmLoader = async (name) => {
 export class Parsers {
   private readonly parsers = new Map<Language, Parser>();
   private readonly grammars = new Map<Language, TsLanguage>();
+  private readonly loading = new Map<Language, Promise<void>>();
 
-  private constructor() {}
+  private constructor(private readonly loader: WasmLoader) {}
 
   static async load(
     loader: WasmLoader = nodeWasmLoader,
     languages: Language[] = ['python', 'javascript', 'typescript', 'tsx'],
   ): Promise<Parsers> {
-    await initRuntime(loader);
-    const parsers = new Parsers();
-    for (const lang of languages) {
-      parsers.grammars.set(lang, await TsLanguage.load(await loader(GRAMMAR_FILE[lang])));
-      parsers.renew(lang);
-    }
+    const parsers = Parsers.lazy(loader);
+    for (const lang of languages) await parsers.prepare(lang);
     return parsers;
+  }
+
+  /**
+   * Parsers that load nothing until `prepare()`: a run whose facts all come from the cache (or from
+   * worker threads) never compiles the runtime or a grammar, and a Python workspace never the TypeScript ones.
+   */
+  static lazy(loader: WasmLoader = nodeWasmLoader): Parsers {
+    return new Parsers(loader);
+  }
+
+  /** Loads `lang`'s grammar (and the runtime) unless loaded: call before parse(). */
+  prepare(lang: Language): Promise<void> {
+    let done = this.loading.get(lang);
+    if (!done) {
+      done = (async () => {
+        await initRuntime(this.loader);
+        this.grammars.set(lang, await TsLanguage.load(await this.loader(GRAMMAR_FILE[lang])));
+        this.renew(lang);
+      })();
+      // A failed load is tried again by the next prepare()
+      done.catch(() => this.loading.delete(lang));
+      this.loading.set(lang, done);
+    }
+    return done;
   }
 
   /** A fresh parser for `lang`: one whose parse threw may be left broken for every later file. */
@@ -77,7 +98,7 @@ export class Parsers {
    */
   parse(language: Language, source: string): Tree {
     const parser = this.parsers.get(language);
-    if (!parser) throw new Error(`no parser loaded for ${language}`);
+    if (!parser) throw new Error(`no parser loaded for ${language} (prepare() it first)`);
     let tree;
     try {
       tree = parser.parse(source);

@@ -1,0 +1,83 @@
+// A cold refresh with `jobs` > 1 parses and extracts in worker threads (indexWorker/extractPool.ts): the index
+// it builds is the one built on its own thread, file for file (routes, findings, problems, the files' order),
+// the facts cache it writes from the workers' bytes serves a second process as well, and workers that die
+// cost no file its facts. Every fixture folder at once is the workspace: Python, Node, broken files.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { Worker } from 'node:worker_threads';
+import { FactsCache } from '../../src/core/factsCache';
+import { nodeFileSystem } from '../../src/core/fs';
+import { Parsers } from '../../src/core/parsing/parser';
+import { ProjectIndex, type ProjectOptions } from '../../src/core/project';
+
+const ROOT = path.resolve(__dirname, '..', 'fixtures');
+
+async function indexed(options: ProjectOptions, root = ROOT, cache?: FactsCache): Promise<ProjectIndex> {
+  const index = new ProjectIndex(root, nodeFileSystem, Parsers.lazy(), options, cache);
+  await index.refresh();
+  return index;
+}
+
+const snapshot = (index: ProjectIndex) => ({
+  routes: index.routes(),
+  findings: index.findings(),
+  problems: index.problems(),
+  files: index.files().map((f) => f.path),
+});
+
+let here: ProjectIndex | undefined;
+/** The same workspace indexed on the test's thread. */
+async function reference(): Promise<ProjectIndex> {
+  here ??= await indexed({ jobs: 1 });
+  return here;
+}
+
+test('with jobs: 2, workers parse and extract every file, and the index equals the one built on one thread', async () => {
+  const one = await reference();
+  // A file skipped unread (binary, minified) is not extracted
+  const { files: n, extracted: e } = one.lastRefresh!;
+  assert.ok(e > 200, `the fixtures are a workspace of ${e} files to parse`);
+  assert.deepEqual(one.lastRefresh, { files: n, extracted: e, fromCache: 0, workers: 0, byWorkers: 0 });
+  assert.ok(one.problems().length > 0, 'broken fixtures: problems are compared too');
+  const two = await indexed({ jobs: 2 });
+  assert.deepEqual(two.lastRefresh, { files: n, extracted: e, fromCache: 0, workers: 2, byWorkers: e });
+  assert.deepEqual(snapshot(two), snapshot(one));
+});
+
+test('a few files to parse are parsed on the index thread: no worker is started for them', async () => {
+  const index = await indexed({ jobs: 2 }, path.join(ROOT, 'python', 'fastapi_app'));
+  assert.equal(index.lastRefresh!.workers, 0);
+  assert.ok(index.lastRefresh!.extracted > 0);
+  assert.ok(index.routes().length > 0);
+});
+
+test("the facts cache written from the workers' bytes serves a second process the same index", async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ep-pool-cache-'));
+  try {
+    await indexed({ jobs: 2 }, ROOT, await FactsCache.open(dir, ROOT, 'test-version'));
+    const warm = await indexed({ jobs: 2 }, ROOT, await FactsCache.open(dir, ROOT, 'test-version'));
+    const { files: n, extracted: e } = (await reference()).lastRefresh!;
+    assert.deepEqual(warm.lastRefresh, { files: n, extracted: 0, fromCache: e, workers: 0, byWorkers: 0 });
+    assert.deepEqual(snapshot(warm), snapshot(await reference()));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('workers that die are replaced once each, then the index extracts on its own thread: the same index', async () => {
+  let started = 0;
+  const dying = () => {
+    started++;
+    return new Worker("require('node:worker_threads').parentPort.on('message', () => process.exit(3));", {
+      eval: true,
+    });
+  };
+  const index = await indexed({ jobs: 2, pool: { create: dying } });
+  const { files: n, extracted: e } = (await reference()).lastRefresh!;
+  assert.equal(started, 4, 'two workers, each replaced once');
+  assert.deepEqual(index.lastRefresh, { files: n, extracted: e, fromCache: 0, workers: 4, byWorkers: 0 });
+  assert.deepEqual(snapshot(index), snapshot(await reference()));
+});
