@@ -128,7 +128,8 @@ export class ProjectIndex {
         () => this.extractHere(job), // the pool could not: this thread does it
       );
       running.add(done);
-      void done.then(() => running.delete(done));
+      const settled = () => void running.delete(done);
+      done.then(settled, settled); // a failure reaches refresh() through Promise.all/race below
     };
     // Reads run a few files ahead of parsing, so the disk wait overlaps the CPU-bound parse of earlier files.
     const reads: Array<Promise<SourceRead> | undefined> = [];
@@ -204,9 +205,10 @@ export class ProjectIndex {
 
   /** Parses and extracts a file on this thread. */
   private async extractHere(job: Pending): Promise<void> {
+    // A grammar that cannot load (a broken install) fails the refresh with one message, not every file
+    await this.parsers.prepare(job.file.language);
     let facts: CachedFacts;
     try {
-      await this.parsers.prepare(job.file.language);
       facts = extractFileFacts(this.parsers, job.file, job.text);
     } catch (err) {
       this.put({ file: job.file, hash: job.hash, problem: `could not index: ${message(err)}` });

@@ -192,3 +192,15 @@ test('lazy parsers: a run served by the cache loads no grammar, a cold one only 
     ws.done();
   }
 });
+
+test('a grammar that cannot load fails the refresh with its one message, not every file', async () => {
+  const ws = workspace();
+  try {
+    const broken = (name: string) =>
+      name === 'tree-sitter-python.wasm' ? Promise.reject(new Error('grammar file missing')) : nodeWasmLoader(name);
+    const index = new ProjectIndex(ws.root, nodeFileSystem, Parsers.lazy(broken), {});
+    await assert.rejects(index.refresh(), /grammar file missing/);
+  } finally {
+    ws.done();
+  }
+});
