@@ -169,8 +169,12 @@ export class ProjectIndex {
     this.lastRefresh = stats;
   }
 
-  /** Re-indexes one file; `text` lets an editor pass unsaved content. Returns whether anything changed. */
+  /**
+   * Re-indexes one file; `text` lets an editor pass unsaved content. Returns whether anything changed. A file the
+   * scan leaves out (a test file, an excluded or ignored one) stays out, whoever reports the edit.
+   */
   async update(file: WorkspaceFile, text?: string): Promise<boolean> {
+    if (!this.includes(file.path)) return false;
     const skipped = text === undefined ? undefined : unanalysable(text);
     const got = text === undefined ? await readSource(this.fs, file.absPath) : skipped ? { skipped } : { text };
     const before = this.entries.get(file.path);
