@@ -59,3 +59,21 @@ test('types drive resolution: returns, annotations, Annotated aliases, __enter__
   assert.deepEqual(dispatched.chain, ['store_route()', 'HttpStore.fetch()', 'requests.get (app/stores.py:20)']);
   assert.match(dispatched.message, /when Store\.fetch\(\) lands in this implementation, one of 2 in the workspace/);
 });
+
+test('with routes, async code no per-request root reaches is not flagged; a call by name on an unresolved receiver says "possibly"', async () => {
+  const findings = await checkMarkers('reachability/with-routes', { oks: 3, findings: 3 });
+  // The route → helper chain across files is a plain finding
+  const chain = findings.find((f) => f.file === 'app/main.py' && f.rule === 'EP102')!;
+  assert.doesNotMatch(chain.message, /possibly/);
+  assert.doesNotMatch(findings.find((f) => f.file === 'app/services.py')!.message, /possibly/);
+  // Reached only through `client.fetch_remote()` (client has no type): kept, and said to be a guess by name
+  const byName = findings.find((f) => f.file === 'app/sdk.py')!;
+  assert.match(
+    byName.message,
+    /possibly reached from GET \/remote via `client\.fetch_remote\(\)` \(receiver unresolved\)$/,
+  );
+});
+
+test('without routes, every async function stays loop code (nothing tells what runs per request)', async () => {
+  await checkMarkers('reachability/without-routes', { oks: 0, findings: 2 });
+});

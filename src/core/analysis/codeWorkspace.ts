@@ -9,6 +9,14 @@ import type { PathAliases } from '../nodeImports/tsconfig';
 import type { Route } from '../model';
 import type { WorkspaceFile } from '../workspace';
 
+/**
+ * A Python function's placement when it is not plainly per request: 'once' (tests, start-up, commands, import
+ * time and what only they reach), 'unreached' (the workspace has per-request roots and none reaches it), or how
+ * it may be reached ('possibly reached from GET /x via `obj.name()` (receiver unresolved)'): by the name of a call
+ * whose receiver is not resolved. Strings, so an unchanged placement answers the same (Object.is).
+ */
+export type Placement = 'once' | 'unreached' | `possibly ${string}`;
+
 export type FileFacts = ReadonlyMap<string, { file: WorkspaceFile; facts: CodeFacts }>;
 
 export interface FnRef {
@@ -34,8 +42,8 @@ export class CodeWorkspace {
   private readonly modules = new PythonModules();
   /** Node middleware registrations from every file: function name → how many registrations. */
   private readonly middlewareRefs = new Map<string, number>();
-  /** Python functions that never run per request (see findings.ts place()), with their files. */
-  private oneTime = new Map<FunctionFact, string>();
+  /** Python functions not checked as per-request code, or checked as possibly reached (see findings.ts place()). */
+  private placement = new Map<FunctionFact, Placement>();
   /** Each file's routes as the rules read them (see routeSignature). */
   private routeSigs = new Map<string, string>();
   private routesSeen: ReadonlyMap<string, Route[]> = new Map();
@@ -48,7 +56,7 @@ export class CodeWorkspace {
   private readonly moduleQ: Tracked<string, string | undefined>;
   private readonly segmentQ: Tracked<string, boolean>;
   private readonly middlewareQ: Tracked<string, boolean>;
-  private readonly oneTimeQ: Tracked<FunctionFact, boolean>;
+  private readonly placementQ: Tracked<FunctionFact, Placement | undefined>;
   private readonly specifierQ: Tracked<string, string | undefined>;
   private readonly subclassesQ: Tracked<string, SubclassRef[] | undefined>;
   private readonly routesQ: Tracked<string, string>;
@@ -72,7 +80,7 @@ export class CodeWorkspace {
     );
     this.segmentQ = new Tracked(tracker, (segment) => this.modules.hasSegment(segment), false, true);
     this.middlewareQ = new Tracked(tracker, (name) => this.middlewareRefs.has(name), false, true);
-    this.oneTimeQ = new Tracked(tracker, (fn) => this.oneTime.has(fn), false, true);
+    this.placementQ = new Tracked(tracker, (fn) => this.placement.get(fn), false, true);
     this.specifierQ = new Tracked(
       tracker,
       (key) => {
@@ -147,10 +155,10 @@ export class CodeWorkspace {
     this.routesSeen = byFile;
   }
 
-  setOneTime(oneTime: Map<FunctionFact, string>): void {
-    for (const fn of oneTime.keys()) if (!this.oneTime.has(fn)) this.oneTimeQ.changed(fn);
-    for (const fn of this.oneTime.keys()) if (!oneTime.has(fn)) this.oneTimeQ.changed(fn);
-    this.oneTime = oneTime;
+  setPlacement(placement: Map<FunctionFact, Placement>): void {
+    for (const [fn, p] of placement) if (this.placement.get(fn) !== p) this.placementQ.changed(fn);
+    for (const fn of this.placement.keys()) if (!placement.has(fn)) this.placementQ.changed(fn);
+    this.placement = placement;
   }
 
   /** Every file and its facts, untracked: for whole-workspace walks that are not memoised (placement). */
@@ -182,8 +190,9 @@ export class CodeWorkspace {
     return this.middlewareQ.get(name);
   }
 
-  isOneTime(fn: FunctionFact): boolean {
-    return this.oneTimeQ.get(fn);
+  /** Where placement put a Python function; undefined: per request, or nothing known against it. */
+  placed(fn: FunctionFact): Placement | undefined {
+    return this.placementQ.get(fn);
   }
 
   /** The workspace file a Node import specifier in `from` means (relative, or through tsconfig `paths`). */

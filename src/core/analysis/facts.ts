@@ -33,6 +33,8 @@ export interface CallFact {
    * module global (declared `global`) or attribute: it runs the first time only, not per request.
    */
   once?: true;
+  /** Python: a method call whose receiver the file does not bind (`client.read()` on an untyped parameter). */
+  loose?: true;
   /** Python: the coroutine handed to a task spawner (`asyncio.create_task(poll())`): it runs on beside what spawned it. */
   spawned?: true;
 }

@@ -21,7 +21,8 @@ import type { Checked, Execution, Reach, Report, Rule, RuleId, Step } from './ru
 import type { Finding, Route } from '../model';
 import type { PathAliases } from '../nodeImports/tsconfig';
 import { nodeModule } from './node-facts';
-import { CodeWorkspace, functionKeys, type FileFacts, type FnRef } from './codeWorkspace';
+import { CodeWorkspace, functionKeys, type FileFacts, type FnRef, type Placement } from './codeWorkspace';
+import { reachFromRoots, type RequestGraph } from './placement';
 import { Memo } from '../incremental/memo';
 import { Tracker } from '../incremental/tracker';
 
@@ -127,19 +128,17 @@ class Analysis {
       if (facts.language === 'node') {
         if (route) this.check(ref, route, 'loop', found);
         else if (middleware?.has(index))
-          this.check(
-            ref,
-            undefined,
-            'loop',
-            found,
-            fn.name.startsWith('<') ? `middleware (line ${fn.defLine})` : labelOf(fn),
-          );
+          this.check(ref, undefined, 'loop', found, {
+            root: fn.name.startsWith('<') ? `middleware (line ${fn.defLine})` : labelOf(fn),
+          });
         return;
       }
-      // Start-up/shutdown hooks, commands and import-time work: not per request
-      if (!route && this.code.isOneTime(fn)) return;
+      // Start-up/shutdown hooks, commands, import-time work, code the server never runs: not per request
+      const placed = route ? undefined : this.code.placed(fn);
+      if (placed === 'once' || placed === 'unreached') return;
       if (route?.execution === 'worker') this.check(ref, route, 'worker', found);
-      else if (fn.async || route?.execution === 'event-loop') this.check(ref, route, 'loop', found);
+      else if (fn.async || route?.execution === 'event-loop')
+        this.check(ref, route, 'loop', found, { possibly: placed });
     });
     return [...found.values()].sort((a, b) => a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : 1));
   }
@@ -158,46 +157,136 @@ class Analysis {
   }
 
   /**
-   * Which Python functions run per request and which only once. Per request: what the route handlers (and
-   * their FastAPI dependencies and background tasks) reach through calls. Once: start-up hooks and
-   * lifespans (with the functions nested in them, a combinator's composed lifespan); command-line
-   * commands; calls at import time or in a `__main__` block — and what these reach, except coroutines
-   * handed to a task spawner (they run beside the server). Test files are not indexed at all (the scan
-   * leaves them out), so what only tests call is not made one-time either. A function reached both ways is per request; one reached
-   * neither way stays loop code when async, as in Ruff (a call whose receiver is not known may reach it).
+   * Which Python functions run per request, which only once, and which the server never runs. Once: start-up hooks and lifespans (with the functions nested in them, a combinator's composed lifespan);
+   * command-line commands; calls at import time or in a `__main__` block — and what these reach, except
+   * coroutines handed to a task spawner. Test files are not indexed at all (the scan leaves them out). Per request (placement.ts): what route handlers, router-level dependencies, handlers registered on
+   * a framework object (`@sio.on(…)`, `@app.middleware(…)`) and tasks started beside the server at start-up reach
+   * through calls, dependencies, background tasks, nested functions and their decorators' wrappers. A function
+   * reached both ways is per request. When the workspace has Python routes, an async function reached neither
+   * way is not checked (an SDK's or a worker's code), unless a call on an unresolved receiver in per-request code
+   * has its name and it is not known to be one-time: then it is checked and its findings say "possibly reached". Without routes nothing tells what
+   * runs per request, so every async function stays loop code, as in Ruff.
    */
   private place(routes: Route[]): void {
     this.placedRoutes = routes;
-    const once = new Map<FunctionFact, string>();
-    const roots: FnRef[] = [];
+    const boot: FnRef[] = [];
+    const commands: FnRef[] = [];
+    const registered: Array<{ ref: FnRef; label: string }> = [];
     for (const [path, { facts }] of this.code.all()) {
       if (facts.language !== 'python') continue;
       const startup = new Set<number>();
       facts.functions.forEach((fn, index) => {
         const nestedInStartup = fn.parent !== undefined && startup.has(fn.parent);
         if (fn.startup || this.startupFns.has(fn) || nestedInStartup) startup.add(index);
-        if (startup.has(index) || fn.cli) roots.push({ path, facts, index, fn });
+        const ref = { path, facts, index, fn };
+        if (startup.has(index)) boot.push(ref);
+        else if (fn.cli) commands.push(ref);
+        else if (fn.parent === undefined && !fn.memoised && fn.decorators.some(isHandlerRegistration))
+          registered.push({ ref, label: `${fn.decorators.find(isHandlerRegistration)!.split('(')[0]} handler` });
       });
-      roots.push(...this.entryRoots(facts));
+      commands.push(...this.entryRoots(facts));
     }
     // A task spawned at start-up runs beside the server, not once; one a handler spawns runs per request
-    this.spread(roots, once, true);
-    // What routes reach matters only when something is one-time (the call graph walk costs most here)
-    const request = new Map<FunctionFact, string>();
-    if (once.size) {
-      const perRequest = routes
-        .map((r) => this.routeFunction(r))
-        .filter((r) => r?.facts.language === 'python') as FnRef[];
-      for (const { facts } of this.code.all().values())
-        for (const name of facts.requestDeps ?? []) {
-          const target = this.userFunction(name, facts);
-          if (target) perRequest.push(target);
-        }
-      this.spread(perRequest, request);
+    const started = new Map<FunctionFact, string>();
+    this.spread(boot, started, true);
+    const once = new Map(started);
+    this.spread(commands, once, true);
+    const pythonRoutes = routes
+      .map((r) => ({ ref: this.routeFunction(r), label: `${r.methods.join('|')} ${r.path}` }))
+      .filter((r): r is { ref: FnRef; label: string } => r.ref?.facts.language === 'python');
+    const roots = [...pythonRoutes];
+    for (const { facts } of this.code.all().values())
+      for (const name of facts.requestDeps ?? []) {
+        const target = this.userFunction(name, facts);
+        if (target) roots.push({ ref: target, label: `dependency ${name}` });
+      }
+    roots.push(...registered);
+    // Coroutines the start-up code hands to a task spawner run on the server's loop, beside every request
+    for (const [fn] of started) {
+      const ref = this.refOf(fn, started.get(fn)!);
+      if (ref)
+        for (const t of this.targets(ref))
+          if (t.spawned) roots.push({ ref: t.ref, label: `task started at start-up (${labelOf(fn)})` });
     }
-    const now = new Map<FunctionFact, string>();
-    for (const [fn, path] of once) if (!request.has(fn)) now.set(fn, path);
-    this.code.setOneTime(now);
+    const reach = reachFromRoots(roots, this.requestGraph());
+    const now = new Map<FunctionFact, Placement>();
+    // Known one-time (a command, start-up) outweighs a guess by name
+    for (const fn of once.keys()) if (!reach.request.has(fn)) now.set(fn, 'once');
+    if (pythonRoutes.length)
+      for (const { facts } of this.code.all().values()) {
+        if (facts.language !== 'python') continue;
+        for (const fn of facts.functions) {
+          if (now.has(fn) || reach.request.has(fn)) continue;
+          const note = reach.possibly.get(fn);
+          now.set(fn, note === undefined ? 'unreached' : `possibly reached from ${note} (receiver unresolved)`);
+        }
+      }
+    this.code.setPlacement(now);
+  }
+
+  /** The call graph placement walks (see placement.ts). */
+  private requestGraph(): RequestGraph {
+    const byName = new Map<string, FnRef[]>();
+    for (const [path, { facts }] of this.code.all())
+      if (facts.language === 'python')
+        facts.functions.forEach((fn, index) => {
+          if (fn.async) (byName.get(fn.name) ?? byName.set(fn.name, []).get(fn.name)!).push({ path, facts, index, fn });
+        });
+    return {
+      targets: (ref) => this.targets(ref).map((t) => t.ref),
+      inner: (ref) => [
+        ...this.descendants(ref.facts, ref.index).map((i) => ({ ...ref, index: i, fn: ref.facts.functions[i] })),
+        ...this.decoratorWrappers(ref),
+      ],
+      unresolved: (ref) => this.unresolvedCalls(ref),
+      named: (name) => byName.get(name) ?? [],
+    };
+  }
+
+  /** The functions nested in a workspace decorator applied to `ref` (`@retry(3)`'s wrapper): they run when it does. */
+  private decoratorWrappers(ref: FnRef): FnRef[] {
+    const out: FnRef[] = [];
+    for (const d of ref.fn.decorators) {
+      const m = /^([\w.]+)/.exec(d);
+      const deco = m ? this.resolveDecorator(m[1], ref.facts) : undefined;
+      if (deco && deco.fn !== ref.fn)
+        for (const i of this.descendants(deco.facts, deco.index))
+          out.push({ path: deco.path, facts: deco.facts, index: i, fn: deco.facts.functions[i] });
+    }
+    return out;
+  }
+
+  /** A decorator name as written in `ref`'s file, resolved to a workspace function (through the file's imports). */
+  private resolveDecorator(written: string, facts: CodeFacts): FnRef | undefined {
+    // Decorators are kept as written; the file's own calls of that name tell what it resolves to
+    for (const fn of facts.functions)
+      for (const call of fn.calls)
+        if (call.written === written && call.callee) return this.userFunction(call.callee, facts);
+    return this.userFunction(`${facts.module}.${written}`, facts);
+  }
+
+  /** Method calls in `ref` that resolve to nothing: no catalog entry, no workspace function, receiver not known. */
+  private unresolvedCalls(ref: FnRef): Array<{ name: string; written: string }> {
+    const out: Array<{ name: string; written: string }> = [];
+    for (const call of ref.fn.calls) {
+      const m = /\.\s*(\w+)$/.exec(call.written);
+      if (!m) continue;
+      if (call.callee !== undefined) {
+        // A library's name (`json.dumps`, `httpx.AsyncClient#get`) is resolved: a receiver the file does not
+        // bind, or a workspace one whose member linking could not follow, is not
+        const head = /^[^.#(]+/.exec(call.callee)![0];
+        if (!call.loose && !this.code.hasSegment(head)) continue;
+        if (this.matcher.match('python', call) || this.resolveCall(ref, call, () => true)) continue;
+      }
+      out.push({ name: m[1], written: call.written });
+    }
+    return out;
+  }
+
+  private refOf(fn: FunctionFact, path: string): FnRef | undefined {
+    const facts = this.code.facts(path);
+    const index = facts?.functions.indexOf(fn) ?? -1;
+    return index >= 0 ? { path, facts: facts!, index, fn } : undefined;
   }
 
   /** The workspace functions a file calls at import time or from its `__main__` block. */
@@ -268,8 +357,15 @@ class Analysis {
    * reaches one, then the function-level rules. `root`: how findings name a function that is no
    * route handler (middleware).
    */
-  private check(ref: FnRef, route: Route | undefined, runs: Execution, out: Map<string, Finding>, root?: string): void {
+  private check(
+    ref: FnRef,
+    route: Route | undefined,
+    runs: Execution,
+    out: Map<string, Finding>,
+    how: { root?: string; possibly?: string } = {},
+  ): void {
     const { path, facts, fn } = ref;
+    const { root, possibly } = how;
     const handler = route?.handler ?? root ?? fn.qualname;
     const anonymous = fn.name.startsWith('<');
     const checked: Checked = {
@@ -293,7 +389,7 @@ class Analysis {
         endColumn,
         rule: rule.id,
         severity,
-        message,
+        message: withNote(message, possibly),
         handler,
         ...rest,
       };
@@ -725,6 +821,11 @@ function labelOf(fn: FunctionFact): string {
 /** A call as the analysis reads it: a catalog call, or workspace function(s) it lands in (`others`: more implementations). */
 type Classified = { entry: CatalogEntry; name: string } | { target: FnRef; others?: FnRef[]; declared?: FnRef };
 
+/** Reached only by the name of a call on an unresolved receiver: said in the message, not asserted. */
+function withNote(message: string, possibly: string | undefined): string {
+  return possibly ? `${message} — ${possibly}` : message;
+}
+
 function sameList<T>(a: readonly T[] | undefined, b: readonly T[]): boolean {
   return a !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
 }
@@ -742,3 +843,17 @@ function suppressed(facts: CodeFacts, line: number, rule: RuleId): boolean {
 const FOREIGN_CODES = new Map<string, ReadonlySet<RuleId>>(
   ['ASYNC2'].map((prefix) => [prefix, new Set<RuleId>(['EP101', 'EP102', 'EP103'])]),
 );
+
+/**
+ * `@sio.on("msg")`, `@bolt.command("/x")`, `@app.middleware("http")`, `@app.exception_handler(E)`: a function
+ * handed to a framework object by a decorator is called by that framework, per event. Decorators of the language
+ * and its libraries (`functools.wraps`, `x.setter`, `pytest.fixture`, Celery's `app.task`, which runs in a worker
+ * process) are not registrations; commands and start-up hooks are placed before this is asked.
+ */
+function isHandlerRegistration(decorator: string): boolean {
+  const name = /^[\w.]+/.exec(decorator)?.[0] ?? '';
+  return name.includes('.') && !NOT_A_REGISTRATION.test(name);
+}
+
+const NOT_A_REGISTRATION =
+  /^(functools|contextlib|abc|typing|typing_extensions|pytest|unittest|dataclasses|asyncio|enum|pydantic)\.|\.(setter|getter|deleter|fixture|wraps|overload|abstractmethod|cache|lru_cache|cached_property|task|shared_task|register|validator|field_validator|model_validator|root_validator)$/;

@@ -86,6 +86,15 @@ const STARTUP_LISTS = /\.(?:on_startup|on_shutdown|on_cleanup|cleanup_ctx)\.appe
 
 const NOQA = /#\s*noqa(?::(.*))?/i;
 
+/** `x.m()` where `x` is a name the file does not bind (a parameter or local of no known type), or no name at all. */
+function unboundReceiver(fn: SyntaxNode | null, scopes: Scope[]): boolean {
+  if (fn?.type !== 'attribute') return false;
+  let object = fn.childForFieldName('object');
+  while (object?.type === 'attribute') object = object.childForFieldName('object');
+  if (object?.type !== 'identifier') return true;
+  return object.text !== 'self' && object.text !== 'cls' && lookup(object.text, scopes) === undefined;
+}
+
 export function extractPythonFacts(path: string, tsRoot: Node, source: string): CodeFacts {
   const root = syntaxOf(tsRoot);
   const { module, isPackage } = pythonModuleName(path);
@@ -629,7 +638,11 @@ export function extractPythonFacts(path: string, tsRoot: Node, source: string): 
           }
           return;
         }
-        if (!inLambda) facts.functions[fnIndex].calls.push(callFact(node, callee, ends, here | ctx));
+        if (!inLambda) {
+          const fact = callFact(node, callee, ends, here | ctx);
+          if (unboundReceiver(node.childForFieldName('function'), scopes)) fact.loose = true;
+          facts.functions[fnIndex].calls.push(fact);
+        }
         const args = node.childForFieldName('arguments');
         const task = callee && TASK_REGISTRAR.test(callee) && args ? named(args)[0] : undefined;
         const taskName = task?.type === 'identifier' || task?.type === 'attribute' ? resolve(task, scopes) : undefined;
