@@ -1,5 +1,6 @@
 // All files' facts + discovered routes → findings. Which code runs on the event loop:
-//   Python: every `async def` (like Ruff), plus handlers a framework calls on the loop
+//   Python: every `async def` a per-request root reaches (every one, like Ruff, when there are no routes;
+//   see place()), plus handlers a framework calls on the loop
 //   even when sync (aiohttp, Sanic: execution 'event-loop'). `def` handlers and `def`
 //   dependencies of FastAPI/Starlette run in the threadpool and are not loop context;
 //   nested `def`s are their own (sync) functions; module-level code is startup code, and so
