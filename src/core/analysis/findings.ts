@@ -67,6 +67,8 @@ class Analysis {
   private readonly results = Memo.byKey<string, Finding[]>(this.tracker);
   /** The workspace functions each Python function's calls resolve to (any, async too). */
   private readonly edges = Memo.byObject<FunctionFact, Array<{ ref: FnRef; spawned: boolean }>>(this.tracker);
+  /** Each Python function's method calls on unresolved receivers (see unresolvedCalls). */
+  private readonly loose = Memo.byObject<FunctionFact, Array<{ name: string; written: string }>>(this.tracker);
   /** Each file's import-time and `__main__` callees, resolved. */
   private readonly entries = Memo.byObject<CodeFacts, FnRef[]>(this.tracker);
   /** Python functions some file registers as a startup/shutdown hook or lifespan, with their files. */
@@ -239,7 +241,7 @@ class Analysis {
         ...this.descendants(ref.facts, ref.index).map((i) => ({ ...ref, index: i, fn: ref.facts.functions[i] })),
         ...this.decoratorWrappers(ref),
       ],
-      unresolved: (ref) => this.unresolvedCalls(ref),
+      unresolved: (ref) => this.loose.get(ref.fn, () => this.unresolvedCalls(ref)),
       named: (name) => byName.get(name) ?? [],
     };
   }
