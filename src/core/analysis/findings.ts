@@ -162,13 +162,14 @@ class Analysis {
   /**
    * Which Python functions run per request, which only once, and which the server never runs. Once: start-up hooks and lifespans (with the functions nested in them, a combinator's composed lifespan);
    * command-line commands; calls at import time or in a `__main__` block — and what these reach, except
-   * coroutines handed to a task spawner. Test files are not indexed at all (the scan leaves them out). Per request (placement.ts): what route handlers, router-level dependencies, handlers registered on
-   * a framework object (`@sio.on(…)`, `@app.middleware(…)`) and tasks started beside the server at start-up reach
-   * through calls, dependencies, background tasks, nested functions and their decorators' wrappers. A function
-   * reached both ways is per request. When the workspace has Python routes, an async function reached neither
-   * way is not checked (an SDK's or a worker's code), unless a call on an unresolved receiver in per-request code
-   * has its name and it is not known to be one-time: then it is checked and its findings say "possibly reached". Without routes nothing tells what
-   * runs per request, so every async function stays loop code, as in Ruff.
+   * coroutines handed to a task spawner. Test files are not indexed at all (the scan leaves them out). Per request (placement.ts): what route handlers, router-level dependencies, handlers registered
+   * on a framework object (`@sio.on(…)`, `@app.middleware(…)`), middleware `dispatch` and async `__call__`
+   * methods (isServedMethod) and tasks started beside the server at start-up reach through calls, dependencies,
+   * background tasks, nested functions and their decorators' wrappers. A function reached both ways is per
+   * request. When the workspace has Python routes, an async function reached neither way is not checked (an
+   * SDK's or a worker's code), unless a call on an unresolved receiver in per-request code has its name and it
+   * is not known to be one-time: then it is checked and its findings say "possibly reached". Without routes
+   * nothing tells what runs per request, so every async function stays loop code, as in Ruff.
    */
   private place(routes: Route[]): void {
     this.placedRoutes = routes;
@@ -186,6 +187,8 @@ class Analysis {
         else if (fn.cli) commands.push(ref);
         else if (fn.parent === undefined && !fn.memoised && fn.decorators.some(isHandlerRegistration))
           registered.push({ ref, label: `${fn.decorators.find(isHandlerRegistration)!.split('(')[0]} handler` });
+        else if (fn.method && fn.async && isServedMethod(fn, facts))
+          registered.push({ ref, label: `${fn.qualname} (called by the framework)` });
       });
       commands.push(...this.entryRoots(facts));
     }
@@ -856,6 +859,17 @@ const FOREIGN_CODES = new Map<string, ReadonlySet<RuleId>>(
 function isHandlerRegistration(decorator: string): boolean {
   const name = /^[\w.]+/.exec(decorator)?.[0] ?? '';
   return name.includes('.') && !NOT_A_REGISTRATION.test(name);
+}
+
+/**
+ * Methods a framework calls per request without a call in the workspace: an async `__call__` (ASGI middleware and
+ * apps, callable dependencies `Depends(Checker())`) and a Starlette `BaseHTTPMiddleware` subclass's `dispatch`.
+ */
+function isServedMethod(fn: FunctionFact, facts: CodeFacts): boolean {
+  if (fn.name === '__call__') return true;
+  if (fn.name !== 'dispatch') return false;
+  const cls = fn.qualname.slice(0, fn.qualname.lastIndexOf('.'));
+  return (facts.classes?.[cls] ?? []).some((b) => /(^|\.)BaseHTTPMiddleware$/.test(b));
 }
 
 const NOT_A_REGISTRATION =
