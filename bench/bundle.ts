@@ -1,8 +1,10 @@
-// The CLI as the load benchmarks run it: src/cli.ts and the load worker bundled into `outdir`
-// with the build's settings, web-tree-sitter left external so the bundle resolves it from the repo
-// (outdir must be under the repository, e.g. node_modules/.cache).
+// Bundles as the build makes them, for benchmarks that must measure what ships: the CLI as the load
+// benchmarks run it (web-tree-sitter left external so the bundle resolves it from the repo), and a
+// script with web-tree-sitter bundled and patched as in dist/ (the reading benchmarks). `outdir` must
+// be under the repository, e.g. node_modules/.cache, so the bundles find the grammars.
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
+import { fastTreeSitter } from '../scripts/fast-tree-sitter.mjs';
 
 const root = path.join(__dirname, '..');
 
@@ -18,5 +20,23 @@ export async function bundleCli(outdir: string, { minify }: { minify: boolean })
     logLevel: 'error',
     minify,
     external: ['web-tree-sitter', '@vscode/tree-sitter-wasm'],
+  });
+}
+
+/** Writes `outdir/<name>.js` per entry, bundled with web-tree-sitter patched by scripts/fast-tree-sitter.mjs. */
+export async function bundlePatched(entryPoints: Record<string, string>, outdir: string): Promise<void> {
+  await esbuild.build({
+    entryPoints,
+    outdir,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    logLevel: 'error',
+    // as scripts/build.mjs: web-tree-sitter's createRequire(import.meta.url) needs the bundle's own URL
+    define: { 'import.meta.url': '__bundleFileUrl' },
+    inject: [path.join(root, 'scripts/bundle-file-url.mjs')],
+    plugins: [fastTreeSitter],
+    external: ['esbuild'],
   });
 }

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Plugin } from 'esbuild';
+import { bundlePatched } from './bundle';
 
 const root = path.join(__dirname, '..');
 
@@ -23,25 +23,9 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   if (process.env.EP_NODE_PHASES_BUNDLED) return measure(path.resolve(dir), rounds);
-  const esbuild = await import('esbuild');
-  const { fastTreeSitter } = (await import(path.join(root, 'scripts/fast-tree-sitter.mjs'))) as {
-    fastTreeSitter: Plugin;
-  };
   const outdir = path.join(root, 'node_modules/.cache/ep-node-phases');
   mkdirSync(outdir, { recursive: true });
-  await esbuild.build({
-    entryPoints: { phases: __filename },
-    outdir,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    logLevel: 'error',
-    define: { 'import.meta.url': '__bundleFileUrl' },
-    inject: [path.join(root, 'scripts/bundle-file-url.mjs')],
-    plugins: [fastTreeSitter],
-    external: ['esbuild'],
-  });
+  await bundlePatched({ phases: __filename }, outdir);
   execFileSync(process.execPath, [path.join(outdir, 'phases.js'), ...args], {
     stdio: 'inherit',
     env: { ...process.env, EP_NODE_PHASES_BUNDLED: '1' },

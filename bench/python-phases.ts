@@ -9,8 +9,7 @@ import { execFileSync } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import * as esbuild from 'esbuild';
-import { fastTreeSitter } from '../scripts/fast-tree-sitter.mjs';
+import { bundlePatched } from './bundle';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -25,19 +24,7 @@ const root = path.join(__dirname, '..');
 const out = path.join(root, 'node_modules/.cache/ep-python-phases/run.js');
 
 async function main(): Promise<void> {
-  await esbuild.build({
-    entryPoints: [path.join(__dirname, 'python-phases-run.ts')],
-    outfile: out,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    logLevel: 'error',
-    // as scripts/build.mjs: web-tree-sitter's createRequire(import.meta.url) needs the bundle's own URL
-    define: { 'import.meta.url': '__bundleFileUrl' },
-    inject: [path.join(root, 'scripts/bundle-file-url.mjs')],
-    plugins: [fastTreeSitter],
-  });
+  await bundlePatched({ run: path.join(__dirname, 'python-phases-run.ts') }, path.dirname(out));
   for (let i = 0; i < Number(values.rounds); i++) {
     const line = execFileSync(process.execPath, [out, positionals[0]], { encoding: 'utf8', maxBuffer: 1 << 20 });
     const load = os
