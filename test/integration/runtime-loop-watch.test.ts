@@ -47,7 +47,9 @@ async function watchRun(
       const startMs = Date.now();
       const record = await startLoad({ url: `${server.url}${p}`, concurrency: c, requests: n, warmup: 0 }).result;
       assert.equal(record.summary.count, n);
-      await new Promise((r) => setTimeout(r, 150)); // the watchdog writes a stall when the loop runs again
+      // The watchdog ends a stall when the loop runs its no-op again; on a loaded machine that can come a few
+      // hundred ms after the last response, and a stall whose middle falls after this window is the next one's
+      await new Promise((r) => setTimeout(r, 600));
       reports.set(p, watch.collect({ startMs, endMs: Date.now() }, index.routes()));
     }
     return reports;
