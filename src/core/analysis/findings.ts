@@ -71,6 +71,8 @@ class Analysis {
   private readonly loose = Memo.byObject<FunctionFact, Array<{ name: string; written: string }>>(this.tracker);
   /** Each file's import-time and `__main__` callees, resolved. */
   private readonly entries = Memo.byObject<CodeFacts, FnRef[]>(this.tracker);
+  /** The functions nested in each Python function's workspace decorators (see decoratorWrappers). */
+  private readonly wrappers = Memo.byObject<FunctionFact, FnRef[]>(this.tracker);
   /** Python functions some file registers as a startup/shutdown hook or lifespan, with their files. */
   private startupFns = new Map<FunctionFact, string>();
   /** The routes placement was computed with; undefined: files changed since. */
@@ -242,7 +244,7 @@ class Analysis {
       targets: (ref) => this.targets(ref).map((t) => t.ref),
       inner: (ref) => [
         ...this.descendants(ref.facts, ref.index).map((i) => ({ ...ref, index: i, fn: ref.facts.functions[i] })),
-        ...this.decoratorWrappers(ref),
+        ...this.wrappers.get(ref.fn, () => this.decoratorWrappers(ref)),
       ],
       unresolved: (ref) => this.loose.get(ref.fn, () => this.unresolvedCalls(ref)),
       named: (name) => byName.get(name) ?? [],
