@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import type * as Engine from '../src/core/load/engine';
+import { loadAverage } from './bundle';
 import { startNginx } from './nginx';
 
 const arg = (name: string, dflt: number): number => {
@@ -45,11 +46,7 @@ async function main(): Promise<void> {
     const rps: Record<'with' | 'without', number[]> = { with: [], without: [] };
     const cpuUs: Record<'with' | 'without', number[]> = { with: [], without: [] };
     let snapshots = 0;
-    const load = (): string =>
-      os
-        .loadavg()
-        .map((x) => x.toFixed(2))
-        .join(' ');
+    const load = loadAverage;
     const loadBefore = load();
     for (let round = 0; round < ROUNDS; round++) {
       for (const mode of round % 2 ? (['with', 'without'] as const) : (['without', 'with'] as const)) {

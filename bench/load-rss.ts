@@ -3,10 +3,10 @@
 // server in the same rounds, alternating which goes first. RSS is read from /proc every 200 ms.
 // Usage: node --import tsx bench/load-rss.ts [--seconds 60] [--rounds 1] [--node-flags "--x --y"]
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { bundleCli } from './bundle';
+import { bundledCliFolder, loadAverage } from './bundle';
 import { startNginx } from './nginx';
 
 const arg = (name: string, dflt: string): string => {
@@ -52,18 +52,10 @@ function sampled(cmd: string, args: string[]): Promise<Sampled> {
 }
 
 async function main(): Promise<void> {
-  // Under node_modules/.cache so the bundle resolves its externals (web-tree-sitter) from the repo.
-  mkdirSync(path.join(root, 'node_modules/.cache'), { recursive: true });
-  const work = mkdtempSync(path.join(root, 'node_modules/.cache/ep-rss-'));
-  // Minified as `npm run package` ships it: an unminified bundle's source string alone is 4.5 MB.
-  await bundleCli(work, { minify: true });
+  const work = await bundledCliFolder('rss');
   mkdirSync(path.join(work, 'tmp'));
   const nginx = await startNginx(work);
-  const load = (): string =>
-    os
-      .loadavg()
-      .map((x) => x.toFixed(2))
-      .join(' ');
+  const load = loadAverage;
   try {
     const url = nginx.url;
     const loadBefore = load();

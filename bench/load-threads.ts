@@ -5,10 +5,10 @@
 // server, more threads cannot help (the default there is 1).
 // Usage: node --import tsx bench/load-threads.ts [--seconds 3] [--rounds 3] [--max-threads cores+1]
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { bundleCli } from './bundle';
+import { bundledCliFolder, loadAverage } from './bundle';
 import { startNginx } from './nginx';
 
 const arg = (name: string, dflt: number): number => {
@@ -18,7 +18,6 @@ const arg = (name: string, dflt: number): number => {
 const SECONDS = arg('--seconds', 3);
 const ROUNDS = arg('--rounds', 3);
 const MAX_THREADS = arg('--max-threads', os.cpus().length + 1);
-const root = path.join(__dirname, '..');
 
 const run = (cmd: string, args: string[]): Promise<string> =>
   new Promise((resolve, reject) =>
@@ -32,16 +31,10 @@ const median = (xs: number[]): number => {
 };
 
 async function main(): Promise<void> {
-  mkdirSync(path.join(root, 'node_modules/.cache'), { recursive: true });
-  const work = mkdtempSync(path.join(root, 'node_modules/.cache/ep-threads-'));
-  await bundleCli(work, { minify: true });
+  const work = await bundledCliFolder('threads');
   mkdirSync(path.join(work, 'tmp'));
   const nginx = await startNginx(work);
-  const load = (): string =>
-    os
-      .loadavg()
-      .map((x) => x.toFixed(2))
-      .join(' ');
+  const load = loadAverage;
   try {
     const url = nginx.url;
     const tools: Array<[string, () => Promise<number>]> = [];

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'nod
 import * as os from 'node:os';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { bundleCli } from './bundle';
+import { bundleCli, loadAverage } from './bundle';
 import type { RunRecord } from '../src/core/model';
 import { freePort } from '../test/fixtures/servers/ports';
 import { waitPort } from './nginx';
@@ -188,11 +188,7 @@ async function peakRss(url: string): Promise<number> {
 
 async function main(): Promise<void> {
   await bundleCli(work, { minify: true }); // as `npm run package` ships it (start-up, RSS)
-  const load = (): string =>
-    os
-      .loadavg()
-      .map((x) => x.toFixed(2))
-      .join(' ');
+  const load = loadAverage;
   const loadBefore = load();
   const lines: string[] = [
     `# Load generator benchmark`,
