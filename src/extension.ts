@@ -19,12 +19,11 @@ import { registerRoutesView } from './vscode/routesView';
 import { openRunStore, registerRunsView } from './vscode/runsView';
 import { startServer, stopStartedServers } from './vscode/serverStarter';
 import { registerSweeps } from './vscode/sweepWiring';
+import { errorMessage as message } from './core/errors';
 
 const SOURCE_GLOB = '**/*.{py,js,mjs,cjs,jsx,ts,mts,cts,tsx}';
 /** Root files that change what is scanned or how it is judged. */
 const SETTINGS_FILES = `{**/.gitignore,${CONFIG_FILE}}`;
-
-const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0];

@@ -10,6 +10,7 @@ import { ProjectIndex } from '../core/project';
 import { openCache } from './cache';
 import { defaultJobs, parseJobs } from './jobs';
 import { warnProblems } from './problems';
+import { errorLine } from '../core/errors';
 
 const HELP = `Usage: endpoint-profiler routes [DIR] [--json] [--exclude PATTERN]... [--no-cache] [--jobs N]
 
@@ -45,7 +46,7 @@ export async function run(argv: string[]): Promise<number> {
     }));
   } catch (err) {
     // parseArgs explains some mistakes over several lines (`--jobs -1`): the first says what is wrong
-    const why = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+    const why = errorLine(err);
     process.stderr.write(`endpoint-profiler routes: ${why}\n`);
     return 2;
   }

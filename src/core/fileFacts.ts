@@ -8,8 +8,7 @@ import type { CachedFacts } from './factsCache';
 import { parseDamage } from './parsing/damage';
 import type { Parsers } from './parsing/parser';
 import type { WorkspaceFile } from './workspace';
-
-const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+import { errorMessage as message } from './errors';
 
 export function extractFileFacts(parsers: Parsers, file: WorkspaceFile, source: string): CachedFacts {
   let tree;

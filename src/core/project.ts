@@ -14,8 +14,8 @@ import type { Finding, Language, Route } from './model';
 import type { Parsers } from './parsing/parser';
 import { readSource, unanalysable, type SourceRead } from './sourceReader';
 import { scanWorkspace, WorkspaceFilter, type ScanOptions, type WorkspaceFile } from './workspace';
+import { errorMessage as message } from './errors';
 
-const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 /** How many files refresh() reads ahead of the one it parses. */
 const READ_AHEAD = 16;
 /**

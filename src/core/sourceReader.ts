@@ -3,6 +3,7 @@
 // one by its first 8,000 bytes, a minified one by its line lengths. Each skip carries a reason
 // the CLI prints on stderr and the editor logs.
 import type { FileSystem } from './fs';
+import { errorMessage as message } from './errors';
 
 /** Larger files are generated or bundled, not handlers someone wrote: parsing one costs seconds and GBs. */
 export const MAX_SOURCE_BYTES = 2_000_000;
@@ -21,7 +22,6 @@ export type SourceRead =
   | { gone: true };
 
 const decoder = new TextDecoder();
-const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 export async function readSource(fs: FileSystem, absPath: string): Promise<SourceRead> {
   if (fs.stat) {

@@ -57,6 +57,7 @@ import {
   withServerAnswer,
   type ServerForRun,
 } from './serverInfoModel';
+import { errorLine as message } from '../core/errors';
 
 export interface LivePanels {
   openLive(title: string, onCancel: () => void): LiveRun;
@@ -112,8 +113,6 @@ interface Running {
   handle: LoadHandle;
   live?: LiveRun;
 }
-
-const message = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split('\n')[0];
 
 export class EndpointProfiler implements vscode.Disposable {
   private running: Running | undefined;

@@ -23,6 +23,7 @@ import {
 } from './resultsModel';
 import { compareNames, exportDefaultPath, LAST_EXPORT_DIR_KEY } from './runsTreeModel';
 import { stallLinkTarget } from './sourceLinkModel';
+import { errorLine as oneLine } from '../core/errors';
 
 /** The handle of a run in progress on its panel (Profile Endpoint drives it). */
 export interface LiveRun {
@@ -34,7 +35,6 @@ export interface LiveRun {
 }
 
 const LIVE_INTERVAL_MS = 250;
-const oneLine = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split('\n')[0];
 
 /**
  * One panel: its latest snapshot, the runs behind it, and what Cancel does while live.

@@ -11,6 +11,7 @@ import {
   type RouterNode,
   type RoutesNode,
 } from './routesTreeModel';
+import { errorLine as message } from '../core/errors';
 
 export interface RoutesSource {
   routes(): Route[];
@@ -213,8 +214,4 @@ async function guard(what: string, action: () => Promise<void>): Promise<void> {
   } catch (err) {
     void vscode.window.showErrorMessage(`Endpoint Profiler could not ${what}: ${message(err)}`);
   }
-}
-
-function message(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).split('\n')[0];
 }

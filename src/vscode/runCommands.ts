@@ -9,6 +9,7 @@ import { toCsv, toJson, toMarkdown } from '../core/runs/export';
 import { writeRunFile } from '../core/runs/format';
 import type { RunStore } from '../core/runs/store';
 import { compareOrder, exportDefaultPath, runLabel, targetsOf, type RunNode } from './runsTreeModel';
+import { errorLine as oneLine } from '../core/errors';
 
 /** What the commands need from the results panel (src/vscode/resultsPanel.ts). */
 export interface RunPanels {
@@ -70,10 +71,6 @@ const EXPORTERS: Record<ExportFormat, { ext: string; write: (run: RunRecord) => 
   CSV: { ext: 'csv', write: toCsv },
   Markdown: { ext: 'md', write: toMarkdown },
 };
-
-function oneLine(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).split('\n')[0];
-}
 
 export class RunCommands {
   constructor(private readonly deps: RunCommandDeps) {}

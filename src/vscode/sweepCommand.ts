@@ -29,6 +29,7 @@ import { othersIdle, releaseLoadSlot, takeLoadSlot } from './loadSlot';
 import type { LiveSweep } from './sweepPanel';
 import { runsByGroup, seriesView, sweepMessage } from './sweepModel';
 import { DEFAULT_PLAN, parseSweepPlan, planInput, planText, rememberedPlan, type SweepPlan } from './sweepPlanModel';
+import { errorLine as message } from '../core/errors';
 
 export interface SweepPanelsLike {
   openLive(title: string, onCancel: () => void): LiveSweep;
@@ -72,7 +73,6 @@ interface Target {
 
 const PLAN_KEY = (route: Route): string => `endpointProfiler.sweepPlan:${answersKey(route)}`;
 const MATRIX_RECENT_KEY = 'endpointProfiler.recentMatrixCommands';
-const message = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split('\n')[0];
 
 export class SweepCommands implements vscode.Disposable {
   private running: { title: string; abort: AbortController; live: LiveSweep } | undefined;

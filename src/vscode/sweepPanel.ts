@@ -8,9 +8,9 @@ import type { RunStore } from '../core/runs/store';
 import { SWEEP_VIEW_TYPE, type HostMessage, type SweepMessage, type WebviewMessage } from '../shared/protocol';
 import { makeNonce, resultsHtml, Throttle } from './resultsModel';
 import { sweepMessageOfRuns } from './sweepModel';
+import { errorLine as oneLine } from '../core/errors';
 
 const LIVE_INTERVAL_MS = 250;
-const oneLine = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split('\n')[0];
 
 /** The handle of a sweep panel while its sweep runs (sweepCommand.ts drives it). */
 export interface LiveSweep {

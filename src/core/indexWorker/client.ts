@@ -16,6 +16,7 @@ import type {
   WorkerData,
 } from './protocol';
 import { decodeList } from './wire';
+import { errorMessage as message } from '../errors';
 
 export type { IndexOptions, IndexProblem } from './protocol';
 
@@ -49,8 +50,6 @@ export interface IndexClientOptions {
   /** Starts the worker; tests pass their own. */
   createWorker?(data: IndexWorkerData): Worker;
 }
-
-const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /**
  * Bundled: dist/indexWorker.js beside the bundle (`__dirname` is dist/ for the extension and the CLI). From

@@ -19,6 +19,7 @@ import type { Language } from '../model';
 import type { WorkspaceFile } from '../workspace';
 import { createIndexWorker } from './client';
 import type { ExtractReply, ExtractRequest, ExtractWorkerData } from './protocol';
+import { errorMessage as message } from '../errors';
 
 /** Files sent to one worker ahead of its answers, so it never waits for this thread between two files. */
 const PER_WORKER = 2;
@@ -60,8 +61,6 @@ interface Lane {
   sent: Map<number, Job>;
   alive: boolean;
 }
-
-const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 export class ExtractPool {
   private readonly lanes: Lane[] = [];

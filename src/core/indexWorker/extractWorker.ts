@@ -6,8 +6,7 @@ import { serialize } from 'node:v8';
 import { extractFileFacts } from '../fileFacts';
 import { nodeWasmLoader, Parsers } from '../parsing/parser';
 import type { ExtractReply, ExtractRequest, ExtractWorkerData } from './protocol';
-
-const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+import { errorMessage as message } from '../errors';
 
 export function serveExtraction(port: MessagePort, data: ExtractWorkerData): void {
   const post = (m: ExtractReply): void => port.postMessage(m);

@@ -10,11 +10,10 @@ import { ProjectIndex } from '../project';
 import { serveExtraction } from './extractWorker';
 import type { IndexProblem, IndexReply, IndexRequest, IndexWorkerData, SnapshotChange, WorkerData } from './protocol';
 import { encodeList } from './wire';
+import { errorMessage as message } from '../errors';
 
 /** Items per chunk: about 0.1 MB, decoded by the host in about a millisecond. */
 const PER_CHUNK = { routes: 250, findings: 100, paths: 5_000 };
-
-const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /**
  * Serves requests one at a time, in arrival order, over one ProjectIndex, and answers each with
