@@ -66,6 +66,11 @@ export interface FunctionFact {
    * what every `return` in it gives when they agree (`return self` in a method: its class's instance).
    */
   returns?: string;
+  /**
+   * Python: the method is annotated `-> Self` (typing / typing_extensions): `returns` names its own class, and a
+   * call on a subclass or its instance (`Sub.for_key()`, `sub.copy()`) gives that subclass's instance instead.
+   */
+  returnsSelf?: true;
   /** Python: a method without a body of its own (@abstractmethod, or only `pass` / `...` / raise NotImplementedError). */
   abstract?: true;
   /** Node: a function the server runs per request besides the handler (`app.use(fn)`, route middleware, request hooks). */

@@ -571,7 +571,7 @@ class Analysis {
         const rest = out.slice(call + 3);
         const fn =
           (head.includes('#') ? undefined : this.userFunction(head, from)) ?? this.method('python', head, context);
-        let returns = fn?.fn.returns;
+        let returns = fn?.fn.returnsSelf ? (receiverInstance(head) ?? fn.fn.returns) : fn?.fn.returns;
         if (!fn && /#__a?enter__$/.test(head)) returns = head.slice(0, head.lastIndexOf('#') + 1);
         if (!returns) return undefined;
         out = returns + rest;
@@ -814,6 +814,15 @@ class Analysis {
     }
     return out;
   }
+}
+
+/**
+ * The instance a `-> Self` method called as `head` gives: `app.q.SlowQueue#for_key` → `app.q.SlowQueue#`,
+ * and `app.q.SlowQueue.for_key` (a classmethod called on the class) the same.
+ */
+function receiverInstance(head: string): string | undefined {
+  const cut = head.includes('#') ? head.lastIndexOf('#') : head.lastIndexOf('.');
+  return cut > 0 ? `${head.slice(0, cut)}#` : undefined;
 }
 
 /** A resolved callee as messages name it: 'requests.Session.get'; calling an instance is its `__call__`. */

@@ -84,6 +84,9 @@ const TASK_REGISTRAR = /(?:^|[.#])add_task$|(?:^|\.)BackgroundTask$/;
 const SPAWNER = /(?:^|[.#])(?:create_task|ensure_future|start_soon|run_coroutine_threadsafe)$|^asyncio\.Task$/;
 const STARTUP_LISTS = /\.(?:on_startup|on_shutdown|on_cleanup|cleanup_ctx)\.append$/;
 
+/** The instance an annotation `Self` resolves to before its class is known (typing, typing_extensions, or unimported). */
+const SELF_TYPE = /^(?:typing\.|typing_extensions\.)?Self#$/;
+
 const NOQA = /#\s*noqa(?::(.*))?/i;
 
 /** `x.m()` where `x` is a name the file does not bind (a parameter or local of no known type), or no name at all. */
@@ -445,7 +448,14 @@ export function extractPythonFacts(path: string, tsRoot: Node, source: string): 
       if (!pname) return;
       if (i === 0 && className && (pname === 'self' || pname === 'cls')) scope.set(pname, `${module}.${className}`);
       const typeNode = p.childForFieldName('type');
-      const typed = annotated(typeNode, scopes);
+      const annotatedType = annotated(typeNode, scopes);
+      // `other: Self` in a method: an instance of the class (a subclass's, at run time, has its methods too)
+      const typed =
+        annotatedType && SELF_TYPE.test(annotatedType)
+          ? className && !parentFn
+            ? `${module}.${className}#`
+            : undefined
+          : annotatedType;
       if (typed) scope.set(pname, typed);
       // `user: Annotated[User, Depends(get_user)]`, or an alias of one (`user: CurrentUser`, here or imported)
       fn.depends.push(...dependsIn(typeNode, scopes, []));
@@ -476,7 +486,11 @@ export function extractPythonFacts(path: string, tsRoot: Node, source: string): 
     const returns = contextManager
       ? (yielded(returnType, scopes) ?? agreed(yieldsSeen.get(index)))
       : (annotated(returnType, scopes) ?? (yieldsSeen.has(index) ? undefined : agreed(returnsSeen.get(index))));
-    if (returns) fn.returns = returns;
+    // `-> Self`: the class's instance (linking substitutes the receiver's class, see returnsSelf)
+    if (returns && SELF_TYPE.test(returns) && className && !parentFn) {
+      fn.returns = `${module}.${className}#`;
+      fn.returnsSelf = true;
+    } else if (returns && !SELF_TYPE.test(returns)) fn.returns = returns;
     if (className && !parentFn && (decorators.some((d) => /(^|\.)abstractmethod$/.test(d)) || (body && noBody(body))))
       fn.abstract = true;
   };
