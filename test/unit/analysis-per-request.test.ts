@@ -52,12 +52,22 @@ test('per-request reachability: one-time code is not flagged, dependencies and s
   await checkMarkers('per-request', { oks: 10, findings: 6 });
 });
 
-test('types drive resolution: returns, annotations, Annotated aliases, __enter__, abstract methods, library bases, awaited results', async () => {
+test('types drive resolution: returns, annotations, Annotated aliases, __enter__, abstract methods, protocols, library bases, awaited results', async () => {
   const findings = await checkMarkers('types', { oks: 1, findings: 8 });
-  const dispatched = findings.find((f) => f.line === 39 && f.file === 'app/main.py')!;
+  const dispatched = findings.find((f) => f.line === 40 && f.file === 'app/main.py')!;
   // The chain names the implementation that blocks; the message says it is one of several
   assert.deepEqual(dispatched.chain, ['store_route()', 'HttpStore.fetch()', 'requests.get (app/stores.py:20)']);
   assert.match(dispatched.message, /when Store\.fetch\(\) lands in this implementation, one of 2 in the workspace/);
+  // A Protocol's method lands in the classes implementing it by shape (no subclassing); HalfNotifier lacks close()
+  const notify = findings.find((f) => f.line === 54 && f.file === 'app/main.py')!;
+  assert.deepEqual(notify.chain, [
+    'notify_route()',
+    'SmtpNotifier.send()',
+    'smtplib.SMTP.sendmail (app/protocols.py:30)',
+  ]);
+  assert.match(notify.message, /when Notifier\.send\(\) lands in this implementation, one of 2 in the workspace/);
+  const cached = findings.find((f) => f.line === 55 && f.file === 'app/main.py')!;
+  assert.deepEqual(cached.chain, ['notify_route()', 'FileCache.get()', 'open (app/protocols.py:43)']);
 });
 
 test('with routes, async code no per-request root reaches is not flagged; a call by name on an unresolved receiver says "possibly"', async () => {

@@ -50,6 +50,9 @@ export class CodeWorkspace {
   /** Direct workspace subclasses by workspace class ('path:qual'); undefined: files changed since it was built. */
   private subclassIndex: Map<string, SubclassRef[]> | undefined;
   private previousSubclasses = new Map<string, SubclassRef[]>();
+  /** Workspace classes implementing each workspace Protocol by shape ('path:qual'); undefined: files changed since. */
+  private structuralIndex: Map<string, SubclassRef[]> | undefined;
+  private previousStructural = new Map<string, SubclassRef[]>();
 
   private readonly factsQ: Tracked<string, CodeFacts | undefined>;
   private readonly functionQ: Tracked<string, FnRef | undefined>;
@@ -59,6 +62,7 @@ export class CodeWorkspace {
   private readonly placementQ: Tracked<FunctionFact, Placement | undefined>;
   private readonly specifierQ: Tracked<string, string | undefined>;
   private readonly subclassesQ: Tracked<string, SubclassRef[] | undefined>;
+  private readonly implementersQ: Tracked<string, SubclassRef[] | undefined>;
   private readonly routesQ: Tracked<string, string>;
   private readonly aliasesQ: Tracked<null, boolean>;
 
@@ -94,6 +98,12 @@ export class CodeWorkspace {
     this.subclassesQ = new Tracked(
       tracker,
       (cls) => this.tracker.untracked(() => this.subclassMap()).get(cls),
+      true,
+      true,
+    );
+    this.implementersQ = new Tracked(
+      tracker,
+      (cls) => this.tracker.untracked(() => this.structuralMap()).get(cls),
       true,
       true,
     );
@@ -136,6 +146,8 @@ export class CodeWorkspace {
     if (changed.size) {
       this.subclassIndex = undefined;
       this.subclassesQ.changedAll();
+      this.structuralIndex = undefined;
+      this.implementersQ.changedAll();
     }
     return changed;
   }
@@ -210,6 +222,14 @@ export class CodeWorkspace {
     return this.subclassesQ.get(cls);
   }
 
+  /**
+   * Workspace classes that implement a workspace `typing.Protocol` ('path:qual') by shape: they define every
+   * method the protocol declares, without deriving from it. Undefined when the class is no protocol or none does.
+   */
+  implementers(protocol: string): SubclassRef[] | undefined {
+    return this.implementersQ.get(protocol);
+  }
+
   /** The routes of a file as the rules read them, as one string (compared, never parsed). */
   routesOf(path: string): string {
     return this.routesQ.get(path);
@@ -260,6 +280,44 @@ export class CodeWorkspace {
     }
   }
 
+  /**
+   * The structural index, rebuilt after files changed: for each workspace Protocol declaring at least one method
+   * (dunder methods aside), every other workspace class defining all of those methods itself. A class deriving
+   * from the protocol is its subclass already and is not listed again.
+   */
+  private structuralMap(): Map<string, SubclassRef[]> {
+    if (this.structuralIndex) return this.structuralIndex;
+    const python = [...this.files].filter(([, { facts }]) => facts.language === 'python' && facts.classes);
+    const methods = new Map(python.map(([path, { facts }]) => [path, methodsByClass(facts)]));
+    const index = new Map<string, SubclassRef[]>();
+    for (const [path, { facts }] of python)
+      for (const [qual, bases] of Object.entries(facts.classes!)) {
+        if (!bases.some((b) => PROTOCOL_BASE.test(b))) continue;
+        const wanted = [...(methods.get(path)!.get(qual) ?? [])].filter((m) => !/^__\w+__$/.test(m));
+        if (!wanted.length) continue;
+        const key = `${path}:${qual}`;
+        const subclasses = this.subclassMap().get(key) ?? [];
+        const found: SubclassRef[] = [];
+        for (const [otherPath, { facts: other }] of python)
+          for (const [otherQual, own] of methods.get(otherPath)!) {
+            if (!other.classes![otherQual] || (otherPath === path && otherQual === qual)) continue;
+            if (subclasses.some((s) => s.path === otherPath && s.qual === otherQual)) continue;
+            if (wanted.every((m) => own.has(m))) found.push({ path: otherPath, facts: other, qual: otherQual });
+          }
+        if (found.length) index.set(key, found);
+      }
+    for (const [key, list] of index) {
+      const old = this.previousStructural.get(key);
+      const same =
+        old?.length === list.length &&
+        old.every((o, i) => o.path === list[i].path && o.facts === list[i].facts && o.qual === list[i].qual);
+      if (same) index.set(key, old);
+    }
+    this.previousStructural = index;
+    this.structuralIndex = index;
+    return index;
+  }
+
   /** The subclass index, rebuilt after files changed; a class's list keeps its identity while its content is the same. */
   private subclassMap(): Map<string, SubclassRef[]> {
     if (this.subclassIndex) return this.subclassIndex;
@@ -285,6 +343,20 @@ export class CodeWorkspace {
     this.subclassIndex = index;
     return index;
   }
+}
+
+/** A Protocol class's base, as resolved names give it (`typing.Protocol`, `typing_extensions.Protocol`). */
+const PROTOCOL_BASE = /^(?:typing|typing_extensions)\.Protocol$/;
+
+/** Each class's own method names in a file (qualname → names), methods of nested classes under their own class. */
+function methodsByClass(facts: CodeFacts): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const fn of facts.functions) {
+    if (!fn.method) continue;
+    const cls = fn.qualname.slice(0, fn.qualname.lastIndexOf('.'));
+    (out.get(cls) ?? out.set(cls, new Set()).get(cls)!).add(fn.name);
+  }
+  return out;
 }
 
 /** What the rules read of a route: a change to any of these changes the file's findings. */

@@ -334,7 +334,9 @@ class Analysis {
   private resolveTargets(ref: FnRef): Array<{ ref: FnRef; spawned: boolean }> {
     const targets: Array<{ ref: FnRef; spawned: boolean }> = [];
     for (const call of ref.fn.calls) {
-      const t = call.callee === undefined ? undefined : this.resolveCall(ref, call, (x) => x.fn !== ref.fn);
+      // Not by shape: a protocol's structural implementers are where a chain may land, not proof that they run
+      // per request (from code reached by a name guess they pulled a runner's whole engine in, on prefect)
+      const t = call.callee === undefined ? undefined : this.resolveCall(ref, call, (x) => x.fn !== ref.fn, false);
       if (t && 'target' in t)
         for (const ref of [t.target, ...(t.others ?? [])]) targets.push({ ref, spawned: !!call.spawned });
     }
@@ -522,7 +524,12 @@ class Analysis {
   }
 
   /** The workspace function `accept`ed that a call lands in, or the catalog call it makes on an imported instance. */
-  private resolveCall(from: FnRef, call: CallFact, accept: (target: FnRef) => boolean): Classified | undefined {
+  private resolveCall(
+    from: FnRef,
+    call: CallFact,
+    accept: (target: FnRef) => boolean,
+    byShape = true,
+  ): Classified | undefined {
     const language = from.facts.language;
     let callee = language === 'node' ? this.unaliased(call.callee!, from) : call.callee!;
     let context = from.facts.module;
@@ -542,7 +549,7 @@ class Analysis {
     const method = this.method(language, callee, context);
     if (method && accept(method)) {
       // A method without a body of its own (abstract, a protocol's): every workspace implementation
-      const impls = method.fn.abstract ? this.implementations(callee, context).filter(accept) : [];
+      const impls = method.fn.abstract ? this.implementations(callee, context, byShape).filter(accept) : [];
       return impls.length ? { target: impls[0], others: impls.slice(1), declared: method } : { target: method };
     }
     if (language === 'python' && !method) {
@@ -628,9 +635,10 @@ class Analysis {
 
   /**
    * Every workspace class deriving (through workspace classes) from the one in `X#m` or `X.m` whose own `m`
-   * has a body: where a call on the base (abstract, or a protocol) can land. At most 16, in file order.
+   * has a body: where a call on the base (abstract, or a protocol) can land. At most 16, in file order. With
+   * `byShape`, a typing.Protocol's structural implementers too (see CodeWorkspace.implementers).
    */
-  private implementations(callee: string, context: string): FnRef[] {
+  private implementations(callee: string, context: string, byShape: boolean): FnRef[] {
     const cut = callee.includes('#') ? callee.indexOf('#') : callee.lastIndexOf('.');
     const base = this.code.classAt(callee.slice(0, cut), context);
     const name = callee.slice(cut + 1);
@@ -648,6 +656,13 @@ class Analysis {
         const fn = index === undefined ? undefined : sub.facts.functions[index];
         if (fn?.method && !fn.abstract) out.push({ path: sub.path, facts: sub.facts, index: index!, fn });
       }
+    }
+    // A typing.Protocol is implemented by shape too: classes defining all its methods without deriving from it
+    for (const impl of byShape ? (this.code.implementers(`${base.path}:${base.qual}`) ?? []) : []) {
+      if (out.length >= 16) break;
+      const index = this.qualnameIndex(impl.facts).get(`${impl.qual}.${name}`);
+      const fn = index === undefined ? undefined : impl.facts.functions[index];
+      if (fn?.method && !fn.abstract) out.push({ path: impl.path, facts: impl.facts, index: index!, fn });
     }
     return out;
   }

@@ -84,6 +84,8 @@ const TASK_REGISTRAR = /(?:^|[.#])add_task$|(?:^|\.)BackgroundTask$/;
 const SPAWNER = /(?:^|[.#])(?:create_task|ensure_future|start_soon|run_coroutine_threadsafe)$|^asyncio\.Task$/;
 const STARTUP_LISTS = /\.(?:on_startup|on_shutdown|on_cleanup|cleanup_ctx)\.append$/;
 
+const PROTOCOL = /^(?:typing|typing_extensions)\.Protocol$/;
+
 /** The instance an annotation `Self` resolves to before its class is known (typing, typing_extensions, or unimported). */
 const SELF_TYPE = /^(?:typing\.|typing_extensions\.)?Self#$/;
 
@@ -556,8 +558,14 @@ export function extractPythonFacts(path: string, tsRoot: Node, source: string): 
           const bases = node.childForFieldName('superclasses');
           (facts.classes ??= {})[qual] = bases
             ? named(bases)
-                .filter((b) => b.type === 'identifier' || b.type === 'attribute')
-                .map((b) => resolve(b, scopes))
+                .map((b) =>
+                  b.type === 'identifier' || b.type === 'attribute'
+                    ? resolve(b, scopes)
+                    : // `Protocol[T]`: still a protocol (other generic bases are left out, as before)
+                      b.type === 'subscript' && PROTOCOL.test(resolve(b.childForFieldName('value'), scopes) ?? '')
+                      ? resolve(b.childForFieldName('value'), scopes)
+                      : undefined,
+                )
                 .filter((b) => b !== undefined)
             : [];
           if (facts.classes[qual].some((b) => COMMAND_BASE.test(b))) commandClasses.add(qual);
