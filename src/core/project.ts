@@ -300,9 +300,17 @@ export class ProjectIndex {
     return [...this.entries.values()].map((e) => e.file);
   }
 
-  /** Files left out (too large, binary, minified, unreadable, unparsable) or read in part (parse errors), with why. */
+  /**
+   * Files left out (too large, binary, minified, unreadable, unparsable) or read in part (parse errors, route
+   * registrations past a limit), with why.
+   */
   problems(): Array<{ path: string; problem: string }> {
-    return [...this.entries.values()].filter((e) => e.problem).map((e) => ({ path: e.file.path, problem: e.problem! }));
+    const files = [...this.entries.values()]
+      .filter((e) => e.problem)
+      .map((e) => ({ path: e.file.path, problem: e.problem! }));
+    // and registrations read in part (a limit cut them): routes may be missing there
+    this.routes();
+    return [...files, ...this.linker.notes()];
   }
 
   private inOrder(): Entry[] {

@@ -3,6 +3,8 @@
 // construct not understood never hides the rest of the workspace's routes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { nodeFileSystem } from '../../src/core/fs';
 import type { Route } from '../../src/core/model';
@@ -47,4 +49,38 @@ test('Node: a template-literal mount with a non-constant part and setGlobalPrefi
     'GET /{prefixVar?}/users UsersController.list ?',
   ]);
   assert.match(routes.find((r) => r.handler === 'UsersController.list')!.unresolvedReason!, /`prefixVar`/);
+});
+
+test('Python: a registration helper called more often than discovery reads says so, naming the file', async () => {
+  // register() adds one route per call; discovery reads its first 500 calls. The 501st and later are not
+  // listed, and problems() says why instead of leaving a silent gap.
+  const root = mkdtempSync(path.join(tmpdir(), 'ep-call-sites-'));
+  try {
+    const source = (n: number) =>
+      [
+        'from fastapi import FastAPI',
+        'app = FastAPI()',
+        'def handler(): pass',
+        'def register(path):',
+        '    app.add_api_route(path, handler)',
+        ...Array.from({ length: n }, (_, i) => `register("/r${i}")`),
+      ].join('\n');
+    writeFileSync(path.join(root, 'main.py'), source(510));
+    const index = new ProjectIndex(root, nodeFileSystem, await Parsers.load());
+    await index.refresh();
+    assert.equal(index.routes().length, 500);
+    assert.deepEqual(index.problems(), [
+      {
+        path: 'main.py',
+        problem:
+          'register() (line 4) registers routes for each call; only its first 500 calls are read, routes registered by further calls are not listed',
+      },
+    ]);
+    // Under the limit nothing is said
+    await index.update({ path: 'main.py', absPath: path.join(root, 'main.py'), language: 'python' }, source(3));
+    assert.equal(index.routes().length, 3);
+    assert.deepEqual(index.problems(), []);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });

@@ -64,6 +64,11 @@ export class RouteLinker {
     return byFileThenLine([...this.python.link(python), ...nodeRoutes]);
   }
 
+  /** Files whose registrations the last link read only in part, with why (routes there may be missing). */
+  notes(): ReadonlyArray<{ path: string; problem: string }> {
+    return this.python.notes();
+  }
+
   private linkNode(): Route[] {
     const view = this.nodeView;
     view.paths.get(null);

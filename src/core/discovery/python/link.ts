@@ -42,7 +42,9 @@ type LinkEvent =
   | { e: 'def'; obj: ObjDef }
   | { e: 'route'; key: string; route: LocalRoute }
   | { e: 'edge'; parent: string; child: string; prefix?: string }
-  | { e: 'included'; key: string }; // documented, never served (FastAPI callbacks)
+  | { e: 'included'; key: string } // documented, never served (FastAPI callbacks)
+  /** Reading stopped at a limit: routes may be missing, and the user is told (PythonLinkCache.notes). */
+  | { e: 'cut'; path: string; problem: string };
 
 /** One pass over one module: its events (what it read is the memo's business, see PythonLinkCache). */
 interface PassResult {
@@ -123,6 +125,13 @@ export class PythonLinkCache {
   /** Each pass result of the last link, by memo key: a recomputed one's router objects (old and new) changed. */
   private readonly lastResults = new Map<string, PassResult>();
   private emitted = emitTable();
+  /** What the last link could not read in full (see `cut` events), by file. */
+  private cuts: Array<{ path: string; problem: string }> = [];
+
+  /** Files whose registrations the last link read only in part, with why: routes there may be missing. */
+  notes(): ReadonlyArray<{ path: string; problem: string }> {
+    return this.cuts;
+  }
 
   link(files: ReadonlyArray<{ file: WorkspaceFile; facts: PythonRouteFacts }>): Route[] {
     this.tracker.advance();
@@ -141,7 +150,14 @@ export class PythonLinkCache {
       }
       return result;
     };
-    for (let pass = 0; pass < PASSES; pass++) for (const mod of graph.mods) replay(link(mod, pass).events, objs);
+    const cuts = new Map<string, { path: string; problem: string }>();
+    for (let pass = 0; pass < PASSES; pass++)
+      for (const mod of graph.mods) {
+        const { events } = link(mod, pass);
+        replay(events, objs);
+        for (const ev of events) if (ev.e === 'cut') cuts.set(`${ev.path}\0${ev.problem}`, ev);
+      }
+    this.cuts = [...cuts.values()].map(({ path, problem }) => ({ path, problem }));
     const ctx: EmitContext = { out: [], memo: { prev: this.emitted, next: emitTable() }, reached: 0 };
     for (const obj of objs.values()) if (!obj.included) emit(obj, rootPrefix(obj), obj.ownPrefix, [], '', ctx);
     // Objects only include cycles reach (`app.include_router(rb)` and `rb.include_router(app.router)`)
@@ -256,7 +272,10 @@ function replay(events: LinkEvent[], objs: Map<string, RouterObj>): void {
         const obj = objs.get(ev.key)!;
         obj.included = true;
         obj.suppressed = true;
+        break;
       }
+      case 'cut':
+        break;
     }
   }
 }
@@ -1153,7 +1172,17 @@ class ModuleLinker implements Linker {
     const out: Array<{ call: CallExpr; obj?: ObjDef }> = [];
     let asWritten = false;
     for (const site of this.callSites(fn)) {
-      if (out.length >= MAX_CALL_SITES) break;
+      if (out.length >= MAX_CALL_SITES) {
+        // Never a silent gap: the routes further calls register are missing, and the user is told where
+        this.log.push({
+          e: 'cut',
+          path: mod.file.path,
+          problem:
+            `${fn.name}() (line ${fn.range.line}) registers routes for each call; only its first ` +
+            `${MAX_CALL_SITES} calls are read, routes registered by further calls are not listed`,
+        });
+        break;
+      }
       const obj = receiverParam ? this.argumentObject(site, argumentOf(site.call, fn, receiverParam), 0) : undefined;
       // `helper(*args)` (which argument is which is unknown here), or a receiver not found: read as written, once
       if (site.call.args.some((a) => a.k === 'other' && a.text?.startsWith('*')) || (receiverParam && !obj)) {
