@@ -48,6 +48,12 @@ export interface FunctionFact {
   parent?: number;
   /** Defined directly in a class body: `qualname` is 'Class.method', and `Class#method` calls land here. */
   method?: true;
+  /**
+   * Python: a plain `def` the framework calls on the event loop, per request: Sanic middleware
+   * (`@app.middleware("request")`, `@app.on_response`, `app.register_middleware(f)` in the same file), which
+   * Sanic calls from its request coroutine without a thread.
+   */
+  loopHook?: true;
   /** Python: a startup/shutdown hook (`@app.on_event("startup")`, `@app.before_serving`, …): runs once, not per request. */
   startup?: true;
   /**
@@ -116,7 +122,9 @@ export interface CodeFacts {
   entries?: string[];
   /**
    * Python: FastAPI dependencies declared outside a signature (`APIRouter(dependencies=[Depends(auth)])`,
-   * `@app.get("/", dependencies=[…])`): run per request.
+   * `@app.get("/", dependencies=[…])`), and middleware functions registered by a call rather than a decorator
+   * (`Middleware(BaseHTTPMiddleware, dispatch=f)`, `app.add_middleware(…, dispatch=f)`, `app.middleware("http")(f)`,
+   * Sanic's `app.register_middleware(f)`): run per request.
    */
   requestDeps?: string[];
   /** Python: module-level aliases `CurrentUser = Annotated[User, Depends(get_user)]` → the dependencies they declare. */

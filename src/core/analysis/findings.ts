@@ -142,7 +142,7 @@ class Analysis {
       const placed = route ? undefined : this.code.placed(fn);
       if (placed === 'once' || placed === 'unreached') return;
       if (route?.execution === 'worker') this.check(ref, route, 'worker', found);
-      else if (fn.async || route?.execution === 'event-loop')
+      else if (fn.async || route?.execution === 'event-loop' || fn.loopHook)
         this.check(ref, route, 'loop', found, { possibly: placed });
     });
     return [...found.values()].sort((a, b) => a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : 1));

@@ -89,6 +89,16 @@ const PROTOCOL = /^(?:typing|typing_extensions)\.Protocol$/;
 /** The instance an annotation `Self` resolves to before its class is known (typing, typing_extensions, or unimported). */
 const SELF_TYPE = /^(?:typing\.|typing_extensions\.)?Self#$/;
 
+/**
+ * Sanic middleware decorators: `@app.middleware`, `@app.middleware("request")`, `@bp.middleware(attach_to="response")`,
+ * `@app.on_request`, `@app.on_response(priority=1)`. Starlette's `@app.middleware("http")` is not one (its
+ * functions must be async, and are checked as such).
+ */
+const SANIC_MIDDLEWARE =
+  /^[\w.]+\.(?:on_request|on_response)\b|^[\w.]+\.middleware(?:$|\(\s*(?:attach_to\s*=\s*)?["'](?:request|response)["'])/;
+/** Calls registering middleware whose function is an argument (see registerMiddleware). */
+const STARLETTE_MIDDLEWARE = /(?:^|[.#])(?:Middleware|add_middleware)$/;
+
 const NOQA = /#\s*noqa(?::(.*))?/i;
 
 /** `x.m()` where `x` is a name the file does not bind (a parameter or local of no known type), or no name at all. */
@@ -377,6 +387,43 @@ export function extractPythonFacts(path: string, tsRoot: Node, source: string): 
     for (const r of refs) add(r, 0);
   };
 
+  /** Sanic middleware registered by a call (`app.register_middleware(f)`): plain defs among them run on the loop. */
+  const loopHookNames = new Set<string>();
+
+  /**
+   * Middleware functions registered by a call: Starlette's `Middleware(BaseHTTPMiddleware, dispatch=f)` and
+   * `app.add_middleware(BaseHTTPMiddleware, dispatch=f)`, a decorator applied by hand (`app.middleware("http")(f)`,
+   * `app.on_request(f)`), Sanic's `app.register_middleware(f, "request")` and `app.middleware(f)`. They run per
+   * request (requestDeps); Sanic's, when plain defs, on the loop (loopHook).
+   */
+  const registerMiddleware = (call: SyntaxNode, scopes: Scope[]): void => {
+    const fnNode = call.childForFieldName('function');
+    const args = call.childForFieldName('arguments');
+    if (!fnNode || args?.type !== 'argument_list') return;
+    const list = named(args);
+    const first = list[0]?.type === 'identifier' || list[0]?.type === 'attribute' ? list[0] : undefined;
+    const add = (ref: SyntaxNode | undefined | null, sanic: boolean) => {
+      const name = ref && (ref.type === 'identifier' || ref.type === 'attribute') ? resolve(ref, scopes) : undefined;
+      if (!name || name.includes('#')) return;
+      (facts.requestDeps ??= []).push(name);
+      if (sanic) loopHookNames.add(name);
+    };
+    if (fnNode.type === 'call') {
+      // `app.middleware("http")(f)`, `app.middleware("request")(f)`, `app.on_response(priority=2)(f)`
+      const inner = fnNode.childForFieldName('function')?.text ?? '';
+      const deco = `${inner}${fnNode.childForFieldName('arguments')?.text ?? ''}`;
+      if (/\.(?:middleware|on_request|on_response)$/.test(inner)) add(first, SANIC_MIDDLEWARE.test(deco));
+      return;
+    }
+    const text = fnNode.text;
+    if (/\.(?:register_middleware|on_request|on_response)$/.test(text) || (/\.middleware$/.test(text) && first))
+      return add(first, true);
+    if (!STARLETTE_MIDDLEWARE.test(resolve(fnNode, scopes) ?? '')) return;
+    for (const a of list)
+      if (a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'dispatch')
+        add(a.childForFieldName('value'), false);
+  };
+
   /** Iterating an instance of a known type (`for b in qs`, `list(qs)`): a call of its '__iter__', for the catalog to judge. */
   const iterates = (iterable: SyntaxNode | null, fnIndex: number, scopes: Scope[]): void => {
     const inst =
@@ -417,6 +464,9 @@ export function extractPythonFacts(path: string, tsRoot: Node, source: string): 
       parent,
       ...(className && !parentFn ? { method: true as const } : {}),
       ...(decorators.some((d) => STARTUP_DECORATOR.test(`.${d}`)) ? { startup: true as const } : {}),
+      ...(!asyncKwOf(def) && !className && decorators.some((d) => SANIC_MIDDLEWARE.test(d))
+        ? { loopHook: true as const }
+        : {}),
       ...(decorators.some((d) => MEMOISING.test(d)) && onlySelf(def) ? { memoised: true as const } : {}),
       ...(decorators.some((d) => CLI_DECORATOR.test(d) || (!className && CLI_DEFAULT.test(d))) ||
       (className && !parentFn && commandClasses.has(className))
@@ -640,6 +690,7 @@ export function extractPythonFacts(path: string, tsRoot: Node, source: string): 
       }
       case 'call': {
         registerStartup(node, scopes);
+        registerMiddleware(node, scopes);
         if (fnIndex === undefined) {
           // Import time or a script's `__main__` block: what it calls runs once
           const name = resolve(node.childForFieldName('function'), scopes);
@@ -692,6 +743,9 @@ export function extractPythonFacts(path: string, tsRoot: Node, source: string): 
   };
 
   walk(root, undefined, undefined, [moduleScope], false, 0);
+  for (const fn of facts.functions)
+    if (!fn.async && fn.parent === undefined && !fn.method && loopHookNames.has(`${module}.${fn.qualname}`))
+      fn.loopHook = true;
   if (facts.entries) facts.entries = [...new Set(facts.entries)];
   moduleImports(root, ends, source, facts);
   return facts;
@@ -745,6 +799,10 @@ function moduleImports(root: SyntaxNode, ends: number[], source: string, facts: 
     row < ends.length
       ? { line: row + 1, column: 1, ...crlf }
       : { line: ends.length, column: ends[ends.length - 1], eof: true, ...crlf };
+}
+
+function asyncKwOf(def: SyntaxNode): boolean {
+  return children(def).some((c) => c.type === 'async');
 }
 
 /** A body that does nothing of its own: `pass`, `...`, a docstring, `raise NotImplementedError`. */
