@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { linkPythonRoutes, PythonLinkCache } from '../../src/core/discovery/python';
-import { literalValue, parsePyExpr } from '../../src/core/discovery/python/pyexpr';
+import { literalValue, PyAstReader, type PyAst } from '../../src/core/lang/python/expr';
+import { syntaxOf } from '../../src/core/lang/syntax';
 import type { Route } from '../../src/core/model';
 import { Parsers } from '../../src/core/parsing/parser';
 import { discover, discoverSources, find, fixtureSources, keptFactsOf } from '../fixtures/python/discover';
@@ -384,32 +385,59 @@ test('a model with thousands of fields or unreadable annotations yields no templ
   );
 });
 
-test('the expression parser behind it reads literals and types, and refuses what it does not know', () => {
-  const lit = (t: string) => literalValue(parsePyExpr(t))?.v;
+/** Reads `text` as the facts do: as the annotation of `x: text`, or the value of `x = text`, in a file of its own. */
+async function reading(): Promise<(text: string, as?: 'annotation' | 'value', before?: string) => PyAst | undefined> {
+  const parsers = await Parsers.load(undefined, ['python']);
+  return (text, as = 'value', before = '') => {
+    const tree = parsers.parse('python', `${before}x${as === 'annotation' ? ':' : ' ='} ${text}\n`);
+    try {
+      const stmt = syntaxOf(tree.rootNode).namedChildren.at(-1);
+      const assignment = stmt?.namedChildren[0];
+      const reader = new PyAstReader(tree.rootNode);
+      return as === 'annotation'
+        ? reader.annotation(assignment?.childForFieldName('type'))
+        : reader.value(assignment?.childForFieldName('right'));
+    } finally {
+      tree.delete();
+    }
+  };
+}
+
+test('expressions are read from the syntax tree: literals and types, and what it does not know is unreadable', async () => {
+  const read = await reading();
+  const lit = (t: string) => literalValue(read(t))?.v;
   assert.equal(lit("'a\\'b\\n'"), "a'b\n");
   assert.equal(lit("r'a\\n'"), 'a\\n');
   assert.equal(lit('"""x"""'), 'x');
+  assert.equal(lit('"a" \'b\''), 'ab', 'adjacent literals join');
   assert.equal(lit('1_000'), 1000);
   assert.equal(lit('0x1F'), 31);
   assert.equal(lit('0o17'), 15);
   assert.equal(lit('-2.5e1'), -25);
   assert.deepEqual(lit('(1, [None, True], {"a": {1, 2}},)'), [1, [null, true], { a: [1, 2] }]);
   assert.deepEqual(lit('{}'), {});
+  assert.deepEqual(lit('[\n  1,  # one\n  2,\n]'), [1, 2], 'comments between items');
   assert.equal(lit('f"x{y}"'), undefined, 'an f-string is not a plain literal');
   assert.equal(lit('1j'), undefined);
   assert.equal(lit('x'), undefined);
-  assert.deepEqual(parsePyExpr('typing.Optional[list["Item"]] | None'), {
+  assert.deepEqual(read('typing.Optional[list["Item"]] | None', 'annotation'), {
     t: 'union',
     items: [
       {
         t: 'sub',
         base: { t: 'name', v: 'typing.Optional' },
-        args: [{ t: 'sub', base: { t: 'name', v: 'list' }, args: [{ t: 'str', v: 'Item' }] }],
+        args: [
+          {
+            t: 'sub',
+            base: { t: 'name', v: 'list' },
+            args: [{ t: 'str', v: 'Item', ref: { t: 'name', v: 'Item' } }],
+          },
+        ],
       },
       { t: 'const', v: null },
     ],
   });
-  assert.deepEqual(parsePyExpr('Field(..., alias="x")'), {
+  assert.deepEqual(read('Field(..., alias="x")'), {
     t: 'call',
     fn: { t: 'name', v: 'Field' },
     args: [{ t: 'ellipsis' }],
@@ -419,17 +447,81 @@ test('the expression parser behind it reads literals and types, and refuses what
     'lambda: 1',
     'a if b else c',
     '[x for x in y]',
+    'f(*args)',
+    'f(**kw)',
+    'x[1:2]',
+    'a + b',
+    '~a',
     '1 +',
-    '"open',
     '(((',
     '['.repeat(1000),
-    '',
-    '   ',
-    'a b',
+    'f(a b)',
     '**kw',
   ]) {
-    assert.equal(parsePyExpr(bad), undefined, bad);
+    assert.equal(read(bad), undefined, bad);
   }
+});
+
+test('an annotation reads as one flat union however the grammar groups it; parentheses keep one item', async () => {
+  const read = await reading();
+  const names = (...v: string[]) => v.map((n) => ({ t: 'name', v: n }));
+  assert.deepEqual(read('dict[str, Any] | str | None', 'annotation'), {
+    t: 'union',
+    items: [
+      { t: 'sub', base: { t: 'name', v: 'dict' }, args: names('str', 'Any') },
+      { t: 'name', v: 'str' },
+      { t: 'const', v: null },
+    ],
+  });
+  assert.deepEqual(read('A | B | C', 'annotation'), { t: 'union', items: names('A', 'B', 'C') });
+  assert.deepEqual(read('(A | B) | C', 'annotation'), {
+    t: 'union',
+    items: [
+      { t: 'union', items: names('A', 'B') },
+      { t: 'name', v: 'C' },
+    ],
+  });
+});
+
+test('a string in an annotation keeps the type it names (a forward reference), read with the same grammar', async () => {
+  const read = await reading();
+  const ref = (t: string) => {
+    const e = read(t, 'annotation');
+    return e?.t === 'str' ? e.ref : 'not a string';
+  };
+  assert.deepEqual(ref('"models.Item"'), { t: 'name', v: 'models.Item' });
+  assert.deepEqual(ref('"Optional[Item]"'), {
+    t: 'sub',
+    base: { t: 'name', v: 'Optional' },
+    args: [{ t: 'name', v: 'Item' }],
+  });
+  assert.deepEqual(ref('"list[\'Item\'] | None"'), {
+    t: 'union',
+    items: [
+      { t: 'sub', base: { t: 'name', v: 'list' }, args: [{ t: 'str', v: 'Item', ref: { t: 'name', v: 'Item' } }] },
+      { t: 'const', v: null },
+    ],
+  });
+  assert.deepEqual(ref('"None"'), { t: 'const', v: null });
+  assert.equal(ref('"\'Item\'"'), undefined, 'a string naming a string names no type');
+  assert.equal(ref('"a description, not a type"'), undefined);
+  assert.equal(ref('"Item["'), undefined);
+  assert.equal(ref('f"{Item}"'), undefined, 'an f-string is no forward reference');
+  assert.deepEqual(read('"Item"'), { t: 'str', v: 'Item' }, 'a default is a value, not a reference');
+});
+
+test('nesting past 50 expressions, and what tree-sitter repaired in a file with syntax errors, are unreadable', async () => {
+  const read = await reading();
+  const nested = (n: number) => `${'list['.repeat(n - 1)}int${']'.repeat(n - 1)}`;
+  assert.notEqual(read(nested(50), 'annotation'), undefined, '50 deep');
+  assert.equal(read(nested(51), 'annotation'), undefined, '51 deep');
+  assert.equal(read('Field(1, alias="a"', 'value'), undefined, 'a missing bracket');
+  assert.equal(read('Field(1, alias="a)', 'value'), undefined, 'an unterminated string');
+  assert.deepEqual(
+    read('Field(1)', 'value', 'def broken(:\n    pass\n'),
+    { t: 'call', fn: { t: 'name', v: 'Field' }, args: [{ t: 'num', v: 1 }], kw: {} },
+    'an error elsewhere in the file leaves a whole expression readable',
+  );
 });
 
 // ------------------------------------------------------------ incremental links

@@ -10,7 +10,7 @@
 // handler's module; nothing else does).
 import type { PyClass, PyParam } from './facts';
 import type { ModuleFile, ModuleGraph } from './modules';
-import { literalValue, parsePyExpr, type PyAst } from './pyexpr';
+import { literalValue, type PyAst } from '../../lang/python/expr';
 
 /** Model nesting followed; deeper, a nested model is `{}`. A template over budget or too long is tried again less deep. */
 const NESTING = [8, 4, 2, 1];
@@ -127,7 +127,6 @@ const SCALARS: Record<string, unknown> = {
 /** One per link pass: what it caches was read under that pass's dependency record. */
 export class BodyTemplates {
   private readonly kinds = new Map<PyClass, ClassKind>();
-  private readonly parsed = new Map<string, PyAst | null>();
   private readonly names = new Map<string, Named>();
   private readonly fields = new Map<PyClass, Map<string, { mod: ModuleFile; field: PyParam }>>();
   /** Models' examples by how much nesting was left, when no cycle cut them short: handlers share models. */
@@ -167,8 +166,8 @@ export class BodyTemplates {
     let derived = false;
     for (const p of params) {
       if (p.name.startsWith('*')) continue;
-      const { type, meta } = this.unwrapAnnotated(ctx, this.parse(p.annotation));
-      const def = this.parse(p.default);
+      const { type, meta } = this.unwrapAnnotated(ctx, p.annotationAst);
+      const def = p.defaultAst;
       let marker: { name: string; call: Extract<PyAst, { t: 'call' }> } | undefined;
       for (const m of [def, ...meta]) {
         if (m?.t !== 'call') continue;
@@ -214,13 +213,6 @@ export class BodyTemplates {
 
   private step(): void {
     if (++this.steps > BUDGET) throw new OverBudget();
-  }
-
-  private parse(text: string | undefined): PyAst | undefined {
-    if (text === undefined) return undefined;
-    let ast = this.parsed.get(text);
-    if (ast === undefined) this.parsed.set(text, (ast = parsePyExpr(text) ?? null));
-    return ast ?? undefined;
   }
 
   // ------------------------------------------------------------ names
@@ -319,7 +311,7 @@ export class BodyTemplates {
       this.step();
       if (field.annotation === undefined) continue; // not a field: a plain class attribute
       if (kind === 'model' && field.name.startsWith('_')) continue; // pydantic's private attributes
-      const ann = this.parse(field.annotation);
+      const ann = field.annotationAst;
       const head = ann?.t === 'sub' ? ann.base : ann;
       const name = head && this.externName(ctx, head);
       if (name === 'ClassVar' || name === 'InitVar') continue;
@@ -379,7 +371,7 @@ export class BodyTemplates {
     for (const f of cls.fields ?? []) {
       this.step();
       if (f.name.startsWith('_') || (member !== undefined && f.name !== member)) continue;
-      const d = this.parse(f.default);
+      const d = f.defaultAst;
       if (!d) continue;
       if (d.t === 'call' && d.fn.t === 'name' && this.externName(ctx, d.fn) === 'auto') {
         const strEnum = cls.bases.some((b) => b.k === 'ref' && /StrEnum$/.test(b.name));
@@ -394,8 +386,8 @@ export class BodyTemplates {
 
   /** A field's key (its alias, if it has one) and value: an example given, a literal default, else one from its type. */
   private fieldValue(ctx: Ctx, field: PyParam, depth: number, stack: Set<PyClass>): { key: string; value: unknown } {
-    const { type, meta } = this.unwrapAnnotated(ctx, this.parse(field.annotation));
-    let def = this.parse(field.default);
+    const { type, meta } = this.unwrapAnnotated(ctx, field.annotationAst);
+    let def = field.defaultAst;
     const infos: Array<Extract<PyAst, { t: 'call' }>> = [];
     for (const m of meta) if (m.t === 'call' && this.isFieldFunction(ctx, m.fn)) infos.push(m);
     if (def?.t === 'call' && this.isFieldFunction(ctx, def.fn)) {
@@ -440,11 +432,9 @@ export class BodyTemplates {
     switch (type.t) {
       case 'const':
         return null; // None
-      case 'str': {
+      case 'str':
         // a forward reference: `'Item'`
-        const inner = type.f ? undefined : this.parse(type.v);
-        return inner && inner.t !== 'str' ? this.example(ctx, inner, depth, stack) : null;
-      }
+        return type.ref ? this.example(ctx, type.ref, depth, stack) : null;
       case 'union':
         return this.firstOf(ctx, type.items, depth, stack);
       case 'name': {
@@ -520,10 +510,7 @@ export class BodyTemplates {
       if (inner !== type) return inner ? this.shape(ctx, inner, depth + 1) : 'scalar';
     }
     const head = type.t === 'sub' ? type.base : type;
-    if (type.t === 'str') {
-      const inner = type.f ? undefined : this.parse(type.v);
-      return inner && inner.t !== 'str' ? this.shape(ctx, inner, depth + 1) : 'scalar';
-    }
+    if (type.t === 'str') return type.ref ? this.shape(ctx, type.ref, depth + 1) : 'scalar';
     const n = head.t === 'name' ? this.named(ctx, head.v) : undefined;
     const unionArgs =
       items ??
@@ -557,10 +544,8 @@ export class BodyTemplates {
         const kind = this.kindOf(n.mod, n.cls);
         return kind === 'model' || kind === 'dataclass' || kind === 'typeddict';
       }
-      case 'str': {
-        const inner = type.f ? undefined : this.parse(type.v);
-        return !!inner && inner.t !== 'str' && this.involvesModel(ctx, inner, depth + 1);
-      }
+      case 'str':
+        return !!type.ref && this.involvesModel(ctx, type.ref, depth + 1);
       case 'union':
         return type.items.some((t) => this.involvesModel(ctx, t, depth + 1));
       case 'sub': {

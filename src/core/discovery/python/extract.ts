@@ -2,6 +2,7 @@
 // function bodies for app factories, if/try/with blocks), never throwing: whatever
 // cannot be read becomes { k: 'other' } and is skipped by the linker.
 import type { Node } from '../../parsing/parser';
+import { PyAstReader } from '../../lang/python/expr';
 import { readImport } from '../../lang/python/modules';
 import { syntaxOf, type SyntaxNode } from '../../lang/syntax';
 import type { WorkspaceFile } from '../../workspace';
@@ -30,17 +31,24 @@ const MAX_PARAM_TEXT = 1000;
 
 export function extractPythonRouteFacts(_file: WorkspaceFile, root: Node): PythonRouteFacts {
   const facts: PythonRouteFacts = { imports: [], assignments: [], functions: [], classes: [], calls: [], loops: [] };
-  walkBlock(syntaxOf(root), '', facts);
+  walkBlock(syntaxOf(root), '', { facts, exprs: new PyAstReader(root) });
   return facts;
 }
 
-/** `loop`: the index in `facts.loops` of the innermost `for` whose body is being walked. */
-function walkBlock(block: SyntaxNode, scope: string, facts: PythonRouteFacts, depth = 0, loop?: number): void {
-  if (depth > MAX_BLOCK_DEPTH) return;
-  for (const stmt of block.namedChildren) if (stmt) walkStatement(stmt, scope, facts, depth + 1, loop);
+/** What one file's walk fills, and the reader of its annotations and defaults. */
+interface Walk {
+  facts: PythonRouteFacts;
+  exprs: PyAstReader;
 }
 
-function walkStatement(stmt: SyntaxNode, scope: string, facts: PythonRouteFacts, depth = 0, loop?: number): void {
+/** `loop`: the index in `facts.loops` of the innermost `for` whose body is being walked. */
+function walkBlock(block: SyntaxNode, scope: string, w: Walk, depth = 0, loop?: number): void {
+  if (depth > MAX_BLOCK_DEPTH) return;
+  for (const stmt of block.namedChildren) if (stmt) walkStatement(stmt, scope, w, depth + 1, loop);
+}
+
+function walkStatement(stmt: SyntaxNode, scope: string, w: Walk, depth = 0, loop?: number): void {
+  const { facts } = w;
   if (depth > MAX_BLOCK_DEPTH) return;
   switch (stmt.type) {
     case 'import_statement':
@@ -59,12 +67,12 @@ function walkStatement(stmt: SyntaxNode, scope: string, facts: PythonRouteFacts,
     case 'decorated_definition': {
       const decorators = stmt.namedChildren.filter((c): c is SyntaxNode => c?.type === 'decorator').map(decoratorExpr);
       const def = stmt.childForFieldName('definition');
-      if (def) walkDefinition(def, scope, decorators, facts);
+      if (def) walkDefinition(def, scope, decorators, w);
       return;
     }
     case 'function_definition':
     case 'class_definition':
-      walkDefinition(stmt, scope, [], facts);
+      walkDefinition(stmt, scope, [], w);
       return;
     case 'for_statement': {
       // `for bp in [a.bp, b.bp]: app.register_blueprint(bp)`: the calls in its body are read once per item
@@ -73,17 +81,17 @@ function walkStatement(stmt: SyntaxNode, scope: string, facts: PythonRouteFacts,
       let inner = loop;
       if (targets && right) inner = facts.loops.push({ scope, targets, iter: expr(right) }) - 1;
       const body = stmt.childForFieldName('body');
-      if (body) walkBlock(body, scope, facts, depth + 1, inner);
+      if (body) walkBlock(body, scope, w, depth + 1, inner);
       const orelse = stmt.childForFieldName('alternative');
-      if (orelse) walkStatement(orelse, scope, facts, depth + 1, loop);
+      if (orelse) walkStatement(orelse, scope, w, depth + 1, loop);
       return;
     }
     default:
       // if/elif/else, try/except/finally, with, while: routes are often registered inside them
       for (const child of stmt.namedChildren) {
         if (!child) continue;
-        if (child.type === 'block') walkBlock(child, scope, facts, depth + 1, loop);
-        else if (/_clause$/.test(child.type)) walkStatement(child, scope, facts, depth + 1, loop);
+        if (child.type === 'block') walkBlock(child, scope, w, depth + 1, loop);
+        else if (/_clause$/.test(child.type)) walkStatement(child, scope, w, depth + 1, loop);
       }
   }
 }
@@ -120,7 +128,8 @@ function loopTargets(left: SyntaxNode | null): string[] | undefined {
   return names.every((n): n is string => n !== undefined) && names.length > 0 ? names : undefined;
 }
 
-function walkDefinition(def: SyntaxNode, scope: string, decorators: PyExpr[], facts: PythonRouteFacts): void {
+function walkDefinition(def: SyntaxNode, scope: string, decorators: PyExpr[], w: Walk): void {
+  const { facts, exprs } = w;
   const name = def.childForFieldName('name')?.text;
   if (!name) return;
   if (def.type === 'function_definition') {
@@ -130,7 +139,7 @@ function walkDefinition(def: SyntaxNode, scope: string, decorators: PyExpr[], fa
       async: isAsync(def),
       range: rangeOf(def),
       decorators,
-      params: readParams(def),
+      params: readParams(def, exprs),
       returns: [],
     };
     // `def get_settings() -> Settings`: the settings object a prefix is read from (`get_settings().api_prefix`)
@@ -142,7 +151,7 @@ function walkDefinition(def: SyntaxNode, scope: string, decorators: PyExpr[], fa
     const body = def.childForFieldName('body');
     // Nested functions' bodies are walked too: factories register routes on their local app.
     if (body && scope === '') {
-      walkBlock(body, name, facts);
+      walkBlock(body, name, w);
       collectReturns(body, fn.returns);
     }
   } else if (def.type === 'class_definition') {
@@ -165,10 +174,10 @@ function walkDefinition(def: SyntaxNode, scope: string, decorators: PyExpr[], fa
         if (left?.type === 'identifier' && right) cls.attributes[left.text] = expr(right);
         if (left?.type === 'identifier' && fields) {
           const field: PyParam = { name: left.text };
-          const type = a.childForFieldName('type')?.text;
+          const type = a.childForFieldName('type');
           // an annotation too long to keep still makes a field (of a type not known): ''
-          if (type !== undefined) field.annotation = type.length <= MAX_PARAM_TEXT ? type : '';
-          if (right && right.text.length <= MAX_PARAM_TEXT) field.default = right.text;
+          if (type) keepAnnotation(field, type, exprs, '');
+          if (right) keepDefault(field, right, exprs);
           fields.push(field);
         }
         continue;
@@ -186,7 +195,7 @@ function walkDefinition(def: SyntaxNode, scope: string, decorators: PyExpr[], fa
             async: isAsync(m),
             range: rangeOf(m),
             decorators: decos,
-            params: readParams(m),
+            params: readParams(m, exprs),
           };
           const self = method.params[0]?.name;
           const body = m.childForFieldName('body');
@@ -263,8 +272,8 @@ function collectReturns(block: SyntaxNode, out: string[], depth = 0): void {
   }
 }
 
-/** A def's parameters as written: name (stars kept on `*args`/`**kw`), annotation and default text. */
-function readParams(def: SyntaxNode): PyParam[] {
+/** A def's parameters as written: name (stars kept on `*args`/`**kw`), annotation and default, text and read. */
+function readParams(def: SyntaxNode, exprs: PyAstReader): PyParam[] {
   const out: PyParam[] = [];
   for (const p of def.childForFieldName('parameters')?.namedChildren ?? []) {
     if (!p) continue;
@@ -286,10 +295,10 @@ function readParams(def: SyntaxNode): PyParam[] {
           );
         if (!name) break;
         const param: PyParam = { name: name.text };
-        const type = p.childForFieldName('type')?.text;
-        const value = p.childForFieldName('value')?.text;
-        if (type !== undefined && type.length <= MAX_PARAM_TEXT) param.annotation = type;
-        if (value !== undefined && value.length <= MAX_PARAM_TEXT) param.default = value;
+        const type = p.childForFieldName('type');
+        const value = p.childForFieldName('value');
+        if (type) keepAnnotation(param, type, exprs);
+        if (value) keepDefault(param, value, exprs);
         out.push(param);
         break;
       }
@@ -297,6 +306,26 @@ function readParams(def: SyntaxNode): PyParam[] {
     }
   }
   return out;
+}
+
+/** An annotation's text and its reading, when not too long; `tooLong`: the text kept instead of one that is. */
+function keepAnnotation(p: PyParam, type: SyntaxNode, exprs: PyAstReader, tooLong?: string): void {
+  const text = type.text;
+  if (text.length > MAX_PARAM_TEXT) {
+    if (tooLong !== undefined) p.annotation = tooLong;
+    return;
+  }
+  p.annotation = text;
+  const ast = exprs.annotation(type);
+  if (ast) p.annotationAst = ast;
+}
+
+function keepDefault(p: PyParam, value: SyntaxNode, exprs: PyAstReader): void {
+  const text = value.text;
+  if (text.length > MAX_PARAM_TEXT) return;
+  p.default = text;
+  const ast = exprs.value(value);
+  if (ast) p.defaultAst = ast;
 }
 
 function decoratorExpr(deco: SyntaxNode): PyExpr {

@@ -3,6 +3,8 @@
 // so a router defined in one file and included in another is resolved only once all
 // files' facts are known.
 
+import type { PyAst } from '../../lang/python/expr';
+
 /** An expression, reduced to what route discovery can use. */
 export type PyExpr =
   | { k: 'str'; v: string }
@@ -40,11 +42,16 @@ export interface PyAssignment {
   augmented?: boolean;
 }
 
-/** A parameter as the def writes it (see Route.params). */
+/**
+ * A parameter as the def writes it: its texts are Route.params; their readings (absent when unreadable, see
+ * lang/python/expr.ts) are what request-body templates are derived from.
+ */
 export interface PyParam {
   name: string;
   annotation?: string;
   default?: string;
+  annotationAst?: PyAst;
+  defaultAst?: PyAst;
 }
 
 export interface PyFunction {

@@ -3,9 +3,9 @@
 // become edges carrying prefixes; routes are emitted by walking from every object
 // nothing includes, so a router included nowhere is still reported with its own prefix,
 // then from objects only include cycles reach (one per cycle nothing outside includes).
-import type { Framework, Route } from '../../model';
+import type { Framework, Route, RouteParam } from '../../model';
 import type { WorkspaceFile } from '../../workspace';
-import type { PyClass, PyExpr, PyFunction, PyLoop, PyMethod, PythonRouteFacts } from './facts';
+import type { PyClass, PyExpr, PyFunction, PyLoop, PyMethod, PyParam, PythonRouteFacts } from './facts';
 import { BodyTemplates } from './body';
 import {
   HTTP_METHODS,
@@ -1377,7 +1377,7 @@ function emit(
         execution: unit.execution(r.handler.async),
         routers,
         range: { file: r.handler.file, ...r.handler.range },
-        params: r.handler.params,
+        params: r.handler.params.map(routeParam),
         ...(r.bodyTemplate !== undefined ? { bodyTemplate: r.bodyTemplate } : {}),
         ...unresolvedFields(path),
       };
@@ -1596,6 +1596,14 @@ interface Instance {
 
 function boundOf(e: PyExpr): BoundExpr['bound'] | undefined {
   return e.k === 'other' && 'bound' in e ? (e as BoundExpr).bound : undefined;
+}
+
+/** A parameter as a route shows it: its texts, not their readings. */
+function routeParam(p: PyParam): RouteParam {
+  const out: RouteParam = { name: p.name };
+  if (p.annotation !== undefined) out.annotation = p.annotation;
+  if (p.default !== undefined) out.default = p.default;
+  return out;
 }
 
 /** The module-level function `name` of `mod` (the scope of statements inside it). */
