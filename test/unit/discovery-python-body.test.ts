@@ -510,6 +510,29 @@ test('a string in an annotation keeps the type it names (a forward reference), r
   assert.deepEqual(read('"Item"'), { t: 'str', v: 'Item' }, 'a default is a value, not a reference');
 });
 
+test("a whole annotation written as a string is the type it names: a handler's body and a model's fields", async () => {
+  const routes = await discoverSources({
+    'main.py': `from typing import Optional
+from fastapi import FastAPI
+from pydantic import BaseModel
+class Item(BaseModel):
+    name: str
+    tags: "list[str] | None" = None
+    owner: "Optional[Owner]"
+class Owner(BaseModel):
+    id: "int"
+app = FastAPI()
+@app.post("/items")
+def create(items: "list[Item]"): ...
+@app.post("/one")
+def one(item: "Item | None"): ...
+`,
+  });
+  const item = { name: 'string', tags: null, owner: { id: 0 } };
+  assert.deepEqual(body(find(routes, 'create')), [item]);
+  assert.deepEqual(body(find(routes, 'one')), item);
+});
+
 test('nesting past 50 expressions, and what tree-sitter repaired in a file with syntax errors, are unreadable', async () => {
   const read = await reading();
   const nested = (n: number) => `${'list['.repeat(n - 1)}int${']'.repeat(n - 1)}`;
