@@ -335,3 +335,77 @@ test('Content-Length is read as a number whatever its leading zeros or size', ()
     /closed before/, // beyond 2^53 both round to the same Number, as Number() read them before
   );
 });
+
+/**
+ * What a head means, read the plain way: the text up to the first CRLFCRLF split into lines at
+ * CRLF, the status line matched by a regular expression, names lower-cased, values trimmed. The
+ * oracle of the next test (the parser reads bytes in place and a head across reads line by line).
+ */
+function headByStrings(text: string): { status: number; keepAlive: boolean } | { error: string } | 'interim' {
+  const head = text.slice(0, text.indexOf('\r\n\r\n'));
+  const [statusLine, ...lines] = head.split('\r\n');
+  const m = /^HTTP\/1\.([01]) ([1-9]\d\d)( [^\r\n]*)?$/.exec(statusLine);
+  if (!m) return { error: 'invalid status line' };
+  let length = -1;
+  const tokens: string[] = [];
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) return { error: 'invalid header line' };
+    if (line[0].trim() === '' || line[colon - 1].trim() === '') return { error: 'invalid header name' };
+    const name = line.slice(0, colon).toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    if (name === 'content-length') {
+      if (!/^\d+$/.test(value)) return { error: 'invalid content-length' };
+      if (length >= 0 && Number(value) !== length) return { error: 'conflicting content-length' };
+      length = Number(value);
+    } else if (name === 'connection')
+      tokens.push(
+        ...value
+          .toLowerCase()
+          .split(',')
+          .map((t) => t.trim()),
+      );
+  }
+  const status = Number(m[2]);
+  if (status === 101) return { error: 'unexpected 101 Switching Protocols' };
+  if (status < 200) return 'interim';
+  return { status, keepAlive: m[1] === '0' ? tokens.includes('keep-alive') : !tokens.includes('close') };
+}
+
+test('fuzz: mutated heads split at random boundaries read as the plain string reading does', () => {
+  const rnd = mulberry32(1_600_016);
+  const int = (n: number): number => Math.floor(rnd() * n);
+  const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)];
+  const caseIt = (s: string): string => [...s].map((c) => (rnd() < 0.5 ? c.toUpperCase() : c)).join('');
+  const nasty = ['\r', '\n', '\r\n', ':', ' ', '\t', '\xa0', '\x0b', ',', '0', '9', 'a', '-', 'close', 'keep-alive'];
+  let compared = 0;
+  for (let k = 0; k < 6000; k++) {
+    let text = `HTTP/1.${int(2)} ${pick(['200', '204', '404', '503', '100', '101'])}${pick([' OK', '', ' Not Found'])}\r\n`;
+    for (let h = int(6); h > 0; h--) {
+      const name = pick(['content-length', 'connection', 'transfer-encoding', 'server', 'x-a', 'date']);
+      const value = pick(['5', ' 5 ', '007', 'close', 'keep-alive, x', 'chunked', 'nginx', '']);
+      text += `${caseIt(name)}:${pick(['', ' ', '  '])}${value}\r\n`;
+    }
+    for (let m = int(4); m > 0; m--) {
+      const at = int(text.length + 1);
+      const r = rnd();
+      if (r < 0.5) text = text.slice(0, at) + pick(nasty) + text.slice(at);
+      else if (r < 0.75) text = text.slice(0, at) + text.slice(at + 1 + int(3));
+      else text = text.slice(0, at) + String.fromCharCode(int(256)) + text.slice(at + 1);
+    }
+    text += '\r\n';
+    if (!text.includes('\r\n\r\n')) text += '\r\n';
+    const want = headByStrings(text);
+    if (want === 'interim') continue;
+    compared++;
+    const buf = b(text);
+    const pieces = rnd() < 0.3 ? [buf] : split(rnd, buf);
+    const got = parseAll(pieces, true, false);
+    const label = JSON.stringify(text);
+    if ('error' in want) {
+      assert.equal(got.responses.length, 0, label);
+      assert.ok(got.error?.includes(`(${want.error})`), `${label}: ${got.error} instead of ${want.error}`);
+    } else assert.deepEqual(got.responses[0], { status: want.status, body: '', keepAlive: want.keepAlive }, label);
+  }
+  assert.ok(compared > 4000, `${compared} heads compared`);
+});

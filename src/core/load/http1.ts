@@ -39,89 +39,102 @@ const enum State {
 
 const CR = 13;
 const LF = 10;
+const COLON = 58;
+const COMMA = 44;
+/** "HTTP/": what a response's first bytes must be. */
+const HTTP_SLASH = [72, 84, 84, 80, 47];
+/** Whether the head starting at b[start] is HTTP/1.0 (its status line was checked). */
+const b8 = (b: Uint8Array, start: number): boolean => b[start + 7] === 48;
+
 /**
- * The status of "HTTP/1.x NNN[ reason]" (the head's first `lineEnd` characters), read by
- * character codes: no regular-expression match array per response.
+ * The status of "HTTP/1.x NNN[ reason]", the bytes b[at, lineEnd), read by byte (no string, no
+ * regular-expression match array per response); -1 when the line is not one.
  */
-function statusOf(head: string, lineEnd: number): number {
-  const minor = head.charCodeAt(7);
+function statusOf(b: Uint8Array, at: number, lineEnd: number): number {
+  const minor = b[at + 7];
   if (
-    !head.startsWith('HTTP/1.') ||
+    lineEnd - at < 12 ||
+    b[at] !== 72 || // H
+    b[at + 1] !== 84 || // T
+    b[at + 2] !== 84 || // T
+    b[at + 3] !== 80 || // P
+    b[at + 4] !== 47 || // /
+    b[at + 5] !== 49 || // 1
+    b[at + 6] !== 46 || // .
     (minor !== 48 && minor !== 49) ||
-    head.charCodeAt(8) !== 32 ||
-    !isStatusDigits(head, 9) ||
-    lineEnd < 12 ||
-    (lineEnd > 12 && head.charCodeAt(12) !== 32) ||
-    hasCrOrLf(head, 12, lineEnd)
+    b[at + 8] !== 32 ||
+    !isStatusDigits(b, at + 9) ||
+    (lineEnd - at > 12 && b[at + 12] !== 32) ||
+    hasCrOrLf(b, at + 12, lineEnd)
   )
-    throw new HttpParseError('invalid status line');
-  return (head.charCodeAt(9) - 48) * 100 + (head.charCodeAt(10) - 48) * 10 + (head.charCodeAt(11) - 48);
+    return -1;
+  return (b[at + 9] - 48) * 100 + (b[at + 10] - 48) * 10 + (b[at + 11] - 48);
 }
 
-const hasCrOrLf = (s: string, from: number, to: number): boolean => {
+const hasCrOrLf = (b: Uint8Array, from: number, to: number): boolean => {
   for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i);
+    const c = b[i];
     if (c === CR || c === LF) return true;
   }
   return false;
 };
 
 /** Three digits at `at`, the first 1-9 (a status code). */
-const isStatusDigits = (s: string, at: number): boolean => {
-  const a = s.charCodeAt(at);
-  const b = s.charCodeAt(at + 1);
-  const c = s.charCodeAt(at + 2);
-  return a >= 49 && a <= 57 && b >= 48 && b <= 57 && c >= 48 && c <= 57;
+const isStatusDigits = (b: Uint8Array, at: number): boolean => {
+  const x = b[at];
+  const y = b[at + 1];
+  const z = b[at + 2];
+  return x >= 49 && x <= 57 && y >= 48 && y <= 57 && z >= 48 && z <= 57;
 };
 /** What String.prototype.trim strips that can appear in a latin1 head: whitespace, CR and LF, NBSP. */
 const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13) || c === 160;
 
-/** Whether s[from, to) is `lower` (lower-case ASCII) in any ASCII case: toLowerCase without a string. */
-function isNamed(s: string, from: number, to: number, lower: string): boolean {
+/** Whether b[from, to) is `lower` (lower-case ASCII) in any ASCII case: toLowerCase without a string. */
+function isNamed(b: Uint8Array, from: number, to: number, lower: string): boolean {
   if (to - from !== lower.length) return false;
   for (let k = 0; k < lower.length; k++) {
-    let c = s.charCodeAt(from + k);
+    let c = b[from + k];
     if (c >= 65 && c <= 90) c += 32;
     if (c !== lower.charCodeAt(k)) return false;
   }
   return true;
 }
 
-/** Where s[from, to) starts, and ends, without what trim() strips (two numbers, not a tuple per call). */
-function trimStart(s: string, from: number, to: number): number {
-  while (from < to && isSpace(s.charCodeAt(from))) from++;
+/** Where b[from, to) starts, and ends, without what trim() strips (two numbers, not a tuple per call). */
+function trimStart(b: Uint8Array, from: number, to: number): number {
+  while (from < to && isSpace(b[from])) from++;
   return from;
 }
-function trimEnd(s: string, from: number, to: number): number {
-  while (to > from && isSpace(s.charCodeAt(to - 1))) to--;
+function trimEnd(b: Uint8Array, from: number, to: number): number {
+  while (to > from && isSpace(b[to - 1])) to--;
   return to;
 }
 
-/** A Content-Length value s[from, to) (already trimmed): its number, or -1 unless it is all digits. */
-function decimalOf(s: string, from: number, to: number): number {
+/** A Content-Length value b[from, to) (already trimmed): its number, or -1 unless it is all digits. */
+function decimalOf(b: Buffer, from: number, to: number): number {
   if (from === to) return -1;
   let v = 0;
   for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i);
+    const c = b[i];
     if (c < 48 || c > 57) return -1;
     v = v * 10 + (c - 48);
   }
   // Past 2^53 the running sum rounds differently from Number(): parse those as Number did.
-  return to - from > 15 ? Number(s.slice(from, to)) : v;
+  return to - from > 15 ? Number(b.toString('latin1', from, to)) : v;
 }
 
 /** Connection tokens seen in a head: `close` and `keep-alive`, any case, around commas and spaces. */
 const CLOSE = 1;
 const KEEP_ALIVE = 2;
-function connectionTokens(s: string, from: number, to: number): number {
+function connectionTokens(b: Uint8Array, from: number, to: number): number {
   let seen = 0;
   for (let at = from; at <= to;) {
-    let comma = s.indexOf(',', at);
-    if (comma < 0 || comma > to) comma = to;
-    const a = trimStart(s, at, comma);
-    const b = trimEnd(s, a, comma);
-    if (isNamed(s, a, b, 'close')) seen |= CLOSE;
-    else if (isNamed(s, a, b, 'keep-alive')) seen |= KEEP_ALIVE;
+    let comma = at;
+    while (comma < to && b[comma] !== COMMA) comma++;
+    const x = trimStart(b, at, comma);
+    const y = trimEnd(b, x, comma);
+    if (isNamed(b, x, y, 'close')) seen |= CLOSE;
+    else if (isNamed(b, x, y, 'keep-alive')) seen |= KEEP_ALIVE;
     at = comma + 1;
   }
   return seen;
@@ -134,6 +147,16 @@ export class ResponseParser {
   private remaining = 0;
   private keepAlive = true;
   private error: HttpParseError | undefined;
+  // A head being read: its lines are read as they complete, into these fields, so a head split
+  // across reads is read once (offsets count from the head's first byte, kept in `pending`).
+  /** Where the next line of the head starts. */
+  private lineAt = 0;
+  private status = 0;
+  private length = -1;
+  private chunked = false;
+  private connection = 0;
+  /** The head's first fault, thrown once the whole head is in (as when heads were read whole). */
+  private fault: string | undefined;
 
   /** `head`: the requests are HEAD, so no response has a body whatever its headers say. */
   constructor(
@@ -263,64 +286,102 @@ export class ResponseParser {
   private readHead(chunk: Buffer, i: number): number {
     let buf = chunk;
     let start = i;
-    if (this.pending) {
-      // The head's end may straddle the boundary: search the joined bytes.
-      buf = Buffer.concat([this.pending, chunk.subarray(i)]);
+    const pending = this.pending;
+    if (pending) {
+      // The head's end may straddle the boundary: read on in the joined bytes.
+      buf = Buffer.concat([pending, chunk.subarray(i)]);
       start = 0;
-    }
-    const end = buf.indexOf('\r\n\r\n', start, 'latin1');
+    } else this.newHead();
+    const end = this.readLines(buf, start);
     if (end < 0) {
       if (buf.length - start > MAX_HEAD_BYTES) throw new HttpParseError('headers too large');
       // An early look at the first bytes: refuse non-HTTP at once rather than waiting for CRLFCRLF.
-      const first = buf.toString('latin1', start, Math.min(buf.length, start + 5));
-      if (!'HTTP/'.startsWith(first)) throw new HttpParseError('invalid status line');
+      for (let k = 0; k < 5 && start + k < buf.length; k++)
+        if (buf[start + k] !== HTTP_SLASH[k]) throw new HttpParseError('invalid status line');
       this.pending = buf === chunk ? Buffer.from(chunk.subarray(i)) : buf;
       return chunk.length;
     }
     if (end - start > MAX_HEAD_BYTES) throw new HttpParseError('headers too large');
     const consumedOfBuf = end + 4;
-    const next = buf === chunk ? consumedOfBuf : i + (consumedOfBuf - (this.pending as Buffer).length);
+    const next = pending ? i + (consumedOfBuf - pending.length) : consumedOfBuf;
     this.pending = undefined;
-    this.parseHead(buf.toString('latin1', start, end));
+    if (this.fault) throw new HttpParseError(this.fault);
+    this.headRead(this.status, b8(buf, start));
     return next;
   }
 
-  private parseHead(head: string): void {
-    // Walks the head in place (no split into lines, no string per header): this runs once per
-    // response, and its garbage was a fifth of what a run allocated.
-    const eol = head.indexOf('\r\n');
-    const status = statusOf(head, eol < 0 ? head.length : eol);
-    const http10 = head.charCodeAt(7) === 48;
-    let length = -1;
-    let chunked = false;
-    let connection = 0;
-    for (let at = eol < 0 ? head.length : eol + 2; at < head.length;) {
-      let end = head.indexOf('\r\n', at);
-      if (end < 0) end = head.length;
-      const colon = head.indexOf(':', at);
-      if (colon <= at || colon >= end) throw new HttpParseError('invalid header line');
-      // No whitespace around the name (RFC 9112 §5.1; request smuggling otherwise).
-      if (isSpace(head.charCodeAt(at)) || isSpace(head.charCodeAt(colon - 1)))
-        throw new HttpParseError('invalid header name');
-      // Only three headers matter for framing; their names and values are read by character
-      // code, with no string made (this runs once per response).
-      if (isNamed(head, at, colon, 'content-length')) {
-        const from = trimStart(head, colon + 1, end);
-        const v = decimalOf(head, from, trimEnd(head, from, end));
-        if (v < 0) throw new HttpParseError('invalid content-length');
-        if (length >= 0 && v !== length) throw new HttpParseError('conflicting content-length');
-        length = v;
-      } else if (isNamed(head, at, colon, 'connection')) connection |= connectionTokens(head, colon + 1, end);
-      else if (isNamed(head, at, colon, 'transfer-encoding')) {
-        const codings = head
-          .slice(colon + 1, end)
-          .trim()
-          .toLowerCase()
-          .split(',');
-        chunked = codings[codings.length - 1].trim() === 'chunked';
-      }
-      at = end + 2;
+  private newHead(): void {
+    this.lineAt = 0;
+    this.status = 0;
+    this.length = -1;
+    this.chunked = false;
+    this.connection = 0;
+    this.fault = undefined;
+  }
+
+  /**
+   * Reads the head's complete lines from `lineAt` on (b[start] is the head's first byte); returns
+   * where its CRLFCRLF starts, or -1 when it is not in `b` yet. Lines end at CRLF only (a lone CR
+   * or LF belongs to its line); each line's end is found by Buffer#indexOf (memchr), so only
+   * header names are read byte by byte in JS.
+   */
+  private readLines(b: Buffer, start: number): number {
+    for (;;) {
+      const at = start + this.lineAt;
+      let lf = b.indexOf(LF, at + 1);
+      while (lf >= 0 && b[lf - 1] !== CR) lf = b.indexOf(LF, lf + 1);
+      if (lf < 0) return -1;
+      const lineEnd = lf - 1;
+      // A blank line ends the head: CRLFCRLF starts at at - 2. (A blank first line is an empty
+      // status line, a fault; a blank line after it ends an empty head, as CRLFCRLF at the start.)
+      if (lineEnd === at && at > start) return at - 2;
+      if (!this.fault) this.readLine(b, at, lineEnd, at === start);
+      this.lineAt = lf + 1 - start;
     }
+  }
+
+  /** One line of a head, b[at, lineEnd) without its CRLF; records the head's first fault. */
+  private readLine(b: Buffer, at: number, lineEnd: number, statusLine: boolean): void {
+    if (statusLine) {
+      this.status = statusOf(b, at, lineEnd);
+      if (this.status < 0) this.fault = 'invalid status line';
+      return;
+    }
+    let colon = at;
+    while (colon < lineEnd && b[colon] !== COLON) colon++;
+    if (colon === at || colon === lineEnd) {
+      this.fault = 'invalid header line';
+      return;
+    }
+    // No whitespace around the name (RFC 9112 §5.1; request smuggling otherwise).
+    if (isSpace(b[at]) || isSpace(b[colon - 1])) {
+      this.fault = 'invalid header name';
+      return;
+    }
+    // Only three headers matter for framing; their names and values are read by byte, with no
+    // string made. The name's length rules out most headers before any byte is compared.
+    const nameLength = colon - at;
+    if (nameLength === 14 && isNamed(b, at, colon, 'content-length')) {
+      const from = trimStart(b, colon + 1, lineEnd);
+      const v = decimalOf(b, from, trimEnd(b, from, lineEnd));
+      if (v < 0) this.fault = 'invalid content-length';
+      else if (this.length >= 0 && v !== this.length) this.fault = 'conflicting content-length';
+      else this.length = v;
+    } else if (nameLength === 10 && isNamed(b, at, colon, 'connection'))
+      this.connection |= connectionTokens(b, colon + 1, lineEnd);
+    else if (nameLength === 17 && isNamed(b, at, colon, 'transfer-encoding')) {
+      const codings = b
+        .toString('latin1', colon + 1, lineEnd)
+        .trim()
+        .toLowerCase()
+        .split(',');
+      this.chunked = codings[codings.length - 1].trim() === 'chunked';
+    }
+  }
+
+  /** A whole head was read without fault: its status and framing decide what follows. */
+  private headRead(status: number, http10: boolean): void {
+    const { length, chunked, connection } = this;
     if (status < 200) {
       if (status === 101) throw new HttpParseError('unexpected 101 Switching Protocols');
       return; // interim response (100 Continue, 103 Early Hints): the final one follows
