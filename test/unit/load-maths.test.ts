@@ -5,6 +5,7 @@ import {
   encodeHistogram,
   newHistogram,
   recordUs,
+  recordUsBoth,
   scanHistogram,
   summarizeHistogram,
 } from '../../src/core/load/histogram';
@@ -152,4 +153,35 @@ test('one-pass summary equals hdr-histogram-js getters exactly (percentiles, mea
     assert.ok(Math.abs(stdev - h.stdDeviation) <= 1e-6 * (h.stdDeviation + 1), `stdev ${stdev} vs ${h.stdDeviation}`);
   }
   assert.deepEqual(scanHistogram(newHistogram(), [50]), { values: [0], mean: 0, stdev: 0 });
+});
+
+test('recordUs and recordUsBoth put every value in the slot hdr-histogram-js does (same counts, min, max, total)', () => {
+  // The recording path computes hdr's slot itself (integer arithmetic); hdr's own recordValue is the oracle.
+  const values: number[] = [
+    0, -5, 0.4, 0.6, 1, 1.5, 2, 1023, 1024, 1025, 2047, 2048, 2049, 3_600_000_000, 5e9, 3_599_999_999.6,
+  ];
+  for (let k = 1; k < 32; k++) values.push(2 ** k - 1, 2 ** k, 2 ** k + 1, 2 ** k + 0.5);
+  let seed = 7;
+  for (let i = 0; i < 20_000; i++) {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    values.push(Math.exp((seed / 0x80000000) * Math.log(4e9))); // log-uniform over the whole range
+  }
+  const ours = newHistogram();
+  const run = newHistogram();
+  const second = newHistogram();
+  const hdr = newHistogram();
+  for (const v of values) {
+    recordUs(ours, v);
+    recordUsBoth(run, second, v);
+    hdr.recordValue(Math.min(3_600_000_000, Math.max(1, Math.round(v))));
+  }
+  type Raw = { _counts: Float64Array; totalCount: number; minNonZeroValue: number; maxValue: number };
+  const raw = (h: unknown): Raw => h as Raw;
+  for (const h of [ours, run, second]) {
+    assert.deepEqual(raw(h)._counts, raw(hdr)._counts);
+    assert.equal(raw(h).totalCount, raw(hdr).totalCount);
+    assert.equal(raw(h).minNonZeroValue, raw(hdr).minNonZeroValue);
+    assert.equal(raw(h).maxValue, raw(hdr).maxValue);
+  }
+  assert.equal(summarizeHistogram(run).p99, summarizeHistogram(hdr).p99);
 });

@@ -24,7 +24,44 @@ const enc = (): typeof HdrEncoding => (encoding ??= require('hdr-histogram-js/di
 
 /** Records a latency in µs, clamped into the trackable range so an hour-long stall never throws. */
 export function recordUs(h: Histogram, us: number): void {
-  h.recordValue(Math.min(HIGHEST_US, Math.max(1, Math.round(us))));
+  const v = clampUs(us);
+  bump(h as unknown as Recordable, slotOf(v), v);
+}
+
+/** `recordUs` into two histograms (a run's and its current second's): the slot is computed once. */
+export function recordUsBoth(a: Histogram, b: Histogram, us: number): void {
+  const v = clampUs(us);
+  const slot = slotOf(v);
+  bump(a as unknown as Recordable, slot, v);
+  bump(b as unknown as Recordable, slot, v);
+}
+
+const clampUs = (us: number): number => Math.min(HIGHEST_US, Math.max(1, Math.round(us)));
+
+/**
+ * hdr's countsArrayIndex for newHistogram()'s shape (unit 1, 3 digits: 1,024 slots a half
+ * bucket, bucket = floor(log2 v) - 10), in integer arithmetic for an integer v in [1, HIGHEST_US]
+ * (< 2^32): hdr's own takes a Math.log2, two Math.pow and a division per value, the larger part
+ * of recording one. load-maths.test.ts checks it against hdr's recordValue across the range.
+ */
+function slotOf(v: number): number {
+  const bucket = Math.max(0, 21 - Math.clz32(v));
+  return bucket * 1024 + (v >>> bucket);
+}
+
+/** What hdr's recordSingleValue does for an in-range value, once its slot is known. */
+interface Recordable {
+  _counts: Float64Array;
+  _totalCount: number;
+  maxValue: number;
+  minNonZeroValue: number;
+}
+function bump(h: Recordable, slot: number, v: number): void {
+  h._counts[slot]++;
+  h._totalCount++;
+  // lowestDiscernibleValue is 1: hdr stores min and max as recorded (unit mask 0).
+  if (v > h.maxValue) h.maxValue = v;
+  if (v < h.minNonZeroValue) h.minNonZeroValue = v;
 }
 
 export function encodeHistogram(h: Histogram): string {
