@@ -9,6 +9,7 @@ import {
   scanHistogram,
   summarizeHistogram,
 } from '../../src/core/load/histogram';
+import { InflightList, type Linked } from '../../src/core/load/inflight';
 import { Recorder } from '../../src/core/load/recorder';
 import { dueCount, lateSlackMs, scheduledAt } from '../../src/core/load/schedule';
 import { classifyError, describeError } from '../../src/core/load/errors';
@@ -184,4 +185,43 @@ test('recordUs and recordUsBoth put every value in the slot hdr-histogram-js doe
     assert.equal(raw(h).maxValue, raw(hdr).maxValue);
   }
   assert.equal(summarizeHistogram(run).p99, summarizeHistogram(hdr).p99);
+});
+
+test('the in-flight list keeps send order through removals; its front is what a deadline sweep sees', () => {
+  interface F extends Linked<F> {
+    id: number;
+  }
+  const mk = (id: number): F => ({ id, prev: undefined, next: undefined, linked: false });
+  const list = new InflightList<F>();
+  const fs = Array.from({ length: 8 }, (_, i) => mk(i));
+  for (const f of fs) list.add(f);
+  list.add(fs[3]); // already in: no-op
+  list.delete(fs[0]);
+  list.delete(fs[4]);
+  list.delete(fs[7]);
+  list.delete(fs[7]); // twice: no-op
+  assert.deepEqual(
+    list.toArray().map((f) => f.id),
+    [1, 2, 3, 5, 6],
+  );
+  assert.equal(list.size, 5);
+  assert.equal(fs[4].next, undefined, 'a removed entry holds no neighbour alive');
+  assert.deepEqual(
+    list.frontWhile((f) => f.id < 5).map((f) => f.id),
+    [1, 2, 3],
+  );
+  // Acting on the front while the list changes (an abort completes the request, its lane adds the next).
+  for (const f of list.frontWhile((f) => f.id < 5)) {
+    list.delete(f);
+    list.add(mk(10 + f.id));
+  }
+  assert.deepEqual(
+    list.toArray().map((f) => f.id),
+    [5, 6, 11, 12, 13],
+  );
+  for (const f of list.toArray()) list.delete(f);
+  assert.equal(list.size, 0);
+  assert.equal(list.head, undefined);
+  list.add(fs[0]);
+  assert.equal(list.head, fs[0]);
 });

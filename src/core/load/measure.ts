@@ -7,6 +7,7 @@ import type { Dispatcher, Pool } from 'undici';
 import type { RunRecord } from '../model';
 import type { LoadOptions } from './engine';
 import { classifyError, describeError } from './errors';
+import { InflightList, type Linked } from './inflight';
 import { buildRequest, LeanPool } from './lean';
 import { Recorder, type RecorderDelta } from './recorder';
 import { buildRunRecord, clientOf, newRunIdentity, requestHeaders, runFailure, type RunFigures } from './runRecord';
@@ -53,7 +54,7 @@ const LANE_BATCH = 256;
 const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 /** A request in flight. `reason` is set when it is aborted (deadline or cancel), before undici reports it. */
-interface Flight {
+interface Flight extends Linked<Flight> {
   sentMs: number;
   deadlineMs: number;
   warm: boolean;
@@ -142,22 +143,20 @@ export function measure(o: LoadOptions, hooks: MeasureHooks = {}): Measurement {
   // Requests in flight, in send order. Every request has the same `-t`, so send order is also
   // deadline order: one timer for the oldest bounds them all (headers and body: undici's
   // bodyTimeout only bounds the gap between two chunks, so a trickling body never ended).
-  const inflight = new Set<Flight>();
+  const inflight = new InflightList<Flight>();
   let sweepTimer: NodeJS.Timeout | undefined;
   let sweeping = false;
   const sweep = (): void => {
     sweeping = true; // aborting starts lanes' next requests: they must not arm a second timer
     const now = performance.now();
-    let next: Flight | undefined;
-    for (const f of inflight) {
-      if (f.deadlineMs > now + 0.5) {
-        next = f;
-        break;
-      }
-      abortFlight(f, new RequestDeadlineError(timeoutMs));
-    }
+    const due = (f: Flight): boolean => f.deadlineMs <= now + 0.5;
+    for (const f of inflight.frontWhile(due)) abortFlight(f, new RequestDeadlineError(timeoutMs));
+    // The oldest not aborted yet (aborted ones whose client reports later are skipped): the
+    // requests the aborts just started are due in a new -t, and only the next sweep sees them.
+    let next = inflight.head;
+    while (next?.reason) next = next.next;
     sweeping = false;
-    sweepTimer = next ? setTimeout(sweep, next.deadlineMs - now) : undefined;
+    sweepTimer = next ? setTimeout(sweep, Math.max(0, next.deadlineMs - now)) : undefined;
   };
   const track = (f: Flight): void => {
     inflight.add(f);
@@ -167,7 +166,7 @@ export function measure(o: LoadOptions, hooks: MeasureHooks = {}): Measurement {
   const halt = (): void => {
     stopped = true;
     endMs ??= performance.now();
-    for (const f of [...inflight]) abortFlight(f, CANCELLED);
+    for (const f of inflight.toArray()) abortFlight(f, CANCELLED);
     // Requests not yet on a socket have no abort handle: destroying the pool fails them with CANCELLED too.
     if (inflight.size) void pool.destroy(CANCELLED).catch(() => undefined);
   };
@@ -200,8 +199,10 @@ export function measure(o: LoadOptions, hooks: MeasureHooks = {}): Measurement {
    * (onConnect/onHeaders/onData/onComplete/onError) and calls it as methods, as lean.ts does.
    */
   class Exchange implements Flight {
-    readonly sentMs = performance.now();
-    readonly deadlineMs = this.sentMs + timeoutMs;
+    readonly deadlineMs: number;
+    prev: Flight | undefined = undefined;
+    next: Flight | undefined = undefined;
+    linked = false;
     abort?: (err: Error) => void = undefined;
     reason?: Error = undefined;
     private status = 0;
@@ -209,9 +210,12 @@ export function measure(o: LoadOptions, hooks: MeasureHooks = {}): Measurement {
     private finished = false;
     constructor(
       private readonly scheduledMs: number,
+      readonly sentMs: number,
       private readonly resolve: () => void,
       readonly warm: boolean,
-    ) {}
+    ) {
+      this.deadlineMs = sentMs + timeoutMs;
+    }
     onConnect(abort: (err: Error) => void): void {
       if (this.reason) abort(this.reason);
       else this.abort = abort;
@@ -241,8 +245,9 @@ export function measure(o: LoadOptions, hooks: MeasureHooks = {}): Measurement {
       this.resolve();
     }
   }
-  const oneCb = (scheduledMs: number, resolve: () => void, warm = false): void => {
-    const x = new Exchange(scheduledMs, resolve, warm);
+  /** One request; a closed lane passes its send time as `scheduledMs` (one clock read, not two). */
+  const oneCb = (scheduledMs: number, resolve: () => void, warm = false, sentMs = performance.now()): void => {
+    const x = new Exchange(scheduledMs, sentMs, resolve, warm);
     track(x);
     try {
       pool.dispatch(dispatchOpts, x);
@@ -253,8 +258,10 @@ export function measure(o: LoadOptions, hooks: MeasureHooks = {}): Measurement {
   const one = (scheduledMs: number, warm = false): Promise<void> =>
     new Promise<void>((resolve) => oneCb(scheduledMs, resolve, warm));
 
+  // No clock read without -z: the request count bounds the run.
+  const untimed = o.durationS === undefined;
   const moreClosed = (): boolean =>
-    !stopped && (o.requests === undefined || started < o.requests) && performance.now() < deadline();
+    !stopped && (o.requests === undefined || started < o.requests) && (untimed || performance.now() < deadline());
 
   const warmupPhase = async (): Promise<void> => {
     const lane = async (): Promise<void> => {
@@ -288,7 +295,8 @@ export function measure(o: LoadOptions, hooks: MeasureHooks = {}): Measurement {
           return;
         }
         started++;
-        oneCb(performance.now(), lane);
+        const now = performance.now();
+        oneCb(now, lane, false, now);
       };
       const openBatch = (): void => {
         const end = Math.min(lanes, opened + LANE_BATCH);
