@@ -174,11 +174,14 @@ export class ResponseParser {
     return this.inResponse || (this.state === State.Head && this.pending !== undefined);
   }
 
-  /** Feeds bytes; throws HttpParseError on a malformed response (the parser is then done). */
-  execute(chunk: Buffer): void {
+  /**
+   * Feeds bytes chunk[0, end) (`end` lets a caller pass a shared read buffer as is, with no view
+   * made per read); throws HttpParseError on a malformed response (the parser is then done).
+   */
+  execute(chunk: Buffer, end = chunk.length): void {
     if (this.error) throw this.error;
     try {
-      this.run(chunk);
+      this.run(chunk, end);
     } catch (e) {
       if (e instanceof HttpParseError) {
         this.error = e;
@@ -211,13 +214,12 @@ export class ResponseParser {
     this.pending = undefined;
   }
 
-  private run(chunk: Buffer): void {
+  private run(chunk: Buffer, n: number): void {
     let i = 0;
-    const n = chunk.length;
     while (i < n) {
       switch (this.state) {
         case State.Head:
-          i = this.readHead(chunk, i);
+          i = this.readHead(chunk, i, n);
           break;
         case State.Length: {
           const take = Math.min(this.remaining, n - i);
@@ -228,7 +230,7 @@ export class ResponseParser {
           break;
         }
         case State.ChunkSize:
-          i = this.readChunkSize(chunk, i);
+          i = this.readChunkSize(chunk, i, n);
           break;
         case State.ChunkData: {
           const take = Math.min(this.remaining, n - i);
@@ -250,7 +252,7 @@ export class ResponseParser {
           break;
         }
         case State.Trailers:
-          i = this.readTrailers(chunk, i);
+          i = this.readTrailers(chunk, i, n);
           break;
         case State.UntilClose:
           this.events.onBody(chunk, i, n);
@@ -265,10 +267,10 @@ export class ResponseParser {
   }
 
   /** One CRLF-terminated line starting at `i`, joined with pending bytes; undefined if incomplete. */
-  private line(chunk: Buffer, i: number): { text: string; next: number } | undefined {
+  private line(chunk: Buffer, i: number, n: number): { text: string; next: number } | undefined {
     const lf = chunk.indexOf(LF, i);
-    if (lf < 0) {
-      const rest = chunk.subarray(i);
+    if (lf < 0 || lf >= n) {
+      const rest = chunk.subarray(i, n);
       this.pending = this.pending ? Buffer.concat([this.pending, rest]) : Buffer.from(rest);
       if (this.pending.length > MAX_LINE_BYTES) throw new HttpParseError('line too long');
       return undefined;
@@ -283,23 +285,26 @@ export class ResponseParser {
     return { text: text.slice(0, -1), next: lf + 1 };
   }
 
-  private readHead(chunk: Buffer, i: number): number {
+  /** The head starting at chunk[i] (or in `pending` before it); chunk[n] on are not this read's bytes. */
+  private readHead(chunk: Buffer, i: number, n: number): number {
     let buf = chunk;
     let start = i;
+    let bufEnd = n;
     const pending = this.pending;
     if (pending) {
       // The head's end may straddle the boundary: read on in the joined bytes.
-      buf = Buffer.concat([pending, chunk.subarray(i)]);
+      buf = Buffer.concat([pending, chunk.subarray(i, n)]);
       start = 0;
+      bufEnd = buf.length;
     } else this.newHead();
-    const end = this.readLines(buf, start);
+    const end = this.readLines(buf, start, bufEnd);
     if (end < 0) {
-      if (buf.length - start > MAX_HEAD_BYTES) throw new HttpParseError('headers too large');
+      if (bufEnd - start > MAX_HEAD_BYTES) throw new HttpParseError('headers too large');
       // An early look at the first bytes: refuse non-HTTP at once rather than waiting for CRLFCRLF.
-      for (let k = 0; k < 5 && start + k < buf.length; k++)
+      for (let k = 0; k < 5 && start + k < bufEnd; k++)
         if (buf[start + k] !== HTTP_SLASH[k]) throw new HttpParseError('invalid status line');
-      this.pending = buf === chunk ? Buffer.from(chunk.subarray(i)) : buf;
-      return chunk.length;
+      this.pending = buf === chunk ? Buffer.from(chunk.subarray(i, n)) : buf;
+      return n;
     }
     if (end - start > MAX_HEAD_BYTES) throw new HttpParseError('headers too large');
     const consumedOfBuf = end + 4;
@@ -325,12 +330,12 @@ export class ResponseParser {
    * or LF belongs to its line); each line's end is found by Buffer#indexOf (memchr), so only
    * header names are read byte by byte in JS.
    */
-  private readLines(b: Buffer, start: number): number {
+  private readLines(b: Buffer, start: number, end: number): number {
     for (;;) {
       const at = start + this.lineAt;
       let lf = b.indexOf(LF, at + 1);
-      while (lf >= 0 && b[lf - 1] !== CR) lf = b.indexOf(LF, lf + 1);
-      if (lf < 0) return -1;
+      while (lf >= 0 && lf < end && b[lf - 1] !== CR) lf = b.indexOf(LF, lf + 1);
+      if (lf < 0 || lf >= end) return -1;
       const lineEnd = lf - 1;
       // A blank line ends the head: CRLFCRLF starts at at - 2. (A blank first line is an empty
       // status line, a fault; a blank line after it ends an empty head, as CRLFCRLF at the start.)
@@ -401,9 +406,9 @@ export class ResponseParser {
     }
   }
 
-  private readChunkSize(chunk: Buffer, i: number): number {
-    const l = this.line(chunk, i);
-    if (!l) return chunk.length;
+  private readChunkSize(chunk: Buffer, i: number, n: number): number {
+    const l = this.line(chunk, i, n);
+    if (!l) return n;
     const semi = l.text.indexOf(';');
     const hex = (semi < 0 ? l.text : l.text.slice(0, semi)).trim();
     if (!/^[0-9a-fA-F]{1,12}$/.test(hex)) throw new HttpParseError('invalid chunk size');
@@ -416,9 +421,9 @@ export class ResponseParser {
     return l.next;
   }
 
-  private readTrailers(chunk: Buffer, i: number): number {
-    const l = this.line(chunk, i);
-    if (!l) return chunk.length;
+  private readTrailers(chunk: Buffer, i: number, n: number): number {
+    const l = this.line(chunk, i, n);
+    if (!l) return n;
     if (l.text === '') this.complete();
     else if (l.text.indexOf(':') <= 0) throw new HttpParseError('invalid trailer line');
     return l.next;

@@ -145,7 +145,7 @@ class Conn {
     if (this.dead) return true;
     this.reading = true;
     try {
-      this.parser.execute(this.pool.readBuffer.subarray(0, n));
+      this.parser.execute(this.pool.readBuffer, n);
     } catch (e) {
       this.fail(e instanceof HttpParseError ? e : (e as Error));
     } finally {
