@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyze, route } from './analysis-helpers';
+import { analyze, factsOf, route } from './analysis-helpers';
 
 // Single-file cases are fixtures with their expectations on the line: test/fixtures/rules/ (analysis-rule-fixtures.test.ts).
 
@@ -161,4 +161,44 @@ test('a default export reached through a relative import or require: `export def
       'EP102@7 GET / > hash() > crypto.pbkdf2Sync (src/hash/index.js:3)',
     ],
   );
+});
+
+// Where discovery's and analysis' import binders disagreed before they became one (lang/node/modules.ts),
+// discovery was right: these bind as discovery always read them.
+test('a require with a comment before its specifier binds the module: `require(/* sync */ "fs")`', async () => {
+  const src = [
+    "const nodeFs = require(/* sync on purpose */ 'fs');",
+    "app.get('/', (req, res) => {",
+    "  res.send(nodeFs.readFileSync('a'));",
+    '});',
+    '',
+  ].join('\n');
+  const fs = await analyze({ 'a.js': src }, [express('a.js', 2)]);
+  assert.deepEqual(
+    fs.map((f) => `${f.rule}@${f.line}`),
+    ['EP101@3'],
+  );
+});
+
+test('`const { default: load } = require("./load")` is the default export, as `import { default as load }` is', async () => {
+  const files = {
+    'src/app.js':
+      "const { default: load } = require('./load');\napp.get('/a', (req, res) => {\n  res.send(load());\n});\n",
+    'src/load.ts': "import fs from 'fs';\nexport default function load() {\n  return fs.readFileSync('a');\n}\n",
+  };
+  const fs = await analyze(files, [express('src/app.js', 2)]);
+  assert.deepEqual(
+    fs.map((f) => `${f.rule}@${f.line} ${f.chain?.join(' > ')}`),
+    ['EP102@3 GET / > load() > fs.readFileSync (src/load.ts:3)'],
+  );
+});
+
+test('a computed require (`require(`./lib/${name}`)`) names no module: its calls keep the names written', async () => {
+  const src = 'const lib = require(`./lib/${name}`);\nfunction run() {\n  return lib.load();\n}\n';
+  const facts = (await factsOf({ 'src/a.js': src })).get('src/a.js')!.facts;
+  assert.deepEqual(
+    facts.functions.flatMap((f) => f.calls.map((c) => c.callee)),
+    ['lib.load'],
+  );
+  assert.equal(facts.specifiers, undefined);
 });

@@ -21,7 +21,7 @@ import { RULES } from './rules';
 import type { Checked, Execution, Reach, Report, Rule, RuleId, Step } from './rules/types';
 import type { Finding, Route } from '../model';
 import type { PathAliases } from '../nodeImports/tsconfig';
-import { nodeModule } from './node-facts';
+import { nodeModule } from '../lang/node/modules';
 import { CodeWorkspace, functionKeys, type FileFacts, type FnRef, type Placement } from './codeWorkspace';
 import { reachFromRoots, type RequestGraph } from './placement';
 import { Memo } from '../incremental/memo';

@@ -1,6 +1,5 @@
 // JavaScript/TypeScript file → functions (declarations, arrows, methods), calls with
 // resolved callees (require/import aliases, `new`, instances), suppressions.
-import * as posix from 'node:path/posix';
 import { NODE_ROUTE_METHODS } from '../lang/shared/http';
 import { NODE_RETURNS } from './catalog/node';
 import type { CodeFacts, FunctionFact } from './facts';
@@ -20,6 +19,15 @@ import {
   type Scope,
 } from './resolve';
 import type { SyntaxNode as Node } from '../lang/syntax';
+import { stringValue } from '../lang/node/literals';
+import {
+  isRelative,
+  nodeModule,
+  readImportStatement,
+  readRequire,
+  requireSpecifier,
+  specifierModule,
+} from '../lang/node/modules';
 
 /** Syntax-tree levels the fact walk descends (real code stays far below; see walk). */
 const MAX_DEPTH = 500;
@@ -63,16 +71,6 @@ const NEST_PER_REQUEST: Record<string, string[]> = {
   PipeTransform: ['transform'],
 };
 
-export function nodeModule(path: string): string {
-  return path.replace(/\.(m|c)?(j|t)sx?$/, '');
-}
-
-/** 'fs', 'node:fs' → 'fs'; 'fs/promises' → 'fs.promises'; './helpers' → the workspace module path. */
-function moduleName(spec: string, fromPath: string): string {
-  if (spec.startsWith('.')) return nodeModule(posix.normalize(posix.join(posix.dirname(fromPath), spec)));
-  return spec.replace(/^node:/, '').replace(/\//g, '.');
-}
-
 /**
  * The qualname of the function a top-level statement exports as the module's default (`export default function f`,
  * `export default f`, `module.exports = f`), as the walk names it; undefined for any other statement.
@@ -94,11 +92,6 @@ function defaultExport(st: Node): string | undefined {
   return own ?? (st.type === 'expression_statement' ? 'exports' : `<anonymous:${value.startPosition.row + 1}>`);
 }
 
-function stringValue(node: Node | null | undefined): string | undefined {
-  if (!node || (node.type !== 'string' && node.type !== 'template_string')) return undefined;
-  return node.text.slice(1, -1);
-}
-
 export function extractNodeFacts(path: string, root: Node, source: string): CodeFacts {
   const module = nodeModule(path);
   const ends = lineEnds(source);
@@ -106,17 +99,13 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
   const moduleScope: Scope = new Map();
   let lines: string[] | undefined;
 
-  const requireSpec = (node: Node | null): string | undefined => {
-    if (node?.type !== 'call_expression' || node.childForFieldName('function')?.text !== 'require') return undefined;
-    return stringValue((node.childForFieldName('arguments') ?? node).namedChildren[0]);
-  };
   const requireOf = (node: Node | null): string | undefined => {
-    const spec = requireSpec(node);
-    return spec === undefined ? undefined : recordSpecifier(spec, moduleName(spec, path));
+    const spec = requireSpecifier(node);
+    return spec === undefined ? undefined : recordSpecifier(spec, specifierModule(spec, path));
   };
   /** A package-like specifier (`@server/util`) that may be a tsconfig `paths` alias, resolved when linking. */
   const recordSpecifier = (spec: string, name: string): string => {
-    if (!spec.startsWith('.') && !spec.startsWith('node:')) (facts.specifiers ??= {})[name] = spec;
+    if (!isRelative(spec) && !spec.startsWith('node:')) (facts.specifiers ??= {})[name] = spec;
     return name;
   };
 
@@ -271,29 +260,17 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
     mws.forEach(mark);
   };
 
+  /** The module (or its member) a binding names: `import x from './m'` and `import * as x` → the module itself. */
+  const bound = (mod: string, imported: string): string =>
+    imported === 'default' || imported === '*' ? mod : member(mod, imported);
+
   const bindImport = (st: Node, scope: Scope): void => {
-    const spec = stringValue(st.childForFieldName('source'));
-    if (spec === undefined) return;
-    const mod = moduleName(spec, path);
-    const clause = st.namedChildren.find((c) => c.type === 'import_clause');
-    if (!clause) return;
-    const bind = (local: string, value: string) => {
-      scope.set(local, value);
-      if (!spec.startsWith('.')) packages.add(local);
-    };
-    recordSpecifier(spec, mod);
-    for (const c of clause.namedChildren) {
-      if (c.type === 'identifier') bind(c.text, mod);
-      else if (c.type === 'namespace_import') {
-        const id = c.namedChildren.find((x) => x.type === 'identifier');
-        if (id) bind(id.text, mod);
-      } else if (c.type === 'named_imports') {
-        for (const s of c.namedChildren.filter((x) => x.type === 'import_specifier')) {
-          const name = s.childForFieldName('name')?.text,
-            alias = s.childForFieldName('alias')?.text ?? name;
-          if (name && alias) bind(alias, name === 'default' ? mod : `${mod}.${name}`);
-        }
-      }
+    const read = readImportStatement(st);
+    if (!read) return;
+    const mod = recordSpecifier(read.spec, specifierModule(read.spec, path));
+    for (const { local, imported } of read.bindings) {
+      scope.set(local, bound(mod, imported));
+      if (!isRelative(read.spec)) packages.add(local);
     }
   };
 
@@ -444,11 +421,15 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
       const id = node.childForFieldName('name');
       const value = node.childForFieldName('value');
       if (value) walk(value, fnIndex, className, scopes, ctx);
-      const spec = requireSpec(value);
-      if (spec !== undefined && id?.type === 'identifier' && !spec.startsWith('.')) packages.add(id.text);
-      const required = spec === undefined ? undefined : recordSpecifier(spec, moduleName(spec, path));
-      const resolved = value && (required ?? (value.type === 'identifier' ? undefined : resolve(value, scopes)));
-      if (id && resolved && (value.type !== 'member_expression' || resolved.includes('.') || resolved.includes('#')))
+      const required = id ? readRequire(id, value) : undefined;
+      if (required) {
+        const mod = recordSpecifier(required.spec, specifierModule(required.spec, path));
+        if (id?.type === 'identifier' && !isRelative(required.spec)) packages.add(id.text);
+        for (const { local, imported } of required.bindings) scopes[scopes.length - 1].set(local, bound(mod, imported));
+        return;
+      }
+      const resolved = value && value.type !== 'identifier' ? resolve(value, scopes) : undefined;
+      if (id && resolved && (value!.type !== 'member_expression' || resolved.includes('.') || resolved.includes('#')))
         bindPattern(id, resolved, scopes[scopes.length - 1]);
       return;
     }

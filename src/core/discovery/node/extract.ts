@@ -19,7 +19,9 @@ import { koaObject, readKoaCall } from './koa';
 import { importedValue, readCommonJsExport, readEsmExport, readImport, readRequire } from './modules';
 import { readController, readGlobalPrefix } from './nestjs';
 import { CONNECTION_EVENTS, readSocketIoCall, SOCKET_IO, socketIoObject } from './socketio';
-import { callArguments, handlerOf, isFunction, requireSpec, stringValue } from './syntax';
+import { callArguments } from '../../lang/node/literals';
+import { dynamicImportSpecifier, requireSpecifier } from '../../lang/node/modules';
+import { handlerOf, isFunction } from './syntax';
 import { Constants } from './values';
 
 /** Expressions that, as a route's first argument, can only be its path (known or not). */
@@ -317,7 +319,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
 
   /** A handler inside a wrapper's argument that is itself a call (`wrap(asyncHandler(fn))`): only one named or written there. */
   const wrappedIn = (node: Node, fallback: string): HandlerFact | HandlerRef | undefined => {
-    if (requireSpec(node) !== undefined) return undefined;
+    if (requireSpecifier(node) !== undefined) return undefined;
     for (const arg of callArguments(node)) {
       const wrapped = arg.type === 'call_expression' ? wrappedIn(arg, fallback) : ctx.handler(arg, fallback);
       if (wrapped) return wrapped;
@@ -348,7 +350,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       }
       // `asyncHandler(async (req, res) => …)`, `wrap(getUser)`: the wrapped function is the handler;
       // `getVideo()`: the local (or imported) factory that returns it
-      if (node.type === 'call_expression' && requireSpec(node) === undefined) {
+      if (node.type === 'call_expression' && requireSpecifier(node) === undefined) {
         // `passport.authenticate('google')`, a factory from a package or out of sight: the route is served all the
         // same, by a function made at start-up; it is kept, located at the call that makes it
         const site = handlerOf(node, fallback);
@@ -379,7 +381,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       });
     },
     mountTarget(node) {
-      const spec = requireSpec(node) ?? dynamicImportSpec(node);
+      const spec = requireSpecifier(node) ?? dynamicImportSpecifier(node);
       if (spec !== undefined) {
         const name = `require(${spec})`;
         facts.imports[name] = { spec, imported: 'default' };
@@ -469,7 +471,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
    * argument); `registerOrderHandlers(io, socket)`: a connection's socket handed at any position.
    */
   const handArguments = (callee: Node, args: Node[], frame: Frame | undefined): void => {
-    if (callee.type !== 'identifier' && requireSpec(callee) === undefined) return;
+    if (callee.type !== 'identifier' && requireSpecifier(callee) === undefined) return;
     args.forEach((arg, position) => {
       const handed = arg.type === 'identifier' ? ownerOf(arg, frame) : undefined;
       if (!handed || (position > 0 && !handed.object.socket)) return;
@@ -619,13 +621,6 @@ function exportedName(fn: Node): string | undefined {
   if (left?.type === 'member_expression') return left.childForFieldName('property')?.text;
   const pair = fn.parent?.type === 'pair' ? fn.parent.childForFieldName('key')?.text : undefined;
   return pair;
-}
-
-/** `import('./routes')` → './routes' (Fastify accepts the promise as a plugin). */
-function dynamicImportSpec(node: Node): string | undefined {
-  return node.type === 'call_expression' && node.childForFieldName('function')?.type === 'import'
-    ? stringValue(callArguments(node)[0])
-    : undefined;
 }
 
 /** `async (fastify, opts) => …` or `function (fastify, opts, done)`: the two signatures Fastify accepts for a plugin. */

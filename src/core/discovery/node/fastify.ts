@@ -6,18 +6,20 @@ import { packageOf, textLabel } from './context';
 import type { AutoloadFact, NodeRouteFacts } from './facts';
 import { NODE_ROUTE_METHODS } from '../../lang/shared/http';
 import { importedValue } from './modules';
-import { callArguments, property, requireSpec, stringList, stringValue } from './syntax';
+import { callArguments, stringValue } from '../../lang/node/literals';
+import { requireSpecifier } from '../../lang/node/modules';
+import { property, stringList } from './syntax';
 
 export const fastifyObject: ObjectRecogniser = (value, facts) => {
   if (value.type !== 'call_expression') return undefined;
   const callee = value.childForFieldName('function');
   if (!callee) return undefined;
   const isFastify =
-    requireSpec(callee) === 'fastify' ||
+    requireSpecifier(callee) === 'fastify' ||
     (callee.type === 'identifier' &&
       (packageOf(callee.text, facts) === 'fastify' ||
         (!facts.imports[callee.text] && ['Fastify', 'fastify'].includes(callee.text)))) ||
-    (callee.type === 'member_expression' && requireSpec(callee.childForFieldName('object')) === 'fastify');
+    (callee.type === 'member_expression' && requireSpecifier(callee.childForFieldName('object')) === 'fastify');
   return isFastify ? { framework: 'fastify', kind: 'app', prefix: '' } : undefined;
 };
 

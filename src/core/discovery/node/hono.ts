@@ -4,7 +4,8 @@ import type { CallReader, ObjectRecogniser } from './context';
 import { lastHandler, packageOf } from './context';
 import { NODE_ROUTE_METHODS } from '../../lang/shared/http';
 import type { SyntaxNode as Node } from '../../lang/syntax';
-import { callArguments, property, stringList, stringValue } from './syntax';
+import { callArguments, stringValue } from '../../lang/node/literals';
+import { property, stringList } from './syntax';
 import { concatText } from './values';
 
 export const honoObject: ObjectRecogniser = (value, facts, values) => {

@@ -6,7 +6,8 @@ import type { CallReader, ExtractContext, ObjectRecogniser, Owner } from './cont
 import { lastHandler, packageOf, usePrefixes } from './context';
 import { NODE_ROUTE_METHODS } from '../../lang/shared/http';
 import { importedValue } from './modules';
-import { callArguments, property } from './syntax';
+import { callArguments } from '../../lang/node/literals';
+import { property } from './syntax';
 
 const ROUTER_PACKAGES = ['@koa/router', 'koa-router'];
 

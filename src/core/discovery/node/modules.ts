@@ -1,8 +1,14 @@
-// What a file imports (CommonJS require, ESM/TS import) and exports (module.exports, export).
-// Which workspace file a specifier means: src/core/nodeImports/specifier.ts.
+// What a file imports and exports as discovery records it (NodeRouteFacts' `imports` / `exports`). The names an
+// import, require or re-export binds are read by lang/node/modules.ts, shared with analysis; which workspace file a
+// specifier means: src/core/nodeImports/specifier.ts.
 import type { SyntaxNode as Node } from '../../lang/syntax';
+import {
+  readImportStatement,
+  readReExports,
+  readRequire as readRequireBindings,
+  requireSpecifier,
+} from '../../lang/node/modules';
 import type { ImportFact, NodeRouteFacts } from './facts';
-import { requireSpec, stringValue } from './syntax';
 
 /**
  * The module member an expression stands for through its binding, whatever the local name:
@@ -12,7 +18,7 @@ import { requireSpec, stringValue } from './syntax';
 export function importedValue(node: Node | null | undefined, facts: NodeRouteFacts): ImportFact | undefined {
   if (!node) return undefined;
   if (node.type === 'identifier') return facts.imports[node.text];
-  const spec = requireSpec(node);
+  const spec = requireSpecifier(node);
   if (spec !== undefined) return { spec, imported: 'default' };
   if (node.type !== 'member_expression') return undefined;
   const object = node.childForFieldName('object');
@@ -21,52 +27,25 @@ export function importedValue(node: Node | null | undefined, facts: NodeRouteFac
   const base =
     object?.type === 'identifier'
       ? facts.imports[object.text]
-      : requireSpec(object) !== undefined
-        ? { spec: requireSpec(object)!, imported: 'default' }
+      : requireSpecifier(object) !== undefined
+        ? { spec: requireSpecifier(object)!, imported: 'default' }
         : undefined;
   return base && member && (base.imported === 'default' || base.imported === '*')
     ? { spec: base.spec, imported: member }
     : undefined;
 }
 
-/** Records bindings from `import` statements. */
+/** Records the bindings of an `import` statement. */
 export function readImport(node: Node, facts: NodeRouteFacts): void {
-  const spec = stringValue(node.childForFieldName('source'));
-  const clause = node.namedChildren.find((c) => c?.type === 'import_clause');
-  if (spec === undefined || !clause) return;
-  for (const part of clause.namedChildren) {
-    if (part?.type === 'identifier') facts.imports[part.text] = { spec, imported: 'default' };
-    const namespace =
-      part?.type === 'namespace_import' ? part.namedChildren.find((c) => c?.type === 'identifier') : undefined;
-    if (namespace) facts.imports[namespace.text] = { spec, imported: '*' };
-    if (part?.type === 'named_imports') {
-      for (const item of part.namedChildren) {
-        if (item?.type !== 'import_specifier') continue;
-        const name = item.childForFieldName('name')?.text;
-        const alias = item.childForFieldName('alias')?.text ?? name;
-        if (name && alias) facts.imports[alias] = { spec, imported: name };
-      }
-    }
-  }
+  for (const { local, spec, imported } of readImportStatement(node)?.bindings ?? [])
+    facts.imports[local] = { spec, imported };
 }
 
 /** `const x = require('m')` and `const { a, b: c } = require('m')`. Returns true when it was a require. */
 export function readRequire(name: Node, value: Node, facts: NodeRouteFacts): boolean {
-  const spec = requireSpec(value);
-  if (spec === undefined) return false;
-  if (name.type === 'identifier') facts.imports[name.text] = { spec, imported: 'default' };
-  if (name.type === 'object_pattern') {
-    for (const item of name.namedChildren) {
-      if (item?.type === 'shorthand_property_identifier_pattern')
-        facts.imports[item.text] = { spec, imported: item.text };
-      if (item?.type === 'pair_pattern') {
-        const key = item.childForFieldName('key')?.text;
-        const local = item.childForFieldName('value');
-        if (key && local?.type === 'identifier') facts.imports[local.text] = { spec, imported: key };
-      }
-    }
-  }
-  return true;
+  const required = readRequireBindings(name, value);
+  for (const { local, spec, imported } of required?.bindings ?? []) facts.imports[local] = { spec, imported };
+  return required !== undefined;
 }
 
 /**
@@ -126,15 +105,18 @@ export function readEsmExport(node: Node, facts: NodeRouteFacts, localOf: (value
     for (const name of declared) if (name) facts.exports[name] = name;
     return;
   }
-  const clause = node.namedChildren.find((c) => c?.type === 'export_clause');
   // `export { a as b } from './m'` re-exports: bind the name to the other module as an import would.
-  const from = stringValue(node.childForFieldName('source'));
+  const reExports = readReExports(node);
+  for (const { exported, spec, imported } of reExports) {
+    facts.exports[exported] = `${spec}#${imported}`;
+    facts.imports[`${spec}#${imported}`] = { spec, imported };
+  }
+  if (reExports.length > 0 || node.childForFieldName('source')) return;
+  const clause = node.namedChildren.find((c) => c.type === 'export_clause');
   for (const item of clause?.namedChildren ?? []) {
-    if (item?.type !== 'export_specifier') continue;
+    if (item.type !== 'export_specifier') continue;
     const name = item.childForFieldName('name')?.text;
     const alias = item.childForFieldName('alias')?.text ?? name;
-    if (!name || !alias) continue;
-    facts.exports[alias] = from !== undefined ? `${from}#${name}` : name;
-    if (from !== undefined) facts.imports[`${from}#${name}`] = { spec: from, imported: name };
+    if (name && alias) facts.exports[alias] = name;
   }
 }

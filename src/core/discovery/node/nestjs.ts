@@ -2,7 +2,8 @@
 // and `app.setGlobalPrefix('api')`. Paths join as Nest does: '/' + global + '/' + controller + '/' + method.
 import type { SyntaxNode as Node } from '../../lang/syntax';
 import type { ControllerFact, Text } from './facts';
-import { callArguments, handlerOf, property } from './syntax';
+import { callArguments } from '../../lang/node/literals';
+import { handlerOf, property } from './syntax';
 import type { Constants } from './values';
 
 const METHOD_DECORATORS: Record<string, string> = {

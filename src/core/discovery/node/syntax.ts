@@ -1,5 +1,6 @@
 // Small readers over tree-sitter JS/TS nodes shared by every Node framework.
 import type { SyntaxNode as Node } from '../../lang/syntax';
+import { stringValue } from '../../lang/node/literals';
 import type { HandlerFact } from './facts';
 
 export function isFunction(node: Node): boolean {
@@ -23,19 +24,6 @@ export function handlerOf(node: Node, name: string): HandlerFact {
   };
 }
 
-/** A string literal or a template without substitutions; undefined for anything computed. */
-export function stringValue(node: Node | null | undefined): string | undefined {
-  if (!node) return undefined;
-  if (node.type === 'string')
-    return node.namedChildren
-      .filter((c) => c?.type === 'string_fragment')
-      .map((c) => c.text)
-      .join('');
-  if (node.type === 'template_string' && node.namedChildren.every((c) => c?.type === 'string_fragment'))
-    return node.text.slice(1, -1);
-  return undefined;
-}
-
 /** `['GET', 'POST']` or `'GET'` → string values; undefined when any element is computed. */
 export function stringList(node: Node | null | undefined): string[] | undefined {
   if (!node) return undefined;
@@ -45,10 +33,6 @@ export function stringList(node: Node | null | undefined): string[] | undefined 
   }
   const items = node.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment').map(stringValue);
   return items.every((s): s is string => s !== undefined) ? items : undefined;
-}
-
-export function callArguments(call: Node): Node[] {
-  return call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment') ?? [];
 }
 
 /** The value of `key` in an object literal (`{ key: v }`, `{ key }`, or a `key() {}` method). */
@@ -67,12 +51,6 @@ export function property(object: Node | undefined, key: string): Node | undefine
 function propertyName(node: Node | null): string | undefined {
   if (!node) return undefined;
   return node.type === 'property_identifier' || node.type === 'identifier' ? node.text : stringValue(node);
-}
-
-/** `require('x')` → 'x'. */
-export function requireSpec(node: Node | null | undefined): string | undefined {
-  if (node?.type !== 'call_expression' || node.childForFieldName('function')?.text !== 'require') return undefined;
-  return stringValue(callArguments(node)[0]);
 }
 
 export function joinPath(prefix: string, path: string): string {

@@ -3,7 +3,7 @@
 // parts the link resolves). Evaluation is depth-bounded; anything else is not a known text.
 import type { SyntaxNode as Node } from '../../lang/syntax';
 import type { NodeRouteFacts, Text, TextPart } from './facts';
-import { requireSpec } from './syntax';
+import { requireSpecifier } from '../../lang/node/modules';
 
 const MAX_DEPTH = 16;
 
@@ -54,7 +54,8 @@ export class Constants {
         const name = d?.type === 'variable_declarator' ? d.childForFieldName('name') : undefined;
         const value = d?.childForFieldName('value');
         // `const x = require('m')` binds an import, not a constant.
-        if (name?.type === 'identifier' && value && requireSpec(value) === undefined) this.values.set(name.text, value);
+        if (name?.type === 'identifier' && value && requireSpecifier(value) === undefined)
+          this.values.set(name.text, value);
       }
     }
   }
