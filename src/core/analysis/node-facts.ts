@@ -28,6 +28,7 @@ import {
   requireSpecifier,
   specifierModule,
 } from '../lang/node/modules';
+import { TYPE_ONLY } from '../lang/node/typeSyntax';
 
 /** Syntax-tree levels the fact walk descends (real code stays far below; see walk). */
 const MAX_DEPTH = 500;
@@ -94,7 +95,8 @@ function defaultExport(st: Node): string | undefined {
 
 export function extractNodeFacts(path: string, root: Node, source: string): CodeFacts {
   const module = nodeModule(path);
-  const ends = lineEnds(source);
+  /** Each line's length, read on the first call inside a function (many files have none). */
+  let ends: number[] | undefined;
   const facts: CodeFacts = { language: 'node', module, functions: [], suppressions: {} };
   const moduleScope: Scope = new Map();
   let lines: string[] | undefined;
@@ -322,6 +324,8 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
   // Tree depth is bounded: a minified or generated expression thousands of levels deep would
   // overflow the stack and cost the whole file; below MAX_DEPTH its calls are simply not seen.
   let depth = 0;
+  /** Whether any comment may suppress a finding: without one, comments and type-only subtrees are not walked. */
+  const suppressible = source.includes('endpoint-profiler-ignore');
   const walk = (
     node: Node,
     fnIndex: number | undefined,
@@ -330,7 +334,9 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
     ctx = 0,
     here = 0,
   ): void => {
-    if (depth >= MAX_DEPTH) return;
+    // a leaf (half the nodes: names, literals) holds no call; only a comment may say something
+    if (node.children.length === 0 && node.type !== 'comment') return;
+    if (depth >= MAX_DEPTH || (!suppressible && TYPE_ONLY.has(node.type))) return;
     depth++;
     try {
       visit(node, fnIndex, className, scopes, ctx, here);
@@ -347,6 +353,7 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
     here = 0,
   ): void => {
     if (node.type === 'comment') {
+      if (!suppressible) return;
       const m = IGNORE.exec(node.text);
       if (m) {
         const rest = m[1].replace(/\*\/\s*$/, '').trim();
@@ -444,7 +451,14 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
       const fnNode = node.childForFieldName(isNew ? 'constructor' : 'function');
       const callee = fnNode ? resolve(fnNode, scopes) : undefined;
       facts.functions[fnIndex].calls.push(
-        callFact(node, callee, ends, here | ctx, 'arguments', isNew ? 'constructor' : 'function'),
+        callFact(
+          node,
+          callee,
+          (ends ??= lineEnds(source)),
+          here | ctx,
+          'arguments',
+          isNew ? 'constructor' : 'function',
+        ),
       );
     }
     const kids = node.namedChildren;

@@ -21,6 +21,7 @@ import { readController, readGlobalPrefix } from './nestjs';
 import { CONNECTION_EVENTS, readSocketIoCall, SOCKET_IO, socketIoObject } from './socketio';
 import { callArguments } from '../../lang/node/literals';
 import { dynamicImportSpecifier, requireSpecifier } from '../../lang/node/modules';
+import { TYPE_ONLY } from '../../lang/node/typeSyntax';
 import { handlerOf, isFunction } from './syntax';
 import { Constants } from './values';
 
@@ -233,9 +234,12 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
    * the enclosing functions so a call's receiver can be matched to a plugin's parameter without climbing
    * parents (each `parent` step costs the node's depth).
    */
-  const stack: Array<{ node: Node; frame: Frame | undefined }> = [{ node: root, frame: undefined }];
+  // Two parallel stacks rather than an object per node: the walk visits every node of the file.
+  const stack: Node[] = [root];
+  const frames: Array<Frame | undefined> = [undefined];
   while (stack.length > 0) {
-    const { node, frame } = stack.pop()!;
+    const node = stack.pop()!;
+    const frame = frames.pop();
     switch (node.type) {
       case 'variable_declarator': {
         const name = node.childForFieldName('name');
@@ -292,7 +296,12 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       ? { fn: node, parameter: firstParameter(node), parameters: parameterNames(node), up: frame }
       : frame;
     const children = node.namedChildren;
-    for (let i = children.length - 1; i >= 0; i--) if (children[i]) stack.push({ node: children[i], frame: inner });
+    for (let i = children.length - 1; i >= 0; i--) {
+      // leaves (names, literals: half the nodes) declare, import, return or call nothing
+      if (children[i].children.length === 0 || TYPE_ONLY.has(children[i].type)) continue;
+      stack.push(children[i]);
+      frames.push(inner);
+    }
   }
   attachReturnedHandlers(functions, returnedHandlers);
   facts.functions = Object.fromEntries(functions);
