@@ -29,6 +29,7 @@ import {
   specifierModule,
 } from '../lang/node/modules';
 import { TYPE_ONLY } from '../lang/node/typeSyntax';
+import { nameRecord } from '../lang/shared/records';
 
 /** Syntax-tree levels the fact walk descends (real code stays far below; see walk). */
 const MAX_DEPTH = 500;
@@ -107,7 +108,7 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
   };
   /** A package-like specifier (`@server/util`) that may be a tsconfig `paths` alias, resolved when linking. */
   const recordSpecifier = (spec: string, name: string): string => {
-    if (!isRelative(spec) && !spec.startsWith('node:')) (facts.specifiers ??= {})[name] = spec;
+    if (!isRelative(spec) && !spec.startsWith('node:')) (facts.specifiers ??= nameRecord())[name] = spec;
     return name;
   };
 

@@ -22,6 +22,7 @@ import { CONNECTION_EVENTS, readSocketIoCall, SOCKET_IO, socketIoObject } from '
 import { callArguments } from '../../lang/node/literals';
 import { dynamicImportSpecifier, requireSpecifier } from '../../lang/node/modules';
 import { TYPE_ONLY } from '../../lang/node/typeSyntax';
+import { nameRecord } from '../../lang/shared/records';
 import { handlerOf, isFunction } from './syntax';
 import { Constants } from './values';
 
@@ -192,7 +193,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     // `const slackRoute = createSlackRoute(config)`: the object the local factory returns
     const made = factoryOf(value);
     if (made !== undefined) {
-      (facts.aliases ??= {})[name] = made;
+      (facts.aliases ??= nameRecord())[name] = made;
       return;
     }
     if (isFunction(value)) {
@@ -304,7 +305,10 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     }
   }
   attachReturnedHandlers(functions, returnedHandlers);
-  facts.functions = Object.fromEntries(functions);
+  for (const [name, fn] of functions)
+    if (name === '__proto__')
+      Object.defineProperty(facts.functions, name, { value: fn, enumerable: true, writable: true });
+    else facts.functions[name] = fn;
   for (const local of Object.values(facts.exports)) {
     const own = exportedTexts.get(local);
     if (own !== undefined) facts.constants[local] = own;

@@ -1,4 +1,5 @@
 // The per-file facts Node discovery extracts (plain data, cached per file) and links across files.
+import { nameRecord } from '../../lang/shared/records';
 import type { Framework } from '../../model';
 
 /**
@@ -134,13 +135,13 @@ export interface NodeRouteFacts {
 
 export function emptyFacts(): NodeRouteFacts {
   return {
-    objects: {},
-    imports: {},
-    exports: {},
+    objects: nameRecord(),
+    imports: nameRecord(),
+    exports: nameRecord(),
     routes: [],
-    functions: {},
+    functions: nameRecord(),
     mounts: [],
     controllers: [],
-    constants: {},
+    constants: nameRecord(),
   };
 }
