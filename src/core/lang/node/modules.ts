@@ -106,7 +106,10 @@ export interface ReExport {
   imported: string;
 }
 
-/** The names an `export { … } from 'spec'` statement re-exports; [] for any other export. */
+/**
+ * The names an `export { … } from 'spec'` statement re-exports; [] for any other export. Read by discovery; analysis
+ * does not follow re-exports yet (a call through a barrel module stays unresolved there).
+ */
 export function readReExports(stmt: SyntaxNode): ReExport[] {
   const spec = stringValue(stmt.childForFieldName('source'));
   const clause = stmt.namedChildren.find((c) => c.type === 'export_clause');
