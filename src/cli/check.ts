@@ -114,6 +114,7 @@ export async function run(argv: string[]): Promise<number> {
           ? `${JSON.stringify(toSarif(findings), null, 2)}\n`
           : toText(findings),
     );
+    await index.saveLinked();
     return findings.length ? 1 : 0;
   } catch (err) {
     process.stderr.write(`endpoint-profiler check: ${err instanceof Error ? err.message : String(err)}\n`);

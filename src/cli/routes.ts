@@ -77,6 +77,7 @@ export async function run(argv: string[]): Promise<number> {
     warnProblems('routes', index);
     const routes = index.routes();
     process.stdout.write(values.json ? `${JSON.stringify(routes.map(toJson), null, 2)}\n` : table(routes));
+    await index.saveLinked(); // `check` next takes these routes instead of linking them again
     return 0;
   } catch (err) {
     process.stderr.write(`endpoint-profiler routes: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -6,6 +6,10 @@
 // are written back, so a cache holds at most one workspace's files; the folder keeps the
 // most recently used roots up to a size cap. Anything unreadable or inconsistent is a
 // miss, never an error: the file is simply indexed again.
+//
+// Beside each facts file, a small `.links` file keeps what was linked from the whole set of facts
+// (routes, findings) under a digest of that set (ProjectIndex.linkKey): `check` after `routes` over
+// unchanged files takes the routes `routes` linked instead of linking them again.
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
@@ -28,6 +32,16 @@ const MAX_FILES = 32;
 const MAX_TOTAL_BYTES = 512 * 1024 * 1024;
 
 type Slot = [contentHash: string, sum: string, bytes: Uint8Array];
+/** A linked result: the digest of the facts it was linked from, sha1 of the serialised result, the result. */
+type LinkSlot = [digest: string, sum: string, bytes: Uint8Array];
+
+interface StoredLinks {
+  format: string;
+  version: string;
+  root: string;
+  /** What was linked ('routes', 'findings') → the last result of that kind. */
+  links: Map<string, LinkSlot>;
+}
 
 interface Stored {
   format: string;
@@ -59,12 +73,14 @@ const sha1 = (data: string | Uint8Array): string => createHash('sha1').update(da
 export class FactsCache {
   private readonly used = new Map<string, Slot>();
   private changed = false;
+  private linksChanged = false;
 
   private constructor(
     private readonly file: string,
     private readonly version: string,
     private readonly root: string,
     private readonly stored: Map<string, Slot>,
+    private readonly links: Map<string, LinkSlot>,
   ) {}
 
   /**
@@ -86,7 +102,53 @@ export class FactsCache {
     } catch {
       /* absent or unreadable: start empty */
     }
-    return new FactsCache(file, version, root, entries);
+    let links = new Map<string, LinkSlot>();
+    try {
+      const stored = deserialize(await readFile(linksFile(file))) as StoredLinks;
+      if (
+        stored?.format === FORMAT &&
+        stored.version === version &&
+        stored.root === root &&
+        stored.links instanceof Map
+      )
+        links = stored.links;
+    } catch {
+      /* absent or unreadable: nothing linked yet */
+    }
+    return new FactsCache(file, version, root, entries, links);
+  }
+
+  /** What was linked as `kind` from the set of facts whose digest is `digest`, if kept and intact. */
+  linked(kind: string, digest: string): unknown {
+    const hit = this.links.get(kind);
+    if (!Array.isArray(hit) || hit.length !== 3 || hit[0] !== digest || !(hit[2] instanceof Uint8Array))
+      return undefined;
+    if (sha1(hit[2]) !== hit[1]) return undefined;
+    try {
+      return deserialize(hit[2]);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Keeps `value`, linked as `kind` from the set of facts whose digest is `digest` (one per kind: the last). */
+  setLinked(kind: string, digest: string, value: unknown): void {
+    let bytes: Uint8Array;
+    try {
+      bytes = serialize(value);
+    } catch {
+      return; // not serialisable: linked again next time
+    }
+    this.links.set(kind, [digest, sha1(bytes), bytes]);
+    this.linksChanged = true;
+  }
+
+  /** Writes the linked results if any changed (atomically; failures ignored, as for save()). */
+  async saveLinked(): Promise<void> {
+    if (!this.linksChanged) return;
+    this.linksChanged = false;
+    const stored: StoredLinks = { format: FORMAT, version: this.version, root: this.root, links: this.links };
+    await writeAtomically(linksFile(this.file), serialize(stored));
   }
 
   /** The facts of `file` when its content hash is `hash`, if cached and intact. */
@@ -127,15 +189,25 @@ export class FactsCache {
   async save(): Promise<void> {
     if (!this.changed && this.used.size === this.stored.size) return;
     const stored: Stored = { format: FORMAT, version: this.version, root: this.root, entries: this.used };
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    try {
-      await mkdir(path.dirname(this.file), { recursive: true });
-      await writeFile(tmp, serialize(stored));
-      await rename(tmp, this.file);
-      await trim(path.dirname(this.file), this.file);
-    } catch {
-      await unlink(tmp).catch(() => undefined);
-    }
+    if (await writeAtomically(this.file, serialize(stored)))
+      await trim(path.dirname(this.file), this.file).catch(() => undefined);
+  }
+}
+
+/** The linked results kept beside a facts file. */
+const linksFile = (factsFile: string): string => factsFile.replace(/\.bin$/, '.links');
+
+/** `bytes` to `file` through a temporary file renamed over it; false (and nothing left behind) on failure. */
+async function writeAtomically(file: string, bytes: Uint8Array): Promise<boolean> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(tmp, bytes);
+    await rename(tmp, file);
+    return true;
+  } catch {
+    await unlink(tmp).catch(() => undefined);
+    return false;
   }
 }
 
@@ -151,9 +223,17 @@ function isCachedFacts(f: unknown): f is CachedFacts {
   );
 }
 
-/** Keeps at most MAX_FILES caches and MAX_TOTAL_BYTES in `dir`, dropping the least recently written. */
+/**
+ * Keeps at most MAX_FILES caches and MAX_TOTAL_BYTES in `dir`, dropping the least recently written (with
+ * their linked results).
+ */
 async function trim(dir: string, keep: string): Promise<void> {
-  const names = (await readdir(dir)).filter((n) => n.endsWith('.bin'));
+  const all = await readdir(dir);
+  const names = all.filter((n) => n.endsWith('.bin'));
+  const kept = new Set(names);
+  for (const n of all)
+    if (n.endsWith('.links') && !kept.has(n.replace(/\.links$/, '.bin')))
+      await unlink(path.join(dir, n)).catch(() => undefined);
   const files = await Promise.all(
     names.map(async (n) => {
       const p = path.join(dir, n);
@@ -167,6 +247,9 @@ async function trim(dir: string, keep: string): Promise<void> {
   for (const f of files) {
     total += f.size;
     count++;
-    if (f.p !== keep && (count > MAX_FILES || total > MAX_TOTAL_BYTES)) await unlink(f.p).catch(() => undefined);
+    if (f.p !== keep && (count > MAX_FILES || total > MAX_TOTAL_BYTES)) {
+      await unlink(f.p).catch(() => undefined);
+      await unlink(linksFile(f.p)).catch(() => undefined);
+    }
   }
 }

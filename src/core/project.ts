@@ -71,6 +71,8 @@ export class ProjectIndex {
   private aliases: PathAliases[] = [];
   private routesMemo: Route[] | undefined;
   private findingsMemo: Finding[] | undefined;
+  /** digestOfFacts() until something changes. */
+  private linkDigest: string | undefined;
 
   /** What the last refresh() did (files parsed, taken from the cache, worker threads). */
   lastRefresh: RefreshStats | undefined;
@@ -277,23 +279,61 @@ export class ProjectIndex {
   }
 
   routes(): Route[] {
-    this.routesMemo ??= this.linker.link(
-      this.inOrder().flatMap(({ file, routeFacts }) => (routeFacts ? [{ file, facts: routeFacts }] : [])),
-      this.aliases,
+    this.routesMemo ??= this.linkedOnce('routes', () =>
+      this.linker.link(
+        this.inOrder().flatMap(({ file, routeFacts }) => (routeFacts ? [{ file, facts: routeFacts }] : [])),
+        this.aliases,
+      ),
     );
     return this.routesMemo;
   }
 
   findings(): Finding[] {
-    if (!this.findingsMemo) {
+    this.findingsMemo ??= this.linkedOnce('findings', () => {
       const facts = new Map(
         this.inOrder().flatMap((e) =>
           e.codeFacts ? [[e.file.path, { file: e.file, facts: e.codeFacts }] as const] : [],
         ),
       );
-      this.findingsMemo = findBlockingCalls(facts, this.routes(), this.options.analysis, this.aliases);
-    }
+      return findBlockingCalls(facts, this.routes(), this.options.analysis, this.aliases);
+    });
     return this.findingsMemo;
+  }
+
+  /** Writes what routes() and findings() linked to the facts cache, for the next process over the same files. */
+  async saveLinked(): Promise<void> {
+    await this.cache?.saveLinked();
+  }
+
+  /**
+   * `link()`, or what an earlier process linked as `kind` from the same set of facts (the facts cache's
+   * linked results): `check` after `routes` does not link the routes again.
+   */
+  private linkedOnce<T>(kind: 'routes' | 'findings', link: () => T[]): T[] {
+    if (!this.cache) return link();
+    this.linkDigest ??= this.digestOfFacts();
+    const key =
+      kind === 'findings' ? `${this.linkDigest}\0${JSON.stringify(this.options.analysis ?? {})}` : this.linkDigest;
+    const kept = this.cache.linked(kind, key);
+    if (Array.isArray(kept)) return kept as T[];
+    const linked = link();
+    this.cache.setLinked(kind, key, linked);
+    return linked;
+  }
+
+  /**
+   * A digest of everything linking reads: each file's path, language and content hash in link order (its facts
+   * are a function of those for one tool version, which the cache is tied to), what went wrong reading it (a
+   * file whose extraction failed links without its facts) and the `paths` aliases.
+   */
+  private digestOfFacts(): string {
+    const hash = createHash('sha1');
+    for (const e of this.inOrder())
+      hash.update(
+        `${e.file.language}\0${e.file.path}\0${e.hash}\0${e.routeFacts ? 1 : 0}${e.codeFacts ? 1 : 0}\0${e.problem ?? ''}\n`,
+      );
+    hash.update(JSON.stringify(this.aliases));
+    return hash.digest('hex');
   }
 
   files(): WorkspaceFile[] {
@@ -322,6 +362,7 @@ export class ProjectIndex {
   private invalidate(): void {
     this.routesMemo = undefined;
     this.findingsMemo = undefined;
+    this.linkDigest = undefined;
   }
 }
 

@@ -9,6 +9,8 @@ import { createHash } from 'node:crypto';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
+import type { AnalysisConfig } from '../../src/core/analysis';
+import { RouteLinker } from '../../src/core/discovery';
 import { FactsCache } from '../../src/core/factsCache';
 import { nodeFileSystem } from '../../src/core/fs';
 import type { Language } from '../../src/core/model';
@@ -200,6 +202,96 @@ test('a grammar that cannot load fails the refresh with its one message, not eve
       name === 'tree-sitter-python.wasm' ? Promise.reject(new Error('grammar file missing')) : nodeWasmLoader(name);
     const index = new ProjectIndex(ws.root, nodeFileSystem, Parsers.lazy(broken), {});
     await assert.rejects(index.refresh(), /grammar file missing/);
+  } finally {
+    ws.done();
+  }
+});
+
+/** One "process" as the CLI runs it: refresh, then routes and findings, then the linked results written back. */
+async function linkedRun(root: string, cacheDir: string, analysis?: AnalysisConfig) {
+  const cache = await FactsCache.open(cacheDir, root, 'v1');
+  const index = new ProjectIndex(root, nodeFileSystem, await (parsersPromise ??= Parsers.load()), { analysis }, cache);
+  await index.refresh();
+  const linked = countLinks();
+  try {
+    const result = { routes: index.routes(), findings: index.findings() };
+    await index.saveLinked();
+    return { ...result, linked: linked.count };
+  } finally {
+    linked.restore();
+  }
+}
+
+/** Counts RouteLinker.link calls (the real linker still runs) until restore(). */
+function countLinks(): { count: number; restore(): void } {
+  const original = RouteLinker.prototype.link;
+  const counter = {
+    count: 0,
+    restore: () => void (RouteLinker.prototype.link = original),
+  };
+  RouteLinker.prototype.link = function (this: RouteLinker, ...args: Parameters<RouteLinker['link']>) {
+    counter.count++;
+    return original.apply(this, args);
+  };
+  return counter;
+}
+
+test('a second process over the same files takes the routes and findings the first linked', async () => {
+  const ws = workspace();
+  try {
+    const main = path.join(ws.root, 'app/main.py');
+    writeFileSync(
+      main,
+      `${readFileSync(main, 'utf8')}\nimport time\n\n@app.get("/slow")\nasync def slow():\n    time.sleep(1)\n`,
+    );
+    const fresh = await run(ws.root, undefined);
+    assert.ok(fresh.routes.length > 0 && fresh.findings.length > 0);
+    const first = await linkedRun(ws.root, ws.cacheDir);
+    assert.equal(first.linked, 1);
+    const second = await linkedRun(ws.root, ws.cacheDir);
+    assert.equal(second.linked, 0, 'routes taken from the cache, not linked again');
+    assert.deepEqual(second.routes, fresh.routes);
+    assert.deepEqual(second.findings, fresh.findings);
+    // other analysis settings: the routes still fit, the findings are made again for them
+    const allowAll = await linkedRun(ws.root, ws.cacheDir, { allowedCalls: ['*'] });
+    assert.equal(allowAll.linked, 0);
+    assert.deepEqual(allowAll.findings, []);
+  } finally {
+    ws.done();
+  }
+});
+
+test('a changed file or a damaged linked result is linked again, as without a cache', async () => {
+  const ws = workspace();
+  try {
+    await linkedRun(ws.root, ws.cacheDir);
+    const main = path.join(ws.root, 'app/main.py');
+    writeFileSync(
+      main,
+      `${readFileSync(main, 'utf8')}\n@app.get("/added-after-linking")\nasync def added():\n    return 1\n`,
+    );
+    const changed = await linkedRun(ws.root, ws.cacheDir);
+    assert.equal(changed.linked, 1);
+    const fresh = await run(ws.root, undefined);
+    assert.ok(fresh.routes.some((r) => r.path === '/added-after-linking'));
+    assert.deepEqual(changed.routes, fresh.routes);
+    assert.deepEqual(changed.findings, fresh.findings);
+
+    const [file] = readdirSync(ws.cacheDir).filter((f) => f.endsWith('.links'));
+    const linksPath = path.join(ws.cacheDir, file);
+    const stored = deserialize(readFileSync(linksPath)) as { links: Map<string, [string, string, Uint8Array]> };
+    const routes = stored.links.get('routes')!;
+    routes[2] = Uint8Array.from(routes[2], (b, i) => (i === 5 ? b ^ 0xff : b)); // fails its checksum
+    writeFileSync(linksPath, serialize(stored));
+    const repaired = await linkedRun(ws.root, ws.cacheDir);
+    assert.equal(repaired.linked, 1);
+    assert.deepEqual(repaired.routes, fresh.routes);
+
+    writeFileSync(linksPath, 'not linked results at all');
+    const fromGarbage = await linkedRun(ws.root, ws.cacheDir);
+    assert.equal(fromGarbage.linked, 1);
+    assert.deepEqual(fromGarbage.routes, fresh.routes);
+    assert.deepEqual(fromGarbage.findings, fresh.findings);
   } finally {
     ws.done();
   }
