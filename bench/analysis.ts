@@ -2,11 +2,16 @@
 // Python files / 20,000 handlers (leaf routers included by group routers with prefixes,
 // included by the app), full index + routes + findings, then one-line edits in a leaf
 // module and in a group module whose prefix every leaf route below it carries.
-// Run: node --import tsx bench/analysis.ts [--files N] [--dir REAL_PROJECT]
+// Run: node --import tsx bench/analysis.ts [--files N] [--dir REAL_PROJECT] [--jobs N] [--source]
+// As the product indexes: refresh() with `--jobs` extraction workers (default defaultJobs(), as the
+// editor and the CLI), in a bundle patched as dist/ is (bench/bundle.ts) that this script builds and
+// re-runs itself in; `--source` runs from source instead (no patch, workers load tsx).
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { nodeFileSystem } from '../src/core/fs';
+import { defaultJobs } from '../src/core/indexWorker/extractPool';
 import type { Route } from '../src/core/model';
 import { Parsers } from '../src/core/parsing/parser';
 import { ProjectIndex } from '../src/core/project';
@@ -16,6 +21,7 @@ const arg = (name: string) => {
   return i > 0 ? process.argv[i + 1] : undefined;
 };
 const FILES = Number(arg('--files') ?? 5000);
+const JOBS = Number(arg('--jobs') ?? defaultJobs());
 const HANDLERS_PER_FILE = 4;
 const HELPER_MODULES = 50;
 const GROUPS = 50;
@@ -124,27 +130,32 @@ function generate(root: string): void {
 async function measure(root: string, label: string, edits?: Edit[]): Promise<string[]> {
   const out: string[] = [];
   const parsers = await Parsers.load();
-  const index = new ProjectIndex(root, nodeFileSystem, parsers);
+  const index = new ProjectIndex(root, nodeFileSystem, parsers, { jobs: JOBS });
   global.gc?.();
-  const t0 = performance.now();
+  // CPU of the whole process (workers included) beside wall time: steadier on a shared machine
+  const cpu = () => {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1000;
+  };
+  const [t0, c0] = [performance.now(), cpu()];
   await index.refresh();
-  const t1 = performance.now();
+  const [t1, c1] = [performance.now(), cpu()];
   const routes = index.routes();
-  const t2 = performance.now();
+  const [t2, c2] = [performance.now(), cpu()];
   const findings = index.findings();
-  const t3 = performance.now();
+  const [t3, c3] = [performance.now(), cpu()];
   const rss = process.memoryUsage().rss / 2 ** 20;
   out.push(
     `## ${label}`,
     '',
     `files: ${index.files().length}, routes: ${routes.length}, findings: ${findings.length}`,
     '',
-    '| step | ms |',
-    '|---|---:|',
-    `| refresh (scan + parse + facts) | ${(t1 - t0).toFixed(0)} |`,
-    `| routes() | ${(t2 - t1).toFixed(0)} |`,
-    `| findings() | ${(t3 - t2).toFixed(0)} |`,
-    `| total | ${(t3 - t0).toFixed(0)} |`,
+    '| step | ms | CPU ms |',
+    '|---|---:|---:|',
+    `| refresh (scan + parse + facts) | ${(t1 - t0).toFixed(0)} | ${(c1 - c0).toFixed(0)} |`,
+    `| routes() | ${(t2 - t1).toFixed(0)} | ${(c2 - c1).toFixed(0)} |`,
+    `| findings() | ${(t3 - t2).toFixed(0)} | ${(c3 - c2).toFixed(0)} |`,
+    `| total | ${(t3 - t0).toFixed(0)} | ${(c3 - c0).toFixed(0)} |`,
     '',
     `peak RSS after full analysis: ${rss.toFixed(0)} MB`,
     '',
@@ -226,6 +237,13 @@ async function main(): Promise<void> {
     '',
     `node ${process.version}, ${process.platform}/${process.arch}, ${(await import('node:os')).cpus().length} CPUs, ${new Date().toISOString()}`,
     '',
+    `jobs: ${JOBS}, ${__filename.endsWith('.ts') ? 'from source' : 'bundled as dist/ (patched web-tree-sitter)'}, load average before: ${(
+      await import('node:os')
+    )
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+    '',
   ];
   if (real) {
     lines.push(...(await measure(path.resolve(real), `real project: ${path.basename(real)}`)));
@@ -247,7 +265,22 @@ async function main(): Promise<void> {
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-main().catch((err) => {
+/** Bundles this script with the index worker, patched as dist/ is, and runs the bundle with the same arguments. */
+async function runBundled(): Promise<void> {
+  const { bundlePatched } = await import('./bundle');
+  // Under the repository, so the bundle finds the grammars in node_modules
+  const out = path.join(__dirname, '..', 'node_modules/.cache/ep-analysis');
+  await bundlePatched(
+    { analysis: __filename, indexWorker: path.join(__dirname, '../src/core/indexWorker/worker.ts') },
+    out,
+  );
+  execFileSync(process.execPath, ['--expose-gc', path.join(out, 'analysis.js'), ...process.argv.slice(2)], {
+    stdio: 'inherit',
+  });
+}
+
+const fromSource = __filename.endsWith('.ts');
+(fromSource && !process.argv.includes('--source') ? runBundled() : main()).catch((err) => {
   process.stderr.write(`bench failed: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });
