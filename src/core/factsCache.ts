@@ -25,8 +25,65 @@ export interface CachedFacts {
   problem?: string;
 }
 
+/**
+ * CachedFacts as kept and as extraction workers send them: route facts and code facts v8-serialised each on its
+ * own, so a process decodes only what it links (`routes` no code facts; `check` after `routes`, which takes the
+ * linked routes, no route facts: on polar's server/ 10 and 16 MB of the 26).
+ */
+export interface PackedFacts {
+  problem?: string;
+  route?: Uint8Array;
+  code?: Uint8Array;
+}
+
+/** `facts` packed (each part serialised), as bytes. Throws when they are not serialisable. */
+export function packFacts(facts: CachedFacts): Uint8Array {
+  const packed: PackedFacts = {
+    ...(facts.problem !== undefined ? { problem: facts.problem } : {}),
+    ...(facts.routeFacts ? { route: serialize(facts.routeFacts) } : {}),
+    ...(facts.codeFacts ? { code: serialize(facts.codeFacts) } : {}),
+  };
+  return serialize(packed);
+}
+
+/** The packed facts in `bytes` (their parts still serialised), or undefined when they are not packed facts. */
+export function unpackFacts(bytes: Uint8Array): PackedFacts | undefined {
+  let packed: unknown;
+  try {
+    packed = deserialize(bytes);
+  } catch {
+    return undefined;
+  }
+  if (typeof packed !== 'object' || packed === null) return undefined;
+  const { problem, route, code } = packed as Record<string, unknown>;
+  const part = (v: unknown) => v === undefined || v instanceof Uint8Array;
+  if (!part(route) || !part(code) || (problem !== undefined && typeof problem !== 'string')) return undefined;
+  return packed;
+}
+
+/** One part of packed facts decoded, or undefined when it is not what that part holds. */
+export function decodeRouteFacts(bytes: Uint8Array): RouteFacts | undefined {
+  const facts = decode(bytes);
+  return typeof facts === 'object' && facts !== null && 'kind' in facts ? (facts as RouteFacts) : undefined;
+}
+
+export function decodeCodeFacts(bytes: Uint8Array): CodeFacts | undefined {
+  const facts = decode(bytes);
+  return typeof facts === 'object' && facts !== null && Array.isArray((facts as CodeFacts).functions)
+    ? (facts as CodeFacts)
+    : undefined;
+}
+
+function decode(bytes: Uint8Array): unknown {
+  try {
+    return deserialize(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Bumped when the file layout below changes (the tool version covers what the facts mean). */
-const FORMAT = 'endpoint-profiler-facts/1';
+const FORMAT = 'endpoint-profiler-facts/2';
 /** Caches of other workspaces kept beside the current one, most recently used first. */
 const MAX_FILES = 32;
 const MAX_TOTAL_BYTES = 512 * 1024 * 1024;
@@ -151,34 +208,21 @@ export class FactsCache {
     await writeAtomically(linksFile(this.file), serialize(stored));
   }
 
-  /** The facts of `file` when its content hash is `hash`, if cached and intact. */
-  get(file: { path: string; language: string }, hash: string): CachedFacts | undefined {
+  /** The packed facts of `file` when its content hash is `hash`, if cached and intact. */
+  get(file: { path: string; language: string }, hash: string): PackedFacts | undefined {
     const key = `${file.language}\0${file.path}`;
     const hit = this.stored.get(key);
     if (!Array.isArray(hit) || hit.length !== 3 || hit[0] !== hash || !(hit[2] instanceof Uint8Array)) return undefined;
     const [, sum, bytes] = hit;
     if (sha1(bytes) !== sum) return undefined;
-    let facts: CachedFacts;
-    try {
-      facts = deserialize(bytes) as CachedFacts;
-    } catch {
-      return undefined;
-    }
-    if (!isCachedFacts(facts)) return undefined;
-    this.used.set(key, hit);
-    return facts;
+    const packed = unpackFacts(bytes);
+    if (packed) this.used.set(key, hit);
+    return packed;
   }
 
-  /** `bytes`: `facts` already v8-serialised (by an extraction worker), so they are not serialised again here. */
-  set(file: { path: string; language: string }, hash: string, facts: CachedFacts, bytes?: Uint8Array): void {
-    const key = `${file.language}\0${file.path}`;
-    if (!bytes)
-      try {
-        bytes = serialize(facts);
-      } catch {
-        return; // not serialisable: this file is simply indexed again next time
-      }
-    this.used.set(key, [hash, sha1(bytes), bytes]);
+  /** `bytes`: the file's facts packed (packFacts), by an extraction worker or the index's thread. */
+  set(file: { path: string; language: string }, hash: string, bytes: Uint8Array): void {
+    this.used.set(`${file.language}\0${file.path}`, [hash, sha1(bytes), bytes]);
     this.changed = true;
   }
 
@@ -209,18 +253,6 @@ async function writeAtomically(file: string, bytes: Uint8Array): Promise<boolean
     await unlink(tmp).catch(() => undefined);
     return false;
   }
-}
-
-function isCachedFacts(f: unknown): f is CachedFacts {
-  if (typeof f !== 'object' || f === null) return false;
-  const { routeFacts, codeFacts, problem } = f as Record<string, unknown>;
-  const obj = (v: unknown) => v === undefined || (typeof v === 'object' && v !== null);
-  return (
-    obj(routeFacts) &&
-    obj(codeFacts) &&
-    (codeFacts === undefined || Array.isArray((codeFacts as CodeFacts).functions)) &&
-    (problem === undefined || typeof problem === 'string')
-  );
 }
 
 /**

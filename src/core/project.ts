@@ -6,7 +6,14 @@ import { findBlockingCalls, type AnalysisConfig, type CodeFacts } from './analys
 import * as nodePath from 'node:path';
 import { RouteLinker, type RouteFacts } from './discovery';
 import { extendedConfig, pathAliases, type PathAliases } from './nodeImports/tsconfig';
-import type { CachedFacts, FactsCache } from './factsCache';
+import {
+  decodeCodeFacts,
+  decodeRouteFacts,
+  packFacts,
+  type CachedFacts,
+  type FactsCache,
+  type PackedFacts,
+} from './factsCache';
 import { extractFileFacts } from './fileFacts';
 import type { FileSystem } from './fs';
 import { ExtractPool, type ExtractPoolOptions } from './indexWorker/extractPool';
@@ -58,8 +65,41 @@ interface Entry {
   hash: string;
   routeFacts?: RouteFacts;
   codeFacts?: CodeFacts;
+  /**
+   * Facts from the facts cache or a worker, each part still serialised: decoded into routeFacts / codeFacts when
+   * linking first reads it (routeFactsOf, codeFactsOf), so a process decodes only what it links.
+   */
+  packed?: PackedFacts;
   /** Why the file contributes nothing (unparsable, too large, binary) or only part (parse errors, an extractor failed). */
   problem?: string;
+}
+
+/** The entry's route facts, decoded on first read. */
+function routeFactsOf(e: Entry): RouteFacts | undefined {
+  const bytes = e.packed?.route;
+  if (bytes) {
+    e.packed!.route = undefined;
+    e.routeFacts = decodeRouteFacts(bytes);
+    if (!e.routeFacts) unreadable(e, 'routes');
+  }
+  return e.routeFacts;
+}
+
+/** The entry's code facts, decoded on first read. */
+function codeFactsOf(e: Entry): CodeFacts | undefined {
+  const bytes = e.packed?.code;
+  if (bytes) {
+    e.packed!.code = undefined;
+    e.codeFacts = decodeCodeFacts(bytes);
+    if (!e.codeFacts) unreadable(e, 'blocking-call analysis');
+  }
+  return e.codeFacts;
+}
+
+/** A part that passed the cache's checksum but does not decode (not seen in practice): that part is left out. */
+function unreadable(e: Entry, what: string): void {
+  const why = `${what} left out: its cached facts could not be read`;
+  e.problem = e.problem ? `${e.problem}; ${why}` : why;
 }
 
 export class ProjectIndex {
@@ -125,7 +165,8 @@ export class ProjectIndex {
       const done: Promise<void> = pool!.extract(job.file, job.text).then(
         ({ facts, bytes }) => {
           stats.byWorkers++;
-          this.store(job, facts, bytes);
+          this.cache?.set(job.file, job.hash, bytes);
+          this.putPacked(job.file, job.hash, facts);
         },
         () => this.extractHere(job), // the pool could not: this thread does it
       );
@@ -205,7 +246,7 @@ export class ProjectIndex {
     const cached = this.cache?.get(file, hash);
     if (!cached) return { file, hash, text: got.text };
     if (stats) stats.fromCache++;
-    this.put({ file, hash, ...cached });
+    this.putPacked(file, hash, cached);
     return undefined;
   }
 
@@ -223,10 +264,28 @@ export class ProjectIndex {
     this.store(job, facts);
   }
 
-  /** A file's extracted facts into the index and the facts cache (`bytes`: already serialised by a worker). */
-  private store(job: Pending, facts: CachedFacts, bytes?: Uint8Array): void {
-    this.cache?.set(job.file, job.hash, facts, bytes);
+  /** A file's facts extracted on this thread into the index and the facts cache. */
+  private store(job: Pending, facts: CachedFacts): void {
+    if (this.cache) {
+      let bytes: Uint8Array | undefined;
+      try {
+        bytes = packFacts(facts);
+      } catch {
+        // not serialisable: this file is simply indexed again next time
+      }
+      if (bytes) this.cache.set(job.file, job.hash, bytes);
+    }
     this.put({ file: job.file, hash: job.hash, ...facts });
+  }
+
+  /** Packed facts (from the cache or a worker) into the index, each part decoded when first linked. */
+  private putPacked(file: WorkspaceFile, hash: string, packed: PackedFacts): void {
+    this.put({
+      file,
+      hash,
+      packed: { ...packed },
+      ...(packed.problem !== undefined ? { problem: packed.problem } : {}),
+    });
   }
 
   /** Lists `paths` last, in this order (files() and problems() list the index's files as they were added). */
@@ -281,7 +340,10 @@ export class ProjectIndex {
   routes(): Route[] {
     this.routesMemo ??= this.linkedOnce('routes', () =>
       this.linker.link(
-        this.inOrder().flatMap(({ file, routeFacts }) => (routeFacts ? [{ file, facts: routeFacts }] : [])),
+        this.inOrder().flatMap((e) => {
+          const facts = routeFactsOf(e);
+          return facts ? [{ file: e.file, facts }] : [];
+        }),
         this.aliases,
       ),
     );
@@ -291,9 +353,10 @@ export class ProjectIndex {
   findings(): Finding[] {
     this.findingsMemo ??= this.linkedOnce('findings', () => {
       const facts = new Map(
-        this.inOrder().flatMap((e) =>
-          e.codeFacts ? [[e.file.path, { file: e.file, facts: e.codeFacts }] as const] : [],
-        ),
+        this.inOrder().flatMap((e) => {
+          const facts = codeFactsOf(e);
+          return facts ? [[e.file.path, { file: e.file, facts }] as const] : [];
+        }),
       );
       return findBlockingCalls(facts, this.routes(), this.options.analysis, this.aliases);
     });
@@ -330,7 +393,7 @@ export class ProjectIndex {
     const hash = createHash('sha1');
     for (const e of this.inOrder())
       hash.update(
-        `${e.file.language}\0${e.file.path}\0${e.hash}\0${e.routeFacts ? 1 : 0}${e.codeFacts ? 1 : 0}\0${e.problem ?? ''}\n`,
+        `${e.file.language}\0${e.file.path}\0${e.hash}\0${hasPart(e.routeFacts, e.packed?.route)}${hasPart(e.codeFacts, e.packed?.code)}\0${e.problem ?? ''}\n`,
       );
     hash.update(JSON.stringify(this.aliases));
     return hash.digest('hex');
@@ -365,6 +428,9 @@ export class ProjectIndex {
     this.linkDigest = undefined;
   }
 }
+
+/** 1 when an entry has this part of its facts, decoded or not. */
+const hasPart = (decoded: object | undefined, packed: Uint8Array | undefined): number => (decoded || packed ? 1 : 0);
 
 /** The languages among `files`: the only grammars an extraction worker loads. */
 function languagesOf(files: readonly WorkspaceFile[]): Language[] {

@@ -296,3 +296,41 @@ test('a changed file or a damaged linked result is linked again, as without a ca
     ws.done();
   }
 });
+
+test('a cached run decodes only the facts it links: code facts not until findings are asked', async () => {
+  const ws = workspace();
+  try {
+    const fresh = await run(ws.root, undefined);
+    await run(ws.root, ws.cacheDir);
+    // the cached code facts of app/main.py replaced by bytes that are no code facts, checksum made to match
+    const [file] = readdirSync(ws.cacheDir).filter((f) => f.endsWith('.bin'));
+    const cachePath = path.join(ws.cacheDir, file);
+    const stored = deserialize(readFileSync(cachePath)) as { entries: Map<string, [string, string, Uint8Array]> };
+    const slot = stored.entries.get('python\0app/main.py')!;
+    const packed = deserialize(slot[2]) as { code?: Uint8Array };
+    assert.ok(packed.code instanceof Uint8Array);
+    packed.code = serialize('not code facts');
+    slot[2] = serialize(packed);
+    slot[1] = createHash('sha1').update(slot[2]).digest('hex');
+    writeFileSync(cachePath, serialize(stored));
+
+    const index = new ProjectIndex(
+      ws.root,
+      nodeFileSystem,
+      await (parsersPromise ??= Parsers.load()),
+      {},
+      await FactsCache.open(ws.cacheDir, ws.root, 'v1'),
+    );
+    await index.refresh();
+    assert.equal(index.lastRefresh!.extracted, 0);
+    assert.deepEqual(index.routes(), fresh.routes);
+    assert.deepEqual(index.problems(), fresh.problems, 'routes() read no code facts');
+    index.findings();
+    assert.deepEqual(
+      index.problems().filter((p) => p.path === 'app/main.py'),
+      [{ path: 'app/main.py', problem: 'blocking-call analysis left out: its cached facts could not be read' }],
+    );
+  } finally {
+    ws.done();
+  }
+});

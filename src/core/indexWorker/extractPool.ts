@@ -2,8 +2,8 @@
 // file's text (fileFacts.ts) and cost nearly all of a first scan, so a ProjectIndex with `jobs` > 1
 // hands the files it cannot take from the facts cache to this pool, while its own thread reads and
 // hashes the next ones. Each worker (the index worker's script, role 'extract') loads the grammars
-// once and answers with the facts v8-serialised; they are decoded here and the same bytes go to the
-// facts cache. A job a worker cannot do, or one in flight when a worker dies, is refused: the index
+// once and answers with the facts packed (factsCache.ts packFacts); the index decodes each part when it
+// links it, and the same bytes go to the facts cache. A job a worker cannot do, or one in flight when a worker dies, is refused: the index
 // then extracts that file on its own thread, so a pool never costs a file its facts.
 //
 // Each worker's heap is kept small (HEAP_LIMITS): V8 otherwise lets every isolate's young and old
@@ -12,9 +12,8 @@
 // for about the same CPU. A worker that dies (out of memory on some file) is replaced, within
 // MAX_RESTARTS, and the file it held is extracted on the index's thread.
 import { availableParallelism } from 'node:os';
-import { deserialize } from 'node:v8';
 import type { ResourceLimits, Worker } from 'node:worker_threads';
-import type { CachedFacts } from '../factsCache';
+import { unpackFacts, type PackedFacts } from '../factsCache';
 import type { Language } from '../model';
 import type { WorkspaceFile } from '../workspace';
 import { createIndexWorker } from './client';
@@ -36,8 +35,9 @@ export function defaultJobs(): number {
 }
 
 export interface Extracted {
-  facts: CachedFacts;
-  /** `facts` v8-serialised, as the facts cache stores them. */
+  /** The facts, each part still serialised (decoded by the index when it links them). */
+  facts: PackedFacts;
+  /** `facts` as bytes, as the facts cache stores them. */
   bytes: Uint8Array;
 }
 
@@ -116,11 +116,9 @@ export class ExtractPool {
       lane.sent.delete(reply.id);
       if (reply.type === 'failed') job.reject(new Error(reply.message));
       else {
-        try {
-          job.resolve({ facts: deserialize(reply.bytes) as CachedFacts, bytes: reply.bytes });
-        } catch (err) {
-          job.reject(new Error(`could not read an extraction worker's answer: ${message(err)}`));
-        }
+        const facts = unpackFacts(reply.bytes);
+        if (facts) job.resolve({ facts, bytes: reply.bytes });
+        else job.reject(new Error("could not read an extraction worker's answer"));
       }
       this.pump();
     });

@@ -1,8 +1,8 @@
 // One worker of the extraction pool (extractPool.ts), run by the index worker's script when started
 // with role 'extract': it loads its parsers once, then turns each file it is sent into its facts
-// (fileFacts.ts), in arrival order, and answers with them v8-serialised, the bytes the facts cache keeps.
+// (fileFacts.ts), in arrival order, and answers with them packed (packFacts), the bytes the facts cache keeps.
 import type { MessagePort } from 'node:worker_threads';
-import { serialize } from 'node:v8';
+import { packFacts } from '../factsCache';
 import { extractFileFacts } from '../fileFacts';
 import { nodeWasmLoader, Parsers } from '../parsing/parser';
 import type { ExtractReply, ExtractRequest, ExtractWorkerData } from './protocol';
@@ -18,7 +18,7 @@ export function serveExtraction(port: MessagePort, data: ExtractWorkerData): voi
       (p) => {
         let reply: ExtractReply;
         try {
-          reply = { type: 'done', id: request.id, bytes: serialize(extractFileFacts(p, request.file, request.text)) };
+          reply = { type: 'done', id: request.id, bytes: packFacts(extractFileFacts(p, request.file, request.text)) };
         } catch (err) {
           reply = { type: 'failed', id: request.id, message: message(err) };
         }

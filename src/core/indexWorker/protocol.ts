@@ -30,7 +30,7 @@ export interface ExtractRequest {
 }
 
 export type ExtractReply =
-  /** The file's facts (`CachedFacts`), v8-serialised: the facts cache stores these bytes as they are. */
+  /** The file's facts packed (`packFacts`): the facts cache stores these bytes as they are. */
   | { type: 'done'; id: number; bytes: Uint8Array }
   /** The facts could not be extracted or serialised; the index extracts this file on its own thread. */
   | { type: 'failed'; id: number; message: string }
