@@ -102,6 +102,18 @@ function unreadable(e: Entry, what: string): void {
   e.problem = e.problem ? `${e.problem}; ${why}` : why;
 }
 
+/** Routes as linked, with the notes of registrations read in part (a limit cut them). */
+interface LinkedRoutes {
+  routes: Route[];
+  notes: Array<{ path: string; problem: string }>;
+}
+
+const isLinkedRoutes = (kept: unknown): boolean =>
+  typeof kept === 'object' &&
+  kept !== null &&
+  Array.isArray((kept as LinkedRoutes).routes) &&
+  Array.isArray((kept as LinkedRoutes).notes);
+
 export class ProjectIndex {
   private readonly entries = new Map<string, Entry>();
   /** Entries in path order, so linking sees the same order however the files arrived; reset when the set of paths changes. */
@@ -109,7 +121,7 @@ export class ProjectIndex {
   private readonly linker = new RouteLinker();
   /** The workspace's tsconfig/jsconfig `paths` aliases (Node imports like `@server/routes`). */
   private aliases: PathAliases[] = [];
-  private routesMemo: Route[] | undefined;
+  private routesMemo: LinkedRoutes | undefined;
   private findingsMemo: Finding[] | undefined;
   /** digestOfFacts() until something changes. */
   private linkDigest: string | undefined;
@@ -338,20 +350,22 @@ export class ProjectIndex {
   }
 
   routes(): Route[] {
-    this.routesMemo ??= this.linkedOnce('routes', () =>
-      this.linker.link(
+    this.routesMemo ??= this.linkedOnce('routes', isLinkedRoutes, () => {
+      const routes = this.linker.link(
         this.inOrder().flatMap((e) => {
           const facts = routeFactsOf(e);
           return facts ? [{ file: e.file, facts }] : [];
         }),
         this.aliases,
-      ),
-    );
-    return this.routesMemo;
+      );
+      // kept with the routes: a process that takes them from the cache runs no linker to ask
+      return { routes, notes: [...this.linker.notes()] };
+    });
+    return this.routesMemo.routes;
   }
 
   findings(): Finding[] {
-    this.findingsMemo ??= this.linkedOnce('findings', () => {
+    this.findingsMemo ??= this.linkedOnce('findings', Array.isArray, () => {
       const facts = new Map(
         this.inOrder().flatMap((e) => {
           const facts = codeFactsOf(e);
@@ -372,13 +386,13 @@ export class ProjectIndex {
    * `link()`, or what an earlier process linked as `kind` from the same set of facts (the facts cache's
    * linked results): `check` after `routes` does not link the routes again.
    */
-  private linkedOnce<T>(kind: 'routes' | 'findings', link: () => T[]): T[] {
+  private linkedOnce<T>(kind: 'routes' | 'findings', intact: (kept: unknown) => boolean, link: () => T): T {
     if (!this.cache) return link();
     this.linkDigest ??= this.digestOfFacts();
     const key =
       kind === 'findings' ? `${this.linkDigest}\0${JSON.stringify(this.options.analysis ?? {})}` : this.linkDigest;
     const kept = this.cache.linked(kind, key);
-    if (Array.isArray(kept)) return kept as T[];
+    if (intact(kept)) return kept as T;
     const linked = link();
     this.cache.setLinked(kind, key, linked);
     return linked;
@@ -413,7 +427,7 @@ export class ProjectIndex {
       .map((e) => ({ path: e.file.path, problem: e.problem! }));
     // and registrations read in part (a limit cut them): routes may be missing there
     this.routes();
-    return [...files, ...this.linker.notes()];
+    return [...files, ...this.routesMemo!.notes];
   }
 
   private inOrder(): Entry[] {

@@ -214,7 +214,7 @@ async function linkedRun(root: string, cacheDir: string, analysis?: AnalysisConf
   await index.refresh();
   const linked = countLinks();
   try {
-    const result = { routes: index.routes(), findings: index.findings() };
+    const result = { routes: index.routes(), findings: index.findings(), problems: index.problems() };
     await index.saveLinked();
     return { ...result, linked: linked.count };
   } finally {
@@ -256,6 +256,35 @@ test('a second process over the same files takes the routes and findings the fir
     const allowAll = await linkedRun(ws.root, ws.cacheDir, { allowedCalls: ['*'] });
     assert.equal(allowAll.linked, 0);
     assert.deepEqual(allowAll.findings, []);
+  } finally {
+    ws.done();
+  }
+});
+
+test('routes taken from the cache keep their notes: a registration cut by a limit still says so', async () => {
+  const ws = workspace();
+  try {
+    // one helper called more often than discovery reads (500 call sites): problems() names the cut
+    const calls = Array.from({ length: 510 }, (_, i) => `register("/r${i}")`);
+    writeFileSync(
+      path.join(ws.root, 'app/many.py'),
+      [
+        'from fastapi import FastAPI',
+        'app = FastAPI()',
+        'def handler(): pass',
+        'def register(path):',
+        '    app.add_api_route(path, handler)',
+        ...calls,
+      ].join('\n'),
+    );
+    const note = (problems: Array<{ path: string; problem: string }>) =>
+      problems.filter((p) => p.path === 'app/many.py' && /only its first 500 calls/.test(p.problem));
+    const first = await linkedRun(ws.root, ws.cacheDir);
+    assert.equal(first.linked, 1);
+    assert.equal(note(first.problems).length, 1);
+    const second = await linkedRun(ws.root, ws.cacheDir);
+    assert.equal(second.linked, 0, 'routes taken from the cache');
+    assert.deepEqual(note(second.problems), note(first.problems));
   } finally {
     ws.done();
   }
