@@ -112,7 +112,9 @@ async function check(parsers: Parsers, folder: string): Promise<void> {
             await kept.update({ path: p, absPath: `${ROOT}/${p}`, language }, text);
         }
       }
-      const fresh = new ProjectIndex(ROOT, fs, parsers);
+      // Its own analysis configuration object: analysis state is kept per configuration (findings.ts), and a
+      // fresh build must not reuse the kept index's
+      const fresh = new ProjectIndex(ROOT, fs, parsers, { analysis: {} });
       await fresh.refresh();
       assert.deepEqual(kept.routes(), fresh.routes(), `${folder}: routes after "${edit.name}"`);
       assert.deepEqual(kept.findings(), fresh.findings(), `${folder}: findings after "${edit.name}"`);
