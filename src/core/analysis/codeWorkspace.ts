@@ -33,6 +33,7 @@ export interface SubclassRef {
 }
 
 const NO_ALIASES: readonly PathAliases[] = [];
+const NO_HOOKS: ReadonlySet<number> = new Set();
 
 export class CodeWorkspace {
   private files: FileFacts = new Map();
@@ -44,6 +45,8 @@ export class CodeWorkspace {
   private readonly middlewareRefs = new Map<string, number>();
   /** Python functions not checked as per-request code, or checked as possibly reached (see findings.ts place()). */
   private placement = new Map<FunctionFact, Placement>();
+  /** Per file, the indexes of its functions some file registers as start-up hooks or lifespans. */
+  private hooks = new Map<string, ReadonlySet<number>>();
   /** Each file's routes as the rules read them (see routeSignature). */
   private routeSigs = new Map<string, string>();
   private routesSeen: ReadonlyMap<string, Route[]> = new Map();
@@ -60,6 +63,7 @@ export class CodeWorkspace {
   private readonly segmentQ: Tracked<string, boolean>;
   private readonly middlewareQ: Tracked<string, boolean>;
   private readonly placementQ: Tracked<FunctionFact, Placement | undefined>;
+  private readonly hooksQ: Tracked<string, ReadonlySet<number>>;
   private readonly specifierQ: Tracked<string, string | undefined>;
   private readonly subclassesQ: Tracked<string, SubclassRef[] | undefined>;
   private readonly implementersQ: Tracked<string, SubclassRef[] | undefined>;
@@ -85,6 +89,7 @@ export class CodeWorkspace {
     this.segmentQ = new Tracked(tracker, (segment) => this.modules.hasSegment(segment), false, true);
     this.middlewareQ = new Tracked(tracker, (name) => this.middlewareRefs.has(name), false, true);
     this.placementQ = new Tracked(tracker, (fn) => this.placement.get(fn), false, true);
+    this.hooksQ = new Tracked(tracker, (path) => this.hooks.get(path) ?? NO_HOOKS, false, true);
     this.specifierQ = new Tracked(
       tracker,
       (key) => {
@@ -173,6 +178,20 @@ export class CodeWorkspace {
     this.placement = placement;
   }
 
+  /** The functions every file registers as start-up hooks or lifespans, as function indexes by path. */
+  setStartupHooks(byPath: ReadonlyMap<string, ReadonlySet<number>>): void {
+    const next = new Map<string, ReadonlySet<number>>();
+    for (const [path, indexes] of byPath) {
+      // An unchanged answer keeps its object, so what read it stays valid
+      const before = this.hooks.get(path);
+      const same = before?.size === indexes.size && [...indexes].every((i) => before.has(i));
+      next.set(path, same ? before : indexes);
+      if (!same) this.hooksQ.changed(path);
+    }
+    for (const path of this.hooks.keys()) if (!next.has(path)) this.hooksQ.changed(path);
+    this.hooks = next;
+  }
+
   /** Every file and its facts, untracked: for whole-workspace walks that are not memoised (placement). */
   all(): FileFacts {
     return this.files;
@@ -205,6 +224,11 @@ export class CodeWorkspace {
   /** Where placement put a Python function; undefined: per request, or nothing known against it. */
   placed(fn: FunctionFact): Placement | undefined {
     return this.placementQ.get(fn);
+  }
+
+  /** The indexes of a file's functions that some file registers as start-up hooks or lifespans. */
+  startupHooks(path: string): ReadonlySet<number> {
+    return this.hooksQ.get(path);
   }
 
   /** The workspace file a Node import specifier in `from` means (relative, or through tsconfig `paths`). */

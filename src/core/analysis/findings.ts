@@ -23,7 +23,7 @@ import type { Finding, Route } from '../model';
 import type { PathAliases } from '../nodeImports/tsconfig';
 import { nodeModule } from '../lang/node/modules';
 import { CodeWorkspace, functionKeys, type FileFacts, type FnRef, type Placement } from './codeWorkspace';
-import { reachFromRoots, type RequestGraph } from './placement';
+import { fileRoots, possiblyFrom, reachFromRoots } from './placement';
 import { Memo } from '../incremental/memo';
 import { Tracker } from '../incremental/tracker';
 
@@ -73,11 +73,18 @@ class Analysis {
   private readonly entries = Memo.byObject<CodeFacts, FnRef[]>(this.tracker);
   /** The functions nested in each Python function's workspace decorators (see decoratorWrappers). */
   private readonly wrappers = Memo.byObject<FunctionFact, FnRef[]>(this.tracker);
-  /** Python functions some file registers as a startup/shutdown hook or lifespan, with their files. */
-  private startupFns = new Map<FunctionFact, string>();
+  /** Each Python file's roots and call edges as placement reads them (see placedFile). */
+  private readonly placedFiles = Memo.byKey<string, PlacedFile>(this.tracker);
+  /** What the last placement read and found: kept while an edit changes neither its graph nor its roots. */
+  private lastPlacement: LastPlacement | undefined;
   /** The routes placement was computed with; undefined: files changed since. */
   private placedRoutes: Route[] | undefined;
   private readonly qualnames = new WeakMap<CodeFacts, Map<string, number>>();
+  /** Each route's handler, with the facts it was found in. */
+  private readonly handlers = new WeakMap<
+    Route,
+    { facts: CodeFacts; line: number; handler: string; ref: FnRef | undefined }
+  >();
   private readonly defLines = new WeakMap<CodeFacts, Map<number, number[]>>();
   /** Counts searches cut short by a cycle or the depth limit: a "nothing found" under a cut is not final. */
   private cuts = 0;
@@ -95,6 +102,7 @@ class Analysis {
       if (!files.has(path)) {
         this.order = undefined;
         this.results.delete(path);
+        this.placedFiles.delete(path);
       } else if (this.order && !this.order.includes(path)) this.order = undefined;
     if (changed.size) {
       this.placedRoutes = undefined;
@@ -150,15 +158,15 @@ class Analysis {
 
   /** Resolves every file's startup-hook registrations again (a handful per workspace). */
   private syncStartup(): void {
-    const now = new Map<FunctionFact, string>();
+    const byPath = new Map<string, Set<number>>();
     for (const { facts } of this.code.all().values()) {
       if (!facts.startup) continue;
       for (const name of facts.startup) {
         const target = this.userFunction(name, facts);
-        if (target) now.set(target.fn, target.path);
+        if (target) (byPath.get(target.path) ?? byPath.set(target.path, new Set()).get(target.path)!).add(target.index);
       }
     }
-    this.startupFns = now;
+    this.code.setStartupHooks(byPath);
   }
 
   /**
@@ -172,83 +180,146 @@ class Analysis {
    * SDK's or a worker's code), unless a call on an unresolved receiver in per-request code has its name and it
    * is not known to be one-time: then it is checked and its findings say "possibly reached". Without routes
    * nothing tells what runs per request, so every async function stays loop code, as in Ruff.
+   *
+   * Each file's roots and call edges are a memo entry (placedFile), so after an edit only the files whose
+   * answers changed are read again; what remains per change is the walk over those kept edges.
    */
   private place(routes: Route[]): void {
     this.placedRoutes = routes;
-    const boot: FnRef[] = [];
-    const commands: FnRef[] = [];
-    const registered: Array<{ ref: FnRef; label: string }> = [];
+    const files = new Map<string, PlacedFile>();
+    const last = this.lastPlacement;
+    let sameGraph = last !== undefined;
     for (const [path, { facts }] of this.code.all()) {
       if (facts.language !== 'python') continue;
-      const startup = new Set<number>();
-      facts.functions.forEach((fn, index) => {
-        const nestedInStartup = fn.parent !== undefined && startup.has(fn.parent);
-        if (fn.startup || this.startupFns.has(fn) || nestedInStartup) startup.add(index);
-        const ref = { path, facts, index, fn };
-        if (startup.has(index)) boot.push(ref);
-        else if (fn.cli) commands.push(ref);
-        else if (fn.parent === undefined && !fn.memoised && fn.decorators.some(isHandlerRegistration))
-          registered.push({ ref, label: `${fn.decorators.find(isHandlerRegistration)!.split('(')[0]} handler` });
-        else if (fn.method && fn.async && isServedMethod(fn, facts))
-          registered.push({ ref, label: `${fn.qualname} (called by the framework)` });
-      });
-      commands.push(...this.entryRoots(facts));
-    }
-    // A task spawned at start-up runs beside the server, not once; one a handler spawns runs per request
-    const started = new Map<FunctionFact, string>();
-    this.spread(boot, started, true);
-    const once = new Map(started);
-    this.spread(commands, once, true);
-    const pythonRoutes = routes
-      .map((r) => ({ ref: this.routeFunction(r), label: `${r.methods.join('|')} ${r.path}` }))
-      .filter((r): r is { ref: FnRef; label: string } => r.ref?.facts.language === 'python');
-    const roots = [...pythonRoutes];
-    for (const { facts } of this.code.all().values())
-      for (const name of facts.requestDeps ?? []) {
-        const target = this.userFunction(name, facts);
-        if (target) roots.push({ ref: target, label: `dependency ${name}` });
+      const file = this.placedFiles.get(path, () => this.placedFile(path));
+      files.set(path, file);
+      if (sameGraph) {
+        const before = last!.files.get(path);
+        sameGraph = file.shape !== undefined && (file === before || file.shape === before?.shape);
       }
-    roots.push(...registered);
-    // Coroutines the start-up code hands to a task spawner run on the server's loop, beside every request
-    for (const [fn] of started) {
-      const ref = this.refOf(fn, started.get(fn)!);
-      if (ref)
-        for (const t of this.targets(ref))
-          if (t.spawned) roots.push({ ref: t.ref, label: `task started at start-up (${labelOf(fn)})` });
     }
-    const reach = reachFromRoots(roots, this.requestGraph());
+    sameGraph &&= files.size === last!.files.size;
+    const pythonRoutes: Array<{ ref: FnRef; label: string }> = [];
+    for (const r of routes) {
+      const ref = this.routeFunction(r);
+      if (ref?.facts.language === 'python') pythonRoutes.push({ ref, label: routeLabel(r) });
+    }
+    if (sameGraph && sameRoots(last!, pythonRoutes)) this.keepPlacement(last!, files, pythonRoutes);
+    else this.placeAgain(files, pythonRoutes);
+  }
+
+  /** The whole walk, over each file's kept roots and edges. */
+  private placeAgain(files: Map<string, PlacedFile>, pythonRoutes: Array<{ ref: FnRef; label: string }>): void {
+    const byFacts = new Map<CodeFacts, PlacedFile>();
+    const boot: FnRef[] = [];
+    const commands: FnRef[] = [];
+    const deps: Array<{ ref: FnRef; label: string }> = [];
+    const registered: Array<{ ref: FnRef; label: string }> = [];
+    for (const file of files.values()) {
+      if (file.functions.length) byFacts.set(file.functions[0].facts, file);
+      boot.push(...file.boot);
+      commands.push(...file.commands);
+      deps.push(...file.deps);
+      registered.push(...file.registered);
+    }
+    const targets = (ref: FnRef) => byFacts.get(ref.facts)?.targets[ref.index] ?? this.targets(ref);
+    // A task spawned at start-up runs beside the server, not once; one a handler spawns runs per request
+    const started = new Map<FunctionFact, FnRef>();
+    spread(boot, started, targets);
+    const once = new Map(started);
+    spread(commands, once, targets);
+    const roots = [...pythonRoutes, ...deps, ...registered];
+    // Coroutines the start-up code hands to a task spawner run on the server's loop, beside every request
+    for (const [fn, ref] of started)
+      for (const t of targets(ref))
+        if (t.spawned) roots.push({ ref: t.ref, label: `task started at start-up (${labelOf(fn)})` });
+    let byName: Map<string, FnRef[]> | undefined;
+    const reach = reachFromRoots(roots, {
+      next: (ref) => byFacts.get(ref.facts)?.next[ref.index] ?? this.next(ref),
+      unresolved: (ref) => byFacts.get(ref.facts)?.unresolved[ref.index] ?? this.unresolved(ref),
+      named: (name) => (byName ??= asyncByName(files.values())).get(name) ?? NO_REFS,
+    });
     const now = new Map<FunctionFact, Placement>();
+    const possibly = new Map<FunctionFact, { root: number; written: string }>();
     // Known one-time (a command, start-up) outweighs a guess by name
     for (const fn of once.keys()) if (!reach.request.has(fn)) now.set(fn, 'once');
     if (pythonRoutes.length)
-      for (const { facts } of this.code.all().values()) {
-        if (facts.language !== 'python') continue;
-        for (const fn of facts.functions) {
+      for (const file of files.values())
+        for (const { fn } of file.functions) {
           if (now.has(fn) || reach.request.has(fn)) continue;
-          const note = reach.possibly.get(fn);
-          now.set(fn, note === undefined ? 'unreached' : `possibly reached from ${note} (receiver unresolved)`);
+          const how = reach.possibly.get(fn);
+          if (how) possibly.set(fn, how);
+          now.set(fn, how ? possiblyReached(roots, how) : 'unreached');
         }
-      }
     this.code.setPlacement(now);
+    this.lastPlacement = { files, roots, routes: pythonRoutes.length, placement: now, possibly };
   }
 
-  /** The call graph placement walks (see placement.ts). */
-  private requestGraph(): RequestGraph {
-    const byName = new Map<string, FnRef[]>();
-    for (const [path, { facts }] of this.code.all())
-      if (facts.language === 'python')
-        facts.functions.forEach((fn, index) => {
-          if (fn.async) (byName.get(fn.name) ?? byName.set(fn.name, []).get(fn.name)!).push({ path, facts, index, fn });
+  /**
+   * The graph and the roots are the last placement's, function for function (an edit that changed a route's
+   * path, or a line inside a function): so is what the walk would find. Only the functions of files read again
+   * are new objects, and a "possibly reached from GET /x" quotes the route as it is now.
+   */
+  private keepPlacement(
+    last: LastPlacement,
+    files: Map<string, PlacedFile>,
+    pythonRoutes: Array<{ ref: FnRef; label: string }>,
+  ): void {
+    const moved = new Map<FunctionFact, FunctionFact>();
+    for (const [path, file] of files) {
+      const before = last.files.get(path)!;
+      if (file !== before)
+        file.functions.forEach(({ fn }, i) => {
+          if (before.functions[i].fn !== fn) moved.set(before.functions[i].fn, fn);
         });
-    return {
-      targets: (ref) => this.targets(ref).map((t) => t.ref),
-      inner: (ref) => [
-        ...this.descendants(ref.facts, ref.index).map((i) => ({ ...ref, index: i, fn: ref.facts.functions[i] })),
-        ...this.wrappers.get(ref.fn, () => this.decoratorWrappers(ref)),
-      ],
-      unresolved: (ref) => this.loose.get(ref.fn, () => this.unresolvedCalls(ref)),
-      named: (name) => byName.get(name) ?? [],
+    }
+    const roots = [...pythonRoutes, ...last.roots.slice(last.routes)];
+    const now = new Map<FunctionFact, Placement>();
+    const possibly = new Map<FunctionFact, { root: number; written: string }>();
+    for (const [fn, placement] of last.placement) {
+      const to = moved.get(fn) ?? fn;
+      const how = last.possibly.get(fn);
+      if (how) possibly.set(to, how);
+      now.set(to, how ? possiblyReached(roots, how) : placement);
+    }
+    this.code.setPlacement(now);
+    this.lastPlacement = { files, roots, routes: pythonRoutes.length, placement: now, possibly };
+  }
+
+  /** One Python file as placement reads it: its roots (see fileRoots) and each function's edges, resolved. */
+  private placedFile(path: string): PlacedFile {
+    const facts = this.code.facts(path)!;
+    const refs = facts.functions.map((fn, index) => ({ path, facts, index, fn }));
+    const roots = fileRoots(facts, this.code.startupHooks(path));
+    const deps: Array<{ ref: FnRef; label: string }> = [];
+    for (const name of facts.requestDeps ?? []) {
+      const target = this.userFunction(name, facts);
+      if (target) deps.push({ ref: target, label: `dependency ${name}` });
+    }
+    const file: Omit<PlacedFile, 'shape'> = {
+      functions: refs,
+      boot: roots.boot.map((i) => refs[i]),
+      commands: [...roots.commands.map((i) => refs[i]), ...this.entryRoots(facts)],
+      registered: roots.registered.map(({ index, label }) => ({ ref: refs[index], label })),
+      deps,
+      targets: refs.map((ref) => this.targets(ref)),
+      next: refs.map((ref) => this.next(ref)),
+      unresolved: refs.map((ref) => this.unresolved(ref)),
     };
+    return { ...file, shape: shapeOf(file) };
+  }
+
+  /** What runs as part of `ref` (see RequestGraph.next): its calls' targets, its nested functions, its decorators' wrappers. */
+  private next(ref: FnRef): FnRef[] {
+    return [
+      ...this.targets(ref).map((t) => t.ref),
+      ...this.descendants(ref.facts, ref.index).map((i) => ({ ...ref, index: i, fn: ref.facts.functions[i] })),
+      ...this.wrappers.get(ref.fn, () => this.decoratorWrappers(ref)),
+    ];
+  }
+
+  private unresolved(ref: FnRef): Array<{ name: string; written: string }> {
+    return this.loose.get(ref.fn, () => this.unresolvedCalls(ref));
   }
 
   /** The functions nested in a workspace decorator applied to `ref` (`@retry(3)`'s wrapper): they run when it does. */
@@ -291,28 +362,11 @@ class Analysis {
     return out;
   }
 
-  private refOf(fn: FunctionFact, path: string): FnRef | undefined {
-    const facts = this.code.facts(path);
-    const index = facts?.functions.indexOf(fn) ?? -1;
-    return index >= 0 ? { path, facts: facts!, index, fn } : undefined;
-  }
-
   /** The workspace functions a file calls at import time or from its `__main__` block. */
   private entryRoots(facts: CodeFacts): FnRef[] {
     return this.entries.get(facts, () =>
       (facts.entries ?? []).map((name) => this.userFunction(name, facts)).filter((r) => r !== undefined),
     );
-  }
-
-  /** Adds to `into` every function reached from `stack` through calls and FastAPI dependencies (not spawned tasks, if told). */
-  private spread(stack: FnRef[], into: Map<FunctionFact, string>, skipSpawned = false): void {
-    while (stack.length) {
-      const ref = stack.pop()!;
-      if (into.has(ref.fn)) continue;
-      into.set(ref.fn, ref.path);
-      for (const { ref: t, spawned } of this.targets(ref))
-        if (!(spawned && skipSpawned) && !into.has(t.fn)) stack.push(t);
-    }
   }
 
   /** A `Depends` target: the function, or the functions an `Annotated[…, Depends(f)]` alias of that name declares. */
@@ -786,6 +840,15 @@ class Analysis {
   private routeFunction(route: Route): FnRef | undefined {
     const facts = this.code.facts(route.file);
     if (!facts) return undefined;
+    // Discovery keeps a route's object while it is unchanged: its handler is found again only when its file changed
+    const known = this.handlers.get(route);
+    if (known?.facts === facts && known.line === route.line && known.handler === route.handler) return known.ref;
+    const ref = this.findHandler(route, facts);
+    this.handlers.set(route, { facts, line: route.line, handler: route.handler, ref });
+    return ref;
+  }
+
+  private findHandler(route: Route, facts: CodeFacts): FnRef | undefined {
     const fns = facts.functions;
     const short = route.handler.split('.').pop();
     // Indexed lookups: a scan of the file's functions per route made a 20k-route file quadratic.
@@ -876,15 +939,22 @@ const FOREIGN_CODES = new Map<string, ReadonlySet<RuleId>>(
   ['ASYNC2'].map((prefix) => [prefix, new Set<RuleId>(['EP101', 'EP102', 'EP103'])]),
 );
 
-/**
- * `@sio.on("msg")`, `@bolt.command("/x")`, `@app.middleware("http")`, `@app.exception_handler(E)`: a function
- * handed to a framework object by a decorator is called by that framework, per event. Decorators of the language
- * and its libraries (`functools.wraps`, `x.setter`, `pytest.fixture`, Celery's `app.task`, which runs in a worker
- * process) are not registrations; commands and start-up hooks are placed before this is asked.
- */
-function isHandlerRegistration(decorator: string): boolean {
-  const name = /^[\w.]+/.exec(decorator)?.[0] ?? '';
-  return name.includes('.') && !NOT_A_REGISTRATION.test(name);
+/** One Python file as placement reads it, by function index where per function. */
+interface PlacedFile {
+  functions: FnRef[];
+  /**
+   * All of the above by function position (path and index) and label: two versions of a file with the same
+   * shape place the same. undefined: an edge leaves the Python files, whose edges no shape holds.
+   */
+  shape: string | undefined;
+  boot: FnRef[];
+  commands: FnRef[];
+  registered: Array<{ ref: FnRef; label: string }>;
+  /** Router-level dependencies it declares (`APIRouter(dependencies=[Depends(f)])`), resolved. */
+  deps: Array<{ ref: FnRef; label: string }>;
+  targets: Array<Array<{ ref: FnRef; spawned: boolean }>>;
+  next: FnRef[][];
+  unresolved: Array<Array<{ name: string; written: string }>>;
 }
 
 /**
@@ -907,5 +977,85 @@ function derivesFromMiddleware(cls: string, facts: CodeFacts, depth: number): bo
   );
 }
 
-const NOT_A_REGISTRATION =
-  /^(functools|contextlib|abc|typing|typing_extensions|pytest|unittest|dataclasses|asyncio|enum|pydantic)\.|\.(setter|getter|deleter|fixture|wraps|overload|abstractmethod|cache|lru_cache|cached_property|task|shared_task|register|validator|field_validator|model_validator|root_validator)$/;
+const NO_REFS: FnRef[] = [];
+
+/** Adds to `into` every function reached from `stack` through calls and FastAPI dependencies, not spawned tasks. */
+function spread(
+  stack: FnRef[],
+  into: Map<FunctionFact, FnRef>,
+  targets: (ref: FnRef) => ReadonlyArray<{ ref: FnRef; spawned: boolean }>,
+): void {
+  while (stack.length) {
+    const ref = stack.pop()!;
+    if (into.has(ref.fn)) continue;
+    into.set(ref.fn, ref);
+    for (const { ref: t, spawned } of targets(ref)) if (!spawned && !into.has(t.fn)) stack.push(t);
+  }
+}
+
+/** The async functions of these files by name, in file then definition order (a call by name on an unresolved receiver). */
+function asyncByName(files: Iterable<PlacedFile>): Map<string, FnRef[]> {
+  const out = new Map<string, FnRef[]>();
+  for (const file of files)
+    for (const ref of file.functions)
+      if (ref.fn.async) (out.get(ref.fn.name) ?? out.set(ref.fn.name, []).get(ref.fn.name)!).push(ref);
+  return out;
+}
+
+/** The last placement: what it read (each file, the roots in walk order, Python routes' handlers first) and found. */
+interface LastPlacement {
+  files: ReadonlyMap<string, PlacedFile>;
+  roots: ReadonlyArray<{ ref: FnRef; label: string }>;
+  /** How many of `roots` are Python routes' handlers. */
+  routes: number;
+  placement: ReadonlyMap<FunctionFact, Placement>;
+  possibly: ReadonlyMap<FunctionFact, { root: number; written: string }>;
+}
+
+function possiblyReached(roots: ReadonlyArray<{ label: string }>, how: { root: number; written: string }): Placement {
+  return `possibly reached from ${possiblyFrom(roots, how)} (receiver unresolved)`;
+}
+
+/** Whether the Python routes lead to the same functions (by path and index) as the last placement's. */
+function sameRoots(last: LastPlacement, routes: ReadonlyArray<{ ref: FnRef }>): boolean {
+  if (last.routes !== routes.length) return false;
+  for (let i = 0; i < routes.length; i++) {
+    const a = last.roots[i].ref;
+    const b = routes[i].ref;
+    if (a.index !== b.index || a.path !== b.path) return false;
+  }
+  return true;
+}
+
+/** A PlacedFile as one string of function positions, flags and labels (see PlacedFile.shape). */
+function shapeOf(file: Omit<PlacedFile, 'shape'>): string | undefined {
+  let outside = false;
+  const at = (ref: FnRef) => {
+    if (ref.facts.language !== 'python') outside = true;
+    return `${ref.index}@${ref.path}`;
+  };
+  const parts = [
+    file.boot.map(at).join(','),
+    file.commands.map(at).join(','),
+    file.registered.map((r) => `${at(r.ref)}=${r.label}`).join('\t'),
+    file.deps.map((r) => `${at(r.ref)}=${r.label}`).join('\t'),
+  ];
+  file.functions.forEach(({ fn }, i) => {
+    parts.push(
+      `${fn.async ? 'async ' : ''}${fn.name} ${labelOf(fn)}`,
+      file.targets[i].map((t) => (t.spawned ? `&${at(t.ref)}` : at(t.ref))).join(','),
+      file.next[i].map(at).join(','),
+      file.unresolved[i].map((u) => `${u.name}=${u.written}`).join('\t'),
+    );
+  });
+  return outside ? undefined : parts.join('\n');
+}
+
+const routeLabels = new WeakMap<Route, string>();
+
+/** How placement names a route ('GET|HEAD /items'), once per route object: routes are not changed after linking. */
+function routeLabel(route: Route): string {
+  let label = routeLabels.get(route);
+  if (label === undefined) routeLabels.set(route, (label = `${route.methods.join('|')} ${route.path}`));
+  return label;
+}

@@ -1,0 +1,169 @@
+// Per-request placement is kept between edits (findings.ts place(): each file's roots and call edges are memo
+// entries, and the last result is reused while an edit changes neither the call graph nor the roots). Edits that
+// change what runs per request, and edits that only look like they might, must each give what a fresh build gives.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import type { FileSystem } from '../../src/core/fs';
+import type { Finding } from '../../src/core/model';
+import { Parsers } from '../../src/core/parsing/parser';
+import { ProjectIndex } from '../../src/core/project';
+
+const ROOT = '/ws';
+
+class MemoryFs implements FileSystem {
+  constructor(readonly files: Map<string, string>) {}
+  async readFile(abs: string): Promise<Uint8Array> {
+    const text = this.files.get(path.posix.relative(ROOT, abs));
+    if (text === undefined) throw new Error(`ENOENT ${abs}`);
+    return new TextEncoder().encode(text);
+  }
+  async readDirectory(abs: string): Promise<Array<[string, 'file' | 'directory']>> {
+    const rel = path.posix.relative(ROOT, abs);
+    const prefix = rel ? `${rel}/` : '';
+    const entries = new Map<string, 'file' | 'directory'>();
+    for (const p of this.files.keys()) {
+      if (!p.startsWith(prefix)) continue;
+      const [head, ...rest] = p.slice(prefix.length).split('/');
+      entries.set(head, rest.length ? 'directory' : 'file');
+    }
+    if (!entries.size && rel) throw new Error(`ENOENT ${abs}`);
+    return [...entries];
+  }
+}
+
+const MAIN = `from fastapi import FastAPI
+
+from app.work import rebuild
+
+app = FastAPI()
+
+
+@app.get("/items")
+async def items():
+    await rebuild()
+    return []
+
+
+@app.get("/remote")
+async def remote(client):
+    return await client.fetch_remote("x")
+`;
+
+const WORK = `import time
+
+
+async def rebuild():
+    time.sleep(1)
+
+
+async def reindex():
+    time.sleep(2)
+`;
+
+const CLI = `import asyncio
+
+import click
+
+from app.work import rebuild, reindex
+
+
+@click.command()
+def main():
+    asyncio.run(rebuild())
+    asyncio.run(reindex())
+`;
+
+const SDK = `import requests
+
+
+class Client:
+    async def fetch_remote(self, key):
+        return requests.get(f"https://example.com/{key}")
+`;
+
+/** A finding as the test reads it: where, which rule, and the "possibly reached …" note if any. */
+const brief = (f: Finding) =>
+  `${f.file}:${f.line}:${f.rule}${/possibly reached from (.*)$/.exec(f.message)?.[1] ?? ''}`;
+
+test('edits that change or keep per-request placement give what a fresh build gives', async () => {
+  const parsers = await Parsers.load(undefined, ['python']);
+  const files = new Map([
+    ['app/__init__.py', ''],
+    ['app/main.py', MAIN],
+    ['app/work.py', WORK],
+    ['app/cli.py', CLI],
+    ['app/sdk.py', SDK],
+  ]);
+  const fs = new MemoryFs(files);
+  const kept = new ProjectIndex(ROOT, fs, parsers);
+  await kept.refresh();
+  const edit = async (file: string, text: string) => {
+    files.set(file, text);
+    await kept.update({ path: file, absPath: `${ROOT}/${file}`, language: 'python' }, text);
+  };
+  /** The kept index's findings, after checking them against a fresh build's. */
+  const findings = async (step: string): Promise<string[]> => {
+    // Its own analysis configuration object: analysis state is kept per configuration, and this one starts empty
+    const fresh = new ProjectIndex(ROOT, fs, parsers, { analysis: {} });
+    await fresh.refresh();
+    assert.deepEqual(kept.routes(), fresh.routes(), `routes after: ${step}`);
+    assert.deepEqual(kept.findings(), fresh.findings(), `findings after: ${step}`);
+    return kept.findings().map(brief).sort();
+  };
+  const remote = (path: string, line: number) =>
+    `app/sdk.py:${line}:EP101GET ${path} via \`client.fetch_remote()\` (receiver unresolved)`;
+
+  assert.deepEqual(await findings('the first build'), [remote('/remote', 6), 'app/work.py:5:EP101']);
+
+  let main = MAIN.replace('    await rebuild()\n', '');
+  await edit('app/main.py', main);
+  assert.deepEqual(
+    await findings('the handler stops calling the helper that blocks'),
+    [remote('/remote', 6)],
+    'only the command reaches rebuild now: one-time',
+  );
+
+  main += '\n\n@app.get("/reindex")\nasync def reindex_route():\n    await reindex()\n';
+  await edit('app/main.py', main.replace('import rebuild', 'import rebuild, reindex'));
+  assert.deepEqual(
+    await findings('a new route reaches a one-time function'),
+    [remote('/remote', 6), 'app/work.py:9:EP101'],
+    'reindex runs per request now, though the command runs it too',
+  );
+
+  main = main.replace('import rebuild', 'import rebuild, reindex').replace('"/remote"', '"/remote/v2"');
+  await edit('app/main.py', main);
+  assert.deepEqual(await findings('a route path changes: same graph, and the note quotes the new path'), [
+    remote('/remote/v2', 6),
+    'app/work.py:9:EP101',
+  ]);
+
+  await edit('app/work.py', `# moved\n${WORK.replace('time.sleep(2)', 'time.sleep(2.5)')}`);
+  await edit('app/sdk.py', `\n${SDK}`);
+  assert.deepEqual(await findings('lines move in the other files: same graph, new function objects'), [
+    remote('/remote/v2', 7),
+    'app/work.py:10:EP101',
+  ]);
+
+  await edit('app/main.py', main.replace('    await reindex()\n', '    return []\n'));
+  assert.deepEqual(await findings('the new route stops calling it: one-time again'), [remote('/remote/v2', 7)]);
+
+  await edit('app/cli.py', CLI.replace('@click.command()\n', ''));
+  assert.deepEqual(await findings('no command any more: nothing reaches the helpers, still not checked'), [
+    remote('/remote/v2', 7),
+  ]);
+
+  await edit(
+    'app/main.py',
+    main.replace('client):', 'client: Client):').replace('from app', 'from app.sdk import Client\nfrom app'),
+  );
+  assert.deepEqual(await findings('the receiver gets a type: a resolved call, no guess by name'), [
+    'app/sdk.py:7:EP101',
+    'app/work.py:10:EP101',
+  ]);
+
+  files.delete('app/sdk.py');
+  kept.remove('app/sdk.py');
+  assert.deepEqual(await findings('the client file is deleted'), ['app/work.py:10:EP101']);
+});
