@@ -92,3 +92,76 @@ test('reads inside `untracked` and answers checked by the memo are not recorded'
     '1',
   );
 });
+
+/** A logged view: every change is noted (`changed`), so a revision asks only the kept results that read a noted key. */
+function loggedWorkspace() {
+  const tracker = new Tracker();
+  const values = new Map<string, number>();
+  let answered = 0;
+  const view = new Tracked(
+    tracker,
+    (key: string) => {
+      answered++;
+      return values.get(key);
+    },
+    false,
+    true,
+  );
+  const set = (key: string, value: number) => {
+    values.set(key, value);
+    view.changed(key);
+  };
+  return { tracker, view, set, answered: () => answered };
+}
+
+test('a logged view: a change noted between two look-ups of one revision reaches the later one', () => {
+  // The route linker's pattern: a result computed again in this revision changes an answer that results
+  // looked up later in the same revision read
+  const { tracker, view, set } = loggedWorkspace();
+  set('x', 1);
+  set('y', 1);
+  const memo = Memo.byKey<string, number | undefined>(tracker);
+  tracker.advance();
+  assert.equal(
+    memo.get('a', () => view.get('x')),
+    1,
+  );
+  assert.equal(
+    memo.get('b', () => view.get('y')),
+    1,
+  );
+  tracker.advance();
+  assert.equal(
+    memo.get('a', () => -1),
+    1,
+    'nothing it read changed',
+  );
+  set('y', 2);
+  assert.equal(
+    memo.get('b', () => view.get('y')),
+    2,
+    'noted after the first look-up of the revision',
+  );
+});
+
+test('a logged view: an unchanged result is served without asking the view again; a change of every key asks all', () => {
+  const { tracker, view, set, answered } = loggedWorkspace();
+  const memo = Memo.byKey<string, number | undefined>(tracker);
+  for (let i = 0; i < 100; i++) set(`k${i}`, i);
+  tracker.advance();
+  for (let i = 0; i < 100; i++) memo.get(`k${i}`, () => view.get(`k${i}`));
+  tracker.advance();
+  set('k7', 70);
+  const before = answered();
+  for (let i = 0; i < 100; i++)
+    assert.equal(
+      memo.get(`k${i}`, () => view.get(`k${i}`)),
+      i === 7 ? 70 : i,
+    );
+  assert.equal(answered() - before, 2, 'k7 asked once to check its kept answer and once to compute it again');
+  tracker.advance();
+  view.changedAll();
+  const all = answered();
+  for (let i = 0; i < 100; i++) memo.get(`k${i}`, () => view.get(`k${i}`));
+  assert.equal(answered() - all, 100, 'after a change of every key, each kept answer is checked');
+});

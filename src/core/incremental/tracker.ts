@@ -8,6 +8,21 @@ export interface Source<K = unknown> {
   peek(key: K): unknown;
   /** The keys whose answers may have changed after `revision`; undefined: not known (check every key). */
   changedSince?(revision: number): ReadonlySet<K> | undefined;
+  /**
+   * A logged source's changes noted after `cursor` (undefined: from its beginning) and the cursor after them;
+   * `keys` undefined: any answer may have changed (a change of every key, or the log was cut).
+   */
+  changesAfter?(cursor: LogCursor | undefined): { keys: readonly K[] | undefined; cursor: LogCursor };
+  /** Whether changes were noted after `cursor` (cheap: asked at every check of a kept entry). */
+  movedSince?(cursor: LogCursor): boolean;
+  /** Whether it notes every change of an answer (`changed`/`changedAll`): then the two above are meaningful. */
+  readonly logged?: boolean;
+}
+
+/** A position in a logged view's notes of changes (see `Tracked.changesAfter`). */
+export interface LogCursor {
+  generation: number;
+  length: number;
 }
 
 /** What one computation read: per source, each key with the answer it got (first answer wins). */
@@ -126,6 +141,8 @@ export class Tracked<K, V> implements Source<K> {
   /** Changes before this revision are no longer in the log; a change of every key counts from it too. */
   private floor = 0;
   private since: { revision: number; length: number; keys: Set<K> } | undefined;
+  /** Bumped when the log starts again (a change of every key) or is cut: cursors into it are then stale. */
+  private generation = 0;
 
   /**
    * `answer` must not ask tracked views itself unless `nested` (then its own questions are not recorded).
@@ -135,7 +152,7 @@ export class Tracked<K, V> implements Source<K> {
     private readonly tracker: Tracker,
     private readonly answer: (key: K) => V,
     private readonly nested = false,
-    private readonly logged = false,
+    readonly logged = false,
   ) {}
 
   /** Notes that the answer for `key` may differ from this revision on (a `logged` view must note every change). */
@@ -146,6 +163,7 @@ export class Tracked<K, V> implements Source<K> {
       const cut = this.log.length >> 1;
       this.floor = this.log[cut - 1].revision + 1;
       this.log = this.log.slice(cut);
+      this.generation++;
     }
   }
 
@@ -154,6 +172,19 @@ export class Tracked<K, V> implements Source<K> {
     this.log = [];
     this.floor = this.tracker.revision;
     this.since = undefined;
+    this.generation++;
+  }
+
+  changesAfter(cursor: LogCursor | undefined): { keys: readonly K[] | undefined; cursor: LogCursor } {
+    const now = { generation: this.generation, length: this.log.length };
+    if (!this.logged || !cursor || cursor.generation !== this.generation) return { keys: undefined, cursor: now };
+    const keys: K[] = [];
+    for (let i = cursor.length; i < this.log.length; i++) keys.push(this.log[i].key);
+    return { keys, cursor: now };
+  }
+
+  movedSince(cursor: LogCursor): boolean {
+    return cursor.generation !== this.generation || cursor.length !== this.log.length;
   }
 
   changedSince(revision: number): ReadonlySet<K> | undefined {
