@@ -65,14 +65,6 @@ class Analysis {
   private readonly reaches = Memo.byObject<FunctionFact, Reach | null>(this.tracker);
   /** Each file's findings. */
   private readonly results = Memo.byKey<string, Finding[]>(this.tracker);
-  /** The workspace functions each Python function's calls resolve to (any, async too). */
-  private readonly edges = Memo.byObject<FunctionFact, Array<{ ref: FnRef; spawned: boolean }>>(this.tracker);
-  /** Each Python function's method calls on unresolved receivers (see unresolvedCalls). */
-  private readonly loose = Memo.byObject<FunctionFact, Array<{ name: string; written: string }>>(this.tracker);
-  /** Each file's import-time and `__main__` callees, resolved. */
-  private readonly entries = Memo.byObject<CodeFacts, FnRef[]>(this.tracker);
-  /** The functions nested in each Python function's workspace decorators (see decoratorWrappers). */
-  private readonly wrappers = Memo.byObject<FunctionFact, FnRef[]>(this.tracker);
   /** Each Python file's roots and call edges as placement reads them (see placedFile). */
   private readonly placedFiles = Memo.byKey<string, PlacedFile>(this.tracker);
   /** What the last placement read and found: kept while an edit changes neither its graph nor its roots. */
@@ -195,7 +187,7 @@ class Analysis {
       files.set(path, file);
       if (sameGraph) {
         const before = last!.files.get(path);
-        sameGraph = file.shape !== undefined && (file === before || file.shape === before?.shape);
+        sameGraph = !file.outside && (file === before || (before !== undefined && shapeOf(file) === shapeOf(before)));
       }
     }
     sameGraph &&= files.size === last!.files.size;
@@ -222,7 +214,7 @@ class Analysis {
       deps.push(...file.deps);
       registered.push(...file.registered);
     }
-    const targets = (ref: FnRef) => byFacts.get(ref.facts)?.targets[ref.index] ?? this.targets(ref);
+    const targets = (ref: FnRef) => byFacts.get(ref.facts)?.targets[ref.index] ?? this.resolveTargets(ref);
     // A task spawned at start-up runs beside the server, not once; one a handler spawns runs per request
     const started = new Map<FunctionFact, FnRef>();
     spread(boot, started, targets);
@@ -236,7 +228,7 @@ class Analysis {
     let byName: Map<string, FnRef[]> | undefined;
     const reach = reachFromRoots(roots, {
       next: (ref) => byFacts.get(ref.facts)?.next[ref.index] ?? this.next(ref),
-      unresolved: (ref) => byFacts.get(ref.facts)?.unresolved[ref.index] ?? this.unresolved(ref),
+      unresolved: (ref) => byFacts.get(ref.facts)?.unresolved[ref.index] ?? this.unresolvedCalls(ref),
       named: (name) => (byName ??= asyncByName(files.values())).get(name) ?? NO_REFS,
     });
     const now = new Map<FunctionFact, Placement>();
@@ -296,30 +288,31 @@ class Analysis {
       const target = this.userFunction(name, facts);
       if (target) deps.push({ ref: target, label: `dependency ${name}` });
     }
-    const file: Omit<PlacedFile, 'shape'> = {
+    // Resolved here rather than through memo entries per function: the file's entry is the unit kept
+    const targets = refs.map((ref) => this.resolveTargets(ref));
+    const file: PlacedFile = {
       functions: refs,
       boot: roots.boot.map((i) => refs[i]),
       commands: [...roots.commands.map((i) => refs[i]), ...this.entryRoots(facts)],
       registered: roots.registered.map(({ index, label }) => ({ ref: refs[index], label })),
       deps,
-      targets: refs.map((ref) => this.targets(ref)),
-      next: refs.map((ref) => this.next(ref)),
-      unresolved: refs.map((ref) => this.unresolved(ref)),
+      targets,
+      next: refs.map((ref, i) => this.next(ref, targets[i])),
+      unresolved: refs.map((ref) => this.unresolvedCalls(ref)),
+      outside: false,
     };
-    return { ...file, shape: shapeOf(file) };
+    const edges = [file.commands, file.deps.map((d) => d.ref), ...file.next];
+    file.outside = edges.some((refs) => refs.some((ref) => ref.facts.language !== 'python'));
+    return file;
   }
 
   /** What runs as part of `ref` (see RequestGraph.next): its calls' targets, its nested functions, its decorators' wrappers. */
-  private next(ref: FnRef): FnRef[] {
+  private next(ref: FnRef, targets = this.resolveTargets(ref)): FnRef[] {
     return [
-      ...this.targets(ref).map((t) => t.ref),
+      ...targets.map((t) => t.ref),
       ...this.descendants(ref.facts, ref.index).map((i) => ({ ...ref, index: i, fn: ref.facts.functions[i] })),
-      ...this.wrappers.get(ref.fn, () => this.decoratorWrappers(ref)),
+      ...this.decoratorWrappers(ref),
     ];
-  }
-
-  private unresolved(ref: FnRef): Array<{ name: string; written: string }> {
-    return this.loose.get(ref.fn, () => this.unresolvedCalls(ref));
   }
 
   /** The functions nested in a workspace decorator applied to `ref` (`@retry(3)`'s wrapper): they run when it does. */
@@ -364,9 +357,7 @@ class Analysis {
 
   /** The workspace functions a file calls at import time or from its `__main__` block. */
   private entryRoots(facts: CodeFacts): FnRef[] {
-    return this.entries.get(facts, () =>
-      (facts.entries ?? []).map((name) => this.userFunction(name, facts)).filter((r) => r !== undefined),
-    );
+    return (facts.entries ?? []).map((name) => this.userFunction(name, facts)).filter((r) => r !== undefined);
   }
 
   /** A `Depends` target: the function, or the functions an `Annotated[…, Depends(f)]` alias of that name declares. */
@@ -381,10 +372,6 @@ class Analysis {
   }
 
   /** The workspace functions a Python function's calls resolve to. */
-  private targets(ref: FnRef): Array<{ ref: FnRef; spawned: boolean }> {
-    return this.edges.get(ref.fn, () => this.resolveTargets(ref));
-  }
-
   private resolveTargets(ref: FnRef): Array<{ ref: FnRef; spawned: boolean }> {
     const targets: Array<{ ref: FnRef; spawned: boolean }> = [];
     for (const call of ref.fn.calls) {
@@ -942,11 +929,10 @@ const FOREIGN_CODES = new Map<string, ReadonlySet<RuleId>>(
 /** One Python file as placement reads it, by function index where per function. */
 interface PlacedFile {
   functions: FnRef[];
-  /**
-   * All of the above by function position (path and index) and label: two versions of a file with the same
-   * shape place the same. undefined: an edge leaves the Python files, whose edges no shape holds.
-   */
-  shape: string | undefined;
+  /** An edge leaves the Python files: no shape holds that file's edges, so a change always walks again. */
+  outside: boolean;
+  /** See shapeOf: made when first compared. */
+  shape?: string;
   boot: FnRef[];
   commands: FnRef[];
   registered: Array<{ ref: FnRef; label: string }>;
@@ -1027,13 +1013,13 @@ function sameRoots(last: LastPlacement, routes: ReadonlyArray<{ ref: FnRef }>): 
   return true;
 }
 
-/** A PlacedFile as one string of function positions, flags and labels (see PlacedFile.shape). */
-function shapeOf(file: Omit<PlacedFile, 'shape'>): string | undefined {
-  let outside = false;
-  const at = (ref: FnRef) => {
-    if (ref.facts.language !== 'python') outside = true;
-    return `${ref.index}@${ref.path}`;
-  };
+/**
+ * A PlacedFile as one string of function positions (path and index), flags and labels: two versions of a file
+ * with the same shape place the same (its facts and function objects aside).
+ */
+function shapeOf(file: PlacedFile): string {
+  if (file.shape !== undefined) return file.shape;
+  const at = (ref: FnRef) => `${ref.index}@${ref.path}`;
   const parts = [
     file.boot.map(at).join(','),
     file.commands.map(at).join(','),
@@ -1048,7 +1034,7 @@ function shapeOf(file: Omit<PlacedFile, 'shape'>): string | undefined {
       file.unresolved[i].map((u) => `${u.name}=${u.written}`).join('\t'),
     );
   });
-  return outside ? undefined : parts.join('\n');
+  return (file.shape = parts.join('\n'));
 }
 
 const routeLabels = new WeakMap<Route, string>();
