@@ -167,3 +167,40 @@ test('edits that change or keep per-request placement give what a fresh build gi
   kept.remove('app/sdk.py');
   assert.deepEqual(await findings('the client file is deleted'), ['app/work.py:10:EP101']);
 });
+
+test("a function added above a route's handler without moving it: the handler is found again", async () => {
+  // The handler keeps its line but is another function (index) now: what is nested in it must still be per
+  // request. (Discovery gives the route a new object here; place() also finds the handler again for a kept route
+  // object whose file changed.)
+  const parsers = await Parsers.load(undefined, ['python']);
+  const text = [
+    'import time',
+    'from fastapi import FastAPI',
+    '',
+    'app = FastAPI()',
+    '',
+    '',
+    '@app.get("/nested")',
+    'async def nested():',
+    '    async def inner():',
+    '        time.sleep(1)',
+    '',
+    '    await inner()',
+    '',
+  ].join('\n');
+  const files = new Map([['main.py', text]]);
+  const fs = new MemoryFs(files);
+  const kept = new ProjectIndex(ROOT, fs, parsers);
+  await kept.refresh();
+  const lines = () => kept.findings().map((f) => `${f.line}:${f.rule}`);
+  assert.deepEqual(lines(), ['10:EP101']);
+  const routeBefore = kept.routes()[0];
+  const edited = text.replace('app = FastAPI()\n\n', 'app = FastAPI()\ndef extra(): pass\n');
+  files.set('main.py', edited);
+  await kept.update({ path: 'main.py', absPath: `${ROOT}/main.py`, language: 'python' }, edited);
+  assert.equal(kept.routes()[0].line, routeBefore.line, 'the handler did not move');
+  const fresh = new ProjectIndex(ROOT, fs, parsers, { analysis: {} });
+  await fresh.refresh();
+  assert.deepEqual(kept.findings(), fresh.findings());
+  assert.deepEqual(lines(), ['10:EP101']);
+});

@@ -67,6 +67,8 @@ class Analysis {
   private readonly results = Memo.byKey<string, Finding[]>(this.tracker);
   /** Each Python file's roots and call edges as placement reads them (see placedFile). */
   private readonly placedFiles = Memo.byKey<string, PlacedFile>(this.tracker);
+  /** The routes the last placement read, each with its Python handler and label (see place()). */
+  private routeRoots: { routes: Route[]; roots: Array<{ ref: FnRef; label: string } | undefined> } | undefined;
   /** What the last placement read and found: kept while an edit changes neither its graph nor its roots. */
   private lastPlacement: LastPlacement | undefined;
   /** The routes placement was computed with; undefined: files changed since. */
@@ -104,7 +106,7 @@ class Analysis {
       this.byFile = new Map();
       for (const r of routes) (this.byFile.get(r.file) ?? this.byFile.set(r.file, []).get(r.file)!).push(r);
       this.code.setRoutes(this.byFile);
-      this.place(routes);
+      this.place(routes, changed);
     }
     const out: Finding[] = [];
     this.order ??= [...files.keys()].sort();
@@ -176,7 +178,7 @@ class Analysis {
    * Each file's roots and call edges are a memo entry (placedFile), so after an edit only the files whose
    * answers changed are read again; what remains per change is the walk over those kept edges.
    */
-  private place(routes: Route[]): void {
+  private place(routes: Route[], changed: ReadonlySet<string>): void {
     this.placedRoutes = routes;
     const files = new Map<string, PlacedFile>();
     const last = this.lastPlacement;
@@ -192,10 +194,20 @@ class Analysis {
     }
     sameGraph &&= files.size === last!.files.size;
     const pythonRoutes: Array<{ ref: FnRef; label: string }> = [];
-    for (const r of routes) {
-      const ref = this.routeFunction(r);
-      if (ref?.facts.language === 'python') pythonRoutes.push({ ref, label: routeLabel(r) });
+    const before = this.routeRoots;
+    const roots: Array<{ ref: FnRef; label: string } | undefined> = [];
+    for (let i = 0; i < routes.length; i++) {
+      const r = routes[i];
+      // The same route object in the same place, in a file no change since the last placement touched: same handler
+      let root = before?.routes[i] === r && !changed.has(r.file) ? before.roots[i] : undefined;
+      if (!root) {
+        const ref = this.routeFunction(r);
+        root = ref?.facts.language === 'python' ? { ref, label: routeLabel(r) } : undefined;
+      }
+      roots.push(root);
+      if (root) pythonRoutes.push(root);
     }
+    this.routeRoots = { routes, roots };
     if (sameGraph && sameRoots(last!, pythonRoutes)) this.keepPlacement(last!, files, pythonRoutes);
     else this.placeAgain(files, pythonRoutes);
   }
