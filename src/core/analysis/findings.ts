@@ -955,26 +955,6 @@ interface PlacedFile {
   unresolved: Array<Array<{ name: string; written: string }>>;
 }
 
-/**
- * Methods a framework calls per request without a call in the workspace: an async `__call__` (ASGI middleware and
- * apps, callable dependencies `Depends(Checker())`) and a Starlette `BaseHTTPMiddleware` subclass's `dispatch`.
- */
-function isServedMethod(fn: FunctionFact, facts: CodeFacts): boolean {
-  if (fn.name === '__call__') return true;
-  if (fn.name !== 'dispatch') return false;
-  return derivesFromMiddleware(fn.qualname.slice(0, fn.qualname.lastIndexOf('.')), facts, 0);
-}
-
-/** Whether a class derives from BaseHTTPMiddleware, directly or through classes of its own file. */
-function derivesFromMiddleware(cls: string, facts: CodeFacts, depth: number): boolean {
-  if (depth > 8) return false;
-  return (facts.classes?.[cls] ?? []).some(
-    (b) =>
-      /(^|\.)BaseHTTPMiddleware$/.test(b) ||
-      (b.startsWith(`${facts.module}.`) && derivesFromMiddleware(b.slice(facts.module.length + 1), facts, depth + 1)),
-  );
-}
-
 const NO_REFS: FnRef[] = [];
 
 /** Adds to `into` every function reached from `stack` through calls and FastAPI dependencies, not spawned tasks. */

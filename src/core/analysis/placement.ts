@@ -126,8 +126,17 @@ function isHandlerRegistration(decorator: string): boolean {
 function isServedMethod(fn: FunctionFact, facts: CodeFacts): boolean {
   if (fn.name === '__call__') return true;
   if (fn.name !== 'dispatch') return false;
-  const cls = fn.qualname.slice(0, fn.qualname.lastIndexOf('.'));
-  return (facts.classes?.[cls] ?? []).some((b) => /(^|\.)BaseHTTPMiddleware$/.test(b));
+  return derivesFromMiddleware(fn.qualname.slice(0, fn.qualname.lastIndexOf('.')), facts, 0);
+}
+
+/** Whether a class derives from BaseHTTPMiddleware, directly or through classes of its own file. */
+function derivesFromMiddleware(cls: string, facts: CodeFacts, depth: number): boolean {
+  if (depth > 8) return false;
+  return (facts.classes?.[cls] ?? []).some(
+    (b) =>
+      /(^|\.)BaseHTTPMiddleware$/.test(b) ||
+      (b.startsWith(`${facts.module}.`) && derivesFromMiddleware(b.slice(facts.module.length + 1), facts, depth + 1)),
+  );
 }
 
 const NOT_A_REGISTRATION =
