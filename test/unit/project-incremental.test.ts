@@ -4,34 +4,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import type { FileSystem } from '../../src/core/fs';
 import { Parsers } from '../../src/core/parsing/parser';
 import { ProjectIndex } from '../../src/core/project';
+import { MemoryFs } from './memoryFs';
 
 const ROOT = '/ws';
 const FIXTURES = path.join(__dirname, '../fixtures/python');
-
-/** The workspace as a map of relative path → text, served through the FileSystem interface. */
-class MemoryFs implements FileSystem {
-  constructor(readonly files: Map<string, string>) {}
-  async readFile(abs: string): Promise<Uint8Array> {
-    const text = this.files.get(path.posix.relative(ROOT, abs));
-    if (text === undefined) throw new Error(`ENOENT ${abs}`);
-    return new TextEncoder().encode(text);
-  }
-  async readDirectory(abs: string): Promise<Array<[string, 'file' | 'directory']>> {
-    const rel = path.posix.relative(ROOT, abs);
-    const prefix = rel ? `${rel}/` : '';
-    const entries = new Map<string, 'file' | 'directory'>();
-    for (const p of this.files.keys()) {
-      if (!p.startsWith(prefix)) continue;
-      const [head, ...rest] = p.slice(prefix.length).split('/');
-      entries.set(head, rest.length ? 'directory' : 'file');
-    }
-    if (!entries.size && rel) throw new Error(`ENOENT ${abs}`);
-    return [...entries];
-  }
-}
 
 function loadFixture(dir: string, into: Map<string, string>): void {
   const walk = (rel: string) => {
