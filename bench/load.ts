@@ -392,33 +392,11 @@ async function main(): Promise<void> {
     const start: number[] = [];
     const bare: number[] = [];
     const startUndici: number[] = [];
+    const oneRequest = (client: 'lean' | 'undici') =>
+      wallMs(process.execPath, [path.join(work, 'cli.js'), 'load', '-n', '1', '-c', '1', '--client', client, nginxUrl]);
     for (let i = 0; i < 7; i++) {
-      start.push(
-        await wallMs(process.execPath, [
-          path.join(work, 'cli.js'),
-          'load',
-          '-n',
-          '1',
-          '-c',
-          '1',
-          '--client',
-          'lean',
-          nginxUrl,
-        ]),
-      );
-      startUndici.push(
-        await wallMs(process.execPath, [
-          path.join(work, 'cli.js'),
-          'load',
-          '-n',
-          '1',
-          '-c',
-          '1',
-          '--client',
-          'undici',
-          nginxUrl,
-        ]),
-      );
+      start.push(await oneRequest('lean'));
+      startUndici.push(await oneRequest('undici'));
       bare.push(await wallMs(process.execPath, ['-e', '0']));
     }
     lines.push(
