@@ -386,14 +386,16 @@ test('a model with thousands of fields or unreadable annotations yields no templ
 });
 
 /** Reads `text` as the facts do: as the annotation of `x: text`, or the value of `x = text`, in a file of its own. */
-async function reading(): Promise<(text: string, as?: 'annotation' | 'value', before?: string) => PyAst | undefined> {
+async function reading(
+  partial = false,
+): Promise<(text: string, as?: 'annotation' | 'value', before?: string) => PyAst | undefined> {
   const parsers = await Parsers.load(undefined, ['python']);
   return (text, as = 'value', before = '') => {
     const tree = parsers.parse('python', `${before}x${as === 'annotation' ? ':' : ' ='} ${text}\n`);
     try {
       const stmt = syntaxOf(tree.rootNode).namedChildren.at(-1);
       const assignment = stmt?.namedChildren[0];
-      const reader = new PyAstReader(tree.rootNode);
+      const reader = new PyAstReader(tree.rootNode, partial);
       return as === 'annotation'
         ? reader.annotation(assignment?.childForFieldName('type'))
         : reader.value(assignment?.childForFieldName('right'));
@@ -531,6 +533,33 @@ def one(item: "Item | None"): ...
   const item = { name: 'string', tags: null, owner: { id: 0 } };
   assert.deepEqual(body(find(routes, 'create')), [item]);
   assert.deepEqual(body(find(routes, 'one')), item);
+});
+
+test('a partial reader (analysis) marks what it cannot read as other and reads the rest', async () => {
+  const whole = await reading();
+  const partial = await reading(true);
+  const text = 'Annotated[Session, Depends(lambda: Session())]';
+  assert.equal(whole(text, 'annotation'), undefined, 'all or nothing for discovery');
+  assert.deepEqual(partial(text, 'annotation'), {
+    t: 'sub',
+    base: { t: 'name', v: 'Annotated' },
+    args: [
+      { t: 'name', v: 'Session' },
+      { t: 'call', fn: { t: 'name', v: 'Depends' }, args: [{ t: 'other' }], kw: {} },
+    ],
+  });
+  assert.deepEqual(partial('f(a + b, k=[x for x in y])'), {
+    t: 'call',
+    fn: { t: 'name', v: 'f' },
+    args: [{ t: 'other' }],
+    kw: { k: { t: 'other' } },
+  });
+  assert.deepEqual(
+    partial('"Session | (lambda: 1)"', 'annotation'),
+    { t: 'str', v: 'Session | (lambda: 1)', ref: { t: 'union', items: [{ t: 'name', v: 'Session' }, { t: 'other' }] } },
+    'a forward reference is read partially too',
+  );
+  assert.equal(partial('f(a', 'value', 'y = 1\n'), undefined, 'what tree-sitter repaired stays unreadable');
 });
 
 test('nesting past 50 expressions, and what tree-sitter repaired in a file with syntax errors, are unreadable', async () => {

@@ -2,7 +2,9 @@
 // class fields (`Optional[list[Item]]`, `Field(1.5, alias='x')`, `Literal['a']`, `Item | None`, `[]`). Read while
 // the file's facts are extracted and kept in them as plain data, so nothing parses their text again. What it does
 // not read (lambdas, comprehensions, operators other than `|` and unary minus, `*`/`**` arguments, slices, a
-// syntax error) makes the whole expression unreadable: undefined, never a throw.
+// syntax error) makes the whole expression unreadable: undefined, never a throw. A partial reader (analysis')
+// marks such a part `other` instead and reads the rest (`Annotated[Session, Depends(lambda: …)]` still declares a
+// Session); a syntax error still makes the whole expression unreadable.
 //
 // A string in an annotation is a forward reference (`list["Item"]`, `"Item | None"`): its text is read with the
 // same grammar (a dotted name directly, anything else parsed on its own) and kept beside it as `ref`.
@@ -21,7 +23,10 @@ export type PyAst =
   | { t: 'union'; items: PyAst[] } // A | B
   | { t: 'neg'; v: PyAst }
   | { t: 'list' | 'tuple' | 'set'; items: PyAst[] }
-  | { t: 'dict'; entries: Array<[PyAst, PyAst]> };
+  | { t: 'dict'; entries: Array<[PyAst, PyAst]> }
+  | { t: 'other' }; // a part a partial reader did not read (a lambda, a comprehension, `a + b`, …)
+
+const OTHER: PyAst = Object.freeze({ t: 'other' });
 
 /**
  * Bracket nesting read at most: an expression (a call's or a subscript's argument, a container's item, a
@@ -43,7 +48,11 @@ export class PyAstReader {
   private readonly language: Language | undefined;
   private hasErrors: boolean | undefined;
 
-  constructor(private readonly root?: TsNode) {
+  /** `partial`: a part it does not read is `other` rather than making the whole expression unreadable. */
+  constructor(
+    private readonly root?: TsNode,
+    private readonly partial = false,
+  ) {
     this.language = root?.tree.language;
   }
 
@@ -80,6 +89,17 @@ export class PyAstReader {
 
   /** `depth`: how many expressions hold this one (1 at the top), as MAX_NESTING counts. */
   private read(node: SyntaxNode, depth: number, ann: boolean): PyAst {
+    if (!this.partial) return this.readWhole(node, depth, ann);
+    try {
+      return this.readWhole(node, depth, ann);
+    } catch (err) {
+      // the innermost part that could not be read (its parts call read again)
+      if (err instanceof Unreadable) return OTHER;
+      throw err;
+    }
+  }
+
+  private readWhole(node: SyntaxNode, depth: number, ann: boolean): PyAst {
     if (depth > MAX_NESTING) throw new Unreadable();
     switch (node.type) {
       case 'type':
@@ -204,7 +224,7 @@ export class PyAstReader {
     }
     if (f) return { t: 'str', v, f };
     const ref = ann ? this.forwardRef(v) : undefined;
-    return ref && ref.t !== 'str' ? { t: 'str', v, ref } : { t: 'str', v };
+    return ref && ref.t !== 'str' && ref.t !== 'other' ? { t: 'str', v, ref } : { t: 'str', v };
   }
 
   /** The type a forward reference's text names: a dotted name at once, anything else parsed as an expression. */
