@@ -24,6 +24,8 @@ import {
 } from './resolve';
 import type { Node } from '../parsing/parser';
 import { absoluteModule, pythonModuleName, readImport } from '../lang/python/modules';
+import { PyAstReader, type PyAst } from '../lang/python/expr';
+import { annotationInstance, dependsIn, yieldedInstance, type AnnotationNames } from './python-annotations';
 import { syntaxOf, type SyntaxNode } from '../lang/syntax';
 
 /** Syntax-tree levels the fact walk descends (real code stays far below; see walk). */
@@ -125,25 +127,21 @@ export function extractPythonFacts(path: string, tsRoot: Node, source: string): 
       moduleScope.set(name, `${module}.${name}`);
   }
 
-  /** Module-level `X = Annotated[T, …]` aliases: the annotation node T, so `user: X` is typed T. */
-  const typeAliases = new Map<string, SyntaxNode>();
-  const expanding = new Set<string>();
-
-  /** `Depends(f)` / `Security(f)` calls anywhere under `node` (an annotation, a decorator's arguments): f, resolved. */
-  const dependsIn = (node: SyntaxNode | null, scopes: Scope[], out: string[], depth = 0): string[] => {
-    if (!node || depth > 12) return out;
-    if (
-      node.type === 'call' &&
-      /(^|\.)(Depends|Security)$/.test(resolve(node.childForFieldName('function'), scopes) ?? '')
-    ) {
-      const target = named(node.childForFieldName('arguments') ?? node)[0];
-      const dep = target && target.type !== 'keyword_argument' ? resolve(target, scopes) : undefined;
-      if (dep) out.push(dep);
-      return out;
-    }
-    for (const c of named(node)) dependsIn(c, scopes, out, depth + 1);
-    return out;
-  };
+  /** Annotations, defaults and `Depends(…)` calls, read partially (a lambda in one hides nothing else). */
+  const exprs = new PyAstReader(tsRoot, true);
+  /** Module-level `X = Annotated[T, …]` aliases: T, so `user: X` is typed T. */
+  const typeAliases = new Map<string, PyAst>();
+  /** How annotations written under `scopes` read their names. */
+  const namesIn = (scopes: Scope[]): AnnotationNames => ({
+    resolve: (e) => resolveAst(e, scopes),
+    alias: (name) => {
+      const alias = typeAliases.get(name);
+      return alias && lookup(name, scopes) === `${module}.${name}` ? alias : undefined;
+    },
+  });
+  /** The instance the annotation (a `type` node) declares. */
+  const annotated = (type: SyntaxNode | null, scopes: Scope[]): string | undefined =>
+    type ? annotationInstance(exprs.annotation(type), namesIn(scopes)) : undefined;
 
   /** What each function's `return` statements (and `yield`s) give, by function index; undefined: not known. */
   const returnsSeen = new Map<number, Array<string | undefined>>();
@@ -156,21 +154,6 @@ export function extractPythonFacts(path: string, tsRoot: Node, source: string): 
     if (v?.type === 'identifier' && v.text === 'self' && className) return `${module}.${className}#`;
     const r = v && ['call', 'await', 'identifier', 'attribute'].includes(v.type) ? resolve(v, scopes) : undefined;
     return r?.endsWith('#') ? r : undefined;
-  };
-
-  /** The type an `Iterator[X]` / `Generator[X, …]` / `AsyncIterator[X]` annotation yields. */
-  const yielded = (node: SyntaxNode | null, scopes: Scope[]): string | undefined => {
-    const n = node?.type === 'type' ? named(node)[0] : node;
-    if (!n || (n.type !== 'generic_type' && n.type !== 'subscript')) return undefined;
-    const head = n.type === 'subscript' ? n.childForFieldName('value') : named(n)[0];
-    const args =
-      n.type === 'subscript'
-        ? n.childrenForFieldName('subscript').filter((c): c is SyntaxNode => c !== null)
-        : named(named(n).find((c) => c.type === 'type_parameter') ?? n).filter((c) => c.type === 'type');
-    const name = resolve(head ?? null, scopes)?.replace(/^(typing|collections\.abc)\./, '');
-    return name && /^(Async)?(Iterator|Generator|Iterable)$/.test(name) && args[0]
-      ? annotated(args[0], scopes)
-      : undefined;
   };
 
   /** Classes (qualnames) that are Django management commands. */
@@ -221,60 +204,38 @@ export function extractPythonFacts(path: string, tsRoot: Node, source: string): 
     }
   };
 
-  /**
-   * The instance an annotation declares, looking through Optional[X], X | None, Union[X, None]
-   * and Annotated[X, …] (Ruff's ASYNC212 does too); a Union of several known types declares none.
-   */
-  const annotated = (node: SyntaxNode | null, scopes: Scope[]): string | undefined => {
-    if (!node) return undefined;
-    const members = (args: SyntaxNode[]): string | undefined => {
-      const known = [
-        ...new Set(
-          args
-            .filter((a) => !isNone(a))
-            .map((a) => annotated(a, scopes))
-            .filter((t) => t !== undefined),
-        ),
-      ];
-      return known.length === 1 ? known[0] : undefined;
-    };
-    switch (node.type) {
-      case 'type':
-        return annotated(named(node)[0] ?? null, scopes);
-      case 'binary_operator':
-        return node.childForFieldName('operator')?.type === '|'
-          ? members(
-              [node.childForFieldName('left'), node.childForFieldName('right')].filter(
-                (c): c is SyntaxNode => c !== null,
-              ),
-            )
-          : undefined;
-      case 'generic_type':
-      case 'subscript': {
-        const head = node.type === 'subscript' ? node.childForFieldName('value') : named(node)[0];
-        const args =
-          node.type === 'subscript'
-            ? node.childrenForFieldName('subscript').filter((c): c is SyntaxNode => c !== null)
-            : named(named(node).find((c) => c.type === 'type_parameter') ?? node).filter((c) => c.type === 'type');
-        const wrapper = resolve(head ?? null, scopes)?.replace(/^(typing|typing_extensions)\./, '');
-        if (wrapper === 'Optional' || wrapper === 'Annotated')
-          return args.length ? annotated(args[0], scopes) : undefined;
-        if (wrapper === 'Union') return members(args);
-        return undefined;
-      }
-      default: {
-        const alias = node.type === 'identifier' ? typeAliases.get(node.text) : undefined;
-        if (alias && !expanding.has(node.text) && lookup(node.text, scopes) === `${module}.${node.text}`) {
-          expanding.add(node.text); // `X = Annotated[X, …]` must not recurse forever
-          try {
-            return annotated(alias, scopes);
-          } finally {
-            expanding.delete(node.text);
-          }
+  /** `resolve` for an expression read as a PyAst (annotations, defaults, `Depends(…)` calls). */
+  const resolveAst = (e: PyAst | undefined, scopes: Scope[]): string | undefined => {
+    switch (e?.t) {
+      case 'name': {
+        const parts = e.v.split('.');
+        if (parts.length > MAX_NAME_DEPTH + 1) return undefined;
+        let base = lookup(parts[0], scopes) ?? parts[0];
+        for (let i = 1; i < parts.length; i++) {
+          const inst =
+            i === 1 && (parts[0] === 'self' || parts[0] === 'cls') ? selfAttrs.get(base)?.get(parts[1]) : undefined;
+          base = inst ?? member(base, parts[i]);
         }
-        const t = resolve(node, scopes);
-        return instanceOf(t, PYTHON_RETURNS) ?? classInstance(t);
+        return base;
       }
+      case 'attr': {
+        const base = resolveAst(e.obj, scopes);
+        return base && member(base, e.name);
+      }
+      case 'call': {
+        const callee = resolveAst(e.fn, scopes);
+        return (
+          instanceOf(callee, PYTHON_RETURNS) ??
+          classInstance(callee) ??
+          (callee && /[.#]/.test(callee) && !callee.endsWith('#') ? `${callee}()#` : undefined)
+        );
+      }
+      case 'sub': {
+        const base = resolveAst(e.base, scopes);
+        return base?.includes('#') && KNOWN_TYPES.has(base.slice(0, base.indexOf('#'))) ? base : undefined;
+      }
+      default:
+        return undefined;
     }
   };
 
@@ -294,13 +255,14 @@ export function extractPythonFacts(path: string, tsRoot: Node, source: string): 
     const left = node.childForFieldName('left');
     if (left?.type !== 'identifier') return;
     const right = node.childForFieldName('right');
-    if (scopes.length === 1 && right?.type === 'subscript') {
-      const head = resolve(right.childForFieldName('value'), scopes)?.replace(/^(typing|typing_extensions)\./, '');
-      const args = right.childrenForFieldName('subscript').filter((c): c is SyntaxNode => c !== null);
-      if (head === 'Annotated' && args.length) {
-        typeAliases.set(left.text, args[0]);
+    // `CurrentUser = Annotated[User, Depends(get_user)]`: a type alias, read as an annotation
+    const alias = scopes.length === 1 && right?.type === 'subscript' ? exprs.annotation(right) : undefined;
+    if (alias?.t === 'sub' && alias.args.length) {
+      const head = resolveAst(alias.base, scopes)?.replace(/^(typing|typing_extensions)\./, '');
+      if (head === 'Annotated') {
+        typeAliases.set(left.text, alias.args[0]);
         scopes[0].set(left.text, `${module}.${left.text}`);
-        const deps = dependsIn(right, scopes, []);
+        const deps = dependsIn(alias, namesIn(scopes));
         if (deps.length) (facts.dependsAliases ??= {})[left.text] = deps;
         return;
       }
@@ -500,7 +462,9 @@ export function extractPythonFacts(path: string, tsRoot: Node, source: string): 
       if (!pname) return;
       if (i === 0 && className && (pname === 'self' || pname === 'cls')) scope.set(pname, `${module}.${className}`);
       const typeNode = p.childForFieldName('type');
-      const annotatedType = annotated(typeNode, scopes);
+      const names = namesIn(scopes);
+      const annotation = typeNode ? exprs.annotation(typeNode) : undefined;
+      const annotatedType = annotationInstance(annotation, names);
       // `other: Self` in a method: an instance of the class (a subclass's, at run time, has its methods too)
       const typed =
         annotatedType && SELF_TYPE.test(annotatedType)
@@ -510,23 +474,18 @@ export function extractPythonFacts(path: string, tsRoot: Node, source: string): 
           : annotatedType;
       if (typed) scope.set(pname, typed);
       // `user: Annotated[User, Depends(get_user)]`, or an alias of one (`user: CurrentUser`, here or imported)
-      fn.depends.push(...dependsIn(typeNode, scopes, []));
-      const aliasName =
-        typeNode && (named(typeNode)[0]?.type === 'identifier' || named(typeNode)[0]?.type === 'attribute')
-          ? resolve(named(typeNode)[0], scopes)
-          : undefined;
+      fn.depends.push(...dependsIn(annotation, names));
+      const written = annotation?.t === 'str' && annotation.ref ? annotation.ref : annotation;
+      const aliasName = written?.t === 'name' || written?.t === 'attr' ? resolveAst(written, scopes) : undefined;
       if (aliasName?.includes('.')) fn.depends.push(aliasName);
       const dflt = p.childForFieldName('value');
-      if (dflt?.type === 'call') {
-        const callee = resolve(dflt.childForFieldName('function'), scopes);
-        const target = named(dflt.childForFieldName('arguments') ?? dflt)[0];
-        if (callee && /(^|\.)(Depends|Security)$/.test(callee) && target) {
-          const dep = resolve(target, scopes);
-          if (dep) fn.depends.push(dep);
-          // `svc=Depends(UserService)`: FastAPI injects an instance of the class
-          const inst = !typed && target.type !== 'call' ? classInstance(dep) : undefined;
-          if (inst) scope.set(pname, inst);
-        }
+      const call = dflt?.type === 'call' ? exprs.value(dflt) : undefined;
+      if (call?.t === 'call' && call.args[0] && /(^|\.)(Depends|Security)$/.test(resolveAst(call.fn, scopes) ?? '')) {
+        const dep = resolveAst(call.args[0], scopes);
+        if (dep) fn.depends.push(dep);
+        // `svc=Depends(UserService)`: FastAPI injects an instance of the class
+        const inst = !typed && call.args[0].t !== 'call' ? classInstance(dep) : undefined;
+        if (inst) scope.set(pname, inst);
       }
     });
     const body = def.childForFieldName('body');
@@ -536,7 +495,8 @@ export function extractPythonFacts(path: string, tsRoot: Node, source: string): 
     const agreed = (seen: Array<string | undefined> | undefined) =>
       seen?.length && seen.every((s) => s !== undefined && s === seen[0]) ? seen[0] : undefined;
     const returns = contextManager
-      ? (yielded(returnType, scopes) ?? agreed(yieldsSeen.get(index)))
+      ? (yieldedInstance(returnType ? exprs.annotation(returnType) : undefined, namesIn(scopes)) ??
+        agreed(yieldsSeen.get(index)))
       : (annotated(returnType, scopes) ?? (yieldsSeen.has(index) ? undefined : agreed(returnsSeen.get(index))));
     // `-> Self`: the class's instance (linking substitutes the receiver's class, see returnsSelf)
     if (returns && SELF_TYPE.test(returns) && className && !parentFn) {
@@ -695,7 +655,7 @@ export function extractPythonFacts(path: string, tsRoot: Node, source: string): 
           // Import time or a script's `__main__` block: what it calls runs once
           const name = resolve(node.childForFieldName('function'), scopes);
           if (name && /(^|\.)(Depends|Security)$/.test(name)) {
-            (facts.requestDeps ??= []).push(...dependsIn(node, scopes, []));
+            (facts.requestDeps ??= []).push(...dependsIn(exprs.value(node), namesIn(scopes)));
             return;
           }
           if (name && !name.includes('#')) (facts.entries ??= []).push(name);
@@ -848,10 +808,6 @@ function declares(node: SyntaxNode | null, name: string, depth: number): boolean
   if (node.type === 'global_statement' || node.type === 'nonlocal_statement')
     return named(node).some((c) => c.text === name);
   return named(node).some((c) => declares(c, name, depth + 1));
-}
-
-function isNone(node: SyntaxNode): boolean {
-  return node.type === 'none' || (node.type === 'type' && named(node)[0]?.type === 'none');
 }
 
 /** What callFact reads of a call node (web-tree-sitter's `Node` for Node facts, `SyntaxNode` here). */
