@@ -87,3 +87,7 @@ test('with routes, async code no per-request root reaches is not flagged; a call
 test('without routes, every async function stays loop code (nothing tells what runs per request)', async () => {
   await checkMarkers('reachability/without-routes', { oks: 0, findings: 2 });
 });
+
+test('a dispatch whose BaseHTTPMiddleware base is in another file is per request', async () => {
+  await checkMarkers('cross-file/middleware-base', { oks: 1, findings: 2 });
+});

@@ -294,7 +294,7 @@ class Analysis {
   private placedFile(path: string): PlacedFile {
     const facts = this.code.facts(path)!;
     const refs = facts.functions.map((fn, index) => ({ path, facts, index, fn }));
-    const roots = fileRoots(facts, this.code.startupHooks(path));
+    const roots = fileRoots(facts, this.code.startupHooks(path), (name, from) => this.code.classAt(name, from));
     const deps: Array<{ ref: FnRef; label: string }> = [];
     for (const name of facts.requestDeps ?? []) {
       const target = this.userFunction(name, facts);

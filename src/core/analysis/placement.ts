@@ -51,7 +51,11 @@ export interface FileRoots {
   registered: Array<{ index: number; label: string }>;
 }
 
-export function fileRoots(facts: CodeFacts, hooks: ReadonlySet<number>): FileRoots {
+/** A workspace class by a resolved name, as seen from a module (CodeWorkspace.classAt): its facts and qualname. */
+export type ClassLookup = (name: string, fromModule: string) => { facts: CodeFacts; qual: string } | undefined;
+
+/** `classAt` finds the bases defined in other files (a `dispatch` whose BaseHTTPMiddleware base is imported). */
+export function fileRoots(facts: CodeFacts, hooks: ReadonlySet<number>, classAt: ClassLookup): FileRoots {
   const out: FileRoots = { boot: [], commands: [], registered: [] };
   const startup = new Set<number>();
   facts.functions.forEach((fn, index) => {
@@ -62,7 +66,7 @@ export function fileRoots(facts: CodeFacts, hooks: ReadonlySet<number>): FileRoo
     else if (fn.cli) out.commands.push(index);
     else if (fn.parent === undefined && !fn.memoised && fn.decorators.some(isHandlerRegistration))
       out.registered.push({ index, label: `${fn.decorators.find(isHandlerRegistration)!.split('(')[0]} handler` });
-    else if (fn.method && fn.async && isServedMethod(fn, facts))
+    else if (fn.method && fn.async && isServedMethod(fn, facts, classAt))
       out.registered.push({ index, label: `${fn.qualname} (called by the framework)` });
   });
   return out;
@@ -123,20 +127,22 @@ function isHandlerRegistration(decorator: string): boolean {
  * Methods a framework calls per request without a call in the workspace: an async `__call__` (ASGI middleware and
  * apps, callable dependencies `Depends(Checker())`) and a Starlette `BaseHTTPMiddleware` subclass's `dispatch`.
  */
-function isServedMethod(fn: FunctionFact, facts: CodeFacts): boolean {
+function isServedMethod(fn: FunctionFact, facts: CodeFacts, classAt: ClassLookup): boolean {
   if (fn.name === '__call__') return true;
   if (fn.name !== 'dispatch') return false;
-  return derivesFromMiddleware(fn.qualname.slice(0, fn.qualname.lastIndexOf('.')), facts, 0);
+  return derivesFromMiddleware(fn.qualname.slice(0, fn.qualname.lastIndexOf('.')), facts, classAt, 0);
 }
 
-/** Whether a class derives from BaseHTTPMiddleware, directly or through classes of its own file. */
-function derivesFromMiddleware(cls: string, facts: CodeFacts, depth: number): boolean {
+/** Whether a class derives from BaseHTTPMiddleware, directly or through workspace classes (of any file). */
+function derivesFromMiddleware(cls: string, facts: CodeFacts, classAt: ClassLookup, depth: number): boolean {
   if (depth > 8) return false;
-  return (facts.classes?.[cls] ?? []).some(
-    (b) =>
-      /(^|\.)BaseHTTPMiddleware$/.test(b) ||
-      (b.startsWith(`${facts.module}.`) && derivesFromMiddleware(b.slice(facts.module.length + 1), facts, depth + 1)),
-  );
+  return (facts.classes?.[cls] ?? []).some((b) => {
+    if (/(^|\.)BaseHTTPMiddleware$/.test(b)) return true;
+    if (b.startsWith(`${facts.module}.`))
+      return derivesFromMiddleware(b.slice(facts.module.length + 1), facts, classAt, depth + 1);
+    const at = classAt(b, facts.module);
+    return at !== undefined && derivesFromMiddleware(at.qual, at.facts, classAt, depth + 1);
+  });
 }
 
 const NOT_A_REGISTRATION =
