@@ -91,3 +91,7 @@ test('without routes, every async function stays loop code (nothing tells what r
 test('a dispatch whose BaseHTTPMiddleware base is in another file is per request', async () => {
   await checkMarkers('cross-file/middleware-base', { oks: 1, findings: 2 });
 });
+
+test('a plain def registered as Sanic middleware from another file runs on the loop', async () => {
+  await checkMarkers('cross-file/sanic-middleware', { oks: 1, findings: 4 });
+});

@@ -47,6 +47,8 @@ export class CodeWorkspace {
   private placement = new Map<FunctionFact, Placement>();
   /** Per file, the indexes of its functions some file registers as start-up hooks or lifespans. */
   private hooks = new Map<string, ReadonlySet<number>>();
+  /** Per file, the indexes of its functions another file registers as Sanic middleware. */
+  private loopHooks = new Map<string, ReadonlySet<number>>();
   /** Each file's routes as the rules read them (see routeSignature). */
   private routeSigs = new Map<string, string>();
   private routesSeen: ReadonlyMap<string, Route[]> = new Map();
@@ -64,6 +66,7 @@ export class CodeWorkspace {
   private readonly middlewareQ: Tracked<string, boolean>;
   private readonly placementQ: Tracked<FunctionFact, Placement | undefined>;
   private readonly hooksQ: Tracked<string, ReadonlySet<number>>;
+  private readonly loopHooksQ: Tracked<string, ReadonlySet<number>>;
   private readonly specifierQ: Tracked<string, string | undefined>;
   private readonly subclassesQ: Tracked<string, SubclassRef[] | undefined>;
   private readonly implementersQ: Tracked<string, SubclassRef[] | undefined>;
@@ -90,6 +93,7 @@ export class CodeWorkspace {
     this.middlewareQ = new Tracked(tracker, (name) => this.middlewareRefs.has(name), false, true);
     this.placementQ = new Tracked(tracker, (fn) => this.placement.get(fn), false, true);
     this.hooksQ = new Tracked(tracker, (path) => this.hooks.get(path) ?? NO_HOOKS, false, true);
+    this.loopHooksQ = new Tracked(tracker, (path) => this.loopHooks.get(path) ?? NO_HOOKS, false, true);
     this.specifierQ = new Tracked(
       tracker,
       (key) => {
@@ -180,16 +184,12 @@ export class CodeWorkspace {
 
   /** The functions every file registers as start-up hooks or lifespans, as function indexes by path. */
   setStartupHooks(byPath: ReadonlyMap<string, ReadonlySet<number>>): void {
-    const next = new Map<string, ReadonlySet<number>>();
-    for (const [path, indexes] of byPath) {
-      // An unchanged answer keeps its object, so what read it stays valid
-      const before = this.hooks.get(path);
-      const same = before?.size === indexes.size && [...indexes].every((i) => before.has(i));
-      next.set(path, same ? before : indexes);
-      if (!same) this.hooksQ.changed(path);
-    }
-    for (const path of this.hooks.keys()) if (!next.has(path)) this.hooksQ.changed(path);
-    this.hooks = next;
+    this.hooks = replaceIndexes(this.hooks, byPath, this.hooksQ);
+  }
+
+  /** The functions files register as Sanic middleware from another file (CodeFacts.loopHooks), by path. */
+  setLoopHooks(byPath: ReadonlyMap<string, ReadonlySet<number>>): void {
+    this.loopHooks = replaceIndexes(this.loopHooks, byPath, this.loopHooksQ);
   }
 
   /** Every file and its facts, untracked: for whole-workspace walks that are not memoised (placement). */
@@ -229,6 +229,11 @@ export class CodeWorkspace {
   /** The indexes of a file's functions that some file registers as start-up hooks or lifespans. */
   startupHooks(path: string): ReadonlySet<number> {
     return this.hooksQ.get(path);
+  }
+
+  /** The indexes of a file's functions another file registers as Sanic middleware (see CodeFacts.loopHooks). */
+  loopHooksIn(path: string): ReadonlySet<number> {
+    return this.loopHooksQ.get(path);
   }
 
   /** The workspace file a Node import specifier in `from` means (relative, or through tsconfig `paths`). */
@@ -367,6 +372,26 @@ export class CodeWorkspace {
     this.subclassIndex = index;
     return index;
   }
+}
+
+/**
+ * `byPath` as the new answers of `q`, noting the paths whose answer changed: an unchanged answer keeps its object,
+ * so what read it stays valid.
+ */
+function replaceIndexes(
+  before: ReadonlyMap<string, ReadonlySet<number>>,
+  byPath: ReadonlyMap<string, ReadonlySet<number>>,
+  q: Tracked<string, ReadonlySet<number>>,
+): Map<string, ReadonlySet<number>> {
+  const next = new Map<string, ReadonlySet<number>>();
+  for (const [path, indexes] of byPath) {
+    const old = before.get(path);
+    const same = old?.size === indexes.size && [...indexes].every((i) => old.has(i));
+    next.set(path, same ? old : indexes);
+    if (!same) q.changed(path);
+  }
+  for (const path of before.keys()) if (!next.has(path)) q.changed(path);
+  return next;
 }
 
 /** A Protocol class's base, as resolved names give it (`typing.Protocol`, `typing_extensions.Protocol`). */

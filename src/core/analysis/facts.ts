@@ -50,8 +50,8 @@ export interface FunctionFact {
   method?: true;
   /**
    * Python: a plain `def` the framework calls on the event loop, per request: Sanic middleware
-   * (`@app.middleware("request")`, `@app.on_response`, `app.register_middleware(f)` in the same file), which
-   * Sanic calls from its request coroutine without a thread.
+   * (`@app.middleware("request")`, `@app.on_response`, `app.register_middleware(f)` in the same file; from
+   * another file, see CodeFacts.loopHooks), which Sanic calls from its request coroutine without a thread.
    */
   loopHook?: true;
   /** Python: a startup/shutdown hook (`@app.on_event("startup")`, `@app.before_serving`, …): runs once, not per request. */
@@ -127,6 +127,11 @@ export interface CodeFacts {
    * Sanic's `app.register_middleware(f)`): run per request.
    */
   requestDeps?: string[];
+  /**
+   * Python: Sanic middleware registered here by a call but defined in another module (resolved like callees:
+   * `from app.hooks import stamp; app.register_middleware(stamp)`): where a plain def, it runs on the loop (loopHook).
+   */
+  loopHooks?: string[];
   /** Python: module-level aliases `CurrentUser = Annotated[User, Depends(get_user)]` → the dependencies they declare. */
   dependsAliases?: Record<string, string[]>;
   /**

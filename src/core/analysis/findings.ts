@@ -144,23 +144,34 @@ class Analysis {
       const placed = route ? undefined : this.code.placed(fn);
       if (placed === 'once' || placed === 'unreached') return;
       if (route?.execution === 'worker') this.check(ref, route, 'worker', found);
-      else if (fn.async || route?.execution === 'event-loop' || fn.loopHook)
+      else if (fn.async || route?.execution === 'event-loop' || this.loopHook(ref))
         this.check(ref, route, 'loop', found, { possibly: placed });
     });
     return [...found.values()].sort((a, b) => a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : 1));
   }
 
-  /** Resolves every file's startup-hook registrations again (a handful per workspace). */
+  /**
+   * A plain def Sanic calls on its loop: middleware registered in its own file (loopHook) or from another
+   * (CodeFacts.loopHooks); module-level functions only, as in its own file.
+   */
+  private loopHook({ path, index, fn }: FnRef): boolean {
+    if (fn.loopHook) return true;
+    return !fn.async && !fn.method && fn.parent === undefined && this.code.loopHooksIn(path).has(index);
+  }
+
+  /** Resolves every file's startup-hook and imported Sanic middleware registrations again (a handful per workspace). */
   private syncStartup(): void {
-    const byPath = new Map<string, Set<number>>();
+    const startup = new Map<string, Set<number>>();
+    const loop = new Map<string, Set<number>>();
+    const add = (into: Map<string, Set<number>>, target: FnRef | undefined) => {
+      if (target) (into.get(target.path) ?? into.set(target.path, new Set()).get(target.path)!).add(target.index);
+    };
     for (const { facts } of this.code.all().values()) {
-      if (!facts.startup) continue;
-      for (const name of facts.startup) {
-        const target = this.userFunction(name, facts);
-        if (target) (byPath.get(target.path) ?? byPath.set(target.path, new Set()).get(target.path)!).add(target.index);
-      }
+      for (const name of facts.startup ?? []) add(startup, this.userFunction(name, facts));
+      for (const name of facts.loopHooks ?? []) add(loop, this.userFunction(name, facts));
     }
-    this.code.setStartupHooks(byPath);
+    this.code.setStartupHooks(startup);
+    this.code.setLoopHooks(loop);
   }
 
   /**

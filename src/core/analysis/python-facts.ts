@@ -703,9 +703,17 @@ export function extractPythonFacts(path: string, tsRoot: Node, source: string): 
   };
 
   walk(root, undefined, undefined, [moduleScope], false, 0);
-  for (const fn of facts.functions)
-    if (!fn.async && fn.parent === undefined && !fn.method && loopHookNames.has(`${module}.${fn.qualname}`))
-      fn.loopHook = true;
+  if (loopHookNames.size) {
+    const local = new Set<string>();
+    for (const fn of facts.functions)
+      if (fn.parent === undefined && !fn.method && loopHookNames.has(`${module}.${fn.qualname}`)) {
+        local.add(`${module}.${fn.qualname}`);
+        if (!fn.async) fn.loopHook = true;
+      }
+    // The others are imported: the analysis finds them in their own files (see CodeFacts.loopHooks)
+    const imported = [...loopHookNames].filter((name) => !local.has(name));
+    if (imported.length) facts.loopHooks = imported;
+  }
   if (facts.entries) facts.entries = [...new Set(facts.entries)];
   moduleImports(root, ends, source, facts);
   return facts;
