@@ -88,6 +88,13 @@ test('without routes, every async function stays loop code (nothing tells what r
   await checkMarkers('reachability/without-routes', { oks: 0, findings: 2 });
 });
 
+test('an async method implementing a Protocol by shape is per request when a route awaits the protocol', async () => {
+  const findings = await checkMarkers('cross-file/protocol-shape', { oks: 2, findings: 1 });
+  const load = findings.find((f) => f.file === 'app/repos.py')!;
+  assert.equal(load.handler, 'FileRepo.load');
+  assert.doesNotMatch(load.message, /possibly/);
+});
+
 test('a dispatch whose BaseHTTPMiddleware base is in another file is per request', async () => {
   await checkMarkers('cross-file/middleware-base', { oks: 1, findings: 2 });
 });

@@ -395,7 +395,7 @@ function replaceIndexes(
 }
 
 /** A Protocol class's base, as resolved names give it (`typing.Protocol`, `typing_extensions.Protocol`). */
-const PROTOCOL_BASE = /^(?:typing|typing_extensions)\.Protocol$/;
+export const PROTOCOL_BASE = /^(?:typing|typing_extensions)\.Protocol$/;
 
 /** Each class's own method names in a file (qualname → names), methods of nested classes under their own class. */
 function methodsByClass(facts: CodeFacts): Map<string, Set<string>> {

@@ -22,7 +22,14 @@ import type { Checked, Execution, Reach, Report, Rule, RuleId, Step } from './ru
 import type { Finding, Route } from '../model';
 import type { PathAliases } from '../nodeImports/tsconfig';
 import { nodeModule } from '../lang/node/modules';
-import { CodeWorkspace, functionKeys, type FileFacts, type FnRef, type Placement } from './codeWorkspace';
+import {
+  CodeWorkspace,
+  functionKeys,
+  PROTOCOL_BASE,
+  type FileFacts,
+  type FnRef,
+  type Placement,
+} from './codeWorkspace';
 import { fileRoots, possiblyFrom, reachFromRoots } from './placement';
 import { Memo } from '../incremental/memo';
 import { Tracker } from '../incremental/tracker';
@@ -180,7 +187,8 @@ class Analysis {
    * coroutines handed to a task spawner. Test files are not indexed at all (the scan leaves them out). Per request (placement.ts): what route handlers, router-level dependencies, handlers registered
    * on a framework object (`@sio.on(…)`, `@app.middleware(…)`), middleware `dispatch` and async `__call__`
    * methods (isServedMethod) and tasks started beside the server at start-up reach through calls, dependencies,
-   * background tasks, nested functions and their decorators' wrappers. A function reached both ways is per
+   * background tasks, nested functions and their decorators' wrappers, and through a call on a typing.Protocol's
+   * method to the classes implementing it by shape (not from code reached only by a name guess). A function reached both ways is per
    * request. When the workspace has Python routes, an async function reached neither way is not checked (an
    * SDK's or a worker's code), unless a call on an unresolved receiver in per-request code has its name and it
    * is not known to be one-time: then it is checked and its findings say "possibly reached". Without routes
@@ -251,6 +259,7 @@ class Analysis {
     let byName: Map<string, FnRef[]> | undefined;
     const reach = reachFromRoots(roots, {
       next: (ref) => byFacts.get(ref.facts)?.next[ref.index] ?? this.next(ref),
+      shaped: (ref) => byFacts.get(ref.facts)?.shaped[ref.index] ?? NO_REFS,
       unresolved: (ref) => byFacts.get(ref.facts)?.unresolved[ref.index] ?? this.unresolvedCalls(ref),
       named: (name) => (byName ??= asyncByName(files.values())).get(name) ?? NO_REFS,
     });
@@ -312,7 +321,8 @@ class Analysis {
       if (target) deps.push({ ref: target, label: `dependency ${name}` });
     }
     // Resolved here rather than through memo entries per function: the file's entry is the unit kept
-    const targets = refs.map((ref) => this.resolveTargets(ref));
+    const shaped = refs.map((): FnRef[] => []);
+    const targets = refs.map((ref, i) => this.resolveTargets(ref, shaped[i]));
     const file: PlacedFile = {
       functions: refs,
       boot: roots.boot.map((i) => refs[i]),
@@ -321,10 +331,11 @@ class Analysis {
       deps,
       targets,
       next: refs.map((ref, i) => this.next(ref, targets[i])),
+      shaped,
       unresolved: refs.map((ref) => this.unresolvedCalls(ref)),
       outside: false,
     };
-    const edges = [file.commands, file.deps.map((d) => d.ref), ...file.next];
+    const edges = [file.commands, file.deps.map((d) => d.ref), ...file.next, ...file.shaped];
     file.outside = edges.some((refs) => refs.some((ref) => ref.facts.language !== 'python'));
     return file;
   }
@@ -394,15 +405,21 @@ class Analysis {
     return declared.map((d) => this.userFunction(d, aliasFacts!)).filter((t) => t !== undefined);
   }
 
-  /** The workspace functions a Python function's calls resolve to. */
-  private resolveTargets(ref: FnRef): Array<{ ref: FnRef; spawned: boolean }> {
+  /**
+   * The workspace functions a Python function's calls resolve to. A call on a typing.Protocol's method lands in
+   * the classes implementing it by shape too: those go to `shaped` instead (see RequestGraph.shaped), and the
+   * targets are what they would be without them (the subclasses' methods, else the protocol's own).
+   */
+  private resolveTargets(ref: FnRef, shaped?: FnRef[]): Array<{ ref: FnRef; spawned: boolean }> {
     const targets: Array<{ ref: FnRef; spawned: boolean }> = [];
     for (const call of ref.fn.calls) {
-      // Not by shape: a protocol's structural implementers are where a chain may land, not proof that they run
-      // per request (from code reached by a name guess they pulled a runner's whole engine in, on prefect)
-      const t = call.callee === undefined ? undefined : this.resolveCall(ref, call, (x) => x.fn !== ref.fn, false);
-      if (t && 'target' in t)
-        for (const ref of [t.target, ...(t.others ?? [])]) targets.push({ ref, spawned: !!call.spawned });
+      const t = call.callee === undefined ? undefined : this.resolveCall(ref, call, (x) => x.fn !== ref.fn);
+      if (!t || !('target' in t)) continue;
+      const all = [t.target, ...(t.others ?? [])];
+      const byShape = t.byShape ?? 0;
+      if (byShape) shaped?.push(...all.slice(all.length - byShape));
+      const plain = byShape === 0 ? all : byShape < all.length ? all.slice(0, all.length - byShape) : [t.declared!];
+      for (const ref of plain) targets.push({ ref, spawned: !!call.spawned });
     }
     // Background tasks it registers run after its response
     for (const name of ref.fn.tasks ?? []) {
@@ -588,12 +605,7 @@ class Analysis {
   }
 
   /** The workspace function `accept`ed that a call lands in, or the catalog call it makes on an imported instance. */
-  private resolveCall(
-    from: FnRef,
-    call: CallFact,
-    accept: (target: FnRef) => boolean,
-    byShape = true,
-  ): Classified | undefined {
+  private resolveCall(from: FnRef, call: CallFact, accept: (target: FnRef) => boolean): Classified | undefined {
     const language = from.facts.language;
     let callee = language === 'node' ? this.unaliased(call.callee!, from) : call.callee!;
     let context = from.facts.module;
@@ -613,8 +625,11 @@ class Analysis {
     const method = this.method(language, callee, context);
     if (method && accept(method)) {
       // A method without a body of its own (abstract, a protocol's): every workspace implementation
-      const impls = method.fn.abstract ? this.implementations(callee, context, byShape).filter(accept) : [];
-      return impls.length ? { target: impls[0], others: impls.slice(1), declared: method } : { target: method };
+      const found = method.fn.abstract ? this.implementations(callee, context) : NO_IMPLEMENTATIONS;
+      const impls = found.refs.filter(accept);
+      if (!impls.length) return { target: method };
+      const byShape = found.refs.slice(found.subclasses).filter(accept).length;
+      return { target: impls[0], others: impls.slice(1), declared: method, ...(byShape ? { byShape } : {}) };
     }
     if (language === 'python' && !method) {
       // A workspace class deriving from a library client (`class OAuth2Session(requests.Session)`)
@@ -699,14 +714,15 @@ class Analysis {
 
   /**
    * Every workspace class deriving (through workspace classes) from the one in `X#m` or `X.m` whose own `m`
-   * has a body: where a call on the base (abstract, or a protocol) can land. At most 16, in file order. With
-   * `byShape`, a typing.Protocol's structural implementers too (see CodeWorkspace.implementers).
+   * has a body: where a call on the base (abstract, or a protocol) can land; then a typing.Protocol's structural
+   * implementers (see CodeWorkspace.implementers). At most 16, in file order; `subclasses`: how many come first
+   * by derivation.
    */
-  private implementations(callee: string, context: string, byShape: boolean): FnRef[] {
+  private implementations(callee: string, context: string): { refs: FnRef[]; subclasses: number } {
     const cut = callee.includes('#') ? callee.indexOf('#') : callee.lastIndexOf('.');
     const base = this.code.classAt(callee.slice(0, cut), context);
     const name = callee.slice(cut + 1);
-    if (!base) return [];
+    if (!base) return NO_IMPLEMENTATIONS;
     const out: FnRef[] = [];
     const queue = [`${base.path}:${base.qual}`];
     const seen = new Set(queue);
@@ -721,14 +737,16 @@ class Analysis {
         if (fn?.method && !fn.abstract) out.push({ path: sub.path, facts: sub.facts, index: index!, fn });
       }
     }
+    const subclasses = out.length;
     // A typing.Protocol is implemented by shape too: classes defining all its methods without deriving from it
-    for (const impl of byShape ? (this.code.implementers(`${base.path}:${base.qual}`) ?? []) : []) {
+    const protocol = base.facts.classes![base.qual].some((b) => PROTOCOL_BASE.test(b));
+    for (const impl of protocol ? (this.code.implementers(`${base.path}:${base.qual}`) ?? []) : []) {
       if (out.length >= 16) break;
       const index = this.qualnameIndex(impl.facts).get(`${impl.qual}.${name}`);
       const fn = index === undefined ? undefined : impl.facts.functions[index];
       if (fn?.method && !fn.abstract) out.push({ path: impl.path, facts: impl.facts, index: index!, fn });
     }
-    return out;
+    return { refs: out, subclasses };
   }
 
   /** 'app.clients.http.get' → 'requests.Session#get' when app/clients.py binds `http = requests.Session()`. */
@@ -924,7 +942,15 @@ function labelOf(fn: FunctionFact): string {
 }
 
 /** A call as the analysis reads it: a catalog call, or workspace function(s) it lands in (`others`: more implementations). */
-type Classified = { entry: CatalogEntry; name: string } | { target: FnRef; others?: FnRef[]; declared?: FnRef };
+type Classified =
+  | { entry: CatalogEntry; name: string }
+  | {
+      target: FnRef;
+      others?: FnRef[];
+      declared?: FnRef;
+      /** How many of [target, ...others], at the end, implement the declared protocol method by shape only. */
+      byShape?: number;
+    };
 
 /** Reached only by the name of a call on an unresolved receiver: said in the message, not asserted. */
 function withNote(message: string, possibly: string | undefined): string {
@@ -963,10 +989,14 @@ interface PlacedFile {
   deps: Array<{ ref: FnRef; label: string }>;
   targets: Array<Array<{ ref: FnRef; spawned: boolean }>>;
   next: FnRef[][];
+  /** Where its calls on a typing.Protocol's methods land by shape only (see RequestGraph.shaped). */
+  shaped: FnRef[][];
   unresolved: Array<Array<{ name: string; written: string }>>;
 }
 
 const NO_REFS: FnRef[] = [];
+
+const NO_IMPLEMENTATIONS = { refs: NO_REFS, subclasses: 0 };
 
 /** Adds to `into` every function reached from `stack` through calls and FastAPI dependencies, not spawned tasks. */
 function spread(
@@ -1034,6 +1064,7 @@ function shapeOf(file: PlacedFile): string {
       `${fn.async ? 'async ' : ''}${fn.name} ${labelOf(fn)}`,
       file.targets[i].map((t) => (t.spawned ? `&${at(t.ref)}` : at(t.ref))).join(','),
       file.next[i].map(at).join(','),
+      file.shaped[i].map(at).join(','),
       file.unresolved[i].map((u) => `${u.name}=${u.written}`).join('\t'),
     );
   });

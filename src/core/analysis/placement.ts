@@ -15,6 +15,13 @@ export interface RequestGraph {
    * of its decorators).
    */
   next(ref: FnRef): readonly FnRef[];
+  /**
+   * Where its calls on a typing.Protocol's methods land by shape only (classes defining the methods without
+   * deriving from it). Followed from code reached by resolved calls, not from code reached by a name guess: there,
+   * on prefect, a guess (`session.execute()` → a runner's `execute`) dispatched a protocol call into the runner's
+   * whole engine.
+   */
+  shaped(ref: FnRef): readonly FnRef[];
   /** Its method calls whose receiver is not resolved: the method's name and the call as written. */
   unresolved(ref: FnRef): ReadonlyArray<{ name: string; written: string }>;
   /** Async workspace functions with this name (functions and methods). */
@@ -78,6 +85,7 @@ export function reachFromRoots(roots: ReadonlyArray<{ ref: FnRef }>, graph: Requ
     roots.map(({ ref }, root) => ({ ref, how: root })),
     graph,
     new Map(),
+    true,
   );
   // Names called on unresolved receivers in per-request code, each with the first call seen. One step only:
   // names called on unresolved receivers inside possibly reached code are not chased again (each step by name
@@ -89,7 +97,7 @@ export function reachFromRoots(roots: ReadonlyArray<{ ref: FnRef }>, graph: Requ
   for (const [name, how] of byName)
     for (const ref of graph.named(name)) if (!request.labels.has(ref.fn)) seeds.push({ ref, how });
   // What a possibly reached function calls (resolved) is possibly reached too, by the same note
-  const possibly = walk(seeds, graph, request.labels).labels;
+  const possibly = walk(seeds, graph, request.labels, false).labels;
   return { request: request.labels, possibly };
 }
 
@@ -97,6 +105,7 @@ function walk<H>(
   roots: ReadonlyArray<{ ref: FnRef; how: H }>,
   graph: RequestGraph,
   seen: ReadonlyMap<FunctionFact, unknown>,
+  byShape: boolean,
 ): { labels: Map<FunctionFact, H>; refs: Array<[FnRef, H]> } {
   const labels = new Map<FunctionFact, H>();
   const refs: Array<[FnRef, H]> = [];
@@ -108,6 +117,7 @@ function walk<H>(
     labels.set(ref.fn, how);
     refs.push([ref, how]);
     for (const t of graph.next(ref)) if (!labels.has(t.fn) && !seen.has(t.fn)) stack.push([t, how]);
+    if (byShape) for (const t of graph.shaped(ref)) if (!labels.has(t.fn) && !seen.has(t.fn)) stack.push([t, how]);
   }
   return { labels, refs };
 }
