@@ -182,3 +182,113 @@ test("a function added above a route's handler without moving it: the handler is
   assert.deepEqual(kept.findings(), fresh.findings());
   assert.deepEqual(lines(), ['10:EP101']);
 });
+
+test('edits in another file that make or unmake a per-request root give what a fresh build gives', async () => {
+  // A middleware base, a Protocol's implementer by shape and Sanic middleware, each decided by a file other than
+  // the one that holds the function: an edit there must re-place (or re-check) the function.
+  const parsers = await Parsers.load(undefined, ['python']);
+  const BASE =
+    'from starlette.middleware.base import BaseHTTPMiddleware\n\n\nclass AppMiddleware(BaseHTTPMiddleware):\n    pass\n';
+  const REPOS = [
+    'import time',
+    'from typing import Protocol',
+    '',
+    '',
+    'class Repo(Protocol):',
+    '    async def load(self, key: str) -> dict: ...',
+    '',
+    '',
+    'class FileRepo:',
+    '    async def load(self, key):',
+    '        time.sleep(0.1)',
+    '        return {}',
+    '',
+  ].join('\n');
+  const MAIN2 = [
+    'import time',
+    'from fastapi import FastAPI',
+    'from app.base import AppMiddleware',
+    'from app.repos import Repo',
+    '',
+    'app = FastAPI()',
+    '',
+    '',
+    'class Audit(AppMiddleware):',
+    '    async def dispatch(self, request, call_next):',
+    '        time.sleep(0.01)',
+    '        return await call_next(request)',
+    '',
+    '',
+    'app.add_middleware(Audit)',
+    '',
+    '',
+    '@app.get("/items/{key}")',
+    'async def read_item(key: str, repo: Repo):',
+    '    return await repo.load(key)',
+    '',
+  ].join('\n');
+  const HOOKS = 'import time\n\n\ndef stamp(request):\n    time.sleep(0.01)\n';
+  const SERVER = [
+    'from sanic import Sanic',
+    'from sanic.response import text',
+    'from app.hooks import stamp',
+    '',
+    'sanic_app = Sanic("shop")',
+    'sanic_app.register_middleware(stamp, "request")',
+    '',
+    '',
+    '@sanic_app.get("/")',
+    'async def index(request):',
+    '    return text("ok")',
+    '',
+  ].join('\n');
+  const files = new Map([
+    ['app/__init__.py', ''],
+    ['app/base.py', BASE],
+    ['app/repos.py', REPOS],
+    ['app/main.py', MAIN2],
+    ['app/hooks.py', HOOKS],
+    ['app/server.py', SERVER],
+  ]);
+  const fs = new MemoryFs(files);
+  const kept = new ProjectIndex(ROOT, fs, parsers);
+  await kept.refresh();
+  const edit = async (file: string, text: string) => {
+    files.set(file, text);
+    await kept.update({ path: file, absPath: `${ROOT}/${file}`, language: 'python' }, text);
+  };
+  const findings = async (step: string): Promise<string[]> => {
+    const fresh = new ProjectIndex(ROOT, fs, parsers, { analysis: {} });
+    await fresh.refresh();
+    assert.deepEqual(kept.findings(), fresh.findings(), `findings after: ${step}`);
+    return kept.findings().map(brief).sort();
+  };
+  const all = ['app/hooks.py:5:EP101', 'app/main.py:11:EP101', 'app/repos.py:11:EP101'];
+  assert.deepEqual(await findings('the first build'), all);
+
+  await edit('app/base.py', BASE.replace('(BaseHTTPMiddleware)', ''));
+  assert.deepEqual(await findings('the base is no middleware any more'), [all[0], all[2]]);
+  await edit('app/base.py', BASE);
+  assert.deepEqual(await findings('the base is middleware again'), all);
+
+  await edit('app/repos.py', REPOS.replace('    async def load(self, key):', '    async def read(self, key):'));
+  assert.deepEqual(await findings('the class no longer has the shape of the protocol'), [all[0], all[1]]);
+  await edit('app/repos.py', REPOS);
+  assert.deepEqual(await findings('it has the shape again'), all);
+
+  await edit('app/server.py', SERVER.replace('sanic_app.register_middleware(stamp, "request")\n', ''));
+  assert.deepEqual(await findings('the middleware is no longer registered'), [all[1], all[2]]);
+  await edit('app/server.py', SERVER);
+  assert.deepEqual(await findings('it is registered again'), all);
+  // Still per request, now as a FastAPI dependency (a def: the threadpool), so no longer on Sanic's loop
+  await edit(
+    'app/server.py',
+    SERVER.replace(
+      'sanic_app.register_middleware(stamp, "request")',
+      'from fastapi import APIRouter, Depends\nrouter = APIRouter(dependencies=[Depends(stamp)])',
+    ),
+  );
+  assert.deepEqual(await findings('a dependency instead of Sanic middleware'), [all[1], all[2]]);
+  await edit('app/server.py', SERVER);
+  assert.deepEqual(await findings('it is registered again'), all);
+});
