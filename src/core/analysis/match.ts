@@ -22,6 +22,10 @@ export function globToRegExp(pattern: string): RegExp {
 
 interface Compiled {
   exact: Map<string, CatalogEntry>;
+  /**
+   * `prefixLen`: where the wildcard part of a matching name starts, for `except`. A pattern with a wildcard before
+   * its `#` (`mypy_boto3_*.client.*Client#*`, any client type) has it after the name's first `#` (-1).
+   */
   wild: Array<{ re: RegExp; entry: CatalogEntry; prefixLen: number }>;
   allowed: RegExp[];
 }
@@ -30,9 +34,11 @@ function compile(entries: CatalogEntry[], allowed: string[]): Compiled {
   const exact = new Map<string, CatalogEntry>();
   const wild: Compiled['wild'] = [];
   for (const entry of entries) {
-    if (/[*?]/.test(entry.pattern))
-      wild.push({ re: globToRegExp(entry.pattern), entry, prefixLen: entry.pattern.search(/[*?]/) });
-    else if (!exact.has(entry.pattern)) exact.set(entry.pattern, entry);
+    if (/[*?]/.test(entry.pattern)) {
+      const first = entry.pattern.search(/[*?]/);
+      const hash = entry.pattern.indexOf('#');
+      wild.push({ re: globToRegExp(entry.pattern), entry, prefixLen: hash > first ? -1 : first });
+    } else if (!exact.has(entry.pattern)) exact.set(entry.pattern, entry);
   }
   return { exact, wild, allowed: allowed.map(globToRegExp) };
 }
@@ -62,12 +68,17 @@ export class Matcher {
     if (c.allowed.some((re) => re.test(name))) return undefined;
     const hit =
       c.exact.get(name) ??
-      c.wild.find((w) => w.re.test(name) && !(w.entry.except && pureRest(name.slice(w.prefixLen), w.entry.except)))
+      c.wild.find((w) => w.re.test(name) && !(w.entry.except && pureRest(wildRest(name, w.prefixLen), w.entry.except)))
         ?.entry;
     if (!hit || (hit.maxArgs !== undefined && call.argCount > hit.maxArgs)) return undefined;
     if (hit.minArgs !== undefined && call.argCount < hit.minArgs) return undefined;
     return hit;
   }
+}
+
+/** The part of a name a wildcard matched, from `prefixLen` (see Compiled.wild). */
+function wildRest(name: string, prefixLen: number): string {
+  return prefixLen >= 0 ? name.slice(prefixLen) : name.slice(name.indexOf('#') + 1);
 }
 
 /** Pure attributes that are paths again (`p.parent.mkdir()` is still a call on a path). */

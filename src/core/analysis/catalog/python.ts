@@ -65,6 +65,19 @@ const DJANGO = {
   source: 'Django docs topics/async',
 };
 
+/** boto3 client members that make no request: presigning is local signing, the others build local objects. */
+const BOTO3_LOCAL = [
+  'generate_presigned_url',
+  'generate_presigned_post',
+  'generate_db_auth_token',
+  'get_paginator',
+  'get_waiter',
+  'can_paginate',
+  'close',
+  'meta',
+  'exceptions',
+];
+
 const HTTP_VERBS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'connect', 'trace', 'request'];
 const each = (prefix: string, names: string[], rest: Omit<CatalogEntry, 'pattern'>): CatalogEntry[] =>
   names.map((n) => ({ pattern: `${prefix}${n}`, ...rest }));
@@ -186,6 +199,17 @@ export const PYTHON_CATALOG: CatalogEntry[] = [
     replacement: 'aiosmtplib, or ' + TO_THREAD,
     source: 'catalog',
   },
+  // boto3: every client API method is an HTTPS call to AWS. Presigning, paginators and waiters are made locally.
+  ...['botocore.client.BaseClient#*', 'mypy_boto3_*.client.*Client#*', 'types_boto3_*.client.*Client#*'].map(
+    (pattern): CatalogEntry => ({
+      pattern,
+      except: BOTO3_LOCAL,
+      kind: 'http',
+      severity: 'H',
+      replacement: 'aioboto3 / aiobotocore, or ' + TO_THREAD,
+      source: 'catalog (boto3: client methods call the AWS API)',
+    }),
+  ),
   // DNS and sockets
   ...each(
     'socket.',
@@ -439,6 +463,10 @@ export const PYTHON_RETURNS: ReturnTypes = {
   'urllib3.ProxyManager': 'urllib3.PoolManager',
   'http.client.HTTPConnection': 'http.client.HTTPConnection',
   'http.client.HTTPSConnection': 'http.client.HTTPConnection',
+  'boto3.client': 'botocore.client.BaseClient',
+  'boto3.session.Session': 'boto3.session.Session',
+  'boto3.Session': 'boto3.session.Session',
+  'boto3.session.Session#client': 'botocore.client.BaseClient',
   'smtplib.SMTP': 'smtplib.SMTP',
   'smtplib.SMTP_SSL': 'smtplib.SMTP',
   'socket.socket': 'socket.socket',
