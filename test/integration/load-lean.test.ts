@@ -271,7 +271,8 @@ test('the pool keeps no answered request reachable (its FIFO lets go of what it 
         return;
       }
       const handler = {
-        onConnect: (): void => undefined,
+        leanConn: undefined,
+        leanDone: false,
         onHeaders: (): boolean => true,
         onBytes: (): void => undefined,
         onComplete: lane,

@@ -1,6 +1,8 @@
 // The lean HTTP/1.1 client for http: targets: raw `net` sockets, one prebuilt request buffer for
-// every request, response framing by http1.ts. Same contract as the undici Pool it replaces in
-// measure.ts: dispatch(handler) with onConnect(abort) / onHeaders / onData / onComplete / onError.
+// every request, response framing by http1.ts. Nearly the contract of the undici Pool it replaces
+// in measure.ts: dispatch(handler) with onHeaders / onBytes / onComplete / onError, and
+// abort(handler) where undici hands each request an abort closure: the pool keeps its per-request
+// state on the handler itself (leanConn, leanDone), so a request costs no object or closure here.
 // Up to `connections` sockets, each carrying up to `pipelining` requests in flight; requests
 // beyond that wait in a FIFO. Writes made while a socket's data is being handled (the next
 // requests of the lanes that just completed) go out as one write of n copies of the request.
@@ -12,15 +14,18 @@
 // with either client (see the commit that made this client the default).
 import * as net from 'node:net';
 import { HttpParseError, ResponseParser } from './http1';
+import { Ring } from './ring';
 
 export interface LeanHandler {
-  /** Called at once with the request's abort function. */
-  onConnect(abort: (err: Error) => void): void;
   onHeaders(status: number): boolean;
   /** Body bytes received (counted, never kept). */
   onBytes(n: number): void;
   onComplete(): void;
   onError(err: Error): void;
+  /** The pool's: the connection the request was written on; undefined while queued (start undefined). */
+  leanConn: object | undefined;
+  /** The pool's: answered, failed or aborted (start false). */
+  leanDone: boolean;
 }
 
 export interface LeanPoolOptions {
@@ -44,11 +49,8 @@ export class SocketClosedError extends Error {
   }
 }
 
-interface Req {
-  handler: LeanHandler;
-  conn?: Conn;
-  done: boolean;
-}
+/** A request as the pool sees it: its handler, with the pool's fields on it. */
+type Req = LeanHandler & { leanConn: Conn | undefined };
 
 /** Builds the request bytes: the same headers undici would send (host, connection, content-length). */
 export function buildRequest(
@@ -83,7 +85,7 @@ class Conn {
   readonly socket: net.Socket;
   readonly parser: ResponseParser;
   /** Requests written, oldest first; responses answer them in order. */
-  readonly inflight: Req[] = [];
+  readonly inflight: Ring<Req>;
   connected = false;
   dead = false;
   /** Set when the server said Connection: close (or a close-delimited body): no new requests. */
@@ -96,6 +98,7 @@ class Conn {
 
   constructor(private readonly pool: LeanPool) {
     const o = pool.options;
+    this.inflight = new Ring<Req>(o.pipelining);
     this.socket = net.connect({
       host: o.host,
       port: o.port,
@@ -105,10 +108,10 @@ class Conn {
     this.parser = new ResponseParser(
       {
         onStatus: (status) => {
-          this.inflight[0]?.handler.onHeaders(status);
+          this.inflight.peek()?.onHeaders(status);
         },
         onBody: (_chunk, start, end) => {
-          this.inflight[0]?.handler.onBytes(end - start);
+          this.inflight.peek()?.onBytes(end - start);
         },
         onComplete: (keepAlive) => this.completed(keepAlive),
       },
@@ -127,7 +130,7 @@ class Conn {
   }
 
   write(r: Req): void {
-    r.conn = this;
+    r.leanConn = this;
     this.inflight.push(r);
     if (this.connected && !this.reading) this.socket.write(this.pool.options.request);
     else this.unsent++;
@@ -163,9 +166,9 @@ class Conn {
       this.draining = true;
       this.retire();
     }
-    if (r && !r.done) {
-      r.done = true;
-      r.handler.onComplete();
+    if (r && !r.leanDone) {
+      r.leanDone = true;
+      r.onComplete();
     }
     if (!this.dead) this.pool.released(this);
   }
@@ -175,7 +178,7 @@ class Conn {
     if (this.dead) return;
     this.dead = true;
     this.parser.stop();
-    const rest = this.inflight.splice(0); // the answered request was shifted off already
+    const rest = this.inflight.takeAll(); // the answered request was shifted off already
     this.socket.destroy();
     this.pool.removed(this);
     for (const r of rest) this.pool.requeue(r);
@@ -186,7 +189,7 @@ class Conn {
     if (this.dead) return;
     this.dead = true;
     this.parser.stop();
-    const all = this.inflight.splice(0);
+    const all = this.inflight.takeAll();
     this.socket.destroy();
     this.pool.removed(this);
     for (const r of all) this.pool.fail(r, err);
@@ -197,7 +200,7 @@ class Conn {
     if (this.dead) return;
     this.dead = true;
     this.parser.stop();
-    const rest = this.inflight.splice(0).filter((r) => r !== victim);
+    const rest = this.inflight.takeAll().filter((r) => r !== victim);
     this.socket.destroy();
     this.pool.removed(this);
     this.pool.fail(victim, err);
@@ -245,11 +248,14 @@ export class LeanPool {
     return (this.repeated[n] ??= Buffer.concat(Array<Buffer>(n).fill(this.options.request)));
   }
 
-  /** Same call shape as undici's Pool.dispatch; the options are fixed at construction (`request`). */
+  /**
+   * Same call shape as undici's Pool.dispatch; the options are fixed at construction (`request`).
+   * A handler aborted already (leanDone) is not sent.
+   */
   dispatch(_options: unknown, handler: LeanHandler): boolean {
-    const r: Req = { handler, done: false };
-    handler.onConnect((err) => this.abortReq(r, err));
-    if (r.done) return true;
+    const r = handler as Req;
+    if (r.leanDone) return true;
+    r.leanConn = undefined;
     if (this.destroyed) this.fail(r, this.destroyed);
     else this.send(r);
     return true;
@@ -292,7 +298,7 @@ export class LeanPool {
         this.queue = this.queue.slice(this.queueHead);
         this.queueHead = 0;
       }
-      if (!r.done) return r;
+      if (!r.leanDone) return r;
     }
     return undefined;
   }
@@ -315,22 +321,24 @@ export class LeanPool {
   }
 
   requeue(r: Req): void {
-    if (r.done) return;
-    r.conn = undefined;
+    if (r.leanDone) return;
+    r.leanConn = undefined;
     if (this.destroyed) this.fail(r, this.destroyed);
     else this.send(r);
   }
 
   fail(r: Req, err: Error): void {
-    if (r.done) return;
-    r.done = true;
-    r.handler.onError(err);
+    if (r.leanDone) return;
+    r.leanDone = true;
+    r.onError(err);
   }
 
-  private abortReq(r: Req, err: Error): void {
-    if (r.done) return;
-    if (r.conn && !r.conn.dead) r.conn.abort(r, err);
-    else this.fail(r, err); // still queued: skipped when its turn comes
+  /** Aborts one request (deadline or cancel): it fails with `err`; its connection is closed. */
+  abort(handler: LeanHandler, err: Error): void {
+    const r = handler as Req;
+    if (r.leanDone) return;
+    if (r.leanConn && !r.leanConn.dead) r.leanConn.abort(r, err);
+    else this.fail(r, err); // still queued, or not dispatched yet: skipped when its turn comes
   }
 
   /** Closes every socket; requests in flight or queued fail with `err`. */

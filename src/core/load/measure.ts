@@ -8,7 +8,7 @@ import type { RunRecord } from '../model';
 import type { LoadOptions } from './engine';
 import { classifyError, describeError } from './errors';
 import { InflightList, type Linked } from './inflight';
-import { buildRequest, LeanPool } from './lean';
+import { buildRequest, LeanPool, type LeanHandler } from './lean';
 import { Recorder, type RecorderDelta } from './recorder';
 import { buildRunRecord, clientOf, newRunIdentity, requestHeaders, runFailure, type RunFigures } from './runRecord';
 import { dueCount, lateSlackMs, scheduledAt } from './schedule';
@@ -53,10 +53,12 @@ export interface MeasureHooks {
 const LANE_BATCH = 256;
 const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
 
-/** A request in flight. `reason` is set when it is aborted (deadline or cancel), before undici reports it. */
+/**
+ * A request in flight. `reason` is set when it is aborted (deadline or cancel), before the client
+ * reports it. Its deadline is `sentMs` + `-t` (not a field: a double field is a heap box per request).
+ */
 interface Flight extends Linked<Flight> {
   sentMs: number;
-  deadlineMs: number;
   warm: boolean;
   abort?: (err: Error) => void;
   reason?: Error;
@@ -73,12 +75,6 @@ class RequestDeadlineError extends Error {
 
 /** In flight when the run's deadline (-z) or a cancel stopped it: counted in summary.cancelledInFlight only. */
 const CANCELLED = new Error('cancelled in flight');
-
-function abortFlight(f: Flight, reason: Error): void {
-  if (f.reason) return;
-  f.reason = reason;
-  f.abort?.(reason);
-}
 
 /** undici, loaded only when used (https: or --client undici): most of the bundle's start-up cost. */
 function newUndiciPool(
@@ -115,9 +111,9 @@ export function measure(o: LoadOptions, hooks: MeasureHooks = {}): Measurement {
   const client = clientOf(o);
   /** Requests kept in flight: `pipelining` on each of the `concurrency` connections. */
   const lanes = o.concurrency * pipelining;
-  const pool: Pick<Pool, 'dispatch' | 'destroy'> =
+  const lean =
     client === 'lean'
-      ? (new LeanPool({
+      ? new LeanPool({
           host: url.hostname.replace(/^\[|\]$/g, ''),
           port: Number(url.port || 80),
           connections: o.concurrency,
@@ -125,8 +121,17 @@ export function measure(o: LoadOptions, hooks: MeasureHooks = {}): Measurement {
           keepAlive,
           head: method === 'HEAD',
           request: buildRequest(method, pathQuery, url.host, headers, o.body, keepAlive),
-        }) as unknown as Pool)
-      : newUndiciPool(url.origin, o.concurrency, pipelining, timeoutMs, keepAlive);
+        })
+      : undefined;
+  const pool: Pick<Pool, 'dispatch' | 'destroy'> =
+    (lean as unknown as Pool | undefined) ?? newUndiciPool(url.origin, o.concurrency, pipelining, timeoutMs, keepAlive);
+  /** Aborts a request on its client: the lean pool by the request itself, undici by the closure it gave. */
+  const abortFlight = (f: Flight, reason: Error): void => {
+    if (f.reason) return;
+    f.reason = reason;
+    if (lean) lean.abort(f as Exchange, reason);
+    else f.abort?.(reason);
+  };
 
   const warmup = o.warmup ?? 0;
   let warmSent = 0; // warm-up requests sent (counted at send time, so exactly `warmup` go out)
@@ -149,14 +154,14 @@ export function measure(o: LoadOptions, hooks: MeasureHooks = {}): Measurement {
   const sweep = (): void => {
     sweeping = true; // aborting starts lanes' next requests: they must not arm a second timer
     const now = performance.now();
-    const due = (f: Flight): boolean => f.deadlineMs <= now + 0.5;
+    const due = (f: Flight): boolean => f.sentMs + timeoutMs <= now + 0.5;
     for (const f of inflight.frontWhile(due)) abortFlight(f, new RequestDeadlineError(timeoutMs));
     // The oldest not aborted yet (aborted ones whose client reports later are skipped): the
     // requests the aborts just started are due in a new -t, and only the next sweep sees them.
     let next = inflight.head;
     while (next?.reason) next = next.next;
     sweeping = false;
-    sweepTimer = next ? setTimeout(sweep, Math.max(0, next.deadlineMs - now)) : undefined;
+    sweepTimer = next ? setTimeout(sweep, Math.max(0, next.sentMs + timeoutMs - now)) : undefined;
   };
   const track = (f: Flight): void => {
     inflight.add(f);
@@ -196,26 +201,30 @@ export function measure(o: LoadOptions, hooks: MeasureHooks = {}): Measurement {
    * One request: its Flight (deadline, abort) and its dispatch handler in one object with
    * prototype methods, not a closure per callback (ten allocations per request were a fifth of
    * a run's garbage). Pool.dispatch in undici 7 takes the classic handler shape
-   * (onConnect/onHeaders/onData/onComplete/onError) and calls it as methods, as lean.ts does.
+   * (onConnect/onHeaders/onData/onComplete/onError) and calls it as methods, as lean.ts does; the
+   * lean pool keeps its own state on it too (leanConn, leanDone: no object of its own per request).
    */
-  class Exchange implements Flight {
-    readonly deadlineMs: number;
+  class Exchange implements Flight, LeanHandler {
     prev: Flight | undefined = undefined;
     next: Flight | undefined = undefined;
     linked = false;
     abort?: (err: Error) => void = undefined;
     reason?: Error = undefined;
+    leanConn: object | undefined = undefined;
+    leanDone = false;
     private status = 0;
     private bytes = 0;
     private finished = false;
+    /**
+     * `scheduledMs`: the open model's schedule; undefined for a closed lane, whose latency counts
+     * from `sentMs` (one number, not a second heap box of the same value).
+     */
     constructor(
-      private readonly scheduledMs: number,
+      private readonly scheduledMs: number | undefined,
       readonly sentMs: number,
       private readonly resolve: () => void,
       readonly warm: boolean,
-    ) {
-      this.deadlineMs = sentMs + timeoutMs;
-    }
+    ) {}
     onConnect(abort: (err: Error) => void): void {
       if (this.reason) abort(this.reason);
       else this.abort = abort;
@@ -241,12 +250,17 @@ export function measure(o: LoadOptions, hooks: MeasureHooks = {}): Measurement {
       if (this.finished) return;
       this.finished = true;
       inflight.delete(this);
-      record(this, this.scheduledMs, this.status, this.bytes, err);
+      record(this, this.scheduledMs ?? this.sentMs, this.status, this.bytes, err);
       this.resolve();
     }
   }
-  /** One request; a closed lane passes its send time as `scheduledMs` (one clock read, not two). */
-  const oneCb = (scheduledMs: number, resolve: () => void, warm = false, sentMs = performance.now()): void => {
+  /** One request; a closed lane passes no `scheduledMs` (its latency counts from the send: one clock read). */
+  const oneCb = (
+    scheduledMs: number | undefined,
+    resolve: () => void,
+    warm = false,
+    sentMs = performance.now(),
+  ): void => {
     const x = new Exchange(scheduledMs, sentMs, resolve, warm);
     track(x);
     try {
@@ -255,7 +269,7 @@ export function measure(o: LoadOptions, hooks: MeasureHooks = {}): Measurement {
       x.finish(err);
     }
   };
-  const one = (scheduledMs: number, warm = false): Promise<void> =>
+  const one = (scheduledMs: number | undefined, warm = false): Promise<void> =>
     new Promise<void>((resolve) => oneCb(scheduledMs, resolve, warm));
 
   // No clock read without -z: the request count bounds the run.
@@ -267,7 +281,7 @@ export function measure(o: LoadOptions, hooks: MeasureHooks = {}): Measurement {
     const lane = async (): Promise<void> => {
       while (warmSent < warmup && !stopped) {
         warmSent++;
-        await one(performance.now(), true);
+        await one(undefined, true);
       }
     };
     const running: Array<Promise<void>> = [];
@@ -295,8 +309,7 @@ export function measure(o: LoadOptions, hooks: MeasureHooks = {}): Measurement {
           return;
         }
         started++;
-        const now = performance.now();
-        oneCb(now, lane, false, now);
+        oneCb(undefined, lane);
       };
       const openBatch = (): void => {
         const end = Math.min(lanes, opened + LANE_BATCH);
