@@ -8,6 +8,7 @@ import { parseExpect } from '../runs/expect';
 import * as os from 'node:os';
 import type * as Measure from './measure';
 import type * as Threads from './threads';
+import { settleStartupHeap, SETTLE_MIN_REQUESTS } from './settleHeap';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const threadsModule = (): typeof Threads => require('./threads') as typeof Threads;
@@ -202,6 +203,7 @@ export function startLoadHere(options: LoadOptions): LoadHandle {
   if (threads > 1) return threadsModule().startThreads(options, threads);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { measure } = require('./measure') as typeof Measure;
+  if (options.durationS !== undefined || (options.requests ?? 0) >= SETTLE_MIN_REQUESTS) settleStartupHeap();
   const m = measure(options);
   return { result: m.done, cancel: () => m.cancel() };
 }
