@@ -165,3 +165,67 @@ test('a logged view: an unchanged result is served without asking the view again
   for (let i = 0; i < 100; i++) memo.get(`k${i}`, () => view.get(`k${i}`));
   assert.equal(answered() - all, 100, 'after a change of every key, each kept answer is checked');
 });
+
+test('a result using a kept one depends on its value: an inner result recomputed to the same value keeps the outer', () => {
+  const { tracker, view, set } = loggedWorkspace();
+  set('x', 1);
+  const memo = Memo.byKey<string, string>(tracker);
+  let inner = 0;
+  let outer = 0;
+  const sign = () =>
+    memo.get('sign', () => {
+      inner++;
+      return view.get('x')! > 0 ? 'positive' : 'not positive';
+    });
+  const label = () =>
+    memo.get('label', () => {
+      outer++;
+      return `x is ${sign()}`;
+    });
+  tracker.advance();
+  assert.equal(label(), 'x is positive');
+  tracker.advance();
+  set('x', 2);
+  // The inner result is asked first in the revision (as another file's check would) and computed again, equal
+  assert.equal(sign(), 'positive');
+  assert.equal(label(), 'x is positive');
+  assert.deepEqual(
+    [inner, outer],
+    [2, 1],
+    'the outer result read x only through the inner one, whose value is the same',
+  );
+  tracker.advance();
+  set('x', -1);
+  assert.equal(label(), 'x is not positive', 'a changed inner value reaches the outer result');
+  assert.deepEqual([inner, outer], [3, 2]);
+});
+
+test('a chain of results built from kept ones is checked once per entry per revision, not once per path to it', () => {
+  const tracker = new Tracker();
+  const values = new Map<number, number>();
+  let asked = 0;
+  // A view without a log of its changes: every check asks it again
+  const view = new Tracked(tracker, (key: number) => {
+    asked++;
+    return values.get(key);
+  });
+  const memo = Memo.byKey<number, number>(tracker);
+  const N = 200;
+  const sum = (i: number): number => memo.get(i, () => view.get(i)! + (i + 1 < N ? sum(i + 1) : 0));
+  for (let i = 0; i < N; i++) values.set(i, 1);
+  tracker.advance();
+  assert.equal(sum(0), N);
+  tracker.advance();
+  asked = 0;
+  // Every link of the chain asked, from the deepest: each checks its own read once, and the entry it used
+  // (already checked in this revision) by its stamp
+  for (let i = N - 1; i >= 0; i--) assert.equal(sum(i), N - i);
+  assert.equal(asked, N, 'one question per entry, not the reads of every entry below it again');
+  tracker.advance();
+  asked = 0;
+  assert.equal(sum(0), N, 'asked from the top, the check walks down the chain');
+  assert.equal(asked, N);
+  tracker.advance();
+  values.set(N - 1, 2);
+  assert.equal(sum(0), N + 1, 'an edit at the bottom reaches the top');
+});

@@ -1,13 +1,24 @@
 // The one memo of incremental computation: a result is kept with what computing it read (see
-// tracker.ts) and served while every read still gets the same answer; serving it counts its reads
-// as reads of the computation that asked, so a result built from memoised parts depends on theirs.
-import { type KeptReads, type LogCursor, type Source, type Tracker } from './tracker';
+// tracker.ts) and served while every read still gets the same answer. A computation that uses a kept
+// result records an edge to its entry, not a copy of its reads (as salsa does): checking the outer result
+// checks the entry, which checks its own reads and its own edges — each entry once per revision.
+import { type EntryRead, type EntrySource, type KeptReads, type LogCursor, type Source, type Tracker } from './tracker';
 
 interface Entry<V> {
   value: V;
+  /** What computing it read: its own questions and the entries it used (edges). */
   reads: KeptReads;
   /** The revision this entry was last known valid in. */
   verifiedAt: number;
+  /**
+   * Names this value for the entries that used it. A recomputation that gives the same value (Object.is)
+   * keeps the stamp (backdating), so what used the old one stays valid.
+   */
+  stamp: number;
+  /** The entries it used (`reads.entries`), undefined when none: most entries use none. */
+  uses: readonly EntryRead[] | undefined;
+  /** Set while its edges are being checked: an edge back to it (a cycle of kept results) counts as a change. */
+  checking?: boolean;
 }
 
 interface Store<K, V> {
@@ -16,7 +27,7 @@ interface Store<K, V> {
   delete(key: K): boolean;
 }
 
-export class Memo<K, V> {
+export class Memo<K, V> implements EntrySource {
   private constructor(
     private readonly tracker: Tracker,
     private readonly entries: Store<K, V>,
@@ -26,7 +37,7 @@ export class Memo<K, V> {
 
   /** Keyed by values (a path); `delete` what no longer exists. */
   static byKey<K, V>(tracker: Tracker): Memo<K, V> {
-    return new Memo<K, V>(tracker, new Map<K, Entry<V>>(), new Suspects<K>());
+    return new Memo<K, V>(tracker, new Map<K, Entry<V>>(), new Suspects<K>(tracker));
   }
 
   /** Keyed by objects (a function's facts): entries go when their key is no longer referenced. */
@@ -35,30 +46,61 @@ export class Memo<K, V> {
   }
 
   /**
-   * The value for `key`: the kept one while what it read is unchanged, else `compute()`'s, kept
+   * The value for `key`: the kept one while it is valid (see `valid`), else `compute()`'s, kept
    * unless `keep` says it is not final (a search cut short by a cycle).
    */
   get(key: K, compute: () => V, keep?: (value: V) => boolean): V {
     const known = this.entries.get(key);
-    if (known && (known.verifiedAt === this.tracker.revision || this.valid(key, known))) {
-      known.verifiedAt = this.tracker.revision;
-      this.tracker.readAll(known.reads);
+    if (known && this.valid(key, known)) {
+      this.tracker.readEntry(this, key, known.stamp);
       return known.value;
     }
     const { value, reads } = this.tracker.collect(compute);
     if (!keep || keep(value)) {
-      this.entries.set(key, { value, reads, verifiedAt: this.tracker.revision });
+      const stamp = known && Object.is(known.value, value) ? known.stamp : this.tracker.stamp();
+      const uses = reads.entries.length ? reads.entries : undefined;
+      this.entries.set(key, { value, reads, uses, verifiedAt: this.tracker.revision, stamp });
       this.suspects?.track(key, known?.reads, reads);
-    } else this.delete(key);
-    this.tracker.readAll(reads);
+      this.tracker.readEntry(this, key, stamp);
+    } else {
+      this.delete(key);
+      // No entry to point to: what it read counts as read by the computation that asked
+      this.tracker.readAll(reads);
+    }
     return value;
   }
 
-  /** Whether a kept entry's reads answer the same now; with a reverse index, only the entries an edit touched are asked. */
+  /** Whether `key`'s entry is valid now with the value stamped `stamp`: checked for an entry that used it. */
+  holds(key: unknown, stamp: number): boolean {
+    const known = this.entries.get(key as K);
+    return known !== undefined && known.stamp === stamp && this.valid(key as K, known);
+  }
+
+  /**
+   * Whether a kept entry is valid in this revision: checked once per revision, then valid until the next.
+   * Valid when its own reads answer the same (with a reverse index, only the entries an edit touched are
+   * asked) and every entry it used is valid and holds the same value. An entry it used that is not valid
+   * now is not recomputed here — its computation runs in its caller's context (a search's depth and path),
+   * which only the caller has — so the check fails and the caller recomputes, asking for that entry again.
+   * Backdating therefore helps where the used entry was already recomputed in this revision with an equal value.
+   */
   private valid(key: K, known: Entry<V>): boolean {
-    if (this.suspects?.clear(key)) return true;
-    if (!this.tracker.unchanged(known.reads, known.verifiedAt)) return false;
-    this.suspects?.verified(key);
+    const revision = this.tracker.revision;
+    if (known.verifiedAt === revision) return true;
+    if (known.checking) return false;
+    if (!this.suspects?.clear(key)) {
+      if (!this.tracker.unchanged(known.reads, known.verifiedAt)) return false;
+      this.suspects?.verified(key);
+    }
+    if (known.uses) {
+      known.checking = true;
+      try {
+        for (const { source, key: used, stamp } of known.uses) if (!source.holds(used, stamp)) return false;
+      } finally {
+        known.checking = false;
+      }
+    }
+    known.verifiedAt = revision;
     return true;
   }
 
@@ -74,14 +116,20 @@ export class Memo<K, V> {
  * views say which of their answers changed (their notes since the last look), and only the entries that read
  * one of those are asked again (`KeptReads.unchanged`, as without this index). Every other entry is valid
  * without a look at its reads, so a revision costs what the edit touched rather than one check per entry.
- * Entries that read a view that does not log its changes are always asked.
+ * Entries that read a view that does not log its changes are always asked. Only an entry's own reads are
+ * indexed: the entries it used are checked through their edges (`Memo.valid`).
  */
 class Suspects<K> {
+  /** The tracker's count of notes when the views' logs were last read: while unmoved, there is nothing new to read. */
+  private swept = -1;
   /** Per logged view, per question, the entries that asked it; and how far the view's notes were read. */
   private readonly readers = new Map<Source, { questions: Map<unknown, Set<K>>; cursor: LogCursor | undefined }>();
   /** Entries that read a view without a log of its changes. */
   private readonly unlogged = new Set<K>();
   private readonly suspect = new Set<K>();
+
+  /** `tracker`: the one the views this memo's entries read record into (their notes bump its count). */
+  constructor(private readonly tracker: Tracker) {}
 
   /** Whether `key`'s entry is known valid: nothing it read was noted as changed since it was last checked. */
   clear(key: K): boolean {
@@ -131,6 +179,8 @@ class Suspects<K> {
 
   /** Marks the entries that read an answer noted as changed since the last look. */
   private sweep(): void {
+    if (this.swept === this.tracker.notes) return;
+    this.swept = this.tracker.notes;
     for (const [source, reader] of this.readers) {
       if (reader.cursor && !source.movedSince!(reader.cursor)) continue;
       const { keys, cursor } = source.changesAfter!(reader.cursor);

@@ -1,7 +1,8 @@
 // Incremental computation in one place, in the salsa / rust-analyzer model by value: a computation
 // run through a Memo records every question it asks a tracked view (`Tracked.get`: which question,
-// what answer), and its result stays valid while every recorded question gets the same answer now.
-// Semantic code only asks the view; it never sees what is recorded.
+// what answer) and every memo entry it used (an edge: which entry, which value of it), and its result
+// stays valid while every recorded question gets the same answer now and every entry it used is
+// still valid with the same value. Semantic code only asks the view; it never sees what is recorded.
 
 /** Something a computation can read, asked again (without recording) to check a recorded answer. */
 export interface Source<K = unknown> {
@@ -25,9 +26,25 @@ export interface LogCursor {
   length: number;
 }
 
-/** What one computation read: per source, each key with the answer it got (first answer wins). */
+/** A memo whose entries computations use (see memo.ts): an edge to an entry instead of a copy of its reads. */
+export interface EntrySource {
+  /** Whether the entry for `key` is valid now and still holds the value stamped `stamp` (checked untracked). */
+  holds(key: unknown, stamp: number): boolean;
+}
+
+/** An edge: one memo entry a computation used, with the stamp of the value it got. */
+export interface EntryRead {
+  source: EntrySource;
+  key: unknown;
+  stamp: number;
+}
+
+const NO_ENTRIES: readonly EntryRead[] = [];
+
+/** What one computation read: per source, each key with the answer it got (first answer wins); and the memo entries it used. */
 export class Reads {
   readonly bySource = new Map<Source, Map<unknown, unknown>>();
+  private entries: Map<EntrySource, Map<unknown, number>> | undefined;
 
   add(source: Source, key: unknown, value: unknown): void {
     let keys = this.bySource.get(source);
@@ -35,26 +52,42 @@ export class Reads {
     if (!keys.has(key)) keys.set(key, value);
   }
 
+  addEntry(source: EntrySource, key: unknown, stamp: number): void {
+    this.entries ??= new Map();
+    let keys = this.entries.get(source);
+    if (!keys) this.entries.set(source, (keys = new Map<unknown, number>()));
+    if (!keys.has(key)) keys.set(key, stamp);
+  }
+
+  /** Counts another computation's reads and edges as this one's (a result that was not kept has no entry to point to). */
   addAll(other: KeptReads): void {
     for (const [source, keys] of other.bySource) {
       const mine = this.bySource.get(source);
       if (!mine) this.bySource.set(source, new Map(keys));
       else for (const [k, v] of keys) if (!mine.has(k)) mine.set(k, v);
     }
+    for (const { source, key, stamp } of other.entries) this.addEntry(source, key, stamp);
   }
 
   keep(): KeptReads {
-    return new KeptReads(this.bySource);
+    const entries: EntryRead[] = [];
+    if (this.entries)
+      for (const [source, keys] of this.entries) for (const [key, stamp] of keys) entries.push({ source, key, stamp });
+    return new KeptReads(this.bySource, entries.length ? entries : NO_ENTRIES);
   }
 }
 
-/** A finished computation's reads, checked on later revisions. */
+/** A finished computation's reads, checked on later revisions: its own questions, and the entries it used. */
 export class KeptReads {
-  constructor(readonly bySource: ReadonlyMap<Source, ReadonlyMap<unknown, unknown>>) {}
+  constructor(
+    readonly bySource: ReadonlyMap<Source, ReadonlyMap<unknown, unknown>>,
+    readonly entries: readonly EntryRead[],
+  ) {}
 
   /**
    * Whether every recorded question gets the same answer now (run untracked). A source that knows which
    * of its keys changed since `verifiedAt` has only those asked again: one edit costs what it touched.
+   * The entries used are not looked at here (see `Memo`).
    */
   unchanged(verifiedAt: number): boolean {
     for (const [source, keys] of this.bySource) {
@@ -76,35 +109,49 @@ export class KeptReads {
  */
 export class Tracker {
   private readonly frames: Reads[] = [];
+  /** The running computation's reads (the last frame); kept apart: most reads happen outside any. */
+  private top: Reads | undefined;
   private paused = 0;
+  private stamps = 0;
   revision = 0;
+  /** Bumped whenever a view of this tracker notes a change (`Tracked.changed`/`changedAll`): unmoved, no note to read. */
+  notes = 0;
 
   /** Starts a new revision: the inputs may have changed since the last. */
   advance(): void {
     this.revision++;
   }
 
-  read(source: Source, key: unknown, value: unknown): void {
-    if (this.paused) return;
-    const top = this.frames[this.frames.length - 1];
-    if (top) top.add(source, key, value);
+  /** A new stamp for a memo entry's value, distinct from every earlier one. */
+  stamp(): number {
+    return ++this.stamps;
   }
 
-  /** Counts `reads` as read by the running computation (a memoised result it used). */
+  read(source: Source, key: unknown, value: unknown): void {
+    if (this.top && !this.paused) this.top.add(source, key, value);
+  }
+
+  /** Records that the running computation used a memo entry's value (an edge to it). */
+  readEntry(source: EntrySource, key: unknown, stamp: number): void {
+    if (this.top && !this.paused) this.top.addEntry(source, key, stamp);
+  }
+
+  /** Counts `reads` as read by the running computation (a result computed for it but not kept). */
   readAll(reads: KeptReads): void {
-    const top = this.frames[this.frames.length - 1];
-    if (top && !this.paused) top.addAll(reads);
+    if (this.top && !this.paused) this.top.addAll(reads);
   }
 
   /** Runs `compute` as a computation of its own, returning what it read. */
   collect<T>(compute: () => T): { value: T; reads: KeptReads } {
     const reads = new Reads();
     this.frames.push(reads);
+    this.top = reads;
     let value: T;
     try {
       value = compute();
     } finally {
       this.frames.pop();
+      this.top = this.frames.length ? this.frames[this.frames.length - 1] : undefined;
     }
     return { value, reads: reads.keep() };
   }
@@ -157,6 +204,7 @@ export class Tracked<K, V> implements Source<K> {
 
   /** Notes that the answer for `key` may differ from this revision on (a `logged` view must note every change). */
   changed(key: K): void {
+    this.tracker.notes++;
     this.log.push({ revision: this.tracker.revision, key });
     this.since = undefined;
     if (this.log.length > 50_000) {
@@ -169,6 +217,7 @@ export class Tracked<K, V> implements Source<K> {
 
   /** Notes that any answer may differ from this revision on (called before the revision's computations run). */
   changedAll(): void {
+    this.tracker.notes++;
     this.log = [];
     this.floor = this.tracker.revision;
     this.since = undefined;
