@@ -122,6 +122,11 @@ export class PythonLinkCache {
     objects: new Tracked(this.tracker, (key) => kindName(this.objs.get(key)), false, true),
     callSites: new Tracked(this.tracker, (name) => this.callVersions.get(name) ?? 0, false, true),
   };
+  /**
+   * Each module's memo key per pass (`pass:path`), in the graph's order: made once per module graph, as the
+   * same string each link, so the three look-ups per module (kept result, last result) do not build and hash new strings.
+   */
+  private passKeys: string[][] = [];
   /** Each pass result of the last link, by memo key: a recomputed one's router objects (old and new) changed. */
   private readonly lastResults = new Map<string, PassResult>();
   private emitted = emitTable();
@@ -138,8 +143,7 @@ export class PythonLinkCache {
     const graph = this.sync(files);
     const objs = (this.objs = new Map<string, RouterObj>());
     const linker = new ModuleLinker(graph, objs, this.reads);
-    const link = (mod: ModuleFile, pass: number): PassResult => {
-      const key = `${pass}:${mod.file.path}`;
+    const link = (mod: ModuleFile, key: string, pass: number): PassResult => {
       const result = this.results.get(key, () => linker.pass(mod, pass));
       const before = this.lastResults.get(key);
       if (before !== result) {
@@ -151,9 +155,10 @@ export class PythonLinkCache {
       return result;
     };
     const cuts = new Map<string, { path: string; problem: string }>();
+    const keys = this.passKeys;
     for (let pass = 0; pass < PASSES; pass++)
-      for (const mod of graph.mods) {
-        const { events } = link(mod, pass);
+      for (let i = 0; i < graph.mods.length; i++) {
+        const { events } = link(graph.mods[i], keys[i][pass], pass);
         replay(events, objs);
         for (const ev of events) if (ev.e === 'cut') cuts.set(`${ev.path}\0${ev.problem}`, ev);
       }
@@ -215,6 +220,7 @@ export class PythonLinkCache {
     this.reads.facts.changedAll();
     this.reads.names.changedAll();
     this.reads.objects.changedAll();
+    this.passKeys = mods.map((m) => Array.from({ length: PASSES }, (_, pass) => `${pass}:${m.file.path}`));
     return (this.graph = new ModuleGraph(mods, this.reads));
   }
 }
