@@ -18,7 +18,7 @@ interface Entry<V> {
   /** The entries it used (`reads.entries`), undefined when none: most entries use none. */
   uses: readonly EntryRead[] | undefined;
   /** Set while its edges are being checked: an edge back to it (a cycle of kept results) counts as a change. */
-  checking?: boolean;
+  checking: boolean;
 }
 
 interface Store<K, V> {
@@ -59,7 +59,7 @@ export class Memo<K, V> implements EntrySource {
     if (!keep || keep(value)) {
       const stamp = known && Object.is(known.value, value) ? known.stamp : this.tracker.stamp();
       const uses = reads.entries.length ? reads.entries : undefined;
-      this.entries.set(key, { value, reads, uses, verifiedAt: this.tracker.revision, stamp });
+      this.entries.set(key, { value, reads, uses, verifiedAt: this.tracker.revision, stamp, checking: false });
       this.suspects?.track(key, known?.reads, reads);
       this.tracker.readEntry(this, key, stamp);
     } else {
