@@ -206,8 +206,8 @@ export class ProjectIndex {
         if (jobs === 1) await this.extractHere(job);
         else if (pool) {
           extractInPool(job);
-          // Enough files in hand: wait for one to come back before reading on (memory stays bounded).
-          if (running.size >= pool.capacity) await Promise.race(running);
+          // Enough files in hand: wait for a batch to come back before reading on (memory stays bounded).
+          if (pool.full) await pool.room();
         } else if (held.push(job) >= POOL_MIN_FILES) {
           pool = new ExtractPool(jobs, languagesOf(files), this.options.pool);
           for (const h of held.splice(0)) extractInPool(h);

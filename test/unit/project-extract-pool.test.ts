@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import { FactsCache } from '../../src/core/factsCache';
+import { ExtractPool } from '../../src/core/indexWorker/extractPool';
 import { nodeFileSystem } from '../../src/core/fs';
 import { Parsers } from '../../src/core/parsing/parser';
 import { ProjectIndex, type ProjectOptions } from '../../src/core/project';
@@ -80,4 +81,47 @@ test('workers that die are replaced once each, then the index extracts on its ow
   assert.equal(started, 4, 'two workers, each replaced once');
   assert.deepEqual(index.lastRefresh, { files: n, extracted: e, fromCache: 0, workers: 4, byWorkers: 0 });
   assert.deepEqual(snapshot(index), snapshot(await reference()));
+});
+
+test('files queued while the workers are busy go out in batches, bounded in files and characters', async () => {
+  // A worker that answers each file with the number of the batch it came in (as the file's "problem")
+  const batchNumberer = () =>
+    new Worker(
+      `const { parentPort } = require('node:worker_threads');
+       const { serialize } = require('node:v8');
+       let batch = 0;
+       parentPort.on('message', ({ files }) => {
+         const n = batch++;
+         setTimeout(() => parentPort.postMessage({
+           type: 'done',
+           results: files.map((f) => ({ id: f.id, bytes: serialize({ problem: String(n) }) })),
+         }), 5);
+       });`,
+      { eval: true },
+    );
+  const pool = new ExtractPool(1, ['python'], { create: batchNumberer });
+  try {
+    const file = (i: number) => ({ path: `m${i}.py`, absPath: `/ws/m${i}.py`, language: 'python' as const });
+    const big = new Set([40, 41, 42]);
+    const texts = Array.from({ length: 60 }, (_, i) => (big.has(i) ? 'x'.repeat(100_000) : 'x = 1\n'));
+    const answers = await Promise.all(texts.map((text, i) => pool.extract(file(i), text)));
+    const batchOf = answers.map(({ facts }) => Number(facts.problem));
+    const members = new Map<number, number[]>();
+    batchOf.forEach((b, i) => members.set(b, [...(members.get(b) ?? []), i]));
+    // The idle worker gets the first two files at once, one batch each; the rest wait and leave together
+    assert.deepEqual(members.get(0), [0]);
+    assert.deepEqual(members.get(1), [1]);
+    assert.ok(members.size < 12, `${members.size} messages for 60 files`);
+    for (const files of members.values()) {
+      assert.ok(files.length <= 16, JSON.stringify([...members]));
+      // Each batch stays in the file order and within 256 K characters: the three 100,000-character files are not all in one
+      assert.deepEqual(
+        files,
+        [...files].sort((a, b) => a - b),
+      );
+      assert.ok(files.reduce((n, i) => n + texts[i].length, 0) <= 256 * 1024, JSON.stringify([...members]));
+    }
+  } finally {
+    await pool.close();
+  }
 });

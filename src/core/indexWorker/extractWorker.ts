@@ -1,30 +1,44 @@
 // One worker of the extraction pool (extractPool.ts), run by the index worker's script when started
-// with role 'extract': it loads its parsers once, then turns each file it is sent into its facts
-// (fileFacts.ts), in arrival order, and answers with them packed (packFacts), the bytes the facts cache keeps.
+// with role 'extract': it loads its parsers once, then turns each batch of files it is sent into their facts
+// (fileFacts.ts), in arrival order, and answers each batch in one message with the facts packed (packFacts),
+// the bytes the facts cache keeps. The bytes are transferred, not copied.
 import type { MessagePort } from 'node:worker_threads';
 import { packFacts } from '../factsCache';
 import { extractFileFacts } from '../fileFacts';
 import { nodeWasmLoader, Parsers } from '../parsing/parser';
-import type { ExtractReply, ExtractRequest, ExtractWorkerData } from './protocol';
+import type { ExtractReply, ExtractRequest, ExtractResult, ExtractWorkerData } from './protocol';
 import { errorMessage as message } from '../errors';
 
 export function serveExtraction(port: MessagePort, data: ExtractWorkerData): void {
-  const post = (m: ExtractReply): void => port.postMessage(m);
   const parsers = Parsers.load(nodeWasmLoader, data.languages);
-  parsers.catch((err: unknown) => post({ type: 'unusable', message: `could not load the parsers: ${message(err)}` }));
+  parsers.catch((err: unknown) =>
+    port.postMessage({
+      type: 'unusable',
+      message: `could not load the parsers: ${message(err)}`,
+    } satisfies ExtractReply),
+  );
   // Listening at once: requests sent while the parsers load wait for them, in order.
   port.on('message', (request: ExtractRequest) => {
     parsers.then(
       (p) => {
-        let reply: ExtractReply;
-        try {
-          reply = { type: 'done', id: request.id, bytes: packFacts(extractFileFacts(p, request.file, request.text)) };
-        } catch (err) {
-          reply = { type: 'failed', id: request.id, message: message(err) };
+        const results: ExtractResult[] = [];
+        const owned: ArrayBuffer[] = [];
+        for (const { id, file, text } of request.files) {
+          try {
+            const bytes = packFacts(extractFileFacts(p, file, text));
+            results.push({ id, bytes });
+            if (ownsBuffer(bytes)) owned.push(bytes.buffer as ArrayBuffer);
+          } catch (err) {
+            results.push({ id, message: message(err) });
+          }
         }
-        post(reply);
+        port.postMessage({ type: 'done', results } satisfies ExtractReply, owned);
       },
       () => undefined, // said once above: the pool stops sending here
     );
   });
 }
+
+/** Whether `bytes` is all of its buffer (v8.serialize's own), so it can be transferred without moving others' bytes. */
+const ownsBuffer = (bytes: Uint8Array): boolean =>
+  bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;

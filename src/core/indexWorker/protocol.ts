@@ -22,18 +22,20 @@ export interface ExtractWorkerData {
   languages: Language[];
 }
 
-/** One file to parse and extract. */
+/** Files to parse and extract, answered together (one message each way per batch, not per file). */
 export interface ExtractRequest {
-  id: number;
-  file: WorkspaceFile;
-  text: string;
+  files: Array<{ id: number; file: WorkspaceFile; text: string }>;
 }
 
-export type ExtractReply =
+export type ExtractResult =
   /** The file's facts packed (`packFacts`): the facts cache stores these bytes as they are. */
-  | { type: 'done'; id: number; bytes: Uint8Array }
+  | { id: number; bytes: Uint8Array }
   /** The facts could not be extracted or serialised; the index extracts this file on its own thread. */
-  | { type: 'failed'; id: number; message: string }
+  | { id: number; message: string };
+
+export type ExtractReply =
+  /** One result per file of a request, in its order. */
+  | { type: 'done'; results: ExtractResult[] }
   /** The worker cannot serve (its parsers did not load). */
   | { type: 'unusable'; message: string };
 
