@@ -30,6 +30,14 @@ const READ_AHEAD = 16;
  * on this thread than starting the workers and loading their grammars (~0.2 s of CPU each).
  */
 const POOL_MIN_FILES = 32;
+/**
+ * And characters of text to parse: a smaller workspace is parsed on this thread. Workers add per file a
+ * serialisation, a copy and a decode of its facts (which outweigh the source ~9 to 1 on tiny files) and, on 2
+ * cores, share them with this thread: on bench/analysis.ts's 5,004 tiny files (2.9 M characters) two workers
+ * took 10.5 s of CPU for the refresh against 6.7 s on one thread (load 26-28), and lost in wall time on a quiet
+ * machine too (5.79 s against 4.83 s). polar's server/ (7.8 M) and outline (larger) still get workers.
+ */
+export const POOL_MIN_CHARS = 4_000_000;
 
 export interface ProjectOptions extends ScanOptions {
   analysis?: AnalysisConfig;
@@ -171,6 +179,8 @@ export class ProjectIndex {
     const jobs = Math.max(1, Math.floor(this.options.jobs ?? 1));
     /** Files to parse, held until there are enough to start workers for (or the scan ends). */
     const held: Pending[] = [];
+    let heldChars = 0;
+    const minChars = this.options.pool?.minChars ?? POOL_MIN_CHARS;
     let pool: ExtractPool | undefined;
     const running = new Set<Promise<void>>();
     const extractInPool = (job: Pending) => {
@@ -208,14 +218,19 @@ export class ProjectIndex {
           extractInPool(job);
           // Enough files in hand: wait for a batch to come back before reading on (memory stays bounded).
           if (pool.full) await pool.room();
-        } else if (held.push(job) >= POOL_MIN_FILES) {
-          pool = new ExtractPool(jobs, languagesOf(files), this.options.pool);
-          for (const h of held.splice(0)) extractInPool(h);
+        } else {
+          held.push(job);
+          heldChars += job.text.length;
+          if (held.length >= POOL_MIN_FILES && heldChars >= minChars) {
+            pool = new ExtractPool(jobs, languagesOf(files), this.options.pool);
+            for (const h of held.splice(0)) extractInPool(h);
+          }
         }
       }
-      for (const job of held) await this.extractHere(job); // too few to start workers for
+      const extractedLate = held.length > 0;
+      for (const job of held) await this.extractHere(job); // too few, or too small, to start workers for
       await Promise.all(running);
-      if (pool) this.moveToEnd(added);
+      if (pool || extractedLate) this.moveToEnd(added);
     } finally {
       await pool?.close();
       stats.workers = pool?.started ?? 0;

@@ -289,7 +289,11 @@ test('a worker that cannot load its parsers fails start(); dispose() ends a runn
 test('with jobs, the index worker parses a first scan in worker threads of its own, with the same results', async () => {
   const root = path.resolve(__dirname, '..', 'fixtures', 'python');
   const logged: string[] = [];
-  const pooled = await IndexClient.start(root, { options: { jobs: 2 }, log: (l) => logged.push(l) });
+  // minChars 0: these fixtures are fewer characters than a workspace gets workers for
+  const pooled = await IndexClient.start(root, {
+    options: { jobs: 2, pool: { minChars: 0 } },
+    log: (l) => logged.push(l),
+  });
   const single = await IndexClient.start(root, { options: { jobs: 1 } });
   try {
     await pooled.refresh();

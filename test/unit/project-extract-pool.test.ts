@@ -3,7 +3,7 @@
 // the facts cache it writes from the workers' bytes serves a second process as well, and workers that die
 // cost no file its facts. Every fixture folder at once is the workspace: Python, Node, broken files.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
@@ -12,7 +12,7 @@ import { FactsCache } from '../../src/core/factsCache';
 import { ExtractPool } from '../../src/core/indexWorker/extractPool';
 import { nodeFileSystem } from '../../src/core/fs';
 import { Parsers } from '../../src/core/parsing/parser';
-import { ProjectIndex, type ProjectOptions } from '../../src/core/project';
+import { POOL_MIN_CHARS, ProjectIndex, type ProjectOptions } from '../../src/core/project';
 
 const ROOT = path.resolve(__dirname, '..', 'fixtures');
 
@@ -43,7 +43,7 @@ test('with jobs: 2, workers parse and extract every file, and the index equals t
   assert.ok(e > 200, `the fixtures are a workspace of ${e} files to parse`);
   assert.deepEqual(one.lastRefresh, { files: n, extracted: e, fromCache: 0, workers: 0, byWorkers: 0 });
   assert.ok(one.problems().length > 0, 'broken fixtures: problems are compared too');
-  const two = await indexed({ jobs: 2 });
+  const two = await indexed({ jobs: 2, pool: { minChars: 0 } });
   assert.deepEqual(two.lastRefresh, { files: n, extracted: e, fromCache: 0, workers: 2, byWorkers: e });
   assert.deepEqual(snapshot(two), snapshot(one));
 });
@@ -55,11 +55,25 @@ test('a few files to parse are parsed on the index thread: no worker is started 
   assert.ok(index.routes().length > 0);
 });
 
+test('many files of few characters in all are parsed on the index thread: workers would cost more than they save', async () => {
+  const one = await reference();
+  const { files: n, extracted: e } = one.lastRefresh!;
+  const chars = one.files().reduce((sum, f) => sum + readFileSync(f.absPath, 'utf8').length, 0);
+  assert.ok(e >= 32 && chars < POOL_MIN_CHARS, `${e} files, ${chars} characters`);
+  const index = await indexed({ jobs: 2 });
+  assert.deepEqual(index.lastRefresh, { files: n, extracted: e, fromCache: 0, workers: 0, byWorkers: 0 });
+  assert.deepEqual(snapshot(index), snapshot(one));
+});
+
 test("the facts cache written from the workers' bytes serves a second process the same index", async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'ep-pool-cache-'));
   try {
-    await indexed({ jobs: 2 }, ROOT, await FactsCache.open(dir, ROOT, 'test-version'));
-    const warm = await indexed({ jobs: 2 }, ROOT, await FactsCache.open(dir, ROOT, 'test-version'));
+    await indexed({ jobs: 2, pool: { minChars: 0 } }, ROOT, await FactsCache.open(dir, ROOT, 'test-version'));
+    const warm = await indexed(
+      { jobs: 2, pool: { minChars: 0 } },
+      ROOT,
+      await FactsCache.open(dir, ROOT, 'test-version'),
+    );
     const { files: n, extracted: e } = (await reference()).lastRefresh!;
     assert.deepEqual(warm.lastRefresh, { files: n, extracted: 0, fromCache: e, workers: 0, byWorkers: 0 });
     assert.deepEqual(snapshot(warm), snapshot(await reference()));
@@ -76,7 +90,7 @@ test('workers that die are replaced once each, then the index extracts on its ow
       eval: true,
     });
   };
-  const index = await indexed({ jobs: 2, pool: { create: dying } });
+  const index = await indexed({ jobs: 2, pool: { create: dying, minChars: 0 } });
   const { files: n, extracted: e } = (await reference()).lastRefresh!;
   assert.equal(started, 4, 'two workers, each replaced once');
   assert.deepEqual(index.lastRefresh, { files: n, extracted: e, fromCache: 0, workers: 4, byWorkers: 0 });

@@ -54,6 +54,8 @@ export interface ExtractPoolOptions {
   create?(data: ExtractWorkerData, limits: ResourceLimits): Worker;
   /** Heap limits of each worker (default HEAP_LIMITS). */
   limits?: ResourceLimits;
+  /** Characters to parse before a refresh starts workers (default project.ts POOL_MIN_CHARS; tests pass 0). */
+  minChars?: number;
 }
 
 interface Job {
