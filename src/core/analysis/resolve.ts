@@ -70,12 +70,21 @@ export function spanOf(node: Positioned): Span {
   };
 }
 
+/**
+ * The node's named children without nulls. Read-only: when there is no null (always, for a SyntaxNode) this is the
+ * node's own array, not a copy (the fact walks call this on every node; a copy each time was a third of their garbage).
+ */
 export function named<N extends object>(node: { namedChildren: ReadonlyArray<N | null> }): N[] {
-  return node.namedChildren.filter((c): c is N => c !== null);
+  return withoutNulls(node.namedChildren);
 }
 
+/** The node's children without nulls; read-only, as named(). */
 export function children<N extends object>(node: { children: ReadonlyArray<N | null> }): N[] {
-  return node.children.filter((c): c is N => c !== null);
+  return withoutNulls(node.children);
+}
+
+function withoutNulls<N extends object>(nodes: ReadonlyArray<N | null>): N[] {
+  return nodes.includes(null) ? nodes.filter((c): c is N => c !== null) : (nodes as N[]);
 }
 
 /** Column just past the end of each line (1-based, exclusive), indexed by 0-based row. */
