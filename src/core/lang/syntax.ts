@@ -169,6 +169,17 @@ export function readSyntax(root: TsNode): SyntaxNode {
   const startPosition = root.startPosition;
   const source = new SourceText(root.text, root.startIndex, startPosition.row, startPosition.column);
   const cursor = root.walk();
+  // Each node's children are gathered on one shared stack and copied out in one array of their exact length when
+  // the walk leaves the node: pushing onto a fresh array per node grew most to 17 slots, memory every reading of
+  // a large file held (and the collector copied) for nothing.
+  const pending: SyntaxNode[] = [];
+  /** For each node the walk is inside, where its children start in `pending` (the innermost last). */
+  const firsts: number[] = [];
+  const close = (node: SyntaxNode): void => {
+    const first = firsts.pop()!;
+    if (pending.length > first) node.children = pending.slice(first);
+    pending.length = first;
+  };
   try {
     let id = 0;
     const rootKind = kindOf(cursor.nodeTypeId);
@@ -177,6 +188,7 @@ export function readSyntax(root: TsNode): SyntaxNode {
     /** The parent of the node the cursor is on. */
     let parent = top;
     if (!cursor.gotoFirstChild()) return top;
+    firsts.push(0);
     for (;;) {
       const kind = kindOf(cursor.nodeTypeId);
       const fieldId = cursor.currentFieldId;
@@ -190,15 +202,19 @@ export function readSyntax(root: TsNode): SyntaxNode {
         );
         node.id = id++;
         node.parent = parent;
-        if (parent.children === NO_CHILDREN) parent.children = [node];
-        else parent.children.push(node);
+        pending.push(node);
         if (cursor.gotoFirstChild()) {
+          firsts.push(pending.length);
           parent = node;
           continue;
         }
       }
       while (!cursor.gotoNextSibling()) {
-        if (parent === top || !cursor.gotoParent()) return top;
+        if (parent === top || !cursor.gotoParent()) {
+          for (let open: SyntaxNode | null = parent; open; open = open.parent) close(open);
+          return top;
+        }
+        close(parent);
         parent = parent.parent!;
       }
     }
