@@ -1151,20 +1151,21 @@ class ModuleLinker implements Linker {
     scope: string,
     call: PyExpr,
   ): Array<{ call: CallExpr; obj?: ObjDef }> | undefined {
-    const fn = scope && call.k === 'call' && call.fn.k === 'ref' ? moduleFunction(mod, scope) : undefined;
-    if (!fn || call.k !== 'call' || call.fn.k !== 'ref') return undefined;
+    // Runs for every call in every function body: the cheap tests first, each pure
+    if (!scope || call.k !== 'call' || call.fn.k !== 'ref') return undefined;
+    const dot = call.fn.name.lastIndexOf('.');
+    if (dot < 0) return undefined;
+    const fn = moduleFunction(mod, scope);
+    if (!fn) return undefined;
     // parameters the function rebinds (`url = url.strip('/')`) are not the caller's values any more
-    const params = fn.params
-      .map((p) => p.name)
-      .filter((p) => !p.startsWith('*') && !mod.facts.assignments.some((a) => a.scope === scope && a.name === p));
+    const rebound = assignedIn(mod, scope);
+    const params = fn.params.map((p) => p.name).filter((p) => !p.startsWith('*') && !rebound?.has(p));
     const args = [...call.args, ...Object.values(call.kw)];
     const used = params.filter((p) => args.some((a) => mentions(a, p)));
     // `def register(resource, *urls): api.add_resource(resource, *urls)`: the site's remaining positional arguments
     const star = fn.params.findIndex((p) => p.name.startsWith('*') && !p.name.startsWith('**'));
     const isSplat = (a: PyExpr) => star >= 0 && a.k === 'other' && a.text === fn.params[star].name;
     if (used.length === 0 && !call.args.some(isSplat)) return undefined;
-    const dot = call.fn.name.lastIndexOf('.');
-    if (dot < 0) return undefined;
     const receiverHead = call.fn.name.split('.')[0];
     const receiverParam = params.includes(receiverHead) ? receiverHead : undefined;
     // only a call on a router object is a registration: look for one before reading every call site
@@ -1614,7 +1615,41 @@ function routeParam(p: PyParam): RouteParam {
 
 /** The module-level function `name` of `mod` (the scope of statements inside it). */
 function moduleFunction(mod: ModuleFile, name: string): PyFunction | undefined {
-  return name ? mod.facts.functions.find((f) => f.name === name && f.scope === '') : undefined;
+  return name ? factIndex(mod.facts).functions.get(name) : undefined;
+}
+
+/** The names assigned in `scope` of the module (undefined: none). */
+function assignedIn(mod: ModuleFile, scope: string): Set<string> | undefined {
+  return factIndex(mod.facts).assigned.get(scope);
+}
+
+/**
+ * Lookups into one file's route facts that linking makes per call statement, indexed once per facts object (facts
+ * are never changed after extraction; new facts are a new object): module-level functions by name (the first of a
+ * name, as a search in order finds) and assigned names by scope.
+ */
+interface FactIndex {
+  functions: Map<string, PyFunction>;
+  assigned: Map<string, Set<string>>;
+}
+
+const factIndexes = new WeakMap<PythonRouteFacts, FactIndex>();
+
+function factIndex(facts: PythonRouteFacts): FactIndex {
+  let index = factIndexes.get(facts);
+  if (!index) {
+    const functions = new Map<string, PyFunction>();
+    for (const f of facts.functions) if (f.scope === '' && !functions.has(f.name)) functions.set(f.name, f);
+    const assigned = new Map<string, Set<string>>();
+    for (const a of facts.assignments) {
+      const names = assigned.get(a.scope);
+      if (names) names.add(a.name);
+      else assigned.set(a.scope, new Set([a.name]));
+    }
+    index = { functions, assigned };
+    factIndexes.set(facts, index);
+  }
+  return index;
 }
 
 /** The argument a call passes for `fn`'s parameter `param`: by position, else by keyword. */
