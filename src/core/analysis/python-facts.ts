@@ -33,8 +33,25 @@ const MAX_DEPTH = 500;
 /** Parts of a dotted name resolve() follows. */
 const MAX_NAME_DEPTH = 64;
 
-/** `# noqa` (every rule) or `# noqa: EP101, EP102`; a malformed list after the colon suppresses nothing, as in Ruff. */
-const OFFLOADER = new RegExp(PYTHON_OFFLOADERS.map((p) => globToRegExp(p).source).join('|'));
+/** Calls that run what they are handed in a thread (the catalog's PYTHON_OFFLOADERS). */
+const OFFLOADER = anyOfGlobs(PYTHON_OFFLOADERS);
+
+/**
+ * One pattern matching what any of `globs` matches, anchored once: a plain alternation of `^…$` patterns is tried
+ * at every start position, each `*`-led glob scanning the name again, and it runs for every call in a function.
+ * The `*`-led globs share one leading `.*` (`.*(?:#submit|\.submit)` is `.*#submit|.*\.submit`).
+ */
+function anyOfGlobs(globs: readonly string[]): RegExp {
+  const whole: string[] = [];
+  const tails: string[] = [];
+  for (const glob of globs) {
+    const body = globToRegExp(glob).source.slice(1, -1); // without its ^ and $
+    if (body.startsWith('.*')) tails.push(body.slice(2));
+    else whole.push(body);
+  }
+  if (tails.length) whole.push(`.*(?:${tails.join('|')})`);
+  return new RegExp(`^(?:${whole.join('|')})$`);
+}
 
 /** Builtins that iterate their first argument. */
 const CONSUMERS = new Set([
@@ -101,6 +118,7 @@ const SANIC_MIDDLEWARE =
 /** Calls registering middleware whose function is an argument (see registerMiddleware). */
 const STARLETTE_MIDDLEWARE = /(?:^|[.#])(?:Middleware|add_middleware)$/;
 
+/** `# noqa` (every rule) or `# noqa: EP101, EP102`; a malformed list after the colon suppresses nothing, as in Ruff. */
 const NOQA = /#\s*noqa(?::(.*))?/i;
 
 /** `x.m()` where `x` is a name the file does not bind (a parameter or local of no known type), or no name at all. */
