@@ -198,22 +198,12 @@ export function extractPythonFacts(path: string, tsRoot: Node, source: string): 
         }
         return member(base, attr);
       }
-      case 'call': {
-        const callee = resolve(node.childForFieldName('function'), scopes, depth + 1);
-        // A workspace function's or method's result: `get_session()#`, resolved when linking (its `returns`)
-        return (
-          instanceOf(callee, PYTHON_RETURNS) ??
-          classInstance(callee) ??
-          (callee && /[.#]/.test(callee) && !callee.endsWith('#') ? `${callee}()#` : undefined)
-        );
-      }
+      case 'call':
+        return callResult(resolve(node.childForFieldName('function'), scopes, depth + 1));
       case 'await':
         return named(node)[0]?.type === 'call' ? resolve(named(node)[0], scopes, depth + 1) : undefined;
-      case 'subscript': {
-        // `sessions[0]` of a known type's instance keeps it (a workspace class's may hold anything)
-        const base = resolve(node.childForFieldName('value'), scopes, depth + 1);
-        return base?.includes('#') && KNOWN_TYPES.has(base.slice(0, base.indexOf('#'))) ? base : undefined;
-      }
+      case 'subscript':
+        return subscripted(resolve(node.childForFieldName('value'), scopes, depth + 1));
       case 'parenthesized_expression':
       case 'type':
         return resolve(named(node)[0] ?? null, scopes, depth + 1);
@@ -240,18 +230,10 @@ export function extractPythonFacts(path: string, tsRoot: Node, source: string): 
         const base = resolveAst(e.obj, scopes);
         return base && member(base, e.name);
       }
-      case 'call': {
-        const callee = resolveAst(e.fn, scopes);
-        return (
-          instanceOf(callee, PYTHON_RETURNS) ??
-          classInstance(callee) ??
-          (callee && /[.#]/.test(callee) && !callee.endsWith('#') ? `${callee}()#` : undefined)
-        );
-      }
-      case 'sub': {
-        const base = resolveAst(e.base, scopes);
-        return base?.includes('#') && KNOWN_TYPES.has(base.slice(0, base.indexOf('#'))) ? base : undefined;
-      }
+      case 'call':
+        return callResult(resolveAst(e.fn, scopes));
+      case 'sub':
+        return subscripted(resolveAst(e.base, scopes));
       default:
         return undefined;
     }
@@ -831,6 +813,23 @@ function assigns(node: SyntaxNode, target: string, depth: number): boolean {
   if (depth > 20 || node.type === 'function_definition' || node.type === 'class_definition') return false;
   if (node.type === 'assignment' && node.childForFieldName('left')?.text === target) return true;
   return named(node).some((c) => assigns(c, target, depth + 1));
+}
+
+/**
+ * What calling `callee` gives: a library's or a class's instance, or a workspace function's or method's result
+ * (`get_session()#`, resolved when linking from its `returns`).
+ */
+function callResult(callee: string | undefined): string | undefined {
+  return (
+    instanceOf(callee, PYTHON_RETURNS) ??
+    classInstance(callee) ??
+    (callee && /[.#]/.test(callee) && !callee.endsWith('#') ? `${callee}()#` : undefined)
+  );
+}
+
+/** `sessions[0]` of a known type's instance keeps it (a workspace class's may hold anything). */
+function subscripted(base: string | undefined): string | undefined {
+  return base?.includes('#') && KNOWN_TYPES.has(base.slice(0, base.indexOf('#'))) ? base : undefined;
 }
 
 /** Whether a function body declares `global name` / `nonlocal name` (outside nested functions). */
