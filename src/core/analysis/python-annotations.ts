@@ -87,14 +87,30 @@ export function yieldedInstance(ann: PyAst | undefined, names: AnnotationNames):
   return annotationInstance(e.args[0], names);
 }
 
+/** Whether `call` is FastAPI's `Depends(…)` or `Security(…)`. */
+export function isDependsCall(call: PyAst & { t: 'call' }, names: AnnotationNames): boolean {
+  return isDependsName(names.resolve(call.fn));
+}
+
+/** Whether a resolved callee is FastAPI's `Depends` or `Security`. */
+export function isDependsName(callee: string | undefined): boolean {
+  return DEPENDS.test(callee ?? '');
+}
+
+/** The dependency a `Depends(…)` / `Security(…)` call names: its first argument, or `dependency=` (FastAPI's keyword). */
+export function dependencyArg(call: PyAst & { t: 'call' }): PyAst | undefined {
+  return call.args[0] ?? (Object.hasOwn(call.kw, 'dependency') ? call.kw.dependency : undefined);
+}
+
 /** The dependencies of `Depends(f)` / `Security(f)` calls anywhere in an expression: each f, resolved. */
 export function dependsIn(e: PyAst | undefined, names: AnnotationNames, out: string[] = [], depth = 0): string[] {
   if (!e || depth > MAX_DEPENDS_DEPTH) return out;
   const next = (c: PyAst | undefined) => dependsIn(c, names, out, depth + 1);
   switch (e.t) {
     case 'call': {
-      if (DEPENDS.test(names.resolve(e.fn) ?? '')) {
-        const dep = e.args[0] && names.resolve(e.args[0]);
+      if (isDependsCall(e, names)) {
+        const arg = dependencyArg(e);
+        const dep = arg && names.resolve(arg);
         if (dep) out.push(dep);
         return out;
       }

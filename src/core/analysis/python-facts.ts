@@ -25,7 +25,15 @@ import {
 import type { Node } from '../parsing/parser';
 import { absoluteModule, pythonModuleName, readImport } from '../lang/python/modules';
 import { PyAstReader, type PyAst } from '../lang/python/expr';
-import { annotationInstance, dependsIn, yieldedInstance, type AnnotationNames } from './python-annotations';
+import {
+  annotationInstance,
+  dependencyArg,
+  dependsIn,
+  isDependsCall,
+  isDependsName,
+  yieldedInstance,
+  type AnnotationNames,
+} from './python-annotations';
 import { syntaxOf, type SyntaxNode } from '../lang/syntax';
 
 /** Syntax-tree levels the fact walk descends (real code stays far below; see walk). */
@@ -480,11 +488,12 @@ export function extractPythonFacts(path: string, tsRoot: Node, source: string): 
       if (aliasName?.includes('.')) fn.depends.push(aliasName);
       const dflt = p.childForFieldName('value');
       const call = dflt?.type === 'call' ? exprs.value(dflt) : undefined;
-      if (call?.t === 'call' && call.args[0] && /(^|\.)(Depends|Security)$/.test(resolveAst(call.fn, scopes) ?? '')) {
-        const dep = resolveAst(call.args[0], scopes);
+      const target = call?.t === 'call' && isDependsCall(call, names) ? dependencyArg(call) : undefined;
+      if (target) {
+        const dep = resolveAst(target, scopes);
         if (dep) fn.depends.push(dep);
         // `svc=Depends(UserService)`: FastAPI injects an instance of the class
-        const inst = !typed && call.args[0].t !== 'call' ? classInstance(dep) : undefined;
+        const inst = !typed && target.t !== 'call' ? classInstance(dep) : undefined;
         if (inst) scope.set(pname, inst);
       }
     });
@@ -654,7 +663,7 @@ export function extractPythonFacts(path: string, tsRoot: Node, source: string): 
         if (fnIndex === undefined) {
           // Import time or a script's `__main__` block: what it calls runs once
           const name = resolve(node.childForFieldName('function'), scopes);
-          if (name && /(^|\.)(Depends|Security)$/.test(name)) {
+          if (isDependsName(name)) {
             (facts.requestDeps ??= []).push(...dependsIn(exprs.value(node), namesIn(scopes)));
             return;
           }
