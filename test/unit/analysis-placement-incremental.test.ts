@@ -64,6 +64,29 @@ class Client:
 const brief = (f: Finding) =>
   `${f.file}:${f.line}:${f.rule}${/possibly reached from (.*)$/.exec(f.message)?.[1] ?? ''}`;
 
+/**
+ * An index of `files` kept across edits: `edit` changes a file in it, `findings` gives its findings after checking
+ * its routes and findings against a fresh build's.
+ */
+async function keptIndex(parsers: Parsers, files: Map<string, string>) {
+  const fs = new MemoryFs(files);
+  const kept = new ProjectIndex(ROOT, fs, parsers);
+  await kept.refresh();
+  const edit = async (file: string, text: string) => {
+    files.set(file, text);
+    await kept.update({ path: file, absPath: `${ROOT}/${file}`, language: 'python' }, text);
+  };
+  const findings = async (step: string): Promise<string[]> => {
+    // Its own analysis configuration object: analysis state is kept per configuration, and this one starts empty
+    const fresh = new ProjectIndex(ROOT, fs, parsers, { analysis: {} });
+    await fresh.refresh();
+    assert.deepEqual(kept.routes(), fresh.routes(), `routes after: ${step}`);
+    assert.deepEqual(kept.findings(), fresh.findings(), `findings after: ${step}`);
+    return kept.findings().map(brief).sort();
+  };
+  return { kept, edit, findings };
+}
+
 test('edits that change or keep per-request placement give what a fresh build gives', async () => {
   const parsers = await Parsers.load(undefined, ['python']);
   const files = new Map([
@@ -73,22 +96,7 @@ test('edits that change or keep per-request placement give what a fresh build gi
     ['app/cli.py', CLI],
     ['app/sdk.py', SDK],
   ]);
-  const fs = new MemoryFs(files);
-  const kept = new ProjectIndex(ROOT, fs, parsers);
-  await kept.refresh();
-  const edit = async (file: string, text: string) => {
-    files.set(file, text);
-    await kept.update({ path: file, absPath: `${ROOT}/${file}`, language: 'python' }, text);
-  };
-  /** The kept index's findings, after checking them against a fresh build's. */
-  const findings = async (step: string): Promise<string[]> => {
-    // Its own analysis configuration object: analysis state is kept per configuration, and this one starts empty
-    const fresh = new ProjectIndex(ROOT, fs, parsers, { analysis: {} });
-    await fresh.refresh();
-    assert.deepEqual(kept.routes(), fresh.routes(), `routes after: ${step}`);
-    assert.deepEqual(kept.findings(), fresh.findings(), `findings after: ${step}`);
-    return kept.findings().map(brief).sort();
-  };
+  const { kept, edit, findings } = await keptIndex(parsers, files);
   const remote = (path: string, line: number) =>
     `app/sdk.py:${line}:EP101GET ${path} via \`client.fetch_remote()\` (receiver unresolved)`;
 
@@ -250,19 +258,7 @@ test('edits in another file that make or unmake a per-request root give what a f
     ['app/hooks.py', HOOKS],
     ['app/server.py', SERVER],
   ]);
-  const fs = new MemoryFs(files);
-  const kept = new ProjectIndex(ROOT, fs, parsers);
-  await kept.refresh();
-  const edit = async (file: string, text: string) => {
-    files.set(file, text);
-    await kept.update({ path: file, absPath: `${ROOT}/${file}`, language: 'python' }, text);
-  };
-  const findings = async (step: string): Promise<string[]> => {
-    const fresh = new ProjectIndex(ROOT, fs, parsers, { analysis: {} });
-    await fresh.refresh();
-    assert.deepEqual(kept.findings(), fresh.findings(), `findings after: ${step}`);
-    return kept.findings().map(brief).sort();
-  };
+  const { edit, findings } = await keptIndex(parsers, files);
   const all = ['app/hooks.py:5:EP101', 'app/main.py:11:EP101', 'app/repos.py:11:EP101'];
   assert.deepEqual(await findings('the first build'), all);
 
