@@ -245,21 +245,26 @@ test('reads split at every byte on many sockets at once keep each response whole
   }
 });
 
-test('the pool keeps no answered request reachable (its FIFO lets go of what it hands out)', async () => {
-  // A closed loop as measure.ts drives it: each lane dispatches its next request from the previous
-  // one's onComplete, while every connection is busy, so each request passes through the FIFO.
-  v8.setFlagsFromString('--expose-gc');
-  const gc = vm.runInNewContext('gc') as () => void;
-  const u = new URL(nodeUrl);
-  const pool = new LeanPool({
+/** A lean pool sending `GET /` to `url` on up to `connections` keep-alive sockets, one request in flight on each. */
+function keepAlivePool(url: string, connections: number): LeanPool {
+  const u = new URL(url);
+  return new LeanPool({
     host: u.hostname,
     port: Number(u.port),
-    connections: 2,
+    connections,
     pipelining: 1,
     keepAlive: true,
     head: false,
     request: buildRequest('GET', '/', u.host, {}, undefined, true),
   });
+}
+
+test('the pool keeps no answered request reachable (its FIFO lets go of what it hands out)', async () => {
+  // A closed loop as measure.ts drives it: each lane dispatches its next request from the previous
+  // one's onComplete, while every connection is busy, so each request passes through the FIFO.
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  const pool = keepAlivePool(nodeUrl, 2);
   const refs: Array<WeakRef<object>> = [];
   let failures = 0;
   await new Promise<void>((resolve) => {
@@ -372,16 +377,7 @@ test('aborting by handler: a queued request fails alone, one not yet dispatched 
       setTimeout(() => res.end('ok'), 50);
     }),
   );
-  const u = new URL(url);
-  const pool = new LeanPool({
-    host: u.hostname,
-    port: Number(u.port),
-    connections: 1,
-    pipelining: 1,
-    keepAlive: true,
-    head: false,
-    request: buildRequest('GET', '/', u.host, {}, undefined, true),
-  });
+  const pool = keepAlivePool(url, 1);
   const outcome: string[] = [];
   const handler = (name: string) => ({
     leanConn: undefined,
