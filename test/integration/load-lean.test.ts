@@ -367,40 +367,44 @@ test('CLI flags: -p/--pipelining and --client reach the options; a bad client is
   );
 });
 
-test('aborting by handler: a queued request fails alone, one not yet dispatched is never sent', async () => {
-  // The pool keeps its per-request state on the handler (no closure per request), so abort(handler)
-  // must find it wherever it is: on a socket, in the FIFO, or not dispatched yet.
-  let received = 0;
-  const url = await listen(
-    http.createServer((_req, res) => {
-      received++;
-      setTimeout(() => res.end('ok'), 50);
-    }),
-  );
-  const pool = keepAlivePool(url, 1);
-  const outcome: string[] = [];
-  const handler = (name: string) => ({
-    leanConn: undefined,
-    leanDone: false,
-    onHeaders: (): boolean => true,
-    onBytes: (): void => undefined,
-    onComplete: (): void => void outcome.push(`${name} ok`),
-    onError: (err: Error): void => void outcome.push(`${name} ${err.message}`),
-  });
-  const first = handler('first');
-  const queued = handler('queued');
-  const never = handler('never');
-  pool.dispatch(undefined, first);
-  pool.dispatch(undefined, queued); // one connection, busy: waits in the FIFO
-  pool.abort(queued, new Error('aborted in the queue'));
-  pool.abort(never, new Error('aborted before dispatch'));
-  pool.dispatch(undefined, never);
-  await new Promise<void>((resolve) => {
-    const wait = (): void => void (outcome.length >= 3 ? resolve() : setTimeout(wait, 10));
-    wait();
-  });
-  await new Promise((r) => setTimeout(r, 100)); // anything sent by mistake would reach the server by now
-  await pool.destroy();
-  assert.deepEqual(outcome, ['queued aborted in the queue', 'never aborted before dispatch', 'first ok']);
-  assert.equal(received, 1, 'only the first request reached the server');
-});
+test(
+  'aborting by handler: a queued request fails alone, one not yet dispatched is never sent',
+  { timeout: 10_000 }, // it waits for three outcomes: one lost must fail the test, not hang it
+  async () => {
+    // The pool keeps its per-request state on the handler (no closure per request), so abort(handler)
+    // must find it wherever it is: on a socket, in the FIFO, or not dispatched yet.
+    let received = 0;
+    const url = await listen(
+      http.createServer((_req, res) => {
+        received++;
+        setTimeout(() => res.end('ok'), 50);
+      }),
+    );
+    const pool = keepAlivePool(url, 1);
+    const outcome: string[] = [];
+    const handler = (name: string) => ({
+      leanConn: undefined,
+      leanDone: false,
+      onHeaders: (): boolean => true,
+      onBytes: (): void => undefined,
+      onComplete: (): void => void outcome.push(`${name} ok`),
+      onError: (err: Error): void => void outcome.push(`${name} ${err.message}`),
+    });
+    const first = handler('first');
+    const queued = handler('queued');
+    const never = handler('never');
+    pool.dispatch(undefined, first);
+    pool.dispatch(undefined, queued); // one connection, busy: waits in the FIFO
+    pool.abort(queued, new Error('aborted in the queue'));
+    pool.abort(never, new Error('aborted before dispatch'));
+    pool.dispatch(undefined, never);
+    await new Promise<void>((resolve) => {
+      const wait = (): void => void (outcome.length >= 3 ? resolve() : setTimeout(wait, 10));
+      wait();
+    });
+    await new Promise((r) => setTimeout(r, 100)); // anything sent by mistake would reach the server by now
+    await pool.destroy();
+    assert.deepEqual(outcome, ['queued aborted in the queue', 'never aborted before dispatch', 'first ok']);
+    assert.equal(received, 1, 'only the first request reached the server');
+  },
+);
