@@ -20,8 +20,8 @@ const MAX_DEPENDS_DEPTH = 12;
 const DEPENDS = /(^|\.)(Depends|Security)$/;
 const YIELDING = /^(Async)?(Iterator|Generator|Iterable)$/;
 
-/** A forward reference (`"Session | None"`) stands for the type it names. */
-function typeOf(e: PyAst): PyAst {
+/** The annotation with its quotes taken off: a forward reference (`"Session | None"`) stands for the type it names. */
+export function unquoted(e: PyAst): PyAst {
   return e.t === 'str' && e.ref ? e.ref : e;
 }
 
@@ -45,7 +45,7 @@ export function annotationInstance(
   expanding: Set<string> = new Set(),
 ): string | undefined {
   if (!ann) return undefined;
-  const e = typeOf(ann);
+  const e = unquoted(ann);
   const members = (items: PyAst[]): string | undefined => {
     const known = new Set<string>();
     for (const item of items) {
@@ -82,7 +82,7 @@ export function annotationInstance(
 
 /** The instance an `Iterator[X]` / `Generator[X, …]` / `AsyncIterator[X]` / `Iterable[X]` annotation yields. */
 export function yieldedInstance(ann: PyAst | undefined, names: AnnotationNames): string | undefined {
-  const e = ann && typeOf(ann);
+  const e = ann && unquoted(ann);
   if (e?.t !== 'sub' || !YIELDING.test(wrapperOf(e, names, /^(typing|collections\.abc)\./) ?? '')) return undefined;
   return annotationInstance(e.args[0], names);
 }

@@ -31,6 +31,7 @@ import {
   dependsIn,
   isDependsCall,
   isDependsName,
+  unquoted,
   yieldedInstance,
   type AnnotationNames,
 } from './python-annotations';
@@ -483,7 +484,7 @@ export function extractPythonFacts(path: string, tsRoot: Node, source: string): 
       if (typed) scope.set(pname, typed);
       // `user: Annotated[User, Depends(get_user)]`, or an alias of one (`user: CurrentUser`, here or imported)
       fn.depends.push(...dependsIn(annotation, names));
-      const written = annotation?.t === 'str' && annotation.ref ? annotation.ref : annotation;
+      const written = annotation && unquoted(annotation);
       const aliasName = written?.t === 'name' || written?.t === 'attr' ? resolveAst(written, scopes) : undefined;
       if (aliasName?.includes('.')) fn.depends.push(aliasName);
       const dflt = p.childForFieldName('value');
