@@ -725,7 +725,8 @@ export function extractPythonFacts(path: string, tsRoot: Node, source: string): 
         local.add(`${module}.${fn.qualname}`);
         if (!fn.async) fn.loopHook = true;
       }
-    // The others are imported: the analysis finds them in their own files (see CodeFacts.loopHooks)
+    // The others are defined in other files (or are no module-level function): the analysis resolves them there
+    // and marks module-level plain defs only (see CodeFacts.loopHooks)
     const imported = [...loopHookNames].filter((name) => !local.has(name));
     if (imported.length) facts.loopHooks = imported;
   }
