@@ -24,7 +24,7 @@ interface Compiled {
   exact: Map<string, CatalogEntry>;
   /**
    * `prefixLen`: where the wildcard part of a matching name starts, for `except`. A pattern with a wildcard before
-   * its `#` (`mypy_boto3_*.client.*Client#*`, any client type) has it after the name's first `#` (-1).
+   * its `#` (`mypy_boto3_*.*Client#*`, any client type) has it after the name's first `#` (-1).
    */
   wild: Array<{ re: RegExp; entry: CatalogEntry; prefixLen: number }>;
   allowed: RegExp[];

@@ -200,7 +200,8 @@ export const PYTHON_CATALOG: CatalogEntry[] = [
     source: 'catalog',
   },
   // boto3: every client API method is an HTTPS call to AWS. Presigning, paginators and waiters are made locally.
-  ...['botocore.client.BaseClient#*', 'mypy_boto3_*.client.*Client#*', 'types_boto3_*.client.*Client#*'].map(
+  // The stubs' client types are in `<pkg>.client` and re-exported at the package's top (`mypy_boto3_s3.S3Client`).
+  ...['botocore.client.BaseClient#*', 'mypy_boto3_*.*Client#*', 'types_boto3_*.*Client#*'].map(
     (pattern): CatalogEntry => ({
       pattern,
       except: BOTO3_LOCAL,
