@@ -107,7 +107,7 @@ class Analysis {
       } else if (this.order && !this.order.includes(path)) this.order = undefined;
     if (changed.size) {
       this.placedRoutes = undefined;
-      this.syncStartup();
+      this.syncCrossFileHooks();
     }
     if (!sameList(this.placedRoutes, routes)) {
       this.byFile = new Map();
@@ -167,7 +167,7 @@ class Analysis {
   }
 
   /** Resolves every file's startup-hook and imported Sanic middleware registrations again (a handful per workspace). */
-  private syncStartup(): void {
+  private syncCrossFileHooks(): void {
     const startup = new Map<string, Set<number>>();
     const loop = new Map<string, Set<number>>();
     const add = (into: Map<string, Set<number>>, target: FnRef | undefined) => {
