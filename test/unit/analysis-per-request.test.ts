@@ -5,7 +5,7 @@
 // spawn (it runs beside the server: still flagged), click/typer/cyclopts/Django commands, import-time and
 // `__main__` calls, a tests/ folder and a script are one-time; dependencies declared in a signature,
 // through an `Annotated` alias or on a router, a background task and a task a handler spawns are per
-// request even when a command calls them too.
+// request even when a command calls them too (also through a PEP 695 `type X = Annotated[…]` alias).
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
@@ -101,4 +101,8 @@ test('a dispatch whose BaseHTTPMiddleware base is in another file is per request
 
 test('a plain def registered as Sanic middleware from another file runs on the loop', async () => {
   await checkMarkers('cross-file/sanic-middleware', { oks: 1, findings: 4 });
+});
+
+test('a PEP 695 `type X = Annotated[T, Depends(f)]` alias declares T and the dependency f', async () => {
+  await checkMarkers('cross-file/type-alias-statement', { oks: 1, findings: 2 });
 });

@@ -260,22 +260,28 @@ export function extractPythonFacts(path: string, tsRoot: Node, source: string): 
     }
   };
 
+  /**
+   * A module-level alias of `Annotated[T, …]`, by assignment or by a `type X = …` statement (PEP 695):
+   * `user: X` is then typed T and depends on what the alias' `Depends(…)` names. False: not such an alias.
+   */
+  const bindTypeAlias = (name: string, value: SyntaxNode | null, scopes: Scope[]): boolean => {
+    const alias = exprs.annotation(value);
+    if (alias?.t !== 'sub' || !alias.args.length) return false;
+    const head = resolveAst(alias.base, scopes)?.replace(/^(typing|typing_extensions)\./, '');
+    if (head !== 'Annotated') return false;
+    typeAliases.set(name, alias.args[0]);
+    scopes[0].set(name, `${module}.${name}`);
+    const deps = dependsIn(alias, namesIn(scopes));
+    if (deps.length) (facts.dependsAliases ??= {})[name] = deps;
+    return true;
+  };
+
   const bindAssignment = (node: SyntaxNode, scopes: Scope[]): void => {
     const left = node.childForFieldName('left');
     if (left?.type !== 'identifier') return;
     const right = node.childForFieldName('right');
     // `CurrentUser = Annotated[User, Depends(get_user)]`: a type alias, read as an annotation
-    const alias = scopes.length === 1 && right?.type === 'subscript' ? exprs.annotation(right) : undefined;
-    if (alias?.t === 'sub' && alias.args.length) {
-      const head = resolveAst(alias.base, scopes)?.replace(/^(typing|typing_extensions)\./, '');
-      if (head === 'Annotated') {
-        typeAliases.set(left.text, alias.args[0]);
-        scopes[0].set(left.text, `${module}.${left.text}`);
-        const deps = dependsIn(alias, namesIn(scopes));
-        if (deps.length) (facts.dependsAliases ??= {})[left.text] = deps;
-        return;
-      }
-    }
+    if (scopes.length === 1 && right?.type === 'subscript' && bindTypeAlias(left.text, right, scopes)) return;
     const value =
       (right?.type === 'call' || right?.type === 'await' ? resolve(right, scopes) : undefined) ??
       annotated(node.childForFieldName('type'), scopes);
@@ -620,6 +626,14 @@ export function extractPythonFacts(path: string, tsRoot: Node, source: string): 
         for (const c of named(node)) walk(c, fnIndex, className, scopes, inLambda, ctx);
         bindAssignment(node, scopes);
         return;
+      case 'type_alias_statement': {
+        // `type CurrentUser = Annotated[User, Depends(get_user)]` (PEP 695); a generic alias (`type X[T] = …`) is left out
+        const left = node.childForFieldName('left');
+        const name =
+          left && named(left).length === 1 && named(left)[0].type === 'identifier' ? named(left)[0].text : '';
+        if (name && scopes.length === 1) bindTypeAlias(name, node.childForFieldName('right'), scopes);
+        return;
+      }
       case 'as_pattern': {
         const value = named(node)[0];
         const alias = node.childForFieldName('alias');
