@@ -111,6 +111,11 @@ export interface CodeFacts {
    */
   instances?: Record<string, string>;
   /**
+   * Python: module-level `Annotated[T, …]` aliases by the instance T declares ('Http' → 'requests.Session#'),
+   * so another module's `http: Http` (an 'app.deps.Http#' instance) calls T's methods.
+   */
+  typeAliases?: Record<string, string>;
+  /**
    * Python: functions (resolved like callees) registered here as startup/shutdown hooks or lifespans:
    * `FastAPI(lifespan=…)`, `on_startup=[…]`, `add_event_handler("startup", …)`, aiohttp `on_startup.append(…)`.
    */

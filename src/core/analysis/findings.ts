@@ -612,7 +612,7 @@ class Analysis {
     const found = this.userFunction(callee, from.facts);
     if (found && accept(found)) return { target: found };
     if (language === 'python') {
-      const inst = this.importedInstance(callee, context);
+      const inst = this.importedInstance(callee, context) ?? this.aliasedInstance(callee, context);
       if (inst) [callee, context] = [inst.callee, inst.module];
       // What a workspace function returns, what a workspace class's attribute holds
       const typed = this.expand(callee, from.facts, context);
@@ -761,6 +761,17 @@ class Analysis {
       return instance ? { callee: parts.slice(k + 1).reduce(member, instance), module: facts.module } : undefined;
     }
     return undefined;
+  }
+
+  /** 'app.deps.Http#get' → 'requests.Session#get' when app/deps.py declares `Http = Annotated[requests.Session, …]`. */
+  private aliasedInstance(name: string, fromModule: string): { callee: string; module: string } | undefined {
+    const hash = name.indexOf('#');
+    const parts = hash > 0 ? name.slice(0, hash).split('.') : [];
+    if (parts.length < 2 || !this.code.hasSegment(parts[0])) return undefined;
+    const path = this.code.module(parts.slice(0, -1).join('.'), fromModule);
+    const facts = path === undefined ? undefined : this.code.facts(path);
+    const declared = facts?.typeAliases?.[parts[parts.length - 1]];
+    return declared && facts ? { callee: declared + name.slice(hash + 1), module: facts.module } : undefined;
   }
 
   /**

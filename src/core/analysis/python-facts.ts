@@ -271,6 +271,8 @@ export function extractPythonFacts(path: string, tsRoot: Node, source: string): 
     if (head !== 'Annotated') return false;
     typeAliases.set(name, alias.args[0]);
     scopes[0].set(name, `${module}.${name}`);
+    const declared = annotationInstance(alias.args[0], namesIn(scopes));
+    if (declared) (facts.typeAliases ??= {})[name] = declared;
     const deps = dependsIn(alias, namesIn(scopes));
     if (deps.length) (facts.dependsAliases ??= {})[name] = deps;
     return true;
