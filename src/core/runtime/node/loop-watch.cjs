@@ -68,6 +68,9 @@ const disable = () => {
 };
 // The interval also keeps this thread alive while the inspector's answers are on their way.
 setInterval(() => {
+    // No beat yet: the main script is still being evaluated (start-up, not a request), and a pause
+    // there can crash V8's inspector (Node 20: SIGTRAP in DebugScopeIterator under Debugger.paused).
+    if (beat[0] === 0) return;
     const t = now();
     const lag = Math.max(0, t - beat[0] - 10);
     if (lag > thresholdMs) {
@@ -102,7 +105,7 @@ if (isMainThread && process.env.EP_LOOP_WATCH_DIR) {
     const tick = () => {
       beat[0] = performance.timeOrigin + performance.now();
     };
-    tick();
+    // The first beat comes from the running loop, after the main script: start-up is not watched.
     setInterval(tick, 10).unref();
     const worker = new Worker(WATCHER, {
       eval: true,
