@@ -78,7 +78,7 @@ test('a function-level import binds its name in that function only, and shadows 
     ].join('\n'),
   });
   // pkg.a's blueprint is registered nowhere at module level: shown under an unknown prefix
-  assert.deepEqual(keys(routes), ['GET /in-factory/x bx', 'GET {prefix?}/a/x ax']);
+  assert.deepEqual(keys(routes), ['GET /in-factory/x bx', 'GET {unknown prefix?}/a/x ax']);
 });
 
 test('definition cycles and blow-ups cost at most their own statements; other files keep every route', async () => {
@@ -141,9 +141,9 @@ test("include cycles: routes are emitted from the cycle's app, or from any membe
   });
   // no app includes the cycle: its routes are shown under an unknown prefix
   assert.deepEqual(keys(routes), [
-    'GET {prefix?}/one/two/three/y y',
-    'GET {prefix?}/one/x x',
-    'POST {prefix?}/one/hook hook',
+    'GET {unknown prefix?}/one/two/three/y y',
+    'GET {unknown prefix?}/one/x x',
+    'POST {unknown prefix?}/one/hook hook',
   ]);
 });
 
@@ -230,7 +230,7 @@ test('for loops over written-out lists register each item; a blueprint built ins
     'GET /b/page page_b',
     'GET /oauth/google login', // [create_google_blueprint(app), …]: the blueprint the function builds and returns
     'GET /oauth/google_callback authorized',
-    'GET {prefix?}/hello/x hello_x', // for plugin in load_plugins(): not followed, so marked, never dropped
+    'GET {unknown prefix?}/hello/x hello_x', // for plugin in load_plugins(): not followed, so marked, never dropped
     'GET,POST /saml/login saml_login',
   ]);
   assert.equal(find(routes, 'hello_x').unresolved, true);
@@ -426,4 +426,27 @@ test('a router factory called with arguments: one router per call, its prefix an
     ].join('\n'),
   });
   assert.deepEqual(keys(shared), ['GET /a/x x', 'GET /b/x x']);
+});
+
+test('a prefix variable that cannot be evaluated is named as such, not taken for a router included nowhere', async () => {
+  // healthchecks' hc/urls.py: `prefix = ""`, reassigned under a condition, then `path(prefix, include(...))`
+  const routes = await discoverSources({
+    'site/__init__.py': '',
+    'site/settings.py': 'import os\nROOT_URLCONF = "site.urls"\nSITE_ROOT = os.getenv("SITE_ROOT", "")\n',
+    'site/views.py': 'def ping(request): pass\n',
+    'site/urls.py': [
+      'from django.conf import settings',
+      'from django.urls import path',
+      'from site import views',
+      'prefix = ""',
+      'if settings.SITE_ROOT:',
+      '    prefix = settings.SITE_ROOT + "/"',
+      'urlpatterns = [path(f"{prefix}ping/", views.ping)]',
+    ].join('\n'),
+  });
+  const ping = find(routes, 'ping');
+  assert.equal(ping.unresolved, true);
+  assert.match(ping.unresolvedReason ?? '', /`prefix` could not be evaluated/);
+  // the router-included-nowhere placeholder cannot be mistaken for an expression's text
+  assert.doesNotMatch(ping.unresolvedReason ?? '', /included nowhere/);
 });

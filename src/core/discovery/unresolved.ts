@@ -14,8 +14,11 @@ export function placeholder(source: string): string {
   return `{${text}?}`;
 }
 
-/** The text of the placeholder for the prefix of a router included nowhere discovery can follow. */
-export const UNKNOWN_MOUNT = 'prefix';
+/**
+ * The text of the placeholder for the prefix of a router included nowhere discovery can follow. Two words, so
+ * it can never be the source text of an expression (a variable named `prefix` is common and has its own reason).
+ */
+export const UNKNOWN_MOUNT = 'unknown prefix';
 
 /** The start of a placeholder naming the host an app is served on (`{host=settings.ADMIN_HOST?}`). */
 export const HOST_PART = 'host=';

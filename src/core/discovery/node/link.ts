@@ -221,7 +221,7 @@ export function linkNodeRoutes(files: Linked, aliases: readonly PathAliases[] = 
 
   const serves = (facts: NodeRouteFacts, name: string) => facts.objects[name].kind !== 'plugin';
   // An Express or Koa router serves nothing until an app mounts it: one mounted nowhere discovery can follow
-  // (a loop over plugins, another package) is shown under an unknown `{prefix?}`, not at the site's root.
+  // (a loop over plugins, another package) is shown under `{unknown prefix?}`, not at the site's root.
   const includedToServe = (facts: NodeRouteFacts, name: string) =>
     facts.objects[name].kind === 'router' &&
     (facts.objects[name].framework === 'express' || facts.objects[name].framework === 'koa');

@@ -116,7 +116,7 @@ export interface PyFramework {
   finalPath?: (path: string) => string;
   /**
    * Roles that serve nothing until included somewhere (FastAPI's APIRouter, Flask's Blueprint): one included
-   * nowhere discovery can follow (a loop over plugins, another package) is shown under an unknown `{prefix?}`.
+   * nowhere discovery can follow (a loop over plugins, another package) is shown under `{unknown prefix?}`.
    */
   includedToServe?: Role[];
   /** A url_prefix given when a blueprint is registered replaces the blueprint's own. */
