@@ -106,3 +106,10 @@ test('a plain def registered as Sanic middleware from another file runs on the l
 test('an Annotated alias, PEP 695 or assigned, here or imported, declares T and the dependency f', async () => {
   await checkMarkers('cross-file/type-alias-statement', { oks: 1, findings: 7 });
 });
+
+test("names a package's __init__.py re-exports are followed: functions, classes, bases, instances, aliases, *", async () => {
+  // mealie's `from mealie.schema.recipe import Recipe` (schema/__init__.py: `from .recipe import (Recipe, …)`)
+  const findings = await checkMarkers('cross-file/package-reexports', { oks: 1, findings: 11 });
+  const save = findings.find((f) => f.line === 27 && f.file === 'app/main.py')!;
+  assert.deepEqual(save.chain, ['users()', 'Model.save()', 'time.sleep (app/models/base.py:6)']);
+});

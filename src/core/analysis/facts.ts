@@ -152,6 +152,13 @@ export interface CodeFacts {
   attributes?: Record<string, Record<string, string>>;
   /** Python classes (module level and nested in classes) by qualname → their base classes, resolved like callees. */
   classes?: Record<string, string[]>;
+  /**
+   * Python: module-level `from m import a [as b]` bindings ('b' → 'm.a', absolute), so a name another module
+   * imports from this one (a package's `__init__.py` re-exporting `from .recipe import Recipe`) is followed there.
+   */
+  reexports?: Record<string, string>;
+  /** Python: modules whose names a module-level `from m import *` re-exports (absolute). */
+  reexportStars?: string[];
   /** Python: the name a module-level `import asyncio` (or `import asyncio as x`) binds, when one does. */
   asyncio?: string;
   /**

@@ -16,7 +16,7 @@ import type { CatalogEntry } from './catalog/types';
 import type { CallFact, CodeFacts, FunctionFact } from './facts';
 import { Matcher, type AnalysisConfig } from './match';
 import { PYTHON_RETURNS } from './catalog/python';
-import { instanceOf, member } from './resolve';
+import { instanceOf, member, reexported } from './resolve';
 import { RULES } from './rules';
 import type { Checked, Execution, Reach, Report, Rule, RuleId, Step } from './rules/types';
 import type { Finding, Route } from '../model';
@@ -750,28 +750,42 @@ class Analysis {
   }
 
   /** 'app.clients.http.get' → 'requests.Session#get' when app/clients.py binds `http = requests.Session()`. */
-  private importedInstance(name: string, fromModule: string): { callee: string; module: string } | undefined {
+  private importedInstance(
+    name: string,
+    fromModule: string,
+    depth = 0,
+  ): { callee: string; module: string } | undefined {
     const parts = name.split('.');
-    if (parts.length < 3 || name.includes('#') || !this.code.hasSegment(parts[0])) return undefined;
+    if (depth > 4 || parts.length < 3 || name.includes('#') || !this.code.hasSegment(parts[0])) return undefined;
     for (let k = parts.length - 2; k >= 1; k--) {
       const path = this.code.module(parts.slice(0, k).join('.'), fromModule);
       if (path === undefined) continue;
       const facts = this.code.facts(path);
       const instance = facts?.instances?.[parts[k]];
-      return instance ? { callee: parts.slice(k + 1).reduce(member, instance), module: facts.module } : undefined;
+      if (instance) return { callee: parts.slice(k + 1).reduce(member, instance), module: facts.module };
+      for (const target of facts ? reexported(facts, parts.slice(k)) : []) {
+        const found = this.importedInstance(target, facts!.module, depth + 1);
+        if (found) return found;
+      }
+      return undefined;
     }
     return undefined;
   }
 
   /** 'app.deps.Http#get' → 'requests.Session#get' when app/deps.py declares `Http = Annotated[requests.Session, …]`. */
-  private aliasedInstance(name: string, fromModule: string): { callee: string; module: string } | undefined {
+  private aliasedInstance(name: string, fromModule: string, depth = 0): { callee: string; module: string } | undefined {
     const hash = name.indexOf('#');
     const parts = hash > 0 ? name.slice(0, hash).split('.') : [];
-    if (parts.length < 2 || !this.code.hasSegment(parts[0])) return undefined;
+    if (depth > 4 || parts.length < 2 || !this.code.hasSegment(parts[0])) return undefined;
     const path = this.code.module(parts.slice(0, -1).join('.'), fromModule);
     const facts = path === undefined ? undefined : this.code.facts(path);
     const declared = facts?.typeAliases?.[parts[parts.length - 1]];
-    return declared && facts ? { callee: declared + name.slice(hash + 1), module: facts.module } : undefined;
+    if (declared && facts) return { callee: declared + name.slice(hash + 1), module: facts.module };
+    for (const target of facts ? reexported(facts, parts.slice(-1)) : []) {
+      const found = this.aliasedInstance(target + name.slice(hash), facts!.module, depth + 1);
+      if (found) return found;
+    }
+    return undefined;
   }
 
   /**
@@ -835,6 +849,11 @@ class Analysis {
       const facts = this.code.facts(path);
       const qual = parts.slice(k).join('.');
       const bases = facts?.classes?.[qual];
+      if (facts && !bases)
+        for (const target of reexported(facts, parts.slice(k))) {
+          const found = this.pythonMethod(target, name, facts.module, depth + 1);
+          if (found) return found;
+        }
       if (!facts || !bases) return undefined;
       const index = this.qualnameIndex(facts).get(`${qual}.${name}`);
       if (index !== undefined && facts.functions[index].method)
@@ -853,15 +872,20 @@ class Analysis {
    * (`app.helpers.load` in backend/app/main.py is backend/app/helpers.py's `load`): the longest
    * module prefix the index knows, then the function in that file.
    */
-  private pythonFunction(name: string, fromModule: string): FnRef | undefined {
+  private pythonFunction(name: string, fromModule: string, depth = 0): FnRef | undefined {
     const parts = name.split('.');
-    if (parts.length < 2 || !this.code.hasSegment(parts[0])) return undefined;
+    if (depth > 4 || parts.length < 2 || !this.code.hasSegment(parts[0])) return undefined;
     for (let k = parts.length - 1; k >= 1; k--) {
       const path = this.code.module(parts.slice(0, k).join('.'), fromModule);
       if (path === undefined) continue;
       const facts = this.code.facts(path);
       const index = facts && this.qualnameIndex(facts).get(parts.slice(k).join('.'));
-      return facts && index !== undefined ? { path, facts, index, fn: facts.functions[index] } : undefined;
+      if (facts && index !== undefined) return { path, facts, index, fn: facts.functions[index] };
+      for (const target of facts ? reexported(facts, parts.slice(k)) : []) {
+        const found = this.code.function(target) ?? this.pythonFunction(target, facts!.module, depth + 1);
+        if (found) return found;
+      }
+      return undefined;
     }
     return undefined;
   }

@@ -23,7 +23,7 @@ import {
   type Scope,
 } from './resolve';
 import type { Node } from '../parsing/parser';
-import { absoluteModule, pythonModuleName, readImport } from '../lang/python/modules';
+import { absoluteModule, pythonModuleName, readImport, readImportModule } from '../lang/python/modules';
 import { PyAstReader, type PyAst } from '../lang/python/expr';
 import {
   annotationInstance,
@@ -250,6 +250,7 @@ export function extractPythonFacts(path: string, tsRoot: Node, source: string): 
 
   /** `import a.b as c` binds c → 'a.b', `import a.b` binds a → 'a', `from ..x import y` binds y → 'pkg.x.y'. */
   const bindImport = (st: SyntaxNode, scope: Scope): void => {
+    const atModule = scope === moduleScope;
     for (const imp of readImport(st)) {
       if (imp.name === undefined) {
         if (!imp.local.includes('.')) scope.set(imp.local, imp.module);
@@ -257,6 +258,13 @@ export function extractPythonFacts(path: string, tsRoot: Node, source: string): 
       }
       const from = absoluteModule(module, isPackage, imp.module, imp.level);
       scope.set(imp.local, from ? `${from}.${imp.name}` : imp.name);
+      // What another module's `from <this module> import <local>` reaches (a package's __init__ re-exporting)
+      if (atModule && from) (facts.reexports ??= {})[imp.local] = `${from}.${imp.name}`;
+    }
+    if (atModule && st.type === 'import_from_statement' && named(st).some((c) => c.type === 'wildcard_import')) {
+      const imp = readImportModule(st);
+      const from = imp && absoluteModule(module, isPackage, imp.module, imp.level);
+      if (from) (facts.reexportStars ??= []).push(from);
     }
   };
 

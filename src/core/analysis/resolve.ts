@@ -3,7 +3,7 @@
 //   'requests.Session#'    an instance of a known type (trailing '#')
 //   'requests.Session#get' an attribute of such an instance
 import type { ReturnTypes } from './catalog/types';
-import type { Span } from './facts';
+import type { CodeFacts, Span } from './facts';
 
 export type Scope = Map<string, string>;
 
@@ -13,6 +13,18 @@ export function lookup(name: string, scopes: Scope[]): string | undefined {
     if (v !== undefined) return v;
   }
   return undefined;
+}
+
+/**
+ * Python: where a module's name `rest[0]` (then `rest[1…]`) may be defined when the module does not define it
+ * itself but imports it at module level: `from .recipe import Recipe` → 'pkg.recipe.Recipe', and every module a
+ * `from m import *` reads. Candidates, in that order; linking keeps the first that resolves.
+ */
+export function reexported(facts: CodeFacts, rest: readonly string[]): string[] {
+  const via = facts.reexports && Object.hasOwn(facts.reexports, rest[0]) ? facts.reexports[rest[0]] : undefined;
+  const out = via === undefined ? [] : [[via, ...rest.slice(1)].join('.')];
+  for (const star of facts.reexportStars ?? []) out.push(`${star}.${rest.join('.')}`);
+  return out;
 }
 
 export function member(base: string, attr: string): string {

@@ -39,15 +39,9 @@ export function readImport(stmt: SyntaxNode): ImportBinding[] {
     }
     return out;
   }
-  const moduleNode = stmt.childForFieldName('module_name');
-  if (!moduleNode) return out;
-  let level = 0;
-  let module = moduleNode.text;
-  if (moduleNode.type === 'relative_import') {
-    const prefix = moduleNode.namedChildren.find((c) => c.type === 'import_prefix');
-    level = prefix ? prefix.text.length : 0;
-    module = moduleNode.namedChildren.find((c) => c.type === 'dotted_name')?.text ?? '';
-  }
+  const from = readImportModule(stmt);
+  if (!from) return out;
+  const { module, level } = from;
   for (const n of stmt.childrenForFieldName('name')) {
     if (n.type === 'aliased_import') {
       const name = n.childForFieldName('name')?.text;
@@ -58,6 +52,18 @@ export function readImport(stmt: SyntaxNode): ImportBinding[] {
     }
   }
   return out;
+}
+
+/** The module a `from … import …` statement names, as written: `from ..x import y` → { module: 'x', level: 2 }. */
+export function readImportModule(stmt: SyntaxNode): { module: string; level: number } | undefined {
+  const moduleNode = stmt.childForFieldName('module_name');
+  if (!moduleNode) return undefined;
+  if (moduleNode.type !== 'relative_import') return { module: moduleNode.text, level: 0 };
+  const prefix = moduleNode.namedChildren.find((c) => c.type === 'import_prefix');
+  return {
+    module: moduleNode.namedChildren.find((c) => c.type === 'dotted_name')?.text ?? '',
+    level: prefix ? prefix.text.length : 0,
+  };
 }
 
 /**
