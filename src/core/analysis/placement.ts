@@ -79,6 +79,9 @@ export function fileRoots(facts: CodeFacts, hooks: ReadonlySet<number>, classAt:
   return out;
 }
 
+/** How many async workspace functions a name may match for a call by that name to count as reaching them. */
+const MAX_NAME_CANDIDATES = 3;
+
 /** Walks from `roots` through resolved calls, then by name. */
 export function reachFromRoots(roots: ReadonlyArray<{ ref: FnRef }>, graph: RequestGraph): RequestReach {
   const request = walk(
@@ -94,8 +97,13 @@ export function reachFromRoots(roots: ReadonlyArray<{ ref: FnRef }>, graph: Requ
   for (const [ref, root] of request.refs)
     for (const { name, written } of graph.unresolved(ref)) if (!byName.has(name)) byName.set(name, { root, written });
   const seeds: Array<{ ref: FnRef; how: { root: number; written: string } }> = [];
-  for (const [name, how] of byName)
-    for (const ref of graph.named(name)) if (!request.labels.has(ref.fn)) seeds.push({ ref, how });
+  for (const [name, how] of byName) {
+    const candidates = graph.named(name);
+    // A name many async functions share (`run`, `execute`) says nothing about which one runs: guessing them all
+    // is noise (on prefect, `call.run()` in a concurrency helper pulled a worker's `run` among 7 in)
+    if (candidates.length > MAX_NAME_CANDIDATES) continue;
+    for (const ref of candidates) if (!request.labels.has(ref.fn)) seeds.push({ ref, how });
+  }
   // What a possibly reached function calls (resolved) is possibly reached too, by the same note
   const possibly = walk(seeds, graph, request.labels, false).labels;
   return { request: request.labels, possibly };
