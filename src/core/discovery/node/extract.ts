@@ -227,6 +227,14 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     if (wrapped && isFunction(wrapped)) {
       aliases.set(name, functionKey(wrapped));
       fastifyPlugins.add(functionKey(wrapped));
+      return;
+    }
+    // `const getUsers = catchAsync(async (req, res) => …)`: the wrapped function, where another module's route
+    // names `getUsers` (the controller layout of most Express boilerplates)
+    const inner = value.type === 'call_expression' ? wrappedFunction(value) : undefined;
+    if (inner) {
+      functions.set(name, handlerOf(inner, name));
+      functionNodes.set(name, inner);
     }
   };
 
@@ -352,14 +360,22 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
         : (values.text(node) ?? (PATH_SHAPED.has(node.type) && !isFunction(node) ? values.pathText(node) : undefined)),
     handler(node, fallback) {
       // `{ schema, handler }`: a shorthand property names the local function.
+      // An imported name keeps where it is written: if it leads to no workspace function (a package's, or a form
+      // discovery does not read), the route is served all the same and is shown there, never dropped.
       if (node.type === 'identifier' || node.type === 'shorthand_property_identifier')
-        return functions.get(node.text) ?? (facts.imports[node.text] ? { local: node.text, fallback } : undefined);
+        return (
+          functions.get(node.text) ??
+          (facts.imports[node.text] ? { local: node.text, fallback, site: handlerOf(node, fallback) } : undefined)
+        );
       if (node.type === 'member_expression') {
         const object = node.childForFieldName('object');
         const member = node.childForFieldName('property')?.text;
-        return object?.type === 'identifier' && member && facts.imports[object.text]
-          ? { local: object.text, member, fallback }
-          : undefined;
+        if (object?.type === 'identifier' && member && facts.imports[object.text])
+          return { local: object.text, member, fallback, site: handlerOf(node, fallback) };
+        // `path.posix.basename`: deeper into an import, no workspace function discovery follows
+        let root = object;
+        while (root?.type === 'member_expression') root = root.childForFieldName('object');
+        return root?.type === 'identifier' && facts.imports[root.text] ? handlerOf(node, fallback) : undefined;
       }
       // `asyncHandler(async (req, res) => …)`, `wrap(getUser)`: the wrapped function is the handler;
       // `getVideo()`: the local (or imported) factory that returns it
@@ -564,6 +580,11 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
   for (const { call, frame } of calls) bindSocket(call, frame);
 
   for (const { call, frame } of calls) {
+    readCall(call, frame);
+  }
+  return facts;
+
+  function readCall(call: Node, frame: Frame | undefined): void {
     const prefix = readGlobalPrefix(call, values);
     if (prefix !== undefined) facts.globalPrefix = prefix;
     const callee = call.childForFieldName('function');
@@ -580,7 +601,6 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     }
     if (callee && callee.type !== 'member_expression') handArguments(callee, args, frame);
   }
-  return facts;
 }
 
 /** The functions around a node, innermost first, with each one's first parameter. */
@@ -676,4 +696,19 @@ function firstParameter(fn: Node): string | undefined {
       ? first.childForFieldName('pattern')
       : undefined;
   return pattern?.type === 'identifier' ? pattern.text : undefined;
+}
+
+/**
+ * The one function literal a wrapper call is given, through nested wrappers (`catchAsync(async (req, res) => …)`,
+ * `wrap(auth(function (req, res) {…}))`); undefined when there is none, or more than one to choose from.
+ */
+function wrappedFunction(call: Node, depth = 0): Node | undefined {
+  if (depth > 3 || requireSpecifier(call) !== undefined) return undefined;
+  const found: Node[] = [];
+  for (const arg of call.childForFieldName('arguments')?.namedChildren ?? []) {
+    if (!arg) continue;
+    const inner = isFunction(arg) ? arg : arg.type === 'call_expression' ? wrappedFunction(arg, depth + 1) : undefined;
+    if (inner) found.push(inner);
+  }
+  return found.length === 1 ? found[0] : undefined;
 }
