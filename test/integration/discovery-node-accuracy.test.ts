@@ -254,6 +254,7 @@ for (const fixture of [
   'node/express-mounts',
   'node/express-exports',
   'node/express-wrapped',
+  'node/express-controllers',
   'node/express-configured',
   'demo',
 ]) {

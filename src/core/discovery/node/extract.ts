@@ -239,6 +239,31 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
   };
 
   /**
+   * `routes.forEach((r) => router.use(r.path, r.route))` and `for (const r of routes) …` over a module constant
+   * array literal: the calls inside are read once per item (`loops`, by the body's span).
+   */
+  const loops: Array<{ start: number; end: number; variable: string; items: Node[] }> = [];
+  const readLoop = (node: Node): void => {
+    let over: Node | null | undefined;
+    let variable: string | undefined;
+    let body: Node | null | undefined;
+    if (node.type === 'for_in_statement') {
+      const left = node.childForFieldName('left');
+      if (node.childForFieldName('operator')?.text !== 'of' || left?.type !== 'identifier') return;
+      [over, variable, body] = [node.childForFieldName('right'), left.text, node.childForFieldName('body')];
+    } else {
+      const callee = node.childForFieldName('function');
+      const fn = callArguments(node)[0];
+      if (callee?.type !== 'member_expression' || callee.childForFieldName('property')?.text !== 'forEach') return;
+      if (!fn || !isFunction(fn)) return;
+      [over, variable, body] = [callee.childForFieldName('object'), firstParameter(fn), fn.childForFieldName('body')];
+    }
+    const items = values.items(over);
+    if (items && variable !== undefined && body)
+      loops.push({ start: body.startIndex, end: body.endIndex, variable, items });
+  };
+
+  /**
    * One pre-order walk with an explicit stack (no recursion: minified bundles nest thousands deep), carrying
    * the enclosing functions so a call's receiver can be matched to a plugin's parameter without climbing
    * parents (each `parent` step costs the node's depth).
@@ -299,6 +324,10 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       }
       case 'call_expression':
         calls.push({ call: node, frame });
+        readLoop(node);
+        break;
+      case 'for_in_statement':
+        readLoop(node);
         break;
     }
     const inner = isFunction(node)
@@ -418,6 +447,9 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       }
       // `api.router` / `require('./api').router`: a router another module exports by name.
       if (node.type === 'member_expression') {
+        // `route.route` in a loop over `[{ path: '/auth', route: authRoute }, …]`: what the item holds
+        const held = values.memberValue(node);
+        if (held && held.type !== 'member_expression') return ctx.mountTarget(held);
         const member = importedValue(node, facts);
         if (!member) return undefined;
         const name = `${member.spec}#${member.imported}`;
@@ -580,7 +612,10 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
   for (const { call, frame } of calls) bindSocket(call, frame);
 
   for (const { call, frame } of calls) {
-    readCall(call, frame);
+    // In a loop over a constant array, once per item with the loop's variable bound to it
+    const loop = loops.find((l) => call.startIndex >= l.start && call.endIndex <= l.end);
+    if (loop) for (const item of loop.items) values.bound(loop.variable, item, () => readCall(call, frame));
+    else readCall(call, frame);
   }
   return facts;
 

@@ -60,6 +60,38 @@ export class Constants {
     }
   }
 
+  /**
+   * The items of a constant array literal (`const routes = [{ path: '/auth', route: authRoute }, …]`), for a loop
+   * over it to be read once per item; undefined when `node` is no such array or an item is spread in.
+   */
+  items(node: Node | null | undefined): Node[] | undefined {
+    const value = node?.type === 'identifier' ? this.values.get(node.text) : undefined;
+    const array = value && unwrap(value);
+    if (array?.type !== 'array') return undefined;
+    const items = array.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+    return items.some((c) => c.type === 'spread_element') ? undefined : items;
+  }
+
+  /** Reads `read()` with `name` bound to `value` (a loop's variable to one item), as a module constant would be. */
+  bound<T>(name: string, value: Node, read: () => T): T {
+    const before = this.values.get(name);
+    this.values.set(name, value);
+    try {
+      return read();
+    } finally {
+      if (before) this.values.set(name, before);
+      else this.values.delete(name);
+    }
+  }
+
+  /** `item.route` where `item` holds a constant object literal: the value written for `route` there. */
+  memberValue(node: Node): Node | undefined {
+    const object = node.childForFieldName('object');
+    const key = node.childForFieldName('property');
+    const local = object?.type === 'identifier' ? this.values.get(object.text) : undefined;
+    return local && key?.type === 'property_identifier' ? this.member(local, key.text) : undefined;
+  }
+
   /** The text an expression evaluates to, or undefined when it is not built from strings and constants. */
   text(node: Node | null | undefined, depth = 0): Text | undefined {
     if (!node || depth > MAX_DEPTH) return undefined;
