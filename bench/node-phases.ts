@@ -81,7 +81,7 @@ async function measure(dir: string, rounds: number): Promise<void> {
       if (source === undefined) continue;
       const tree = timed('parse', () => parsers.parse(file.language, source));
       const rootNode = tree.rootNode;
-      timed('damage', () => parseDamage(rootNode));
+      timed('damage', () => parseDamage(rootNode, source));
       // the one reading discovery and analysis share (lang/syntax.ts), timed apart from both
       if (syntaxOf) timed('reading', () => syntaxOf(rootNode));
       try {

@@ -54,7 +54,7 @@ async function main(): Promise<void> {
     const root = tree.rootNode;
     spent.parse += cpu() - t;
     t = cpu();
-    parseDamage(root);
+    parseDamage(root, source);
     spent.damage += cpu() - t;
     t = cpu();
     syntaxOf(root);

@@ -21,7 +21,7 @@ export function extractFileFacts(parsers: Parsers, file: WorkspaceFile, source: 
   const problems: string[] = [];
   // One root for every walk: a node's children and answers, once read, are shared by all of them.
   const root = tree.rootNode;
-  const damage = parseDamage(root);
+  const damage = parseDamage(root, source);
   if (damage) problems.push(damage);
   const attempt = <T>(what: string, extract: () => T): T | undefined => {
     try {

@@ -170,23 +170,73 @@ test('a handler nested too deep for the parser is named as a problem, and later 
     // 520: an error tree; 600: tree-sitter-python's scanner throws (and its parser is replaced).
     assert.match(
       problems[0].problem,
-      /^(parse errors: routes\/findings in this file may be incomplete|could not parse)/,
+      /^(parse errors\b.*routes\/findings in this file may be incomplete$|could not parse)/,
     );
     assert.ok(routesOf(index).includes('GET /ok b_main.py'), `depth ${depth}: ${JSON.stringify(routesOf(index))}`);
   }
 });
 
-test('syntax errors that swallow a definition are named; those that do not are not', async () => {
+const EXPRESS_APP = ["const express = require('express');", 'const app = express();'];
+const LATER_ROUTE = ['', '@app.get("/z")', 'async def z():', '    return {}', ''];
+const LATER_HANDLER = ["app.get('/z', (req, res) => res.send('z'));", ''];
+
+/**
+ * Syntax errors that cost a route registration, a decorator, a definition, an import or a call (each of them
+ * here, in Python and in JavaScript/TypeScript, by an ERROR node or by a MISSING closer that swallows the code
+ * after it), and errors that cost none of them.
+ */
+const DAMAGED: Record<string, string[]> = {
+  'lost_def.py': [...FASTAPI_APP, 'def half(', '', ...LATER_ROUTE],
+  'lost_decorator.py': [...FASTAPI_APP, '@app.get("/b"', 'def b():', '    return 2', ...LATER_ROUTE],
+  'lost_after_typo.py': [...FASTAPI_APP, 'y = (1 +', ...LATER_ROUTE],
+  'lost_registration.py': [...FASTAPI_APP, 'app.add_api_route("/b", b', ''],
+  'lost_import.py': ['from fastapi import (FastAPI, Depends', 'app = FastAPI()', ...LATER_ROUTE],
+  'lost_in_unclosed_list.py': [...FASTAPI_APP, 'class A:', '    def m(self):', '        return [1, 2', ...LATER_ROUTE],
+  'lost_in_object.js': [...EXPRESS_APP, 'const x = {', "app.get('/b', (req, res) => res.send('b'));", ...LATER_HANDLER],
+  'lost_in_function.js': [
+    ...EXPRESS_APP,
+    'function h(req, res) {',
+    "  res.send('b');",
+    '',
+    "app.get('/b', h);",
+    ...LATER_HANDLER,
+  ],
+  'lost_in_array.js': [...EXPRESS_APP, 'const y = [1, 2', "app.get('/b', h);", ...LATER_HANDLER],
+  'lost_in_class.ts': [...EXPRESS_APP, 'class A {', '  m() {', '    return 1;', '', '}', ...LATER_HANDLER],
+  'lost_decorator.ts': [
+    "import { Controller, Get } from '@nestjs/common';",
+    "@Controller('c')",
+    'export class C {',
+    "  @Get('b'",
+    '  b() { return 1; }',
+    '}',
+  ],
+};
+const HARMLESS: Record<string, string[]> = {
+  'typo_at_end.py': [...FASTAPI_APP, 'y = (1 +', ''],
+  'typo_in_body.py': [...FASTAPI_APP, '@app.get("/b")', 'async def b():', '    return {"a": 1,, }', ...LATER_ROUTE],
+  'typo_in_signature.py': [...FASTAPI_APP, '@app.get("/b")', 'def b(x, y=):', '    return 2', ...LATER_ROUTE],
+  'py2_print.py': [...FASTAPI_APP, 'print "hello"', ...LATER_ROUTE],
+  'unclosed_at_end.py': [...FASTAPI_APP, 'SETTINGS = {', "    'a': 1,", ''],
+  'typo.js': [...EXPRESS_APP, 'const y = 1 +;', ...LATER_HANDLER],
+  'unclosed_at_end.js': [...EXPRESS_APP, 'function h(req, res) {', "  res.send('b');", ''],
+  'typo_in_type.ts': [...EXPRESS_APP, 'let q: Array<string = [];', ...LATER_HANDLER],
+};
+
+test('syntax errors that lose a construct name the file and where; errors that lose nothing are not named', async () => {
   const { index } = await indexWith((root) => {
-    writeFileSync(
-      path.join(root, 'lost.py'),
-      [...FASTAPI_APP, 'def half(', '', '@app.get("/after")', 'async def after():', '    return {}', ''].join('\n'),
-    );
-    writeFileSync(path.join(root, 'typo.py'), [...FASTAPI_APP, 'y = (1 +', ''].join('\n'));
+    for (const [name, lines] of Object.entries({ ...DAMAGED, ...HARMLESS }))
+      writeFileSync(path.join(root, name), lines.join('\n'));
   });
-  assert.deepEqual(index.problems(), [
-    { path: 'lost.py', problem: 'parse errors: routes/findings in this file may be incomplete' },
-  ]);
+  const problems = index.problems();
+  assert.deepEqual(problems.map((p) => p.path).sort(), Object.keys(DAMAGED).sort(), JSON.stringify(problems, null, 1));
+  for (const { problem } of problems)
+    assert.match(problem, /^parse errors.* line \d+.*routes\/findings in this file may be incomplete$/);
+  const where = Object.fromEntries(problems.map((p) => [p.path, p.problem]));
+  assert.match(where['lost_after_typo.py'], /at line 8:/); // the `(` that swallowed the route after it
+  assert.match(where['lost_in_function.js'], /'}' missing for line 3,/);
+  // What the errors spared still counts
+  assert.ok(routesOf(index).includes('GET /z typo_in_body.py'), JSON.stringify(routesOf(index)));
 });
 
 test('a file that cannot be read is named and the scan goes on', async () => {
