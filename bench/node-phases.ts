@@ -55,7 +55,7 @@ async function measure(dir: string, rounds: number): Promise<void> {
   );
   for (let round = 1; round <= rounds; round++) {
     const configs: string[] = [];
-    const files = (await scanWorkspace(dir, nodeFileSystem, {}, undefined, configs)).filter(
+    const files = (await scanWorkspace(dir, nodeFileSystem, {}, undefined, { pathConfigs: configs })).filter(
       (f) => f.language !== 'python',
     );
     const sources = new Map<string, string>();

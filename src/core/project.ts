@@ -136,6 +136,11 @@ export class ProjectIndex {
 
   /** What the last refresh() did (files parsed, taken from the cache, worker threads). */
   lastRefresh: RefreshStats | undefined;
+  /**
+   * What reading said beside the facts, by path: folders the last scan could not list, files deleted before it read
+   * them, files read with bytes that are not UTF-8. Rebuilt by each refresh (which reads every file again).
+   */
+  private readonly scanNotes = new Map<string, string>();
 
   /** What the last refresh() read: .gitignore and excludes as they were then. */
   private filter: WorkspaceFilter | undefined;
@@ -170,7 +175,10 @@ export class ProjectIndex {
   async refresh(): Promise<void> {
     const filter = new WorkspaceFilter(this.options.exclude);
     const configs: string[] = [];
-    const files = await scanWorkspace(this.root, this.fs, this.options, filter, configs);
+    const unlisted: Array<{ path: string; problem: string }> = [];
+    const files = await scanWorkspace(this.root, this.fs, this.options, filter, { pathConfigs: configs, unlisted });
+    this.scanNotes.clear();
+    for (const { path, problem } of unlisted) this.scanNotes.set(path, problem);
     this.filter = filter;
     await this.readPathAliases(configs);
     const seen = new Set(files.map((f) => f.path));
@@ -210,6 +218,7 @@ export class ProjectIndex {
         reads[i] = undefined;
         read(i + READ_AHEAD);
         if (!this.entries.has(files[i].path)) added.push(files[i].path);
+        this.noteRead(files[i].path, got, true);
         const job = this.take(files[i], got, stats);
         if (!job) continue;
         stats.extracted++;
@@ -248,9 +257,19 @@ export class ProjectIndex {
     const skipped = text === undefined ? undefined : unanalysable(text);
     const got = text === undefined ? await readSource(this.fs, file.absPath) : skipped ? { skipped } : { text };
     const before = this.entries.get(file.path);
+    this.noteRead(file.path, got, false);
     const job = this.take(file, got);
     if (job) await this.extractHere(job);
     return this.entries.get(file.path) !== before;
+  }
+
+  /** What a read says beside the facts; what an earlier read said of the file is stale. */
+  private noteRead(path: string, got: SourceRead, scanning: boolean): void {
+    this.scanNotes.delete(path);
+    // listed, then deleted before its read: named, since the listing this run prints no longer has it (an editor
+    // reporting a deletion is no surprise)
+    if ('gone' in got && scanning) this.scanNotes.set(path, 'deleted while the scan read it: left out');
+    if ('note' in got && got.note) this.scanNotes.set(path, got.note);
   }
 
   /**
@@ -433,8 +452,8 @@ export class ProjectIndex {
   }
 
   /**
-   * Files left out (too large, binary, minified, unreadable, unparsable) or read in part (parse errors, route
-   * registrations past a limit), with why.
+   * Files left out (too large, binary, minified, unreadable, unparsable, deleted while the scan read them), folders
+   * the scan could not list, and files read in part (parse errors, route registrations past a limit), with why.
    */
   problems(): Array<{ path: string; problem: string }> {
     const files = [...this.entries.values()]
@@ -442,7 +461,8 @@ export class ProjectIndex {
       .map((e) => ({ path: e.file.path, problem: e.problem! }));
     // and registrations read in part (a limit cut them): routes may be missing there
     this.routes();
-    return [...files, ...this.routesMemo!.notes];
+    const scan = [...this.scanNotes].map(([path, problem]) => ({ path, problem }));
+    return [...files, ...scan, ...this.routesMemo!.notes];
   }
 
   private inOrder(): Entry[] {

@@ -1,7 +1,7 @@
 // Reads a source file for indexing, or says why it is left out, at a cost in proportion to
 // what is analysed: an oversized file is skipped by its size before any byte is read, a binary
 // one by its first 8,000 bytes, a minified one by its line lengths. Each skip carries a reason
-// the CLI prints on stderr and the editor logs.
+// the CLI prints on stderr and the editor logs; so does a file read with bytes that are not UTF-8.
 import type { FileSystem } from './fs';
 import { errorMessage as message } from './errors';
 
@@ -13,7 +13,8 @@ const BINARY_PROBE_BYTES = 8_000;
 const MINIFIED_LINE_CHARS = 1_000;
 
 export type SourceRead =
-  | { text: string }
+  /** `note`: read, but not as written (bytes that are not UTF-8, replaced). */
+  | { text: string; note?: string }
   /** Left out on purpose; `reason` names why. */
   | { skipped: string }
   /** Exists but could not be read. */
@@ -22,6 +23,7 @@ export type SourceRead =
   | { gone: true };
 
 const decoder = new TextDecoder();
+const strictDecoder = new TextDecoder('utf-8', { fatal: true });
 
 export async function readSource(fs: FileSystem, absPath: string): Promise<SourceRead> {
   return fs.readFileUpTo ? checked(readUpTo(fs, absPath)) : readAsync(fs, absPath);
@@ -64,9 +66,24 @@ function checked(bytes: Uint8Array | SourceRead): SourceRead {
   if (bytes.length > MAX_SOURCE_BYTES) return { skipped: tooLarge(bytes.length) };
   if (bytes.subarray(0, BINARY_PROBE_BYTES).includes(0))
     return { skipped: 'skipped: binary (a NUL byte in its first 8,000 bytes)' };
-  const text = decoder.decode(bytes);
+  let text: string;
+  let note: string | undefined;
+  try {
+    text = strictDecoder.decode(bytes);
+  } catch {
+    // Still analysed (a Latin-1 comment costs nothing), but named: a route path or name with such bytes is not
+    // what the file says.
+    text = decoder.decode(bytes);
+    note = `not valid UTF-8 (from line ${lineOf(text, text.indexOf('\uFFFD'))}): read with U+FFFD for the bad bytes`;
+  }
   const skipped = unanalysable(text);
-  return skipped ? { skipped } : { text };
+  return skipped ? { skipped } : note ? { text, note } : { text };
+}
+
+function lineOf(text: string, index: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) line++;
+  return line;
 }
 
 /** Why text (read from disk or an editor's unsaved buffer) is left out of analysis, if it is. */

@@ -3,6 +3,7 @@
 // reads them) and user excludes (gitignore syntax, via the `ignore` package eslint and prettier use).
 import ignore, { type Ignore } from 'ignore';
 import * as path from 'node:path';
+import { errorLine } from './errors';
 import type { FileSystem } from './fs';
 import type { Language } from './model';
 import { languageOf } from './parsing/parser';
@@ -116,14 +117,22 @@ export class WorkspaceFilter {
 /** Configs whose `compilerOptions.paths` alias a project's own modules (see nodeImports/tsconfig.ts). */
 const PATH_CONFIGS = new Set(['tsconfig.json', 'jsconfig.json']);
 
+/** What the scan meets besides source files, filled in when asked for. */
+export interface ScanFindings {
+  /** The tsconfig.json / jsconfig.json files met (relative paths): their `paths` aliases. */
+  pathConfigs?: string[];
+  /** The folders that could not be listed (relative, ending in '/'; the root is './') and why. */
+  unlisted?: Array<{ path: string; problem: string }>;
+}
+
 export async function scanWorkspace(
   root: string,
   fs: FileSystem,
   options: ScanOptions = {},
   filter = new WorkspaceFilter(options.exclude),
-  /** Filled with the tsconfig.json / jsconfig.json files met (relative paths): their `paths` aliases. */
-  pathConfigs?: string[],
+  found: ScanFindings = {},
 ): Promise<WorkspaceFile[]> {
+  const { pathConfigs, unlisted } = found;
   const maxFiles = options.maxFiles ?? 200_000;
   const out: WorkspaceFile[] = [];
 
@@ -131,8 +140,10 @@ export async function scanWorkspace(
     let entries: Array<[string, 'file' | 'directory']>;
     try {
       entries = await fs.readDirectory(dirAbs);
-    } catch {
-      return; // unreadable folder: skip, never fail the scan
+    } catch (err) {
+      // unreadable folder: skipped and named (its routes are missing), never failing the scan
+      unlisted?.push({ path: `${dirRel || '.'}/`, problem: `folder left out: could not list it: ${errorLine(err)}` });
+      return;
     }
     if (dirRel && entries.some(([name, kind]) => name === 'pyvenv.cfg' && kind === 'file')) {
       filter.skip(dirRel); // a virtualenv, whatever its name

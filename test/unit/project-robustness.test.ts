@@ -3,7 +3,7 @@
 // binary, huge, unreadable and unparsable files are named as problems and cost no other file.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
@@ -266,6 +266,62 @@ test('a file that cannot be read is named and the scan goes on', async () => {
       assert.deepEqual(index.problems(), [{ path: 'a.py', problem: 'could not read: EIO: i/o error' }]);
       assert.deepEqual(routesOf(index), ['GET /b b.py']);
     }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a file deleted between the scan and its read, and one that is not UTF-8, are named; the scan goes on', async () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'ep-robust-'));
+  try {
+    writeFileSync(path.join(root, 'a_deleted.py'), FASTAPI_APP.join('\n').replace('/ok', '/a'));
+    writeFileSync(path.join(root, 'b.py'), FASTAPI_APP.join('\n').replace('/ok', '/b'));
+    writeFileSync(path.join(root, 'c_latin1.py'), Buffer.from(`# caf\xe9\n${FASTAPI_APP.join('\n')}`, 'latin1'));
+    // The file is really deleted once the scan has listed it, as an editor or `git checkout` would
+    const fs: FileSystem = {
+      ...nodeFileSystem,
+      readDirectory: async (dir) => {
+        const entries = await nodeFileSystem.readDirectory(dir);
+        rmSync(path.join(root, 'a_deleted.py'), { force: true });
+        return entries;
+      },
+    };
+    const index = new ProjectIndex(root, fs, await Parsers.load(nodeWasmLoader));
+    await index.refresh();
+    assert.deepEqual(index.problems(), [
+      { path: 'a_deleted.py', problem: 'deleted while the scan read it: left out' },
+      { path: 'c_latin1.py', problem: 'not valid UTF-8 (from line 1): read with U+FFFD for the bad bytes' },
+    ]);
+    assert.deepEqual(routesOf(index), ['GET /b b.py', 'GET /ok c_latin1.py']);
+    // Saved again as UTF-8: the note goes with the bytes
+    writeFileSync(path.join(root, 'c_latin1.py'), `# café\n${FASTAPI_APP.join('\n')}`);
+    await index.update({ path: 'c_latin1.py', absPath: path.join(root, 'c_latin1.py'), language: 'python' });
+    assert.deepEqual(
+      index.problems().map((p) => p.path),
+      ['a_deleted.py'],
+    );
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a folder the scan cannot list is named and the rest is read', async () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'ep-robust-'));
+  try {
+    mkdirSync(path.join(root, 'locked'));
+    writeFileSync(path.join(root, 'locked', 'api.py'), FASTAPI_APP.join('\n'));
+    writeFileSync(path.join(root, 'main.py'), FASTAPI_APP.join('\n').replace('/ok', '/main'));
+    const eacces = () => Object.assign(new Error('EACCES: permission denied, scandir'), { code: 'EACCES' });
+    const fs: FileSystem = {
+      ...nodeFileSystem,
+      readDirectory: (dir) => (dir.endsWith('locked') ? Promise.reject(eacces()) : nodeFileSystem.readDirectory(dir)),
+    };
+    const index = new ProjectIndex(root, fs, await Parsers.load(nodeWasmLoader));
+    await index.refresh();
+    assert.deepEqual(index.problems(), [
+      { path: 'locked/', problem: 'folder left out: could not list it: EACCES: permission denied, scandir' },
+    ]);
+    assert.deepEqual(routesOf(index), ['GET /main main.py']);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
