@@ -1,6 +1,6 @@
 // `endpoint-profiler check [DIR] [--json|--sarif] [--exclude P]… [--config FILE]`:
 // flags blocking calls that run on the event loop. Exit 1 with findings, 0 clean, 2 usage.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CONFIG_FILE, parseAnalysisConfig, RULES, type AnalysisConfig } from '../core/analysis';
 import { nodeFileSystem } from '../core/fs';
@@ -9,6 +9,7 @@ import { Parsers } from '../core/parsing/parser';
 import { ProjectIndex } from '../core/project';
 import { openCache } from './cache';
 import { defaultJobs, parseJobs } from './jobs';
+import { folderProblem, warnIfNothingRead } from './folder';
 import { warnProblems } from './problems';
 import { VERSION } from './main';
 
@@ -79,8 +80,9 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
   const root = path.resolve(opts.dir);
-  if (!existsSync(root) || !statSync(root).isDirectory()) {
-    process.stderr.write(`endpoint-profiler check: '${opts.dir}' is not a directory\n`);
+  const unusable = await folderProblem(root);
+  if (unusable) {
+    process.stderr.write(`endpoint-profiler check: ${unusable}\n`);
     return 2;
   }
   let analysis: AnalysisConfig = {};
@@ -106,6 +108,7 @@ export async function run(argv: string[]): Promise<number> {
     );
     await index.refresh();
     warnProblems('check', index);
+    warnIfNothingRead('check', root, index);
     const findings = index.findings();
     process.stdout.write(
       opts.format === 'json'

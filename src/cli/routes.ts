@@ -2,13 +2,13 @@
 // (and socket.io event handler, listed apart), as JSON (the contract in docs/cli.md) or an aligned table.
 import { parseArgs } from 'node:util';
 import * as path from 'node:path';
-import { stat } from 'node:fs/promises';
 import { nodeFileSystem } from '../core/fs';
 import type { Route } from '../core/model';
 import { Parsers } from '../core/parsing/parser';
 import { ProjectIndex } from '../core/project';
 import { openCache } from './cache';
 import { defaultJobs, parseJobs } from './jobs';
+import { folderProblem, warnIfNothingRead } from './folder';
 import { warnProblems } from './problems';
 import { errorLine } from '../core/errors';
 
@@ -64,10 +64,9 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
   const dir = path.resolve(positionals[0] ?? '.');
-  try {
-    if (!(await stat(dir)).isDirectory()) throw new Error('not a folder');
-  } catch {
-    process.stderr.write(`endpoint-profiler routes: ${dir} is not a readable folder\n`);
+  const unusable = await folderProblem(dir);
+  if (unusable) {
+    process.stderr.write(`endpoint-profiler routes: ${unusable}\n`);
     return 2;
   }
   try {
@@ -75,6 +74,7 @@ export async function run(argv: string[]): Promise<number> {
     const index = new ProjectIndex(dir, nodeFileSystem, Parsers.lazy(), { exclude: values.exclude ?? [], jobs }, cache);
     await index.refresh();
     warnProblems('routes', index);
+    warnIfNothingRead('routes', dir, index);
     const routes = index.routes();
     process.stdout.write(values.json ? `${JSON.stringify(routes.map(toJson), null, 2)}\n` : table(routes));
     await index.saveLinked(); // `check` next takes these routes instead of linking them again

@@ -60,7 +60,7 @@ test('a missing folder is a one-line usage error with exit 2', async () => {
   assert.equal(code, 2);
   assert.equal(stdout, '');
   assert.equal(stderr.trim().split('\n').length, 1);
-  assert.match(stderr, /not a readable folder/);
+  assert.match(stderr, /\/nonexistent\/folder does not exist$/m);
 });
 
 test('routes --help exits 0; an unknown flag exits 2 without a stack trace', async () => {
