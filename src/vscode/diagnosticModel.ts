@@ -56,6 +56,29 @@ export function toFixes(f: Finding): FixData[] {
   return [...(f.fix ? [one(f.fix, true)] : []), ...(f.alternativeFixes ?? []).map((x) => one(x, false))];
 }
 
+/** The code of a file's "read in part or not at all" warning: no rule, so no rule link. */
+export const NOT_ANALYSED = 'not-analysed';
+
+/**
+ * A file the index could not read in full, as a warning in Problems on the line its problem names (parse errors,
+ * bytes that are not UTF-8) or on the first: routes and findings there may be missing, and the output channel alone
+ * is easily missed. Files left out on purpose (too large, binary, minified: bundles, rarely written by hand),
+ * files deleted since, and folders stay in the output channel only.
+ */
+export function problemDiagnostic(p: { path: string; problem: string }): DiagnosticData | undefined {
+  if (p.path.endsWith('/') || p.problem.startsWith('skipped:') || p.problem.startsWith('deleted ')) return undefined;
+  const named = /\bline (\d+)\b/.exec(p.problem);
+  const line = named ? Number(named[1]) - 1 : 0;
+  return {
+    file: p.path,
+    range: { startLine: line, startCharacter: 0, endLine: line, endCharacter: 0 },
+    message: `Endpoint Profiler could not read all of this file: ${p.problem}`,
+    severity: 'warning',
+    code: NOT_ANALYSED,
+    related: [],
+  };
+}
+
 /** Findings grouped by file, so each file's diagnostics are replaced as a whole. */
 export function byFile(findings: Finding[]): Map<string, Finding[]> {
   const out = new Map<string, Finding[]>();

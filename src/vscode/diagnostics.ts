@@ -7,7 +7,15 @@ import * as vscode from 'vscode';
 import type { Finding, RunRecord } from '../core/model';
 import type { WorkspaceIndex } from '../core/indexWorker/client';
 import { languageOf } from '../core/parsing/parser';
-import { byFile, toDiagnostic, toFixes, type DiagnosticData, type Range0 } from './diagnosticModel';
+import {
+  byFile,
+  NOT_ANALYSED,
+  problemDiagnostic,
+  toDiagnostic,
+  toFixes,
+  type DiagnosticData,
+  type Range0,
+} from './diagnosticModel';
 import { findingKey, loopEvidence, type LoopEvidence } from './loopEvidenceModel';
 
 const DEBOUNCE_MS = 300;
@@ -140,6 +148,10 @@ export class BlockingCallDiagnostics implements vscode.Disposable, vscode.CodeAc
       );
     for (const m of this.evidence.measured)
       groups.set(m.stall.file, [...(groups.get(m.stall.file) ?? []), this.fromData(m.diagnostic)]);
+    for (const p of this.index.problems()) {
+      const data = problemDiagnostic(p);
+      if (data) groups.set(data.file, [...(groups.get(data.file) ?? []), this.fromData(data)]);
+    }
     this.collection.clear();
     this.collection.set([...groups].map(([file, ds]) => [this.uri(file), ds]));
     this.changed.fire();
@@ -170,7 +182,10 @@ export class BlockingCallDiagnostics implements vscode.Disposable, vscode.CodeAc
   private fromData(data: DiagnosticData): vscode.Diagnostic {
     const d = new vscode.Diagnostic(range(data.range), data.message, SEVERITY[data.severity]);
     d.source = 'Endpoint Profiler';
-    d.code = this.host.explain ? { value: data.code, target: this.host.explain(data.code) } : data.code;
+    d.code =
+      this.host.explain && data.code !== NOT_ANALYSED
+        ? { value: data.code, target: this.host.explain(data.code) }
+        : data.code;
     d.relatedInformation = data.related.map(
       (r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(this.uri(r.file), range(r.range)), r.message),
     );

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { nodeFileSystem } from '../../src/core/fs';
 import { Parsers } from '../../src/core/parsing/parser';
 import { ProjectIndex } from '../../src/core/project';
-import { byFile, toDiagnostic, toFixes, type EditData } from '../../src/vscode/diagnosticModel';
+import { byFile, problemDiagnostic, toDiagnostic, toFixes, type EditData } from '../../src/vscode/diagnosticModel';
 
 const MAIN = [
   'import time',
@@ -128,4 +128,23 @@ test('the rule link opens rules.md rendered at the rule: a command link to the M
     extension,
     /executeCommand\(\s*'markdown\.showPreview',\s*rulesDoc\.with\(\{ fragment: ruleAnchor\.get\(id\)/,
   );
+});
+
+test('problemDiagnostic: a file read in part or not at all is a warning at the line named; deliberate skips are not', () => {
+  const at = (path: string, problem: string) => {
+    const d = problemDiagnostic({ path, problem });
+    return d && `${d.file}:${d.range.startLine} ${d.severity} ${d.code}`;
+  };
+  assert.equal(
+    at('a.py', 'parse errors at line 12: routes/findings in this file may be incomplete'),
+    'a.py:11 warning not-analysed',
+  );
+  assert.equal(
+    at('b.py', 'not valid UTF-8 (from line 3): read with U+FFFD for the bad bytes'),
+    'b.py:2 warning not-analysed',
+  );
+  assert.equal(at('c.py', 'could not read: EACCES: permission denied'), 'c.py:0 warning not-analysed');
+  assert.equal(at('d.js', 'skipped: looks minified (1 lines averaging 30008 characters)'), undefined);
+  assert.equal(at('e.py', 'deleted while the scan read it: left out'), undefined);
+  assert.equal(at('locked/', 'folder left out: could not list it: EACCES'), undefined);
 });

@@ -200,3 +200,28 @@ test('a re-scan reads the disk but unsaved editor text still wins afterwards', a
   diagnostics.scheduleClosed(dirty as never);
   await settled(() => rules('main.py').length === 0);
 });
+
+test('a file whose syntax errors lose a route is a warning in Problems at that line, until it is fixed', async () => {
+  const lost = CLEAN.replace('@app.get("/a")', 'y = (1 +\n\n@app.get("/a")'); // the route is swallowed
+  writeFileSync(file('broken.py'), lost);
+  try {
+    diagnostics.scheduleFile(fakeVscode.Uri.file(file('broken.py')) as never);
+    await settled(() => rules('broken.py').includes('not-analysed'));
+    const d = problems.get(file('broken.py'))!.find((x) => x.code === 'not-analysed')!;
+    assert.equal(d.severity, fakeVscode.DiagnosticSeverity.Warning);
+    assert.equal((d.range as { startLine: number }).startLine, 6); // `y = (1 +`, line 7
+    assert.match(d.message, /parse errors at line 7: routes\/findings in this file may be incomplete/);
+    assert.ok(logged.some((l) => l.startsWith('broken.py: parse errors at line 7')));
+    // A minified bundle is left out on purpose: the output channel says so, Problems does not
+    writeFileSync(file('bundle.js'), `var a=${'1+'.repeat(15_000)}1;`);
+    diagnostics.scheduleFile(fakeVscode.Uri.file(file('bundle.js')) as never);
+    await settled(() => logged.some((l) => l.startsWith('bundle.js: skipped: looks minified')));
+    assert.deepEqual(rules('bundle.js'), []);
+    writeFileSync(file('broken.py'), CLEAN);
+    diagnostics.scheduleFile(fakeVscode.Uri.file(file('broken.py')) as never);
+    await settled(() => !rules('broken.py').includes('not-analysed'));
+  } finally {
+    rmSync(file('broken.py'), { force: true });
+    rmSync(file('bundle.js'), { force: true });
+  }
+});
