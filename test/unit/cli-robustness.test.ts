@@ -4,7 +4,7 @@
 // everything) the CLI runs as the unprivileged user 65534, otherwise as the current user.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
@@ -25,14 +25,16 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
   });
 }
 
-/** A folder anyone may enter (mkdtemp makes it 0700), removed after `run`. */
+/** A folder the CLI's user may enter (mkdtemp makes it 0700), removed after `run`. */
 async function inFolder(run: (root: string) => Promise<void>): Promise<void> {
   const root = mkdtempSync(path.join(tmpdir(), 'ep-cli-robust-'));
   chmodSync(root, 0o755);
   try {
     await run(root);
   } finally {
-    chmodSync(root, 0o755);
+    // a user other than root cannot list, so not remove, the folders the test locked
+    for (const entry of readdirSync(root, { withFileTypes: true }))
+      if (entry.isDirectory()) chmodSync(path.join(root, entry.name), 0o755);
     rmSync(root, { recursive: true, force: true });
   }
 }
