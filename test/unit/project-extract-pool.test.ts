@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
-import { FactsCache } from '../../src/core/factsCache';
+import { FactsCache, packFacts } from '../../src/core/factsCache';
 import { ExtractPool } from '../../src/core/indexWorker/extractPool';
 import { nodeFileSystem } from '../../src/core/fs';
 import { Parsers } from '../../src/core/parsing/parser';
@@ -98,20 +98,20 @@ test('workers that die are replaced once each, then the index extracts on its ow
 });
 
 test('files queued while the workers are busy go out in batches, bounded in files and characters', async () => {
-  // A worker that answers each file with the number of the batch it came in (as the file's "problem")
+  // A worker that answers each file with the number of the batch it came in (as the file's "problem", packed here)
+  const packedBatchNumbers = Array.from({ length: 64 }, (_, n) => packFacts({ problem: String(n) }));
   const batchNumberer = () =>
     new Worker(
-      `const { parentPort } = require('node:worker_threads');
-       const { serialize } = require('node:v8');
+      `const { parentPort, workerData } = require('node:worker_threads');
        let batch = 0;
        parentPort.on('message', ({ files }) => {
          const n = batch++;
          setTimeout(() => parentPort.postMessage({
            type: 'done',
-           results: files.map((f) => ({ id: f.id, bytes: serialize({ problem: String(n) }) })),
+           results: files.map((f) => ({ id: f.id, bytes: workerData[n].slice() })),
          }), 5);
        });`,
-      { eval: true },
+      { eval: true, workerData: packedBatchNumbers },
     );
   const pool = new ExtractPool(1, ['python'], { create: batchNumberer });
   try {

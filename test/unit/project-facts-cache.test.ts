@@ -9,9 +9,9 @@ import { createHash } from 'node:crypto';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import type { AnalysisConfig } from '../../src/core/analysis';
-import { RouteLinker } from '../../src/core/discovery';
-import { FactsCache } from '../../src/core/factsCache';
+import type { AnalysisConfig, CodeFacts } from '../../src/core/analysis';
+import { RouteLinker, type RouteFacts } from '../../src/core/discovery';
+import { FactsCache, packFacts, unpackFacts } from '../../src/core/factsCache';
 import { nodeFileSystem } from '../../src/core/fs';
 import type { Language } from '../../src/core/model';
 import { nodeWasmLoader, Parsers } from '../../src/core/parsing/parser';
@@ -336,10 +336,12 @@ test('a cached run decodes only the facts it links: code facts not until finding
     const cachePath = path.join(ws.cacheDir, file);
     const stored = deserialize(readFileSync(cachePath)) as { entries: Map<string, [string, string, Uint8Array]> };
     const slot = stored.entries.get('python\0app/main.py')!;
-    const packed = deserialize(slot[2]) as { code?: Uint8Array };
-    assert.ok(packed.code instanceof Uint8Array);
-    packed.code = serialize('not code facts');
-    slot[2] = serialize(packed);
+    const packed = unpackFacts(slot[2])!;
+    assert.ok(packed.route instanceof Uint8Array && packed.code instanceof Uint8Array);
+    slot[2] = packFacts({
+      routeFacts: deserialize(packed.route) as RouteFacts,
+      codeFacts: 'not code facts' as unknown as CodeFacts,
+    });
     slot[1] = createHash('sha1').update(slot[2]).digest('hex');
     writeFileSync(cachePath, serialize(stored));
 
@@ -362,4 +364,46 @@ test('a cached run decodes only the facts it links: code facts not until finding
   } finally {
     ws.done();
   }
+});
+
+test('packed facts unpack to their parts and problem as packed; anything else is no packed facts', () => {
+  const routeFacts = { kind: 'python', facts: { imports: [] } } as unknown as RouteFacts;
+  const codeFacts = { language: 'python', module: 'm', functions: [], suppressions: {} } as CodeFacts;
+  const cases = [
+    { routeFacts, codeFacts },
+    { routeFacts, codeFacts, problem: 'x.py: damaged — ünïcode kept' },
+    { problem: 'could not parse' },
+    { codeFacts },
+    { problem: '' },
+    {},
+  ];
+  for (const facts of cases) {
+    const bytes = packFacts(facts);
+    // its own buffer, whole: an extraction worker transfers it
+    assert.equal(bytes.byteOffset, 0);
+    assert.equal(bytes.byteLength, bytes.buffer.byteLength);
+    const packed = unpackFacts(bytes)!;
+    assert.deepEqual(
+      Object.keys(packed).sort(),
+      Object.keys(facts)
+        .map((k) => k.replace('Facts', ''))
+        .sort(),
+    );
+    assert.equal(packed.problem, facts.problem);
+    assert.deepEqual(packed.route && deserialize(packed.route), facts.routeFacts);
+    assert.deepEqual(packed.code && deserialize(packed.code), facts.codeFacts);
+    // a copy at another offset reads the same
+    const shifted = new Uint8Array(bytes.byteLength + 3);
+    shifted.set(bytes, 3);
+    assert.deepEqual(unpackFacts(shifted.subarray(3)), packed);
+  }
+  const whole = packFacts({ routeFacts, codeFacts, problem: 'p' });
+  for (const bad of [
+    new Uint8Array(0),
+    serialize({ route: serialize(routeFacts) }), // the layout before facts/3
+    whole.subarray(0, whole.byteLength - 2 - serialize(codeFacts).byteLength), // cut inside the code part
+    Uint8Array.from([0x70, 8, 0, 0, 0, 0, 0, 0, 0, 0]), // an unknown part
+    Uint8Array.from([0x70, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0xff]), // a problem that is no UTF-8
+  ])
+    assert.equal(unpackFacts(bad), undefined);
 });
