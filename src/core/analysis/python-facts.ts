@@ -383,7 +383,7 @@ export function extractPythonFacts(path: string, tsRoot: Node, source: string): 
    * `app.on_request(f)`), Sanic's `app.register_middleware(f, "request")` and `app.middleware(f)`. They run per
    * request (requestDeps); Sanic's, when plain defs, on the loop (loopHook).
    */
-  const registerMiddleware = (call: SyntaxNode, scopes: Scope[]): void => {
+  const registerMiddleware = (call: SyntaxNode, callee: string | undefined, scopes: Scope[]): void => {
     const fnNode = call.childForFieldName('function');
     const args = call.childForFieldName('arguments');
     if (!fnNode || args?.type !== 'argument_list') return;
@@ -405,7 +405,7 @@ export function extractPythonFacts(path: string, tsRoot: Node, source: string): 
     const text = fnNode.text;
     if (/\.(?:register_middleware|on_request|on_response)$/.test(text) || (/\.middleware$/.test(text) && first))
       return add(first, true);
-    if (!STARLETTE_MIDDLEWARE.test(resolve(fnNode, scopes) ?? '')) return;
+    if (!STARLETTE_MIDDLEWARE.test(callee ?? '')) return;
     for (const a of list)
       if (a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'dispatch')
         add(a.childForFieldName('value'), false);
@@ -683,19 +683,19 @@ export function extractPythonFacts(path: string, tsRoot: Node, source: string): 
         return;
       }
       case 'call': {
+        // Resolved once for all its readers below (each resolve walks the name through the scopes again)
+        const callee = resolve(node.childForFieldName('function'), scopes);
         registerStartup(node, scopes);
-        registerMiddleware(node, scopes);
+        registerMiddleware(node, callee, scopes);
         if (fnIndex === undefined) {
           // Import time or a script's `__main__` block: what it calls runs once
-          const name = resolve(node.childForFieldName('function'), scopes);
-          if (isDependsName(name)) {
+          if (isDependsName(callee)) {
             (facts.requestDeps ??= []).push(...dependsIn(exprs.value(node), namesIn(scopes)));
             return;
           }
-          if (name && !name.includes('#')) (facts.entries ??= []).push(name);
+          if (callee && !callee.includes('#')) (facts.entries ??= []).push(callee);
           break;
         }
-        const callee = resolve(node.childForFieldName('function'), scopes);
         if (callee && SPAWNER.test(callee) && node.childForFieldName('arguments')?.type === 'argument_list') {
           if (!inLambda) facts.functions[fnIndex].calls.push(callFact(node, callee, ends, here | ctx));
           walk(node.childForFieldName('function')!, fnIndex, className, scopes, inLambda, ctx, TIGHT);
