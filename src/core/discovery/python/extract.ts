@@ -414,18 +414,32 @@ function expr(node: SyntaxNode, depth = 0): PyExpr {
     }
     default:
       // the source text, short, for the placeholder of a path that cannot be evaluated (`{os.environ["P"]?}`)
-      return node.text.length <= 80 ? { k: 'other', text: node.text } : { k: 'other' };
+      return node.endIndex - node.startIndex <= 80 ? { k: 'other', text: node.text } : { k: 'other' };
   }
 }
 
 function stringExpr(node: SyntaxNode, depth: number): PyExpr {
-  const start = node.namedChildren.find((c) => c?.type === 'string_start')?.text ?? '';
-  const prefix = start.replace(/["']/g, '').toLowerCase();
-  const isF = prefix.includes('f');
-  const isRaw = prefix.includes('r');
+  // One pass over the parts, and no array for a plain string (most are: docstrings, messages, SQL)
+  const kids = node.namedChildren;
+  let isF = false;
+  let isRaw = false;
+  for (const c of kids)
+    if (c.type === 'string_start') {
+      // the prefix letters before the quotes: `f"`, `Rb"""`
+      const start = c.text;
+      isF = start.includes('f') || start.includes('F');
+      isRaw = start.includes('r') || start.includes('R');
+      break;
+    }
+  if (!isF) {
+    let v = '';
+    for (const c of kids)
+      if (c.type === 'string_content') v += isRaw ? c.text : unescape(c.text);
+      else if (c.type === 'escape_sequence') v += unescape(c.text);
+    return { k: 'str', v };
+  }
   const parts: Array<string | PyExpr> = [];
-  for (const c of node.namedChildren) {
-    if (!c) continue;
+  for (const c of kids) {
     if (c.type === 'string_content') parts.push(isRaw ? c.text : unescape(c.text));
     else if (c.type === 'escape_sequence') parts.push(unescape(c.text));
     else if (c.type === 'interpolation') {
@@ -433,11 +447,11 @@ function stringExpr(node: SyntaxNode, depth: number): PyExpr {
       parts.push(inner ? expr(inner, depth + 1) : { k: 'other' });
     }
   }
-  if (!isF) return { k: 'str', v: parts.filter((p): p is string => typeof p === 'string').join('') };
   return { k: 'fstr', parts };
 }
 
 /** Route strings rarely hold escapes; only the common ones matter. */
 function unescape(s: string): string {
+  if (!s.includes('\\')) return s;
   return s.replace(/\\([\\'"nt])/g, (_m, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
 }

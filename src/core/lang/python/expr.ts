@@ -328,6 +328,8 @@ function stringLiteral(text: string): { v: string; f: boolean } {
 }
 
 function unescape(s: string): string {
+  // Most strings hold no escape: no regex pass over them (docstrings, SQL) at all
+  if (!s.includes('\\')) return s;
   return s.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|\r?\n|.)/g, (m, e: string) => {
     switch (e[0]) {
       case 'n':
