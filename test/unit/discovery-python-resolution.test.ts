@@ -450,3 +450,38 @@ test('a prefix variable that cannot be evaluated is named as such, not taken for
   // the router-included-nowhere placeholder cannot be mistaken for an expression's text
   assert.doesNotMatch(ping.unresolvedReason ?? '', /included nowhere/);
 });
+
+test('route strings: prefixes in either case, escapes decoded unless raw, f-string parts, adjacent literals', async () => {
+  const source = [
+    'from fastapi import FastAPI',
+    'app = FastAPI()',
+    'v = "x"',
+    String.raw`@app.get("/a\"q\\b")`,
+    'def escaped(): pass',
+    String.raw`@app.get(R"/r\d")`,
+    'def raw(): pass',
+    String.raw`@app.get(U'/u\tt')`,
+    'def unicode_prefix(): pass',
+    String.raw`@app.get(F"/f\"{v}/{v}")`,
+    'def fstring(): pass',
+    String.raw`@app.get(rf"/rf\d/{v}")`,
+    'def raw_fstring(): pass',
+    String.raw`@app.get("/c" '/d' f"/{v}")`,
+    'def adjacent(): pass',
+    '@app.get("""/triple""")',
+    'def triple(): pass',
+    '@app.get("")',
+    'def empty(): pass',
+  ].join('\n');
+  const routes = await discoverSources({ 'strings.py': source });
+  assert.deepEqual(keys(routes).sort(), [
+    'GET  empty',
+    'GET /a"q\\b escaped',
+    'GET /c/d/x adjacent',
+    'GET /f"x/x fstring',
+    'GET /r\\d raw',
+    'GET /rf\\d/x raw_fstring',
+    'GET /triple triple',
+    'GET /u\tt unicode_prefix',
+  ]);
+});
