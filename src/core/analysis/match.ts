@@ -26,9 +26,17 @@ interface Compiled {
    * `prefixLen`: where the wildcard part of a matching name starts, for `except`. A pattern with a wildcard before
    * its `#` (`mypy_boto3_*.*Client#*`, any client type) has it after the name's first `#` (-1).
    */
-  wild: Array<{ re: RegExp; entry: CatalogEntry; prefixLen: number }>;
+  wild: Array<{ re: RegExp; entry: CatalogEntry; prefixLen: number; head: string; tail: string }>;
   allowed: RegExp[];
+  /**
+   * Each name's entry before the argument counts are checked (null: none), so the patterns run once per name: a
+   * workspace's calls name the same callees again and again, and the Python catalog has 41 wildcard patterns.
+   */
+  byName: Map<string, CatalogEntry | null>;
 }
+
+/** Names kept per language before the cache starts again: an editor session sees names come and go. */
+const MAX_NAMES = 100_000;
 
 function compile(entries: CatalogEntry[], allowed: string[]): Compiled {
   const exact = new Map<string, CatalogEntry>();
@@ -37,10 +45,13 @@ function compile(entries: CatalogEntry[], allowed: string[]): Compiled {
     if (/[*?]/.test(entry.pattern)) {
       const first = entry.pattern.search(/[*?]/);
       const hash = entry.pattern.indexOf('#');
-      wild.push({ re: globToRegExp(entry.pattern), entry, prefixLen: hash > first ? -1 : first });
+      // The literal text before the first wildcard and after the last: a name without both cannot match
+      const head = entry.pattern.slice(0, first);
+      const tail = entry.pattern.slice(Math.max(entry.pattern.lastIndexOf('*'), entry.pattern.lastIndexOf('?')) + 1);
+      wild.push({ re: globToRegExp(entry.pattern), entry, prefixLen: hash > first ? -1 : first, head, tail });
     } else if (!exact.has(entry.pattern)) exact.set(entry.pattern, entry);
   }
-  return { exact, wild, allowed: allowed.map(globToRegExp) };
+  return { exact, wild, allowed: allowed.map(globToRegExp), byName: new Map() };
 }
 
 export class Matcher {
@@ -62,16 +73,32 @@ export class Matcher {
   }
 
   match(language: 'python' | 'node', call: CallFact): CatalogEntry | undefined {
-    const name = call.callee;
-    if (!name) return undefined;
-    const c = language === 'python' ? this.python : this.node;
-    if (c.allowed.some((re) => re.test(name))) return undefined;
-    const hit =
-      c.exact.get(name) ??
-      c.wild.find((w) => w.re.test(name) && !(w.entry.except && pureRest(wildRest(name, w.prefixLen), w.entry.except)))
-        ?.entry;
-    if (!hit || (hit.maxArgs !== undefined && call.argCount > hit.maxArgs)) return undefined;
-    if (hit.minArgs !== undefined && call.argCount < hit.minArgs) return undefined;
+    return call.callee ? this.matchName(language, call.callee, call.argCount) : undefined;
+  }
+
+  /** As match(), for a call of `name` with `argCount` arguments (a callee resolved further than the call's own). */
+  matchName(language: 'python' | 'node', name: string, argCount: number): CatalogEntry | undefined {
+    const hit = this.entryOf(language === 'python' ? this.python : this.node, name);
+    if (!hit || (hit.maxArgs !== undefined && argCount > hit.maxArgs)) return undefined;
+    if (hit.minArgs !== undefined && argCount < hit.minArgs) return undefined;
+    return hit;
+  }
+
+  private entryOf(c: Compiled, name: string): CatalogEntry | undefined {
+    const known = c.byName.get(name);
+    if (known !== undefined) return known ?? undefined;
+    const hit = c.allowed.some((re) => re.test(name))
+      ? undefined
+      : (c.exact.get(name) ??
+        c.wild.find(
+          (w) =>
+            name.startsWith(w.head) &&
+            name.endsWith(w.tail) &&
+            w.re.test(name) &&
+            !(w.entry.except && pureRest(wildRest(name, w.prefixLen), w.entry.except)),
+        )?.entry);
+    if (c.byName.size >= MAX_NAMES) c.byName.clear();
+    c.byName.set(name, hit ?? null);
     return hit;
   }
 }
