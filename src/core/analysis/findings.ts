@@ -93,6 +93,13 @@ class Analysis {
   private order: string[] | undefined;
   /** The routes of the run, by file. */
   private byFile = new Map<string, Route[]>();
+  /**
+   * The running memo computation's resolutions by callee (see resolveCall): a file names the same callees again
+   * and again, and placement resolves each call twice (its edges, its unresolved names). One set per
+   * computation, never shared: a resolution's reads were recorded into the computation that first made it, so it
+   * is reused only there; outside any computation nothing is kept.
+   */
+  private resolved: Resolutions | undefined;
 
   constructor(private readonly matcher: Matcher) {}
 
@@ -117,8 +124,24 @@ class Analysis {
     }
     const out: Finding[] = [];
     this.order ??= [...files.keys()].sort();
-    for (const path of this.order) out.push(...this.results.get(path, () => this.checkFile(path)));
+    for (const path of this.order) {
+      const check = this.computing(() => this.checkFile(path));
+      out.push(...this.results.get(path, check));
+    }
     return out;
+  }
+
+  /** `compute` as a memo computation: with resolutions of its own, the caller's again after it. */
+  private computing<T>(compute: () => T): () => T {
+    return () => {
+      const outer = this.resolved;
+      this.resolved = { from: undefined, byCallee: new Map() };
+      try {
+        return compute();
+      } finally {
+        this.resolved = outer;
+      }
+    };
   }
 
   private checkFile(path: string): Finding[] {
@@ -204,7 +227,8 @@ class Analysis {
     let sameGraph = last !== undefined;
     for (const [path, { facts }] of this.code.all()) {
       if (facts.language !== 'python') continue;
-      const file = this.placedFiles.get(path, () => this.placedFile(path));
+      const placed = this.computing(() => this.placedFile(path));
+      const file = this.placedFiles.get(path, placed);
       files.set(path, file);
       if (sameGraph) {
         const before = last!.files.get(path);
@@ -530,7 +554,7 @@ class Analysis {
     const cutsBefore = this.cuts;
     return this.reaches.get(
       ref.fn,
-      () => this.search(ref, depth, visiting),
+      this.computing(() => this.search(ref, depth, visiting)),
       // A "nothing found" under a cut is not final: asked again from elsewhere it may find something
       (found) => found !== null || this.cuts === cutsBefore,
     );
@@ -605,25 +629,21 @@ class Analysis {
   /** The workspace function `accept`ed that a call lands in, or the catalog call it makes on an imported instance. */
   private resolveCall(from: FnRef, call: CallFact, accept: (target: FnRef) => boolean): Classified | undefined {
     const language = from.facts.language;
-    let callee = language === 'node' ? this.unaliased(call.callee!, from) : call.callee!;
-    let context = from.facts.module;
-    const found = this.userFunction(callee, from.facts);
-    if (found && accept(found)) return { target: found };
-    if (language === 'python') {
-      const inst = this.importedInstance(callee, context) ?? this.aliasedInstance(callee, context);
-      if (inst) [callee, context] = [inst.callee, inst.module];
-      // What a workspace function returns, what a workspace class's attribute holds
-      const typed = this.expand(callee, from.facts, context);
-      if (typed !== undefined) callee = typed;
-      if (callee !== call.callee) {
-        const hit = this.matcher.match(language, { ...call, callee });
-        if (hit) return { entry: hit, name: callName(callee) };
-      }
+    const r = this.resolution(from, call.callee!);
+    if (r.found && accept(r.found)) return { target: r.found };
+    const x = (r.expanded ??= this.expanded(from, r.callee));
+    // A Python name resolved further (an imported instance, a return type, an attribute) may be a catalog call
+    if (language === 'python' && x.callee !== call.callee) {
+      const hit = this.matcher.matchName(language, x.callee, call.argCount);
+      if (hit) return { entry: hit, name: callName(x.callee) };
     }
-    const method = this.method(language, callee, context);
+    if (x.method === undefined) x.method = this.method(language, x.callee, x.context) ?? null;
+    const method = x.method ?? undefined;
     if (method && accept(method)) {
       // A method without a body of its own (abstract, a protocol's): every workspace implementation
-      const found = method.fn.abstract ? this.implementations(callee, context) : NO_IMPLEMENTATIONS;
+      const found = method.fn.abstract
+        ? (x.implementations ??= this.implementations(x.callee, x.context))
+        : NO_IMPLEMENTATIONS;
       const impls = found.refs.filter(accept);
       if (!impls.length) return { target: method };
       const byShape = found.refs.slice(found.subclasses).filter(accept).length;
@@ -631,10 +651,41 @@ class Analysis {
     }
     if (language === 'python' && !method) {
       // A workspace class deriving from a library client (`class OAuth2Session(requests.Session)`)
-      const inherited = this.libraryCall(call, callee, context);
+      const byArgs = (x.library ??= new Map<number, Classified | null>());
+      let inherited = byArgs.get(call.argCount);
+      if (inherited === undefined)
+        byArgs.set(call.argCount, (inherited = this.libraryCall(call.argCount, x.callee, x.context) ?? null));
       if (inherited) return inherited;
     }
     return undefined;
+  }
+
+  /** How `callee` resolves from `from`'s file: kept in the running computation's resolutions (see `resolved`). */
+  private resolution(from: FnRef, callee: string): Resolution {
+    const cache = this.resolved;
+    if (cache) cache.from ??= from;
+    const kept = cache?.from?.facts === from.facts && cache.from.path === from.path ? cache : undefined;
+    let r = kept?.byCallee.get(callee);
+    if (!r) {
+      const name = from.facts.language === 'node' ? this.unaliased(callee, from) : callee;
+      r = { callee: name, found: this.userFunction(name, from.facts) };
+      kept?.byCallee.set(callee, r);
+    }
+    return r;
+  }
+
+  /** A callee as far as Python linking follows it (imported instances, aliases, return types, attributes). */
+  private expanded(from: FnRef, name: string): Expansion {
+    let callee = name;
+    let context = from.facts.module;
+    if (from.facts.language === 'python') {
+      const inst = this.importedInstance(callee, context) ?? this.aliasedInstance(callee, context);
+      if (inst) [callee, context] = [inst.callee, inst.module];
+      // What a workspace function returns, what a workspace class's attribute holds
+      const typed = this.expand(callee, from.facts, context);
+      if (typed !== undefined) callee = typed;
+    }
+    return { callee, context };
   }
 
   /**
@@ -686,7 +737,7 @@ class Analysis {
    * `X#m` where X is a workspace class defining no `m` and some base of it (through workspace bases) is a
    * library type: the catalog's verdict on that type's `m` (`requests.Session#get`).
    */
-  private libraryCall(call: CallFact, callee: string, context: string): Classified | undefined {
+  private libraryCall(argCount: number, callee: string, context: string): Classified | undefined {
     const hash = callee.indexOf('#');
     if (hash <= 0 || callee.indexOf('#', hash + 1) >= 0) return undefined;
     const rest = callee.slice(hash + 1);
@@ -698,7 +749,7 @@ class Analysis {
       if (!at) {
         if (depth === 0) return undefined;
         const lib = member(instanceOf(cls, PYTHON_RETURNS) ?? `${cls}#`, rest);
-        const hit = this.matcher.match('python', { ...call, callee: lib });
+        const hit = this.matcher.matchName('python', lib, argCount);
         return hit ? { entry: hit, name: callName(lib) } : undefined;
       }
       for (const base of at.facts.classes![at.qual]) {
@@ -984,6 +1035,37 @@ type Classified =
       /** How many of [target, ...others], at the end, implement the declared protocol method by shape only. */
       byShape?: number;
     };
+
+/**
+ * How one callee resolves from one file, each step worked out when a call first needs it, in resolveCall's order
+ * (so a computation reads what it read before); what depends on the call (`accept`, its argument count) is applied
+ * per call.
+ */
+interface Resolution {
+  /** The name looked up: the callee, a Node one through a `paths` alias. */
+  callee: string;
+  /** The workspace function of that name. */
+  found: FnRef | undefined;
+  expanded?: Expansion;
+}
+
+/** Past the function of the callee's own name (see resolveCall), each step once. */
+interface Expansion {
+  callee: string;
+  /** The module names are resolved from: the file's, or an imported instance's module. */
+  context: string;
+  /** null: not a workspace method. */
+  method?: FnRef | null;
+  implementations?: { refs: FnRef[]; subclasses: number };
+  /** A library base's catalog call by argument count (null: none). */
+  library?: Map<number, Classified | null>;
+}
+
+/** The resolutions of one memo computation: of the calls of one function (`from`'s file), by callee. */
+interface Resolutions {
+  from: FnRef | undefined;
+  byCallee: Map<string, Resolution>;
+}
 
 /** Reached only by the name of a call on an unresolved receiver: said in the message, not asserted. */
 function withNote(message: string, possibly: string | undefined): string {
