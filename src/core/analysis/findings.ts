@@ -16,7 +16,7 @@ import type { CatalogEntry } from './catalog/types';
 import type { CallFact, CodeFacts, FunctionFact } from './facts';
 import { Matcher, type AnalysisConfig } from './match';
 import { PYTHON_RETURNS } from './catalog/python';
-import { instanceOf, member, reexported } from './resolve';
+import { dotBefore, instanceOf, member, reexported } from './resolve';
 import { RULES } from './rules';
 import type { Checked, Execution, Reach, Report, Rule, RuleId, Step } from './rules/types';
 import type { Finding, Route } from '../model';
@@ -804,15 +804,25 @@ class Analysis {
     fromModule: string,
     depth = 0,
   ): { callee: string; module: string } | undefined {
-    const parts = name.split('.');
-    if (depth > 4 || parts.length < 3 || name.includes('#') || !this.code.hasSegment(parts[0])) return undefined;
-    for (let k = parts.length - 2; k >= 1; k--) {
-      const path = this.code.module(parts.slice(0, k).join('.'), fromModule);
+    const first = name.indexOf('.');
+    const last = name.lastIndexOf('.');
+    if (depth > 4 || first === last || name.includes('#') || !this.code.hasSegment(name.slice(0, first)))
+      return undefined;
+    // Each module prefix from the longest that leaves a name and an attribute after it
+    for (let next = last, dot = dotBefore(name, last); dot >= 0; next = dot, dot = dotBefore(name, dot)) {
+      const path = this.code.module(name.slice(0, dot), fromModule);
       if (path === undefined) continue;
       const facts = this.code.facts(path);
-      const instance = facts?.instances?.[parts[k]];
-      if (instance) return { callee: parts.slice(k + 1).reduce(member, instance), module: facts.module };
-      for (const target of facts ? reexported(facts, parts.slice(k)) : []) {
+      const instance = facts?.instances?.[name.slice(dot + 1, next)];
+      if (instance)
+        return {
+          callee: name
+            .slice(next + 1)
+            .split('.')
+            .reduce(member, instance),
+          module: facts.module,
+        };
+      for (const target of facts ? reexported(facts, name.slice(dot + 1).split('.')) : []) {
         const found = this.importedInstance(target, facts!.module, depth + 1);
         if (found) return found;
       }
@@ -890,16 +900,16 @@ class Analysis {
   }
 
   private pythonMethod(cls: string, name: string, fromModule: string, depth: number): FnRef | undefined {
-    const parts = cls.split('.');
-    if (depth > 4 || parts.length < 2 || !this.code.hasSegment(parts[0])) return undefined;
-    for (let k = parts.length - 1; k >= 1; k--) {
-      const path = this.code.module(parts.slice(0, k).join('.'), fromModule);
+    const first = cls.indexOf('.');
+    if (depth > 4 || first < 0 || !this.code.hasSegment(cls.slice(0, first))) return undefined;
+    for (let dot = cls.lastIndexOf('.'); dot >= 0; dot = dotBefore(cls, dot)) {
+      const path = this.code.module(cls.slice(0, dot), fromModule);
       if (path === undefined) continue;
       const facts = this.code.facts(path);
-      const qual = parts.slice(k).join('.');
+      const qual = cls.slice(dot + 1);
       const bases = facts?.classes?.[qual];
       if (facts && !bases)
-        for (const target of reexported(facts, parts.slice(k))) {
+        for (const target of reexported(facts, qual.split('.'))) {
           const found = this.pythonMethod(target, name, facts.module, depth + 1);
           if (found) return found;
         }
@@ -922,15 +932,17 @@ class Analysis {
    * module prefix the index knows, then the function in that file.
    */
   private pythonFunction(name: string, fromModule: string, depth = 0): FnRef | undefined {
-    const parts = name.split('.');
-    if (depth > 4 || parts.length < 2 || !this.code.hasSegment(parts[0])) return undefined;
-    for (let k = parts.length - 1; k >= 1; k--) {
-      const path = this.code.module(parts.slice(0, k).join('.'), fromModule);
+    // A name ending in an instance's attribute (`app.db.Session#get`) is no qualname: nothing to ask the view
+    if (name.lastIndexOf('#') > name.lastIndexOf('.')) return undefined;
+    const first = name.indexOf('.');
+    if (depth > 4 || first < 0 || !this.code.hasSegment(name.slice(0, first))) return undefined;
+    for (let dot = name.lastIndexOf('.'); dot >= 0; dot = dotBefore(name, dot)) {
+      const path = this.code.module(name.slice(0, dot), fromModule);
       if (path === undefined) continue;
       const facts = this.code.facts(path);
-      const index = facts && this.qualnameIndex(facts).get(parts.slice(k).join('.'));
+      const index = facts && this.qualnameIndex(facts).get(name.slice(dot + 1));
       if (facts && index !== undefined) return { path, facts, index, fn: facts.functions[index] };
-      for (const target of facts ? reexported(facts, parts.slice(k)) : []) {
+      for (const target of facts ? reexported(facts, name.slice(dot + 1).split('.')) : []) {
         const found = this.code.function(target) ?? this.pythonFunction(target, facts!.module, depth + 1);
         if (found) return found;
       }

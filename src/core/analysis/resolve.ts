@@ -31,6 +31,15 @@ export function member(base: string, attr: string): string {
   return base.endsWith('#') ? base + attr : `${base}.${attr}`;
 }
 
+/**
+ * The '.' before index `dot` of a dotted name, -1 when none: `for (let dot = name.lastIndexOf('.'); dot >= 0; dot =
+ * dotBefore(name, dot))` visits its module prefixes (`name.slice(0, dot)`) from the longest, as splitting it on '.'
+ * and joining ever fewer parts would, without a string per part.
+ */
+export function dotBefore(name: string, dot: number): number {
+  return dot > 0 ? name.lastIndexOf('.', dot - 1) : -1;
+}
+
 /** The value a call (or an annotation naming a type) produces: an instance of a known type, or nothing known. */
 export function instanceOf(callee: string | undefined, returns: ReturnTypes): string | undefined {
   if (callee === undefined) return undefined;
