@@ -324,6 +324,19 @@ export class CodeWorkspace {
     if (this.structuralIndex) return this.structuralIndex;
     const python = [...this.files].filter(([, { facts }]) => facts.language === 'python' && facts.classes);
     const methods = new Map(python.map(([path, { facts }]) => [path, methodsByClass(facts)]));
+    // The classes defining each method name, in file then class order: a protocol's candidates are those of one
+    // of its methods, not every class of the workspace
+    let byMethod: Map<string, Array<{ path: string; facts: CodeFacts; qual: string; own: Set<string> }>> | undefined;
+    const definingAll = () => {
+      if (byMethod) return byMethod;
+      byMethod = new Map();
+      for (const [path, { facts }] of python)
+        for (const [qual, own] of methods.get(path)!) {
+          if (!facts.classes![qual]) continue;
+          for (const m of own) (byMethod.get(m) ?? byMethod.set(m, []).get(m)!).push({ path, facts, qual, own });
+        }
+      return byMethod;
+    };
     const index = new Map<string, SubclassRef[]>();
     for (const [path, { facts }] of python)
       for (const [qual, bases] of Object.entries(facts.classes!)) {
@@ -333,12 +346,12 @@ export class CodeWorkspace {
         const key = `${path}:${qual}`;
         const subclasses = this.subclassMap().get(key) ?? [];
         const found: SubclassRef[] = [];
-        for (const [otherPath, { facts: other }] of python)
-          for (const [otherQual, own] of methods.get(otherPath)!) {
-            if (!other.classes![otherQual] || (otherPath === path && otherQual === qual)) continue;
-            if (subclasses.some((s) => s.path === otherPath && s.qual === otherQual)) continue;
-            if (wanted.every((m) => own.has(m))) found.push({ path: otherPath, facts: other, qual: otherQual });
-          }
+        for (const other of definingAll().get(wanted[0]) ?? []) {
+          if (other.path === path && other.qual === qual) continue;
+          if (subclasses.some((s) => s.path === other.path && s.qual === other.qual)) continue;
+          if (wanted.every((m) => other.own.has(m)))
+            found.push({ path: other.path, facts: other.facts, qual: other.qual });
+        }
         if (found.length) index.set(key, found);
       }
     for (const [key, list] of index) {
