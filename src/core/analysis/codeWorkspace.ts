@@ -4,7 +4,7 @@
 // asks only this view; what it read is never its business.
 import type { CodeFacts, FunctionFact } from './facts';
 import { Tracked, type Tracker } from '../incremental/tracker';
-import { reexported } from './resolve';
+import { dotBefore, reexported } from './resolve';
 import { resolveSpecifier } from '../nodeImports/specifier';
 import type { PathAliases } from '../nodeImports/tsconfig';
 import type { Route } from '../model';
@@ -267,15 +267,15 @@ export class CodeWorkspace {
 
   /** A workspace Python class by a resolved name: its file, facts and qualname. */
   classAt(name: string, fromModule: string, depth = 0): SubclassRef | undefined {
-    const parts = name.split('.');
-    if (depth > 4 || parts.length < 2 || !this.hasSegment(parts[0])) return undefined;
-    for (let k = parts.length - 1; k >= 1; k--) {
-      const path = this.module(parts.slice(0, k).join('.'), fromModule);
+    const first = name.indexOf('.');
+    if (depth > 4 || first < 0 || !this.hasSegment(name.slice(0, first))) return undefined;
+    for (let dot = name.lastIndexOf('.'); dot >= 0; dot = dotBefore(name, dot)) {
+      const path = this.module(name.slice(0, dot), fromModule);
       if (path === undefined) continue;
       const facts = this.facts(path);
-      const qual = parts.slice(k).join('.');
+      const qual = name.slice(dot + 1);
       if (facts?.classes?.[qual]) return { path, facts, qual };
-      for (const target of facts ? reexported(facts, parts.slice(k)) : []) {
+      for (const target of facts ? reexported(facts, qual.split('.')) : []) {
         const found = this.classAt(target, facts!.module, depth + 1);
         if (found) return found;
       }

@@ -834,13 +834,13 @@ class Analysis {
   /** 'app.deps.Http#get' → 'requests.Session#get' when app/deps.py declares `Http = Annotated[requests.Session, …]`. */
   private aliasedInstance(name: string, fromModule: string, depth = 0): { callee: string; module: string } | undefined {
     const hash = name.indexOf('#');
-    const parts = hash > 0 ? name.slice(0, hash).split('.') : [];
-    if (depth > 4 || parts.length < 2 || !this.code.hasSegment(parts[0])) return undefined;
-    const path = this.code.module(parts.slice(0, -1).join('.'), fromModule);
+    const last = hash > 0 ? name.lastIndexOf('.', hash) : -1;
+    if (depth > 4 || last < 0 || !this.code.hasSegment(name.slice(0, name.indexOf('.')))) return undefined;
+    const path = this.code.module(name.slice(0, last), fromModule);
     const facts = path === undefined ? undefined : this.code.facts(path);
-    const declared = facts?.typeAliases?.[parts[parts.length - 1]];
+    const declared = facts?.typeAliases?.[name.slice(last + 1, hash)];
     if (declared && facts) return { callee: declared + name.slice(hash + 1), module: facts.module };
-    for (const target of facts ? reexported(facts, parts.slice(-1)) : []) {
+    for (const target of facts ? reexported(facts, [name.slice(last + 1, hash)]) : []) {
       const found = this.aliasedInstance(target + name.slice(hash), facts!.module, depth + 1);
       if (found) return found;
     }
