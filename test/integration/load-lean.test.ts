@@ -259,9 +259,87 @@ function keepAlivePool(url: string, connections: number): LeanPool {
   });
 }
 
+test('a response is timed from the read that completed it, before parsing or any handler ran', async (t) => {
+  // Two pipelined responses arrive in one write: the second was in hand when the first's handler
+  // (here a 30 ms busy one, as cold bookkeeping or a burst on other sockets) started, so both carry
+  // that read's time. A response split across reads is timed from its last read, not its first.
+  const secondPartAt: number[] = [];
+  const url = await listen(
+    net.createServer((sock) => {
+      let buf = '';
+      sock.on('error', () => undefined);
+      sock.on('data', (d) => {
+        buf += d.toString('latin1');
+        const heads = buf.split('\r\n\r\n').length - 1;
+        if (heads === 2)
+          sock.write('HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\naHTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nb');
+        if (heads === 3) {
+          sock.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\no');
+          setTimeout(() => {
+            secondPartAt.push(performance.now());
+            sock.write('k');
+          }, 40);
+        }
+      });
+    }),
+  );
+  const u = new URL(url);
+  const pool = new LeanPool({
+    host: u.hostname,
+    port: Number(u.port),
+    connections: 1,
+    pipelining: 2,
+    keepAlive: true,
+    head: false,
+    request: buildRequest('GET', '/', u.host, {}, undefined, true),
+  });
+  t.after(() => pool.destroy());
+  const answer = (onAt: (at: number) => void) => {
+    let done!: () => void;
+    const settled = new Promise<void>((r) => (done = r));
+    const handler = {
+      leanConn: undefined,
+      leanDone: false,
+      onHeaders: (): boolean => true,
+      onBytes: (): void => undefined,
+      onCompleteAt: (at: number): void => {
+        onAt(at);
+        done();
+      },
+      onError: (err: Error): void => assert.fail(err),
+    };
+    return { handler, settled };
+  };
+  let firstAt = NaN;
+  let firstHandlerEnd = NaN;
+  let secondAt = NaN;
+  const first = answer((at) => {
+    firstAt = at;
+    const until = performance.now() + 30;
+    while (performance.now() < until); // a slow handler
+    firstHandlerEnd = performance.now();
+  });
+  const second = answer((at) => (secondAt = at));
+  pool.dispatch(undefined, first.handler);
+  pool.dispatch(undefined, second.handler);
+  await Promise.all([first.settled, second.settled]);
+  assert.equal(secondAt, firstAt, 'both responses came in one read');
+  assert.ok(
+    secondAt <= firstHandlerEnd - 29,
+    `stamped ${firstHandlerEnd - secondAt} ms before the first handler ended`,
+  );
+
+  let splitAt = NaN;
+  const split = answer((at) => (splitAt = at));
+  pool.dispatch(undefined, split.handler);
+  await split.settled;
+  assert.ok(splitAt >= secondPartAt[0], 'timed from the read that brought its last byte');
+  assert.ok(splitAt - secondPartAt[0] < 30, `${splitAt - secondPartAt[0]} ms after the last byte was written`);
+});
+
 test('the pool keeps no answered request reachable (its FIFO lets go of what it hands out)', async () => {
   // A closed loop as measure.ts drives it: each lane dispatches its next request from the previous
-  // one's onComplete, while every connection is busy, so each request passes through the FIFO.
+  // one's onCompleteAt, while every connection is busy, so each request passes through the FIFO.
   v8.setFlagsFromString('--expose-gc');
   const gc = vm.runInNewContext('gc') as () => void;
   const pool = keepAlivePool(nodeUrl, 2);
@@ -280,7 +358,7 @@ test('the pool keeps no answered request reachable (its FIFO lets go of what it 
         leanDone: false,
         onHeaders: (): boolean => true,
         onBytes: (): void => undefined,
-        onComplete: lane,
+        onCompleteAt: lane,
         onError: (): void => {
           failures++;
           lane();
@@ -387,7 +465,7 @@ test(
       leanDone: false,
       onHeaders: (): boolean => true,
       onBytes: (): void => undefined,
-      onComplete: (): void => void outcome.push(`${name} ok`),
+      onCompleteAt: (): void => void outcome.push(`${name} ok`),
       onError: (err: Error): void => void outcome.push(`${name} ${err.message}`),
     });
     const first = handler('first');

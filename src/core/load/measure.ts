@@ -181,8 +181,8 @@ export function measure(o: LoadOptions, hooks: MeasureHooks = {}): Measurement {
     if (o.durationS !== undefined) deadlineTimer = setTimeout(halt, Math.max(0, deadline() - performance.now()));
   };
 
-  const record = (f: Flight, scheduledMs: number, status: number, bytes: number, err: unknown): void => {
-    const end = performance.now();
+  /** `end`: when the response arrived (the lean client's read time), else now. */
+  const record = (f: Exchange, err: unknown, end: number): void => {
     if (f.warm) return;
     if (f.reason === CANCELLED) {
       cancelledInFlight++;
@@ -192,7 +192,7 @@ export function measure(o: LoadOptions, hooks: MeasureHooks = {}): Measurement {
       rec.failure(classifyError(err), end, describeError(err));
       return;
     }
-    rec.success(status, bytes, (end - scheduledMs) * 1000, (end - f.sentMs) * 1000, end);
+    rec.success(f.status, f.bytes, (end - (f.scheduledMs ?? f.sentMs)) * 1000, (end - f.sentMs) * 1000, end);
   };
   // One request through undici's dispatch API: no Readable stream per response (measured
   // faster than pool.request, see notes/load.md); body chunks are counted and dropped.
@@ -212,15 +212,15 @@ export function measure(o: LoadOptions, hooks: MeasureHooks = {}): Measurement {
     reason?: Error = undefined;
     leanConn: object | undefined = undefined;
     leanDone = false;
-    private status = 0;
-    private bytes = 0;
+    status = 0;
+    bytes = 0;
     private finished = false;
     /**
      * `scheduledMs`: the open model's schedule; undefined for a closed lane, whose latency counts
      * from `sentMs` (one number, not a second heap box of the same value).
      */
     constructor(
-      private readonly scheduledMs: number | undefined,
+      readonly scheduledMs: number | undefined,
       readonly sentMs: number,
       private readonly resolve: () => void,
       readonly warm: boolean,
@@ -240,17 +240,22 @@ export function measure(o: LoadOptions, hooks: MeasureHooks = {}): Measurement {
     onBytes(n: number): void {
       this.bytes += n;
     }
+    /** undici's: the response ended just now. */
     onComplete(): void {
-      this.finish(undefined);
+      this.finish(undefined, performance.now());
+    }
+    /** The lean pool's: the response ended at `arrivedMs`, when its last read began to be handled. */
+    onCompleteAt(arrivedMs: number): void {
+      this.finish(undefined, arrivedMs);
     }
     onError(err: Error): void {
-      this.finish(this.reason ?? err);
+      this.finish(this.reason ?? err, performance.now());
     }
-    finish(err: unknown): void {
+    finish(err: unknown, endMs: number): void {
       if (this.finished) return;
       this.finished = true;
       inflight.delete(this);
-      record(this, this.scheduledMs ?? this.sentMs, this.status, this.bytes, err);
+      record(this, err, endMs);
       this.resolve();
     }
   }
@@ -266,7 +271,7 @@ export function measure(o: LoadOptions, hooks: MeasureHooks = {}): Measurement {
     try {
       pool.dispatch(dispatchOpts, x);
     } catch (err) {
-      x.finish(err);
+      x.finish(err, performance.now());
     }
   };
   const one = (scheduledMs: number | undefined, warm = false): Promise<void> =>
