@@ -302,6 +302,7 @@ test('a response is timed from the read that completed it, before parsing or any
       leanDone: false,
       onHeaders: (): boolean => true,
       onBytes: (): void => undefined,
+      onSentAt: (): void => undefined,
       onCompleteAt: (at: number): void => {
         onAt(at);
         done();
@@ -337,6 +338,63 @@ test('a response is timed from the read that completed it, before parsing or any
   assert.ok(splitAt - secondPartAt[0] < 30, `${splitAt - secondPartAt[0]} ms after the last byte was written`);
 });
 
+test('requests dispatched while reads are handled go out at the end of the turn, timed from that write', async (t) => {
+  // Two connections' responses arrive in one turn. Each handler busies 10 ms and dispatches its
+  // lane's next request: both are held until every read of the turn was handled (no write
+  // syscall between two reads of a burst), then written, each timed from that write.
+  let answered = 0;
+  const url = await listen(
+    net.createServer((sock) => {
+      sock.on('error', () => undefined);
+      sock.on('data', () => {
+        answered++;
+        if (answered === 2)
+          setTimeout(() => {
+            for (const s of open) s.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+          }, 20);
+      });
+      open.push(sock);
+    }),
+  );
+  const open: net.Socket[] = [];
+  const pool = keepAlivePool(url, 2);
+  t.after(() => pool.destroy());
+  const log: string[] = [];
+  let lastHandlerEnd = 0;
+  const sentAt: number[] = [];
+  let settle!: () => void;
+  const allSent = new Promise<void>((r) => (settle = r));
+  const next = (name: string) => ({
+    leanConn: undefined,
+    leanDone: false,
+    onHeaders: (): boolean => true,
+    onBytes: (): void => undefined,
+    onSentAt: (at: number): void => {
+      log.push(`sent ${name}`);
+      sentAt.push(at);
+      if (sentAt.length === 2) settle();
+    },
+    onCompleteAt: (): void => undefined,
+    onError: (): void => undefined,
+  });
+  const first = (name: string) => ({
+    ...next(name),
+    onSentAt: (): void => assert.fail(`${name} was written when dispatched: not held`),
+    onCompleteAt: (): void => {
+      log.push(`done ${name}`);
+      const until = performance.now() + 10;
+      while (performance.now() < until); // a slow handler
+      lastHandlerEnd = performance.now();
+      pool.dispatch(undefined, next(`${name}'`));
+    },
+  });
+  pool.dispatch(undefined, first('a'));
+  pool.dispatch(undefined, first('b'));
+  await allSent;
+  assert.deepEqual(log, ['done a', 'done b', "sent a'", "sent b'"]);
+  for (const at of sentAt) assert.ok(at >= lastHandlerEnd, 'timed from the write, after the handlers ran');
+});
+
 test('the pool keeps no answered request reachable (its FIFO lets go of what it hands out)', async () => {
   // A closed loop as measure.ts drives it: each lane dispatches its next request from the previous
   // one's onCompleteAt, while every connection is busy, so each request passes through the FIFO.
@@ -358,6 +416,7 @@ test('the pool keeps no answered request reachable (its FIFO lets go of what it 
         leanDone: false,
         onHeaders: (): boolean => true,
         onBytes: (): void => undefined,
+        onSentAt: (): void => undefined,
         onCompleteAt: lane,
         onError: (): void => {
           failures++;
@@ -465,6 +524,7 @@ test(
       leanDone: false,
       onHeaders: (): boolean => true,
       onBytes: (): void => undefined,
+      onSentAt: (): void => undefined,
       onCompleteAt: (): void => void outcome.push(`${name} ok`),
       onError: (err: Error): void => void outcome.push(`${name} ${err.message}`),
     });

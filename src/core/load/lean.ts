@@ -4,8 +4,12 @@
 // abort(handler) where undici hands each request an abort closure: the pool keeps its per-request
 // state on the handler itself (leanConn, leanDone), so a request costs no object or closure here.
 // Up to `connections` sockets, each carrying up to `pipelining` requests in flight; requests
-// beyond that wait in a FIFO. Writes made while a socket's data is being handled (the next
-// requests of the lanes that just completed) go out as one write of n copies of the request.
+// beyond that wait in a FIFO. Requests dispatched while any socket's read is being handled (the
+// next requests of the lanes that just completed) are held to the end of the loop turn (one
+// setImmediate), then go out as one write of n copies per socket, timed from that write
+// (onSentAt), as wrk does: every read of a burst is parsed and timed before the first write
+// syscall (on loopback a write runs the server's TCP receive path, ~30-60 µs), where writing from
+// each read made a burst's tenth response wait for nine writes before its read was even handled.
 // Reads land in one buffer per pool (net's `onread`): no Buffer, stream push or 'data' event per
 // read, which were most of the per-response garbage; the parser copies what it keeps.
 // A response's completion time is when the read holding its last bytes began to be handled, taken
@@ -30,6 +34,11 @@ export interface LeanHandler {
    * bytes began to be handled (or the close that ended a close-delimited body), before parsing.
    */
   onCompleteAt(arrivedMs: number): void;
+  /**
+   * The request, held while reads were handled, was written at `sentMs` (performance.now() time):
+   * its latency counts from there. Not called for one written when dispatched or once connected.
+   */
+  onSentAt(sentMs: number): void;
   onError(err: Error): void;
   /** The pool's: the connection the request was written on; undefined while queued (start undefined). */
   leanConn: object | undefined;
@@ -100,9 +109,10 @@ class Conn {
   /** Set when the server said Connection: close (or a close-delimited body): no new requests. */
   draining = false;
   inFree = false;
-  /** Requests assigned but not written yet: before 'connect', or while a read is being handled. */
+  /** Requests assigned before 'connect': written together once connected. */
   private unsent = 0;
-  private reading = false;
+  /** Requests assigned while reads were handled: written at the end of the loop turn. */
+  private held = 0;
   /** When the read being handled (or the close) began: every response it completes arrived by then. */
   private arrivedMs = 0;
   private error: Error | undefined;
@@ -143,11 +153,23 @@ class Conn {
   write(r: Req): void {
     r.leanConn = this;
     this.inflight.push(r);
-    if (this.connected && !this.reading) this.socket.write(this.pool.options.request);
-    else this.unsent++;
+    if (!this.connected) this.unsent++;
+    else if (this.pool.handling) {
+      if (this.held++ === 0) this.pool.hold(this);
+    } else this.socket.write(this.pool.options.request);
   }
 
-  /** The requests assigned while connecting or reading, as one write. */
+  /** End of the loop turn: the requests held while reads were handled go out as one write, timed `nowMs`. */
+  writeHeld(nowMs: number): void {
+    const n = this.held;
+    this.held = 0;
+    if (n === 0 || this.dead) return; // dead: retire/fail/abort took them already
+    // The held requests are the newest in flight: no response to them can have arrived.
+    for (let k = this.inflight.length - n; k < this.inflight.length; k++) this.inflight.at(k)?.onSentAt(nowMs);
+    this.socket.write(this.pool.requestTimes(n));
+  }
+
+  /** The requests assigned while connecting, as one write. */
   private flush(): void {
     const n = this.unsent;
     this.unsent = 0;
@@ -158,15 +180,13 @@ class Conn {
   private data(n: number): boolean {
     if (this.dead) return true;
     this.arrivedMs = performance.now();
-    this.reading = true;
+    this.pool.handling = true;
     try {
       this.parser.execute(this.pool.readBuffer, n);
     } catch (e) {
       this.fail(e instanceof HttpParseError ? e : (e as Error));
     } finally {
-      this.reading = false;
-      // The lanes that completed in this read send their next requests together.
-      this.flush();
+      this.pool.handling = false;
     }
     return true;
   }
@@ -250,10 +270,31 @@ export class LeanPool {
   private queueHead = 0;
   private destroyed: Error | undefined;
   readonly readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+  /** Set while a socket's read is being handled: requests dispatched meanwhile are held (Conn.write). */
+  handling = false;
+  /** Connections holding requests until the end of this loop turn. */
+  private readonly holding: Conn[] = [];
+  private holdQueued = false;
   /** `request` repeated 1..pipelining times: the bytes of one flush, built once. */
   private readonly repeated: Buffer[] = [];
 
   constructor(readonly options: LeanPoolOptions) {}
+
+  /** `c` holds requests: they are written once this turn's reads are handled (setImmediate runs after I/O). */
+  hold(c: Conn): void {
+    this.holding.push(c);
+    if (!this.holdQueued) {
+      this.holdQueued = true;
+      setImmediate(this.writeHeld);
+    }
+  }
+
+  private readonly writeHeld = (): void => {
+    this.holdQueued = false;
+    const now = performance.now();
+    for (let i = 0; i < this.holding.length; i++) this.holding[i].writeHeld(now);
+    this.holding.length = 0;
+  };
 
   requestTimes(n: number): Buffer {
     if (n === 1) return this.options.request;

@@ -221,7 +221,7 @@ export function measure(o: LoadOptions, hooks: MeasureHooks = {}): Measurement {
      */
     constructor(
       readonly scheduledMs: number | undefined,
-      readonly sentMs: number,
+      public sentMs: number,
       private readonly resolve: () => void,
       readonly warm: boolean,
     ) {}
@@ -247,6 +247,10 @@ export function measure(o: LoadOptions, hooks: MeasureHooks = {}): Measurement {
     /** The lean pool's: the response ended at `arrivedMs`, when its last read began to be handled. */
     onCompleteAt(arrivedMs: number): void {
       this.finish(undefined, arrivedMs);
+    }
+    /** The lean pool's: written at `sentMs`, after being held while the loop turn's reads were handled. */
+    onSentAt(sentMs: number): void {
+      this.sentMs = sentMs;
     }
     onError(err: Error): void {
       this.finish(this.reason ?? err, performance.now());

@@ -22,6 +22,11 @@ export class Ring<T> {
     return this.length === 0 ? undefined : this.items[this.head];
   }
 
+  /** The entry `i` places after the oldest (0: the oldest), or undefined past the end. */
+  at(i: number): T | undefined {
+    return i < 0 || i >= this.length ? undefined : this.items[(this.head + i) % this.items.length];
+  }
+
   /** Removes and returns the oldest entry (its slot let go: a taken entry is not kept alive). */
   shift(): T | undefined {
     if (this.length === 0) return undefined;
