@@ -1,6 +1,6 @@
 // The lean HTTP/1.1 client for http: targets: raw `net` sockets, one prebuilt request buffer for
 // every request, response framing by http1.ts. Nearly the contract of the undici Pool it replaces
-// in measure.ts: dispatch(handler) with onHeaders / onBytes / onComplete / onError, and
+// in measure.ts: dispatch(handler) with onHeaders / onBytes / onCompleteAt / onSentAt / onError, and
 // abort(handler) where undici hands each request an abort closure: the pool keeps its per-request
 // state on the handler itself (leanConn, leanDone), so a request costs no object or closure here.
 // Up to `connections` sockets, each carrying up to `pipelining` requests in flight; requests
