@@ -229,3 +229,43 @@ test('a chain of results built from kept ones is checked once per entry per revi
   values.set(N - 1, 2);
   assert.equal(sum(0), N + 1, 'an edit at the bottom reaches the top');
 });
+
+test('nested computations share one record of reads: each keeps its own, a thrown one leaves none to its caller', () => {
+  const { tracker, modules, exportsOf } = workspace();
+  for (let i = 0; i < 40; i++) modules.set(`m${i}`, { v: `${i}` });
+  const memo = Memo.byKey<string, string>(tracker);
+  let outerRuns = 0;
+  // The outer result reads m0..m29 (past the point where a computation's reads are indexed), twice each,
+  // and asks an inner result that reads m30 and one that throws after reading m31
+  const outer = () =>
+    memo.get('outer', () => {
+      outerRuns++;
+      let s = '';
+      for (let pass = 0; pass < 2; pass++) for (let i = 0; i < 30; i++) s += exportsOf.get(`m${i}`)!.v;
+      s += memo.get('inner', () => exportsOf.get('m30')!.v);
+      try {
+        memo.get('throws', () => {
+          exportsOf.get('m31');
+          throw new Error('no');
+        });
+      } catch {
+        s += '!';
+      }
+      return s;
+    });
+  tracker.advance();
+  outer();
+  assert.equal(outerRuns, 1);
+  tracker.advance();
+  modules.set('m31', { v: 'x' }); // read only by the computation that threw
+  outer();
+  assert.equal(outerRuns, 1, 'what a thrown computation read is not counted as its caller’s');
+  tracker.advance();
+  modules.set('m29', { v: 'y' }); // read by the outer result itself, late in its reads
+  outer();
+  assert.equal(outerRuns, 2);
+  tracker.advance();
+  modules.set('m30', { v: 'z' }); // read by the inner result only: reaches the outer through its edge
+  outer();
+  assert.equal(outerRuns, 3);
+});

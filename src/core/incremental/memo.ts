@@ -2,12 +2,10 @@
 // tracker.ts) and served while every read still gets the same answer. A computation that uses a kept
 // result records an edge to its entry, not a copy of its reads (as salsa does): checking the outer result
 // checks the entry, which checks its own reads and its own edges — each entry once per revision.
-import { type EntryRead, type EntrySource, type KeptReads, type LogCursor, type Source, type Tracker } from './tracker';
+import { type EntrySource, type KeptReads, type LogCursor, type Source, type Tracker } from './tracker';
 
-interface Entry<V> {
+interface Entry<V> extends KeptReads {
   value: V;
-  /** What computing it read: its own questions and the entries it used (edges). */
-  reads: KeptReads;
   /** The revision this entry was last known valid in. */
   verifiedAt: number;
   /**
@@ -15,8 +13,6 @@ interface Entry<V> {
    * keeps the stamp (backdating), so what used the old one stays valid.
    */
   stamp: number;
-  /** The entries it used (`reads.entries`), undefined when none: most entries use none. */
-  uses: readonly EntryRead[] | undefined;
   /** Set while its edges are being checked: an edge back to it (a cycle of kept results) counts as a change. */
   checking: boolean;
 }
@@ -58,9 +54,15 @@ export class Memo<K, V> implements EntrySource {
     const { value, reads } = this.tracker.collect(compute);
     if (!keep || keep(value)) {
       const stamp = known && Object.is(known.value, value) ? known.stamp : this.tracker.stamp();
-      const uses = reads.entries.length ? reads.entries : undefined;
-      this.entries.set(key, { value, reads, uses, verifiedAt: this.tracker.revision, stamp, checking: false });
-      this.suspects?.track(key, known?.reads, reads);
+      this.entries.set(key, {
+        value,
+        reads: reads.reads,
+        uses: reads.uses,
+        verifiedAt: this.tracker.revision,
+        stamp,
+        checking: false,
+      });
+      this.suspects?.track(key, known?.reads, reads.reads);
       this.tracker.readEntry(this, key, stamp);
     } else {
       this.delete(key);
@@ -89,13 +91,15 @@ export class Memo<K, V> implements EntrySource {
     if (known.verifiedAt === revision) return true;
     if (known.checking) return false;
     if (!this.suspects?.clear(key)) {
-      if (!this.tracker.unchanged(known.reads, known.verifiedAt)) return false;
+      if (!this.tracker.unchanged(known, known.verifiedAt)) return false;
       this.suspects?.verified(key);
     }
-    if (known.uses) {
+    const uses = known.uses;
+    if (uses) {
       known.checking = true;
       try {
-        for (const { source, key: used, stamp } of known.uses) if (!source.holds(used, stamp)) return false;
+        for (let i = 0; i < uses.length; i += 3)
+          if (!(uses[i] as EntrySource).holds(uses[i + 1], uses[i + 2] as number)) return false;
       } finally {
         known.checking = false;
       }
@@ -114,7 +118,7 @@ export class Memo<K, V> implements EntrySource {
 /**
  * The entries of one memo that an edit may have touched, by a reverse index of what each read: the logged
  * views say which of their answers changed (their notes since the last look), and only the entries that read
- * one of those are asked again (`KeptReads.unchanged`, as without this index). Every other entry is valid
+ * one of those are asked again (`Tracker.unchanged`, as without this index). Every other entry is valid
  * without a look at its reads, so a revision costs what the edit touched rather than one check per entry.
  * Entries that read a view that does not log its changes are always asked. Only an entry's own reads are
  * indexed: the entries it used are checked through their edges (`Memo.valid`).
@@ -123,7 +127,7 @@ class Suspects<K> {
   /** The tracker's count of notes when the views' logs were last read: while unmoved, there is nothing new to read. */
   private swept = -1;
   /** Per logged view, per question, the entries that asked it; and how far the view's notes were read. */
-  private readonly readers = new Map<Source, { questions: Map<unknown, Set<K>>; cursor: LogCursor | undefined }>();
+  private readonly readers = new Map<Source, Reader<K>>();
   /** Entries that read a view without a log of its changes. */
   private readonly unlogged = new Set<K>();
   private readonly suspect = new Set<K>();
@@ -142,38 +146,54 @@ class Suspects<K> {
     this.suspect.delete(key);
   }
 
-  /** Moves `key`'s registrations from the reads it had (`before`) to the ones it has now (`after`). */
-  track(key: K, before: KeptReads | undefined, after: KeptReads | undefined): void {
+  /** Moves `key`'s registrations from the reads it had (`before`, flat triples) to the ones it has now (`after`). */
+  track(key: K, before: readonly unknown[] | undefined, after: readonly unknown[] | undefined): void {
     // Notes made before this point concern the old reads: read them first, so they do not mark the new entry
     this.sweep();
-    if (before)
-      for (const [source, keys] of before.bySource) {
-        const questions = this.readers.get(source)?.questions;
-        if (questions)
-          for (const question of keys.keys()) {
-            const set = questions.get(question);
-            set?.delete(key);
-            if (set?.size === 0) questions.delete(question);
-          }
+    if (before) {
+      let last: Source | undefined;
+      let questions: Map<unknown, Askers<K>> | undefined;
+      for (let i = 0; i < before.length; i += 3) {
+        const source = before[i] as Source;
+        if (source !== last) questions = this.readers.get((last = source))?.questions;
+        if (!questions) continue;
+        const question = before[i + 1];
+        const askers = questions.get(question);
+        if (askers === key) questions.delete(question);
+        else if (askers instanceof Many) {
+          askers.keys.delete(key);
+          if (askers.keys.size === 0) questions.delete(question);
+        }
       }
+    }
     this.unlogged.delete(key);
     this.suspect.delete(key);
     if (!after) return;
-    for (const [source, keys] of after.bySource) {
-      if (!source.logged) {
+    let last: Source | undefined;
+    let questions: Map<unknown, Askers<K>> | undefined;
+    for (let i = 0; i < after.length; i += 3) {
+      const source = after[i] as Source;
+      if (source !== last) {
+        last = source;
+        questions = undefined;
+        if (source.logged) {
+          let reader = this.readers.get(source);
+          if (!reader) {
+            reader = { questions: new Map(), cursor: source.changesAfter!(undefined).cursor };
+            this.readers.set(source, reader);
+          }
+          questions = reader.questions;
+        }
+      }
+      if (!questions) {
         this.unlogged.add(key);
         continue;
       }
-      let reader = this.readers.get(source);
-      if (!reader) {
-        reader = { questions: new Map(), cursor: source.changesAfter!(undefined).cursor };
-        this.readers.set(source, reader);
-      }
-      for (const question of keys.keys()) {
-        const set = reader.questions.get(question);
-        if (set) set.add(key);
-        else reader.questions.set(question, new Set([key]));
-      }
+      const question = after[i + 1];
+      const askers = questions.get(question);
+      if (askers === undefined) questions.set(question, key);
+      else if (askers instanceof Many) askers.keys.add(key);
+      else if (askers !== key) questions.set(question, new Many(askers, key));
     }
   }
 
@@ -186,13 +206,37 @@ class Suspects<K> {
       const { keys, cursor } = source.changesAfter!(reader.cursor);
       reader.cursor = cursor;
       if (!keys) {
-        for (const set of reader.questions.values()) for (const k of set) this.suspect.add(k);
+        for (const askers of reader.questions.values()) this.mark(askers);
         continue;
       }
       for (const question of keys) {
-        const set = reader.questions.get(question);
-        if (set) for (const k of set) this.suspect.add(k);
+        const askers = reader.questions.get(question);
+        if (askers !== undefined) this.mark(askers);
       }
     }
+  }
+
+  private mark(askers: Askers<K>): void {
+    if (askers instanceof Many) for (const k of askers.keys) this.suspect.add(k);
+    else this.suspect.add(askers);
+  }
+}
+
+/** One logged view's questions, each with the entries that asked it, and how far its notes were read. */
+interface Reader<K> {
+  questions: Map<unknown, Askers<K>>;
+  cursor: LogCursor | undefined;
+}
+
+/**
+ * The entries that asked one question: the entry's key itself while only one did (most questions; a Set each
+ * was a third of what a cold build kept for this index), else a set of them.
+ */
+type Askers<K> = K | Many<K>;
+
+class Many<K> {
+  readonly keys: Set<K>;
+  constructor(a: K, b: K) {
+    this.keys = new Set([a, b]);
   }
 }

@@ -32,74 +32,117 @@ export interface EntrySource {
   holds(key: unknown, stamp: number): boolean;
 }
 
-/** An edge: one memo entry a computation used, with the stamp of the value it got. */
-export interface EntryRead {
-  source: EntrySource;
-  key: unknown;
-  stamp: number;
+/**
+ * A finished computation's reads, flat: `[source, key, answer, source, key, answer, …]`, each (source, key) once
+ * with the first answer; `uses`, the same for the memo entries it used: `[memo, key, stamp, …]`. Flat arrays of
+ * exactly their size rather than a Map per source: a cold build keeps tens of thousands of these, and the Maps
+ * (and the objects per edge) were most of what the scavenger copied and promoted.
+ */
+export interface KeptReads {
+  readonly reads: readonly unknown[];
+  readonly uses: readonly unknown[] | undefined;
 }
 
-const NO_ENTRIES: readonly EntryRead[] = [];
+const NONE: readonly unknown[] = [];
 
-/** What one computation read: per source, each key with the answer it got (first answer wins); and the memo entries it used. */
-export class Reads {
-  readonly bySource = new Map<Source, Map<unknown, unknown>>();
-  private entries: Map<EntrySource, Map<unknown, number>> | undefined;
-
-  add(source: Source, key: unknown, value: unknown): void {
-    let keys = this.bySource.get(source);
-    if (!keys) this.bySource.set(source, (keys = new Map()));
-    if (!keys.has(key)) keys.set(key, value);
-  }
-
-  addEntry(source: EntrySource, key: unknown, stamp: number): void {
-    this.entries ??= new Map();
-    let keys = this.entries.get(source);
-    if (!keys) this.entries.set(source, (keys = new Map<unknown, number>()));
-    if (!keys.has(key)) keys.set(key, stamp);
-  }
-
-  /** Counts another computation's reads and edges as this one's (a result that was not kept has no entry to point to). */
-  addAll(other: KeptReads): void {
-    for (const [source, keys] of other.bySource) {
-      const mine = this.bySource.get(source);
-      if (!mine) this.bySource.set(source, new Map(keys));
-      else for (const [k, v] of keys) if (!mine.has(k)) mine.set(k, v);
-    }
-    for (const { source, key, stamp } of other.entries) this.addEntry(source, key, stamp);
-  }
-
-  keep(): KeptReads {
-    const entries: EntryRead[] = [];
-    if (this.entries)
-      for (const [source, keys] of this.entries) for (const [key, stamp] of keys) entries.push({ source, key, stamp });
-    return new KeptReads(this.bySource, entries.length ? entries : NO_ENTRIES);
-  }
-}
-
-/** A finished computation's reads, checked on later revisions: its own questions, and the entries it used. */
-export class KeptReads {
+/**
+ * A running computation's part of the tracker's shared buffers (from `start`, `usesStart`), and, once that part
+ * is longer than a scan is worth, an index of what it recorded, to record each (source, key) once.
+ */
+class Frame {
+  readsIndex: TripleIndex | undefined = undefined;
+  usesIndex: TripleIndex | undefined = undefined;
   constructor(
-    readonly bySource: ReadonlyMap<Source, ReadonlyMap<unknown, unknown>>,
-    readonly entries: readonly EntryRead[],
+    readonly start: number,
+    readonly usesStart: number,
   ) {}
+}
+
+/** Key → the position of its triple (a list when sources differ): built only for computations that read much. */
+type TripleIndex = Map<unknown, number | number[]>;
+
+/** Triples of a computation up to this many are deduplicated by a scan, without an index. */
+const SCAN = 12;
+
+/**
+ * Triples of every running computation, innermost last: a nested computation appends after its caller's and
+ * cuts its part off when it ends. One array serves them all and is never shrunk (its `length` is ours), so
+ * recording allocates nothing but the kept copy.
+ */
+class Triples {
+  private readonly items: unknown[] = [];
+  length = 0;
 
   /**
-   * Whether every recorded question gets the same answer now (run untracked). A source that knows which
-   * of its keys changed since `verifiedAt` has only those asked again: one edit costs what it touched.
-   * The entries used are not looked at here (see `Memo`).
+   * Appends (a, b, c) unless (a, b) is among the triples from `from` already (the first answer wins);
+   * returns the index to use from now on (made once those triples outgrow a scan).
    */
-  unchanged(verifiedAt: number): boolean {
-    for (const [source, keys] of this.bySource) {
-      const changed = source.changedSince?.(verifiedAt);
-      if (!changed) {
-        for (const [key, value] of keys) if (!Object.is(source.peek(key), value)) return false;
-      } else if (changed.size <= keys.size) {
-        for (const key of changed) if (keys.has(key) && !Object.is(source.peek(key), keys.get(key))) return false;
-      } else for (const [key, value] of keys) if (changed.has(key) && !Object.is(source.peek(key), value)) return false;
+  record(from: number, index: TripleIndex | undefined, a: unknown, b: unknown, c: unknown): TripleIndex | undefined {
+    const items = this.items;
+    const end = this.length;
+    if (!index) {
+      for (let i = from; i < end; i += 3) if (items[i + 1] === b && items[i] === a) return undefined;
+      this.append(a, b, c);
+      if (end - from < SCAN * 3) return undefined;
+      index = new Map();
+      for (let i = from; i <= end; i += 3) indexAt(index, items[i + 1], i);
+      return index;
     }
-    return true;
+    const at = index.get(b);
+    if (typeof at === 'number') {
+      if (items[at] === a) return index;
+    } else if (at) for (const i of at) if (items[i] === a) return index;
+    this.append(a, b, c);
+    indexAt(index, b, end);
+    return index;
   }
+
+  /** The triples from `from`, copied at their exact size, then cut off (undefined: none). */
+  take(from: number): unknown[] | undefined {
+    if (this.length === from) return undefined;
+    const part = this.items.slice(from, this.length);
+    // Dropped, not just overwritten later: what they point to (a file's facts) may otherwise be garbage
+    this.items.fill(undefined, from, this.length);
+    this.length = from;
+    return part;
+  }
+
+  private append(a: unknown, b: unknown, c: unknown): void {
+    const items = this.items;
+    const end = this.length;
+    if (end < items.length) {
+      items[end] = a;
+      items[end + 1] = b;
+      items[end + 2] = c;
+    } else items.push(a, b, c);
+    this.length = end + 3;
+  }
+}
+
+function indexAt(index: TripleIndex, key: unknown, position: number): void {
+  const at = index.get(key);
+  if (at === undefined) index.set(key, position);
+  else if (typeof at === 'number') index.set(key, [at, position]);
+  else at.push(position);
+}
+
+/**
+ * Whether every recorded question gets the same answer now (run untracked). A source that knows which
+ * of its keys changed since `verifiedAt` has only those asked again: one edit costs what it touched.
+ * The entries used are not looked at here (see `Memo`).
+ */
+function unchangedSince(reads: readonly unknown[], verifiedAt: number): boolean {
+  let last: Source | undefined;
+  let changed: ReadonlySet<unknown> | undefined;
+  for (let i = 0; i < reads.length; i += 3) {
+    const source = reads[i] as Source;
+    if (source !== last) {
+      last = source;
+      changed = source.changedSince?.(verifiedAt);
+    }
+    if ((!changed || changed.has(reads[i + 1])) && !Object.is(source.peek(reads[i + 1]), reads[i + 2])) return false;
+  }
+  return true;
 }
 
 /**
@@ -108,9 +151,12 @@ export class KeptReads {
  * checked again in it.
  */
 export class Tracker {
-  private readonly frames: Reads[] = [];
-  /** The running computation's reads (the last frame); kept apart: most reads happen outside any. */
-  private top: Reads | undefined;
+  private readonly frames: Frame[] = [];
+  /** The running computation (the last frame); kept apart: most reads happen outside any. */
+  private top: Frame | undefined;
+  /** What the running computations read, and the memo entries they used. */
+  private readonly reads = new Triples();
+  private readonly uses = new Triples();
   private paused = 0;
   private stamps = 0;
   revision = 0;
@@ -128,39 +174,51 @@ export class Tracker {
   }
 
   read(source: Source, key: unknown, value: unknown): void {
-    if (this.top && !this.paused) this.top.add(source, key, value);
+    const top = this.top;
+    if (top && !this.paused) top.readsIndex = this.reads.record(top.start, top.readsIndex, source, key, value);
   }
 
   /** Records that the running computation used a memo entry's value (an edge to it). */
   readEntry(source: EntrySource, key: unknown, stamp: number): void {
-    if (this.top && !this.paused) this.top.addEntry(source, key, stamp);
+    const top = this.top;
+    if (top && !this.paused) top.usesIndex = this.uses.record(top.usesStart, top.usesIndex, source, key, stamp);
   }
 
-  /** Counts `reads` as read by the running computation (a result computed for it but not kept). */
-  readAll(reads: KeptReads): void {
-    if (this.top && !this.paused) this.top.addAll(reads);
+  /** Counts `kept` as read by the running computation (a result computed for it but not kept). */
+  readAll(kept: KeptReads): void {
+    if (!this.top || this.paused) return;
+    const { reads, uses } = kept;
+    for (let i = 0; i < reads.length; i += 3) this.read(reads[i] as Source, reads[i + 1], reads[i + 2]);
+    if (uses)
+      for (let i = 0; i < uses.length; i += 3)
+        this.readEntry(uses[i] as EntrySource, uses[i + 1], uses[i + 2] as number);
   }
 
   /** Runs `compute` as a computation of its own, returning what it read. */
   collect<T>(compute: () => T): { value: T; reads: KeptReads } {
-    const reads = new Reads();
-    this.frames.push(reads);
-    this.top = reads;
+    const frame = new Frame(this.reads.length, this.uses.length);
+    this.frames.push(frame);
+    this.top = frame;
     let value: T;
+    let reads: unknown[] | undefined;
+    let uses: unknown[] | undefined;
     try {
       value = compute();
     } finally {
       this.frames.pop();
       this.top = this.frames.length ? this.frames[this.frames.length - 1] : undefined;
+      // Cut off even when `compute` threw: what it read is not its caller's
+      reads = this.reads.take(frame.start);
+      uses = this.uses.take(frame.usesStart);
     }
-    return { value, reads: reads.keep() };
+    return { value, reads: { reads: reads ?? NONE, uses } };
   }
 
   /** Whether every read in `reads` still gets the same answer; asking records nothing. */
-  unchanged(reads: KeptReads, verifiedAt: number): boolean {
+  unchanged(kept: KeptReads, verifiedAt: number): boolean {
     this.paused++;
     try {
-      return reads.unchanged(verifiedAt);
+      return unchangedSince(kept.reads, verifiedAt);
     } finally {
       this.paused--;
     }
