@@ -2,11 +2,14 @@
 // Python files / 20,000 handlers (leaf routers included by group routers with prefixes,
 // included by the app), full index + routes + findings, then one-line edits in a leaf
 // module and in a group module whose prefix every leaf route below it carries.
-// Run: node --import tsx bench/analysis.ts [--files N] [--dir REAL_PROJECT] [--jobs N] [--source]
+// Run: node --import tsx bench/analysis.ts [--files N] [--dir REAL_PROJECT] [--jobs N] [--source] [--profile-edits F]
+// `--profile-edits F.cpuprofile`: a CPU profile of the one-line edits only (the cold build runs outside it),
+// for Chrome DevTools or `node bench/profile-summary.mjs F.cpuprofile`.
 // As the product indexes: refresh() with `--jobs` extraction workers (default defaultJobs(), as the
 // editor and the CLI), in a bundle patched as dist/ is (bench/bundle.ts) that this script builds and
 // re-runs itself in; `--source` runs from source instead (no patch, workers load tsx).
 import { execFileSync } from 'node:child_process';
+import { Session } from 'node:inspector/promises';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -161,9 +164,28 @@ async function measure(root: string, label: string, edits?: Edit[]): Promise<str
     '',
   );
   if (edits) {
+    const profile = arg('--profile-edits');
+    const session = profile ? await startProfile() : undefined;
     for (const edit of edits) out.push(...(await oneLineEdits(index, edit)));
+    if (session) await stopProfile(session, path.resolve(profile!));
   }
   return out;
+}
+
+/** The inspector's sampling profiler on this thread, started after the cold build (`--profile-edits`). */
+async function startProfile(): Promise<Session> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  return session;
+}
+
+async function stopProfile(session: Session, file: string): Promise<void> {
+  const { profile } = await session.post('Profiler.stop');
+  writeFileSync(file, JSON.stringify(profile));
+  session.disconnect();
 }
 
 interface Edit {
