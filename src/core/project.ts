@@ -80,6 +80,12 @@ interface Entry {
   packed?: PackedFacts;
   /** Why the file contributes nothing (unparsable, too large, binary) or only part (parse errors, an extractor failed). */
   problem?: string;
+  /**
+   * What linking is handed for this file, made once per entry: the linkers keep their work by these objects'
+   * identity, and a link after one edit allocates nothing for the other files.
+   */
+  routeInput?: { file: WorkspaceFile; facts: RouteFacts };
+  codeInput?: { file: WorkspaceFile; facts: CodeFacts };
 }
 
 /** The entry's route facts, decoded on first read. */
@@ -126,6 +132,9 @@ export class ProjectIndex {
   private readonly entries = new Map<string, Entry>();
   /** Entries in path order, so linking sees the same order however the files arrived; reset when the set of paths changes. */
   private ordered: Entry[] | undefined;
+  /** Each path's index in `ordered`, and the paths whose entries were replaced since it was last brought up to date. */
+  private positions = new Map<string, number>();
+  private readonly replaced = new Set<string>();
   private readonly linker = new RouteLinker();
   /** The workspace's tsconfig/jsconfig `paths` aliases (Node imports like `@server/routes`). */
   private aliases: PathAliases[] = [];
@@ -348,6 +357,7 @@ export class ProjectIndex {
     const old = this.entries.get(entry.file.path);
     this.entries.set(entry.file.path, entry);
     if (!old) this.ordered = undefined;
+    else this.replaced.add(entry.file.path);
     this.invalidate();
   }
 
@@ -385,13 +395,12 @@ export class ProjectIndex {
 
   routes(): Route[] {
     this.routesMemo ??= this.linkedOnce('routes', isLinkedRoutes, () => {
-      const routes = this.linker.link(
-        this.inOrder().flatMap((e) => {
-          const facts = routeFactsOf(e);
-          return facts ? [{ file: e.file, facts }] : [];
-        }),
-        this.aliases,
-      );
+      const inputs: Array<{ file: WorkspaceFile; facts: RouteFacts }> = [];
+      for (const e of this.inOrder()) {
+        const facts = routeFactsOf(e);
+        if (facts) inputs.push((e.routeInput ??= { file: e.file, facts }));
+      }
+      const routes = this.linker.link(inputs, this.aliases);
       // kept with the routes: a process that takes them from the cache runs no linker to ask
       return { routes, notes: [...this.linker.notes()] };
     });
@@ -400,12 +409,11 @@ export class ProjectIndex {
 
   findings(): Finding[] {
     this.findingsMemo ??= this.linkedOnce('findings', Array.isArray, () => {
-      const facts = new Map(
-        this.inOrder().flatMap((e) => {
-          const facts = codeFactsOf(e);
-          return facts ? [[e.file.path, { file: e.file, facts }] as const] : [];
-        }),
-      );
+      const facts = new Map<string, { file: WorkspaceFile; facts: CodeFacts }>();
+      for (const e of this.inOrder()) {
+        const code = codeFactsOf(e);
+        if (code) facts.set(e.file.path, (e.codeInput ??= { file: e.file, facts: code }));
+      }
       return findBlockingCalls(facts, this.routes(), this.options.analysis, this.aliases);
     });
     return this.findingsMemo;
@@ -466,8 +474,11 @@ export class ProjectIndex {
   }
 
   private inOrder(): Entry[] {
-    if (!this.ordered) this.ordered = [...this.entries.keys()].sort().map((path) => this.entries.get(path)!);
-    else for (let i = 0; i < this.ordered.length; i++) this.ordered[i] = this.entries.get(this.ordered[i].file.path)!;
+    if (!this.ordered) {
+      this.ordered = [...this.entries.keys()].sort().map((path) => this.entries.get(path)!);
+      this.positions = new Map(this.ordered.map((e, i) => [e.file.path, i]));
+    } else for (const path of this.replaced) this.ordered[this.positions.get(path)!] = this.entries.get(path)!;
+    this.replaced.clear();
     return this.ordered;
   }
 

@@ -128,3 +128,104 @@ test('after every edit, the kept link equals a fresh one (params, inline objects
   const retyped = cache.link(inputs()).find((r) => r.handler === 'read_item');
   assert.deepEqual(retyped?.params?.[0], { name: 'item_id', annotation: 'str', default: '"x"' });
 });
+
+// Edits that keep every router object and include edge: PythonLinkCache links them in place (linkInPlace,
+// emitAgain) instead of replaying every module's results. Each must still equal a fresh link, and the
+// structural edit in the middle must fall back to the whole link and leave the next edits in place again.
+const IN_PLACE: Record<string, string> = {
+  'shop/app/__init__.py': '',
+  'shop/app/main.py': [
+    'from fastapi import FastAPI',
+    'from app import groups, items, more',
+    'app = FastAPI()',
+    'app.include_router(groups.router, prefix="/api")',
+    'app.include_router(items.router, prefix="/v1")',
+    'app.include_router(items.router, prefix="/v2")',
+    '',
+  ].join('\n'),
+  'shop/app/groups.py': [
+    'from fastapi import APIRouter',
+    'from app import leaf',
+    'router = APIRouter(prefix="/g")',
+    'router.include_router(leaf.router, prefix="/l")',
+    '',
+  ].join('\n'),
+  'shop/app/leaf.py': [
+    'from fastapi import APIRouter',
+    'router = APIRouter()',
+    '@router.get("/a")',
+    'async def a():',
+    '    return 1',
+    '@router.get("/b")',
+    'async def b():',
+    '    return 2',
+    '',
+  ].join('\n'),
+  'shop/app/items.py': [
+    'from fastapi import APIRouter',
+    'router = APIRouter(prefix="/items")',
+    '@router.get("/x")',
+    'async def x():',
+    '    return 1',
+    '',
+  ].join('\n'),
+  'shop/app/more.py': ['from app.items import router', '@router.get("/y")', 'async def y():', '    return 1', ''].join(
+    '\n',
+  ),
+};
+
+const IN_PLACE_EDITS: Array<[string, (files: Map<string, string>) => void, 'in place' | 'whole']> = [
+  [
+    "a group's own prefix: every route below it moves",
+    edit('shop/app/groups.py', '(prefix="/g")', '(prefix="/grp")'),
+    'in place',
+  ],
+  ['one route path in a leaf', edit('shop/app/leaf.py', '"/a"', '"/aa"'), 'in place'],
+  [
+    'the prefix of a router included twice',
+    edit('shop/app/items.py', '(prefix="/items")', '(prefix="/it")'),
+    'in place',
+  ],
+  ['a route another module adds to that router', edit('shop/app/more.py', '"/y"', '"/why"'), 'in place'],
+  ['a handler made sync', edit('shop/app/leaf.py', 'async def b', 'def b'), 'in place'],
+  [
+    'a route added to a leaf',
+    edit('shop/app/leaf.py', '    return 2\n', '    return 2\n@router.get("/c")\nasync def c():\n    return 3\n'),
+    'in place',
+  ],
+  [
+    'a new include edge (another structure)',
+    edit(
+      'shop/app/main.py',
+      'prefix="/v2")',
+      'prefix="/v2")\napp.include_router(leaf_router, prefix="/direct")\nfrom app.leaf import router as leaf_router',
+    ),
+    'whole',
+  ],
+  ['then a route path again', edit('shop/app/leaf.py', '"/aa"', '"/aaa"'), 'in place'],
+  ['and the group prefix back', edit('shop/app/groups.py', '(prefix="/grp")', '(prefix="/g")'), 'in place'],
+];
+
+test('edits that keep the router objects link in place and equal a fresh link', async () => {
+  const parsers = await Parsers.load(undefined, ['python']);
+  const files = new Map(Object.entries(IN_PLACE));
+  const inputs = keptFactsOf(parsers, files);
+  const cache = new PythonLinkCache();
+  // which path each link took: the whole link replays every module's results
+  let whole = 0;
+  const linkAll = (cache as unknown as { linkAll: (...a: unknown[]) => unknown }).linkAll;
+  (cache as unknown as { linkAll: (...a: unknown[]) => unknown }).linkAll = function (this: unknown, ...a: unknown[]) {
+    whole++;
+    return linkAll.apply(this, a);
+  };
+  let last = cache.link(inputs());
+  for (const [name, apply, path] of IN_PLACE_EDITS) {
+    apply(files);
+    whole = 0;
+    const kept = cache.link(inputs());
+    assert.deepEqual(kept, linkPythonRoutes(inputs()), name);
+    assert.notDeepEqual(kept, last, `${name} changes the routes`);
+    assert.equal(whole, path === 'whole' ? 1 : 0, `${name}: linked ${path}`);
+    last = kept;
+  }
+});

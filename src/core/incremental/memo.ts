@@ -24,6 +24,9 @@ interface Store<K, V> {
 }
 
 export class Memo<K, V> implements EntrySource {
+  /** Kept entries that use other entries (see touchedKeys). */
+  private withUses = 0;
+
   private constructor(
     private readonly tracker: Tracker,
     private readonly entries: Store<K, V>,
@@ -54,6 +57,7 @@ export class Memo<K, V> implements EntrySource {
     const { value, reads } = this.tracker.collect(compute);
     if (!keep || keep(value)) {
       const stamp = known && Object.is(known.value, value) ? known.stamp : this.tracker.stamp();
+      this.withUses += (reads.uses ? 1 : 0) - (known?.uses ? 1 : 0);
       this.entries.set(key, {
         value,
         reads: reads.reads,
@@ -108,8 +112,19 @@ export class Memo<K, V> implements EntrySource {
     return true;
   }
 
+  /**
+   * The keys whose entries may not be valid now: those an edit touched, noted by logged views (byKey only).
+   * Undefined when that is not known: an entry reads a view that does not log its changes, or uses other
+   * entries (checked through its edges, which this does not index). Every other kept entry is valid; a caller
+   * that knows its keys can ask only these.
+   */
+  touchedKeys(): K[] | undefined {
+    return this.withUses === 0 ? this.suspects?.all() : undefined;
+  }
+
   delete(key: K): void {
     const known = this.entries.get(key);
+    if (known?.uses) this.withUses--;
     if (known) this.suspects?.track(key, known.reads, undefined);
     this.entries.delete(key);
   }
@@ -139,6 +154,12 @@ class Suspects<K> {
   clear(key: K): boolean {
     this.sweep();
     return !this.suspect.has(key) && !this.unlogged.has(key);
+  }
+
+  /** Every entry `clear` would not call clear now; undefined when some entry reads an unlogged view. */
+  all(): K[] | undefined {
+    this.sweep();
+    return this.unlogged.size ? undefined : [...this.suspect];
   }
 
   /** After a check of its reads found them unchanged. */

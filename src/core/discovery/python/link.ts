@@ -111,8 +111,10 @@ export class PythonLinkCache {
   private readonly byPath = new Map<string, ModuleFile>();
   private readonly tracker = new Tracker();
   private readonly results = Memo.byKey<string, PassResult>(this.tracker);
-  /** The router objects of the link running (what `reads.objects` answers from). */
-  private objs = new Map<string, RouterObj>();
+  /** The router objects of the link running, as of the module pass running (what `reads.objects` answers from). */
+  private objs: ObjectLookup = new Map<string, RouterObj>();
+  /** The last linkAll's router objects, with where each is defined and routed: what linkInPlace updates. */
+  private kept: KeptObjects | undefined;
   /** Per called function name, bumped when a module calling it changes, comes or goes. */
   private readonly callVersions = new Map<string, number>();
   /** Every change of an answer is noted (`logged`), so checking a kept result asks only what changed. */
@@ -127,9 +129,12 @@ export class PythonLinkCache {
    * same string each link, so the three look-ups per module (kept result, last result) do not build and hash new strings.
    */
   private passKeys: string[][] = [];
+  /** Each memo key's position in a link (pass × modules + module index). */
+  private positionOf = new Map<string, number>();
   /** Each pass result of the last link, by memo key: a recomputed one's router objects (old and new) changed. */
   private readonly lastResults = new Map<string, PassResult>();
-  private emitted = emitTable();
+  /** Every object emission of the last link, in walk order (what emitAgain replays); undefined after a walk cut at MAX_ROUTES. */
+  private visits: Visit[] | undefined;
   /** What the last link could not read in full (see `cut` events), by file. */
   private cuts: Array<{ path: string; problem: string }> = [];
 
@@ -141,7 +146,18 @@ export class PythonLinkCache {
   link(files: ReadonlyArray<{ file: WorkspaceFile; facts: PythonRouteFacts }>): Route[] {
     this.tracker.advance();
     const graph = this.sync(files);
-    const objs = (this.objs = new Map<string, RouterObj>());
+    const kept = this.kept;
+    if (kept?.graph === graph && kept.oneDefEach) {
+      const routes = this.linkInPlace(graph, kept);
+      if (routes) return routes;
+    }
+    return this.linkAll(graph);
+  }
+
+  /** Every pass result replayed into new router objects, then every root emitted. */
+  private linkAll(graph: ModuleGraph): Route[] {
+    const objs = new Map<string, RouterObj>();
+    this.objs = objs;
     const linker = new ModuleLinker(graph, objs, this.reads);
     const link = (mod: ModuleFile, key: string, pass: number): PassResult => {
       const result = this.results.get(key, () => linker.pass(mod, pass));
@@ -156,19 +172,106 @@ export class PythonLinkCache {
     };
     const cuts = new Map<string, { path: string; problem: string }>();
     const keys = this.passKeys;
+    const kept: KeptObjects = { graph, objs, defAt: new Map(), routeSources: new Map(), oneDefEach: true };
+    const n = graph.mods.length;
     for (let pass = 0; pass < PASSES; pass++)
-      for (let i = 0; i < graph.mods.length; i++) {
+      for (let i = 0; i < n; i++) {
         const { events } = link(graph.mods[i], keys[i][pass], pass);
         replay(events, objs);
+        keepPositions(kept, events, pass * n + i);
         for (const ev of events) if (ev.e === 'cut') cuts.set(`${ev.path}\0${ev.problem}`, ev);
       }
     this.cuts = [...cuts.values()].map(({ path, problem }) => ({ path, problem }));
-    const ctx: EmitContext = { out: [], memo: { prev: this.emitted, next: emitTable() }, reached: 0 };
-    for (const obj of objs.values()) if (!obj.included) emit(obj, rootPrefix(obj), obj.ownPrefix, [], '', ctx);
+    this.kept = kept;
+    return this.emitAll(objs);
+  }
+
+  /**
+   * The link when every pass result recomputed since the last link defines, includes and cuts exactly what
+   * its last result did (an edit that changed routes, a prefix or a display name, not which objects exist or
+   * how they include each other): the last link's router objects are kept, only the routes and prefixes of
+   * the objects those results touch are replaced, and no result is replayed. Each module's pass sees the
+   * objects defined before its position, as in linkAll (`ObjectsAsOf`). Undefined as soon as a recomputed
+   * result differs in more: linkAll then runs, reusing every result checked or recomputed here.
+   */
+  private linkInPlace(graph: ModuleGraph, kept: KeptObjects): Route[] | undefined {
+    const view = new ObjectsAsOf(kept);
+    this.objs = view;
+    const linker = new ModuleLinker(graph, view, this.reads);
+    const keys = this.passKeys;
+    const n = graph.mods.length;
+    const changed: Array<{ pos: number; key: string; before: PassResult; result: PassResult }> = [];
+    // Only the results something they read changed for can differ (no view notes a change while this runs)
+    const touchedKeys = this.results.touchedKeys();
+    if (!touchedKeys) return undefined;
+    const positions = touchedKeys
+      .map((key) => this.positionOf.get(key))
+      .filter((pos) => pos !== undefined)
+      .sort((a, b) => a - b);
+    for (const pos of positions) {
+      const i = pos % n;
+      const pass = Math.floor(pos / n);
+      const key = keys[i][pass];
+      view.at = pos;
+      const result = this.results.get(key, () => linker.pass(graph.mods[i], pass));
+      const before = this.lastResults.get(key);
+      if (before === result) continue;
+      if (!before || !sameStructure(before, result)) return undefined;
+      changed.push({ pos, key, before, result });
+    }
+    const touched = new Set<string>();
+    /** Objects whose routes, prefix or display name may differ: their emissions are built again. */
+    const dirty = new Set<RouterObj>();
+    for (const { pos, key, before, result } of changed) {
+      this.lastResults.set(key, result);
+      // Same objects in the same order (sameStructure): their prefixes and display names may be new
+      for (const ev of result.events)
+        if (ev.e === 'def') {
+          const obj = kept.objs.get(ev.obj.key)!;
+          if (obj.display !== ev.obj.display || obj.ownPrefix !== ev.obj.ownPrefix) dirty.add(obj);
+          obj.display = ev.obj.display;
+          obj.ownPrefix = ev.obj.ownPrefix;
+        }
+      const had = routeKeys(before);
+      const has = routeKeys(result);
+      for (const k of had) if (!has.has(k)) removeSorted(kept.routeSources.get(k)!, pos);
+      for (const k of has) if (!had.has(k)) insertSorted(kept.routeSources, k, pos);
+      for (const k of [...had, ...has]) touched.add(k);
+    }
+    // A touched object's routes, gathered again from the results that add to it, in link order
+    for (const k of touched) {
+      const routes: LocalRoute[] = [];
+      for (const pos of kept.routeSources.get(k) ?? [])
+        for (const ev of this.lastResults.get(keys[pos % n][Math.floor(pos / n)])!.events)
+          if (ev.e === 'route' && ev.key === k) routes.push(ev.route);
+      const obj = kept.objs.get(k)!;
+      obj.routes = routes;
+      dirty.add(obj);
+    }
+    const again = this.visits && emitAgain(this.visits, dirty);
+    if (again) {
+      this.visits = again.visits;
+      return again.out;
+    }
+    for (const obj of kept.objs.values()) obj.reached = false;
+    return this.emitAll(kept.objs);
+  }
+
+  /** Routes from every object nothing includes, then from objects only include cycles reach. */
+  private emitAll(objs: ReadonlyMap<string, RouterObj>): Route[] {
+    const ctx: EmitContext = {
+      out: [],
+      memo: { prev: tableOf(this.visits ?? []), next: emitTable() },
+      reached: 0,
+      visits: [],
+    };
+    for (const obj of objs.values())
+      if (!obj.included) emit(obj, rootPrefix(obj), obj.ownPrefix, [], '', ctx, ROOT_VISIT);
     // Objects only include cycles reach (`app.include_router(rb)` and `rb.include_router(app.router)`)
     if (ctx.reached < objs.size)
-      for (const root of cycleRoots(objs)) emit(root, rootPrefix(root), root.ownPrefix, [], '', ctx);
-    this.emitted = ctx.memo.next;
+      for (const root of cycleRoots(objs)) emit(root, rootPrefix(root), root.ownPrefix, [], '', ctx, ROOT_VISIT);
+    // A walk cut at the routes' limit is no list of every visit: the next link walks again
+    this.visits = ctx.out.length < MAX_ROUTES ? ctx.visits : undefined;
     return ctx.out;
   }
 
@@ -221,6 +324,9 @@ export class PythonLinkCache {
     this.reads.names.changedAll();
     this.reads.objects.changedAll();
     this.passKeys = mods.map((m) => Array.from({ length: PASSES }, (_, pass) => `${pass}:${m.file.path}`));
+    this.positionOf = new Map(
+      this.passKeys.flatMap((perPass, i) => perPass.map((key, pass) => [key, pass * mods.length + i] as const)),
+    );
     return (this.graph = new ModuleGraph(mods, this.reads));
   }
 }
@@ -246,6 +352,96 @@ function kindName(obj: ObjDef | undefined): string | null {
 
 /** Kind names by kind object: asked for every router object a kept pass result read, on every link. */
 const kindNames = new WeakMap<Kind, string>();
+
+/** The router objects a module's pass may look up: those defined by the passes before it. */
+interface ObjectLookup {
+  get(key: string): RouterObj | undefined;
+}
+
+/**
+ * The router objects of the last linkAll, each defined once (`oneDefEach`; an object defined again replaces
+ * the first for later passes only, which linkInPlace does not model), with the position (pass × modules +
+ * module index) of its definition and of the results that add routes to it.
+ */
+interface KeptObjects {
+  graph: ModuleGraph;
+  objs: Map<string, RouterObj>;
+  defAt: Map<string, number>;
+  routeSources: Map<string, number[]>;
+  oneDefEach: boolean;
+}
+
+/** The kept objects as a module's pass at position `at` sees them: only those defined before it. */
+class ObjectsAsOf implements ObjectLookup {
+  at = 0;
+  constructor(private readonly kept: KeptObjects) {}
+
+  get(key: string): RouterObj | undefined {
+    const defined = this.kept.defAt.get(key);
+    return defined !== undefined && defined < this.at ? this.kept.objs.get(key) : undefined;
+  }
+}
+
+/** Notes where one pass result (at `pos`) defines objects and adds routes. */
+function keepPositions(kept: KeptObjects, events: readonly LinkEvent[], pos: number): void {
+  for (const ev of events)
+    if (ev.e === 'def') {
+      if (kept.defAt.has(ev.obj.key)) kept.oneDefEach = false;
+      else kept.defAt.set(ev.obj.key, pos);
+    } else if (ev.e === 'route') {
+      const sources = kept.routeSources.get(ev.key);
+      if (!sources) kept.routeSources.set(ev.key, [pos]);
+      else if (sources[sources.length - 1] !== pos) sources.push(pos);
+    }
+}
+
+/**
+ * Whether two results of one module's pass define the same objects (key and kind), in the same order, and
+ * add the same include edges, inclusions and cuts: they may differ in routes and in objects' prefixes and names.
+ */
+function sameStructure(a: PassResult, b: PassResult): boolean {
+  if (a.failed !== b.failed) return false;
+  const x = a.events.filter((ev) => ev.e !== 'route');
+  const y = b.events.filter((ev) => ev.e !== 'route');
+  if (x.length !== y.length) return false;
+  return x.every((ev, i) => {
+    const other = y[i];
+    switch (ev.e) {
+      case 'def':
+        return other.e === 'def' && other.obj.key === ev.obj.key && kindName(other.obj) === kindName(ev.obj);
+      case 'edge':
+        return (
+          other.e === 'edge' && other.parent === ev.parent && other.child === ev.child && other.prefix === ev.prefix
+        );
+      case 'included':
+        return other.e === 'included' && other.key === ev.key;
+      case 'cut':
+        return other.e === 'cut' && other.path === ev.path && other.problem === ev.problem;
+      default:
+        return false;
+    }
+  });
+}
+
+/** The objects a pass result adds routes to. */
+function routeKeys(result: PassResult): Set<string> {
+  const keys = new Set<string>();
+  for (const ev of result.events) if (ev.e === 'route') keys.add(ev.key);
+  return keys;
+}
+
+function insertSorted(into: Map<string, number[]>, key: string, pos: number): void {
+  const list = into.get(key);
+  if (!list) return void into.set(key, [pos]);
+  let i = list.length;
+  while (i > 0 && list[i - 1] > pos) i--;
+  list.splice(i, 0, pos);
+}
+
+function removeSorted(list: number[], pos: number): void {
+  const i = list.indexOf(pos);
+  if (i >= 0) list.splice(i, 1);
+}
 
 /** Applies one pass result to the workspace's router objects. */
 function replay(events: LinkEvent[], objs: Map<string, RouterObj>): void {
@@ -309,7 +505,7 @@ class ModuleLinker implements Linker {
 
   constructor(
     readonly graph: ModuleGraph,
-    private readonly objs: ReadonlyMap<string, ObjDef>,
+    private readonly objs: ObjectLookup,
     private readonly reads: PassReads,
   ) {
     this.bodies = new BodyTemplates(graph);
@@ -1335,7 +1531,19 @@ function addEmitted(table: EmitTable, key: string, e: Emitted): void {
   }
 }
 
+/** One emission of an object in a walk: where it hangs (the visit of the object including it, and how). */
+interface Visit extends Emitted {
+  obj: RouterObj;
+  routers: string[];
+  /** The including object's visit (an index into the walk), -1 for a root. */
+  parent: number;
+  edgePrefix?: string;
+  /** The registration's prefix replaced the object's own (a Flask/Quart/Sanic blueprint). */
+  overrides: boolean;
+}
+
 interface EmitContext {
+  visits: Visit[];
   out: Route[];
   memo: EmitMemo;
   /** How many objects were emitted so far. */
@@ -1350,6 +1558,7 @@ function emit(
   chain: string[],
   chainKey: string,
   ctx: EmitContext,
+  from: { parent: number; edgePrefix?: string; overrides: boolean },
 ): void {
   const { out, memo } = ctx;
   if (obj.onPath || chain.length > MAX_DEPTH || out.length >= MAX_ROUTES) return; // include cycles
@@ -1366,39 +1575,95 @@ function emit(
   const last =
     findEmitted(memo.next, obj.key, fw, base, routersKey, obj.routes) ??
     findEmitted(memo.prev, obj.key, fw, base, routersKey, obj.routes);
-  if (last) {
-    for (const r of last.routes) out.push(r);
-    addEmitted(memo.next, obj.key, last);
-  } else {
-    const routes = obj.routes.map((r): Route => {
-      const joined = unit.join(base, r.path);
-      const path = unit.finalPath?.(joined) ?? joined;
-      return {
-        framework: fw,
-        methods: r.methods,
-        path,
-        file: r.handler.file,
-        line: r.handler.range.line,
-        handler: r.handler.name,
-        async: r.handler.async,
-        execution: unit.execution(r.handler.async),
-        routers,
-        range: { file: r.handler.file, ...r.handler.range },
-        params: r.handler.params.map(routeParam),
-        ...(r.bodyTemplate !== undefined ? { bodyTemplate: r.bodyTemplate } : {}),
-        ...unresolvedFields(path),
-      };
-    });
-    for (const r of routes) out.push(r);
-    addEmitted(memo.next, obj.key, { fw, base, routersKey, locals: obj.routes, routes });
-  }
+  const emitted = last ?? { fw, base, routersKey, locals: obj.routes, routes: routesOf(obj, unit, base, routers) };
+  for (const r of emitted.routes) out.push(r);
+  addEmitted(memo.next, obj.key, emitted);
+  const index = ctx.visits.length;
+  ctx.visits.push({ ...emitted, obj, routers, ...from });
   for (const e of obj.edges) {
     // Flask/Quart/Sanic: a url_prefix given at registration replaces the blueprint's own (per framework)
     const overrides =
       e.prefix !== undefined && unit.registrationReplacesBlueprintPrefix === true && e.child.kind.role === 'blueprint';
-    emit(e.child, unit.join(base, e.prefix ?? ''), overrides ? '' : e.child.ownPrefix, routers, routersKey, ctx);
+    emit(e.child, unit.join(base, e.prefix ?? ''), overrides ? '' : e.child.ownPrefix, routers, routersKey, ctx, {
+      parent: index,
+      edgePrefix: e.prefix,
+      overrides,
+    });
   }
   obj.onPath = false;
+}
+
+/** An object's routes as served under `base`, through the routers `routers`. */
+function routesOf(obj: RouterObj, unit: ReturnType<typeof pythonFramework>, base: string, routers: string[]): Route[] {
+  const fw = obj.kind.framework;
+  return obj.routes.map((r): Route => {
+    const joined = unit.join(base, r.path);
+    const path = unit.finalPath?.(joined) ?? joined;
+    return {
+      framework: fw,
+      methods: r.methods,
+      path,
+      file: r.handler.file,
+      line: r.handler.range.line,
+      handler: r.handler.name,
+      async: r.handler.async,
+      execution: unit.execution(r.handler.async),
+      routers,
+      range: { file: r.handler.file, ...r.handler.range },
+      params: r.handler.params.map(routeParam),
+      ...(r.bodyTemplate !== undefined ? { bodyTemplate: r.bodyTemplate } : {}),
+      ...unresolvedFields(path),
+    };
+  });
+}
+
+/** How a root is emitted: no parent visit. */
+const ROOT_VISIT = { parent: -1, overrides: false };
+
+/**
+ * The last link's walk again, when the objects and include edges are the same (linkInPlace): each visit keeps
+ * its routes unless its object is `dirty` or a visit above it now has another base or router chain. Undefined
+ * when the routes reach MAX_ROUTES, where emit() would cut the walk: then it is walked again.
+ */
+function emitAgain(
+  visits: readonly Visit[],
+  dirty: ReadonlySet<RouterObj>,
+): { visits: Visit[]; out: Route[] } | undefined {
+  const next: Visit[] = new Array<Visit>(visits.length);
+  /** Whether a visit's base or router chain changed: every visit below it is built again. */
+  const moved: boolean[] = new Array<boolean>(visits.length);
+  const out: Route[] = [];
+  for (let i = 0; i < visits.length; i++) {
+    const v = visits[i];
+    let now = v;
+    moved[i] = false;
+    if (dirty.has(v.obj) || (v.parent >= 0 && moved[v.parent])) {
+      const { obj } = v;
+      const unit = pythonFramework(obj.kind.framework);
+      const parent = v.parent >= 0 ? next[v.parent] : undefined;
+      const prefix = parent
+        ? pythonFramework(parent.obj.kind.framework).join(parent.base, v.edgePrefix ?? '')
+        : rootPrefix(obj);
+      const base = unit.join(prefix, v.overrides ? '' : obj.ownPrefix);
+      const routersKey = `${parent?.routersKey ?? ''}\0${obj.display}`;
+      const same = base === v.base && routersKey === v.routersKey;
+      const routers = same ? v.routers : [...(parent?.routers ?? []), obj.display];
+      const routes = same && sameItems(v.locals, obj.routes) ? v.routes : routesOf(obj, unit, base, routers);
+      now = { ...v, base, routersKey, routers, locals: obj.routes, routes };
+      moved[i] = !same;
+    }
+    next[i] = now;
+    for (const r of now.routes) out.push(r);
+    if (out.length >= MAX_ROUTES) return undefined;
+  }
+  return { visits: next, out };
+}
+
+/** The emissions of a walk by object key, for the next full walk to reuse. */
+function tableOf(visits: readonly Visit[]): EmitTable {
+  const table = emitTable();
+  for (const v of visits) addEmitted(table, v.obj.key, v);
+  return table;
 }
 
 /**
