@@ -177,6 +177,19 @@ export class CodeWorkspace {
     this.routesSeen = byFile;
   }
 
+  /** setRoutes when only `paths` may have other routes (`byFile` holds every file's, as setRoutes takes it). */
+  setRoutesOf(paths: ReadonlySet<string>, byFile: ReadonlyMap<string, Route[]>): void {
+    for (const path of paths) {
+      const routes = byFile.get(path);
+      const sig = routes ? routes.map(routeSignature).join(';') : undefined;
+      if (this.routeSigs.get(path) === sig) continue;
+      if (sig === undefined) this.routeSigs.delete(path);
+      else this.routeSigs.set(path, sig);
+      this.routesQ.changed(path);
+    }
+    this.routesSeen = byFile;
+  }
+
   setPlacement(placement: Map<FunctionFact, Placement>): void {
     for (const [fn, p] of placement) if (this.placement.get(fn) !== p) this.placementQ.changed(fn);
     for (const fn of this.placement.keys()) if (!placement.has(fn)) this.placementQ.changed(fn);

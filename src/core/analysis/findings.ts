@@ -100,6 +100,10 @@ class Analysis {
    * is reused only there; outside any computation nothing is kept.
    */
   private resolved: Resolutions | undefined;
+  /** Where each file's routes are in `routesSeen`. */
+  private positions = new Map<string, number[]>();
+  /** The routes `byFile` was made from. */
+  private routesSeen: readonly Route[] | undefined;
 
   constructor(private readonly matcher: Matcher) {}
 
@@ -117,9 +121,18 @@ class Analysis {
       this.syncCrossFileHooks();
     }
     if (!sameList(this.placedRoutes, routes)) {
-      this.byFile = new Map();
-      for (const r of routes) (this.byFile.get(r.file) ?? this.byFile.set(r.file, []).get(r.file)!).push(r);
-      this.code.setRoutes(this.byFile);
+      const files = this.routesAgain(routes);
+      if (files) this.code.setRoutesOf(files, this.byFile);
+      else {
+        this.byFile = new Map();
+        this.positions = new Map();
+        routes.forEach((r, i) => {
+          (this.byFile.get(r.file) ?? this.byFile.set(r.file, []).get(r.file)!).push(r);
+          (this.positions.get(r.file) ?? this.positions.set(r.file, []).get(r.file)!).push(i);
+        });
+        this.code.setRoutes(this.byFile);
+      }
+      this.routesSeen = routes;
       this.place(routes, changed);
     }
     const out: Finding[] = [];
@@ -142,6 +155,41 @@ class Analysis {
         this.resolved = outer;
       }
     };
+  }
+
+  /**
+   * After an edit that kept the number of routes (a path, a prefix, a handler's line): the files whose routes
+   * are other objects than in the last run, with `byFile` brought up to date for them. Undefined when the count
+   * changed: then every file's routes are gathered again.
+   */
+  private routesAgain(routes: readonly Route[]): Set<string> | undefined {
+    const last = this.routesSeen;
+    if (!last || last.length !== routes.length) return undefined;
+    const files = new Set<string>();
+    const changedAt: number[] = [];
+    for (let i = 0; i < routes.length; i++)
+      if (routes[i] !== last[i]) {
+        changedAt.push(i);
+        files.add(routes[i].file);
+        files.add(last[i].file);
+      }
+    for (const file of files) {
+      // Its routes kept at their places, and the new ones there, in list order
+      const at = (this.positions.get(file) ?? []).filter((i) => routes[i] === last[i]);
+      for (const i of changedAt) if (routes[i].file === file) at.push(i);
+      at.sort((a, b) => a - b);
+      if (at.length) {
+        this.positions.set(file, at);
+        this.byFile.set(
+          file,
+          at.map((i) => routes[i]),
+        );
+      } else {
+        this.positions.delete(file);
+        this.byFile.delete(file);
+      }
+    }
+    return files;
   }
 
   private checkFile(path: string): Finding[] {
@@ -222,11 +270,11 @@ class Analysis {
    */
   private place(routes: Route[], changed: ReadonlySet<string>): void {
     this.placedRoutes = routes;
-    const files = new Map<string, PlacedFile>();
     const last = this.lastPlacement;
+    const touched = last && this.touchedPlacedFiles(last, changed);
+    const files = touched ? new Map(last.files) : new Map<string, PlacedFile>();
     let sameGraph = last !== undefined;
-    for (const [path, { facts }] of this.code.all()) {
-      if (facts.language !== 'python') continue;
+    for (const path of touched ?? this.pythonPaths()) {
       const placed = this.computing(() => this.placedFile(path));
       const file = this.placedFiles.get(path, placed);
       files.set(path, file);
@@ -253,6 +301,27 @@ class Analysis {
     this.routeRoots = { routes, roots };
     if (sameGraph && sameRoots(last!, pythonRoutes)) this.keepPlacement(last!, files, pythonRoutes);
     else this.placeAgain(files, pythonRoutes);
+  }
+
+  /**
+   * The Python files whose placed entries an edit may have touched, when the set of Python files is the last
+   * placement's: every other file's entry is valid and is the last placement's. Undefined when not known.
+   */
+  private touchedPlacedFiles(last: LastPlacement, changed: ReadonlySet<string>): Set<string> | undefined {
+    for (const path of changed) if (last.files.has(path) !== this.isPython(path)) return undefined;
+    const keys = this.placedFiles.touchedKeys();
+    if (!keys) return undefined;
+    const touched = new Set<string>();
+    for (const path of [...keys, ...changed]) if (last.files.has(path)) touched.add(path);
+    return touched;
+  }
+
+  private isPython(path: string): boolean {
+    return this.code.all().get(path)?.facts.language === 'python';
+  }
+
+  private *pythonPaths(): Iterable<string> {
+    for (const [path, { facts }] of this.code.all()) if (facts.language === 'python') yield path;
   }
 
   /** The whole walk, over each file's kept roots and edges. */
