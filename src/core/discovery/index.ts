@@ -89,7 +89,7 @@ export class RouteLinker {
  * order is kept while the set of files with routes is the same (after an edit, nearly always), and a bucket
  * already in line order is not sorted.
  */
-class FileThenLine {
+export class FileThenLine {
   private files: string[] = [];
   /** The last input and output, and where each route of the input went in the output. */
   private last: { input: Route[]; output: Route[]; at: Map<Route, number> } | undefined;
@@ -110,9 +110,13 @@ class FileThenLine {
     for (let i = 0; i < routes.length; i++) {
       const [was, now] = [last.input[i], routes[i]];
       if (was === now) continue;
-      if (was.file !== now.file || was.line !== now.line) return undefined;
+      // A kept route at another place in the input (one handler on routers of two modules, reordered): its
+      // place in `at` would be overwritten below, so the next edit would miss it. Sort again instead.
+      if (was.file !== now.file || was.line !== now.line || last.at.has(now)) return undefined;
+      const slot = last.at.get(was);
+      if (slot === undefined) return undefined;
       output ??= last.output.slice();
-      output[last.at.get(was)!] = now;
+      output[slot] = now;
     }
     if (!output) return last.output;
     const at = last.at;
