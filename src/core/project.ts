@@ -191,7 +191,7 @@ export class ProjectIndex {
     this.filter = filter;
     await this.readPathAliases(configs);
     const seen = new Set(files.map((f) => f.path));
-    for (const path of [...this.entries.keys()]) if (!seen.has(path)) this.remove(path);
+    for (const path of [...this.entries.keys()]) if (!seen.has(path)) this.forget(path);
     const stats: RefreshStats = { files: files.length, extracted: 0, fromCache: 0, workers: 0, byWorkers: 0 };
     const jobs = Math.max(1, Math.floor(this.options.jobs ?? 1));
     /** Files to parse, held until there are enough to start workers for (or the scan ends). */
@@ -287,7 +287,7 @@ export class ProjectIndex {
    */
   private take(file: WorkspaceFile, got: SourceRead, stats?: RefreshStats): Pending | undefined {
     if ('gone' in got) {
-      this.remove(file.path); // deleted since: it simply leaves the index
+      this.forget(file.path); // deleted since: it simply leaves the index (its note says so)
       return undefined;
     }
     const content = 'text' in got ? got.text : `\0${'skipped' in got ? got.skipped : got.failed}`;
@@ -361,7 +361,13 @@ export class ProjectIndex {
     this.invalidate();
   }
 
+  /** A file deleted (the editor's watcher): it leaves the index, and a note on it (not UTF-8, …) goes with it. */
   remove(path: string): boolean {
+    this.scanNotes.delete(path);
+    return this.forget(path);
+  }
+
+  private forget(path: string): boolean {
     const had = this.entries.delete(path);
     if (had) {
       this.ordered = undefined;
