@@ -9,7 +9,8 @@ import { errorLine } from '../core/errors';
 export async function folderProblem(dir: string): Promise<string | undefined> {
   try {
     if (!(await stat(dir)).isDirectory()) return `${dir} is a file, not a folder`;
-    // Listing it is what the scan does first: a folder without read or search permission fails here
+    // Listing it is what the scan does first: a folder without read permission fails here (one without search
+    // permission lists, and then each of its files is named as unreadable by the scan)
     await (await opendir(dir)).close();
     return undefined;
   } catch (err) {
