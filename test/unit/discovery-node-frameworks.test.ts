@@ -518,3 +518,29 @@ test('a handler exported as a wrapper call (`const list = catchAsync(async (req,
     'express GET /users/:id one controllers/users.js:5',
   ]);
 });
+
+test('a loop over a parameter named like a module constant array is not read with the constant', async () => {
+  const routes = await discoverNode({
+    'app.js': [
+      "const express = require('express');",
+      "const a = require('./a');",
+      'const app = express();',
+      "const routes = [{ path: '/wrong', route: a }];",
+      'function mount(target, routes) {',
+      '  for (const r of routes) target.use(r.path, r.route);',
+      '}',
+      "mount(app, [{ path: '/right', route: a }]);",
+      'module.exports = app;',
+    ].join('\n'),
+    'a.js': [
+      "const router = require('express').Router();",
+      "router.get('/x', (req, res) => res.send('x'));",
+      'module.exports = router;',
+    ].join('\n'),
+  });
+  // Express serves /right/x; discovery cannot evaluate the argument, so it says so rather than guess /wrong/x
+  assert.deepEqual(
+    routes.map((r) => [r.path, r.unresolved]),
+    [['{unknown prefix?}/x', true]],
+  );
+});

@@ -243,7 +243,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
    * array literal: the calls inside are read once per item (`loops`, by the body's span).
    */
   const loops: Array<{ start: number; end: number; variable: string; items: Node[] }> = [];
-  const readLoop = (node: Node): void => {
+  const readLoop = (node: Node, frame: Frame | undefined): void => {
     let over: Node | null | undefined;
     let variable: string | undefined;
     let body: Node | null | undefined;
@@ -258,8 +258,10 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       if (!fn || !isFunction(fn)) return;
       [over, variable, body] = [callee.childForFieldName('object'), firstParameter(fn), fn.childForFieldName('body')];
     }
+    // A parameter of an enclosing function by the array's name is not the module constant
+    for (let f = frame; f && over?.type === 'identifier'; f = f.up) if (f.parameters.includes(over.text)) return;
     const items = values.items(over);
-    if (items && variable !== undefined && body)
+    if (items && items.length <= MAX_LOOP_ITEMS && variable !== undefined && body)
       loops.push({ start: body.startIndex, end: body.endIndex, variable, items });
   };
 
@@ -324,10 +326,10 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       }
       case 'call_expression':
         calls.push({ call: node, frame });
-        readLoop(node);
+        readLoop(node, frame);
         break;
       case 'for_in_statement':
-        readLoop(node);
+        readLoop(node, frame);
         break;
     }
     const inner = isFunction(node)
@@ -668,6 +670,8 @@ function isSocketServer(object: ObjectFact | undefined): boolean {
 
 /** Longest `a.b().c()…` chain read for a receiver (a guard: each link is read once). */
 const MAX_CHAIN = 100_000;
+/** Items of a constant array a loop is read for, at most (Python's loops have the same bound). */
+const MAX_LOOP_ITEMS = 1000;
 
 /** `new Hono().get(…).post(…)` → `new Hono()`: the value under calls that return their receiver. */
 function chainRoot(value: Node): Node {
