@@ -9,29 +9,10 @@ import * as path from 'node:path';
 import { nodeFileSystem } from '../src/core/fs';
 import { Parsers } from '../src/core/parsing/parser';
 import { ProjectIndex } from '../src/core/project';
+import { ROUTES_PER_FILE as SOURCES } from '../test/fixtures/generated/routesPerFile';
 
 const i = process.argv.indexOf('--routes');
 const N = i > 0 ? Number(process.argv[i + 1]) : 10_000;
-
-const SOURCES = {
-  'main.py': (n: number) =>
-    [
-      'import time',
-      'from fastapi import FastAPI',
-      'app = FastAPI()',
-      'def helper():',
-      '    time.sleep(1)',
-      ...Array.from({ length: n }, (_, k) => `@app.get("/r${k}")\nasync def h${k}():\n    helper()\n`),
-    ].join('\n'),
-  'server.js': (n: number) =>
-    [
-      "const express = require('express');",
-      "const fs = require('fs');",
-      'const app = express();',
-      "function helper() { return fs.readFileSync('/etc/hostname'); }",
-      ...Array.from({ length: n }, (_, k) => `app.get('/r${k}', (req, res) => { res.send(helper()); });`),
-    ].join('\n'),
-};
 
 async function measure(file: keyof typeof SOURCES, n: number, parsers: Parsers): Promise<number[]> {
   const root = mkdtempSync(path.join(tmpdir(), 'ep-bench-routes-'));

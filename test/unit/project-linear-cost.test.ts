@@ -10,28 +10,9 @@ import { test } from 'node:test';
 import { nodeFileSystem } from '../../src/core/fs';
 import { nodeWasmLoader, Parsers } from '../../src/core/parsing/parser';
 import { ProjectIndex } from '../../src/core/project';
+import { ROUTES_PER_FILE as SOURCES } from '../fixtures/generated/routesPerFile';
 
 const N = 10_000;
-
-const SOURCES: Record<string, (n: number) => string> = {
-  'main.py': (n) =>
-    [
-      'import time',
-      'from fastapi import FastAPI',
-      'app = FastAPI()',
-      'def helper():',
-      '    time.sleep(1)',
-      ...Array.from({ length: n }, (_, k) => `@app.get("/r${k}")\nasync def h${k}():\n    helper()\n`),
-    ].join('\n'),
-  'server.js': (n) =>
-    [
-      "const express = require('express');",
-      "const fs = require('fs');",
-      'const app = express();',
-      "function helper() { return fs.readFileSync('/etc/hostname'); }",
-      ...Array.from({ length: n }, (_, k) => `app.get('/r${k}', (req, res) => { res.send(helper()); });`),
-    ].join('\n'),
-};
 
 const cpuMs = () => {
   const { user, system } = process.cpuUsage();
@@ -42,7 +23,7 @@ const cpuMs = () => {
 async function phases(file: string, n: number, parsers: Parsers): Promise<Record<string, number>> {
   const root = mkdtempSync(path.join(tmpdir(), 'ep-linear-'));
   try {
-    writeFileSync(path.join(root, file), SOURCES[file](n));
+    writeFileSync(path.join(root, file), SOURCES[file as keyof typeof SOURCES](n));
     const index = new ProjectIndex(root, nodeFileSystem, parsers);
     const t0 = cpuMs();
     await index.refresh();
