@@ -160,6 +160,7 @@ export class EndpointProfiler implements vscode.Disposable {
         route: r,
       })),
       {
+        ignoreFocusOut: true,
         title: 'Profile Endpoint',
         placeHolder: 'The cursor is not in a route handler: choose a route',
       },
@@ -202,7 +203,7 @@ export class EndpointProfiler implements vscode.Disposable {
       answers.method =
         methods.length === 1
           ? methods[0]
-          : await vscode.window.showQuickPick(methods, { title: `Method for ${route.path}` });
+          : await vscode.window.showQuickPick(methods, { ignoreFocusOut: true, title: `Method for ${route.path}` });
       if (!answers.method) return;
     }
     const params = pathParams(route.path, route.params);
@@ -210,6 +211,7 @@ export class EndpointProfiler implements vscode.Disposable {
     if (hasBody(answers.method) && answers.body === undefined) {
       // Pre-filled from the handler's request-body model when discovery derived one; what the user sends is remembered.
       answers.body = await vscode.window.showInputBox({
+        ignoreFocusOut: true,
         title: `Request body for ${answers.method} ${route.path} (JSON, remembered)`,
         value: bodyToOffer(route),
         prompt: 'Sent with Content-Type: application/json',
@@ -254,6 +256,7 @@ export class EndpointProfiler implements vscode.Disposable {
       const last = state.get<string>(LAST_URL_KEY);
       const baseUrl = this.settings().get<string>('baseUrl', 'http://127.0.0.1:8000');
       const text = await vscode.window.showInputBox({
+        ignoreFocusOut: true,
         title: 'Profile URL (remembered)',
         value: last ?? `${baseUrl.replace(/\/+$/, '')}/`,
         prompt:
@@ -271,6 +274,7 @@ export class EndpointProfiler implements vscode.Disposable {
       const answers: RouteAnswers = { ...state.get<RouteAnswers>(key), method: target.method };
       if (hasBody(target.method) && answers.body === undefined) {
         answers.body = await vscode.window.showInputBox({
+          ignoreFocusOut: true,
           title: `Request body for ${target.method} ${target.url} (JSON, remembered)`,
           value: '{}',
           prompt: 'Sent with Content-Type: application/json',
@@ -367,6 +371,7 @@ export class EndpointProfiler implements vscode.Disposable {
       }
       if (pick === 'label') {
         const label = await vscode.window.showInputBox({
+          ignoreFocusOut: true,
           title: `Label runs of ${t.title} (remembered; empty for none)`,
           value: t.answers.label ?? '',
           prompt: 'e.g. "before the fix", "uvicorn 4 workers" — shown in the Runs view and in Compare',
@@ -420,6 +425,7 @@ export class EndpointProfiler implements vscode.Disposable {
     const answers = state.get<Record<string, unknown>>(SERVER_BY_ADDRESS_KEY);
     const current = answers?.[key];
     const text = await vscode.window.showInputBox({
+      ignoreFocusOut: true,
       title: `What serves ${addressText(key)}? (asked once, remembered in this workspace)`,
       value: typeof current === 'string' ? current : '',
       placeHolder: 'e.g. uvicorn main:app --workers 4',
@@ -457,6 +463,7 @@ export class EndpointProfiler implements vscode.Disposable {
     for (const p of pathParams(route.path, route.params)) {
       const pattern = p.pattern ? safeRegExp(`^(?:${p.pattern})$`) : undefined;
       const value = await vscode.window.showInputBox({
+        ignoreFocusOut: true,
         title: p.unresolved
           ? `“${p.name}” could not be read from the code: its value in ${route.path}, e.g. /api (remembered for this route)`
           : `Path parameter “${p.name}” of ${route.path} (remembered for this route)`,
@@ -527,6 +534,7 @@ export class EndpointProfiler implements vscode.Disposable {
       });
     if (t.editParams) items.push({ label: 'Edit path parameters…', action: 'edit-params' });
     const pick = await vscode.window.showQuickPick(items, {
+      ignoreFocusOut: true,
       title: `Profile ${t.method} ${t.url}${t.answers.label ? ` · ${t.answers.label}` : ''}`,
       placeHolder: `Load profile (Enter runs the first) · ${probeSummary(probe)}`,
     });
@@ -535,6 +543,7 @@ export class EndpointProfiler implements vscode.Disposable {
     if (pick.profile) return pick.profile;
     const last = rememberedProfile(t.answers.profile);
     const text = await vscode.window.showInputBox({
+      ignoreFocusOut: true,
       title: 'Custom load profile',
       value: last ? customProfileText(last) : '10 200',
       validateInput: (v) => {

@@ -244,6 +244,7 @@ async function choose(input: StartServerInput): Promise<Chosen | undefined> {
     { label: 'Enter a command…' },
   ];
   const pick = await vscode.window.showQuickPick(items, {
+    ignoreFocusOut: true,
     title: 'Start the server under test',
     placeHolder: 'Runs on this machine, bound to the baseUrl address (set endpointProfiler.serverCommand to skip this)',
   });
@@ -253,6 +254,7 @@ async function choose(input: StartServerInput): Promise<Chosen | undefined> {
   const line =
     recentLine ??
     (await vscode.window.showInputBox({
+      ignoreFocusOut: true,
       title: 'Command that starts the server',
       placeHolder: 'python3 -m uvicorn app.main:app --host {host} --port {port}',
       prompt:

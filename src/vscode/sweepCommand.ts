@@ -161,7 +161,7 @@ export class SweepCommands implements vscode.Disposable {
         description: `${r.handler} · ${r.file}:${r.line}`,
         route: r,
       })),
-      { title, placeHolder: 'The cursor is not in a route handler: choose a route' },
+      { ignoreFocusOut: true, title, placeHolder: 'The cursor is not in a route handler: choose a route' },
     );
     return pick?.route;
   }
@@ -185,12 +185,13 @@ export class SweepCommands implements vscode.Disposable {
       answers.method =
         methods.length === 1
           ? methods[0]
-          : await vscode.window.showQuickPick(methods, { title: `Method for ${route.path}` });
+          : await vscode.window.showQuickPick(methods, { ignoreFocusOut: true, title: `Method for ${route.path}` });
     if (!answers.method) return undefined;
     const values: Record<string, string> = { ...answers.params };
     for (const p of pathParams(route.path, route.params)) {
       if (values[p.name] !== undefined) continue;
       const value = await vscode.window.showInputBox({
+        ignoreFocusOut: true,
         title: `Path parameter “${p.name}” of ${route.path} (remembered for this route)`,
         value: p.suggestion,
         validateInput: (v) => (v === '' ? 'a value is needed' : undefined),
@@ -201,6 +202,7 @@ export class SweepCommands implements vscode.Disposable {
     answers.params = values;
     if (hasBody(answers.method) && answers.body === undefined) {
       answers.body = await vscode.window.showInputBox({
+        ignoreFocusOut: true,
         title: `Request body for ${answers.method} ${route.path} (JSON, remembered)`,
         value: bodyToOffer(route),
         prompt: 'Sent with Content-Type: application/json',
@@ -277,6 +279,7 @@ export class SweepCommands implements vscode.Disposable {
       { label: 'Custom…', description: 'levels and requests or seconds per level, e.g. "1,2,4,8 24" or "1,4,16 5s"' },
     ];
     const pick = await vscode.window.showQuickPick(items, {
+      ignoreFocusOut: true,
       title: `Sweep ${route.methods.join(',')} ${route.path}: concurrency levels`,
       placeHolder: 'Each level runs after the previous; Enter runs the first',
     });
@@ -284,6 +287,7 @@ export class SweepCommands implements vscode.Disposable {
     let plan = pick.plan;
     if (!plan) {
       const text = await vscode.window.showInputBox({
+        ignoreFocusOut: true,
         title: 'Custom sweep',
         value: planInput(last ?? DEFAULT_PLAN),
         prompt: 'Levels, then optionally requests per level (24) or seconds per level (5s)',
@@ -345,6 +349,7 @@ export class SweepCommands implements vscode.Disposable {
     );
     const picked = unique.length
       ? await vscode.window.showQuickPick(unique, {
+          ignoreFocusOut: true,
           title: 'Compare server configurations: choose commands (Escape to type them instead)',
           placeHolder: '{port} is replaced by a free loopback port; each runs in turn, without a shell',
           canPickMany: true,
@@ -354,6 +359,7 @@ export class SweepCommands implements vscode.Disposable {
     // More commands, typed one by one (an empty line ends): e.g. the same app under gunicorn -w 4.
     for (;;) {
       const line = await vscode.window.showInputBox({
+        ignoreFocusOut: true,
         title: `Another server command to compare (${chosen.length} chosen; empty to ${chosen.length >= 1 ? 'start' : 'stop'})`,
         placeHolder: 'gunicorn -w 4 -k uvicorn.workers.UvicornWorker -b 127.0.0.1:{port} main:app',
         prompt:

@@ -247,7 +247,9 @@ test(
     const before = new Set(workbench.page.frames());
     await workbench.runCommand('Endpoint Profiler: Profile URL…');
     await workbench.answerInput(`http://127.0.0.1:${appPort}/missing`, 'Profile URL');
-    await workbench.pick('From settings'); // the settings' 10 × 10, first in the list
+    // Focus moving to the Compare webview (a late focus-back, or a click) leaves the flow's picker open.
+    await workbench.clickAwayFrom('From settings');
+    await workbench.pick('From settings', 5_000); // the settings' 10 × 10, first in the list
     const frame = await workbench.webviewFrameWith('[data-testid="failure-banner"]', 60_000, before);
     await workbench.screenshot('profile-url-404');
     assert.match(

@@ -92,6 +92,19 @@ export class Workbench {
   }
 
   /**
+   * Waits for a quick-pick item containing `text`, then clicks into the editor area (a webview
+   * there takes focus back late, as after the palette closes) and lets the picker settle.
+   */
+  async clickAwayFrom(text: string): Promise<void> {
+    await this.quickInput.locator('.monaco-list-row', { hasText: text }).first().waitFor();
+    const editor = this.page.locator('.monaco-workbench .part.editor');
+    const box = await editor.boundingBox();
+    if (!box) throw new Error('no editor area to click');
+    await this.page.mouse.click(box.x + 40, box.y + box.height - 40);
+    await this.page.waitForTimeout(500);
+  }
+
+  /**
    * Brings a workspace file into the editor: a click on its tab when it is open (keys would go
    * to a focused webview), else quick open (Ctrl+P).
    */
