@@ -278,7 +278,7 @@ test("helpers wrapping a registration: each call site's router, path and handler
   assert.deepEqual(keys(routes), [
     'GET /items/ list_items', // register(router, "/", list_items): method="GET" by default
     'GET /items/{item_id} read_item', // register(router, ITEM, …): ITEM evaluated where the call is written
-    'GET /public{path?} list_items', // for path in paths (a star parameter): kept, marked
+    'GET /public/catalog list_items', // for path in paths (a star parameter): the site's remaining arguments
     'GET /v1/users/me me',
     'POST /items/ create_item',
   ]);

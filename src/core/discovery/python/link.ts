@@ -598,7 +598,7 @@ class ModuleLinker implements Linker {
           for (const bound of each) this.call(mod, scope, substitute(call, bound), i);
           return;
         }
-        const sites = this.perCallSite(mod, scope, call);
+        const sites = this.perCallSite(mod, scope, call, loop !== undefined ? mod.facts.loops[loop] : undefined);
         if (sites) for (const site of sites) this.call(mod, scope, site.call, i, site.obj);
         else this.call(mod, scope, call, i);
       }),
@@ -626,6 +626,38 @@ class ModuleLinker implements Linker {
       if (loop.targets.length === 1) out.push(new Map([[loop.targets[0], item]]));
       else if (item.k === 'seq' && item.items.length === loop.targets.length)
         out.push(new Map(loop.targets.map((t, j) => [t, item.items[j]])));
+      else return undefined;
+    }
+    return out;
+  }
+
+  /**
+   * What each iteration of `loop` (over a parameter of `fn`) binds its names to at one call site: the items of
+   * the list that site passes, written out there or as a name for one in the site's own module (for `*paths`,
+   * the site's remaining positional arguments), each bound to where the site is written. Undefined when the
+   * site passes anything else.
+   */
+  private siteLoopBindings(site: CallSite, fn: PyFunction, loop: PyLoop): Array<Map<string, PyExpr>> | undefined {
+    const name = (loop.iter as { name: string }).name;
+    const star = fn.params.findIndex((p) => p.name === `*${name}`);
+    // `*paths`: the site's positional arguments from there on, unless one of them is itself `*something`
+    let list: PyExpr | undefined =
+      star >= 0
+        ? splats(site.call)
+          ? undefined
+          : { k: 'seq', items: site.call.args.slice(star) }
+        : argumentOf(site.call, fn, name);
+    if (list?.k === 'ref') {
+      const r = this.graph.resolve(site.mod, site.scope, list.name);
+      list = r?.k === 'value' && r.mod === site.mod ? r.value : undefined;
+    }
+    if (list?.k !== 'seq' || list.items.length > MAX_LOOP_ITEMS) return undefined;
+    const out: Array<Map<string, PyExpr>> = [];
+    for (const item of list.items) {
+      this.step();
+      if (loop.targets.length === 1) out.push(new Map([[loop.targets[0], bindTo(site, item)]]));
+      else if (item.k === 'seq' && item.items.length === loop.targets.length)
+        out.push(new Map(loop.targets.map((t, j) => [t, bindTo(site, item.items[j])])));
       else return undefined;
     }
     return out;
@@ -1340,12 +1372,15 @@ class ModuleLinker implements Linker {
    * A registration inside a helper whose arguments are the helper's parameters (`def register(resource, url):
    * api.add_resource(resource, url)`): the call once per call site of the helper, each parameter standing for
    * the argument that site passes (evaluated where that site is written), and a receiver that is a parameter
-   * for the object that site passes. Undefined when the call uses no parameter or the helper is called nowhere.
+   * for the object that site passes. Inside `for route in routes` over a parameter, the call once per item of
+   * the list that site passes, when it is written out. Undefined when the call uses no parameter or the helper
+   * is called nowhere.
    */
   private perCallSite(
     mod: ModuleFile,
     scope: string,
     call: PyExpr,
+    loop?: PyLoop,
   ): Array<{ call: CallExpr; obj?: ObjDef }> | undefined {
     // Runs for every call in every function body: the cheap tests first, each pure
     if (!scope || call.k !== 'call' || call.fn.k !== 'ref') return undefined;
@@ -1360,8 +1395,17 @@ class ModuleLinker implements Linker {
     const used = params.filter((p) => args.some((a) => mentions(a, p)));
     // `def register(resource, *urls): api.add_resource(resource, *urls)`: the site's remaining positional arguments
     const star = fn.params.findIndex((p) => p.name.startsWith('*') && !p.name.startsWith('**'));
+    // `def register(bp, routes, view): for route in routes: bp.add_url_rule(route, …)` (or `*routes`): the loop's
+    // list is the site's
+    const overParam =
+      loop?.scope === scope &&
+      loop.iter.k === 'ref' &&
+      (params.includes(loop.iter.name) || (star >= 0 && fn.params[star].name === `*${loop.iter.name}`)) &&
+      loop.targets.some((t) => args.some((a) => mentions(a, t)))
+        ? loop
+        : undefined;
     const isSplat = (a: PyExpr) => star >= 0 && a.k === 'other' && a.text === fn.params[star].name;
-    if (used.length === 0 && !call.args.some(isSplat)) return undefined;
+    if (used.length === 0 && !overParam && !call.args.some(isSplat)) return undefined;
     const receiverHead = call.fn.name.split('.')[0];
     const receiverParam = params.includes(receiverHead) ? receiverHead : undefined;
     // only a call on a router object is a registration: look for one before reading every call site
@@ -1400,17 +1444,22 @@ class ModuleLinker implements Linker {
         if (arg) bound.set(p, bindTo(site, arg));
         else if (fallback) bound.set(p, fallback);
       }
-      out.push({
-        call: {
-          k: 'call',
-          fn: call.fn,
-          args: call.args.flatMap((a) =>
-            isSplat(a) ? site.call.args.slice(star).map((x) => bindTo(site, x)) : [substitute(a, bound)],
-          ),
-          kw: Object.fromEntries(Object.entries(call.kw).map(([k, v]) => [k, substitute(v, bound)])),
-        },
-        obj,
-      });
+      const bindings = overParam ? this.siteLoopBindings(site, fn, overParam) : undefined;
+      // a list the site does not write out: the loop's names stay unevaluated, and the path says so
+      for (const each of bindings ?? [new Map<string, PyExpr>()]) {
+        const all = each.size ? new Map([...bound, ...each]) : bound;
+        out.push({
+          call: {
+            k: 'call',
+            fn: call.fn,
+            args: call.args.flatMap((a) =>
+              isSplat(a) ? site.call.args.slice(star).map((x) => bindTo(site, x)) : [substitute(a, all)],
+            ),
+            kw: Object.fromEntries(Object.entries(call.kw).map(([k, v]) => [k, substitute(v, all)])),
+          },
+          obj,
+        });
+      }
     }
     return out.length > 0 ? out : undefined;
   }
