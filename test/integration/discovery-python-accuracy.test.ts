@@ -137,6 +137,12 @@ test('FastAPI: helpers wrapping add_api_route, read per call site, equal app.rou
   assert.deepEqual(keys(await discover('register_helpers')), real);
 });
 
+test('Starlette: routes added by a setup function the lifespan awaits equal the started app.routes', async () => {
+  const real = keys(frameworkRoutes('starlette_lifespan', 'started', 'svc.asgi'));
+  assert.equal(real.length, 2);
+  assert.deepEqual(keys(await discover('starlette_lifespan')), real);
+});
+
 test('Flask: a helper looping over a list parameter (flaskbb register_view) equals the url_map', async () => {
   const real = keys(frameworkRoutes('flask_register_view', 'flask', 'forum.app'));
   assert.equal(real.length, 7);

@@ -485,3 +485,37 @@ test('route strings: prefixes in either case, escapes decoded unless raw, f-stri
     'GET /u\tt unicode_prefix',
   ]);
 });
+
+test('FastAPI(lifespan=f): routers included by what f awaits, given the app, keep their paths (lnbits)', async () => {
+  // Debian's FastAPI predates `lifespan=`: the real-framework check is the Starlette fixture starlette_lifespan
+  const routes = await discoverSources({
+    'svc/__init__.py': '',
+    'svc/views.py': [
+      'from fastapi import APIRouter',
+      'wallet_router = APIRouter(prefix="/api/v1/wallet")',
+      '@wallet_router.get("/{wallet_id}")',
+      'async def read_wallet(wallet_id: str): ...',
+    ].join('\n'),
+    'svc/core.py': [
+      'from .views import wallet_router',
+      'def init_core_routers(app):',
+      '    app.include_router(wallet_router)',
+    ].join('\n'),
+    'svc/app.py': [
+      'from contextlib import asynccontextmanager',
+      'from fastapi import FastAPI',
+      'from .core import init_core_routers',
+      'async def startup(app: FastAPI):',
+      '    init_core_routers(app)',
+      '@asynccontextmanager',
+      'async def lifespan(app: FastAPI):',
+      '    await startup(app)',
+      '    yield',
+      'def create_app() -> FastAPI:',
+      '    app = FastAPI(title="svc", lifespan=lifespan)',
+      '    return app',
+    ].join('\n'),
+  });
+  assert.deepEqual(keys(routes), ['GET /api/v1/wallet/{wallet_id} read_wallet']);
+  assert.equal(find(routes, 'read_wallet').unresolved, undefined);
+});

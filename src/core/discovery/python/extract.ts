@@ -113,6 +113,9 @@ function walkExpressionStatement(node: SyntaxNode, scope: string, facts: PythonR
     if (right.type === 'call') facts.calls.push(callFact(scope, value, loop)); // `x = app.include_router(...)` is rare but harmless
   } else if (node.type === 'call') {
     facts.calls.push(callFact(scope, expr(node), loop));
+  } else if (node.type === 'await' && node.namedChildren[0]?.type === 'call') {
+    // `await startup(app)`: an async setup function given the app registers routes as a plain call does
+    facts.calls.push(callFact(scope, expr(node.namedChildren[0]), loop));
   }
 }
 

@@ -1346,19 +1346,29 @@ class ModuleLinker implements Linker {
     );
   }
 
-  /** The workspace's call statements that call `fn`, each a dependency of this pass. */
+  /**
+   * The workspace's call statements that call `fn`, each a dependency of this pass. `app = FastAPI(lifespan=f)`
+   * counts as a call `f(app)`: the framework calls it with the app at startup, where it may include routers.
+   */
   private *callSites(fn: PyFunction): Generator<CallSite> {
     this.reads.callSites.get(fn.name);
     if (!this.callsByName) {
-      this.callsByName = new Map();
-      for (const m of this.graph.mods)
-        for (const c of m.facts.calls) {
-          if (c.call.k !== 'call' || c.call.fn.k !== 'ref') continue;
-          const last = c.call.fn.name.slice(c.call.fn.name.lastIndexOf('.') + 1);
-          let bucket = this.callsByName.get(last);
-          if (!bucket) this.callsByName.set(last, (bucket = []));
-          bucket.push({ mod: m, scope: c.scope, call: c.call });
+      const byName = (this.callsByName = new Map<string, CallSite[]>());
+      const add = (mod: ModuleFile, scope: string, call: CallExpr) => {
+        if (call.fn.k !== 'ref') return;
+        const last = call.fn.name.slice(call.fn.name.lastIndexOf('.') + 1);
+        let bucket = byName.get(last);
+        if (!bucket) byName.set(last, (bucket = []));
+        bucket.push({ mod, scope, call });
+      };
+      for (const m of this.graph.mods) {
+        for (const c of m.facts.calls) if (c.call.k === 'call') add(m, c.scope, c.call);
+        for (const a of m.facts.assignments) {
+          const lifespan = a.value.k === 'call' ? a.value.kw.lifespan : undefined;
+          if (lifespan?.k === 'ref')
+            add(m, a.scope, { k: 'call', fn: lifespan, args: [{ k: 'ref', name: a.name }], kw: {} });
         }
+      }
     }
     for (const site of this.callsByName.get(fn.name) ?? []) {
       this.step();
