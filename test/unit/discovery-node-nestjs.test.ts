@@ -61,3 +61,24 @@ test('NestJS: stacked decorators, comments between them, and the topmost of two 
     'nestjs PUT /api/cats/:id CatsController.replace src/cats/cats.controller.ts:27 async',
   ]);
 });
+
+test('NestJS: URI versioning (controller, @Version, neutral, default) and global-prefix exclusions, as Nest joins them', async () => {
+  const routes = await discoverNode(fixture('nest-versioned'));
+  // Nest's RoutePathFactory: '/' + global prefix (unless excluded, compared without the version) + '/v' + version
+  // + controller path + method path; a method's @Version replaces the controller's, defaultVersion fills in
+  assert.deepEqual(summary(routes), [
+    'nestjs GET /api/users/:id UsersController.one src/users.controller.ts:13',
+    'nestjs GET /api/v2/users UsersController.list src/users.controller.ts:6',
+    'nestjs GET /api/v3/users/:id UsersController.one src/users.controller.ts:13',
+    'nestjs GET /status/:id StatusController.read src/status.controller.ts:7',
+    'nestjs GET /v1/health HealthController.check src/health.controller.ts:7',
+    'nestjs POST /api/status/:id StatusController.write src/status.controller.ts:12',
+  ]);
+  const header = await discoverNode({
+    'src/main.ts':
+      'async function main() { const app = await NestFactory.create(M); app.enableVersioning({ type: VersioningType.HEADER, header: "V" }); }',
+    'src/a.controller.ts': "@Controller({ path: 'a', version: '1' }) export class A { @Get() x() {} }",
+  });
+  // header versioning leaves paths alone
+  assert.deepEqual(summary(header), ['nestjs GET /a A.x src/a.controller.ts:1']);
+});

@@ -17,7 +17,7 @@ import { fastifyObject, readFastifyCall, unwrapFastifyPlugin } from './fastify';
 import { honoObject, readHonoCall } from './hono';
 import { koaObject, readKoaCall } from './koa';
 import { importedValue, readCommonJsExport, readEsmExport, readImport, readRequire } from './modules';
-import { readController, readGlobalPrefix } from './nestjs';
+import { readAppSetup, readController } from './nestjs';
 import { CONNECTION_EVENTS, readSocketIoCall, SOCKET_IO, socketIoObject } from './socketio';
 import { callArguments } from '../../lang/node/literals';
 import { dynamicImportSpecifier, requireSpecifier } from '../../lang/node/modules';
@@ -622,8 +622,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
   return facts;
 
   function readCall(call: Node, frame: Frame | undefined): void {
-    const prefix = readGlobalPrefix(call, values);
-    if (prefix !== undefined) facts.globalPrefix = prefix;
+    readAppSetup(call, values, facts);
     const callee = call.childForFieldName('function');
     const object = callee?.type === 'member_expression' ? callee.childForFieldName('object') : undefined;
     const owner = object ? ownerOf(object, frame) : undefined;

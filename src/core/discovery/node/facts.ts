@@ -104,11 +104,21 @@ export interface ControllerRouteFact {
   methods: string[];
   path: Text;
   handler: HandlerFact;
+  /** `@Version('2')` (over the controller's): each version, '' for VERSION_NEUTRAL. */
+  versions?: Text[];
 }
+/** A route excluded from Nest's global prefix: its path as written (`health`, `users/:id`), and methods if given. */
+export interface NestExclude {
+  path: string;
+  methods?: string[];
+}
+
 /** A Nest controller; each of its prefixes (`@Controller(['a', 'b'])`) serves every route. */
 export interface ControllerFact {
   className: string;
   prefixes: Array<Text | null>;
+  /** `@Controller({ version: '1' })`: each version, '' for VERSION_NEUTRAL. */
+  versions?: Text[];
   routes: ControllerRouteFact[];
 }
 
@@ -126,6 +136,10 @@ export interface NodeRouteFacts {
   aliases?: Record<string, string>;
   /** NestJS `app.setGlobalPrefix('api')`. */
   globalPrefix?: Text | null;
+  /** Its `{ exclude: [...] }`: paths (and methods) served without the global prefix; null when computed. */
+  globalPrefixExclude?: NestExclude[] | null;
+  /** NestJS `app.enableVersioning({ type: VersioningType.URI })`; null when its options are computed. */
+  uriVersioning?: { prefix: string; defaults?: Text[] } | null;
   /**
    * Exported constant texts by local name (`name.key` for a constant object's keys): what other modules'
    * paths and prefixes read, and @fastify/autoload a plugin module's `autoPrefix` and `prefixOverride`.

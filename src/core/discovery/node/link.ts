@@ -3,7 +3,16 @@
 import * as posixPath from 'node:path/posix';
 import type { Framework, Route } from '../../model';
 import type { WorkspaceFile } from '../../workspace';
-import type { AutoloadFact, HandlerFact, HandlerRef, MountFact, NodeRouteFacts, RouteFact, Text } from './facts';
+import type {
+  AutoloadFact,
+  HandlerFact,
+  HandlerRef,
+  MountFact,
+  NestExclude,
+  NodeRouteFacts,
+  RouteFact,
+  Text,
+} from './facts';
 import { resolveSpecifier } from '../../nodeImports/specifier';
 import type { PathAliases } from '../../nodeImports/tsconfig';
 import { EVENT, SOCKET_IO } from './socketio';
@@ -322,12 +331,27 @@ function autoloadPlugins(
 }
 
 /**
- * NestJS controllers: '/' + global prefix + controller path + method path, once per controller path.
- * Paths and prefixes that are not known constants are kept as placeholders (the routes marked unresolved).
+ * NestJS controllers: '/' + global prefix + URI version + controller path + method path, once per controller
+ * path and version (the method's `@Version`, else the controller's, else the default). A route the global
+ * prefix excludes goes without it. Paths and prefixes that are not known constants are kept as placeholders
+ * (the routes marked unresolved).
  */
 function linkControllers(files: Linked, textOf: (file: string, text: Text | null) => string | undefined): Route[] {
   const setter = files.find((f) => f.facts.globalPrefix !== undefined);
   const globalPrefix = (setter ? textOf(setter.file.path, setter.facts.globalPrefix!) : '') ?? placeholder('…');
+  const exclude = setter?.facts.globalPrefixExclude;
+  const versioner = files.find((f) => f.facts.uriVersioning !== undefined);
+  const versioning = versioner?.facts.uriVersioning;
+  /** The version segments of a route: [''] unless URI versioning gives it one or more. */
+  const versionSegments = (file: string, versions: Text[] | undefined): string[] => {
+    if (!versioner || !versions) return [''];
+    // versioning whose options are computed: the segment may be there or not
+    if (!versioning) return [placeholder('version')];
+    return versions.map((v) => {
+      const version = v === '' ? '' : textOf(file, v);
+      return version === '' ? '' : `${versioning.prefix}${version ?? placeholder('version')}`;
+    });
+  };
   const out: Route[] = [];
   for (const { file, facts } of files)
     for (const c of facts.controllers)
@@ -336,20 +360,45 @@ function linkControllers(files: Linked, textOf: (file: string, text: Text | null
         if (base === undefined) continue;
         for (const r of c.routes) {
           const path = textOf(file.path, r.path);
-          if (path !== undefined)
+          if (path === undefined) continue;
+          const own = joinPath(joinPath('/', base), path);
+          const versions = r.versions ?? c.versions ?? (versioning ? versioning.defaults : undefined);
+          for (const version of versionSegments(file.path, versions)) {
+            // Nest compares the path without its version against the exclusions; computed ones may match any route
+            const global =
+              exclude === null
+                ? placeholder('…')
+                : exclude?.some((e) => excludes(e, own, r.methods))
+                  ? ''
+                  : globalPrefix;
             out.push(
               toRoute(
                 'nestjs',
                 r.methods,
-                joinPath(joinPath(joinPath('/', globalPrefix), base), path),
+                joinPath(joinPath(joinPath('/', global), version), own),
                 file.path,
                 r.handler,
                 [`${file.path}:${c.className}`],
               ),
             );
+          }
         }
       }
   return out;
+}
+
+/** Whether a global-prefix exclusion (`users/:id`, `files/(.*)`, `*`) matches a route's path and method. */
+function excludes(e: NestExclude, path: string, methods: string[]): boolean {
+  if (e.methods && !methods.some((m) => e.methods!.includes(m))) return false;
+  const pattern = joinPath('/', e.path)
+    .split(/(:\w+|\(\.\*\)|\*)/)
+    .map((part) => (part === '(.*)' || part === '*' ? '.*' : part.startsWith(':') ? '[^/]+' : escapeRegExp(part)))
+    .join('');
+  return new RegExp(`^${pattern}/?$`).test(path);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** A socket.io event handler: its event name as the path, its namespace beside it (see Route.kind). */

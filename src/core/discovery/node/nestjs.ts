@@ -1,7 +1,8 @@
-// NestJS: `@Controller(prefix | { path })` classes whose methods carry `@Get(path)`, `@Post()`, … decorators,
-// and `app.setGlobalPrefix('api')`. Paths join as Nest does: '/' + global + '/' + controller + '/' + method.
+// NestJS: `@Controller(prefix | { path, version })` classes whose methods carry `@Get(path)`, `@Post()`, …
+// (and `@Version()`) decorators, `app.setGlobalPrefix('api', { exclude })` and URI versioning
+// (`app.enableVersioning()`). Paths join as Nest does: '/' + global + '/v' + version + '/' + controller + '/' + method.
 import type { SyntaxNode as Node } from '../../lang/syntax';
-import type { ControllerFact, Text } from './facts';
+import type { ControllerFact, NestExclude, NodeRouteFacts, Text } from './facts';
 import { callArguments } from '../../lang/node/literals';
 import { handlerOf, property } from './syntax';
 import type { Constants } from './values';
@@ -55,6 +56,8 @@ export function readController(cls: Node, values: Constants): ControllerFact | u
   if (!className || !prefixes || !body) return undefined;
 
   const fact: ControllerFact = { className, prefixes, routes: [] };
+  const options = controller?.args[0]?.type === 'object' ? property(controller.args[0], 'version') : undefined;
+  if (options) fact.versions = versionsOf(options, values);
   let pending: Node[] = [];
   for (const member of body.namedChildren) {
     // Comments between stacked decorators (`@Get() // list`) belong to the same method.
@@ -71,21 +74,79 @@ export function readController(cls: Node, values: Constants): ControllerFact | u
       const call = [...pending, ...own].map(decoratorCall).find((c) => c && METHOD_DECORATORS[c.name]);
       const method = call ? METHOD_DECORATORS[call.name] : undefined;
       const paths = method ? pathsOf(call!.args[0], values) : [];
+      const version = [...pending, ...own].map(decoratorCall).find((c) => c?.name === 'Version');
+      const versions = version?.args[0] ? versionsOf(version.args[0], values) : undefined;
       // A method path the source computes otherwise gives no route rather than one at the controller's root.
       for (const path of paths)
         if (path !== null)
-          fact.routes.push({ methods: [method!], path, handler: handlerOf(member, `${className}.${name}`) });
+          fact.routes.push({
+            methods: [method!],
+            path,
+            handler: handlerOf(member, `${className}.${name}`),
+            ...(versions ? { versions } : {}),
+          });
     }
     pending = [];
   }
   return fact;
 }
 
-/** `app.setGlobalPrefix('api')` → 'api'; null when the source computes it otherwise (`config.get('prefix')`). */
-export function readGlobalPrefix(call: Node, values: Constants): Text | null | undefined {
+/** A version or list of them (`'1'`, `['1', '2']`, `VERSION_NEUTRAL` as ''). */
+function versionsOf(node: Node, values: Constants): Text[] {
+  const items =
+    node.type === 'array' ? node.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') : [node];
+  return items.map((v) => (/(^|\.)VERSION_NEUTRAL$/.test(v.text) ? '' : values.pathText(v)));
+}
+
+/**
+ * The app's calls that shape every controller path: `app.setGlobalPrefix('api', { exclude })` (a prefix the
+ * source computes is a placeholder) and `app.enableVersioning({ type: VersioningType.URI, prefix, defaultVersion })`
+ * (other types leave paths alone).
+ */
+export function readAppSetup(call: Node, values: Constants, facts: NodeRouteFacts): void {
   const callee = call.childForFieldName('function');
-  if (callee?.type !== 'member_expression' || callee.childForFieldName('property')?.text !== 'setGlobalPrefix')
-    return undefined;
-  const arg = callArguments(call)[0];
-  return arg ? values.pathText(arg) : undefined;
+  const method = callee?.type === 'member_expression' ? callee.childForFieldName('property')?.text : undefined;
+  const [first, second] = callArguments(call);
+  if (method === 'setGlobalPrefix' && first) {
+    facts.globalPrefix = values.pathText(first);
+    const exclude = second?.type === 'object' ? property(second, 'exclude') : undefined;
+    if (exclude) facts.globalPrefixExclude = excludesOf(exclude);
+  } else if (method === 'enableVersioning') {
+    if (first && first.type !== 'object') {
+      facts.uriVersioning = null;
+      return;
+    }
+    const type = first ? property(first, 'type')?.text : undefined;
+    // Nest's default type is URI; a type read from elsewhere may be URI or not
+    if (type !== undefined && !/(^|\.)URI$/.test(type)) {
+      if (!/^VersioningType\.\w+$/.test(type)) facts.uriVersioning = null;
+      return;
+    }
+    const prefix = first ? property(first, 'prefix') : undefined;
+    const literal = prefix?.type === 'string' ? values.pathText(prefix) : undefined;
+    const text = !prefix ? 'v' : prefix.type === 'false' ? '' : typeof literal === 'string' ? literal : undefined;
+    if (text === undefined) {
+      facts.uriVersioning = null;
+      return;
+    }
+    const defaults = first ? property(first, 'defaultVersion') : undefined;
+    facts.uriVersioning = { prefix: text, ...(defaults ? { defaults: versionsOf(defaults, values) } : {}) };
+  }
+}
+
+/** `exclude: ['health', { path: 'users/:id', method: RequestMethod.GET }]`; null when any entry is computed. */
+function excludesOf(node: Node): NestExclude[] | null {
+  if (node.type !== 'array') return null;
+  const out: NestExclude[] = [];
+  for (const item of node.namedChildren) {
+    if (!item || item.type === 'comment') continue;
+    const pathNode = item.type === 'object' ? property(item, 'path') : item;
+    if (pathNode?.type !== 'string') return null;
+    const path = pathNode.text.slice(1, -1);
+    const method = item.type === 'object' ? property(item, 'method')?.text : undefined;
+    const verb = method ? /^RequestMethod\.([A-Z]+)$/.exec(method)?.[1] : undefined;
+    if (method && !verb) return null;
+    out.push(verb && verb !== 'ALL' ? { path, methods: [verb] } : { path });
+  }
+  return out;
 }
