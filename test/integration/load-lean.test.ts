@@ -395,6 +395,76 @@ test('requests dispatched while reads are handled go out at the end of the turn,
   for (const at of sentAt) assert.ok(at >= lastHandlerEnd, 'timed from the write, after the handlers ran');
 });
 
+test('held requests on two sockets are each timed from their own write, not from the first', async (t) => {
+  // As above, two responses in one turn and each handler's next request held; the first socket
+  // written takes 15 ms to write (its write busies, as a loaded loopback write can). The request
+  // held on the other socket is written after it, and its latency must not count that write.
+  let answered = 0;
+  const open: net.Socket[] = [];
+  const url = await listen(
+    net.createServer((sock) => {
+      sock.on('error', () => undefined);
+      sock.on('data', () => {
+        answered++;
+        if (answered === 2)
+          setTimeout(() => {
+            for (const s of open) s.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+          }, 20);
+      });
+      open.push(sock);
+    }),
+  );
+  const pool = keepAlivePool(url, 2);
+  t.after(() => pool.destroy());
+  const sent: Array<{ name: string; at: number }> = [];
+  const writes: Array<{ start: number; end: number }> = [];
+  let settle!: () => void;
+  const allSent = new Promise<void>((r) => (settle = r));
+  /** The connection's socket write, spied on: it busies 15 ms and logs when it ran. */
+  const slowWrites = (socket: net.Socket): void => {
+    const write = (b: Buffer): boolean => net.Socket.prototype.write.call(socket, b);
+    socket.write = (b: Buffer): boolean => {
+      const start = performance.now();
+      while (performance.now() < start + 15);
+      const ok = write(b);
+      writes.push({ start, end: performance.now() });
+      return ok;
+    };
+  };
+  const handler = (name: string, then?: () => void) => {
+    const h = {
+      leanConn: undefined as { socket: net.Socket } | undefined,
+      leanDone: false,
+      onHeaders: (): boolean => true,
+      onBytes: (): void => undefined,
+      onSentAt: (at: number): void => {
+        sent.push({ name, at });
+        if (sent.length === 2) settle();
+      },
+      onCompleteAt: (): void => then?.(),
+      onError: (): void => undefined,
+    };
+    return h;
+  };
+  const first = (name: string) => {
+    const h = handler(name, () => {
+      slowWrites(h.leanConn!.socket);
+      pool.dispatch(undefined, handler(`${name}'`));
+    });
+    return h;
+  };
+  pool.dispatch(undefined, first('a'));
+  pool.dispatch(undefined, first('b'));
+  await allSent;
+  assert.equal(writes.length, 2);
+  assert.ok(sent[0].at <= writes[0].start, 'the first held request is timed before its write');
+  assert.ok(
+    sent[1].at >= writes[0].end,
+    `the second is timed after the first socket's write returned (${(writes[0].end - sent[1].at).toFixed(1)} ms before it)`,
+  );
+  assert.ok(sent[1].at <= writes[1].start, 'and before its own write');
+});
+
 test('the pool keeps no answered request reachable (its FIFO lets go of what it hands out)', async () => {
   // A closed loop as measure.ts drives it: each lane dispatches its next request from the previous
   // one's onCompleteAt, while every connection is busy, so each request passes through the FIFO.
