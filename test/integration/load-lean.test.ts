@@ -395,6 +395,48 @@ test('requests dispatched while reads are handled go out at the end of the turn,
   for (const at of sentAt) assert.ok(at >= lastHandlerEnd, 'timed from the write, after the handlers ran');
 });
 
+test("a turn's responses are all stamped before any of their handlers runs", async (t) => {
+  // The server (in this process) writes both responses in one callback, so the client's next poll
+  // finds both sockets readable: one turn, two reads. Each handler busies 10 ms (a slow recording
+  // and dispatch); neither read may wait for the other's handler before taking its stamp.
+  let answered = 0;
+  const open: net.Socket[] = [];
+  const url = await listen(
+    net.createServer((sock) => {
+      sock.on('error', () => undefined);
+      sock.on('data', () => {
+        if (++answered === 2) for (const s of open) s.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+      });
+      open.push(sock);
+    }),
+  );
+  const pool = keepAlivePool(url, 2);
+  t.after(() => pool.destroy());
+  const seen: Array<{ stamp: number; ran: number }> = [];
+  let settle!: () => void;
+  const both = new Promise<void>((r) => (settle = r));
+  const handler = () => ({
+    leanConn: undefined,
+    leanDone: false,
+    onHeaders: (): boolean => true,
+    onBytes: (): void => undefined,
+    onSentAt: (): void => undefined,
+    onCompleteAt: (stamp: number): void => {
+      const ran = performance.now();
+      seen.push({ stamp, ran });
+      while (performance.now() < ran + 10);
+      if (seen.length === 2) settle();
+    },
+    onError: (err: Error): void => assert.fail(err),
+  });
+  pool.dispatch(undefined, handler());
+  pool.dispatch(undefined, handler());
+  await both;
+  const firstRan = Math.min(seen[0].ran, seen[1].ran);
+  for (const { stamp } of seen)
+    assert.ok(stamp <= firstRan, `stamped ${(stamp - firstRan).toFixed(1)} ms after the first handler began`);
+});
+
 test('held requests on two sockets are each timed from their own write, not from the first', async (t) => {
   // As above, two responses in one turn and each handler's next request held; the first socket
   // written takes 15 ms to write (its write busies, as a loaded loopback write can). The request

@@ -4,12 +4,13 @@
 // abort(handler) where undici hands each request an abort closure: the pool keeps its per-request
 // state on the handler itself (leanConn, leanDone), so a request costs no object or closure here.
 // Up to `connections` sockets, each carrying up to `pipelining` requests in flight; requests
-// beyond that wait in a FIFO. Requests dispatched while any socket's read is being handled (the
-// next requests of the lanes that just completed) are held to the end of the loop turn (one
-// setImmediate), then go out as one write of n copies per socket, each timed from its own write
-// (onSentAt), as wrk does: every read of a burst is parsed and timed before the first write
-// syscall (on loopback a write runs the server's TCP receive path, ~30-60 µs), where writing from
-// each read made a burst's tenth response wait for nine writes before its read was even handled.
+// beyond that wait in a FIFO. A read only stamps and frames: the responses it completes reach
+// their handlers (onCompleteAt: the caller records and dispatches its lane's next request) at the
+// end of the loop turn (one setImmediate), after every read of the turn, and the requests they
+// dispatch go out then, as one write of n copies per socket, each timed from its own write
+// (onSentAt), as wrk does. So a burst's tenth response is stamped after nine reads' framing, not
+// nine recordings, dispatches and write syscalls (on loopback a write runs the server's TCP
+// receive path, ~30-60 µs).
 // Reads land in one buffer per pool (net's `onread`): no Buffer, stream push or 'data' event per
 // read, which were most of the per-response garbage; the parser copies what it keeps.
 // A response's completion time is when the read holding its last bytes began to be handled, taken
@@ -200,7 +201,7 @@ class Conn {
     }
     if (r && !r.leanDone) {
       r.leanDone = true;
-      r.onCompleteAt(this.arrivedMs);
+      this.pool.complete(r, this.arrivedMs);
     }
     if (!this.dead) this.pool.released(this);
   }
@@ -274,7 +275,15 @@ export class LeanPool {
   handling = false;
   /** Connections holding requests until the end of this loop turn. */
   private readonly holding: Conn[] = [];
-  private holdQueued = false;
+  /**
+   * Responses completed while reads were handled, and when each arrived: delivered at the end of
+   * the turn. Slots are reused (`doneCount`), not emptied: `length = 0` let go of the stores.
+   */
+  private readonly done: Array<Req | undefined> = [];
+  private readonly doneAt: number[] = [];
+  private doneCount = 0;
+  /** The end-of-turn callback is queued (setImmediate). */
+  private turnQueued = false;
   /** `request` repeated 1..pipelining times: the bytes of one flush, built once. */
   private readonly repeated: Buffer[] = [];
 
@@ -283,14 +292,47 @@ export class LeanPool {
   /** `c` holds requests: they are written once this turn's reads are handled (setImmediate runs after I/O). */
   hold(c: Conn): void {
     this.holding.push(c);
-    if (!this.holdQueued) {
-      this.holdQueued = true;
-      setImmediate(this.writeHeld);
+    this.queueTurnEnd();
+  }
+
+  /** `r`'s response ended at `arrivedMs`: its handler hears it now, or at the end of the turn while reads are handled. */
+  complete(r: Req, arrivedMs: number): void {
+    if (!this.handling) {
+      r.onCompleteAt(arrivedMs);
+      return;
+    }
+    this.done[this.doneCount] = r;
+    this.doneAt[this.doneCount++] = arrivedMs;
+    this.queueTurnEnd();
+  }
+
+  private queueTurnEnd(): void {
+    if (!this.turnQueued) {
+      this.turnQueued = true;
+      setImmediate(this.endTurn);
     }
   }
 
-  private readonly writeHeld = (): void => {
-    this.holdQueued = false;
+  /**
+   * After a turn's reads: the handlers of the responses they completed, in order (recording, and
+   * dispatching their lanes' next requests, which are held), then one write per holding socket.
+   */
+  private readonly endTurn = (): void => {
+    this.handling = true;
+    for (let i = 0; i < this.doneCount; i++) {
+      const r = this.done[i] as Req;
+      this.done[i] = undefined; // an answered request is not kept alive
+      try {
+        r.onCompleteAt(this.doneAt[i]);
+      } catch (e) {
+        queueMicrotask(() => {
+          throw e; // a handler's own failure stays loud, and the others still hear theirs
+        });
+      }
+    }
+    this.doneCount = 0;
+    this.handling = false;
+    this.turnQueued = false;
     // A clock read per socket, just before its write (as wrk starts each connection's clock): a
     // write syscall on loopback runs the server's TCP receive, ~30-60 µs, so one reading for the
     // whole turn counted the earlier sockets' writes into a later socket's latency (the tenth of
