@@ -38,6 +38,11 @@ export const MAX_NESTING = 50;
 const EXTRAS = new Set(['comment', 'line_continuation']);
 
 class Unreadable extends Error {}
+/**
+ * The one instance thrown: reading gives up on a part often (partial reads, every unreadable annotation), and a new
+ * Error captures a stack trace each time, which nothing reads.
+ */
+const UNREADABLE = new Unreadable();
 
 /**
  * Reads the expressions of one file. `root`, the file's web-tree-sitter root, gives the grammar that reads forward
@@ -100,12 +105,12 @@ export class PyAstReader {
   }
 
   private readWhole(node: SyntaxNode, depth: number, ann: boolean): PyAst {
-    if (depth > MAX_NESTING) throw new Unreadable();
+    if (depth > MAX_NESTING) throw UNREADABLE;
     switch (node.type) {
       case 'type':
         return this.read(only(node), depth, ann);
       case 'identifier':
-        if (KEYWORDS.has(node.text)) throw new Unreadable(); // the grammar takes `await` for a name where Python 2 could
+        if (KEYWORDS.has(node.text)) throw UNREADABLE; // the grammar takes `await` for a name where Python 2 could
         return { t: 'name', v: node.text };
       case 'none':
         return { t: 'const', v: null };
@@ -136,7 +141,7 @@ export class PyAstReader {
       case 'generic_type': {
         // `List[int]` in an annotation: the name, then its type_parameter `[…]`
         const [head, params, ...rest] = meaningful(node);
-        if (params?.type !== 'type_parameter' || rest.length > 0) throw new Unreadable();
+        if (params?.type !== 'type_parameter' || rest.length > 0) throw UNREADABLE;
         return { t: 'sub', base: this.read(head, depth, ann), args: this.items(params, depth, ann) };
       }
       case 'call':
@@ -144,7 +149,7 @@ export class PyAstReader {
       case 'binary_operator':
       case 'union_type': {
         // `A | B | C`, flat; a parenthesised union stays one item
-        if (node.type === 'binary_operator' && field(node, 'operator')?.type !== '|') throw new Unreadable();
+        if (node.type === 'binary_operator' && field(node, 'operator')?.type !== '|') throw UNREADABLE;
         const items: PyAst[] = [];
         this.unionItems(node, depth, ann, items);
         return { t: 'union', items };
@@ -154,7 +159,7 @@ export class PyAstReader {
         const v = this.read(field(node, 'argument') ?? fail(), depth, ann);
         if (op === '-') return { t: 'neg', v };
         if (op === '+') return v;
-        throw new Unreadable();
+        throw UNREADABLE;
       }
       case 'parenthesized_expression':
         return this.read(only(node), depth + 1, ann);
@@ -165,7 +170,7 @@ export class PyAstReader {
       case 'dictionary':
         return { t: 'dict', entries: meaningful(node).map((pair) => this.pair(pair, depth, ann)) };
       default:
-        throw new Unreadable();
+        throw UNREADABLE;
     }
   }
 
@@ -175,7 +180,7 @@ export class PyAstReader {
   }
 
   private pair(pair: SyntaxNode, depth: number, ann: boolean): [PyAst, PyAst] {
-    if (pair.type !== 'pair') throw new Unreadable(); // `**spread`
+    if (pair.type !== 'pair') throw UNREADABLE; // `**spread`
     return [
       this.read(field(pair, 'key') ?? fail(), depth + 1, ann),
       this.read(field(pair, 'value') ?? fail(), depth + 1, ann),
@@ -185,14 +190,14 @@ export class PyAstReader {
   /** `f(a, k=v)`; `*args`, `**kw` and a generator argument are unreadable. */
   private call(node: SyntaxNode, depth: number, ann: boolean): PyAst {
     const args = field(node, 'arguments');
-    if (args?.type !== 'argument_list') throw new Unreadable();
+    if (args?.type !== 'argument_list') throw UNREADABLE;
     const fn = this.read(field(node, 'function') ?? fail(), depth, ann);
     const positional: PyAst[] = [];
     const kw: Record<string, PyAst> = {};
     for (const a of meaningful(args)) {
       if (a.type === 'keyword_argument') {
         const name = field(a, 'name');
-        if (name?.type !== 'identifier') throw new Unreadable();
+        if (name?.type !== 'identifier') throw UNREADABLE;
         kw[name.text] = this.read(field(a, 'value') ?? fail(), depth + 1, ann);
       } else positional.push(this.read(a, depth + 1, ann));
     }
@@ -202,7 +207,7 @@ export class PyAstReader {
   /** The items of `A | B | C`, however the grammar grouped them (`dict[K, V] | A | B` is a union_type of two). */
   private unionItems(node: SyntaxNode, depth: number, ann: boolean, out: PyAst[]): void {
     const [left, right] = node.type === 'union_type' ? meaningful(node) : [field(node, 'left'), field(node, 'right')];
-    if (!left || !right) throw new Unreadable();
+    if (!left || !right) throw UNREADABLE;
     for (const side of [left, right]) {
       const s = side.type === 'type' ? only(side) : side;
       if ((s.type === 'binary_operator' && field(s, 'operator')?.type === '|') || s.type === 'union_type')
@@ -217,7 +222,7 @@ export class PyAstReader {
     let f = false;
     const parts = node.type === 'concatenated_string' ? meaningful(node) : [node];
     for (const part of parts) {
-      if (part.type !== 'string') throw new Unreadable();
+      if (part.type !== 'string') throw UNREADABLE;
       const s = stringLiteral(part.text);
       v += s.v;
       f ||= s.f;
@@ -280,7 +285,7 @@ const KEYWORDS = new Set('lambda not await yield if else for in is and or'.split
 const NOT_NAMES = new Set([...KEYWORDS, 'None', 'True', 'False']);
 
 function fail(): never {
-  throw new Unreadable();
+  throw UNREADABLE;
 }
 
 function field(node: SyntaxNode, name: string): SyntaxNode | null {
@@ -295,7 +300,7 @@ function meaningful(node: SyntaxNode): SyntaxNode[] {
 
 function only(node: SyntaxNode): SyntaxNode {
   const inner = meaningful(node);
-  if (inner.length !== 1) throw new Unreadable();
+  if (inner.length !== 1) throw UNREADABLE;
   return inner[0];
 }
 
@@ -307,9 +312,9 @@ function lastNamed(node: SyntaxNode): SyntaxNode {
 /** A number literal's value; a complex or an infinite one is unreadable. */
 function numberValue(text: string): number {
   const raw = text.replace(/_/g, '');
-  if (/[jJ]$/.test(raw)) throw new Unreadable();
+  if (/[jJ]$/.test(raw)) throw UNREADABLE;
   const v = /^0[oO]/.test(raw) ? Number.parseInt(raw.slice(2), 8) : Number(raw);
-  if (!Number.isFinite(v)) throw new Unreadable();
+  if (!Number.isFinite(v)) throw UNREADABLE;
   return v;
 }
 
@@ -318,10 +323,10 @@ const STRING = /^([A-Za-z]{0,2})('''|"""|'|")/;
 /** One string literal's value (escapes decoded unless raw) and whether it is an f-string. */
 function stringLiteral(text: string): { v: string; f: boolean } {
   const m = STRING.exec(text);
-  if (!m || !/^[rRbBuUfF]*$/.test(m[1])) throw new Unreadable();
+  if (!m || !/^[rRbBuUfF]*$/.test(m[1])) throw UNREADABLE;
   const quote = m[2];
   const start = m[0].length;
-  if (text.length < start + quote.length || !text.endsWith(quote)) throw new Unreadable(); // unterminated
+  if (text.length < start + quote.length || !text.endsWith(quote)) throw UNREADABLE; // unterminated
   const body = text.slice(start, text.length - quote.length);
   const prefix = m[1].toLowerCase();
   return { v: prefix.includes('r') ? body : unescape(body), f: prefix.includes('f') };
