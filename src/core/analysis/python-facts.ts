@@ -36,6 +36,7 @@ import {
   type AnnotationNames,
 } from './python-annotations';
 import { syntaxOf, type SyntaxNode } from '../lang/syntax';
+import { nameRecord, recordOf } from '../lang/shared/records';
 
 /** Syntax-tree levels the fact walk descends (real code stays far below; see walk). */
 const MAX_DEPTH = 500;
@@ -259,7 +260,7 @@ export function extractPythonFacts(path: string, tsRoot: Node, source: string): 
       const from = absoluteModule(module, isPackage, imp.module, imp.level);
       scope.set(imp.local, from ? `${from}.${imp.name}` : imp.name);
       // What another module's `from <this module> import <local>` reaches (a package's __init__ re-exporting)
-      if (atModule && from) (facts.reexports ??= {})[imp.local] = `${from}.${imp.name}`;
+      if (atModule && from) (facts.reexports ??= nameRecord())[imp.local] = `${from}.${imp.name}`;
     }
     if (atModule && st.type === 'import_from_statement' && named(st).some((c) => c.type === 'wildcard_import')) {
       const imp = readImportModule(st);
@@ -280,9 +281,9 @@ export function extractPythonFacts(path: string, tsRoot: Node, source: string): 
     typeAliases.set(name, alias.args[0]);
     scopes[0].set(name, `${module}.${name}`);
     const declared = annotationInstance(alias.args[0], namesIn(scopes));
-    if (declared) (facts.typeAliases ??= {})[name] = declared;
+    if (declared) (facts.typeAliases ??= nameRecord())[name] = declared;
     const deps = dependsIn(alias, namesIn(scopes));
-    if (deps.length) (facts.dependsAliases ??= {})[name] = deps;
+    if (deps.length) (facts.dependsAliases ??= nameRecord())[name] = deps;
     return true;
   };
 
@@ -297,7 +298,7 @@ export function extractPythonFacts(path: string, tsRoot: Node, source: string): 
       annotated(node.childForFieldName('type'), scopes);
     if (!value) return;
     scopes[scopes.length - 1].set(left.text, value);
-    if (scopes.length === 1 && value.endsWith('#')) (facts.instances ??= {})[left.text] = value;
+    if (scopes.length === 1 && value.endsWith('#')) (facts.instances ??= nameRecord())[left.text] = value;
   };
 
   /**
@@ -337,7 +338,7 @@ export function extractPythonFacts(path: string, tsRoot: Node, source: string): 
     }
     if (attrs.size) {
       selfAttrs.set(key, attrs);
-      (facts.attributes ??= {})[key.slice(module.length + 1)] = Object.fromEntries(attrs);
+      (facts.attributes ??= nameRecord())[key.slice(module.length + 1)] = recordOf(attrs);
     }
   };
 
@@ -592,7 +593,7 @@ export function extractPythonFacts(path: string, tsRoot: Node, source: string): 
         if (fnIndex === undefined && name && body) {
           const qual = className ? `${className}.${name}` : name;
           const bases = node.childForFieldName('superclasses');
-          (facts.classes ??= {})[qual] = bases
+          (facts.classes ??= nameRecord())[qual] = bases
             ? named(bases)
                 .map((b) =>
                   b.type === 'identifier' || b.type === 'attribute'

@@ -5,6 +5,7 @@ import type { Node } from '../../parsing/parser';
 import { PyAstReader } from '../../lang/python/expr';
 import { readImport } from '../../lang/python/modules';
 import { syntaxOf, type SyntaxNode } from '../../lang/syntax';
+import { nameRecord } from '../../lang/shared/records';
 import type { WorkspaceFile } from '../../workspace';
 import type {
   PyClass,
@@ -163,7 +164,7 @@ function walkDefinition(def: SyntaxNode, scope: string, decorators: PyExpr[], w:
         .childForFieldName('superclasses')
         ?.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'keyword_argument')
         .map((c) => expr(c)) ?? [];
-    const cls: PyClass = { name, bases, range: rangeOf(def), decorators, attributes: {}, methods: [] };
+    const cls: PyClass = { name, bases, range: rangeOf(def), decorators, attributes: nameRecord(), methods: [] };
     // A class defined inside a function: a class factory's product (`def make_router_class(): class R(APIRouter): …; return R`)
     if (scope) cls.scope = scope;
     // Only a class with bases or decorators can be a pydantic model, a dataclass or an enum.
@@ -398,7 +399,7 @@ function expr(node: SyntaxNode, depth = 0): PyExpr {
       const argList = node.childForFieldName('arguments');
       if (!fn) return { k: 'other' };
       const args: PyExpr[] = [];
-      const kw: Record<string, PyExpr> = {};
+      const kw = nameRecord<PyExpr>();
       for (const a of argList?.namedChildren ?? []) {
         if (!a) continue;
         if (a.type === 'keyword_argument') {

@@ -10,6 +10,7 @@
 // same grammar (a dotted name directly, anything else parsed on its own) and kept beside it as `ref`.
 import { Parser, type Language, type Node as TsNode, type Tree } from 'web-tree-sitter';
 import { readSyntax, type SyntaxNode } from '../syntax';
+import { nameRecord } from '../shared/records';
 
 export type PyAst =
   | { t: 'name'; v: string } // a dotted name: a, a.b.c
@@ -193,7 +194,7 @@ export class PyAstReader {
     if (args?.type !== 'argument_list') throw UNREADABLE;
     const fn = this.read(field(node, 'function') ?? fail(), depth, ann);
     const positional: PyAst[] = [];
-    const kw: Record<string, PyAst> = {};
+    const kw = nameRecord<PyAst>();
     for (const a of meaningful(args)) {
       if (a.type === 'keyword_argument') {
         const name = field(a, 'name');

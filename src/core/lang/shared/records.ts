@@ -9,3 +9,14 @@
 export function nameRecord<T>(): Record<string, T> {
   return Object.setPrototypeOf(Object.create(null), Object.prototype) as Record<string, T>;
 }
+
+/** A map's entries as such a record (what `Object.fromEntries` gives, in dictionary mode). */
+export function recordOf<T>(entries: ReadonlyMap<string, T>): Record<string, T> {
+  const record = nameRecord<T>();
+  for (const [name, value] of entries)
+    if (name === '__proto__')
+      // an own property, as fromEntries defines it (assigning would set the prototype)
+      Object.defineProperty(record, name, { value, writable: true, enumerable: true, configurable: true });
+    else record[name] = value;
+  return record;
+}
