@@ -114,3 +114,30 @@ test('both readers of one root object share one walk', async () => {
     tree.delete();
   }
 });
+
+test("a grammar's node kinds are looked up once per process, not once per file", async () => {
+  const parsers = await Parsers.load(undefined, ['python']);
+  const source = 'import os\n\n@app.get("/a")\nasync def f(x: int = 1):\n    return os.getenv("A")\n';
+  const first = parsers.parse('python', source);
+  const language = first.language;
+  const original = language.nodeTypeIsNamed.bind(language);
+  let asked = 0;
+  language.nodeTypeIsNamed = (typeId: number) => {
+    asked++;
+    return original(typeId);
+  };
+  try {
+    syntaxOf(first.rootNode);
+    const second = parsers.parse('python', source);
+    try {
+      const before = asked;
+      same(second.rootNode, syntaxOf(second.rootNode), 'second file');
+      assert.equal(asked, before, 'no kind asked of the grammar again');
+    } finally {
+      second.delete();
+    }
+  } finally {
+    language.nodeTypeIsNamed = original;
+    first.delete();
+  }
+});

@@ -7,7 +7,7 @@
 // column) is computed in JavaScript. Discovery and analysis both read this tree; it holds no wasm object and is
 // dropped with the facts' extraction. Checked node by node against web-tree-sitter for both grammars
 // (test/unit/lang-python-syntax.test.ts, lang-node-syntax.test.ts).
-import type { Node as TsNode } from 'web-tree-sitter';
+import type { Language as TsLanguage, Node as TsNode } from 'web-tree-sitter';
 
 export interface Point {
   row: number;
@@ -147,6 +147,25 @@ interface Kind {
 }
 
 /**
+ * Each grammar's kinds by type id, kept for the process: per file, finding them again cost a wasm call
+ * (`nodeTypeIsNamed`) and a regular expression per type the file uses, a fixed cost on every small file.
+ */
+const kindsByLanguage = new WeakMap<TsLanguage, Array<Kind | undefined>>();
+
+function kindsOf(language: TsLanguage): Array<Kind | undefined> {
+  let kinds = kindsByLanguage.get(language);
+  if (!kinds) kindsByLanguage.set(language, (kinds = []));
+  return kinds;
+}
+
+function newKind(language: TsLanguage, kinds: Array<Kind | undefined>, typeId: number): Kind {
+  const type = language.types[typeId] || 'ERROR';
+  // 0xffff: tree-sitter's ERROR symbol, named, which the language's tables do not list
+  const named = typeId === 0xffff || language.nodeTypeIsNamed(typeId);
+  return (kinds[typeId] = { type, named, punctuation: !named && !/^[A-Za-z_]/.test(type) });
+}
+
+/**
  * The tree under `root` as SyntaxNodes, in one pre-order cursor walk without recursion (minified or
  * generated code nests thousands deep). Punctuation (`(`, `,`, `;`, `=>`: anonymous, not a word) that fills no
  * field is left out, a quarter of the nodes no extractor asks about; keywords (`async`, `const`, `default`) and
@@ -155,17 +174,8 @@ interface Kind {
 export function readSyntax(root: TsNode): SyntaxNode {
   const language = root.tree.language;
   const fields = language.fields;
-  const kinds: Array<Kind | undefined> = [];
-  const kindOf = (typeId: number): Kind => {
-    let kind = kinds[typeId];
-    if (!kind) {
-      const type = language.types[typeId] || 'ERROR';
-      // 0xffff: tree-sitter's ERROR symbol, named, which the language's tables do not list
-      const named = typeId === 0xffff || language.nodeTypeIsNamed(typeId);
-      kind = kinds[typeId] = { type, named, punctuation: !named && !/^[A-Za-z_]/.test(type) };
-    }
-    return kind;
-  };
+  const kinds = kindsOf(language);
+  const kindOf = (typeId: number): Kind => kinds[typeId] ?? newKind(language, kinds, typeId);
   const startPosition = root.startPosition;
   const source = new SourceText(root.text, root.startIndex, startPosition.row, startPosition.column);
   const cursor = root.walk();
