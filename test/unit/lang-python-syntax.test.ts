@@ -115,6 +115,37 @@ test('both readers of one root object share one walk', async () => {
   }
 });
 
+test('a source of several input chunks reaches the parser whole, non-BMP characters across chunk ends included', async () => {
+  // web-tree-sitter copies the source into wasm memory 5,119 UTF-16 units at a time (the build patches how:
+  // scripts/fast-tree-sitter.mjs); surrogate pairs are placed across the first chunk's end and all over the rest.
+  const first = `a = "${'x'.repeat(5118 - 'a = "'.length)}😀"\n`;
+  assert.equal(first.charCodeAt(5118), 0xd83d);
+  const lines = [first];
+  for (let i = 0; lines.join('').length < 40_000; i++)
+    lines.push(`v${i} = "${'é😀'.repeat(i % 7)}${'y'.repeat(i % 13)}"\n`);
+  const source = lines.join('');
+  const parsers = await Parsers.load(undefined, ['python']);
+  const tree = parsers.parse('python', source);
+  try {
+    const root = syntaxOf(tree.rootNode);
+    assert.equal(tree.rootNode.hasError, false);
+    assert.equal(root.endIndex, source.length);
+    const written = lines.map((l) => l.slice(0, l.indexOf(' = ')));
+    const values = lines.map((l) => l.slice(l.indexOf(' = ') + 3, -1));
+    const read = root.namedChildren.map((st) => st.namedChildren[0]);
+    assert.deepEqual(
+      read.map((a) => a.childForFieldName('left')?.text),
+      written,
+    );
+    assert.deepEqual(
+      read.map((a) => a.childForFieldName('right')?.text),
+      values,
+    );
+  } finally {
+    tree.delete();
+  }
+});
+
 test("a grammar's node kinds are looked up once per process, not once per file", async () => {
   const parsers = await Parsers.load(undefined, ['python']);
   const source = 'import os\n\n@app.get("/a")\nasync def f(x: int = 1):\n    return os.getenv("A")\n';
