@@ -332,9 +332,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
         readLoop(node, frame);
         break;
     }
-    const inner = isFunction(node)
-      ? { fn: node, parameter: firstParameter(node), parameters: parameterNames(node), up: frame }
-      : frame;
+    const inner = isFunction(node) ? new Frame(node, frame) : frame;
     const children = node.namedChildren;
     for (let i = children.length - 1; i >= 0; i--) {
       // leaves (names, literals: half the nodes) declare, import, return or call nothing
@@ -639,13 +637,30 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
   }
 }
 
-/** The functions around a node, innermost first, with each one's first parameter. */
-interface Frame {
-  fn: Node;
-  parameter: string | undefined;
+/**
+ * The functions around a node, innermost first, with each one's parameters, read when first asked: most functions'
+ * are never asked about (only a call on a plain name, a loop or a socket looks), and reading them for every
+ * function was a tenth of this walk.
+ */
+class Frame {
+  private first: string | undefined | null = null;
+  private all: Array<string | undefined> | undefined;
+
+  constructor(
+    readonly fn: Node,
+    readonly up: Frame | undefined,
+  ) {}
+
+  /** The first parameter's name, when it is a plain name. */
+  get parameter(): string | undefined {
+    if (this.first === null) this.first = firstParameter(this.fn);
+    return this.first;
+  }
+
   /** Every parameter bound to a plain name, by position (a socket handed on as `register(io, socket)`). */
-  parameters: Array<string | undefined>;
-  up: Frame | undefined;
+  get parameters(): Array<string | undefined> {
+    return (this.all ??= parameterNames(this.fn));
+  }
 }
 
 /** Handler factories: each function that returns a function (or a local function's name) records it as `returns`. */
