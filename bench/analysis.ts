@@ -3,6 +3,8 @@
 // included by the app), full index + routes + findings, then one-line edits in a leaf
 // module and in a group module whose prefix every leaf route below it carries.
 // Run: node --import tsx bench/analysis.ts [--files N] [--dir REAL_PROJECT] [--jobs N] [--source] [--profile-edits F]
+//   [--profile-cold F]
+// `--profile-cold F.cpuprofile`: a CPU profile of the cold routes() and findings() only (after refresh()).
 // `--profile-edits F.cpuprofile`: a CPU profile of the one-line edits only (the cold build runs outside it),
 // for Chrome DevTools or `node bench/profile-summary.mjs F.cpuprofile`.
 // As the product indexes: refresh() with `--jobs` extraction workers (default defaultJobs(), as the
@@ -142,11 +144,14 @@ async function measure(root: string, label: string, edits?: Edit[]): Promise<str
   };
   const [t0, c0] = [performance.now(), cpu()];
   await index.refresh();
+  const coldProfile = arg('--profile-cold');
+  const coldSession = coldProfile ? await startProfile() : undefined;
   const [t1, c1] = [performance.now(), cpu()];
   const routes = index.routes();
   const [t2, c2] = [performance.now(), cpu()];
   const findings = index.findings();
   const [t3, c3] = [performance.now(), cpu()];
+  if (coldSession) await stopProfile(coldSession, path.resolve(coldProfile!));
   const rss = process.memoryUsage().rss / 2 ** 20;
   out.push(
     `## ${label}`,
