@@ -4,7 +4,7 @@
 import { absoluteModule, pythonModuleName } from '../../lang/python/modules';
 import type { Tracked } from '../../incremental/tracker';
 import type { WorkspaceFile } from '../../workspace';
-import type { PyClass, PyExpr, PyFunction, PythonRouteFacts } from './facts';
+import type { PyAssignment, PyClass, PyExpr, PyFunction, PyImport, PythonRouteFacts } from './facts';
 
 export interface ModuleFile {
   file: WorkspaceFile;
@@ -75,28 +75,30 @@ export class ModuleGraph {
   resolve(mod: ModuleFile, scope: string, dotted: string, hops = 0): Resolved | undefined {
     if (hops > MAX_HOPS) return undefined;
     this.touch(mod);
-    const parts = dotted.split('.');
-    // `import a.b` binds the full dotted name too; prefer the longest imported prefix
-    for (let i = parts.length; i > 1; i--) {
-      const head = parts.slice(0, i).join('.');
+    const firstDot = dotted.indexOf('.');
+    if (firstDot < 0) return this.lookup(mod, scope, dotted, hops);
+    // `import a.b` binds the full dotted name too; prefer the longest imported prefix (by its dots: a
+    // split and a join per prefix were most of this function's cost)
+    const names = namesOf(mod.facts);
+    for (let end = dotted.length; end > firstDot; end = dotted.lastIndexOf('.', end - 1)) {
+      const head = end === dotted.length ? dotted : dotted.slice(0, end);
       const imp =
-        (scope ? lastWhere(mod.facts.imports, (x) => x.scope === scope && x.local === head && !x.name) : undefined) ??
-        mod.facts.imports.find((x) => x.scope === undefined && x.local === head && !x.name);
+        (scope ? names.lastPlainImport.get(scope)?.get(head) : undefined) ?? names.firstModulePlainImport.get(head);
       if (imp) {
         const base = this.resolveImport(mod, imp.module, undefined, imp.level, hops);
-        return base && this.member(base, parts.slice(i), hops);
+        return base && this.member(base, end === dotted.length ? [] : dotted.slice(end + 1).split('.'), hops);
       }
     }
-    const first = this.lookup(mod, scope, parts[0], hops);
-    return first && this.member(first, parts.slice(1), hops);
+    const first = this.lookup(mod, scope, dotted.slice(0, firstDot), hops);
+    return first && this.member(first, dotted.slice(firstDot + 1).split('.'), hops);
   }
 
   private lookup(mod: ModuleFile, scope: string, name: string, hops: number): Resolved | undefined {
     if (hops > MAX_HOPS) return undefined;
     this.touch(mod);
-    const f = mod.facts;
+    const names = namesOf(mod.facts);
     for (const s of scope ? [scope, ''] : ['']) {
-      const assignment = lastWhere(f.assignments, (a) => a.scope === s && a.name === name && !a.augmented);
+      const assignment = names.lastAssignment.get(s)?.get(name);
       if (assignment) {
         const v = assignment.value;
         // `X = Y` aliasing: follow it (`router = api.router`), but keep calls/strings/lists as values
@@ -104,19 +106,19 @@ export class ModuleGraph {
           return this.resolve(mod, s, v.name, hops + 1) ?? { k: 'value', mod, scope: s, name, value: v };
         return { k: 'value', mod, scope: s, name, value: v };
       }
-      const fn = f.functions.find((x) => x.scope === s && x.name === name);
+      const fn = names.firstFunction.get(s)?.get(name);
       if (fn) return { k: 'func', mod, fn };
       if (s) {
         // a class defined inside the function (a class factory's), then an import inside it: both shadow the module's names
-        const cls = f.classes.find((c) => c.scope === s && c.name === name);
+        const cls = names.firstClass.get(s)?.get(name);
         if (cls) return { k: 'class', mod, cls };
-        const local = lastWhere(f.imports, (x) => x.scope === s && x.local === name);
+        const local = names.lastImport.get(s)?.get(name);
         if (local) return this.resolveImport(mod, local.module, local.name, local.level, hops);
       }
     }
-    const cls = f.classes.find((c) => c.scope === undefined && c.name === name);
+    const cls = names.firstClass.get(MODULE_LEVEL)?.get(name);
     if (cls) return { k: 'class', mod, cls };
-    const imp = lastWhere(f.imports, (x) => x.scope === undefined && x.local === name);
+    const imp = names.lastImport.get(MODULE_LEVEL)?.get(name);
     if (imp) return this.resolveImport(mod, imp.module, imp.name, imp.level, hops);
     return undefined;
   }
@@ -217,7 +219,66 @@ export class ModuleGraph {
   }
 }
 
-function lastWhere<T>(xs: T[], pred: (x: T) => boolean): T | undefined {
-  for (let i = xs.length - 1; i >= 0; i--) if (pred(xs[i])) return xs[i];
-  return undefined;
+/**
+ * A module's names by scope and name, built once per facts object (facts are immutable while their file is
+ * unchanged): lookups ran a linear search of the module's imports, assignments, functions and classes per name
+ * segment, most of `resolve`'s cost in a large module. Each map keeps the binding the search found (the
+ * last assignment or import, the first function or class), so the answers are the same.
+ */
+interface ModuleNames {
+  /** scope → name → its last assignment that is not augmented */
+  lastAssignment: Map<string, Map<string, PyAssignment>>;
+  /** scope → name → its first function */
+  firstFunction: Map<string, Map<string, PyFunction>>;
+  /** scope (MODULE_LEVEL at module level) → name → its first class */
+  firstClass: Map<string, Map<string, PyClass>>;
+  /** scope (MODULE_LEVEL at module level) → local name → its last import */
+  lastImport: Map<string, Map<string, PyImport>>;
+  /** scope → local name → its last `import a.b` (an import binding no `name`) */
+  lastPlainImport: Map<string, Map<string, PyImport>>;
+  /** local name → the first module-level `import a.b` */
+  firstModulePlainImport: Map<string, PyImport>;
+}
+
+/** The key of module level for classes and imports, whose `scope` is absent there (no function is named so). */
+const MODULE_LEVEL = '\0';
+
+const moduleNames = new WeakMap<PythonRouteFacts, ModuleNames>();
+
+function namesOf(facts: PythonRouteFacts): ModuleNames {
+  let names = moduleNames.get(facts);
+  if (names) return names;
+  names = {
+    lastAssignment: new Map(),
+    firstFunction: new Map(),
+    firstClass: new Map(),
+    lastImport: new Map(),
+    lastPlainImport: new Map(),
+    firstModulePlainImport: new Map(),
+  };
+  for (const a of facts.assignments) if (!a.augmented) inScope(names.lastAssignment, a.scope).set(a.name, a);
+  for (const f of facts.functions) {
+    const byName = inScope(names.firstFunction, f.scope);
+    if (!byName.has(f.name)) byName.set(f.name, f);
+  }
+  for (const c of facts.classes) {
+    const byName = inScope(names.firstClass, c.scope ?? MODULE_LEVEL);
+    if (!byName.has(c.name)) byName.set(c.name, c);
+  }
+  for (const x of facts.imports) {
+    const scope = x.scope ?? MODULE_LEVEL;
+    inScope(names.lastImport, scope).set(x.local, x);
+    if (x.name) continue;
+    inScope(names.lastPlainImport, scope).set(x.local, x);
+    if (x.scope === undefined && !names.firstModulePlainImport.has(x.local))
+      names.firstModulePlainImport.set(x.local, x);
+  }
+  moduleNames.set(facts, names);
+  return names;
+}
+
+function inScope<T>(maps: Map<string, Map<string, T>>, scope: string): Map<string, T> {
+  let byName = maps.get(scope);
+  if (!byName) maps.set(scope, (byName = new Map<string, T>()));
+  return byName;
 }
