@@ -1317,8 +1317,9 @@ class ModuleLinker implements Linker {
    */
   private parameterObject(mod: ModuleFile, scope: string, name: string, depth = 0): ObjDef | undefined {
     if (depth > MAX_PARAM_HOPS) return undefined;
-    const [head, ...rest] = name.split('.');
-    if (rest.some((p) => p !== 'router')) return undefined;
+    const dot = name.indexOf('.');
+    if (dot >= 0 && !onlyRouters(name, dot)) return undefined;
+    const head = dot < 0 ? name : name.slice(0, dot);
     const fn = moduleFunction(mod, scope);
     const index = fn ? fn.params.findIndex((p) => p.name === head) : -1;
     if (!fn || index < 0) return undefined;
@@ -1401,8 +1402,9 @@ class ModuleLinker implements Linker {
     // parameters the function rebinds (`url = url.strip('/')`) are not the caller's values any more
     const rebound = assignedIn(mod, scope);
     const params = fn.params.map((p) => p.name).filter((p) => !p.startsWith('*') && !rebound?.has(p));
-    const args = [...call.args, ...Object.values(call.kw)];
-    const used = params.filter((p) => args.some((a) => mentions(a, p)));
+    const kwValues = Object.values(call.kw);
+    // no array of the arguments per call: most calls use no parameter and stop here
+    const used = params.filter((p) => call.args.some((a) => mentions(a, p)) || kwValues.some((a) => mentions(a, p)));
     // `def register(resource, *urls): api.add_resource(resource, *urls)`: the site's remaining positional arguments
     const star = fn.params.findIndex((p) => p.name.startsWith('*') && !p.name.startsWith('**'));
     // `def register(bp, routes, view): for route in routes: bp.add_url_rule(route, …)` (or `*routes`): the loop's
@@ -1411,7 +1413,7 @@ class ModuleLinker implements Linker {
       loop?.scope === scope &&
       loop.iter.k === 'ref' &&
       (params.includes(loop.iter.name) || (star >= 0 && fn.params[star].name === `*${loop.iter.name}`)) &&
-      loop.targets.some((t) => args.some((a) => mentions(a, t)))
+      loop.targets.some((t) => call.args.some((a) => mentions(a, t)) || kwValues.some((a) => mentions(a, t)))
         ? loop
         : undefined;
     const isSplat = (a: PyExpr) => star >= 0 && a.k === 'other' && a.text === fn.params[star].name;
@@ -1974,6 +1976,17 @@ function factIndex(facts: PythonRouteFacts): FactIndex {
     factIndexes.set(facts, index);
   }
   return index;
+}
+
+/** Whether every segment of `name` after the '.' at `dot` is `router` (`app.router`, `app.router.router`). */
+function onlyRouters(name: string, dot: number): boolean {
+  for (let at = dot; at >= 0;) {
+    const next = name.indexOf('.', at + 1);
+    const end = next < 0 ? name.length : next;
+    if (end - at - 1 !== 6 || !name.startsWith('router', at + 1)) return false;
+    at = next;
+  }
+  return true;
 }
 
 /** The argument a call passes for `fn`'s parameter `param`: by position, else by keyword. */
