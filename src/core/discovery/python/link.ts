@@ -305,11 +305,14 @@ export class PythonLinkCache {
     }
     const mods = files.map(({ file, facts }) => ({ file, facts, ...ModuleGraph.moduleName(file.path) }));
     const before = new Map(this.byPath);
+    // The first link: no result kept yet read a call site's version, so none needs bumping (a walk of every
+    // expression of every module, and a note per name)
+    const first = before.size === 0;
     this.byPath.clear();
     for (const m of mods) {
       this.byPath.set(m.file.path, m);
       const old = before.get(m.file.path);
-      if (old?.facts !== m.facts) [old?.facts, m.facts].forEach((f) => f && bump(f));
+      if (!first && old?.facts !== m.facts) [old?.facts, m.facts].forEach((f) => f && bump(f));
     }
     for (const [path, old] of before)
       if (!this.byPath.has(path)) {
