@@ -288,7 +288,7 @@ export class CodeWorkspace {
       const facts = this.facts(path);
       const qual = name.slice(dot + 1);
       if (facts?.classes?.[qual]) return { path, facts, qual };
-      for (const target of facts ? reexported(facts, qual.split('.')) : []) {
+      for (const target of facts ? reexported(facts, qual) : []) {
         const found = this.classAt(target, facts!.module, depth + 1);
         if (found) return found;
       }

@@ -891,7 +891,7 @@ class Analysis {
             .reduce(member, instance),
           module: facts.module,
         };
-      for (const target of facts ? reexported(facts, name.slice(dot + 1).split('.')) : []) {
+      for (const target of facts ? reexported(facts, name.slice(dot + 1)) : []) {
         const found = this.importedInstance(target, facts!.module, depth + 1);
         if (found) return found;
       }
@@ -909,7 +909,7 @@ class Analysis {
     const facts = path === undefined ? undefined : this.code.facts(path);
     const declared = facts?.typeAliases?.[name.slice(last + 1, hash)];
     if (declared && facts) return { callee: declared + name.slice(hash + 1), module: facts.module };
-    for (const target of facts ? reexported(facts, [name.slice(last + 1, hash)]) : []) {
+    for (const target of facts ? reexported(facts, name.slice(last + 1, hash)) : []) {
       const found = this.aliasedInstance(target + name.slice(hash), facts!.module, depth + 1);
       if (found) return found;
     }
@@ -978,7 +978,7 @@ class Analysis {
       const qual = cls.slice(dot + 1);
       const bases = facts?.classes?.[qual];
       if (facts && !bases)
-        for (const target of reexported(facts, qual.split('.'))) {
+        for (const target of reexported(facts, qual)) {
           const found = this.pythonMethod(target, name, facts.module, depth + 1);
           if (found) return found;
         }
@@ -1011,7 +1011,7 @@ class Analysis {
       const facts = this.code.facts(path);
       const index = facts && this.qualnameIndex(facts).get(name.slice(dot + 1));
       if (facts && index !== undefined) return { path, facts, index, fn: facts.functions[index] };
-      for (const target of facts ? reexported(facts, name.slice(dot + 1).split('.')) : []) {
+      for (const target of facts ? reexported(facts, name.slice(dot + 1)) : []) {
         const found = this.code.function(target) ?? this.pythonFunction(target, facts!.module, depth + 1);
         if (found) return found;
       }

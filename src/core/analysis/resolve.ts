@@ -16,16 +16,23 @@ export function lookup(name: string, scopes: Scope[]): string | undefined {
 }
 
 /**
- * Python: where a module's name `rest[0]` (then `rest[1…]`) may be defined when the module does not define it
+ * Python: where a module's dotted name `rest` (its first segment, then the others) may be defined when the module does not define it
  * itself but imports it at module level: `from .recipe import Recipe` → 'pkg.recipe.Recipe', and every module a
  * `from m import *` reads. Candidates, in that order; linking keeps the first that resolves.
  */
-export function reexported(facts: CodeFacts, rest: readonly string[]): string[] {
-  const via = facts.reexports && Object.hasOwn(facts.reexports, rest[0]) ? facts.reexports[rest[0]] : undefined;
-  const out = via === undefined ? [] : [[via, ...rest.slice(1)].join('.')];
-  for (const star of facts.reexportStars ?? []) out.push(`${star}.${rest.join('.')}`);
+export function reexported(facts: CodeFacts, rest: string): readonly string[] {
+  // Asked for every module prefix of every name linking resolves: most modules re-export nothing, and those
+  // answer without a string or an array
+  if (!facts.reexports && !facts.reexportStars) return NO_NAMES;
+  const dot = rest.indexOf('.');
+  const head = dot < 0 ? rest : rest.slice(0, dot);
+  const via = facts.reexports && Object.hasOwn(facts.reexports, head) ? facts.reexports[head] : undefined;
+  const out = via === undefined ? [] : [dot < 0 ? via : via + rest.slice(dot)];
+  for (const star of facts.reexportStars ?? []) out.push(`${star}.${rest}`);
   return out;
 }
+
+const NO_NAMES: readonly string[] = [];
 
 export function member(base: string, attr: string): string {
   return base.endsWith('#') ? base + attr : `${base}.${attr}`;
