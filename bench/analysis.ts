@@ -12,6 +12,7 @@
 // re-runs itself in; `--source` runs from source instead (no patch, workers load tsx).
 import { execFileSync } from 'node:child_process';
 import { Session } from 'node:inspector/promises';
+import { constants as perfConstants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -142,6 +143,10 @@ async function measure(root: string, label: string, edits?: Edit[]): Promise<str
     const { user, system } = process.cpuUsage();
     return (user + system) / 1000;
   };
+  // This thread's collections by kind (scavenges count what it allocated: load-independent, unlike ms)
+  const gcs: PerformanceEntry[] = [];
+  const gcObserver = new PerformanceObserver((list) => gcs.push(...list.getEntries()));
+  gcObserver.observe({ entryTypes: ['gc'] });
   const [t0, c0] = [performance.now(), cpu()];
   await index.refresh();
   const coldProfile = arg('--profile-cold');
@@ -153,17 +158,26 @@ async function measure(root: string, label: string, edits?: Edit[]): Promise<str
   const [t3, c3] = [performance.now(), cpu()];
   if (coldSession) await stopProfile(coldSession, path.resolve(coldProfile!));
   const rss = process.memoryUsage().rss / 2 ** 20;
+  await new Promise((resolve) => setTimeout(resolve, 20)); // GC entries are delivered on a later turn
+  gcs.push(...gcObserver.takeRecords());
+  gcObserver.disconnect();
+  const gcIn = (from: number, to: number) => {
+    const within = gcs.filter((e) => e.startTime >= from && e.startTime < to);
+    const kind = (k: number) =>
+      within.filter((e) => (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === k).length;
+    return `${kind(perfConstants.NODE_PERFORMANCE_GC_MINOR)} / ${kind(perfConstants.NODE_PERFORMANCE_GC_MAJOR)}`;
+  };
   out.push(
     `## ${label}`,
     '',
     `files: ${index.files().length}, routes: ${routes.length}, findings: ${findings.length}`,
     '',
-    '| step | ms | CPU ms |',
-    '|---|---:|---:|',
-    `| refresh (scan + parse + facts) | ${(t1 - t0).toFixed(0)} | ${(c1 - c0).toFixed(0)} |`,
-    `| routes() | ${(t2 - t1).toFixed(0)} | ${(c2 - c1).toFixed(0)} |`,
-    `| findings() | ${(t3 - t2).toFixed(0)} | ${(c3 - c2).toFixed(0)} |`,
-    `| total | ${(t3 - t0).toFixed(0)} | ${(c3 - c0).toFixed(0)} |`,
+    '| step | ms | CPU ms | scavenges / mark-compacts (main thread) |',
+    '|---|---:|---:|---:|',
+    `| refresh (scan + parse + facts) | ${(t1 - t0).toFixed(0)} | ${(c1 - c0).toFixed(0)} | ${gcIn(t0, t1)} |`,
+    `| routes() | ${(t2 - t1).toFixed(0)} | ${(c2 - c1).toFixed(0)} | ${gcIn(t1, t2)} |`,
+    `| findings() | ${(t3 - t2).toFixed(0)} | ${(c3 - c2).toFixed(0)} | ${gcIn(t2, t3)} |`,
+    `| total | ${(t3 - t0).toFixed(0)} | ${(c3 - c0).toFixed(0)} | ${gcIn(t0, t3)} |`,
     '',
     `peak RSS after full analysis: ${rss.toFixed(0)} MB`,
     '',
