@@ -3,7 +3,7 @@
 // included by the app), full index + routes + findings, then one-line edits in a leaf
 // module and in a group module whose prefix every leaf route below it carries.
 // Run: node --import tsx bench/analysis.ts [--files N] [--dir REAL_PROJECT] [--jobs N] [--source] [--profile-edits F]
-//   [--profile-cold F]
+//   [--profile-cold F] [--edits N]
 // `--profile-cold F.cpuprofile`: a CPU profile of the cold routes() and findings() only (after refresh()).
 // `--profile-edits F.cpuprofile`: a CPU profile of the one-line edits only (the cold build runs outside it),
 // for Chrome DevTools or `node bench/profile-summary.mjs F.cpuprofile`.
@@ -234,39 +234,68 @@ const EDITS: Edit[] = [
   },
 ];
 
-/** Five one-line edits of one file, each timed end to end (update + routes() + findings()). */
+/** How many one-line edits of each file (`--edits N`, odd so the median is one edit's). */
+const EDIT_COUNT = Number(arg('--edits') ?? 5);
+
+/**
+ * One-line edits of one file, each timed end to end (update + routes() + findings()): wall time and this thread's
+ * CPU time per step (load-independent: what the edit costs, not how long the machine made it wait), and the
+ * collector's pauses over all of them (`gc` performance entries).
+ */
 async function oneLineEdits(index: ProjectIndex, edit: Edit): Promise<string[]> {
   const file = index.files().find((f) => f.path === edit.file)!;
   const original = readFileSync(file.absPath, 'utf8');
   const steps = { update: [] as number[], routes: [] as number[], findings: [] as number[], total: [] as number[] };
+  const cpuSteps = { update: [] as number[], routes: [] as number[], findings: [] as number[], total: [] as number[] };
+  const cpu = () => {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1000;
+  };
+  const gc = { count: 0, ms: 0 };
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      gc.count++;
+      gc.ms += e.duration;
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
   let propagated = true;
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < EDIT_COUNT; i++) {
     const text = original.replace(edit.from, edit.to(i));
-    const s0 = performance.now();
+    const [s0, c0] = [performance.now(), cpu()];
     await index.update(file, text);
-    const s1 = performance.now();
+    const [s1, c1] = [performance.now(), cpu()];
     const routes = index.routes();
-    const s2 = performance.now();
+    const [s2, c2] = [performance.now(), cpu()];
     index.findings();
-    const s3 = performance.now();
+    const [s3, c3] = [performance.now(), cpu()];
     steps.update.push(s1 - s0);
     steps.routes.push(s2 - s1);
     steps.findings.push(s3 - s2);
     steps.total.push(s3 - s0);
+    cpuSteps.update.push(c1 - c0);
+    cpuSteps.routes.push(c2 - c1);
+    cpuSteps.findings.push(c3 - c2);
+    cpuSteps.total.push(c3 - c0);
     propagated &&= edit.expect(i, routes);
   }
+  // Entries are delivered on a later turn of the loop (a timer's, not setImmediate's)
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  observer.disconnect();
   await index.update(file, original);
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[2].toFixed(1);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1].toFixed(1);
   const spread = (xs: number[]) => `${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)}`;
   return [
-    `one-line edit in the ${edit.label}, ${edit.file}: 5 edits, result ${propagated ? 'correct' : 'WRONG (edit not reflected in routes)'}`,
+    `one-line edit in the ${edit.label}, ${edit.file}: ${EDIT_COUNT} edits, result ${propagated ? 'correct' : 'WRONG (edit not reflected in routes)'}`,
     '',
-    '| step | median ms | min–max |',
-    '|---|---:|---:|',
+    '| step | median ms | min–max | median CPU ms | CPU min–max |',
+    '|---|---:|---:|---:|---:|',
     ...Object.entries(steps).map(
       ([k, v]) =>
-        `| ${k === 'routes' ? 'routes() (discovery link)' : k === 'findings' ? 'findings() (analysis link)' : k} | ${median(v)} | ${spread(v)} |`,
+        `| ${k === 'routes' ? 'routes() (discovery link)' : k === 'findings' ? 'findings() (analysis link)' : k} | ${median(v)} | ${spread(v)} | ${median(cpuSteps[k as keyof typeof cpuSteps])} | ${spread(cpuSteps[k as keyof typeof cpuSteps])} |`,
     ),
+    '',
+    `GC during the edits: ${gc.count} pauses, ${(gc.ms / EDIT_COUNT).toFixed(1)} ms per edit`,
     '',
   ];
 }
