@@ -52,6 +52,14 @@ export function findBlockingCalls(
   return state.run(files, routes, aliases);
 }
 
+/**
+ * How often the analyses with `config` (the default: none given) asked a file's findings entry and computed one,
+ * summed over their runs: an edit's cost in files, for tests and benches.
+ */
+export function fileResultCounts(config: AnalysisConfig = DEFAULT_CONFIG): { asked: number; computed: number } {
+  return states.get(config)?.fileResultCounts() ?? { asked: 0, computed: 0 };
+}
+
 const NO_ALIASES: readonly PathAliases[] = [];
 
 const NO_ROUTES: Route[] = [];
@@ -106,6 +114,10 @@ class Analysis {
   private routesSeen: readonly Route[] | undefined;
 
   constructor(private readonly matcher: Matcher) {}
+
+  fileResultCounts(): { asked: number; computed: number } {
+    return { asked: this.results.asked, computed: this.results.computed };
+  }
 
   run(files: FileFacts, routes: Route[], aliases: readonly PathAliases[]): Finding[] {
     this.tracker.advance();

@@ -26,6 +26,9 @@ interface Store<K, V> {
 export class Memo<K, V> implements EntrySource {
   /** Kept entries that use other entries (see touchedKeys). */
   private withUses = 0;
+  /** How often `get` was called, and how often it computed: what a revision cost in entries (tests, benches). */
+  asked = 0;
+  computed = 0;
 
   private constructor(
     private readonly tracker: Tracker,
@@ -49,11 +52,13 @@ export class Memo<K, V> implements EntrySource {
    * unless `keep` says it is not final (a search cut short by a cycle).
    */
   get(key: K, compute: () => V, keep?: (value: V) => boolean): V {
+    this.asked++;
     const known = this.entries.get(key);
     if (known && this.valid(key, known)) {
       this.tracker.readEntry(this, key, known.stamp);
       return known.value;
     }
+    this.computed++;
     const { value, reads } = this.tracker.collect(compute);
     if (!keep || keep(value)) {
       const stamp = known && Object.is(known.value, value) ? known.stamp : this.tracker.stamp();
