@@ -1,7 +1,8 @@
 // findBlockingCalls keeps results between calls; an edit anywhere down a chain must show.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { findBlockingCalls } from '../../src/core/analysis';
+import { findBlockingCalls, type AnalysisConfig } from '../../src/core/analysis';
+import { fileResultCounts } from '../../src/core/analysis/findings';
 import { factsOf, route } from './analysis-helpers';
 
 const rules = (fs: Array<{ file: string; rule: string; line: number }>) =>
@@ -158,4 +159,42 @@ test('an abstract method: adding an implementation in another file that blocks s
   assert.deepEqual(rules(withImpl), ['app/main.py:EP102@3']);
   assert.deepEqual(withImpl[0].chain, ['h()', 'HttpStore.fetch()', 'requests.get (app/http.py:5)']);
   assert.deepEqual(findBlockingCalls(base, []), [], 'the implementation is gone again');
+});
+
+test('an edit in one file asks only the files it can change: not the other files, each unchanged', async () => {
+  const sources: Record<string, string> = {
+    'app/helpers.py': 'import time\ndef load():\n    return inner()\ndef inner():\n    time.sleep(1)\n',
+  };
+  for (let i = 0; i < 30; i++)
+    sources[`app/m${i}.py`] = `from app.helpers import load\n\nasync def h${i}():\n    load()\n`;
+  const files = await factsOf(sources);
+  const config: AnalysisConfig = {}; // an analysis of its own, so the counts are this test's
+  assert.equal(findBlockingCalls(files, [], config).length, 30);
+  const counts = () => fileResultCounts(config);
+  const cold = counts();
+  assert.deepEqual([cold.asked, cold.computed], [31, 31]);
+
+  const edited = new Map([
+    ...files,
+    ...(await factsOf({ 'app/m3.py': 'from app.helpers import load\n\n\nasync def h3():\n    load()\n' })),
+  ]);
+  const found = findBlockingCalls(edited, [], config);
+  assert.deepEqual(
+    found.filter((f) => f.file === 'app/m3.py').map((f) => f.line),
+    [5],
+    'the edited file is checked again',
+  );
+  assert.equal(found.length, 30);
+  const leaf = counts();
+  assert.deepEqual(
+    [leaf.asked - cold.asked, leaf.computed - cold.computed],
+    [1, 1],
+    'one file asked and computed, not the 30 others',
+  );
+
+  const fixed = new Map([...edited, ...(await factsOf({ 'app/helpers.py': 'def load():\n    return 1\n' }))]);
+  assert.deepEqual(findBlockingCalls(fixed, [], config), [], 'a helper every file reaches: every file follows');
+  const helper = counts();
+  assert.deepEqual([helper.asked - leaf.asked, helper.computed - leaf.computed], [31, 31]);
+  assert.deepEqual(findBlockingCalls(fixed, [], {}), [], 'as a fresh analysis finds');
 });

@@ -269,3 +269,45 @@ test('nested computations share one record of reads: each keeps its own, a throw
   outer();
   assert.equal(outerRuns, 3);
 });
+
+test('touchedKeys follows the edges reversed: the outer entries that used a touched inner one, and no others', () => {
+  const { tracker, view, set } = loggedWorkspace();
+  const inner = Memo.byObject<{ name: string }, number>(tracker);
+  const outer = Memo.byKey<string, number>(tracker);
+  const keys = Array.from({ length: 20 }, (_, i) => ({ name: `i${i}` }));
+  for (const k of keys) set(k.name, 1);
+  const innerOf = (k: { name: string }) => inner.get(k, () => view.get(k.name)!);
+  // o<i> uses i<i> and, through it, nothing else; o-top uses every o<i> (an entry using entries of its own memo)
+  const one = (i: number) => outer.get(`o${i}`, () => innerOf(keys[i]) * 10);
+  const top = () => outer.get('top', () => keys.reduce((sum, _, i) => sum + one(i), 0));
+  tracker.advance();
+  assert.equal(top(), 200);
+  tracker.advance();
+  assert.deepEqual(outer.touchedKeys(), [], 'nothing changed: nothing to ask');
+  set('i7', 2);
+  assert.deepEqual(outer.touchedKeys()?.sort(), ['o7', 'top'], 'the one that used i7, and the one that used it');
+  assert.equal(top(), 210);
+  tracker.advance();
+  inner.delete(keys[3]);
+  assert.deepEqual(outer.touchedKeys()?.sort(), ['o3', 'top'], 'an entry used by others was deleted');
+  assert.deepEqual(outer.touchedKeys(), [], 'handed out once: the caller asks them in this revision');
+  assert.equal(top(), 210);
+});
+
+test('touchedKeys: an entry whose inner entry was recomputed to another value in an earlier look is asked', () => {
+  const { tracker, view, set } = loggedWorkspace();
+  set('x', 1);
+  const inner = Memo.byKey<string, number>(tracker);
+  const outer = Memo.byKey<string, number>(tracker);
+  const x = () => inner.get('x', () => view.get('x')!);
+  const a = () => outer.get('a', () => x() + 1);
+  const b = () => outer.get('b', () => x() + 2);
+  tracker.advance();
+  assert.deepEqual([a(), b()], [2, 3]);
+  tracker.advance();
+  set('x', 5);
+  // Someone else asks x first (a check of another memo): b, which used the old x, must still be handed out
+  assert.equal(x(), 5);
+  assert.deepEqual(outer.touchedKeys()?.sort(), ['a', 'b']);
+  assert.deepEqual([a(), b()], [6, 7]);
+});

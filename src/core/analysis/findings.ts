@@ -99,6 +99,10 @@ class Analysis {
   private cuts = 0;
   /** File paths in output order; recomputed only when the set of files changed. */
   private order: string[] | undefined;
+  /** Each file's findings as last asked (see collectFindings), where they start in `lastOut`, and the list. */
+  private perFile = new Map<string, Finding[]>();
+  private offsets = new Map<string, number>();
+  private lastOut: Finding[] = [];
   /** The routes of the run, by file. */
   private byFile = new Map<string, Route[]>();
   /**
@@ -121,13 +125,17 @@ class Analysis {
 
   run(files: FileFacts, routes: Route[], aliases: readonly PathAliases[]): Finding[] {
     this.tracker.advance();
+    const before = this.code.all();
     const changed = this.code.update(files, aliases);
-    for (const path of changed)
+    for (const path of changed) {
+      // A replaced file's functions are never asked again: their reach entries go (and what used them is asked)
+      for (const fn of before.get(path)?.facts.functions ?? []) this.reaches.delete(fn);
       if (!files.has(path)) {
         this.order = undefined;
         this.results.delete(path);
         this.placedFiles.delete(path);
-      } else if (this.order && !this.order.includes(path)) this.order = undefined;
+      } else if (this.order && !this.perFile.has(path)) this.order = undefined;
+    }
     if (changed.size) {
       this.placedRoutes = undefined;
       this.syncCrossFileHooks();
@@ -147,13 +155,67 @@ class Analysis {
       this.routesSeen = routes;
       this.place(routes, changed);
     }
-    const out: Finding[] = [];
-    this.order ??= [...files.keys()].sort();
-    for (const path of this.order) {
-      const check = this.computing(() => this.checkFile(path));
-      out.push(...this.results.get(path, check));
+    return this.collectFindings(files).slice();
+  }
+
+  /**
+   * Every file's findings, in path order. After an edit only the files whose entries it may have made invalid
+   * are asked (`Memo.touchedKeys`: what their reads or the reach entries they used, however indirectly, noted
+   * as changed), and the last list is patched where their findings changed; after a change of the set of files
+   * (or when the memo cannot tell), every file is asked.
+   */
+  private collectFindings(files: FileFacts): Finding[] {
+    const touched = this.order && this.results.touchedKeys();
+    if (!touched) return this.collectAll(files);
+    const changed: string[] = [];
+    let sameCounts = true;
+    for (const path of touched) {
+      const last = this.perFile.get(path);
+      if (!last) continue; // not a file of this run (a new file resets the order: collectAll)
+      const now = this.results.get(
+        path,
+        this.computing(() => this.checkFile(path)),
+      );
+      if (now === last) continue;
+      this.perFile.set(path, now);
+      changed.push(path);
+      sameCounts &&= now.length === last.length;
     }
-    return out;
+    if (!changed.length) return this.lastOut;
+    if (!sameCounts) return this.concatenate();
+    const out = this.lastOut.slice();
+    for (const path of changed) {
+      const at = this.offsets.get(path)!;
+      const now = this.perFile.get(path)!;
+      for (let i = 0; i < now.length; i++) out[at + i] = now[i];
+    }
+    return (this.lastOut = out);
+  }
+
+  /** Asks every file's entry. */
+  private collectAll(files: FileFacts): Finding[] {
+    this.order ??= [...files.keys()].sort();
+    this.perFile = new Map();
+    for (const path of this.order)
+      this.perFile.set(
+        path,
+        this.results.get(
+          path,
+          this.computing(() => this.checkFile(path)),
+        ),
+      );
+    return this.concatenate();
+  }
+
+  /** The files' findings in path order, as one list, with where each file's start. */
+  private concatenate(): Finding[] {
+    const out: Finding[] = [];
+    this.offsets = new Map();
+    for (const path of this.order!) {
+      this.offsets.set(path, out.length);
+      for (const f of this.perFile.get(path)!) out.push(f);
+    }
+    return (this.lastOut = out);
   }
 
   /** `compute` as a memo computation: with resolutions of its own, the caller's again after it. */

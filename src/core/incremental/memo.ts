@@ -2,7 +2,9 @@
 // tracker.ts) and served while every read still gets the same answer. A computation that uses a kept
 // result records an edge to its entry, not a copy of its reads (as salsa does): checking the outer result
 // checks the entry, which checks its own reads and its own edges — each entry once per revision.
-import { type EntrySource, type KeptReads, type LogCursor, type Source, type Tracker } from './tracker';
+// Each entry also knows the entries that used it (the edges reversed), so the entries an edit may have
+// made invalid are found from what it touched (`touchedKeys`) rather than by asking every entry.
+import { type Dependent, type EntrySource, type KeptReads, type LogCursor, type Source, type Tracker } from './tracker';
 
 interface Entry<V> extends KeptReads {
   value: V;
@@ -15,11 +17,13 @@ interface Entry<V> extends KeptReads {
   stamp: number;
   /** Set while its edges are being checked: an edge back to it (a cycle of kept results) counts as a change. */
   checking: boolean;
+  /** This entry as the entries it used know it (their dependents): one object, kept when it is recomputed. */
+  self: Dependent | undefined;
 }
 
-interface Store<K, V> {
-  get(key: K): Entry<V> | undefined;
-  set(key: K, entry: Entry<V>): unknown;
+interface Store<K, T> {
+  get(key: K): T | undefined;
+  set(key: K, item: T): unknown;
   delete(key: K): boolean;
 }
 
@@ -29,22 +33,39 @@ export class Memo<K, V> implements EntrySource {
   /** How often `get` was called, and how often it computed: what a revision cost in entries (tests, benches). */
   asked = 0;
   computed = 0;
+  /** The memos whose entries this one's entries used (see touchedKeys). */
+  private readonly usedMemos = new Set<Memo<unknown, unknown>>();
+  /**
+   * Keys of this memo whose entries used an entry since deleted or recomputed to another value: not valid, and
+   * no read of theirs says so. touchedKeys hands them out once.
+   */
+  private readonly orphans = new Set<K>();
 
   private constructor(
     private readonly tracker: Tracker,
-    private readonly entries: Store<K, V>,
-    /** Which entries an edit may have touched (byKey only: it holds its keys strongly). */
-    private readonly suspects?: Suspects<K>,
+    private readonly entries: Store<K, Entry<V>>,
+    /** Per key, the entries that used its entry (the reverse of their edges): what a change of it may invalidate. */
+    private readonly dependents: Store<K, Set<Dependent>>,
+    /** Which entries an edit may have touched, by what they read. */
+    private readonly suspects: Suspects<K>,
   ) {}
 
   /** Keyed by values (a path); `delete` what no longer exists. */
   static byKey<K, V>(tracker: Tracker): Memo<K, V> {
-    return new Memo<K, V>(tracker, new Map<K, Entry<V>>(), new Suspects<K>(tracker));
+    return new Memo<K, V>(tracker, new Map<K, Entry<V>>(), new Map<K, Set<Dependent>>(), new Suspects<K>(tracker));
   }
 
-  /** Keyed by objects (a function's facts): entries go when their key is no longer referenced. */
+  /**
+   * Keyed by objects (a function's facts). The index of what entries read holds their keys: `delete` the keys
+   * that will not be asked again (a replaced file's functions), else they are kept with their entries.
+   */
   static byObject<K extends object, V>(tracker: Tracker): Memo<K, V> {
-    return new Memo<K, V>(tracker, new WeakMap<K, Entry<V>>());
+    return new Memo<K, V>(
+      tracker,
+      new WeakMap<K, Entry<V>>(),
+      new WeakMap<K, Set<Dependent>>(),
+      new Suspects<K>(tracker),
+    );
   }
 
   /**
@@ -63,6 +84,11 @@ export class Memo<K, V> implements EntrySource {
     if (!keep || keep(value)) {
       const stamp = known && Object.is(known.value, value) ? known.stamp : this.tracker.stamp();
       this.withUses += (reads.uses ? 1 : 0) - (known?.uses ? 1 : 0);
+      const self = known?.self ?? (reads.uses ? { memo: this, key } : undefined);
+      if (known?.uses) this.unlink(known.uses, self!);
+      if (reads.uses) this.link(reads.uses, self!);
+      // What used the old value holds an edge to a stamp that is gone
+      if (known && known.stamp !== stamp) this.orphanDependents(key);
       this.entries.set(key, {
         value,
         reads: reads.reads,
@@ -70,8 +96,11 @@ export class Memo<K, V> implements EntrySource {
         verifiedAt: this.tracker.revision,
         stamp,
         checking: false,
+        self,
       });
-      this.suspects?.track(key, known?.reads, reads.reads);
+      this.suspects.track(key, known?.reads, reads.reads);
+      // Its edges are to the values it just got: whatever orphaned the old entry does not concern this one
+      this.orphans.delete(key);
       this.tracker.readEntry(this, key, stamp);
     } else {
       this.delete(key);
@@ -99,9 +128,9 @@ export class Memo<K, V> implements EntrySource {
     const revision = this.tracker.revision;
     if (known.verifiedAt === revision) return true;
     if (known.checking) return false;
-    if (!this.suspects?.clear(key)) {
+    if (!this.suspects.clear(key)) {
       if (!this.tracker.unchanged(known, known.verifiedAt)) return false;
-      this.suspects?.verified(key);
+      this.suspects.verified(key);
     }
     const uses = known.uses;
     if (uses) {
@@ -118,20 +147,86 @@ export class Memo<K, V> implements EntrySource {
   }
 
   /**
-   * The keys whose entries may not be valid now: those an edit touched, noted by logged views (byKey only).
-   * Undefined when that is not known: an entry reads a view that does not log its changes, or uses other
-   * entries (checked through its edges, which this does not index). Every other kept entry is valid; a caller
-   * that knows its keys can ask only these.
+   * The keys whose entries may not be valid now: those whose reads an edit touched (noted by logged views), and
+   * those that used, directly or through other entries, an entry whose reads it touched or that was deleted or
+   * recomputed to another value (the edges reversed, across every memo they lead to). Undefined when that is not
+   * known: some entry on the way reads a view that does not log its changes. Every other kept entry is valid. A
+   * superset: asking a key still checks its entry. The caller asks every key returned, in this revision (the
+   * entries orphaned by a deletion are handed out once).
    */
   touchedKeys(): K[] | undefined {
-    return this.withUses === 0 ? this.suspects?.all() : undefined;
+    if (this.withUses === 0 && this.orphans.size === 0) return this.suspects.all();
+    type AnyMemo = Memo<unknown, unknown>;
+    const memos: AnyMemo[] = [this];
+    for (let i = 0; i < memos.length; i++)
+      for (const used of memos[i].usedMemos) if (!memos.includes(used)) memos.push(used);
+    const seen = new Map<AnyMemo, Set<unknown>>();
+    /** Pairs of (memo, key), flat. */
+    const work: unknown[] = [];
+    const add = (memo: AnyMemo, key: unknown) => {
+      let keys = seen.get(memo);
+      if (!keys) seen.set(memo, (keys = new Set()));
+      if (keys.has(key)) return;
+      keys.add(key);
+      work.push(memo, key);
+    };
+    for (const memo of memos) {
+      const own = memo.suspects.all();
+      if (!own) return undefined;
+      for (const key of own) add(memo, key);
+      for (const key of memo.orphans) add(memo, key);
+    }
+    for (const memo of memos) memo.orphans.clear();
+    while (work.length) {
+      const key = work.pop();
+      const memo = work.pop() as AnyMemo;
+      const dependents = memo.dependents.get(key);
+      if (dependents) for (const d of dependents) add(d.memo as AnyMemo, d.key);
+    }
+    return [...(seen.get(this) ?? [])] as K[];
   }
 
   delete(key: K): void {
     const known = this.entries.get(key);
-    if (known?.uses) this.withUses--;
-    if (known) this.suspects?.track(key, known.reads, undefined);
+    if (!known) return;
+    if (known.uses) {
+      this.withUses--;
+      this.unlink(known.uses, known.self!);
+    }
+    this.suspects.track(key, known.reads, undefined);
+    this.orphanDependents(key);
+    this.orphans.delete(key);
     this.entries.delete(key);
+  }
+
+  addDependent(key: unknown, dependent: Dependent): void {
+    let set = this.dependents.get(key as K);
+    if (!set) this.dependents.set(key as K, (set = new Set()));
+    set.add(dependent);
+  }
+
+  removeDependent(key: unknown, dependent: Dependent): void {
+    const set = this.dependents.get(key as K);
+    if (set?.delete(dependent) && set.size === 0) this.dependents.delete(key as K);
+  }
+
+  /** Registers `self` with each entry it used (flat `[memo, key, stamp, …]`). */
+  private link(uses: readonly unknown[], self: Dependent): void {
+    for (let i = 0; i < uses.length; i += 3) {
+      const memo = uses[i] as Memo<unknown, unknown>;
+      memo.addDependent(uses[i + 1], self);
+      this.usedMemos.add(memo);
+    }
+  }
+
+  private unlink(uses: readonly unknown[], self: Dependent): void {
+    for (let i = 0; i < uses.length; i += 3) (uses[i] as EntrySource).removeDependent(uses[i + 1], self);
+  }
+
+  /** The entries that used `key`'s entry are not valid now: handed out by their memos' next touchedKeys. */
+  private orphanDependents(key: K): void {
+    const dependents = this.dependents.get(key);
+    if (dependents) for (const d of dependents) (d.memo as Memo<unknown, unknown>).orphans.add(d.key);
   }
 }
 
@@ -141,7 +236,8 @@ export class Memo<K, V> implements EntrySource {
  * one of those are asked again (`Tracker.unchanged`, as without this index). Every other entry is valid
  * without a look at its reads, so a revision costs what the edit touched rather than one check per entry.
  * Entries that read a view that does not log its changes are always asked. Only an entry's own reads are
- * indexed: the entries it used are checked through their edges (`Memo.valid`).
+ * indexed: the entries it used are checked through their edges (`Memo.valid`), and found through the edges
+ * reversed (`Memo.touchedKeys`).
  */
 class Suspects<K> {
   /** The tracker's count of notes when the views' logs were last read: while unmoved, there is nothing new to read. */

@@ -30,6 +30,15 @@ export interface LogCursor {
 export interface EntrySource {
   /** Whether the entry for `key` is valid now and still holds the value stamped `stamp` (checked untracked). */
   holds(key: unknown, stamp: number): boolean;
+  /** Notes that `dependent`'s entry used the entry for `key` (the reverse of the edge), or no longer does. */
+  addDependent(key: unknown, dependent: Dependent): void;
+  removeDependent(key: unknown, dependent: Dependent): void;
+}
+
+/** An entry that used other entries, as those entries know it: which memo and which key (one object per entry). */
+export interface Dependent {
+  readonly memo: EntrySource;
+  readonly key: unknown;
 }
 
 /**
