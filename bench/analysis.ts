@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { nodeFileSystem } from '../src/core/fs';
 import { defaultJobs } from '../src/core/indexWorker/extractPool';
+import { fileResultCounts } from '../src/core/analysis/findings';
 import type { Route } from '../src/core/model';
 import { Parsers } from '../src/core/parsing/parser';
 import { ProjectIndex } from '../src/core/project';
@@ -260,6 +261,7 @@ async function oneLineEdits(index: ProjectIndex, edit: Edit): Promise<string[]> 
   });
   observer.observe({ entryTypes: ['gc'] });
   let propagated = true;
+  const counted = fileResultCounts();
   for (let i = 0; i < EDIT_COUNT; i++) {
     const text = original.replace(edit.from, edit.to(i));
     const [s0, c0] = [performance.now(), cpu()];
@@ -282,6 +284,7 @@ async function oneLineEdits(index: ProjectIndex, edit: Edit): Promise<string[]> 
   // Entries are delivered on a later turn of the loop (a timer's, not setImmediate's)
   await new Promise((resolve) => setTimeout(resolve, 20));
   observer.disconnect();
+  const counts = fileResultCounts();
   await index.update(file, original);
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1].toFixed(1);
   const spread = (xs: number[]) => `${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)}`;
@@ -295,7 +298,7 @@ async function oneLineEdits(index: ProjectIndex, edit: Edit): Promise<string[]> 
         `| ${k === 'routes' ? 'routes() (discovery link)' : k === 'findings' ? 'findings() (analysis link)' : k} | ${median(v)} | ${spread(v)} | ${median(cpuSteps[k as keyof typeof cpuSteps])} | ${spread(cpuSteps[k as keyof typeof cpuSteps])} |`,
     ),
     '',
-    `GC during the edits: ${gc.count} pauses, ${(gc.ms / EDIT_COUNT).toFixed(1)} ms per edit`,
+    `GC during the edits: ${gc.count} pauses, ${(gc.ms / EDIT_COUNT).toFixed(1)} ms per edit; files' findings entries per edit: ${((counts.asked - counted.asked) / EDIT_COUNT).toFixed(1)} asked, ${((counts.computed - counted.computed) / EDIT_COUNT).toFixed(1)} computed`,
     '',
   ];
 }
