@@ -190,10 +190,21 @@ export class CodeWorkspace {
     this.routesSeen = byFile;
   }
 
+  /** Takes `placement` as the answers (kept as given: updatePlacement changes that map in place). */
   setPlacement(placement: Map<FunctionFact, Placement>): void {
     for (const [fn, p] of placement) if (this.placement.get(fn) !== p) this.placementQ.changed(fn);
     for (const fn of this.placement.keys()) if (!placement.has(fn)) this.placementQ.changed(fn);
     this.placement = placement;
+  }
+
+  /** Changes the placement of the functions in `changes` only (undefined: none); what stays is not looked at. */
+  updatePlacement(changes: ReadonlyMap<FunctionFact, Placement | undefined>): void {
+    for (const [fn, p] of changes) {
+      if (this.placement.get(fn) === p) continue;
+      if (p === undefined) this.placement.delete(fn);
+      else this.placement.set(fn, p);
+      this.placementQ.changed(fn);
+    }
   }
 
   /** The functions every file registers as start-up hooks or lifespans, as function indexes by path. */

@@ -83,7 +83,7 @@ class Analysis {
   /** Each Python file's roots and call edges as placement reads them (see placedFile). */
   private readonly placedFiles = Memo.byKey<string, PlacedFile>(this.tracker);
   /** The routes the last placement read, each with its Python handler and label (see place()). */
-  private routeRoots: { routes: Route[]; roots: Array<{ ref: FnRef; label: string } | undefined> } | undefined;
+  private routeRoots: RouteRoots | undefined;
   /** What the last placement read and found: kept while an edit changes neither its graph nor its roots. */
   private lastPlacement: LastPlacement | undefined;
   /** The routes placement was computed with; undefined: files changed since. */
@@ -141,8 +141,8 @@ class Analysis {
       this.syncCrossFileHooks();
     }
     if (!sameList(this.placedRoutes, routes)) {
-      const files = this.routesAgain(routes);
-      if (files) this.code.setRoutesOf(files, this.byFile);
+      const again = this.routesAgain(routes);
+      if (again) this.code.setRoutesOf(again.files, this.byFile);
       else {
         this.byFile = new Map();
         this.positions = new Map();
@@ -153,7 +153,7 @@ class Analysis {
         this.code.setRoutes(this.byFile);
       }
       this.routesSeen = routes;
-      this.place(routes, changed);
+      this.place(routes, changed, again?.at);
     }
     return this.collectFindings(files).slice();
   }
@@ -236,7 +236,7 @@ class Analysis {
    * are other objects than in the last run, with `byFile` brought up to date for them. Undefined when the count
    * changed: then every file's routes are gathered again.
    */
-  private routesAgain(routes: readonly Route[]): Set<string> | undefined {
+  private routesAgain(routes: readonly Route[]): { files: Set<string>; at: number[] } | undefined {
     const last = this.routesSeen;
     if (!last || last.length !== routes.length) return undefined;
     const files = new Set<string>();
@@ -263,7 +263,7 @@ class Analysis {
         this.byFile.delete(file);
       }
     }
-    return files;
+    return { files, at: changedAt };
   }
 
   private checkFile(path: string): Finding[] {
@@ -342,39 +342,97 @@ class Analysis {
    * Each file's roots and call edges are a memo entry (placedFile), so after an edit only the files whose
    * answers changed are read again; what remains per change is the walk over those kept edges.
    */
-  private place(routes: Route[], changed: ReadonlySet<string>): void {
+  private place(routes: Route[], changed: ReadonlySet<string>, changedAt?: readonly number[]): void {
     this.placedRoutes = routes;
     const last = this.lastPlacement;
     const touched = last && this.touchedPlacedFiles(last, changed);
-    const files = touched ? new Map(last.files) : new Map<string, PlacedFile>();
+    // After an edit, the last placement's files are brought up to date in place: a copy per edit was 5,000 entries
+    const files = touched ? (last.files as Map<string, PlacedFile>) : new Map<string, PlacedFile>();
+    /** The functions of files read again, each from its last version's (for keepPlacement). */
+    const moved = new Map<FunctionFact, FunctionFact>();
     let sameGraph = last !== undefined;
     for (const path of touched ?? this.pythonPaths()) {
       const placed = this.computing(() => this.placedFile(path));
       const file = this.placedFiles.get(path, placed);
+      const before = last?.files.get(path);
       files.set(path, file);
-      if (sameGraph) {
-        const before = last!.files.get(path);
+      if (before && file !== before && before.functions.length === file.functions.length)
+        file.functions.forEach(({ fn }, i) => {
+          if (before.functions[i].fn !== fn) moved.set(before.functions[i].fn, fn);
+        });
+      if (sameGraph)
         sameGraph = !file.outside && (file === before || (before !== undefined && shapeOf(file) === shapeOf(before)));
-      }
     }
     sameGraph &&= files.size === last!.files.size;
-    const pythonRoutes: Array<{ ref: FnRef; label: string }> = [];
+    const roots = this.rootsAgain(routes, changed, changedAt) ?? this.allRoots(routes, changed);
+    this.routeRoots = roots;
+    if (sameGraph && roots.same !== false && (roots.same || sameRoots(last!, roots.python)))
+      this.keepPlacement(last!, moved, roots.changed);
+    else this.placeAgain(files, roots.python);
+  }
+
+  /** Every route's Python handler and label (a route in a file no change since the last placement touched: as then). */
+  private allRoots(
+    routes: Route[],
+    changed: ReadonlySet<string>,
+  ): RouteRoots & { same?: undefined; changed?: undefined } {
     const before = this.routeRoots;
-    const roots: Array<{ ref: FnRef; label: string } | undefined> = [];
+    const roots: Array<Root | undefined> = [];
+    const python: Root[] = [];
+    const pyAt: number[] = [];
     for (let i = 0; i < routes.length; i++) {
       const r = routes[i];
       // The same route object in the same place, in a file no change since the last placement touched: same handler
       let root = before?.routes[i] === r && !changed.has(r.file) ? before.roots[i] : undefined;
-      if (!root) {
-        const ref = this.routeFunction(r);
-        root = ref?.facts.language === 'python' ? { ref, label: routeLabel(r) } : undefined;
-      }
+      root ??= this.rootOf(r);
       roots.push(root);
-      if (root) pythonRoutes.push(root);
+      pyAt.push(root ? python.length : -1);
+      if (root) python.push(root);
     }
-    this.routeRoots = { routes, roots };
-    if (sameGraph && sameRoots(last!, pythonRoutes)) this.keepPlacement(last!, files, pythonRoutes);
-    else this.placeAgain(files, pythonRoutes);
+    return { routes, roots, python, pyAt };
+  }
+
+  /**
+   * The last placement's roots with the routes an edit replaced (`changedAt`, when their count is the same) and
+   * those of files whose facts changed read again, in place: what else stands where it stood has the same
+   * handler. `same`: whether each Python route's handler is the last placement's; `changed`: the Python roots
+   * replaced, by their index. Undefined when not known, or when a route became or stopped being a Python
+   * handler's (the roots' indexes would move): then every route is read.
+   */
+  private rootsAgain(
+    routes: Route[],
+    changed: ReadonlySet<string>,
+    changedAt: readonly number[] | undefined,
+  ): (RouteRoots & { same: boolean; changed: Array<{ at: number; root: Root }> }) | undefined {
+    const before = this.routeRoots;
+    if (!before || !changedAt || before.routes.length !== routes.length) return undefined;
+    const positions = new Set(changedAt);
+    for (const path of changed) for (const i of this.positions.get(path) ?? []) positions.add(i);
+    const replaced: Array<{ i: number; root: Root | undefined }> = [];
+    let same = true;
+    for (const i of positions) {
+      const root = this.rootOf(routes[i]);
+      const was = before.roots[i];
+      if (!root !== !was) return undefined;
+      if (root && (root.ref.index !== was!.ref.index || root.ref.path !== was!.ref.path)) same = false;
+      replaced.push({ i, root });
+    }
+    const python: Array<{ at: number; root: Root }> = [];
+    for (const { i, root } of replaced) {
+      before.roots[i] = root;
+      if (root) {
+        before.python[before.pyAt[i]] = root;
+        python.push({ at: before.pyAt[i], root });
+      }
+    }
+    before.routes = routes;
+    return { ...before, same, changed: python };
+  }
+
+  /** A route's Python handler with the route's label; undefined for a route of another language or without one. */
+  private rootOf(route: Route): Root | undefined {
+    const ref = this.routeFunction(route);
+    return ref?.facts.language === 'python' ? { ref, label: routeLabel(route) } : undefined;
   }
 
   /**
@@ -449,32 +507,40 @@ class Analysis {
   /**
    * The graph and the roots are the last placement's, function for function (an edit that changed a route's
    * path, or a line inside a function): so is what the walk would find. Only the functions of files read again
-   * are new objects, and a "possibly reached from GET /x" quotes the route as it is now.
+   * are new objects (`moved`), and a "possibly reached from GET /x" quotes the route as it is now. Updated in
+   * place, so an edit costs the functions it moved and the possibly reached ones, not every placed function.
+   * `changed`: the Python routes' roots replaced (undefined: any may be; each is taken from `pythonRoutes`).
    */
   private keepPlacement(
     last: LastPlacement,
-    files: Map<string, PlacedFile>,
-    pythonRoutes: Array<{ ref: FnRef; label: string }>,
+    moved: ReadonlyMap<FunctionFact, FunctionFact>,
+    changed: ReadonlyArray<{ at: number; root: Root }> | undefined,
   ): void {
-    const moved = new Map<FunctionFact, FunctionFact>();
-    for (const [path, file] of files) {
-      const before = last.files.get(path)!;
-      if (file !== before)
-        file.functions.forEach(({ fn }, i) => {
-          if (before.functions[i].fn !== fn) moved.set(before.functions[i].fn, fn);
-        });
+    const roots = last.roots as Root[];
+    if (changed) for (const { at, root } of changed) roots[at] = root;
+    else {
+      const python = this.routeRoots!.python;
+      for (let i = 0; i < python.length; i++) roots[i] = python[i];
     }
-    const roots = [...pythonRoutes, ...last.roots.slice(last.routes)];
-    const now = new Map<FunctionFact, Placement>();
-    const possibly = new Map<FunctionFact, { root: number; written: string }>();
-    for (const [fn, placement] of last.placement) {
-      const to = moved.get(fn) ?? fn;
-      const how = last.possibly.get(fn);
-      if (how) possibly.set(to, how);
-      now.set(to, how ? possiblyReached(roots, how) : placement);
+    const placement = new Map<FunctionFact, Placement | undefined>();
+    const possibly = last.possibly as Map<FunctionFact, { root: number; written: string }>;
+    for (const [from, to] of moved) {
+      const was = last.placement.get(from);
+      if (was === undefined) continue;
+      placement.set(from, undefined);
+      placement.set(to, was);
+      const how = possibly.get(from);
+      if (how) {
+        possibly.delete(from);
+        possibly.set(to, how);
+      }
     }
-    this.code.setPlacement(now);
-    this.lastPlacement = { files, roots, routes: pythonRoutes.length, placement: now, possibly };
+    for (const [fn, how] of possibly) {
+      const now = possiblyReached(roots, how);
+      if ((placement.get(fn) ?? last.placement.get(fn)) !== now) placement.set(fn, now);
+    }
+    // The map the workspace answers from is last.placement itself (setPlacement): changed there in place
+    this.code.updatePlacement(placement);
   }
 
   /** One Python file as placement reads it: its roots (see fileRoots) and each function's edges, resolved. */
@@ -1291,10 +1357,27 @@ function asyncByName(files: Iterable<PlacedFile>): Map<string, FnRef[]> {
   return out;
 }
 
+/** A per-request root: a function and how findings name what it reaches from it. */
+interface Root {
+  ref: FnRef;
+  label: string;
+}
+
+/**
+ * The routes the last placement read: each one's Python handler and label (`roots`, by route), those that are
+ * Python handlers in order (`python`: the first roots of the walk), and each route's index there (`pyAt`, -1: none).
+ */
+interface RouteRoots {
+  routes: Route[];
+  roots: Array<Root | undefined>;
+  python: Root[];
+  pyAt: number[];
+}
+
 /** The last placement: what it read (each file, the roots in walk order, Python routes' handlers first) and found. */
 interface LastPlacement {
   files: ReadonlyMap<string, PlacedFile>;
-  roots: ReadonlyArray<{ ref: FnRef; label: string }>;
+  roots: ReadonlyArray<Root>;
   /** How many of `roots` are Python routes' handlers. */
   routes: number;
   placement: ReadonlyMap<FunctionFact, Placement>;
