@@ -3,6 +3,7 @@
 // cached facts and memoised until something changes. CLI and extension share it.
 import { createHash } from 'node:crypto';
 import { findBlockingCalls, type AnalysisConfig, type CodeFacts } from './analysis';
+import type { FileFacts } from './analysis/findings';
 import * as nodePath from 'node:path';
 import { RouteLinker, type RouteFacts } from './discovery';
 import { extendedConfig, pathAliases, type PathAliases } from './nodeImports/tsconfig';
@@ -139,6 +140,12 @@ export class ProjectIndex {
   /** The workspace's tsconfig/jsconfig `paths` aliases (Node imports like `@server/routes`). */
   private aliases: PathAliases[] = [];
   private routesMemo: LinkedRoutes | undefined;
+  /**
+   * The facts the last findings link was handed, and the paths whose entries were replaced since (undefined: not
+   * known, the set of paths changed): the analysis compares only those (findBlockingCalls' `changes`).
+   */
+  private lastCode: FileFacts | undefined;
+  private codeChanged: Set<string> | undefined;
   private findingsMemo: Finding[] | undefined;
   /** digestOfFacts() until something changes. */
   private linkDigest: string | undefined;
@@ -356,8 +363,13 @@ export class ProjectIndex {
   private put(entry: Entry): void {
     const old = this.entries.get(entry.file.path);
     this.entries.set(entry.file.path, entry);
-    if (!old) this.ordered = undefined;
-    else this.replaced.add(entry.file.path);
+    if (!old) {
+      this.ordered = undefined;
+      this.codeChanged = undefined;
+    } else {
+      this.replaced.add(entry.file.path);
+      this.codeChanged?.add(entry.file.path);
+    }
     this.invalidate();
   }
 
@@ -371,6 +383,7 @@ export class ProjectIndex {
     const had = this.entries.delete(path);
     if (had) {
       this.ordered = undefined;
+      this.codeChanged = undefined;
       this.invalidate();
     }
     return had;
@@ -420,7 +433,11 @@ export class ProjectIndex {
         const code = codeFactsOf(e);
         if (code) facts.set(e.file.path, (e.codeInput ??= { file: e.file, facts: code }));
       }
-      return findBlockingCalls(facts, this.routes(), this.options.analysis, this.aliases);
+      const changes = this.lastCode && this.codeChanged ? { from: this.lastCode, paths: this.codeChanged } : undefined;
+      const found = findBlockingCalls(facts, this.routes(), this.options.analysis, this.aliases, changes);
+      this.lastCode = facts;
+      this.codeChanged = new Set();
+      return found;
     });
     return this.findingsMemo;
   }

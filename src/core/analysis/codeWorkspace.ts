@@ -121,12 +121,17 @@ export class CodeWorkspace {
     this.aliasesQ = new Tracked(tracker, () => this.aliases.length > 0, false, true);
   }
 
-  /** Takes the workspace's facts as they are now; returns the paths whose facts changed, came or went. */
-  update(files: FileFacts, aliases: readonly PathAliases[]): Set<string> {
+  /**
+   * Takes the workspace's facts as they are now; returns the paths whose facts changed, came or went. `only`: the
+   * paths where `files` may differ from the last files taken (the caller knows; the rest is not compared).
+   */
+  update(files: FileFacts, aliases: readonly PathAliases[], only?: ReadonlySet<string>): Set<string> {
     const changed = new Set<string>();
     let pathsChanged = false;
-    for (const [path, { facts }] of this.files)
-      if (files.get(path)?.facts !== facts) {
+    const was = (path: string) => this.files.get(path)?.facts;
+    for (const path of only ?? this.files.keys()) {
+      const facts = was(path);
+      if (facts && files.get(path)?.facts !== facts) {
         if (!files.has(path)) {
           pathsChanged = true;
           if (facts.language === 'python') this.modules.remove(path, facts.module);
@@ -134,8 +139,10 @@ export class CodeWorkspace {
         this.forget(facts);
         changed.add(path);
       }
-    for (const [path, { facts }] of files)
-      if (this.files.get(path)?.facts !== facts) {
+    }
+    for (const path of only ?? files.keys()) {
+      const facts = files.get(path)?.facts;
+      if (facts && was(path) !== facts) {
         if (!this.files.has(path)) {
           pathsChanged = true;
           if (facts.language === 'python') this.modules.add(path, facts.module);
@@ -143,6 +150,7 @@ export class CodeWorkspace {
         this.learn(path, facts);
         changed.add(path);
       }
+    }
     for (const path of changed) this.factsQ.changed(path);
     // Module names, segments and specifiers answer from the set of paths (and the aliases)
     if (pathsChanged || aliases !== this.aliases) {

@@ -36,20 +36,31 @@ import { Tracker } from '../incremental/tracker';
 
 export type { FileFacts } from './codeWorkspace';
 
+/** Where a call's files differ from an earlier call's (see findBlockingCalls). */
+export interface FileChanges {
+  from: FileFacts;
+  paths: ReadonlySet<string>;
+}
+
 const MAX_DEPTH = 8;
 
 const DEFAULT_CONFIG: AnalysisConfig = {};
 
-/** `aliases`: the workspace's tsconfig/jsconfig `paths`, for Node imports that are not relative (`@server/util`). */
+/**
+ * `aliases`: the workspace's tsconfig/jsconfig `paths`, for Node imports that are not relative (`@server/util`).
+ * `changes`: `files` differs from `from` (the files of an earlier call) only at `paths`, so the analysis compares
+ * only those when `from` is what it last saw (else every file).
+ */
 export function findBlockingCalls(
   files: FileFacts,
   routes: Route[],
   config: AnalysisConfig = DEFAULT_CONFIG,
   aliases: readonly PathAliases[] = NO_ALIASES,
+  changes?: FileChanges,
 ): Finding[] {
   let state = states.get(config);
   if (!state) states.set(config, (state = new Analysis(new Matcher(config))));
-  return state.run(files, routes, aliases);
+  return state.run(files, routes, aliases, changes);
 }
 
 /**
@@ -123,10 +134,10 @@ class Analysis {
     return { asked: this.results.asked, computed: this.results.computed };
   }
 
-  run(files: FileFacts, routes: Route[], aliases: readonly PathAliases[]): Finding[] {
+  run(files: FileFacts, routes: Route[], aliases: readonly PathAliases[], changes?: FileChanges): Finding[] {
     this.tracker.advance();
     const before = this.code.all();
-    const changed = this.code.update(files, aliases);
+    const changed = this.code.update(files, aliases, changes?.from === before ? changes.paths : undefined);
     for (const path of changed) {
       // A replaced file's functions are never asked again: their reach entries go (and what used them is asked)
       for (const fn of before.get(path)?.facts.functions ?? []) this.reaches.delete(fn);
