@@ -82,3 +82,31 @@ test('NestJS: URI versioning (controller, @Version, neutral, default) and global
   // header versioning leaves paths alone
   assert.deepEqual(summary(header), ['nestjs GET /a A.x src/a.controller.ts:1']);
 });
+
+test('NestJS: the default version read where versioning is enabled, exclusions matched as path-to-regexp, no type no URI version', async () => {
+  const routes = await discoverNode({
+    'src/config/version.ts': "export const API_VERSION = '2';",
+    'src/main.ts': [
+      "import { API_VERSION } from './config/version';",
+      'async function main() {',
+      '  const app = await NestFactory.create(M);',
+      "  app.setGlobalPrefix('api', { exclude: ['Health', 'files/*path'] });",
+      '  app.enableVersioning({ type: VersioningType.URI, defaultVersion: API_VERSION });',
+      '}',
+    ].join('\n'),
+    'src/users/a.controller.ts': "@Controller('a') export class A { @Get() x() {} }",
+    'src/health.controller.ts': "@Controller('health') export class H { @Get() y() {} }",
+    'src/files.controller.ts': "@Controller('files') export class F { @Get('a/b') z() {} }",
+  });
+  assert.deepEqual(summary(routes), [
+    'nestjs GET /api/v2/a A.x src/users/a.controller.ts:1',
+    'nestjs GET /v2/files/a/b F.z src/files.controller.ts:1',
+    'nestjs GET /v2/health H.y src/health.controller.ts:1',
+  ]);
+  const untyped = await discoverNode({
+    'src/main.ts':
+      "async function main() { const app = await NestFactory.create(M); app.enableVersioning({ defaultVersion: '1' }); }",
+    'src/a.controller.ts': "@Controller('a') export class A { @Get() x() {} }",
+  });
+  assert.deepEqual(summary(untyped), ['nestjs GET /a A.x src/a.controller.ts:1']);
+});

@@ -342,7 +342,7 @@ function linkControllers(files: Linked, textOf: (file: string, text: Text | null
   const exclude = setter?.facts.globalPrefixExclude;
   const versioner = files.find((f) => f.facts.uriVersioning !== undefined);
   const versioning = versioner?.facts.uriVersioning;
-  /** The version segments of a route: [''] unless URI versioning gives it one or more. */
+  /** The version segments of a route: [''] unless URI versioning gives it one or more (read in `file`). */
   const versionSegments = (file: string, versions: Text[] | undefined): string[] => {
     if (!versioner || !versions) return [''];
     // versioning whose options are computed: the segment may be there or not
@@ -362,8 +362,12 @@ function linkControllers(files: Linked, textOf: (file: string, text: Text | null
           const path = textOf(file.path, r.path);
           if (path === undefined) continue;
           const own = joinPath(joinPath('/', base), path);
-          const versions = r.versions ?? c.versions ?? (versioning ? versioning.defaults : undefined);
-          for (const version of versionSegments(file.path, versions)) {
+          const declared = r.versions ?? c.versions;
+          // the default version is written where versioning is enabled, and read there
+          const segments = declared
+            ? versionSegments(file.path, declared)
+            : versionSegments(versioner?.file.path ?? file.path, versioning ? versioning.defaults : undefined);
+          for (const version of segments) {
             // Nest compares the path without its version against the exclusions; computed ones may match any route
             const global =
               exclude === null
@@ -387,14 +391,25 @@ function linkControllers(files: Linked, textOf: (file: string, text: Text | null
   return out;
 }
 
-/** Whether a global-prefix exclusion (`users/:id`, `files/(.*)`, `*`) matches a route's path and method. */
+/**
+ * Whether a global-prefix exclusion matches a route's path and method, as path-to-regexp does (case-insensitive):
+ * `users/:id`, `files/(.*)`, `*`, and Nest 11's `files/*path` and `{*path}`.
+ */
 function excludes(e: NestExclude, path: string, methods: string[]): boolean {
   if (e.methods && !methods.some((m) => e.methods!.includes(m))) return false;
   const pattern = joinPath('/', e.path)
-    .split(/(:\w+|\(\.\*\)|\*)/)
-    .map((part) => (part === '(.*)' || part === '*' ? '.*' : part.startsWith(':') ? '[^/]+' : escapeRegExp(part)))
+    .split(/(\/?\{\*\w+\}|\*\w*|:\w+|\(\.\*\))/)
+    .map((part) =>
+      part.startsWith('/{*') || part.startsWith('{*')
+        ? '(?:/.*)?'
+        : part === '(.*)' || part.startsWith('*')
+          ? '.*'
+          : part.startsWith(':')
+            ? '[^/]+'
+            : escapeRegExp(part),
+    )
     .join('');
-  return new RegExp(`^${pattern}/?$`).test(path);
+  return new RegExp(`^${pattern}/?$`, 'i').test(path);
 }
 
 function escapeRegExp(text: string): string {

@@ -116,9 +116,11 @@ export function readAppSetup(call: Node, values: Constants, facts: NodeRouteFact
       facts.uriVersioning = null;
       return;
     }
-    const type = first ? property(first, 'type')?.text : undefined;
-    // Nest's default type is URI; a type read from elsewhere may be URI or not
-    if (type !== undefined && !/(^|\.)URI$/.test(type)) {
+    const type = first ? property(first, 'type')?.text : 'VersioningType.URI';
+    // enableVersioning() alone is URI versioning; options without a type version nothing by URI; a type read
+    // from elsewhere may be URI or not
+    if (type === undefined) return;
+    if (!/(^|\.)URI$/.test(type)) {
       if (!/^VersioningType\.\w+$/.test(type)) facts.uriVersioning = null;
       return;
     }
