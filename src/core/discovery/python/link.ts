@@ -1433,8 +1433,10 @@ class ModuleLinker implements Linker {
       return undefined;
     const out: Array<{ call: CallExpr; obj?: ObjDef }> = [];
     let asWritten = false;
+    let sites = 0;
     for (const site of this.callSites(fn)) {
-      if (out.length >= MAX_CALL_SITES) {
+      // call sites, not calls: a site's loop over its list gives one call per item
+      if (++sites > MAX_CALL_SITES) {
         // Never a silent gap: the routes further calls register are missing, and the user is told where
         this.log.push({
           e: 'cut',
