@@ -14,7 +14,7 @@ import * as vm from 'node:vm';
 import express from 'express';
 import { parseLoadArgs } from '../../src/cli/load';
 import { startLoad, type LoadOptions } from '../../src/core/load/engine';
-import { buildRequest, LeanPool } from '../../src/core/load/lean';
+import { buildRequest, LeanPool, type LeanHandler } from '../../src/core/load/lean';
 import type { RunRecord } from '../../src/core/model';
 import { freePort } from '../fixtures/servers/ports';
 
@@ -247,18 +247,55 @@ test('reads split at every byte on many sockets at once keep each response whole
   }
 });
 
-/** A lean pool sending `GET /` to `url` on up to `connections` keep-alive sockets, one request in flight on each. */
-function keepAlivePool(url: string, connections: number): LeanPool {
+/** A lean pool sending `GET /` to `url` on up to `connections` keep-alive sockets, `pipelining` in flight on each. */
+function keepAlivePool(url: string, connections: number, pipelining = 1): LeanPool {
   const u = new URL(url);
   return new LeanPool({
     host: u.hostname,
     port: Number(u.port),
     connections,
-    pipelining: 1,
+    pipelining,
     keepAlive: true,
     head: false,
     request: buildRequest('GET', '/', u.host, {}, undefined, true),
   });
+}
+
+/** A pool handler that does nothing but what `own` gives it (the pool's fields start as it expects). */
+function leanHandler(own: Partial<LeanHandler> = {}): LeanHandler {
+  return {
+    leanConn: undefined,
+    leanDone: false,
+    onHeaders: () => true,
+    onBytes: () => undefined,
+    onSentAt: () => undefined,
+    onCompleteAt: () => undefined,
+    onError: () => undefined,
+    ...own,
+  };
+}
+
+/**
+ * A server (in this process) that answers nothing until two sockets have each sent a request, then answers both
+ * in one callback, `delayMs` later: the client's next poll finds both sockets readable, one turn with two reads.
+ */
+async function pairAnsweringServer(delayMs: number): Promise<string> {
+  const open: net.Socket[] = [];
+  let answered = 0;
+  const answerBoth = () => {
+    for (const s of open) s.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+  };
+  return listen(
+    net.createServer((sock) => {
+      sock.on('error', () => undefined);
+      sock.on('data', () => {
+        if (++answered !== 2) return;
+        if (delayMs > 0) setTimeout(answerBoth, delayMs);
+        else answerBoth(); // in the same callback: no turn between the two writes
+      });
+      open.push(sock);
+    }),
+  );
 }
 
 test('a response is timed from the read that completed it, before parsing or any handler ran', async (t) => {
@@ -285,32 +322,18 @@ test('a response is timed from the read that completed it, before parsing or any
       });
     }),
   );
-  const u = new URL(url);
-  const pool = new LeanPool({
-    host: u.hostname,
-    port: Number(u.port),
-    connections: 1,
-    pipelining: 2,
-    keepAlive: true,
-    head: false,
-    request: buildRequest('GET', '/', u.host, {}, undefined, true),
-  });
+  const pool = keepAlivePool(url, 1, 2);
   t.after(() => pool.destroy());
   const answer = (onAt: (at: number) => void) => {
     let done!: () => void;
     const settled = new Promise<void>((r) => (done = r));
-    const handler = {
-      leanConn: undefined,
-      leanDone: false,
-      onHeaders: (): boolean => true,
-      onBytes: (): void => undefined,
-      onSentAt: (): void => undefined,
-      onCompleteAt: (at: number): void => {
+    const handler = leanHandler({
+      onCompleteAt: (at) => {
         onAt(at);
         done();
       },
-      onError: (err: Error): void => assert.fail(err),
-    };
+      onError: (err) => assert.fail(err),
+    });
     return { handler, settled };
   };
   let firstAt = NaN;
@@ -344,21 +367,7 @@ test('requests dispatched while reads are handled go out at the end of the turn,
   // Two connections' responses arrive in one turn. Each handler busies 10 ms and dispatches its
   // lane's next request: both are held until every read of the turn was handled (no write
   // syscall between two reads of a burst), then written, each timed from that write.
-  let answered = 0;
-  const url = await listen(
-    net.createServer((sock) => {
-      sock.on('error', () => undefined);
-      sock.on('data', () => {
-        answered++;
-        if (answered === 2)
-          setTimeout(() => {
-            for (const s of open) s.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
-          }, 20);
-      });
-      open.push(sock);
-    }),
-  );
-  const open: net.Socket[] = [];
+  const url = await pairAnsweringServer(20);
   const pool = keepAlivePool(url, 2);
   t.after(() => pool.destroy());
   const log: string[] = [];
@@ -366,19 +375,14 @@ test('requests dispatched while reads are handled go out at the end of the turn,
   const sentAt: number[] = [];
   let settle!: () => void;
   const allSent = new Promise<void>((r) => (settle = r));
-  const next = (name: string) => ({
-    leanConn: undefined,
-    leanDone: false,
-    onHeaders: (): boolean => true,
-    onBytes: (): void => undefined,
-    onSentAt: (at: number): void => {
-      log.push(`sent ${name}`);
-      sentAt.push(at);
-      if (sentAt.length === 2) settle();
-    },
-    onCompleteAt: (): void => undefined,
-    onError: (): void => undefined,
-  });
+  const next = (name: string) =>
+    leanHandler({
+      onSentAt: (at) => {
+        log.push(`sent ${name}`);
+        sentAt.push(at);
+        if (sentAt.length === 2) settle();
+      },
+    });
   const first = (name: string) => ({
     ...next(name),
     onSentAt: (): void => assert.fail(`${name} was written when dispatched: not held`),
@@ -401,36 +405,22 @@ test("a turn's responses are all stamped before any of their handlers runs", asy
   // The server (in this process) writes both responses in one callback, so the client's next poll
   // finds both sockets readable: one turn, two reads. Each handler busies 10 ms (a slow recording
   // and dispatch); neither read may wait for the other's handler before taking its stamp.
-  let answered = 0;
-  const open: net.Socket[] = [];
-  const url = await listen(
-    net.createServer((sock) => {
-      sock.on('error', () => undefined);
-      sock.on('data', () => {
-        if (++answered === 2) for (const s of open) s.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
-      });
-      open.push(sock);
-    }),
-  );
+  const url = await pairAnsweringServer(0);
   const pool = keepAlivePool(url, 2);
   t.after(() => pool.destroy());
   const seen: Array<{ stamp: number; ran: number }> = [];
   let settle!: () => void;
   const both = new Promise<void>((r) => (settle = r));
-  const handler = () => ({
-    leanConn: undefined,
-    leanDone: false,
-    onHeaders: (): boolean => true,
-    onBytes: (): void => undefined,
-    onSentAt: (): void => undefined,
-    onCompleteAt: (stamp: number): void => {
-      const ran = performance.now();
-      seen.push({ stamp, ran });
-      while (performance.now() < ran + 10);
-      if (seen.length === 2) settle();
-    },
-    onError: (err: Error): void => assert.fail(err),
-  });
+  const handler = () =>
+    leanHandler({
+      onCompleteAt: (stamp) => {
+        const ran = performance.now();
+        seen.push({ stamp, ran });
+        while (performance.now() < ran + 10);
+        if (seen.length === 2) settle();
+      },
+      onError: (err) => assert.fail(err),
+    });
   pool.dispatch(undefined, handler());
   pool.dispatch(undefined, handler());
   await both;
@@ -443,21 +433,7 @@ test('held requests on two sockets are each timed from their own write, not from
   // As above, two responses in one turn and each handler's next request held; the first socket
   // written takes 15 ms to write (its write busies, as a loaded loopback write can). The request
   // held on the other socket is written after it, and its latency must not count that write.
-  let answered = 0;
-  const open: net.Socket[] = [];
-  const url = await listen(
-    net.createServer((sock) => {
-      sock.on('error', () => undefined);
-      sock.on('data', () => {
-        answered++;
-        if (answered === 2)
-          setTimeout(() => {
-            for (const s of open) s.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
-          }, 20);
-      });
-      open.push(sock);
-    }),
-  );
+  const url = await pairAnsweringServer(20);
   const pool = keepAlivePool(url, 2);
   t.after(() => pool.destroy());
   const sent: Array<{ name: string; at: number }> = [];
@@ -475,24 +451,17 @@ test('held requests on two sockets are each timed from their own write, not from
       return ok;
     };
   };
-  const handler = (name: string, then?: () => void) => {
-    const h = {
-      leanConn: undefined as { socket: net.Socket } | undefined,
-      leanDone: false,
-      onHeaders: (): boolean => true,
-      onBytes: (): void => undefined,
-      onSentAt: (at: number): void => {
+  const handler = (name: string, then?: () => void) =>
+    leanHandler({
+      onSentAt: (at) => {
         sent.push({ name, at });
         if (sent.length === 2) settle();
       },
-      onCompleteAt: (): void => then?.(),
-      onError: (): void => undefined,
-    };
-    return h;
-  };
+      onCompleteAt: () => then?.(),
+    });
   const first = (name: string) => {
     const h = handler(name, () => {
-      slowWrites(h.leanConn!.socket);
+      slowWrites((h.leanConn as { socket: net.Socket }).socket);
       pool.dispatch(undefined, handler(`${name}'`));
     });
     return h;
@@ -525,18 +494,13 @@ test('the pool keeps no answered request reachable (its FIFO lets go of what it 
         if (--active === 0) resolve();
         return;
       }
-      const handler = {
-        leanConn: undefined,
-        leanDone: false,
-        onHeaders: (): boolean => true,
-        onBytes: (): void => undefined,
-        onSentAt: (): void => undefined,
+      const handler = leanHandler({
         onCompleteAt: lane,
-        onError: (): void => {
+        onError: () => {
           failures++;
           lane();
         },
-      };
+      });
       refs.push(new WeakRef(handler));
       pool.dispatch(undefined, handler);
     };
@@ -633,15 +597,11 @@ test(
     );
     const pool = keepAlivePool(url, 1);
     const outcome: string[] = [];
-    const handler = (name: string) => ({
-      leanConn: undefined,
-      leanDone: false,
-      onHeaders: (): boolean => true,
-      onBytes: (): void => undefined,
-      onSentAt: (): void => undefined,
-      onCompleteAt: (): void => void outcome.push(`${name} ok`),
-      onError: (err: Error): void => void outcome.push(`${name} ${err.message}`),
-    });
+    const handler = (name: string) =>
+      leanHandler({
+        onCompleteAt: () => void outcome.push(`${name} ok`),
+        onError: (err) => void outcome.push(`${name} ${err.message}`),
+      });
     const first = handler('first');
     const queued = handler('queued');
     const never = handler('never');
