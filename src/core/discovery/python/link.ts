@@ -614,21 +614,32 @@ class ModuleLinker implements Linker {
    * Undefined for anything else (`for plugin in plugins()`): the calls in it are then read once, as written.
    */
   private loopBindings(mod: ModuleFile, loop: PyLoop | undefined): Array<Map<string, PyExpr>> | undefined {
-    if (!loop) return undefined;
-    let iter = loop.iter;
-    if (iter.k === 'ref') {
-      const r = this.graph.resolve(mod, loop.scope, iter.name);
-      // items written in another module would resolve differently here: only this module's lists
-      if (r?.k !== 'value' || r.mod !== mod) return undefined;
-      iter = r.value;
+    return loop && this.itemBindings(mod, loop.scope, loop.iter, loop.targets);
+  }
+
+  /**
+   * What each iteration of a `for` over `list` binds `targets` to (each item through `wrap`), when `list` is a
+   * list or tuple written out, in place or as a name for one in `mod` itself (items written in another module
+   * would resolve differently here). Undefined for anything else, or an item that does not fit the targets.
+   */
+  private itemBindings(
+    mod: ModuleFile,
+    scope: string,
+    list: PyExpr | undefined,
+    targets: string[],
+    wrap: (item: PyExpr) => PyExpr = (item) => item,
+  ): Array<Map<string, PyExpr>> | undefined {
+    if (list?.k === 'ref') {
+      const r = this.graph.resolve(mod, scope, list.name);
+      list = r?.k === 'value' && r.mod === mod ? r.value : undefined;
     }
-    if (iter.k !== 'seq' || iter.items.length > MAX_LOOP_ITEMS) return undefined;
+    if (list?.k !== 'seq' || list.items.length > MAX_LOOP_ITEMS) return undefined;
     const out: Array<Map<string, PyExpr>> = [];
-    for (const item of iter.items) {
+    for (const item of list.items) {
       this.step();
-      if (loop.targets.length === 1) out.push(new Map([[loop.targets[0], item]]));
-      else if (item.k === 'seq' && item.items.length === loop.targets.length)
-        out.push(new Map(loop.targets.map((t, j) => [t, item.items[j]])));
+      if (targets.length === 1) out.push(new Map([[targets[0], wrap(item)]]));
+      else if (item.k === 'seq' && item.items.length === targets.length)
+        out.push(new Map(targets.map((t, j) => [t, wrap(item.items[j])])));
       else return undefined;
     }
     return out;
@@ -644,26 +655,13 @@ class ModuleLinker implements Linker {
     const name = (loop.iter as { name: string }).name;
     const star = fn.params.findIndex((p) => p.name === `*${name}`);
     // `*paths`: the site's positional arguments from there on, unless one of them is itself `*something`
-    let list: PyExpr | undefined =
+    const list: PyExpr | undefined =
       star >= 0
         ? splats(site.call)
           ? undefined
           : { k: 'seq', items: site.call.args.slice(star) }
         : argumentOf(site.call, fn, name);
-    if (list?.k === 'ref') {
-      const r = this.graph.resolve(site.mod, site.scope, list.name);
-      list = r?.k === 'value' && r.mod === site.mod ? r.value : undefined;
-    }
-    if (list?.k !== 'seq' || list.items.length > MAX_LOOP_ITEMS) return undefined;
-    const out: Array<Map<string, PyExpr>> = [];
-    for (const item of list.items) {
-      this.step();
-      if (loop.targets.length === 1) out.push(new Map([[loop.targets[0], bindTo(site, item)]]));
-      else if (item.k === 'seq' && item.items.length === loop.targets.length)
-        out.push(new Map(loop.targets.map((t, j) => [t, bindTo(site, item.items[j])])));
-      else return undefined;
-    }
-    return out;
+    return this.itemBindings(site.mod, site.scope, list, loop.targets, (item) => bindTo(site, item));
   }
 
   /** Starts a statement: a fresh step budget, and the log position to undo to. */
