@@ -112,6 +112,14 @@ test('readiness waits for the path to answer, not just for the port', async (t) 
   assert.equal((await get(`${s.url}/slow-start`)).status, 200);
 });
 
+test('a master that serves before its worker has booted is ready only once the group is quiet', async (t) => {
+  const s = await started(
+    t,
+    startServer({ command: [process.execPath, NODE_SERVER, '--boot-worker', '1500'], cwd: dir, timeoutMs: 15_000 }),
+  );
+  assert.deepEqual(JSON.parse((await get(`${s.url}/booted`)).body), { booted: true });
+});
+
 test('uvicorn (Debian) serves the FastAPI seed app and stops on SIGTERM', async (t) => {
   const command = `${PY} -m uvicorn --host {host} --port {port} seeds_fastapi:app`;
   const s = await started(t, startServer({ command, cwd: dir, readinessPath: '/async-sleep', timeoutMs: 20_000 }));

@@ -134,37 +134,72 @@ function httpAnswers(host: string, port: number, p: string): Promise<boolean> {
   });
 }
 
+/** Live (non-zombie) members of a process group, read from /proc, with the CPU clock ticks each has used. */
+function procGroup(pgid: number): { pid: number; ticks: number }[] {
+  const out: { pid: number; ticks: number }[] = [];
+  let names: string[];
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    names = [];
+  }
+  for (const n of names) {
+    if (!/^\d+$/.test(n)) continue;
+    try {
+      const stat = readFileSync(path.join('/proc', n, 'stat'), 'utf8');
+      // pid (comm) state ppid pgrp … utime stime (fields 14, 15); comm may hold spaces and parentheses.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) === pgid && fields[0] !== 'Z')
+        out.push({ pid: Number(n), ticks: Number(fields[11]) + Number(fields[12]) });
+    } catch {
+      // the process ended while we read
+    }
+  }
+  return out;
+}
+
 /**
  * Live (non-zombie) members of process group `pgid`. Linux reads /proc (a zombie whose parent
  * does not reap it is not a running server); elsewhere `kill(-pgid, 0)` says whether any is left.
  */
 export function processGroupMembers(pgid: number): number[] {
-  if (process.platform === 'linux') {
-    const out: number[] = [];
-    let names: string[];
-    try {
-      names = readdirSync('/proc');
-    } catch {
-      names = [];
-    }
-    for (const n of names) {
-      if (!/^\d+$/.test(n)) continue;
-      try {
-        const stat = readFileSync(path.join('/proc', n, 'stat'), 'utf8');
-        // pid (comm) state ppid pgrp …; comm may hold spaces and parentheses.
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        if (Number(fields[2]) === pgid && fields[0] !== 'Z') out.push(Number(n));
-      } catch {
-        // the process ended while we read
-      }
-    }
-    return out;
-  }
+  if (process.platform === 'linux') return procGroup(pgid).map((m) => m.pid);
   try {
     process.kill(-pgid, 0);
     return [pgid];
   } catch {
     return [];
+  }
+}
+
+/** The window over which a started server must be quiet, and how busy "quiet" may be (clock ticks, 10 ms each). */
+const SETTLE_WINDOW_MS = 200;
+const SETTLE_QUIET_TICKS = 4;
+/** At most this long: past it, readiness is what the port and the path said. */
+const SETTLE_LIMIT_MS = 15_000;
+
+/**
+ * Waits (Linux, until `until`) for the process group to go quiet: no new member and at most
+ * 20 % of one core used over a window. A server that binds its port before its workers have
+ * imported the app (uvicorn --workers, gunicorn, a cluster) accepts connections while those
+ * workers still boot; measured then, a level counts their start-up, and a loop watch reports
+ * their imports as stalls in the load's window. Past `until`, a server that never goes quiet
+ * (a busy background job) is taken as it is.
+ */
+async function settle(pgid: number, until: number, exited: Promise<unknown>): Promise<void> {
+  if (process.platform !== 'linux') return;
+  let before = procGroup(pgid);
+  while (Date.now() < until) {
+    const gone = await Promise.race([exited.then(() => true), delay(SETTLE_WINDOW_MS).then(() => false)]);
+    if (gone) return;
+    const now = procGroup(pgid);
+    const sum = (ms: { ticks: number }[]): number => ms.reduce((a, m) => a + m.ticks, 0);
+    const pids = new Set(before.map((m) => m.pid));
+    // A member that ended in the window takes its ticks with it: compare only those in both.
+    const kept = before.filter((m) => now.some((n) => n.pid === m.pid));
+    const used = sum(now.filter((m) => pids.has(m.pid))) - sum(kept);
+    if (now.every((m) => pids.has(m.pid)) && used <= SETTLE_QUIET_TICKS) return;
+    before = now;
   }
 }
 
@@ -235,7 +270,7 @@ function serverEnv(
 
 /**
  * Starts `command` and resolves once it serves (the port accepts connections and, with
- * `readinessPath`, answers an HTTP GET). Rejects with a `ServerStartError` (the process group
+ * `readinessPath`, answers an HTTP GET) and its processes have gone quiet (`settle`). Rejects with a `ServerStartError` (the process group
  * already stopped) when the command cannot be split or spawned, exits before it is ready, or
  * is not ready within `timeoutMs`.
  */
@@ -331,6 +366,7 @@ export async function startServer(o: StartServerOptions): Promise<RunningServer>
       );
     await Promise.race([exited, delay(100)]);
   }
+  await settle(pid!, Math.min(until, Date.now() + SETTLE_LIMIT_MS), exited);
   if (exitInfo) return fail(`${name} ${describeExit(exitInfo)} right after it started serving`, 'exited');
 
   return {
