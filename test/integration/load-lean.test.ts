@@ -15,6 +15,7 @@ import express from 'express';
 import { parseLoadArgs } from '../../src/cli/load';
 import { startLoad, type LoadOptions } from '../../src/core/load/engine';
 import { buildRequest, LeanPool, type LeanHandler } from '../../src/core/load/lean';
+import { measure } from '../../src/core/load/measure';
 import type { RunRecord } from '../../src/core/model';
 import { freePort } from '../fixtures/servers/ports';
 
@@ -476,6 +477,33 @@ test('held requests on two sockets are each timed from their own write, not from
     `the second is timed after the first socket's write returned (${(writes[0].end - sent[1].at).toFixed(1)} ms before it)`,
   );
   assert.ok(sent[1].at <= writes[1].start, 'and before its own write');
+});
+
+test('a cancel heard in the same poll as a response counts that response as answered, not cancelled', async (t) => {
+  // The server writes the response and then a byte on a side socket in one callback: the client's next poll
+  // finds both readable, the response first (epoll's ready list is FIFO). The response completes during the
+  // read and is delivered at the end of the turn; the side socket's handler cancels before that.
+  const side = new net.Server();
+  const sideUrl = new URL(await listen(side));
+  const sideConn = new Promise<net.Socket>((r) => side.once('connection', r));
+  const watcher = net.connect(Number(sideUrl.port), '127.0.0.1');
+  t.after(() => watcher.destroy());
+  const sideServer = await sideConn;
+  const url = await listen(
+    net.createServer((sock) => {
+      sock.on('error', () => undefined);
+      sock.once('data', () => {
+        sock.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+        sideServer.write('x');
+      });
+    }),
+  );
+  const m = measure({ url, client: 'lean', concurrency: 1, requests: 1, warmup: 0 });
+  watcher.once('data', () => m.cancel());
+  const record = await m.done;
+  assert.equal(record.status, 'cancelled');
+  assert.equal(record.summary.cancelledInFlight, 0, 'the answered request was counted as cancelled in flight');
+  assert.equal(record.summary.ok, 1);
 });
 
 test('the pool keeps no answered request reachable (its FIFO lets go of what it hands out)', async () => {

@@ -127,7 +127,8 @@ export function measure(o: LoadOptions, hooks: MeasureHooks = {}): Measurement {
     (lean as unknown as Pool | undefined) ?? newUndiciPool(url.origin, o.concurrency, pipelining, timeoutMs, keepAlive);
   /** Aborts a request on its client: the lean pool by the request itself, undici by the closure it gave. */
   const abortFlight = (f: Flight, reason: Error): void => {
-    if (f.reason) return;
+    // A lean request already answered (its response read, its handler called at the turn's end) is not aborted.
+    if (f.reason || (lean && (f as Exchange).leanDone)) return;
     f.reason = reason;
     if (lean) lean.abort(f as Exchange, reason);
     else f.abort?.(reason);
