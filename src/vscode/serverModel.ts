@@ -125,6 +125,8 @@ function appObject(
   const dot = outer.lastIndexOf('.');
   if (dot <= 0) return undefined;
   const [name, variable] = [outer.slice(0, dot), outer.slice(dot + 1)];
+  // an object with no name of its own (what `create_app()` returns) has no `module:variable` to serve
+  if (!/^[A-Za-z_]\w*$/.test(variable)) return undefined;
   const candidates = pythonFiles.filter(
     (f) => (f === `${name}.py` || f.endsWith(`/${name}.py`)) && (!cwd || f.startsWith(`${cwd}/`)),
   );

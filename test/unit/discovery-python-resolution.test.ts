@@ -519,3 +519,27 @@ test('FastAPI(lifespan=f): routers included by what f awaits, given the app, kee
   assert.deepEqual(keys(routes), ['GET /api/v1/wallet/{wallet_id} read_wallet']);
   assert.equal(find(routes, 'read_wallet').unresolved, undefined);
 });
+
+test('return FastAPI(lifespan=f): the app a factory returns unnamed gets the routers f includes', async () => {
+  const routes = await discoverSources({
+    'svc/__init__.py': '',
+    'svc/app.py': [
+      'from contextlib import asynccontextmanager',
+      'from fastapi import APIRouter, FastAPI',
+      'router = APIRouter()',
+      '@router.get("/items")',
+      'async def items(): ...',
+      '@asynccontextmanager',
+      'async def lifespan(app: FastAPI):',
+      '    app.include_router(router, prefix="/api")',
+      '    yield',
+      'def create_app() -> FastAPI:',
+      '    if DEBUG:',
+      '        return FastAPI(debug=True, lifespan=lifespan)',
+      '    return FastAPI(lifespan=lifespan)',
+      'app = create_app()',
+    ].join('\n'),
+  });
+  assert.deepEqual(keys(routes), ['GET /api/items items']);
+  assert.equal(find(routes, 'items').unresolved, undefined);
+});

@@ -192,6 +192,28 @@ test('the app that holds the profiled route comes first; npm scripts after, sayi
   assert.equal(cmds[2].detail, 'runs: node admin/server.js');
 });
 
+test('an app with a name of its own gets `uvicorn module:app`; one a factory returns unnamed gets none', () => {
+  const starlette = (router: string): Route => ({
+    framework: 'starlette',
+    methods: ['GET'],
+    path: '/',
+    file: 'svc/main.py',
+    line: 1,
+    handler: 'health',
+    async: true,
+    execution: 'event-loop',
+    routers: [router],
+  });
+  const files = ['svc/__init__.py', 'svc/main.py'];
+  const uvicorn = (router: string) =>
+    detectServerCommands([starlette(router)], files, {}, {})
+      .map((c) => c.argv.join(' '))
+      .filter((a) => a.includes('uvicorn'));
+  assert.deepEqual(uvicorn('main.app'), ['python3 -m uvicorn svc.main:app --host {host} --port {port}']);
+  // `create_app() (line 9)` is not an attribute uvicorn could import
+  assert.deepEqual(uvicorn('main.create_app() (line 9)'), []);
+});
+
 test('custom commands are remembered most recent first; approvals are keyed by folder and exact words', () => {
   assert.deepEqual(rememberFirst(['a', 'b', 'c'], 'b'), ['b', 'a', 'c']);
   assert.deepEqual(rememberFirst(undefined, 'x'), ['x']);

@@ -61,9 +61,15 @@ function walkStatement(stmt: SyntaxNode, scope: string, w: Walk, depth = 0, loop
       for (const child of stmt.namedChildren) if (child) walkExpressionStatement(child, scope, facts, loop);
       return;
     case 'return_statement':
-      // `return create_api_app(health_path="/hc")`: a call site like any other (factories calling factories)
+      // `return create_api_app(health_path="/hc")`: a call site like any other (factories calling factories).
+      // Inside a function it is also the value the function returns (`return Starlette(routes=…)`), kept as an
+      // assignment to a name no code can write (returnedName), which collectReturns lists in the function's returns.
       for (const child of stmt.namedChildren)
-        if (child?.type === 'call') facts.calls.push(callFact(scope, expr(child), loop));
+        if (child?.type === 'call') {
+          const value = expr(child);
+          facts.calls.push(callFact(scope, value, loop));
+          if (scope) facts.assignments.push({ scope, name: returnedName(scope, child), value });
+        }
       return;
     case 'decorated_definition': {
       const decorators = stmt.namedChildren.filter((c): c is SyntaxNode => c?.type === 'decorator').map(decoratorExpr);
@@ -102,7 +108,9 @@ function walkExpressionStatement(node: SyntaxNode, scope: string, facts: PythonR
     const left = node.childForFieldName('left');
     const right = node.childForFieldName('right');
     if (!left || !right) return;
-    const value = expr(right);
+    // `router = await make_router(app)`: the awaited call's result is what the async factory returns
+    const called = right.type === 'await' && right.namedChildren[0]?.type === 'call' ? right.namedChildren[0] : right;
+    const value = expr(called);
     if (left.type === 'identifier') {
       facts.assignments.push({
         scope,
@@ -111,7 +119,7 @@ function walkExpressionStatement(node: SyntaxNode, scope: string, facts: PythonR
         ...(node.type === 'augmented_assignment' ? { augmented: true } : {}),
       });
     }
-    if (right.type === 'call') facts.calls.push(callFact(scope, value, loop)); // `x = app.include_router(...)` is rare but harmless
+    if (called.type === 'call') facts.calls.push(callFact(scope, value, loop)); // `x = app.include_router(...)` is rare but harmless
   } else if (node.type === 'call') {
     facts.calls.push(callFact(scope, expr(node), loop));
   } else if (node.type === 'await' && node.namedChildren[0]?.type === 'call') {
@@ -156,7 +164,7 @@ function walkDefinition(def: SyntaxNode, scope: string, decorators: PyExpr[], w:
     // Nested functions' bodies are walked too: factories register routes on their local app.
     if (body && scope === '') {
       walkBlock(body, name, w);
-      collectReturns(body, fn.returns);
+      collectReturns(body, name, fn.returns);
     }
   } else if (def.type === 'class_definition') {
     const bases =
@@ -258,20 +266,30 @@ function selfStatements(block: SyntaxNode, self: string, out: PySelfStatement[],
   }
 }
 
-function collectReturns(block: SyntaxNode, out: string[], depth = 0): void {
+/**
+ * The name a returned call is assigned to in the facts, also how its object is shown (`main.create_app() (line 9)`):
+ * not an identifier, so no code reads or rebinds it.
+ */
+function returnedName(fnName: string, value: SyntaxNode): string {
+  return `${fnName}() (line ${value.startPosition.row + 1})`;
+}
+
+function collectReturns(block: SyntaxNode, fnName: string, out: string[], depth = 0): void {
   if (depth > MAX_BLOCK_DEPTH) return;
   for (const stmt of block.namedChildren) {
     if (!stmt) continue;
     if (stmt.type === 'return_statement') {
       const value = stmt.namedChildren[0];
       if (value?.type === 'identifier') out.push(value.text);
+      else if (value?.type === 'call') out.push(returnedName(fnName, value));
     } else if (
       stmt.type !== 'function_definition' &&
       stmt.type !== 'class_definition' &&
       stmt.type !== 'decorated_definition'
     ) {
       for (const child of stmt.namedChildren)
-        if (child && (child.type === 'block' || /_clause$/.test(child.type))) collectReturns(child, out, depth + 1);
+        if (child && (child.type === 'block' || /_clause$/.test(child.type)))
+          collectReturns(child, fnName, out, depth + 1);
     }
   }
 }
