@@ -143,6 +143,12 @@ test('Starlette: routes added by a setup function the lifespan awaits equal the 
   assert.deepEqual(keys(await discover('starlette_lifespan')), real);
 });
 
+test('Starlette: an app the factory returns unnamed, a router an awaited factory makes, equal the started routes', async () => {
+  const real = keys(frameworkRoutes('starlette_returned', 'started', 'svc.asgi'));
+  assert.equal(real.length, 3);
+  assert.deepEqual(keys(await discover('starlette_returned')), real);
+});
+
 test('Flask: a helper looping over a list parameter (flaskbb register_view) equals the url_map', async () => {
   const real = keys(frameworkRoutes('flask_register_view', 'flask', 'forum.app'));
   assert.equal(real.length, 7);

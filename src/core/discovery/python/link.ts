@@ -1519,8 +1519,12 @@ class ModuleLinker implements Linker {
     if (b) return this.routeList(b.mod, b.scope, obj, b.e, prefix, depth + 1);
     if (e.k === 'ref') {
       const r = this.graph.resolve(mod, scope, e.name);
-      if (r?.k === 'value')
-        this.within(r.value, undefined, () => this.routeList(r.mod, r.scope, obj, r.value, prefix, depth + 1));
+      if (r?.k !== 'value') return;
+      this.within(r.value, undefined, () => this.routeList(r.mod, r.scope, obj, r.value, prefix, depth + 1));
+      // `routes += [Route(...)]` (under an `if` too, as Django's `urlpatterns +=`): the list grows where it is written
+      for (const a of r.mod.facts.assignments)
+        if (a.augmented && a.scope === r.scope && a.name === r.name)
+          this.within(a.value, undefined, () => this.routeList(r.mod, r.scope, obj, a.value, prefix, depth + 1));
       return;
     }
     if (e.k === 'add') {
