@@ -149,6 +149,12 @@ test('Starlette: an app the factory returns unnamed, a router an awaited factory
   assert.deepEqual(keys(await discover('starlette_returned')), real);
 });
 
+test('aiohttp: a helper aliasing the router, add_route and a handler object (aiohttp-demos) equals app.router', async () => {
+  const real = keys(frameworkRoutes('aiohttp_handler_object', 'aiohttp', 'twit.main'));
+  assert.equal(real.length, 4);
+  assert.deepEqual(keys(await discover('aiohttp_handler_object')), real);
+});
+
 test('Flask: a helper looping over a list parameter (flaskbb register_view) equals the url_map', async () => {
   const real = keys(frameworkRoutes('flask_register_view', 'flask', 'forum.app'));
   assert.equal(real.length, 7);

@@ -601,6 +601,8 @@ class ModuleLinker implements Linker {
           for (const bound of each) this.call(mod, scope, substitute(call, bound), i);
           return;
         }
+        // `router = app.router` then `router.add_get(...)` in a helper given the app: read as `app.router.add_get(...)`
+        call = inlineAliases(mod, scope, call);
         const sites = this.perCallSite(mod, scope, call, loop !== undefined ? mod.facts.loops[loop] : undefined);
         if (sites) for (const site of sites) this.call(mod, scope, site.call, i, site.obj);
         else this.call(mod, scope, call, i);
@@ -1038,6 +1040,10 @@ class ModuleLinker implements Linker {
     if (!e) return [];
     const b = boundOf(e);
     if (b) return this.handlers(b.mod, b.scope, b.e);
+    // `handler.timeline` in a helper given `handler`: the method of what the call site passes
+    const on = e.k === 'attr' ? boundOf(e.obj) : undefined;
+    if (on?.e.k === 'ref' && e.k === 'attr')
+      return this.handlers(on.mod, on.scope, { k: 'ref', name: `${on.e.name}.${e.name}` });
     const method = methodOf(e);
     if (method) {
       this.origins.set(method.handler, { mod: method.mod, scope: '' });
@@ -1068,7 +1074,31 @@ class ModuleLinker implements Linker {
       return [handler];
     }
     if (target?.k === 'class') return classHandlers(target.mod, target.cls);
+    if (target === undefined && e.k === 'ref') return this.instanceMethodHandler(mod, scope, e.name);
     return [];
+  }
+
+  /**
+   * `handler.timeline` where `handler = SiteHandler(db)` (a workspace class's instance, the name assigned once in
+   * scope): that class's method (or its bases'), as a handler named `SiteHandler.timeline`.
+   */
+  private instanceMethodHandler(mod: ModuleFile, scope: string, name: string): Handler[] {
+    const dot = name.lastIndexOf('.');
+    if (dot <= 0) return [];
+    const inst = this.graph.resolve(mod, scope, name.slice(0, dot));
+    if (inst?.k !== 'value' || inst.value.k !== 'call') return [];
+    const cls = this.resolveExpr(inst.mod, inst.scope, inst.value.fn);
+    const found = cls?.k === 'class' ? this.findMethod(cls, name.slice(dot + 1)) : undefined;
+    if (!found) return [];
+    const handler: Handler = {
+      name: `${found.cls.name}.${found.method.name}`,
+      file: found.mod.file.path,
+      range: found.method.range,
+      async: found.method.async,
+      params: found.method.params,
+    };
+    this.origins.set(handler, { mod: found.mod, scope: found.cls.scope ?? '' });
+    return [handler];
   }
 
   addRoute(obj: ObjDef, methods: string[], path: string, handlers: Handler[]): void {
@@ -1964,6 +1994,8 @@ function assignedIn(mod: ModuleFile, scope: string): Set<string> | undefined {
 interface FactIndex {
   functions: Map<string, PyFunction>;
   assigned: Map<string, Set<string>>;
+  /** Per function scope, its names assigned once, from a dotted name (`router = app.router`, `add = app.router.add_route`). */
+  aliases: Map<string, Map<string, PyExpr>>;
 }
 
 const factIndexes = new WeakMap<PythonRouteFacts, FactIndex>();
@@ -1974,15 +2006,48 @@ function factIndex(facts: PythonRouteFacts): FactIndex {
     const functions = new Map<string, PyFunction>();
     for (const f of facts.functions) if (f.scope === '' && !functions.has(f.name)) functions.set(f.name, f);
     const assigned = new Map<string, Set<string>>();
+    const aliases = new Map<string, Map<string, PyExpr>>();
+    const rebound = new Set<string>();
     for (const a of facts.assignments) {
       const names = assigned.get(a.scope);
+      const again = names?.has(a.name) ?? false;
       if (names) names.add(a.name);
       else assigned.set(a.scope, new Set([a.name]));
+      if (!a.scope) continue;
+      let scoped = aliases.get(a.scope);
+      if (again || a.augmented || a.value.k !== 'ref') {
+        scoped?.delete(a.name);
+        rebound.add(`${a.scope}\0${a.name}`);
+      } else if (!rebound.has(`${a.scope}\0${a.name}`)) {
+        if (!scoped) aliases.set(a.scope, (scoped = new Map<string, PyExpr>()));
+        scoped.set(a.name, a.value);
+      }
     }
-    index = { functions, assigned };
+    index = { functions, assigned, aliases };
     factIndexes.set(facts, index);
   }
   return index;
+}
+
+/**
+ * A call in a function with the local names the function assigns once from a dotted name headed by one of its
+ * parameters replaced (`router = app.router; router.add_get('/', h.index)` with `h = handler`, `add_route =
+ * app.router.add_route; add_route(...)`): the parameters are then seen where per-call-site reading looks for them.
+ */
+function inlineAliases(mod: ModuleFile, scope: string, call: PyExpr): PyExpr {
+  if (!scope || call.k !== 'call') return call;
+  const aliases = factIndex(mod.facts).aliases.get(scope);
+  if (!aliases) return call;
+  const fn = moduleFunction(mod, scope);
+  if (!fn) return call;
+  let bound: Map<string, PyExpr> | undefined;
+  for (const [name, value] of aliases) {
+    if (value.k !== 'ref' || fn.params.some((p) => p.name === name)) continue;
+    const dot = value.name.indexOf('.');
+    const head = dot < 0 ? value.name : value.name.slice(0, dot);
+    if (fn.params.some((p) => p.name === head) && mentions(call, name)) (bound ??= new Map()).set(name, value);
+  }
+  return bound ? substitute(call, bound) : call;
 }
 
 /** Whether every segment of `name` after the '.' at `dot` is `router` (`app.router`, `app.router.router`). */
