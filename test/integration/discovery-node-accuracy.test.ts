@@ -195,6 +195,13 @@ test('Koa discovery matches @koa/router stacks: prefixes, router.prefix(), neste
   assert.deepEqual(await discovered(dir), real);
 });
 
+test('Koa discovery matches @koa/router: routers exporting routes(), used one by one, del() and controller members', async () => {
+  const dir = path.join(FIXTURES, 'node', 'koa-realworld');
+  const real = koaRoutes(dir);
+  assert.equal(real.length, 4);
+  assert.deepEqual(await discovered(dir), real);
+});
+
 test('Koa discovery matches koa-mount: routers and whole Koa apps mounted under a prefix, and answers on those paths', async () => {
   const dir = path.join(FIXTURES, 'node', 'koa-mounted');
   const real = koaMountedRoutes(dir);

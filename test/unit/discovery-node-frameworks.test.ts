@@ -88,6 +88,33 @@ test('Koa: route names, middleware before the handler, all(), prefix() after rou
   ]);
 });
 
+test('Koa: handlers that are methods of a controller object some module exports, or of a local object', async () => {
+  const routes = await discoverNode({
+    'app.js': [
+      "const Koa = require('koa');",
+      "const Router = require('@koa/router');",
+      "const tags = require('./tags-controller');",
+      "const ctrl = require('./controllers').users;",
+      'const local = makeController();',
+      'const app = new Koa();',
+      'const router = new Router();',
+      "router.get('/tags', tags.get);",
+      "router.get('/user', ctrl.get);",
+      "router.del('/local', local.remove);",
+      'app.use(router.routes());',
+    ].join('\n'),
+    'tags-controller.js': 'module.exports = {\n  async get(ctx) {\n    ctx.body = [];\n  },\n};',
+    'controllers.js': "const users = require('./users-controller');\nmodule.exports = { users };",
+    'users-controller.js': 'module.exports = { async get(ctx) {} };',
+  });
+  // what discovery cannot follow is still served: kept at the line that names the handler
+  assert.deepEqual(summary(routes), [
+    'koa DELETE /local DELETE /local app.js:10',
+    'koa GET /tags get tags-controller.js:2 async',
+    'koa GET /user GET /user app.js:9',
+  ]);
+});
+
 test('Hono: on() with method and path lists, basePath views, sub-app exported as default from a TS module', async () => {
   const routes = await discoverNode({
     'src/index.ts': [

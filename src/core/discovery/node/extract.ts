@@ -15,7 +15,7 @@ import {
 } from './facts';
 import { fastifyObject, readFastifyCall, unwrapFastifyPlugin } from './fastify';
 import { honoObject, readHonoCall } from './hono';
-import { koaObject, readKoaCall } from './koa';
+import { koaObject, readKoaCall, routerOfRoutesCall } from './koa';
 import { importedValue, readCommonJsExport, readEsmExport, readImport, readRequire } from './modules';
 import { readAppSetup, readController } from './nestjs';
 import { CONNECTION_EVENTS, readSocketIoCall, SOCKET_IO, socketIoObject } from './socketio';
@@ -136,6 +136,9 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
 
   const localOf = (value: Node): string | undefined => {
     if (value.type === 'identifier') return aliases.get(value.text) ?? value.text;
+    // `module.exports = router.routes()` (koa-router): the middleware that serves the router's routes
+    const served = routerOfRoutesCall(value);
+    if (served !== undefined) return aliases.get(served) ?? served;
     const made = factoryOf(value);
     if (made !== undefined) return made;
     // `export default Router().use('/api', api)`, `module.exports = express()`: an app or router made in place
@@ -401,10 +404,10 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
         const member = node.childForFieldName('property')?.text;
         if (object?.type === 'identifier' && member && facts.imports[object.text])
           return { local: object.text, member, fallback, site: handlerOf(node, fallback) };
-        // `path.posix.basename`: deeper into an import, no workspace function discovery follows
-        let root = object;
-        while (root?.type === 'member_expression') root = root.childForFieldName('object');
-        return root?.type === 'identifier' && facts.imports[root.text] ? handlerOf(node, fallback) : undefined;
+        // `path.posix.basename` (deeper into an import), `ctrl.get` on a local object (`const ctrl =
+        // require('../controllers').tags`, `new UserController()`): no workspace function discovery follows, but
+        // the route is served all the same: kept, shown where the handler is written
+        return handlerOf(node, fallback);
       }
       // `asyncHandler(async (req, res) => …)`, `wrap(getUser)`: the wrapped function is the handler;
       // `getVideo()`: the local (or imported) factory that returns it

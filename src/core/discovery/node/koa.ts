@@ -24,7 +24,8 @@ export const koaObject: ObjectRecogniser = (value, facts, values) => {
   return undefined;
 };
 
-export const readKoaCall: CallReader = (ctx, owner, method, args) => {
+export const readKoaCall: CallReader = (ctx, owner, called, args) => {
+  const method = called === 'del' ? 'delete' : called; // koa-router's alias of router.delete
   if (NODE_ROUTE_METHODS.has(method)) {
     // `router.get('name', '/path', …)`: a leading route name shifts the path.
     // Only a local string counts as the path here: an imported second argument is the handler.
@@ -44,9 +45,10 @@ export const readKoaCall: CallReader = (ctx, owner, method, args) => {
   } else if (method === 'prefix' && owner.object.kind === 'router') {
     if (args[0]) owner.object.prefix = ctx.pathText(args[0]);
   } else if (method === 'use') {
-    const prefix = !args[0] || routerOfRoutesCall(args[0]) ? undefined : usePrefixes(ctx, args[0]);
+    // a lone argument is the middleware, never a prefix (`api.use(users)`, users imported)
+    const prefix = args.length < 2 || routerOfRoutesCall(args[0]) ? undefined : usePrefixes(ctx, args[0]);
     for (const arg of prefix ? args.slice(1) : args) {
-      const child = routerOfRoutesCall(arg) ?? requiredRoutes(ctx, arg);
+      const child = routerOfRoutesCall(arg) ?? requiredRoutes(ctx, arg) ?? importedRoutes(ctx, arg);
       if (child) ctx.addMount(owner, prefix ? prefix.prefixes[0]! : '', child, false, undefined, prefix?.orNone);
       else readMount(ctx, owner, arg);
     }
@@ -94,8 +96,16 @@ function requiredRoutes(ctx: ExtractContext, node: Node): string | undefined {
   return object && (method === 'routes' || method === 'middleware') ? ctx.mountTarget(object)?.name : undefined;
 }
 
+/**
+ * `api.use(users)` with `const users = require('./users-router')`: what that module exports (koa-router apps export
+ * `router.routes()`), mounted in place. Middleware imported from a package mounts nothing: it holds no routes.
+ */
+function importedRoutes(ctx: ExtractContext, node: Node): string | undefined {
+  return node.type === 'identifier' && ctx.facts.imports[node.text] ? ctx.mountTarget(node)?.name : undefined;
+}
+
 /** `child.routes()` / `child.middleware()` → 'child'. */
-function routerOfRoutesCall(node: Node): string | undefined {
+export function routerOfRoutesCall(node: Node): string | undefined {
   if (node.type !== 'call_expression' || callArguments(node).length > 0) return undefined;
   const callee = node.childForFieldName('function');
   const object = callee?.childForFieldName('object');

@@ -63,6 +63,12 @@ export function readCommonJsExport(
     if (right.type === 'object') {
       for (const item of right.namedChildren) {
         if (item?.type === 'shorthand_property_identifier') facts.exports[item.text] = item.text;
+        // `module.exports = { async get(ctx) { … } }`: a controller's methods, handlers by name
+        if (item?.type === 'method_definition') {
+          const key = item.childForFieldName('name')?.text;
+          const local = key ? localOf(item) : undefined;
+          if (key && local) facts.exports[key] = local;
+        }
         if (item?.type === 'pair') {
           const key = item.childForFieldName('key')?.text;
           const value = item.childForFieldName('value');

@@ -81,6 +81,12 @@ export function readRequire(
   pattern: SyntaxNode,
   value: SyntaxNode | null | undefined,
 ): { spec: string; bindings: NodeImportBinding[] } | undefined {
+  // `const ctrl = require('../controllers').users`: the same binding as `const { users: ctrl } = require(…)`
+  const member = value?.type === 'member_expression' ? value.childForFieldName('property')?.text : undefined;
+  if (member !== undefined && pattern.type === 'identifier') {
+    const of = requireSpecifier(value!.childForFieldName('object'));
+    return of === undefined ? undefined : { spec: of, bindings: [{ local: pattern.text, spec: of, imported: member }] };
+  }
   const spec = requireSpecifier(value);
   if (spec === undefined) return undefined;
   const bindings: NodeImportBinding[] = [];
