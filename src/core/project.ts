@@ -220,6 +220,9 @@ export class ProjectIndex {
           stats.byWorkers++;
           this.cache?.set(job.file, job.hash, bytes);
           this.putPacked(job.file, job.hash, facts);
+          // A file a refresh extracts is new or changed, so the next link reads its routes: decoded now, while the
+          // workers still parse, rather than after them in the link (on polar, ~a quarter of the cold link's time)
+          routeFactsOf(this.entries.get(job.file.path)!);
         },
         () => this.extractHere(job), // the pool could not: this thread does it
       );

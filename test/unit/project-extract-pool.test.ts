@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import type * as V8 from 'node:v8';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { FactsCache, packFacts } from '../../src/core/factsCache';
 import { createIndexWorker } from '../../src/core/indexWorker/client';
@@ -176,5 +177,28 @@ test('workers start once the files read so far project clearly past the threshol
     assert.deepEqual(snapshot(index), snapshot(one));
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the route facts a worker sends are decoded as they arrive: routes() after the refresh decodes none', async () => {
+  // Counted at node:v8's deserialize, which every decode of packed facts goes through
+  const v8 = require('node:v8') as typeof V8;
+  const original = v8.deserialize;
+  let decoded = 0;
+  v8.deserialize = (buffer) => {
+    decoded++;
+    return original(buffer);
+  };
+  try {
+    const index = await indexed({ jobs: 2, pool: { minChars: 0 } });
+    assert.ok(index.lastRefresh!.byWorkers > 200);
+    decoded = 0;
+    const routes = index.routes();
+    assert.equal(decoded, 0, `routes() decoded ${decoded} files' route facts`);
+    assert.deepEqual(routes, (await reference()).routes());
+    index.findings();
+    assert.ok(decoded > 200, 'the count sees decodes: findings() decodes code facts when it first reads them');
+  } finally {
+    v8.deserialize = original;
   }
 });
