@@ -68,7 +68,7 @@ function walkStatement(stmt: SyntaxNode, scope: string, w: Walk, depth = 0, loop
         if (child?.type === 'call') {
           const value = expr(child);
           facts.calls.push(callFact(scope, value, loop));
-          if (scope) facts.assignments.push({ scope, name: returnedName(scope, child), value });
+          if (scope) facts.assignments.push({ scope, name: returnedName(scope, child), value, returned: true });
         }
       return;
     case 'decorated_definition': {

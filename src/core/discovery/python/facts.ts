@@ -40,6 +40,12 @@ export interface PyAssignment {
   value: PyExpr;
   /** `urlpatterns += [...]` */
   augmented?: boolean;
+  /**
+   * `return Starlette(routes=…)`: the value a function returns, under a name no code can write (`create_app() (line
+   * 9)`). Evaluated only when something asks for it (a call of the function, a lifespan given it), never on its
+   * own: most functions return calls that are no router.
+   */
+  returned?: boolean;
 }
 
 /**

@@ -529,7 +529,7 @@ class ModuleLinker implements Linker {
     this.graph.touch(mod);
     if (pass === 0) {
       for (const a of mod.facts.assignments)
-        if (!a.augmented)
+        if (!a.augmented && !a.returned)
           this.statement(result, () =>
             this.objectOf({ k: 'value', mod, scope: a.scope, name: a.name, value: a.value }),
           );
@@ -1552,9 +1552,8 @@ class ModuleLinker implements Linker {
       if (r?.k !== 'value') return;
       this.within(r.value, undefined, () => this.routeList(r.mod, r.scope, obj, r.value, prefix, depth + 1));
       // `routes += [Route(...)]` (under an `if` too, as Django's `urlpatterns +=`): the list grows where it is written
-      for (const a of r.mod.facts.assignments)
-        if (a.augmented && a.scope === r.scope && a.name === r.name)
-          this.within(a.value, undefined, () => this.routeList(r.mod, r.scope, obj, a.value, prefix, depth + 1));
+      for (const more of factIndex(r.mod.facts).augmented.get(`${r.scope}\0${r.name}`) ?? [])
+        this.within(more, undefined, () => this.routeList(r.mod, r.scope, obj, more, prefix, depth + 1));
       return;
     }
     if (e.k === 'add') {
@@ -1994,8 +1993,13 @@ function assignedIn(mod: ModuleFile, scope: string): Set<string> | undefined {
 interface FactIndex {
   functions: Map<string, PyFunction>;
   assigned: Map<string, Set<string>>;
-  /** Per function scope, its names assigned once, from a dotted name (`router = app.router`, `add = app.router.add_route`). */
+  /**
+   * Per function, its names assigned once from a dotted name headed by one of its parameters (`router = app.router`,
+   * `add = app.router.add_route`, `h = handler`).
+   */
   aliases: Map<string, Map<string, PyExpr>>;
+  /** The values `name += …` adds, by `scope\0name`. */
+  augmented: Map<string, PyExpr[]>;
 }
 
 const factIndexes = new WeakMap<PythonRouteFacts, FactIndex>();
@@ -2006,24 +2010,45 @@ function factIndex(facts: PythonRouteFacts): FactIndex {
     const functions = new Map<string, PyFunction>();
     for (const f of facts.functions) if (f.scope === '' && !functions.has(f.name)) functions.set(f.name, f);
     const assigned = new Map<string, Set<string>>();
-    const aliases = new Map<string, Map<string, PyExpr>>();
+    const augmented = new Map<string, PyExpr[]>();
+    const candidates = new Map<string, Map<string, PyExpr>>();
     const rebound = new Set<string>();
     for (const a of facts.assignments) {
       const names = assigned.get(a.scope);
       const again = names?.has(a.name) ?? false;
       if (names) names.add(a.name);
       else assigned.set(a.scope, new Set([a.name]));
+      if (a.augmented) {
+        const key = `${a.scope}\0${a.name}`;
+        const list = augmented.get(key);
+        if (list) list.push(a.value);
+        else augmented.set(key, [a.value]);
+      }
       if (!a.scope) continue;
-      let scoped = aliases.get(a.scope);
+      let scoped = candidates.get(a.scope);
       if (again || a.augmented || a.value.k !== 'ref') {
         scoped?.delete(a.name);
         rebound.add(`${a.scope}\0${a.name}`);
       } else if (!rebound.has(`${a.scope}\0${a.name}`)) {
-        if (!scoped) aliases.set(a.scope, (scoped = new Map<string, PyExpr>()));
+        if (!scoped) candidates.set(a.scope, (scoped = new Map<string, PyExpr>()));
         scoped.set(a.name, a.value);
       }
     }
-    index = { functions, assigned, aliases };
+    // kept only where the dotted name starts at a parameter of the function (and the name is not one)
+    const aliases = new Map<string, Map<string, PyExpr>>();
+    for (const [scope, names] of candidates) {
+      const params = functions.get(scope)?.params.map((p) => p.name);
+      if (!params) continue;
+      for (const [name, value] of names) {
+        if (value.k !== 'ref' || params.includes(name)) continue;
+        const dot = value.name.indexOf('.');
+        if (!params.includes(dot < 0 ? value.name : value.name.slice(0, dot))) continue;
+        let kept = aliases.get(scope);
+        if (!kept) aliases.set(scope, (kept = new Map<string, PyExpr>()));
+        kept.set(name, value);
+      }
+    }
+    index = { functions, assigned, aliases, augmented };
     factIndexes.set(facts, index);
   }
   return index;
@@ -2038,15 +2063,8 @@ function inlineAliases(mod: ModuleFile, scope: string, call: PyExpr): PyExpr {
   if (!scope || call.k !== 'call') return call;
   const aliases = factIndex(mod.facts).aliases.get(scope);
   if (!aliases) return call;
-  const fn = moduleFunction(mod, scope);
-  if (!fn) return call;
   let bound: Map<string, PyExpr> | undefined;
-  for (const [name, value] of aliases) {
-    if (value.k !== 'ref' || fn.params.some((p) => p.name === name)) continue;
-    const dot = value.name.indexOf('.');
-    const head = dot < 0 ? value.name : value.name.slice(0, dot);
-    if (fn.params.some((p) => p.name === head) && mentions(call, name)) (bound ??= new Map()).set(name, value);
-  }
+  for (const [name, value] of aliases) if (mentions(call, name)) (bound ??= new Map<string, PyExpr>()).set(name, value);
   return bound ? substitute(call, bound) : call;
 }
 
