@@ -1,5 +1,4 @@
 // `endpoint-profiler <verb>`: parses nothing itself, hands argv to the verb's module.
-import './cli/v8Flags'; // first: before any code the flags concern is compiled
 import { runVerb } from './cli/main';
 
 runVerb(process.argv.slice(2)).then(

@@ -1,12 +1,25 @@
 // Verb dispatch and the top-level help. Each verb lives in its own module and returns
 // an exit code: 0 ok, 1 failure (or findings, for `check`), 2 usage error.
 import packageJson from '../../package.json';
+import { capInlining } from './v8Flags';
 
 export type Verb = (argv: string[]) => Promise<number>;
 
 const VERBS: Record<string, { summary: string; load: () => Promise<Verb> }> = {
-  routes: { summary: 'list the HTTP route handlers in a workspace', load: async () => (await import('./routes')).run },
-  check: { summary: 'flag blocking calls that run on the event loop', load: async () => (await import('./check')).run },
+  routes: {
+    summary: 'list the HTTP route handlers in a workspace',
+    load: async () => {
+      capInlining();
+      return (await import('./routes')).run;
+    },
+  },
+  check: {
+    summary: 'flag blocking calls that run on the event loop',
+    load: async () => {
+      capInlining();
+      return (await import('./check')).run;
+    },
+  },
   load: {
     summary: 'send concurrent load to one URL and report latency',
     load: async () => (await import('./load')).run,
