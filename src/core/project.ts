@@ -39,13 +39,6 @@ const POOL_MIN_FILES = 32;
  * machine too (5.79 s against 4.83 s). polar's server/ (7.8 M) and outline (larger) still get workers.
  */
 export const POOL_MIN_CHARS = 4_000_000;
-/**
- * Workers also start before POOL_MIN_CHARS are held when the files read so far, projected over the whole listing,
- * promise this many times as much: they then boot and load their grammars while this thread reads on, instead of
- * after it read 4 M characters alone (polar's server/: 705 of its 1,297 files; outline 1,219 of 2,159). The margin
- * keeps a workspace near the threshold, whose first files may be larger than the rest, to the held count.
- */
-const EARLY_START_MARGIN = 1.5;
 
 export interface ProjectOptions extends ScanOptions {
   analysis?: AnalysisConfig;
@@ -256,7 +249,7 @@ export class ProjectIndex {
         } else {
           held.push(job);
           heldChars += job.text.length;
-          if (held.length >= POOL_MIN_FILES && worthWorkers(heldChars, i + 1, files.length, minChars)) {
+          if (held.length >= POOL_MIN_FILES && heldChars >= minChars) {
             pool = new ExtractPool(jobs, languagesOf(files), this.options.pool);
             for (const h of held.splice(0)) extractInPool(h);
           }
@@ -520,14 +513,6 @@ export class ProjectIndex {
     this.findingsMemo = undefined;
     this.linkDigest = undefined;
   }
-}
-
-/**
- * Whether `heldChars` of text to parse, held after reading `read` of the `listed` files, warrant starting workers:
- * `minChars` held, or clearly more projected over the rest of the listing (EARLY_START_MARGIN).
- */
-function worthWorkers(heldChars: number, read: number, listed: number, minChars: number): boolean {
-  return heldChars >= minChars || (heldChars / read) * listed >= EARLY_START_MARGIN * minChars;
 }
 
 /** 1 when an entry has this part of its facts, decoded or not. */

@@ -3,17 +3,15 @@
 // the facts cache it writes from the workers' bytes serves a second process as well, and workers that die
 // cost no file its facts. Every fixture folder at once is the workspace: Python, Node, broken files.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type * as V8 from 'node:v8';
-import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import { FactsCache, packFacts } from '../../src/core/factsCache';
-import { createIndexWorker } from '../../src/core/indexWorker/client';
 import { ExtractPool } from '../../src/core/indexWorker/extractPool';
-import type { ExtractWorkerData } from '../../src/core/indexWorker/protocol';
-import { nodeFileSystem, type FileSystem } from '../../src/core/fs';
+import { nodeFileSystem } from '../../src/core/fs';
 import { Parsers } from '../../src/core/parsing/parser';
 import { POOL_MIN_CHARS, ProjectIndex, type ProjectOptions } from '../../src/core/project';
 
@@ -140,43 +138,6 @@ test('files queued while the workers are busy go out in batches, bounded in file
     }
   } finally {
     await pool.close();
-  }
-});
-
-test('workers start once the files read so far project clearly past the threshold, not after it is all read', async () => {
-  // 96 files of 1,000 characters; a threshold of 60 files' worth: held alone it is reached at the 60th file, but
-  // the first 32 project to 96,000 characters, past 1.5 × 60,000, so the workers start while the rest is read
-  const dir = mkdtempSync(path.join(tmpdir(), 'ep-pool-early-'));
-  try {
-    const size = 1000;
-    for (let i = 0; i < 96; i++) {
-      const head = `def f${i}():\n    return ${i}\n`;
-      writeFileSync(path.join(dir, `m${i}.py`), head + '#'.repeat(size - head.length - 1) + '\n');
-    }
-    let reads = 0;
-    const fs: FileSystem = {
-      ...nodeFileSystem,
-      readFileUpTo(file, maxBytes) {
-        reads++;
-        return nodeFileSystem.readFileUpTo!(file, maxBytes);
-      },
-    };
-    const readsAtStart: number[] = [];
-    const create = (data: ExtractWorkerData, limits: ResourceLimits) => {
-      readsAtStart.push(reads);
-      return createIndexWorker(data, limits);
-    };
-    const index = new ProjectIndex(dir, fs, Parsers.lazy(), { jobs: 2, pool: { create, minChars: 60 * size } });
-    await index.refresh();
-    assert.equal(readsAtStart.length, 2);
-    // the 32nd file to parse, and the reads run ahead of it (READ_AHEAD, 16); on the held count alone, the 60th
-    assert.ok(readsAtStart[0] <= 32 + 16, `workers started after ${readsAtStart[0]} reads`);
-    assert.deepEqual(index.lastRefresh, { files: 96, extracted: 96, fromCache: 0, workers: 2, byWorkers: 96 });
-    const one = new ProjectIndex(dir, nodeFileSystem, Parsers.lazy(), { jobs: 1 });
-    await one.refresh();
-    assert.deepEqual(snapshot(index), snapshot(one));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
   }
 });
 
