@@ -757,22 +757,24 @@ class ModuleLinker implements Linker {
   ): ObjDef | undefined {
     for (const ret of callee.fn.returns) {
       const r = this.graph.resolve(callee.mod, callee.fn.name, ret);
-      const o = this.factoryInstance({ mod, scope, call }, callee, r, depth) ?? this.objectOf(r, depth + 1);
-      if (o) return o;
+      // Evaluated once: a factory returning another factory's product nests, and a second evaluation of a
+      // return that is no router object doubled the work at every level (most of polar's link).
+      const template = this.objectOf(r, depth + 1);
+      if (template) return this.factoryInstance({ mod, scope, call }, callee, r!, template, depth) ?? template;
     }
     return undefined;
   }
 
+  /** The object one call of a factory makes, when the factory builds it from its parameters (else undefined). */
   private factoryInstance(
     site: CallSite,
     callee: Extract<Resolved, { k: 'func' }>,
-    r: Resolved | undefined,
+    r: Resolved,
+    template: ObjDef,
     depth: number,
   ): ObjDef | undefined {
     const { fn, mod: fmod } = callee;
-    if (r?.k !== 'value' || r.mod !== fmod || r.scope !== fn.name || r.value.k !== 'call') return undefined;
-    const template = this.objectOf(r, depth + 1);
-    if (!template) return undefined;
+    if (r.k !== 'value' || r.mod !== fmod || r.scope !== fn.name || r.value.k !== 'call') return undefined;
     const kind = template.kind;
     const onObj = (e: PyExpr) => isCallOn(e, r.name);
     // parameters the factory rebinds (`prefix = prefix.rstrip('/')`) are not the caller's values any more
