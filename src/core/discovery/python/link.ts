@@ -757,10 +757,11 @@ class ModuleLinker implements Linker {
   ): ObjDef | undefined {
     for (const ret of callee.fn.returns) {
       const r = this.graph.resolve(callee.mod, callee.fn.name, ret);
+      if (!r) continue;
       // Evaluated once: a factory returning another factory's product nests, and a second evaluation of a
       // return that is no router object doubled the work at every level (most of polar's link).
       const template = this.objectOf(r, depth + 1);
-      if (template) return this.factoryInstance({ mod, scope, call }, callee, r!, template, depth) ?? template;
+      if (template) return this.factoryInstance({ mod, scope, call }, callee, r, template, depth) ?? template;
     }
     return undefined;
   }
