@@ -13,13 +13,16 @@
 //   warm  — both processes again with the cache the cold pair left
 //   none  — both with --no-cache
 // Wall time and peak RSS per process come from /usr/bin/time; the load average is noted per round
-// (other engineers share the machine). Prints Markdown: per-round rows, then medians.
+// (other engineers share the machine). Each round also runs bench/parser-floor.ts on each folder: the tree-sitter
+// parse alone, then parse + a bare cursor walk, on one thread (CPU s): the part of our CPU that is the parser's.
+// Prints Markdown: per-round rows, then medians.
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as esbuild from 'esbuild';
+import { bundlePatched } from './bundle';
 
 const { values } = parseArgs({
   options: {
@@ -132,6 +135,18 @@ async function ours(dir: string, cacheDir: string, extra: string[] = []): Promis
   return { routes, check };
 }
 
+interface Floor {
+  files: number;
+  chars: number;
+  parse: { cpuMs: number; wallMs: number };
+  walk: { cpuMs: number; wallMs: number; nodes: number };
+}
+
+/** bench/parser-floor.ts on `dir`, as a process of its own. */
+async function parserFloor(script: string, dir: string): Promise<Floor> {
+  return JSON.parse((await timed([process.execPath, script, dir])).out) as Floor;
+}
+
 const count = (s: Sample) => (JSON.parse(s.out) as unknown[]).length;
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -144,6 +159,20 @@ const load = () => os.loadavg()[0].toFixed(1);
 
 async function main(): Promise<void> {
   const peer = await preparePeer();
+  // Under the repository, so the bundle finds the grammars in node_modules
+  const floorDir = mkdtempSync(path.join(__dirname, '..', 'node_modules/.cache/ep-parser-floor-'));
+  await bundlePatched({ floor: path.join(__dirname, 'parser-floor.ts') }, floorDir);
+  const floorScript = path.join(floorDir, 'floor.js');
+  const floorRows = (round: number, server: string, f: Floor, loadBefore: string) => {
+    add(`${server}.floor.parse`, f.parse.cpuMs / 1000);
+    add(`${server}.floor.walk`, f.walk.cpuMs / 1000);
+    rows.push(
+      `| ${round} | ${server} | parser alone, 1 thread: parse | | | ${f2(f.parse.wallMs / 1000)} | ${f2(f.parse.cpuMs / 1000)} | | ${loadBefore} → ${load()} |`,
+      `| ${round} | ${server} | parser alone, 1 thread: parse + cursor walk | | | ${f2(f.walk.wallMs / 1000)} | ${f2(f.walk.cpuMs / 1000)} | | ${loadBefore} → ${load()} |`,
+    );
+    return `${f.files} files, ${(f.chars / 1e6).toFixed(1)} M characters, ${(f.walk.nodes / 1e6).toFixed(2)} M nodes`;
+  };
+  let floorInfo = '';
   const py = path.resolve(values.python!);
   const ts = values.ts ? path.resolve(values.ts) : undefined;
   const rows: string[] = [];
@@ -190,6 +219,7 @@ async function main(): Promise<void> {
     rows.push(
       `| ${round} | python | peer discovery | | | ${f2(peerRun.wall)} | ${f2(peerRun.cpu)} | ${Math.round(peerRun.rssMB)} | ${loadBefore} → ${load()} |`,
     );
+    floorInfo = `python: ${floorRows(round, 'python', await parserFloor(floorScript, py), load())}`;
     if (ts) {
       const tsLoad = load();
       const tcache = path.join(work, `tcache-${round}`);
@@ -201,10 +231,12 @@ async function main(): Promise<void> {
         add(`ts.${mode}.check`, pair.check.wall);
         add(`ts.${mode}.total`, total);
         add(`ts.${mode}.rss`, Math.max(pair.routes.rssMB, pair.check.rssMB));
+        add(`ts.${mode}.cpu`, pair.routes.cpu + pair.check.cpu);
         rows.push(
           `| ${round} | ts | ours ${mode} | ${f2(pair.routes.wall)} | ${f2(pair.check.wall)} | ${f2(total)} | ${f2(pair.routes.cpu + pair.check.cpu)} | ${Math.round(Math.max(pair.routes.rssMB, pair.check.rssMB))} | ${tsLoad} → ${load()} |`,
         );
       }
+      floorInfo += `; ts: ${floorRows(round, 'ts', await parserFloor(floorScript, ts), load())}`;
     }
   }
   const m = (k: string) => median(acc[k] ?? [NaN]);
@@ -212,6 +244,8 @@ async function main(): Promise<void> {
   out.push(`## Real repositories (${new Date().toISOString().slice(0, 16)} UTC, ${os.cpus().length} cores)`);
   out.push('');
   out.push(`Peer: fastapi/fastapi-vscode @${peer.commit.slice(0, 12)}. ${info}.`);
+  out.push('');
+  out.push(`Parser alone (bench/parser-floor.ts): ${floorInfo}.`);
   out.push('');
   out.push('| round | server | run | routes s | check s | total s | CPU s | peak RSS MB | load avg (1 min) |');
   out.push('| ----: | ------ | --- | -------: | ------: | ------: | ----: | ----------: | ---------------- |');
@@ -228,13 +262,19 @@ async function main(): Promise<void> {
   out.push(
     `| python, peer discovery | ${f2(m('peer.wall'))} | ${f2(m('peer.cpu'))} | ${Math.round(m('peer.rss'))} | 1.0 |`,
   );
-  if (ts)
+  out.push(`| python, parser alone: parse (1 thread) | | ${f2(m('python.floor.parse'))} | | |`);
+  out.push(`| python, parser alone: parse + cursor walk (1 thread) | | ${f2(m('python.floor.walk'))} | | |`);
+  if (ts) {
     for (const mode of ['cold', 'warm', 'none'])
       out.push(
-        `| ts, ours ${mode} (check alone ${f2(m(`ts.${mode}.check`))} s) | ${f2(m(`ts.${mode}.total`))} | | ${Math.round(m(`ts.${mode}.rss`))} | |`,
+        `| ts, ours ${mode} (check alone ${f2(m(`ts.${mode}.check`))} s) | ${f2(m(`ts.${mode}.total`))} | ${f2(m(`ts.${mode}.cpu`))} | ${Math.round(m(`ts.${mode}.rss`))} | |`,
       );
+    out.push(`| ts, parser alone: parse (1 thread) | | ${f2(m('ts.floor.parse'))} | | |`);
+    out.push(`| ts, parser alone: parse + cursor walk (1 thread) | | ${f2(m('ts.floor.walk'))} | | |`);
+  }
   process.stdout.write(`${out.join('\n')}\n`);
   rmSync(work, { recursive: true, force: true });
+  rmSync(floorDir, { recursive: true, force: true });
 }
 
 main().catch((err) => {
