@@ -1,7 +1,7 @@
 // Verb dispatch and the top-level help. Each verb lives in its own module and returns
 // an exit code: 0 ok, 1 failure (or findings, for `check`), 2 usage error.
 import packageJson from '../../package.json';
-import { capInlining } from './v8Flags';
+import { disableInlining } from './v8Flags';
 
 export type Verb = (argv: string[]) => Promise<number>;
 
@@ -9,14 +9,14 @@ const VERBS: Record<string, { summary: string; load: () => Promise<Verb> }> = {
   routes: {
     summary: 'list the HTTP route handlers in a workspace',
     load: async () => {
-      capInlining();
+      disableInlining();
       return (await import('./routes')).run;
     },
   },
   check: {
     summary: 'flag blocking calls that run on the event loop',
     load: async () => {
-      capInlining();
+      disableInlining();
       return (await import('./check')).run;
     },
   },
