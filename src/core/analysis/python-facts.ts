@@ -558,6 +558,127 @@ export function extractPythonFacts(path: string, tsRoot: Node, source: string): 
       depth--;
     }
   };
+  // visit()'s larger cases, each a function of its own: V8 optimises a function as a whole and throws the whole
+  // away when a case meets something new ("wrong map"), and one large visit() was compiled 7-9 times per isolate
+  // on polar's server/ (its cases' first files arrive one after another), each time the whole switch.
+  const visitComment = (node: SyntaxNode): void => {
+    const m = NOQA.exec(node.text);
+    if (m) facts.suppressions[node.startPosition.row + 1] = m[1] === undefined ? ['*'] : ruleList(m[1].split('#')[0]);
+  };
+  const visitClass = (
+    node: SyntaxNode,
+    fnIndex: number | undefined,
+    className: string | undefined,
+    scopes: Scope[],
+    inLambda: boolean,
+    ctx: number,
+  ): void => {
+    const body = node.childForFieldName('body');
+    const name = node.childForFieldName('name')?.text;
+    if (fnIndex === undefined && name && body) {
+      const qual = className ? `${className}.${name}` : name;
+      const bases = node.childForFieldName('superclasses');
+      (facts.classes ??= nameRecord())[qual] = bases
+        ? named(bases)
+            .map((b) =>
+              b.type === 'identifier' || b.type === 'attribute'
+                ? resolve(b, scopes)
+                : // `Protocol[T]`: still a protocol (other generic bases are left out, as before)
+                  b.type === 'subscript' && PROTOCOL.test(resolve(b.childForFieldName('value'), scopes) ?? '')
+                  ? resolve(b.childForFieldName('value'), scopes)
+                  : undefined,
+            )
+            .filter((b) => b !== undefined)
+        : [];
+      if (facts.classes[qual].some((b) => COMMAND_BASE.test(b))) commandClasses.add(qual);
+      collectSelfAttrs(`${module}.${qual}`, body, scopes);
+    }
+    // `await` in a class body is a SyntaxError, even inside an async def
+    if (body)
+      walk(
+        body,
+        fnIndex,
+        fnIndex === undefined ? (className ? `${className}.${name}` : name) : className,
+        [...scopes, new Map() as Scope],
+        inLambda,
+        fnIndex === undefined ? ctx : ctx | NO_AWAIT,
+      );
+  };
+  const visitAsPattern = (
+    node: SyntaxNode,
+    fnIndex: number | undefined,
+    className: string | undefined,
+    scopes: Scope[],
+    inLambda: boolean,
+    ctx: number,
+  ): void => {
+    const value = named(node)[0];
+    const alias = node.childForFieldName('alias');
+    const target = (alias && named(alias).find((c) => c.type === 'identifier')) || alias;
+    for (const c of named(node)) walk(c, fnIndex, className, scopes, inLambda, ctx);
+    const inst = value?.type === 'call' ? resolve(value, scopes) : undefined;
+    // `with Db() as db` binds what `Db.__enter__` returns (a workspace class's own, resolved when linking)
+    const workspaceClass = inst?.endsWith('#') && !inst.includes('()#') && !KNOWN_TYPES.has(inst.slice(0, -1));
+    const isAsync = node.parent?.parent?.parent?.child(0)?.type === 'async';
+    const bound = workspaceClass ? `${inst}${isAsync ? '__aenter__' : '__enter__'}()#` : inst;
+    if (bound && target?.type === 'identifier') scopes[scopes.length - 1].set(target.text, bound);
+  };
+  /** Whether the call is read in full (false: visit() walks its children as any node's). */
+  const visitCall = (
+    node: SyntaxNode,
+    fnIndex: number | undefined,
+    className: string | undefined,
+    scopes: Scope[],
+    inLambda: boolean,
+    ctx: number,
+    here: number,
+  ): boolean => {
+    // Resolved once for all its readers below (each resolve walks the name through the scopes again)
+    const callee = resolve(node.childForFieldName('function'), scopes);
+    registerStartup(node, scopes);
+    registerMiddleware(node, callee, scopes);
+    if (fnIndex === undefined) {
+      // Import time or a script's `__main__` block: what it calls runs once
+      if (isDependsName(callee)) {
+        (facts.requestDeps ??= []).push(...dependsIn(exprs.value(node), namesIn(scopes)));
+        return true;
+      }
+      if (callee && !callee.includes('#')) (facts.entries ??= []).push(callee);
+      return false;
+    }
+    if (callee && SPAWNER.test(callee) && node.childForFieldName('arguments')?.type === 'argument_list') {
+      if (!inLambda) facts.functions[fnIndex].calls.push(callFact(node, callee, ends, here | ctx));
+      walk(node.childForFieldName('function')!, fnIndex, className, scopes, inLambda, ctx, TIGHT);
+      for (const a of named(node.childForFieldName('arguments')!)) {
+        const v = a.type === 'keyword_argument' ? a.childForFieldName('value') : a;
+        if (v) walk(v, fnIndex, className, scopes, inLambda, ctx, v.type === 'call' ? SPAWNED : 0);
+      }
+      return true;
+    }
+    if (!inLambda) {
+      const fact = callFact(node, callee, ends, here | ctx);
+      if (unboundReceiver(node.childForFieldName('function'), scopes)) fact.loose = true;
+      facts.functions[fnIndex].calls.push(fact);
+    }
+    const args = node.childForFieldName('arguments');
+    const task = callee && TASK_REGISTRAR.test(callee) && args ? named(args)[0] : undefined;
+    const taskName = task?.type === 'identifier' || task?.type === 'attribute' ? resolve(task, scopes) : undefined;
+    if (taskName) (facts.functions[fnIndex].tasks ??= []).push(taskName);
+    if (!inLambda && callee && CONSUMERS.has(callee) && args?.type === 'argument_list')
+      iterates(named(args)[0] ?? null, fnIndex, scopes);
+    if (!callee || args?.type !== 'argument_list' || !OFFLOADER.test(callee)) return false;
+    // Lambdas handed to an offloader (positionally or as target=…) run in a thread
+    for (const c of named(node)) {
+      if (c !== args) walk(c, fnIndex, className, scopes, inLambda, ctx, TIGHT);
+      else
+        for (const a of named(args)) {
+          const lambda = a.type === 'keyword_argument' ? a.childForFieldName('value') : a;
+          if (lambda?.type === 'lambda') walk(lambda, fnIndex, className, scopes, inLambda, ctx, OFFLOADED);
+          else walk(a, fnIndex, className, scopes, inLambda, ctx);
+        }
+    }
+    return true;
+  };
   const visit = (
     node: SyntaxNode,
     fnIndex: number | undefined,
@@ -568,12 +689,8 @@ export function extractPythonFacts(path: string, tsRoot: Node, source: string): 
     here = 0,
   ): void => {
     switch (node.type) {
-      case 'comment': {
-        const m = NOQA.exec(node.text);
-        if (m)
-          facts.suppressions[node.startPosition.row + 1] = m[1] === undefined ? ['*'] : ruleList(m[1].split('#')[0]);
-        return;
-      }
+      case 'comment':
+        return visitComment(node);
       case 'decorated_definition': {
         const def = node.childForFieldName('definition');
         const decoratorNodes = named(node).filter((c) => c.type === 'decorator');
@@ -587,39 +704,8 @@ export function extractPythonFacts(path: string, tsRoot: Node, source: string): 
       }
       case 'function_definition':
         return visitFunction(node, [], fnIndex, fnIndex === undefined ? className : undefined, scopes);
-      case 'class_definition': {
-        const body = node.childForFieldName('body');
-        const name = node.childForFieldName('name')?.text;
-        if (fnIndex === undefined && name && body) {
-          const qual = className ? `${className}.${name}` : name;
-          const bases = node.childForFieldName('superclasses');
-          (facts.classes ??= nameRecord())[qual] = bases
-            ? named(bases)
-                .map((b) =>
-                  b.type === 'identifier' || b.type === 'attribute'
-                    ? resolve(b, scopes)
-                    : // `Protocol[T]`: still a protocol (other generic bases are left out, as before)
-                      b.type === 'subscript' && PROTOCOL.test(resolve(b.childForFieldName('value'), scopes) ?? '')
-                      ? resolve(b.childForFieldName('value'), scopes)
-                      : undefined,
-                )
-                .filter((b) => b !== undefined)
-            : [];
-          if (facts.classes[qual].some((b) => COMMAND_BASE.test(b))) commandClasses.add(qual);
-          collectSelfAttrs(`${module}.${qual}`, body, scopes);
-        }
-        // `await` in a class body is a SyntaxError, even inside an async def
-        if (body)
-          walk(
-            body,
-            fnIndex,
-            fnIndex === undefined ? (className ? `${className}.${name}` : name) : className,
-            [...scopes, new Map() as Scope],
-            inLambda,
-            fnIndex === undefined ? ctx : ctx | NO_AWAIT,
-          );
-        return;
-      }
+      case 'class_definition':
+        return visitClass(node, fnIndex, className, scopes, inLambda, ctx);
       case 'lambda':
         // Its calls run where it is called: inline (sorted(key=…)) or by the loop (call_soon) unless offloaded
         for (const c of named(node))
@@ -645,19 +731,8 @@ export function extractPythonFacts(path: string, tsRoot: Node, source: string): 
         if (name && scopes.length === 1) bindTypeAlias(name, node.childForFieldName('right'), scopes);
         return;
       }
-      case 'as_pattern': {
-        const value = named(node)[0];
-        const alias = node.childForFieldName('alias');
-        const target = (alias && named(alias).find((c) => c.type === 'identifier')) || alias;
-        for (const c of named(node)) walk(c, fnIndex, className, scopes, inLambda, ctx);
-        const inst = value?.type === 'call' ? resolve(value, scopes) : undefined;
-        // `with Db() as db` binds what `Db.__enter__` returns (a workspace class's own, resolved when linking)
-        const workspaceClass = inst?.endsWith('#') && !inst.includes('()#') && !KNOWN_TYPES.has(inst.slice(0, -1));
-        const isAsync = node.parent?.parent?.parent?.child(0)?.type === 'async';
-        const bound = workspaceClass ? `${inst}${isAsync ? '__aenter__' : '__enter__'}()#` : inst;
-        if (bound && target?.type === 'identifier') scopes[scopes.length - 1].set(target.text, bound);
-        return;
-      }
+      case 'as_pattern':
+        return visitAsPattern(node, fnIndex, className, scopes, inLambda, ctx);
       case 'await':
         if (fnIndex !== undefined) facts.functions[fnIndex].hasAwait = true;
         for (const c of named(node)) walk(c, fnIndex, className, scopes, inLambda, ctx, AWAITED);
@@ -683,53 +758,9 @@ export function extractPythonFacts(path: string, tsRoot: Node, source: string): 
           walk(c, fnIndex, className, scopes, inLambda, c === node.childForFieldName('consequence') ? ctx | ONCE : ctx);
         return;
       }
-      case 'call': {
-        // Resolved once for all its readers below (each resolve walks the name through the scopes again)
-        const callee = resolve(node.childForFieldName('function'), scopes);
-        registerStartup(node, scopes);
-        registerMiddleware(node, callee, scopes);
-        if (fnIndex === undefined) {
-          // Import time or a script's `__main__` block: what it calls runs once
-          if (isDependsName(callee)) {
-            (facts.requestDeps ??= []).push(...dependsIn(exprs.value(node), namesIn(scopes)));
-            return;
-          }
-          if (callee && !callee.includes('#')) (facts.entries ??= []).push(callee);
-          break;
-        }
-        if (callee && SPAWNER.test(callee) && node.childForFieldName('arguments')?.type === 'argument_list') {
-          if (!inLambda) facts.functions[fnIndex].calls.push(callFact(node, callee, ends, here | ctx));
-          walk(node.childForFieldName('function')!, fnIndex, className, scopes, inLambda, ctx, TIGHT);
-          for (const a of named(node.childForFieldName('arguments')!)) {
-            const v = a.type === 'keyword_argument' ? a.childForFieldName('value') : a;
-            if (v) walk(v, fnIndex, className, scopes, inLambda, ctx, v.type === 'call' ? SPAWNED : 0);
-          }
-          return;
-        }
-        if (!inLambda) {
-          const fact = callFact(node, callee, ends, here | ctx);
-          if (unboundReceiver(node.childForFieldName('function'), scopes)) fact.loose = true;
-          facts.functions[fnIndex].calls.push(fact);
-        }
-        const args = node.childForFieldName('arguments');
-        const task = callee && TASK_REGISTRAR.test(callee) && args ? named(args)[0] : undefined;
-        const taskName = task?.type === 'identifier' || task?.type === 'attribute' ? resolve(task, scopes) : undefined;
-        if (taskName) (facts.functions[fnIndex].tasks ??= []).push(taskName);
-        if (!inLambda && callee && CONSUMERS.has(callee) && args?.type === 'argument_list')
-          iterates(named(args)[0] ?? null, fnIndex, scopes);
-        if (!callee || args?.type !== 'argument_list' || !OFFLOADER.test(callee)) break;
-        // Lambdas handed to an offloader (positionally or as target=…) run in a thread
-        for (const c of named(node)) {
-          if (c !== args) walk(c, fnIndex, className, scopes, inLambda, ctx, TIGHT);
-          else
-            for (const a of named(args)) {
-              const lambda = a.type === 'keyword_argument' ? a.childForFieldName('value') : a;
-              if (lambda?.type === 'lambda') walk(lambda, fnIndex, className, scopes, inLambda, ctx, OFFLOADED);
-              else walk(a, fnIndex, className, scopes, inLambda, ctx);
-            }
-        }
-        return;
-      }
+      case 'call':
+        if (visitCall(node, fnIndex, className, scopes, inLambda, ctx, here)) return;
+        break;
     }
     const kids = named(node);
     const tight = TIGHT_PARENTS.has(node.type);
