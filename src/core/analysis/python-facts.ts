@@ -141,22 +141,28 @@ function unboundReceiver(fn: SyntaxNode | null, scopes: Scope[]): boolean {
 }
 
 export function extractPythonFacts(path: string, tsRoot: Node, source: string): CodeFacts {
-  const root = syntaxOf(tsRoot);
-  const { module, isPackage } = pythonModuleName(path);
-  const ends = lineEnds(source);
-  const facts: CodeFacts = { language: 'python', module, functions: [], suppressions: {} };
-  const moduleScope: Scope = new Map();
+  return (extractor ??= pythonFactsExtractor())(path, tsRoot, source);
+}
 
-  // Top-level names first, so calls that appear before a definition still resolve.
-  for (const st of named(root)) {
-    const def = st.type === 'decorated_definition' ? st.childForFieldName('definition') : st;
-    const name = def?.childForFieldName('name')?.text;
-    if (def && name && (def.type === 'function_definition' || def.type === 'class_definition'))
-      moduleScope.set(name, `${module}.${name}`);
-  }
+let extractor: ((path: string, tsRoot: Node, source: string) => CodeFacts) | undefined;
 
+/**
+ * The extractor: its functions are made once per isolate, and each call sets the file's state they read. Made anew
+ * for every file, as they were, each file's functions were new closures: V8's optimised code for the walk expected
+ * the last file's (`wrong call target`) and was thrown away again and again while a worker warmed up, on the same
+ * two cores the workers share (bench/README.md, "Optimising less per isolate").
+ */
+function pythonFactsExtractor(): (path: string, tsRoot: Node, source: string) => CodeFacts {
+  // The file being read (set by each call; see the end of this function)
+  let source!: string;
+  let root!: SyntaxNode;
+  let module!: string;
+  let isPackage!: boolean;
+  let ends!: number[];
+  let facts!: CodeFacts;
+  let moduleScope!: Scope;
   /** Annotations, defaults and `Depends(…)` calls, read partially (a lambda in one hides nothing else). */
-  const exprs = new PyAstReader(tsRoot, true);
+  let exprs!: PyAstReader;
   /** Module-level `X = Annotated[T, …]` aliases: T, so `user: X` is typed T. */
   const typeAliases = new Map<string, PyAst>();
   /** How annotations written under `scopes` read their names. */
@@ -773,22 +779,56 @@ export function extractPythonFacts(path: string, tsRoot: Node, source: string): 
     }
   };
 
-  walk(root, undefined, undefined, [moduleScope], false, 0);
-  if (loopHookNames.size) {
-    const local = new Set<string>();
-    for (const fn of facts.functions)
-      if (fn.parent === undefined && !fn.method && loopHookNames.has(`${module}.${fn.qualname}`)) {
-        local.add(`${module}.${fn.qualname}`);
-        if (!fn.async) fn.loopHook = true;
-      }
-    // The others are defined in other files (or are no module-level function): the analysis resolves them there
-    // and marks module-level plain defs only (see CodeFacts.loopHooks)
-    const imported = [...loopHookNames].filter((name) => !local.has(name));
-    if (imported.length) facts.loopHooks = imported;
+  /** The file's facts, read with the state set above. */
+  function read(): CodeFacts {
+    // Top-level names first, so calls that appear before a definition still resolve.
+    for (const st of named(root)) {
+      const def = st.type === 'decorated_definition' ? st.childForFieldName('definition') : st;
+      const name = def?.childForFieldName('name')?.text;
+      if (def && name && (def.type === 'function_definition' || def.type === 'class_definition'))
+        moduleScope.set(name, `${module}.${name}`);
+    }
+    walk(root, undefined, undefined, [moduleScope], false, 0);
+    if (loopHookNames.size) {
+      const local = new Set<string>();
+      for (const fn of facts.functions)
+        if (fn.parent === undefined && !fn.method && loopHookNames.has(`${module}.${fn.qualname}`)) {
+          local.add(`${module}.${fn.qualname}`);
+          if (!fn.async) fn.loopHook = true;
+        }
+      // The others are defined in other files (or are no module-level function): the analysis resolves them there
+      // and marks module-level plain defs only (see CodeFacts.loopHooks)
+      const imported = [...loopHookNames].filter((name) => !local.has(name));
+      if (imported.length) facts.loopHooks = imported;
+    }
+    if (facts.entries) facts.entries = [...new Set(facts.entries)];
+    moduleImports(root, ends, source, facts);
+    return facts;
   }
-  if (facts.entries) facts.entries = [...new Set(facts.entries)];
-  moduleImports(root, ends, source, facts);
-  return facts;
+
+  return (filePath, tsRoot, fileSource) => {
+    source = fileSource;
+    root = syntaxOf(tsRoot);
+    ({ module, isPackage } = pythonModuleName(filePath));
+    ends = lineEnds(source);
+    facts = { language: 'python', module, functions: [], suppressions: {} };
+    moduleScope = new Map();
+    exprs = new PyAstReader(tsRoot, true);
+    depth = 0;
+    try {
+      return read();
+    } finally {
+      // Nothing of this file is kept once its facts are out, or once its extraction failed
+      facts = undefined!;
+      root = undefined!;
+      exprs = undefined!;
+      source = undefined!;
+      ends = undefined!;
+      moduleScope = undefined!;
+      for (const perFile of [typeAliases, returnsSeen, yieldsSeen, commandClasses, selfAttrs, loopHookNames])
+        perFile.clear();
+    }
+  };
 }
 
 /**
