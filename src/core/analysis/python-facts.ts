@@ -140,6 +140,20 @@ function unboundReceiver(fn: SyntaxNode | null, scopes: Scope[]): boolean {
   return object.text !== 'self' && object.text !== 'cls' && lookup(object.text, scopes) === undefined;
 }
 
+/**
+ * How the walk reads a node: where it stands (the function it is in by index, the class, the scopes, whether inside a
+ * lambda), the context flags of its statement and, for the node itself, how it is called (`here`).
+ */
+type Visitor<R> = (
+  node: SyntaxNode,
+  fnIndex: number | undefined,
+  className: string | undefined,
+  scopes: Scope[],
+  inLambda: boolean,
+  ctx: number,
+  here?: number,
+) => R;
+
 export function extractPythonFacts(path: string, tsRoot: Node, source: string): CodeFacts {
   return (extractor ??= pythonFactsExtractor())(path, tsRoot, source);
 }
@@ -547,15 +561,7 @@ function pythonFactsExtractor(): (path: string, tsRoot: Node, source: string) =>
   // Tree depth is bounded: a minified or generated expression thousands of levels deep would
   // overflow the stack and cost the whole file; below MAX_DEPTH its calls are simply not seen.
   let depth = 0;
-  const walk = (
-    node: SyntaxNode,
-    fnIndex: number | undefined,
-    className: string | undefined,
-    scopes: Scope[],
-    inLambda: boolean,
-    ctx: number,
-    here = 0,
-  ): void => {
+  const walk: Visitor<void> = (node, fnIndex, className, scopes, inLambda, ctx, here = 0) => {
     if (depth >= MAX_DEPTH) return;
     depth++;
     try {
@@ -571,14 +577,7 @@ function pythonFactsExtractor(): (path: string, tsRoot: Node, source: string) =>
     const m = NOQA.exec(node.text);
     if (m) facts.suppressions[node.startPosition.row + 1] = m[1] === undefined ? ['*'] : ruleList(m[1].split('#')[0]);
   };
-  const visitClass = (
-    node: SyntaxNode,
-    fnIndex: number | undefined,
-    className: string | undefined,
-    scopes: Scope[],
-    inLambda: boolean,
-    ctx: number,
-  ): void => {
+  const visitClass: Visitor<void> = (node, fnIndex, className, scopes, inLambda, ctx) => {
     const body = node.childForFieldName('body');
     const name = node.childForFieldName('name')?.text;
     if (fnIndex === undefined && name && body) {
@@ -610,14 +609,7 @@ function pythonFactsExtractor(): (path: string, tsRoot: Node, source: string) =>
         fnIndex === undefined ? ctx : ctx | NO_AWAIT,
       );
   };
-  const visitAsPattern = (
-    node: SyntaxNode,
-    fnIndex: number | undefined,
-    className: string | undefined,
-    scopes: Scope[],
-    inLambda: boolean,
-    ctx: number,
-  ): void => {
+  const visitAsPattern: Visitor<void> = (node, fnIndex, className, scopes, inLambda, ctx) => {
     const value = named(node)[0];
     const alias = node.childForFieldName('alias');
     const target = (alias && named(alias).find((c) => c.type === 'identifier')) || alias;
@@ -630,15 +622,7 @@ function pythonFactsExtractor(): (path: string, tsRoot: Node, source: string) =>
     if (bound && target?.type === 'identifier') scopes[scopes.length - 1].set(target.text, bound);
   };
   /** Whether the call is read in full (false: visit() walks its children as any node's). */
-  const visitCall = (
-    node: SyntaxNode,
-    fnIndex: number | undefined,
-    className: string | undefined,
-    scopes: Scope[],
-    inLambda: boolean,
-    ctx: number,
-    here: number,
-  ): boolean => {
+  const visitCall: Visitor<boolean> = (node, fnIndex, className, scopes, inLambda, ctx, here = 0) => {
     // Resolved once for all its readers below (each resolve walks the name through the scopes again)
     const callee = resolve(node.childForFieldName('function'), scopes);
     registerStartup(node, scopes);
@@ -685,15 +669,7 @@ function pythonFactsExtractor(): (path: string, tsRoot: Node, source: string) =>
     }
     return true;
   };
-  const visit = (
-    node: SyntaxNode,
-    fnIndex: number | undefined,
-    className: string | undefined,
-    scopes: Scope[],
-    inLambda: boolean,
-    ctx: number,
-    here = 0,
-  ): void => {
+  const visit: Visitor<void> = (node, fnIndex, className, scopes, inLambda, ctx, here = 0) => {
     switch (node.type) {
       case 'comment':
         return visitComment(node);
