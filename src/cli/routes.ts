@@ -18,7 +18,8 @@ List the HTTP route handlers found in DIR (default: the current folder), then so
 
 Options:
   --json             print a JSON array of {framework, methods, path, file, line, handler, async, execution,
-                     unresolved, unresolvedReason}; a part of a path that could not be evaluated is
+                     library, unresolved, unresolvedReason}; a library handler has execution "library"
+                     and library its qualified name; a part of a path that could not be evaluated is
                      written {expression?} and the route has unresolved: true. socket.io event handlers
                      are rows with kind: "event", framework "socket.io", methods ["EVENT"], the event
                      name as path and namespace (when not "/")
@@ -97,6 +98,7 @@ function toJson(r: Route) {
     async: r.async,
     execution: r.execution,
     routers: r.routers ?? [],
+    ...(r.library ? { library: r.library } : {}),
     ...(r.unresolved ? { unresolved: true, unresolvedReason: r.unresolvedReason ?? '' } : {}),
     // socket.io event handlers: HTTP rows stay as they were, these say what they are
     ...(r.kind ? { kind: r.kind } : {}),
@@ -108,6 +110,7 @@ const MARKER: Record<Route['execution'], string> = {
   'event-loop': 'async (event loop)',
   threadpool: 'sync (threadpool)',
   worker: 'sync (worker)',
+  library: 'library code',
 };
 
 function table(all: Route[]): string {

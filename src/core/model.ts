@@ -32,7 +32,8 @@ export interface SourceRange {
 export type Execution =
   | 'event-loop' // async handler, or a framework that calls sync handlers on the loop (aiohttp, Sanic, Node)
   | 'threadpool' // FastAPI/Starlette `def`, Quart `def`: offloaded, costs a pool token
-  | 'worker'; // WSGI (Flask, sync Django): one request per worker process/thread
+  | 'worker' // WSGI (Flask, sync Django): one request per worker process/thread
+  | 'library'; // the handler is library code (Route.library): how it runs is the library's, not read
 
 export interface Route {
   framework: Framework;
@@ -43,6 +44,13 @@ export interface Route {
   handler: string; // the handler's name (Class.method for class-based views)
   async: boolean;
   execution: Execution;
+  /**
+   * The handler is not the workspace's code: the qualified name of the library code that answers
+   * (`path("login/", auth_views.LoginView.as_view())` → `django.contrib.auth.views.LoginView`). `file`/`line`
+   * are where the route is registered, or the workspace class that only configures the library's view
+   * (`class Login(LoginView): template_name = …`); `async` is false and `execution` 'library': not known.
+   */
+  library?: string;
   /** Routers/blueprints/mounts the route came through, outermost first (e.g. ['app', 'api_router', 'items.router']). */
   routers?: string[];
   /** Range of the whole handler definition, when known (CodeLens, "cursor is in handler"). */

@@ -32,6 +32,7 @@ const EXECUTION: Record<Route['execution'], string> = {
   'event-loop': 'runs **on the event loop**: a blocking call here stops every other request until it returns',
   threadpool: 'runs **in the threadpool**: blocking calls cost a pool thread (40 by default in AnyIO), not the loop',
   worker: 'runs **in a worker** (WSGI): each request holds a worker process/thread for its whole duration',
+  library: 'library code answers: how it runs (loop, threadpool or worker) was not read',
 };
 
 const ms = (v: number): string => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
@@ -51,7 +52,9 @@ export function handlerHover(
   const lines = [
     `**${route.methods.join(', ')} \`${route.path}\`** — ${route.framework} · \`${route.handler}\``,
     '',
-    `${route.async ? '`async`' : 'sync'} handler; ${EXECUTION[route.execution]}.`,
+    route.library
+      ? `Handler \`${route.library}\`: ${EXECUTION.library}.`
+      : `${route.async ? '`async`' : 'sync'} handler; ${EXECUTION[route.execution]}.`,
   ];
   if (route.routers?.length) lines.push('', `Through: ${route.routers.map((r) => `\`${r}\``).join(' → ')}`);
   const blocking = blockingFindings(route, findings);

@@ -55,6 +55,7 @@ export function blockingCount(route: Route, findings: readonly Finding[]): numbe
 export function executionMarker(route: Route): string {
   if (route.execution === 'threadpool') return 'threadpool';
   if (route.execution === 'worker') return 'worker';
+  if (route.execution === 'library') return 'library';
   return route.async ? 'async' : 'sync on loop';
 }
 
@@ -62,6 +63,7 @@ const ICONS: Record<Execution, string> = {
   'event-loop': 'symbol-event',
   threadpool: 'server-process',
   worker: 'server',
+  library: 'library',
 };
 
 function explainExecution(route: Route): string {
@@ -70,6 +72,8 @@ function explainExecution(route: Route): string {
       return 'Runs in the threadpool: a blocking call holds one pool thread (the pool is shared and bounded), not the event loop.';
     case 'worker':
       return 'Runs in a worker (WSGI): one request per worker at a time, so a blocking call ties up that worker.';
+    case 'library':
+      return `Library code answers (${code(route.library ?? route.handler)}): where it runs and what it calls were not read.`;
     default:
       return route.async
         ? 'Runs on the event loop: a blocking call here stalls every other request until it returns.'

@@ -187,6 +187,38 @@ test('Django: include() of a (urlconf, app_name) tuple and of a (patterns, app_n
   assert.deepEqual(keys(await discover('django_nested')), real);
 });
 
+test("Django: views that are Django's code are listed as library routes, decorated and inherited views as the workspace's", async () => {
+  type DjangoRoute = FrameworkRoute & { view: string[] };
+  const real = frameworkRoutes('django_library', 'django', 'project.settings') as DjangoRoute[];
+  const ours = await discover('django_library');
+  const last = (qual: string) => qual.slice(qual.lastIndexOf('.') + 1);
+  assert.ok(real.length >= 13, JSON.stringify(real));
+  // every URL the resolver answers, no other
+  assert.deepEqual([...new Set(ours.map((r) => r.path))].sort(), [...new Set(real.map((r) => r.path))].sort());
+  for (const route of ours) {
+    const here = real.filter((r) => r.path === route.path);
+    if (route.library) {
+      // the library class or function Django calls (or one the workspace class that configures it inherits)
+      assert.equal(route.execution, 'library');
+      for (const r of here) {
+        assert.ok(
+          r.view.map(last).includes(last(route.library)),
+          `${route.path}: ${route.library} not in ${r.view.join(', ')}`,
+        );
+        assert.equal(last(r.view[0]), last(route.handler), route.path);
+      }
+    } else assert.deepEqual(keys([route]), keys(here), route.path);
+  }
+  const login = ours.find((r) => r.path === '/login/');
+  assert.deepEqual(
+    login && [login.library, login.file, login.line],
+    ['django.contrib.auth.views.LoginView', 'project/urls.py', 15], // where the route is registered
+  );
+  const home = ours.find((r) => r.path === '/pages/');
+  assert.deepEqual(home && [home.handler, home.file, home.line], ['Home', 'pages/views.py', 21]); // the class that configures it
+  assert.equal(ours.find((r) => r.path === '/feed/')?.execution, 'event-loop'); // `cache_page(60)(views.feed)`: the async def
+});
+
 test('FastAPI: a route decorator applied by hand and paths from parameter defaults no caller gives equal app.routes', async () => {
   const real = keys(frameworkRoutes('fastapi_callform', 'fastapi', 'svc.main'));
   assert.deepEqual(real, [

@@ -238,3 +238,53 @@ test('a parameter default is a path only where no caller gives it: each call its
   ];
   for (const [callers, expected] of cases) assert.deepEqual(keys(await app(callers)), expected, callers.join('; '));
 });
+
+test('a handler that is library code is a route at its registration, named by what it imports; an unknown name is not', async () => {
+  const routes = await discoverSources({
+    'svc/__init__.py': '',
+    'svc/main.py': [
+      'from fastapi import FastAPI',
+      'from starlette_exporter import handle_metrics',
+      'from svc.missing import not_found_here', // a workspace package's module the scan did not list
+      'from . import views',
+      '',
+      'app = FastAPI()',
+      'app.add_route("/metrics", handle_metrics)',
+      'app.add_route("/gone", not_found_here)',
+      'app.add_api_route("/ok", views.ok)',
+    ].join('\n'),
+    'svc/views.py': 'async def ok():\n    return {}\n',
+    'gql/__init__.py': '',
+    'gql/contrib.py': [
+      'from aiohttp_graphql import GraphQLView',
+      '',
+      'class CustomGraphQLView(GraphQLView):',
+      '    async def render_graphiql(self, params, result):',
+      '        return result',
+    ].join('\n'),
+    'gql/views.py': [
+      'from gql.contrib import CustomGraphQLView',
+      '',
+      'def GQL(graphiql=False):',
+      '    view = CustomGraphQLView(graphiql=graphiql)',
+      '    return view',
+    ].join('\n'),
+    'gql/routes.py': [
+      'from aiohttp import web',
+      'from aiohttp_graphql import GraphQLView',
+      'from gql.views import GQL',
+      '',
+      'app = web.Application()',
+      "app.router.add_route('*', '/graphql', GQL())",
+      "app.router.add_route('*', '/raw', GraphQLView(schema=None))",
+    ].join('\n'),
+  });
+  const row = (r: Route) =>
+    `${r.methods.join(',')} ${r.path} ${r.handler} ${r.file}:${r.line} ${r.execution} ${r.library}`;
+  assert.deepEqual(routes.map(row).sort(), [
+    '* /graphql CustomGraphQLView gql/contrib.py:3 library aiohttp_graphql.GraphQLView', // the workspace class configuring it
+    '* /raw aiohttp_graphql.GraphQLView gql/routes.py:7 library aiohttp_graphql.GraphQLView',
+    'GET /metrics starlette_exporter.handle_metrics svc/main.py:7 library starlette_exporter.handle_metrics',
+    'GET /ok ok svc/views.py:1 event-loop undefined',
+  ]);
+});

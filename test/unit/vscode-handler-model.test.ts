@@ -14,6 +14,7 @@ import {
   profileLensTitle,
   routeKey,
 } from '../../src/vscode/handlerModel';
+import { routeNode } from '../../src/vscode/routesTreeModel';
 import { startDelayServer } from '../fixtures/servers/delay-server';
 
 async function indexed() {
@@ -85,4 +86,21 @@ test('no profile lens where nothing can be profiled over HTTP: socket.io event h
   assert.ok(events.length > 0);
   for (const r of events) assert.equal(profileLensTitle(r), undefined, r.path);
   assert.equal(profileLensTitle(index.routes().find((r) => r.path === '/health')!), '▶ Profile GET /health');
+});
+
+test("library routes: a profile lens at the registration, a hover and a row that say library code answers, with no 'sync handler' claim", async () => {
+  const index = new ProjectIndex(
+    path.resolve(__dirname, '../fixtures/python/django_library'),
+    nodeFileSystem,
+    await Parsers.load(),
+  );
+  await index.refresh();
+  const login = index.routes().find((r) => r.path === '/login/')!;
+  assert.equal(profileLensTitle(login), '▶ Profile ANY /login/');
+  const hover = handlerHover(login, index.findings());
+  assert.match(hover, /Handler `django\.contrib\.auth\.views\.LoginView`: library code answers/);
+  assert.doesNotMatch(hover, /sync. handler|runs \*\*in a worker/);
+  const row = routeNode(login, index.findings());
+  assert.equal(row.description, 'ANY · django.contrib.auth.views.LoginView · library');
+  assert.match(row.tooltip, /Library code answers \(`django\.contrib\.auth\.views\.LoginView`\)/);
 });

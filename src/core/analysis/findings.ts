@@ -1182,6 +1182,7 @@ class Analysis {
   }
 
   private routeFunction(route: Route): FnRef | undefined {
+    if (route.library) return undefined; // library code: no workspace function answers
     const facts = this.code.facts(route.file);
     if (!facts) return undefined;
     // Discovery keeps a route's object while it is unchanged: its handler is found again only when its file changed

@@ -432,7 +432,7 @@ function expr(node: SyntaxNode, depth = 0): PyExpr {
           args.push(expr(a, depth + 1));
         }
       }
-      return { k: 'call', fn: expr(fn, depth + 1), args, kw };
+      return { k: 'call', fn: expr(fn, depth + 1), args, kw, line: node.startPosition.row + 1 };
     }
     default:
       // the source text, short, for the placeholder of a path that cannot be evaluated (`{os.environ["P"]?}`)

@@ -11,7 +11,7 @@ export type PyExpr =
   | { k: 'fstr'; parts: Array<string | PyExpr> }
   | { k: 'ref'; name: string } // a dotted name: a, a.b.c
   | { k: 'attr'; obj: PyExpr; name: string } // attribute of something that is not a plain name
-  | { k: 'call'; fn: PyExpr; args: PyExpr[]; kw: Record<string, PyExpr> }
+  | { k: 'call'; fn: PyExpr; args: PyExpr[]; kw: Record<string, PyExpr>; line?: number } // line: 1-based, where the call starts
   | { k: 'seq'; items: PyExpr[] }
   | { k: 'add'; l: PyExpr; r: PyExpr }
   | { k: 'other'; text?: string }; // text: the source, when short (placeholders of unevaluated paths)

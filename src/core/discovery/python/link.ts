@@ -1038,15 +1038,36 @@ class ModuleLinker implements Linker {
 
   // ------------------------------------------------------------ handlers
 
-  /** The handler(s) an endpoint expression names: a function, or a class-based view's methods. */
-  handlers(mod: ModuleFile, scope: string, e: PyExpr | undefined): Handler[] {
+  /**
+   * The handler(s) an endpoint expression names: a function, or a class-based view's methods; given the
+   * registration call `site` (in `mod`), the library code it names when it names no workspace handler.
+   */
+  handlers(mod: ModuleFile, scope: string, e: PyExpr | undefined, site?: CallExpr): Handler[] {
+    const own = this.workspaceHandlers(mod, scope, e);
+    if (own.length > 0 || !site?.line) return own;
+    const lib = this.libraryHandler(mod, scope, e, 0);
+    if (!lib) return [];
+    const range = lib.cls?.cls.range ?? { line: site.line, column: 0, endLine: site.line, endColumn: 0 };
+    return [
+      {
+        name: lib.cls?.cls.name ?? lib.qual,
+        file: (lib.cls?.mod ?? mod).file.path,
+        range,
+        async: false,
+        params: [],
+        library: lib.qual,
+      },
+    ];
+  }
+
+  private workspaceHandlers(mod: ModuleFile, scope: string, e: PyExpr | undefined): Handler[] {
     if (!e) return [];
     const b = boundOf(e);
-    if (b) return this.handlers(b.mod, b.scope, b.e);
+    if (b) return this.workspaceHandlers(b.mod, b.scope, b.e);
     // `handler.timeline` in a helper given `handler`: the method of what the call site passes
     const on = e.k === 'attr' ? boundOf(e.obj) : undefined;
     if (on?.e.k === 'ref' && e.k === 'attr')
-      return this.handlers(on.mod, on.scope, { k: 'ref', name: `${on.e.name}.${e.name}` });
+      return this.workspaceHandlers(on.mod, on.scope, { k: 'ref', name: `${on.e.name}.${e.name}` });
     const method = methodOf(e);
     if (method) {
       this.origins.set(method.handler, { mod: method.mod, scope: '' });
@@ -1076,9 +1097,106 @@ class ModuleLinker implements Linker {
       this.origins.set(handler, { mod: target.mod, scope: target.fn.scope });
       return [handler];
     }
-    if (target?.k === 'class') return classHandlers(target.mod, target.cls);
+    if (target?.k === 'class') return this.viewHandlers(target.mod, target.cls, target.cls.name, 0);
     if (target === undefined && e.k === 'ref') return this.instanceMethodHandler(mod, scope, e.name);
+    // `login_required(views.dashboard)`, `cache_page(60)(views.feed)`: a library decorator applied by hand
+    if (e.k === 'call' && e.args.length > 0 && this.isExternCallee(mod, scope, e.fn))
+      return this.workspaceHandlers(mod, scope, e.args[0]);
     return [];
+  }
+
+  /**
+   * A class-based view's handlers (classHandlers), else those it inherits from its workspace bases, named as the
+   * framework names them: by the class the route registers (`Custom.get` for a `get` defined on `Base`).
+   */
+  private viewHandlers(mod: ModuleFile, cls: PyClass, viewName: string, depth: number): Handler[] {
+    const own = classHandlers(mod, cls);
+    if (own.length > 0 || depth > MAX_LIBRARY_HOPS) {
+      if (depth === 0) return own;
+      return own.map((h) => ({ ...h, name: `${viewName}${h.name.slice(h.name.indexOf('.'))}` }));
+    }
+    for (const base of cls.bases) {
+      const r = this.resolveExpr(mod, cls.scope ?? '', base);
+      const found = r?.k === 'class' ? this.viewHandlers(r.mod, r.cls, viewName, depth + 1) : [];
+      if (found.length > 0) return found;
+    }
+    return [];
+  }
+
+  /** `f` or `f(…)` where `f` is imported from outside the workspace. */
+  private isExternCallee(mod: ModuleFile, scope: string, fn: PyExpr): boolean {
+    const callee = fn.k === 'call' ? fn.fn : fn;
+    return callee.k !== 'call' && this.resolveExpr(mod, scope, callee)?.k === 'extern';
+  }
+
+  /**
+   * The library code an endpoint expression hands requests to: an imported function or view
+   * (`handle_metrics`, `auth_views.LoginView.as_view()`, `GraphQLView(schema)`), what a workspace factory returns
+   * of them, or a workspace class that only configures a library view (`class Login(LoginView): template_name = …`,
+   * `cls` then). Undefined when the name is not known to be a library's (a workspace module not found).
+   */
+  private libraryHandler(
+    mod: ModuleFile,
+    scope: string,
+    e: PyExpr | undefined,
+    depth: number,
+  ): { qual: string; cls?: { mod: ModuleFile; cls: PyClass } } | undefined {
+    if (!e || depth > MAX_LIBRARY_HOPS) return undefined;
+    const b = boundOf(e);
+    if (b) return this.libraryHandler(b.mod, b.scope, b.e, depth + 1);
+    let r: Resolved | undefined;
+    if (e.k === 'call') {
+      // `csrf_exempt(GraphQLView.as_view())`: what the decorator wraps names the library code
+      const wrapped = e.args.length > 0 ? this.libraryHandler(mod, scope, e.args[0], depth + 1) : undefined;
+      if (wrapped) return wrapped;
+      const fn =
+        e.fn.k === 'ref' && e.fn.name.endsWith('.as_view') ? { k: 'ref' as const, name: e.fn.name.slice(0, -8) } : e.fn;
+      r = fn.k === 'call' ? undefined : this.resolveExpr(mod, scope, fn);
+      if (r?.k === 'func') {
+        // `GQL()` where `def GQL(): view = GraphQLView(…); return view`
+        for (const ret of r.fn.returns) {
+          const found = this.libraryHandler(r.mod, r.fn.name, { k: 'ref', name: ret }, depth + 1);
+          if (found) return found;
+        }
+        return undefined;
+      }
+    } else if (e.k === 'ref') {
+      r = this.graph.resolve(mod, scope, e.name);
+      if (r?.k === 'value') return this.libraryHandler(r.mod, r.scope, r.value, depth + 1);
+    } else return undefined;
+    if (r?.k === 'extern') return this.isLibrary(r.qual) ? { qual: r.qual } : undefined;
+    if (r?.k === 'class') {
+      const qual = this.libraryBase(r.mod, r.cls, depth + 1);
+      return qual ? { qual, cls: { mod: r.mod, cls: r.cls } } : undefined;
+    }
+    return undefined;
+  }
+
+  /**
+   * The library class a workspace view class inherits its request handling from: its last base imported from a
+   * library, through workspace bases; undefined when a class on the way handles requests itself (an HTTP-method
+   * method or `__call__`).
+   */
+  private libraryBase(mod: ModuleFile, cls: PyClass, depth: number): string | undefined {
+    const handles = (m: PyMethod) =>
+      HTTP_METHODS.includes(m.name) || DISPATCH_METHODS.has(m.name) || m.name === '__call__';
+    if (depth > MAX_LIBRARY_HOPS || cls.methods.some(handles)) return undefined;
+    // the last library base: mixins come first (`class Preview(PermissionRequiredMixin, DetailView)`)
+    for (const base of [...cls.bases].reverse()) {
+      const r = this.resolveExpr(mod, cls.scope ?? '', base);
+      if (r?.k === 'extern' && this.isLibrary(r.qual)) return r.qual;
+      if (r?.k === 'class') {
+        const found = this.libraryBase(r.mod, r.cls, depth + 1);
+        if (found) return found;
+      }
+    }
+    return undefined;
+  }
+
+  /** A qualified name outside the workspace whose top package is not a workspace module either (not one unresolved). */
+  private isLibrary(qual: string): boolean {
+    const top = qual.split('.')[0];
+    return top !== '' && this.graph.findModule(top) === undefined;
   }
 
   /**
@@ -1215,7 +1333,12 @@ class ModuleLinker implements Linker {
       if (call.fn.k === 'attr') {
         const next = this.findMethod(inst.cls, call.fn.name, m);
         if (next)
-          this.runMethod(inst, next, (p) => argumentOf({ k: 'call', fn: call.fn, args, kw }, next.fn, p), depth + 1);
+          this.runMethod(
+            inst,
+            next,
+            (p) => argumentOf({ k: 'call', fn: call.fn, args, kw, line: call.line }, next.fn, p),
+            depth + 1,
+          );
         continue;
       }
       if (call.fn.k !== 'ref') continue;
@@ -1224,11 +1347,16 @@ class ModuleLinker implements Linker {
         // `self.register()`: the instance's own method (a subclass's override first)
         const next = this.findMethod(inst.cls, parts[0]);
         if (next)
-          this.runMethod(inst, next, (p) => argumentOf({ k: 'call', fn: call.fn, args, kw }, next.fn, p), depth + 1);
+          this.runMethod(
+            inst,
+            next,
+            (p) => argumentOf({ k: 'call', fn: call.fn, args, kw, line: call.line }, next.fn, p),
+            depth + 1,
+          );
       } else if (parts.length === 2) {
         // `self.router.add_api_route("/", self.list, methods=["GET"])`: a registration on the instance's router
         const obj = inst.routers.get(parts[0]);
-        if (obj) this.call(m.mod, '', { k: 'call', fn: call.fn, args, kw }, -1, obj);
+        if (obj) this.call(m.mod, '', { k: 'call', fn: call.fn, args, kw, line: call.line }, -1, obj);
       }
     }
   }
@@ -1277,6 +1405,7 @@ class ModuleLinker implements Linker {
           fn: this.onInstance(inst, self, e.fn, depth + 1),
           args: e.args.map((a) => this.onInstance(inst, self, a, depth + 1)),
           kw: Object.fromEntries(Object.entries(e.kw).map(([k, v]) => [k, this.onInstance(inst, self, v, depth + 1)])),
+          line: e.line,
         };
       case 'fstr':
         return {
@@ -1504,6 +1633,7 @@ class ModuleLinker implements Linker {
               isSplat(a) ? site.call.args.slice(star).map((x) => bindTo(site, x)) : [substitute(a, all)],
             ),
             kw: Object.fromEntries(Object.entries(call.kw).map(([k, v]) => [k, substitute(v, all)])),
+            line: call.line,
           },
           obj,
         });
@@ -1707,7 +1837,8 @@ function routesOf(obj: RouterObj, unit: ReturnType<typeof pythonFramework>, base
       line: r.handler.range.line,
       handler: r.handler.name,
       async: r.handler.async,
-      execution: unit.execution(r.handler.async),
+      execution: r.handler.library ? 'library' : unit.execution(r.handler.async),
+      ...(r.handler.library ? { library: r.handler.library } : {}),
       routers,
       range: { file: r.handler.file, ...r.handler.range },
       params: r.handler.params.map(routeParam),
@@ -1856,19 +1987,30 @@ function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
   return true;
 }
 
-/** Class-based views: one handler per HTTP-method method (Flask MethodView, Django View, Starlette HTTPEndpoint, aiohttp View). */
+/** How many names, factories and base classes a library handler is followed through. */
+const MAX_LIBRARY_HOPS = 8;
+
+/**
+ * Class-based views: one handler per HTTP-method method (Flask MethodView, Django View, Starlette HTTPEndpoint,
+ * aiohttp View); without any, the class's own `dispatch`/`dispatch_request`, which answers every method.
+ */
 function classHandlers(mod: ModuleFile, cls: PyClass): Handler[] {
-  return cls.methods
-    .filter((m) => HTTP_METHODS.includes(m.name))
-    .map((m) => ({
-      name: `${cls.name}.${m.name}`,
-      file: mod.file.path,
-      range: m.range,
-      async: m.async,
-      params: m.params,
-      method: m.name.toUpperCase(),
-    }));
+  const handler = (m: PyMethod, method?: string): Handler => ({
+    name: `${cls.name}.${m.name}`,
+    file: mod.file.path,
+    range: m.range,
+    async: m.async,
+    params: m.params,
+    ...(method ? { method } : {}),
+  });
+  const byMethod = cls.methods.filter((m) => HTTP_METHODS.includes(m.name));
+  if (byMethod.length > 0) return byMethod.map((m) => handler(m, m.name.toUpperCase()));
+  const dispatch = cls.methods.find((m) => DISPATCH_METHODS.has(m.name));
+  return dispatch ? [handler(dispatch)] : [];
 }
+
+/** The method a class-based view answers every request through when it defines no per-method ones. */
+const DISPATCH_METHODS = new Set(['dispatch', 'dispatch_request']);
 
 /**
  * The last segment of every name a module's facts use other than as a call statement's callee: called inside
@@ -2144,6 +2286,7 @@ function substitute(e: PyExpr, bound: ReadonlyMap<string, PyExpr>, depth = 0): P
         fn: substitute(e.fn, bound, depth + 1),
         args: e.args.map((a) => substitute(a, bound, depth + 1)),
         kw: Object.fromEntries(Object.entries(e.kw).map(([k, v]) => [k, substitute(v, bound, depth + 1)])),
+        line: e.line,
       };
     case 'fstr':
       return { k: 'fstr', parts: e.parts.map((p) => (typeof p === 'string' ? p : substitute(p, bound, depth + 1))) };

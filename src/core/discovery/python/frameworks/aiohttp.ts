@@ -10,7 +10,7 @@ const addMethodRoutes: Record<string, CallReader> = Object.fromEntries(
     `add_${m}`,
     ({ l, mod, scope, obj }, call) => {
       const path = l.path(mod, scope, call.args[0]);
-      if (path !== undefined) l.addRoute(obj, [m.toUpperCase()], path, l.handlers(mod, scope, call.args[1]));
+      if (path !== undefined) l.addRoute(obj, [m.toUpperCase()], path, l.handlers(mod, scope, call.args[1], call));
     },
   ]),
 );
@@ -39,11 +39,11 @@ export const aiohttp: PyFramework = {
       const m = l.str(mod, scope, call.args[0]);
       const path = l.path(mod, scope, call.args[1]);
       if (m !== undefined && path !== undefined)
-        l.addRoute(obj, [m.toUpperCase()], path, l.handlers(mod, scope, call.args[2]));
+        l.addRoute(obj, [m.toUpperCase()], path, l.handlers(mod, scope, call.args[2], call));
     },
     add_view: ({ l, mod, scope, obj }, call) => {
       const path = l.path(mod, scope, call.args[0]);
-      if (path !== undefined) l.addRoute(obj, ['*'], path, l.handlers(mod, scope, call.args[1]));
+      if (path !== undefined) l.addRoute(obj, ['*'], path, l.handlers(mod, scope, call.args[1], call));
     },
     add_routes: ({ l, mod, scope, obj }, call) => {
       const table = call.args[0] ? l.objFromExpr(mod, scope, call.args[0]) : undefined;
@@ -58,13 +58,13 @@ export const aiohttp: PyFramework = {
       const m = l.str(mod, scope, a[0]);
       const path = l.path(mod, scope, a[1]);
       if (m !== undefined && path !== undefined)
-        l.addRoute(obj, [m.toUpperCase()], join(path), l.handlers(mod, scope, a[2]));
+        l.addRoute(obj, [m.toUpperCase()], join(path), l.handlers(mod, scope, a[2], call));
     } else if (name === 'view') {
       const path = l.path(mod, scope, a[0]);
-      if (path !== undefined) l.addRoute(obj, ['*'], join(path), l.handlers(mod, scope, a[1]));
+      if (path !== undefined) l.addRoute(obj, ['*'], join(path), l.handlers(mod, scope, a[1], call));
     } else if (HTTP_METHODS.includes(name)) {
       const path = l.path(mod, scope, a[0]);
-      if (path !== undefined) l.addRoute(obj, [name.toUpperCase()], join(path), l.handlers(mod, scope, a[1]));
+      if (path !== undefined) l.addRoute(obj, [name.toUpperCase()], join(path), l.handlers(mod, scope, a[1], call));
     }
     return true;
   },

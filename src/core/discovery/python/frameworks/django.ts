@@ -59,7 +59,7 @@ function patterns(at: At, e: PyExpr, prefix: string, depth: number): void {
     const view = item.args[1] ?? item.kw['view'];
     if (view?.k === 'call' && view.fn.k === 'ref' && /(^|\.)include$/.test(view.fn.name))
       include(at, view, route, depth);
-    else l.addRoute(at.obj, ['ANY'], route, l.handlers(mod, '', view));
+    else l.addRoute(at.obj, ['ANY'], route, l.handlers(mod, '', view, item));
   }
 }
 

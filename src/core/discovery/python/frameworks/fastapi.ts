@@ -63,7 +63,7 @@ export const fastapi: PyFramework = {
           obj,
           l.methodsOf(mod, scope, call.kw['methods']) ?? ['GET'],
           path,
-          l.handlers(mod, scope, call.args[1] ?? call.kw['endpoint']),
+          l.handlers(mod, scope, call.args[1] ?? call.kw['endpoint'], call),
         );
     },
     add_api_websocket_route: addWebsocketRoute,

@@ -81,7 +81,7 @@ export const addStarletteRoute: CallReader = ({ l, mod, scope, obj }, call) => {
       obj,
       l.methodsOf(mod, scope, call.kw['methods']) ?? ['GET'],
       path,
-      l.handlers(mod, scope, call.args[1] ?? call.kw['endpoint']),
+      l.handlers(mod, scope, call.args[1] ?? call.kw['endpoint'], call),
     );
 };
 
@@ -89,7 +89,7 @@ export const addStarletteRoute: CallReader = ({ l, mod, scope, obj }, call) => {
 export const addWebsocketRoute: CallReader = ({ l, mod, scope, obj }, call) => {
   const path = l.path(mod, scope, call.args[0] ?? call.kw['path']);
   if (path !== undefined)
-    l.addRoute(obj, ['WEBSOCKET'], path, l.handlers(mod, scope, call.args[1] ?? call.kw['endpoint']));
+    l.addRoute(obj, ['WEBSOCKET'], path, l.handlers(mod, scope, call.args[1] ?? call.kw['endpoint'], call));
 };
 
 /** `obj.register_blueprint(bp, url_prefix=)` (Flask, Quart). */
@@ -107,7 +107,7 @@ export const addUrlRule: CallReader = ({ l, mod, scope, obj }, call) => {
       obj,
       l.methodsOf(mod, scope, call.kw['methods']) ?? ['GET'],
       path,
-      l.handlers(mod, scope, call.args[2] ?? call.kw['view_func']),
+      l.handlers(mod, scope, call.args[2] ?? call.kw['view_func'], call),
     );
 };
 

@@ -30,7 +30,7 @@ export const sanic: PyFramework = {
           obj,
           l.methodsOf(mod, scope, call.kw['methods']) ?? ['GET'],
           path,
-          l.handlers(mod, scope, call.args[0] ?? call.kw['handler']),
+          l.handlers(mod, scope, call.args[0] ?? call.kw['handler'], call),
         );
     },
   },

@@ -29,7 +29,8 @@ export const starlette: PyFramework = {
       const path = l.path(mod, scope, a[0] ?? call.kw['path']);
       const methods =
         name === 'WebSocketRoute' ? ['WEBSOCKET'] : (l.methodsOf(mod, scope, call.kw['methods']) ?? ['GET']);
-      if (path !== undefined) l.addRoute(obj, methods, join(path), l.handlers(mod, scope, a[1] ?? call.kw['endpoint']));
+      if (path !== undefined)
+        l.addRoute(obj, methods, join(path), l.handlers(mod, scope, a[1] ?? call.kw['endpoint'], call));
       return true;
     }
     if (name === 'Host') {

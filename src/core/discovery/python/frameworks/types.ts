@@ -33,6 +33,8 @@ export interface Handler {
   params: PyParam[];
   /** Set for class-based views: the HTTP method this class method serves. */
   method?: string;
+  /** Library code answers (Route.library): its qualified name. */
+  library?: string;
 }
 
 export type CallExpr = Extract<PyExpr, { k: 'call' }>;
@@ -46,8 +48,11 @@ export interface Linker {
   path(mod: ModuleFile, scope: string, e: PyExpr | undefined): string | undefined;
   /** `methods=[...]` upper-cased. */
   methodsOf(mod: ModuleFile, scope: string, e: PyExpr | undefined): string[] | undefined;
-  /** The handler(s) an endpoint expression names: a function, or a class-based view's methods. */
-  handlers(mod: ModuleFile, scope: string, e: PyExpr | undefined): Handler[];
+  /**
+   * The handler(s) an endpoint expression names: a function, or a class-based view's methods; given the
+   * registration call `site`, library code it names is a handler too (Handler.library), placed at the call.
+   */
+  handlers(mod: ModuleFile, scope: string, e: PyExpr | undefined, site?: CallExpr): Handler[];
   /** The router object an expression stands for; `inline` keys one constructed in place. */
   objFromExpr(
     mod: ModuleFile,
