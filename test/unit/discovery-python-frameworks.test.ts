@@ -288,3 +288,48 @@ test('a handler that is library code is a route at its registration, named by wh
     'GET /ok ok svc/views.py:1 event-loop undefined',
   ]);
 });
+
+test('what answers is not called library code unless known: a base not resolved, a router building URLs its own way', async () => {
+  const routes = await discoverSources({
+    'site/__init__.py': '',
+    'site/urls.py': [
+      'from django.urls import include, path',
+      'from rest_framework.routers import DefaultRouter',
+      'from site import views',
+      'from site.generic import *', // ObjectListView comes from here: not resolved
+      '',
+      'class CustomRouter(DefaultRouter):',
+      '    def get_routes(self, viewset):',
+      '        return []',
+      '',
+      'router = CustomRouter()',
+      'router.register("things", views.ThingViewSet)',
+      '',
+      'urlpatterns = [',
+      '    path("bookmarks/", views.BookmarkList.as_view()),',
+      '    path("preview/", views.Preview.as_view()),',
+      '    path("api/", include(router.urls)),',
+      ']',
+    ].join('\n'),
+    'site/views.py': [
+      'from django.contrib.auth.mixins import LoginRequiredMixin',
+      'from django.views.generic import DetailView',
+      'from rest_framework.viewsets import ModelViewSet',
+      'from site.generic import *',
+      '',
+      'class BookmarkList(LoginRequiredMixin, ObjectListView):',
+      '    pass',
+      '',
+      'class Preview(LoginRequiredMixin, DetailView):',
+      '    pass',
+      '',
+      'class ThingViewSet(ModelViewSet):',
+      '    pass',
+    ].join('\n'),
+  });
+  // BookmarkList: ObjectListView may define get(); the custom router's URLs are its own
+  assert.deepEqual(
+    routes.map((r) => `${r.path} ${r.handler} ${r.library}`),
+    ['/preview/ Preview django.views.generic.DetailView'], // the view, not the mixin before it
+  );
+});

@@ -1173,24 +1173,27 @@ class ModuleLinker implements Linker {
   }
 
   /**
-   * The library class a workspace view class inherits its request handling from: its last base imported from a
-   * library, through workspace bases; undefined when a class on the way handles requests itself (an HTTP-method
-   * method or `__call__`).
+   * The library class a workspace view class inherits its request handling from: the last library class among its
+   * bases, through workspace bases (mixins come first: `class Preview(PermissionRequiredMixin, DetailView)`).
+   * Undefined when a workspace class on the way handles requests itself (an HTTP-method method, `dispatch`,
+   * `__call__`) or a base is not resolved: then what answers is not known to be library code.
    */
   private libraryBase(mod: ModuleFile, cls: PyClass, depth: number): string | undefined {
-    const handles = (m: PyMethod) =>
-      HTTP_METHODS.includes(m.name) || DISPATCH_METHODS.has(m.name) || m.name === '__call__';
-    if (depth > MAX_LIBRARY_HOPS || cls.methods.some(handles)) return undefined;
-    // the last library base: mixins come first (`class Preview(PermissionRequiredMixin, DetailView)`)
-    for (const base of [...cls.bases].reverse()) {
-      const r = this.resolveExpr(mod, cls.scope ?? '', base);
-      if (r?.k === 'extern' && this.isLibrary(r.qual)) return r.qual;
-      if (r?.k === 'class') {
-        const found = this.libraryBase(r.mod, r.cls, depth + 1);
-        if (found) return found;
+    const libs: string[] = [];
+    const known = (m: ModuleFile, c: PyClass, d: number): boolean => {
+      if (
+        d > MAX_LIBRARY_HOPS ||
+        c.methods.some((x) => HTTP_METHODS.includes(x.name) || DISPATCH_METHODS.has(x.name) || x.name === '__call__')
+      )
+        return false;
+      for (const base of c.bases) {
+        const r = this.resolveExpr(m, c.scope ?? '', base);
+        if (r?.k === 'extern' && this.isLibrary(r.qual)) libs.push(r.qual);
+        else if (r?.k !== 'class' || !known(r.mod, r.cls, d + 1)) return false;
       }
-    }
-    return undefined;
+      return true;
+    };
+    return known(mod, cls, depth) ? libs.at(-1) : undefined;
   }
 
   /** A qualified name outside the workspace whose top package is not a workspace module either (not one unresolved). */
