@@ -219,6 +219,47 @@ test("Django: views that are Django's code are listed as library routes, decorat
   assert.equal(ours.find((r) => r.path === '/feed/')?.execution, 'event-loop'); // `cache_page(60)(views.feed)`: the async def
 });
 
+test('Django REST framework: routers and generic views equal get_resolver() but format suffixes; mixins are library code', async () => {
+  type DjangoRoute = FrameworkRoute & { view: string[] };
+  // `items.json` variants of every URL are left out on purpose (the same handlers again)
+  const real = (frameworkRoutes('django_drf', 'django', 'project.settings') as DjangoRoute[]).filter(
+    (r) => !r.path.includes('(?P<format>'),
+  );
+  const ours = await discover('django_drf');
+  const endpoint = (r: { methods: string[]; path: string }) => `${r.methods.join(',')} ${r.path}`;
+  assert.equal(real.length, 20);
+  assert.deepEqual(ours.map(endpoint).sort(), real.map(endpoint).sort());
+  const last = (qual: string) => qual.slice(qual.lastIndexOf('.') + 1);
+  // router routes: Django calls the viewset's action; the class defining it, as Python resolves it, is the
+  // workspace's method or a REST framework mixin
+  for (const route of ours.filter((r) => r.path.startsWith('/api/'))) {
+    const r = real.find((x) => endpoint(x) === endpoint(route))!;
+    assert.equal(route.handler, r.handler);
+    const owner = r.view[0];
+    if (owner.startsWith('rest_framework.'))
+      assert.equal(route.library && last(route.library), last(owner), route.path);
+    else {
+      assert.equal(route.library, undefined, endpoint(route));
+      assert.equal(route.execution, 'worker');
+      assert.equal(route.file, 'api/views.py');
+    }
+  }
+  const inherited = ours.find((r) => r.path === '/api/ping')!;
+  assert.deepEqual([inherited.handler, inherited.line], ['PingViewSet.list', 30]); // defined on BasePing
+  // generic views: each method's action, the workspace's override where there is one
+  const things = ours
+    .filter((r) => r.path.startsWith('/things/'))
+    .map((r) => `${endpoint(r)} ${r.handler} ${r.library}`);
+  assert.deepEqual(things.sort(), [
+    'DELETE /things/<int:pk>/ ThingDetail.destroy rest_framework.mixins.DestroyModelMixin',
+    'GET /things/ ThingList.list rest_framework.mixins.ListModelMixin',
+    'GET /things/<int:pk>/ ThingDetail.retrieve rest_framework.mixins.RetrieveModelMixin',
+    'PATCH /things/<int:pk>/ ThingDetail.partial_update rest_framework.mixins.UpdateModelMixin',
+    'POST /things/ ThingList.create undefined',
+    'PUT /things/<int:pk>/ ThingDetail.update rest_framework.mixins.UpdateModelMixin',
+  ]);
+});
+
 test('FastAPI: a route decorator applied by hand and paths from parameter defaults no caller gives equal app.routes', async () => {
   const real = keys(frameworkRoutes('fastapi_callform', 'fastapi', 'svc.main'));
   assert.deepEqual(real, [

@@ -1,6 +1,8 @@
 // Django: a urls.py's `urlpatterns` is the router object (path()/re_path()/url() routes,
-// include() edges to other urlconfs); prefixes concatenate and paths are reported with a leading
-// '/'. `async def` views run on the loop, sync views hold a WSGI worker.
+// include() edges to other urlconfs; REST framework routers and generic views: ./djangoRest.ts);
+// prefixes concatenate and paths are reported with a leading '/'. `async def` views run on the
+// loop, sync views hold a WSGI worker.
+import { restGenericViewHandlers, restRouterUrls } from './djangoRest';
 import type { At, CallExpr, Linker, PyFramework, RouterDef } from './types';
 import type { PyExpr } from '../facts';
 import type { ModuleFile } from '../modules';
@@ -42,6 +44,7 @@ function patterns(at: At, e: PyExpr, prefix: string, depth: number): void {
     return;
   }
   if (e.k === 'ref') {
+    if (restRouterUrls(at, e, prefix)) return;
     const r = l.graph.resolve(mod, '', e.name);
     if (r?.k === 'value')
       l.within(r.value, undefined, () => patterns({ ...at, mod: r.mod }, r.value, prefix, depth + 1));
@@ -59,7 +62,7 @@ function patterns(at: At, e: PyExpr, prefix: string, depth: number): void {
     const view = item.args[1] ?? item.kw['view'];
     if (view?.k === 'call' && view.fn.k === 'ref' && /(^|\.)include$/.test(view.fn.name))
       include(at, view, route, depth);
-    else l.addRoute(at.obj, ['ANY'], route, l.handlers(mod, '', view, item));
+    else l.addRoute(at.obj, ['ANY'], route, restGenericViewHandlers(at, view) ?? l.handlers(mod, '', view, item));
   }
 }
 
