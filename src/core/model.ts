@@ -10,6 +10,7 @@ export type Framework =
   | 'flask'
   | 'quart'
   | 'django'
+  | 'django-ninja'
   | 'aiohttp'
   | 'sanic'
   | 'express'

@@ -221,7 +221,8 @@ export function detectServerCommands(
             cwd,
           });
         break;
-      case 'django': {
+      case 'django':
+      case 'django-ninja': {
         const manage = [...files]
           .filter((f) => f === 'manage.py' || f.endsWith('/manage.py'))
           .sort((a, b) => Number(!r.file.startsWith(dirOf(b))) - Number(!r.file.startsWith(dirOf(a))))[0];

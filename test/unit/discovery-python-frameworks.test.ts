@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import type { Route } from '../../src/core/model';
-import { discover, discoverSources, find, keys } from '../fixtures/python/discover';
+import { discover, discoverSources, find, FIXTURES, keys } from '../fixtures/python/discover';
 
 const summary = (routes: Route[]) =>
   routes.map((r) => `${r.methods.join(',')} ${r.path} ${r.handler} ${r.execution}`).sort();
@@ -332,4 +334,34 @@ test('what answers is not called library code unless known: a base not resolved,
     routes.map((r) => `${r.path} ${r.handler} ${r.library}`),
     ['/preview/ Preview django.views.generic.DetailView'], // the view, not the mixin before it
   );
+});
+
+test('Django Ninja: each route at the URL its decorator line says Ninja builds; a router no API adds is unresolved', async () => {
+  const dir = path.join(FIXTURES, 'django_ninja');
+  // `@router.get("/{int:event_id}")  # GET /api/events/<int:event_id>`: the expectation sits on the decorator
+  const expected: string[] = [];
+  for (const file of ['project/urls.py', 'events/api.py', 'events/tickets.py'])
+    readFileSync(path.join(dir, file), 'utf8')
+      .split('\n')
+      .forEach((text, i) => {
+        const m = /^@\w+\.\w+\(.*\)\s+# ([A-Z,]+) (\/\S*)/.exec(text);
+        if (m) expected.push(`${m[1]} ${m[2]} ${file}:${i + 2}`);
+      });
+  assert.equal(expected.length, 7);
+  const routes = await discover('django_ninja');
+  const row = (r: Route) => `${r.methods.join(',')} ${r.path} ${r.file}:${r.line}`;
+  assert.deepEqual(
+    routes
+      .filter((r) => !r.unresolved)
+      .map(row)
+      .sort(),
+    expected.sort(),
+  );
+  assert.ok(routes.every((r) => r.framework === 'django-ninja'));
+  assert.deepEqual(
+    routes.filter((r) => r.unresolved).map((r) => `${r.path} ${r.handler}`),
+    ['/{unknown prefix?}/lost lost'],
+  );
+  assert.equal(find(routes, 'create_event').execution, 'event-loop');
+  assert.equal(find(routes, 'list_events').execution, 'worker');
 });

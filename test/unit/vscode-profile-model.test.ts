@@ -294,6 +294,7 @@ test('server commands come from the discovered app object and package.json scrip
     /^python3 -m flask --app shop:\w+ run --host \{host\} --port \{port\}$/,
   );
   assert.deepEqual(await serverCommands('python/django_site'), ['python3 manage.py runserver {host}:{port}']);
+  assert.deepEqual(await serverCommands('python/django_ninja'), ['python3 manage.py runserver {host}:{port}']);
   // The app's own file first (a folder may hold several apps; a script may start another one).
   assert.deepEqual(await serverCommands('demo', { start: 'node app.js' }), ['node app.js', 'npm run start']);
   const node = detectServerCommands(

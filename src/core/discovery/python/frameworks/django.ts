@@ -62,8 +62,17 @@ function patterns(at: At, e: PyExpr, prefix: string, depth: number): void {
     const view = item.args[1] ?? item.kw['view'];
     if (view?.k === 'call' && view.fn.k === 'ref' && /(^|\.)include$/.test(view.fn.name))
       include(at, view, route, depth);
+    else if (view?.k === 'ref' && view.name.endsWith('.urls') && servedApi(at, view, route)) continue;
     else l.addRoute(at.obj, ['ANY'], route, restGenericViewHandlers(at, view) ?? l.handlers(mod, '', view, item));
   }
+}
+
+/** `path("api/", api.urls)`: an API object another framework unit reads (Django Ninja), served under `route`. */
+function servedApi(at: At, view: Extract<PyExpr, { k: 'ref' }>, route: string): boolean {
+  const api = at.l.objFromExpr(at.mod, '', { k: 'ref', name: view.name.slice(0, -'.urls'.length) });
+  if (!api) return false;
+  at.l.edge(at.obj, api, route);
+  return true;
 }
 
 /** `include('app.urls')` (another urlconf: an edge) or `include([...])` (patterns in place), under `route`. */

@@ -4,6 +4,7 @@ import { aiohttp } from './aiohttp';
 import { django } from './django';
 import { fastapi } from './fastapi';
 import { flask } from './flask';
+import { ninja } from './ninja';
 import { quart } from './quart';
 import { sanic } from './sanic';
 import { starlette } from './starlette';
@@ -14,7 +15,16 @@ export type { CallExpr, Handler, Kind, Linker, PyFramework, Role, RouterDef } fr
 export { HTTP_METHODS } from './registrations';
 
 /** In the order route-list items are offered to them: Starlette's names before aiohttp's. */
-export const PYTHON_FRAMEWORKS: readonly PyFramework[] = [fastapi, starlette, flask, quart, sanic, aiohttp, django];
+export const PYTHON_FRAMEWORKS: readonly PyFramework[] = [
+  fastapi,
+  starlette,
+  flask,
+  quart,
+  sanic,
+  aiohttp,
+  django,
+  ninja,
+];
 
 const BY_NAME = new Map<Framework, PyFramework>(PYTHON_FRAMEWORKS.map((f) => [f.name, f]));
 
