@@ -5,6 +5,7 @@
 // `@action(detail=True)` routes, each method only where the viewset has the action; DefaultRouter adds its API
 // root. An action the workspace defines is its handler; one a REST framework class provides is library code,
 // placed at the viewset. Format-suffix variants (`items.json`) are not listed.
+import { HTTP_METHODS } from './registrations';
 import type { At, Handler } from './types';
 import type { PyClass, PyExpr, PyMethod } from '../facts';
 import type { ModuleFile, Resolved } from '../modules';
@@ -96,7 +97,7 @@ export function restGenericViewHandlers(at: At, view: PyExpr | undefined): Handl
   const r = at.l.resolveExpr(at.mod, at.scope, { k: 'ref', name: view.fn.name.slice(0, -'.as_view'.length) });
   if (r?.k !== 'class') return undefined;
   const mro = providers(at, r.mod, r.cls, 0);
-  if (mro.some((p) => !('qual' in p) && p.cls.methods.some((m) => HTTP_VERBS.has(m.name)))) return undefined;
+  if (mro.some((p) => !('qual' in p) && p.cls.methods.some((m) => HTTP_METHODS.includes(m.name)))) return undefined;
   const generic = mro.find((p): p is { qual: string } => 'qual' in p && p.qual.split('.').pop()!.endsWith('APIView'));
   const mixins = generic && CLASS_MIXINS[generic.qual.slice(generic.qual.lastIndexOf('.') + 1)];
   if (!mixins) return undefined;
@@ -105,8 +106,6 @@ export function restGenericViewHandlers(at: At, view: PyExpr | undefined): Handl
     .flatMap((mixin) => Object.entries(MIXIN_METHODS[mixin]))
     .flatMap(([method, action]) => actionHandler(mro, vs, method.toUpperCase(), action) ?? []);
 }
-
-const HTTP_VERBS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'trace']);
 
 /** The handler of `action` on a viewset or generic view: the first class in `mro` that has it. */
 function actionHandler(
