@@ -260,6 +260,23 @@ test('Django REST framework: routers and generic views equal get_resolver() but 
   ]);
 });
 
+test('Django: urlpatterns rebound, extended, appended, unpacked and per language equal get_resolver()', async () => {
+  const real = frameworkRoutes('django_patterns', 'django', 'project.settings');
+  const ours = await discover('django_patterns');
+  // what the tool writes differently on purpose: the language code as a placeholder (LANGUAGES decides it), no
+  // format-suffix variants, and one library row for the routes of django.contrib.auth's own urlconf
+  const expected = real
+    .filter((r) => !r.path.includes('drf_format_suffix') && !r.path.startsWith('/accounts/'))
+    .map((r) => ({ ...r, path: r.path.replace(/^\/en\//, '/{language code?}/') }));
+  assert.ok(real.some((r) => r.path === '/accounts/login/'));
+  assert.deepEqual(keys(ours.filter((r) => !r.library)), keys(expected));
+  assert.deepEqual(
+    ours.filter((r) => r.library).map((r) => `${r.path} ${r.handler} ${r.file}:${r.line}`),
+    ['/accounts/ include("django.contrib.auth.urls") project/urls.py:22'],
+  );
+  assert.equal(ours.find((r) => r.path.startsWith('/{language code?}/'))?.unresolved, true);
+});
+
 test('FastAPI: a route decorator applied by hand and paths from parameter defaults no caller gives equal app.routes', async () => {
   const real = keys(frameworkRoutes('fastapi_callform', 'fastapi', 'svc.main'));
   assert.deepEqual(real, [

@@ -20,6 +20,9 @@ export function placeholder(source: string): string {
  */
 export const UNKNOWN_MOUNT = 'unknown prefix';
 
+/** The placeholder text for the language prefix Django's `i18n_patterns()` adds (`/en/…`): two words, as above. */
+export const LANGUAGE_PREFIX = 'language code';
+
 /** The start of a placeholder naming the host an app is served on (`{host=settings.ADMIN_HOST?}`). */
 export const HOST_PART = 'host=';
 
@@ -32,6 +35,12 @@ export function unresolvedFields(path: string): { unresolved?: true; unresolvedR
       unresolved: true,
       unresolvedReason:
         'its router is included nowhere discovery can follow (a loop over plugins, another package, or nowhere): the prefix it is served under is unknown',
+    };
+  if (parts.length === 1 && parts[0] === LANGUAGE_PREFIX)
+    return {
+      unresolved: true,
+      unresolvedReason:
+        "served under the language prefix Django's i18n_patterns() adds (one per LANGUAGES entry, e.g. `en`)",
     };
   const host = parts.find((p) => p.startsWith(HOST_PART));
   if (host && parts.length === 1)

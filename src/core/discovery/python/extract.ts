@@ -410,8 +410,12 @@ function expr(node: SyntaxNode, depth = 0): PyExpr {
     }
     case 'list':
     case 'tuple':
+    case 'expression_list': // `urlpatterns += path(...),`
     case 'set':
-      return { k: 'seq', items: node.namedChildren.filter((c): c is SyntaxNode => !!c).map((c) => expr(c, depth + 1)) };
+      return {
+        k: 'seq',
+        items: node.namedChildren.filter((c): c is SyntaxNode => !!c).map((c) => seqItem(c, depth + 1)),
+      };
     case 'call': {
       const fn = node.childForFieldName('function');
       const argList = node.childForFieldName('arguments');
@@ -438,6 +442,14 @@ function expr(node: SyntaxNode, depth = 0): PyExpr {
       // the source text, short, for the placeholder of a path that cannot be evaluated (`{os.environ["P"]?}`)
       return node.endIndex - node.startIndex <= 80 ? { k: 'other', text: node.text } : { k: 'other' };
   }
+}
+
+/** An item of a list literal: `*x` stays `other` (its text, as call arguments keep it) with what it unpacks. */
+function seqItem(node: SyntaxNode, depth: number): PyExpr {
+  const inner = node.type === 'list_splat' ? node.namedChildren[0] : undefined;
+  if (!inner) return expr(node, depth);
+  const text = node.endIndex - node.startIndex <= 80 ? node.text : undefined;
+  return { k: 'other', ...(text !== undefined ? { text } : {}), spread: expr(inner, depth + 1) };
 }
 
 function stringExpr(node: SyntaxNode, depth: number): PyExpr {

@@ -14,7 +14,7 @@ export type PyExpr =
   | { k: 'call'; fn: PyExpr; args: PyExpr[]; kw: Record<string, PyExpr>; line?: number } // line: 1-based, where the call starts
   | { k: 'seq'; items: PyExpr[] }
   | { k: 'add'; l: PyExpr; r: PyExpr }
-  | { k: 'other'; text?: string }; // text: the source, when short (placeholders of unevaluated paths)
+  | { k: 'other'; text?: string; spread?: PyExpr }; // text: the source, when short (placeholders of unevaluated paths); spread: what `*x` in a list literal unpacks
 
 /** `import a.b as c` → {local: 'c', module: 'a.b', level: 0}; `from ..x import y as z` → {local: 'z', module: 'x', name: 'y', level: 2}. */
 export interface PyImport {

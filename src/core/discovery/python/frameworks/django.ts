@@ -4,8 +4,9 @@
 // loop, sync views hold a WSGI worker.
 import { restGenericViewHandlers, restRouterUrls } from './djangoRest';
 import type { At, CallExpr, Linker, PyFramework, RouterDef } from './types';
-import type { PyExpr } from '../facts';
+import type { PyAssignment, PyExpr } from '../facts';
 import type { ModuleFile } from '../modules';
+import { LANGUAGE_PREFIX, placeholder } from '../../unresolved';
 
 /** How deep urlconfs include urlconfs, and patterns nest, before discovery stops following. */
 const MAX_DEPTH = 25;
@@ -29,29 +30,74 @@ function urlconf(l: Linker, mod: ModuleFile, depth = 0): RouterDef | undefined {
     ownPrefix: '',
   };
   l.define(obj);
-  for (const list of lists) patterns({ l, mod, scope: '', obj }, list.value, '', depth);
+  const at = { l, mod, scope: '', obj };
+  bindings(at, lists, '', depth);
+  // `urlpatterns.extend([...])`, `.append(path(...))`, `.insert(0, path(...))`
+  for (const { call, scope } of mod.facts.calls) {
+    if (scope !== '' || call.k !== 'call' || call.fn.k !== 'ref') continue;
+    const method = /^urlpatterns\.(extend|append|insert)$/.exec(call.fn.name)?.[1];
+    const arg = call.args[method === 'insert' ? 1 : 0];
+    if (!method || !arg) continue;
+    patterns(at, method === 'extend' ? arg : { k: 'seq', items: [arg] }, '', depth);
+  }
   return obj;
 }
 
-/** Routes and include() edges of a `urlpatterns` value, under `prefix` (`at.mod`: where the value is written). */
-function patterns(at: At, e: PyExpr, prefix: string, depth: number): void {
+/**
+ * The value of `urlpatterns` after these assignments, in order: the last plain one, where `urlpatterns` names the
+ * list the ones before it made (`urlpatterns = urlpatterns + [...]`), then the `+=` after it.
+ */
+function bindings(at: At, lists: PyAssignment[], prefix: string, depth: number): void {
+  let last = lists.length - 1;
+  while (last > 0 && lists[last].augmented) last--;
+  const earlier = lists.slice(0, last);
+  patterns(at, lists[last].value, prefix, depth, earlier);
+  for (const list of lists.slice(last + 1)) patterns(at, list.value, prefix, depth);
+}
+
+/**
+ * Routes and include() edges of a `urlpatterns` value, under `prefix` (`at.mod`: where the value is written);
+ * `earlier`: what `urlpatterns` itself means inside the value, when it is the module's own list being rebound.
+ */
+function patterns(at: At, e: PyExpr, prefix: string, depth: number, earlier?: PyAssignment[]): void {
   const { l, mod } = at;
   if (depth > MAX_DEPTH) return;
   l.step();
   if (e.k === 'add') {
-    patterns(at, e.l, prefix, depth + 1);
-    patterns(at, e.r, prefix, depth + 1);
+    patterns(at, e.l, prefix, depth + 1, earlier);
+    patterns(at, e.r, prefix, depth + 1, earlier);
     return;
   }
   if (e.k === 'ref') {
+    if (earlier && e.name === 'urlpatterns') {
+      if (earlier.length > 0) bindings(at, earlier, prefix, depth + 1);
+      return;
+    }
     if (restRouterUrls(at, e, prefix)) return;
     const r = l.graph.resolve(mod, '', e.name);
     if (r?.k === 'value')
       l.within(r.value, undefined, () => patterns({ ...at, mod: r.mod }, r.value, prefix, depth + 1));
     return;
   }
+  if (e.k === 'call') {
+    const fn = l.resolveExpr(mod, '', e.fn);
+    const name = fn?.k === 'extern' ? fn.qual.slice(fn.qual.lastIndexOf('.') + 1) : undefined;
+    // `i18n_patterns(path(...), ...)`: every pattern under the language code, unless the default language goes
+    // without (`prefix_default_language=False`: then the unprefixed URL answers too)
+    if (name === 'i18n_patterns') {
+      const noDefault = e.kw['prefix_default_language'];
+      const lang = noDefault?.k === 'other' && noDefault.text === 'False' ? '' : `${placeholder(LANGUAGE_PREFIX)}/`;
+      patterns(at, { k: 'seq', items: e.args }, prefix + lang, depth + 1);
+    }
+    // REST framework's `format_suffix_patterns([...])`: the patterns (their `.json` variants are not listed)
+    else if (name === 'format_suffix_patterns' && e.args[0]) patterns(at, e.args[0], prefix, depth + 1);
+    else patterns(at, { k: 'seq', items: [e] }, prefix, depth + 1); // one pattern alone
+    return;
+  }
   if (e.k !== 'seq') return;
   for (const item of e.items) {
+    // `*router.urls`, `*other_patterns`: the items it unpacks, here
+    if (item.k === 'other' && item.spread) patterns(at, item.spread, prefix, depth + 1);
     if (item.k !== 'call') continue;
     const callee = l.resolveExpr(mod, '', item.fn);
     const fnName = callee?.k === 'extern' ? callee.qual.split('.').pop() : undefined;
@@ -90,6 +136,14 @@ function include(at: At, view: CallExpr, route: string, depth: number): void {
   if (moduleName !== undefined) {
     const sub = l.graph.findModule(moduleName);
     if (sub) l.edge(obj, urlconf(l, sub, depth + 1), route);
+    else if (view.line !== undefined && l.graph.findModule(moduleName.split('.')[0]) === undefined) {
+      // `include("allauth.urls")`: a library's urlconf, whose routes are not read: one row says what serves here
+      const line = view.line;
+      const range = { line, column: 0, endLine: line, endColumn: 0 };
+      l.addRoute(obj, ['ANY'], route, [
+        { name: `include("${moduleName}")`, file: mod.file.path, range, async: false, params: [], library: moduleName },
+      ]);
+    }
   } else if (inner) patterns(at, inner, route, depth + 1);
 }
 
