@@ -174,3 +174,45 @@ test('an app configured twice by one function (`configure(app)`, `configure(mirr
   });
   assert.deepEqual(summary(routes), ['express GET /health GET /health configure.js:2']);
 });
+
+test('an app or router held by a class (`this.app = express()`, `app = express()` as a field) registers through `this.app`', async () => {
+  const routes = await discoverNode({
+    'server.ts': [
+      "import express from 'express';",
+      "import { router as users } from './users';",
+      'class Server {',
+      '  public app: express.Application;',
+      '  private admin = express.Router();',
+      '  constructor() {',
+      '    this.app = express();',
+      '    this.routes();',
+      '  }',
+      '  private routes(): void {',
+      "    this.app.get('/health', (req, res) => res.send('ok'));",
+      "    this.app.use('/api/users', users);",
+      "    this.admin.delete('/cache', (req, res) => res.end());",
+      "    this.app.use('/admin', this.admin);",
+      '  }',
+      '}',
+      'new Server().app.listen(3000);',
+    ].join('\n'),
+    'users.ts': [
+      "import { Router } from 'express';",
+      'export const router = Router();',
+      "router.get('/:id', async (req, res) => { res.json({}); });",
+    ].join('\n'),
+    'legacy.js': [
+      "const express = require('express');",
+      'function Legacy() {',
+      '  this.app = express();',
+      "  this.app.post('/hook', (req, res) => res.end());",
+      '}',
+    ].join('\n'),
+  });
+  assert.deepEqual(summary(routes), [
+    'express DELETE /admin/cache DELETE /cache server.ts:13',
+    'express GET /api/users/:id GET /:id users.ts:3 async',
+    'express GET /health GET /health server.ts:11',
+    'express POST /hook POST /hook legacy.js:4',
+  ]);
+});

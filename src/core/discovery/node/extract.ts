@@ -190,6 +190,18 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     return { name: key, object: facts.objects[key] };
   };
 
+  /** A class field holding a framework object (`this.app = express()`), by `this.<name>` (one per file). */
+  const declareField = (key: string, value: Node): void => {
+    if (facts.objects[key]) return;
+    for (const recognise of RECOGNISERS) {
+      const object = recognise(chainRoot(value), facts, values);
+      if (object) {
+        facts.objects[key] = object;
+        return;
+      }
+    }
+  };
+
   const declare = (nameNode: Node, value: Node): void => {
     if (readRequire(nameNode, value, facts) || nameNode.type !== 'identifier') return;
     const name = nameNode.text;
@@ -317,6 +329,17 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
         const left = node.childForFieldName('left');
         const right = node.childForFieldName('right');
         if (left && right) readCommonJsExport(left, right, facts, localOf);
+        // `this.app = express()` in a class: the object its methods register on as `this.app`
+        const field = left && thisField(left);
+        if (field && right) declareField(field, right);
+        break;
+      }
+      case 'public_field_definition':
+      case 'field_definition': {
+        // `app = express();` / `public app: Application = express();` in a class body: as `this.app`
+        const name = node.childForFieldName('name') ?? node.childForFieldName('property');
+        const value = node.childForFieldName('value');
+        if (name?.type === 'property_identifier' && value) declareField(`this.${name.text}`, value);
         break;
       }
       case 'export_statement':
@@ -448,6 +471,9 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
         facts.imports[name] = { spec, imported: 'default' };
         return { name, ignorePrefix: false };
       }
+      // `this.admin`: a router a class field holds
+      const field = thisField(node);
+      if (field !== undefined && facts.objects[field]) return { name: field, ignorePrefix: false };
       // `api.router` / `require('./api').router`: a router another module exports by name.
       if (node.type === 'member_expression') {
         // `route.route` in a loop over `[{ path: '/auth', route: authRoute }, …]`: what the item holds
@@ -491,6 +517,11 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
         base =
           pluginParameter(node.text, frame) ??
           (facts.objects[node.text] ? { name: node.text, object: facts.objects[node.text] } : undefined);
+        break;
+      }
+      const field = thisField(node);
+      if (field !== undefined && facts.objects[field]) {
+        base = { name: field, object: facts.objects[field] };
         break;
       }
       const callee = node.type === 'call_expression' ? node.childForFieldName('function') : undefined;
@@ -700,6 +731,13 @@ function chainRoot(value: Node): Node {
     node = object;
   }
   return node;
+}
+
+/** `this.app` → 'this.app' (the key a class field's object is kept under); undefined for anything else. */
+function thisField(node: Node): string | undefined {
+  if (node.type !== 'member_expression' || node.childForFieldName('object')?.type !== 'this') return undefined;
+  const property = node.childForFieldName('property');
+  return property?.type === 'property_identifier' ? `this.${property.text}` : undefined;
 }
 
 /** `exports.list = async (req, res) => …` → 'list': the name a route in another module knows it by. */
