@@ -272,7 +272,7 @@ test('Django: urlpatterns rebound, extended, appended, unpacked and per language
   assert.deepEqual(keys(ours.filter((r) => !r.library)), keys(expected));
   assert.deepEqual(
     ours.filter((r) => r.library).map((r) => `${r.path} ${r.handler} ${r.file}:${r.line}`),
-    ['/accounts/ include("django.contrib.auth.urls") project/urls.py:22'],
+    ['/accounts/ include("django.contrib.auth.urls") project/urls.py:19'],
   );
   assert.equal(ours.find((r) => r.path.startsWith('/{language code?}/'))?.unresolved, true);
 });

@@ -365,3 +365,24 @@ test('Django Ninja: each route at the URL its decorator line says Ninja builds; 
   assert.equal(find(routes, 'create_event').execution, 'event-loop');
   assert.equal(find(routes, 'list_events').execution, 'worker');
 });
+
+test("Django: only the urlconf ROOT_URLCONF names is served at '/'; another one nothing includes has an unknown prefix", async () => {
+  const sources = {
+    'site/__init__.py': '',
+    'site/urls.py': 'from django.urls import include, path\nurlpatterns = [path("blog/", include("blog.urls"))]\n',
+    'blog/__init__.py': '',
+    'blog/urls.py': 'from django.urls import path\nfrom blog import views\nurlpatterns = [path("post/", views.post)]\n',
+    'blog/views.py': 'def post(request):\n    return None\n',
+    // served on another host (django-hosts) or by nothing: its prefix is not known
+    'legacy/__init__.py': '',
+    'legacy/urls.py':
+      'from django.urls import path\nfrom blog import views\nurlpatterns = [path("old/", views.post)]\n',
+  };
+  const paths = (routes: Route[]) => routes.map((r) => r.path).sort();
+  assert.deepEqual(paths(await discoverSources({ ...sources, 'site/settings.py': 'ROOT_URLCONF = "site.urls"\n' })), [
+    '/blog/post/',
+    '/{unknown prefix?}/old/',
+  ]);
+  // no setting names the root: every urlconf nothing includes is taken as served at '/', as before
+  assert.deepEqual(paths(await discoverSources(sources)), ['/blog/post/', '/old/']);
+});

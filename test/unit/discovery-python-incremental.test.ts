@@ -22,6 +22,7 @@ const DIRS = [
   'class_routes',
   'controller_base',
   'router_factory_args',
+  'django_patterns',
 ];
 
 const edit = (file: string, from: string, to: string) => (files: Map<string, string>) => {
@@ -99,6 +100,15 @@ const EDITS: Array<[string, (files: Map<string, string>) => void]> = [
   [
     'change the prefix a router factory builds from its parameter',
     edit('router_factory_args/svc/oauth.py', 'prefix=f"/{provider}"', 'prefix=f"/login/{provider}"'),
+  ],
+  [
+    'name another urlconf ROOT_URLCONF (the one served at the root)',
+    edit('django_patterns/project/settings.py', 'ROOT_URLCONF = "project.urls"', 'ROOT_URLCONF = "boutique.urls"'),
+  ],
+  ['name it back', edit('django_patterns/project/settings.py', '"boutique.urls"', '"project.urls"')],
+  [
+    'drop an append to urlpatterns',
+    edit('django_patterns/project/urls.py', 'urlpatterns.append(path("app/", views.app))', ''),
   ],
   [
     'make the router class factory return an instance',

@@ -1517,6 +1517,26 @@ class ModuleLinker implements Linker {
    * The workspace's call statements that call `fn`, each a dependency of this pass. `app = FastAPI(lifespan=f)`
    * counts as a call `f(app)`: the framework calls it with the app at startup, where it may include routers.
    */
+  /** Module-level assignments of a setting by its name (`ROOT_URLCONF = "site.urls"`), from every module, once per link. */
+  private settingsByName: Map<string, Array<{ mod: ModuleFile; value: PyExpr }>> | undefined;
+
+  settingValues(name: string): Array<{ mod: ModuleFile; value: PyExpr }> {
+    this.reads.callSites.get(settingKey(name));
+    if (!this.settingsByName) {
+      const byName = (this.settingsByName = new Map<string, Array<{ mod: ModuleFile; value: PyExpr }>>());
+      for (const m of this.graph.mods)
+        for (const a of m.facts.assignments)
+          if (a.scope === '' && SETTING.test(a.name)) {
+            let bucket = byName.get(a.name);
+            if (!bucket) byName.set(a.name, (bucket = []));
+            bucket.push({ mod: m, value: a.value });
+          }
+    }
+    const found = this.settingsByName.get(name) ?? [];
+    for (const { mod } of found) this.graph.touch(mod);
+    return found;
+  }
+
   private *callSites(fn: PyFunction): Generator<CallSite> {
     this.reads.callSites.get(fn.name);
     if (!this.callsByName) {
@@ -2068,8 +2088,14 @@ function calledNames(facts: PythonRouteFacts): string[] {
   for (const c of facts.calls)
     if (c.call.k === 'call' && c.call.fn.k === 'ref')
       out.push(c.call.fn.name.slice(c.call.fn.name.lastIndexOf('.') + 1));
+  // settingValues' question, under a key no function name can be
+  for (const a of facts.assignments) if (a.scope === '' && SETTING.test(a.name)) out.push(settingKey(a.name));
   return out;
 }
+
+/** A module-level constant a framework may read as a setting (`ROOT_URLCONF`). */
+const SETTING = /^[A-Z][A-Z0-9_]*$/;
+const settingKey = (name: string) => `setting:${name}`;
 
 interface CallSite {
   mod: ModuleFile;

@@ -6,7 +6,9 @@ import { restGenericViewHandlers, restRouterUrls } from './djangoRest';
 import type { At, CallExpr, Linker, PyFramework, RouterDef } from './types';
 import type { PyAssignment, PyExpr } from '../facts';
 import type { ModuleFile } from '../modules';
-import { LANGUAGE_PREFIX, placeholder } from '../../unresolved';
+import { LANGUAGE_PREFIX, placeholder, UNKNOWN_MOUNT } from '../../unresolved';
+
+const ORPHAN = placeholder(UNKNOWN_MOUNT);
 
 /** How deep urlconfs include urlconfs, and patterns nest, before discovery stops following. */
 const MAX_DEPTH = 25;
@@ -23,9 +25,11 @@ function urlconf(l: Linker, mod: ModuleFile, depth = 0): RouterDef | undefined {
   l.graph.touch(mod);
   const lists = mod.facts.assignments.filter((a) => a.scope === '' && a.name === 'urlpatterns');
   if (lists.length === 0 || depth > MAX_DEPTH) return undefined;
+  // the urlconf ROOT_URLCONF names is served at '/'; another one only where a urlconf includes it
+  const roots = rootUrlconfs(l);
   const obj: RouterDef = {
     key,
-    kind: { framework: 'django', role: 'app' },
+    kind: { framework: 'django', role: !roots || roots.has(mod) ? 'app' : 'router' },
     display: `${mod.module}.urlpatterns`,
     ownPrefix: '',
   };
@@ -41,6 +45,20 @@ function urlconf(l: Linker, mod: ModuleFile, depth = 0): RouterDef | undefined {
     patterns(at, method === 'extend' ? arg : { k: 'seq', items: [arg] }, '', depth);
   }
   return obj;
+}
+
+/**
+ * The urlconfs the workspace's `ROOT_URLCONF` settings name (a test settings module may name another); undefined
+ * when no setting names one discovery finds: then every urlconf no other includes is taken as served at '/'.
+ */
+function rootUrlconfs(l: Linker): Set<ModuleFile> | undefined {
+  const roots = new Set<ModuleFile>();
+  for (const { mod, value } of l.settingValues('ROOT_URLCONF')) {
+    const name = l.str(mod, '', value);
+    const found = name === undefined ? undefined : l.graph.findModule(name);
+    if (found) roots.add(found);
+  }
+  return roots.size > 0 ? roots : undefined;
 }
 
 /**
@@ -151,7 +169,11 @@ export const django: PyFramework = {
   name: 'django',
   constructors: {},
   execution: (isAsync) => (isAsync ? 'event-loop' : 'worker'),
-  join: (prefix, path) => prefix + path,
+  // a urlconf ROOT_URLCONF does not name (role 'router') serves only where another includes it
+  includedToServe: ['router'],
+  // the `{unknown prefix?}` of a urlconf nothing includes stands for whole segments: a '/' after it
+  join: (prefix, path) =>
+    path && !path.startsWith('/') && prefix.endsWith(ORPHAN) ? `${prefix}/${path}` : prefix + path,
   finalPath: (path) => `/${path}`,
   readModule: (l, mod) => void urlconf(l, mod),
 };

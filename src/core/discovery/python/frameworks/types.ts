@@ -62,6 +62,8 @@ export interface Linker {
     inline?: { key: string; label: string },
   ): RouterDef | undefined;
   resolveExpr(mod: ModuleFile, scope: string, e: PyExpr): Resolved | undefined;
+  /** Every module-level assignment of a constant-named setting in the workspace (`ROOT_URLCONF = "site.urls"`). */
+  settingValues(name: string): Array<{ mod: ModuleFile; value: PyExpr }>;
   /** Routes in a list of route items (`routes=[Route(...), Mount(...)]`, `[web.get(...)]`), under `prefix`. */
   routeList(mod: ModuleFile, scope: string, obj: RouterDef, e: PyExpr, prefix: string, depth: number): void;
   addRoute(obj: RouterDef, methods: string[], path: string, handlers: Handler[]): void;
