@@ -386,3 +386,26 @@ test("Django: only the urlconf ROOT_URLCONF names is served at '/'; another one 
   // no setting names the root: every urlconf nothing includes is taken as served at '/', as before
   assert.deepEqual(paths(await discoverSources(sources)), ['/blog/post/', '/old/']);
 });
+
+test('Django: `settings.X` in a path is the value every settings module gives it, else left unevaluated', async () => {
+  const routes = await discoverSources({
+    'config/__init__.py': '',
+    'config/settings/__init__.py': '',
+    'config/settings/base.py': 'ROOT_URLCONF = "config.urls"\nADMIN_URL = "secret-admin/"\nAPI = "api/v1/"\n',
+    'config/settings/production.py': 'import os\nfrom .base import *\nAPI = os.environ["API_PREFIX"]\n', // differs
+    'config/urls.py': [
+      'from django.conf import settings',
+      'from django.urls import path',
+      'from config import views',
+      'urlpatterns = [',
+      '    path(settings.ADMIN_URL + "stats/", views.stats),',
+      '    path(settings.API + "items/", views.items),',
+      ']',
+    ].join('\n'),
+    'config/views.py': 'def stats(request):\n    return None\n\n\ndef items(request):\n    return None\n',
+  });
+  assert.deepEqual(routes.map((r) => `${r.path} ${r.unresolved ?? false}`).sort(), [
+    '/secret-admin/stats/ false',
+    '/{settings.API?}items/ true',
+  ]);
+});

@@ -952,6 +952,7 @@ class ModuleLinker implements Linker {
         const given = this.defaultEveryCallerKeeps(mod, scope, e.name);
         if (given) return given.v;
         const r = this.graph.resolve(mod, scope, e.name);
+        if (r?.k === 'extern') return this.settingStr(r.qual, depth);
         return r?.k === 'value'
           ? this.within(r.value, undefined, () => this.str(r.mod, r.scope, r.value, depth + 1))
           : undefined;
@@ -967,6 +968,24 @@ class ModuleLinker implements Linker {
       default:
         return undefined;
     }
+  }
+
+  /**
+   * A framework setting read through the framework (`django.conf.settings.ADMIN_URL`, per the units' `setting`):
+   * its value when every module that sets it sets the same string (`ADMIN_URL = "admin/"`); undefined when one
+   * sets it from the environment or two disagree (base and production settings), as the running server may.
+   */
+  private settingStr(qual: string, depth: number): string | undefined {
+    let name: string | undefined;
+    for (const unit of PYTHON_FRAMEWORKS) name ??= unit.setting?.(qual);
+    if (name === undefined) return undefined;
+    let value: string | undefined;
+    for (const s of this.settingValues(name)) {
+      const v = this.within(s.value, undefined, () => this.str(s.mod, '', s.value, depth + 1));
+      if (v === undefined || (value !== undefined && v !== value)) return undefined;
+      value = v;
+    }
+    return value;
   }
 
   /**

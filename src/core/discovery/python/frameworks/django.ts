@@ -9,6 +9,8 @@ import type { ModuleFile } from '../modules';
 import { LANGUAGE_PREFIX, placeholder, UNKNOWN_MOUNT } from '../../unresolved';
 
 const ORPHAN = placeholder(UNKNOWN_MOUNT);
+/** `from django.conf import settings`: `settings.ADMIN_URL` reads the project's settings modules. */
+const SETTINGS = 'django.conf.settings.';
 
 /** How deep urlconfs include urlconfs, and patterns nest, before discovery stops following. */
 const MAX_DEPTH = 25;
@@ -169,6 +171,8 @@ export const django: PyFramework = {
   name: 'django',
   constructors: {},
   execution: (isAsync) => (isAsync ? 'event-loop' : 'worker'),
+  setting: (qual) =>
+    qual.startsWith(SETTINGS) && !qual.slice(SETTINGS.length).includes('.') ? qual.slice(SETTINGS.length) : undefined,
   // a urlconf ROOT_URLCONF does not name (role 'router') serves only where another includes it
   includedToServe: ['router'],
   // the `{unknown prefix?}` of a urlconf nothing includes stands for whole segments: a '/' after it

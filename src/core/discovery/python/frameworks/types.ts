@@ -117,6 +117,8 @@ export interface PyFramework {
   otherCall?: (method: string) => CallReader | undefined;
   /** Where a handler runs. */
   execution: (isAsync: boolean) => Execution;
+  /** The setting a qualified name reads (`django.conf.settings.ADMIN_URL` → `ADMIN_URL`), for frameworks with settings modules. */
+  setting?: (qual: string) => string | undefined;
   /** Joins a prefix and a path as the framework does. */
   join: (prefix: string, path: string) => string;
   /** The path as the framework reports it, from the joined one. */
