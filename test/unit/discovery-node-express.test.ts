@@ -216,3 +216,29 @@ test('an app or router held by a class (`this.app = express()`, `app = express()
     'express POST /hook POST /hook legacy.js:4',
   ]);
 });
+
+test('class fields are kept per class: two classes of one file each with `this.router` mount where each is used', async () => {
+  const routes = await discoverNode({
+    'server.ts': [
+      "import express, { Router } from 'express';",
+      'class Api {',
+      '  router = Router();',
+      "  constructor() { this.router.get('/items', (req, res) => res.end()); }",
+      '}',
+      'class Server {',
+      '  app = express();',
+      '  router = Router();',
+      '  constructor() {',
+      "    this.router.get('/health', (req, res) => res.end());",
+      "    this.app.use('/api', new Api().router);",
+      "    this.app.use('/v1', this.router);",
+      '  }',
+      '}',
+    ].join('\n'),
+  });
+  // Api's router is mounted through `new Api().router`, which is not followed: unknown, never `/v1`
+  assert.deepEqual(summary(routes), [
+    'express GET /v1/health GET /health server.ts:10',
+    'express GET {unknown prefix?}/items GET /items server.ts:4',
+  ]);
+});

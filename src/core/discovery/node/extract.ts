@@ -190,7 +190,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     return { name: key, object: facts.objects[key] };
   };
 
-  /** A class field holding a framework object (`this.app = express()`), by `this.<name>` (one per file). */
+  /** A class field holding a framework object (`this.app = express()`), by its fieldKey. */
   const declareField = (key: string, value: Node): void => {
     if (facts.objects[key]) return;
     for (const recognise of RECOGNISERS) {
@@ -339,7 +339,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
         // `app = express();` / `public app: Application = express();` in a class body: as `this.app`
         const name = node.childForFieldName('name') ?? node.childForFieldName('property');
         const value = node.childForFieldName('value');
-        if (name?.type === 'property_identifier' && value) declareField(`this.${name.text}`, value);
+        if (name?.type === 'property_identifier' && value) declareField(fieldKey(node, name.text), value);
         break;
       }
       case 'export_statement':
@@ -737,7 +737,21 @@ function chainRoot(value: Node): Node {
 function thisField(node: Node): string | undefined {
   if (node.type !== 'member_expression' || node.childForFieldName('object')?.type !== 'this') return undefined;
   const property = node.childForFieldName('property');
-  return property?.type === 'property_identifier' ? `this.${property.text}` : undefined;
+  return property?.type === 'property_identifier' ? fieldKey(node, property.text) : undefined;
+}
+
+/**
+ * `Server#this.app`: a field by the class (or constructor function) whose `this` it is, so two classes of one
+ * file keep their own `this.router`. Arrow functions keep the enclosing `this`; methods belong to their class.
+ */
+function fieldKey(at: Node, name: string): string {
+  for (let n: Node | null = at.parent; n; n = n.parent) {
+    if (n.type === 'class_declaration' || n.type === 'class' || n.type === 'abstract_class_declaration')
+      return `${n.childForFieldName('name')?.text ?? ''}#this.${name}`;
+    if (n.type === 'function_declaration' || n.type === 'function_expression' || n.type === 'function')
+      return `${n.childForFieldName('name')?.text ?? ''}()#this.${name}`;
+  }
+  return `#this.${name}`;
 }
 
 /** `exports.list = async (req, res) => …` → 'list': the name a route in another module knows it by. */
