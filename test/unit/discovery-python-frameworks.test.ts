@@ -409,3 +409,38 @@ test('Django: `settings.X` in a path is the value every settings module gives it
     '/{settings.API?}items/ true',
   ]);
 });
+
+test('odd class code: bases listed in a cycle cost a bounded walk and lose no route; a workspace callable is no library wrapper', async () => {
+  const routes = await discoverSources({
+    'site/__init__.py': '',
+    'site/settings.py': 'ROOT_URLCONF = "site.urls"\n',
+    'site/urls.py': [
+      'from django.urls import path',
+      'from prometheus_client import REGISTRY',
+      'from site import views',
+      'urlpatterns = [',
+      '    path("f/", views.f),',
+      '    path("cyc/", views.A.as_view()),',
+      '    path("metrics/", views.Metrics(REGISTRY)),', // the workspace's __call__ answers, not REGISTRY
+      ']',
+    ].join('\n'),
+    'site/views.py': [
+      'class A(B, C, D, E): pass',
+      'class B(A, C, D, E): pass',
+      'class C(A, B, D, E): pass',
+      'class D(A, B, C, E): pass',
+      'class E(A, B, C, D): pass',
+      'class Metrics:',
+      '    def __init__(self, registry):',
+      '        self.registry = registry',
+      '    async def __call__(self, request):',
+      '        return None',
+      'def f(request):',
+      '    return None',
+    ].join('\n'),
+  });
+  assert.deepEqual(
+    routes.map((r) => `${r.path} ${r.handler} ${r.library}`),
+    ['/f/ f undefined'], // A answers nothing known; Metrics is the workspace's, not REGISTRY
+  );
+});

@@ -23,6 +23,9 @@ export const UNKNOWN_MOUNT = 'unknown prefix';
 /** The placeholder text for the language prefix Django's `i18n_patterns()` adds (`/en/…`): two words, as above. */
 export const LANGUAGE_PREFIX = 'language code';
 
+/** The placeholder text for the routes of a library's urlconf (`include("allauth.urls")`), which are not read. */
+export const LIBRARY_ROUTES = 'library routes';
+
 /** The start of a placeholder naming the host an app is served on (`{host=settings.ADMIN_HOST?}`). */
 export const HOST_PART = 'host=';
 
@@ -41,6 +44,11 @@ export function unresolvedFields(path: string): { unresolved?: true; unresolvedR
       unresolved: true,
       unresolvedReason:
         "served under the language prefix Django's i18n_patterns() adds (one per LANGUAGES entry, e.g. `en`)",
+    };
+  if (parts.length === 1 && parts[0] === LIBRARY_ROUTES)
+    return {
+      unresolved: true,
+      unresolvedReason: "the routes of a library's urlconf, served under this prefix: they are not read",
     };
   const host = parts.find((p) => p.startsWith(HOST_PART));
   if (host && parts.length === 1)

@@ -33,6 +33,11 @@ export interface PyRange {
   endColumn: number;
 }
 
+/** A range that is one line's start: where a route registered by a call, or a class's header, is shown. */
+export function lineRange(line: number): PyRange {
+  return { line, column: 0, endLine: line, endColumn: 0 };
+}
+
 /** `scope` is '' at module level, else the enclosing function's name (app factories). */
 export interface PyAssignment {
   scope: string;

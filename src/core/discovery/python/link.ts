@@ -5,7 +5,16 @@
 // then from objects only include cycles reach (one per cycle nothing outside includes).
 import type { Framework, Route, RouteParam } from '../../model';
 import type { WorkspaceFile } from '../../workspace';
-import type { PyClass, PyExpr, PyFunction, PyLoop, PyMethod, PyParam, PythonRouteFacts } from './facts';
+import {
+  lineRange,
+  type PyClass,
+  type PyExpr,
+  type PyFunction,
+  type PyLoop,
+  type PyMethod,
+  type PyParam,
+  type PythonRouteFacts,
+} from './facts';
 import { BodyTemplates } from './body';
 import {
   HTTP_METHODS,
@@ -1066,7 +1075,8 @@ class ModuleLinker implements Linker {
     if (own.length > 0 || !site?.line) return own;
     const lib = this.libraryHandler(mod, scope, e, 0);
     if (!lib) return [];
-    const range = lib.cls?.cls.range ?? { line: site.line, column: 0, endLine: site.line, endColumn: 0 };
+    // the class's first line only: a range over its body would take its methods' findings for this route's
+    const range = lineRange(lib.cls?.cls.range.line ?? site.line);
     return [
       {
         name: lib.cls?.cls.name ?? lib.qual,
@@ -1116,7 +1126,7 @@ class ModuleLinker implements Linker {
       this.origins.set(handler, { mod: target.mod, scope: target.fn.scope });
       return [handler];
     }
-    if (target?.k === 'class') return this.viewHandlers(target.mod, target.cls, target.cls.name, 0);
+    if (target?.k === 'class') return this.viewHandlers(target.mod, target.cls);
     if (target === undefined && e.k === 'ref') return this.instanceMethodHandler(mod, scope, e.name);
     // `login_required(views.dashboard)`, `cache_page(60)(views.feed)`: a library decorator applied by hand
     if (e.k === 'call' && e.args.length > 0 && this.isExternCallee(mod, scope, e.fn))
@@ -1125,21 +1135,63 @@ class ModuleLinker implements Linker {
   }
 
   /**
-   * A class-based view's handlers (classHandlers), else those it inherits from its workspace bases, named as the
-   * framework names them: by the class the route registers (`Custom.get` for a `get` defined on `Base`).
+   * A class-based view's handlers, named by the class the route registers (`Custom.get` for a `get` defined on
+   * `Base`): the first definer of each HTTP-method method in resolution order through workspace bases, else the
+   * first `dispatch`/`dispatch_request`, which answers every method.
    */
-  private viewHandlers(mod: ModuleFile, cls: PyClass, viewName: string, depth: number): Handler[] {
-    const own = classHandlers(mod, cls);
-    if (own.length > 0 || depth > MAX_LIBRARY_HOPS) {
-      if (depth === 0) return own;
-      return own.map((h) => ({ ...h, name: `${viewName}${h.name.slice(h.name.indexOf('.'))}` }));
-    }
-    for (const base of cls.bases) {
-      const r = this.resolveExpr(mod, cls.scope ?? '', base);
-      const found = r?.k === 'class' ? this.viewHandlers(r.mod, r.cls, viewName, depth + 1) : [];
-      if (found.length > 0) return found;
+  private viewHandlers(mod: ModuleFile, cls: PyClass): Handler[] {
+    const { classes } = this.classWalk(mod, cls);
+    const handler = (c: { mod: ModuleFile; cls: PyClass }, m: PyMethod, method?: string): Handler => ({
+      name: `${cls.name}.${m.name}`,
+      file: c.mod.file.path,
+      range: m.range,
+      async: m.async,
+      params: m.params,
+      ...(method ? { method } : {}),
+    });
+    const byMethod = new Map<string, Handler>();
+    for (const c of classes)
+      for (const m of c.cls.methods)
+        if (HTTP_METHODS.includes(m.name) && !byMethod.has(m.name))
+          byMethod.set(m.name, handler(c, m, m.name.toUpperCase()));
+    if (byMethod.size > 0) return [...byMethod.values()];
+    for (const c of classes) {
+      const dispatch = c.cls.methods.find((m) => DISPATCH_METHODS.has(m.name));
+      if (dispatch) return [handler(c, dispatch)];
     }
     return [];
+  }
+
+  /**
+   * A class and its workspace bases in resolution order (depth first, left to right, each once: exact for the
+   * usual chains), the library classes met on the way in that order, and whether some base is not resolved.
+   */
+  private classWalk(
+    mod: ModuleFile,
+    cls: PyClass,
+  ): { classes: Array<{ mod: ModuleFile; cls: PyClass }>; libs: string[]; unresolved: boolean } {
+    const classes: Array<{ mod: ModuleFile; cls: PyClass }> = [];
+    const libs: string[] = [];
+    const seen = new Set<PyClass>();
+    let unresolved = false;
+    const visit = (m: ModuleFile, c: PyClass): void => {
+      if (seen.has(c)) return;
+      if (seen.size >= MAX_CLASS_WALK) {
+        unresolved = true;
+        return;
+      }
+      seen.add(c);
+      this.step();
+      classes.push({ mod: m, cls: c });
+      for (const base of c.bases) {
+        const r = this.resolveExpr(m, c.scope ?? '', base);
+        if (r?.k === 'class') visit(r.mod, r.cls);
+        else if (r?.k === 'extern' && this.isLibrary(r.qual)) libs.push(r.qual);
+        else unresolved = true;
+      }
+    };
+    visit(mod, cls);
+    return { classes, libs, unresolved };
   }
 
   /** `f` or `f(…)` where `f` is imported from outside the workspace. */
@@ -1165,11 +1217,17 @@ class ModuleLinker implements Linker {
     if (b) return this.libraryHandler(b.mod, b.scope, b.e, depth + 1);
     let r: Resolved | undefined;
     if (e.k === 'call') {
-      // `csrf_exempt(GraphQLView.as_view())`: what the decorator wraps names the library code
-      const wrapped = e.args.length > 0 ? this.libraryHandler(mod, scope, e.args[0], depth + 1) : undefined;
+      // `csrf_exempt(GraphQLView.as_view())`: what a library decorator wraps names the library code (a workspace
+      // callable given a library object, `MetricsEndpoint(REGISTRY)`, is no such wrapper)
+      const wrapped =
+        e.args.length > 0 && this.isExternCallee(mod, scope, e.fn)
+          ? this.libraryHandler(mod, scope, e.args[0], depth + 1)
+          : undefined;
       if (wrapped) return wrapped;
       const fn =
-        e.fn.k === 'ref' && e.fn.name.endsWith('.as_view') ? { k: 'ref' as const, name: e.fn.name.slice(0, -8) } : e.fn;
+        e.fn.k === 'ref' && e.fn.name.endsWith('.as_view')
+          ? { k: 'ref' as const, name: e.fn.name.slice(0, -'.as_view'.length) }
+          : e.fn;
       r = fn.k === 'call' ? undefined : this.resolveExpr(mod, scope, fn);
       if (r?.k === 'func') {
         // `GQL()` where `def GQL(): view = GraphQLView(…); return view`
@@ -1185,34 +1243,25 @@ class ModuleLinker implements Linker {
     } else return undefined;
     if (r?.k === 'extern') return this.isLibrary(r.qual) ? { qual: r.qual } : undefined;
     if (r?.k === 'class') {
-      const qual = this.libraryBase(r.mod, r.cls, depth + 1);
+      const qual = this.libraryBase(r.mod, r.cls);
       return qual ? { qual, cls: { mod: r.mod, cls: r.cls } } : undefined;
     }
     return undefined;
   }
 
   /**
-   * The library class a workspace view class inherits its request handling from: the last library class among its
-   * bases, through workspace bases (mixins come first: `class Preview(PermissionRequiredMixin, DetailView)`).
-   * Undefined when a workspace class on the way handles requests itself (an HTTP-method method, `dispatch`,
-   * `__call__`) or a base is not resolved: then what answers is not known to be library code.
+   * The library class a workspace view class inherits its request handling from: the last library view among its
+   * bases, through workspace bases (mixins come first: `class Preview(PermissionRequiredMixin, DetailView)`; a
+   * `…Mixin` is no view). Undefined when a workspace class on the way handles requests itself (an HTTP-method
+   * method, `dispatch`, `__call__`), a base is not resolved, or no library view is among them: then what answers is
+   * not known to be library code.
    */
-  private libraryBase(mod: ModuleFile, cls: PyClass, depth: number): string | undefined {
-    const libs: string[] = [];
-    const known = (m: ModuleFile, c: PyClass, d: number): boolean => {
-      if (
-        d > MAX_LIBRARY_HOPS ||
-        c.methods.some((x) => HTTP_METHODS.includes(x.name) || DISPATCH_METHODS.has(x.name) || x.name === '__call__')
-      )
-        return false;
-      for (const base of c.bases) {
-        const r = this.resolveExpr(m, c.scope ?? '', base);
-        if (r?.k === 'extern' && this.isLibrary(r.qual)) libs.push(r.qual);
-        else if (r?.k !== 'class' || !known(r.mod, r.cls, d + 1)) return false;
-      }
-      return true;
-    };
-    return known(mod, cls, depth) ? libs.at(-1) : undefined;
+  private libraryBase(mod: ModuleFile, cls: PyClass): string | undefined {
+    const { classes, libs, unresolved } = this.classWalk(mod, cls);
+    const handles = (m: PyMethod) =>
+      HTTP_METHODS.includes(m.name) || DISPATCH_METHODS.has(m.name) || m.name === '__call__';
+    if (unresolved || classes.some((c) => c.cls.methods.some(handles))) return undefined;
+    return libs.filter((q) => !q.endsWith('Mixin')).at(-1);
   }
 
   /** A qualified name outside the workspace whose top package is not a workspace module either (not one unresolved). */
@@ -2029,8 +2078,10 @@ function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
   return true;
 }
 
-/** How many names, factories and base classes a library handler is followed through. */
+/** How many names and factories a library handler is followed through. */
 const MAX_LIBRARY_HOPS = 8;
+/** Classes a class-based view's resolution order is read through (odd code may list bases in a cycle). */
+const MAX_CLASS_WALK = 64;
 
 /**
  * Class-based views: one handler per HTTP-method method (Flask MethodView, Django View, Starlette HTTPEndpoint,

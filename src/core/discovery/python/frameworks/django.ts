@@ -4,9 +4,9 @@
 // loop, sync views hold a WSGI worker.
 import { restGenericViewHandlers, restRouterUrls } from './djangoRest';
 import type { At, CallExpr, Linker, PyFramework, RouterDef } from './types';
-import type { PyAssignment, PyExpr } from '../facts';
+import { lineRange, type PyAssignment, type PyExpr } from '../facts';
 import type { ModuleFile } from '../modules';
-import { LANGUAGE_PREFIX, placeholder, UNKNOWN_MOUNT } from '../../unresolved';
+import { LANGUAGE_PREFIX, LIBRARY_ROUTES, placeholder, UNKNOWN_MOUNT } from '../../unresolved';
 
 const ORPHAN = placeholder(UNKNOWN_MOUNT);
 /** `from django.conf import settings`: `settings.ADMIN_URL` reads the project's settings modules. */
@@ -107,17 +107,17 @@ function patterns(at: At, e: PyExpr, prefix: string, depth: number, earlier?: Py
     if (name === 'i18n_patterns') {
       const noDefault = e.kw['prefix_default_language'];
       const lang = noDefault?.k === 'other' && noDefault.text === 'False' ? '' : `${placeholder(LANGUAGE_PREFIX)}/`;
-      patterns(at, { k: 'seq', items: e.args }, prefix + lang, depth + 1);
+      patterns(at, { k: 'seq', items: e.args }, prefix + lang, depth + 1, earlier);
     }
     // REST framework's `format_suffix_patterns([...])`: the patterns (their `.json` variants are not listed)
-    else if (name === 'format_suffix_patterns' && e.args[0]) patterns(at, e.args[0], prefix, depth + 1);
+    else if (name === 'format_suffix_patterns' && e.args[0]) patterns(at, e.args[0], prefix, depth + 1, earlier);
     else patterns(at, { k: 'seq', items: [e] }, prefix, depth + 1); // one pattern alone
     return;
   }
   if (e.k !== 'seq') return;
   for (const item of e.items) {
     // `*router.urls`, `*other_patterns`: the items it unpacks, here
-    if (item.k === 'other' && item.spread) patterns(at, item.spread, prefix, depth + 1);
+    if (item.k === 'other' && item.spread) patterns(at, item.spread, prefix, depth + 1, earlier);
     if (item.k !== 'call') continue;
     const callee = l.resolveExpr(mod, '', item.fn);
     const fnName = callee?.k === 'extern' ? callee.qual.split('.').pop() : undefined;
@@ -158,9 +158,8 @@ function include(at: At, view: CallExpr, route: string, depth: number): void {
     if (sub) l.edge(obj, urlconf(l, sub, depth + 1), route);
     else if (view.line !== undefined && l.graph.findModule(moduleName.split('.')[0]) === undefined) {
       // `include("allauth.urls")`: a library's urlconf, whose routes are not read: one row says what serves here
-      const line = view.line;
-      const range = { line, column: 0, endLine: line, endColumn: 0 };
-      l.addRoute(obj, ['ANY'], route, [
+      const range = lineRange(view.line);
+      l.addRoute(obj, ['ANY'], route + placeholder(LIBRARY_ROUTES), [
         { name: `include("${moduleName}")`, file: mod.file.path, range, async: false, params: [], library: moduleName },
       ]);
     }

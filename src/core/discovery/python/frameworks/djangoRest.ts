@@ -7,7 +7,7 @@
 // placed at the viewset. Format-suffix variants (`items.json`) are not listed.
 import { HTTP_METHODS } from './registrations';
 import type { At, Handler } from './types';
-import type { PyClass, PyExpr, PyMethod } from '../facts';
+import { lineRange, type PyClass, type PyExpr, type PyMethod } from '../facts';
 import type { ModuleFile, Resolved } from '../modules';
 
 /** The routes SimpleRouter builds, in its order; `{extra}` stands for the `@action` routes of that kind. */
@@ -39,8 +39,8 @@ const CLASS_MIXINS: Record<string, string[]> = {
   RetrieveUpdateDestroyAPIView: ['RetrieveModelMixin', 'UpdateModelMixin', 'DestroyModelMixin'],
 };
 
-/** How deep a viewset's workspace bases are followed. */
-const MAX_BASES = 10;
+/** Classes a viewset's resolution order is read through (odd code may list bases in a cycle). */
+const MAX_BASES = 64;
 
 /** A class in a viewset's method resolution order: the workspace's, or a REST framework one by its qualified name. */
 type Provider = { mod: ModuleFile; cls: PyClass } | { qual: string };
@@ -63,7 +63,7 @@ export function restRouterUrls(at: At, e: PyExpr, prefix: string): boolean {
     const root: Handler = {
       name: 'APIRootView.get',
       file: router.mod.file.path,
-      range: { line, column: 0, endLine: line, endColumn: 0 },
+      range: lineRange(line),
       async: false,
       params: [],
       library: 'rest_framework.routers.APIRootView',
@@ -96,15 +96,30 @@ export function restGenericViewHandlers(at: At, view: PyExpr | undefined): Handl
   if (view?.k !== 'call' || view.fn.k !== 'ref' || !view.fn.name.endsWith('.as_view')) return undefined;
   const r = at.l.resolveExpr(at.mod, at.scope, { k: 'ref', name: view.fn.name.slice(0, -'.as_view'.length) });
   if (r?.k !== 'class') return undefined;
-  const mro = providers(at, r.mod, r.cls, 0);
-  if (mro.some((p) => !('qual' in p) && p.cls.methods.some((m) => HTTP_METHODS.includes(m.name)))) return undefined;
+  const mro = providers(at, r.mod, r.cls);
   const generic = mro.find((p): p is { qual: string } => 'qual' in p && p.qual.split('.').pop()!.endsWith('APIView'));
   const mixins = generic && CLASS_MIXINS[generic.qual.slice(generic.qual.lastIndexOf('.') + 1)];
   if (!mixins) return undefined;
   const vs = { mod: r.mod, cls: r.cls };
-  return mixins
+  // a `get()`/`post()`/… the workspace writes answers its method itself; the others go to their actions
+  const own = new Map<string, Handler>();
+  for (const p of mro)
+    if (!('qual' in p))
+      for (const m of p.cls.methods)
+        if (HTTP_METHODS.includes(m.name) && !own.has(m.name))
+          own.set(m.name, {
+            name: `${r.cls.name}.${m.name}`,
+            file: p.mod.file.path,
+            range: m.range,
+            async: m.async,
+            params: m.params,
+            method: m.name.toUpperCase(),
+          });
+  const byAction = mixins
     .flatMap((mixin) => Object.entries(MIXIN_METHODS[mixin]))
+    .filter(([method]) => !own.has(method))
     .flatMap(([method, action]) => actionHandler(mro, vs, method.toUpperCase(), action) ?? []);
+  return [...own.values(), ...byAction];
 }
 
 /** The handler of `action` on a viewset or generic view: the first class in `mro` that has it. */
@@ -121,7 +136,7 @@ function actionHandler(
         return {
           name: `${vs.cls.name}.${action}`,
           file: vs.mod.file.path,
-          range: vs.cls.range,
+          range: lineRange(vs.cls.range.line), // the header: the body's findings are its methods'
           async: false,
           params: [],
           method,
@@ -177,7 +192,7 @@ function routerKind(at: At, r: Resolved | undefined, depth: number): 'DefaultRou
 
 function viewsetRoutes(at: At, vs: { mod: ModuleFile; cls: PyClass }, prefix: string, name: string, slash: string) {
   const { l } = at;
-  const mro = providers(at, vs.mod, vs.cls, 0);
+  const mro = providers(at, vs.mod, vs.cls);
   const add = (url: string, mapping: Record<string, string>) => {
     const handlers = Object.entries(mapping).flatMap(([m, a]) => actionHandler(mro, vs, m.toUpperCase(), a) ?? []);
     // an empty registration prefix: the router sits under the urlconf's own path (`^/x` would need `//`)
@@ -191,15 +206,22 @@ function viewsetRoutes(at: At, vs: { mod: ModuleFile; cls: PyClass }, prefix: st
   for (const x of extras.filter((a) => a.detail)) add(`${name}/${lookup}/${x.urlPath}${slash}`, x.mapping);
 }
 
-/** The viewset's classes in resolution order (depth first, left to right: exact for the usual single chains). */
-function providers(at: At, mod: ModuleFile, cls: PyClass, depth: number): Provider[] {
-  const out: Provider[] = [{ mod, cls }];
-  if (depth > MAX_BASES) return out;
-  for (const base of cls.bases) {
-    const r = at.l.resolveExpr(mod, cls.scope ?? '', base);
-    if (r?.k === 'class') out.push(...providers(at, r.mod, r.cls, depth + 1));
-    else if (r?.k === 'extern' && r.qual.startsWith('rest_framework.')) out.push({ qual: r.qual });
-  }
+/** The viewset's classes in resolution order (depth first, left to right, each once: exact for the usual chains). */
+function providers(at: At, mod: ModuleFile, cls: PyClass): Provider[] {
+  const out: Provider[] = [];
+  const seen = new Set<PyClass>();
+  const visit = (m: ModuleFile, c: PyClass): void => {
+    if (seen.has(c) || seen.size >= MAX_BASES) return;
+    seen.add(c);
+    at.l.step();
+    out.push({ mod: m, cls: c });
+    for (const base of c.bases) {
+      const r = at.l.resolveExpr(m, c.scope ?? '', base);
+      if (r?.k === 'class') visit(r.mod, r.cls);
+      else if (r?.k === 'extern' && r.qual.startsWith('rest_framework.')) out.push({ qual: r.qual });
+    }
+  };
+  visit(mod, cls);
   return out;
 }
 
