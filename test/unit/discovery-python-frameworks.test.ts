@@ -444,3 +444,20 @@ test('odd class code: bases listed in a cycle cost a bounded walk and lose no ro
     ['/f/ f undefined'], // A answers nothing known; Metrics is the workspace's, not REGISTRY
   );
 });
+
+test('Django: i18n_patterns adds the language code only where translation is on and the default language takes it', async () => {
+  const site = (settings: string, call = 'i18n_patterns(path("about/", views.about))') =>
+    discoverSources({
+      'site/__init__.py': '',
+      'site/settings.py': `ROOT_URLCONF = "site.urls"\n${settings}`,
+      'site/urls.py': `from django.conf.urls.i18n import i18n_patterns\nfrom django.urls import path\nfrom site import views\nurlpatterns = ${call}\n`,
+      'site/views.py': 'def about(request):\n    return None\n',
+    });
+  const paths = (routes: Route[]) => routes.map((r) => r.path);
+  assert.deepEqual(paths(await site('USE_I18N = True\n')), ['/{language code?}/about/']);
+  assert.deepEqual(paths(await site('')), ['/{language code?}/about/']); // Django's default is on
+  assert.deepEqual(paths(await site('USE_I18N = False\n')), ['/about/']);
+  assert.deepEqual(paths(await site('', 'i18n_patterns(path("about/", views.about), prefix_default_language=False)')), [
+    '/about/',
+  ]);
+});

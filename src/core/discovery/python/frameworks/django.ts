@@ -103,10 +103,14 @@ function patterns(at: At, e: PyExpr, prefix: string, depth: number, earlier?: Py
     const fn = l.resolveExpr(mod, '', e.fn);
     const name = fn?.k === 'extern' ? fn.qual.slice(fn.qual.lastIndexOf('.') + 1) : undefined;
     // `i18n_patterns(path(...), ...)`: every pattern under the language code, unless the default language goes
-    // without (`prefix_default_language=False`: then the unprefixed URL answers too)
+    // without (`prefix_default_language=False`: then the unprefixed URL answers too) or every settings module
+    // turns translation off (`USE_I18N = False`: Django returns the patterns as they are)
     if (name === 'i18n_patterns') {
       const noDefault = e.kw['prefix_default_language'];
-      const lang = noDefault?.k === 'other' && noDefault.text === 'False' ? '' : `${placeholder(LANGUAGE_PREFIX)}/`;
+      const off = (v: PyExpr | undefined) => v?.k === 'other' && v.text === 'False';
+      const i18n = l.settingValues('USE_I18N');
+      const plain = off(noDefault) || (i18n.length > 0 && i18n.every((s) => off(s.value)));
+      const lang = plain ? '' : `${placeholder(LANGUAGE_PREFIX)}/`;
       patterns(at, { k: 'seq', items: e.args }, prefix + lang, depth + 1, earlier);
     }
     // REST framework's `format_suffix_patterns([...])`: the patterns (their `.json` variants are not listed)
