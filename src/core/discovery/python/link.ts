@@ -19,6 +19,7 @@ import { BodyTemplates } from './body';
 import {
   HTTP_METHODS,
   kindOfConstructor,
+  methodHandler,
   pythonFramework,
   PYTHON_FRAMEWORKS,
   type CallExpr,
@@ -590,13 +591,7 @@ class ModuleLinker implements Linker {
       );
       for (const m of cls.methods) {
         if (m.decorators.length === 0) continue;
-        const handler: Handler = {
-          name: `${cls.name}.${m.name}`,
-          file: mod.file.path,
-          range: m.range,
-          async: m.async,
-          params: m.params,
-        };
+        const handler = methodHandler(cls.name, mod.file.path, m);
         this.origins.set(handler, { mod, scope });
         for (const deco of m.decorators)
           this.statement(result, () => this.decorator(mod, scope, own.size ? substitute(deco, own) : deco, handler));
@@ -1141,14 +1136,8 @@ class ModuleLinker implements Linker {
    */
   private viewHandlers(mod: ModuleFile, cls: PyClass): Handler[] {
     const { classes } = this.classWalk(mod, cls);
-    const handler = (c: { mod: ModuleFile; cls: PyClass }, m: PyMethod, method?: string): Handler => ({
-      name: `${cls.name}.${m.name}`,
-      file: c.mod.file.path,
-      range: m.range,
-      async: m.async,
-      params: m.params,
-      ...(method ? { method } : {}),
-    });
+    const handler = (c: { mod: ModuleFile }, m: PyMethod, method?: string) =>
+      methodHandler(cls.name, c.mod.file.path, m, method);
     const byMethod = new Map<string, Handler>();
     for (const c of classes)
       for (const m of c.cls.methods)
@@ -2088,14 +2077,7 @@ const MAX_CLASS_WALK = 64;
  * aiohttp View); without any, the class's own `dispatch`/`dispatch_request`, which answers every method.
  */
 function classHandlers(mod: ModuleFile, cls: PyClass): Handler[] {
-  const handler = (m: PyMethod, method?: string): Handler => ({
-    name: `${cls.name}.${m.name}`,
-    file: mod.file.path,
-    range: m.range,
-    async: m.async,
-    params: m.params,
-    ...(method ? { method } : {}),
-  });
+  const handler = (m: PyMethod, method?: string) => methodHandler(cls.name, mod.file.path, m, method);
   const byMethod = cls.methods.filter((m) => HTTP_METHODS.includes(m.name));
   if (byMethod.length > 0) return byMethod.map((m) => handler(m, m.name.toUpperCase()));
   const dispatch = cls.methods.find((m) => DISPATCH_METHODS.has(m.name));

@@ -5,7 +5,7 @@
 // `@action(detail=True)` routes, each method only where the viewset has the action; DefaultRouter adds its API
 // root. An action the workspace defines is its handler; one a REST framework class provides is library code,
 // placed at the viewset. Format-suffix variants (`items.json`) are not listed.
-import { HTTP_METHODS } from './registrations';
+import { HTTP_METHODS, methodHandler } from './registrations';
 import type { At, Handler } from './types';
 import { lineRange, type PyClass, type PyExpr, type PyMethod } from '../facts';
 import type { ModuleFile, Resolved } from '../modules';
@@ -107,14 +107,7 @@ export function restGenericViewHandlers(at: At, view: PyExpr | undefined): Handl
     if (!('qual' in p))
       for (const m of p.cls.methods)
         if (HTTP_METHODS.includes(m.name) && !own.has(m.name))
-          own.set(m.name, {
-            name: `${r.cls.name}.${m.name}`,
-            file: p.mod.file.path,
-            range: m.range,
-            async: m.async,
-            params: m.params,
-            method: m.name.toUpperCase(),
-          });
+          own.set(m.name, methodHandler(r.cls.name, p.mod.file.path, m, m.name.toUpperCase()));
   const byAction = mixins
     .flatMap((mixin) => Object.entries(MIXIN_METHODS[mixin]))
     .filter(([method]) => !own.has(method))
@@ -145,15 +138,7 @@ function actionHandler(
       continue;
     }
     const m = p.cls.methods.find((x) => x.name === action);
-    if (m)
-      return {
-        name: `${vs.cls.name}.${action}`,
-        file: p.mod.file.path,
-        range: m.range,
-        async: m.async,
-        params: m.params,
-        method,
-      };
+    if (m) return methodHandler(vs.cls.name, p.mod.file.path, m, method);
   }
   return undefined;
 }

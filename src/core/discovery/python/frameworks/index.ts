@@ -12,7 +12,7 @@ import type { Kind, PyFramework } from './types';
 import type { Framework } from '../../../model';
 
 export type { CallExpr, Handler, Kind, Linker, PyFramework, Role, RouterDef } from './types';
-export { HTTP_METHODS } from './registrations';
+export { HTTP_METHODS, methodHandler } from './registrations';
 
 /** In the order route-list items are offered to them: Starlette's names before aiohttp's. */
 export const PYTHON_FRAMEWORKS: readonly PyFramework[] = [

@@ -1,8 +1,8 @@
 // Registration forms several frameworks share, read the same way wherever they appear.
 import { HTTP_METHODS as STANDARD_METHODS } from '../../../lang/shared/http';
-import type { At, CallExpr, CallReader, DecoratorReader, Linker, PyFramework } from './types';
+import type { At, CallExpr, CallReader, DecoratorReader, Handler, Linker, PyFramework } from './types';
 import { HOST_PART, placeholder } from '../../unresolved';
-import type { PyExpr } from '../facts';
+import type { PyExpr, PyMethod } from '../facts';
 import type { ModuleFile } from '../modules';
 
 /** Route methods Python frameworks name (`@app.get`, `@router.trace`, `web.post`). */
@@ -110,6 +110,21 @@ export const addUrlRule: CallReader = ({ l, mod, scope, obj }, call) => {
       l.handlers(mod, scope, call.args[2] ?? call.kw['view_func'], call),
     );
 };
+
+/**
+ * A class's method as the handler of a route the class serves, named by that class (`Custom.get`, even where
+ * `get` is defined on a base in `file`); `method`: the HTTP method it alone answers.
+ */
+export function methodHandler(viewName: string, file: string, m: PyMethod, method?: string): Handler {
+  return {
+    name: `${viewName}.${m.name}`,
+    file,
+    range: m.range,
+    async: m.async,
+    params: m.params,
+    ...(method ? { method } : {}),
+  };
+}
 
 /** Execution of frameworks that run `def` handlers off the loop (threadpool, executor). */
 export const asyncOnLoop: PyFramework['execution'] = (isAsync) => (isAsync ? 'event-loop' : 'threadpool');
