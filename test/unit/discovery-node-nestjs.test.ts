@@ -110,3 +110,79 @@ test('NestJS: the default version read where versioning is enabled, exclusions m
   });
   assert.deepEqual(summary(untyped), ['nestjs GET /a A.x src/a.controller.ts:1']);
 });
+
+test('NestJS: RouterModule.register gives the controllers of each module its path, children continuing their parent', async () => {
+  const routes = await discoverNode({
+    'src/main.ts':
+      "async function main() { const app = await NestFactory.create(AppModule); app.setGlobalPrefix('api'); }",
+    'src/app.module.ts': [
+      "import { RouterModule, Routes } from '@nestjs/core';",
+      "import { AdminModule } from './admin/admin.module';",
+      "import { CatsModule } from './cats';",
+      "import { DogsModule } from './dogs.module';",
+      "import { HomeController } from './home.controller';",
+      'const routes: Routes = [',
+      "  { path: 'admin', module: AdminModule, children: [{ path: '/pets/', module: DogsModule }, CatsModule] },",
+      '];',
+      '@Module({ imports: [AdminModule, RouterModule.register(routes)], controllers: [HomeController] })',
+      'export class AppModule {}',
+    ].join('\n'),
+    'src/admin/admin.module.ts': [
+      "import { AdminController } from './admin.controller';",
+      '@Module({ controllers: [AdminController] })',
+      'export class AdminModule {}',
+    ].join('\n'),
+    'src/admin/admin.controller.ts': "@Controller('users') export class AdminController { @Get(':id') one() {} }",
+    'src/cats/index.ts': "export { CatsModule } from './cats.module';",
+    'src/cats/cats.module.ts': [
+      "import { CatsController } from './cats.controller';",
+      '@Module({ controllers: [CatsController] }) export class CatsModule {}',
+    ].join('\n'),
+    'src/cats/cats.controller.ts': "@Controller('cats') export class CatsController { @Get() list() {} }",
+    'src/dogs.module.ts':
+      "@Module({ controllers: [DogsController] }) export class DogsModule {}\n@Controller('dogs') export class DogsController { @Post() add() {} }",
+    'src/home.controller.ts': "@Controller() export class HomeController { @Get('health') ok() {} }",
+  });
+  // Nest: '/' + global prefix + module path + controller path + method path; a bare child module takes its
+  // parent's path; a controller whose module no route names keeps its own
+  assert.deepEqual(summary(routes), [
+    'nestjs GET /api/admin/cats CatsController.list src/cats/cats.controller.ts:1',
+    'nestjs GET /api/admin/users/:id AdminController.one src/admin/admin.controller.ts:1',
+    'nestjs GET /api/health HomeController.ok src/home.controller.ts:1',
+    'nestjs POST /api/admin/pets/dogs DogsController.add src/dogs.module.ts:2',
+  ]);
+});
+
+test('NestJS: a RouterModule registration read nowhere marks the module paths it may give, never drops them', async () => {
+  const routes = await discoverNode({
+    'src/app.module.ts': [
+      "import { routes } from './routes';",
+      '@Module({ imports: [RouterModule.register(routes)], controllers: [AController] }) export class AppModule {}',
+      "@Controller('a') export class AController { @Get() x() {} }",
+    ].join('\n'),
+  });
+  assert.deepEqual(summary(routes), ['nestjs GET /{module path?}/a AController.x src/app.module.ts:3']);
+  assert.equal(routes[0].unresolved, true);
+});
+
+test('NestJS: RouterModule routes written in a module of their own and imported', async () => {
+  const routes = await discoverNode({
+    'src/app.routes.ts': [
+      "import { Routes } from '@nestjs/core';",
+      "import { BillingModule } from './billing.module';",
+      "export const appRoutes: Routes = [{ path: 'v2', children: [{ path: 'billing', module: BillingModule }] }];",
+    ].join('\n'),
+    'src/app.module.ts': [
+      "import { appRoutes } from './app.routes';",
+      '@Module({ imports: [RouterModule.register(appRoutes)] }) export class AppModule {}',
+    ].join('\n'),
+    'src/billing.module.ts': [
+      "import { InvoicesController as Invoices } from './invoices.controller';",
+      '@Module({ controllers: [Invoices] }) export class BillingModule {}',
+    ].join('\n'),
+    'src/invoices.controller.ts': "@Controller('invoices') export class InvoicesController { @Get() list() {} }",
+  });
+  assert.deepEqual(summary(routes), [
+    'nestjs GET /v2/billing/invoices InvoicesController.list src/invoices.controller.ts:1',
+  ]);
+});

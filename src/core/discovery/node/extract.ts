@@ -17,7 +17,7 @@ import { fastifyObject, readFastifyCall, unwrapFastifyPlugin } from './fastify';
 import { honoObject, readHonoCall } from './hono';
 import { koaObject, readKoaCall, routerOfRoutesCall } from './koa';
 import { importedValue, readCommonJsExport, readEsmExport, readImport, readRequire } from './modules';
-import { readAppSetup, readController } from './nestjs';
+import { readAppSetup, readController, readModule, readRouterModule, readRouteTables } from './nestjs';
 import { CONNECTION_EVENTS, readSocketIoCall, SOCKET_IO, socketIoObject } from './socketio';
 import { callArguments } from '../../lang/node/literals';
 import { dynamicImportSpecifier, requireSpecifier } from '../../lang/node/modules';
@@ -348,6 +348,8 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       case 'class_declaration': {
         const controller = readController(node, values);
         if (controller?.routes.length) facts.controllers.push(controller);
+        const module = readModule(node);
+        if (module) (facts.nestModules ??= []).push(module);
         break;
       }
       case 'call_expression':
@@ -651,10 +653,14 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     if (loop) for (const item of loop.items) values.bound(loop.variable, item, () => readCall(call, frame));
     else readCall(call, frame);
   }
+  const routeTables = readRouteTables(root, values);
+  if (routeTables) facts.nestRouteTables = routeTables;
   return facts;
 
   function readCall(call: Node, frame: Frame | undefined): void {
     readAppSetup(call, values, facts);
+    const routerModule = readRouterModule(call, values, facts);
+    if (routerModule !== undefined) (facts.nestRouterModules ??= []).push(routerModule);
     const callee = call.childForFieldName('function');
     const object = callee?.type === 'member_expression' ? callee.childForFieldName('object') : undefined;
     const owner = object ? ownerOf(object, frame) : undefined;

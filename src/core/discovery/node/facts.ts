@@ -122,6 +122,25 @@ export interface ControllerFact {
   routes: ControllerRouteFact[];
 }
 
+/** A Nest `@Module({ controllers: [A, B] })` class: the local names of its controllers. */
+export interface NestModuleFact {
+  className: string;
+  controllers: string[];
+  /** Some controllers are not written as names (`...controllers`, a call): not known here. */
+  computed?: true;
+}
+
+/**
+ * One entry of `RouterModule.register([...])`: a module (a local name) served under `path`, and its children,
+ * whose paths continue the entry's; a child given as a bare module (`children: [CatsModule]`) has no path and
+ * takes its parent's.
+ */
+export interface NestRouteEntry {
+  path?: Text;
+  module?: string;
+  children?: NestRouteEntry[];
+}
+
 export interface NodeRouteFacts {
   objects: Record<string, ObjectFact>;
   imports: Record<string, ImportFact>;
@@ -132,6 +151,15 @@ export interface NodeRouteFacts {
   functions: Record<string, HandlerFact>;
   mounts: MountFact[];
   controllers: ControllerFact[];
+  /** Nest modules that declare controllers. */
+  nestModules?: NestModuleFact[];
+  /**
+   * Each `RouterModule.register(routes)` (or nest-router's `forRoutes`): its entries, the local name of imported
+   * ones, or null where they are computed.
+   */
+  nestRouterModules?: Array<NestRouteEntry[] | { import: string } | null>;
+  /** Module-level `const routes: Routes = [...]` (or an array of `{ module }` entries), by name: what another module's registration imports. */
+  nestRouteTables?: Record<string, NestRouteEntry[]>;
   /** Names bound to an object another name holds: `const slackRoute = createSlackRoute()` where the factory returns `slack`. */
   aliases?: Record<string, string>;
   /** NestJS `app.setGlobalPrefix('api')`. */

@@ -9,6 +9,7 @@ import type {
   HandlerRef,
   MountFact,
   NestExclude,
+  NestRouteEntry,
   NodeRouteFacts,
   RouteFact,
   Text,
@@ -256,7 +257,24 @@ export function linkNodeRoutes(files: Linked, aliases: readonly PathAliases[] = 
     for (const name of Object.keys(facts.objects)) {
       if (serves(facts, name) && !reached.has(key(file.path, name))) emit(key(file.path, name), '', [], undefined);
     }
-  return [...distinct(routes), ...linkControllers(files, textOf)];
+  /** The class a local name in `file` stands for, as `file#Name`: declared there, or exported where it is imported from. */
+  const classOf = (file: string, name: string): string | undefined => {
+    const imported = byPath.get(file)?.imports[name];
+    if (!imported) return key(file, name);
+    const found = exportOf(file, imported.spec, imported.imported, 0);
+    return found && key(found.file, found.local);
+  };
+
+  /** Nest routes another module exports (`export const routes: Routes = [...]`), imported by the local name `name`. */
+  const tableOf = (file: string, name: string) => {
+    const imported = byPath.get(file)!.imports[name];
+    const found = imported && exportOf(file, imported.spec, imported.imported, 0);
+    const routes = found ? byPath.get(found.file)!.nestRouteTables?.[found.local] : undefined;
+    return found && routes ? { file: found.file, routes } : undefined;
+  };
+
+  const modulePaths = nestModulePaths(files, textOf, classOf, tableOf);
+  return [...distinct(routes), ...linkControllers(files, textOf, modulePaths)];
 }
 
 /**
@@ -336,7 +354,11 @@ function autoloadPlugins(
  * prefix excludes goes without it. Paths and prefixes that are not known constants are kept as placeholders
  * (the routes marked unresolved).
  */
-function linkControllers(files: Linked, textOf: (file: string, text: Text | null) => string | undefined): Route[] {
+function linkControllers(
+  files: Linked,
+  textOf: (file: string, text: Text | null) => string | undefined,
+  modulePathOf: (file: string, controller: string) => string,
+): Route[] {
   const setter = files.find((f) => f.facts.globalPrefix !== undefined);
   const globalPrefix = (setter ? textOf(setter.file.path, setter.facts.globalPrefix!) : '') ?? placeholder('…');
   const exclude = setter?.facts.globalPrefixExclude;
@@ -361,7 +383,7 @@ function linkControllers(files: Linked, textOf: (file: string, text: Text | null
         for (const r of c.routes) {
           const path = textOf(file.path, r.path);
           if (path === undefined) continue;
-          const own = joinPath(joinPath('/', base), path);
+          const own = joinPath(joinPath(joinPath('/', modulePathOf(file.path, c.className)), base), path);
           const declared = r.versions ?? c.versions;
           // the default version is written where versioning is enabled, and read there
           const segments = declared
@@ -389,6 +411,54 @@ function linkControllers(files: Linked, textOf: (file: string, text: Text | null
         }
       }
   return out;
+}
+
+/**
+ * The path `RouterModule.register` gives each controller's module, flattened as Nest's flattenRoutePaths does (a
+ * child's path continues its parent's, a bare module child takes its parent's; the last registration of a module
+ * wins): by controller, '' where none. Where a registration's routes are computed, or a module that may have a
+ * path lists its controllers otherwise, a controller without a known module path may still have one: a
+ * placeholder.
+ */
+function nestModulePaths(
+  files: Linked,
+  textOf: (file: string, text: Text | null) => string | undefined,
+  classOf: (file: string, name: string) => string | undefined,
+  tableOf: (file: string, name: string) => { file: string; routes: NestRouteEntry[] } | undefined,
+): (file: string, controller: string) => string {
+  const byModule = new Map<string, string>();
+  let computed = false;
+  const flatten = (file: string, entries: NestRouteEntry[], parent: string | undefined, depth: number): void => {
+    if (depth > MAX_DEPTH) return;
+    for (const e of entries) {
+      const own = e.path === undefined ? undefined : textOf(file, e.path);
+      const path = own === undefined ? undefined : parent === undefined ? own : joinPath(parent, own);
+      const module = e.module === undefined ? undefined : classOf(file, e.module);
+      if (module !== undefined && e.path === undefined && parent !== undefined) byModule.set(module, parent);
+      else if (module !== undefined && path !== undefined) byModule.set(module, path);
+      if (e.children) flatten(file, e.children, path ?? parent, depth + 1);
+    }
+  };
+  for (const { file, facts } of files)
+    for (const routes of facts.nestRouterModules ?? []) {
+      const table = routes && 'import' in routes ? tableOf(file.path, routes.import) : { file: file.path, routes };
+      if (!table?.routes) computed = true;
+      else flatten(table.file, table.routes, undefined, 0);
+    }
+  const moduleOfController = new Map<string, string>();
+  for (const { file, facts } of files)
+    for (const m of facts.nestModules ?? []) {
+      if (m.computed) computed ||= byModule.size > 0;
+      for (const c of m.controllers) {
+        const controller = classOf(file.path, c);
+        if (controller !== undefined) moduleOfController.set(controller, `${file.path}#${m.className}`);
+      }
+    }
+  return (file, controller) => {
+    const module = moduleOfController.get(`${file}#${controller}`);
+    const path = module === undefined ? undefined : byModule.get(module);
+    return path ?? (computed ? placeholder('module path') : '');
+  };
 }
 
 /**

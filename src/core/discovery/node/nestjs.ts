@@ -1,8 +1,10 @@
 // NestJS: `@Controller(prefix | { path, version })` classes whose methods carry `@Get(path)`, `@Post()`, …
 // (and `@Version()`) decorators, `app.setGlobalPrefix('api', { exclude })` and URI versioning
-// (`app.enableVersioning()`). Paths join as Nest does: '/' + global + '/v' + version + '/' + controller + '/' + method.
+// (`app.enableVersioning()`), and `RouterModule.register([{ path, module, children }])`, a path for the controllers
+// each `@Module({ controllers })` declares. Paths join as Nest's RoutePathFactory does: '/' + global + '/v' + version
+// + '/' + module path + '/' + controller + '/' + method.
 import type { SyntaxNode as Node } from '../../lang/syntax';
-import type { ControllerFact, NestExclude, NodeRouteFacts, Text } from './facts';
+import type { ControllerFact, NestExclude, NestModuleFact, NestRouteEntry, NodeRouteFacts, Text } from './facts';
 import { callArguments } from '../../lang/node/literals';
 import { handlerOf, property } from './syntax';
 import type { Constants } from './values';
@@ -43,13 +45,102 @@ function pathsOf(arg: Node | undefined, values: Constants): Array<Text | null> {
   return [values.pathText(arg)];
 }
 
+/** A class's decorators: on the class, or on `export` when written before `export class`. */
+function classDecorators(cls: Node): Node[] {
+  return [...(cls.parent?.type === 'export_statement' ? cls.parent.namedChildren : []), ...cls.namedChildren].filter(
+    (c): c is Node => c?.type === 'decorator',
+  );
+}
+
+/** `@Module({ controllers: [A, B] })`: the module and its controllers' local names (`computed` if some are not names). */
+export function readModule(cls: Node): NestModuleFact | undefined {
+  const className = cls.childForFieldName('name')?.text;
+  const module = classDecorators(cls)
+    .map(decoratorCall)
+    .find((d) => d?.name === 'Module');
+  const controllers = property(module?.args[0], 'controllers');
+  if (!className || !controllers) return undefined;
+  if (controllers.type !== 'array') return { className, controllers: [], computed: true };
+  const items = controllers.namedChildren.filter((c) => c.type !== 'comment');
+  const names = items.filter((c) => c.type === 'identifier').map((c) => c.text);
+  if (names.length === items.length) return names.length ? { className, controllers: names } : undefined;
+  return { className, controllers: names, computed: true };
+}
+
+/**
+ * `RouterModule.register(routes)` (or nest-router's `RouterModule.forRoutes(routes)`): its entries, from an array
+ * written there or in a module constant; null when they are computed (a spread, a call, an entry not written out),
+ * undefined for any other call.
+ */
+export function readRouterModule(
+  call: Node,
+  values: Constants,
+  facts: NodeRouteFacts,
+): NestRouteEntry[] | { import: string } | null | undefined {
+  const callee = call.childForFieldName('function');
+  if (callee?.type !== 'member_expression' || callee.childForFieldName('object')?.text !== 'RouterModule') return;
+  if (!['register', 'forRoutes'].includes(callee.childForFieldName('property')?.text ?? '')) return;
+  const [routes] = callArguments(call);
+  if (routes?.type === 'identifier' && facts.imports[routes.text]) return { import: routes.text };
+  return routeEntries(routes, values, 0);
+}
+
+/**
+ * Module-level constants that hold Nest routes, for a registration in another module: `const routes: Routes =
+ * [...]`, or an array whose first entry names a `module`.
+ */
+export function readRouteTables(root: Node, values: Constants): Record<string, NestRouteEntry[]> | undefined {
+  let tables: Record<string, NestRouteEntry[]> | undefined;
+  for (const statement of root.namedChildren) {
+    const declaration = statement.type === 'export_statement' ? statement.childForFieldName('declaration') : statement;
+    if (declaration?.type !== 'lexical_declaration') continue;
+    for (const d of declaration.namedChildren) {
+      if (d.type !== 'variable_declarator') continue;
+      const name = d.childForFieldName('name');
+      const value = d.childForFieldName('value');
+      const typed = /\bRoutes$/.test(d.childForFieldName('type')?.text ?? '');
+      const first = value?.type === 'array' ? value.namedChildren.find((c) => c.type !== 'comment') : undefined;
+      if (name?.type !== 'identifier' || !value || !(typed || property(first, 'module'))) continue;
+      const entries = routeEntries(value, values, 0);
+      if (entries) (tables ??= {})[name.text] = entries;
+    }
+  }
+  return tables;
+}
+
+function routeEntries(node: Node | undefined, values: Constants, depth: number): NestRouteEntry[] | null {
+  if (!node || depth > 16) return null;
+  const items =
+    node.type === 'array' ? node.namedChildren.filter((c) => c.type !== 'comment') : (values.items(node) ?? null);
+  if (!items) return null;
+  const out: NestRouteEntry[] = [];
+  for (const item of items) {
+    if (item.type === 'identifier') {
+      out.push({ module: item.text });
+      continue;
+    }
+    const object = values.objectLiteral(item);
+    if (!object || object.namedChildren.some((c) => c.type === 'spread_element')) return null;
+    const path = property(object, 'path');
+    const module = property(object, 'module');
+    const children = property(object, 'children');
+    if (module && module.type !== 'identifier' && module.type !== 'shorthand_property_identifier') return null;
+    const entry: NestRouteEntry = {};
+    if (path) entry.path = values.pathText(path);
+    if (module) entry.module = module.text;
+    if (children) {
+      const inner = routeEntries(children, values, depth + 1);
+      if (!inner) return null;
+      entry.children = inner;
+    }
+    out.push(entry);
+  }
+  return out;
+}
+
 export function readController(cls: Node, values: Constants): ControllerFact | undefined {
   const className = cls.childForFieldName('name')?.text;
-  // Decorators sit on the class, or on `export` when written before `export class`.
-  const decorators = [
-    ...(cls.parent?.type === 'export_statement' ? cls.parent.namedChildren : []),
-    ...cls.namedChildren,
-  ].filter((c): c is Node => c?.type === 'decorator');
+  const decorators = classDecorators(cls);
   const controller = decorators.map(decoratorCall).find((d) => d?.name === 'Controller');
   const prefixes = controller ? pathsOf(controller.args[0], values) : undefined;
   const body = cls.childForFieldName('body');
