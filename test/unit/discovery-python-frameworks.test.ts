@@ -461,3 +461,33 @@ test('Django: i18n_patterns adds the language code only where translation is on 
     '/about/',
   ]);
 });
+
+test('Django Ninja: a urlconf prefix is joined as Django joins it, without a slash it does not write', async () => {
+  const routes = await discoverSources({
+    'site/__init__.py': '',
+    'site/urls.py': [
+      'from django.urls import path',
+      'from site.api import api, api2',
+      'urlpatterns = [path("api", api.urls), path("v2/", api2.urls)]',
+    ].join('\n'),
+    'site/api.py': [
+      'from ninja import NinjaAPI, Router',
+      'api = NinjaAPI()',
+      'api2 = NinjaAPI(urls_namespace="v2")',
+      'router = Router()',
+      '@api.get("/items")',
+      'def items(request): ...',
+      '@router.get("/")',
+      'def events(request): ...',
+      'api.add_router("/events", router)',
+      '@api2.get("")',
+      'def root(request): ...',
+    ].join('\n'),
+  });
+  // Ninja hands Django `items` and `events/` (its leading '/' stripped); Django writes `api` + `items`
+  assert.deepEqual(routes.map((r) => `${r.path} ${r.handler}`).sort(), [
+    '/apievents/ events',
+    '/apiitems items',
+    '/v2/ root',
+  ]);
+});

@@ -1894,13 +1894,28 @@ function emit(
     // Flask/Quart/Sanic: a url_prefix given at registration replaces the blueprint's own (per framework)
     const overrides =
       e.prefix !== undefined && unit.registrationReplacesBlueprintPrefix === true && e.child.kind.role === 'blueprint';
-    emit(e.child, unit.join(base, e.prefix ?? ''), overrides ? '' : e.child.ownPrefix, routers, routersKey, ctx, {
-      parent: index,
-      edgePrefix: e.prefix,
-      overrides,
-    });
+    emit(
+      e.child,
+      childPrefix(obj, base, e.child, e.prefix),
+      overrides ? '' : e.child.ownPrefix,
+      routers,
+      routersKey,
+      ctx,
+      {
+        parent: index,
+        edgePrefix: e.prefix,
+        overrides,
+      },
+    );
   }
   obj.onPath = false;
+}
+
+/** The prefix an included object starts from: its parent's base and the include's prefix, joined as the parent's framework does. */
+function childPrefix(parent: RouterObj, base: string, child: RouterObj, edgePrefix: string | undefined): string {
+  const prefix = pythonFramework(parent.kind.framework).join(base, edgePrefix ?? '');
+  const mountedAt = pythonFramework(child.kind.framework).mountedAt;
+  return mountedAt && child.kind.framework !== parent.kind.framework ? mountedAt(prefix) : prefix;
 }
 
 /** An object's routes as served under `base`, through the routers `routers`. */
@@ -1952,9 +1967,7 @@ function emitAgain(
       const { obj } = v;
       const unit = pythonFramework(obj.kind.framework);
       const parent = v.parent >= 0 ? next[v.parent] : undefined;
-      const prefix = parent
-        ? pythonFramework(parent.obj.kind.framework).join(parent.base, v.edgePrefix ?? '')
-        : rootPrefix(obj);
+      const prefix = parent ? childPrefix(parent.obj, parent.base, obj, v.edgePrefix) : rootPrefix(obj);
       const base = unit.join(prefix, v.overrides ? '' : obj.ownPrefix);
       const routersKey = `${parent?.routersKey ?? ''}\0${obj.display}`;
       const same = base === v.base && routersKey === v.routersKey;

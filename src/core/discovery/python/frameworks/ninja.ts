@@ -9,10 +9,25 @@ import type { At, CallExpr, CallReader, DecoratorReader, Handler, PyFramework } 
 import { HTTP_METHODS } from './registrations';
 import type { PyExpr } from '../facts';
 
-/** Ninja's join: the non-empty parts joined with '/', every '//' collapsed. */
+/**
+ * Where the urlconf's part of a path ends and Ninja's begins: Django concatenates its `path("api/", api.urls)`
+ * prefix and the patterns Ninja built, which have lost their leading '/' (`path("api", …)` serves `apiitems`).
+ */
+const MOUNT = '\u0000';
+
+/** Ninja's join: the non-empty parts joined with '/', every '//' collapsed (after the urlconf's part, if any). */
 function ninjaJoin(prefix: string, path: string): string {
+  const at = prefix.indexOf(MOUNT);
+  if (at >= 0) return prefix.slice(0, at + 1) + ninjaJoin(prefix.slice(at + 1), path);
   const joined = prefix && path ? `${prefix}/${path}` : prefix || path;
   return joined.replace(/\/{2,}/g, '/');
+}
+
+/** The URL Django serves: the urlconf's part, then Ninja's without its leading '/'. */
+function servedPath(path: string): string {
+  const at = path.indexOf(MOUNT);
+  const outer = at >= 0 ? path.slice(0, at) : '';
+  return `/${outer}${path.slice(at + 1).replace(/^\/+/, '')}`;
 }
 
 /** `{int:item_id}` → `<int:item_id>` (Ninja's own rewrite); a `{expression?}` placeholder stays. */
@@ -64,7 +79,8 @@ export const ninja: PyFramework = {
   includedToServe: ['router'],
   execution: (isAsync) => (isAsync ? 'event-loop' : 'worker'),
   join: ninjaJoin,
-  finalPath: (path) => `/${path.replace(/^\/+/, '')}`,
+  finalPath: servedPath,
+  mountedAt: (outer) => outer + MOUNT,
   decorators,
   calls: { add_router: addRouter },
 };

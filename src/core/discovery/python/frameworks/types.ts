@@ -124,6 +124,11 @@ export interface PyFramework {
   /** The path as the framework reports it, from the joined one. */
   finalPath?: (path: string) => string;
   /**
+   * The prefix an object of this framework starts from when another framework's router includes it, where the two
+   * join otherwise than within one framework (a Django urlconf serving a Ninja API).
+   */
+  mountedAt?: (outer: string) => string;
+  /**
    * Roles that serve nothing until included somewhere (FastAPI's APIRouter, Flask's Blueprint): one included
    * nowhere discovery can follow (a loop over plugins, another package) is shown under `{unknown prefix?}`.
    */
