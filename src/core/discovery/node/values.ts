@@ -134,7 +134,7 @@ export class Constants {
       case 'identifier':
       case 'shorthand_property_identifier': {
         if (this.facts.imports[n.text]) return { parts: [{ import: n.text }] };
-        const value = this.values.get(n.text);
+        const value = this.values.get(n.text) ?? localConstant(n, n.text);
         return value ? this.text(value, depth + 1) : undefined;
       }
       case 'member_expression': {
@@ -142,7 +142,7 @@ export class Constants {
         const member = n.childForFieldName('property');
         if (object?.type !== 'identifier' || member?.type !== 'property_identifier') return undefined;
         if (this.facts.imports[object.text]) return { parts: [{ import: object.text, member: member.text }] };
-        const local = this.values.get(object.text);
+        const local = this.values.get(object.text) ?? localConstant(object, object.text);
         return local ? this.text(this.member(local, member.text), depth + 1) : undefined;
       }
       default:
@@ -271,6 +271,25 @@ export class Constants {
   private isNumber(node: Node | null): boolean {
     return !!node && unwrap(node).type === 'number';
   }
+}
+
+/**
+ * A `const` declared before `node` in a block around it (`function bootstrap() { const prefix = 'api'; … }`): the
+ * value it is bound to there. Module-level constants are the Constants' own; a `let` or `var` may change.
+ */
+function localConstant(node: Node, name: string): Node | undefined {
+  let block = node.parent;
+  for (let depth = 0; block && depth < 64; depth++, block = block.parent) {
+    if (block.type !== 'statement_block') continue;
+    for (const statement of block.namedChildren) {
+      if (statement.startIndex >= node.startIndex) break;
+      if (statement.type !== 'lexical_declaration' || statement.child(0)?.type !== 'const') continue;
+      for (const d of statement.namedChildren)
+        if (d.type === 'variable_declarator' && d.childForFieldName('name')?.text === name)
+          return d.childForFieldName('value') ?? undefined;
+    }
+  }
+  return undefined;
 }
 
 function unescape(sequence: string): string {

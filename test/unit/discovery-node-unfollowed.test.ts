@@ -1,0 +1,36 @@
+// Node discovery where a mount, a prefix or a receiver is written in ways a first reading missed: each case from a
+// public project whose routes were shown at URLs the server does not serve (or taken from code that serves none).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { discoverNode } from './discovery-node-helpers';
+
+const paths = async (files: Record<string, string>) =>
+  (await discoverNode(files)).map((r) => `${r.methods.join(',')} ${r.path}`).sort();
+
+test('a prefix held by a const declared in the function around the call is read', async () => {
+  assert.deepEqual(
+    await paths({
+      'app.js': [
+        "const express = require('express');",
+        'const app = express();',
+        'const router = express.Router();',
+        "router.get('/x', (req, res) => res.send('ok'));",
+        'function mount() {',
+        "  const prefix = '/api';",
+        '  app.use(prefix, router);',
+        '}',
+        'mount();',
+      ].join('\n'),
+      'main.ts': [
+        "import { NestFactory } from '@nestjs/core';",
+        'async function bootstrap() {',
+        '  const app = await NestFactory.create(AppModule);',
+        "  const globalPrefix = 'v2';",
+        '  app.setGlobalPrefix(globalPrefix);',
+        '}',
+      ].join('\n'),
+      'user.controller.ts': "@Controller('user') export class UserController { @Get('me') me() {} }",
+    }),
+    ['GET /api/x', 'GET /v2/user/me'],
+  );
+});
