@@ -34,3 +34,26 @@ test('a prefix held by a const declared in the function around the call is read'
     ['GET /api/x', 'GET /v2/user/me'],
   );
 });
+
+test("calls on a function's parameter are routes only where they could be: a path from '/', HTTP methods for on()", async () => {
+  assert.deepEqual(
+    await paths({
+      'app.js': "const app = require('express')();\napp.get('/health', (req, res) => res.send('ok'));",
+      // a Redis client and jQuery, handed in as parameters
+      'cache.js': [
+        'module.exports = function loadUser(client, id, done) {',
+        "  client.get('user:' + id, (err, v) => done(err, v));",
+        "  client.get('session', (err, v) => done(err, v));",
+        '};',
+      ].join('\n'),
+      'public/widget.js': [
+        "define('widget', ['components'], function (components, api, alerts) {",
+        "  components.get('topic').on('mouseenter', '[data-pid]', function () {});",
+        '});',
+      ].join('\n'),
+      'routes/extra.js':
+        "module.exports = function (app, mw, done) { app.get('/extra', (req, res) => res.send('x')); };",
+    }),
+    ['GET /extra', 'GET /health'],
+  );
+});

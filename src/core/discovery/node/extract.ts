@@ -23,7 +23,7 @@ import { callArguments } from '../../lang/node/literals';
 import { dynamicImportSpecifier, requireSpecifier } from '../../lang/node/modules';
 import { TYPE_ONLY } from '../../lang/node/typeSyntax';
 import { nameRecord } from '../../lang/shared/records';
-import { handlerOf, isFunction } from './syntax';
+import { handlerOf, isFunction, stringList } from './syntax';
 import { Constants } from './values';
 
 /** Expressions that, as a route's first argument, can only be its path (known or not). */
@@ -51,6 +51,7 @@ const READERS: Partial<Record<Framework, CallReader>> = {
  * koa-router's `register(path, methods, mw)`.
  */
 const readPluginCall: CallReader = (ctx, owner, method, args) => {
+  if (!routeLike(ctx, owner, method, args)) return;
   if (method === 'use' || owner.path !== undefined) readExpressCall(ctx, owner, method, args);
   // `(socket) => socket.on('evt', h)`: kept as socket.io events, emitted only if a socket is what it is handed
   else if ((method === 'on' && args.length === 2) || method === 'onAny')
@@ -61,6 +62,21 @@ const readPluginCall: CallReader = (ctx, owner, method, args) => {
   else if (method === 'register' && args.length >= 3 && args[1].type === 'array') readKoaCall(ctx, owner, method, args);
   else readFastifyCall(ctx, owner, method, args);
 };
+
+/**
+ * Whether a call on a function's parameter can be a route registration: a parameter may be anything (a Redis
+ * client's `client.get('session', cb)`, jQuery's `el.on('mouseenter', '[data-pid]', h)`), so a path written as
+ * text must start with '/' or be '*', and `on()` must name HTTP methods.
+ */
+function routeLike(ctx: ExtractContext, owner: Owner, method: string, args: Node[]): boolean {
+  const hono = method === 'on' && args.length > 2;
+  if (hono && !stringList(args[0])?.every((m) => NODE_ROUTE_METHODS.has(m.toLowerCase()))) return false;
+  const pathArg = hono ? args[1] : NODE_ROUTE_METHODS.has(method) && owner.path === undefined ? args[0] : undefined;
+  if (!pathArg || pathArg.type === 'array') return true;
+  const path = ctx.pathText(pathArg);
+  const first = typeof path === 'string' ? path : path?.parts[0];
+  return typeof first !== 'string' || first === '' || first.startsWith('/') || first.startsWith('*');
+}
 
 /**
  * Calls that return their receiver, so `app.get(…).post(…)` / `app.use(a).use(b)` chains keep the owner;
