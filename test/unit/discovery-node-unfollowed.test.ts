@@ -7,6 +7,48 @@ import { discoverNode } from './discovery-node-helpers';
 const paths = async (files: Record<string, string>) =>
   (await discoverNode(files)).map((r) => `${r.methods.join(',')} ${r.path}`).sort();
 
+test('a sub-app exported under another name (`export const tagsRouter = app`) is mounted where route() puts it', async () => {
+  assert.deepEqual(
+    await paths({
+      'src/tags.ts': [
+        "import { Hono } from 'hono';",
+        'const app = new Hono();',
+        "app.get('/', (c) => c.json([]));",
+        'export const tagsRouter = app;',
+        "tagsRouter.delete('/:id', (c) => c.json({}));",
+      ].join('\n'),
+      'src/index.ts': [
+        "import { Hono } from 'hono';",
+        "import { tagsRouter } from './tags';",
+        'const app = new Hono();',
+        "app.route('/tags', tagsRouter);",
+        'export default app;',
+      ].join('\n'),
+    }),
+    ['DELETE /tags/:id', 'GET /tags'],
+  );
+});
+
+test('an app a local factory makes in place (`return new Hono()`) is a new one at each call, declared below or above', async () => {
+  assert.deepEqual(
+    await paths({
+      'src/index.ts': [
+        "import { Hono } from 'hono';",
+        'const app = createRouter();',
+        'const tasks = createRouter();',
+        "tasks.get('/', (c) => c.json([]));",
+        "app.route('/tasks', tasks);",
+        "app.get('/health', (c) => c.text('ok'));",
+        'function createRouter() {',
+        '  return new Hono();',
+        '}',
+        'export default app;',
+      ].join('\n'),
+    }),
+    ['GET /health', 'GET /tasks'],
+  );
+});
+
 test('a prefix held by a const declared in the function around the call is read', async () => {
   assert.deepEqual(
     await paths({

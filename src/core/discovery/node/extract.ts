@@ -128,6 +128,18 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
   /** The local name an exported or mounted value stands for. */
   /** The local object a call of a factory function in this file returns (`createRouter()` → `router`). */
   const factoryReturns = new Map<string, string>();
+  /** Function key → the kind of object it returns made in place (`return new Hono()`): each call makes another. */
+  const factoryObjects = new Map<string, ObjectFact>();
+  /** `const app = createRouter()` declarations, matched with factoryObjects after the walk. */
+  const factoryCalls: Array<{ name: string; factory: string }> = [];
+  const madeByFactory = (fn: string, returned: Node): void => {
+    const root = chainRoot(returned);
+    if (root !== returned || (root.type !== 'call_expression' && root.type !== 'new_expression')) return;
+    for (const recognise of RECOGNISERS) {
+      const object = recognise(root, facts, values);
+      if (object) return void factoryObjects.set(fn, object);
+    }
+  };
   const factoryOf = (value: Node): string | undefined => {
     const callee = value.type === 'call_expression' ? value.childForFieldName('function') : undefined;
     const returned = callee?.type === 'identifier' ? factoryReturns.get(callee.text) : undefined;
@@ -227,6 +239,15 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       (facts.aliases ??= nameRecord())[name] = made;
       return;
     }
+    // `export const tagsRouter = app`: another name for an object of this file
+    if (value.type === 'identifier' && facts.objects[value.text]) {
+      (facts.aliases ??= nameRecord())[name] = facts.aliases?.[value.text] ?? value.text;
+      return;
+    }
+    // `const app = createRouter()`: a fresh object per call of a local factory returning one made in place (read
+    // once the walk has seen the factory, which may be declared below)
+    if (value.type === 'call_expression' && value.childForFieldName('function')?.type === 'identifier')
+      factoryCalls.push({ name, factory: value.childForFieldName('function')!.text });
     if (isFunction(value)) {
       functions.set(name, handlerOf(value, name));
       functionNodes.set(name, value);
@@ -328,6 +349,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
         // `function createSlackRoute() { const slack = new Hono(); …; return slack; }`: a factory of that object
         const returned = node.namedChildren.find((c) => c && c.type !== 'comment');
         if (frame && returned?.type === 'identifier') factoryReturns.set(functionKey(frame.fn), returned.text);
+        else if (frame && returned) madeByFactory(functionKey(frame.fn), returned);
         // `function getVideo() { return async (req, res) => … }`: a handler factory
         if (frame && returned) returnedHandlers.set(functionKey(frame.fn), returned);
         break;
@@ -336,6 +358,8 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
         // `const getVideo = () => async (req, res) => …`
         const body = node.childForFieldName('body');
         if (body && isFunction(body)) returnedHandlers.set(functionKey(node), body);
+        // `const createRouter = () => new Hono()`
+        else if (body) madeByFactory(functionKey(node), body);
         break;
       }
       case 'import_statement':
@@ -532,9 +556,10 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
         break;
       }
       if (node.type === 'identifier') {
+        const name = facts.objects[node.text] ? node.text : facts.aliases?.[node.text];
         base =
           pluginParameter(node.text, frame) ??
-          (facts.objects[node.text] ? { name: node.text, object: facts.objects[node.text] } : undefined);
+          (name !== undefined && facts.objects[name] ? { name, object: facts.objects[name] } : undefined);
         break;
       }
       const field = thisField(node);
@@ -659,6 +684,11 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     }
     return undefined;
   };
+
+  for (const { name, factory } of factoryCalls) {
+    const made = factoryObjects.get(factory);
+    if (made && !facts.objects[name]) facts.objects[name] = { ...made };
+  }
 
   // Connection handlers first: the calls on their socket parameter may come before the `io.on` that registers them.
   for (const { call, frame } of calls) bindSocket(call, frame);
