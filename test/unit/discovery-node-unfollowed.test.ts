@@ -99,3 +99,66 @@ test("calls on a function's parameter are routes only where they could be: a pat
     ['GET /extra', 'GET /health'],
   );
 });
+
+test("an app another module's function returns is mounted where the call is (`mount('/x', initApi())`)", async () => {
+  assert.deepEqual(
+    await paths({
+      'init.ts': [
+        "import Koa from 'koa';",
+        "import Router from 'koa-router';",
+        'export function initWellKnown(): Koa {',
+        '  const wellKnown = new Koa();',
+        '  const router = new Router();',
+        "  router.get('/webauthn', async (ctx) => {});",
+        '  wellKnown.use(router.routes());',
+        '  return wellKnown;',
+        '}',
+      ].join('\n'),
+      'server.ts': [
+        "import Koa from 'koa';",
+        "import mount from 'koa-mount';",
+        "import { initWellKnown } from './init';",
+        'const app = new Koa();',
+        "app.use(mount('/.well-known', initWellKnown()));",
+        'app.listen(3000);',
+      ].join('\n'),
+    }),
+    ['GET /.well-known/webauthn'],
+  );
+});
+
+test('objects of one name declared in two functions of a module are served at a prefix not known', async () => {
+  assert.deepEqual(
+    await paths({
+      'init.ts': [
+        "import Koa from 'koa';",
+        "import Router from 'koa-router';",
+        'export function initApis(): Koa {',
+        '  const apis = new Koa();',
+        '  const anonymous = new Router();',
+        "  anonymous.get('/status', async (ctx) => {});",
+        '  apis.use(anonymous.routes());',
+        '  return apis;',
+        '}',
+        'export function initWellKnown(): Koa {',
+        '  const wellKnown = new Koa();',
+        '  const anonymous = new Router();',
+        "  anonymous.get('/webauthn', async (ctx) => {});",
+        '  wellKnown.use(anonymous.routes());',
+        '  return wellKnown;',
+        '}',
+      ].join('\n'),
+      'server.ts': [
+        "import Koa from 'koa';",
+        "import mount from 'koa-mount';",
+        "import { initApis, initWellKnown } from './init';",
+        'const app = new Koa();',
+        "app.use(mount('/.well-known', initWellKnown()));",
+        "app.use(mount('/api', initApis()));",
+        'app.listen(3000);',
+      ].join('\n'),
+    }),
+    // both `anonymous` routers are one object to discovery: `/api/webauthn` would be wrong
+    ['GET {unknown prefix?}/status', 'GET {unknown prefix?}/webauthn'],
+  );
+});

@@ -335,7 +335,9 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
         // `var app = module.exports = express()`: the name is bound to the assigned value
         for (let i = 0; i < MAX_CHAIN && value?.type === 'assignment_expression'; i++)
           value = value.childForFieldName('right');
+        const before = name?.type === 'identifier' ? facts.objects[name.text] : undefined;
         if (name && value) declare(name, value);
+        if (before && facts.objects[name!.text] !== before) facts.objects[name!.text].ambiguous = true;
         if (name?.type === 'identifier' && value) declaredChains.set(chainRoot(value).id, name.text);
         break;
       }
@@ -529,7 +531,12 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       }
       const wrapped = unwrapFastifyPlugin(node, facts);
       const name = localOf(wrapped ?? node);
-      return name ? { name, ignorePrefix: !!wrapped } : undefined;
+      if (name) return { name, ignorePrefix: !!wrapped };
+      // `mount('/api', initApis())`: the object the imported function returns (its module's `returns`)
+      const callee = node.type === 'call_expression' ? node.childForFieldName('function') : undefined;
+      return callee?.type === 'identifier' && facts.imports[callee.text]
+        ? { name: `${callee.text}()`, ignorePrefix: false }
+        : undefined;
     },
   };
 
@@ -685,6 +692,8 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     return undefined;
   };
 
+  for (const [fn, returned] of factoryReturns)
+    if (facts.objects[returned]) (facts.returns ??= nameRecord())[fn] = facts.aliases?.[returned] ?? returned;
   for (const { name, factory } of factoryCalls) {
     const made = factoryObjects.get(factory);
     if (made && !facts.objects[name]) facts.objects[name] = { ...made };

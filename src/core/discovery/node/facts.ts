@@ -44,6 +44,11 @@ export interface ObjectFact {
   pluginShaped?: boolean;
   /** A socket.io connection's socket (the connection handler's parameter): its `on(event, h)` are event handlers. */
   socket?: boolean;
+  /**
+   * Declared under this name in more than one function of the module (`const anonymousRouter` in two): discovery
+   * keeps one object per name, so where its routes are served is not known.
+   */
+  ambiguous?: boolean;
 }
 
 /** A handler defined in another module: `local` is an import, `member` a property of it (`users.list`). */
@@ -160,6 +165,8 @@ export interface NodeRouteFacts {
   nestRouterModules?: Array<NestRouteEntry[] | { import: string } | null>;
   /** Module-level `const routes: Routes = [...]` (or an array of `{ module }` entries), by name: what another module's registration imports. */
   nestRouteTables?: Record<string, NestRouteEntry[]>;
+  /** Functions that return an object of this module (`function initApi() { …; return sub }`), by name: for callers elsewhere. */
+  returns?: Record<string, string>;
   /** Names bound to an object another name holds: `const slackRoute = createSlackRoute()` where the factory returns `slack`. */
   aliases?: Record<string, string>;
   /** NestJS `app.setGlobalPrefix('api')`. */

@@ -43,6 +43,13 @@ export function linkNodeRoutes(files: Linked, aliases: readonly PathAliases[] = 
     if (facts.objects[at(name)]) return key(file, at(name));
     const alias = facts.aliases?.[name];
     if (alias !== undefined && facts.objects[at(alias)]) return key(file, at(alias));
+    // `initApis()`: what the function another module exports returns
+    if (name.endsWith('()')) {
+      const found = facts.imports[name.slice(0, -2)];
+      const at = found ? exportOf(file, found.spec, found.imported, depth) : undefined;
+      const returned = at ? byPath.get(at.file)!.returns?.[at.local] : undefined;
+      return at && returned !== undefined ? resolve(at.file, returned, depth + 1, parameter) : undefined;
+    }
     const imported = facts.imports[name];
     const target = imported ? moduleFile(file, imported.spec) : undefined;
     const local = target ? byPath.get(target)!.exports[imported.imported] : undefined;
@@ -203,6 +210,8 @@ export function linkNodeRoutes(files: Linked, aliases: readonly PathAliases[] = 
     const file = objectKey.slice(0, objectKey.indexOf('#'));
     const object = facts.objects[name];
     const framework = object.kind === 'plugin' ? (inherited ?? object.framework) : object.framework;
+    // one name for objects of several functions: their routes may be any one's
+    if (object.ambiguous && outer !== undefined) outer = placeholder(UNKNOWN_MOUNT);
     const own = outer === undefined ? undefined : textOf(file, object.prefix);
     const prefix = outer !== undefined && own !== undefined ? joinPath(outer, own) : undefined;
     const here = [...chain, objectKey];
