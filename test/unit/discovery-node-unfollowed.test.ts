@@ -100,6 +100,29 @@ test("calls on a function's parameter are routes only where they could be: a pat
   );
 });
 
+test('Hono apps another module imports but mounts out of sight are not shown at / beside the main app', async () => {
+  // Hono: the pairs of a loop discovery does not read
+  assert.deepEqual(
+    await paths({
+      'index.ts': [
+        "import { Hono } from 'hono';",
+        "import tags from './tags';",
+        "import users from './users';",
+        'const app = new Hono();',
+        "const routes = [['/tags', tags], ['/users', users]] as const;",
+        'for (const [prefix, sub] of routes) app.route(prefix, sub);',
+        "app.get('/health', (c) => c.text('ok'));",
+        'export default app;',
+      ].join('\n'),
+      'tags.ts':
+        "import { Hono } from 'hono';\nconst tags = new Hono();\ntags.get('/', (c) => c.json([]));\nexport default tags;",
+      'users.ts':
+        "import { Hono } from 'hono';\nconst users = new Hono();\nusers.get('/:id', (c) => c.json({}));\nexport default users;",
+    }),
+    ['GET /health', 'GET {unknown prefix?}', 'GET {unknown prefix?}/:id'],
+  );
+});
+
 test("an app another module's function returns is mounted where the call is (`mount('/x', initApi())`)", async () => {
   assert.deepEqual(
     await paths({
@@ -124,6 +147,22 @@ test("an app another module's function returns is mounted where the call is (`mo
       ].join('\n'),
     }),
     ['GET /.well-known/webauthn'],
+  );
+});
+
+test('a routes function handed an object discovery does not know serves under an unknown prefix', async () => {
+  assert.deepEqual(
+    await paths({
+      'app.ts': "import Koa from 'koa';\nconst app = new Koa();\napp.listen(3000);",
+      'organizations.ts': [
+        "import userRoutes from './users';",
+        "const router = new SchemaRouter(Organizations, { prefix: '/organizations' });",
+        'userRoutes(router);',
+      ].join('\n'),
+      'users.ts':
+        "export default function userRoutes(router, organizations, tenant) { router.get('/:id/users', async (ctx) => {}); }",
+    }),
+    ['GET {unknown prefix?}/:id/users'],
   );
 });
 

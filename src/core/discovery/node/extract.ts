@@ -78,6 +78,9 @@ function routeLike(ctx: ExtractContext, owner: Owner, method: string, args: Node
   return typeof first !== 'string' || first === '' || first.startsWith('/') || first.startsWith('*');
 }
 
+/** First arguments that may be an app or router discovery does not recognise (not a literal, not a function). */
+const UNKNOWN_HANDED = new Set(['identifier', 'member_expression', 'new_expression', 'call_expression']);
+
 /**
  * Calls that return their receiver, so `app.get(…).post(…)` / `app.use(a).use(b)` chains keep the owner;
  * Fastify's `register(a).register(b)`, `after()`, `addHook()` and `decorate*()` return the instance too.
@@ -617,6 +620,11 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
    */
   const handArguments = (callee: Node, args: Node[], frame: Frame | undefined): void => {
     if (callee.type !== 'identifier' && requireSpecifier(callee) === undefined) return;
+    const first = args[0];
+    if (first && UNKNOWN_HANDED.has(first.type) && !(first.type === 'identifier' && ownerOf(first, frame))) {
+      const target = ctx.mountTarget(callee);
+      if (target) (facts.handedUnknown ??= []).push(target.name);
+    }
     args.forEach((arg, position) => {
       const handed = arg.type === 'identifier' ? ownerOf(arg, frame) : undefined;
       if (!handed || (position > 0 && !handed.object.socket)) return;

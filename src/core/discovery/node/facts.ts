@@ -156,6 +156,11 @@ export interface NodeRouteFacts {
   functions: Record<string, HandlerFact>;
   mounts: MountFact[];
   controllers: ControllerFact[];
+  /**
+   * Functions (local or imported names) this module calls with a first argument discovery does not know as an app
+   * or router (`userRoutes(new SchemaRouter())`): if one is a plugin, it serves under a prefix not known here.
+   */
+  handedUnknown?: string[];
   /** Nest modules that declare controllers. */
   nestModules?: NestModuleFact[];
   /**

@@ -254,12 +254,41 @@ export function linkNodeRoutes(files: Linked, aliases: readonly PathAliases[] = 
     for (const o of Object.values(facts.objects))
       if (o.kind !== 'plugin' && o.framework !== SOCKET_IO) appFrameworks.add(o.framework);
   const orphanFramework: Framework = appFrameworks.size === 1 ? [...appFrameworks][0] : 'fastify';
+  let imported: Set<string> | undefined;
+  /** Objects an import of another module resolves to. */
+  const importedObjects = () => {
+    if (!imported) {
+      imported = new Set();
+      for (const { file, facts } of files)
+        for (const local of Object.keys(facts.imports)) {
+          const target = resolve(file.path, local);
+          if (target) imported.add(target);
+        }
+    }
+    return imported;
+  };
+  const subApps = unfollowedSubApps(files, mounted, key, importedObjects);
+  // A plugin some call hands an object discovery does not know (`userRoutes(new SchemaRouter())`) is served under
+  // that object's prefix, unknown here; one nothing visibly calls (a folder loader) serves its own paths.
+  const handedUnknown = new Set<string>();
+  for (const { file, facts } of files)
+    for (const name of facts.handedUnknown ?? []) {
+      const target = resolve(file.path, name);
+      if (target) handedUnknown.add(target);
+    }
   for (const { file, facts } of files)
     for (const name of Object.keys(facts.objects)) {
       if (mounted.has(key(file.path, name))) continue;
-      if (includedToServe(facts, name)) emit(key(file.path, name), placeholder(UNKNOWN_MOUNT), [], undefined);
+      if (includedToServe(facts, name) || subApps.has(key(file.path, name)))
+        emit(key(file.path, name), placeholder(UNKNOWN_MOUNT), [], undefined);
       else if (serves(facts, name)) emit(key(file.path, name), '', [], undefined);
-      else if (orphanPlugin(facts, name)) emit(key(file.path, name), '', [], orphanFramework);
+      else if (orphanPlugin(facts, name))
+        emit(
+          key(file.path, name),
+          handedUnknown.has(key(file.path, name)) ? placeholder(UNKNOWN_MOUNT) : '',
+          [],
+          orphanFramework,
+        );
     }
   // Routers mounted only from a cycle still serve their own paths.
   for (const { file, facts } of files)
@@ -420,6 +449,30 @@ function linkControllers(
         }
       }
   return out;
+}
+
+/**
+ * Hono apps nothing mounts that are not the workspace's main app, so their prefix is unknown rather than '/': an app
+ * another module imports but mounts in a way discovery does not follow (`app.route(prefix, sub)` in a loop over
+ * pairs), that mounts nothing itself. Every Hono app is a `new Hono()`, so only its use tells a sub-app from the
+ * entry; when every unmounted app looks like a sub-app, none is singled out (the entry may be among them).
+ */
+function unfollowedSubApps(
+  files: Linked,
+  mounted: ReadonlySet<string>,
+  key: (file: string, name: string) => string,
+  importedObjects: () => ReadonlySet<string>,
+): Set<string> {
+  let all = 0;
+  const sub: string[] = [];
+  for (const { file, facts } of files)
+    for (const [name, o] of Object.entries(facts.objects)) {
+      if (o.framework !== 'hono' || o.kind !== 'app' || mounted.has(key(file.path, name))) continue;
+      all++;
+      if (!facts.mounts.some((m) => m.owner === name) && importedObjects().has(key(file.path, name)))
+        sub.push(key(file.path, name));
+    }
+  return new Set(sub.length < all ? sub : []);
 }
 
 /**
