@@ -73,14 +73,18 @@ export class Matcher {
   }
 
   match(language: 'python' | 'node', call: CallFact): CatalogEntry | undefined {
-    return call.callee ? this.matchName(language, call.callee, call.argCount) : undefined;
+    return call.callee ? this.matchName(language, call.callee, call.argCount, call.args) : undefined;
   }
 
-  /** As match(), for a call of `name` with `argCount` arguments (a callee resolved further than the call's own). */
-  matchName(language: 'python' | 'node', name: string, argCount: number): CatalogEntry | undefined {
+  /**
+   * As match(), for a call of `name` with `argCount` arguments written `args` (a callee resolved further than the
+   * call's own).
+   */
+  matchName(language: 'python' | 'node', name: string, argCount: number, args = ''): CatalogEntry | undefined {
     const hit = this.entryOf(language === 'python' ? this.python : this.node, name);
     if (!hit || (hit.maxArgs !== undefined && argCount > hit.maxArgs)) return undefined;
     if (hit.minArgs !== undefined && argCount < hit.minArgs) return undefined;
+    if (hit.cheapUpTo !== undefined && /^\s*\d+\s*$/.test(args) && Number(args) <= hit.cheapUpTo) return undefined;
     return hit;
   }
 

@@ -32,6 +32,7 @@ export const NODE_CATALOG: CatalogEntry[] = [
   ...['randomBytes', 'pseudoRandomBytes', 'prng', 'rng'].map((f): CatalogEntry => ({
     pattern: `crypto.${f}`,
     maxArgs: 1,
+    cheapUpTo: 1024,
     kind: 'cpu',
     severity: 'C',
     replacement: 'crypto.randomBytes(n, callback) / util.promisify(crypto.randomBytes)',

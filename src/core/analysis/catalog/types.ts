@@ -32,6 +32,11 @@ export interface CatalogEntry {
   except?: string[];
   /** Only when the call has at most this many arguments (crypto.randomBytes without a callback). */
   maxArgs?: number;
+  /**
+   * Not when the only argument is an integer literal at most this: `crypto.randomBytes(32)` takes microseconds
+   * (the Node guide's concern is large sizes, and the entropy pool right after boot).
+   */
+  cheapUpTo?: number;
   /** Only when the call has at least this many arguments (`smtplib.SMTP(host)` connects; `SMTP()` does not). */
   minArgs?: number;
   fix?: SafeFixId;
