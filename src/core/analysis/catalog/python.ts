@@ -307,7 +307,7 @@ export const PYTHON_CATALOG: CatalogEntry[] = [
     { kind: 'file', severity: 'M', replacement: FILES, source: 'blockbuster / Home Assistant' },
   ),
   ...each('glob.', ['glob', 'iglob'], { kind: 'file', severity: 'M', replacement: FILES, source: 'Home Assistant' }),
-  ...each('shutil.', ['copy', 'copy2', 'copyfile', 'copytree', 'move', 'rmtree'], {
+  ...each('shutil.', ['copy', 'copy2', 'copyfile', 'copytree', 'move', 'rmtree', 'make_archive', 'unpack_archive'], {
     kind: 'file',
     severity: 'M',
     replacement: TO_THREAD,
@@ -446,7 +446,13 @@ export const PYTHON_CATALOG: CatalogEntry[] = [
     replacement: `${TO_THREAD}, a process pool, or a \`def\` endpoint (FastAPI runs it in the threadpool)`,
     source: 'catalog (model inference; research: blocking-calls-catalog.md §7)',
   })),
-  ...['pandas.read_csv', 'pandas.read_excel', 'pandas.read_parquet'].map((pattern): CatalogEntry => ({
+  ...[
+    'pandas.read_csv',
+    'pandas.read_excel',
+    'pandas.read_parquet',
+    'openpyxl.load_workbook',
+    'openpyxl.Workbook#save',
+  ].map((pattern): CatalogEntry => ({
     pattern,
     kind: 'file',
     severity: 'C',
@@ -456,6 +462,8 @@ export const PYTHON_CATALOG: CatalogEntry[] = [
 ];
 
 export const PYTHON_RETURNS: ReturnTypes = {
+  'openpyxl.load_workbook': 'openpyxl.Workbook',
+  'openpyxl.Workbook': 'openpyxl.Workbook',
   'requests.Session': 'requests.Session',
   'requests.session': 'requests.Session',
   'requests.sessions.Session': 'requests.Session',
