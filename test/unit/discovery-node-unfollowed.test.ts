@@ -201,3 +201,32 @@ test('objects of one name declared in two functions of a module are served at a 
     ['GET {unknown prefix?}/status', 'GET {unknown prefix?}/webauthn'],
   );
 });
+
+test('a prefix held by configuration known only at run time is marked, never dropped; register options by name', async () => {
+  assert.deepEqual(
+    await paths({
+      'config.js': "module.exports = { prefix: process.env.P || '/api', apiPrefix: process.env.API_PREFIX };",
+      'app.js': [
+        "const express = require('express');",
+        "const config = require('./config');",
+        'const app = express();',
+        'const router = express.Router();',
+        "router.get('/x', (req, res) => res.send('ok'));",
+        'app.use(config.prefix, router);',
+      ].join('\n'),
+    }),
+    ["GET /{process.env.P || '/api'?}/x"],
+  );
+  assert.deepEqual(
+    await paths({
+      'app.js': [
+        "const fastify = require('fastify')();",
+        "const users = require('./users');",
+        "const opts = { prefix: '/v2' };",
+        'fastify.register(users, opts);',
+      ].join('\n'),
+      'users.js': "module.exports = async function (fastify) { fastify.get('/users', async () => []); };",
+    }),
+    ['GET /v2/users'],
+  );
+});

@@ -177,7 +177,8 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       const made = madeInPlace(chainRoot(value));
       if (made) return made.name;
     }
-    const text = values.text(value);
+    // a string known only at run time (`process.env.P || '/api'`) is still a string: a prefix, never middleware
+    const text = values.text(value) ?? (values.stringLike(value) ? { parts: [{ unknown: value.text }] } : undefined);
     if (text !== undefined) {
       // `module.exports.autoPrefix = '/x'`: a constant exported under a name of its own.
       const key = `const@${value.startPosition.row + 1}:${value.startPosition.column + 1}`;

@@ -58,14 +58,16 @@ export const readFastifyCall: CallReader = (ctx, owner, method, args) => {
         handler,
       );
   } else if (method === 'register' && args[0]) {
-    const autoload = autoloadOf(args[0], args[1], ctx);
+    // options written in place or held by a module constant (`const opts = { prefix: '/v2' }`)
+    const options = ctx.objectLiteral(args[1]) ?? args[1];
+    const autoload = autoloadOf(args[0], options, ctx);
     if (autoload) {
       ctx.addMount(owner, '', '', false, autoload);
       return;
     }
     const target = ctx.mountTarget(args[0]);
     // A `prefix` the source computes some other way is unknown (null), not ''.
-    const prefixNode = property(args[1], 'prefix');
+    const prefixNode = property(options, 'prefix');
     const prefix = prefixNode ? ctx.pathText(prefixNode) : '';
     if (target) ctx.addMount(owner, prefix, target.name, target.ignorePrefix);
   }

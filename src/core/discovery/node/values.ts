@@ -247,13 +247,20 @@ export class Constants {
       const key = pair?.type === 'pair' ? pair.childForFieldName('key') : undefined;
       const text =
         key && (key.type === 'property_identifier' || key.type === 'string')
-          ? this.text(pair.childForFieldName('value'))
+          ? this.knownOrString(pair.childForFieldName('value'))
           : undefined;
       if (text === undefined) continue;
       const field = key!.type === 'string' ? this.text(key) : key!.text;
       if (typeof field === 'string') out.push([`${name}.${field}`, text]);
     }
     return out;
+  }
+
+  /** The text of a value, or an unknown part for one that is a string only known at run time (`process.env.X || '/'`). */
+  private knownOrString(node: Node | null): Text | undefined {
+    const known = this.text(node);
+    if (known !== undefined || !node) return known;
+    return this.stringLike(node) ? { parts: [{ unknown: node.text }] } : undefined;
   }
 
   private member(value: Node, key: string): Node | undefined {
