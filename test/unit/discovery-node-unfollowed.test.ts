@@ -230,3 +230,19 @@ test('a prefix held by configuration known only at run time is marked, never dro
     ['GET /v2/users'],
   );
 });
+
+test('a koa-router made without `new` (`Router()`, as @koa/router allows) is a router', async () => {
+  assert.deepEqual(
+    await paths({
+      'app.js': [
+        "const Koa = require('koa');",
+        "const Router = require('@koa/router');",
+        'const router = Router();',
+        'const app = new Koa();',
+        "router.get('/', async (ctx) => {}).get('/post/:id', async (ctx) => {});",
+        'app.use(router.routes());',
+      ].join('\n'),
+    }),
+    ['GET /', 'GET /post/:id'],
+  );
+});

@@ -12,11 +12,13 @@ import { property } from './syntax';
 const ROUTER_PACKAGES = ['@koa/router', 'koa-router'];
 
 export const koaObject: ObjectRecogniser = (value, facts, values) => {
-  if (value.type !== 'new_expression') return undefined;
-  const ctor = value.childForFieldName('constructor')?.text ?? '';
+  // `Router()` without `new` makes one too (@koa/router and koa-router check `this`), but only when imported
+  const called = value.type === 'call_expression';
+  if (value.type !== 'new_expression' && !called) return undefined;
+  const ctor = value.childForFieldName(called ? 'function' : 'constructor')?.text ?? '';
   const pkg = packageOf(ctor, facts);
-  if (pkg === 'koa' || (!pkg && ctor === 'Koa')) return { framework: 'koa', kind: 'app', prefix: '' };
-  if (ROUTER_PACKAGES.includes(pkg) || (!pkg && ctor === 'Router')) {
+  if (!called && (pkg === 'koa' || (!pkg && ctor === 'Koa'))) return { framework: 'koa', kind: 'app', prefix: '' };
+  if (ROUTER_PACKAGES.includes(pkg) || (!called && !pkg && ctor === 'Router')) {
     const options = value.childForFieldName('arguments')?.namedChildren.find((a) => a?.type === 'object') ?? undefined;
     const prefix = property(options, 'prefix');
     return { framework: 'koa', kind: 'router', prefix: prefix ? values.pathText(prefix) : '' };
