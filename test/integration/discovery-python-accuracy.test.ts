@@ -227,7 +227,7 @@ test("Django: views that are Django's code are listed as library routes, decorat
   assert.ok(ours.filter((r) => r.library).every((r) => r.range && r.range.line === r.range.endLine));
 });
 
-test('Django REST framework: routers and generic views equal get_resolver() but format suffixes; mixins are library code', async () => {
+test('Django REST framework: routers, viewsets as_view(actions) and generic views equal get_resolver() but format suffixes; mixins are library code', async () => {
   type DjangoRoute = FrameworkRoute & { view: string[] };
   // `items.json` variants of every URL are left out on purpose (the same handlers again)
   const real = (frameworkRoutes('django_drf', 'django', 'project.settings') as DjangoRoute[]).filter(
@@ -235,12 +235,13 @@ test('Django REST framework: routers and generic views equal get_resolver() but 
   );
   const ours = await discover('django_drf');
   const endpoint = (r: { methods: string[]; path: string }) => `${r.methods.join(',')} ${r.path}`;
-  assert.equal(real.length, 22);
+  assert.equal(real.length, 25);
   assert.deepEqual(ours.map(endpoint).sort(), real.map(endpoint).sort());
   const last = (qual: string) => qual.slice(qual.lastIndexOf('.') + 1);
-  // router routes: Django calls the viewset's action; the class defining it, as Python resolves it, is the
-  // workspace's method or a REST framework mixin
-  for (const route of ours.filter((r) => r.path.startsWith('/api/'))) {
+  // router routes and `as_view({"get": "list"})`: Django calls the viewset's action; the class defining it, as
+  // Python resolves it, is the workspace's method or a REST framework mixin
+  const viewsets = ['/api/', '/labels/', '/tag-list/'];
+  for (const route of ours.filter((r) => viewsets.some((p) => r.path.startsWith(p)))) {
     const r = real.find((x) => endpoint(x) === endpoint(route))!;
     assert.equal(route.handler, r.handler);
     const owner = r.view[0];

@@ -491,3 +491,43 @@ test('Django Ninja: a urlconf prefix is joined as Django joins it, without a sla
     '/v2/ root',
   ]);
 });
+
+test('Django REST framework: ViewSet.as_view({method: action}) serves exactly the mapped methods, each its action', async () => {
+  const routes = await discoverSources({
+    'site/__init__.py': '',
+    'site/settings.py': 'ROOT_URLCONF = "site.urls"',
+    'site/urls.py': [
+      'from django.urls import path',
+      'from site.views import LabelViewSet, PluginViewSet',
+      '',
+      'DETAIL = {"get": "retrieve", "delete": "destroy"}',
+      'EXTRA = {"put": "update"}',
+      '',
+      'urlpatterns = [',
+      '    path("labels/", LabelViewSet.as_view({"get": "list", "post": "create"})),',
+      '    path("labels/<int:pk>/", LabelViewSet.as_view(DETAIL)),',
+      '    path("plugins/", PluginViewSet.as_view({"get": "list"})),',
+      '    path("odd/", LabelViewSet.as_view({"get": "list", **EXTRA})),',
+      ']',
+    ].join('\n'),
+    'site/views.py': [
+      'from rest_framework import viewsets',
+      'from site.plugins import *', // PluginBase comes from here: not resolved
+      '',
+      'class LabelViewSet(viewsets.ModelViewSet):',
+      '    def list(self, request):',
+      '        return []',
+      '',
+      'class PluginViewSet(PluginBase, viewsets.ViewSet):',
+      '    pass',
+    ].join('\n'),
+  });
+  assert.deepEqual(routes.map((r) => `${r.methods.join(',')} ${r.path} ${r.handler} ${r.library} ${r.line}`).sort(), [
+    'ANY /odd/ LabelViewSet rest_framework.viewsets.ModelViewSet 4', // `**EXTRA`: the mapping is not known
+    'DELETE /labels/<int:pk>/ LabelViewSet.destroy rest_framework.mixins.DestroyModelMixin 4',
+    'GET /labels/ LabelViewSet.list undefined 5',
+    'GET /labels/<int:pk>/ LabelViewSet.retrieve rest_framework.mixins.RetrieveModelMixin 4',
+    'GET /plugins/ PluginViewSet.list undefined 8', // `list` may be PluginBase's: the class answers
+    'POST /labels/ LabelViewSet.create rest_framework.mixins.CreateModelMixin 4',
+  ]);
+});

@@ -9,6 +9,7 @@ import { nameRecord } from '../../lang/shared/records';
 import type { WorkspaceFile } from '../../workspace';
 import type {
   PyClass,
+  PyDictEntry,
   PyExpr,
   PyFunction,
   PyMethod,
@@ -437,6 +438,18 @@ function expr(node: SyntaxNode, depth = 0): PyExpr {
         }
       }
       return { k: 'call', fn: expr(fn, depth + 1), args, kw, line: node.startPosition.row + 1 };
+    }
+    case 'dictionary': {
+      // `as_view({"get": "list"})`: the entries, beside the short text a placeholder shows
+      const text = node.endIndex - node.startIndex <= 80 ? node.text : undefined;
+      const dict = node.namedChildren.flatMap((c): PyDictEntry[] => {
+        if (c?.type === 'dictionary_splat')
+          return c.namedChildren[0] ? [{ value: expr(c.namedChildren[0], depth + 1) }] : [];
+        const key = c?.type === 'pair' ? c.childForFieldName('key') : undefined;
+        const value = c?.type === 'pair' ? c.childForFieldName('value') : undefined;
+        return key && value ? [{ key: expr(key, depth + 1), value: expr(value, depth + 1) }] : [];
+      });
+      return { k: 'other', ...(text !== undefined ? { text } : {}), dict };
     }
     default:
       // the source text, short, for the placeholder of a path that cannot be evaluated (`{os.environ["P"]?}`)

@@ -14,7 +14,13 @@ export type PyExpr =
   | { k: 'call'; fn: PyExpr; args: PyExpr[]; kw: Record<string, PyExpr>; line?: number } // line: 1-based, where the call starts
   | { k: 'seq'; items: PyExpr[] }
   | { k: 'add'; l: PyExpr; r: PyExpr }
-  | { k: 'other'; text?: string; spread?: PyExpr }; // text: the source, when short (placeholders of unevaluated paths); spread: what `*x` in a list literal unpacks
+  | { k: 'other'; text?: string; spread?: PyExpr; dict?: PyDictEntry[] }; // text: the source, when short (placeholders of unevaluated paths); spread: what `*x` in a list literal unpacks; dict: a dict literal's entries
+
+/** An entry of a dict literal (`{"get": "list"}`); no key for a `**x` it unpacks. */
+export interface PyDictEntry {
+  key?: PyExpr;
+  value: PyExpr;
+}
 
 /** `import a.b as c` → {local: 'c', module: 'a.b', level: 0}; `from ..x import y as z` → {local: 'z', module: 'x', name: 'y', level: 2}. */
 export interface PyImport {

@@ -2,7 +2,7 @@
 // include() edges to other urlconfs; REST framework routers and generic views: ./djangoRest.ts);
 // prefixes concatenate and paths are reported with a leading '/'. `async def` views run on the
 // loop, sync views hold a WSGI worker.
-import { restGenericViewHandlers, restRouterUrls } from './djangoRest';
+import { restGenericViewHandlers, restRouterUrls, restViewSetActionHandlers } from './djangoRest';
 import type { At, CallExpr, Linker, PyFramework, RouterDef } from './types';
 import { lineRange, type PyAssignment, type PyExpr } from '../facts';
 import type { ModuleFile } from '../modules';
@@ -133,7 +133,11 @@ function patterns(at: At, e: PyExpr, prefix: string, depth: number, earlier?: Py
     if (view?.k === 'call' && view.fn.k === 'ref' && /(^|\.)include$/.test(view.fn.name))
       include(at, view, route, depth);
     else if (view?.k === 'ref' && view.name.endsWith('.urls') && servedApi(at, view, route)) continue;
-    else l.addRoute(at.obj, ['ANY'], route, restGenericViewHandlers(at, view) ?? l.handlers(mod, '', view, item));
+    else {
+      const whole = () => l.handlers(mod, '', view, item);
+      const handlers = restViewSetActionHandlers(at, view, whole) ?? restGenericViewHandlers(at, view) ?? whole();
+      l.addRoute(at.obj, ['ANY'], route, handlers);
+    }
   }
 }
 

@@ -4,7 +4,8 @@
 // the detail route under the lookup (GET retrieve, PUT update, PATCH partial_update, DELETE destroy) and
 // `@action(detail=True)` routes, each method only where the viewset has the action; DefaultRouter adds its API
 // root. An action the workspace defines is its handler; one a REST framework class provides is library code,
-// placed at the viewset. Format-suffix variants (`items.json`) are not listed.
+// placed at the viewset. Format-suffix variants (`items.json`) are not listed. A viewset a urlconf serves itself,
+// `path("labels/", LabelViewSet.as_view({"get": "list"}))`, answers the methods its mapping names, each its action.
 import { HTTP_METHODS, methodHandler } from './registrations';
 import type { At, Handler } from './types';
 import { lineRange, type PyClass, type PyExpr, type PyMethod } from '../facts';
@@ -113,6 +114,63 @@ export function restGenericViewHandlers(at: At, view: PyExpr | undefined): Handl
     .filter(([method]) => !own.has(method))
     .flatMap(([method, action]) => actionHandler(mro, vs, method.toUpperCase(), action) ?? []);
   return [...own.values(), ...byAction];
+}
+
+/**
+ * `X.as_view({"get": "list", "post": "create"})` of a viewset written in a urlconf: ViewSetMixin.as_view binds
+ * each mapped method to its action and no other (the rest answer 405, besides a `get()`/`post()`/… the class
+ * writes itself), so one handler per mapped method: the action the workspace defines, else the REST framework
+ * mixin that provides it; `fallback` (what answers for the class as a whole) where neither is found, a base not
+ * being read. Undefined when the view is no such call or its mapping is not written out as strings.
+ */
+export function restViewSetActionHandlers(
+  at: At,
+  view: PyExpr | undefined,
+  fallback: () => Handler[],
+): Handler[] | undefined {
+  if (view?.k !== 'call' || view.fn.k !== 'ref' || !view.fn.name.endsWith('.as_view')) return undefined;
+  const actions = actionMap(at, view.args[0] ?? view.kw['actions']);
+  if (!actions) return undefined;
+  const r = at.l.resolveExpr(at.mod, at.scope, { k: 'ref', name: view.fn.name.slice(0, -'.as_view'.length) });
+  if (r?.k !== 'class') return undefined;
+  const mro = providers(at, r.mod, r.cls);
+  const vs = { mod: r.mod, cls: r.cls };
+  const own = new Map<string, Handler>();
+  for (const p of mro)
+    if (!('qual' in p))
+      for (const m of p.cls.methods)
+        if (HTTP_METHODS.includes(m.name) && !own.has(m.name) && !(m.name in actions))
+          own.set(m.name, methodHandler(r.cls.name, p.mod.file.path, m, m.name.toUpperCase()));
+  // an action no class read defines (a base not resolved): what answers the whole class (a library view, its
+  // `dispatch`), else the class itself at its header
+  const whole = (method: string, action: string): Handler[] => {
+    const any = fallback().filter((h) => !h.method);
+    const header = { name: `${r.cls.name}.${action}`, file: r.mod.file.path, range: lineRange(r.cls.range.line) };
+    return (any.length > 0 ? any : [{ ...header, async: false, params: [] }]).map((h) => ({ ...h, method }));
+  };
+  const mapped = Object.entries(actions).flatMap(
+    ([method, action]) => actionHandler(mro, vs, method.toUpperCase(), action) ?? whole(method.toUpperCase(), action),
+  );
+  return [...mapped, ...own.values()];
+}
+
+/** `{"get": "list"}` written out (in place or as a module constant) as method → action, lower-cased methods. */
+function actionMap(at: At, e: PyExpr | undefined): Record<string, string> | undefined {
+  let [value, mod, scope] = [e, at.mod, at.scope];
+  if (value?.k === 'ref') {
+    const r = at.l.graph.resolve(at.mod, at.scope, value.name);
+    if (r?.k !== 'value') return undefined;
+    [value, mod, scope] = [r.value, r.mod, r.scope];
+  }
+  if (value?.k !== 'other' || !value.dict || value.dict.length === 0) return undefined;
+  const out: Record<string, string> = {};
+  for (const { key, value: action } of value.dict) {
+    const method = key && at.l.str(mod, scope, key);
+    const name = at.l.str(mod, scope, action);
+    if (method === undefined || name === undefined || !HTTP_METHODS.includes(method.toLowerCase())) return undefined;
+    out[method.toLowerCase()] = name;
+  }
+  return out;
 }
 
 /** The handler of `action` on a viewset or generic view: the first class in `mro` that has it. */
