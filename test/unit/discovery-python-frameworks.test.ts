@@ -531,3 +531,86 @@ test('Django REST framework: ViewSet.as_view({method: action}) serves exactly th
     'POST /labels/ LabelViewSet.create rest_framework.mixins.CreateModelMixin 4',
   ]);
 });
+
+test('Sanic: version= puts /v<version> before every prefix, decided per level as sanic/blueprints.py does', async () => {
+  // sanic/router.py: uri = "/".join([f"{version_prefix}{version}", uri.lstrip("/")]), version_prefix "/v" by
+  // default; Blueprint.register: version = route's or the registration's or the blueprint's; Sanic.blueprint: a
+  // group passes its version (and a prefix other than "/v") down only to a member without one
+  const routes = await discoverSources({
+    'app.py': [
+      'from sanic import Sanic, Blueprint',
+      'from versions import current',
+      '',
+      'API_VERSION = 7',
+      'api = Blueprint("api", version=1)',
+      'shop = Blueprint("shop", url_prefix="/shop", version=API_VERSION, version_prefix="/api/v")',
+      'plain = Blueprint("plain", url_prefix="/plain")',
+      'own = Blueprint("own", url_prefix="/own", version="v5")',
+      'moved = Blueprint("moved", url_prefix="/moved", version=1)',
+      'computed = Blueprint("computed", url_prefix="/c", version=current())',
+      'deep = Blueprint("deep", url_prefix="/d", version=9)',
+      'inner = Blueprint.group(own, url_prefix="/in", version=3)',
+      'mid = Blueprint.group(deep, url_prefix="/mid")',
+      'top = Blueprint.group(mid, version=8)',
+      'outer = Blueprint.group(plain, inner, url_prefix="/g", version=2)',
+      '',
+      '@api.get("/account")',
+      'async def account(request): ...',
+      '',
+      '@api.get("/beta", version=1.10)',
+      'async def beta(request): ...',
+      '',
+      '@shop.route("/cart", methods=["POST"])',
+      'async def cart(request): ...',
+      '',
+      '@plain.get("/p")',
+      'async def p(request): ...',
+      '',
+      '@own.get("/o")',
+      'async def o(request): ...',
+      '',
+      '@moved.get("/m")',
+      'async def m(request): ...',
+      '',
+      '@deep.get("/z")',
+      'async def z(request): ...',
+      '',
+      '@computed.get("/x")',
+      'async def x(request): ...',
+      '',
+      'app = Sanic("demo")',
+      '',
+      '@app.get("/items", version=2)',
+      'async def items(request): ...',
+      '',
+      '@app.get("/health")',
+      'async def health(request): ...',
+      '',
+      'async def legacy(request): ...',
+      '',
+      'app.add_route(legacy, "/legacy", version=0)',
+      'app.blueprint(api)',
+      'app.blueprint(shop)',
+      'app.blueprint(outer)',
+      'app.blueprint(moved, url_prefix="/elsewhere", version=4)',
+      'app.blueprint(computed)',
+      'app.blueprint(top)',
+    ].join('\n'),
+  });
+  assert.deepEqual(
+    routes.map((r) => `${r.methods.join(',')} ${r.path} ${r.handler}${r.unresolved ? ' ?' : ''}`).sort(),
+    [
+      'GET /health health',
+      'GET /v0/legacy legacy',
+      'GET /v1.1/beta beta', // str(1.10)
+      'GET /v1/account account',
+      'GET /v2/g/plain/p p', // the group's version: the member has none
+      'GET /v2/items items',
+      'GET /v4/elsewhere/m m', // the registration's version and url_prefix replace the blueprint's
+      'GET /v5/g/in/own/o o', // a member's own version ("v5": the "v" stripped) over its group's
+      'GET /v8/mid/d/z z', // passed down through a group without one, over the blueprint's own (app.py)
+      'GET /v{current()?}/c/x x ?', // computed: a placeholder, not dropped
+      'POST /api/v7/shop/cart cart',
+    ],
+  );
+});

@@ -842,8 +842,10 @@ class ModuleLinker implements Linker {
   ): ObjDef {
     const obj: ObjDef = { key, kind, display, ownPrefix: '' };
     this.define(obj);
-    const prefixExpr = pythonFramework(kind.framework).ownPrefix?.(kind, v) ?? v.kw['prefix'] ?? v.kw['url_prefix'];
-    obj.ownPrefix = this.path(mod, scope, prefixExpr) ?? '';
+    obj.ownPrefix =
+      pythonFramework(kind.framework).ownPrefix?.({ l: this, mod, scope }, kind, v) ??
+      this.path(mod, scope, v.kw['prefix'] ?? v.kw['url_prefix']) ??
+      '';
     if (kind.role === 'group') for (const a of v.args) this.edge(obj, this.objFromExpr(mod, scope, a, depth + 1));
     // `Api(app)` / `Api(bp)`: the app or blueprint the new object registers its routes on
     const host = pythonFramework(kind.framework).attachTo?.(kind.role, v);

@@ -41,10 +41,14 @@ export const flask: PyFramework = {
     flask_restful: { Api: 'api' },
   },
   // Namespace(name, path=None): served under path, else '/' + name
-  ownPrefix: (kind, call) => {
+  ownPrefix: ({ l, mod, scope }, kind, call) => {
     if (kind.cls !== 'Namespace') return undefined;
     const name = call.args[0] ?? call.kw['name'];
-    return call.kw['path'] ?? call.args[2] ?? (name && { k: 'add', l: { k: 'str', v: '/' }, r: name });
+    return l.path(
+      mod,
+      scope,
+      call.kw['path'] ?? call.args[2] ?? (name && { k: 'add', l: { k: 'str', v: '/' }, r: name }),
+    );
   },
   attachTo: (role, call) => (role === 'api' ? (call.args[0] ?? call.kw['app']) : undefined),
   includedToServe: ['blueprint'],

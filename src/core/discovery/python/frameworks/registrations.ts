@@ -19,33 +19,43 @@ export function slashJoin(prefix: string, path: string): string {
 }
 
 /** The path of a route decorator: first argument, or `path=` / `rule=` / `uri=`. */
-const decoratorPath = ({ l, mod, scope }: At, deco: CallExpr): string | undefined =>
+export const decoratorPath = ({ l, mod, scope }: At, deco: CallExpr): string | undefined =>
   l.path(mod, scope, deco.args[0] ?? deco.kw['path'] ?? deco.kw['rule'] ?? deco.kw['uri']);
 
+/** Reads a route decorator's path (`pathOf`: where a framework's decorators say more than the path, Sanic's `version=`). */
+export type DecoratorPath = typeof decoratorPath;
+
 /** `@obj.get(path)` and the other HTTP-method decorators. */
-export function methodDecorators(): Record<string, DecoratorReader> {
+export function methodDecorators(pathOf: DecoratorPath = decoratorPath): Record<string, DecoratorReader> {
   return Object.fromEntries(
     HTTP_METHODS.map((m): [string, DecoratorReader] => [
       m,
-      ({ l, mod, scope, obj }, deco, handler) => {
-        const path = decoratorPath({ l, mod, scope, obj }, deco);
-        if (path !== undefined) l.addRoute(obj, [m.toUpperCase()], path, [handler]);
+      (at, deco, handler) => {
+        const path = pathOf(at, deco);
+        if (path !== undefined) at.l.addRoute(at.obj, [m.toUpperCase()], path, [handler]);
       },
     ]),
   );
 }
 
 /** `@obj.websocket(path)`. */
-export const websocketDecorator: DecoratorReader = ({ l, mod, scope, obj }, deco, handler) => {
-  const path = decoratorPath({ l, mod, scope, obj }, deco);
-  if (path !== undefined) l.addRoute(obj, ['WEBSOCKET'], path, [handler]);
-};
+export const websocketDecoratorOf =
+  (pathOf: DecoratorPath): DecoratorReader =>
+  (at, deco, handler) => {
+    const path = pathOf(at, deco);
+    if (path !== undefined) at.l.addRoute(at.obj, ['WEBSOCKET'], path, [handler]);
+  };
+export const websocketDecorator = websocketDecoratorOf(decoratorPath);
 
 /** `@obj.route(path, methods=[...])`: GET unless methods say otherwise. */
-export const routeDecorator: DecoratorReader = ({ l, mod, scope, obj }, deco, handler) => {
-  const path = decoratorPath({ l, mod, scope, obj }, deco);
-  if (path !== undefined) l.addRoute(obj, l.methodsOf(mod, scope, deco.kw['methods']) ?? ['GET'], path, [handler]);
-};
+export const routeDecoratorOf =
+  (pathOf: DecoratorPath): DecoratorReader =>
+  (at, deco, handler) => {
+    const path = pathOf(at, deco);
+    const methods = at.l.methodsOf(at.mod, at.scope, deco.kw['methods']) ?? ['GET'];
+    if (path !== undefined) at.l.addRoute(at.obj, methods, path, [handler]);
+  };
+export const routeDecorator = routeDecoratorOf(decoratorPath);
 
 /** `obj.mount(path, app)` (Starlette, FastAPI): the app, built in place or named, under path. */
 export const mount: CallReader = ({ l, mod, scope, obj }, call, index) => {

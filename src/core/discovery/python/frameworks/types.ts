@@ -111,8 +111,11 @@ export interface PyFramework {
   extensions?: Record<string, Record<string, Role>>;
   /** The constructor argument naming the object a new one registers its routes on (`Api(app)`, `Api(bp)`). */
   attachTo?: (role: Role, call: CallExpr) => PyExpr | undefined;
-  /** The expression of a constructed object's own prefix when not `prefix=` / `url_prefix=` (flask-restx `Namespace(name, path=)`). */
-  ownPrefix?: (kind: Kind, call: CallExpr) => PyExpr | undefined;
+  /**
+   * A constructed object's own prefix when not `prefix=` / `url_prefix=` (flask-restx `Namespace(name, path=)`,
+   * Sanic's `Blueprint(version=)`), evaluated where `at` says the call is written.
+   */
+  ownPrefix?: (at: Omit<At, 'obj'>, kind: Kind, call: CallExpr) => string | undefined;
   /** Reads a call whose method is not in `calls` (helpers of a workspace subclass wrapping a registration). */
   otherCall?: (method: string) => CallReader | undefined;
   /** Where a handler runs. */
