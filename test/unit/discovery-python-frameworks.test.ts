@@ -614,3 +614,58 @@ test('Sanic: version= puts /v<version> before every prefix, decided per level as
     ],
   );
 });
+
+test('a WSGI/ASGI app mounted under a prefix serves its routes there: WSGIMiddleware, Django, DispatcherMiddleware', async () => {
+  // starlette.routing.Mount hands the wrapped app the path after its prefix (root_path); Django's handlers take
+  // that as SCRIPT_NAME and match the rest; werkzeug/middleware/dispatcher.py serves each mount under its key
+  const routes = await discoverSources({
+    'main.py': [
+      'from fastapi import FastAPI',
+      'from starlette.middleware.wsgi import WSGIMiddleware',
+      'from django.core.asgi import get_asgi_application',
+      'from legacy import flask_app',
+      '',
+      'app = FastAPI()',
+      'app.mount("/legacy", WSGIMiddleware(flask_app))',
+      'django_app = get_asgi_application()',
+      'app.mount("/server", django_app)',
+    ].join('\n'),
+    'legacy.py': [
+      'from flask import Flask',
+      'flask_app = Flask(__name__)',
+      '',
+      '@flask_app.route("/ping")',
+      'def ping(): ...',
+    ].join('\n'),
+    'proj/__init__.py': '',
+    'proj/settings.py': 'ROOT_URLCONF = "proj.urls"',
+    'proj/urls.py': [
+      'from django.urls import path',
+      'from proj import views',
+      '',
+      'urlpatterns = [path("hello/", views.hello)]',
+    ].join('\n'),
+    'proj/views.py': 'def hello(request): ...',
+    'wsgi.py': [
+      'from flask import Flask',
+      'from werkzeug.middleware.dispatcher import DispatcherMiddleware',
+      '',
+      'front = Flask("front")',
+      'api = Flask("api")',
+      '',
+      '@front.route("/")',
+      'def index(): ...',
+      '',
+      '@api.route("/users")',
+      'def users(): ...',
+      '',
+      'application = DispatcherMiddleware(front, {"/api": api})',
+    ].join('\n'),
+  });
+  assert.deepEqual(routes.map((r) => `${r.methods.join(',')} ${r.path} ${r.handler}`).sort(), [
+    'ANY /server/hello/ hello',
+    'GET / index',
+    'GET /api/users users',
+    'GET /legacy/ping ping',
+  ]);
+});

@@ -743,6 +743,16 @@ class ModuleLinker implements Linker {
     }
     // An app factory: `app = create_app()` → the object the factory returns
     if (callee?.k === 'func') return this.factoryProduct(r.mod, r.scope, v, callee, depth);
+    return this.libraryApp(r.mod, r.scope, v, callee, depth);
+  }
+
+  /** The router object a library call stands for, per the framework units (`WSGIMiddleware(flask_app)`). */
+  private libraryApp(mod: ModuleFile, scope: string, call: CallExpr, callee: Resolved | undefined, depth: number) {
+    if (callee?.k !== 'extern') return undefined;
+    for (const fw of PYTHON_FRAMEWORKS) {
+      const obj = fw.appOf?.({ l: this, mod, scope }, call, callee.qual, depth + 1);
+      if (obj) return obj;
+    }
     return undefined;
   }
 
@@ -885,6 +895,7 @@ class ModuleLinker implements Linker {
           );
       }
       if (callee?.k === 'func') return this.factoryProduct(mod, scope, e, callee, depth);
+      return this.libraryApp(mod, scope, e, callee, depth);
     }
     return undefined;
   }

@@ -187,4 +187,17 @@ export const django: PyFramework = {
     path && !path.startsWith('/') && prefix.endsWith(ORPHAN) ? `${prefix}/${path}` : prefix + path,
   finalPath: (path) => `/${path}`,
   readModule: (l, mod) => void urlconf(l, mod),
+  // `app.mount("/server", get_asgi_application())`: the root urlconf, under the mount (the server's root path is
+  // Django's SCRIPT_NAME, the urlconf matching what follows it); with no single root urlconf, none
+  appOf: ({ l }, _call, qual) => {
+    if (qual !== 'django.core.asgi.get_asgi_application' && qual !== 'django.core.wsgi.get_wsgi_application') return;
+    const roots = rootUrlconfs(l);
+    const [root] = roots ?? [];
+    return roots?.size === 1 ? urlconf(l, root) : undefined;
+  },
+  // served under another framework's mount: the urlconf's paths follow it after one '/'
+  mountedAt: (outer) => {
+    const p = outer.replace(/^\/+|\/+$/g, '');
+    return p ? `${p}/` : '';
+  },
 };

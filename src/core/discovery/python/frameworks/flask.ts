@@ -3,6 +3,7 @@
 // are read as Flask router objects: flask-restx / flask-restplus `Api(app_or_bp, prefix=)` with
 // `Namespace(name, path=)` (default path '/' + name; `add_namespace(ns, path)` replaces it) and
 // `@ns.route(*urls)` on Resource classes; flask-restful `Api(…)` with `add_resource(Resource, *urls)`.
+import { dispatcherApp } from './dispatcher';
 import { addUrlRule, methodDecorators, registerBlueprint, routeDecorator, slashJoin } from './registrations';
 import type { CallReader, DecoratorReader, PyFramework } from './types';
 
@@ -50,6 +51,7 @@ export const flask: PyFramework = {
       call.kw['path'] ?? call.args[2] ?? (name && { k: 'add', l: { k: 'str', v: '/' }, r: name }),
     );
   },
+  appOf: dispatcherApp,
   attachTo: (role, call) => (role === 'api' ? (call.args[0] ?? call.kw['app']) : undefined),
   includedToServe: ['blueprint'],
   execution: () => 'worker',

@@ -23,6 +23,14 @@ export const starlette: PyFramework = {
   positionalRoutes: (role, call) => (role === 'router' ? call.args[0] : undefined),
   decorators: { route: routeDecorator, websocket_route: websocketDecorator },
   calls: { mount, host, add_route: addStarletteRoute, add_websocket_route: addWebsocketRoute },
+  // `app.mount("/legacy", WSGIMiddleware(flask_app))`: the wrapped app serves every path under the mount
+  // (starlette.middleware.wsgi, fastapi.middleware.wsgi, a2wsgi's WSGIMiddleware and ASGIMiddleware)
+  appOf: ({ l, mod, scope }, call, qual, depth) => {
+    const parts = qual.split('.');
+    const wrapper = ['starlette', 'fastapi', 'a2wsgi'].includes(parts[0]) && /^[AW]SGIMiddleware$/.test(parts.at(-1)!);
+    const app = call.args[0] ?? call.kw['app'];
+    return wrapper && app ? l.objFromExpr(mod, scope, app, depth) : undefined;
+  },
   listItem: ({ l, mod, scope, obj }, { name, call, index, join }, depth) => {
     const a = call.args;
     if (name === 'Route' || name === 'WebSocketRoute') {

@@ -146,6 +146,11 @@ export interface PyFramework {
   calls?: Record<string, CallReader>;
   /** A route-list item this framework knows; returns whether it read it. */
   listItem?: (at: At, item: ListItem, depth: number) => boolean;
+  /**
+   * The router object a library call `qual(...)` stands for, where it serves one: what a wrapper serves
+   * (`WSGIMiddleware(flask_app)`), the app a framework function builds (Django's `get_asgi_application()`).
+   */
+  appOf?: (at: Omit<At, 'obj'>, call: CallExpr, qual: string, depth: number) => RouterDef | undefined;
   /** Router objects a module defines by convention rather than by constructor (Django's `urlpatterns`). */
   readModule?: (l: Linker, mod: ModuleFile) => void;
 }
