@@ -6,13 +6,15 @@ import type { WorkspaceFile } from '../../src/core/workspace';
 
 let parsers: Promise<Parsers> | undefined;
 
+/** Code facts of in-memory files, by path relative to the workspace folder `root`. */
 export async function factsOf(
   files: Record<string, string>,
+  root = '/ws',
 ): Promise<Map<string, { file: WorkspaceFile; facts: CodeFacts }>> {
   const p = await (parsers ??= Parsers.load());
   const out = new Map<string, { file: WorkspaceFile; facts: CodeFacts }>();
   for (const [path, source] of Object.entries(files)) {
-    const file: WorkspaceFile = { path, absPath: `/ws/${path}`, language: languageOf(path)! };
+    const file: WorkspaceFile = { path, absPath: `${root}/${path}`, language: languageOf(path)! };
     const tree = p.parse(file.language, source);
     try {
       out.set(path, { file, facts: extractCodeFacts(file, tree.rootNode, source) });

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyze, route } from './analysis-helpers';
+import { findBlockingCalls } from '../../src/core/analysis';
+import { analyze, factsOf, route } from './analysis-helpers';
 
 test('transitive across three files with relative imports: chain and chain locations', async () => {
   const fs = await analyze({
@@ -107,6 +108,21 @@ test('a project below the workspace root: `from app.helpers import …` in backe
     below.map((f) => f.chain),
     atRoot.map((f) => f.chain!.map((s) => s.replace('app/helpers.py', 'backend/app/helpers.py'))),
   );
+});
+
+test('a workspace root that is a package: `from myapp.helpers import …` in myapp/ resolves to its own helpers.py', async () => {
+  const files = {
+    '__init__.py': '',
+    'main.py':
+      'from myapp.helpers import slow\nfrom myapp import helpers\n\nasync def a():\n    return slow()\n\nasync def b():\n    return helpers.slow()\n',
+    'helpers.py': 'import time\n\ndef slow():\n    time.sleep(1)\n',
+  };
+  const fs = findBlockingCalls(await factsOf(files, '/src/myapp'), []);
+  assert.deepEqual(
+    fs.map((f) => `${f.file}:${f.rule}@${f.line}`),
+    ['main.py:EP102@5', 'main.py:EP102@8'],
+  );
+  assert.deepEqual(fs[0].chain, ['a()', 'slow()', 'time.sleep (helpers.py:4)']);
 });
 
 test('two projects with the same package name: each resolves to its own; a file outside both sees an ambiguous name and follows neither', async () => {

@@ -543,3 +543,45 @@ test('return FastAPI(lifespan=f): the app a factory returns unnamed gets the rou
   assert.deepEqual(keys(routes), ['GET /api/items items']);
   assert.equal(find(routes, 'items').unresolved, undefined);
 });
+
+test('a workspace root that is a package: its modules are also imported by its own name (forumapp.helpers)', async () => {
+  const sources = {
+    '__init__.py': '',
+    'helpers.py': [
+      'def register_view(bp_or_app, routes, view_func):',
+      '    for route in routes:',
+      '        bp_or_app.add_url_rule(route, view_func=view_func)',
+    ].join('\n'),
+    'app.py': [
+      'from flask import Flask, Blueprint',
+      'from flask.views import MethodView',
+      'from forumapp.helpers import register_view',
+      'from forumapp import views',
+      'import helpers',
+      'auth = Blueprint("auth", __name__)',
+      'class Logout(MethodView):',
+      '    def get(self):',
+      '        return "bye"',
+      'register_view(auth, routes=["/logout"], view_func=Logout.as_view("logout"))',
+      'helpers.register_view(auth, routes=["/bye"], view_func=Logout.as_view("bye"))',
+      'app = Flask(__name__)',
+      'app.register_blueprint(auth, url_prefix="/auth")',
+      'app.register_blueprint(views.bp, url_prefix="/v")',
+    ].join('\n'),
+    'views.py': 'from flask import Blueprint\nbp = Blueprint("v", __name__)\n@bp.route("/home")\ndef home(): ...\n',
+  };
+  const expected = ['GET /auth/bye Logout.get', 'GET /auth/logout Logout.get', 'GET /v/home home'];
+  assert.deepEqual(keys(await discoverSources(sources, '/work/forumapp')), expected);
+  // the same names from the parent folder, as the workspace root
+  const below = Object.fromEntries(Object.entries(sources).map(([p, text]) => [`forumapp/${p}`, text]));
+  const fromParent = keys(await discoverSources(below, '/work'));
+  assert.deepEqual(
+    fromParent.filter((k) => !k.includes('/bye')), // `import helpers` would need forumapp/ on sys.path
+    expected.filter((k) => !k.includes('/bye')),
+  );
+  // a root folder whose name Python cannot import (`forum-app`) is no package name
+  assert.deepEqual(keys(await discoverSources(sources, '/work/forum-app')), [
+    'GET /auth/bye Logout.get',
+    'GET {unknown prefix?}/home home',
+  ]);
+});

@@ -9,6 +9,7 @@ import { resolveSpecifier } from '../nodeImports/specifier';
 import type { PathAliases } from '../nodeImports/tsconfig';
 import type { Route } from '../model';
 import type { WorkspaceFile } from '../workspace';
+import { PythonSourceRoots } from '../lang/python/modules';
 
 /**
  * A Python function's placement when it is not plainly per request: 'once' (tests, start-up, commands, import
@@ -134,7 +135,7 @@ export class CodeWorkspace {
       if (facts && files.get(path)?.facts !== facts) {
         if (!files.has(path)) {
           pathsChanged = true;
-          if (facts.language === 'python') this.modules.remove(path, facts.module);
+          if (facts.language === 'python') this.modules.remove(path);
         }
         this.forget(facts);
         changed.add(path);
@@ -145,7 +146,7 @@ export class CodeWorkspace {
       if (facts && was(path) !== facts) {
         if (!this.files.has(path)) {
           pathsChanged = true;
-          if (facts.language === 'python') this.modules.add(path, facts.module);
+          if (facts.language === 'python') this.modules.add(files.get(path)!.file, facts.module);
         }
         this.learn(path, facts);
         changed.add(path);
@@ -480,72 +481,76 @@ export function functionKeys(facts: CodeFacts, fn: FunctionFact): string[] {
 }
 
 /**
- * Python modules by name and by every dotted suffix, like discovery's module index: a project
- * below the workspace root (backend/app/main.py importing `app.helpers`) or a src layout.
+ * Python modules by name and by the names other source roots give them (PythonSourceRoots), like discovery's
+ * module index: a project below the workspace root (backend/app/main.py importing `app.helpers`), a src layout,
+ * a root that is a package itself. Those names depend on every path: rebuilt when asked after a file came or went.
  */
 class PythonModules {
-  private readonly byName = new Map<string, string[]>();
-  private readonly bySuffix = new Map<string, string[]>();
-  private readonly segments = new Map<string, number>();
-  private readonly moduleOf = new Map<string, string>();
+  private readonly files = new Map<string, { file: WorkspaceFile; module: string }>();
+  private built:
+    { byName: Map<string, string[]>; byOtherName: Map<string, Candidate[]>; segments: Set<string> } | undefined;
 
-  add(path: string, module: string): void {
-    this.moduleOf.set(path, module);
-    this.each(module, (map, key) => insertSorted(map.get(key) ?? (map.set(key, []), map.get(key)!), path));
-    for (const seg of module.split('.')) this.segments.set(seg, (this.segments.get(seg) ?? 0) + 1);
+  add(file: WorkspaceFile, module: string): void {
+    this.files.set(file.path, { file, module });
+    this.built = undefined;
   }
 
-  remove(path: string, module: string): void {
-    this.moduleOf.delete(path);
-    this.each(module, (map, key) => {
-      const list = map.get(key)?.filter((p) => p !== path);
-      if (list?.length) map.set(key, list);
-      else map.delete(key);
-    });
-    for (const seg of module.split('.')) {
-      const n = (this.segments.get(seg) ?? 1) - 1;
-      if (n) this.segments.set(seg, n);
-      else this.segments.delete(seg);
-    }
+  remove(path: string): void {
+    this.files.delete(path);
+    this.built = undefined;
   }
 
   hasSegment(segment: string): boolean {
-    return this.segments.has(segment);
+    return this.index().segments.has(segment);
   }
 
   /**
    * The file a module name means from `fromModule`: a module of that exact name; else the only
-   * module it is a suffix of; else, among several, the one under the source root nearest to
+   * module another source root gives that name; else, among several, the one under the source root nearest to
    * `fromModule` (`svc_a.app.helpers` for a caller in svc_a). Ambiguous: none, never a guess.
    */
   find(name: string, fromModule: string): string | undefined {
-    const exact = this.byName.get(name);
+    const { byName, byOtherName } = this.index();
+    const exact = byName.get(name);
     if (exact) return exact[0];
-    const candidates = this.bySuffix.get(name);
+    const candidates = byOtherName.get(name);
     if (!candidates) return undefined;
-    if (candidates.length === 1) return candidates[0];
+    if (candidates.length === 1) return candidates[0].path;
     let best: string | undefined;
     let bestLen = -1;
     let tie = false;
-    for (const path of candidates) {
-      const module = this.moduleOf.get(path)!;
-      const root = module.slice(0, module.length - name.length - 1);
-      if (fromModule !== root && !fromModule.startsWith(`${root}.`)) continue;
+    for (const { path, root } of candidates) {
+      if (root && fromModule !== root && !fromModule.startsWith(`${root}.`)) continue;
       if (root.length > bestLen) [best, bestLen, tie] = [path, root.length, false];
       else if (root.length === bestLen) tie = true;
     }
     return tie ? undefined : best;
   }
 
-  private each(module: string, update: (map: Map<string, string[]>, key: string) => void): void {
-    update(this.byName, module);
-    const parts = module.split('.');
-    for (let i = 1; i < parts.length; i++) update(this.bySuffix, parts.slice(i).join('.'));
+  private index(): NonNullable<PythonModules['built']> {
+    if (this.built) return this.built;
+    const built = {
+      byName: new Map<string, string[]>(),
+      byOtherName: new Map<string, Candidate[]>(),
+      segments: new Set<string>(),
+    };
+    const roots = new PythonSourceRoots([...this.files.values()].map((f) => f.file));
+    for (const [path, { module }] of [...this.files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      (built.byName.get(module) ?? built.byName.set(module, []).get(module)!).push(path);
+      for (const seg of module.split('.')) built.segments.add(seg);
+      for (const name of roots.otherNames(module)) {
+        // a shorter name is the module's below the folder it starts after; a longer one is from the root's parent
+        const root = name.length < module.length ? module.slice(0, module.length - name.length - 1) : '';
+        (built.byOtherName.get(name) ?? built.byOtherName.set(name, []).get(name)!).push({ path, root });
+        for (const seg of name.split('.')) built.segments.add(seg);
+      }
+    }
+    return (this.built = built);
   }
 }
 
-function insertSorted(list: string[], path: string): void {
-  if (list.includes(path)) return;
-  list.push(path);
-  list.sort();
+/** A module another source root names so, and that root's module name ('' for the root's parent). */
+interface Candidate {
+  path: string;
+  root: string;
 }

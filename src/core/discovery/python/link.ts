@@ -5,6 +5,7 @@
 // then from objects only include cycles reach (one per cycle nothing outside includes).
 import type { Framework, Route, RouteParam } from '../../model';
 import type { WorkspaceFile } from '../../workspace';
+import { PythonSourceRoots } from '../../lang/python/modules';
 import {
   lineRange,
   type PyClass,
@@ -340,7 +341,8 @@ export class PythonLinkCache {
     this.positionOf = new Map(
       this.passKeys.flatMap((perPass, i) => perPass.map((key, pass) => [key, pass * mods.length + i] as const)),
     );
-    return (this.graph = new ModuleGraph(mods, this.reads));
+    const roots = new PythonSourceRoots(mods.map((m) => m.file));
+    return (this.graph = new ModuleGraph(mods, roots, this.reads));
   }
 }
 

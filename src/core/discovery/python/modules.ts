@@ -1,7 +1,7 @@
 // Module names of workspace files and name resolution across them: absolute and
 // relative imports, packages (__init__.py), submodules reached as attributes
 // (`from .routes import items` then `items.router`), aliases and app factories.
-import { absoluteModule, pythonModuleName } from '../../lang/python/modules';
+import { absoluteModule, pythonModuleName, type PythonSourceRoots } from '../../lang/python/modules';
 import type { Tracked } from '../../incremental/tracker';
 import type { WorkspaceFile } from '../../workspace';
 import type { PyAssignment, PyClass, PyExpr, PyFunction, PyImport, PythonRouteFacts } from './facts';
@@ -32,20 +32,17 @@ export interface LinkReads {
 
 export class ModuleGraph {
   private readonly byName = new Map<string, ModuleFile>();
-  /** Every dotted suffix of every module name, for source roots (`src/app/x.py` imported as `app.x`). */
-  private readonly bySuffix = new Map<string, ModuleFile>();
+  /** Modules by the names Python could import them by from other source roots (`src/app/x.py` as `app.x`). */
+  private readonly byOtherName = new Map<string, ModuleFile>();
 
   constructor(
     readonly mods: ModuleFile[],
+    roots: PythonSourceRoots,
     private readonly reads?: LinkReads,
   ) {
     for (const m of mods) {
       if (!this.byName.has(m.module)) this.byName.set(m.module, m);
-      const parts = m.module.split('.');
-      for (let i = 1; i < parts.length; i++) {
-        const suffix = parts.slice(i).join('.');
-        if (!this.bySuffix.has(suffix)) this.bySuffix.set(suffix, m);
-      }
+      for (const name of roots.otherNames(m.module)) if (!this.byOtherName.has(name)) this.byOtherName.set(name, m);
     }
   }
 
@@ -53,9 +50,9 @@ export class ModuleGraph {
     return pythonModuleName(path);
   }
 
-  /** A module by absolute name; also tolerates a source root (`src/app/…` imported as `app`). */
+  /** A module by absolute name, from the workspace root or another source root (`src/app/…` imported as `app`). */
   findModule(name: string): ModuleFile | undefined {
-    const found = this.byName.get(name) ?? this.bySuffix.get(name);
+    const found = this.byName.get(name) ?? this.byOtherName.get(name);
     this.reads?.names.saw(name, found?.file.path);
     if (found) this.touch(found);
     return found;
@@ -63,7 +60,7 @@ export class ModuleGraph {
 
   /** findModule without recording a read (for checking recorded ones). */
   peekModule(name: string): ModuleFile | undefined {
-    return this.byName.get(name) ?? this.bySuffix.get(name);
+    return this.byName.get(name) ?? this.byOtherName.get(name);
   }
 
   /** Records that `mod`'s facts are being read. */
@@ -214,7 +211,8 @@ export class ModuleGraph {
   }
 
   private subModule(mod: ModuleFile, name: string): Resolved | undefined {
-    const sub = this.findModule(`${mod.module}.${name}`);
+    // the root's own __init__.py is module '': its submodules are top-level
+    const sub = this.findModule(mod.module ? `${mod.module}.${name}` : name);
     return sub ? { k: 'module', mod: sub } : undefined;
   }
 }
