@@ -125,6 +125,23 @@ test('a workspace root that is a package: `from myapp.helpers import …` in mya
   assert.deepEqual(fs[0].chain, ['a()', 'slow()', 'time.sleep (helpers.py:4)']);
 });
 
+test('`import rules` is the installed package, not a module of that name inside a workspace package', async () => {
+  const fs = await analyze({
+    'proj/__init__.py': '',
+    'proj/perms/__init__.py': '',
+    'proj/perms/rules.py': 'import time\n\ndef add_perm(name):\n    time.sleep(1)\n',
+    'proj/views.py':
+      'import rules\nfrom perms.rules import add_perm\n\nasync def a():\n    rules.add_perm("x")\n\nasync def b():\n    add_perm("x")\n',
+    'tools/__init__.py': '',
+    'tools/run.py': 'from proj.perms.rules import add_perm\n\nasync def c():\n    add_perm("x")\n',
+  });
+  // only the import Python resolves to proj/perms/rules.py (`perms.rules` from proj/ is no import either)
+  assert.deepEqual(
+    fs.map((f) => `${f.file}:${f.rule}@${f.line}`),
+    ['tools/run.py:EP102@4'],
+  );
+});
+
 test('two projects with the same package name: each resolves to its own; a file outside both sees an ambiguous name and follows neither', async () => {
   const fs = await analyze({
     'svc_a/app/main.py': CALLS.split('\n').slice(0, 1).join('\n') + '\n\nasync def a():\n    return load_remote(1)\n',

@@ -336,6 +336,40 @@ test('what answers is not called library code unless known: a base not resolved,
   );
 });
 
+test("an installed library's package is never a workspace module of the same name inside a package", async () => {
+  const routes = await discoverSources({
+    'proj/__init__.py': '',
+    'proj/settings.py': 'ROOT_URLCONF = "proj.urls"',
+    'proj/perms/__init__.py': '',
+    'proj/perms/rules.py': 'x = 1', // not the django-rules package: Python 3 imports are absolute
+    'proj/views.py': [
+      'from django.views.generic import TemplateView',
+      'from rules.contrib.views import PermissionRequiredMixin',
+      'from helpers import Base', // src/helpers.py: src/ is a source root, no package
+      'class ChangelogView(PermissionRequiredMixin, TemplateView):',
+      '    template_name = "changelog.html"',
+      'class AboutView(Base):',
+      '    pass',
+    ].join('\n'),
+    'proj/urls.py': [
+      'from django.urls import path',
+      'from proj import views',
+      'urlpatterns = [',
+      '    path("changelog/", views.ChangelogView.as_view()),',
+      '    path("about/", views.AboutView.as_view()),',
+      ']',
+    ].join('\n'),
+    'src/helpers.py': 'from django.views.generic import TemplateView\nclass Base(TemplateView):\n    pass',
+  });
+  assert.deepEqual(
+    routes.map((r) => `${r.path} ${r.handler} ${r.library}`),
+    [
+      '/changelog/ ChangelogView django.views.generic.TemplateView',
+      '/about/ AboutView django.views.generic.TemplateView',
+    ],
+  );
+});
+
 test('Django Ninja: each route at the URL its decorator line says Ninja builds; a router no API adds is unresolved', async () => {
   const dir = path.join(FIXTURES, 'django_ninja');
   // `@router.get("/{int:event_id}")  # GET /api/events/<int:event_id>`: the expectation sits on the decorator

@@ -81,29 +81,39 @@ export function absoluteModule(from: string, isPackage: boolean, module: string,
 /**
  * Where Python could import workspace modules from (sys.path entries), beside the workspace root: the root's
  * parent when the root is itself a package (`forumapp/__init__.py`: `helpers.py` is also `forumapp.helpers`), and
- * the folders below the root (`src/app/x.py` as `app.x`, `backend/app/…`).
+ * each folder no package below the root holds (`src/app/x.py` as `app.x`, `backend/app/…`). A package's folder
+ * is none: Python 3 imports are absolute, and `proj/perms/rules.py` is not the `rules` of `import rules`.
  */
 export class PythonSourceRoots {
+  /** Every package's module name ('' for the root's own `__init__.py`). */
+  private readonly packages = new Set<string>();
   /** The root folder's name when the root is a package Python can import by it. */
   private readonly rootPackage: string | undefined;
 
   /** `files`: every Python file of the workspace (path relative to the root, and absolute). */
   constructor(files: Iterable<{ path: string; absPath: string }>) {
     let rootPackage: string | undefined;
-    for (const { path, absPath } of files)
+    for (const { path, absPath } of files) {
+      const { module, isPackage } = pythonModuleName(path);
+      if (isPackage) this.packages.add(module);
       if (path === '__init__.py') rootPackage = /([^/\\]+)[/\\]__init__\.py$/.exec(absPath)?.[1];
+    }
     this.rootPackage = rootPackage && /^[A-Za-z_]\w*$/.test(rootPackage) ? rootPackage : undefined;
   }
 
   /**
    * The other names a module (by its name from the root) is imported by: from the root's parent, then from each
-   * folder, the outermost first.
+   * folder above it that is a source root, the outermost first.
    */
   otherNames(module: string): string[] {
     const out: string[] = [];
     if (this.rootPackage) out.push(module ? `${this.rootPackage}.${module}` : this.rootPackage);
     const parts = module.split('.');
-    for (let i = 1; i < parts.length; i++) out.push(parts.slice(i).join('.'));
+    for (let i = 1; i < parts.length; i++) {
+      // the folder parts[0..i): once it is a package, neither it nor a folder inside it is a source root
+      if (this.packages.has(parts.slice(0, i).join('.'))) break;
+      out.push(parts.slice(i).join('.'));
+    }
     return out;
   }
 }
