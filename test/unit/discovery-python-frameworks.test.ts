@@ -703,3 +703,30 @@ test('a WSGI/ASGI app mounted under a prefix serves its routes there: WSGIMiddle
     'GET /legacy/ping ping',
   ]);
 });
+
+test('Django: `urlpatterns = helper(urlpatterns)` keeps the list it is handed (a debug toolbar setup)', async () => {
+  const routes = await discoverSources({
+    'config/__init__.py': '',
+    'config/settings.py': 'ROOT_URLCONF = "config.urls"\n',
+    'config/urls.py': [
+      'from django.urls import include, path',
+      'from config.toolbar import Toolbar',
+      'urlpatterns = [path("api/", include(("shop.urls", "api")))]',
+      'urlpatterns = Toolbar.do_urls(urlpatterns)',
+    ].join('\n'),
+    'config/toolbar.py': [
+      'class Toolbar:',
+      '    @staticmethod',
+      '    def do_urls(urlpatterns):',
+      '        return urlpatterns',
+    ].join('\n'),
+    'shop/__init__.py': '',
+    'shop/urls.py':
+      'from django.urls import path\nfrom shop import views\nurlpatterns = [path("items/", views.items)]\n',
+    'shop/views.py': 'def items(request):\n    return None\n',
+  });
+  assert.deepEqual(
+    routes.map((r) => r.path),
+    ['/api/items/'],
+  );
+});

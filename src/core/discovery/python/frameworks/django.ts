@@ -115,6 +115,10 @@ function patterns(at: At, e: PyExpr, prefix: string, depth: number, earlier?: Py
     }
     // REST framework's `format_suffix_patterns([...])`: the patterns (their `.json` variants are not listed)
     else if (name === 'format_suffix_patterns' && e.args[0]) patterns(at, e.args[0], prefix, depth + 1, earlier);
+    // `urlpatterns = DebugToolbarSetup.do_urls(urlpatterns)`: a function handed the list gives it back, perhaps
+    // with more (what it adds is not read)
+    else if (earlier && [...e.args, ...Object.values(e.kw)].some((a) => a.k === 'ref' && a.name === 'urlpatterns'))
+      patterns(at, { k: 'ref', name: 'urlpatterns' }, prefix, depth + 1, earlier);
     else patterns(at, { k: 'seq', items: [e] }, prefix, depth + 1); // one pattern alone
     return;
   }
