@@ -730,3 +730,26 @@ test('Django: `urlpatterns = helper(urlpatterns)` keeps the list it is handed (a
     ['/api/items/'],
   );
 });
+
+test("Django: another urlconf's urlpatterns unpacked or added into a list is served there only", async () => {
+  const routes = await discoverSources({
+    'proj/__init__.py': '',
+    'proj/settings.py': 'ROOT_URLCONF = "proj.urls"\n',
+    'proj/urls.py':
+      'from django.urls import include, path\nurlpatterns = [path("api/v1/", include("proj.api.urls"))]\n',
+    'proj/api/__init__.py': '',
+    'proj/api/urls.py': [
+      'from proj.api.item_urls import urlpatterns as item_patterns',
+      'from proj.api import user_urls',
+      'urlpatterns = [*item_patterns]',
+      'urlpatterns += user_urls.urlpatterns',
+    ].join('\n'),
+    'proj/api/item_urls.py':
+      'from django.urls import path\nfrom proj.api.views import items\nurlpatterns = [path("items/", items)]\n',
+    'proj/api/user_urls.py':
+      'from django.urls import path\nfrom proj.api.views import users\nurlpatterns = [path("users/", users)]\n',
+    'proj/api/views.py': 'def items(request):\n    return None\n\n\ndef users(request):\n    return None\n',
+  });
+  // Django's resolver lists each once, under the include's prefix; nothing is left for an unknown prefix
+  assert.deepEqual(routes.map((r) => r.path).sort(), ['/api/v1/items/', '/api/v1/users/']);
+});

@@ -95,7 +95,12 @@ function patterns(at: At, e: PyExpr, prefix: string, depth: number, earlier?: Py
     }
     if (restRouterUrls(at, e, prefix)) return;
     const r = l.graph.resolve(mod, '', e.name);
-    if (r?.k === 'value')
+    // another urlconf's own list (`from app.item_urls import urlpatterns as p; urlpatterns = [*p]`): its routes
+    // are served here, as by include(), and not also where nothing includes it
+    const other = r?.k === 'value' && r.mod !== mod && r.scope === '' && r.name === 'urlpatterns';
+    const sub = other ? urlconf(l, r.mod, depth + 1) : undefined;
+    if (sub) l.edge(at.obj, sub, prefix);
+    else if (r?.k === 'value')
       l.within(r.value, undefined, () => patterns({ ...at, mod: r.mod }, r.value, prefix, depth + 1));
     return;
   }
