@@ -246,3 +246,22 @@ test('a koa-router made without `new` (`Router()`, as @koa/router allows) is a r
     ['GET /', 'GET /post/:id'],
   );
 });
+
+test("a helper registering routes from its parameters is read once per call site, with that site's arguments", async () => {
+  assert.deepEqual(
+    await paths({
+      'app.js': [
+        "const express = require('express');",
+        'const app = express();',
+        'function login(req, res) {}',
+        'function page(name, controller) {',
+        '  app.get(name, controller);',
+        "  app.get('/api' + name, controller);",
+        '}',
+        "page('/login', login);",
+        "page('/home', (req, res) => res.send('home'));",
+      ].join('\n'),
+    }),
+    ['GET /api/home', 'GET /api/login', 'GET /home', 'GET /login'],
+  );
+});

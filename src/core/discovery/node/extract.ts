@@ -465,6 +465,9 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       // `{ schema, handler }`: a shorthand property names the local function.
       // An imported name keeps where it is written: if it leads to no workspace function (a package's, or a form
       // discovery does not read), the route is served all the same and is shown there, never dropped.
+      // a helper's parameter read for one call site: what that site passes
+      const bound = node.type === 'identifier' ? values.boundTo(node.text) : undefined;
+      if (bound && bound !== node) return ctx.handler(bound, fallback);
       if (node.type === 'identifier' || node.type === 'shorthand_property_identifier')
         return (
           functions.get(node.text) ??
@@ -711,11 +714,36 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
   // Connection handlers first: the calls on their socket parameter may come before the `io.on` that registers them.
   for (const { call, frame } of calls) bindSocket(call, frame);
 
+  const sites = helperSites(calls, functionNodes);
   for (const { call, frame } of calls) {
     // In a loop over a constant array, once per item with the loop's variable bound to it
     const loop = loops.find((l) => call.startIndex >= l.start && call.endIndex <= l.end);
     if (loop) for (const item of loop.items) values.bound(loop.variable, item, () => readCall(call, frame));
-    else readCall(call, frame);
+    else if (!readPerSite(call, frame)) readCall(call, frame);
+  }
+
+  /**
+   * `function page(name, controller) { app.get(name, controller) }` called as `page('/login', login)`: a call in a
+   * helper that hands it its own parameters is read once per call site of the helper in this module, the
+   * parameters bound to what that site passes (as a loop's variable is to each item). Whether it was.
+   */
+  function readPerSite(call: Node, frame: Frame | undefined): boolean {
+    const found = frame && sites.get(frame.fn.id);
+    if (!found) return false;
+    const parameters = frame.parameters;
+    const receiver = call.childForFieldName('function')?.childForFieldName('object');
+    const handsParameter = callArguments(call).some((a) => a.type === 'identifier' && parameters.includes(a.text));
+    if (!handsParameter || (receiver?.type === 'identifier' && parameters.includes(receiver.text))) return false;
+    for (const args of found) {
+      const bind = (i: number, read: () => void): void => {
+        const name = parameters[i];
+        if (i >= parameters.length) read();
+        else if (name === undefined || !args[i]) bind(i + 1, read);
+        else values.bound(name, args[i], () => bind(i + 1, read));
+      };
+      bind(0, () => readCall(call, frame));
+    }
+    return true;
   }
   const routeTables = readRouteTables(root, values);
   if (routeTables) facts.nestRouteTables = routeTables;
@@ -767,6 +795,24 @@ class Frame {
   }
 }
 
+/** Call sites of this module's named functions, by the function node's id: each one's arguments (64 at most). */
+function helperSites(
+  calls: ReadonlyArray<{ call: Node }>,
+  functionNodes: ReadonlyMap<string, Node>,
+): Map<number, Node[][]> {
+  const out = new Map<number, Node[][]>();
+  for (const { call } of calls) {
+    const callee = call.childForFieldName('function');
+    const fn = callee?.type === 'identifier' ? functionNodes.get(callee.text) : undefined;
+    if (!fn) continue;
+    const list = out.get(fn.id) ?? [];
+    out.set(fn.id, list);
+    list.push(callArguments(call));
+  }
+  for (const [id, list] of out) if (list.length > MAX_HELPER_SITES) out.delete(id);
+  return out;
+}
+
 /** Handler factories: each function that returns a function (or a local function's name) records it as `returns`. */
 function attachReturnedHandlers(functions: Map<string, HandlerFact>, returned: ReadonlyMap<string, Node>): void {
   for (const [key, value] of returned) {
@@ -790,6 +836,8 @@ function isSocketServer(object: ObjectFact | undefined): boolean {
 const MAX_CHAIN = 100_000;
 /** Items of a constant array a loop is read for, at most (Python's loops have the same bound). */
 const MAX_LOOP_ITEMS = 1000;
+/** A helper called from more sites than this is read once, its parameters unknown (a generated module). */
+const MAX_HELPER_SITES = 64;
 
 /** `new Hono().get(…).post(…)` → `new Hono()`: the value under calls that return their receiver. */
 function chainRoot(value: Node): Node {

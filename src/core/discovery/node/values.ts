@@ -40,6 +40,7 @@ export function concatText(...pieces: Text[]): Text {
 /** One file's module-level constants, read from its top-level declarations. */
 export class Constants {
   private readonly values = new Map<string, Node>();
+  private readonly boundNames = new Set<string>();
 
   constructor(
     root: Node,
@@ -75,13 +76,21 @@ export class Constants {
   /** Reads `read()` with `name` bound to `value` (a loop's variable to one item), as a module constant would be. */
   bound<T>(name: string, value: Node, read: () => T): T {
     const before = this.values.get(name);
+    const wasBound = this.boundNames.has(name);
     this.values.set(name, value);
+    this.boundNames.add(name);
     try {
       return read();
     } finally {
       if (before) this.values.set(name, before);
       else this.values.delete(name);
+      if (!wasBound) this.boundNames.delete(name);
     }
+  }
+
+  /** What `name` is bound to by bound() just now (a loop's item, a helper's argument), if it is. */
+  boundTo(name: string): Node | undefined {
+    return this.boundNames.has(name) ? this.values.get(name) : undefined;
   }
 
   /** `item.route` where `item` holds a constant object literal: the value written for `route` there. */
