@@ -649,6 +649,56 @@ test('Sanic: version= puts /v<version> before every prefix, decided per level as
   );
 });
 
+test('Sanic: blueprints in a list or tuple given by name: *name in Blueprint.group, a list to app.blueprint', async () => {
+  // sanic/blueprints.py Blueprint.group chains its arguments (lists and tuples flattened); sanic/app.py
+  // Sanic.blueprint registers each item of a list or tuple with the same options
+  const bp = (name: string, prefix: string) => [
+    'from sanic import Blueprint',
+    `${name} = Blueprint("${name}", url_prefix="${prefix}")`,
+    '',
+    `@${name}.get("/list")`,
+    `async def ${name}_list(request): ...`,
+  ];
+  const routes = await discoverSources({
+    'settings.py': ['from users import users', 'from shop import shop', '', 'API = [users, shop]'].join('\n'),
+    'users.py': bp('users', '/users').join('\n'),
+    'shop.py': bp('shop', 'shop').join('\n'),
+    'extra.py': [
+      ...bp('admin', '/admin'),
+      ...bp('legacy', '/legacy'),
+      ...bp('misc', '/misc'),
+      ...bp('lost', '/lost'),
+    ].join('\n'),
+    'app.py': [
+      'from sanic import Sanic, Blueprint',
+      'from settings import API',
+      'from plugins import plugins',
+      'from extra import admin, legacy, misc, lost',
+      '',
+      'OLD = (admin, [legacy])',
+      'MORE = [misc]',
+      'api = Blueprint.group(*API, url_prefix="/api")',
+      'unknown = Blueprint.group(*plugins(), lost.children, url_prefix="/p")',
+      'app = Sanic("demo")',
+      'app.blueprint(api)',
+      'app.blueprint(OLD, url_prefix="/old")',
+      'app.blueprint(MORE)',
+      'app.blueprint(unknown)',
+    ].join('\n'),
+  });
+  assert.deepEqual(
+    routes.map((r) => `${r.methods.join(',')} ${r.path} ${r.handler}${r.unresolved ? ' ?' : ''}`).sort(),
+    [
+      'GET /api/shop/list shop_list',
+      'GET /api/users/list users_list',
+      'GET /misc/list misc_list',
+      'GET /old/list admin_list', // the registration's url_prefix replaces each blueprint's own
+      'GET /old/list legacy_list', // a list inside the tuple: flattened
+      'GET /{unknown prefix?}/lost/list lost_list ?', // nothing discovery evaluates includes it
+    ],
+  );
+});
+
 test('a WSGI/ASGI app mounted under a prefix serves its routes there: WSGIMiddleware, Django, DispatcherMiddleware', async () => {
   // starlette.routing.Mount hands the wrapped app the path after its prefix (root_path); Django's handlers take
   // that as SCRIPT_NAME and match the rest; werkzeug/middleware/dispatcher.py serves each mount under its key

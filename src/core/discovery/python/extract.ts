@@ -433,8 +433,8 @@ function expr(node: SyntaxNode, depth = 0): PyExpr {
           // kept apart: `**kwargs` may give any keyword, so no parameter is known to be left out
           kw['**'] = { k: 'other', text: a.text.length <= 80 ? a.text : undefined };
         } else if (a.type !== 'comment') {
-          // `**kwargs` passes keywords, never a positional argument (a url of add_resource)
-          args.push(expr(a, depth + 1));
+          // `**kwargs` passes keywords, never a positional argument (a url of add_resource); `*x` as in a list
+          args.push(seqItem(a, depth + 1));
         }
       }
       return { k: 'call', fn: expr(fn, depth + 1), args, kw, line: node.startPosition.row + 1 };
@@ -457,7 +457,7 @@ function expr(node: SyntaxNode, depth = 0): PyExpr {
   }
 }
 
-/** An item of a list literal: `*x` stays `other` (its text, as call arguments keep it) with what it unpacks. */
+/** An item of a list literal or a call's argument: `*x` stays `other` (its text) with what it unpacks. */
 function seqItem(node: SyntaxNode, depth: number): PyExpr {
   const inner = node.type === 'list_splat' ? node.namedChildren[0] : undefined;
   if (!inner) return expr(node, depth);

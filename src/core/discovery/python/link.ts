@@ -858,7 +858,9 @@ class ModuleLinker implements Linker {
       pythonFramework(kind.framework).ownPrefix?.({ l: this, mod, scope }, kind, v) ??
       this.path(mod, scope, v.kw['prefix'] ?? v.kw['url_prefix']) ??
       '';
-    if (kind.role === 'group') for (const a of v.args) this.edge(obj, this.objFromExpr(mod, scope, a, depth + 1));
+    // `Blueprint.group(bp_a, *bps, [bp_b, bp_c])`: every member, lists unpacked
+    if (kind.role === 'group')
+      for (const a of v.args) for (const m of this.members(mod, scope, a, depth + 1)) this.edge(obj, m);
     // `Api(app)` / `Api(bp)`: the app or blueprint the new object registers its routes on
     const host = pythonFramework(kind.framework).attachTo?.(kind.role, v);
     const parent = host ? this.objFromExpr(mod, scope, host, depth + 1) : undefined;
@@ -1769,34 +1771,73 @@ class ModuleLinker implements Linker {
     (unit.calls?.[at.method] ?? unit.otherCall?.(at.method))?.({ l: this, mod, scope, obj: at.obj }, call, index);
   }
 
-  /** Lists of route items (Starlette `Route/Mount`, aiohttp `web.get(...)`): each item is offered to the frameworks in turn. */
-  routeList(mod: ModuleFile, scope: string, obj: ObjDef, e: PyExpr, prefix: string, depth: number): void {
+  /**
+   * Each list or tuple written out that `e` stands for, visited with the module and scope its items are read in:
+   * in place, a name for one (in any module, with what `+=` adds where it is written), or `a + b` of them.
+   */
+  private lists(
+    mod: ModuleFile,
+    scope: string,
+    e: PyExpr,
+    depth: number,
+    visit: (mod: ModuleFile, scope: string, seq: Extract<PyExpr, { k: 'seq' }>, depth: number) => void,
+  ): void {
     if (depth > MAX_DEPTH) return;
     this.step();
     const b = boundOf(e);
-    if (b) return this.routeList(b.mod, b.scope, obj, b.e, prefix, depth + 1);
+    if (b) return this.lists(b.mod, b.scope, b.e, depth + 1, visit);
     if (e.k === 'ref') {
       const r = this.graph.resolve(mod, scope, e.name);
       if (r?.k !== 'value') return;
-      this.within(r.value, undefined, () => this.routeList(r.mod, r.scope, obj, r.value, prefix, depth + 1));
+      this.within(r.value, undefined, () => this.lists(r.mod, r.scope, r.value, depth + 1, visit));
       // `routes += [Route(...)]` (under an `if` too, as Django's `urlpatterns +=`): the list grows where it is written
       for (const more of factIndex(r.mod.facts).augmented.get(`${r.scope}\0${r.name}`) ?? [])
-        this.within(more, undefined, () => this.routeList(r.mod, r.scope, obj, more, prefix, depth + 1));
+        this.within(more, undefined, () => this.lists(r.mod, r.scope, more, depth + 1, visit));
       return;
     }
     if (e.k === 'add') {
-      this.routeList(mod, scope, obj, e.l, prefix, depth + 1);
-      this.routeList(mod, scope, obj, e.r, prefix, depth + 1);
+      this.lists(mod, scope, e.l, depth + 1, visit);
+      this.lists(mod, scope, e.r, depth + 1, visit);
       return;
     }
-    if (e.k !== 'seq') return;
-    for (const [index, call] of e.items.entries()) {
-      if (call.k !== 'call') continue;
-      const callee = this.resolveExpr(mod, scope, call.fn);
-      const qual = callee?.k === 'extern' ? callee.qual : '';
-      const item = { qual, name: qual.split('.').pop()!, call, index, join: (p: string) => (prefix ? prefix + p : p) };
-      for (const fw of PYTHON_FRAMEWORKS) if (fw.listItem?.({ l: this, mod, scope, obj }, item, depth)) break;
-    }
+    if (e.k === 'seq') visit(mod, scope, e, depth);
+  }
+
+  /**
+   * The router objects one argument stands for: the object it names, else those of the list or tuple it is
+   * (read as `lists` reads one, lists in it flattened), and for `*x` those of `x` (`Blueprint.group(*bps)`).
+   * Nothing for what cannot be evaluated (`*plugins()`).
+   */
+  members(mod: ModuleFile, scope: string, e: PyExpr, depth: number): ObjDef[] {
+    if (depth > MAX_DEPTH) return [];
+    const b = boundOf(e);
+    if (b) return this.members(b.mod, b.scope, b.e, depth + 1);
+    const out: ObjDef[] = [];
+    const obj = e.k === 'other' && e.spread ? undefined : this.objFromExpr(mod, scope, e, depth + 1);
+    if (obj) return [obj];
+    this.lists(mod, scope, e.k === 'other' && e.spread ? e.spread : e, depth + 1, (m, s, seq, d) => {
+      for (const item of seq.items) out.push(...this.members(m, s, item, d + 1));
+    });
+    return out;
+  }
+
+  /** Lists of route items (Starlette `Route/Mount`, aiohttp `web.get(...)`): each item is offered to the frameworks in turn. */
+  routeList(mod: ModuleFile, scope: string, obj: ObjDef, e: PyExpr, prefix: string, depth: number): void {
+    this.lists(mod, scope, e, depth, (mod, scope, seq, depth) => {
+      for (const [index, call] of seq.items.entries()) {
+        if (call.k !== 'call') continue;
+        const callee = this.resolveExpr(mod, scope, call.fn);
+        const qual = callee?.k === 'extern' ? callee.qual : '';
+        const item = {
+          qual,
+          name: qual.split('.').pop()!,
+          call,
+          index,
+          join: (p: string) => (prefix ? prefix + p : p),
+        };
+        for (const fw of PYTHON_FRAMEWORKS) if (fw.listItem?.({ l: this, mod, scope, obj }, item, depth)) break;
+      }
+    });
   }
 }
 

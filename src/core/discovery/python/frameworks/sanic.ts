@@ -1,5 +1,6 @@
 // Sanic: every handler runs on the loop, sync or not; blueprints register with app.blueprint()
-// (a url_prefix there replaces the blueprint's own) and group with Blueprint.group(...); paths
+// (a url_prefix there replaces the blueprint's own) and group with Blueprint.group(...), either taking
+// lists or tuples of them too (`Blueprint.group(*bps)`, `app.blueprint(settings.BLUEPRINTS)`); paths
 // and prefixes written without a leading '/' are served with one. `version=` puts `/v<version>`
 // in front of the whole path (./sanicVersions.ts).
 import {
@@ -45,16 +46,18 @@ export const sanic: PyFramework = {
     websocket: websocketDecoratorOf(versionedPath),
   },
   calls: {
-    // app.blueprint(bp_or_group, url_prefix=, version=, version_prefix=)
+    // app.blueprint(bp_or_group_or_list, url_prefix=, version=, version_prefix=): each item of a list or tuple
+    // is registered with the same options (sanic/app.py Sanic.blueprint)
     blueprint: (at, call) => {
       const { l, mod, scope, obj } = at;
-      const child = call.args[0] ? l.objFromExpr(mod, scope, call.args[0]) : undefined;
       const url = l.path(mod, scope, call.kw['url_prefix']);
       const options = markerOf(at, 'o', call);
-      // a blueprint's own prefix is replaced by a registration's (url_prefix, or only a version): its marker stays
-      const own = child?.kind.role === 'blueprint' ? child.ownPrefix : '';
-      const prefix = url !== undefined ? options + splitMarkers(own)[0] + url : options ? options + own : undefined;
-      l.edge(obj, child, prefix);
+      for (const child of call.args[0] ? l.members(mod, scope, call.args[0], 0) : []) {
+        // a blueprint's own prefix is replaced by a registration's (url_prefix, or only a version): its marker stays
+        const own = child.kind.role === 'blueprint' ? child.ownPrefix : '';
+        const prefix = url !== undefined ? options + splitMarkers(own)[0] + url : options ? options + own : undefined;
+        l.edge(obj, child, prefix);
+      }
     },
     // app.add_route(handler, uri, methods=, version=)
     add_route: (at, call) => {

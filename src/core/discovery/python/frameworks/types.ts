@@ -61,6 +61,11 @@ export interface Linker {
     depth?: number,
     inline?: { key: string; label: string },
   ): RouterDef | undefined;
+  /**
+   * The router objects an argument stands for: the one it names, else those of a list or tuple of them written
+   * out (in place or named, in any module; lists in it flattened), for `*x` those of `x`.
+   */
+  members(mod: ModuleFile, scope: string, e: PyExpr, depth: number): RouterDef[];
   resolveExpr(mod: ModuleFile, scope: string, e: PyExpr): Resolved | undefined;
   /** Every module-level assignment of a constant-named setting in the workspace (`ROOT_URLCONF = "site.urls"`). */
   settingValues(name: string): Array<{ mod: ModuleFile; value: PyExpr }>;
