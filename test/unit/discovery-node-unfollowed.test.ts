@@ -265,3 +265,30 @@ test("a helper registering routes from its parameters is read once per call site
     ['GET /api/home', 'GET /api/login', 'GET /home', 'GET /login'],
   );
 });
+
+test('a routes function taking its parameters as a rest tuple (`...[router, tenant]: Args`) registers on the first', async () => {
+  assert.deepEqual(
+    await paths({
+      'role.ts': [
+        "import Router from 'koa-router';",
+        'type Args<T> = [router: T, tenant: { id: string }];',
+        'export default function roleRoutes<T extends Router>(...[router, tenant]: Args<T>) {',
+        "  router.get('/roles', async (ctx) => {});",
+        '}',
+      ].join('\n'),
+      'app.ts': [
+        "import Koa from 'koa';",
+        "import mount from 'koa-mount';",
+        "import Router from 'koa-router';",
+        "import roleRoutes from './role';",
+        'const api = new Koa();',
+        'const management = new Router();',
+        "roleRoutes(management, { id: 't1' });",
+        'api.use(management.routes());',
+        'const app = new Koa();',
+        "app.use(mount('/api', api));",
+      ].join('\n'),
+    }),
+    ['GET /api/roles'],
+  );
+});

@@ -893,11 +893,18 @@ function parameterNames(fn: Node): Array<string | undefined> {
   if (single) return [single.type === 'identifier' ? single.text : undefined];
   return (fn.childForFieldName('parameters')?.namedChildren ?? [])
     .filter((p) => p && p.type !== 'comment')
-    .map((p) => {
-      if (p.type === 'identifier') return p.text;
+    .flatMap((p) => {
+      if (p.type === 'identifier') return [p.text];
       const pattern =
-        p.type === 'required_parameter' || p.type === 'optional_parameter' ? p.childForFieldName('pattern') : undefined;
-      return pattern?.type === 'identifier' ? pattern.text : undefined;
+        p.type === 'required_parameter' || p.type === 'optional_parameter' ? p.childForFieldName('pattern') : p;
+      if (pattern?.type === 'identifier') return [pattern.text];
+      // `(...[router, tenant]: RouterInitArgs)`: the array's names are the positions they take
+      const rest = pattern?.type === 'rest_pattern' ? pattern.namedChildren[0] : undefined;
+      if (rest?.type === 'array_pattern')
+        return rest.namedChildren
+          .filter((c) => c.type !== 'comment')
+          .map((c) => (c.type === 'identifier' ? c.text : undefined));
+      return [undefined];
     });
 }
 
@@ -921,7 +928,8 @@ function firstParameter(fn: Node): string | undefined {
     first?.type === 'required_parameter' || first?.type === 'optional_parameter'
       ? first.childForFieldName('pattern')
       : undefined;
-  return pattern?.type === 'identifier' ? pattern.text : undefined;
+  if (pattern?.type === 'identifier') return pattern.text;
+  return first && (pattern ?? first).type === 'rest_pattern' ? parameterNames(fn)[0] : undefined;
 }
 
 /**
