@@ -131,17 +131,21 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
   /** The local name an exported or mounted value stands for. */
   /** The local object a call of a factory function in this file returns (`createRouter()` → `router`). */
   const factoryReturns = new Map<string, string>();
-  /** Function key → the kind of object it returns made in place (`return new Hono()`): each call makes another. */
-  const factoryObjects = new Map<string, ObjectFact>();
-  /** `const app = createRouter()` declarations, matched with factoryObjects after the walk. */
+  /** Function key → what it returns that is not a name (`return new Hono()`), read only for factoryCalls. */
+  const returnedValues = new Map<string, Node>();
+  /** Functions called with a first argument not known as an app (see NodeRouteFacts.handedUnknown). */
+  const handedUnknown = new Set<string>();
+  /** `const app = createRouter()` declarations, matched with returnedValues after the walk. */
   const factoryCalls: Array<{ name: string; factory: string }> = [];
-  const madeByFactory = (fn: string, returned: Node): void => {
-    const root = chainRoot(returned);
-    if (root !== returned || (root.type !== 'call_expression' && root.type !== 'new_expression')) return;
+  /** The kind of object a function returns made in place (`return new Hono()`): each call makes another. */
+  const madeByFactory = (returned: Node | undefined): ObjectFact | undefined => {
+    if (returned?.type !== 'call_expression' && returned?.type !== 'new_expression') return undefined;
+    if (chainRoot(returned) !== returned) return undefined;
     for (const recognise of RECOGNISERS) {
-      const object = recognise(root, facts, values);
-      if (object) return void factoryObjects.set(fn, object);
+      const object = recognise(returned, facts, values);
+      if (object) return object;
     }
+    return undefined;
   };
   const factoryOf = (value: Node): string | undefined => {
     const callee = value.type === 'call_expression' ? value.childForFieldName('function') : undefined;
@@ -355,7 +359,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
         // `function createSlackRoute() { const slack = new Hono(); …; return slack; }`: a factory of that object
         const returned = node.namedChildren.find((c) => c && c.type !== 'comment');
         if (frame && returned?.type === 'identifier') factoryReturns.set(functionKey(frame.fn), returned.text);
-        else if (frame && returned) madeByFactory(functionKey(frame.fn), returned);
+        else if (frame && returned) returnedValues.set(functionKey(frame.fn), returned);
         // `function getVideo() { return async (req, res) => … }`: a handler factory
         if (frame && returned) returnedHandlers.set(functionKey(frame.fn), returned);
         break;
@@ -365,7 +369,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
         const body = node.childForFieldName('body');
         if (body && isFunction(body)) returnedHandlers.set(functionKey(node), body);
         // `const createRouter = () => new Hono()`
-        else if (body) madeByFactory(functionKey(node), body);
+        else if (body) returnedValues.set(functionKey(node), body);
         break;
       }
       case 'import_statement':
@@ -624,13 +628,17 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
    */
   const handArguments = (callee: Node, args: Node[], frame: Frame | undefined): void => {
     if (callee.type !== 'identifier' && requireSpecifier(callee) === undefined) return;
+    const owners = args.map((arg) => (arg.type === 'identifier' ? ownerOf(arg, frame) : undefined));
+    // a function of the workspace (imported, required or declared here) handed something not known as an app
     const first = args[0];
-    if (first && UNKNOWN_HANDED.has(first.type) && !(first.type === 'identifier' && ownerOf(first, frame))) {
+    const workspaceFunction =
+      callee.type !== 'identifier' || facts.imports[callee.text] !== undefined || functionNodes.has(callee.text);
+    if (first && !owners[0] && workspaceFunction && UNKNOWN_HANDED.has(first.type)) {
       const target = ctx.mountTarget(callee);
-      if (target) (facts.handedUnknown ??= []).push(target.name);
+      if (target) handedUnknown.add(target.name);
     }
     args.forEach((arg, position) => {
-      const handed = arg.type === 'identifier' ? ownerOf(arg, frame) : undefined;
+      const handed = owners[position];
       if (!handed || (position > 0 && !handed.object.socket)) return;
       const target = ctx.mountTarget(callee);
       if (target) ctx.addMount(handed, '', target.name, false, undefined, false, position);
@@ -707,8 +715,8 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
   for (const [fn, returned] of factoryReturns)
     if (facts.objects[returned]) (facts.returns ??= nameRecord())[fn] = facts.aliases?.[returned] ?? returned;
   for (const { name, factory } of factoryCalls) {
-    const made = factoryObjects.get(factory);
-    if (made && !facts.objects[name]) facts.objects[name] = { ...made };
+    const made = facts.objects[name] ? undefined : madeByFactory(returnedValues.get(factory));
+    if (made) facts.objects[name] = made;
   }
 
   // Connection handlers first: the calls on their socket parameter may come before the `io.on` that registers them.
@@ -730,8 +738,11 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
   function readPerSite(call: Node, frame: Frame | undefined): boolean {
     const found = frame && sites.get(frame.fn.id);
     if (!found) return false;
+    // only a call on an app or router (`app.get(name, controller)`), and never on the helper's own parameter
+    const callee = call.childForFieldName('function');
+    const receiver = callee?.type === 'member_expression' ? callee.childForFieldName('object') : undefined;
+    if (!receiver || !ownerOf(receiver, frame)) return false;
     const parameters = frame.parameters;
-    const receiver = call.childForFieldName('function')?.childForFieldName('object');
     const handsParameter = callArguments(call).some((a) => a.type === 'identifier' && parameters.includes(a.text));
     if (!handsParameter || (receiver?.type === 'identifier' && parameters.includes(receiver.text))) return false;
     for (const args of found) {
@@ -745,6 +756,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     }
     return true;
   }
+  if (handedUnknown.size > 0) facts.handedUnknown = [...handedUnknown];
   const routeTables = readRouteTables(root, values);
   if (routeTables) facts.nestRouteTables = routeTables;
   return facts;

@@ -78,8 +78,11 @@ export function readRouterModule(
   facts: NodeRouteFacts,
 ): NestRouteEntry[] | { import: string } | null | undefined {
   const callee = call.childForFieldName('function');
-  if (callee?.type !== 'member_expression' || callee.childForFieldName('object')?.text !== 'RouterModule') return;
-  if (!['register', 'forRoutes'].includes(callee.childForFieldName('property')?.text ?? '')) return;
+  const object = callee?.type === 'member_expression' ? callee.childForFieldName('object') : undefined;
+  // every call of a file passes here: the name's length first, then its text
+  if (object?.type !== 'identifier' || object.endIndex - object.startIndex !== 12 || object.text !== 'RouterModule')
+    return;
+  if (!['register', 'forRoutes'].includes(callee?.childForFieldName('property')?.text ?? '')) return;
   const [routes] = callArguments(call);
   if (routes?.type === 'identifier' && facts.imports[routes.text]) return { import: routes.text };
   return routeEntries(routes, values, 0);
