@@ -292,3 +292,42 @@ test('a routes function taking its parameters as a rest tuple (`...[router, tena
     ['GET /api/roles'],
   );
 });
+
+test('a router reached through `module.exports = require(…)` or `export * from` is mounted where it is used', async () => {
+  assert.deepEqual(
+    await paths({
+      'routes/index.js': "module.exports = require('./routes');",
+      'routes/routes.js': [
+        "const { Router } = require('express');",
+        'const api = Router();',
+        "api.get('/users', (req, res) => res.send('ok'));",
+        'module.exports = { api };',
+      ].join('\n'),
+      'server.js': [
+        "const express = require('express');",
+        "const routes = require('./routes');",
+        'const app = express();',
+        "app.use('/api', routes.api);",
+      ].join('\n'),
+    }),
+    ['GET /api/users'],
+  );
+  assert.deepEqual(
+    await paths({
+      'src/routes/index.ts': "export * from './tags';\nexport * as legacy from './legacy';",
+      'src/routes/tags.ts': [
+        "import { Router } from 'express';",
+        'export const tagsRouter = Router();',
+        "tagsRouter.get('/', (req, res) => res.send([]));",
+      ].join('\n'),
+      'src/routes/legacy.ts': '',
+      'src/app.ts': [
+        "import express from 'express';",
+        "import { tagsRouter } from './routes';",
+        'const app = express();',
+        "app.use('/tags', tagsRouter);",
+      ].join('\n'),
+    }),
+    ['GET /tags'],
+  );
+});

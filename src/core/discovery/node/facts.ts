@@ -151,6 +151,11 @@ export interface NodeRouteFacts {
   imports: Record<string, ImportFact>;
   /** Exported name ('default' or a named export) → local name. */
   exports: Record<string, string>;
+  /**
+   * Modules whose every export this one exports too: `export * from './users'` (named ones), and CommonJS
+   * `module.exports = require('./routes')` (`default` too: the module object is the other one).
+   */
+  exportAll?: Array<{ spec: string; withDefault: boolean }>;
   routes: RouteFact[];
   /** Named functions (declared, assigned, or exported as `exports.x = function…`) that another module's route may name. */
   functions: Record<string, HandlerFact>;

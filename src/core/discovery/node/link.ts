@@ -53,7 +53,10 @@ export function linkNodeRoutes(files: Linked, aliases: readonly PathAliases[] = 
     const imported = facts.imports[name];
     const target = imported ? moduleFile(file, imported.spec) : undefined;
     const local = target ? byPath.get(target)!.exports[imported.imported] : undefined;
-    return target && local ? resolve(target, local, depth + 1, parameter) : undefined;
+    if (target && local) return resolve(target, local, depth + 1, parameter);
+    // `export * from './users'`, `module.exports = require('./routes')`: the name is another module's
+    const found = target ? starExport(target, imported.imported, depth) : undefined;
+    return found ? resolve(found.file, found.local, depth + 1, parameter) : undefined;
   };
 
   /** A module's export by name, following re-exports of imports: its file and local name. */
@@ -66,11 +69,22 @@ export function linkNodeRoutes(files: Linked, aliases: readonly PathAliases[] = 
     if (depth > MAX_DEPTH) return undefined;
     const target = moduleFile(file, spec);
     const local = target ? byPath.get(target)!.exports[exported] : undefined;
+    if (target && !local) return starExport(target, exported, depth);
     if (!target || !local) return undefined;
     const reexported = byPath.get(target)!.imports[local];
     return reexported && !byPath.get(target)!.functions[local]
       ? exportOf(target, reexported.spec, reexported.imported, depth + 1)
       : { file: target, local };
+  };
+
+  /** `exported` of a module that exports it through `export * from` or `module.exports = require(…)`. */
+  const starExport = (file: string, exported: string, depth: number): { file: string; local: string } | undefined => {
+    for (const all of byPath.get(file)!.exportAll ?? []) {
+      if (exported === 'default' && !all.withDefault) continue;
+      const found = exportOf(file, all.spec, exported, depth + 1);
+      if (found) return found;
+    }
+    return undefined;
   };
 
   /** A handler named by an import (`listUsers`, `users.list`): the function in the module that exports it. */

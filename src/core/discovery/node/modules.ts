@@ -8,6 +8,7 @@ import {
   readRequire as readRequireBindings,
   requireSpecifier,
 } from '../../lang/node/modules';
+import { stringValue } from '../../lang/node/literals';
 import type { ImportFact, NodeRouteFacts } from './facts';
 
 /**
@@ -60,6 +61,12 @@ export function readCommonJsExport(
 ): void {
   const target = left.text;
   if (target === 'module.exports') {
+    // `module.exports = require('./routes')`: this module is that one
+    const required = requireSpecifier(right);
+    if (required !== undefined) {
+      (facts.exportAll ??= []).push({ spec: required, withDefault: true });
+      return;
+    }
     if (right.type === 'object') {
       for (const item of right.namedChildren) {
         if (item?.type === 'shorthand_property_identifier') facts.exports[item.text] = item.text;
@@ -117,7 +124,12 @@ export function readEsmExport(node: Node, facts: NodeRouteFacts, localOf: (value
     facts.exports[exported] = `${spec}#${imported}`;
     facts.imports[`${spec}#${imported}`] = { spec, imported };
   }
-  if (reExports.length > 0 || node.childForFieldName('source')) return;
+  // `export * from './users'` (not `export * as users from`, a namespace under one name)
+  const source = node.childForFieldName('source');
+  const star = source && !node.namedChildren.some((c) => c.type === 'export_clause' || c.type === 'namespace_export');
+  const spec = star ? stringValue(source) : undefined;
+  if (spec !== undefined) (facts.exportAll ??= []).push({ spec, withDefault: false });
+  if (reExports.length > 0 || source) return;
   const clause = node.namedChildren.find((c) => c.type === 'export_clause');
   for (const item of clause?.namedChildren ?? []) {
     if (item.type !== 'export_specifier') continue;
