@@ -45,8 +45,7 @@ export function linkNodeRoutes(files: Linked, aliases: readonly PathAliases[] = 
     if (alias !== undefined && facts.objects[at(alias)]) return key(file, at(alias));
     // `initApis()`: what the function another module exports returns
     if (name.endsWith('()')) {
-      const found = facts.imports[name.slice(0, -2)];
-      const at = found ? exportOf(file, found.spec, found.imported, depth) : undefined;
+      const at = importedExport(file, name.slice(0, -2), depth);
       const returned = at ? byPath.get(at.file)!.returns?.[at.local] : undefined;
       return at && returned !== undefined ? resolve(at.file, returned, depth + 1, parameter) : undefined;
     }
@@ -75,6 +74,12 @@ export function linkNodeRoutes(files: Linked, aliases: readonly PathAliases[] = 
     return reexported && !byPath.get(target)!.functions[local]
       ? exportOf(target, reexported.spec, reexported.imported, depth + 1)
       : { file: target, local };
+  };
+
+  /** What the local name `name` imports: the file and local name of the export it binds. */
+  const importedExport = (file: string, name: string, depth: number): { file: string; local: string } | undefined => {
+    const imported = byPath.get(file)?.imports[name];
+    return imported ? exportOf(file, imported.spec, imported.imported, depth) : undefined;
   };
 
   /** `exported` of a module that exports it through `export * from` or `module.exports = require(…)`. */
@@ -311,16 +316,14 @@ export function linkNodeRoutes(files: Linked, aliases: readonly PathAliases[] = 
     }
   /** The class a local name in `file` stands for, as `file#Name`: declared there, or exported where it is imported from. */
   const classOf = (file: string, name: string): string | undefined => {
-    const imported = byPath.get(file)?.imports[name];
-    if (!imported) return key(file, name);
-    const found = exportOf(file, imported.spec, imported.imported, 0);
+    if (!byPath.get(file)?.imports[name]) return key(file, name);
+    const found = importedExport(file, name, 0);
     return found && key(found.file, found.local);
   };
 
   /** Nest routes another module exports (`export const routes: Routes = [...]`), imported by the local name `name`. */
   const tableOf = (file: string, name: string) => {
-    const imported = byPath.get(file)!.imports[name];
-    const found = imported && exportOf(file, imported.spec, imported.imported, 0);
+    const found = importedExport(file, name, 0);
     const routes = found ? byPath.get(found.file)!.nestRouteTables?.[found.local] : undefined;
     return found && routes ? { file: found.file, routes } : undefined;
   };
