@@ -112,17 +112,30 @@ function wildRest(name: string, prefixLen: number): string {
   return prefixLen >= 0 ? name.slice(prefixLen) : name.slice(name.indexOf('#') + 1);
 }
 
-/** Pure attributes that are paths again (`p.parent.mkdir()` is still a call on a path). */
-const PATH_VALUED = new Set(['parent']);
+/**
+ * Pure steps whose value is a path again (`p.parent.mkdir()`, `p.with_suffix(".bak").exists()` are still calls on
+ * a path): looked through. A call's result is written `()#` in a resolved name (`os.path.basename()#rstrip`).
+ */
+const PATH_VALUED = new Set([
+  'parent',
+  'joinpath()',
+  'relative_to()',
+  'with_name()',
+  'with_segments()',
+  'with_stem()',
+  'with_suffix()',
+]);
 
 /**
  * Whether the rest of a name under a wildcard with an allow-list (`pathlib.Path#*`, `os.path.*`) is
  * allowed: an allowed name (`suffix`, `with_suffix`), or anything reached through one (`p.suffix.lower()`,
- * `os.path.sep.join(…)` are string methods). A path-valued step first (`parent`) is looked through.
+ * `os.path.sep.join(…)`, `os.path.basename(p).rstrip(…)` are string methods). A path-valued step first
+ * (`parent`, `with_suffix()`) is looked through.
  */
 function pureRest(rest: string, allowed: readonly string[]): boolean {
-  const parts = rest.split('.');
+  const parts = rest.split(/[.#]/);
   let i = 0;
   while (i < parts.length - 1 && PATH_VALUED.has(parts[i])) i++;
-  return allowed.includes(parts[i]) || allowed.includes(rest);
+  const step = parts[i].endsWith('()') ? parts[i].slice(0, -2) : parts[i];
+  return allowed.includes(step) || allowed.includes(rest);
 }
