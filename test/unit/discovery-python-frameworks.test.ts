@@ -803,3 +803,25 @@ test("Django: another urlconf's urlpatterns unpacked or added into a list is ser
   // Django's resolver lists each once, under the include's prefix; nothing is left for an unknown prefix
   assert.deepEqual(routes.map((r) => r.path).sort(), ['/api/v1/items/', '/api/v1/users/']);
 });
+
+test('Django: a pattern list chosen by a condition is read in each branch', async () => {
+  const routes = await discoverSources({
+    'site/__init__.py': '',
+    'site/settings.py': 'ROOT_URLCONF = "site.urls"\nSTATIC_BUILD = False\n',
+    'site/urls.py': [
+      'from django.urls import include, path',
+      'from site import settings',
+      'from site.views import home',
+      'API = [',
+      '    path("api/", include("site.api_urls")),',
+      '    path("internal-api/", include("site.api_urls")),',
+      '] if not settings.STATIC_BUILD else []',
+      'urlpatterns = (*API, path("", home))',
+    ].join('\n'),
+    'site/api_urls.py':
+      'from django.urls import path\nfrom site.views import health\nurlpatterns = [path("health", health)]\n',
+    'site/views.py': 'def health(request):\n    return None\n\n\ndef home(request):\n    return None\n',
+  });
+  // served in one configuration or the other, as the routes an `if settings.X:` block adds
+  assert.deepEqual(routes.map((r) => r.path).sort(), ['/', '/api/health', '/internal-api/health']);
+});

@@ -405,6 +405,14 @@ function expr(node: SyntaxNode, depth = 0): PyExpr {
       const op = node.childForFieldName('operator')?.text;
       return l && r && op === '+' ? { k: 'add', l: expr(l, depth + 1), r: expr(r, depth + 1) } : { k: 'other' };
     }
+    case 'conditional_expression': {
+      // `[...] if not settings.STATIC_BUILD else []`: either value, unknown as one; a list reader takes both
+      const [yes, , no] = node.namedChildren;
+      const text = node.endIndex - node.startIndex <= 80 ? node.text : undefined;
+      return yes && no
+        ? { k: 'other', ...(text !== undefined ? { text } : {}), either: [expr(yes, depth + 1), expr(no, depth + 1)] }
+        : { k: 'other' };
+    }
     case 'parenthesized_expression': {
       const inner = node.namedChildren[0];
       return inner ? expr(inner, depth + 1) : { k: 'other' };

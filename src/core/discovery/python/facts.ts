@@ -14,7 +14,7 @@ export type PyExpr =
   | { k: 'call'; fn: PyExpr; args: PyExpr[]; kw: Record<string, PyExpr>; line?: number } // line: 1-based, where the call starts
   | { k: 'seq'; items: PyExpr[] }
   | { k: 'add'; l: PyExpr; r: PyExpr }
-  | { k: 'other'; text?: string; spread?: PyExpr; dict?: PyDictEntry[] }; // text: the source, when short (placeholders of unevaluated paths); spread: what `*x` in a list literal unpacks; dict: a dict literal's entries
+  | { k: 'other'; text?: string; spread?: PyExpr; dict?: PyDictEntry[]; either?: [PyExpr, PyExpr] }; // text: the source, when short (placeholders of unevaluated paths); spread: what `*x` in a list literal unpacks; dict: a dict literal's entries; either: `a if c else b`'s two values
 
 /** An entry of a dict literal (`{"get": "list"}`); no key for a `**x` it unpacks. */
 export interface PyDictEntry {

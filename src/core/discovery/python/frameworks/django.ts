@@ -127,6 +127,11 @@ function patterns(at: At, e: PyExpr, prefix: string, depth: number, earlier?: Py
     else patterns(at, { k: 'seq', items: [e] }, prefix, depth + 1); // one pattern alone
     return;
   }
+  // `[...] if settings.X else []`: the patterns of either branch, as an `if` block's `+=` is read
+  if (e.k === 'other' && e.either) {
+    for (const branch of e.either) patterns(at, branch, prefix, depth + 1, earlier);
+    return;
+  }
   if (e.k !== 'seq') return;
   for (const item of e.items) {
     // `*router.urls`, `*other_patterns`: the items it unpacks, here
