@@ -825,3 +825,16 @@ test('Django: a pattern list chosen by a condition is read in each branch', asyn
   // served in one configuration or the other, as the routes an `if settings.X:` block adds
   assert.deepEqual(routes.map((r) => r.path).sort(), ['/', '/api/health', '/internal-api/health']);
 });
+
+test("Django: django-distill's distill_path and distill_re_path are path and re_path", async () => {
+  const routes = await discoverSources({
+    'site/__init__.py': '',
+    'site/urls.py': [
+      'from django_distill import distill_path, distill_re_path',
+      'from site.views import home, post',
+      'urlpatterns = [distill_path("", home), distill_re_path(r"^post/(?P<slug>[-\\w]+)/$", post)]',
+    ].join('\n'),
+    'site/views.py': 'def home(request):\n    return None\n\n\ndef post(request, slug):\n    return None\n',
+  });
+  assert.deepEqual(routes.map((r) => r.path).sort(), ['/', '/post/(?P<slug>[-\\w]+)/']);
+});

@@ -76,6 +76,18 @@ function bindings(at: At, lists: PyAssignment[], prefix: string, depth: number):
 }
 
 /**
+ * The functions that make a URL pattern, and how they read its route: django-distill's `distill_path` and
+ * `distill_re_path` are `path` and `re_path` that a static build also renders.
+ */
+const PATH_FUNCTIONS = new Map<string, 'path' | 'regex'>([
+  ['path', 'path'],
+  ['re_path', 'regex'],
+  ['url', 'regex'],
+  ['distill_path', 'path'],
+  ['distill_re_path', 'regex'],
+]);
+
+/**
  * Routes and include() edges of a `urlpatterns` value, under `prefix` (`at.mod`: where the value is written);
  * `earlier`: what `urlpatterns` itself means inside the value, when it is the module's own list being rebound.
  */
@@ -139,10 +151,11 @@ function patterns(at: At, e: PyExpr, prefix: string, depth: number, earlier?: Py
     if (item.k !== 'call') continue;
     const callee = l.resolveExpr(mod, '', item.fn);
     const fnName = callee?.k === 'extern' ? callee.qual.split('.').pop() : undefined;
-    if (fnName !== 'path' && fnName !== 're_path' && fnName !== 'url') continue;
+    const kind = fnName && PATH_FUNCTIONS.get(fnName);
+    if (!kind) continue;
     const raw = l.path(mod, '', item.args[0] ?? item.kw['route']);
     if (raw === undefined) continue;
-    const route = prefix + (fnName === 'path' ? raw : stripRegexAnchors(raw));
+    const route = prefix + (kind === 'path' ? raw : stripRegexAnchors(raw));
     const view = item.args[1] ?? item.kw['view'];
     if (view?.k === 'call' && view.fn.k === 'ref' && /(^|\.)include$/.test(view.fn.name))
       include(at, view, route, depth);
