@@ -331,3 +331,39 @@ test('a router reached through `module.exports = require(…)` or `export * from
     ['GET /tags'],
   );
 });
+
+test("HonoX serves a routes module's default export at the module's path, and nothing else of it", async () => {
+  assert.deepEqual(
+    await paths({
+      'app/server.ts': "import { createApp } from 'honox/server';\nconst app = createApp();\nexport default app;",
+      'app/routes/api/index.ts': [
+        "import { Hono } from 'hono';",
+        'const docs = new Hono();', // handed to a docs generator: HonoX does not serve it
+        "docs.get('/spec', (c) => c.json({}));",
+        'const app = new Hono();',
+        "app.get('/', (c) => c.json({ ok: true }));",
+        "app.get('/openapi.json', (c) => c.json({}));",
+        'export default app;',
+      ].join('\n'),
+      'app/routes/(site)/users/[id].ts': [
+        "import { Hono } from 'hono';",
+        'const app = new Hono();',
+        "app.delete('/', (c) => c.json({}));",
+        'export default app;',
+      ].join('\n'),
+      'app/routes/-/helpers.ts': [
+        "import { Hono } from 'hono';",
+        'const app = new Hono();',
+        "app.get('/private', (c) => c.json({}));",
+        'export default app;',
+      ].join('\n'),
+    }),
+    [
+      'DELETE /users/:id',
+      'GET /api',
+      'GET /api/openapi.json',
+      'GET {unknown prefix?}/private',
+      'GET {unknown prefix?}/spec',
+    ],
+  );
+});

@@ -16,6 +16,7 @@ import type {
 } from './facts';
 import { resolveSpecifier } from '../../nodeImports/specifier';
 import type { PathAliases } from '../../nodeImports/tsconfig';
+import { honoxFilePrefixes } from './honox';
 import { EVENT, SOCKET_IO } from './socketio';
 import { joinPath } from './syntax';
 import { placeholder, UNKNOWN_MOUNT, unresolvedFields } from '../unresolved';
@@ -295,12 +296,19 @@ export function linkNodeRoutes(files: Linked, aliases: readonly PathAliases[] = 
       const target = resolve(file.path, name);
       if (target) handedUnknown.add(target);
     }
+  // HonoX serves a routes module's default export under the module's path, and nothing else of the module
+  const honoxPrefix = honoxFilePrefixes(byPath);
+  const rootPrefix = (file: string, facts: NodeRouteFacts, name: string): string => {
+    const fromFile = honoxPrefix(file);
+    if (fromFile === undefined) return '';
+    return fromFile !== null && facts.exports.default === name ? fromFile : placeholder(UNKNOWN_MOUNT);
+  };
   for (const { file, facts } of files)
     for (const name of Object.keys(facts.objects)) {
       if (mounted.has(key(file.path, name))) continue;
       if (includedToServe(facts, name) || subApps.has(key(file.path, name)))
         emit(key(file.path, name), placeholder(UNKNOWN_MOUNT), [], undefined);
-      else if (serves(facts, name)) emit(key(file.path, name), '', [], undefined);
+      else if (serves(facts, name)) emit(key(file.path, name), rootPrefix(file.path, facts, name), [], undefined);
       else if (orphanPlugin(facts, name))
         emit(
           key(file.path, name),
