@@ -93,6 +93,18 @@ test("calls on a function's parameter are routes only where they could be: a pat
         "  components.get('topic').on('mouseenter', '[data-pid]', function () {});",
         '});',
       ].join('\n'),
+      'public/members.js': [
+        "define('members', ['api', 'alerts'], function (api, alerts, helpers) {",
+        "  api.get('/api/users', { query: 'a' }, function (err, result) {});",
+        '});',
+      ].join('\n'),
+      // an AMD module's dependencies, calling the server from the browser
+      'public/client.js': [
+        "require(['api', 'alerts', 'hooks'], function (api, alerts, hooks) {",
+        "  api.get('/groups', {}, function (err, result) {});",
+        "  api.post('/api/v3/topics', data, function (err) { alerts.error(err); });",
+        '});',
+      ].join('\n'),
       'routes/extra.js':
         "module.exports = function (app, mw, done) { app.get('/extra', (req, res) => res.send('x')); };",
     }),

@@ -693,6 +693,8 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
   const pluginParameter = (name: string, frame: Frame | undefined): Owner | undefined => {
     for (let f = frame; f; f = f.up) {
       if (f.parameter !== name) continue;
+      // `define(['api'], function (api) { api.get('/api/users', …) })`: an AMD module, a client of the server
+      if (amdFactory(f.fn)) return undefined;
       // `io.on('connection', (socket) => socket.on(…))`: the connection's socket
       const socket = socketHandlers.get(f.fn.id);
       if (socket) return { name: socket.key, object: facts.objects[socket.key] };
@@ -892,6 +894,18 @@ function exportedName(fn: Node): string | undefined {
   if (left?.type === 'member_expression') return left.childForFieldName('property')?.text;
   const pair = fn.parent?.type === 'pair' ? fn.parent.childForFieldName('key')?.text : undefined;
   return pair;
+}
+
+/**
+ * The factory of an AMD module (`define(['api'], function (api) {…})`, `require(['api'], function (api) {…})`):
+ * its parameters are the modules it depends on, browser code calling the server, never an app handed in.
+ */
+function amdFactory(fn: Node): boolean {
+  const call = fn.parent?.type === 'arguments' ? fn.parent.parent : undefined;
+  const callee = call?.type === 'call_expression' ? call.childForFieldName('function') : undefined;
+  if (callee?.type !== 'identifier') return false;
+  if (callee.text === 'define') return true;
+  return (callee.text === 'require' || callee.text === 'requirejs') && callArguments(call!)[0]?.type === 'array';
 }
 
 /** `async (fastify, opts) => …` or `function (fastify, opts, done)`: the two signatures Fastify accepts for a plugin. */
