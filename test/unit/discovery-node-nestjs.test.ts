@@ -186,3 +186,89 @@ test('NestJS: RouterModule routes written in a module of their own and imported'
     'nestjs GET /v2/billing/invoices InvoicesController.list src/invoices.controller.ts:1',
   ]);
 });
+
+test('NestJS: two apps with their own global prefix serve the controllers their root module reaches through imports', async () => {
+  const routes = await discoverNode({
+    'src/main.ts': [
+      "import { NestFactory } from '@nestjs/core';",
+      "import { AppModule } from './app.module';",
+      'async function bootstrap() {',
+      '  const app = await NestFactory.create<NestFastifyApplication>(AppModule, new FastifyAdapter());',
+      "  app.setGlobalPrefix('api', { exclude: ['robots.txt'] });",
+      '}',
+    ].join('\n'),
+    'src/collab/main.ts': [
+      "import { NestFactory } from '@nestjs/core';",
+      "import { CollabModule } from './collab.module';",
+      'async function bootstrap() {',
+      '  const app = await NestFactory.create(CollabModule);',
+      "  app.setGlobalPrefix('api', { exclude: ['/'] });",
+      '}',
+    ].join('\n'),
+    'src/app.module.ts': [
+      "import { Module, forwardRef } from '@nestjs/common';",
+      "import { AppController } from './app.controller';",
+      "import { SecurityModule } from './security.module';",
+      "import { PagesModule } from './pages.module';",
+      '@Module({ imports: [SecurityModule.forRoot(), forwardRef(() => PagesModule)], controllers: [AppController] })',
+      'export class AppModule {}',
+    ].join('\n'),
+    'src/collab/collab.module.ts': [
+      "import { Module } from '@nestjs/common';",
+      "import { AppController } from '../app.controller';",
+      "import { PagesModule } from '../pages.module';",
+      '@Module({ imports: [PagesModule], controllers: [AppController] })',
+      'export class CollabModule {}',
+    ].join('\n'),
+    'src/security.module.ts': [
+      "import { Module } from '@nestjs/common';",
+      "import { RobotsController } from './robots.controller';",
+      '@Module({ controllers: [RobotsController] })',
+      'export class SecurityModule {}',
+    ].join('\n'),
+    'src/pages.module.ts': [
+      "import { Module } from '@nestjs/common';",
+      "import { PagesController } from './pages.controller';",
+      '@Module({ controllers: [PagesController] })',
+      'export class PagesModule {}',
+    ].join('\n'),
+    'src/app.controller.ts': [
+      "import { Controller, Get } from '@nestjs/common';",
+      '@Controller()',
+      'export class AppController {',
+      '  @Get() hello() {}',
+      '}',
+    ].join('\n'),
+    'src/robots.controller.ts': [
+      "import { Controller, Get } from '@nestjs/common';",
+      "@Controller('robots.txt')",
+      'export class RobotsController {',
+      '  @Get() robots() {}',
+      '}',
+    ].join('\n'),
+    'src/pages.controller.ts': [
+      "import { Controller, Get } from '@nestjs/common';",
+      "@Controller('pages')",
+      'export class PagesController {',
+      '  @Get() list() {}',
+      '}',
+    ].join('\n'),
+    // in no module either app is known to reach: its path differs between them
+    'src/orphan.controller.ts': [
+      "import { Controller, Get } from '@nestjs/common';",
+      '@Controller()',
+      'export class OrphanController {',
+      '  @Get() root() {}',
+      "  @Get('stats') stats() {}",
+      '}',
+    ].join('\n'),
+  });
+  assert.deepEqual(summary(routes), [
+    'nestjs GET / AppController.hello src/app.controller.ts:4',
+    'nestjs GET /api AppController.hello src/app.controller.ts:4',
+    'nestjs GET /api/pages PagesController.list src/pages.controller.ts:4',
+    'nestjs GET /api/stats OrphanController.stats src/orphan.controller.ts:5',
+    'nestjs GET /robots.txt RobotsController.robots src/robots.controller.ts:4',
+    'nestjs GET /{global prefix?} OrphanController.root src/orphan.controller.ts:4',
+  ]);
+});

@@ -127,12 +127,16 @@ export interface ControllerFact {
   routes: ControllerRouteFact[];
 }
 
-/** A Nest `@Module({ controllers: [A, B] })` class: the local names of its controllers. */
+/** A Nest `@Module({ controllers: [A, B], imports: [C] })` class: the local names of its controllers and imports. */
 export interface NestModuleFact {
   className: string;
   controllers: string[];
   /** Some controllers are not written as names (`...controllers`, a call): not known here. */
   computed?: true;
+  /** Modules it imports (`C`, `C.forRoot(…)`, `forwardRef(() => C)`): what an app of it serves too. */
+  imports?: string[];
+  /** Some imports are not written so (`...modules`): not known here. */
+  importsComputed?: true;
 }
 
 /**
@@ -179,6 +183,8 @@ export interface NodeRouteFacts {
   returns?: Record<string, string>;
   /** Names bound to an object another name holds: `const slackRoute = createSlackRoute()` where the factory returns `slack`. */
   aliases?: Record<string, string>;
+  /** NestJS `NestFactory.create(AppModule)`: the local names of the root modules of the apps this module makes. */
+  nestRoots?: string[];
   /** NestJS `app.setGlobalPrefix('api')`. */
   globalPrefix?: Text | null;
   /** Its `{ exclude: [...] }`: paths (and methods) served without the global prefix; null when computed. */

@@ -17,6 +17,7 @@ import type {
 import { resolveSpecifier } from '../../nodeImports/specifier';
 import type { PathAliases } from '../../nodeImports/tsconfig';
 import { honoxFilePrefixes } from './honox';
+import { nestSetups, type NestSetup } from './nestApps';
 import { EVENT, SOCKET_IO } from './socketio';
 import { joinPath } from './syntax';
 import { placeholder, UNKNOWN_MOUNT, unresolvedFields } from '../unresolved';
@@ -337,7 +338,7 @@ export function linkNodeRoutes(files: Linked, aliases: readonly PathAliases[] = 
   };
 
   const modulePaths = nestModulePaths(files, textOf, classOf, tableOf);
-  return [...distinct(routes), ...linkControllers(files, textOf, modulePaths)];
+  return [...distinct(routes), ...linkControllers(files, textOf, modulePaths, classOf)];
 }
 
 /**
@@ -415,31 +416,45 @@ function autoloadPlugins(
  * NestJS controllers: '/' + global prefix + URI version + controller path + method path, once per controller
  * path and version (the method's `@Version`, else the controller's, else the default). A route the global
  * prefix excludes goes without it. Paths and prefixes that are not known constants are kept as placeholders
- * (the routes marked unresolved).
+ * (the routes marked unresolved). Where apps with different settings serve a controller, each app's path is
+ * one; where none is known to and their paths differ, the prefix is a placeholder.
  */
 function linkControllers(
   files: Linked,
   textOf: (file: string, text: Text | null) => string | undefined,
   modulePathOf: (file: string, controller: string) => string,
+  classOf: (file: string, name: string) => string | undefined,
 ): Route[] {
-  const setter = files.find((f) => f.facts.globalPrefix !== undefined);
-  const globalPrefix = (setter ? textOf(setter.file.path, setter.facts.globalPrefix!) : '') ?? placeholder('…');
-  const exclude = setter?.facts.globalPrefixExclude;
-  const versioner = files.find((f) => f.facts.uriVersioning !== undefined);
-  const versioning = versioner?.facts.uriVersioning;
-  /** The version segments of a route: [''] unless URI versioning gives it one or more (read in `file`). */
-  const versionSegments = (file: string, versions: Text[] | undefined): string[] => {
-    if (!versioner || !versions) return [''];
-    // versioning whose options are computed: the segment may be there or not
-    if (!versioning) return [placeholder('version')];
-    return versions.map((v) => {
-      const version = v === '' ? '' : textOf(file, v);
-      return version === '' ? '' : `${versioning.prefix}${version ?? placeholder('version')}`;
-    });
+  const { setups, appsOf } = nestSetups(files, classOf);
+  /** A route's paths under one app's settings, `own` its path below them. */
+  const pathsUnder = (setup: NestSetup, file: string, declared: Text[] | undefined, methods: string[], own: string) => {
+    const { setter, versioner } = setup;
+    const globalPrefix = (setter ? textOf(setter.file.path, setter.facts.globalPrefix!) : '') ?? placeholder('…');
+    const exclude = setter?.facts.globalPrefixExclude;
+    const versioning = versioner?.facts.uriVersioning;
+    /** The version segments of a route: [''] unless URI versioning gives it one or more (read in `at`). */
+    const versionSegments = (at: string, versions: Text[] | undefined): string[] => {
+      if (!versioner || !versions) return [''];
+      // versioning whose options are computed: the segment may be there or not
+      if (!versioning) return [placeholder('version')];
+      return versions.map((v) => {
+        const version = v === '' ? '' : textOf(at, v);
+        return version === '' ? '' : `${versioning.prefix}${version ?? placeholder('version')}`;
+      });
+    };
+    // the default version is written where versioning is enabled, and read there
+    const segments = declared
+      ? versionSegments(file, declared)
+      : versionSegments(versioner?.file.path ?? file, versioning ? versioning.defaults : undefined);
+    // Nest compares the path without its version against the exclusions; computed ones may match any route
+    const global =
+      exclude === null ? placeholder('…') : exclude?.some((e) => excludes(e, own, methods)) ? '' : globalPrefix;
+    return segments.map((version) => joinPath(joinPath(joinPath('/', global), version), own));
   };
   const out: Route[] = [];
   for (const { file, facts } of files)
-    for (const c of facts.controllers)
+    for (const c of facts.controllers) {
+      const apps = appsOf(`${file.path}#${c.className}`);
       for (const controllerPath of c.prefixes) {
         const base = textOf(file.path, controllerPath);
         if (base === undefined) continue;
@@ -447,32 +462,22 @@ function linkControllers(
           const path = textOf(file.path, r.path);
           if (path === undefined) continue;
           const own = joinPath(joinPath(joinPath('/', modulePathOf(file.path, c.className)), base), path);
-          const declared = r.versions ?? c.versions;
-          // the default version is written where versioning is enabled, and read there
-          const segments = declared
-            ? versionSegments(file.path, declared)
-            : versionSegments(versioner?.file.path ?? file.path, versioning ? versioning.defaults : undefined);
-          for (const version of segments) {
-            // Nest compares the path without its version against the exclusions; computed ones may match any route
-            const global =
-              exclude === null
-                ? placeholder('…')
-                : exclude?.some((e) => excludes(e, own, r.methods))
-                  ? ''
-                  : globalPrefix;
-            out.push(
-              toRoute(
-                'nestjs',
-                r.methods,
-                joinPath(joinPath(joinPath('/', global), version), own),
-                file.path,
-                r.handler,
-                [`${file.path}:${c.className}`],
-              ),
-            );
+          const under = (s: NestSetup) => pathsUnder(s, file.path, r.versions ?? c.versions, r.methods, own);
+          let paths: string[];
+          if (apps === undefined) paths = under(setups[0]);
+          else if (apps.length > 0) paths = [...new Set(apps.flatMap(under))];
+          else {
+            // served by an app whose modules are not all known: one path only if every app gives it
+            const each = setups.map((s) => under(s).join('\n'));
+            paths = each.every((p) => p === each[0])
+              ? under(setups[0])
+              : [joinPath(joinPath('/', placeholder('global prefix')), own)];
           }
+          for (const full of paths)
+            out.push(toRoute('nestjs', r.methods, full, file.path, r.handler, [`${file.path}:${c.className}`]));
         }
       }
+    }
   return out;
 }
 

@@ -52,19 +52,48 @@ function classDecorators(cls: Node): Node[] {
   );
 }
 
-/** `@Module({ controllers: [A, B] })`: the module and its controllers' local names (`computed` if some are not names). */
+/**
+ * `@Module({ controllers: [A, B], imports: [C] })`: the module, its controllers' local names (`computed` if some are
+ * not names) and the modules it imports (`importsComputed` if some are not written as one).
+ */
 export function readModule(cls: Node): NestModuleFact | undefined {
   const className = cls.childForFieldName('name')?.text;
   const module = classDecorators(cls)
     .map(decoratorCall)
     .find((d) => d?.name === 'Module');
   const controllers = property(module?.args[0], 'controllers');
-  if (!className || !controllers) return undefined;
-  if (controllers.type !== 'array') return { className, controllers: [], computed: true };
-  const items = controllers.namedChildren.filter((c) => c.type !== 'comment');
-  const names = items.filter((c) => c.type === 'identifier').map((c) => c.text);
-  if (names.length === items.length) return names.length ? { className, controllers: names } : undefined;
-  return { className, controllers: names, computed: true };
+  const imports = property(module?.args[0], 'imports');
+  if (!className || (!controllers && !imports)) return undefined;
+  const fact: NestModuleFact = { className, controllers: [] };
+  if (controllers?.type === 'array') {
+    const items = controllers.namedChildren.filter((c) => c.type !== 'comment');
+    fact.controllers = items.filter((c) => c.type === 'identifier').map((c) => c.text);
+    if (fact.controllers.length !== items.length) fact.computed = true;
+  } else if (controllers) fact.computed = true;
+  if (imports?.type === 'array') {
+    fact.imports = [];
+    for (const item of imports.namedChildren) {
+      if (item.type === 'comment') continue;
+      const name = importedModule(item);
+      if (name !== undefined) fact.imports.push(name);
+      else fact.importsComputed = true;
+    }
+  } else if (imports) fact.importsComputed = true;
+  return fact.controllers.length || fact.computed || fact.imports?.length || fact.importsComputed ? fact : undefined;
+}
+
+/** The module an `imports` item names: `C`, `C.forRoot(…)` (a dynamic module of C), `forwardRef(() => C)`. */
+function importedModule(item: Node): string | undefined {
+  if (item.type === 'identifier') return item.text;
+  if (item.type !== 'call_expression') return undefined;
+  const callee = item.childForFieldName('function');
+  if (callee?.type === 'member_expression') {
+    const object = callee.childForFieldName('object');
+    return object?.type === 'identifier' ? object.text : undefined;
+  }
+  const [arg] = callArguments(item);
+  const body = callee?.text === 'forwardRef' && arg?.type === 'arrow_function' ? arg.childForFieldName('body') : null;
+  return body?.type === 'identifier' ? body.text : undefined;
 }
 
 /**
@@ -201,7 +230,13 @@ export function readAppSetup(call: Node, values: Constants, facts: NodeRouteFact
   const callee = call.childForFieldName('function');
   const method = callee?.type === 'member_expression' ? callee.childForFieldName('property')?.text : undefined;
   const [first, second] = callArguments(call);
-  if (method === 'setGlobalPrefix' && first) {
+  // `await NestFactory.create<App>(AppModule)` parses as a call of `await NestFactory.create`
+  const awaited = callee?.type === 'await_expression' ? callee.namedChildren[0] : undefined;
+  const factory = awaited?.type === 'member_expression' ? awaited : callee;
+  if (factory?.type === 'member_expression' && factory.childForFieldName('property')?.text === 'create') {
+    if (factory.childForFieldName('object')?.text === 'NestFactory' && first?.type === 'identifier')
+      (facts.nestRoots ??= []).push(first.text);
+  } else if (method === 'setGlobalPrefix' && first) {
     facts.globalPrefix = values.pathText(first);
     const exclude = second?.type === 'object' ? property(second, 'exclude') : undefined;
     if (exclude) facts.globalPrefixExclude = excludesOf(exclude);
