@@ -278,6 +278,53 @@ test("a helper registering routes from its parameters is read once per call site
   );
 });
 
+test("a helper another module exports is read once per call site, its parameters bound to that site's arguments", async () => {
+  const routes = await discoverNode({
+    'app.js': [
+      "const express = require('express');",
+      "const helpers = require('./routes/helpers');",
+      "const { api } = require('./routes/helpers');",
+      "const users = require('./users');",
+      'const { page } = helpers;',
+      'const app = express();',
+      "page(app, '/login', users.login);",
+      "page(app, '/home', (req, res) => res.send('home'));",
+      "api(app, 'post', '/api/users', [], users.create);",
+      "api(app, 'get', '/api/users/:id', users.get);",
+      // not a method: no route rather than a wrong one
+      "api(app, verbOf(x), '/api/x', users.get);",
+    ].join('\n'),
+    // `const helpers = module.exports`: its members are the exports
+    'routes/helpers.js': [
+      'const helpers = module.exports;',
+      'helpers.tryRoute = function (controller) { return controller; };',
+      'helpers.page = function (router, name, controller) {',
+      '  router.get(name, controller);',
+      '  router.get(`/api${name}`, helpers.tryRoute(controller));',
+      '};',
+      // NodeBB's form: every argument taken from `...args`, the controller last
+      'helpers.api = function (...args) {',
+      '  const [router, verb, name] = args;',
+      '  const controller = args[args.length - 1];',
+      '  router[verb](name, helpers.tryRoute(controller));',
+      '};',
+    ].join('\n'),
+    'users.js': [
+      'exports.login = async (req, res) => {};',
+      'exports.create = async (req, res) => {};',
+      'exports.get = async (req, res) => {};',
+    ].join('\n'),
+  });
+  assert.deepEqual(routes.map((r) => `${r.methods.join(',')} ${r.path} ${r.handler} ${r.file}:${r.line}`).sort(), [
+    'GET /api/home GET /api/home app.js:8',
+    'GET /api/login login users.js:1',
+    'GET /api/users/:id get users.js:3',
+    'GET /home GET /home app.js:8',
+    'GET /login login users.js:1',
+    'POST /api/users create users.js:2',
+  ]);
+});
+
 test('a routes function taking its parameters as a rest tuple (`...[router, tenant]: Args`) registers on the first', async () => {
   assert.deepEqual(
     await paths({

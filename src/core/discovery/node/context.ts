@@ -1,6 +1,6 @@
 // The interface framework readers use to turn one registration call into route and mount facts.
 import type { SyntaxNode as Node } from '../../lang/syntax';
-import type { AutoloadFact, HandlerFact, HandlerRef, NodeRouteFacts, ObjectFact, Text } from './facts';
+import type { ArgFact, AutoloadFact, HandlerFact, HandlerRef, NodeRouteFacts, ObjectFact, Text } from './facts';
 import type { Constants } from './values';
 import { placeholder } from '../unresolved';
 
@@ -34,6 +34,7 @@ export interface ExtractContext {
     autoload?: AutoloadFact,
     orNone?: boolean,
     parameter?: number,
+    args?: ArgFact[],
   ): void;
   /** The local name a mount argument stands for: an identifier, an inline plugin function, `fp(fn)`, `require('./x')`. */
   mountTarget(node: Node): { name: string; ignorePrefix: boolean } | undefined;

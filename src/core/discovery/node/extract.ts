@@ -3,10 +3,13 @@
 import type { Framework } from '../../model';
 import type { SyntaxNode as Node } from '../../lang/syntax';
 import type { CallReader, ExtractContext, ObjectRecogniser, Owner } from './context';
+import { lastHandler } from './context';
 import { NODE_ROUTE_METHODS } from '../../lang/shared/http';
 import { readExpressCall, expressObject } from './express';
 import {
+  type ArgFact,
   emptyFacts,
+  PARAM_METHOD,
   type HandlerFact,
   type HandlerRef,
   type NodeRouteFacts,
@@ -16,7 +19,14 @@ import {
 import { fastifyObject, readFastifyCall, unwrapFastifyPlugin } from './fastify';
 import { honoObject, readHonoCall } from './hono';
 import { koaObject, readKoaCall, routerOfRoutesCall } from './koa';
-import { importedValue, readCommonJsExport, readEsmExport, readImport, readRequire } from './modules';
+import {
+  importedValue,
+  readCommonJsExport,
+  readEsmExport,
+  readImport,
+  readImportDestructure,
+  readRequire,
+} from './modules';
 import { readAppSetup, readController, readModule, readRouterModule, readRouteTables } from './nestjs';
 import { CONNECTION_EVENTS, readSocketIoCall, SOCKET_IO, socketIoObject } from './socketio';
 import { callArguments } from '../../lang/node/literals';
@@ -112,6 +122,8 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
   const socketHandlers = new Map<number, { parameter: string; key: string }>();
   /** Function key → what it returns (a function, or a name that may be one): handler factories. */
   const returnedHandlers = new Map<string, Node>();
+  /** Names bound to this module's exports object (`const helpers = module.exports`). */
+  const exportObjects = new Set<string>();
   /** `const x = <chain>`: the chain's root node id → x (calls on the root belong to x). */
   const declaredChains = new Map<number, string>();
 
@@ -239,8 +251,17 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
   };
 
   const declare = (nameNode: Node, value: Node): void => {
-    if (readRequire(nameNode, value, facts) || nameNode.type !== 'identifier') return;
+    if (readRequire(nameNode, value, facts)) return;
+    readImportDestructure(nameNode, value, facts);
+    if (nameNode.type !== 'identifier') return;
     const name = nameNode.text;
+    // `const helpers = module.exports`: what is assigned to its members is exported
+    if (
+      value.type === 'member_expression'
+        ? value.text === 'module.exports'
+        : value.type === 'identifier' && value.text === 'exports'
+    )
+      exportObjects.add(name);
     // `const slackRoute = createSlackRoute(config)`: the object the local factory returns
     const made = factoryOf(value);
     if (made !== undefined) {
@@ -378,7 +399,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       case 'assignment_expression': {
         const left = node.childForFieldName('left');
         const right = node.childForFieldName('right');
-        if (left && right) readCommonJsExport(left, right, facts, localOf);
+        if (left && right) readCommonJsExport(left, right, facts, localOf, exportObjects);
         // `this.app = express()` in a class: the object its methods register on as `this.app`
         const field = left && thisField(left);
         if (field && right) declareField(field, right);
@@ -475,7 +496,12 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       if (node.type === 'identifier' || node.type === 'shorthand_property_identifier')
         return (
           functions.get(node.text) ??
-          (facts.imports[node.text] ? { local: node.text, fallback, site: handlerOf(node, fallback) } : undefined)
+          (facts.imports[node.text]
+            ? { local: node.text, fallback, site: handlerOf(node, fallback) }
+            : // a plugin function's parameter: what each call site passes, bound when linked
+              parameterOfPlugin(node.text)
+              ? { local: node.text, fallback, site: handlerOf(node, fallback), param: true }
+              : undefined)
         );
       if (node.type === 'member_expression') {
         const object = node.childForFieldName('object');
@@ -507,7 +533,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       commit(owner);
       facts.routes.push({ owner: owner.name, methods: methods.map((m) => (m === 'all' ? 'ALL' : m)), path, handler });
     },
-    addMount(owner, prefix, target, ignorePrefix, autoload, orNone, parameter) {
+    addMount(owner, prefix, target, ignorePrefix, autoload, orNone, parameter, args) {
       commit(owner);
       facts.mounts.push({
         owner: owner.name,
@@ -517,6 +543,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
         ...(autoload ? { autoload } : {}),
         ...(orNone ? { orNone } : {}),
         ...(parameter ? { parameter } : {}),
+        ...(args ? { args } : {}),
       });
     },
     mountTarget(node) {
@@ -641,8 +668,21 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       const handed = owners[position];
       if (!handed || (position > 0 && !handed.object.socket)) return;
       const target = ctx.mountTarget(callee);
-      if (target) ctx.addMount(handed, '', target.name, false, undefined, false, position);
+      const handedArgs = position === 0 && args.length > 1 ? args.map(argFact) : undefined;
+      if (target) ctx.addMount(handed, '', target.name, false, undefined, false, position, handedArgs);
     });
+  };
+
+  /** What a call site hands a plugin function at one position: a text, a handler, or neither. */
+  const argFact = (arg: Node): ArgFact => {
+    if (arg.type === 'array' || arg.type === 'object') return null;
+    const text = values.text(arg) ?? (values.stringLike(arg) ? values.pathText(arg) : undefined);
+    if (typeof text === 'string') return { text };
+    // an inline function is named after its route when linked ('')
+    const handler = ctx.handler(arg, isFunction(arg) ? '' : arg.text);
+    return text !== undefined || handler
+      ? { ...(text !== undefined ? { text } : {}), ...(handler ? { handler } : {}) }
+      : null;
   };
 
   /** A socket.io socket handed to a function as a parameter after the first: `(io, socket) => …`. */
@@ -708,6 +748,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
           kind: 'plugin',
           prefix: '',
           ...(pluginShaped(f.fn) ? { pluginShaped: true } : {}),
+          ...parametersOf(f.fn),
         },
       };
     }
@@ -724,6 +765,8 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
   // Connection handlers first: the calls on their socket parameter may come before the `io.on` that registers them.
   for (const { call, frame } of calls) bindSocket(call, frame);
 
+  /** The functions around the call being read (a handler named by a parameter is bound per call site). */
+  let reading: Frame | undefined;
   const sites = helperSites(calls, functionNodes);
   for (const { call, frame } of calls) {
     // In a loop over a constant array, once per item with the loop's variable bound to it
@@ -763,7 +806,30 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
   if (routeTables) facts.nestRouteTables = routeTables;
   return facts;
 
+  /** `router[verb](path, …, handler)` with `router` and `verb` a plugin function's parameters: the method each call site passes. */
+  function readMethodParameter(callee: Node, args: Node[], frame: Frame | undefined): void {
+    const object = callee.childForFieldName('object');
+    const index = callee.childForFieldName('index');
+    const owner = object?.type === 'identifier' ? pluginParameter(object.text, frame) : undefined;
+    if (!owner || owner.object.kind !== 'plugin' || index?.type !== 'identifier' || args.length < 2) return;
+    if (!parameterOfPlugin(index.text)) return;
+    const path = ctx.routePath(args[0]);
+    const handler = path !== undefined ? lastHandler(ctx, args.slice(1), index.text, path) : undefined;
+    if (path !== undefined && handler) ctx.addRoute(owner, [`${PARAM_METHOD}${index.text}`], path, handler);
+  }
+
+  /** Whether `name` is a parameter of a function around the call being read, after its first (the receiver). */
+  function parameterOfPlugin(name: string): boolean {
+    for (let f = reading; f; f = f.up) {
+      const at = f.parameters.indexOf(name);
+      if (at === 0) return false;
+      if (at > 0 || f.fromEnd[name] !== undefined) return true;
+    }
+    return false;
+  }
+
   function readCall(call: Node, frame: Frame | undefined): void {
+    reading = frame;
     readAppSetup(call, values, facts);
     const routerModule = readRouterModule(call, values, facts);
     if (routerModule !== undefined) (facts.nestRouterModules ??= []).push(routerModule);
@@ -774,6 +840,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     const args = callArguments(call);
     if (owner)
       (owner.object.kind === 'plugin' ? readPluginCall : READERS[owner.object.framework])?.(ctx, owner, method, args);
+    else if (callee?.type === 'subscript_expression') readMethodParameter(callee, args, frame);
     else if ((method === 'on' || method === 'onAny') && object?.type === 'identifier') {
       // `module.exports = (io, socket) => { socket.on('order:create', h) }`: a socket handed in as a later parameter
       const handed = laterParameter(object.text, frame);
@@ -791,6 +858,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
 class Frame {
   private first: string | undefined | null = null;
   private all: Array<string | undefined> | undefined;
+  private last: Record<string, number> | undefined;
 
   constructor(
     readonly fn: Node,
@@ -807,6 +875,29 @@ class Frame {
   get parameters(): Array<string | undefined> {
     return (this.all ??= parameterNames(this.fn));
   }
+
+  /** For `...args`, the names the body takes from the end (`args[args.length - 1]`). */
+  get fromEnd(): Record<string, number> {
+    return (this.last ??= fromEndNames(this.fn));
+  }
+}
+
+/** A plugin function's parameters, as its object fact keeps them for binding call sites' arguments when linked. */
+function parametersOf(fn: Node): Pick<ObjectFact, 'parameters' | 'fromEnd'> {
+  const parameters = parameterNames(fn);
+  const fromEnd = fromEndNames(fn);
+  return {
+    ...(parameters.length > 1 ? { parameters: parameters.map((p) => p ?? '') } : {}),
+    ...(Object.keys(fromEnd).length ? { fromEnd } : {}),
+  };
+}
+
+/** `(...args)`: the names its body takes from the end of args. */
+function fromEndNames(fn: Node): Record<string, number> {
+  const params = fn.childForFieldName('parameters')?.namedChildren.filter((p) => p.type !== 'comment') ?? [];
+  const last = params[params.length - 1];
+  const rest = last?.type === 'rest_pattern' ? last.namedChildren[0] : undefined;
+  return rest?.type === 'identifier' && params.length === 1 ? restBindings(fn, rest.text).fromEnd : nameRecord();
 }
 
 /** Call sites of this module's named functions, by the function node's id: each one's arguments (64 at most). */
@@ -930,8 +1021,39 @@ function parameterNames(fn: Node): Array<string | undefined> {
         return rest.namedChildren
           .filter((c) => c.type !== 'comment')
           .map((c) => (c.type === 'identifier' ? c.text : undefined));
+      // `(...args) { const [router, name] = args; … }`: the same, written in the body
+      if (rest?.type === 'identifier') return restBindings(fn, rest.text).positions;
       return [undefined];
     });
+}
+
+/**
+ * What a function taking `...args` names its arguments in its body's first statements: `const [router, name] = args`
+ * (by position) and `const controller = args[args.length - 1]` (by position from the end, 1 for the last).
+ */
+export function restBindings(
+  fn: Node,
+  rest: string,
+): { positions: Array<string | undefined>; fromEnd: Record<string, number> } {
+  const out = { positions: [] as Array<string | undefined>, fromEnd: nameRecord<number>() };
+  const body = fn.childForFieldName('body');
+  for (const statement of body?.type === 'statement_block' ? body.namedChildren.slice(0, 8) : []) {
+    if (statement.type !== 'lexical_declaration' && statement.type !== 'variable_declaration') continue;
+    for (const d of statement.namedChildren) {
+      const name = d.type === 'variable_declarator' ? d.childForFieldName('name') : undefined;
+      const value = d.childForFieldName('value');
+      if (!name || value?.text === undefined) continue;
+      if (name.type === 'array_pattern' && value.type === 'identifier' && value.text === rest && !out.positions.length)
+        out.positions = name.namedChildren
+          .filter((c) => c.type !== 'comment')
+          .map((c) => (c.type === 'identifier' ? c.text : undefined));
+      const name$ = rest.replace(/\$/g, '\\$');
+      const fromEnd = new RegExp(`^${name$}\\[\\s*${name$}\\.length\\s*-\\s*(\\d)\\s*\\]$`).exec(value.text);
+      if (name.type === 'identifier' && fromEnd && Number(fromEnd[1]) > 0) out.fromEnd[name.text] = Number(fromEnd[1]);
+    }
+  }
+  if (!out.positions.length) out.positions = [undefined];
+  return out;
 }
 
 /** `(app = new Koa())` (JavaScript) / `(app: Koa = new Koa())` (TypeScript): the first parameter's default. */

@@ -42,6 +42,12 @@ export interface ObjectFact {
    * in the workspace registers it (fastify-cli loads app.js itself), its routes are still served at their own paths.
    */
   pluginShaped?: boolean;
+  /**
+   * A plugin function's parameter names by position ('' where not a plain name), and for `...args` the names its
+   * body takes from the end (`args[args.length - 1]`: 1): what each call site's arguments bind when linked.
+   */
+  parameters?: string[];
+  fromEnd?: Record<string, number>;
   /** A socket.io connection's socket (the connection handler's parameter): its `on(event, h)` are event handlers. */
   socket?: boolean;
   /**
@@ -63,7 +69,18 @@ export interface HandlerRef {
    * handler when the name turns out not to be a workspace function (the route is served all the same).
    */
   site?: HandlerFact;
+  /** `local` is a parameter of the plugin function around the route: the handler is what each call site passes. */
+  param?: true;
 }
+
+/** The start of a route method that is a plugin function's parameter (`router[verb](…)`: `$verb`), bound when linked. */
+export const PARAM_METHOD = '$';
+
+/**
+ * An argument a call site hands a plugin function: a text (path, method), a handler, either (`users.login` may be
+ * a constant or a function of another module: the parameter's use decides), or neither (null).
+ */
+export type ArgFact = { text?: Text; handler?: HandlerFact | HandlerRef } | null;
 
 export interface RouteFact {
   owner: string;
@@ -85,6 +102,8 @@ export interface MountFact {
   orNone?: boolean;
   /** The position of the argument handed (`register(io, socket)`: 1): the target's parameter there is the owner. */
   parameter?: number;
+  /** A call handing the owner to a function (`setupPageRoute(router, '/login', login)`): its arguments, by position. */
+  args?: ArgFact[];
 }
 
 /**

@@ -4,6 +4,7 @@ import * as posixPath from 'node:path/posix';
 import type { Framework, Route } from '../../model';
 import type { WorkspaceFile } from '../../workspace';
 import type {
+  ArgFact,
   AutoloadFact,
   HandlerFact,
   HandlerRef,
@@ -14,6 +15,8 @@ import type {
   RouteFact,
   Text,
 } from './facts';
+import { PARAM_METHOD } from './facts';
+import { NODE_ROUTE_METHODS } from '../../lang/shared/http';
 import { resolveSpecifier } from '../../nodeImports/specifier';
 import type { PathAliases } from '../../nodeImports/tsconfig';
 import { honoxFilePrefixes } from './honox';
@@ -23,6 +26,14 @@ import { joinPath } from './syntax';
 import { placeholder, UNKNOWN_MOUNT, unresolvedFields } from '../unresolved';
 
 type Linked = ReadonlyArray<{ file: WorkspaceFile; facts: NodeRouteFacts }>;
+
+/** A call site of a helper function handed an app or router: the site's file and arguments, the helper's parameters. */
+interface SiteBinding {
+  file: string;
+  args: ArgFact[];
+  parameters: string[];
+  fromEnd: Record<string, number>;
+}
 
 const MAX_DEPTH = 16;
 
@@ -203,19 +214,76 @@ export function linkNodeRoutes(files: Linked, aliases: readonly PathAliases[] = 
    * but it is reached, so it is not reported as a root at its own paths either.
    */
   /** One route fact under its object's full prefix (a socket.io event under its namespace). */
-  const emitRoute = (r: RouteFact, framework: Framework, prefix: string, file: string, here: string[]): void => {
+  const emitRoute = (
+    r: RouteFact,
+    framework: Framework,
+    prefix: string,
+    file: string,
+    here: string[],
+    site: SiteBinding | undefined,
+  ): void => {
     // socket.io events only where a socket is what the function was handed (`app.on('mount', f)` is Express's)
     if ((framework === SOCKET_IO) !== (r.methods[0] === EVENT)) return;
-    const path = textOf(file, r.path);
+    const methods = site ? boundMethods(r.methods, site) : r.methods;
+    if (!methods || methods.some((m) => m.startsWith(PARAM_METHOD))) return;
+    const path = site ? boundText(file, r.path, site) : textOf(file, r.path);
     const at =
       path === undefined
         ? undefined
-        : 'local' in r.handler
-          ? (resolveHandler(file, r.handler) ?? (r.handler.site ? { file, handler: r.handler.site } : undefined))
-          : { file, handler: r.handler };
+        : 'local' in r.handler && r.handler.param
+          ? site && boundHandler(r.handler.local, site)
+          : 'local' in r.handler
+            ? (resolveHandler(file, r.handler) ?? (r.handler.site ? { file, handler: r.handler.site } : undefined))
+            : { file, handler: r.handler };
     const through = here.map((k) => k.replace('#', ':'));
-    if (at && framework === SOCKET_IO) routes.push(toEvent(path!, prefix, at.file, at.handler, through));
-    else if (at) routes.push(toRoute(framework, r.methods, joinPath(prefix, path!), at.file, at.handler, through));
+    // an inline function a helper's call site passes is named after its route, as Express does
+    const handler = at?.handler.name === '' ? { ...at.handler, name: `${methods.join(',')} ${path}` } : at?.handler;
+    if (at && framework === SOCKET_IO) routes.push(toEvent(path!, prefix, at.file, handler!, through));
+    else if (at) routes.push(toRoute(framework, methods, joinPath(prefix, path!), at.file, handler!, through));
+  };
+
+  /** What a call site hands the plugin function's parameter `name`. */
+  const argOf = (name: string, site: SiteBinding): ArgFact | undefined => {
+    const at = site.parameters.indexOf(name);
+    if (at > 0) return site.args[at];
+    const fromEnd = site.fromEnd[name];
+    return fromEnd !== undefined && site.args.length > fromEnd ? site.args[site.args.length - fromEnd] : undefined;
+  };
+  /** `router[verb](…)`: the method the site passes (undefined when it is not a text naming one). */
+  const boundMethods = (methods: string[], site: SiteBinding): string[] | undefined => {
+    const out: string[] = [];
+    for (const m of methods) {
+      if (!m.startsWith(PARAM_METHOD)) {
+        out.push(m);
+        continue;
+      }
+      const arg = argOf(m.slice(PARAM_METHOD.length), site);
+      const text = arg?.text !== undefined ? textOf(site.file, arg.text, 0, true) : undefined;
+      if (text === undefined || !NODE_ROUTE_METHODS.has(text.toLowerCase())) return undefined;
+      out.push(text.toUpperCase());
+    }
+    return out;
+  };
+  /** A path whose parts name the plugin function's parameters, each read from what the site passes. */
+  const boundText = (file: string, text: Text, site: SiteBinding): string | undefined => {
+    if (typeof text === 'string') return text;
+    let out = '';
+    for (const part of text.parts) {
+      const arg = typeof part !== 'string' && 'unknown' in part ? argOf(part.unknown, site) : undefined;
+      const value = arg?.text !== undefined ? textOf(site.file, arg.text) : textOf(file, { parts: [part] });
+      if (value === undefined) return undefined;
+      out += value;
+    }
+    return out;
+  };
+  /** The handler a site passes for the parameter `name`: resolved in the site's module. */
+  const boundHandler = (name: string, site: SiteBinding): { file: string; handler: HandlerFact } | undefined => {
+    const arg = argOf(name, site);
+    const h = arg?.handler;
+    if (!h) return undefined;
+    if (!('local' in h)) return { file: site.file, handler: h };
+    if (h.param) return undefined;
+    return resolveHandler(site.file, h) ?? (h.site ? { file: site.file, handler: h.site } : undefined);
   };
 
   const emit = (
@@ -223,6 +291,7 @@ export function linkNodeRoutes(files: Linked, aliases: readonly PathAliases[] = 
     outer: string | undefined,
     chain: string[],
     inherited: Framework | undefined,
+    call?: { file: string; args: ArgFact[] },
   ): void => {
     if (chain.length > MAX_DEPTH || chain.includes(objectKey)) return;
     reached.add(objectKey);
@@ -236,8 +305,13 @@ export function linkNodeRoutes(files: Linked, aliases: readonly PathAliases[] = 
     const own = outer === undefined ? undefined : textOf(file, object.prefix);
     const prefix = outer !== undefined && own !== undefined ? joinPath(outer, own) : undefined;
     const here = [...chain, objectKey];
+    // a helper function handed the object with other arguments: its parameters bound to this call's
+    const site: SiteBinding | undefined =
+      call && (object.parameters || object.fromEnd)
+        ? { ...call, parameters: object.parameters ?? [], fromEnd: object.fromEnd ?? {} }
+        : undefined;
     if (prefix !== undefined)
-      for (const r of facts.routes) if (r.owner === name) emitRoute(r, framework, prefix, file, here);
+      for (const r of facts.routes) if (r.owner === name) emitRoute(r, framework, prefix, file, here, site);
     for (const m of facts.mounts) {
       if (m.owner !== name) continue;
       for (const { target, prefix: mountText, ignorePrefix } of targetsOf(file, m)) {
@@ -254,6 +328,7 @@ export function linkNodeRoutes(files: Linked, aliases: readonly PathAliases[] = 
                 : joinPath(prefix, mountPrefix),
           here,
           framework,
+          m.args ? { file, args: m.args } : undefined,
         );
       }
     }

@@ -50,7 +50,27 @@ export function readRequire(name: Node, value: Node, facts: NodeRouteFacts): boo
 }
 
 /**
- * `module.exports = x`, `module.exports = { a, b: c }`, `exports.a = x`, `module.exports.a = x`.
+ * `const { a, b: c } = helpers` where `helpers` is a module bound by require or import (its default or namespace):
+ * `a` and `c` are that module's exports, as `require('./helpers')` destructured in place would bind them.
+ */
+export function readImportDestructure(name: Node, value: Node, facts: NodeRouteFacts): void {
+  const base = name.type === 'object_pattern' && value.type === 'identifier' ? facts.imports[value.text] : undefined;
+  if (!base || (base.imported !== 'default' && base.imported !== '*')) return;
+  for (const p of name.namedChildren) {
+    if (p.type === 'shorthand_property_identifier_pattern')
+      facts.imports[p.text] = { spec: base.spec, imported: p.text };
+    else if (p.type === 'pair_pattern') {
+      const key = p.childForFieldName('key');
+      const local = p.childForFieldName('value');
+      if (key?.type === 'property_identifier' && local?.type === 'identifier')
+        facts.imports[local.text] = { spec: base.spec, imported: key.text };
+    }
+  }
+}
+
+/**
+ * `module.exports = x`, `module.exports = { a, b: c }`, `exports.a = x`, `module.exports.a = x`, and `helpers.a = x`
+ * where `const helpers = module.exports` (`exportObjects`).
  * `localOf` names a value (an identifier, or a plugin function's key).
  */
 export function readCommonJsExport(
@@ -58,6 +78,7 @@ export function readCommonJsExport(
   right: Node,
   facts: NodeRouteFacts,
   localOf: (value: Node) => string | undefined,
+  exportObjects: ReadonlySet<string>,
 ): void {
   const target = left.text;
   if (target === 'module.exports') {
@@ -89,9 +110,9 @@ export function readCommonJsExport(
     if (local) facts.exports.default = local;
     return;
   }
+  const object = left.type === 'member_expression' ? (left.childForFieldName('object')?.text ?? '') : '';
   const named =
-    left.type === 'member_expression' &&
-    ['exports', 'module.exports'].includes(left.childForFieldName('object')?.text ?? '')
+    object === 'exports' || object === 'module.exports' || exportObjects.has(object)
       ? left.childForFieldName('property')?.text
       : undefined;
   const local = localOf(right);
