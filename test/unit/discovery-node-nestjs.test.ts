@@ -44,6 +44,22 @@ test('NestJS: an unknown global prefix or method path is kept marked, never drop
   // setGlobalPrefix(prefixVar) used to drop every controller route of the workspace
   assert.deepEqual(summary(routes), ["nestjs GET /{config.get('prefix')?}/a A.x src/a.controller.ts:1"]);
   assert.equal(routes[0].unresolved, true);
+  // an exclusion list with computed entries: the written ones still exclude, the others may
+  const computed = await discoverNode({
+    'src/main.ts': [
+      'async function main() {',
+      '  const app = await NestFactory.create(M);',
+      "  app.setGlobalPrefix('api', { exclude: ['sitemap.xml', `${BOARD.substring(1)}{/*path}`, ...codes.map((c) => `/${c}`)] });",
+      '}',
+    ].join('\n'),
+    'src/a.controller.ts': "@Controller('a') export class A { @Get() x() {} }",
+    'src/s.controller.ts': "@Controller('sitemap.xml') export class S { @Get() x() {} }",
+  });
+  assert.deepEqual(summary(computed), [
+    'nestjs GET /sitemap.xml S.x src/s.controller.ts:1',
+    'nestjs GET /{api unless excluded?}/a A.x src/a.controller.ts:1',
+  ]);
+  assert.equal(computed.find((r) => r.handler === 'A.x')?.unresolved, true);
   const noPath = await discoverNode({
     'src/a.controller.ts': "@Controller('a') export class A { @Get(computePath()) x() {} @Get('ok') y() {} }",
   });

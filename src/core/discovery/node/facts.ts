@@ -131,10 +131,14 @@ export interface ControllerRouteFact {
   /** `@Version('2')` (over the controller's): each version, '' for VERSION_NEUTRAL. */
   versions?: Text[];
 }
-/** A route excluded from Nest's global prefix: its path as written (`health`, `users/:id`), and methods if given. */
+/**
+ * A route excluded from Nest's global prefix: its path as written (`health`, `users/:id`), and methods if given;
+ * `computed`: an entry the source computes (`...codes.map(…)`), which may exclude any route.
+ */
 export interface NestExclude {
   path: string;
   methods?: string[];
+  computed?: true;
 }
 
 /** A Nest controller; each of its prefixes (`@Controller(['a', 'b'])`) serves every route. */
@@ -206,7 +210,7 @@ export interface NodeRouteFacts {
   nestRoots?: string[];
   /** NestJS `app.setGlobalPrefix('api')`. */
   globalPrefix?: Text | null;
-  /** Its `{ exclude: [...] }`: paths (and methods) served without the global prefix; null when computed. */
+  /** Its `{ exclude: [...] }`: paths (and methods) served without the global prefix; null when the list is computed. */
   globalPrefixExclude?: NestExclude[] | null;
   /** NestJS `app.enableVersioning({ type: VersioningType.URI })`; null when its options are computed. */
   uriVersioning?: { prefix: string; defaults?: Text[] } | null;

@@ -521,9 +521,16 @@ function linkControllers(
     const segments = declared
       ? versionSegments(file, declared)
       : versionSegments(versioner?.file.path ?? file, versioning ? versioning.defaults : undefined);
-    // Nest compares the path without its version against the exclusions; computed ones may match any route
+    // Nest compares the path without its version against the exclusions; where one the source computes may
+    // match, the prefix is shown marked as what it is unless excluded
     const global =
-      exclude === null ? placeholder('…') : exclude?.some((e) => excludes(e, own, methods)) ? '' : globalPrefix;
+      exclude === null
+        ? placeholder('…')
+        : exclude?.some((e) => !e.computed && excludes(e, own, methods))
+          ? ''
+          : exclude?.some((e) => e.computed) && globalPrefix !== ''
+            ? placeholder(globalPrefix.includes('{') ? '…' : `${globalPrefix} unless excluded`)
+            : globalPrefix;
     return segments.map((version) => joinPath(joinPath(joinPath('/', global), version), own));
   };
   const out: Route[] = [];

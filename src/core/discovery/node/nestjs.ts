@@ -265,18 +265,23 @@ export function readAppSetup(call: Node, values: Constants, facts: NodeRouteFact
   }
 }
 
-/** `exclude: ['health', { path: 'users/:id', method: RequestMethod.GET }]`; null when any entry is computed. */
+/**
+ * `exclude: ['health', { path: 'users/:id', method: RequestMethod.GET }]`; an entry the source computes is kept as
+ * one that may match anything (`computed`), beside the others; null when the list itself is computed.
+ */
 function excludesOf(node: Node): NestExclude[] | null {
   if (node.type !== 'array') return null;
   const out: NestExclude[] = [];
   for (const item of node.namedChildren) {
     if (!item || item.type === 'comment') continue;
     const pathNode = item.type === 'object' ? property(item, 'path') : item;
-    if (pathNode?.type !== 'string') return null;
-    const path = pathNode.text.slice(1, -1);
     const method = item.type === 'object' ? property(item, 'method')?.text : undefined;
     const verb = method ? /^RequestMethod\.([A-Z]+)$/.exec(method)?.[1] : undefined;
-    if (method && !verb) return null;
+    if (pathNode?.type !== 'string' || (method && !verb)) {
+      if (!out.some((e) => e.computed)) out.push({ path: '', computed: true });
+      continue;
+    }
+    const path = pathNode.text.slice(1, -1);
     out.push(verb && verb !== 'ALL' ? { path, methods: [verb] } : { path });
   }
   return out;
