@@ -325,6 +325,45 @@ test("a helper another module exports is read once per call site, its parameters
   ]);
 });
 
+test('a router handed as a member of an object (`reload({ router })`) serves what the function registers on it', async () => {
+  assert.deepEqual(
+    await paths({
+      'server.js': "const app = require('express')();\nrequire('./routes')(app);",
+      'routes/index.js': [
+        "const express = require('express');",
+        "const writeRoutes = require('./write');",
+        "const authRoutes = require('./auth');",
+        'module.exports = async function (app) {',
+        '  const router = express.Router();',
+        '  await writeRoutes.reload({ router: router });',
+        '  authRoutes.reloadRoutes({ router });',
+        "  app.use('/forum', router);",
+        '};',
+      ].join('\n'),
+      // destructured in the body, and a router another module's default function returns, mounted in place
+      'routes/write/index.js': [
+        'const Write = module.exports;',
+        'Write.reload = async (params) => {',
+        '  const { router } = params;',
+        "  router.use('/api/v3/users', require('./users')());",
+        "  router.get('/api/v3/ping', (req, res) => res.send('pong'));",
+        '};',
+      ].join('\n'),
+      'routes/write/users.js': [
+        "const router = require('express').Router();",
+        'module.exports = function () {',
+        "  router.get('/:uid', (req, res) => res.end());",
+        '  return router;',
+        '};',
+      ].join('\n'),
+      // destructured in the signature
+      'routes/auth.js':
+        "exports.reloadRoutes = async ({ router }) => { router.post('/login', (req, res) => res.end()); };",
+    }),
+    ['GET /forum/api/v3/ping', 'GET /forum/api/v3/users/:uid', 'POST /forum/login'],
+  );
+});
+
 test('a routes function taking its parameters as a rest tuple (`...[router, tenant]: Args`) registers on the first', async () => {
   assert.deepEqual(
     await paths({

@@ -35,6 +35,7 @@ export interface ExtractContext {
     orNone?: boolean,
     parameter?: number,
     args?: ArgFact[],
+    member?: string,
   ): void;
   /** The local name a mount argument stands for: an identifier, an inline plugin function, `fp(fn)`, `require('./x')`. */
   mountTarget(node: Node): { name: string; ignorePrefix: boolean } | undefined;

@@ -533,7 +533,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       commit(owner);
       facts.routes.push({ owner: owner.name, methods: methods.map((m) => (m === 'all' ? 'ALL' : m)), path, handler });
     },
-    addMount(owner, prefix, target, ignorePrefix, autoload, orNone, parameter, args) {
+    addMount(owner, prefix, target, ignorePrefix, autoload, orNone, parameter, args, member) {
       commit(owner);
       facts.mounts.push({
         owner: owner.name,
@@ -544,6 +544,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
         ...(orNone ? { orNone } : {}),
         ...(parameter ? { parameter } : {}),
         ...(args ? { args } : {}),
+        ...(member !== undefined ? { member } : {}),
       });
     },
     mountTarget(node) {
@@ -572,6 +573,12 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       if (name) return { name, ignorePrefix: !!wrapped };
       // `mount('/api', initApis())`: the object the imported function returns (its module's `returns`)
       const callee = node.type === 'call_expression' ? node.childForFieldName('function') : undefined;
+      // `use('/api/v3/users', require('./users')())`: what the module's default function returns
+      const required = callee ? requireSpecifier(callee) : undefined;
+      if (required !== undefined) {
+        facts.imports[`require(${required})`] = { spec: required, imported: 'default' };
+        return { name: `require(${required})()`, ignorePrefix: false };
+      }
       return callee?.type === 'identifier' && facts.imports[callee.text]
         ? { name: `${callee.text}()`, ignorePrefix: false }
         : undefined;
@@ -601,10 +608,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
         break;
       }
       if (node.type === 'identifier') {
-        const name = facts.objects[node.text] ? node.text : facts.aliases?.[node.text];
-        base =
-          pluginParameter(node.text, frame) ??
-          (name !== undefined && facts.objects[name] ? { name, object: facts.objects[name] } : undefined);
+        base = namedOwner(node.text, frame);
         break;
       }
       const field = thisField(node);
@@ -631,6 +635,15 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     return base;
   };
 
+  /** The object a plain name is in the function around: a plugin's parameter, or a module object. */
+  const namedOwner = (text: string, frame: Frame | undefined): Owner | undefined => {
+    const name = facts.objects[text] ? text : facts.aliases?.[text];
+    return (
+      pluginParameter(text, frame) ??
+      (name !== undefined && facts.objects[name] ? { name, object: facts.objects[name] } : undefined)
+    );
+  };
+
   /**
    * The owner after one call of a chain on `base`: Express `route(p)` narrows it to a path, socket.io `of(ns)` is a
    * namespace, calls that return their receiver keep it; any other call ends the chain.
@@ -654,6 +667,9 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
    * argument); `registerOrderHandlers(io, socket)`: a connection's socket handed at any position.
    */
   const handArguments = (callee: Node, args: Node[], frame: Frame | undefined): void => {
+    // `routes.reload({ router })`: a function another module exports, called through the module
+    if (callee.type === 'member_expression' && args[0]?.type === 'object' && importedValue(callee, facts))
+      return handMembers(callee, args[0], frame);
     if (callee.type !== 'identifier' && requireSpecifier(callee) === undefined) return;
     const owners = args.map((arg) => (arg.type === 'identifier' ? ownerOf(arg, frame) : undefined));
     // a function of the workspace (imported, required or declared here) handed something not known as an app
@@ -671,6 +687,19 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       const handedArgs = position === 0 && args.length > 1 ? args.map(argFact) : undefined;
       if (target) ctx.addMount(handed, '', target.name, false, undefined, false, position, handedArgs);
     });
+  };
+
+  /** `reload({ router: router })` / `setup({ app })`: each app or router handed as a member of the first argument. */
+  const handMembers = (callee: Node, object: Node, frame: Frame | undefined): void => {
+    for (const p of object.namedChildren) {
+      const key = p.type === 'pair' ? p.childForFieldName('key') : p;
+      const value = p.type === 'pair' ? p.childForFieldName('value') : p;
+      if (!key || value?.type !== (p.type === 'pair' ? 'identifier' : 'shorthand_property_identifier')) continue;
+      if (key.type !== 'property_identifier' && key.type !== 'shorthand_property_identifier') continue;
+      const handed = namedOwner(value.text, frame);
+      const target = handed ? ctx.mountTarget(callee) : undefined;
+      if (handed && target) ctx.addMount(handed, '', target.name, false, undefined, false, 0, undefined, key.text);
+    }
   };
 
   /** What a call site hands a plugin function at one position: a text, a handler, or neither. */
@@ -732,6 +761,13 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
   /** `async function routes(fastify) { fastify.get(…) }`: the receiver is an enclosing function's first parameter. */
   const pluginParameter = (name: string, frame: Frame | undefined): Owner | undefined => {
     for (let f = frame; f; f = f.up) {
+      // `({ router }) => …`, `(params) => { const { router } = params; … }`: a member of what is handed
+      const member = f.parameter === name ? undefined : f.firstMembers[name];
+      if (member !== undefined && !amdFactory(f.fn))
+        return {
+          name: `${functionKey(f.fn)}.${member}`,
+          object: { framework: 'fastify', kind: 'plugin', prefix: '' },
+        };
       if (f.parameter !== name) continue;
       // `define(['api'], function (api) { api.get('/api/users', …) })`: an AMD module, a client of the server
       if (amdFactory(f.fn)) return undefined;
@@ -846,7 +882,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       const handed = laterParameter(object.text, frame);
       if (handed) readSocketIoCall(ctx, handed, method, args);
     }
-    if (callee && callee.type !== 'member_expression') handArguments(callee, args, frame);
+    if (callee && (callee.type !== 'member_expression' || !owner)) handArguments(callee, args, frame);
   }
 }
 
@@ -859,6 +895,7 @@ class Frame {
   private first: string | undefined | null = null;
   private all: Array<string | undefined> | undefined;
   private last: Record<string, number> | undefined;
+  private members: Record<string, string> | undefined;
 
   constructor(
     readonly fn: Node,
@@ -876,10 +913,48 @@ class Frame {
     return (this.all ??= parameterNames(this.fn));
   }
 
+  /** Names bound to members of the first parameter, by local name: `({ router })`, `const { router } = params`. */
+  get firstMembers(): Record<string, string> {
+    return (this.members ??= firstParameterMembers(this.fn));
+  }
+
   /** For `...args`, the names the body takes from the end (`args[args.length - 1]`). */
   get fromEnd(): Record<string, number> {
     return (this.last ??= fromEndNames(this.fn));
   }
+}
+
+/** Local name → member of the first parameter, destructured in the signature or in the body's first statements. */
+function firstParameterMembers(fn: Node): Record<string, string> {
+  const out = nameRecord<string>();
+  const first = fn.childForFieldName('parameters')?.namedChildren.find((p) => p.type !== 'comment');
+  const pattern =
+    first?.type === 'required_parameter' || first?.type === 'optional_parameter'
+      ? first.childForFieldName('pattern')
+      : first;
+  const read = (object: Node) => {
+    for (const p of object.namedChildren) {
+      if (p.type === 'shorthand_property_identifier_pattern') out[p.text] = p.text;
+      else if (p.type === 'pair_pattern') {
+        const key = p.childForFieldName('key');
+        const local = p.childForFieldName('value');
+        if (key?.type === 'property_identifier' && local?.type === 'identifier') out[local.text] = key.text;
+      }
+    }
+  };
+  if (pattern?.type === 'object_pattern') read(pattern);
+  const name = pattern?.type === 'identifier' ? pattern.text : undefined;
+  const body = fn.childForFieldName('body');
+  if (name !== undefined && body?.type === 'statement_block')
+    for (const statement of body.namedChildren.slice(0, 8)) {
+      if (statement.type !== 'lexical_declaration' && statement.type !== 'variable_declaration') continue;
+      for (const d of statement.namedChildren) {
+        const left = d.type === 'variable_declarator' ? d.childForFieldName('name') : undefined;
+        const value = d.childForFieldName('value');
+        if (left?.type === 'object_pattern' && value?.type === 'identifier' && value.text === name) read(left);
+      }
+    }
+  return out;
 }
 
 /** A plugin function's parameters, as its object fact keeps them for binding call sites' arguments when linked. */

@@ -102,6 +102,8 @@ export interface MountFact {
   orNone?: boolean;
   /** The position of the argument handed (`register(io, socket)`: 1): the target's parameter there is the owner. */
   parameter?: number;
+  /** Handed as a member of the first argument (`reload({ router })`): the target's parameter's member is the owner. */
+  member?: string;
   /** A call handing the owner to a function (`setupPageRoute(router, '/login', login)`): its arguments, by position. */
   args?: ArgFact[];
 }

@@ -48,11 +48,14 @@ export function linkNodeRoutes(files: Linked, aliases: readonly PathAliases[] = 
   const moduleFile = (file: string, spec: string): string | undefined => resolveSpecifier(file, spec, byPath, aliases);
 
   /** The object a local name in `file` stands for: its own, or (through imports) another module's export. */
-  /** `parameter`: the object is the function's parameter at that position (`name@1`), not its first. */
-  const resolve = (file: string, name: string, depth = 0, parameter = 0): string | undefined => {
+  /**
+   * `suffix`: the object is the function's parameter at another position (`name@1`), or a member of its first
+   * (`name.router` for `({ router }) => …`), not its first parameter itself.
+   */
+  const resolve = (file: string, name: string, depth = 0, suffix = ''): string | undefined => {
     const facts = byPath.get(file);
     if (!facts || depth > MAX_DEPTH) return undefined;
-    const at = (local: string) => (parameter ? `${local}@${parameter}` : local);
+    const at = (local: string) => local + suffix;
     if (facts.objects[at(name)]) return key(file, at(name));
     const alias = facts.aliases?.[name];
     if (alias !== undefined && facts.objects[at(alias)]) return key(file, at(alias));
@@ -60,15 +63,15 @@ export function linkNodeRoutes(files: Linked, aliases: readonly PathAliases[] = 
     if (name.endsWith('()')) {
       const at = importedExport(file, name.slice(0, -2), depth);
       const returned = at ? byPath.get(at.file)!.returns?.[at.local] : undefined;
-      return at && returned !== undefined ? resolve(at.file, returned, depth + 1, parameter) : undefined;
+      return at && returned !== undefined ? resolve(at.file, returned, depth + 1, suffix) : undefined;
     }
     const imported = facts.imports[name];
     const target = imported ? moduleFile(file, imported.spec) : undefined;
     const local = target ? byPath.get(target)!.exports[imported.imported] : undefined;
-    if (target && local) return resolve(target, local, depth + 1, parameter);
+    if (target && local) return resolve(target, local, depth + 1, suffix);
     // `export * from './users'`, `module.exports = require('./routes')`: the name is another module's
     const found = target ? starExport(target, imported.imported, depth) : undefined;
-    return found ? resolve(found.file, found.local, depth + 1, parameter) : undefined;
+    return found ? resolve(found.file, found.local, depth + 1, suffix) : undefined;
   };
 
   /** A module's export by name, following re-exports of imports: its file and local name. */
@@ -182,7 +185,8 @@ export function linkNodeRoutes(files: Linked, aliases: readonly PathAliases[] = 
     m: MountFact,
   ): Array<{ target: string; prefix: Text | null; ignorePrefix: boolean }> => {
     if (!m.autoload) {
-      const target = resolve(file, m.target, 0, m.parameter);
+      const suffix = `${m.parameter ? `@${m.parameter}` : ''}${m.member !== undefined ? `.${m.member}` : ''}`;
+      const target = resolve(file, m.target, 0, suffix);
       return target ? [{ target, prefix: m.prefix, ignorePrefix: !!m.ignorePrefix }] : [];
     }
     let found = autoloaded.get(m);
