@@ -364,6 +364,26 @@ test('a router handed as a member of an object (`reload({ router })`) serves wha
   );
 });
 
+test('a router mounted only where no walk reaches is under an unknown prefix, not at its own paths', async () => {
+  assert.deepEqual(
+    await paths({
+      'app.js': [
+        "const app = require('express')();",
+        "const wire = require('./wire');",
+        'const registry = { wire };',
+        // called through a local object: not followed
+        'registry.wire(app, {});',
+      ].join('\n'),
+      'wire.js': [
+        "const router = require('express').Router();",
+        "router.get('/items', (req, res) => res.end());",
+        "module.exports = function (app, deps) { app.use('/api', router); };",
+      ].join('\n'),
+    }),
+    ['GET {unknown prefix?}/items'],
+  );
+});
+
 test('a routes function taking its parameters as a rest tuple (`...[router, tenant]: Args`) registers on the first', async () => {
   assert.deepEqual(
     await paths({

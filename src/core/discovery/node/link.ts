@@ -397,10 +397,12 @@ export function linkNodeRoutes(files: Linked, aliases: readonly PathAliases[] = 
           orphanFramework,
         );
     }
-  // Routers mounted only from a cycle still serve their own paths.
+  // Routers mounted only where no walk reaches (a cycle, a function called in a way not followed) still serve
+  // their routes, under a prefix not known: the mount that is out of sight may add one.
   for (const { file, facts } of files)
     for (const name of Object.keys(facts.objects)) {
-      if (serves(facts, name) && !reached.has(key(file.path, name))) emit(key(file.path, name), '', [], undefined);
+      if (serves(facts, name) && !reached.has(key(file.path, name)))
+        emit(key(file.path, name), placeholder(UNKNOWN_MOUNT), [], undefined);
     }
   /** The class a local name in `file` stands for, as `file#Name`: declared there, or exported where it is imported from. */
   const classOf = (file: string, name: string): string | undefined => {
