@@ -47,6 +47,25 @@ const FUNCTION_TYPES = new Set([
 ]);
 const IGNORE = /endpoint-profiler-ignore\b(.*)/s;
 
+/** The one parameter of a middleware that takes only the request's context (Koa's `async ctx => …`, Hono's `c`). */
+const CONTEXT_PARAM = /^(ctx|c|context|req|request)$/;
+
+/**
+ * Whether a function written in a `.use(…)` takes what a server hands middleware: two or more parameters
+ * (`(req, res, next)`, `(ctx, next)`), or a request context alone. `md.use((md) => …)` registers a markdown-it plugin,
+ * `schema.use(plugin)` a library's: whatever they call runs when the library does, not per request.
+ */
+function takesRequest(fn: Node): boolean {
+  const params = fn.childForFieldName('parameters')?.namedChildren.filter((p) => p.type !== 'comment');
+  const single = fn.childForFieldName('parameter');
+  if (single) return CONTEXT_PARAM.test(single.text);
+  if (!params) return false;
+  if (params.length !== 1) return params.length >= 2;
+  const p = params[0];
+  const name = p.type === 'required_parameter' || p.type === 'optional_parameter' ? p.childForFieldName('pattern') : p;
+  return name?.type === 'object_pattern' || CONTEXT_PARAM.test(name?.text ?? '');
+}
+
 const PATH_TYPES = new Set(['string', 'template_string', 'regex', 'array']);
 /** What a route's last argument (its handler) looks like: `cache.get('k', fn, { ttl })` is no route. */
 const HANDLER_TYPES = new Set([...FUNCTION_TYPES, 'identifier', 'member_expression', 'call_expression']);
@@ -223,7 +242,7 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
         !SERVER_PACKAGES.test(lookup(object.text, scopes) ?? '')
       )
         return;
-      mws = args;
+      mws = args.filter((a) => !FUNCTION_TYPES.has(a.type) || takesRequest(a));
     } else if (NODE_ROUTE_METHODS.has(method)) {
       const routed =
         object?.type === 'call_expression' &&
