@@ -838,3 +838,29 @@ test("Django: django-distill's distill_path and distill_re_path are path and re_
   });
   assert.deepEqual(routes.map((r) => r.path).sort(), ['/', '/post/(?P<slug>[-\\w]+)/']);
 });
+
+test('Sanic: Blueprint(name, "/prefix") takes its url_prefix positionally too', async () => {
+  // sanic/blueprints.py: Blueprint.__init__(self, name, url_prefix=None, host=None, version=None, …)
+  const routes = await discoverSources({
+    'app.py': [
+      'from sanic import Sanic, Blueprint',
+      '',
+      'users = Blueprint("users", "/users")',
+      'shop = Blueprint("shop", url_prefix="/shop")',
+      'api = Blueprint.group(users, shop, url_prefix="/api")',
+      '',
+      '@users.get("/list")',
+      'async def users_list(request): ...',
+      '',
+      '@shop.get("/list")',
+      'async def shop_list(request): ...',
+      '',
+      'app = Sanic("demo")',
+      'app.blueprint(api)',
+    ].join('\n'),
+  });
+  assert.deepEqual(routes.map((r) => `${r.methods.join(',')} ${r.path} ${r.handler}`).sort(), [
+    'GET /api/shop/list shop_list',
+    'GET /api/users/list users_list',
+  ]);
+});

@@ -33,12 +33,14 @@ export const sanic: PyFramework = {
   },
   // `url_prefix="api"`, `route("items")`: Sanic adds the leading '/' a path is written without
   finalPath: (path) => applyVersion(path, (p) => (p.startsWith('/') ? p : `/${p}`)),
-  // a blueprint's or group's own version and url_prefix (a marker even without a version: see sanicVersions.ts)
+  // a blueprint's or group's own version and url_prefix (a marker even without a version: see sanicVersions.ts);
+  // Blueprint(name, url_prefix=None, …) takes it second too, a group's positional arguments are its blueprints
   ownPrefix: (at, kind, call) =>
     kind.role === 'app'
       ? undefined
       : markerOf(at, kind.role === 'group' ? 'g' : 'b', call) +
-        (at.l.path(at.mod, at.scope, call.kw['url_prefix']) ?? ''),
+        (at.l.path(at.mod, at.scope, call.kw['url_prefix'] ?? (kind.role === 'blueprint' ? call.args[1] : undefined)) ??
+          ''),
   registrationReplacesBlueprintPrefix: true,
   decorators: {
     ...methodDecorators(versionedPath),
