@@ -864,3 +864,43 @@ test('Sanic: Blueprint(name, "/prefix") takes its url_prefix positionally too', 
     'GET /api/users/list users_list',
   ]);
 });
+
+test("names a package re-exports with `from .x import *` resolve there, as __all__ and '_' allow", async () => {
+  // a Django app's `api/__init__.py` doing `from .profile import *`: `api.ProfileApi` is the class in profile.py
+  const routes = await discoverSources({
+    'proj/__init__.py': '',
+    'proj/settings.py': 'ROOT_URLCONF = "proj.urls"\n',
+    'proj/urls.py': [
+      'from django.urls import include, path',
+      'urlpatterns = [path("api/users/", include("users.urls.api_urls"))]',
+    ].join('\n'),
+    'users/__init__.py': '',
+    'users/urls/__init__.py': '',
+    'users/urls/api_urls.py': [
+      'from django.urls import path',
+      'from .. import api',
+      'urlpatterns = [',
+      '    path("profile/", api.ProfileApi.as_view()),',
+      '    path("groups/", api.groups),',
+      '    path("hidden/", api.Hidden.as_view()),', // __all__ leaves it out: not bound by the star import
+      '    path("private/", api._private),',
+      ']',
+    ].join('\n'),
+    'users/api/__init__.py': 'from .profile import *\nfrom .group import *\n',
+    'users/api/profile.py': [
+      'from django.views import View',
+      '__all__ = ["ProfileApi"]',
+      'class ProfileApi(View):',
+      '    def get(self, request): ...',
+      'class Hidden(View):',
+      '    def get(self, request): ...',
+    ].join('\n'),
+    // a star import of a star import, and a cycle back to the package, which ends
+    'users/api/group.py': 'from .group_views import *\nfrom . import *\n',
+    'users/api/group_views.py': 'from .group import *\ndef groups(request): ...\ndef _private(request): ...\n',
+  });
+  assert.deepEqual(routes.map((r) => `${r.methods.join(',')} ${r.path} ${r.handler}`).sort(), [
+    'ANY /api/users/groups/ groups',
+    'GET /api/users/profile/ ProfileApi.get',
+  ]);
+});

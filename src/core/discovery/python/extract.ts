@@ -3,7 +3,7 @@
 // cannot be read becomes { k: 'other' } and is skipped by the linker.
 import type { Node } from '../../parsing/parser';
 import { PyAstReader } from '../../lang/python/expr';
-import { readImport } from '../../lang/python/modules';
+import { readImport, readImportModule } from '../../lang/python/modules';
 import { syntaxOf, type SyntaxNode } from '../../lang/syntax';
 import { nameRecord } from '../../lang/shared/records';
 import type { WorkspaceFile } from '../../workspace';
@@ -57,6 +57,11 @@ function walkStatement(stmt: SyntaxNode, scope: string, w: Walk, depth = 0, loop
     case 'import_from_statement':
       // Function-level imports bind names in that function only (a factory's `from .views import bp`)
       for (const imp of readImport(stmt)) facts.imports.push(scope === '' ? imp : { ...imp, scope });
+      // `from .views import *` (a package's __init__ re-exporting its modules): a name not bound here is looked up there
+      if (scope === '' && stmt.namedChildren.some((c) => c?.type === 'wildcard_import')) {
+        const from = readImportModule(stmt);
+        if (from) (facts.stars ??= []).push(from);
+      }
       return;
     case 'expression_statement':
       for (const child of stmt.namedChildren) if (child) walkExpressionStatement(child, scope, facts, loop);

@@ -127,6 +127,8 @@ export interface PythonRouteFacts {
   calls: Array<{ scope: string; call: PyExpr; loop?: number }>;
   /** `for` statements: the names each iteration binds and what it iterates over. */
   loops: PyLoop[];
+  /** Module-level `from x import *`, in order: the modules whose public names this one binds too. */
+  stars?: Array<{ module: string; level: number }>;
 }
 
 /** `for bp in [a.bp, b.bp]:` → {targets: ['bp'], iter: [a.bp, b.bp]}; `for prefix, r in ROUTERS:` → targets ['prefix', 'r']. */

@@ -1,6 +1,6 @@
 // Module names of workspace files and name resolution across them: absolute and
 // relative imports, packages (__init__.py), submodules reached as attributes
-// (`from .routes import items` then `items.router`), aliases and app factories.
+// (`from .routes import items` then `items.router`), `from .views import *`, aliases and app factories.
 import { absoluteModule, pythonModuleName, type PythonSourceRoots } from '../../lang/python/modules';
 import type { Tracked } from '../../incremental/tracker';
 import type { WorkspaceFile } from '../../workspace';
@@ -117,6 +117,32 @@ export class ModuleGraph {
     if (cls) return { k: 'class', mod, cls };
     const imp = names.lastImport.get(MODULE_LEVEL)?.get(name);
     if (imp) return this.resolveImport(mod, imp.module, imp.name, imp.level, hops);
+    return this.starLookup(mod, name, hops, new Set([mod]));
+  }
+
+  /**
+   * A name no statement of `mod` binds, taken from its `from x import *` modules, the last first (the one Python
+   * bound last): a public name (no leading '_') that module binds, its `__all__` permitting. `seen`: modules already
+   * asked, so star imports in a cycle end.
+   */
+  private starLookup(mod: ModuleFile, name: string, hops: number, seen: Set<ModuleFile>): Resolved | undefined {
+    const stars = mod.facts.stars;
+    if (!stars || name.startsWith('_') || hops > MAX_HOPS) return undefined;
+    for (let i = stars.length - 1; i >= 0; i--) {
+      const absolute = absoluteModule(mod.module, mod.isPackage, stars[i].module, stars[i].level);
+      const from = absolute ? this.findModule(absolute) : undefined;
+      if (!from || seen.has(from) || !exported(from, name)) continue;
+      seen.add(from);
+      this.touch(from);
+      const names = namesOf(from.facts);
+      const bound =
+        names.lastAssignment.get('')?.has(name) ||
+        names.firstFunction.get('')?.has(name) ||
+        names.firstClass.get(MODULE_LEVEL)?.has(name) ||
+        names.lastImport.get(MODULE_LEVEL)?.has(name);
+      const found = bound ? this.lookup(from, '', name, hops + 1) : this.starLookup(from, name, hops + 1, seen);
+      if (found) return found;
+    }
     return undefined;
   }
 
@@ -215,6 +241,15 @@ export class ModuleGraph {
     const sub = this.findModule(mod.module ? `${mod.module}.${name}` : name);
     return sub ? { k: 'module', mod: sub } : undefined;
   }
+}
+
+/** Whether `from mod import *` binds `name`: `__all__` written out as a list or tuple of strings decides. */
+function exported(mod: ModuleFile, name: string): boolean {
+  const all = namesOf(mod.facts).lastAssignment.get('')?.get('__all__')?.value;
+  if (all?.k !== 'seq' || !all.items.every((x) => x.k === 'str')) return true;
+  // `__all__ += [...]` adds names not read here
+  if (mod.facts.assignments.some((a) => a.scope === '' && a.name === '__all__' && a.augmented)) return true;
+  return all.items.some((x) => x.k === 'str' && x.v === name);
 }
 
 /**
