@@ -904,3 +904,51 @@ test("names a package re-exports with `from .x import *` resolve there, as __all
     'GET /api/users/profile/ ProfileApi.get',
   ]);
 });
+
+test('an app mounted through a wrapper no unit knows serves its routes under the mount, not at /', async () => {
+  // a middleware (library or workspace ASGI class) hands the request on with the mount's root_path: the wrapped
+  // app's routes answer under the prefix
+  const routes = await discoverSources({
+    'main.py': [
+      'from fastapi import FastAPI',
+      'from starlette.applications import Starlette',
+      'from starlette.routing import Mount',
+      'from some_lib import SomeMiddleware, wrap',
+      'from inner import inner_app, other_app, third_app, router',
+      'from mw import MyWrapper',
+      '',
+      'app = FastAPI()',
+      'app.mount("/x", SomeMiddleware(inner_app, option=1))',
+      'wrapped = MyWrapper(wrap(other_app))',
+      'app.mount("/y", wrapped)',
+      'star = Starlette(routes=[Mount("/z", app=wrap(app=third_app))])',
+      'app.mount("/r", wrap(router))', // a router is no app a middleware can serve: left where it was
+    ].join('\n'),
+    'inner.py': [
+      'from fastapi import APIRouter, FastAPI',
+      'inner_app = FastAPI()',
+      'other_app = FastAPI()',
+      'third_app = FastAPI()',
+      'router = APIRouter()',
+      '@inner_app.get("/ping")',
+      'async def ping(): ...',
+      '@other_app.get("/pong")',
+      'async def pong(): ...',
+      '@third_app.get("/third")',
+      'async def third(): ...',
+      '@router.get("/lost")',
+      'async def lost(): ...',
+    ].join('\n'),
+    'mw.py': [
+      'class MyWrapper:',
+      '    def __init__(self, app):',
+      '        self.app = app',
+      '    async def __call__(self, scope, receive, send):',
+      '        await self.app(scope, receive, send)',
+    ].join('\n'),
+  });
+  assert.deepEqual(
+    routes.map((r) => `${r.methods.join(',')} ${r.path} ${r.handler}${r.unresolved ? ' ?' : ''}`).sort(),
+    ['GET /x/ping ping', 'GET /y/pong pong', 'GET /z/third third', 'GET {unknown prefix?}/lost lost ?'],
+  );
+});

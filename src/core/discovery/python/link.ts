@@ -904,6 +904,39 @@ class ModuleLinker implements Linker {
     return undefined;
   }
 
+  /**
+   * What a mount serves: the app `e` stands for, else the app a call no framework unit knows wraps
+   * (`app.mount("/x", SomeMiddleware(inner))`, `Mount("/x", app=wrap(inner))`, a workspace ASGI middleware
+   * class): the first positional argument, or `app=`, when it is a whole app (not a router), wrappers nested.
+   * Without this the wrapped app looked included nowhere and was served at '/': a confident wrong URL.
+   */
+  mountedApp(
+    mod: ModuleFile,
+    scope: string,
+    e: PyExpr,
+    depth = 0,
+    inline?: { key: string; label: string },
+  ): ObjDef | undefined {
+    const direct = this.objFromExpr(mod, scope, e, depth, inline);
+    if (direct || depth > MAX_DEPTH) return direct;
+    const b = boundOf(e);
+    if (b) return this.mountedApp(b.mod, b.scope, b.e, depth + 1);
+    if (e.k === 'ref') {
+      // `wrapped = SomeMiddleware(inner)` then `app.mount("/x", wrapped)`
+      const r = this.graph.resolve(mod, scope, e.name);
+      return r?.k === 'value' && r.value.k === 'call'
+        ? this.within(r.value, undefined, () => this.mountedApp(r.mod, r.scope, r.value, depth + 1))
+        : undefined;
+    }
+    if (e.k !== 'call') return undefined;
+    const inner = e.args[0] ?? e.kw['app'];
+    if (!inner || (inner.k === 'other' && inner.spread)) return undefined;
+    const callee = this.resolveExpr(mod, scope, e.fn);
+    if (this.kindOf(callee)) return undefined; // a framework's constructor: objFromExpr read it
+    const app = this.mountedApp(mod, scope, inner, depth + 1);
+    return app?.kind.role === 'app' ? app : undefined;
+  }
+
   private kindOf(r: Resolved | undefined, depth = 0): Kind | undefined {
     if (!r || depth > MAX_DEPTH) return undefined;
     this.step();

@@ -33,7 +33,7 @@ export const aiohttp: PyFramework = {
     ...addMethodRoutes,
     add_subapp: ({ l, mod, scope, obj }, call) => {
       const prefix = l.path(mod, scope, call.args[0]);
-      if (prefix !== undefined) l.edge(obj, call.args[1] ? l.objFromExpr(mod, scope, call.args[1]) : undefined, prefix);
+      if (prefix !== undefined) l.edge(obj, call.args[1] ? l.mountedApp(mod, scope, call.args[1]) : undefined, prefix);
     },
     add_route: ({ l, mod, scope, obj }, call) => {
       const m = l.str(mod, scope, call.args[0]);

@@ -27,6 +27,6 @@ export function dispatcherApp(at: Omit<At, 'obj'>, call: CallExpr, qual: string,
     mounts = r?.k === 'value' ? r.value : undefined;
   }
   for (const { key: prefix, value } of (mounts?.k === 'other' && mounts.dict) || [])
-    if (prefix) l.edge(obj, l.objFromExpr(mod, scope, value, depth), l.path(mod, scope, prefix));
+    if (prefix) l.edge(obj, l.mountedApp(mod, scope, value, depth), l.path(mod, scope, prefix));
   return obj;
 }

@@ -62,7 +62,7 @@ export const mount: CallReader = ({ l, mod, scope, obj }, call, index) => {
   const path = l.path(mod, scope, call.args[0] ?? call.kw['path']);
   const app = call.args[1] ?? call.kw['app'];
   const inline = { key: `${mod.file.path}:${scope}:<mount ${index}>`, label: `mount(${path})` };
-  if (path !== undefined && app) l.edge(obj, l.objFromExpr(mod, scope, app, 0, inline), path.replace(/\/+$/, ''));
+  if (path !== undefined && app) l.edge(obj, l.mountedApp(mod, scope, app, 0, inline), path.replace(/\/+$/, ''));
 };
 
 /**
@@ -80,7 +80,7 @@ export const host: CallReader = ({ l, mod, scope, obj }, call, index) => {
   const app = call.args[1] ?? call.kw['app'];
   const prefix = hostPrefix(l, mod, scope, call.args[0] ?? call.kw['host']);
   const inline = { key: `${mod.file.path}:${scope}:<host ${index}>`, label: `host(${prefix})` };
-  if (app) l.edge(obj, l.objFromExpr(mod, scope, app, 0, inline), prefix);
+  if (app) l.edge(obj, l.mountedApp(mod, scope, app, 0, inline), prefix);
 };
 
 /** `obj.add_route(path, endpoint, methods=)` (Starlette, FastAPI). */

@@ -45,7 +45,7 @@ export const starlette: PyFramework = {
       // `Host(host, app=...)`: the app's own paths, answered only on that host
       const p = join(hostPrefix(l, mod, scope, a[0] ?? call.kw['host']));
       const inline = { key: `${obj.key}>host#${index}`, label: `Host(${p})` };
-      l.edge(obj, l.objFromExpr(mod, scope, call.kw['app'] ?? a[1] ?? { k: 'other' }, depth + 1, inline), p);
+      l.edge(obj, l.mountedApp(mod, scope, call.kw['app'] ?? a[1] ?? { k: 'other' }, depth + 1, inline), p);
       return true;
     }
     if (name !== 'Mount') return false;
@@ -57,7 +57,7 @@ export const starlette: PyFramework = {
     else {
       // an app built in place is one object per list item it is written in, under the object mounting it
       const inline = { key: `${obj.key}>${p}#${index}`, label: `Mount(${p})` };
-      l.edge(obj, l.objFromExpr(mod, scope, call.kw['app'] ?? a[1] ?? { k: 'other' }, depth + 1, inline), p);
+      l.edge(obj, l.mountedApp(mod, scope, call.kw['app'] ?? a[1] ?? { k: 'other' }, depth + 1, inline), p);
     }
     return true;
   },

@@ -62,6 +62,17 @@ export interface Linker {
     inline?: { key: string; label: string },
   ): RouterDef | undefined;
   /**
+   * The app a mount serves (objFromExpr), or, for a call no framework unit knows wrapping an app
+   * (`SomeMiddleware(inner)`, `wrap(inner)`), the app it wraps: a middleware hands the paths on.
+   */
+  mountedApp(
+    mod: ModuleFile,
+    scope: string,
+    e: PyExpr,
+    depth?: number,
+    inline?: { key: string; label: string },
+  ): RouterDef | undefined;
+  /**
    * The router objects an argument stands for: the one it names, else those of a list or tuple of them written
    * out (in place or named, in any module; lists in it flattened), for `*x` those of `x`.
    */
