@@ -952,3 +952,44 @@ test('an app mounted through a wrapper no unit knows serves its routes under the
     ['GET /x/ping ping', 'GET /y/pong pong', 'GET /z/third third', 'GET {unknown prefix?}/lost lost ?'],
   );
 });
+
+test('Flask: `app.wsgi_app = DispatcherMiddleware(app.wsgi_app, {...})` serves each mount under its key', async () => {
+  // werkzeug/middleware/dispatcher.py: the first app (the Flask app's own WSGI callable) answers every other path
+  const routes = await discoverSources({
+    'app.py': [
+      'from flask import Flask',
+      'from werkzeug.middleware.dispatcher import DispatcherMiddleware',
+      'from werkzeug.middleware.proxy_fix import ProxyFix',
+      'from api import api_app, admin_app',
+      '',
+      'app = Flask(__name__)',
+      '',
+      '@app.route("/")',
+      'def index(): ...',
+      '',
+      'app.wsgi_app = DispatcherMiddleware(app.wsgi_app, {"/api": api_app})',
+      'app.wsgi_app = ProxyFix(app.wsgi_app)',
+      '',
+      'def create_admin():',
+      '    site = Flask("site")',
+      '    site.wsgi_app = DispatcherMiddleware(site.wsgi_app, {"/admin": admin_app})',
+      '    return site',
+      '',
+      'served = create_admin()',
+    ].join('\n'),
+    'api.py': [
+      'from flask import Flask',
+      'api_app = Flask("api")',
+      'admin_app = Flask("admin")',
+      '@api_app.route("/users")',
+      'def users(): ...',
+      '@admin_app.route("/stats")',
+      'def stats(): ...',
+    ].join('\n'),
+  });
+  assert.deepEqual(routes.map((r) => `${r.methods.join(',')} ${r.path} ${r.handler}`).sort(), [
+    'GET / index',
+    'GET /admin/stats stats',
+    'GET /api/users users',
+  ]);
+});

@@ -1799,9 +1799,26 @@ class ModuleLinker implements Linker {
     }
     const at =
       obj && call.fn.k === 'ref' ? { obj, method: call.fn.name.split('.').pop()! } : this.receiver(mod, scope, call);
-    if (!at) return;
+    if (!at) {
+      this.wrapsOwnApp(mod, scope, call);
+      return;
+    }
     const unit = pythonFramework(at.obj.kind.framework);
     (unit.calls?.[at.method] ?? unit.otherCall?.(at.method))?.({ l: this, mod, scope, obj: at.obj }, call, index);
+  }
+
+  /**
+   * `app.wsgi_app = DispatcherMiddleware(app.wsgi_app, {"/api": api})`: a library app (`PyFramework.appOf`) wrapping
+   * an app's own WSGI callable serves what it adds beside that app's routes, so the app includes it at '/'.
+   */
+  private wrapsOwnApp(mod: ModuleFile, scope: string, call: CallExpr): void {
+    const inner = call.args[0] ?? call.kw['app'];
+    const owner = inner?.k === 'ref' ? /^(.+)\.(?:wsgi_app|asgi_app)$/.exec(inner.name)?.[1] : undefined;
+    if (!owner) return;
+    const callee = this.resolveExpr(mod, scope, call.fn);
+    if (callee?.k !== 'extern') return;
+    const app = this.objFromExpr(mod, scope, { k: 'ref', name: owner });
+    if (app?.kind.role === 'app') this.edge(app, this.libraryApp(mod, scope, call, callee, 0), '');
   }
 
   /**
