@@ -993,3 +993,46 @@ test('Flask: `app.wsgi_app = DispatcherMiddleware(app.wsgi_app, {...})` serves e
     'GET /api/users users',
   ]);
 });
+
+test('Django: patterns built by a list comprehension over a table, in place or returned by a helper', async () => {
+  const routes = await discoverSources({
+    'proj/__init__.py': '',
+    'proj/settings.py': 'ROOT_URLCONF = "proj.urls"\n',
+    'proj/views.py': 'def export(request): ...\ndef feed(request): ...\n',
+    'proj/urls.py': [
+      'from django.urls import include, path',
+      'from proj import views',
+      '',
+      'def export_urls(prefix, name_prefix=""):',
+      '    return [',
+      '        path(f"{prefix}{suffix}", view, name=f"{name_prefix}{name}")',
+      '        for suffix, view, name in [',
+      '            (".xml", views.export, "xml"),',
+      '            # kept for old clients',
+      '            ("/feed", views.feed, "feed"),',
+      '        ]',
+      '    ]',
+      '',
+      'def rebinding(prefix):',
+      '    prefix = prefix.rstrip("/")', // what the body makes of the argument is not evaluated
+      '    return [path(f"{prefix}/x", views.export)]',
+      '',
+      'TABLE = [("a/", views.export), ("b/", views.feed)]',
+      '',
+      'urlpatterns = [',
+      '    path("<slug:event>/", include([*export_urls("schedule"), *export_urls("v/<version>", "v-")])),',
+      '    *rebinding("r/"),',
+      ']',
+      'urlpatterns += [path(p, v) for p, v in TABLE]',
+    ].join('\n'),
+  });
+  assert.deepEqual(routes.map((r) => `${r.path} ${r.handler}${r.unresolved ? ' ?' : ''}`).sort(), [
+    '/<slug:event>/schedule.xml export',
+    '/<slug:event>/schedule/feed feed',
+    '/<slug:event>/v/<version>.xml export',
+    '/<slug:event>/v/<version>/feed feed',
+    '/a/ export',
+    '/b/ feed',
+    '/{prefix?}/x export ?',
+  ]);
+});

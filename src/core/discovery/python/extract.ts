@@ -75,6 +75,9 @@ function walkStatement(stmt: SyntaxNode, scope: string, w: Walk, depth = 0, loop
           const value = expr(child);
           facts.calls.push(callFact(scope, value, loop));
           if (scope) facts.assignments.push({ scope, name: returnedName(scope, child), value, returned: true });
+        } else if (scope && RETURNED_LISTS.has(child?.type ?? '') && child) {
+          // `return [path(...) for …]`: the patterns a urlconf helper builds
+          facts.assignments.push({ scope, name: returnedName(scope, child), value: expr(child), returned: true });
         }
       return;
     case 'decorated_definition': {
@@ -276,6 +279,9 @@ function selfStatements(block: SyntaxNode, self: string, out: PySelfStatement[],
  * The name a returned call is assigned to in the facts, also how its object is shown (`main.create_app() (line 9)`):
  * not an identifier, so no code reads or rebinds it.
  */
+/** Values a function returns that are kept besides calls: lists of patterns a helper builds. */
+const RETURNED_LISTS = new Set(['list', 'list_comprehension']);
+
 function returnedName(fnName: string, value: SyntaxNode): string {
   return `${fnName}() (line ${value.startPosition.row + 1})`;
 }
@@ -287,7 +293,7 @@ function collectReturns(block: SyntaxNode, fnName: string, out: string[], depth 
     if (stmt.type === 'return_statement') {
       const value = stmt.namedChildren[0];
       if (value?.type === 'identifier') out.push(value.text);
-      else if (value?.type === 'call') out.push(returnedName(fnName, value));
+      else if (value?.type === 'call' || RETURNED_LISTS.has(value?.type ?? '')) out.push(returnedName(fnName, value));
     } else if (
       stmt.type !== 'function_definition' &&
       stmt.type !== 'class_definition' &&
@@ -428,7 +434,10 @@ function expr(node: SyntaxNode, depth = 0): PyExpr {
     case 'set':
       return {
         k: 'seq',
-        items: node.namedChildren.filter((c): c is SyntaxNode => !!c).map((c) => seqItem(c, depth + 1)),
+        // a comment between items is none (`for r, v in [(…), # legacy\n (…)]` reads every item)
+        items: node.namedChildren
+          .filter((c): c is SyntaxNode => !!c && c.type !== 'comment')
+          .map((c) => seqItem(c, depth + 1)),
       };
     case 'call': {
       const fn = node.childForFieldName('function');
@@ -451,6 +460,22 @@ function expr(node: SyntaxNode, depth = 0): PyExpr {
         }
       }
       return { k: 'call', fn: expr(fn, depth + 1), args, kw, line: node.startPosition.row + 1 };
+    }
+    case 'list_comprehension': {
+      // `[path(f"{p}{r}", v) for r, v in [...]]` (a urlconf's patterns built from a table): one `for` is read
+      const text = node.endIndex - node.startIndex <= 80 ? node.text : undefined;
+      const body = node.childForFieldName('body');
+      const fors = node.namedChildren.filter((c) => c?.type === 'for_in_clause');
+      const clause = fors.length === 1 ? fors[0] : undefined;
+      const targets = loopTargets(clause?.childForFieldName('left') ?? null);
+      const iter = clause?.childForFieldName('right');
+      if (!body || !targets || !iter) return { k: 'other', ...(text !== undefined ? { text } : {}) };
+      const filtered = node.namedChildren.some((c) => c?.type === 'if_clause');
+      return {
+        k: 'other',
+        ...(text !== undefined ? { text } : {}),
+        comp: { elt: expr(body, depth + 1), targets, iter: expr(iter, depth + 1), ...(filtered ? { filtered } : {}) },
+      };
     }
     case 'dictionary': {
       // `as_view({"get": "list"})`: the entries, beside the short text a placeholder shows

@@ -14,7 +14,27 @@ export type PyExpr =
   | { k: 'call'; fn: PyExpr; args: PyExpr[]; kw: Record<string, PyExpr>; line?: number } // line: 1-based, where the call starts
   | { k: 'seq'; items: PyExpr[] }
   | { k: 'add'; l: PyExpr; r: PyExpr }
-  | { k: 'other'; text?: string; spread?: PyExpr; dict?: PyDictEntry[]; either?: [PyExpr, PyExpr] }; // text: the source, when short (placeholders of unevaluated paths); spread: what `*x` in a list literal unpacks; dict: a dict literal's entries; either: `a if c else b`'s two values
+  | {
+      k: 'other';
+      /** The source, when short (placeholders of unevaluated paths). */
+      text?: string;
+      /** What `*x` in a list literal unpacks. */
+      spread?: PyExpr;
+      /** A dict literal's entries. */
+      dict?: PyDictEntry[];
+      /** A list comprehension's parts. */
+      comp?: PyComprehension;
+      /** `a if c else b`: its two values. */
+      either?: [PyExpr, PyExpr];
+    };
+
+/** `[path(p, v) for p, v in ITEMS if …]`: one `for`, its targets (a flat tuple of names), `filtered` by an `if`. */
+export interface PyComprehension {
+  elt: PyExpr;
+  targets: string[];
+  iter: PyExpr;
+  filtered?: boolean;
+}
 
 /** An entry of a dict literal (`{"get": "list"}`); no key for a `**x` it unpacks. */
 export interface PyDictEntry {

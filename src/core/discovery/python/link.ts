@@ -9,6 +9,7 @@ import { PythonSourceRoots } from '../../lang/python/modules';
 import {
   lineRange,
   type PyClass,
+  type PyComprehension,
   type PyExpr,
   type PyFunction,
   type PyLoop,
@@ -649,6 +650,46 @@ class ModuleLinker implements Linker {
       else if (item.k === 'seq' && item.items.length === targets.length)
         out.push(new Map(targets.map((t, j) => [t, wrap(item.items[j])])));
       else return undefined;
+    }
+    return out;
+  }
+
+  /**
+   * The items a list comprehension stands for (`[path(p, v) for p, v in [...]]`): its element once per item of
+   * the list or tuple written out it iterates over (itemBindings), or undefined (it filters, or iterates over
+   * anything else).
+   */
+  comprehension(mod: ModuleFile, scope: string, comp: PyComprehension): PyExpr[] | undefined {
+    if (comp.filtered) return undefined;
+    return this.itemBindings(mod, scope, comp.iter, comp.targets)?.map((each) => substitute(comp.elt, each));
+  }
+
+  /**
+   * What a call of a workspace function returns (the calls and lists it returns), each read in the function's
+   * scope with its parameters standing for the call's arguments; a parameter the body rebinds is read from there,
+   * one the call leaves out is its string default or an unevaluated `{name?}`. Undefined: no workspace function.
+   */
+  returnedValues(
+    mod: ModuleFile,
+    scope: string,
+    call: CallExpr,
+  ): Array<{ mod: ModuleFile; scope: string; value: PyExpr }> | undefined {
+    const callee = this.resolveExpr(mod, scope, call.fn);
+    if (callee?.k !== 'func') return undefined;
+    const { fn } = callee;
+    const rebound = assignedIn(callee.mod, fn.name);
+    const site: CallSite = { mod, scope, call };
+    const bound = new Map<string, PyExpr>();
+    for (const p of fn.params) {
+      const name = p.name.replace(/^\*+/, '');
+      if (rebound?.has(name)) continue;
+      const arg = argumentOf(call, fn, p.name);
+      bound.set(name, arg ? bindTo(site, arg) : (literalDefault(fn, p.name) ?? { k: 'other', text: name }));
+    }
+    const out: Array<{ mod: ModuleFile; scope: string; value: PyExpr }> = [];
+    for (const ret of fn.returns) {
+      const r = this.graph.resolve(callee.mod, fn.name, ret);
+      if (r?.k === 'value') out.push({ mod: r.mod, scope: r.scope, value: substitute(r.value, bound) });
     }
     return out;
   }
@@ -2494,8 +2535,18 @@ function substitute(e: PyExpr, bound: ReadonlyMap<string, PyExpr>, depth = 0): P
       return { k: 'seq', items: e.items.map((x) => substitute(x, bound, depth + 1)) };
     case 'add':
       return { k: 'add', l: substitute(e.l, bound, depth + 1), r: substitute(e.r, bound, depth + 1) };
+    case 'other': {
+      if (!e.comp) return e;
+      // a comprehension's own names shadow the bound ones in its element
+      const inner = new Map([...bound].filter(([name]) => !e.comp!.targets.includes(name)));
+      const comp = {
+        ...e.comp,
+        elt: substitute(e.comp.elt, inner, depth + 1),
+        iter: substitute(e.comp.iter, bound, depth + 1),
+      };
+      return { ...e, comp };
+    }
     case 'str':
-    case 'other':
       return e;
   }
 }

@@ -92,7 +92,7 @@ const PATH_FUNCTIONS = new Map<string, 'path' | 'regex'>([
  * `earlier`: what `urlpatterns` itself means inside the value, when it is the module's own list being rebound.
  */
 function patterns(at: At, e: PyExpr, prefix: string, depth: number, earlier?: PyAssignment[]): void {
-  const { l, mod } = at;
+  const { l, mod, scope } = at;
   if (depth > MAX_DEPTH) return;
   l.step();
   if (e.k === 'add') {
@@ -106,18 +106,18 @@ function patterns(at: At, e: PyExpr, prefix: string, depth: number, earlier?: Py
       return;
     }
     if (restRouterUrls(at, e, prefix)) return;
-    const r = l.graph.resolve(mod, '', e.name);
+    const r = l.graph.resolve(mod, scope, e.name);
     // another urlconf's own list (`from app.item_urls import urlpatterns as p; urlpatterns = [*p]`): its routes
     // are served here, as by include(), and not also where nothing includes it
     const other = r?.k === 'value' && r.mod !== mod && r.scope === '' && r.name === 'urlpatterns';
     const sub = other ? urlconf(l, r.mod, depth + 1) : undefined;
     if (sub) l.edge(at.obj, sub, prefix);
     else if (r?.k === 'value')
-      l.within(r.value, undefined, () => patterns({ ...at, mod: r.mod }, r.value, prefix, depth + 1));
+      l.within(r.value, undefined, () => patterns({ ...at, mod: r.mod, scope: r.scope }, r.value, prefix, depth + 1));
     return;
   }
   if (e.k === 'call') {
-    const fn = l.resolveExpr(mod, '', e.fn);
+    const fn = l.resolveExpr(mod, scope, e.fn);
     const name = fn?.k === 'extern' ? fn.qual.slice(fn.qual.lastIndexOf('.') + 1) : undefined;
     // `i18n_patterns(path(...), ...)`: every pattern under the language code, unless the default language goes
     // without (`prefix_default_language=False`: then the unprefixed URL answers too) or every settings module
@@ -136,6 +136,10 @@ function patterns(at: At, e: PyExpr, prefix: string, depth: number, earlier?: Py
     // with more (what it adds is not read)
     else if (earlier && [...e.args, ...Object.values(e.kw)].some((a) => a.k === 'ref' && a.name === 'urlpatterns'))
       patterns(at, { k: 'ref', name: 'urlpatterns' }, prefix, depth + 1, earlier);
+    // `*get_schedule_urls("schedule")`: the patterns a workspace helper returns, built from its arguments
+    else if (fn?.k === 'func')
+      for (const r of l.returnedValues(mod, scope, e) ?? [])
+        l.within(r.value, undefined, () => patterns({ ...at, mod: r.mod, scope: r.scope }, r.value, prefix, depth + 1));
     else patterns(at, { k: 'seq', items: [e] }, prefix, depth + 1); // one pattern alone
     return;
   }
@@ -144,16 +148,22 @@ function patterns(at: At, e: PyExpr, prefix: string, depth: number, earlier?: Py
     for (const branch of e.either) patterns(at, branch, prefix, depth + 1, earlier);
     return;
   }
+  // `[path(f"{p}{r}", v) for r, v in [...]]`: the element once per item
+  if (e.k === 'other' && e.comp) {
+    const items = l.comprehension(mod, scope, e.comp);
+    if (items) patterns(at, { k: 'seq', items }, prefix, depth + 1);
+    return;
+  }
   if (e.k !== 'seq') return;
   for (const item of e.items) {
     // `*router.urls`, `*other_patterns`: the items it unpacks, here
     if (item.k === 'other' && item.spread) patterns(at, item.spread, prefix, depth + 1, earlier);
     if (item.k !== 'call') continue;
-    const callee = l.resolveExpr(mod, '', item.fn);
+    const callee = l.resolveExpr(mod, scope, item.fn);
     const fnName = callee?.k === 'extern' ? callee.qual.split('.').pop() : undefined;
     const kind = fnName && PATH_FUNCTIONS.get(fnName);
     if (!kind) continue;
-    const raw = l.path(mod, '', item.args[0] ?? item.kw['route']);
+    const raw = l.path(mod, scope, item.args[0] ?? item.kw['route']);
     if (raw === undefined) continue;
     const route = prefix + (kind === 'path' ? raw : stripRegexAnchors(raw));
     const view = item.args[1] ?? item.kw['view'];
@@ -161,7 +171,7 @@ function patterns(at: At, e: PyExpr, prefix: string, depth: number, earlier?: Py
       include(at, view, route, depth);
     else if (view?.k === 'ref' && view.name.endsWith('.urls') && servedApi(at, view, route)) continue;
     else {
-      const whole = () => l.handlers(mod, '', view, item);
+      const whole = () => l.handlers(mod, scope, view, item);
       const handlers = restViewSetActionHandlers(at, view, whole) ?? restGenericViewHandlers(at, view) ?? whole();
       l.addRoute(at.obj, ['ANY'], route, handlers);
     }
@@ -170,7 +180,7 @@ function patterns(at: At, e: PyExpr, prefix: string, depth: number, earlier?: Py
 
 /** `path("api/", api.urls)`: an API object another framework unit reads (Django Ninja), served under `route`. */
 function servedApi(at: At, view: Extract<PyExpr, { k: 'ref' }>, route: string): boolean {
-  const api = at.l.objFromExpr(at.mod, '', { k: 'ref', name: view.name.slice(0, -'.urls'.length) });
+  const api = at.l.objFromExpr(at.mod, at.scope, { k: 'ref', name: view.name.slice(0, -'.urls'.length) });
   if (!api) return false;
   at.l.edge(at.obj, api, route);
   return true;
@@ -187,7 +197,7 @@ function include(at: At, view: CallExpr, route: string, depth: number): void {
     target?.k === 'seq' && target.items.length > 0 && (target.items[0].k === 'str' || isPair)
       ? target.items[0]
       : target;
-  const moduleName = inner && l.str(mod, '', inner);
+  const moduleName = inner && l.str(mod, at.scope, inner);
   if (moduleName !== undefined) {
     const sub = l.graph.findModule(moduleName);
     if (sub) l.edge(obj, urlconf(l, sub, depth + 1), route);

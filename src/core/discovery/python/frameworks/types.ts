@@ -3,7 +3,7 @@
 // method calls, route lists). The linker (link.ts) evaluates names and expressions and keeps
 // the router graph; it knows no framework by name and asks these units instead.
 import type { Execution, Framework } from '../../../model';
-import type { PyExpr, PyParam, PyRange } from '../facts';
+import type { PyComprehension, PyExpr, PyParam, PyRange } from '../facts';
 import type { ModuleFile, ModuleGraph, Resolved } from '../modules';
 
 /** `api`: an extension's API object that registers routes on the app or blueprint it is given (flask-restx/restful `Api`). */
@@ -78,6 +78,14 @@ export interface Linker {
    */
   members(mod: ModuleFile, scope: string, e: PyExpr, depth: number): RouterDef[];
   resolveExpr(mod: ModuleFile, scope: string, e: PyExpr): Resolved | undefined;
+  /** The items a list comprehension over a list or tuple written out stands for; undefined for any other. */
+  comprehension(mod: ModuleFile, scope: string, comp: PyComprehension): PyExpr[] | undefined;
+  /** What a call of a workspace function returns, its parameters bound to the call's arguments. */
+  returnedValues(
+    mod: ModuleFile,
+    scope: string,
+    call: CallExpr,
+  ): Array<{ mod: ModuleFile; scope: string; value: PyExpr }> | undefined;
   /** Every module-level assignment of a constant-named setting in the workspace (`ROOT_URLCONF = "site.urls"`). */
   settingValues(name: string): Array<{ mod: ModuleFile; value: PyExpr }>;
   /** Routes in a list of route items (`routes=[Route(...), Mount(...)]`, `[web.get(...)]`), under `prefix`. */
