@@ -26,6 +26,11 @@ export interface FnRef {
   facts: CodeFacts;
   index: number;
   fn: FunctionFact;
+  /**
+   * Python: the class of the instance a method runs on, when it is a subclass of the class defining it (a base
+   * class's `process()` called on a `Hasher`): `self.save()` in it is the subclass's override.
+   */
+  self?: string;
 }
 
 export interface SubclassRef {

@@ -771,6 +771,8 @@ class Analysis {
 
   /** The first blocking call `ref` makes, directly or through the sync functions it calls. */
   private reach(ref: FnRef, depth: number, visiting: Set<FunctionFact>): Reach | null {
+    // on a subclass's instance the method's `self.m()` calls may land elsewhere: not the function's own answer
+    if (ref.self) return this.computing(() => this.search(ref, depth, visiting))();
     const cutsBefore = this.cuts;
     return this.reaches.get(
       ref.fn,
@@ -843,7 +845,34 @@ class Analysis {
     const entry = this.matcher.match(from.facts.language, call);
     if (entry) return { entry, name: callName(call.callee!) };
     if (!call.callee) return undefined;
+    const own = this.onSelf(from, call);
+    if (own !== undefined) return own ?? undefined;
     return this.resolveCall(from, call, (t) => this.followable(from, t) !== undefined);
+  }
+
+  /**
+   * `self.save()` in a method running on a subclass's instance (`from.self`): the method that class resolves
+   * (its override, else the inherited one), still on that instance; null when it is not followed (an async
+   * override); undefined when this is no such call.
+   */
+  private onSelf(from: FnRef, call: CallFact): Classified | null | undefined {
+    if (!from.self || from.facts.language !== 'python') return undefined;
+    const name = /^(?:self|cls)\.(\w+)$/.exec(call.written)?.[1];
+    const target = name ? this.pythonMethod(from.self, name, from.facts.module, 0) : undefined;
+    if (!target) return undefined;
+    return this.followable(from, target) ? { target: { ...target, self: from.self } } : null;
+  }
+
+  /**
+   * A method found for a call on an instance of `receiver` (`app.Hasher#process`), on that instance: when a base
+   * class defines it, with `self` the receiver's class, so the calls it makes on self reach the subclass's overrides.
+   */
+  private onInstance(method: FnRef, receiver: string): FnRef {
+    const dot = method.fn.qualname.lastIndexOf('.');
+    const defining = `${method.facts.module}.${method.fn.qualname.slice(0, dot)}`;
+    return dot > 0 && receiver !== defining && method.facts.language === 'python'
+      ? { ...method, self: receiver }
+      : method;
   }
 
   /** The workspace function `accept`ed that a call lands in, or the catalog call it makes on an imported instance. */
@@ -865,7 +894,8 @@ class Analysis {
         ? (x.implementations ??= this.implementations(x.callee, x.context))
         : NO_IMPLEMENTATIONS;
       const impls = found.refs.filter(accept);
-      if (!impls.length) return { target: method };
+      const hash = x.callee.indexOf('#');
+      if (!impls.length) return { target: hash > 0 ? this.onInstance(method, x.callee.slice(0, hash)) : method };
       const byShape = found.refs.slice(found.subclasses).filter(accept).length;
       return { target: impls[0], others: impls.slice(1), declared: method, ...(byShape ? { byShape } : {}) };
     }
