@@ -1036,3 +1036,36 @@ test('Django: patterns built by a list comprehension over a table, in place or r
     '/{prefix?}/x export ?',
   ]);
 });
+
+test("Django REST framework: djangorestframework-bulk's BulkRouter builds DefaultRouter's URLs", async () => {
+  // rest_framework_bulk/routes.py: class BulkRouter(DefaultRouter), only its list route's mapping extended
+  const routes = await discoverSources({
+    'proj/__init__.py': '',
+    'proj/settings.py': 'ROOT_URLCONF = "proj.urls"\n',
+    'proj/urls.py': [
+      'from django.urls import path',
+      'from rest_framework_bulk.routes import BulkRouter',
+      'from proj import views',
+      'router = BulkRouter()',
+      'router.register(r"items", views.ItemViewSet, "item")',
+      'urlpatterns = [path("profile/", views.profile)]',
+      'urlpatterns += router.urls',
+    ].join('\n'),
+    'proj/views.py': [
+      'from rest_framework import viewsets',
+      'def profile(request): ...',
+      'class ItemViewSet(viewsets.ModelViewSet):',
+      '    def list(self, request): ...',
+    ].join('\n'),
+  });
+  assert.deepEqual(routes.map((r) => `${r.methods.join(',')} ${r.path} ${r.handler}`).sort(), [
+    'ANY /profile/ profile',
+    'DELETE /items/(?P<pk>[^/.]+)/ ItemViewSet.destroy',
+    'GET / APIRootView.get',
+    'GET /items/ ItemViewSet.list',
+    'GET /items/(?P<pk>[^/.]+)/ ItemViewSet.retrieve',
+    'PATCH /items/(?P<pk>[^/.]+)/ ItemViewSet.partial_update',
+    'POST /items/ ItemViewSet.create',
+    'PUT /items/(?P<pk>[^/.]+)/ ItemViewSet.update',
+  ]);
+});

@@ -220,6 +220,9 @@ function routerKind(at: At, r: Resolved | undefined, depth: number): 'DefaultRou
     const name = r.qual.slice(r.qual.lastIndexOf('.') + 1);
     return name === 'DefaultRouter' || name === 'SimpleRouter' ? name : undefined;
   }
+  // djangorestframework-bulk's BulkRouter is a DefaultRouter whose list route also maps PUT/PATCH/DELETE to the
+  // bulk actions (rest_framework_bulk/routes.py): its URLs are DefaultRouter's, the bulk methods are not listed
+  if (r?.k === 'extern' && /^rest_framework_bulk\.(?:routes\.)?BulkRouter$/.test(r.qual)) return 'DefaultRouter';
   if (r?.k !== 'class' || depth > MAX_BASES) return undefined;
   if (
     r.cls.methods.some((m) => URL_BUILDING.has(m.name)) ||
