@@ -1048,24 +1048,36 @@ test("Django REST framework: djangorestframework-bulk's BulkRouter builds Defaul
       'from proj import views',
       'router = BulkRouter()',
       'router.register(r"items", views.ItemViewSet, "item")',
+      'router.register(r"bulk", views.BulkViewSet, "bulk")',
       'urlpatterns = [path("profile/", views.profile)]',
       'urlpatterns += router.urls',
     ].join('\n'),
     'proj/views.py': [
       'from rest_framework import viewsets',
+      'from rest_framework_bulk.generics import BulkModelViewSet',
       'def profile(request): ...',
       'class ItemViewSet(viewsets.ModelViewSet):',
       '    def list(self, request): ...',
+      'class BulkViewSet(BulkModelViewSet):', // a ModelViewSet whose create is the bulk mixin's
+      '    def destroy(self, request, pk=None): ...',
     ].join('\n'),
   });
   assert.deepEqual(routes.map((r) => `${r.methods.join(',')} ${r.path} ${r.handler}`).sort(), [
     'ANY /profile/ profile',
+    'DELETE /bulk/(?P<pk>[^/.]+)/ BulkViewSet.destroy',
     'DELETE /items/(?P<pk>[^/.]+)/ ItemViewSet.destroy',
     'GET / APIRootView.get',
+    'GET /bulk/ BulkViewSet.list',
+    'GET /bulk/(?P<pk>[^/.]+)/ BulkViewSet.retrieve',
     'GET /items/ ItemViewSet.list',
     'GET /items/(?P<pk>[^/.]+)/ ItemViewSet.retrieve',
+    'PATCH /bulk/(?P<pk>[^/.]+)/ BulkViewSet.partial_update',
     'PATCH /items/(?P<pk>[^/.]+)/ ItemViewSet.partial_update',
+    'POST /bulk/ BulkViewSet.create',
     'POST /items/ ItemViewSet.create',
+    'PUT /bulk/(?P<pk>[^/.]+)/ BulkViewSet.update',
     'PUT /items/(?P<pk>[^/.]+)/ ItemViewSet.update',
   ]);
+  assert.equal(find(routes, 'BulkViewSet.create').library, 'rest_framework_bulk.mixins.BulkCreateModelMixin');
+  assert.equal(find(routes, 'BulkViewSet.list').library, 'rest_framework.mixins.ListModelMixin');
 });

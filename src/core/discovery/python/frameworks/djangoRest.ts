@@ -264,15 +264,27 @@ function providers(at: At, mod: ModuleFile, cls: PyClass): Provider[] {
     for (const base of c.bases) {
       const r = at.l.resolveExpr(m, c.scope ?? '', base);
       if (r?.k === 'class') visit(r.mod, r.cls);
-      else if (r?.k === 'extern' && r.qual.startsWith('rest_framework.')) out.push({ qual: r.qual });
+      else if (r?.k === 'extern' && (r.qual.startsWith('rest_framework.') || BULK_VIEWSET.test(r.qual)))
+        out.push({ qual: r.qual });
     }
   };
   visit(mod, cls);
   return out;
 }
 
+/**
+ * djangorestframework-bulk's BulkModelViewSet (rest_framework_bulk/generics.py): a ModelViewSet with bulk mixins,
+ * its `create` (one object or a list) BulkCreateModelMixin's; its bulk_* actions serve only BulkRouter's extra
+ * list methods, which are not listed.
+ */
+const BULK_VIEWSET = /^rest_framework_bulk\.(?:generics\.)?BulkModelViewSet$/;
+
 /** The REST framework mixin that gives `action` through the class `qual`, qualified; undefined if none does. */
 function mixinOf(qual: string, action: string): string | undefined {
+  if (BULK_VIEWSET.test(qual))
+    return action === 'create'
+      ? 'rest_framework_bulk.mixins.BulkCreateModelMixin'
+      : mixinOf('rest_framework.viewsets.ModelViewSet', action);
   const cls = qual.slice(qual.lastIndexOf('.') + 1);
   for (const mixin of CLASS_MIXINS[cls] ?? [cls])
     if (Object.values(MIXIN_METHODS[mixin] ?? {}).includes(action)) return `rest_framework.mixins.${mixin}`;
