@@ -1081,3 +1081,46 @@ test("Django REST framework: djangorestframework-bulk's BulkRouter builds Defaul
   assert.equal(find(routes, 'BulkViewSet.create').library, 'rest_framework_bulk.mixins.BulkCreateModelMixin');
   assert.equal(find(routes, 'BulkViewSet.list').library, 'rest_framework.mixins.ListModelMixin');
 });
+
+test('a route decorator on a name the module never binds (set by a loader) is a router with an unknown prefix', async () => {
+  // a loader runs each page module with `page.manager = Blueprint(...)` set first, then registers it under a
+  // prefix it computes: the routes are the framework's, their prefix unknown, never '/'
+  const routes = await discoverSources({
+    'pages/files.py': [
+      'from quart import request',
+      '',
+      '@manager.route("/files", methods=["POST"])  # noqa: F821',
+      'async def upload(): ...',
+      '',
+      '@manager.route("/files/<file_id>")  # noqa: F821',
+      'def get_file(file_id): ...',
+    ].join('\n'),
+    // no framework imported, a name the module binds, a module making its own router: nothing is guessed
+    'pages/other.py': ['@manager.route("/x")', 'def x(): ...'].join('\n'),
+    'pages/own.py': [
+      'from flask import Flask',
+      'app = Flask(__name__)',
+      '',
+      '@undefined_thing.route("/z")',
+      'def z(): ...',
+    ].join('\n'),
+    'pages/bound.py': [
+      'from flask import Flask',
+      'from thing import manager',
+      '',
+      '@manager.route("/y")',
+      'def y(): ...',
+    ].join('\n'),
+  });
+  assert.deepEqual(
+    routes
+      .map(
+        (r) => `${r.framework} ${r.methods.join(',')} ${r.path} ${r.handler} ${r.execution}${r.unresolved ? ' ?' : ''}`,
+      )
+      .sort(),
+    [
+      'quart GET {unknown prefix?}/files/<file_id> get_file threadpool ?',
+      'quart POST {unknown prefix?}/files upload event-loop ?',
+    ],
+  );
+});

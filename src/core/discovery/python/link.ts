@@ -1815,13 +1815,43 @@ class ModuleLinker implements Linker {
 
   private decorator(mod: ModuleFile, scope: string, deco: PyExpr, handler: Handler): void {
     if (deco.k !== 'call') return;
-    const at = this.receiver(mod, scope, deco);
+    const at = this.receiver(mod, scope, deco) ?? this.injectedRouter(mod, scope, deco);
     if (at)
       pythonFramework(at.obj.kind.framework).decorators?.[at.method]?.(
         { l: this, mod, scope, obj: at.obj },
         deco,
         handler,
       );
+  }
+
+  /**
+   * `@manager.route("/files")` in a module that never binds `manager`: a loader sets it on the module before running
+   * it (ragflow's `page.manager = Blueprint(...)`; the module says `# noqa: F821`). It is the module's own router
+   * of the one framework the module imports, of a role that serves only where included (a blueprint, a router):
+   * nothing discovery reads includes it, so its routes are under `{unknown prefix?}`, never at '/'. A module that
+   * makes a router of its own is not such a page: there an unbound name is a mistake, not a router.
+   */
+  private injectedRouter(mod: ModuleFile, scope: string, deco: CallExpr): { obj: ObjDef; method: string } | undefined {
+    const name = deco.fn.k === 'ref' ? /^(\w+)\.(\w+)$/.exec(deco.fn.name) : null;
+    if (!name || this.graph.resolve(mod, scope, name[1]) !== undefined) return undefined;
+    const imported = new Set(mod.facts.imports.filter((i) => i.level === 0).map((i) => i.module.split('.')[0]));
+    const units = PYTHON_FRAMEWORKS.filter((u) => imported.has(u.name));
+    const unit = units.length === 1 ? units[0] : undefined;
+    if (!unit?.decorators?.[name[2]]) return undefined;
+    const ownRouter = mod.facts.assignments.some(
+      (a) => a.scope === '' && a.value.k === 'call' && this.kindOf(this.resolveExpr(mod, '', a.value.fn)),
+    );
+    if (ownRouter) return undefined;
+    const cls = Object.entries(unit.constructors).find(([, role]) => unit.includedToServe?.includes(role))?.[0];
+    const kind = cls ? kindOfConstructor(`${unit.name}.${cls}`) : undefined;
+    if (!kind) return undefined;
+    const key = `${mod.file.path}::<injected ${name[1]}>`;
+    let obj = this.known(key);
+    if (!obj) {
+      obj = { key, kind, display: `${shortName(mod)}.${name[1]}`, ownPrefix: '' };
+      this.define(obj);
+    }
+    return { obj, method: name[2] };
   }
 
   /** The `index`th call statement of `mod` (it names the objects constructed inline in it). */
