@@ -1,5 +1,6 @@
 // One Python file's tree → PythonRouteFacts. A walk over statements (module level,
-// function bodies for app factories, if/try/with blocks), never throwing: whatever
+// function bodies for app factories, if/try/with blocks; of methods, only the instances
+// they make), never throwing: whatever
 // cannot be read becomes { k: 'other' } and is skipped by the linker.
 import type { Node } from '../../parsing/parser';
 import { PyAstReader } from '../../lang/python/expr';
@@ -19,6 +20,8 @@ import type {
   PythonRouteFacts,
 } from './facts';
 import { refName } from './facts';
+
+type CallExpr = Extract<PyExpr, { k: 'call' }>;
 
 /**
  * Expression nesting the walk follows; deeper, an expression is unknown ({ k: 'other' }). Files
@@ -127,6 +130,11 @@ function walkExpressionStatement(node: SyntaxNode, scope: string, facts: PythonR
         value,
         ...(node.type === 'augmented_assignment' ? { augmented: true } : {}),
       });
+    } else if (left.type === 'attribute' && node.type === 'assignment' && constructs(value)) {
+      // `holder.server = Server(init_api())`: an instance kept on an object, under its dotted name (no lookup
+      // finds it by that name; the link only runs the instance's `__init__`)
+      const target = expr(left);
+      if (target.k === 'ref') facts.assignments.push({ scope, name: target.name, value });
     }
     if (called.type === 'call') facts.calls.push(callFact(scope, value, loop)); // `x = app.include_router(...)` is rare but harmless
   } else if (node.type === 'call') {
@@ -225,6 +233,7 @@ function walkDefinition(def: SyntaxNode, scope: string, decorators: PyExpr[], w:
             selfStatements(body, self, statements);
             if (statements.length > 0) method.selfStatements = statements;
           }
+          if (!scope && body) methodInstances(body, `${name}.${mName}`, method.params, facts);
           cls.methods.push(method);
         }
       }
@@ -272,6 +281,256 @@ function selfStatements(block: SyntaxNode, self: string, out: PySelfStatement[],
         if (child && (child.type === 'block' || /_clause$/.test(child.type)))
           selfStatements(child, self, out, depth + 1);
     }
+  }
+}
+
+/** Parts of a compound statement that hold statements or bind a name (`with open() as f`). */
+const STATEMENT_PARTS = new Set(['with_item', 'as_pattern', 'decorated_definition']);
+
+/** Assignments of instances recorded per method (a method building hundreds of objects is still read). */
+const MAX_METHOD_ASSIGNMENTS = 200;
+
+/**
+ * A method's `x = Cls(…)` and `self.x = Cls(…)` (the instances it makes, a workspace class's `__init__` may build
+ * routers), under scope `Class.method`, with what their arguments need to resolve there: the method's plain
+ * `name = value` locals they mention (in turn) and its imports. Only assignments of a call of a name are kept
+ * (methods are many). A name the method binds any other way (a parameter, a `for` or `with` target, a walrus) is
+ * an unevaluated `{name?}`, never the module's name of that spelling; a callee named so makes no instance.
+ */
+function methodInstances(body: SyntaxNode, scope: string, params: PyParam[], facts: PythonRouteFacts): void {
+  const plain = new Map<string, Array<{ at: number; value: SyntaxNode }>>();
+  const imports = new Map<string, Array<{ at: number; stmt: SyntaxNode }>>();
+  const calls: Array<{ at: number; target: SyntaxNode; value: SyntaxNode }> = [];
+  const hidden = new Set(params.map((p) => p.name.replace(/^\*+/, '')));
+  let at = 0;
+  let complete = true;
+  const bindAll = (pattern: SyntaxNode | null, depth: number): void => {
+    if (!pattern || depth > MAX_BLOCK_DEPTH) return;
+    if (pattern.type === 'identifier') hidden.add(pattern.text);
+    else if (pattern.type !== 'attribute' && pattern.type !== 'subscript')
+      for (const c of pattern.namedChildren) bindAll(c, depth + 1);
+  };
+  const assigned = (node: SyntaxNode): void => {
+    const left = node.childForFieldName('left');
+    let right = node.childForFieldName('right');
+    const called = right?.type === 'await' && right.namedChildren[0]?.type === 'call' ? right.namedChildren[0] : right;
+    if (left?.type === 'identifier' && called) {
+      const list = plain.get(left.text);
+      if (list) list.push({ at, value: called });
+      else plain.set(left.text, [{ at, value: called }]);
+      if (capWordsCall(called)) calls.push({ at, target: left, value: called });
+    } else if (left?.type === 'attribute') {
+      if (called && capWordsCall(called)) calls.push({ at, target: left, value: called });
+    } else bindAll(left, 0);
+    // `a = b = f()`: the names further along are bound to what no expression here shows
+    for (; right?.type === 'assignment'; right = right.childForFieldName('right'))
+      bindAll(right.childForFieldName('left'), 0);
+  };
+  // Statements, and the expressions of compound statements' headers (`with … as x`, `for x in …`); expression
+  // statements' own expressions (most of a body) are not walked: only a walrus binds there, found apart
+  const visit = (node: SyntaxNode, depth: number): void => {
+    if (depth > MAX_BLOCK_DEPTH * 2) {
+      complete = false;
+      return;
+    }
+    at++;
+    switch (node.type) {
+      case 'function_definition':
+      case 'class_definition': {
+        const n = node.childForFieldName('name');
+        if (n) hidden.add(n.text);
+        return; // their bodies are scopes of their own
+      }
+      case 'expression_statement':
+        for (const c of node.namedChildren)
+          if (c?.type === 'assignment') assigned(c);
+          else if (c?.type === 'augmented_assignment') bindAll(c.childForFieldName('left'), 0);
+        return;
+      case 'return_statement':
+      case 'raise_statement':
+      case 'assert_statement':
+      case 'delete_statement':
+      case 'pass_statement':
+      case 'comment':
+      case 'lambda':
+        return;
+      case 'for_statement':
+        bindAll(node.childForFieldName('left'), 0);
+        break;
+      case 'as_pattern':
+        bindAll(node.childForFieldName('alias'), 0);
+        break;
+      case 'global_statement':
+      case 'nonlocal_statement':
+      case 'match_statement': // capture patterns bind names
+        bindAll(node, 0);
+        return;
+      case 'import_statement':
+      case 'import_from_statement':
+        for (const imp of readImport(node)) {
+          const head = imp.local.split('.')[0];
+          const list = imports.get(head);
+          if (list) list.push({ at, stmt: node });
+          else imports.set(head, [{ at, stmt: node }]);
+        }
+        return;
+    }
+    // a block's statements; of a compound statement its blocks, clauses and `as` targets, not a header's
+    // expressions (`if` conditions, `for` iterables)
+    for (const c of node.namedChildren)
+      if (
+        c &&
+        (node.type === 'block' ||
+          c.type === 'block' ||
+          STATEMENT_PARTS.has(c.type) ||
+          /_(clause|definition)$/.test(c.type))
+      )
+        visit(c, depth + 1);
+  };
+  const walrus = (node: SyntaxNode, depth: number): void => {
+    if (depth > MAX_BLOCK_DEPTH * 2) complete = false;
+    else if (node.type === 'named_expression') bindAll(node.childForFieldName('name'), 0);
+    else if (node.type !== 'function_definition' && node.type !== 'class_definition' && node.type !== 'lambda')
+      for (const c of node.namedChildren) if (c) walrus(c, depth + 1);
+  };
+  visit(body, 0);
+  if (calls.length === 0) return;
+  if (body.text.includes(':=')) walrus(body, 0);
+  if (!complete) return;
+  // a name both imported and assigned here is whichever ran last: not known
+  for (const name of imports.keys()) if (plain.has(name)) hidden.add(name);
+  const kept: Array<{ at: number; name?: string; value?: PyExpr; stmt?: SyntaxNode }> = [];
+  const needed = new Set<string>();
+  const wanted: string[] = [];
+  const need = (e: PyExpr): void =>
+    forEachHead(e, (head) => {
+      if (!needed.has(head)) {
+        needed.add(head);
+        wanted.push(head);
+      }
+    });
+  for (const c of calls) {
+    if (kept.length >= MAX_METHOD_ASSIGNMENTS) break;
+    const target = expr(c.target);
+    const value = expr(c.value);
+    if (target.k !== 'ref' || !constructs(value)) continue;
+    if (hidden.has(target.name) || hidden.has(headOf(value.fn.name))) continue;
+    const shown = hideNames(value, hidden);
+    kept.push({ at: c.at, name: target.name, value: shown });
+    need(shown);
+  }
+  if (kept.length === 0) return;
+  const keptAt = new Set(kept.map((k) => k.at));
+  for (let i = 0; i < wanted.length; i++) {
+    const head = wanted[i];
+    // every assignment of a local read, so that none is taken for the module's name of that spelling
+    for (const a of plain.get(head) ?? []) {
+      if (keptAt.has(a.at)) continue;
+      const shown = hideNames(expr(a.value), hidden);
+      kept.push({ at: a.at, name: head, value: shown });
+      need(shown);
+    }
+    for (const imp of imports.get(head) ?? []) kept.push({ at: imp.at, stmt: imp.stmt });
+  }
+  kept.sort((a, b) => a.at - b.at);
+  const seen = new Set<SyntaxNode>();
+  for (const k of kept) {
+    if (k.stmt) {
+      if (seen.has(k.stmt)) continue;
+      seen.add(k.stmt);
+      for (const imp of readImport(k.stmt)) if (needed.has(headOf(imp.local))) facts.imports.push({ ...imp, scope });
+    } else if (k.name && k.value) facts.assignments.push({ scope, name: k.name, value: k.value });
+  }
+}
+
+/**
+ * A call of a dotted name in CapWords (`Server(api)`, `web.Server(api)`), as PEP 8 names classes: the link runs
+ * `__init__` only of a class called directly, and methods' other calls (`create_user(…)`, `x.get(…)`) were most
+ * of what recording every call cost (polar's tests). A lower-case class's instance is left unread, as before.
+ */
+function constructs(value: PyExpr): value is CallExpr & { fn: { k: 'ref'; name: string } } {
+  if (value.k !== 'call' || value.fn.k !== 'ref') return false;
+  const c = value.fn.name.charCodeAt(value.fn.name.lastIndexOf('.') + 1);
+  return c >= 65 && c <= 90; // A-Z
+}
+
+/** `Server(…)`, `web.Server(…)` in the tree: constructs' test before the call is read (most calls fail it). */
+function capWordsCall(node: SyntaxNode): boolean {
+  if (node.type !== 'call') return false;
+  const fn = node.childForFieldName('function');
+  const last = fn?.type === 'attribute' ? fn.childForFieldName('attribute') : fn?.type === 'identifier' ? fn : null;
+  const c = last ? last.text.charCodeAt(0) : 0;
+  return c >= 65 && c <= 90; // A-Z
+}
+
+function headOf(dotted: string): string {
+  const dot = dotted.indexOf('.');
+  return dot < 0 ? dotted : dotted.slice(0, dot);
+}
+
+/** Calls `f` with the first segment of every dotted name `e` reads. */
+function forEachHead(e: PyExpr, f: (head: string) => void, depth = 0): void {
+  if (depth > MAX_DEPTH) return;
+  switch (e.k) {
+    case 'ref':
+      return f(headOf(e.name));
+    case 'attr':
+      return forEachHead(e.obj, f, depth + 1);
+    case 'call':
+      forEachHead(e.fn, f, depth + 1);
+      for (const a of e.args) forEachHead(a, f, depth + 1);
+      for (const v of Object.values(e.kw)) forEachHead(v, f, depth + 1);
+      return;
+    case 'fstr':
+      for (const p of e.parts) if (typeof p !== 'string') forEachHead(p, f, depth + 1);
+      return;
+    case 'seq':
+      for (const x of e.items) forEachHead(x, f, depth + 1);
+      return;
+    case 'add':
+      forEachHead(e.l, f, depth + 1);
+      return forEachHead(e.r, f, depth + 1);
+    case 'other':
+      if (e.spread) forEachHead(e.spread, f, depth + 1);
+      for (const d of e.dict ?? []) {
+        if (d.key) forEachHead(d.key, f, depth + 1);
+        forEachHead(d.value, f, depth + 1);
+      }
+      return;
+    default:
+      return;
+  }
+}
+
+/** `e` with every dotted name headed by one of `hidden` an unevaluated `{name?}` (its source text). */
+function hideNames(e: PyExpr, hidden: ReadonlySet<string>, depth = 0): PyExpr {
+  if (depth > MAX_DEPTH) return { k: 'other' };
+  const h = (x: PyExpr) => hideNames(x, hidden, depth + 1);
+  switch (e.k) {
+    case 'ref':
+      return hidden.has(headOf(e.name)) ? { k: 'other', text: e.name } : e;
+    case 'attr':
+      return { ...e, obj: h(e.obj) };
+    case 'call': {
+      const kw = nameRecord<PyExpr>();
+      for (const [k, v] of Object.entries(e.kw)) kw[k] = h(v);
+      return { ...e, fn: h(e.fn), args: e.args.map(h), kw };
+    }
+    case 'fstr':
+      return { k: 'fstr', parts: e.parts.map((p) => (typeof p === 'string' ? p : h(p))) };
+    case 'seq':
+      return { k: 'seq', items: e.items.map(h) };
+    case 'add':
+      return { k: 'add', l: h(e.l), r: h(e.r) };
+    case 'other':
+      if (!e.spread && !e.dict) return e;
+      return {
+        ...e,
+        ...(e.spread ? { spread: h(e.spread) } : {}),
+        ...(e.dict ? { dict: e.dict.map((d) => ({ ...(d.key ? { key: h(d.key) } : {}), value: h(d.value) })) } : {}),
+      };
+    default:
+      return e;
   }
 }
 

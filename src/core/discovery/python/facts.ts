@@ -64,9 +64,13 @@ export function lineRange(line: number): PyRange {
   return { line, column: 0, endLine: line, endColumn: 0 };
 }
 
-/** `scope` is '' at module level, else the enclosing function's name (app factories). */
+/**
+ * `scope` is '' at module level, else the enclosing function's name (app factories), or `Class.method` for what a
+ * module-level class's method makes (instances of CapWords calls, and the locals and imports they read).
+ */
 export interface PyAssignment {
   scope: string;
+  /** A dotted name for an attribute target (`self.server = Server(api)`): no lookup finds it by that name. */
   name: string;
   value: PyExpr;
   /** `urlpatterns += [...]` */

@@ -543,9 +543,13 @@ class ModuleLinker implements Linker {
     if (pass === 0) {
       for (const a of mod.facts.assignments)
         if (!a.augmented && !a.returned)
-          this.statement(result, () =>
-            this.objectOf({ k: 'value', mod, scope: a.scope, name: a.name, value: a.value }),
-          );
+          this.statement(result, () => {
+            const r: Resolved = { k: 'value', mod, scope: a.scope, name: a.name, value: a.value };
+            // A method's locals and attribute targets (`self.server = Server(api)`) only as instances of
+            // workspace classes: a router made there is read where it is used, its registrations being unread
+            if (a.name.includes('.') || a.scope.includes('.')) this.instanceOf(r);
+            else this.objectOf(r);
+          });
     } else if (pass === 1) {
       for (const fw of PYTHON_FRAMEWORKS) if (fw.readModule) this.statement(result, () => fw.readModule!(this, mod));
     } else this.registrations(mod, result);
@@ -787,6 +791,14 @@ class ModuleLinker implements Linker {
     // An app factory: `app = create_app()` → the object the factory returns
     if (callee?.k === 'func') return this.factoryProduct(r.mod, r.scope, v, callee, depth);
     return this.libraryApp(r.mod, r.scope, v, callee, depth);
+  }
+
+  /** Runs `__init__` of the workspace class `r` is an instance of (`server = Server(api)`), if it is one. */
+  private instanceOf(r: Extract<Resolved, { k: 'value' }>): void {
+    if (r.value.k !== 'call') return;
+    this.step();
+    const callee = this.resolveExpr(r.mod, r.scope, r.value.fn);
+    if (callee?.k === 'class') this.instanceRouters(r, callee, 1);
   }
 
   /** The router object a library call stands for, per the framework units (`WSGIMiddleware(flask_app)`). */
@@ -2312,8 +2324,10 @@ function namesUsedOtherwise(facts: PythonRouteFacts): Set<string> {
   const args = (c: CallExpr) => [...c.args, ...Object.values(c.kw)];
   for (const c of facts.calls)
     if (c.call.k === 'call') for (const a of c.call.fn.k === 'ref' ? args(c.call) : [c.call]) visit(a, 0);
+  // a method's `x = f(…)` is no call statement (callSites never sees it): its callee counts here
   for (const a of facts.assignments)
-    if (a.value.k === 'call' && a.value.fn.k === 'ref') for (const x of args(a.value)) visit(x, 0);
+    if (a.value.k === 'call' && a.value.fn.k === 'ref' && !a.scope.includes('.'))
+      for (const x of args(a.value)) visit(x, 0);
     else visit(a.value, 0);
   for (const f of facts.functions) for (const d of f.decorators) visit(d, 0);
   for (const c of facts.classes) {
