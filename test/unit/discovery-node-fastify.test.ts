@@ -129,3 +129,29 @@ test('a route-declaring function nothing mounts takes the workspace framework wh
     'express GET /users GET /users routes/users.js:1 async',
   ]);
 });
+
+test('Fastify: `await app.register<Opts>(plugin, { prefix })` mounts the plugin under its prefix', async () => {
+  // tree-sitter reads type arguments after an awaited member as a call of `await app.register`
+  const routes = await discoverNode({
+    'src/app.ts': [
+      "import Fastify from 'fastify';",
+      "import users from './users';",
+      'interface Opts { x: number }',
+      'const app = Fastify();',
+      'async function main() {',
+      "  await app.register<Opts>(users, { prefix: '/users' });",
+      '}',
+      'main();',
+    ].join('\n'),
+    'src/users.ts': [
+      "import type { FastifyInstance } from 'fastify';",
+      'export default async function users(app: FastifyInstance) {',
+      "  app.get('/list', async () => []);",
+      '}',
+    ].join('\n'),
+  });
+  assert.deepEqual(
+    routes.map((r) => `${r.methods.join(',')} ${r.path}`),
+    ['GET /users/list'],
+  );
+});

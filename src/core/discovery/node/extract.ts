@@ -33,7 +33,7 @@ import { callArguments } from '../../lang/node/literals';
 import { dynamicImportSpecifier, requireSpecifier } from '../../lang/node/modules';
 import { TYPE_ONLY } from '../../lang/node/typeSyntax';
 import { nameRecord } from '../../lang/shared/records';
-import { handlerOf, isFunction, stringList } from './syntax';
+import { calleeOf, handlerOf, isFunction, stringList } from './syntax';
 import { Constants } from './values';
 
 /** Expressions that, as a route's first argument, can only be its path (known or not). */
@@ -869,7 +869,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     readAppSetup(call, values, facts);
     const routerModule = readRouterModule(call, values, facts);
     if (routerModule !== undefined) (facts.nestRouterModules ??= []).push(routerModule);
-    const callee = call.childForFieldName('function');
+    const callee = calleeOf(call);
     const object = callee?.type === 'member_expression' ? callee.childForFieldName('object') : undefined;
     const owner = object ? ownerOf(object, frame) : undefined;
     const method = callee?.childForFieldName('property')?.text ?? '';

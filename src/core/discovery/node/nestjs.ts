@@ -6,7 +6,7 @@
 import type { SyntaxNode as Node } from '../../lang/syntax';
 import type { ControllerFact, NestExclude, NestModuleFact, NestRouteEntry, NodeRouteFacts, Text } from './facts';
 import { callArguments } from '../../lang/node/literals';
-import { handlerOf, property } from './syntax';
+import { calleeOf, handlerOf, property } from './syntax';
 import type { Constants } from './values';
 
 const METHOD_DECORATORS: Record<string, string> = {
@@ -227,14 +227,12 @@ function versionsOf(node: Node, values: Constants): Text[] {
  * (other types leave paths alone).
  */
 export function readAppSetup(call: Node, values: Constants, facts: NodeRouteFacts): void {
-  const callee = call.childForFieldName('function');
+  // `await NestFactory.create<App>(AppModule)` parses as a call of `await NestFactory.create` (calleeOf)
+  const callee = calleeOf(call);
   const method = callee?.type === 'member_expression' ? callee.childForFieldName('property')?.text : undefined;
   const [first, second] = callArguments(call);
-  // `await NestFactory.create<App>(AppModule)` parses as a call of `await NestFactory.create`
-  const awaited = callee?.type === 'await_expression' ? callee.namedChildren[0] : undefined;
-  const factory = awaited?.type === 'member_expression' ? awaited : callee;
-  if (factory?.type === 'member_expression' && factory.childForFieldName('property')?.text === 'create') {
-    if (factory.childForFieldName('object')?.text === 'NestFactory' && first?.type === 'identifier')
+  if (method === 'create') {
+    if (callee!.childForFieldName('object')?.text === 'NestFactory' && first?.type === 'identifier')
       (facts.nestRoots ??= []).push(first.text);
   } else if (method === 'setGlobalPrefix' && first) {
     facts.globalPrefix = values.pathText(first);

@@ -13,6 +13,15 @@ export function isFunction(node: Node): boolean {
   );
 }
 
+/**
+ * The function a call calls. tree-sitter reads `await app.register<Opts>(plugin, opts)` (type arguments after an
+ * awaited member) as a call of `await app.register`: the callee is the awaited expression.
+ */
+export function calleeOf(call: Node): Node | null {
+  const fn = call.childForFieldName('function');
+  return fn?.type === 'await_expression' ? (fn.namedChildren[0] ?? null) : fn;
+}
+
 export function handlerOf(node: Node, name: string): HandlerFact {
   return {
     name,
