@@ -47,23 +47,25 @@ const FUNCTION_TYPES = new Set([
 ]);
 const IGNORE = /endpoint-profiler-ignore\b(.*)/s;
 
-/** The one parameter of a middleware that takes only the request's context (Koa's `async ctx => …`, Hono's `c`). */
-const CONTEXT_PARAM = /^(ctx|c|context|req|request)$/;
+/** Parameter names that say a function is handed a request: its context, the request, the response, `next`. */
+const REQUEST_PARAM = /^(ctx|c|context|req|request|res|response|reply|next)$/;
 
 /**
- * Whether a function written in a `.use(…)` takes what a server hands middleware: two or more parameters
- * (`(req, res, next)`, `(ctx, next)`), or a request context alone. `md.use((md) => …)` registers a markdown-it plugin,
- * `schema.use(plugin)` a library's: whatever they call runs when the library does, not per request.
+ * Whether a function written in a `.use(…)` takes what a server hands middleware: three or more parameters
+ * (`(req, res, next)`, `(err, req, res, next)`), or one named or destructured as a request, response or `next`
+ * (Koa's `async ctx => …`, `(ctx, next)`, Hono's `(c, next)`). `md.use((md, opts) => …)` registers a markdown-it
+ * plugin, `schema.use(plugin)` a library's: whatever they call runs when the library does, not per request.
  */
 function takesRequest(fn: Node): boolean {
-  const params = fn.childForFieldName('parameters')?.namedChildren.filter((p) => p.type !== 'comment');
   const single = fn.childForFieldName('parameter');
-  if (single) return CONTEXT_PARAM.test(single.text);
-  if (!params) return false;
-  if (params.length !== 1) return params.length >= 2;
-  const p = params[0];
-  const name = p.type === 'required_parameter' || p.type === 'optional_parameter' ? p.childForFieldName('pattern') : p;
-  return name?.type === 'object_pattern' || CONTEXT_PARAM.test(name?.text ?? '');
+  if (single) return REQUEST_PARAM.test(single.text);
+  const params = fn.childForFieldName('parameters')?.namedChildren.filter((p) => p.type !== 'comment') ?? [];
+  if (params.length >= 3) return true;
+  return params.some((p) => {
+    const name =
+      p.type === 'required_parameter' || p.type === 'optional_parameter' ? p.childForFieldName('pattern') : p;
+    return name?.type === 'object_pattern' || REQUEST_PARAM.test(name?.text ?? '');
+  });
 }
 
 const PATH_TYPES = new Set(['string', 'template_string', 'regex', 'array']);
