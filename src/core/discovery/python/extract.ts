@@ -19,7 +19,7 @@ import type {
   PySelfStatement,
   PythonRouteFacts,
 } from './facts';
-import { refName } from './facts';
+import { mapChildren, refName } from './facts';
 
 type CallExpr = Extract<PyExpr, { k: 'call' }>;
 
@@ -471,76 +471,28 @@ function headOf(dotted: string): string {
 /** Calls `f` with the first segment of every dotted name `e` reads. */
 function forEachHead(e: PyExpr, f: (head: string) => void, depth = 0): void {
   if (depth > MAX_DEPTH) return;
-  switch (e.k) {
-    case 'ref':
-      return f(headOf(e.name));
-    case 'attr':
-      return forEachHead(e.obj, f, depth + 1);
-    case 'call':
-      forEachHead(e.fn, f, depth + 1);
-      for (const a of e.args) forEachHead(a, f, depth + 1);
-      for (const v of Object.values(e.kw)) forEachHead(v, f, depth + 1);
-      return;
-    case 'fstr':
-      for (const p of e.parts) if (typeof p !== 'string') forEachHead(p, f, depth + 1);
-      return;
-    case 'seq':
-      for (const x of e.items) forEachHead(x, f, depth + 1);
-      return;
-    case 'add':
-      forEachHead(e.l, f, depth + 1);
-      return forEachHead(e.r, f, depth + 1);
-    case 'other':
-      if (e.spread) forEachHead(e.spread, f, depth + 1);
-      for (const d of e.dict ?? []) {
-        if (d.key) forEachHead(d.key, f, depth + 1);
-        forEachHead(d.value, f, depth + 1);
-      }
-      return;
-    default:
-      return;
-  }
+  if (e.k === 'ref') f(headOf(e.name));
+  else
+    mapChildren(e, (x) => {
+      forEachHead(x, f, depth + 1);
+      return x;
+    });
 }
 
 /** `e` with every dotted name headed by one of `hidden` an unevaluated `{name?}` (its source text). */
 function hideNames(e: PyExpr, hidden: ReadonlySet<string>, depth = 0): PyExpr {
   if (depth > MAX_DEPTH) return { k: 'other' };
-  const h = (x: PyExpr) => hideNames(x, hidden, depth + 1);
-  switch (e.k) {
-    case 'ref':
-      return hidden.has(headOf(e.name)) ? { k: 'other', text: e.name } : e;
-    case 'attr':
-      return { ...e, obj: h(e.obj) };
-    case 'call': {
-      const kw = nameRecord<PyExpr>();
-      for (const [k, v] of Object.entries(e.kw)) kw[k] = h(v);
-      return { ...e, fn: h(e.fn), args: e.args.map(h), kw };
-    }
-    case 'fstr':
-      return { k: 'fstr', parts: e.parts.map((p) => (typeof p === 'string' ? p : h(p))) };
-    case 'seq':
-      return { k: 'seq', items: e.items.map(h) };
-    case 'add':
-      return { k: 'add', l: h(e.l), r: h(e.r) };
-    case 'other':
-      if (!e.spread && !e.dict) return e;
-      return {
-        ...e,
-        ...(e.spread ? { spread: h(e.spread) } : {}),
-        ...(e.dict ? { dict: e.dict.map((d) => ({ ...(d.key ? { key: h(d.key) } : {}), value: h(d.value) })) } : {}),
-      };
-    default:
-      return e;
-  }
+  if (e.k === 'ref') return hidden.has(headOf(e.name)) ? { k: 'other', text: e.name } : e;
+  return mapChildren(e, (x) => hideNames(x, hidden, depth + 1));
 }
+
+/** Values a function returns that are kept besides calls: lists of patterns a helper builds. */
+const RETURNED_LISTS = new Set(['list', 'list_comprehension']);
 
 /**
  * The name a returned call is assigned to in the facts, also how its object is shown (`main.create_app() (line 9)`):
  * not an identifier, so no code reads or rebinds it.
  */
-/** Values a function returns that are kept besides calls: lists of patterns a helper builds. */
-const RETURNED_LISTS = new Set(['list', 'list_comprehension']);
-
 function returnedName(fnName: string, value: SyntaxNode): string {
   return `${fnName}() (line ${value.startPosition.row + 1})`;
 }

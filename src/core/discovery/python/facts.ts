@@ -4,6 +4,7 @@
 // files' facts are known.
 
 import type { PyAst } from '../../lang/python/expr';
+import { nameRecord } from '../../lang/shared/records';
 
 /** An expression, reduced to what route discovery can use. */
 export type PyExpr =
@@ -34,6 +35,42 @@ export interface PyComprehension {
   targets: string[];
   iter: PyExpr;
   filtered?: boolean;
+}
+
+/**
+ * `e` with `f` applied to each expression directly inside it: a call's callee and arguments, a list's items, a
+ * comprehension's element and iterable, a conditional's two values, … (`e` itself when it has none). The one walk
+ * every rewrite of an expression (substituting parameters, hiding names) goes through, so none misses a kind.
+ */
+export function mapChildren(e: PyExpr, f: (x: PyExpr) => PyExpr): PyExpr {
+  switch (e.k) {
+    case 'attr':
+      return { ...e, obj: f(e.obj) };
+    case 'call': {
+      const kw = nameRecord<PyExpr>();
+      for (const [k, v] of Object.entries(e.kw)) kw[k] = f(v);
+      return { ...e, fn: f(e.fn), args: e.args.map(f), kw };
+    }
+    case 'fstr':
+      return { k: 'fstr', parts: e.parts.map((p) => (typeof p === 'string' ? p : f(p))) };
+    case 'seq':
+      return { k: 'seq', items: e.items.map(f) };
+    case 'add':
+      return { k: 'add', l: f(e.l), r: f(e.r) };
+    case 'other': {
+      const { spread, dict, comp, either } = e;
+      if (!spread && !dict && !comp && !either) return e;
+      return {
+        ...e,
+        ...(spread ? { spread: f(spread) } : {}),
+        ...(dict ? { dict: dict.map((d) => ({ ...(d.key ? { key: f(d.key) } : {}), value: f(d.value) })) } : {}),
+        ...(comp ? { comp: { ...comp, elt: f(comp.elt), iter: f(comp.iter) } } : {}),
+        ...(either ? { either: [f(either[0]), f(either[1])] as [PyExpr, PyExpr] } : {}),
+      };
+    }
+    default:
+      return e;
+  }
 }
 
 /** An entry of a dict literal (`{"get": "list"}`); no key for a `**x` it unpacks. */

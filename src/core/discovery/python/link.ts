@@ -8,6 +8,7 @@ import type { WorkspaceFile } from '../../workspace';
 import { PythonSourceRoots } from '../../lang/python/modules';
 import {
   lineRange,
+  mapChildren,
   type PyClass,
   type PyComprehension,
   type PyExpr,
@@ -2552,47 +2553,27 @@ function mentions(e: PyExpr, name: string, depth = 0): boolean {
 /** `e` with the names in `bound` (and dotted names under them: `r.router`) replaced by their expressions. */
 function substitute(e: PyExpr, bound: ReadonlyMap<string, PyExpr>, depth = 0): PyExpr {
   if (depth > MAX_DEPTH) return { k: 'other' };
-  switch (e.k) {
-    case 'ref': {
-      const dot = e.name.indexOf('.');
-      const head = dot < 0 ? e.name : e.name.slice(0, dot);
-      const value = bound.get(head);
-      if (!value) return e;
-      if (dot < 0) return value;
-      const rest = e.name.slice(dot + 1);
-      if (value.k === 'ref') return { k: 'ref', name: `${value.name}.${rest}` };
-      return rest.split('.').reduce<PyExpr>((obj, name) => ({ k: 'attr', obj, name }), value);
-    }
-    case 'attr':
-      return { ...e, obj: substitute(e.obj, bound, depth + 1) };
-    case 'call':
-      return {
-        k: 'call',
-        fn: substitute(e.fn, bound, depth + 1),
-        args: e.args.map((a) => substitute(a, bound, depth + 1)),
-        kw: Object.fromEntries(Object.entries(e.kw).map(([k, v]) => [k, substitute(v, bound, depth + 1)])),
-        line: e.line,
-      };
-    case 'fstr':
-      return { k: 'fstr', parts: e.parts.map((p) => (typeof p === 'string' ? p : substitute(p, bound, depth + 1))) };
-    case 'seq':
-      return { k: 'seq', items: e.items.map((x) => substitute(x, bound, depth + 1)) };
-    case 'add':
-      return { k: 'add', l: substitute(e.l, bound, depth + 1), r: substitute(e.r, bound, depth + 1) };
-    case 'other': {
-      if (!e.comp) return e;
-      // a comprehension's own names shadow the bound ones in its element
-      const inner = new Map([...bound].filter(([name]) => !e.comp!.targets.includes(name)));
-      const comp = {
-        ...e.comp,
-        elt: substitute(e.comp.elt, inner, depth + 1),
-        iter: substitute(e.comp.iter, bound, depth + 1),
-      };
-      return { ...e, comp };
-    }
-    case 'str':
-      return e;
+  if (e.k === 'ref') {
+    const dot = e.name.indexOf('.');
+    const head = dot < 0 ? e.name : e.name.slice(0, dot);
+    const value = bound.get(head);
+    if (!value) return e;
+    if (dot < 0) return value;
+    const rest = e.name.slice(dot + 1);
+    if (value.k === 'ref') return { k: 'ref', name: `${value.name}.${rest}` };
+    return rest.split('.').reduce<PyExpr>((obj, name) => ({ k: 'attr', obj, name }), value);
   }
+  if (e.k === 'other' && e.comp) {
+    // a comprehension's own names shadow the bound ones in its element
+    const inner = new Map([...bound].filter(([name]) => !e.comp!.targets.includes(name)));
+    const comp = {
+      ...e.comp,
+      elt: substitute(e.comp.elt, inner, depth + 1),
+      iter: substitute(e.comp.iter, bound, depth + 1),
+    };
+    return { ...e, comp };
+  }
+  return mapChildren(e, (x) => substitute(x, bound, depth + 1));
 }
 
 /** An expression as source-like text, for placeholders: `settings.API_PREFIX`, `get_app_settings().api_prefix`. */
