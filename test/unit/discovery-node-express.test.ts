@@ -236,9 +236,68 @@ test('class fields are kept per class: two classes of one file each with `this.r
       '}',
     ].join('\n'),
   });
-  // Api's router is mounted through `new Api().router`, which is not followed: unknown, never `/v1`
+  // Api's router, mounted through `new Api().router`, is Api's own field: `/api`, never Server's `/v1`
   assert.deepEqual(summary(routes), [
+    'express GET /api/items GET /items server.ts:4',
     'express GET /v1/health GET /health server.ts:10',
-    'express GET {unknown prefix?}/items GET /items server.ts:4',
+  ]);
+});
+
+test('routes registered on an app or router another module makes are served where that object is', async () => {
+  const routes = await discoverNode({
+    'app.js': ["const express = require('express');", 'const app = express();', 'module.exports = app;'].join('\n'),
+    'router.ts': ["import { Router } from 'express';", 'export const api = Router();'].join('\n'),
+    'index.js': [
+      "const app = require('./app');",
+      "const { api } = require('./router');",
+      "const client = require('./client');",
+      "app.get('/health', (req, res) => res.end());",
+      "api.post('/items', (req, res) => res.end());",
+      "app.use('/api', api);",
+      // an HTTP client another module makes is no app: its calls are no routes
+      "client.get('/remote', (err, body) => body);",
+      // a parameter of the same name is what the caller hands, not the import
+      "function later(app) { app.get('/not-the-import', (req, res) => res.end()); }",
+    ].join('\n'),
+    'client.js': "const axios = require('axios');\nmodule.exports = axios.create({ baseURL: 'http://x' });",
+  });
+  assert.deepEqual(summary(routes), [
+    'express GET /health GET /health index.js:4',
+    'express POST /api/items POST /items index.js:5',
+  ]);
+});
+
+test("an app a class keeps in a field is registered on through an instance's field, a singleton's too", async () => {
+  const routes = await discoverNode({
+    'server.js': [
+      "const express = require('express');",
+      'class Server {',
+      '  static instance;',
+      '  constructor() { this.app = express(); }',
+      '  static getInstance() {',
+      '    if (Server.instance == null) Server.instance = new Server();',
+      '    return Server.instance;',
+      '  }',
+      // not an accessor of the instance: what it returns is something else
+      '  static create() { return new Other(); }',
+      '}',
+      'module.exports = { Server };',
+    ].join('\n'),
+    'main.js': [
+      "const { Server } = require('./server');",
+      'const server = Server.getInstance();',
+      'const app = server.app;',
+      "app.get('/a', (req, res) => res.end());",
+      "server.app.get('/b', (req, res) => res.end());",
+      "Server.getInstance().app.get('/c', (req, res) => res.end());",
+      "new Server().app.get('/d', (req, res) => res.end());",
+      "Server.create().app.get('/not-an-instance', (req, res) => res.end());",
+    ].join('\n'),
+  });
+  assert.deepEqual(summary(routes), [
+    'express GET /a GET /a main.js:4',
+    'express GET /b GET /b main.js:5',
+    'express GET /c GET /c main.js:6',
+    'express GET /d GET /d main.js:7',
   ]);
 });

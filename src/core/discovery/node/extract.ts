@@ -8,6 +8,7 @@ import { NODE_ROUTE_METHODS } from '../../lang/shared/http';
 import { readExpressCall, expressObject } from './express';
 import {
   type ArgFact,
+  type AttachTarget,
   emptyFacts,
   PARAM_METHOD,
   type HandlerFact,
@@ -27,6 +28,7 @@ import {
   readImportDestructure,
   readRequire,
 } from './modules';
+import { instanceOf, singletonAccessors } from './instances';
 import { readAppSetup, readController, readModule, readRouterModule, readRouteTables } from './nestjs';
 import { CONNECTION_EVENTS, readSocketIoCall, SOCKET_IO, socketIoObject } from './socketio';
 import { callArguments } from '../../lang/node/literals';
@@ -118,6 +120,20 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
   const calls: Array<{ call: Node; frame: Frame | undefined }> = [];
   /** Functions by the name they are declared or assigned to (`io.on('connection', onConnection)`). */
   const functionNodes = new Map<string, Node>();
+  /** `const server = new Server()` / `Server.getInstance()`: names holding an instance of a class, by the class. */
+  const instances = new Map<string, { cls: string; via?: string }>();
+  /** `const app = server.app`: names holding what an instance's field holds. */
+  const heldFields = new Map<string, AttachTarget>();
+  /** `server.app`, `new Server().app`, `Server.getInstance().app`: the field of an instance of a class. */
+  const instanceField = (node: Node): AttachTarget | undefined => {
+    const object = node.type === 'member_expression' ? node.childForFieldName('object') : undefined;
+    const field = node.childForFieldName('property');
+    if (!object || field?.type !== 'property_identifier') return undefined;
+    const instance = object.type === 'identifier' ? instances.get(object.text) : instanceOf(object);
+    return instance
+      ? { name: instance.cls, field: field.text, ...(instance.via ? { via: instance.via } : {}) }
+      : undefined;
+  };
   /** A socket.io connection handler's node id → its socket parameter and the socket object's key. */
   const socketHandlers = new Map<number, { parameter: string; key: string }>();
   /** Function key → what it returns (a function, or a name that may be one): handler factories. */
@@ -289,6 +305,16 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
         return;
       }
     }
+    const instance = instanceOf(value);
+    if (instance) {
+      instances.set(name, instance);
+      return;
+    }
+    const held = instanceField(value);
+    if (held) {
+      heldFields.set(name, held);
+      return;
+    }
     // `const v1 = app.basePath('/v1')`: a Hono view of `app` under a longer base path.
     const callee = value.type === 'call_expression' ? value.childForFieldName('function') : undefined;
     const base = callee?.type === 'member_expression' ? callee.childForFieldName('object') : undefined;
@@ -417,6 +443,8 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
         readEsmExport(node, facts, localOf);
         break;
       case 'class_declaration': {
+        const accessors = singletonAccessors(node);
+        if (accessors.length > 0) (facts.singletons ??= nameRecord())[node.childForFieldName('name')!.text] = accessors;
         const controller = readController(node, values);
         if (controller?.routes.length) facts.controllers.push(controller);
         const module = readModule(node);
@@ -557,6 +585,13 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       // `this.admin`: a router a class field holds
       const field = thisField(node);
       if (field !== undefined && facts.objects[field]) return { name: field, ignorePrefix: false };
+      // `new Api().router`, `api.router` for `api = new Api()`, or a name holding one: what the class keeps there
+      const held = node.type === 'identifier' ? heldFields.get(node.text) : instanceField(node);
+      if (held) {
+        const name = `${node.text}@held`;
+        facts.objects[name] ??= { framework: 'fastify', kind: 'plugin', prefix: '', attachTo: held };
+        return { name, ignorePrefix: false };
+      }
       // `api.router` / `require('./api').router`: a router another module exports by name.
       if (node.type === 'member_expression') {
         // `route.route` in a loop over `[{ path: '/auth', route: authRoute }, …]`: what the item holds
@@ -642,6 +677,24 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       pluginParameter(text, frame) ??
       (name !== undefined && facts.objects[name] ? { name, object: facts.objects[name] } : undefined)
     );
+  };
+
+  /**
+   * A receiver made elsewhere (`attachTo`): an imported name (`const app = require('./app')`), an instance's field
+   * (`server.app`) or a name holding one. Calls on it are read as on a plugin's parameter, whose framework is the
+   * object's, known when linked; a name a function around declares as its parameter is that parameter instead.
+   */
+  const heldOwner = (node: Node, frame: Frame | undefined): Owner | undefined => {
+    const base = node.type === 'member_expression' ? node.childForFieldName('object') : node;
+    if (base?.type === 'identifier')
+      for (let f = frame; f; f = f.up) if (f.parameters.includes(base.text)) return undefined;
+    const attachTo =
+      node.type === 'identifier'
+        ? (heldFields.get(node.text) ?? (facts.imports[node.text] ? { name: node.text } : undefined))
+        : instanceField(node);
+    if (!attachTo) return undefined;
+    const name = `${node.text}@held`;
+    return { name, object: facts.objects[name] ?? { framework: 'fastify', kind: 'plugin', prefix: '', attachTo } };
   };
 
   /**
@@ -871,7 +924,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     if (routerModule !== undefined) (facts.nestRouterModules ??= []).push(routerModule);
     const callee = calleeOf(call);
     const object = callee?.type === 'member_expression' ? callee.childForFieldName('object') : undefined;
-    const owner = object ? ownerOf(object, frame) : undefined;
+    const owner = object ? (ownerOf(object, frame) ?? heldOwner(object, frame)) : undefined;
     const method = callee?.childForFieldName('property')?.text ?? '';
     const args = callArguments(call);
     if (owner)
@@ -882,7 +935,9 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       const handed = laterParameter(object.text, frame);
       if (handed) readSocketIoCall(ctx, handed, method, args);
     }
-    if (callee && (callee.type !== 'member_expression' || !owner)) handArguments(callee, args, frame);
+    // a stand-in may be a module of functions (`routes.reload({ router })`) as well as an app
+    if (callee && (callee.type !== 'member_expression' || !owner || owner.object.attachTo))
+      handArguments(callee, args, frame);
   }
 }
 

@@ -55,6 +55,21 @@ export interface ObjectFact {
    * keeps one object per name, so where its routes are served is not known.
    */
   ambiguous?: boolean;
+  /**
+   * Registrations on an object made elsewhere (`const app = require('./app'); app.get(…)`, `server.app.get(…)` for
+   * `server = new Server()`): read as on a plugin's parameter, served where linking finds that object, if it is one.
+   */
+  attachTo?: AttachTarget;
+}
+
+/**
+ * An object made elsewhere: the object an imported name binds, or (with `field`) what a class keeps in a field
+ * (`this.app = express()`) on an instance of it, made by `new` or by the static method `via` (`getInstance()`).
+ */
+export interface AttachTarget {
+  name: string;
+  field?: string;
+  via?: string;
 }
 
 /** A handler defined in another module: `local` is an import, `member` a property of it (`users.list`). */
@@ -206,6 +221,8 @@ export interface NodeRouteFacts {
   nestRouteTables?: Record<string, NestRouteEntry[]>;
   /** Functions that return an object of this module (`function initApi() { …; return sub }`), by name: for callers elsewhere. */
   returns?: Record<string, string>;
+  /** Static methods of a class (by name) that return its one instance (`static getInstance() { return S.instance }`). */
+  singletons?: Record<string, string[]>;
   /** Names bound to an object another name holds: `const slackRoute = createSlackRoute()` where the factory returns `slack`. */
   aliases?: Record<string, string>;
   /** NestJS `NestFactory.create(AppModule)`: the local names of the root modules of the apps this module makes. */

@@ -5,6 +5,7 @@ import type { Framework, Route } from '../../model';
 import type { WorkspaceFile } from '../../workspace';
 import type {
   ArgFact,
+  AttachTarget,
   AutoloadFact,
   HandlerFact,
   HandlerRef,
@@ -186,7 +187,10 @@ export function linkNodeRoutes(files: Linked, aliases: readonly PathAliases[] = 
   ): Array<{ target: string; prefix: Text | null; ignorePrefix: boolean }> => {
     if (!m.autoload) {
       const suffix = `${m.parameter ? `@${m.parameter}` : ''}${m.member !== undefined ? `.${m.member}` : ''}`;
-      const target = resolve(file, m.target, 0, suffix);
+      const found = resolve(file, m.target, 0, suffix);
+      // `app.use('/api', new Api().router)`: what the stand-in stands for
+      const to = found && factsOf(found).objects[nameOf(found)].attachTo;
+      const target = to ? attachedObject(found.slice(0, found.indexOf('#')), to) : found;
       return target ? [{ target, prefix: m.prefix, ignorePrefix: !!m.ignorePrefix }] : [];
     }
     let found = autoloaded.get(m);
@@ -205,8 +209,33 @@ export function linkNodeRoutes(files: Linked, aliases: readonly PathAliases[] = 
     return found;
   };
 
+  /**
+   * The object a stand-in for one made elsewhere is (`ObjectFact.attachTo`): what an imported name binds, or the
+   * field a class keeps (`Server#this.app`) when the instance is made by `new` or by one of its singleton accessors.
+   */
+  const attachedObject = (file: string, to: AttachTarget): string | undefined => {
+    if (to.field === undefined) return resolve(file, to.name);
+    const cls = byPath.get(file)!.imports[to.name] ? importedExport(file, to.name, 0) : { file, local: to.name };
+    const facts = cls && byPath.get(cls.file);
+    if (!cls || !facts || (to.via !== undefined && !facts.singletons?.[cls.local]?.includes(to.via))) return undefined;
+    const field = `${cls.local}#this.${to.field}`;
+    return facts.objects[field] ? key(cls.file, field) : undefined;
+  };
+  /** Each object's stand-ins in other places (their routes are its own); stand-ins of nothing known serve nothing. */
+  const attached = new Map<string, string[]>();
+  const unattached = new Set<string>();
+  for (const { file, facts } of files)
+    for (const [name, object] of Object.entries(facts.objects)) {
+      if (!object.attachTo) continue;
+      const target = attachedObject(file.path, object.attachTo);
+      if (target === undefined) unattached.add(key(file.path, name));
+      else attached.set(target, [...(attached.get(target) ?? []), key(file.path, name)]);
+      mounted.add(key(file.path, name));
+    }
+
   for (const { file, facts } of files)
     for (const m of facts.mounts) {
+      if (unattached.has(key(file.path, m.owner))) continue;
       for (const { target } of targetsOf(file.path, m)) mounted.add(target);
     }
 
@@ -336,6 +365,7 @@ export function linkNodeRoutes(files: Linked, aliases: readonly PathAliases[] = 
         );
       }
     }
+    for (const standIn of attached.get(objectKey) ?? []) emit(standIn, prefix, here, framework);
   };
 
   const serves = (facts: NodeRouteFacts, name: string) => facts.objects[name].kind !== 'plugin';
