@@ -301,3 +301,39 @@ test("an app a class keeps in a field is registered on through an instance's fie
     'express GET /d GET /d main.js:7',
   ]);
 });
+
+test('an instance or an instance’s field another module exports is followed to the app its class keeps', async () => {
+  const routes = await discoverNode({
+    'app.ts': [
+      "import express from 'express';",
+      'class App {',
+      '  public app: express.Application;',
+      '  constructor() { this.app = express(); }',
+      '}',
+      'export default new App().app;',
+    ].join('\n'),
+    'index.ts': ["import app from './app';", "app.get('/x', (req, res) => res.end());"].join('\n'),
+    'server.js': [
+      "const express = require('express');",
+      'class Server { constructor() { this.app = express(); } }',
+      'module.exports = new Server();',
+    ].join('\n'),
+    'main.js': ["const server = require('./server');", "server.app.get('/y', (req, res) => res.end());"].join('\n'),
+    'named.ts': [
+      "import express from 'express';",
+      'class Api { router = express.Router(); }',
+      'export const api = new Api();',
+    ].join('\n'),
+    'uses.ts': [
+      "import { api } from './named';",
+      "import app from './app';",
+      "api.router.get('/z', (req, res) => res.end());",
+      "app.use('/api', api.router);",
+    ].join('\n'),
+  });
+  assert.deepEqual(summary(routes), [
+    'express GET /api/z GET /z uses.ts:3',
+    'express GET /x GET /x index.ts:2',
+    'express GET /y GET /y main.js:2',
+  ]);
+});

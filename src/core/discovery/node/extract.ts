@@ -122,16 +122,23 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
   const functionNodes = new Map<string, Node>();
   /** `const server = new Server()` / `Server.getInstance()`: names holding an instance of a class, by the class. */
   const instances = new Map<string, { cls: string; via?: string }>();
-  /** `const app = server.app`: names holding what an instance's field holds. */
-  const heldFields = new Map<string, AttachTarget>();
-  /** `server.app`, `new Server().app`, `Server.getInstance().app`: the field of an instance of a class. */
-  const instanceField = (node: Node): AttachTarget | undefined => {
+  /** An object standing for one made elsewhere (see `ObjectFact.attachTo`), kept under `name`. */
+  const standIn = (name: string, attachTo: AttachTarget): Owner => {
+    facts.objects[name] ??= { framework: 'fastify', kind: 'plugin', prefix: '', attachTo };
+    return { name, object: facts.objects[name] };
+  };
+  /**
+   * `server.app`, `new Server().app`, `Server.getInstance().app`: the field of an instance of a class; with
+   * `imported`, also of an imported name that may be one (`module.exports = new Server()` there: known when linked).
+   */
+  const instanceField = (node: Node, imported: boolean): AttachTarget | undefined => {
     const object = node.type === 'member_expression' ? node.childForFieldName('object') : undefined;
     const field = node.childForFieldName('property');
     if (!object || field?.type !== 'property_identifier') return undefined;
     const instance = object.type === 'identifier' ? instances.get(object.text) : instanceOf(object);
-    return instance
-      ? { name: instance.cls, field: field.text, ...(instance.via ? { via: instance.via } : {}) }
+    if (instance) return { name: instance.cls, field: field.text, ...(instance.via ? { via: instance.via } : {}) };
+    return imported && object.type === 'identifier' && facts.imports[object.text]
+      ? { name: object.text, field: field.text, instance: true }
       : undefined;
   };
   /** A socket.io connection handler's node id → its socket parameter and the socket object's key. */
@@ -199,6 +206,16 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
 
   const localOf = (value: Node): string | undefined => {
     if (value.type === 'identifier') return aliases.get(value.text) ?? value.text;
+    // `export default new App().app`: what the instance's field holds
+    const held = instanceField(value, false);
+    if (held) return standIn(`${value.text}@held`, held).name;
+    // `module.exports = new Server()`: an instance, whose fields other modules use
+    const instance = instanceOf(value);
+    if (instance) {
+      const name = `new@${value.startPosition.row + 1}:${value.startPosition.column + 1}`;
+      (facts.instances ??= nameRecord())[name] = instance;
+      return name;
+    }
     // `module.exports = router.routes()` (koa-router): the middleware that serves the router's routes
     const served = routerOfRoutesCall(value);
     if (served !== undefined) return aliases.get(served) ?? served;
@@ -310,9 +327,10 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       instances.set(name, instance);
       return;
     }
-    const held = instanceField(value);
+    // `const app = server.app`: what the instance's field holds
+    const held = instanceField(value, true);
     if (held) {
-      heldFields.set(name, held);
+      standIn(name, held);
       return;
     }
     // `const v1 = app.basePath('/v1')`: a Hono view of `app` under a longer base path.
@@ -474,6 +492,8 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       Object.defineProperty(facts.functions, name, { value: fn, enumerable: true, writable: true });
     else facts.functions[name] = fn;
   for (const local of Object.values(facts.exports)) {
+    const instance = instances.get(local);
+    if (instance) (facts.instances ??= nameRecord())[local] = instance;
     const own = exportedTexts.get(local);
     if (own !== undefined) facts.constants[local] = own;
     else for (const [key, text] of values.exported(local)) facts.constants[key] = text;
@@ -585,19 +605,18 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       // `this.admin`: a router a class field holds
       const field = thisField(node);
       if (field !== undefined && facts.objects[field]) return { name: field, ignorePrefix: false };
-      // `new Api().router`, `api.router` for `api = new Api()`, or a name holding one: what the class keeps there
-      const held = node.type === 'identifier' ? heldFields.get(node.text) : instanceField(node);
-      if (held) {
-        const name = `${node.text}@held`;
-        facts.objects[name] ??= { framework: 'fastify', kind: 'plugin', prefix: '', attachTo: held };
-        return { name, ignorePrefix: false };
-      }
+      // `new Api().router`, `api.router` for `api = new Api()`: what the class keeps there
+      const held = instanceField(node, false);
+      if (held) return { name: standIn(`${node.text}@held`, held).name, ignorePrefix: false };
       // `api.router` / `require('./api').router`: a router another module exports by name.
       if (node.type === 'member_expression') {
         // `route.route` in a loop over `[{ path: '/auth', route: authRoute }, …]`: what the item holds
         const held = values.memberValue(node);
         if (held && held.type !== 'member_expression') return ctx.mountTarget(held);
         const member = importedValue(node, facts);
+        // `api.router` for `import { api } from './api'`: a field of the instance that module may export
+        const ofInstance = member ? undefined : instanceField(node, true);
+        if (ofInstance) return { name: standIn(`${node.text}@held`, ofInstance).name, ignorePrefix: false };
         if (!member) return undefined;
         const name = `${member.spec}#${member.imported}`;
         facts.imports[name] = member;
@@ -690,11 +709,11 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       for (let f = frame; f; f = f.up) if (f.parameters.includes(base.text)) return undefined;
     const attachTo =
       node.type === 'identifier'
-        ? (heldFields.get(node.text) ?? (facts.imports[node.text] ? { name: node.text } : undefined))
-        : instanceField(node);
-    if (!attachTo) return undefined;
-    const name = `${node.text}@held`;
-    return { name, object: facts.objects[name] ?? { framework: 'fastify', kind: 'plugin', prefix: '', attachTo } };
+        ? facts.imports[node.text]
+          ? { name: node.text }
+          : undefined
+        : instanceField(node, true);
+    return attachTo ? standIn(`${node.text}@held`, attachTo) : undefined;
   };
 
   /**

@@ -70,6 +70,8 @@ export interface AttachTarget {
   name: string;
   field?: string;
   via?: string;
+  /** `name` is an imported instance (`module.exports = new Server()` there), not a class. */
+  instance?: true;
 }
 
 /** A handler defined in another module: `local` is an import, `member` a property of it (`users.list`). */
@@ -221,6 +223,8 @@ export interface NodeRouteFacts {
   nestRouteTables?: Record<string, NestRouteEntry[]>;
   /** Functions that return an object of this module (`function initApi() { …; return sub }`), by name: for callers elsewhere. */
   returns?: Record<string, string>;
+  /** Exported names holding an instance of a class (`module.exports = new Server()`), by local name. */
+  instances?: Record<string, { cls: string; via?: string }>;
   /** Static methods of a class (by name) that return its one instance (`static getInstance() { return S.instance }`). */
   singletons?: Record<string, string[]>;
   /** Names bound to an object another name holds: `const slackRoute = createSlackRoute()` where the factory returns `slack`. */

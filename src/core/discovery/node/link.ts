@@ -213,13 +213,27 @@ export function linkNodeRoutes(files: Linked, aliases: readonly PathAliases[] = 
    * The object a stand-in for one made elsewhere is (`ObjectFact.attachTo`): what an imported name binds, or the
    * field a class keeps (`Server#this.app`) when the instance is made by `new` or by one of its singleton accessors.
    */
-  const attachedObject = (file: string, to: AttachTarget): string | undefined => {
-    if (to.field === undefined) return resolve(file, to.name);
-    const cls = byPath.get(file)!.imports[to.name] ? importedExport(file, to.name, 0) : { file, local: to.name };
-    const facts = cls && byPath.get(cls.file);
-    if (!cls || !facts || (to.via !== undefined && !facts.singletons?.[cls.local]?.includes(to.via))) return undefined;
-    const field = `${cls.local}#this.${to.field}`;
-    return facts.objects[field] ? key(cls.file, field) : undefined;
+  const attachedObject = (file: string, to: AttachTarget, depth = 0): string | undefined => {
+    if (depth > MAX_DEPTH) return undefined;
+    let found: string | undefined;
+    if (to.field === undefined) found = resolve(file, to.name);
+    else {
+      const cls = byPath.get(file)!.imports[to.name] ? importedExport(file, to.name, 0) : { file, local: to.name };
+      const facts = cls && byPath.get(cls.file);
+      if (!cls || !facts) return undefined;
+      if (to.instance) {
+        // an imported instance: the field of the class it is one of, in the module that made it
+        const made = facts.instances?.[cls.local];
+        const of = made && { name: made.cls, field: to.field, ...(made.via !== undefined ? { via: made.via } : {}) };
+        return of ? attachedObject(cls.file, of, depth + 1) : undefined;
+      }
+      if (to.via !== undefined && !facts.singletons?.[cls.local]?.includes(to.via)) return undefined;
+      const field = `${cls.local}#this.${to.field}`;
+      found = facts.objects[field] ? key(cls.file, field) : undefined;
+    }
+    // `import app from './app'` where app.ts does `export default new App().app`: a stand-in there too
+    const further = found && factsOf(found).objects[nameOf(found)].attachTo;
+    return further ? attachedObject(found!.slice(0, found!.indexOf('#')), further, depth + 1) : found;
   };
   /** Each object's stand-ins in other places (their routes are its own); stand-ins of nothing known serve nothing. */
   const attached = new Map<string, string[]>();
