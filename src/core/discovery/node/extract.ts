@@ -122,11 +122,18 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
   const functionNodes = new Map<string, Node>();
   /** `const server = new Server()` / `Server.getInstance()`: names holding an instance of a class, by the class. */
   const instances = new Map<string, { cls: string; via?: string }>();
-  /** An object standing for one made elsewhere (see `ObjectFact.attachTo`), kept under `name`. */
-  const standIn = (name: string, attachTo: AttachTarget): Owner => {
-    facts.objects[name] ??= { framework: 'fastify', kind: 'plugin', prefix: '', attachTo };
-    return { name, object: facts.objects[name] };
+  /**
+   * An object standing for one made elsewhere (see `ObjectFact.attachTo`), kept under `name` when `keep` (a mount
+   * target, an export); a receiver's is kept only once a route or mount is read on it (`commit`), so the many calls
+   * on imported modules (`utils.format()`) leave nothing in the facts.
+   */
+  const standIn = (name: string, attachTo: AttachTarget, keep: boolean): Owner => {
+    const object = facts.objects[name] ?? { framework: 'fastify', kind: 'plugin', prefix: '', attachTo };
+    if (keep) facts.objects[name] = object;
+    return { name, object };
   };
+  /** `const app = server.app`: names holding what an instance's field holds (a stand-in once used). */
+  const heldFields = new Map<string, AttachTarget>();
   /**
    * `server.app`, `new Server().app`, `Server.getInstance().app`: the field of an instance of a class; with
    * `imported`, also of an imported name that may be one (`module.exports = new Server()` there: known when linked).
@@ -208,7 +215,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     if (value.type === 'identifier') return aliases.get(value.text) ?? value.text;
     // `export default new App().app`: what the instance's field holds
     const held = instanceField(value, false);
-    if (held) return standIn(`${value.text}@held`, held).name;
+    if (held) return standIn(`${value.text}@held`, held, true).name;
     // `module.exports = new Server()`: an instance, whose fields other modules use
     const instance = instanceOf(value);
     if (instance) {
@@ -330,7 +337,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     // `const app = server.app`: what the instance's field holds
     const held = instanceField(value, true);
     if (held) {
-      standIn(name, held);
+      heldFields.set(name, held);
       return;
     }
     // `const v1 = app.basePath('/v1')`: a Hono view of `app` under a longer base path.
@@ -494,6 +501,9 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
   for (const local of Object.values(facts.exports)) {
     const instance = instances.get(local);
     if (instance) (facts.instances ??= nameRecord())[local] = instance;
+    // `export const app = server.app`: what importers resolve the name to
+    const held = heldFields.get(local);
+    if (held) standIn(local, held, true);
     const own = exportedTexts.get(local);
     if (own !== undefined) facts.constants[local] = own;
     else for (const [key, text] of values.exported(local)) facts.constants[key] = text;
@@ -606,8 +616,8 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       const field = thisField(node);
       if (field !== undefined && facts.objects[field]) return { name: field, ignorePrefix: false };
       // `new Api().router`, `api.router` for `api = new Api()`: what the class keeps there
-      const held = instanceField(node, false);
-      if (held) return { name: standIn(`${node.text}@held`, held).name, ignorePrefix: false };
+      const held = node.type === 'identifier' ? heldFields.get(node.text) : instanceField(node, false);
+      if (held) return { name: standIn(`${node.text}@held`, held, true).name, ignorePrefix: false };
       // `api.router` / `require('./api').router`: a router another module exports by name.
       if (node.type === 'member_expression') {
         // `route.route` in a loop over `[{ path: '/auth', route: authRoute }, …]`: what the item holds
@@ -616,7 +626,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
         const member = importedValue(node, facts);
         // `api.router` for `import { api } from './api'`: a field of the instance that module may export
         const ofInstance = member ? undefined : instanceField(node, true);
-        if (ofInstance) return { name: standIn(`${node.text}@held`, ofInstance).name, ignorePrefix: false };
+        if (ofInstance) return { name: standIn(`${node.text}@held`, ofInstance, true).name, ignorePrefix: false };
         if (!member) return undefined;
         const name = `${member.spec}#${member.imported}`;
         facts.imports[name] = member;
@@ -709,11 +719,9 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       for (let f = frame; f; f = f.up) if (f.parameters.includes(base.text)) return undefined;
     const attachTo =
       node.type === 'identifier'
-        ? facts.imports[node.text]
-          ? { name: node.text }
-          : undefined
+        ? (heldFields.get(node.text) ?? (facts.imports[node.text] ? { name: node.text } : undefined))
         : instanceField(node, true);
-    return attachTo ? standIn(`${node.text}@held`, attachTo) : undefined;
+    return attachTo ? standIn(`${node.text}@held`, attachTo, false) : undefined;
   };
 
   /**
