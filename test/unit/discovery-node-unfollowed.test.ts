@@ -2,7 +2,7 @@
 // public project whose routes were shown at URLs the server does not serve (or taken from code that serves none).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { discoverNode } from './discovery-node-helpers';
+import { discoverNode, summary } from './discovery-node-helpers';
 
 const paths = async (files: Record<string, string>) =>
   (await discoverNode(files)).map((r) => `${r.methods.join(',')} ${r.path}`).sort();
@@ -484,4 +484,62 @@ test("HonoX serves a routes module's default export at the module's path, and no
       'GET {unknown prefix?}/spec',
     ],
   );
+});
+
+test('HonoX serves createRoute() handler lists by export name and default page functions as GET, at the file path', async () => {
+  const routes = await discoverNode({
+    'app/server.ts': "import { createApp } from 'honox/server';\nexport default createApp();",
+    'app/routes/index.tsx': [
+      "import { createRoute } from 'honox/factory';",
+      'export default createRoute((c) => c.render(<h1>Home</h1>));',
+    ].join('\n'),
+    'app/routes/posts/[id].tsx': [
+      "import { createRoute as route } from 'honox/factory';",
+      "import { zValidator } from '@hono/zod-validator';",
+      'export const POST = route(',
+      "  zValidator('form', schema),",
+      '  async (c, next) => next(),',
+      '  async (c) => c.redirect("/"),',
+      ');',
+      'export const HEAD = route((c) => c.body(null));', // not a method HonoX reads
+      'export default function Post() {',
+      '  return <p>post</p>;',
+      '}',
+    ].join('\n'),
+    'app/routes/(site)/about.ts': [
+      "import { createFactory } from 'hono/factory';",
+      'const factory = createFactory();',
+      'const PUT = factory.createHandlers(update);',
+      'function update(c) { return c.text("ok"); }',
+      'export { PUT };',
+    ].join('\n'),
+    'app/routes/user/logout.ts': [
+      "import { createRoute } from 'honox/factory';",
+      "import { logout } from '../../services/session';",
+      'export const POST = createRoute(logout);',
+      'export default createRoute((c) => c.redirect("/"));',
+    ].join('\n'),
+    'app/services/session.ts': 'export async function logout(c) { return c.redirect("/"); }',
+    'app/routes/admin/logout.ts': "export { default, POST } from '../user/logout';",
+    'app/routes/_middleware.ts': "import { createRoute } from 'honox/factory';\nexport default createRoute(logger());",
+    'app/routes/_renderer.tsx': 'export default function Renderer() { return null; }',
+    'app/routes/-components/form.tsx': 'export default function Form() { return null; }',
+    'app/routes/$counter.tsx': 'export default function Counter() { return null; }',
+    'app/routes/index.test.ts': 'export default function check() {}',
+    // @hono/zod-openapi's createRoute describes a route; it is not a handler list
+    'app/routes/spec.ts':
+      "import { createRoute } from '@hono/zod-openapi';\nexport const GET = createRoute({ method: 'get', path: '/' });",
+    // outside a HonoX routes folder, a method-named export is nothing HonoX serves
+    'src/app/api/route.ts': 'export async function GET() { return new Response(); }',
+  });
+  assert.deepEqual(summary(routes), [
+    'hono GET / GET / app/routes/index.tsx:2',
+    'hono GET /admin/logout GET /admin/logout app/routes/user/logout.ts:4',
+    'hono GET /posts/:id Post app/routes/posts/[id].tsx:9',
+    'hono GET /user/logout GET /user/logout app/routes/user/logout.ts:4',
+    'hono POST /admin/logout logout app/services/session.ts:1 async',
+    'hono POST /posts/:id POST /posts/:id app/routes/posts/[id].tsx:6 async',
+    'hono POST /user/logout logout app/services/session.ts:1 async',
+    'hono PUT /about update app/routes/(site)/about.ts:4',
+  ]);
 });

@@ -19,6 +19,7 @@ import {
 } from './facts';
 import { fastifyObject, readFastifyCall, unwrapFastifyPlugin } from './fastify';
 import { honoObject, readHonoCall } from './hono';
+import { readHandlerLists } from './honox';
 import { koaObject, readKoaCall, routerOfRoutesCall } from './koa';
 import {
   importedValue,
@@ -918,6 +919,8 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     return true;
   }
   if (handedUnknown.size > 0) facts.handedUnknown = [...handedUnknown];
+  reading = undefined; // module level: no parameter names a handler there
+  readHandlerLists(root, facts, (node, fallback) => ctx.handler(node, fallback));
   const routeTables = readRouteTables(root, values);
   if (routeTables) facts.nestRouteTables = routeTables;
   return facts;

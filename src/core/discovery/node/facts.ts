@@ -212,6 +212,12 @@ export interface NodeRouteFacts {
    * or router (`userRoutes(new SchemaRouter())`): if one is a plugin, it serves under a prefix not known here.
    */
   handedUnknown?: string[];
+  /**
+   * Module-level names bound to a handler list (HonoX `createRoute(mw, handler)`, Hono `factory.createHandlers(…)`):
+   * the handler that answers, by local name. HonoX serves one exported by a method's name, or as the default, at
+   * the module's path (see honox.ts).
+   */
+  handlerLists?: Record<string, HandlerFact | HandlerRef>;
   /** Nest modules that declare controllers. */
   nestModules?: NestModuleFact[];
   /**

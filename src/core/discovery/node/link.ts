@@ -20,7 +20,7 @@ import { PARAM_METHOD } from './facts';
 import { NODE_ROUTE_METHODS } from '../../lang/shared/http';
 import { resolveSpecifier } from '../../nodeImports/specifier';
 import type { PathAliases } from '../../nodeImports/tsconfig';
-import { honoxFilePrefixes } from './honox';
+import { HONOX_METHODS, honoxFilePrefixes } from './honox';
 import { nestSetups, type NestSetup } from './nestApps';
 import { EVENT, SOCKET_IO } from './socketio';
 import { joinPath } from './syntax';
@@ -441,6 +441,44 @@ export function linkNodeRoutes(files: Linked, aliases: readonly PathAliases[] = 
           orphanFramework,
         );
     }
+  /**
+   * The handler a module exports under `exported` as a HonoX handler list, or (`orFunction`) as a function, in the
+   * module that declares it (through re-exports: `export { POST } from '../user/login'`).
+   */
+  const exportedHandler = (
+    file: string,
+    exported: string,
+    orFunction: boolean,
+  ): { file: string; handler: HandlerFact } | undefined => {
+    const facts = byPath.get(file)!;
+    const local = facts.exports[exported];
+    if (local === undefined) return undefined;
+    const imported = facts.imports[local];
+    const at =
+      imported && !facts.functions[local] && !facts.handlerLists?.[local]
+        ? exportOf(file, imported.spec, imported.imported, 0)
+        : { file, local };
+    const declaring = at && byPath.get(at.file)!;
+    const listed = declaring?.handlerLists?.[at!.local];
+    if (listed && 'local' in listed)
+      return resolveHandler(at!.file, listed) ?? (listed.site ? { file: at!.file, handler: listed.site } : undefined);
+    const handler = listed ?? (orFunction ? declaring?.functions[at!.local] : undefined);
+    return handler && { file: at!.file, handler };
+  };
+  // HonoX pages: a routes module's handler lists exported by method name, and a default export that is a handler
+  // list or a function (a page component, rendered for GET), at the module's path
+  for (const { file } of files) {
+    const at = honoxPrefix(file.path);
+    if (typeof at !== 'string') continue;
+    const path = joinPath('/', at);
+    for (const exported of ['default', ...HONOX_METHODS]) {
+      const found = exportedHandler(file.path, exported, exported === 'default');
+      const method = exported === 'default' ? 'GET' : exported;
+      const handler = found?.handler.name === '' ? { ...found.handler, name: `${method} ${path}` } : found?.handler;
+      if (found && handler)
+        routes.push(toRoute('hono', [method], path, found.file, handler, [`${file.path}:${exported}`]));
+    }
+  }
   // Routers mounted only where no walk reaches (a cycle, a function called in a way not followed) still serve
   // their routes, under a prefix not known: the mount that is out of sight may add one.
   for (const { file, facts } of files)
