@@ -543,3 +543,55 @@ test('HonoX serves createRoute() handler lists by export name and default page f
     'hono PUT /about update app/routes/(site)/about.ts:4',
   ]);
 });
+
+test("a module's exported function handed a router (`require('./x').register(router)`) adds its routes; koa-mount in a routes function", async () => {
+  assert.deepEqual(
+    await paths({
+      'src/app.js': [
+        "const Koa = require('koa');",
+        "const routes = require('./routes');",
+        'const app = new Koa();',
+        'routes(app);',
+      ].join('\n'),
+      'src/routes/index.js': [
+        "const mount = require('koa-mount');",
+        "const accountResource = require('../resources/account/public');",
+        "const users = require('../resources/users');",
+        'module.exports = (app) => {',
+        "  app.use(mount('/account', accountResource));",
+        "  app.use(mount('/users', users.routes));",
+        '};',
+      ].join('\n'),
+      'src/resources/account/public.js': [
+        "const Router = require('@koa/router');",
+        "const signIn = require('./sign-in');",
+        'const router = new Router();',
+        'signIn.register(router);',
+        "require('./sign-up').register(router);",
+        "require('./helpers').format(router.stack);", // handed no router: nothing
+        'module.exports = router.routes();',
+      ].join('\n'),
+      'src/resources/account/sign-in.js': [
+        'async function handler(ctx) { ctx.body = {}; }',
+        'module.exports.register = (router) => {',
+        "  router.post('/sign-in', handler);",
+        '};',
+      ].join('\n'),
+      'src/resources/account/sign-up.js': [
+        'exports.register = function (router) {',
+        "  router.post('/sign-up', async (ctx) => {});",
+        '};',
+      ].join('\n'),
+      'src/resources/account/helpers.js': "exports.format = (stack) => stack.get('/not-a-route', () => 1);",
+      'src/resources/users/index.js': [
+        "const Router = require('@koa/router');",
+        "const { register } = require('./list');",
+        'const router = new Router();',
+        'register(router);',
+        'exports.routes = router.routes();',
+      ].join('\n'),
+      'src/resources/users/list.js': "exports.register = (router) => router.get('/', async (ctx) => {});",
+    }),
+    ['GET /users', 'POST /account/sign-in', 'POST /account/sign-up'],
+  );
+});

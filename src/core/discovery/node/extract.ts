@@ -20,7 +20,7 @@ import {
 import { fastifyObject, readFastifyCall, unwrapFastifyPlugin } from './fastify';
 import { honoObject, readHonoCall } from './hono';
 import { readHandlerLists } from './honox';
-import { koaObject, readKoaCall, routerOfRoutesCall } from './koa';
+import { isKoaMount, koaObject, readKoaCall, routerOfRoutesCall } from './koa';
 import {
   importedValue,
   readCommonJsExport,
@@ -65,7 +65,9 @@ const READERS: Partial<Record<Framework, CallReader>> = {
  */
 const readPluginCall: CallReader = (ctx, owner, method, args) => {
   if (!routeLike(ctx, owner, method, args)) return;
-  if (method === 'use' || owner.path !== undefined) readExpressCall(ctx, owner, method, args);
+  // `app.use(mount('/account', resource))`: an imported koa-mount, whatever app the function is handed
+  if (method === 'use' && args.some((a) => isKoaMount(a, ctx.facts, true))) readKoaCall(ctx, owner, method, args);
+  else if (method === 'use' || owner.path !== undefined) readExpressCall(ctx, owner, method, args);
   // `(socket) => socket.on('evt', h)`: kept as socket.io events, emitted only if a socket is what it is handed
   else if ((method === 'on' && args.length === 2) || method === 'onAny')
     readSocketIoCall(ctx, { ...owner, object: { ...owner.object, socket: true } }, method, args);
@@ -751,7 +753,9 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     // `routes.reload({ router })`: a function another module exports, called through the module
     if (callee.type === 'member_expression' && args[0]?.type === 'object' && importedValue(callee, facts))
       return handMembers(callee, args[0], frame);
-    if (callee.type !== 'identifier' && requireSpecifier(callee) === undefined) return;
+    // `require('./sign-in').register(router)`, `signIn.register(router)`: a function another module exports as a member
+    const exportedMember = callee.type === 'member_expression' && importedValue(callee, facts) !== undefined;
+    if (callee.type !== 'identifier' && requireSpecifier(callee) === undefined && !exportedMember) return;
     const owners = args.map((arg) => (arg.type === 'identifier' ? ownerOf(arg, frame) : undefined));
     // a function of the workspace (imported, required or declared here) handed something not known as an app
     const first = args[0];

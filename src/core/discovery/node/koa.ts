@@ -3,6 +3,7 @@
 // `app.use(mount('/api', routerOrApp))`.
 import type { SyntaxNode as Node } from '../../lang/syntax';
 import type { CallReader, ExtractContext, ObjectRecogniser, Owner } from './context';
+import type { NodeRouteFacts } from './facts';
 import { lastHandler, packageOf, usePrefixes } from './context';
 import { NODE_ROUTE_METHODS } from '../../lang/shared/http';
 import { importedValue } from './modules';
@@ -75,18 +76,22 @@ function readRegister(ctx: ExtractContext, owner: Owner, args: Node[]): void {
  * The prefix is stripped before the mounted middleware runs, so it prefixes every route beneath.
  */
 function readMount(ctx: ExtractContext, owner: Owner, arg: Node): void {
-  const callee = arg.type === 'call_expression' ? arg.childForFieldName('function') : undefined;
-  const bound = callee ? importedValue(callee, ctx.facts) : undefined;
-  const isMount = bound
-    ? bound.spec === 'koa-mount' && (bound.imported === 'default' || bound.imported === '*')
-    : callee?.type === 'identifier' && callee.text === 'mount';
-  if (!isMount) return;
+  if (!isKoaMount(arg, ctx.facts)) return;
   const args = callArguments(arg);
   const target = args[args.length - 1];
   if (!target) return;
   const prefix = args.length >= 2 ? ctx.pathText(args[0]) : '';
   const child = routerOfRoutesCall(target) ?? requiredRoutes(ctx, target) ?? ctx.mountTarget(target)?.name;
   if (child) ctx.addMount(owner, prefix, child);
+}
+
+/** `mount(…)` with koa-mount's default export, or (unless `imported`) a `mount` bound to nothing. */
+export function isKoaMount(arg: Node, facts: NodeRouteFacts, imported = false): boolean {
+  const callee = arg.type === 'call_expression' ? arg.childForFieldName('function') : undefined;
+  const bound = callee ? importedValue(callee, facts) : undefined;
+  return bound
+    ? bound.spec === 'koa-mount' && (bound.imported === 'default' || bound.imported === '*')
+    : !imported && callee?.type === 'identifier' && callee.text === 'mount';
 }
 
 /** `require('./status').routes()`: the router another module exports, mounted in place. */
