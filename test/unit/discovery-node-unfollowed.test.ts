@@ -595,3 +595,44 @@ test("a module's exported function handed a router (`require('./x').register(rou
     ['GET /users', 'POST /account/sign-in', 'POST /account/sign-up'],
   );
 });
+
+test('app-module-path: bare specifiers are found under the folder addPath(__dirname …) adds', async () => {
+  assert.deepEqual(
+    await paths({
+      'src/app.js': [
+        "require('app-module-path').addPath(__dirname);",
+        "const Koa = require('koa');",
+        "const routes = require('routes');", // src/routes/index.js
+        'const app = new Koa();',
+        'routes(app);',
+      ].join('\n'),
+      'src/routes/index.js': [
+        "const mount = require('koa-mount');",
+        "const account = require('resources/account');",
+        "module.exports = (app) => app.use(mount('/account', account));",
+      ].join('\n'),
+      'src/resources/account/index.js': [
+        "const Router = require('@koa/router');",
+        'const router = new Router();',
+        "router.post('/sign-in', async (ctx) => {});",
+        'module.exports = router.routes();',
+      ].join('\n'),
+      'tools/server.js': [
+        "import { addPath } from 'app-module-path';",
+        "import path from 'path';",
+        "addPath(path.join(__dirname, 'lib'));",
+        "import express from 'express';",
+        "import api from 'api';", // tools/lib/api.js
+        'const app = express();',
+        "app.use('/api', api);",
+      ].join('\n'),
+      'tools/lib/api.js': [
+        "import { Router } from 'express';",
+        'const router = Router();',
+        "router.get('/ping', (req, res) => res.end());",
+        'export default router;',
+      ].join('\n'),
+    }),
+    ['GET /api/ping', 'POST /account/sign-in'],
+  );
+});

@@ -27,6 +27,7 @@ import {
   readEsmExport,
   readImport,
   readImportDestructure,
+  readModulePath,
   readRequire,
 } from './modules';
 import { instanceOf, singletonAccessors } from './instances';
@@ -953,6 +954,7 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
 
   function readCall(call: Node, frame: Frame | undefined): void {
     reading = frame;
+    readModulePath(call, facts);
     readAppSetup(call, values, facts);
     const routerModule = readRouterModule(call, values, facts);
     if (routerModule !== undefined) (facts.nestRouterModules ??= []).push(routerModule);

@@ -203,6 +203,8 @@ export interface NodeRouteFacts {
    */
   exportAll?: Array<{ spec: string; withDefault: boolean }>;
   routes: RouteFact[];
+  /** app-module-path `addPath(__dirname …)`: folders (relative to this module's) where bare specifiers are found too. */
+  modulePaths?: string[];
   /** Named functions (declared, assigned, or exported as `exports.x = function…`) that another module's route may name. */
   functions: Record<string, HandlerFact>;
   mounts: MountFact[];

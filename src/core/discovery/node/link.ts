@@ -18,7 +18,7 @@ import type {
 } from './facts';
 import { PARAM_METHOD } from './facts';
 import { NODE_ROUTE_METHODS } from '../../lang/shared/http';
-import { resolveSpecifier } from '../../nodeImports/specifier';
+import { resolveModule, resolveSpecifier } from '../../nodeImports/specifier';
 import type { PathAliases } from '../../nodeImports/tsconfig';
 import { HONOX_METHODS, honoxFilePrefixes } from './honox';
 import { nestSetups, type NestSetup } from './nestApps';
@@ -45,8 +45,20 @@ export function linkNodeRoutes(files: Linked, aliases: readonly PathAliases[] = 
   const factsOf = (objectKey: string) => byPath.get(objectKey.slice(0, objectKey.indexOf('#')))!;
   const nameOf = (objectKey: string) => objectKey.slice(objectKey.indexOf('#') + 1);
 
-  /** The workspace file an import specifier means: a relative path, or one a tsconfig `paths` alias maps to. */
-  const moduleFile = (file: string, spec: string): string | undefined => resolveSpecifier(file, spec, byPath, aliases);
+  // app-module-path folders: a bare specifier no alias maps is looked up there too. Node looks in node_modules
+  // first, which discovery does not read: a package named as a file there (`config`) would be taken for the file.
+  const moduleRoots = files.flatMap(({ file, facts }) =>
+    (facts.modulePaths ?? []).map((p) => posixPath.join(posixPath.dirname(file.path), p)),
+  );
+  /**
+   * The workspace file an import specifier means: a relative path, one a tsconfig `paths` alias maps to, or one
+   * under an app-module-path folder.
+   */
+  const moduleFile = (file: string, spec: string): string | undefined =>
+    resolveSpecifier(file, spec, byPath, aliases) ??
+    (spec.startsWith('.') || spec.startsWith('/')
+      ? undefined
+      : moduleRoots.map((root) => resolveModule(posixPath.join(root, spec), byPath)).find((f) => f !== undefined));
 
   /** The object a local name in `file` stands for: its own, or (through imports) another module's export. */
   /**

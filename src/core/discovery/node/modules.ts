@@ -9,6 +9,7 @@ import {
   requireSpecifier,
 } from '../../lang/node/modules';
 import { stringValue } from '../../lang/node/literals';
+import * as posixPath from 'node:path/posix';
 import type { ImportFact, NodeRouteFacts } from './facts';
 
 /**
@@ -158,4 +159,34 @@ export function readEsmExport(node: Node, facts: NodeRouteFacts, localOf: (value
     const alias = item.childForFieldName('alias')?.text ?? name;
     if (name && alias) facts.exports[alias] = name;
   }
+}
+
+/**
+ * app-module-path's `addPath(__dirname)` (also `path.join(__dirname, 'src')`, `path.resolve(…)`, `__dirname + '/src'`):
+ * the folder, relative to this module's, that bare specifiers (`require('routes')`) are looked up in besides
+ * node_modules. Recorded in `facts.modulePaths`; any other argument is not read.
+ */
+export function readModulePath(call: Node, facts: NodeRouteFacts): void {
+  const bound = importedValue(call.childForFieldName('function'), facts);
+  if (bound?.spec !== 'app-module-path' || bound.imported !== 'addPath') return;
+  const arg = call.childForFieldName('arguments')?.namedChildren.find((a) => a.type !== 'comment');
+  const folder = arg ? folderOfDirname(arg) : undefined;
+  if (folder !== undefined) (facts.modulePaths ??= []).push(folder);
+}
+
+/** `__dirname` → '.', `path.join(__dirname, 'a', 'b')` → 'a/b', `__dirname + '/src'` → 'src'; undefined otherwise. */
+function folderOfDirname(node: Node): string | undefined {
+  if (node.type === 'identifier') return node.text === '__dirname' ? '.' : undefined;
+  if (node.type === 'binary_expression' && node.childForFieldName('operator')?.text === '+') {
+    const left = node.childForFieldName('left');
+    const right = stringValue(node.childForFieldName('right'));
+    return left?.text === '__dirname' && right !== undefined ? posixPath.normalize(`./${right}`) : undefined;
+  }
+  const callee = node.type === 'call_expression' ? node.childForFieldName('function') : undefined;
+  const method = callee?.type === 'member_expression' ? callee.childForFieldName('property')?.text : undefined;
+  if (method !== 'join' && method !== 'resolve') return undefined;
+  const [first, ...rest] = node.childForFieldName('arguments')?.namedChildren.filter((a) => a.type !== 'comment') ?? [];
+  const parts = rest.map((r) => stringValue(r));
+  if (first?.text !== '__dirname' || parts.some((p) => p === undefined || p.startsWith('/'))) return undefined;
+  return posixPath.normalize(posixPath.join('.', ...(parts as string[])));
 }
