@@ -393,13 +393,15 @@ export class ProjectIndex {
   }
 
   /**
-   * tsconfig/jsconfig `paths` aliases (and the relative configs they extend), read at each refresh: an edit to a
-   * config takes effect with the next refresh, not with update().
+   * tsconfig/jsconfig `paths` aliases (and the relative configs they extend, also above the workspace: a monorepo's
+   * `tsconfig.base.json` for a workspace opened at `apps/api`; read as JSON, never run), read at each refresh: an
+   * edit to a config takes effect with the next refresh, not with update(). Four `extends` deep at most; each file
+   * once (a cycle ends there).
    */
   private async readPathAliases(configs: string[]): Promise<void> {
     const texts = new Map<string, string>();
     const read = async (rel: string, depth: number): Promise<void> => {
-      if (texts.has(rel) || depth > 4 || rel.startsWith('../')) return;
+      if (texts.has(rel) || depth > 4) return;
       try {
         texts.set(rel, new TextDecoder().decode(await this.fs.readFile(nodePath.join(this.root, rel))));
       } catch {
@@ -409,7 +411,7 @@ export class ProjectIndex {
       if (extended) await read(extended, depth + 1);
     };
     for (const config of configs) await read(config, 0);
-    const aliases = pathAliases(configs, texts);
+    const aliases = pathAliases(configs, texts, nodePath.resolve(this.root));
     if (JSON.stringify(aliases) === JSON.stringify(this.aliases)) return;
     this.aliases = aliases;
     this.invalidate();

@@ -1,6 +1,7 @@
-// tsconfig.json / jsconfig.json `compilerOptions.paths` (with `baseUrl`, and `extends` of a relative file): the
-// aliases (`@server/*` → `src/server/*`) a project imports its own modules by. Read as JSON with comments and
-// trailing commas, as TypeScript does; a file that does not parse gives no aliases.
+// tsconfig.json / jsconfig.json `compilerOptions.paths` (with `baseUrl`, and `extends` of a relative file, also one
+// above the workspace, as in an Nx monorepo opened at `apps/api`; a package's config is not read): the aliases
+// (`@server/*` → `src/server/*`) a project imports its own modules by. Read as JSON with comments and trailing
+// commas, as TypeScript does; a file that does not parse gives no aliases.
 import * as posixPath from 'node:path/posix';
 
 /** One config's aliases: they apply to the files under `scope` (the config's folder, '' for the root). */
@@ -22,10 +23,12 @@ export function extendedConfig(configPath: string, text: string): string | undef
 }
 
 /**
- * Each config's aliases. `texts` holds the configs and the files they extend (paths relative to the workspace);
- * `baseUrl` and `paths` are taken from the nearest config in the `extends` chain that sets them, relative to it.
+ * Each config's aliases. `texts` holds the configs and the files they extend (paths relative to the workspace, a
+ * config above it as `../../tsconfig.base.json`); `baseUrl` and `paths` are taken from the nearest config in the
+ * `extends` chain that sets them, relative to it. `root`, the workspace's absolute path, maps a target written
+ * from above the workspace back into it (`../../apps/api/src/*` → `src/*` for a workspace at `…/apps/api`).
  */
-export function pathAliases(configs: readonly string[], texts: ReadonlyMap<string, string>): PathAliases[] {
+export function pathAliases(configs: readonly string[], texts: ReadonlyMap<string, string>, root = ''): PathAliases[] {
   const out: PathAliases[] = [];
   for (const path of configs) {
     let paths: Record<string, unknown> | undefined;
@@ -55,7 +58,9 @@ export function pathAliases(configs: readonly string[], texts: ReadonlyMap<strin
         prefix: star < 0 ? pattern : pattern.slice(0, star),
         suffix: star < 0 ? '' : pattern.slice(star + 1),
         wildcard: star >= 0,
-        targets: targets.filter((t): t is string => typeof t === 'string').map((t) => clean(posixPath.join(base, t))),
+        targets: targets
+          .filter((t): t is string => typeof t === 'string')
+          .map((t) => intoWorkspace(clean(posixPath.join(base, t)), root)),
       });
     }
     patterns.sort((a, b) => b.prefix.length - a.prefix.length);
@@ -81,6 +86,21 @@ export function aliasCandidates(file: string, spec: string, aliases: readonly Pa
     return p.targets.map((t) => t.replace('*', matched));
   }
   return [];
+}
+
+/**
+ * A path that leaves the workspace and comes back (`../../apps/api/src/*` where the workspace is `…/apps/api`) as the
+ * workspace path it is (`src/*`); a path elsewhere above the workspace is kept as it is (it names no workspace file).
+ */
+function intoWorkspace(path: string, root: string): string {
+  const up = /^(\.\.\/)+/.exec(path)?.[0].length ?? 0;
+  if (up === 0) return path;
+  const levels = up / 3;
+  const names = root.split(/[\\/]+/).filter(Boolean);
+  if (levels > names.length) return path;
+  const here = `${names.slice(names.length - levels).join('/')}`;
+  const rest = path.slice(up);
+  return rest === here ? '' : rest.startsWith(`${here}/`) ? rest.slice(here.length + 1) : path;
 }
 
 function clean(path: string): string {
