@@ -636,3 +636,28 @@ test('app-module-path: bare specifiers are found under the folder addPath(__dirn
     ['GET /api/ping', 'POST /account/sign-in'],
   );
 });
+
+test("an exported hook's app handed as a member of a later parameter serves under a prefix not known", async () => {
+  assert.deepEqual(
+    await paths({
+      'src/hooks/pad.ts': [
+        'exports.expressCreateServer = (hookName: string, { app }: any) => {',
+        "  app.get('/p/:pad', async (req, res) => res.send('pad'));",
+        '};',
+        'export const expressPreSession = async (hookName, args, cb) => {',
+        "  args.app.post('/api/:version/:func', (req, res) => res.end());",
+        '};',
+        // not exported: nothing says what it is handed
+        'const local = (name, { client }) => client.get("/cache", (err, v) => v);',
+        // a later parameter's member of an exported function, called with no route shape
+        "exports.format = (text, { db }) => db.get('key');",
+      ].join('\n'),
+      'src/server.ts': [
+        "import express from 'express';",
+        'const app = express();',
+        "app.get('/health', (req, res) => res.end());",
+      ].join('\n'),
+    }),
+    ['GET /health', 'GET {unknown prefix?}/p/:pad', 'POST {unknown prefix?}/api/:version/:func'],
+  );
+});

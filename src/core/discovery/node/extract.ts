@@ -684,6 +684,12 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
         base = { name: field, object: facts.objects[field] };
         break;
       }
+      // `exports.expressCreateServer = (hookName, args) => { args.app.get(…) }`
+      const hooked = node.type === 'member_expression' ? laterParameterMember(node, frame) : undefined;
+      if (hooked) {
+        base = hooked;
+        break;
+      }
       const callee = node.type === 'call_expression' ? node.childForFieldName('function') : undefined;
       const object = callee?.type === 'member_expression' ? callee.childForFieldName('object') : undefined;
       // `new Koa().use(router.routes()).listen(3000)`, `express().get(…)`: an app made in place, at the chain's root
@@ -701,6 +707,25 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       owners.set(between[i].id, base);
     }
     return base;
+  };
+
+  /** An exported hook's app, a member of a parameter after its first: the owner of the calls on it. */
+  const hookOwner = (f: Frame, position: number, member: string): Owner => ({
+    name: `${functionKey(f.fn)}@${position}.${member}`,
+    object: { framework: 'fastify', kind: 'plugin', prefix: '', hook: true },
+  });
+
+  /** `args.app` with `args` a parameter after the first of an exported function around. */
+  const laterParameterMember = (node: Node, frame: Frame | undefined): Owner | undefined => {
+    const object = node.childForFieldName('object');
+    const property = node.childForFieldName('property');
+    if (object?.type !== 'identifier' || property?.type !== 'property_identifier') return undefined;
+    for (let f = frame; f; f = f.up) {
+      const position = f.parameters.indexOf(object.text);
+      if (position === 0) return undefined;
+      if (position > 0) return exportedFunction(f.fn) ? hookOwner(f, position, property.text) : undefined;
+    }
+    return undefined;
   };
 
   /** The object a plain name is in the function around: a plugin's parameter, or a module object. */
@@ -847,6 +872,9 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
   /** `async function routes(fastify) { fastify.get(…) }`: the receiver is an enclosing function's first parameter. */
   const pluginParameter = (name: string, frame: Frame | undefined): Owner | undefined => {
     for (let f = frame; f; f = f.up) {
+      // `exports.expressCreateServer = (hookName, { app }) => …`: an exported hook's app, handed by name
+      const later = f.parameters.includes(name) ? undefined : f.laterMembers[name];
+      if (later && exportedFunction(f.fn)) return hookOwner(f, later.position, later.member);
       // `({ router }) => …`, `(params) => { const { router } = params; … }`: a member of what is handed
       const member = f.parameter === name ? undefined : f.firstMembers[name];
       if (member !== undefined && !amdFactory(f.fn))
@@ -987,6 +1015,7 @@ class Frame {
   private all: Array<string | undefined> | undefined;
   private last: Record<string, number> | undefined;
   private members: Record<string, string> | undefined;
+  private later: Record<string, { position: number; member: string }> | undefined;
 
   constructor(
     readonly fn: Node,
@@ -1009,10 +1038,46 @@ class Frame {
     return (this.members ??= firstParameterMembers(this.fn));
   }
 
-  /** For `...args`, the names the body takes from the end (`args[args.length - 1]`). */
+  /** For `...args`, the names its body takes from the end (`args[args.length - 1]`). */
   get fromEnd(): Record<string, number> {
     return (this.last ??= fromEndNames(this.fn));
   }
+
+  /** Names destructured from parameters after the first (`(hookName, { app })`): local → position and member. */
+  get laterMembers(): Record<string, { position: number; member: string }> {
+    return (this.later ??= laterParameterMembers(this.fn));
+  }
+}
+
+/** `(hookName, { app, router: r })` → app: 1.app, r: 1.router. */
+function laterParameterMembers(fn: Node): Record<string, { position: number; member: string }> {
+  const out = nameRecord<{ position: number; member: string }>();
+  const params = fn.childForFieldName('parameters')?.namedChildren.filter((p) => p.type !== 'comment') ?? [];
+  params.forEach((p, position) => {
+    const pattern =
+      p.type === 'required_parameter' || p.type === 'optional_parameter' ? p.childForFieldName('pattern') : p;
+    if (position === 0 || pattern?.type !== 'object_pattern') return;
+    for (const item of pattern.namedChildren) {
+      if (item.type === 'shorthand_property_identifier_pattern') out[item.text] = { position, member: item.text };
+      else if (item.type === 'pair_pattern') {
+        const key = item.childForFieldName('key');
+        const local = item.childForFieldName('value');
+        if (key?.type === 'property_identifier' && local?.type === 'identifier')
+          out[local.text] = { position, member: key.text };
+      }
+    }
+  });
+  return out;
+}
+
+/** `exports.x = fn`, `module.exports.x = fn`, `export const x = fn`, `export function x…`, `export default fn`. */
+function exportedFunction(fn: Node): boolean {
+  const parent = fn.parent;
+  if (parent?.type === 'export_statement') return true;
+  if (parent?.type === 'variable_declarator') return parent.parent?.parent?.type === 'export_statement';
+  const left = parent?.type === 'assignment_expression' ? parent.childForFieldName('left') : undefined;
+  const object = left?.type === 'member_expression' ? left.childForFieldName('object')?.text : undefined;
+  return object === 'exports' || object === 'module.exports';
 }
 
 /** Local name → member of the first parameter, destructured in the signature or in the body's first statements. */

@@ -43,6 +43,11 @@ export interface ObjectFact {
    */
   pluginShaped?: boolean;
   /**
+   * A member of a later parameter of an exported function (`exports.expressCreateServer = (hookName, { app }) => …`,
+   * `args.app`): a hook a plugin system calls by name, so where its routes are served is not known here.
+   */
+  hook?: boolean;
+  /**
    * A plugin function's parameter names by position ('' where not a plain name), and for `...args` the names its
    * body takes from the end (`args[args.length - 1]`: 1): what each call site's arguments bind when linked.
    */

@@ -444,6 +444,8 @@ export function linkNodeRoutes(files: Linked, aliases: readonly PathAliases[] = 
       if (mounted.has(key(file.path, name))) continue;
       if (includedToServe(facts, name) || subApps.has(key(file.path, name)))
         emit(key(file.path, name), placeholder(UNKNOWN_MOUNT), [], undefined);
+      // an exported hook's app: a plugin system hands it in by the hook's name, out of sight
+      else if (facts.objects[name].hook) emit(key(file.path, name), placeholder(UNKNOWN_MOUNT), [], orphanFramework);
       else if (serves(facts, name)) emit(key(file.path, name), rootPrefix(file.path, facts, name), [], undefined);
       else if (orphanPlugin(facts, name))
         emit(
