@@ -661,3 +661,21 @@ test("an exported hook's app handed as a member of a later parameter serves unde
     ['GET /health', 'GET {unknown prefix?}/p/:pad', 'POST {unknown prefix?}/api/:version/:func'],
   );
 });
+
+test("HonoX's createApp() is the Hono app: routes declared on it are served at their own paths", async () => {
+  assert.deepEqual(
+    await paths({
+      'app/server.ts': [
+        "import { createApp } from 'honox/server';",
+        'const app = createApp({ init(app) { app.use(logger()); } });',
+        "app.get('/uploads/*', (c) => c.body(null));",
+        'export default app;',
+      ].join('\n'),
+      'app/routes/index.tsx':
+        "import { createRoute } from 'honox/factory';\nexport default createRoute((c) => c.text('hi'));",
+      // another package's createApp makes no Hono app
+      'src/other.ts': "import { createApp } from 'h3';\nconst app = createApp();\napp.get('/nope', () => 1);",
+    }),
+    ['GET /', 'GET /uploads/*'],
+  );
+});

@@ -7,6 +7,7 @@ import type { SyntaxNode as Node } from '../../lang/syntax';
 import { callArguments, stringValue } from '../../lang/node/literals';
 import { property, stringList } from './syntax';
 import { concatText } from './values';
+import { importedValue } from './modules';
 
 export const honoObject: ObjectRecogniser = (value, facts, values) => {
   if (value.type === 'new_expression') {
@@ -21,6 +22,10 @@ export const honoObject: ObjectRecogniser = (value, facts, values) => {
   }
   // `new Hono().basePath('/api')`
   const callee = value.type === 'call_expression' ? value.childForFieldName('function') : undefined;
+  // HonoX's `createApp()` (from 'honox/server') returns the Hono app it serves the routes folder on
+  const bound = callee ? importedValue(callee, facts) : undefined;
+  if (bound?.spec === 'honox/server' && bound.imported === 'createApp')
+    return { framework: 'hono', kind: 'app', prefix: '' };
   const inner = callee?.type === 'member_expression' ? callee.childForFieldName('object') : undefined;
   if (callee?.childForFieldName('property')?.text !== 'basePath' || !inner) return undefined;
   const base = honoObject(inner, facts, values);
