@@ -164,3 +164,112 @@ test('FastAPI, Starlette and Flask: routers and apps a class method hands to a w
   });
   assert.deepEqual(keys(flask), ['GET /pages/about about']);
 });
+
+const ROUTERS = [
+  'from fastapi import APIRouter',
+  'router = APIRouter()',
+  '@router.get("/version")',
+  'def version(): pass',
+].join('\n');
+
+test('a router an instance holds, handed to its own method or to a function that includes routers on it (freqtrade)', async () => {
+  // freqtrade's ApiServer: `self.configure_app(self.app, config)`, whose `app` parameter gets the routers, imported in the method
+  const server = [
+    'from fastapi import FastAPI',
+    'class ApiServer:',
+    '    def __init__(self, config):',
+    '        self.app = FastAPI()',
+    '        self.configure_app(self.app, config)',
+    '    def configure_app(self, app: FastAPI, config):',
+    '        from app.api_v1 import router as api_v1',
+    '        app.include_router(api_v1, prefix="/api/v1")',
+  ].join('\n');
+  const manager = [
+    'from app.webserver import ApiServer',
+    'class Manager:',
+    '    def __init__(self, config):',
+    '        apiserver = ApiServer(config)',
+  ].join('\n');
+  const freqtrade = await discoverSources({
+    'app/api_v1.py': ROUTERS,
+    'app/webserver.py': server,
+    'app/manager.py': manager,
+  });
+  assert.deepEqual(keys(freqtrade), ['GET /api/v1/version version']);
+  // a module-level function given the held app, and a function it hands the app on to
+  const setup = [
+    'from app.api_v1 import router',
+    'def setup(app, prefix="/v2"):',
+    '    add_routes(app, prefix)',
+    'def add_routes(app, prefix):',
+    '    app.include_router(router, prefix=prefix)',
+  ].join('\n');
+  const held = [
+    'from fastapi import FastAPI',
+    'from app.setup import setup',
+    'class Server:',
+    '    def __init__(self):',
+    '        self.app = FastAPI()',
+    '        setup(self.app)',
+    'server = Server()',
+  ].join('\n');
+  const viaFunction = await discoverSources({ 'app/api_v1.py': ROUTERS, 'app/setup.py': setup, 'app/server.py': held });
+  assert.deepEqual(keys(viaFunction), ['GET /v2/version version']);
+  // aiohttp: `app.router.add_get` on the parameter
+  const aiohttp = await discoverSources({
+    'srv/server.py': [
+      'from aiohttp import web',
+      'async def ping(request): pass',
+      'class Server:',
+      '    def __init__(self):',
+      '        self.app = web.Application()',
+      '        self.add_routes(self.app)',
+      '    def add_routes(self, app):',
+      '        app.router.add_get("/ping", ping)',
+      'server = Server()',
+    ].join('\n'),
+  });
+  assert.deepEqual(keys(aiohttp), ['GET /ping ping']);
+});
+
+test('a handed-on router is read once, and a parameter not known to be one, or rebound, leaves the router unknown', async () => {
+  // the instance's app is also read from another module (`server.app`): the method's include is made once
+  const twice = await discoverSources({
+    'app/api_v1.py': ROUTERS,
+    'app/server.py': [
+      'from fastapi import FastAPI',
+      'from app.api_v1 import router',
+      'class Server:',
+      '    def __init__(self):',
+      '        self.app = FastAPI()',
+      '        self.configure(self.app)',
+      '    def configure(self, app):',
+      '        app.include_router(router, prefix="/api")',
+      'server = Server()',
+    ].join('\n'),
+    'app/main.py': ['from app.server import server', 'app = server.app'].join('\n'),
+  });
+  assert.deepEqual(keys(twice), ['GET /api/version version']);
+  for (const body of [
+    ['        self.configure(make_app())'], // what the argument is is not known
+    ['        self.configure(self.app)', '    def configure(self, app):', '        app = other_app()'], // rebound
+  ]) {
+    const lines = [
+      'from fastapi import FastAPI',
+      'from app.api_v1 import router',
+      'from app.factory import make_app, other_app',
+      'class Server:',
+      '    def __init__(self):',
+      '        self.app = FastAPI()',
+      ...body,
+    ];
+    if (body.length === 1) lines.push('    def configure(self, app):');
+    lines.push('        app.include_router(router, prefix="/api")', 'server = Server()');
+    const routes = await discoverSources({
+      'app/api_v1.py': ROUTERS,
+      'app/factory.py': 'def make_app(): return object()\ndef other_app(): return object()',
+      'app/server.py': lines.join('\n'),
+    });
+    assert.deepEqual(keys(routes), ['GET {unknown prefix?}/version version'], body.join(' / '));
+  }
+});

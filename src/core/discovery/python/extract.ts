@@ -228,12 +228,18 @@ function walkDefinition(def: SyntaxNode, scope: string, decorators: PyExpr[], w:
           };
           const self = method.params[0]?.name;
           const body = m.childForFieldName('body');
+          let statements: PySelfStatement[] = [];
           if (!scope && self && !self.startsWith('*') && body) {
-            const statements: PySelfStatement[] = [];
-            selfStatements(body, self, statements);
-            if (statements.length > 0) method.selfStatements = statements;
+            const others = new Set(method.params.slice(1).map((p) => p.name.replace(/^\*+/, '')));
+            selfStatements(body, self, others, statements);
           }
-          if (!scope && body) methodInstances(body, `${name}.${mName}`, method.params, facts);
+          // calls that hand the instance's or a parameter's router on: their names are read in the method's scope
+          const handing = statements.filter(
+            (st): st is { call: CallExpr } => 'call' in st && st.call.k === 'call' && !onInstance(st.call, self),
+          );
+          if (!scope && body && !methodInstances(body, `${name}.${mName}`, method.params, facts, handing))
+            statements = statements.filter((st) => !handing.includes(st as { call: CallExpr }));
+          if (statements.length > 0) method.selfStatements = statements;
           cls.methods.push(method);
         }
       }
@@ -248,9 +254,18 @@ const MAX_SELF_STATEMENTS = 2000;
 
 /**
  * A method body's statements on its instance `self` (named by the first parameter): `self.x = value`, and
- * calls `self.a.m(…)`, `self.m(…)`, `super().m(…)`, in order, inside if/try/with blocks too (not loops).
+ * calls `self.a.m(…)`, `self.m(…)`, `super().m(…)`, in order, inside if/try/with blocks too (not loops). Also
+ * the calls that may register routes on a router the method is handed or holds: a call on another parameter
+ * (`app.include_router(…)`, `app.router.add_get(…)`), and a call passing one, or an attribute of the instance,
+ * as an argument (`setup_routes(self.app)`, `register(app)`).
  */
-function selfStatements(block: SyntaxNode, self: string, out: PySelfStatement[], depth = 0): void {
+function selfStatements(
+  block: SyntaxNode,
+  self: string,
+  params: ReadonlySet<string>,
+  out: PySelfStatement[],
+  depth = 0,
+): void {
   if (depth > MAX_BLOCK_DEPTH) return;
   for (const stmt of block.namedChildren) {
     if (!stmt || out.length >= MAX_SELF_STATEMENTS) return;
@@ -266,9 +281,7 @@ function selfStatements(block: SyntaxNode, self: string, out: PySelfStatement[],
       } else if (node?.type === 'call') {
         const call = expr(node);
         if (call.k !== 'call') continue;
-        const onSelf = call.fn.k === 'ref' && call.fn.name.startsWith(`${self}.`);
-        const onSuper = call.fn.k === 'attr' && call.fn.obj.k === 'call' && refName(call.fn.obj.fn) === 'super';
-        if (onSelf || onSuper) out.push({ call });
+        if (onInstance(call, self) || handsOn(call, self, params)) out.push({ call });
       }
     } else if (
       stmt.type !== 'function_definition' &&
@@ -279,9 +292,30 @@ function selfStatements(block: SyntaxNode, self: string, out: PySelfStatement[],
     ) {
       for (const child of stmt.namedChildren)
         if (child && (child.type === 'block' || /_clause$/.test(child.type)))
-          selfStatements(child, self, out, depth + 1);
+          selfStatements(child, self, params, out, depth + 1);
     }
   }
+}
+
+/** `self.m(…)`, `self.a.m(…)`, `super().m(…)`: a call on the instance. */
+function onInstance(call: CallExpr, self: string): boolean {
+  const onSelf = call.fn.k === 'ref' && call.fn.name.startsWith(`${self}.`);
+  const onSuper = call.fn.k === 'attr' && call.fn.obj.k === 'call' && refName(call.fn.obj.fn) === 'super';
+  return onSelf || onSuper;
+}
+
+/**
+ * A call that may register routes on a router a method holds or is handed: `app.m(…)` or `app.router.m(…)` on a
+ * parameter `app`, or a call of a name given such a parameter or an attribute of the instance (`self.app`).
+ */
+function handsOn(call: CallExpr, self: string, params: ReadonlySet<string>): boolean {
+  if (call.fn.k !== 'ref') return false;
+  const head = headOf(call.fn.name);
+  if (params.has(head)) return call.fn.name.includes('.');
+  if (head === self) return false;
+  const handed = (a: PyExpr) =>
+    a.k === 'ref' && (params.has(a.name) || (a.name.startsWith(`${self}.`) && !a.name.includes('.', self.length + 1)));
+  return call.args.some(handed) || Object.values(call.kw).some(handed);
 }
 
 /** Parts of a compound statement that hold statements or bind a name (`with open() as f`). */
@@ -297,17 +331,28 @@ const MAX_METHOD_ASSIGNMENTS = 200;
  * (methods are many). A name the method binds any other way (a parameter, a `for` or `with` target, a walrus) is
  * an unevaluated `{name?}`, never the module's name of that spelling; a callee named so makes no instance.
  */
-function methodInstances(body: SyntaxNode, scope: string, params: PyParam[], facts: PythonRouteFacts): void {
+function methodInstances(
+  body: SyntaxNode,
+  scope: string,
+  params: PyParam[],
+  facts: PythonRouteFacts,
+  handing: Array<{ call: CallExpr }>,
+): boolean {
   const plain = new Map<string, Array<{ at: number; value: SyntaxNode }>>();
   const imports = new Map<string, Array<{ at: number; stmt: SyntaxNode }>>();
   const calls: Array<{ at: number; target: SyntaxNode; value: SyntaxNode }> = [];
-  const hidden = new Set(params.map((p) => p.name.replace(/^\*+/, '')));
+  const paramNames = params.map((p) => p.name.replace(/^\*+/, ''));
+  const hidden = new Set(paramNames);
+  /** Names the body binds (a parameter among them is not the caller's value any more). */
+  const rebound = new Set<string>();
   let at = 0;
   let complete = true;
   const bindAll = (pattern: SyntaxNode | null, depth: number): void => {
     if (!pattern || depth > MAX_BLOCK_DEPTH) return;
-    if (pattern.type === 'identifier') hidden.add(pattern.text);
-    else if (pattern.type !== 'attribute' && pattern.type !== 'subscript')
+    if (pattern.type === 'identifier') {
+      hidden.add(pattern.text);
+      rebound.add(pattern.text);
+    } else if (pattern.type !== 'attribute' && pattern.type !== 'subscript')
       for (const c of pattern.namedChildren) bindAll(c, depth + 1);
   };
   const assigned = (node: SyntaxNode): void => {
@@ -315,6 +360,7 @@ function methodInstances(body: SyntaxNode, scope: string, params: PyParam[], fac
     let right = node.childForFieldName('right');
     const called = right?.type === 'await' && right.namedChildren[0]?.type === 'call' ? right.namedChildren[0] : right;
     if (left?.type === 'identifier' && called) {
+      rebound.add(left.text);
       const list = plain.get(left.text);
       if (list) list.push({ at, value: called });
       else plain.set(left.text, [{ at, value: called }]);
@@ -394,9 +440,9 @@ function methodInstances(body: SyntaxNode, scope: string, params: PyParam[], fac
       for (const c of node.namedChildren) if (c) walrus(c, depth + 1);
   };
   visit(body, 0);
-  if (calls.length === 0) return;
+  if (calls.length === 0 && handing.length === 0) return true;
   if (body.text.includes(':=')) walrus(body, 0);
-  if (!complete) return;
+  if (!complete) return false;
   // a name both imported and assigned here is whichever ran last: not known
   for (const name of imports.keys()) if (plain.has(name)) hidden.add(name);
   const kept: Array<{ at: number; name?: string; value?: PyExpr; stmt?: SyntaxNode }> = [];
@@ -419,7 +465,19 @@ function methodInstances(body: SyntaxNode, scope: string, params: PyParam[], fac
     kept.push({ at: c.at, name: target.name, value: shown });
     need(shown);
   }
-  if (kept.length === 0) return;
+  // a call handing a router on: parameters stay (the link binds them to the caller's arguments) unless rebound
+  const passed = new Set(paramNames.filter((p) => !rebound.has(p)));
+  const unknown = new Set([...hidden].filter((n) => !passed.has(n)));
+  for (const h of handing) {
+    h.call = hideNames(h.call, unknown) as CallExpr;
+    forEachHead(h.call, (head) => {
+      if (!passed.has(head) && !needed.has(head)) {
+        needed.add(head);
+        wanted.push(head);
+      }
+    });
+  }
+  if (kept.length === 0 && wanted.length === 0) return true;
   const keptAt = new Set(kept.map((k) => k.at));
   for (let i = 0; i < wanted.length; i++) {
     const head = wanted[i];
@@ -441,6 +499,7 @@ function methodInstances(body: SyntaxNode, scope: string, params: PyParam[], fac
       for (const imp of readImport(k.stmt)) if (needed.has(headOf(imp.local))) facts.imports.push({ ...imp, scope });
     } else if (k.name && k.value) facts.assignments.push({ scope, name: k.name, value: k.value });
   }
+  return true;
 }
 
 /**

@@ -515,6 +515,8 @@ class ModuleLinker implements Linker {
   private readonly active = new Set<PyExpr>();
   private steps = 0;
   private moduleSteps = 0;
+  /** The module and pass running: an instance assigned in that module is run in full in its pass 0 (`Instance.owner`). */
+  private running: { mod: ModuleFile | undefined; pass: number } = { mod: undefined, pass: -1 };
   /** Request-body templates, computed in this pass (so the models they read are its dependencies). */
   private bodies: BodyTemplates;
   /** Where each handler of this pass is defined: its body template's names resolve there. */
@@ -538,6 +540,7 @@ class ModuleLinker implements Linker {
     this.moduleSteps = 0;
     this.bodies = new BodyTemplates(this.graph);
     this.origins.clear();
+    this.running = { mod, pass };
     // Each statement on its own: odd code costs the routes of that statement (or, past the
     // module's budget, of the rest of this module in this pass), never other modules' routes.
     this.graph.touch(mod);
@@ -937,6 +940,8 @@ class ModuleLinker implements Linker {
   ): ObjDef | undefined {
     if (depth > MAX_DEPTH) return undefined;
     this.step();
+    const held = heldOf(e);
+    if (held) return held;
     const b = boundOf(e);
     if (b) return this.objFromExpr(b.mod, b.scope, b.e, depth + 1, inline);
     if (e.k === 'ref')
@@ -1441,6 +1446,8 @@ class ModuleLinker implements Linker {
       attrs: new Map(),
       routers: new Map(),
       done: false,
+      made: false,
+      owner: this.running.pass === 0 && this.running.mod === r.mod,
     };
     const site: CallSite = { mod: r.mod, scope: r.scope, call: r.value };
     this.within(r.value, undefined, () =>
@@ -1458,6 +1465,8 @@ class ModuleLinker implements Linker {
     const statements = m.method.selfStatements;
     if (!statements || depth > MAX_PARAM_HOPS) return;
     const self = m.method.params[0].name;
+    // where the method's own imports and locals resolve (extraction keeps those its handing-on calls read)
+    const scope = `${m.cls.name}.${m.method.name}`;
     const bound = new Map<string, PyExpr>();
     for (const p of m.method.params.slice(1)) {
       const name = p.name.replace(/^\*+/, '');
@@ -1475,11 +1484,15 @@ class ModuleLinker implements Linker {
           const key = `${inst.key}.${st.attr}`;
           const known = this.known(key);
           if (known) {
-            // made already (by an earlier statement or pass): its routes are there too
+            // made already (by an earlier statement or pass): its routes are there too, and what the run that
+            // made them left to the owner's run (`Instance.owner`) is all that is left to do
             inst.routers.set(st.attr, known);
+            inst.made = true;
+            if (inst.owner) continue;
             inst.done = true;
             return;
           }
+          if (inst.made) continue;
           inst.routers.set(st.attr, this.construct(m.mod, '', value, kind, key, `${inst.display}.${st.attr}`, 1));
         } else
           inst.attrs.set(st.attr, {
@@ -1493,6 +1506,13 @@ class ModuleLinker implements Linker {
       if (call.k !== 'call') continue;
       const args = call.args.map(here);
       const kw = Object.fromEntries(Object.entries(call.kw).map(([k, v]) => [k, here(v)]));
+      if (call.fn.k === 'ref' && !call.fn.name.startsWith(`${self}.`)) {
+        // handing a router on (`app.include_router(…)` on a parameter, `setup(self.app)`): once per instance, by
+        // the run its module's first pass makes (a later run that finds the instance's routers made stops early)
+        const written = bound.has(call.fn.name.split('.')[0]) ? call.fn.name : undefined;
+        if (inst.owner) this.handOn(m.mod, scope, { k: 'call', fn: here(call.fn), args, kw, line: call.line }, written);
+        continue;
+      }
       // `super().__init__(prefix)`: the next class's method after the one running
       if (call.fn.k === 'attr') {
         const next = this.findMethod(inst.cls, call.fn.name, m);
@@ -1520,7 +1540,7 @@ class ModuleLinker implements Linker {
       } else if (parts.length === 2) {
         // `self.router.add_api_route("/", self.list, methods=["GET"])`: a registration on the instance's router
         const obj = inst.routers.get(parts[0]);
-        if (obj) this.call(m.mod, '', { k: 'call', fn: call.fn, args, kw, line: call.line }, -1, obj);
+        if (obj && !inst.made) this.call(m.mod, '', { k: 'call', fn: call.fn, args, kw, line: call.line }, -1, obj);
       }
     }
   }
@@ -1539,6 +1559,9 @@ class ModuleLinker implements Linker {
         const tail = (value: PyExpr) => rest.reduce<PyExpr>((obj, name) => ({ k: 'attr', obj, name }), value);
         const value = inst.attrs.get(attr);
         if (value) return tail(value);
+        // a router it holds, handed on (`setup(self.app)`): that object (its `.router`, aiohttp's, too)
+        const router = inst.routers.get(attr);
+        if (router && rest.every((r) => r === 'router')) return { k: 'other', text: e.name, held: router } as HeldExpr;
         if (rest.length === 0) {
           const m = this.findMethod(inst.cls, attr);
           if (m) {
@@ -1587,6 +1610,104 @@ class ModuleLinker implements Linker {
       default:
         return e;
     }
+  }
+
+  /**
+   * A call in a method that hands a router on, its parameters and `self.…` already replaced (`original`: its
+   * callee as written): a registration on a parameter (`app.include_router(r)`, `app.router.add_get(…)`) is made
+   * on the object the argument stands for (`written`: the callee as written, on a parameter); a workspace function given such an object registers on
+   * it (`registerThrough`). A receiver or argument not known to be a router object registers nothing.
+   */
+  private handOn(mod: ModuleFile, scope: string, call: CallExpr, written: string | undefined): void {
+    this.step();
+    const fn = call.fn;
+    if (written) {
+      // `app.include_router` with `app` bound: `{argument}.include_router` (or `{argument}.router.add_get`)
+      let on: PyExpr | undefined =
+        fn.k === 'attr'
+          ? fn.obj
+          : fn.k === 'ref' && fn.name.includes('.')
+            ? { k: 'ref', name: fn.name.slice(0, fn.name.lastIndexOf('.')) }
+            : undefined;
+      for (; on?.k === 'attr' && on.name === 'router';) on = on.obj;
+      if (on?.k === 'ref' && on.name.endsWith('.router')) on = { k: 'ref', name: on.name.slice(0, -'.router'.length) };
+      const obj = on && on.k !== 'attr' ? this.objFromExpr(mod, scope, on) : undefined;
+      if (obj) this.call(mod, scope, { ...call, fn: { k: 'ref', name: written } }, -1, obj);
+      return;
+    }
+    const callee = this.resolveExpr(mod, scope, fn);
+    if (callee?.k === 'func') this.registerThrough({ mod, scope, call }, callee, 0);
+  }
+
+  /**
+   * A workspace function called with router objects (`def setup(app): app.include_router(r)` called as
+   * `setup(self.app)` in a method, which no call site index holds): its registrations on each such parameter,
+   * read in its scope with every parameter standing for the site's argument, made on that object; calls handing
+   * the parameter on to a further workspace function are followed (MAX_PARAM_HOPS).
+   */
+  private registerThrough(site: CallSite, callee: Extract<Resolved, { k: 'func' }>, depth: number): void {
+    if (depth > MAX_PARAM_HOPS || splats(site.call)) return;
+    const { fn, mod } = callee;
+    const rebound = assignedIn(mod, fn.name);
+    const bound = new Map<string, PyExpr>();
+    const objects = new Map<string, ObjDef>();
+    for (const p of fn.params) {
+      if (p.name.startsWith('*') || rebound?.has(p.name)) continue;
+      const arg = argumentOf(site.call, fn, p.name);
+      bound.set(p.name, arg ? bindTo(site, arg) : (literalDefault(fn, p.name) ?? { k: 'other', text: p.name }));
+      const obj = arg ? this.objFromExpr(site.mod, site.scope, arg) : undefined;
+      if (obj) objects.set(p.name, obj);
+    }
+    if (objects.size === 0) return;
+    this.graph.touch(mod);
+    for (const [param, obj] of objects) {
+      const unit = pythonFramework(obj.kind.framework);
+      for (const d of mod.facts.functions) {
+        if (d.scope !== fn.name || d.decorators.length === 0) continue;
+        const handler: Handler = {
+          name: d.name,
+          file: mod.file.path,
+          range: d.range,
+          async: d.async,
+          params: d.params,
+        };
+        this.origins.set(handler, { mod, scope: d.scope });
+        for (const deco of d.decorators)
+          if (isCallOn(deco, param) && deco.fn.k === 'ref')
+            unit.decorators?.[deco.fn.name.slice(param.length + 1)]?.(
+              { l: this, mod, scope: fn.name, obj },
+              substitute(deco, bound) as CallExpr,
+              handler,
+            );
+      }
+    }
+    mod.facts.calls.forEach((c, i) => {
+      if (c.scope !== fn.name || c.call.k !== 'call') return;
+      const each = c.loop !== undefined ? this.loopBindings(mod, mod.facts.loops[c.loop]) : undefined;
+      for (const extra of each ?? [undefined]) {
+        const call = substitute(c.call, extra ? new Map([...bound, ...extra]) : bound) as CallExpr;
+        // `app.include_router(…)`, `app.router.add_get(…)`, `app.get("/x")(handler)` (a decorator applied by hand)
+        const target = c.call.fn.k === 'call' ? c.call.fn.fn : c.call.fn;
+        const head = target.k === 'ref' ? target.name.split('.') : [];
+        const obj = objects.get(head[0]);
+        if (obj) {
+          if (head.length >= 2 && head.slice(1, -1).every((r) => r === 'router'))
+            this.call(
+              mod,
+              fn.name,
+              {
+                ...call,
+                fn: c.call.fn.k === 'call' && call.fn.k === 'call' ? { ...call.fn, fn: c.call.fn.fn } : c.call.fn,
+              },
+              i,
+              obj,
+            );
+        } else if ([...objects.keys()].some((p) => handsParam(c.call, p))) {
+          const next = this.resolveExpr(mod, fn.name, c.call.fn);
+          if (next?.k === 'func') this.registerThrough({ mod, scope: fn.name, call }, next, depth + 1);
+        }
+      }
+    });
   }
 
   /**
@@ -2392,6 +2513,27 @@ interface Instance {
   routers: Map<string, ObjDef>;
   /** Its routers were found made already: nothing more to run. */
   done: boolean;
+  /** Its routers were found made already, by an earlier run: only what that run left to the owner is done. */
+  made: boolean;
+  /**
+   * Whether this run is the instance's own (its module's first pass, where every instance assigned there is run):
+   * only that run makes what the routers it holds or is handed get (`handOn`), so none is made twice.
+   */
+  owner: boolean;
+}
+
+/** A router an instance holds (`self.app`), handed on by one of its methods (only while linking). */
+type HeldExpr = Extract<PyExpr, { k: 'other' }> & { held: ObjDef };
+
+function heldOf(e: PyExpr): ObjDef | undefined {
+  return e.k === 'other' && 'held' in e ? (e as HeldExpr).held : undefined;
+}
+
+/** Whether a call passes the name `param` itself as an argument (`register(app)`). */
+function handsParam(call: PyExpr, param: string): boolean {
+  if (call.k !== 'call') return false;
+  const is = (a: PyExpr) => a.k === 'ref' && a.name === param;
+  return call.args.some(is) || Object.values(call.kw).some(is);
 }
 
 function boundOf(e: PyExpr): BoundExpr['bound'] | undefined {
