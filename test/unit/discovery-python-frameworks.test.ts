@@ -1014,7 +1014,7 @@ test('Django: patterns built by a list comprehension over a table, in place or r
       '    ]',
       '',
       'def rebinding(prefix):',
-      '    prefix = prefix.rstrip("/")', // what the body makes of the argument is not evaluated
+      '    prefix = prefix.rstrip("/")', // the argument through a pure string method
       '    return [path(f"{prefix}/x", views.export)]',
       '',
       'TABLE = [("a/", views.export), ("b/", views.feed)]',
@@ -1033,8 +1033,60 @@ test('Django: patterns built by a list comprehension over a table, in place or r
     '/<slug:event>/v/<version>/feed feed',
     '/a/ export',
     '/b/ feed',
-    '/{prefix?}/x export ?',
+    '/r/x export',
   ]);
+});
+
+test('Django: a helper parameter rebound once from itself is the argument through that expression, else unknown', async () => {
+  const urls = (helper: string[]) =>
+    discoverSources({
+      'proj/__init__.py': '',
+      'proj/settings.py': 'ROOT_URLCONF = "proj.urls"\n',
+      'proj/views.py': 'def export(request): ...\n',
+      'proj/urls.py': [
+        'from django.urls import path',
+        'from proj import views',
+        'BASE = "/Api/"',
+        'ROOT = BASE.strip("/").lower()', // string methods on module constants too
+        ...helper,
+        'urlpatterns = [path("home/", views.export), *export_urls("schedule/", "v")]',
+      ].join('\n'),
+    });
+  const table = async (helper: string[]) =>
+    (await urls(helper))
+      .map((r) => `${r.path}${r.unresolved ? ' ?' : ''}`)
+      .filter((p) => p !== '/home/')
+      .sort();
+  // pretalx's get_schedule_urls
+  assert.deepEqual(
+    await table([
+      'def export_urls(prefix, name=""):',
+      '    prefix = prefix.rstrip("/").replace("schedule", "s")',
+      '    return [path(f"{ROOT}/{prefix}{s}", views.export) for s in [".xml", "/feed"]]',
+    ]),
+    ['/api/s.xml', '/api/s/feed'],
+  );
+  // a rebinding that may not run (under an `if`), twice, or from another rebound parameter: not known
+  for (const body of [
+    ['    if name:', '        prefix = prefix.rstrip("/")'],
+    ['    prefix = prefix.rstrip("/")', '    prefix = prefix + "x"'],
+    ['    name = name.upper()', '    prefix = prefix + name'],
+  ])
+    assert.deepEqual(
+      await table(['def export_urls(prefix, name=""):', ...body, '    return [path(f"{prefix}.xml", views.export)]']),
+      ['/{prefix?}.xml ?'],
+      body.join(' / '),
+    );
+  // rebound after the list is built: the list has the argument as given
+  assert.deepEqual(
+    await table([
+      'def export_urls(prefix, name=""):',
+      '    out = [path(f"{prefix}x", views.export)]',
+      '    prefix = prefix.upper()',
+      '    return out',
+    ]),
+    ['/schedule/x'],
+  );
 });
 
 test("Django REST framework: djangorestframework-bulk's BulkRouter builds DefaultRouter's URLs", async () => {

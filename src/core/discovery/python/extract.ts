@@ -44,6 +44,8 @@ export function extractPythonRouteFacts(_file: WorkspaceFile, root: Node): Pytho
 interface Walk {
   facts: PythonRouteFacts;
   exprs: PyAstReader;
+  /** Compound statements (if/try/with/for/while) around the statement walked, inside the function walked. */
+  branches?: number;
 }
 
 /** `loop`: the index in `facts.loops` of the innermost `for` whose body is being walked. */
@@ -67,7 +69,8 @@ function walkStatement(stmt: SyntaxNode, scope: string, w: Walk, depth = 0, loop
       }
       return;
     case 'expression_statement':
-      for (const child of stmt.namedChildren) if (child) walkExpressionStatement(child, scope, facts, loop);
+      for (const child of stmt.namedChildren)
+        if (child) walkExpressionStatement(child, scope, facts, loop, scope !== '' && (w.branches ?? 0) > 0);
       return;
     case 'return_statement':
       // `return create_api_app(health_path="/hc")`: a call site like any other (factories calling factories).
@@ -100,22 +103,32 @@ function walkStatement(stmt: SyntaxNode, scope: string, w: Walk, depth = 0, loop
       let inner = loop;
       if (targets && right) inner = facts.loops.push({ scope, targets, iter: expr(right) }) - 1;
       const body = stmt.childForFieldName('body');
+      w.branches = (w.branches ?? 0) + 1;
       if (body) walkBlock(body, scope, w, depth + 1, inner);
       const orelse = stmt.childForFieldName('alternative');
       if (orelse) walkStatement(orelse, scope, w, depth + 1, loop);
+      w.branches--;
       return;
     }
     default:
       // if/elif/else, try/except/finally, with, while: routes are often registered inside them
+      w.branches = (w.branches ?? 0) + 1;
       for (const child of stmt.namedChildren) {
         if (!child) continue;
         if (child.type === 'block') walkBlock(child, scope, w, depth + 1, loop);
         else if (/_clause$/.test(child.type)) walkStatement(child, scope, w, depth + 1, loop);
       }
+      w.branches--;
   }
 }
 
-function walkExpressionStatement(node: SyntaxNode, scope: string, facts: PythonRouteFacts, loop?: number): void {
+function walkExpressionStatement(
+  node: SyntaxNode,
+  scope: string,
+  facts: PythonRouteFacts,
+  loop: number | undefined,
+  conditional: boolean,
+): void {
   if (node.type === 'assignment' || node.type === 'augmented_assignment') {
     const left = node.childForFieldName('left');
     const right = node.childForFieldName('right');
@@ -129,6 +142,7 @@ function walkExpressionStatement(node: SyntaxNode, scope: string, facts: PythonR
         name: left.text,
         value,
         ...(node.type === 'augmented_assignment' ? { augmented: true } : {}),
+        ...(conditional ? { conditional: true } : {}),
       });
     } else if (left.type === 'attribute' && node.type === 'assignment' && constructs(value)) {
       // `holder.server = Server(init_api())`: an instance kept on an object, under its dotted name (no lookup
@@ -180,7 +194,11 @@ function walkDefinition(def: SyntaxNode, scope: string, decorators: PyExpr[], w:
     const body = def.childForFieldName('body');
     // Nested functions' bodies are walked too: factories register routes on their local app.
     if (body && scope === '') {
+      // the body runs as a whole whatever statement the def is in
+      const around = w.branches;
+      w.branches = 0;
       walkBlock(body, name, w);
+      w.branches = around;
       collectReturns(body, name, fn.returns);
     }
   } else if (def.type === 'class_definition') {

@@ -112,6 +112,8 @@ export interface PyAssignment {
   value: PyExpr;
   /** `urlpatterns += [...]` */
   augmented?: boolean;
+  /** Inside an if/try/with/for/while of a function's body: it may not run. */
+  conditional?: boolean;
   /**
    * `return Starlette(routes=…)`: the value a function returns, under a name no code can write (`create_app() (line
    * 9)`). Evaluated only when something asks for it (a call of the function, a lifespan given it), never on its

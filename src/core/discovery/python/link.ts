@@ -687,17 +687,29 @@ class ModuleLinker implements Linker {
     const { fn } = callee;
     const rebound = assignedIn(callee.mod, fn.name);
     const site: CallSite = { mod, scope, call };
-    const bound = new Map<string, PyExpr>();
+    const given = new Map<string, PyExpr>();
     for (const p of fn.params) {
       const name = p.name.replace(/^\*+/, '');
-      if (rebound?.has(name)) continue;
       const arg = argumentOf(call, fn, p.name);
-      bound.set(name, arg ? bindTo(site, arg) : (literalDefault(fn, p.name) ?? { k: 'other', text: name }));
+      given.set(name, arg ? bindTo(site, arg) : (literalDefault(fn, p.name) ?? { k: 'other', text: name }));
     }
+    const bound = new Map([...given].filter(([name]) => !rebound?.has(name)));
+    const again = rebindings(callee.mod, fn);
     const out: Array<{ mod: ModuleFile; scope: string; value: PyExpr }> = [];
     for (const ret of fn.returns) {
       const r = this.graph.resolve(callee.mod, fn.name, ret);
-      if (r?.k === 'value') out.push({ mod: r.mod, scope: r.scope, value: substitute(r.value, bound) });
+      if (r?.k !== 'value') continue;
+      // `prefix = prefix.rstrip("/")` before the return: the caller's argument through that expression
+      let here = bound;
+      if (again.size > 0 && r.mod === callee.mod && r.scope === fn.name) {
+        const returnedAt = lastAssignment(callee.mod, fn.name, r.name);
+        here = new Map(bound);
+        for (const [name, { value, at }] of again) {
+          const arg = given.get(name);
+          if (arg) here.set(name, at < returnedAt ? substitute(value, new Map([...bound, [name, arg]])) : arg);
+        }
+      }
+      out.push({ mod: r.mod, scope: r.scope, value: substitute(r.value, here) });
     }
     return out;
   }
@@ -1070,6 +1082,8 @@ class ModuleLinker implements Linker {
           ? this.within(r.value, undefined, () => this.str(r.mod, r.scope, r.value, depth + 1))
           : undefined;
       }
+      case 'call':
+        return this.stringMethod(mod, scope, e, depth);
       case 'attr': {
         // `get_settings().api_prefix`
         if (e.obj.k !== 'call' || e.obj.fn.k !== 'ref') return undefined;
@@ -1081,6 +1095,35 @@ class ModuleLinker implements Linker {
       default:
         return undefined;
     }
+  }
+
+  /**
+   * A pure string method called on a string with string arguments (`prefix.rstrip("/")`, `base.lower()`,
+   * `name.replace("_", "-")`): its result, as Python computes it. Undefined for any other call, or arguments not
+   * all known (`strip()` with no argument strips whitespace; a count given to `replace` is not read).
+   */
+  private stringMethod(mod: ModuleFile, scope: string, e: CallExpr, depth: number): string | undefined {
+    if (Object.keys(e.kw).length > 0) return undefined;
+    let method: string;
+    let on: PyExpr;
+    if (e.fn.k === 'attr') {
+      method = e.fn.name;
+      on = e.fn.obj;
+    } else if (e.fn.k === 'ref' && e.fn.name.includes('.')) {
+      const dot = e.fn.name.lastIndexOf('.');
+      method = e.fn.name.slice(dot + 1);
+      on = { k: 'ref', name: e.fn.name.slice(0, dot) };
+    } else return undefined;
+    const arity = STRING_METHODS[method];
+    if (arity === undefined || e.args.length < arity[0] || e.args.length > arity[1]) return undefined;
+    const args: string[] = [];
+    for (const a of e.args) {
+      const v = this.str(mod, scope, a, depth + 1);
+      if (v === undefined) return undefined;
+      args.push(v);
+    }
+    const s = this.str(mod, scope, on, depth + 1);
+    return s === undefined ? undefined : applyStringMethod(s, method, args);
   }
 
   /**
@@ -2391,6 +2434,63 @@ function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
   return true;
 }
 
+/** String methods `stringMethod` computes, with how many (string) arguments each takes: least, most. */
+const STRING_METHODS: Record<string, [number, number] | undefined> = {
+  strip: [0, 1],
+  lstrip: [0, 1],
+  rstrip: [0, 1],
+  lower: [0, 0],
+  upper: [0, 0],
+  removeprefix: [1, 1],
+  removesuffix: [1, 1],
+  replace: [2, 2],
+};
+
+/**
+ * Python's `s.method(*args)` for the methods of STRING_METHODS; undefined where JavaScript's string functions may
+ * differ from Python's (characters outside ASCII for case and default stripping, surrogate pairs).
+ */
+function applyStringMethod(s: string, method: string, args: string[]): string | undefined {
+  if ([s, ...args].some((x) => /[\ud800-\udfff]/.test(x))) return undefined;
+  const ascii = [...s].every((c) => c.charCodeAt(0) < 0x80);
+  if ((method === 'lower' || method === 'upper') && !ascii) return undefined;
+  // Python strips its whitespace by default (ASCII's here: a string with other characters is left unread);
+  // given characters, any of them at that end
+  if (args.length === 0 && method.endsWith('strip') && !ascii) return undefined;
+  const set = args[0] ?? ' \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f';
+  const start = (x: string) => {
+    let i = 0;
+    while (i < x.length && set.includes(x[i])) i++;
+    return x.slice(i);
+  };
+  const end = (x: string) => {
+    let i = x.length;
+    while (i > 0 && set.includes(x[i - 1])) i--;
+    return x.slice(0, i);
+  };
+  switch (method) {
+    case 'strip':
+      return end(start(s));
+    case 'lstrip':
+      return start(s);
+    case 'rstrip':
+      return end(s);
+    case 'lower':
+      return s.toLowerCase();
+    case 'upper':
+      return s.toUpperCase();
+    case 'removeprefix':
+      return args[0] && s.startsWith(args[0]) ? s.slice(args[0].length) : s;
+    case 'removesuffix':
+      return args[0] && s.endsWith(args[0]) ? s.slice(0, s.length - args[0].length) : s;
+    default:
+      // replace: every occurrence; Python inserts the new text between characters for an empty old one
+      return args[0] === ''
+        ? args[1] + [...s].join(args[1]) + (s.length ? args[1] : '')
+        : s.split(args[0]).join(args[1]);
+  }
+}
+
 /** How many names and factories a library handler is followed through. */
 const MAX_LIBRARY_HOPS = 8;
 /** Classes a class-based view's resolution order is read through (odd code may list bases in a cycle). */
@@ -2551,6 +2651,35 @@ function routeParam(p: PyParam): RouteParam {
 /** The module-level function `name` of `mod` (the scope of statements inside it). */
 function moduleFunction(mod: ModuleFile, name: string): PyFunction | undefined {
   return name ? factIndex(mod.facts).functions.get(name) : undefined;
+}
+
+/**
+ * Parameters of `fn` its body assigns once, unconditionally and plainly, from an expression that reads no other
+ * parameter it assigns (`prefix = prefix.rstrip("/")`), with that expression and the assignment's index in the
+ * module's assignments: from there on the parameter is that expression of the caller's argument.
+ */
+function rebindings(mod: ModuleFile, fn: PyFunction): Map<string, { value: PyExpr; at: number }> {
+  const out = new Map<string, { value: PyExpr; at: number }>();
+  const rebound = assignedIn(mod, fn.name);
+  if (!rebound) return out;
+  const params = fn.params.map((p) => p.name).filter((p) => rebound.has(p));
+  if (params.length === 0) return out;
+  const seen = new Map<string, number>();
+  mod.facts.assignments.forEach((a, at) => {
+    if (a.scope !== fn.name || !params.includes(a.name)) return;
+    seen.set(a.name, (seen.get(a.name) ?? 0) + 1);
+    if (!a.augmented && !a.conditional && !a.returned) out.set(a.name, { value: a.value, at });
+  });
+  for (const [name, { value }] of out)
+    if (seen.get(name) !== 1 || params.some((p) => p !== name && mentions(value, p))) out.delete(name);
+  return out;
+}
+
+/** The index in the module's assignments of the last one of `name` in `scope` (-1: none). */
+function lastAssignment(mod: ModuleFile, scope: string, name: string): number {
+  const list = mod.facts.assignments;
+  for (let i = list.length - 1; i >= 0; i--) if (list[i].scope === scope && list[i].name === name) return i;
+  return -1;
 }
 
 /** The names assigned in `scope` of the module (undefined: none). */
