@@ -1037,6 +1037,34 @@ test('Django: patterns built by a list comprehension over a table, in place or r
   ]);
 });
 
+test('Django: a filtered comprehension keeps the items its condition does not leave out, and those it cannot read', async () => {
+  const routes = await discoverSources({
+    'proj/__init__.py': '',
+    'proj/settings.py': 'ROOT_URLCONF = "proj.urls"\n',
+    'proj/views.py': 'def a(request): ...\ndef b(request): ...\ndef c(request): ...\n',
+    'proj/urls.py': [
+      'from django.urls import path',
+      'from proj import views',
+      'from proj.flags import enabled',
+      'OFF = ""',
+      'TABLE = [("a/", views.a, "x"), (OFF, views.b, None), ("c/", views.c, "")]',
+      'urlpatterns = [path("home/", views.a)]',
+      'urlpatterns += [path(p, v) for p, v, n in TABLE if p]', // "" is false: b is served nowhere
+      'urlpatterns += [path(f"n/{p}", v) for p, v, n in TABLE if n if p]', // None and "" are false
+      'urlpatterns += [path(f"e/{p}", v) for p, v, n in TABLE if enabled(p)]', // not known: every item
+    ].join('\n'),
+  });
+  assert.deepEqual(routes.map((r) => `${r.path} ${r.handler}`).sort(), [
+    '/a/ a',
+    '/c/ c',
+    '/e/ b',
+    '/e/a/ a',
+    '/e/c/ c',
+    '/home/ a',
+    '/n/a/ a',
+  ]);
+});
+
 test('Django: a helper parameter rebound once from itself is the argument through that expression, else unknown', async () => {
   const urls = (helper: string[]) =>
     discoverSources({

@@ -758,11 +758,19 @@ function expr(node: SyntaxNode, depth = 0): PyExpr {
       const targets = loopTargets(clause?.childForFieldName('left') ?? null);
       const iter = clause?.childForFieldName('right');
       if (!body || !targets || !iter) return { k: 'other', ...(text !== undefined ? { text } : {}) };
-      const filtered = node.namedChildren.some((c) => c?.type === 'if_clause');
+      // `… if p`: each `if` clause's condition, read per item by the link
+      const conds = node.namedChildren
+        .filter((c): c is SyntaxNode => c?.type === 'if_clause')
+        .map((c) => (c.namedChildren[0] ? expr(c.namedChildren[0], depth + 1) : { k: 'other' as const }));
       return {
         k: 'other',
         ...(text !== undefined ? { text } : {}),
-        comp: { elt: expr(body, depth + 1), targets, iter: expr(iter, depth + 1), ...(filtered ? { filtered } : {}) },
+        comp: {
+          elt: expr(body, depth + 1),
+          targets,
+          iter: expr(iter, depth + 1),
+          ...(conds.length > 0 ? { filtered: true, conds } : {}),
+        },
       };
     }
     case 'dictionary': {

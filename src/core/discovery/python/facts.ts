@@ -29,12 +29,14 @@ export type PyExpr =
       either?: [PyExpr, PyExpr];
     };
 
-/** `[path(p, v) for p, v in ITEMS if …]`: one `for`, its targets (a flat tuple of names), `filtered` by an `if`. */
+/** `[path(p, v) for p, v in ITEMS if …]`: one `for`, its targets (a flat tuple of names), `filtered` by `conds`. */
 export interface PyComprehension {
   elt: PyExpr;
   targets: string[];
   iter: PyExpr;
   filtered?: boolean;
+  /** The `if` clauses' conditions, in order (present when `filtered`). */
+  conds?: PyExpr[];
 }
 
 /**
@@ -64,7 +66,16 @@ export function mapChildren(e: PyExpr, f: (x: PyExpr) => PyExpr): PyExpr {
         ...e,
         ...(spread ? { spread: f(spread) } : {}),
         ...(dict ? { dict: dict.map((d) => ({ ...(d.key ? { key: f(d.key) } : {}), value: f(d.value) })) } : {}),
-        ...(comp ? { comp: { ...comp, elt: f(comp.elt), iter: f(comp.iter) } } : {}),
+        ...(comp
+          ? {
+              comp: {
+                ...comp,
+                elt: f(comp.elt),
+                iter: f(comp.iter),
+                ...(comp.conds ? { conds: comp.conds.map(f) } : {}),
+              },
+            }
+          : {}),
         ...(either ? { either: [f(either[0]), f(either[1])] as [PyExpr, PyExpr] } : {}),
       };
     }

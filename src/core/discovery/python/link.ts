@@ -668,8 +668,47 @@ class ModuleLinker implements Linker {
    * anything else).
    */
   comprehension(mod: ModuleFile, scope: string, comp: PyComprehension): PyExpr[] | undefined {
-    if (comp.filtered) return undefined;
-    return this.itemBindings(mod, scope, comp.iter, comp.targets)?.map((each) => substitute(comp.elt, each));
+    if (comp.filtered && !comp.conds) return undefined;
+    const items = this.itemBindings(mod, scope, comp.iter, comp.targets);
+    if (!items) return undefined;
+    const out: PyExpr[] = [];
+    for (const each of items) {
+      // an item an `if` is known to leave out is none; one whose condition is not known is kept, as a pattern added
+      // under an `if` block is (it is in the table: the code serves it unless that condition says otherwise)
+      if (comp.conds?.some((c) => this.truth(mod, scope, substitute(c, each)) === false)) continue;
+      out.push(substitute(comp.elt, each));
+    }
+    return out;
+  }
+
+  /**
+   * Python's truth of a condition when it is a value written out or a name for one: a string (empty or not), a list
+   * or tuple, `None`, `True`, `False`. Undefined for anything else (a comparison, a call, `not x`).
+   */
+  private truth(mod: ModuleFile, scope: string, e: PyExpr, depth = 0): boolean | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    this.step();
+    const b = boundOf(e);
+    if (b) return this.truth(b.mod, b.scope, b.e, depth + 1);
+    switch (e.k) {
+      case 'seq':
+        return e.items.some((x) => x.k === 'other' && x.spread) ? undefined : e.items.length > 0;
+      case 'str':
+      case 'fstr':
+      case 'add': {
+        const v = this.str(mod, scope, e, depth + 1);
+        return v === undefined ? undefined : v !== '';
+      }
+      case 'ref': {
+        const r = this.graph.resolve(mod, scope, e.name);
+        if (r?.k !== 'value') return undefined;
+        return this.within(r.value, undefined, () => this.truth(r.mod, r.scope, r.value, depth + 1));
+      }
+      case 'other':
+        return e.text === 'True' ? true : e.text === 'None' || e.text === 'False' ? false : undefined;
+      default:
+        return undefined;
+    }
   }
 
   /**
@@ -2841,6 +2880,7 @@ function substitute(e: PyExpr, bound: ReadonlyMap<string, PyExpr>, depth = 0): P
       ...e.comp,
       elt: substitute(e.comp.elt, inner, depth + 1),
       iter: substitute(e.comp.iter, bound, depth + 1),
+      ...(e.comp.conds ? { conds: e.comp.conds.map((c) => substitute(c, inner, depth + 1)) } : {}),
     };
     return { ...e, comp };
   }
