@@ -273,3 +273,33 @@ test('a handed-on router is read once, and a parameter not known to be one, or r
     assert.deepEqual(keys(routes), ['GET {unknown prefix?}/version version'], body.join(' / '));
   }
 });
+
+test("an instance made in another instance's __init__ from a router it holds registers on that router", async () => {
+  const api = [
+    'from aiohttp import web',
+    'from fastapi import APIRouter',
+    'async def ping(request): pass',
+    'extra = APIRouter()',
+    '@extra.get("/extra")',
+    'def extra_view(): pass',
+    'class Api:',
+    '    def __init__(self, app, prefix="/api"):',
+    '        self.router = APIRouter()',
+    '        app.router.add_get(prefix + "/ping", ping)',
+  ].join('\n');
+  for (const make of ['        self.api = Api(self.app)', '        Api(self.app)']) {
+    const routes = await discoverSources({
+      'srv/api.py': api,
+      'srv/server.py': [
+        'from aiohttp import web',
+        'from srv.api import Api',
+        'class Server:',
+        '    def __init__(self):',
+        '        self.app = web.Application()',
+        make,
+        'server = Server()',
+      ].join('\n'),
+    });
+    assert.deepEqual(keys(routes), ['GET /api/ping ping', 'GET {unknown prefix?}/extra extra_view'], make);
+  }
+});

@@ -1574,14 +1574,16 @@ class ModuleLinker implements Linker {
             inst.done = true;
             return;
           }
-          if (inst.made) continue;
+          if (inst.made || inst.heldOnly) continue;
           inst.routers.set(st.attr, this.construct(m.mod, '', value, kind, key, `${inst.display}.${st.attr}`, 1));
-        } else
+        } else {
+          if (value.k === 'call') this.heldInstance(inst, m.mod, scope, st.attr, value, depth);
           inst.attrs.set(st.attr, {
             k: 'other',
             text: exprText(st.value),
             bound: { mod: m.mod, scope: '', e: value },
           } as BoundExpr);
+        }
         continue;
       }
       const call = st.call;
@@ -1592,7 +1594,11 @@ class ModuleLinker implements Linker {
         // handing a router on (`app.include_router(…)` on a parameter, `setup(self.app)`): once per instance, by
         // the run its module's first pass makes (a later run that finds the instance's routers made stops early)
         const written = bound.has(call.fn.name.split('.')[0]) ? call.fn.name : undefined;
-        if (inst.owner) this.handOn(m.mod, scope, { k: 'call', fn: here(call.fn), args, kw, line: call.line }, written);
+        const handed: CallExpr = { k: 'call', fn: here(call.fn), args, kw, line: call.line };
+        // `Api(self.app)` as a statement: an instance made only for what its `__init__` does with the router
+        if (!written)
+          this.heldInstance(inst, m.mod, scope, `<${exprText(call.fn)}() line ${call.line}>`, handed, depth);
+        if (inst.owner) this.handOn(m.mod, scope, handed, written, inst.heldOnly);
         continue;
       }
       // `super().__init__(prefix)`: the next class's method after the one running
@@ -1700,7 +1706,7 @@ class ModuleLinker implements Linker {
    * on the object the argument stands for (`written`: the callee as written, on a parameter); a workspace function given such an object registers on
    * it (`registerThrough`). A receiver or argument not known to be a router object registers nothing.
    */
-  private handOn(mod: ModuleFile, scope: string, call: CallExpr, written: string | undefined): void {
+  private handOn(mod: ModuleFile, scope: string, call: CallExpr, written: string | undefined, heldOnly = false): void {
     this.step();
     const fn = call.fn;
     if (written) {
@@ -1713,12 +1719,55 @@ class ModuleLinker implements Linker {
             : undefined;
       for (; on?.k === 'attr' && on.name === 'router';) on = on.obj;
       if (on?.k === 'ref' && on.name.endsWith('.router')) on = { k: 'ref', name: on.name.slice(0, -'.router'.length) };
-      const obj = on && on.k !== 'attr' ? this.objFromExpr(mod, scope, on) : undefined;
+      const obj = on && on.k !== 'attr' && (!heldOnly || isHeld(on)) ? this.objFromExpr(mod, scope, on) : undefined;
       if (obj) this.call(mod, scope, { ...call, fn: { k: 'ref', name: written } }, -1, obj);
       return;
     }
     const callee = this.resolveExpr(mod, scope, fn);
-    if (callee?.k === 'func') this.registerThrough({ mod, scope, call }, callee, 0);
+    if (callee?.k === 'func') this.registerThrough({ mod, scope, call }, callee, 0, heldOnly);
+  }
+
+  /**
+   * `self.api = Api(self.app)` (or `Api(self.app)`) in a method of `outer`, its owner run: when the call is of a
+   * workspace class and hands it a router `outer` holds, that class's `__init__` runs as an instance of its own
+   * (`heldOnly`), so what it registers on the router is made.
+   */
+  private heldInstance(
+    outer: Instance,
+    mod: ModuleFile,
+    scope: string,
+    attr: string,
+    call: CallExpr,
+    depth: number,
+  ): void {
+    if (!outer.owner || depth > MAX_PARAM_HOPS || ![...call.args, ...Object.values(call.kw)].some(isHeld)) return;
+    const cls = this.resolveExpr(mod, scope, call.fn);
+    if (cls?.k !== 'class' || this.kindOf(cls)) return;
+    const init = this.findMethod(cls, '__init__');
+    if (!init) return;
+    const inst: Instance = {
+      key: `${outer.key}.${attr}`,
+      display: `${outer.display}.${attr}`,
+      cls,
+      attrs: new Map(),
+      routers: new Map(),
+      done: false,
+      made: false,
+      owner: true,
+      heldOnly: true,
+    };
+    const site: CallSite = { mod, scope, call };
+    this.within(call, undefined, () =>
+      this.runMethod(
+        inst,
+        init,
+        (p) => {
+          const arg = argumentOf(call, init.fn, p);
+          return arg ? bindTo(site, arg) : undefined;
+        },
+        depth + 1,
+      ),
+    );
   }
 
   /**
@@ -1727,7 +1776,12 @@ class ModuleLinker implements Linker {
    * read in its scope with every parameter standing for the site's argument, made on that object; calls handing
    * the parameter on to a further workspace function are followed (MAX_PARAM_HOPS).
    */
-  private registerThrough(site: CallSite, callee: Extract<Resolved, { k: 'func' }>, depth: number): void {
+  private registerThrough(
+    site: CallSite,
+    callee: Extract<Resolved, { k: 'func' }>,
+    depth: number,
+    heldOnly = false,
+  ): void {
     if (depth > MAX_PARAM_HOPS || splats(site.call)) return;
     const { fn, mod } = callee;
     const rebound = assignedIn(mod, fn.name);
@@ -1737,7 +1791,7 @@ class ModuleLinker implements Linker {
       if (p.name.startsWith('*') || rebound?.has(p.name)) continue;
       const arg = argumentOf(site.call, fn, p.name);
       bound.set(p.name, arg ? bindTo(site, arg) : (literalDefault(fn, p.name) ?? { k: 'other', text: p.name }));
-      const obj = arg ? this.objFromExpr(site.mod, site.scope, arg) : undefined;
+      const obj = arg && (!heldOnly || isHeld(arg)) ? this.objFromExpr(site.mod, site.scope, arg) : undefined;
       if (obj) objects.set(p.name, obj);
     }
     if (objects.size === 0) return;
@@ -1786,7 +1840,7 @@ class ModuleLinker implements Linker {
             );
         } else if ([...objects.keys()].some((p) => handsParam(c.call, p))) {
           const next = this.resolveExpr(mod, fn.name, c.call.fn);
-          if (next?.k === 'func') this.registerThrough({ mod, scope: fn.name, call }, next, depth + 1);
+          if (next?.k === 'func') this.registerThrough({ mod, scope: fn.name, call }, next, depth + 1, heldOnly);
         }
       }
     });
@@ -2659,6 +2713,12 @@ interface Instance {
    * only that run makes what the routers it holds or is handed get (`handOn`), so none is made twice.
    */
   owner: boolean;
+  /**
+   * An instance another instance's method makes from a router it holds (`self.api = Api(self.app)`): only what it
+   * registers on that router is made here; the rest (its own routers, registrations on anything else) is the run
+   * of the assignment's own (`self.api`, read as a method's instance), which cannot see `self.app`.
+   */
+  heldOnly?: boolean;
 }
 
 /** A router an instance holds (`self.app`), handed on by one of its methods (only while linking). */
@@ -2666,6 +2726,17 @@ type HeldExpr = Extract<PyExpr, { k: 'other' }> & { held: ObjDef };
 
 function heldOf(e: PyExpr): ObjDef | undefined {
   return e.k === 'other' && 'held' in e ? (e as HeldExpr).held : undefined;
+}
+
+/** Whether `e` is a router an instance holds (`self.app` handed on), or a caller's argument that is one. */
+function isHeld(e: PyExpr): boolean {
+  for (let depth = 0; depth <= MAX_DEPTH; depth++) {
+    if (heldOf(e)) return true;
+    const b = boundOf(e);
+    if (!b) return false;
+    e = b.e;
+  }
+  return false;
 }
 
 /** Whether a call passes the name `param` itself as an argument (`register(app)`). */
