@@ -40,3 +40,19 @@ test('a plugin whose route sits 2,000 functions deep is still read, from the fix
   });
   assert.deepEqual(summary(routes), ['fastify GET /d/deep GET /deep deep.js:3 async']);
 });
+
+test('bundled code where every function hands its parameters on, 14 calls deep, is linked in linear time', async () => {
+  // Each function looks like a helper handed an app (`f1(a, b, c)` calls `f0(a, b, c)` three times): 3^14 paths
+  // of mounts from the root, none reaching a route.
+  const levels = ['function f0(a, b, c) { return a + b + c; }'];
+  for (let i = 1; i <= 14; i++)
+    levels.push(`function f${i}(a, b, c) { f${i - 1}(a, b, c); f${i - 1}(a, c, b); f${i - 1}(a, b, b); }`);
+  levels.push('f14(x, y, z);');
+  const started = Date.now();
+  const routes = await discoverNode({
+    'vendor.js': levels.join('\n'),
+    'app.js': "const app = require('express')();\napp.get('/ok', (req, res) => res.end());",
+  });
+  assert.deepEqual(summary(routes), ['express GET /ok GET /ok app.js:2']);
+  assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
+});

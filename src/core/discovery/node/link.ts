@@ -265,6 +265,34 @@ export function linkNodeRoutes(files: Linked, aliases: readonly PathAliases[] = 
       for (const { target } of targetsOf(file.path, m)) mounted.add(target);
     }
 
+  /**
+   * Objects with a route of their own or one beneath them through mounts. The walk from a root follows every
+   * path of mounts, so a dense graph of them (bundled browser code, where every function handing its parameters
+   * on looks like a helper handed an app) costs paths exponential in its depth; below an object that reaches no
+   * route there is nothing to emit, whatever the path.
+   */
+  function routeBearing(): Set<string> {
+    const mountedBy = new Map<string, string[]>();
+    const bearing = new Set<string>();
+    const pending: string[] = [];
+    for (const { file, facts } of files) {
+      for (const m of facts.mounts)
+        for (const { target } of targetsOf(file.path, m)) {
+          const owners = mountedBy.get(target) ?? [];
+          owners.push(key(file.path, m.owner));
+          mountedBy.set(target, owners);
+        }
+      for (const r of facts.routes) pending.push(key(file.path, r.owner));
+    }
+    for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+      if (bearing.has(next)) continue;
+      bearing.add(next);
+      pending.push(...(mountedBy.get(next) ?? []));
+    }
+    return bearing;
+  }
+
+  const bearing = routeBearing();
   const routes: Route[] = [];
   const reached = new Set<string>();
   /**
@@ -354,6 +382,7 @@ export function linkNodeRoutes(files: Linked, aliases: readonly PathAliases[] = 
   ): void => {
     if (chain.length > MAX_DEPTH || chain.includes(objectKey)) return;
     reached.add(objectKey);
+    if (!bearing.has(objectKey)) return;
     const facts = factsOf(objectKey);
     const name = nameOf(objectKey);
     const file = objectKey.slice(0, objectKey.indexOf('#'));
