@@ -217,6 +217,33 @@ test('an app or router held by a class (`this.app = express()`, `app = express()
   ]);
 });
 
+test('an app a class holds handed to a helper (`initAuth(this.app)`) is that app: the helper registers at its root', async () => {
+  const routes = await discoverNode({
+    'server.ts': [
+      "import express from 'express';",
+      "import { initAuth } from './auth';",
+      'class App {',
+      '  app: express.Application;',
+      '  constructor() { this.app = express(); }',
+      '  async config() {',
+      '    await initAuth(this.app, this.identity);',
+      "    this.app.get('/ip', (req, res) => res.end());",
+      '  }',
+      '}',
+    ].join('\n'),
+    'auth.ts': [
+      "import express from 'express';",
+      'export const initAuth = async (app: express.Application, identity: unknown) => {',
+      "  app.post('/api/v1/auth/login', async (req, res) => res.end());",
+      '};',
+    ].join('\n'),
+  });
+  assert.deepEqual(summary(routes), [
+    'express GET /ip GET /ip server.ts:8',
+    'express POST /api/v1/auth/login POST /api/v1/auth/login auth.ts:3 async',
+  ]);
+});
+
 test('class fields are kept per class: two classes of one file each with `this.router` mount where each is used', async () => {
   const routes = await discoverNode({
     'server.ts': [

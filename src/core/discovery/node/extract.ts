@@ -782,7 +782,10 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
     // `require('./sign-in').register(router)`, `signIn.register(router)`: a function another module exports as a member
     const exportedMember = callee.type === 'member_expression' && importedValue(callee, facts) !== undefined;
     if (callee.type !== 'identifier' && requireSpecifier(callee) === undefined && !exportedMember) return;
-    const owners = args.map((arg) => (arg.type === 'identifier' ? ownerOf(arg, frame) : undefined));
+    // `initAuth(this.app)`: a field holding an app is that app, as a name is
+    const owners = args.map((arg) =>
+      arg.type === 'identifier' || thisField(arg) !== undefined ? ownerOf(arg, frame) : undefined,
+    );
     // a function of the workspace (imported, required or declared here) handed something not known as an app
     const first = args[0];
     const workspaceFunction =
