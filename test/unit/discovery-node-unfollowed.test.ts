@@ -105,6 +105,13 @@ test("calls on a function's parameter are routes only where they could be: a pat
         "  api.post('/api/v3/topics', data, function (err) { alerts.error(err); });",
         '});',
       ].join('\n'),
+      // AngularJS's inline array annotation: the function's parameters are services the injector fills
+      'static/audit.js': [
+        "myApp.controller('auditController', ['AuditFactory', '$scope', '$http', function (AuditFactory, $scope, $http) {",
+        '  AuditFactory.get($scope.params, function (data) { $scope.audit = data; });',
+        "  $http.post('/audit/export', $scope.params, function (data) {});",
+        '}]);',
+      ].join('\n'),
       'routes/extra.js':
         "module.exports = function (app, mw, done) { app.get('/extra', (req, res) => res.send('x')); };",
     }),

@@ -880,14 +880,14 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       if (later && exportedFunction(f.fn)) return hookOwner(f, later.position, later.member);
       // `({ router }) => …`, `(params) => { const { router } = params; … }`: a member of what is handed
       const member = f.parameter === name ? undefined : f.firstMembers[name];
-      if (member !== undefined && !amdFactory(f.fn))
+      if (member !== undefined && !injectedModules(f.fn))
         return {
           name: `${functionKey(f.fn)}.${member}`,
           object: { framework: 'fastify', kind: 'plugin', prefix: '' },
         };
       if (f.parameter !== name) continue;
       // `define(['api'], function (api) { api.get('/api/users', …) })`: an AMD module, a client of the server
-      if (amdFactory(f.fn)) return undefined;
+      if (injectedModules(f.fn)) return undefined;
       // `io.on('connection', (socket) => socket.on(…))`: the connection's socket
       const socket = socketHandlers.get(f.fn.id);
       if (socket) return { name: socket.key, object: facts.objects[socket.key] };
@@ -1231,6 +1231,21 @@ function amdFactory(fn: Node): boolean {
   if (callee?.type !== 'identifier') return false;
   if (callee.text === 'define') return true;
   return (callee.text === 'require' || callee.text === 'requirejs') && callArguments(call!)[0]?.type === 'array';
+}
+
+/**
+ * A function whose parameters a module loader or injector fills by name, browser code that calls the server:
+ * an AMD factory, or AngularJS's inline array annotation (`['AuditFactory', '$scope', function (AuditFactory,
+ * $scope) {…}]`: services, whose `get(params, callback)` is a request, not a route).
+ */
+function injectedModules(fn: Node): boolean {
+  if (amdFactory(fn)) return true;
+  const items = fn.parent?.type === 'array' ? fn.parent.namedChildren.filter((c) => c.type !== 'comment') : [];
+  return (
+    items.length > 1 &&
+    items[items.length - 1] === fn &&
+    items.slice(0, -1).every((c) => c.type === 'string' || c.type === 'template_string')
+  );
 }
 
 /** `async (fastify, opts) => …` or `function (fastify, opts, done)`: the two signatures Fastify accepts for a plugin. */
