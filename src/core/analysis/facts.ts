@@ -17,6 +17,8 @@ export interface CallFact {
   /** Source text between the parentheses (capped), for rewrites. */
   args: string;
   argCount: number;
+  /** Node: the only argument is a name a `const` binds to an integer written out (`const IV_LENGTH = 16`): that integer. */
+  argValue?: number;
   span: Span;
   awaited: boolean;
   /** Column just past the end of the call's first line, where a suppression comment goes. */

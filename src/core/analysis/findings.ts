@@ -883,7 +883,7 @@ class Analysis {
     const x = (r.expanded ??= this.expanded(from, r.callee));
     // A Python name resolved further (an imported instance, a return type, an attribute) may be a catalog call
     if (language === 'python' && x.callee !== call.callee) {
-      const hit = this.matcher.matchName(language, x.callee, call.argCount, call.args);
+      const hit = this.matcher.matchName(language, x.callee, call.argCount, call.args, call.argValue);
       if (hit) return { entry: hit, name: callName(x.callee) };
     }
     if (x.method === undefined) x.method = this.method(language, x.callee, x.context) ?? null;

@@ -73,18 +73,27 @@ export class Matcher {
   }
 
   match(language: 'python' | 'node', call: CallFact): CatalogEntry | undefined {
-    return call.callee ? this.matchName(language, call.callee, call.argCount, call.args) : undefined;
+    return call.callee ? this.matchName(language, call.callee, call.argCount, call.args, call.argValue) : undefined;
   }
 
   /**
    * As match(), for a call of `name` with `argCount` arguments written `args` (a callee resolved further than the
-   * call's own).
+   * call's own); `argValue`: the integer a named constant argument stands for.
    */
-  matchName(language: 'python' | 'node', name: string, argCount: number, args = ''): CatalogEntry | undefined {
+  matchName(
+    language: 'python' | 'node',
+    name: string,
+    argCount: number,
+    args = '',
+    argValue?: number,
+  ): CatalogEntry | undefined {
     const hit = this.entryOf(language === 'python' ? this.python : this.node, name);
     if (!hit || (hit.maxArgs !== undefined && argCount > hit.maxArgs)) return undefined;
     if (hit.minArgs !== undefined && argCount < hit.minArgs) return undefined;
-    if (hit.cheapUpTo !== undefined && /^\s*\d+\s*$/.test(args) && Number(args) <= hit.cheapUpTo) return undefined;
+    if (hit.cheapUpTo !== undefined) {
+      const size = /^\s*\d+\s*$/.test(args) ? Number(args) : argValue;
+      if (size !== undefined && size <= hit.cheapUpTo) return undefined;
+    }
     return hit;
   }
 

@@ -473,16 +473,18 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
       const isNew = node.type === 'new_expression';
       const fnNode = node.childForFieldName(isNew ? 'constructor' : 'function');
       const callee = fnNode ? resolve(fnNode, scopes) : undefined;
-      facts.functions[fnIndex].calls.push(
-        callFact(
-          node,
-          callee,
-          (ends ??= lineEnds(source)),
-          here | ctx,
-          'arguments',
-          isNew ? 'constructor' : 'function',
-        ),
+      const fact = callFact(
+        node,
+        callee,
+        (ends ??= lineEnds(source)),
+        here | ctx,
+        'arguments',
+        isNew ? 'constructor' : 'function',
       );
+      const only = fact.argCount === 1 ? node.childForFieldName('arguments')?.namedChildren[0] : undefined;
+      const value = only?.type === 'identifier' ? constantInteger(only) : undefined;
+      if (value !== undefined) fact.argValue = value;
+      facts.functions[fnIndex].calls.push(fact);
     }
     const kids = node.namedChildren;
     // `await f() ** 2` is a SyntaxError: the base of ** is as tight as a member access
@@ -497,4 +499,45 @@ export function extractNodeFacts(path: string, root: Node, source: string): Code
 
   walk(root, undefined, undefined, [moduleScope]);
   return facts;
+}
+
+/** Nodes whose own names (parameters, loop variables, a catch's error) are bound for the code inside them. */
+const BINDS_NAMES = new Set([
+  ...FUNCTION_TYPES,
+  'for_statement',
+  'for_in_statement',
+  'catch_clause',
+  'class_declaration',
+]);
+
+/**
+ * The integer a name stands for where it is read, when the nearest declaration of that name around it is
+ * `const NAME = <digits>` (`const IV_LENGTH = 16; crypto.randomBytes(IV_LENGTH)`). Anything else declaring the
+ * name first (`let`, `var`, a parameter, a loop variable) leaves it unknown: such a name may hold any value.
+ */
+export function constantInteger(name: Node): number | undefined {
+  const wanted = name.text;
+  const declares = (text: string) => new RegExp(`(^|[^\\w$])${wanted.replace(/\$/g, '\\$')}($|[^\\w$])`).test(text);
+  for (let scope = name.parent; scope; scope = scope.parent) {
+    if (scope.type === 'statement_block' || scope.type === 'program' || scope.type === 'switch_case') {
+      for (const child of scope.namedChildren) {
+        const statement = child.type === 'export_statement' ? child.childForFieldName('declaration') : child;
+        if (statement?.type !== 'lexical_declaration' && statement?.type !== 'variable_declaration') continue;
+        for (const d of statement.namedChildren) {
+          if (d.type !== 'variable_declarator') continue;
+          const id = d.childForFieldName('name');
+          if (id?.type !== 'identifier' ? !declares(id?.text ?? '') : id.text !== wanted) continue;
+          const value = d.childForFieldName('value');
+          const constant = statement.type === 'lexical_declaration' && statement.text.startsWith('const');
+          return constant && value?.type === 'number' && /^\d+$/.test(value.text) ? Number(value.text) : undefined;
+        }
+      }
+    } else if (BINDS_NAMES.has(scope.type)) {
+      // the part before the body: parameters, `for (…)`, `catch (e)`, a class's name
+      const body = scope.childForFieldName('body');
+      const head = body ? scope.text.slice(0, body.startIndex - scope.startIndex) : scope.text;
+      if (declares(head)) return undefined;
+    }
+  }
+  return undefined;
 }
