@@ -781,6 +781,33 @@ test('Django: `urlpatterns = helper(urlpatterns)` keeps the list it is handed (a
   );
 });
 
+test('Django: include() of an imported urlconf module (`include(shop_urls)`, `include(shop.urls)`) is that urlconf', async () => {
+  const routes = await discoverSources({
+    'config/__init__.py': '',
+    'config/settings.py': 'ROOT_URLCONF = "config.urls"\n',
+    'config/urls.py': [
+      'from django.urls import include, path',
+      'from allauth import urls as allauth_urls',
+      'from shop import urls as shop_urls',
+      'import shop.urls',
+      'urlpatterns = [',
+      '    path("", include(shop_urls)),',
+      '    path("v2/", include(shop.urls)),',
+      '    path("accounts/", include(allauth_urls)),',
+      ']',
+    ].join('\n'),
+    'shop/__init__.py': '',
+    'shop/urls.py':
+      'from django.urls import path\nfrom shop import views\nurlpatterns = [path("items/", views.items)]\n',
+    'shop/views.py': 'def items(request):\n    return None\n',
+  });
+  assert.deepEqual(routes.map((r) => `${r.path} ${r.handler}`).sort(), [
+    '/accounts/{library routes?} include("allauth.urls")',
+    '/items/ items',
+    '/v2/items/ items',
+  ]);
+});
+
 test("Django: another urlconf's urlpatterns unpacked or added into a list is served there only", async () => {
   const routes = await discoverSources({
     'proj/__init__.py': '',

@@ -197,7 +197,13 @@ function include(at: At, view: CallExpr, route: string, depth: number): void {
     target?.k === 'seq' && target.items.length > 0 && (target.items[0].k === 'str' || isPair)
       ? target.items[0]
       : target;
-  const moduleName = inner && l.str(mod, at.scope, inner);
+  // `include(shop_urls)` / `include(shop.urls)`: an imported urlconf module, as its dotted name would be
+  const imported = inner?.k === 'ref' ? l.graph.resolve(mod, at.scope, inner.name) : undefined;
+  if (imported?.k === 'module') {
+    l.edge(obj, urlconf(l, imported.mod, depth + 1), route);
+    return;
+  }
+  const moduleName = inner && (l.str(mod, at.scope, inner) ?? (imported?.k === 'extern' ? imported.qual : undefined));
   if (moduleName !== undefined) {
     const sub = l.graph.findModule(moduleName);
     if (sub) l.edge(obj, urlconf(l, sub, depth + 1), route);
