@@ -284,6 +284,9 @@ export function linkNodeRoutes(files: Linked, aliases: readonly PathAliases[] = 
         }
       for (const r of facts.routes) pending.push(key(file.path, r.owner));
     }
+    // an object serves its stand-ins' routes too (see `attached`)
+    for (const [target, standIns] of attached)
+      for (const standIn of standIns) mountedBy.set(standIn, [...(mountedBy.get(standIn) ?? []), target]);
     for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
       if (bearing.has(next)) continue;
       bearing.add(next);
