@@ -30,7 +30,9 @@ test('a file holding 5,000 nested brackets, parentheses, a long + chain and a lo
     'express GET /ok GET /ok bundle.js:8',
     'express POST /inside POST /inside bundle.js:9',
   ]);
-  assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
+  // ~3 s on a quiet 2-core machine, 8–12 s with the machine loaded four times over; a walk quadratic in the
+  // depth takes minutes here: the bound tells those apart without failing on a busy machine
+  assert.ok(Date.now() - started < 30_000, `took ${Date.now() - started} ms`);
 });
 
 test('a plugin whose route sits 2,000 functions deep is still read, from the fixture bundle', async () => {
