@@ -364,3 +364,46 @@ test('an instance or an instance’s field another module exports is followed to
     'express GET /y GET /y main.js:2',
   ]);
 });
+
+test('routes registered on the app an imported factory returns are served where that app is', async () => {
+  const routes = await discoverNode({
+    'app.ts': [
+      "import express from 'express';",
+      "import api from './api';",
+      'export function buildApp() {',
+      '  const app = express();',
+      "  app.use('/api', api);",
+      '  return app;',
+      '}',
+      'export async function buildLater() {',
+      '  const later = express();',
+      '  return later;',
+      '}',
+    ].join('\n'),
+    'api.ts': [
+      "import { Router } from 'express';",
+      'const r = Router();',
+      "r.get('/items', (req, res) => res.end());",
+      'export default r;',
+    ].join('\n'),
+    'client.ts': ["import axios from 'axios';", 'export function createClient() { return axios.create(); }'].join('\n'),
+    'main.ts': [
+      "import { buildApp, buildLater } from './app';",
+      "import { createClient } from './client';",
+      'const app = buildApp();',
+      "app.get('/health', (req, res) => res.end());",
+      'async function start() {',
+      '  const other = await buildLater();',
+      "  other.post('/later', (req, res) => res.end());",
+      '}',
+      // what the factory returns is no app: its calls are no routes
+      'const client = createClient();',
+      "client.get('/remote', (err, body) => body);",
+    ].join('\n'),
+  });
+  assert.deepEqual(summary(routes), [
+    'express GET /api/items GET /items api.ts:3',
+    'express GET /health GET /health main.ts:4',
+    'express POST /later POST /later main.ts:7',
+  ]);
+});

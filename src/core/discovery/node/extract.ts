@@ -344,6 +344,11 @@ export function extractNodeRouteFacts(root: Node): NodeRouteFacts {
       heldFields.set(name, held);
       return;
     }
+    // `const app = buildApp()` (or awaited), the factory imported: what that module's function returns, if an app
+    const called = value.type === 'await_expression' ? value.namedChildren[0] : value;
+    const factory = called?.type === 'call_expression' ? called.childForFieldName('function') : undefined;
+    if (factory?.type === 'identifier' && facts.imports[factory.text])
+      heldFields.set(name, { name: `${factory.text}()` });
     // `const v1 = app.basePath('/v1')`: a Hono view of `app` under a longer base path.
     const callee = value.type === 'call_expression' ? value.childForFieldName('function') : undefined;
     const base = callee?.type === 'member_expression' ? callee.childForFieldName('object') : undefined;
