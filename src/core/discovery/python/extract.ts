@@ -20,6 +20,7 @@ import type {
   PythonRouteFacts,
 } from './facts';
 import { mapChildren, refName } from './facts';
+import { instanceAccessors, type MethodNode } from './singletons';
 
 type CallExpr = Extract<PyExpr, { k: 'call' }>;
 
@@ -212,6 +213,7 @@ function walkDefinition(def: SyntaxNode, scope: string, decorators: PyExpr[], w:
     if (scope) cls.scope = scope;
     // Only a class with bases or decorators can be a pydantic model, a dataclass or an enum.
     const fields: PyParam[] | undefined = bases.length > 0 || decorators.length > 0 ? [] : undefined;
+    const methodNodes: MethodNode[] = [];
     for (const stmt of def.childForFieldName('body')?.namedChildren ?? []) {
       if (!stmt) continue;
       if (stmt.type === 'expression_statement') {
@@ -259,9 +261,12 @@ function walkDefinition(def: SyntaxNode, scope: string, decorators: PyExpr[], w:
             statements = statements.filter((st) => !handing.includes(st as { call: CallExpr }));
           if (statements.length > 0) method.selfStatements = statements;
           cls.methods.push(method);
+          methodNodes.push({ name: mName, def: m, decorators: decos.map((d) => refName(d) ?? '') });
         }
       }
     }
+    for (const accessor of instanceAccessors(name, def.childForFieldName('body'), methodNodes))
+      for (const method of cls.methods) if (method.name === accessor) method.instanceAccessor = true;
     if (fields) cls.fields = fields;
     facts.classes.push(cls);
   }

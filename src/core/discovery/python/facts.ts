@@ -188,6 +188,11 @@ export interface PyMethod {
    * `self.….m(…)` / `super().m(…)`. The instance is named by the first parameter. Absent when there are none.
    */
   selfStatements?: PySelfStatement[];
+  /**
+   * A `@classmethod`/`@staticmethod` whose every return is the class's one instance (`return cls()`, `return
+   * cls._instance` after `cls._instance = cls()`): a call of it stands for an instance of the class (singletons.ts).
+   */
+  instanceAccessor?: true;
 }
 
 export type PySelfStatement = { attr: string; value: PyExpr } | { call: PyExpr };

@@ -17,6 +17,7 @@ import {
   type PyMethod,
   type PyParam,
   type PythonRouteFacts,
+  refName,
 } from './facts';
 import { BodyTemplates } from './body';
 import {
@@ -839,8 +840,9 @@ class ModuleLinker implements Linker {
     const kind = this.kindOf(callee);
     if (kind) return this.construct(r.mod, r.scope, v, kind, key, `${shortName(r.mod)}.${r.name}`, depth);
     // an instance of a workspace class: the routers its `__init__` builds on it are created (and filled) now
-    if (callee?.k === 'class') {
-      this.instanceRouters(r, callee, depth + 1);
+    const made = this.instanceMade(r.mod, r.scope, v, callee);
+    if (made) {
+      this.instanceRouters(r, made.cls, depth + 1, made.singleton);
       return undefined;
     }
     // An app factory: `app = create_app()` → the object the factory returns
@@ -852,8 +854,32 @@ class ModuleLinker implements Linker {
   private instanceOf(r: Extract<Resolved, { k: 'value' }>): void {
     if (r.value.k !== 'call') return;
     this.step();
-    const callee = this.resolveExpr(r.mod, r.scope, r.value.fn);
-    if (callee?.k === 'class') this.instanceRouters(r, callee, 1);
+    const made = this.instanceMade(r.mod, r.scope, r.value);
+    if (!made) return;
+    // `cls._instance = cls()` in a method of a class with a singleton accessor: that one instance, made once
+    const own = r.mod === made.cls.mod && r.scope.startsWith(`${made.cls.cls.name}.`);
+    const singleton = made.singleton || (own && made.cls.cls.methods.some((m) => m.instanceAccessor));
+    this.instanceRouters(r, made.cls, 1, singleton);
+  }
+
+  /**
+   * The workspace class a call makes an instance of: `Server(…)`, or `Server.get_instance()` where that is a
+   * singleton accessor (`PyMethod.instanceAccessor`), whose one instance every call of it gives (`singleton`).
+   */
+  private instanceMade(
+    mod: ModuleFile,
+    scope: string,
+    call: CallExpr,
+    callee = this.resolveExpr(mod, scope, call.fn),
+  ): { cls: Extract<Resolved, { k: 'class' }>; singleton: boolean } | undefined {
+    if (callee?.k === 'class') return { cls: callee, singleton: false };
+    const name = refName(call.fn);
+    const dot = name?.lastIndexOf('.') ?? -1;
+    if (callee || !name || dot <= 0) return undefined;
+    const cls = this.graph.resolve(mod, scope, name.slice(0, dot));
+    if (cls?.k !== 'class') return undefined;
+    const accessor = cls.cls.methods.find((m) => m.name === name.slice(dot + 1));
+    return accessor?.instanceAccessor ? { cls, singleton: true } : undefined;
   }
 
   /** The router object a library call stands for, per the framework units (`WSGIMiddleware(flask_app)`). */
@@ -1497,9 +1523,9 @@ class ModuleLinker implements Linker {
     if (dot < 0) return undefined;
     const r = this.graph.resolve(mod, scope, dotted.slice(0, dot));
     if (r?.k !== 'value' || r.value.k !== 'call') return undefined;
-    const callee = this.resolveExpr(r.mod, r.scope, r.value.fn);
-    if (callee?.k !== 'class') return undefined;
-    return this.instanceRouters(r, callee)?.get(dotted.slice(dot + 1));
+    const made = this.instanceMade(r.mod, r.scope, r.value);
+    if (!made) return undefined;
+    return this.instanceRouters(r, made.cls, 0, made.singleton)?.get(dotted.slice(dot + 1));
   }
 
   /**
@@ -1509,32 +1535,39 @@ class ModuleLinker implements Linker {
    * self.list)` registers the class's own `list` (a subclass's override). Parameters are the constructor's
    * arguments, evaluated where the instance is made; one not given (without a literal default) stays a
    * `{name?}` placeholder. Read once: objects already made mean an earlier pass or statement did it.
+   *
+   * A `singleton` (`Server.get_instance()`) is one instance wherever the accessor is called: keyed by its class,
+   * so the first call's run makes its routers and every other finds them made. Its `__init__` takes no
+   * arguments from these calls, and hands nothing on (`Instance.owner`): no call is the one that owns it.
    */
   private instanceRouters(
     r: Extract<Resolved, { k: 'value' }>,
     cls: Extract<Resolved, { k: 'class' }>,
     depth = 0,
+    singleton = false,
   ): Map<string, ObjDef> | undefined {
     if (depth > MAX_DEPTH || r.value.k !== 'call' || this.kindOf(cls)) return undefined;
-    const key = `${r.mod.file.path}:${r.scope}:${r.name}`;
+    const key = singleton
+      ? `${cls.mod.file.path}:${cls.cls.scope ?? ''}:${cls.cls.name}#singleton`
+      : `${r.mod.file.path}:${r.scope}:${r.name}`;
     const memo = this.instances.get(key);
     if (memo) return memo;
     const init = this.findMethod(cls, '__init__');
     if (!init) return undefined;
     const instance: Instance = {
       key,
-      display: `${shortName(r.mod)}.${r.name}`,
+      display: singleton ? `${shortName(cls.mod)}.${cls.cls.name}` : `${shortName(r.mod)}.${r.name}`,
       cls,
       attrs: new Map(),
       routers: new Map(),
       done: false,
       made: false,
-      owner: this.running.pass === 0 && this.running.mod === r.mod,
+      owner: !singleton && this.running.pass === 0 && this.running.mod === r.mod,
     };
     const site: CallSite = { mod: r.mod, scope: r.scope, call: r.value };
     this.within(r.value, undefined, () =>
       this.runMethod(instance, init, (p) => {
-        const arg = argumentOf(site.call, init.fn, p);
+        const arg = singleton ? undefined : argumentOf(site.call, init.fn, p);
         return arg ? bindTo(site, arg) : undefined;
       }),
     );
