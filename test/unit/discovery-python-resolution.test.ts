@@ -585,3 +585,25 @@ test('a workspace root that is a package: its modules are also imported by its o
     'GET {unknown prefix?}/home home',
   ]);
 });
+
+test('`from pkg import mod` where pkg has no __init__.py (a namespace package) binds the module', async () => {
+  const routes = await discoverSources({
+    'main.py': [
+      'from fastapi import FastAPI',
+      'from api.routers import users',
+      'app = FastAPI()',
+      'app.include_router(users.router, prefix="/users")',
+    ].join('\n'),
+    'api/routers/users.py': [
+      'from fastapi import APIRouter',
+      'router = APIRouter()',
+      '@router.get("/{id}")',
+      'async def get_user(id: int):',
+      '    return {}',
+    ].join('\n'),
+  });
+  assert.deepEqual(
+    routes.map((r) => r.path),
+    ['/users/{id}'],
+  );
+});

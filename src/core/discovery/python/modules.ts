@@ -156,8 +156,8 @@ export class ModuleGraph {
     const absolute = absoluteModule(mod.module, mod.isPackage, module, level);
     const target = absolute ? this.findModule(absolute) : undefined;
     if (!target) {
-      if (level > 0 && name) {
-        // `from . import items` where the package has no __init__.py
+      if (name && (level > 0 || absolute)) {
+        // `from . import items`, `from routers import users`: a package without __init__.py (a namespace package)
         const sub = this.findModule(absolute ? `${absolute}.${name}` : name);
         if (sub) return { k: 'module', mod: sub };
       }
