@@ -209,6 +209,69 @@ test('a parameter stands for the router object its call sites pass: setup_routes
   assert.equal(find(routes, 'ping').unresolved, undefined);
 });
 
+test('a helper including routers into the router it is handed: one copy per call, its value that router (fief)', async () => {
+  const routers = [
+    'from fastapi import APIRouter',
+    'auth = APIRouter()',
+    '@auth.get("/login")',
+    'def login(): pass',
+    'users = APIRouter()',
+    '@users.get("/me")',
+    'def me(): pass',
+  ].join('\n');
+  const helper = (body: string[]) => [
+    'from fastapi import APIRouter, FastAPI',
+    'from app.routers import auth, users',
+    'def include_routers(router: APIRouter) -> APIRouter:',
+    ...body,
+  ];
+  const fills = ['    router.include_router(auth)', '    router.include_router(users, prefix="/api")'];
+  const run = async (main: string[]) =>
+    keys(await discoverSources({ 'app/__init__.py': '', 'app/routers.py': routers, 'app/main.py': main.join('\n') }));
+  // fief's auth app: routers built in place, the helper's value included
+  const fief = await run([
+    ...helper([...fills, '    return router']),
+    'default_router = include_routers(APIRouter())',
+    'tenant_router = include_routers(APIRouter(prefix="/{tenant_slug}"))',
+    'app = FastAPI()',
+    'app.include_router(default_router)',
+    'app.include_router(tenant_router)',
+  ]);
+  assert.deepEqual(fief, [
+    'GET /api/me me',
+    'GET /login login',
+    'GET /{tenant_slug}/api/me me',
+    'GET /{tenant_slug}/login login',
+  ]);
+  // routers passed by name, the helper's value unused: each gets the helper's includes
+  const named = await run([
+    ...helper(fills),
+    'a = APIRouter()',
+    'b = APIRouter(prefix="/t")',
+    'include_routers(b)',
+    'include_routers(a)',
+    'app = FastAPI()',
+    'app.include_router(a)',
+    'app.include_router(b, prefix="/x")',
+  ]);
+  assert.deepEqual(named, ['GET /api/me me', 'GET /login login', 'GET /x/t/api/me me', 'GET /x/t/login login']);
+  // a helper returning something else: the router handed in is included nowhere known, so its routes say so
+  const other = await run([
+    ...helper([...fills, '    return APIRouter(prefix="/fresh")']),
+    'fresh = include_routers(APIRouter(prefix="/t"))',
+    'app = FastAPI()',
+    'app.include_router(fresh, prefix="/x")',
+  ]);
+  assert.deepEqual(other, ['GET {unknown prefix?}/t/api/me me', 'GET {unknown prefix?}/t/login login']);
+  // a helper rebinding its parameter returns its own router: the one handed in is not it
+  const rebound = await run([
+    ...helper(['    router = APIRouter(prefix="/own")', ...fills, '    return router']),
+    'app = FastAPI()',
+    'app.include_router(include_routers(APIRouter(prefix="/t")), prefix="/x")',
+  ]);
+  assert.deepEqual(rebound, ['GET /x/own/api/me me', 'GET /x/own/login login']);
+});
+
 test("a package's __init__.py importing its own submodules (`from . import items`) includes their routers", async () => {
   // resolved from __init__.py itself, relative and absolute: the import binds the submodule
   assert.deepEqual(keys(await discover('package_init')), [

@@ -905,6 +905,15 @@ class ModuleLinker implements Linker {
     callee: Extract<Resolved, { k: 'func' }>,
     depth: number,
   ): ObjDef | undefined {
+    // `def include_routers(router): router.include_router(…); return router`: the call's value is the object it
+    // is handed (what the helper registers on it is made per call site, `perCallSite`); a parameter the helper
+    // rebinds is read below as its local value, and a mix of returns is not known
+    const { fn, mod: fmod } = callee;
+    const handed = fn.returns.filter((ret) => isParam(fn, ret) && !assignedIn(fmod, fn.name)?.has(ret));
+    if (handed.length > 0)
+      return handed.length === fn.returns.length && handed.every((ret) => ret === handed[0])
+        ? this.argumentObject({ mod, scope, call }, fn, handed[0], 0)
+        : undefined;
     for (const ret of callee.fn.returns) {
       const r = this.graph.resolve(callee.mod, callee.fn.name, ret);
       if (!r) continue;
@@ -1947,18 +1956,26 @@ class ModuleLinker implements Linker {
     this.paramObjects.set(key, null);
     let found: ObjDef | undefined;
     for (const site of this.callSites(fn)) {
-      found = this.argumentObject(site, argumentOf(site.call, fn, head), depth);
+      found = this.argumentObject(site, fn, head, depth);
       if (found) break;
     }
     this.paramObjects.set(key, found ?? null);
     return found;
   }
 
-  /** The router object a call site passes as an argument, or passes on from its own caller's parameter. */
-  private argumentObject(site: CallSite, arg: PyExpr | undefined, depth: number): ObjDef | undefined {
+  /**
+   * The router object a call site passes as `fn`'s parameter `param`, or passes on from its own caller's parameter.
+   * One constructed in place (`include_routers(APIRouter(prefix="/t"))`) is an object of that call site's own.
+   */
+  private argumentObject(site: CallSite, fn: PyFunction, param: string, depth: number): ObjDef | undefined {
+    const arg = argumentOf(site.call, fn, param);
     if (!arg || arg === site.call) return undefined;
+    const inline = {
+      key: `${site.mod.file.path}:${site.scope}:${fullText(site.call)}@${site.call.line ?? ''}#${param}`,
+      label: `${exprText(site.call)} (line ${site.call.line ?? '?'})`,
+    };
     return (
-      this.objFromExpr(site.mod, site.scope, arg, 1) ??
+      this.objFromExpr(site.mod, site.scope, arg, 1, inline) ??
       // passed on from the caller's own parameter: `def init_app(app): create_blueprint(app)`
       (arg.k === 'ref' && site.scope ? this.parameterObject(site.mod, site.scope, arg.name, depth + 1) : undefined)
     );
@@ -2054,17 +2071,19 @@ class ModuleLinker implements Linker {
         ? loop
         : undefined;
     const isSplat = (a: PyExpr) => star >= 0 && a.k === 'other' && a.text === fn.params[star].name;
-    if (used.length === 0 && !overParam && !call.args.some(isSplat)) return undefined;
+    const onlyReceiver = used.length === 0 && !overParam && !call.args.some(isSplat);
     const receiverHead = call.fn.name.split('.')[0];
     const receiverParam = params.includes(receiverHead) ? receiverHead : undefined;
+    if (onlyReceiver && !receiverParam) return undefined;
     // only a call on a router object is a registration: look for one before reading every call site
     const receiver = call.fn.name.slice(0, dot);
-    if (
-      !(receiverParam
-        ? this.parameterObject(mod, scope, receiver)
-        : this.objectOf(this.graph.resolve(mod, scope, receiver)))
-    )
-      return undefined;
+    const first = receiverParam
+      ? this.parameterObject(mod, scope, receiver)
+      : this.objectOf(this.graph.resolve(mod, scope, receiver));
+    // `def include_routers(router): router.include_router(auth)`: a registration on the parameter alone is made on
+    // each router a call site hands over (each is included somewhere else: fief's tenant and default routers). Apps
+    // handed to one setup function are alternatives serving the same URLs (a smoke-test app): the first one's only.
+    if (!first || (onlyReceiver && first.kind.role === 'app')) return undefined;
     const out: Array<{ call: CallExpr; obj?: ObjDef }> = [];
     let asWritten = false;
     let sites = 0;
@@ -2081,7 +2100,9 @@ class ModuleLinker implements Linker {
         });
         break;
       }
-      const obj = receiverParam ? this.argumentObject(site, argumentOf(site.call, fn, receiverParam), 0) : undefined;
+      const obj = receiverParam ? this.argumentObject(site, fn, receiverParam, 0) : undefined;
+      // a site handing over nothing known to be a router: read as written, its receiver would be another site's
+      if (receiverParam && !obj && onlyReceiver) continue;
       // `helper(*args)` (which argument is which is unknown here), or a receiver not found: read as written, once
       if (site.call.args.some((a) => a.k === 'other' && a.text?.startsWith('*')) || (receiverParam && !obj)) {
         if (!asWritten) out.push({ call });
@@ -2925,6 +2946,11 @@ function onlyRouters(name: string, dot: number): boolean {
 }
 
 /** The argument a call passes for `fn`'s parameter `param`: by position, else by keyword. */
+/** Whether `name` is one of `fn`'s own parameters (not `*args` / `**kwargs`). */
+function isParam(fn: PyFunction, name: string): boolean {
+  return fn.params.some((p) => p.name === name);
+}
+
 function argumentOf(call: CallExpr, fn: PyFunction, param: string): PyExpr | undefined {
   const index = fn.params.findIndex((p) => p.name === param);
   return (index >= 0 ? call.args[index] : undefined) ?? call.kw[param];
