@@ -139,9 +139,19 @@ export class Workbench {
 
   /** Ctrl+. at the cursor, then the quick fix titled `title`. */
   async applyQuickFix(title: string): Promise<void> {
-    await this.page.keyboard.press('Control+.');
     const rows = this.page.locator('.action-widget .monaco-list-row.action');
-    await rows.filter({ hasText: title }).first().waitFor();
+    // A menu opened before the file's diagnostics arrived lists no fix and is not refreshed: close it and ask
+    // again (up to 30 s in all), as a user would
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press('Control+.');
+      try {
+        await rows.filter({ hasText: title }).first().waitFor({ timeout: 5_000 });
+        break;
+      } catch (error) {
+        if (attempt >= 6) throw error;
+        await this.page.keyboard.press('Escape');
+      }
+    }
     // Keyboard, not a click: the widget sits under a pointer-blocking overlay.
     for (
       let i = await rows.count();
